@@ -1,0 +1,1 @@
+"""Features, statistics and specifications of TequilaGAN, vectorised over samples."""

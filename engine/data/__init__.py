@@ -1,0 +1,1 @@
+"""Evidence and datasets: loaders per format, dataset specs, built-ins, baselines."""

@@ -1,0 +1,47 @@
+"""The one data model every modality is turned into (DESIGN.md, "One idea").
+
+A `SampleSet` holds n intensity maps in [0,1] as a float32 array of shape
+(n, channels, rows, columns): an image as it is, speech as mel-spectrogram patches
+(64 mel bands × frames), music as piano-roll patches (128 pitches × time steps).
+"""
+from dataclasses import dataclass, field
+
+import numpy as np
+
+MODALITIES = ("image", "speech", "music")
+
+
+@dataclass
+class SampleSet:
+    name: str
+    modality: str  # one of MODALITIES
+    x: np.ndarray  # float32, (n, channels, rows, columns), values in [0, 1]
+    # The intensity grid the values lie on, when they are discrete: 255 for 8-bit
+    # images (values k/255), 65535 for 16-bit, 1 for boolean rolls; None when continuous.
+    # Lets statistics count instead of sort.
+    levels: int | None = None
+    # Per sample: where it came from ("path" or "path#patch3" or "spec[index]").
+    items: list = field(default_factory=list)
+    # Per source file: {"path", "sha256", "size"}; empty for built-in arrays and baselines.
+    files: list = field(default_factory=list)
+    # Files that could not be used: [{"path", "reason"}].
+    rejected: list = field(default_factory=list)
+    # How the maps were made: bit depth, mel parameters and scaling, piano-roll step, ...
+    meta: dict = field(default_factory=dict)
+    # Optional per-sample integer labels (MNIST/digits classes, speaker ids), or None.
+    labels: np.ndarray | None = None
+
+    def __post_init__(self):
+        if self.modality not in MODALITIES:
+            raise ValueError(f"unknown modality {self.modality!r}")
+        if self.x.ndim != 4:
+            raise ValueError(f"SampleSet.x must be (n, c, h, w), got shape {self.x.shape}")
+
+    @property
+    def n(self):
+        return int(self.x.shape[0])
+
+    @property
+    def shape(self):
+        """The shape of one sample: (channels, rows, columns)."""
+        return tuple(int(s) for s in self.x.shape[1:])

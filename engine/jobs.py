@@ -1,0 +1,179 @@
+"""The job protocol and its two runners.
+
+A long job is a plain function `job(params, state)`. It reports through
+`state.progress(fraction, message)` and `state.partial(result)`, checks
+`state.cancelled` between steps (or calls `state.check()`, which raises `Cancelled`),
+and returns its result. The command line runs it with `ConsoleState` (a progress bar
+with ETA on stderr); the GUI runs the same function in a QThread through `QtJob`.
+
+Only this module (and gui/) may import Qt, and only QtCore, lazily, so that the
+command line never pays for Qt.
+"""
+import sys
+import time
+
+
+class Cancelled(Exception):
+    """Raised inside a job when the user asked it to stop."""
+
+
+class JobState:
+    """Qt-free state object; the base for every runner and a silent one for tests."""
+
+    def __init__(self):
+        self._cancelled = False
+        self.partials = []
+        self.last_progress = (0.0, "")
+
+    @property
+    def cancelled(self):
+        return self._cancelled
+
+    def cancel(self):
+        self._cancelled = True
+
+    def check(self):
+        if self._cancelled:
+            raise Cancelled()
+
+    def progress(self, fraction, message=""):
+        self.last_progress = (float(fraction), str(message))
+
+    def partial(self, result):
+        self.partials.append(result)
+
+
+class ConsoleState(JobState):
+    """Draws a one-line progress bar with ETA on a stream (stderr by default)."""
+
+    def __init__(self, stream=None, label="", min_interval=0.1):
+        super().__init__()
+        self.stream = stream if stream is not None else sys.stderr
+        self.label = label
+        self.min_interval = min_interval
+        self._start = time.monotonic()
+        self._last_draw = 0.0
+        self._drawn = False
+
+    def progress(self, fraction, message=""):
+        super().progress(fraction, message)
+        now = time.monotonic()
+        if now - self._last_draw < self.min_interval and fraction < 1.0:
+            return
+        self._last_draw = now
+        fraction = min(max(float(fraction), 0.0), 1.0)
+        elapsed = now - self._start
+        eta = elapsed * (1 - fraction) / fraction if fraction > 0 else float("nan")
+        bar = "#" * int(fraction * 30)
+        eta_text = f"ETA {eta:5.0f}s" if eta == eta else "ETA     ?"
+        line = f"\r{self.label}[{bar:<30}] {fraction * 100:5.1f}% {eta_text} {message}"[:160]
+        if self.stream.isatty() or fraction >= 1.0:
+            self.stream.write(line.ljust(80))
+            self.stream.flush()
+            self._drawn = True
+        elif not self._drawn or int(fraction * 10) != int(self.last_drawn_fraction * 10):
+            # Not a terminal (CI, pipes): a line every 10% instead of a redrawn bar.
+            self.stream.write(line.strip("\r") + "\n")
+            self._drawn = True
+        self.last_drawn_fraction = fraction
+
+    last_drawn_fraction = 0.0
+
+    def finish(self):
+        if self._drawn and self.stream.isatty():
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def run_in_console(job, params, label=""):
+    """Runs a job in the foreground with a progress bar; returns its result."""
+    state = ConsoleState(label=label)
+    try:
+        return job(params, state)
+    finally:
+        state.finish()
+
+
+def _qt_classes():
+    """Builds the Qt runner classes on first use, so importing this module needs no Qt."""
+    global _QT
+    if _QT is not None:
+        return _QT
+    from PySide6.QtCore import QObject, QThread, Signal
+
+    class _Signals(QObject):
+        progress = Signal(float, str)
+        partial = Signal(object)
+        finished = Signal(object)
+        failed = Signal(str)
+
+    class _ThreadState(JobState):
+        """Forwards progress and partial results as signals, at most `rate` a second."""
+
+        def __init__(self, signals, rate=10.0):
+            super().__init__()
+            self._signals = signals
+            self._interval = 1.0 / rate
+            self._last_progress = 0.0
+            self._last_partial = 0.0
+
+        def progress(self, fraction, message=""):
+            super().progress(fraction, message)
+            now = time.monotonic()
+            if now - self._last_progress >= self._interval or fraction >= 1.0:
+                self._last_progress = now
+                self._signals.progress.emit(float(fraction), str(message))
+
+        def partial(self, result):
+            now = time.monotonic()
+            if now - self._last_partial >= self._interval:
+                self._last_partial = now
+                self._signals.partial.emit(result)
+
+    class _Worker(QThread):
+        def __init__(self, job, params, signals):
+            super().__init__()
+            self.job, self.params, self.signals = job, params, signals
+            self.state = _ThreadState(signals)
+
+        def run(self):
+            try:
+                result = self.job(self.params, self.state)
+            except Cancelled:
+                self.signals.failed.emit("cancelled")
+            except Exception as exc:  # reported to the GUI as one line, never a crash
+                self.signals.failed.emit(str(exc) or type(exc).__name__)
+            else:
+                self.signals.finished.emit(result)
+
+    class QtJob(QObject):
+        """Runs `job(params, state)` in a QThread; connect to `signals` before `start()`."""
+
+        def __init__(self, job, params, name="", parent=None):
+            super().__init__(parent)
+            self.name = name
+            self.signals = _Signals()
+            self._worker = _Worker(job, params, self.signals)
+
+        def start(self):
+            self._worker.start()
+
+        def cancel(self):
+            self._worker.state.cancel()
+
+        def is_running(self):
+            return self._worker.isRunning()
+
+        def wait(self, msecs=-1):
+            return self._worker.wait(msecs) if msecs >= 0 else self._worker.wait()
+
+    _QT = QtJob
+    return _QT
+
+
+_QT = None
+
+
+def QtJob(job, params, name="", parent=None):
+    """Creates a Qt job runner (see `_qt_classes`)."""
+    return _qt_classes()(job, params, name=name, parent=parent)

@@ -1,0 +1,1 @@
+"""Windows and widgets only; all work goes through engine jobs."""

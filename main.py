@@ -1,0 +1,13 @@
+"""GAN Forensics Workstation: no arguments opens the GUI, a sub-command runs the command line."""
+import sys
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    from engine.cli import run
+
+    return run(argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
