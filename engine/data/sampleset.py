@@ -4,7 +4,7 @@ A `SampleSet` holds n intensity maps in [0,1] as a float32 array of shape
 (n, channels, rows, columns): an image as it is, speech as mel-spectrogram patches
 (64 mel bands × frames), music as piano-roll patches (128 pitches × time steps).
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -45,3 +45,13 @@ class SampleSet:
     def shape(self):
         """The shape of one sample: (channels, rows, columns)."""
         return tuple(int(s) for s in self.x.shape[1:])
+
+    def subset(self, index, name=None):
+        """The samples selected by a slice or an index array (x copied; files, rejected and meta kept)."""
+        x = self.x[index]
+        return replace(
+            self, name=name or self.name, x=x.copy() if np.may_share_memory(x, self.x) else x,
+            items=list(np.asarray(self.items, dtype=object)[index]) if self.items else [],
+            labels=None if self.labels is None else self.labels[index].copy(),
+            files=list(self.files), rejected=list(self.rejected), meta=dict(self.meta),
+        )

@@ -1,0 +1,86 @@
+"""Embedded datasets (`builtin:NAME`), read from resources/ (see resources/README.md).
+
+- mnist:  the MNIST test set, 10,000 28x28 digits with labels (levels 255).
+- digits: scikit-learn's 1,797 8x8 digits, values 0..16 divided by 16 (levels 16), labels.
+- fsdd:   400 Free Spoken Digit recordings (4 speakers x 10 digits x takes 0-9) -> mel patches.
+- bach:   music21's Bach chorales as MIDI (velocity 127) -> piano-roll patches (levels 1).
+
+`select` (a slice) picks images of mnist/digits, and FILES of fsdd/bach (sorted by name)
+before they are cut into patches, so one recording or chorale never lands on both sides
+of a split. Decoded data are cached in-process only; callers get copies.
+"""
+import gzip
+import os
+import pathlib
+import sys
+from functools import lru_cache
+
+import numpy as np
+
+from engine.data import loaders
+from engine.data.sampleset import SampleSet
+from engine.errors import InputError
+
+NAMES = ("mnist", "digits", "fsdd", "bach")
+DIGIT_LEVELS = 16
+
+
+def resources_dir():
+    """resources/ beside the source tree, or inside a PyInstaller bundle."""
+    bundle = getattr(sys, "_MEIPASS", None)
+    return pathlib.Path(bundle, "resources") if bundle else pathlib.Path(__file__).resolve().parents[2] / "resources"
+
+
+def read_only(sample_set):
+    sample_set.x.flags.writeable = False
+    return sample_set
+
+
+@lru_cache(maxsize=None)
+def cached_file(path):
+    return read_only(loaders.load_path(path))
+
+
+@lru_cache(maxsize=None)
+def cached_array_set(name):
+    if name == "mnist":
+        return read_only(loaders.load_path(str(resources_dir() / "mnist" / "t10k-images-idx3-ubyte.gz")))
+    with gzip.open(resources_dir() / "digits" / "digits.csv.gz", "rt") as fh:
+        table = np.loadtxt(fh, delimiter=",", dtype=np.uint8)
+    x = (table[:, :-1].reshape(-1, 1, 8, 8) / np.float32(DIGIT_LEVELS)).astype(np.float32)
+    return read_only(SampleSet(name="builtin:digits", modality="image", x=x, levels=DIGIT_LEVELS,
+                               meta={"format": "scikit-learn digits (UCI optdigits)"},
+                               labels=table[:, -1].astype(np.int64)))
+
+
+def corpus_files(name):
+    folder = resources_dir() / name
+    suffix = ".wav" if name == "fsdd" else ".mid"
+    return sorted(str(folder / f) for f in os.listdir(folder) if f.endswith(suffix))
+
+
+def as_builtin(sample_set, source, items):
+    """Names items after the built-in (not the install folder) and drops install-specific file records."""
+    sample_set.items = items
+    sample_set.files = []
+    sample_set.meta["source"] = source
+    return sample_set
+
+
+def load_builtin(name, select=slice(None), set_name=None):
+    """builtin:NAME, optionally `select`ed -> SampleSet."""
+    if name not in NAMES:
+        raise InputError(f"builtin:{name}", f"unknown built-in dataset (available: {', '.join(NAMES)})")
+    source = f"builtin:{name}"
+    if name in ("mnist", "digits"):
+        full = cached_array_set(name)
+        indices = range(full.n)[select]
+        if not indices:
+            raise InputError(source, f"the slice selects none of its {full.n} images")
+        return as_builtin(full.subset(select, name=set_name or source), source, [f"{source}[{i}]" for i in indices])
+    files = corpus_files(name)
+    chosen = files[select]
+    if not chosen:
+        raise InputError(source, f"the slice selects none of its {len(files)} files")
+    merged = loaders.merge_sets(set_name or source, [cached_file(path) for path in chosen])
+    return as_builtin(merged, source, [f"{source}/{os.path.basename(item)}" for item in merged.items])

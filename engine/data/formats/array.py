@@ -1,0 +1,111 @@
+"""NumPy `.npy` / `.npz` arrays of intensity maps, loaded without unpickling anything.
+
+Accepted shapes: (h, w) one map, (n, h, w) grey maps, (n, c, h, w). Accepted values:
+uint8 (k/255, levels 255), uint16 (k/65535), bool (levels 1), or floats that already
+lie in [0, 1] (NaN, inf and out-of-range values are refused with their range).
+An `.npz` holds the maps under `x` (or as its only array), optionally integer `labels`
+(or `y`) and a string `modality` ("image", "speech", "music"); arrays without a recorded
+modality are marked `modality_recorded: False` so a spec can adopt the reference's.
+"""
+import io
+import zipfile
+
+import numpy as np
+
+from engine.data import limits, sniff
+from engine.data.sampleset import MODALITIES, SampleSet
+from engine.errors import InputError
+
+SIDE_KEYS = ("labels", "y", "modality")
+INTEGER_LEVELS = {np.dtype(np.uint8): 255, np.dtype(np.uint16): 65535, np.dtype(bool): 1}
+
+
+def as_maps(path, array):
+    """(x float32 (n, c, h, w) in [0,1], levels) from a raw array, or InputError."""
+    if array.ndim not in (2, 3, 4) or array.size == 0:
+        raise InputError(path, f"array of shape {array.shape} is not (h, w), (n, h, w) or (n, c, h, w) maps")
+    if array.ndim == 2:
+        array = array[None, None]
+    elif array.ndim == 3:
+        array = array[:, None]
+    limits.check_set_size(path, array.shape[0], int(np.prod(array.shape[1:])))
+    levels = INTEGER_LEVELS.get(array.dtype)
+    if levels is not None:
+        x = array.astype(np.float32)
+        return (x / levels if levels > 1 else x), levels
+    if array.dtype.kind != "f":
+        raise InputError(path, f"array of dtype {array.dtype} (expected uint8, uint16, bool or floats in [0, 1])")
+    x = array.astype(np.float32)
+    if not np.isfinite(x).all():
+        raise InputError(path, f"array holds {int((~np.isfinite(x)).sum())} NaN or infinite values")
+    low, high = float(x.min()), float(x.max())
+    if low < 0 or high > 1:
+        raise InputError(path, f"float values outside [0, 1] (min {low:.4g}, max {high:.4g})")
+    return x, None
+
+
+def check_npy_header(path, fh, available, member=""):
+    """Reads a .npy header from `fh` (an .npz `member`) and refuses object, absurd or truncated
+    arrays before np.load allocates them."""
+    where = f"{member}: " if member else ""
+    version = np.lib.format.read_magic(fh)
+    read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+    shape, _, dtype = read_header(fh)
+    if dtype.hasobject:
+        raise InputError(path, f"{where}array of Python objects (never unpickled)")
+    if len(shape) >= 1 and shape[0] > 0:
+        limits.check_set_size(path, shape[0], int(np.prod(shape[1:], dtype=np.int64)))
+    expected = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+    if expected > available - fh.tell():
+        raise InputError(path, f"{where}truncated: the header announces {shape} {dtype} ({expected} bytes) "
+                               f"but {available - fh.tell()} bytes follow")
+
+
+def check_npz_members(path, data):
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for info in archive.infolist():
+            limits.check_at_most(path, f"decompressed size of {info.filename}", info.file_size,
+                                 limits.MAX_FILE_BYTES, " bytes")
+            with archive.open(info) as member:
+                check_npy_header(path, member, info.file_size, member=info.filename)
+
+
+def npz_parts(path, archive):
+    """(maps, labels or None, modality or None) from an opened .npz archive."""
+    keys = archive.files
+    candidates = ["x"] if "x" in keys else [k for k in keys if k not in SIDE_KEYS]
+    if len(candidates) != 1:
+        raise InputError(path, f"cannot tell which array holds the maps among {sorted(keys)} (name it 'x')")
+    label_key = next((k for k in ("labels", "y") if k in keys), None)
+    labels = archive[label_key] if label_key else None
+    modality = str(archive["modality"]) if "modality" in keys else None
+    if modality is not None and modality not in MODALITIES:
+        raise InputError(path, f"unknown modality {modality!r} (expected one of {', '.join(MODALITIES)})")
+    return archive[candidates[0]], labels, modality
+
+
+def checked_labels(path, labels, n):
+    if labels is None:
+        return None
+    if labels.shape != (n,) or labels.dtype.kind not in "iu":
+        raise InputError(path, f"labels of shape {labels.shape} and dtype {labels.dtype} do not match {n} samples")
+    return labels.astype(np.int64)
+
+
+def decode(path, data, kind):
+    labels = modality = None
+    if kind is sniff.NPY:
+        check_npy_header(path, io.BytesIO(data), len(data))
+        array = np.load(io.BytesIO(data), allow_pickle=False)
+    else:
+        check_npz_members(path, data)
+        with np.load(io.BytesIO(data), allow_pickle=False) as archive:
+            array, labels, modality = npz_parts(path, archive)
+    x, levels = as_maps(path, array)
+    n = x.shape[0]
+    return SampleSet(
+        name=str(path), modality=modality or "image", x=x, levels=levels,
+        items=[f"{path}[{i}]" for i in range(n)],
+        meta={"format": kind.label, "dtype": str(array.dtype), "modality_recorded": modality is not None},
+        labels=checked_labels(path, labels, n),
+    )

@@ -1,0 +1,49 @@
+"""WAV, FLAC and OGG recordings -> mel-spectrogram patches (see engine.data.representations).
+
+Duration and sample rate are checked from the header before the samples are read.
+Channels are averaged to mono. FSDD-style names `{digit}_{speaker}_{take}.wav` give the
+digit as the label of every patch and the speaker in meta.
+"""
+import io
+import os
+import re
+
+import numpy as np
+
+from engine.data import limits, representations
+from engine.data.sampleset import SampleSet
+from engine.errors import InputError
+
+FSDD_NAME = re.compile(r"^(\d)_([A-Za-z]+)_(\d+)\.")
+
+
+def decode(path, data, kind):
+    import soundfile
+
+    info = soundfile.info(io.BytesIO(data))
+    if not limits.MIN_SAMPLE_RATE <= info.samplerate <= limits.MAX_SAMPLE_RATE:
+        raise InputError(path, f"implausible sample rate {info.samplerate} Hz")
+    limits.check_at_most(path, "number of channels", info.channels, limits.MAX_AUDIO_CHANNELS)
+    if info.frames <= 0:
+        raise InputError(path, "recording holds no samples")
+    limits.check_at_most(path, "duration", round(info.frames / info.samplerate, 1), limits.MAX_AUDIO_SECONDS, " s")
+    audio, rate = soundfile.read(io.BytesIO(data), dtype="float32", always_2d=True)
+    if audio.shape[0] == 0:
+        raise InputError(path, "recording holds no samples")
+    if not np.isfinite(audio).all():
+        raise InputError(path, "recording holds NaN or infinite samples")
+    unclipped = representations.split_patches(representations.mel_map(audio.mean(axis=1), rate),
+                                              representations.PATCH_FRAMES)
+    n = unclipped.shape[0]
+    clipped = int((unclipped > 1).sum())
+    meta = dict(representations.SPEECH_META, format=kind.label, native_sample_rate=int(rate),
+                clipped_values=clipped, clipped_fraction=clipped / unclipped.size)
+    labels = None
+    match = FSDD_NAME.match(os.path.basename(str(path)))
+    if match:
+        labels = np.full(n, int(match.group(1)), dtype=np.int64)
+        meta.update(label_meaning="spoken digit", speaker=match.group(2))
+    return SampleSet(
+        name=str(path), modality="speech", x=np.minimum(unclipped, 1.0), levels=None,
+        items=[f"{path}#patch{k}" for k in range(n)], meta=meta, labels=labels,
+    )

@@ -1,0 +1,79 @@
+"""Standard MIDI files -> piano-roll patches (see engine.data.representations).
+
+pretty_midi can hang or exhaust memory on absurd files (huge tick counts, zero
+resolution), so the file is parsed once with mido and its header and events are checked
+against engine.data.limits before pretty_midi builds anything from the parsed object.
+"""
+import io
+import warnings
+
+import numpy as np
+
+from engine.data import limits, representations
+from engine.data.sampleset import SampleSet
+from engine.errors import InputError
+
+SMPTE_DIVISION = 0x8000
+DEFAULT_TEMPO = 500_000  # microseconds per quarter note (120 bpm) until a set_tempo event
+
+
+def timing(midi):
+    """(last tick of any track, [(tick, microseconds per quarter)] tempo changes) in one pass."""
+    last_tick, tempi = 0, [(0, DEFAULT_TEMPO)]
+    for track in midi.tracks:
+        tick = 0
+        for message in track:
+            tick += message.time
+            if message.type == "set_tempo":
+                tempi.append((tick, message.tempo))
+        last_tick = max(last_tick, tick)
+    return last_tick, sorted(tempi)
+
+
+def seconds_at(tick, tempi, resolution):
+    """Time of `tick` in seconds under the (sorted) tempo changes."""
+    seconds, previous_tick, tempo = 0.0, 0, DEFAULT_TEMPO
+    for change_tick, change_tempo in tempi:
+        if change_tick > tick:
+            break
+        seconds += (change_tick - previous_tick) * tempo / resolution / 1e6
+        previous_tick, tempo = change_tick, change_tempo
+    return seconds + (tick - previous_tick) * tempo / resolution / 1e6
+
+
+def check_limits(path, midi):
+    """Refuses, before pretty_midi sees a parsed mido.MidiFile, what would make it or the roll
+    absurd: a bad timing header, too many events, ticks, quarter notes or seconds."""
+    if midi.type == 2:
+        raise InputError(path, "type 2 MIDI (independent sequences) is not supported")
+    resolution = midi.ticks_per_beat
+    if resolution & SMPTE_DIVISION:
+        raise InputError(path, "SMPTE time division is not supported (ticks per quarter note expected)")
+    if not 0 < resolution <= limits.MAX_MIDI_RESOLUTION:
+        raise InputError(path, f"absurd resolution of {resolution} ticks per quarter note")
+    limits.check_at_most(path, "number of MIDI events", sum(len(t) for t in midi.tracks), limits.MAX_MIDI_EVENTS)
+    last_tick, tempi = timing(midi)
+    limits.check_at_most(path, "last event at tick", last_tick, limits.MAX_MIDI_TICKS)
+    limits.check_at_most(path, "length", round(last_tick / resolution), limits.MAX_MIDI_QUARTERS, " quarter notes")
+    end = round(seconds_at(last_tick, tempi, resolution), 1)
+    limits.check_at_most(path, "end time", end, limits.MAX_MIDI_SECONDS, " s")
+
+
+def decode(path, data, kind):
+    import mido
+    import pretty_midi
+
+    parsed = mido.MidiFile(file=io.BytesIO(data))
+    check_limits(path, parsed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pretty_midi warns about meta events on non-zero tracks
+        midi = pretty_midi.PrettyMIDI(mido_object=parsed)
+    x = representations.piano_roll_patches(midi)
+    if x.shape[0] == 0:
+        raise InputError(path, "MIDI file holds no (non-drum) notes")
+    binary = bool(np.isin(x, (0.0, 1.0)).all())
+    return SampleSet(
+        name=str(path), modality="music", x=x, levels=1 if binary else 127,
+        items=[f"{path}#patch{k}" for k in range(x.shape[0])],
+        meta=dict(representations.MUSIC_META, format=kind.label, resolution=parsed.ticks_per_beat),
+    )

@@ -1,0 +1,90 @@
+"""Which format a file holds, decided by its first bytes (magic numbers), not by its name.
+
+The extension is only a cross-check: a known extension that contradicts the content
+(a PNG named .wav, text named .png) is refused, because evidence should be what it
+claims to be. Files without a telling extension (MNIST's `t10k-images-idx3-ubyte`)
+are recognised by content alone. CIFAR-10 batches have no magic number and are
+recognised by their `.bin` extension (and then validated record by record).
+"""
+import os
+from dataclasses import dataclass
+
+from engine.errors import InputError
+
+IDX_TYPES = {0x08: "u1", 0x09: "i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
+
+
+@dataclass(frozen=True)
+class Kind:
+    label: str  # shown to the analyst: "PNG", "MNIST IDX", ...
+    decoder: str  # which module in engine/data/formats decodes it
+    extensions: tuple
+
+
+PNG = Kind("PNG", "image", (".png",))
+JPEG = Kind("JPEG", "image", (".jpg", ".jpeg"))
+BMP = Kind("BMP", "image", (".bmp",))
+TIFF = Kind("TIFF", "image", (".tif", ".tiff"))
+NPY = Kind("NumPy .npy", "array", (".npy",))
+NPZ = Kind("NumPy .npz", "array", (".npz",))
+GZIP = Kind("gzip-compressed IDX", "idx", (".gz",))
+IDX = Kind("MNIST IDX", "idx", (".idx",))
+CIFAR = Kind("CIFAR-10 binary batch", "cifar", (".bin",))
+WAV = Kind("WAV", "audio", (".wav",))
+FLAC = Kind("FLAC", "audio", (".flac",))
+OGG = Kind("OGG", "audio", (".ogg", ".oga"))
+MIDI = Kind("MIDI", "midi", (".mid", ".midi"))
+KINDS = (PNG, JPEG, BMP, TIFF, NPY, NPZ, GZIP, IDX, CIFAR, WAV, FLAC, OGG, MIDI)
+MAGIC = (
+    (b"\x89PNG\r\n\x1a\n", PNG),
+    (b"\xff\xd8\xff", JPEG),
+    (b"II*\x00", TIFF),
+    (b"MM\x00*", TIFF),
+    (b"\x93NUMPY", NPY),
+    (b"PK\x03\x04", NPZ),
+    (b"PK\x05\x06", NPZ),
+    (b"\x1f\x8b", GZIP),
+    (b"fLaC", FLAC),
+    (b"OggS", OGG),
+    (b"MThd", MIDI),
+    (b"BM", BMP),
+)
+KNOWN_EXTENSIONS = {ext: kind for kind in KINDS for ext in kind.extensions}
+
+
+def is_idx_header(data):
+    """IDX: two zero bytes, a known element type, then 1 to 4 dimensions."""
+    return len(data) >= 4 and data[:2] == b"\0\0" and data[2] in IDX_TYPES and 1 <= data[3] <= 4
+
+
+def kind_by_content(data):
+    if data[:4] in (b"RIFF", b"RF64") and data[8:12] == b"WAVE":
+        return WAV
+    for magic, kind in MAGIC:
+        if data.startswith(magic):
+            return kind
+    if is_idx_header(data):
+        return IDX
+    return None
+
+
+def extension(path):
+    return os.path.splitext(str(path))[1].lower()
+
+
+def sniff(path, data):
+    """The Kind of a file from its bytes, cross-checked against its extension."""
+    if not data:
+        raise InputError(path, "empty file")
+    named = KNOWN_EXTENSIONS.get(extension(path))
+    found = kind_by_content(data)
+    # A CIFAR-10 record may start with bytes that look like an IDX header; .bin decides.
+    if named is CIFAR and found in (None, IDX):
+        return CIFAR
+    if found is None:
+        if named is not None:
+            raise InputError(path, f"not a {named.label} file (its content does not start like one)")
+        raise InputError(path, "unrecognised file format (not an image, array, IDX, CIFAR-10, audio or MIDI file)")
+    if named is not None and named is not found:
+        raise InputError(path, f"content is {found.label} but the extension {extension(path)} says {named.label}")
+    return found

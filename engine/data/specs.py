@@ -1,0 +1,69 @@
+"""Dataset specs (DESIGN.md, "Command line contract") -> SampleSet.
+
+A spec is a file, a folder of files, `builtin:NAME` or `baseline:KIND`, optionally
+followed by a Python-style slice `[start:stop]`, `[start:]` or `[:stop]` (negative
+bounds count from the end) over the source's items in a deterministic order: the
+samples of one file in file order, the FILES of a folder or built-in corpus sorted by
+name (cut into patches after slicing), the draws of a baseline. A path that exists as
+written wins over reading its end as a slice.
+
+Arrays carry no modality unless an .npz records one; when such an array has the
+reference's sample shape it takes the reference's modality (generated mel or piano-roll
+patches saved as .npy compare as speech or music).
+"""
+import os
+import re
+
+import numpy as np
+
+from engine.data import baselines, builtins, loaders
+from engine.errors import InputError
+
+SLICE = re.compile(r"^(?P<source>.+)\[(?P<start>-?\d*):(?P<stop>-?\d*)\]$")
+
+
+def split_slice(spec):
+    """(source, slice) of a spec; slice(None) when it has no slice suffix."""
+    match = SLICE.match(spec)
+    if not match or os.path.exists(spec):
+        return spec, slice(None)
+    bound = lambda text: int(text) if text else None  # noqa: E731
+    return match["source"], slice(bound(match["start"]), bound(match["stop"]))
+
+
+def select_samples(spec, sample_set, select, name):
+    if select == slice(None):
+        sample_set.name = name
+        return sample_set
+    indices = np.arange(sample_set.n)[select]
+    if indices.size == 0:
+        raise InputError(spec, f"the slice selects none of its {sample_set.n} samples")
+    return sample_set.subset(indices, name=name)
+
+
+def adopt_reference_modality(sample_set, reference):
+    if reference is not None and sample_set.meta.get("modality_recorded") is False \
+            and sample_set.shape == reference.shape:
+        sample_set.modality = reference.modality
+        sample_set.meta["modality_from_reference"] = True
+    return sample_set
+
+
+def load_spec(spec, name=None, reference=None):
+    """A dataset spec -> SampleSet named `name` (default: the spec), or InputError naming what failed.
+
+    `reference` (a SampleSet) is needed by baselines and lends its modality to arrays.
+    """
+    spec = str(spec).strip()
+    if not spec:
+        raise InputError("(empty spec)", "no dataset given")
+    name = name or spec
+    source, select = split_slice(spec)
+    scheme, _, rest = source.partition(":")
+    if scheme == "builtin" and not os.path.exists(source):
+        return builtins.load_builtin(rest, select, set_name=name)
+    if scheme == "baseline" and not os.path.exists(source):
+        return select_samples(spec, baselines.draw_baseline(rest, reference), select, name)
+    if os.path.isdir(source):
+        return adopt_reference_modality(loaders.load_folder(source, select, name=name), reference)
+    return adopt_reference_modality(select_samples(spec, loaders.load_path(source), select, name), reference)

@@ -1,0 +1,371 @@
+"""One evidence file per format -> SampleSet, and broken files -> one-line InputError naming the file."""
+import gzip
+import hashlib
+import io
+import struct
+import zlib
+
+import mido
+import numpy as np
+import pretty_midi
+import pytest
+import soundfile
+from PIL import Image
+
+from engine.data import limits
+from engine.data.loaders import load_path
+from engine.errors import InputError
+
+RNG = np.random.default_rng(7)
+
+
+def rejected_reason(path):
+    """Loads `path` expecting an InputError; checks it is one line naming the file and returns the reason."""
+    with pytest.raises(InputError) as info:
+        load_path(path)
+    err = info.value
+    assert err.source == str(path)
+    assert "\n" not in str(err) and str(err).startswith(str(path))
+    return err.reason
+
+
+def idx_bytes(array, magic_type=0x08):
+    header = bytes([0, 0, magic_type, array.ndim]) + struct.pack(f">{array.ndim}I", *array.shape)
+    return header + array.tobytes()
+
+
+def sine(seconds, rate, freq=440.0):
+    t = np.arange(int(seconds * rate)) / rate
+    return (0.5 * np.sin(2 * np.pi * freq * t)).astype(np.float32)
+
+
+def midi_file(path, notes, tempo=120.0, velocity=100):
+    """notes: (pitch, start quarter, end quarter)."""
+    midi = pretty_midi.PrettyMIDI(initial_tempo=tempo)
+    piano = pretty_midi.Instrument(program=0)
+    seconds_per_quarter = 60.0 / tempo
+    piano.notes = [pretty_midi.Note(velocity=velocity, pitch=p, start=s * seconds_per_quarter,
+                                    end=e * seconds_per_quarter) for p, s, e in notes]
+    midi.instruments.append(piano)
+    midi.write(str(path))
+    return path
+
+
+# --- images ---------------------------------------------------------------------------
+
+
+def test_grey_png_is_scaled_by_255_and_hashed(tmp_path):
+    pixels = RNG.integers(0, 256, (5, 7), dtype=np.uint8)
+    path = tmp_path / "grey.png"
+    Image.fromarray(pixels).save(path)
+    s = load_path(path)
+    assert s.modality == "image" and s.x.shape == (1, 1, 5, 7) and s.x.dtype == np.float32
+    assert s.levels == 255 and s.meta["bit_depth"] == 8
+    np.testing.assert_array_equal(s.x[0, 0], pixels / np.float32(255))
+    assert s.files == [{"path": str(path), "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+                        "size": path.stat().st_size}]
+
+
+def test_sixteen_bit_png_keeps_its_depth(tmp_path):
+    pixels = np.array([[0, 1, 65535], [300, 40000, 65534]], dtype=np.uint16)
+    path = tmp_path / "deep.png"
+    Image.fromarray(pixels).save(path)
+    s = load_path(path)
+    assert s.levels == 65535 and s.meta["bit_depth"] == 16
+    np.testing.assert_array_equal(np.rint(s.x[0, 0] * 65535).astype(np.uint16), pixels)
+
+
+def test_rgb_jpeg_becomes_three_channels(tmp_path):
+    pixels = np.zeros((16, 16, 3), dtype=np.uint8)
+    pixels[..., 0] = 255  # pure red survives JPEG closely
+    path = tmp_path / "red.jpg"
+    Image.fromarray(pixels).save(path, quality=95)
+    s = load_path(path)
+    assert s.x.shape == (1, 3, 16, 16) and s.levels == 255
+    assert s.x[0, 0].mean() > 0.95 and s.x[0, 1].mean() < 0.05
+
+
+def test_rgba_bmp_and_bilevel_tiff(tmp_path):
+    Image.fromarray(RNG.integers(0, 256, (4, 4, 4), dtype=np.uint8), "RGBA").save(tmp_path / "a.png")
+    assert load_path(tmp_path / "a.png").x.shape == (1, 3, 4, 4)
+    Image.fromarray(RNG.integers(0, 256, (6, 3), dtype=np.uint8)).save(tmp_path / "b.bmp")
+    assert load_path(tmp_path / "b.bmp").x.shape == (1, 1, 6, 3)
+    bits = RNG.integers(0, 2, (8, 8)).astype(bool)
+    Image.fromarray(bits).convert("1").save(tmp_path / "c.tif")
+    s = load_path(tmp_path / "c.tif")
+    assert s.levels == 1 and s.meta["bit_depth"] == 1
+    np.testing.assert_array_equal(s.x[0, 0], bits.astype(np.float32))
+
+
+def test_float_tiff_outside_unit_range_is_refused(tmp_path):
+    path = tmp_path / "f.tiff"
+    Image.fromarray(np.full((3, 3), 2.5, dtype=np.float32), "F").save(path)
+    assert "outside [0, 1]" in rejected_reason(path)
+
+
+def png_header(width, height):
+    def chunk(kind, body):
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+
+
+def test_huge_image_is_refused_from_its_header(tmp_path):
+    path = tmp_path / "bomb.png"
+    idat = struct.pack(">I", 8) + b"IDAT" + b"\0" * 12
+    for side in (8_000, 50_000):  # above the limit, and above Pillow's own bomb guard (twice the limit)
+        path.write_bytes(png_header(side, side) + idat)
+        assert "image size" in rejected_reason(path)
+
+
+def test_truncated_png_is_refused(tmp_path):
+    path = tmp_path / "cut.png"
+    Image.fromarray(RNG.integers(0, 256, (64, 64), dtype=np.uint8)).save(path)
+    path.write_bytes(path.read_bytes()[:200])
+    assert "corrupt" in rejected_reason(path)
+
+
+def test_empty_and_text_files_are_refused(tmp_path):
+    (tmp_path / "empty.png").write_bytes(b"")
+    assert rejected_reason(tmp_path / "empty.png") == "empty file"
+    (tmp_path / "notes.png").write_text("this is not an image")
+    assert "not a PNG file" in rejected_reason(tmp_path / "notes.png")
+    (tmp_path / "notes.txt").write_text("hello")
+    assert "unrecognised file format" in rejected_reason(tmp_path / "notes.txt")
+
+
+def test_wrong_extension_is_refused_by_content(tmp_path):
+    path = tmp_path / "speech.wav"
+    Image.fromarray(np.zeros((4, 4), dtype=np.uint8)).save(path, format="PNG")
+    assert "content is PNG" in rejected_reason(path)
+
+
+def test_missing_file_is_refused(tmp_path):
+    assert "no such file" in rejected_reason(tmp_path / "absent.png")
+
+
+# --- arrays -----------------------------------------------------------------------------
+
+
+def test_uint8_npy_stack_gets_a_channel_axis(tmp_path):
+    array = RNG.integers(0, 256, (4, 5, 6), dtype=np.uint8)
+    np.save(tmp_path / "a.npy", array)
+    s = load_path(tmp_path / "a.npy")
+    assert s.x.shape == (4, 1, 5, 6) and s.levels == 255
+    np.testing.assert_array_equal(s.x[:, 0], array / np.float32(255))
+    assert s.items[3] == f"{tmp_path / 'a.npy'}[3]"
+
+
+def test_float_npy_single_map_and_nchw(tmp_path):
+    np.save(tmp_path / "one.npy", np.full((3, 4), 0.25))
+    s = load_path(tmp_path / "one.npy")
+    assert s.x.shape == (1, 1, 3, 4) and s.levels is None and s.x.dtype == np.float32
+    np.save(tmp_path / "rgb.npy", RNG.random((2, 3, 4, 4)).astype(np.float32))
+    assert load_path(tmp_path / "rgb.npy").x.shape == (2, 3, 4, 4)
+
+
+def test_npz_carries_labels_and_modality(tmp_path):
+    np.savez(tmp_path / "set.npz", x=RNG.random((3, 1, 128, 64)), labels=np.array([0, 1, 2]), modality="music")
+    s = load_path(tmp_path / "set.npz")
+    assert s.modality == "music" and s.labels.tolist() == [0, 1, 2]
+
+
+@pytest.mark.parametrize("values, reason", [
+    (np.array([[0.5, np.nan]]), "NaN"),
+    (np.array([[0.5, np.inf]]), "NaN or infinite"),
+    (np.array([[-0.5, 1.5]]), "outside [0, 1] (min -0.5, max 1.5)"),
+    (np.array([[1, 2]], dtype=np.int64), "dtype int64"),
+    (np.zeros((2, 2, 2, 2, 2)), "is not (h, w)"),
+])
+def test_bad_arrays_are_refused_with_the_reason(tmp_path, values, reason):
+    np.save(tmp_path / "bad.npy", values)
+    assert reason in rejected_reason(tmp_path / "bad.npy")
+
+
+def test_object_arrays_are_never_unpickled(tmp_path):
+    np.save(tmp_path / "obj.npy", np.array([{"a": 1}], dtype=object), allow_pickle=True)
+    assert "never unpickled" in rejected_reason(tmp_path / "obj.npy")
+    np.savez(tmp_path / "obj.npz", x=np.array([{"a": 1}], dtype=object))
+    assert "never unpickled" in rejected_reason(tmp_path / "obj.npz")
+
+
+def test_truncated_and_absurd_npy_headers_are_refused_before_allocating(tmp_path):
+    np.save(tmp_path / "cut.npy", np.zeros((100, 10, 10), np.float32))
+    (tmp_path / "cut.npy").write_bytes((tmp_path / "cut.npy").read_bytes()[:1000])
+    assert "truncated: the header announces (100, 10, 10)" in rejected_reason(tmp_path / "cut.npy")
+    header = io.BytesIO()
+    np.lib.format.write_array_header_1_0(header, {"descr": "<f8", "fortran_order": False,
+                                                  "shape": (10**9, 1000, 1000)})
+    (tmp_path / "huge.npy").write_bytes(header.getvalue())
+    assert "exceeds the limit" in rejected_reason(tmp_path / "huge.npy")
+
+
+def test_npz_with_ambiguous_arrays_is_refused(tmp_path):
+    np.savez(tmp_path / "two.npz", a=np.zeros((2, 2)), b=np.zeros((2, 2)))
+    assert "name it 'x'" in rejected_reason(tmp_path / "two.npz")
+
+
+# --- IDX and CIFAR ----------------------------------------------------------------------
+
+
+def test_idx_gz_with_sibling_labels(tmp_path):
+    images = RNG.integers(0, 256, (3, 4, 4), dtype=np.uint8)
+    path = tmp_path / "t-images-idx3-ubyte.gz"
+    path.write_bytes(gzip.compress(idx_bytes(images)))
+    (tmp_path / "t-labels-idx1-ubyte.gz").write_bytes(gzip.compress(idx_bytes(np.array([7, 2, 1], np.uint8))))
+    s = load_path(path)
+    assert s.x.shape == (3, 1, 4, 4) and s.levels == 255 and s.labels.tolist() == [7, 2, 1]
+    np.testing.assert_array_equal(s.x[:, 0], images / np.float32(255))
+    assert [f["path"] for f in s.files] == [str(path), str(tmp_path / "t-labels-idx1-ubyte.gz")]
+
+
+def test_raw_idx_without_labels(tmp_path):
+    path = tmp_path / "images-idx3-ubyte"
+    path.write_bytes(idx_bytes(np.zeros((2, 3, 3), np.uint8)))
+    s = load_path(path)
+    assert s.x.shape == (2, 1, 3, 3) and s.labels is None
+
+
+def test_truncated_and_padded_idx_are_refused(tmp_path):
+    data = idx_bytes(np.zeros((2, 3, 3), np.uint8))
+    (tmp_path / "cut.idx").write_bytes(data[:-5])
+    assert "truncated" in rejected_reason(tmp_path / "cut.idx")
+    (tmp_path / "long.idx").write_bytes(data + b"\0")
+    assert "unexpected bytes" in rejected_reason(tmp_path / "long.idx")
+    (tmp_path / "cut.gz").write_bytes(gzip.compress(data)[:-10])
+    assert "corrupt" in rejected_reason(tmp_path / "cut.gz")
+
+
+def test_labels_only_idx_and_bad_idx_magic_are_refused(tmp_path):
+    (tmp_path / "labels.idx").write_bytes(idx_bytes(np.array([1, 2], np.uint8)))
+    assert "labels, not images" in rejected_reason(tmp_path / "labels.idx")
+    (tmp_path / "bad.gz").write_bytes(gzip.compress(b"\1\2\3\4\5\6"))
+    assert "not an IDX file" in rejected_reason(tmp_path / "bad.gz")
+
+
+def test_absurd_idx_header_is_refused_before_allocating(tmp_path):
+    (tmp_path / "huge.idx").write_bytes(bytes([0, 0, 8, 3]) + struct.pack(">3I", 10**6, 10**4, 10**4))
+    assert "exceeds the limit" in rejected_reason(tmp_path / "huge.idx")
+
+
+def test_cifar_batch_records(tmp_path):
+    images = RNG.integers(0, 256, (3, 3, 32, 32), dtype=np.uint8)
+    labels = np.array([3, 0, 9], np.uint8)
+    path = tmp_path / "data_batch_1.bin"
+    path.write_bytes(np.concatenate([labels[:, None], images.reshape(3, -1)], axis=1).tobytes())
+    s = load_path(path)
+    assert s.x.shape == (3, 3, 32, 32) and s.labels.tolist() == [3, 0, 9]
+    np.testing.assert_array_equal(s.x, images / np.float32(255))
+
+
+def test_bad_cifar_batches_are_refused(tmp_path):
+    (tmp_path / "short.bin").write_bytes(b"\1" * 3000)
+    assert "whole number of 3073-byte records" in rejected_reason(tmp_path / "short.bin")
+    (tmp_path / "label.bin").write_bytes(bytes([200]) + b"\0" * 3072)
+    assert "label byte 200" in rejected_reason(tmp_path / "label.bin")
+
+
+# --- audio ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name, fmt, subtype", [("a.wav", "WAV", "PCM_16"), ("a.flac", "FLAC", "PCM_16"),
+                                                ("a.ogg", "OGG", "VORBIS")])
+def test_audio_formats_become_mel_patches(tmp_path, name, fmt, subtype):
+    soundfile.write(tmp_path / name, sine(0.5, 8000), 8000, format=fmt, subtype=subtype)
+    s = load_path(tmp_path / name)
+    assert s.modality == "speech" and s.x.shape == (1, 1, 64, 32) and s.levels is None
+    assert 0 <= s.x.min() and s.x.max() <= 1 and s.x.max() > 0.3
+    assert s.meta["n_mels"] == 64 and s.meta["hop_length"] == 160 and s.meta["scale"] > 0
+
+
+def test_other_rates_are_resampled_and_long_recordings_split(tmp_path):
+    # 2 s at 16 kHz -> 8000 Hz -> 101 frames -> 3 patches of 32 (5 frames dropped)
+    soundfile.write(tmp_path / "long.wav", np.stack([sine(2, 16000)] * 2, axis=1), 16000)
+    s = load_path(tmp_path / "long.wav")
+    assert s.x.shape == (3, 1, 64, 32) and s.meta["native_sample_rate"] == 16000
+    assert s.items[2].endswith("long.wav#patch2")
+
+
+def test_fsdd_names_give_digit_labels(tmp_path):
+    soundfile.write(tmp_path / "7_lucas_3.wav", sine(0.3, 8000), 8000)
+    s = load_path(tmp_path / "7_lucas_3.wav")
+    assert s.labels.tolist() == [7] and s.meta["speaker"] == "lucas"
+
+
+def test_too_long_audio_is_refused_from_its_header(tmp_path, monkeypatch):
+    soundfile.write(tmp_path / "a.wav", sine(0.5, 8000), 8000)
+    monkeypatch.setattr(limits, "MAX_AUDIO_SECONDS", 0.2)
+    assert "duration 0.5 s exceeds" in rejected_reason(tmp_path / "a.wav")
+
+
+def test_truncated_wav_is_refused(tmp_path):
+    path = tmp_path / "cut.wav"
+    soundfile.write(path, sine(0.5, 8000), 8000)
+    path.write_bytes(path.read_bytes()[:30])
+    assert "corrupt" in rejected_reason(path)
+
+
+# --- MIDI -------------------------------------------------------------------------------
+
+
+def test_midi_becomes_piano_roll_patches(tmp_path):
+    path = midi_file(tmp_path / "a.mid", [(60, 0, 1), (64, 1, 1.5)], velocity=127)
+    s = load_path(path)
+    assert s.modality == "music" and s.x.shape == (1, 1, 128, 64) and s.levels == 1
+    roll = s.x[0, 0]
+    assert roll[60, :4].tolist() == [1] * 4 and roll[60, 4] == 0
+    assert roll[64, 4:6].tolist() == [1, 1] and roll.sum() == 6
+
+
+def test_midi_velocity_gives_intensity_levels_127(tmp_path):
+    s = load_path(midi_file(tmp_path / "soft.mid", [(60, 0, 1)], velocity=64))
+    assert s.levels == 127 and s.x.max() == np.float32(64 / 127)
+
+
+def test_midi_roll_follows_the_beat_not_the_clock(tmp_path):
+    notes = [(60, 0, 2), (62, 2, 3), (65, 20, 24)]
+    slow = load_path(midi_file(tmp_path / "slow.mid", notes, tempo=60)).x
+    fast = load_path(midi_file(tmp_path / "fast.mid", notes, tempo=180)).x
+    np.testing.assert_array_equal(slow, fast)
+
+
+def variable_length(value):
+    """MIDI's variable-length quantity: 7 bits per byte, high bit set on all but the last."""
+    groups = [value & 0x7F]
+    while value > 0x7F:
+        value >>= 7
+        groups.append(0x80 | (value & 0x7F))
+    return bytes(reversed(groups))
+
+
+def midi_bytes(division, delta):
+    """A hand-made type-0 file with one note lasting `delta` ticks, for headers mido would not write."""
+    events = [(0, mido.Message("note_on", note=60, velocity=90)), (delta, mido.Message("note_off", note=60))]
+    body = b"".join(variable_length(t) + bytes(m.bytes()) for t, m in events) + b"\0\xff\x2f\0"
+    return b"MThd" + struct.pack(">IHHH", 6, 0, 1, division) + b"MTrk" + struct.pack(">I", len(body)) + body
+
+
+def test_absurd_midi_headers_are_refused(tmp_path):
+    (tmp_path / "zero.mid").write_bytes(midi_bytes(0, 10))
+    assert "absurd resolution" in rejected_reason(tmp_path / "zero.mid")
+    (tmp_path / "endless.mid").write_bytes(midi_bytes(96, 0x0FFFFFFF))
+    assert "last event at tick 268,435,455 exceeds" in rejected_reason(tmp_path / "endless.mid")
+    (tmp_path / "long.mid").write_bytes(midi_bytes(96, 96 * 15_000))  # 15,000 quarters at 120 bpm: 2 h
+    assert "end time 7,500 s exceeds" in rejected_reason(tmp_path / "long.mid")
+    slow = mido.MidiTrack([mido.MetaMessage("set_tempo", tempo=16_000_000, time=96),  # 16 s per quarter
+                           mido.Message("note_on", note=60, velocity=90, time=0),
+                           mido.Message("note_off", note=60, velocity=0, time=96 * 300)])
+    mido.MidiFile(ticks_per_beat=96, tracks=[slow]).save(tmp_path / "slow.mid")
+    assert "end time 4,800.5 s exceeds" in rejected_reason(tmp_path / "slow.mid")
+
+
+def test_corrupt_truncated_and_silent_midi_are_refused(tmp_path):
+    header = b"MThd" + struct.pack(">IHHH", 6, 0, 1, 96)
+    (tmp_path / "junk.mid").write_bytes(header + b"MTrk" + struct.pack(">I", 4) + b"\0\xf5\x99\x99")
+    assert "undefined status byte" in rejected_reason(tmp_path / "junk.mid")
+    (tmp_path / "cut.mid").write_bytes(midi_bytes(96, 10)[:-6])
+    assert "truncated" in rejected_reason(tmp_path / "cut.mid")
+    midi = pretty_midi.PrettyMIDI()
+    midi.instruments.append(pretty_midi.Instrument(0))
+    midi.write(str(tmp_path / "nonotes.mid"))
+    assert "no (non-drum) notes" in rejected_reason(tmp_path / "nonotes.mid")
