@@ -148,6 +148,14 @@ def test_builtin_fsdd_slices_recordings_sorted_by_name():
     assert s.labels.tolist() == [0, 0, 0] and s.meta["speaker"] == "george" and 0 < s.x.max() <= 1
 
 
+def test_builtin_fsdd_speaker_holds_only_that_speakers_recordings():
+    lucas = load_spec("builtin:fsdd/lucas")
+    assert lucas.n > 0
+    assert all("_lucas_" in item for item in lucas.items)
+    with pytest.raises(InputError, match="builtin:fsdd/bob"):
+        load_spec("builtin:fsdd/bob")
+
+
 def test_builtin_bach_is_binary_piano_roll():
     s = load_spec("builtin:bach[:2]")
     assert s.modality == "music" and s.x.shape[1:] == (1, 128, 64) and s.levels == 1

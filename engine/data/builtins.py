@@ -2,7 +2,9 @@
 
 - mnist:  the MNIST test set, 10,000 28x28 digits with labels (levels 255).
 - digits: scikit-learn's 1,797 8x8 digits, values 0..16 divided by 16 (levels 16), labels.
-- fsdd:   400 Free Spoken Digit recordings (4 speakers x 10 digits x takes 0-9) -> mel patches.
+- fsdd:   400 Free Spoken Digit recordings (4 speakers x 10 digits x takes 0-9) -> mel patches;
+          `fsdd/SPEAKER` (george, jackson, lucas, nicolas) takes one speaker's recordings,
+          so that a speaker can be held out (files are named DIGIT_SPEAKER_TAKE.wav).
 - bach:   music21's Bach chorales as MIDI (velocity 127) -> piano-roll patches (levels 1).
 
 `select` (a slice) picks images of mnist/digits, and FILES of fsdd/bach (sorted by name)
@@ -53,10 +55,13 @@ def cached_array_set(name):
                                labels=table[:, -1].astype(np.int64)))
 
 
-def corpus_files(name):
+def corpus_files(name, speaker=None):
     folder = resources_dir() / name
     suffix = ".wav" if name == "fsdd" else ".mid"
-    return sorted(str(folder / f) for f in os.listdir(folder) if f.endswith(suffix))
+    files = sorted(f for f in os.listdir(folder) if f.endswith(suffix))
+    if speaker is not None:
+        files = [f for f in files if f.split("_")[1:2] == [speaker]]
+    return [str(folder / f) for f in files]
 
 
 def as_builtin(sample_set, source, items):
@@ -68,17 +73,20 @@ def as_builtin(sample_set, source, items):
 
 
 def load_builtin(name, select=slice(None), set_name=None):
-    """builtin:NAME, optionally `select`ed -> SampleSet."""
-    if name not in NAMES:
-        raise InputError(f"builtin:{name}", f"unknown built-in dataset (available: {', '.join(NAMES)})")
+    """builtin:NAME (or builtin:fsdd/SPEAKER), optionally `select`ed -> SampleSet."""
     source = f"builtin:{name}"
+    name, _, speaker = name.partition("/")
+    if name not in NAMES or (speaker and name != "fsdd"):
+        raise InputError(source, f"unknown built-in dataset (available: {', '.join(NAMES)}, fsdd/SPEAKER)")
     if name in ("mnist", "digits"):
         full = cached_array_set(name)
         indices = range(full.n)[select]
         if not indices:
             raise InputError(source, f"the slice selects none of its {full.n} images")
         return as_builtin(full.subset(select, name=set_name or source), source, [f"{source}[{i}]" for i in indices])
-    files = corpus_files(name)
+    files = corpus_files(name, speaker or None)
+    if not files:
+        raise InputError(source, "no recordings of that speaker (george, jackson, lucas, nicolas)")
     chosen = files[select]
     if not chosen:
         raise InputError(source, f"the slice selects none of its {len(files)} files")
