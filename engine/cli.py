@@ -35,9 +35,175 @@ def named_spec(text):
 
 
 def cmd_gui(args):
-    from gui.app import run_gui
+    # The engine never imports gui/ (gui -> engine): main.py hands the launcher in.
+    if args.gui_launcher is None:
+        raise InputError("gui", "this entry point has no window; run `python main.py gui`")
+    return args.gui_launcher(args)
 
-    return run_gui(args)
+
+def cmd_analyze(args):
+    from engine.analysis.analyze import analyze_job
+    from engine.analysis.table import format_table
+    from engine.jobs import run_in_console
+
+    params = {"reference": args.reference, "compare": [named_spec(text) for text in args.compare],
+              "plots": _plots_for_report(args)}
+    result = run_in_console(analyze_job, params, label="analyze ")
+    _write_analysis_report(args, result)
+    print(format_table(result))
+    if args.json:
+        write_json(args.json, result)
+    for path in result.get("plots", []):
+        print(f"plot: {path}")
+    return 0
+
+
+def _plots_for_report(args):
+    """The plots folder: --plots, or a temporary one when only --report asks for figures."""
+    if getattr(args, "report", None) and not args.plots:
+        import tempfile
+
+        return tempfile.mkdtemp(prefix="analyze-plots-")
+    return args.plots
+
+
+def _write_analysis_report(args, result):
+    """`analyze --report OUT.pdf` (the CASE engineer's part of the analyze command)."""
+    if not getattr(args, "report", None):
+        return
+    from engine.report import write_analysis_report
+
+    report = write_analysis_report(args.report, result)
+    if not args.plots and result.get("plots"):  # figures drawn only for the report
+        import shutil
+
+        shutil.rmtree(os.path.dirname(result.pop("plots")[0]), ignore_errors=True)
+    print(f"report: {report['path']} ({report['pages']} pages)")
+
+
+def cmd_case_new(args):
+    from engine.case import new_case
+    from engine.jobs import run_in_console
+
+    meta = run_in_console(lambda params, state: new_case(args.dir, args.reference, args.name, state), {},
+                          label="case new ")
+    print(f"case {meta['case_id']} ({meta['name']}) created in {os.path.abspath(args.dir)}")
+    if meta["fit_spec"]:
+        print(f"train the case's detectors on {meta['fit_spec']} (the rest is held out for calibration)")
+    return 0
+
+
+def cmd_verdict(args):
+    from engine.jobs import run_in_console
+    from engine.verdict import judge
+
+    result = run_in_console(lambda params, state: judge(args.case, args.paths, args.fpr, state), {},
+                            label="verdict ")
+    if args.json:
+        write_json(args.json, result)
+    for f in result["files"]:
+        print(f"{f['label']:>12}  {f['score']:.4f}  {f['path']}")
+    for r in result["batch"]["rejected"]:
+        print(f"{'rejected':>12}  {'-':>6}  {r['path']}: {r['reason']}")
+    if args.report:
+        _write_report(args.case, args.report, args.fpr, args.analyst)
+    return 0
+
+
+def cmd_report(args):
+    _write_report(args.case, args.out, args.fpr, args.analyst)
+    return 0
+
+
+def _write_report(case_dir, out, fpr, analyst):
+    from engine.jobs import run_in_console
+    from engine.report import write_report
+
+    result = run_in_console(lambda params, state: write_report(out, [case_dir], analyst, fpr, state), {},
+                            label="report ")
+    integrity = "evidence verified" if result["integrity_ok"] else "INTEGRITY FAILURE: see the report"
+    print(f"report: {result['path']} ({result['pages']} pages; {integrity})")
+
+
+def cmd_demo(args):
+    from engine.demo import demo_job
+    from engine.jobs import run_in_console
+
+    result = run_in_console(demo_job, {"out": args.out, "quick": args.quick, "device": args.device}, label="demo ")
+    print(f"demo report: {result['report']}")
+    return 0
+
+
+def _print_run_summary(result):
+    print(json.dumps({k: result.get(k) for k in ("kind", "name", "status", "metrics")}, indent=2))
+    return 0 if result.get("status") == "finished" else 1
+
+
+def _training_params(args, *names):
+    return {name: getattr(args, name) for name in names if getattr(args, name, None) is not None}
+
+
+def cmd_train_gan(args):
+    from engine.jobs import run_in_console
+    from engine.training_jobs import train_gan_job
+
+    params = _training_params(args, "data", "out", "loss", "activation", "architecture", "epochs", "steps", "seed",
+                              "device", "threads", "resume", "binarize", "dry_run", "width", "z_dim", "batch_size",
+                              "lr", "case", "checkpoint_every", "preview_every")
+    return _print_run_summary(run_in_console(train_gan_job, params, label="train gan "))
+
+
+def cmd_train_classifier(args):
+    from engine.jobs import run_in_console
+    from engine.training_jobs import train_classifier_job
+
+    params = _training_params(args, "real", "out", "architecture", "binary", "per_class", "epochs", "steps", "seed",
+                              "device", "threads", "resume", "batch_size", "lr", "case")
+    params["fakes"] = [named_spec(text) for text in args.fake]
+    return _print_run_summary(run_in_console(train_classifier_job, params, label="train classifier "))
+
+
+def cmd_train_inverse(args):
+    from engine.jobs import run_in_console
+    from engine.training_jobs import train_inverse_job
+
+    params = _training_params(args, "generator", "out", "real", "n_negatives", "epochs", "steps", "seed", "device",
+                              "threads", "resume", "batch_size", "lr", "case")
+    return _print_run_summary(run_in_console(train_inverse_job, params, label="train inverse "))
+
+
+def cmd_train_rounds(args):
+    from engine.jobs import run_in_console
+    from engine.training_jobs import train_rounds_job
+
+    params = _training_params(args, "data", "out", "iterations", "generators", "loss", "phi", "classifiers",
+                              "gan_steps", "classifier_steps", "seed", "device", "threads", "workers", "executor")
+    result = run_in_console(train_rounds_job, params, label="train rounds ")
+    print(json.dumps({k: result[k] for k in ("matrix", "generalization")}, indent=2))
+    return 0
+
+
+def cmd_generate(args):
+    from engine.jobs import run_in_console
+    from engine.training_jobs import generate_job
+
+    result = run_in_console(generate_job, {"run": args.run, "n": args.n, "out": args.out, "seed": args.seed},
+                            label="generate ")
+    print(json.dumps(result, indent=2))
+    return 0
+
+
+def cmd_fgsm(args):
+    from engine.jobs import run_in_console
+    from engine.training_jobs import fgsm_job
+
+    params = {"classifier": args.classifier, "data": args.data, "eps": args.eps, "target": args.target,
+              "out": args.out}
+    result = run_in_console(fgsm_job, params, label="fgsm ")
+    print(json.dumps(result, indent=2))
+    if args.json:
+        write_json(args.json, result)
+    return 0
 
 
 # --- parser ---------------------------------------------------------------------------
@@ -54,16 +220,146 @@ def build_parser():
     p.add_argument("paths", nargs="*", metavar="PATH", help="evidence files or folders to load")
     p.add_argument("--case", metavar="DIR", help="open this case")
     p.add_argument("--screenshot", metavar="OUT.png", help="load, wait until idle, save the window, exit")
+    p.add_argument("--view", metavar="NAME", help="the tab to show: evidence, sample, compare, training, rounds")
+    p.add_argument("--compare", nargs="+", metavar="SPEC",
+                   help="fill the compare view: a reference SPEC, then NAME=SPEC sets")
+    p.add_argument("--rounds", metavar="DIR", help="show a rounds folder (rounds.json) in the rounds view")
+    p.add_argument("--train", metavar="SPEC", help="start a GAN training run on SPEC in the training panel")
+    p.add_argument("--train-steps", type=int, default=None, metavar="N", help="steps for --train (default: epochs)")
+    p.add_argument("--screenshot-timeout", type=float, default=300.0, metavar="S",
+                   help="with --screenshot: save anyway after S seconds")
     p.set_defaults(func=cmd_gui)
+
+    p = sub.add_parser("analyze", help="compare data sets with a reference (KS, JSD, moments, violations)")
+    p.add_argument("--reference", required=True, metavar="SPEC", help="the real data the others are compared to")
+    p.add_argument("--compare", required=True, nargs="+", metavar="NAME=SPEC",
+                   help="sets to compare (baseline:bernoulli|exponential are drawn to match the reference)")
+    p.add_argument("--json", metavar="OUT", help="write the results as JSON")
+    p.add_argument("--plots", metavar="DIR", help="write PNG figures (histograms, ECDFs, moments) here")
+    p.add_argument("--report", metavar="OUT.pdf", help="write the tables and figures as a PDF report")
+    p.set_defaults(func=cmd_analyze)
+
+    p = sub.add_parser("case", help="case folders (evidence, reference, runs, verdicts, audit log)")
+    case_sub = p.add_subparsers(dest="case_command", metavar="ACTION", required=True)
+    q = case_sub.add_parser("new", help="create a case with a reference data set and its profile")
+    q.add_argument("dir", metavar="DIR")
+    q.add_argument("--reference", required=True, metavar="SPEC", help="the real data evidence is compared to")
+    q.add_argument("--name", help="case name (default: the folder name)")
+    q.set_defaults(func=cmd_case_new)
+
+    p = sub.add_parser("verdict", help="calibrated, explained verdicts on evidence files")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="evidence files or folders")
+    p.add_argument("--case", required=True, metavar="DIR")
+    p.add_argument("--json", metavar="OUT", help="write the verdicts as JSON")
+    p.add_argument("--report", metavar="OUT.pdf", help="then write the case report")
+    p.add_argument("--fpr", type=float, default=0.01, help="false-positive rate on real files (default 0.01)")
+    p.add_argument("--analyst", help="analyst name on the report (default: the login name)")
+    p.set_defaults(func=cmd_verdict)
+
+    p = sub.add_parser("report", help="the case report as PDF (re-verifies evidence hashes)")
+    p.add_argument("--case", required=True, metavar="DIR")
+    p.add_argument("--out", required=True, metavar="OUT.pdf")
+    p.add_argument("--fpr", type=float, default=0.01, help="false-positive rate shown and used for thresholds")
+    p.add_argument("--analyst", help="analyst name on the report (default: the login name)")
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("demo", help="the whole workflow on embedded data: DIR/case-*/, DIR/report.pdf")
+    p.add_argument("--out", default="demo-out", metavar="DIR")
+    p.add_argument("--quick", action="store_true", help="a few training steps (for tests)")
+    p.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"))
+    p.set_defaults(func=cmd_demo)
+
+    # train gan|classifier|inverse|rounds, generate, fgsm (the learning lab, training/)
+    p = sub.add_parser("train", help="train a GAN, a classifier, an inverse model, or sequential rounds")
+    train = p.add_subparsers(dest="train_kind", metavar="KIND", required=True)
+
+    def run_options(q):
+        q.add_argument("--out", required=True, metavar="RUN_DIR", help="the run folder (run.json, checkpoints)")
+        q.add_argument("--epochs", type=int, help="passes over the training data (default 5)")
+        q.add_argument("--steps", type=int, help="training steps (overrides --epochs)")
+        q.add_argument("--seed", type=int, default=0)
+        q.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
+        q.add_argument("--threads", type=int, help="CPU threads (default: half the cores)")
+        q.add_argument("--resume", action="store_true", help="continue from the run folder's last checkpoint")
+        q.add_argument("--batch-size", type=int)
+        q.add_argument("--lr", type=float, help="Adam learning rate")
+        q.add_argument("--case", metavar="DIR", help="register the finished run in this case")
+
+    q = train.add_parser("gan", help="train a DCGAN-family GAN on a dataset")
+    q.add_argument("--data", required=True, metavar="SPEC")
+    q.add_argument("--loss", choices=("gan", "lsgan", "wgan-gp"), default="gan")
+    q.add_argument("--activation", choices=("sigmoid", "tanh", "scaled-tanh", "linear"), default="sigmoid")
+    q.add_argument("--architecture", choices=("dcgan", "paper"), default="dcgan",
+                   help="dcgan: shape-adaptive DCGAN; paper: the GAN of 003 Figs. 1-2")
+    q.add_argument("--binarize", action="store_true", help="threshold the real data at 0.5")
+    q.add_argument("--dry-run", action="store_true", help="one training step, to check the setup")
+    q.add_argument("--width", type=int, help="base channel width of the DCGAN (default 32)")
+    q.add_argument("--z-dim", type=int, help="latent size (default 100)")
+    q.add_argument("--checkpoint-every", type=int, help="steps between checkpoints (default 200)")
+    q.add_argument("--preview-every", type=int, help="steps between preview grids (default 200)")
+    run_options(q)
+    q.set_defaults(func=cmd_train_gan)
+
+    q = train.add_parser("classifier", help="train a real-vs-generated / attribution classifier")
+    q.add_argument("--real", required=True, metavar="SPEC")
+    q.add_argument("--fake", required=True, nargs="+", metavar="NAME=SPEC",
+                   help="generated sets; a SPEC may be a GAN run folder (sampled, as many as real)")
+    q.add_argument("--architecture", choices=("paper-classifier", "logreg", "cnn"), default="paper-classifier")
+    q.add_argument("--binary", action="store_true", help="two classes: real vs generated (all fakes merged)")
+    q.add_argument("--per-class", type=int, help="at most this many samples per set (default: the real count)")
+    run_options(q)
+    q.set_defaults(func=cmd_train_classifier)
+
+    q = train.add_parser("inverse", help="train an inverse model (sample -> latent) of a GAN run")
+    q.add_argument("--generator", required=True, metavar="RUN_DIR")
+    q.add_argument("--real", metavar="SPEC", help="negatives for the threshold (default: the GAN's training data)")
+    q.add_argument("--n-negatives", type=int, help="real samples used for the threshold (default 2000)")
+    run_options(q)
+    q.set_defaults(func=cmd_train_inverse)
+
+    q = train.add_parser("rounds", help="sequential GAN-vs-classifier rounds (004)")
+    q.add_argument("--data", required=True, metavar="SPEC")
+    q.add_argument("--out", required=True, metavar="DIR")
+    q.add_argument("--iterations", type=int, default=2)
+    q.add_argument("--generators", type=int, default=4, help="GANs per iteration")
+    q.add_argument("--loss", choices=("fool-all", "memoryless"), default="fool-all")
+    q.add_argument("--phi", type=float, default=1.0, help="classifier weight, normalised as in Eq. 4")
+    q.add_argument("--classifiers", type=int, help="classifiers of each earlier iteration to fool (Eq. 5; default 1)")
+    q.add_argument("--gan-steps", type=int, help="generator steps per GAN (default 300)")
+    q.add_argument("--classifier-steps", type=int, help="steps per classifier (default 150)")
+    q.add_argument("--seed", type=int, default=0)
+    q.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
+    q.add_argument("--executor", choices=("sequential", "process", "ray"), default="sequential")
+    q.add_argument("--workers", type=int, help="processes for --executor process (default 2)")
+    q.add_argument("--threads", type=int, help="CPU threads with the sequential executor (default: half the cores)")
+    q.set_defaults(func=cmd_train_rounds)
+
+    p = sub.add_parser("generate", help="sample a trained GAN run")
+    p.add_argument("run", metavar="RUN_DIR")
+    p.add_argument("--n", type=int, required=True)
+    p.add_argument("--out", required=True, metavar="OUT", help="OUT.npy, or a folder of PNG / MIDI / .npy by modality")
+    p.add_argument("--seed", type=int, default=0)
+    p.set_defaults(func=cmd_generate)
+
+    p = sub.add_parser("fgsm", help="FGSM adversarial samples against a trained classifier")
+    p.add_argument("--classifier", required=True, metavar="RUN_DIR")
+    p.add_argument("--data", required=True, metavar="SPEC")
+    p.add_argument("--eps", type=float, required=True, help="step size in intensity units")
+    p.add_argument("--target", metavar="LABEL", help="push samples towards this label (e.g. real); default: away")
+    p.add_argument("--out", required=True, metavar="OUT", help="OUT.npy or a folder")
+    p.add_argument("--json", metavar="OUT.json", help="write the summary")
+    p.set_defaults(func=cmd_fgsm)
 
     return parser
 
 
-def run(argv):
+def run(argv, gui_launcher=None):
+    """Runs one sub-command; `gui_launcher(args)` opens the window (given by main.py)."""
     parser = build_parser()
     if not argv:
         argv = ["gui"]
     args = parser.parse_args(argv)
+    args.gui_launcher = gui_launcher
     if not getattr(args, "func", None):
         parser.print_help()
         return 2

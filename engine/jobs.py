@@ -94,8 +94,8 @@ def run_in_console(job, params, label=""):
         state.finish()
 
 
-def _qt_classes():
-    """Builds the Qt runner classes on first use, so importing this module needs no Qt."""
+def qt_job_class():
+    """The QtJob class, built on first use so that importing this module needs no Qt."""
     global _QT
     if _QT is not None:
         return _QT
@@ -123,12 +123,25 @@ def _qt_classes():
             if now - self._last_progress >= self._interval or fraction >= 1.0:
                 self._last_progress = now
                 self._signals.progress.emit(float(fraction), str(message))
+            self.flush(force=False)
 
         def partial(self, result):
+            # Within the interval the result waits (the newest replaces an older one) and
+            # goes out with the next update or when the job ends, so none is lost for good.
+            self._pending = result
+            self._has_pending = True
+            self.flush(force=False)
+
+        def flush(self, force=True):
             now = time.monotonic()
-            if now - self._last_partial >= self._interval:
+            if self._has_pending and (force or now - self._last_partial >= self._interval):
                 self._last_partial = now
-                self._signals.partial.emit(result)
+                self._has_pending = False
+                pending, self._pending = self._pending, None
+                self._signals.partial.emit(pending)
+
+        _pending = None
+        _has_pending = False
 
     class _Worker(QThread):
         def __init__(self, job, params, signals):
@@ -139,6 +152,7 @@ def _qt_classes():
         def run(self):
             try:
                 result = self.job(self.params, self.state)
+                self.state.flush()
             except Cancelled:
                 self.signals.failed.emit("cancelled")
             except Exception as exc:  # reported to the GUI as one line, never a crash
@@ -175,5 +189,5 @@ _QT = None
 
 
 def QtJob(job, params, name="", parent=None):
-    """Creates a Qt job runner (see `_qt_classes`)."""
-    return _qt_classes()(job, params, name=name, parent=parent)
+    """Creates a Qt job runner (see `qt_job_class`)."""
+    return qt_job_class()(job, params, name=name, parent=parent)

@@ -1,0 +1,58 @@
+"""pyqtgraph conventions shared by the views.
+
+Plots are made once with persistent items and later updated with `setData`; curves
+clip to the view and downsample by peaks, x arrays are float64 (pyqtgraph's advice
+for speed and precision).
+"""
+import numpy as np
+import pyqtgraph as pg
+
+pg.setConfigOptions(antialias=False, imageAxisOrder="row-major", background="w", foreground="k")
+
+REFERENCE_PEN = pg.mkPen((40, 40, 40), width=2)
+SET_COLOURS = [(214, 39, 40), (31, 119, 180), (44, 160, 44), (255, 127, 14), (148, 103, 189), (140, 86, 75)]
+
+
+def colour(index):
+    return SET_COLOURS[index % len(SET_COLOURS)]
+
+
+def plot_widget(title, x_label=None, y_label=None):
+    widget = pg.PlotWidget()
+    widget.setTitle(title, size="10pt")
+    if x_label:
+        widget.setLabel("bottom", x_label)
+    if y_label:
+        widget.setLabel("left", y_label)
+    widget.showGrid(x=True, y=True, alpha=0.2)
+    plain_axes(widget.getPlotItem())
+    widget.addLegend(offset=(-5, 5))
+    return widget
+
+
+def plain_axes(plot_item):
+    """Axis numbers as they are (no '(x0.001)' unit prefixes)."""
+    for side in ("bottom", "left"):
+        plot_item.getAxis(side).enableAutoSIPrefix(False)
+
+
+def curve(plot, name, pen, step=False):
+    """A persistent curve item, fast for long data.
+
+    step: False for a line, True for a histogram (x = bin edges), "left" for a
+    right-continuous step function such as an ECDF (y[i] holds from x[i] to x[i+1]).
+    """
+    item = plot.plot(name=name, pen=pen, stepMode={False: None, True: "center"}.get(step, step))
+    item.setClipToView(True)
+    item.setDownsampling(auto=True, method="peak")
+    return item
+
+
+def set_step(item, edges, counts):
+    """Histogram as a step curve: edges has one more entry than counts."""
+    item.setData(np.asarray(edges, dtype=np.float64), np.asarray(counts, dtype=np.float64))
+
+
+def set_xy(item, x, y):
+    item.setData(np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64))
+

@@ -1,0 +1,8 @@
+"""The window's background tasks: job functions `job(params, state)` run through QtJob.
+
+Each one only strings engine calls together and packs their results as plain data
+(dicts, lists, arrays) for the views; the analysis itself lives in the engine. Engine
+modules are imported inside the jobs, in the worker thread, so the window starts
+without them. One module per view: case, evidence, sample, compare, rounds.
+"""
+HIST_BINS = 100  # the papers' intensity histograms: 100 bins on [0, 1]

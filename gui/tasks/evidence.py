@@ -1,0 +1,54 @@
+"""Evidence tasks: load dropped files, then judge them in the open case (engine.verdict)."""
+import os
+
+import numpy as np
+
+PREVIEW_PATCHES = 4  # speech / music thumbnails show the first few patches side by side
+
+
+def preview_of(sampleset):
+    """One (channels, rows, cols) map to draw as the file's thumbnail."""
+    if sampleset.modality == "image":
+        return sampleset.x[0]
+    return np.concatenate(list(sampleset.x[:PREVIEW_PATCHES]), axis=-1)
+
+
+def load_evidence_job(params, state):
+    """Loads each evidence file; partial results carry everything loaded so far."""
+    from engine.data.loaders import load_path
+    from engine.errors import InputError
+    from engine.verdict import expand_paths
+
+    # The files of dropped folders as the `verdict` command takes them (not recursing).
+    files = [os.path.abspath(path) for path in expand_paths(params["paths"])]
+    loaded, refused = [], []
+    for number, path in enumerate(files, start=1):
+        state.check()
+        try:
+            sampleset = load_path(path)
+            loaded.append({"path": path, "sampleset": sampleset, "preview": preview_of(sampleset)})
+        except InputError as err:
+            refused.append({"path": path, "reason": err.reason})
+        state.progress(number / len(files), os.path.basename(path))
+        state.partial({"loaded": list(loaded), "refused": list(refused)})
+    return {"loaded": loaded, "refused": refused}
+
+VERDICT_CHUNKS = 8  # verdicts arrive in about this many instalments, so badges appear as they come
+
+
+def verdict_job(params, state):
+    """engine.verdict.judge over the files in chunks; partial results carry the verdicts so far."""
+    from engine.verdict import judge
+
+    paths = list(params["paths"])
+    size = max(1, -(-len(paths) // VERDICT_CHUNKS))
+    files, rejected = [], []
+    for start in range(0, len(paths), size):
+        state.check()
+        state.progress(start / len(paths), f"verdicts {start + 1}-{min(start + size, len(paths))} of {len(paths)}")
+        result = judge(params["case_dir"], paths[start:start + size])
+        files += result["files"]
+        rejected += result["batch"]["rejected"]
+        state.partial({"files": list(files), "rejected": list(rejected)})
+    state.progress(1.0, "verdicts done")
+    return {"files": files, "rejected": rejected}

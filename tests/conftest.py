@@ -1,0 +1,59 @@
+"""Shared pytest fixtures. Add fixtures below; do not rewrite the ones already here."""
+import pytest
+
+
+# --- GUI: no test may leave a job thread running (napari's check) ----------------------
+
+
+@pytest.fixture
+def no_threads_left(monkeypatch):
+    """Fails a test that leaves an engine.jobs QtJob thread running (after stopping it)."""
+    from engine.jobs import qt_job_class
+
+    qt_job = qt_job_class()
+    started = []
+    original_start = qt_job.start
+
+    def tracking_start(self):
+        started.append(self)
+        original_start(self)
+
+    monkeypatch.setattr(qt_job, "start", tracking_start)
+    yield started
+    left = [job.name for job in started if job.is_running()]
+    for job in started:
+        job.cancel()
+        job.wait(30000)
+    assert not left, f"job threads still running after the test: {left}"
+
+
+@pytest.fixture
+def gui_window(qtbot, tmp_path):
+    """The main window with throwaway settings; closed (jobs cancelled and joined) afterwards.
+
+    Request it before `no_threads_left`, so that fixture checks the test's own threads
+    before the window's shutdown joins them.
+    """
+    from PySide6.QtCore import QSettings
+
+    from gui.main_window import MainWindow
+
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat)
+    window = MainWindow(settings, restore_last_case=False)
+    window.show()
+    yield window
+    window.close()
+    _destroy(window)
+
+
+def _destroy(widget):
+    """Deletes a widget now, while Qt and Python are both alive (pyqtgraph items collected
+    at interpreter exit can crash after their C++ side is gone)."""
+    import gc
+
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication
+
+    widget.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.DeferredDelete)
+    gc.collect()

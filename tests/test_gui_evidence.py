@@ -1,0 +1,166 @@
+"""Evidence intake in the window: drops, verdict badges, reasons, refused files (pytest-qt, offscreen)."""
+import numpy as np
+import pytest
+from PIL import Image
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication
+
+
+@pytest.fixture(scope="module")
+def digits_case(tmp_path_factory):
+    from engine.case import new_case
+
+    case_dir = tmp_path_factory.mktemp("case") / "digits"
+    new_case(str(case_dir), "builtin:digits[0:400]", "digits")
+    return str(case_dir)
+
+
+@pytest.fixture
+def evidence_files(tmp_path):
+    from engine.data.specs import load_spec
+
+    real = load_spec("builtin:digits[1500:1503]").x[:, 0]
+    noise = np.random.default_rng(0).random((3, 8, 8)) ** 3
+    paths = []
+    for name, maps in (("real", real), ("noise", noise)):
+        for i, m in enumerate(maps):
+            path = tmp_path / f"{name}_{i}.png"
+            Image.fromarray(np.round(m * 255).astype(np.uint8)).save(path)
+            paths.append(str(path))
+    return paths
+
+
+def mime_for(paths):
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(p) for p in paths])
+    return mime
+
+
+def drop(window, paths):
+    mime = mime_for(paths)
+    enter = QDragEnterEvent(QPoint(50, 50), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
+    QApplication.sendEvent(window, enter)
+    assert enter.isAccepted(), "the window refuses a drag of local files"
+    QApplication.sendEvent(window, QDropEvent(QPointF(50, 50), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier))
+
+
+def test_dropping_files_produces_verdict_badges(gui_window, no_threads_left, qtbot, digits_case, evidence_files):
+    gui_window.open_case(digits_case)
+    qtbot.waitUntil(lambda: gui_window.case_explorer.case_dir is not None, timeout=20000)
+    drop(gui_window, evidence_files)
+    view = gui_window.evidence_view
+    qtbot.waitUntil(lambda: len(view.entries) == len(evidence_files)
+                    and all(e["verdict"] for e in view.entries.values()), timeout=60000)
+    qtbot.waitUntil(gui_window.jobs.is_idle, timeout=20000)
+    for entry in view.entries.values():
+        assert entry["verdict"]["label"] in ("generated", "real", "inconclusive")
+        badged = entry["item"].icon().pixmap(96, 96).toImage()
+        plain = entry["pixmap"].toImage()
+        assert badged != plain, f"no badge drawn on {entry['path']}"
+
+
+def test_selecting_a_file_shows_its_verdict_and_reasons(gui_window, no_threads_left, qtbot, digits_case,
+                                                        evidence_files):
+    gui_window.open_case(digits_case)
+    qtbot.waitUntil(lambda: gui_window.case_explorer.case_dir is not None, timeout=20000)
+    gui_window.add_evidence(evidence_files[:1])
+    view = gui_window.evidence_view
+    qtbot.waitUntil(lambda: bool(view.entries) and all(e["verdict"] for e in view.entries.values()), timeout=60000)
+    qtbot.waitUntil(gui_window.jobs.is_idle, timeout=20000)
+    view.grid.setCurrentRow(0)
+    verdict = next(iter(view.entries.values()))["verdict"]
+    text = view.detail.toPlainText()
+    assert verdict["label"].upper() in text
+    assert verdict["reasons"][0].split(":")[0] in text
+
+
+def test_a_refused_file_shows_its_message(gui_window, no_threads_left, qtbot, tmp_path):
+    bad = tmp_path / "notes.txt"
+    bad.write_text("not evidence")
+    truncated = tmp_path / "cut.png"
+    truncated.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 10)
+    drop(gui_window, [str(bad), str(truncated)])
+    view = gui_window.evidence_view
+    qtbot.waitUntil(lambda: view.refused_list.count() == 2, timeout=20000)
+    qtbot.waitUntil(gui_window.jobs.is_idle, timeout=20000)
+    lines = [view.refused_list.item(i).text() for i in range(view.refused_list.count())]
+    assert any("notes.txt" in line and "unrecognised" in line for line in lines), lines
+    assert any("cut.png" in line for line in lines), lines
+    assert not view.entries
+    assert view.refused_list.isVisible()
+
+
+def test_verdicts_wait_for_a_case(gui_window, no_threads_left, qtbot, evidence_files):
+    messages = []
+    gui_window.evidence_view.message.connect(messages.append)
+    gui_window.add_evidence(evidence_files[:2])
+    qtbot.waitUntil(lambda: len(gui_window.evidence_view.entries) == 2, timeout=20000)
+    qtbot.waitUntil(gui_window.jobs.is_idle, timeout=20000)
+    assert any("case" in m.lower() for m in messages), messages
+    assert all(e["verdict"] is None for e in gui_window.evidence_view.entries.values())
+
+
+def test_report_export_writes_the_pdf_and_lists_it_in_the_case(gui_window, no_threads_left, qtbot, digits_case,
+                                                               evidence_files, tmp_path):
+    from gui.report_dialog import ReportDialog
+
+    gui_window.open_case(digits_case)
+    qtbot.waitUntil(lambda: gui_window.case_explorer.case_dir is not None, timeout=20000)
+    gui_window.add_evidence(evidence_files[:2])
+    view = gui_window.evidence_view
+    qtbot.waitUntil(lambda: len(view.entries) == 2 and all(e["verdict"] for e in view.entries.values()),
+                    timeout=60000)
+    qtbot.waitUntil(gui_window.jobs.is_idle, timeout=20000)
+    dialog = ReportDialog(gui_window.jobs, gui_window.case_explorer, [str(tmp_path / "not-a-case")], gui_window)
+    assert list(dialog.checks) == [digits_case], "only existing cases are offered"
+    out = tmp_path / "report.pdf"
+    dialog.out.setText(str(out))
+    dialog.open_after.setChecked(False)
+    dialog._export()
+    qtbot.waitUntil(lambda: out.exists(), timeout=60000)
+    qtbot.waitUntil(gui_window.jobs.is_idle, timeout=30000)
+    assert out.read_bytes()[:5] == b"%PDF-"
+    assert "Report written" in gui_window.statusBar().currentMessage()
+
+
+def test_new_case_opens_and_is_remembered(gui_window, no_threads_left, qtbot, tmp_path):
+    case_dir = str(tmp_path / "fresh")
+    gui_window.case_explorer.create_case(case_dir, "builtin:digits[0:100]", "fresh case")
+    qtbot.waitUntil(lambda: gui_window.case_explorer.case_dir is not None, timeout=30000)
+    qtbot.waitUntil(gui_window.jobs.is_idle, timeout=10000)
+    tree = gui_window.case_explorer.tree
+    references = tree.topLevelItem(0)
+    assert references.text(0) == "References" and references.childCount() == 1
+    assert "n=100" in references.child(0).text(1)
+    assert gui_window.recent_cases()[0] == gui_window.case_explorer.case_dir
+    assert gui_window.settings.value("last_case") == gui_window.case_explorer.case_dir
+
+
+def test_opening_a_folder_that_is_no_case_says_so(gui_window, no_threads_left, qtbot, tmp_path):
+    messages = []
+    gui_window.case_explorer.message.connect(messages.append)
+    gui_window.open_case(str(tmp_path))
+    qtbot.waitUntil(lambda: bool(messages), timeout=10000)
+    qtbot.waitUntil(gui_window.jobs.is_idle, timeout=10000)
+    assert "not a case folder" in messages[0]
+    assert gui_window.case_explorer.case_dir is None
+
+
+def test_a_file_the_case_cannot_judge_is_listed_with_the_reason(gui_window, no_threads_left, qtbot, digits_case,
+                                                                 tmp_path):
+    import soundfile
+
+    wav = tmp_path / "tone.wav"
+    soundfile.write(wav, (0.2 * np.sin(np.arange(4000) / 3.0)).astype(np.float32), 8000)
+    gui_window.open_case(digits_case)
+    qtbot.waitUntil(lambda: gui_window.case_explorer.case_dir is not None, timeout=20000)
+    gui_window.add_evidence([str(wav)])
+    view = gui_window.evidence_view
+    qtbot.waitUntil(lambda: view.refused_list.count() == 1, timeout=30000)
+    qtbot.waitUntil(gui_window.jobs.is_idle, timeout=20000)
+    assert "speech file, but the case reference is image" in view.refused_list.item(0).text()
+    entry = view.entries[str(wav)]
+    assert entry["verdict"] is None and entry["unjudged"]
+    view.request_verdicts()
+    assert gui_window.jobs.is_idle(), "asked again for a verdict the case cannot give"
