@@ -24,5 +24,11 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m pytest tests/benchmarks -s -p no:cacheprovider -o addopts=""
 
+# The double-click app (docs/packaging.md): one-folder build in dist/ganforensics/, then the
+# frozen-app smoke test. `make package ONEFILE=1` builds dist/ganforensics-onefile instead.
+package: $(STAMP)
+	$(PY) -m pip install -q -e '.[package]'
+	$(PY) packaging/build.py --smoke $(if $(ONEFILE),--onefile)
+
 clean:
 	rm -rf $(VENV) build dist

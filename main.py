@@ -16,4 +16,7 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
+    import multiprocessing
+
+    multiprocessing.freeze_support()  # a frozen app's spawned workers re-enter here
     sys.exit(main())

@@ -211,7 +211,7 @@ def cmd_fgsm(args):
 
 def build_parser():
     parser = argparse.ArgumentParser(
-        prog="main.py",
+        prog=os.path.basename(sys.argv[0]) or "main.py",
         description="GAN Forensics Workstation: tell real samples from generated ones and say why.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
