@@ -1,0 +1,82 @@
+"""Reading trained run folders for the rest of the engine: sample a GAN, classify, invert.
+
+Arrays in and out (intensities (n, c, h, w) float32); every unreadable or mismatched run
+raises InputError(run_dir, reason). torch is imported only through training/, lazily.
+"""
+import json
+import os
+
+import numpy as np
+
+from engine.errors import InputError
+
+
+def read_run_json(run_dir, kind=None):
+    path = os.path.join(run_dir, "run.json")
+    try:
+        with open(path, encoding="utf-8") as fh:
+            run = json.load(fh)
+    except (OSError, ValueError) as err:
+        raise InputError(run_dir, f"not a readable training run ({err})") from None
+    if kind is not None and run.get("kind") != kind:
+        raise InputError(run_dir, f"is a {run.get('kind')!r} run, expected a {kind!r} run")
+    return run
+
+
+def is_run_folder(path, kind=None):
+    if not os.path.isfile(os.path.join(path, "run.json")):
+        return False
+    try:
+        return kind is None or read_run_json(path).get("kind") == kind
+    except InputError:
+        return False
+
+
+def load_modules(run_dir, roles, kind, device="cpu"):
+    """(run.json, sidecar, {role: module}) from the run's latest checkpoint."""
+    from training.device import choose_device
+    from training.loading import RunUnreadable, load_module, load_run
+
+    device = choose_device(device)
+    run = read_run_json(run_dir, kind)
+    try:
+        sidecar, tensors = load_run(run_dir)
+        return run, sidecar, {role: load_module(sidecar, tensors, role, device) for role in roles}
+    except RunUnreadable as err:
+        raise InputError(run_dir, str(err)) from None
+
+
+def _check_shape(run_dir, sidecar, x):
+    expected = tuple(sidecar["config"]["shape"])
+    if tuple(x.shape[1:]) != expected:
+        raise InputError(run_dir, f"the model takes samples of shape {expected}, got {tuple(x.shape[1:])}")
+
+
+def sample_gan(run_dir, n, seed=0):
+    """(samples (n, c, h, w) float32 intensities, unclipped; run.json) of a GAN run's generator."""
+    import torch
+
+    from training.gan import sample_generator
+
+    run, sidecar, modules = load_modules(run_dir, ["G"], "gan")
+    z = torch.randn(int(n), sidecar["config"]["z_dim"], generator=torch.Generator().manual_seed(int(seed)))
+    return sample_generator(modules["G"], z, sidecar["config"]["activation"]), run
+
+
+def classifier_probabilities(run_dir, x):
+    """(probabilities (n, k), labels) of a classifier run on intensities x."""
+    from training.classifier import predict
+
+    run, sidecar, modules = load_modules(run_dir, ["C"], "classifier")
+    _check_shape(run_dir, sidecar, x)
+    return predict(modules["C"], x), list(sidecar["config"]["labels"])
+
+
+def inverse_distances(run_dir, x):
+    """(distances ‖x − G(E(x))‖₂ per sample, threshold): d <= threshold means "made by this generator"."""
+    from training.inverse import reconstruction_distance
+
+    run, sidecar, modules = load_modules(run_dir, ["E", "G"], "inverse")
+    _check_shape(run_dir, sidecar, x)
+    distances = reconstruction_distance(modules["E"], modules["G"], x, sidecar["config"]["activation"])
+    return distances, float(run.get("metrics", {}).get("threshold", np.nan))

@@ -1,0 +1,327 @@
+"""Training jobs: dataset specs -> arrays -> training/ trainers -> run folders.
+
+Each job is `job(params, state)` (engine.jobs protocol) so the command line runs it with a
+progress bar and the GUI runs it through `QtJob`. params are plain dicts, keyed as the
+command-line options (see engine/cli.py `train`, `generate`, `fgsm`). torch is imported
+only inside the functions (through training/).
+"""
+import hashlib
+import os
+
+import numpy as np
+
+from engine.errors import InputError
+from engine.runs import is_run_folder, load_modules, sample_gan
+
+DEFAULT_EPOCHS = 5
+
+
+def array_sha256(x):
+    """SHA-256 of an array's float32 C-order bytes and shape (the training data's identity)."""
+    x = np.ascontiguousarray(x, dtype=np.float32)
+    digest = hashlib.sha256(repr(x.shape).encode())
+    digest.update(memoryview(x).cast("B"))
+    return digest.hexdigest()
+
+
+def load_set(spec, name=None):
+    from engine.data.specs import load_spec
+
+    return load_spec(spec, name=name)
+
+
+def data_info(spec, sample_set):
+    return {"spec": spec, "sha256": array_sha256(sample_set.x), "n": sample_set.n,
+            "shape": list(sample_set.shape), "modality": sample_set.modality, "levels": sample_set.levels}
+
+
+def device_for(request, cpu_threads=None):
+    from training.device import DeviceUnavailable, choose_device
+
+    try:
+        return choose_device(request or "auto", cpu_threads)
+    except DeviceUnavailable as err:
+        raise InputError(f"--device {request}", str(err)) from None
+
+
+def open_run_folder(out, resume, data_hash=None):
+    """Refuses to overwrite a run; on --resume, refuses a run trained on other data."""
+    from training.runfolder import RunFolder
+
+    run = RunFolder(out)
+    if os.path.exists(out) and not os.path.isdir(out):
+        raise InputError(out, "not a folder")
+    if run.exists() and not resume:
+        raise InputError(out, "already holds a training run; pass --resume to continue it, or choose a new folder")
+    if run.exists() and data_hash is not None:
+        recorded = run.read().get("data", {}).get("sha256")
+        if recorded and recorded != data_hash:
+            raise InputError(out, "--resume with different training data than the run was started on")
+    return run
+
+
+def finish_run(result, params, state):
+    """Turns a cancelled run into engine.jobs.Cancelled and registers a finished run in a case."""
+    if result.get("status") == "cancelled":
+        state.check()
+    if params.get("case") and result.get("status") == "finished":
+        from engine.case import register_run
+
+        register_run(params["case"], params["out"])
+    return result
+
+
+def run_name(params):
+    return params.get("name") or os.path.basename(os.path.abspath(params["out"]))
+
+
+def loop_params(params, steps, info):
+    return {"steps": steps, "resume": bool(params.get("resume")), "run_info": info,
+            "log_every": params.get("log_every", 10), "checkpoint_every": params.get("checkpoint_every", 200),
+            "preview_every": params.get("preview_every", 200)}
+
+
+def _config_or_input_error(source, make, *args, **kwargs):
+    try:
+        return make(*args, **kwargs)
+    except ValueError as err:
+        raise InputError(source, str(err)) from None
+
+
+# --- GAN ------------------------------------------------------------------------------
+
+
+def train_gan_job(params, state):
+    """params: data, out, loss, activation, architecture, epochs | steps, seed, device, resume,
+    binarize, dry_run, width, z_dim, batch_size, case."""
+    from training.gan import GANTrainer, gan_config, steps_for_epochs
+    from training.loop import run_training
+
+    data = load_set(params["data"])
+    info = data_info(params["data"], data)
+    open_run_folder(params["out"], params.get("resume"), info["sha256"])
+    options = {k: params.get(k) for k in ("loss", "activation", "architecture", "width", "z_dim", "batch_size",
+                                          "seed", "binarize", "lr")}
+    config = _config_or_input_error("train gan", gan_config, data.shape, **options)
+    steps = 1 if params.get("dry_run") else (
+        params.get("steps") or steps_for_epochs(data.n, config, params.get("epochs") or DEFAULT_EPOCHS))
+    device = device_for(params.get("device"), params.get("threads"))
+    trainer = GANTrainer(data.x, config, device)
+    run_info = {"kind": "gan", "name": run_name(params),
+                "data": info, "modality": data.modality, "device": str(device),
+                "dry_run": bool(params.get("dry_run"))}
+    result = run_training(trainer, params["out"], loop_params(params, steps, run_info), state)
+    return finish_run(result, params, state)
+
+
+# --- generated outputs -----------------------------------------------------------------
+
+
+def save_npy(path, x):
+    path = os.path.abspath(path)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    tmp = f"{path}.tmp{os.getpid()}.npy"
+    np.save(tmp, np.ascontiguousarray(x, dtype=np.float32), allow_pickle=False)
+    os.replace(tmp, path)
+
+
+def write_samples(out, x, modality):
+    """Writes intensities (n, c, h, w) in [0,1]: OUT.npy as one array, else a folder of files of
+    the modality (PNG images, MIDI from piano rolls; mel patches stay .npy arrays). Returns the paths."""
+    if out.lower().endswith(".npy"):
+        save_npy(out, x)
+        return [out]
+    os.makedirs(out, exist_ok=True)
+    width = len(str(len(x) - 1))
+    if modality == "speech":
+        paths = [os.path.join(out, f"sample_{i:0{width}d}.npy") for i in range(len(x))]
+        for path, sample in zip(paths, x):
+            save_npy(path, sample[None])
+        return paths
+    from engine.data import writers
+
+    if modality == "music":
+        paths = [os.path.join(out, f"sample_{i:0{width}d}.mid") for i in range(len(x))]
+        for path, sample in zip(paths, x):
+            writers.write_midi(path, sample[0])
+    else:
+        paths = [os.path.join(out, f"sample_{i:0{width}d}.png") for i in range(len(x))]
+        for path, sample in zip(paths, x):
+            writers.write_png(path, sample.transpose(1, 2, 0) if sample.shape[0] == 3 else sample[0])
+    return paths
+
+
+def generate_job(params, state):
+    """params: run (GAN run folder), n, out, seed. Returns a summary dict."""
+    from training.activations import clip_fraction
+
+    n = int(params["n"])
+    if n < 1:
+        raise InputError("--n", "must be at least 1")
+    state.progress(0.0, "sampling")
+    x, run = sample_gan(params["run"], n, params.get("seed", 0))
+    clipped = clip_fraction(x)
+    paths = write_samples(params["out"], np.clip(x, 0, 1), run.get("modality", "image"))
+    state.progress(1.0, f"{n} samples written")
+    return {"run": params["run"], "n": n, "out": params["out"], "files": len(paths), "clipped_fraction": clipped,
+            "modality": run.get("modality", "image")}
+
+
+# --- classifier -----------------------------------------------------------------------
+
+
+def load_named_set(name, spec, n_default, seed):
+    """(x, info) of a spec, or of n_default samples of a GAN run folder (clipped to [0,1])."""
+    if os.path.isdir(spec) and is_run_folder(spec, "gan"):
+        x = np.clip(sample_gan(spec, n_default, seed)[0], 0, 1)
+        return x, {"spec": spec, "sampled_from_run": True, "n": len(x), "sha256": array_sha256(x), "seed": seed}
+    data = load_set(spec, name=name)
+    return data.x, data_info(spec, data)
+
+
+def train_classifier_job(params, state):
+    """params: real (spec), fakes [(name, spec)], out, architecture, binary, per_class, epochs | steps,
+    seed, device, resume, case. A fake spec may be a GAN run folder: it is sampled (as many as real)."""
+    from training.classifier import ClassifierTrainer, classifier_config
+    from training.loop import run_training
+
+    if not params.get("fakes"):
+        raise InputError("--fake", "at least one NAME=SPEC is needed")
+    seed = params.get("seed") or 0
+    real = load_set(params["real"], name="real")
+    per_class = params.get("per_class") or real.n
+    sets = [("real", real.x[:per_class], data_info(params["real"], real))]
+    for i, (name, spec) in enumerate(params["fakes"]):
+        x, info = load_named_set(name, spec, per_class, seed + 1 + i)
+        if tuple(x.shape[1:]) != real.shape:
+            raise InputError(spec, f"samples of shape {tuple(x.shape[1:])} do not match the real set's {real.shape}")
+        sets.append((name, x[:per_class], info))
+    labels = ["real", "generated"] if params.get("binary") else [name for name, *_ in sets]
+    if len(set(labels)) != len(labels):
+        raise InputError("--fake", "names must be distinct and not 'real'")
+    x = np.concatenate([s[1] for s in sets])
+    y = np.concatenate([np.full(len(s[1]), min(i, len(labels) - 1)) for i, s in enumerate(sets)])
+    info = {"sets": {name: dict(info, used=len(xs)) for name, xs, info in sets}, "sha256": array_sha256(x)}
+    open_run_folder(params["out"], params.get("resume"), info["sha256"])
+    config = _config_or_input_error("train classifier", classifier_config, real.shape, labels,
+                                    architecture=params.get("architecture"), seed=seed,
+                                    batch_size=params.get("batch_size"), lr=params.get("lr"))
+    device = device_for(params.get("device"), params.get("threads"))
+    trainer = ClassifierTrainer(x, y, config, device)
+    steps = params.get("steps") or trainer.batches.per_epoch * (params.get("epochs") or DEFAULT_EPOCHS)
+    run_info = {"kind": "classifier", "name": run_name(params),
+                "data": info, "modality": real.modality, "device": str(device)}
+    result = run_training(trainer, params["out"], loop_params(params, steps, run_info), state)
+    return finish_run(result, params, state)
+
+
+# --- inverse model --------------------------------------------------------------------
+
+
+def train_inverse_job(params, state):
+    """params: generator (GAN run folder), out, real (the negatives: a spec or another GAN run folder,
+    sampled as in 003's GAN1-vs-GAN2 test; default the GAN's training data), n_negatives,
+    steps | epochs (of 10,000 pairs), seed, device, resume, case."""
+    from training.inverse import InverseTrainer, inverse_config
+    from training.loop import run_training
+
+    gan_run, gan_sidecar, modules = load_modules(params["generator"], ["G"], "gan")
+    real_spec = params.get("real") or gan_run.get("data", {}).get("spec")
+    if not real_spec:
+        raise InputError(params["generator"], "the run records no training data; pass --real SPEC")
+    n_negatives = params.get("n_negatives") or 2000
+    negatives, negatives_info = load_named_set("real", real_spec, n_negatives, (params.get("seed") or 0) + 1)
+    negatives = negatives[:n_negatives]
+    if list(negatives.shape[1:]) != list(gan_sidecar["config"]["shape"]):
+        raise InputError(real_spec, f"shape {tuple(negatives.shape[1:])} does not match the generator's "
+                                    f"{tuple(gan_sidecar['config']['shape'])}")
+    info = {"generator_run": os.path.abspath(params["generator"]), "real": negatives_info,
+            "sha256": array_sha256(negatives)}
+    open_run_folder(params["out"], params.get("resume"), info["sha256"])
+    config = inverse_config(gan_sidecar["config"], seed=params.get("seed"), batch_size=params.get("batch_size"),
+                            lr=params.get("lr"))
+    device = device_for(params.get("device"), params.get("threads"))
+    trainer = InverseTrainer(modules["G"], negatives, config, device)
+    pairs_per_epoch = int(np.ceil(10_000 / config["batch_size"]))
+    steps = params.get("steps") or pairs_per_epoch * (params.get("epochs") or DEFAULT_EPOCHS)
+    run_info = {"kind": "inverse", "name": run_name(params),
+                "data": info, "modality": gan_run.get("modality", "image"), "device": str(device)}
+    result = run_training(trainer, params["out"], loop_params(params, steps, run_info), state)
+    return finish_run(result, params, state)
+
+
+# --- FGSM -----------------------------------------------------------------------------
+
+
+def fgsm_job(params, state):
+    """params: classifier (run folder), data (spec), eps, target (label name or None), out.
+    Writes the adversarial samples; returns the classifier's label counts before and after."""
+    from training.classifier import predict
+    from training.fgsm import fgsm
+
+    eps = float(params["eps"])
+    if not 0 < eps <= 1:
+        raise InputError("--eps", "must be in (0, 1] (intensity units)")
+    run, sidecar, modules = load_modules(params["classifier"], ["C"], "classifier")
+    labels = sidecar["config"]["labels"]
+    target = params.get("target")
+    if target is not None and target not in labels:
+        raise InputError("--target", f"unknown label {target!r}; the classifier knows {', '.join(labels)}")
+    data = load_set(params["data"])
+    if list(data.shape) != list(sidecar["config"]["shape"]):
+        raise InputError(params["data"], f"shape {data.shape} does not match the classifier's "
+                                         f"{tuple(sidecar['config']['shape'])}")
+    state.progress(0.0, "computing gradients")
+    model = modules["C"]
+    adversarial = fgsm(model, data.x, eps, None if target is None else labels.index(target))
+    before, after = predict(model, data.x).argmax(1), predict(model, adversarial).argmax(1)
+    paths = write_samples(params["out"], adversarial, data.modality)
+    state.progress(1.0, "done")
+    return {"n": data.n, "eps": eps, "target": target, "out": params["out"], "files": len(paths),
+            "predicted_before": label_counts(before, labels), "predicted_after": label_counts(after, labels),
+            "changed_fraction": float(np.mean(before != after)),
+            "mean_abs_perturbation": float(np.mean(np.abs(adversarial - data.x)))}
+
+
+def label_counts(predicted, labels):
+    return {label: int(np.sum(predicted == i)) for i, label in enumerate(labels)}
+
+
+# --- sequential rounds ----------------------------------------------------------------
+
+
+def train_rounds_job(params, state):
+    """params: data, out, iterations, generators, loss (fool-all|memoryless), phi, classifiers,
+    gan_steps, classifier_steps, seed, device (CPU only: the pool runs on CPU), executor, workers.
+    Writes OUT/rounds.json and OUT/iteration-I.png; returns the rounds dict."""
+    from training.executors import make_executor
+    from training.grid import make_grid, save_png
+    from training.rounds import rounds_config, run_rounds
+    from training.runfolder import write_json_atomic
+
+    data = load_set(params["data"])
+    options = {k: params.get(k) for k in ("iterations", "generators", "loss", "phi", "classifiers", "gan_steps",
+                                          "classifier_steps", "seed")}
+    config = _config_or_input_error("train rounds", rounds_config, **options)
+    if params.get("device") == "cuda":
+        raise InputError("--device cuda", "rounds train their pools on CPU processes; use --device cpu or auto")
+    device_for("cpu", params.get("threads"))
+    try:
+        executor = make_executor(params.get("executor", "sequential"), params.get("workers"))
+    except ImportError:
+        raise InputError("--executor ray", "Ray is not installed (pip install 'ganforensics[cluster]')") from None
+
+    def progress(fraction, message):
+        state.progress(fraction, message)
+        state.check()
+
+    threads = 1 if params.get("executor") == "process" else None
+    result = run_rounds(data.x, config, executor, progress, threads)
+    out = os.path.abspath(params["out"])
+    os.makedirs(out, exist_ok=True)
+    for i, samples in enumerate(result.pop("previews")):
+        save_png(os.path.join(out, f"iteration-{i}.png"), make_grid(samples))
+    result.update(kind="rounds", data=data_info(params["data"], data), executor=params.get("executor", "sequential"))
+    write_json_atomic(os.path.join(out, "rounds.json"), result)
+    return result
+

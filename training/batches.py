@@ -1,0 +1,33 @@
+"""Resumable minibatch order: a seeded permutation per epoch, addressed by a batch counter.
+
+The order depends only on (seed, counter), so restoring the counter from a checkpoint
+continues exactly where a killed run stopped, without storing any permutation.
+"""
+import math
+
+
+class EpochBatches:
+    def __init__(self, n, batch_size, seed):
+        self.n, self.batch_size, self.seed = int(n), int(batch_size), int(seed)
+        self.per_epoch = math.ceil(self.n / self.batch_size)
+        self.count = 0
+        self._epoch, self._perm = -1, None
+
+    @property
+    def epochs(self):
+        return self.count / self.per_epoch
+
+    def next(self):
+        """Indices (a LongTensor) of the next batch."""
+        import torch
+
+        epoch, index = divmod(self.count, self.per_epoch)
+        if epoch != self._epoch:
+            generator = torch.Generator().manual_seed(self.seed * 1_000_003 + epoch)
+            self._perm, self._epoch = torch.randperm(self.n, generator=generator), epoch
+        self.count += 1
+        return self._perm[index * self.batch_size : (index + 1) * self.batch_size]
+
+    def restart_epoch(self):
+        """Forgets the cached permutation (after the seed changed)."""
+        self._epoch = -1
