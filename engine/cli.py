@@ -149,7 +149,7 @@ def cmd_train_gan(args):
 
     params = _training_params(args, "data", "out", "loss", "activation", "architecture", "epochs", "steps", "seed",
                               "device", "threads", "resume", "binarize", "dry_run", "width", "z_dim", "batch_size",
-                              "lr", "case", "checkpoint_every", "preview_every")
+                              "lr", "betas", "case", "checkpoint_every", "preview_every")
     return _print_run_summary(run_in_console(train_gan_job, params, label="train gan "))
 
 
@@ -295,6 +295,8 @@ def build_parser():
     q.add_argument("--dry-run", action="store_true", help="one training step, to check the setup")
     q.add_argument("--width", type=int, help="base channel width of the DCGAN (default 32)")
     q.add_argument("--z-dim", type=int, help="latent size (default 100)")
+    q.add_argument("--betas", type=float, nargs=2, metavar=("B1", "B2"),
+                   help="Adam betas (default: the loss's own, 0.5 0.999; wgan-gp 0.0 0.9 with --lr 1e-4)")
     q.add_argument("--checkpoint-every", type=int, help="steps between checkpoints (default 200)")
     q.add_argument("--preview-every", type=int, help="steps between preview grids (default 200)")
     run_options(q)
@@ -312,7 +314,8 @@ def build_parser():
 
     q = train.add_parser("inverse", help="train an inverse model (sample -> latent) of a GAN run")
     q.add_argument("--generator", required=True, metavar="RUN_DIR")
-    q.add_argument("--real", metavar="SPEC", help="negatives for the threshold (default: the GAN's training data)")
+    q.add_argument("--real", metavar="SPEC", help="negatives for the threshold: a dataset or another GAN run folder "
+                   "(default: the GAN's training data)")
     q.add_argument("--n-negatives", type=int, help="real samples used for the threshold (default 2000)")
     run_options(q)
     q.set_defaults(func=cmd_train_inverse)

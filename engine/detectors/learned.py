@@ -1,0 +1,137 @@
+"""Detectors that come from training runs registered in the case (`train ... --case`).
+
+- a GAN run: logistic regression on the per-sample features, reference (the profile's
+  fitting part) vs as many samples of that generator, at most GENERATOR_SAMPLES
+  (latent seed fixed);
+- a classifier run (CNN, real vs generators): score = logit of 1 - P(real); with more
+  than one generator class it also attributes the file to the most probable generator;
+- an inverse run: score = minus the reconstruction distance ||x - G(E(x))|| to its
+  generator (small distance = likely made by that generator).
+
+Each is calibrated once, at registration, on the held-out reference samples stored in
+the profile; the calibration is cached in the case (profiles/run<ID>_<detector>.npz).
+"""
+import os
+
+import numpy as np
+
+from engine.detectors import calibration, statistical
+from engine.detectors.suite import LogisticFeatures
+
+GENERATOR_SAMPLES = 2000
+SAMPLING_SEED = 12345
+EPS = 1e-6
+
+
+def real_index(labels):
+    return labels.index("real") if "real" in labels else 0
+
+
+def classifier_sample_scores(run_dir, x):
+    """(logit of 1 - P(real) per sample, probabilities (n, k), labels)."""
+    from engine.runs import classifier_probabilities
+
+    probs, labels = classifier_probabilities(run_dir, x)
+    probs = np.asarray(probs, dtype=np.float64)
+    p_real = np.clip(probs[:, real_index(labels)], EPS, 1 - EPS)
+    return np.log((1 - p_real) / p_real), probs, labels
+
+
+def inverse_sample_scores(run_dir, x):
+    from engine.runs import inverse_distances
+
+    return -np.asarray(inverse_distances(run_dir, x)[0], dtype=np.float64)
+
+
+def calibrate_run(case, run_id):
+    """Fits and calibrates the detector a newly registered run brings."""
+    from engine import case as case_store
+
+    run = next(r for r in case.runs() if r["id"] == run_id)
+    profile = case_store.load_npz(case.path(case.reference()["profile_path"]))
+    if run["kind"] == "gan":
+        from engine.runs import sample_gan
+
+        n = min(GENERATOR_SAMPLES, len(profile["features_fit"]))  # as many as the reference side
+        fake = sample_gan(run["run_dir"], n, SAMPLING_SEED)[0]
+        model = statistical.fit_logistic(profile["features_fit"], statistical.feature_matrix(fake)[0])
+        logits = statistical.logistic_logits(model, profile["features_cal"])
+        model["cal"] = calibration.group_mean(logits, profile["cal_group"])
+        case_store.store_calibration(case, run_id, "logistic", model)
+    elif run["kind"] == "classifier":
+        scores = classifier_sample_scores(run["run_dir"], profile["cal_x"])[0]
+        case_store.store_calibration(case, run_id, "cnn", {"cal": calibration.group_mean(scores, profile["cal_x_group"])})
+    elif run["kind"] == "inverse":
+        scores = inverse_sample_scores(run["run_dir"], profile["cal_x"])
+        case_store.store_calibration(case, run_id, "inverse", {"cal": calibration.group_mean(scores, profile["cal_x_group"])})
+
+
+class ClassifierDetector:
+    def __init__(self, run, arrays):
+        self.run_dir = run["run_dir"]
+        self.name = f"cnn:{run['name']}"
+        self.tail = calibration.tail_model(arrays["cal"])
+        self.method = (f"CNN classifier run {run['name']} (test accuracy "
+                       f"{run['metrics'].get('test_accuracy', float('nan')):.3f}); score = mean logit of 1 - P(real)")
+        self._cache = None
+
+    def _run(self, batch):
+        if self._cache is None or self._cache[0] is not batch:
+            self._cache = (batch, *classifier_sample_scores(self.run_dir, batch.x))
+        return self._cache[1:]
+
+    def scores(self, batch):
+        return batch.file_mean(self._run(batch)[0])
+
+    def attribute(self, batch):
+        """Per file: the most probable generator class and its probability (mean over patches)."""
+        _, probs, labels = self._run(batch)
+        generators = [k for k in range(len(labels)) if k != real_index(labels)]
+        if not generators or labels == ["real", "generated"]:  # a binary classifier names no generator
+            return [None] * batch.n_files
+        mean = batch.file_mean(probs)[:, generators]
+        best = mean.argmax(axis=1)
+        return [{"generator": labels[generators[b]], "probability": round(float(mean[g, b]), 4)}
+                for g, b in enumerate(best)]
+
+    def reason(self, batch, g, score, p):
+        _, probs, labels = self._run(batch)
+        p_real = float(batch.file_mean(probs[:, real_index(labels)])[g])
+        return (f"CNN classifier {self.name[4:]}: P(real) {p_real:.3f}; held-out real files score median "
+                f"{np.median(self.tail['sorted']):.2f}; tail probability {p:.2g}")
+
+
+class InverseDetector:
+    def __init__(self, run, arrays):
+        self.run_dir = run["run_dir"]
+        self.generator = os.path.basename(str(run["data"].get("generator_run", run["name"])).rstrip("/"))
+        self.name = f"inverse:{self.generator}"
+        self.tail = calibration.tail_model(arrays["cal"])
+        self.method = (f"inverse model run {run['name']} of generator {self.generator}; "
+                       f"score = minus the mean reconstruction distance ||x - G(E(x))||")
+
+    def scores(self, batch):
+        return batch.file_mean(inverse_sample_scores(self.run_dir, batch.x))
+
+    def reason(self, batch, g, score, p):
+        return (f"inverse model of {self.generator}: reconstruction distance {-score:.3f} (held-out real files: "
+                f"median {-np.median(self.tail['sorted']):.3f}); tail probability {p:.2g}")
+
+
+DETECTORS = {"gan": ("logistic", lambda run, arrays: LogisticFeatures(arrays, [run["name"]])),
+             "classifier": ("cnn", ClassifierDetector),
+             "inverse": ("inverse", InverseDetector)}
+
+
+def run_detectors(case, profile):
+    """The detectors of every registered run, with their cached calibration."""
+    from engine import case as case_store
+
+    found = []
+    latest = {run["run_dir"]: run for run in case.runs()}  # a run registered again after more training
+    for run in latest.values():
+        detector, make = DETECTORS[run["kind"]]
+        path = case.calibration_path(run["id"], detector)
+        if path:
+            found.append(make(run, case_store.load_npz(path)))
+    return found

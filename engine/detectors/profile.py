@@ -1,0 +1,107 @@
+"""The reference profile: everything the detectors need from the reference, computed
+once when the case is created, so that a verdict never re-reads the reference.
+
+The reference's files (or items, for arrays) are split in the spec's own order: the
+last CALIBRATION_SHARE of them is held out for calibration and used for nothing else;
+the others fit the detectors. A file's patches never straddle the split. Because the
+fitting part is a contiguous slice, it can be named as a spec (`fit_spec`) for
+training the learned detectors of the case without touching the held-out files.
+Saved as a plain .npz (loaded with allow_pickle=False).
+"""
+import numpy as np
+
+from engine.detectors import calibration, specification, statistical
+
+CALIBRATION_SHARE = 0.2
+MIN_FILES = 5
+MAX_CALIBRATION_SAMPLES = 1000  # raw held-out samples kept for calibrating learned detectors
+KS_SAMPLE = 100_000  # reference intensities kept for the batch KS test
+HIST_BINS = 100
+
+
+def item_groups(items, n):
+    """An integer file id per sample ("path#patch3" -> "path"), numbered in order of appearance."""
+    keys = [str(item).split("#")[0] for item in items] if len(items) == n else [str(i) for i in range(n)]
+    _, first, ids = np.unique(np.asarray(keys), return_index=True, return_inverse=True)
+    order = np.argsort(first)  # unique() sorts by name; renumber by first appearance
+    rank = np.empty_like(order)
+    rank[order] = np.arange(order.size)
+    return rank[ids.ravel()], order.size
+
+
+def split(groups, n_groups):
+    """(fit mask, calibration mask, number of fitting files): the last files are held out."""
+    if n_groups < MIN_FILES:
+        raise ValueError(f"the reference needs at least {MIN_FILES} files or items to hold some out for calibration")
+    n_fit = n_groups - max(1, int(round(CALIBRATION_SHARE * n_groups)))
+    cal = groups >= n_fit
+    return ~cal, cal, n_fit
+
+
+def fit_spec(reference_spec, n_fit):
+    """The spec of the fitting part (the reference's first n_fit files or items), or None
+    when the reference's slice cannot be narrowed (negative or stepped bounds)."""
+    from engine.data.specs import split_slice
+
+    source, select = split_slice(reference_spec)
+    start = select.start or 0
+    if start < 0 or select.step not in (None, 1) or (select.stop is not None and select.stop < 0):
+        return None
+    return f"{source}[{start}:{start + n_fit}]"
+
+
+def renumber(groups):
+    return np.unique(groups, return_inverse=True)[1].ravel()
+
+
+def build_profile(ref, state=None):
+    """Arrays describing the reference SampleSet `ref` (see module docstring)."""
+    progress = state.progress if state is not None else (lambda *a: None)
+    groups, n_groups = item_groups(ref.items, ref.n)
+    fit, cal, n_fit_files = split(groups, n_groups)
+    cal_groups = renumber(groups[cal])
+    levels = int(ref.levels or 0)
+    progress(0.1, "features of the reference")
+    features, names = statistical.feature_matrix(ref.x)
+    outlier = statistical.fit_outlier(features[fit])
+    out = {
+        "modality": np.array(ref.modality),
+        "name": np.array(ref.name),
+        "shape": np.array(ref.shape, dtype=np.int64),
+        "levels": np.array(levels),
+        "n": np.array(ref.n),
+        "n_fit": np.array(int(fit.sum())),
+        "n_fit_files": np.array(n_fit_files),
+        "n_calibration_files": np.array(int(cal_groups.max()) + 1),
+        "feature_names": np.array(names),
+        "features_fit": features[fit],
+        "features_cal": features[cal],
+        "cal_group": cal_groups,
+        **{f"outlier_{k}": v for k, v in outlier.items()},
+        "cal_outlier": calibration.group_mean(statistical.outlier_scores(outlier, features[cal]), cal_groups),
+    }
+    progress(0.5, "intensity distribution")
+    values = ref.x.reshape(-1)
+    out["hist"] = np.histogram(values, bins=HIST_BINS, range=(0.0, 1.0))[0].astype(np.int64)
+    rng = np.random.default_rng(0)
+    out["ks_sample"] = np.sort(values if values.size <= KS_SAMPLE else rng.choice(values, KS_SAMPLE, replace=False))
+    if levels:
+        # The grid detector fits nothing, so every reference file can calibrate it.
+        out["cal_grid"] = calibration.group_mean(specification.off_grid_fraction(ref.x, levels), groups)
+    if ref.modality == "music":
+        progress(0.7, "chroma transitions and note durations")
+        from engine.analysis.specifications import chroma_transition_spec
+
+        spec = np.asarray(chroma_transition_spec(ref.x[fit]))
+        out["chroma_spec"] = spec
+        out["cal_chroma"] = calibration.group_mean(specification.transition_violations(ref.x[cal], spec), cal_groups)
+        out["ref_durations"] = specification.durations_of(ref.x[fit])
+        out["cal_durations"] = specification.duration_distance(ref.x[cal], cal_groups, out["ref_durations"])
+    # Whole held-out files, up to MAX_CALIBRATION_SAMPLES samples, for detectors added later.
+    keep = np.cumsum(np.bincount(cal_groups)) <= MAX_CALIBRATION_SAMPLES
+    keep[0] = True
+    take = keep[cal_groups]
+    out["cal_x"] = ref.x[cal][take].astype(np.float32)
+    out["cal_x_group"] = cal_groups[take]
+    progress(1.0, "profile done")
+    return out

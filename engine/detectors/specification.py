@@ -1,0 +1,64 @@
+"""Specification detectors: properties every reference sample has and a generator's
+output need not have.
+
+- `off_grid_fraction`: the share of values off the reference's intensity grid (k/255
+  for 8-bit images, k/127 for MIDI velocities). A PNG is on the grid by construction;
+  a float array straight from a generator is not.
+- `transition_violations`: chroma transitions never seen in the reference chorales
+  (TequilaGAN's boolean chroma-transition specification), per patch.
+- `duration_distance`: KS distance between a file's note durations and the reference's.
+"""
+import numpy as np
+
+GRID_TOLERANCE = 1e-4
+
+
+def off_grid_fraction(x, levels):
+    scaled = np.asarray(x, dtype=np.float64).reshape(x.shape[0], -1) * levels
+    return (np.abs(scaled - np.rint(scaled)) > GRID_TOLERANCE * levels).mean(axis=1)
+
+
+def grid_note(levels):
+    """Why being on (or off) the grid matters, in words."""
+    if int(levels) == 1:
+        return "every note of the reference has the same velocity; a generator's output need not"
+    return ("a file format such as PNG is on the grid by construction, so being on it says little; "
+            "float output of a generator is off it")
+
+
+def grid_name(levels):
+    return {255: "8-bit grid (k/255)", 65535: "16-bit grid (k/65535)", 127: "MIDI velocity grid (k/127)",
+            1: "boolean grid {0, 1}"}.get(int(levels), f"grid k/{int(levels)}")
+
+
+def transition_violations(rolls, spec):
+    """Per patch: the number of chroma transitions the reference never makes."""
+    from engine.analysis.specifications import violations_per_sample
+
+    return violations_per_sample(rolls, spec).astype(np.float64)
+
+
+def violating_transitions(roll, spec):
+    """(time steps t, transition codes) of one patch's forbidden transitions t -> t+1."""
+    from engine.analysis.specifications import transition_codes
+
+    codes = transition_codes(roll[None])[0]
+    steps = np.flatnonzero(~np.isin(codes, spec))
+    return steps, codes[steps]
+
+
+def durations_of(rolls):
+    from engine.analysis.specifications import note_durations
+
+    return np.asarray(note_durations(rolls), dtype=np.float64).ravel()
+
+
+def duration_distance(rolls, groups, reference_durations):
+    """Per group (file): KS statistic of its note durations against the reference's."""
+    from engine.analysis.stats import ks_2samp
+
+    out = np.zeros(int(groups.max()) + 1 if groups.size else 0)
+    for g in range(out.size):
+        d = durations_of(rolls[groups == g])
+        out[g] = ks_2samp(d, reference_durations)[0] if d.size else 1.0
+    return out

@@ -1,0 +1,102 @@
+"""Statistical detectors on per-sample features (intensity histogram, spectral
+centroid and slope moments; ANALYSIS's `sample_features`).
+
+- `outlier`: how far a sample's features lie from the reference's, as a squared
+  Mahalanobis distance with a shrunk covariance (needs no generator).
+- `logistic`: logistic regression in numpy on the same features, fitted on reference
+  vs generator samples once the case has generators; its score is the logit.
+"""
+import numpy as np
+
+SHRINKAGE = 0.1  # covariance shrinkage towards the identity (standardised features)
+SCALE_FLOOR = 1e-2  # a feature constant in the reference counts deviations in units of 0.01
+
+
+# Per-sample intensity histogram. Besides tenths of [0, 1] it keeps the point masses at
+# exactly 0 and exactly 1 and the faint values just off them apart: real data have modes
+# at the extremes that a generator's smooth output smears (TequilaGAN), and a 10-bin
+# histogram would lump them together.
+EXACT = 1e-6
+INTENSITY_EDGES = np.array([0.0, EXACT, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1 - EXACT])
+INTENSITY_NAMES = (["intensity exactly 0", "intensity in (0,0.05)", "intensity in [0.05,0.1)"]
+                   + [f"intensity in [{a:.1f},{a + 0.1:.1f})" for a in np.arange(0.1, 0.9, 0.1)]
+                   + ["intensity in [0.9,0.95)", "intensity in [0.95,1)", "intensity exactly 1"])
+
+
+def intensity_histograms(x):
+    """(n, 14): each sample's share of values in the INTENSITY_EDGES bins (the last one is [1-1e-6, 1])."""
+    flat = np.asarray(x).reshape(x.shape[0], -1)
+    bins = len(INTENSITY_EDGES)
+    codes = np.clip(np.searchsorted(INTENSITY_EDGES, flat, side="right") - 1, 0, bins - 1)
+    codes += bins * np.arange(flat.shape[0])[:, None]
+    return np.bincount(codes.ravel(), minlength=bins * flat.shape[0]).reshape(-1, bins) / max(1, flat.shape[1])
+
+
+def feature_matrix(x):
+    """(n, k) features of samples x and their k names, in a fixed order: the per-sample
+    intensity histogram, then ANALYSIS's centroid and slope moments."""
+    from engine.analysis.features import MOMENTS, sample_features
+
+    feats = {"intensity": intensity_histograms(x), **sample_features(x)}
+    names, columns = [], []
+    for key in feats:
+        values = np.asarray(feats[key], dtype=np.float64).reshape(x.shape[0], -1)
+        columns.append(values)
+        if key == "intensity":
+            names += INTENSITY_NAMES
+        else:
+            names += [f"{key} {m}" for m in MOMENTS]
+    return np.nan_to_num(np.concatenate(columns, axis=1)), names
+
+
+def fit_outlier(features):
+    """Mean, scale and shrunk precision matrix of reference features."""
+    mean = features.mean(axis=0)
+    scale = np.maximum(features.std(axis=0), SCALE_FLOOR)
+    z = (features - mean) / scale
+    cov = np.cov(z, rowvar=False) if z.shape[0] > 1 else np.eye(z.shape[1])
+    cov = (1 - SHRINKAGE) * np.atleast_2d(cov) + SHRINKAGE * np.eye(z.shape[1])
+    return {"mean": mean, "scale": scale, "precision": np.linalg.inv(cov)}
+
+
+def outlier_scores(model, features):
+    z = (features - model["mean"]) / model["scale"]
+    return np.einsum("ij,jk,ik->i", z, model["precision"], z)
+
+
+def largest_deviations(model, features, names, top=2):
+    """Plain words for the features of one file that deviate most, in reference SDs."""
+    z = ((features - model["mean"]) / model["scale"]).mean(axis=0)
+    order = np.argsort(-np.abs(z))[:top]
+    return ", ".join(f"{names[j]} {z[j]:+.1f} SD" for j in order)
+
+
+# --- logistic regression (reference = 0, generated = 1) -----------------------------
+
+L2 = 1e-2
+
+
+def fit_logistic(real, fake, iterations=50):
+    """Balanced, L2-regularised logistic regression fitted by Newton's method."""
+    x = np.concatenate([real, fake])
+    y = np.concatenate([np.zeros(len(real)), np.ones(len(fake))])
+    weights = np.where(y == 1, len(x) / (2 * len(fake)), len(x) / (2 * len(real)))
+    mean, scale = x.mean(axis=0), np.maximum(x.std(axis=0), SCALE_FLOOR)
+    z = np.column_stack([(x - mean) / scale, np.ones(len(x))])
+    w = np.zeros(z.shape[1])
+    ridge = L2 * len(x) * np.eye(z.shape[1])
+    ridge[-1, -1] = 0.0  # no penalty on the intercept
+    for _ in range(iterations):
+        prob = 1.0 / (1.0 + np.exp(-np.clip(z @ w, -30, 30)))
+        grad = z.T @ (weights * (prob - y)) + ridge @ w
+        hess = (z * (weights * prob * (1 - prob))[:, None]).T @ z + ridge
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.max(np.abs(step)) < 1e-8:
+            break
+    return {"mean": mean, "scale": scale, "coef": w[:-1], "intercept": np.array(w[-1])}
+
+
+def logistic_logits(model, features):
+    z = (features - model["mean"]) / model["scale"]
+    return z @ model["coef"] + float(model["intercept"])

@@ -1,0 +1,148 @@
+"""The detectors of a case, each with its calibration against held-out reference files.
+
+A detector has a `name`, a `method` (one line for the report's methods section), a
+`tail` model (calibration.tail_model of held-out reference file scores), and
+`scores(batch)` -> one score per file (higher = less like the reference), and
+`reason(batch, g, score, p)` -> a sentence with numbers. Files with several patches
+get the mean of their patch scores, in calibration as in use.
+"""
+import numpy as np
+
+from engine.detectors import calibration, specification, statistical
+
+
+class Batch:
+    """The samples of the files under examination; features computed once, on demand."""
+
+    def __init__(self, x, groups):
+        self.x, self.groups = x, groups
+        self.n_files = int(groups.max()) + 1 if groups.size else 0
+        self._features = None
+
+    @property
+    def features(self):
+        if self._features is None:
+            self._features = statistical.feature_matrix(self.x)[0]
+        return self._features
+
+    def file_mean(self, per_sample):
+        return calibration.group_mean(per_sample, self.groups)
+
+    def file_features(self, g):
+        return self.features[self.groups == g]
+
+
+def _median(model):
+    return float(np.median(model["sorted"]))
+
+
+class FeatureOutlier:
+    name = "features"
+
+    def __init__(self, profile):
+        self.model = {k: profile[f"outlier_{k}"] for k in ("mean", "scale", "precision")}
+        self.names = [str(s) for s in profile["feature_names"]]
+        self.tail = calibration.tail_model(profile["cal_outlier"])
+        self.method = (f"squared Mahalanobis distance of {len(self.names)} per-sample features "
+                       f"({', '.join(sorted({n.split(' ')[0] for n in self.names}))}) to the reference, "
+                       f"covariance shrunk {statistical.SHRINKAGE:.0%} towards the identity")
+
+    def scores(self, batch):
+        return batch.file_mean(statistical.outlier_scores(self.model, batch.features))
+
+    def reason(self, batch, g, score, p):
+        worst = statistical.largest_deviations(self.model, batch.file_features(g), self.names)
+        return (f"features: distance to the reference {score:.1f} (held-out real files: median "
+                f"{_median(self.tail):.1f}); largest deviations {worst}; tail probability {p:.2g}")
+
+
+class OffGrid:
+    name = "grid"
+
+    def __init__(self, profile):
+        self.levels = int(profile["levels"])
+        self.tail = calibration.tail_model(profile["cal_grid"])
+        self.method = f"share of values off the reference's {specification.grid_name(self.levels)}"
+
+    def scores(self, batch):
+        return batch.file_mean(specification.off_grid_fraction(batch.x, self.levels))
+
+    def reason(self, batch, g, score, p):
+        grid = specification.grid_name(self.levels)
+        ref_max = float(self.tail["sorted"][-1])
+        if score <= ref_max:
+            return (f"grid: {score:.1%} of values off the {grid}, as in the reference (max {ref_max:.1%}); "
+                    f"{specification.grid_note(self.levels)}")
+        return (f"grid: {score:.1%} of values are off the {grid}, reference files at most {ref_max:.1%}; "
+                f"{specification.grid_note(self.levels)}; tail probability {p:.2g}")
+
+
+class ChromaViolations:
+    name = "chroma"
+
+    def __init__(self, profile):
+        self.spec = profile["chroma_spec"]
+        self.tail = calibration.tail_model(profile["cal_chroma"])
+        self.method = (f"chroma transitions (t -> t+1, 12 pitch classes) never made in the reference's fitting "
+                       f"part ({self.spec.size} distinct transitions seen there), counted per patch")
+
+    def scores(self, batch):
+        return batch.file_mean(specification.transition_violations(batch.x, self.spec))
+
+    def reason(self, batch, g, score, p):
+        from engine.analysis.specifications import describe_transition
+
+        codes = np.concatenate([specification.violating_transitions(roll, self.spec)[1]
+                                for roll in batch.x[batch.groups == g]])
+        unique, counts = np.unique(codes, return_counts=True)
+        common = ", ".join(f"{describe_transition(c)} ({k}x)" for c, k in
+                           sorted(zip(unique, counts), key=lambda t: -t[1])[:3])
+        return (f"chroma: {score:.1f} transitions per patch that the reference chorales never make "
+                f"(held-out real files: median {_median(self.tail):.1f}){'; e.g. ' + common if common else ''}; "
+                f"tail probability {p:.2g}")
+
+
+class DurationDistance:
+    name = "durations"
+
+    def __init__(self, profile):
+        self.reference = profile["ref_durations"]
+        self.tail = calibration.tail_model(profile["cal_durations"])
+        self.method = "KS statistic between the file's note durations and the reference's"
+
+    def scores(self, batch):
+        return specification.duration_distance(batch.x, batch.groups, self.reference)
+
+    def reason(self, batch, g, score, p):
+        return (f"durations: KS distance {score:.2f} to the reference note durations (held-out real files: "
+                f"median {_median(self.tail):.2f}); tail probability {p:.2g}")
+
+
+class LogisticFeatures:
+    """Logistic regression on the features, reference vs the case's generators."""
+
+    def __init__(self, arrays, generators):
+        self.name = f"logistic:{'+'.join(generators)}"
+        self.model = {k: arrays[k] for k in ("mean", "scale", "coef", "intercept")}
+        self.tail = calibration.tail_model(arrays["cal"])
+        self.generators = generators
+        self.method = (f"logistic regression (numpy, Newton, L2 {statistical.L2}) on the per-sample features, "
+                       f"fitted on reference vs samples of {', '.join(generators)}; score = mean logit")
+
+    def scores(self, batch):
+        return batch.file_mean(statistical.logistic_logits(self.model, batch.features))
+
+    def reason(self, batch, g, score, p):
+        prob = 1.0 / (1.0 + np.exp(-score))
+        return (f"logistic regression on features (reference vs {', '.join(self.generators)}): "
+                f"P(generated) {prob:.2f}; tail probability {p:.2g}")
+
+
+def profile_detectors(profile):
+    """The detectors that need nothing but the reference profile."""
+    found = [FeatureOutlier(profile)]
+    if "cal_grid" in profile:
+        found.append(OffGrid(profile))
+    if "chroma_spec" in profile:
+        found += [ChromaViolations(profile), DurationDistance(profile)]
+    return found

@@ -1,0 +1,159 @@
+"""Calibrated, explained verdicts on evidence files (per file and per batch).
+
+Each detector of the case (engine/detectors/suite.py, engine/detectors/learned.py)
+scores every file; the scores become tail probabilities against held-out reference
+files and are combined as engine/detectors/calibration.py documents. A batch verdict
+adds KS and JSD of the suspect set against the reference. Broken files, and files of
+another modality or shape than the reference, go to batch["rejected"] with a reason
+and never stop the others.
+"""
+import os
+
+import numpy as np
+
+from engine import case as case_store
+from engine.detectors import calibration, suite
+from engine.errors import InputError
+
+
+def expand_paths(paths):
+    """Files named directly, and the files of named folders (sorted, no hidden files)."""
+    out = []
+    for path in paths:
+        if os.path.isdir(path):
+            out += sorted(os.path.join(path, f) for f in os.listdir(path)
+                          if not f.startswith(".") and os.path.isfile(os.path.join(path, f)))
+        else:
+            out.append(path)
+    return out
+
+
+def load_evidence(paths, profile):
+    """(accepted [(path, SampleSet)], rejected [{"path", "reason"}])."""
+    from engine.data.loaders import load_path
+
+    modality, shape = str(profile["modality"]), tuple(int(s) for s in profile["shape"])
+    accepted, rejected = [], []
+    for path in paths:
+        try:
+            samples = load_path(path)
+        except InputError as err:
+            rejected.append({"path": os.path.abspath(path), "reason": err.reason})
+            continue
+        if samples.meta.get("modality_recorded") is False and samples.shape == shape:
+            samples.modality = modality  # a bare array of the reference's shape (as load_spec does)
+        if samples.modality != modality:
+            reason = f"{samples.modality} file, but the case reference is {modality}"
+        elif samples.shape != shape:
+            reason = f"samples of shape {samples.shape}, the case reference has {shape}"
+        elif samples.n == 0:
+            reason = "no samples in the file"
+        else:
+            accepted.append((path, samples))
+            continue
+        rejected.append({"path": os.path.abspath(path), "reason": reason})
+    return accepted, rejected
+
+
+def case_detectors(case, profile):
+    from engine.detectors.learned import run_detectors
+
+    return suite.profile_detectors(profile) + run_detectors(case, profile)
+
+
+def judge(case_dir, paths, alpha=calibration.DEFAULT_ALPHA, state=None):
+    """The verdict JSON for `paths` (DESIGN.md); verdicts are recorded in the case."""
+    progress = state.progress if state is not None else (lambda *a: None)
+    check_alpha(alpha)
+    with case_store.open_case(case_dir) as case:
+        ref = case.reference()
+        profile = case_store.load_npz(case.path(ref["profile_path"]))
+        paths = expand_paths(paths)
+        progress(0.05, f"reading {len(paths)} files")
+        accepted, rejected = load_evidence(paths, profile)
+        detectors = case_detectors(case, profile)
+        files = []
+        if accepted:
+            batch = suite.Batch(
+                np.concatenate([s.x for _, s in accepted]).astype(np.float32),
+                np.repeat(np.arange(len(accepted)), [s.n for _, s in accepted]),
+            )
+            scores = np.empty((batch.n_files, len(detectors)))
+            for k, detector in enumerate(detectors):
+                progress(0.1 + 0.8 * k / len(detectors), f"detector {detector.name}")
+                if state is not None:
+                    state.check()
+                scores[:, k] = detector.scores(batch)
+            p = np.stack([calibration.tail_probability(d.tail, scores[:, k]) for k, d in enumerate(detectors)], 1)
+            attributions = _attributions(detectors, batch)
+            for g, (path, samples) in enumerate(accepted):
+                files.append(_file_verdict(case, path, samples, detectors, batch, g, scores[g], p[g],
+                                           attributions[g], alpha))
+        result = {"files": files, "batch": batch_summary(profile, accepted, files, rejected, alpha, detectors)}
+        case.log("verdict_batch", {"paths": [os.path.abspath(p) for p in paths], "alpha": alpha,
+                                   "labels": result["batch"]["labels"], "rejected": rejected})
+        progress(1.0, "verdicts done")
+        return result
+
+
+def check_alpha(alpha):
+    if not 0 < alpha < 1:
+        raise InputError("--fpr", f"the false-positive rate must lie between 0 and 1, got {alpha}")
+
+
+def _attributions(detectors, batch):
+    """Per file, the most probable generator from the attribution detectors, or None."""
+    best = [None] * batch.n_files
+    for detector in detectors:
+        if not hasattr(detector, "attribute"):
+            continue
+        for g, found in enumerate(detector.attribute(batch)):
+            if found and (best[g] is None or found["probability"] > best[g]["probability"]):
+                best[g] = found
+    return best
+
+
+def _file_verdict(case, path, samples, detectors, batch, g, scores, p, attribution, alpha):
+    p_file, decisive = calibration.combine(p)
+    label = calibration.label_for(p_file, alpha)
+    order = np.argsort(p, kind="stable")  # the decisive detector first
+    reasons = [detectors[k].reason(batch, g, float(scores[k]), float(p[k])) for k in order]
+    reasons.insert(0, _summary(label, p_file, alpha, len(detectors), detectors[decisive].name, samples.n))
+    record = samples.files[0] if samples.files else {}
+    row = case_store.intake(case, path, samples.modality, record.get("sha256"), record.get("size"))
+    verdict = {
+        "path": row["path"], "sha256": row["sha256"], "modality": samples.modality, "label": label,
+        "score": round(1.0 - p_file, 6), "reasons": reasons,
+        "attribution": attribution if label != "real" else None,
+        "tail_probability": p_file, "patches": samples.n,
+        "detectors": {d.name: {"score": float(scores[k]), "tail_probability": float(p[k])}
+                      for k, d in enumerate(detectors)},
+    }
+    case_store.record_verdict(case, row["id"], verdict, {"alpha": alpha, **verdict["detectors"]})
+    return verdict
+
+
+def _summary(label, p, alpha, k, decisive, patches):
+    patch_text = f" ({patches} patches, scores averaged)" if patches > 1 else ""
+    return (f"{label}: combined tail probability {p:.2g} (Bonferroni over {k} detectors, decisive: {decisive}) "
+            f"against a false-positive rate of {alpha:.0%}; 'generated' at <= {alpha:.2g}, 'real' above "
+            f"{calibration.INCONCLUSIVE_FACTOR * alpha:.2g}{patch_text}")
+
+
+def batch_summary(profile, accepted, files, rejected, alpha, detectors):
+    """The batch part of the verdict JSON: counts, KS/JSD against the reference, rejects."""
+    labels = {name: sum(f["label"] == name for f in files) for name in ("generated", "real", "inconclusive")}
+    out = {"n_files": len(files), "n_samples": int(sum(s.n for _, s in accepted)), "alpha": alpha,
+           "inconclusive_band": [alpha, calibration.INCONCLUSIVE_FACTOR * alpha], "labels": labels,
+           "detectors": [{"name": d.name, "method": d.method,
+                          "threshold": float(calibration.score_threshold(d.tail, alpha / len(detectors))),
+                          "calibration_files": int(d.tail["sorted"].size)} for d in detectors],
+           "rejected": rejected}
+    if accepted:
+        from engine.analysis.stats import jsd, ks_2samp
+
+        values = np.concatenate([s.x.reshape(-1) for _, s in accepted])
+        ks, pvalue = ks_2samp(values, profile["ks_sample"])
+        out["intensity"] = {"ks_statistic": float(ks), "ks_pvalue": float(pvalue),
+                            "jsd": float(jsd(values, profile["ks_sample"]))}
+    return out

@@ -1,0 +1,140 @@
+"""Verdicts end to end on tiny data: a case on 400 MNIST digits, PNG and .npy evidence,
+through the engine and through the command line (exit codes, JSON keys)."""
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+import main
+from engine import case as case_store
+from engine.data.specs import load_spec
+from engine.data.writers import write_png
+from engine.verdict import judge
+
+REFERENCE = "builtin:mnist[0:400]"
+FILE_KEYS = {"path", "sha256", "modality", "label", "score", "reasons", "attribution"}
+
+
+@pytest.fixture(scope="module")
+def case_dir(tmp_path_factory):
+    root = tmp_path_factory.mktemp("verdict")
+    case_store.new_case(str(root / "case"), REFERENCE, name="verdict-test")
+    return root / "case"
+
+
+@pytest.fixture(scope="module")
+def evidence(tmp_path_factory):
+    """Held-out real PNGs, noise PNGs, a float .npy of real digits, and broken files."""
+    root = tmp_path_factory.mktemp("evidence")
+    held_out = load_spec("builtin:mnist[9000:9010]").x
+    real = [root / f"real{i}.png" for i in range(len(held_out))]
+    for path, sample in zip(real, held_out):
+        write_png(str(path), sample[0])
+    rng = np.random.default_rng(0)
+    noise = [root / f"noise{i}.png" for i in range(3)]
+    for path in noise:
+        write_png(str(path), rng.uniform(0, 1, (28, 28)).astype(np.float32))
+    floats = root / "floats.npy"
+    np.save(floats, np.clip(held_out[:2] + 0.003, 0, 1).astype(np.float32))
+    broken = root / "broken.png"
+    broken.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 20)
+    wrong_shape = root / "wrong_shape.npy"
+    np.save(wrong_shape, np.zeros((2, 1, 8, 8), np.float32))
+    return {"real": real, "noise": noise, "floats": floats, "broken": broken, "wrong_shape": wrong_shape}
+
+
+def by_name(result):
+    return {f["path"].rsplit("/", 1)[-1]: f for f in result["files"]}
+
+
+def test_verdict_labels_noise_generated_and_held_out_real_mostly_real(case_dir, evidence):
+    result = judge(str(case_dir), [str(p) for p in evidence["real"] + evidence["noise"]])
+    files = by_name(result)
+    assert all(files[p.name]["label"] == "generated" for p in evidence["noise"])
+    assert sum(files[p.name]["label"] == "generated" for p in evidence["real"]) <= 1
+    assert all(0.0 <= f["score"] <= 1.0 for f in result["files"])
+
+
+def test_verdict_flags_float_values_off_the_8bit_grid_and_says_why(case_dir, evidence):
+    (verdict,) = judge(str(case_dir), [str(evidence["floats"])])["files"]
+    assert verdict["label"] == "generated"
+    grid_reason = next(r for r in verdict["reasons"] if r.startswith("grid:"))
+    assert "off the 8-bit grid" in grid_reason and "float output of a generator" in grid_reason
+    assert verdict["patches"] == 2
+
+
+def test_broken_and_mismatched_files_are_rejected_and_the_others_judged(case_dir, evidence):
+    paths = [evidence["broken"], evidence["real"][0], evidence["wrong_shape"], evidence["noise"][0]]
+    result = judge(str(case_dir), [str(p) for p in paths])
+    assert sorted(by_name(result)) == sorted([evidence["real"][0].name, evidence["noise"][0].name])
+    rejected = {r["path"].rsplit("/", 1)[-1]: r["reason"] for r in result["batch"]["rejected"]}
+    assert set(rejected) == {"broken.png", "wrong_shape.npy"}
+    assert "shape" in rejected["wrong_shape.npy"]
+    with case_store.open_case(str(case_dir)) as case:
+        recorded = {row["path"].rsplit("/", 1)[-1] for row in case.evidence()}
+        assert "broken.png" not in recorded and "wrong_shape.npy" not in recorded
+        last = case.audit_log()[-1]
+        assert last["action"] == "verdict_batch"
+        assert len(json.loads(last["params_json"])["rejected"]) == 2
+
+
+def test_batch_holds_ks_and_jsd_against_the_reference(case_dir, evidence):
+    batch = judge(str(case_dir), [str(p) for p in evidence["noise"]])["batch"]
+    assert batch["labels"]["generated"] == 3
+    assert batch["intensity"]["ks_pvalue"] < 1e-6
+    assert 0 < batch["intensity"]["jsd"] <= 1
+    assert batch["alpha"] == 0.01 and batch["inconclusive_band"] == [0.01, 0.05]
+
+
+def test_a_stricter_false_positive_rate_moves_labels_away_from_generated(case_dir, evidence):
+    paths = [str(p) for p in evidence["real"]]
+    loose = judge(str(case_dir), paths, alpha=0.9)["files"]
+    strict = judge(str(case_dir), paths, alpha=0.001)["files"]
+    assert sum(f["label"] == "generated" for f in strict) <= sum(f["label"] == "generated" for f in loose)
+    assert sum(f["label"] == "generated" for f in loose) >= 1
+
+
+def test_cli_verdict_writes_the_design_json(case_dir, evidence, tmp_path, capsys):
+    out = tmp_path / "v.json"
+    rc = main.main(["verdict", str(evidence["real"][1]), str(evidence["broken"]), "--case", str(case_dir),
+                    "--json", str(out)])
+    assert rc == 0
+    data = json.loads(out.read_text())
+    assert set(data) == {"files", "batch"}
+    (entry,) = data["files"]
+    assert FILE_KEYS <= set(entry)
+    assert entry["label"] in ("generated", "real", "inconclusive")
+    assert entry["attribution"] is None
+    assert data["batch"]["rejected"][0]["path"].endswith("broken.png")
+    assert "rejected" in capsys.readouterr().out
+
+
+def test_cli_verdict_without_a_case_is_one_line_and_exit_2(evidence, tmp_path, capsys):
+    rc = main.main(["verdict", str(evidence["real"][0]), "--case", str(tmp_path / "nocase")])
+    err = capsys.readouterr().err
+    assert rc == 2
+    assert err.startswith("error:") and "not a case folder" in err and err.count("\n") == 1
+
+
+def test_cli_verdict_rejects_a_false_positive_rate_outside_0_1(case_dir, evidence, capsys):
+    assert main.main(["verdict", str(evidence["real"][0]), "--case", str(case_dir), "--fpr", "1.5"]) == 2
+    assert "--fpr" in capsys.readouterr().err
+
+
+def test_cli_case_new_reports_the_fitting_spec_and_a_bad_spec_leaves_no_case(tmp_path, capsys):
+    assert main.main(["case", "new", str(tmp_path / "ok"), "--reference", "builtin:digits[0:50]"]) == 0
+    assert "builtin:digits[0:40]" in capsys.readouterr().out
+    assert main.main(["case", "new", str(tmp_path / "bad"), "--reference", str(tmp_path / "missing.png")]) == 2
+    assert not (tmp_path / "bad" / case_store.DB_NAME).exists()
+
+
+def test_verdict_on_a_copied_case_needs_no_reference_data(case_dir, evidence, tmp_path, monkeypatch):
+    copy = tmp_path / "copy"
+    shutil.copytree(case_dir, copy)
+
+    def no_reference(*args, **kwargs):
+        raise AssertionError("the verdict re-read the reference")
+
+    monkeypatch.setattr("engine.data.specs.load_spec", no_reference)
+    assert judge(str(copy), [str(evidence["noise"][0])])["files"][0]["label"] == "generated"

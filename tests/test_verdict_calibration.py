@@ -1,0 +1,64 @@
+"""Calibration: tail probabilities, the combination rule, labels, the logistic regression."""
+import numpy as np
+
+from engine.detectors import calibration, statistical
+
+
+def test_tail_probability_is_conformal_in_the_bulk_and_decreasing_in_the_tail():
+    cal = np.arange(100, dtype=float)
+    model = calibration.tail_model(cal)
+    p = calibration.tail_probability(model, [0.0, 50.0, 95.0, 99.0, 150.0, 300.0])
+    assert p[0] == 1.0
+    assert abs(p[1] - 51 / 101) < 1e-12
+    assert np.all(np.diff(p) < 0)
+    assert p[-1] < 1e-6
+
+
+def test_tail_probability_gives_about_alpha_false_positives_on_fresh_real_scores():
+    rng = np.random.default_rng(1)
+    model = calibration.tail_model(rng.chisquare(5, 2000))
+    fresh = calibration.tail_probability(model, rng.chisquare(5, 20000))
+    assert 0.005 < np.mean(fresh <= 0.01) < 0.02
+
+
+def test_score_threshold_matches_tail_probability():
+    rng = np.random.default_rng(2)
+    model = calibration.tail_model(rng.normal(size=500))
+    t = calibration.score_threshold(model, 0.001)
+    assert calibration.tail_probability(model, [t * 1.001])[0] <= 0.001 + 1e-9
+
+
+def test_combine_is_bonferroni_and_names_the_decisive_detector():
+    p, k = calibration.combine([0.5, 0.002, 0.3])
+    assert (p, k) == (0.006, 1)
+    assert calibration.combine([0.9, 0.8])[0] == 1.0
+
+
+def test_labels_follow_alpha_and_inconclusive_band():
+    assert calibration.label_for(0.01, 0.01) == "generated"
+    assert calibration.label_for(0.03, 0.01) == "inconclusive"
+    assert calibration.label_for(0.06, 0.01) == "real"
+
+
+def test_group_mean_averages_patches_per_file():
+    groups = np.array([0, 0, 1, 2, 2, 2])
+    values = np.array([1.0, 3.0, 5.0, 0.0, 3.0, 6.0])
+    assert calibration.group_mean(values, groups).tolist() == [2.0, 5.0, 3.0]
+    both = calibration.group_mean(np.stack([values, -values], 1), groups)
+    assert both[:, 1].tolist() == [-2.0, -5.0, -3.0]
+
+
+def test_logistic_regression_separates_shifted_features():
+    rng = np.random.default_rng(3)
+    real, fake = rng.normal(size=(300, 4)), rng.normal(size=(300, 4)) + [1.5, 0, 0, 0]
+    model = statistical.fit_logistic(real, fake)
+    accuracy = (np.mean(statistical.logistic_logits(model, real) < 0) + np.mean(statistical.logistic_logits(model, fake) > 0)) / 2
+    assert accuracy > 0.7
+    assert abs(model["coef"][0]) > 3 * np.abs(model["coef"][1:]).max()
+
+
+def test_outlier_scores_grow_with_distance_from_the_reference():
+    rng = np.random.default_rng(4)
+    model = statistical.fit_outlier(rng.normal(size=(500, 3)))
+    near, far = statistical.outlier_scores(model, np.array([[0.0, 0, 0], [4.0, 4, 4]]))
+    assert near < 1 < 10 < far
