@@ -9,18 +9,15 @@ import json
 import os
 import sys
 
+from engine.atomic import atomic_output
 from engine.errors import InputError
 
 
 def write_json(path, data):
-    """Writes JSON atomically (a temporary file in the same folder, then os.replace)."""
-    path = os.path.abspath(path)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    tmp = f"{path}.tmp{os.getpid()}"
-    with open(tmp, "w", encoding="utf-8") as fh:
+    """Writes JSON atomically."""
+    with atomic_output(path) as tmp, open(tmp, "w", encoding="utf-8") as fh:
         json.dump(data, fh, indent=2, sort_keys=False)
         fh.write("\n")
-    os.replace(tmp, path)
 
 
 def named_spec(text):
@@ -167,8 +164,8 @@ def cmd_train_inverse(args):
     from engine.jobs import run_in_console
     from engine.training_jobs import train_inverse_job
 
-    params = _training_params(args, "generator", "out", "real", "n_negatives", "epochs", "steps", "seed", "device",
-                              "threads", "resume", "batch_size", "lr", "case")
+    params = _training_params(args, "generator", "out", "real", "n_negatives", "refine_steps", "epochs", "steps",
+                              "seed", "device", "threads", "resume", "batch_size", "lr", "case")
     return _print_run_summary(run_in_console(train_inverse_job, params, label="train inverse "))
 
 
@@ -317,6 +314,8 @@ def build_parser():
     q.add_argument("--real", metavar="SPEC", help="negatives for the threshold: a dataset or another GAN run folder "
                    "(default: the GAN's training data)")
     q.add_argument("--n-negatives", type=int, help="real samples used for the threshold (default 2000)")
+    q.add_argument("--refine-steps", type=int, help="Adam steps refining E(x) on ||x - G(z)||^2 before the "
+                   "distance is measured (default 50; 0: the paper's plain G(E(x)))")
     run_options(q)
     q.set_defaults(func=cmd_train_inverse)
 

@@ -5,6 +5,7 @@ import os
 import numpy as np
 
 from engine.analysis.features import MOMENTS
+from engine.atomic import atomic_output
 from engine.analysis.profile import FULL_RANGE, HIST_BINS, MID_RANGE
 from engine.analysis.stats import Distribution
 
@@ -34,10 +35,9 @@ def write_plots(out_dir, reference, others):
     paths = []
     for filename, fig in figures.items():
         path = os.path.abspath(os.path.join(out_dir, filename))
-        tmp = f"{path}.tmp{os.getpid()}"
-        fig.savefig(tmp, format="png", dpi=110)
+        with atomic_output(path) as tmp:
+            fig.savefig(tmp, format="png", dpi=110)
         plt.close(fig)
-        os.replace(tmp, path)
         paths.append(path)
     return paths
 

@@ -4,13 +4,13 @@ A profile is a plain dict of numpy arrays (strings as 0-d unicode arrays), so it
 with np.savez and read back with allow_pickle=False. Comparing many sets against one reference
 uses the reference's profile and never recomputes it.
 """
-import os
 
 import numpy as np
 
 from engine.analysis.features import sample_features
 from engine.analysis.specifications import note_durations, transition_counts
 from engine.analysis.stats import Distribution
+from engine.atomic import atomic_output
 from engine.errors import InputError
 
 HIST_BINS = 100
@@ -40,11 +40,8 @@ def profile(sampleset):
 
 def save_profile(path, prof):
     """Writes a profile as .npz, atomically."""
-    path = os.path.abspath(path)
-    tmp = f"{path}.tmp{os.getpid()}"
-    with open(tmp, "wb") as fh:
+    with atomic_output(path) as tmp, open(tmp, "wb") as fh:
         np.savez(fh, **prof)
-    os.replace(tmp, path)
 
 
 def load_profile(path):

@@ -1,24 +1,16 @@
 """Intensity maps back to files an analyst can open: PNG, MIDI, WAV. Every write is atomic
 (a temporary file in the same folder, then os.replace), so a crash never leaves half a file."""
 import io
-import os
 
 import numpy as np
 
+from engine.atomic import atomic_output
 from engine.data import representations
 
 
 def atomic_write_bytes(path, data):
-    path = os.path.abspath(str(path))
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    tmp = f"{path}.tmp{os.getpid()}"
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+    with atomic_output(path) as tmp, open(tmp, "wb") as fh:
+        fh.write(data)
 
 
 def write_png(path, intensity_map):
