@@ -298,11 +298,21 @@ def test_too_long_audio_is_refused_from_its_header(tmp_path, monkeypatch):
     assert "duration 0.5 s exceeds" in rejected_reason(tmp_path / "a.wav")
 
 
-def test_truncated_wav_is_refused(tmp_path):
+@pytest.mark.parametrize("keep", [30, 1000])
+def test_truncated_wav_is_refused(tmp_path, keep):
+    """Cut inside the header or inside the samples: libsndfile would read what is left."""
     path = tmp_path / "cut.wav"
     soundfile.write(path, sine(0.5, 8000), 8000)
-    path.write_bytes(path.read_bytes()[:30])
-    assert "corrupt" in rejected_reason(path)
+    path.write_bytes(path.read_bytes()[:keep])
+    assert f"truncated: the header declares 8044 bytes, the file holds {keep}" in rejected_reason(path)
+
+
+def test_truncated_flac_is_refused(tmp_path):
+    path = tmp_path / "cut.flac"
+    soundfile.write(path, sine(2.0, 8000), 8000, format="FLAC")
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    assert "corrupt or unreadable FLAC file" in rejected_reason(path)
 
 
 # --- MIDI -------------------------------------------------------------------------------

@@ -17,9 +17,19 @@ from engine.errors import InputError
 FSDD_NAME = re.compile(r"^(\d)_([A-Za-z]+)_(\d+)\.")
 
 
+def check_complete_riff(path, data):
+    """A WAV whose RIFF header promises more bytes than the file holds was cut short
+    (libsndfile would quietly read what is there)."""
+    if data[:4] in (b"RIFF", b"RIFX") and len(data) >= 8:
+        declared = int.from_bytes(data[4:8], "little" if data[:4] == b"RIFF" else "big") + 8
+        if declared > len(data):
+            raise InputError(path, f"truncated: the header declares {declared} bytes, the file holds {len(data)}")
+
+
 def decode(path, data, kind):
     import soundfile
 
+    check_complete_riff(path, data)
     info = soundfile.info(io.BytesIO(data))
     if not limits.MIN_SAMPLE_RATE <= info.samplerate <= limits.MAX_SAMPLE_RATE:
         raise InputError(path, f"implausible sample rate {info.samplerate} Hz")
@@ -30,6 +40,8 @@ def decode(path, data, kind):
     audio, rate = soundfile.read(io.BytesIO(data), dtype="float32", always_2d=True)
     if audio.shape[0] == 0:
         raise InputError(path, "recording holds no samples")
+    if audio.shape[0] < info.frames:
+        raise InputError(path, f"truncated: the header declares {info.frames} samples, the file holds {audio.shape[0]}")
     if not np.isfinite(audio).all():
         raise InputError(path, "recording holds NaN or infinite samples")
     unclipped = representations.split_patches(representations.mel_map(audio.mean(axis=1), rate),
