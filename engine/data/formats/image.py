@@ -54,8 +54,8 @@ def decode(path, data, kind):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # refused just below
             image = Image.open(io.BytesIO(data))  # reads the header only
-    except Image.DecompressionBombError as err:
-        raise InputError(path, f"image size exceeds the limit of {limits.MAX_IMAGE_PIXELS:,} pixels ({err})") from None
+    except Image.DecompressionBombError:
+        raise InputError(path, f"image size exceeds twice the limit of {limits.MAX_IMAGE_PIXELS:,} pixels") from None
     width, height = image.size
     limits.check_at_most(path, "image size", width * height, limits.MAX_IMAGE_PIXELS, " pixels")
     frames = getattr(image, "n_frames", 1)
