@@ -11,6 +11,7 @@ import sys
 
 from engine.atomic import atomic_output
 from engine.errors import InputError
+from engine.jobs import run_in_console
 
 
 def write_json(path, data):
@@ -41,7 +42,6 @@ def cmd_gui(args):
 def cmd_analyze(args):
     from engine.analysis.analyze import analyze_job
     from engine.analysis.table import format_table
-    from engine.jobs import run_in_console
 
     params = {"reference": args.reference, "compare": [named_spec(text) for text in args.compare],
               "plots": _plots_for_report(args)}
@@ -80,7 +80,6 @@ def _write_analysis_report(args, result):
 
 def cmd_case_new(args):
     from engine.case import new_case
-    from engine.jobs import run_in_console
 
     meta = run_in_console(lambda params, state: new_case(args.dir, args.reference, args.name, state), {},
                           label="case new ")
@@ -91,7 +90,6 @@ def cmd_case_new(args):
 
 
 def cmd_verdict(args):
-    from engine.jobs import run_in_console
     from engine.verdict import judge
 
     result = run_in_console(lambda params, state: judge(args.case, args.paths, args.fpr, state), {},
@@ -113,7 +111,6 @@ def cmd_report(args):
 
 
 def _write_report(case_dir, out, fpr, analyst):
-    from engine.jobs import run_in_console
     from engine.report import write_report
 
     result = run_in_console(lambda params, state: write_report(out, [case_dir], analyst, fpr, state), {},
@@ -124,7 +121,6 @@ def _write_report(case_dir, out, fpr, analyst):
 
 def cmd_demo(args):
     from engine.demo import demo_job
-    from engine.jobs import run_in_console
 
     result = run_in_console(demo_job, {"out": args.out, "quick": args.quick, "device": args.device}, label="demo ")
     print(f"demo report: {result['report']}")
@@ -141,7 +137,6 @@ def _training_params(args, *names):
 
 
 def cmd_train_gan(args):
-    from engine.jobs import run_in_console
     from engine.training_jobs import train_gan_job
 
     params = _training_params(args, "data", "out", "loss", "activation", "architecture", "epochs", "steps", "seed",
@@ -151,7 +146,6 @@ def cmd_train_gan(args):
 
 
 def cmd_train_classifier(args):
-    from engine.jobs import run_in_console
     from engine.training_jobs import train_classifier_job
 
     params = _training_params(args, "real", "out", "architecture", "binary", "per_class", "epochs", "steps", "seed",
@@ -161,7 +155,6 @@ def cmd_train_classifier(args):
 
 
 def cmd_train_inverse(args):
-    from engine.jobs import run_in_console
     from engine.training_jobs import train_inverse_job
 
     params = _training_params(args, "generator", "out", "real", "n_negatives", "refine_steps", "epochs", "steps",
@@ -170,7 +163,6 @@ def cmd_train_inverse(args):
 
 
 def cmd_train_rounds(args):
-    from engine.jobs import run_in_console
     from engine.training_jobs import train_rounds_job
 
     params = _training_params(args, "data", "out", "iterations", "generators", "loss", "phi", "classifiers",
@@ -181,7 +173,6 @@ def cmd_train_rounds(args):
 
 
 def cmd_generate(args):
-    from engine.jobs import run_in_console
     from engine.training_jobs import generate_job
 
     result = run_in_console(generate_job, {"run": args.run, "n": args.n, "out": args.out, "seed": args.seed},
@@ -191,7 +182,6 @@ def cmd_generate(args):
 
 
 def cmd_fgsm(args):
-    from engine.jobs import run_in_console
     from engine.training_jobs import fgsm_job
 
     params = {"classifier": args.classifier, "data": args.data, "eps": args.eps, "target": args.target,
