@@ -51,11 +51,16 @@ def test_fooling_term_is_weighted_as_eq_4():
     assert fooled["g_loss"] == pytest.approx(plain["g_loss"])  # same seed, same D term before the update
 
 
-def test_run_rounds_gives_an_iteration_by_iteration_matrix_and_a_curve():
+def tiny_rounds():
     x = np.random.default_rng(1).random((120, 1, 8, 8)).astype(np.float32) ** 4
     config = rounds_config(iterations=2, generators=4, gan_steps=2, classifier_steps=3, samples_per_generator=20,
                            gan={"width": 8, "z_dim": 8, "batch_size": 16},
                            classifier={"architecture": "logreg", "batch_size": 16})
+    return x, config
+
+
+def test_run_rounds_gives_an_iteration_by_iteration_matrix_and_a_curve():
+    x, config = tiny_rounds()
     seen = []
     result = run_rounds(x, config, SequentialExecutor(), lambda f, m: seen.append(f))
     matrix = np.array(result["matrix"])
@@ -80,6 +85,14 @@ def test_unknown_executor_is_refused():
         make_executor("mpi")
 
 
-def test_ray_executor_runs_jobs_when_ray_is_installed():
-    pytest.importorskip("ray")
-    assert make_executor("ray").map(square, [{"value": 4}]) == [16]
+def test_ray_executor_runs_a_round_on_a_local_ray_instance():
+    """Ray is optional (the `cluster` extra); where it is installed, a whole tiny round runs
+    as Ray tasks on a local instance and gives the sequential executor's matrix."""
+    ray = pytest.importorskip("ray")
+    x, config = tiny_rounds()
+    expected = run_rounds(x, config, SequentialExecutor(), lambda f, m: None)["matrix"]
+    try:
+        ray.init(num_cpus=1, include_dashboard=False, ignore_reinit_error=True)
+        assert run_rounds(x, config, make_executor("ray"), lambda f, m: None)["matrix"] == expected
+    finally:
+        ray.shutdown()

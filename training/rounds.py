@@ -61,15 +61,10 @@ def train_gan_task(x, config, steps, n_samples, fool=(), fool_weights=(1.0, 0.0)
     import torch
 
     from training.gan import GANTrainer, sample_generator
-    from training.models import build
 
     if threads:
         torch.set_num_threads(threads)
-    classifiers = []
-    for arch, state in fool:
-        model = build(arch)
-        model.load_state_dict({k: torch.from_numpy(v) for k, v in state.items()})
-        classifiers.append((model, 0))  # class 0 is "real"
+    classifiers = [(_classifier_model(arch, state), 0) for arch, state in fool]  # class 0 is "real"
     trainer = GANTrainer(x, config, "cpu", fool=classifiers, fool_weights=fool_weights)
     for _ in range(steps):
         trainer.step()
@@ -98,7 +93,7 @@ def _classifier_model(arch, state):
     from training.models import build
 
     model = build(arch)
-    model.load_state_dict({k: torch.from_numpy(v) for k, v in state.items()})
+    model.load_state_dict({k: torch.tensor(v) for k, v in state.items()})  # Ray hands read-only arrays
     return model.eval()
 
 
