@@ -13,8 +13,13 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q -e '.[test]'
 	touch $(STAMP)
 
+# The demo builds three cases from embedded data and writes demo-out/report.pdf; on a
+# desktop the window then opens on the image case with its evidence.
 run: $(STAMP)
 	$(PY) main.py demo --out demo-out
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
+		$(PY) main.py gui --case demo-out/case-image demo-out/evidence/image/real demo-out/evidence/image/generated; \
+	else echo "No display: read demo-out/report.pdf; on a desktop, $(PY) main.py gui --case demo-out/case-image"; fi
 
 demo: run
 
