@@ -78,5 +78,8 @@ def inverse_distances(run_dir, x):
 
     run, sidecar, modules = load_modules(run_dir, ["E", "G"], "inverse")
     _check_shape(run_dir, sidecar, x)
-    distances = reconstruction_distance(modules["E"], modules["G"], x, sidecar["config"]["activation"])
+    config = sidecar["config"]
+    # runs from before latent refinement record no refine_steps: they keep their plain E(x) rule
+    distances = reconstruction_distance(modules["E"], modules["G"], x, config["activation"],
+                                        config.get("refine_steps", 0), config.get("refine_lr", 0.05))
     return distances, float(run.get("metrics", {}).get("threshold", np.nan))

@@ -93,7 +93,7 @@ def _config_or_input_error(source, make, *args, **kwargs):
 
 def train_gan_job(params, state):
     """params: data, out, loss, activation, architecture, epochs | steps, seed, device, resume,
-    binarize, dry_run, width, z_dim, batch_size, case."""
+    binarize, dry_run, width, z_dim, batch_size, lr, betas, case (lr/betas default to the loss's own)."""
     from training.gan import GANTrainer, gan_config, steps_for_epochs
     from training.loop import run_training
 
@@ -101,7 +101,7 @@ def train_gan_job(params, state):
     info = data_info(params["data"], data)
     open_run_folder(params["out"], params.get("resume"), info["sha256"])
     options = {k: params.get(k) for k in ("loss", "activation", "architecture", "width", "z_dim", "batch_size",
-                                          "seed", "binarize", "lr")}
+                                          "seed", "binarize", "lr", "betas")}
     config = _config_or_input_error("train gan", gan_config, data.shape, **options)
     steps = 1 if params.get("dry_run") else (
         params.get("steps") or steps_for_epochs(data.n, config, params.get("epochs") or DEFAULT_EPOCHS))
@@ -221,7 +221,8 @@ def train_classifier_job(params, state):
 def train_inverse_job(params, state):
     """params: generator (GAN run folder), out, real (the negatives: a spec or another GAN run folder,
     sampled as in 003's GAN1-vs-GAN2 test; default the GAN's training data), n_negatives,
-    steps | epochs (of 10,000 pairs), seed, device, resume, case."""
+    steps | epochs (of 10,000 pairs), refine_steps (latent refinement of the decision; 0 = plain E(x)),
+    seed, device, resume, case."""
     from training.inverse import InverseTrainer, inverse_config
     from training.loop import run_training
 
@@ -239,7 +240,7 @@ def train_inverse_job(params, state):
             "sha256": array_sha256(negatives)}
     open_run_folder(params["out"], params.get("resume"), info["sha256"])
     config = inverse_config(gan_sidecar["config"], seed=params.get("seed"), batch_size=params.get("batch_size"),
-                            lr=params.get("lr"))
+                            lr=params.get("lr"), refine_steps=params.get("refine_steps"))
     device = device_for(params.get("device"), params.get("threads"))
     trainer = InverseTrainer(modules["G"], negatives, config, device)
     pairs_per_epoch = int(np.ceil(10_000 / config["batch_size"]))

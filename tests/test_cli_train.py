@@ -42,6 +42,14 @@ def test_train_gan_writes_a_finished_run_with_data_hash_and_previews(gan_run):
         "checkpoint-00000010.safetensors", "checkpoint-00000012.safetensors"]
 
 
+def test_train_gan_records_the_effective_loss_defaults_and_given_betas_in_run_json(tmp_path):
+    out = tmp_path / "wgan"
+    assert main.main(["train", "gan", "--data", DIGITS, "--out", str(out), "--loss", "wgan-gp", "--steps", "1",
+                      "--betas", "0.5", "0.99", *TINY_GAN]) == 0
+    config = run_json(out)["config"]
+    assert (config["lr"], config["betas"], config["critic_steps"]) == (1e-4, [0.5, 0.99], 5)
+
+
 def test_train_gan_refuses_to_overwrite_a_run_without_resume(gan_run, capsys):
     assert main.main(["train", "gan", "--data", DIGITS, "--out", str(gan_run), "--steps", "12", *TINY_GAN]) == 2
     err = capsys.readouterr().err.strip().splitlines()

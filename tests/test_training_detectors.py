@@ -10,7 +10,7 @@ from training.classifier import (ClassifierTrainer, classifier_config, confusion
 from training.fgsm import fgsm  # noqa: E402
 from training.gan import architectures, gan_config  # noqa: E402
 from training.inverse import (InverseTrainer, balanced_accuracy, best_threshold, cosine_proximity,  # noqa: E402
-                              inverse_config)
+                              inverse_config, reconstruction_distance, refine_latents)
 from training.loop import run_training  # noqa: E402
 from training.models import build  # noqa: E402
 
@@ -105,19 +105,49 @@ def test_cosine_proximity_of_parallel_and_opposite_vectors():
     assert cosine_proximity(a, -a) == pytest.approx(-1.0)
 
 
-def test_inverse_model_recovers_latents_and_tells_its_generator_from_other_data(tmp_path):
+def varied_generator():
+    """An untrained paper G with larger random weights, so that its output clearly varies with z."""
     gan = gan_config(SHAPE, architecture="paper", z_dim=4, seed=0)
     g_arch, _ = architectures(gan)
     torch.manual_seed(0)
     generator = build(g_arch)
-    with torch.no_grad():  # larger random weights: an untrained G whose output clearly varies with z
+    with torch.no_grad():
         for p in generator.parameters():
             if p.dim() > 1:
                 torch.nn.init.xavier_normal_(p, gain=2.0)
-    config = inverse_config(dict(gan, generator_architecture=g_arch), n_evaluate=200, seed=0)
+    return gan, g_arch, generator
+
+
+def test_latent_refinement_moves_a_wrong_start_towards_the_sample_and_ignores_batching():
+    gan, _, generator = varied_generator()
+    z_true = torch.randn(6, 4, generator=torch.Generator().manual_seed(3))
+    with torch.no_grad():
+        x = generator(z_true).numpy()
+    start = z_true + 0.8 * torch.randn(6, 4, generator=torch.Generator().manual_seed(4))
+
+    def distance(z):
+        with torch.no_grad():
+            return np.linalg.norm((generator(z).numpy() - x).reshape(6, -1), axis=1)
+
+    refined = refine_latents(generator, x, start, "sigmoid", steps=40, lr=0.05)
+    assert np.all(distance(refined) < distance(start))
+    assert np.median(distance(refined)) < 0.5 * np.median(distance(start))
+    in_pairs = refine_latents(generator, x, start, "sigmoid", steps=40, lr=0.05, batch_size=2)
+    assert torch.allclose(refined, in_pairs, atol=1e-5)
+    assert torch.equal(refine_latents(generator, x, start, "sigmoid", steps=0, lr=0.05), start)
+
+
+def test_inverse_model_recovers_latents_and_tells_its_generator_from_other_data(tmp_path):
+    gan, g_arch, generator = varied_generator()
+    config = inverse_config(dict(gan, generator_architecture=g_arch), n_evaluate=200, seed=0, refine_steps=20)
     negatives = np.random.default_rng(1).random((200, *SHAPE)).astype(np.float32)
     trainer = InverseTrainer(generator, negatives, config)
     metrics = run_training(trainer, tmp_path / "inv", {"steps": 100, "checkpoint_every": 1000}, JobState())["metrics"]
     assert metrics["cosine_proximity"] > 0.8
     assert metrics["accuracy"] > 0.9
     assert metrics["distance_generated_median"] < metrics["threshold"] < metrics["distance_negative_median"]
+    with torch.no_grad():
+        own = generator(torch.randn(50, 4, generator=torch.Generator().manual_seed(5))).numpy()
+    plain = reconstruction_distance(trainer.E, generator, own, "sigmoid")
+    refined = reconstruction_distance(trainer.E, generator, own, "sigmoid", refine_steps=30)
+    assert np.median(refined) < np.median(plain)

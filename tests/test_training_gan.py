@@ -53,6 +53,41 @@ def test_every_loss_and_activation_trains_and_changes_the_generator(data, loss, 
     assert trainer.batches.count == 3 * trainer.config["critic_steps"]
 
 
+def adam_settings(optimizer):
+    group = optimizer.param_groups[0]
+    return group["lr"], tuple(group["betas"])
+
+
+def test_wgan_gp_uses_its_own_published_optimiser_defaults_and_the_others_dcgans(data):
+    wgan = GANTrainer(data, tiny(loss="wgan-gp"))
+    assert adam_settings(wgan.opt_d) == adam_settings(wgan.opt_g) == (1e-4, (0.0, 0.9))
+    assert wgan.config["critic_steps"] == 5 and wgan.config["discriminator_architecture"]["norm"] == "none"
+    for loss in ("gan", "lsgan"):
+        trainer = GANTrainer(data, tiny(loss=loss))
+        assert adam_settings(trainer.opt_d) == adam_settings(trainer.opt_g) == (2e-4, (0.5, 0.999))
+        assert trainer.config["critic_steps"] == 1
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "scaled-tanh", "linear"])
+def test_an_untrained_wgan_gp_generator_starts_at_the_data_mean_intensity(data, activation):
+    samples = GANTrainer(data, tiny(loss="wgan-gp", activation=activation)).preview()
+    assert samples.mean() == pytest.approx(data.mean(), abs=0.03)
+    assert abs(data.mean() - 0.5) > 0.2  # the activation's midpoint would be far off
+
+
+def test_the_dcgan_losses_start_at_the_activation_midpoint_unless_asked(data):
+    assert GANTrainer(data, tiny(activation="tanh")).preview().mean() == pytest.approx(0.5, abs=0.03)
+    asked = GANTrainer(data, tiny(output_bias="data-mean")).preview()
+    assert asked.mean() == pytest.approx(data.mean(), abs=0.03)
+
+
+def test_explicit_optimiser_options_override_the_loss_defaults(data):
+    trainer = GANTrainer(data, tiny(loss="wgan-gp", lr=3e-4, betas=[0.5, 0.99], critic_steps=2))
+    assert adam_settings(trainer.opt_d) == adam_settings(trainer.opt_g) == (3e-4, (0.5, 0.99))
+    assert trainer.config["critic_steps"] == 2
+    assert tiny(loss="gan", betas=[0.0, 0.9])["lr"] == 2e-4  # an unset option keeps its loss default
+
+
 def test_wgan_gp_uses_five_critic_steps_and_a_positive_penalty(data):
     trainer = GANTrainer(data, tiny(loss="wgan-gp"))
     out = trainer.step()

@@ -38,6 +38,19 @@ def from_intensity(x, name):
     return x * 2 - 1 if name in _SYMMETRIC else x
 
 
+def pre_activation(y, name):
+    """The pre-activation whose output is y (an array in the activation's data space, inside its range)."""
+    y = np.asarray(y, dtype=np.float64)
+    if name == "sigmoid":
+        y = np.clip(y, 1e-3, 1 - 1e-3)
+        return np.log(y / (1 - y))
+    if name == "tanh":
+        return np.arctanh(np.clip(y, -0.999, 0.999))
+    if name == "scaled-tanh":
+        return 1.5 * np.arctanh(np.clip(y / 1.7159, -0.999, 0.999))
+    return y
+
+
 def to_intensity(t, name):
     """The activation's data space (array or tensor) -> intensity space (may leave [0,1])."""
     return (t + 1) / 2 if name in _SYMMETRIC else t

@@ -10,10 +10,10 @@ import math
 
 import numpy as np
 
-from training.activations import check_activation, from_intensity, to_intensity
+from training.activations import check_activation, from_intensity, pre_activation, to_intensity
 from training.batches import EpochBatches
-from training.losses import (CRITIC_STEPS, check_loss, discriminator_loss, fool_classifier_loss,
-                             generator_loss, gradient_penalty)
+from training.losses import (LOSS_DEFAULTS, OUTPUT_BIASES, check_loss, discriminator_loss,
+                             fool_classifier_loss, generator_loss, gradient_penalty)
 from training.models import build
 from training.state import (load_module_tensors, load_optimizer_tensors, load_rng_tensors, module_tensors,
                             optimizer_tensors, rng_tensors)
@@ -25,9 +25,11 @@ GAN_DEFAULTS = {
     "z_dim": 100,
     "width": 32,
     "batch_size": 64,
-    "lr": 2e-4,
-    "betas": [0.5, 0.999],
-    "critic_steps": None,  # None: 5 for WGAN-GP, else 1
+    # None: the loss's own default (training.losses.LOSS_DEFAULTS); given values win
+    "lr": None,
+    "betas": None,
+    "critic_steps": None,
+    "output_bias": None,  # "midpoint": untrained G outputs 0.5; "data-mean": the data's mean
     "gp_weight": 10.0,
     "binarize": False,
     "seed": 0,
@@ -43,8 +45,12 @@ def gan_config(shape, **overrides):
     config["shape"] = [int(s) for s in shape]
     check_loss(config["loss"])
     check_activation(config["activation"])
-    if config["critic_steps"] is None:
-        config["critic_steps"] = CRITIC_STEPS[config["loss"]]
+    for key, default in LOSS_DEFAULTS[config["loss"]].items():
+        if config[key] is None:
+            config[key] = default
+    config["betas"] = [float(b) for b in config["betas"]]
+    if config["output_bias"] not in OUTPUT_BIASES:
+        raise ValueError(f"unknown output_bias {config['output_bias']!r}; choose one of {', '.join(OUTPUT_BIASES)}")
     return config
 
 
@@ -82,6 +88,8 @@ class GANTrainer:
         if config["binarize"]:
             x = (x >= 0.5).astype(np.float32)
         self.data = torch.from_numpy(from_intensity(x, config["activation"])).to(self.device)
+        if config["output_bias"] == "data-mean":
+            start_at_the_data_mean(self.G, self.data, config["activation"])
         self.noise = torch.Generator().manual_seed(config["seed"] * 7919 + 1)
         self.fixed_noise = torch.randn(config["preview_count"], config["z_dim"],
                                        generator=torch.Generator().manual_seed(config["seed"] * 7919 + 2))
@@ -165,6 +173,20 @@ class GANTrainer:
 
     def evaluate(self):
         return {"steps": self.step_count, "epochs": round(self.batches.epochs, 3)}
+
+
+def start_at_the_data_mean(generator, data, activation):
+    """Sets the output layer's bias so that an untrained G outputs each channel's data mean.
+
+    Otherwise every output starts at the activation's midpoint (intensity 0.5), far brighter than
+    MNIST's mostly black pixels: a WGAN critic then pushes all outputs darker until the last
+    layer's weights are all negative, strokes are drawn by switching features off and can be no
+    brighter than sigmoid(bias), which Adam moves by at most lr per step (grey strokes)."""
+    import torch
+
+    mean = pre_activation(data.mean(dim=(0, 2, 3)).cpu().numpy(), activation)
+    with torch.no_grad():
+        generator.body[-1].bias.copy_(torch.as_tensor(mean, dtype=torch.float32))
 
 
 def sample_generator(generator, z, activation, batch_size=512):

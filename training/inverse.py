@@ -1,10 +1,14 @@
 """The inverse model of 003: an encoder E: sample -> latent, trained on pairs (G(z), z).
 
 Training draws fresh z each step (an unlimited stream rather than 003's fixed 20,000 pairs)
-and minimises ‖E(G(z)) − z‖² + (1 − cos(E(G(z)), z)). The decision "made by this
-generator" is d(x) = ‖x − G(E(x))‖₂ (intensity units, over all pixels) ≤ threshold; the
-threshold is the one with the best balanced accuracy on validation G samples versus
-validation negatives (real samples), and `accuracy` is measured on disjoint test halves.
+and minimises ‖E(G(z)) − z‖² + (1 − cos(E(G(z)), z)) + image_weight·mean (G(E(G(z))) − G(z))²:
+the image term trains E for the quantity the decision uses, since latent directions that G
+ignores cannot be recovered from its samples anyway. The decision "made by this generator" is
+d(x) = ‖x − G(ẑ)‖₂ (intensity units, over all pixels) ≤ threshold, where ẑ starts at E(x) and
+is refined by `refine_steps` Adam steps on ‖x − G(ẑ)‖² (hybrid GAN inversion: the encoder
+gives the start, the generator the last word). The threshold is the one with the best
+balanced accuracy on validation G samples versus validation negatives, and `accuracy` is
+measured on disjoint test halves.
 """
 import numpy as np
 
@@ -14,7 +18,9 @@ from training.models import build
 from training.state import (load_module_tensors, load_optimizer_tensors, load_rng_tensors, module_tensors,
                             optimizer_tensors, rng_tensors)
 
-INVERSE_DEFAULTS = {"batch_size": 64, "lr": 1e-3, "seed": 0, "n_evaluate": 1000}
+# n_evaluate None: as many generator samples as each half of the negatives (balanced halves)
+INVERSE_DEFAULTS = {"batch_size": 64, "lr": 1e-3, "seed": 0, "n_evaluate": None,
+                    "image_weight": 10.0, "refine_steps": 50, "refine_lr": 0.05}
 
 
 def inverse_config(generator_config, **overrides):
@@ -54,9 +60,35 @@ def encode(encoder, x, batch_size=512):
     return z
 
 
-def reconstruction_distance(encoder, generator, x, activation):
-    """‖x − G(E(x))‖₂ per sample, intensities in, under inference mode."""
-    rebuilt = sample_generator(generator, encode(encoder, x), activation)
+def refine_latents(generator, x, z, activation, steps, lr, batch_size=512):
+    """ẑ after `steps` Adam steps on ‖x − G(ẑ)‖² from z (per sample: G is in eval mode, so the
+    batch's samples do not interact and the result does not depend on the batching)."""
+    import torch
+
+    if steps <= 0:
+        return z
+    was_training = generator.training
+    generator.eval()
+    device = next(generator.parameters()).device
+    x = torch.as_tensor(np.asarray(x, dtype=np.float32))
+    refined = []
+    for i in range(0, len(x), batch_size):
+        target = x[i : i + batch_size].to(device)
+        latent = z[i : i + batch_size].clone().to(device).requires_grad_(True)
+        optimizer = torch.optim.Adam([latent], lr=lr)
+        for _ in range(steps):
+            loss = ((to_intensity(generator(latent), activation) - target) ** 2).sum()
+            (latent.grad,) = torch.autograd.grad(loss, latent)  # no gradients for G's own weights
+            optimizer.step()
+        refined.append(latent.detach().cpu())
+    generator.train(was_training)
+    return torch.cat(refined)
+
+
+def reconstruction_distance(encoder, generator, x, activation, refine_steps=0, refine_lr=0.05):
+    """‖x − G(ẑ)‖₂ per sample for intensities x; ẑ = E(x) refined by `refine_steps` (refine_latents)."""
+    z = refine_latents(generator, x, encode(encoder, x), activation, refine_steps, refine_lr)
+    rebuilt = sample_generator(generator, z, activation)
     return np.linalg.norm((np.asarray(x, dtype=np.float32) - rebuilt).reshape(len(rebuilt), -1), axis=1)
 
 
@@ -83,8 +115,9 @@ class InverseTrainer:
         self.neg_val, self.neg_test = negatives[perm[:half]], negatives[perm[half:]]
         # Held-out latents, drawn from their own stream so training never sees them.
         held = torch.Generator().manual_seed(config["seed"] * 7919 + 12)
-        self.z_val = torch.randn(config["n_evaluate"], config["z_dim"], generator=held)
-        self.z_test = torch.randn(config["n_evaluate"], config["z_dim"], generator=held)
+        n_evaluate = config["n_evaluate"] or max(half, 1)
+        self.z_val = torch.randn(n_evaluate, config["z_dim"], generator=held)
+        self.z_test = torch.randn(n_evaluate, config["z_dim"], generator=held)
         self.samples_per_step = config["batch_size"]
         self.step_count = 0
 
@@ -93,24 +126,31 @@ class InverseTrainer:
         import torch.nn.functional as F
 
         z = torch.randn(self.config["batch_size"], self.config["z_dim"], generator=self.noise).to(self.device)
+        act = self.config["activation"]
         with torch.no_grad():
-            x = to_intensity(self.G(z), self.config["activation"])
+            x = to_intensity(self.G(z), act)
         predicted = self.E(x)
         mse = F.mse_loss(predicted, z)
         cos = F.cosine_similarity(predicted, z, dim=1).mean()
         loss = mse + (1 - cos)
+        out = {"cosine": float(cos.detach())}
+        if self.config["image_weight"]:
+            image = F.mse_loss(to_intensity(self.G(predicted), act), x)
+            loss = loss + self.config["image_weight"] * image
+            out["image_mse"] = float(image.detach())
         self.opt.zero_grad(set_to_none=True)
         loss.backward()
         self.opt.step()
         self.step_count += 1
-        return {"loss": float(loss.detach()), "cosine": float(cos.detach())}
+        return {"loss": float(loss.detach()), **out}
 
     def evaluate(self):
         act = self.config["activation"]
         x_val = sample_generator(self.G, self.z_val, act)
         x_test = sample_generator(self.G, self.z_test, act)
         z_hat = encode(self.E, x_test).numpy()
-        dist = {name: reconstruction_distance(self.E, self.G, x, act)
+        dist = {name: reconstruction_distance(self.E, self.G, x, act, self.config["refine_steps"],
+                                              self.config["refine_lr"])
                 for name, x in (("g_val", x_val), ("g_test", x_test), ("neg_val", self.neg_val),
                                 ("neg_test", self.neg_test))}
         threshold, val_acc = best_threshold(dist["g_val"], dist["neg_val"])

@@ -4,9 +4,20 @@
 - "lsgan": least squares (Mao et al.), targets 1 for real and 0 for fake.
 - "wgan-gp": Wasserstein critic with gradient penalty λ·(‖∇D(x̂)‖ − 1)² on random
   interpolates (Gulrajani et al.), several critic steps per generator step.
+
+Each loss has its own published optimiser defaults: DCGAN's Adam 2e-4, β = (0.5, 0.999) with one
+discriminator step for "gan" and "lsgan"; Gulrajani et al.'s Adam 1e-4, β = (0, 0.9) with five
+critic steps for "wgan-gp", whose generator also starts at the data mean (training.gan
+.start_at_the_data_mean). `gan_config` fills in whichever of them the caller left unset.
 """
 LOSSES = ("gan", "lsgan", "wgan-gp")
-CRITIC_STEPS = {"gan": 1, "lsgan": 1, "wgan-gp": 5}
+OUTPUT_BIASES = ("midpoint", "data-mean")
+_DCGAN = {"lr": 2e-4, "betas": [0.5, 0.999], "critic_steps": 1, "output_bias": "midpoint"}
+LOSS_DEFAULTS = {
+    "gan": _DCGAN,
+    "lsgan": _DCGAN,
+    "wgan-gp": {"lr": 1e-4, "betas": [0.0, 0.9], "critic_steps": 5, "output_bias": "data-mean"},
+}
 
 
 def check_loss(name):
