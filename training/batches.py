@@ -5,6 +5,23 @@ continues exactly where a killed run stopped, without storing any permutation.
 """
 import math
 
+import numpy as np
+
+
+def infer_in_batches(model, x, batch_size=512):
+    """model(x) for intensities x (array or tensor) as one CPU tensor, batch by batch on the
+    model's device under inference mode; the model's train/eval mode is restored after."""
+    import torch
+
+    device = next(model.parameters()).device
+    was_training = model.training
+    model.eval()
+    x = torch.as_tensor(np.asarray(x, dtype=np.float32))
+    with torch.inference_mode():
+        out = torch.cat([model(x[i : i + batch_size].to(device)).cpu() for i in range(0, len(x), batch_size)])
+    model.train(was_training)
+    return out
+
 
 class EpochBatches:
     def __init__(self, n, batch_size, seed):

@@ -6,7 +6,7 @@ accuracy and the test confusion matrix (rows: true label, columns: predicted lab
 """
 import numpy as np
 
-from training.batches import EpochBatches
+from training.batches import EpochBatches, infer_in_batches
 from training.models import build
 from training.state import (load_module_tensors, load_optimizer_tensors, load_rng_tensors, module_tensors,
                             optimizer_tensors, rng_tensors)
@@ -50,14 +50,7 @@ def predict(model, x, batch_size=512):
     """Class probabilities (n, k) for intensities x (array or tensor), under inference mode."""
     import torch
 
-    device = next(model.parameters()).device
-    was_training = model.training
-    model.eval()
-    x = torch.as_tensor(np.asarray(x, dtype=np.float32))
-    with torch.inference_mode():
-        probs = [torch.softmax(model(x[i : i + batch_size].to(device)), 1).cpu() for i in range(0, len(x), batch_size)]
-    model.train(was_training)
-    return torch.cat(probs).numpy()
+    return torch.softmax(infer_in_batches(model, x, batch_size), 1).numpy()
 
 
 class ClassifierTrainer:

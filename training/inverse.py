@@ -13,6 +13,7 @@ measured on disjoint test halves.
 import numpy as np
 
 from training.activations import to_intensity
+from training.batches import infer_in_batches
 from training.gan import sample_generator
 from training.models import build
 from training.state import (load_module_tensors, load_optimizer_tensors, load_rng_tensors, module_tensors,
@@ -48,16 +49,7 @@ def balanced_accuracy(positive, negative, threshold):
 
 def encode(encoder, x, batch_size=512):
     """Latents E(x) (a CPU tensor) for intensities x, under inference mode."""
-    import torch
-
-    device = next(encoder.parameters()).device
-    was_training = encoder.training
-    encoder.eval()
-    x = torch.as_tensor(np.asarray(x, dtype=np.float32))
-    with torch.inference_mode():
-        z = torch.cat([encoder(x[i : i + batch_size].to(device)).cpu() for i in range(0, len(x), batch_size)])
-    encoder.train(was_training)
-    return z
+    return infer_in_batches(encoder, x, batch_size)
 
 
 def refine_latents(generator, x, z, activation, steps, lr, batch_size=512):
