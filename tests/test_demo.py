@@ -21,7 +21,11 @@ def test_quick_demo_builds_cases_verdicts_and_one_report(tmp_path, capsys):
         counts = summary[modality]
         assert sum(counts["real"].values()) == QUICK["evidence"]
         # Two training steps make generators whose output no detector mistakes for real data.
-        assert counts["generated"]["generated"] == QUICK["evidence"]
+        assert counts["generated"]["real"] == 0
+        if modality != "music":
+            # Music is judged by bounded note detectors; the quick case's 25 chorales are too few
+            # to certify 1% over four of them, so its generated files may stay inconclusive.
+            assert counts["generated"]["generated"] == QUICK["evidence"]
         verdicts = json.loads((out / f"verdicts-{modality}.json").read_text())
         assert verdicts["batch"]["rejected"] == []
         with case_store.open_case(str(out / f"case-{modality}")) as case:
@@ -37,4 +41,4 @@ def test_quick_demo_builds_cases_verdicts_and_one_report(tmp_path, capsys):
         assert [r["id"] for r in case.runs()] == before and again["id"] in before
     image = json.loads((out / "verdicts-image.json").read_text())
     names = {d["name"].split(":")[0] for d in image["batch"]["detectors"]}
-    assert names == {"features", "grid", "logistic", "cnn", "inverse"}
+    assert names == {"features", "grid", "checkerboard", "logistic", "cnn", "inverse"}

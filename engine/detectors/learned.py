@@ -2,7 +2,7 @@
 
 - a GAN run: logistic regression on the per-sample features, reference (the profile's
   fitting part) vs as many samples of that generator, at most GENERATOR_SAMPLES
-  (latent seed fixed);
+  (latent seed fixed); images and speech only, like the features themselves;
 - a classifier run (CNN, real vs generators): score = logit of 1 - P(real); with more
   than one generator class it also attributes the file to the most probable generator;
 - an inverse run: score = minus the reconstruction distance ||x - G(E(x))|| to its
@@ -16,6 +16,7 @@ import os
 import numpy as np
 
 from engine.detectors import calibration, statistical
+from engine.detectors.profile import CONTINUOUS_MODALITIES
 from engine.detectors.suite import LogisticFeatures
 
 GENERATOR_SAMPLES = 2000
@@ -50,6 +51,8 @@ def calibrate_run(case, run_id):
     run = next(r for r in case.runs() if r["id"] == run_id)
     profile = case_store.load_npz(case.path(case.reference()["profile_path"]))
     if run["kind"] == "gan":
+        if str(profile["modality"]) not in CONTINUOUS_MODALITIES:
+            return  # the features describe continuous samples only (engine/detectors/profile.py)
         from engine.runs import sample_gan
 
         n = min(GENERATOR_SAMPLES, len(profile["features_fit"]))  # as many as the reference side
@@ -132,6 +135,6 @@ def run_detectors(case, profile):
     for run in latest.values():
         detector, make = DETECTORS[run["kind"]]
         path = case.calibration_path(run["id"], detector)
-        if path:
+        if path and (detector != "logistic" or str(profile["modality"]) in CONTINUOUS_MODALITIES):
             found.append(make(run, case_store.load_npz(path)))
     return found

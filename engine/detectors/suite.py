@@ -8,7 +8,8 @@ get the mean of their patch scores, in calibration as in use.
 """
 import numpy as np
 
-from engine.detectors import calibration, specification, statistical
+from engine.detectors import calibration, spectral, specification, statistical
+from engine.detectors.profile import CONTINUOUS_MODALITIES
 
 
 class Batch:
@@ -77,14 +78,33 @@ class OffGrid:
                 f"{specification.grid_note(self.levels)}; tail probability {p:.2g}")
 
 
+class Checkerboard:
+    name = "checkerboard"
+
+    def __init__(self, profile):
+        self.tail = calibration.tail_model(profile["cal_checkerboard"])
+        self.method = ("log10 of the share of spectral power at the highest frequency of either axis "
+                       "(the period-2 checkerboard of upsampling layers)")
+
+    def scores(self, batch):
+        return batch.file_mean(spectral.nyquist_share(batch.x))
+
+    def reason(self, batch, g, score, p):
+        ref_max = float(self.tail["sorted"][-1])
+        return (f"checkerboard: {10 ** score:.2%} of the spectral power at the highest frequencies "
+                f"(reference files: median {10 ** _median(self.tail):.2%}, max {10 ** ref_max:.2%}); "
+                f"tail probability {p:.2g}")
+
+
 class ChromaViolations:
     name = "chroma"
 
     def __init__(self, profile):
         self.spec = profile["chroma_spec"]
         self.tail = calibration.tail_model(profile["cal_chroma"])
-        self.method = (f"chroma transitions (t -> t+1, 12 pitch classes) never made in the reference's fitting "
-                       f"part ({self.spec.size} distinct transitions seen there), counted per patch")
+        self.method = (f"chroma transitions (t -> t+1, 12 pitch classes) never made in the reference "
+                       f"({self.spec.size} distinct transitions seen there), counted per patch; "
+                       f"calibration cross-fitted")
 
     def scores(self, batch):
         return batch.file_mean(specification.transition_violations(batch.x, self.spec))
@@ -108,7 +128,7 @@ class DurationDistance:
     def __init__(self, profile):
         self.reference = profile["ref_durations"]
         self.tail = calibration.tail_model(profile["cal_durations"])
-        self.method = "KS statistic between the file's note durations and the reference's"
+        self.method = "KS statistic between the file's note durations and the reference's; calibration cross-fitted"
 
     def scores(self, batch):
         return specification.duration_distance(batch.x, batch.groups, self.reference)
@@ -140,9 +160,11 @@ class LogisticFeatures:
 
 def profile_detectors(profile):
     """The detectors that need nothing but the reference profile."""
-    found = [FeatureOutlier(profile)]
+    found = [FeatureOutlier(profile)] if str(profile["modality"]) in CONTINUOUS_MODALITIES else []
     if "cal_grid" in profile:
         found.append(OffGrid(profile))
+    if "cal_checkerboard" in profile:
+        found.append(Checkerboard(profile))
     if "chroma_spec" in profile:
         found += [ChromaViolations(profile), DurationDistance(profile)]
     return found

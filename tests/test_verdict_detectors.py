@@ -1,0 +1,67 @@
+"""Which profile detectors a case gets per modality, and the checkerboard detector."""
+import numpy as np
+import pytest
+
+from engine.data.specs import load_spec
+from engine.detectors import calibration, spectral, suite
+from engine.detectors.profile import CROSS_FIT_FOLDS, build_profile, cross_fitted
+
+
+@pytest.fixture(scope="module")
+def mnist_profile():
+    return build_profile(load_spec("builtin:mnist[0:200]"))
+
+
+def checkerboard(shape):
+    rows, cols = np.indices(shape[-2:])
+    return np.where((rows + cols) % 2 == 0, 1.0, -1.0).astype(np.float32)
+
+
+def test_nyquist_share_is_high_for_a_checkerboard_and_floored_for_a_constant():
+    rows, cols = np.indices((28, 28))
+    smooth = np.exp(-((rows - 14.0) ** 2 + (cols - 12.0) ** 2) / 40.0)[None, None].astype(np.float32)
+    patterned = smooth + 0.05 * checkerboard(smooth.shape)
+    constant = np.full_like(smooth, 0.3)
+    low, high, flat = spectral.nyquist_share(np.concatenate([smooth, patterned, constant]))
+    assert low < -6 and high > -2
+    assert flat == pytest.approx(np.log10(spectral.FLOOR))
+
+
+def test_image_case_gets_features_grid_and_checkerboard(mnist_profile):
+    assert [d.name for d in suite.profile_detectors(mnist_profile)] == ["features", "grid", "checkerboard"]
+    # The checkerboard fits nothing, so every reference file calibrates it.
+    assert mnist_profile["cal_checkerboard"].size == 200
+
+
+def test_checkerboard_detector_flags_an_upsampling_pattern_and_passes_real_digits(mnist_profile):
+    detector = suite.Checkerboard(mnist_profile)
+    real = load_spec("builtin:mnist[9000:9020]").x
+    patterned = np.clip(real + 0.2 * checkerboard(real.shape) + 0.2, 0, 1).astype(np.float32)
+    batch = suite.Batch(np.concatenate([real, patterned]), np.arange(40))
+    p = calibration.tail_probability(detector.tail, detector.scores(batch))
+    assert np.all(p[20:] < 1e-3)
+    assert np.mean(p[:20] < 1e-3) <= 0.1
+    assert "checkerboard" in detector.reason(batch, 25, float(detector.scores(batch)[25]), float(p[25]))
+
+
+def test_music_case_is_judged_by_its_notes_not_by_intensity_features():
+    profile = build_profile(load_spec("builtin:bach[0:10]"))
+    assert [d.name for d in suite.profile_detectors(profile)] == ["grid", "chroma", "durations"]
+    assert "cal_checkerboard" not in profile
+    # Cross-fitted: every reference chorale calibrates the note detectors, not only the last 20%.
+    assert profile["cal_chroma"].size == profile["cal_durations"].size == 10
+
+
+def test_cross_fitting_scores_every_file_with_a_model_that_never_saw_it():
+    groups = np.repeat(np.arange(12), 3)  # 12 files of 3 patches
+    seen = []
+
+    def fit_and_score(train, held):
+        assert not np.any(train & held) and np.all(train | held)
+        seen.append(np.unique(groups[held]))
+        return np.unique(groups[held]) * 10.0  # a file's score names the file
+
+    scores = cross_fitted(groups, 12, fit_and_score)
+    assert len(seen) == CROSS_FIT_FOLDS
+    assert np.array_equal(np.sort(np.concatenate(seen)), np.arange(12))
+    assert np.array_equal(scores, np.arange(12) * 10.0)
