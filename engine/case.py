@@ -14,7 +14,9 @@ import sqlite3
 import uuid
 from contextlib import contextmanager
 
+from engine.npz import save_arrays
 from engine.errors import InputError
+from engine.runs import read_run_json
 
 DB_NAME = "case.sqlite"
 ARTEFACT_DIRS = ("profiles", "models", "runs", "reports")
@@ -332,11 +334,7 @@ def register_run(case_dir, run_dir):
     from engine.data.hashing import sha256_file
 
     run_json = os.path.join(run_dir, "run.json")
-    try:
-        with open(run_json, encoding="utf-8") as fh:
-            run = json.load(fh)
-    except (OSError, ValueError) as err:
-        raise InputError(run_json, f"not a readable training run ({err})") from None
+    run = read_run_json(run_dir)
     kind = run.get("kind") or run.get("config", {}).get("kind")
     if kind not in RUN_KINDS:
         raise InputError(run_json, f"unknown run kind {kind!r} (expected one of {', '.join(RUN_KINDS)})")
@@ -369,30 +367,12 @@ def register_run(case_dir, run_dir):
 def store_calibration(case, run_id, detector, arrays):
     """Saves a run's calibration arrays under profiles/ and records them."""
     rel = os.path.join("profiles", f"run{run_id}_{detector}.npz")
-    save_npz(case.path(rel), arrays)
+    save_arrays(case.path(rel), arrays)
     with case.transaction("calibration", {"run_id": run_id, "detector": detector, "path": rel}) as db:
         db.execute("INSERT OR REPLACE INTO calibration (run_id, detector, path) VALUES (?, ?, ?)",
                    (run_id, detector, rel))
 
 
-def save_npz(path, arrays):
-    """Writes arrays atomically (plain arrays only: loaded with allow_pickle=False)."""
-    import numpy as np
-
-    tmp = f"{path}.tmp{os.getpid()}"
-    with open(tmp, "wb") as fh:
-        np.savez(fh, **arrays)
-    os.replace(tmp, path)
-
-
-def load_npz(path):
-    import numpy as np
-
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            return {key: data[key] for key in data.files}
-    except (OSError, ValueError) as err:
-        raise InputError(path, f"unreadable profile ({err})") from None
 
 
 def new_case(case_dir, reference_spec, name=None, state=None):
@@ -416,7 +396,7 @@ def new_case(case_dir, reference_spec, name=None, state=None):
         raise InputError(reference_spec, str(err)) from None
     with create_case(case_dir, name) as case:
         rel = os.path.join("profiles", "reference.npz")
-        save_npz(case.path(rel), profile)
+        save_arrays(case.path(rel), profile)
         params = {"spec": reference_spec, "name": ref.name, "modality": ref.modality, "n": ref.n,
                   "shape": list(ref.shape), "profile": rel, "profile_sha256": sha256_file(case.path(rel)),
                   "rejected": ref.rejected, "meta": ref.meta}

@@ -17,6 +17,7 @@ import os
 import numpy as np
 
 from engine import case as case_store
+from engine.npz import load_arrays
 from engine.detectors import calibration, profile as profile_mod, specification, statistical
 from engine.detectors.learned import GENERATOR_SAMPLES, SAMPLING_SEED
 
@@ -110,7 +111,7 @@ def _case_part(doc, case_dir, alpha, progress):
         evidence = case_store.verify_evidence(case)
         integrity_ok = all(e["status"] == "ok" for e in evidence)
         ref = case.reference()
-        profile = case_store.load_npz(case.path(ref["profile_path"]))
+        profile = load_arrays(case.path(ref["profile_path"]))
         detectors = case_detectors(case, profile)
         verdicts = case.verdicts()
         status_by_id = {e["id"]: e["status"] for e in evidence}

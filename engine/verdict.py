@@ -12,6 +12,7 @@ import os
 import numpy as np
 
 from engine import case as case_store
+from engine.npz import load_arrays
 from engine.detectors import calibration, suite
 from engine.errors import InputError
 
@@ -67,7 +68,7 @@ def judge(case_dir, paths, alpha=calibration.DEFAULT_ALPHA, state=None):
     check_alpha(alpha)
     with case_store.open_case(case_dir) as case:
         ref = case.reference()
-        profile = case_store.load_npz(case.path(ref["profile_path"]))
+        profile = load_arrays(case.path(ref["profile_path"]))
         paths = expand_paths(paths)
         progress(0.05, f"reading {len(paths)} files")
         accepted, rejected = load_evidence(paths, profile)

@@ -10,8 +10,8 @@ import numpy as np
 from engine.analysis.features import sample_features
 from engine.analysis.specifications import note_durations, transition_counts
 from engine.analysis.stats import Distribution
-from engine.atomic import atomic_output
 from engine.errors import InputError
+from engine.npz import load_arrays, save_arrays
 
 HIST_BINS = 100
 FULL_RANGE = (0.0, 1.0)
@@ -40,17 +40,12 @@ def profile(sampleset):
 
 def save_profile(path, prof):
     """Writes a profile as .npz, atomically."""
-    with atomic_output(path) as tmp, open(tmp, "wb") as fh:
-        np.savez(fh, **prof)
+    save_arrays(path, prof)
 
 
 def load_profile(path):
     """Reads a profile written by save_profile; anything else raises InputError."""
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            prof = {key: data[key] for key in data.files}
-    except (OSError, ValueError, EOFError) as err:
-        raise InputError(path, f"not a readable profile ({err})") from None
+    prof = load_arrays(path)
     missing = {"name", "modality", "n", "centroid", "slope", "intensity_hist"} - prof.keys()
     if missing:
         raise InputError(path, f"not a profile (missing {', '.join(sorted(missing))})")

@@ -15,6 +15,7 @@ import os
 
 import numpy as np
 
+from engine.npz import load_arrays
 from engine.detectors import calibration, statistical
 from engine.detectors.profile import CONTINUOUS_MODALITIES
 from engine.detectors.suite import LogisticFeatures
@@ -49,7 +50,7 @@ def calibrate_run(case, run_id):
     from engine import case as case_store
 
     run = next(r for r in case.runs() if r["id"] == run_id)
-    profile = case_store.load_npz(case.path(case.reference()["profile_path"]))
+    profile = load_arrays(case.path(case.reference()["profile_path"]))
     if run["kind"] == "gan":
         if str(profile["modality"]) not in CONTINUOUS_MODALITIES:
             return  # the features describe continuous samples only (engine/detectors/profile.py)
@@ -128,13 +129,11 @@ DETECTORS = {"gan": ("logistic", lambda run, arrays: LogisticFeatures(arrays, [r
 
 def run_detectors(case, profile):
     """The detectors of every registered run, with their cached calibration."""
-    from engine import case as case_store
-
     found = []
     latest = {run["run_dir"]: run for run in case.runs()}  # a run registered again after more training
     for run in latest.values():
         detector, make = DETECTORS[run["kind"]]
         path = case.calibration_path(run["id"], detector)
         if path and (detector != "logistic" or str(profile["modality"]) in CONTINUOUS_MODALITIES):
-            found.append(make(run, case_store.load_npz(path)))
+            found.append(make(run, load_arrays(path)))
     return found

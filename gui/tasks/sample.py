@@ -89,10 +89,11 @@ def _violations(case_dir, shown):
 def _case_chroma_spec(case_dir):
     if not case_dir:
         return None
-    from engine.case import load_npz, open_case
+    from engine.npz import load_arrays
+    from engine.case import open_case
 
     with open_case(case_dir) as case:
-        profile = load_npz(case.path(case.reference()["profile_path"]))
+        profile = load_arrays(case.path(case.reference()["profile_path"]))
     return profile.get("chroma_spec")
 
 
