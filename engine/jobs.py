@@ -79,6 +79,9 @@ class ConsoleState(JobState):
 
     last_drawn_fraction = 0.0
 
+    def partial(self, result):
+        """A terminal has no live view: partial results are not kept (they may be large)."""
+
     def finish(self):
         if self._drawn and self.stream.isatty():
             self.stream.write("\n")

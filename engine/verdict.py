@@ -17,15 +17,22 @@ from engine.detectors import calibration, suite
 from engine.errors import InputError
 
 
+CHUNK_FILES = 32
+
+
 def expand_paths(paths):
-    """Files named directly, and the files of named folders (sorted, no hidden files)."""
+    """Files named directly, and every file under named folders, sub-folders included
+    (sorted by path, hidden files and folders left out): evidence often arrives as a tree."""
     out = []
     for path in paths:
-        if os.path.isdir(path):
-            out += sorted(os.path.join(path, f) for f in os.listdir(path)
-                          if not f.startswith(".") and os.path.isfile(os.path.join(path, f)))
-        else:
+        if not os.path.isdir(path):
             out.append(path)
+            continue
+        found = []
+        for folder, subfolders, files in os.walk(path):
+            subfolders[:] = [d for d in subfolders if not d.startswith(".")]
+            found += [os.path.join(folder, f) for f in files if not f.startswith(".")]
+        out += sorted(found)
     return out
 
 
@@ -74,27 +81,34 @@ def judge(case_dir, paths, alpha=calibration.DEFAULT_ALPHA, state=None):
         accepted, rejected = load_evidence(paths, profile)
         detectors = case_detectors(case, profile)
         files = []
-        if accepted:
-            batch = suite.Batch(
-                np.concatenate([s.x for _, s in accepted]).astype(np.float32),
-                np.repeat(np.arange(len(accepted)), [s.n for _, s in accepted]),
-            )
-            scores = np.empty((batch.n_files, len(detectors)))
-            for k, detector in enumerate(detectors):
-                progress(0.1 + 0.8 * k / len(detectors), f"detector {detector.name}")
-                if state is not None:
-                    state.check()
-                scores[:, k] = detector.scores(batch)
-            p = np.stack([calibration.tail_probability(d.tail, scores[:, k]) for k, d in enumerate(detectors)], 1)
-            attributions = _attributions(detectors, batch)
-            for g, (path, samples) in enumerate(accepted):
-                files.append(_file_verdict(case, path, samples, detectors, batch, g, scores[g], p[g],
-                                           attributions[g], alpha))
+        # Files are scored a chunk at a time, so a window shows verdicts as they come
+        # (state.partial) while the detectors are loaded only once.
+        for start in range(0, len(accepted), CHUNK_FILES):
+            if state is not None:
+                state.check()
+            progress(0.1 + 0.85 * start / len(accepted), f"verdicts {start + 1}-"
+                     f"{min(start + CHUNK_FILES, len(accepted))} of {len(accepted)}")
+            files += _judge_chunk(case, accepted[start:start + CHUNK_FILES], detectors, alpha)
+            if state is not None:
+                state.partial({"files": list(files), "rejected": list(rejected)})
         result = {"files": files, "batch": batch_summary(profile, accepted, files, rejected, alpha, detectors)}
         case.log("verdict_batch", {"paths": [os.path.abspath(p) for p in paths], "alpha": alpha,
                                    "labels": result["batch"]["labels"], "rejected": rejected})
         progress(1.0, "verdicts done")
         return result
+
+
+def _judge_chunk(case, accepted, detectors, alpha):
+    """Verdicts of some accepted (path, SampleSet) pairs, each file one group of patches."""
+    batch = suite.Batch(
+        np.concatenate([s.x for _, s in accepted]).astype(np.float32),
+        np.repeat(np.arange(len(accepted)), [s.n for _, s in accepted]),
+    )
+    scores = np.stack([detector.scores(batch) for detector in detectors], 1)
+    p = np.stack([calibration.tail_probability(d.tail, scores[:, k]) for k, d in enumerate(detectors)], 1)
+    attributions = _attributions(detectors, batch)
+    return [_file_verdict(case, path, samples, detectors, batch, g, scores[g], p[g], attributions[g], alpha)
+            for g, (path, samples) in enumerate(accepted)]
 
 
 def check_alpha(alpha):

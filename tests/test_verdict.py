@@ -1,6 +1,7 @@
 """Verdicts end to end on tiny data: a case on 400 MNIST digits, PNG and .npy evidence,
 through the engine and through the command line (exit codes, JSON keys)."""
 import json
+import os
 import shutil
 
 import numpy as np
@@ -138,3 +139,27 @@ def test_verdict_on_a_copied_case_needs_no_reference_data(case_dir, evidence, tm
 
     monkeypatch.setattr("engine.data.specs.load_spec", no_reference)
     assert judge(str(copy), [str(evidence["noise"][0])])["files"][0]["label"] == "generated"
+
+
+def test_verdicts_arrive_chunk_by_chunk_and_do_not_depend_on_the_chunking(case_dir, evidence, monkeypatch):
+    from engine import verdict
+    from engine.jobs import JobState
+
+    paths = [str(p) for p in evidence["real"][:3] + evidence["noise"]]
+    whole = judge(str(case_dir), paths)
+    monkeypatch.setattr(verdict, "CHUNK_FILES", 2)
+    state = JobState()
+    chunked = judge(str(case_dir), paths, state=state)
+    assert [len(p["files"]) for p in state.partials] == [2, 4, 6]
+    assert [(f["path"], f["label"], f["score"]) for f in chunked["files"]] == \
+        [(f["path"], f["label"], f["score"]) for f in whole["files"]]
+
+
+def test_evidence_folders_are_walked_into_sub_folders_without_hidden_files(tmp_path):
+    from engine.verdict import expand_paths
+
+    for rel in ("b.png", "sub/a.png", "sub/deeper/c.png", ".hidden/d.png", "sub/.e.png"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_bytes(b"")
+    found = [os.path.relpath(p, tmp_path) for p in expand_paths([str(tmp_path)])]
+    assert found == ["b.png", "sub/a.png", "sub/deeper/c.png"]

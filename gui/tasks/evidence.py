@@ -19,7 +19,7 @@ def load_evidence_job(params, state):
     from engine.errors import InputError
     from engine.verdict import expand_paths
 
-    # The files of dropped folders as the `verdict` command takes them (not recursing).
+    # The files of dropped folders (and their sub-folders), as the `verdict` command takes them.
     files = [os.path.abspath(path) for path in expand_paths(params["paths"])]
     loaded, refused = [], []
     for number, path in enumerate(files, start=1):
@@ -33,22 +33,9 @@ def load_evidence_job(params, state):
         state.partial({"loaded": list(loaded), "refused": list(refused)})
     return {"loaded": loaded, "refused": refused}
 
-VERDICT_CHUNKS = 8  # verdicts arrive in about this many instalments, so badges appear as they come
-
-
 def verdict_job(params, state):
-    """engine.verdict.judge over the files in chunks; partial results carry the verdicts so far."""
+    """engine.verdict.judge over the files; its partial results carry the verdicts so far."""
     from engine.verdict import judge
 
-    paths = list(params["paths"])
-    size = max(1, -(-len(paths) // VERDICT_CHUNKS))
-    files, rejected = [], []
-    for start in range(0, len(paths), size):
-        state.check()
-        state.progress(start / len(paths), f"verdicts {start + 1}-{min(start + size, len(paths))} of {len(paths)}")
-        result = judge(params["case_dir"], paths[start:start + size])
-        files += result["files"]
-        rejected += result["batch"]["rejected"]
-        state.partial({"files": list(files), "rejected": list(rejected)})
-    state.progress(1.0, "verdicts done")
-    return {"files": files, "rejected": rejected}
+    result = judge(params["case_dir"], list(params["paths"]), state=state)
+    return {"files": result["files"], "rejected": result["batch"]["rejected"]}
