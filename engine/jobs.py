@@ -44,7 +44,8 @@ class JobState:
 
 
 class ConsoleState(JobState):
-    """Draws a one-line progress bar with ETA on a stream (stderr by default)."""
+    """Draws a progress bar with ETA on a stream (stderr by default): redrawn in place on a
+    terminal, one line per tenth of the work elsewhere (CI logs, pipes)."""
 
     def __init__(self, stream=None, label="", min_interval=0.1):
         super().__init__()
@@ -53,39 +54,35 @@ class ConsoleState(JobState):
         self.min_interval = min_interval
         self._start = time.monotonic()
         self._last_draw = 0.0
-        self._drawn = False
+        self._tenth = -1  # the last tenth written as a line (not a terminal)
+        self._bar_open = False  # a terminal line waits for its newline
 
     def progress(self, fraction, message=""):
         super().progress(fraction, message)
+        fraction = min(max(float(fraction), 0.0), 1.0)
         now = time.monotonic()
         if now - self._last_draw < self.min_interval and fraction < 1.0:
             return
         self._last_draw = now
-        fraction = min(max(float(fraction), 0.0), 1.0)
         elapsed = now - self._start
-        eta = elapsed * (1 - fraction) / fraction if fraction > 0 else float("nan")
-        bar = "#" * int(fraction * 30)
-        eta_text = f"ETA {eta:5.0f}s" if eta == eta else "ETA     ?"
-        line = f"\r{self.label}[{bar:<30}] {fraction * 100:5.1f}% {eta_text} {message}"[:160]
-        if self.stream.isatty() or fraction >= 1.0:
-            self.stream.write(line.ljust(80))
-            self.stream.flush()
-            self._drawn = True
-        elif not self._drawn or int(fraction * 10) != int(self.last_drawn_fraction * 10):
-            # Not a terminal (CI, pipes): a line every 10% instead of a redrawn bar.
-            self.stream.write(line.strip("\r") + "\n")
-            self._drawn = True
-        self.last_drawn_fraction = fraction
-
-    last_drawn_fraction = 0.0
+        eta = f"ETA {elapsed * (1 - fraction) / fraction:5.0f}s" if fraction > 0 else "ETA     ?"
+        line = f"{self.label}[{'#' * int(fraction * 30):<30}] {fraction * 100:5.1f}% {eta} {message}"[:160]
+        if self.stream.isatty():
+            self.stream.write("\r" + line.ljust(80))
+            self._bar_open = True
+        elif int(fraction * 10) != self._tenth:
+            self._tenth = int(fraction * 10)
+            self.stream.write(line + "\n")
+        self.stream.flush()
 
     def partial(self, result):
         """A terminal has no live view: partial results are not kept (they may be large)."""
 
     def finish(self):
-        if self._drawn and self.stream.isatty():
+        if self._bar_open:
             self.stream.write("\n")
             self.stream.flush()
+            self._bar_open = False
 
 
 def run_in_console(job, params, label=""):

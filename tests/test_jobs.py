@@ -28,13 +28,30 @@ def test_cancelled_state_stops_the_job_between_steps():
         counting_job({"steps": 3}, state)
 
 
-def test_console_state_draws_a_final_bar_with_eta():
+def test_console_state_writes_whole_lines_when_not_a_terminal():
     stream = io.StringIO()
-    state = ConsoleState(stream=stream, label="test ")
+    state = ConsoleState(stream=stream, label="test ", min_interval=0)
+    counting_job({"steps": 20}, state)
+    state.finish()
+    lines = stream.getvalue().split("\n")
+    assert lines[-1] == "" and "\r" not in stream.getvalue()
+    assert len(lines) - 1 == 11  # the first step, then one line per tenth (steps 2, 4, ..., 20)
+    assert lines[-2].startswith("test [" + "#" * 30 + "] 100.0% ETA")
+
+
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_console_state_redraws_one_bar_on_a_terminal():
+    stream = Terminal()
+    state = ConsoleState(stream=stream, label="test ", min_interval=0)
     counting_job({"steps": 5}, state)
     state.finish()
     text = stream.getvalue()
-    assert "test [" in text and "100.0%" in text and "ETA" in text
+    assert text.count("\r") == 5 and text.count("\n") == 1 and text.endswith("\n")
+    assert "100.0%" in text.rsplit("\r", 1)[1]
 
 
 def test_qt_job_delivers_result_and_last_partial(qtbot):
