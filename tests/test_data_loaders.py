@@ -379,3 +379,18 @@ def test_corrupt_truncated_and_silent_midi_are_refused(tmp_path):
     midi.instruments.append(pretty_midi.Instrument(0))
     midi.write(str(tmp_path / "nonotes.mid"))
     assert "no (non-drum) notes" in rejected_reason(tmp_path / "nonotes.mid")
+
+
+def test_recordings_and_midi_for_playback_are_checked_like_evidence(tmp_path):
+    from engine.data.loaders import load_midi, load_recording
+
+    soundfile.write(tmp_path / "a.wav", np.stack([sine(0.5, 8000)] * 2, axis=1), 8000)
+    mono, rate = load_recording(tmp_path / "a.wav")
+    assert rate == 8000 and mono.shape == (4000,) and mono.dtype == np.float32
+    assert load_midi(midi_file(tmp_path / "a.mid", [(60, 0, 1)], velocity=127)).instruments[0].notes[0].pitch == 60
+    with pytest.raises(InputError, match="not a recording"):
+        load_recording(tmp_path / "a.mid")
+    cut = tmp_path / "cut.wav"
+    cut.write_bytes((tmp_path / "a.wav").read_bytes()[:100])
+    with pytest.raises(InputError, match="truncated"):
+        load_recording(cut)

@@ -48,21 +48,47 @@ def one_line(err):
     return text or type(err).__name__
 
 
-def load_path(path):
-    """One evidence file -> SampleSet (files = its SHA-256 record), or InputError(path, reason)."""
-    path = str(path)
-    data = read_file(path)
-    kind = sniff(path, data)
+def guarded(path, kind, decode, *args):
+    """decode(*args), with any failure on outside data turned into one line naming the file."""
     try:
-        sample_set = DECODERS[kind.decoder].decode(path, data, kind)
+        return decode(*args)
     except (InputError, KeyboardInterrupt):
         raise
     except MemoryError:
         raise InputError(path, f"{kind.label} file does not fit in memory") from None
     except Exception as err:  # any decoder failure on outside data is a bad file, reported in one line
         raise InputError(path, f"corrupt or unreadable {kind.label} file: {one_line(err)}") from None
+
+
+def load_path(path):
+    """One evidence file -> SampleSet (files = its SHA-256 record), or InputError(path, reason)."""
+    path = str(path)
+    data = read_file(path)
+    kind = sniff(path, data)
+    sample_set = guarded(path, kind, DECODERS[kind.decoder].decode, path, data, kind)
     sample_set.files = [file_record(path, data)] + sample_set.files
     return sample_set
+
+
+def load_recording(path):
+    """The samples of an audio file (mono float32, rate) for waveforms and playback, checked
+    like load_path."""
+    path = str(path)
+    data = read_file(path)
+    kind = sniff(path, data)
+    if kind.decoder != "audio":
+        raise InputError(path, f"not a recording ({kind.label})")
+    return guarded(path, kind, audio.read_recording, path, data)
+
+
+def load_midi(path):
+    """A MIDI file as a limit-checked pretty_midi.PrettyMIDI (for synthesis and timing)."""
+    path = str(path)
+    data = read_file(path)
+    kind = sniff(path, data)
+    if kind.decoder != "midi":
+        raise InputError(path, f"not a MIDI file ({kind.label})")
+    return guarded(path, kind, midi.parse, path, data)
 
 
 def folder_entries(folder):

@@ -45,24 +45,14 @@ def _speech_detail(path):
     from engine.data.representations import HOP, SPEECH_RATE
     from gui.playback import audio_unavailable
 
-    audio, rate = _read_audio(path)
+    from engine.data.loaders import load_recording
+
+    audio, rate = load_recording(path)
     seconds = np.arange(audio.size, dtype=np.float64) / rate
     columns_per_second = SPEECH_RATE / HOP
     return {"lower": {"kind": "waveform", "x": seconds, "y": audio, "x_label": "seconds", "title": "Waveform"},
             "audio": None if audio_unavailable() else (audio, rate),
             "cursor": (np.array([0.0, seconds[-1]]), np.array([0.0, seconds[-1] * columns_per_second]))}
-
-
-def _read_audio(path):
-    """The recording behind a speech file, mono float32, at its own rate (for waveform and playback)."""
-    import io
-
-    import soundfile
-
-    from engine.data.loaders import read_file
-
-    audio, rate = soundfile.read(io.BytesIO(read_file(path)), dtype="float32", always_2d=True)
-    return audio.mean(axis=1), int(rate)
 
 
 def _violations(case_dir, shown):
@@ -102,21 +92,13 @@ def _render_midi(path):
 
     Skipped without an audio device: nothing could play it.
     """
-    import io
-
-    import mido
-    import pretty_midi
-
-    from engine.data.formats.midi import check_limits
-    from engine.data.loaders import read_file
+    from engine.data.loaders import load_midi
     from engine.data.representations import STEPS_PER_QUARTER, quarters_at
     from gui.playback import audio_unavailable
 
     if audio_unavailable():
         return {}
-    parsed = mido.MidiFile(file=io.BytesIO(read_file(path)))
-    check_limits(path, parsed)
-    midi = pretty_midi.PrettyMIDI(mido_object=parsed)
+    midi = load_midi(path)
     audio = midi.synthesize(fs=MIDI_RENDER_RATE).astype(np.float32)
     audio /= max(1e-9, float(np.abs(audio).max()))
     seconds = np.linspace(0.0, audio.size / MIDI_RENDER_RATE, 512)

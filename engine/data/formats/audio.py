@@ -26,7 +26,8 @@ def check_complete_riff(path, data):
             raise InputError(path, f"truncated: the header declares {declared} bytes, the file holds {len(data)}")
 
 
-def decode(path, data, kind):
+def read_recording(path, data):
+    """The samples of a recording, mixed to mono float32, and its rate; header limits first."""
     import soundfile
 
     check_complete_riff(path, data)
@@ -44,8 +45,12 @@ def decode(path, data, kind):
         raise InputError(path, f"truncated: the header declares {info.frames} samples, the file holds {audio.shape[0]}")
     if not np.isfinite(audio).all():
         raise InputError(path, "recording holds NaN or infinite samples")
-    unclipped = representations.split_patches(representations.mel_map(audio.mean(axis=1), rate),
-                                              representations.PATCH_FRAMES)
+    return audio.mean(axis=1), int(rate)
+
+
+def decode(path, data, kind):
+    mono, rate = read_recording(path, data)
+    unclipped = representations.split_patches(representations.mel_map(mono, rate), representations.PATCH_FRAMES)
     n = unclipped.shape[0]
     clipped = int((unclipped > 1).sum())
     meta = dict(representations.SPEECH_META, format=kind.label, native_sample_rate=int(rate),

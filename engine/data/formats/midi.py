@@ -59,7 +59,8 @@ def check_limits(path, midi):
     limits.check_at_most(path, "end time", end, limits.MAX_MIDI_SECONDS, " s")
 
 
-def decode(path, data, kind):
+def parse(path, data):
+    """A limit-checked pretty_midi.PrettyMIDI (limits are checked before pretty_midi builds it)."""
     import mido
     import pretty_midi
 
@@ -67,7 +68,11 @@ def decode(path, data, kind):
     check_limits(path, parsed)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # pretty_midi warns about meta events on non-zero tracks
-        midi = pretty_midi.PrettyMIDI(mido_object=parsed)
+        return pretty_midi.PrettyMIDI(mido_object=parsed)
+
+
+def decode(path, data, kind):
+    midi = parse(path, data)
     x = representations.piano_roll_patches(midi)
     if x.shape[0] == 0:
         raise InputError(path, "MIDI file holds no (non-drum) notes")
@@ -75,5 +80,5 @@ def decode(path, data, kind):
     return SampleSet(
         name=str(path), modality="music", x=x, levels=1 if binary else 127,
         items=[f"{path}#patch{k}" for k in range(x.shape[0])],
-        meta=dict(representations.MUSIC_META, format=kind.label, resolution=parsed.ticks_per_beat),
+        meta=dict(representations.MUSIC_META, format=kind.label, resolution=midi.resolution),
     )
