@@ -1,10 +1,10 @@
 """Compare tasks: reference vs sets (engine.analysis), and the training data's histogram."""
 import numpy as np
 
+from engine.analysis.features import MOMENTS
 from gui.tasks import HIST_BINS
 
 ECDF_POINTS = 1000  # the ECDF is drawn through at most this many points
-MOMENT_NAMES = ("mean", "std", "skewness", "kurtosis")  # the columns of features.moments, as compare names them
 
 
 def compare_job(params, state):
@@ -31,7 +31,7 @@ def compare_job(params, state):
         "reference": {"name": reference.name, "n": reference.n, "modality": reference.modality, "plots": plots[0]},
         "sets": [{"name": result["name"], "n": result["n"], "result": result, "plots": plot}
                  for result, plot in zip(results, plots[1:])],
-        "moment_names": list(MOMENT_NAMES),
+        "moment_names": list(MOMENTS),
     }
 
 
@@ -62,7 +62,7 @@ def _plot_data(prof, moment_edges):
            "ecdf": Distribution.from_arrays(prof, "intensity_").ecdf(max_points=ECDF_POINTS)}
     for key in ("centroid", "slope"):
         out[key] = {}
-        for k, name in enumerate(MOMENT_NAMES):
+        for k, name in enumerate(MOMENTS):
             edges = moment_edges[key][k]
             column = prof[key][:, k]
             counts = histogram(column[np.isfinite(column)], bins=edges.size - 1, range=(edges[0], edges[-1]))
