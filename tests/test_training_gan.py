@@ -232,3 +232,13 @@ def test_paper_architecture_with_dropout_is_deterministic_too(data, tmp_path):
         runs.append(weights(trainer))
     assert trainer.config["discriminator_architecture"]["kind"] == "paper-discriminator"
     assert same(runs[0], runs[1])
+
+
+def test_every_logged_step_reaches_the_live_view_with_the_newest_preview(data, tmp_path):
+    """A loss point per log step (not per preview), each carrying the newest preview, so a
+    throttled runner that keeps only the last partial never loses a preview."""
+    state = JobState()
+    run_training(GANTrainer(data, tiny()), tmp_path / "run", params(6, log_every=1, preview_every=3), state)
+    assert [p["step"] for p in state.partials] == [1, 2, 3, 4, 5, 6]
+    assert "preview" not in state.partials[1] and "preview" in state.partials[2]
+    assert state.partials[3]["preview"] is state.partials[2]["preview"]

@@ -44,7 +44,7 @@ def run_training(trainer, run_dir, params, state):
     if not run.checkpoint_steps():
         _save(run, trainer, data_hash, clock)  # a step-0 checkpoint: a NaN at the start can still be reloaded
 
-    first_step, nan_reloads = trainer.step_count, 0
+    first_step, nan_reloads, latest_preview = trainer.step_count, 0, {}
     try:
         while trainer.step_count < total:
             if state.cancelled:
@@ -62,10 +62,13 @@ def run_training(trainer, run_dir, params, state):
                 run.append_metrics({"step": trainer.step_count, "event": "nan-reload", "losses": losses})
                 continue
             step = trainer.step_count
+            if step % preview_every == 0 or step == total:
+                latest_preview = _preview(run, trainer, step)
             if step % log_every == 0 or step == total:
                 run.append_metrics({"step": step, "time": round(time.monotonic() - clock["start"], 3), **losses})
-            if step % preview_every == 0 or step == total:
-                _preview(run, trainer, step, losses, state)
+                # Every partial carries the newest preview too: a throttled runner may keep only
+                # the last partial of a burst, and it must not lose a preview for a loss point.
+                state.partial({"step": step, "losses": losses, **latest_preview})
             if step % checkpoint_every == 0 and step != total:
                 _save(run, trainer, data_hash, clock)
             state.progress(step / total, " ".join(f"{k} {v:.3f}" for k, v in losses.items()))
@@ -95,11 +98,11 @@ def _save(run, trainer, data_hash, clock, metrics=None):
     run.save_checkpoint(trainer.step_count, tensors, sidecar)
 
 
-def _preview(run, trainer, step, losses, state):
+def _preview(run, trainer, step):
+    """Saves the fixed-noise grid; returns it and its intensity histogram ({} for trainers without one)."""
     samples = trainer.preview()
     if samples is None:
-        state.partial({"step": step, "losses": losses})
-        return
+        return {}
     grid = make_grid(samples)
     run.save_preview(grid, step)
-    state.partial({"step": step, "losses": losses, "preview": grid, "histogram": intensity_histogram(samples)})
+    return {"preview": grid, "histogram": intensity_histogram(samples)}
