@@ -73,22 +73,21 @@ def load_path(path):
 def load_recording(path):
     """The samples of an audio file (mono float32, rate) for waveforms and playback, checked
     like load_path."""
-    path = str(path)
-    data = read_file(path)
-    kind = sniff(path, data)
-    if kind.decoder != "audio":
-        raise InputError(path, f"not a recording ({kind.label})")
-    return guarded(path, kind, audio.read_recording, path, data)
+    return _read_raw(path, "audio", "a recording", audio.read_recording)
 
 
 def load_midi(path):
     """A MIDI file as a limit-checked pretty_midi.PrettyMIDI (for synthesis and timing)."""
+    return _read_raw(path, "midi", "a MIDI file", midi.parse)
+
+
+def _read_raw(path, decoder, what, read):
     path = str(path)
     data = read_file(path)
     kind = sniff(path, data)
-    if kind.decoder != "midi":
-        raise InputError(path, f"not a MIDI file ({kind.label})")
-    return guarded(path, kind, midi.parse, path, data)
+    if kind.decoder != decoder:
+        raise InputError(path, f"not {what} ({kind.label})")
+    return guarded(path, kind, read, path, data)
 
 
 def folder_entries(folder):
