@@ -18,7 +18,7 @@ import numpy as np
 
 from engine import case as case_store
 from engine.npz import load_arrays
-from engine.detectors import calibration, profile as profile_mod, specification, statistical
+from engine.detectors import calibration, profile as profile_mod, specification, statistical, suite
 from engine.detectors.learned import GENERATOR_SAMPLES, SAMPLING_SEED
 
 RED, GREEN, AMBER = "#b00020", "#1b7f3a", "#b36b00"
@@ -202,9 +202,10 @@ def intensity_figure(profile, suspects):
     return _figure_png(draw)
 
 
-def calibration_figure(detector, file_scores, alpha, n_detectors):
-    """Held-out reference file scores of one detector, its threshold, and the evidence."""
-    threshold = calibration.score_threshold(detector.tail, alpha / n_detectors)
+def calibration_figure(detector, file_scores, tail_alpha):
+    """Held-out reference file scores of one detector, its threshold (at its share
+    `tail_alpha` of the false-positive rate), and the evidence."""
+    threshold = calibration.score_threshold(detector.tail, tail_alpha)
 
     def draw(fig):
         ax = fig.add_subplot(1, 1, 1)
@@ -213,7 +214,7 @@ def calibration_figure(detector, file_scores, alpha, n_detectors):
         hi = max(ref.max(), threshold, max(file_scores, default=ref.max()))
         bins = np.linspace(lo, hi if hi > lo else lo + 1, 40)
         ax.hist(ref, bins=bins, color="#888888", label="held-out real files")
-        ax.axvline(threshold, color=RED, ls="--", label=f"threshold (tail {alpha / n_detectors:.2g})")
+        ax.axvline(threshold, color=RED, ls="--", label=f"threshold (tail {tail_alpha:.2g})")
         for s in file_scores:
             ax.axvline(s, color="#1f4e9c", alpha=0.5, lw=1)
         ax.set_title(f"{detector.name}: evidence files (blue)", fontsize=8)
@@ -402,10 +403,10 @@ class _Document:
         self.image(intensity_figure(profile, np.concatenate(values) if values else np.zeros(0)), 15)
         self.p("Each detector: scores of held-out real files (grey), the decision threshold for this "
                "detector (dashed), and the evidence files (blue).", "small")
-        for detector in detectors:
+        for detector, weight in zip(detectors, suite.weights(detectors)):
             scores = [v["detectors"][detector.name]["score"] for v in verdicts
                       if detector.name in v["detectors"]]
-            self.image(calibration_figure(detector, scores, alpha, len(detectors)), 15)
+            self.image(calibration_figure(detector, scores, alpha * weight), 15)
 
     def methods(self, ref, profile, detectors, runs, alpha):
         self.page_break()
@@ -422,11 +423,11 @@ class _Document:
                f"Features: {', '.join(sorted({str(n).split(' ')[0] for n in profile['feature_names']}))}. "
                f"Batch KS uses up to {profile_mod.KS_SAMPLE:,} reference intensities drawn with seed 0.", "small")
         self.space()
-        rows = [["Detector", "Method", "Threshold", "Calibration files"]]
-        for d in detectors:
-            rows.append([d.name, d.method, f"{calibration.score_threshold(d.tail, alpha / len(detectors)):.4g}",
+        rows = [["Detector", "Method", "Weight", "Threshold", "Calibration files"]]
+        for d, w in zip(detectors, suite.weights(detectors)):
+            rows.append([d.name, d.method, f"{w:.3g}", f"{calibration.score_threshold(d.tail, alpha * w):.4g}",
                          str(d.tail["sorted"].size)])
-        self.table(rows, [2.8, 9.2, 2.2, 2.5])
+        self.table(rows, [2.8, 8.0, 1.2, 2.2, 2.5])
         self.space()
         self.p(f"Generator samples for the feature logistic regression: as many as the reference's fitting "
                f"samples, at most {GENERATOR_SAMPLES} per generator, latent "

@@ -107,7 +107,8 @@ def _judge_chunk(case, accepted, detectors, alpha):
     scores = np.stack([detector.scores(batch) for detector in detectors], 1)
     p = np.stack([calibration.tail_probability(d.tail, scores[:, k]) for k, d in enumerate(detectors)], 1)
     attributions = _attributions(detectors, batch)
-    return [_file_verdict(case, path, samples, detectors, batch, g, scores[g], p[g], attributions[g], alpha)
+    weights = suite.weights(detectors)
+    return [_file_verdict(case, path, samples, detectors, weights, batch, g, scores[g], p[g], attributions[g], alpha)
             for g, (path, samples) in enumerate(accepted)]
 
 
@@ -128,12 +129,12 @@ def _attributions(detectors, batch):
     return best
 
 
-def _file_verdict(case, path, samples, detectors, batch, g, scores, p, attribution, alpha):
-    p_file, decisive = calibration.combine(p)
+def _file_verdict(case, path, samples, detectors, weights, batch, g, scores, p, attribution, alpha):
+    p_file, decisive = calibration.combine(p, weights)
     label = calibration.label_for(p_file, alpha)
-    order = np.argsort(p, kind="stable")  # the decisive detector first
+    order = np.argsort(p / weights, kind="stable")  # the decisive detector first
     reasons = [detectors[k].reason(batch, g, float(scores[k]), float(p[k])) for k in order]
-    reasons.insert(0, _summary(label, p_file, alpha, len(detectors), detectors[decisive].name, samples.n))
+    reasons.insert(0, _summary(label, p_file, alpha, detectors, weights, decisive, samples.n))
     record = samples.files[0] if samples.files else {}
     row = case_store.intake(case, path, samples.modality, record.get("sha256"), record.get("size"))
     verdict = {
@@ -148,9 +149,11 @@ def _file_verdict(case, path, samples, detectors, batch, g, scores, p, attributi
     return verdict
 
 
-def _summary(label, p, alpha, k, decisive, patches):
+def _summary(label, p, alpha, detectors, weights, decisive, patches):
     patch_text = f" ({patches} patches, scores averaged)" if patches > 1 else ""
-    return (f"{label}: combined tail probability {p:.2g} (Bonferroni over {k} detectors, decisive: {decisive}) "
+    rule = (f"weighted Bonferroni over {len(detectors)} detectors, decisive: {detectors[decisive].name} "
+            f"with weight {weights[decisive]:.2g}")
+    return (f"{label}: combined tail probability {p:.2g} ({rule}) "
             f"against a false-positive rate of {alpha:.0%}; 'generated' at <= {alpha:.2g}, 'real' above "
             f"{calibration.INCONCLUSIVE_FACTOR * alpha:.2g}{patch_text}")
 
@@ -160,9 +163,10 @@ def batch_summary(profile, accepted, files, rejected, alpha, detectors):
     labels = {name: sum(f["label"] == name for f in files) for name in ("generated", "real", "inconclusive")}
     out = {"n_files": len(files), "n_samples": int(sum(s.n for _, s in accepted)), "alpha": alpha,
            "inconclusive_band": [alpha, calibration.INCONCLUSIVE_FACTOR * alpha], "labels": labels,
-           "detectors": [{"name": d.name, "method": d.method,
-                          "threshold": float(calibration.score_threshold(d.tail, alpha / len(detectors))),
-                          "calibration_files": int(d.tail["sorted"].size)} for d in detectors],
+           "detectors": [{"name": d.name, "method": d.method, "weight": float(w),
+                          "threshold": float(calibration.score_threshold(d.tail, alpha * w)),
+                          "calibration_files": int(d.tail["sorted"].size)}
+                         for d, w in zip(detectors, suite.weights(detectors))],
            "rejected": rejected}
     if accepted:
         from engine.analysis.stats import jsd, ks_2samp

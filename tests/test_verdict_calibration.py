@@ -28,10 +28,22 @@ def test_score_threshold_matches_tail_probability():
     assert calibration.tail_probability(model, [t * 1.001])[0] <= 0.001 + 1e-9
 
 
-def test_combine_is_bonferroni_and_names_the_decisive_detector():
-    p, k = calibration.combine([0.5, 0.002, 0.3])
-    assert (p, k) == (0.006, 1)
-    assert calibration.combine([0.9, 0.8])[0] == 1.0
+def test_combine_is_weighted_bonferroni_and_names_the_decisive_detector():
+    p, k = calibration.combine([0.5, 0.002, 0.3], [1 / 3, 1 / 3, 1 / 3])
+    assert (round(p, 12), k) == (0.006, 1)
+    assert calibration.combine([0.9, 0.8], [0.5, 0.5])[0] == 1.0
+    # the decisive detector is the smallest p / weight, not the smallest p
+    assert calibration.combine([0.004, 0.003], [0.5, 0.25]) == (0.008, 0)
+
+
+def test_learned_detectors_share_one_weight_and_weights_sum_to_one():
+    w = calibration.share_weights([False, False, True, True, True])
+    assert np.allclose(w, [1 / 3, 1 / 3, 1 / 9, 1 / 9, 1 / 9])
+    assert np.allclose(calibration.share_weights([False, False]), [0.5, 0.5])
+    # registering another run does not change a reference detector's share
+    assert calibration.share_weights([False, False, True])[0] == calibration.share_weights([False, False, True, True])[0]
+    for flags in ([True], [False], [False, True, True, False]):
+        assert abs(calibration.share_weights(flags).sum() - 1) < 1e-12
 
 
 def test_labels_follow_alpha_and_inconclusive_band():

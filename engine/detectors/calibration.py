@@ -13,9 +13,15 @@ held-out reference files that were used for nothing else:
   a small calibration set gets a heavier, more cautious tail (k = 6: 2.3 times the
   mean excess; k = 100: 1.19 times).
 
-The K detector probabilities of a file are combined with Bonferroni's rule,
-p = min(1, K * min_k p_k), which is a valid tail probability whatever the dependence
-between detectors. The file's `score` is 1 - p; its label is "generated" when
+The detector probabilities of a file are combined with the weighted Bonferroni rule,
+p = min(1, min_k p_k / w_k) with weights summing to 1, which is a valid tail probability
+whatever the dependence between detectors. The weights are fixed by the case's detectors,
+never by the evidence: every detector that needs only the reference (features, grid,
+checkerboard, chroma, durations) gets one share, and the learned detectors of the
+registered runs share one share between them. They all ask the same question (does the
+file look like the case's own generators?), so registering another run splits the learned
+share instead of diluting the reference detectors, which are the ones that see a
+generator nobody registered. The file's `score` is 1 - p; its label is "generated" when
 p <= alpha (the false-positive rate, 1% by default), "real" when p > INCONCLUSIVE_FACTOR
 * alpha, and "inconclusive" in between.
 """
@@ -67,11 +73,19 @@ def score_threshold(model, alpha):
     return float(c[n - k - 1]) if 0 <= k < n else float(c[0])
 
 
-def combine(p_values):
-    """Bonferroni: (combined p, index of the decisive detector)."""
-    p = np.asarray(p_values, dtype=np.float64)
-    k = int(np.argmin(p))
-    return float(min(1.0, p.size * p[k])), k
+def share_weights(learned):
+    """Weighted-Bonferroni weights (see the module docstring): one share per reference
+    detector, one share split among the learned ones. `learned` is one flag per detector."""
+    learned = np.asarray(learned, dtype=bool)
+    shares = int((~learned).sum()) + int(learned.any())
+    return np.where(learned, 1.0 / (shares * max(1, int(learned.sum()))), 1.0 / shares)
+
+
+def combine(p_values, weights):
+    """Weighted Bonferroni: (combined p, index of the decisive detector)."""
+    ratio = np.asarray(p_values, dtype=np.float64) / np.asarray(weights, dtype=np.float64)
+    k = int(np.argmin(ratio))
+    return float(min(1.0, ratio[k])), k
 
 
 def label_for(p, alpha=DEFAULT_ALPHA):

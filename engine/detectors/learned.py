@@ -71,6 +71,8 @@ def calibrate_run(case, run_id):
 
 
 class ClassifierDetector:
+    learned = True
+
     def __init__(self, run, arrays):
         self.run_dir = run["run_dir"]
         self.name = f"cnn:{run['name']}"
@@ -106,6 +108,8 @@ class ClassifierDetector:
 
 
 class InverseDetector:
+    learned = True
+
     def __init__(self, run, arrays):
         self.run_dir = run["run_dir"]
         self.generator = os.path.basename(str(run["data"].get("generator_run", run["name"])).rstrip("/"))

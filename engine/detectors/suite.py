@@ -4,7 +4,9 @@ A detector has a `name`, a `method` (one line for the report's methods section),
 `tail` model (calibration.tail_model of held-out reference file scores), and
 `scores(batch)` -> one score per file (higher = less like the reference), and
 `reason(batch, g, score, p)` -> a sentence with numbers. Files with several patches
-get the mean of their patch scores, in calibration as in use.
+get the mean of their patch scores, in calibration as in use. The detectors of registered
+runs (engine/detectors/learned.py, and LogisticFeatures here) say `learned = True`: they
+share one weight in the combination (engine/detectors/calibration.py).
 """
 import numpy as np
 
@@ -140,6 +142,7 @@ class DurationDistance:
 
 class LogisticFeatures:
     """Logistic regression on the features, reference vs the case's generators."""
+    learned = True
 
     def __init__(self, arrays, generators):
         self.name = f"logistic:{'+'.join(generators)}"
@@ -156,6 +159,11 @@ class LogisticFeatures:
         prob = 1.0 / (1.0 + np.exp(-score))
         return (f"logistic regression on features (reference vs {', '.join(self.generators)}): "
                 f"P(generated) {prob:.2f}; tail probability {p:.2g}")
+
+
+def weights(detectors):
+    """The combination's weight of each detector (calibration.share_weights)."""
+    return calibration.share_weights([getattr(d, "learned", False) for d in detectors])
 
 
 def profile_detectors(profile):
