@@ -21,8 +21,7 @@ QUICK = {"mnist": 200, "fsdd_takes": 2, "bach": 25, "evidence": 2, "classifier_f
 GAN_OPTIONS = {"width": 16, "batch_size": 32, "seed": 0}
 EVIDENCE_SEED = 99  # latent seed of the generated evidence (the detectors' own samples use others)
 CLASSIFIER_FAKES_SEED = 3
-REFERENCE_SPEAKERS = ("george", "jackson", "lucas")  # in name order; the last one calibrates
-CALIBRATION_SPEAKER = "lucas"
+REFERENCE_SPEAKERS = ("george", "jackson", "lucas")  # the last in name order calibrates
 HELD_OUT_SPEAKER = "nicolas"  # evidence only
 MODALITIES = ("image", "speech", "music")
 
@@ -88,21 +87,22 @@ def reference_spec(out, modality, sizes):
     return speech_reference(os.path.join(out, "data", "fsdd-reference"), sizes["fsdd_takes"])
 
 
-def speech_reference(folder, takes):
+def speech_reference(folder, takes, speakers=REFERENCE_SPEAKERS):
     """A reference folder of FSDD speakers whose calibration part is a speaker of its own.
 
-    Two speakers with `takes` takes of every digit, then a third with half as many,
-    named speaker-first: the case holds out the last 20% of files in name order, which
-    is then exactly the third speaker. Calibrating on a voice no detector was fitted on
+    Two speakers with `takes` takes of every digit, then a third (the last in name order)
+    with half as many, named speaker-first: the case holds out the last 20% of files in
+    name order, which is then exactly the third speaker. Calibrating on a voice no detector was fitted on
     sets thresholds that allow for a new speaker, as evidence from one will be.
     """
     from engine.data.builtins import corpus_files
 
     os.makedirs(folder, exist_ok=True)
+    calibration_speaker = max(speakers)
     for path in corpus_files("fsdd"):
         digit, speaker, take = os.path.basename(path)[:-4].split("_")
-        limit = takes // 2 if speaker == CALIBRATION_SPEAKER else takes
-        if speaker in REFERENCE_SPEAKERS and int(take) < limit:
+        limit = takes // 2 if speaker == calibration_speaker else takes
+        if speaker in speakers and int(take) < limit:
             shutil.copyfile(path, os.path.join(folder, f"{speaker}_{int(take):02d}_{digit}.wav"))
     return folder
 
