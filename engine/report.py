@@ -427,7 +427,7 @@ class _Document:
         for d, w in zip(detectors, suite.weights(detectors)):
             rows.append([d.name, d.method, f"{w:.3g}", f"{calibration.score_threshold(d.tail, alpha * w):.4g}",
                          str(d.tail["sorted"].size)])
-        self.table(rows, [2.8, 8.0, 1.2, 2.2, 2.5])
+        self.table(rows, [2.8, 7.6, 1.6, 2.2, 2.5])
         self.space()
         self.p(f"Generator samples for the feature logistic regression: as many as the reference's fitting "
                f"samples, at most {GENERATOR_SAMPLES} per generator, latent "
