@@ -32,10 +32,19 @@ BAD_OUTPUT = (
     "cannot open shared object file",
 )
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+PDF_SIGNATURE = b"%PDF-"
 
 
 class SmokeFailure(Exception):
     pass
+
+
+def expect_file(path, signature):
+    """Fails unless the app wrote `path` and it starts with the format's signature."""
+    if not path.is_file():
+        raise SmokeFailure(f"{path.name} was not written")
+    if not path.read_bytes().startswith(signature):
+        raise SmokeFailure(f"{path.name} does not start with {signature!r}")
 
 
 def frozen_env(home):
@@ -47,7 +56,7 @@ def frozen_env(home):
 
 
 def report(step, seconds):
-    print(f"  {step:<28} {seconds:6.2f} s", flush=True)
+    print(f"  {step:<32} {seconds:6.2f} s", flush=True)
 
 
 def run_app(step, app, args, workdir, expect_rc=0, timeout=600):
@@ -101,8 +110,11 @@ def check_commands(app, workdir, demo):
             raise SmokeFailure(f"--help does not list {command!r}:\n{out}")
     run_app("verdict --help", app, ["verdict", "--help"], workdir)
 
+    # matplotlib (Agg, PNG) and reportlab: the figures and the PDF of an analysis.
     analyses = {
-        "analyze digits": ["--reference", "builtin:digits[0:200]", "--compare", "b=baseline:bernoulli"],
+        "analyze digits --plots --report": [
+            "--reference", "builtin:digits[0:200]", "--compare", "b=baseline:bernoulli",
+            "--plots", str(workdir / "plots"), "--report", str(workdir / "analysis.pdf")],
         "analyze fsdd": ["--reference", "builtin:fsdd[0:4]", "--compare", "e=baseline:exponential"],
         "analyze bach": ["--reference", "builtin:bach[0:3]", "--compare", "other=builtin:bach[3:6]"],
     }
@@ -112,13 +124,33 @@ def check_commands(app, workdir, demo):
         result = json.loads(out_json.read_text(encoding="utf-8"))
         if not result.get("results") or "intensity" not in result["results"][0]:
             raise SmokeFailure(f"{name}: JSON without results/intensity: {result}")
+    expect_file(workdir / "plots" / "intensity_histograms.png", PNG_SIGNATURE)
+    expect_file(workdir / "analysis.pdf", PDF_SIGNATURE)
 
-    # torch, the trainers and safetensors checkpoints: a few steps of a GAN on 64 digits.
-    run_app("train gan", app, ["train", "gan", "--data", "builtin:digits[0:64]", "--steps", "3", "--device", "cpu",
-                               "--out", str(workdir / "gan")], workdir)
+    # torch, the trainers and safetensors checkpoints: a few steps of a GAN on 64 digits, registered
+    # in a case, then sampled into PNG evidence that the case judges and reports on.
+    case = workdir / "case"
+    run_app("case new", app, ["case", "new", str(case), "--reference", "builtin:digits[0:200]"], workdir)
+    run_app("train gan --case", app, ["train", "gan", "--data", "builtin:digits[0:64]", "--steps", "3",
+                                      "--device", "cpu", "--out", str(workdir / "gan"), "--case", str(case)], workdir)
     status = json.loads((workdir / "gan" / "run.json").read_text(encoding="utf-8")).get("status")
     if status != "finished":
         raise SmokeFailure(f"train gan: run.json status {status!r}")
+    run_app("generate (PNG)", app, ["generate", str(workdir / "gan"), "--n", "4", "--out", str(workdir / "generated")],
+            workdir)
+    run_app("verdict --json --report", app, ["verdict", str(workdir / "generated"), "--case", str(case), "--json",
+                                             str(workdir / "verdict.json"), "--report", str(workdir / "verdict.pdf")],
+            workdir)
+    labels = [f.get("label") for f in json.loads((workdir / "verdict.json").read_text(encoding="utf-8"))["files"]]
+    if len(labels) != 4 or not set(labels) <= {"generated", "real", "inconclusive"}:
+        raise SmokeFailure(f"verdict: expected 4 labelled files, got {labels}")
+    expect_file(workdir / "verdict.pdf", PDF_SIGNATURE)
+    run_app("report", app, ["report", "--case", str(case), "--out", str(workdir / "report.pdf")], workdir)
+    expect_file(workdir / "report.pdf", PDF_SIGNATURE)
+    # The window on that case and evidence: it judges the files in a worker thread before the screenshot.
+    run_app("gui --case with evidence", app, ["gui", "--case", str(case), str(workdir / "generated"),
+                                              "--screenshot", str(workdir / "case-window.png")], workdir)
+    expect_file(workdir / "case-window.png", PNG_SIGNATURE)
 
     _, err = run_app("bad input", app, ["analyze", "--reference", str(workdir / "missing.png"),
                                         "--compare", "b=baseline:bernoulli"], workdir, expect_rc=2)

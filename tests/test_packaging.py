@@ -18,6 +18,7 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "packaging"))
 import bundle  # noqa: E402
+import trace_imports  # noqa: E402
 from tests.test_architecture import imported_modules, python_files  # noqa: E402
 
 # Keys of the Desktop Entry Specification 1.5 ("Recognized desktop entry keys").
@@ -126,6 +127,13 @@ def test_qt_exclusions_keep_every_qt_module_the_app_imports():
     ("torch/lib/libtorch_cpu.so", False),
     ("resources/bach/bwv1.6.mid", False),
     ("PySide6/Qt/plugins/platforms/libqoffscreen.so", False),
+    ("PySide6/Qt/plugins/platforms/libqxcb.so", False),
+    ("PySide6/Qt/plugins/platforms/libqeglfs.so", True),
+    ("PySide6/Qt/lib/libQt6EglFSDeviceIntegration.so.6", True),
+    ("torch/lib/libtorchbind_test.so", True),
+    ("torch/lib/libtorch_python.so", False),
+    ("matplotlib/mpl-data/fonts/afm/pagd8a.afm", True),
+    ("matplotlib/mpl-data/fonts/ttf/DejaVuSans.ttf", False),
 ])
 def test_prune_drops_only_files_the_app_never_opens(dest, dropped):
     toc = [(dest, "/src/" + dest, "DATA")]
@@ -152,3 +160,34 @@ def test_strip_symbols_replaces_only_matching_binaries_with_stripped_copies(tmp_
     assert copy.parent.parent.parent == tmp_path / "cache" and not bundle.has_symbol_table(copy)
     assert bundle.has_symbol_table(library)  # the source is never modified
     assert ctypes.CDLL(str(copy)).answer() == 42
+
+
+def test_identical_vendored_libraries_become_relative_links_to_the_first_copy(tmp_path):
+    (tmp_path / "a.so").write_bytes(b"\x7fELF same")
+    (tmp_path / "b.so").write_bytes(b"\x7fELF same")
+    (tmp_path / "c.so").write_bytes(b"\x7fELF other")
+    toc = [("numpy.libs/libgfortran-1.so", str(tmp_path / "a.so"), "BINARY"),
+           ("scipy.libs/libgfortran-1.so", str(tmp_path / "b.so"), "BINARY"),
+           ("scipy.libs/libquadmath-1.so", str(tmp_path / "b.so"), "BINARY"),  # another name: a different library
+           ("other.libs/libgfortran-1.so", str(tmp_path / "c.so"), "BINARY"),  # same name, other content
+           ("torch/lib/libgfortran-1.so", str(tmp_path / "b.so"), "BINARY")]  # not a vendored-library folder
+
+    linked = bundle.link_identical_libraries(toc)
+
+    assert linked[1] == ("scipy.libs/libgfortran-1.so", "../numpy.libs/libgfortran-1.so", "SYMLINK")
+    assert [linked[0], *linked[2:]] == [toc[0], *toc[2:]]
+
+
+# One command per group of exclusions: torch's (a GAN training step loads torch._dynamo and parts
+# of torch._inductor and torch.distributed), scipy's, Pillow's and matplotlib's (figures and PDF).
+@pytest.mark.parametrize("command, loaded", [
+    (["train", "gan", "--data", "builtin:digits[0:32]", "--steps", "1", "--device", "cpu", "--out", "{tmp}/gan"],
+     ["torch._dynamo", "torch._inductor.config", "torch.distributed"]),
+    (["analyze", "--reference", "builtin:digits[0:20]", "--compare", "o=builtin:digits[20:40]",
+      "--plots", "{tmp}/plots", "--report", "{tmp}/analysis.pdf"],
+     ["scipy.stats", "matplotlib.figure", "PIL.Image", "reportlab"]),
+], ids=["train-gan", "analyze-plots-report"])
+def test_commands_import_none_of_the_excluded_modules(command, loaded, tmp_path):
+    modules = trace_imports.traced_modules([arg.format(tmp=tmp_path) for arg in command], tmp_path)
+    assert set(loaded) <= set(modules)  # the trace saw the imports whose neighbours are excluded
+    assert [m for m in modules if trace_imports.is_excluded(m)] == []
