@@ -16,7 +16,10 @@ def infer_in_batches(model, x, batch_size=512):
     device = next(model.parameters()).device
     was_training = model.training
     model.eval()
-    x = torch.as_tensor(np.asarray(x, dtype=np.float32))
+    x = np.asarray(x, dtype=np.float32)
+    if not x.flags.writeable:  # e.g. an array from Ray's object store: torch warns on read-only memory
+        x = x.copy()
+    x = torch.from_numpy(x)
     with torch.inference_mode():
         out = torch.cat([model(x[i : i + batch_size].to(device)).cpu() for i in range(0, len(x), batch_size)])
     model.train(was_training)
