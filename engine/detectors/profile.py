@@ -7,8 +7,8 @@ the others fit the detectors. A file's patches never straddle the split. Because
 fitting part is a contiguous slice, it can be named as a spec (`fit_spec`) for
 training the learned detectors of the case without touching the held-out files.
 Detectors that fit nothing (grid, checkerboard) are calibrated on every reference file,
-and the cheap music specifications (chroma, durations) are cross-fitted so that every
-reference file calibrates them too.
+and the cheap ones (the feature outlier model, the music specifications chroma and
+durations) are cross-fitted so that every reference file calibrates them too.
 Saved as a plain .npz (loaded with allow_pickle=False).
 """
 import numpy as np
@@ -71,8 +71,8 @@ def cross_fitted(groups, n_groups, fit_and_score):
     `fit_and_score(train_mask, held_mask)` fits on the other folds and returns one score
     per held-out file, in file order. The detector used on evidence is fitted on all the
     reference files, a quarter more than each fold's: a larger transition set can only
-    remove chroma violations (the cautious direction), and the duration distribution
-    changes little.
+    remove chroma violations (the cautious direction), and the duration distribution and
+    the features' mean and covariance change little.
     """
     fold = groups * CROSS_FIT_FOLDS // n_groups
     out = np.empty(n_groups)
@@ -91,7 +91,7 @@ def build_profile(ref, state=None):
     levels = int(ref.levels or 0)
     progress(0.1, "features of the reference")
     features, names = statistical.feature_matrix(ref.x)
-    outlier = statistical.fit_outlier(features[fit])
+    outlier = statistical.fit_outlier(features)  # all reference files; calibrated by cross-fitting below
     out = {
         "modality": np.array(ref.modality),
         "name": np.array(ref.name),
@@ -106,7 +106,12 @@ def build_profile(ref, state=None):
         "features_cal": features[cal],
         "cal_group": cal_groups,
         **{f"outlier_{k}": v for k, v in outlier.items()},
-        "cal_outlier": calibration.group_mean(statistical.outlier_scores(outlier, features[cal]), cal_groups),
+        # Cross-fitted: with folds in the spec's order, files from a speaker, writer or
+        # collection the fold's model has not seen calibrate the new-source shift that
+        # evidence brings, on five times the held-out files.
+        "cal_outlier": cross_fitted(groups, n_groups, lambda train, held: calibration.group_mean(
+            statistical.outlier_scores(statistical.fit_outlier(features[train]), features[held]),
+            renumber(groups[held]))),
     }
     progress(0.5, "intensity distribution")
     values = ref.x.reshape(-1)
