@@ -65,3 +65,39 @@ def test_cross_fitting_scores_every_file_with_a_model_that_never_saw_it():
     assert len(seen) == CROSS_FIT_FOLDS
     assert np.array_equal(np.sort(np.concatenate(seen)), np.arange(12))
     assert np.array_equal(scores, np.arange(12) * 10.0)
+
+
+def test_texture_features_see_period_two_stripes_along_their_own_axis():
+    from engine.detectors.statistical import texture_features
+
+    rows, cols = np.indices((28, 28))
+    smooth = np.exp(-((rows - 14.0) ** 2 + (cols - 12.0) ** 2) / 40.0)[None, None]
+    column_stripes = smooth + 0.05 * np.where(cols % 2 == 0, 1.0, -1.0)  # alternates from column to column
+    smooth_t, striped_t = texture_features(np.concatenate([smooth, column_stripes]))
+    assert striped_t[0] > smooth_t[0] + 3  # period-2 power along columns
+    assert striped_t[1] == pytest.approx(smooth_t[1], abs=1.0)  # rows untouched
+    assert striped_t[2] > smooth_t[2] + 0.5  # rougher from column to column
+    assert striped_t[3] == pytest.approx(smooth_t[3], abs=0.1)
+
+
+def test_gan_runs_share_one_logistic_detector_fitted_on_all_of_them(tmp_path):
+    from engine.case import new_case, open_case, register_run
+    from engine.detectors.learned import run_detectors
+    from engine.jobs import JobState
+    from engine.npz import load_arrays
+    from engine.training_jobs import train_gan_job
+
+    case_dir = str(tmp_path / "case")
+    new_case(case_dir, "builtin:digits[0:200]")
+    for seed in (0, 1):
+        run = str(tmp_path / f"gan{seed}")
+        train_gan_job({"data": "builtin:digits[0:160]", "out": run, "steps": 2, "seed": seed, "width": 8,
+                       "z_dim": 8, "threads": 1}, JobState())
+        register_run(case_dir, run)
+    with open_case(case_dir) as case:
+        profile = load_arrays(case.path(case.reference()["profile_path"]))
+        names = [run["name"] for run in case.runs("gan")]
+        logistic = [d for d in run_detectors(case, profile) if d.name.startswith("logistic")]
+    assert len(names) == 2 and len(logistic) == 1
+    assert logistic[0].generators == names and logistic[0].texture
+    assert logistic[0].model["coef"].size == profile["features_fit"].shape[1] + profile["texture_fit"].shape[1]

@@ -1,8 +1,10 @@
 """Detectors that come from training runs registered in the case (`train ... --case`).
 
-- a GAN run: logistic regression on the per-sample features, reference (the profile's
-  fitting part) vs as many samples of that generator, at most GENERATOR_SAMPLES
-  (latent seed fixed); images and speech only, like the features themselves;
+- GAN runs: one logistic regression on the per-sample features and texture features,
+  reference (the profile's fitting part) vs as many samples of each registered generator,
+  at most GENERATOR_SAMPLES each (latent seed fixed); refitted whenever a GAN is
+  registered, so the latest GAN registration holds the model for all of them (one
+  detector, not one per GAN); images and speech only, like the features themselves;
 - a classifier run (CNN, real vs generators): score = logit of 1 - P(real); with more
   than one generator class it also attributes the file to the most probable generator;
 - an inverse run: score = minus the reconstruction distance ||x - G(E(x))|| to its
@@ -54,20 +56,40 @@ def calibrate_run(case, run_id):
     if run["kind"] == "gan":
         if str(profile["modality"]) not in CONTINUOUS_MODALITIES:
             return  # the features describe continuous samples only (engine/detectors/profile.py)
-        from engine.runs import sample_gan
-
-        n = min(GENERATOR_SAMPLES, len(profile["features_fit"]))  # as many as the reference side
-        fake = sample_gan(run["run_dir"], n, SAMPLING_SEED)[0]
-        model = statistical.fit_logistic(profile["features_fit"], statistical.feature_matrix(fake)[0])
-        logits = statistical.logistic_logits(model, profile["features_cal"])
-        model["cal"] = calibration.group_mean(logits, profile["cal_group"])
-        case_store.store_calibration(case, run_id, "logistic", model)
+        case_store.store_calibration(case, run_id, "logistic", fit_generators_logistic(latest_runs(case, "gan"), profile))
     elif run["kind"] == "classifier":
         scores = classifier_sample_scores(run["run_dir"], profile["cal_x"])[0]
         case_store.store_calibration(case, run_id, "cnn", {"cal": calibration.group_mean(scores, profile["cal_x_group"])})
     elif run["kind"] == "inverse":
         scores = inverse_sample_scores(run["run_dir"], profile["cal_x"])
         case_store.store_calibration(case, run_id, "inverse", {"cal": calibration.group_mean(scores, profile["cal_x_group"])})
+
+
+def fit_generators_logistic(gan_runs, profile):
+    """The logistic regression of reference vs the samples of every GAN run, calibrated on
+    the profile's held-out files; its arrays name the generators. A profile from before the
+    texture features gets a model on the features alone."""
+    from engine.runs import sample_gan
+
+    texture = "texture_fit" in profile
+    n = min(GENERATOR_SAMPLES, len(profile["features_fit"]))  # per generator, as many as the reference side
+    fakes = np.concatenate([sample_gan(run["run_dir"], n, SAMPLING_SEED)[0] for run in gan_runs])
+    fake_inputs = statistical.logistic_inputs(statistical.feature_matrix(fakes)[0],
+                                              statistical.texture_features(fakes) if texture else None)
+    model = statistical.fit_logistic(
+        statistical.logistic_inputs(profile["features_fit"], profile["texture_fit"] if texture else None), fake_inputs)
+    logits = statistical.logistic_logits(
+        model, statistical.logistic_inputs(profile["features_cal"], profile["texture_cal"] if texture else None))
+    model["cal"] = calibration.group_mean(logits, profile["cal_group"])
+    model["texture"] = np.array(texture)
+    model["generators"] = np.array([run["name"] for run in gan_runs])
+    return model
+
+
+def latest_runs(case, kind=None):
+    """The case's runs, each run folder once (its latest registration, after more training), in registration order."""
+    latest = {run["run_dir"]: run for run in case.runs(kind)}
+    return sorted(latest.values(), key=lambda run: run["id"])
 
 
 class ClassifierDetector:
@@ -126,18 +148,29 @@ class InverseDetector:
                 f"median {-np.median(self.tail['sorted']):.3f}); tail probability {p:.2g}")
 
 
-DETECTORS = {"gan": ("logistic", lambda run, arrays: LogisticFeatures(arrays, [run["name"]])),
+def logistic_detector(run, arrays):
+    # Cases registered before pooling hold one model per GAN, without "generators".
+    return LogisticFeatures(arrays, [str(g) for g in arrays["generators"]] if "generators" in arrays else [run["name"]])
+
+
+DETECTORS = {"gan": ("logistic", logistic_detector),
              "classifier": ("cnn", ClassifierDetector),
              "inverse": ("inverse", InverseDetector)}
 
 
 def run_detectors(case, profile):
-    """The detectors of every registered run, with their cached calibration."""
-    found = []
-    latest = {run["run_dir"]: run for run in case.runs()}  # a run registered again after more training
-    for run in latest.values():
+    """The detectors of every registered run, with their cached calibration. The GAN runs
+    bring one logistic regression: the latest GAN registration's, fitted on all of them
+    (a case from before pooling: one per GAN)."""
+    found, pooled = [], None
+    for run in latest_runs(case):
         detector, make = DETECTORS[run["kind"]]
         path = case.calibration_path(run["id"], detector)
-        if path and (detector != "logistic" or str(profile["modality"]) in CONTINUOUS_MODALITIES):
-            found.append(make(run, load_arrays(path)))
-    return found
+        if not path or (detector == "logistic" and str(profile["modality"]) not in CONTINUOUS_MODALITIES):
+            continue
+        arrays = load_arrays(path)
+        if detector == "logistic" and "generators" in arrays:
+            pooled = make(run, arrays)  # a later GAN registration's model supersedes this one
+        else:
+            found.append(make(run, arrays))
+    return found + ([pooled] if pooled else [])

@@ -124,6 +124,9 @@ def build_profile(ref, state=None):
     if ref.modality in CONTINUOUS_MODALITIES:
         # Fits nothing either: every reference file calibrates it.
         out["cal_checkerboard"] = calibration.group_mean(spectral.nyquist_share(ref.x), groups)
+        # For the logistic regressions of the case's generators (engine/detectors/learned.py).
+        texture = statistical.texture_features(ref.x)
+        out["texture_fit"], out["texture_cal"] = texture[fit], texture[cal]
     if ref.modality == "music":
         progress(0.7, "chroma transitions and note durations")
         from engine.analysis.specifications import chroma_transition_spec

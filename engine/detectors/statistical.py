@@ -3,8 +3,9 @@ centroid and slope moments; ANALYSIS's `sample_features`).
 
 - `outlier`: how far a sample's features lie from the reference's, as a squared
   Mahalanobis distance with a shrunk covariance (needs no generator).
-- `logistic`: logistic regression in numpy on the same features, fitted on reference
-  vs generator samples once the case has generators; its score is the logit.
+- `logistic`: logistic regression in numpy on the same features plus four texture
+  features, fitted on reference vs generator samples once the case has generators; its
+  score is the logit.
 """
 import numpy as np
 
@@ -69,6 +70,43 @@ def largest_deviations(model, features, names, top=2):
     z = ((features - model["mean"]) / model["scale"]).mean(axis=0)
     order = np.argsort(-np.abs(z))[:top]
     return ", ".join(f"{names[j]} {z[j]:+.1f} SD" for j in order)
+
+
+# Pixel-scale texture. Upsampling layers leave a period-2 pattern and excess roughness at
+# the scale of one pixel (one mel band, one frame) in any generator's output, while real
+# digits and mel spectrograms are smooth there. On its own a roughness score also flags
+# real recordings by rough voices; the logistic regression learns from the case's own
+# generators how much of it, along which axis, marks generated samples.
+TEXTURE_NAMES = ("period-2 power along columns", "period-2 power along rows",
+                 "roughness along columns", "roughness along rows")
+TEXTURE_FLOOR = 1e-12
+
+
+def texture_features(x):
+    """(n, 4) per sample, channels pooled: log10 of the share of (mean-removed) spectral
+    power at the highest frequency along columns and along rows of the 2-D DFT, and the log
+    of the ratio of mean absolute second to first differences along columns and rows."""
+    x = np.asarray(x, dtype=np.float64)
+    x = x.reshape(x.shape[0], -1, x.shape[-2], x.shape[-1])
+    power = np.abs(np.fft.rfft2(x - x.mean(axis=(-2, -1), keepdims=True))) ** 2
+    row_freq, col_freq = np.abs(np.fft.fftfreq(x.shape[-2])), np.fft.rfftfreq(x.shape[-1])
+    total = power.sum(axis=(1, 2, 3)) + TEXTURE_FLOOR
+    columns = power[..., col_freq == col_freq.max()].sum(axis=(1, 2, 3)) / total
+    rows = power[:, :, row_freq == row_freq.max(), :].sum(axis=(1, 2, 3)) / total
+
+    def roughness(axis):
+        if x.shape[axis] < 3:
+            return np.zeros(x.shape[0])
+        first = np.abs(np.diff(x, 1, axis=axis)).mean(axis=(1, 2, 3)) + TEXTURE_FLOOR
+        return np.log(np.abs(np.diff(x, 2, axis=axis)).mean(axis=(1, 2, 3)) / first + TEXTURE_FLOOR)
+
+    return np.stack([np.log10(columns + TEXTURE_FLOOR), np.log10(rows + TEXTURE_FLOOR),
+                     roughness(-1), roughness(-2)], axis=1)
+
+
+def logistic_inputs(features, texture=None):
+    """The logistic regression's inputs: the features, with the texture features when given."""
+    return features if texture is None else np.concatenate([features, texture], axis=1)
 
 
 # --- logistic regression (reference = 0, generated = 1) -----------------------------

@@ -20,13 +20,19 @@ class Batch:
     def __init__(self, x, groups):
         self.x, self.groups = x, groups
         self.n_files = int(groups.max()) + 1 if groups.size else 0
-        self._features = None
+        self._features = self._texture = None
 
     @property
     def features(self):
         if self._features is None:
             self._features = statistical.feature_matrix(self.x)[0]
         return self._features
+
+    @property
+    def texture(self):
+        if self._texture is None:
+            self._texture = statistical.texture_features(self.x)
+        return self._texture
 
     def file_mean(self, per_sample):
         return calibration.group_mean(per_sample, self.groups)
@@ -141,19 +147,23 @@ class DurationDistance:
 
 
 class LogisticFeatures:
-    """Logistic regression on the features, reference vs the case's generators."""
+    """Logistic regression on the features (and, for models fitted since texture features
+    exist, the texture features), reference vs the case's generators."""
     learned = True
 
     def __init__(self, arrays, generators):
         self.name = f"logistic:{'+'.join(generators)}"
         self.model = {k: arrays[k] for k in ("mean", "scale", "coef", "intercept")}
+        self.texture = bool(arrays.get("texture", False))
         self.tail = calibration.tail_model(arrays["cal"])
         self.generators = generators
-        self.method = (f"logistic regression (numpy, Newton, L2 {statistical.L2}) on the per-sample features, "
+        inputs = "per-sample features and texture features" if self.texture else "per-sample features"
+        self.method = (f"logistic regression (numpy, Newton, L2 {statistical.L2}) on the {inputs}, "
                        f"fitted on reference vs samples of {', '.join(generators)}; score = mean logit")
 
     def scores(self, batch):
-        return batch.file_mean(statistical.logistic_logits(self.model, batch.features))
+        inputs = statistical.logistic_inputs(batch.features, batch.texture if self.texture else None)
+        return batch.file_mean(statistical.logistic_logits(self.model, inputs))
 
     def reason(self, batch, g, score, p):
         prob = 1.0 / (1.0 + np.exp(-score))
