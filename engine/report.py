@@ -213,7 +213,7 @@ def calibration_figure(detector, file_scores, tail_alpha):
         lo = min(ref.min(), min(file_scores, default=ref.min()))
         hi = max(ref.max(), threshold, max(file_scores, default=ref.max()))
         bins = np.linspace(lo, hi if hi > lo else lo + 1, 40)
-        ax.hist(ref, bins=bins, color="#888888", label="held-out real files")
+        ax.hist(ref, bins=bins, color="#888888", label="real calibration files")
         ax.axvline(threshold, color=RED, ls="--", label=f"threshold (tail {tail_alpha:.2g})")
         for s in file_scores:
             ax.axvline(s, color="#1f4e9c", alpha=0.5, lw=1)
@@ -370,7 +370,7 @@ class _Document:
             colours[(i, 2)] = LABEL_COLOURS[v["label"]]
         self.table(rows, [0.7, 3.3, 1.9, 1.4, 2.5, 7.7], colours)
         self.p("Score = 1 - combined tail probability: how unusual the file is for the reference, "
-               "after calibration on held-out real files.", "small")
+               "after calibration on real files of the reference.", "small")
         self.page_break()
 
     def file_section(self, verdict, status, profile):
@@ -401,7 +401,7 @@ class _Document:
         values = [s.reshape(-1) for s in map(self.samples, [v["path"] for v in verdicts]) if s is not None]
         self.p("Intensity histograms (100 bins on [0,1]) of the reference and of all evidence values.", "small")
         self.image(intensity_figure(profile, np.concatenate(values) if values else np.zeros(0)), 15)
-        self.p("Each detector: scores of held-out real files (grey), the decision threshold for this "
+        self.p("Each detector: scores of the real files it is calibrated on (grey), the decision threshold for this "
                "detector (dashed), and the evidence files (blue).", "small")
         for detector, weight in zip(detectors, suite.weights(detectors)):
             scores = [v["detectors"][detector.name]["score"] for v in verdicts

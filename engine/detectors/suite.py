@@ -61,7 +61,7 @@ class FeatureOutlier:
 
     def reason(self, batch, g, score, p):
         worst = statistical.largest_deviations(self.model, batch.file_features(g), self.names)
-        return (f"features: distance to the reference {score:.1f} (held-out real files: median "
+        return (f"features: distance to the reference {score:.1f} (reference calibration files: median "
                 f"{_median(self.tail):.1f}); largest deviations {worst}; tail probability {p:.2g}")
 
 
@@ -126,7 +126,7 @@ class ChromaViolations:
         common = ", ".join(f"{describe_transition(c)} ({k}x)" for c, k in
                            sorted(zip(unique, counts), key=lambda t: -t[1])[:3])
         return (f"chroma: {score:.1f} transitions per patch that the reference chorales never make "
-                f"(held-out real files: median {_median(self.tail):.1f}){'; e.g. ' + common if common else ''}; "
+                f"(reference calibration files: median {_median(self.tail):.1f}){'; e.g. ' + common if common else ''}; "
                 f"tail probability {p:.2g}")
 
 
@@ -142,7 +142,7 @@ class DurationDistance:
         return specification.duration_distance(batch.x, batch.groups, self.reference)
 
     def reason(self, batch, g, score, p):
-        return (f"durations: KS distance {score:.2f} to the reference note durations (held-out real files: "
+        return (f"durations: KS distance {score:.2f} to the reference note durations (reference calibration files: "
                 f"median {_median(self.tail):.2f}); tail probability {p:.2g}")
 
 
