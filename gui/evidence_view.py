@@ -111,10 +111,12 @@ class EvidenceView(QWidget):
         self.request_verdicts()
 
     def _add_entry(self, entry):
-        entry = dict(entry, verdict=None, unjudged=None)  # unjudged: why the case cannot judge it
+        # verdict: a recorded one for the case's own evidence; unjudged: why the case cannot judge it
+        entry = dict(entry, verdict=entry.get("verdict"), unjudged=None)
         sampleset = entry["sampleset"]
         entry["pixmap"] = thumbnail(entry["preview"], sampleset.modality, THUMB)
-        item = QListWidgetItem(QIcon(entry["pixmap"]), _elide(os.path.basename(entry["path"])))
+        icon = with_badge(entry["pixmap"], entry["verdict"]["label"]) if entry["verdict"] else entry["pixmap"]
+        item = QListWidgetItem(QIcon(icon), _elide(os.path.basename(entry["path"])))
         item.setData(Qt.UserRole, entry["path"])
         item.setToolTip(f"{entry['path']}\n{sampleset.modality}, {sampleset.n} sample(s)")
         entry["item"] = item
@@ -136,13 +138,22 @@ class EvidenceView(QWidget):
     # --- verdicts --------------------------------------------------------------------------
 
     @Slot(str)
-    def _case_changed(self, _case_dir):
-        """Verdicts belong to a case: another case judges every file afresh."""
+    def _case_changed(self, case_dir):
+        """Verdicts belong to a case: another case judges every file afresh, and the case's
+        own evidence joins the grid with the verdicts recorded for it."""
         for entry in self.entries.values():
             entry["verdict"], entry["unjudged"] = None, None
             entry["item"].setIcon(QIcon(entry["pixmap"]))
         self._show_detail(self.entry_for(self.grid.currentItem()))
         self.request_verdicts()
+        if case_dir:
+            self.jobs.start("case-evidence", "load the case's evidence", evidence_tasks.case_evidence_job,
+                            {"case_dir": case_dir}, partial=self._loaded, finished=self._case_evidence_done,
+                            failed=lambda reason: self.message.emit(f"Loading the case's evidence failed: {reason}"))
+
+    def _case_evidence_done(self, batch):
+        self._loaded(batch)
+        self.request_verdicts()  # the case's files without a recorded verdict
 
     def request_verdicts(self):
         """Verdicts for every file without one (cancelling a verdict run still going)."""
@@ -218,7 +229,10 @@ def verdict_html(entry):
         text = f"No verdict in this case: {reason}" if reason else "No verdict yet."
         parts.append(f"<p><i>{html.escape(text)}</i></p>")
         return "".join(parts)
-    parts.append(f"<p><b>{verdict['label'].upper()}</b> — probability generated {verdict['score']:.3f}</p>")
+    # The score is 1 - the combined tail probability: how unusual the file is for the reference,
+    # not the probability that it was generated (docs/verdicts.md).
+    parts.append(f"<p><b>{verdict['label'].upper()}</b> — score {verdict['score']:.3f} "
+                 f"(1 − combined tail probability: how unusual for the reference)</p>")
     if verdict.get("sha256"):
         parts.append(f"<p><small>SHA-256 {verdict['sha256']}</small></p>")
     parts.append("<ul>" + "".join(f"<li>{html.escape(str(r))}</li>" for r in verdict["reasons"]) + "</ul>")

@@ -157,7 +157,7 @@ class SampleView(QWidget):
         title = f"{html.escape(os.path.basename(self.entry['path']))} — {sampleset.modality}, {sampleset.n} sample(s)"
         verdict = self.entry.get("verdict")
         if verdict:
-            title += f" — <b>{verdict['label'].upper()}</b> (probability generated {verdict['score']:.3f})"
+            title += f" — <b>{verdict['label'].upper()}</b> (score {verdict['score']:.3f})"
         if self.detail["note"]:
             title += f" — {html.escape(self.detail['note'])}"
         self.title.setText(title)

@@ -50,10 +50,10 @@ def test_dropping_files_produces_verdict_badges(gui_window, no_threads_left, qtb
     qtbot.waitUntil(lambda: gui_window.case_explorer.case_dir is not None, timeout=20000)
     drop(gui_window, evidence_files)
     view = gui_window.evidence_view
-    qtbot.waitUntil(lambda: len(view.entries) == len(evidence_files)
-                    and all(e["verdict"] for e in view.entries.values()), timeout=60000)
+    # (the module's case may already hold other tests' files: they join the grid too)
+    qtbot.waitUntil(lambda: all(view.entries.get(p, {}).get("verdict") for p in evidence_files), timeout=60000)
     qtbot.waitUntil(gui_window.jobs.is_idle, timeout=20000)
-    for entry in view.entries.values():
+    for entry in map(view.entries.get, evidence_files):
         assert entry["verdict"]["label"] in ("generated", "real", "inconclusive")
         badged = entry["item"].icon().pixmap(96, 96).toImage()
         plain = entry["pixmap"].toImage()
@@ -66,10 +66,10 @@ def test_selecting_a_file_shows_its_verdict_and_reasons(gui_window, no_threads_l
     qtbot.waitUntil(lambda: gui_window.case_explorer.case_dir is not None, timeout=20000)
     gui_window.add_evidence(evidence_files[:1])
     view = gui_window.evidence_view
-    qtbot.waitUntil(lambda: bool(view.entries) and all(e["verdict"] for e in view.entries.values()), timeout=60000)
+    qtbot.waitUntil(lambda: bool(view.entries.get(evidence_files[0], {}).get("verdict")), timeout=60000)
     qtbot.waitUntil(gui_window.jobs.is_idle, timeout=20000)
-    view.grid.setCurrentRow(0)
-    verdict = next(iter(view.entries.values()))["verdict"]
+    view.grid.setCurrentItem(view.entries[evidence_files[0]]["item"])
+    verdict = view.entries[evidence_files[0]]["verdict"]
     text = view.detail.toPlainText()
     assert verdict["label"].upper() in text
     assert verdict["reasons"][0].split(":")[0] in text
@@ -109,8 +109,7 @@ def test_report_export_writes_the_pdf_and_lists_it_in_the_case(gui_window, no_th
     qtbot.waitUntil(lambda: gui_window.case_explorer.case_dir is not None, timeout=20000)
     gui_window.add_evidence(evidence_files[:2])
     view = gui_window.evidence_view
-    qtbot.waitUntil(lambda: len(view.entries) == 2 and all(e["verdict"] for e in view.entries.values()),
-                    timeout=60000)
+    qtbot.waitUntil(lambda: all(bool(view.entries.get(p, {}).get("verdict")) for p in evidence_files[:2]), timeout=60000)
     qtbot.waitUntil(gui_window.jobs.is_idle, timeout=20000)
     dialog = ReportDialog(gui_window.jobs, gui_window.case_explorer, [str(tmp_path / "not-a-case")], gui_window)
     assert list(dialog.checks) == [digits_case], "only existing cases are offered"
@@ -164,3 +163,24 @@ def test_a_file_the_case_cannot_judge_is_listed_with_the_reason(gui_window, no_t
     assert entry["verdict"] is None and entry["unjudged"]
     view.request_verdicts()
     assert gui_window.jobs.is_idle(), "asked again for a verdict the case cannot give"
+
+
+def test_opening_a_case_shows_its_evidence_with_the_recorded_verdicts(gui_window, no_threads_left, qtbot,
+                                                                      tmp_path, evidence_files):
+    from engine.case import new_case, open_case
+    from engine.verdict import judge
+
+    case_dir = str(tmp_path / "judged")
+    new_case(case_dir, "builtin:digits[0:400]", "judged")
+    recorded = {f["path"]: f["label"] for f in judge(case_dir, evidence_files[:4])["files"]}
+    with open(evidence_files[3], "ab") as fh:  # changed after intake: refused, its verdict not shown
+        fh.write(b"\0")
+    gui_window.open_case(case_dir)
+    view = gui_window.evidence_view
+    qtbot.waitUntil(lambda: len(view.entries) == 3 and bool(view.refused), timeout=30000)
+    qtbot.waitUntil(gui_window.jobs.is_idle, timeout=20000)
+    assert {path: entry["verdict"]["label"] for path, entry in view.entries.items()} == {
+        path: label for path, label in recorded.items() if path != evidence_files[3]}
+    assert "changed since intake" in view.refused[evidence_files[3]]
+    with open_case(case_dir) as case:  # shown from the record, not judged again
+        assert len(case.verdicts()) == 4 and len(case.conn.execute("SELECT id FROM verdict").fetchall()) == 4

@@ -33,6 +33,34 @@ def load_evidence_job(params, state):
         state.partial({"loaded": list(loaded), "refused": list(refused)})
     return {"loaded": loaded, "refused": refused}
 
+def case_evidence_job(params, state):
+    """The evidence a case holds, each file with its latest recorded verdict (None if it has
+    none); files missing on disk or changed since intake are refused with the reason, and
+    their recorded verdicts are not shown. Partial results carry everything so far."""
+    from engine import case as case_store
+    from engine.data.loaders import load_path
+    from engine.errors import InputError
+
+    with case_store.open_case(params["case_dir"]) as case:
+        rows, verdicts = case.evidence(), {v["evidence_id"]: v for v in case.verdicts()}
+    loaded, refused = [], []
+    for number, row in enumerate(rows, start=1):
+        state.check()
+        path = row["path"]
+        try:
+            sampleset = load_path(path)
+            digest = sampleset.files[0].get("sha256") if sampleset.files else None
+            if digest and digest != row["sha256"]:
+                raise InputError(path, "changed since intake (SHA-256 differs from the case's record)")
+            loaded.append({"path": path, "sampleset": sampleset, "preview": preview_of(sampleset),
+                           "verdict": verdicts.get(row["id"])})
+        except InputError as err:
+            refused.append({"path": path, "reason": f"case evidence: {err.reason}"})
+        state.progress(number / len(rows), os.path.basename(path))
+        state.partial({"loaded": list(loaded), "refused": list(refused)})
+    return {"loaded": loaded, "refused": refused}
+
+
 def verdict_job(params, state):
     """engine.verdict.judge over the files; its partial results carry the verdicts so far."""
     from engine.verdict import judge
