@@ -11,8 +11,9 @@ for both, and the ratio of detection rates.
     .venv/bin/python -m pytest tests/benchmarks/test_bench_verdicts.py -s -o addopts="" -k mnist
     .venv/bin/python tests/benchmarks/test_bench_verdicts.py mnist OUT_DIR   (same, kept files)
 
-Environment: VERDICT_BENCH_SEED (the unregistered GAN's seed, default 1) and, for FSDD,
-VERDICT_BENCH_SPEAKER (the held-out speaker, default nicolas).
+Environment: VERDICT_BENCH_SEED (the unregistered GAN's seed, default 1), VERDICT_BENCH_LOSS
+(its loss: gan, lsgan or wgan-gp; default gan) and, for FSDD, VERDICT_BENCH_SPEAKER (the
+held-out speaker, default nicolas).
 """
 import json
 import os
@@ -28,6 +29,8 @@ UNREGISTERED_SEED = int(os.environ.get("VERDICT_BENCH_SEED", "1"))
 # FSDD: the speaker whose recordings are the held-out real evidence; the other three make
 # the reference (the last of them in name order calibrates).
 HELD_OUT_SPEAKER = os.environ.get("VERDICT_BENCH_SPEAKER", "nicolas")
+# The unregistered GAN's loss (gan, lsgan, wgan-gp): another kind of generator than the case's.
+UNREGISTERED_LOSS = os.environ.get("VERDICT_BENCH_LOSS", "gan")
 FSDD_SPEAKERS = ("george", "jackson", "lucas", "nicolas")
 SETUPS = {
     "mnist": {"modality": "image", "reference": "builtin:mnist[0:5000]", "gan_steps": 400,
@@ -90,7 +93,8 @@ def run_exercise(name, out):
     gans = {}
     for seed in (UNREGISTERED_SEED,) + setup["registered_seeds"]:
         gans[seed] = os.path.join(out, f"gan-seed{seed}")
-        train_gan_job({"data": fit, "out": gans[seed], "steps": setup["gan_steps"], "seed": seed,
+        loss = UNREGISTERED_LOSS if seed == UNREGISTERED_SEED else "gan"
+        train_gan_job({"data": fit, "out": gans[seed], "steps": setup["gan_steps"], "seed": seed, "loss": loss,
                        "device": "auto", **setup["gan"]}, state)
     # The classifier sees generated samples as evidence stores them (PNG, MIDI, .npy), written
     # by the same `generate` an analyst would use, not the generator's raw float output.
