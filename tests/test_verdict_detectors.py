@@ -80,7 +80,7 @@ def test_texture_features_see_period_two_stripes_along_their_own_axis():
     assert striped_t[3] == pytest.approx(smooth_t[3], abs=0.1)
 
 
-def test_gan_runs_share_one_logistic_detector_fitted_on_all_of_them(tmp_path):
+def test_gan_runs_share_one_cross_fitted_logistic_detector_fitted_on_all_of_them(tmp_path):
     from engine.case import new_case, open_case, register_run
     from engine.detectors.learned import run_detectors
     from engine.jobs import JobState
@@ -101,3 +101,5 @@ def test_gan_runs_share_one_logistic_detector_fitted_on_all_of_them(tmp_path):
     assert len(names) == 2 and len(logistic) == 1
     assert logistic[0].generators == names and logistic[0].texture
     assert logistic[0].model["coef"].size == profile["features_fit"].shape[1] + profile["texture_fit"].shape[1]
+    # cross-fitted: every reference file calibrates it, not only the held-out ones
+    assert logistic[0].tail["sorted"].size == int(profile["n_fit_files"]) + int(profile["n_calibration_files"])

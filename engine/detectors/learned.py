@@ -19,7 +19,7 @@ import numpy as np
 
 from engine.npz import load_arrays
 from engine.detectors import calibration, statistical
-from engine.detectors.profile import CONTINUOUS_MODALITIES
+from engine.detectors.profile import CONTINUOUS_MODALITIES, cross_fitted, renumber
 from engine.detectors.suite import LogisticFeatures
 
 GENERATOR_SAMPLES = 2000
@@ -66,22 +66,30 @@ def calibrate_run(case, run_id):
 
 
 def fit_generators_logistic(gan_runs, profile):
-    """The logistic regression of reference vs the samples of every GAN run, calibrated on
-    the profile's held-out files; its arrays name the generators. A profile from before the
-    texture features gets a model on the features alone."""
+    """The logistic regression of every reference file vs the samples of every GAN run, on
+    the features and texture features, calibrated by cross-fitting over the reference files
+    (engine/detectors/profile.py); its arrays name the generators. A profile from before
+    texture features and cross-fitting gets the older model: the features alone, fitted on
+    the fitting part, calibrated on the held-out files."""
     from engine.runs import sample_gan
 
-    texture = "texture_fit" in profile
     n = min(GENERATOR_SAMPLES, len(profile["features_fit"]))  # per generator, as many as the reference side
     fakes = np.concatenate([sample_gan(run["run_dir"], n, SAMPLING_SEED)[0] for run in gan_runs])
-    fake_inputs = statistical.logistic_inputs(statistical.feature_matrix(fakes)[0],
-                                              statistical.texture_features(fakes) if texture else None)
-    model = statistical.fit_logistic(
-        statistical.logistic_inputs(profile["features_fit"], profile["texture_fit"] if texture else None), fake_inputs)
-    logits = statistical.logistic_logits(
-        model, statistical.logistic_inputs(profile["features_cal"], profile["texture_cal"] if texture else None))
-    model["cal"] = calibration.group_mean(logits, profile["cal_group"])
-    model["texture"] = np.array(texture)
+    fake_features = statistical.feature_matrix(fakes)[0]
+    if "fit_group" not in profile:
+        model = statistical.fit_logistic(profile["features_fit"], fake_features)
+        model["cal"] = calibration.group_mean(statistical.logistic_logits(model, profile["features_cal"]),
+                                              profile["cal_group"])
+    else:
+        fake_inputs = statistical.logistic_inputs(fake_features, statistical.texture_features(fakes))
+        reference = statistical.logistic_inputs(np.concatenate([profile["features_fit"], profile["features_cal"]]),
+                                                np.concatenate([profile["texture_fit"], profile["texture_cal"]]))
+        groups = np.concatenate([profile["fit_group"], profile["cal_group"] + int(profile["n_fit_files"])])
+        model = statistical.fit_logistic(reference, fake_inputs)
+        model["cal"] = cross_fitted(groups, int(groups.max()) + 1, lambda train, held: calibration.group_mean(
+            statistical.logistic_logits(statistical.fit_logistic(reference[train], fake_inputs), reference[held]),
+            renumber(groups[held])))
+    model["texture"] = np.array("fit_group" in profile)
     model["generators"] = np.array([run["name"] for run in gan_runs])
     return model
 

@@ -104,6 +104,7 @@ def build_profile(ref, state=None):
         "feature_names": np.array(names),
         "features_fit": features[fit],
         "features_cal": features[cal],
+        "fit_group": groups[fit],  # the fitting files come first, numbered 0..n_fit_files-1
         "cal_group": cal_groups,
         **{f"outlier_{k}": v for k, v in outlier.items()},
         # Cross-fitted: with folds in the spec's order, files from a speaker, writer or
