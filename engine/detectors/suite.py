@@ -167,7 +167,8 @@ class LogisticFeatures:
 
     def reason(self, batch, g, score, p):
         prob = 1.0 / (1.0 + np.exp(-score))
-        return (f"logistic regression on features (reference vs {', '.join(self.generators)}): "
+        inputs = "features and texture" if self.texture else "features"
+        return (f"logistic regression on {inputs} (reference vs {', '.join(self.generators)}): "
                 f"P(generated) {prob:.2f}; tail probability {p:.2g}")
 
 
