@@ -9,6 +9,8 @@ centroid and slope moments; ANALYSIS's `sample_features`).
 """
 import numpy as np
 
+from engine.detectors import spectral
+
 SHRINKAGE = 0.1  # covariance shrinkage towards the identity (standardised features)
 SCALE_FLOOR = 1e-2  # a feature constant in the reference counts deviations in units of 0.01
 
@@ -79,28 +81,24 @@ def largest_deviations(model, features, names, top=2):
 # generators how much of it, along which axis, marks generated samples.
 TEXTURE_NAMES = ("period-2 power along columns", "period-2 power along rows",
                  "roughness along columns", "roughness along rows")
-TEXTURE_FLOOR = 1e-12
 
 
 def texture_features(x):
     """(n, 4) per sample, channels pooled: log10 of the share of (mean-removed) spectral
-    power at the highest frequency along columns and along rows of the 2-D DFT, and the log
-    of the ratio of mean absolute second to first differences along columns and rows."""
+    power at the highest frequency along columns and along rows of the 2-D DFT
+    (engine/detectors/spectral.py), and the log of the ratio of mean absolute second to
+    first differences along columns and rows."""
     x = np.asarray(x, dtype=np.float64)
     x = x.reshape(x.shape[0], -1, x.shape[-2], x.shape[-1])
-    power = np.abs(np.fft.rfft2(x - x.mean(axis=(-2, -1), keepdims=True))) ** 2
-    row_freq, col_freq = np.abs(np.fft.fftfreq(x.shape[-2])), np.fft.rfftfreq(x.shape[-1])
-    total = power.sum(axis=(1, 2, 3)) + TEXTURE_FLOOR
-    columns = power[..., col_freq == col_freq.max()].sum(axis=(1, 2, 3)) / total
-    rows = power[:, :, row_freq == row_freq.max(), :].sum(axis=(1, 2, 3)) / total
+    rows, columns, _ = spectral.nyquist_power_shares(x)
 
     def roughness(axis):
         if x.shape[axis] < 3:
             return np.zeros(x.shape[0])
-        first = np.abs(np.diff(x, 1, axis=axis)).mean(axis=(1, 2, 3)) + TEXTURE_FLOOR
-        return np.log(np.abs(np.diff(x, 2, axis=axis)).mean(axis=(1, 2, 3)) / first + TEXTURE_FLOOR)
+        first = np.abs(np.diff(x, 1, axis=axis)).mean(axis=(1, 2, 3)) + spectral.FLOOR
+        return np.log(np.abs(np.diff(x, 2, axis=axis)).mean(axis=(1, 2, 3)) / first + spectral.FLOOR)
 
-    return np.stack([np.log10(columns + TEXTURE_FLOOR), np.log10(rows + TEXTURE_FLOOR),
+    return np.stack([np.log10(columns + spectral.FLOOR), np.log10(rows + spectral.FLOOR),
                      roughness(-1), roughness(-2)], axis=1)
 
 
