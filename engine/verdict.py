@@ -80,6 +80,7 @@ def judge(case_dir, paths, alpha=calibration.DEFAULT_ALPHA, state=None):
         progress(0.05, f"reading {len(paths)} files")
         accepted, rejected = load_evidence(paths, profile)
         detectors = case_detectors(case, profile)
+        weights = suite.weights(detectors)
         files = []
         # Files are scored a chunk at a time, so a window shows verdicts as they come
         # (state.partial) while the detectors are loaded only once.
@@ -88,17 +89,17 @@ def judge(case_dir, paths, alpha=calibration.DEFAULT_ALPHA, state=None):
                 state.check()
             progress(0.1 + 0.85 * start / len(accepted), f"verdicts {start + 1}-"
                      f"{min(start + CHUNK_FILES, len(accepted))} of {len(accepted)}")
-            files += _judge_chunk(case, accepted[start:start + CHUNK_FILES], detectors, alpha)
+            files += _judge_chunk(case, accepted[start:start + CHUNK_FILES], detectors, weights, alpha)
             if state is not None:
                 state.partial({"files": list(files), "rejected": list(rejected)})
-        result = {"files": files, "batch": batch_summary(profile, accepted, files, rejected, alpha, detectors)}
+        result = {"files": files, "batch": batch_summary(profile, accepted, files, rejected, alpha, detectors, weights)}
         case.log("verdict_batch", {"paths": [os.path.abspath(p) for p in paths], "alpha": alpha,
                                    "labels": result["batch"]["labels"], "rejected": rejected})
         progress(1.0, "verdicts done")
         return result
 
 
-def _judge_chunk(case, accepted, detectors, alpha):
+def _judge_chunk(case, accepted, detectors, weights, alpha):
     """Verdicts of some accepted (path, SampleSet) pairs, each file one group of patches."""
     batch = suite.Batch(
         np.concatenate([s.x for _, s in accepted]).astype(np.float32),
@@ -107,7 +108,6 @@ def _judge_chunk(case, accepted, detectors, alpha):
     scores = np.stack([detector.scores(batch) for detector in detectors], 1)
     p = np.stack([calibration.tail_probability(d.tail, scores[:, k]) for k, d in enumerate(detectors)], 1)
     attributions = _attributions(detectors, batch)
-    weights = suite.weights(detectors)
     return [_file_verdict(case, path, samples, detectors, weights, batch, g, scores[g], p[g], attributions[g], alpha)
             for g, (path, samples) in enumerate(accepted)]
 
@@ -158,7 +158,7 @@ def _summary(label, p, alpha, detectors, weights, decisive, patches):
             f"{calibration.INCONCLUSIVE_FACTOR * alpha:.2g}{patch_text}")
 
 
-def batch_summary(profile, accepted, files, rejected, alpha, detectors):
+def batch_summary(profile, accepted, files, rejected, alpha, detectors, weights):
     """The batch part of the verdict JSON: counts, KS/JSD against the reference, rejects."""
     labels = {name: sum(f["label"] == name for f in files) for name in ("generated", "real", "inconclusive")}
     out = {"n_files": len(files), "n_samples": int(sum(s.n for _, s in accepted)), "alpha": alpha,
@@ -166,7 +166,7 @@ def batch_summary(profile, accepted, files, rejected, alpha, detectors):
            "detectors": [{"name": d.name, "method": d.method, "weight": float(w),
                           "threshold": float(calibration.score_threshold(d.tail, alpha * w)),
                           "calibration_files": int(d.tail["sorted"].size)}
-                         for d, w in zip(detectors, suite.weights(detectors))],
+                         for d, w in zip(detectors, weights)],
            "rejected": rejected}
     if accepted:
         from engine.analysis.stats import jsd, ks_2samp
