@@ -92,8 +92,8 @@ def speech_reference(folder, takes, speakers=REFERENCE_SPEAKERS):
 
     Two speakers with `takes` takes of every digit, then a third (the last in name order)
     with half as many, named speaker-first: the case holds out the last 20% of files in
-    name order, which is then exactly the third speaker. Calibrating on a voice no detector was fitted on
-    sets thresholds that allow for a new speaker, as evidence from one will be.
+    name order, which is then exactly the third speaker. Calibrating on a voice no detector
+    was fitted on sets thresholds that allow for a new speaker, as evidence from one will be.
     """
     from engine.data.builtins import corpus_files
 

@@ -415,10 +415,11 @@ class _Document:
         self.space()
         self.p(f"Reference profile: {int(profile['n'])} samples; the last {profile_mod.CALIBRATION_SHARE:.0%} of the "
                f"reference's files in spec order ({int(profile['n_calibration_files'])} files) are held out for "
-               f"calibrating the learned detectors, the first {int(profile['n_fit_files'])} ({int(profile['n_fit'])} "
+               f"calibrating the CNN and inverse models, the first {int(profile['n_fit_files'])} ({int(profile['n_fit'])} "
                f"samples, spec {self.meta.get('fit_spec') or 'not expressible'}) may train the case's models; "
                f"detectors that fit nothing (grid, checkerboard) calibrate on every reference file, and the feature "
-               f"outlier model and the music specifications (chroma, durations) are cross-fitted over "
+               f"outlier model, the logistic regression and the music specifications (chroma, durations) are "
+               f"cross-fitted over "
                f"{profile_mod.CROSS_FIT_FOLDS} contiguous folds in spec order, so every reference file calibrates them too. "
                f"Profile SHA-256 {ref['profile_sha256']}. "
                f"Features: {', '.join(sorted({str(n).split(' ')[0] for n in profile['feature_names']}))}. "

@@ -10,8 +10,9 @@
 - an inverse run: score = minus the reconstruction distance ||x - G(E(x))|| to its
   generator (small distance = likely made by that generator).
 
-Each is calibrated once, at registration, on the held-out reference samples stored in
-the profile; the calibration is cached in the case (profiles/run<ID>_<detector>.npz).
+Each is calibrated once, at registration: the logistic regression by cross-fitting over
+every reference file, the others on the held-out reference samples stored in the
+profile. The calibration is cached in the case (profiles/run<ID>_<detector>.npz).
 """
 import os
 

@@ -1,7 +1,8 @@
 """The detectors of a case, each with its calibration against held-out reference files.
 
 A detector has a `name`, a `method` (one line for the report's methods section), a
-`tail` model (calibration.tail_model of held-out reference file scores), and
+`tail` model (calibration.tail_model of the scores of its reference calibration files:
+held-out, cross-fitted or all, see engine/detectors/profile.py), and
 `scores(batch)` -> one score per file (higher = less like the reference), and
 `reason(batch, g, score, p)` -> a sentence with numbers. Files with several patches
 get the mean of their patch scores, in calibration as in use. The detectors of registered
