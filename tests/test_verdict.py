@@ -88,6 +88,20 @@ def test_batch_holds_ks_and_jsd_against_the_reference(case_dir, evidence):
     assert batch["alpha"] == 0.01 and batch["inconclusive_band"] == [0.01, 0.05]
 
 
+def test_batch_lists_each_detector_with_its_weight_and_threshold_at_its_share(case_dir, evidence):
+    from engine.detectors import calibration
+    from engine.npz import load_arrays
+    from engine.verdict import case_detectors
+
+    batch = judge(str(case_dir), [str(p) for p in evidence["noise"]])["batch"]
+    weights = [d["weight"] for d in batch["detectors"]]
+    assert abs(sum(weights) - 1) < 1e-12 and all(w > 0 for w in weights)
+    with case_store.open_case(str(case_dir)) as case:
+        detectors = case_detectors(case, load_arrays(case.path(case.reference()["profile_path"])))
+    for listed, detector in zip(batch["detectors"], detectors):
+        assert listed["threshold"] == calibration.score_threshold(detector.tail, 0.01 * listed["weight"])
+
+
 def test_a_stricter_false_positive_rate_moves_labels_away_from_generated(case_dir, evidence):
     paths = [str(p) for p in evidence["real"]]
     loose = judge(str(case_dir), paths, alpha=0.9)["files"]

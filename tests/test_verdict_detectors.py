@@ -29,8 +29,10 @@ def test_nyquist_share_is_high_for_a_checkerboard_and_floored_for_a_constant():
 
 def test_image_case_gets_features_grid_and_checkerboard(mnist_profile):
     assert [d.name for d in suite.profile_detectors(mnist_profile)] == ["features", "grid", "checkerboard"]
-    # The checkerboard fits nothing, so every reference file calibrates it.
+    # The checkerboard fits nothing, so every reference file calibrates it; the feature
+    # outlier model is cross-fitted, so every reference file calibrates it too.
     assert mnist_profile["cal_checkerboard"].size == 200
+    assert mnist_profile["cal_outlier"].size == 200
 
 
 def test_checkerboard_detector_flags_an_upsampling_pattern_and_passes_real_digits(mnist_profile):
