@@ -211,13 +211,15 @@ def calibration_figure(detector, file_scores, tail_alpha):
         ax = fig.add_subplot(1, 1, 1)
         ref = detector.tail["sorted"]
         lo = min(ref.min(), min(file_scores, default=ref.min()))
-        hi = max(ref.max(), threshold, max(file_scores, default=ref.max()))
+        hi = max(ref.max(), threshold if np.isfinite(threshold) else ref.max(), max(file_scores, default=ref.max()))
         bins = np.linspace(lo, hi if hi > lo else lo + 1, 40)
         ax.hist(ref, bins=bins, color="#888888", label="real calibration files")
-        ax.axvline(threshold, color=RED, ls="--", label=f"threshold (tail {tail_alpha:.2g})")
+        if np.isfinite(threshold):
+            ax.axvline(threshold, color=RED, ls="--", label=f"threshold (tail {tail_alpha:.2g})")
         for s in file_scores:
             ax.axvline(s, color="#1f4e9c", alpha=0.5, lw=1)
-        ax.set_title(f"{detector.name}: evidence files (blue)", fontsize=8)
+        unreachable = "" if np.isfinite(threshold) else "; no threshold: it cannot decide at this rate on its own"
+        ax.set_title(f"{detector.name}: evidence files (blue){unreachable}", fontsize=8)
         ax.set_xlabel("score (higher = less like the reference)", fontsize=7)
         ax.legend(fontsize=6)
 
@@ -403,7 +405,7 @@ class _Document:
         self.image(intensity_figure(profile, np.concatenate(values) if values else np.zeros(0)), 15)
         self.p("Each detector: scores of the real files it is calibrated on (grey), the decision threshold for this "
                "detector (dashed), and the evidence files (blue).", "small")
-        for detector, weight in zip(detectors, suite.weights(detectors)):
+        for detector, weight in zip(detectors, suite.weights(detectors, alpha)):
             scores = [v["detectors"][detector.name]["score"] for v in verdicts
                       if detector.name in v["detectors"]]
             self.image(calibration_figure(detector, scores, alpha * weight), 15)
@@ -426,8 +428,9 @@ class _Document:
                f"Batch KS uses up to {profile_mod.KS_SAMPLE:,} reference intensities drawn with seed 0.", "small")
         self.space()
         rows = [["Detector", "Method", "Weight", "Threshold", "Calibration files"]]
-        for d, w in zip(detectors, suite.weights(detectors)):
-            rows.append([d.name, d.method, f"{w:.3g}", f"{calibration.score_threshold(d.tail, alpha * w):.4g}",
+        for d, w in zip(detectors, suite.weights(detectors, alpha)):
+            threshold = calibration.score_threshold(d.tail, alpha * w)
+            rows.append([d.name, d.method, f"{w:.3g}", f"{threshold:.4g}" if np.isfinite(threshold) else "none",
                          str(d.tail["sorted"].size)])
         self.table(rows, [2.8, 7.6, 1.6, 2.2, 2.5])
         self.space()

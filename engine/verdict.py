@@ -80,7 +80,7 @@ def judge(case_dir, paths, alpha=calibration.DEFAULT_ALPHA, state=None):
         progress(0.05, f"reading {len(paths)} files")
         accepted, rejected = load_evidence(paths, profile)
         detectors = case_detectors(case, profile)
-        weights = suite.weights(detectors)
+        weights = suite.weights(detectors, alpha)
         files = []
         # Files are scored a chunk at a time, so a window shows verdicts as they come
         # (state.partial) while the detectors are loaded only once.
@@ -132,7 +132,7 @@ def _attributions(detectors, batch):
 def _file_verdict(case, path, samples, detectors, weights, batch, g, scores, p, attribution, alpha):
     p_file, decisive = calibration.combine(p, weights)
     label = calibration.label_for(p_file, alpha)
-    order = np.argsort(p / weights, kind="stable")  # the decisive detector first
+    order = np.argsort(calibration.weighted(p, weights), kind="stable")  # the decisive detector first
     reasons = [detectors[k].reason(batch, g, float(scores[k]), float(p[k])) for k in order]
     reasons.insert(0, _summary(label, p_file, alpha, detectors, weights, decisive, samples.n))
     record = samples.files[0] if samples.files else {}
@@ -158,13 +158,18 @@ def _summary(label, p, alpha, detectors, weights, decisive, patches):
             f"{calibration.INCONCLUSIVE_FACTOR * alpha:.2g}{patch_text}")
 
 
+def _finite_or_none(value):
+    """JSON has no infinity: a threshold no score can reach is null."""
+    return float(value) if np.isfinite(value) else None
+
+
 def batch_summary(profile, accepted, files, rejected, alpha, detectors, weights):
     """The batch part of the verdict JSON: counts, KS/JSD against the reference, rejects."""
     labels = {name: sum(f["label"] == name for f in files) for name in ("generated", "real", "inconclusive")}
     out = {"n_files": len(files), "n_samples": int(sum(s.n for _, s in accepted)), "alpha": alpha,
            "inconclusive_band": [alpha, calibration.INCONCLUSIVE_FACTOR * alpha], "labels": labels,
            "detectors": [{"name": d.name, "method": d.method, "weight": float(w),
-                          "threshold": float(calibration.score_threshold(d.tail, alpha * w)),
+                          "threshold": _finite_or_none(calibration.score_threshold(d.tail, alpha * w)),
                           "calibration_files": int(d.tail["sorted"].size)}
                          for d, w in zip(detectors, weights)],
            "rejected": rejected}

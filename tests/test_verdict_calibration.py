@@ -26,6 +26,10 @@ def test_score_threshold_matches_tail_probability():
     model = calibration.tail_model(rng.normal(size=500))
     t = calibration.score_threshold(model, 0.001)
     assert calibration.tail_probability(model, [t * 1.001])[0] <= 0.001 + 1e-9
+    # in the conformal bulk: scores above the threshold reach alpha, the threshold itself does not
+    bulk = calibration.tail_model(np.arange(20.0))
+    t = calibration.score_threshold(bulk, 0.5)
+    assert calibration.tail_probability(bulk, [t + 0.01])[0] <= 0.5 < calibration.tail_probability(bulk, [t])[0]
 
 
 def test_combine_is_weighted_bonferroni_and_names_the_decisive_detector():
@@ -44,6 +48,31 @@ def test_learned_detectors_share_one_weight_and_weights_sum_to_one():
     assert calibration.share_weights([False, False, True])[0] == calibration.share_weights([False, False, True, True])[0]
     for flags in ([True], [False], [False, True, True, False]):
         assert abs(calibration.share_weights(flags).sum() - 1) < 1e-12
+
+
+def test_a_detector_whose_floor_its_share_cannot_reach_gets_the_weight_to_decide_alone():
+    # grid on 300 calibration files that all tie: its best tail probability is 1/301,
+    # above alpha * 1/4; the CNN on 60 tied files (1/61) cannot reach 1% at any weight.
+    grid, cnn = calibration.tail_model(np.zeros(300)), calibration.tail_model(np.full(60, -13.8))
+    assert calibration.tail_floor(grid) == 1 / 301 and calibration.tail_floor(cnn) == 1 / 61
+    floors = [1 / 301, 1e-15, 1e-15, 1 / 61]
+    w = calibration.share_weights([False, False, False, True], floors, alpha=0.01)
+    assert abs(w.sum() - 1) < 1e-12 and w[3] == 0.0
+    assert w[0] * 0.01 >= 1 / 301 and np.isclose(w[1], w[2])
+    assert calibration.score_threshold(grid, 0.01 * w[0]) == 0.0  # any file off the grid
+    assert calibration.score_threshold(cnn, 0.01 * 0.25) == np.inf
+    # a file off the grid, like every generated chorale, is now decided by the grid alone
+    assert calibration.label_for(calibration.combine([1 / 301, 0.5, 0.5, 0.02], w)[0], 0.01) == "generated"
+    # at a rate every floor fits under, the plain shares stay
+    assert np.array_equal(calibration.share_weights([False, False, False, True], floors, alpha=0.1),
+                          calibration.share_weights([False, False, False, True]))
+    # floors that cannot all be met: the largest is given up, the rest fit
+    assert np.allclose(calibration.share_weights([False] * 3, [0.006, 0.007, 1e-15], alpha=0.01),
+                       [0.6 * (1 + 1e-9), 0.0, 1 - 0.6 * (1 + 1e-9)])
+
+
+def test_a_detector_of_weight_zero_never_decides():
+    assert calibration.combine([0.001, 0.2], [0.0, 1.0]) == (0.2, 1)
 
 
 def test_labels_follow_alpha_and_inconclusive_band():

@@ -21,7 +21,14 @@ checkerboard, chroma, durations) gets one share, and the learned detectors of th
 registered runs share one share between them. They all ask the same question (does the
 file look like the case's own generators?), so registering another run splits the learned
 share instead of diluting the reference detectors, which are the ones that see a
-generator nobody registered. The file's `score` is 1 - p; its label is "generated" when
+generator nobody registered. A detector whose tail probability cannot go below a floor
+(a count that every calibration file ties at, like a grid that all reference files keep,
+reaches at best 1/(n+1)) could not decide on its own if alpha * weight were below that
+floor. Such a detector is given the weight floor / alpha, the others keeping their shares'
+proportions (w_k = max(floor_k / alpha, c * share_k), summing to 1), and a detector whose
+floor is above alpha itself, which no weight lets decide, gets weight 0 (Tarone's remedy
+for discrete tests, in weighted form). The weights depend on alpha and on the calibration
+sets' sizes, never on the evidence. The file's `score` is 1 - p; its label is "generated" when
 p <= alpha (the false-positive rate, 1% by default), "real" when p > INCONCLUSIVE_FACTOR
 * alpha, and "inconclusive" in between.
 """
@@ -63,27 +70,64 @@ def tail_probability(model, scores):
 
 
 def score_threshold(model, alpha):
-    """The smallest score whose tail probability is at most alpha (for the report)."""
+    """The smallest score whose tail probability is at most alpha (for the report); inf
+    when no score reaches alpha (alpha below the model's tail_floor)."""
     c, u, tau = model["sorted"], float(model["threshold"]), float(model["tau"])
     n = c.size
     p_u = (1.0 + n - np.searchsorted(c, u, side="left")) / (n + 1.0)
     if tau > 0 and alpha < p_u:
         return u + tau * np.log(p_u / alpha)
-    k = int(np.ceil(alpha * (n + 1) - 1))  # need #{c >= s} <= k
-    return float(c[n - k - 1]) if 0 <= k < n else float(c[0])
+    k = int(np.floor(alpha * (n + 1) - 1))  # need #{c >= s} <= k; scores above c[n - k - 1]
+    if k < 0:
+        return np.inf
+    return float(c[n - k - 1]) if k < n else float(c[0])
 
 
-def share_weights(learned):
+def tail_floor(model):
+    """The smallest tail probability the model can give (1/(n+1) when no tail is fitted)."""
+    return float(tail_probability(model, [np.inf])[0])
+
+
+def share_weights(learned, floors=None, alpha=DEFAULT_ALPHA):
     """Weighted-Bonferroni weights (see the module docstring): one share per reference
-    detector, one share split among the learned ones. `learned` is one flag per detector."""
+    detector, one share split among the learned ones (`learned`: one flag per detector);
+    with `floors` (each detector's tail_floor), adjusted so that every detector that can
+    decide at `alpha` can do so on its own."""
     learned = np.asarray(learned, dtype=bool)
     shares = int((~learned).sum()) + int(learned.any())
-    return np.where(learned, 1.0 / (shares * max(1, int(learned.sum()))), 1.0 / shares)
+    base = np.where(learned, 1.0 / (shares * max(1, int(learned.sum()))), 1.0 / shares)
+    if floors is None:
+        return base
+    # The floor is reached exactly (p = floor once the score passes every calibration
+    # score), so a hair above floor / alpha keeps "p <= alpha * w" true in floating point.
+    need = np.asarray(floors, dtype=np.float64) / alpha * (1 + 1e-9)
+    usable = need < 1
+    while usable.any() and need[usable].sum() >= 1:  # the floors cannot all be met
+        usable[np.argmax(np.where(usable, need, -np.inf))] = False
+    if not usable.any() or (usable.all() and np.all(need <= base)):
+        return base
+    return _water_fill(np.where(usable, base, 0.0), np.where(usable, need, 0.0))
+
+
+def _water_fill(shares, need):
+    """w = max(need, c * shares) with c (bisection) such that the weights sum to 1; the
+    sum is at most 1 to rounding, which keeps the combination valid."""
+    low, high = 0.0, 1.0 / shares.sum()
+    for _ in range(100):
+        c = (low + high) / 2
+        low, high = (low, c) if np.maximum(need, c * shares).sum() > 1 else (c, high)
+    return np.maximum(need, low * shares)
+
+
+def weighted(p_values, weights):
+    """p_k / w_k per detector; inf for a detector of weight 0, which never decides."""
+    p, w = np.asarray(p_values, dtype=np.float64), np.asarray(weights, dtype=np.float64)
+    return np.divide(p, w, out=np.full(p.shape, np.inf), where=w > 0)
 
 
 def combine(p_values, weights):
     """Weighted Bonferroni: (combined p, index of the decisive detector)."""
-    ratio = np.asarray(p_values, dtype=np.float64) / np.asarray(weights, dtype=np.float64)
+    ratio = weighted(p_values, weights)
     k = int(np.argmin(ratio))
     return float(min(1.0, ratio[k])), k
 

@@ -173,9 +173,10 @@ class LogisticFeatures:
                 f"P(generated) {prob:.2f}; tail probability {p:.2g}")
 
 
-def weights(detectors):
-    """The combination's weight of each detector (calibration.share_weights)."""
-    return calibration.share_weights([getattr(d, "learned", False) for d in detectors])
+def weights(detectors, alpha):
+    """The combination's weight of each detector at false-positive rate alpha (calibration.share_weights)."""
+    return calibration.share_weights([getattr(d, "learned", False) for d in detectors],
+                                     [calibration.tail_floor(d.tail) for d in detectors], alpha)
 
 
 def profile_detectors(profile):
