@@ -63,13 +63,13 @@ def sample_gan(run_dir, n, seed=0):
     return sample_generator(modules["G"], z, sidecar["config"]["activation"]), run
 
 
-def classifier_probabilities(run_dir, x):
-    """(probabilities (n, k), labels) of a classifier run on intensities x."""
-    from training.classifier import predict
+def classifier_log_probabilities(run_dir, x):
+    """(log probabilities (n, k), labels) of a classifier run on intensities x."""
+    from training.classifier import log_probabilities
 
     run, sidecar, modules = load_modules(run_dir, ["C"], "classifier")
     _check_shape(run_dir, sidecar, x)
-    return predict(modules["C"], x), list(sidecar["config"]["labels"])
+    return log_probabilities(modules["C"], x), list(sidecar["config"]["labels"])
 
 
 def inverse_distances(run_dir, x):

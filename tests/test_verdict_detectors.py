@@ -105,3 +105,29 @@ def test_gan_runs_share_one_cross_fitted_logistic_detector_fitted_on_all_of_them
     assert logistic[0].model["coef"].size == profile["features_fit"].shape[1] + profile["texture_fit"].shape[1]
     # cross-fitted: every reference file calibrates it, not only the held-out ones
     assert logistic[0].tail["sorted"].size == int(profile["n_fit_files"]) + int(profile["n_calibration_files"])
+
+
+def test_cnn_scores_keep_a_confident_classifier_s_margins_apart(monkeypatch):
+    import torch
+
+    from engine import runs
+    from engine.detectors import learned
+    from training.classifier import log_probabilities
+
+    # logits (real, gan, other): confidently real by 40 and by 30, then unsure, then generated
+    logits = np.array([[40.0, 0.0, 0.0], [30.0, 0.0, 0.0], [0.0, 1.0, -1.0], [0.0, 45.0, 0.0]], dtype=np.float32)
+    model = torch.nn.Linear(3, 3, bias=False)
+    with torch.no_grad():
+        model.weight.copy_(torch.eye(3))
+    monkeypatch.setattr(runs, "classifier_log_probabilities",
+                        lambda run_dir, x: (log_probabilities(model, x), ["real", "gan", "other"]))
+    scores, probs, _ = learned.classifier_sample_scores("run", logits)
+    expected = np.logaddexp(logits[:, 1], logits[:, 2]) - logits[:, 0]
+    assert np.allclose(scores, expected, atol=1e-6)  # -40 + log 2, -30 + log 2: no tie at a clip
+    assert np.allclose(probs.sum(axis=1), 1.0)
+    # a calibration stored before (clipped scores) keeps clipping the evidence's scores
+    batch = suite.Batch(logits, np.arange(4))
+    run = {"run_dir": "run", "name": "c", "metrics": {}}
+    old = learned.ClassifierDetector(run, {"cal": np.full(10, -learned.OLD_SCORE_LIMIT)})
+    new = learned.ClassifierDetector(run, {"cal": np.linspace(-45, -35, 10), "unclipped": np.array(True)})
+    assert old.scores(batch).min() == -learned.OLD_SCORE_LIMIT and np.allclose(new.scores(batch), expected, atol=1e-6)

@@ -46,11 +46,17 @@ def confusion_matrix(true, predicted, n_classes):
     return np.bincount(true * n_classes + predicted, minlength=n_classes * n_classes).reshape(n_classes, n_classes)
 
 
-def predict(model, x, batch_size=512):
-    """Class probabilities (n, k) for intensities x (array or tensor), under inference mode."""
+def log_probabilities(model, x, batch_size=512):
+    """Log class probabilities (n, k), float64, for intensities x (array or tensor), under
+    inference mode. Unlike probabilities they keep a confident model's margins apart."""
     import torch
 
-    return torch.softmax(infer_in_batches(model, x, batch_size), 1).numpy()
+    return torch.log_softmax(infer_in_batches(model, x, batch_size).double(), 1).numpy()
+
+
+def predict(model, x, batch_size=512):
+    """Class probabilities (n, k) for intensities x (array or tensor), under inference mode."""
+    return np.exp(log_probabilities(model, x, batch_size))
 
 
 class ClassifierTrainer:

@@ -5,7 +5,7 @@
   at most GENERATOR_SAMPLES each (latent seed fixed); refitted whenever a GAN is
   registered, so the latest GAN registration holds the model for all of them (one
   detector, not one per GAN); images and speech only, like the features themselves;
-- a classifier run (CNN, real vs generators): score = logit of 1 - P(real); with more
+- a classifier run (CNN, real vs generators): score = log-odds of 1 - P(real); with more
   than one generator class it also attributes the file to the most probable generator;
 - an inverse run: score = minus the reconstruction distance ||x - G(E(x))|| to its
   generator (small distance = likely made by that generator).
@@ -25,7 +25,10 @@ from engine.detectors.suite import LogisticFeatures
 
 GENERATOR_SAMPLES = 2000
 SAMPLING_SEED = 12345
+# Classifier calibrations stored before log-odds were taken from log probabilities hold
+# scores clipped at P(real) in [EPS, 1 - EPS]; evidence is clipped alike for them.
 EPS = 1e-6
+OLD_SCORE_LIMIT = float(np.log((1 - EPS) / EPS))
 
 
 def real_index(labels):
@@ -33,13 +36,15 @@ def real_index(labels):
 
 
 def classifier_sample_scores(run_dir, x):
-    """(logit of 1 - P(real) per sample, probabilities (n, k), labels)."""
-    from engine.runs import classifier_probabilities
+    """(log-odds of "not real" per sample, probabilities (n, k), labels). Taken from log
+    probabilities, so a confident model's real files do not all tie at one clipped value,
+    which would leave the calibration no tail and the detector a floor of 1/(n+1)."""
+    from engine.runs import classifier_log_probabilities
 
-    probs, labels = classifier_probabilities(run_dir, x)
-    probs = np.asarray(probs, dtype=np.float64)
-    p_real = np.clip(probs[:, real_index(labels)], EPS, 1 - EPS)
-    return np.log((1 - p_real) / p_real), probs, labels
+    log_p, labels = classifier_log_probabilities(run_dir, x)
+    r = real_index(labels)
+    others = np.logaddexp.reduce(np.delete(log_p, r, axis=1), axis=1)
+    return others - log_p[:, r], np.exp(log_p), labels
 
 
 def inverse_sample_scores(run_dir, x):
@@ -60,7 +65,8 @@ def calibrate_run(case, run_id):
         case_store.store_calibration(case, run_id, "logistic", fit_generators_logistic(latest_runs(case, "gan"), profile))
     elif run["kind"] == "classifier":
         scores = classifier_sample_scores(run["run_dir"], profile["cal_x"])[0]
-        case_store.store_calibration(case, run_id, "cnn", {"cal": calibration.group_mean(scores, profile["cal_x_group"])})
+        case_store.store_calibration(case, run_id, "cnn", {"cal": calibration.group_mean(scores, profile["cal_x_group"]),
+                                                           "unclipped": np.array(True)})
     elif run["kind"] == "inverse":
         scores = inverse_sample_scores(run["run_dir"], profile["cal_x"])
         case_store.store_calibration(case, run_id, "inverse", {"cal": calibration.group_mean(scores, profile["cal_x_group"])})
@@ -108,8 +114,9 @@ class ClassifierDetector:
         self.run_dir = run["run_dir"]
         self.name = f"cnn:{run['name']}"
         self.tail = calibration.tail_model(arrays["cal"])
+        self.limit = np.inf if "unclipped" in arrays else OLD_SCORE_LIMIT
         self.method = (f"CNN classifier run {run['name']} (test accuracy "
-                       f"{run['metrics'].get('test_accuracy', float('nan')):.3f}); score = mean logit of 1 - P(real)")
+                       f"{run['metrics'].get('test_accuracy', float('nan')):.3f}); score = mean log-odds of 1 - P(real)")
         self._cache = None
 
     def _run(self, batch):
@@ -118,7 +125,7 @@ class ClassifierDetector:
         return self._cache[1:]
 
     def scores(self, batch):
-        return batch.file_mean(self._run(batch)[0])
+        return batch.file_mean(np.clip(self._run(batch)[0], -self.limit, self.limit))
 
     def attribute(self, batch):
         """Per file: the most probable generator class and its probability (mean over patches)."""

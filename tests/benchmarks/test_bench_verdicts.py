@@ -12,8 +12,9 @@ for both, and the ratio of detection rates.
     .venv/bin/python tests/benchmarks/test_bench_verdicts.py mnist OUT_DIR   (same, kept files)
 
 Environment: VERDICT_BENCH_SEED (the unregistered GAN's seed, default 1), VERDICT_BENCH_LOSS
-(its loss: gan, lsgan or wgan-gp; default gan) and, for FSDD, VERDICT_BENCH_SPEAKER (the
-held-out speaker, default nicolas).
+(its loss: gan, lsgan or wgan-gp; default gan), VERDICT_BENCH_STEPS (its training steps;
+default the registered GANs') and, for FSDD, VERDICT_BENCH_SPEAKER (the held-out speaker,
+default nicolas).
 """
 import json
 import os
@@ -31,6 +32,8 @@ UNREGISTERED_SEED = int(os.environ.get("VERDICT_BENCH_SEED", "1"))
 HELD_OUT_SPEAKER = os.environ.get("VERDICT_BENCH_SPEAKER", "nicolas")
 # The unregistered GAN's loss (gan, lsgan, wgan-gp): another kind of generator than the case's.
 UNREGISTERED_LOSS = os.environ.get("VERDICT_BENCH_LOSS", "gan")
+# Its training steps: a longer-trained generator than the case's (fewer artefacts).
+UNREGISTERED_STEPS = os.environ.get("VERDICT_BENCH_STEPS")
 FSDD_SPEAKERS = ("george", "jackson", "lucas", "nicolas")
 SETUPS = {
     "mnist": {"modality": "image", "reference": "builtin:mnist[0:5000]", "gan_steps": 400,
@@ -93,8 +96,10 @@ def run_exercise(name, out):
     gans = {}
     for seed in (UNREGISTERED_SEED,) + setup["registered_seeds"]:
         gans[seed] = os.path.join(out, f"gan-seed{seed}")
-        loss = UNREGISTERED_LOSS if seed == UNREGISTERED_SEED else "gan"
-        train_gan_job({"data": fit, "out": gans[seed], "steps": setup["gan_steps"], "seed": seed, "loss": loss,
+        unregistered = seed == UNREGISTERED_SEED
+        loss = UNREGISTERED_LOSS if unregistered else "gan"
+        steps = int(UNREGISTERED_STEPS) if unregistered and UNREGISTERED_STEPS else setup["gan_steps"]
+        train_gan_job({"data": fit, "out": gans[seed], "steps": steps, "seed": seed, "loss": loss,
                        "device": "auto", **setup["gan"]}, state)
     # The classifier sees generated samples as evidence stores them (PNG, MIDI, .npy), written
     # by the same `generate` an analyst would use, not the generator's raw float output.
