@@ -419,7 +419,7 @@ class _Document:
                f"reference's files in spec order ({int(profile['n_calibration_files'])} files) are held out for "
                f"calibrating the CNN and inverse models, the first {int(profile['n_fit_files'])} ({int(profile['n_fit'])} "
                f"samples, spec {self.meta.get('fit_spec') or 'not expressible'}) may train the case's models; "
-               f"detectors that fit nothing (grid, checkerboard) calibrate on every reference file, and the feature "
+               f"detectors that fit nothing (grid, checkerboard, near-zero) calibrate on every reference file, and the feature "
                f"outlier model, the logistic regression and the music specifications (chroma, durations) are "
                f"cross-fitted over "
                f"{profile_mod.CROSS_FIT_FOLDS} contiguous folds in spec order, so every reference file calibrates them too. "

@@ -27,8 +27,8 @@ def test_nyquist_share_is_high_for_a_checkerboard_and_floored_for_a_constant():
     assert flat == pytest.approx(np.log10(spectral.FLOOR))
 
 
-def test_image_case_gets_features_grid_and_checkerboard(mnist_profile):
-    assert [d.name for d in suite.profile_detectors(mnist_profile)] == ["features", "grid", "checkerboard"]
+def test_image_case_gets_features_grid_checkerboard_and_near_zero(mnist_profile):
+    assert [d.name for d in suite.profile_detectors(mnist_profile)] == ["features", "grid", "checkerboard", "near-zero"]
     # The checkerboard fits nothing, so every reference file calibrates it; the feature
     # outlier model is cross-fitted, so every reference file calibrates it too.
     assert mnist_profile["cal_checkerboard"].size == 200
@@ -44,6 +44,26 @@ def test_checkerboard_detector_flags_an_upsampling_pattern_and_passes_real_digit
     assert np.all(p[20:] < 1e-3)
     assert np.mean(p[:20] < 1e-3) <= 0.1
     assert "checkerboard" in detector.reason(batch, 25, float(detector.scores(batch)[25]), float(p[25]))
+
+
+def test_near_zero_flags_a_smeared_background_and_passes_real_digits(mnist_profile):
+    detector = suite.NearZero(mnist_profile)
+    real = load_spec("builtin:mnist[9000:9020]").x
+    # a generator's background: faint values in (0, 0.05) instead of exact zeros, the digit intact
+    faint = np.random.default_rng(0).uniform(0.004, 0.04, real.shape).astype(np.float32)
+    smeared = np.where(real == 0, faint, real)
+    batch = suite.Batch(np.concatenate([real, smeared]), np.arange(40))
+    p = calibration.tail_probability(detector.tail, detector.scores(batch))
+    assert np.all(p[20:] < 1e-3) and np.mean(p[:20] < 1e-3) <= 0.1
+    assert "just above 0" in detector.reason(batch, 25, float(detector.scores(batch)[25]), float(p[25]))
+
+
+def test_near_zero_is_left_out_where_the_reference_has_no_point_mass_at_zero():
+    # mel spectrograms: padding and silence give some exact zeros, but fewer than the faint
+    # values of quiet speech around them, so there is no point mass for a generator to smear
+    profile = build_profile(load_spec("builtin:fsdd[0:10]"))
+    assert "cal_near_zero" not in profile
+    assert [d.name for d in suite.profile_detectors(profile)] == ["features", "checkerboard"]
 
 
 def test_music_case_is_judged_by_its_notes_not_by_intensity_features():

@@ -6,7 +6,7 @@ last CALIBRATION_SHARE of them is held out for calibration and used for nothing 
 the others fit the detectors. A file's patches never straddle the split. Because the
 fitting part is a contiguous slice, it can be named as a spec (`fit_spec`) for
 training the learned detectors of the case without touching the held-out files.
-Detectors that fit nothing (grid, checkerboard) are calibrated on every reference file,
+Detectors that fit nothing (grid, checkerboard, near-zero) are calibrated on every reference file,
 and the cheap ones (the feature outlier model, the music specifications chroma and
 durations) are cross-fitted so that every reference file calibrates them too.
 Saved as a plain .npz (loaded with allow_pickle=False).
@@ -125,6 +125,13 @@ def build_profile(ref, state=None):
     if ref.modality in CONTINUOUS_MODALITIES:
         # Fits nothing either: every reference file calibrates it.
         out["cal_checkerboard"] = calibration.group_mean(spectral.nyquist_share(ref.x), groups)
+        zero, near_zero = features[:, 0].mean(), features[:, statistical.NEAR_ZERO].mean()
+        if zero > near_zero:
+            # A point mass at exactly 0 (a digit's background) that outweighs the faint values
+            # around it: a generator's smooth output smears it into those faint values
+            # (TequilaGAN), which every reference file calibrates (this fits nothing).
+            out["cal_near_zero"] = calibration.group_mean(features[:, statistical.NEAR_ZERO], groups)
+            out["zero_share"], out["near_zero_share"] = np.array(zero), np.array(near_zero)
         # For the logistic regressions of the case's generators (engine/detectors/learned.py).
         texture = statistical.texture_features(ref.x)
         out["texture_fit"], out["texture_cal"] = texture[fit], texture[cal]

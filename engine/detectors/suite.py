@@ -105,6 +105,25 @@ class Checkerboard:
                 f"tail probability {p:.2g}")
 
 
+class NearZero:
+    """Values just off the reference's point mass at 0 (statistical.NEAR_ZERO's bin)."""
+    name = "near-zero"
+
+    def __init__(self, profile):
+        self.tail = calibration.tail_model(profile["cal_near_zero"])
+        self.method = (f"share of values in (0, 0.05), just off the reference's point mass at exactly 0 "
+                       f"({float(profile['zero_share']):.0%} of its values, {float(profile['near_zero_share']):.1%} "
+                       f"in (0, 0.05)), which a generator's smooth output smears (TequilaGAN)")
+
+    def scores(self, batch):
+        return batch.file_mean(batch.features[:, statistical.NEAR_ZERO])
+
+    def reason(self, batch, g, score, p):
+        return (f"near-zero: {score:.1%} of values lie just above 0, in (0, 0.05) (reference files: median "
+                f"{_median(self.tail):.1%}, max {float(self.tail['sorted'][-1]):.1%}): the exact 0 of the reference "
+                f"smeared, as a generator's smooth output does; tail probability {p:.2g}")
+
+
 class ChromaViolations:
     name = "chroma"
 
@@ -186,6 +205,8 @@ def profile_detectors(profile):
         found.append(OffGrid(profile))
     if "cal_checkerboard" in profile:
         found.append(Checkerboard(profile))
+    if "cal_near_zero" in profile:
+        found.append(NearZero(profile))
     if "chroma_spec" in profile:
         found += [ChromaViolations(profile), DurationDistance(profile)]
     return found
