@@ -119,9 +119,11 @@ class NearZero:
         return batch.file_mean(batch.features[:, statistical.NEAR_ZERO])
 
     def reason(self, batch, g, score, p):
+        ref_max = float(self.tail["sorted"][-1])
+        reading = ("within the reference's range" if score <= ref_max else
+                   "more than any reference file: the reference's exact 0 smeared, as a generator's smooth output does")
         return (f"near-zero: {score:.1%} of values lie just above 0, in (0, 0.05) (reference files: median "
-                f"{_median(self.tail):.1%}, max {float(self.tail['sorted'][-1]):.1%}): the exact 0 of the reference "
-                f"smeared, as a generator's smooth output does; tail probability {p:.2g}")
+                f"{_median(self.tail):.1%}, max {ref_max:.1%}), {reading}; tail probability {p:.2g}")
 
 
 class ChromaViolations:
