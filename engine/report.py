@@ -391,10 +391,11 @@ class _Document:
         for reason in verdict["reasons"]:
             self.p(f"- {reason}", "small")
         detail = verdict["detectors"]
-        rows = [["Detector", "Score", "Tail probability"]] + [
-            [name, f"{d['score']:.4g}", f"{d['tail_probability']:.3g}"]
+        # verdicts recorded before per-file weights have none to show
+        rows = [["Detector", "Score", "Tail probability", "Weight"]] + [
+            [name, f"{d['score']:.4g}", f"{d['tail_probability']:.3g}", f"{d['weight']:.3g}" if "weight" in d else "-"]
             for name, d in detail.items() if isinstance(d, dict)]
-        self.table(rows, [6, 3, 3])
+        self.table(rows, [5, 3, 3, 2])
         self.space()
 
     def analysis(self, profile, detectors, verdicts, alpha):

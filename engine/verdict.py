@@ -7,6 +7,7 @@ adds KS and JSD of the suspect set against the reference. Broken files, and file
 another modality or shape than the reference, go to batch["rejected"] with a reason
 and never stop the others.
 """
+import functools
 import os
 
 import numpy as np
@@ -81,6 +82,8 @@ def judge(case_dir, paths, alpha=calibration.DEFAULT_ALPHA, state=None):
         accepted, rejected = load_evidence(paths, profile)
         detectors = case_detectors(case, profile)
         weights = suite.weights(detectors, alpha)
+        # A detector a file's format leaves mute (grid, for a PNG) gets weight 0 for that file.
+        file_weights = functools.lru_cache(maxsize=None)(lambda mask: suite.weights(detectors, alpha, mask))
         files = []
         # Files are scored a chunk at a time, so a window shows verdicts as they come
         # (state.partial) while the detectors are loaded only once.
@@ -89,7 +92,7 @@ def judge(case_dir, paths, alpha=calibration.DEFAULT_ALPHA, state=None):
                 state.check()
             progress(0.1 + 0.85 * start / len(accepted), f"verdicts {start + 1}-"
                      f"{min(start + CHUNK_FILES, len(accepted))} of {len(accepted)}")
-            files += _judge_chunk(case, accepted[start:start + CHUNK_FILES], detectors, weights, alpha)
+            files += _judge_chunk(case, accepted[start:start + CHUNK_FILES], detectors, file_weights, alpha)
             if state is not None:
                 state.partial({"files": list(files), "rejected": list(rejected)})
         result = {"files": files, "batch": batch_summary(profile, accepted, files, rejected, alpha, detectors, weights)}
@@ -99,7 +102,7 @@ def judge(case_dir, paths, alpha=calibration.DEFAULT_ALPHA, state=None):
         return result
 
 
-def _judge_chunk(case, accepted, detectors, weights, alpha):
+def _judge_chunk(case, accepted, detectors, file_weights, alpha):
     """Verdicts of some accepted (path, SampleSet) pairs, each file one group of patches."""
     batch = suite.Batch(
         np.concatenate([s.x for _, s in accepted]).astype(np.float32),
@@ -108,7 +111,8 @@ def _judge_chunk(case, accepted, detectors, weights, alpha):
     scores = np.stack([detector.scores(batch) for detector in detectors], 1)
     p = np.stack([calibration.tail_probability(d.tail, scores[:, k]) for k, d in enumerate(detectors)], 1)
     attributions = _attributions(detectors, batch)
-    return [_file_verdict(case, path, samples, detectors, weights, batch, g, scores[g], p[g], attributions[g], alpha)
+    return [_file_verdict(case, path, samples, detectors, file_weights(suite.informative(detectors, samples)),
+                          batch, g, scores[g], p[g], attributions[g], alpha)
             for g, (path, samples) in enumerate(accepted)]
 
 
@@ -142,7 +146,7 @@ def _file_verdict(case, path, samples, detectors, weights, batch, g, scores, p, 
         "score": round(1.0 - p_file, 6), "reasons": reasons,
         "attribution": attribution if label != "real" else None,
         "tail_probability": p_file, "patches": samples.n,
-        "detectors": {d.name: {"score": float(scores[k]), "tail_probability": float(p[k])}
+        "detectors": {d.name: {"score": float(scores[k]), "tail_probability": float(p[k]), "weight": float(weights[k])}
                       for k, d in enumerate(detectors)},
     }
     case_store.record_verdict(case, row["id"], verdict, {"alpha": alpha, **verdict["detectors"]})
@@ -151,7 +155,7 @@ def _file_verdict(case, path, samples, detectors, weights, batch, g, scores, p, 
 
 def _summary(label, p, alpha, detectors, weights, decisive, patches):
     patch_text = f" ({patches} patches, scores averaged)" if patches > 1 else ""
-    rule = (f"weighted Bonferroni over {len(detectors)} detectors, decisive: {detectors[decisive].name} "
+    rule = (f"weighted Bonferroni over {int(np.count_nonzero(weights))} detectors, decisive: {detectors[decisive].name} "
             f"with weight {weights[decisive]:.2g}")
     return (f"{label}: combined tail probability {p:.2g} ({rule}) "
             f"against a false-positive rate of {alpha:.0%}; 'generated' at <= {alpha:.2g}, 'real' above "

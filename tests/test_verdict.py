@@ -65,6 +65,16 @@ def test_verdict_flags_float_values_off_the_8bit_grid_and_says_why(case_dir, evi
     assert verdict["patches"] == 2
 
 
+def test_a_png_gives_the_grid_no_weight_and_a_float_array_does(case_dir, evidence):
+    files = by_name(judge(str(case_dir), [str(evidence["real"][0]), str(evidence["floats"])]))
+    png, floats = files[evidence["real"][0].name]["detectors"], files["floats.npy"]["detectors"]
+    # an 8-bit PNG is on the k/255 grid whatever made it: the others share the weight
+    assert png["grid"]["weight"] == 0 and abs(sum(d["weight"] for d in png.values()) - 1) < 1e-12
+    assert floats["grid"]["weight"] > 0 and abs(sum(d["weight"] for d in floats.values()) - 1) < 1e-12
+    assert png["features"]["weight"] > floats["features"]["weight"]
+    assert "over 3 detectors" in files[evidence["real"][0].name]["reasons"][0]
+
+
 def test_broken_and_mismatched_files_are_rejected_and_the_others_judged(case_dir, evidence):
     paths = [evidence["broken"], evidence["real"][0], evidence["wrong_shape"], evidence["noise"][0]]
     result = judge(str(case_dir), [str(p) for p in paths])

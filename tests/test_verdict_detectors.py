@@ -154,3 +154,12 @@ def test_cnn_scores_keep_a_confident_classifier_s_margins_apart(monkeypatch):
     old = learned.ClassifierDetector(run, {"cal": np.full(10, -learned.OLD_SCORE_LIMIT)})
     new = learned.ClassifierDetector(run, {"cal": np.linspace(-45, -35, 10), "unclipped": np.array(True)})
     assert old.scores(batch).min() == -learned.OLD_SCORE_LIMIT and np.allclose(new.scores(batch), expected, atol=1e-6)
+
+
+def test_a_format_is_on_the_reference_grid_only_when_its_own_grid_lies_on_it():
+    from engine.detectors.specification import on_grid_by_format
+
+    assert on_grid_by_format(255, 255) and on_grid_by_format(1, 255)  # 8-bit and bilevel PNGs
+    assert not on_grid_by_format(65535, 255)  # a 16-bit PNG can hold values between k/255
+    assert not on_grid_by_format(None, 255)  # float arrays, audio, MIDI guarantee no grid
+    assert not on_grid_by_format(127, 1)

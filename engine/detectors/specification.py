@@ -13,6 +13,14 @@ import numpy as np
 GRID_TOLERANCE = 1e-4
 
 
+def on_grid_by_format(format_levels, levels):
+    """Whether every value a file format can hold (k/format_levels: an 8-bit PNG's k/255, a
+    uint8 array's) lies on the reference's grid k/levels, so that the file is on it
+    whatever made it. Formats that guarantee no grid (float arrays, audio, MIDI, whose
+    velocities k/127 need not be the reference's) record none."""
+    return bool(format_levels) and int(levels) % int(format_levels) == 0
+
+
 def off_grid_fraction(x, levels):
     scaled = np.asarray(x, dtype=np.float64).reshape(x.shape[0], -1) * levels
     return (np.abs(scaled - np.rint(scaled)) > GRID_TOLERANCE * levels).mean(axis=1)
@@ -22,7 +30,7 @@ def grid_note(levels):
     """Why being on (or off) the grid matters, in words."""
     if int(levels) == 1:
         return "every note of the reference has the same velocity; a generator's output need not"
-    return ("a file format such as PNG is on the grid by construction, so being on it says little; "
+    return ("a file format such as PNG is on the grid by construction, so for such a file the grid has weight 0; "
             "float output of a generator is off it")
 
 

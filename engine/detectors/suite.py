@@ -74,6 +74,10 @@ class OffGrid:
         self.tail = calibration.tail_model(profile["cal_grid"])
         self.method = f"share of values off the reference's {specification.grid_name(self.levels)}"
 
+    def informative(self, samples):
+        """A file whose format keeps it on the grid (an 8-bit PNG for k/255) says nothing here."""
+        return not specification.on_grid_by_format(samples.meta.get("format_levels"), self.levels)
+
     def scores(self, batch):
         return batch.file_mean(specification.off_grid_fraction(batch.x, self.levels))
 
@@ -194,10 +198,23 @@ class LogisticFeatures:
                 f"P(generated) {prob:.2f}; tail probability {p:.2g}")
 
 
-def weights(detectors, alpha):
-    """The combination's weight of each detector at false-positive rate alpha (calibration.share_weights)."""
-    return calibration.share_weights([getattr(d, "learned", False) for d in detectors],
-                                     [calibration.tail_floor(d.tail) for d in detectors], alpha)
+def informative(detectors, samples):
+    """Per detector, whether it can tell anything about this file (its format decides, not its content)."""
+    return tuple(d.informative(samples) if hasattr(d, "informative") else True for d in detectors)
+
+
+def weights(detectors, alpha, informative=None):
+    """The combination's weight of each detector at false-positive rate alpha
+    (calibration.share_weights); detectors flagged not informative for a file get 0 and
+    the others share as if they were alone."""
+    keep = np.ones(len(detectors), dtype=bool) if informative is None else np.asarray(informative, dtype=bool)
+    chosen = [d for d, k in zip(detectors, keep) if k]
+    out = np.zeros(len(detectors))
+    if not chosen:
+        return out  # nothing can speak: every combined tail probability is 1
+    out[keep] = calibration.share_weights([getattr(d, "learned", False) for d in chosen],
+                                          [calibration.tail_floor(d.tail) for d in chosen], alpha)
+    return out
 
 
 def profile_detectors(profile):

@@ -106,6 +106,7 @@ def decode(path, data, kind):
     return SampleSet(
         name=str(path), modality=modality or "image", x=x, levels=levels,
         items=[f"{path}[{i}]" for i in range(n)],
-        meta={"format": kind.label, "dtype": str(array.dtype), "modality_recorded": modality is not None},
+        meta={"format": kind.label, "dtype": str(array.dtype), "modality_recorded": modality is not None,
+              "format_levels": levels},
         labels=checked_labels(path, labels, n),
     )

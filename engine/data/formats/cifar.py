@@ -25,5 +25,6 @@ def decode(path, data, kind):
     x = records[:, 1:].reshape(n, 3, 32, 32).astype(np.float32) / 255
     return SampleSet(
         name=str(path), modality="image", x=x, levels=255,
-        items=[f"{path}[{i}]" for i in range(n)], meta={"format": kind.label}, labels=labels.astype(np.int64),
+        items=[f"{path}[{i}]" for i in range(n)], meta={"format": kind.label, "format_levels": 255},
+        labels=labels.astype(np.int64),
     )

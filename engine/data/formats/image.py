@@ -65,7 +65,7 @@ def decode(path, data, kind):
     if levels not in (None, 1):
         x /= levels
     x = x[None, None] if x.ndim == 2 else np.moveaxis(x, -1, 0)[None]
-    meta = {"format": kind.label, "bit_depth": depth, "mode": image.mode}
+    meta = {"format": kind.label, "bit_depth": depth, "mode": image.mode, "format_levels": levels}
     if frames > 1:
         meta["frames_ignored"] = frames - 1
     return SampleSet(name=str(path), modality="image", x=x, levels=levels, items=[str(path)], meta=meta)
