@@ -16,7 +16,7 @@ held-out reference files that were used for nothing else:
 The detector probabilities of a file are combined with the weighted Bonferroni rule,
 p = min(1, min_k p_k / w_k) with weights summing to 1, which is a valid tail probability
 whatever the dependence between detectors. The weights are fixed by the case's detectors,
-never by the evidence: every detector that needs only the reference (features, grid,
+never by the evidence's values: every detector that needs only the reference (features, grid,
 checkerboard, near-zero, chroma, durations) gets one share, and the learned detectors of the
 registered runs share one share between them. They all ask the same question (does the
 file look like the case's own generators?), so registering another run splits the learned
@@ -27,8 +27,10 @@ reaches at best 1/(n+1)) could not decide on its own if alpha * weight were belo
 floor. Such a detector is given the weight floor / alpha, the others keeping their shares'
 proportions (w_k = max(floor_k / alpha, c * share_k), summing to 1), and a detector whose
 floor is above alpha itself, which no weight lets decide, gets weight 0 (Tarone's remedy
-for discrete tests, in weighted form). The weights depend on alpha and on the calibration
-sets' sizes, never on the evidence. The file's `score` is 1 - p; its label is "generated" when
+for discrete tests, in weighted form). The weights depend on alpha, on the calibration
+sets' sizes and on which detectors a file's format leaves able to speak (an 8-bit PNG is on
+the 8-bit grid whatever made it, so `grid` gets weight 0 for it and the others share as if
+it were absent), never on a file's content. The file's `score` is 1 - p; its label is "generated" when
 p <= alpha (the false-positive rate, 1% by default), "real" when p > INCONCLUSIVE_FACTOR
 * alpha, and "inconclusive" in between.
 """
