@@ -118,6 +118,13 @@ def test_huge_image_is_refused_from_its_header(tmp_path):
         assert "image size" in rejected_reason(path) and "50,000,000 pixels" in rejected_reason(path)
 
 
+def test_a_png_with_only_a_signature_is_refused_without_python_internals(tmp_path):
+    path = tmp_path / "corrupt.png"
+    path.write_bytes(b"\x89PNG\r\n\x1a\nbroken")
+    reason = rejected_reason(path)
+    assert reason.startswith("corrupt or unreadable PNG file") and "object at 0x" not in reason
+
+
 def test_truncated_png_is_refused(tmp_path):
     path = tmp_path / "cut.png"
     Image.fromarray(RNG.integers(0, 256, (64, 64), dtype=np.uint8)).save(path)

@@ -11,6 +11,7 @@ so one stray file never spoils an analysis; a folder with no usable file is an I
 """
 import math
 import os
+import re
 import sys
 
 import numpy as np
@@ -41,8 +42,13 @@ def read_file(path):
         raise InputError(path, f"cannot read: {err.strerror or err}") from None
 
 
+# A decoder's message may name the Python object it read from ("cannot identify image file
+# <_io.BytesIO object at 0x7f...>"): noise to an analyst, and different on every run.
+OBJECT_REPR = re.compile(r"\s*<[\w.]+ object at 0x[0-9a-fA-F]+>")
+
+
 def one_line(err):
-    text = " ".join(str(err).split())
+    text = " ".join(OBJECT_REPR.sub("", str(err)).split())
     if isinstance(err, EOFError):
         return f"truncated (unexpected end of data{': ' + text if text else ''})"
     return text or type(err).__name__
