@@ -98,11 +98,27 @@ def test_texture_features_see_period_two_stripes_along_their_own_axis():
     rows, cols = np.indices((28, 28))
     smooth = np.exp(-((rows - 14.0) ** 2 + (cols - 12.0) ** 2) / 40.0)[None, None]
     column_stripes = smooth + 0.05 * np.where(cols % 2 == 0, 1.0, -1.0)  # alternates from column to column
-    smooth_t, striped_t = texture_features(np.concatenate([smooth, column_stripes]))
+    smooth_t, striped_t = texture_features(np.concatenate([smooth, column_stripes]), 1)
     assert striped_t[0] > smooth_t[0] + 3  # period-2 power along columns
     assert striped_t[1] == pytest.approx(smooth_t[1], abs=1.0)  # rows untouched
     assert striped_t[2] > smooth_t[2] + 0.5  # rougher from column to column
     assert striped_t[3] == pytest.approx(smooth_t[3], abs=0.1)
+
+
+def test_speech_roughness_leaves_out_the_padding_of_a_short_recording():
+    from engine.data.representations import PATCH_FRAMES, split_patches
+    from engine.detectors.statistical import texture_features, texture_version_for
+
+    rows, cols = np.indices((64, 20))
+    recording = 0.4 + 0.3 * np.sin(rows / 5.0) * np.cos(cols / 4.0)  # 20 frames, smooth
+    padded = split_patches(recording, PATCH_FRAMES)  # zero-padded to 32 frames, as a short recording is
+    full = split_patches(np.tile(recording, (1, 2))[:, :PATCH_FRAMES], PATCH_FRAMES)
+    version = texture_version_for("speech")
+    assert version == 2 and texture_version_for("image") == 1
+    v1, v2 = texture_features(padded, 1)[0], texture_features(padded, version)[0]
+    assert v1[2] > v2[2] + 0.3  # the step into the padding looked rough along the time axis
+    assert v2[2] == pytest.approx(texture_features(recording[None, None], 1)[0][2])
+    assert texture_features(full, version)[0][2] == pytest.approx(texture_features(full, 1)[0][2])  # nothing to leave out
 
 
 def test_gan_runs_share_one_cross_fitted_logistic_detector_fitted_on_all_of_them(tmp_path):

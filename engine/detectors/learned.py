@@ -88,7 +88,8 @@ def fit_generators_logistic(gan_runs, profile):
         model["cal"] = calibration.group_mean(statistical.logistic_logits(model, profile["features_cal"]),
                                               profile["cal_group"])
     else:
-        fake_inputs = statistical.logistic_inputs(fake_features, statistical.texture_features(fakes))
+        version = texture_version(profile)
+        fake_inputs = statistical.logistic_inputs(fake_features, statistical.texture_features(fakes, version))
         reference = statistical.logistic_inputs(np.concatenate([profile["features_fit"], profile["features_cal"]]),
                                                 np.concatenate([profile["texture_fit"], profile["texture_cal"]]))
         groups = np.concatenate([profile["fit_group"], profile["cal_group"] + int(profile["n_fit_files"])])
@@ -96,9 +97,14 @@ def fit_generators_logistic(gan_runs, profile):
         model["cal"] = cross_fitted(groups, int(groups.max()) + 1, lambda train, held: calibration.group_mean(
             statistical.logistic_logits(statistical.fit_logistic(reference[train], fake_inputs), reference[held]),
             renumber(groups[held])))
-    model["texture"] = np.array("fit_group" in profile)
+    model["texture"] = np.array(texture_version(profile) if "fit_group" in profile else 0)
     model["generators"] = np.array([run["name"] for run in gan_runs])
     return model
+
+
+def texture_version(profile):
+    """The texture features' version of a profile (statistical.texture_version_for; 1 before versions)."""
+    return int(profile["texture_version"]) if "texture_version" in profile else 1
 
 
 def latest_runs(case, kind=None):

@@ -133,8 +133,10 @@ def build_profile(ref, state=None):
             out["cal_near_zero"] = calibration.group_mean(features[:, statistical.NEAR_ZERO], groups)
             out["zero_share"], out["near_zero_share"] = np.array(zero), np.array(near_zero)
         # For the logistic regressions of the case's generators (engine/detectors/learned.py).
-        texture = statistical.texture_features(ref.x)
+        version = statistical.texture_version_for(ref.modality)
+        texture = statistical.texture_features(ref.x, version)
         out["texture_fit"], out["texture_cal"] = texture[fit], texture[cal]
+        out["texture_version"] = np.array(version)
     if ref.modality == "music":
         progress(0.7, "chroma transitions and note durations")
         from engine.analysis.specifications import chroma_transition_spec

@@ -21,7 +21,7 @@ class Batch:
     def __init__(self, x, groups):
         self.x, self.groups = x, groups
         self.n_files = int(groups.max()) + 1 if groups.size else 0
-        self._features = self._texture = None
+        self._features, self._texture = None, {}
 
     @property
     def features(self):
@@ -29,11 +29,10 @@ class Batch:
             self._features = statistical.feature_matrix(self.x)[0]
         return self._features
 
-    @property
-    def texture(self):
-        if self._texture is None:
-            self._texture = statistical.texture_features(self.x)
-        return self._texture
+    def texture(self, version):
+        if version not in self._texture:
+            self._texture[version] = statistical.texture_features(self.x, version)
+        return self._texture[version]
 
     def file_mean(self, per_sample):
         return calibration.group_mean(per_sample, self.groups)
@@ -180,7 +179,8 @@ class LogisticFeatures:
     def __init__(self, arrays, generators):
         self.name = f"logistic:{'+'.join(generators)}"
         self.model = {k: arrays[k] for k in ("mean", "scale", "coef", "intercept")}
-        self.texture = bool(arrays.get("texture", False))
+        # 0: features only; else the texture features' version (True, from before versions: 1)
+        self.texture = int(arrays.get("texture", 0))
         self.tail = calibration.tail_model(arrays["cal"])
         self.generators = generators
         inputs = "per-sample features and texture features" if self.texture else "per-sample features"
@@ -188,7 +188,7 @@ class LogisticFeatures:
                        f"fitted on reference vs samples of {', '.join(generators)}; score = mean logit")
 
     def scores(self, batch):
-        inputs = statistical.logistic_inputs(batch.features, batch.texture if self.texture else None)
+        inputs = statistical.logistic_inputs(batch.features, batch.texture(self.texture) if self.texture else None)
         return batch.file_mean(statistical.logistic_logits(self.model, inputs))
 
     def reason(self, batch, g, score, p):
