@@ -155,8 +155,8 @@ def _file_verdict(case, path, samples, detectors, weights, batch, g, scores, p, 
 
 def _summary(label, p, alpha, detectors, weights, decisive, patches):
     patch_text = f" ({patches} patches, scores averaged)" if patches > 1 else ""
-    rule = (f"weighted Bonferroni over {int(np.count_nonzero(weights))} detectors, decisive: {detectors[decisive].name} "
-            f"with weight {weights[decisive]:.2g}")
+    rule = (f"weighted Bonferroni over {int(np.count_nonzero(weights))} detectors, "
+            f"decisive: {detectors[decisive].name} with weight {weights[decisive]:.2g}")
     return (f"{label}: combined tail probability {p:.2g} ({rule}) "
             f"against a false-positive rate of {alpha:.0%}; 'generated' at <= {alpha:.2g}, 'real' above "
             f"{calibration.INCONCLUSIVE_FACTOR * alpha:.2g}{patch_text}")

@@ -65,8 +65,8 @@ def calibrate_run(case, run_id):
         case_store.store_calibration(case, run_id, "logistic", fit_generators_logistic(latest_runs(case, "gan"), profile))
     elif run["kind"] == "classifier":
         scores = classifier_sample_scores(run["run_dir"], profile["cal_x"])[0]
-        case_store.store_calibration(case, run_id, "cnn", {"cal": calibration.group_mean(scores, profile["cal_x_group"]),
-                                                           "unclipped": np.array(True)})
+        cal = calibration.group_mean(scores, profile["cal_x_group"])
+        case_store.store_calibration(case, run_id, "cnn", {"cal": cal, "unclipped": np.array(True)})
     elif run["kind"] == "inverse":
         scores = inverse_sample_scores(run["run_dir"], profile["cal_x"])
         case_store.store_calibration(case, run_id, "inverse", {"cal": calibration.group_mean(scores, profile["cal_x_group"])})

@@ -125,7 +125,7 @@ def build_profile(ref, state=None):
     if ref.modality in CONTINUOUS_MODALITIES:
         # Fits nothing either: every reference file calibrates it.
         out["cal_checkerboard"] = calibration.group_mean(spectral.nyquist_share(ref.x), groups)
-        zero, near_zero = features[:, 0].mean(), features[:, statistical.NEAR_ZERO].mean()
+        zero, near_zero = features[:, statistical.EXACT_ZERO].mean(), features[:, statistical.NEAR_ZERO].mean()
         if zero > near_zero:
             # A point mass at exactly 0 (a digit's background) that outweighs the faint values
             # around it: a generator's smooth output smears it into those faint values

@@ -21,7 +21,7 @@ SCALE_FLOOR = 1e-2  # a feature constant in the reference counts deviations in u
 # histogram would lump them together.
 EXACT = 1e-6
 INTENSITY_EDGES = np.array([0.0, EXACT, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1 - EXACT])
-NEAR_ZERO = 1  # the histogram's column of faint values, (0, 0.05)
+EXACT_ZERO, NEAR_ZERO = 0, 1  # the histogram's columns of values at exactly 0 and in (0, 0.05)
 INTENSITY_NAMES = (["intensity exactly 0", "intensity in (0,0.05)", "intensity in [0.05,0.1)"]
                    + [f"intensity in [{a:.1f},{a + 0.1:.1f})" for a in np.arange(0.1, 0.9, 0.1)]
                    + ["intensity in [0.9,0.95)", "intensity in [0.95,1)", "intensity exactly 1"])

@@ -180,20 +180,21 @@ class LogisticFeatures:
         self.name = f"logistic:{'+'.join(generators)}"
         self.model = {k: arrays[k] for k in ("mean", "scale", "coef", "intercept")}
         # 0: features only; else the texture features' version (True, from before versions: 1)
-        self.texture = int(arrays.get("texture", 0))
+        self.texture_version = int(arrays.get("texture", 0))
         self.tail = calibration.tail_model(arrays["cal"])
         self.generators = generators
-        inputs = "per-sample features and texture features" if self.texture else "per-sample features"
+        inputs = "per-sample features and texture features" if self.texture_version else "per-sample features"
         self.method = (f"logistic regression (numpy, Newton, L2 {statistical.L2}) on the {inputs}, "
                        f"fitted on reference vs samples of {', '.join(generators)}; score = mean logit")
 
     def scores(self, batch):
-        inputs = statistical.logistic_inputs(batch.features, batch.texture(self.texture) if self.texture else None)
+        texture = batch.texture(self.texture_version) if self.texture_version else None
+        inputs = statistical.logistic_inputs(batch.features, texture)
         return batch.file_mean(statistical.logistic_logits(self.model, inputs))
 
     def reason(self, batch, g, score, p):
         prob = 1.0 / (1.0 + np.exp(-score))
-        inputs = "features and texture" if self.texture else "features"
+        inputs = "features and texture" if self.texture_version else "features"
         return (f"logistic regression on {inputs} (reference vs {', '.join(self.generators)}): "
                 f"P(generated) {prob:.2f}; tail probability {p:.2g}")
 
