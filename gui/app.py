@@ -53,7 +53,7 @@ def run_gui(args):
         window.training_panel.data.setText(args.train)
         overrides = {"steps": args.train_steps} if args.train_steps else {}
         if args.case:  # train into the case once it is open (the run folder and registration need it)
-            window.case_explorer.case_changed.connect(lambda _: window.training_panel.start(**overrides),
+            window.session.case_changed.connect(lambda _: window.training_panel.start(**overrides),
                                                       Qt.SingleShotConnection)
         else:
             window.training_panel.start(**overrides)

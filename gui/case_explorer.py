@@ -1,7 +1,8 @@
-"""The case explorer: what the open case holds, plus New / Open case.
+"""The case explorer: what the open case holds, plus New / Open / Close case.
 
-The case database is read in a job (`gui.tasks.case.read_case_job`) and shown from the plain
-snapshot it returns, so the GUI thread never waits on SQLite.
+The case database is read in a job (`gui.tasks.case.read_case_job`) and handed to the
+window's `CaseSession` as the plain snapshot it returns, so the GUI thread never waits
+on SQLite; the views follow the session, not this widget.
 """
 import os
 
@@ -13,35 +14,39 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QFormLayo
 from gui.tasks import case as case_tasks
 
 SECTIONS = ("References", "Evidence", "Generators", "Detectors", "Runs", "Reports")
+NO_CASE = "No case open. New case (Ctrl+N) or Open case (Ctrl+O)."
+INVALID_STYLE = "QLineEdit { border: 2px solid #c0392b; }"
 
 
 class CaseExplorer(QWidget):
-    case_changed = Signal(str)  # the case folder, after it opened
-    snapshot_changed = Signal(object)  # the snapshot dict (or None)
     run_chosen = Signal(dict)
-    message = Signal(str)
 
-    def __init__(self, jobs, parent=None):
+    def __init__(self, jobs, session, parent=None):
         super().__init__(parent)
-        self.jobs = jobs
-        self.case_dir = None
-        self.snapshot = None
-        self.title = QLabel("No case open. New case (Ctrl+N) or Open case (Ctrl+O).")
+        self.jobs, self.session = jobs, session
+        self.title = QLabel(NO_CASE)
         self.title.setWordWrap(True)
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(["Item", "Detail"])
         self.tree.itemDoubleClicked.connect(self._item_activated)
         new_button, open_button = QPushButton("New…"), QPushButton("Open…")
+        self.close_button = QPushButton("Close")
+        new_button.setToolTip("Create a case: a folder and the real data (reference) evidence is judged against")
+        open_button.setToolTip("Open a case folder (one with a case.sqlite)")
+        self.close_button.setToolTip("Close the case: every view is cleared (Ctrl+W)")
         new_button.clicked.connect(self.new_case_dialog)
         open_button.clicked.connect(self._open_dialog)
+        self.close_button.clicked.connect(self.close_case)
         buttons = QHBoxLayout()
-        buttons.addWidget(new_button)
-        buttons.addWidget(open_button)
+        for button in (new_button, open_button, self.close_button):
+            buttons.addWidget(button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self.title)
         layout.addLayout(buttons)
         layout.addWidget(self.tree)
+        session.snapshot_changed.connect(self._fill)
+        session.refresh_requested.connect(self.refresh)
         self._fill(None)
 
     # --- opening and reading -----------------------------------------------------------
@@ -52,32 +57,32 @@ class CaseExplorer(QWidget):
                         finished=self._opened, failed=self._failed)
 
     def refresh(self):
-        if self.case_dir:
-            self.open_case(self.case_dir)
+        if self.session.case_dir:
+            self.open_case(self.session.case_dir)
 
-    def reference_spec(self):
-        """The open case's reference dataset spec, or None."""
-        if self.snapshot and self.snapshot["reference"]:
-            return self.snapshot["reference"]["spec"]
-        return None
+    def close_case(self):
+        self.jobs.cancel("case")
+        if self.session.case_dir:
+            self.session.message.emit(f"Case closed: {self.session.case_dir}")
+        self.session.close()
 
     @Slot(object)
     def _opened(self, snapshot):
-        changed = snapshot["dir"] != self.case_dir
-        self.case_dir, self.snapshot = snapshot["dir"], snapshot
-        self._fill(snapshot)
-        self.snapshot_changed.emit(snapshot)
+        changed = snapshot["dir"] != self.session.case_dir
+        self.session.set_snapshot(snapshot)
         if changed:
-            self.case_changed.emit(self.case_dir)
-            self.message.emit(f"Case opened: {self.case_dir}")
+            self.session.message.emit(f"Case opened: {snapshot['dir']}")
 
     @Slot(str)
     def _failed(self, reason):
-        self.message.emit(f"Could not open the case: {reason}")
+        self.session.message.emit(f"Could not open the case: {reason}")
 
+    @Slot(object)
     def _fill(self, snapshot):
         self.tree.clear()
+        self.close_button.setEnabled(snapshot is not None)
         if snapshot is None:
+            self.title.setText(NO_CASE)
             return
         name = snapshot["meta"].get("name", os.path.basename(snapshot["dir"]))
         self.title.setText(f"<b>{name}</b><br>{snapshot['dir']}")
@@ -110,10 +115,9 @@ class CaseExplorer(QWidget):
         if not data:
             return
         if "report" in data:
-            from PySide6.QtCore import QUrl
-            from PySide6.QtGui import QDesktopServices
+            from gui.notifications import open_file
 
-            QDesktopServices.openUrl(QUrl.fromLocalFile(data["report"]))
+            open_file(data["report"], self.session)
         else:
             self.run_chosen.emit(data)
 
@@ -125,47 +129,85 @@ class CaseExplorer(QWidget):
             self.open_case(path)
 
     def new_case_dialog(self):
-        dialog = NewCaseDialog(self)
-        if dialog.exec() == QDialog.Accepted:
-            self.create_case(*dialog.values())
-
-    def create_case(self, case_dir, reference_spec, name):
-        self.jobs.start("case", f"new case {os.path.basename(case_dir)}", case_tasks.new_case_job,
-                        {"case_dir": case_dir, "reference": reference_spec, "name": name or None},
-                        finished=self._opened, failed=self._failed)
+        dialog = NewCaseDialog(self.jobs, self)
+        dialog.created.connect(self._opened)
+        dialog.open()
+        return dialog
 
 
 class NewCaseDialog(QDialog):
-    def __init__(self, parent=None):
+    """Creates the case itself (a job) and closes only once it exists; a bad value keeps
+    the dialog open with the field marked and the reason under the form."""
+
+    created = Signal(object)  # the new case's snapshot
+
+    def __init__(self, jobs, parent=None):
         super().__init__(parent)
+        self.jobs = jobs
         self.setWindowTitle("New case")
         self.folder = QLineEdit()
+        self.folder.setToolTip("A new or empty folder; the case database and its artefacts go in it")
         browse = QPushButton("Browse…")
         browse.clicked.connect(self._browse)
         folder_row = QHBoxLayout()
         folder_row.addWidget(self.folder)
         folder_row.addWidget(browse)
         self.reference = QLineEdit("builtin:digits")
-        self.reference.setToolTip("A dataset spec: a file, a folder, builtin:mnist|digits|fsdd|bach, "
-                                  "with an optional [a:b] slice")
+        self.reference.setToolTip("The real data evidence is judged against. A dataset spec: a file, a folder, "
+                                  "builtin:mnist|digits|fsdd|bach, with an optional [a:b] slice")
         self.name = QLineEdit()
+        self.name.setToolTip("A name for reports (default: the folder's name)")
+        self.error = QLabel("")
+        self.error.setObjectName("dialog_error")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #c0392b")
+        self.error.setTextInteractionFlags(Qt.TextSelectableByMouse)
         form = QFormLayout(self)
         form.addRow("Case folder", folder_row)
         form.addRow("Reference (real data)", self.reference)
         form.addRow("Name", self.name)
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(self.error)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        self.buttons.button(QDialogButtonBox.Ok).setText("Create")
+        self.buttons.accepted.connect(self._create)
+        self.buttons.rejected.connect(self.reject)
+        form.addRow(self.buttons)
+        for field in (self.folder, self.reference):
+            field.textEdited.connect(lambda _=None, f=field: f.setStyleSheet(""))
 
     def _browse(self):
         path = QFileDialog.getExistingDirectory(self, "Case folder")
         if path:
             self.folder.setText(path)
 
-    def _accept(self):
-        if self.folder.text().strip() and self.reference.text().strip():
-            self.accept()
-
     def values(self):
         return self.folder.text().strip(), self.reference.text().strip(), self.name.text().strip()
+
+    def mark(self, field, reason):
+        field.setStyleSheet(INVALID_STYLE)
+        field.setFocus()
+        self.error.setText(reason)
+
+    def _create(self):
+        folder, reference, name = self.values()
+        if not folder:
+            return self.mark(self.folder, "Choose the case folder.")
+        if not reference:
+            return self.mark(self.reference, "Give the reference: the real data to judge against.")
+        self.error.setText("Creating the case and profiling the reference…")
+        self.error.setStyleSheet("color: palette(text)")
+        self.buttons.button(QDialogButtonBox.Ok).setEnabled(False)
+        self.jobs.start("case", f"new case {os.path.basename(folder)}", case_tasks.new_case_job,
+                        {"case_dir": os.path.abspath(folder), "reference": reference, "name": name or None},
+                        finished=self._created, failed=self._failed)
+
+    def _created(self, snapshot):
+        self.created.emit(snapshot)
+        self.accept()
+
+    def _failed(self, reason):
+        self.buttons.button(QDialogButtonBox.Ok).setEnabled(True)
+        self.error.setStyleSheet("color: #c0392b")
+        folder = os.path.abspath(self.values()[0])
+        # InputError text is "SOURCE: reason": the folder's problems name the folder.
+        self.mark(self.folder if reason.startswith(folder) else self.reference, reason)

@@ -3,7 +3,8 @@
 the KS / JSD table (TequilaGAN's figures and tables).
 
 `gui.tasks.compare.compare_job` computes everything; results are applied on a display timer with
-persistent plot items (one curve per set and plot, updated with setData).
+persistent plot items (one curve per set and plot, updated with setData). The view follows the
+window's case session: another case, or none, clears the comparison.
 """
 import pyqtgraph as pg
 from PySide6.QtCore import QTimer, Slot
@@ -32,9 +33,9 @@ def parse_sets(text):
 
 
 class CompareView(QWidget):
-    def __init__(self, jobs, case_explorer, parent=None):
+    def __init__(self, jobs, session, parent=None):
         super().__init__(parent)
-        self.jobs, self.case_explorer = jobs, case_explorer
+        self.jobs, self.session = jobs, session
         self.result = None
         self._dirty = False
         self.curves = {}  # (plot key, set name) -> curve item
@@ -42,10 +43,14 @@ class CompareView(QWidget):
         self.reference = QLineEdit()
         self.reference.setPlaceholderText("reference spec (default: the case reference)")
         self.others = QLineEdit("bernoulli=baseline:bernoulli")
-        self.others.setToolTip("NAME=SPEC … : files, folders, builtin:…, baseline:bernoulli|exponential")
+        self.reference.setToolTip("The real data the sets are compared with; empty: the open case's reference")
+        self.others.setToolTip("NAME=SPEC … : files, folders, builtin:…, baseline:bernoulli|exponential, "
+                               "GAN run folders")
         self.moment = QComboBox()
+        self.moment.setToolTip("Which per-sample moment of the spectral centroid and slope is compared")
         self.moment.currentIndexChanged.connect(self._mark_dirty)
         run_button = QPushButton("Compare")
+        run_button.setToolTip("Compare every set with the reference (Ctrl+Shift+C)")
         run_button.clicked.connect(self.run_from_fields)
         self.status = QLabel("")
         controls = QHBoxLayout()
@@ -81,11 +86,24 @@ class CompareView(QWidget):
         self.display_timer.setInterval(100)
         self.display_timer.timeout.connect(self._draw)
         self.display_timer.start()
+        session.case_changed.connect(self.clear)
+
+    @Slot()
+    def clear(self, *_):
+        """No comparison shown (another case opened, or the case closed)."""
+        self.jobs.cancel("compare")
+        self.result, self._dirty = None, False
+        for (key, _name), item in self.curves.items():
+            self.plots[key].getPlotItem().removeItem(item)
+        self.curves = {}
+        self.table.setRowCount(0)
+        self.reference.clear()
+        self.status.setText("Compare the case reference (or any reference) with generated or suspect sets.")
 
     # --- running ---------------------------------------------------------------------------
 
     def run_from_fields(self):
-        reference = self.reference.text().strip() or self.case_explorer.reference_spec()
+        reference = self.reference.text().strip() or self.session.reference_spec()
         if not reference:
             self.status.setText("Give a reference spec, or open a case.")
             return

@@ -1,17 +1,20 @@
-"""The evidence view: dropped files as a thumbnail grid, verdict badges, the chosen file's reasons.
+"""The evidence view: the open case's files as a thumbnail grid, verdict badges, the chosen file's reasons.
 
-Intake runs as a job (`gui.tasks.evidence.load_evidence_job`); with a case open, the files without
-a verdict then go to the verdict job, whose results arrive as badges. Every refused
-file is listed with its one-line reason.
+The grid shows the session's evidence model (`gui.session`). Intake runs as a job
+(`gui.tasks.evidence.load_evidence_job`); with a case open, the files without a verdict
+then go to the verdict job, whose results arrive as badges. Every refused file is listed
+once, with its one-line reason. Remove from view takes a file off the grid (logged in the
+case's audit log by `engine.view_log`; the evidence itself stays in the case).
 """
 import html
 import os
 
 from PySide6.QtCore import QSize, Qt, Signal, Slot
 from PySide6.QtGui import QColor, QIcon
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListView, QListWidget, QListWidgetItem,
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QListView, QListWidget, QListWidgetItem,
                                QPushButton, QSplitter, QTextBrowser, QVBoxLayout, QWidget)
 
+from gui.session import Evidence, EvidenceModel
 from gui.tasks import evidence as evidence_tasks
 from gui.imaging import thumbnail, with_badge
 
@@ -19,20 +22,16 @@ THUMB = 96
 
 
 class EvidenceView(QWidget):
-    sample_chosen = Signal(object)  # the entry dict of a file the analyst opened (double-click)
-    sample_selected = Signal(object)  # the entry dict of the current file
-    verdict_arrived = Signal(object)  # the entry dict of a file whose verdict came in
+    sample_chosen = Signal(object)  # the Evidence the analyst opened (double-click)
+    sample_selected = Signal(object)  # the current Evidence
     add_requested = Signal()
-    message = Signal(str)
 
-    def __init__(self, jobs, case_explorer, parent=None):
+    def __init__(self, jobs, session, parent=None):
         super().__init__(parent)
-        self.jobs, self.case_explorer = jobs, case_explorer
-        self.entries = {}  # path -> {"path", "sampleset", "preview", "pixmap", "verdict", "item"}
-        self.refused = {}  # path -> reason
+        self.jobs, self.session = jobs, session
         self._batches = 0
 
-        self.grid = QListWidget()
+        self.grid = QListView()
         self.grid.setObjectName("evidence_grid")
         self.grid.setViewMode(QListView.IconMode)
         self.grid.setIconSize(QSize(THUMB, THUMB))
@@ -40,22 +39,34 @@ class EvidenceView(QWidget):
         self.grid.setResizeMode(QListView.Adjust)
         self.grid.setMovement(QListView.Static)
         self.grid.setUniformItemSizes(True)
-        self.grid.currentItemChanged.connect(self._current_changed)
-        self.grid.itemDoubleClicked.connect(lambda item: self._choose(item))
-        self.hint = QLabel("Drag image, audio or MIDI files and folders here, or use Add evidence (Ctrl+E).")
+        self.grid.setSelectionMode(QAbstractItemView.ExtendedSelection)
+        self.grid.setModel(session.evidence)
+        self.grid.selectionModel().currentChanged.connect(self._current_changed)
+        self.grid.doubleClicked.connect(lambda index: self._choose(self._evidence_at(index)))
+        self.hint = QLabel()
         self.hint.setAlignment(Qt.AlignCenter)
+        self.hint.setWordWrap(True)
         self.refused_list = QListWidget()
         self.refused_list.setObjectName("refused_list")
         self.refused_list.setMaximumHeight(90)
         self.refused_list.hide()
 
         add_button = QPushButton("Add evidence…")
+        add_button.setToolTip("Add image, audio or MIDI files or folders to the open case (Ctrl+E); "
+                              "dragging them onto the window does the same")
         add_button.clicked.connect(self.add_requested)
         self.verdict_button = QPushButton("Get verdicts")
+        self.verdict_button.setToolTip("Judge every file without a verdict against the case reference (Ctrl+Shift+V)")
         self.verdict_button.clicked.connect(self.request_verdicts)
+        self.remove_button = QPushButton("Remove from view")
+        self.remove_button.setToolTip("Take the selected files off this view (Delete). The evidence stays in the "
+                                      "case and its reports; the removal is written to the case's audit log.")
+        self.remove_button.setShortcut(Qt.Key_Delete)
+        self.remove_button.clicked.connect(self.remove_selected)
         top = QHBoxLayout()
         top.addWidget(add_button)
         top.addWidget(self.verdict_button)
+        top.addWidget(self.remove_button)
         top.addStretch(1)
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -69,7 +80,7 @@ class EvidenceView(QWidget):
         self.detail.setObjectName("verdict_detail")
         self.detail_button = QPushButton("Open sample detail")
         self.detail_button.setEnabled(False)
-        self.detail_button.clicked.connect(lambda: self._choose(self.grid.currentItem()))
+        self.detail_button.clicked.connect(lambda: self._choose(self.current()))
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
@@ -84,148 +95,199 @@ class EvidenceView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(splitter)
-        case_explorer.case_changed.connect(self._case_changed)
-        self._show_detail(None)
+        session.case_changed.connect(self._case_changed)
+        session.verdict_arrived.connect(self._verdict_shown)
+        self._case_changed(None)
 
-    # --- intake ----------------------------------------------------------------------------
-
-    def add_paths(self, paths):
-        self._batches += 1
-        self.jobs.start(f"evidence-{self._batches}", f"load {len(paths)} evidence path(s)",
-                        evidence_tasks.load_evidence_job, {"paths": list(paths)},
-                        partial=self._loaded, finished=self._intake_done,
-                        failed=lambda reason: self.message.emit(f"Evidence intake failed: {reason}"))
+    # --- the case's files ------------------------------------------------------------
 
     @Slot(object)
-    def _loaded(self, batch):
-        for entry in batch["loaded"]:
-            if entry["path"] not in self.entries:
-                self._add_entry(entry)
-        for refused in batch["refused"]:
-            if self.refused.get(refused["path"]) != refused["reason"]:
-                self._add_refused(refused["path"], refused["reason"])
-
-    def _intake_done(self, batch):
-        self._loaded(batch)
-        self.message.emit(f"{len(batch['loaded'])} file(s) loaded, {len(batch['refused'])} refused")
-        self.request_verdicts()
-
-    def _add_entry(self, entry):
-        # verdict: a recorded one for the case's own evidence; unjudged: why the case cannot judge it
-        entry = dict(entry, verdict=entry.get("verdict"), unjudged=None)
-        sampleset = entry["sampleset"]
-        entry["pixmap"] = thumbnail(entry["preview"], sampleset.modality, THUMB)
-        icon = with_badge(entry["pixmap"], entry["verdict"]["label"]) if entry["verdict"] else entry["pixmap"]
-        item = QListWidgetItem(QIcon(icon), _elide(os.path.basename(entry["path"])))
-        item.setData(Qt.UserRole, entry["path"])
-        item.setToolTip(f"{entry['path']}\n{sampleset.modality}, {sampleset.n} sample(s)")
-        entry["item"] = item
-        self.entries[entry["path"]] = entry
-        self.grid.addItem(item)
-        self.hint.hide()
-        if self.grid.currentItem() is None:
-            self.grid.setCurrentItem(item)
-
-    def _add_refused(self, path, reason):
-        self.refused[path] = reason
-        item = QListWidgetItem(f"Refused {os.path.basename(path)}: {reason}")
-        item.setToolTip(f"{path}: {reason}")
-        item.setForeground(QColor(180, 30, 30))
-        self.refused_list.addItem(item)
-        self.refused_list.show()
-        self.message.emit(f"Refused {path}: {reason}")
-
-    # --- verdicts --------------------------------------------------------------------------
-
-    @Slot(str)
     def _case_changed(self, case_dir):
-        """Verdicts belong to a case: another case judges every file afresh, and the case's
-        own evidence joins the grid with the verdicts recorded for it."""
-        for entry in self.entries.values():
-            entry["verdict"], entry["unjudged"] = None, None
-            entry["item"].setIcon(QIcon(entry["pixmap"]))
-        self._show_detail(self.entry_for(self.grid.currentItem()))
-        self.request_verdicts()
+        """Another case: the session emptied the grid; the case's own evidence joins it with
+        the verdicts recorded for it, and the rest are judged."""
+        for slot in ("verdicts", "case-evidence"):
+            self.jobs.cancel(slot)
+        for number in range(1, self._batches + 1):  # intake still going was for the previous case
+            self.jobs.cancel(f"evidence-{number}")
+        self.refused_list.clear()
+        self.refused_list.hide()
+        self._show_hint()
+        self._show_detail(None)
         if case_dir:
             self.jobs.start("case-evidence", "load the case's evidence", evidence_tasks.case_evidence_job,
-                            {"case_dir": case_dir}, partial=self._loaded, finished=self._case_evidence_done,
-                            failed=lambda reason: self.message.emit(f"Loading the case's evidence failed: {reason}"))
+                            {"case_dir": case_dir, "reference": self.session.reference()},
+                            partial=self._loaded, finished=self._case_evidence_done,
+                            failed=lambda reason: self.session.report_failure("Loading the case's evidence", reason))
 
     def _case_evidence_done(self, batch):
         self._loaded(batch)
         self.request_verdicts()  # the case's files without a recorded verdict
 
+    def _show_hint(self):
+        if len(self.session.evidence):
+            self.hint.hide()
+            return
+        self.hint.setText("Drag image, audio or MIDI files and folders here, or use Add evidence (Ctrl+E)."
+                          if self.session.case_dir else
+                          "No case open: New case (Ctrl+N) or Open case (Ctrl+O) first; files added now "
+                          "are shown but get no verdict.")
+        self.hint.show()
+
+    # --- intake ----------------------------------------------------------------------
+
+    def add_paths(self, paths):
+        self._batches += 1
+        self.jobs.start(f"evidence-{self._batches}", f"load {len(paths)} evidence path(s)",
+                        evidence_tasks.load_evidence_job,
+                        {"paths": list(paths), "reference": self.session.reference()},
+                        partial=self._loaded, finished=self._intake_done,
+                        failed=lambda reason: self.session.report_failure("Evidence intake", reason))
+
+    @Slot(object)
+    def _loaded(self, batch):
+        for loaded in batch["loaded"]:
+            if self.session.evidence.get(loaded["path"]) is None:
+                self._add(loaded)
+        for refused in batch["refused"]:
+            self._refuse(refused["path"], refused["reason"])
+
+    def _intake_done(self, batch):
+        self._loaded(batch)
+        self.session.message.emit(f"{len(batch['loaded'])} file(s) loaded, {len(batch['refused'])} refused")
+        self.request_verdicts()
+
+    def _add(self, loaded):
+        item = Evidence(path=loaded["path"], sampleset=loaded["sampleset"], preview=loaded["preview"],
+                        verdict=loaded.get("verdict"))
+        item.thumbnail = thumbnail(item.preview, item.modality, THUMB)
+        item.icon = QIcon(with_badge(item.thumbnail, item.verdict["label"]) if item.verdict else item.thumbnail)
+        self.session.add_evidence(item)
+        self.hint.hide()
+        if not self.grid.currentIndex().isValid():
+            self.grid.setCurrentIndex(self.session.evidence.index_of(item))
+
+    def _refuse(self, path, reason):
+        if not self.session.refuse(path, reason):
+            return  # said already
+        for row in range(self.refused_list.count()):  # a newer reason replaces the file's old line
+            if self.refused_list.item(row).data(Qt.UserRole) == path:
+                self.refused_list.takeItem(row)
+                break
+        line = QListWidgetItem(f"Refused {os.path.basename(path)}: {reason}")
+        line.setData(Qt.UserRole, path)
+        line.setToolTip(f"{path}: {reason}")
+        line.setForeground(QColor(180, 30, 30))
+        self.refused_list.addItem(line)
+        self.refused_list.show()
+        self.session.message.emit(f"Refused {path}: {reason}")
+
+    # --- verdicts --------------------------------------------------------------------
+
     def request_verdicts(self):
         """Verdicts for every file without one (cancelling a verdict run still going)."""
-        pending = [path for path, entry in self.entries.items() if entry["verdict"] is None and not entry["unjudged"]]
+        pending = [item.path for item in self.session.evidence if item.verdict is None and not item.unjudged]
         if not pending:
             return
-        if not self.case_explorer.case_dir:
-            self.message.emit("Open or create a case (with its reference) to get verdicts.")
+        if not self.session.case_dir:
+            self.session.message.emit("Open or create a case (with its reference) to get verdicts.")
             return
         self.jobs.start("verdicts", f"verdicts for {len(pending)} file(s)", evidence_tasks.verdict_job,
-                        {"case_dir": self.case_explorer.case_dir, "paths": pending},
+                        {"case_dir": self.session.case_dir, "paths": pending},
                         partial=self._verdicts, finished=self._verdicts_done,
-                        failed=lambda reason: self.message.emit(f"Verdicts failed: {reason}"))
+                        failed=lambda reason: self.session.report_failure("Verdicts", reason))
 
     @Slot(object)
     def _verdicts(self, result):
         for rejected in result["rejected"]:
-            entry = self.entries.get(rejected["path"])
-            if entry is not None and entry["unjudged"] is None:
-                entry["unjudged"] = rejected["reason"]
-                self._add_refused(rejected["path"], f"no verdict in this case: {rejected['reason']}")
+            item = self.session.evidence.get(rejected["path"])
+            if item is not None and item.unjudged is None:
+                item.unjudged = rejected["reason"]
+                self._refuse(rejected["path"], f"no verdict in this case: {rejected['reason']}")
         for verdict in result["files"]:
-            entry = self.entries.get(verdict["path"])
-            if entry is None:
-                continue
-            if entry["verdict"] == verdict:
-                continue  # already shown (partial results repeat earlier verdicts)
-            entry["verdict"] = verdict
-            entry["item"].setIcon(QIcon(with_badge(entry["pixmap"], verdict["label"])))
-            self.verdict_arrived.emit(entry)
-            if self.grid.currentItem() is entry["item"]:
-                self._show_detail(entry)
+            item = self.session.evidence.get(verdict["path"])
+            if item is None or item.verdict == verdict:
+                continue  # not on view, or shown already (partial results repeat earlier verdicts)
+            item.icon = QIcon(with_badge(item.thumbnail, verdict["label"]))
+            self.session.set_verdict(item, verdict)
 
     def _verdicts_done(self, result):
         self._verdicts(result)
-        self.case_explorer.refresh()
+        self.session.request_refresh()
         counts = {}
         for verdict in result["files"]:
             counts[verdict["label"]] = counts.get(verdict["label"], 0) + 1
-        self.message.emit("Verdicts: " + ", ".join(f"{n} {label}" for label, n in sorted(counts.items())))
+        judged = ", ".join(f"{n} {label}" for label, n in sorted(counts.items())) or "none judged"
+        unjudged = len(result["rejected"])
+        self.session.message.emit(f"Verdicts: {judged}" + (f"; {unjudged} file(s) not judged (see the refused list)"
+                                                           if unjudged else ""))
 
-    # --- selection -------------------------------------------------------------------------
+    @Slot(object)
+    def _verdict_shown(self, item):
+        if self.current() is item:
+            self._show_detail(item)
 
-    def entry_for(self, item):
-        return self.entries.get(item.data(Qt.UserRole)) if item is not None else None
+    # --- selection and removal -------------------------------------------------------
 
-    @Slot(QListWidgetItem, QListWidgetItem)
-    def _current_changed(self, item, _previous):
-        entry = self.entry_for(item)
-        self._show_detail(entry)
-        if entry is not None:
-            self.sample_selected.emit(entry)
+    def _evidence_at(self, index):
+        return index.data(EvidenceModel.EvidenceRole) if index.isValid() else None
+
+    def current(self):
+        return self._evidence_at(self.grid.currentIndex())
+
+    def select(self, item):
+        self.grid.setCurrentIndex(self.session.evidence.index_of(item))
+
+    @Slot(object, object)
+    def _current_changed(self, index, _previous):
+        item = self._evidence_at(index)
+        self._show_detail(item)
+        if item is not None:
+            self.sample_selected.emit(item)
 
     def _choose(self, item):
-        entry = self.entry_for(item)
-        if entry is not None:
-            self.sample_chosen.emit(entry)
+        if item is not None:
+            self.sample_chosen.emit(item)
 
-    def _show_detail(self, entry):
-        self.detail_button.setEnabled(entry is not None)
-        if entry is None:
+    def remove_selected(self):
+        chosen = [self._evidence_at(index) for index in self.grid.selectionModel().selectedIndexes()]
+        chosen = [item for item in chosen if item is not None] or ([self.current()] if self.current() else [])
+        for item in chosen:
+            self.remove(item)
+
+    def remove(self, item):
+        """Off the view; in a case, the removal goes to its audit log (the evidence stays)."""
+        self.session.remove_evidence(item)
+        for row in range(self.refused_list.count()):
+            if self.refused_list.item(row).data(Qt.UserRole) == item.path:
+                self.refused_list.takeItem(row)
+                break
+        self.refused_list.setVisible(self.refused_list.count() > 0)
+        if self.session.case_dir:
+            self.jobs.start(f"remove-{item.path}", f"remove {item.name} from view", evidence_tasks.remove_from_view_job,
+                            {"case_dir": self.session.case_dir, "path": item.path},
+                            finished=lambda ids: self.session.message.emit(
+                                f"Removed {item.name} from view" + (" (logged in the case's audit log; the evidence "
+                                                                    "stays in the case)" if ids else "")),
+                            failed=lambda reason: self.session.report_failure(f"Removing {item.name} from view",
+                                                                              reason))
+        self._show_detail(self.current())
+        self._show_hint()
+
+    def _show_detail(self, item):
+        self.detail_button.setEnabled(item is not None)
+        self.remove_button.setEnabled(len(self.session.evidence) > 0)
+        if item is None:
             self.detail.setHtml("<p>Select a file to see its verdict and the reasons for it.</p>")
             return
-        self.detail.setHtml(verdict_html(entry))
+        self.detail.setHtml(verdict_html(item))
 
 
-def verdict_html(entry):
-    sampleset, verdict = entry["sampleset"], entry["verdict"]
-    parts = [f"<h3>{html.escape(os.path.basename(entry['path']))}</h3>",
-             f"<p>{html.escape(entry['path'])}<br>{sampleset.modality}, {sampleset.n} sample(s)</p>"]
+def verdict_html(item):
+    sampleset, verdict = item.sampleset, item.verdict
+    parts = [f"<h3>{html.escape(item.name)}</h3>",
+             f"<p>{html.escape(item.path)}<br>{sampleset.modality}, {sampleset.n} sample(s)</p>"]
     if verdict is None:
-        reason = entry.get("unjudged")
+        reason = item.unjudged
         text = f"No verdict in this case: {reason}" if reason else "No verdict yet."
         parts.append(f"<p><i>{html.escape(text)}</i></p>")
         return "".join(parts)
@@ -242,6 +304,3 @@ def verdict_html(entry):
                      f"(p = {attribution['probability']:.2f})</p>")
     return "".join(parts)
 
-
-def _elide(name, width=16):
-    return name if len(name) <= width else name[: width - 1] + "…"

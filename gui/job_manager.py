@@ -50,6 +50,7 @@ class JobRecord(QObject):
         self.fraction, self.message = 0.0, ""
         self.started = time.monotonic()
         self.outcome = None  # "finished" | "failed" | "cancelled"
+        self.reason = None  # why it failed
         self._callbacks = callbacks
         self._job = QtJob(in_background(job), params, name=name)
         self._job.signals.progress.connect(self._on_progress)
@@ -100,6 +101,7 @@ class JobRecord(QObject):
         if message == "cancelled":
             self._end("cancelled", None)
         else:
+            self.reason = message
             self._end("failed", "failed", message)
 
     def _end(self, outcome, callback, *args):
@@ -126,6 +128,7 @@ class JobManager(QObject):
     job_started = Signal(object)  # JobRecord
     job_changed = Signal(object)
     job_ended = Signal(object)
+    job_failed = Signal(str, str)  # the job's name, the full reason
     idle = Signal()
     log = Signal(str)
 
@@ -183,7 +186,11 @@ class JobManager(QObject):
             del self._running[record.slot]
         if record in self._ending:
             self._ending.remove(record)
-        self.log.emit(f"{record.outcome}: {record.name}")
+        if record.outcome == "failed":
+            self.log.emit(f"failed: {record.name}: {record.reason}")
+            self.job_failed.emit(record.name, record.reason)
+        else:
+            self.log.emit(f"{record.outcome}: {record.name}")
         self.job_ended.emit(record)
         record.deleteLater()
         if self.is_idle():

@@ -1,4 +1,6 @@
-"""The main window: case explorer, the views as tabs, jobs and log at the bottom."""
+"""The main window: case explorer, the views as tabs, jobs, notifications and log at the bottom.
+
+One window shows one case: the views share a `CaseSession` and follow it."""
 import logging
 import os
 
@@ -12,8 +14,10 @@ from gui.evidence_view import EvidenceView
 from gui.job_manager import JobManager
 from gui.jobs_panel import JobsPanel
 from gui.log_panel import LogPanel
+from gui.notifications import NotificationsPanel
 from gui.rounds_view import RoundsView
 from gui.sample_view import SampleView
+from gui.session import CaseSession
 from gui.training_panel import TrainingPanel
 
 log = logging.getLogger("gui")
@@ -28,13 +32,14 @@ class MainWindow(QMainWindow):
         self.resize(1400, 900)
         self.setAcceptDrops(True)
         self.jobs = JobManager(self)
+        self.session = CaseSession(self)
 
-        self.case_explorer = CaseExplorer(self.jobs)
-        self.evidence_view = EvidenceView(self.jobs, self.case_explorer)
-        self.sample_view = SampleView(self.jobs, self.case_explorer)
-        self.compare_view = CompareView(self.jobs, self.case_explorer)
-        self.training_panel = TrainingPanel(self.jobs, self.case_explorer, settings)
-        self.rounds_view = RoundsView(self.jobs)
+        self.case_explorer = CaseExplorer(self.jobs, self.session)
+        self.evidence_view = EvidenceView(self.jobs, self.session)
+        self.sample_view = SampleView(self.jobs, self.session)
+        self.compare_view = CompareView(self.jobs, self.session)
+        self.training_panel = TrainingPanel(self.jobs, self.session, settings)
+        self.rounds_view = RoundsView(self.jobs, self.session)
         self.tabs = QTabWidget()
         self.views = {
             "evidence": (self.evidence_view, "&Evidence"),
@@ -48,22 +53,25 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
 
         self.log_panel = LogPanel()
+        self.notifications = NotificationsPanel(self.jobs, self.session)
         self.jobs.log.connect(lambda text: log.info("%s", text))
         case_dock = self._dock("Case", self.case_explorer, Qt.LeftDockWidgetArea)
         jobs_dock = self._dock("Jobs", JobsPanel(self.jobs), Qt.BottomDockWidgetArea)
+        self.notifications_dock = self._dock("Notifications", self.notifications, Qt.BottomDockWidgetArea)
         log_dock = self._dock("Log", self.log_panel, Qt.BottomDockWidgetArea)
-        self.tabifyDockWidget(jobs_dock, log_dock)
+        self.tabifyDockWidget(jobs_dock, self.notifications_dock)
+        self.tabifyDockWidget(self.notifications_dock, log_dock)
         jobs_dock.raise_()
+        # a new problem brings the notifications forward (once per burst, not stealing focus)
+        self.notifications.list.model().rowsInserted.connect(lambda *_: self.notifications_dock.raise_())
         self.resizeDocks([jobs_dock], [130], Qt.Vertical)
         self.resizeDocks([case_dock], [270], Qt.Horizontal)
 
         self.evidence_view.sample_chosen.connect(self._show_sample)
         self.evidence_view.sample_selected.connect(self.sample_view.select_entry)
-        self.evidence_view.verdict_arrived.connect(self.sample_view.verdict_arrived)
-        self.case_explorer.message.connect(self.show_message)
-        self.evidence_view.message.connect(self.show_message)
+        self.session.message.connect(self.show_message)
         self.evidence_view.add_requested.connect(self._add_evidence_dialog)
-        self.case_explorer.case_changed.connect(self._remember_case)
+        self.session.case_changed.connect(self._remember_case)
         self.training_panel.run_finished.connect(self._run_finished)
         self.case_explorer.run_chosen.connect(self._open_run)
         self._build_menus()
@@ -100,6 +108,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self._action(file_menu, "Add &evidence…", self._add_evidence_dialog, "Ctrl+E")
         self._action(file_menu, "Re&fresh case", self.case_explorer.refresh, QKeySequence.Refresh)
+        self._action(file_menu, "&Close case", self.close_case, QKeySequence.Close)
         self._action(file_menu, "Export &report…", self._export_report, "Ctrl+R")
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.Quit)
@@ -107,6 +116,8 @@ class MainWindow(QMainWindow):
         view_menu = bar.addMenu("&View")
         for number, (name, (_, title)) in enumerate(self.views.items(), start=1):
             self._action(view_menu, title, lambda _=False, n=name: self.show_view(n), f"Ctrl+{number}")
+        view_menu.addSeparator()
+        self._action(view_menu, "&Notifications", self.show_notifications, "Ctrl+Shift+N")
 
         jobs_menu = bar.addMenu("&Jobs")
         self._action(jobs_menu, "Get &verdicts", self.evidence_view.request_verdicts, "Ctrl+Shift+V")
@@ -114,6 +125,31 @@ class MainWindow(QMainWindow):
         self._action(jobs_menu, "Start &training", lambda: self.training_panel.start(), "Ctrl+Shift+T")
         self._action(jobs_menu, "&Stop training", self.training_panel.stop, "Ctrl+Shift+S")
         self._action(jobs_menu, "Cancel &all", self.jobs.cancel_all, "Ctrl+.")
+
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "User &guide", lambda: self._help("guide_dialog"), QKeySequence.HelpContents)
+        self._action(help_menu, "Keyboard &shortcuts", lambda: self._help("shortcuts_dialog", self.shortcuts()),
+                     "Ctrl+/")
+        self._action(help_menu, "&About", lambda: self._help("about_dialog"))
+
+    def shortcuts(self):
+        """(menu ▸ action, shortcut) of every menu action that has one."""
+        found = []
+        for menu_action in self.menuBar().actions():
+            menu = menu_action.menu()
+            for action in menu.actions() if menu else ():
+                if not action.shortcut().isEmpty():
+                    found.append((f"{menu.title().replace('&', '')} ▸ {action.text().replace('&', '')}",
+                                  action.shortcut().toString(QKeySequence.NativeText)))
+        return found
+
+    def _help(self, which, *args):
+        from gui import help as help_windows
+
+        dialog = getattr(help_windows, which)(self, *args)
+        dialog.setAttribute(Qt.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
 
     @Slot()
     def _fill_recent(self):
@@ -127,9 +163,10 @@ class MainWindow(QMainWindow):
         value = self.settings.value("recent_cases", [], list)
         return [p for p in (value or []) if isinstance(p, str)]
 
-    @Slot(str)
+    @Slot(object)
     def _remember_case(self, path):
         if not path:
+            self.setWindowTitle("GAN Forensics Workstation")
             return
         recent = [path] + [p for p in self.recent_cases() if p != path]
         self.settings.setValue("recent_cases", recent[:MAX_RECENT])
@@ -144,8 +181,15 @@ class MainWindow(QMainWindow):
     def show_message(self, text):
         self.statusBar().showMessage(text, 10000)
 
+    def show_notifications(self):
+        self.notifications_dock.show()
+        self.notifications_dock.raise_()
+
     def open_case(self, path):
         self.case_explorer.open_case(path)
+
+    def close_case(self):
+        self.case_explorer.close_case()
 
     def add_evidence(self, paths):
         self.show_view("evidence")
@@ -164,7 +208,7 @@ class MainWindow(QMainWindow):
     def _export_report(self):
         from gui.report_dialog import ReportDialog
 
-        ReportDialog(self.jobs, self.case_explorer, self.recent_cases(), self).open()
+        ReportDialog(self.jobs, self.session, self.recent_cases(), self).open()
 
     @Slot(object)
     def _show_sample(self, entry):
@@ -173,7 +217,6 @@ class MainWindow(QMainWindow):
 
     @Slot(dict)
     def _run_finished(self, run):
-        self.case_explorer.refresh()
         if run.get("kind") == "rounds":
             self.rounds_view.load(run["out"])
 

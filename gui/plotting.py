@@ -43,7 +43,10 @@ def curve(plot, name, pen, step=False):
     right-continuous step function such as an ECDF (y[i] holds from x[i] to x[i+1]).
     """
     item = plot.plot(name=name, pen=pen, stepMode={False: None, True: "center"}.get(step, step))
-    item.setClipToView(True)
+    # pyqtgraph clips a step curve's x and y to the same length, which breaks stepMode
+    # ("len(X) must be len(Y)+1") whenever the view is narrower than the data: only
+    # plain lines, the long ones, are clipped.
+    item.setClipToView(not step)
     item.setDownsampling(auto=True, method="peak")
     return item
 
@@ -56,3 +59,17 @@ def set_step(item, edges, counts):
 def set_xy(item, x, y):
     item.setData(np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64))
 
+
+
+def smooth(values, weight):
+    """Exponential moving average with TensorBoard's debiasing (display only: the raw
+    curve stays drawn behind). weight 0 returns the values as they are."""
+    values = np.asarray(values, dtype=np.float64)
+    if weight <= 0.0 or values.size == 0:
+        return values
+    out = np.empty_like(values)
+    running = 0.0
+    for i, value in enumerate(values):
+        running = weight * running + (1.0 - weight) * value
+        out[i] = running / (1.0 - weight ** (i + 1))
+    return out

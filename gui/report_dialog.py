@@ -2,20 +2,19 @@
 import datetime
 import os
 
-from PySide6.QtCore import QUrl
-from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
                                QLabel, QLineEdit, QPushButton, QVBoxLayout)
 
+from gui.notifications import open_file
 from gui.tasks import case as case_tasks
 
 
 class ReportDialog(QDialog):
-    def __init__(self, jobs, case_explorer, other_cases=(), parent=None):
+    def __init__(self, jobs, session, other_cases=(), parent=None):
         super().__init__(parent)
-        self.jobs, self.case_explorer = jobs, case_explorer
+        self.jobs, self.session = jobs, session
         self.setWindowTitle("Export report")
-        case_dir = case_explorer.case_dir
+        case_dir = session.case_dir
         stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
         self.out = QLineEdit(os.path.join(case_dir, "reports", f"report-{stamp}.pdf") if case_dir else "")
         browse = QPushButton("Browse…")
@@ -25,6 +24,8 @@ class ReportDialog(QDialog):
         out_row.addWidget(browse)
         self.analyst = QLineEdit()
         self.analyst.setPlaceholderText("analyst name (default: the login name)")
+        self.analyst.setToolTip("The name printed on the report as its author")
+        self.out.setToolTip("Where the PDF is written (default: the case's reports/ folder)")
         # The open case goes in; other recent cases can join it (one part per case).
         self.checks = {}
         cases = QVBoxLayout()
@@ -36,6 +37,8 @@ class ReportDialog(QDialog):
             cases.addWidget(check)
         self.open_after = QCheckBox("Open the PDF when it is written")
         self.open_after.setChecked(True)
+        self.open_after.setToolTip("Opens the PDF in the desktop's PDF viewer; without one, the notifications "
+                                   "say so and where the file is")
         self.status = QLabel("" if case_dir else "Open a case first: a report describes a case.")
         form = QFormLayout()
         form.addRow("PDF file", out_row)
@@ -66,19 +69,19 @@ class ReportDialog(QDialog):
         if not params["out"] or not params["case_dirs"]:
             self.status.setText("Choose where to write the PDF and at least one case.")
             return
-        open_after, explorer = self.open_after.isChecked(), self.case_explorer
+        open_after, session = self.open_after.isChecked(), self.session
         parent = self.parentWidget()
 
         def done(result):
-            explorer.refresh()
-            explorer.message.emit(f"Report written: {result['path']} ({result['pages']} pages, "
-                                  f"{result['cases']} case(s), "
-                                  f"evidence integrity {'ok' if result['integrity_ok'] else 'FAILED'})")
+            session.request_refresh()
+            session.message.emit(f"Report written: {result['path']} ({result['pages']} pages, "
+                                 f"{result['cases']} case(s), "
+                                 f"evidence integrity {'ok' if result['integrity_ok'] else 'FAILED'})")
             if open_after:
-                QDesktopServices.openUrl(QUrl.fromLocalFile(result["path"]))
+                open_file(result["path"], session)
 
         self.jobs.start("report", f"report {os.path.basename(params['out'])}", case_tasks.report_job, params,
-                        finished=done, failed=lambda reason: explorer.message.emit(f"Report failed: {reason}"))
+                        finished=done, failed=lambda reason: session.report_failure("Report", reason))
         if parent is not None:
             parent.statusBar().showMessage("Writing the report…", 5000)
         self.accept()

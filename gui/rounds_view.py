@@ -1,5 +1,9 @@
 """Rounds view: the classifier-iteration × generator-iteration accuracy matrix of sequential
-GAN-vs-classifier rounds as a heatmap, and the generalisation curve."""
+GAN-vs-classifier rounds as a heatmap, and the generalisation curve.
+
+The view follows the window's case session: opening a case shows its newest rounds run
+(a runs/*/rounds.json inside the case), closing it clears the view."""
+import glob
 import os
 
 import numpy as np
@@ -13,13 +17,14 @@ from gui.imaging import VIRIDIS
 
 
 class RoundsView(QWidget):
-    def __init__(self, jobs, parent=None):
+    def __init__(self, jobs, session, parent=None):
         super().__init__(parent)
-        self.jobs = jobs
+        self.jobs, self.session = jobs, session
         self.labels = []
         open_button = QPushButton("Open rounds…")
+        open_button.setToolTip("Open a rounds folder (one holding rounds.json)")
         open_button.clicked.connect(self._open_dialog)
-        self.status = QLabel("Open a rounds folder (from `train rounds` or the Training panel).")
+        self.status = QLabel()
         bar = QHBoxLayout()
         bar.addWidget(open_button)
         bar.addWidget(self.status, 1)
@@ -49,6 +54,25 @@ class RoundsView(QWidget):
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addLayout(bar)
         layout.addWidget(self.canvas, 1)
+        session.case_changed.connect(self._case_changed)
+        self.clear()
+
+    def clear(self):
+        self.jobs.cancel("rounds")
+        self.heatmap.clear()
+        for label in self.labels:
+            self.matrix_plot.removeItem(label)
+        self.labels = []
+        self.curve.setData([], [])
+        self.status.setText("Open a rounds folder (from the Training panel's rounds, or `train rounds`).")
+
+    @Slot(object)
+    def _case_changed(self, case_dir):
+        self.clear()
+        if case_dir:  # a glob of one folder level: cheap enough for the GUI thread
+            found = glob.glob(os.path.join(case_dir, "runs", "*", "rounds.json"))
+            if found:
+                self.load(os.path.dirname(max(found, key=os.path.getmtime)))
 
     def _open_dialog(self):
         path = QFileDialog.getExistingDirectory(self, "Rounds folder")

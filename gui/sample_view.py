@@ -1,28 +1,36 @@
-"""Sample detail: the map with zoom/pan and, by modality, its pixel histogram (images),
-violating chroma transitions (piano rolls) or the waveform (speech), with play/stop
-and a playback cursor.
+"""Sample detail: the map with zoom/pan and a value readout under the mouse, and below it
+by modality the pixel histogram beside the case reference's (images, arrays), the
+waveform (recordings) with play/stop and a playback cursor, or violating chroma
+transitions marked on the piano roll (music).
 
-What is drawn comes from `gui.tasks.sample.sample_detail_job` (histogram, violations, audio).
+Speech maps (recordings and a speech generator's .npy mel maps alike) are drawn as power
+in dB with a colour bar, over seconds and the mel bands' frequencies in Hz; the waveform
+below shares the time axis. What is drawn comes from `gui.tasks.sample.sample_detail_job`.
+The view follows the window's case session: another case, or none, clears it.
 """
 import html
-import os
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import QPointF, Qt, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
 from gui import plotting
-from gui.tasks import sample as sample_tasks
-from gui.imaging import display_array
+from gui.imaging import VIRIDIS, display_array
 from gui.playback import Player, audio_unavailable
+from gui.tasks import sample as sample_tasks
+
+PLACEHOLDER = "Choose a file in the Evidence view to see it here."
+NOTE_NAMES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
+HZ_TICKS = (100, 250, 500, 1000, 1500, 2000, 3000, 4000)
+AXIS_WIDTH = 64  # both plots' left axes, so their time axes line up
 
 
 class SampleView(QWidget):
-    def __init__(self, jobs, case_explorer, parent=None):
+    def __init__(self, jobs, session, parent=None):
         super().__init__(parent)
-        self.jobs, self.case_explorer = jobs, case_explorer
+        self.jobs, self.session = jobs, session
         self.entry = None
         self._pending = None
         self.detail = None
@@ -30,11 +38,12 @@ class SampleView(QWidget):
         self.player.position.connect(self._cursor_at)
         self.player.stopped.connect(self._playback_stopped)
 
-        self.title = QLabel("Choose a file in the Evidence view to see it here.")
+        self.title = QLabel(PLACEHOLDER)
         self.title.setWordWrap(True)
         self.index = QSpinBox()
         self.index.setPrefix("sample ")
         self.index.setEnabled(False)
+        self.index.setToolTip("Which image of a multi-image file is shown")
         self.index.valueChanged.connect(self._index_changed)
         self.play_button, self.stop_button = QPushButton("Play"), QPushButton("Stop")
         self.play_button.clicked.connect(self.play)
@@ -58,23 +67,55 @@ class SampleView(QWidget):
         self.map_plot.addItem(self.markers)
         self.map_cursor = pg.InfiniteLine(angle=90, pen=pg.mkPen((255, 255, 255), width=2))
         self.map_plot.addItem(self.map_cursor)
+        self.colorbar = pg.ColorBarItem(values=(0.0, 1.0), colorMap=pg.ColorMap(np.linspace(0, 1, 256), VIRIDIS),
+                                        interactive=False, width=14)
+        self.canvas.addItem(self.colorbar, row=0, col=1)
         self.lower_plot = self.canvas.addPlot(row=1, col=0)
-        plotting.plain_axes(self.map_plot)
-        plotting.plain_axes(self.lower_plot)
-        self.histogram_curve = plotting.curve(self.lower_plot, "", pg.mkPen((31, 119, 180)), step=True)
+        for plot in (self.map_plot, self.lower_plot):
+            plotting.plain_axes(plot)
+            plot.getAxis("left").setWidth(AXIS_WIDTH)
+        self.reference_curve = plotting.curve(self.lower_plot, "", plotting.REFERENCE_PEN, step=True)
+        self.histogram_curve = plotting.curve(self.lower_plot, "", pg.mkPen((31, 119, 180), width=2), step=True)
         self.waveform_curve = plotting.curve(self.lower_plot, "", pg.mkPen((31, 119, 180)))
         self.lower_cursor = pg.InfiniteLine(angle=90, pen=pg.mkPen((214, 39, 40), width=2))
         self.lower_plot.addItem(self.lower_cursor)
         self.canvas.ci.layout.setRowStretchFactor(0, 3)
         self.canvas.ci.layout.setRowStretchFactor(1, 1)
+        self.readout = QLabel(" ")
+        self.readout.setObjectName("readout")
+        self.readout.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.canvas.scene().sigMouseMoved.connect(self._mouse_moved)
         self._hide_cursors()
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addLayout(bar)
         layout.addWidget(self.canvas, 1)
+        layout.addWidget(self.readout)
+        session.case_changed.connect(self.clear)
+        session.evidence_removed.connect(lambda item: self.clear() if item is self.entry else None)
+        session.verdict_arrived.connect(self.verdict_arrived)
+        self.clear()
 
     # --- showing a file --------------------------------------------------------------------
+
+    @Slot()
+    def clear(self, *_):
+        """Nothing shown: another case opened, the case closed or the file left the view."""
+        self.jobs.cancel("sample-detail")
+        self.stop_playback()
+        self.entry, self._pending, self.detail = None, None, None
+        self.title.setText(PLACEHOLDER)
+        self.index.setEnabled(False)
+        self.image.clear()
+        self.markers.setData([], [])
+        for curve in (self.reference_curve, self.histogram_curve, self.waveform_curve):
+            curve.setData([], [])
+        self.lower_plot.setTitle("")
+        self.colorbar.hide()
+        self.readout.setText(" ")
+        self._set_play_enabled(None)
+        self._hide_cursors()
 
     def select_entry(self, entry):
         """Follows the evidence selection; the detail is computed when the view is shown."""
@@ -93,7 +134,7 @@ class SampleView(QWidget):
         self._pending = None
         self.stop_playback()
         self.entry = entry
-        sampleset = entry["sampleset"]
+        sampleset = entry.sampleset
         self.index.blockSignals(True)
         self.index.setRange(0, max(0, sampleset.n - 1))
         self.index.setValue(0)
@@ -108,44 +149,91 @@ class SampleView(QWidget):
             self._request_detail(index)
 
     def _request_detail(self, index):
-        sampleset = self.entry["sampleset"]
-        self.title.setText(f"{os.path.basename(self.entry['path'])} — {sampleset.modality}, "
-                           f"{sampleset.n} sample(s) — computing…")
-        self.jobs.start("sample-detail", f"detail of {os.path.basename(self.entry['path'])}",
-                        sample_tasks.sample_detail_job,
-                        {"path": self.entry["path"], "sampleset": sampleset, "index": index,
-                         "case_dir": self.case_explorer.case_dir},
+        entry = self.entry
+        self.title.setText(f"{html.escape(entry.name)} — {entry.modality}, {entry.sampleset.n} sample(s) — computing…")
+        self.jobs.start("sample-detail", f"detail of {entry.name}", sample_tasks.sample_detail_job,
+                        {"path": entry.path, "sampleset": entry.sampleset, "index": index,
+                         "case_dir": self.session.case_dir},
                         finished=self._show_detail,
-                        failed=lambda reason: self.title.setText(f"Could not show the sample: {reason}"))
+                        failed=lambda reason: self.title.setText(f"Could not show the sample: {html.escape(reason)}"))
 
     @Slot(object)
     def _show_detail(self, detail):
         self.detail = detail
         modality = detail["modality"]
-        rgb = display_array(detail["map"], modality)
-        self.image.setImage(rgb[::-1] if modality != "image" else rgb, autoLevels=False, levels=(0, 255))
-        # Row 0 of the display array is the top; flip the y axis so images read upright
-        # and spectrograms / rolls have their lowest band at the bottom.
-        self.map_plot.invertY(modality == "image")
-        self.map_plot.setAspectLocked(modality == "image")
-        self.map_plot.setLabel("bottom", {"image": "pixel", "speech": "frame (20 ms hop)",
-                                          "music": "step (sixteenth note)"}[modality])
-        self.map_plot.setLabel("left", {"image": "pixel", "speech": "mel band", "music": "MIDI pitch"}[modality])
+        self._draw_map(detail)
         self.markers.setData(*(detail["violations"].T if len(detail["violations"]) else ([], [])))
         lower = detail["lower"]
-        self.lower_plot.setTitle(lower["title"])
+        self.lower_plot.setTitle(lower["title"], size="10pt")
         self.lower_plot.setLabel("bottom", lower["x_label"])
-        shown, hidden = ((self.histogram_curve, self.waveform_curve) if lower["kind"] == "histogram"
-                         else (self.waveform_curve, self.histogram_curve))
-        plotting.set_xy(shown, lower["x"], lower["y"])
-        hidden.setData([], [])
+        self.lower_plot.setLabel("left", lower["y_label"])
+        if lower["kind"] == "histogram":
+            plotting.set_step(self.histogram_curve, lower["x"], lower["y"])
+            if lower["reference"] is not None:
+                plotting.set_step(self.reference_curve, lower["x"], lower["reference"])
+            else:
+                self.reference_curve.setData([], [])
+            self.waveform_curve.setData([], [])
+        else:
+            plotting.set_xy(self.waveform_curve, lower["x"], lower["y"])
+            self.histogram_curve.setData([], [])
+            self.reference_curve.setData([], [])
+        # The waveform shares the spectrogram's time axis; a histogram has its own x.
+        self.lower_plot.setXLink(self.map_plot if modality == "speech" and lower["kind"] == "waveform" else None)
         self.map_plot.autoRange()
         if detail.get("focus_rows"):  # piano rolls: zoom onto the pitches that sound
             self.map_plot.setYRange(*detail["focus_rows"], padding=0.05)
-        self.lower_plot.autoRange()
+        if modality == "speech" and lower["kind"] == "waveform":
+            # whole patches only are mapped: the time axis spans the recording, the map what it covers
+            self.map_plot.setXRange(0.0, max(float(lower["x"][-1]), self.image.width() * detail["seconds_per_column"]),
+                                    padding=0.01)
+            self.lower_plot.enableAutoRange(axis="y")
+        else:
+            self.lower_plot.autoRange()
         self._show_title()
         self._set_play_enabled(detail)
         self._hide_cursors()
+
+    def _draw_map(self, detail):
+        modality = detail["modality"]
+        plot, left = self.map_plot, self.map_plot.getAxis("left")
+        left.setTicks(None)
+        if modality == "image":
+            self.image.setLookupTable(None)
+            self.image.setImage(display_array(detail["map"], modality), autoLevels=False, levels=(0, 255))
+            self.image.setRect(0, 0, detail["map"].shape[-1], detail["map"].shape[-2])
+            plot.invertY(True)  # row 0 at the top, as images are read
+            plot.setAspectLocked(True)
+            plot.setLabel("bottom", "pixel column")
+            plot.setLabel("left", "pixel row")
+            self.colorbar.hide()
+            return
+        plot.invertY(False)  # lowest band / pitch at the bottom
+        plot.setAspectLocked(False)
+        self.image.setLookupTable(VIRIDIS)
+        if modality == "speech":
+            values, levels = detail["db"], detail["db_levels"]
+            bands, columns = values.shape
+            self.image.setImage(values, autoLevels=False, levels=levels)
+            self.image.setRect(0.0, 0.0, columns * detail["seconds_per_column"], bands)
+            plot.setLabel("bottom", "time (s)")
+            plot.setLabel("left", "frequency (Hz, mel bands)")
+            centres = detail["band_hz"]
+            left.setTicks([[(float(np.interp(hz, centres, np.arange(bands))) + 0.5, f"{hz:g}")
+                            for hz in HZ_TICKS if centres[0] <= hz <= centres[-1]]])
+            self._show_colorbar(levels, "power (dB)")
+        else:
+            values = detail["map"][0]
+            self.image.setImage(values, autoLevels=False, levels=(0.0, 1.0))
+            self.image.setRect(0, 0, values.shape[1], values.shape[0])
+            plot.setLabel("bottom", "step (sixteenth note)")
+            plot.setLabel("left", "MIDI pitch")
+            self._show_colorbar((0.0, 1.0), "velocity / 127")
+
+    def _show_colorbar(self, levels, label):
+        self.colorbar.setLevels(values=levels)
+        self.colorbar.axis.setLabel(label)
+        self.colorbar.show()
 
     @Slot(object)
     def verdict_arrived(self, entry):
@@ -153,14 +241,51 @@ class SampleView(QWidget):
             self._show_title()
 
     def _show_title(self):
-        sampleset = self.entry["sampleset"]
-        title = f"{html.escape(os.path.basename(self.entry['path']))} — {sampleset.modality}, {sampleset.n} sample(s)"
-        verdict = self.entry.get("verdict")
+        entry = self.entry
+        title = f"{html.escape(entry.name)} — {entry.modality}, {entry.sampleset.n} sample(s)"
+        if entry.sampleset.meta.get("modality_from_reference"):
+            title += " (an array read as the case reference's modality)"
+        verdict = entry.verdict
         if verdict:
             title += f" — <b>{verdict['label'].upper()}</b> (score {verdict['score']:.3f})"
         if self.detail["note"]:
             title += f" — {html.escape(self.detail['note'])}"
         self.title.setText(title)
+
+    # --- value readout ---------------------------------------------------------------
+
+    @Slot(object)
+    def _mouse_moved(self, scene_pos):
+        if self.detail is None:
+            return
+        if self.map_plot.sceneBoundingRect().contains(scene_pos):
+            point = self.map_plot.vb.mapSceneToView(scene_pos)
+            self.readout.setText(self.map_value(point.x(), point.y()) or " ")
+        elif self.lower_plot.sceneBoundingRect().contains(scene_pos):
+            point = self.lower_plot.vb.mapSceneToView(scene_pos)
+            self.readout.setText(f"{self.detail['lower']['x_label']} {point.x():.4g}, "
+                                 f"{self.detail['lower']['y_label']} {point.y():.4g}")
+
+    def map_value(self, x, y):
+        """What the map holds at view coordinates (x, y), in words; None outside it."""
+        detail, modality = self.detail, self.detail["modality"]
+        values = detail["map"]
+        rows, columns = values.shape[-2:]
+        if modality == "speech":
+            column, row = int(x / detail["seconds_per_column"]), int(y)
+        else:
+            column, row = int(np.floor(x)), int(np.floor(y))
+        if not (0 <= row < rows and 0 <= column < columns and x >= 0 and y >= 0):
+            return None
+        value = values[:, row, column]
+        if modality == "image":
+            shown = ", ".join(f"{v:.3f}" for v in value)
+            return f"row {row}, column {column}: intensity {shown} (of 1)"
+        if modality == "speech":
+            return (f"{column * detail['seconds_per_column']:.2f} s, band {row} (≈{detail['band_hz'][row]:.0f} Hz): "
+                    f"{detail['db'][row, column]:.1f} dB (map intensity {value[0]:.3f})")
+        name = f"{NOTE_NAMES[row % 12]}{row // 12 - 1}"
+        return f"step {column}, pitch {row} ({name}): velocity {value[0] * 127:.0f} / 127"
 
     # --- playback ------------------------------------------------------------------------
 
@@ -208,3 +333,7 @@ class SampleView(QWidget):
         self.map_cursor.hide()
         self.lower_cursor.hide()
 
+
+def scene_point(plot, x, y):
+    """Scene position of view coordinates (x, y) in `plot` (for tests and scripted readouts)."""
+    return plot.vb.mapViewToScene(QPointF(x, y))

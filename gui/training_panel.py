@@ -3,6 +3,11 @@
 The engine's training jobs (engine/training_jobs.py) run through the job manager;
 their partial results ({"step", "losses", "preview", "histogram"}) are buffered here
 and drawn by a display timer, never at the rate they arrive.
+
+The panel follows the window's case session: the data defaults to the case's reference,
+each Start trains into a fresh folder inside the case, and Resume offers the case's runs
+(a run of another case is never continued by accident). Another case, or none, stops a
+running training (it keeps its checkpoint) and clears the plots.
 """
 import datetime
 import os
@@ -10,8 +15,8 @@ import os
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QTimer, Signal, Slot
-from PySide6.QtWidgets import (QComboBox, QFormLayout, QGridLayout, QHBoxLayout, QLabel, QLineEdit,
-                               QProgressBar, QPushButton, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGridLayout, QHBoxLayout,
+                               QLabel, QLineEdit, QProgressBar, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 from gui import plotting
 from gui.tasks import HIST_BINS
@@ -25,6 +30,7 @@ KINDS = {
     "inverse model": ("train_inverse_job", (), ("generator",)),
     "rounds": ("train_rounds_job", ("fool-all", "memoryless"), ("data", "loss", "iterations", "generators")),
 }
+RUN_KINDS = {"gan": "GAN", "classifier": "classifier", "inverse": "inverse model"}  # run.json kind -> shown
 ACTIVATIONS = ("sigmoid", "tanh", "scaled-tanh", "linear")
 DEVICES = ("auto", "cpu", "cuda")
 LOG_EVERY_STEPS = 5  # metrics.jsonl resolution
@@ -34,10 +40,11 @@ PREVIEW_EVERY_STEPS = 25  # live partials (losses, preview grid, histogram); eac
 class TrainingPanel(QWidget):
     run_finished = Signal(dict)  # run.json (rounds: rounds.json) of a finished run, plus "out": its folder
 
-    def __init__(self, jobs, case_explorer, settings, parent=None):
+    def __init__(self, jobs, session, settings, parent=None):
         super().__init__(parent)
-        self.jobs, self.case_explorer, self.settings = jobs, case_explorer, settings
+        self.jobs, self.session, self.settings = jobs, session, settings
         self.last_out = None
+        self.session_runs = []  # runs this panel started outside a case, for Resume
         self.history = {}  # loss name -> [(step, value)]
         self.preview = None
         self.generated_histogram = None
@@ -47,11 +54,18 @@ class TrainingPanel(QWidget):
         self.kind = QComboBox()
         self.kind.addItems(list(KINDS))
         self.kind.currentTextChanged.connect(self._kind_changed)
+        self.kind.setToolTip("What to train: a GAN on the data, a classifier telling real from generated sets, "
+                             "an inverse model of a GAN, or sequential GAN-vs-classifier rounds")
         self.data = QLineEdit(settings.value("training/data", "builtin:digits", str))
+        self.data.setToolTip("The real training data (a dataset spec). With a case open: the case's reference, "
+                             "so the trained model fits the case")
         self.fakes = QLineEdit()
         self.fakes.setPlaceholderText("NAME=SPEC … (generated sets to tell apart)")
+        self.fakes.setToolTip("Generated sets the classifier learns to tell from the real data: NAME=SPEC, "
+                              "where SPEC may be a GAN run folder")
         self.generator = QLineEdit()
         self.generator.setPlaceholderText("GAN run folder")
+        self.generator.setToolTip("The GAN run folder whose generator the inverse model learns to invert")
         self.loss = QComboBox()
         self.activation = QComboBox()
         self.activation.addItems(ACTIVATIONS)
@@ -70,7 +84,19 @@ class TrainingPanel(QWidget):
         self.seed = QSpinBox()
         self.seed.setRange(0, 2**31 - 1)
         self.out = QLineEdit()
-        self.out.setPlaceholderText("run folder (default: the case's runs/ or ~/ganforensics-runs/)")
+        self.out.setToolTip("Where a new run is written. Empty: a fresh folder in the case's runs/ "
+                            "(no case: ~/ganforensics-runs/)")
+        self.resume_run = QComboBox()
+        self.resume_run.setToolTip("The run Resume continues: the case's runs with a checkpoint")
+        self.resume_run.currentIndexChanged.connect(self._update_buttons)
+        for widget, tip in ((self.loss, "The GAN loss (rounds: how new GANs are trained against the classifiers)"),
+                            (self.activation, "The generator's output activation"),
+                            (self.iterations, "Rounds: how many GAN-vs-classifier iterations"),
+                            (self.generators, "Rounds: how many GANs are trained per iteration"),
+                            (self.epochs, "Passes over the training data"),
+                            (self.device, "auto: the GPU when there is one, else the CPU"),
+                            (self.seed, "Random seed: the same seed and data give the same run")):
+            widget.setToolTip(tip)
         form = self.form = QFormLayout()
         self.rows = {}
         for key, label, widget in (("kind", "Train", self.kind), ("data", "Data", self.data),
@@ -80,12 +106,15 @@ class TrainingPanel(QWidget):
                                    ("iterations", "Iterations", self.iterations),
                                    ("generators", "GANs per iteration", self.generators),
                                    ("epochs", "Epochs", self.epochs), ("device", "Device", self.device),
-                                   ("seed", "Seed", self.seed), ("out", "Run folder", self.out)):
+                                   ("seed", "Seed", self.seed), ("out", "Run folder", self.out),
+                                   ("resume_run", "Resume run", self.resume_run)):
             form.addRow(label, widget)
             self.rows[key] = widget
 
         self.start_button, self.stop_button = QPushButton("Start"), QPushButton("Stop")
         self.resume_button = QPushButton("Resume")
+        self.start_button.setToolTip("Start a new run into a fresh folder (Ctrl+Shift+T)")
+        self.stop_button.setToolTip("Stop the run; it saves a checkpoint that Resume continues (Ctrl+Shift+S)")
         self.start_button.clicked.connect(lambda: self.start(resume=False))
         self.resume_button.clicked.connect(lambda: self.start(resume=True))
         self.stop_button.clicked.connect(self.stop)
@@ -110,6 +139,25 @@ class TrainingPanel(QWidget):
 
         self.loss_plot = plotting.plot_widget("Losses", "step", "loss")
         self.loss_curves = {}
+        self.smoothing = QDoubleSpinBox()
+        self.smoothing.setRange(0.0, 0.99)
+        self.smoothing.setSingleStep(0.1)
+        self.smoothing.setValue(0.6)
+        self.smoothing.setPrefix("smoothing ")
+        self.smoothing.setToolTip("Exponential moving average of the losses (0: raw values); the raw curve "
+                                  "stays faint behind")
+        self.log_scale = QCheckBox("log scale")
+        self.log_scale.setToolTip("Logarithmic loss axis (losses at or below zero are left out)")
+        self.reset_zoom = QPushButton("Reset zoom")
+        self.reset_zoom.setToolTip("Back to the whole curve, following new steps again")
+        self.smoothing.valueChanged.connect(self._mark_dirty)
+        self.log_scale.toggled.connect(self._log_scale_toggled)
+        self.reset_zoom.clicked.connect(self.auto_range)
+        curve_bar = QHBoxLayout()
+        curve_bar.addWidget(self.smoothing)
+        curve_bar.addWidget(self.log_scale)
+        curve_bar.addWidget(self.reset_zoom)
+        curve_bar.addStretch(1)
         self.preview_widget = pg.GraphicsLayoutWidget()
         self.preview_view = self.preview_widget.addViewBox(lockAspect=True, invertY=True)
         self.preview_image = pg.ImageItem()
@@ -121,9 +169,10 @@ class TrainingPanel(QWidget):
         self.generated_curve = plotting.curve(self.hist_plot.getPlotItem(), "generated",
                                               pg.mkPen(plotting.colour(0), width=2), step=True)
         plots = QGridLayout()
-        plots.addWidget(self.loss_plot, 0, 0, 1, 2)
-        plots.addWidget(self.preview_widget, 1, 0)
-        plots.addWidget(self.hist_plot, 1, 1)
+        plots.addLayout(curve_bar, 0, 0, 1, 2)
+        plots.addWidget(self.loss_plot, 1, 0, 1, 2)
+        plots.addWidget(self.preview_widget, 2, 0)
+        plots.addWidget(self.hist_plot, 2, 1)
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
@@ -135,6 +184,8 @@ class TrainingPanel(QWidget):
         self.display_timer.start()
         self._kind_changed(self.kind.currentText())
         self._set_running(False)
+        session.case_changed.connect(self._case_changed)
+        session.snapshot_changed.connect(self._fill_resumable)
 
     # --- form --------------------------------------------------------------------------
 
@@ -150,20 +201,71 @@ class TrainingPanel(QWidget):
 
     def _default_out(self, kind):
         stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
-        base = (os.path.join(self.case_explorer.case_dir, "runs") if self.case_explorer.case_dir
+        base = (os.path.join(self.session.case_dir, "runs") if self.session.case_dir
                 else os.path.join(os.path.expanduser("~"), "ganforensics-runs"))
         return os.path.join(base, f"{kind.split()[0]}-{stamp}")
 
+    @Slot(object)
+    def _case_changed(self, case_dir):
+        """Another case: stop what trains for the previous one, clear the plots, and default
+        the data to the case's reference."""
+        if self.jobs.running("training"):
+            self.stop()
+            self.status.setText("The training of the previous case was stopped (its checkpoint is kept).")
+        else:
+            self.status.setText("Idle." if case_dir else "Idle. Open a case to train models for it.")
+        self.jobs.cancel("training-reference")
+        self.clear_plots()
+        self.last_out = None
+        self.out.clear()
+        self.session_runs = []
+        if self.session.reference_spec():
+            self.data.setText(self.session.reference_spec())
+        self._fill_resumable(self.session.snapshot)
+        self.progress.setValue(0)
+        self.eta.clear()
+
+    @Slot(object)
+    def _fill_resumable(self, snapshot):
+        runs = list((snapshot or {}).get("resumable", []))
+        runs += [run for run in self.session_runs if run["run_dir"] not in {r["run_dir"] for r in runs}]
+        chosen = self.resume_run.currentData()
+        self.resume_run.blockSignals(True)
+        self.resume_run.clear()
+        for run in runs:
+            self.resume_run.addItem(f"{run['name']} ({RUN_KINDS.get(run['kind'], run['kind'])}, {run['status']})", run)
+        if not runs:
+            self.resume_run.addItem("(no run to resume)")
+        for row in range(self.resume_run.count()):
+            data = self.resume_run.itemData(row)
+            if chosen and data and data["run_dir"] == chosen["run_dir"]:
+                self.resume_run.setCurrentIndex(row)
+        self.resume_run.blockSignals(False)
+        self._update_buttons()
+
+    def _update_buttons(self, *_):
+        running = self.jobs.running("training") is not None
+        self.start_button.setEnabled(not running)
+        self.stop_button.setEnabled(running)
+        self.resume_button.setEnabled(not running and self.resume_run.currentData() is not None)
+        self.resume_button.setToolTip("Continue the run chosen under Resume run" if self.resume_run.currentData()
+                                      else "No run to resume: Start a run first (a stopped run keeps a checkpoint)")
+
     def params(self, resume):
         kind = self.kind.currentText()
-        out = self.out.text().strip() or (self.last_out if resume and self.last_out else self._default_out(kind))
+        if resume:
+            out = self.resume_run.currentData()["run_dir"]
+        else:
+            out = self.out.text().strip() or self._default_out(kind)
         params = {"out": out, "epochs": self.epochs.value(), "seed": self.seed.value(),
                   "device": self.device.currentText(), "resume": resume,
                   "log_every": LOG_EVERY_STEPS, "preview_every": PREVIEW_EVERY_STEPS}
-        if self.case_explorer.case_dir:
-            params["case"] = self.case_explorer.case_dir
+        if self.session.case_dir:
+            params["case"] = self.session.case_dir
         if kind in ("GAN", "rounds"):
-            params["data"] = self.data.text().strip()
+            # a resumed GAN continues on the data it was started on
+            run_data = self.resume_run.currentData().get("data") if resume else None
+            params["data"] = run_data or self.data.text().strip()
             params["loss"] = self.loss.currentText()
         if kind == "GAN":
             params["activation"] = self.activation.currentText()
@@ -180,14 +282,18 @@ class TrainingPanel(QWidget):
         return params
 
     def show_run(self, run):
-        """Fills the form from a case's run row (kind and run folder), ready for Resume."""
-        kind = {"gan": "GAN", "classifier": "classifier", "inverse": "inverse model"}.get(run["kind"])
+        """Chooses a case's run (from the case explorer) under Resume run, ready for Resume."""
+        kind = RUN_KINDS.get(run["kind"])
         if kind is None:
             return
         self.kind.setCurrentText(kind)
-        self.out.setText(run["run_dir"])
-        self.last_out = run["run_dir"]
-        self.status.setText(f"{run['name']}: Resume continues this run.")
+        for row in range(self.resume_run.count()):
+            data = self.resume_run.itemData(row)
+            if data and os.path.abspath(data["run_dir"]) == os.path.abspath(run["run_dir"]):
+                self.resume_run.setCurrentIndex(row)
+                self.status.setText(f"{run['name']}: Resume continues this run.")
+                return
+        self.status.setText(f"{run['name']} has no checkpoint to resume from.")
 
     # --- running -----------------------------------------------------------------------
 
@@ -195,13 +301,22 @@ class TrainingPanel(QWidget):
         """Starts (or resumes) a run of the chosen kind; `overrides` adjust the job's params."""
         import engine.training_jobs as training_jobs
 
+        if resume and self.resume_run.currentData() is None:
+            self.status.setText("No run to resume: press Start for a new run.")
+            return None
+        if resume:  # the run decides what kind of training continues
+            self.kind.setCurrentText(RUN_KINDS[self.resume_run.currentData()["kind"]])
         kind = self.kind.currentText()
         job = getattr(training_jobs, KINDS[kind][0])
         params = dict(self.params(resume), **overrides)
+        if not resume and os.path.isfile(os.path.join(params["out"], "run.json")):
+            self.status.setText(f"{params['out']} already holds a run: choose it under Resume run and press "
+                                "Resume, or empty the Run folder field for a fresh folder.")
+            return None
         self.last_out = params["out"]
-        self.out.setText(params["out"])
+        self.out.clear()  # the next Start gets a fresh folder again
         if not resume:
-            self.history, self.preview, self.generated_histogram = {}, None, None
+            self.clear_plots()
         self._dirty = True
         if "data" in params:
             self.jobs.start("training-reference", "reference histogram", compare_tasks.reference_histogram_job,
@@ -212,14 +327,48 @@ class TrainingPanel(QWidget):
                                partial=self._partial, finished=self._finished, failed=self._failed)
 
     def stop(self):
+        if self.jobs.running("training") is None:
+            return
         self.jobs.cancel("training")
         self.status.setText("Stopping: the run saves a checkpoint; Resume continues it.")
+        self._remember_run()
         self._set_running(False)
 
     def _set_running(self, running):
         self.start_button.setEnabled(not running)
-        self.resume_button.setEnabled(not running)
+        self.resume_button.setEnabled(not running and self.resume_run.currentData() is not None)
         self.stop_button.setEnabled(running)
+
+    def _remember_run(self):
+        """The run just trained joins the Resume list (a case's runs come with its next read)."""
+        kind = {v: k for k, v in RUN_KINDS.items()}.get(self.kind.currentText())
+        if kind and self.last_out and not any(r["run_dir"] == self.last_out for r in self.session_runs):
+            self.session_runs.insert(0, {"run_dir": self.last_out, "name": os.path.basename(self.last_out),
+                                         "kind": kind, "status": "this session"})
+        self._fill_resumable(self.session.snapshot)
+        self.session.request_refresh()
+
+    def clear_plots(self):
+        self.history, self.preview, self.generated_histogram, self.reference_histogram = {}, None, None, None
+        for curve in self.loss_curves.values():
+            self.loss_plot.getPlotItem().removeItem(curve)
+        self.loss_curves = {}
+        self.preview_image.clear()
+        self.reference_curve.setData([], [])
+        self.generated_curve.setData([], [])
+        self.auto_range()
+
+    def auto_range(self):
+        self.loss_plot.getPlotItem().enableAutoRange()
+
+    @Slot(bool)
+    def _log_scale_toggled(self, on):
+        self.loss_plot.getPlotItem().setLogMode(y=on)
+        self._dirty = True
+
+    @Slot()
+    def _mark_dirty(self, *_):
+        self._dirty = True
 
     @Slot(float, str)
     def _progress(self, fraction, message):
@@ -248,11 +397,13 @@ class TrainingPanel(QWidget):
         metrics = run.get("metrics", {})
         shown = ", ".join(f"{k} {v:.4g}" for k, v in metrics.items() if isinstance(v, (int, float)))
         self.status.setText(f"Finished: {self.last_out}\n{shown}")
+        self._remember_run()
         self.run_finished.emit(dict(run, out=self.last_out))
 
     def _failed(self, reason):
         self._set_running(False)
-        self.status.setText(f"Training failed: {reason}")
+        self._remember_run()
+        self.status.setText(f"Training failed: {in_panel_words(reason)}")
 
     # --- drawing -----------------------------------------------------------------------
 
@@ -262,12 +413,17 @@ class TrainingPanel(QWidget):
             return
         self._dirty = False
         for number, (name, points) in enumerate(sorted(self.history.items())):
-            curve = self.loss_curves.get(name)
-            if curve is None:
-                curve = plotting.curve(self.loss_plot.getPlotItem(), name, pg.mkPen(plotting.colour(number), width=2))
-                self.loss_curves[name] = curve
+            if name not in self.loss_curves:
+                red, green, blue = plotting.colour(number)
+                item = self.loss_plot.getPlotItem()
+                self.loss_curves[name] = plotting.curve(item, name, pg.mkPen((red, green, blue), width=2))
+                self.loss_curves[f"{name} (raw)"] = plotting.curve(item, None, pg.mkPen((red, green, blue, 60)))
             steps, values = np.asarray(points, dtype=np.float64).T
-            plotting.set_xy(curve, steps, values)
+            if self.log_scale.isChecked():  # log10 of a loss at or below zero is undefined
+                keep = values > 0
+                steps, values = steps[keep], values[keep]
+            plotting.set_xy(self.loss_curves[f"{name} (raw)"], steps, values)
+            plotting.set_xy(self.loss_curves[name], steps, plotting.smooth(values, self.smoothing.value()))
         if self.preview is not None:
             grid = np.asarray(self.preview)
             self.preview_image.setImage(grid[..., 0] if grid.shape[-1] == 1 else grid, levels=(0.0, 1.0))
@@ -281,3 +437,9 @@ class TrainingPanel(QWidget):
     def save_settings(self):
         self.settings.setValue("training/device", self.device.currentText())
         self.settings.setValue("training/data", self.data.text())
+
+
+def in_panel_words(reason):
+    """The engine's reasons are written for the command line; here they name the buttons."""
+    return (reason.replace("pass --resume to continue it", "choose it under Resume run and press Resume")
+            .replace("--resume with", "Resume with").replace("--device", "Device"))

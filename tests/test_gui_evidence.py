@@ -47,29 +47,33 @@ def drop(window, paths):
 
 def test_dropping_files_produces_verdict_badges(gui_window, no_threads_left, qtbot, digits_case, evidence_files):
     gui_window.open_case(digits_case)
-    qtbot.waitUntil(lambda: gui_window.case_explorer.case_dir is not None, timeout=20000)
+    qtbot.waitUntil(lambda: gui_window.session.case_dir is not None, timeout=20000)
     drop(gui_window, evidence_files)
     view = gui_window.evidence_view
     # (the module's case may already hold other tests' files: they join the grid too)
-    qtbot.waitUntil(lambda: all(view.entries.get(p, {}).get("verdict") for p in evidence_files), timeout=60000)
+    evidence = gui_window.session.evidence
+    qtbot.waitUntil(lambda: all(getattr(evidence.get(p), "verdict", None) for p in evidence_files), timeout=60000)
     qtbot.waitUntil(gui_window.jobs.is_idle, timeout=20000)
-    for entry in map(view.entries.get, evidence_files):
-        assert entry["verdict"]["label"] in ("generated", "real", "inconclusive")
-        badged = entry["item"].icon().pixmap(96, 96).toImage()
-        plain = entry["pixmap"].toImage()
-        assert badged != plain, f"no badge drawn on {entry['path']}"
+    for item in map(evidence.get, evidence_files):
+        assert item.verdict["label"] in ("generated", "real", "inconclusive")
+        badged = item.icon.pixmap(96, 96).toImage()
+        plain = item.thumbnail.toImage()
+        assert badged != plain, f"no badge drawn on {item.path}"
+    index = evidence.index_of(evidence.get(evidence_files[0]))
+    assert view.grid.model().data(index, Qt.DecorationRole) is evidence.get(evidence_files[0]).icon
 
 
 def test_selecting_a_file_shows_its_verdict_and_reasons(gui_window, no_threads_left, qtbot, digits_case,
                                                         evidence_files):
     gui_window.open_case(digits_case)
-    qtbot.waitUntil(lambda: gui_window.case_explorer.case_dir is not None, timeout=20000)
+    qtbot.waitUntil(lambda: gui_window.session.case_dir is not None, timeout=20000)
     gui_window.add_evidence(evidence_files[:1])
     view = gui_window.evidence_view
-    qtbot.waitUntil(lambda: bool(view.entries.get(evidence_files[0], {}).get("verdict")), timeout=60000)
+    evidence = gui_window.session.evidence
+    qtbot.waitUntil(lambda: bool(getattr(evidence.get(evidence_files[0]), "verdict", None)), timeout=60000)
     qtbot.waitUntil(gui_window.jobs.is_idle, timeout=20000)
-    view.grid.setCurrentItem(view.entries[evidence_files[0]]["item"])
-    verdict = view.entries[evidence_files[0]]["verdict"]
+    view.select(evidence.get(evidence_files[0]))
+    verdict = evidence.get(evidence_files[0]).verdict
     text = view.detail.toPlainText()
     assert verdict["label"].upper() in text
     assert verdict["reasons"][0].split(":")[0] in text
@@ -87,18 +91,18 @@ def test_a_refused_file_shows_its_message(gui_window, no_threads_left, qtbot, tm
     lines = [view.refused_list.item(i).text() for i in range(view.refused_list.count())]
     assert any("notes.txt" in line and "unrecognised" in line for line in lines), lines
     assert any("cut.png" in line for line in lines), lines
-    assert not view.entries
+    assert not len(gui_window.session.evidence)
     assert view.refused_list.isVisible()
 
 
 def test_verdicts_wait_for_a_case(gui_window, no_threads_left, qtbot, evidence_files):
     messages = []
-    gui_window.evidence_view.message.connect(messages.append)
+    gui_window.session.message.connect(messages.append)
     gui_window.add_evidence(evidence_files[:2])
-    qtbot.waitUntil(lambda: len(gui_window.evidence_view.entries) == 2, timeout=20000)
+    qtbot.waitUntil(lambda: len(gui_window.session.evidence) == 2, timeout=20000)
     qtbot.waitUntil(gui_window.jobs.is_idle, timeout=20000)
     assert any("case" in m.lower() for m in messages), messages
-    assert all(e["verdict"] is None for e in gui_window.evidence_view.entries.values())
+    assert all(item.verdict is None for item in gui_window.session.evidence)
 
 
 def test_report_export_writes_the_pdf_and_lists_it_in_the_case(gui_window, no_threads_left, qtbot, digits_case,
@@ -106,12 +110,13 @@ def test_report_export_writes_the_pdf_and_lists_it_in_the_case(gui_window, no_th
     from gui.report_dialog import ReportDialog
 
     gui_window.open_case(digits_case)
-    qtbot.waitUntil(lambda: gui_window.case_explorer.case_dir is not None, timeout=20000)
+    qtbot.waitUntil(lambda: gui_window.session.case_dir is not None, timeout=20000)
     gui_window.add_evidence(evidence_files[:2])
     view = gui_window.evidence_view
-    qtbot.waitUntil(lambda: all(bool(view.entries.get(p, {}).get("verdict")) for p in evidence_files[:2]), timeout=60000)
+    evidence = gui_window.session.evidence
+    qtbot.waitUntil(lambda: all(getattr(evidence.get(p), "verdict", None) for p in evidence_files[:2]), timeout=60000)
     qtbot.waitUntil(gui_window.jobs.is_idle, timeout=20000)
-    dialog = ReportDialog(gui_window.jobs, gui_window.case_explorer, [str(tmp_path / "not-a-case")], gui_window)
+    dialog = ReportDialog(gui_window.jobs, gui_window.session, [str(tmp_path / "not-a-case")], gui_window)
     assert list(dialog.checks) == [digits_case], "only existing cases are offered"
     out = tmp_path / "report.pdf"
     dialog.out.setText(str(out))
@@ -125,25 +130,29 @@ def test_report_export_writes_the_pdf_and_lists_it_in_the_case(gui_window, no_th
 
 def test_new_case_opens_and_is_remembered(gui_window, no_threads_left, qtbot, tmp_path):
     case_dir = str(tmp_path / "fresh")
-    gui_window.case_explorer.create_case(case_dir, "builtin:digits[0:100]", "fresh case")
-    qtbot.waitUntil(lambda: gui_window.case_explorer.case_dir is not None, timeout=30000)
+    dialog = gui_window.case_explorer.new_case_dialog()
+    dialog.folder.setText(case_dir)
+    dialog.reference.setText("builtin:digits[0:100]")
+    dialog.name.setText("fresh case")
+    dialog.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: gui_window.session.case_dir is not None, timeout=30000)
     qtbot.waitUntil(gui_window.jobs.is_idle, timeout=10000)
     tree = gui_window.case_explorer.tree
     references = tree.topLevelItem(0)
     assert references.text(0) == "References" and references.childCount() == 1
     assert "n=100" in references.child(0).text(1)
-    assert gui_window.recent_cases()[0] == gui_window.case_explorer.case_dir
-    assert gui_window.settings.value("last_case") == gui_window.case_explorer.case_dir
+    assert gui_window.recent_cases()[0] == gui_window.session.case_dir
+    assert gui_window.settings.value("last_case") == gui_window.session.case_dir
 
 
 def test_opening_a_folder_that_is_no_case_says_so(gui_window, no_threads_left, qtbot, tmp_path):
     messages = []
-    gui_window.case_explorer.message.connect(messages.append)
+    gui_window.session.message.connect(messages.append)
     gui_window.open_case(str(tmp_path))
     qtbot.waitUntil(lambda: bool(messages), timeout=10000)
     qtbot.waitUntil(gui_window.jobs.is_idle, timeout=10000)
     assert "not a case folder" in messages[0]
-    assert gui_window.case_explorer.case_dir is None
+    assert gui_window.session.case_dir is None
 
 
 def test_a_file_the_case_cannot_judge_is_listed_with_the_reason(gui_window, no_threads_left, qtbot, digits_case,
@@ -153,14 +162,14 @@ def test_a_file_the_case_cannot_judge_is_listed_with_the_reason(gui_window, no_t
     wav = tmp_path / "tone.wav"
     soundfile.write(wav, (0.2 * np.sin(np.arange(4000) / 3.0)).astype(np.float32), 8000)
     gui_window.open_case(digits_case)
-    qtbot.waitUntil(lambda: gui_window.case_explorer.case_dir is not None, timeout=20000)
+    qtbot.waitUntil(lambda: gui_window.session.case_dir is not None, timeout=20000)
     gui_window.add_evidence([str(wav)])
     view = gui_window.evidence_view
     qtbot.waitUntil(lambda: view.refused_list.count() == 1, timeout=30000)
     qtbot.waitUntil(gui_window.jobs.is_idle, timeout=20000)
     assert "speech file, but the case reference is image" in view.refused_list.item(0).text()
-    entry = view.entries[str(wav)]
-    assert entry["verdict"] is None and entry["unjudged"]
+    item = gui_window.session.evidence.get(str(wav))
+    assert item.verdict is None and item.unjudged
     view.request_verdicts()
     assert gui_window.jobs.is_idle(), "asked again for a verdict the case cannot give"
 
@@ -177,10 +186,11 @@ def test_opening_a_case_shows_its_evidence_with_the_recorded_verdicts(gui_window
         fh.write(b"\0")
     gui_window.open_case(case_dir)
     view = gui_window.evidence_view
-    qtbot.waitUntil(lambda: len(view.entries) == 3 and bool(view.refused), timeout=30000)
+    evidence = gui_window.session.evidence
+    qtbot.waitUntil(lambda: len(evidence) == 3 and bool(gui_window.session.refused), timeout=30000)
     qtbot.waitUntil(gui_window.jobs.is_idle, timeout=20000)
-    assert {path: entry["verdict"]["label"] for path, entry in view.entries.items()} == {
+    assert {item.path: item.verdict["label"] for item in evidence} == {
         path: label for path, label in recorded.items() if path != evidence_files[3]}
-    assert "changed since intake" in view.refused[evidence_files[3]]
+    assert "changed since intake" in gui_window.session.refused[evidence_files[3]]
     with open_case(case_dir) as case:  # shown from the record, not judged again
         assert len(case.verdicts()) == 4 and len(case.conn.execute("SELECT id FROM verdict").fetchall()) == 4

@@ -69,14 +69,92 @@ def test_a_finished_run_appears_in_the_case(gui_window, no_threads_left, qtbot, 
     case_dir = str(tmp_path / "case")
     new_case(case_dir, "builtin:digits[0:200]", "training case")
     gui_window.open_case(case_dir)
-    qtbot.waitUntil(lambda: gui_window.case_explorer.case_dir is not None, timeout=20000)
+    qtbot.waitUntil(lambda: gui_window.session.case_dir is not None, timeout=20000)
     panel = gui_window.training_panel
     panel.data.setText("builtin:digits[0:200]")
     panel.device.setCurrentText("cpu")
     panel.start(steps=10)
-    assert panel.out.text().startswith(os.path.join(gui_window.case_explorer.case_dir, "runs"))
-    qtbot.waitUntil(lambda: any(r["kind"] == "gan" for r in (gui_window.case_explorer.snapshot or {}).get("runs", [])),
+    assert panel.last_out.startswith(os.path.join(gui_window.session.case_dir, "runs"))
+    qtbot.waitUntil(lambda: any(r["kind"] == "gan" for r in (gui_window.session.snapshot or {}).get("runs", [])),
                     timeout=60000)
     qtbot.waitUntil(gui_window.jobs.is_idle, timeout=30000)
     generators = gui_window.case_explorer.tree.findItems("Generators", Qt.MatchExactly)[0]
     assert generators.childCount() == 1 and generators.child(0).text(1) == "gan"
+
+
+def open_case_and_wait(window, qtbot, case_dir):
+    window.open_case(case_dir)
+    qtbot.waitUntil(lambda: window.session.case_dir == os.path.abspath(case_dir), timeout=20000)
+    qtbot.waitUntil(window.jobs.is_idle, timeout=30000)
+
+
+def test_the_panel_follows_the_case_and_resumes_only_the_cases_runs(gui_window, no_threads_left, qtbot, tmp_path):
+    from engine.case import new_case
+
+    first, second = str(tmp_path / "first"), str(tmp_path / "second")
+    new_case(first, "builtin:digits[0:150]", "first")
+    new_case(second, "builtin:digits[150:300]", "second")
+    panel = gui_window.training_panel
+    panel.device.setCurrentText("cpu")
+    open_case_and_wait(gui_window, qtbot, first)
+    assert panel.data.text() == "builtin:digits[0:150]", "the data is the case's reference"
+    assert not panel.resume_button.isEnabled(), "Resume offered with no run to resume"
+    assert panel.start(resume=True) is None and gui_window.jobs.running("training") is None
+    assert "press Start" in panel.status.text()
+    panel.start(steps=100000)
+    run_dir = panel.last_out
+    assert os.path.dirname(run_dir) == os.path.join(first, "runs")
+    qtbot.waitUntil(lambda: "g_loss" in panel.history, timeout=60000)
+    panel.stop_button.click()
+    qtbot.waitUntil(gui_window.jobs.is_idle, timeout=30000)
+    assert panel.resume_run.currentData()["run_dir"] == run_dir and panel.resume_button.isEnabled()
+
+    open_case_and_wait(gui_window, qtbot, second)  # another case: nothing of the first stays
+    assert panel.data.text() == "builtin:digits[150:300]"
+    assert panel.history == {} and panel.preview_image.image is None and not panel.loss_curves
+    assert panel.resume_run.currentData() is None and not panel.resume_button.isEnabled()
+
+    open_case_and_wait(gui_window, qtbot, first)  # back: its stopped run is offered again
+    assert panel.resume_run.currentData()["run_dir"] == run_dir
+    record = panel.start(resume=True, steps=40)
+    assert record is not None and panel.last_out == run_dir
+    qtbot.waitUntil(gui_window.jobs.is_idle, timeout=60000)
+    with open(os.path.join(run_dir, "run.json"), encoding="utf-8") as fh:
+        assert json.load(fh)["metrics"]["steps"] == 40
+
+
+def test_a_run_folder_that_holds_a_run_is_explained_in_buttons(gui_window, no_threads_left, qtbot, tmp_path):
+    panel = gui_window.training_panel
+    panel.data.setText("builtin:digits[0:64]")
+    panel.device.setCurrentText("cpu")
+    panel.out.setText(str(tmp_path / "run"))
+    panel.start(steps=5)
+    qtbot.waitUntil(gui_window.jobs.is_idle, timeout=60000)
+    panel.out.setText(str(tmp_path / "run"))
+    assert panel.start(steps=5) is None
+    assert "press Resume" in panel.status.text() and "--" not in panel.status.text()
+    assert panel.out.text() == str(tmp_path / "run")
+
+
+def test_loss_curves_smooth_switch_to_log_scale_and_reset_their_zoom(gui_window, qtbot):
+    import numpy as np
+
+    from gui import plotting
+
+    panel = gui_window.training_panel
+    values = np.linspace(2.0, 0.5, 40) + np.tile([0.3, -0.3], 20)
+    panel.history = {"g_loss": [(5 * i, v) for i, v in enumerate(values)]}
+    panel.smoothing.setValue(0.8)
+    panel._draw()
+    x, smoothed = panel.loss_curves["g_loss"].xData, panel.loss_curves["g_loss"].yData
+    np.testing.assert_allclose(smoothed, plotting.smooth(values, 0.8))
+    np.testing.assert_allclose(panel.loss_curves["g_loss (raw)"].yData, values)
+    assert np.ptp(np.diff(smoothed)) < np.ptp(np.diff(values)), "smoothing left the zig-zag"
+    panel.log_scale.setChecked(True)
+    panel._draw()
+    assert panel.loss_plot.getPlotItem().ctrl.logYCheck.isChecked()
+    view = panel.loss_plot.getPlotItem().getViewBox()
+    view.scaleBy((0.1, 0.1))  # the analyst zooms in with the wheel
+    assert not any(view.autoRangeEnabled())
+    panel.reset_zoom.click()
+    assert all(view.autoRangeEnabled())

@@ -13,8 +13,20 @@ def preview_of(sampleset):
     return np.concatenate(list(sampleset.x[:PREVIEW_PATCHES]), axis=-1)
 
 
+def adopt_case_modality(sampleset, reference):
+    """A bare array of the case reference's sample shape takes the reference's modality
+    (a speech generator's .npy mel maps are speech, as `verdict` and `load_spec` read them)."""
+    if reference is not None and sampleset.meta.get("modality_recorded") is False \
+            and list(sampleset.shape) == list(reference["shape"]):
+        sampleset.modality = reference["modality"]
+        sampleset.meta["modality_from_reference"] = True
+    return sampleset
+
+
 def load_evidence_job(params, state):
-    """Loads each evidence file; partial results carry everything loaded so far."""
+    """Loads each evidence file; partial results carry everything loaded so far.
+
+    params: paths, and reference ({"modality", "shape"} of the open case's reference, or None)."""
     from engine.data.loaders import load_path
     from engine.errors import InputError
     from engine.verdict import expand_paths
@@ -25,7 +37,7 @@ def load_evidence_job(params, state):
     for number, path in enumerate(files, start=1):
         state.check()
         try:
-            sampleset = load_path(path)
+            sampleset = adopt_case_modality(load_path(path), params.get("reference"))
             loaded.append({"path": path, "sampleset": sampleset, "preview": preview_of(sampleset)})
         except InputError as err:
             refused.append({"path": path, "reason": err.reason})
@@ -33,22 +45,27 @@ def load_evidence_job(params, state):
         state.partial({"loaded": list(loaded), "refused": list(refused)})
     return {"loaded": loaded, "refused": refused}
 
+
 def case_evidence_job(params, state):
     """The evidence a case holds, each file with its latest recorded verdict (None if it has
     none); files missing on disk or changed since intake are refused with the reason, and
-    their recorded verdicts are not shown. Partial results carry everything so far."""
+    their recorded verdicts are not shown; files the analyst removed from view are left out.
+    Partial results carry everything so far."""
     from engine import case as case_store
     from engine.data.loaders import load_path
     from engine.errors import InputError
+    from engine.view_log import hidden_evidence
 
     with case_store.open_case(params["case_dir"]) as case:
-        rows, verdicts = case.evidence(), {v["evidence_id"]: v for v in case.verdicts()}
+        hidden = hidden_evidence(case)
+        rows = [row for row in case.evidence() if row["id"] not in hidden]
+        verdicts = {v["evidence_id"]: v for v in case.verdicts()}
     loaded, refused = [], []
     for number, row in enumerate(rows, start=1):
         state.check()
         path = row["path"]
         try:
-            sampleset = load_path(path)
+            sampleset = adopt_case_modality(load_path(path), params.get("reference"))
             digest = sampleset.files[0].get("sha256") if sampleset.files else None
             if digest and digest != row["sha256"]:
                 raise InputError(path, "changed since intake (SHA-256 differs from the case's record)")
@@ -64,6 +81,15 @@ def case_evidence_job(params, state):
 def verdict_job(params, state):
     """engine.verdict.judge over the files; its partial results carry the verdicts so far."""
     from engine.verdict import judge
+    from engine.view_log import return_to_view
 
+    return_to_view(params["case_dir"], params["paths"])  # added again after a Remove from view
     result = judge(params["case_dir"], list(params["paths"]), state=state)
     return {"files": result["files"], "rejected": result["batch"]["rejected"]}
+
+
+def remove_from_view_job(params, state):
+    """engine.view_log.remove_from_view: the removal in the case's audit log (ids concerned)."""
+    from engine.view_log import remove_from_view
+
+    return remove_from_view(params["case_dir"], params["path"])

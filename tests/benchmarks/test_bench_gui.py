@@ -97,11 +97,11 @@ def test_event_loop_stalls_while_a_gan_trains_and_a_batch_verdict_runs(window, q
         Image.fromarray(np.round(m * 255).astype(np.uint8)).save(evidence / f"e{i:03d}.png")
     window.show_view("evidence")
     window.open_case(str(case_dir))
-    qtbot.waitUntil(lambda: window.case_explorer.case_dir is not None, timeout=30000)
+    qtbot.waitUntil(lambda: window.session.case_dir is not None, timeout=30000)
     window.add_evidence([str(evidence)])
-    verdicts = probe_stalls(app, lambda: window.jobs.is_idle() and window.evidence_view.entries
-                            and all(e["verdict"] for e in window.evidence_view.entries.values()), timeout_s=300)
-    assert all(e["verdict"] for e in window.evidence_view.entries.values())
+    verdicts = probe_stalls(app, lambda: window.jobs.is_idle() and len(window.session.evidence)
+                            and all(item.verdict for item in window.session.evidence), timeout_s=300)
+    assert all(item.verdict for item in window.session.evidence)
     p99_verdicts = summary(f"intake + verdicts ({len(maps)} files)", verdicts, idle)
     assert p99_training < 50 and p99_verdicts < 50
 
