@@ -43,11 +43,12 @@ def curve(plot, name, pen, step=False):
     right-continuous step function such as an ECDF (y[i] holds from x[i] to x[i+1]).
     """
     item = plot.plot(name=name, pen=pen, stepMode={False: None, True: "center"}.get(step, step))
-    # pyqtgraph clips a step curve's x and y to the same length, which breaks stepMode
-    # ("len(X) must be len(Y)+1") whenever the view is narrower than the data: only
-    # plain lines, the long ones, are clipped.
-    item.setClipToView(not step)
-    item.setDownsampling(auto=True, method="peak")
+    # pyqtgraph clips and downsamples a step curve's x and y to the same length, which breaks
+    # stepMode ("len(X) must be len(Y)+1") whenever the view is narrower than the data:
+    # only plain lines, the long ones, are clipped and downsampled (histograms are 100 bins).
+    if not step:
+        item.setClipToView(True)
+        item.setDownsampling(auto=True, method="peak")
     return item
 
 
