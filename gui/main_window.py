@@ -108,7 +108,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self._action(file_menu, "Add &evidence…", self._add_evidence_dialog, "Ctrl+E")
         self._action(file_menu, "Re&fresh case", self.case_explorer.refresh, QKeySequence.Refresh)
-        self._action(file_menu, "&Close case", self.close_case, QKeySequence.Close)
+        self._action(file_menu, "&Close case", self.close_case, "Ctrl+W")
         self._action(file_menu, "Export &report…", self._export_report, "Ctrl+R")
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.Quit)
