@@ -187,6 +187,7 @@ class NewCaseDialog(QDialog):
         field.setStyleSheet(INVALID_STYLE)
         field.setFocus()
         self.error.setText(reason)
+        self.adjustSize()  # room for a long reason
 
     def _create(self):
         folder, reference, name = self.values()
@@ -195,6 +196,7 @@ class NewCaseDialog(QDialog):
         if not reference:
             return self.mark(self.reference, "Give the reference: the real data to judge against.")
         self.error.setText("Creating the case and profiling the reference…")
+        self.adjustSize()
         self.error.setStyleSheet("color: palette(text)")
         self.buttons.button(QDialogButtonBox.Ok).setEnabled(False)
         self.jobs.start("case", f"new case {os.path.basename(folder)}", case_tasks.new_case_job,

@@ -111,7 +111,7 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "&Close case", self.close_case, "Ctrl+W")
         self._action(file_menu, "Export &report…", self._export_report, "Ctrl+R")
         file_menu.addSeparator()
-        self._action(file_menu, "&Quit", self.close, QKeySequence.Quit)
+        self._action(file_menu, "&Quit", self.close, "Ctrl+Q")
 
         view_menu = bar.addMenu("&View")
         for number, (name, (_, title)) in enumerate(self.views.items(), start=1):

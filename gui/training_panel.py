@@ -84,6 +84,7 @@ class TrainingPanel(QWidget):
         self.seed = QSpinBox()
         self.seed.setRange(0, 2**31 - 1)
         self.out = QLineEdit()
+        self.out.setPlaceholderText("empty: a fresh folder in the case's runs/")
         self.out.setToolTip("Where a new run is written. Empty: a fresh folder in the case's runs/ "
                             "(no case: ~/ganforensics-runs/)")
         self.resume_run = QComboBox()

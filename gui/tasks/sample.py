@@ -42,7 +42,7 @@ def _histogram(shown, levels, modality, reference):
     title = {"image": "Pixel intensity histogram", "speech": "Intensity histogram", "music": "Velocity histogram"}
     density = counts / max(counts.sum(), 1) * HIST_BINS
     return {"kind": "histogram", "x": np.linspace(0.0, 1.0, HIST_BINS + 1), "y": density, "x_label": "intensity",
-            "y_label": "density", "title": title[modality] + (" (grey: the case reference)" if reference is not None
+            "y_label": "density", "title": title[modality] + (" (black: the case reference)" if reference is not None
                                                                else ""),
             "reference": reference}
 
@@ -51,9 +51,9 @@ def _reference_histogram(case_dir, modality):
     """The case reference's intensity density (100 bins on [0,1]) from its profile, or None
     (no case, or a reference of another modality)."""
     profile = _case_profile(case_dir)
-    if profile is None or "intensity_hist" not in profile or str(profile.get("modality")) != modality:
+    if profile is None or "hist" not in profile or str(profile.get("modality")) != modality:
         return None
-    counts = np.asarray(profile["intensity_hist"], dtype=np.float64)
+    counts = np.asarray(profile["hist"], dtype=np.float64)  # the reference's 100-bin histogram on [0,1]
     return counts / max(counts.sum(), 1.0) * counts.size
 
 
