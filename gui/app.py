@@ -52,9 +52,11 @@ def run_gui(args):
     if getattr(args, "train", None):
         window.training_panel.data.setText(args.train)
         overrides = {"steps": args.train_steps} if args.train_steps else {}
-        if args.case:  # train into the case once it is open (the run folder and registration need it)
-            window.session.case_changed.connect(lambda _: window.training_panel.start(**overrides),
-                                                      Qt.SingleShotConnection)
+        if args.case:  # train into the case once it is open (the run folder and registration need it;
+            # the panel has by then set its data to the case's reference, which --train overrides)
+            window.session.case_changed.connect(lambda _: (window.training_panel.data.setText(args.train),
+                                                           window.training_panel.start(**overrides)),
+                                                Qt.SingleShotConnection)
         else:
             window.training_panel.start(**overrides)
     if args.paths:

@@ -97,6 +97,7 @@ class EvidenceView(QWidget):
         layout.addWidget(splitter)
         session.case_changed.connect(self._case_changed)
         session.verdict_arrived.connect(self._verdict_shown)
+        session.evidence_added.connect(self.hint.hide)
         self._case_changed(None)
 
     # --- the case's files ------------------------------------------------------------
@@ -162,7 +163,6 @@ class EvidenceView(QWidget):
         item.thumbnail = thumbnail(item.preview, item.modality, THUMB)
         item.icon = QIcon(with_badge(item.thumbnail, item.verdict["label"]) if item.verdict else item.thumbnail)
         self.session.add_evidence(item)
-        self.hint.hide()
         if not self.grid.currentIndex().isValid():
             self.grid.setCurrentIndex(self.session.evidence.index_of(item))
 

@@ -7,7 +7,7 @@ model), and says what changed through its signals. A window shows one case: chan
 closing the case empties the evidence list and every view clears or reloads itself.
 """
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, Qt, Signal
 
@@ -21,7 +21,6 @@ class Evidence:
     unjudged: str = None  # why the open case cannot judge this file
     thumbnail: object = None  # QPixmap without badge (made by the evidence view)
     icon: object = None  # QIcon shown in the grid (thumbnail plus verdict badge)
-    extra: dict = field(default_factory=dict)
 
     @property
     def name(self):
@@ -148,9 +147,6 @@ class CaseSession(QObject):
     def reference_spec(self):
         reference = self.reference()
         return reference["spec"] if reference else None
-
-    def runs(self, kind=None):
-        return [run for run in (self.snapshot or {}).get("runs", []) if kind is None or run["kind"] == kind]
 
     # --- evidence ----------------------------------------------------------------------
 

@@ -42,8 +42,9 @@ def test_switching_cases_shows_only_the_open_cases_files_and_clears_the_views(gu
     alpha, alpha_files = two_cases["alpha"]
     beta, beta_files = two_cases["beta"]
     session = gui_window.session
-    changes = []
+    changes, added = [], []
     session.case_changed.connect(changes.append)
+    session.evidence_added.connect(added.append)
     open_and_settle(gui_window, qtbot, alpha, 2)
     assert session.evidence.paths() == alpha_files
     gui_window.show_view("sample")
@@ -60,6 +61,7 @@ def test_switching_cases_shows_only_the_open_cases_files_and_clears_the_views(gu
     open_and_settle(gui_window, qtbot, beta, 2)
     assert changes == [alpha, beta]
     assert session.evidence.paths() == beta_files, "files of the first case leaked into the second"
+    assert [item.path for item in added] == alpha_files + beta_files
     assert gui_window.evidence_view.grid.model().rowCount() == 2
     sample = gui_window.sample_view  # it follows the new case's current file, or shows nothing
     assert sample.entry is None or sample.entry.path in beta_files
