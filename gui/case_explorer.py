@@ -11,11 +11,11 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QFormLayo
                                QLabel, QLineEdit, QPushButton, QTreeWidget, QTreeWidgetItem,
                                QVBoxLayout, QWidget)
 
+from gui.forms import mark_invalid
 from gui.tasks import case as case_tasks
 
 SECTIONS = ("References", "Evidence", "Generators", "Detectors", "Runs", "Reports")
 NO_CASE = "No case open. New case (Ctrl+N) or Open case (Ctrl+O)."
-INVALID_STYLE = "QLineEdit { border: 2px solid #c0392b; }"
 
 
 class CaseExplorer(QWidget):
@@ -172,8 +172,6 @@ class NewCaseDialog(QDialog):
         self.buttons.accepted.connect(self._create)
         self.buttons.rejected.connect(self.reject)
         form.addRow(self.buttons)
-        for field in (self.folder, self.reference):
-            field.textEdited.connect(lambda _=None, f=field: f.setStyleSheet(""))
 
     def _browse(self):
         path = QFileDialog.getExistingDirectory(self, "Case folder")
@@ -184,9 +182,7 @@ class NewCaseDialog(QDialog):
         return self.folder.text().strip(), self.reference.text().strip(), self.name.text().strip()
 
     def mark(self, field, reason):
-        field.setStyleSheet(INVALID_STYLE)
-        field.setFocus()
-        self.error.setText(reason)
+        mark_invalid(field, self.error, reason)
         self.adjustSize()  # room for a long reason
 
     def _create(self):
@@ -209,7 +205,6 @@ class NewCaseDialog(QDialog):
 
     def _failed(self, reason):
         self.buttons.button(QDialogButtonBox.Ok).setEnabled(True)
-        self.error.setStyleSheet("color: #c0392b")
         folder = os.path.abspath(self.values()[0])
         # InputError text is "SOURCE: reason": the folder's problems name the folder.
         self.mark(self.folder if reason.startswith(folder) else self.reference, reason)

@@ -5,6 +5,7 @@ import os
 from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
                                QLabel, QLineEdit, QPushButton, QVBoxLayout)
 
+from gui.forms import mark_invalid, output_problem
 from gui.notifications import open_file
 from gui.tasks import case as case_tasks
 
@@ -66,8 +67,12 @@ class ReportDialog(QDialog):
 
     def _export(self):
         params = self.params()
-        if not params["out"] or not params["case_dirs"]:
-            self.status.setText("Choose where to write the PDF and at least one case.")
+        if not params["case_dirs"]:
+            self.status.setText("Choose at least one case.")
+            return
+        problem = output_problem(params["out"], ".pdf") if params["out"] else "Choose where to write the PDF."
+        if problem:
+            mark_invalid(self.out, self.status, problem)
             return
         open_after, session = self.open_after.isChecked(), self.session
         parent = self.parentWidget()

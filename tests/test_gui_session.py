@@ -149,6 +149,27 @@ def test_a_bad_reference_keeps_the_new_case_dialog_open_with_the_field_marked(gu
     assert gui_window.session.case_dir == str(tmp_path / "new")
 
 
+def test_the_report_dialog_stays_open_on_a_bad_file_name(gui_window, no_threads_left, qtbot, two_cases, tmp_path):
+    from gui.report_dialog import ReportDialog
+
+    alpha, _ = two_cases["alpha"]
+    open_and_settle(gui_window, qtbot, alpha, 2)
+    dialog = ReportDialog(gui_window.jobs, gui_window.session, (), gui_window)
+    dialog.show()
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    for bad, reason in ((str(tmp_path / "report.txt"), "end in .pdf"), (str(blocker / "r.pdf"), "is a file")):
+        dialog.out.setText(bad)
+        dialog._export()
+        assert dialog.isVisible() and reason in dialog.status.text(), dialog.status.text()
+        assert "border" in dialog.out.styleSheet()
+        assert gui_window.jobs.is_idle(), "a report job started on a bad file name"
+    dialog.out.setText(str(tmp_path / "fine.pdf"))
+    dialog.out.textEdited.emit(dialog.out.text())
+    assert not dialog.out.styleSheet()
+    dialog.close()
+
+
 def test_failed_jobs_are_kept_in_the_notifications_and_the_log_with_their_reason(gui_window, no_threads_left,
                                                                                   qtbot, tmp_path):
     from PySide6.QtWidgets import QApplication
