@@ -403,7 +403,8 @@ class TrainingPanel(QWidget):
 
     def _failed(self, reason):
         self._set_running(False)
-        self._remember_run()
+        if os.path.isfile(os.path.join(self.last_out or "", "run.json")):  # it got as far as starting the run
+            self._remember_run()
         self.status.setText(f"Training failed: {in_panel_words(reason)}")
 
     # --- drawing -----------------------------------------------------------------------

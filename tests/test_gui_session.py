@@ -184,6 +184,7 @@ def test_failed_jobs_are_kept_in_the_notifications_and_the_log_with_their_reason
     assert any(line.startswith("failed: train GAN: ") and "missing-data" in line for line in logged), logged
     lines = gui_window.notifications.lines()
     assert any("train GAN failed" in line and "missing-data" in line for line in lines), lines
+    assert panel.resume_run.currentData() is None, "a run that never started is offered for Resume"
     gui_window.notifications.copy()
     assert "missing-data" in QApplication.clipboard().text()
 
