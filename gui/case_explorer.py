@@ -92,9 +92,10 @@ class CaseExplorer(QWidget):
             QTreeWidgetItem(sections["References"],
                             [reference["name"], f"{reference['modality']}, n={reference['n']}, {reference['spec']}"])
         labels = {v["evidence_id"]: v["label"] for v in snapshot["verdicts"]}
+        removed = set(snapshot.get("removed_from_view", ()))
         for row in snapshot["evidence"]:
-            item = QTreeWidgetItem(sections["Evidence"], [os.path.basename(row["path"]),
-                                                         labels.get(row["id"], "no verdict")])
+            detail = labels.get(row["id"], "no verdict") + (", removed from view" if row["id"] in removed else "")
+            item = QTreeWidgetItem(sections["Evidence"], [os.path.basename(row["path"]), detail])
             item.setToolTip(0, f"{row['path']}\nSHA-256 {row['sha256']}")
         for run in snapshot["runs"]:
             section = "Generators" if run["kind"] == "gan" else "Detectors"

@@ -265,13 +265,17 @@ class EvidenceView(QWidget):
         if self.session.case_dir:
             self.jobs.start(f"remove-{item.path}", f"remove {item.name} from view", evidence_tasks.remove_from_view_job,
                             {"case_dir": self.session.case_dir, "path": item.path},
-                            finished=lambda ids: self.session.message.emit(
-                                f"Removed {item.name} from view" + (" (logged in the case's audit log; the evidence "
-                                                                    "stays in the case)" if ids else "")),
+                            finished=lambda ids: self._removed(item, ids),
                             failed=lambda reason: self.session.report_failure(f"Removing {item.name} from view",
                                                                               reason))
         self._show_detail(self.current())
         self._show_hint()
+
+    def _removed(self, item, ids):
+        self.session.message.emit(f"Removed {item.name} from view" + (
+            " (logged in the case's audit log; the evidence stays in the case)" if ids else ""))
+        if ids:
+            self.session.request_refresh()  # the case explorer marks it
 
     def _show_detail(self, item):
         self.detail_button.setEnabled(item is not None)

@@ -107,6 +107,11 @@ def test_remove_from_view_is_audited_and_never_deletes_evidence(gui_window, no_t
         assert len(case.evidence()) == 2 and len(case.verdicts()) == 2, "evidence or verdicts deleted"
         removals = [row for row in case.audit_log() if row["action"] == REMOVED]
     assert len(removals) == 1 and files[0] in removals[0]["params_json"]
+    evidence_section = gui_window.case_explorer.tree.topLevelItem(1)
+    details = {evidence_section.child(i).text(0): evidence_section.child(i).text(1)
+               for i in range(evidence_section.childCount())}
+    assert details[os.path.basename(files[0])].endswith("removed from view"), details
+    assert not details[os.path.basename(files[1])].endswith("removed from view")
 
     gui_window.close_case()
     open_and_settle(gui_window, qtbot, case_dir, 1)  # it stays off the view when the case reopens

@@ -8,6 +8,7 @@ def read_case_job(params, state):
     """A plain snapshot of a case: meta, reference, evidence, runs, verdicts, reports."""
     from engine.case import open_case
     from engine.errors import InputError
+    from engine.view_log import hidden_evidence
 
     state.progress(0.0, "reading the case")
     with open_case(params["case_dir"]) as case:
@@ -22,6 +23,7 @@ def read_case_job(params, state):
             "meta": case.meta(),
             "reference": reference,
             "evidence": case.evidence(),
+            "removed_from_view": sorted(hidden_evidence(case)),
             "runs": case.runs(),
             "verdicts": case.verdicts(),
             "reports": sorted(glob.glob(case.path("reports", "*.pdf"))),
