@@ -12,6 +12,7 @@ import numpy as np
 
 from engine.errors import InputError
 from engine.runs import is_run_folder, load_modules, sample_gan
+from engine.training_divergence import WithDivergence
 
 DEFAULT_EPOCHS = 5
 
@@ -107,6 +108,7 @@ def train_gan_job(params, state):
         params.get("steps") or steps_for_epochs(data.n, config, params.get("epochs") or DEFAULT_EPOCHS))
     device = device_for(params.get("device"), params.get("threads"))
     trainer = GANTrainer(data.x, config, device)
+    state = WithDivergence(state, data)  # live KS / JSD to the data over the steps
     run_info = {"kind": "gan", "name": run_name(params),
                 "data": info, "modality": data.modality, "device": str(device),
                 "dry_run": bool(params.get("dry_run"))}

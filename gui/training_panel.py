@@ -46,6 +46,7 @@ class TrainingPanel(QWidget):
         self.last_out = None
         self.session_runs = []  # runs this panel started outside a case, for Resume
         self.history = {}  # loss name -> [(step, value)]
+        self.divergence = {}  # preview step -> (KS, JSD) of its samples to the training data
         self.preview = None
         self.generated_histogram = None
         self.reference_histogram = None
@@ -159,6 +160,13 @@ class TrainingPanel(QWidget):
         curve_bar.addWidget(self.log_scale)
         curve_bar.addWidget(self.reset_zoom)
         curve_bar.addStretch(1)
+        self.divergence_plot = plotting.plot_widget("Samples vs training data", "step", "KS / JSD (bits)")
+        self.divergence_plot.setToolTip("At each preview: KS distance (CDFs at 0.01 steps) and Jensen–Shannon "
+                                        "divergence (100-bin histograms) of the fixed-noise samples' intensities "
+                                        "to the training data's")
+        self.divergence_curves = {
+            name: plotting.curve(self.divergence_plot.getPlotItem(), name, pg.mkPen(plotting.colour(k + 2), width=2))
+            for k, name in enumerate(("KS", "JSD"))}
         self.preview_widget = pg.GraphicsLayoutWidget()
         self.preview_view = self.preview_widget.addViewBox(lockAspect=True, invertY=True)
         self.preview_image = pg.ImageItem()
@@ -171,7 +179,8 @@ class TrainingPanel(QWidget):
                                               pg.mkPen(plotting.colour(0), width=2), step=True)
         plots = QGridLayout()
         plots.addLayout(curve_bar, 0, 0, 1, 2)
-        plots.addWidget(self.loss_plot, 1, 0, 1, 2)
+        plots.addWidget(self.loss_plot, 1, 0)
+        plots.addWidget(self.divergence_plot, 1, 1)
         plots.addWidget(self.preview_widget, 2, 0)
         plots.addWidget(self.hist_plot, 2, 1)
 
@@ -351,6 +360,9 @@ class TrainingPanel(QWidget):
 
     def clear_plots(self):
         self.history, self.preview, self.generated_histogram, self.reference_histogram = {}, None, None, None
+        self.divergence = {}
+        for curve in self.divergence_curves.values():
+            curve.setData([], [])
         for curve in self.loss_curves.values():
             self.loss_plot.getPlotItem().removeItem(curve)
         self.loss_curves = {}
@@ -385,6 +397,9 @@ class TrainingPanel(QWidget):
             self.preview = update["preview"]
         if update.get("histogram") is not None:
             self.generated_histogram = update["histogram"]
+        if update.get("divergence"):
+            point = update["divergence"]
+            self.divergence[point["step"]] = (point["ks"], point["jsd"])
         self._dirty = True
 
     @Slot(object)
@@ -426,6 +441,11 @@ class TrainingPanel(QWidget):
                 steps, values = steps[keep], values[keep]
             plotting.set_xy(self.loss_curves[f"{name} (raw)"], steps, values)
             plotting.set_xy(self.loss_curves[name], steps, plotting.smooth(values, self.smoothing.value()))
+        if self.divergence:
+            steps = sorted(self.divergence)
+            values = np.asarray([self.divergence[step] for step in steps], dtype=np.float64)
+            for column, name in enumerate(("KS", "JSD")):
+                plotting.set_xy(self.divergence_curves[name], steps, values[:, column])
         if self.preview is not None:
             grid = np.asarray(self.preview)
             self.preview_image.setImage(grid[..., 0] if grid.shape[-1] == 1 else grid, levels=(0.0, 1.0))

@@ -22,6 +22,11 @@ def test_tiny_training_run_updates_its_curves_and_stops_on_request(gui_window, n
     qtbot.waitUntil(curves_drawn, timeout=60000)
     qtbot.waitUntil(lambda: panel.preview_image.image is not None, timeout=60000)
     qtbot.waitUntil(lambda: panel.reference_curve.getData()[0] is not None, timeout=30000)
+    qtbot.waitUntil(lambda: panel.divergence_curves["JSD"].xData is not None
+                    and len(panel.divergence_curves["JSD"].xData) >= 1, timeout=60000)
+    steps = panel.divergence_curves["KS"].xData
+    assert all(step % 25 == 0 for step in steps), steps  # one point per preview, at its step
+    assert all(0 <= v <= 1 for v in panel.divergence_curves["KS"].yData)
     steps_before_stop = panel.history["g_loss"][-1][0]
     panel.stop_button.click()
     qtbot.waitUntil(gui_window.jobs.is_idle, timeout=30000)
