@@ -17,6 +17,7 @@ def load_evidence_job(params, state):
     """Loads each evidence file; partial results carry everything loaded so far."""
     from engine.data.loaders import load_path
     from engine.errors import InputError
+    from engine.metadata import file_metadata
     from engine.verdict import expand_paths
 
     # The files of dropped folders (and their sub-folders), as the `verdict` command takes them.
@@ -26,7 +27,8 @@ def load_evidence_job(params, state):
         state.check()
         try:
             sampleset = load_path(path)
-            loaded.append({"path": path, "sampleset": sampleset, "preview": preview_of(sampleset)})
+            loaded.append({"path": path, "sampleset": sampleset, "preview": preview_of(sampleset),
+                           "metadata": file_metadata(path)})
         except InputError as err:
             refused.append({"path": path, "reason": err.reason})
         state.progress(number / len(files), os.path.basename(path))
@@ -40,6 +42,7 @@ def case_evidence_job(params, state):
     from engine import case as case_store
     from engine.data.loaders import load_path
     from engine.errors import InputError
+    from engine.metadata import file_metadata
 
     with case_store.open_case(params["case_dir"]) as case:
         rows, verdicts = case.evidence(), {v["evidence_id"]: v for v in case.verdicts()}
@@ -53,7 +56,7 @@ def case_evidence_job(params, state):
             if digest and digest != row["sha256"]:
                 raise InputError(path, "changed since intake (SHA-256 differs from the case's record)")
             loaded.append({"path": path, "sampleset": sampleset, "preview": preview_of(sampleset),
-                           "verdict": verdicts.get(row["id"])})
+                           "verdict": verdicts.get(row["id"]), "metadata": file_metadata(path)})
         except InputError as err:
             refused.append({"path": path, "reason": f"case evidence: {err.reason}"})
         state.progress(number / len(rows), os.path.basename(path))
