@@ -32,7 +32,7 @@ PNG_COLOUR_TYPES = {0: "greyscale", 2: "RGB", 3: "palette", 4: "greyscale + alph
 
 def file_metadata(path):
     """{"path", "format", "fields": [{"group", "name", "value"}], "software": [str], "problems": [str]}."""
-    from engine.data.loaders import read_file
+    from engine.data.loaders import one_line, read_file
     from engine.data.sniff import sniff
     from engine.errors import InputError
 
@@ -51,7 +51,7 @@ def file_metadata(path):
         try:
             reader(data, add)
         except Exception as err:  # hostile bytes: one line, and the other readers still run
-            out["problems"].append(f"{reader.__doc__.split('.')[0].strip()}: {_clean(err) or type(err).__name__}")
+            out["problems"].append(f"{reader.__doc__.split('.')[0].strip()}: {one_line(err)}")
     return out
 
 
