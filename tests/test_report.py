@@ -186,3 +186,17 @@ def test_audit_log_is_a_table_not_json(judged_case, tmp_path):
     audit = text[text.rindex("Audit log (chain of custody)"):]
     assert "Time (UTC) Action Object Details" in audit
     assert "evidence intake" in audit and '{"' not in audit
+
+
+def test_a_verdict_from_another_detector_set_is_flagged_not_described_with_the_current_one(judged_case, tmp_path):
+    case_dir, files, _ = judged_case
+    with case_store.open_case(str(case_dir)) as case:
+        row = case.conn.execute("SELECT id, detectors_json FROM verdict ORDER BY id LIMIT 1").fetchone()
+        detectors = json.loads(row["detectors_json"])
+        detectors["cnn:retired"] = dict(detectors["features"])  # as if a run had been registered then
+        case.conn.execute("UPDATE verdict SET detectors_json = ? WHERE id = ?", (json.dumps(detectors), row["id"]))
+    out = tmp_path / "r.pdf"
+    write_report(str(out), [str(case_dir)])
+    pages = pdf_pages(out)
+    assert "(older detector set)" in pages[0]  # the findings table
+    assert "Produced by an older detector set" in "\n".join(pages) and "cnn:retired" in "\n".join(pages)

@@ -56,8 +56,8 @@ class CasePart:
         integrity_ok = all(e["status"] == "ok" for e in evidence)
         self.doc.start_case(self.meta)
         self.findings_page(evidence, integrity_ok)
-        if not self.several:
-            self.doc.page_break()
+        self.doc.page_break()
+        if not self.several:  # a report of several cases has one contents, on its cover
             self.doc.contents()
             self.doc.page_break()
         self.limitations()
@@ -240,7 +240,7 @@ class CasePart:
             weight = d.get("weight")
             rows.append([detector, f"{d['score']:.4g}", f"{d['tail_probability']:.3g}",
                          "-" if weight is None else f"{weight:.3g}",
-                         "-" if weight is None else ("mute for this format" if weight == 0 else f"{alpha * weight:.3g}")])
+                         "-" if weight is None else ("none: weight 0" if weight == 0 else f"{alpha * weight:.3g}")])
         # the first reason states the combination rule after the internal label ("real: combined ...")
         rule = verdict["reasons"][0].split(": ", 1)[-1] if verdict["reasons"] else ""
         reasons = [doc.para(f"• {r}", "Small") for r in [rule[:1].upper() + rule[1:]] + verdict["reasons"][1:]]
@@ -335,7 +335,7 @@ class CasePart:
         hash_key = next((k for k in HASH_KEYS if any(k in e for e in log)), None)
         header = ["#", "Time (UTC)"] + (["Operator"] if with_operator else []) + ["Action", "Object", "Details"]
         header += ["Row hash"] if hash_key else []
-        widths = [0.9, 2.0] + ([2.0] if with_operator else []) + [2.6, 3.6]
+        widths = [0.9, 2.3] + ([2.0] if with_operator else []) + [2.6, 3.4]
         widths.append(17.8 - sum(widths) - (2.0 if hash_key else 0))
         widths += [2.0] if hash_key else []
         rows = [header]
@@ -363,8 +363,12 @@ def audit_object(params):
     obj = os.path.basename(str(obj).rstrip("/")) if isinstance(obj, str) and os.sep in obj else str(obj)
     details = []
     for key, value in params.items():
-        if key in OBJECT_KEYS[:1] and str(value).endswith(obj):
-            continue
+        if key == "label" and value in findings.FINDINGS:
+            key, value = "finding", findings.FINDINGS[value]
+        elif key == "score" and isinstance(value, (int, float)):
+            key, value = "combined tail probability (1 - score)", f"{1 - value:.2g}"
+        if key in OBJECT_KEYS and obj and str(value).rstrip("/").endswith(obj):
+            continue  # already in the Object column
         if isinstance(value, str) and len(value) == 64 and all(c in "0123456789abcdef" for c in value):
             value = value[:12] + "…"  # a SHA-256
         elif isinstance(value, dict):

@@ -102,7 +102,7 @@ def _piano_roll(fig, roll, violations):
         ax.legend(loc="lower left", bbox_to_anchor=(0, 1.02), frameon=False, borderaxespad=0)
     ax.set_ylim(lo, hi + 1)
     ax.set_xlim(0, steps / 4)
-    ticks = [p for p in range(lo, hi + 1) if p % 12 in (0, 7)]
+    ticks = [p for p in range(lo, hi + 1) if p % 12 in ((0, 7) if hi - lo <= 36 else (0,))]  # C (and G)
     ax.set_yticks(ticks, [pitch_name(p) for p in ticks])
     ax.set_ylabel("pitch")
     ax.set_xlabel("time (quarter notes)")
