@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QFormLayo
                                QLabel, QLineEdit, QPushButton, QTreeWidget, QTreeWidgetItem,
                                QVBoxLayout, QWidget)
 
+from engine import findings
 from gui.tasks import case as case_tasks
 
 SECTIONS = ("References", "Evidence", "Generators", "Detectors", "Runs", "Reports")
@@ -86,7 +87,7 @@ class CaseExplorer(QWidget):
         if reference:
             QTreeWidgetItem(sections["References"],
                             [reference["name"], f"{reference['modality']}, n={reference['n']}, {reference['spec']}"])
-        labels = {v["evidence_id"]: v["label"] for v in snapshot["verdicts"]}
+        labels = {v["evidence_id"]: findings.FINDINGS[v["label"]] for v in snapshot["verdicts"]}  # the report's words
         for row in snapshot["evidence"]:
             item = QTreeWidgetItem(sections["Evidence"], [os.path.basename(row["path"]),
                                                          labels.get(row["id"], "no verdict")])

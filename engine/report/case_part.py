@@ -225,7 +225,7 @@ class CasePart:
                 violations = (specification.violating_transitions(samples[0], self.profile["chroma_spec"])[0]
                               if verdict["modality"] == "music" and "chroma_spec" in self.profile else None)
                 png = figures.sample_figure(samples, verdict["modality"], violations)
-                figure = doc.image(png, 5.0 if verdict["modality"] == "image" else 17.0)
+                figure = doc.image(png, 6.0 if verdict["modality"] == "image" else 17.0)
         doc.together(heading, *lines, figure)
         if status == "ok":
             meta = file_metadata(verdict["path"])
