@@ -20,12 +20,11 @@ would look at least this unusual to the detectors. It is turned into
   classifier's held-out test results give how often its attributions to that generator were
   right) and above chance among the generator classes by ATTRIBUTION_MARGIN.
 
-Pure Python: no Qt, no reportlab, no numpy.
+No Qt, no reportlab: the window imports it at start.
 """
 import math
 
-DEFAULT_ALPHA = 0.01  # engine.detectors.calibration.DEFAULT_ALPHA, for verdicts recorded without theirs
-INCONCLUSIVE_FACTOR = 5.0  # engine.detectors.calibration.INCONCLUSIVE_FACTOR
+from engine.detectors.calibration import DEFAULT_ALPHA, INCONCLUSIVE_FACTOR
 
 # (largest tail probability of the band, words); p above the first bound: "no support".
 STRENGTH_SCALE = (

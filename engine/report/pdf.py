@@ -9,7 +9,7 @@ import functools
 import io
 import os
 
-RED, GREEN, AMBER, GREY = "#b00020", "#1b7f3a", "#9a5b00", "#555555"
+RED, GREEN, AMBER = "#b00020", "#1b7f3a", "#9a5b00"
 LABEL_COLOURS = {"generated": RED, "real": GREEN, "inconclusive": AMBER}
 BODY_SIZE = 9.5
 SMALL_SIZE = 9  # the smallest text in the report: tables, notes, footer
@@ -190,7 +190,7 @@ class Document:
         """Writes the PDF atomically; returns the number of pages."""
         from reportlab.lib.pagesizes import A4
         from reportlab.lib.units import cm
-        from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+        from reportlab.platypus import Frame, PageTemplate
 
         out_path = os.path.abspath(out_path)
         os.makedirs(os.path.dirname(out_path), exist_ok=True)
