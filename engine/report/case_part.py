@@ -13,7 +13,6 @@ from engine.report.pdf import AMBER, GREEN, LABEL_COLOURS, RED, esc
 
 STATUS_TEXT = {"ok": "verified", "modified": "MODIFIED SINCE INTAKE", "missing": "MISSING"}
 AUDIT_DETAIL = 170  # characters of an audit row's details shown
-HASH_KEYS = ("row_hash", "hash", "chain_hash", "entry_hash")
 
 
 def question(ref):
@@ -332,7 +331,8 @@ class CasePart:
         doc.page_break()
         doc.add(doc.heading("Audit log (chain of custody)", "Heading1"))
         with_operator = any("operator" in e for e in log)
-        hash_key = next((k for k in HASH_KEYS if any(k in e for e in log)), None)
+        # a hash chain (engine/case.py): the row's own hash, not the previous row's it is chained to
+        hash_key = next((k for k in (log[0] if log else {}) if "hash" in k and "prev" not in k), None)
         header = ["#", "Time (UTC)"] + (["Operator"] if with_operator else []) + ["Action", "Object", "Details"]
         header += ["Row hash"] if hash_key else []
         widths = [0.9, 2.3] + ([2.0] if with_operator else []) + [2.6, 3.4]
