@@ -200,3 +200,19 @@ def test_a_verdict_from_another_detector_set_is_flagged_not_described_with_the_c
     pages = pdf_pages(out)
     assert "(older detector set)" in pages[0]  # the findings table
     assert "Produced by an older detector set" in "\n".join(pages) and "cnn:retired" in "\n".join(pages)
+
+
+def test_audit_table_shows_an_operator_and_a_row_hash_when_the_case_records_them(judged_case, tmp_path):
+    case_dir, _, _ = judged_case
+    with case_store.open_case(str(case_dir)) as case:  # columns a hash-chained audit log adds
+        case.conn.execute("ALTER TABLE audit ADD COLUMN operator TEXT")
+        case.conn.execute("ALTER TABLE audit ADD COLUMN prev_hash TEXT")
+        case.conn.execute("ALTER TABLE audit ADD COLUMN row_hash TEXT")
+        case.conn.execute("INSERT INTO audit (time, action, params_json, operator, prev_hash, row_hash) VALUES "
+                          "('2026-01-01T00:00:00+00:00', 'note', '{}', 'j.doe', 'aaaa', 'abcdef0123456789ffff')")
+    out = tmp_path / "r.pdf"
+    write_report(str(out), [str(case_dir)])
+    text = pdf_text(out)
+    audit = text[text.rindex("Audit log (chain of custody)"):]
+    assert "Operator" in audit and "Row hash" in audit
+    assert "j.doe" in audit and "abcdef0123" in audit and "abcdef0123456789ffff" not in audit

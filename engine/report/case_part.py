@@ -336,8 +336,8 @@ class CasePart:
         header = ["#", "Time (UTC)"] + (["Operator"] if with_operator else []) + ["Action", "Object", "Details"]
         header += ["Row hash"] if hash_key else []
         widths = [0.9, 2.3] + ([2.0] if with_operator else []) + [2.6, 3.4]
-        widths.append(17.8 - sum(widths) - (2.0 if hash_key else 0))
-        widths += [2.0] if hash_key else []
+        widths.append(17.8 - sum(widths) - (2.3 if hash_key else 0))
+        widths += [2.3] if hash_key else []
         rows = [header]
         for e in log:
             params = _params(e.get("params_json"))
@@ -345,7 +345,7 @@ class CasePart:
             row = [str(e["id"]), doc.para("<br/>".join(map(esc, _utc(e["time"]).split(" ", 1))), "Cell", raw=True)]
             row += [str(e.get("operator") or "")] if with_operator else []
             row += [e["action"].replace("_", " "), obj, details]
-            row += [str(e.get(hash_key) or "")[:12]] if hash_key else []
+            row += [doc.cell(str(e.get(hash_key) or "")[:10], mono=True)] if hash_key else []
             rows.append(row)
         doc.add(doc.table(rows, widths))
         doc.p("Details are shortened; the full parameters of every row are in the case database "
