@@ -29,9 +29,7 @@ def pdf_text(path):
     return "\n".join(pdf_pages(path))
 
 
-@pytest.fixture
-def judged_case(tmp_path):
-    """A case on 300 MNIST digits with verdicts on two PNG files."""
+def make_judged_case(tmp_path):
     case_dir = tmp_path / "case"
     case_store.new_case(str(case_dir), "builtin:mnist[0:300]", name="report-test")
     files = []
@@ -42,6 +40,22 @@ def judged_case(tmp_path):
     with case_store.open_case(str(case_dir)) as case:
         case_id = case.case_id
     return case_dir, files, case_id
+
+
+@pytest.fixture
+def judged_case(tmp_path):
+    """A case on 300 MNIST digits with verdicts on two PNG files."""
+    return make_judged_case(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def written_report(tmp_path_factory):
+    """(case_dir, files, report path): one report that the read-only checks share."""
+    tmp_path = tmp_path_factory.mktemp("report")
+    case_dir, files, _ = make_judged_case(tmp_path)
+    out = tmp_path / "r.pdf"
+    write_report(str(out), [str(case_dir)], analyst="A. Analyst")
+    return case_dir, files, out
 
 
 def test_report_has_case_id_and_page_n_of_m_on_every_page(judged_case, tmp_path, capsys):
@@ -127,12 +141,10 @@ def test_analyze_report_option_writes_tables_and_figures(tmp_path):
     assert "plots" not in json.loads(js.read_text())  # the figures were drawn for the report only
 
 
-def test_page_one_lists_every_file_with_its_finding_and_strength(judged_case, tmp_path):
+def test_page_one_lists_every_file_with_its_finding_and_strength(written_report):
     from engine import findings
 
-    case_dir, files, _ = judged_case
-    out = tmp_path / "r.pdf"
-    write_report(str(out), [str(case_dir)], analyst="A. Analyst")
+    case_dir, files, out = written_report
     first = pdf_pages(out)[0]
     assert "Question" in first and "A. Analyst" in first and "Findings" in first
     with case_store.open_case(str(case_dir)) as case:
@@ -147,12 +159,10 @@ def test_page_one_lists_every_file_with_its_finding_and_strength(judged_case, tm
     assert "score" not in first.lower()  # never a bare score whose direction the reader must guess
 
 
-def test_every_font_is_embedded_and_the_pdf_has_an_outline_and_metadata(judged_case, tmp_path):
+def test_every_font_is_embedded_and_the_pdf_has_an_outline_and_metadata(written_report):
     from pypdf import PdfReader
 
-    case_dir, files, _ = judged_case
-    out = tmp_path / "r.pdf"
-    write_report(str(out), [str(case_dir)], analyst="A. Analyst")
+    case_dir, files, out = written_report
     reader = PdfReader(str(out))
     fonts = {}
     for page in reader.pages:
@@ -178,10 +188,8 @@ def test_every_font_is_embedded_and_the_pdf_has_an_outline_and_metadata(judged_c
     assert reader.metadata.subject
 
 
-def test_audit_log_is_a_table_not_json(judged_case, tmp_path):
-    case_dir, _, _ = judged_case
-    out = tmp_path / "r.pdf"
-    write_report(str(out), [str(case_dir)])
+def test_audit_log_is_a_table_not_json(written_report):
+    _, _, out = written_report
     text = pdf_text(out)
     audit = text[text.rindex("Audit log (chain of custody)"):]
     assert "Time (UTC) Action Object Details" in audit
