@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QFormLayo
                                QVBoxLayout, QWidget)
 
 from gui.forms import mark_invalid
+from engine import findings
 from gui.tasks import case as case_tasks
 
 SECTIONS = ("References", "Evidence", "Generators", "Detectors", "Runs", "Reports")
@@ -91,7 +92,7 @@ class CaseExplorer(QWidget):
         if reference:
             QTreeWidgetItem(sections["References"],
                             [reference["name"], f"{reference['modality']}, n={reference['n']}, {reference['spec']}"])
-        labels = {v["evidence_id"]: v["label"] for v in snapshot["verdicts"]}
+        labels = {v["evidence_id"]: findings.FINDINGS[v["label"]] for v in snapshot["verdicts"]}  # the report's words
         removed = set(snapshot.get("removed_from_view", ()))
         for row in snapshot["evidence"]:
             detail = labels.get(row["id"], "no verdict") + (", removed from view" if row["id"] in removed else "")

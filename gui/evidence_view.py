@@ -14,6 +14,7 @@ from PySide6.QtGui import QColor, QIcon
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QListView, QListWidget, QListWidgetItem,
                                QPushButton, QSplitter, QTextBrowser, QVBoxLayout, QWidget)
 
+from engine import findings
 from gui.session import Evidence, EvidenceModel
 from gui.tasks import evidence as evidence_tasks
 from gui.imaging import thumbnail, with_badge
@@ -159,7 +160,7 @@ class EvidenceView(QWidget):
 
     def _add(self, loaded):
         item = Evidence(path=loaded["path"], sampleset=loaded["sampleset"], preview=loaded["preview"],
-                        verdict=loaded.get("verdict"))
+                        verdict=loaded.get("verdict"), metadata=loaded.get("metadata"))
         item.thumbnail = thumbnail(item.preview, item.modality, THUMB)
         item.icon = QIcon(with_badge(item.thumbnail, item.verdict["label"]) if item.verdict else item.thumbnail)
         self.session.add_evidence(item)
@@ -295,16 +296,27 @@ def verdict_html(item):
         text = f"No verdict in this case: {reason}" if reason else "No verdict yet."
         parts.append(f"<p><i>{html.escape(text)}</i></p>")
         return "".join(parts)
-    # The score is 1 - the combined tail probability: how unusual the file is for the reference,
-    # not the probability that it was generated (docs/verdicts.md).
-    parts.append(f"<p><b>{verdict['label'].upper()}</b> — score {verdict['score']:.3f} "
-                 f"(1 − combined tail probability: how unusual for the reference)</p>")
+    described = findings.describe(verdict)  # the report's words (no classifier results here: see attribution)
+    colour = {"generated": "#b00020", "real": "#1b7f3a", "inconclusive": "#9a5b00"}[verdict["label"]]
+    parts.append(f"<p><b><font color='{colour}'>{html.escape(described['finding'])}</font></b><br>"
+                 f"Strength of evidence for 'generated': {html.escape(described['strength_text'])}</p>"
+                 f"<p><small>{html.escape(described['sentence'])}</small></p>"
+                 f"<p>Decisive reason: {html.escape(described['reason'])}</p>")
     if verdict.get("sha256"):
         parts.append(f"<p><small>SHA-256 {verdict['sha256']}</small></p>")
     parts.append("<ul>" + "".join(f"<li>{html.escape(str(r))}</li>" for r in verdict["reasons"]) + "</ul>")
-    attribution = verdict.get("attribution")
-    if attribution:
-        parts.append(f"<p>Attributed to <b>{html.escape(str(attribution['generator']))}</b> "
-                     f"(p = {attribution['probability']:.2f})</p>")
+    if described["attribution"]:  # without the classifier's test results the window withholds it, like the report
+        parts.append(f"<p>Attribution {html.escape(described['attribution']['text'])}</p>")
+    parts.append(metadata_html(item.metadata))
     return "".join(parts)
+
+
+def metadata_html(metadata):
+    """The file's own metadata (engine.metadata) as a small table."""
+    if not metadata:
+        return ""
+    rows = "".join(f"<tr><td>{html.escape(f['group'])}</td><td>{html.escape(f['name'])}</td>"
+                   f"<td>{html.escape(f['value'])}</td></tr>" for f in metadata["fields"])
+    rows += "".join(f"<tr><td>problem</td><td colspan='2'>{html.escape(p)}</td></tr>" for p in metadata["problems"])
+    return f"<h4>File metadata</h4><table cellspacing='0' cellpadding='2'>{rows}</table>"
 

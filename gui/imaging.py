@@ -7,10 +7,12 @@ import numpy as np
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPen, QPixmap
 
-BADGES = {  # verdict label -> (text, colour)
-    "generated": ("GEN", QColor(200, 40, 40)),
-    "real": ("REAL", QColor(30, 140, 60)),
-    "inconclusive": ("?", QColor(120, 120, 120)),
+from engine import findings
+
+BADGES = {  # verdict label -> (text, colour); the words are the report's (engine.findings)
+    "generated": (findings.BADGES["generated"], QColor(200, 40, 40)),
+    "real": (findings.BADGES["real"], QColor(30, 140, 60)),
+    "inconclusive": (findings.BADGES["inconclusive"], QColor(150, 95, 0)),
 }
 
 

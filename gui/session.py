@@ -19,6 +19,7 @@ class Evidence:
     preview: object  # (channels, rows, cols) map drawn as the thumbnail
     verdict: dict = None  # the verdict's JSON dict, once there is one
     unjudged: str = None  # why the open case cannot judge this file
+    metadata: dict = None  # the file's own metadata (engine.metadata.file_metadata)
     thumbnail: object = None  # QPixmap without badge (made by the evidence view)
     icon: object = None  # QIcon shown in the grid (thumbnail plus verdict badge)
 

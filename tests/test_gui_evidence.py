@@ -75,8 +75,12 @@ def test_selecting_a_file_shows_its_verdict_and_reasons(gui_window, no_threads_l
     view.select(evidence.get(evidence_files[0]))
     verdict = evidence.get(evidence_files[0]).verdict
     text = view.detail.toPlainText()
-    assert verdict["label"].upper() in text
+    from engine import findings
+
+    described = findings.describe(verdict)  # the report's words: finding, strength, decisive reason
+    assert described["finding"] in text and described["strength"] in text and described["reason"] in text
     assert verdict["reasons"][0].split(":")[0] in text
+    assert "File metadata" in text and "dimensions" in text
 
 
 def test_a_refused_file_shows_its_message(gui_window, no_threads_left, qtbot, tmp_path):

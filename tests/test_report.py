@@ -1,10 +1,9 @@
-"""PDF reports: every page carries the case ID and a page number, evidence hashes are
-re-verified (the tamper test), several cases share one PDF, music sections mark
-forbidden transitions."""
-import base64
+"""PDF reports: findings first, every page carries the case ID and "page N of M", fonts
+embedded, evidence hashes re-verified (the tamper test), several cases share one PDF behind
+a cover with contents, music sections mark forbidden transitions."""
 import json
+import os
 import re
-import zlib
 
 import numpy as np
 import pytest
@@ -18,25 +17,19 @@ from engine.report import write_report
 from engine.verdict import judge
 
 
+def pdf_pages(path):
+    """The text of every page (pypdf reads the embedded fonts' Unicode maps)."""
+    from pypdf import PdfReader
+
+    assert open(path, "rb").read(5) == b"%PDF-"
+    return [" ".join(page.extract_text().split()) for page in PdfReader(str(path)).pages]
+
+
 def pdf_text(path):
-    """The decompressed content streams of a reportlab PDF (its page text operators)."""
-    data = open(path, "rb").read()
-    assert data.startswith(b"%PDF")
-    out = []
-    for match in re.finditer(rb"stream\r?\n(.*?)endstream", data, re.S):
-        raw = match.group(1).strip()
-        if raw.endswith(b"~>"):
-            raw = base64.a85decode(raw[:-2])
-        try:
-            out.append(zlib.decompress(raw).decode("latin-1"))
-        except zlib.error:
-            continue  # an image
-    return "\n".join(out)
+    return "\n".join(pdf_pages(path))
 
 
-@pytest.fixture
-def judged_case(tmp_path):
-    """A case on 300 MNIST digits with verdicts on two PNG files."""
+def make_judged_case(tmp_path):
     case_dir = tmp_path / "case"
     case_store.new_case(str(case_dir), "builtin:mnist[0:300]", name="report-test")
     files = []
@@ -49,16 +42,35 @@ def judged_case(tmp_path):
     return case_dir, files, case_id
 
 
-def test_report_has_case_id_and_page_number_on_every_page(judged_case, tmp_path, capsys):
+@pytest.fixture
+def judged_case(tmp_path):
+    """A case on 300 MNIST digits with verdicts on two PNG files."""
+    return make_judged_case(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def written_report(tmp_path_factory):
+    """(case_dir, files, report path): one report that the read-only checks share."""
+    tmp_path = tmp_path_factory.mktemp("report")
+    case_dir, files, _ = make_judged_case(tmp_path)
+    out = tmp_path / "r.pdf"
+    write_report(str(out), [str(case_dir)], analyst="A. Analyst")
+    return case_dir, files, out
+
+
+def test_report_has_case_id_and_page_n_of_m_on_every_page(judged_case, tmp_path, capsys):
     case_dir, files, case_id = judged_case
     out = tmp_path / "r.pdf"
     assert main.main(["report", "--case", str(case_dir), "--out", str(out), "--analyst", "A. Analyst"]) == 0
     assert "evidence verified" in capsys.readouterr().out
-    text = pdf_text(out)
-    pages = text.count("(page ")
-    assert pages >= 5
-    assert text.count(f"Case {case_id}") == pages
-    for name in ("Evidence and integrity", "Verdict summary", "Methods", "Audit log", "A. Analyst"):
+    pages = pdf_pages(out)
+    assert len(pages) >= 5
+    for number, text in enumerate(pages, 1):
+        assert f"Case {case_id}" in text
+        assert f"page {number} of {len(pages)}" in text
+    text = "\n".join(pages)
+    for name in ("Findings", "Limitations and error rates", "Self-test not run", "Evidence and integrity",
+                 "Methods", "Examiner and declaration", "Signature", "Audit log", "A. Analyst"):
         assert name in text
     with case_store.open_case(str(case_dir)) as case:
         (row,) = case.conn.execute("SELECT integrity_ok FROM report").fetchall()
@@ -97,9 +109,13 @@ def test_one_pdf_holds_several_cases_each_page_naming_its_own(judged_case, tmp_p
     out = tmp_path / "both.pdf"
     result = write_report(str(out), [str(case_dir), str(other)])
     text = pdf_text(out)
-    assert result["cases"] == 2
-    assert text.count(f"Case {first_id}") + text.count(f"Case {second_id}") == text.count("(page ")
-    assert text.count(f"Case {second_id}") >= 3
+    pages = pdf_pages(out)
+    assert result["cases"] == 2 and result["pages"] == len(pages)
+    named = [(f"Case {first_id}" in p) + (f"Case {second_id}" in p) for p in pages]
+    cover = named.index(1)
+    assert cover >= 1 and not any(named[:cover]) and all(n == 1 for n in named[cover:])
+    assert "Contents of all cases" in pages[0] and "report-test" in pages[0]  # the cover and its contents
+    assert sum(f"Case {second_id}" in p for p in pages) >= 3
 
 
 def test_violating_transitions_finds_the_step_of_a_forbidden_chord_change():
@@ -119,7 +135,92 @@ def test_analyze_report_option_writes_tables_and_figures(tmp_path):
     rc = main.main(["analyze", "--reference", "builtin:digits[0:100]", "--compare", "b=baseline:bernoulli",
                     "--report", str(out), "--json", str(js)])
     assert rc == 0
-    text = pdf_text(out)
-    assert "intensity histograms" in text and "centroid mean" in text
-    assert text.count("(page ") >= 4  # the table page and one page per figure
+    pages = pdf_pages(out)
+    assert "intensity histograms" in "\n".join(pages) and "centroid mean" in "\n".join(pages)
+    assert len(pages) >= 4 and f"page 4 of {len(pages)}" in pages[3]  # the table page and one page per figure
     assert "plots" not in json.loads(js.read_text())  # the figures were drawn for the report only
+
+
+def test_page_one_lists_every_file_with_its_finding_and_strength(written_report):
+    from engine import findings
+
+    case_dir, files, out = written_report
+    first = pdf_pages(out)[0]
+    assert "Question" in first and "A. Analyst" in first and "Findings" in first
+    with case_store.open_case(str(case_dir)) as case:
+        verdicts = case.verdicts()
+    assert len(verdicts) == len(files)
+    for v in verdicts:
+        described = findings.describe(v)
+        row = re.search(re.escape(os.path.basename(v["path"])) + r" (\w{8}) ?… (.*?) \(p = ", first)
+        assert row, first
+        assert row.group(1) == v["sha256"][:8]
+        assert row.group(2).startswith(described["finding"]) and described["strength"] in row.group(2)
+    assert "score" not in first.lower()  # never a bare score whose direction the reader must guess
+
+
+def test_every_font_is_embedded_and_the_pdf_has_an_outline_and_metadata(written_report):
+    from pypdf import PdfReader
+
+    case_dir, files, out = written_report
+    reader = PdfReader(str(out))
+    fonts = {}
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            fonts[font["/BaseFont"]] = font
+    assert fonts
+    for name, font in fonts.items():
+        assert font["/Subtype"] == "/TrueType", name  # no standard Type 1 font a reader must substitute
+        assert "/FontFile2" in font["/FontDescriptor"].get_object(), name
+    titles = []
+
+    def walk(items):
+        for item in items:
+            walk(item) if isinstance(item, list) else titles.append(item.title)
+
+    walk(reader.outline)
+    for section in ("Findings", "Limitations and error rates", "Evidence and integrity", "Methods", "Audit log (chain of custody)"):
+        assert section in titles
+    for f in files:
+        assert any(t.endswith(os.path.basename(str(f))) for t in titles)
+    assert reader.metadata.title.startswith("Forensic examination report") and reader.metadata.author == "A. Analyst"
+    assert reader.metadata.subject
+
+
+def test_audit_log_is_a_table_not_json(written_report):
+    _, _, out = written_report
+    text = pdf_text(out)
+    audit = text[text.rindex("Audit log (chain of custody)"):]
+    assert "Time (UTC) Action Object Details" in audit
+    assert "evidence intake" in audit and '{"' not in audit
+
+
+def test_a_verdict_from_another_detector_set_is_flagged_not_described_with_the_current_one(judged_case, tmp_path):
+    case_dir, files, _ = judged_case
+    with case_store.open_case(str(case_dir)) as case:
+        row = case.conn.execute("SELECT id, detectors_json FROM verdict ORDER BY id LIMIT 1").fetchone()
+        detectors = json.loads(row["detectors_json"])
+        detectors["cnn:retired"] = dict(detectors["features"])  # as if a run had been registered then
+        case.conn.execute("UPDATE verdict SET detectors_json = ? WHERE id = ?", (json.dumps(detectors), row["id"]))
+    out = tmp_path / "r.pdf"
+    write_report(str(out), [str(case_dir)])
+    pages = pdf_pages(out)
+    assert "(older detector set)" in pages[0]  # the findings table
+    assert "Produced by an older detector set" in "\n".join(pages) and "cnn:retired" in "\n".join(pages)
+
+
+def test_audit_table_shows_an_operator_and_a_row_hash_when_the_case_records_them(judged_case, tmp_path):
+    case_dir, _, _ = judged_case
+    with case_store.open_case(str(case_dir)) as case:  # columns a hash-chained audit log adds
+        case.conn.execute("ALTER TABLE audit ADD COLUMN operator TEXT")
+        case.conn.execute("ALTER TABLE audit ADD COLUMN prev_hash TEXT")
+        case.conn.execute("ALTER TABLE audit ADD COLUMN row_hash TEXT")
+        case.conn.execute("INSERT INTO audit (time, action, params_json, operator, prev_hash, row_hash) VALUES "
+                          "('2026-01-01T00:00:00+00:00', 'note', '{}', 'j.doe', 'aaaa', 'abcdef0123456789ffff')")
+    out = tmp_path / "r.pdf"
+    write_report(str(out), [str(case_dir)])
+    text = pdf_text(out)
+    audit = text[text.rindex("Audit log (chain of custody)"):]
+    assert "Operator" in audit and "Row hash" in audit
+    assert "j.doe" in audit and "abcdef0123" in audit and "abcdef0123456789ffff" not in audit

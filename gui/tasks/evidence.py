@@ -29,6 +29,7 @@ def load_evidence_job(params, state):
     params: paths, and reference ({"modality", "shape"} of the open case's reference, or None)."""
     from engine.data.loaders import load_path
     from engine.errors import InputError
+    from engine.metadata import file_metadata
     from engine.verdict import expand_paths
 
     # The files of dropped folders (and their sub-folders), as the `verdict` command takes them.
@@ -38,7 +39,8 @@ def load_evidence_job(params, state):
         state.check()
         try:
             sampleset = adopt_case_modality(load_path(path), params.get("reference"))
-            loaded.append({"path": path, "sampleset": sampleset, "preview": preview_of(sampleset)})
+            loaded.append({"path": path, "sampleset": sampleset, "preview": preview_of(sampleset),
+                           "metadata": file_metadata(path)})
         except InputError as err:
             refused.append({"path": path, "reason": err.reason})
         state.progress(number / len(files), os.path.basename(path))
@@ -55,6 +57,7 @@ def case_evidence_job(params, state):
     from engine.data.loaders import load_path
     from engine.errors import InputError
     from engine.view_log import hidden_evidence
+    from engine.metadata import file_metadata
 
     with case_store.open_case(params["case_dir"]) as case:
         hidden = hidden_evidence(case)
@@ -70,7 +73,7 @@ def case_evidence_job(params, state):
             if digest and digest != row["sha256"]:
                 raise InputError(path, "changed since intake (SHA-256 differs from the case's record)")
             loaded.append({"path": path, "sampleset": sampleset, "preview": preview_of(sampleset),
-                           "verdict": verdicts.get(row["id"])})
+                           "verdict": verdicts.get(row["id"]), "metadata": file_metadata(path)})
         except InputError as err:
             refused.append({"path": path, "reason": f"case evidence: {err.reason}"})
         state.progress(number / len(rows), os.path.basename(path))

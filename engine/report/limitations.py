@@ -1,0 +1,86 @@
+"""What the verdicts can and cannot tell: the guarantee, the measured error rates, the blind spots.
+
+The measured rates are the tool's validation study (docs/verdicts.md, "Results", seventh
+pass, alpha = 1 %): held-out real files and files of generators the case never registered,
+judged by fresh benchmark cases. They describe the method, not this case; a case's own
+self-test (`case validate`) is shown beside them when it was run.
+"""
+# (modality, real files labelled generated, generated files caught, what was judged)
+BENCHMARK = (
+    ("image", "1-4 of 500 held-out MNIST digits (0.2-0.8 %)",
+     "500 of 500 for plain GAN and LSGAN generators; 476 of 500 (95.2 %) for one trained five times longer",
+     "PNG digits; unregistered DCGAN-type generators, other seeds"),
+    ("speech", "0-1 of 100 recordings of a held-out speaker; up to 6 of 400 further takes (1.5 %)",
+     "99-100 of 100 for plain GAN and LSGAN generators; 81 of 100 for one trained four times longer; "
+     "19 of 100 for a WGAN-GP generator (78 inconclusive)",
+     "FSDD spoken digits, three held-out speakers; mel patches"),
+    ("music", "1 of 110 held-out files (0.9 %: BWV 846, a prelude, not a chorale)",
+     "100 of 100 for plain GAN (two training lengths) and WGAN-GP generators",
+     "Bach chorales as MIDI"),
+)
+BLIND_SPOTS = {
+    "image": ["Generators whose output is quantised to 8-bit PNG and trained far longer than the case's own: "
+              "the checkerboard fades and detection rests on faint values near black (95 % in the longest test).",
+              "Photographs or image kinds other than the reference's: the reference defines 'real'; a real file "
+              "from another source may look unusual."],
+    "speech": ["Speech generators of other kinds (WGAN-GP, or trained much longer than the case's) are mostly "
+               "inconclusive, not generated: 19 % and 81 % caught in the validation study.",
+               "Speakers, microphones and rooms unlike the reference: a rough or unusual voice can look unusual "
+               "(up to 1.5 % of real takes labelled generated)."],
+    "music": ["Music is judged by its notes (chord transitions, durations, velocities), not by sound: a generator "
+              "trained on the same corpus that respects its harmony may pass.",
+              "Real music of another style than the reference (a prelude among chorales) looks unusual."],
+}
+COMMON_BLIND_SPOTS = [
+    "Learned detectors (CNN, logistic regression, inverse models) know the generators registered in the case; "
+    "a generator of another family is seen only by the reference detectors.",
+    "A file edited after generation (re-encoded, resampled, filtered) was not part of the validation.",
+    "The verdict compares a file with the case's reference only; it says nothing about who made the file or when.",
+]
+
+
+def guarantee_text(alpha, factor):
+    return (f"Each verdict is a decision at a false-positive rate of α = {alpha:.2%}: a file is reported "
+            f"'Generated' when its combined tail probability is at most α, 'Consistent with real files' when it is "
+            f"above {factor:g}α = {factor * alpha:.2g}, and 'Inconclusive' in between. The calibration is "
+            f"conformal: for a real file drawn from the same distribution as the reference's held-out calibration "
+            f"files, each detector's tail probability is valid, and the weighted Bonferroni combination keeps the "
+            f"chance of reporting such a file as generated at or below α whatever the dependence between the "
+            f"detectors. The guarantee does not extend to real files from other sources (another speaker, "
+            f"microphone, writer, style): those are covered only by the measured rates below.")
+
+
+INCONCLUSIVE_TEXT = ("'Inconclusive' means the file is more unusual than most real files of the reference but not "
+                     "enough to be reported as generated at α: read it as 'not shown to be real', never as 'real'. "
+                     "'Consistent with real files' means no detector found the file unusual; a generator none of "
+                     "the detectors can see would give the same finding.")
+
+
+def self_test_rows(audit_log):
+    """The latest `case validate` results recorded in the case's audit log, or None when it was never run.
+
+    Rows: (what, detected or false-positive rate, n)."""
+    import json
+
+    found = None
+    for entry in audit_log:
+        if not str(entry.get("action", "")).startswith("validat"):
+            continue
+        try:
+            params = json.loads(entry.get("params_json") or "{}")
+        except ValueError:
+            continue
+        if isinstance(params, dict) and ("families" in params or "sources" in params):
+            found = params
+    if found is None:
+        return None
+    rows = []
+    for f in found.get("families") or []:
+        n = f.get("n") or 0
+        rows.append((f"family {f.get('family')} (left out of training)",
+                     f"{f.get('detected')} of {n} detected" + (f" ({f.get('detected', 0) / n:.0%})" if n else ""), n))
+    for s in found.get("sources") or []:
+        rate = s.get("false_positive_rate")
+        rows.append((f"real source {s.get('source')} (left out)",
+                     f"false-positive rate {rate:.1%}" if isinstance(rate, (int, float)) else "-", s.get("n")))
+    return rows
