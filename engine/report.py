@@ -23,7 +23,7 @@ from engine.detectors.learned import GENERATOR_SAMPLES, SAMPLING_SEED
 
 RED, GREEN, AMBER = "#b00020", "#1b7f3a", "#b36b00"
 LABEL_COLOURS = {"generated": RED, "real": GREEN, "inconclusive": AMBER}
-STATUS_TEXT = {"ok": "verified", "modified": "MODIFIED SINCE INTAKE", "missing": "MISSING"}
+STATUS_TEXT = {"ok": "verified", "modified": "MODIFIED SINCE INTAKE", "missing": "MISSING", "unreadable": "UNREADABLE"}
 
 
 def write_report(out_path, case_dirs, analyst=None, alpha=calibration.DEFAULT_ALPHA, state=None):
@@ -106,25 +106,34 @@ def _case_part(doc, case_dir, alpha, progress):
     """Adds one case's pages to doc; returns whether all its evidence verified."""
     from engine.verdict import case_detectors
 
+    from engine.verdict import detector_fingerprint
+
     with case_store.open_case(case_dir) as case:
-        progress(0.05, "re-verifying evidence hashes")
-        evidence = case_store.verify_evidence(case)
-        integrity_ok = all(e["status"] == "ok" for e in evidence)
+        progress(0.05, "re-verifying evidence, artefacts and the audit chain")
+        checks = case_store.verify_case(case)  # engine/case.py: evidence, artefact hashes, audit chain
+        evidence, integrity_ok = checks["evidence"], checks["ok"]
         ref = case.reference()
         profile = load_arrays(case.path(ref["profile_path"]))
-        detectors = case_detectors(case, profile)
+        try:
+            detectors = case_detectors(case, profile)
+        except case_store.IntegrityFailure:  # flagged on the cover; no changed artefact is used
+            detectors = []
+        fingerprint = detector_fingerprint(detectors, alpha) if detectors else None
         verdicts = case.verdicts()
         status_by_id = {e["id"]: e["status"] for e in evidence}
         doc.start_case(case.meta())
-        doc.cover(ref, evidence, verdicts, alpha, integrity_ok)
+        doc.cover(ref, evidence, verdicts, alpha, checks["problems"])
         doc.evidence_table(evidence)
         doc.verdict_summary(verdicts)
         for i, verdict in enumerate(verdicts):
             progress(0.2 + 0.6 * i / max(1, len(verdicts)), f"section {i + 1} of {len(verdicts)}")
-            doc.file_section(verdict, status_by_id.get(verdict["evidence_id"], "missing"), profile)
-        doc.analysis(profile, detectors, verdicts, alpha)
+            doc.file_section(verdict, status_by_id.get(verdict["evidence_id"], "missing"), profile, fingerprint)
+        # figures never read a file that no longer matches its intake hash
+        doc.analysis(profile, detectors, [v for v in verdicts if status_by_id.get(v["evidence_id"]) == "ok"], alpha)
         doc.methods(ref, profile, detectors, case.runs(), alpha)
         doc.audit(case.audit_log())
+        doc.p(f"Audit chain head (SHA-256 of the last row, which seals every earlier row): {checks['audit_head']}",
+              "small")
     return integrity_ok
 
 
@@ -317,7 +326,7 @@ class _Document:
         self.meta = meta
         self.story.append(_CaseMarker(meta))
 
-    def cover(self, ref, evidence, verdicts, alpha, integrity_ok):
+    def cover(self, ref, evidence, verdicts, alpha, problems):
         self.p("GAN forensics report", "Title")
         self.table([
             ["Case", "Value"],
@@ -336,17 +345,15 @@ class _Document:
                                    for k in ("generated", "real", "inconclusive"))],
         ], [4.5, 12])
         self.space(0.6)
-        if integrity_ok:
+        if not problems:
             self.p(f'<font color="{GREEN}"><b>Integrity: all {len(evidence)} evidence files match the SHA-256 '
-                   f"recorded at intake.</b></font>", "raw")
+                   f"recorded at intake; the case's artefacts and its audit chain verify.</b></font>", "raw")
         else:
-            bad = [e for e in evidence if e["status"] != "ok"]
-            self.p(f'<font color="{RED}" size="14"><b>INTEGRITY FAILURE: {len(bad)} evidence file(s) changed or '
-                   f"missing since intake. Their verdicts refer to the content recorded at intake, not to the "
-                   f"file as it is now.</b></font>", "raw")
-            for e in bad:
-                self.p(f"{STATUS_TEXT[e['status']]}: {e['path']} (recorded {e['sha256']}, now "
-                       f"{e['current_sha256'] or 'absent'})", "small")
+            self.p(f'<font color="{RED}" size="14"><b>INTEGRITY FAILURE: {len(problems)} problem(s): evidence, '
+                   f"a case artefact or the audit log changed since it was recorded. Verdicts refer to what was "
+                   f"recorded, not to the files as they are now.</b></font>", "raw")
+            for problem in problems:
+                self.p(problem, "small")
         self.page_break()
 
     def evidence_table(self, evidence):
@@ -375,9 +382,14 @@ class _Document:
                "after calibration on real files of the reference.", "small")
         self.page_break()
 
-    def file_section(self, verdict, status, profile):
+    def file_section(self, verdict, status, profile, fingerprint=None):
         self.heading(f"{os.path.basename(verdict['path'])}: {verdict['label']}", 2)
         self.p(f"{verdict['path']} - SHA-256 {verdict['sha256']} - {verdict['modality']}", "small")
+        if verdict.get("fingerprint") != fingerprint:
+            self.p(f'<font color="{AMBER}"><b>Produced by an older detector set (fingerprint '
+                   f"{verdict.get('fingerprint') or 'not recorded'}; current {fingerprint or 'unavailable'}): the "
+                   f"reasons below are those recorded then; the Methods section describes the current set."
+                   f"</b></font>", "raw")
         if status != "ok":
             self.p(f'<font color="{RED}"><b>{STATUS_TEXT[status]}: the file no longer matches the hash recorded '
                    f"at intake; the sample is not drawn.</b></font>", "raw")

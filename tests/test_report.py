@@ -53,7 +53,7 @@ def test_report_has_case_id_and_page_number_on_every_page(judged_case, tmp_path,
     case_dir, files, case_id = judged_case
     out = tmp_path / "r.pdf"
     assert main.main(["report", "--case", str(case_dir), "--out", str(out), "--analyst", "A. Analyst"]) == 0
-    assert "evidence verified" in capsys.readouterr().out
+    assert "case verified" in capsys.readouterr().out
     text = pdf_text(out)
     pages = text.count("(page ")
     assert pages >= 5
@@ -71,7 +71,7 @@ def test_changing_one_byte_of_evidence_is_flagged_in_report_and_log(judged_case,
     data[-5] ^= 0xFF
     files[1].write_bytes(bytes(data))
     out = tmp_path / "tampered.pdf"
-    assert main.main(["report", "--case", str(case_dir), "--out", str(out)]) == 0
+    assert main.main(["report", "--case", str(case_dir), "--out", str(out)]) == 3  # written, flagged
     assert "INTEGRITY FAILURE" in capsys.readouterr().out
     text = pdf_text(out)
     assert "INTEGRITY FAILURE" in text and "MODIFIED SINCE INTAKE" in text

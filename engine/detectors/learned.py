@@ -54,22 +54,19 @@ def inverse_sample_scores(run_dir, x):
 
 
 def calibrate_run(case, run_id):
-    """Fits and calibrates the detector a newly registered run brings."""
-    from engine import case as case_store
-
+    """(detector name, calibration arrays) of the detector a newly registered run brings,
+    or None (a GAN in a modality the features do not describe)."""
     run = next(r for r in case.runs() if r["id"] == run_id)
-    profile = load_arrays(case.path(case.reference()["profile_path"]))
+    profile = case.profile()
     if run["kind"] == "gan":
         if str(profile["modality"]) not in CONTINUOUS_MODALITIES:
-            return  # the features describe continuous samples only (engine/detectors/profile.py)
-        case_store.store_calibration(case, run_id, "logistic", fit_generators_logistic(latest_runs(case, "gan"), profile))
-    elif run["kind"] == "classifier":
+            return None  # the features describe continuous samples only (engine/detectors/profile.py)
+        return "logistic", fit_generators_logistic(latest_runs(case, "gan"), profile)
+    if run["kind"] == "classifier":
         scores = classifier_sample_scores(run["run_dir"], profile["cal_x"])[0]
-        cal = calibration.group_mean(scores, profile["cal_x_group"])
-        case_store.store_calibration(case, run_id, "cnn", {"cal": cal, "unclipped": np.array(True)})
-    elif run["kind"] == "inverse":
-        scores = inverse_sample_scores(run["run_dir"], profile["cal_x"])
-        case_store.store_calibration(case, run_id, "inverse", {"cal": calibration.group_mean(scores, profile["cal_x_group"])})
+        return "cnn", {"cal": calibration.group_mean(scores, profile["cal_x_group"]), "unclipped": np.array(True)}
+    scores = inverse_sample_scores(run["run_dir"], profile["cal_x"])
+    return "inverse", {"cal": calibration.group_mean(scores, profile["cal_x_group"])}
 
 
 def fit_generators_logistic(gan_runs, profile):
