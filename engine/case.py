@@ -799,13 +799,18 @@ def _staging_dir(case_dir):
 
 
 def _remove_stale_staging(case_dir):
-    """Staging folders of interrupted `case new` runs for this folder."""
+    """Staging folders that interrupted `case new` runs for this folder left (their process is gone)."""
     import glob
     import shutil
 
     parent, base = os.path.split(os.path.abspath(case_dir))
     for stale in glob.glob(os.path.join(glob.escape(parent), f".{glob.escape(base)}.new-*")):
-        shutil.rmtree(stale, ignore_errors=True)
+        try:
+            os.kill(int(stale.rsplit("-", 1)[1]), 0)
+        except (ValueError, ProcessLookupError):
+            shutil.rmtree(stale, ignore_errors=True)
+        except PermissionError:  # another user's live process
+            pass
 
 
 def _publish(staging, case_dir):
@@ -834,6 +839,7 @@ def new_case(case_dir, reference_spec, name=None, state=None):
     from engine.data.specs import load_spec
     from engine.detectors.profile import build_profile, fit_spec
 
+    _remove_stale_staging(case_dir)
     if os.path.exists(os.path.join(case_dir, DB_NAME)) and not _half_made(case_dir):
         raise InputError(case_dir, "a case already exists here")
     if os.path.isfile(case_dir):
@@ -845,7 +851,6 @@ def new_case(case_dir, reference_spec, name=None, state=None):
         profile = build_profile(ref, state)
     except ValueError as err:
         raise InputError(reference_spec, str(err)) from None
-    _remove_stale_staging(case_dir)
     staging = _staging_dir(case_dir)
     try:
         with create_case(staging, name or os.path.basename(os.path.abspath(case_dir))) as case:

@@ -139,11 +139,16 @@ class EvidenceView(QWidget):
 
     @Slot(str)
     def _case_changed(self, case_dir):
-        """Verdicts belong to a case: another case judges every file afresh, and the case's
-        own evidence joins the grid with the verdicts recorded for it."""
+        """Verdicts belong to a case: files judged in or loaded from the previous case leave the
+        grid (nothing of another case is judged or logged in this one); files still waiting for a
+        verdict are judged here, and the case's own evidence joins with its recorded verdicts."""
+        for path in [p for p, e in self.entries.items() if e["verdict"] is not None or e.get("from_case")]:
+            self.grid.takeItem(self.grid.row(self.entries.pop(path)["item"]))
         for entry in self.entries.values():
-            entry["verdict"], entry["unjudged"] = None, None
-            entry["item"].setIcon(QIcon(entry["pixmap"]))
+            entry["unjudged"] = None
+        self.refused.clear()
+        self.refused_list.clear()
+        self.refused_list.hide()
         self._show_detail(self.entry_for(self.grid.currentItem()))
         self.request_verdicts()
         if case_dir:

@@ -53,7 +53,7 @@ def case_evidence_job(params, state):
             if digest and digest != row["sha256"]:
                 raise InputError(path, "changed since intake (SHA-256 differs from the case's record)")
             loaded.append({"path": path, "sampleset": sampleset, "preview": preview_of(sampleset),
-                           "verdict": verdicts.get(row["id"])})
+                           "verdict": verdicts.get(row["id"]), "from_case": True})
         except InputError as err:
             refused.append({"path": path, "reason": f"case evidence: {err.reason}"})
         state.progress(number / len(rows), os.path.basename(path))
@@ -66,4 +66,7 @@ def verdict_job(params, state):
     from engine.verdict import judge
 
     result = judge(params["case_dir"], list(params["paths"]), state=state)
-    return {"files": result["files"], "rejected": result["batch"]["rejected"]}
+    # a file changed since intake is refused (red), never shown as a new verdict
+    modified = [{"path": f["path"], "reason": f["reasons"][0]} for f in result["files"] if f["integrity"] == "modified"]
+    return {"files": [f for f in result["files"] if f["integrity"] != "modified"],
+            "rejected": result["batch"]["rejected"] + modified}
