@@ -695,20 +695,28 @@ def _run_levels(run):
 def check_run_fits(case, run, sidecar, run_dir):
     """Refuses (InputError) a run whose data's modality, sample shape or value grid differ
     from the case's reference: its detector would judge evidence it was never made for."""
+    _check_fit(case, run_dir, run.get("modality") or (run.get("data") or {}).get("modality"),
+               tuple((sidecar.get("config") or {}).get("shape") or ()), _run_levels(run), "the run's")
+
+
+def check_data_fits(case_dir, source, modality, shape, levels):
+    """Before training with --case: refuses data the finished run could not be registered with."""
+    with open_case(case_dir) as case:
+        _check_fit(case, source, modality, tuple(shape), levels, "the data's")
+
+
+def _check_fit(case, source, modality, shape, levels, whose):
     ref = case.reference()
-    shape = tuple(json.loads(ref["sample_shape"]))
-    run_shape = tuple((sidecar.get("config") or {}).get("shape") or ())
-    modality = run.get("modality") or (run.get("data") or {}).get("modality")
+    ref_shape = tuple(json.loads(ref["sample_shape"]))
     if modality and modality != ref["modality"]:
-        raise InputError(run_dir, f"the run was trained on {modality} data, the case reference is {ref['modality']}")
-    if run_shape != shape:
-        raise InputError(run_dir, f"the run's samples have shape {run_shape}, the case reference has {shape}")
-    levels = _run_levels(run)
+        raise InputError(source, f"{whose} samples are {modality}, the case reference is {ref['modality']}")
+    if tuple(shape) != ref_shape:
+        raise InputError(source, f"{whose} samples have shape {tuple(shape)}, the case reference has {ref_shape}")
     ref_levels = int(case.profile()["levels"])
     if levels != "unrecorded" and int(levels or 0) != ref_levels:
         grid = lambda n: f"{n} levels" if n else "continuous values"  # noqa: E731
-        raise InputError(run_dir, f"the run's data has {grid(int(levels or 0))}, the case reference "
-                                  f"{grid(ref_levels)}")
+        raise InputError(source, f"{whose} values lie on {grid(int(levels or 0))}, the case reference's on "
+                                 f"{grid(ref_levels)}")
 
 
 def register_run(case_dir, run_dir):

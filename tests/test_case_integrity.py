@@ -322,6 +322,10 @@ def test_a_run_that_does_not_fit_the_case_is_refused_with_nothing_written(templa
     assert main.main(["case", "register", str(mnist), str(template / "gan")]) == 2
     err = capsys.readouterr().err
     assert one_line(err, "shape (1, 8, 8)") and "(1, 28, 28)" in err
+    # refused before training, too
+    assert main.main(["train", "gan", "--data", "builtin:digits[0:60]", "--out", str(tmp_path / "g"), "--steps", "1",
+                      "--case", str(mnist), *TINY_GAN]) == 2
+    assert not (tmp_path / "g").exists()
     with case_store.open_case(str(mnist)) as case:
         assert case.runs() == [] and len(case.audit_log()) == before
 
@@ -329,9 +333,9 @@ def test_a_run_that_does_not_fit_the_case_is_refused_with_nothing_written(templa
 def test_a_run_on_another_value_grid_or_modality_is_refused(registered):
     with case_store.open_case(str(registered)) as case:
         sidecar = {"config": {"shape": [1, 8, 8]}}
-        with pytest.raises(InputError, match="255 levels, the case reference 16 levels"):
+        with pytest.raises(InputError, match="values lie on 255 levels, the case reference's on 16 levels"):
             case_store.check_run_fits(case, {"modality": "image", "data": {"levels": 255}}, sidecar, "run")
-        with pytest.raises(InputError, match="trained on music data"):
+        with pytest.raises(InputError, match="samples are music, the case reference is image"):
             case_store.check_run_fits(case, {"modality": "music", "data": {}}, sidecar, "run")
         case_store.check_run_fits(case, {"modality": "image", "data": {"levels": 16}}, sidecar, "run")
 
@@ -427,3 +431,35 @@ def test_kill_9_during_case_new_then_rerun_gives_a_consistent_case(tmp_path):
         assert problems(target) == []
         assert not list(tmp_path.glob(f".c{i}.new-*")), "a staging folder was left behind"
     assert outcomes == {False, True}
+
+
+# --- the window -----------------------------------------------------------------------
+
+
+def test_opening_cases_in_the_window_writes_nothing_into_another_case(gui_window, no_threads_left, qtbot,
+                                                                     template, evidence, tmp_path):
+    from engine.verdict import judge
+
+    first, second = tmp_path / "first", tmp_path / "second"
+    shutil.copytree(template / "case", first)
+    shutil.copytree(template / "case", second)
+    judge(str(first), [str(p) for p in evidence])
+
+    def actions(case_dir):
+        with case_store.open_case(str(case_dir)) as case:
+            return [(e["action"], e["params_json"]) for e in case.audit_log()]
+
+    before_first, before_second = actions(first), actions(second)
+    view = gui_window.evidence_view
+    gui_window.open_case(str(first))
+    qtbot.waitUntil(lambda: len(view.entries) == 3, timeout=30000)
+    qtbot.waitUntil(gui_window.jobs.is_idle, timeout=30000)
+    gui_window.open_case(str(second))
+    qtbot.waitUntil(lambda: gui_window.case_explorer.case_dir == str(second), timeout=30000)
+    qtbot.waitUntil(gui_window.jobs.is_idle, timeout=30000)
+    assert not view.entries  # the first case's files are not judged in the second
+    gui_window.open_case(str(first))
+    qtbot.waitUntil(lambda: len(view.entries) == 3, timeout=30000)
+    qtbot.waitUntil(gui_window.jobs.is_idle, timeout=30000)
+    assert actions(second) == before_second
+    assert actions(first) == before_first  # reopening shows the recorded verdicts, logs none again
