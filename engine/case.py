@@ -543,7 +543,7 @@ def verify_audit_chain(case):
     return problems
 
 
-def verify_rows(case):
+def verify_rows(case, tables=SEALED_TABLES):
     """One-line problems of the sealed tables: rows edited, inserted by hand, or deleted."""
     seals, legacy = {}, {}
     for row in case.audit_log():
@@ -557,7 +557,7 @@ def verify_rows(case):
         for table, rowid, digest, columns in params.get("rows", []) if isinstance(params, dict) else []:
             seals[(table, rowid)] = (digest, columns)
     problems = []
-    for table in SEALED_TABLES:
+    for table in tables:
         present = set()
         for (rowid,) in case.conn.execute(f"SELECT rowid FROM {table}"):
             present.add(rowid)
@@ -714,9 +714,12 @@ def _check_fit(case, source, modality, shape, levels, whose):
         raise InputError(source, f"{whose} samples have shape {tuple(shape)}, the case reference has {ref_shape}")
     ref_levels = int(case.profile()["levels"])
     if levels != "unrecorded" and int(levels or 0) != ref_levels:
-        grid = lambda n: f"{n} levels" if n else "continuous values"  # noqa: E731
-        raise InputError(source, f"{whose} values lie on {grid(int(levels or 0))}, the case reference's on "
-                                 f"{grid(ref_levels)}")
+        raise InputError(source, f"{whose} values lie on {_grid(int(levels or 0))}, the case reference's on "
+                                 f"{_grid(ref_levels)}")
+
+
+def _grid(levels):
+    return f"{levels} levels" if levels else "continuous values"
 
 
 def register_run(case_dir, run_dir):

@@ -14,7 +14,6 @@ import os
 import numpy as np
 
 from engine import case as case_store
-from engine.npz import load_arrays
 from engine.detectors import calibration, suite
 from engine.errors import InputError
 
@@ -75,6 +74,10 @@ def case_detectors(case, profile):
         raise case_store.IntegrityFailure(case.path(problems[0]["path"]),
                                           f"{problems[0]['status']} since it was recorded ({problems[0]['role']})"
                                           f"{more}; verdicts refused")
+    # the records of those hashes, too (an attacker re-recording an edited artefact's hash)
+    sealed = case_store.verify_rows(case, ("reference", "run", "calibration", "artefact"))
+    if sealed:
+        raise case_store.IntegrityFailure(case.path(case_store.DB_NAME), f"{sealed[0]}; verdicts refused")
     try:
         return suite.profile_detectors(profile) + run_detectors(case, profile)
     except (KeyError, ValueError, OverflowError, TypeError) as err:  # arrays that verify but do not fit
@@ -128,8 +131,12 @@ def judge(case_dir, paths, alpha=calibration.DEFAULT_ALPHA, state=None):
                 state.check()
             progress(0.1 + 0.85 * start / len(accepted), f"verdicts {start + 1}-"
                      f"{min(start + CHUNK_FILES, len(accepted))} of {len(accepted)}")
-            files += _judge_chunk(case, accepted[start:start + CHUNK_FILES], detectors, file_weights, alpha,
-                                  fingerprint)
+            try:
+                files += _judge_chunk(case, accepted[start:start + CHUNK_FILES], detectors, file_weights, alpha,
+                                      fingerprint)
+            except (OverflowError, FloatingPointError) as err:  # arrays no calibration produces
+                raise InputError(case.dir, f"a detector's calibration holds values out of range ({err}); "
+                                           f"`case verify` checks its artefacts") from None
             if state is not None:
                 state.partial({"files": list(files), "rejected": list(rejected)})
         result = {"files": files + modified,

@@ -117,18 +117,40 @@ def test_a_hand_edited_artefact_refuses_verdicts_and_is_flagged(case_dir, templa
         assert case.evidence() == []  # nothing judged with a changed artefact
 
 
-def test_extreme_values_in_a_recalculated_calibration_give_no_traceback(registered, evidence, capsys):
-    """Even an edit whose hash was re-recorded by hand (in the artefact table and its audit seal)
-    cannot crash a verdict: the case reports the broken seal instead."""
+def test_a_calibration_whose_hash_was_re_recorded_by_hand_is_refused(registered, evidence, capsys):
+    """An edited artefact whose new hash was written into the artefact table by hand: the
+    row's seal in the audit log no longer matches, and verdicts are refused."""
     with case_store.open_case(str(registered)) as case:
         (cal,) = [a for a in case.artefacts() if a["role"] == "calibration cnn"]
     np.savez(registered / cal["path"], cal=np.array([1e308, -1e308, 1e308]), unclipped=np.array(True))
     digest = case_store._file_hash(registered / cal["path"])
     raw_sql(registered, f"UPDATE artefact SET sha256 = '{digest}' WHERE id = {cal['id']}")
     rc = main.main(["verdict", str(evidence[0]), "--case", str(registered)])
-    err = capsys.readouterr().err
-    assert rc in (0, 2) and "Traceback" not in err
+    assert rc == 3 and one_line(capsys.readouterr().err, f"artefact row {cal['id']}: edited after it was recorded")
     assert any("artefact row" in p and "edited" in p for p in problems(registered))
+
+
+def test_extreme_values_in_an_unverified_calibration_give_one_line_not_a_traceback(registered, evidence,
+                                                                                   monkeypatch, capsys):
+    """Defence in depth (a case upgraded with an artefact already edited): values no
+    calibration produces end the verdict with one line."""
+    monkeypatch.setattr(case_store, "require_artefact", lambda *a: None)
+    monkeypatch.setattr(case_store, "verify_artefacts", lambda case: [])
+    with case_store.open_case(str(registered)) as case:
+        (cal,) = [a for a in case.artefacts() if a["role"] == "calibration cnn"]
+    for values in ([1e308, -1e308, 1e308], [np.inf, 0.0], [1e300] * 50):
+        np.savez(registered / cal["path"], cal=np.array(values), unclipped=np.array(True))
+        rc = main.main(["verdict", str(evidence[0]), "--case", str(registered)])
+        err = capsys.readouterr().err
+        assert "Traceback" not in err and rc in (0, 2), (values, err)
+    # the reference profile's checkerboard calibration at 1e308: 10 ** score overflowed in a reason
+    profile = case_store.Case(str(registered), None).path("profiles", "reference.npz")
+    from engine.npz import load_arrays, save_arrays
+
+    arrays = load_arrays(profile)
+    save_arrays(profile, {**arrays, "cal_checkerboard": np.full_like(arrays["cal_checkerboard"], 1e308)})
+    rc = main.main(["verdict", str(evidence[0]), "--case", str(registered)])
+    assert rc == 2 and one_line(capsys.readouterr().err, "values out of range")
 
 
 def test_a_newer_checkpoint_in_a_registered_run_folder_is_flagged(registered, template, tmp_path, evidence, capsys):
