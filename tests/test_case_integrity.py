@@ -485,3 +485,30 @@ def test_opening_cases_in_the_window_writes_nothing_into_another_case(gui_window
     qtbot.waitUntil(gui_window.jobs.is_idle, timeout=30000)
     assert actions(second) == before_second
     assert actions(first) == before_first  # reopening shows the recorded verdicts, logs none again
+
+
+def test_an_unreadable_evidence_file_is_flagged_in_the_report_without_a_traceback(case_dir, evidence, tmp_path,
+                                                                                  monkeypatch, capsys):
+    assert main.main(["verdict", str(evidence[0]), "--case", str(case_dir)]) == 0
+    real_hash = case_store._file_hash
+
+    def denied(path):
+        if str(path) == str(evidence[0]):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_hash(path)
+
+    monkeypatch.setattr(case_store, "_file_hash", denied)
+    out = tmp_path / "r.pdf"
+    assert main.main(["report", "--case", str(case_dir), "--out", str(out)]) == 3
+    assert "Traceback" not in capsys.readouterr().err
+    from test_report import pdf_text
+
+    assert "UNREADABLE" in pdf_text(out)
+
+
+def test_case_new_completes_a_half_made_case_of_an_older_version(tmp_path):
+    case_store.create_case(tmp_path / "half").close()  # what an interrupted older `case new` left
+    case_store.new_case(str(tmp_path / "half"), "builtin:digits[0:120]")
+    assert problems(tmp_path / "half") == []
+    with pytest.raises(InputError, match="already exists"):
+        case_store.new_case(str(tmp_path / "half"), "builtin:digits[0:120]")
