@@ -115,9 +115,7 @@ def judge(case_dir, paths, alpha=calibration.DEFAULT_ALPHA, state=None):
             raise InputError(", ".join(map(str, paths)), "no files to judge (empty folder)")
         progress(0.05, f"reading {len(expanded)} files")
         accepted, rejected = load_evidence(expanded, profile)
-        modified = [_modified_entry(case, path, samples) for path, samples in accepted
-                    if case_store.evidence_status(case, path, _record(samples).get("sha256")) == "modified"]
-        accepted = [(p, s) for p, s in accepted if os.path.abspath(p) not in {m["path"] for m in modified}]
+        accepted, modified = split_modified(case, accepted)
         detectors = case_detectors(case, profile)
         weights = suite.weights(detectors, alpha)
         fingerprint = detector_fingerprint(detectors, alpha)
@@ -151,6 +149,18 @@ def judge(case_dir, paths, alpha=calibration.DEFAULT_ALPHA, state=None):
 
 def _record(samples):
     return samples.files[0] if samples.files else {}
+
+
+def split_modified(case, accepted):
+    """(the (path, SampleSet) pairs to judge, verdict-JSON entries of the files whose path the
+    case took in with other content: modified since intake, never judged as new evidence)."""
+    keep, modified = [], []
+    for path, samples in accepted:
+        if case_store.evidence_status(case, path, _record(samples).get("sha256")) == "modified":
+            modified.append(_modified_entry(case, path, samples))
+        else:
+            keep.append((path, samples))
+    return keep, modified
 
 
 def _modified_entry(case, path, samples):
