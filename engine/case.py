@@ -369,13 +369,23 @@ class Case:
     def evidence(self):
         return [dict(row) for row in self.conn.execute("SELECT * FROM evidence ORDER BY id")]
 
-    def verdicts(self):
-        """The latest verdict of every evidence row that has one, with its evidence."""
+    def verdicts(self, malformed=None):
+        """The latest verdict of every evidence row that has one, with its evidence. A row
+        whose JSON was broken by hand raises IntegrityFailure, or, given a list, is left out
+        and its one-line reason appended to `malformed` (a report still gets written)."""
         rows = self.conn.execute(
             "SELECT v.*, e.path, e.sha256, e.modality FROM verdict v JOIN evidence e ON e.id = v.evidence_id"
             " WHERE v.id IN (SELECT MAX(id) FROM verdict GROUP BY evidence_id) ORDER BY v.id"
         )
-        return [_decode(row, "verdict") for row in rows]
+        out = []
+        for row in rows:
+            try:
+                out.append(_decode(row, "verdict"))
+            except IntegrityFailure as err:
+                if malformed is None:
+                    raise
+                malformed.append(str(err))
+        return out
 
     def audit_log(self):
         return [dict(row) for row in self.conn.execute("SELECT * FROM audit ORDER BY id")]
@@ -579,7 +589,8 @@ def verify_case(case):
     each), "ok"}; the check itself is logged."""
     evidence = verify_evidence(case)
     artefacts = verify_artefacts(case)
-    problems = [f"evidence {e['path']}: {e['status']} since intake" for e in evidence if e["status"] != "ok"]
+    problems = [f"evidence {e['path']}: {e['status']} since intake (SHA-256 recorded {e['sha256']}, now "
+                f"{e['current_sha256'] or 'unavailable'})" for e in evidence if e["status"] != "ok"]
     problems += [a["problem"] for a in artefacts if a["problem"]]
     problems += verify_audit_chain(case) + verify_rows(case)
     case.log("case_verified", {"evidence": len(evidence), "artefacts": len(artefacts), "problems": problems})

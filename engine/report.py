@@ -119,7 +119,8 @@ def _case_part(doc, case_dir, alpha, progress):
         except case_store.IntegrityFailure:  # flagged on the cover; no changed artefact is used
             detectors = []
         fingerprint = detector_fingerprint(detectors, alpha) if detectors else None
-        verdicts = case.verdicts()
+        verdicts = case.verdicts(malformed=checks["problems"])  # a broken row is flagged, not drawn
+        integrity_ok = not checks["problems"]
         status_by_id = {e["id"]: e["status"] for e in evidence}
         doc.start_case(case.meta())
         doc.cover(ref, evidence, verdicts, alpha, checks["problems"])
