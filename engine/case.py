@@ -526,7 +526,8 @@ def verify_artefacts(case):
         elif not recorded:
             results.append({"path": run_dir, "role": "checkpoint", "run_id": run_id, "status": "not verifiable",
                             "current_sha256": None, "sha256": None, "on_upgrade": 0,
-                            "problem": f"run {run_dir}: no checkpoint hash recorded; it cannot be verified"})
+                            "problem": f"run {run_dir}: no hash of its checkpoint recorded; it cannot be verified "
+                                       f"(register the run again: `case register`)"})
     return results
 
 
@@ -737,10 +738,10 @@ def register_run(case_dir, run_dir):
     """Registers a finished training run (GAN generator, classifier, inverse model).
 
     Records the run's kind, config, metrics, training data, the SHA-256 of its safetensors
-    files and of the checkpoint (tensors and sidecar) its models load from, and computes the
-    run's detector calibration on the reference stored in the case profile, all in one
-    transaction: a crash leaves the run unregistered, and running the command again
-    registers it. Returns the run row as a dict.
+    files and of the checkpoint (tensors and sidecar) its models load from, and the run's
+    detector calibration on the reference stored in the case profile (computed first, with
+    the case open to others), all in one transaction: a crash leaves the run unregistered,
+    and running the command again registers it. Returns the run row as a dict.
     """
     from engine.detectors.learned import calibrate_run
 
@@ -769,6 +770,7 @@ def register_run(case_dir, run_dir):
         if same:  # registering the very same model again changes nothing
             return same[-1]
         check_run_fits(case, run, sidecar, run_dir)
+        calibrated = calibrate_run(case, {"kind": kind, "name": name, "run_dir": run_dir})
         params = {"kind": kind, "name": name, "run_dir": run_dir, "files": files}
         with case.transaction("run_registered", params):
             run_id = case.insert("run", {
@@ -779,7 +781,6 @@ def register_run(case_dir, run_dir):
                             files[os.path.basename(checkpoint) + ".safetensors"], run_id)
             record_artefact(case, checkpoint + ".json", "checkpoint sidecar",
                             _sha256_bytes(sidecar_bytes.encode()), run_id)
-            calibrated = calibrate_run(case, run_id)
             if calibrated is not None:
                 store_calibration(case, run_id, *calibrated)
         return next(r for r in case.runs() if r["id"] == run_id)
