@@ -3,9 +3,12 @@
 A case is a folder holding `case.sqlite` and artefact folders (profiles/, models/,
 runs/, reports/). The database runs in WAL mode with foreign keys on; every change
 happens in one transaction together with its audit-log row, and the audit log is
-append-only (triggers RAISE on UPDATE or DELETE). Evidence files are never touched:
-intake records their SHA-256, size, path and time, and `verify_evidence` re-hashes
-them before a report is made.
+append-only (triggers RAISE on UPDATE or DELETE) and a hash chain whose rows seal the
+rows their transaction inserted (engine/audit_chain.py; checked by engine/case_verify.py).
+Evidence files are never touched: intake records their SHA-256, size, path and time, and
+`verify_evidence` re-hashes them before a report is made. Every artefact a verdict loads
+(reference profile, run checkpoints and sidecars, calibrations) is hashed when made and
+re-hashed before use; `case new` and run registration are atomic.
 """
 import datetime
 import json
@@ -14,6 +17,7 @@ import sqlite3
 import uuid
 from contextlib import contextmanager
 
+from engine.audit_chain import audit_hash, legacy_digest, seal
 from engine.npz import save_arrays
 from engine.errors import InputError
 from engine.runs import read_run_json
@@ -190,27 +194,10 @@ def _statements(script):
 # --- the audit hash chain and row seals ------------------------------------------------
 
 
-def _sha256_json(value):
-    import hashlib
-
-    return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()
-
-
-def audit_hash(row):
-    """The hash an audit row carries: its own content and the previous row's hash."""
-    return _sha256_json([row["id"], row["time"], row["action"], row["params_json"], row["operator"],
-                         row["prev_hash"]])
-
-
-def _legacy_digest(rows):
-    """One hash over the audit rows written before the chain existed (the chain's first link)."""
-    return _sha256_json([[r["id"], r["time"], r["action"], r["params_json"]] for r in rows])
-
-
 def _append_audit(conn, action, params):
     last = conn.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
     if last is not None and last["hash"] is None:  # the first chained row seals the older ones
-        prev = _legacy_digest(conn.execute("SELECT * FROM audit ORDER BY id").fetchall())
+        prev = legacy_digest(conn.execute("SELECT * FROM audit ORDER BY id").fetchall())
     else:
         prev = last["hash"] if last else None
     row = {"id": last["id"] + 1 if last else 1, "time": now(), "action": action,
@@ -219,11 +206,6 @@ def _append_audit(conn, action, params):
     row["hash"] = audit_hash(row)
     conn.execute("INSERT INTO audit (id, time, action, params_json, operator, prev_hash, hash)"
                  " VALUES (:id, :time, :action, :params_json, :operator, :prev_hash, :hash)", row)
-
-
-def _row_digest(conn, table, rowid, columns):
-    row = conn.execute(f"SELECT {', '.join(columns)} FROM {table} WHERE rowid = ?", (rowid,)).fetchone()
-    return None if row is None else _sha256_json(list(row))
 
 
 def _seal_legacy(conn):
@@ -244,7 +226,7 @@ def _seal_legacy(conn):
             artefacts.append((cal["path"], f"calibration {cal['detector']}", _file_hash(path), cal["run_id"], 1))
     for run in conn.execute("SELECT * FROM run"):
         files = json.loads(run["files_json"])
-        checkpoint = _latest_checkpoint(run["run_dir"])
+        checkpoint = latest_checkpoint(run["run_dir"])
         if checkpoint and os.path.basename(checkpoint) + ".safetensors" in files:
             artefacts.append((checkpoint + ".safetensors", "checkpoint",
                               files[os.path.basename(checkpoint) + ".safetensors"], run["id"], 0))
@@ -255,15 +237,10 @@ def _seal_legacy(conn):
     for path, role, digest, run_id, on_upgrade in artefacts:
         cur = conn.execute("INSERT INTO artefact (path, role, sha256, run_id, recorded, on_upgrade)"
                            " VALUES (?, ?, ?, ?, ?, ?)", (path, role, digest, run_id, now(), on_upgrade))
-        seals.append(_seal(conn, "artefact", cur.lastrowid))
+        seals.append(seal(conn, "artefact", cur.lastrowid))
     _append_audit(conn, "integrity_upgrade", {
         "note": "rows and audit entries before this one predate the hash chain: sealed as they were found",
         "legacy_rows": legacy, "rows": seals})
-
-
-def _seal(conn, table, rowid):
-    columns = [c["name"] for c in conn.execute(f"PRAGMA table_info({table})")]
-    return [table, rowid, _row_digest(conn, table, rowid, columns), columns]
 
 
 MIGRATION_HOOKS = {4: _seal_legacy}
@@ -275,7 +252,7 @@ def _file_hash(path):
     return sha256_file(path)
 
 
-def _latest_checkpoint(run_dir):
+def latest_checkpoint(run_dir):
     """The path (without extension) of the checkpoint a run's models are loaded from, or None."""
     from training.runfolder import RunFolder
 
@@ -329,7 +306,7 @@ class Case:
                                 f"({', '.join('?' * len(names))}) {conflict}", [values[n] for n in names])
         if cur.rowcount == 0:
             return None
-        self._seals.append(_seal(self.conn, table, cur.lastrowid))
+        self._seals.append(seal(self.conn, table, cur.lastrowid))
         return cur.lastrowid
 
     def log(self, action, params):
@@ -477,7 +454,7 @@ def record_artefact(case, path, role, digest=None, run_id=None):
                              "run_id": run_id, "recorded": now()})
 
 
-def _artefact_status(case, path, recorded):
+def artefact_status(case, path, recorded):
     full = case.path(path)
     if recorded is None:
         return "not verifiable", None
@@ -492,111 +469,12 @@ def _artefact_status(case, path, recorded):
 
 def require_artefact(case, path, recorded, role):
     """Refuses (IntegrityFailure) an artefact whose bytes differ from those recorded when it was made."""
-    status, _ = _artefact_status(case, path, recorded)
+    status, _ = artefact_status(case, path, recorded)
     if status == "not verifiable":
         raise IntegrityFailure(case.path(path), f"{role} has no recorded SHA-256; it cannot be verified")
     if status != "ok":
         raise IntegrityFailure(case.path(path), f"{role} {status} since it was recorded; verdicts refused "
                                                 f"(`case verify {case.dir}` lists every problem)")
-
-
-def verify_artefacts(case):
-    """Every artefact of the runs in use (each run folder's latest registration) and the
-    reference profile, re-hashed: rows with "status" ok | modified | missing | unreadable,
-    "current_sha256", and "problem" (one line, or None)."""
-    in_use = {run["run_dir"]: run["id"] for run in case.runs()}
-    checkpoints = {}
-    results = []
-    for row in case.artefacts():
-        if row["run_id"] is not None and row["run_id"] not in in_use.values():
-            continue  # superseded by a later registration of the same run folder
-        status, current = _artefact_status(case, row["path"], row["sha256"])
-        problem = None if status == "ok" else f"{row['role']} {case.path(row['path'])}: {status} since it was recorded"
-        if row["role"] == "checkpoint":
-            checkpoints[row["run_id"]] = row["path"]
-        results.append({**row, "status": status, "current_sha256": current, "problem": problem})
-    for run_dir, run_id in in_use.items():
-        latest = _latest_checkpoint(run_dir)
-        recorded = checkpoints.get(run_id)
-        if recorded and latest and latest + ".safetensors" != case.path(recorded):
-            results.append({"path": latest + ".safetensors", "role": "checkpoint", "run_id": run_id,
-                            "status": "replaced", "current_sha256": None, "sha256": None, "on_upgrade": 0,
-                            "problem": f"run {run_dir}: its latest checkpoint is {os.path.basename(latest)}, "
-                                       f"not the registered {os.path.basename(recorded)}; register the run again"})
-        elif not recorded:
-            results.append({"path": run_dir, "role": "checkpoint", "run_id": run_id, "status": "not verifiable",
-                            "current_sha256": None, "sha256": None, "on_upgrade": 0,
-                            "problem": f"run {run_dir}: no hash of its checkpoint recorded; it cannot be verified "
-                                       f"(register the run again: `case register`)"})
-    return results
-
-
-def verify_audit_chain(case):
-    """One-line problems of the audit log's hash chain: edited, inserted or deleted rows."""
-    problems, legacy, previous = [], [], None
-    for row in case.audit_log():
-        if row["hash"] is None:
-            if previous is None:
-                legacy.append(row)  # written before the chain existed; sealed by the first chained row
-            else:
-                problems.append(f"audit row {row['id']} ({row['action']}): no hash, inserted outside the tool")
-            continue
-        expected = previous["hash"] if previous else (_legacy_digest(legacy) if legacy else None)
-        if row["prev_hash"] != expected:
-            after = f"row {previous['id']}" if previous else "the start of the log"
-            problems.append(f"audit row {row['id']} ({row['action']}): does not follow {after} "
-                            f"(a row was deleted, inserted or edited)")
-        if audit_hash(row) != row["hash"]:
-            problems.append(f"audit row {row['id']} ({row['action']}): edited after it was written")
-        previous = row
-    if previous is None and legacy:
-        problems.append(f"audit log: {len(legacy)} rows and no hash chain (it was removed by hand)")
-    return problems
-
-
-def verify_rows(case, tables=SEALED_TABLES):
-    """One-line problems of the sealed tables: rows edited, inserted by hand, or deleted."""
-    seals, legacy = {}, {}
-    for row in case.audit_log():
-        if row["hash"] is None:
-            continue
-        try:
-            params = json.loads(row["params_json"])
-        except ValueError:
-            continue  # verify_audit_chain flags the row
-        legacy.update(params.get("legacy_rows", {}) if row["action"] == "integrity_upgrade" else {})
-        for table, rowid, digest, columns in params.get("rows", []) if isinstance(params, dict) else []:
-            seals[(table, rowid)] = (digest, columns)
-    problems = []
-    for table in tables:
-        present = set()
-        for (rowid,) in case.conn.execute(f"SELECT rowid FROM {table}"):
-            present.add(rowid)
-            seal = seals.get((table, rowid))
-            if seal is None:
-                if rowid > legacy.get(table, 0):
-                    problems.append(f"{table} row {rowid}: not recorded in the audit log (inserted by hand)")
-            elif _row_digest(case.conn, table, rowid, seal[1]) != seal[0]:
-                problems.append(f"{table} row {rowid}: edited after it was recorded")
-        if table not in REPLACEABLE_TABLES:
-            problems += [f"{table} row {rowid}: deleted after it was recorded"
-                         for (t, rowid) in seals if t == table and rowid not in present]
-    return problems
-
-
-def verify_case(case):
-    """`case verify` and every report: evidence re-hashed, artefacts re-hashed, the audit
-    chain and the row seals checked. {"evidence", "artefacts", "problems" (one line
-    each), "ok"}; the check itself is logged."""
-    evidence = verify_evidence(case)
-    artefacts = verify_artefacts(case)
-    problems = [f"evidence {e['path']}: {e['status']} since intake (SHA-256 recorded {e['sha256']}, now "
-                f"{e['current_sha256'] or 'unavailable'})" for e in evidence if e["status"] != "ok"]
-    problems += [a["problem"] for a in artefacts if a["problem"]]
-    problems += verify_audit_chain(case) + verify_rows(case)
-    case.log("case_verified", {"evidence": len(evidence), "artefacts": len(artefacts), "problems": problems})
-    return {"evidence": evidence, "artefacts": artefacts, "problems": problems, "ok": not problems,
-            "audit_head": case.audit_log()[-1]["hash"]}
 
 
 # --- evidence -----------------------------------------------------------------------
@@ -754,7 +632,7 @@ def register_run(case_dir, run_dir):
     if run.get("status") not in (None, "done", "finished", "completed"):
         raise InputError(run_json, f"the run is not finished (status {run.get('status')!r})")
     tensors = sorted(f for f in os.listdir(run_dir) if f.endswith(".safetensors"))
-    checkpoint = _latest_checkpoint(run_dir)
+    checkpoint = latest_checkpoint(run_dir)
     if not tensors or checkpoint is None:
         raise InputError(run_dir, "the run holds no safetensors model")
     files = {f: _file_hash(os.path.join(run_dir, f)) for f in tensors}

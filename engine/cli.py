@@ -91,7 +91,8 @@ def cmd_case_new(args):
 
 
 def cmd_case_verify(args):
-    from engine.case import open_case, verify_case
+    from engine.case import open_case
+    from engine.case_verify import verify_case
 
     with open_case(args.dir) as case:
         result = verify_case(case)

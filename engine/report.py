@@ -106,11 +106,12 @@ def _case_part(doc, case_dir, alpha, progress):
     """Adds one case's pages to doc; returns whether all its evidence verified."""
     from engine.verdict import case_detectors
 
+    from engine.case_verify import verify_case
     from engine.verdict import detector_fingerprint
 
     with case_store.open_case(case_dir) as case:
         progress(0.05, "re-verifying evidence, artefacts and the audit chain")
-        checks = case_store.verify_case(case)  # engine/case.py: evidence, artefact hashes, audit chain
+        checks = verify_case(case)  # evidence, artefact hashes, the audit chain and row seals
         evidence, integrity_ok = checks["evidence"], checks["ok"]
         ref = case.reference()
         profile = load_arrays(case.path(ref["profile_path"]))

@@ -13,7 +13,7 @@ import os
 
 import numpy as np
 
-from engine import case as case_store
+from engine import case as case_store, case_verify
 from engine.detectors import calibration, suite
 from engine.errors import InputError
 
@@ -68,14 +68,14 @@ def case_detectors(case, profile):
     """The case's detectors, after re-hashing every artefact they load (IntegrityFailure if one changed)."""
     from engine.detectors.learned import run_detectors
 
-    problems = [a for a in case_store.verify_artefacts(case) if a["problem"]]
+    problems = [a for a in case_verify.verify_artefacts(case) if a["problem"]]
     if problems:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         raise case_store.IntegrityFailure(case.path(problems[0]["path"]),
                                           f"{problems[0]['status']} since it was recorded ({problems[0]['role']})"
                                           f"{more}; verdicts refused")
     # the records of those hashes, too (an attacker re-recording an edited artefact's hash)
-    sealed = case_store.verify_rows(case, ("reference", "run", "calibration", "artefact"))
+    sealed = case_verify.verify_rows(case, ("reference", "run", "calibration", "artefact"))
     if sealed:
         raise case_store.IntegrityFailure(case.path(case_store.DB_NAME), f"{sealed[0]}; verdicts refused")
     try:

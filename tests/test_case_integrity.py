@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 
 import main
-from engine import case as case_store
+from engine import case as case_store, case_verify
 from engine.errors import InputError
 
 DIGITS_REFERENCE = "builtin:digits[0:200]"
@@ -61,7 +61,7 @@ def evidence(tmp_path):
 
 def problems(case_dir):
     with case_store.open_case(str(case_dir)) as case:
-        return case_store.verify_case(case)["problems"]
+        return case_verify.verify_case(case)["problems"]
 
 
 def one_line(err, text):
@@ -136,7 +136,7 @@ def test_extreme_values_in_an_unverified_calibration_give_one_line_not_a_traceba
     """Defence in depth (a case upgraded with an artefact already edited): values no
     calibration produces end the verdict with one line."""
     monkeypatch.setattr(case_store, "require_artefact", lambda *a: None)
-    monkeypatch.setattr(case_store, "verify_artefacts", lambda case: [])
+    monkeypatch.setattr(case_verify, "verify_artefacts", lambda case: [])
     with case_store.open_case(str(registered)) as case:
         (cal,) = [a for a in case.artefacts() if a["role"] == "calibration cnn"]
     for values in ([1e308, -1e308, 1e308], [np.inf, 0.0], [1e300] * 50):
