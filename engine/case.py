@@ -770,6 +770,8 @@ def new_case(case_dir, reference_spec, name=None, state=None):
                 record_artefact(case, rel, "reference profile", digest)
                 case.insert("meta", {"key": "fit_spec", "value": fitting})
             meta = case.meta()
+        if os.path.exists(os.path.join(case_dir, DB_NAME)) and not _half_made(case_dir):
+            raise InputError(case_dir, "a case was created here meanwhile (by another process)")
         _publish(staging, case_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
