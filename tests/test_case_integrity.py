@@ -520,3 +520,35 @@ def test_case_new_completes_a_half_made_case_of_an_older_version(tmp_path):
     assert problems(tmp_path / "half") == []
     with pytest.raises(InputError, match="already exists"):
         case_store.new_case(str(tmp_path / "half"), "builtin:digits[0:120]")
+
+
+def test_an_older_case_with_a_registered_run_is_upgraded_and_still_judges(registered, template, evidence, tmp_path):
+    """Schema 3 (before #11): the run's checkpoint keeps the hash recorded at registration;
+    its sidecar and calibration are hashed on upgrade and marked so."""
+    old = tmp_path / "old"
+    shutil.copytree(registered / "profiles", old / "profiles")
+    with case_store.open_case(str(registered)) as case:
+        ref, (run,) = case.reference(), case.runs()
+        meta = case.meta()
+    conn = sqlite3.connect(old / "case.sqlite")
+    for script in case_store.MIGRATIONS[:3]:
+        conn.executescript(script)
+    conn.execute("PRAGMA user_version = 3")
+    conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", meta.items())
+    conn.execute("INSERT INTO audit (time, action, params_json) VALUES ('2024-01-01', 'case_created', '{}')")
+    conn.execute("INSERT INTO reference (name, spec, modality, n, sample_shape, files_json, profile_path, "
+                 "profile_sha256, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                 [ref[k] for k in ("name", "spec", "modality", "n", "sample_shape", "files_json", "profile_path",
+                                   "profile_sha256", "created")])
+    conn.execute("INSERT INTO run (kind, name, run_dir, config_json, metrics_json, files_json, registered, data_json)"
+                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (run["kind"], run["name"], run["run_dir"],
+                                                      json.dumps(run["config"]), json.dumps(run["metrics"]),
+                                                      json.dumps(run["files"]), run["registered"], "{}"))
+    conn.execute("INSERT INTO calibration (run_id, detector, path) VALUES (1, 'cnn', 'profiles/run1_cnn.npz')")
+    conn.commit()
+    conn.close()
+    assert problems(old) == []
+    with case_store.open_case(str(old)) as case:
+        upgraded = {a["role"]: a["on_upgrade"] for a in case.artefacts()}
+    assert upgraded == {"reference profile": 0, "calibration cnn": 1, "checkpoint": 0, "checkpoint sidecar": 1}
+    assert main.main(["verdict", str(evidence[0]), "--case", str(old)]) == 0
