@@ -3,9 +3,12 @@
 A case is a folder holding `case.sqlite` and artefact folders (profiles/, models/,
 runs/, reports/). The database runs in WAL mode with foreign keys on; every change
 happens in one transaction together with its audit-log row, and the audit log is
-append-only (triggers RAISE on UPDATE or DELETE). Evidence files are never touched:
-intake records their SHA-256, size, path and time, and `verify_evidence` re-hashes
-them before a report is made.
+append-only (triggers RAISE on UPDATE or DELETE) and a hash chain whose rows seal the
+rows their transaction inserted (engine/audit_chain.py; checked by engine/case_verify.py).
+Evidence files are never touched: intake records their SHA-256, size, path and time, and
+`verify_evidence` re-hashes them before a report is made. Every artefact a verdict loads
+(reference profile, run checkpoints and sidecars, calibrations) is hashed when made and
+re-hashed before use; `case new` and run registration are atomic.
 """
 import datetime
 import json
@@ -14,6 +17,7 @@ import sqlite3
 import uuid
 from contextlib import contextmanager
 
+from engine.audit_chain import audit_hash, legacy_digest, seal
 from engine.npz import save_arrays
 from engine.errors import InputError
 from engine.runs import read_run_json
@@ -67,33 +71,108 @@ MIGRATIONS = [
     """
     ALTER TABLE run ADD COLUMN data_json TEXT NOT NULL DEFAULT '{}';
     """,
+    # Integrity (#11): the audit log becomes a hash chain with the operator of every action;
+    # every artefact a verdict depends on is hashed when made; evidence rows name the earlier
+    # byte-identical item they duplicate; verdicts carry their detector set's fingerprint.
+    """
+    ALTER TABLE audit ADD COLUMN operator TEXT;
+    ALTER TABLE audit ADD COLUMN prev_hash TEXT;
+    ALTER TABLE audit ADD COLUMN hash TEXT;
+    CREATE TABLE artefact (
+        id INTEGER PRIMARY KEY, path TEXT NOT NULL, role TEXT NOT NULL, sha256 TEXT NOT NULL,
+        run_id INTEGER REFERENCES run(id), recorded TEXT NOT NULL,
+        on_upgrade INTEGER NOT NULL DEFAULT 0);
+    ALTER TABLE evidence ADD COLUMN duplicate_of INTEGER REFERENCES evidence(id);
+    ALTER TABLE verdict ADD COLUMN fingerprint TEXT;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
+# Rows of these tables are sealed: the audit row of the transaction that inserts one
+# carries the SHA-256 of its columns, so an edited, inserted or deleted row shows.
+SEALED_TABLES = ("meta", "reference", "evidence", "run", "verdict", "calibration", "artefact", "report")
+# Rows that may be replaced legitimately (a run's calibration recomputed).
+REPLACEABLE_TABLES = ("calibration",)
+BUSY_TIMEOUT_S = 10
+BUSY_RETRIES = 3
+
+
+class CaseBusy(InputError):
+    """The case database stayed locked by another process."""
+
+
+class IntegrityFailure(Exception):
+    """Evidence or a case artefact changed since it was recorded (exit code 3)."""
+
+    def __init__(self, source, reason):
+        self.source, self.reason = str(source), reason
+        super().__init__(f"{self.source}: {reason}")
 
 
 def now():
     return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
 
 
+def operator():
+    """The OS user acting on the case (the audit log's operator column)."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def _is_busy(err):
+    return isinstance(err, sqlite3.OperationalError) and ("locked" in str(err) or "busy" in str(err))
+
+
+def retry_busy(db, action):
+    """Runs action(); SQLite waits BUSY_TIMEOUT_S for a lock, this retries a few times more,
+    then says plainly that another process holds the case."""
+    import time
+
+    for attempt in range(BUSY_RETRIES):
+        try:
+            return action()
+        except sqlite3.OperationalError as err:
+            if not _is_busy(err):
+                raise
+            time.sleep(0.2 * (attempt + 1))
+    try:
+        return action()
+    except sqlite3.OperationalError as err:
+        if _is_busy(err):
+            raise CaseBusy(db, f"case in use by another process (still locked after "
+                               f"{BUSY_RETRIES * BUSY_TIMEOUT_S} s); try again when it has finished") from None
+        raise
+
+
 def _connect(path):
-    conn = sqlite3.connect(path, isolation_level=None)  # transactions are explicit
+    conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_S)  # transactions are explicit
     conn.row_factory = sqlite3.Row
-    conn.execute("PRAGMA journal_mode=WAL")
+    retry_busy(path, lambda: conn.execute("PRAGMA journal_mode=WAL"))
     conn.execute("PRAGMA foreign_keys=ON")
-    conn.execute("PRAGMA busy_timeout=5000")
+    conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
     return conn
 
 
 def migrate(conn):
-    """Applies the missing migrations, each in its own transaction."""
+    """Applies the missing migrations, each in its own transaction (with its hook, if any)."""
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version > SCHEMA_VERSION:
         raise InputError("case.sqlite", f"schema version {version} is newer than this tool ({SCHEMA_VERSION})")
     for number in range(version, SCHEMA_VERSION):
-        conn.execute("BEGIN IMMEDIATE")
+        retry_busy("case.sqlite", lambda: conn.execute("BEGIN IMMEDIATE"))
         try:
+            if conn.execute("PRAGMA user_version").fetchone()[0] != number:  # another process migrated
+                conn.execute("ROLLBACK")
+                continue
             for statement in _statements(MIGRATIONS[number]):
                 conn.execute(statement)
+            if number + 1 in MIGRATION_HOOKS:
+                MIGRATION_HOOKS[number + 1](conn)
             conn.execute(f"PRAGMA user_version = {number + 1}")
             conn.execute("COMMIT")
         except BaseException:
@@ -112,12 +191,82 @@ def _statements(script):
     return statements
 
 
+# --- the audit hash chain and row seals ------------------------------------------------
+
+
+def _append_audit(conn, action, params):
+    last = conn.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+    if last is not None and last["hash"] is None:  # the first chained row seals the older ones
+        prev = legacy_digest(conn.execute("SELECT * FROM audit ORDER BY id").fetchall())
+    else:
+        prev = last["hash"] if last else None
+    row = {"id": last["id"] + 1 if last else 1, "time": now(), "action": action,
+           "params_json": json.dumps(params, sort_keys=True, default=str), "operator": operator(),
+           "prev_hash": prev}
+    row["hash"] = audit_hash(row)
+    conn.execute("INSERT INTO audit (id, time, action, params_json, operator, prev_hash, hash)"
+                 " VALUES (:id, :time, :action, :params_json, :operator, :prev_hash, :hash)", row)
+
+
+def _seal_legacy(conn):
+    """Migration hook of the integrity schema: older cases get their artefacts hashed and
+    their existing rows and audit log sealed now, and the audit log says so (rows and
+    artefacts recorded on upgrade are marked as such, never as recorded at creation)."""
+    if conn.execute("SELECT COUNT(*) FROM audit").fetchone()[0] == 0:
+        return  # a new database
+    case_dir = os.path.dirname(conn.execute("PRAGMA database_list").fetchone()["file"])
+    legacy = {table: conn.execute(f"SELECT COALESCE(MAX(rowid), 0) FROM {table}").fetchone()[0]
+              for table in SEALED_TABLES if table != "artefact"}
+    artefacts = []
+    for ref in conn.execute("SELECT * FROM reference"):
+        artefacts.append((ref["profile_path"], "reference profile", ref["profile_sha256"], None, 0))
+    for cal in conn.execute("SELECT * FROM calibration"):
+        path = os.path.join(case_dir, cal["path"])
+        if os.path.isfile(path):
+            artefacts.append((cal["path"], f"calibration {cal['detector']}", _file_hash(path), cal["run_id"], 1))
+    for run in conn.execute("SELECT * FROM run"):
+        files = json.loads(run["files_json"])
+        checkpoint = latest_checkpoint(run["run_dir"])
+        if checkpoint and os.path.basename(checkpoint) + ".safetensors" in files:
+            artefacts.append((checkpoint + ".safetensors", "checkpoint",
+                              files[os.path.basename(checkpoint) + ".safetensors"], run["id"], 0))
+            if os.path.isfile(checkpoint + ".json"):
+                artefacts.append((checkpoint + ".json", "checkpoint sidecar", _file_hash(checkpoint + ".json"),
+                                  run["id"], 1))
+    seals = []
+    for path, role, digest, run_id, on_upgrade in artefacts:
+        cur = conn.execute("INSERT INTO artefact (path, role, sha256, run_id, recorded, on_upgrade)"
+                           " VALUES (?, ?, ?, ?, ?, ?)", (path, role, digest, run_id, now(), on_upgrade))
+        seals.append(seal(conn, "artefact", cur.lastrowid))
+    _append_audit(conn, "integrity_upgrade", {
+        "note": "rows and audit entries before this one predate the hash chain: sealed as they were found",
+        "legacy_rows": legacy, "rows": seals})
+
+
+MIGRATION_HOOKS = {4: _seal_legacy}
+
+
+def _file_hash(path):
+    from engine.data.hashing import sha256_file
+
+    return sha256_file(path)
+
+
+def latest_checkpoint(run_dir):
+    """The path (without extension) of the checkpoint a run's models are loaded from, or None."""
+    from training.runfolder import RunFolder
+
+    steps = RunFolder(run_dir).checkpoint_steps() if os.path.isdir(run_dir) else []
+    return os.path.join(os.path.abspath(run_dir), f"checkpoint-{steps[-1]:08d}") if steps else None
+
+
 class Case:
     """An open case folder. Use as a context manager; `transaction()` for changes."""
 
     def __init__(self, case_dir, conn):
         self.dir = os.path.abspath(case_dir)
         self.conn = conn
+        self._seals = None
 
     def close(self):
         self.conn.close()
@@ -133,18 +282,32 @@ class Case:
 
     @contextmanager
     def transaction(self, action, params):
-        """One change: everything inside plus its audit row commit together, or nothing."""
-        self.conn.execute("BEGIN IMMEDIATE")
+        """One change: everything inside plus its audit row commit together, or nothing.
+        The audit row carries the seals of the rows `insert` added."""
+        retry_busy(self.path(DB_NAME), lambda: self.conn.execute("BEGIN IMMEDIATE"))
+        self._seals = []
         try:
             yield self.conn
-            self.conn.execute(
-                "INSERT INTO audit (time, action, params_json) VALUES (?, ?, ?)",
-                (now(), action, json.dumps(params, sort_keys=True, default=str)),
-            )
+            extra = {"rows": self._seals} if self._seals else {}
+            _append_audit(self.conn, action, {**params, **extra})
             self.conn.execute("COMMIT")
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
+        finally:
+            self._seals = None
+
+    def insert(self, table, values, conflict=""):
+        """Inserts a row inside a transaction and seals it; returns its rowid (None when
+        `conflict` (e.g. "ON CONFLICT DO NOTHING") left the table as it was)."""
+        assert self._seals is not None, "insert() belongs inside a transaction"
+        names = list(values)
+        cur = self.conn.execute(f"INSERT INTO {table} ({', '.join(names)}) VALUES "
+                                f"({', '.join('?' * len(names))}) {conflict}", [values[n] for n in names])
+        if cur.rowcount == 0:
+            return None
+        self._seals.append(seal(self.conn, table, cur.lastrowid))
+        return cur.lastrowid
 
     def log(self, action, params):
         """An audit row on its own (actions that change nothing else)."""
@@ -166,39 +329,70 @@ class Case:
             raise InputError(self.dir, "the case has no reference")
         return dict(row)
 
+    def profile(self):
+        """The reference profile's arrays, after checking its SHA-256 against the record."""
+        from engine.npz import load_arrays
+
+        ref = self.reference()
+        require_artefact(self, ref["profile_path"], ref["profile_sha256"], "reference profile")
+        return load_arrays(self.path(ref["profile_path"]))
+
     def runs(self, kind=None):
         query, args = "SELECT * FROM run", ()
         if kind is not None:
             query, args = query + " WHERE kind = ?", (kind,)
-        return [_decode(row) for row in self.conn.execute(query + " ORDER BY id", args)]
+        return [_decode(row, "run") for row in self.conn.execute(query + " ORDER BY id", args)]
 
     def evidence(self):
         return [dict(row) for row in self.conn.execute("SELECT * FROM evidence ORDER BY id")]
 
-    def verdicts(self):
-        """The latest verdict of every evidence row that has one, with its evidence."""
+    def verdicts(self, malformed=None):
+        """The latest verdict of every evidence row that has one, with its evidence. A row
+        whose JSON was broken by hand raises IntegrityFailure, or, given a list, is left out
+        and its one-line reason appended to `malformed` (a report still gets written)."""
         rows = self.conn.execute(
             "SELECT v.*, e.path, e.sha256, e.modality FROM verdict v JOIN evidence e ON e.id = v.evidence_id"
             " WHERE v.id IN (SELECT MAX(id) FROM verdict GROUP BY evidence_id) ORDER BY v.id"
         )
-        return [_decode(row) for row in rows]
+        out = []
+        for row in rows:
+            try:
+                out.append(_decode(row, "verdict"))
+            except IntegrityFailure as err:
+                if malformed is None:
+                    raise
+                malformed.append(str(err))
+        return out
 
     def audit_log(self):
         return [dict(row) for row in self.conn.execute("SELECT * FROM audit ORDER BY id")]
 
+    def artefacts(self):
+        return [dict(row) for row in self.conn.execute("SELECT * FROM artefact ORDER BY id")]
+
     def calibration_path(self, run_id, detector):
+        """The path of a run's calibration file, after checking its SHA-256 against the record."""
         row = self.conn.execute(
             "SELECT path FROM calibration WHERE run_id = ? AND detector = ?", (run_id, detector)
         ).fetchone()
-        return self.path(row["path"]) if row else None
+        if row is None:
+            return None
+        recorded = self.conn.execute("SELECT sha256 FROM artefact WHERE path = ? ORDER BY id DESC LIMIT 1",
+                                     (row["path"],)).fetchone()
+        require_artefact(self, row["path"], recorded["sha256"] if recorded else None, f"calibration {detector}")
+        return self.path(row["path"])
 
 
-def _decode(row):
+def _decode(row, table):
     """A row as a dict, with its *_json columns parsed (key without the suffix)."""
     out = {}
     for key in row.keys():
         if key.endswith("_json"):
-            out[key[: -len("_json")]] = json.loads(row[key]) if row[key] is not None else None
+            try:
+                out[key[: -len("_json")]] = json.loads(row[key]) if row[key] is not None else None
+            except (TypeError, ValueError):
+                raise IntegrityFailure(f"case.sqlite {table} row {row['id']}",
+                                       f"malformed {key} (the database was edited by hand)") from None
         else:
             out[key] = row[key]
     return out
@@ -212,6 +406,8 @@ def open_case(case_dir):
     try:
         conn = _connect(db)
         migrate(conn)
+    except CaseBusy:
+        raise
     except sqlite3.DatabaseError as err:
         raise InputError(db, f"unreadable case database ({err})") from None
     return Case(case_dir, conn)
@@ -230,8 +426,9 @@ def create_case(case_dir, name=None):
     case = Case(case_dir, conn)
     meta = {"case_id": uuid.uuid4().hex[:12], "name": name or os.path.basename(case.dir),
             "created": now(), "tool_version": tool_version()}
-    with case.transaction("case_created", meta) as db:
-        db.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", meta.items())
+    with case.transaction("case_created", meta):
+        for key, value in meta.items():
+            case.insert("meta", {"key": key, "value": value})
     return case
 
 
@@ -244,50 +441,98 @@ def tool_version():
         return "0.1.0+source"
 
 
+# --- artefacts ----------------------------------------------------------------------
+
+
+def record_artefact(case, path, role, digest=None, run_id=None):
+    """Records an artefact's SHA-256 (inside the transaction that made it); a path inside
+    the case is stored relative to it, so the case folder can move."""
+    path = os.path.abspath(case.path(path))
+    rel = os.path.relpath(path, case.dir)
+    stored = path if rel.startswith("..") else rel
+    case.insert("artefact", {"path": stored, "role": role, "sha256": digest or _file_hash(path),
+                             "run_id": run_id, "recorded": now()})
+
+
+def artefact_status(case, path, recorded):
+    full = case.path(path)
+    if recorded is None:
+        return "not verifiable", None
+    if not os.path.isfile(full):
+        return "missing", None
+    try:
+        current = _file_hash(full)
+    except OSError as err:
+        return f"unreadable ({err.strerror or err})", None
+    return ("ok" if current == recorded else "modified"), current
+
+
+def require_artefact(case, path, recorded, role):
+    """Refuses (IntegrityFailure) an artefact whose bytes differ from those recorded when it was made."""
+    status, _ = artefact_status(case, path, recorded)
+    if status == "not verifiable":
+        raise IntegrityFailure(case.path(path), f"{role} has no recorded SHA-256; it cannot be verified")
+    if status != "ok":
+        raise IntegrityFailure(case.path(path), f"{role} {status} since it was recorded; verdicts refused "
+                                                f"(`case verify {case.dir}` lists every problem)")
+
+
 # --- evidence -----------------------------------------------------------------------
+
+
+def evidence_status(case, path, digest):
+    """"ok" (this content was taken in under this path), "modified" (the path was taken in
+    with other content) or "new"."""
+    recorded = {r["sha256"] for r in case.conn.execute("SELECT sha256 FROM evidence WHERE path = ?",
+                                                        (os.path.abspath(path),))}
+    if not recorded:
+        return "new"
+    return "ok" if digest in recorded else "modified"
+
+
+def _intake_row(case, path, digest, size, modality):
+    """Inside a transaction: the evidence row of (path, content), inserted if new with a
+    note of the earlier byte-identical item it duplicates. (row dict, created)."""
+    earlier = case.conn.execute("SELECT id FROM evidence WHERE sha256 = ? AND path != ? ORDER BY id LIMIT 1",
+                                (digest, path)).fetchone()
+    rowid = case.insert("evidence", {"path": path, "sha256": digest, "size": size, "modality": modality,
+                                     "intake_time": now(), "duplicate_of": earlier["id"] if earlier else None},
+                        conflict="ON CONFLICT (path, sha256) DO NOTHING")
+    row = case.conn.execute("SELECT * FROM evidence WHERE path = ? AND sha256 = ?", (path, digest)).fetchone()
+    return dict(row), rowid is not None
 
 
 def intake(case, path, modality, sha256=None, size=None):
     """Records an evidence file (path, SHA-256, size, time); returns its row as a dict.
 
     Pass the hash and size of the bytes that were actually decoded when the loader
-    has them. The same path with the same content is one row; new content under an
-    old path is a new row, and the change is logged.
+    has them. The same path with the same content is one row; a byte-identical copy
+    under another name notes the earlier item in `duplicate_of`.
     """
-    from engine.data.hashing import sha256_file
-
     path = os.path.abspath(path)
-    digest = sha256 or sha256_file(path)
+    digest = sha256 or _file_hash(path)
     size = size if size is not None else os.path.getsize(path)
-    row = case.conn.execute("SELECT * FROM evidence WHERE path = ? AND sha256 = ?", (path, digest)).fetchone()
-    if row is not None:
-        return dict(row)
-    earlier = case.conn.execute("SELECT sha256 FROM evidence WHERE path = ?", (path,)).fetchall()
     params = {"path": path, "sha256": digest, "size": size, "modality": modality}
-    if earlier:
-        params["previous_sha256"] = [r["sha256"] for r in earlier]
-    with case.transaction("evidence_intake", params) as db:
-        db.execute(
-            "INSERT INTO evidence (path, sha256, size, modality, intake_time) VALUES (?, ?, ?, ?, ?)",
-            (path, digest, size, modality, now()),
-        )
-    return dict(case.conn.execute("SELECT * FROM evidence WHERE path = ? AND sha256 = ?", (path, digest)).fetchone())
+    with case.transaction("evidence_intake", params):
+        row, params["created"] = _intake_row(case, path, digest, size, modality)
+    return row
 
 
 def verify_evidence(case):
-    """Re-hashes every evidence file; returns rows with "status" ok|modified|missing.
+    """Re-hashes every evidence file; returns rows with "status" ok|modified|missing|unreadable.
 
     Every mismatch is written to the audit log.
     """
-    from engine.data.hashing import sha256_file
-
     results = []
     for row in case.evidence():
         if not os.path.isfile(row["path"]):
             status, current = "missing", None
         else:
-            current = sha256_file(row["path"])
-            status = "ok" if current == row["sha256"] else "modified"
+            try:
+                current = _file_hash(row["path"])
+                status = "ok" if current == row["sha256"] else "modified"
+            except OSError:
+                status, current = "unreadable", None
         results.append({**row, "status": status, "current_sha256": current})
     bad = [{"path": r["path"], "status": r["status"], "recorded": r["sha256"], "current": r["current_sha256"]}
            for r in results if r["status"] != "ok"]
@@ -295,28 +540,32 @@ def verify_evidence(case):
     return results
 
 
-def record_verdict(case, evidence_id, verdict, detectors):
-    """Stores one file's verdict (the JSON entry) and its detector details."""
-    params = {"evidence_id": evidence_id, "path": verdict["path"], "label": verdict["label"],
-              "score": verdict["score"]}
-    with case.transaction("verdict", params) as db:
-        db.execute(
-            "INSERT INTO verdict (evidence_id, label, score, reasons_json, attribution_json, detectors_json, created)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (evidence_id, verdict["label"], verdict["score"], json.dumps(verdict["reasons"]),
-             json.dumps(verdict["attribution"]) if verdict["attribution"] else None,
-             json.dumps(detectors), now()),
-        )
+def record_verdict(case, path, verdict, detectors, fingerprint, record=None):
+    """Takes the file in (if new) and stores its verdict, in one transaction; returns the evidence row.
+    `record`: {"sha256", "size"} of the bytes that were decoded (hashed from the file when absent)."""
+    path = os.path.abspath(path)
+    digest = (record or {}).get("sha256") or _file_hash(path)
+    size = (record or {}).get("size")
+    size = size if size is not None else os.path.getsize(path)
+    params = {"path": path, "sha256": digest, "label": verdict["label"], "score": verdict["score"],
+              "fingerprint": fingerprint}
+    with case.transaction("verdict", params):
+        row, created = _intake_row(case, path, digest, size, verdict["modality"])
+        params.update(evidence_id=row["id"], new_evidence=created, duplicate_of=row["duplicate_of"])
+        case.insert("verdict", {
+            "evidence_id": row["id"], "label": verdict["label"], "score": verdict["score"],
+            "reasons_json": json.dumps(verdict["reasons"]),
+            "attribution_json": json.dumps(verdict["attribution"]) if verdict["attribution"] else None,
+            "detectors_json": json.dumps(detectors), "created": now(), "fingerprint": fingerprint})
+    return row
 
 
-def record_report(case, path, integrity_ok):
-    from engine.data.hashing import sha256_file
-
-    digest = sha256_file(path)
+def record_report(case, path, integrity_ok, audit_head=None):
+    digest = _file_hash(path)
     with case.transaction("report", {"path": os.path.abspath(path), "sha256": digest,
-                                     "integrity_ok": integrity_ok}) as db:
-        db.execute("INSERT INTO report (path, sha256, integrity_ok, created) VALUES (?, ?, ?, ?)",
-                   (os.path.abspath(path), digest, int(integrity_ok), now()))
+                                     "integrity_ok": integrity_ok, "audit_head": audit_head}):
+        case.insert("report", {"path": os.path.abspath(path), "sha256": digest, "integrity_ok": int(integrity_ok),
+                               "created": now()})
 
 
 # --- training runs ------------------------------------------------------------------
@@ -324,15 +573,57 @@ def record_report(case, path, integrity_ok):
 RUN_KINDS = ("gan", "classifier", "inverse")
 
 
+def _run_levels(run):
+    """The value grid (levels) of the data a run was trained on, when run.json records it."""
+    data = run.get("data") or {}
+    for part in (data, (data.get("sets") or {}).get("real") or {}, data.get("real") or {}):
+        if isinstance(part, dict) and "levels" in part:
+            return part["levels"]
+    return "unrecorded"
+
+
+def check_run_fits(case, run, sidecar, run_dir):
+    """Refuses (InputError) a run whose data's modality, sample shape or value grid differ
+    from the case's reference: its detector would judge evidence it was never made for."""
+    _check_fit(case, run_dir, run.get("modality") or (run.get("data") or {}).get("modality"),
+               tuple((sidecar.get("config") or {}).get("shape") or ()), _run_levels(run), "the run's")
+
+
+def check_data_fits(case_dir, source, modality, shape, levels):
+    """Before training with --case: refuses data the finished run could not be registered with."""
+    with open_case(case_dir) as case:
+        _check_fit(case, source, modality, tuple(shape), levels, "the data's")
+
+
+def _check_fit(case, source, modality, shape, levels, whose):
+    ref = case.reference()
+    ref_shape = tuple(json.loads(ref["sample_shape"]))
+    if modality and modality != ref["modality"]:
+        raise InputError(source, f"{whose} samples are {modality}, the case reference is {ref['modality']}")
+    if tuple(shape) != ref_shape:
+        raise InputError(source, f"{whose} samples have shape {tuple(shape)}, the case reference has {ref_shape}")
+    ref_levels = int(case.profile()["levels"])
+    if levels != "unrecorded" and int(levels or 0) != ref_levels:
+        raise InputError(source, f"{whose} values lie on {_grid(int(levels or 0))}, the case reference's on "
+                                 f"{_grid(ref_levels)}")
+
+
+def _grid(levels):
+    return f"{levels} levels" if levels else "continuous values"
+
+
 def register_run(case_dir, run_dir):
     """Registers a finished training run (GAN generator, classifier, inverse model).
 
-    Records the run's kind, config, metrics, training data and the SHA-256 of its safetensors files,
-    then computes the run's detector calibration on the held-out reference stored in
-    the case profile (classifier and inverse runs). Returns the run row as a dict.
+    Records the run's kind, config, metrics, training data, the SHA-256 of its safetensors
+    files and of the checkpoint (tensors and sidecar) its models load from, and the run's
+    detector calibration on the reference stored in the case profile (computed first, with
+    the case open to others), all in one transaction: a crash leaves the run unregistered,
+    and running the command again registers it. Returns the run row as a dict.
     """
-    from engine.data.hashing import sha256_file
+    from engine.detectors.learned import calibrate_run
 
+    run_dir = os.path.abspath(run_dir)
     run_json = os.path.join(run_dir, "run.json")
     run = read_run_json(run_dir)
     kind = run.get("kind") or run.get("config", {}).get("kind")
@@ -341,52 +632,119 @@ def register_run(case_dir, run_dir):
     if run.get("status") not in (None, "done", "finished", "completed"):
         raise InputError(run_json, f"the run is not finished (status {run.get('status')!r})")
     tensors = sorted(f for f in os.listdir(run_dir) if f.endswith(".safetensors"))
-    if not tensors:
+    checkpoint = latest_checkpoint(run_dir)
+    if not tensors or checkpoint is None:
         raise InputError(run_dir, "the run holds no safetensors model")
-    files = {f: sha256_file(os.path.join(run_dir, f)) for f in tensors}
-    name = run.get("name") or os.path.basename(os.path.abspath(run_dir))
+    files = {f: _file_hash(os.path.join(run_dir, f)) for f in tensors}
+    try:
+        with open(checkpoint + ".json", encoding="utf-8") as fh:
+            sidecar_bytes = fh.read()
+        sidecar = json.loads(sidecar_bytes)
+    except (OSError, ValueError) as err:
+        raise InputError(checkpoint + ".json", f"unreadable checkpoint sidecar ({err})") from None
+    name = run.get("name") or os.path.basename(run_dir)
     with open_case(case_dir) as case:
-        same = [r for r in case.runs() if r["run_dir"] == os.path.abspath(run_dir) and r["files"] == files]
+        same = [r for r in case.runs() if r["run_dir"] == run_dir and r["files"] == files]
         if same:  # registering the very same model again changes nothing
             return same[-1]
-        params = {"kind": kind, "name": name, "run_dir": os.path.abspath(run_dir), "files": files}
-        with case.transaction("run_registered", params) as db:
-            cur = db.execute(
-                "INSERT INTO run (kind, name, run_dir, config_json, metrics_json, files_json, data_json, registered)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (kind, name, os.path.abspath(run_dir), json.dumps(run.get("config", {})),
-                 json.dumps(run.get("metrics", {})), json.dumps(files), json.dumps(run.get("data", {})), now()),
-            )
-            run_id = cur.lastrowid
-        from engine.detectors.learned import calibrate_run
-
-        calibrate_run(case, run_id)
+        check_run_fits(case, run, sidecar, run_dir)
+        calibrated = calibrate_run(case, {"kind": kind, "name": name, "run_dir": run_dir})
+        params = {"kind": kind, "name": name, "run_dir": run_dir, "files": files}
+        with case.transaction("run_registered", params):
+            run_id = case.insert("run", {
+                "kind": kind, "name": name, "run_dir": run_dir, "config_json": json.dumps(run.get("config", {})),
+                "metrics_json": json.dumps(run.get("metrics", {})), "files_json": json.dumps(files),
+                "data_json": json.dumps(run.get("data", {})), "registered": now()})
+            record_artefact(case, checkpoint + ".safetensors", "checkpoint",
+                            files[os.path.basename(checkpoint) + ".safetensors"], run_id)
+            record_artefact(case, checkpoint + ".json", "checkpoint sidecar",
+                            _sha256_bytes(sidecar_bytes.encode()), run_id)
+            if calibrated is not None:
+                store_calibration(case, run_id, *calibrated)
         return next(r for r in case.runs() if r["id"] == run_id)
 
 
+def _sha256_bytes(data):
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
 def store_calibration(case, run_id, detector, arrays):
-    """Saves a run's calibration arrays under profiles/ and records them."""
+    """Inside the registration's transaction: saves a run's calibration arrays under
+    profiles/ and records them and their SHA-256."""
     rel = os.path.join("profiles", f"run{run_id}_{detector}.npz")
     save_arrays(case.path(rel), arrays)
-    with case.transaction("calibration", {"run_id": run_id, "detector": detector, "path": rel}) as db:
-        db.execute("INSERT OR REPLACE INTO calibration (run_id, detector, path) VALUES (?, ?, ?)",
-                   (run_id, detector, rel))
+    case.conn.execute("DELETE FROM calibration WHERE run_id = ? AND detector = ?", (run_id, detector))
+    case.insert("calibration", {"run_id": run_id, "detector": detector, "path": rel})
+    record_artefact(case, rel, f"calibration {detector}", run_id=run_id)
 
 
+# --- case new -----------------------------------------------------------------------
+
+
+def _half_made(case_dir):
+    """Whether case_dir holds a case database without a reference, evidence or runs (what
+    an interrupted `case new` of an older version left): `case new` may replace it."""
+    try:
+        with open_case(case_dir) as case:
+            return all(case.conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] == 0
+                       for t in ("reference", "evidence", "run"))
+    except InputError:
+        return False
+
+
+def _staging_dir(case_dir):
+    parent, base = os.path.split(os.path.abspath(case_dir))
+    return os.path.join(parent, f".{base}.new-{os.getpid()}")
+
+
+def _remove_stale_staging(case_dir):
+    """Staging folders that interrupted `case new` runs for this folder left (their process is gone)."""
+    import glob
+    import shutil
+
+    parent, base = os.path.split(os.path.abspath(case_dir))
+    for stale in glob.glob(os.path.join(glob.escape(parent), f".{glob.escape(base)}.new-*")):
+        try:
+            os.kill(int(stale.rsplit("-", 1)[1]), 0)
+        except (ValueError, ProcessLookupError):
+            shutil.rmtree(stale, ignore_errors=True)
+        except PermissionError:  # another user's live process
+            pass
+
+
+def _publish(staging, case_dir):
+    """Moves a finished case from its staging folder into case_dir: artefacts first, the
+    database last, so case_dir becomes a case in one rename or not at all."""
+    os.makedirs(case_dir, exist_ok=True)
+    for sub in ARTEFACT_DIRS:
+        os.makedirs(os.path.join(case_dir, sub), exist_ok=True)
+        for name in os.listdir(os.path.join(staging, sub)):
+            os.replace(os.path.join(staging, sub, name), os.path.join(case_dir, sub, name))
+    for suffix in ("-wal", "-shm"):  # leftovers of a replaced half-made database
+        if os.path.exists(os.path.join(case_dir, DB_NAME + suffix)):
+            os.remove(os.path.join(case_dir, DB_NAME + suffix))
+    os.replace(os.path.join(staging, DB_NAME), os.path.join(case_dir, DB_NAME))
 
 
 def new_case(case_dir, reference_spec, name=None, state=None):
     """`case new`: loads the reference, computes its profile, creates the case.
 
-    The reference is read (and the profile computed) before anything is written, so a
-    bad spec leaves no half-made case behind. Returns the case's meta dict.
+    The case is built in a staging folder beside case_dir and published when complete
+    (engine.case._publish), so an interrupted `case new` leaves no half-made case: running
+    it again starts afresh. Returns the case's meta dict.
     """
-    from engine.data.hashing import sha256_file
+    import shutil
+
     from engine.data.specs import load_spec
     from engine.detectors.profile import build_profile, fit_spec
 
-    if os.path.exists(os.path.join(case_dir, DB_NAME)):
+    _remove_stale_staging(case_dir)
+    if os.path.exists(os.path.join(case_dir, DB_NAME)) and not _half_made(case_dir):
         raise InputError(case_dir, "a case already exists here")
+    if os.path.isfile(case_dir):
+        raise InputError(case_dir, "is a file, not a folder")
     ref = load_spec(reference_spec)
     if ref.n == 0:
         raise InputError(reference_spec, "the reference holds no samples")
@@ -394,20 +752,27 @@ def new_case(case_dir, reference_spec, name=None, state=None):
         profile = build_profile(ref, state)
     except ValueError as err:
         raise InputError(reference_spec, str(err)) from None
-    with create_case(case_dir, name) as case:
-        rel = os.path.join("profiles", "reference.npz")
-        save_arrays(case.path(rel), profile)
-        params = {"spec": reference_spec, "name": ref.name, "modality": ref.modality, "n": ref.n,
-                  "shape": list(ref.shape), "profile": rel, "profile_sha256": sha256_file(case.path(rel)),
-                  "rejected": ref.rejected, "meta": ref.meta}
-        with case.transaction("reference_added", params) as db:
-            db.execute(
-                "INSERT INTO reference (name, spec, modality, n, sample_shape, files_json, profile_path,"
-                " profile_sha256, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (ref.name, reference_spec, ref.modality, ref.n, json.dumps(list(ref.shape)),
-                 json.dumps(ref.files), rel, params["profile_sha256"], now()),
-            )
-        fitting = fit_spec(reference_spec, int(profile["n_fit_files"])) or ""
-        with case.transaction("fit_spec", {"fit_spec": fitting}) as db:
-            db.execute("INSERT INTO meta (key, value) VALUES ('fit_spec', ?)", (fitting,))
-        return case.meta()
+    staging = _staging_dir(case_dir)
+    try:
+        with create_case(staging, name or os.path.basename(os.path.abspath(case_dir))) as case:
+            rel = os.path.join("profiles", "reference.npz")
+            save_arrays(case.path(rel), profile)
+            digest = _file_hash(case.path(rel))
+            fitting = fit_spec(reference_spec, int(profile["n_fit_files"])) or ""
+            params = {"spec": reference_spec, "name": ref.name, "modality": ref.modality, "n": ref.n,
+                      "shape": list(ref.shape), "profile": rel, "profile_sha256": digest,
+                      "rejected": ref.rejected, "meta": ref.meta, "fit_spec": fitting}
+            with case.transaction("reference_added", params):
+                case.insert("reference", {
+                    "name": ref.name, "spec": reference_spec, "modality": ref.modality, "n": ref.n,
+                    "sample_shape": json.dumps(list(ref.shape)), "files_json": json.dumps(ref.files),
+                    "profile_path": rel, "profile_sha256": digest, "created": now()})
+                record_artefact(case, rel, "reference profile", digest)
+                case.insert("meta", {"key": "fit_spec", "value": fitting})
+            meta = case.meta()
+        if os.path.exists(os.path.join(case_dir, DB_NAME)) and not _half_made(case_dir):
+            raise InputError(case_dir, "a case was created here meanwhile (by another process)")
+        _publish(staging, case_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return meta

@@ -7,6 +7,7 @@ Heavy modules (torch, Qt, librosa) are imported inside the functions that need t
 import argparse
 import json
 import os
+import sqlite3
 import sys
 
 from engine.atomic import atomic_output
@@ -89,7 +90,31 @@ def cmd_case_new(args):
     return 0
 
 
+def cmd_case_verify(args):
+    from engine.case import open_case
+    from engine.case_verify import verify_case
+
+    with open_case(args.dir) as case:
+        result = verify_case(case)
+    for problem in result["problems"]:
+        print(f"INTEGRITY: {problem}")
+    state = "verified" if result["ok"] else f"INTEGRITY FAILURE ({len(result['problems'])} problems)"
+    print(f"case {os.path.abspath(args.dir)}: {state}; {len(result['evidence'])} evidence files, "
+          f"{len(result['artefacts'])} artefacts, audit chain head {result['audit_head']}")
+    return 0 if result["ok"] else 3
+
+
+def cmd_case_register(args):
+    from engine.case import register_run
+
+    run = run_in_console(lambda params, state: register_run(args.dir, args.run), {}, label="case register ")
+    print(f"run {run['name']} ({run['kind']}) registered in {os.path.abspath(args.dir)}")
+    return 0
+
+
 def cmd_verdict(args):
+    """Exit 0 when every file was judged; 3 when a file changed since intake (the JSON is
+    written, the file marked "modified"); 2 when files were refused or nothing was judged."""
     from engine.verdict import judge
 
     result = run_in_console(lambda params, state: judge(args.case, args.paths, args.fpr, state), {},
@@ -97,17 +122,27 @@ def cmd_verdict(args):
     if args.json:
         write_json(args.json, result)
     for f in result["files"]:
-        print(f"{f['label']:>12}  {f['score']:.4f}  {f['path']}")
+        if f["integrity"] == "modified":
+            print(f"{'MODIFIED':>12}  {'-':>6}  {f['path']}: {f['reasons'][0]}")
+        else:
+            note = f"  (duplicate of {f['duplicate_of']})" if f["integrity"] == "duplicate" else ""
+            print(f"{f['label']:>12}  {f['score']:.4f}  {f['path']}{note}")
     for r in result["batch"]["rejected"]:
         print(f"{'rejected':>12}  {'-':>6}  {r['path']}: {r['reason']}")
+    code = 0
     if args.report:
-        _write_report(args.case, args.report, args.fpr, args.analyst)
-    return 0
+        code = _write_report(args.case, args.report, args.fpr, args.analyst)
+    if result["batch"]["modified"]:
+        return 3
+    if result["batch"]["rejected"] or not result["batch"]["n_files"]:
+        if not result["batch"]["n_files"]:
+            print("error: nothing judged", file=sys.stderr)
+        return 2
+    return code
 
 
 def cmd_report(args):
-    _write_report(args.case, args.out, args.fpr, args.analyst)
-    return 0
+    return _write_report(args.case, args.out, args.fpr, args.analyst)
 
 
 def _write_report(case_dir, out, fpr, analyst):
@@ -115,8 +150,9 @@ def _write_report(case_dir, out, fpr, analyst):
 
     result = run_in_console(lambda params, state: write_report(out, [case_dir], analyst, fpr, state), {},
                             label="report ")
-    integrity = "evidence verified" if result["integrity_ok"] else "INTEGRITY FAILURE: see the report"
+    integrity = "case verified" if result["integrity_ok"] else "INTEGRITY FAILURE: see the report"
     print(f"report: {result['path']} ({result['pages']} pages; {integrity})")
+    return 0 if result["integrity_ok"] else 3
 
 
 def cmd_demo(args):
@@ -233,6 +269,13 @@ def build_parser():
     q.add_argument("--reference", required=True, metavar="SPEC", help="the real data evidence is compared to")
     q.add_argument("--name", help="case name (default: the folder name)")
     q.set_defaults(func=cmd_case_new)
+    q = case_sub.add_parser("verify", help="re-check evidence, artefact hashes and the audit chain (exit 3 on failure)")
+    q.add_argument("dir", metavar="DIR")
+    q.set_defaults(func=cmd_case_verify)
+    q = case_sub.add_parser("register", help="register a finished training run in the case (if its data fits)")
+    q.add_argument("dir", metavar="DIR")
+    q.add_argument("run", metavar="RUN_DIR")
+    q.set_defaults(func=cmd_case_register)
 
     p = sub.add_parser("verdict", help="calibrated, explained verdicts on evidence files")
     p.add_argument("paths", nargs="+", metavar="PATH", help="evidence files or folders")
@@ -360,6 +403,16 @@ def run(argv, gui_launcher=None):
     except InputError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+    except sqlite3.DatabaseError as err:  # a corrupt page, a table edited away
+        print(f"error: the case database cannot be read ({err})", file=sys.stderr)
+        return 2
+    except Exception as err:
+        from engine.case import IntegrityFailure
+
+        if not isinstance(err, IntegrityFailure):
+            raise
+        print(f"integrity failure: {err}", file=sys.stderr)
+        return 3
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -61,6 +61,14 @@ def open_run_folder(out, resume, data_hash=None):
     return run
 
 
+def check_case_fits(params, spec, sample_set):
+    """With --case: the data must fit the case's reference, or the run could not be registered."""
+    if params.get("case"):
+        from engine.case import check_data_fits
+
+        check_data_fits(params["case"], spec, sample_set.modality, sample_set.shape, sample_set.levels)
+
+
 def finish_run(result, params, state):
     """Turns a cancelled run into engine.jobs.Cancelled and registers a finished run in a case."""
     if result.get("status") == "cancelled":
@@ -99,6 +107,7 @@ def train_gan_job(params, state):
     from training.loop import run_training
 
     data = load_set(params["data"])
+    check_case_fits(params, params["data"], data)
     info = data_info(params["data"], data)
     open_run_folder(params["out"], params.get("resume"), info["sha256"])
     options = {k: params.get(k) for k in ("loss", "activation", "architecture", "width", "z_dim", "batch_size",
@@ -191,6 +200,7 @@ def train_classifier_job(params, state):
         raise InputError("--fake", "at least one NAME=SPEC is needed")
     seed = params.get("seed") or 0
     real = load_set(params["real"], name="real")
+    check_case_fits(params, params["real"], real)
     per_class = params.get("per_class") or real.n
     sets = [("real", real.x[:per_class], data_info(params["real"], real))]
     for i, (name, spec) in enumerate(params["fakes"]):

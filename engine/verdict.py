@@ -8,12 +8,12 @@ another modality or shape than the reference, go to batch["rejected"] with a rea
 and never stop the others.
 """
 import functools
+import json
 import os
 
 import numpy as np
 
-from engine import case as case_store
-from engine.npz import load_arrays
+from engine import case as case_store, case_verify
 from engine.detectors import calibration, suite
 from engine.errors import InputError
 
@@ -65,23 +65,60 @@ def load_evidence(paths, profile):
 
 
 def case_detectors(case, profile):
+    """The case's detectors, after re-hashing every artefact they load (IntegrityFailure if one changed)."""
     from engine.detectors.learned import run_detectors
 
-    return suite.profile_detectors(profile) + run_detectors(case, profile)
+    problems = [a for a in case_verify.verify_artefacts(case) if a["problem"]]
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise case_store.IntegrityFailure(case.path(problems[0]["path"]),
+                                          f"{problems[0]['status']} since it was recorded ({problems[0]['role']})"
+                                          f"{more}; verdicts refused")
+    # the records of those hashes, too (an attacker re-recording an edited artefact's hash)
+    sealed = case_verify.verify_rows(case, ("reference", "run", "calibration", "artefact"))
+    if sealed:
+        raise case_store.IntegrityFailure(case.path(case_store.DB_NAME), f"{sealed[0]}; verdicts refused")
+    try:
+        return suite.profile_detectors(profile) + run_detectors(case, profile)
+    except (KeyError, ValueError, OverflowError, TypeError) as err:  # arrays that verify but do not fit
+        raise InputError(case.dir, f"a detector's calibration cannot be used ({err})") from None
+
+
+def detector_fingerprint(detectors, alpha):
+    """SHA-256 of the exact detector set: names, methods, calibration scores, weights and
+    thresholds at `alpha`. A verdict stores it; a report flags verdicts whose fingerprint
+    differs from the current set's (made by an older detector set)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for detector, weight in zip(detectors, suite.weights(detectors, alpha)):
+        digest.update(json.dumps([detector.name, detector.method, float(weight), alpha,
+                                  _finite_or_none(calibration.score_threshold(detector.tail, alpha * weight))]
+                                 ).encode())
+        digest.update(np.ascontiguousarray(detector.tail["sorted"], dtype=np.float64).tobytes())
+    return digest.hexdigest()
 
 
 def judge(case_dir, paths, alpha=calibration.DEFAULT_ALPHA, state=None):
-    """The verdict JSON for `paths` (DESIGN.md); verdicts are recorded in the case."""
+    """The verdict JSON for `paths` (DESIGN.md); verdicts are recorded in the case.
+
+    A file whose path was taken in with other content is *modified*: it is listed with
+    "integrity": "modified" and no label, never judged as new evidence. A byte-identical
+    copy of earlier evidence under another name is judged and marked "duplicate".
+    """
     progress = state.progress if state is not None else (lambda *a: None)
     check_alpha(alpha)
     with case_store.open_case(case_dir) as case:
-        ref = case.reference()
-        profile = load_arrays(case.path(ref["profile_path"]))
-        paths = expand_paths(paths)
-        progress(0.05, f"reading {len(paths)} files")
-        accepted, rejected = load_evidence(paths, profile)
+        profile = case.profile()
+        expanded = expand_paths(paths)
+        if not expanded:
+            raise InputError(", ".join(map(str, paths)), "no files to judge (empty folder)")
+        progress(0.05, f"reading {len(expanded)} files")
+        accepted, rejected = load_evidence(expanded, profile)
+        accepted, modified = split_modified(case, accepted)
         detectors = case_detectors(case, profile)
         weights = suite.weights(detectors, alpha)
+        fingerprint = detector_fingerprint(detectors, alpha)
         # A detector a file's format leaves mute (grid, for a PNG) gets weight 0 for that file.
         file_weights = functools.lru_cache(maxsize=None)(lambda mask: suite.weights(detectors, alpha, mask))
         files = []
@@ -92,17 +129,52 @@ def judge(case_dir, paths, alpha=calibration.DEFAULT_ALPHA, state=None):
                 state.check()
             progress(0.1 + 0.85 * start / len(accepted), f"verdicts {start + 1}-"
                      f"{min(start + CHUNK_FILES, len(accepted))} of {len(accepted)}")
-            files += _judge_chunk(case, accepted[start:start + CHUNK_FILES], detectors, file_weights, alpha)
+            try:
+                files += _judge_chunk(case, accepted[start:start + CHUNK_FILES], detectors, file_weights, alpha,
+                                      fingerprint)
+            except (OverflowError, FloatingPointError) as err:  # arrays no calibration produces
+                raise InputError(case.dir, f"a detector's calibration holds values out of range ({err}); "
+                                           f"`case verify` checks its artefacts") from None
             if state is not None:
                 state.partial({"files": list(files), "rejected": list(rejected)})
-        result = {"files": files, "batch": batch_summary(profile, accepted, files, rejected, alpha, detectors, weights)}
-        case.log("verdict_batch", {"paths": [os.path.abspath(p) for p in paths], "alpha": alpha,
-                                   "labels": result["batch"]["labels"], "rejected": rejected})
+        result = {"files": files + modified,
+                  "batch": batch_summary(profile, accepted, files, rejected, alpha, detectors, weights)}
+        result["batch"].update(fingerprint=fingerprint, modified=[m["path"] for m in modified])
+        case.log("verdict_batch", {"paths": [os.path.abspath(p) for p in expanded], "alpha": alpha,
+                                   "labels": result["batch"]["labels"], "rejected": rejected,
+                                   "modified": result["batch"]["modified"], "fingerprint": fingerprint})
         progress(1.0, "verdicts done")
         return result
 
 
-def _judge_chunk(case, accepted, detectors, file_weights, alpha):
+def _record(samples):
+    return samples.files[0] if samples.files else {}
+
+
+def split_modified(case, accepted):
+    """(the (path, SampleSet) pairs to judge, verdict-JSON entries of the files whose path the
+    case took in with other content: modified since intake, never judged as new evidence)."""
+    keep, modified = [], []
+    for path, samples in accepted:
+        if case_store.evidence_status(case, path, _record(samples).get("sha256")) == "modified":
+            modified.append(_modified_entry(case, path, samples))
+        else:
+            keep.append((path, samples))
+    return keep, modified
+
+
+def _modified_entry(case, path, samples):
+    """The verdict-JSON entry of a file changed since intake: refused, with the hashes."""
+    current = _record(samples).get("sha256")
+    recorded = [r["sha256"] for r in case.evidence() if r["path"] == os.path.abspath(path)]
+    return {"path": os.path.abspath(path), "sha256": current, "recorded_sha256": recorded,
+            "modality": samples.modality, "label": None, "score": None, "attribution": None,
+            "integrity": "modified",
+            "reasons": [f"modified since intake: SHA-256 now {current}, recorded {', '.join(recorded)}; "
+                        f"not judged (the case keeps the verdict of the content taken in)"]}
+
+
+def _judge_chunk(case, accepted, detectors, file_weights, alpha, fingerprint):
     """Verdicts of some accepted (path, SampleSet) pairs, each file one group of patches."""
     batch = suite.Batch(
         np.concatenate([s.x for _, s in accepted]).astype(np.float32),
@@ -112,7 +184,7 @@ def _judge_chunk(case, accepted, detectors, file_weights, alpha):
     p = np.stack([calibration.tail_probability(d.tail, scores[:, k]) for k, d in enumerate(detectors)], 1)
     attributions = _attributions(detectors, batch)
     return [_file_verdict(case, path, samples, detectors, file_weights(suite.informative(detectors, samples)),
-                          batch, g, scores[g], p[g], attributions[g], alpha)
+                          batch, g, scores[g], p[g], attributions[g], alpha, fingerprint)
             for g, (path, samples) in enumerate(accepted)]
 
 
@@ -133,23 +205,30 @@ def _attributions(detectors, batch):
     return best
 
 
-def _file_verdict(case, path, samples, detectors, weights, batch, g, scores, p, attribution, alpha):
+def _file_verdict(case, path, samples, detectors, weights, batch, g, scores, p, attribution, alpha, fingerprint):
     p_file, decisive = calibration.combine(p, weights)
     label = calibration.label_for(p_file, alpha)
     order = np.argsort(calibration.weighted(p, weights), kind="stable")  # the decisive detector first
     reasons = [detectors[k].reason(batch, g, float(scores[k]), float(p[k])) for k in order]
     reasons.insert(0, _summary(label, p_file, alpha, detectors, weights, decisive, samples.n))
-    record = samples.files[0] if samples.files else {}
-    row = case_store.intake(case, path, samples.modality, record.get("sha256"), record.get("size"))
     verdict = {
-        "path": row["path"], "sha256": row["sha256"], "modality": samples.modality, "label": label,
-        "score": round(1.0 - p_file, 6), "reasons": reasons,
+        "path": os.path.abspath(path), "sha256": _record(samples).get("sha256"), "modality": samples.modality,
+        "label": label, "score": round(1.0 - p_file, 6), "reasons": reasons,
         "attribution": attribution if label != "real" else None,
         "tail_probability": p_file, "patches": samples.n,
         "detectors": {d.name: {"score": float(scores[k]), "tail_probability": float(p[k]), "weight": float(weights[k])}
                       for k, d in enumerate(detectors)},
+        "fingerprint": fingerprint,
     }
-    case_store.record_verdict(case, row["id"], verdict, {"alpha": alpha, **verdict["detectors"]})
+    row = case_store.record_verdict(case, path, verdict, {"alpha": alpha, **verdict["detectors"]}, fingerprint,
+                                    _record(samples))
+    verdict["sha256"] = row["sha256"]
+    verdict["integrity"] = "duplicate" if row["duplicate_of"] else "ok"
+    if row["duplicate_of"]:
+        earlier = case.conn.execute("SELECT path FROM evidence WHERE id = ?", (row["duplicate_of"],)).fetchone()
+        verdict["duplicate_of"] = earlier["path"]
+        verdict["reasons"].append(f"duplicate: byte-identical to earlier evidence {earlier['path']} "
+                                  f"(item {row['duplicate_of']})")
     return verdict
 
 

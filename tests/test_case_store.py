@@ -101,10 +101,10 @@ def test_verify_evidence_flags_a_missing_file(case, tmp_path):
 def test_verdict_label_is_constrained(case, tmp_path):
     f = tmp_path / "e.bin"
     f.write_bytes(b"x")
-    row = case_store.intake(case, f, "image")
-    bad = {"path": str(f), "label": "error", "score": 0.5, "reasons": [], "attribution": None}
+    bad = {"path": str(f), "modality": "image", "label": "error", "score": 0.5, "reasons": [], "attribution": None}
     with pytest.raises(sqlite3.IntegrityError):
-        case_store.record_verdict(case, row["id"], bad, {})
+        case_store.record_verdict(case, f, bad, {}, "fingerprint")
+    assert case.evidence() == []  # the intake rolled back with the verdict
 
 
 def test_register_run_rejects_unknown_kind_and_missing_model(tmp_path):

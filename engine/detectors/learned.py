@@ -53,23 +53,21 @@ def inverse_sample_scores(run_dir, x):
     return -np.asarray(inverse_distances(run_dir, x)[0], dtype=np.float64)
 
 
-def calibrate_run(case, run_id):
-    """Fits and calibrates the detector a newly registered run brings."""
-    from engine import case as case_store
-
-    run = next(r for r in case.runs() if r["id"] == run_id)
-    profile = load_arrays(case.path(case.reference()["profile_path"]))
+def calibrate_run(case, run):
+    """(detector name, calibration arrays) of the detector a run about to be registered
+    brings (`run`: its kind, name, run_dir), or None (a GAN in a modality the features do
+    not describe). Computed before the registration's transaction, so verdicts go on meanwhile."""
+    profile = case.profile()
     if run["kind"] == "gan":
         if str(profile["modality"]) not in CONTINUOUS_MODALITIES:
-            return  # the features describe continuous samples only (engine/detectors/profile.py)
-        case_store.store_calibration(case, run_id, "logistic", fit_generators_logistic(latest_runs(case, "gan"), profile))
-    elif run["kind"] == "classifier":
+            return None  # the features describe continuous samples only (engine/detectors/profile.py)
+        gans = [r for r in latest_runs(case, "gan") if r["run_dir"] != run["run_dir"]] + [run]
+        return "logistic", fit_generators_logistic(gans, profile)
+    if run["kind"] == "classifier":
         scores = classifier_sample_scores(run["run_dir"], profile["cal_x"])[0]
-        cal = calibration.group_mean(scores, profile["cal_x_group"])
-        case_store.store_calibration(case, run_id, "cnn", {"cal": cal, "unclipped": np.array(True)})
-    elif run["kind"] == "inverse":
-        scores = inverse_sample_scores(run["run_dir"], profile["cal_x"])
-        case_store.store_calibration(case, run_id, "inverse", {"cal": calibration.group_mean(scores, profile["cal_x_group"])})
+        return "cnn", {"cal": calibration.group_mean(scores, profile["cal_x_group"]), "unclipped": np.array(True)}
+    scores = inverse_sample_scores(run["run_dir"], profile["cal_x"])
+    return "inverse", {"cal": calibration.group_mean(scores, profile["cal_x_group"])}
 
 
 def fit_generators_logistic(gan_runs, profile):

@@ -11,7 +11,8 @@ from engine.detectors.learned import GENERATOR_SAMPLES, SAMPLING_SEED
 from engine.report import figures, limitations
 from engine.report.pdf import AMBER, GREEN, LABEL_COLOURS, RED, esc
 
-STATUS_TEXT = {"ok": "verified", "modified": "MODIFIED SINCE INTAKE", "missing": "MISSING"}
+STATUS_TEXT = {"ok": "verified", "modified": "MODIFIED SINCE INTAKE", "missing": "MISSING",
+               "unreadable": "UNREADABLE"}
 AUDIT_DETAIL = 170  # characters of an audit row's details shown
 
 
@@ -24,17 +25,24 @@ class CasePart:
     """Adds one case's pages to a pdf.Document."""
 
     def __init__(self, doc, case, examiner, alpha, today, several):
+        from engine.case_verify import verify_case
         from engine.npz import load_arrays
-        from engine.verdict import case_detectors
+        from engine.verdict import case_detectors, detector_fingerprint
 
         self.doc, self.case, self.examiner, self.alpha, self.today = doc, case, examiner, alpha, today
         self.several = several
         self.meta = case.meta()
         self.ref = case.reference()
+        # evidence, artefact hashes, the audit chain and row seals; problems are flagged on page 1
+        self.checks = verify_case(case)
         self.profile = load_arrays(case.path(self.ref["profile_path"]))
-        self.detectors = case_detectors(case, self.profile)
+        try:
+            self.detectors = case_detectors(case, self.profile)
+        except case_store.IntegrityFailure:  # flagged on page 1; no changed artefact is used
+            self.detectors = []
+        self.fingerprint = detector_fingerprint(self.detectors, alpha) if self.detectors else None
         self.weights = suite.weights(self.detectors, alpha)
-        self.verdicts = case.verdicts()
+        self.verdicts = case.verdicts(malformed=self.checks["problems"])  # a broken row is flagged, not drawn
         self.classifiers = [r["metrics"] for r in case.runs("classifier")]
         self.described = [findings.describe(v, self.classifiers) for v in self.verdicts]
         self._samples = {}
@@ -45,16 +53,17 @@ class CasePart:
         return self._samples[path]
 
     def stale(self, verdict):
-        """Whether a verdict was produced by another detector set than the case's current one."""
-        return set(findings.detector_rows(verdict)) != {d.name for d in self.detectors}
+        """Whether a verdict was produced by another detector set (names, calibration, weights,
+        thresholds: its stored fingerprint) than the case's current one."""
+        return verdict.get("fingerprint") != self.fingerprint
 
     def build(self, progress):
-        progress(0.05, "re-verifying evidence hashes")
-        evidence = case_store.verify_evidence(self.case)
-        status = {e["id"]: e["status"] for e in evidence}
-        integrity_ok = all(e["status"] == "ok" for e in evidence)
+        progress(0.05, "re-verifying evidence, artefacts and the audit chain")
+        evidence = self.checks["evidence"]
+        status = self.status = {e["id"]: e["status"] for e in evidence}
+        integrity_ok = not self.checks["problems"]  # malformed verdict rows were added to them
         self.doc.start_case(self.meta)
-        self.findings_page(evidence, integrity_ok)
+        self.findings_page(evidence, self.checks["problems"])
         self.doc.page_break()
         if not self.several:  # a report of several cases has one contents, on its cover
             self.doc.contents()
@@ -75,7 +84,7 @@ class CasePart:
 
     # --- page 1 ---------------------------------------------------------------------------
 
-    def findings_page(self, evidence, integrity_ok):
+    def findings_page(self, evidence, problems):
         doc, meta = self.doc, self.meta
         title = f"Forensic examination report: {meta.get('name', '')}"
         doc.add(doc.heading(title, "CaseTitle" if self.several else "Title", outline=f"Case {meta.get('name', '')}"))
@@ -88,17 +97,16 @@ class CasePart:
             ["Decision rule", f"false-positive rate α = {self.alpha:.0%}; strength of evidence on the scale below"],
         ], [4.0, 13.8], header=False, bold_first_column=True))
         doc.add(doc.space(0.2))
-        if integrity_ok:
+        if not problems:
             doc.p(f'<font color="{GREEN}"><b>Integrity: all {len(evidence)} evidence files match the SHA-256 recorded '
-                  f"at intake (re-hashed for this report).</b></font>", raw=True)
+                  f"at intake (re-hashed for this report); the case's artefacts and its audit chain verify."
+                  f"</b></font>", raw=True)
         else:
-            bad = [e for e in evidence if e["status"] != "ok"]
-            doc.p(f'<font color="{RED}" size="13"><b>INTEGRITY FAILURE: {len(bad)} evidence file(s) changed or '
-                  f"missing since intake. Their findings refer to the content recorded at intake, not to the file "
-                  f"as it is now.</b></font>", raw=True)
-            for e in bad:
-                doc.p(f"{STATUS_TEXT[e['status']]}: {e['path']} (recorded {e['sha256']}, now "
-                      f"{e['current_sha256'] or 'absent'})", "Small")
+            doc.p(f'<font color="{RED}" size="13"><b>INTEGRITY FAILURE: {len(problems)} problem(s): evidence, a case '
+                  f"artefact or the audit log changed since it was recorded. Findings refer to what was recorded, "
+                  f"not to the files as they are now.</b></font>", raw=True)
+            for problem in problems:
+                doc.p(problem, "Small")
         heading = doc.add(doc.heading("Findings", "Heading1"))
         heading.keepWithNext = 0  # the table splits over pages with its header repeated, so it may start here
         rows = [["#", "File", "SHA-256", "Finding", "Strength of evidence for 'generated'", "Decisive reason"]]
@@ -216,7 +224,9 @@ class CasePart:
         if described["attribution"]:
             lines.append(doc.para(f"Attribution: {described['attribution']['text']}", "Small"))
         if self.stale(verdict):
-            lines.append(doc.para(f'<font color="{AMBER}"><b>Produced by an older detector set: '
+            lines.append(doc.para(f'<font color="{AMBER}"><b>Produced by an older detector set (fingerprint '
+                                  f"{str(verdict.get('fingerprint') or 'not recorded')[:12]}, current "
+                                  f"{str(self.fingerprint or 'unavailable')[:12]}): "
                                   f"{esc(', '.join(findings.detector_rows(verdict)))}.</b></font>", "Small", raw=True))
         figure = None
         if status != "ok":
@@ -258,7 +268,9 @@ class CasePart:
         doc = self.doc
         doc.page_break()
         doc.add(doc.heading("Analysis", "Heading1"))
-        values = [s.reshape(-1) for s in map(self.samples, [v["path"] for v in self.verdicts]) if s is not None]
+        # figures never read a file that no longer matches its intake hash
+        readable = [v["path"] for v in self.verdicts if self.status.get(v["evidence_id"]) == "ok"]
+        values = [s.reshape(-1) for s in map(self.samples, readable) if s is not None]
         doc.together(doc.para("Intensity histograms (100 bins on [0, 1]) of the reference and of all evidence values.",
                               "Small"),
                      doc.image(figures.intensity_figure(self.profile["hist"], np.concatenate(values) if values
@@ -319,7 +331,8 @@ class CasePart:
             ["Tool", f"GAN forensics workstation {case_store.tool_version()}"],
             ["Detector set", ", ".join(d.name for d in self.detectors)],
             ["False-positive rate", f"α = {self.alpha:.2%} (inconclusive up to {calibration.INCONCLUSIVE_FACTOR * self.alpha:.2g})"],
-            ["Evidence integrity", "all files verified" if integrity_ok else "FAILED: see the findings page"],
+            ["Integrity", "evidence, artefacts and audit chain verified" if integrity_ok
+             else "FAILED: see the findings page"],
         ], [4.0, 13.8], header=False, bold_first_column=True))
         doc.add(doc.space(0.4))
         doc.p("I declare that the findings in this report were produced by the tool and detector set named above "
@@ -335,8 +348,8 @@ class CasePart:
         doc.page_break()
         doc.add(doc.heading("Audit log (chain of custody)", "Heading1"))
         with_operator = any("operator" in e for e in log)
-        # a hash chain (engine/case.py): the row's own hash, not the previous row's it is chained to
-        hash_key = next((k for k in (log[0] if log else {}) if "hash" in k and "prev" not in k), None)
+        # the row's own hash in the chain (engine/audit_chain.py); cases opened by this version all have it
+        hash_key = "hash" if log and "hash" in log[0] else None
         header = ["#", "Time (UTC)"] + (["Operator"] if with_operator else []) + ["Action", "Object", "Details"]
         header += ["Row hash"] if hash_key else []
         widths = [0.9, 2.3] + ([2.0] if with_operator else []) + [2.6, 3.4]
@@ -354,9 +367,12 @@ class CasePart:
         doc.add(doc.table(rows, widths))
         doc.p("Details are shortened; the full parameters of every row are in the case database "
               "(case.sqlite, table audit).", "Small")
+        doc.p(f"Audit chain head (SHA-256 of the last row, which seals every earlier row): "
+              f"{self.checks['audit_head']}", "Small")
 
 
 OBJECT_KEYS = ("path", "name", "run_dir", "spec", "evidence_id")
+SEAL_KEYS = ("rows", "legacy_rows")  # digests of the rows an audit entry seals (engine/audit_chain.py)
 
 
 def audit_object(params):
@@ -367,6 +383,8 @@ def audit_object(params):
     obj = os.path.basename(str(obj).rstrip("/")) if isinstance(obj, str) and os.sep in obj else str(obj)
     details = []
     for key, value in params.items():
+        if key in SEAL_KEYS:
+            continue
         if key == "label" and value in findings.FINDINGS:
             key, value = "finding", findings.FINDINGS[value]
         elif key == "score" and isinstance(value, (int, float)):

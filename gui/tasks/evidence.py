@@ -88,7 +88,10 @@ def verdict_job(params, state):
 
     return_to_view(params["case_dir"], params["paths"])  # added again after a Remove from view
     result = judge(params["case_dir"], list(params["paths"]), state=state)
-    return {"files": result["files"], "rejected": result["batch"]["rejected"]}
+    # a file changed since intake is refused (red), never shown as a new verdict
+    modified = [{"path": f["path"], "reason": f["reasons"][0]} for f in result["files"] if f["integrity"] == "modified"]
+    return {"files": [f for f in result["files"] if f["integrity"] != "modified"],
+            "rejected": result["batch"]["rejected"] + modified}
 
 
 def remove_from_view_job(params, state):
