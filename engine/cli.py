@@ -10,7 +10,7 @@ import os
 import sys
 
 from engine.atomic import atomic_output
-from engine.errors import InputError
+from engine.errors import InputError, shown
 from engine.jobs import run_in_console
 
 
@@ -83,7 +83,7 @@ def cmd_case_new(args):
 
     meta = run_in_console(lambda params, state: new_case(args.dir, args.reference, args.name, state), {},
                           label="case new ")
-    print(f"case {meta['case_id']} ({meta['name']}) created in {os.path.abspath(args.dir)}")
+    print(f"case {meta['case_id']} ({shown(meta['name'])}) created in {shown(os.path.abspath(args.dir))}")
     if meta["fit_spec"]:
         print(f"train the case's detectors on {meta['fit_spec']} (the rest is held out for calibration)")
     return 0
@@ -97,9 +97,9 @@ def cmd_verdict(args):
     if args.json:
         write_json(args.json, result)
     for f in result["files"]:
-        print(f"{f['label']:>12}  {f['score']:.4f}  {f['path']}")
+        print(f"{f['label']:>12}  {f['score']:.4f}  {shown(f['path'])}")
     for r in result["batch"]["rejected"]:
-        print(f"{'rejected':>12}  {'-':>6}  {r['path']}: {r['reason']}")
+        print(f"{'rejected':>12}  {'-':>6}  {shown(r['path'])}: {r['reason']}")
     if args.report:
         _write_report(args.case, args.report, args.fpr, args.analyst)
     return 0

@@ -13,6 +13,7 @@ import os
 import numpy as np
 
 from engine import case as case_store
+from engine.data.walk import evidence_files
 from engine.npz import load_arrays
 from engine.detectors import calibration, suite
 from engine.errors import InputError
@@ -23,18 +24,8 @@ CHUNK_FILES = 32
 
 def expand_paths(paths):
     """Files named directly, and every file under named folders, sub-folders included
-    (sorted by path, hidden files and folders left out): evidence often arrives as a tree."""
-    out = []
-    for path in paths:
-        if not os.path.isdir(path):
-            out.append(path)
-            continue
-        found = []
-        for folder, subfolders, files in os.walk(path):
-            subfolders[:] = [d for d in subfolders if not d.startswith(".")]
-            found += [os.path.join(folder, f) for f in files if not f.startswith(".")]
-        out += sorted(found)
-    return out
+    (engine.data.walk; what it leaves out is listed by evidence_files)."""
+    return evidence_files(paths)[0]
 
 
 def load_evidence(paths, profile):
@@ -77,9 +68,10 @@ def judge(case_dir, paths, alpha=calibration.DEFAULT_ALPHA, state=None):
     with case_store.open_case(case_dir) as case:
         ref = case.reference()
         profile = load_arrays(case.path(ref["profile_path"]))
-        paths = expand_paths(paths)
+        paths, unlisted = evidence_files(paths)
         progress(0.05, f"reading {len(paths)} files")
         accepted, rejected = load_evidence(paths, profile)
+        rejected = unlisted + rejected
         detectors = case_detectors(case, profile)
         weights = suite.weights(detectors, alpha)
         # A detector a file's format leaves mute (grid, for a PNG) gets weight 0 for that file.
