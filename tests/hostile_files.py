@@ -104,3 +104,86 @@ def _write(folder, name, data):
     path = folder / name
     path.write_bytes(data)
     return path
+
+
+# --- hostile run folders: a good run folder, then one thing broken --------------------
+
+
+def _latest(run, ext):
+    return sorted(run.glob(f"checkpoint-*{ext}"))[-1]
+
+
+def _edit_sidecar(run, edit):
+    import json
+
+    path = _latest(run, ".json")
+    sidecar = json.loads(path.read_text())
+    edit(sidecar)
+    path.write_text(json.dumps(sidecar))
+
+
+def _set_header(run, edit):
+    """Rewrites the latest safetensors header through `edit(header dict)`, keeping the data."""
+    import json
+
+    path = _latest(run, ".safetensors")
+    data = path.read_bytes()
+    size = struct.unpack_from("<Q", data)[0]
+    header = json.loads(data[8:8 + size])
+    edit(header)
+    text = json.dumps(header).encode()
+    path.write_bytes(struct.pack("<Q", len(text)) + text + data[8 + size:])
+
+
+def _first_tensor(header):
+    return next(k for k in header if k != "__metadata__")
+
+
+def _replace_with_fifo(path):
+    import os
+
+    path.unlink()
+    os.mkfifo(path)
+
+
+def _replace_with_link(path, target="/dev/zero"):
+    path.unlink()
+    path.symlink_to(target)
+
+
+def _nested(depth):
+    return "[" * depth + "]" * depth
+
+
+def _generator_width(value):
+    return lambda s: s["architectures"]["G"].update(width=value)
+
+
+RUN_BREAKERS = {
+    "header length 2^63": lambda run: _latest(run, ".safetensors").write_bytes(
+        struct.pack("<Q", 2**63) + _latest(run, ".safetensors").read_bytes()[8:]),
+    "offsets past the end": lambda run: _set_header(
+        run, lambda h: h[_first_tensor(h)].update(data_offsets=[0, 2**40])),
+    "overlapping offsets": lambda run: _set_header(
+        run, lambda h: [h[k].update(data_offsets=[0, h[k]["data_offsets"][1] - h[k]["data_offsets"][0]])
+                        for k in h if k != "__metadata__"]),
+    "unknown dtype": lambda run: _set_header(run, lambda h: h[_first_tensor(h)].update(dtype="F8_E9")),
+    "truncated checkpoint": lambda run: _latest(run, ".safetensors").write_bytes(
+        _latest(run, ".safetensors").read_bytes()[:-100]),
+    "checkpoint links to /dev/zero": lambda run: _replace_with_link(_latest(run, ".safetensors")),
+    "checkpoint is a FIFO": lambda run: _replace_with_fifo(_latest(run, ".safetensors")),
+    "sidecar is a FIFO": lambda run: _replace_with_fifo(_latest(run, ".json")),
+    "run.json is a FIFO": lambda run: _replace_with_fifo(run / "run.json"),
+    "run.json nested 100k deep": lambda run: (run / "run.json").write_text(_nested(100_000)),
+    "sidecar nested 100k deep": lambda run: _latest(run, ".json").write_text(_nested(100_000)),
+    "width 1e9": lambda run: _edit_sidecar(run, _generator_width(10**9)),
+    "width 5000": lambda run: _edit_sidecar(run, _generator_width(5000)),
+    "width as a float": lambda run: _edit_sidecar(run, _generator_width(1e9)),
+    "unknown architecture kind": lambda run: _edit_sidecar(
+        run, lambda s: s["architectures"]["G"].update(kind="transformer")),
+    "extra architecture key": lambda run: _edit_sidecar(run, lambda s: s["architectures"]["G"].update(evil=1)),
+    "bad activation": lambda run: _edit_sidecar(
+        run, lambda s: s["architectures"]["G"].update(activation="__import__")),
+    "config without z_dim": lambda run: _edit_sidecar(run, lambda s: s["config"].pop("z_dim")),
+    "sidecar is a list": lambda run: _latest(run, ".json").write_text("[]"),
+}
