@@ -345,6 +345,22 @@ def build_parser():
     return parser
 
 
+OUTPUT_OPTIONS = {"json": "file", "report": "file", "plots": "folder"}  # options that name an output
+
+
+def check_outputs(args):
+    """Refuses unwritable output paths before any work starts (engine/outputs.py)."""
+    from engine.outputs import EITHER, FILE, FOLDER, check_output
+
+    for option, kind in OUTPUT_OPTIONS.items():
+        if getattr(args, option, None):
+            check_output(getattr(args, option), kind)
+    if getattr(args, "out", None):
+        check_output(args.out, {cmd_report: FILE, cmd_demo: FOLDER}.get(args.func, EITHER))
+    if args.func is cmd_case_new:
+        check_output(args.dir, FOLDER)
+
+
 def run(argv, gui_launcher=None):
     """Runs one sub-command; `gui_launcher(args)` opens the window (given by main.py)."""
     parser = build_parser()
@@ -356,6 +372,7 @@ def run(argv, gui_launcher=None):
         parser.print_help()
         return 2
     try:
+        check_outputs(args)
         return args.func(args) or 0
     except InputError as err:
         print(f"error: {err}", file=sys.stderr)

@@ -183,3 +183,23 @@ def test_an_architecture_over_the_parameter_budget_is_refused_without_allocating
     with pytest.raises(UnsafeRunFile, match="parameters, over the limit"):
         check_architecture(arch, BUILDERS)
     check_architecture(dict(arch, width=8), BUILDERS)
+
+
+# --- output paths -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["report", "--case", "{tmp}", "--out", "{tmp}"], "is a folder; give a file name"),
+    (["analyze", "--reference", "builtin:digits[0:20]", "--compare", "x=builtin:digits[20:40]",
+      "--json", "{tmp}/file.txt/out.json"], "is not a folder"),
+    (["case", "new", "{tmp}/file.txt", "--reference", "builtin:digits[0:20]"], "exists and is not a folder"),
+    (["analyze", "--reference", "builtin:digits[0:20]", "--compare", "x=builtin:digits[20:40]",
+      "--json", "/proc/out.json"], "cannot write in /proc"),
+])
+def test_an_unwritable_output_is_refused_before_the_work_and_leaves_nothing(argv, words, tmp_path, capsys):
+    (tmp_path / "file.txt").write_text("x")
+    before = sorted(os.listdir(tmp_path))
+    assert main.main([arg.replace("{tmp}", str(tmp_path)) for arg in argv]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and words in err[0]
+    assert sorted(os.listdir(tmp_path)) == before
