@@ -160,7 +160,8 @@ def _finite_or_none(value):
 
 
 def batch_summary(profile, accepted, files, rejected, alpha, detectors, weights):
-    """The batch part of the verdict JSON: counts, KS/JSD against the reference, rejects."""
+    """The batch part of the verdict JSON: counts, KS/JSD against the reference (exact, streamed:
+    engine/batch_stats.py), rejects."""
     labels = {name: sum(f["label"] == name for f in files) for name in ("generated", "real", "inconclusive")}
     out = {"n_files": len(files), "n_samples": int(sum(s.n for _, s in accepted)), "alpha": alpha,
            "inconclusive_band": [alpha, calibration.INCONCLUSIVE_FACTOR * alpha], "labels": labels,
@@ -170,10 +171,11 @@ def batch_summary(profile, accepted, files, rejected, alpha, detectors, weights)
                          for d, w in zip(detectors, weights)],
            "rejected": rejected}
     if accepted:
-        from engine.analysis.stats import jsd, ks_2samp
+        from engine.batch_stats import BatchDistribution
 
-        values = np.concatenate([s.x.reshape(-1) for _, s in accepted])
-        ks, pvalue = ks_2samp(values, profile["ks_sample"])
-        out["intensity"] = {"ks_statistic": float(ks), "ks_pvalue": float(pvalue),
-                            "jsd": float(jsd(values, profile["ks_sample"]))}
+        suspect = BatchDistribution(profile["ks_sample"])  # memory bounded by the reference sample
+        for _, samples in accepted:
+            suspect.add(samples.x)
+        ks, pvalue = suspect.ks()
+        out["intensity"] = {"ks_statistic": float(ks), "ks_pvalue": float(pvalue), "jsd": float(suspect.jsd())}
     return out
