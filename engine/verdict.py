@@ -20,6 +20,7 @@ from engine.errors import InputError
 
 
 CHUNK_FILES = 32
+CHUNK_SAMPLES = 1024  # patches scored at once (about 11 one-minute recordings)
 
 
 def expand_paths(paths):
@@ -63,35 +64,53 @@ def case_detectors(case, profile):
 
 def judge(case_dir, paths, alpha=calibration.DEFAULT_ALPHA, state=None):
     """The verdict JSON for `paths` (DESIGN.md); verdicts are recorded in the case."""
+    from engine.batch_stats import BatchDistribution
+
     progress = state.progress if state is not None else (lambda *a: None)
     check_alpha(alpha)
     with case_store.open_case(case_dir) as case:
         ref = case.reference()
         profile = load_arrays(case.path(ref["profile_path"]))
-        paths, unlisted = evidence_files(paths)
+        paths, rejected = evidence_files(paths)
         progress(0.05, f"reading {len(paths)} files")
-        accepted, rejected = load_evidence(paths, profile)
-        rejected = unlisted + rejected
         detectors = case_detectors(case, profile)
         weights = suite.weights(detectors, alpha)
         # A detector a file's format leaves mute (grid, for a PNG) gets weight 0 for that file.
         file_weights = functools.lru_cache(maxsize=None)(lambda mask: suite.weights(detectors, alpha, mask))
-        files = []
-        # Files are scored a chunk at a time, so a window shows verdicts as they come
-        # (state.partial) while the detectors are loaded only once.
-        for start in range(0, len(accepted), CHUNK_FILES):
-            if state is not None:
-                state.check()
-            progress(0.1 + 0.85 * start / len(accepted), f"verdicts {start + 1}-"
-                     f"{min(start + CHUNK_FILES, len(accepted))} of {len(accepted)}")
-            files += _judge_chunk(case, accepted[start:start + CHUNK_FILES], detectors, file_weights, alpha)
-            if state is not None:
-                state.partial({"files": list(files), "rejected": list(rejected)})
-        result = {"files": files, "batch": batch_summary(profile, accepted, files, rejected, alpha, detectors, weights)}
+        files, suspect = [], BatchDistribution(profile["ks_sample"])
+        # Files are read, scored and let go a chunk at a time, so memory does not grow with the
+        # batch and a window shows verdicts as they come (state.partial), while the detectors
+        # are loaded only once.
+        for accepted, refused, done in evidence_chunks(paths, profile, state):
+            rejected += refused
+            if accepted:
+                files += _judge_chunk(case, accepted, detectors, file_weights, alpha)
+                for _, samples in accepted:
+                    suspect.add(samples.x)
+                if state is not None:
+                    state.partial({"files": list(files), "rejected": list(rejected)})
+            progress(0.1 + 0.85 * done / len(paths), f"verdicts on {done} of {len(paths)} files")
+        result = {"files": files, "batch": batch_summary(suspect, files, rejected, alpha, detectors, weights)}
         case.log("verdict_batch", {"paths": [os.path.abspath(p) for p in paths], "alpha": alpha,
                                    "labels": result["batch"]["labels"], "rejected": rejected})
         progress(1.0, "verdicts done")
         return result
+
+
+def evidence_chunks(paths, profile, state=None):
+    """(accepted, rejected, files read so far) for consecutive chunks of at most CHUNK_FILES
+    accepted files and about CHUNK_SAMPLES patches (a long recording is one chunk by itself)."""
+    accepted, rejected, samples = [], [], 0
+    for done, path in enumerate(paths, start=1):
+        if state is not None:
+            state.check()
+        good, bad = load_evidence([path], profile)
+        accepted += good
+        rejected += bad
+        samples += sum(s.n for _, s in good)
+        if len(accepted) >= CHUNK_FILES or samples >= CHUNK_SAMPLES or done == len(paths):
+            yield accepted, rejected, done
+            accepted, rejected, samples = [], [], 0
 
 
 def _judge_chunk(case, accepted, detectors, file_weights, alpha):
@@ -159,23 +178,19 @@ def _finite_or_none(value):
     return float(value) if np.isfinite(value) else None
 
 
-def batch_summary(profile, accepted, files, rejected, alpha, detectors, weights):
-    """The batch part of the verdict JSON: counts, KS/JSD against the reference (exact, streamed:
-    engine/batch_stats.py), rejects."""
+def batch_summary(suspect, files, rejected, alpha, detectors, weights):
+    """The batch part of the verdict JSON: counts, KS/JSD of all judged values (`suspect`, an
+    engine.batch_stats.BatchDistribution: exact, in memory sized by the reference) against the
+    reference, rejects."""
     labels = {name: sum(f["label"] == name for f in files) for name in ("generated", "real", "inconclusive")}
-    out = {"n_files": len(files), "n_samples": int(sum(s.n for _, s in accepted)), "alpha": alpha,
+    out = {"n_files": len(files), "n_samples": int(sum(f["patches"] for f in files)), "alpha": alpha,
            "inconclusive_band": [alpha, calibration.INCONCLUSIVE_FACTOR * alpha], "labels": labels,
            "detectors": [{"name": d.name, "method": d.method, "weight": float(w),
                           "threshold": _finite_or_none(calibration.score_threshold(d.tail, alpha * w)),
                           "calibration_files": int(d.tail["sorted"].size)}
                          for d, w in zip(detectors, weights)],
            "rejected": rejected}
-    if accepted:
-        from engine.batch_stats import BatchDistribution
-
-        suspect = BatchDistribution(profile["ks_sample"])  # memory bounded by the reference sample
-        for _, samples in accepted:
-            suspect.add(samples.x)
+    if suspect.n:
         ks, pvalue = suspect.ks()
         out["intensity"] = {"ks_statistic": float(ks), "ks_pvalue": float(pvalue), "jsd": float(suspect.jsd())}
     return out
