@@ -187,3 +187,16 @@ RUN_BREAKERS = {
     "config without z_dim": lambda run: _edit_sidecar(run, lambda s: s["config"].pop("z_dim")),
     "sidecar is a list": lambda run: _latest(run, ".json").write_text("[]"),
 }
+
+
+def tiff_corrupt_lzw(folder):
+    """An LZW TIFF with its compressed strip scrambled: libtiff prints a warning as it fails."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    pixels = (np.random.default_rng(0).random((64, 64)) * 255).astype(np.uint8)
+    Image.fromarray(pixels).save(buffer, format="TIFF", compression="tiff_lzw")
+    data = bytearray(buffer.getvalue())
+    for k in range(20, len(data) - 200, 7):
+        data[k] ^= 0x5A
+    return _write(folder, "scrambled.tif", bytes(data))

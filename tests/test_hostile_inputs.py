@@ -41,6 +41,13 @@ def test_hostile_evidence_through_the_command_line_is_one_line_and_exit_2(tmp_pa
     assert err[-1].startswith(f"error: {path}: ") and not any("Warning" in line for line in err)
 
 
+def test_decoder_warnings_stay_off_stderr_around_the_one_line_error(tmp_path, capfd):
+    path = hostile_files.tiff_corrupt_lzw(tmp_path)
+    assert main.main(["analyze", "--reference", str(path), "--compare", f"x={path}"]) == 2
+    lines = [line for line in capfd.readouterr().err.splitlines() if not line.startswith("analyze [")]
+    assert len(lines) == 1 and lines[0].startswith(f"error: {path}: corrupt or unreadable TIFF")
+
+
 def test_a_truncated_tiff_chain_is_refused_and_a_two_frame_tiff_loads(tmp_path):
     path = hostile_files.tiff_chained_frames(tmp_path, frames=2)
     sample = load_path(path)

@@ -9,7 +9,9 @@ TIFF's frames are counted by walking its directory chain here (capped, loops ref
 PIL's own count parses every directory and never ends on a cyclic chain. Decoder warnings
 (PIL's, libtiff's) are not shown: a file either loads or is refused in one line.
 """
+import contextlib
 import io
+import os
 import struct
 import warnings
 
@@ -69,6 +71,21 @@ def tiff_frames(path, data):
     return max(len(seen), 1)
 
 
+@contextlib.contextmanager
+def native_stderr_silenced():
+    """Sends what C libraries (libtiff: "Using code not yet in table.") write to file descriptor 2
+    to /dev/null while decoding: the analyst gets the one-line refusal instead. Python's own
+    sys.stderr is untouched; another thread's native writes in these milliseconds are lost."""
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
 def decode(path, data, kind):
     from PIL import Image
 
@@ -89,7 +106,8 @@ def _decode(path, data, kind, Image):
     limits.check_decoded_size(path, width * height * len(image.getbands()))
     if frames is None:
         frames = getattr(image, "n_frames", 1)
-    image.load()
+    with native_stderr_silenced():
+        image.load()
     values, levels, depth = pixels(path, image)
     x = values.astype(np.float32)
     if levels not in (None, 1):
