@@ -2,6 +2,8 @@
 
 Hostile or broken evidence must not hang the tool or exhaust memory, so every loader
 checks headers against these numbers first and raises `InputError` with the reason.
+The limits on run folders (JSON size and depth, checkpoint size, model parameters) are in
+training/files.py, since training/ cannot import engine/.
 """
 from engine.errors import InputError
 
