@@ -29,15 +29,20 @@ MAX_LEVELS = 1 << 20
 
 
 def read_file(path):
+    """The bytes of a regular evidence file, checked on the descriptor opened without blocking
+    (a file swapped for a FIFO after a path check would otherwise block forever)."""
+    import stat
+
     if not os.path.exists(path):
         raise InputError(path, "no such file or folder")
-    if not os.path.isfile(path):
-        raise InputError(path, "not a regular file")
-    size = os.path.getsize(path)
-    limits.check_at_most(path, "file size", size, limits.MAX_FILE_BYTES, " bytes")
     try:
-        with open(path, "rb") as fh:
-            return fh.read()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as fh:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                raise InputError(path, "not a regular file")
+            limits.check_at_most(path, "file size", info.st_size, limits.MAX_FILE_BYTES, " bytes")
+            return fh.read(limits.MAX_FILE_BYTES + 1)
     except OSError as err:
         raise InputError(path, f"cannot read: {err.strerror or err}") from None
 
