@@ -51,7 +51,7 @@ def cmd_analyze(args):
     if args.json:
         write_json(args.json, result)
     for path in result.get("plots", []):
-        print(f"plot: {path}")
+        print(f"plot: {shown(path)}")
     return 0
 
 
@@ -75,7 +75,7 @@ def _write_analysis_report(args, result):
         import shutil
 
         shutil.rmtree(os.path.dirname(result.pop("plots")[0]), ignore_errors=True)
-    print(f"report: {report['path']} ({report['pages']} pages)")
+    print(f"report: {shown(report['path'])} ({report['pages']} pages)")
 
 
 def cmd_case_new(args):
@@ -85,7 +85,7 @@ def cmd_case_new(args):
                           label="case new ")
     print(f"case {meta['case_id']} ({shown(meta['name'])}) created in {shown(os.path.abspath(args.dir))}")
     if meta["fit_spec"]:
-        print(f"train the case's detectors on {meta['fit_spec']} (the rest is held out for calibration)")
+        print(f"train the case's detectors on {shown(meta['fit_spec'])} (the rest is held out for calibration)")
     return 0
 
 
@@ -116,7 +116,7 @@ def _write_report(case_dir, out, fpr, analyst):
     result = run_in_console(lambda params, state: write_report(out, [case_dir], analyst, fpr, state), {},
                             label="report ")
     integrity = "evidence verified" if result["integrity_ok"] else "INTEGRITY FAILURE: see the report"
-    print(f"report: {result['path']} ({result['pages']} pages; {integrity})")
+    print(f"report: {shown(result['path'])} ({result['pages']} pages; {integrity})")
 
 
 def cmd_demo(args):

@@ -128,7 +128,7 @@ def seed_folder(tmp_path_factory):
     return folder
 
 
-FORMATS = [f for f in os.environ.get("FUZZ_FORMATS", "png,jpg,bmp,tif,npy,npz,gz,bin,wav,flac,ogg,mid").split(",")]
+FORMATS = os.environ.get("FUZZ_FORMATS", "png,jpg,bmp,tif,npy,npz,gz,bin,wav,flac,ogg,mid").split(",")
 
 
 @pytest.mark.slow
