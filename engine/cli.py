@@ -356,7 +356,8 @@ def check_outputs(args):
         if getattr(args, option, None):
             check_output(getattr(args, option), kind)
     if getattr(args, "out", None):
-        check_output(args.out, {cmd_report: FILE, cmd_demo: FOLDER}.get(args.func, EITHER))
+        folders = (cmd_demo, cmd_train_gan, cmd_train_classifier, cmd_train_inverse, cmd_train_rounds)
+        check_output(args.out, FILE if args.func is cmd_report else FOLDER if args.func in folders else EITHER)
     if args.func is cmd_case_new:
         check_output(args.dir, FOLDER)
 
