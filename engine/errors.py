@@ -35,11 +35,12 @@ def is_utf8(name):
 class InputError(Exception):
     """Bad input from outside: a corrupt, truncated, empty, too large or unknown file or spec.
 
-    `str(err)` is the one line shown to the user ("PATH: reason", the path `shown`); the command
-    line prints it and exits with code 2, the GUI shows it without stopping.
+    `str(err)` is the one line shown to the user ("PATH: reason"); the command line prints it
+    and exits with code 2, the GUI shows it without stopping. The reason is `shown` too: it may
+    quote names from inside the file (an .npz member called "x\n\u202e.npy").
     """
 
     def __init__(self, source, reason):
         self.source = str(source)
-        self.reason = reason
-        super().__init__(f"{shown(self.source)}: {reason}")
+        self.reason = shown(reason)
+        super().__init__(f"{shown(self.source)}: {self.reason}")

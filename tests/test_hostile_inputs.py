@@ -1,6 +1,7 @@
 """The hostile files and run folders of issue #12, as fast regression tests: each is refused in
 one line naming the file and the reason (the CLI exits 2), before the work its limit bounds.
 tests/benchmarks/test_hostile_resources.py runs the full-size ones and measures time and memory."""
+import io
 import os
 import shutil
 import threading
@@ -210,3 +211,16 @@ def test_an_unwritable_output_is_refused_before_the_work_and_leaves_nothing(argv
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and words in err[0]
     assert sorted(os.listdir(tmp_path)) == before
+
+
+def test_a_name_inside_a_file_is_shown_escaped_in_the_reason(tmp_path):
+    import zipfile
+
+    header = io.BytesIO()
+    np.lib.format.write_array_header_1_0(header, {"descr": "|O", "fortran_order": False, "shape": (1,)})
+    path = tmp_path / "members.npz"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("x\n\u202eypn.npy", header.getvalue() + bytes(8))
+    with pytest.raises(InputError) as err:
+        load_path(path)
+    assert "\n" not in str(err.value) and "\u202e" not in str(err.value) and "\\u202e" in err.value.reason
