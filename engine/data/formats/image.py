@@ -17,7 +17,7 @@ import warnings
 
 import numpy as np
 
-from engine.data import limits
+from engine.data import limits, sniff
 from engine.data.sampleset import SampleSet
 from engine.errors import InputError
 
@@ -96,7 +96,7 @@ def decode(path, data, kind):
 
 
 def _decode(path, data, kind, Image):
-    frames = tiff_frames(path, data) if kind.label == "TIFF" else None
+    frames = tiff_frames(path, data) if kind is sniff.TIFF else None
     try:
         image = Image.open(io.BytesIO(data))  # reads the header only
     except Image.DecompressionBombError:
