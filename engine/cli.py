@@ -11,7 +11,7 @@ import sqlite3
 import sys
 
 from engine.atomic import atomic_output
-from engine.errors import InputError
+from engine.errors import InputError, shown
 from engine.jobs import run_in_console
 
 
@@ -52,7 +52,7 @@ def cmd_analyze(args):
     if args.json:
         write_json(args.json, result)
     for path in result.get("plots", []):
-        print(f"plot: {path}")
+        print(f"plot: {shown(path)}")
     return 0
 
 
@@ -76,7 +76,7 @@ def _write_analysis_report(args, result):
         import shutil
 
         shutil.rmtree(os.path.dirname(result.pop("plots")[0]), ignore_errors=True)
-    print(f"report: {report['path']} ({report['pages']} pages)")
+    print(f"report: {shown(report['path'])} ({report['pages']} pages)")
 
 
 def cmd_case_new(args):
@@ -84,9 +84,9 @@ def cmd_case_new(args):
 
     meta = run_in_console(lambda params, state: new_case(args.dir, args.reference, args.name, state), {},
                           label="case new ")
-    print(f"case {meta['case_id']} ({meta['name']}) created in {os.path.abspath(args.dir)}")
+    print(f"case {meta['case_id']} ({shown(meta['name'])}) created in {shown(os.path.abspath(args.dir))}")
     if meta["fit_spec"]:
-        print(f"train the case's detectors on {meta['fit_spec']} (the rest is held out for calibration)")
+        print(f"train the case's detectors on {shown(meta['fit_spec'])} (the rest is held out for calibration)")
     return 0
 
 
@@ -123,12 +123,12 @@ def cmd_verdict(args):
         write_json(args.json, result)
     for f in result["files"]:
         if f["integrity"] == "modified":
-            print(f"{'MODIFIED':>12}  {'-':>6}  {f['path']}: {f['reasons'][0]}")
+            print(f"{'MODIFIED':>12}  {'-':>6}  {shown(f['path'])}: {f['reasons'][0]}")
         else:
-            note = f"  (duplicate of {f['duplicate_of']})" if f["integrity"] == "duplicate" else ""
-            print(f"{f['label']:>12}  {f['score']:.4f}  {f['path']}{note}")
+            note = f"  (duplicate of {shown(f['duplicate_of'])})" if f["integrity"] == "duplicate" else ""
+            print(f"{f['label']:>12}  {f['score']:.4f}  {shown(f['path'])}{note}")
     for r in result["batch"]["rejected"]:
-        print(f"{'rejected':>12}  {'-':>6}  {r['path']}: {r['reason']}")
+        print(f"{'rejected':>12}  {'-':>6}  {shown(r['path'])}: {r['reason']}")
     code = 0
     if args.report:
         code = _write_report(args.case, args.report, args.fpr, args.analyst)
@@ -151,7 +151,7 @@ def _write_report(case_dir, out, fpr, analyst):
     result = run_in_console(lambda params, state: write_report(out, [case_dir], analyst, fpr, state), {},
                             label="report ")
     integrity = "case verified" if result["integrity_ok"] else "INTEGRITY FAILURE: see the report"
-    print(f"report: {result['path']} ({result['pages']} pages; {integrity})")
+    print(f"report: {shown(result['path'])} ({result['pages']} pages; {integrity})")
     return 0 if result["integrity_ok"] else 3
 
 
@@ -388,6 +388,23 @@ def build_parser():
     return parser
 
 
+OUTPUT_OPTIONS = {"json": "file", "report": "file", "plots": "folder"}  # options that name an output
+
+
+def check_outputs(args):
+    """Refuses unwritable output paths before any work starts (engine/outputs.py)."""
+    from engine.outputs import EITHER, FILE, FOLDER, check_output
+
+    for option, kind in OUTPUT_OPTIONS.items():
+        if getattr(args, option, None):
+            check_output(getattr(args, option), kind)
+    if getattr(args, "out", None):
+        folders = (cmd_demo, cmd_train_gan, cmd_train_classifier, cmd_train_inverse, cmd_train_rounds)
+        check_output(args.out, FILE if args.func is cmd_report else FOLDER if args.func in folders else EITHER)
+    if args.func is cmd_case_new:
+        check_output(args.dir, FOLDER)
+
+
 def run(argv, gui_launcher=None):
     """Runs one sub-command; `gui_launcher(args)` opens the window (given by main.py)."""
     parser = build_parser()
@@ -399,6 +416,7 @@ def run(argv, gui_launcher=None):
         parser.print_help()
         return 2
     try:
+        check_outputs(args)
         return args.func(args) or 0
     except InputError as err:
         print(f"error: {err}", file=sys.stderr)

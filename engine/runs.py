@@ -3,7 +3,6 @@
 Arrays in and out (intensities (n, c, h, w) float32); every unreadable or mismatched run
 raises InputError(run_dir, reason). torch is imported only through training/, lazily.
 """
-import json
 import os
 
 import numpy as np
@@ -11,12 +10,17 @@ import numpy as np
 from engine.errors import InputError
 
 
+# The sidecar config keys each kind of run needs here (training/files.py checks their values).
+REQUIRED_CONFIG = {"gan": ("shape", "z_dim", "activation"), "classifier": ("shape", "labels"),
+                   "inverse": ("shape", "activation")}
+
+
 def read_run_json(run_dir, kind=None):
-    path = os.path.join(run_dir, "run.json")
+    from training.files import UnsafeRunFile, read_json
+
     try:
-        with open(path, encoding="utf-8") as fh:
-            run = json.load(fh)
-    except (OSError, ValueError) as err:
+        run = read_json(os.path.join(run_dir, "run.json"))
+    except UnsafeRunFile as err:
         raise InputError(run_dir, f"not a readable training run ({err})") from None
     if kind is not None and run.get("kind") != kind:
         raise InputError(run_dir, f"is a {run.get('kind')!r} run, expected a {kind!r} run")
@@ -41,6 +45,10 @@ def load_modules(run_dir, roles, kind, device="cpu"):
     run = read_run_json(run_dir, kind)
     try:
         sidecar, tensors = load_run(run_dir)
+        config = sidecar.get("config") if isinstance(sidecar.get("config"), dict) else {}
+        missing = [key for key in REQUIRED_CONFIG.get(kind, ()) if key not in config]
+        if missing:
+            raise RunUnreadable(f"the checkpoint sidecar's config lacks {', '.join(missing)}")
         return run, sidecar, {role: load_module(sidecar, tensors, role, device) for role in roles}
     except RunUnreadable as err:
         raise InputError(run_dir, str(err)) from None

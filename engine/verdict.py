@@ -14,27 +14,19 @@ import os
 import numpy as np
 
 from engine import case as case_store, case_verify
+from engine.data.walk import evidence_files
 from engine.detectors import calibration, suite
 from engine.errors import InputError
 
 
 CHUNK_FILES = 32
+CHUNK_SAMPLES = 1024  # patches scored at once (about 11 one-minute recordings)
 
 
 def expand_paths(paths):
     """Files named directly, and every file under named folders, sub-folders included
-    (sorted by path, hidden files and folders left out): evidence often arrives as a tree."""
-    out = []
-    for path in paths:
-        if not os.path.isdir(path):
-            out.append(path)
-            continue
-        found = []
-        for folder, subfolders, files in os.walk(path):
-            subfolders[:] = [d for d in subfolders if not d.startswith(".")]
-            found += [os.path.join(folder, f) for f in files if not f.startswith(".")]
-        out += sorted(found)
-    return out
+    (engine.data.walk; what it leaves out is listed by evidence_files)."""
+    return evidence_files(paths)[0]
 
 
 def load_evidence(paths, profile):
@@ -106,45 +98,65 @@ def judge(case_dir, paths, alpha=calibration.DEFAULT_ALPHA, state=None):
     "integrity": "modified" and no label, never judged as new evidence. A byte-identical
     copy of earlier evidence under another name is judged and marked "duplicate".
     """
+    from engine.batch_stats import BatchDistribution
+
     progress = state.progress if state is not None else (lambda *a: None)
     check_alpha(alpha)
     with case_store.open_case(case_dir) as case:
         profile = case.profile()
-        expanded = expand_paths(paths)
-        if not expanded:
-            raise InputError(", ".join(map(str, paths)), "no files to judge (empty folder)")
-        progress(0.05, f"reading {len(expanded)} files")
-        accepted, rejected = load_evidence(expanded, profile)
-        accepted, modified = split_modified(case, accepted)
+        named = paths
+        paths, rejected = evidence_files(named)
+        if not paths and not rejected:
+            raise InputError(", ".join(map(str, named)), "no files to judge (empty folder)")
+        progress(0.05, f"reading {len(paths)} files")
         detectors = case_detectors(case, profile)
         weights = suite.weights(detectors, alpha)
         fingerprint = detector_fingerprint(detectors, alpha)
         # A detector a file's format leaves mute (grid, for a PNG) gets weight 0 for that file.
         file_weights = functools.lru_cache(maxsize=None)(lambda mask: suite.weights(detectors, alpha, mask))
-        files = []
-        # Files are scored a chunk at a time, so a window shows verdicts as they come
-        # (state.partial) while the detectors are loaded only once.
-        for start in range(0, len(accepted), CHUNK_FILES):
-            if state is not None:
-                state.check()
-            progress(0.1 + 0.85 * start / len(accepted), f"verdicts {start + 1}-"
-                     f"{min(start + CHUNK_FILES, len(accepted))} of {len(accepted)}")
-            try:
-                files += _judge_chunk(case, accepted[start:start + CHUNK_FILES], detectors, file_weights, alpha,
-                                      fingerprint)
-            except (OverflowError, FloatingPointError) as err:  # arrays no calibration produces
-                raise InputError(case.dir, f"a detector's calibration holds values out of range ({err}); "
-                                           f"`case verify` checks its artefacts") from None
-            if state is not None:
-                state.partial({"files": list(files), "rejected": list(rejected)})
+        files, modified, suspect = [], [], BatchDistribution(profile["ks_sample"])
+        # Files are read, scored and let go a chunk at a time, so memory does not grow with the
+        # batch and a window shows verdicts as they come (state.partial), while the detectors
+        # are loaded only once.
+        for accepted, refused, done in evidence_chunks(paths, profile, state):
+            rejected += refused
+            accepted, changed = split_modified(case, accepted)
+            modified += changed
+            if accepted:
+                try:
+                    files += _judge_chunk(case, accepted, detectors, file_weights, alpha, fingerprint)
+                except (OverflowError, FloatingPointError) as err:  # arrays no calibration produces
+                    raise InputError(case.dir, f"a detector's calibration holds values out of range ({err}); "
+                                               f"`case verify` checks its artefacts") from None
+                for _, samples in accepted:
+                    suspect.add(samples.x)
+                if state is not None:
+                    state.partial({"files": list(files), "rejected": list(rejected)})
+            progress(0.1 + 0.85 * done / max(1, len(paths)), f"verdicts on {done} of {len(paths)} files")
         result = {"files": files + modified,
-                  "batch": batch_summary(profile, accepted, files, rejected, alpha, detectors, weights)}
+                  "batch": batch_summary(suspect, files, rejected, alpha, detectors, weights)}
         result["batch"].update(fingerprint=fingerprint, modified=[m["path"] for m in modified])
-        case.log("verdict_batch", {"paths": [os.path.abspath(p) for p in expanded], "alpha": alpha,
+        case.log("verdict_batch", {"paths": [os.path.abspath(p) for p in paths], "alpha": alpha,
                                    "labels": result["batch"]["labels"], "rejected": rejected,
                                    "modified": result["batch"]["modified"], "fingerprint": fingerprint})
         progress(1.0, "verdicts done")
         return result
+
+
+def evidence_chunks(paths, profile, state=None):
+    """(accepted, rejected, files read so far) for consecutive chunks of at most CHUNK_FILES
+    accepted files and about CHUNK_SAMPLES patches (a long recording is one chunk by itself)."""
+    accepted, rejected, samples = [], [], 0
+    for done, path in enumerate(paths, start=1):
+        if state is not None:
+            state.check()
+        good, bad = load_evidence([path], profile)
+        accepted += good
+        rejected += bad
+        samples += sum(s.n for _, s in good)
+        if len(accepted) >= CHUNK_FILES or samples >= CHUNK_SAMPLES or done == len(paths):
+            yield accepted, rejected, done
+            accepted, rejected, samples = [], [], 0
 
 
 def _record(samples):
@@ -246,21 +258,19 @@ def _finite_or_none(value):
     return float(value) if np.isfinite(value) else None
 
 
-def batch_summary(profile, accepted, files, rejected, alpha, detectors, weights):
-    """The batch part of the verdict JSON: counts, KS/JSD against the reference, rejects."""
+def batch_summary(suspect, files, rejected, alpha, detectors, weights):
+    """The batch part of the verdict JSON: counts, KS/JSD of all judged values (`suspect`, an
+    engine.batch_stats.BatchDistribution: exact, in memory sized by the reference) against the
+    reference, rejects."""
     labels = {name: sum(f["label"] == name for f in files) for name in ("generated", "real", "inconclusive")}
-    out = {"n_files": len(files), "n_samples": int(sum(s.n for _, s in accepted)), "alpha": alpha,
+    out = {"n_files": len(files), "n_samples": int(sum(f["patches"] for f in files)), "alpha": alpha,
            "inconclusive_band": [alpha, calibration.INCONCLUSIVE_FACTOR * alpha], "labels": labels,
            "detectors": [{"name": d.name, "method": d.method, "weight": float(w),
                           "threshold": _finite_or_none(calibration.score_threshold(d.tail, alpha * w)),
                           "calibration_files": int(d.tail["sorted"].size)}
                          for d, w in zip(detectors, weights)],
            "rejected": rejected}
-    if accepted:
-        from engine.analysis.stats import jsd, ks_2samp
-
-        values = np.concatenate([s.x.reshape(-1) for _, s in accepted])
-        ks, pvalue = ks_2samp(values, profile["ks_sample"])
-        out["intensity"] = {"ks_statistic": float(ks), "ks_pvalue": float(pvalue),
-                            "jsd": float(jsd(values, profile["ks_sample"]))}
+    if suspect.n:
+        ks, pvalue = suspect.ks()
+        out["intensity"] = {"ks_statistic": float(ks), "ks_pvalue": float(pvalue), "jsd": float(suspect.jsd())}
     return out

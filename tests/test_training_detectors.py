@@ -133,7 +133,13 @@ def test_latent_refinement_moves_a_wrong_start_towards_the_sample_and_ignores_ba
     assert np.all(distance(refined) < distance(start))
     assert np.median(distance(refined)) < 0.5 * np.median(distance(start))
     in_pairs = refine_latents(generator, x, start, "sigmoid", steps=40, lr=0.05, batch_size=2)
-    assert torch.allclose(refined, in_pairs, atol=1e-5)
+    # The samples do not interact, but float32 kernels sum in an order that depends on the batch
+    # size and the CPU, and Adam's normalised step can turn a rounding difference in a near-zero
+    # gradient into part of a step of lr = 0.05 (3e-3 seen on AVX2 between batches of 2 and 6).
+    # Batch statistics leaking between samples would move latents by whole steps and distances
+    # by about their own size; rounding moves the distances by ~1e-4 of an intensity unit.
+    assert torch.allclose(refined, in_pairs, rtol=0, atol=0.05 / 5)
+    assert np.allclose(distance(refined), distance(in_pairs), rtol=0, atol=1e-3)
     assert torch.equal(refine_latents(generator, x, start, "sigmoid", steps=0, lr=0.05), start)
 
 

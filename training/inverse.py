@@ -54,7 +54,8 @@ def encode(encoder, x, batch_size=512):
 
 def refine_latents(generator, x, z, activation, steps, lr, batch_size=512):
     """ẑ after `steps` Adam steps on ‖x − G(ẑ)‖² from z (per sample: G is in eval mode, so the
-    batch's samples do not interact and the result does not depend on the batching)."""
+    batch's samples do not interact and the result does not depend on the batching beyond float32
+    rounding, which Adam's normalised steps can grow to a fraction of `lr`)."""
     import torch
 
     if steps <= 0:

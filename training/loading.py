@@ -1,4 +1,6 @@
-"""Rebuilding trained modules from a run folder's latest checkpoint (safetensors + JSON sidecar)."""
+"""Rebuilding trained modules from a run folder's latest checkpoint (safetensors + JSON sidecar),
+validated first (training/files.py) since a run folder may come from outside."""
+from training.files import UnsafeRunFile, check_sidecar
 from training.models import build
 from training.runfolder import RunFolder
 from training.state import load_module_tensors
@@ -23,10 +25,11 @@ def load_run(run_dir):
 
 def load_module(sidecar, tensors, role, device="cpu"):
     """The module `role` ("G", "D", "C", "E") of a checkpoint, in eval mode."""
-    arch = sidecar.get("architectures", {}).get(role)
-    if arch is None:
-        raise RunUnreadable(f"the run holds no {role!r} model (kind {sidecar.get('kind')!r})")
-    module = build(arch)
+    try:
+        check_sidecar(sidecar, [role])
+    except UnsafeRunFile as err:
+        raise RunUnreadable(str(err)) from None
+    module = build(sidecar["architectures"][role])
     try:
         load_module_tensors(role, module, tensors)
     except RuntimeError as err:

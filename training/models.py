@@ -26,21 +26,11 @@ def upsampling_plan(rows, cols):
 
 def build(arch):
     """Builds the torch module an architecture description names."""
-    builders = {
-        "dcgan-generator": _dcgan_generator,
-        "dcgan-discriminator": _dcgan_discriminator,
-        "paper-generator": _paper_generator,
-        "paper-discriminator": _paper_discriminator,
-        "paper-classifier": _paper_classifier,
-        "logreg": _logreg,
-        "cnn": _cnn,
-        "inverse": _inverse,
-    }
-    if arch.get("kind") not in builders:
+    if arch.get("kind") not in BUILDERS:
         raise ValueError(f"unknown architecture kind {arch.get('kind')!r}")
     params = {k: v for k, v in arch.items() if k != "kind"}
     params["shape"] = tuple(int(s) for s in params["shape"])
-    return builders[arch["kind"]](**params)
+    return BUILDERS[arch["kind"]](**params)
 
 
 def _torch():
@@ -203,3 +193,15 @@ def _inverse(shape, z_dim=100):
         nn.Conv2d(64, 128, 3, 1, 1), nn.ReLU(True),
         nn.Flatten(), nn.Linear(flat, z_dim),
     )
+
+
+BUILDERS = {
+    "dcgan-generator": _dcgan_generator,
+    "dcgan-discriminator": _dcgan_discriminator,
+    "paper-generator": _paper_generator,
+    "paper-discriminator": _paper_discriminator,
+    "paper-classifier": _paper_classifier,
+    "logreg": _logreg,
+    "cnn": _cnn,
+    "inverse": _inverse,
+}

@@ -3,7 +3,9 @@
 Checkpoints are `checkpoint-STEP.safetensors` with `checkpoint-STEP.json` written *after*
 it; a checkpoint counts only when both exist, so a run killed mid-write resumes from the
 previous one. Every file is written to a temporary name in the folder and `os.replace`d.
-Nothing is pickled: tensors go to safetensors, everything else to JSON.
+Nothing is pickled: tensors go to safetensors, everything else to JSON. Reading goes
+through training/files.py, which refuses what is not a regular file, too large, too deeply
+nested or (safetensors) inconsistent with its header.
 """
 import glob
 import json
@@ -11,7 +13,7 @@ import os
 import re
 import time
 
-from training import tool_version
+from training import files, tool_version
 
 KEEP_CHECKPOINTS = 2
 _CKPT = re.compile(r"checkpoint-(\d+)\.json$")
@@ -38,8 +40,7 @@ class RunFolder:
         return os.path.exists(self.file("run.json"))
 
     def read(self):
-        with open(self.file("run.json"), encoding="utf-8") as fh:
-            return json.load(fh)
+        return files.read_json(self.file("run.json"))
 
     def update(self, **fields):
         """Merges fields into run.json (creating the folder and file on first use)."""
@@ -60,8 +61,8 @@ class RunFolder:
     def read_metrics(self):
         if not os.path.exists(self.file("metrics.jsonl")):
             return []
-        with open(self.file("metrics.jsonl"), encoding="utf-8") as fh:
-            return [json.loads(line) for line in fh if line.strip()]
+        text = files.read_regular(self.file("metrics.jsonl"), files.MAX_JSON_BYTES * 8).decode("utf-8", "replace")
+        return [files.parse_json(line, "metrics.jsonl") for line in text.splitlines() if line.strip()]
 
     def truncate_metrics(self, after_step):
         """Drops metric lines logged after a step (a resumed run replays them)."""
@@ -96,17 +97,19 @@ class RunFolder:
                 os.remove(self.file(f"checkpoint-{old:08d}{ext}"))
 
     def load_checkpoint(self, step=None):
-        """(tensors, sidecar) of a checkpoint (the latest by default), or None when there is none."""
-        from safetensors.torch import load_file
+        """(tensors, sidecar) of a checkpoint (the latest by default), or None when there is none;
+        files.UnsafeRunFile when a file is not what a checkpoint should be."""
+        from safetensors.torch import load
 
         steps = self.checkpoint_steps()
         if not steps:
             return None
         step = steps[-1] if step is None else step
         base = self.file(f"checkpoint-{step:08d}")
-        with open(base + ".json", encoding="utf-8") as fh:
-            sidecar = json.load(fh)
-        return load_file(base + ".safetensors"), sidecar
+        sidecar = files.read_json(base + ".json")
+        data = files.read_regular(base + ".safetensors", files.MAX_CHECKPOINT_BYTES)
+        files.check_safetensors(data, os.path.basename(base) + ".safetensors")
+        return load(data), sidecar
 
     # --- previews ------------------------------------------------------------------
 

@@ -6,9 +6,18 @@ CHUNK = 1 << 20
 
 
 def sha256_file(path):
-    """Hex SHA-256 of a file, streamed in 1 MiB chunks."""
+    """Hex SHA-256 of a regular file, streamed in 1 MiB chunks. Anything else (a FIFO would block
+    forever, /dev/zero never end) is an InputError, checked on the descriptor opened without
+    blocking."""
+    import stat
+
+    from engine.errors import InputError
+
     digest = hashlib.sha256()
-    with open(path, "rb") as fh:
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise InputError(path, "not a regular file")
         for chunk in iter(lambda: fh.read(CHUNK), b""):
             digest.update(chunk)
     return digest.hexdigest()

@@ -2,11 +2,19 @@
 
 Hostile or broken evidence must not hang the tool or exhaust memory, so every loader
 checks headers against these numbers first and raises `InputError` with the reason.
+The limits on run folders (JSON size and depth, checkpoint size, model parameters) are in
+training/files.py, since training/ cannot import engine/.
 """
 from engine.errors import InputError
 
 MAX_FILE_BYTES = 512 * 2**20  # one evidence file, also the cap on gzip-decompressed IDX data
-MAX_IMAGE_PIXELS = 50_000_000  # width x height of one image, checked from the header
+# Values one file may decode to, checked from its header before decoding: pixels x channels of the
+# decoded frame, audio samples x channels, array or IDX elements. 64 Mi float32 values are 256 MiB,
+# so a file refused or accepted stays well under 1 GB; the per-dimension limits below multiply to
+# far more (600 s x 384 kHz x 64 channels is 59 GB), so this budget is what bounds memory.
+MAX_DECODED_VALUES = 64 * 2**20
+MAX_IMAGE_PIXELS = 16_777_216  # width x height of one image (4096 x 4096), checked from the header
+MAX_IMAGE_FRAMES = 10_000  # frames of a multi-frame image, counted by walking its directory chain
 MAX_AUDIO_SECONDS = 600.0  # one recording, checked from the header
 MIN_SAMPLE_RATE, MAX_SAMPLE_RATE = 1_000, 384_000
 MAX_AUDIO_CHANNELS = 64
@@ -14,8 +22,9 @@ MAX_MIDI_SECONDS = 3600.0  # end time of the last event
 MAX_MIDI_RESOLUTION = 100_000  # ticks per quarter note
 MAX_MIDI_QUARTERS = 20_000  # last event, in quarter notes (bounds the piano roll's width)
 MAX_MIDI_TICKS = 10_000_000  # last event, in ticks (pretty_midi allocates a table this long)
-MAX_MIDI_EVENTS = 2_000_000
+MAX_MIDI_EVENTS = 500_000  # counted from the raw bytes before mido builds an object per event
 MAX_FOLDER_FILES = 100_000  # entries of one folder spec
+MAX_FOLDER_DEPTH = 64  # nesting of evidence folders walked for a verdict
 MAX_ITEMS = 5_000_000  # samples in one set
 MAX_VALUES = 2**28  # floats in one set's x (1 GiB of float32)
 
@@ -34,3 +43,8 @@ def check_set_size(source, n, values_per_item):
     """Refuses a set whose sample count or float array would be too large, before allocating it."""
     check_at_most(source, "number of samples", n, MAX_ITEMS)
     check_at_most(source, "number of values", n * values_per_item, MAX_VALUES)
+
+
+def check_decoded_size(source, values, what="decoded size"):
+    """Refuses a file whose header announces more than MAX_DECODED_VALUES values, before decoding."""
+    check_at_most(source, what, values, MAX_DECODED_VALUES, " values")

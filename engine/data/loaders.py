@@ -21,7 +21,7 @@ from engine.data.formats import array, audio, cifar, idx, image, midi
 from engine.data.hashing import file_record
 from engine.data.sampleset import SampleSet
 from engine.data.sniff import sniff
-from engine.errors import InputError
+from engine.errors import InputError, is_utf8, shown
 
 DECODERS = {"image": image, "array": array, "idx": idx, "cifar": cifar, "audio": audio, "midi": midi}
 SUMMED_META = ("clipped_values",)
@@ -29,15 +29,20 @@ MAX_LEVELS = 1 << 20
 
 
 def read_file(path):
+    """The bytes of a regular evidence file, checked on the descriptor opened without blocking
+    (a file swapped for a FIFO after a path check would otherwise block forever)."""
+    import stat
+
     if not os.path.exists(path):
         raise InputError(path, "no such file or folder")
-    if not os.path.isfile(path):
-        raise InputError(path, "not a regular file")
-    size = os.path.getsize(path)
-    limits.check_at_most(path, "file size", size, limits.MAX_FILE_BYTES, " bytes")
     try:
-        with open(path, "rb") as fh:
-            return fh.read()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as fh:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                raise InputError(path, "not a regular file")
+            limits.check_at_most(path, "file size", info.st_size, limits.MAX_FILE_BYTES, " bytes")
+            return fh.read(limits.MAX_FILE_BYTES + 1)
     except OSError as err:
         raise InputError(path, f"cannot read: {err.strerror or err}") from None
 
@@ -162,13 +167,15 @@ def load_folder(folder, select=slice(None), name=None):
         raise InputError(folder, "the folder (or its slice) holds no files")
     loaded, rejected = [], []
     for path in entries:
-        if os.path.isdir(path):
+        if not is_utf8(path):
+            rejected.append({"path": shown(path), "reason": "file name is not valid UTF-8"})
+        elif os.path.isdir(path):
             rejected.append({"path": path, "reason": "sub-folder (folders are not searched recursively)"})
-            continue
-        try:
-            loaded.append(load_path(path))
-        except InputError as err:
-            rejected.append({"path": err.source, "reason": err.reason})
+        else:
+            try:
+                loaded.append(load_path(path))
+            except InputError as err:
+                rejected.append({"path": err.source, "reason": err.reason})
     if loaded:
         modality, shape = majority(loaded)
         for s in loaded:
@@ -178,7 +185,7 @@ def load_folder(folder, select=slice(None), name=None):
         loaded = [s for s in loaded if (s.modality, s.shape) == (modality, shape)]
     rejected.sort(key=lambda entry: entry["path"])
     for entry in rejected:
-        print(f"warning: skipped {entry['path']}: {entry['reason']}", file=sys.stderr)
+        print(f"warning: skipped {shown(entry['path'])}: {entry['reason']}", file=sys.stderr)
     if not loaded:
         raise InputError(folder, f"no usable file in folder ({len(rejected)} rejected)")
     limits.check_set_size(folder, sum(s.n for s in loaded), int(np.prod(loaded[0].shape)))

@@ -55,7 +55,9 @@ def check_npy_header(path, fh, available, member=""):
         raise InputError(path, f"{where}array of Python objects (never unpickled)")
     if len(shape) >= 1 and shape[0] > 0:
         limits.check_set_size(path, shape[0], int(np.prod(shape[1:], dtype=np.int64)))
-    expected = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+    values = int(np.prod(shape, dtype=np.int64))
+    limits.check_decoded_size(path, values, f"{where}array size")
+    expected = values * dtype.itemsize
     if expected > available - fh.tell():
         raise InputError(path, f"{where}truncated: the header announces {shape} {dtype} ({expected} bytes) "
                                f"but {available - fh.tell()} bytes follow")

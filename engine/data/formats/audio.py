@@ -1,6 +1,7 @@
 """WAV, FLAC and OGG recordings -> mel-spectrogram patches (see engine.data.representations).
 
-Duration and sample rate are checked from the header before the samples are read.
+Duration, sample rate and samples x channels (the decoded-size budget) are checked from the
+header before the samples are read.
 Channels are averaged to mono. FSDD-style names `{digit}_{speaker}_{take}.wav` give the
 digit as the label of every patch and the speaker in meta.
 """
@@ -38,6 +39,7 @@ def read_recording(path, data):
     if info.frames <= 0:
         raise InputError(path, "recording holds no samples")
     limits.check_at_most(path, "duration", round(info.frames / info.samplerate, 1), limits.MAX_AUDIO_SECONDS, " s")
+    limits.check_decoded_size(path, info.frames * info.channels, "samples x channels")
     audio, rate = soundfile.read(io.BytesIO(data), dtype="float32", always_2d=True)
     if audio.shape[0] == 0:
         raise InputError(path, "recording holds no samples")

@@ -17,6 +17,7 @@ def decode(path, data, kind):
         raise InputError(path, f"not a CIFAR-10 batch: {len(data)} bytes is not a whole number "
                                f"of {RECORD}-byte records")
     limits.check_set_size(path, n, RECORD - 1)
+    limits.check_decoded_size(path, n * (RECORD - 1))
     records = np.frombuffer(data, np.uint8).reshape(n, RECORD)
     labels = records[:, 0]
     bad = np.flatnonzero(labels >= CLASSES)

@@ -22,11 +22,27 @@ LABELS_MAGIC = b"\0\0\x08\x01"
 
 
 def gunzip(path, data):
-    """Decompresses at most MAX_FILE_BYTES (a gzip bomb is refused, not inflated)."""
+    """Decompresses the IDX header first and then only as much as it announces (plus one byte, to
+    notice extra data), at most MAX_FILE_BYTES: a gzip bomb is refused, not inflated."""
     with gzip.GzipFile(fileobj=io.BytesIO(data)) as fh:
-        raw = fh.read(limits.MAX_FILE_BYTES + 1)
+        head = fh.read(4)
+        if sniff.is_idx_header(head):
+            head += fh.read(4 * head[3])
+            dims = np.frombuffer(head, ">u4", offset=4) if len(head) == 4 + 4 * head[3] else ()
+            body = int(np.prod(dims, dtype=np.int64)) * np.dtype(sniff.IDX_TYPES[head[2]]).itemsize
+            check_header_size(path, dims)
+        else:
+            body = limits.MAX_FILE_BYTES
+        raw = head + fh.read(min(body, limits.MAX_FILE_BYTES) + 1)
     limits.check_at_most(path, "decompressed size", len(raw), limits.MAX_FILE_BYTES, " bytes")
     return raw
+
+
+def check_header_size(path, dims):
+    """Refuses announced dimensions the limits forbid (before reading or allocating the data)."""
+    if len(dims):
+        limits.check_set_size(path, int(dims[0]), int(np.prod(dims[1:], dtype=np.int64)))
+        limits.check_decoded_size(path, int(np.prod(dims, dtype=np.int64)), "array size")
 
 
 def parse_idx(path, raw):
@@ -41,7 +57,7 @@ def parse_idx(path, raw):
     dims = tuple(int(d) for d in np.frombuffer(raw, ">u4", count=ndim, offset=4))
     if 0 in dims:
         raise InputError(path, f"IDX header announces an empty array {dims}")
-    limits.check_set_size(path, dims[0], int(np.prod(dims[1:], dtype=np.int64)))
+    check_header_size(path, dims)
     expected = int(np.prod(dims, dtype=np.int64)) * dtype.itemsize
     found = len(raw) - start
     if found < expected:

@@ -3,15 +3,21 @@
 Grey stays one channel, colour becomes RGB (alpha is dropped, palettes and other colour
 spaces are converted to RGB). 8-bit values are k/255 (levels 255), 16-bit k/65535
 (levels 65535), bilevel 0/1 (levels 1); 32-bit float TIFFs must already lie in [0,1].
-Only the first frame of a multi-frame file is used. The pixel count is checked from the
-header before anything is decoded.
+Only the first frame of a multi-frame file is used. The pixel count, and pixels x channels
+against the decoded-size budget, are checked from the header before anything is decoded; a
+TIFF's frames are counted by walking its directory chain here (capped, loops refused), since
+PIL's own count parses every directory and never ends on a cyclic chain. Decoder warnings
+(PIL's, libtiff's) are not shown: a file either loads or is refused in one line.
 """
+import contextlib
 import io
+import os
+import struct
 import warnings
 
 import numpy as np
 
-from engine.data import limits
+from engine.data import limits, sniff
 from engine.data.sampleset import SampleSet
 from engine.errors import InputError
 
@@ -46,20 +52,62 @@ def pixels(path, image):
     raise InputError(path, f"unsupported image mode {mode}")
 
 
+def tiff_frames(path, data):
+    """The number of directories (frames) of a classic TIFF, read from the chain of offsets."""
+    order = "<" if data[:2] == b"II" else ">"
+    offset, seen = struct.unpack_from(order + "I", data, 4)[0], set()
+    while offset:
+        if offset in seen:
+            raise InputError(path, "TIFF directory chain loops back on itself")
+        seen.add(offset)
+        limits.check_at_most(path, "number of TIFF frames", len(seen), limits.MAX_IMAGE_FRAMES)
+        if offset + 2 > len(data):
+            raise InputError(path, f"truncated: TIFF directory {len(seen)} lies beyond the end of the file")
+        entries = struct.unpack_from(order + "H", data, offset)[0]
+        next_at = offset + 2 + 12 * entries
+        if next_at + 4 > len(data):
+            raise InputError(path, f"truncated: TIFF directory {len(seen)} runs past the end of the file")
+        offset = struct.unpack_from(order + "I", data, next_at)[0]
+    return max(len(seen), 1)
+
+
+@contextlib.contextmanager
+def native_stderr_silenced():
+    """Sends what C libraries (libtiff: "Using code not yet in table.") write to file descriptor 2
+    to /dev/null while decoding: the analyst gets the one-line refusal instead. Python's own
+    sys.stderr is untouched; another thread's native writes in these milliseconds are lost."""
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
 def decode(path, data, kind):
     from PIL import Image
 
     Image.MAX_IMAGE_PIXELS = limits.MAX_IMAGE_PIXELS
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # PIL's warnings: the file loads or is refused in one line
+        return _decode(path, data, kind, Image)
+
+
+def _decode(path, data, kind, Image):
+    frames = tiff_frames(path, data) if kind is sniff.TIFF else None
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # refused just below
-            image = Image.open(io.BytesIO(data))  # reads the header only
+        image = Image.open(io.BytesIO(data))  # reads the header only
     except Image.DecompressionBombError:
         raise InputError(path, f"image size exceeds twice the limit of {limits.MAX_IMAGE_PIXELS:,} pixels") from None
     width, height = image.size
     limits.check_at_most(path, "image size", width * height, limits.MAX_IMAGE_PIXELS, " pixels")
-    frames = getattr(image, "n_frames", 1)
-    image.load()
+    limits.check_decoded_size(path, width * height * len(image.getbands()))
+    if frames is None:
+        frames = getattr(image, "n_frames", 1)
+    with native_stderr_silenced():
+        image.load()
     values, levels, depth = pixels(path, image)
     x = values.astype(np.float32)
     if levels not in (None, 1):

@@ -3,8 +3,11 @@
 pretty_midi can hang or exhaust memory on absurd files (huge tick counts, zero
 resolution), so the file is parsed once with mido and its header and events are checked
 against engine.data.limits before pretty_midi builds anything from the parsed object.
+mido itself builds one Python object per event (10 M events: 110 s, 2.6 GB), so the events
+are first counted from the raw track bytes, stopping as soon as the limit is passed.
 """
 import io
+import struct
 import warnings
 
 import numpy as np
@@ -15,6 +18,65 @@ from engine.errors import InputError
 
 SMPTE_DIVISION = 0x8000
 DEFAULT_TEMPO = 500_000  # microseconds per quarter note (120 bpm) until a set_tempo event
+
+
+DATA_BYTES = {0x8: 2, 0x9: 2, 0xA: 2, 0xB: 2, 0xC: 1, 0xD: 1, 0xE: 2}  # channel messages by high nibble
+SYSTEM_BYTES = {0xF1: 1, 0xF2: 2, 0xF3: 1}  # other system messages carry none
+
+
+def variable_length(data, at):
+    """(value, next position) of a MIDI variable-length quantity (at most 4 bytes)."""
+    value = 0
+    for k in range(4):
+        if at + k >= len(data):
+            break
+        byte = data[at + k]
+        value = (value << 7) | (byte & 0x7F)
+        if byte < 0x80:
+            return value, at + k + 1
+    return value, at + 4
+
+
+def track_chunks(data):
+    """(start, end) of each MTrk chunk's events, clipped to the data."""
+    at, chunks = 14, []
+    while at + 8 <= len(data):
+        kind, length = data[at:at + 4], struct.unpack_from(">I", data, at + 4)[0]
+        at += 8
+        if kind == b"MTrk":
+            chunks.append((at, min(at + length, len(data))))
+        at += length
+    return chunks
+
+
+def count_events(path, data):
+    """Refuses a file with more than MAX_MIDI_EVENTS events, counted from the bytes (stopping at
+    the limit). An event takes at least 2 bytes, so small files need no count. Malformed tracks
+    are counted as far as they go (mido reports them)."""
+    limit, chunks = limits.MAX_MIDI_EVENTS, track_chunks(data)
+    if sum(end - start for start, end in chunks) // 2 <= limit:
+        return
+    total = 0
+    for position, end in chunks:
+        running = 0
+        while position < end:
+            position = variable_length(data, position)[1]
+            if position >= end:
+                break
+            status = running
+            if data[position] >= 0x80:
+                status = data[position]
+                position += 1
+                running = running if status == 0xFF else status  # as mido: meta keeps running status
+            if status in (0xFF, 0xF0, 0xF7):
+                position += status == 0xFF  # the meta event's type byte
+                size, position = variable_length(data, position)
+                position += size
+            else:
+                position += DATA_BYTES.get(status >> 4) or SYSTEM_BYTES.get(status, 0)
+            total += 1
+            if total > limit:
+                raise InputError(path, f"more than {limit:,} MIDI events (the limit)")
 
 
 def timing(midi):
@@ -64,6 +126,7 @@ def parse(path, data):
     import mido
     import pretty_midi
 
+    count_events(path, data)
     parsed = mido.MidiFile(file=io.BytesIO(data))
     check_limits(path, parsed)
     with warnings.catch_warnings():

@@ -1,0 +1,202 @@
+"""Hostile evidence files, built on demand (nothing large is kept in the repository).
+
+Each builder writes one file into a folder and returns its path. They reproduce the
+resource bombs of issue #12: files small on disk that declare or hold far more than
+their size suggests. `scale` shrinks the count-based bombs for fast regression tests
+(they stay above the limits); the benchmark builds them at full size.
+"""
+import io
+import struct
+import zipfile
+
+import numpy as np
+
+
+def midi_many_events(folder, events=10_000_000):
+    """Type 0 MIDI, one track of `events` program changes in running status (2 bytes each)."""
+    body = b"\x00\xc0\x00" + b"\x00\x00" * (events - 1) + b"\x00\xff\x2f\x00"
+    data = b"MThd" + struct.pack(">IHHH", 6, 0, 1, 96) + b"MTrk" + struct.pack(">I", len(body)) + body
+    return _write(folder, "many-events.mid", data)
+
+
+def _ifd(width, height, pixel_offset, next_offset):
+    """A little-endian TIFF directory for an 8-bit grey strip at `pixel_offset`."""
+    entries = [(256, 4, 1, width), (257, 4, 1, height), (258, 3, 1, 8), (259, 3, 1, 1), (262, 3, 1, 1),
+               (273, 4, 1, pixel_offset), (278, 4, 1, height), (279, 4, 1, width * height)]
+    out = struct.pack("<H", len(entries))
+    for tag, kind, count, value in entries:
+        out += struct.pack("<HHII", tag, kind, count, value)
+    return out + struct.pack("<I", next_offset)
+
+
+IFD_BYTES = 2 + 8 * 12 + 4
+
+
+def tiff_chained_frames(folder, frames=200_000):
+    """A 1x1 grey TIFF whose directories chain `frames` frames (all sharing one pixel)."""
+    pixel = 8
+    first = 9
+    parts = [b"II*\x00" + struct.pack("<I", first) + b"\x80"]
+    for k in range(frames):
+        offset = first + k * IFD_BYTES
+        parts.append(_ifd(1, 1, pixel, 0 if k == frames - 1 else offset + IFD_BYTES))
+    return _write(folder, "chained.tif", b"".join(parts))
+
+
+def tiff_cyclic_frames(folder):
+    """A TIFF whose second directory points back at the first: an endless frame chain."""
+    first = 9
+    data = (b"II*\x00" + struct.pack("<I", first) + b"\x80" + _ifd(1, 1, 8, first + IFD_BYTES)
+            + _ifd(1, 1, 8, first))
+    return _write(folder, "cyclic.tif", data)
+
+
+def npz_many_zero_images(folder, n=342_000):
+    """A compressed .npz of n zero 28x28 images: a few hundred KB that inflate to n * 784 bytes."""
+    buffer = io.BytesIO()
+    header = {"descr": "|u1", "fortran_order": False, "shape": (n, 28, 28)}
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("x.npy", "w", force_zip64=True) as member:
+            np.lib.format.write_array_header_1_0(member, header)
+            zeros = bytes(784 * 1000)
+            for start in range(0, n, 1000):
+                member.write(zeros[: 784 * min(1000, n - start)])
+    return _write(folder, "zeros.npz", buffer.getvalue())
+
+
+def npy_huge_shape(folder):
+    """An .npy header announcing 10^12 float32 values, followed by nothing."""
+    buffer = io.BytesIO()
+    np.lib.format.write_array_header_1_0(buffer, {"descr": "<f4", "fortran_order": False,
+                                                  "shape": (1_000_000, 1000, 1000)})
+    return _write(folder, "huge.npy", buffer.getvalue())
+
+
+def flac_many_channels(folder, channels=4, seconds=600, rate=384_000):
+    """A short silent FLAC whose STREAMINFO is patched to declare `seconds` at `rate`."""
+    import soundfile
+
+    buffer = io.BytesIO()
+    soundfile.write(buffer, np.zeros((4096, channels), np.float32), 8000, format="FLAC")
+    data = bytearray(buffer.getvalue())
+    packed = int.from_bytes(data[18:26], "big")
+    packed = (packed & ~(0xFFFFF << 44) & ~(2**36 - 1)) | (rate << 44) | (seconds * rate)
+    data[18:26] = packed.to_bytes(8, "big")
+    return _write(folder, "channels.flac", bytes(data))
+
+
+def png_thin(folder, width=50_000_000, height=1):
+    """A grey PNG of width x height pixels, all zero (deflate makes it tiny)."""
+    import zlib
+
+    def chunk(kind, body):
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    compressor = zlib.compressobj(9)
+    row = b"\x00" + bytes(width)
+    raw = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
+    data = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", raw) + chunk(b"IEND", b""))
+    return _write(folder, "thin.png", data)
+
+
+def _write(folder, name, data):
+    path = folder / name
+    path.write_bytes(data)
+    return path
+
+
+# --- hostile run folders: a good run folder, then one thing broken --------------------
+
+
+def _latest(run, ext):
+    return sorted(run.glob(f"checkpoint-*{ext}"))[-1]
+
+
+def _edit_sidecar(run, edit):
+    import json
+
+    path = _latest(run, ".json")
+    sidecar = json.loads(path.read_text())
+    edit(sidecar)
+    path.write_text(json.dumps(sidecar))
+
+
+def _set_header(run, edit):
+    """Rewrites the latest safetensors header through `edit(header dict)`, keeping the data."""
+    import json
+
+    path = _latest(run, ".safetensors")
+    data = path.read_bytes()
+    size = struct.unpack_from("<Q", data)[0]
+    header = json.loads(data[8:8 + size])
+    edit(header)
+    text = json.dumps(header).encode()
+    path.write_bytes(struct.pack("<Q", len(text)) + text + data[8 + size:])
+
+
+def _first_tensor(header):
+    return next(k for k in header if k != "__metadata__")
+
+
+def _replace_with_fifo(path):
+    import os
+
+    path.unlink()
+    os.mkfifo(path)
+
+
+def _replace_with_link(path, target="/dev/zero"):
+    path.unlink()
+    path.symlink_to(target)
+
+
+def _nested(depth):
+    return "[" * depth + "]" * depth
+
+
+def _generator_width(value):
+    return lambda s: s["architectures"]["G"].update(width=value)
+
+
+RUN_BREAKERS = {
+    "header length 2^63": lambda run: _latest(run, ".safetensors").write_bytes(
+        struct.pack("<Q", 2**63) + _latest(run, ".safetensors").read_bytes()[8:]),
+    "offsets past the end": lambda run: _set_header(
+        run, lambda h: h[_first_tensor(h)].update(data_offsets=[0, 2**40])),
+    "overlapping offsets": lambda run: _set_header(
+        run, lambda h: [h[k].update(data_offsets=[0, h[k]["data_offsets"][1] - h[k]["data_offsets"][0]])
+                        for k in h if k != "__metadata__"]),
+    "unknown dtype": lambda run: _set_header(run, lambda h: h[_first_tensor(h)].update(dtype="F8_E9")),
+    "truncated checkpoint": lambda run: _latest(run, ".safetensors").write_bytes(
+        _latest(run, ".safetensors").read_bytes()[:-100]),
+    "checkpoint links to /dev/zero": lambda run: _replace_with_link(_latest(run, ".safetensors")),
+    "checkpoint is a FIFO": lambda run: _replace_with_fifo(_latest(run, ".safetensors")),
+    "sidecar is a FIFO": lambda run: _replace_with_fifo(_latest(run, ".json")),
+    "run.json is a FIFO": lambda run: _replace_with_fifo(run / "run.json"),
+    "run.json nested 100k deep": lambda run: (run / "run.json").write_text(_nested(100_000)),
+    "sidecar nested 100k deep": lambda run: _latest(run, ".json").write_text(_nested(100_000)),
+    "width 1e9": lambda run: _edit_sidecar(run, _generator_width(10**9)),
+    "width 5000": lambda run: _edit_sidecar(run, _generator_width(5000)),
+    "width as a float": lambda run: _edit_sidecar(run, _generator_width(1e9)),
+    "unknown architecture kind": lambda run: _edit_sidecar(
+        run, lambda s: s["architectures"]["G"].update(kind="transformer")),
+    "extra architecture key": lambda run: _edit_sidecar(run, lambda s: s["architectures"]["G"].update(evil=1)),
+    "bad activation": lambda run: _edit_sidecar(
+        run, lambda s: s["architectures"]["G"].update(activation="__import__")),
+    "config without z_dim": lambda run: _edit_sidecar(run, lambda s: s["config"].pop("z_dim")),
+    "sidecar is a list": lambda run: _latest(run, ".json").write_text("[]"),
+}
+
+
+def tiff_corrupt_lzw(folder):
+    """An LZW TIFF with its compressed strip scrambled: libtiff prints a warning as it fails."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    pixels = (np.random.default_rng(0).random((64, 64)) * 255).astype(np.uint8)
+    Image.fromarray(pixels).save(buffer, format="TIFF", compression="tiff_lzw")
+    data = bytearray(buffer.getvalue())
+    for k in range(20, len(data) - 200, 7):
+        data[k] ^= 0x5A
+    return _write(folder, "scrambled.tif", bytes(data))
