@@ -12,6 +12,7 @@ share one weight in the combination (engine/detectors/calibration.py).
 import numpy as np
 
 from engine.detectors import calibration, spectral, specification, statistical
+from engine.detectors.tonality import Tonality
 from engine.detectors.profile import CONTINUOUS_MODALITIES
 
 
@@ -229,4 +230,6 @@ def profile_detectors(profile):
         found.append(NearZero(profile))
     if "chroma_spec" in profile:
         found += [ChromaViolations(profile), DurationDistance(profile)]
+    if "cal_tonality" in profile:
+        found.append(Tonality(profile))
     return found
