@@ -138,5 +138,5 @@ class Tonality:
                 f"({key_name(key)}; reference files: median {m_key:.0%}), its four-bar windows' pitch classes "
                 f"differ from the whole file's by {drift:.0%} (total variation; median {m_drift:.0%}), {off_beat:.0%} "
                 f"of its chord changes fall between quarter beats (median {m_beat:.0%}); score {score:.1f} "
-                f"(reference calibration files: median {float(np.median(self.tail['sorted'])):.1f}); "
+                f"(reference calibration files: median {round(float(np.median(self.tail['sorted'])), 1) + 0.0:.1f}); "
                 f"tail probability {p:.2g}")
