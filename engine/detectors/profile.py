@@ -8,7 +8,7 @@ fitting part is a contiguous slice, it can be named as a spec (`fit_spec`) for
 training the learned detectors of the case without touching the held-out files.
 Detectors that fit nothing (grid, checkerboard, near-zero) are calibrated on every reference file,
 and the cheap ones (the feature outlier model, the music specifications chroma and
-durations) are cross-fitted so that every reference file calibrates them too.
+durations, and tonality) are cross-fitted so that every reference file calibrates them too.
 Saved as a plain .npz (loaded with allow_pickle=False).
 """
 import numpy as np

@@ -12,8 +12,8 @@ share one weight in the combination (engine/detectors/calibration.py).
 import numpy as np
 
 from engine.detectors import calibration, spectral, specification, statistical
-from engine.detectors.tonality import Tonality
 from engine.detectors.profile import CONTINUOUS_MODALITIES
+from engine.detectors.tonality import Tonality
 
 
 class Batch:
