@@ -8,12 +8,12 @@ fitting part is a contiguous slice, it can be named as a spec (`fit_spec`) for
 training the learned detectors of the case without touching the held-out files.
 Detectors that fit nothing (grid, checkerboard, near-zero) are calibrated on every reference file,
 and the cheap ones (the feature outlier model, the music specifications chroma and
-durations) are cross-fitted so that every reference file calibrates them too.
+durations, and tonality) are cross-fitted so that every reference file calibrates them too.
 Saved as a plain .npz (loaded with allow_pickle=False).
 """
 import numpy as np
 
-from engine.detectors import calibration, spectral, specification, statistical
+from engine.detectors import calibration, spectral, specification, statistical, tonality
 
 CALIBRATION_SHARE = 0.2
 MIN_FILES = 5
@@ -149,6 +149,7 @@ def build_profile(ref, state=None):
         out["ref_durations"] = specification.durations_of(ref.x)
         out["cal_durations"] = cross_fitted(groups, n_groups, lambda train, held: specification.duration_distance(
             ref.x[held], renumber(groups[held]), specification.durations_of(ref.x[train])))
+        out.update(tonality.profile_arrays(ref.x, groups, n_groups, cross_fitted))
     # Whole held-out files, up to MAX_CALIBRATION_SAMPLES samples, for detectors added later.
     keep = np.cumsum(np.bincount(cal_groups)) <= MAX_CALIBRATION_SAMPLES
     keep[0] = True

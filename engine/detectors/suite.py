@@ -13,6 +13,7 @@ import numpy as np
 
 from engine.detectors import calibration, spectral, specification, statistical
 from engine.detectors.profile import CONTINUOUS_MODALITIES
+from engine.detectors.tonality import Tonality
 
 
 class Batch:
@@ -229,4 +230,6 @@ def profile_detectors(profile):
         found.append(NearZero(profile))
     if "chroma_spec" in profile:
         found += [ChromaViolations(profile), DurationDistance(profile)]
+    if "cal_tonality" in profile:
+        found.append(Tonality(profile))
     return found

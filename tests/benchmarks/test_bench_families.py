@@ -1,0 +1,90 @@
+"""Detection of non-GAN generator families by the profile detectors (docs/verdicts.md,
+"Non-GAN families").
+
+Music: a case's profile on builtin:bach[0:300]; held-out real chorales builtin:bach[300:];
+generators trained on the reference's fitting part (its first 240 files). Tuning sets (looked
+at while choosing the detector): a first-order chain over chord events, a first-order chain
+over eighth-note chords. Untouched sets (run once, after): a second-order chain over chord
+events, a first-order chain over quarter-note chords, fitting-part chorales with their bars
+shuffled. Every file is labelled by the case's profile detectors and the weighted Bonferroni
+rule at alpha = 1 %, with and without the new detectors (baseline: the same profile without
+them).
+
+    python tests/benchmarks/test_bench_families.py music [tuning|untouched]
+    python -m pytest tests/benchmarks/test_bench_families.py -s -o addopts=""
+"""
+import sys
+
+import numpy as np
+
+from engine.detectors import calibration, suite
+from tests import synthetic_music
+
+NEW_DETECTORS = ("tonality",)
+BAR = synthetic_music.BAR
+N_GENERATED = 100
+
+
+def labels(detectors, x, groups, alpha=calibration.DEFAULT_ALPHA):
+    """Per file: (label, name of the decisive detector)."""
+    batch = suite.Batch(x, groups)
+    p = np.stack([calibration.tail_probability(d.tail, d.scores(batch)) for d in detectors], axis=1)
+    weights = suite.weights(detectors, alpha)
+    out = []
+    for row in p:
+        p_file, k = calibration.combine(row, weights)
+        out.append((calibration.label_for(p_file, alpha), detectors[k].name))
+    return out
+
+
+def summary(found):
+    n = len(found)
+    counts = {label: sum(1 for lab, _ in found if lab == label) for label in ("generated", "inconclusive", "real")}
+    deciders = {}
+    for lab, name in found:
+        if lab == "generated":
+            deciders[name] = deciders.get(name, 0) + 1
+    return f"{counts['generated']}/{n} generated, {counts['inconclusive']} inconclusive, {counts['real']} real; decided by {deciders}"
+
+
+def music_sets(which, fit_pieces, held):
+    if which == "tuning":
+        return {"chord-event chain, order 1": synthetic_music.chord_chain(fit_pieces, 1, N_GENERATED, seed=0),
+                "eighth-note chord chain, order 1": synthetic_music.sliced_chain(fit_pieces, 2, N_GENERATED, seed=0)}
+    if which == "seen":  # the first untouched sets, looked at before the off-beat statistic became two-sided
+        return {"chord-event chain, order 2": synthetic_music.chord_chain(fit_pieces, 2, N_GENERATED, seed=1),
+                "quarter-note chord chain, order 1": synthetic_music.sliced_chain(fit_pieces, 4, N_GENERATED, seed=1),
+                "chorales with shuffled bars": synthetic_music.shuffled_bars(fit_pieces, N_GENERATED, seed=1)}
+    return {"chord-event chain, order 3": synthetic_music.chord_chain(fit_pieces, 3, N_GENERATED, seed=2),
+            "half-note chord chain, order 1": synthetic_music.sliced_chain(fit_pieces, 8, N_GENERATED, seed=2),
+            "chord-event chain, order 1, 8 bars": synthetic_music.chord_chain(fit_pieces, 1, N_GENERATED,
+                                                                              steps=8 * BAR, seed=2)}
+
+
+def music(which="tuning"):
+    from engine.data.specs import load_spec
+    from engine.detectors.profile import build_profile, item_groups
+
+    ref = load_spec("builtin:bach[0:300]")
+    held = load_spec("builtin:bach[300:]")
+    profile = build_profile(ref)
+    detectors = suite.profile_detectors(profile)
+    baseline = [d for d in detectors if d.name not in NEW_DETECTORS]
+    groups, _ = item_groups(ref.items, ref.n)
+    pieces = synthetic_music.file_rolls(ref.x, groups)
+    n_fit = int(profile["n_fit_files"])
+    held_groups, n_held = item_groups(held.items, held.n)
+    rows = {f"held-out real chorales ({n_held})": (held.x, held_groups)}
+    rows.update({name: synthetic_music.as_batch(rolls) for name, rolls in music_sets(which, pieces[:n_fit], held).items()})
+    print(f"detectors {[d.name for d in detectors]}, weights {np.round(suite.weights(detectors, 0.01), 3).tolist()}")
+    for name, (x, g) in rows.items():
+        print(f"{name}: with {NEW_DETECTORS}: {summary(labels(detectors, x, g))} | baseline: {summary(labels(baseline, x, g))}",
+              flush=True)
+
+
+def test_bench_music_tuning():
+    music("tuning")
+
+
+if __name__ == "__main__":
+    {"music": music}[sys.argv[1]](*sys.argv[2:])

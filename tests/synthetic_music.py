@@ -1,0 +1,90 @@
+"""Non-GAN music generators for testing and measuring the music detectors.
+
+Rolls are boolean (128, T) arrays at a sixteenth-note step (one per piece); the output is
+float (n, 1, 128, 64) patches with file ids, as engine.detectors.suite.Batch takes them.
+- `chord_chain(pieces, order, ...)`: a Markov chain of the given order over chord events
+  (the set of sounding pitches and how many steps it lasts), trained on `pieces`;
+- `sliced_chain(pieces, step, ...)`: a first-order chain over the chords sounding every
+  `step` steps, each held `step` steps (another slicing);
+- `shuffled_bars(pieces, ...)`: real pieces with their 4/4 bars in random order.
+"""
+import numpy as np
+
+from engine.data.representations import PATCH_STEPS
+
+BAR = 16
+
+
+def file_rolls(x, groups):
+    """(n, 1, 128, T) patches and file ids -> list of boolean (128, steps) rolls, one per file."""
+    return [np.concatenate(list(x[groups == g, 0] > 0.5), axis=1) for g in range(int(groups.max()) + 1)]
+
+
+def as_batch(rolls):
+    """Boolean rolls -> (float32 patches, file ids), cut like engine.data.representations does."""
+    patches, groups = [], []
+    for g, roll in enumerate(rolls):
+        n = roll.shape[1] // PATCH_STEPS
+        patches += [roll[:, i * PATCH_STEPS:(i + 1) * PATCH_STEPS] for i in range(n)]
+        groups += [g] * n
+    return np.array(patches, dtype=np.float32)[:, None], np.array(groups, dtype=np.int64)
+
+
+def _events(roll):
+    chords = [tuple(np.flatnonzero(roll[:, t])) for t in range(roll.shape[1])]
+    out = []
+    for chord in chords:
+        if out and out[-1][0] == chord:
+            out[-1] = (chord, out[-1][1] + 1)
+        else:
+            out.append((chord, 1))
+    return out
+
+
+def _render(events, steps):
+    roll = np.zeros((128, steps), dtype=bool)
+    t = 0
+    for chord, length in events:
+        roll[list(chord), t:t + length] = True
+        t += length
+    return roll
+
+
+def _sample_chain(sequences, order, rng, length_of, steps, n):
+    table = {}
+    for seq in sequences:
+        for i in range(order, len(seq)):
+            table.setdefault(tuple(seq[i - order:i]), []).append(seq[i])
+    out = []
+    while len(out) < n:
+        current = list(sequences[rng.integers(len(sequences))][:order])
+        while sum(map(length_of, current)) < steps and tuple(current[-order:]) in table:
+            choices = table[tuple(current[-order:])]
+            current.append(choices[rng.integers(len(choices))])
+        if sum(map(length_of, current)) >= steps:
+            out.append(current)
+    return out
+
+
+def chord_chain(pieces, order, n, steps=4 * PATCH_STEPS, seed=0):
+    rng = np.random.default_rng(seed)
+    sequences = [_events(roll) for roll in pieces]
+    return [_render(s, steps) for s in _sample_chain(sequences, order, rng, lambda e: e[1], steps, n)]
+
+
+def sliced_chain(pieces, step, n, steps=4 * PATCH_STEPS, seed=0):
+    rng = np.random.default_rng(seed)
+    sequences = [[tuple(np.flatnonzero(roll[:, t])) for t in range(0, roll.shape[1], step)] for roll in pieces]
+    chains = _sample_chain(sequences, 1, rng, lambda e: step, steps, n)
+    return [_render([(chord, step) for chord in chain], steps) for chain in chains]
+
+
+def shuffled_bars(pieces, n, seed=0):
+    rng = np.random.default_rng(seed)
+    long_enough = [roll for roll in pieces if roll.shape[1] >= 2 * PATCH_STEPS]
+    out = []
+    for i in range(n):
+        roll = long_enough[i % len(long_enough)]
+        bars = roll[:, : roll.shape[1] // BAR * BAR].reshape(128, -1, BAR)
+        out.append(bars[:, rng.permutation(bars.shape[1])].reshape(128, -1))
+    return out
