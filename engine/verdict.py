@@ -14,7 +14,8 @@ import numpy as np
 
 from engine import case as case_store
 from engine.npz import load_arrays
-from engine.detectors import calibration, suite
+from engine.data import representations
+from engine.detectors import calibration, channels, suite
 from engine.errors import InputError
 
 
@@ -82,8 +83,7 @@ def judge(case_dir, paths, alpha=calibration.DEFAULT_ALPHA, state=None):
         accepted, rejected = load_evidence(paths, profile)
         detectors = case_detectors(case, profile)
         weights = suite.weights(detectors, alpha)
-        # A detector a file's format leaves mute (grid, for a PNG) gets weight 0 for that file.
-        file_weights = functools.lru_cache(maxsize=None)(lambda mask: suite.weights(detectors, alpha, mask))
+        judging = Judging(profile, detectors, alpha)
         files = []
         # Files are scored a chunk at a time, so a window shows verdicts as they come
         # (state.partial) while the detectors are loaded only once.
@@ -92,7 +92,7 @@ def judge(case_dir, paths, alpha=calibration.DEFAULT_ALPHA, state=None):
                 state.check()
             progress(0.1 + 0.85 * start / len(accepted), f"verdicts {start + 1}-"
                      f"{min(start + CHUNK_FILES, len(accepted))} of {len(accepted)}")
-            files += _judge_chunk(case, accepted[start:start + CHUNK_FILES], detectors, file_weights, alpha)
+            files += _judge_chunk(case, accepted[start:start + CHUNK_FILES], judging)
             if state is not None:
                 state.partial({"files": list(files), "rejected": list(rejected)})
         result = {"files": files, "batch": batch_summary(profile, accepted, files, rejected, alpha, detectors, weights)}
@@ -102,18 +102,43 @@ def judge(case_dir, paths, alpha=calibration.DEFAULT_ALPHA, state=None):
         return result
 
 
-def _judge_chunk(case, accepted, detectors, file_weights, alpha):
-    """Verdicts of some accepted (path, SampleSet) pairs, each file one group of patches."""
-    batch = suite.Batch(
-        np.concatenate([s.x for _, s in accepted]).astype(np.float32),
-        np.repeat(np.arange(len(accepted)), [s.n for _, s in accepted]),
-    )
-    scores = np.stack([detector.scores(batch) for detector in detectors], 1)
-    p = np.stack([calibration.tail_probability(d.tail, scores[:, k]) for k, d in enumerate(detectors)], 1)
-    attributions = _attributions(detectors, batch)
-    return [_file_verdict(case, path, samples, detectors, file_weights(suite.informative(detectors, samples)),
-                          batch, g, scores[g], p[g], attributions[g], alpha)
-            for g, (path, samples) in enumerate(accepted)]
+class Judging:
+    """The detectors for each channel a file can come through (engine/detectors/channels.py),
+    their per-file weights, and the speech level normalisation, computed once per batch."""
+
+    def __init__(self, profile, detectors, alpha):
+        self.profile, self.detectors, self.alpha = profile, detectors, alpha
+        self.normalise = "level_version" in profile
+        self.for_channel = functools.lru_cache(maxsize=None)(self._for_channel)
+        # A detector a file's format leaves mute (grid, for a PNG) or whose trait its channel
+        # destroys gets weight 0 for that file.
+        self.weights = functools.lru_cache(maxsize=None)(
+            lambda key, mask: suite.weights(self.for_channel(key)[0], alpha, mask))
+
+    def _for_channel(self, key):
+        return (self.detectors, None) if key is None else channels.channel_detectors(self.detectors, self.profile, key)
+
+
+def _judge_chunk(case, accepted, judging):
+    """Verdicts of some accepted (path, SampleSet) pairs, each file one group of patches,
+    scored with the detectors of its channel."""
+    keys = [channels.channel_key(samples.meta) for _, samples in accepted]
+    out = [None] * len(accepted)
+    for key in dict.fromkeys(keys):
+        members = [k for k, found in enumerate(keys) if found == key]
+        chosen = [accepted[k] for k in members]
+        detectors, note = judging.for_channel(key)
+        groups = np.repeat(np.arange(len(chosen)), [s.n for _, s in chosen])
+        x = np.concatenate([s.x for _, s in chosen]).astype(np.float32)
+        batch = suite.Batch(representations.normalise_level(x, groups) if judging.normalise else x, groups)
+        scores = np.stack([detector.scores(batch) for detector in detectors], 1)
+        p = np.stack([calibration.tail_probability(d.tail, scores[:, k]) for k, d in enumerate(detectors)], 1)
+        attributions = _attributions(detectors, batch)
+        for g, ((path, samples), k) in enumerate(zip(chosen, members)):
+            weights = judging.weights(key, suite.informative(detectors, samples))
+            out[k] = _file_verdict(case, path, samples, detectors, weights, batch, g, scores[g], p[g],
+                                   attributions[g], judging.alpha, note)
+    return out
 
 
 def check_alpha(alpha):
@@ -133,24 +158,33 @@ def _attributions(detectors, batch):
     return best
 
 
-def _file_verdict(case, path, samples, detectors, weights, batch, g, scores, p, attribution, alpha):
+def _file_verdict(case, path, samples, detectors, weights, batch, g, scores, p, attribution, alpha, note=None):
     p_file, decisive = calibration.combine(p, weights)
     label = calibration.label_for(p_file, alpha)
     order = np.argsort(calibration.weighted(p, weights), kind="stable")  # the decisive detector first
     reasons = [detectors[k].reason(batch, g, float(scores[k]), float(p[k])) for k in order]
     reasons.insert(0, _summary(label, p_file, alpha, detectors, weights, decisive, samples.n))
+    if note:
+        reasons.insert(1, note)
     record = samples.files[0] if samples.files else {}
     row = case_store.intake(case, path, samples.modality, record.get("sha256"), record.get("size"))
     verdict = {
         "path": row["path"], "sha256": row["sha256"], "modality": samples.modality, "label": label,
         "score": round(1.0 - p_file, 6), "reasons": reasons,
         "attribution": attribution if label != "real" else None,
-        "tail_probability": p_file, "patches": samples.n,
+        "tail_probability": p_file, "patches": samples.n, "channel": _channel_json(samples.meta, note),
         "detectors": {d.name: {"score": float(scores[k]), "tail_probability": float(p[k]), "weight": float(weights[k])}
                       for k, d in enumerate(detectors)},
     }
     case_store.record_verdict(case, row["id"], verdict, {"alpha": alpha, **verdict["detectors"]})
     return verdict
+
+
+def _channel_json(meta, note):
+    """The file's channel as read from it (quantisation tables left out) and the one assumed."""
+    channel = {k: v for k, v in (meta.get("channel") or {}).items() if k != "tables"}
+    channel["assumed"] = note or "none: the detectors' clean calibration applies"
+    return channel
 
 
 def _summary(label, p, alpha, detectors, weights, decisive, patches):

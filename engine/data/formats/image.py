@@ -11,7 +11,7 @@ import warnings
 
 import numpy as np
 
-from engine.data import limits
+from engine.data import channels, limits
 from engine.data.sampleset import SampleSet
 from engine.errors import InputError
 
@@ -60,12 +60,14 @@ def decode(path, data, kind):
     limits.check_at_most(path, "image size", width * height, limits.MAX_IMAGE_PIXELS, " pixels")
     frames = getattr(image, "n_frames", 1)
     image.load()
+    channel = channels.image_channel(image, kind.label, data)
     values, levels, depth = pixels(path, image)
     x = values.astype(np.float32)
     if levels not in (None, 1):
         x /= levels
     x = x[None, None] if x.ndim == 2 else np.moveaxis(x, -1, 0)[None]
-    meta = {"format": kind.label, "bit_depth": depth, "mode": image.mode, "format_levels": levels}
+    meta = {"format": kind.label, "bit_depth": depth, "mode": image.mode, "format_levels": levels,
+            "channel": channel}
     if frames > 1:
         meta["frames_ignored"] = frames - 1
     return SampleSet(name=str(path), modality="image", x=x, levels=levels, items=[str(path)], meta=meta)
