@@ -79,7 +79,8 @@ def audio_channel(subtype, rate, mono, format_label):
     channel = {"codec": f"{format_label} {subtype}", "subtype": subtype, "native_sample_rate": int(rate),
                "bandwidth_hz": effective_bandwidth(mono, rate)}
     channel["few_levels"] = levels <= FEW_LEVELS and mono.size > 4 * FEW_LEVELS
-    channel["lossy"] = subtype in LOSSY_AUDIO_SUBTYPES or channel["few_levels"]
+    # Informative only: quiet recordings made with 16 bits can use few levels too (FSDD does).
+    channel["lossy"] = subtype in LOSSY_AUDIO_SUBTYPES
     return channel
 
 

@@ -48,10 +48,8 @@ def channel_key(meta):
         return ("WebP lossy",)
     if "subtype" in channel:
         subtype = channel["subtype"] if channel.get("lossy") else None
-        if channel.get("few_levels") and subtype in (None, "PCM_16", "PCM_24", "PCM_32", "FLOAT", "DOUBLE"):
-            subtype = "ULAW"  # 8-bit levels re-saved as PCM: the companded 8 bits are the channel
         rate = channel["native_sample_rate"]
-        rate = rate if rate < representations.SPEECH_RATE else None  # above 8 kHz: resampled down losslessly
+        rate = rate if rate != representations.SPEECH_RATE else None  # the resampler's filter is a channel too
         nyquist = min(channel["native_sample_rate"], representations.SPEECH_RATE) / 2
         band = channel["bandwidth_hz"] if channel["bandwidth_hz"] < FULL_BANDWIDTH * nyquist else None
         if subtype or rate or band:
