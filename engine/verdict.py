@@ -83,7 +83,9 @@ def judge(case_dir, paths, alpha=calibration.DEFAULT_ALPHA, state=None):
         accepted, rejected = load_evidence(paths, profile)
         detectors = case_detectors(case, profile)
         weights = suite.weights(detectors, alpha)
-        judging = Judging(profile, detectors, alpha)
+        from engine.detectors.learned import latest_runs
+
+        judging = Judging(profile, detectors, alpha, latest_runs(case, "gan"))
         files = []
         # Files are scored a chunk at a time, so a window shows verdicts as they come
         # (state.partial) while the detectors are loaded only once.
@@ -106,8 +108,8 @@ class Judging:
     """The detectors for each channel a file can come through (engine/detectors/channels.py),
     their per-file weights, and the speech level normalisation, computed once per batch."""
 
-    def __init__(self, profile, detectors, alpha):
-        self.profile, self.detectors, self.alpha = profile, detectors, alpha
+    def __init__(self, profile, detectors, alpha, gan_runs=()):
+        self.profile, self.detectors, self.alpha, self.gan_runs = profile, detectors, alpha, gan_runs
         self.normalise = "level_version" in profile
         self.for_channel = functools.lru_cache(maxsize=None)(self._for_channel)
         # A detector a file's format leaves mute (grid, for a PNG) or whose trait its channel
@@ -116,7 +118,8 @@ class Judging:
             lambda key, mask: suite.weights(self.for_channel(key)[0], alpha, mask))
 
     def _for_channel(self, key):
-        return (self.detectors, None) if key is None else channels.channel_detectors(self.detectors, self.profile, key)
+        return (self.detectors, None) if key is None else channels.channel_detectors(
+            self.detectors, self.profile, key, self.gan_runs)
 
 
 def _judge_chunk(case, accepted, judging):

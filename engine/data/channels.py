@@ -73,6 +73,14 @@ def image_channel(image, format_label, data):
     return {"codec": format_label, "lossy": False}
 
 
+def webp_grey(values):
+    """WebP has no grey mode: a grey image comes back as RGB channels within 1 of each other
+    (chroma rounding). Such an image is grey, the channels' rounded mean; others unchanged."""
+    if values.ndim == 3 and values.dtype == np.uint8 and np.abs(values.astype(np.int16) - values[..., :1]).max() <= 1:
+        return np.rint(values.mean(axis=-1)).astype(np.uint8)
+    return values
+
+
 def audio_channel(subtype, rate, mono, format_label):
     """The channel of a recording: codec, native rate, levels, effective bandwidth."""
     levels = int(np.unique(mono[: 1 << 16]).size) if mono.size else 0

@@ -12,9 +12,11 @@ only the reference are refitted and calibrated on those files:
   cross-fitting over them (engine/detectors/profile.py);
 - `checkerboard`, `near-zero`: calibrated on them (they fit nothing);
 - the CNN and inverse models: calibrated on the channelled held-out files;
-- the pooled logistic regression stands aside (weight 0): it was fitted on clean reference
-  files against the generators' clean output, and refitting it would need the generators,
-  so its texture inputs are not comparable across the channel.
+- the pooled logistic regression: for images refitted on the channelled reference files
+  against the case's generators' samples passed through the same channel (cross-fitted
+  calibration, as in engine/detectors/learned.py); for speech it stands aside (weight 0):
+  it was fitted on clean files against the generators' mel maps, which no audio channel
+  can be applied to, so its inputs are not comparable across the channel.
 
 The channelled files: for images the held-out reference samples kept in the profile
 (`cal_x`, up to 1000); for speech the reference recordings kept in the profile
@@ -28,6 +30,7 @@ import io
 import numpy as np
 
 from engine.data import representations
+from engine.data.channels import webp_grey
 from engine.detectors import calibration, statistical
 from engine.detectors.profile import cross_fitted, renumber
 
@@ -101,7 +104,11 @@ def _through_pil(x, save):
         image = Image.fromarray(pixels[0] if pixels.shape[0] == 1 else np.moveaxis(pixels, 0, -1))
         buffer = io.BytesIO()
         save(image, buffer, k)
-        decoded = np.asarray(Image.open(buffer).convert(image.mode), dtype=np.float32) / 255
+        opened = Image.open(buffer)
+        decoded = np.asarray(opened if opened.mode == "L" else opened.convert("RGB"))
+        if image.mode == "L" and decoded.ndim == 3:  # as the loader reads a grey WebP
+            decoded = webp_grey(decoded)
+        decoded = decoded.astype(np.float32) / 255
         out[k] = decoded[None] if decoded.ndim == 2 else np.moveaxis(decoded, -1, 0)
     return out
 
@@ -183,9 +190,33 @@ class StandAside:
         return f"{self.detector.reason(batch, g, score, p)} [stands aside, weight 0: {self.why}]"
 
 
-def channel_detectors(detectors, profile, key):
+def channel_logistic(detector, batch, key, gan_runs, profile):
+    """The pooled logistic regression refitted on channelled reference samples (`batch`)
+    against the GAN runs' samples through the same image channel; cross-fitted calibration."""
+    from engine.detectors.learned import GENERATOR_SAMPLES, SAMPLING_SEED, texture_version
+    from engine.detectors.suite import LogisticFeatures
+    from engine.runs import sample_gan
+
+    n = min(GENERATOR_SAMPLES, batch.x.shape[0])
+    fakes = np.concatenate([sample_gan(run["run_dir"], n, SAMPLING_SEED)[0] for run in gan_runs])
+    fakes = jpeg_images(fakes, key) if key[0] == "JPEG" else webp_images(fakes)
+    version = texture_version(profile)
+    fake_inputs = statistical.logistic_inputs(statistical.feature_matrix(fakes)[0],
+                                              statistical.texture_features(fakes, version))
+    reference = statistical.logistic_inputs(batch.features, batch.texture(version))
+    groups = batch.groups
+    model = statistical.fit_logistic(reference, fake_inputs)
+    model["cal"] = cross_fitted(groups, batch.n_files, lambda train, held: calibration.group_mean(
+        statistical.logistic_logits(statistical.fit_logistic(reference[train], fake_inputs), reference[held]),
+        renumber(groups[held])))
+    model["texture"] = np.array(version)
+    return LogisticFeatures(model, [run["name"] for run in gan_runs])
+
+
+def channel_detectors(detectors, profile, key, gan_runs=()):
     """The case's detectors for files that came through channel `key` (module docstring),
-    in the same order, and a note on the channel for the reasons."""
+    in the same order, and a note on the channel for the reasons; `gan_runs`: the case's
+    GAN runs, whose samples refit the logistic regression under an image channel."""
     from engine.detectors import suite
 
     found = channelled_reference(profile, key)
@@ -216,6 +247,8 @@ def channel_detectors(detectors, profile, key):
     for detector in detectors:
         if detector.name in refitted and detector.name != "grid":
             out.append(refitted[detector.name])
+        elif hasattr(detector, "generators") and key[0] != "audio" and gan_runs:
+            out.append(channel_logistic(detector, batch, key, gan_runs, profile))
         elif hasattr(detector, "generators"):  # the pooled logistic regression
             out.append(StandAside(detector, f"fitted on clean reference files against the generators' clean "
                                             f"output; its texture inputs do not survive {describe(key)}"))

@@ -62,6 +62,8 @@ def decode(path, data, kind):
     image.load()
     channel = channels.image_channel(image, kind.label, data)
     values, levels, depth = pixels(path, image)
+    if kind.label == "WebP":
+        values = channels.webp_grey(values)
     x = values.astype(np.float32)
     if levels not in (None, 1):
         x /= levels
