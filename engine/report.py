@@ -378,6 +378,8 @@ class _Document:
     def file_section(self, verdict, status, profile):
         self.heading(f"{os.path.basename(verdict['path'])}: {verdict['label']}", 2)
         self.p(f"{verdict['path']} - SHA-256 {verdict['sha256']} - {verdict['modality']}", "small")
+        if verdict.get("channel"):  # verdicts recorded before channels have none
+            self.p(f"Channel: {verdict['channel'].get('codec', '-')}; reference assumed: {verdict['channel']['assumed']}", "small")
         if status != "ok":
             self.p(f'<font color="{RED}"><b>{STATUS_TEXT[status]}: the file no longer matches the hash recorded '
                    f"at intake; the sample is not drawn.</b></font>", "raw")

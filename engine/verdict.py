@@ -168,7 +168,7 @@ def _file_verdict(case, path, samples, detectors, weights, batch, g, scores, p, 
     reasons = [detectors[k].reason(batch, g, float(scores[k]), float(p[k])) for k in order]
     reasons.insert(0, _summary(label, p_file, alpha, detectors, weights, decisive, samples.n))
     if note:
-        reasons.insert(1, note)
+        reasons.insert(2, note)  # after the summary and the decisive detector (the report's main reason)
     record = samples.files[0] if samples.files else {}
     row = case_store.intake(case, path, samples.modality, record.get("sha256"), record.get("size"))
     verdict = {

@@ -36,6 +36,17 @@ from engine.detectors.profile import cross_fitted, renumber
 
 WEBP_QUALITIES = (50, 65, 80, 90, 95)  # WebP keeps no tables: calibrate over typical qualities
 FULL_BANDWIDTH = 0.9  # a recording with content up to 90% of 4 kHz is not band-limited
+# What the channel costs, as measured (docs/verdicts.md, "Eighth pass"): said in every such verdict.
+TRAITS_LOST = {
+    "JPEG": ("JPEG's quantisation erases most of the faint values off the background and the one-pixel texture "
+             "that mark a generator's output (an unregistered GAN's digits: 23% caught at quality 50, 70-85% at "
+             "75-95, 100% as PNG), so a 'real' label here is weaker evidence"),
+    "WebP lossy": ("lossy WebP erases the faint values and one-pixel texture that mark a generator's output (an "
+                   "unregistered GAN's digits: 9% caught, 100% as PNG), so a 'real' label here is weak evidence"),
+    "audio": ("the logistic regression stands aside; a codec's quantisation noise and band limits blur the "
+              "checkerboard and texture (Griffin-Lim speech from an unregistered GAN: 78-82% caught through "
+              "mu-law, A-law, Vorbis or resampling, 64-67% band-limited, 66% MP3, 38% GSM 06.10)"),
+}
 CODEC_FORMATS = {"VORBIS": "OGG", "OPUS": "OGG", "MPEG_LAYER_III": "MP3", "MPEG_LAYER_II": "MP3",
                  "MPEG_LAYER_I": "MP3"}
 
@@ -250,8 +261,8 @@ def channel_detectors(detectors, profile, key, gan_runs=()):
         elif hasattr(detector, "generators") and key[0] != "audio" and gan_runs:
             out.append(channel_logistic(detector, batch, key, gan_runs, profile))
         elif hasattr(detector, "generators"):  # the pooled logistic regression
-            out.append(StandAside(detector, f"fitted on clean reference files against the generators' clean "
-                                            f"output; its texture inputs do not survive {describe(key)}"))
+            out.append(StandAside(detector, f"fitted on clean reference files against the generators' mel maps, "
+                                            f"to which {describe(key)} cannot be applied"))
         elif getattr(detector, "learned", False):
             recalibrated = copy.copy(detector)
             recalibrated.tail = calibration.tail_model(detector.scores(cal_batch))
@@ -259,5 +270,5 @@ def channel_detectors(detectors, profile, key, gan_runs=()):
         else:
             out.append(detector)
     note = (f"channel {describe(key)}: the reference was passed through the same channel and the detectors "
-            f"recalibrated on {n_files} such files")
+            f"recalibrated on {n_files} such files; {TRAITS_LOST[key[0]]}")
     return out, note
