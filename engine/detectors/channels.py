@@ -201,7 +201,7 @@ class StandAside:
         return f"{self.detector.reason(batch, g, score, p)} [stands aside, weight 0: {self.why}]"
 
 
-def channel_logistic(detector, batch, key, gan_runs, profile):
+def channel_logistic(batch, key, gan_runs, profile):
     """The pooled logistic regression refitted on channelled reference samples (`batch`)
     against the GAN runs' samples through the same image channel; cross-fitted calibration."""
     from engine.detectors.learned import GENERATOR_SAMPLES, SAMPLING_SEED, texture_version
@@ -237,8 +237,7 @@ def channel_detectors(detectors, profile, key, gan_runs=()):
                            f"calibrated on the clean reference")
     x, groups, is_cal = found
     batch = suite.Batch(x, renumber(groups))
-    file_groups = renumber(groups)
-    n_files = int(file_groups.max()) + 1
+    file_groups, n_files = batch.groups, batch.n_files
     channel_profile = dict(profile)
     features = batch.features
     outlier = statistical.fit_outlier(features)
@@ -259,7 +258,7 @@ def channel_detectors(detectors, profile, key, gan_runs=()):
         if detector.name in refitted and detector.name != "grid":
             out.append(refitted[detector.name])
         elif hasattr(detector, "generators") and key[0] != "audio" and gan_runs:
-            out.append(channel_logistic(detector, batch, key, gan_runs, profile))
+            out.append(channel_logistic(batch, key, gan_runs, profile))
         elif hasattr(detector, "generators"):  # the pooled logistic regression
             out.append(StandAside(detector, f"fitted on clean reference files against the generators' mel maps, "
                                             f"to which {describe(key)} cannot be applied"))
