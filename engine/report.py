@@ -378,8 +378,10 @@ class _Document:
     def file_section(self, verdict, status, profile):
         self.heading(f"{os.path.basename(verdict['path'])}: {verdict['label']}", 2)
         self.p(f"{verdict['path']} - SHA-256 {verdict['sha256']} - {verdict['modality']}", "small")
-        if verdict.get("channel"):  # verdicts recorded before channels have none
-            self.p(f"Channel: {verdict['channel'].get('codec', '-')}; reference assumed: {verdict['channel']['assumed']}", "small")
+        channel = verdict["detectors"].get("channel")  # verdicts recorded before channels have none
+        if channel:
+            self.p("Channel read from the file: " + ", ".join(f"{k} {v}" for k, v in channel.items()
+                                                           if k not in ("assumed", "lossy")), "small")
         if status != "ok":
             self.p(f'<font color="{RED}"><b>{STATUS_TEXT[status]}: the file no longer matches the hash recorded '
                    f"at intake; the sample is not drawn.</b></font>", "raw")
@@ -396,7 +398,7 @@ class _Document:
         # verdicts recorded before per-file weights have none to show
         rows = [["Detector", "Score", "Tail probability", "Weight"]] + [
             [name, f"{d['score']:.4g}", f"{d['tail_probability']:.3g}", f"{d['weight']:.3g}" if "weight" in d else "-"]
-            for name, d in detail.items() if isinstance(d, dict)]
+            for name, d in detail.items() if isinstance(d, dict) and "score" in d]
         self.table(rows, [5, 3, 3, 2])
         self.space()
 

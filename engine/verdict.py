@@ -179,7 +179,8 @@ def _file_verdict(case, path, samples, detectors, weights, batch, g, scores, p, 
         "detectors": {d.name: {"score": float(scores[k]), "tail_probability": float(p[k]), "weight": float(weights[k])}
                       for k, d in enumerate(detectors)},
     }
-    case_store.record_verdict(case, row["id"], verdict, {"alpha": alpha, **verdict["detectors"]})
+    case_store.record_verdict(case, row["id"], verdict, {"alpha": alpha, "channel": verdict["channel"],
+                                                         **verdict["detectors"]})
     return verdict
 
 

@@ -115,6 +115,8 @@ def test_a_jpeg_verdict_names_the_channel_assumed_and_the_logistic_stands_aside(
     assert verdict["channel"]["codec"] == "JPEG" and verdict["channel"]["quality"] == 90
     assert "tables" not in verdict["channel"]
     assert "quality 90" in verdict["channel"]["assumed"] and "quality 90" in verdict["reasons"][2]
+    with case_store.open_case(mnist_case) as case:
+        assert case.verdicts()[-1]["detectors"]["channel"]["quality"] == 90  # kept for the report
     # A learned detector fitted on clean files gets weight 0 under a lossy channel, and says so.
     with case_store.open_case(mnist_case) as case:
         profile = load_arrays(case.path(case.reference()["profile_path"]))
