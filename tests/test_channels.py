@@ -210,3 +210,26 @@ def test_one_velocity_whichever_keeps_a_roll_on_the_boolean_grid():
 def test_midi_channel_records_resolution_tempo_and_velocities():
     meta = load_path(corpus_files("bach")[0]).meta["channel"]
     assert meta["resolution"] == 480 and meta["velocities"] == [127] and not meta["lossy"]
+
+
+def test_tempo_resolution_and_uniform_velocity_changes_leave_a_chorale_looking_the_same(tmp_path):
+    import mido
+
+    from engine.detectors.specification import off_grid_fraction
+
+    source = corpus_files("bach")[300]
+    changed = mido.MidiFile(source)
+    changed.ticks_per_beat *= 2
+    for track in changed.tracks:
+        for k, message in enumerate(track):
+            message = message.copy(time=message.time * 2)
+            if message.type == "set_tempo":
+                message = message.copy(tempo=int(message.tempo * 1.25))
+            if message.type == "note_on" and message.velocity > 0:
+                message = message.copy(velocity=90)
+            track[k] = message
+    changed.save(str(tmp_path / "changed.mid"))
+    before, after = load_path(source), load_path(str(tmp_path / "changed.mid"))
+    assert after.meta["channel"]["resolution"] == 960 and after.meta["channel"]["velocities"] == [90]
+    assert np.array_equal(before.x > 0, after.x > 0)  # the same notes at the same quarter-note steps
+    assert off_grid_fraction(after.x, 1).max() == 0  # still one velocity: on the reference's grid
