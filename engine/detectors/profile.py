@@ -9,6 +9,9 @@ training the learned detectors of the case without touching the held-out files.
 Detectors that fit nothing (grid, checkerboard, near-zero) are calibrated on every reference file,
 and the cheap ones (the feature outlier model, the music specifications chroma and
 durations) are cross-fitted so that every reference file calibrates them too.
+Speech maps are brought to one loudness first (representations.normalise_level;
+`level_version`), and the reference recordings are kept (`ref_audio`) so that a verdict can
+pass them through an evidence file's channel (engine/detectors/channels.py).
 Saved as a plain .npz (loaded with allow_pickle=False).
 """
 import os
