@@ -14,8 +14,9 @@ import os
 import numpy as np
 
 from engine import case as case_store, case_verify
+from engine.data import representations
 from engine.data.walk import evidence_files
-from engine.detectors import calibration, suite
+from engine.detectors import calibration, channels, suite
 from engine.errors import InputError
 
 
@@ -79,7 +80,9 @@ def case_detectors(case, profile):
 def detector_fingerprint(detectors, alpha):
     """SHA-256 of the exact detector set: names, methods, calibration scores, weights and
     thresholds at `alpha`. A verdict stores it; a report flags verdicts whose fingerprint
-    differs from the current set's (made by an older detector set)."""
+    differs from the current set's (made by an older detector set). Under a channel
+    (engine/detectors/channels.py) the detectors are derived from this set and the file's
+    channel, which the verdict records beside the fingerprint."""
     import hashlib
 
     digest = hashlib.sha256()
@@ -99,6 +102,7 @@ def judge(case_dir, paths, alpha=calibration.DEFAULT_ALPHA, state=None):
     copy of earlier evidence under another name is judged and marked "duplicate".
     """
     from engine.batch_stats import BatchDistribution
+    from engine.detectors.learned import latest_runs
 
     progress = state.progress if state is not None else (lambda *a: None)
     check_alpha(alpha)
@@ -112,8 +116,7 @@ def judge(case_dir, paths, alpha=calibration.DEFAULT_ALPHA, state=None):
         detectors = case_detectors(case, profile)
         weights = suite.weights(detectors, alpha)
         fingerprint = detector_fingerprint(detectors, alpha)
-        # A detector a file's format leaves mute (grid, for a PNG) gets weight 0 for that file.
-        file_weights = functools.lru_cache(maxsize=None)(lambda mask: suite.weights(detectors, alpha, mask))
+        judging = Judging(profile, detectors, alpha, fingerprint, latest_runs(case, "gan"))
         files, modified, suspect = [], [], BatchDistribution(profile["ks_sample"])
         # Files are read, scored and let go a chunk at a time, so memory does not grow with the
         # batch and a window shows verdicts as they come (state.partial), while the detectors
@@ -124,12 +127,10 @@ def judge(case_dir, paths, alpha=calibration.DEFAULT_ALPHA, state=None):
             modified += changed
             if accepted:
                 try:
-                    files += _judge_chunk(case, accepted, detectors, file_weights, alpha, fingerprint)
+                    files += _judge_chunk(case, accepted, judging, suspect)
                 except (OverflowError, FloatingPointError) as err:  # arrays no calibration produces
                     raise InputError(case.dir, f"a detector's calibration holds values out of range ({err}); "
                                                f"`case verify` checks its artefacts") from None
-                for _, samples in accepted:
-                    suspect.add(samples.x)
                 if state is not None:
                     state.partial({"files": list(files), "rejected": list(rejected)})
             progress(0.1 + 0.85 * done / max(1, len(paths)), f"verdicts on {done} of {len(paths)} files")
@@ -186,18 +187,48 @@ def _modified_entry(case, path, samples):
                         f"not judged (the case keeps the verdict of the content taken in)"]}
 
 
-def _judge_chunk(case, accepted, detectors, file_weights, alpha, fingerprint):
-    """Verdicts of some accepted (path, SampleSet) pairs, each file one group of patches."""
-    batch = suite.Batch(
-        np.concatenate([s.x for _, s in accepted]).astype(np.float32),
-        np.repeat(np.arange(len(accepted)), [s.n for _, s in accepted]),
-    )
-    scores = np.stack([detector.scores(batch) for detector in detectors], 1)
-    p = np.stack([calibration.tail_probability(d.tail, scores[:, k]) for k, d in enumerate(detectors)], 1)
-    attributions = _attributions(detectors, batch)
-    return [_file_verdict(case, path, samples, detectors, file_weights(suite.informative(detectors, samples)),
-                          batch, g, scores[g], p[g], attributions[g], alpha, fingerprint)
-            for g, (path, samples) in enumerate(accepted)]
+class Judging:
+    """The detectors for each channel a file can come through (engine/detectors/channels.py),
+    their per-file weights, and the speech level normalisation, computed once per batch.
+    `fingerprint` identifies the case's detector set; the channel's detectors derive from it
+    and from the file's channel, which is recorded with each verdict."""
+
+    def __init__(self, profile, detectors, alpha, fingerprint, gan_runs=()):
+        self.profile, self.detectors, self.alpha, self.gan_runs = profile, detectors, alpha, gan_runs
+        self.fingerprint = fingerprint
+        self.normalise = "level_version" in profile
+        self.for_channel = functools.lru_cache(maxsize=None)(self._for_channel)
+        # A detector a file's format leaves mute (grid, for a PNG) or whose trait its channel
+        # destroys gets weight 0 for that file.
+        self.weights = functools.lru_cache(maxsize=None)(
+            lambda key, mask: suite.weights(self.for_channel(key)[0], alpha, mask))
+
+    def _for_channel(self, key):
+        return (self.detectors, None) if key is None else channels.channel_detectors(
+            self.detectors, self.profile, key, self.gan_runs)
+
+
+def _judge_chunk(case, accepted, judging, suspect):
+    """Verdicts of some accepted (path, SampleSet) pairs, each file one group of patches,
+    scored with the detectors of its channel; the values scored join `suspect` (batch KS/JSD)."""
+    keys = [channels.channel_key(samples.meta) for _, samples in accepted]
+    out = [None] * len(accepted)
+    for key in dict.fromkeys(keys):
+        members = [k for k, found in enumerate(keys) if found == key]
+        chosen = [accepted[k] for k in members]
+        detectors, note = judging.for_channel(key)
+        groups = np.repeat(np.arange(len(chosen)), [s.n for _, s in chosen])
+        x = np.concatenate([s.x for _, s in chosen]).astype(np.float32)
+        batch = suite.Batch(representations.normalise_level(x, groups) if judging.normalise else x, groups)
+        suspect.add(batch.x)  # as the reference profile holds them (level-normalised speech)
+        scores = np.stack([detector.scores(batch) for detector in detectors], 1)
+        p = np.stack([calibration.tail_probability(d.tail, scores[:, k]) for k, d in enumerate(detectors)], 1)
+        attributions = _attributions(detectors, batch)
+        for g, ((path, samples), k) in enumerate(zip(chosen, members)):
+            weights = judging.weights(key, suite.informative(detectors, samples))
+            out[k] = _file_verdict(case, path, samples, detectors, weights, batch, g, scores[g], p[g],
+                                   attributions[g], judging.alpha, judging.fingerprint, note)
+    return out
 
 
 def check_alpha(alpha):
@@ -217,22 +248,25 @@ def _attributions(detectors, batch):
     return best
 
 
-def _file_verdict(case, path, samples, detectors, weights, batch, g, scores, p, attribution, alpha, fingerprint):
+def _file_verdict(case, path, samples, detectors, weights, batch, g, scores, p, attribution, alpha, fingerprint,
+                  note=None):
     p_file, decisive = calibration.combine(p, weights)
     label = calibration.label_for(p_file, alpha)
     order = np.argsort(calibration.weighted(p, weights), kind="stable")  # the decisive detector first
     reasons = [detectors[k].reason(batch, g, float(scores[k]), float(p[k])) for k in order]
     reasons.insert(0, _summary(label, p_file, alpha, detectors, weights, decisive, samples.n))
+    if note:
+        reasons.insert(2, note)  # after the summary and the decisive detector (the report's main reason)
     verdict = {
         "path": os.path.abspath(path), "sha256": _record(samples).get("sha256"), "modality": samples.modality,
         "label": label, "score": round(1.0 - p_file, 6), "reasons": reasons,
         "attribution": attribution if label != "real" else None,
-        "tail_probability": p_file, "patches": samples.n,
+        "tail_probability": p_file, "patches": samples.n, "channel": _channel_json(samples.meta, note),
         "detectors": {d.name: {"score": float(scores[k]), "tail_probability": float(p[k]), "weight": float(weights[k])}
                       for k, d in enumerate(detectors)},
         "fingerprint": fingerprint,
     }
-    row = case_store.record_verdict(case, path, verdict, {"alpha": alpha, **verdict["detectors"]}, fingerprint,
+    row = case_store.record_verdict(case, path, verdict, {"alpha": alpha, "channel": verdict["channel"], **verdict["detectors"]}, fingerprint,
                                     _record(samples))
     verdict["sha256"] = row["sha256"]
     verdict["integrity"] = "duplicate" if row["duplicate_of"] else "ok"
@@ -242,6 +276,13 @@ def _file_verdict(case, path, samples, detectors, weights, batch, g, scores, p, 
         verdict["reasons"].append(f"duplicate: byte-identical to earlier evidence {earlier['path']} "
                                   f"(item {row['duplicate_of']})")
     return verdict
+
+
+def _channel_json(meta, note):
+    """The file's channel as read from it (quantisation tables left out) and the one assumed."""
+    channel = {k: v for k, v in (meta.get("channel") or {}).items() if k != "tables"}
+    channel["assumed"] = note or "none: the detectors' clean calibration applies"
+    return channel
 
 
 def _summary(label, p, alpha, detectors, weights, decisive, patches):

@@ -155,3 +155,44 @@ def piano_roll_patches(midi):
     if roll.shape[1] == 0:
         return np.zeros((0, 1, PITCHES, PATCH_STEPS), dtype=np.float32)
     return split_patches(roll, PATCH_STEPS)
+
+
+# --- speech level -------------------------------------------------------------------
+# A recording's level (microphone distance, gain, a quieter speaker) is a nuisance: the
+# same voice 10x quieter must look the same. Mel power scales exactly with the square of
+# the gain, so the level is normalised on the map itself (exact for unclipped cells): each
+# file's mel power is scaled so that its loud frames (LEVEL_TOP of the frames with any
+# power) have mean power LEVEL_TARGET. Padding and digital silence
+# stay exactly 0. A case records LEVEL_VERSION in its profile; older cases keep raw levels.
+LEVEL_VERSION = 1
+LEVEL_TOP = 0.25
+# A quarter of the FSDD median (0.8): at a low level the log compression keeps a recording's
+# noise floor near 0, so a quieter speaker's or a noisy channel's floor, raised by the
+# normalisation, does not read as texture (tried 1.0, 0.25, 0.06 on one held-out speaker:
+# 3, 2, 2 of 100 recordings labelled generated; 15, -, 2 with noise at 20 dB SNR).
+LEVEL_TARGET = 0.06
+
+
+def mel_power_of(maps):
+    """Mel power M of maps made by mel_patches (inverse of log(1 + 1000 M) / MEL_SCALE)."""
+    return np.expm1(np.asarray(maps, dtype=np.float64) * MEL_SCALE) / COMPRESSION
+
+
+def file_levels(maps, groups):
+    """(n_files,) mean mel-band power of each file's loudest LEVEL_TOP frames with any power."""
+    frames = mel_power_of(maps).mean(axis=-2)  # (n, channels, frames): mean power per frame
+    frames = frames.reshape(frames.shape[0], -1)
+    out = np.full(int(groups.max()) + 1 if groups.size else 0, LEVEL_TARGET)
+    for g in range(out.size):
+        power = frames[groups == g].ravel()
+        power = np.sort(power[power > 0])
+        if power.size:
+            out[g] = power[-max(1, int(round(LEVEL_TOP * power.size))):].mean()
+    return out
+
+
+def normalise_level(maps, groups):
+    """Maps (n, 1, N_MELS, frames) in [0,1], their files' loud frames brought to LEVEL_TARGET."""
+    gain = LEVEL_TARGET / file_levels(maps, groups)[np.asarray(groups)]
+    scaled = np.log1p(COMPRESSION * mel_power_of(maps) * gain[:, None, None, None]) / MEL_SCALE
+    return np.minimum(scaled, 1.0).astype(np.float32)

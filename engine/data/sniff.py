@@ -33,8 +33,10 @@ CIFAR = Kind("CIFAR-10 binary batch", "cifar", (".bin",))
 WAV = Kind("WAV", "audio", (".wav",))
 FLAC = Kind("FLAC", "audio", (".flac",))
 OGG = Kind("OGG", "audio", (".ogg", ".oga"))
+MP3 = Kind("MP3", "audio", (".mp3",))
+WEBP = Kind("WebP", "image", (".webp",))
 MIDI = Kind("MIDI", "midi", (".mid", ".midi"))
-KINDS = (PNG, JPEG, BMP, TIFF, NPY, NPZ, GZIP, IDX, CIFAR, WAV, FLAC, OGG, MIDI)
+KINDS = (PNG, JPEG, BMP, TIFF, WEBP, NPY, NPZ, GZIP, IDX, CIFAR, WAV, FLAC, OGG, MP3, MIDI)
 MAGIC = (
     (b"\x89PNG\r\n\x1a\n", PNG),
     (b"\xff\xd8\xff", JPEG),
@@ -60,6 +62,10 @@ def is_idx_header(data):
 def kind_by_content(data):
     if data[:4] in (b"RIFF", b"RF64") and data[8:12] == b"WAVE":
         return WAV
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return WEBP
+    if data[:3] == b"ID3" or (len(data) > 1 and data[0] == 0xFF and data[1] & 0xE0 == 0xE0):  # frame sync
+        return MP3
     for magic, kind in MAGIC:
         if data.startswith(magic):
             return kind

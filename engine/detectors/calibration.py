@@ -28,9 +28,12 @@ floor. Such a detector is given the weight floor / alpha, the others keeping the
 proportions (w_k = max(floor_k / alpha, c * share_k), summing to 1), and a detector whose
 floor is above alpha itself, which no weight lets decide, gets weight 0 (Tarone's remedy
 for discrete tests, in weighted form). The weights depend on alpha, on the calibration
-sets' sizes and on which detectors a file's format leaves able to speak (an 8-bit PNG is on
-the 8-bit grid whatever made it, so `grid` gets weight 0 for it and the others share as if
-it were absent), never on a file's content. The file's `score` is 1 - p; its label is "generated" when
+sets' sizes and on which detectors a file's format or channel leaves able to speak (an 8-bit
+PNG is on the 8-bit grid whatever made it, so `grid` gets weight 0 for it and the others share
+as if it were absent; the logistic regression, fitted against generators' mel maps, stands
+aside for a recording that came through an audio codec), never on a file's content. A file
+from a lossy channel (JPEG, lossy WebP, an audio codec, a resampler, a band limit) is compared
+with reference files passed through the same channel (engine/detectors/channels.py). The file's `score` is 1 - p; its label is "generated" when
 p <= alpha (the false-positive rate, 1% by default), "real" when p > INCONCLUSIVE_FACTOR
 * alpha, and "inconclusive" in between.
 """

@@ -18,6 +18,7 @@ import os
 
 import numpy as np
 
+from engine.data import representations
 from engine.npz import load_arrays
 from engine.detectors import calibration, statistical
 from engine.detectors.profile import CONTINUOUS_MODALITIES, cross_fitted, renumber
@@ -80,6 +81,8 @@ def fit_generators_logistic(gan_runs, profile):
 
     n = min(GENERATOR_SAMPLES, len(profile["features_fit"]))  # per generator, as many as the reference side
     fakes = np.concatenate([sample_gan(run["run_dir"], n, SAMPLING_SEED)[0] for run in gan_runs])
+    if "level_version" in profile:  # each generated sample is a file of its own, at the evidence's level
+        fakes = representations.normalise_level(fakes, np.arange(len(fakes)))
     fake_features = statistical.feature_matrix(fakes)[0]
     if "fit_group" not in profile:
         model = statistical.fit_logistic(profile["features_fit"], fake_features)

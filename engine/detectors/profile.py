@@ -9,10 +9,17 @@ training the learned detectors of the case without touching the held-out files.
 Detectors that fit nothing (grid, checkerboard, near-zero) are calibrated on every reference file,
 and the cheap ones (the feature outlier model, the music specifications chroma and
 durations, and tonality) are cross-fitted so that every reference file calibrates them too.
+Speech maps are brought to one loudness first (representations.normalise_level;
+`level_version`), and the reference recordings are kept (`ref_audio`) so that a verdict can
+pass them through an evidence file's channel (engine/detectors/channels.py).
 Saved as a plain .npz (loaded with allow_pickle=False).
 """
+import os
+from dataclasses import replace
+
 import numpy as np
 
+from engine.data import representations
 from engine.detectors import calibration, spectral, specification, statistical, tonality
 
 CALIBRATION_SHARE = 0.2
@@ -60,6 +67,41 @@ def fit_spec(reference_spec, n_fit):
     return f"{source}[{start}:{start + n_fit}]"
 
 
+MAX_KEPT_RECORDINGS = 500  # reference recordings kept for channel calibration (evenly spaced)
+
+
+def reference_recordings(items, groups, n_groups):
+    """The reference's recordings at SPEECH_RATE, for passing them through an evidence file's
+    channel (engine/detectors/channels.py): {"ref_audio", "ref_audio_bounds", "ref_audio_group"}
+    for up to MAX_KEPT_RECORDINGS files spread over the reference; {} when a file cannot be
+    re-read (a built-in or folder that has gone)."""
+    from engine.data.builtins import corpus_files
+    from engine.data.loaders import load_recording
+    from engine.errors import InputError
+
+    first = {}
+    for item, g in zip(items, groups):
+        first.setdefault(int(g), str(item).split("#")[0])
+    keep = np.unique(np.linspace(0, n_groups - 1, min(n_groups, MAX_KEPT_RECORDINGS)).round().astype(int))
+    builtin = {}
+    audio = []
+    for g in keep:
+        path = first[int(g)]
+        if path.startswith("builtin:"):
+            source, name = path[len("builtin:"):].split("/", 1)
+            if source not in builtin:
+                builtin[source] = {os.path.basename(f): f for f in corpus_files(source)}
+            path = builtin[source].get(name, path)
+        try:
+            mono, rate = load_recording(path)
+        except InputError:
+            return {}
+        audio.append(representations.to_speech_rate(mono, rate))
+    bounds = np.concatenate([[0], np.cumsum([a.size for a in audio])]).astype(np.int64)
+    return {"ref_audio": np.concatenate(audio).astype(np.float32), "ref_audio_bounds": bounds,
+            "ref_audio_group": keep.astype(np.int64)}
+
+
 def renumber(groups):
     return np.unique(groups, return_inverse=True)[1].ravel()
 
@@ -89,10 +131,18 @@ def build_profile(ref, state=None):
     fit, cal, n_fit_files = split(groups, n_groups)
     cal_groups = renumber(groups[cal])
     levels = int(ref.levels or 0)
+    level_keys = {}
+    if ref.modality == "speech":
+        # Every map at one loudness (representations.normalise_level): the detectors see the
+        # voice, not the gain. Evidence is normalised alike when the profile says so.
+        ref = replace(ref, x=representations.normalise_level(ref.x, groups))
+        level_keys["level_version"] = np.array(representations.LEVEL_VERSION)
+        level_keys.update(reference_recordings(ref.items, groups, n_groups))
     progress(0.1, "features of the reference")
     features, names = statistical.feature_matrix(ref.x)
     outlier = statistical.fit_outlier(features)  # all reference files; calibrated by cross-fitting below
     out = {
+        **level_keys,
         "modality": np.array(ref.modality),
         "name": np.array(ref.name),
         "shape": np.array(ref.shape, dtype=np.int64),

@@ -22,14 +22,23 @@ def on_grid_by_format(format_levels, levels):
 
 
 def off_grid_fraction(x, levels):
-    scaled = np.asarray(x, dtype=np.float64).reshape(x.shape[0], -1) * levels
+    """Per sample, the share of values off the grid k/levels. For the one-velocity grid
+    (levels 1) a sample is first divided by its loudest value: a chorale played at velocity
+    90 throughout keeps the reference's single velocity, which is the trait (a uniform
+    velocity change must not make a real file look generated)."""
+    scaled = np.asarray(x, dtype=np.float64).reshape(x.shape[0], -1)
+    if int(levels) == 1:
+        peak = scaled.max(axis=1, keepdims=True)
+        scaled = np.divide(scaled, peak, out=np.zeros_like(scaled), where=peak > 0)
+    scaled = scaled * levels
     return (np.abs(scaled - np.rint(scaled)) > GRID_TOLERANCE * levels).mean(axis=1)
 
 
 def grid_note(levels):
     """Why being on (or off) the grid matters, in words."""
     if int(levels) == 1:
-        return "every note of the reference has the same velocity; a generator's output need not"
+        return ("every note of the reference has the same velocity (whichever it is: a uniform velocity change "
+                "keeps a file on this grid); a generator's output need not")
     return ("a file format such as PNG is on the grid by construction, so for such a file the grid has weight 0; "
             "float output of a generator is off it")
 

@@ -11,7 +11,7 @@ import re
 
 import numpy as np
 
-from engine.data import limits, representations
+from engine.data import channels, limits, representations
 from engine.data.sampleset import SampleSet
 from engine.errors import InputError
 
@@ -50,13 +50,21 @@ def read_recording(path, data):
     return audio.mean(axis=1), int(rate)
 
 
+def subtype(data):
+    """soundfile's name of the recording's sample encoding (PCM_16, ULAW, VORBIS, ...)."""
+    import soundfile
+
+    return soundfile.info(io.BytesIO(data)).subtype
+
+
 def decode(path, data, kind):
     mono, rate = read_recording(path, data)
     unclipped = representations.split_patches(representations.mel_map(mono, rate), representations.PATCH_FRAMES)
     n = unclipped.shape[0]
     clipped = int((unclipped > 1).sum())
     meta = dict(representations.SPEECH_META, format=kind.label, native_sample_rate=int(rate),
-                clipped_values=clipped, clipped_fraction=clipped / unclipped.size)
+                clipped_values=clipped, clipped_fraction=clipped / unclipped.size,
+                channel=channels.audio_channel(subtype(data), rate, mono, kind.label))
     labels = None
     match = FSDD_NAME.match(os.path.basename(str(path)))
     if match:

@@ -17,7 +17,7 @@ import warnings
 
 import numpy as np
 
-from engine.data import limits, sniff
+from engine.data import channels, limits, sniff
 from engine.data.sampleset import SampleSet
 from engine.errors import InputError
 
@@ -108,12 +108,16 @@ def _decode(path, data, kind, Image):
         frames = getattr(image, "n_frames", 1)
     with native_stderr_silenced():
         image.load()
+    channel = channels.image_channel(image, kind.label, data)
     values, levels, depth = pixels(path, image)
+    if kind.label == "WebP":
+        values = channels.webp_grey(values)
     x = values.astype(np.float32)
     if levels not in (None, 1):
         x /= levels
     x = x[None, None] if x.ndim == 2 else np.moveaxis(x, -1, 0)[None]
-    meta = {"format": kind.label, "bit_depth": depth, "mode": image.mode, "format_levels": levels}
+    meta = {"format": kind.label, "bit_depth": depth, "mode": image.mode, "format_levels": levels,
+            "channel": channel}
     if frames > 1:
         meta["frames_ignored"] = frames - 1
     return SampleSet(name=str(path), modality="image", x=x, levels=levels, items=[str(path)], meta=meta)

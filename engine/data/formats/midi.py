@@ -12,7 +12,7 @@ import warnings
 
 import numpy as np
 
-from engine.data import limits, representations
+from engine.data import channels, limits, representations
 from engine.data.sampleset import SampleSet
 from engine.errors import InputError
 
@@ -143,5 +143,6 @@ def decode(path, data, kind):
     return SampleSet(
         name=str(path), modality="music", x=x, levels=1 if binary else 127,
         items=[f"{path}#patch{k}" for k in range(x.shape[0])],
-        meta=dict(representations.MUSIC_META, format=kind.label, resolution=midi.resolution),
+        meta=dict(representations.MUSIC_META, format=kind.label, resolution=midi.resolution,
+                  channel=channels.midi_channel(midi)),
     )

@@ -1,0 +1,116 @@
+"""The channel a file went through, read from the file itself (recorded in meta["channel"]).
+
+Real evidence rarely arrives as it was made: images are saved as JPEG, voices pass a
+telephone codec, a lossy codec or a resampler. The verdict must compare a file with
+reference files that went through the same channel (engine/detectors/channels.py), so
+the loaders record what the file itself says about its channel:
+
+- JPEG: the quantisation tables (they are the whole lossy step: re-encoding with the same
+  tables reproduces it), the chroma subsampling and the IJG quality they correspond to;
+- WebP: lossy (VP8) or lossless (VP8L);
+- audio: the codec (soundfile's subtype: ULAW, ALAW, GSM610, VORBIS, OPUS, MPEG_LAYER_III,
+  PCM_16 ...), the native sample rate before resampling, whether the samples sit on at
+  most 256 levels (an 8-bit or companded recording re-saved as PCM), and the effective
+  bandwidth: the highest frequency whose long-term power is within BANDWIDTH_DB of the
+  strongest frequency;
+- MIDI: the resolution and tempo, which the piano roll does not depend on (it counts in
+  quarter notes), recorded so that the report can say so.
+
+`lossy` is True when the channel changes the values a detector reads, beyond what the
+representation already removes.
+"""
+from functools import lru_cache
+
+import numpy as np
+
+BANDWIDTH_DB = 50.0  # a band this far below the strongest one carries nothing audible
+LOSSY_AUDIO_SUBTYPES = ("ULAW", "ALAW", "GSM610", "VORBIS", "OPUS", "MPEG_LAYER_I", "MPEG_LAYER_II",
+                        "MPEG_LAYER_III", "G721_32", "G723_24", "G723_40", "IMA_ADPCM", "MS_ADPCM",
+                        "VOX_ADPCM", "PCM_U8", "PCM_S8", "DWVW_12", "DWVW_16", "DWVW_24", "NMS_ADPCM_16",
+                        "NMS_ADPCM_24", "NMS_ADPCM_32")
+FEW_LEVELS = 256
+
+
+@lru_cache(maxsize=1)
+def _ijg_luma_tables():
+    """The luminance table PIL (libjpeg) writes at each quality 1..100, for estimating quality."""
+    import io
+
+    from PIL import Image
+
+    grey = Image.new("L", (8, 8))
+    tables = {}
+    for quality in range(1, 101):
+        buffer = io.BytesIO()
+        grey.save(buffer, format="JPEG", quality=quality)
+        tables[quality] = np.asarray(Image.open(buffer).quantization[0], dtype=np.float64)
+    return tables
+
+
+def jpeg_quality(luma_table):
+    """The IJG quality whose luminance table is nearest (mean absolute difference) to this one,
+    and that difference (0 for a table written by libjpeg at that quality)."""
+    table = np.asarray(luma_table, dtype=np.float64)
+    best = min(_ijg_luma_tables().items(), key=lambda kv: np.abs(kv[1] - table).mean())
+    return best[0], round(float(np.abs(best[1] - table).mean()), 3)
+
+
+def image_channel(image, format_label, data):
+    """The channel of an opened PIL image (before conversion) read from the file's bytes."""
+    if format_label == "JPEG":
+        tables = {int(k): [int(v) for v in t] for k, t in getattr(image, "quantization", {}).items()}
+        if not tables:
+            return {"codec": "JPEG", "lossy": True}
+        quality, off = jpeg_quality(tables[min(tables)])
+        from PIL import JpegImagePlugin
+
+        subsampling = JpegImagePlugin.get_sampling(image) if len(image.getbands()) > 1 else -1
+        return {"codec": "JPEG", "lossy": True, "quality": quality, "table_distance": off,
+                "subsampling": int(subsampling), "tables": tables}
+    if format_label == "WebP":
+        lossless = data[12:16] == b"VP8L"  # the first chunk: VP8 (lossy), VP8L (lossless) or VP8X
+        return {"codec": "WebP lossless" if lossless else "WebP lossy", "lossy": not lossless}
+    return {"codec": format_label, "lossy": False}
+
+
+def webp_grey(values):
+    """WebP has no grey mode: a grey image comes back as RGB channels within 1 of each other
+    (chroma rounding). Such an image is grey, the channels' rounded mean; others unchanged."""
+    if values.ndim == 3 and values.dtype == np.uint8 and np.abs(values.astype(np.int16) - values[..., :1]).max() <= 1:
+        return np.rint(values.mean(axis=-1)).astype(np.uint8)
+    return values
+
+
+def audio_channel(subtype, rate, mono, format_label):
+    """The channel of a recording: codec, native rate, levels, effective bandwidth."""
+    levels = int(np.unique(mono[: 1 << 16]).size) if mono.size else 0
+    channel = {"codec": f"{format_label} {subtype}", "subtype": subtype, "native_sample_rate": int(rate),
+               "bandwidth_hz": effective_bandwidth(mono, rate)}
+    channel["few_levels"] = levels <= FEW_LEVELS and mono.size > 4 * FEW_LEVELS
+    # Informative only: quiet recordings made with 16 bits can use few levels too (FSDD does).
+    channel["lossy"] = subtype in LOSSY_AUDIO_SUBTYPES
+    return channel
+
+
+def effective_bandwidth(mono, rate, n_fft=512):
+    """The highest frequency (Hz) whose long-term mean power is within BANDWIDTH_DB of the
+    strongest frequency's (Welch average over frames of n_fft samples)."""
+    mono = np.asarray(mono, dtype=np.float64)
+    if mono.size < n_fft:
+        mono = np.pad(mono, (0, n_fft - mono.size))
+    frames = np.lib.stride_tricks.sliding_window_view(mono, n_fft)[:: n_fft // 2]
+    power = (np.abs(np.fft.rfft(frames * np.hanning(n_fft), axis=1)) ** 2).mean(axis=0)
+    power[0] = 0.0  # DC says nothing about bandwidth
+    if power.max() <= 0:
+        return 0
+    above = np.flatnonzero(10 * np.log10(power / power.max() + 1e-30) > -BANDWIDTH_DB)
+    return int(round(np.fft.rfftfreq(n_fft, 1.0 / rate)[above.max()]))
+
+
+def midi_channel(midi):
+    """MIDI timing and loudness of a pretty_midi.PrettyMIDI: resolution, tempi, velocities
+    (the piano roll counts in quarter notes, so neither tempo nor resolution changes it)."""
+    tempi = sorted({round(float(t), 1) for t in midi.get_tempo_changes()[1]})
+    velocities = sorted({n.velocity for inst in midi.instruments if not inst.is_drum for n in inst.notes})
+    return {"codec": "MIDI", "lossy": False, "resolution": int(midi.resolution), "tempo_bpm": tempi[:8],
+            "velocities": velocities[:8] if len(velocities) <= 8 else f"{len(velocities)} distinct"}

@@ -1,0 +1,235 @@
+"""Channels (issue 18): what a file says about how it was re-encoded, and verdicts that
+compare it with reference files passed through the same channel; speech level invariance.
+
+Small cases: 1000 MNIST digits, 60 FSDD recordings. "Generated" stand-ins: digits smeared
+by a blur (a generator's smooth output has faint values where real digits are exactly 0)
+and buzzes with no voice in them."""
+import io
+
+import numpy as np
+import pytest
+import soundfile
+from PIL import Image
+
+from engine import case as case_store
+from engine.data import representations
+from engine.data.builtins import corpus_files
+from engine.data.channels import effective_bandwidth, jpeg_quality
+from engine.data.loaders import load_path
+from engine.data.specs import load_spec
+from engine.detectors.channels import channel_key, describe
+from engine.verdict import judge
+
+
+def save_image(path, pixels, **options):
+    Image.fromarray(pixels).save(path, **options)
+    return str(path)
+
+
+@pytest.mark.parametrize("quality", [50, 75, 90, 95])
+def test_jpeg_quality_is_read_from_the_quantisation_tables(tmp_path, quality):
+    pixels = (np.random.default_rng(0).uniform(0, 255, (28, 28))).astype(np.uint8)
+    channel = load_path(save_image(tmp_path / "d.jpg", pixels, quality=quality)).meta["channel"]
+    assert channel["codec"] == "JPEG" and channel["lossy"] and channel["quality"] == quality
+    assert channel["table_distance"] == 0
+    assert jpeg_quality(channel["tables"][0]) == (quality, 0)
+    assert f"quality {quality}" in describe(channel_key({"channel": channel}))
+
+
+def test_webp_lossy_and_lossless_and_bmp_png_are_told_apart(tmp_path):
+    pixels = np.zeros((28, 28), np.uint8)
+    found = {name: load_path(save_image(tmp_path / name, pixels, **options)).meta["channel"]
+             for name, options in (("a.webp", {"quality": 80}), ("b.webp", {"lossless": True}),
+                                   ("c.bmp", {}), ("d.png", {}))}
+    assert found["a.webp"]["codec"] == "WebP lossy" and channel_key({"channel": found["a.webp"]})
+    assert [channel_key({"channel": found[n]}) for n in ("b.webp", "c.bmp", "d.png")] == [None] * 3
+
+
+def fsdd_audio(k):
+    return soundfile.read(corpus_files("fsdd")[k], dtype="float64")[0]
+
+
+@pytest.mark.parametrize("subtype,fmt", [("ULAW", "WAV"), ("ALAW", "WAV"), ("VORBIS", "OGG"), ("PCM_16", "WAV")])
+def test_audio_codec_and_rate_are_read_from_the_file(tmp_path, subtype, fmt):
+    path = tmp_path / f"r.{'ogg' if fmt == 'OGG' else 'wav'}"
+    soundfile.write(str(path), fsdd_audio(0), 8000, subtype=subtype, format=fmt)
+    channel = load_path(str(path)).meta["channel"]
+    assert channel["subtype"] == subtype and channel["native_sample_rate"] == 8000
+    assert (channel_key({"channel": channel}) is None) == (subtype == "PCM_16")
+
+
+def test_effective_bandwidth_sees_a_telephone_band_limit():
+    audio = np.random.default_rng(0).normal(0, 0.1, 8000)
+    assert effective_bandwidth(audio, 8000) > 3900
+    spectrum = np.fft.rfft(audio)
+    spectrum[np.fft.rfftfreq(audio.size, 1 / 8000) > 3000] = 0
+    assert 2900 < effective_bandwidth(np.fft.irfft(spectrum, audio.size), 8000) < 3100
+
+
+# --- images -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def mnist_case(tmp_path_factory):
+    root = tmp_path_factory.mktemp("channels")
+    case_store.new_case(str(root / "case"), "builtin:mnist[0:1000]")
+    return str(root / "case")
+
+
+def digits(start, n):
+    return (load_spec(f"builtin:mnist[{start}:{start + n}]").x[:, 0] * 255).round().astype(np.uint8)
+
+
+def smeared(pixels):
+    """A generator-like digit: blurred, so faint values surround every stroke and fill the background."""
+    x = pixels.astype(np.float64)
+    blurred = sum(np.roll(np.roll(x, i, 0), j, 1) for i in (-1, 0, 1) for j in (-1, 0, 1)) / 9
+    return np.clip(blurred + 6, 0, 255).astype(np.uint8)
+
+
+def labels_of(case, paths):
+    result = judge(case, [str(p) for p in paths])
+    assert not result["batch"]["rejected"]
+    return [f["label"] for f in result["files"]]
+
+
+@pytest.mark.parametrize("ext,options", [("jpg", {"quality": 75}), ("jpg", {"quality": 90}),
+                                         ("webp", {"quality": 80}), ("bmp", {})])
+def test_real_digits_reencoded_are_not_called_generated_and_smeared_ones_still_are(mnist_case, tmp_path, ext, options):
+    real = [save_image(tmp_path / f"r{k}.{ext}", d, **options) for k, d in enumerate(digits(9000, 15))]
+    fake = [save_image(tmp_path / f"g{k}.{ext}", smeared(d), **options) for k, d in enumerate(digits(9100, 6))]
+    assert labels_of(mnist_case, real).count("generated") == 0
+    caught = labels_of(mnist_case, fake).count("generated")
+    # The loss docs/verdicts.md states: lossy WebP (no tables, calibrated over five qualities)
+    # erases a blur's faint background; JPEG with the file's own tables keeps it.
+    assert caught == (0 if ext == "webp" else 6)
+
+
+def test_a_jpeg_verdict_names_the_channel_assumed_and_the_logistic_stands_aside(mnist_case, tmp_path):
+    from engine.detectors import suite
+    from engine.detectors.channels import StandAside, channel_detectors
+    from engine.npz import load_arrays
+
+    path = save_image(tmp_path / "d.jpg", digits(9000, 1)[0], quality=90)
+    verdict = judge(mnist_case, [path])["files"][0]
+    assert verdict["channel"]["codec"] == "JPEG" and verdict["channel"]["quality"] == 90
+    assert "tables" not in verdict["channel"]
+    assert "quality 90" in verdict["channel"]["assumed"] and "quality 90" in verdict["reasons"][2]
+    with case_store.open_case(mnist_case) as case:
+        assert case.verdicts()[-1]["detectors"]["channel"]["quality"] == 90  # kept for the report
+    # A learned detector fitted on clean files gets weight 0 under a lossy channel, and says so.
+    with case_store.open_case(mnist_case) as case:
+        profile = load_arrays(case.path(case.reference()["profile_path"]))
+    logistic = suite.LogisticFeatures({"mean": np.zeros(26), "scale": np.ones(26), "coef": np.zeros(26),
+                                       "intercept": np.array(0.0), "cal": np.arange(5.0)}, ["gan"])
+    detectors = suite.profile_detectors(profile) + [logistic]
+    found, note = channel_detectors(detectors, profile, channel_key(load_path(path).meta))
+    assert isinstance(found[-1], StandAside) and not found[-1].informative(None)
+    assert suite.weights(found, 0.01, suite.informative(found, load_path(path)))[-1] == 0
+    assert "quality 90" in note
+
+
+# --- speech -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def speech_case(tmp_path_factory):
+    root = tmp_path_factory.mktemp("speech-channels")
+    case_store.new_case(str(root / "case"), "builtin:fsdd[0:60]")
+    return str(root / "case")
+
+
+def write_audio(path, audio, subtype="PCM_16", fmt="WAV"):
+    soundfile.write(str(path), np.clip(audio, -1, 1), 8000, subtype=subtype, format=fmt)
+    return str(path)
+
+
+def test_speech_maps_are_level_invariant_up_to_quantisation():
+    audio = fsdd_audio(200)
+    maps = [representations.mel_patches(audio * gain, 8000) for gain in (0.1, 0.5, 1.0)]
+    normalised = [representations.normalise_level(m, np.zeros(len(m), int)) for m in maps]
+    assert np.abs(maps[0] - maps[2]).max() > 0.1  # raw maps differ with the gain
+    assert np.abs(normalised[0] - normalised[2]).max() < 1e-4
+    assert np.abs(normalised[1] - normalised[2]).max() < 1e-4
+
+
+def test_real_recordings_get_the_same_label_at_gain_0_1_0_5_and_2(speech_case, tmp_path):
+    held_out = range(300, 310)  # digits 7 and 8: not in the reference's first 60 files
+    labels = {}
+    for gain in (1.0, 0.1, 0.5, 2.0):
+        paths = [write_audio(tmp_path / f"{gain}_{k}.wav", fsdd_audio(k) * gain) for k in held_out]
+        labels[gain] = labels_of(speech_case, paths)
+    assert labels[1.0].count("generated") == 0
+    assert labels[0.1] == labels[0.5] == labels[2.0] == labels[1.0]
+
+
+def buzz(seconds=0.5, pitch=120):
+    """A voiceless synthetic buzz: a pulse train through white noise, nothing like a voice."""
+    t = np.arange(int(8000 * seconds))
+    pulses = (t % int(8000 / pitch) == 0).astype(np.float64)
+    return 0.5 * pulses + 0.05 * np.random.default_rng(pitch).normal(size=t.size)
+
+
+@pytest.mark.parametrize("subtype,fmt,ext", [("ULAW", "WAV", "wav"), ("ALAW", "WAV", "wav"), ("VORBIS", "OGG", "ogg")])
+def test_telephone_and_lossy_codecs_keep_real_speech_real_and_buzzes_generated(speech_case, tmp_path, subtype, fmt, ext):
+    real = [write_audio(tmp_path / f"r{k}.{ext}", fsdd_audio(k), subtype, fmt) for k in range(300, 310)]
+    fake = [write_audio(tmp_path / f"g{p}.{ext}", buzz(pitch=p), subtype, fmt) for p in (100, 150, 220)]
+    result = judge(speech_case, real + fake)
+    assert all(subtype in f["channel"]["assumed"] for f in result["files"])
+    found = [f["label"] for f in result["files"]]
+    assert found[:10].count("generated") == 0
+    assert found[10:] == ["generated"] * 3
+
+
+def test_a_speech_case_without_reference_recordings_keeps_its_clean_calibration(speech_case, tmp_path):
+    from engine.detectors.channels import channel_detectors
+    from engine.detectors import suite
+    from engine.npz import load_arrays
+
+    with case_store.open_case(speech_case) as case:
+        profile = load_arrays(case.path(case.reference()["profile_path"]))
+    old = {k: v for k, v in profile.items() if not k.startswith("ref_audio")}
+    detectors = suite.profile_detectors(old)
+    found, note = channel_detectors(detectors, old, ("audio", "ULAW", None, None))
+    assert found is detectors and "clean reference" in note
+
+
+# --- music --------------------------------------------------------------------------
+
+
+def test_one_velocity_whichever_keeps_a_roll_on_the_boolean_grid():
+    from engine.detectors.specification import off_grid_fraction
+
+    roll = np.zeros((2, 1, 128, 64), np.float32)
+    roll[:, 0, 60, :8] = 90 / 127
+    roll[1, 0, 64, 8:16] = 60 / 127  # two velocities: off the one-velocity grid
+    assert off_grid_fraction(roll, 1)[0] == 0
+    assert off_grid_fraction(roll, 1)[1] > 0
+
+
+def test_midi_channel_records_resolution_tempo_and_velocities():
+    meta = load_path(corpus_files("bach")[0]).meta["channel"]
+    assert meta["resolution"] == 480 and meta["velocities"] == [127] and not meta["lossy"]
+
+
+def test_tempo_resolution_and_uniform_velocity_changes_leave_a_chorale_looking_the_same(tmp_path):
+    import mido
+
+    from engine.detectors.specification import off_grid_fraction
+
+    source = corpus_files("bach")[300]
+    changed = mido.MidiFile(source)
+    changed.ticks_per_beat *= 2
+    for track in changed.tracks:
+        for k, message in enumerate(track):
+            message = message.copy(time=message.time * 2)
+            if message.type == "set_tempo":
+                message = message.copy(tempo=int(message.tempo * 1.25))
+            if message.type == "note_on" and message.velocity > 0:
+                message = message.copy(velocity=90)
+            track[k] = message
+    changed.save(str(tmp_path / "changed.mid"))
+    before, after = load_path(source), load_path(str(tmp_path / "changed.mid"))
+    assert after.meta["channel"]["resolution"] == 960 and after.meta["channel"]["velocities"] == [90]
+    assert np.array_equal(before.x > 0, after.x > 0)  # the same notes at the same quarter-note steps
+    assert off_grid_fraction(after.x, 1).max() == 0  # still one velocity: on the reference's grid
