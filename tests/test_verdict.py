@@ -187,3 +187,17 @@ def test_evidence_folders_are_walked_into_sub_folders_without_hidden_files(tmp_p
         (tmp_path / rel).write_bytes(b"")
     found = [os.path.relpath(p, tmp_path) for p in expand_paths([str(tmp_path)])]
     assert found == ["b.png", "sub/a.png", "sub/deeper/c.png"]
+
+
+def test_real_digits_saved_as_8bit_png_are_not_called_generated_by_the_k16_grid(tmp_path):
+    """The digits lie on k/16, which an 8-bit PNG cannot hold: a real digit saved as PNG is
+    off that grid whatever made it, so the grid detector stands aside for it."""
+    case_store.new_case(str(tmp_path / "case"), "builtin:digits[0:300]")
+    held_out = load_spec("builtin:digits[1500:1520]").x
+    paths = []
+    for i, sample in enumerate(held_out):
+        paths.append(tmp_path / f"digit{i}.png")
+        write_png(str(paths[-1]), sample[0])
+    files = judge(str(tmp_path / "case"), [str(p) for p in paths])["files"]
+    assert all(f["detectors"]["grid"]["weight"] == 0 for f in files)
+    assert sum(f["label"] == "generated" for f in files) <= 1

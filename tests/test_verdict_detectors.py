@@ -172,10 +172,11 @@ def test_cnn_scores_keep_a_confident_classifier_s_margins_apart(monkeypatch):
     assert old.scores(batch).min() == -learned.OLD_SCORE_LIMIT and np.allclose(new.scores(batch), expected, atol=1e-6)
 
 
-def test_a_format_is_on_the_reference_grid_only_when_its_own_grid_lies_on_it():
-    from engine.detectors.specification import on_grid_by_format
+def test_a_format_decides_the_grid_unless_it_is_finer_and_holds_the_whole_reference_grid():
+    from engine.detectors.specification import format_decides_grid
 
-    assert on_grid_by_format(255, 255) and on_grid_by_format(1, 255)  # 8-bit and bilevel PNGs
-    assert not on_grid_by_format(65535, 255)  # a 16-bit PNG can hold values between k/255
-    assert not on_grid_by_format(None, 255)  # float arrays, audio, MIDI guarantee no grid
-    assert not on_grid_by_format(127, 1)
+    assert format_decides_grid(255, 255) and format_decides_grid(1, 255)  # 8-bit and bilevel PNGs: on it
+    assert format_decides_grid(255, 16)  # an 8-bit PNG cannot hold the digits' k/16: off it, real or not
+    assert not format_decides_grid(65535, 255)  # a 16-bit PNG can hold values between k/255
+    assert not format_decides_grid(None, 255)  # float arrays, audio, MIDI guarantee no grid
+    assert not format_decides_grid(127, 1)

@@ -13,12 +13,17 @@ import numpy as np
 GRID_TOLERANCE = 1e-4
 
 
-def on_grid_by_format(format_levels, levels):
-    """Whether every value a file format can hold (k/format_levels: an 8-bit PNG's k/255, a
-    uint8 array's) lies on the reference's grid k/levels, so that the file is on it
-    whatever made it. Formats that guarantee no grid (float arrays, audio, MIDI, whose
-    velocities k/127 need not be the reference's) record none."""
-    return bool(format_levels) and int(levels) % int(format_levels) == 0
+def format_decides_grid(format_levels, levels):
+    """Whether a file's format alone decides if the file lies on the reference's grid
+    k/levels, whatever made it: every value the format can hold (k/format_levels) is on the
+    grid (an 8-bit PNG for an 8-bit reference), or the grid's values cannot all be held in it
+    (an 8-bit PNG for the digits' k/16: a real digit saved as PNG is off the grid too). Only a
+    finer format that holds the whole grid (16-bit for k/255) leaves the content to decide.
+    Formats that guarantee no grid (float arrays, audio, MIDI, whose velocities k/127 need not
+    be the reference's) record none."""
+    if not format_levels:
+        return False
+    return int(levels) % int(format_levels) == 0 or int(format_levels) % int(levels) != 0
 
 
 def off_grid_fraction(x, levels):

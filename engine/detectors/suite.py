@@ -75,8 +75,8 @@ class OffGrid:
         self.method = f"share of values off the reference's {specification.grid_name(self.levels)}"
 
     def informative(self, samples):
-        """A file whose format keeps it on the grid (an 8-bit PNG for k/255) says nothing here."""
-        return not specification.on_grid_by_format(samples.meta.get("format_levels"), self.levels)
+        """A file whose format decides its grid (an 8-bit PNG for k/255 or for k/16) says nothing here."""
+        return not specification.format_decides_grid(samples.meta.get("format_levels"), self.levels)
 
     def scores(self, batch):
         return batch.file_mean(specification.off_grid_fraction(batch.x, self.levels))
