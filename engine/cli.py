@@ -149,7 +149,7 @@ def cmd_train_classifier(args):
     from engine.training_jobs import train_classifier_job
 
     params = _training_params(args, "real", "out", "architecture", "binary", "per_class", "epochs", "steps", "seed",
-                              "device", "threads", "resume", "batch_size", "lr", "case")
+                              "device", "threads", "resume", "batch_size", "lr", "case", "patience")
     params["fakes"] = [named_spec(text) for text in args.fake]
     return _print_run_summary(run_in_console(train_classifier_job, params, label="train classifier "))
 
@@ -296,6 +296,9 @@ def build_parser():
     q.add_argument("--architecture", choices=("paper-classifier", "logreg", "cnn"), default="paper-classifier")
     q.add_argument("--binary", action="store_true", help="two classes: real vs generated (all fakes merged)")
     q.add_argument("--per-class", type=int, help="at most this many samples per set (default: the real count)")
+    q.add_argument("--patience", type=int, help="stop after this many epochs without a lower (class-balanced) "
+                   "validation loss and keep the best weights (default 5; 0: run all epochs; --epochs caps, "
+                   "default 100)")
     run_options(q)
     q.set_defaults(func=cmd_train_classifier)
 

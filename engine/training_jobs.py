@@ -14,6 +14,8 @@ from engine.errors import InputError
 from engine.runs import is_run_folder, load_modules, sample_gan
 
 DEFAULT_EPOCHS = 5
+# Classifiers stop on their validation loss (training.classifier); this only bounds them.
+CLASSIFIER_MAX_EPOCHS = 100
 
 
 def array_sha256(x):
@@ -180,7 +182,8 @@ def load_named_set(name, spec, n_default, seed):
 
 
 def train_classifier_job(params, state):
-    """params: real (spec), fakes [(name, spec)], out, architecture, binary, per_class, epochs | steps,
+    """params: real (spec), fakes [(name, spec)], out, architecture, binary, per_class, epochs | steps
+    (at most; training stops earlier on the validation loss), patience (epochs; 0 = run them all),
     seed, device, resume, case. A fake spec may be a GAN run folder: it is sampled (as many as real)."""
     from training.classifier import ClassifierTrainer, classifier_config
     from training.loop import run_training
@@ -205,10 +208,11 @@ def train_classifier_job(params, state):
     open_run_folder(params["out"], params.get("resume"), info["sha256"])
     config = _config_or_input_error("train classifier", classifier_config, real.shape, labels,
                                     architecture=params.get("architecture"), seed=seed,
-                                    batch_size=params.get("batch_size"), lr=params.get("lr"))
+                                    batch_size=params.get("batch_size"), lr=params.get("lr"),
+                                    patience=params.get("patience"))
     device = device_for(params.get("device"), params.get("threads"))
     trainer = ClassifierTrainer(x, y, config, device)
-    steps = params.get("steps") or trainer.batches.per_epoch * (params.get("epochs") or DEFAULT_EPOCHS)
+    steps = params.get("steps") or trainer.batches.per_epoch * (params.get("epochs") or CLASSIFIER_MAX_EPOCHS)
     run_info = {"kind": "classifier", "name": run_name(params),
                 "data": info, "modality": real.modality, "device": str(device)}
     result = run_training(trainer, params["out"], loop_params(params, steps, run_info), state)
