@@ -193,6 +193,25 @@ def cmd_fgsm(args):
     return 0
 
 
+def cmd_reproduce(args):
+    from engine.reproduce.registry import PAPERS, list_items
+
+    if args.list:
+        for item in list_items():
+            print(f"{item.id:<28} {item.title}  [{PAPERS[item.paper]}]")
+        return 0
+    if not args.id or not args.out:
+        raise InputError("reproduce", "give --list, or an ID and --out DIR")
+    from engine.reproduce.job import format_rows, reproduce_job
+
+    params = {"id": args.id, "scale": args.scale, "device": args.device, "out": args.out}
+    result = run_in_console(reproduce_job, params, label=f"reproduce {args.id} ")
+    print("\n".join(format_rows(result)))
+    print(f"{result['seconds']:.0f} s wall, {result['cpu_seconds']:.0f} s CPU; written: "
+          + ", ".join(result["files"].values()))
+    return 0
+
+
 # --- parser ---------------------------------------------------------------------------
 
 
@@ -344,6 +363,16 @@ def build_parser():
     p.add_argument("--out", required=True, metavar="OUT", help="OUT.npy or a folder")
     p.add_argument("--json", metavar="OUT.json", help="write the summary")
     p.set_defaults(func=cmd_fgsm)
+
+    p = sub.add_parser("reproduce", help="rerun a paper's table or figure and put our values beside the paper's")
+    p.add_argument("id", nargs="?", metavar="ID", help="the item (see --list)")
+    p.add_argument("--list", action="store_true", help="list the reproducible items: id, title, paper")
+    p.add_argument("--scale", choices=("quick", "paper"), default="quick",
+                   help="quick: <= 10 min on 2 CPU cores; paper: the papers' sizes, meant for a GPU")
+    p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
+    p.add_argument("--out", metavar="DIR", help="writes DIR/ID.json, DIR/ID.pdf, DIR/ID.png; trained runs go to "
+                   "DIR/runs/SCALE and are reused (finished) or resumed (interrupted) by the next run")
+    p.set_defaults(func=cmd_reproduce)
 
     return parser
 

@@ -297,7 +297,7 @@ def label_counts(predicted, labels):
 
 def train_rounds_job(params, state):
     """params: data, out, iterations, generators, loss (fool-all|memoryless), phi, classifiers,
-    gan_steps, classifier_steps, seed, device (CPU only: the pool runs on CPU), executor, workers.
+    gan_steps, classifier_steps, samples_per_generator, gan (GAN options), seed, device (CPU only: the pool runs on CPU), executor, workers.
     Writes OUT/rounds.json and OUT/iteration-I.png; returns the rounds dict."""
     from training.executors import make_executor
     from training.grid import make_grid, save_png
@@ -306,7 +306,7 @@ def train_rounds_job(params, state):
 
     data = load_set(params["data"])
     options = {k: params.get(k) for k in ("iterations", "generators", "loss", "phi", "classifiers", "gan_steps",
-                                          "classifier_steps", "seed")}
+                                          "classifier_steps", "samples_per_generator", "gan", "seed")}
     config = _config_or_input_error("train rounds", rounds_config, **options)
     if params.get("device") == "cuda":
         raise InputError("--device cuda", "rounds train their pools on CPU processes; use --device cpu or auto")
