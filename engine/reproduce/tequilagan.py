@@ -73,7 +73,7 @@ BACH_PAPER = {  # 000 Table 2 (violations; "train" is the reference itself) and 
     "bernoulli": {"violations": 58284, "durations_ks": 0.9375, "durations_jsd": 0.604},
 }
 BACH_SIZES = {
-    "tiny": {"reference": "builtin:bach[0:12]", "test": "builtin:bach[12:18]", "n": 40,
+    "tiny": {"reference": "builtin:bach[0:6]", "test": "builtin:bach[6:9]", "n": 20,
              "gan": {"width": 8, "z_dim": 16, "batch_size": 16, "seed": 1}, "steps": 1},
     "quick": {"reference": "builtin:bach[0:300]", "test": "builtin:bach[300:]", "n": 1000,
               "gan": {"width": 16, "batch_size": 32, "seed": 1}, "steps": 150},
