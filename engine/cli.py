@@ -226,7 +226,7 @@ def build_parser():
     p.add_argument("paths", nargs="*", metavar="PATH", help="evidence files or folders to load")
     p.add_argument("--case", metavar="DIR", help="open this case")
     p.add_argument("--screenshot", metavar="OUT.png", help="load, wait until idle, save the window, exit")
-    p.add_argument("--view", metavar="NAME", help="the tab to show: evidence, sample, compare, training, rounds")
+    p.add_argument("--view", metavar="NAME", help="the tab to show: evidence, sample, compare, training, rounds, reproduce")
     p.add_argument("--compare", nargs="+", metavar="SPEC",
                    help="fill the compare view: a reference SPEC, then NAME=SPEC sets")
     p.add_argument("--rounds", metavar="DIR", help="show a rounds folder (rounds.json) in the rounds view")

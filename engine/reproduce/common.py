@@ -23,12 +23,15 @@ def run_status(run_dir):
 
 
 def train_or_reuse(job, job_params, state):
-    """run.json of a finished run folder, training (or resuming) it first when needed."""
+    """run.json of a finished run folder, training (or resuming) it first when needed: a run
+    finished with fewer steps than asked for now continues from its last checkpoint."""
     from engine.runs import read_run_json
 
     if run_status(job_params["out"]) == "finished":
-        state.progress(1.0, "reused")
-        return read_run_json(job_params["out"])
+        run = read_run_json(job_params["out"])
+        if job_params.get("steps") in (None, run.get("steps")):
+            state.progress(1.0, "reused")
+            return run
     return job(dict(job_params, resume=True), state)
 
 

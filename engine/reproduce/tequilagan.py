@@ -23,7 +23,7 @@ MNIST_SIZES = {
              "gan": {"width": 8, "z_dim": 16, "batch_size": 32, "seed": 1},
              "steps": {"gan": 2, "lsgan": 2, "wgan-gp": 1}},
     "quick": {"reference": "builtin:mnist[0:5000]", "test": "builtin:mnist[5000:10000]", "n": 5000,
-              "gan": SMALL_GAN, "steps": {"gan": 600, "lsgan": 600, "wgan-gp": 250}},
+              "gan": SMALL_GAN, "steps": {"gan": 1000, "lsgan": 1000, "wgan-gp": 800}},
     # builtin:mnist is the MNIST test set: 5,000 + 5,000 is the most it can split into
     "paper": {"reference": "builtin:mnist[0:5000]", "test": "builtin:mnist[5000:10000]", "n": 10000,
               "gan": {"width": 32, "batch_size": 64, "seed": 1},
