@@ -38,6 +38,8 @@ class ReproducePanel(QWidget):
             self.items_table.setCellWidget(r, 0, button)
             for c, text in enumerate((item.id, item.title, PAPERS[item.paper]), start=1):
                 self.items_table.setItem(r, c, QTableWidgetItem(text))
+        self.items_table.setSelectionBehavior(QTableWidget.SelectRows)
+        self.items_table.cellClicked.connect(lambda r, _c: self.show_saved(self.items[r].id))
         header = self.items_table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.Stretch)
@@ -117,6 +119,24 @@ class ReproducePanel(QWidget):
     def _on_failed(self, message):
         self.stop_button.setEnabled(False)
         self.status.setText(f"Failed: {message}")
+
+    def show_saved(self, item_id):
+        """Shows the table an earlier run left in the output folder, if there is one."""
+        import json
+
+        folder = self.out.text().strip() or DEFAULT_OUT
+        path = os.path.join(folder, f"{item_id}.json")
+        if self.jobs.running(SLOT) or not os.path.isfile(path):
+            return
+        try:
+            with open(path, encoding="utf-8") as fh:
+                document = json.load(fh)
+            document["files"] = {"json": path, "png": os.path.join(folder, f"{item_id}.png")}
+            self.show_document(document)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as err:
+            self.status.setText(f"{path}: not a readable result ({err})")
+            return
+        self.status.setText(f"{item_id} ({document.get('scale')}): the last run's table, from {folder}")
 
     def show_document(self, document):
         from engine.reproduce.job import fmt

@@ -37,3 +37,18 @@ def test_stopping_a_reproduction_cancels_its_job(gui_window, no_threads_left, qt
     qtbot.waitUntil(gui_window.jobs.is_idle, timeout=60000)
     assert panel.document is None and "Stopped" in panel.status.text()
     assert not os.path.exists(tmp_path / "out" / "tequilagan-table1-mnist.json")
+
+
+def test_clicking_an_item_shows_the_table_an_earlier_run_left(gui_window, tmp_path):
+    panel = gui_window.reproduce_panel
+    document = {"id": "tequilagan-speech", "scale": "quick", "rows": [
+        {"name": "exponential", "paper": {"jsd": 0.11423}, "ours": {"jsd": 0.15}}]}
+    (tmp_path / "tequilagan-speech.json").write_text(json.dumps(document))
+    (tmp_path / "tequilagan-table1-mnist.json").write_text("{not json")
+    panel.out.setText(str(tmp_path))
+    row = [item.id for item in panel.items].index("tequilagan-speech")
+    panel.items_table.cellClicked.emit(row, 1)
+    assert panel.result_table.rowCount() == 1
+    assert [panel.result_table.item(0, c).text() for c in range(4)] == ["exponential", "jsd", "0.1142", "0.15"]
+    panel.items_table.cellClicked.emit([item.id for item in panel.items].index("tequilagan-table1-mnist"), 1)
+    assert "not a readable result" in panel.status.text()
