@@ -16,8 +16,9 @@ def write_page(item, document, pdf_path, png_path):
     from engine.reproduce.job import fmt
 
     fig = plt.figure(figsize=PAGE)
-    grid = fig.add_gridspec(3, 1, height_ratios=[1.1, 1.2, 0.5], hspace=0.3, left=0.08, right=0.96, top=0.93,
-                            bottom=0.04)
+    table_height = 0.07 * (len(document["rows"]) + 1)  # the table's rows set its share of the page
+    grid = fig.add_gridspec(3, 1, height_ratios=[table_height, 1.2, 0.45], hspace=0.25, left=0.08, right=0.96,
+                            top=0.93, bottom=0.04)
     fig.suptitle(f"{document['id']} - {document['title']}\n{document['paper']}; scale {document['scale']}, "
                  f"{document['seconds']:.0f} s", fontsize=10)
     table_ax = fig.add_subplot(grid[0])
