@@ -12,8 +12,8 @@ from gui.evidence_view import EvidenceView
 from gui.job_manager import JobManager
 from gui.jobs_panel import JobsPanel
 from gui.log_panel import LogPanel
-from gui.reproduce_panel import ReproducePanel
 from gui.rounds_view import RoundsView
+from gui.reproduce_panel import ReproducePanel
 from gui.sample_view import SampleView
 from gui.training_panel import TrainingPanel
 
@@ -36,7 +36,6 @@ class MainWindow(QMainWindow):
         self.compare_view = CompareView(self.jobs, self.case_explorer)
         self.training_panel = TrainingPanel(self.jobs, self.case_explorer, settings)
         self.rounds_view = RoundsView(self.jobs)
-        self.reproduce_panel = ReproducePanel(self.jobs)
         self.tabs = QTabWidget()
         self.views = {
             "evidence": (self.evidence_view, "&Evidence"),
@@ -44,8 +43,9 @@ class MainWindow(QMainWindow):
             "compare": (self.compare_view, "&Compare"),
             "training": (self.training_panel, "&Training"),
             "rounds": (self.rounds_view, "&Rounds"),
-            "reproduce": (self.reproduce_panel, "Re&produce"),
+            "reproduce": (ReproducePanel(self.jobs), "Re&produce"),
         }
+        self.reproduce_panel = self.views["reproduce"][0]
         for widget, title in self.views.values():
             self.tabs.addTab(widget, title.replace("&", ""))
         self.setCentralWidget(self.tabs)
