@@ -33,6 +33,9 @@ class ReproducePanel(QWidget):
         self.run_buttons = {}
         for r, item in enumerate(self.items):
             button = QPushButton("Run")
+            button.setToolTip("; ".join(f"{scale}: about {seconds / 60:.0f} min of CPU" if scale == "quick" else
+                                        f"{scale}: about {seconds / 60:.0f} min on a GPU (estimate)"
+                                        for scale, seconds in item.expected_seconds.items()))
             button.clicked.connect(lambda _=False, i=item.id: self.run(i))
             self.run_buttons[item.id] = button
             self.items_table.setCellWidget(r, 0, button)

@@ -22,7 +22,8 @@ class Item:
     paper: str  # a key of PAPERS
     run: Callable  # run(params, state) -> {"rows": [...], "notes": [...], extra keys}
     sizes: dict  # scale -> the sizes that scale uses
-    expected_seconds: dict = field(default_factory=dict)  # scale -> measured or estimated wall time
+    # scale -> seconds: quick as measured (CPU time, one core), paper as estimated for a GPU
+    expected_seconds: dict = field(default_factory=dict)
     figure: Callable | None = None  # figure(fig, subplot_spec, result): its plot (default: paper-vs-ours bars)
     figure_metric: str | None = None  # the metric the default bars show
 

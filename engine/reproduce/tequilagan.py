@@ -64,7 +64,7 @@ def _intensity(result):
 
 
 register(Item("tequilagan-table1-mnist", "MNIST pixel intensities: KS and JSD of test, Bernoulli and three GAN losses",
-              "000", run_mnist, MNIST_SIZES, {"quick": 420, "paper": 900}, figure_metric="jsd"))
+              "000", run_mnist, MNIST_SIZES, {"quick": 164, "paper": 900}, figure_metric="jsd"))
 
 # --- Bach, Table 2 and Fig. 9b ---------------------------------------------------------
 
@@ -173,4 +173,4 @@ def run_speech(params, state):
 
 
 register(Item("tequilagan-speech", "Speech mel-spectrograms: intensity, centroid and slope vs the Exponential baseline",
-              "000", run_speech, SPEECH_SIZES, {"quick": 240, "paper": 600}, figure_metric="ks_statistic"))
+              "000", run_speech, SPEECH_SIZES, {"quick": 270, "paper": 600}, figure_metric="ks_statistic"))
