@@ -112,7 +112,7 @@ def run_bach(params, state):
 
 
 register(Item("tequilagan-bach-violations", "Bach chorales: specification violations and note durations",
-              "000", run_bach, BACH_SIZES, {"quick": 300, "paper": 600}, figure_metric="violations"))
+              "000", run_bach, BACH_SIZES, {"quick": 350, "paper": 600}, figure_metric="violations"))
 
 # --- Speech, Fig. 10b ------------------------------------------------------------------
 
