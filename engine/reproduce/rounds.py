@@ -108,4 +108,4 @@ def rounds_figure(fig, spec, result):
 
 
 register(Item("rounds-heldout-matrix", "Sequential rounds: held-out classifier x generator matrix and Fig. 3a curve",
-              "004", run_rounds, ROUNDS_SIZES, {"quick": 420, "paper": 3600}, figure=rounds_figure))
+              "004", run_rounds, ROUNDS_SIZES, {"quick": 186, "paper": 3600}, figure=rounds_figure))
