@@ -185,7 +185,7 @@ def cmd_train_classifier(args):
     from engine.training_jobs import train_classifier_job
 
     params = _training_params(args, "real", "out", "architecture", "binary", "per_class", "epochs", "steps", "seed",
-                              "device", "threads", "resume", "batch_size", "lr", "case")
+                              "device", "threads", "resume", "batch_size", "lr", "case", "patience")
     params["fakes"] = [named_spec(text) for text in args.fake]
     return _print_run_summary(run_in_console(train_classifier_job, params, label="train classifier "))
 
@@ -229,6 +229,25 @@ def cmd_fgsm(args):
     return 0
 
 
+def cmd_reproduce(args):
+    from engine.reproduce.registry import PAPERS, list_items
+
+    if args.list:
+        for item in list_items():
+            print(f"{item.id:<28} {item.title}  [{PAPERS[item.paper]}]")
+        return 0
+    if not args.id or not args.out:
+        raise InputError("reproduce", "give --list, or an ID and --out DIR")
+    from engine.reproduce.job import format_rows, reproduce_job
+
+    params = {"id": args.id, "scale": args.scale, "device": args.device, "out": args.out}
+    result = run_in_console(reproduce_job, params, label=f"reproduce {args.id} ")
+    print("\n".join(format_rows(result)))
+    print(f"{result['seconds']:.0f} s wall, {result['cpu_seconds']:.0f} s CPU; written: "
+          + ", ".join(result["files"].values()))
+    return 0
+
+
 # --- parser ---------------------------------------------------------------------------
 
 
@@ -243,7 +262,7 @@ def build_parser():
     p.add_argument("paths", nargs="*", metavar="PATH", help="evidence files or folders to load")
     p.add_argument("--case", metavar="DIR", help="open this case")
     p.add_argument("--screenshot", metavar="OUT.png", help="load, wait until idle, save the window, exit")
-    p.add_argument("--view", metavar="NAME", help="the tab to show: evidence, sample, compare, training, rounds")
+    p.add_argument("--view", metavar="NAME", help="the tab to show: evidence, sample, compare, training, rounds, reproduce")
     p.add_argument("--compare", nargs="+", metavar="SPEC",
                    help="fill the compare view: a reference SPEC, then NAME=SPEC sets")
     p.add_argument("--rounds", metavar="DIR", help="show a rounds folder (rounds.json) in the rounds view")
@@ -339,6 +358,9 @@ def build_parser():
     q.add_argument("--architecture", choices=("paper-classifier", "logreg", "cnn"), default="paper-classifier")
     q.add_argument("--binary", action="store_true", help="two classes: real vs generated (all fakes merged)")
     q.add_argument("--per-class", type=int, help="at most this many samples per set (default: the real count)")
+    q.add_argument("--patience", type=int, help="stop after this many epochs without a lower (class-balanced) "
+                   "validation loss and keep the best weights (default 5; 0: run all epochs; --epochs caps, "
+                   "default 100)")
     run_options(q)
     q.set_defaults(func=cmd_train_classifier)
 
@@ -384,6 +406,16 @@ def build_parser():
     p.add_argument("--out", required=True, metavar="OUT", help="OUT.npy or a folder")
     p.add_argument("--json", metavar="OUT.json", help="write the summary")
     p.set_defaults(func=cmd_fgsm)
+
+    p = sub.add_parser("reproduce", help="rerun a paper's table or figure and put our values beside the paper's")
+    p.add_argument("id", nargs="?", metavar="ID", help="the item (see --list)")
+    p.add_argument("--list", action="store_true", help="list the reproducible items: id, title, paper")
+    p.add_argument("--scale", choices=("quick", "paper"), default="quick",
+                   help="quick: <= 10 min on 2 CPU cores; paper: the papers' sizes, meant for a GPU")
+    p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
+    p.add_argument("--out", metavar="DIR", help="writes DIR/ID.json, DIR/ID.pdf, DIR/ID.png; trained runs go to "
+                   "DIR/runs/SCALE and are reused (finished) or resumed (interrupted) by the next run")
+    p.set_defaults(func=cmd_reproduce)
 
     return parser
 

@@ -12,6 +12,7 @@ import os
 import shutil
 
 from engine.cli import write_json
+from engine.jobs import StageState as _Stage
 
 # Sizes for the full demo (a few minutes on 2 CPU cores) and for --quick (tests).
 FULL = {"mnist": 1000, "fsdd_takes": 6, "bach": 80, "evidence": 8, "classifier_fakes": 300,
@@ -24,26 +25,6 @@ CLASSIFIER_FAKES_SEED = 3
 REFERENCE_SPEAKERS = ("george", "jackson", "lucas")  # the last in name order calibrates
 HELD_OUT_SPEAKER = "nicolas"  # evidence only
 MODALITIES = ("image", "speech", "music")
-
-
-class _Stage:
-    """A job state that maps a sub-job's progress into [lo, hi] of the whole demo."""
-
-    def __init__(self, state, lo, hi, label):
-        self.state, self.lo, self.hi, self.label = state, lo, hi, label
-
-    @property
-    def cancelled(self):
-        return self.state.cancelled
-
-    def check(self):
-        self.state.check()
-
-    def progress(self, fraction, message=""):
-        self.state.progress(self.lo + (self.hi - self.lo) * float(fraction), f"{self.label}: {message}")
-
-    def partial(self, result):
-        self.state.partial(result)
 
 
 def demo_job(params, state):

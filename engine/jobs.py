@@ -85,6 +85,27 @@ class ConsoleState(JobState):
             self._bar_open = False
 
 
+class StageState:
+    """Maps a sub-job's progress into [lo, hi] of a larger job, its messages prefixed with `label`;
+    cancellation and partial results pass straight through."""
+
+    def __init__(self, state, lo, hi, label):
+        self.state, self.lo, self.hi, self.label = state, lo, hi, label
+
+    @property
+    def cancelled(self):
+        return self.state.cancelled
+
+    def check(self):
+        self.state.check()
+
+    def progress(self, fraction, message=""):
+        self.state.progress(self.lo + (self.hi - self.lo) * float(fraction), f"{self.label}: {message}")
+
+    def partial(self, result):
+        self.state.partial(result)
+
+
 def run_in_console(job, params, label=""):
     """Runs a job in the foreground with a progress bar; returns its result."""
     state = ConsoleState(label=label)

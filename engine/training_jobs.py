@@ -15,6 +15,8 @@ from engine.runs import is_run_folder, load_modules, sample_gan
 from engine.training_divergence import WithDivergence
 
 DEFAULT_EPOCHS = 5
+# Classifiers stop on their validation loss (training.classifier); this only bounds them.
+CLASSIFIER_MAX_EPOCHS = 100
 
 
 def array_sha256(x):
@@ -191,7 +193,8 @@ def load_named_set(name, spec, n_default, seed):
 
 
 def train_classifier_job(params, state):
-    """params: real (spec), fakes [(name, spec)], out, architecture, binary, per_class, epochs | steps,
+    """params: real (spec), fakes [(name, spec)], out, architecture, binary, per_class, epochs | steps
+    (at most; training stops earlier on the validation loss), patience (epochs; 0 = run them all),
     seed, device, resume, case. A fake spec may be a GAN run folder: it is sampled (as many as real)."""
     from training.classifier import ClassifierTrainer, classifier_config
     from training.loop import run_training
@@ -217,10 +220,11 @@ def train_classifier_job(params, state):
     open_run_folder(params["out"], params.get("resume"), info["sha256"])
     config = _config_or_input_error("train classifier", classifier_config, real.shape, labels,
                                     architecture=params.get("architecture"), seed=seed,
-                                    batch_size=params.get("batch_size"), lr=params.get("lr"))
+                                    batch_size=params.get("batch_size"), lr=params.get("lr"),
+                                    patience=params.get("patience"))
     device = device_for(params.get("device"), params.get("threads"))
     trainer = ClassifierTrainer(x, y, config, device)
-    steps = params.get("steps") or trainer.batches.per_epoch * (params.get("epochs") or DEFAULT_EPOCHS)
+    steps = params.get("steps") or trainer.batches.per_epoch * (params.get("epochs") or CLASSIFIER_MAX_EPOCHS)
     run_info = {"kind": "classifier", "name": run_name(params),
                 "data": info, "modality": real.modality, "device": str(device)}
     result = run_training(trainer, params["out"], loop_params(params, steps, run_info), state)
@@ -305,7 +309,7 @@ def label_counts(predicted, labels):
 
 def train_rounds_job(params, state):
     """params: data, out, iterations, generators, loss (fool-all|memoryless), phi, classifiers,
-    gan_steps, classifier_steps, seed, device (CPU only: the pool runs on CPU), executor, workers.
+    gan_steps, classifier_steps, samples_per_generator, gan (GAN options), seed, device (CPU only: the pool runs on CPU), executor, workers.
     Writes OUT/rounds.json and OUT/iteration-I.png; returns the rounds dict."""
     from training.executors import make_executor
     from training.grid import make_grid, save_png
@@ -314,7 +318,7 @@ def train_rounds_job(params, state):
 
     data = load_set(params["data"])
     options = {k: params.get(k) for k in ("iterations", "generators", "loss", "phi", "classifiers", "gan_steps",
-                                          "classifier_steps", "seed")}
+                                          "classifier_steps", "samples_per_generator", "gan", "seed")}
     config = _config_or_input_error("train rounds", rounds_config, **options)
     if params.get("device") == "cuda":
         raise InputError("--device cuda", "rounds train their pools on CPU processes; use --device cpu or auto")

@@ -14,7 +14,7 @@ from engine.errors import InputError
 
 log = logging.getLogger("gui")
 
-VIEWS = ("evidence", "sample", "compare", "training", "rounds")
+VIEWS = ("evidence", "sample", "compare", "training", "rounds", "reproduce")
 
 
 def run_gui(args):

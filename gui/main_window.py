@@ -16,6 +16,7 @@ from gui.jobs_panel import JobsPanel
 from gui.log_panel import LogPanel
 from gui.notifications import NotificationsPanel
 from gui.rounds_view import RoundsView
+from gui.reproduce_panel import ReproducePanel
 from gui.sample_view import SampleView
 from gui.session import CaseSession
 from gui.training_panel import TrainingPanel
@@ -47,7 +48,9 @@ class MainWindow(QMainWindow):
             "compare": (self.compare_view, "&Compare"),
             "training": (self.training_panel, "&Training"),
             "rounds": (self.rounds_view, "&Rounds"),
+            "reproduce": (ReproducePanel(self.jobs), "Re&produce"),
         }
+        self.reproduce_panel = self.views["reproduce"][0]
         for widget, title in self.views.values():
             self.tabs.addTab(widget, title.replace("&", ""))
         self.setCentralWidget(self.tabs)

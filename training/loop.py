@@ -4,7 +4,8 @@ A trainer exposes:
   step_count (int), step() -> {name: float}, checkpoint() -> (tensors, sidecar dict),
   restore(tensors, sidecar), preview() -> (n, c, h, w) intensities or None,
   evaluate() -> final metrics dict, perturb(k) (new random stream after a NaN reload),
-  config (JSON-able dict), samples_per_step (real samples consumed per step, for throughput).
+  config (JSON-able dict), samples_per_step (real samples consumed per step, for throughput),
+  and optionally `converged` (true: stop before params["steps"], e.g. on validation loss).
 `state` is any object with progress(fraction, msg), partial(obj) and a `cancelled`
 attribute (engine.jobs.JobState and its runners are such objects).
 """
@@ -46,7 +47,7 @@ def run_training(trainer, run_dir, params, state):
 
     first_step, nan_reloads, latest_preview = trainer.step_count, 0, {}
     try:
-        while trainer.step_count < total:
+        while trainer.step_count < total and not getattr(trainer, "converged", False):
             if state.cancelled:
                 _save(run, trainer, data_hash, clock)
                 return run.update(status="cancelled")
@@ -64,7 +65,7 @@ def run_training(trainer, run_dir, params, state):
             step = trainer.step_count
             if step % preview_every == 0 or step == total:
                 latest_preview = _preview(run, trainer, step)
-            if step % log_every == 0 or step == total:
+            if step % log_every == 0 or step == total or getattr(trainer, "converged", False):
                 run.append_metrics({"step": step, "time": round(time.monotonic() - clock["start"], 3), **losses})
                 # Every partial carries the newest preview too: a throttled runner may keep only
                 # the last partial of a burst, and it must not lose a preview for a loss point.
