@@ -148,7 +148,7 @@ class ClassifierDetector:
     def reason(self, batch, g, score, p):
         _, probs, labels = self._run(batch)
         p_real = float(batch.file_mean(probs[:, real_index(labels)])[g])
-        return (f"CNN classifier {self.name[4:]}: P(real) {p_real:.3f}; held-out real files score median "
+        return (f"CNN classifier (run {self.name[4:]}): P(real) {p_real:.3f}; held-out real files score median "
                 f"{np.median(self.tail['sorted']):.2f}; tail probability {p:.2g}")
 
 
