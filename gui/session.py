@@ -149,6 +149,11 @@ class CaseSession(QObject):
         reference = self.reference()
         return reference["spec"] if reference else None
 
+    def fitting_spec(self):
+        """The part of the reference the case's models may train on (its calibration files held
+        out), or None when the case has none that a spec can name."""
+        return ((self.snapshot or {}).get("meta") or {}).get("fit_spec") or None
+
     # --- evidence ----------------------------------------------------------------------
 
     def add_evidence(self, item):

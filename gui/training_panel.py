@@ -229,8 +229,8 @@ class TrainingPanel(QWidget):
         self.last_out = None
         self.out.clear()
         self.session_runs = []
-        if self.session.reference_spec():
-            self.data.setText(self.session.reference_spec())
+        # the fitting part only: a model trained on the calibration files would calibrate against itself
+        self.data.setText(self.session.fitting_spec() or "")
         self._fill_resumable(self.session.snapshot)
         self.progress.setValue(0)
         self.eta.clear()

@@ -87,6 +87,13 @@ def test_a_finished_run_appears_in_the_case(gui_window, no_threads_left, qtbot, 
     assert generators.childCount() == 1 and generators.child(0).text(1) == "gan"
 
 
+def fitting_spec(case_dir):
+    from engine.case import open_case
+
+    with open_case(case_dir) as case:
+        return case.meta()["fit_spec"]
+
+
 def open_case_and_wait(window, qtbot, case_dir):
     window.open_case(case_dir)
     qtbot.waitUntil(lambda: window.session.case_dir == os.path.abspath(case_dir), timeout=20000)
@@ -102,7 +109,8 @@ def test_the_panel_follows_the_case_and_resumes_only_the_cases_runs(gui_window, 
     panel = gui_window.training_panel
     panel.device.setCurrentText("cpu")
     open_case_and_wait(gui_window, qtbot, first)
-    assert panel.data.text() == "builtin:digits[0:150]", "the data is the case's reference"
+    assert panel.data.text() == fitting_spec(first) == "builtin:digits[0:120]", \
+        "the data is the case's fitting part (its calibration files held out)"
     assert not panel.resume_button.isEnabled(), "Resume offered with no run to resume"
     assert panel.start(resume=True) is None and gui_window.jobs.running("training") is None
     assert "press Start" in panel.status.text()
@@ -115,7 +123,7 @@ def test_the_panel_follows_the_case_and_resumes_only_the_cases_runs(gui_window, 
     assert panel.resume_run.currentData()["run_dir"] == run_dir and panel.resume_button.isEnabled()
 
     open_case_and_wait(gui_window, qtbot, second)  # another case: nothing of the first stays
-    assert panel.data.text() == "builtin:digits[150:300]"
+    assert panel.data.text() == fitting_spec(second) != fitting_spec(first)
     assert panel.history == {} and panel.preview_image.image is None and not panel.loss_curves
     assert panel.resume_run.currentData() is None and not panel.resume_button.isEnabled()
 
