@@ -10,24 +10,9 @@ import os
 import sqlite3
 import sys
 
-from engine.atomic import atomic_output
+from engine.atomic import write_json
 from engine.errors import InputError, shown
 from engine.jobs import run_in_console
-
-
-def write_json(path, data):
-    """Writes JSON atomically."""
-    with atomic_output(path) as tmp, open(tmp, "w", encoding="utf-8") as fh:
-        json.dump(data, fh, indent=2, sort_keys=False)
-        fh.write("\n")
-
-
-def named_spec(text):
-    """Parses NAME=SPEC (a bare SPEC is named after itself)."""
-    name, sep, spec = text.partition("=")
-    if not sep or not name or ":" in name or "/" in name:
-        return text, text
-    return name, spec
 
 
 # --- sub-commands -------------------------------------------------------------------
@@ -43,6 +28,7 @@ def cmd_gui(args):
 def cmd_analyze(args):
     from engine.analysis.analyze import analyze_job
     from engine.analysis.table import format_table
+    from engine.data.specs import named_spec
 
     params = {"reference": args.reference, "compare": [named_spec(text) for text in args.compare],
               "plots": _plots_for_report(args)}
@@ -182,6 +168,7 @@ def cmd_train_gan(args):
 
 
 def cmd_train_classifier(args):
+    from engine.data.specs import named_spec
     from engine.training_jobs import train_classifier_job
 
     params = _training_params(args, "real", "out", "architecture", "binary", "per_class", "epochs", "steps", "seed",
