@@ -220,6 +220,8 @@ def cmd_fgsm(args):
 
 
 def build_parser():
+    from engine.training_options import GanOptions, argparse_options
+
     parser = argparse.ArgumentParser(
         prog=os.path.basename(sys.argv[0]) or "main.py",
         description="GAN Forensics Workstation: tell real samples from generated ones and say why.",
@@ -304,10 +306,8 @@ def build_parser():
 
     q = train.add_parser("gan", help="train a DCGAN-family GAN on a dataset")
     q.add_argument("--data", required=True, metavar="SPEC")
-    q.add_argument("--loss", choices=("gan", "lsgan", "wgan-gp"), default="gan")
-    q.add_argument("--activation", choices=("sigmoid", "tanh", "scaled-tanh", "linear"), default="sigmoid")
-    q.add_argument("--architecture", choices=("dcgan", "paper"), default="dcgan",
-                   help="dcgan: shape-adaptive DCGAN; paper: the GAN of 003 Figs. 1-2")
+    for name in ("loss", "activation", "architecture"):
+        q.add_argument(f"--{name}", **argparse_options(GanOptions, name))
     q.add_argument("--binarize", action="store_true", help="threshold the real data at 0.5")
     q.add_argument("--dry-run", action="store_true", help="one training step, to check the setup")
     q.add_argument("--width", type=int, help="base channel width of the DCGAN (default 32)")
