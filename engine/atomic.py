@@ -1,6 +1,7 @@
 """Atomic artefact writes (DESIGN.md, "Storage"): write to a temporary file in the same
 folder, then `os.replace`, so a crash never leaves half a file behind."""
 import contextlib
+import json
 import os
 
 
@@ -17,3 +18,10 @@ def atomic_output(path, suffix=""):
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)
+
+
+def write_json(path, data):
+    """Writes JSON atomically (indented, keys in the order given)."""
+    with atomic_output(path) as tmp, open(tmp, "w", encoding="utf-8") as fh:
+        json.dump(data, fh, indent=2, sort_keys=False)
+        fh.write("\n")

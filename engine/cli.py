@@ -10,24 +10,9 @@ import os
 import sqlite3
 import sys
 
-from engine.atomic import atomic_output
+from engine.atomic import write_json
 from engine.errors import InputError, shown
 from engine.jobs import run_in_console
-
-
-def write_json(path, data):
-    """Writes JSON atomically."""
-    with atomic_output(path) as tmp, open(tmp, "w", encoding="utf-8") as fh:
-        json.dump(data, fh, indent=2, sort_keys=False)
-        fh.write("\n")
-
-
-def named_spec(text):
-    """Parses NAME=SPEC (a bare SPEC is named after itself)."""
-    name, sep, spec = text.partition("=")
-    if not sep or not name or ":" in name or "/" in name:
-        return text, text
-    return name, spec
 
 
 # --- sub-commands -------------------------------------------------------------------
@@ -43,6 +28,7 @@ def cmd_gui(args):
 def cmd_analyze(args):
     from engine.analysis.analyze import analyze_job
     from engine.analysis.table import format_table
+    from engine.data.specs import named_spec
 
     params = {"reference": args.reference, "compare": [named_spec(text) for text in args.compare],
               "plots": _plots_for_report(args)}
@@ -182,6 +168,7 @@ def cmd_train_gan(args):
 
 
 def cmd_train_classifier(args):
+    from engine.data.specs import named_spec
     from engine.training_jobs import train_classifier_job
 
     params = _training_params(args, "real", "out", "architecture", "binary", "per_class", "epochs", "steps", "seed",
@@ -252,6 +239,8 @@ def cmd_reproduce(args):
 
 
 def build_parser():
+    from engine.training_options import GanOptions, argparse_options
+
     parser = argparse.ArgumentParser(
         prog=os.path.basename(sys.argv[0]) or "main.py",
         description="GAN Forensics Workstation: tell real samples from generated ones and say why.",
@@ -336,10 +325,8 @@ def build_parser():
 
     q = train.add_parser("gan", help="train a DCGAN-family GAN on a dataset")
     q.add_argument("--data", required=True, metavar="SPEC")
-    q.add_argument("--loss", choices=("gan", "lsgan", "wgan-gp"), default="gan")
-    q.add_argument("--activation", choices=("sigmoid", "tanh", "scaled-tanh", "linear"), default="sigmoid")
-    q.add_argument("--architecture", choices=("dcgan", "paper"), default="dcgan",
-                   help="dcgan: shape-adaptive DCGAN; paper: the GAN of 003 Figs. 1-2")
+    for name in ("loss", "activation", "architecture"):
+        q.add_argument(f"--{name}", **argparse_options(GanOptions, name))
     q.add_argument("--binarize", action="store_true", help="threshold the real data at 0.5")
     q.add_argument("--dry-run", action="store_true", help="one training step, to check the setup")
     q.add_argument("--width", type=int, help="base channel width of the DCGAN (default 32)")

@@ -11,7 +11,7 @@ DIR/summary.json and one DIR/report.pdf covering the three cases.
 import os
 import shutil
 
-from engine.cli import write_json
+from engine.atomic import write_json
 from engine.jobs import StageState as _Stage
 
 # Sizes for the full demo (a few minutes on 2 CPU cores) and for --quick (tests).

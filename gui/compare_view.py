@@ -27,7 +27,7 @@ TABLE_COLUMNS = ("set", "n", "KS", "KS p", "JSD (bits)", "JSD [0.11,0.88]", "cen
 
 def parse_sets(text):
     """'a=SPEC b=SPEC2' -> [("a", "SPEC"), ("b", "SPEC2")] (a bare SPEC names itself)."""
-    from engine.cli import named_spec
+    from engine.data.specs import named_spec
 
     return [named_spec(token) for token in text.replace(",", " ").split()]
 

@@ -142,7 +142,7 @@ class ReproducePanel(QWidget):
         self.status.setText(f"{item_id} ({document.get('scale')}): the last run's table, from {folder}")
 
     def show_document(self, document):
-        from engine.reproduce.job import fmt
+        from engine.reproduce.page import fmt
 
         cells = [(r["name"], key, fmt(r["paper"].get(key)), fmt(value))
                  for r in document["rows"] for key, value in r["ours"].items()]

@@ -18,20 +18,22 @@ from PySide6.QtCore import QTimer, Signal, Slot
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGridLayout, QHBoxLayout,
                                QLabel, QLineEdit, QProgressBar, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
+from engine.training_options import GanOptions, described
 from gui import plotting
 from gui.tasks import HIST_BINS
 from gui.tasks import compare as compare_tasks
 from gui.jobs_panel import format_eta
 
+GAN_LOSS, GAN_LOSSES, _ = described(GanOptions, "loss")
+ACTIVATION, ACTIVATIONS, ACTIVATION_HELP = described(GanOptions, "activation")
 # kind shown -> (engine.training_jobs function, losses offered, form rows shown)
 KINDS = {
-    "GAN": ("train_gan_job", ("gan", "lsgan", "wgan-gp"), ("data", "loss", "activation")),
+    "GAN": ("train_gan_job", GAN_LOSSES, ("data", "loss", "activation")),
     "classifier": ("train_classifier_job", (), ("data", "fakes")),
     "inverse model": ("train_inverse_job", (), ("generator",)),
     "rounds": ("train_rounds_job", ("fool-all", "memoryless"), ("data", "loss", "iterations", "generators")),
 }
 RUN_KINDS = {"gan": "GAN", "classifier": "classifier", "inverse": "inverse model"}  # run.json kind -> shown
-ACTIVATIONS = ("sigmoid", "tanh", "scaled-tanh", "linear")
 DEVICES = ("auto", "cpu", "cuda")
 LOG_EVERY_STEPS = 5  # metrics.jsonl resolution
 PREVIEW_EVERY_STEPS = 25  # live partials (losses, preview grid, histogram); each also saves a preview PNG
@@ -70,6 +72,7 @@ class TrainingPanel(QWidget):
         self.loss = QComboBox()
         self.activation = QComboBox()
         self.activation.addItems(ACTIVATIONS)
+        self.activation.setCurrentText(ACTIVATION)
         self.iterations = QSpinBox()
         self.iterations.setRange(1, 50)
         self.iterations.setValue(2)
@@ -92,7 +95,7 @@ class TrainingPanel(QWidget):
         self.resume_run.setToolTip("The run Resume continues: the case's runs with a checkpoint")
         self.resume_run.currentIndexChanged.connect(self._update_buttons)
         for widget, tip in ((self.loss, "The GAN loss (rounds: how new GANs are trained against the classifiers)"),
-                            (self.activation, "The generator's output activation"),
+                            (self.activation, ACTIVATION_HELP[:1].upper() + ACTIVATION_HELP[1:]),
                             (self.iterations, "Rounds: how many GAN-vs-classifier iterations"),
                             (self.generators, "Rounds: how many GANs are trained per iteration"),
                             (self.epochs, "Passes over the training data"),
@@ -204,6 +207,7 @@ class TrainingPanel(QWidget):
         _, losses, shown = KINDS[kind]
         self.loss.clear()
         self.loss.addItems(list(losses))
+        self.loss.setCurrentText(GAN_LOSS)  # not among the rounds' losses: their first stays chosen
         for key in ("data", "fakes", "generator", "loss", "activation", "iterations", "generators"):
             widget = self.rows[key]
             widget.setVisible(key in shown)

@@ -1,5 +1,7 @@
-"""The dependency rules of DESIGN.md: gui -> engine -> training, Qt only in gui/ and
-engine/jobs.py, and no heavy import on the analysis command line path."""
+"""The dependency rules of DESIGN.md and docs/architecture.md: gui -> engine -> training, Qt
+only in gui/ and engine/jobs.py, no import cycle inside a package, the engine's layers
+(ENGINE_LAYERS), only main.py imports the command line, and no heavy import on the analysis
+command line path."""
 import ast
 import pathlib
 import subprocess
@@ -22,6 +24,113 @@ def imported_modules(path):
 
 def python_files(package):
     return sorted((ROOT / package).rglob("*.py"))
+
+
+# The engine's layers, top to bottom: a module may import its own layer and those below it,
+# never one above. A module sits in the layer of the longest name listed that contains it
+# (a new engine/data/x.py is in "data"; a new engine/x.py is in "foundation" until listed).
+ENGINE_LAYERS = (
+    ("command line", ("engine.cli",)),
+    ("demo", ("engine.demo", "engine.reproduce")),
+    ("report", ("engine.report",)),
+    ("workflows", ("engine.verdict", "engine.training_jobs", "engine.training_options", "engine.view_log",
+                   "engine.findings")),
+    ("case store", ("engine.case", "engine.case_verify", "engine.audit_chain")),
+    ("detectors", ("engine.detectors",)),
+    ("trained runs", ("engine.runs",)),
+    ("analysis", ("engine.analysis", "engine.batch_stats", "engine.training_divergence")),
+    ("data", ("engine.data", "engine.metadata", "engine.npz")),
+    ("foundation", ("engine", "engine.errors", "engine.atomic", "engine.outputs", "engine.jobs")),
+)
+PRODUCT = ("engine", "gui", "training", "packaging")
+
+
+def module_name(path):
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def import_edges(path, known):
+    """(imported module, line) for every import in a file, at any depth, relative imports
+    resolved; `from package import submodule` names the submodule when it is in `known`."""
+    name = module_name(path)
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield alias.name, node.lineno
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = package.split(".")[:len(package.split(".")) - node.level + 1]
+                base = ".".join(parent + ([node.module] if node.module else []))
+            for alias in node.names:
+                full = f"{base}.{alias.name}"
+                yield (full if full in known else base), node.lineno
+
+
+def import_graph(packages):
+    """{module: {imported module inside `packages`: (path, line) of the first such import}}."""
+    files = {module_name(path): path for package in packages for path in python_files(package)}
+    graph = {}
+    for name, path in files.items():
+        graph[name] = {}
+        for target, line in import_edges(path, files):
+            while target and target not in files:  # engine.data.loaders.load_path -> engine.data.loaders
+                target = target.rpartition(".")[0]
+            if target and target != name:
+                graph[name].setdefault(target, (path, line))
+    return graph
+
+
+def cycles(graph):
+    """The strongly connected components of more than one module (Tarjan), each sorted."""
+    index, low, stack, found = {}, {}, [], []
+
+    def visit(node):
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for nxt in graph[node]:
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            component = []
+            while not component or component[-1] != node:
+                component.append(stack.pop())
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def describe(graph, component):
+    return "; ".join(f"{graph[a][b][0].relative_to(ROOT)}:{graph[a][b][1]} imports {b}"
+                     for a in component for b in sorted(graph[a]) if b in component)
+
+
+def layer_of(module):
+    """(rank, layer name) of an engine module; rank 0 is the top layer."""
+    owners = [(len(prefix), rank, layer) for rank, (layer, prefixes) in enumerate(ENGINE_LAYERS)
+              for prefix in prefixes if module == prefix or module.startswith(prefix + ".")]
+    _, rank, layer = max(owners)
+    return rank, layer
+
+
+def layer_violations(graph):
+    for module, targets in sorted(graph.items()):
+        if top(module) != "engine":
+            continue
+        rank, layer = layer_of(module)
+        for target, (path, line) in sorted(targets.items()):
+            if top(target) == "engine" and layer_of(target)[0] < rank:
+                yield (f"{path.relative_to(ROOT)}:{line} imports {target}: layer {layer!r} may not "
+                       f"import layer {layer_of(target)[1]!r} above it (tests/test_architecture.py ENGINE_LAYERS)")
 
 
 def top(module):
@@ -77,3 +186,54 @@ def test_analyze_imports_neither_torch_nor_qt(tmp_path):
     )
     assert out.returncode == 0, out.stderr
     assert "HEAVY []" in out.stdout, out.stdout
+
+
+def test_no_import_cycles():
+    for package in ("engine", "gui", "training"):
+        graph = import_graph([package])
+        found = cycles(graph)
+        assert not found, "\n".join(describe(graph, component) for component in found)
+
+
+def test_engine_layers():
+    violations = list(layer_violations(import_graph(["engine"])))
+    assert not violations, "\n".join(violations)
+
+
+def test_every_layer_entry_names_an_engine_module():
+    modules = set(import_graph(["engine"]))
+    for layer, prefixes in ENGINE_LAYERS:
+        for prefix in prefixes:
+            assert prefix in modules, f"ENGINE_LAYERS {layer!r} lists {prefix}, which does not exist"
+
+
+def test_only_main_imports_the_command_line():
+    graph = import_graph(PRODUCT)
+    main_imports = {target for target, _ in import_edges(ROOT / "main.py", graph)}
+    assert "engine.cli" in main_imports
+    users = [f"{path.relative_to(ROOT)}:{line}" for module, targets in graph.items()
+             for target, (path, line) in targets.items() if target == "engine.cli"]
+    assert not users, f"only main.py may import engine.cli; also: {', '.join(users)}"
+
+
+def test_graph_checkers_see_a_cycle_and_a_layer_violation():
+    demo, report, cli = ROOT / "engine" / "demo.py", ROOT / "engine" / "report" / "__init__.py", ROOT / "engine" / "cli.py"
+    graph = {"engine.demo": {"engine.cli": (demo, 3)}, "engine.cli": {"engine.demo": (cli, 9)},
+             "engine.report": {"engine.demo": (report, 5)}}
+    assert cycles(graph) == [["engine.cli", "engine.demo"]]
+    assert describe(graph, ["engine.cli", "engine.demo"]) == \
+        "engine/cli.py:9 imports engine.demo; engine/demo.py:3 imports engine.cli"
+    violations = list(layer_violations(graph))
+    assert len(violations) == 2
+    assert violations[0].startswith("engine/demo.py:3 imports engine.cli: layer 'demo' may not import layer 'command line'")
+    assert violations[1].startswith("engine/report/__init__.py:5 imports engine.demo: layer 'report'")
+
+
+def test_import_edges_resolve_relative_and_submodule_imports(tmp_path, monkeypatch):
+    package = tmp_path / "engine" / "data"
+    package.mkdir(parents=True)
+    source = package / "x.py"
+    source.write_text("from . import specs\nfrom ..errors import InputError\ndef f():\n    import torch\n")
+    monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
+    edges = list(import_edges(source, {"engine.data.specs"}))
+    assert edges == [("engine.data.specs", 1), ("engine.errors", 2), ("torch", 4)]

@@ -18,8 +18,9 @@ from training.models import build
 from training.state import (load_module_tensors, load_optimizer_tensors, load_rng_tensors, module_tensors,
                             optimizer_tensors, rng_tensors)
 
+ARCHITECTURES = ("dcgan", "paper")  # shape-adaptive DCGAN; the GAN of 003 Figs. 1-2 (see `architectures`)
 GAN_DEFAULTS = {
-    "architecture": "dcgan",  # or "paper" (003 Figs. 1-2)
+    "architecture": "dcgan",
     "loss": "gan",
     "activation": "sigmoid",
     "z_dim": 100,

@@ -22,6 +22,14 @@ from engine.errors import InputError
 SLICE = re.compile(r"^(?P<source>.+)\[(?P<start>-?\d*):(?P<stop>-?\d*)\]$")
 
 
+def named_spec(text):
+    """Parses NAME=SPEC (a bare SPEC is named after itself)."""
+    name, sep, spec = text.partition("=")
+    if not sep or not name or ":" in name or "/" in name:
+        return text, text
+    return name, spec
+
+
 def split_slice(spec):
     """(source, slice) of a spec; slice(None) when it has no slice suffix."""
     match = SLICE.match(spec)

@@ -7,6 +7,7 @@ import time
 from engine.atomic import atomic_output
 from engine.errors import InputError
 from engine.jobs import StageState
+from engine.reproduce.page import fmt
 from engine.reproduce.registry import PAPERS, get_item, sizes_for
 
 
@@ -45,11 +46,3 @@ def format_rows(document):
         values = "  ".join(f"{key} {fmt(r['paper'].get(key))} -> {fmt(r['ours'].get(key))}" for key in r["ours"])
         lines.append(f"  {r['name']:<40} {values}")
     return lines
-
-
-def fmt(value):
-    if value is None:
-        return "-"
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    return str(value)

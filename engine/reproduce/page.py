@@ -4,6 +4,16 @@ import numpy as np
 
 from engine.atomic import atomic_output
 
+
+def fmt(value):
+    """A table cell: '-' for a value the paper lacks, 4 significant digits for a float."""
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
+
+
 PAGE = (8.27, 11.69)  # A4 portrait, inches
 
 
@@ -12,8 +22,6 @@ def write_page(item, document, pdf_path, png_path):
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-
-    from engine.reproduce.job import fmt
 
     fig = plt.figure(figsize=PAGE)
     table_height = 0.07 * (len(document["rows"]) + 1)  # the table's rows set its share of the page
