@@ -24,12 +24,6 @@ CHUNK_FILES = 32
 CHUNK_SAMPLES = 1024  # patches scored at once (about 11 one-minute recordings)
 
 
-def expand_paths(paths):
-    """Files named directly, and every file under named folders, sub-folders included
-    (engine.data.walk; what it leaves out is listed by evidence_files)."""
-    return evidence_files(paths)[0]
-
-
 def load_evidence(paths, profile):
     """(accepted [(path, SampleSet)], rejected [{"path", "reason"}])."""
     from engine.data.loaders import load_path

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QListView
                                QPushButton, QSplitter, QTextBrowser, QVBoxLayout, QWidget)
 
 from engine import findings
+from engine.errors import shown
 from gui.session import Evidence, EvidenceModel
 from gui.tasks import evidence as evidence_tasks
 from gui.imaging import thumbnail, with_badge
@@ -174,13 +175,13 @@ class EvidenceView(QWidget):
             if self.refused_list.item(row).data(Qt.UserRole) == path:
                 self.refused_list.takeItem(row)
                 break
-        line = QListWidgetItem(f"Refused {os.path.basename(path)}: {reason}")
+        line = QListWidgetItem(f"Refused {shown(os.path.basename(path))}: {reason}")
         line.setData(Qt.UserRole, path)
-        line.setToolTip(f"{path}: {reason}")
+        line.setToolTip(f"{shown(path)}: {reason}")
         line.setForeground(QColor(180, 30, 30))
         self.refused_list.addItem(line)
         self.refused_list.show()
-        self.session.message.emit(f"Refused {path}: {reason}")
+        self.session.message.emit(f"Refused {shown(path)}: {reason}")
 
     # --- verdicts --------------------------------------------------------------------
 
@@ -290,7 +291,7 @@ class EvidenceView(QWidget):
 def verdict_html(item):
     sampleset, verdict = item.sampleset, item.verdict
     parts = [f"<h3>{html.escape(item.name)}</h3>",
-             f"<p>{html.escape(item.path)}<br>{sampleset.modality}, {sampleset.n} sample(s)</p>"]
+             f"<p>{html.escape(shown(item.path))}<br>{sampleset.modality}, {sampleset.n} sample(s)</p>"]
     if verdict is None:
         reason = item.unjudged
         text = f"No verdict in this case: {reason}" if reason else "No verdict yet."

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, Qt, Signal
 
+from engine.errors import shown
+
 
 @dataclass(eq=False)  # identity: two entries for the same path are never both in the list
 class Evidence:
@@ -25,7 +27,7 @@ class Evidence:
 
     @property
     def name(self):
-        return os.path.basename(self.path)
+        return shown(os.path.basename(self.path))  # control characters escaped, as everywhere
 
     @property
     def modality(self):
@@ -54,7 +56,7 @@ class EvidenceModel(QAbstractListModel):
         if role == Qt.DecorationRole:
             return item.icon
         if role == Qt.ToolTipRole:
-            return f"{item.path}\n{item.modality}, {item.sampleset.n} sample(s)"
+            return f"{shown(item.path)}\n{item.modality}, {item.sampleset.n} sample(s)"
         if role == self.EvidenceRole:
             return item
         return None

@@ -198,3 +198,35 @@ def test_opening_a_case_shows_its_evidence_with_the_recorded_verdicts(gui_window
     assert "changed since intake" in gui_window.session.refused[evidence_files[3]]
     with open_case(case_dir) as case:  # shown from the record, not judged again
         assert len(case.verdicts()) == 4 and len(case.conn.execute("SELECT id FROM verdict").fetchall()) == 4
+
+
+def test_names_with_control_characters_are_shown_escaped_and_walk_refusals_listed(tmp_path):
+    """A right-to-left override or a newline in a name never reaches the screen as such, and
+    what the folder walk leaves out (a name that is not UTF-8) is refused with its reason."""
+    from engine.data.writers import write_png
+    from gui.session import Evidence
+    from gui.tasks.evidence import load_evidence_job
+
+    tricky = tmp_path / "a\u202egnp.png"
+    write_png(str(tricky), np.zeros((28, 28), np.float32))
+    bad = bytes(tmp_path) + b"/bad\xff.png"
+    with open(bad, "wb") as handle:
+        handle.write(b"")
+
+    class State:
+        cancelled = False
+
+        def check(self):
+            pass
+
+        def progress(self, *args):
+            pass
+
+        def partial(self, result):
+            pass
+
+    result = load_evidence_job({"paths": [str(tmp_path)]}, State())
+    (loaded,) = result["loaded"]
+    entry = Evidence(path=loaded["path"], sampleset=loaded["sampleset"], preview=loaded["preview"])
+    assert entry.name == "a\\u202egnp.png"
+    assert any("not valid UTF-8" in r["reason"] for r in result["refused"])

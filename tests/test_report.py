@@ -221,3 +221,11 @@ def test_audit_table_shows_the_operator_and_each_row_hash_of_the_chain(judged_ca
     audit = pdf_text(out)
     audit = audit[audit.rindex("Audit log (chain of custody)"):]
     assert last["operator"] in audit and last["hash"][:10] in audit and last["hash"] not in audit.split("head")[0]
+
+
+def test_the_report_shows_file_names_with_control_characters_escaped():
+    from engine.report.case_part import audit_object, file_name
+
+    assert file_name("/evidence/a\u202egnp.png") == "a\\u202egnp.png"
+    assert file_name("/evidence/two\nlines.wav") == "two\\nlines.wav"
+    assert audit_object({"path": "/evidence/a\u202egnp.png"})[0] == "a\\u202egnp.png"

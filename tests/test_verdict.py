@@ -180,12 +180,12 @@ def test_verdicts_arrive_chunk_by_chunk_and_do_not_depend_on_the_chunking(case_d
 
 
 def test_evidence_folders_are_walked_into_sub_folders_without_hidden_files(tmp_path):
-    from engine.verdict import expand_paths
+    from engine.data.walk import evidence_files
 
     for rel in ("b.png", "sub/a.png", "sub/deeper/c.png", ".hidden/d.png", "sub/.e.png"):
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_bytes(b"")
-    found = [os.path.relpath(p, tmp_path) for p in expand_paths([str(tmp_path)])]
+    found = [os.path.relpath(p, tmp_path) for p in evidence_files([str(tmp_path)])[0]]
     assert found == ["b.png", "sub/a.png", "sub/deeper/c.png"]
 
 

@@ -6,6 +6,7 @@ import os
 import numpy as np
 
 from engine import case as case_store, findings
+from engine.errors import shown
 from engine.detectors import calibration, profile as profile_mod, specification, statistical, suite
 from engine.detectors.learned import GENERATOR_SAMPLES, SAMPLING_SEED
 from engine.report import figures, limitations
@@ -113,7 +114,7 @@ class CasePart:
         colours = {}
         for i, (v, d) in enumerate(zip(self.verdicts, self.described), 1):
             finding = d["finding"] + (" (older detector set)" if self.stale(v) else "")
-            rows.append([str(i), os.path.basename(v["path"]), v["sha256"][:8] + "…", finding,
+            rows.append([str(i), file_name(v["path"]), v["sha256"][:8] + "…", finding,
                          f"{d['strength']} (p = {d['tail_probability']:.2g})", d["reason"]])
             colours[(i, 3)] = LABEL_COLOURS[v["label"]]
         doc.add(doc.table(rows, [0.8, 3.2, 2.1, 2.7, 3.0, 6.0], colours))
@@ -139,13 +140,13 @@ class CasePart:
         strongest = [(d["tail_probability"], v) for v, d in zip(self.verdicts, self.described) if v["label"] == "generated"]
         if strongest:
             p, v = min(strongest, key=lambda pv: pv[0])
-            doc.p(f"The strongest: {os.path.basename(v['path'])}, {findings.strength_text(p)}.")
+            doc.p(f"The strongest: {file_name(v['path'])}, {findings.strength_text(p)}.")
         attributions = [(v, d["attribution"]) for v, d in zip(self.verdicts, self.described) if d["attribution"]]
         shown = [(v, a) for v, a in attributions if a["shown"]]
         if shown:
             doc.p("Attribution to one of the case's generators (only when calibrated and above chance):")
             for v, a in shown:
-                doc.p(f"{os.path.basename(v['path'])}: attributed to {a['text']}", "Small")
+                doc.p(f"{file_name(v['path'])}: attributed to {a['text']}", "Small")
         withheld = {a["text"] for v, a in attributions if not a["shown"]}
         if withheld:
             doc.p(f"Attribution withheld for {len(attributions) - len(shown)} generated file(s): "
@@ -202,7 +203,7 @@ class CasePart:
         rows = [["#", "File", "SHA-256 at intake", "Size", "Intake (UTC)", "Integrity"]]
         colours = {}
         for i, e in enumerate(evidence, 1):
-            rows.append([str(i), e["path"], doc.cell(e["sha256"], mono=True), f"{e['size']:,} B",
+            rows.append([str(i), shown(e["path"]), doc.cell(e["sha256"], mono=True), f"{e['size']:,} B",
                          _utc(e["intake_time"]), STATUS_TEXT[e["status"]]])
             colours[(i, 5)] = GREEN if e["status"] == "ok" else RED
         doc.add(doc.table(rows, [0.8, 5.6, 4.8, 1.6, 3.0, 2.0], colours))
@@ -213,10 +214,10 @@ class CasePart:
         from engine.metadata import file_metadata
 
         doc = self.doc
-        name = os.path.basename(verdict["path"])
+        name = file_name(verdict["path"])
         colour = LABEL_COLOURS[verdict["label"]]
         heading = doc.heading(f"{number}. {name}: {described['finding']}", "Heading2", outline=f"{number}. {name}")
-        lines = [doc.para(f"{verdict['path']} · {verdict['modality']} · SHA-256 {verdict['sha256']}", "Small"),
+        lines = [doc.para(f"{shown(verdict['path'])} · {verdict['modality']} · SHA-256 {verdict['sha256']}", "Small"),
                  doc.para(f'<font color="{colour}"><b>{esc(described["finding"])}</b></font> — '
                           f"{esc(described['strength_text'])}", raw=True),
                  doc.para(described["sentence"], "Small"),
@@ -385,7 +386,7 @@ def audit_object(params):
     if not isinstance(params, dict):
         return "", _short_json(params, AUDIT_DETAIL)
     obj = next((params[k] for k in OBJECT_KEYS if params.get(k) not in (None, "")), "")
-    obj = os.path.basename(str(obj).rstrip("/")) if isinstance(obj, str) and os.sep in obj else str(obj)
+    obj = shown(os.path.basename(str(obj).rstrip("/")) if isinstance(obj, str) and os.sep in obj else str(obj))
     details = []
     for key, value in params.items():
         if key in SEAL_KEYS:
@@ -403,10 +404,15 @@ def audit_object(params):
         elif isinstance(value, list):
             value = "none" if not value else ", ".join(map(str, value)) if len(str(value)) <= 60 else f"{len(value)} items"
         elif isinstance(value, str) and os.sep in value:
-            value = os.path.basename(value.rstrip("/"))
+            value = shown(os.path.basename(value.rstrip("/")))
         details.append(f"{key}: {value}")
     text = "; ".join(details)
     return obj, text if len(text) <= AUDIT_DETAIL else text[: AUDIT_DETAIL - 1] + "…"
+
+
+def file_name(path):
+    """A file's name as the report shows it: control and format characters escaped."""
+    return shown(os.path.basename(path))
 
 
 def _utc(stamp):

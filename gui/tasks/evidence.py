@@ -30,11 +30,13 @@ def load_evidence_job(params, state):
     from engine.data.loaders import load_path
     from engine.errors import InputError
     from engine.metadata import file_metadata
-    from engine.verdict import expand_paths
+    from engine.data.walk import evidence_files
 
-    # The files of dropped folders (and their sub-folders), as the `verdict` command takes them.
-    files = [os.path.abspath(path) for path in expand_paths(params["paths"])]
-    loaded, refused = [], []
+    # The files of dropped folders (and their sub-folders), as the `verdict` command takes them;
+    # what the walk leaves out (too deep, a name that is not UTF-8) is refused with its reason.
+    found, refused = evidence_files(params["paths"])
+    files = [os.path.abspath(path) for path in found]
+    loaded = []
     for number, path in enumerate(files, start=1):
         state.check()
         try:
