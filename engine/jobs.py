@@ -12,6 +12,8 @@ command line never pays for Qt.
 import sys
 import time
 
+from engine.errors import shown
+
 
 class Cancelled(Exception):
     """Raised inside a job when the user asked it to stop."""
@@ -66,7 +68,7 @@ class ConsoleState(JobState):
         self._last_draw = now
         elapsed = now - self._start
         eta = f"ETA {elapsed * (1 - fraction) / fraction:5.0f}s" if fraction > 0 else "ETA     ?"
-        line = f"{self.label}[{'#' * int(fraction * 30):<30}] {fraction * 100:5.1f}% {eta} {message}"[:160]
+        line = f"{self.label}[{'#' * int(fraction * 30):<30}] {fraction * 100:5.1f}% {eta} {shown(message)}"[:160]
         if self.stream.isatty():
             self.stream.write("\r" + line.ljust(80))
             self._bar_open = True
