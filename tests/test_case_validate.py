@@ -154,3 +154,22 @@ def test_clopper_pearson_interval():
     assert low == pytest.approx(0.01643, abs=1e-4) and high == pytest.approx(0.11284, abs=1e-4)
     assert rates.clopper_pearson(0, 0) == [0.0, 1.0]
     assert np.isclose(rates.clopper_pearson(20, 20)[1], 1.0)
+
+
+def test_a_cancelled_self_test_stores_nothing_and_a_changed_profile_exits_3(tmp_path):
+    from engine.jobs import Cancelled
+    from engine.selftest import validate_job
+
+    case_dir = str(tmp_path / "case")
+    case_store.new_case(case_dir, "builtin:digits[0:60]")
+    state = JobState()
+    state.cancel()
+    with pytest.raises(Cancelled):
+        validate_job({"case": case_dir}, state)
+    with case_store.open_case(case_dir) as case:
+        assert not [r for r in case.audit_log() if r["action"] == "case_validated"]
+    assert not os.path.exists(os.path.join(case_dir, "validation"))
+    profile = os.path.join(case_dir, "profiles", "reference.npz")
+    with open(profile, "ab") as fh:
+        fh.write(b"\0")
+    assert main.main(["case", "validate", case_dir]) == 3
