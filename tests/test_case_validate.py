@@ -42,6 +42,7 @@ def test_the_json_has_the_contract_keys_and_measures_every_source_and_family(two
         assert set(f) >= {"family", "detected", "n", "detection_rate", "interval"}
         assert f["n"] == 20 and 0 <= f["detected"] <= 20
         assert f["interval"][0] <= f["detected"] / 20 <= f["interval"][1]
+        assert 0 <= f["detected_registered"] <= 20  # the same files, every family registered
     assert len(result["sources"]) == 5 and sum(s["n"] for s in result["sources"]) == 200
     for s in result["sources"]:
         assert set(s) >= {"source", "false_positive_rate", "n", "interval"}

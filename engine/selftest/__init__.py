@@ -17,7 +17,7 @@ import os
 from engine.detectors.calibration import DEFAULT_ALPHA
 
 SUMMARY_SOURCE_KEYS = ("source", "false_positive_rate", "n", "false_positives", "interval")
-SUMMARY_FAMILY_KEYS = ("family", "detected", "n", "detection_rate", "interval")
+SUMMARY_FAMILY_KEYS = ("family", "detected", "n", "detection_rate", "interval", "detected_registered")
 
 
 def load_reference(reference):
@@ -56,13 +56,14 @@ def validate_job(params, state):
         state.progress(0.0, "checking the case")
         profile = case.profile()
         runs = latest_runs(case)
-        learned = learned_models(case_detectors(case, profile), runs)  # every artefact re-hashed first
+        detectors = case_detectors(case, profile)  # every artefact re-hashed first
+        learned = learned_models(detectors, runs)
         gan_runs = [run for run in runs if run["kind"] == "gan"]
         reference = case.reference()
         state.progress(0.02, "reading the reference")
         ref = load_reference(reference)
         sources = leave_one_source_out(ref, reference["spec"], learned, gan_runs, alpha, state, (0.05, 0.6))
-        families = leave_one_family_out(profile, learned, gan_runs, alpha, state, (0.6, 0.98),
+        families = leave_one_family_out(profile, detectors, learned, gan_runs, alpha, state, (0.6, 0.98),
                                         int(params.get("samples") or SAMPLES_PER_FAMILY))
         result = {"alpha": alpha, "reference": reference["spec"],
                   "families": families["families"], "families_note": families["note"],
@@ -113,13 +114,14 @@ def summary_lines(result):
                          f"{_percent(s['false_positive_rate']):>6}  [{low:.1%}, {high:.1%}]")
         else:
             lines.append(f"  {s['source']:<28} {s['note']}")
-    lines.append("generator families left out:")
+    lines.append("generator families left out (registered: detected by the case's own detectors, which know the family):")
     if result["families_note"]:
         lines.append(f"  {result['families_note']}")
     for f in result["families"]:
         low, high = f["interval"]
         lines.append(f"  {f['family']:<28} detected {f['detected']:>4} of {f['n']:<4} "
-                     f"{_percent(f['detection_rate']):>6}  [{low:.1%}, {high:.1%}]")
+                     f"{_percent(f['detection_rate']):>6}  [{low:.1%}, {high:.1%}]  "
+                     f"(registered: {f['detected_registered']})")
         for left in f["left_out_detectors"]:
             lines.append(f"    without {left['detector']}: {left['why']}")
     return lines

@@ -71,9 +71,12 @@ def judge_files(paths, profile, detectors, alpha):
     return rates.labels(detectors, suite.Batch(x, groups), alpha, speaks)
 
 
-def leave_one_family_out(profile, learned, gan_runs, alpha, state, span=(0.0, 1.0), n=SAMPLES_PER_FAMILY):
+def leave_one_family_out(profile, case_detectors, learned, gan_runs, alpha, state, span=(0.0, 1.0),
+                         n=SAMPLES_PER_FAMILY):
     """{"families": [{"family", "detected", "n", ...}], "note"}: `learned` are the CNN and
-    inverse models [(detector, run)] with their stored calibration."""
+    inverse models [(detector, run)] with their stored calibration. Each family's files are
+    also judged by the case's own detectors (`case_detectors`, every family registered):
+    `detected_registered`, the baseline the left-out figure is read against."""
     from engine.detectors.learned import fit_generators_logistic
     from engine.detectors.suite import LogisticFeatures
 
@@ -99,12 +102,14 @@ def leave_one_family_out(profile, learned, gan_runs, alpha, state, span=(0.0, 1.
             else:
                 detectors.append(detector)
         with tempfile.TemporaryDirectory(prefix="case-validate-") as folder:
-            labels = judge_files(generated_files(runs, n, modality, folder), profile, detectors, alpha)
+            paths = generated_files(runs, n, modality, folder)
+            labels = judge_files(paths, profile, detectors, alpha)
+            registered = judge_files(paths, profile, case_detectors, alpha).count("generated")
         detected = labels.count("generated")
         out.append({"family": family, "detected": detected, "n": len(labels),
                     "detection_rate": rates.rate(detected, len(labels)),
                     "interval": rates.clopper_pearson(detected, len(labels)),
-                    "inconclusive": labels.count("inconclusive"),
+                    "inconclusive": labels.count("inconclusive"), "detected_registered": registered,
                     "runs": [run["name"] for run in runs], "detectors": [d.name for d in detectors],
                     "left_out_detectors": left_out})
     return {"families": out, "note": None, "registered_families": list(found)}
