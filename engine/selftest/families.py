@@ -56,8 +56,8 @@ def generated_files(runs, n, modality, folder):
     return paths
 
 
-def judge_files(paths, profile, detectors, alpha):
-    """Labels of evidence files, read as a verdict reads them (format-mute detectors get weight 0)."""
+def read_files(paths, profile):
+    """(Batch, SampleSets) of evidence files, read as a verdict reads them."""
     from engine.verdict import load_evidence
 
     accepted, rejected = load_evidence(paths, profile)
@@ -67,8 +67,12 @@ def judge_files(paths, profile, detectors, alpha):
     x = np.concatenate([s.x for _, s in accepted]).astype(np.float32)
     if "level_version" in profile:
         x = representations.normalise_level(x, groups)
-    speaks = [suite.informative(detectors, samples) for _, samples in accepted]
-    return rates.labels(detectors, suite.Batch(x, groups), alpha, speaks)
+    return suite.Batch(x, groups), [samples for _, samples in accepted]
+
+
+def judge(batch, samples, detectors, alpha):
+    """Labels of the files, with the detectors a file's format leaves mute at weight 0, as in a verdict."""
+    return rates.labels(detectors, batch, alpha, [suite.informative(detectors, s) for s in samples])
 
 
 def leave_one_family_out(profile, case_detectors, learned, gan_runs, alpha, state, span=(0.0, 1.0),
@@ -102,9 +106,9 @@ def leave_one_family_out(profile, case_detectors, learned, gan_runs, alpha, stat
             else:
                 detectors.append(detector)
         with tempfile.TemporaryDirectory(prefix="case-validate-") as folder:
-            paths = generated_files(runs, n, modality, folder)
-            labels = judge_files(paths, profile, detectors, alpha)
-            registered = judge_files(paths, profile, case_detectors, alpha).count("generated")
+            batch, samples = read_files(generated_files(runs, n, modality, folder), profile)
+        labels = judge(batch, samples, detectors, alpha)
+        registered = judge(batch, samples, case_detectors, alpha).count("generated")
         detected = labels.count("generated")
         out.append({"family": family, "detected": detected, "n": len(labels),
                     "detection_rate": rates.rate(detected, len(labels)),
