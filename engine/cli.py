@@ -90,6 +90,18 @@ def cmd_case_verify(args):
     return 0 if result["ok"] else 3
 
 
+def cmd_case_validate(args):
+    from engine.selftest import summary_lines, validate_job
+
+    result = run_in_console(validate_job, {"case": args.dir, "alpha": args.fpr, "samples": args.samples},
+                            label="case validate ")
+    if args.json:
+        write_json(args.json, result)
+    print("\n".join(summary_lines(result)))
+    print(f"stored in the case: {shown(result['stored'])} (audit row case_validated)")
+    return 0
+
+
 def cmd_case_register(args):
     from engine.case import register_run
 
@@ -280,6 +292,12 @@ def build_parser():
     q = case_sub.add_parser("verify", help="re-check evidence, artefact hashes and the audit chain (exit 3 on failure)")
     q.add_argument("dir", metavar="DIR")
     q.set_defaults(func=cmd_case_verify)
+    q = case_sub.add_parser("validate", help="self-test: leave one real source / one generator family out")
+    q.add_argument("dir", metavar="DIR")
+    q.add_argument("--json", metavar="OUT", help="write the self-test as JSON")
+    q.add_argument("--fpr", type=float, default=0.01, help="false-positive rate of the verdicts tested (default 0.01)")
+    q.add_argument("--samples", type=int, help="generated samples judged per family (default 200)")
+    q.set_defaults(func=cmd_case_validate)
     q = case_sub.add_parser("register", help="register a finished training run in the case (if its data fits)")
     q.add_argument("dir", metavar="DIR")
     q.add_argument("run", metavar="RUN_DIR")

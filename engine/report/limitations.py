@@ -64,7 +64,7 @@ def self_test_rows(audit_log):
 
     found = None
     for entry in audit_log:
-        if not str(entry.get("action", "")).startswith("validat"):
+        if entry.get("action") != "case_validated" and not str(entry.get("action", "")).startswith("validat"):
             continue
         try:
             params = json.loads(entry.get("params_json") or "{}")
@@ -74,7 +74,7 @@ def self_test_rows(audit_log):
             found = params
     if found is None:
         return None
-    rows = []
+    rows = [("generator families", found["families_note"], "-")] if found.get("families_note") else []
     for f in found.get("families") or []:
         n = f.get("n") or 0
         rows.append((f"family {f.get('family')} (left out of training)",

@@ -1,0 +1,119 @@
+"""Leave-one-family-out: files of a registered generator family judged by detectors that never saw it.
+
+For each family F of the case's registered GANs (engine/selftest/runs.py `family_of`):
+the reference detectors as they are (they were never fitted on a generator), the pooled
+logistic regression refitted on the other families' GANs only (engine/detectors/learned.py
+`fit_generators_logistic`), and the CNN and inverse models whose training data holds no
+sample of F. A model trained on F, or on generated files whose generator is not recorded,
+is left out (retraining it without F is a training run, too costly here) and named in the
+result. F's generators then make SAMPLES_PER_FAMILY new samples (a latent seed other than
+the one the logistic regression was fitted on), written as the files `generate` writes
+(PNG, MIDI, .npy mel patches) and read back as evidence, and judged at the case's alpha.
+"""
+import os
+import tempfile
+
+import numpy as np
+
+from engine.data import representations
+from engine.detectors import suite
+from engine.detectors.profile import CONTINUOUS_MODALITIES
+from engine.errors import InputError
+from engine.selftest import rates
+from engine.selftest.runs import families, run_folders
+
+SAMPLES_PER_FAMILY = 200
+SEED = 4242  # not learned.SAMPLING_SEED: these samples were never fitted on
+NEEDS = "needs at least two registered generator families"
+
+
+def _trained_on(run, family_dirs):
+    """Why `run`'s model cannot judge a family it may have been trained on, or None."""
+    data = run.get("data") or {}
+    folders = run_folders(data)
+    if folders & family_dirs:
+        return "trained on this family's samples; retraining it without them is a training run, too costly here"
+    if run["kind"] == "classifier":
+        sets = data.get("sets") or {}
+        untraced = [name for name, info in sets.items() if name != "real" and not (
+            isinstance(info, dict) and os.path.abspath(str(info.get("spec", ""))) in folders)]
+        if untraced:
+            return (f"trained on generated files ({', '.join(untraced)}) whose generator is not recorded, which "
+                    f"may be this family")
+    return None
+
+
+def generated_files(runs, n, modality, folder):
+    """n samples of the family's generators (split over its runs), written as `generate` writes them."""
+    from engine.runs import sample_gan
+    from engine.training_jobs import write_samples
+
+    paths = []
+    for k, (run, count) in enumerate(zip(runs, np.diff(np.linspace(0, n, len(runs) + 1).round().astype(int)))):
+        if count:
+            x = sample_gan(run["run_dir"], int(count), SEED + k)[0]
+            paths += write_samples(os.path.join(folder, f"run{k}"), np.clip(x, 0, 1), modality)
+    return paths
+
+
+def read_files(paths, profile):
+    """(Batch, SampleSets) of evidence files, read as a verdict reads them."""
+    from engine.verdict import load_evidence
+
+    accepted, rejected = load_evidence(paths, profile)
+    if rejected:
+        raise InputError(rejected[0]["path"], f"a generated sample was refused ({rejected[0]['reason']})")
+    groups = np.repeat(np.arange(len(accepted)), [s.n for _, s in accepted])
+    x = np.concatenate([s.x for _, s in accepted]).astype(np.float32)
+    if "level_version" in profile:
+        x = representations.normalise_level(x, groups)
+    return suite.Batch(x, groups), [samples for _, samples in accepted]
+
+
+def judge(batch, samples, detectors, alpha):
+    """Labels of the files, with the detectors a file's format leaves mute at weight 0, as in a verdict."""
+    return rates.labels(detectors, batch, alpha, [suite.informative(detectors, s) for s in samples])
+
+
+def leave_one_family_out(profile, case_detectors, learned, gan_runs, alpha, state, span=(0.0, 1.0),
+                         n=SAMPLES_PER_FAMILY):
+    """{"families": [{"family", "detected", "n", ...}], "note"}: `learned` are the CNN and
+    inverse models [(detector, run)] with their stored calibration. Each family's files are
+    also judged by the case's own detectors (`case_detectors`, every family registered):
+    `detected_registered`, the baseline the left-out figure is read against."""
+    from engine.detectors.learned import fit_generators_logistic
+    from engine.detectors.suite import LogisticFeatures
+
+    found = families(gan_runs)
+    if len(found) < 2:
+        return {"families": [], "note": f"not measurable: {NEEDS} (this case has {len(found)})",
+                "registered_families": list(found)}
+    modality = str(profile["modality"])
+    out = []
+    for k, (family, runs) in enumerate(found.items()):
+        state.check()
+        state.progress(span[0] + (span[1] - span[0]) * k / len(found), f"leaving out family {family}")
+        family_dirs = {os.path.abspath(run["run_dir"]) for run in runs}
+        others = [run for run in gan_runs if os.path.abspath(run["run_dir"]) not in family_dirs]
+        detectors = suite.profile_detectors(profile)
+        left_out = []
+        if modality in CONTINUOUS_MODALITIES:
+            detectors.append(LogisticFeatures(fit_generators_logistic(others, profile), [r["name"] for r in others]))
+        for detector, run in learned:
+            why = _trained_on(run, family_dirs)
+            if why:
+                left_out.append({"detector": detector.name, "why": why})
+            else:
+                detectors.append(detector)
+        with tempfile.TemporaryDirectory(prefix="case-validate-") as folder:
+            batch, samples = read_files(generated_files(runs, n, modality, folder), profile)
+        labels = judge(batch, samples, detectors, alpha)
+        registered = judge(batch, samples, case_detectors, alpha).count("generated")
+        detected = labels.count("generated")
+        out.append({"family": family, "detected": detected, "n": len(labels),
+                    "detection_rate": rates.rate(detected, len(labels)),
+                    "interval": rates.clopper_pearson(detected, len(labels)),
+                    "inconclusive": labels.count("inconclusive"), "detected_registered": registered,
+                    "runs": [run["name"] for run in runs], "detectors": [d.name for d in detectors],
+                    "left_out_detectors": left_out})
+    return {"families": out, "note": None, "registered_families": list(found)}
