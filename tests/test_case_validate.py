@@ -174,3 +174,22 @@ def test_a_cancelled_self_test_stores_nothing_and_a_changed_profile_exits_3(tmp_
     with open(profile, "ab") as fh:
         fh.write(b"\0")
     assert main.main(["case", "validate", case_dir]) == 3
+
+
+def test_an_edited_self_test_result_is_flagged_but_does_not_stop_verdicts(two_family_case, tmp_path):
+    import shutil
+
+    from engine.case_verify import verify_case
+    from engine.verdict import judge
+
+    case_dir, result = two_family_case
+    copy = str(tmp_path / "case")
+    shutil.copytree(case_dir, copy)
+    with open(os.path.join(copy, result["stored"]), "a", encoding="utf-8") as fh:
+        fh.write(" ")
+    with case_store.open_case(copy) as case:
+        problems = verify_case(case)["problems"]
+    assert any("self-test" in p for p in problems)
+    evidence = tmp_path / "e.npy"
+    np.save(evidence, load_spec("builtin:digits[1700:1701]").x)
+    assert judge(copy, [str(evidence)])["files"][0]["label"] in ("generated", "real", "inconclusive")

@@ -83,7 +83,7 @@ def store(case, result):
     their recorded hash) and logs `case_validated` with its summary; returns the relative path."""
     import uuid
 
-    from engine import case as case_store
+    from engine import case as case_store, case_verify
     from engine.atomic import atomic_output
 
     rel = os.path.join("validation", f"self-test-{case_store.now()[:19].replace(':', '')}-{uuid.uuid4().hex[:6]}.json")
@@ -95,7 +95,7 @@ def store(case, result):
                "families": [{k: f[k] for k in SUMMARY_FAMILY_KEYS} for f in result["families"]],
                "sources": [{k: s.get(k) for k in SUMMARY_SOURCE_KEYS} for s in result["sources"]]}
     with case.transaction("case_validated", summary):
-        case_store.record_artefact(case, rel, "self-test")
+        case_store.record_artefact(case, rel, case_verify.SELF_TEST_ROLE)
     return rel
 
 
