@@ -15,7 +15,7 @@ from gui.forms import mark_invalid
 from engine import findings
 from gui.tasks import case as case_tasks
 
-SECTIONS = ("References", "Evidence", "Generators", "Detectors", "Runs", "Reports")
+SECTIONS = ("References", "Evidence", "Generators", "Detectors", "Runs", "Self-test", "Reports")
 NO_CASE = "No case open. New case (Ctrl+N) or Open case (Ctrl+O)."
 
 
@@ -104,11 +104,17 @@ class CaseExplorer(QWidget):
                 item = QTreeWidgetItem(parent, [run["name"], run["kind"]])
                 item.setData(0, Qt.UserRole, run)
                 item.setToolTip(0, run["run_dir"])
+        self_test = snapshot.get("self_test")
+        if self_test is None:
+            QTreeWidgetItem(sections["Self-test"], ["not run", "main.py case validate CASE measures it"])
+        for what, result, _n in self_test or ():  # how far to trust this case's verdicts
+            QTreeWidgetItem(sections["Self-test"], [what, result]).setToolTip(0, f"{what}: {result}")
         for path in snapshot["reports"]:
             item = QTreeWidgetItem(sections["Reports"], [os.path.basename(path)])
             item.setData(0, Qt.UserRole, {"report": path})
         for title, item in sections.items():
-            item.setText(1, str(item.childCount()))
+            if title != "Self-test":
+                item.setText(1, str(item.childCount()))
             item.setExpanded(title != "Runs")
 
     @Slot(QTreeWidgetItem, int)

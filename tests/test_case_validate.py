@@ -193,3 +193,24 @@ def test_an_edited_self_test_result_is_flagged_but_does_not_stop_verdicts(two_fa
     evidence = tmp_path / "e.npy"
     np.save(evidence, load_spec("builtin:digits[1700:1701]").x)
     assert judge(copy, [str(evidence)])["files"][0]["label"] in ("generated", "real", "inconclusive")
+
+
+def test_the_window_shows_the_case_self_test(gui_window, no_threads_left, qtbot, two_family_case, tmp_path):
+    from PySide6.QtCore import Qt
+
+    case_dir, _ = two_family_case
+    bare = str(tmp_path / "bare")
+    case_store.new_case(bare, REFERENCE, name="bare")
+    explorer = gui_window.case_explorer
+
+    def self_test_lines(case):
+        gui_window.open_case(case)
+        qtbot.waitUntil(lambda: gui_window.session.case_dir == os.path.abspath(case), timeout=20000)
+        qtbot.waitUntil(gui_window.jobs.is_idle, timeout=30000)
+        section = explorer.tree.findItems("Self-test", Qt.MatchExactly)[0]
+        return [(section.child(k).text(0), section.child(k).text(1)) for k in range(section.childCount())]
+
+    lines = self_test_lines(case_dir)
+    assert any(what.startswith("family gan loss") and "detected" in result for what, result in lines)
+    assert any(what.startswith("real source") for what, _ in lines)
+    assert self_test_lines(bare)[0][0] == "not run"

@@ -8,6 +8,7 @@ def read_case_job(params, state):
     """A plain snapshot of a case: meta, reference, evidence, runs, verdicts, reports."""
     from engine.case import open_case
     from engine.errors import InputError
+    from engine.report.limitations import self_test_rows
     from engine.view_log import hidden_evidence
 
     state.progress(0.0, "reading the case")
@@ -28,6 +29,7 @@ def read_case_job(params, state):
             "verdicts": case.verdicts(),
             "reports": sorted(glob.glob(case.path("reports", "*.pdf"))),
             "resumable": resumable_runs(case.path("runs")),
+            "self_test": self_test_rows(case.audit_log()),  # the latest `case validate`, or None
         }
     state.progress(1.0, "case read")
     return snapshot
