@@ -53,13 +53,15 @@ def run_gui(args):
         window.training_panel.data.setText(args.train)
         overrides = {"steps": args.train_steps} if args.train_steps else {}
         if args.case:  # train into the case once it is open (the run folder and registration need it;
-            # the panel has by then set its data to the case's reference, which --train overrides)
+            # the panel has by then set its data to the case's fitting part, which --train overrides)
             window.session.case_changed.connect(lambda _: (window.training_panel.data.setText(args.train),
                                                            window.training_panel.start(**overrides)),
                                                 Qt.SingleShotConnection)
         else:
             window.training_panel.start(**overrides)
-    if args.paths:
+    if args.paths and args.case:  # judged in the case, once it is open (opening empties the view)
+        window.session.case_changed.connect(lambda _: window.add_evidence(args.paths), Qt.SingleShotConnection)
+    elif args.paths:
         window.add_evidence(args.paths)
     if view:
         window.show_view(view)

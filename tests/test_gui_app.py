@@ -1,4 +1,5 @@
 """The application shell: start-up, --screenshot, the job manager, the exception hook."""
+import os
 import pathlib
 import re
 import subprocess
@@ -144,3 +145,20 @@ def test_jobs_pane_shows_progress_and_cancels(gui_window, no_threads_left, qtbot
     row.cancel_button.click()
     qtbot.waitUntil(gui_window.jobs.is_idle, timeout=10000)
     qtbot.waitUntil(lambda: not gui_window.findChildren(JobRow), timeout=5000)
+
+
+def test_files_named_with_a_case_are_taken_in_once_the_case_is_open(tmp_path):
+    """`gui --case DIR PATH ...`: opening the case empties the view, so the named files must
+    arrive after it and be judged in the case."""
+    from engine import case as case_store
+    from engine.data.specs import load_spec
+    from engine.data.writers import write_png
+
+    case_store.new_case(str(tmp_path / "case"), "builtin:digits[0:200]")
+    write_png(str(tmp_path / "d.png"), load_spec("builtin:digits[1700:1701]").x[0, 0])
+    (tmp_path / "bad.png").write_bytes(b"\x89PNG\r\n\x1a\nxxxx")
+    result = run_main("gui", "--case", str(tmp_path / "case"), str(tmp_path / "d.png"), str(tmp_path / "bad.png"),
+                      "--screenshot", str(tmp_path / "shot.png"))
+    assert result.returncode == 0, result.stderr
+    with case_store.open_case(str(tmp_path / "case")) as case:
+        assert [os.path.basename(row["path"]) for row in case.evidence()] == ["d.png"]
