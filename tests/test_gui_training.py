@@ -5,14 +5,20 @@ import os
 from PySide6.QtCore import Qt
 
 
+def start_on_cpu(panel, data, out=None, **options):
+    """The panel set to train on `data` (into `out`, or a fresh folder) on the CPU, then started."""
+    panel.data.setText(data)
+    panel.device.setCurrentText("cpu")
+    if out is not None:
+        panel.out.setText(str(out))
+    return panel.start(**options)
+
+
 def test_tiny_training_run_updates_its_curves_and_stops_on_request(gui_window, no_threads_left, qtbot, tmp_path):
     panel = gui_window.training_panel
     panel.kind.setCurrentText("GAN")
-    panel.data.setText("builtin:digits[0:256]")
-    panel.device.setCurrentText("cpu")
     out = tmp_path / "run"
-    panel.out.setText(str(out))
-    panel.start(steps=100000)  # far more than the test lets it run
+    start_on_cpu(panel, "builtin:digits[0:256]", out, steps=100000)  # far more than the test lets it run
     assert panel.stop_button.isEnabled() and not panel.start_button.isEnabled()
 
     def curves_drawn():
@@ -40,10 +46,7 @@ def test_tiny_training_run_updates_its_curves_and_stops_on_request(gui_window, n
 
 def test_resume_continues_the_stopped_run(gui_window, no_threads_left, qtbot, tmp_path):
     panel = gui_window.training_panel
-    panel.data.setText("builtin:digits[0:128]")
-    panel.device.setCurrentText("cpu")
-    panel.out.setText(str(tmp_path / "run"))
-    panel.start(steps=20)
+    start_on_cpu(panel, "builtin:digits[0:128]", tmp_path / "run", steps=20)
     qtbot.waitUntil(gui_window.jobs.is_idle, timeout=60000)
     assert "Finished" in panel.status.text()
     panel.start(resume=True, steps=30)
@@ -76,9 +79,7 @@ def test_a_finished_run_appears_in_the_case(gui_window, no_threads_left, qtbot, 
     gui_window.open_case(case_dir)
     qtbot.waitUntil(lambda: gui_window.session.case_dir is not None, timeout=20000)
     panel = gui_window.training_panel
-    panel.data.setText("builtin:digits[0:200]")
-    panel.device.setCurrentText("cpu")
-    panel.start(steps=10)
+    start_on_cpu(panel, "builtin:digits[0:200]", steps=10)
     assert panel.last_out.startswith(os.path.join(gui_window.session.case_dir, "runs"))
     qtbot.waitUntil(lambda: any(r["kind"] == "gan" for r in (gui_window.session.snapshot or {}).get("runs", [])),
                     timeout=60000)
@@ -138,10 +139,7 @@ def test_the_panel_follows_the_case_and_resumes_only_the_cases_runs(gui_window, 
 
 def test_a_run_folder_that_holds_a_run_is_explained_in_buttons(gui_window, no_threads_left, qtbot, tmp_path):
     panel = gui_window.training_panel
-    panel.data.setText("builtin:digits[0:64]")
-    panel.device.setCurrentText("cpu")
-    panel.out.setText(str(tmp_path / "run"))
-    panel.start(steps=5)
+    start_on_cpu(panel, "builtin:digits[0:64]", tmp_path / "run", steps=5)
     qtbot.waitUntil(gui_window.jobs.is_idle, timeout=60000)
     panel.out.setText(str(tmp_path / "run"))
     assert panel.start(steps=5) is None
