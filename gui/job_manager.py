@@ -170,6 +170,10 @@ class JobManager(QObject):
         record = self._running.get(slot)
         return record if record is not None and record.is_running() else None
 
+    def ending(self, slot):
+        """Whether a cancelled job of `slot` is still winding down (saving its checkpoint)."""
+        return any(record.slot == slot for record in self._ending)
+
     def is_idle(self):
         return not self._running and not self._ending
 

@@ -47,6 +47,7 @@ class TrainingPanel(QWidget):
         self.jobs, self.session, self.settings = jobs, session, settings
         self.last_out = None
         self.session_runs = []  # runs this panel started outside a case, for Resume
+        self.running_kind = None  # the kind of the run started last (the Kind box may change after)
         self.history = {}  # loss name -> [(step, value)]
         self.divergence = {}  # preview step -> (KS, JSD) of its samples to the training data
         self.preview = None
@@ -196,7 +197,8 @@ class TrainingPanel(QWidget):
         self.display_timer.timeout.connect(self._draw)
         self.display_timer.start()
         self._kind_changed(self.kind.currentText())
-        self._set_running(False)
+        self._update_buttons()
+        jobs.job_ended.connect(self._update_buttons)  # a stopped run has finished saving its checkpoint
         session.case_changed.connect(self._case_changed)
         session.snapshot_changed.connect(self._fill_resumable)
 
@@ -259,9 +261,11 @@ class TrainingPanel(QWidget):
 
     def _update_buttons(self, *_):
         running = self.jobs.running("training") is not None
-        self.start_button.setEnabled(not running)
+        busy = running or self.jobs.ending("training")  # a stopped run may still be saving its checkpoint
+        self.start_button.setEnabled(not busy)
+        self.kind.setEnabled(not busy)
         self.stop_button.setEnabled(running)
-        self.resume_button.setEnabled(not running and self.resume_run.currentData() is not None)
+        self.resume_button.setEnabled(not busy and self.resume_run.currentData() is not None)
         self.resume_button.setToolTip("Continue the run chosen under Resume run" if self.resume_run.currentData()
                                       else "No run to resume: Start a run first (a stopped run keeps a checkpoint)")
 
@@ -336,9 +340,11 @@ class TrainingPanel(QWidget):
             self.jobs.start("training-reference", "reference histogram", compare_tasks.reference_histogram_job,
                             {"data": params["data"]}, finished=self._reference_histogram)
         self.status.setText(f"{'Resuming' if resume else 'Training'} {kind} → {params['out']}")
-        self._set_running(True)
-        return self.jobs.start("training", f"train {kind}", job, params, progress=self._progress,
-                               partial=self._partial, finished=self._finished, failed=self._failed)
+        self.running_kind = kind
+        record = self.jobs.start("training", f"train {kind}", job, params, progress=self._progress,
+                                 partial=self._partial, finished=self._finished, failed=self._failed)
+        self._update_buttons()
+        return record
 
     def stop(self):
         if self.jobs.running("training") is None:
@@ -346,16 +352,11 @@ class TrainingPanel(QWidget):
         self.jobs.cancel("training")
         self.status.setText("Stopping: the run saves a checkpoint; Resume continues it.")
         self._remember_run()
-        self._set_running(False)
-
-    def _set_running(self, running):
-        self.start_button.setEnabled(not running)
-        self.resume_button.setEnabled(not running and self.resume_run.currentData() is not None)
-        self.stop_button.setEnabled(running)
+        self._update_buttons()
 
     def _remember_run(self):
         """The run just trained joins the Resume list (a case's runs come with its next read)."""
-        kind = {v: k for k, v in RUN_KINDS.items()}.get(self.kind.currentText())
+        kind = {v: k for k, v in RUN_KINDS.items()}.get(self.running_kind)
         if kind and self.last_out and not any(r["run_dir"] == self.last_out for r in self.session_runs):
             self.session_runs.insert(0, {"run_dir": self.last_out, "name": os.path.basename(self.last_out),
                                          "kind": kind, "status": "this session"})
@@ -412,7 +413,6 @@ class TrainingPanel(QWidget):
         self._dirty = True
 
     def _finished(self, run):
-        self._set_running(False)
         self.progress.setValue(1000)
         metrics = run.get("metrics", {})
         shown = ", ".join(f"{k} {v:.4g}" for k, v in metrics.items() if isinstance(v, (int, float)))
@@ -421,7 +421,6 @@ class TrainingPanel(QWidget):
         self.run_finished.emit(dict(run, out=self.last_out))
 
     def _failed(self, reason):
-        self._set_running(False)
         if os.path.isfile(os.path.join(self.last_out or "", "run.json")):  # it got as far as starting the run
             self._remember_run()
         self.status.setText(f"Training failed: {in_panel_words(reason)}")

@@ -169,3 +169,18 @@ def test_loss_curves_smooth_switch_to_log_scale_and_reset_their_zoom(gui_window,
     assert not any(view.autoRangeEnabled())
     panel.reset_zoom.click()
     assert all(view.autoRangeEnabled())
+
+
+def test_stop_keeps_the_run_kind_and_resume_waits_for_the_checkpoint(gui_window, no_threads_left, qtbot, tmp_path):
+    panel = gui_window.training_panel
+    panel.kind.setCurrentText("GAN")
+    start_on_cpu(panel, "builtin:digits[0:128]", tmp_path / "run", steps=100000)
+    assert not panel.kind.isEnabled(), "the kind of a running job cannot change"
+    qtbot.waitUntil(lambda: "g_loss" in panel.history, timeout=60000)
+    panel.stop()
+    remembered = next(r for r in panel.session_runs if r["run_dir"] == str(tmp_path / "run"))
+    assert remembered["kind"] == "gan"
+    if gui_window.jobs.ending("training"):  # still saving its checkpoint: no second job on its folder
+        assert not panel.resume_button.isEnabled() and not panel.start_button.isEnabled()
+    qtbot.waitUntil(gui_window.jobs.is_idle, timeout=60000)
+    assert panel.resume_button.isEnabled() and panel.start_button.isEnabled() and panel.kind.isEnabled()
