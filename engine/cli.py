@@ -85,7 +85,7 @@ def cmd_case_verify(args):
     for problem in result["problems"]:
         print(f"INTEGRITY: {problem}")
     state = "verified" if result["ok"] else f"INTEGRITY FAILURE ({len(result['problems'])} problems)"
-    print(f"case {os.path.abspath(args.dir)}: {state}; {len(result['evidence'])} evidence files, "
+    print(f"case {shown(os.path.abspath(args.dir))}: {state}; {len(result['evidence'])} evidence files, "
           f"{len(result['artefacts'])} artefacts, audit chain head {result['audit_head']}")
     return 0 if result["ok"] else 3
 
@@ -106,7 +106,7 @@ def cmd_case_register(args):
     from engine.case import register_run
 
     run = run_in_console(lambda params, state: register_run(args.dir, args.run), {}, label="case register ")
-    print(f"run {run['name']} ({run['kind']}) registered in {os.path.abspath(args.dir)}")
+    print(f"run {shown(run['name'])} ({run['kind']}) registered in {shown(os.path.abspath(args.dir))}")
     return 0
 
 

@@ -12,7 +12,7 @@ import os
 import shutil
 
 from engine.atomic import write_json
-from engine.jobs import StageState as _Stage
+from engine.jobs import StageState
 
 # Sizes for the full demo (a few minutes on 2 CPU cores) and for --quick (tests).
 FULL = {"mnist": 1000, "fsdd_takes": 6, "bach": 80, "evidence": 8, "classifier_fakes": 300,
@@ -38,7 +38,7 @@ def demo_job(params, state):
     sizes = QUICK if params.get("quick") else FULL
     summary, cases = {}, []
     for i, modality in enumerate(MODALITIES):
-        stage = _Stage(state, i / len(MODALITIES) * 0.95, (i + 1) / len(MODALITIES) * 0.95, modality)
+        stage = StageState(state, i / len(MODALITIES) * 0.95, (i + 1) / len(MODALITIES) * 0.95, modality)
         case_dir, result = run_modality(out, modality, sizes, params.get("device") or "auto", stage)
         write_json(os.path.join(out, f"verdicts-{modality}.json"), result)
         summary[modality] = summarise(result)
@@ -119,27 +119,27 @@ def run_modality(out, modality, sizes, device, state):
     case_dir = os.path.join(out, f"case-{modality}")
     runs = os.path.join(case_dir, "runs")
     meta = new_case(case_dir, reference_spec(out, modality, sizes), name=f"demo {modality}",
-                    state=_Stage(state, 0.0, 0.1, "case"))
+                    state=StageState(state, 0.0, 0.1, "case"))
     fit = meta["fit_spec"]
     gan = os.path.join(runs, "gan")
     train_gan_job({"data": fit, "out": gan, "steps": sizes["gan_steps"][modality], "device": device,
-                   "case": case_dir, "name": f"{modality}-gan", **GAN_OPTIONS}, _Stage(state, 0.1, 0.55, "GAN"))
+                   "case": case_dir, "name": f"{modality}-gan", **GAN_OPTIONS}, StageState(state, 0.1, 0.55, "GAN"))
     # The classifier learns from generated files as evidence stores them (8-bit PNG, MIDI),
     # not from the generator's float output, whose off-grid values a file format removes.
     fakes = os.path.join(runs, "gan-files")
     generate_job({"run": gan, "n": sizes["classifier_fakes"], "out": fakes, "seed": CLASSIFIER_FAKES_SEED},
-                 _Stage(state, 0.55, 0.6, "generating training files"))
+                 StageState(state, 0.55, 0.6, "generating training files"))
     train_classifier_job({"real": fit, "fakes": [(f"{modality}-gan", fakes)], "out": os.path.join(runs, "classifier"),
                           "steps": sizes["classifier_steps"], "device": device, "case": case_dir, "seed": 0},
-                         _Stage(state, 0.6, 0.75, "classifier"))
+                         StageState(state, 0.6, 0.75, "classifier"))
     if modality == "image":
         train_inverse_job({"generator": gan, "real": fit, "out": os.path.join(runs, "inverse"), "n_negatives": 500,
                            "steps": sizes["inverse_steps"], "device": device, "case": case_dir, "seed": 0},
-                          _Stage(state, 0.75, 0.85, "inverse model"))
+                          StageState(state, 0.75, 0.85, "inverse model"))
     evidence = os.path.join(out, "evidence", modality)
     write_held_out(os.path.join(evidence, "real"), modality, sizes)
     generate_job({"run": gan, "n": sizes["evidence"], "out": os.path.join(evidence, "generated"),
-                  "seed": EVIDENCE_SEED}, _Stage(state, 0.85, 0.9, "generating evidence"))
+                  "seed": EVIDENCE_SEED}, StageState(state, 0.85, 0.9, "generating evidence"))
     result = judge(case_dir, [os.path.join(evidence, "real"), os.path.join(evidence, "generated")],
-                   state=_Stage(state, 0.9, 1.0, "verdicts"))
+                   state=StageState(state, 0.9, 1.0, "verdicts"))
     return case_dir, result

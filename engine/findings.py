@@ -24,7 +24,7 @@ No Qt, no reportlab: the window imports it at start.
 """
 import math
 
-from engine.detectors.calibration import DEFAULT_ALPHA, INCONCLUSIVE_FACTOR
+from engine.detectors.calibration import DEFAULT_ALPHA
 
 # (largest tail probability of the band, words); p above the first bound: "no support".
 STRENGTH_SCALE = (
@@ -75,8 +75,15 @@ def one_in(p):
 
 
 def strength_text(p):
-    """The scale and the number behind it, e.g. 'moderate support (p = 0.003: 1 in 330 real files ...)'."""
-    return f"{strength(p)} (tail probability {p:.2g}: {one_in(p)} real files looks at least as unusual)"
+    """The scale and the number behind it, e.g. 'moderate support (tail probability 0.003: 1 in 330
+    real files looks at least as unusual)'."""
+    share = "almost every real file looks" if 1.0 / max(p, 1e-300) < 1.5 else f"{one_in(p)} real files looks"
+    return f"{strength(p)} (tail probability {p:.2g}: {share} at least as unusual)"
+
+
+def percent(fraction):
+    """A rate as the report writes it: '1 %', '0.5 %', '0.01 %' (never rounded to '0 %')."""
+    return f"{fraction * 100:.3g} %"
 
 
 def alpha_of(verdict):

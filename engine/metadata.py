@@ -18,8 +18,9 @@ MAX_FIELDS = 200  # fields kept per file
 MAX_VALUE = 200  # characters kept per value
 MAX_TEXT = 64 * 1024  # bytes a compressed text chunk may inflate to
 
-SOFTWARE_KEYS = ("software", "isft", "tsse", "tenc", "encoder", "encoded_by", "creator", "processingsoftware",
-                 "hostcomputer", "originator", "make", "model")
+# Field names as shown (lower case, spaces and '/' removed) that name the making software or device.
+SOFTWARE_KEYS = ("software", "encoder", "encodedby", "creator", "processingsoftware", "hostcomputer",
+                 "originator", "make", "model")
 WAVE_FORMATS = {1: "PCM", 3: "IEEE float", 6: "A-law", 7: "µ-law", 0xFFFE: "extensible"}
 RIFF_INFO = {"INAM": "title", "IART": "artist", "ICMT": "comment", "ICRD": "creation date", "ISFT": "software",
              "IENG": "engineer", "ICOP": "copyright", "IPRD": "product", "IGNR": "genre", "ISBJ": "subject",
@@ -346,9 +347,11 @@ READERS = {
     "JPEG": (_pillow_image,),
     "BMP": (_pillow_image,),
     "TIFF": (_pillow_image,),
-    "WAV": (_riff_chunks, _id3_at_start),
-    "FLAC": (_soundfile, _id3_at_start),
+    "WebP": (_pillow_image,),
+    "WAV": (_riff_chunks,),
+    "FLAC": (_soundfile,),
     "OGG": (_soundfile,),
+    "MP3": (_id3_at_start, _soundfile),
     "MIDI": (_midi,),
     "NumPy .npy": (_npy,),
     "NumPy .npz": (_npz,),

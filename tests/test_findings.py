@@ -3,6 +3,7 @@ reason of a file consistent with real files, attribution withheld below chance."
 import pytest
 
 from engine import findings
+from engine.detectors.calibration import INCONCLUSIVE_FACTOR
 
 
 @pytest.mark.parametrize("p, words", [
@@ -19,7 +20,7 @@ def test_strength_scale_at_its_boundaries(p, words):
 def test_strength_agrees_with_the_labels_at_the_default_rate():
     # generated at p <= alpha, real above 5 alpha: the scale's bands sit on those bounds
     assert findings.strength(findings.DEFAULT_ALPHA) == "moderate support"
-    assert findings.strength(findings.INCONCLUSIVE_FACTOR * findings.DEFAULT_ALPHA * 1.0001) == "no support"
+    assert findings.strength(INCONCLUSIVE_FACTOR * findings.DEFAULT_ALPHA * 1.0001) == "no support"
 
 
 def verdict(label, detectors, attribution=None, reasons=("rule", "decisive detector said so")):

@@ -101,3 +101,13 @@ def test_a_zip_bomb_text_chunk_is_cut(tmp_path):
     path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk)
     f = fields(file_metadata(path))
     assert f[("PNG text", "Comment")].endswith("…")
+
+
+def test_an_mp3s_id3_tag_is_read_and_its_encoder_listed_as_software(tmp_path):
+    frame = b"TENC" + struct.pack(">I", 12) + b"\0\0" + b"\0LAME 3.99.5"
+    tag = b"ID3\3\0\0" + bytes([0, 0, 0, len(frame)]) + frame
+    path = tmp_path / "voice.mp3"
+    path.write_bytes(tag + b"\xff\xfb\x90\x00" + b"\0" * 400)  # a frame header and silence
+    meta = file_metadata(path)
+    assert fields(meta)[("ID3", "encoded by")] == "LAME 3.99.5"
+    assert any("LAME" in entry for entry in meta["software"])

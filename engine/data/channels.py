@@ -92,6 +92,9 @@ def audio_channel(subtype, rate, mono, format_label):
     return channel
 
 
+FRAMES_AT_ONCE = 4096
+
+
 def effective_bandwidth(mono, rate, n_fft=512):
     """The highest frequency (Hz) whose long-term mean power is within BANDWIDTH_DB of the
     strongest frequency's (Welch average over frames of n_fft samples)."""
@@ -99,7 +102,10 @@ def effective_bandwidth(mono, rate, n_fft=512):
     if mono.size < n_fft:
         mono = np.pad(mono, (0, n_fft - mono.size))
     frames = np.lib.stride_tricks.sliding_window_view(mono, n_fft)[:: n_fft // 2]
-    power = (np.abs(np.fft.rfft(frames * np.hanning(n_fft), axis=1)) ** 2).mean(axis=0)
+    window, power = np.hanning(n_fft), np.zeros(n_fft // 2 + 1)
+    for start in range(0, len(frames), FRAMES_AT_ONCE):  # memory bounded whatever the recording's length
+        power += (np.abs(np.fft.rfft(frames[start:start + FRAMES_AT_ONCE] * window, axis=1)) ** 2).sum(axis=0)
+    power /= len(frames)
     power[0] = 0.0  # DC says nothing about bandwidth
     if power.max() <= 0:
         return 0

@@ -93,8 +93,6 @@ def describe(key):
 
 def jpeg_images(x, key):
     """Samples (n, c, h, w) in [0,1] re-encoded as JPEG with the file's tables, decoded again."""
-    from PIL import Image
-
     _, tables, subsampling = key
     qtables = [list(t) for _, t in tables]
     options = {"qtables": qtables} | ({"subsampling": subsampling} if subsampling >= 0 else {})

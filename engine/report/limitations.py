@@ -5,6 +5,8 @@ pass, alpha = 1 %): held-out real files and files of generators the case never r
 judged by fresh benchmark cases. They describe the method, not this case; a case's own
 self-test (`case validate`) is shown beside them when it was run.
 """
+from engine.findings import percent
+
 # (modality, real files labelled generated, generated files caught, what was judged)
 BENCHMARK = (
     ("image", "1-4 of 500 held-out MNIST digits (0.2-0.8 %)",
@@ -40,7 +42,7 @@ COMMON_BLIND_SPOTS = [
 
 
 def guarantee_text(alpha, factor):
-    return (f"Each verdict is a decision at a false-positive rate of α = {alpha:.2%}: a file is reported "
+    return (f"Each verdict is a decision at a false-positive rate of α = {percent(alpha)}: a file is reported "
             f"'Generated' when its combined tail probability is at most α, 'Consistent with real files' when it is "
             f"above {factor:g}α = {factor * alpha:.2g}, and 'Inconclusive' in between. The calibration is "
             f"conformal: for a real file drawn from the same distribution as the reference's held-out calibration "
