@@ -92,8 +92,6 @@ SCHEMA_VERSION = len(MIGRATIONS)
 # Rows of these tables are sealed: the audit row of the transaction that inserts one
 # carries the SHA-256 of its columns, so an edited, inserted or deleted row shows.
 SEALED_TABLES = ("meta", "reference", "evidence", "run", "verdict", "calibration", "artefact", "report")
-# Rows that may be replaced legitimately (a run's calibration recomputed).
-REPLACEABLE_TABLES = ("calibration",)
 BUSY_TIMEOUT_S = 10
 BUSY_RETRIES = 3
 
@@ -145,7 +143,7 @@ def retry_busy(db, action):
     except sqlite3.OperationalError as err:
         if _is_busy(err):
             raise CaseBusy(db, f"case in use by another process (still locked after "
-                               f"{BUSY_RETRIES * BUSY_TIMEOUT_S} s); try again when it has finished") from None
+                               f"{(BUSY_RETRIES + 1) * BUSY_TIMEOUT_S} s); try again when it has finished") from None
         raise
 
 
@@ -154,7 +152,6 @@ def _connect(path):
     conn.row_factory = sqlite3.Row
     retry_busy(path, lambda: conn.execute("PRAGMA journal_mode=WAL"))
     conn.execute("PRAGMA foreign_keys=ON")
-    conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
     return conn
 
 
@@ -233,7 +230,8 @@ def _seal_legacy(conn):
             if os.path.isfile(checkpoint + ".json"):
                 artefacts.append((checkpoint + ".json", "checkpoint sidecar", _file_hash(checkpoint + ".json"),
                                   run["id"], 1))
-    seals = []
+    # every row found is sealed as it is now, so a later edit or deletion shows
+    seals = [seal(conn, table, rowid) for table in legacy for (rowid,) in conn.execute(f"SELECT rowid FROM {table}")]
     for path, role, digest, run_id, on_upgrade in artefacts:
         cur = conn.execute("INSERT INTO artefact (path, role, sha256, run_id, recorded, on_upgrade)"
                            " VALUES (?, ?, ?, ?, ?, ?)", (path, role, digest, run_id, now(), on_upgrade))
@@ -675,7 +673,6 @@ def store_calibration(case, run_id, detector, arrays):
     profiles/ and records them and their SHA-256."""
     rel = os.path.join("profiles", f"run{run_id}_{detector}.npz")
     save_arrays(case.path(rel), arrays)
-    case.conn.execute("DELETE FROM calibration WHERE run_id = ? AND detector = ?", (run_id, detector))
     case.insert("calibration", {"run_id": run_id, "detector": detector, "path": rel})
     record_artefact(case, rel, f"calibration {detector}", run_id=run_id)
 

@@ -78,8 +78,10 @@ def verify_rows(case, tables=case_store.SEALED_TABLES):
         except ValueError:
             continue  # verify_audit_chain flags the row
         legacy.update(params.get("legacy_rows", {}) if row["action"] == "integrity_upgrade" else {})
-        for table, rowid, digest, columns in params.get("rows", []) if isinstance(params, dict) else []:
-            seals[(table, rowid)] = (digest, columns)
+        for entry in params.get("rows", []) if isinstance(params, dict) else []:
+            if isinstance(entry, list) and len(entry) == 4 and isinstance(entry[1], int):
+                table, rowid, digest, columns = entry
+                seals[(table, rowid)] = (digest, columns)  # a malformed entry: verify_audit_chain names the row
     problems = []
     for table in tables:
         present = set()
@@ -91,9 +93,8 @@ def verify_rows(case, tables=case_store.SEALED_TABLES):
                     problems.append(f"{table} row {rowid}: not recorded in the audit log (inserted by hand)")
             elif row_digest(case.conn, table, rowid, seal[1]) != seal[0]:
                 problems.append(f"{table} row {rowid}: edited after it was recorded")
-        if table not in case_store.REPLACEABLE_TABLES:
-            problems += [f"{table} row {rowid}: deleted after it was recorded"
-                         for (t, rowid) in seals if t == table and rowid not in present]
+        problems += [f"{table} row {rowid}: deleted after it was recorded"
+                     for (t, rowid) in seals if t == table and rowid not in present]
     return problems
 
 

@@ -248,8 +248,16 @@ def test_an_older_case_is_sealed_on_upgrade_and_its_old_rows_stay_checked(tmp_pa
         actions = [e["action"] for e in case.audit_log()]
         assert actions[:2] == ["case_created", "integrity_upgrade"]
         assert [a["role"] for a in case.artefacts()] == ["reference profile"]
+    raw_sql(case_dir, "UPDATE reference SET spec = 'elsewhere' WHERE id = 1")  # a row from before the upgrade
+    assert any("reference row 1: edited" in p for p in problems(case_dir))
     raw_sql(case_dir, "UPDATE audit SET action = 'other' WHERE id = 1")
     assert any("does not follow the start of the log" in p for p in problems(case_dir))
+
+
+def test_a_calibration_row_deleted_by_hand_is_flagged(registered):
+    assert problems(registered) == []
+    raw_sql(registered, "DELETE FROM calibration")  # its detector would vanish from every verdict
+    assert any("calibration row" in p and "deleted" in p for p in problems(registered))
 
 
 # --- verdict fingerprints -------------------------------------------------------------
