@@ -634,12 +634,15 @@ def register_run(case_dir, run_dir):
     if not tensors or checkpoint is None:
         raise InputError(run_dir, "the run holds no safetensors model")
     files = {f: _file_hash(os.path.join(run_dir, f)) for f in tensors}
-    try:
-        with open(checkpoint + ".json", encoding="utf-8") as fh:
-            sidecar_bytes = fh.read()
-        sidecar = json.loads(sidecar_bytes)
-    except (OSError, ValueError) as err:
-        raise InputError(checkpoint + ".json", f"unreadable checkpoint sidecar ({err})") from None
+    from training.files import MAX_JSON_BYTES, UnsafeRunFile, parse_json, read_regular
+
+    try:  # read defensively like every run file; its hash is that of the bytes on disk
+        sidecar_bytes = read_regular(checkpoint + ".json", MAX_JSON_BYTES)
+        sidecar = parse_json(sidecar_bytes, "checkpoint sidecar")
+    except UnsafeRunFile as err:
+        raise InputError(checkpoint + ".json", str(err)) from None
+    if not isinstance(sidecar, dict):
+        raise InputError(checkpoint + ".json", "the checkpoint sidecar does not hold a JSON object")
     name = run.get("name") or os.path.basename(run_dir)
     with open_case(case_dir) as case:
         same = [r for r in case.runs() if r["run_dir"] == run_dir and r["files"] == files]
@@ -656,7 +659,7 @@ def register_run(case_dir, run_dir):
             record_artefact(case, checkpoint + ".safetensors", "checkpoint",
                             files[os.path.basename(checkpoint) + ".safetensors"], run_id)
             record_artefact(case, checkpoint + ".json", "checkpoint sidecar",
-                            _sha256_bytes(sidecar_bytes.encode()), run_id)
+                            _sha256_bytes(sidecar_bytes), run_id)
             if calibrated is not None:
                 store_calibration(case, run_id, *calibrated)
         return next(r for r in case.runs() if r["id"] == run_id)

@@ -560,3 +560,20 @@ def test_an_older_case_with_a_registered_run_is_upgraded_and_still_judges(regist
         upgraded = {a["role"]: a["on_upgrade"] for a in case.artefacts()}
     assert upgraded == {"reference profile": 0, "calibration cnn": 1, "checkpoint": 0, "checkpoint sidecar": 1}
     assert main.main(["verdict", str(evidence[0]), "--case", str(old)]) == 0
+
+
+def test_a_sidecar_is_hashed_as_stored_and_read_defensively(template, case_dir, tmp_path):
+    from engine.case import latest_checkpoint
+
+    run = tmp_path / "clf"
+    shutil.copytree(template / "clf", run)
+    sidecar = latest_checkpoint(str(run)) + ".json"
+    text = open(sidecar, encoding="utf-8").read()
+    with open(sidecar, "w", encoding="utf-8", newline="\r\n") as fh:  # CRLF on disk: hashed as it is
+        fh.write(json.dumps(json.loads(text), indent=1))
+    case_store.register_run(str(case_dir), str(run))
+    assert problems(case_dir) == []
+    with open(sidecar, "w", encoding="utf-8") as fh:
+        fh.write("[" * 5000 + "]" * 5000)
+    with pytest.raises(InputError, match="nests deeper"):
+        case_store.register_run(str(case_dir), str(run))
