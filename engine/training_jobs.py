@@ -104,16 +104,20 @@ def _config_or_input_error(source, make, *args, **kwargs):
 
 def train_gan_job(params, state):
     """params: data, out, loss, activation, architecture, epochs | steps, seed, device, resume,
-    binarize, dry_run, width, z_dim, batch_size, lr, betas, case (lr/betas default to the loss's own)."""
+    binarize, dry_run, width, z_dim, batch_size, lr, betas, case (lr/betas default to the loss's own).
+    On resume the run's recorded options win over those given (the checkpoint is of that model)."""
     from training.gan import GANTrainer, gan_config, steps_for_epochs
     from training.loop import run_training
 
     data = load_set(params["data"])
     check_case_fits(params, params["data"], data)
     info = data_info(params["data"], data)
-    open_run_folder(params["out"], params.get("resume"), info["sha256"])
+    run = open_run_folder(params["out"], params.get("resume"), info["sha256"])
     options = {k: params.get(k) for k in ("loss", "activation", "architecture", "width", "z_dim", "batch_size",
                                           "seed", "binarize", "lr", "betas")}
+    if params.get("resume") and run.exists():  # a resumed run keeps the model it was started with
+        saved = run.read().get("config") or {}
+        options = {k: saved.get(k, value) for k, value in options.items()}
     config = _config_or_input_error("train gan", gan_config, data.shape, **options)
     steps = 1 if params.get("dry_run") else (
         params.get("steps") or steps_for_epochs(data.n, config, params.get("epochs") or DEFAULT_EPOCHS))

@@ -66,8 +66,10 @@ def test_resume_continues_a_run_to_more_steps(tmp_path):
     out = tmp_path / "g"
     args = ["train", "gan", "--data", DIGITS, "--out", str(out), "--checkpoint-every", "4", *TINY_GAN]
     assert main.main(args + ["--steps", "4"]) == 0
-    assert main.main(args + ["--steps", "8", "--resume"]) == 0
+    assert main.main(args + ["--steps", "8", "--resume", "--loss", "lsgan", "--activation", "tanh"]) == 0
     assert run_json(out)["metrics"]["steps"] == 8
+    config = run_json(out)["config"]  # the checkpoint's model goes on: other options given are not applied
+    assert (config["loss"], config["activation"]) == ("gan", "sigmoid")
     assert [r["step"] for r in map(json.loads, (out / "metrics.jsonl").read_text().splitlines())] == [4, 8]
 
 
