@@ -30,6 +30,9 @@ class SampleSet:
     meta: dict = field(default_factory=dict)
     # Optional per-sample integer labels (MNIST/digits classes, speaker ids), or None.
     labels: np.ndarray | None = None
+    # A recording read from one file: its mono waveform at representations.SPEECH_RATE (for
+    # detectors that read the waveform, engine/detectors/noise_floor.py); None otherwise.
+    audio: np.ndarray | None = None
 
     def __post_init__(self):
         if self.modality not in MODALITIES:

@@ -10,7 +10,8 @@ only the reference are refitted and calibrated on those files:
 
 - `features`: outlier model fitted on the channelled reference files, calibrated by
   cross-fitting over them (engine/detectors/profile.py);
-- `checkerboard`, `near-zero`: calibrated on them (they fit nothing);
+- `checkerboard`, `near-zero`, `noise-floor`: calibrated on them (they fit nothing; `noise-floor` on
+  the channelled recordings themselves);
 - the CNN and inverse models: calibrated on the channelled held-out files;
 - the pooled logistic regression: for images refitted on the channelled reference files
   against the case's generators' samples passed through the same channel (cross-fitted
@@ -157,25 +158,27 @@ def reference_audio(profile):
 
 
 def channelled_reference(profile, key):
-    """(samples, file ids, calibration-file mask per sample) of reference files through the
-    channel, or None when the profile keeps no files that can be passed through it."""
+    """(samples, file ids, calibration-file mask per sample, the channelled recordings or None
+    for images) of reference files through the channel, or None when the profile keeps no
+    files that can be passed through it."""
     if key[0] in ("JPEG", "WebP lossy"):
         x = profile["cal_x"]
         x = jpeg_images(x, key) if key[0] == "JPEG" else webp_images(x)
         groups = np.asarray(profile["cal_x_group"])
-        return x, groups, np.ones(groups.size, dtype=bool)
+        return x, groups, np.ones(groups.size, dtype=bool), None
     if "ref_audio" not in profile:
         return None
-    maps, groups = [], []
+    maps, groups, recordings = [], [], []
     for g, audio in reference_audio(profile):
-        patches = representations.mel_patches(audio_through(audio, key), representations.SPEECH_RATE)
+        recordings.append(audio_through(audio, key))
+        patches = representations.mel_patches(recordings[-1], representations.SPEECH_RATE)
         maps.append(patches)
         groups.append(np.full(patches.shape[0], g))
     groups = np.concatenate(groups)
     x = np.concatenate(maps)
     if "level_version" in profile:
         x = representations.normalise_level(x, renumber(groups))
-    return x, groups, groups >= int(profile["n_fit_files"])
+    return x, groups, groups >= int(profile["n_fit_files"]), recordings
 
 
 # --- the detectors of a channel -----------------------------------------------------
@@ -233,7 +236,7 @@ def channel_detectors(detectors, profile, key, gan_runs=()):
         return detectors, (f"channel {describe(key)}: this case keeps no reference recordings to pass through it "
                            f"(made before channel calibration; `case new` again to get it), so the detectors are "
                            f"calibrated on the clean reference")
-    x, groups, is_cal = found
+    x, groups, is_cal, recordings = found
     batch = suite.Batch(x, renumber(groups))
     file_groups, n_files = batch.groups, batch.n_files
     channel_profile = dict(profile)
@@ -249,6 +252,10 @@ def channel_detectors(detectors, profile, key, gan_runs=()):
         channel_profile["cal_checkerboard"] = batch.file_mean(spectral.nyquist_share(x))
     if "cal_near_zero" in profile:
         channel_profile["cal_near_zero"] = batch.file_mean(features[:, statistical.NEAR_ZERO])
+    if "cal_noise_floor" in profile:
+        from engine.detectors.noise_floor import NoiseFloor
+
+        channel_profile.update(NoiseFloor.calibrate(recordings))
     refitted = {d.name: d for d in suite.profile_detectors(channel_profile)}
     cal_batch = suite.Batch(x[is_cal], renumber(groups[is_cal]))
     out = []

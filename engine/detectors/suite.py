@@ -13,16 +13,21 @@ import numpy as np
 
 from engine.detectors import calibration, spectral, specification, statistical
 from engine.detectors.profile import CONTINUOUS_MODALITIES
+from engine.detectors.noise_floor import NoiseFloor
 from engine.detectors.tonality import Tonality
 
 
 class Batch:
     """The samples of the files under examination; features computed once, on demand."""
 
-    def __init__(self, x, groups):
+    def __init__(self, x, groups, audio=None):
         self.x, self.groups = x, groups
         self.n_files = int(groups.max()) + 1 if groups.size else 0
         self._features, self._texture = None, {}
+        self.audio = audio  # per file, its waveform at the speech rate or None
+
+    def recordings(self):
+        return list(self.audio) if self.audio is not None else [None] * self.n_files
 
     @property
     def features(self):
@@ -232,4 +237,6 @@ def profile_detectors(profile):
         found += [ChromaViolations(profile), DurationDistance(profile)]
     if "cal_tonality" in profile:
         found.append(Tonality(profile))
+    if "cal_noise_floor" in profile:
+        found.append(NoiseFloor(profile))
     return found

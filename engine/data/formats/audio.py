@@ -73,4 +73,5 @@ def decode(path, data, kind):
     return SampleSet(
         name=str(path), modality="speech", x=np.minimum(unclipped, 1.0), levels=None,
         items=[f"{path}#patch{k}" for k in range(n)], meta=meta, labels=labels,
+        audio=representations.to_speech_rate(mono, rate),
     )
