@@ -10,7 +10,8 @@ analyses of leading/trailing silence; Müller et al. 2021, "Speech is silver, si
 golden"). The statistic, on the waveform at the speech rate (engine/data/representations.py):
 
     depth = 10 log10(mean power of the loudest LOUD_SHARE of 20 ms frames / FLOOR_QUANTILE
-            quantile of the frame powers)      [dB; frames entirely 0 count as 1e-30 of the loud level]
+            quantile of the frame powers)      [dB; a frame's power about its mean; frames
+            entirely silent count as DEPTH_CAP dB down]
 
 A ratio of powers, so any gain leaves it unchanged (requantising a quieter copy to 16 bits
 only raises the floor). Higher depth = cleaner = less like a recording; one-sided by
@@ -40,7 +41,8 @@ def frame_powers(audio):
     if audio.size < FRAME:
         audio = np.pad(audio, (0, FRAME - audio.size))
     frames = np.lib.stride_tricks.sliding_window_view(audio, FRAME)[::HOP]
-    return (frames ** 2).mean(axis=1)
+    # About its mean: A-law, for one, turns digital silence into a constant offset of one step.
+    return frames.var(axis=1)
 
 
 def floor_depth(audio):
