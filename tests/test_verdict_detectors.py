@@ -66,7 +66,7 @@ def test_near_zero_is_left_out_where_the_reference_has_no_point_mass_at_zero():
     # values of quiet speech around them, so there is no point mass for a generator to smear
     profile = build_profile(load_spec("builtin:fsdd[0:10]"))
     assert "cal_near_zero" not in profile
-    assert [d.name for d in suite.profile_detectors(profile)] == ["features", "checkerboard"]
+    assert [d.name for d in suite.profile_detectors(profile)] == ["features", "checkerboard", "noise-floor"]
 
 
 def test_music_case_is_judged_by_its_notes_not_by_intensity_features():
