@@ -104,4 +104,4 @@ def test_a_profile_without_reference_recordings_has_no_noise_floor():
     from engine.data.specs import load_spec
 
     ref = load_spec("builtin:fsdd[0:10]")
-    assert NoiseFloor.fit(ref, np.arange(10), 10, None, {}) == {}
+    assert NoiseFloor.fit(ref, np.arange(10), 10, None, []) == {}

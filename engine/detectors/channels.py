@@ -33,7 +33,7 @@ import numpy as np
 from engine.data import representations
 from engine.data.channels import webp_grey
 from engine.detectors import calibration, statistical
-from engine.detectors.profile import cross_fitted, renumber
+from engine.detectors.profile import cross_fitted, reference_audio, renumber
 
 WEBP_QUALITIES = (50, 65, 80, 90, 95)  # WebP keeps no tables: calibrate over typical qualities
 FULL_BANDWIDTH = 0.9  # a recording with content up to 90% of 4 kHz is not band-limited
@@ -149,12 +149,6 @@ def _resample(audio, sr, rate):
     import soxr
 
     return soxr.resample(np.asarray(audio, dtype=np.float32), sr, rate).astype(np.float32)
-
-
-def reference_audio(profile):
-    """[(file id, audio at SPEECH_RATE)] of the reference recordings kept in the profile."""
-    bounds = profile["ref_audio_bounds"]
-    return [(int(g), profile["ref_audio"][a:b]) for g, a, b in zip(profile["ref_audio_group"], bounds[:-1], bounds[1:])]
 
 
 def channelled_reference(profile, key):

@@ -76,13 +76,12 @@ class NoiseFloor:
 
     @classmethod
     def fit(cls, ref, groups, n_groups, cross_fitted, recordings):
-        """The profile's arrays: the depth of every reference recording kept (`recordings`:
-        profile.reference_recordings' arrays, {} when the reference cannot be re-read)."""
-        if ref.modality != "speech" or "ref_audio" not in recordings:
+        """The profile's arrays: the score of every reference recording kept in the profile
+        (`recordings`, waveforms at the speech rate; none when the reference cannot be re-read:
+        {}, no detector)."""
+        if ref.modality != "speech" or not len(recordings):
             return {}
-        from engine.detectors.channels import reference_audio
-
-        return cls.calibrate([audio for _, audio in reference_audio(recordings)])
+        return cls.calibrate(recordings)
 
     @staticmethod
     def calibrate(audio):

@@ -103,6 +103,12 @@ def reference_recordings(items, groups, n_groups):
             "ref_audio_group": keep.astype(np.int64)}
 
 
+def reference_audio(profile):
+    """[(file id, audio at SPEECH_RATE)] of the reference recordings kept in the profile."""
+    bounds = profile["ref_audio_bounds"]
+    return [(int(g), profile["ref_audio"][a:b]) for g, a, b in zip(profile["ref_audio_group"], bounds[:-1], bounds[1:])]
+
+
 def renumber(groups):
     return np.unique(groups, return_inverse=True)[1].ravel()
 
@@ -203,7 +209,8 @@ def build_profile(ref, state=None, recordings=True):
         out["cal_durations"] = cross_fitted(groups, n_groups, lambda train, held: specification.duration_distance(
             ref.x[held], renumber(groups[held]), specification.durations_of(ref.x[train])))
         out.update(tonality.profile_arrays(ref.x, groups, n_groups, cross_fitted))
-    out.update(NoiseFloor.fit(ref, groups, n_groups, cross_fitted, level_keys))
+    out.update(NoiseFloor.fit(ref, groups, n_groups, cross_fitted,
+                              [audio for _, audio in reference_audio(level_keys)] if "ref_audio" in level_keys else []))
     # Whole held-out files, up to MAX_CALIBRATION_SAMPLES samples, for detectors added later.
     keep = np.cumsum(np.bincount(cal_groups)) <= MAX_CALIBRATION_SAMPLES
     keep[0] = True
