@@ -5,6 +5,7 @@ pass, alpha = 1 %): held-out real files and files of generators the case never r
 judged by fresh benchmark cases. They describe the method, not this case; a case's own
 self-test (`case validate`) is shown beside them when it was run.
 """
+from engine.detectors.channels import CHANNEL_LIMITS
 from engine.findings import percent
 
 # (modality, real files labelled generated, generated files caught, what was judged)
@@ -28,7 +29,13 @@ BLIND_SPOTS = {
     "speech": ["Speech generators of other kinds (WGAN-GP, or trained much longer than the case's) are mostly "
                "inconclusive, not generated: 19 % and 81 % caught in the validation study.",
                "Speakers, microphones and rooms unlike the reference: a rough or unusual voice can look unusual "
-               "(up to 1.5 % of real takes labelled generated)."],
+               "(up to 1.5 % of real takes labelled generated).",
+               "Non-GAN synthesisers are seen by their noise floor only: espeak-ng (formant synthesis, digital "
+               "silence) 70-100 % caught per voice; the LPC diphone and statistical voices of flite and festival, "
+               "which carry a floor of their own, mostly not (0 % for seven of eight voices, 40-90 % for one); "
+               "Griffin-Lim and LPC resynthesis of real recordings 0 %.",
+               "Traits a channel erases: " + "; ".join(f"{channel}: {what}" for channel, what in CHANNEL_LIMITS["speech"])
+               + "."],
     "music": ["Music is judged by its notes (chord transitions, durations, velocities), not by sound: a generator "
               "trained on the same corpus that respects its harmony may pass.",
               "Real music of another style than the reference (a prelude among chorales) looks unusual."],

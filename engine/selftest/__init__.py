@@ -44,6 +44,7 @@ def validate_job(params, state):
     """params: case (folder), alpha (default 1 %), samples (per family). The self-test's
     result (module docstring), stored in the case."""
     from engine import case as case_store
+    from engine.detectors.channels import CHANNEL_LIMITS
     from engine.detectors.learned import latest_runs
     from engine.errors import InputError
     from engine.selftest.families import SAMPLES_PER_FAMILY, leave_one_family_out
@@ -68,7 +69,9 @@ def validate_job(params, state):
         result = {"alpha": alpha, "reference": reference["spec"],
                   "families": families["families"], "families_note": families["note"],
                   "registered_families": families["registered_families"],
-                  "sources": sources["sources"], "sources_how": sources["how"]}
+                  "sources": sources["sources"], "sources_how": sources["how"],
+                  "channel_limits": [{"channel": c, "lost": what} for c, what in
+                                     CHANNEL_LIMITS.get(str(profile["modality"]), ())]}
         if not any(s["n"] for s in result["sources"]) and not result["families"]:
             raise InputError(case.dir, "nothing could be measured: "
                                        + "; ".join(s.get("note", "") for s in result["sources"]))
@@ -124,4 +127,7 @@ def summary_lines(result):
                      f"(registered: {f['detected_registered']})")
         for left in f["left_out_detectors"]:
             lines.append(f"    without {left['detector']}: {left['why']}")
+    if result.get("channel_limits"):
+        lines.append("traits that do not survive a channel (measured for the method, not on this case):")
+        lines += [f"  {c['channel']}: {c['lost']}" for c in result["channel_limits"]]
     return lines
