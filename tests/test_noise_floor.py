@@ -46,7 +46,8 @@ def test_depth_is_gain_invariant_and_noise_only_makes_it_shallower():
     for k in HELD_OUT:
         audio = fsdd_audio(k)
         depth = floor_depth(audio)[0]
-        # requantised to 16 bits at each gain (x2 clips the peaks): within 1.5 dB, quantisation noise only raises the floor
+        # requantised to 16 bits at each gain (x2 clips the peaks): within 1.5 dB
+        # (quantisation noise only raises the floor)
         for gain in (0.1, 0.5, 2.0):
             assert floor_depth(through(audio * gain))[0] == pytest.approx(depth, abs=1.5)
         noisy = audio + rng.normal(0, np.sqrt(np.mean(audio ** 2) / 1000), audio.size)  # 30 dB SNR

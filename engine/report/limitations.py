@@ -34,8 +34,8 @@ BLIND_SPOTS = {
                "silence) 70-100 % caught per voice; the LPC diphone and statistical voices of flite and festival, "
                "which carry a floor of their own, mostly not (0 % for seven of eight voices, 40-90 % for one); "
                "Griffin-Lim and LPC resynthesis of real recordings 0 %.",
-               "Traits a channel erases: " + "; ".join(f"{channel}: {what}" for channel, what in CHANNEL_LIMITS["speech"])
-               + "."],
+               "Traits a channel erases: "
+               + "; ".join(f"{channel}: {what}" for channel, what in CHANNEL_LIMITS["speech"]) + "."],
     "music": ["Music is judged by its notes (chord transitions, durations, velocities), not by sound: a generator "
               "trained on the same corpus that respects its harmony may pass.",
               "Real music of another style than the reference (a prelude among chorales) looks unusual."],
