@@ -48,7 +48,7 @@ TRAITS_LOST = {
               "checkerboard and texture (Griffin-Lim speech from an unregistered GAN: 78-82% caught through "
               "mu-law, A-law, Vorbis or resampling, 62-65% band-limited, 66% MP3, 38% GSM 06.10); the "
               "noise-floor trait of synthesised speech survives mu-law, MP3, Vorbis and resampling, weakens "
-              "under A-law and GSM where the synthesiser's silence is only near 0, and added noise erases it"),
+              "under GSM and, where the synthesiser's silence is only near 0, under A-law; added noise erases it"),
 }
 # Which speech traits a channel erases, as measured on a profile-only FSDD case (docs/verdicts.md,
 # "Speech synthesis and channels", 2026-11-30): named by the report's limitations and `case validate`.
@@ -56,14 +56,14 @@ CHANNEL_LIMITS = {"speech": (
     ("any audio codec or resampler", "the logistic regression of the case's GANs stands aside (it was fitted on "
                                      "their mel maps, which no audio channel can be applied to)"),
     ("noise added (30 dB SNR)", "noise-floor: the synthesiser's silence is filled (espeak-ng: 0 of 100 caught, "
-                                "86 of 100 clean); added noise is not read as a channel"),
-    ("A-law", "noise-floor weakened where a synthesiser's silence is only near 0 (one espeak-ng voice: 12 of 50 "
-              "caught, 36 of 50 clean); exact digital silence survives (50 of 50)"),
-    ("GSM 06.10", "noise-floor kept for exact digital silence (46 of 50), lost for near silence (2 of 50); "
-                  "2-4 of 100 real recordings of a speaker outside the reference labelled generated (features, "
-                  "checkerboard), above the 2 % goal for one of two speakers"),
+                                "87 of 100 clean); added noise is not read as a channel"),
+    ("A-law", "noise-floor lost where a synthesiser's silence is only near 0 (one espeak-ng voice: 0 of 50 "
+              "caught, 37 of 50 clean); exact digital silence survives (50 of 50)"),
+    ("GSM 06.10", "noise-floor weakened for digital silence (21 of 50 caught) and lost for near silence (2 of "
+                  "50); 2-4 of 100 real recordings of a speaker outside the reference labelled generated "
+                  "(features, checkerboard), above the 2 % goal for one of two speakers"),
     ("mu-law, MP3, Vorbis, resampling to 16 kHz", "noise-floor kept (espeak-ng: 50 of 50; the near-silent voice "
-                                                 "35-37 of 50)"),
+                                                 "32-37 of 50)"),
 )}
 CODEC_FORMATS = {"VORBIS": "OGG", "OPUS": "OGG", "MPEG_LAYER_III": "MP3", "MPEG_LAYER_II": "MP3",
                  "MPEG_LAYER_I": "MP3"}

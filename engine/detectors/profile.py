@@ -132,9 +132,8 @@ def cross_fitted(groups, n_groups, fit_and_score):
     return out
 
 
-def build_profile(ref, state=None, recordings=True):
-    """Arrays describing the reference SampleSet `ref` (see module docstring). `recordings=False`
-    keeps no reference recordings (a profile rebuilt for a self-test judges no channels)."""
+def build_profile(ref, state=None):
+    """Arrays describing the reference SampleSet `ref` (see module docstring)."""
     progress = state.progress if state is not None else (lambda *a: None)
     groups, n_groups = item_groups(ref.items, ref.n)
     fit, cal, n_fit_files = split(groups, n_groups)
@@ -146,8 +145,7 @@ def build_profile(ref, state=None, recordings=True):
         # voice, not the gain. Evidence is normalised alike when the profile says so.
         ref = replace(ref, x=representations.normalise_level(ref.x, groups))
         level_keys["level_version"] = np.array(representations.LEVEL_VERSION)
-        if recordings:
-            level_keys.update(reference_recordings(ref.items, groups, n_groups))
+        level_keys.update(reference_recordings(ref.items, groups, n_groups))
     progress(0.1, "features of the reference")
     features, names = statistical.feature_matrix(ref.x)
     outlier = statistical.fit_outlier(features)  # all reference files; calibrated by cross-fitting below

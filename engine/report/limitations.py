@@ -32,7 +32,7 @@ BLIND_SPOTS = {
                "(up to 1.5 % of real takes labelled generated).",
                "Non-GAN synthesisers are seen by their noise floor only: espeak-ng (formant synthesis, digital "
                "silence) 70-100 % caught per voice; the LPC diphone and statistical voices of flite and festival, "
-               "which carry a floor of their own, mostly not (0 % for seven of eight voices, 40-90 % for one); "
+               "which carry a floor of their own, mostly not (0 % for seven of eight voices, 90 % for one); "
                "Griffin-Lim and LPC resynthesis of real recordings 0 %.",
                "Traits a channel erases: "
                + "; ".join(f"{channel}: {what}" for channel, what in CHANNEL_LIMITS["speech"]) + "."],

@@ -17,7 +17,8 @@ import numpy as np
 
 from engine.data import representations
 from engine.detectors import suite
-from engine.detectors.profile import CONTINUOUS_MODALITIES, build_profile, item_groups, renumber
+from engine.detectors.profile import (CONTINUOUS_MODALITIES, build_profile, item_groups, reference_audio,
+                                      reference_recordings, renumber)
 from engine.selftest import rates
 from engine.selftest.runs import seen_files
 
@@ -71,7 +72,7 @@ def leave_one_source_out(ref, reference_spec, learned, gan_runs, alpha, state, s
         state.progress(span[0] + (span[1] - span[0]) * k / len(sources), f"leaving out {name}")
         held = np.isin(groups, files)
         try:
-            profile = build_profile(ref.subset(np.flatnonzero(~held)), recordings=False)
+            profile = build_profile(ref.subset(np.flatnonzero(~held)))
         except ValueError as err:
             out.append({"source": name, "false_positive_rate": None, "n": 0, "files": int(files.size),
                         "note": f"not measurable: {err}"})
@@ -88,7 +89,11 @@ def leave_one_source_out(ref, reference_spec, learned, gan_runs, alpha, state, s
         if "level_version" in profile:  # as a verdict reads evidence
             x = representations.normalise_level(x, file_groups)
         speaks = np.concatenate([np.ones((judged.size, len(detectors)), dtype=bool), ~seen[judged]], 1)
-        labels = rates.labels(detectors + [d for d, _ in learned], suite.Batch(x, file_groups), alpha, speaks)
+        # The held-out recordings' waveforms, for the detectors that read them (noise-floor), when
+        # the rebuilt profile could keep the reference's (the same files, so readable alike).
+        audio = [a for _, a in reference_audio(reference_recordings(np.asarray(ref.items)[take], file_groups,
+                                                                      judged.size))] if "ref_audio" in profile else None
+        labels = rates.labels(detectors + [d for d, _ in learned], suite.Batch(x, file_groups, audio), alpha, speaks)
         positives = labels.count("generated")
         out.append({"source": name, "false_positive_rate": rates.rate(positives, judged.size), "n": int(judged.size),
                     "false_positives": positives, "inconclusive": labels.count("inconclusive"),
