@@ -35,7 +35,10 @@ It needs the waveform: a file that reaches the verdict as mel patches (a generat
 has none, and the detector stands aside for it (weight 0). What it cannot see: a
 synthesiser whose output carries a noise floor of its own (the LPC diphone voices of flite and
 festival; Griffin-Lim inversion or LPC resynthesis of real recordings inherits theirs; noise
-added at 30 dB SNR fills any silence), measured in docs/verdicts.md.
+added at 30 dB SNR fills any silence), measured in docs/verdicts.md. What it would wrongly
+call synthetic: a real recording whose quietest tenth was made digitally silent after the
+microphone (a noise gate or noise suppression, as phones and conferencing apply; silence padded
+on by an editor), none of which the FSDD recordings have.
 """
 import numpy as np
 
