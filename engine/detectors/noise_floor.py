@@ -85,6 +85,7 @@ class NoiseFloor:
     name = "noise-floor"
     modalities = ("speech",)
     calibration = "every reference recording kept in the profile"
+    arrays = ("cal_noise_floor", "noise_floor_depth_max")
 
     @classmethod
     def fit(cls, ref, groups, n_groups, cross_fitted, recordings):

@@ -67,7 +67,7 @@ def read_files(paths, profile):
     x = np.concatenate([s.x for _, s in accepted]).astype(np.float32)
     if "level_version" in profile:
         x = representations.normalise_level(x, groups)
-    return suite.Batch(x, groups, [s.audio for _, s in accepted]), [samples for _, samples in accepted]
+    return suite.Batch(x, groups, audio=[s.audio for _, s in accepted]), [samples for _, samples in accepted]
 
 
 def judge(batch, samples, detectors, alpha):

@@ -93,7 +93,7 @@ def leave_one_source_out(ref, reference_spec, learned, gan_runs, alpha, state, s
         # the rebuilt profile could keep the reference's (the same files, so readable alike).
         audio = [a for _, a in reference_audio(reference_recordings(np.asarray(ref.items)[take], file_groups,
                                                                       judged.size))] if "ref_audio" in profile else None
-        labels = rates.labels(detectors + [d for d, _ in learned], suite.Batch(x, file_groups, audio), alpha, speaks)
+        labels = rates.labels(detectors + [d for d, _ in learned], suite.Batch(x, file_groups, audio=audio), alpha, speaks)
         positives = labels.count("generated")
         out.append({"source": name, "false_positive_rate": rates.rate(positives, judged.size), "n": int(judged.size),
                     "false_positives": positives, "inconclusive": labels.count("inconclusive"),
