@@ -112,8 +112,9 @@ def write_held_out(folder, modality, sizes):
 
 def run_modality(out, modality, sizes, device, state):
     """One case: reference, trained and registered detectors, verdicts. Returns (case dir, verdict JSON)."""
-    from engine.case import new_case
+    from engine.case_workflows import new_case
     from engine.training_jobs import train_classifier_job, train_gan_job, train_inverse_job, generate_job
+    from engine.training_options import ClassifierOptions, GanOptions, GenerateOptions, InverseOptions
     from engine.verdict import judge
 
     case_dir = os.path.join(out, f"case-{modality}")
@@ -122,24 +123,25 @@ def run_modality(out, modality, sizes, device, state):
                     state=StageState(state, 0.0, 0.1, "case"))
     fit = meta["fit_spec"]
     gan = os.path.join(runs, "gan")
-    train_gan_job({"data": fit, "out": gan, "steps": sizes["gan_steps"][modality], "device": device,
-                   "case": case_dir, "name": f"{modality}-gan", **GAN_OPTIONS}, StageState(state, 0.1, 0.55, "GAN"))
+    train_gan_job(GanOptions(data=fit, out=gan, steps=sizes["gan_steps"][modality], device=device, case=case_dir,
+                             name=f"{modality}-gan", **GAN_OPTIONS), StageState(state, 0.1, 0.55, "GAN"))
     # The classifier learns from generated files as evidence stores them (8-bit PNG, MIDI),
     # not from the generator's float output, whose off-grid values a file format removes.
     fakes = os.path.join(runs, "gan-files")
-    generate_job({"run": gan, "n": sizes["classifier_fakes"], "out": fakes, "seed": CLASSIFIER_FAKES_SEED},
+    generate_job(GenerateOptions(run=gan, n=sizes["classifier_fakes"], out=fakes, seed=CLASSIFIER_FAKES_SEED),
                  StageState(state, 0.55, 0.6, "generating training files"))
-    train_classifier_job({"real": fit, "fakes": [(f"{modality}-gan", fakes)], "out": os.path.join(runs, "classifier"),
-                          "steps": sizes["classifier_steps"], "device": device, "case": case_dir, "seed": 0},
+    train_classifier_job(ClassifierOptions(real=fit, fakes=((f"{modality}-gan", fakes),),
+                                           out=os.path.join(runs, "classifier"), steps=sizes["classifier_steps"],
+                                           device=device, case=case_dir, seed=0),
                          StageState(state, 0.6, 0.75, "classifier"))
     if modality == "image":
-        train_inverse_job({"generator": gan, "real": fit, "out": os.path.join(runs, "inverse"), "n_negatives": 500,
-                           "steps": sizes["inverse_steps"], "device": device, "case": case_dir, "seed": 0},
+        train_inverse_job(InverseOptions(generator=gan, real=fit, out=os.path.join(runs, "inverse"), n_negatives=500,
+                                         steps=sizes["inverse_steps"], device=device, case=case_dir, seed=0),
                           StageState(state, 0.75, 0.85, "inverse model"))
     evidence = os.path.join(out, "evidence", modality)
     write_held_out(os.path.join(evidence, "real"), modality, sizes)
-    generate_job({"run": gan, "n": sizes["evidence"], "out": os.path.join(evidence, "generated"),
-                  "seed": EVIDENCE_SEED}, StageState(state, 0.85, 0.9, "generating evidence"))
+    generate_job(GenerateOptions(run=gan, n=sizes["evidence"], out=os.path.join(evidence, "generated"),
+                                 seed=EVIDENCE_SEED), StageState(state, 0.85, 0.9, "generating evidence"))
     result = judge(case_dir, [os.path.join(evidence, "real"), os.path.join(evidence, "generated")],
                    state=StageState(state, 0.9, 1.0, "verdicts"))
     return case_dir, result

@@ -11,7 +11,7 @@ import pytest
 import soundfile
 from PIL import Image
 
-from engine import case as case_store
+from engine import case as case_store, case_workflows
 from engine.data import representations
 from engine.data.builtins import corpus_files
 from engine.data.channels import effective_bandwidth, jpeg_quality
@@ -72,7 +72,7 @@ def test_effective_bandwidth_sees_a_telephone_band_limit():
 @pytest.fixture(scope="module")
 def mnist_case(tmp_path_factory):
     root = tmp_path_factory.mktemp("channels")
-    case_store.new_case(str(root / "case"), "builtin:mnist[0:1000]")
+    case_workflows.new_case(str(root / "case"), "builtin:mnist[0:1000]")
     return str(root / "case")
 
 
@@ -135,7 +135,7 @@ def test_a_jpeg_verdict_names_the_channel_assumed_and_the_logistic_stands_aside(
 @pytest.fixture(scope="module")
 def speech_case(tmp_path_factory):
     root = tmp_path_factory.mktemp("speech-channels")
-    case_store.new_case(str(root / "case"), "builtin:fsdd[0:60]")
+    case_workflows.new_case(str(root / "case"), "builtin:fsdd[0:60]")
     return str(root / "case")
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import main
-from engine import case as case_store
+from engine import case as case_store, case_workflows
 from engine.data.specs import load_spec
 from engine.data.writers import write_png
 from engine.detectors import specification
@@ -31,7 +31,7 @@ def pdf_text(path):
 
 def make_judged_case(tmp_path):
     case_dir = tmp_path / "case"
-    case_store.new_case(str(case_dir), "builtin:mnist[0:300]", name="report-test")
+    case_workflows.new_case(str(case_dir), "builtin:mnist[0:300]", name="report-test")
     files = []
     for i, sample in enumerate(load_spec("builtin:mnist[9000:9002]").x):
         files.append(tmp_path / f"e{i}.png")
@@ -103,7 +103,7 @@ def test_verdict_report_option_writes_the_pdf(judged_case, tmp_path):
 def test_one_pdf_holds_several_cases_each_page_naming_its_own(judged_case, tmp_path):
     case_dir, _, first_id = judged_case
     other = tmp_path / "other"
-    case_store.new_case(str(other), "builtin:digits[0:60]", name="other")
+    case_workflows.new_case(str(other), "builtin:digits[0:60]", name="other")
     with case_store.open_case(str(other)) as case:
         second_id = case.case_id
     out = tmp_path / "both.pdf"

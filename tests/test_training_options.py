@@ -2,7 +2,8 @@
 the training panel offer the training lab's own choices, with the same defaults."""
 import pytest
 
-from engine.training_options import GanOptions, argparse_options, described
+from engine.options import argparse_options, described
+from engine.training_options import GanOptions
 from training.activations import ACTIVATIONS
 from training.gan import ARCHITECTURES, GAN_DEFAULTS
 from training.losses import LOSSES

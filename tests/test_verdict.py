@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import main
-from engine import case as case_store
+from engine import case as case_store, case_workflows
 from engine.data.specs import load_spec
 from engine.data.writers import write_png
 from engine.verdict import judge
@@ -20,7 +20,7 @@ FILE_KEYS = {"path", "sha256", "modality", "label", "score", "reasons", "attribu
 @pytest.fixture(scope="module")
 def case_dir(tmp_path_factory):
     root = tmp_path_factory.mktemp("verdict")
-    case_store.new_case(str(root / "case"), REFERENCE, name="verdict-test")
+    case_workflows.new_case(str(root / "case"), REFERENCE, name="verdict-test")
     return root / "case"
 
 
@@ -192,7 +192,7 @@ def test_evidence_folders_are_walked_into_sub_folders_without_hidden_files(tmp_p
 def test_real_digits_saved_as_8bit_png_are_not_called_generated_by_the_k16_grid(tmp_path):
     """The digits lie on k/16, which an 8-bit PNG cannot hold: a real digit saved as PNG is
     off that grid whatever made it, so the grid detector stands aside for it."""
-    case_store.new_case(str(tmp_path / "case"), "builtin:digits[0:300]")
+    case_workflows.new_case(str(tmp_path / "case"), "builtin:digits[0:300]")
     held_out = load_spec("builtin:digits[1500:1520]").x
     paths = []
     for i, sample in enumerate(held_out):

@@ -122,7 +122,8 @@ def test_speech_roughness_leaves_out_the_padding_of_a_short_recording():
 
 
 def test_gan_runs_share_one_cross_fitted_logistic_detector_fitted_on_all_of_them(tmp_path):
-    from engine.case import new_case, open_case, register_run
+    from engine.case import open_case
+    from engine.case_workflows import new_case, register_run
     from engine.detectors.learned import run_detectors
     from engine.jobs import JobState
     from engine.npz import load_arrays

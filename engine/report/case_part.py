@@ -27,7 +27,6 @@ class CasePart:
 
     def __init__(self, doc, case, examiner, alpha, today, several):
         from engine.case_verify import verify_case
-        from engine.npz import load_arrays
         from engine.verdict import case_detectors, detector_fingerprint
 
         self.doc, self.case, self.examiner, self.alpha, self.today = doc, case, examiner, alpha, today
@@ -41,7 +40,7 @@ class CasePart:
             self.detectors = case_detectors(case, self.profile)
         except case_store.IntegrityFailure:  # flagged on page 1: no detector is built from a changed artefact;
             # the reference's own figures still draw on the profile as it is now, under that flag
-            self.profile = load_arrays(case.path(self.ref["profile_path"]))
+            self.profile = case.profile(verify=False)
             self.detectors = []
         self.fingerprint = detector_fingerprint(self.detectors, alpha) if self.detectors else None
         self.weights = suite.weights(self.detectors, alpha)

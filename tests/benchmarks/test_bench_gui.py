@@ -69,7 +69,7 @@ def window(qtbot, tmp_path):
 def test_event_loop_stalls_while_a_gan_trains_and_a_batch_verdict_runs(window, qtbot, tmp_path):
     from PySide6.QtWidgets import QApplication
 
-    from engine.case import new_case
+    from engine.case_workflows import new_case
     from engine.data.specs import load_spec
 
     app = QApplication.instance()
