@@ -3,8 +3,8 @@ field's type and choices, its label, its tooltip from the help, its QSettings ke
 value read back. A view lists the fields it offers; everything else comes from the field.
 
 A field with choices is a combo box, a bool a check box, an int or float with a default a
-spin box (bounds from the field, else 0 up), anything else a line edit (empty: None; a
-tuple field with `parse` takes several words, as on the command line).
+spin box (bounds from the field, else 0 up), anything else a line edit (its text; empty is
+None for a number; a tuple field with `parse` takes several words, as on the command line).
 """
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QLineEdit, QSpinBox
 

@@ -40,7 +40,7 @@ ENGINE_LAYERS = (
     ("trained runs", ("engine.runs",)),
     ("analysis", ("engine.analysis", "engine.batch_stats", "engine.training_divergence")),
     ("data", ("engine.data", "engine.metadata", "engine.npz")),
-    ("foundation", ("engine", "engine.errors", "engine.atomic", "engine.outputs", "engine.jobs")),
+    ("foundation", ("engine", "engine.errors", "engine.atomic", "engine.outputs", "engine.jobs", "engine.options")),
 )
 PRODUCT = ("engine", "gui", "training", "packaging")
 
