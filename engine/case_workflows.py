@@ -9,7 +9,7 @@ staging folder and publishes it in one rename; a registration commits in one tra
 import json
 import os
 
-from engine.case import (ARTEFACT_DIRS, DB_NAME, create_case, latest_checkpoint, now, open_case, record_artefact)
+from engine.case import ARTEFACT_DIRS, DB_NAME, create_case, latest_checkpoint, now, open_case, record_artefact
 from engine.data.hashing import sha256_file
 from engine.errors import InputError
 from engine.npz import save_arrays

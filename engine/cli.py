@@ -250,6 +250,7 @@ def build_parser():
     from engine.options import add_arguments
     from engine.training_options import (ClassifierOptions, FgsmOptions, GanOptions, GenerateOptions, InverseOptions,
                                          RoundsOptions)
+    from training.device import DEVICE_CHOICES
 
     parser = argparse.ArgumentParser(
         prog=os.path.basename(sys.argv[0]) or "main.py",
@@ -320,7 +321,7 @@ def build_parser():
     p = sub.add_parser("demo", help="the whole workflow on embedded data: DIR/case-*/, DIR/report.pdf")
     p.add_argument("--out", default="demo-out", metavar="DIR")
     p.add_argument("--quick", action="store_true", help="a few training steps (for tests)")
-    p.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"))
+    p.add_argument("--device", default="auto", choices=DEVICE_CHOICES)
     p.set_defaults(func=cmd_demo)
 
     # train gan|classifier|inverse|rounds, generate, fgsm (the learning lab, training/): their
@@ -351,7 +352,7 @@ def build_parser():
     p.add_argument("--list", action="store_true", help="list the reproducible items: id, title, paper")
     p.add_argument("--scale", choices=("quick", "paper"), default="quick",
                    help="quick: <= 10 min on 2 CPU cores; paper: the papers' sizes, meant for a GPU")
-    p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
+    p.add_argument("--device", choices=DEVICE_CHOICES, default="auto")
     p.add_argument("--out", metavar="DIR", help="writes DIR/ID.json, DIR/ID.pdf, DIR/ID.png; trained runs go to "
                    "DIR/runs/SCALE and are reused (finished) or resumed (interrupted) by the next run")
     p.set_defaults(func=cmd_reproduce)
