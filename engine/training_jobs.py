@@ -90,6 +90,13 @@ def loop_params(params, steps, info):
             "checkpoint_every": params.checkpoint_every, "preview_every": params.preview_every}
 
 
+def at_least_one(params, *names):
+    """Refuses a count below 1 (`--epochs 0` would train nothing)."""
+    for name in names:
+        if getattr(params, name) < 1:
+            raise InputError(f"--{name.replace('_', '-')}", "must be at least 1")
+
+
 def _config_or_input_error(source, make, *args, **kwargs):
     try:
         return make(*args, **kwargs)
@@ -107,6 +114,7 @@ def train_gan_job(params, state):
     from training.loop import run_training
 
     params = as_options(GanOptions, params)
+    at_least_one(params, "epochs")
     data = load_set(params.data)
     check_case_fits(params, params.data, data)
     info = data_info(params.data, data)
@@ -201,6 +209,7 @@ def train_classifier_job(params, state):
     from training.loop import run_training
 
     params = as_options(ClassifierOptions, params)
+    at_least_one(params, "epochs")
     if not params.fakes:
         raise InputError("--fake", "at least one NAME=SPEC is needed")
     seed = params.seed
@@ -242,6 +251,7 @@ def train_inverse_job(params, state):
     from training.loop import run_training
 
     params = as_options(InverseOptions, params)
+    at_least_one(params, "epochs", "n_negatives")
     gan_run, gan_sidecar, modules = load_modules(params.generator, ["G"], "gan")
     real_spec = params.real or gan_run.get("data", {}).get("spec")
     if not real_spec:

@@ -171,3 +171,13 @@ def test_the_panel_builds_each_kinds_options_from_its_rows(gui_window, tmp_path)
     assert not panel.fields["epochs"].isHidden() and panel.fields["iterations"].isHidden()
     panel.fields["seed"].setValue(7)
     assert panel.params(resume=False).seed == 7 and panel.params(resume=False).loss == GanOptions().loss
+
+
+def test_a_count_below_one_is_one_line_and_exit_code_2(tmp_path, capsys):
+    import main
+
+    assert main.main(["train", "gan", "--data", "builtin:digits", "--out", str(tmp_path / "g"), "--epochs", "0"]) == 2
+    assert capsys.readouterr().err.strip() == "error: --epochs: must be at least 1"
+    assert main.main(["train", "inverse", "--generator", str(tmp_path), "--out", str(tmp_path / "i"),
+                      "--n-negatives", "0"]) == 2
+    assert capsys.readouterr().err.strip() == "error: --n-negatives: must be at least 1"
