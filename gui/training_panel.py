@@ -30,7 +30,7 @@ from gui.tasks import HIST_BINS
 from gui.tasks import compare as compare_tasks
 from gui.jobs_panel import format_eta
 
-# kind shown -> (engine.training_jobs function, its options, the fields its form offers, in order)
+# kind shown -> (engine.training_jobs function, its options, the fields its form offers)
 KINDS = {
     "GAN": ("train_gan_job", GanOptions, ("data", "loss", "activation", "epochs", "device", "seed", "out")),
     "classifier": ("train_classifier_job", ClassifierOptions, ("real", "fakes", "epochs", "device", "seed", "out")),
@@ -40,7 +40,7 @@ KINDS = {
 }
 SAME_ROW = {"real": "data"}  # the classifier's real set is typed in the Data row
 FORM_ROWS = ("data", "fakes", "generator", "loss", "activation", "iterations", "generators", "epochs", "device",
-             "seed", "out")  # every kind's fields, in the form's order
+             "seed", "out")  # the rows of every kind's fields, in the form's order
 REMEMBERED = ("data", "device")  # kept between sessions, under option_form.settings_key("training", name)
 FIRST_DATA = "builtin:digits"  # the data offered before a case or an earlier session chose any
 PLACEHOLDERS = {"fakes": "NAME=SPEC … (generated sets to tell apart)", "generator": "GAN run folder",
@@ -250,7 +250,7 @@ class TrainingPanel(QWidget):
                                       else "No run to resume: Start a run first (a stopped run keeps a checkpoint)")
 
     def params(self, resume):
-        """The chosen kind's options as the form holds them (ValueError: a field that is not a number)."""
+        """The chosen kind's options as the form holds them."""
         kind = self.kind.currentText()
         _, options, names = KINDS[kind]
         values = {name: option_form.value(self.fields[SAME_ROW.get(name, name)], options, name) for name in names}
@@ -292,11 +292,7 @@ class TrainingPanel(QWidget):
             self.kind.setCurrentText(RUN_KINDS[self.resume_run.currentData()["kind"]])
         kind = self.kind.currentText()
         job = getattr(training_jobs, KINDS[kind][0])
-        try:
-            params = dataclasses.replace(self.params(resume), **overrides)
-        except ValueError as err:
-            self.status.setText(f"Not started: {err}")
-            return None
+        params = dataclasses.replace(self.params(resume), **overrides)
         if not resume and os.path.isfile(os.path.join(params.out, "run.json")):
             self.status.setText(f"{params.out} already holds a run: choose it under Resume run and press "
                                 "Resume, or empty the Run folder field for a fresh folder.")

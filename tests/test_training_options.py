@@ -152,6 +152,10 @@ def test_the_option_form_makes_a_widget_holding_each_fields_default(qapp):
 
 
 def test_the_panel_builds_each_kinds_options_from_its_rows(gui_window, tmp_path):
+    from gui.training_panel import FORM_ROWS, KINDS, SAME_ROW
+
+    offered = {SAME_ROW.get(name, name) for _, options, names in KINDS.values() for name in names}
+    assert offered == set(FORM_ROWS), "each field a kind offers has its place in the form"
     panel = gui_window.training_panel
     panel.kind.setCurrentText("rounds")
     assert panel.fields["epochs"].isHidden() and not panel.fields["iterations"].isHidden()  # rounds have no epochs
