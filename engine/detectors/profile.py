@@ -22,10 +22,9 @@ from dataclasses import replace
 import numpy as np
 
 from engine.data import representations
-from engine.detectors import statistical
+from engine.detectors import registry, statistical
 from engine.detectors.batch import Reference
 from engine.detectors.folds import cross_fitted, renumber
-from engine.detectors.registry import DETECTORS
 from engine.detectors.statistical import CONTINUOUS_MODALITIES
 
 CALIBRATION_SHARE = 0.2
@@ -147,7 +146,7 @@ def build_profile(ref, state=None, recordings=True):
         out["texture_fit"], out["texture_cal"] = texture[fit], texture[cal]
         out["texture_version"] = np.array(version)
     reference = Reference(ref, groups, features)
-    fitted = [detector for detector in DETECTORS if detector.applies(ref.modality)]
+    fitted = [detector for detector in registry.DETECTORS if detector.applies(ref.modality)]
     for k, detector in enumerate(fitted):
         progress(0.4 + 0.55 * k / len(fitted), f"{detector.name} detector")
         arrays = detector.fit(reference, groups, n_groups, cross_fitted)

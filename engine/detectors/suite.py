@@ -7,9 +7,8 @@ cross-fitted or all: its `calibration`). The detectors of registered runs
 """
 import numpy as np
 
-from engine.detectors import calibration
+from engine.detectors import calibration, registry
 from engine.detectors.batch import Batch  # noqa: F401  (the files under examination; imported from here)
-from engine.detectors.registry import DETECTORS
 
 
 def informative(detectors, samples):
@@ -34,4 +33,4 @@ def weights(detectors, alpha, informative=None):
 def profile_detectors(profile):
     """The detectors that need nothing but the reference profile: every registered detector
     whose arrays it holds (ValueError when it holds only some of a detector's arrays)."""
-    return [detector(profile) for detector in DETECTORS if detector.present(profile)]
+    return [detector(profile) for detector in registry.DETECTORS if detector.present(profile)]
