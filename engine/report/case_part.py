@@ -307,7 +307,7 @@ class CasePart:
         doc.p(f"The case's current detector set at α = {findings.percent(self.alpha)}; each verdict's own table shows the "
               f"detectors, weights and thresholds that produced it (weights differ per file where its format leaves "
               f"a detector mute, e.g. the grid detector for an 8-bit PNG).", "Small")
-        doc.add(doc.table(self.method_rows(), [3.0, 7.4, 1.6, 2.2, 3.6]))
+        doc.add(doc.table(self.method_rows(), [3.0, 7.2, 1.8, 2.2, 3.6]))
         doc.p(f"Generator samples for the feature logistic regression: as many as the reference's fitting samples, at "
               f"most {GENERATOR_SAMPLES} per generator, latent seed {SAMPLING_SEED}; L2 {statistical.L2}; covariance "
               f"shrinkage {statistical.SHRINKAGE}.", "Small")
