@@ -90,6 +90,7 @@ class MeanIntensity(Detector):
 
     @classmethod
     def fit(cls, ref, groups, n_groups, cross_fitted):
+        assert len(ref.items) == ref.n == groups.size  # the reference's SampleSet fields read through
         return {"cal_mean_intensity": ref.file_mean(ref.x.mean(axis=(1, 2, 3)))}
 
     def __init__(self, profile):

@@ -32,8 +32,14 @@ class Batch:
 class Reference(Batch):
     """The reference a profile is built from (engine/detectors/profile.py): its samples (speech
     at one loudness) as a Batch, with the SampleSet's modality and grid (`levels`, 0 when
-    continuous)."""
+    continuous) and, read through, the SampleSet's other fields (`items`, `meta`, `shape`, ...)."""
 
     def __init__(self, samples, groups, features=None):
         super().__init__(samples.x, groups, features)
+        self.samples = samples
         self.modality, self.levels = samples.modality, int(samples.levels or 0)
+
+    def __getattr__(self, attr):  # only for what the Batch does not have
+        if attr == "samples":
+            raise AttributeError(attr)
+        return getattr(self.samples, attr)

@@ -10,7 +10,7 @@ A detector is a class with
   there, none means the profile was made before it existed (or it could not apply), some
   but not all is an error (`present`);
 - `fit(ref, groups, n_groups, cross_fitted)` (classmethod): its profile arrays, its fitted
-  state and the scores of its calibration files, from the reference `ref` (a
+  state and the scores of its calibration files, from the reference `ref` (an
   engine.detectors.batch.Reference: samples, modality, grid, features); `groups`, `n_groups`:
   the reference's file ids; `cross_fitted`: engine.detectors.folds.cross_fitted. {} when it
   cannot apply to this reference (a grid for continuous values);

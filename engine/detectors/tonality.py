@@ -21,7 +21,7 @@ light tail, which the calibration's exponential tail model (engine/detectors/cal
 would extrapolate far too cautiously; its square has the exponential tail of a chi-square.
 Only the high side counts: too few changes off the beat (a chain over chords sliced at the
 beat) was tried two-sided and cost more detection of the chains than it gained. The six
-medians and ranges are fitted, so the calibration is cross-fitted (engine/detectors/profile.py):
+medians and ranges are fitted, so the calibration is cross-fitted (engine/detectors/folds.py):
 every reference file is scored with the medians and ranges of the other folds.
 """
 import numpy as np
