@@ -17,9 +17,6 @@ from engine.runs import read_run_json
 
 # --- training runs ------------------------------------------------------------------
 
-RUN_KINDS = ("gan", "classifier", "inverse")
-
-
 def _run_levels(run):
     """The value grid (levels) of the data a run was trained on, when run.json records it."""
     data = run.get("data") or {}
@@ -68,7 +65,7 @@ def register_run(case_dir, run_dir):
     the case open to others), all in one transaction: a crash leaves the run unregistered,
     and running the command again registers it. Returns the run row as a dict.
     """
-    from engine.detectors.learned import calibrate_run
+    from engine.detectors.learned import RUN_KINDS, calibrate_run
 
     run_dir = os.path.abspath(run_dir)
     run_json = os.path.join(run_dir, "run.json")

@@ -108,6 +108,7 @@ def test_real_digits_reencoded_are_not_called_generated_and_smeared_ones_still_a
 def test_a_jpeg_verdict_names_the_channel_assumed_and_the_logistic_stands_aside(mnist_case, tmp_path):
     from engine.detectors import suite
     from engine.detectors.channels import StandAside, channel_detectors
+    from engine.detectors.logistic import LogisticFeatures
     from engine.npz import load_arrays
 
     path = save_image(tmp_path / "d.jpg", digits(9000, 1)[0], quality=90)
@@ -120,8 +121,8 @@ def test_a_jpeg_verdict_names_the_channel_assumed_and_the_logistic_stands_aside(
     # A learned detector fitted on clean files gets weight 0 under a lossy channel, and says so.
     with case_store.open_case(mnist_case) as case:
         profile = load_arrays(case.path(case.reference()["profile_path"]))
-    logistic = suite.LogisticFeatures({"mean": np.zeros(26), "scale": np.ones(26), "coef": np.zeros(26),
-                                       "intercept": np.array(0.0), "cal": np.arange(5.0)}, ["gan"])
+    logistic = LogisticFeatures({"mean": np.zeros(26), "scale": np.ones(26), "coef": np.zeros(26),
+                                 "intercept": np.array(0.0), "cal": np.arange(5.0)}, ["gan"])
     detectors = suite.profile_detectors(profile) + [logistic]
     found, note = channel_detectors(detectors, profile, channel_key(load_path(path).meta))
     assert isinstance(found[-1], StandAside) and not found[-1].informative(None)

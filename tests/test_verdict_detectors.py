@@ -4,7 +4,10 @@ import pytest
 
 from engine.data.specs import load_spec
 from engine.detectors import calibration, spectral, suite
-from engine.detectors.profile import CROSS_FIT_FOLDS, build_profile, cross_fitted
+from engine.detectors.checkerboard import Checkerboard
+from engine.detectors.folds import CROSS_FIT_FOLDS
+from engine.detectors.near_zero import NearZero
+from engine.detectors.profile import build_profile, cross_fitted
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +39,7 @@ def test_image_case_gets_features_grid_checkerboard_and_near_zero(mnist_profile)
 
 
 def test_checkerboard_detector_flags_an_upsampling_pattern_and_passes_real_digits(mnist_profile):
-    detector = suite.Checkerboard(mnist_profile)
+    detector = Checkerboard(mnist_profile)
     real = load_spec("builtin:mnist[9000:9020]").x
     patterned = np.clip(real + 0.2 * checkerboard(real.shape) + 0.2, 0, 1).astype(np.float32)
     batch = suite.Batch(np.concatenate([real, patterned]), np.arange(40))
@@ -47,7 +50,7 @@ def test_checkerboard_detector_flags_an_upsampling_pattern_and_passes_real_digit
 
 
 def test_near_zero_flags_a_smeared_background_and_passes_real_digits(mnist_profile):
-    detector = suite.NearZero(mnist_profile)
+    detector = NearZero(mnist_profile)
     real = load_spec("builtin:mnist[9000:9020]").x
     # a generator's background: faint values in (0, 0.05) instead of exact zeros, the digit intact
     faint = np.random.default_rng(0).uniform(0.004, 0.04, real.shape).astype(np.float32)

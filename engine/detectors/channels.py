@@ -203,7 +203,7 @@ def channel_logistic(batch, key, gan_runs, profile):
     """The pooled logistic regression refitted on channelled reference samples (`batch`)
     against the GAN runs' samples through the same image channel; cross-fitted calibration."""
     from engine.detectors.learned import GENERATOR_SAMPLES, SAMPLING_SEED, texture_version
-    from engine.detectors.suite import LogisticFeatures
+    from engine.detectors.logistic import LogisticFeatures
     from engine.runs import sample_gan
 
     n = min(GENERATOR_SAMPLES, batch.x.shape[0])

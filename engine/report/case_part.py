@@ -7,7 +7,7 @@ import numpy as np
 
 from engine import case as case_store, findings
 from engine.errors import shown
-from engine.detectors import calibration, profile as profile_mod, specification, statistical, suite
+from engine.detectors import calibration, folds, profile as profile_mod, specification, statistical, suite
 from engine.detectors.learned import GENERATOR_SAMPLES, SAMPLING_SEED
 from engine.report import figures, limitations
 from engine.report.pdf import AMBER, GREEN, LABEL_COLOURS, RED, esc
@@ -301,17 +301,12 @@ class CasePart:
               f"calibrating the CNN and inverse models, the first {int(profile['n_fit_files'])} "
               f"({int(profile['n_fit'])} samples, spec {self.meta.get('fit_spec') or 'not expressible'}) may train "
               f"the case's models; the other detectors calibrate on every reference file (directly, or cross-fitted "
-              f"over {profile_mod.CROSS_FIT_FOLDS} contiguous folds). Profile SHA-256 {ref['profile_sha256']}.", "Small")
+              f"over {folds.CROSS_FIT_FOLDS} contiguous folds). Profile SHA-256 {ref['profile_sha256']}.", "Small")
         doc.add(doc.heading("Detector set and thresholds", "Heading2"))
         doc.p(f"The case's current detector set at α = {findings.percent(self.alpha)}; each verdict's own table shows the "
               f"detectors, weights and thresholds that produced it (weights differ per file where its format leaves "
               f"a detector mute, e.g. the grid detector for an 8-bit PNG).", "Small")
-        rows = [["Detector", "Method", "Weight", "Threshold", "Calibration files"]]
-        for d, w in zip(self.detectors, self.weights):
-            threshold = calibration.score_threshold(d.tail, self.alpha * w)
-            rows.append([d.name, d.method, f"{w:.3g}", f"{threshold:.4g}" if np.isfinite(threshold) else "none",
-                         str(d.tail["sorted"].size)])
-        doc.add(doc.table(rows, [3.0, 8.6, 1.6, 2.2, 2.4]))
+        doc.add(doc.table(self.method_rows(), [3.0, 7.2, 1.8, 2.2, 3.6]))
         doc.p(f"Generator samples for the feature logistic regression: as many as the reference's fitting samples, at "
               f"most {GENERATOR_SAMPLES} per generator, latent seed {SAMPLING_SEED}; L2 {statistical.L2}; covariance "
               f"shrinkage {statistical.SHRINKAGE}.", "Small")
@@ -326,6 +321,16 @@ class CasePart:
                          "; ".join(f"{k}: {v[:16]}…" for k, v in r["files"].items()),
                          _short_json(r["data"], 300), _short_json(r["config"], 300)])
         doc.add(doc.table(rows, [2.2, 1.6, 4.4, 4.6, 5.0]))
+
+    def method_rows(self):
+        """The methods table: each detector of the case as it describes itself (name, method,
+        calibration), with its weight and threshold at α."""
+        rows = [["Detector", "Method", "Weight", "Threshold", "Calibration files"]]
+        for d, w in zip(self.detectors, self.weights):
+            threshold = calibration.score_threshold(d.tail, self.alpha * w)
+            rows.append([d.name, d.method, f"{w:.3g}", f"{threshold:.4g}" if np.isfinite(threshold) else "none",
+                         f"{d.tail['sorted'].size} ({d.calibration})"])
+        return rows
 
     # --- declaration and audit --------------------------------------------------------------
 

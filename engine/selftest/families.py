@@ -82,7 +82,7 @@ def leave_one_family_out(profile, case_detectors, learned, gan_runs, alpha, stat
     also judged by the case's own detectors (`case_detectors`, every family registered):
     `detected_registered`, the baseline the left-out figure is read against."""
     from engine.detectors.learned import fit_generators_logistic
-    from engine.detectors.suite import LogisticFeatures
+    from engine.detectors.logistic import LogisticFeatures
 
     found = families(gan_runs)
     if len(found) < 2:

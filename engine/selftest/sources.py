@@ -58,7 +58,7 @@ def leave_one_source_out(ref, reference_spec, learned, gan_runs, alpha, state, s
     run)] of the CNN and inverse models with their stored calibration; `gan_runs`: the GANs
     whose pooled logistic regression is refitted without each source."""
     from engine.detectors.learned import fit_generators_logistic
-    from engine.detectors.suite import LogisticFeatures
+    from engine.detectors.logistic import LogisticFeatures
 
     groups, sources, how = sources_of(ref)
     n_files = int(groups.max()) + 1
