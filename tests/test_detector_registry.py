@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from engine import case as case_store
+from engine.case_workflows import new_case
 from engine.data.specs import load_spec
 from engine.detectors import calibration, detector, registry, suite
 from engine.detectors.batch import Batch
@@ -114,7 +115,7 @@ def test_a_new_detector_is_one_class_and_one_registry_line(monkeypatch, tmp_path
 
     monkeypatch.setattr(registry, "DETECTORS", registry.DETECTORS + (MeanIntensity,))
     case_dir = str(tmp_path / "case")
-    case_store.new_case(case_dir, "builtin:digits[0:100]", name="registry")
+    new_case(case_dir, "builtin:digits[0:100]", name="registry")
     with case_store.open_case(case_dir) as case:
         profile = case.profile()
     assert profile["cal_mean_intensity"].shape == (100,)
