@@ -21,6 +21,8 @@ import numpy as np
 
 from engine.data import representations
 from engine.detectors import calibration, spectral, specification, statistical, tonality
+# Samples whose values are measurements (pixels, mel energies): `continuous` in engine/modality.py.
+from engine.modality import CONTINUOUS_MODALITIES
 
 CALIBRATION_SHARE = 0.2
 MIN_FILES = 5
@@ -28,12 +30,6 @@ MAX_CALIBRATION_SAMPLES = 1000  # raw held-out samples kept for calibrating lear
 KS_SAMPLE = 100_000  # reference intensities kept for the batch KS test
 HIST_BINS = 100
 CROSS_FIT_FOLDS = 5
-# Samples whose values are measurements (pixels, mel energies). The per-sample features
-# and the checkerboard describe them; a piano roll is a set of notes, whose "intensity
-# histogram" is its note density and whose "spectral centroid" is its register: traits
-# that differ legitimately between pieces, so music is judged by its notes (grid, chroma,
-# durations) and the classifiers instead.
-CONTINUOUS_MODALITIES = ("image", "speech")
 
 
 def item_groups(items, n):
