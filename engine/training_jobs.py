@@ -139,37 +139,22 @@ def train_gan_job(params, state):
 # --- generated outputs -----------------------------------------------------------------
 
 
-def save_npy(path, x):
-    path = os.path.abspath(path)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    tmp = f"{path}.tmp{os.getpid()}.npy"
-    np.save(tmp, np.ascontiguousarray(x, dtype=np.float32), allow_pickle=False)
-    os.replace(tmp, path)
-
-
 def write_samples(out, x, modality):
     """Writes intensities (n, c, h, w) in [0,1]: OUT.npy as one array, else a folder of files of
-    the modality (PNG images, MIDI from piano rolls; mel patches stay .npy arrays). Returns the paths."""
+    the modality (engine.modality: PNG images, mel patches as .npy arrays, MIDI from piano rolls).
+    Returns the paths."""
+    from engine.data.writers import write_npy
+    from engine.modality import modality as modality_named
+
     if out.lower().endswith(".npy"):
-        save_npy(out, x)
+        write_npy(out, x)
         return [out]
+    kind = modality_named(modality)
     os.makedirs(out, exist_ok=True)
     width = len(str(len(x) - 1))
-    if modality == "speech":
-        paths = [os.path.join(out, f"sample_{i:0{width}d}.npy") for i in range(len(x))]
-        for path, sample in zip(paths, x):
-            save_npy(path, sample[None])
-        return paths
-    from engine.data import writers
-
-    if modality == "music":
-        paths = [os.path.join(out, f"sample_{i:0{width}d}.mid") for i in range(len(x))]
-        for path, sample in zip(paths, x):
-            writers.write_midi(path, sample[0])
-    else:
-        paths = [os.path.join(out, f"sample_{i:0{width}d}.png") for i in range(len(x))]
-        for path, sample in zip(paths, x):
-            writers.write_png(path, sample.transpose(1, 2, 0) if sample.shape[0] == 3 else sample[0])
+    paths = [os.path.join(out, f"sample_{i:0{width}d}{kind.suffix}") for i in range(len(x))]
+    for path, sample in zip(paths, x):
+        kind.write(path, sample)
     return paths
 
 

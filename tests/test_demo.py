@@ -6,7 +6,8 @@ import pytest
 
 import main
 from engine import case as case_store, case_workflows
-from engine.demo import MODALITIES, QUICK
+from engine.demo import QUICK
+from engine.modality import MODALITIES
 
 
 @pytest.mark.slow

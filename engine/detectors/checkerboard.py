@@ -1,11 +1,12 @@
 """The checkerboard detector: spectral power at the highest frequencies (engine/detectors/spectral.py)."""
 from engine.detectors import calibration, spectral, statistical
 from engine.detectors.detector import EVERY_FILE, Detector, median
+from engine.modality import CONTINUOUS_MODALITIES
 
 
 class Checkerboard(Detector):
     name = "checkerboard"
-    modalities = statistical.CONTINUOUS_MODALITIES
+    modalities = CONTINUOUS_MODALITIES
     calibration = EVERY_FILE  # it fits nothing
     arrays = ("cal_checkerboard",)
 

@@ -3,11 +3,12 @@ import numpy as np
 
 from engine.detectors import calibration, statistical
 from engine.detectors.detector import EVERY_FILE, Detector, median
+from engine.modality import CONTINUOUS_MODALITIES
 
 
 class NearZero(Detector):
     name = "near-zero"
-    modalities = statistical.CONTINUOUS_MODALITIES
+    modalities = CONTINUOUS_MODALITIES
     calibration = EVERY_FILE  # it fits nothing
     arrays = ("cal_near_zero", "zero_share", "near_zero_share")
 

@@ -2,11 +2,12 @@
 from engine.detectors import calibration, statistical
 from engine.detectors.detector import CROSS_FITTED, Detector, median
 from engine.detectors.folds import renumber
+from engine.modality import CONTINUOUS_MODALITIES
 
 
 class FeatureOutlier(Detector):
     name = "features"
-    modalities = statistical.CONTINUOUS_MODALITIES
+    modalities = CONTINUOUS_MODALITIES
     # Cross-fitted: with folds in the spec's order, files from a speaker, writer or
     # collection the fold's model has not seen calibrate the new-source shift that
     # evidence brings, on five times the held-out files.

@@ -25,7 +25,7 @@ from engine.data import representations
 from engine.detectors import registry, statistical
 from engine.detectors.batch import Reference
 from engine.detectors.folds import cross_fitted, renumber
-from engine.detectors.statistical import CONTINUOUS_MODALITIES
+from engine.modality import CONTINUOUS_MODALITIES
 
 CALIBRATION_SHARE = 0.2
 MIN_FILES = 5

@@ -11,12 +11,6 @@ import numpy as np
 
 from engine.detectors import spectral
 
-# Samples whose values are measurements (pixels, mel energies). The per-sample features
-# and the checkerboard describe them; a piano roll is a set of notes, whose "intensity
-# histogram" is its note density and whose "spectral centroid" is its register: traits
-# that differ legitimately between pieces, so music is judged by its notes (grid, chroma,
-# durations, tonality) and the classifiers instead.
-CONTINUOUS_MODALITIES = ("image", "speech")
 SHRINKAGE = 0.1  # covariance shrinkage towards the identity (standardised features)
 SCALE_FLOOR = 1e-2  # a feature constant in the reference counts deviations in units of 0.01
 

@@ -7,6 +7,7 @@ import numpy as np
 
 from engine import case as case_store, findings
 from engine.errors import shown
+from engine.modality import modality
 from engine.detectors import calibration, folds, profile as profile_mod, specification, statistical, suite
 from engine.detectors.learned import GENERATOR_SAMPLES, SAMPLING_SEED
 from engine.report import figures, limitations
@@ -242,10 +243,10 @@ class CasePart:
         else:
             samples = self.samples(verdict["path"])
             if samples is not None:
+                kind = modality(verdict["modality"])
                 violations = (specification.violating_transitions(samples[0], self.profile["chroma_spec"])[0]
-                              if verdict["modality"] == "music" and "chroma_spec" in self.profile else None)
-                png = figures.sample_figure(samples, verdict["modality"], violations)
-                figure = doc.image(png, 6.0 if verdict["modality"] == "image" else 17.0)
+                              if kind.notes and "chroma_spec" in self.profile else None)
+                figure = doc.image(figures.sample_figure(samples, kind.figure, violations), kind.figure_width_cm)
         doc.together(heading, *lines, figure)
         if status == "ok":
             meta = file_metadata(verdict["path"])

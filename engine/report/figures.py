@@ -43,17 +43,17 @@ def pitch_name(midi_number):
     return f"{NOTE_NAMES[midi_number % 12]}{midi_number // 12 - 1}"
 
 
-def sample_figure(samples, modality, violations=None):
-    """The first patch of a file: an image, a mel spectrogram or a piano roll.
+def sample_figure(samples, drawing, violations=None):
+    """The first patch of a file drawn as its modality's `figure` (engine/modality.py): an
+    image ("pixels"), a mel "spectrogram" or a "piano roll".
 
     violations: time steps of the piano roll where a chroma transition the reference never
     makes starts (marked above the notes, not over them)."""
     patch = samples[0]
-    if modality == "image":
-        return png(lambda fig: _image(fig, patch), (2.4, 2.4))
-    if modality == "speech":
-        return png(lambda fig: _spectrogram(fig, patch[0]), (6.6, 2.6))
-    return png(lambda fig: _piano_roll(fig, patch[0], violations), (6.6, 2.8))
+    draw, size = {"pixels": (lambda fig: _image(fig, patch), (2.4, 2.4)),
+                  "spectrogram": (lambda fig: _spectrogram(fig, patch[0]), (6.6, 2.6)),
+                  "piano roll": (lambda fig: _piano_roll(fig, patch[0], violations), (6.6, 2.8))}[drawing]
+    return png(draw, size)
 
 
 def _image(fig, patch):
