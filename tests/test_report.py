@@ -229,3 +229,57 @@ def test_the_report_shows_file_names_with_control_characters_escaped():
     assert file_name("/evidence/a\u202egnp.png") == "a\\u202egnp.png"
     assert file_name("/evidence/two\nlines.wav") == "two\\nlines.wav"
     assert audit_object({"path": "/evidence/a\u202egnp.png"})[0] == "a\\u202egnp.png"
+
+
+def test_the_report_is_pdf_a_2b_by_every_structural_rule_checked(written_report):
+    """veraPDF cannot be installed here: tests/pdfa_rules.py checks its PDF/A-2B rules that
+    concern what a report holds (it says which rules it leaves out)."""
+    from pypdf import PdfReader
+
+    import pdfa_rules
+
+    _, _, out = written_report
+    assert pdfa_rules.violations(str(out)) == []
+    reader = PdfReader(str(out))
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8")
+    assert "<pdfaid:part>2</pdfaid:part>" in xmp and "<pdfaid:conformance>B</pdfaid:conformance>" in xmp
+    (intent,) = reader.trailer["/Root"]["/OutputIntents"]
+    assert intent["/S"] == "/GTS_PDFA1" and intent["/OutputConditionIdentifier"] == "sRGB IEC61966-2.1"
+    assert intent["/DestOutputProfile"].get_object().get_data()[12:20] == b"mntrRGB "
+    assert not reader.is_encrypted
+
+
+def test_the_pdf_a_check_finds_what_reportlab_alone_leaves_out_and_convert_mends_it(tmp_path):
+    """A plain reportlab file with a link and monospaced text fails the rules the report's
+    PDF/A step exists for; after engine.report.pdfa.convert it passes them."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    import pdfa_rules
+    from engine.report import pdf, pdfa
+
+    pdf.register_fonts()  # with the monospaced font's advance widths mended
+    plain = tmp_path / "plain.pdf"
+    canvas = Canvas(str(plain), initialFontName=pdf.FONT)
+    canvas.setFont(pdf.MONO, 9)
+    canvas.drawString(72, 720, "sha256 0123456789abcdef")
+    canvas.bookmarkPage("top")
+    canvas.linkRect("", "top", (72, 700, 200, 712))
+    canvas.setFillColorRGB(0.7, 0.1, 0.1)
+    canvas.rect(72, 600, 100, 50, fill=1)
+    canvas.showPage()
+    canvas.save()
+    found = "\n".join(pdfa_rules.violations(str(plain)))
+    for clause in ("6.6.2.1: no XMP", "6.2.3: no GTS_PDFA1", "6.3.2: page 1: /Link annotation without flags",
+                   "6.1.7.1: stream"):
+        assert clause in found
+    converted = tmp_path / "pdfa.pdf"
+    pdfa.convert(str(plain), str(converted))
+    assert pdfa_rules.violations(str(converted)) == []
+
+
+def test_xmp_dates_are_the_information_dictionarys_instant():
+    from engine.report.pdfa import xmp_date
+
+    assert xmp_date("D:20261130210511+00'00'") == "2026-11-30T21:05:11+00:00"
+    assert xmp_date("D:20261130210511-05'30'") == "2026-11-30T21:05:11-05:30"
+    assert xmp_date("D:20261130210511Z") == "2026-11-30T21:05:11Z"
