@@ -283,3 +283,44 @@ def test_xmp_dates_are_the_information_dictionarys_instant():
     assert xmp_date("D:20261130210511+00'00'") == "2026-11-30T21:05:11+00:00"
     assert xmp_date("D:20261130210511-05'30'") == "2026-11-30T21:05:11-05:30"
     assert xmp_date("D:20261130210511Z") == "2026-11-30T21:05:11Z"
+
+
+def test_histograms_and_calibration_figures_are_vectors_with_text_in_the_reports_fonts(written_report):
+    """Only the pixels of a sample stay raster: the analysis pages hold no image at all, and
+    their axis labels and legends are text a reader can search."""
+    from pypdf import PdfReader
+
+    _, files, out = written_report
+    reader = PdfReader(str(out))
+    pages = [" ".join(page.extract_text().split()) for page in reader.pages]
+    analysis = [k for k, text in enumerate(pages) if "detector score (higher = less like the reference)" in text]
+    assert analysis
+    for k in analysis:
+        assert "number of files" in pages[k] and "real calibration files" in pages[k]
+        xobjects = reader.pages[k]["/Resources"].get("/XObject") or {}
+        assert not [x for x in xobjects.values() if x.get_object()["/Subtype"] == "/Image"]
+    for f in files:  # the digit itself: one raster image, its axes drawn around it as text and lines
+        (k,) = [k for k, text in enumerate(pages) if f"{os.path.basename(str(f))}: " in text and "x (pixels)" in text]
+        images = [x for x in reader.pages[k]["/Resources"]["/XObject"].values() if x.get_object()["/Subtype"] == "/Image"]
+        assert len(images) == 1
+
+
+def test_figures_record_text_at_7_pt_or_more_and_raster_only_for_pixels():
+    from engine.report import figures
+
+    rng = np.random.default_rng(0)
+    roll = np.zeros((1, 1, 128, 64), np.float32)
+    roll[0, 0, 60, 0:8] = roll[0, 0, 64, 8:16] = roll[0, 0, 67, 4:20] = 1.0
+    drawn = {
+        "piano roll": figures.sample_figure(roll, "music", violations=[8]),
+        "spectrogram": figures.sample_figure(rng.random((1, 1, 64, 32)).astype(np.float32), "speech"),
+        "image": figures.sample_figure(rng.random((1, 1, 28, 28)).astype(np.float32), "image"),
+        "histogram": figures.intensity_figure(np.arange(100.0), rng.random(500)),
+        "calibration": figures.calibration_figure("features", np.sort(rng.normal(size=200)), 2.5, 0.0025, [0.1, 3.0]),
+    }
+    for name, picture in drawn.items():
+        calls = [call for call, _, _ in picture.calls]
+        sizes = [args[1] for call, args, _ in picture.calls if call == "setFont"]
+        assert sizes and min(sizes) >= 7, name
+        assert "drawString" in calls and "drawPath" in calls, name  # text as text, lines as paths
+        assert calls.count("drawImage") == (1 if name in ("spectrogram", "image") else 0), name

@@ -10,7 +10,7 @@ import functools
 import io
 import os
 
-from engine.report import pdfa
+from engine.report import pdfa, vector
 
 RED, GREEN, AMBER = "#b00020", "#1b7f3a", "#9a5b00"
 LABEL_COLOURS = {"generated": RED, "real": GREEN, "inconclusive": AMBER}
@@ -153,13 +153,16 @@ class Document:
         table.setStyle(TableStyle(style))
         return table
 
-    def image(self, png, width_cm):
+    def image(self, figure, width_cm):
+        """A figure width_cm wide: a vector.Picture (engine/report/figures.py), or PNG bytes."""
         from reportlab.lib.units import cm
         from reportlab.lib.utils import ImageReader
         from reportlab.platypus import Image
 
-        w, h = ImageReader(io.BytesIO(png)).getSize()
-        return Image(io.BytesIO(png), width=width_cm * cm, height=width_cm * cm * h / w)
+        if isinstance(figure, vector.Picture):
+            return vector.flowable(figure, width_cm * cm)
+        w, h = ImageReader(io.BytesIO(figure)).getSize()
+        return Image(io.BytesIO(figure), width=width_cm * cm, height=width_cm * cm * h / w)
 
     def space(self, height_cm=0.3):
         from reportlab.lib.units import cm
