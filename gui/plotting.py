@@ -61,16 +61,30 @@ def set_xy(item, x, y):
     item.setData(np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64))
 
 
-
 def smooth(values, weight):
     """Exponential moving average with TensorBoard's debiasing (display only: the raw
     curve stays drawn behind). weight 0 returns the values as they are."""
-    values = np.asarray(values, dtype=np.float64)
-    if weight <= 0.0 or values.size == 0:
-        return values
-    out = np.empty_like(values)
-    running = 0.0
-    for i, value in enumerate(values):
-        running = weight * running + (1.0 - weight) * value
-        out[i] = running / (1.0 - weight ** (i + 1))
-    return out
+    return Smoother().extend(values, weight)
+
+
+class Smoother:
+    """smooth() of a series that only grows: each call computes the new values only (a live
+    loss curve would otherwise be smoothed whole, in Python, at every redraw)."""
+
+    def __init__(self):
+        self.weight, self.running, self.out = None, 0.0, np.empty(0)
+
+    def extend(self, values, weight):
+        """smooth(values, weight), reusing the previous call's result when `values` extends its series."""
+        values = np.asarray(values, dtype=np.float64)
+        if weight != self.weight or values.size < self.out.size:
+            self.weight, self.running, self.out = weight, 0.0, np.empty(0)
+        if weight <= 0.0:
+            return values
+        done = self.out.size
+        new = np.empty(values.size - done)
+        for k, value in enumerate(values[done:]):
+            self.running = weight * self.running + (1.0 - weight) * value
+            new[k] = self.running / (1.0 - weight ** (done + k + 1))
+        self.out = np.concatenate([self.out, new])
+        return self.out
