@@ -2,10 +2,11 @@
 
 Plots are made once with persistent items and later updated with `setData`; curves
 clip to the view and downsample by peaks, x arrays are float64 (pyqtgraph's advice
-for speed and precision).
+for speed and precision); axes are cached as pixmaps until they change.
 """
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtWidgets import QGraphicsItem
 
 pg.setConfigOptions(antialias=False, imageAxisOrder="row-major", background="w", foreground="k")
 
@@ -26,6 +27,7 @@ def plot_widget(title, x_label=None, y_label=None):
         widget.setLabel("left", y_label)
     widget.showGrid(x=True, y=True, alpha=0.2)
     plain_axes(widget.getPlotItem())
+    cache_axes(widget.getPlotItem())
     widget.addLegend(offset=(-5, 5))
     return widget
 
@@ -34,6 +36,14 @@ def plain_axes(plot_item):
     """Axis numbers as they are (no '(x0.001)' unit prefixes)."""
     for side in ("bottom", "left"):
         plot_item.getAxis(side).enableAutoSIPrefix(False)
+
+
+def cache_axes(plot_item):
+    """Each axis painted from a pixmap Qt keeps until the axis changes. An axis with a grid
+    covers its whole plot, so every redraw of a curve also repainted every axis, ticks, labels
+    and grid (the largest part of the GUI thread's work while a run trains)."""
+    for side in ("left", "bottom", "right", "top"):
+        plot_item.getAxis(side).setCacheMode(QGraphicsItem.DeviceCoordinateCache)
 
 
 def curve(plot, name, pen, step=False):

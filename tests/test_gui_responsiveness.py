@@ -66,3 +66,12 @@ def test_a_progress_bar_update_waits_for_the_windows_paint_pass(gui_window, qtbo
         qtbot.waitUntil(lambda: counter.paints >= 1, timeout=2000)
     finally:
         bar.removeEventFilter(counter)
+
+
+def test_plot_axes_are_painted_from_a_cache_until_they_change(gui_window):
+    from PySide6.QtWidgets import QGraphicsItem
+
+    panel = gui_window.training_panel
+    for widget in (panel.loss_plot, panel.divergence_plot, panel.hist_plot):
+        for side in ("left", "bottom"):
+            assert widget.getPlotItem().getAxis(side).cacheMode() == QGraphicsItem.DeviceCoordinateCache
