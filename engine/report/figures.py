@@ -29,7 +29,7 @@ def vector(draw, size):
     with _rc():
         draw(fig)
         fig.tight_layout(pad=0.4)
-        return picture(fig)
+        return picture(fig, pdf.FONT)
 
 
 def _rc():

@@ -38,11 +38,12 @@ class Recorder:
 Picture = collections.namedtuple("Picture", "calls size_pt")
 
 
-def picture(fig):
-    """The recorded drawing of `fig` (laid out already), in points from its lower left."""
+def picture(fig, font):
+    """The recorded drawing of `fig` (laid out already), in points from its lower left; text in
+    reportlab's registered fonts of matplotlib's font files, else in `font`."""
     recorder = Recorder()
     width, height = fig.get_size_inches() * 72.0
-    fig.draw(_renderer_class()(recorder, width, height))
+    fig.draw(_renderer_class()(recorder, width, height, font))
     return Picture(recorder.calls, (width, height))
 
 
@@ -61,12 +62,10 @@ def _renderer_class():
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfgen.canvas import FILL_NON_ZERO
 
-    from engine.report.pdf import FONT
-
     class CanvasRenderer(RendererBase):
-        def __init__(self, canvas, width, height):
+        def __init__(self, canvas, width, height, font):
             super().__init__()
-            self.canvas, self.width, self.height = canvas, width, height
+            self.canvas, self.width, self.height, self.default_font = canvas, width, height, font
 
         # --- what matplotlib asks of a renderer (1 display unit = 1 point) ---------------
 
@@ -142,11 +141,10 @@ def _renderer_class():
 
         # --- helpers ----------------------------------------------------------------------
 
-        @staticmethod
-        def _font(prop):
+        def _font(self, prop):
             """The registered reportlab font of matplotlib's font file (DejaVu Sans and its faces)."""
             name = os.path.splitext(os.path.basename(font_manager.findfont(prop)))[0]
-            return name if name in pdfmetrics.getRegisteredFontNames() else FONT
+            return name if name in pdfmetrics.getRegisteredFontNames() else self.default_font
 
         @staticmethod
         def _fill_alpha(gc, rgb_face):
