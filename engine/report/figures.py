@@ -7,7 +7,8 @@ embedded fonts; the pixels of an image or a spectrogram stay raster, at 200 dpi.
 """
 import numpy as np
 
-from engine.report.pdf import RED
+from engine.report.pdf import FONT, RED, register_fonts
+from engine.report.vector import picture
 
 FONT_PT = 8
 LEGEND_PT = 7.5
@@ -20,16 +21,13 @@ def vector(draw, size):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    from engine.report import pdf
-    from engine.report.vector import picture
-
-    pdf.register_fonts()  # the figure's text is set in the report's fonts
+    register_fonts()  # the figure's text is set in the report's fonts
     fig = Figure(figsize=size, dpi=72)  # one display unit = one point
     FigureCanvasAgg(fig)  # text extents for the layout
     with _rc():
         draw(fig)
         fig.tight_layout(pad=0.4)
-        return picture(fig, pdf.FONT)
+        return picture(fig, FONT)
 
 
 def _rc():
