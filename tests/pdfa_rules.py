@@ -12,8 +12,9 @@ reference XObjects; 6.2.11 every font embedded, simple fonts' FirstChar/LastChar
 widths equal to the font program's (±1/1000 em), TrueType encodings and cmaps; 6.3
 annotation types and flags (printed, not hidden), appearance streams; 6.5 actions,
 no additional-actions; 6.6 XMP packet (UTF-8, no bytes/encoding attributes, parsable,
-pdfaid part 2 conformance B, only predefined schemas) and the document information in
-it; 6.8-6.11 no embedded files, optional content, alternate presentations, Requirements.
+pdfaid part 2 conformance B, only predefined schemas); 6.8-6.11 no embedded files,
+optional content, alternate presentations, Requirements. Beyond PDF/A-2 (PDF/A-1 asked
+it, 6.7.3): the document information dictionary's entries equal their XMP properties.
 
 Not checked: content-stream operators and inherited resources (6.2.2), glyph presence for
 every shown character (6.2.11.4.1, 6.2.11.8), implementation limits (6.1.13).
@@ -289,8 +290,8 @@ def _metadata(reader):
     for key, prop in (("/Title", "title"), ("/Author", "creator"), ("/Subject", "description"),
                       ("/Producer", "Producer"), ("/Creator", "CreatorTool"), ("/Keywords", "Keywords")):
         if key in info and str(info[key]) != values.get(prop, ""):
-            found.append(f"6.6.3: Info {key} {str(info[key])!r} differs from XMP {prop} {values.get(prop)!r}")
+            found.append(f"info = XMP: Info {key} {str(info[key])!r} differs from XMP {prop} {values.get(prop)!r}")
     created = re.match(r"D:(\d{4})(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)", str(info.get("/CreationDate", "")))
     if created and not values.get("CreateDate", "").startswith("{}-{}-{}T{}:{}:{}".format(*created.groups())):
-        found.append("6.6.3: Info CreationDate differs from XMP CreateDate")
+        found.append("info = XMP: Info CreationDate differs from XMP CreateDate")
     return found
