@@ -117,16 +117,9 @@ def cmd_verdict(args):
 
     result = run_in_console(lambda params, state: judge(args.case, args.paths, args.fpr, state), {},
                             label="verdict ")
+    print_verdicts(result, args.case)
     if args.json:
         write_json(args.json, result)
-    for f in result["files"]:
-        if f["integrity"] == "modified":
-            print(f"{'MODIFIED':>12}  {'-':>6}  {shown(f['path'])}: {f['reasons'][0]}")
-        else:
-            note = f"  (duplicate of {shown(f['duplicate_of'])})" if f["integrity"] == "duplicate" else ""
-            print(f"{f['label']:>12}  {f['score']:.4f}  {shown(f['path'])}{note}")
-    for r in result["batch"]["rejected"]:
-        print(f"{'rejected':>12}  {'-':>6}  {shown(r['path'])}: {r['reason']}")
     code = 0
     if args.report:
         code = _write_report(args.case, args.report, args.fpr, args.analyst)
@@ -137,6 +130,38 @@ def cmd_verdict(args):
             print("error: nothing judged", file=sys.stderr)
         return 2
     return code
+
+
+REASON_WIDTH = 1000  # the decisive reason whole (the report's findings table cuts it to one line)
+
+
+def print_verdicts(result, case_dir):
+    """Each file in the report's words (engine/findings.py): its finding, the strength of
+    evidence with the tail probability behind it, the decisive reason and, when calibrated,
+    the attribution; never a bare score. The words also go into the JSON (keys finding,
+    strength_of_evidence, decisive_reason, attribution_text) beside the contract's keys."""
+    from engine import findings
+    from engine.case import open_case
+
+    with open_case(case_dir) as case:
+        classifiers = [run["metrics"] for run in case.runs("classifier")]
+    for f in result["files"]:
+        if f["integrity"] == "modified":
+            print(f"MODIFIED SINCE INTAKE, not judged: {shown(f['path'])}\n    {f['reasons'][0]}")
+            continue
+        words = findings.describe(f, classifiers)
+        words["reason"] = findings.reason_line(f, width=REASON_WIDTH)
+        f.update(finding=words["finding"], strength_of_evidence=words["strength_text"],
+                 decisive_reason=words["reason"],
+                 attribution_text=words["attribution"]["text"] if words["attribution"] else None)
+        note = f" (duplicate of {shown(f['duplicate_of'])})" if f["integrity"] == "duplicate" else ""
+        print(f"{words['finding']}: {shown(f['path'])}{note}\n"
+              f"    strength of evidence that it was generated: {words['strength_text']}\n"
+              f"    decisive reason: {words['reason']}")
+        if words["attribution"]:
+            print(f"    attribution: {words['attribution']['text']}")
+    for r in result["batch"]["rejected"]:
+        print(f"rejected, not judged: {shown(r['path'])}: {r['reason']}")
 
 
 def cmd_report(args):

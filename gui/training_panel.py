@@ -2,7 +2,9 @@
 
 The engine's training jobs (engine/training_jobs.py) run through the job manager;
 their partial results ({"step", "losses", "preview", "histogram"}) are buffered here
-and drawn by a display timer, never at the rate they arrive.
+and drawn by a display timer, never at the rate they arrive: at each tick only one plot
+that has something new is redrawn (in turn), so the window never paints all four plots
+in one go while a run trains (docs/gui.md, "Responsiveness").
 
 The panel follows the window's case session: the data defaults to the case's reference,
 each Start trains into a fresh folder inside the case, and Resume offers the case's runs
@@ -28,8 +30,11 @@ from engine.training_options import ClassifierOptions, GanOptions, InverseOption
 from gui import option_form, plotting
 from gui.tasks import HIST_BINS
 from gui.tasks import compare as compare_tasks
-from gui.jobs_panel import format_eta
+from gui.jobs_panel import format_eta, show_progress
 
+# The plots the display timer redraws, one per tick, in this order when several have news.
+PLOTS = ("losses", "divergence", "preview", "histogram")
+DISPLAY_MS = 100
 # kind shown -> (engine.training_jobs function, its options, the fields its form offers)
 KINDS = {
     "GAN": ("train_gan_job", GanOptions, ("data", "loss", "activation", "epochs", "device", "seed", "out")),
@@ -66,7 +71,9 @@ class TrainingPanel(QWidget):
         self.preview = None
         self.generated_histogram = None
         self.reference_histogram = None
-        self._dirty = False
+        self._dirty = set()  # the plots (PLOTS) with something new to draw
+        self._drawn_last = len(PLOTS) - 1  # the plot drawn at the previous display tick
+        self._smoothers = {}  # loss name -> plotting.Smoother of its curve
 
         self.kind = QComboBox()
         self.kind.addItems(list(KINDS))
@@ -170,7 +177,7 @@ class TrainingPanel(QWidget):
         layout.addWidget(left_widget)
         layout.addLayout(plots, 1)
         self.display_timer = QTimer(self)
-        self.display_timer.setInterval(100)
+        self.display_timer.setInterval(DISPLAY_MS)
         self.display_timer.timeout.connect(self._draw)
         self.display_timer.start()
         self._kind_changed(self.kind.currentText())
@@ -301,7 +308,7 @@ class TrainingPanel(QWidget):
         self.out.clear()  # the next Start gets a fresh folder again
         if not resume:
             self.clear_plots()
-        self._dirty = True
+        self._dirty.update(PLOTS)
         if getattr(params, "data", None) is not None:
             self.jobs.start("training-reference", "reference histogram", compare_tasks.reference_histogram_job,
                             {"data": params.data}, finished=self._reference_histogram)
@@ -332,6 +339,7 @@ class TrainingPanel(QWidget):
     def clear_plots(self):
         self.history, self.preview, self.generated_histogram, self.reference_histogram = {}, None, None, None
         self.divergence = {}
+        self._smoothers = {}
         for curve in self.divergence_curves.values():
             curve.setData([], [])
         for curve in self.loss_curves.values():
@@ -348,15 +356,16 @@ class TrainingPanel(QWidget):
     @Slot(bool)
     def _log_scale_toggled(self, on):
         self.loss_plot.getPlotItem().setLogMode(y=on)
-        self._dirty = True
+        self._smoothers = {}  # the curves leave out other points now
+        self._dirty.add("losses")
 
     @Slot()
     def _mark_dirty(self, *_):
-        self._dirty = True
+        self._dirty.add("losses")
 
     @Slot(float, str)
     def _progress(self, fraction, message):
-        self.progress.setValue(int(fraction * 1000))
+        show_progress(self.progress, int(fraction * 1000))
         record = self.jobs.running("training")
         self.eta.setText(f"{fraction * 100:.0f}%  {format_eta(record.eta_seconds() if record else None)}  {message}")
 
@@ -364,22 +373,25 @@ class TrainingPanel(QWidget):
     def _partial(self, update):
         for name, value in update.get("losses", {}).items():
             self.history.setdefault(name, []).append((update["step"], value))
+            self._dirty.add("losses")
         if update.get("preview") is not None:
             self.preview = update["preview"]
+            self._dirty.add("preview")
         if update.get("histogram") is not None:
             self.generated_histogram = update["histogram"]
+            self._dirty.add("histogram")
         if update.get("divergence"):
             point = update["divergence"]
             self.divergence[point["step"]] = (point["ks"], point["jsd"])
-        self._dirty = True
+            self._dirty.add("divergence")
 
     @Slot(object)
     def _reference_histogram(self, counts):
         self.reference_histogram = counts
-        self._dirty = True
+        self._dirty.add("histogram")
 
     def _finished(self, run):
-        self.progress.setValue(1000)
+        show_progress(self.progress, 1000)
         metrics = run.get("metrics", {})
         shown = ", ".join(f"{k} {v:.4g}" for k, v in metrics.items() if isinstance(v, (int, float)))
         self.status.setText(f"Finished: {self.last_out}\n{shown}")
@@ -395,9 +407,16 @@ class TrainingPanel(QWidget):
 
     @Slot()
     def _draw(self):
-        if not self._dirty:
-            return
-        self._dirty = False
+        """Redraws the next plot, in turn, that has something new (one plot per display tick)."""
+        for shift in range(1, len(PLOTS) + 1):
+            index = (self._drawn_last + shift) % len(PLOTS)
+            if PLOTS[index] in self._dirty:
+                self._dirty.discard(PLOTS[index])
+                self._drawn_last = index
+                getattr(self, f"_draw_{PLOTS[index]}")()
+                return
+
+    def _draw_losses(self):
         for number, (name, points) in enumerate(sorted(self.history.items())):
             if name not in self.loss_curves:
                 red, green, blue = plotting.colour(number)
@@ -408,16 +427,23 @@ class TrainingPanel(QWidget):
             if self.log_scale.isChecked():  # log10 of a loss at or below zero is undefined
                 keep = values > 0
                 steps, values = steps[keep], values[keep]
+            smoother = self._smoothers.setdefault(name, plotting.Smoother())
             plotting.set_xy(self.loss_curves[f"{name} (raw)"], steps, values)
-            plotting.set_xy(self.loss_curves[name], steps, plotting.smooth(values, self.smoothing.value()))
+            plotting.set_xy(self.loss_curves[name], steps, smoother.extend(values, self.smoothing.value()))
+
+    def _draw_divergence(self):
         if self.divergence:
             steps = sorted(self.divergence)
             values = np.asarray([self.divergence[step] for step in steps], dtype=np.float64)
             for column, name in enumerate(("KS", "JSD")):
                 plotting.set_xy(self.divergence_curves[name], steps, values[:, column])
+
+    def _draw_preview(self):
         if self.preview is not None:
             grid = np.asarray(self.preview)
             self.preview_image.setImage(grid[..., 0] if grid.shape[-1] == 1 else grid, levels=(0.0, 1.0))
+
+    def _draw_histogram(self):
         edges = np.linspace(0.0, 1.0, HIST_BINS + 1)
         for curve, counts in ((self.reference_curve, self.reference_histogram),
                               (self.generated_curve, self.generated_histogram)):

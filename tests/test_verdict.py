@@ -201,3 +201,24 @@ def test_real_digits_saved_as_8bit_png_are_not_called_generated_by_the_k16_grid(
     files = judge(str(tmp_path / "case"), [str(p) for p in paths])["files"]
     assert all(f["detectors"]["grid"]["weight"] == 0 for f in files)
     assert sum(f["label"] == "generated" for f in files) <= 1
+
+
+def test_cli_verdict_speaks_the_reports_words_never_a_bare_score(case_dir, evidence, tmp_path, capsys):
+    from engine import findings
+
+    out = tmp_path / "v.json"
+    paths = [evidence["real"][2], evidence["noise"][0]]
+    assert main.main(["verdict", *map(str, paths), "--case", str(case_dir), "--json", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "score" not in printed.lower()
+    data = json.loads(out.read_text())
+    for entry in data["files"]:
+        words = dict(findings.describe(entry), reason=findings.reason_line(entry, width=1000))
+        assert FILE_KEYS <= set(entry)  # the contract's keys stay
+        assert f"{words['finding']}: {entry['path']}" in printed
+        assert f"strength of evidence that it was generated: {words['strength_text']}" in printed
+        assert f"decisive reason: {words['reason']}" in printed
+        assert (entry["finding"], entry["strength_of_evidence"], entry["decisive_reason"]) == (
+            words["finding"], words["strength_text"], words["reason"])
+    noise = next(e for e in data["files"] if e["path"].endswith("noise0.png"))
+    assert noise["finding"] == "Generated" and "tail probability" in noise["strength_of_evidence"]
