@@ -312,9 +312,9 @@ def test_figures_record_text_at_7_pt_or_more_and_raster_only_for_pixels():
     roll = np.zeros((1, 1, 128, 64), np.float32)
     roll[0, 0, 60, 0:8] = roll[0, 0, 64, 8:16] = roll[0, 0, 67, 4:20] = 1.0
     drawn = {
-        "piano roll": figures.sample_figure(roll, "music", violations=[8]),
-        "spectrogram": figures.sample_figure(rng.random((1, 1, 64, 32)).astype(np.float32), "speech"),
-        "image": figures.sample_figure(rng.random((1, 1, 28, 28)).astype(np.float32), "image"),
+        "piano roll": figures.sample_figure(roll, "piano roll", violations=[8]),
+        "spectrogram": figures.sample_figure(rng.random((1, 1, 64, 32)).astype(np.float32), "spectrogram"),
+        "image": figures.sample_figure(rng.random((1, 1, 28, 28)).astype(np.float32), "pixels"),
         "histogram": figures.intensity_figure(np.arange(100.0), rng.random(500)),
         "calibration": figures.calibration_figure("features", np.sort(rng.normal(size=200)), 2.5, 0.0025, [0.1, 3.0]),
     }
