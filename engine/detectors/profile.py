@@ -21,6 +21,7 @@ import numpy as np
 
 from engine.data import representations
 from engine.detectors import calibration, spectral, specification, statistical, tonality
+from engine.detectors.copying import Copying
 
 CALIBRATION_SHARE = 0.2
 MIN_FILES = 5
@@ -202,6 +203,7 @@ def build_profile(ref, state=None, recordings=True):
         out["cal_durations"] = cross_fitted(groups, n_groups, lambda train, held: specification.duration_distance(
             ref.x[held], renumber(groups[held]), specification.durations_of(ref.x[train])))
         out.update(tonality.profile_arrays(ref.x, groups, n_groups, cross_fitted))
+        out.update(Copying.fit(ref, groups, n_groups, cross_fitted))
     # Whole held-out files, up to MAX_CALIBRATION_SAMPLES samples, for detectors added later.
     keep = np.cumsum(np.bincount(cal_groups)) <= MAX_CALIBRATION_SAMPLES
     keep[0] = True

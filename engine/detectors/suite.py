@@ -13,6 +13,7 @@ import numpy as np
 
 from engine.detectors import calibration, spectral, specification, statistical
 from engine.detectors.profile import CONTINUOUS_MODALITIES
+from engine.detectors.copying import Copying
 from engine.detectors.tonality import Tonality
 
 
@@ -232,4 +233,6 @@ def profile_detectors(profile):
         found += [ChromaViolations(profile), DurationDistance(profile)]
     if "cal_tonality" in profile:
         found.append(Tonality(profile))
+    if "cal_copying" in profile:
+        found.append(Copying(profile))
     return found

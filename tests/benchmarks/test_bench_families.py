@@ -10,7 +10,7 @@ shuffled. Every file is labelled by the case's profile detectors and the weighte
 rule at alpha = 1 %, with and without the new detectors (baseline: the same profile without
 them).
 
-    python tests/benchmarks/test_bench_families.py music [tuning|untouched]
+    python tests/benchmarks/test_bench_families.py music [tuning|seen|untouched|copy-tuning|copy-untouched|controls]
     python -m pytest tests/benchmarks/test_bench_families.py -s -o addopts=""
 """
 import sys
@@ -20,7 +20,7 @@ import numpy as np
 from engine.detectors import calibration, suite
 from tests import synthetic_music
 
-NEW_DETECTORS = ("tonality",)
+NEW_DETECTORS = ("copying",)  # the baseline is the profile without them (before 2026-11-30 evening: "tonality")
 BAR = synthetic_music.BAR
 N_GENERATED = 100
 
@@ -55,6 +55,19 @@ def music_sets(which, fit_pieces, held):
         return {"chord-event chain, order 2": synthetic_music.chord_chain(fit_pieces, 2, N_GENERATED, seed=1),
                 "quarter-note chord chain, order 1": synthetic_music.sliced_chain(fit_pieces, 4, N_GENERATED, seed=1),
                 "chorales with shuffled bars": synthetic_music.shuffled_bars(fit_pieces, N_GENERATED, seed=1)}
+    if which == "copy-tuning":  # looked at while choosing the copying detector's statistic and N
+        out = {f"chord-event chain, order {k}": synthetic_music.chord_chain(fit_pieces, k, N_GENERATED, seed=10)
+               for k in (1, 2, 3, 4)}
+        out["eighth-note chord chain, order 2"] = synthetic_music.sliced_chain(fit_pieces, 2, N_GENERATED, seed=10, order=2)
+        return out
+    if which == "copy-untouched":  # decided before tuning the copying detector, run once after
+        return {"chord-event chain, order 2, trained in random keys": synthetic_music.chord_chain(
+                    synthetic_music.transposed(fit_pieces, seed=21), 2, N_GENERATED, seed=21),
+                "quarter-note chord chain, order 3": synthetic_music.sliced_chain(fit_pieces, 4, N_GENERATED, seed=21, order=3),
+                "chord-event chain, order 4, 8 bars": synthetic_music.chord_chain(fit_pieces, 4, N_GENERATED,
+                                                                                  steps=8 * BAR, seed=21)}
+    if which == "controls":  # real chorales in other keys: must not fire
+        return {"held-out chorales, each transposed by -6..+6 semitones": synthetic_music.transposed(held, seed=3)}
     return {"chord-event chain, order 3": synthetic_music.chord_chain(fit_pieces, 3, N_GENERATED, seed=2),
             "half-note chord chain, order 1": synthetic_music.sliced_chain(fit_pieces, 8, N_GENERATED, seed=2),
             "chord-event chain, order 1, 8 bars": synthetic_music.chord_chain(fit_pieces, 1, N_GENERATED,
@@ -75,7 +88,8 @@ def music(which="tuning"):
     n_fit = int(profile["n_fit_files"])
     held_groups, n_held = item_groups(held.items, held.n)
     rows = {f"held-out real chorales ({n_held})": (held.x, held_groups)}
-    rows.update({name: synthetic_music.as_batch(rolls) for name, rolls in music_sets(which, pieces[:n_fit], held).items()})
+    held_rolls = synthetic_music.file_rolls(held.x, held_groups)
+    rows.update({name: synthetic_music.as_batch(rolls) for name, rolls in music_sets(which, pieces[:n_fit], held_rolls).items()})
     print(f"detectors {[d.name for d in detectors]}, weights {np.round(suite.weights(detectors, 0.01), 3).tolist()}")
     for name, (x, g) in rows.items():
         print(f"{name}: with {NEW_DETECTORS}: {summary(labels(detectors, x, g))} | baseline: {summary(labels(baseline, x, g))}",
