@@ -14,6 +14,7 @@ import numpy as np
 from engine.detectors import calibration, spectral, specification, statistical
 from engine.detectors.profile import CONTINUOUS_MODALITIES
 from engine.detectors.copying import Copying
+from engine.detectors.edge_width import EdgeWidth
 from engine.detectors.tonality import Tonality
 
 
@@ -233,6 +234,8 @@ def profile_detectors(profile):
         found += [ChromaViolations(profile), DurationDistance(profile)]
     if "cal_tonality" in profile:
         found.append(Tonality(profile))
+    if "cal_edge_width" in profile:
+        found.append(EdgeWidth(profile))
     if "cal_copying" in profile:
         found.append(Copying(profile))
     return found

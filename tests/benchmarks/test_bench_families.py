@@ -11,6 +11,7 @@ rule at alpha = 1 %, with and without the new detectors (baseline: the same prof
 them).
 
     python tests/benchmarks/test_bench_families.py music [tuning|seen|untouched|copy-tuning|copy-untouched|controls]
+    python tests/benchmarks/test_bench_families.py images [tuning|untouched|controls]
     python -m pytest tests/benchmarks/test_bench_families.py -s -o addopts=""
 """
 import sys
@@ -20,16 +21,17 @@ import numpy as np
 from engine.detectors import calibration, suite
 from tests import synthetic_music
 
-NEW_DETECTORS = ("copying",)  # the baseline is the profile without them (before 2026-11-30 evening: "tonality")
+NEW_DETECTORS = ("copying", "edge-width")  # the baseline is the profile without them (before 2026-11-30 evening: "tonality")
 BAR = synthetic_music.BAR
 N_GENERATED = 100
 
 
-def labels(detectors, x, groups, alpha=calibration.DEFAULT_ALPHA):
-    """Per file: (label, name of the decisive detector)."""
+def labels(detectors, x, groups, alpha=calibration.DEFAULT_ALPHA, mute=()):
+    """Per file: (label, name of the decisive detector); detectors named in `mute` stand aside
+    (as `grid` does for PNGs)."""
     batch = suite.Batch(x, groups)
     p = np.stack([calibration.tail_probability(d.tail, d.scores(batch)) for d in detectors], axis=1)
-    weights = suite.weights(detectors, alpha)
+    weights = suite.weights(detectors, alpha, [d.name not in mute for d in detectors])
     out = []
     for row in p:
         p_file, k = calibration.combine(row, weights)
@@ -96,9 +98,46 @@ def music(which="tuning"):
               flush=True)
 
 
+def image_sets(which, fit, held):
+    from tests import synthetic_images as si
+
+    if which == "tuning":  # looked at while choosing the edge statistic
+        vae = si.vae_samples(fit, 16, 0, 300)
+        return {"VAE (latent 16), PNG": si.as_png(vae), "VAE (latent 16), cleaned 30/230": si.clean_up(vae, 30, 230)}
+    if which == "untouched":  # decided before tuning, run once after
+        vae = si.vae_samples(fit, 16, 0, 300)
+        return {"VAE (latent 16), cleaned 60/200": si.clean_up(vae, 60, 200),
+                "VAE (latent 16), binarised at 128": si.binarise(vae),
+                "VAE (latent 8, seed 1), cleaned 30/230": si.clean_up(si.vae_samples(fit, 8, 1, 300), 30, 230),
+                "PCA mixture sampler, cleaned 30/230": si.clean_up(si.pca_mixture_samples(fit, 0, 300), 30, 230)}
+    return {"held-out digits rotated by up to 8 degrees": si.rotate(held, 8),  # controls: real, must not fire
+            "held-out digits scaled x0.9": si.rescale(held, 0.9), "held-out digits scaled x1.1": si.rescale(held, 1.1)}
+
+
+def images(which="tuning"):
+    """MNIST case on builtin:mnist[0:5000] (generators fitted on its first 4,000 digits), held-out
+    real digits mnist[9000:10000], every file an 8-bit PNG (so `grid` stands aside)."""
+    import torch
+
+    from engine.data.specs import load_spec
+    from engine.detectors.profile import build_profile
+    from tests import synthetic_images as si
+
+    torch.set_num_threads(1)
+    ref = load_spec("builtin:mnist[0:5000]")
+    held = si.as_png(load_spec("builtin:mnist[9000:10000]").x)
+    detectors = suite.profile_detectors(build_profile(ref))
+    baseline = [d for d in detectors if d.name not in NEW_DETECTORS]
+    rows = {"held-out real digits (1000)": held, **image_sets(which, ref.x[:4000], held)}
+    for name, x in rows.items():
+        g = np.arange(len(x))
+        print(f"{name}: with {NEW_DETECTORS}: {summary(labels(detectors, x, g, mute=('grid',)))} | baseline: "
+              f"{summary(labels(baseline, x, g, mute=('grid',)))}", flush=True)
+
+
 def test_bench_music_tuning():
     music("tuning")
 
 
 if __name__ == "__main__":
-    {"music": music}[sys.argv[1]](*sys.argv[2:])
+    {"music": music, "images": images}[sys.argv[1]](*sys.argv[2:])

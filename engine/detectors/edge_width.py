@@ -1,0 +1,79 @@
+"""Edge width: how far a figure's dim ink lies from the solid core of its strokes.
+
+A digit on a blank background is solid strokes with a narrow anti-aliased edge: its dim
+pixels (values in [INK, DIM)) touch the solid core (values >= SOLID), a median 1.1 pixels
+away in MNIST. A generator that models pixel means (a VAE, a PCA or mixture sampler) blurs:
+its strokes are wide ramps with little or no solid core, its dim ink a median 6 pixels from
+the nearest solid pixel. A clean-up that zeroes the faint background and saturates the
+brightest values (issue 14) erases the faint values `near-zero` reads but leaves these ramps
+in place. The score is the mean, over a sample's dim pixels, of the Euclidean distance to the
+nearest solid pixel (capped at MAX_WIDTH; a sample with no solid pixel gets MAX_WIDTH, one with
+no dim ink 0). It fits nothing, so every reference file calibrates it. It reads values against
+the fixed levels of the white point only, and distances in pixels, so it is unchanged by a
+shift or a mirror image and changes little under a small rotation or rescaling (bilinear
+interpolation widens an edge by a fraction of a pixel; measured in docs/verdicts.md).
+Applies to image references with a blank background (values at exactly 0 outnumber the faint
+ones in (0, INK), as for `near-zero`).
+"""
+import numpy as np
+
+INK = 0.05  # fainter values are near-zero's (engine/detectors/statistical.NEAR_ZERO)
+DIM = 0.5
+SOLID = 0.9
+MAX_WIDTH = 8.0
+
+
+def edge_width(x):
+    """Per sample (n, 1, h, w): mean distance in pixels from its dim ink to its nearest solid pixel."""
+    from scipy import ndimage
+
+    images = np.asarray(x, dtype=np.float64).reshape(x.shape[0], x.shape[-2], x.shape[-1])
+    out = np.zeros(images.shape[0])
+    for i, image in enumerate(images):
+        dim = (image >= INK) & (image < DIM)
+        solid = image >= SOLID
+        if not dim.any():
+            continue
+        if not solid.any():
+            out[i] = MAX_WIDTH
+            continue
+        out[i] = np.minimum(ndimage.distance_transform_edt(~solid)[dim], MAX_WIDTH).mean()
+    return out
+
+
+def blank_background(x):
+    """Whether values at exactly 0 outnumber those in (0, INK): figures on a blank background."""
+    flat = np.asarray(x).reshape(-1)
+    return bool((flat == 0).mean() > ((flat > 0) & (flat < INK)).mean())
+
+
+class EdgeWidth:
+    name = "edge-width"
+    modalities = ("image",)
+    calibration = "every reference file"
+
+    @classmethod
+    def fit(cls, ref, groups, n_groups, cross_fitted):
+        if ref.modality not in cls.modalities or not blank_background(ref.x):
+            return {}
+        from engine.detectors.calibration import group_mean
+
+        return {"cal_edge_width": group_mean(edge_width(ref.x), groups)}
+
+    def __init__(self, profile):
+        from engine.detectors import calibration
+
+        self.tail = calibration.tail_model(profile["cal_edge_width"])
+        self.method = (f"mean distance in pixels from a figure's dim ink (values {INK}-{DIM}) to the nearest solid "
+                       f"stroke pixel (>= {SOLID}): a blurred generator's strokes are wide ramps with little solid "
+                       f"core, which a clean-up of the background and the brightest values leaves in place")
+
+    def scores(self, batch):
+        return batch.file_mean(edge_width(batch.x))
+
+    def reason(self, batch, g, score, p):
+        median, top = float(np.median(self.tail["sorted"])), float(self.tail["sorted"][-1])
+        reading = ("within the reference's range" if score <= top else
+                   "wider than any reference file's: blurred strokes with little solid core")
+        return (f"edge width: its dim ink lies {score:.1f} pixels from the solid core of its strokes on average "
+                f"(reference files: median {median:.1f}, max {top:.1f}), {reading}; tail probability {p:.2g}")
