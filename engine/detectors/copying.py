@@ -2,24 +2,32 @@
 
 An order-k Markov chain (or any model that memorises) trained on a small corpus replays it:
 every (k+1)-gram of its output occurs in the corpus, and where the corpus' contexts branch it
-jumps from one piece into another. A real chorale the reference has not seen shares short
-formulas with it (a cadence), rarely a stretch of N chords. Some chorales are in the
-collection more than once (the same harmonisation under two numbers), so a real file may copy
-ONE reference piece throughout; what a chain does and a real piece does not is copy long
-stretches of SEVERAL. The score is the share of the file's N-grams of chord events (a chord:
-the set of sounding pitches, held for some steps) that occur in the reference outside the
-piece it shares most with and that piece's duplicates (the pieces whose matches lie mostly
-within the top piece's). Chords are taken relative to the lowest pitch of the N-gram's first
-chord, so a transposed copy is a copy (and a transposed real file scores as it is); velocity is
-ignored (notes are on or off) and durations are in sixteenth-note steps, which the piano roll
-takes from the file's tempo map and resolution. The reference N-grams are stored as 64-bit
-hashes with the number of the piece they come from; the calibration is cross-fitted.
+jumps from one piece into another, or to another place in the same piece. A real chorale the
+reference has not seen shares short formulas with it (a cadence), rarely a stretch of N chords.
+Some chorales are in the collection more than once (the same harmonisation under two numbers,
+once with its repeat written out), so a real file may copy ONE reference piece throughout;
+what a chain does and a real piece does not is copy long stretches of SEVERAL.
+
+Each n-gram match is an alignment: a reference piece at a shift in time. The alignment
+covering most of the file, every alignment of the same piece (repeats) and every alignment
+whose matches lie mostly inside the top one's (duplicate pieces) are set aside; the score is
+the share of the file's n-grams matched by the others. A model copies in the units it was
+trained on, so two views are read and the larger share counts: chord events (N successive
+chords, each a set of sounding pitches with its length in steps) and the chord sounding on
+each quarter beat (BEAT_N beats). Chords are taken relative to the lowest pitch of the
+n-gram's first chord, so a transposed copy is a copy (and a transposed real file scores as it
+is); velocity is ignored (notes are on or off) and lengths are in sixteenth-note steps, which
+the piano roll takes from the file's tempo map and resolution. The reference n-grams are stored
+as 64-bit hashes with the piece and step they come from; the calibration is cross-fitted.
 """
 import hashlib
 
 import numpy as np
 
-N = 6  # chord events per n-gram
+N = 6  # chord events per n-gram of the events view
+BEAT = 4  # steps per quarter note (engine/data/representations.py)
+BEAT_N = 7  # quarter beats per n-gram of the beats view
+VIEWS = (0, BEAT)  # chord events; the chord on every quarter beat
 DUPLICATE_OVERLAP = 0.8  # an alignment whose matches lie this much inside the top one's duplicates it
 
 
@@ -41,26 +49,43 @@ def chord_events(roll):
     return events
 
 
-def gram_hashes(roll):
-    """(int64 hash of each N-gram of chord events, transposed so that its first chord's lowest
-    pitch is 0; the step at which each starts)."""
-    events = chord_events(roll)
-    starts = np.cumsum([0] + [steps for _, steps in events])[:-1].astype(np.int64)
-    out = np.empty(max(len(events) - N + 1, 0), dtype=np.int64)
+def units(roll, view):
+    """[(pitches, steps)] of one view of the roll: its chord events (view 0), or the chord
+    sounding every `view` steps, each counted as lasting `view` steps (a model trained on
+    beat-sliced chords copies those, not the events)."""
+    if view == 0:
+        return chord_events(roll)
+    return [[np.flatnonzero(roll[:, t]), view] for t in range(0, roll.shape[1], view)]
+
+
+def gram_hashes(roll, view=0):
+    """(int64 hash of each n-gram of the view's units, transposed so that its first chord's
+    lowest pitch is 0; the step at which each starts). An n-gram is N chord events, or BEAT_N
+    chords of a sampled view."""
+    found = units(roll, view)
+    n = N if view == 0 else BEAT_N
+    starts = np.cumsum([0] + [steps for _, steps in found])[:-1].astype(np.int64)
+    out = np.empty(max(len(found) - n + 1, 0), dtype=np.int64)
     for i in range(out.size):
-        window = events[i:i + N]
+        window = found[i:i + n]
         base = next((int(p[0]) for p, _ in window if p.size), 0)
-        text = ";".join(f"{','.join(map(str, (p - base).tolist()))}/{steps}" for p, steps in window)
+        text = f"{view}:" + ";".join(f"{','.join(map(str, (p - base).tolist()))}/{steps}" for p, steps in window)
         out[i] = np.frombuffer(hashlib.blake2b(text.encode(), digest_size=8).digest(), dtype=np.int64)[0]
     return out, starts[:out.size]
 
 
+def all_grams(roll):
+    """gram_hashes of every view, one (hashes, starts) per view in VIEWS order."""
+    return [gram_hashes(roll, view) for view in VIEWS]
+
+
 def index_of(grams, files):
-    """(sorted hashes, file numbers, start steps) of the given files' n-grams (`grams`: gram_hashes per file)."""
+    """(sorted hashes, file numbers, start steps) of the given files' n-grams of every view
+    (`grams`: all_grams per file)."""
     files = np.asarray(files, dtype=np.int64)
-    h = np.concatenate([grams[f][0] for f in files] + [np.zeros(0, np.int64)])
-    t = np.concatenate([grams[f][1] for f in files] + [np.zeros(0, np.int64)])
-    s = np.repeat(files, [grams[f][0].size for f in files]).astype(np.int64)
+    h = np.concatenate([hashes for f in files for hashes, _ in grams[f]] + [np.zeros(0, np.int64)])
+    t = np.concatenate([starts for f in files for _, starts in grams[f]] + [np.zeros(0, np.int64)])
+    s = np.repeat(files, [sum(hashes.size for hashes, _ in grams[f]) for f in files]).astype(np.int64)
     order = np.argsort(h, kind="stable")
     return h[order], s[order], t[order]
 
@@ -92,14 +117,23 @@ def copied_share(grams, index):
     return float(elsewhere.mean()), int(alignments[top, 0]), float(found.mean())
 
 
+def file_score(view_grams, index):
+    """(copied share, view, closest reference piece or -1, share found anywhere, number of
+    n-grams) of the view in which the file copies most (`view_grams`: all_grams of the file).
+    A memorising model copies in the units it was trained on, which a judge cannot know."""
+    found = [(*copied_share(grams, index), view, grams[0].size) for grams, view in zip(view_grams, VIEWS)]
+    share, top, anywhere, view, n = max(found, key=lambda f: f[0])
+    return share, view, top, anywhere, n
+
+
 def profile_arrays(x, groups, n_groups, cross_fitted, names):
     """The profile's copying arrays: the index of every reference file and the files' names,
     calibration cross-fitted (`cross_fitted` is engine/detectors/profile.cross_fitted)."""
-    grams = [gram_hashes(r) for r in file_rolls(x, groups)]
+    grams = [all_grams(r) for r in file_rolls(x, groups)]
 
     def fold_scores(train, held):
         index = index_of(grams, np.unique(groups[train]))
-        return np.array([copied_share(grams[f], index)[0] for f in np.unique(groups[held])])
+        return np.array([file_score(grams[f], index)[0] for f in np.unique(groups[held])])
 
     ref_hashes, ref_sources, ref_starts = index_of(grams, np.arange(n_groups))
     return {"copying_hashes": ref_hashes, "copying_sources": ref_sources, "copying_starts": ref_starts,
@@ -118,10 +152,11 @@ class Copying:
         self.index = (profile["copying_hashes"], profile["copying_sources"], profile["copying_starts"])
         self.names = [str(n) for n in profile["copying_names"]]
         self.tail = calibration.tail_model(profile["cal_copying"])
-        self.method = (f"share of the file's sequences of {N} chord events (pitch set and length, up to transposition) "
-                       f"that occur verbatim in reference pieces other than the one it shares most with and that "
-                       f"piece's duplicates (a model that memorises splices several pieces; a real piece copies at "
-                       f"most one); calibration cross-fitted")
+        self.method = (f"share of the file's sequences of {N} chord events, or of {BEAT_N} chords taken on the quarter "
+                       f"beats (pitch sets up to transposition), that occur verbatim in "
+                       f"reference pieces other than the one it shares most with and that piece's duplicates, in "
+                       f"whichever of these views it copies most (a model that memorises splices several pieces; a "
+                       f"real piece copies at most one); calibration cross-fitted")
 
     @classmethod
     def fit(cls, ref, groups, n_groups, cross_fitted):
@@ -133,15 +168,15 @@ class Copying:
         return profile_arrays(ref.x, groups, n_groups, cross_fitted, [first.get(g, str(g)) for g in range(n_groups)])
 
     def scores(self, batch):
-        return np.array([copied_share(gram_hashes(r), self.index)[0] for r in file_rolls(batch.x, batch.groups)])
+        return np.array([file_score(all_grams(r), self.index)[0] for r in file_rolls(batch.x, batch.groups)])
 
     def reason(self, batch, g, score, p):
         roll = np.concatenate(list(batch.x[batch.groups == g, 0] > 0), axis=1)
-        grams = gram_hashes(roll)
-        share, top, anywhere = copied_share(grams, self.index)
+        share, view, top, anywhere, n = file_score(all_grams(roll), self.index)
+        unit = f"sequences of {N} chords" if view == 0 else f"sequences of {BEAT_N} chords on the quarter beats"
         closest = (f"; {anywhere:.0%} occur somewhere in the reference, most of them in {self.names[top]}"
                    if top >= 0 else "")
-        return (f"copying: {share:.0%} of its {grams[0].size} sequences of {N} chords occur verbatim (up to "
-                f"transposition) in reference pieces other than its closest one and that piece's duplicates "
-                f"(reference calibration files: median {np.median(self.tail['sorted']):.0%}, max "
-                f"{self.tail['sorted'][-1]:.0%}){closest}; tail probability {p:.2g}")
+        return (f"copying: {share:.0%} of its {n} {unit} occur verbatim (up to transposition) in reference pieces "
+                f"other than its closest one and that piece's duplicates (reference calibration files: median "
+                f"{np.median(self.tail['sorted']):.0%}, max {self.tail['sorted'][-1]:.0%}){closest}; tail "
+                f"probability {p:.2g}")

@@ -10,7 +10,7 @@ shuffled. Every file is labelled by the case's profile detectors and the weighte
 rule at alpha = 1 %, with and without the new detectors (baseline: the same profile without
 them).
 
-    python tests/benchmarks/test_bench_families.py music [tuning|seen|untouched|copy-tuning|copy-untouched|controls]
+    python tests/benchmarks/test_bench_families.py music [tuning|seen|untouched|copy-tuning|copy-seen|copy-untouched-2|controls]
     python tests/benchmarks/test_bench_families.py images [tuning|untouched|controls]
     python -m pytest tests/benchmarks/test_bench_families.py -s -o addopts=""
 """
@@ -61,8 +61,16 @@ def music_sets(which, fit_pieces, held):
         out = {f"chord-event chain, order {k}": synthetic_music.chord_chain(fit_pieces, k, N_GENERATED, seed=10)
                for k in (1, 2, 3, 4)}
         out["eighth-note chord chain, order 2"] = synthetic_music.sliced_chain(fit_pieces, 2, N_GENERATED, seed=10, order=2)
+        out["quarter-note chord chain, order 2"] = synthetic_music.sliced_chain(fit_pieces, 4, N_GENERATED, seed=10, order=2)
         return out
-    if which == "copy-untouched":  # decided before tuning the copying detector, run once after
+    if which == "copy-untouched-2":  # decided after copy-seen was run, before the beats view was tuned; run once after
+        return {"half-note chord chain, order 2": synthetic_music.sliced_chain(fit_pieces, 8, N_GENERATED, seed=31, order=2),
+                "eighth-note chord chain, order 3": synthetic_music.sliced_chain(fit_pieces, 2, N_GENERATED, seed=31, order=3),
+                "chord-event chain, order 2, 8 bars": synthetic_music.chord_chain(fit_pieces, 2, N_GENERATED,
+                                                                                  steps=8 * BAR, seed=31),
+                "chord-event chain, order 3, trained in random keys": synthetic_music.chord_chain(
+                    synthetic_music.transposed(fit_pieces, seed=31), 3, N_GENERATED, seed=31)}
+    if which == "copy-seen":  # the first untouched sets of the copying detector, run before its beats view
         return {"chord-event chain, order 2, trained in random keys": synthetic_music.chord_chain(
                     synthetic_music.transposed(fit_pieces, seed=21), 2, N_GENERATED, seed=21),
                 "quarter-note chord chain, order 3": synthetic_music.sliced_chain(fit_pieces, 4, N_GENERATED, seed=21, order=3),
