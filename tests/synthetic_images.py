@@ -8,7 +8,7 @@ stores them.
   images' first principal components (a classical sampler, no network);
 - `clean_up(x, low, high)`: the background below low/255 set to 0 and values above high/255
   set to 1 (the one-line clean-up of issue 14); `binarise(x)`;
-- `rotate(x, degrees)`, `rescale(x, factor)`: real-file controls (bilinear, about the centre).
+- `rotate(x, degrees)`, `rescale(x, factor)`: real-file controls (about the centre).
 """
 import numpy as np
 
@@ -75,12 +75,13 @@ def pca_mixture_samples(train, seed, n, components=30, clusters=10, iterations=2
     return np.clip(out @ basis + mean, 0, 1).reshape(n, 1, SIDE, SIDE).astype(np.float32)
 
 
-def rotate(x, degrees, seed=0):
-    """Each image rotated by a random angle in [-degrees, degrees], bilinear, as a PNG."""
+def rotate(x, degrees, seed=0, order=1):
+    """Each image rotated by a random angle in [-degrees, degrees], as a PNG; order 1 is
+    bilinear, order 0 nearest-neighbour (PIL's default, which makes no new values)."""
     from scipy import ndimage
 
     rng = np.random.default_rng(seed)
-    return as_png(np.stack([ndimage.rotate(a[0], rng.uniform(-degrees, degrees), reshape=False, order=1)[None]
+    return as_png(np.stack([ndimage.rotate(a[0], rng.uniform(-degrees, degrees), reshape=False, order=order)[None]
                             for a in x]))
 
 

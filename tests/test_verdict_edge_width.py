@@ -44,6 +44,14 @@ def test_real_digits_pass_and_blurred_cleaned_ones_are_flagged(digits):
     assert not np.any((cleaned > 0) & (cleaned < 0.05))
 
 
+def test_binarised_digits_have_no_edge_and_score_the_cap(digits):
+    detector, held = digits
+    batch, scores, p = judged(detector, synthetic_images.binarise(held))
+    np.testing.assert_array_equal(scores, edge_width.MAX_WIDTH)
+    assert np.all(p <= 0.01)
+    assert "no dim ink at all" in detector.reason(batch, 0, scores[0], p[0])
+
+
 def test_width_does_not_change_with_contrast_shift_or_mirror(digits):
     _, held = digits
     x = synthetic_images.as_png(held)

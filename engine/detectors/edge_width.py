@@ -7,8 +7,10 @@ sampler) blurs: its strokes are wide ramps with little or no solid core, its dim
 5 pixels from the nearest solid pixel. A clean-up that zeroes the faint background and
 saturates the brightest values (issue 14) erases the faint values `near-zero` reads but leaves
 these ramps in place. The score is the mean, over a sample's dim pixels, of the Euclidean
-distance to the nearest solid pixel (capped at MAX_WIDTH; a sample with no solid pixel gets
-MAX_WIDTH, one with no dim ink 0). It fits nothing, so every reference file calibrates it.
+distance to the nearest solid pixel, capped at MAX_WIDTH. A sample with no solid pixel gets
+MAX_WIDTH, and so does one with no dim ink at all: binarised strokes, with no anti-aliased
+edge, which no reference digit has (every one of the first 5,000 MNIST digits has at least two
+dim pixels). It fits nothing, so every reference file calibrates it.
 
 Invariances: levels are relative to the figure's brightest value and distances are in pixels,
 so a uniform contrast change (a darker scan), a shift or a mirror image changes nothing. A small
@@ -28,7 +30,8 @@ MAX_WIDTH = 8.0
 
 
 def edge_width(x):
-    """Per sample (n, 1, h, w): mean distance in pixels from its dim ink to its nearest solid pixel."""
+    """Per sample (n, 1, h, w): mean distance in pixels from its dim ink to its nearest solid
+    pixel; MAX_WIDTH without dim ink or without solid pixels."""
     from scipy import ndimage
 
     images = np.asarray(x, dtype=np.float64).reshape(x.shape[0], x.shape[-2], x.shape[-1])
@@ -37,9 +40,7 @@ def edge_width(x):
         peak = image.max()
         dim = (image >= INK * peak) & (image < DIM * peak)
         solid = image >= SOLID * peak
-        if not dim.any():
-            continue
-        if not solid.any():
+        if not dim.any() or not solid.any():
             out[i] = MAX_WIDTH
             continue
         out[i] = np.minimum(ndimage.distance_transform_edt(~solid)[dim], MAX_WIDTH).mean()
@@ -72,7 +73,8 @@ class EdgeWidth:
         self.method = (f"mean distance in pixels from a figure's dim ink (values {INK}-{DIM}) to the nearest solid "
                        f"stroke pixel (>= {SOLID}): a blurred generator's strokes are wide ramps with little solid "
                        f"core, which a clean-up of the background and the brightest values leaves in place; levels "
-                       f"relative to the figure's brightest value")
+                       f"relative to the figure's brightest value; a figure with no dim ink (binarised) scores "
+                       f"the cap {MAX_WIDTH:g}")
 
     def scores(self, batch):
         return batch.file_mean(edge_width(batch.x))
@@ -81,5 +83,11 @@ class EdgeWidth:
         median, top = float(np.median(self.tail["sorted"])), float(self.tail["sorted"][-1])
         reading = ("within the reference's range" if score <= top else
                    "wider than any reference file's: blurred strokes with little solid core")
+        image = batch.x[batch.groups == g][:, 0]
+        peak = image.max(axis=(1, 2), keepdims=True)
+        if not np.any((image >= INK * peak) & (image < DIM * peak)):
+            return (f"edge width: no dim ink at all (values {INK:.0%}-{DIM:.0%} of its brightest), hard-edged strokes "
+                    f"as binarising leaves them, scored as the widest edge {MAX_WIDTH:g} (reference files: median "
+                    f"{median:.1f}, max {top:.1f}); tail probability {p:.2g}")
         return (f"edge width: its dim ink lies {score:.1f} pixels from the solid core of its strokes on average "
                 f"(reference files: median {median:.1f}, max {top:.1f}), {reading}; tail probability {p:.2g}")

@@ -119,6 +119,8 @@ def image_sets(which, fit, held):
                 "VAE (latent 8, seed 1), cleaned 30/230": si.clean_up(si.vae_samples(fit, 8, 1, 300), 30, 230),
                 "PCA mixture sampler, cleaned 30/230": si.clean_up(si.pca_mixture_samples(fit, 0, 300), 30, 230)}
     return {"held-out digits rotated by up to 8 degrees": si.rotate(held, 8),  # controls: real, must not fire
+            "held-out digits rotated by up to 8 degrees, nearest neighbour": si.rotate(held, 8, order=0),
+            "held-out digits cleaned 30/230": si.clean_up(held, 30, 230),
             "held-out digits scaled x0.9": si.rescale(held, 0.9), "held-out digits scaled x1.1": si.rescale(held, 1.1)}
 
 
