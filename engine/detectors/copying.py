@@ -197,7 +197,7 @@ class Copying:
         roll = np.concatenate(list(batch.x[batch.groups == g, 0] > 0), axis=1)
         share, view, top, anywhere, n = file_score(all_grams(roll), self.index)
         unit = f"sequences of {N} chords" if view == 0 else f"sequences of {BEAT_N} chords on the quarter beats"
-        closest = (f"; {anywhere:.0%} occur somewhere in the reference, most of them in {self.names[top]}"
+        closest = (f"; {anywhere:.0%} occur somewhere in the reference, its closest piece {self.names[top]} included"
                    if top >= 0 else "")
         return (f"copying: {share:.0%} of its {n} {unit} occur verbatim (up to transposition) in reference pieces "
                 f"other than its closest one and that piece's duplicates (reference calibration files: median "
