@@ -23,6 +23,8 @@ a blank background (values at exactly 0 outnumber the faint ones in (0, INK), as
 """
 import numpy as np
 
+from engine.detectors.faint_background import blank_background
+
 INK = 0.05  # fainter values are near-zero's (engine/detectors/statistical.NEAR_ZERO)
 DIM = 0.5
 SOLID = 0.9
@@ -45,12 +47,6 @@ def edge_width(x):
             continue
         out[i] = np.minimum(ndimage.distance_transform_edt(~solid)[dim], MAX_WIDTH).mean()
     return out
-
-
-def blank_background(x):
-    """Whether values at exactly 0 outnumber those in (0, INK): figures on a blank background."""
-    flat = np.asarray(x).reshape(-1)
-    return bool((flat == 0).mean() > ((flat > 0) & (flat < INK)).mean())
 
 
 class EdgeWidth:

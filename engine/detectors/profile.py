@@ -24,6 +24,7 @@ from engine.data import representations
 from engine.detectors import calibration, spectral, specification, statistical, tonality
 from engine.detectors.copying import Copying
 from engine.detectors.edge_width import EdgeWidth
+from engine.detectors.faint_background import FaintBackground
 
 CALIBRATION_SHARE = 0.2
 MIN_FILES = 5
@@ -187,6 +188,7 @@ def build_profile(ref, state=None, recordings=True):
             # (TequilaGAN), which every reference file calibrates (this fits nothing).
             out["cal_near_zero"] = calibration.group_mean(features[:, statistical.NEAR_ZERO], groups)
             out["zero_share"], out["near_zero_share"] = np.array(zero), np.array(near_zero)
+        out.update(FaintBackground.fit(ref, groups, n_groups, cross_fitted))
         out.update(EdgeWidth.fit(ref, groups, n_groups, cross_fitted))
         # For the logistic regressions of the case's generators (engine/detectors/learned.py).
         version = statistical.texture_version_for(ref.modality)

@@ -15,6 +15,7 @@ from engine.detectors import calibration, spectral, specification, statistical
 from engine.detectors.profile import CONTINUOUS_MODALITIES
 from engine.detectors.copying import Copying
 from engine.detectors.edge_width import EdgeWidth
+from engine.detectors.faint_background import FaintBackground
 from engine.detectors.tonality import Tonality
 
 
@@ -228,7 +229,9 @@ def profile_detectors(profile):
         found.append(OffGrid(profile))
     if "cal_checkerboard" in profile:
         found.append(Checkerboard(profile))
-    if "cal_near_zero" in profile:
+    if "cal_faint_background" in profile:  # near-zero's successor (engine/detectors/faint_background.py)
+        found.append(FaintBackground(profile))
+    elif "cal_near_zero" in profile:
         found.append(NearZero(profile))
     if "chroma_spec" in profile:
         found += [ChromaViolations(profile), DurationDistance(profile)]

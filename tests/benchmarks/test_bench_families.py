@@ -21,7 +21,7 @@ import numpy as np
 from engine.detectors import calibration, suite
 from tests import synthetic_music
 
-NEW_DETECTORS = ("copying", "edge-width")  # the baseline is the profile without them (before 2026-11-30 evening: "tonality")
+NEW_DETECTORS = ("copying", "edge-width", "faint-background")  # the baseline is the profile without them (before 2026-11-30 evening: "tonality")
 BAR = synthetic_music.BAR
 N_GENERATED = 100
 
@@ -136,8 +136,10 @@ def images(which="tuning"):
     torch.set_num_threads(1)
     ref = load_spec("builtin:mnist[0:5000]")
     held = si.as_png(load_spec("builtin:mnist[9000:10000]").x)
-    detectors = suite.profile_detectors(build_profile(ref))
-    baseline = [d for d in detectors if d.name not in NEW_DETECTORS]
+    profile = build_profile(ref)
+    detectors = suite.profile_detectors(profile)
+    # the product before: near-zero where faint-background now stands
+    baseline = [d for d in detectors if d.name not in NEW_DETECTORS] + [suite.NearZero(profile)]
     rows = {"held-out real digits (1000)": held, **image_sets(which, ref.x[:4000], held)}
     for name, x in rows.items():
         g = np.arange(len(x))
