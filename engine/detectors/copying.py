@@ -131,13 +131,18 @@ def copied_share(grams, index):
     key = np.stack([ref_sources[match], ref_starts[match] - starts[position]], axis=1)
     alignments, which = np.unique(key, axis=0, return_inverse=True)
     which = which.ravel()
-    covered = np.zeros((alignments.shape[0], hashes.size), dtype=bool)
-    covered[which, position] = True
-    top = int(np.argmax(covered.sum(axis=1)))
-    inside = ((covered & covered[top]).sum(axis=1) >= DUPLICATE_OVERLAP * covered.sum(axis=1)) | (
-        alignments[:, 0] == alignments[top, 0])
-    elsewhere = covered[~inside].any(axis=0)
-    return float(elsewhere.mean()), int(alignments[top, 0]), float(found.mean())
+    # (alignment, position) pairs, kept sparse: a long file of one repeated chord can match
+    # thousands of alignments at thousands of positions
+    pairs = np.unique(which * hashes.size + position)
+    which, position = pairs // hashes.size, pairs % hashes.size
+    covered = np.bincount(which, minlength=len(alignments))
+    top = int(np.argmax(covered))
+    in_top = np.zeros(hashes.size, dtype=bool)
+    in_top[position[which == top]] = True
+    shared = np.bincount(which, weights=in_top[position], minlength=len(alignments))
+    inside = (shared >= DUPLICATE_OVERLAP * covered) | (alignments[:, 0] == alignments[top, 0])
+    elsewhere = np.unique(position[~inside[which]]).size
+    return elsewhere / hashes.size, int(alignments[top, 0]), float(found.mean())
 
 
 def file_score(view_grams, index):
