@@ -27,8 +27,9 @@ def test_nyquist_share_is_high_for_a_checkerboard_and_floored_for_a_constant():
     assert flat == pytest.approx(np.log10(spectral.FLOOR))
 
 
-def test_image_case_gets_features_grid_checkerboard_and_near_zero(mnist_profile):
-    assert [d.name for d in suite.profile_detectors(mnist_profile)] == ["features", "grid", "checkerboard", "faint-background", "edge-width"]
+def test_image_case_gets_features_grid_checkerboard_faint_background_and_edge_width(mnist_profile):
+    assert [d.name for d in suite.profile_detectors(mnist_profile)] == [
+        "features", "grid", "checkerboard", "faint-background", "edge-width"]
     # The checkerboard fits nothing, so every reference file calibrates it; the feature
     # outlier model is cross-fitted, so every reference file calibrates it too.
     assert mnist_profile["cal_checkerboard"].size == 200

@@ -6,10 +6,10 @@ last CALIBRATION_SHARE of them is held out for calibration and used for nothing 
 the others fit the detectors. A file's patches never straddle the split. Because the
 fitting part is a contiguous slice, it can be named as a spec (`fit_spec`) for
 training the learned detectors of the case without touching the held-out files.
-Detectors that fit nothing (grid, checkerboard, near-zero, edge-width) are calibrated on every
-reference file, and the cheap ones (the feature outlier model, the music specifications chroma
-and durations, tonality and copying) are cross-fitted so that every reference file calibrates
-them too.
+Detectors that fit nothing (grid, checkerboard, near-zero, faint-background, edge-width) are
+calibrated on every reference file, and the cheap ones (the feature outlier model, the music
+specifications chroma and durations, tonality and copying) are cross-fitted so that every
+reference file calibrates them too.
 Speech maps are brought to one loudness first (representations.normalise_level;
 `level_version`), and the reference recordings are kept (`ref_audio`) so that a verdict can
 pass them through an evidence file's channel (engine/detectors/channels.py).
