@@ -10,8 +10,8 @@ shuffled. Every file is labelled by the case's profile detectors and the weighte
 rule at alpha = 1 %, with and without the new detectors (baseline: the same profile without
 them).
 
-    python tests/benchmarks/test_bench_families.py music [tuning|seen|untouched|copy-tuning|copy-seen|copy-untouched-2|controls]
-    python tests/benchmarks/test_bench_families.py images [tuning|untouched|controls]
+    python tests/benchmarks/test_bench_families.py music [tuning|seen|untouched|copy-tuning|copy-seen|copy-untouched-2|final-untouched|controls]
+    python tests/benchmarks/test_bench_families.py images [tuning|untouched|final-untouched|controls]
     python -m pytest tests/benchmarks/test_bench_families.py -s -o addopts=""
 """
 import sys
@@ -70,6 +70,11 @@ def music_sets(which, fit_pieces, held):
                                                                                   steps=8 * BAR, seed=31),
                 "chord-event chain, order 3, trained in random keys": synthetic_music.chord_chain(
                     synthetic_music.transposed(fit_pieces, seed=31), 3, N_GENERATED, seed=31)}
+    if which == "final-untouched":  # decided after every change, run once
+        return {"chord-event chain, order 3, trained on the first 120 pieces": synthetic_music.chord_chain(
+                    fit_pieces[:120], 3, N_GENERATED, seed=41),
+                "quarter-note chord chain, order 2, 8 bars": synthetic_music.sliced_chain(
+                    fit_pieces, 4, N_GENERATED, steps=8 * BAR, seed=41, order=2)}
     if which == "copy-seen":  # the first untouched sets of the copying detector, run before its beats view
         return {"chord-event chain, order 2, trained in random keys": synthetic_music.chord_chain(
                     synthetic_music.transposed(fit_pieces, seed=21), 2, N_GENERATED, seed=21),
@@ -118,6 +123,9 @@ def image_sets(which, fit, held):
                 "VAE (latent 16), binarised at 128": si.binarise(vae),
                 "VAE (latent 8, seed 1), cleaned 30/230": si.clean_up(si.vae_samples(fit, 8, 1, 300), 30, 230),
                 "PCA mixture sampler, cleaned 30/230": si.clean_up(si.pca_mixture_samples(fit, 0, 300), 30, 230)}
+    if which == "final-untouched":  # decided after every change, run once
+        return {"VAE (latent 32, seed 3), cleaned 20/240": si.clean_up(si.vae_samples(fit, 32, 3, 300), 20, 240),
+                "PCA mixture sampler (seed 4), binarised at 100": si.binarise(si.pca_mixture_samples(fit, 4, 300), 100)}
     return {"held-out digits rotated by up to 8 degrees": si.rotate(held, 8),  # controls: real, must not fire
             "held-out digits rotated by up to 8 degrees, nearest neighbour": si.rotate(held, 8, order=0),
             "held-out digits cleaned 30/230": si.clean_up(held, 30, 230),
