@@ -30,8 +30,9 @@ def test_nyquist_share_is_high_for_a_checkerboard_and_floored_for_a_constant():
     assert flat == pytest.approx(np.log10(spectral.FLOOR))
 
 
-def test_image_case_gets_features_grid_checkerboard_and_near_zero(mnist_profile):
-    assert [d.name for d in suite.profile_detectors(mnist_profile)] == ["features", "grid", "checkerboard", "near-zero"]
+def test_image_case_gets_features_grid_checkerboard_faint_background_and_edge_width(mnist_profile):
+    assert [d.name for d in suite.profile_detectors(mnist_profile)] == [
+        "features", "grid", "checkerboard", "faint-background", "edge-width"]
     # The checkerboard fits nothing, so every reference file calibrates it; the feature
     # outlier model is cross-fitted, so every reference file calibrates it too.
     assert mnist_profile["cal_checkerboard"].size == 200
@@ -74,10 +75,11 @@ def test_near_zero_is_left_out_where_the_reference_has_no_point_mass_at_zero():
 
 def test_music_case_is_judged_by_its_notes_not_by_intensity_features():
     profile = build_profile(load_spec("builtin:bach[0:10]"))
-    assert [d.name for d in suite.profile_detectors(profile)] == ["grid", "chroma", "durations", "tonality"]
+    assert [d.name for d in suite.profile_detectors(profile)] == ["grid", "chroma", "durations", "tonality", "copying"]
     assert "cal_checkerboard" not in profile
     # Cross-fitted: every reference chorale calibrates the note detectors, not only the last 20%.
     assert profile["cal_chroma"].size == profile["cal_durations"].size == profile["cal_tonality"].size == 10
+    assert profile["cal_copying"].size == 10
 
 
 def test_cross_fitting_scores_every_file_with_a_model_that_never_saw_it():

@@ -249,6 +249,14 @@ def channel_detectors(detectors, profile, key, gan_runs=()):
         channel_profile["cal_checkerboard"] = batch.file_mean(spectral.nyquist_share(x))
     if "cal_near_zero" in profile:
         channel_profile["cal_near_zero"] = batch.file_mean(features[:, statistical.NEAR_ZERO])
+    if "cal_faint_background" in profile:
+        from engine.detectors.faint_background import faint_background
+
+        channel_profile["cal_faint_background"] = batch.file_mean(faint_background(x))
+    if "cal_edge_width" in profile:
+        from engine.detectors.edge_width import edge_width
+
+        channel_profile["cal_edge_width"] = batch.file_mean(edge_width(x))
     refitted = {d.name: d for d in suite.profile_detectors(channel_profile)}
     cal_batch = suite.Batch(x[is_cal], renumber(groups[is_cal]))
     out = []

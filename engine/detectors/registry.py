@@ -9,7 +9,10 @@ methods table and each verdict's detector table list it from its `name`, `method
 """
 from engine.detectors.checkerboard import Checkerboard
 from engine.detectors.chroma import ChromaViolations
+from engine.detectors.copying import Copying
 from engine.detectors.durations import DurationDistance
+from engine.detectors.edge_width import EdgeWidth
+from engine.detectors.faint_background import FaintBackground
 from engine.detectors.grid import OffGrid
 from engine.detectors.near_zero import NearZero
 from engine.detectors.outlier import FeatureOutlier
@@ -20,7 +23,10 @@ DETECTORS = (
     OffGrid,
     Checkerboard,
     NearZero,
+    FaintBackground,
     ChromaViolations,
     DurationDistance,
     Tonality,
+    EdgeWidth,
+    Copying,
 )
