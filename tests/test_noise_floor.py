@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import soundfile
 
-from engine import case as case_store
+from engine import case_workflows
 from engine.data.builtins import corpus_files
 from engine.data.loaders import load_path
 from engine.detectors.noise_floor import PLAUSIBLE_DB, NoiseFloor, depth_scores, floor_depth
@@ -23,7 +23,7 @@ HELD_OUT = range(300, 306)  # digit 7: not in the reference's first 200 files
 @pytest.fixture(scope="module")
 def speech_case(tmp_path_factory):
     root = tmp_path_factory.mktemp("noise-floor")
-    case_store.new_case(str(root / "case"), "builtin:fsdd[0:200]")
+    case_workflows.new_case(str(root / "case"), "builtin:fsdd[0:200]")
     return str(root / "case")
 
 
@@ -106,6 +106,10 @@ def test_espeak_ng_digits_are_labelled_generated_by_their_floor_and_real_ones_ar
 
 def test_a_profile_without_reference_recordings_has_no_noise_floor():
     from engine.data.specs import load_spec
+    from engine.detectors.batch import Reference
+    from engine.detectors.folds import cross_fitted
+    from engine.detectors.profile import item_groups
 
     ref = load_spec("builtin:fsdd[0:10]")
-    assert NoiseFloor.fit(ref, np.arange(10), 10, None, []) == {}
+    groups, n_groups = item_groups(ref.items, ref.n)
+    assert NoiseFloor.fit(Reference(ref, groups), groups, n_groups, cross_fitted) == {}

@@ -217,7 +217,7 @@ def channel_logistic(batch, key, gan_runs, profile):
     """The pooled logistic regression refitted on channelled reference samples (`batch`)
     against the GAN runs' samples through the same image channel; cross-fitted calibration."""
     from engine.detectors.learned import GENERATOR_SAMPLES, SAMPLING_SEED, texture_version
-    from engine.detectors.suite import LogisticFeatures
+    from engine.detectors.logistic import LogisticFeatures
     from engine.runs import sample_gan
 
     n = min(GENERATOR_SAMPLES, batch.x.shape[0])
@@ -263,6 +263,14 @@ def channel_detectors(detectors, profile, key, gan_runs=()):
         channel_profile["cal_checkerboard"] = batch.file_mean(spectral.nyquist_share(x))
     if "cal_near_zero" in profile:
         channel_profile["cal_near_zero"] = batch.file_mean(features[:, statistical.NEAR_ZERO])
+    if "cal_faint_background" in profile:
+        from engine.detectors.faint_background import faint_background
+
+        channel_profile["cal_faint_background"] = batch.file_mean(faint_background(x))
+    if "cal_edge_width" in profile:
+        from engine.detectors.edge_width import edge_width
+
+        channel_profile["cal_edge_width"] = batch.file_mean(edge_width(x))
     if "cal_noise_floor" in profile:
         from engine.detectors.noise_floor import NoiseFloor
 

@@ -43,6 +43,7 @@ on by an editor), none of which the FSDD recordings have.
 import numpy as np
 
 from engine.detectors import calibration
+from engine.detectors.detector import KEPT_RECORDINGS, Detector
 
 FRAME, HOP = 160, 80  # 20 ms frames, 10 ms hop at 8000 Hz
 LOUD_SHARE = 0.25  # the loud frames: as representations.LEVEL_TOP
@@ -81,20 +82,20 @@ def depth_scores(depth):
     return np.maximum(0.0, np.asarray(depth, dtype=np.float64) - PLAUSIBLE_DB)
 
 
-class NoiseFloor:
+class NoiseFloor(Detector):
     name = "noise-floor"
     modalities = ("speech",)
-    calibration = "every reference recording kept in the profile"
+    calibration = KEPT_RECORDINGS
     arrays = ("cal_noise_floor", "noise_floor_depth_max")
 
     @classmethod
-    def fit(cls, ref, groups, n_groups, cross_fitted, recordings):
+    def fit(cls, ref, groups, n_groups, cross_fitted):
         """The profile's arrays: the score of every reference recording kept in the profile
-        (`recordings`, waveforms at the speech rate; none when the reference cannot be re-read:
-        {}, no detector)."""
-        if ref.modality != "speech" or not len(recordings):
+        (`ref.kept_recordings`, waveforms at the speech rate; none when the reference cannot be
+        re-read: {}, no detector)."""
+        if not ref.kept_recordings:
             return {}
-        return cls.calibrate(recordings)
+        return cls.calibrate(ref.kept_recordings)
 
     @staticmethod
     def calibrate(audio):
