@@ -102,6 +102,36 @@ def cmd_case_validate(args):
     return 0
 
 
+def cmd_case_zoo(args):
+    from engine.zoo.job import zoo_job
+
+    families = [name.strip() for name in (args.families or "").split(",") if name.strip()]
+    result = run_in_console(zoo_job, {"case": args.dir, "budget": args.budget, "families": families,
+                                      "seed": args.seed, "device": args.device}, label="case zoo ")
+    for name in result["families"]:
+        made = result["samples"].get(name)
+        print(f"{name:<16} {'trained: %d samples (+ cleaned copy)' % made if made is not None else 'done before'}")
+    print(f"registered {len(result['runs'])} zoo runs and classifier {result['classifier']} in "
+          f"{shown(result['case'])}")
+    return 0
+
+
+def add_case_zoo(case_sub):
+    from engine.training_options import argparse_options
+    from engine.zoo.options import ZooOptions
+
+    q = case_sub.add_parser("zoo", help="train generators of many families on the fitting part, register them "
+                                        "and refit the learned detectors across them")
+    q.add_argument("dir", metavar="DIR")
+    q.add_argument("--budget", type=float, metavar="MINUTES", **{k: v for k, v in argparse_options(
+        ZooOptions, "budget").items() if k != "choices"})
+    q.add_argument("--families", metavar="LIST", help=argparse_options(ZooOptions, "families")["help"])
+    q.add_argument("--seed", type=int, **{k: v for k, v in argparse_options(ZooOptions, "seed").items()
+                                          if k != "choices"})
+    q.add_argument("--device", **argparse_options(ZooOptions, "device"))
+    q.set_defaults(func=cmd_case_zoo)
+
+
 def cmd_case_register(args):
     from engine.case import register_run
 
@@ -302,6 +332,7 @@ def build_parser():
     q.add_argument("dir", metavar="DIR")
     q.add_argument("run", metavar="RUN_DIR")
     q.set_defaults(func=cmd_case_register)
+    add_case_zoo(case_sub)
 
     p = sub.add_parser("verdict", help="calibrated, explained verdicts on evidence files")
     p.add_argument("paths", nargs="+", metavar="PATH", help="evidence files or folders")

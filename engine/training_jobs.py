@@ -188,9 +188,12 @@ def generate_job(params, state):
 
 
 def load_named_set(name, spec, n_default, seed):
-    """(x, info) of a spec, or of n_default samples of a GAN run folder (clipped to [0,1])."""
-    if os.path.isdir(spec) and is_run_folder(spec, "gan"):
-        x = np.clip(sample_gan(spec, n_default, seed)[0], 0, 1)
+    """(x, info) of a spec, or of n_default samples of a generator run folder (a GAN, or up to
+    n_default of a zoo run's stored samples; clipped to [0,1])."""
+    from engine.runs import GENERATOR_KINDS, read_run_json, sample_run
+
+    if os.path.isdir(spec) and is_run_folder(spec) and read_run_json(spec).get("kind") in GENERATOR_KINDS:
+        x = np.clip(sample_run(spec, n_default, seed)[0], 0, 1)
         return x, {"spec": spec, "sampled_from_run": True, "n": len(x), "sha256": array_sha256(x), "seed": seed}
     data = load_set(spec, name=name)
     return data.x, data_info(spec, data)
@@ -199,7 +202,8 @@ def load_named_set(name, spec, n_default, seed):
 def train_classifier_job(params, state):
     """params: real (spec), fakes [(name, spec)], out, architecture, binary, per_class, epochs | steps
     (at most; training stops earlier on the validation loss), patience (epochs; 0 = run them all),
-    seed, device, resume, case. A fake spec may be a GAN run folder: it is sampled (as many as real)."""
+    max_seconds (a time budget), seed, device, resume, case. A fake spec may be a generator run folder: it is sampled (as many
+    as real, or fake_per_class when given)."""
     from training.classifier import ClassifierTrainer, classifier_config
     from training.loop import run_training
 
@@ -211,10 +215,10 @@ def train_classifier_job(params, state):
     per_class = params.get("per_class") or real.n
     sets = [("real", real.x[:per_class], data_info(params["real"], real))]
     for i, (name, spec) in enumerate(params["fakes"]):
-        x, info = load_named_set(name, spec, per_class, seed + 1 + i)
+        x, info = load_named_set(name, spec, params.get("fake_per_class") or per_class, seed + 1 + i)
         if tuple(x.shape[1:]) != real.shape:
             raise InputError(spec, f"samples of shape {tuple(x.shape[1:])} do not match the real set's {real.shape}")
-        sets.append((name, x[:per_class], info))
+        sets.append((name, x[:params.get("fake_per_class") or per_class], info))
     labels = ["real", "generated"] if params.get("binary") else [name for name, *_ in sets]
     if len(set(labels)) != len(labels):
         raise InputError("--fake", "names must be distinct and not 'real'")
@@ -228,6 +232,10 @@ def train_classifier_job(params, state):
                                     patience=params.get("patience"))
     device = device_for(params.get("device"), params.get("threads"))
     trainer = ClassifierTrainer(x, y, config, device)
+    if params.get("max_seconds"):  # a time budget (case zoo): stops as if converged
+        from training.loop import TimeLimited
+
+        trainer = TimeLimited(trainer, params["max_seconds"])
     steps = params.get("steps") or trainer.batches.per_epoch * (params.get("epochs") or CLASSIFIER_MAX_EPOCHS)
     run_info = {"kind": "classifier", "name": run_name(params),
                 "data": info, "modality": real.modality, "device": str(device)}

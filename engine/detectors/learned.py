@@ -1,10 +1,11 @@
 """Detectors that come from training runs registered in the case (`train ... --case`).
 
-- GAN runs: one logistic regression on the per-sample features and texture features,
-  reference (the profile's fitting part) vs as many samples of each registered generator,
-  at most GENERATOR_SAMPLES each (latent seed fixed); refitted whenever a GAN is
-  registered, so the latest GAN registration holds the model for all of them (one
-  detector, not one per GAN); images and speech only, like the features themselves;
+- generator runs (GANs and the zoo's families, engine/runs.py GENERATOR_KINDS): one
+  logistic regression on the per-sample features and texture features, reference (the
+  profile's fitting part) vs as many samples of each registered generator, at most
+  GENERATOR_SAMPLES each and GENERATOR_SAMPLES_TOTAL in all (seed fixed); refitted whenever
+  a generator is registered, so the latest registration holds the model for all of them
+  (one detector, not one per generator); images and speech only, like the features themselves;
 - a classifier run (CNN, real vs generators): score = log-odds of 1 - P(real); with more
   than one generator class it also attributes the file to the most probable generator;
 - an inverse run: score = minus the reconstruction distance ||x - G(E(x))|| to its
@@ -25,6 +26,8 @@ from engine.detectors.profile import CONTINUOUS_MODALITIES, cross_fitted, renumb
 from engine.detectors.suite import LogisticFeatures
 
 GENERATOR_SAMPLES = 2000
+GENERATOR_SAMPLES_TOTAL = 20_000  # a zoo of many families: fewer each, the fit's cost bounded
+MIN_GENERATOR_SAMPLES = 200
 SAMPLING_SEED = 12345
 # Classifier calibrations stored before log-odds were taken from log probabilities hold
 # scores clipped at P(real) in [EPS, 1 - EPS]; evidence is clipped alike for them.
@@ -58,11 +61,13 @@ def calibrate_run(case, run):
     """(detector name, calibration arrays) of the detector a run about to be registered
     brings (`run`: its kind, name, run_dir), or None (a GAN in a modality the features do
     not describe). Computed before the registration's transaction, so verdicts go on meanwhile."""
+    from engine.runs import GENERATOR_KINDS
+
     profile = case.profile()
-    if run["kind"] == "gan":
+    if run["kind"] in GENERATOR_KINDS:
         if str(profile["modality"]) not in CONTINUOUS_MODALITIES:
             return None  # the features describe continuous samples only (engine/detectors/profile.py)
-        gans = [r for r in latest_runs(case, "gan") if r["run_dir"] != run["run_dir"]] + [run]
+        gans = [r for r in generator_runs(case) if r["run_dir"] != run["run_dir"]] + [run]
         return "logistic", fit_generators_logistic(gans, profile)
     if run["kind"] == "classifier":
         scores = classifier_sample_scores(run["run_dir"], profile["cal_x"])[0]
@@ -71,16 +76,23 @@ def calibrate_run(case, run):
     return "inverse", {"cal": calibration.group_mean(scores, profile["cal_x_group"])}
 
 
+def generator_samples(runs, n_reference):
+    """The samples the pooled logistic regression is fitted against: per generator run as many
+    as the reference side (n_reference), at most GENERATOR_SAMPLES, and GENERATOR_SAMPLES_TOTAL
+    shared out among many runs (at least MIN_GENERATOR_SAMPLES each)."""
+    from engine.runs import sample_run
+
+    n = min(GENERATOR_SAMPLES, n_reference, max(MIN_GENERATOR_SAMPLES, GENERATOR_SAMPLES_TOTAL // len(runs)))
+    return np.concatenate([sample_run(run["run_dir"], n, SAMPLING_SEED)[0] for run in runs])
+
+
 def fit_generators_logistic(gan_runs, profile):
-    """The logistic regression of every reference file vs the samples of every GAN run, on
+    """The logistic regression of every reference file vs the samples of every generator run, on
     the features and texture features, calibrated by cross-fitting over the reference files
     (engine/detectors/profile.py); its arrays name the generators. A profile from before
     texture features and cross-fitting gets the older model: the features alone, fitted on
     the fitting part, calibrated on the held-out files."""
-    from engine.runs import sample_gan
-
-    n = min(GENERATOR_SAMPLES, len(profile["features_fit"]))  # per generator, as many as the reference side
-    fakes = np.concatenate([sample_gan(run["run_dir"], n, SAMPLING_SEED)[0] for run in gan_runs])
+    fakes = generator_samples(gan_runs, len(profile["features_fit"]))
     if "level_version" in profile:  # each generated sample is a file of its own, at the evidence's level
         fakes = representations.normalise_level(fakes, np.arange(len(fakes)))
     fake_features = statistical.feature_matrix(fakes)[0]
@@ -106,6 +118,13 @@ def fit_generators_logistic(gan_runs, profile):
 def texture_version(profile):
     """The texture features' version of a profile (statistical.texture_version_for; 1 before versions)."""
     return int(profile["texture_version"]) if "texture_version" in profile else 1
+
+
+def generator_runs(case):
+    """The case's latest generator runs (GANs and zoo families), in registration order."""
+    from engine.runs import GENERATOR_KINDS
+
+    return [run for run in latest_runs(case) if run["kind"] in GENERATOR_KINDS]
 
 
 def latest_runs(case, kind=None):
@@ -177,13 +196,14 @@ def logistic_detector(run, arrays):
 
 
 DETECTORS = {"gan": ("logistic", logistic_detector),
+             "generator": ("logistic", logistic_detector),
              "classifier": ("cnn", ClassifierDetector),
              "inverse": ("inverse", InverseDetector)}
 
 
 def run_detectors(case, profile):
-    """The detectors of every registered run, with their cached calibration. The GAN runs
-    bring one logistic regression: the latest GAN registration's, fitted on all of them
+    """The detectors of every registered run, with their cached calibration. The generator runs
+    bring one logistic regression: the latest generator registration's, fitted on all of them
     (a case from before pooling: one per GAN)."""
     found, pooled = [], None
     for run in latest_runs(case):

@@ -1,0 +1,60 @@
+"""Clean-ups of generated samples: the one-line edits a forger makes to hide a generator's
+traces, applied to every zoo family's output so that the learned detectors also meet them.
+
+- images: the faint background set to 0, strokes above a level set to 1, values re-quantised
+  to the reference's grid (a PNG's 256 levels);
+- speech (mel patches): the noise floor gated to silence (cells below GATE set to 0);
+- music (piano rolls): notes thresholded, onsets and offsets quantised to an eighth-note grid,
+  every velocity flattened to the reference's median.
+"""
+import numpy as np
+
+BACKGROUND = 0.12  # images: below this, background (MNIST's faint VAE haze sits at 0.01-0.1)
+STROKE = 230 / 255  # images: above this, a full stroke
+GATE = 0.15  # speech: mel cells below this are the noise floor, gated to 0
+MUSIC_GRID = 2  # music: steps of the onset grid (2 sixteenths = an eighth note)
+
+
+def clean_images(x, levels):
+    x = np.clip(np.asarray(x, dtype=np.float32), 0, 1)
+    x = np.where(x < BACKGROUND, 0.0, np.where(x > STROKE, 1.0, x))
+    if levels:
+        x = np.rint(x * (levels - 1)) / (levels - 1)
+    return x.astype(np.float32)
+
+
+def clean_speech(x, levels=None):
+    x = np.clip(np.asarray(x, dtype=np.float32), 0, 1)
+    return np.where(x < GATE, 0.0, x).astype(np.float32)
+
+
+def clean_music(x, velocity):
+    """Rolls (n, 1, pitches, steps): each note (a run of steps >= 0.5) moved to start and end on the grid."""
+    on = np.clip(np.asarray(x), 0, 1) >= 0.5
+    out = np.zeros(on.shape, dtype=np.float32)
+    steps = on.shape[-1]
+    padded = np.pad(on, [(0, 0)] * (on.ndim - 1) + [(1, 1)])
+    change = np.diff(padded.astype(np.int8), axis=-1)
+    for index in zip(*np.nonzero((change != 0).any(axis=-1))):
+        starts, = np.nonzero(change[index] == 1)
+        ends, = np.nonzero(change[index] == -1)
+        for start, end in zip(starts, ends):
+            a = int(np.rint(start / MUSIC_GRID) * MUSIC_GRID)
+            b = max(a + MUSIC_GRID, int(np.rint(end / MUSIC_GRID) * MUSIC_GRID))
+            out[index][a:min(b, steps)] = velocity
+    return out
+
+
+def reference_velocity(x):
+    nonzero = np.asarray(x)[np.asarray(x) > 0]
+    return float(np.median(nonzero)) if nonzero.size else 0.8
+
+
+CLEANUPS = {"image": lambda x, fit_x, levels: clean_images(x, levels),
+            "speech": lambda x, fit_x, levels: clean_speech(x),
+            "music": lambda x, fit_x, levels: clean_music(x, reference_velocity(fit_x))}
+
+
+def clean(x, modality, fit_x, levels):
+    """The cleaned-up copy of samples x of a modality (fit_x: the fitting part, for music's velocity)."""
+    return CLEANUPS[modality](x, fit_x, levels)
