@@ -18,7 +18,8 @@ import numpy as np
 from engine.errors import InputError
 from engine.jobs import StageState
 
-POOL = 1000  # samples stored per run (the logistic regression draws up to 2,000 per generator)
+POOL = 1000  # samples stored per run (the logistic regression draws up to 2,000 per generator) ...
+POOL_BYTES = 8 * 2**20  # ... and at most this much (a piano-roll patch is 32 KB: 256 of them)
 FAMILY_SHARE = 0.7  # of the budget: the families; the classifier gets CLASSIFIER_SHARE
 CLASSIFIER_SHARE = 0.2
 CLASSIFIER_REAL = 3000  # at most this many fitting samples on the real side of the classifier
@@ -108,7 +109,6 @@ def zoo_job(params, state):
     seed = int(params.get("seed") or 0)
     device = device_for(params.get("device") or "auto", params.get("threads"))
     total = budget_seconds(params.get("budget"), device.type)
-    pool = int(params.get("pool") or POOL)
     case_dir = os.path.abspath(params["case"])
     with open_case(case_dir) as case:
         modality = case.reference()["modality"]
@@ -118,6 +118,7 @@ def zoo_job(params, state):
             raise InputError("--families", str(err)) from None
         state.progress(0.0, "reading the fitting part")
         fit, data = load_fit(case, str(device))
+        pool = int(params.get("pool") or min(POOL, max(1, POOL_BYTES // (4 * int(np.prod(fit.x.shape[1:]))))))
         folder = zoo_dir(case)
     todo = [n for n in names if not (run_finished(os.path.join(folder, n)) and
                                      run_finished(os.path.join(folder, n + "-clean")))]
