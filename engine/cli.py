@@ -118,6 +118,7 @@ def cmd_case_zoo(args):
 
 def add_case_zoo(case_sub):
     from engine.training_options import argparse_options
+    from engine.zoo.families import FAMILIES
     from engine.zoo.options import ZooOptions
 
     q = case_sub.add_parser("zoo", help="train generators of many families on the fitting part, register them "
@@ -125,7 +126,8 @@ def add_case_zoo(case_sub):
     q.add_argument("dir", metavar="DIR")
     q.add_argument("--budget", type=float, metavar="MINUTES", **{k: v for k, v in argparse_options(
         ZooOptions, "budget").items() if k != "choices"})
-    q.add_argument("--families", metavar="LIST", help=argparse_options(ZooOptions, "families")["help"])
+    q.add_argument("--families", metavar="LIST", help=f"{argparse_options(ZooOptions, 'families')['help']}: "
+                                                     f"{', '.join(FAMILIES)}")
     q.add_argument("--seed", type=int, **{k: v for k, v in argparse_options(ZooOptions, "seed").items()
                                           if k != "choices"})
     q.add_argument("--device", **argparse_options(ZooOptions, "device"))
