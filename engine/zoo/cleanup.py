@@ -3,29 +3,38 @@ traces, applied to every zoo family's output so that the learned detectors also 
 
 - images: the faint background set to 0, strokes above a level set to 1, values re-quantised
   to the reference's grid (a PNG's 256 levels);
-- speech (mel patches): the noise floor gated to silence (cells below GATE set to 0);
+- speech (mel patches): the noise floor gated to silence (cells below a gate set to 0);
 - music (piano rolls): notes thresholded, onsets and offsets quantised to an eighth-note grid,
   every velocity flattened to the reference's median.
+
+A forger picks their own levels, so every sample gets its own, drawn (seeded) from the ranges
+below, and the detectors learn the kind of edit rather than one threshold.
 """
 import numpy as np
 
-BACKGROUND = 0.12  # images: below this, background (MNIST's faint VAE haze sits at 0.01-0.1)
-STROKE = 230 / 255  # images: above this, a full stroke
-GATE = 0.15  # speech: mel cells below this are the noise floor, gated to 0
+BACKGROUND = (0.04, 0.3)  # images: below this, background (MNIST's faint VAE haze sits at 0.01-0.1)
+STROKE = (0.7, 0.95)  # images: above this, a full stroke (230/255 = 0.9)
+GATE = (0.08, 0.25)  # speech: mel cells below this are the noise floor, gated to 0
 MUSIC_GRID = 2  # music: steps of the onset grid (2 sixteenths = an eighth note)
 
 
-def clean_images(x, levels):
+def levels_per_sample(n, bounds, rng):
+    """(n, 1, 1, 1) levels drawn uniformly within bounds, one per sample."""
+    return rng.uniform(*bounds, size=(n, 1, 1, 1)).astype(np.float32)
+
+
+def clean_images(x, levels, rng):
     x = np.clip(np.asarray(x, dtype=np.float32), 0, 1)
-    x = np.where(x < BACKGROUND, 0.0, np.where(x > STROKE, 1.0, x))
+    background, stroke = levels_per_sample(len(x), BACKGROUND, rng), levels_per_sample(len(x), STROKE, rng)
+    x = np.where(x < background, 0.0, np.where(x > stroke, 1.0, x))
     if levels:
         x = np.rint(x * (levels - 1)) / (levels - 1)
     return x.astype(np.float32)
 
 
-def clean_speech(x, levels=None):
+def clean_speech(x, rng):
     x = np.clip(np.asarray(x, dtype=np.float32), 0, 1)
-    return np.where(x < GATE, 0.0, x).astype(np.float32)
+    return np.where(x < levels_per_sample(len(x), GATE, rng), 0.0, x).astype(np.float32)
 
 
 def clean_music(x, velocity):
@@ -50,11 +59,11 @@ def reference_velocity(x):
     return float(np.median(nonzero)) if nonzero.size else 0.8
 
 
-CLEANUPS = {"image": lambda x, fit_x, levels: clean_images(x, levels),
-            "speech": lambda x, fit_x, levels: clean_speech(x),
-            "music": lambda x, fit_x, levels: clean_music(x, reference_velocity(fit_x))}
+CLEANUPS = {"image": lambda x, fit_x, levels, rng: clean_images(x, levels, rng),
+            "speech": lambda x, fit_x, levels, rng: clean_speech(x, rng),
+            "music": lambda x, fit_x, levels, rng: clean_music(x, reference_velocity(fit_x))}
 
 
-def clean(x, modality, fit_x, levels):
+def clean(x, modality, fit_x, levels, seed=0):
     """The cleaned-up copy of samples x of a modality (fit_x: the fitting part, for music's velocity)."""
-    return CLEANUPS[modality](x, fit_x, levels)
+    return CLEANUPS[modality](x, fit_x, levels, np.random.default_rng(seed))

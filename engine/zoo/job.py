@@ -68,7 +68,7 @@ def train_family(name, fit, data, seconds, seed, pool, folder, state):
     train_seconds = round(time.monotonic() - start, 1)
     base = {"family": name, "family_kind": family.kind, "description": family.description, "seed": seed,
             "budget_seconds": round(seconds, 1), "shape": list(fit.x.shape[1:])}
-    for variant, x in (("raw", samples), ("cleaned", clean(samples, fit.modality, fit.x, fit.levels))):
+    for variant, x in (("raw", samples), ("cleaned", clean(samples, fit.modality, fit.x, fit.levels, seed))):
         suffix = "" if variant == "raw" else "-clean"
         write_generator_run(os.path.join(folder, name + suffix), x, dict(base, variant=variant), {
             "name": f"zoo-{name}{suffix}", "data": data, "modality": fit.modality,
