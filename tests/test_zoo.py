@@ -229,3 +229,19 @@ def test_the_case_window_trains_the_zoo_as_a_job(gui_window, no_threads_left, qt
     section = explorer.tree.findItems("Generators", Qt.MatchExactly)[0]
     names = {section.child(k).text(0) for k in range(section.childCount())}
     assert {"zoo-vae", "zoo-vae-clean", "zoo-autoregressive"} <= names
+
+
+def test_the_vocoder_s_all_pole_filter_and_the_mel_smoothing_match_scipy():
+    from scipy.ndimage import gaussian_filter
+    from scipy.signal import lfilter
+
+    from engine.zoo.families import smoothed
+    from training.speech_fakes import all_pole
+
+    rng = np.random.default_rng(0)
+    excitation, a = rng.standard_normal(240), np.array([1.0, -0.9, 0.2])
+    expected = lfilter([0.5], a, excitation)
+    assert np.max(np.abs(all_pole(excitation, a, 0.5) - expected)) < 1e-9 * np.max(np.abs(expected)) + 1e-12
+    m = rng.random((64, 30))
+    assert np.allclose(smoothed(smoothed(m, 0, 1.0), 1, 1.5),
+                       gaussian_filter(m, (1.0, 1.5), mode="nearest", truncate=3), atol=1e-12)

@@ -1,5 +1,5 @@
 """Signal-processing fakes of speech: waveforms made from real recordings without any neural
-network, as older synthesisers and simple forgeries do (numpy/scipy, mono float arrays).
+network, as older synthesisers and simple forgeries do (numpy only, mono float arrays).
 
 - `lpc_resynthesis`: an LPC vocoder. Each 30 ms frame is analysed into an all-pole
   envelope (autocorrelation + Levinson-Durbin) and a pitch (autocorrelation peak in
@@ -34,9 +34,14 @@ def _levinson(r, order):
     return a, max(error, 0.0)
 
 
-def lpc_resynthesis(audio, sr, order=12, seed=0):
-    from scipy.signal import lfilter
+def all_pole(excitation, a, gain):
+    """The excitation through gain / A(z), as a (circular, twice the frame long) FFT product:
+    the frame is windowed after, so the wrap-around tail is small."""
+    n = 2 * len(excitation)
+    return np.fft.irfft(np.fft.rfft(excitation, n) * gain / np.fft.rfft(a, n), n)[:len(excitation)]
 
+
+def lpc_resynthesis(audio, sr, order=12, seed=0):
     frame, hop = int(0.03 * sr), int(0.01 * sr)
     window = np.hanning(frame)
     rng = np.random.default_rng(seed)
@@ -58,7 +63,7 @@ def lpc_resynthesis(audio, sr, order=12, seed=0):
             phase = max(phase, 0.0)
         else:
             excitation = rng.standard_normal(frame)
-        y = lfilter([np.sqrt(error / frame)], a, excitation) * window
+        y = all_pole(excitation, a, np.sqrt(error / frame)) * window
         out[i * hop:i * hop + frame] += y
     return (out[:len(audio)] * (hop * 2 / frame)).astype(np.float32)
 

@@ -153,14 +153,22 @@ def _lpc(audio, rng):
     return lpc_resynthesis(audio, representations.SPEECH_RATE, seed=int(rng.integers(2**31)))
 
 
+def smoothed(m, axis, sigma):
+    """m convolved with a Gaussian of `sigma` cells along `axis` (edges: nearest value)."""
+    radius = int(np.ceil(3 * sigma))
+    kernel = np.exp(-0.5 * (np.arange(-radius, radius + 1) / sigma) ** 2)
+    kernel /= kernel.sum()
+    padded = np.pad(np.moveaxis(m, axis, -1), [(0, 0)] * (m.ndim - 1) + [(radius, radius)], mode="edge")
+    windows = np.lib.stride_tricks.sliding_window_view(padded, len(kernel), axis=-1)
+    return np.moveaxis(windows @ kernel, -1, axis)
+
+
 def _griffin_lim(audio, rng):
     """The recording's mel spectrogram, smoothed over time and frequency (as a generator's output
     is smooth), taken back to linear frequency and inverted by Griffin-Lim."""
-    from scipy.ndimage import gaussian_filter
-
     from training.speech_fakes import griffin_lim
 
-    mel = gaussian_filter(representations.mel_power(audio).astype(np.float64), sigma=(1.0, 1.5))
+    mel = smoothed(smoothed(representations.mel_power(audio).astype(np.float64), 0, 1.0), 1, 1.5)
     basis = representations.mel_filterbank().astype(np.float64)
     power = np.maximum(np.linalg.pinv(basis) @ mel, 0.0)
     return griffin_lim(np.sqrt(power), representations.N_FFT, representations.HOP, iterations=24,
