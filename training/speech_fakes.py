@@ -107,11 +107,11 @@ def change_speed(audio, factor):
 
 def time_stretch(audio, rate, frame=512):
     """Tempo times `rate`, pitch kept: Hann frames read every frame/4 * rate samples, written every frame/4."""
-    audio = np.asarray(audio, dtype=np.float64)
+    audio = np.pad(np.asarray(audio, dtype=np.float64), (0, frame))  # every frame read whole
     hop_out = frame // 4
     hop_in = hop_out * rate
     window = np.hanning(frame)
-    count = max(1, int((len(audio) - frame) / hop_in))
+    count = max(1, int((len(audio) - 2 * frame) / hop_in) + 1)
     out = np.zeros(hop_out * count + frame)
     norm = np.zeros_like(out)
     for i in range(count):
