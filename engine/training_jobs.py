@@ -202,8 +202,11 @@ def load_named_set(name, spec, n_default, seed):
 def train_classifier_job(params, state):
     """params: real (spec), fakes [(name, spec)], out, architecture, binary, per_class, epochs | steps
     (at most; training stops earlier on the validation loss), patience (epochs; 0 = run them all),
-    max_seconds (a time budget), seed, device, resume, case. A fake spec may be a generator run folder: it is sampled (as many
-    as real, or fake_per_class when given)."""
+    max_seconds (a time budget), normalise_level (speech maps at one loudness, each real file and each
+    generated sample on its own, as a level-normalising case judges evidence), seed, device, resume, case.
+    A fake spec may be a generator run folder: it is sampled (as many as real, or fake_per_class when given)."""
+    from engine.data.representations import normalise_level
+    from engine.detectors.profile import item_groups
     from training.classifier import ClassifierTrainer, classifier_config
     from training.loop import run_training
 
@@ -213,11 +216,14 @@ def train_classifier_job(params, state):
     real = load_set(params["real"], name="real")
     check_case_fits(params, params["real"], real)
     per_class = params.get("per_class") or real.n
-    sets = [("real", real.x[:per_class], data_info(params["real"], real))]
+    level = normalise_level if params.get("normalise_level") else (lambda x, groups: x)
+    real_x = level(real.x, item_groups(real.items, real.n)[0])
+    sets = [("real", real_x[:per_class], data_info(params["real"], real))]
     for i, (name, spec) in enumerate(params["fakes"]):
         x, info = load_named_set(name, spec, params.get("fake_per_class") or per_class, seed + 1 + i)
         if tuple(x.shape[1:]) != real.shape:
             raise InputError(spec, f"samples of shape {tuple(x.shape[1:])} do not match the real set's {real.shape}")
+        x = level(x, np.arange(len(x)))
         sets.append((name, x[:params.get("fake_per_class") or per_class], info))
     labels = ["real", "generated"] if params.get("binary") else [name for name, *_ in sets]
     if len(set(labels)) != len(labels):

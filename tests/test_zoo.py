@@ -246,3 +246,19 @@ def test_the_vocoder_s_all_pole_filter_and_the_mel_smoothing_match_scipy():
     m = rng.random((64, 30))
     assert np.allclose(smoothed(smoothed(m, 0, 1.0), 1, 1.5),
                        gaussian_filter(m, (1.0, 1.5), mode="nearest", truncate=3), atol=1e-12)
+
+
+def test_a_speech_classifier_can_train_on_maps_at_one_loudness(tmp_path):
+    from engine.data.representations import normalise_level
+    from engine.detectors.profile import item_groups
+    from engine.training_jobs import array_sha256, train_classifier_job
+    from training.runfolder import RunFolder
+
+    real, fake = load_spec("builtin:fsdd[0:6]"), load_spec("builtin:fsdd[6:9]")
+    out = str(tmp_path / "clf")
+    train_classifier_job({"real": "builtin:fsdd[0:6]", "fakes": [("f", "builtin:fsdd[6:9]")], "out": out,
+                          "steps": 1, "architecture": "logreg", "threads": 1, "normalise_level": True}, JobState())
+    expected = np.concatenate([normalise_level(real.x, item_groups(real.items, real.n)[0]),
+                               normalise_level(fake.x, np.arange(fake.n))])
+    assert RunFolder(out).read()["data"]["sha256"] == array_sha256(expected)
+    assert array_sha256(expected) != array_sha256(np.concatenate([real.x, fake.x]))  # the levels did change

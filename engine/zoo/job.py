@@ -144,8 +144,9 @@ def zoo_job(params, state):
     with open_case(case_dir) as case:
         generators = [run["run_dir"] for run in generator_runs(case)]
         fit_spec = case.meta()["fit_spec"]
+        level_normalised = "level_version" in case.profile()  # its evidence is judged at one loudness
     classifier = train_zoo_classifier(case_dir, fit_spec, generators, fit.x.shape[0], total * CLASSIFIER_SHARE,
-                                      seed, params.get("device") or "auto", params.get("threads"),
+                                      seed, params.get("device") or "auto", params.get("threads"), level_normalised,
                                       StageState(state, 0.78, 1.0, "classifier"))
     state.progress(1.0, "zoo done")
     return {"case": case_dir, "modality": modality, "families": names, "trained": todo,
@@ -153,9 +154,11 @@ def zoo_job(params, state):
             "budget_seconds": total}
 
 
-def train_zoo_classifier(case_dir, fit_spec, generators, n_real, seconds, seed, device, threads, state):
+def train_zoo_classifier(case_dir, fit_spec, generators, n_real, seconds, seed, device, threads, level_normalised,
+                         state):
     """The binary CNN classifier, fitting part vs every generator run (generated samples shared out
-    equally among them; the loss balances the two classes), time-limited, registered in the case."""
+    equally among them; the loss balances the two classes), time-limited, registered in the case;
+    speech maps brought to one loudness when the case judges evidence so."""
     from engine.training_jobs import train_classifier_job
 
     digest = hashlib.sha256("\n".join(sorted(generators)).encode()).hexdigest()[:12]
@@ -164,6 +167,7 @@ def train_zoo_classifier(case_dir, fit_spec, generators, n_real, seconds, seed, 
     params = {"real": fit_spec, "fakes": [(os.path.basename(g), g) for g in generators], "out": out,
               "binary": True, "per_class": real, "fake_per_class": max(20, real // len(generators)),
               "seed": seed, "device": device, "threads": threads, "case": case_dir, "max_seconds": seconds,
+              "normalise_level": level_normalised,
               "resume": os.path.isdir(out)}
     if run_finished(out):
         from engine.case import register_run
