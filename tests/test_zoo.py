@@ -262,3 +262,9 @@ def test_a_speech_classifier_can_train_on_maps_at_one_loudness(tmp_path):
                                normalise_level(fake.x, np.arange(fake.n))])
     assert RunFolder(out).read()["data"]["sha256"] == array_sha256(expected)
     assert array_sha256(expected) != array_sha256(np.concatenate([real.x, fake.x]))  # the levels did change
+
+
+def test_the_classifier_s_generator_sets_get_distinct_names():
+    from engine.zoo.job import distinct_names
+
+    assert distinct_names(["/a/gan", "/b/gan", "/c/vae", "/d/gan"]) == ["gan", "gan-1", "vae", "gan-3"]

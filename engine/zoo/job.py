@@ -40,6 +40,7 @@ def write_generator_run(run_dir, samples, config, run_info):
     """A finished generator run: samples in the checkpoint's "samples" tensor, run.json last."""
     import torch
 
+    from training.grid import make_grid
     from training.runfolder import RunFolder
 
     if os.path.isdir(run_dir):
@@ -47,8 +48,6 @@ def write_generator_run(run_dir, samples, config, run_info):
     folder = RunFolder(run_dir)
     folder.save_checkpoint(1, {"samples": torch.from_numpy(np.ascontiguousarray(samples, dtype=np.float32))},
                            {"kind": "generator", "config": config, "architectures": {}})
-    from training.grid import make_grid
-
     folder.save_preview(make_grid(samples[:64]), 1)
     folder.update(kind="generator", config=config, status="finished", **run_info)
 
@@ -154,6 +153,15 @@ def zoo_job(params, state):
             "budget_seconds": total}
 
 
+def distinct_names(run_dirs):
+    """A name per run folder for the classifier's data record: its folder name, numbered when repeated."""
+    names = []
+    for run_dir in run_dirs:
+        name = os.path.basename(run_dir)
+        names.append(name if name not in names else f"{name}-{len(names)}")
+    return names
+
+
 def train_zoo_classifier(case_dir, fit_spec, generators, n_real, seconds, seed, device, threads, level_normalised,
                          state):
     """The binary CNN classifier, fitting part vs every generator run (generated samples shared out
@@ -164,7 +172,7 @@ def train_zoo_classifier(case_dir, fit_spec, generators, n_real, seconds, seed, 
     digest = hashlib.sha256("\n".join(sorted(generators)).encode()).hexdigest()[:12]
     out = os.path.join(case_dir, "runs", "zoo", f"classifier-{digest}")
     real = min(n_real, CLASSIFIER_REAL)
-    params = {"real": fit_spec, "fakes": [(os.path.basename(g), g) for g in generators], "out": out,
+    params = {"real": fit_spec, "fakes": list(zip(distinct_names(generators), generators)), "out": out,
               "binary": True, "per_class": real, "fake_per_class": max(20, real // len(generators)),
               "seed": seed, "device": device, "threads": threads, "case": case_dir, "max_seconds": seconds,
               "normalise_level": level_normalised,
