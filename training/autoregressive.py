@@ -24,15 +24,11 @@ def from_sequences(seq, shape, axis):
     return seq.reshape(len(seq), w, c, h).transpose(0, 2, 3, 1)
 
 
-class _RowGRU:
-    """The model's parts (a GRU and a linear read-out to levels x width logits)."""
+def build_row_gru(width, hidden, levels):
+    """The model: a GRU over rows and a linear read-out to width x levels logits."""
+    import torch.nn as nn
 
-    @staticmethod
-    def build(width, hidden, levels):
-        import torch.nn as nn
-
-        return nn.ModuleDict({"gru": nn.GRU(width, hidden, batch_first=True),
-                              "out": nn.Linear(hidden, width * levels)})
+    return nn.ModuleDict({"gru": nn.GRU(width, hidden, batch_first=True), "out": nn.Linear(hidden, width * levels)})
 
 
 class AutoregressiveTrainer:
@@ -51,7 +47,7 @@ class AutoregressiveTrainer:
         seq = to_sequences(np.clip(x, 0, 1), self.config["axis"])
         self.codes = torch.from_numpy(np.rint(seq * (levels - 1)).astype(np.int64))
         self.steps, self.width = seq.shape[1], seq.shape[2]
-        self.model = _RowGRU.build(self.width, self.config["hidden"], levels).to(self.device)
+        self.model = build_row_gru(self.width, self.config["hidden"], levels).to(self.device)
         self.opt = torch.optim.Adam(self.model.parameters(), lr=self.config["lr"])
         self.rng = torch.Generator().manual_seed(self.config["seed"])
         self.step_count = 0
