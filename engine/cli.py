@@ -66,7 +66,7 @@ def _write_analysis_report(args, result):
 
 
 def cmd_case_new(args):
-    from engine.case import new_case
+    from engine.case_workflows import new_case
 
     meta = run_in_console(lambda params, state: new_case(args.dir, args.reference, args.name, state), {},
                           label="case new ")
@@ -103,11 +103,11 @@ def cmd_case_validate(args):
 
 
 def cmd_case_zoo(args):
+    from engine.options import from_args
     from engine.zoo.job import zoo_job
+    from engine.zoo.options import ZooOptions
 
-    families = [name.strip() for name in (args.families or "").split(",") if name.strip()]
-    result = run_in_console(zoo_job, {"case": args.dir, "budget": args.budget, "families": families,
-                                      "seed": args.seed, "device": args.device}, label="case zoo ")
+    result = run_in_console(zoo_job, from_args(ZooOptions, args), label="case zoo ")
     for name in result["families"]:
         made = result["samples"].get(name)
         print(f"{name:<16} {'trained: %d samples (+ cleaned copy)' % made if made is not None else 'done before'}")
@@ -117,25 +117,17 @@ def cmd_case_zoo(args):
 
 
 def add_case_zoo(case_sub):
-    from engine.training_options import argparse_options
-    from engine.zoo.families import FAMILIES
+    from engine.options import add_arguments
     from engine.zoo.options import ZooOptions
 
     q = case_sub.add_parser("zoo", help="train generators of many families on the fitting part, register them "
                                         "and refit the learned detectors across them")
-    q.add_argument("dir", metavar="DIR")
-    q.add_argument("--budget", type=float, metavar="MINUTES", **{k: v for k, v in argparse_options(
-        ZooOptions, "budget").items() if k != "choices"})
-    q.add_argument("--families", metavar="LIST", help=f"{argparse_options(ZooOptions, 'families')['help']}: "
-                                                     f"{', '.join(FAMILIES)}")
-    q.add_argument("--seed", type=int, **{k: v for k, v in argparse_options(ZooOptions, "seed").items()
-                                          if k != "choices"})
-    q.add_argument("--device", **argparse_options(ZooOptions, "device"))
+    add_arguments(q, ZooOptions)
     q.set_defaults(func=cmd_case_zoo)
 
 
 def cmd_case_register(args):
-    from engine.case import register_run
+    from engine.case_workflows import register_run
 
     run = run_in_console(lambda params, state: register_run(args.dir, args.run), {}, label="case register ")
     print(f"run {shown(run['name'])} ({run['kind']}) registered in {shown(os.path.abspath(args.dir))}")
@@ -149,16 +141,9 @@ def cmd_verdict(args):
 
     result = run_in_console(lambda params, state: judge(args.case, args.paths, args.fpr, state), {},
                             label="verdict ")
+    print_verdicts(result, args.case)
     if args.json:
         write_json(args.json, result)
-    for f in result["files"]:
-        if f["integrity"] == "modified":
-            print(f"{'MODIFIED':>12}  {'-':>6}  {shown(f['path'])}: {f['reasons'][0]}")
-        else:
-            note = f"  (duplicate of {shown(f['duplicate_of'])})" if f["integrity"] == "duplicate" else ""
-            print(f"{f['label']:>12}  {f['score']:.4f}  {shown(f['path'])}{note}")
-    for r in result["batch"]["rejected"]:
-        print(f"{'rejected':>12}  {'-':>6}  {shown(r['path'])}: {r['reason']}")
     code = 0
     if args.report:
         code = _write_report(args.case, args.report, args.fpr, args.analyst)
@@ -169,6 +154,38 @@ def cmd_verdict(args):
             print("error: nothing judged", file=sys.stderr)
         return 2
     return code
+
+
+REASON_WIDTH = 1000  # the decisive reason whole (the report's findings table cuts it to one line)
+
+
+def print_verdicts(result, case_dir):
+    """Each file in the report's words (engine/findings.py): its finding, the strength of
+    evidence with the tail probability behind it, the decisive reason and, when calibrated,
+    the attribution; never a bare score. The words also go into the JSON (keys finding,
+    strength_of_evidence, decisive_reason, attribution_text) beside the contract's keys."""
+    from engine import findings
+    from engine.case import open_case
+
+    with open_case(case_dir) as case:
+        classifiers = [run["metrics"] for run in case.runs("classifier")]
+    for f in result["files"]:
+        if f["integrity"] == "modified":
+            print(f"MODIFIED SINCE INTAKE, not judged: {shown(f['path'])}\n    {f['reasons'][0]}")
+            continue
+        words = findings.describe(f, classifiers)
+        words["reason"] = findings.reason_line(f, width=REASON_WIDTH)
+        f.update(finding=words["finding"], strength_of_evidence=words["strength_text"],
+                 decisive_reason=words["reason"],
+                 attribution_text=words["attribution"]["text"] if words["attribution"] else None)
+        note = f" (duplicate of {shown(f['duplicate_of'])})" if f["integrity"] == "duplicate" else ""
+        print(f"{words['finding']}: {shown(f['path'])}{note}\n"
+              f"    strength of evidence that it was generated: {words['strength_text']}\n"
+              f"    decisive reason: {words['reason']}")
+        if words["attribution"]:
+            print(f"    attribution: {words['attribution']['text']}")
+    for r in result["batch"]["rejected"]:
+        print(f"rejected, not judged: {shown(r['path'])}: {r['reason']}")
 
 
 def cmd_report(args):
@@ -198,62 +215,58 @@ def _print_run_summary(result):
     return 0 if result.get("status") == "finished" else 1
 
 
-def _training_params(args, *names):
-    return {name: getattr(args, name) for name in names if getattr(args, name, None) is not None}
-
-
 def cmd_train_gan(args):
+    from engine.options import from_args
     from engine.training_jobs import train_gan_job
+    from engine.training_options import GanOptions
 
-    params = _training_params(args, "data", "out", "loss", "activation", "architecture", "epochs", "steps", "seed",
-                              "device", "threads", "resume", "binarize", "dry_run", "width", "z_dim", "batch_size",
-                              "lr", "betas", "case", "checkpoint_every", "preview_every")
-    return _print_run_summary(run_in_console(train_gan_job, params, label="train gan "))
+    return _print_run_summary(run_in_console(train_gan_job, from_args(GanOptions, args), label="train gan "))
 
 
 def cmd_train_classifier(args):
-    from engine.data.specs import named_spec
+    from engine.options import from_args
     from engine.training_jobs import train_classifier_job
+    from engine.training_options import ClassifierOptions
 
-    params = _training_params(args, "real", "out", "architecture", "binary", "per_class", "epochs", "steps", "seed",
-                              "device", "threads", "resume", "batch_size", "lr", "case", "patience")
-    params["fakes"] = [named_spec(text) for text in args.fake]
+    params = from_args(ClassifierOptions, args)
     return _print_run_summary(run_in_console(train_classifier_job, params, label="train classifier "))
 
 
 def cmd_train_inverse(args):
+    from engine.options import from_args
     from engine.training_jobs import train_inverse_job
+    from engine.training_options import InverseOptions
 
-    params = _training_params(args, "generator", "out", "real", "n_negatives", "refine_steps", "epochs", "steps",
-                              "seed", "device", "threads", "resume", "batch_size", "lr", "case")
+    params = from_args(InverseOptions, args)
     return _print_run_summary(run_in_console(train_inverse_job, params, label="train inverse "))
 
 
 def cmd_train_rounds(args):
+    from engine.options import from_args
     from engine.training_jobs import train_rounds_job
+    from engine.training_options import RoundsOptions
 
-    params = _training_params(args, "data", "out", "iterations", "generators", "loss", "phi", "classifiers",
-                              "gan_steps", "classifier_steps", "seed", "device", "threads", "workers", "executor")
-    result = run_in_console(train_rounds_job, params, label="train rounds ")
+    result = run_in_console(train_rounds_job, from_args(RoundsOptions, args), label="train rounds ")
     print(json.dumps({k: result[k] for k in ("matrix", "generalization")}, indent=2))
     return 0
 
 
 def cmd_generate(args):
+    from engine.options import from_args
     from engine.training_jobs import generate_job
+    from engine.training_options import GenerateOptions
 
-    result = run_in_console(generate_job, {"run": args.run, "n": args.n, "out": args.out, "seed": args.seed},
-                            label="generate ")
+    result = run_in_console(generate_job, from_args(GenerateOptions, args), label="generate ")
     print(json.dumps(result, indent=2))
     return 0
 
 
 def cmd_fgsm(args):
+    from engine.options import from_args
     from engine.training_jobs import fgsm_job
+    from engine.training_options import FgsmOptions
 
-    params = {"classifier": args.classifier, "data": args.data, "eps": args.eps, "target": args.target,
-              "out": args.out}
-    result = run_in_console(fgsm_job, params, label="fgsm ")
+    result = run_in_console(fgsm_job, from_args(FgsmOptions, args), label="fgsm ")
     print(json.dumps(result, indent=2))
     if args.json:
         write_json(args.json, result)
@@ -283,7 +296,10 @@ def cmd_reproduce(args):
 
 
 def build_parser():
-    from engine.training_options import GanOptions, argparse_options
+    from engine.options import add_arguments
+    from engine.training_options import (ClassifierOptions, FgsmOptions, GanOptions, GenerateOptions, InverseOptions,
+                                         RoundsOptions)
+    from training.device import DEVICE_CHOICES
 
     parser = argparse.ArgumentParser(
         prog=os.path.basename(sys.argv[0]) or "main.py",
@@ -355,93 +371,29 @@ def build_parser():
     p = sub.add_parser("demo", help="the whole workflow on embedded data: DIR/case-*/, DIR/report.pdf")
     p.add_argument("--out", default="demo-out", metavar="DIR")
     p.add_argument("--quick", action="store_true", help="a few training steps (for tests)")
-    p.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"))
+    p.add_argument("--device", default="auto", choices=DEVICE_CHOICES)
     p.set_defaults(func=cmd_demo)
 
-    # train gan|classifier|inverse|rounds, generate, fgsm (the learning lab, training/)
+    # train gan|classifier|inverse|rounds, generate, fgsm (the learning lab, training/): their
+    # arguments are their options dataclasses' fields (engine/training_options.py)
     p = sub.add_parser("train", help="train a GAN, a classifier, an inverse model, or sequential rounds")
     train = p.add_subparsers(dest="train_kind", metavar="KIND", required=True)
-
-    def run_options(q):
-        q.add_argument("--out", required=True, metavar="RUN_DIR", help="the run folder (run.json, checkpoints)")
-        q.add_argument("--epochs", type=int, help="passes over the training data (default 5)")
-        q.add_argument("--steps", type=int, help="training steps (overrides --epochs)")
-        q.add_argument("--seed", type=int, default=0)
-        q.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
-        q.add_argument("--threads", type=int, help="CPU threads (default: half the cores)")
-        q.add_argument("--resume", action="store_true", help="continue from the run folder's last checkpoint")
-        q.add_argument("--batch-size", type=int)
-        q.add_argument("--lr", type=float, help="Adam learning rate")
-        q.add_argument("--case", metavar="DIR", help="register the finished run in this case")
-
-    q = train.add_parser("gan", help="train a DCGAN-family GAN on a dataset")
-    q.add_argument("--data", required=True, metavar="SPEC")
-    for name in ("loss", "activation", "architecture"):
-        q.add_argument(f"--{name}", **argparse_options(GanOptions, name))
-    q.add_argument("--binarize", action="store_true", help="threshold the real data at 0.5")
-    q.add_argument("--dry-run", action="store_true", help="one training step, to check the setup")
-    q.add_argument("--width", type=int, help="base channel width of the DCGAN (default 32)")
-    q.add_argument("--z-dim", type=int, help="latent size (default 100)")
-    q.add_argument("--betas", type=float, nargs=2, metavar=("B1", "B2"),
-                   help="Adam betas (default: the loss's own, 0.5 0.999; wgan-gp 0.0 0.9 with --lr 1e-4)")
-    q.add_argument("--checkpoint-every", type=int, help="steps between checkpoints (default 200)")
-    q.add_argument("--preview-every", type=int, help="steps between preview grids (default 200)")
-    run_options(q)
-    q.set_defaults(func=cmd_train_gan)
-
-    q = train.add_parser("classifier", help="train a real-vs-generated / attribution classifier")
-    q.add_argument("--real", required=True, metavar="SPEC")
-    q.add_argument("--fake", required=True, nargs="+", metavar="NAME=SPEC",
-                   help="generated sets; a SPEC may be a GAN run folder (sampled, as many as real)")
-    q.add_argument("--architecture", choices=("paper-classifier", "logreg", "cnn"), default="paper-classifier")
-    q.add_argument("--binary", action="store_true", help="two classes: real vs generated (all fakes merged)")
-    q.add_argument("--per-class", type=int, help="at most this many samples per set (default: the real count)")
-    q.add_argument("--patience", type=int, help="stop after this many epochs without a lower (class-balanced) "
-                   "validation loss and keep the best weights (default 5; 0: run all epochs; --epochs caps, "
-                   "default 100)")
-    run_options(q)
-    q.set_defaults(func=cmd_train_classifier)
-
-    q = train.add_parser("inverse", help="train an inverse model (sample -> latent) of a GAN run")
-    q.add_argument("--generator", required=True, metavar="RUN_DIR")
-    q.add_argument("--real", metavar="SPEC", help="negatives for the threshold: a dataset or another GAN run folder "
-                   "(default: the GAN's training data)")
-    q.add_argument("--n-negatives", type=int, help="real samples used for the threshold (default 2000)")
-    q.add_argument("--refine-steps", type=int, help="Adam steps refining E(x) on ||x - G(z)||^2 before the "
-                   "distance is measured (default 50; 0: the paper's plain G(E(x)))")
-    run_options(q)
-    q.set_defaults(func=cmd_train_inverse)
-
-    q = train.add_parser("rounds", help="sequential GAN-vs-classifier rounds (004)")
-    q.add_argument("--data", required=True, metavar="SPEC")
-    q.add_argument("--out", required=True, metavar="DIR")
-    q.add_argument("--iterations", type=int, default=2)
-    q.add_argument("--generators", type=int, default=4, help="GANs per iteration")
-    q.add_argument("--loss", choices=("fool-all", "memoryless"), default="fool-all")
-    q.add_argument("--phi", type=float, default=1.0, help="classifier weight, normalised as in Eq. 4")
-    q.add_argument("--classifiers", type=int, help="classifiers of each earlier iteration to fool (Eq. 5; default 1)")
-    q.add_argument("--gan-steps", type=int, help="generator steps per GAN (default 300)")
-    q.add_argument("--classifier-steps", type=int, help="steps per classifier (default 150)")
-    q.add_argument("--seed", type=int, default=0)
-    q.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
-    q.add_argument("--executor", choices=("sequential", "process", "ray"), default="sequential")
-    q.add_argument("--workers", type=int, help="processes for --executor process (default 2)")
-    q.add_argument("--threads", type=int, help="CPU threads with the sequential executor (default: half the cores)")
-    q.set_defaults(func=cmd_train_rounds)
+    for kind, options, func, text in (
+            ("gan", GanOptions, cmd_train_gan, "train a DCGAN-family GAN on a dataset"),
+            ("classifier", ClassifierOptions, cmd_train_classifier,
+             "train a real-vs-generated / attribution classifier"),
+            ("inverse", InverseOptions, cmd_train_inverse, "train an inverse model (sample -> latent) of a GAN run"),
+            ("rounds", RoundsOptions, cmd_train_rounds, "sequential GAN-vs-classifier rounds (004)")):
+        q = train.add_parser(kind, help=text)
+        add_arguments(q, options)
+        q.set_defaults(func=func)
 
     p = sub.add_parser("generate", help="sample a trained GAN run")
-    p.add_argument("run", metavar="RUN_DIR")
-    p.add_argument("--n", type=int, required=True)
-    p.add_argument("--out", required=True, metavar="OUT", help="OUT.npy, or a folder of PNG / MIDI / .npy by modality")
-    p.add_argument("--seed", type=int, default=0)
+    add_arguments(p, GenerateOptions)
     p.set_defaults(func=cmd_generate)
 
     p = sub.add_parser("fgsm", help="FGSM adversarial samples against a trained classifier")
-    p.add_argument("--classifier", required=True, metavar="RUN_DIR")
-    p.add_argument("--data", required=True, metavar="SPEC")
-    p.add_argument("--eps", type=float, required=True, help="step size in intensity units")
-    p.add_argument("--target", metavar="LABEL", help="push samples towards this label (e.g. real); default: away")
-    p.add_argument("--out", required=True, metavar="OUT", help="OUT.npy or a folder")
+    add_arguments(p, FgsmOptions)
     p.add_argument("--json", metavar="OUT.json", help="write the summary")
     p.set_defaults(func=cmd_fgsm)
 
@@ -450,7 +402,7 @@ def build_parser():
     p.add_argument("--list", action="store_true", help="list the reproducible items: id, title, paper")
     p.add_argument("--scale", choices=("quick", "paper"), default="quick",
                    help="quick: <= 10 min on 2 CPU cores; paper: the papers' sizes, meant for a GPU")
-    p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
+    p.add_argument("--device", choices=DEVICE_CHOICES, default="auto")
     p.add_argument("--out", metavar="DIR", help="writes DIR/ID.json, DIR/ID.pdf, DIR/ID.png; trained runs go to "
                    "DIR/runs/SCALE and are reused (finished) or resumed (interrupted) by the next run")
     p.set_defaults(func=cmd_reproduce)

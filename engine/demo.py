@@ -13,18 +13,19 @@ import shutil
 
 from engine.atomic import write_json
 from engine.jobs import StageState
+from engine.modality import MODALITIES, modality as modality_named
 
-# Sizes for the full demo (a few minutes on 2 CPU cores) and for --quick (tests).
+# Sizes for the full demo (a few minutes on 2 CPU cores) and for --quick (tests). The full
+# demo's GAN steps are each modality's (engine/modality.py, `Demo.gan_steps`).
 FULL = {"mnist": 1000, "fsdd_takes": 6, "bach": 80, "evidence": 8, "classifier_fakes": 300,
-        "gan_steps": {"image": 100, "speech": 40, "music": 15}, "classifier_steps": 40, "inverse_steps": 40}
+        "classifier_steps": 40, "inverse_steps": 40}
 QUICK = {"mnist": 200, "fsdd_takes": 2, "bach": 25, "evidence": 2, "classifier_fakes": 16,
-         "gan_steps": {"image": 2, "speech": 2, "music": 2}, "classifier_steps": 2, "inverse_steps": 2}
+         "gan_steps": 2, "classifier_steps": 2, "inverse_steps": 2}
 GAN_OPTIONS = {"width": 16, "batch_size": 32, "seed": 0}
 EVIDENCE_SEED = 99  # latent seed of the generated evidence (the detectors' own samples use others)
 CLASSIFIER_FAKES_SEED = 3
 REFERENCE_SPEAKERS = ("george", "jackson", "lucas")  # the last in name order calibrates
 HELD_OUT_SPEAKER = "nicolas"  # evidence only
-MODALITIES = ("image", "speech", "music")
 
 
 def demo_job(params, state):
@@ -59,13 +60,11 @@ def summarise(result):
     return counts
 
 
-def reference_spec(out, modality, sizes):
-    """The reference spec of a modality (speech: a folder, see `speech_reference`)."""
-    if modality == "image":
-        return f"builtin:mnist[0:{sizes['mnist']}]"
-    if modality == "music":
-        return f"builtin:bach[0:{sizes['bach']}]"
-    return speech_reference(os.path.join(out, "data", "fsdd-reference"), sizes["fsdd_takes"])
+def reference_spec(out, corpus, sizes):
+    """The reference spec of a demo corpus: its first items (FSDD: a folder, see `speech_reference`)."""
+    if corpus == "fsdd":
+        return speech_reference(os.path.join(out, "data", "fsdd-reference"), sizes["fsdd_takes"])
+    return f"builtin:{corpus}[0:{sizes[corpus]}]"
 
 
 def speech_reference(folder, takes, speakers=REFERENCE_SPEAKERS):
@@ -88,58 +87,61 @@ def speech_reference(folder, takes, speakers=REFERENCE_SPEAKERS):
     return folder
 
 
-def write_held_out(folder, modality, sizes):
-    """Real files that no detector has seen: later MNIST digits as PNG, the held-out
-    speaker's recordings, chorales after the reference."""
+def write_held_out(folder, corpus, sizes):
+    """Real files of a demo corpus that no detector has seen: later MNIST digits as PNG, the
+    held-out speaker's recordings, chorales after the reference."""
     from engine.data.builtins import corpus_files
 
     os.makedirs(folder, exist_ok=True)
     k = sizes["evidence"]
-    if modality == "image":
+    if corpus == "mnist":
         from engine.data.specs import load_spec
         from engine.data.writers import write_png
 
         for j, sample in enumerate(load_spec(f"builtin:mnist[9000:{9000 + k}]").x):
             write_png(os.path.join(folder, f"mnist_{9000 + j}.png"), sample[0])
         return
-    if modality == "speech":
+    if corpus == "fsdd":
         files = [p for p in corpus_files("fsdd") if f"_{HELD_OUT_SPEAKER}_" in p][::7][:k]
     else:
-        files = corpus_files("bach")[-k:]
+        files = corpus_files(corpus)[-k:]
     for path in files:
         shutil.copyfile(path, os.path.join(folder, os.path.basename(path)))
 
 
 def run_modality(out, modality, sizes, device, state):
     """One case: reference, trained and registered detectors, verdicts. Returns (case dir, verdict JSON)."""
-    from engine.case import new_case
+    from engine.case_workflows import new_case
     from engine.training_jobs import train_classifier_job, train_gan_job, train_inverse_job, generate_job
+    from engine.training_options import ClassifierOptions, GanOptions, GenerateOptions, InverseOptions
     from engine.verdict import judge
 
+    plan = modality_named(modality).demo
     case_dir = os.path.join(out, f"case-{modality}")
     runs = os.path.join(case_dir, "runs")
-    meta = new_case(case_dir, reference_spec(out, modality, sizes), name=f"demo {modality}",
+    meta = new_case(case_dir, reference_spec(out, plan.corpus, sizes), name=f"demo {modality}",
                     state=StageState(state, 0.0, 0.1, "case"))
     fit = meta["fit_spec"]
     gan = os.path.join(runs, "gan")
-    train_gan_job({"data": fit, "out": gan, "steps": sizes["gan_steps"][modality], "device": device,
-                   "case": case_dir, "name": f"{modality}-gan", **GAN_OPTIONS}, StageState(state, 0.1, 0.55, "GAN"))
+    train_gan_job(GanOptions(data=fit, out=gan, steps=sizes.get("gan_steps", plan.gan_steps), device=device,
+                             case=case_dir, name=f"{modality}-gan", **GAN_OPTIONS), StageState(state, 0.1, 0.55, "GAN"))
     # The classifier learns from generated files as evidence stores them (8-bit PNG, MIDI),
     # not from the generator's float output, whose off-grid values a file format removes.
     fakes = os.path.join(runs, "gan-files")
-    generate_job({"run": gan, "n": sizes["classifier_fakes"], "out": fakes, "seed": CLASSIFIER_FAKES_SEED},
+    generate_job(GenerateOptions(run=gan, n=sizes["classifier_fakes"], out=fakes, seed=CLASSIFIER_FAKES_SEED),
                  StageState(state, 0.55, 0.6, "generating training files"))
-    train_classifier_job({"real": fit, "fakes": [(f"{modality}-gan", fakes)], "out": os.path.join(runs, "classifier"),
-                          "steps": sizes["classifier_steps"], "device": device, "case": case_dir, "seed": 0},
+    train_classifier_job(ClassifierOptions(real=fit, fakes=((f"{modality}-gan", fakes),),
+                                           out=os.path.join(runs, "classifier"), steps=sizes["classifier_steps"],
+                                           device=device, case=case_dir, seed=0),
                          StageState(state, 0.6, 0.75, "classifier"))
-    if modality == "image":
-        train_inverse_job({"generator": gan, "real": fit, "out": os.path.join(runs, "inverse"), "n_negatives": 500,
-                           "steps": sizes["inverse_steps"], "device": device, "case": case_dir, "seed": 0},
+    if plan.inverse:
+        train_inverse_job(InverseOptions(generator=gan, real=fit, out=os.path.join(runs, "inverse"), n_negatives=500,
+                                         steps=sizes["inverse_steps"], device=device, case=case_dir, seed=0),
                           StageState(state, 0.75, 0.85, "inverse model"))
     evidence = os.path.join(out, "evidence", modality)
-    write_held_out(os.path.join(evidence, "real"), modality, sizes)
-    generate_job({"run": gan, "n": sizes["evidence"], "out": os.path.join(evidence, "generated"),
-                  "seed": EVIDENCE_SEED}, StageState(state, 0.85, 0.9, "generating evidence"))
+    write_held_out(os.path.join(evidence, "real"), plan.corpus, sizes)
+    generate_job(GenerateOptions(run=gan, n=sizes["evidence"], out=os.path.join(evidence, "generated"),
+                                 seed=EVIDENCE_SEED), StageState(state, 0.85, 0.9, "generating evidence"))
     result = judge(case_dir, [os.path.join(evidence, "real"), os.path.join(evidence, "generated")],
                    state=StageState(state, 0.9, 1.0, "verdicts"))
     return case_dir, result

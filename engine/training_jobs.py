@@ -1,9 +1,9 @@
 """Training jobs: dataset specs -> arrays -> training/ trainers -> run folders.
 
 Each job is `job(params, state)` (engine.jobs protocol) so the command line runs it with a
-progress bar and the GUI runs it through `QtJob`. params are plain dicts, keyed as the
-command-line options (see engine/cli.py `train`, `generate`, `fgsm`). torch is imported
-only inside the functions (through training/).
+progress bar and the GUI runs it through `QtJob`. params is the job's options dataclass
+(engine/training_options.py), or a mapping of its field names (`as_options`). torch is
+imported only inside the functions (through training/).
 """
 import hashlib
 import os
@@ -11,12 +11,11 @@ import os
 import numpy as np
 
 from engine.errors import InputError
+from engine.options import as_options
 from engine.runs import is_run_folder, load_modules, sample_gan
 from engine.training_divergence import WithDivergence
-
-DEFAULT_EPOCHS = 5
-# Classifiers stop on their validation loss (training.classifier); this only bounds them.
-CLASSIFIER_MAX_EPOCHS = 100
+from engine.training_options import (ClassifierOptions, FgsmOptions, GanOptions, GenerateOptions, InverseOptions,
+                                     RoundsOptions)
 
 
 def array_sha256(x):
@@ -65,31 +64,37 @@ def open_run_folder(out, resume, data_hash=None):
 
 def check_case_fits(params, spec, sample_set):
     """With --case: the data must fit the case's reference, or the run could not be registered."""
-    if params.get("case"):
-        from engine.case import check_data_fits
+    if params.case:
+        from engine.case_workflows import check_data_fits
 
-        check_data_fits(params["case"], spec, sample_set.modality, sample_set.shape, sample_set.levels)
+        check_data_fits(params.case, spec, sample_set.modality, sample_set.shape, sample_set.levels)
 
 
 def finish_run(result, params, state):
     """Turns a cancelled run into engine.jobs.Cancelled and registers a finished run in a case."""
     if result.get("status") == "cancelled":
         state.check()
-    if params.get("case") and result.get("status") == "finished":
-        from engine.case import register_run
+    if params.case and result.get("status") == "finished":
+        from engine.case_workflows import register_run
 
-        register_run(params["case"], params["out"])
+        register_run(params.case, params.out)
     return result
 
 
 def run_name(params):
-    return params.get("name") or os.path.basename(os.path.abspath(params["out"]))
+    return params.name or os.path.basename(os.path.abspath(params.out))
 
 
 def loop_params(params, steps, info):
-    return {"steps": steps, "resume": bool(params.get("resume")), "run_info": info,
-            "log_every": params.get("log_every", 10), "checkpoint_every": params.get("checkpoint_every", 200),
-            "preview_every": params.get("preview_every", 200)}
+    return {"steps": steps, "resume": params.resume, "run_info": info, "log_every": params.log_every,
+            "checkpoint_every": params.checkpoint_every, "preview_every": params.preview_every}
+
+
+def at_least_one(params, *names):
+    """Refuses a count below 1 (`--epochs 0` would train nothing)."""
+    for name in names:
+        if getattr(params, name) < 1:
+            raise InputError(f"--{name.replace('_', '-')}", "must be at least 1")
 
 
 def _config_or_input_error(source, make, *args, **kwargs):
@@ -103,84 +108,70 @@ def _config_or_input_error(source, make, *args, **kwargs):
 
 
 def train_gan_job(params, state):
-    """params: data, out, loss, activation, architecture, epochs | steps, seed, device, resume,
-    binarize, dry_run, width, z_dim, batch_size, lr, betas, case (lr/betas default to the loss's own).
-    On resume the run's recorded options win over those given (the checkpoint is of that model)."""
+    """params: GanOptions. On resume the run's recorded options win over those given (the
+    checkpoint is of that model)."""
     from training.gan import GANTrainer, gan_config, steps_for_epochs
     from training.loop import run_training
 
-    data = load_set(params["data"])
-    check_case_fits(params, params["data"], data)
-    info = data_info(params["data"], data)
-    run = open_run_folder(params["out"], params.get("resume"), info["sha256"])
-    options = {k: params.get(k) for k in ("loss", "activation", "architecture", "width", "z_dim", "batch_size",
-                                          "seed", "binarize", "lr", "betas")}
-    if params.get("resume") and run.exists():  # a resumed run keeps the model it was started with
+    params = as_options(GanOptions, params)
+    at_least_one(params, "epochs")
+    data = load_set(params.data)
+    check_case_fits(params, params.data, data)
+    info = data_info(params.data, data)
+    run = open_run_folder(params.out, params.resume, info["sha256"])
+    options = {k: getattr(params, k) for k in ("loss", "activation", "architecture", "width", "z_dim", "batch_size",
+                                               "seed", "binarize", "lr", "betas")}
+    if params.resume and run.exists():  # a resumed run keeps the model it was started with
         saved = run.read().get("config") or {}
         options = {k: saved.get(k, value) for k, value in options.items()}
     config = _config_or_input_error("train gan", gan_config, data.shape, **options)
-    steps = 1 if params.get("dry_run") else (
-        params.get("steps") or steps_for_epochs(data.n, config, params.get("epochs") or DEFAULT_EPOCHS))
-    device = device_for(params.get("device"), params.get("threads"))
+    steps = 1 if params.dry_run else (params.steps or steps_for_epochs(data.n, config, params.epochs))
+    device = device_for(params.device, params.threads)
     trainer = GANTrainer(data.x, config, device)
     state = WithDivergence(state, data)  # live KS / JSD to the data over the steps
     run_info = {"kind": "gan", "name": run_name(params),
                 "data": info, "modality": data.modality, "device": str(device),
-                "dry_run": bool(params.get("dry_run"))}
-    result = run_training(trainer, params["out"], loop_params(params, steps, run_info), state)
+                "dry_run": params.dry_run}
+    result = run_training(trainer, params.out, loop_params(params, steps, run_info), state)
     return finish_run(result, params, state)
 
 
 # --- generated outputs -----------------------------------------------------------------
 
 
-def save_npy(path, x):
-    path = os.path.abspath(path)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    tmp = f"{path}.tmp{os.getpid()}.npy"
-    np.save(tmp, np.ascontiguousarray(x, dtype=np.float32), allow_pickle=False)
-    os.replace(tmp, path)
-
-
 def write_samples(out, x, modality):
     """Writes intensities (n, c, h, w) in [0,1]: OUT.npy as one array, else a folder of files of
-    the modality (PNG images, MIDI from piano rolls; mel patches stay .npy arrays). Returns the paths."""
+    the modality (engine.modality: PNG images, mel patches as .npy arrays, MIDI from piano rolls).
+    Returns the paths."""
+    from engine.data.writers import write_npy
+    from engine.modality import modality as modality_named
+
     if out.lower().endswith(".npy"):
-        save_npy(out, x)
+        write_npy(out, x)
         return [out]
+    kind = modality_named(modality)
     os.makedirs(out, exist_ok=True)
     width = len(str(len(x) - 1))
-    if modality == "speech":
-        paths = [os.path.join(out, f"sample_{i:0{width}d}.npy") for i in range(len(x))]
-        for path, sample in zip(paths, x):
-            save_npy(path, sample[None])
-        return paths
-    from engine.data import writers
-
-    if modality == "music":
-        paths = [os.path.join(out, f"sample_{i:0{width}d}.mid") for i in range(len(x))]
-        for path, sample in zip(paths, x):
-            writers.write_midi(path, sample[0])
-    else:
-        paths = [os.path.join(out, f"sample_{i:0{width}d}.png") for i in range(len(x))]
-        for path, sample in zip(paths, x):
-            writers.write_png(path, sample.transpose(1, 2, 0) if sample.shape[0] == 3 else sample[0])
+    paths = [os.path.join(out, f"sample_{i:0{width}d}{kind.suffix}") for i in range(len(x))]
+    for path, sample in zip(paths, x):
+        kind.write(path, sample)
     return paths
 
 
 def generate_job(params, state):
-    """params: run (GAN run folder), n, out, seed. Returns a summary dict."""
+    """params: GenerateOptions. Returns a summary dict."""
     from training.activations import clip_fraction
 
-    n = int(params["n"])
+    params = as_options(GenerateOptions, params)
+    n = int(params.n)
     if n < 1:
         raise InputError("--n", "must be at least 1")
     state.progress(0.0, "sampling")
-    x, run = sample_gan(params["run"], n, params.get("seed", 0))
+    x, run = sample_gan(params.run, n, params.seed)
     clipped = clip_fraction(x)
-    paths = write_samples(params["out"], np.clip(x, 0, 1), run.get("modality", "image"))
+    paths = write_samples(params.out, np.clip(x, 0, 1), run.get("modality", "image"))
     state.progress(1.0, f"{n} samples written")
-    return {"run": params["run"], "n": n, "out": params["out"], "files": len(paths), "clipped_fraction": clipped,
+    return {"run": params.run, "n": n, "out": params.out, "files": len(paths), "clipped_fraction": clipped,
             "modality": run.get("modality", "image")}
 
 
@@ -200,52 +191,53 @@ def load_named_set(name, spec, n_default, seed):
 
 
 def train_classifier_job(params, state):
-    """params: real (spec), fakes [(name, spec)], out, architecture, binary, per_class, epochs | steps
-    (at most; training stops earlier on the validation loss), patience (epochs; 0 = run them all),
-    max_seconds (a time budget), normalise_level (speech maps at one loudness, each real file and each
-    generated sample on its own, as a level-normalising case judges evidence), seed, device, resume, case.
-    A fake spec may be a generator run folder: it is sampled (as many as real, or fake_per_class when given)."""
+    """params: ClassifierOptions (epochs | steps at most: training stops earlier on the validation
+    loss; max_seconds: a time budget). A fake spec may be a generator run folder: it is sampled (as
+    many as real, or fake_per_class). normalise_level: speech maps at one loudness, each real file
+    and each generated sample on its own, as a level-normalising case judges evidence."""
     from engine.data.representations import normalise_level
     from engine.detectors.profile import item_groups
     from training.classifier import ClassifierTrainer, classifier_config
     from training.loop import run_training
 
-    if not params.get("fakes"):
+    params = as_options(ClassifierOptions, params)
+    at_least_one(params, "epochs")
+    if not params.fakes:
         raise InputError("--fake", "at least one NAME=SPEC is needed")
-    seed = params.get("seed") or 0
-    real = load_set(params["real"], name="real")
-    check_case_fits(params, params["real"], real)
-    per_class = params.get("per_class") or real.n
-    level = normalise_level if params.get("normalise_level") else (lambda x, groups: x)
+    seed = params.seed
+    real = load_set(params.real, name="real")
+    check_case_fits(params, params.real, real)
+    per_class = params.per_class or real.n
+    fake_per_class = params.fake_per_class or per_class
+    level = normalise_level if params.normalise_level else (lambda x, groups: x)
     real_x = level(real.x, item_groups(real.items, real.n)[0])
-    sets = [("real", real_x[:per_class], data_info(params["real"], real))]
-    for i, (name, spec) in enumerate(params["fakes"]):
-        x, info = load_named_set(name, spec, params.get("fake_per_class") or per_class, seed + 1 + i)
+    sets = [("real", real_x[:per_class], data_info(params.real, real))]
+    for i, (name, spec) in enumerate(params.fakes):
+        x, info = load_named_set(name, spec, fake_per_class, seed + 1 + i)
         if tuple(x.shape[1:]) != real.shape:
             raise InputError(spec, f"samples of shape {tuple(x.shape[1:])} do not match the real set's {real.shape}")
         x = level(x, np.arange(len(x)))
-        sets.append((name, x[:params.get("fake_per_class") or per_class], info))
-    labels = ["real", "generated"] if params.get("binary") else [name for name, *_ in sets]
+        sets.append((name, x[:fake_per_class], info))
+    labels = ["real", "generated"] if params.binary else [name for name, *_ in sets]
     if len(set(labels)) != len(labels):
         raise InputError("--fake", "names must be distinct and not 'real'")
     x = np.concatenate([s[1] for s in sets])
     y = np.concatenate([np.full(len(s[1]), min(i, len(labels) - 1)) for i, s in enumerate(sets)])
     info = {"sets": {name: dict(info, used=len(xs)) for name, xs, info in sets}, "sha256": array_sha256(x)}
-    open_run_folder(params["out"], params.get("resume"), info["sha256"])
+    open_run_folder(params.out, params.resume, info["sha256"])
     config = _config_or_input_error("train classifier", classifier_config, real.shape, labels,
-                                    architecture=params.get("architecture"), seed=seed,
-                                    batch_size=params.get("batch_size"), lr=params.get("lr"),
-                                    patience=params.get("patience"))
-    device = device_for(params.get("device"), params.get("threads"))
+                                    architecture=params.architecture, seed=seed, batch_size=params.batch_size,
+                                    lr=params.lr, patience=params.patience)
+    device = device_for(params.device, params.threads)
     trainer = ClassifierTrainer(x, y, config, device)
-    if params.get("max_seconds"):  # a time budget (case zoo): stops as if converged
+    if params.max_seconds:  # a time budget (case zoo): stops as if converged
         from training.loop import TimeLimited
 
-        trainer = TimeLimited(trainer, params["max_seconds"])
-    steps = params.get("steps") or trainer.batches.per_epoch * (params.get("epochs") or CLASSIFIER_MAX_EPOCHS)
+        trainer = TimeLimited(trainer, params.max_seconds)
+    steps = params.steps or trainer.batches.per_epoch * params.epochs
     run_info = {"kind": "classifier", "name": run_name(params),
                 "data": info, "modality": real.modality, "device": str(device)}
-    result = run_training(trainer, params["out"], loop_params(params, steps, run_info), state)
+    result = run_training(trainer, params.out, loop_params(params, steps, run_info), state)
     return finish_run(result, params, state)
 
 
@@ -253,35 +245,35 @@ def train_classifier_job(params, state):
 
 
 def train_inverse_job(params, state):
-    """params: generator (GAN run folder), out, real (the negatives: a spec or another GAN run folder,
-    sampled as in 003's GAN1-vs-GAN2 test; default the GAN's training data), n_negatives,
-    steps | epochs (of 10,000 pairs), refine_steps (latent refinement of the decision; 0 = plain E(x)),
-    seed, device, resume, case."""
+    """params: InverseOptions; the negatives (`real`) are a spec or another GAN run folder, sampled
+    as in 003's GAN1-vs-GAN2 test (default: the GAN's training data)."""
     from training.inverse import InverseTrainer, inverse_config
     from training.loop import run_training
 
-    gan_run, gan_sidecar, modules = load_modules(params["generator"], ["G"], "gan")
-    real_spec = params.get("real") or gan_run.get("data", {}).get("spec")
+    params = as_options(InverseOptions, params)
+    at_least_one(params, "epochs", "n_negatives")
+    gan_run, gan_sidecar, modules = load_modules(params.generator, ["G"], "gan")
+    real_spec = params.real or gan_run.get("data", {}).get("spec")
     if not real_spec:
-        raise InputError(params["generator"], "the run records no training data; pass --real SPEC")
-    n_negatives = params.get("n_negatives") or 2000
-    negatives, negatives_info = load_named_set("real", real_spec, n_negatives, (params.get("seed") or 0) + 1)
+        raise InputError(params.generator, "the run records no training data; pass --real SPEC")
+    n_negatives = params.n_negatives
+    negatives, negatives_info = load_named_set("real", real_spec, n_negatives, params.seed + 1)
     negatives = negatives[:n_negatives]
     if list(negatives.shape[1:]) != list(gan_sidecar["config"]["shape"]):
         raise InputError(real_spec, f"shape {tuple(negatives.shape[1:])} does not match the generator's "
                                     f"{tuple(gan_sidecar['config']['shape'])}")
-    info = {"generator_run": os.path.abspath(params["generator"]), "real": negatives_info,
+    info = {"generator_run": os.path.abspath(params.generator), "real": negatives_info,
             "sha256": array_sha256(negatives)}
-    open_run_folder(params["out"], params.get("resume"), info["sha256"])
-    config = inverse_config(gan_sidecar["config"], seed=params.get("seed"), batch_size=params.get("batch_size"),
-                            lr=params.get("lr"), refine_steps=params.get("refine_steps"))
-    device = device_for(params.get("device"), params.get("threads"))
+    open_run_folder(params.out, params.resume, info["sha256"])
+    config = inverse_config(gan_sidecar["config"], seed=params.seed, batch_size=params.batch_size, lr=params.lr,
+                            refine_steps=params.refine_steps)
+    device = device_for(params.device, params.threads)
     trainer = InverseTrainer(modules["G"], negatives, config, device)
     pairs_per_epoch = int(np.ceil(10_000 / config["batch_size"]))
-    steps = params.get("steps") or pairs_per_epoch * (params.get("epochs") or DEFAULT_EPOCHS)
+    steps = params.steps or pairs_per_epoch * params.epochs
     run_info = {"kind": "inverse", "name": run_name(params),
                 "data": info, "modality": gan_run.get("modality", "image"), "device": str(device)}
-    result = run_training(trainer, params["out"], loop_params(params, steps, run_info), state)
+    result = run_training(trainer, params.out, loop_params(params, steps, run_info), state)
     return finish_run(result, params, state)
 
 
@@ -289,30 +281,31 @@ def train_inverse_job(params, state):
 
 
 def fgsm_job(params, state):
-    """params: classifier (run folder), data (spec), eps, target (label name or None), out.
-    Writes the adversarial samples; returns the classifier's label counts before and after."""
+    """params: FgsmOptions. Writes the adversarial samples; returns the classifier's label counts
+    before and after."""
     from training.classifier import predict
     from training.fgsm import fgsm
 
-    eps = float(params["eps"])
+    params = as_options(FgsmOptions, params)
+    eps = float(params.eps)
     if not 0 < eps <= 1:
         raise InputError("--eps", "must be in (0, 1] (intensity units)")
-    run, sidecar, modules = load_modules(params["classifier"], ["C"], "classifier")
+    run, sidecar, modules = load_modules(params.classifier, ["C"], "classifier")
     labels = sidecar["config"]["labels"]
-    target = params.get("target")
+    target = params.target
     if target is not None and target not in labels:
         raise InputError("--target", f"unknown label {target!r}; the classifier knows {', '.join(labels)}")
-    data = load_set(params["data"])
+    data = load_set(params.data)
     if list(data.shape) != list(sidecar["config"]["shape"]):
-        raise InputError(params["data"], f"shape {data.shape} does not match the classifier's "
+        raise InputError(params.data, f"shape {data.shape} does not match the classifier's "
                                          f"{tuple(sidecar['config']['shape'])}")
     state.progress(0.0, "computing gradients")
     model = modules["C"]
     adversarial = fgsm(model, data.x, eps, None if target is None else labels.index(target))
     before, after = predict(model, data.x).argmax(1), predict(model, adversarial).argmax(1)
-    paths = write_samples(params["out"], adversarial, data.modality)
+    paths = write_samples(params.out, adversarial, data.modality)
     state.progress(1.0, "done")
-    return {"n": data.n, "eps": eps, "target": target, "out": params["out"], "files": len(paths),
+    return {"n": data.n, "eps": eps, "target": target, "out": params.out, "files": len(paths),
             "predicted_before": label_counts(before, labels), "predicted_after": label_counts(after, labels),
             "changed_fraction": float(np.mean(before != after)),
             "mean_abs_perturbation": float(np.mean(np.abs(adversarial - data.x)))}
@@ -326,23 +319,23 @@ def label_counts(predicted, labels):
 
 
 def train_rounds_job(params, state):
-    """params: data, out, iterations, generators, loss (fool-all|memoryless), phi, classifiers,
-    gan_steps, classifier_steps, samples_per_generator, gan (GAN options), seed, device (CPU only: the pool runs on CPU), executor, workers.
-    Writes OUT/rounds.json and OUT/iteration-I.png; returns the rounds dict."""
+    """params: RoundsOptions (device: CPU only, the pools train on CPU). Writes OUT/rounds.json
+    and OUT/iteration-I.png; returns the rounds dict."""
     from training.executors import make_executor
     from training.grid import make_grid, save_png
     from training.rounds import rounds_config, run_rounds
     from training.runfolder import write_json_atomic
 
-    data = load_set(params["data"])
-    options = {k: params.get(k) for k in ("iterations", "generators", "loss", "phi", "classifiers", "gan_steps",
-                                          "classifier_steps", "samples_per_generator", "gan", "seed")}
+    params = as_options(RoundsOptions, params)
+    data = load_set(params.data)
+    options = {k: getattr(params, k) for k in ("iterations", "generators", "loss", "phi", "classifiers", "gan_steps",
+                                               "classifier_steps", "samples_per_generator", "gan", "seed")}
     config = _config_or_input_error("train rounds", rounds_config, **options)
-    if params.get("device") == "cuda":
+    if params.device == "cuda":
         raise InputError("--device cuda", "rounds train their pools on CPU processes; use --device cpu or auto")
-    device_for("cpu", params.get("threads"))
+    device_for("cpu", params.threads)
     try:
-        executor = make_executor(params.get("executor", "sequential"), params.get("workers"))
+        executor = make_executor(params.executor, params.workers)
     except ImportError:
         raise InputError("--executor ray", "Ray is not installed (pip install 'ganforensics[cluster]')") from None
 
@@ -350,13 +343,13 @@ def train_rounds_job(params, state):
         state.progress(fraction, message)
         state.check()
 
-    threads = 1 if params.get("executor") == "process" else None
+    threads = 1 if params.executor == "process" else None
     result = run_rounds(data.x, config, executor, progress, threads)
-    out = os.path.abspath(params["out"])
+    out = os.path.abspath(params.out)
     os.makedirs(out, exist_ok=True)
     for i, samples in enumerate(result.pop("previews")):
         save_png(os.path.join(out, f"iteration-{i}.png"), make_grid(samples))
-    result.update(kind="rounds", data=data_info(params["data"], data), executor=params.get("executor", "sequential"))
+    result.update(kind="rounds", data=data_info(params.data, data), executor=params.executor)
     write_json_atomic(os.path.join(out, "rounds.json"), result)
     return result
 

@@ -159,12 +159,13 @@ class CaseExplorer(QWidget):
 
     def start_zoo(self, minutes):
         from engine.zoo.job import zoo_job
+        from engine.zoo.options import ZooOptions
 
         case_dir = self.session.case_dir
         if not case_dir:
             return
         self.jobs.start("zoo", f"generator zoo {os.path.basename(case_dir)}", zoo_job,
-                        {"case": case_dir, "budget": float(minutes)},
+                        ZooOptions(dir=case_dir, budget=float(minutes)),
                         finished=self._zoo_finished, failed=self._zoo_failed)
 
     @Slot(object)

@@ -1,13 +1,13 @@
 """Intensity maps to pixels: thumbnails and verdict badges.
 
-Only display conversion happens here (a lookup table, a flip); every analysis
-number shown in the window comes from an engine job.
+Only display conversion happens here (each modality's pixels come from its display,
+gui/modality_display.py); every analysis number shown in the window comes from an engine job.
 """
-import numpy as np
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPen, QPixmap
 
 from engine import findings
+from gui.modality_display import display
 
 BADGES = {  # verdict label -> (text, colour); the words are the report's (engine.findings)
     "generated": (findings.BADGES["generated"], QColor(200, 40, 40)),
@@ -16,31 +16,9 @@ BADGES = {  # verdict label -> (text, colour); the words are the report's (engin
 }
 
 
-def _viridis_lut():
-    """A 256-entry RGB table through viridis' key colours (no matplotlib at start-up)."""
-    keys = np.array([[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37]], float)
-    positions = np.linspace(0.0, 1.0, len(keys))
-    ramp = np.linspace(0.0, 1.0, 256)
-    return np.stack([np.interp(ramp, positions, keys[:, c]) for c in range(3)], axis=1).astype(np.uint8)
-
-
-VIRIDIS = _viridis_lut()
-
-
-def display_array(sample, modality):
-    """(channels, rows, cols) in [0,1] -> (rows, cols, 3) uint8, low pitches/frequencies at the bottom."""
-    sample = np.clip(np.nan_to_num(np.asarray(sample, dtype=np.float32)), 0.0, 1.0)
-    levels = np.round(sample * 255).astype(np.uint8)
-    if modality == "image":
-        if levels.shape[0] == 3:
-            return np.ascontiguousarray(levels.transpose(1, 2, 0))
-        return np.ascontiguousarray(np.repeat(levels[0][:, :, None], 3, axis=2))
-    # Spectrograms and piano rolls: row 0 is the lowest band/pitch, shown at the bottom.
-    return np.ascontiguousarray(VIRIDIS[levels[0][::-1]])
-
-
 def to_qimage(sample, modality):
-    rgb = display_array(sample, modality)
+    """The sample's pixels as its modality's display draws them (gui/modality_display.py)."""
+    rgb = display(modality).rgb(sample)
     rows, cols, _ = rgb.shape
     return QImage(rgb.data, cols, rows, 3 * cols, QImage.Format_RGB888).copy()
 
@@ -49,7 +27,7 @@ def thumbnail(sample, modality, size=96):
     """A size×size pixmap of one sample (aspect kept, centred on a dark tile)."""
     image = to_qimage(sample, modality)
     scaled = image.scaled(size, size, Qt.KeepAspectRatio,
-                          Qt.FastTransformation if modality == "image" else Qt.SmoothTransformation)
+                          Qt.SmoothTransformation if display(modality).smooth_thumbnail else Qt.FastTransformation)
     tile = QPixmap(size, size)
     tile.fill(QColor(30, 30, 30))
     painter = QPainter(tile)

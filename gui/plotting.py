@@ -2,10 +2,11 @@
 
 Plots are made once with persistent items and later updated with `setData`; curves
 clip to the view and downsample by peaks, x arrays are float64 (pyqtgraph's advice
-for speed and precision).
+for speed and precision); axes are cached as pixmaps until they change.
 """
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtWidgets import QGraphicsItem
 
 pg.setConfigOptions(antialias=False, imageAxisOrder="row-major", background="w", foreground="k")
 
@@ -26,6 +27,7 @@ def plot_widget(title, x_label=None, y_label=None):
         widget.setLabel("left", y_label)
     widget.showGrid(x=True, y=True, alpha=0.2)
     plain_axes(widget.getPlotItem())
+    cache_axes(widget.getPlotItem())
     widget.addLegend(offset=(-5, 5))
     return widget
 
@@ -34,6 +36,14 @@ def plain_axes(plot_item):
     """Axis numbers as they are (no '(x0.001)' unit prefixes)."""
     for side in ("bottom", "left"):
         plot_item.getAxis(side).enableAutoSIPrefix(False)
+
+
+def cache_axes(plot_item):
+    """Each axis painted from a pixmap Qt keeps until the axis changes. An axis with a grid
+    covers its whole plot, so every redraw of a curve also repainted every axis, ticks, labels
+    and grid (the largest part of the GUI thread's work while a run trains)."""
+    for side in ("left", "bottom", "right", "top"):
+        plot_item.getAxis(side).setCacheMode(QGraphicsItem.DeviceCoordinateCache)
 
 
 def curve(plot, name, pen, step=False):
@@ -61,16 +71,30 @@ def set_xy(item, x, y):
     item.setData(np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64))
 
 
-
 def smooth(values, weight):
     """Exponential moving average with TensorBoard's debiasing (display only: the raw
     curve stays drawn behind). weight 0 returns the values as they are."""
-    values = np.asarray(values, dtype=np.float64)
-    if weight <= 0.0 or values.size == 0:
-        return values
-    out = np.empty_like(values)
-    running = 0.0
-    for i, value in enumerate(values):
-        running = weight * running + (1.0 - weight) * value
-        out[i] = running / (1.0 - weight ** (i + 1))
-    return out
+    return Smoother().extend(values, weight)
+
+
+class Smoother:
+    """smooth() of a series that only grows: each call computes the new values only (a live
+    loss curve would otherwise be smoothed whole, in Python, at every redraw)."""
+
+    def __init__(self):
+        self.weight, self.running, self.out = None, 0.0, np.empty(0)
+
+    def extend(self, values, weight):
+        """smooth(values, weight), reusing the previous call's result when `values` extends its series."""
+        values = np.asarray(values, dtype=np.float64)
+        if weight != self.weight or values.size < self.out.size:
+            self.weight, self.running, self.out = weight, 0.0, np.empty(0)
+        if weight <= 0.0:
+            return values
+        done = self.out.size
+        new = np.empty(values.size - done)
+        for k, value in enumerate(values[done:]):
+            self.running = weight * self.running + (1.0 - weight) * value
+            new[k] = self.running / (1.0 - weight ** (done + k + 1))
+        self.out = np.concatenate([self.out, new])
+        return self.out

@@ -12,6 +12,8 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QProgressBar, QPushButton,
                                QScrollArea, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
+from gui.jobs_panel import show_progress
+
 SLOT = "reproduce"
 DEFAULT_OUT = os.path.join(os.path.expanduser("~"), "gan-forensics-reproduce")
 
@@ -107,7 +109,7 @@ class ReproducePanel(QWidget):
         self.status.setText("Stopped; running it again resumes from its finished and checkpointed runs.")
 
     def _on_progress(self, fraction, message):
-        self.progress.setValue(int(fraction * 1000))
+        show_progress(self.progress, int(fraction * 1000))
         self.progress.setFormat(f"{fraction * 100:.0f}%  {message}")
 
     def _on_finished(self, document):

@@ -12,8 +12,8 @@ from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from gui import plotting
+from gui.modality_display import VIRIDIS
 from gui.tasks import rounds as rounds_tasks
-from gui.imaging import VIRIDIS
 
 
 class RoundsView(QWidget):

@@ -5,7 +5,8 @@ transitions marked on the piano roll (music).
 
 Speech maps (recordings and a speech generator's .npy mel maps alike) are drawn as power
 in dB with a colour bar, over seconds and the mel bands' frequencies in Hz; the waveform
-below shares the time axis. What is drawn comes from `gui.tasks.sample.sample_detail_job`.
+below shares the time axis. What is drawn comes from `gui.tasks.sample.sample_detail_job`;
+how each modality is drawn and read out is its display's (gui/modality_display.py).
 The view follows the window's case session: another case, or none, clears it.
 """
 import html
@@ -17,13 +18,11 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
 from gui import plotting
-from gui.imaging import VIRIDIS, display_array
+from gui.modality_display import VIRIDIS, display
 from gui.playback import Player, audio_unavailable
 from gui.tasks import sample as sample_tasks
 
 PLACEHOLDER = "Choose a file in the Evidence view to see it here."
-NOTE_NAMES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
-HZ_TICKS = (100, 250, 500, 1000, 1500, 2000, 3000, 4000)
 AXIS_WIDTH = 64  # both plots' left axes, so their time axes line up
 
 
@@ -140,7 +139,7 @@ class SampleView(QWidget):
         self.index.setValue(0)
         self.index.blockSignals(False)
         # Speech and music show the whole file (its patches side by side); images one at a time.
-        self.index.setEnabled(sampleset.modality == "image" and sampleset.n > 1)
+        self.index.setEnabled(display(sampleset.modality).browses_samples and sampleset.n > 1)
         self._request_detail(0)
 
     @Slot(int)
@@ -160,8 +159,8 @@ class SampleView(QWidget):
     @Slot(object)
     def _show_detail(self, detail):
         self.detail = detail
-        modality = detail["modality"]
-        self._draw_map(detail)
+        shows = display(detail["modality"])
+        shows.draw(self, detail)
         self.markers.setData(*(detail["violations"].T if len(detail["violations"]) else ([], [])))
         lower = detail["lower"]
         self.lower_plot.setTitle(lower["title"], size="10pt")
@@ -179,11 +178,12 @@ class SampleView(QWidget):
             self.histogram_curve.setData([], [])
             self.reference_curve.setData([], [])
         # The waveform shares the spectrogram's time axis; a histogram has its own x.
-        self.lower_plot.setXLink(self.map_plot if modality == "speech" and lower["kind"] == "waveform" else None)
+        shared_time = shows.seconds_axis and lower["kind"] == "waveform"
+        self.lower_plot.setXLink(self.map_plot if shared_time else None)
         self.map_plot.autoRange()
         if detail.get("focus_rows"):  # piano rolls: zoom onto the pitches that sound
             self.map_plot.setYRange(*detail["focus_rows"], padding=0.05)
-        if modality == "speech" and lower["kind"] == "waveform":
+        if shared_time:
             # whole patches only are mapped: the time axis spans the recording, the map what it covers
             self.map_plot.setXRange(0.0, max(float(lower["x"][-1]), self.image.width() * detail["seconds_per_column"]),
                                     padding=0.01)
@@ -194,43 +194,7 @@ class SampleView(QWidget):
         self._set_play_enabled(detail)
         self._hide_cursors()
 
-    def _draw_map(self, detail):
-        modality = detail["modality"]
-        plot, left = self.map_plot, self.map_plot.getAxis("left")
-        left.setTicks(None)
-        if modality == "image":
-            self.image.setLookupTable(None)
-            self.image.setImage(display_array(detail["map"], modality), autoLevels=False, levels=(0, 255))
-            self.image.setRect(0, 0, detail["map"].shape[-1], detail["map"].shape[-2])
-            plot.invertY(True)  # row 0 at the top, as images are read
-            plot.setAspectLocked(True)
-            plot.setLabel("bottom", "pixel column")
-            plot.setLabel("left", "pixel row")
-            self.colorbar.hide()
-            return
-        plot.invertY(False)  # lowest band / pitch at the bottom
-        plot.setAspectLocked(False)
-        self.image.setLookupTable(VIRIDIS)
-        if modality == "speech":
-            values, levels = detail["db"], detail["db_levels"]
-            bands, columns = values.shape
-            self.image.setImage(values, autoLevels=False, levels=levels)
-            self.image.setRect(0.0, 0.0, columns * detail["seconds_per_column"], bands)
-            plot.setLabel("bottom", "time (s)")
-            plot.setLabel("left", "frequency (Hz, mel bands)")
-            centres = detail["band_hz"]
-            left.setTicks([[(float(np.interp(hz, centres, np.arange(bands))) + 0.5, f"{hz:g}")
-                            for hz in HZ_TICKS if centres[0] <= hz <= centres[-1]]])
-            self._show_colorbar(levels, "power (dB)")
-        else:
-            values = detail["map"][0]
-            self.image.setImage(values, autoLevels=False, levels=(0.0, 1.0))
-            self.image.setRect(0, 0, values.shape[1], values.shape[0])
-            plot.setLabel("bottom", "step (sixteenth note)")
-            plot.setLabel("left", "MIDI pitch")
-            self._show_colorbar((0.0, 1.0), "velocity / 127")
-
-    def _show_colorbar(self, levels, label):
+    def show_colorbar(self, levels, label):
         self.colorbar.setLevels(values=levels)
         self.colorbar.axis.setLabel(label)
         self.colorbar.show()
@@ -268,29 +232,18 @@ class SampleView(QWidget):
 
     def map_value(self, x, y):
         """What the map holds at view coordinates (x, y), in words; None outside it."""
-        detail, modality = self.detail, self.detail["modality"]
-        values = detail["map"]
-        rows, columns = values.shape[-2:]
-        if modality == "speech":
-            column, row = int(x / detail["seconds_per_column"]), int(y)
-        else:
-            column, row = int(np.floor(x)), int(np.floor(y))
+        detail = self.detail
+        shows = display(detail["modality"])
+        rows, columns = detail["map"].shape[-2:]
+        column, row = shows.cell(detail, x, y)
         if not (0 <= row < rows and 0 <= column < columns and x >= 0 and y >= 0):
             return None
-        value = values[:, row, column]
-        if modality == "image":
-            shown = ", ".join(f"{v:.3f}" for v in value)
-            return f"row {row}, column {column}: intensity {shown} (of 1)"
-        if modality == "speech":
-            return (f"{column * detail['seconds_per_column']:.2f} s, band {row} (≈{detail['band_hz'][row]:.0f} Hz): "
-                    f"{detail['db'][row, column]:.1f} dB (map intensity {value[0]:.3f})")
-        name = f"{NOTE_NAMES[row % 12]}{row // 12 - 1}"
-        return f"step {column}, pitch {row} ({name}): velocity {value[0] * 127:.0f} / 127"
+        return shows.describe(detail, row, column)
 
     # --- playback ------------------------------------------------------------------------
 
     def _set_play_enabled(self, detail):
-        if detail is None or detail["modality"] == "image":
+        if detail is None or not display(detail["modality"]).playable:
             reason = "Nothing to play: choose a speech or MIDI file."
         elif audio_unavailable():
             reason = audio_unavailable()

@@ -2,13 +2,20 @@
 
 The engine's training jobs (engine/training_jobs.py) run through the job manager;
 their partial results ({"step", "losses", "preview", "histogram"}) are buffered here
-and drawn by a display timer, never at the rate they arrive.
+and drawn by a display timer, never at the rate they arrive: at each tick only one plot
+that has something new is redrawn (in turn), so the window never paints all four plots
+in one go while a run trains (docs/gui.md, "Responsiveness").
 
 The panel follows the window's case session: the data defaults to the case's reference,
 each Start trains into a fresh folder inside the case, and Resume offers the case's runs
 (a run of another case is never continued by accident). Another case, or none, stops a
 running training (it keeps its checkpoint) and clears the plots.
+
+The form's rows are fields of the jobs' options dataclasses (engine/training_options.py):
+KINDS lists the fields each kind offers; widget, label, tooltip, default and QSettings key
+come from the field (gui/option_form.py).
 """
+import dataclasses
 import datetime
 import os
 
@@ -16,25 +23,36 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QTimer, Signal, Slot
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGridLayout, QHBoxLayout,
-                               QLabel, QLineEdit, QProgressBar, QPushButton, QSpinBox, QVBoxLayout, QWidget)
+                               QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget)
 
-from engine.training_options import GanOptions, described
-from gui import plotting
+from engine.options import label
+from engine.training_options import ClassifierOptions, GanOptions, InverseOptions, RoundsOptions
+from gui import option_form, plotting
 from gui.tasks import HIST_BINS
 from gui.tasks import compare as compare_tasks
-from gui.jobs_panel import format_eta
+from gui.jobs_panel import format_eta, show_progress
 
-GAN_LOSS, GAN_LOSSES, _ = described(GanOptions, "loss")
-ACTIVATION, ACTIVATIONS, ACTIVATION_HELP = described(GanOptions, "activation")
-# kind shown -> (engine.training_jobs function, losses offered, form rows shown)
+# The plots the display timer redraws, one per tick, in this order when several have news.
+PLOTS = ("losses", "divergence", "preview", "histogram")
+DISPLAY_MS = 100
+# kind shown -> (engine.training_jobs function, its options, the fields its form offers)
 KINDS = {
-    "GAN": ("train_gan_job", GAN_LOSSES, ("data", "loss", "activation")),
-    "classifier": ("train_classifier_job", (), ("data", "fakes")),
-    "inverse model": ("train_inverse_job", (), ("generator",)),
-    "rounds": ("train_rounds_job", ("fool-all", "memoryless"), ("data", "loss", "iterations", "generators")),
+    "GAN": ("train_gan_job", GanOptions, ("data", "loss", "activation", "epochs", "device", "seed", "out")),
+    "classifier": ("train_classifier_job", ClassifierOptions, ("real", "fakes", "epochs", "device", "seed", "out")),
+    "inverse model": ("train_inverse_job", InverseOptions, ("generator", "epochs", "device", "seed", "out")),
+    "rounds": ("train_rounds_job", RoundsOptions,
+               ("data", "loss", "iterations", "generators", "device", "seed", "out")),
 }
+SAME_ROW = {"real": "data"}  # the classifier's real set is typed in the Data row
+FORM_ROWS = ("data", "fakes", "generator", "loss", "activation", "iterations", "generators", "epochs", "device",
+             "seed", "out")  # the rows of every kind's fields, in the form's order
+REMEMBERED = ("data", "device")  # kept between sessions, under option_form.settings_key("training", name)
+FIRST_DATA = "builtin:digits"  # the data offered before a case or an earlier session chose any
+PLACEHOLDERS = {"fakes": "NAME=SPEC … (generated sets to tell apart)", "generator": "GAN run folder",
+                "out": "empty: a fresh folder in the case's runs/"}
+NOTES = {"data": "With a case open: the case's reference, so the trained model fits the case",
+         "out": "Empty: a fresh folder in the case's runs/ (no case: ~/ganforensics-runs/)"}
 RUN_KINDS = {"gan": "GAN", "classifier": "classifier", "inverse": "inverse model"}  # run.json kind -> shown
-DEVICES = ("auto", "cpu", "cuda")
 LOG_EVERY_STEPS = 5  # metrics.jsonl resolution
 PREVIEW_EVERY_STEPS = 25  # live partials (losses, preview grid, histogram); each also saves a preview PNG
 
@@ -53,69 +71,35 @@ class TrainingPanel(QWidget):
         self.preview = None
         self.generated_histogram = None
         self.reference_histogram = None
-        self._dirty = False
+        self._dirty = set()  # the plots (PLOTS) with something new to draw
+        self._drawn_last = len(PLOTS) - 1  # the plot drawn at the previous display tick
+        self._smoothers = {}  # loss name -> plotting.Smoother of its curve
 
         self.kind = QComboBox()
         self.kind.addItems(list(KINDS))
         self.kind.currentTextChanged.connect(self._kind_changed)
         self.kind.setToolTip("What to train: a GAN on the data, a classifier telling real from generated sets, "
                              "an inverse model of a GAN, or sequential GAN-vs-classifier rounds")
-        self.data = QLineEdit(settings.value("training/data", "builtin:digits", str))
-        self.data.setToolTip("The real training data (a dataset spec). With a case open: the case's reference, "
-                             "so the trained model fits the case")
-        self.fakes = QLineEdit()
-        self.fakes.setPlaceholderText("NAME=SPEC … (generated sets to tell apart)")
-        self.fakes.setToolTip("Generated sets the classifier learns to tell from the real data: NAME=SPEC, "
-                              "where SPEC may be a GAN run folder")
-        self.generator = QLineEdit()
-        self.generator.setPlaceholderText("GAN run folder")
-        self.generator.setToolTip("The GAN run folder whose generator the inverse model learns to invert")
-        self.loss = QComboBox()
-        self.activation = QComboBox()
-        self.activation.addItems(ACTIVATIONS)
-        self.activation.setCurrentText(ACTIVATION)
-        self.iterations = QSpinBox()
-        self.iterations.setRange(1, 50)
-        self.iterations.setValue(2)
-        self.generators = QSpinBox()
-        self.generators.setRange(2, 64)
-        self.generators.setValue(4)
-        self.epochs = QSpinBox()
-        self.epochs.setRange(1, 10000)
-        self.epochs.setValue(5)
-        self.device = QComboBox()
-        self.device.addItems(DEVICES)
-        self.device.setCurrentText(settings.value("training/device", "auto", str))
-        self.seed = QSpinBox()
-        self.seed.setRange(0, 2**31 - 1)
-        self.out = QLineEdit()
-        self.out.setPlaceholderText("empty: a fresh folder in the case's runs/")
-        self.out.setToolTip("Where a new run is written. Empty: a fresh folder in the case's runs/ "
-                            "(no case: ~/ganforensics-runs/)")
+        self.fields = {row: option_form.make_widget(*first_offer(row)) for row in FORM_ROWS}
+        for row, text in PLACEHOLDERS.items():
+            self.fields[row].setPlaceholderText(text)
+        self.fields["data"].setText(FIRST_DATA)
+        for name in REMEMBERED:
+            widget = self.fields[name]
+            stored = settings.value(option_form.settings_key("training", name),
+                                    option_form.value(widget, *first_offer(name)), str)
+            option_form.set_value(widget, stored)
+        # the rows other parts of the window fill in (gui/app.py --train) or tests drive
+        self.data, self.loss, self.activation, self.device, self.out = (
+            self.fields[name] for name in ("data", "loss", "activation", "device", "out"))
         self.resume_run = QComboBox()
         self.resume_run.setToolTip("The run Resume continues: the case's runs with a checkpoint")
         self.resume_run.currentIndexChanged.connect(self._update_buttons)
-        for widget, tip in ((self.loss, "The GAN loss (rounds: how new GANs are trained against the classifiers)"),
-                            (self.activation, ACTIVATION_HELP[:1].upper() + ACTIVATION_HELP[1:]),
-                            (self.iterations, "Rounds: how many GAN-vs-classifier iterations"),
-                            (self.generators, "Rounds: how many GANs are trained per iteration"),
-                            (self.epochs, "Passes over the training data"),
-                            (self.device, "auto: the GPU when there is one, else the CPU"),
-                            (self.seed, "Random seed: the same seed and data give the same run")):
-            widget.setToolTip(tip)
         form = self.form = QFormLayout()
-        self.rows = {}
-        for key, label, widget in (("kind", "Train", self.kind), ("data", "Data", self.data),
-                                   ("fakes", "Generated sets", self.fakes),
-                                   ("generator", "Generator run", self.generator),
-                                   ("loss", "Loss", self.loss), ("activation", "Output activation", self.activation),
-                                   ("iterations", "Iterations", self.iterations),
-                                   ("generators", "GANs per iteration", self.generators),
-                                   ("epochs", "Epochs", self.epochs), ("device", "Device", self.device),
-                                   ("seed", "Seed", self.seed), ("out", "Run folder", self.out),
-                                   ("resume_run", "Resume run", self.resume_run)):
-            form.addRow(label, widget)
-            self.rows[key] = widget
+        form.addRow("Train", self.kind)
+        for row, widget in self.fields.items():
+            form.addRow(label(*first_offer(row)), widget)
+        form.addRow("Resume run", self.resume_run)
 
         self.start_button, self.stop_button = QPushButton("Start"), QPushButton("Stop")
         self.resume_button = QPushButton("Resume")
@@ -193,7 +177,7 @@ class TrainingPanel(QWidget):
         layout.addWidget(left_widget)
         layout.addLayout(plots, 1)
         self.display_timer = QTimer(self)
-        self.display_timer.setInterval(100)
+        self.display_timer.setInterval(DISPLAY_MS)
         self.display_timer.timeout.connect(self._draw)
         self.display_timer.start()
         self._kind_changed(self.kind.currentText())
@@ -206,14 +190,17 @@ class TrainingPanel(QWidget):
 
     @Slot(str)
     def _kind_changed(self, kind):
-        _, losses, shown = KINDS[kind]
-        self.loss.clear()
-        self.loss.addItems(list(losses))
-        self.loss.setCurrentText(GAN_LOSS)  # not among the rounds' losses: their first stays chosen
-        for key in ("data", "fakes", "generator", "loss", "activation", "iterations", "generators"):
-            widget = self.rows[key]
-            widget.setVisible(key in shown)
-            self.form.labelForField(widget).setVisible(key in shown)
+        """Shows the kind's rows with its fields' tooltips and choices (a row shared with another
+        kind keeps what was typed in it)."""
+        _, options, names = KINDS[kind]
+        shown = {SAME_ROW.get(name, name): name for name in names}
+        for row, widget in self.fields.items():
+            if row in shown:
+                option_form.offer(widget, options, shown[row])
+                if row in NOTES:
+                    widget.setToolTip(f"{widget.toolTip()}. {NOTES[row]}")
+            widget.setVisible(row in shown)
+            self.form.labelForField(widget).setVisible(row in shown)
 
     def _default_out(self, kind):
         stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -270,34 +257,20 @@ class TrainingPanel(QWidget):
                                       else "No run to resume: Start a run first (a stopped run keeps a checkpoint)")
 
     def params(self, resume):
+        """The chosen kind's options as the form holds them."""
         kind = self.kind.currentText()
+        _, options, names = KINDS[kind]
+        values = {name: option_form.value(self.fields[SAME_ROW.get(name, name)], options, name) for name in names}
         if resume:
-            out = self.resume_run.currentData()["run_dir"]
-        else:
-            out = self.out.text().strip() or self._default_out(kind)
-        params = {"out": out, "epochs": self.epochs.value(), "seed": self.seed.value(),
-                  "device": self.device.currentText(), "resume": resume,
-                  "log_every": LOG_EVERY_STEPS, "preview_every": PREVIEW_EVERY_STEPS}
-        if self.session.case_dir:
-            params["case"] = self.session.case_dir
-        if kind in ("GAN", "rounds"):
+            values["out"] = self.resume_run.currentData()["run_dir"]
             # a resumed GAN continues on the data it was started on
-            run_data = self.resume_run.currentData().get("data") if resume else None
-            params["data"] = run_data or self.data.text().strip()
-            params["loss"] = self.loss.currentText()
-        if kind == "GAN":
-            params["activation"] = self.activation.currentText()
-        if kind == "rounds":
-            params["iterations"] = self.iterations.value()
-            params["generators"] = self.generators.value()
-        if kind == "classifier":
-            from gui.compare_view import parse_sets
-
-            params["real"] = self.data.text().strip()
-            params["fakes"] = parse_sets(self.fakes.text())
-        if kind == "inverse model":
-            params["generator"] = self.generator.text().strip()
-        return params
+            values["data"] = self.resume_run.currentData().get("data") or values.get("data")
+        else:
+            values["out"] = values["out"] or self._default_out(kind)
+        values.update(resume=resume, log_every=LOG_EVERY_STEPS, preview_every=PREVIEW_EVERY_STEPS,
+                      case=self.session.case_dir)
+        fields = {f.name for f in dataclasses.fields(options)}
+        return options(**{name: value for name, value in values.items() if name in fields})
 
     def show_run(self, run):
         """Chooses a case's run (from the case explorer) under Resume run, ready for Resume."""
@@ -326,20 +299,20 @@ class TrainingPanel(QWidget):
             self.kind.setCurrentText(RUN_KINDS[self.resume_run.currentData()["kind"]])
         kind = self.kind.currentText()
         job = getattr(training_jobs, KINDS[kind][0])
-        params = dict(self.params(resume), **overrides)
-        if not resume and os.path.isfile(os.path.join(params["out"], "run.json")):
-            self.status.setText(f"{params['out']} already holds a run: choose it under Resume run and press "
+        params = dataclasses.replace(self.params(resume), **overrides)
+        if not resume and os.path.isfile(os.path.join(params.out, "run.json")):
+            self.status.setText(f"{params.out} already holds a run: choose it under Resume run and press "
                                 "Resume, or empty the Run folder field for a fresh folder.")
             return None
-        self.last_out = params["out"]
+        self.last_out = params.out
         self.out.clear()  # the next Start gets a fresh folder again
         if not resume:
             self.clear_plots()
-        self._dirty = True
-        if "data" in params:
+        self._dirty.update(PLOTS)
+        if getattr(params, "data", None) is not None:
             self.jobs.start("training-reference", "reference histogram", compare_tasks.reference_histogram_job,
-                            {"data": params["data"]}, finished=self._reference_histogram)
-        self.status.setText(f"{'Resuming' if resume else 'Training'} {kind} → {params['out']}")
+                            {"data": params.data}, finished=self._reference_histogram)
+        self.status.setText(f"{'Resuming' if resume else 'Training'} {kind} → {params.out}")
         self.running_kind = kind
         record = self.jobs.start("training", f"train {kind}", job, params, progress=self._progress,
                                  partial=self._partial, finished=self._finished, failed=self._failed)
@@ -366,6 +339,7 @@ class TrainingPanel(QWidget):
     def clear_plots(self):
         self.history, self.preview, self.generated_histogram, self.reference_histogram = {}, None, None, None
         self.divergence = {}
+        self._smoothers = {}
         for curve in self.divergence_curves.values():
             curve.setData([], [])
         for curve in self.loss_curves.values():
@@ -382,15 +356,16 @@ class TrainingPanel(QWidget):
     @Slot(bool)
     def _log_scale_toggled(self, on):
         self.loss_plot.getPlotItem().setLogMode(y=on)
-        self._dirty = True
+        self._smoothers = {}  # the curves leave out other points now
+        self._dirty.add("losses")
 
     @Slot()
     def _mark_dirty(self, *_):
-        self._dirty = True
+        self._dirty.add("losses")
 
     @Slot(float, str)
     def _progress(self, fraction, message):
-        self.progress.setValue(int(fraction * 1000))
+        show_progress(self.progress, int(fraction * 1000))
         record = self.jobs.running("training")
         self.eta.setText(f"{fraction * 100:.0f}%  {format_eta(record.eta_seconds() if record else None)}  {message}")
 
@@ -398,22 +373,25 @@ class TrainingPanel(QWidget):
     def _partial(self, update):
         for name, value in update.get("losses", {}).items():
             self.history.setdefault(name, []).append((update["step"], value))
+            self._dirty.add("losses")
         if update.get("preview") is not None:
             self.preview = update["preview"]
+            self._dirty.add("preview")
         if update.get("histogram") is not None:
             self.generated_histogram = update["histogram"]
+            self._dirty.add("histogram")
         if update.get("divergence"):
             point = update["divergence"]
             self.divergence[point["step"]] = (point["ks"], point["jsd"])
-        self._dirty = True
+            self._dirty.add("divergence")
 
     @Slot(object)
     def _reference_histogram(self, counts):
         self.reference_histogram = counts
-        self._dirty = True
+        self._dirty.add("histogram")
 
     def _finished(self, run):
-        self.progress.setValue(1000)
+        show_progress(self.progress, 1000)
         metrics = run.get("metrics", {})
         shown = ", ".join(f"{k} {v:.4g}" for k, v in metrics.items() if isinstance(v, (int, float)))
         self.status.setText(f"Finished: {self.last_out}\n{shown}")
@@ -429,9 +407,16 @@ class TrainingPanel(QWidget):
 
     @Slot()
     def _draw(self):
-        if not self._dirty:
-            return
-        self._dirty = False
+        """Redraws the next plot, in turn, that has something new (one plot per display tick)."""
+        for shift in range(1, len(PLOTS) + 1):
+            index = (self._drawn_last + shift) % len(PLOTS)
+            if PLOTS[index] in self._dirty:
+                self._dirty.discard(PLOTS[index])
+                self._drawn_last = index
+                getattr(self, f"_draw_{PLOTS[index]}")()
+                return
+
+    def _draw_losses(self):
         for number, (name, points) in enumerate(sorted(self.history.items())):
             if name not in self.loss_curves:
                 red, green, blue = plotting.colour(number)
@@ -442,16 +427,23 @@ class TrainingPanel(QWidget):
             if self.log_scale.isChecked():  # log10 of a loss at or below zero is undefined
                 keep = values > 0
                 steps, values = steps[keep], values[keep]
+            smoother = self._smoothers.setdefault(name, plotting.Smoother())
             plotting.set_xy(self.loss_curves[f"{name} (raw)"], steps, values)
-            plotting.set_xy(self.loss_curves[name], steps, plotting.smooth(values, self.smoothing.value()))
+            plotting.set_xy(self.loss_curves[name], steps, smoother.extend(values, self.smoothing.value()))
+
+    def _draw_divergence(self):
         if self.divergence:
             steps = sorted(self.divergence)
             values = np.asarray([self.divergence[step] for step in steps], dtype=np.float64)
             for column, name in enumerate(("KS", "JSD")):
                 plotting.set_xy(self.divergence_curves[name], steps, values[:, column])
+
+    def _draw_preview(self):
         if self.preview is not None:
             grid = np.asarray(self.preview)
             self.preview_image.setImage(grid[..., 0] if grid.shape[-1] == 1 else grid, levels=(0.0, 1.0))
+
+    def _draw_histogram(self):
         edges = np.linspace(0.0, 1.0, HIST_BINS + 1)
         for curve, counts in ((self.reference_curve, self.reference_histogram),
                               (self.generated_curve, self.generated_histogram)):
@@ -460,8 +452,15 @@ class TrainingPanel(QWidget):
                 plotting.set_step(curve, edges, counts / max(counts.sum(), 1.0) * HIST_BINS)
 
     def save_settings(self):
-        self.settings.setValue("training/device", self.device.currentText())
-        self.settings.setValue("training/data", self.data.text())
+        for name in REMEMBERED:
+            self.settings.setValue(option_form.settings_key("training", name),
+                                   option_form.value(self.fields[name], *first_offer(name)))
+
+
+def first_offer(row):
+    """(options, field name) of the first kind whose form offers a row: its widget, label and default."""
+    return next((options, name) for _, options, names in KINDS.values() for name in names
+                if SAME_ROW.get(name, name) == row)
 
 
 def in_panel_words(reason):

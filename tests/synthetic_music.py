@@ -4,8 +4,9 @@ Rolls are boolean (128, T) arrays at a sixteenth-note step (one per piece); the 
 float (n, 1, 128, 64) patches with file ids, as engine.detectors.suite.Batch takes them.
 - `chord_chain(pieces, order, ...)`: a Markov chain of the given order over chord events
   (the set of sounding pitches and how many steps it lasts), trained on `pieces`;
-- `sliced_chain(pieces, step, ...)`: a first-order chain over the chords sounding every
+- `sliced_chain(pieces, step, ...)`: a chain (first-order unless told) over the chords sounding every
   `step` steps, each held `step` steps (another slicing);
+- `transposed(pieces, ...)`: pieces in random keys (augmentation, or a real-file control);
 - `shuffled_bars(pieces, ...)`: real pieces with their 4/4 bars in random order.
 """
 import numpy as np
@@ -72,11 +73,18 @@ def chord_chain(pieces, order, n, steps=4 * PATCH_STEPS, seed=0):
     return [_render(s, steps) for s in _sample_chain(sequences, order, rng, lambda e: e[1], steps, n)]
 
 
-def sliced_chain(pieces, step, n, steps=4 * PATCH_STEPS, seed=0):
+def sliced_chain(pieces, step, n, steps=4 * PATCH_STEPS, seed=0, order=1):
     rng = np.random.default_rng(seed)
     sequences = [[tuple(np.flatnonzero(roll[:, t])) for t in range(0, roll.shape[1], step)] for roll in pieces]
-    chains = _sample_chain(sequences, 1, rng, lambda e: step, steps, n)
+    chains = _sample_chain(sequences, order, rng, lambda e: step, steps, n)
     return [_render([(chord, step) for chord in chain], steps) for chain in chains]
+
+
+def transposed(pieces, seed=0, span=6):
+    """Each piece shifted by a random number of semitones in [-span, span] (a training set
+    augmented with transpositions, or real pieces in another key)."""
+    rng = np.random.default_rng(seed)
+    return [np.roll(roll, int(rng.integers(-span, span + 1)), axis=0) for roll in pieces]
 
 
 def shuffled_bars(pieces, n, seed=0):

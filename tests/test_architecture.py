@@ -34,13 +34,13 @@ ENGINE_LAYERS = (
     ("demo", ("engine.demo", "engine.reproduce")),
     ("report", ("engine.report",)),
     ("workflows", ("engine.verdict", "engine.training_jobs", "engine.training_options", "engine.view_log",
-                   "engine.findings", "engine.selftest", "engine.zoo")),
-    ("case store", ("engine.case", "engine.case_verify", "engine.audit_chain")),
+                   "engine.findings", "engine.selftest", "engine.case_workflows", "engine.zoo")),
     ("detectors", ("engine.detectors",)),
+    ("case store", ("engine.case", "engine.case_verify", "engine.audit_chain")),
     ("trained runs", ("engine.runs",)),
     ("analysis", ("engine.analysis", "engine.batch_stats", "engine.training_divergence")),
-    ("data", ("engine.data", "engine.metadata", "engine.npz")),
-    ("foundation", ("engine", "engine.errors", "engine.atomic", "engine.outputs", "engine.jobs")),
+    ("data", ("engine.data", "engine.metadata", "engine.npz", "engine.modality")),
+    ("foundation", ("engine", "engine.errors", "engine.atomic", "engine.outputs", "engine.jobs", "engine.options")),
 )
 PRODUCT = ("engine", "gui", "training", "packaging")
 
@@ -237,3 +237,60 @@ def test_import_edges_resolve_relative_and_submodule_imports(tmp_path, monkeypat
     monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
     edges = list(import_edges(source, {"engine.data.specs"}))
     assert edges == [("engine.data.specs", 1), ("engine.errors", 2), ("torch", 4)]
+
+
+# What differs per modality is declared in engine/modality.py (the engine) and
+# gui/modality_display.py (the window); the detectors declare the modalities they apply to
+# (engine/detectors/). Anywhere else a test of a modality's name is a branch to find and keep
+# in step by hand when a modality is added, so none is allowed. Tables keyed by modality name
+# are allowed only for the report's measured limits (the validation study, per modality).
+MODALITY_MODULES = ("engine/modality.py", "gui/modality_display.py", "engine/detectors/")
+MODALITY_TABLES_ALLOWED = ("engine/report/limitations.py",)
+MODALITY_NAMES = ("image", "speech", "music")
+
+
+def _names_a_modality(node):
+    if isinstance(node, ast.Constant):
+        return node.value in MODALITY_NAMES
+    if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+        return any(_names_a_modality(e) for e in node.elts)
+    return (isinstance(node, ast.Name) and node.id == "CONTINUOUS_MODALITIES") or \
+        (isinstance(node, ast.Attribute) and node.attr == "CONTINUOUS_MODALITIES")
+
+
+def modality_branches(source):
+    """(line, what) for each comparison with a modality's name (==, !=, in, not in, a match
+    case) and each dict literal keyed by two or more (a table per modality; one such key, as in
+    the loaders' {"image": decoder, "midi": ...}, names a file format), in Python source text."""
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Compare) and any(_names_a_modality(n) for n in [node.left, *node.comparators]):
+            yield node.lineno, "comparison"
+        elif isinstance(node, ast.MatchValue) and _names_a_modality(node.value):
+            yield node.lineno, "comparison"
+        elif isinstance(node, ast.Dict) and sum(k is not None and _names_a_modality(k) for k in node.keys) >= 2:
+            yield node.lineno, "table"
+
+
+def test_modality_names_are_tested_only_in_the_modality_modules():
+    from engine.modality import MODALITIES
+
+    assert MODALITY_NAMES == MODALITIES
+    found = []
+    for package in ("engine", "gui", "training"):
+        for path in python_files(package):
+            relative = path.relative_to(ROOT).as_posix()
+            if relative.startswith(MODALITY_MODULES):
+                continue
+            for line, what in modality_branches(path.read_text(encoding="utf-8")):
+                if not (what == "table" and relative in MODALITY_TABLES_ALLOWED):
+                    found.append(f"{relative}:{line}: {what} on a modality's name")
+    assert not found, ("read what differs per modality from engine.modality.modality(name) or "
+                       "gui.modality_display.display(name):\n" + "\n".join(found))
+
+
+def test_modality_checker_sees_branches():
+    source = ('if m == "speech":\n    pass\nok = kind in ("image", "music")\ncontinuous = m in CONTINUOUS_MODALITIES\n'
+              'title = {"image": 1, "speech": 2}[m]\nmatch m:\n    case "music":\n        pass\n'
+              'same = a.modality != b.modality\nx = {"speechless": 1, "image": 2}\n')
+    assert list(modality_branches(source)) == [(1, "comparison"), (3, "comparison"), (4, "comparison"),
+                                                (5, "table"), (7, "comparison")]

@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 
 import main
-from engine import case as case_store, case_verify
+from engine import case as case_store, case_workflows, case_verify
 from engine.errors import InputError
 
 DIGITS_REFERENCE = "builtin:digits[0:200]"
@@ -27,7 +27,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 def template(tmp_path_factory):
     """A digits case and a tiny logistic classifier run that fits it (built once, copied per test)."""
     base = tmp_path_factory.mktemp("template")
-    case_store.new_case(str(base / "case"), DIGITS_REFERENCE, name="integrity")
+    case_workflows.new_case(str(base / "case"), DIGITS_REFERENCE, name="integrity")
     assert main.main(["train", "gan", "--data", "builtin:digits[0:160]", "--out", str(base / "gan"), "--steps", "2",
                       *TINY_GAN]) == 0
     assert main.main(["train", "classifier", "--real", "builtin:digits[0:160]", "--fake", f"gan={base / 'gan'}",
@@ -43,7 +43,7 @@ def case_dir(template, tmp_path):
 
 @pytest.fixture
 def registered(template, case_dir):
-    case_store.register_run(str(case_dir), str(template / "clf"))
+    case_workflows.register_run(str(case_dir), str(template / "clf"))
     return case_dir
 
 
@@ -103,7 +103,7 @@ def test_a_hand_edited_artefact_refuses_verdicts_and_is_flagged(case_dir, templa
                                                                  capsys):
     run = tmp_path / "clf"  # a copy: the tests share the template's run folder
     shutil.copytree(template / "clf", run)
-    case_store.register_run(str(case_dir), str(run))
+    case_workflows.register_run(str(case_dir), str(run))
     with case_store.open_case(str(case_dir)) as case:
         (path,) = [case.path(a["path"]) for a in case.artefacts() if a["role"] == target]
     registered = case_dir
@@ -159,7 +159,7 @@ def test_a_newer_checkpoint_in_a_registered_run_folder_is_flagged(registered, te
     shutil.copytree(template / "clf", run)
     shutil.rmtree(registered)
     shutil.copytree(template / "case", registered)
-    case_store.register_run(str(registered), str(run))
+    case_workflows.register_run(str(registered), str(run))
     latest = max(run.glob("checkpoint-*.safetensors"))
     for ext in (".safetensors", ".json"):
         shutil.copy(str(latest)[: -len(".safetensors")] + ext, run / f"checkpoint-99999999{ext}")
@@ -271,7 +271,7 @@ def test_verdicts_store_the_detector_fingerprint_and_a_report_flags_an_older_set
     with case_store.open_case(str(case_dir)) as case:
         (before,) = case.verdicts()
     assert len(before["fingerprint"]) == 64
-    case_store.register_run(str(case_dir), str(template / "clf"))  # the detector set changes
+    case_workflows.register_run(str(case_dir), str(template / "clf"))  # the detector set changes
     out = tmp_path / "r.pdf"
     assert write_report(str(out), [str(case_dir)])["integrity_ok"]
     from test_report import pdf_text
@@ -354,7 +354,7 @@ def test_nothing_judged_is_never_exit_0(case_dir, tmp_path, capsys):
 
 def test_a_run_that_does_not_fit_the_case_is_refused_with_nothing_written(template, tmp_path, capsys):
     mnist = tmp_path / "mnist"
-    case_store.new_case(str(mnist), "builtin:mnist[0:60]")
+    case_workflows.new_case(str(mnist), "builtin:mnist[0:60]")
     with case_store.open_case(str(mnist)) as case:
         before = len(case.audit_log())
     assert main.main(["case", "register", str(mnist), str(template / "gan")]) == 2
@@ -372,10 +372,10 @@ def test_a_run_on_another_value_grid_or_modality_is_refused(registered):
     with case_store.open_case(str(registered)) as case:
         sidecar = {"config": {"shape": [1, 8, 8]}}
         with pytest.raises(InputError, match="values lie on 255 levels, the case reference's on 16 levels"):
-            case_store.check_run_fits(case, {"modality": "image", "data": {"levels": 255}}, sidecar, "run")
+            case_workflows.check_run_fits(case, {"modality": "image", "data": {"levels": 255}}, sidecar, "run")
         with pytest.raises(InputError, match="samples are music, the case reference is image"):
-            case_store.check_run_fits(case, {"modality": "music", "data": {}}, sidecar, "run")
-        case_store.check_run_fits(case, {"modality": "image", "data": {"levels": 16}}, sidecar, "run")
+            case_workflows.check_run_fits(case, {"modality": "music", "data": {}}, sidecar, "run")
+        case_workflows.check_run_fits(case, {"modality": "image", "data": {"levels": 16}}, sidecar, "run")
 
 
 def _killed_at(work, delay):
@@ -426,7 +426,7 @@ def test_kill_9_during_registration_then_rerun_gives_a_consistent_case(template,
         import torch
 
         torch.set_num_threads(1)
-        case_store.register_run(str(target), str(template / "clf"))
+        case_workflows.register_run(str(target), str(template / "clf"))
 
     duration = _timed(lambda: register(fresh("timing")))
     outcomes = set()
@@ -438,7 +438,7 @@ def test_kill_9_during_registration_then_rerun_gives_a_consistent_case(template,
         assert len(runs) == len(calibrations) <= 1, "a run registered but not calibrated"
         outcomes.add(len(runs))
         assert problems(target) == []
-        case_store.register_run(str(target), str(template / "clf"))  # the rerun completes it
+        case_workflows.register_run(str(target), str(template / "clf"))  # the rerun completes it
         with case_store.open_case(str(target)) as case:
             assert len(case.runs()) == 1 and len(case.artefacts()) == 4
         assert problems(target) == []
@@ -449,7 +449,7 @@ def test_kill_9_during_case_new_then_rerun_gives_a_consistent_case(tmp_path):
     spec = "builtin:digits[0:120]"
 
     def create(target):
-        case_store.new_case(str(target), spec)
+        case_workflows.new_case(str(target), spec)
 
     duration = _timed(lambda: create(tmp_path / "timing"))
     outcomes = set()
@@ -524,10 +524,10 @@ def test_an_unreadable_evidence_file_is_flagged_in_the_report_without_a_tracebac
 
 def test_case_new_completes_a_half_made_case_of_an_older_version(tmp_path):
     case_store.create_case(tmp_path / "half").close()  # what an interrupted older `case new` left
-    case_store.new_case(str(tmp_path / "half"), "builtin:digits[0:120]")
+    case_workflows.new_case(str(tmp_path / "half"), "builtin:digits[0:120]")
     assert problems(tmp_path / "half") == []
     with pytest.raises(InputError, match="already exists"):
-        case_store.new_case(str(tmp_path / "half"), "builtin:digits[0:120]")
+        case_workflows.new_case(str(tmp_path / "half"), "builtin:digits[0:120]")
 
 
 def test_an_older_case_with_a_registered_run_is_upgraded_and_still_judges(registered, template, evidence, tmp_path):
@@ -571,9 +571,9 @@ def test_a_sidecar_is_hashed_as_stored_and_read_defensively(template, case_dir, 
     text = open(sidecar, encoding="utf-8").read()
     with open(sidecar, "w", encoding="utf-8", newline="\r\n") as fh:  # CRLF on disk: hashed as it is
         fh.write(json.dumps(json.loads(text), indent=1))
-    case_store.register_run(str(case_dir), str(run))
+    case_workflows.register_run(str(case_dir), str(run))
     assert problems(case_dir) == []
     with open(sidecar, "w", encoding="utf-8") as fh:
         fh.write("[" * 5000 + "]" * 5000)
     with pytest.raises(InputError, match="nests deeper"):
-        case_store.register_run(str(case_dir), str(run))
+        case_workflows.register_run(str(case_dir), str(run))

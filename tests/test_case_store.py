@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from engine import case as case_store
+from engine import case as case_store, case_workflows
 from engine.errors import InputError
 
 
@@ -113,10 +113,10 @@ def test_register_run_rejects_unknown_kind_and_missing_model(tmp_path):
     run.mkdir()
     (run / "run.json").write_text(json.dumps({"kind": "mystery", "status": "finished"}))
     with pytest.raises(InputError, match="unknown run kind"):
-        case_store.register_run(tmp_path / "c", run)
+        case_workflows.register_run(tmp_path / "c", run)
     (run / "run.json").write_text(json.dumps({"kind": "gan", "status": "finished"}))
     with pytest.raises(InputError, match="no safetensors"):
-        case_store.register_run(tmp_path / "c", run)
+        case_workflows.register_run(tmp_path / "c", run)
     (run / "run.json").write_text("{broken")
     with pytest.raises(InputError, match="not a readable training run"):
-        case_store.register_run(tmp_path / "c", run)
+        case_workflows.register_run(tmp_path / "c", run)

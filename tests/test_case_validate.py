@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import main
-from engine import case as case_store
+from engine import case as case_store, case_workflows
 from engine.data.specs import load_spec
 from engine.jobs import JobState
 from engine.selftest import rates, sources as sources_module
@@ -23,7 +23,7 @@ def two_family_case(tmp_path_factory):
     trained on the first GAN's samples, all registered."""
     base = tmp_path_factory.mktemp("validate")
     case_dir = str(base / "case")
-    case_store.new_case(case_dir, REFERENCE, name="validate")
+    case_workflows.new_case(case_dir, REFERENCE, name="validate")
     fit = "builtin:digits[0:160]"
     assert main.main(["train", "gan", "--data", fit, "--out", str(base / "g1"), *TINY_GAN, "--case", case_dir]) == 0
     assert main.main(["train", "gan", "--data", fit, "--out", str(base / "g2"), "--loss", "lsgan", "--activation",
@@ -107,7 +107,7 @@ def test_a_held_out_source_is_judged_by_a_profile_built_without_its_files(monkey
 
 def test_a_case_without_runs_says_families_are_not_measurable(tmp_path, capsys):
     case_dir = str(tmp_path / "case")
-    case_store.new_case(case_dir, "builtin:digits[0:100]")
+    case_workflows.new_case(case_dir, "builtin:digits[0:100]")
     out = tmp_path / "v.json"
     assert main.main(["case", "validate", case_dir, "--json", str(out)]) == 0
     result = json.loads(out.read_text())
@@ -162,7 +162,7 @@ def test_a_cancelled_self_test_stores_nothing_and_a_changed_profile_exits_3(tmp_
     from engine.selftest import validate_job
 
     case_dir = str(tmp_path / "case")
-    case_store.new_case(case_dir, "builtin:digits[0:60]")
+    case_workflows.new_case(case_dir, "builtin:digits[0:60]")
     state = JobState()
     state.cancel()
     with pytest.raises(Cancelled):
@@ -200,7 +200,7 @@ def test_the_window_shows_the_case_self_test(gui_window, no_threads_left, qtbot,
 
     case_dir, _ = two_family_case
     bare = str(tmp_path / "bare")
-    case_store.new_case(bare, REFERENCE, name="bare")
+    case_workflows.new_case(bare, REFERENCE, name="bare")
     explorer = gui_window.case_explorer
 
     def self_test_lines(case):

@@ -5,8 +5,9 @@ import json
 import pytest
 
 import main
-from engine import case as case_store
-from engine.demo import MODALITIES, QUICK
+from engine import case as case_store, case_workflows
+from engine.demo import QUICK
+from engine.modality import MODALITIES
 
 
 @pytest.mark.slow
@@ -36,9 +37,9 @@ def test_quick_demo_builds_cases_verdicts_and_one_report(tmp_path, capsys):
     gan = out / "case-image" / "runs" / "gan"
     with case_store.open_case(str(out / "case-image")) as case:
         before = [r["id"] for r in case.runs()]
-    again = case_store.register_run(str(out / "case-image"), str(gan))
+    again = case_workflows.register_run(str(out / "case-image"), str(gan))
     with case_store.open_case(str(out / "case-image")) as case:
         assert [r["id"] for r in case.runs()] == before and again["id"] in before
     image = json.loads((out / "verdicts-image.json").read_text())
     names = {d["name"].split(":")[0] for d in image["batch"]["detectors"]}
-    assert names == {"features", "grid", "checkerboard", "near-zero", "logistic", "cnn", "inverse"}
+    assert names == {"features", "grid", "checkerboard", "faint-background", "edge-width", "logistic", "cnn", "inverse"}

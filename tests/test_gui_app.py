@@ -150,11 +150,11 @@ def test_jobs_pane_shows_progress_and_cancels(gui_window, no_threads_left, qtbot
 def test_files_named_with_a_case_are_taken_in_once_the_case_is_open(tmp_path):
     """`gui --case DIR PATH ...`: opening the case empties the view, so the named files must
     arrive after it and be judged in the case."""
-    from engine import case as case_store
+    from engine import case as case_store, case_workflows
     from engine.data.specs import load_spec
     from engine.data.writers import write_png
 
-    case_store.new_case(str(tmp_path / "case"), "builtin:digits[0:200]")
+    case_workflows.new_case(str(tmp_path / "case"), "builtin:digits[0:200]")
     write_png(str(tmp_path / "d.png"), load_spec("builtin:digits[1700:1701]").x[0, 0])
     (tmp_path / "bad.png").write_bytes(b"\x89PNG\r\n\x1a\nxxxx")
     result = run_main("gui", "--case", str(tmp_path / "case"), str(tmp_path / "d.png"), str(tmp_path / "bad.png"),

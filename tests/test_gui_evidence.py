@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QApplication
 
 @pytest.fixture(scope="module")
 def digits_case(tmp_path_factory):
-    from engine.case import new_case
+    from engine.case_workflows import new_case
 
     case_dir = tmp_path_factory.mktemp("case") / "digits"
     new_case(str(case_dir), "builtin:digits[0:400]", "digits")
@@ -180,7 +180,8 @@ def test_a_file_the_case_cannot_judge_is_listed_with_the_reason(gui_window, no_t
 
 def test_opening_a_case_shows_its_evidence_with_the_recorded_verdicts(gui_window, no_threads_left, qtbot,
                                                                       tmp_path, evidence_files):
-    from engine.case import new_case, open_case
+    from engine.case import open_case
+    from engine.case_workflows import new_case
     from engine.verdict import judge
 
     case_dir = str(tmp_path / "judged")

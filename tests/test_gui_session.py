@@ -11,7 +11,7 @@ from PIL import Image
 @pytest.fixture(scope="module")
 def two_cases(tmp_path_factory):
     """Two digits cases, each already holding two judged files of its own."""
-    from engine.case import new_case
+    from engine.case_workflows import new_case
     from engine.verdict import judge
 
     root = tmp_path_factory.mktemp("cases")
@@ -88,7 +88,8 @@ def test_close_case_clears_every_view(gui_window, no_threads_left, qtbot, two_ca
 
 def test_remove_from_view_is_audited_and_never_deletes_evidence(gui_window, no_threads_left, qtbot, tmp_path,
                                                                two_cases):
-    from engine.case import new_case, open_case
+    from engine.case import open_case
+    from engine.case_workflows import new_case
     from engine.verdict import judge
     from engine.view_log import REMOVED, RETURNED
 

@@ -72,7 +72,7 @@ def test_device_choice_is_kept_between_sessions(gui_window, qtbot, tmp_path):
 
 
 def test_a_finished_run_appears_in_the_case(gui_window, no_threads_left, qtbot, tmp_path):
-    from engine.case import new_case
+    from engine.case_workflows import new_case
 
     case_dir = str(tmp_path / "case")
     new_case(case_dir, "builtin:digits[0:200]", "training case")
@@ -102,7 +102,7 @@ def open_case_and_wait(window, qtbot, case_dir):
 
 
 def test_the_panel_follows_the_case_and_resumes_only_the_cases_runs(gui_window, no_threads_left, qtbot, tmp_path):
-    from engine.case import new_case
+    from engine.case_workflows import new_case
 
     first, second = str(tmp_path / "first"), str(tmp_path / "second")
     new_case(first, "builtin:digits[0:150]", "first")

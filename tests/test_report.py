@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import main
-from engine import case as case_store
+from engine import case as case_store, case_workflows
 from engine.data.specs import load_spec
 from engine.data.writers import write_png
 from engine.detectors import specification
@@ -31,7 +31,7 @@ def pdf_text(path):
 
 def make_judged_case(tmp_path):
     case_dir = tmp_path / "case"
-    case_store.new_case(str(case_dir), "builtin:mnist[0:300]", name="report-test")
+    case_workflows.new_case(str(case_dir), "builtin:mnist[0:300]", name="report-test")
     files = []
     for i, sample in enumerate(load_spec("builtin:mnist[9000:9002]").x):
         files.append(tmp_path / f"e{i}.png")
@@ -103,7 +103,7 @@ def test_verdict_report_option_writes_the_pdf(judged_case, tmp_path):
 def test_one_pdf_holds_several_cases_each_page_naming_its_own(judged_case, tmp_path):
     case_dir, _, first_id = judged_case
     other = tmp_path / "other"
-    case_store.new_case(str(other), "builtin:digits[0:60]", name="other")
+    case_workflows.new_case(str(other), "builtin:digits[0:60]", name="other")
     with case_store.open_case(str(other)) as case:
         second_id = case.case_id
     out = tmp_path / "both.pdf"
@@ -229,3 +229,98 @@ def test_the_report_shows_file_names_with_control_characters_escaped():
     assert file_name("/evidence/a\u202egnp.png") == "a\\u202egnp.png"
     assert file_name("/evidence/two\nlines.wav") == "two\\nlines.wav"
     assert audit_object({"path": "/evidence/a\u202egnp.png"})[0] == "a\\u202egnp.png"
+
+
+def test_the_report_is_pdf_a_2b_by_every_structural_rule_checked(written_report):
+    """veraPDF cannot be installed here: tests/pdfa_rules.py checks its PDF/A-2B rules that
+    concern what a report holds (it says which rules it leaves out)."""
+    from pypdf import PdfReader
+
+    import pdfa_rules
+
+    _, _, out = written_report
+    assert pdfa_rules.violations(str(out)) == []
+    reader = PdfReader(str(out))
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8")
+    assert "<pdfaid:part>2</pdfaid:part>" in xmp and "<pdfaid:conformance>B</pdfaid:conformance>" in xmp
+    (intent,) = reader.trailer["/Root"]["/OutputIntents"]
+    assert intent["/S"] == "/GTS_PDFA1" and intent["/OutputConditionIdentifier"] == "sRGB IEC61966-2.1"
+    assert intent["/DestOutputProfile"].get_object().get_data()[12:20] == b"mntrRGB "
+    assert not reader.is_encrypted
+
+
+def test_the_pdf_a_check_finds_what_reportlab_alone_leaves_out_and_convert_mends_it(tmp_path):
+    """A plain reportlab file with a link and monospaced text fails the rules the report's
+    PDF/A step exists for; after engine.report.pdfa.convert it passes them."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    import pdfa_rules
+    from engine.report import pdf, pdfa
+
+    pdf.register_fonts()  # with the monospaced font's advance widths mended
+    plain = tmp_path / "plain.pdf"
+    canvas = Canvas(str(plain), initialFontName=pdf.FONT)
+    canvas.setFont(pdf.MONO, 9)
+    canvas.drawString(72, 720, "sha256 0123456789abcdef")
+    canvas.bookmarkPage("top")
+    canvas.linkRect("", "top", (72, 700, 200, 712))
+    canvas.setFillColorRGB(0.7, 0.1, 0.1)
+    canvas.rect(72, 600, 100, 50, fill=1)
+    canvas.showPage()
+    canvas.save()
+    found = "\n".join(pdfa_rules.violations(str(plain)))
+    for clause in ("6.6.2.1: no XMP", "6.2.3: no GTS_PDFA1", "6.3.2: page 1: /Link annotation without flags",
+                   "6.1.7.1: stream"):
+        assert clause in found
+    converted = tmp_path / "pdfa.pdf"
+    pdfa.convert(str(plain), str(converted))
+    assert pdfa_rules.violations(str(converted)) == []
+
+
+def test_xmp_dates_are_the_information_dictionarys_instant():
+    from engine.report.pdfa import xmp_date
+
+    assert xmp_date("D:20261130210511+00'00'") == "2026-11-30T21:05:11+00:00"
+    assert xmp_date("D:20261130210511-05'30'") == "2026-11-30T21:05:11-05:30"
+    assert xmp_date("D:20261130210511Z") == "2026-11-30T21:05:11Z"
+
+
+def test_histograms_and_calibration_figures_are_vectors_with_text_in_the_reports_fonts(written_report):
+    """Only the pixels of a sample stay raster: the analysis pages hold no image at all, and
+    their axis labels and legends are text a reader can search."""
+    from pypdf import PdfReader
+
+    _, files, out = written_report
+    reader = PdfReader(str(out))
+    pages = [" ".join(page.extract_text().split()) for page in reader.pages]
+    analysis = [k for k, text in enumerate(pages) if "detector score (higher = less like the reference)" in text]
+    assert analysis
+    for k in analysis:
+        assert "number of files" in pages[k] and "real calibration files" in pages[k]
+        xobjects = reader.pages[k]["/Resources"].get("/XObject") or {}
+        assert not [x for x in xobjects.values() if x.get_object()["/Subtype"] == "/Image"]
+    for f in files:  # the digit itself: one raster image, its axes drawn around it as text and lines
+        (k,) = [k for k, text in enumerate(pages) if f"{os.path.basename(str(f))}: " in text and "x (pixels)" in text]
+        images = [x for x in reader.pages[k]["/Resources"]["/XObject"].values() if x.get_object()["/Subtype"] == "/Image"]
+        assert len(images) == 1
+
+
+def test_figures_record_text_at_7_pt_or_more_and_raster_only_for_pixels():
+    from engine.report import figures
+
+    rng = np.random.default_rng(0)
+    roll = np.zeros((1, 1, 128, 64), np.float32)
+    roll[0, 0, 60, 0:8] = roll[0, 0, 64, 8:16] = roll[0, 0, 67, 4:20] = 1.0
+    drawn = {
+        "piano roll": figures.sample_figure(roll, "piano roll", violations=[8]),
+        "spectrogram": figures.sample_figure(rng.random((1, 1, 64, 32)).astype(np.float32), "spectrogram"),
+        "image": figures.sample_figure(rng.random((1, 1, 28, 28)).astype(np.float32), "pixels"),
+        "histogram": figures.intensity_figure(np.arange(100.0), rng.random(500)),
+        "calibration": figures.calibration_figure("features", np.sort(rng.normal(size=200)), 2.5, 0.0025, [0.1, 3.0]),
+    }
+    for name, picture in drawn.items():
+        calls = [call for call, _, _ in picture.calls]
+        sizes = [args[1] for call, args, _ in picture.calls if call == "setFont"]
+        assert sizes and min(sizes) >= 7, name
+        assert "drawString" in calls and "drawPath" in calls, name  # text as text, lines as paths
+        assert calls.count("drawImage") == (1 if name in ("spectrogram", "image") else 0), name

@@ -154,14 +154,17 @@ def test_the_quick_mnist_bernoulli_jsd_is_within_ten_percent_of_the_papers():
 
 
 def test_a_finished_run_is_reused_and_continued_when_more_steps_are_asked_for(tmp_path):
+    from dataclasses import replace
+
     from engine.reproduce.common import train_or_reuse
     from engine.training_jobs import train_gan_job
+    from engine.training_options import GanOptions
 
-    params = {"data": "builtin:digits[0:64]", "out": str(tmp_path / "gan"), "steps": 2, "width": 8, "z_dim": 8,
-              "batch_size": 16, "device": "cpu"}
+    params = GanOptions(data="builtin:digits[0:64]", out=str(tmp_path / "gan"), steps=2, width=8, z_dim=8,
+                        batch_size=16, device="cpu")
     first = train_or_reuse(train_gan_job, params, JobState())
     again = train_or_reuse(train_gan_job, params, JobState())
     assert again["updated"] == first["updated"], "a finished run with the same steps is not retrained"
-    longer = train_or_reuse(train_gan_job, dict(params, steps=4), JobState())
+    longer = train_or_reuse(train_gan_job, replace(params, steps=4), JobState())
     assert longer["status"] == "finished" and longer["metrics"]["steps"] == 4
     assert [r["step"] for r in map(json.loads, open(tmp_path / "gan" / "metrics.jsonl"))][-1] == 4

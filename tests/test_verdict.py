@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import main
-from engine import case as case_store
+from engine import case as case_store, case_workflows
 from engine.data.specs import load_spec
 from engine.data.writers import write_png
 from engine.verdict import judge
@@ -20,7 +20,7 @@ FILE_KEYS = {"path", "sha256", "modality", "label", "score", "reasons", "attribu
 @pytest.fixture(scope="module")
 def case_dir(tmp_path_factory):
     root = tmp_path_factory.mktemp("verdict")
-    case_store.new_case(str(root / "case"), REFERENCE, name="verdict-test")
+    case_workflows.new_case(str(root / "case"), REFERENCE, name="verdict-test")
     return root / "case"
 
 
@@ -72,7 +72,7 @@ def test_a_png_gives_the_grid_no_weight_and_a_float_array_does(case_dir, evidenc
     assert png["grid"]["weight"] == 0 and abs(sum(d["weight"] for d in png.values()) - 1) < 1e-12
     assert floats["grid"]["weight"] > 0 and abs(sum(d["weight"] for d in floats.values()) - 1) < 1e-12
     assert png["features"]["weight"] > floats["features"]["weight"]
-    assert "over 3 detectors" in files[evidence["real"][0].name]["reasons"][0]
+    assert "over 4 detectors" in files[evidence["real"][0].name]["reasons"][0]
 
 
 def test_broken_and_mismatched_files_are_rejected_and_the_others_judged(case_dir, evidence):
@@ -192,7 +192,7 @@ def test_evidence_folders_are_walked_into_sub_folders_without_hidden_files(tmp_p
 def test_real_digits_saved_as_8bit_png_are_not_called_generated_by_the_k16_grid(tmp_path):
     """The digits lie on k/16, which an 8-bit PNG cannot hold: a real digit saved as PNG is
     off that grid whatever made it, so the grid detector stands aside for it."""
-    case_store.new_case(str(tmp_path / "case"), "builtin:digits[0:300]")
+    case_workflows.new_case(str(tmp_path / "case"), "builtin:digits[0:300]")
     held_out = load_spec("builtin:digits[1500:1520]").x
     paths = []
     for i, sample in enumerate(held_out):
@@ -201,3 +201,24 @@ def test_real_digits_saved_as_8bit_png_are_not_called_generated_by_the_k16_grid(
     files = judge(str(tmp_path / "case"), [str(p) for p in paths])["files"]
     assert all(f["detectors"]["grid"]["weight"] == 0 for f in files)
     assert sum(f["label"] == "generated" for f in files) <= 1
+
+
+def test_cli_verdict_speaks_the_reports_words_never_a_bare_score(case_dir, evidence, tmp_path, capsys):
+    from engine import findings
+
+    out = tmp_path / "v.json"
+    paths = [evidence["real"][2], evidence["noise"][0]]
+    assert main.main(["verdict", *map(str, paths), "--case", str(case_dir), "--json", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "score" not in printed.lower()
+    data = json.loads(out.read_text())
+    for entry in data["files"]:
+        words = dict(findings.describe(entry), reason=findings.reason_line(entry, width=1000))
+        assert FILE_KEYS <= set(entry)  # the contract's keys stay
+        assert f"{words['finding']}: {entry['path']}" in printed
+        assert f"strength of evidence that it was generated: {words['strength_text']}" in printed
+        assert f"decisive reason: {words['reason']}" in printed
+        assert (entry["finding"], entry["strength_of_evidence"], entry["decisive_reason"]) == (
+            words["finding"], words["strength_text"], words["reason"])
+    noise = next(e for e in data["files"] if e["path"].endswith("noise0.png"))
+    assert noise["finding"] == "Generated" and "tail probability" in noise["strength_of_evidence"]

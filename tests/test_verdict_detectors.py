@@ -4,7 +4,10 @@ import pytest
 
 from engine.data.specs import load_spec
 from engine.detectors import calibration, spectral, suite
-from engine.detectors.profile import CROSS_FIT_FOLDS, build_profile, cross_fitted
+from engine.detectors.checkerboard import Checkerboard
+from engine.detectors.folds import CROSS_FIT_FOLDS
+from engine.detectors.near_zero import NearZero
+from engine.detectors.profile import build_profile, cross_fitted
 
 
 @pytest.fixture(scope="module")
@@ -27,8 +30,9 @@ def test_nyquist_share_is_high_for_a_checkerboard_and_floored_for_a_constant():
     assert flat == pytest.approx(np.log10(spectral.FLOOR))
 
 
-def test_image_case_gets_features_grid_checkerboard_and_near_zero(mnist_profile):
-    assert [d.name for d in suite.profile_detectors(mnist_profile)] == ["features", "grid", "checkerboard", "near-zero"]
+def test_image_case_gets_features_grid_checkerboard_faint_background_and_edge_width(mnist_profile):
+    assert [d.name for d in suite.profile_detectors(mnist_profile)] == [
+        "features", "grid", "checkerboard", "faint-background", "edge-width"]
     # The checkerboard fits nothing, so every reference file calibrates it; the feature
     # outlier model is cross-fitted, so every reference file calibrates it too.
     assert mnist_profile["cal_checkerboard"].size == 200
@@ -36,7 +40,7 @@ def test_image_case_gets_features_grid_checkerboard_and_near_zero(mnist_profile)
 
 
 def test_checkerboard_detector_flags_an_upsampling_pattern_and_passes_real_digits(mnist_profile):
-    detector = suite.Checkerboard(mnist_profile)
+    detector = Checkerboard(mnist_profile)
     real = load_spec("builtin:mnist[9000:9020]").x
     patterned = np.clip(real + 0.2 * checkerboard(real.shape) + 0.2, 0, 1).astype(np.float32)
     batch = suite.Batch(np.concatenate([real, patterned]), np.arange(40))
@@ -47,7 +51,7 @@ def test_checkerboard_detector_flags_an_upsampling_pattern_and_passes_real_digit
 
 
 def test_near_zero_flags_a_smeared_background_and_passes_real_digits(mnist_profile):
-    detector = suite.NearZero(mnist_profile)
+    detector = NearZero(mnist_profile)
     real = load_spec("builtin:mnist[9000:9020]").x
     # a generator's background: faint values in (0, 0.05) instead of exact zeros, the digit intact
     faint = np.random.default_rng(0).uniform(0.004, 0.04, real.shape).astype(np.float32)
@@ -71,10 +75,11 @@ def test_near_zero_is_left_out_where_the_reference_has_no_point_mass_at_zero():
 
 def test_music_case_is_judged_by_its_notes_not_by_intensity_features():
     profile = build_profile(load_spec("builtin:bach[0:10]"))
-    assert [d.name for d in suite.profile_detectors(profile)] == ["grid", "chroma", "durations", "tonality"]
+    assert [d.name for d in suite.profile_detectors(profile)] == ["grid", "chroma", "durations", "tonality", "copying"]
     assert "cal_checkerboard" not in profile
     # Cross-fitted: every reference chorale calibrates the note detectors, not only the last 20%.
     assert profile["cal_chroma"].size == profile["cal_durations"].size == profile["cal_tonality"].size == 10
+    assert profile["cal_copying"].size == 10
 
 
 def test_cross_fitting_scores_every_file_with_a_model_that_never_saw_it():
@@ -122,7 +127,8 @@ def test_speech_roughness_leaves_out_the_padding_of_a_short_recording():
 
 
 def test_gan_runs_share_one_cross_fitted_logistic_detector_fitted_on_all_of_them(tmp_path):
-    from engine.case import new_case, open_case, register_run
+    from engine.case import open_case
+    from engine.case_workflows import new_case, register_run
     from engine.detectors.learned import run_detectors
     from engine.jobs import JobState
     from engine.npz import load_arrays

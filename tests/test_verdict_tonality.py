@@ -15,7 +15,7 @@ def chorales():
     groups, n = item_groups(ref.items, ref.n)
     held = load_spec("builtin:bach[60:75]")
     held_groups, _ = item_groups(held.items, held.n)
-    detector = tonality.Tonality(tonality.profile_arrays(ref.x, groups, n, cross_fitted))
+    detector = tonality.Tonality(tonality.Tonality.fit(ref, groups, n, cross_fitted))
     return detector, synthetic_music.file_rolls(ref.x, groups), (held.x, held_groups)
 
 

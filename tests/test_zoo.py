@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import main
-from engine import case as case_store
+from engine import case as case_store, case_workflows
 from engine.data.specs import load_spec
 from engine.jobs import Cancelled, JobState
 from engine.zoo import cleanup
@@ -108,7 +108,7 @@ def test_signal_fakes_keep_the_recording_s_length_and_griffin_lim_its_magnitude(
 @pytest.fixture(scope="module")
 def zoo_case(tmp_path_factory):
     case_dir = str(tmp_path_factory.mktemp("zoo") / "case")
-    case_store.new_case(case_dir, REFERENCE, name="zoo")
+    case_workflows.new_case(case_dir, REFERENCE, name="zoo")
     code = main.main(["case", "zoo", case_dir, "--budget", "0.02", "--families", "gan-standard,vae",
                       "--device", "cpu"])
     assert code == 0
@@ -170,8 +170,8 @@ class CancelAtSecondFamily(JobState):
 
 def test_a_cancelled_zoo_resumes_with_the_families_not_yet_done(tmp_path):
     case_dir = str(tmp_path / "case")
-    case_store.new_case(case_dir, REFERENCE, name="resume")
-    params = {"case": case_dir, "budget": 0.01, "families": ["gan-standard", "vae"], "device": "cpu", "threads": 1}
+    case_workflows.new_case(case_dir, REFERENCE, name="resume")
+    params = {"dir": case_dir, "budget": 0.01, "families": ["gan-standard", "vae"], "device": "cpu", "threads": 1}
     with pytest.raises(Cancelled):
         zoo_job(params, CancelAtSecondFamily())
     folder = os.path.join(case_dir, "runs", "zoo")
@@ -196,7 +196,7 @@ def test_a_cancelled_zoo_resumes_with_the_families_not_yet_done(tmp_path):
 ])
 def test_bad_zoo_input_is_one_line_and_exit_2(tmp_path, capsys, args, message):
     case_dir = str(tmp_path / "case")
-    case_store.new_case(case_dir, "builtin:digits[0:50]", name="bad")
+    case_workflows.new_case(case_dir, "builtin:digits[0:50]", name="bad")
     assert main.main(["case", "zoo", case_dir, *args]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("error:") and message in err and len(err.splitlines()) == 1
@@ -215,7 +215,7 @@ def test_the_case_window_trains_the_zoo_as_a_job(gui_window, no_threads_left, qt
     explorer = gui_window.case_explorer
     assert not explorer.zoo_button.isEnabled()  # no case open
     case_dir = str(tmp_path / "case")
-    case_store.new_case(case_dir, "builtin:digits[0:60]", name="gui zoo")
+    case_workflows.new_case(case_dir, "builtin:digits[0:60]", name="gui zoo")
     gui_window.open_case(case_dir)
     qtbot.waitUntil(lambda: gui_window.session.case_dir == os.path.abspath(case_dir), timeout=20000)
     qtbot.waitUntil(gui_window.jobs.is_idle, timeout=30000)

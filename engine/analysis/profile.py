@@ -11,6 +11,7 @@ from engine.analysis.features import sample_features
 from engine.analysis.specifications import note_durations, transition_counts
 from engine.analysis.stats import Distribution
 from engine.errors import InputError
+from engine.modality import modality
 from engine.npz import load_arrays, save_arrays
 
 HIST_BINS = 100
@@ -31,7 +32,7 @@ def profile(sampleset):
         "intensity_hist_mid": intensity.histogram(HIST_BINS, MID_RANGE),
         **sample_features(sampleset.x),
     }
-    if sampleset.modality == "music":
+    if modality(sampleset.modality).notes:
         codes, counts = transition_counts(sampleset.x)
         out["transition_codes"], out["transition_counts"] = codes, counts
         out.update(Distribution.of_integers(note_durations(sampleset.x)).to_arrays("durations_"))

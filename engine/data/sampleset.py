@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-MODALITIES = ("image", "speech", "music")
+from engine.modality import MODALITIES
 
 
 @dataclass

@@ -1,5 +1,6 @@
-"""Intensity maps back to files an analyst can open: PNG, MIDI, WAV. Every write is atomic
-(a temporary file in the same folder, then os.replace), so a crash never leaves half a file."""
+"""Intensity maps back to files an analyst can open: PNG, MIDI, WAV, and float .npy arrays.
+Every write is atomic (a temporary file in the same folder, then os.replace), so a crash
+never leaves half a file."""
 import io
 
 import numpy as np
@@ -11,6 +12,12 @@ from engine.data import representations
 def atomic_write_bytes(path, data):
     with atomic_output(path) as tmp, open(tmp, "wb") as fh:
         fh.write(data)
+
+
+def write_npy(path, array):
+    """Any array as float32 .npy (never pickled)."""
+    with atomic_output(path, ".npy") as tmp:
+        np.save(tmp, np.ascontiguousarray(array, dtype=np.float32), allow_pickle=False)
 
 
 def write_png(path, intensity_map):

@@ -16,8 +16,8 @@ held-out reference files that were used for nothing else:
 The detector probabilities of a file are combined with the weighted Bonferroni rule,
 p = min(1, min_k p_k / w_k) with weights summing to 1, which is a valid tail probability
 whatever the dependence between detectors. The weights are fixed by the case's detectors,
-never by the evidence's values: every detector that needs only the reference (features, grid,
-checkerboard, near-zero, chroma, durations) gets one share, and the learned detectors of the
+never by the evidence's values: every detector that needs only the reference (those of the
+reference profile, engine/detectors/registry.py) gets one share, and the learned detectors of the
 registered runs share one share between them. They all ask the same question (does the
 file look like the case's own generators?), so registering another run splits the learned
 share instead of diluting the reference detectors, which are the ones that see a

@@ -203,7 +203,7 @@ def channel_logistic(batch, key, gan_runs, profile):
     """The pooled logistic regression refitted on channelled reference samples (`batch`)
     against the generator runs' samples (GANs and zoo families) through the same image channel; cross-fitted calibration."""
     from engine.detectors.learned import generator_samples, texture_version
-    from engine.detectors.suite import LogisticFeatures
+    from engine.detectors.logistic import LogisticFeatures
 
     fakes = generator_samples(gan_runs, batch.x.shape[0])
     fakes = jpeg_images(fakes, key) if key[0] == "JPEG" else webp_images(fakes)
@@ -247,6 +247,14 @@ def channel_detectors(detectors, profile, key, gan_runs=()):
         channel_profile["cal_checkerboard"] = batch.file_mean(spectral.nyquist_share(x))
     if "cal_near_zero" in profile:
         channel_profile["cal_near_zero"] = batch.file_mean(features[:, statistical.NEAR_ZERO])
+    if "cal_faint_background" in profile:
+        from engine.detectors.faint_background import faint_background
+
+        channel_profile["cal_faint_background"] = batch.file_mean(faint_background(x))
+    if "cal_edge_width" in profile:
+        from engine.detectors.edge_width import edge_width
+
+        channel_profile["cal_edge_width"] = batch.file_mean(edge_width(x))
     refitted = {d.name: d for d in suite.profile_detectors(channel_profile)}
     cal_batch = suite.Batch(x[is_cal], renumber(groups[is_cal]))
     out = []

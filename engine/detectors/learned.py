@@ -16,14 +16,18 @@ every reference file, the others on the held-out reference samples stored in the
 profile. The calibration is cached in the case (profiles/run<ID>_<detector>.npz).
 """
 import os
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
 from engine.data import representations
+from engine.data.sampleset import MODALITIES
 from engine.npz import load_arrays
 from engine.detectors import calibration, statistical
 from engine.detectors.profile import CONTINUOUS_MODALITIES, cross_fitted, renumber
-from engine.detectors.suite import LogisticFeatures
+from engine.detectors.detector import HELD_OUT
+from engine.detectors.logistic import LogisticFeatures
 
 GENERATOR_SAMPLES = 2000
 GENERATOR_SAMPLES_TOTAL = 20_000  # a zoo of many families: fewer each, the fit's cost bounded
@@ -59,21 +63,30 @@ def inverse_sample_scores(run_dir, x):
 
 def calibrate_run(case, run):
     """(detector name, calibration arrays) of the detector a run about to be registered
-    brings (`run`: its kind, name, run_dir), or None (a GAN in a modality the features do
-    not describe). Computed before the registration's transaction, so verdicts go on meanwhile."""
-    from engine.runs import GENERATOR_KINDS
-
+    brings (`run`: its kind, name, run_dir), or None (a run kind whose detector does not apply
+    to the case's modality). Computed before the registration's transaction, so verdicts go on meanwhile."""
     profile = case.profile()
-    if run["kind"] in GENERATOR_KINDS:
-        if str(profile["modality"]) not in CONTINUOUS_MODALITIES:
-            return None  # the features describe continuous samples only (engine/detectors/profile.py)
-        gans = [r for r in generator_runs(case) if r["run_dir"] != run["run_dir"]] + [run]
-        return "logistic", fit_generators_logistic(gans, profile)
-    if run["kind"] == "classifier":
-        scores = classifier_sample_scores(run["run_dir"], profile["cal_x"])[0]
-        return "cnn", {"cal": calibration.group_mean(scores, profile["cal_x_group"]), "unclipped": np.array(True)}
+    kind = RUN_KINDS[run["kind"]]
+    if str(profile["modality"]) not in kind.modalities:
+        return None
+    return kind.detector, kind.calibrate(case, run, profile)
+
+
+def calibrate_generators(case, run, profile):
+    """The pooled logistic regression of every generator run (GANs and zoo families)
+    registered so far and `run`."""
+    generators = [r for r in generator_runs(case) if r["run_dir"] != run["run_dir"]] + [run]
+    return fit_generators_logistic(generators, profile)
+
+
+def calibrate_classifier(case, run, profile):
+    scores = classifier_sample_scores(run["run_dir"], profile["cal_x"])[0]
+    return {"cal": calibration.group_mean(scores, profile["cal_x_group"]), "unclipped": np.array(True)}
+
+
+def calibrate_inverse(case, run, profile):
     scores = inverse_sample_scores(run["run_dir"], profile["cal_x"])
-    return "inverse", {"cal": calibration.group_mean(scores, profile["cal_x_group"])}
+    return {"cal": calibration.group_mean(scores, profile["cal_x_group"])}
 
 
 def generator_samples(runs, n_reference):
@@ -135,6 +148,7 @@ def latest_runs(case, kind=None):
 
 class ClassifierDetector:
     learned = True
+    calibration = HELD_OUT
 
     def __init__(self, run, arrays):
         self.run_dir = run["run_dir"]
@@ -173,6 +187,7 @@ class ClassifierDetector:
 
 class InverseDetector:
     learned = True
+    calibration = HELD_OUT
 
     def __init__(self, run, arrays):
         self.run_dir = run["run_dir"]
@@ -195,25 +210,42 @@ def logistic_detector(run, arrays):
     return LogisticFeatures(arrays, [str(g) for g in arrays["generators"]] if "generators" in arrays else [run["name"]])
 
 
-DETECTORS = {"gan": ("logistic", logistic_detector),
-             "generator": ("logistic", logistic_detector),
-             "classifier": ("cnn", ClassifierDetector),
-             "inverse": ("inverse", InverseDetector)}
+@dataclass(frozen=True)
+class RunKind:
+    """What a kind of training run brings to its case: its detector's name (its calibration
+    file's), `calibrate(case, run, profile)` -> calibration arrays at registration, and
+    `make(run, arrays)` -> the detector. `pooled`: one detector for all runs of the kind, the
+    latest registration's; kinds pooled under one detector name share it (GANs and zoo
+    generators: one logistic regression fitted on both)."""
+    detector: str
+    calibrate: Callable
+    make: Callable
+    modalities: tuple = MODALITIES
+    pooled: bool = False
+
+
+RUN_KINDS = {
+    # the features describe continuous samples only (engine/detectors/statistical.py)
+    "gan": RunKind("logistic", calibrate_generators, logistic_detector, CONTINUOUS_MODALITIES, pooled=True),
+    "generator": RunKind("logistic", calibrate_generators, logistic_detector, CONTINUOUS_MODALITIES, pooled=True),
+    "classifier": RunKind("cnn", calibrate_classifier, ClassifierDetector),
+    "inverse": RunKind("inverse", calibrate_inverse, InverseDetector),
+}
 
 
 def run_detectors(case, profile):
-    """The detectors of every registered run, with their cached calibration. The generator runs
-    bring one logistic regression: the latest generator registration's, fitted on all of them
-    (a case from before pooling: one per GAN)."""
-    found, pooled = [], None
+    """The detectors of every registered run, with their cached calibration. The runs of a
+    pooled kind bring one detector per detector name: the latest registration's, fitted on all
+    of them (GANs of a case from before pooling: one each), listed after the others."""
+    found, pooled = [], {}
     for run in latest_runs(case):
-        detector, make = DETECTORS[run["kind"]]
-        path = case.calibration_path(run["id"], detector)
-        if not path or (detector == "logistic" and str(profile["modality"]) not in CONTINUOUS_MODALITIES):
+        kind = RUN_KINDS[run["kind"]]
+        path = case.calibration_path(run["id"], kind.detector)
+        if not path or str(profile["modality"]) not in kind.modalities:
             continue
         arrays = load_arrays(path)
-        if detector == "logistic" and "generators" in arrays:
-            pooled = make(run, arrays)  # a later GAN registration's model supersedes this one
+        if kind.pooled and "generators" in arrays:
+            pooled[kind.detector] = kind.make(run, arrays)  # a later registration's model supersedes this one
         else:
-            found.append(make(run, arrays))
-    return found + ([pooled] if pooled else [])
+            found.append(kind.make(run, arrays))
+    return found + list(pooled.values())

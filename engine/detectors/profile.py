@@ -6,9 +6,11 @@ last CALIBRATION_SHARE of them is held out for calibration and used for nothing 
 the others fit the detectors. A file's patches never straddle the split. Because the
 fitting part is a contiguous slice, it can be named as a spec (`fit_spec`) for
 training the learned detectors of the case without touching the held-out files.
-Detectors that fit nothing (grid, checkerboard, near-zero) are calibrated on every reference file,
-and the cheap ones (the feature outlier model, the music specifications chroma and
-durations, and tonality) are cross-fitted so that every reference file calibrates them too.
+`build_profile` keeps what every detector shares (features, intensity distribution, the
+split, held-out samples for the learned detectors) and then lets each registered detector
+(engine/detectors/registry.py) that applies to the reference's modality fit its own arrays;
+each is calibrated as its `calibration` says: on every reference file when it fits nothing,
+cross-fitted over the reference's files (engine/detectors/folds.py) when it is cheap to refit.
 Speech maps are brought to one loudness first (representations.normalise_level;
 `level_version`), and the reference recordings are kept (`ref_audio`) so that a verdict can
 pass them through an evidence file's channel (engine/detectors/channels.py).
@@ -20,20 +22,16 @@ from dataclasses import replace
 import numpy as np
 
 from engine.data import representations
-from engine.detectors import calibration, spectral, specification, statistical, tonality
+from engine.detectors import registry, statistical
+from engine.detectors.batch import Reference
+from engine.detectors.folds import cross_fitted, renumber
+from engine.modality import CONTINUOUS_MODALITIES
 
 CALIBRATION_SHARE = 0.2
 MIN_FILES = 5
 MAX_CALIBRATION_SAMPLES = 1000  # raw held-out samples kept for calibrating learned detectors
 KS_SAMPLE = 100_000  # reference intensities kept for the batch KS test
 HIST_BINS = 100
-CROSS_FIT_FOLDS = 5
-# Samples whose values are measurements (pixels, mel energies). The per-sample features
-# and the checkerboard describe them; a piano roll is a set of notes, whose "intensity
-# histogram" is its note density and whose "spectral centroid" is its register: traits
-# that differ legitimately between pieces, so music is judged by its notes (grid, chroma,
-# durations) and the classifiers instead.
-CONTINUOUS_MODALITIES = ("image", "speech")
 
 
 def item_groups(items, n):
@@ -102,28 +100,6 @@ def reference_recordings(items, groups, n_groups):
             "ref_audio_group": keep.astype(np.int64)}
 
 
-def renumber(groups):
-    return np.unique(groups, return_inverse=True)[1].ravel()
-
-
-def cross_fitted(groups, n_groups, fit_and_score):
-    """Per reference file, its score from a detector fitted without it.
-
-    The files are cut into CROSS_FIT_FOLDS contiguous folds in the spec's order;
-    `fit_and_score(train_mask, held_mask)` fits on the other folds and returns one score
-    per held-out file, in file order. The detector used on evidence is fitted on all the
-    reference files, a quarter more than each fold's: a larger transition set can only
-    remove chroma violations (the cautious direction), and the duration distribution and
-    the features' mean and covariance change little.
-    """
-    fold = groups * CROSS_FIT_FOLDS // n_groups
-    out = np.empty(n_groups)
-    for k in range(CROSS_FIT_FOLDS):
-        held = fold == k
-        out[np.unique(groups[held])] = fit_and_score(~held, held)
-    return out
-
-
 def build_profile(ref, state=None, recordings=True):
     """Arrays describing the reference SampleSet `ref` (see module docstring). `recordings=False`
     keeps no reference recordings (a profile rebuilt for a self-test judges no channels)."""
@@ -142,7 +118,6 @@ def build_profile(ref, state=None, recordings=True):
             level_keys.update(reference_recordings(ref.items, groups, n_groups))
     progress(0.1, "features of the reference")
     features, names = statistical.feature_matrix(ref.x)
-    outlier = statistical.fit_outlier(features)  # all reference files; calibrated by cross-fitting below
     out = {
         **level_keys,
         "modality": np.array(ref.modality),
@@ -158,50 +133,26 @@ def build_profile(ref, state=None, recordings=True):
         "features_cal": features[cal],
         "fit_group": groups[fit],  # the fitting files come first, numbered 0..n_fit_files-1
         "cal_group": cal_groups,
-        **{f"outlier_{k}": v for k, v in outlier.items()},
-        # Cross-fitted: with folds in the spec's order, files from a speaker, writer or
-        # collection the fold's model has not seen calibrate the new-source shift that
-        # evidence brings, on five times the held-out files.
-        "cal_outlier": cross_fitted(groups, n_groups, lambda train, held: calibration.group_mean(
-            statistical.outlier_scores(statistical.fit_outlier(features[train]), features[held]),
-            renumber(groups[held]))),
     }
-    progress(0.5, "intensity distribution")
+    progress(0.3, "intensity distribution")
     values = ref.x.reshape(-1)
     out["hist"] = np.histogram(values, bins=HIST_BINS, range=(0.0, 1.0))[0].astype(np.int64)
     rng = np.random.default_rng(0)
     out["ks_sample"] = np.sort(values if values.size <= KS_SAMPLE else rng.choice(values, KS_SAMPLE, replace=False))
-    if levels:
-        # The grid detector fits nothing, so every reference file can calibrate it.
-        out["cal_grid"] = calibration.group_mean(specification.off_grid_fraction(ref.x, levels), groups)
     if ref.modality in CONTINUOUS_MODALITIES:
-        # Fits nothing either: every reference file calibrates it.
-        out["cal_checkerboard"] = calibration.group_mean(spectral.nyquist_share(ref.x), groups)
-        zero, near_zero = features[:, statistical.EXACT_ZERO].mean(), features[:, statistical.NEAR_ZERO].mean()
-        if zero > near_zero:
-            # A point mass at exactly 0 (a digit's background) that outweighs the faint values
-            # around it: a generator's smooth output smears it into those faint values
-            # (TequilaGAN), which every reference file calibrates (this fits nothing).
-            out["cal_near_zero"] = calibration.group_mean(features[:, statistical.NEAR_ZERO], groups)
-            out["zero_share"], out["near_zero_share"] = np.array(zero), np.array(near_zero)
         # For the logistic regressions of the case's generators (engine/detectors/learned.py).
         version = statistical.texture_version_for(ref.modality)
         texture = statistical.texture_features(ref.x, version)
         out["texture_fit"], out["texture_cal"] = texture[fit], texture[cal]
         out["texture_version"] = np.array(version)
-    if ref.modality == "music":
-        progress(0.7, "chroma transitions and note durations")
-        from engine.analysis.specifications import chroma_transition_spec
-
-        # Cheap to refit, so cross-fitted: every reference file calibrates (see cross_fitted).
-        out["chroma_spec"] = np.asarray(chroma_transition_spec(ref.x))
-        out["cal_chroma"] = cross_fitted(groups, n_groups, lambda train, held: calibration.group_mean(
-            specification.transition_violations(ref.x[held], chroma_transition_spec(ref.x[train])),
-            renumber(groups[held])))
-        out["ref_durations"] = specification.durations_of(ref.x)
-        out["cal_durations"] = cross_fitted(groups, n_groups, lambda train, held: specification.duration_distance(
-            ref.x[held], renumber(groups[held]), specification.durations_of(ref.x[train])))
-        out.update(tonality.profile_arrays(ref.x, groups, n_groups, cross_fitted))
+    reference = Reference(ref, groups, features)
+    fitted = [detector for detector in registry.DETECTORS if detector.applies(ref.modality)]
+    for k, detector in enumerate(fitted):
+        progress(0.4 + 0.55 * k / len(fitted), f"{detector.name} detector")
+        arrays = detector.fit(reference, groups, n_groups, cross_fitted)
+        if arrays and set(arrays) != set(detector.arrays):  # a misspelt key would hide the detector
+            raise RuntimeError(f"detector {detector.name} fitted {sorted(arrays)}, but declares {sorted(detector.arrays)}")
+        out.update(arrays)
     # Whole held-out files, up to MAX_CALIBRATION_SAMPLES samples, for detectors added later.
     keep = np.cumsum(np.bincount(cal_groups)) <= MAX_CALIBRATION_SAMPLES
     keep[0] = True

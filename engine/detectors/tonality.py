@@ -21,12 +21,14 @@ light tail, which the calibration's exponential tail model (engine/detectors/cal
 would extrapolate far too cautiously; its square has the exponential tail of a chi-square.
 Only the high side counts: too few changes off the beat (a chain over chords sliced at the
 beat) was tried two-sided and cost more detection of the chains than it gained. The six
-medians and ranges are fitted, so the calibration is cross-fitted (engine/detectors/profile.py):
+medians and ranges are fitted, so the calibration is cross-fitted (engine/detectors/folds.py):
 every reference file is scored with the medians and ranges of the other folds.
 """
 import numpy as np
 
 from engine.analysis.specifications import NOTE_NAMES, PITCH_CLASSES, chroma
+from engine.detectors import calibration
+from engine.detectors.detector import CROSS_FITTED, Detector
 
 STATISTICS = ("out of key", "key drift", "off beat")
 MAJOR = (0, 2, 4, 5, 7, 9, 11)
@@ -101,26 +103,26 @@ def combined(stats, centre, spread):
     return z * np.abs(z)
 
 
-def profile_arrays(x, groups, n_groups, cross_fitted):
-    """The profile's tonality arrays: scaling fitted on every reference file, calibration
-    cross-fitted (`cross_fitted` is engine/detectors/profile.cross_fitted)."""
-    stats, _ = file_statistics(x, groups)
-    centre, spread = fit_scaling(stats)
-
-    def fold_scores(train, held):
-        train_files, held_files = np.unique(groups[train]), np.unique(groups[held])
-        return combined(stats[held_files], *fit_scaling(stats[train_files]))
-
-    return {"tonality_centre": centre, "tonality_spread": spread,
-            "cal_tonality": cross_fitted(groups, n_groups, fold_scores)}
-
-
-class Tonality:
+class Tonality(Detector):
     name = "tonality"
+    modalities = ("music",)
+    calibration = CROSS_FITTED
+    arrays = ("tonality_centre", "tonality_spread", "cal_tonality")
+
+    @classmethod
+    def fit(cls, ref, groups, n_groups, cross_fitted):
+        """Scaling fitted on every reference file, calibration cross-fitted."""
+        stats, _ = file_statistics(ref.x, groups)
+        centre, spread = fit_scaling(stats)
+
+        def fold_scores(train, held):
+            train_files, held_files = np.unique(groups[train]), np.unique(groups[held])
+            return combined(stats[held_files], *fit_scaling(stats[train_files]))
+
+        return {"tonality_centre": centre, "tonality_spread": spread,
+                "cal_tonality": cross_fitted(groups, n_groups, fold_scores)}
 
     def __init__(self, profile):
-        from engine.detectors import calibration
-
         self.centre, self.spread = profile["tonality_centre"], profile["tonality_spread"]
         self.tail = calibration.tail_model(profile["cal_tonality"])
         self.method = ("sum of three standardised statistics of the whole file: its share of pitch classes "

@@ -7,7 +7,8 @@ import numpy as np
 
 from engine import case as case_store, findings
 from engine.errors import shown
-from engine.detectors import calibration, profile as profile_mod, specification, statistical, suite
+from engine.modality import modality
+from engine.detectors import calibration, folds, profile as profile_mod, specification, statistical, suite
 from engine.detectors.learned import GENERATOR_SAMPLES, SAMPLING_SEED
 from engine.report import figures, limitations
 from engine.report.pdf import AMBER, GREEN, LABEL_COLOURS, RED, esc
@@ -27,7 +28,6 @@ class CasePart:
 
     def __init__(self, doc, case, examiner, alpha, today, several):
         from engine.case_verify import verify_case
-        from engine.npz import load_arrays
         from engine.verdict import case_detectors, detector_fingerprint
 
         self.doc, self.case, self.examiner, self.alpha, self.today = doc, case, examiner, alpha, today
@@ -41,7 +41,7 @@ class CasePart:
             self.detectors = case_detectors(case, self.profile)
         except case_store.IntegrityFailure:  # flagged on page 1: no detector is built from a changed artefact;
             # the reference's own figures still draw on the profile as it is now, under that flag
-            self.profile = load_arrays(case.path(self.ref["profile_path"]))
+            self.profile = case.profile(verify=False)
             self.detectors = []
         self.fingerprint = detector_fingerprint(self.detectors, alpha) if self.detectors else None
         self.weights = suite.weights(self.detectors, alpha)
@@ -243,10 +243,10 @@ class CasePart:
         else:
             samples = self.samples(verdict["path"])
             if samples is not None:
+                kind = modality(verdict["modality"])
                 violations = (specification.violating_transitions(samples[0], self.profile["chroma_spec"])[0]
-                              if verdict["modality"] == "music" and "chroma_spec" in self.profile else None)
-                png = figures.sample_figure(samples, verdict["modality"], violations)
-                figure = doc.image(png, 6.0 if verdict["modality"] == "image" else 17.0)
+                              if kind.notes and "chroma_spec" in self.profile else None)
+                figure = doc.image(figures.sample_figure(samples, kind.figure, violations), kind.figure_width_cm)
         doc.together(heading, *lines, figure)
         if status == "ok":
             meta = file_metadata(verdict["path"])
@@ -302,17 +302,12 @@ class CasePart:
               f"calibrating the CNN and inverse models, the first {int(profile['n_fit_files'])} "
               f"({int(profile['n_fit'])} samples, spec {self.meta.get('fit_spec') or 'not expressible'}) may train "
               f"the case's models; the other detectors calibrate on every reference file (directly, or cross-fitted "
-              f"over {profile_mod.CROSS_FIT_FOLDS} contiguous folds). Profile SHA-256 {ref['profile_sha256']}.", "Small")
+              f"over {folds.CROSS_FIT_FOLDS} contiguous folds). Profile SHA-256 {ref['profile_sha256']}.", "Small")
         doc.add(doc.heading("Detector set and thresholds", "Heading2"))
         doc.p(f"The case's current detector set at α = {findings.percent(self.alpha)}; each verdict's own table shows the "
               f"detectors, weights and thresholds that produced it (weights differ per file where its format leaves "
               f"a detector mute, e.g. the grid detector for an 8-bit PNG).", "Small")
-        rows = [["Detector", "Method", "Weight", "Threshold", "Calibration files"]]
-        for d, w in zip(self.detectors, self.weights):
-            threshold = calibration.score_threshold(d.tail, self.alpha * w)
-            rows.append([d.name, d.method, f"{w:.3g}", f"{threshold:.4g}" if np.isfinite(threshold) else "none",
-                         str(d.tail["sorted"].size)])
-        doc.add(doc.table(rows, [3.0, 8.6, 1.6, 2.2, 2.4]))
+        doc.add(doc.table(self.method_rows(), [3.0, 7.2, 1.8, 2.2, 3.6]))
         doc.p(f"Generator samples for the feature logistic regression: as many as the reference's fitting samples, at "
               f"most {GENERATOR_SAMPLES} per generator, latent seed {SAMPLING_SEED}; L2 {statistical.L2}; covariance "
               f"shrinkage {statistical.SHRINKAGE}.", "Small")
@@ -327,6 +322,16 @@ class CasePart:
                          "; ".join(f"{k}: {v[:16]}…" for k, v in r["files"].items()),
                          _short_json(r["data"], 300), _short_json(r["config"], 300)])
         doc.add(doc.table(rows, [2.2, 1.6, 4.4, 4.6, 5.0]))
+
+    def method_rows(self):
+        """The methods table: each detector of the case as it describes itself (name, method,
+        calibration), with its weight and threshold at α."""
+        rows = [["Detector", "Method", "Weight", "Threshold", "Calibration files"]]
+        for d, w in zip(self.detectors, self.weights):
+            threshold = calibration.score_threshold(d.tail, self.alpha * w)
+            rows.append([d.name, d.method, f"{w:.3g}", f"{threshold:.4g}" if np.isfinite(threshold) else "none",
+                         f"{d.tail['sorted'].size} ({d.calibration})"])
+        return rows
 
     # --- declaration and audit --------------------------------------------------------------
 

@@ -1,34 +1,33 @@
-"""The report's figures (matplotlib Agg into memory, PNG at 200 dpi).
+"""The report's figures: matplotlib drawings recorded as PDF vector graphics (vector.py).
 
 Axes carry units (Hz and seconds with a dB colour bar for mel spectrograms, pitch names
 and quarter notes for piano rolls), legends sit outside the data in 7.5 pt or larger,
-histograms say what they count. Figures are raster: reportlab cannot place matplotlib's
-vector output without a further dependency (svglib), and 200 dpi keeps 7 pt text sharp.
+histograms say what they count. Lines, bars, notes and text are vectors in the report's
+embedded fonts; the pixels of an image or a spectrogram stay raster, at 200 dpi.
 """
-import io
-
 import numpy as np
 
-from engine.report.pdf import RED
+from engine.report.pdf import FONT, RED, register_fonts
+from engine.report.vector import picture
 
-DPI = 200
 FONT_PT = 8
 LEGEND_PT = 7.5
 NOTE_NAMES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
 BLUE, DARK = "#1f4e9c", "#333333"
 
 
-def png(draw, size):
-    """PNG bytes of a figure drawn by draw(fig); size in inches."""
+def vector(draw, size):
+    """The figure drawn by draw(fig), as a vector.Picture; size in inches."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=size, dpi=DPI)
+    register_fonts()  # the figure's text is set in the report's fonts
+    fig = Figure(figsize=size, dpi=72)  # one display unit = one point
+    FigureCanvasAgg(fig)  # text extents for the layout
     with _rc():
         draw(fig)
         fig.tight_layout(pad=0.4)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=DPI)
-    return buf.getvalue()
+        return picture(fig, FONT)
 
 
 def _rc():
@@ -43,17 +42,17 @@ def pitch_name(midi_number):
     return f"{NOTE_NAMES[midi_number % 12]}{midi_number // 12 - 1}"
 
 
-def sample_figure(samples, modality, violations=None):
-    """The first patch of a file: an image, a mel spectrogram or a piano roll.
+def sample_figure(samples, drawing, violations=None):
+    """The first patch of a file drawn as its modality's `figure` (engine/modality.py): an
+    image ("pixels"), a mel "spectrogram" or a "piano roll".
 
     violations: time steps of the piano roll where a chroma transition the reference never
     makes starts (marked above the notes, not over them)."""
     patch = samples[0]
-    if modality == "image":
-        return png(lambda fig: _image(fig, patch), (2.4, 2.4))
-    if modality == "speech":
-        return png(lambda fig: _spectrogram(fig, patch[0]), (6.6, 2.6))
-    return png(lambda fig: _piano_roll(fig, patch[0], violations), (6.6, 2.8))
+    draw, size = {"pixels": (lambda fig: _image(fig, patch), (2.4, 2.4)),
+                  "spectrogram": (lambda fig: _spectrogram(fig, patch[0]), (6.6, 2.6)),
+                  "piano roll": (lambda fig: _piano_roll(fig, patch[0], violations), (6.6, 2.8))}[drawing]
+    return vector(draw, size)
 
 
 def _image(fig, patch):
@@ -81,6 +80,7 @@ def _spectrogram(fig, mel):
     ax.set_ylabel("frequency (Hz, mel-spaced)")
     ax.set_xlabel("time (s)")
     bar = fig.colorbar(image, ax=ax, pad=0.015)
+    bar.solids.set_edgecolor("face")  # as vectors, cells edged in their own colour show no seams
     bar.set_label("mel power (dB)")
 
 
@@ -127,7 +127,7 @@ def intensity_figure(reference_hist, suspects):
         ax.set_ylabel("share of values (log scale)")
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, borderaxespad=0)
 
-    return png(draw, (6.6, 2.5))
+    return vector(draw, (6.6, 2.5))
 
 
 def calibration_figure(name, reference_scores, threshold, tail_alpha, evidence_scores):
@@ -151,4 +151,4 @@ def calibration_figure(name, reference_scores, threshold, tail_alpha, evidence_s
         ax.set_ylabel("number of files")
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, borderaxespad=0)
 
-    return png(draw, (6.6, 2.2))
+    return vector(draw, (6.6, 2.2))

@@ -3,11 +3,14 @@
 Every font is a TrueType font embedded in the file (DejaVu Sans from matplotlib's own
 fonts), never one of the 14 standard PDF fonts a reader must substitute. Headings become
 PDF outline entries (bookmarks) and lines of the table of contents; the document is built
-in as many passes as the contents need, and the page footer says "page N of M".
+in as many passes as the contents need, and the page footer says "page N of M". The file
+is PDF/A-2b (engine/report/pdfa.py).
 """
 import functools
 import io
 import os
+
+from engine.report import pdfa, vector
 
 RED, GREEN, AMBER = "#b00020", "#1b7f3a", "#9a5b00"
 LABEL_COLOURS = {"generated": RED, "real": GREEN, "inconclusive": AMBER}
@@ -32,8 +35,22 @@ def register_fonts():
         faces = {(0, 0): family, (1, 0): f"{family}-Bold", (0, 1): f"{family}-Oblique",
                  (1, 1): f"{family}-BoldOblique"}
         for (bold, italic), name in faces.items():
-            pdfmetrics.registerFont(TTFont(name, os.path.join(folder, f"{name}.ttf")))
+            font = TTFont(name, os.path.join(folder, f"{name}.ttf"))
+            _mend_advance_widths(font.face, os.path.join(folder, f"{name}.ttf"))
+            pdfmetrics.registerFont(font)
             addMapping(family, bold, italic, name)
+
+
+def _mend_advance_widths(face, path):
+    """reportlab 5.1 reads the glyphs after the hmtx table's last full entry (all of a
+    monospaced font's) with the advance already scaled to 1/1000 em, and writes that into the
+    embedded subset's hmtx: the font program's widths then disagree with the PDF's (PDF/A
+    6.2.11.5). Puts the advance in font units back."""
+    from fontTools.ttLib import TTFont as FontTools
+
+    full = FontTools(path, lazy=True)["hhea"].numberOfHMetrics
+    advance = face.hmetrics[full - 1][0]
+    face.hmetrics[full:] = [(advance, lsb) for _, lsb in face.hmetrics[full:]]
 
 
 @functools.lru_cache(maxsize=None)
@@ -136,13 +153,16 @@ class Document:
         table.setStyle(TableStyle(style))
         return table
 
-    def image(self, png, width_cm):
+    def image(self, figure, width_cm):
+        """A figure width_cm wide: a vector.Picture (engine/report/figures.py), or PNG bytes."""
         from reportlab.lib.units import cm
         from reportlab.lib.utils import ImageReader
         from reportlab.platypus import Image
 
-        w, h = ImageReader(io.BytesIO(png)).getSize()
-        return Image(io.BytesIO(png), width=width_cm * cm, height=width_cm * cm * h / w)
+        if isinstance(figure, vector.Picture):
+            return vector.flowable(figure, width_cm * cm)
+        w, h = ImageReader(io.BytesIO(figure)).getSize()
+        return Image(io.BytesIO(figure), width=width_cm * cm, height=width_cm * cm * h / w)
 
     def space(self, height_cm=0.3):
         from reportlab.lib.units import cm
@@ -201,16 +221,18 @@ class Document:
         doc.levels_shift = self.levels_shift
         frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body")
         doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPageEnd=_footer)])
+        written = f"{tmp}.pdfa"
         try:
             if self.has_contents:
                 doc.multiBuild(self.story, canvasmaker=_numbered_canvas_class())
             else:
                 doc.build(self.story, canvasmaker=_numbered_canvas_class())
-        except BaseException:
-            if os.path.exists(tmp):
-                os.remove(tmp)
-            raise
-        os.replace(tmp, out_path)
+            pdfa.convert(tmp, written)
+            os.replace(written, out_path)
+        finally:
+            for path in (tmp, written):
+                if os.path.exists(path):
+                    os.remove(path)
         return doc.page
 
 

@@ -50,13 +50,14 @@ def group_1_gans(params, state, lo, hi):
 
 def run_attribution(params, state):
     from engine.training_jobs import train_classifier_job
+    from engine.training_options import ClassifierOptions
 
     sizes = params["sizes"]
     gans = group_1_gans(params, state, 0.0, 0.6)
     job = {"real": sizes["real"], "fakes": list(gans.items()), "per_class": sizes["per_class"],
            "out": os.path.join(runs_dir(params), "attribution-classifier"), "device": params.get("device") or "auto",
            "epochs": sizes["classifier_epochs"], "seed": 0}
-    metrics = train_or_reuse(train_classifier_job, {k: v for k, v in job.items() if v is not None},
+    metrics = train_or_reuse(train_classifier_job, ClassifierOptions(**{k: v for k, v in job.items() if v is not None}),
                              StageState(state, 0.6, 1.0, "classifier"))["metrics"]
     labels, ours = metrics["labels"], np.asarray(metrics["confusion_matrix"])
     paper = reorder(PAPER_CONFUSION, [PAPER_LABELS[label] for label in labels])
@@ -108,12 +109,13 @@ INVERSE_PAPER = {"accuracy": 0.868, "cosine_proximity": 0.91, "threshold": 19.12
 
 def run_inverse(params, state):
     from engine.training_jobs import train_inverse_job
+    from engine.training_options import InverseOptions
 
     sizes = params["sizes"]
     gans = group_1_gans(params, state, 0.0, 0.5)
-    job = {"generator": gans["gan1275"], "real": gans["gan14589"], "n_negatives": sizes["n_negatives"],
-           "steps": sizes["inverse_steps"], "refine_steps": sizes["refine_steps"], "seed": 0,
-           "out": os.path.join(runs_dir(params), "inverse-gan1275"), "device": params.get("device") or "auto"}
+    job = InverseOptions(generator=gans["gan1275"], real=gans["gan14589"], n_negatives=sizes["n_negatives"],
+                         steps=sizes["inverse_steps"], refine_steps=sizes["refine_steps"], seed=0,
+                         out=os.path.join(runs_dir(params), "inverse-gan1275"), device=params.get("device") or "auto")
     metrics = train_or_reuse(train_inverse_job, job, StageState(state, 0.5, 1.0, "inverse model"))["metrics"]
     rows = [row("GAN_1 vs GAN_2: threshold accuracy", {"accuracy": INVERSE_PAPER["accuracy"]},
                 {"accuracy": metrics["accuracy"]}),

@@ -4,6 +4,7 @@ An item trains into `OUT/runs/SCALE/NAME`; a finished run folder there is reused
 (another item of the same scale may have made it: the 003 inverse model uses the
 attribution item's GANs), an unfinished one resumes from its last checkpoint.
 """
+import dataclasses
 import math
 import os
 
@@ -22,30 +23,32 @@ def run_status(run_dir):
     return read_run_json(run_dir).get("status") if is_run_folder(run_dir) else None
 
 
-def train_or_reuse(job, job_params, state):
+def train_or_reuse(job, options, state):
     """run.json of a finished run folder, training (or resuming) it first when needed: a run
-    finished with fewer steps than asked for now continues from its last checkpoint."""
+    finished with fewer steps than asked for now continues from its last checkpoint.
+    `options`: the job's options dataclass (engine/training_options.py)."""
     from engine.runs import read_run_json
 
-    if run_status(job_params["out"]) == "finished":
-        run = read_run_json(job_params["out"])
-        if job_params.get("steps") in (None, run.get("steps")):
+    if run_status(options.out) == "finished":
+        run = read_run_json(options.out)
+        if options.steps in (None, run.get("steps")):
             state.progress(1.0, "reused")
             return run
-    return job(dict(job_params, resume=True), state)
+    return job(dataclasses.replace(options, resume=True), state)
 
 
 def train_gans(params, gans, state, lo=0.0, hi=1.0):
-    """Trains (or reuses) GANs [(name, {train_gan_job params without out/device})]; {name: run dir}."""
+    """Trains (or reuses) GANs [(name, {GanOptions fields but out/device/name})]; {name: run dir}."""
     from engine.training_jobs import train_gan_job
+    from engine.training_options import GanOptions
 
     runs, span = {}, (hi - lo) / max(len(gans), 1)
     for i, (name, options) in enumerate(gans):
         state.check()
         runs[name] = os.path.join(runs_dir(params), name)
         stage = StageState(state, lo + i * span, lo + (i + 1) * span, f"GAN {name}")
-        train_or_reuse(train_gan_job, dict(options, out=runs[name], device=params.get("device") or "auto",
-                                           name=name), stage)
+        train_or_reuse(train_gan_job, GanOptions(**options, out=runs[name], device=params.get("device") or "auto",
+                                                 name=name), stage)
     return runs
 
 

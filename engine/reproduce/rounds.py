@@ -33,10 +33,11 @@ ROUNDS_SIZES = {
 
 def run_rounds(params, state):
     from engine.training_jobs import train_rounds_job
+    from engine.training_options import RoundsOptions
 
     sizes = params["sizes"]
     out = os.path.join(runs_dir(params), "rounds")
-    job = dict(sizes, out=out, loss="fool-all", phi=1.0, seed=0, device="cpu", executor="sequential")
+    job = RoundsOptions(**sizes, out=out, loss="fool-all", phi=1.0, seed=0, device="cpu", executor="sequential")
     result = reusable_rounds(out, job)
     if result is None:
         result = train_rounds_job(job, state)
@@ -79,10 +80,10 @@ def reusable_rounds(out, job):
             done = json.load(fh)
     except (OSError, ValueError):
         return None
-    options = {k: job[k] for k in ("iterations", "generators", "loss", "phi", "gan_steps", "classifier_steps",
-                                   "samples_per_generator", "gan", "seed")}
+    options = {k: getattr(job, k) for k in ("iterations", "generators", "loss", "phi", "gan_steps", "classifier_steps",
+                                            "samples_per_generator", "gan", "seed")}
     same = done.get("config") == json.loads(json.dumps(rounds_config(**options)))
-    return done if same and done.get("data", {}).get("spec") == job["data"] else None
+    return done if same and done.get("data", {}).get("spec") == job.data else None
 
 
 def rounds_figure(fig, spec, result):

@@ -17,8 +17,8 @@ import numpy as np
 
 from engine.data import representations
 from engine.detectors import suite
-from engine.detectors.profile import CONTINUOUS_MODALITIES
 from engine.errors import InputError
+from engine.modality import modality as modality_named
 from engine.selftest import rates
 from engine.selftest.runs import families, run_folders
 
@@ -82,7 +82,7 @@ def leave_one_family_out(profile, case_detectors, learned, gan_runs, alpha, stat
     also judged by the case's own detectors (`case_detectors`, every family registered):
     `detected_registered`, the baseline the left-out figure is read against."""
     from engine.detectors.learned import fit_generators_logistic
-    from engine.detectors.suite import LogisticFeatures
+    from engine.detectors.logistic import LogisticFeatures
 
     found = families(gan_runs)
     if len(found) < 2:
@@ -97,7 +97,7 @@ def leave_one_family_out(profile, case_detectors, learned, gan_runs, alpha, stat
         others = [run for run in gan_runs if os.path.abspath(run["run_dir"]) not in family_dirs]
         detectors = suite.profile_detectors(profile)
         left_out = []
-        if modality in CONTINUOUS_MODALITIES:
+        if modality_named(modality).continuous:
             detectors.append(LogisticFeatures(fit_generators_logistic(others, profile), [r["name"] for r in others]))
         for detector, run in learned:
             why = _trained_on(run, family_dirs)

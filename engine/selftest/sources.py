@@ -17,14 +17,13 @@ import numpy as np
 
 from engine.data import representations
 from engine.detectors import suite
-from engine.detectors.profile import CONTINUOUS_MODALITIES, build_profile, item_groups, renumber
+from engine.detectors.profile import build_profile, item_groups, renumber
+from engine.modality import modality
 from engine.selftest import rates
 from engine.selftest.runs import seen_files
 
-SPEAKER = re.compile(r"^\d+_(?P<speaker>[^_]+)_\d+\.\w+$")
 BLOCKS = 5
 MAX_FILES_PER_SOURCE = 200
-KIND_OF_FILE = {"image": "images", "speech": "recordings", "music": "pieces"}
 
 
 def file_names(items, groups, n_groups):
@@ -37,16 +36,17 @@ def file_names(items, groups, n_groups):
 def sources_of(ref):
     """(file id per sample, [(source name, file ids)], how the sources were formed)."""
     groups, n_groups = item_groups(ref.items, ref.n)
-    if ref.modality == "speech":
-        found = [SPEAKER.match(os.path.basename(name)) for name in file_names(ref.items, groups, n_groups)]
-        speakers = {}
+    named = modality(ref.modality).named_sources
+    if named:
+        found = [re.match(named.pattern, os.path.basename(name)) for name in file_names(ref.items, groups, n_groups)]
+        sources = {}
         for g, match in enumerate(found):
             if match:
-                speakers.setdefault(match["speaker"], []).append(g)
-        if all(found) and len(speakers) >= 2:
-            return groups, [(f"speaker {name}", np.array(ids)) for name, ids in sorted(speakers.items())], \
-                "speakers, read from FSDD-style file names {digit}_{speaker}_{index}"
-    kind = KIND_OF_FILE[ref.modality]
+                sources.setdefault(match["source"], []).append(g)
+        if all(found) and len(sources) >= 2:
+            return groups, [(f"{named.word} {name}", np.array(ids)) for name, ids in sorted(sources.items())], \
+                named.how
+    kind = modality(ref.modality).file_kind
     blocks = [b for b in np.array_split(np.arange(n_groups), min(BLOCKS, n_groups)) if b.size]
     return groups, [(f"{kind} {b[0] + 1}-{b[-1] + 1}", b) for b in blocks], \
         (f"{len(blocks)} contiguous blocks of the reference's {kind} in the spec's order (a stand-in for writers "
@@ -58,13 +58,13 @@ def leave_one_source_out(ref, reference_spec, learned, gan_runs, alpha, state, s
     run)] of the CNN and inverse models with their stored calibration; `gan_runs`: the GANs
     whose pooled logistic regression is refitted without each source."""
     from engine.detectors.learned import fit_generators_logistic
-    from engine.detectors.suite import LogisticFeatures
+    from engine.detectors.logistic import LogisticFeatures
 
     groups, sources, how = sources_of(ref)
     n_files = int(groups.max()) + 1
     seen = np.stack([seen_files([run], reference_spec, n_files) for _, run in learned], 1) if learned \
         else np.zeros((n_files, 0), dtype=bool)
-    refit_logistic = bool(gan_runs) and ref.modality in CONTINUOUS_MODALITIES
+    refit_logistic = bool(gan_runs) and modality(ref.modality).continuous
     out = []
     for k, (name, files) in enumerate(sources):
         state.check()

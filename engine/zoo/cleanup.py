@@ -59,11 +59,14 @@ def reference_velocity(x):
     return float(np.median(nonzero)) if nonzero.size else 0.8
 
 
-CLEANUPS = {"image": lambda x, fit_x, levels, rng: clean_images(x, levels, rng),
-            "speech": lambda x, fit_x, levels, rng: clean_speech(x, rng),
-            "music": lambda x, fit_x, levels, rng: clean_music(x, reference_velocity(fit_x))}
+# engine.modality's `cleanup` of each modality names one of these
+CLEANUPS = {"pixel levels": lambda x, fit_x, levels, rng: clean_images(x, levels, rng),
+            "noise gate": lambda x, fit_x, levels, rng: clean_speech(x, rng),
+            "note grid": lambda x, fit_x, levels, rng: clean_music(x, reference_velocity(fit_x))}
 
 
-def clean(x, modality, fit_x, levels, seed=0):
+def clean(x, modality_name, fit_x, levels, seed=0):
     """The cleaned-up copy of samples x of a modality (fit_x: the fitting part, for music's velocity)."""
-    return CLEANUPS[modality](x, fit_x, levels, np.random.default_rng(seed))
+    from engine.modality import modality
+
+    return CLEANUPS[modality(modality_name).cleanup](x, fit_x, levels, np.random.default_rng(seed))

@@ -12,6 +12,7 @@ from typing import Callable
 import numpy as np
 
 from engine.data import representations
+from engine.modality import CONTINUOUS_MODALITIES, MODALITIES
 
 GAN_SIZE = {"width": 16, "z_dim": 32, "batch_size": 64}
 MIN_STEPS = 1
@@ -100,11 +101,14 @@ def _vae(fit, seed):
 
 
 def _autoregressive(fit, seed):
+    from engine.modality import modality
     from training.autoregressive import AutoregressiveTrainer
 
-    # images: row after row; spectrograms and piano rolls: frame after frame (time)
-    axis, levels = {"image": ("rows", 16), "speech": ("columns", 16), "music": ("columns", 2)}[fit.modality]
-    return AutoregressiveTrainer(fit.x, {"seed": seed, "axis": axis, "levels": levels}, fit.device)
+    # images: row after row; spectrograms and piano rolls: frame after frame (time); values on
+    # 16 levels, a piano roll's notes on or off
+    kind = modality(fit.modality)
+    levels = 16 if kind.continuous else 2
+    return AutoregressiveTrainer(fit.x, {"seed": seed, "axis": kind.sequence_axis, "levels": levels}, fit.device)
 
 
 def ngram_family(order):
@@ -188,8 +192,8 @@ def _time_stretch(audio, rng):
     return time_stretch(audio, float(rng.uniform(0.8, 1.25)))
 
 
-ALL = ("image", "speech", "music")
-CONTINUOUS = ("image", "speech")
+ALL = MODALITIES
+CONTINUOUS = CONTINUOUS_MODALITIES
 FAMILIES = {f.name: f for f in [
     Family("gan-standard", "GAN", ALL, gan_family("gan", "sigmoid"), 0.5,
            "DCGAN, standard loss, sigmoid output, short training"),

@@ -93,31 +93,33 @@ def load_fit(case, device):
 
 
 def zoo_job(params, state):
-    """params: case (folder), budget (minutes; None: the device's default), families (names; empty:
-    all of the modality), seed, device, pool (samples stored per run). Returns a summary."""
-    from engine.case import open_case, register_run
+    """params: ZooOptions (engine/zoo/options.py; or a mapping of its fields). Returns a summary."""
+    from engine.case import open_case
+    from engine.case_workflows import register_run
     from engine.detectors.learned import generator_runs
+    from engine.options import as_options
     from engine.training_jobs import device_for
     from engine.zoo.families import FAMILIES, choose
-    from engine.zoo.options import budget_seconds, check_budget
+    from engine.zoo.options import ZooOptions, budget_seconds, check_budget
 
+    params = as_options(ZooOptions, params)
     try:
-        check_budget(params.get("budget"))
+        check_budget(params.budget)
     except ValueError as err:
         raise InputError("--budget", str(err)) from None
-    seed = int(params.get("seed") or 0)
-    device = device_for(params.get("device") or "auto", params.get("threads"))
-    total = budget_seconds(params.get("budget"), device.type)
-    case_dir = os.path.abspath(params["case"])
+    seed = int(params.seed or 0)
+    device = device_for(params.device, params.threads)
+    total = budget_seconds(params.budget, device.type)
+    case_dir = os.path.abspath(params.dir)
     with open_case(case_dir) as case:
         modality = case.reference()["modality"]
         try:
-            names = choose(list(params.get("families") or ()), modality)
+            names = choose(list(params.families), modality)
         except ValueError as err:
             raise InputError("--families", str(err)) from None
         state.progress(0.0, "reading the fitting part")
         fit, data = load_fit(case, str(device))
-        pool = int(params.get("pool") or min(POOL, max(1, POOL_BYTES // (4 * int(np.prod(fit.x.shape[1:]))))))
+        pool = int(params.pool or min(POOL, max(1, POOL_BYTES // (4 * int(np.prod(fit.x.shape[1:]))))))
         folder = zoo_dir(case)
     todo = [n for n in names if not (run_finished(os.path.join(folder, n)) and
                                      run_finished(os.path.join(folder, n + "-clean")))]
@@ -145,7 +147,7 @@ def zoo_job(params, state):
         fit_spec = case.meta()["fit_spec"]
         level_normalised = "level_version" in case.profile()  # its evidence is judged at one loudness
     classifier = train_zoo_classifier(case_dir, fit_spec, generators, fit.x.shape[0], total * CLASSIFIER_SHARE,
-                                      seed, params.get("device") or "auto", params.get("threads"), level_normalised,
+                                      seed, params.device, params.threads, level_normalised,
                                       StageState(state, 0.78, 1.0, "classifier"))
     state.progress(1.0, "zoo done")
     return {"case": case_dir, "modality": modality, "families": names, "trained": todo,
@@ -172,13 +174,13 @@ def train_zoo_classifier(case_dir, fit_spec, generators, n_real, seconds, seed, 
     digest = hashlib.sha256("\n".join(sorted(generators)).encode()).hexdigest()[:12]
     out = os.path.join(case_dir, "runs", "zoo", f"classifier-{digest}")
     real = min(n_real, CLASSIFIER_REAL)
-    params = {"real": fit_spec, "fakes": list(zip(distinct_names(generators), generators)), "out": out,
+    params = {"real": fit_spec, "fakes": tuple(zip(distinct_names(generators), generators)), "out": out,
               "binary": True, "per_class": real, "fake_per_class": max(20, real // len(generators)),
               "seed": seed, "device": device, "threads": threads, "case": case_dir, "max_seconds": seconds,
               "normalise_level": level_normalised,
               "resume": os.path.isdir(out)}
     if run_finished(out):
-        from engine.case import register_run
+        from engine.case_workflows import register_run
 
         register_run(case_dir, out)  # a zoo cut off after training it, before registering
         return os.path.basename(out)

@@ -1,20 +1,35 @@
-"""The options of `case zoo`, declared once for the command line and the window."""
+"""The options of `case zoo`, declared once (engine/options.py) for the command line and the window."""
 from dataclasses import dataclass
 
-from engine.training_options import option
+from engine.options import option
+from engine.training_options import DEVICE_HELP, SEED_BOUNDS, SEED_HELP, THREADS_HELP
+from engine.zoo.families import FAMILIES
+from training.device import DEVICE_CHOICES
 
 CPU_BUDGET_MINUTES = 10.0  # a laptop CPU: the whole zoo, classifier included, in about this time
 CUDA_BUDGET_SCALE = 3.0  # on a GPU the same default buys more steps and gets three times the time
 MAX_BUDGET_MINUTES = 24 * 60.0
 
 
-@dataclass(frozen=True)
+def comma_list(text):
+    """One command-line word "a,b" -> ("a", "b") (blanks and empty names dropped)."""
+    return tuple(name.strip() for name in text.split(",") if name.strip())
+
+
+@dataclass(frozen=True, kw_only=True)
 class ZooOptions:
-    budget: float = option(None, f"minutes for the whole zoo (default {CPU_BUDGET_MINUTES:g} on a CPU, "
-                                 f"{CPU_BUDGET_MINUTES * CUDA_BUDGET_SCALE:g} with CUDA)")
-    families: tuple = option((), "families to train, comma-separated (default: every family of the case's modality)")
-    seed: int = option(0, "seed of every family's training and sampling")
-    device: str = option("auto", "where the neural families train", ("auto", "cpu", "cuda"))
+    """`case zoo` (the families: engine/zoo/families.py FAMILIES)."""
+
+    dir: str | None = option(None, "the case folder", positional=True, metavar="DIR")
+    budget: float | None = option(None, f"minutes for the whole zoo (default {CPU_BUDGET_MINUTES:g} on a CPU, "
+                                        f"{CPU_BUDGET_MINUTES * CUDA_BUDGET_SCALE:g} with CUDA)", metavar="MINUTES")
+    families: tuple[str, ...] = option((), "families to train, comma-separated (default: every family of the "
+                                           f"case's modality): {', '.join(FAMILIES)}", parse=comma_list,
+                                       metavar="LIST")
+    seed: int = option(0, SEED_HELP, bounds=SEED_BOUNDS)
+    device: str = option("auto", DEVICE_HELP, choices=DEVICE_CHOICES)
+    threads: int | None = option(None, THREADS_HELP, cli=False)
+    pool: int | None = option(None, "samples stored per run (default: job.POOL, at most job.POOL_BYTES)", cli=False)
 
 
 def budget_seconds(budget, device_type):

@@ -37,7 +37,7 @@ def read_case_job(params, state):
 
 def new_case_job(params, state):
     """Creates a case with its reference profile, then reads it back."""
-    from engine.case import new_case
+    from engine.case_workflows import new_case
 
     state.progress(0.0, "creating the case and profiling the reference")
     new_case(params["case_dir"], params["reference"], params.get("name"), state)

@@ -1,16 +1,12 @@
 """Evidence tasks: load dropped files, then judge them in the open case (engine.verdict)."""
 import os
 
-import numpy as np
-
-PREVIEW_PATCHES = 4  # speech / music thumbnails show the first few patches side by side
+from gui.modality_display import display
 
 
 def preview_of(sampleset):
     """One (channels, rows, cols) map to draw as the file's thumbnail."""
-    if sampleset.modality == "image":
-        return sampleset.x[0]
-    return np.concatenate(list(sampleset.x[:PREVIEW_PATCHES]), axis=-1)
+    return display(sampleset.modality).preview(sampleset.x)
 
 
 def adopt_case_modality(sampleset, reference):

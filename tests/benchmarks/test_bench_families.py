@@ -10,7 +10,8 @@ shuffled. Every file is labelled by the case's profile detectors and the weighte
 rule at alpha = 1 %, with and without the new detectors (baseline: the same profile without
 them).
 
-    python tests/benchmarks/test_bench_families.py music [tuning|untouched]
+    python tests/benchmarks/test_bench_families.py music [tuning|seen|untouched|copy-tuning|copy-seen|copy-untouched-2|final-untouched|controls]
+    python tests/benchmarks/test_bench_families.py images [tuning|untouched|final-untouched|controls]
     python -m pytest tests/benchmarks/test_bench_families.py -s -o addopts=""
 """
 import sys
@@ -20,16 +21,17 @@ import numpy as np
 from engine.detectors import calibration, suite
 from tests import synthetic_music
 
-NEW_DETECTORS = ("tonality",)
+NEW_DETECTORS = ("copying", "edge-width", "faint-background")  # the baseline is the profile without them (before 2026-11-30 evening: "tonality")
 BAR = synthetic_music.BAR
 N_GENERATED = 100
 
 
-def labels(detectors, x, groups, alpha=calibration.DEFAULT_ALPHA):
-    """Per file: (label, name of the decisive detector)."""
+def labels(detectors, x, groups, alpha=calibration.DEFAULT_ALPHA, mute=()):
+    """Per file: (label, name of the decisive detector); detectors named in `mute` stand aside
+    (as `grid` does for PNGs)."""
     batch = suite.Batch(x, groups)
     p = np.stack([calibration.tail_probability(d.tail, d.scores(batch)) for d in detectors], axis=1)
-    weights = suite.weights(detectors, alpha)
+    weights = suite.weights(detectors, alpha, [d.name not in mute for d in detectors])
     out = []
     for row in p:
         p_file, k = calibration.combine(row, weights)
@@ -55,6 +57,32 @@ def music_sets(which, fit_pieces, held):
         return {"chord-event chain, order 2": synthetic_music.chord_chain(fit_pieces, 2, N_GENERATED, seed=1),
                 "quarter-note chord chain, order 1": synthetic_music.sliced_chain(fit_pieces, 4, N_GENERATED, seed=1),
                 "chorales with shuffled bars": synthetic_music.shuffled_bars(fit_pieces, N_GENERATED, seed=1)}
+    if which == "copy-tuning":  # looked at while choosing the copying detector's statistic and N
+        out = {f"chord-event chain, order {k}": synthetic_music.chord_chain(fit_pieces, k, N_GENERATED, seed=10)
+               for k in (1, 2, 3, 4)}
+        out["eighth-note chord chain, order 2"] = synthetic_music.sliced_chain(fit_pieces, 2, N_GENERATED, seed=10, order=2)
+        out["quarter-note chord chain, order 2"] = synthetic_music.sliced_chain(fit_pieces, 4, N_GENERATED, seed=10, order=2)
+        return out
+    if which == "copy-untouched-2":  # decided after copy-seen was run, before the beats view was tuned; run once after
+        return {"half-note chord chain, order 2": synthetic_music.sliced_chain(fit_pieces, 8, N_GENERATED, seed=31, order=2),
+                "eighth-note chord chain, order 3": synthetic_music.sliced_chain(fit_pieces, 2, N_GENERATED, seed=31, order=3),
+                "chord-event chain, order 2, 8 bars": synthetic_music.chord_chain(fit_pieces, 2, N_GENERATED,
+                                                                                  steps=8 * BAR, seed=31),
+                "chord-event chain, order 3, trained in random keys": synthetic_music.chord_chain(
+                    synthetic_music.transposed(fit_pieces, seed=31), 3, N_GENERATED, seed=31)}
+    if which == "final-untouched":  # decided after every change, run once
+        return {"chord-event chain, order 3, trained on the first 120 pieces": synthetic_music.chord_chain(
+                    fit_pieces[:120], 3, N_GENERATED, seed=41),
+                "quarter-note chord chain, order 2, 8 bars": synthetic_music.sliced_chain(
+                    fit_pieces, 4, N_GENERATED, steps=8 * BAR, seed=41, order=2)}
+    if which == "copy-seen":  # the first untouched sets of the copying detector, run before its beats view
+        return {"chord-event chain, order 2, trained in random keys": synthetic_music.chord_chain(
+                    synthetic_music.transposed(fit_pieces, seed=21), 2, N_GENERATED, seed=21),
+                "quarter-note chord chain, order 3": synthetic_music.sliced_chain(fit_pieces, 4, N_GENERATED, seed=21, order=3),
+                "chord-event chain, order 4, 8 bars": synthetic_music.chord_chain(fit_pieces, 4, N_GENERATED,
+                                                                                  steps=8 * BAR, seed=21)}
+    if which == "controls":  # real chorales in other keys: must not fire
+        return {"held-out chorales, each transposed by -6..+6 semitones": synthetic_music.transposed(held, seed=3)}
     return {"chord-event chain, order 3": synthetic_music.chord_chain(fit_pieces, 3, N_GENERATED, seed=2),
             "half-note chord chain, order 1": synthetic_music.sliced_chain(fit_pieces, 8, N_GENERATED, seed=2),
             "chord-event chain, order 1, 8 bars": synthetic_music.chord_chain(fit_pieces, 1, N_GENERATED,
@@ -75,11 +103,70 @@ def music(which="tuning"):
     n_fit = int(profile["n_fit_files"])
     held_groups, n_held = item_groups(held.items, held.n)
     rows = {f"held-out real chorales ({n_held})": (held.x, held_groups)}
-    rows.update({name: synthetic_music.as_batch(rolls) for name, rolls in music_sets(which, pieces[:n_fit], held).items()})
+    held_rolls = synthetic_music.file_rolls(held.x, held_groups)
+    rows.update({name: synthetic_music.as_batch(rolls) for name, rolls in music_sets(which, pieces[:n_fit], held_rolls).items()})
     print(f"detectors {[d.name for d in detectors]}, weights {np.round(suite.weights(detectors, 0.01), 3).tolist()}")
     for name, (x, g) in rows.items():
         print(f"{name}: with {NEW_DETECTORS}: {summary(labels(detectors, x, g))} | baseline: {summary(labels(baseline, x, g))}",
               flush=True)
+
+
+def image_sets(which, fit, held):
+    from tests import synthetic_images as si
+
+    if which == "tuning":  # looked at while choosing the edge statistic
+        vae = si.vae_samples(fit, 16, 0, 300)
+        return {"VAE (latent 16), PNG": si.as_png(vae), "VAE (latent 16), cleaned 30/230": si.clean_up(vae, 30, 230)}
+    if which == "untouched":  # decided before tuning, run once after
+        vae = si.vae_samples(fit, 16, 0, 300)
+        return {"VAE (latent 16), cleaned 60/200": si.clean_up(vae, 60, 200),
+                "VAE (latent 16), binarised at 128": si.binarise(vae),
+                "VAE (latent 8, seed 1), cleaned 30/230": si.clean_up(si.vae_samples(fit, 8, 1, 300), 30, 230),
+                "PCA mixture sampler, cleaned 30/230": si.clean_up(si.pca_mixture_samples(fit, 0, 300), 30, 230)}
+    if which == "final-untouched":  # decided after every change, run once
+        return {"VAE (latent 32, seed 3), cleaned 20/240": si.clean_up(si.vae_samples(fit, 32, 3, 300), 20, 240),
+                "PCA mixture sampler (seed 4), binarised at 100": si.binarise(si.pca_mixture_samples(fit, 4, 300), 100)}
+    return {"held-out digits rotated by up to 8 degrees": si.rotate(held, 8),  # controls: real, must not fire
+            "held-out digits rotated by up to 8 degrees, nearest neighbour": si.rotate(held, 8, order=0),
+            "held-out digits cleaned 30/230": si.clean_up(held, 30, 230),
+            "held-out digits scaled x0.9": si.rescale(held, 0.9), "held-out digits scaled x1.1": si.rescale(held, 1.1)}
+
+
+def near_zero_as_before(ref, profile):
+    """The near-zero detector as cases made before faint-background have it."""
+    from engine.detectors import statistical
+    from engine.detectors.near_zero import NearZero
+    from engine.detectors.profile import item_groups
+
+    features = statistical.feature_matrix(ref.x)[0]
+    groups = item_groups(ref.items, ref.n)[0]
+    arrays = {"cal_near_zero": calibration.group_mean(features[:, statistical.NEAR_ZERO], groups),
+              "zero_share": np.array(features[:, statistical.EXACT_ZERO].mean()),
+              "near_zero_share": np.array(features[:, statistical.NEAR_ZERO].mean())}
+    return NearZero({**profile, **arrays})
+
+
+def images(which="tuning"):
+    """MNIST case on builtin:mnist[0:5000] (generators fitted on its first 4,000 digits), held-out
+    real digits mnist[9000:10000], every file an 8-bit PNG (so `grid` stands aside)."""
+    import torch
+
+    from engine.data.specs import load_spec
+    from engine.detectors.profile import build_profile
+    from tests import synthetic_images as si
+
+    torch.set_num_threads(1)
+    ref = load_spec("builtin:mnist[0:5000]")
+    held = si.as_png(load_spec("builtin:mnist[9000:10000]").x)
+    profile = build_profile(ref)
+    detectors = suite.profile_detectors(profile)
+    # the product before: near-zero where faint-background now stands
+    baseline = [d for d in detectors if d.name not in NEW_DETECTORS] + [near_zero_as_before(ref, profile)]
+    rows = {"held-out real digits (1000)": held, **image_sets(which, ref.x[:4000], held)}
+    for name, x in rows.items():
+        g = np.arange(len(x))
+        print(f"{name}: with {NEW_DETECTORS}: {summary(labels(detectors, x, g, mute=('grid',)))} | baseline: "
+              f"{summary(labels(baseline, x, g, mute=('grid',)))}", flush=True)
 
 
 def test_bench_music_tuning():
@@ -87,4 +174,4 @@ def test_bench_music_tuning():
 
 
 if __name__ == "__main__":
-    {"music": music}[sys.argv[1]](*sys.argv[2:])
+    {"music": music, "images": images}[sys.argv[1]](*sys.argv[2:])

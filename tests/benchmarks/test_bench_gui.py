@@ -5,6 +5,10 @@ Run: QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest tests/benchmarks/test_
 Stall probe: a 5 ms precise QTimer on the GUI thread; a tick's stall is how much later
 than 5 ms after the previous one it fires. Baseline: the same probe on the same window
 with no job running. Goal: p99 < 50 ms while a GAN trains and while a batch verdict runs.
+Beside the stalls, the GUI thread's own CPU time (time.thread_time) over the probe: the
+window's work, which a loaded machine stretches in wall time but not in CPU time. To
+compare with an earlier build in the same run, run this file from that build's tree too
+(docs/gui.md, "Responsiveness").
 Launch: seconds from process start to the main window shown and the event loop
 running; baseline: an empty QMainWindow in a fresh process. Goal: < 3 s.
 """
@@ -23,7 +27,8 @@ PROBE_MS = 5
 
 
 def probe_stalls(app, until, timeout_s=120.0, min_s=0.0):
-    """Runs the event loop until `until()` (checked every 50 ms); returns tick stalls in ms."""
+    """Runs the event loop until `until()` (checked every 50 ms); returns (tick stalls in ms,
+    the GUI thread's CPU seconds, wall seconds)."""
     from PySide6.QtCore import QEventLoop, Qt, QTimer
 
     ticks = []
@@ -32,7 +37,7 @@ def probe_stalls(app, until, timeout_s=120.0, min_s=0.0):
     probe.setInterval(PROBE_MS)
     probe.timeout.connect(lambda: ticks.append(time.perf_counter()))
     loop = QEventLoop()
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.thread_time()
     check = QTimer()
     check.setInterval(50)
     check.timeout.connect(lambda: loop.quit() if (until() and time.perf_counter() - started >= min_s)
@@ -42,14 +47,17 @@ def probe_stalls(app, until, timeout_s=120.0, min_s=0.0):
     loop.exec()
     probe.stop()
     check.stop()
-    return np.maximum(np.diff(np.asarray(ticks)) * 1000.0 - PROBE_MS, 0.0)
+    stalls = np.maximum(np.diff(np.asarray(ticks)) * 1000.0 - PROBE_MS, 0.0)
+    return stalls, time.thread_time() - cpu_started, time.perf_counter() - started
 
 
-def summary(name, stalls, baseline=None):
+def summary(name, probed, baseline=None):
+    stalls, cpu, wall = probed
     p50, p99, worst = np.percentile(stalls, 50), np.percentile(stalls, 99), stalls.max()
-    line = f"{name:<28} ticks {stalls.size:6d}  p50 {p50:6.2f} ms  p99 {p99:6.2f} ms  max {worst:7.2f} ms"
+    line = (f"{name:<28} ticks {stalls.size:6d}  p50 {p50:6.2f} ms  p99 {p99:6.2f} ms  max {worst:7.2f} ms  "
+            f"GUI thread CPU {cpu:6.2f} s of {wall:6.1f} s ({100 * cpu / wall:4.1f} %)")
     if baseline is not None:
-        line += f"  p99 ratio vs idle {p99 / max(np.percentile(baseline, 99), 1e-3):6.1f}x"
+        line += f"  p99 ratio vs idle {p99 / max(np.percentile(baseline[0], 99), 1e-3):6.1f}x"
     print(line)
     return p99
 
@@ -69,7 +77,7 @@ def window(qtbot, tmp_path):
 def test_event_loop_stalls_while_a_gan_trains_and_a_batch_verdict_runs(window, qtbot, tmp_path):
     from PySide6.QtWidgets import QApplication
 
-    from engine.case import new_case
+    from engine.case_workflows import new_case
     from engine.data.specs import load_spec
 
     app = QApplication.instance()

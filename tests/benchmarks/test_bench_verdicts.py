@@ -83,7 +83,7 @@ def rates(result):
 
 
 def run_exercise(name, out):
-    from engine.case import new_case, register_run
+    from engine.case_workflows import new_case, register_run
     from engine.jobs import ConsoleState
     from engine.training_jobs import generate_job, train_classifier_job, train_gan_job
     from engine.verdict import judge

@@ -1,0 +1,210 @@
+"""Copying: whether a piece replays long stretches of several reference pieces.
+
+An order-k Markov chain (or any model that memorises) trained on a small corpus replays it:
+every (k+1)-gram of its output occurs in the corpus, and where the corpus' contexts branch it
+jumps from one piece into another, or to another place in the same piece. A real chorale the
+reference has not seen shares short formulas with it (a cadence), rarely a stretch of N chords.
+Some chorales are in the collection more than once (the same harmonisation under two numbers,
+once with its repeat written out), so a real file may copy ONE reference piece throughout;
+what a chain does and a real piece does not is copy long stretches of SEVERAL.
+
+Each n-gram match is an alignment: a reference piece at a shift in time. The alignment
+covering most of the file, every alignment of the same piece (repeats) and every alignment
+whose matches lie mostly inside the top one's (duplicate pieces) are set aside; the score is
+the share of the file's n-grams matched by the others. A model copies in the units it was
+trained on, so two views are read and the larger share counts: chord events (N successive
+chords, each a set of sounding pitches with its length in steps) and the chord sounding on
+each quarter beat (BEAT_N beats). Chords are taken relative to the lowest pitch of the
+n-gram's first chord, so a transposed copy is a copy (and a transposed real file scores as it
+is); velocity is ignored (notes are on or off) and lengths are in sixteenth-note steps, which
+the piano roll takes from the file's tempo map and resolution. The reference n-grams are stored
+as 64-bit hashes with the piece and step they come from; the calibration is cross-fitted.
+"""
+import hashlib
+
+import numpy as np
+
+from engine.detectors import calibration
+from engine.detectors.detector import CROSS_FITTED, Detector, median
+
+N = 6  # chord events per n-gram of the events view
+BEAT = 4  # steps per quarter note (engine/data/representations.py)
+BEAT_N = 7  # quarter beats per n-gram of the beats view
+VIEWS = (0, BEAT)  # chord events; the chord on every quarter beat
+DUPLICATE_OVERLAP = 0.8  # an alignment whose matches lie this much inside the top one's duplicates it
+
+
+def file_rolls(x, groups):
+    """One boolean (128, steps) roll per file: its patches end to end, any velocity = on."""
+    n_files = int(groups.max()) + 1 if groups.size else 0
+    return [np.concatenate(list(x[groups == g, 0] > 0), axis=1) for g in range(n_files)]
+
+
+def chord_events(roll):
+    """[(pitches, steps)]: the roll's successive chords (silence is the empty chord) and how long each lasts."""
+    codes = [np.flatnonzero(roll[:, t]).tobytes() for t in range(roll.shape[1])]
+    events = []
+    for t, code in enumerate(codes):
+        if events and code == codes[t - 1]:
+            events[-1][1] += 1
+        else:
+            events.append([np.flatnonzero(roll[:, t]), 1])
+    return events
+
+
+def units(roll, view):
+    """[(pitches, steps)] of one view of the roll: its chord events (view 0), or the chord
+    sounding every `view` steps, each counted as lasting `view` steps (a model trained on
+    beat-sliced chords copies those, not the events)."""
+    if view == 0:
+        return chord_events(roll)
+    return [[np.flatnonzero(roll[:, t]), view] for t in range(0, roll.shape[1], view)]
+
+
+def _mix(v):
+    """splitmix64's finaliser: scrambles uint64 values (wrapping arithmetic is intended)."""
+    v = (v ^ (v >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    v = (v ^ (v >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return v ^ (v >> np.uint64(31))
+
+
+def gram_hashes(roll, view=0):
+    """(int64 hash of each n-gram of the view's units, transposed so that its first sounding
+    chord's lowest pitch is 0; the step at which each starts). An n-gram is N chord events, or
+    BEAT_N chords of a sampled view. Each unit is hashed once by its shape (pitches above its
+    lowest, length) and an n-gram combines its units' shapes and lowest pitches."""
+    found = units(roll, view)
+    n = N if view == 0 else BEAT_N
+    count = max(len(found) - n + 1, 0)
+    starts = np.cumsum([0] + [steps for _, steps in found])[:count].astype(np.int64)
+    if count == 0:
+        return np.zeros(0, np.int64), starts
+    shape = np.array([np.frombuffer(hashlib.blake2b(f"{view}:{(p - p[:1]).tolist()}/{steps}".encode(),
+                                                    digest_size=8).digest(), dtype=np.uint64)[0]
+                      for p, steps in found])
+    low = np.array([int(p[0]) if p.size else -1 for p, _ in found])
+    sounding = np.flatnonzero(low >= 0)
+    # base of the n-gram at i: the lowest pitch of its first sounding chord (0 if all silent)
+    at = np.arange(count)
+    if sounding.size:
+        first = sounding[np.minimum(np.searchsorted(sounding, at), sounding.size - 1)]
+        base = np.where((first >= at) & (first < at + n), low[first], 0)
+    else:
+        base = np.zeros(count, np.int64)
+    with np.errstate(over="ignore"):
+        out = np.zeros(count, np.uint64)
+        for k in range(n):
+            unit = at + k
+            relative = np.where(low[unit] >= 0, low[unit] - base + 256, 0).astype(np.uint64)
+            out = out * np.uint64(0x100000001B3) + _mix(shape[unit] ^ _mix(relative + np.uint64(k)))
+    return out.view(np.int64), starts
+
+
+def all_grams(roll):
+    """gram_hashes of every view, one (hashes, starts) per view in VIEWS order."""
+    return [gram_hashes(roll, view) for view in VIEWS]
+
+
+def index_of(grams, files):
+    """(sorted hashes, file numbers, start steps) of the given files' n-grams of every view
+    (`grams`: all_grams per file)."""
+    files = np.asarray(files, dtype=np.int64)
+    h = np.concatenate([hashes for f in files for hashes, _ in grams[f]] + [np.zeros(0, np.int64)])
+    t = np.concatenate([starts for f in files for _, starts in grams[f]] + [np.zeros(0, np.int64)])
+    s = np.repeat(files, [sum(hashes.size for hashes, _ in grams[f]) for f in files]).astype(np.int64)
+    order = np.argsort(h, kind="stable")
+    return h[order], s[order], t[order]
+
+
+def copied_share(grams, index):
+    """(share of the file's n-grams found in the reference off the alignment it shares most
+    with and that alignment's duplicates, reference piece of that alignment or -1, share found
+    anywhere). An alignment is a reference piece at a fixed shift in time: a copy of a piece,
+    however edited, keeps one; a model that splices pieces, or jumps within one, does not."""
+    hashes, starts = grams
+    ref_hashes, ref_sources, ref_starts = index
+    if hashes.size == 0:
+        return 0.0, -1, 0.0
+    lo, hi = np.searchsorted(ref_hashes, hashes, "left"), np.searchsorted(ref_hashes, hashes, "right")
+    found = hi > lo
+    if not found.any():
+        return 0.0, -1, 0.0
+    position = np.repeat(np.arange(hashes.size), hi - lo)
+    match = np.concatenate([np.arange(a, b) for a, b in zip(lo, hi)])
+    key = np.stack([ref_sources[match], ref_starts[match] - starts[position]], axis=1)
+    alignments, which = np.unique(key, axis=0, return_inverse=True)
+    which = which.ravel()
+    # (alignment, position) pairs, kept sparse: a long file of one repeated chord can match
+    # thousands of alignments at thousands of positions
+    pairs = np.unique(which * hashes.size + position)
+    which, position = pairs // hashes.size, pairs % hashes.size
+    covered = np.bincount(which, minlength=len(alignments))
+    top = int(np.argmax(covered))
+    in_top = np.zeros(hashes.size, dtype=bool)
+    in_top[position[which == top]] = True
+    shared = np.bincount(which, weights=in_top[position], minlength=len(alignments))
+    inside = (shared >= DUPLICATE_OVERLAP * covered) | (alignments[:, 0] == alignments[top, 0])
+    elsewhere = np.unique(position[~inside[which]]).size
+    return elsewhere / hashes.size, int(alignments[top, 0]), float(found.mean())
+
+
+def file_score(view_grams, index):
+    """(copied share, view, closest reference piece or -1, share found anywhere, number of
+    n-grams) of the view in which the file copies most (`view_grams`: all_grams of the file).
+    A memorising model copies in the units it was trained on, which a judge cannot know."""
+    found = [(*copied_share(grams, index), view, grams[0].size) for grams, view in zip(view_grams, VIEWS)]
+    share, top, anywhere, view, n = max(found, key=lambda f: f[0])
+    return share, view, top, anywhere, n
+
+
+def profile_arrays(x, groups, n_groups, cross_fitted, names):
+    """The profile's copying arrays: the index of every reference file and the files' names,
+    calibration cross-fitted (`cross_fitted` is engine/detectors/profile.cross_fitted)."""
+    grams = [all_grams(r) for r in file_rolls(x, groups)]
+
+    def fold_scores(train, held):
+        index = index_of(grams, np.unique(groups[train]))
+        return np.array([file_score(grams[f], index)[0] for f in np.unique(groups[held])])
+
+    ref_hashes, ref_sources, ref_starts = index_of(grams, np.arange(n_groups))
+    return {"copying_hashes": ref_hashes, "copying_sources": ref_sources, "copying_starts": ref_starts,
+            "copying_names": np.asarray(names),
+            "cal_copying": cross_fitted(groups, n_groups, fold_scores)}
+
+
+class Copying(Detector):
+    name = "copying"
+    modalities = ("music",)
+    calibration = CROSS_FITTED
+    arrays = ("copying_hashes", "copying_sources", "copying_starts", "copying_names", "cal_copying")
+
+    def __init__(self, profile):
+        self.index = (profile["copying_hashes"], profile["copying_sources"], profile["copying_starts"])
+        self.names = [str(n) for n in profile["copying_names"]]
+        self.tail = calibration.tail_model(profile["cal_copying"])
+        self.method = (f"share of the file's sequences of {N} chord events, or of {BEAT_N} chords taken on the quarter "
+                       f"beats (pitch sets up to transposition), that occur verbatim in "
+                       f"reference pieces other than the one it shares most with and that piece's duplicates, in "
+                       f"whichever of these views it copies most (a model that memorises splices several pieces; a "
+                       f"real piece copies at most one); calibration cross-fitted")
+
+    @classmethod
+    def fit(cls, ref, groups, n_groups, cross_fitted):
+        first = {}
+        for item, g in zip(ref.items, groups):
+            first.setdefault(int(g), str(item).split("#")[0].rsplit("/", 1)[-1])
+        return profile_arrays(ref.x, groups, n_groups, cross_fitted, [first.get(g, str(g)) for g in range(n_groups)])
+
+    def scores(self, batch):
+        return np.array([file_score(all_grams(r), self.index)[0] for r in file_rolls(batch.x, batch.groups)])
+
+    def reason(self, batch, g, score, p):
+        roll = np.concatenate(list(batch.x[batch.groups == g, 0] > 0), axis=1)
+        share, view, top, anywhere, n = file_score(all_grams(roll), self.index)
+        unit = f"sequences of {N} chords" if view == 0 else f"sequences of {BEAT_N} chords on the quarter beats"
+        closest = (f"; {anywhere:.0%} occur somewhere in the reference, its closest piece {self.names[top]} included"
+                   if top >= 0 else "")
+        return (f"copying: {share:.0%} of its {n} {unit} occur verbatim (up to transposition) in reference pieces "
+                f"other than its closest one and that piece's duplicates (reference calibration files: median "
+                f"{median(self.tail):.0%}, max {self.tail['sorted'][-1]:.0%}){closest}; tail "
+                f"probability {p:.2g}")

@@ -1,0 +1,59 @@
+"""What every detector of the reference profile is (the registry, engine/detectors/registry.py,
+lists them; one file each).
+
+A detector is a class with
+- `name` (str): its name in verdicts, reports and the profile's keys;
+- `modalities`: the modalities it applies to ("image", "speech", "music");
+- `calibration`: how its tail model is calibrated, in words (EVERY_FILE, CROSS_FITTED,
+  HELD_OUT), shown in the report's methods table;
+- `arrays`: the names of the profile arrays it writes; all of them in a profile means it is
+  there, none means the profile was made before it existed (or it could not apply), some
+  but not all is an error (`present`);
+- `fit(ref, groups, n_groups, cross_fitted)` (classmethod): its profile arrays, its fitted
+  state and the scores of its calibration files, from the reference `ref` (an
+  engine.detectors.batch.Reference: samples, modality, grid, features); `groups`, `n_groups`:
+  the reference's file ids; `cross_fitted`: engine.detectors.folds.cross_fitted. {} when it
+  cannot apply to this reference (a grid for continuous values);
+- `__init__(profile)`: reads its arrays back, sets `tail` (calibration.tail_model of its
+  calibration scores) and `method` (one line for the report's methods table);
+- `scores(batch)`: one score per file of an engine.detectors.batch.Batch (higher = less like
+  the reference; a file's patches are averaged, in calibration as in use);
+- `reason(batch, g, score, p)`: one sentence with numbers about file g;
+- optionally `informative(samples)`: False when the file's format alone decides its score
+  (weight 0 for that file).
+Detectors of registered training runs (engine/detectors/learned.py) share the scoring
+half of this (`name`, `method`, `calibration`, `tail`, `scores`, `reason`) and say
+`learned = True`.
+"""
+import numpy as np
+
+EVERY_FILE = "every reference file"
+CROSS_FITTED = "every reference file, cross-fitted"
+HELD_OUT = "held-out reference files"
+
+
+class Detector:
+    name = ""
+    modalities = ()
+    calibration = EVERY_FILE
+    arrays = ()
+    learned = False
+
+    @classmethod
+    def applies(cls, modality):
+        return str(modality) in cls.modalities
+
+    @classmethod
+    def present(cls, profile):
+        """Whether the profile holds this detector (all its arrays, and its modality); a
+        profile holding only some of its arrays is broken (ValueError)."""
+        held = [key for key in cls.arrays if key in profile]
+        if held and len(held) < len(cls.arrays):
+            missing = ", ".join(key for key in cls.arrays if key not in profile)
+            raise ValueError(f"the profile holds part of detector {cls.name}'s arrays (missing {missing})")
+        return bool(held) and cls.applies(profile["modality"])
+
+
+def median(tail):
+    """The median calibration score of a tail model (for reasons)."""
+    return float(np.median(tail["sorted"]))

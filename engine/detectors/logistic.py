@@ -1,0 +1,35 @@
+"""The logistic regression of the case's registered GANs (engine/detectors/learned.py fits it)."""
+import numpy as np
+
+from engine.detectors import calibration, statistical
+from engine.detectors.detector import CROSS_FITTED, HELD_OUT
+
+
+class LogisticFeatures:
+    """Logistic regression on the features (and, for models fitted since texture features
+    exist, the texture features), reference vs the case's generators."""
+    learned = True
+
+    def __init__(self, arrays, generators):
+        self.name = f"logistic:{'+'.join(generators)}"
+        self.model = {k: arrays[k] for k in ("mean", "scale", "coef", "intercept")}
+        # 0: features only; else the texture features' version (True, from before versions: 1)
+        self.texture_version = int(arrays.get("texture", 0))
+        self.tail = calibration.tail_model(arrays["cal"])
+        # models from before texture features were calibrated on the held-out files
+        self.calibration = CROSS_FITTED if self.texture_version else HELD_OUT
+        self.generators = generators
+        inputs = "per-sample features and texture features" if self.texture_version else "per-sample features"
+        self.method = (f"logistic regression (numpy, Newton, L2 {statistical.L2}) on the {inputs}, "
+                       f"fitted on reference vs samples of {', '.join(generators)}; score = mean logit")
+
+    def scores(self, batch):
+        texture = batch.texture(self.texture_version) if self.texture_version else None
+        inputs = statistical.logistic_inputs(batch.features, texture)
+        return batch.file_mean(statistical.logistic_logits(self.model, inputs))
+
+    def reason(self, batch, g, score, p):
+        prob = 1.0 / (1.0 + np.exp(-score))
+        inputs = "features and texture" if self.texture_version else "features"
+        return (f"logistic regression on {inputs} (reference vs {', '.join(self.generators)}): "
+                f"P(generated) {prob:.2f}; tail probability {p:.2g}")

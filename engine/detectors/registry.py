@@ -1,0 +1,32 @@
+"""The detectors of the reference profile, in the order verdicts and reports list them.
+
+Adding a detector: a class in its own file in engine/detectors/ (engine/detectors/detector.py
+says what it has) and one line here. build_profile (engine/detectors/profile.py) fits every
+detector that applies to the reference's modality into the case's profile, and
+suite.profile_detectors builds every detector whose arrays the profile holds; the report's
+methods table and each verdict's detector table list it from its `name`, `method` and
+`calibration`. Detectors of registered training runs: learned.RUN_KINDS.
+"""
+from engine.detectors.checkerboard import Checkerboard
+from engine.detectors.chroma import ChromaViolations
+from engine.detectors.copying import Copying
+from engine.detectors.durations import DurationDistance
+from engine.detectors.edge_width import EdgeWidth
+from engine.detectors.faint_background import FaintBackground
+from engine.detectors.grid import OffGrid
+from engine.detectors.near_zero import NearZero
+from engine.detectors.outlier import FeatureOutlier
+from engine.detectors.tonality import Tonality
+
+DETECTORS = (
+    FeatureOutlier,
+    OffGrid,
+    Checkerboard,
+    NearZero,
+    FaintBackground,
+    ChromaViolations,
+    DurationDistance,
+    Tonality,
+    EdgeWidth,
+    Copying,
+)

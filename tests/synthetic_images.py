@@ -1,0 +1,103 @@
+"""Non-GAN image generators and clean-ups for testing and measuring the image detectors.
+
+Images are float (n, 1, 28, 28) arrays in [0, 1]; `as_png` rounds them to k/255 as a PNG
+stores them.
+- `vae_samples(train, latent, seed)`: a small fully connected VAE (torch) trained on `train`,
+  its decoder's means for latent draws from the prior;
+- `pca_mixture_samples(train, seed)`: draws from Gaussians fitted to k-means clusters of the
+  images' first principal components (a classical sampler, no network);
+- `clean_up(x, low, high)`: the background below low/255 set to 0 and values above high/255
+  set to 1 (the one-line clean-up of issue 14); `binarise(x)`;
+- `rotate(x, degrees)`, `rescale(x, factor)`: real-file controls (about the centre).
+"""
+import numpy as np
+
+SIDE = 28
+
+
+def as_png(x):
+    return (np.rint(np.clip(x, 0, 1) * 255) / 255).astype(np.float32)
+
+
+def clean_up(x, low=30, high=230):
+    x = as_png(x)
+    x[x < low / 255] = 0
+    x[x > high / 255] = 1
+    return x
+
+
+def binarise(x, level=128):
+    return (as_png(x) >= level / 255).astype(np.float32)
+
+
+def vae_samples(train, latent, seed, n, epochs=30, hidden=256):
+    import torch
+
+    torch.manual_seed(seed)
+    data = torch.tensor(np.asarray(train, dtype=np.float32).reshape(len(train), -1))
+    size = data.shape[1]
+    encoder = torch.nn.Sequential(torch.nn.Linear(size, hidden), torch.nn.ReLU(), torch.nn.Linear(hidden, 2 * latent))
+    decoder = torch.nn.Sequential(torch.nn.Linear(latent, hidden), torch.nn.ReLU(), torch.nn.Linear(hidden, size))
+    optimiser = torch.optim.Adam([*encoder.parameters(), *decoder.parameters()], 1e-3)
+    for _ in range(epochs):
+        order = torch.randperm(len(data))
+        for i in range(0, len(data), 100):
+            x = data[order[i:i + 100]]
+            mean, log_var = encoder(x).chunk(2, 1)
+            z = mean + torch.randn_like(mean) * torch.exp(0.5 * log_var)
+            loss = (torch.nn.functional.binary_cross_entropy_with_logits(decoder(z), x, reduction="sum")
+                    - 0.5 * torch.sum(1 + log_var - mean ** 2 - log_var.exp())) / len(x)
+            optimiser.zero_grad()
+            loss.backward()
+            optimiser.step()
+    with torch.no_grad():
+        return torch.sigmoid(decoder(torch.randn(n, latent))).numpy().reshape(n, 1, SIDE, SIDE)
+
+
+def pca_mixture_samples(train, seed, n, components=30, clusters=10, iterations=20):
+    rng = np.random.default_rng(seed)
+    flat = np.asarray(train, dtype=np.float64).reshape(len(train), -1)
+    mean = flat.mean(axis=0)
+    basis = np.linalg.svd(flat - mean, full_matrices=False)[2][:components]
+    z = (flat - mean) @ basis.T
+    centres = z[rng.choice(len(z), clusters, replace=False)]
+    for _ in range(iterations):
+        label = np.argmin(((z[:, None] - centres[None]) ** 2).sum(axis=2), axis=1)
+        centres = np.stack([z[label == k].mean(axis=0) if np.any(label == k) else centres[k] for k in range(clusters)])
+    picks = rng.choice(len(z), n)  # a cluster in proportion to its size
+    out = np.empty((n, components))
+    for k in range(clusters):
+        members = z[label == k]
+        chosen = label[picks] == k
+        if chosen.any():
+            cov = np.cov(members.T) + 1e-6 * np.eye(components)
+            out[chosen] = rng.multivariate_normal(members.mean(axis=0), cov, int(chosen.sum()))
+    return np.clip(out @ basis + mean, 0, 1).reshape(n, 1, SIDE, SIDE).astype(np.float32)
+
+
+def rotate(x, degrees, seed=0, order=1):
+    """Each image rotated by a random angle in [-degrees, degrees], as a PNG; order 1 is
+    bilinear, order 0 nearest-neighbour (PIL's default, which makes no new values)."""
+    from scipy import ndimage
+
+    rng = np.random.default_rng(seed)
+    return as_png(np.stack([ndimage.rotate(a[0], rng.uniform(-degrees, degrees), reshape=False, order=order)[None]
+                            for a in x]))
+
+
+def rescale(x, factor):
+    """Each image zoomed by `factor` about its centre (bilinear), cropped or padded back to 28x28."""
+    from scipy import ndimage
+
+    out = []
+    for a in x:
+        z = ndimage.zoom(a[0], factor, order=1)
+        side = z.shape[0]
+        if side >= SIDE:
+            s = (side - SIDE) // 2
+            z = z[s:s + SIDE, s:s + SIDE]
+        else:
+            p = (SIDE - side) // 2
+            z = np.pad(z, ((p, SIDE - side - p), (p, SIDE - side - p)))
+        out.append(z[None])
+    return as_png(np.array(out))

@@ -1,0 +1,77 @@
+"""What keeps the window responsive while a run trains (docs/gui.md, "Responsiveness"): the
+training panel redraws one plot per display tick, only plots with news, smooths only new
+loss values; progress bars are painted in the window's paint pass, not on their own."""
+import numpy as np
+from PySide6.QtCore import QEvent, QObject
+
+
+class PaintCounter(QObject):
+    def __init__(self):
+        super().__init__()
+        self.paints = 0
+
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Paint:
+            self.paints += 1
+        return False
+
+
+def test_the_training_panel_redraws_one_plot_with_news_per_display_tick(gui_window):
+    panel = gui_window.training_panel
+    panel.clear_plots()
+    panel._dirty.clear()
+    panel._draw()  # nothing new: nothing drawn
+    assert not panel.loss_curves and panel.preview_image.image is None
+    panel._partial({"step": 1, "losses": {"g_loss": 1.0, "d_loss": 0.5}, "preview": np.full((8, 8, 1), 0.5),
+                    "histogram": np.arange(100.0), "divergence": {"step": 1, "ks": 0.3, "jsd": 0.2}})
+    drawn = []
+    for _ in range(4):
+        panel._draw()
+        drawn.append((bool(panel.loss_curves), panel.preview_image.image is not None,
+                      panel.generated_curve.yData is not None and len(panel.generated_curve.yData) > 0,
+                      panel.divergence_curves["KS"].yData is not None and len(panel.divergence_curves["KS"].yData) > 0))
+    assert [sum(state) for state in drawn] == [1, 2, 3, 4]  # one more plot per tick
+    assert not panel._dirty
+    panel._partial({"step": 2, "losses": {"g_loss": 0.9, "d_loss": 0.6}})
+    assert panel._dirty == {"losses"}  # a loss alone leaves the other three plots as they are
+    panel._draw()
+    assert list(panel.loss_curves["g_loss"].xData) == [1.0, 2.0]
+
+
+def test_a_growing_loss_curve_is_smoothed_like_the_whole_series():
+    from gui import plotting
+
+    values = np.random.default_rng(0).random(300)
+    smoother = plotting.Smoother()
+    for end in (1, 2, 50, 51, 300):
+        np.testing.assert_allclose(smoother.extend(values[:end], 0.7), plotting.smooth(values[:end], 0.7))
+    np.testing.assert_allclose(smoother.extend(values, 0.3), plotting.smooth(values, 0.3))  # a new weight
+    np.testing.assert_allclose(smoother.extend(values[:10], 0.3), plotting.smooth(values[:10], 0.3))  # a new run
+
+
+def test_a_progress_bar_update_waits_for_the_windows_paint_pass(gui_window, qtbot):
+    from gui.jobs_panel import show_progress
+
+    gui_window.show_view("training")
+    bar = gui_window.training_panel.progress
+    qtbot.waitExposed(bar)
+    counter = PaintCounter()
+    bar.installEventFilter(counter)
+    try:
+        bar.setValue(500)  # Qt's own setValue paints the bar at once ...
+        direct = counter.paints
+        counter.paints = 0
+        show_progress(bar, 700)  # ... show_progress leaves it to the next paint pass
+        assert direct >= 1 and counter.paints == 0 and bar.value() == 700
+        qtbot.waitUntil(lambda: counter.paints >= 1, timeout=2000)
+    finally:
+        bar.removeEventFilter(counter)
+
+
+def test_plot_axes_are_painted_from_a_cache_until_they_change(gui_window):
+    from PySide6.QtWidgets import QGraphicsItem
+
+    panel = gui_window.training_panel
+    for widget in (panel.loss_plot, panel.divergence_plot, panel.hist_plot):
+        for side in ("left", "bottom"):
+            assert widget.getPlotItem().getAxis(side).cacheMode() == QGraphicsItem.DeviceCoordinateCache
