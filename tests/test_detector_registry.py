@@ -55,18 +55,26 @@ def test_every_registered_detector_is_fitted_read_back_and_scored(profiles):
             p = calibration.tail_probability(d.tail, scores)
             assert f"{p[0]:.2g}" in d.reason(batch, 0, float(scores[0]), float(p[0])) or cls.name == "grid"
         assert list(built) == [cls.name for cls in registry.DETECTORS if cls.name in built]  # registry order
-    assert seen == {cls.name for cls in registry.DETECTORS}  # each one exercised by some modality
+    # each one exercised by some modality; near-zero only in image cases made before faint-background
+    assert seen == {cls.name for cls in registry.DETECTORS} - {"near-zero"}
     assert [d.name for d in suite.profile_detectors(profiles["image"][0])] == [
-        "features", "grid", "checkerboard", "near-zero"]
+        "features", "grid", "checkerboard", "faint-background", "edge-width"]
     assert [d.name for d in suite.profile_detectors(profiles["music"][0])] == [
-        "grid", "chroma", "durations", "tonality"]
+        "grid", "chroma", "durations", "tonality", "copying"]
+
+
+def test_an_image_case_made_before_faint_background_keeps_near_zero(profiles):
+    profile = {k: v for k, v in profiles["image"][0].items() if k != "cal_faint_background"}
+    profile.update(cal_near_zero=np.linspace(0, 0.01, 50), zero_share=np.array(0.8), near_zero_share=np.array(0.01))
+    names = [d.name for d in suite.profile_detectors(profile)]
+    assert "near-zero" in names and "faint-background" not in names
 
 
 def test_a_profile_from_before_a_detector_lacks_it_and_one_with_part_of_its_arrays_is_refused(profiles):
     profile = dict(profiles["music"][0])
     for key in ("tonality_centre", "tonality_spread", "cal_tonality"):
         del profile[key]
-    assert [d.name for d in suite.profile_detectors(profile)] == ["grid", "chroma", "durations"]
+    assert [d.name for d in suite.profile_detectors(profile)] == ["grid", "chroma", "durations", "copying"]
     del profile["cal_chroma"]  # its chroma_spec is still there
     with pytest.raises(ValueError, match="chroma.*cal_chroma"):
         suite.profile_detectors(profile)

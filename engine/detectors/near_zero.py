@@ -17,7 +17,11 @@ class NearZero(Detector):
     def fit(cls, ref, groups, n_groups, cross_fitted):
         if FaintBackground.applies(ref.modality) and blank_background(ref.x):
             return {}  # faint-background judges it (cases made before it exist keep near-zero)
-        features = ref.features
+        return cls.arrays_of(ref.features, groups)
+
+    @staticmethod
+    def arrays_of(features, groups):
+        """Its arrays from the reference's per-sample features, {} without a point mass at 0."""
         zero, near_zero = features[:, statistical.EXACT_ZERO].mean(), features[:, statistical.NEAR_ZERO].mean()
         if zero <= near_zero:
             return {}

@@ -138,11 +138,7 @@ def near_zero_as_before(ref, profile):
     from engine.detectors.near_zero import NearZero
     from engine.detectors.profile import item_groups
 
-    features = statistical.feature_matrix(ref.x)[0]
-    groups = item_groups(ref.items, ref.n)[0]
-    arrays = {"cal_near_zero": calibration.group_mean(features[:, statistical.NEAR_ZERO], groups),
-              "zero_share": np.array(features[:, statistical.EXACT_ZERO].mean()),
-              "near_zero_share": np.array(features[:, statistical.NEAR_ZERO].mean())}
+    arrays = NearZero.arrays_of(statistical.feature_matrix(ref.x)[0], item_groups(ref.items, ref.n)[0])
     return NearZero({**profile, **arrays})
 
 
