@@ -268,3 +268,20 @@ def test_the_classifier_s_generator_sets_get_distinct_names():
     from engine.zoo.job import distinct_names
 
     assert distinct_names(["/a/gan", "/b/gan", "/c/vae", "/d/gan"]) == ["gan", "gan-1", "vae", "gan-3"]
+
+
+def test_gans_and_zoo_generators_share_one_pooled_logistic_regression(tmp_path):
+    from engine.detectors.learned import RUN_KINDS
+    from engine.verdict import case_detectors
+
+    assert RUN_KINDS["generator"].detector == RUN_KINDS["gan"].detector and RUN_KINDS["generator"].pooled
+    case_dir = str(tmp_path / "case")
+    case_workflows.new_case(case_dir, REFERENCE, name="pooled")
+    assert main.main(["case", "zoo", case_dir, "--budget", "0.01", "--families", "vae", "--device", "cpu"]) == 0
+    assert main.main(["train", "gan", "--data", "builtin:digits[0:160]", "--out", str(tmp_path / "gan"),
+                      "--steps", "2", "--width", "8", "--z-dim", "8", "--batch-size", "32", "--threads", "1",
+                      "--case", case_dir]) == 0
+    with case_store.open_case(case_dir) as case:
+        names = [d.name for d in case_detectors(case, case.profile())]
+    logistic, = [n for n in names if n.startswith("logistic:")]  # the GAN's registration refitted it for all
+    assert set(logistic[len("logistic:"):].split("+")) == {"zoo-vae", "zoo-vae-clean", "gan"}
