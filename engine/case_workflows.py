@@ -56,14 +56,16 @@ def _grid(levels):
     return f"{levels} levels" if levels else "continuous values"
 
 
-def register_run(case_dir, run_dir):
-    """Registers a finished training run (GAN generator, classifier, inverse model).
+def register_run(case_dir, run_dir, calibrate=True):
+    """Registers a finished training run (GAN generator, zoo generator, classifier, inverse model).
 
     Records the run's kind, config, metrics, training data, the SHA-256 of its safetensors
     files and of the checkpoint (tensors and sidecar) its models load from, and the run's
     detector calibration on the reference stored in the case profile (computed first, with
     the case open to others), all in one transaction: a crash leaves the run unregistered,
     and running the command again registers it. Returns the run row as a dict.
+    calibrate=False (`case zoo`, registering many generator runs at once) leaves a generator run
+    without its pooled logistic regression: the batch's last registration fits it across all.
     """
     from engine.detectors.learned import RUN_KINDS, calibrate_run
 
@@ -95,7 +97,7 @@ def register_run(case_dir, run_dir):
         if same:  # registering the very same model again changes nothing
             return same[-1]
         check_run_fits(case, run, sidecar, run_dir)
-        calibrated = calibrate_run(case, {"kind": kind, "name": name, "run_dir": run_dir})
+        calibrated = calibrate_run(case, {"kind": kind, "name": name, "run_dir": run_dir}) if calibrate else None
         params = {"kind": kind, "name": name, "run_dir": run_dir, "files": files}
         with case.transaction("run_registered", params):
             run_id = case.insert("run", {

@@ -102,6 +102,30 @@ def cmd_case_validate(args):
     return 0
 
 
+def cmd_case_zoo(args):
+    from engine.options import from_args
+    from engine.zoo.job import zoo_job
+    from engine.zoo.options import ZooOptions
+
+    result = run_in_console(zoo_job, from_args(ZooOptions, args), label="case zoo ")
+    for name in result["families"]:
+        made = result["samples"].get(name)
+        print(f"{name:<16} {'trained: %d samples (+ cleaned copy)' % made if made is not None else 'done before'}")
+    print(f"registered {len(result['runs'])} zoo runs and classifier {result['classifier']} in "
+          f"{shown(result['case'])}")
+    return 0
+
+
+def add_case_zoo(case_sub):
+    from engine.options import add_arguments
+    from engine.zoo.options import ZooOptions
+
+    q = case_sub.add_parser("zoo", help="train generators of many families on the fitting part, register them "
+                                        "and refit the learned detectors across them")
+    add_arguments(q, ZooOptions)
+    q.set_defaults(func=cmd_case_zoo)
+
+
 def cmd_case_register(args):
     from engine.case_workflows import register_run
 
@@ -326,6 +350,7 @@ def build_parser():
     q.add_argument("dir", metavar="DIR")
     q.add_argument("run", metavar="RUN_DIR")
     q.set_defaults(func=cmd_case_register)
+    add_case_zoo(case_sub)
 
     p = sub.add_parser("verdict", help="calibrated, explained verdicts on evidence files")
     p.add_argument("paths", nargs="+", metavar="PATH", help="evidence files or folders")

@@ -51,6 +51,11 @@ class Modality:
     figure_width_cm: float  # that drawing's width on the report's page
     named_sources: NamedSources | None  # sources readable from file names, if any
     demo: Demo
+    # The generator zoo (engine/zoo/): the axis its autoregressive family generates along, one
+    # line after another ("rows" of an image; "columns", frames in time, of a spectrogram or a
+    # piano roll), and the clean-up a forger applies to its output (engine/zoo/cleanup.py CLEANUPS).
+    sequence_axis: str
+    cleanup: str
 
 
 def _write_png(path, sample):
@@ -78,13 +83,13 @@ FSDD_SPEAKERS = NamedSources(
 MODALITY_TABLE = (
     Modality("image", continuous=True, notes=False, file_kind="images", suffix=".png",
              write=_write_png, figure="pixels", figure_width_cm=6.0, named_sources=None,
-             demo=Demo("mnist", gan_steps=100, inverse=True)),
+             demo=Demo("mnist", gan_steps=100, inverse=True), sequence_axis="rows", cleanup="pixel levels"),
     Modality("speech", continuous=True, notes=False, file_kind="recordings", suffix=".npy",
              write=_write_npy, figure="spectrogram", figure_width_cm=17.0, named_sources=FSDD_SPEAKERS,
-             demo=Demo("fsdd", gan_steps=40, inverse=False)),
+             demo=Demo("fsdd", gan_steps=40, inverse=False), sequence_axis="columns", cleanup="noise gate"),
     Modality("music", continuous=False, notes=True, file_kind="pieces", suffix=".mid",
              write=_write_midi, figure="piano roll", figure_width_cm=17.0, named_sources=None,
-             demo=Demo("bach", gan_steps=15, inverse=False)),
+             demo=Demo("bach", gan_steps=15, inverse=False), sequence_axis="columns", cleanup="note grid"),
 )
 BY_NAME = {m.name: m for m in MODALITY_TABLE}
 MODALITIES = tuple(BY_NAME)

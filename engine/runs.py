@@ -1,4 +1,9 @@
-"""Reading trained run folders for the rest of the engine: sample a GAN, classify, invert.
+"""Reading trained run folders for the rest of the engine: sample a generator, classify, invert.
+
+Generator runs are of two kinds: a GAN ("gan": its generator is sampled) and a zoo run
+("generator", engine/zoo/: a generator family of any kind whose samples were drawn once
+when it was trained and stored in its checkpoint as the tensor "samples"; sampling draws
+from that pool without replacement, seeded).
 
 Arrays in and out (intensities (n, c, h, w) float32); every unreadable or mismatched run
 raises InputError(run_dir, reason). torch is imported only through training/, lazily.
@@ -12,7 +17,8 @@ from engine.errors import InputError
 
 # The sidecar config keys each kind of run needs here (training/files.py checks their values).
 REQUIRED_CONFIG = {"gan": ("shape", "z_dim", "activation"), "classifier": ("shape", "labels"),
-                   "inverse": ("shape", "activation")}
+                   "inverse": ("shape", "activation"), "generator": ("shape", "family")}
+GENERATOR_KINDS = ("gan", "generator")  # runs whose samples the learned detectors are fitted against
 
 
 def read_run_json(run_dir, kind=None):
@@ -69,6 +75,31 @@ def sample_gan(run_dir, n, seed=0):
     run, sidecar, modules = load_modules(run_dir, ["G"], "gan")
     z = torch.randn(int(n), sidecar["config"]["z_dim"], generator=torch.Generator().manual_seed(int(seed)))
     return sample_generator(modules["G"], z, sidecar["config"]["activation"]), run
+
+
+def stored_samples(run_dir, n, seed=0):
+    """(up to n samples (n, c, h, w) float32 drawn without replacement from a zoo run's stored
+    pool, seeded; run.json)."""
+    from training.loading import RunUnreadable, load_run
+
+    run = read_run_json(run_dir, "generator")
+    try:
+        sidecar, tensors = load_run(run_dir)
+    except RunUnreadable as err:
+        raise InputError(run_dir, str(err)) from None
+    config = sidecar.get("config") if isinstance(sidecar.get("config"), dict) else {}
+    pool = tensors.get("samples")
+    if "shape" not in config or pool is None or pool.ndim != 4 or list(pool.shape[1:]) != list(config["shape"]):
+        raise InputError(run_dir, "the checkpoint holds no stored samples of the shape its sidecar records")
+    pick = np.sort(np.random.default_rng(int(seed)).permutation(pool.shape[0])[:int(n)])
+    return pool[pick].float().numpy(), run
+
+
+def sample_run(run_dir, n, seed=0):
+    """(samples, run.json) of any generator run (GENERATOR_KINDS): n from a GAN, up to n from a zoo run."""
+    if read_run_json(run_dir).get("kind") == "generator":
+        return stored_samples(run_dir, n, seed)
+    return sample_gan(run_dir, n, seed)
 
 
 def classifier_log_probabilities(run_dir, x):

@@ -179,9 +179,12 @@ def generate_job(params, state):
 
 
 def load_named_set(name, spec, n_default, seed):
-    """(x, info) of a spec, or of n_default samples of a GAN run folder (clipped to [0,1])."""
-    if os.path.isdir(spec) and is_run_folder(spec, "gan"):
-        x = np.clip(sample_gan(spec, n_default, seed)[0], 0, 1)
+    """(x, info) of a spec, or of n_default samples of a generator run folder (a GAN, or up to
+    n_default of a zoo run's stored samples; clipped to [0,1])."""
+    from engine.runs import GENERATOR_KINDS, read_run_json, sample_run
+
+    if os.path.isdir(spec) and is_run_folder(spec) and read_run_json(spec).get("kind") in GENERATOR_KINDS:
+        x = np.clip(sample_run(spec, n_default, seed)[0], 0, 1)
         return x, {"spec": spec, "sampled_from_run": True, "n": len(x), "sha256": array_sha256(x), "seed": seed}
     data = load_set(spec, name=name)
     return data.x, data_info(spec, data)
@@ -189,7 +192,11 @@ def load_named_set(name, spec, n_default, seed):
 
 def train_classifier_job(params, state):
     """params: ClassifierOptions (epochs | steps at most: training stops earlier on the validation
-    loss). A fake spec may be a GAN run folder: it is sampled (as many as real)."""
+    loss; max_seconds: a time budget). A fake spec may be a generator run folder: it is sampled (as
+    many as real, or fake_per_class). normalise_level: speech maps at one loudness, each real file
+    and each generated sample on its own, as a level-normalising case judges evidence."""
+    from engine.data.representations import normalise_level
+    from engine.detectors.profile import item_groups
     from training.classifier import ClassifierTrainer, classifier_config
     from training.loop import run_training
 
@@ -201,12 +208,16 @@ def train_classifier_job(params, state):
     real = load_set(params.real, name="real")
     check_case_fits(params, params.real, real)
     per_class = params.per_class or real.n
-    sets = [("real", real.x[:per_class], data_info(params.real, real))]
+    fake_per_class = params.fake_per_class or per_class
+    level = normalise_level if params.normalise_level else (lambda x, groups: x)
+    real_x = level(real.x, item_groups(real.items, real.n)[0])
+    sets = [("real", real_x[:per_class], data_info(params.real, real))]
     for i, (name, spec) in enumerate(params.fakes):
-        x, info = load_named_set(name, spec, per_class, seed + 1 + i)
+        x, info = load_named_set(name, spec, fake_per_class, seed + 1 + i)
         if tuple(x.shape[1:]) != real.shape:
             raise InputError(spec, f"samples of shape {tuple(x.shape[1:])} do not match the real set's {real.shape}")
-        sets.append((name, x[:per_class], info))
+        x = level(x, np.arange(len(x)))
+        sets.append((name, x[:fake_per_class], info))
     labels = ["real", "generated"] if params.binary else [name for name, *_ in sets]
     if len(set(labels)) != len(labels):
         raise InputError("--fake", "names must be distinct and not 'real'")
@@ -219,6 +230,10 @@ def train_classifier_job(params, state):
                                     lr=params.lr, patience=params.patience)
     device = device_for(params.device, params.threads)
     trainer = ClassifierTrainer(x, y, config, device)
+    if params.max_seconds:  # a time budget (case zoo): stops as if converged
+        from training.loop import TimeLimited
+
+        trainer = TimeLimited(trainer, params.max_seconds)
     steps = params.steps or trainer.batches.per_epoch * params.epochs
     run_info = {"kind": "classifier", "name": run_name(params),
                 "data": info, "modality": real.modality, "device": str(device)}

@@ -77,12 +77,18 @@ class ClassifierOptions(RunOptions):
 
     real: str | None = option(None, "the real data (a dataset spec)", required=True, metavar="SPEC", label="Data")
     fakes: tuple[tuple[str, str], ...] = option(
-        (), "generated sets, NAME=SPEC; a SPEC may be a GAN run folder (sampled, as many as real)", required=True,
+        (), "generated sets, NAME=SPEC; a SPEC may be a generator run folder (GAN or zoo; sampled, as many as "
+        "real)", required=True,
         flag="fake", metavar="NAME=SPEC", nargs="+", parse=named_set, label="Generated sets")
     architecture: str = option(CLASSIFIER_DEFAULTS["architecture"], "the classifier's model",
                                choices=CLASSIFIER_ARCHITECTURES)
     binary: bool = option(False, "two classes: real vs generated (all fakes merged)")
     per_class: int | None = option(None, "at most this many samples per set (default: the real count)")
+    fake_per_class: int | None = option(None, "at most this many samples per generated set (default: per_class)",
+                                        cli=False)
+    normalise_level: bool = option(False, "speech maps at one loudness, each file and generated sample on its own "
+                                          "(as a level-normalising case judges evidence)", cli=False)
+    max_seconds: float | None = option(None, "a time budget: training stops as if converged", cli=False)
     patience: int = option(CLASSIFIER_DEFAULTS["patience"],
                            "stop after this many epochs without a lower (class-balanced) validation loss and keep "
                            "the best weights (0: run all epochs; --epochs caps)")

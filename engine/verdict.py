@@ -97,7 +97,7 @@ def judge(case_dir, paths, alpha=calibration.DEFAULT_ALPHA, state=None):
     copy of earlier evidence under another name is judged and marked "duplicate".
     """
     from engine.batch_stats import BatchDistribution
-    from engine.detectors.learned import latest_runs
+    from engine.detectors.learned import generator_runs
 
     progress = state.progress if state is not None else (lambda *a: None)
     check_alpha(alpha)
@@ -111,7 +111,7 @@ def judge(case_dir, paths, alpha=calibration.DEFAULT_ALPHA, state=None):
         detectors = case_detectors(case, profile)
         weights = suite.weights(detectors, alpha)
         fingerprint = detector_fingerprint(detectors, alpha)
-        judging = Judging(profile, detectors, alpha, fingerprint, latest_runs(case, "gan"))
+        judging = Judging(profile, detectors, alpha, fingerprint, generator_runs(case))
         files, modified, suspect = [], [], BatchDistribution(profile["ks_sample"])
         # Files are read, scored and let go a chunk at a time, so memory does not grow with the
         # batch and a window shows verdicts as they come (state.partial), while the detectors

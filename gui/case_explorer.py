@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QFormLayo
 
 from gui.forms import mark_invalid
 from engine import findings
+from engine.runs import GENERATOR_KINDS
 from gui.tasks import case as case_tasks
 
 SECTIONS = ("References", "Evidence", "Generators", "Detectors", "Runs", "Self-test", "Reports")
@@ -38,6 +39,11 @@ class CaseExplorer(QWidget):
         new_button.clicked.connect(self.new_case_dialog)
         open_button.clicked.connect(self._open_dialog)
         self.close_button.clicked.connect(self.close_case)
+        self.zoo_button = QPushButton("Train generator zoo…")
+        self.zoo_button.setToolTip("Train generators of many families (GANs, VAE, autoregressive, n-gram, "
+                                   "vocoder...) on the case's fitting part, register them and refit the learned "
+                                   "detectors across them (main.py case zoo); cancel and start again to resume")
+        self.zoo_button.clicked.connect(self.zoo_dialog)
         buttons = QHBoxLayout()
         for button in (new_button, open_button, self.close_button):
             buttons.addWidget(button)
@@ -45,6 +51,7 @@ class CaseExplorer(QWidget):
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self.title)
         layout.addLayout(buttons)
+        layout.addWidget(self.zoo_button)
         layout.addWidget(self.tree)
         session.snapshot_changed.connect(self._fill)
         session.refresh_requested.connect(self.refresh)
@@ -82,6 +89,7 @@ class CaseExplorer(QWidget):
     def _fill(self, snapshot):
         self.tree.clear()
         self.close_button.setEnabled(snapshot is not None)
+        self.zoo_button.setEnabled(snapshot is not None and bool(snapshot.get("reference")))
         if snapshot is None:
             self.title.setText(NO_CASE)
             return
@@ -99,7 +107,7 @@ class CaseExplorer(QWidget):
             item = QTreeWidgetItem(sections["Evidence"], [os.path.basename(row["path"]), detail])
             item.setToolTip(0, f"{row['path']}\nSHA-256 {row['sha256']}")
         for run in snapshot["runs"]:
-            section = "Generators" if run["kind"] == "gan" else "Detectors"
+            section = "Generators" if run["kind"] in GENERATOR_KINDS else "Detectors"
             for parent in (sections[section], sections["Runs"]):
                 item = QTreeWidgetItem(parent, [run["name"], run["kind"]])
                 item.setData(0, Qt.UserRole, run)
@@ -128,6 +136,48 @@ class CaseExplorer(QWidget):
             open_file(data["report"], self.session)
         else:
             self.run_chosen.emit(data)
+
+    # --- the generator zoo ----------------------------------------------------------------
+
+    def zoo_dialog(self):
+        """Asks for the budget, then runs `case zoo` as the "zoo" job (progress and Cancel in the jobs panel)."""
+        from PySide6.QtWidgets import QInputDialog
+
+        from engine.zoo.options import CPU_BUDGET_MINUTES
+
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle("Train generator zoo")
+        dialog.setLabelText("Time budget for the whole zoo (minutes; more on a GPU).\n"
+                            "Families already trained are kept: a cancelled zoo resumes where it stopped.")
+        dialog.setInputMode(QInputDialog.DoubleInput)
+        dialog.setDoubleRange(0.1, 24 * 60)
+        dialog.setDoubleDecimals(1)
+        dialog.setDoubleValue(CPU_BUDGET_MINUTES)
+        dialog.doubleValueSelected.connect(self.start_zoo)
+        dialog.open()
+        return dialog
+
+    def start_zoo(self, minutes):
+        from engine.zoo.job import zoo_job
+        from engine.zoo.options import ZooOptions
+
+        case_dir = self.session.case_dir
+        if not case_dir:
+            return
+        self.jobs.start("zoo", f"generator zoo {os.path.basename(case_dir)}", zoo_job,
+                        ZooOptions(dir=case_dir, budget=float(minutes)),
+                        finished=self._zoo_finished, failed=self._zoo_failed)
+
+    @Slot(object)
+    def _zoo_finished(self, result):
+        self.session.message.emit(f"Generator zoo done: {len(result['runs'])} runs and classifier "
+                                  f"{result['classifier']} registered")
+        self.refresh()
+
+    @Slot(str)
+    def _zoo_failed(self, reason):
+        self.session.message.emit(f"Generator zoo stopped: {reason}")
+        self.refresh()
 
     # --- dialogs ---------------------------------------------------------------------------
 

@@ -34,7 +34,7 @@ ENGINE_LAYERS = (
     ("demo", ("engine.demo", "engine.reproduce")),
     ("report", ("engine.report",)),
     ("workflows", ("engine.verdict", "engine.training_jobs", "engine.training_options", "engine.view_log",
-                   "engine.findings", "engine.selftest", "engine.case_workflows")),
+                   "engine.findings", "engine.selftest", "engine.case_workflows", "engine.zoo")),
     ("detectors", ("engine.detectors",)),
     ("case store", ("engine.case", "engine.case_verify", "engine.audit_chain")),
     ("trained runs", ("engine.runs",)),

@@ -22,6 +22,22 @@ class TrainingDiverged(RuntimeError):
     """Losses stayed non-finite after reloading the last good checkpoint several times."""
 
 
+class TimeLimited:
+    """A trainer that counts as converged once `seconds` of training have passed (a time budget),
+    so the loop ends as after convergence: evaluated, checkpointed, finished. Everything else
+    is the wrapped trainer's."""
+
+    def __init__(self, trainer, seconds):
+        self._trainer, self._deadline = trainer, time.monotonic() + float(seconds)
+
+    @property
+    def converged(self):
+        return time.monotonic() >= self._deadline or getattr(self._trainer, "converged", False)
+
+    def __getattr__(self, name):
+        return getattr(self._trainer, name)
+
+
 def run_training(trainer, run_dir, params, state):
     """Runs `trainer` to params["steps"] in run folder `run_dir`; returns the run.json dict.
 

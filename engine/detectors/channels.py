@@ -215,13 +215,11 @@ class StandAside:
 
 def channel_logistic(batch, key, gan_runs, profile):
     """The pooled logistic regression refitted on channelled reference samples (`batch`)
-    against the GAN runs' samples through the same image channel; cross-fitted calibration."""
-    from engine.detectors.learned import GENERATOR_SAMPLES, SAMPLING_SEED, texture_version
+    against the generator runs' samples (GANs and zoo families) through the same image channel; cross-fitted calibration."""
+    from engine.detectors.learned import generator_samples, texture_version
     from engine.detectors.logistic import LogisticFeatures
-    from engine.runs import sample_gan
 
-    n = min(GENERATOR_SAMPLES, batch.x.shape[0])
-    fakes = np.concatenate([sample_gan(run["run_dir"], n, SAMPLING_SEED)[0] for run in gan_runs])
+    fakes = generator_samples(gan_runs, batch.x.shape[0])
     fakes = jpeg_images(fakes, key) if key[0] == "JPEG" else webp_images(fakes)
     version = texture_version(profile)
     fake_inputs = statistical.logistic_inputs(statistical.feature_matrix(fakes)[0],

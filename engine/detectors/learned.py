@@ -1,10 +1,11 @@
 """Detectors that come from training runs registered in the case (`train ... --case`).
 
-- GAN runs: one logistic regression on the per-sample features and texture features,
-  reference (the profile's fitting part) vs as many samples of each registered generator,
-  at most GENERATOR_SAMPLES each (latent seed fixed); refitted whenever a GAN is
-  registered, so the latest GAN registration holds the model for all of them (one
-  detector, not one per GAN); images and speech only, like the features themselves;
+- generator runs (GANs and the zoo's families, engine/runs.py GENERATOR_KINDS): one
+  logistic regression on the per-sample features and texture features, reference (the
+  profile's fitting part) vs as many samples of each registered generator, at most
+  GENERATOR_SAMPLES each and GENERATOR_SAMPLES_TOTAL in all (seed fixed); refitted whenever
+  a generator is registered, so the latest registration holds the model for all of them
+  (one detector, not one per generator); images and speech only, like the features themselves;
 - a classifier run (CNN, real vs generators): score = log-odds of 1 - P(real); with more
   than one generator class it also attributes the file to the most probable generator;
 - an inverse run: score = minus the reconstruction distance ||x - G(E(x))|| to its
@@ -29,6 +30,8 @@ from engine.detectors.detector import HELD_OUT
 from engine.detectors.logistic import LogisticFeatures
 
 GENERATOR_SAMPLES = 2000
+GENERATOR_SAMPLES_TOTAL = 20_000  # a zoo of many families: fewer each, the fit's cost bounded
+MIN_GENERATOR_SAMPLES = 200
 SAMPLING_SEED = 12345
 # Classifier calibrations stored before log-odds were taken from log probabilities hold
 # scores clipped at P(real) in [EPS, 1 - EPS]; evidence is clipped alike for them.
@@ -69,10 +72,11 @@ def calibrate_run(case, run):
     return kind.detector, kind.calibrate(case, run, profile)
 
 
-def calibrate_gans(case, run, profile):
-    """The pooled logistic regression of every GAN registered so far and `run`."""
-    gans = [r for r in latest_runs(case, "gan") if r["run_dir"] != run["run_dir"]] + [run]
-    return fit_generators_logistic(gans, profile)
+def calibrate_generators(case, run, profile):
+    """The pooled logistic regression of every generator run (GANs and zoo families)
+    registered so far and `run`."""
+    generators = [r for r in generator_runs(case) if r["run_dir"] != run["run_dir"]] + [run]
+    return fit_generators_logistic(generators, profile)
 
 
 def calibrate_classifier(case, run, profile):
@@ -85,16 +89,23 @@ def calibrate_inverse(case, run, profile):
     return {"cal": calibration.group_mean(scores, profile["cal_x_group"])}
 
 
+def generator_samples(runs, n_reference):
+    """The samples the pooled logistic regression is fitted against: per generator run as many
+    as the reference side (n_reference), at most GENERATOR_SAMPLES, and GENERATOR_SAMPLES_TOTAL
+    shared out among many runs (at least MIN_GENERATOR_SAMPLES each)."""
+    from engine.runs import sample_run
+
+    n = min(GENERATOR_SAMPLES, n_reference, max(MIN_GENERATOR_SAMPLES, GENERATOR_SAMPLES_TOTAL // len(runs)))
+    return np.concatenate([sample_run(run["run_dir"], n, SAMPLING_SEED)[0] for run in runs])
+
+
 def fit_generators_logistic(gan_runs, profile):
-    """The logistic regression of every reference file vs the samples of every GAN run, on
+    """The logistic regression of every reference file vs the samples of every generator run, on
     the features and texture features, calibrated by cross-fitting over the reference files
     (engine/detectors/profile.py); its arrays name the generators. A profile from before
     texture features and cross-fitting gets the older model: the features alone, fitted on
     the fitting part, calibrated on the held-out files."""
-    from engine.runs import sample_gan
-
-    n = min(GENERATOR_SAMPLES, len(profile["features_fit"]))  # per generator, as many as the reference side
-    fakes = np.concatenate([sample_gan(run["run_dir"], n, SAMPLING_SEED)[0] for run in gan_runs])
+    fakes = generator_samples(gan_runs, len(profile["features_fit"]))
     if "level_version" in profile:  # each generated sample is a file of its own, at the evidence's level
         fakes = representations.normalise_level(fakes, np.arange(len(fakes)))
     fake_features = statistical.feature_matrix(fakes)[0]
@@ -120,6 +131,13 @@ def fit_generators_logistic(gan_runs, profile):
 def texture_version(profile):
     """The texture features' version of a profile (statistical.texture_version_for; 1 before versions)."""
     return int(profile["texture_version"]) if "texture_version" in profile else 1
+
+
+def generator_runs(case):
+    """The case's latest generator runs (GANs and zoo families), in registration order."""
+    from engine.runs import GENERATOR_KINDS
+
+    return [run for run in latest_runs(case) if run["kind"] in GENERATOR_KINDS]
 
 
 def latest_runs(case, kind=None):
@@ -197,7 +215,8 @@ class RunKind:
     """What a kind of training run brings to its case: its detector's name (its calibration
     file's), `calibrate(case, run, profile)` -> calibration arrays at registration, and
     `make(run, arrays)` -> the detector. `pooled`: one detector for all runs of the kind, the
-    latest registration's."""
+    latest registration's; kinds pooled under one detector name share it (GANs and zoo
+    generators: one logistic regression fitted on both)."""
     detector: str
     calibrate: Callable
     make: Callable
@@ -207,7 +226,8 @@ class RunKind:
 
 RUN_KINDS = {
     # the features describe continuous samples only (engine/detectors/statistical.py)
-    "gan": RunKind("logistic", calibrate_gans, logistic_detector, CONTINUOUS_MODALITIES, pooled=True),
+    "gan": RunKind("logistic", calibrate_generators, logistic_detector, CONTINUOUS_MODALITIES, pooled=True),
+    "generator": RunKind("logistic", calibrate_generators, logistic_detector, CONTINUOUS_MODALITIES, pooled=True),
     "classifier": RunKind("cnn", calibrate_classifier, ClassifierDetector),
     "inverse": RunKind("inverse", calibrate_inverse, InverseDetector),
 }
@@ -215,8 +235,8 @@ RUN_KINDS = {
 
 def run_detectors(case, profile):
     """The detectors of every registered run, with their cached calibration. The runs of a
-    pooled kind bring one detector: the latest registration's, fitted on all of them (GANs
-    of a case from before pooling: one each), listed after the others."""
+    pooled kind bring one detector per detector name: the latest registration's, fitted on all
+    of them (GANs of a case from before pooling: one each), listed after the others."""
     found, pooled = [], {}
     for run in latest_runs(case):
         kind = RUN_KINDS[run["kind"]]
@@ -225,7 +245,7 @@ def run_detectors(case, profile):
             continue
         arrays = load_arrays(path)
         if kind.pooled and "generators" in arrays:
-            pooled[run["kind"]] = kind.make(run, arrays)  # a later registration's model supersedes this one
+            pooled[kind.detector] = kind.make(run, arrays)  # a later registration's model supersedes this one
         else:
             found.append(kind.make(run, arrays))
     return found + list(pooled.values())

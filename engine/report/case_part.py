@@ -228,9 +228,9 @@ class CasePart:
             lines.append(doc.para(f"Attribution: {described['attribution']['text']}", "Small"))
         channel = verdict["detectors"].get("channel")  # verdicts recorded before channels have none
         if channel:
-            lines.append(doc.para("Channel read from the file: " + ", ".join(
-                f"{k} {v}" for k, v in channel.items() if k not in ("assumed", "lossy")) +
-                f". Reference calibrated through: {channel.get('assumed')}", "Small"))
+            read = ", ".join(f"{k} {v}" for k, v in channel.items() if k not in ("assumed", "lossy"))
+            lines.append(doc.para(f"Channel read from the file: {read or 'none (the format records no encoding)'}. "
+                                  f"Reference calibrated through: {channel.get('assumed')}", "Small"))
         if self.stale(verdict):
             lines.append(doc.para(f'<font color="{AMBER}"><b>Produced by an older detector set (fingerprint '
                                   f"{str(verdict.get('fingerprint') or 'not recorded')[:12]}, current "

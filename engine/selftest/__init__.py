@@ -47,6 +47,7 @@ def validate_job(params, state):
     from engine.detectors.channels import CHANNEL_LIMITS
     from engine.detectors.learned import latest_runs
     from engine.errors import InputError
+    from engine.runs import GENERATOR_KINDS
     from engine.selftest.families import SAMPLES_PER_FAMILY, leave_one_family_out
     from engine.selftest.sources import leave_one_source_out
     from engine.verdict import case_detectors, check_alpha
@@ -59,7 +60,7 @@ def validate_job(params, state):
         runs = latest_runs(case)
         detectors = case_detectors(case, profile)  # every artefact re-hashed first
         learned = learned_models(detectors, runs)
-        gan_runs = [run for run in runs if run["kind"] == "gan"]
+        gan_runs = [run for run in runs if run["kind"] in GENERATOR_KINDS]  # GANs and zoo families
         reference = case.reference()
         state.progress(0.02, "reading the reference")
         ref = load_reference(reference)

@@ -1,6 +1,6 @@
 """Leave-one-family-out: files of a registered generator family judged by detectors that never saw it.
 
-For each family F of the case's registered GANs (engine/selftest/runs.py `family_of`):
+For each family F of the case's registered generators, GANs and zoo families (engine/selftest/runs.py `family_of`):
 the reference detectors as they are (they were never fitted on a generator), the pooled
 logistic regression refitted on the other families' GANs only (engine/detectors/learned.py
 `fit_generators_logistic`), and the CNN and inverse models whose training data holds no
@@ -45,13 +45,13 @@ def _trained_on(run, family_dirs):
 
 def generated_files(runs, n, modality, folder):
     """n samples of the family's generators (split over its runs), written as `generate` writes them."""
-    from engine.runs import sample_gan
+    from engine.runs import sample_run
     from engine.training_jobs import write_samples
 
     paths = []
     for k, (run, count) in enumerate(zip(runs, np.diff(np.linspace(0, n, len(runs) + 1).round().astype(int)))):
         if count:
-            x = sample_gan(run["run_dir"], int(count), SEED + k)[0]
+            x = sample_run(run["run_dir"], int(count), SEED + k)[0]
             paths += write_samples(os.path.join(folder, f"run{k}"), np.clip(x, 0, 1), modality)
     return paths
 

@@ -1,4 +1,4 @@
-"""What the case's registered runs were trained on, and which generator family each GAN is.
+"""What the case's registered runs were trained on, and which generator family each generator run is.
 
 A run records the specs of its data (run.json "data": a GAN's `spec`, a classifier's sets,
 an inverse model's negatives and generator run); a spec that names a GAN run folder brings
@@ -19,8 +19,9 @@ MAX_DEPTH = 3  # run folders naming run folders (inverse -> GAN), followed this 
 
 
 def family_of(run):
-    """A GAN run's generator family: the config's `family` when it names one (a zoo), else
-    its loss and output activation (the DCGAN family of TequilaGAN's experiments)."""
+    """A generator run's family: the config's `family` when it names one (a zoo run, engine/zoo/:
+    a family's raw and cleaned-up output are one family), else a GAN's loss and output
+    activation (the DCGAN family of TequilaGAN's experiments)."""
     config = run.get("config") or {}
     if config.get("family"):
         return str(config["family"])

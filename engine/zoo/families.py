@@ -1,0 +1,233 @@
+"""The registry of generator families the zoo trains (one table, as torchvision lists models).
+
+A family: name, kind (what sort of generator), the modalities it applies to, its share of the
+zoo's time budget, and `train(fit, seconds, seed, state)` -> a function sample(n, seed) ->
+(n, c, h, w) float32 intensities. `fit` is a FitData (the case's fitting part). Neural
+families train until their time is up (`train_for`), checking for cancellation between steps.
+"""
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from engine.data import representations
+from engine.modality import CONTINUOUS_MODALITIES, MODALITIES
+
+GAN_SIZE = {"width": 16, "z_dim": 32, "batch_size": 64}
+MIN_STEPS = 1
+
+
+@dataclass
+class FitData:
+    """The case's fitting part: maps x (n, c, h, w), modality, value levels, the items' names, a device."""
+    x: np.ndarray
+    modality: str
+    levels: int | None
+    items: list
+    device: str = "cpu"
+    _recordings: list | None = field(default=None, repr=False)
+
+    def recordings(self):
+        """Speech: the fitting part's recordings at SPEECH_RATE (up to profile.MAX_KEPT_RECORDINGS)."""
+        if self._recordings is None:
+            from engine.detectors.profile import item_groups, reference_recordings
+
+            groups, n_groups = item_groups(self.items, len(self.x))
+            kept = reference_recordings(self.items, groups, n_groups)
+            if not kept:
+                raise ValueError("the fitting part's recordings cannot be re-read")
+            bounds = kept["ref_audio_bounds"]
+            self._recordings = [kept["ref_audio"][a:b] for a, b in zip(bounds[:-1], bounds[1:])]
+        return self._recordings
+
+
+@dataclass(frozen=True)
+class Family:
+    name: str
+    kind: str
+    modalities: tuple
+    train: Callable
+    share: float = 1.0
+    description: str = ""
+
+
+def train_for(trainer, seconds, state, message):
+    """trainer.step() until `seconds` have passed (at least MIN_STEPS); returns (steps, seconds)."""
+    start = time.monotonic()
+    while trainer.step_count < MIN_STEPS or time.monotonic() - start < seconds:
+        state.check()
+        losses = trainer.step()
+        elapsed = time.monotonic() - start
+        if trainer.step_count % 10 == 0:
+            state.progress(min(elapsed / max(seconds, 1e-9), 1.0),
+                           f"{message} step {trainer.step_count} " + " ".join(f"{k} {v:.3f}" for k, v in losses.items()))
+    return trainer.step_count, time.monotonic() - start
+
+
+# --- neural families ------------------------------------------------------------------
+
+
+def gan_family(loss, activation):
+    def train(fit, seconds, seed, state):
+        from training.gan import GANTrainer, gan_config, sample_generator
+
+        config = gan_config(fit.x.shape[1:], loss=loss, activation=activation, seed=seed, **GAN_SIZE)
+        trainer = GANTrainer(fit.x, config, fit.device)
+        train_for(trainer, seconds, state, f"GAN ({loss}, {activation})")
+
+        def sample(n, sample_seed):
+            import torch
+
+            z = torch.randn(int(n), config["z_dim"], generator=torch.Generator().manual_seed(int(sample_seed)))
+            return np.clip(sample_generator(trainer.G, z, activation), 0, 1)
+        return sample
+    return train
+
+
+def trained_sampler(make):
+    """A family whose trainer (make(fit, seed)) has step() and sample(n, seed)."""
+    def train(fit, seconds, seed, state):
+        trainer = make(fit, seed)
+        train_for(trainer, seconds, state, type(trainer).__name__)
+        return trainer.sample
+    return train
+
+
+def _vae(fit, seed):
+    from training.vae import VAETrainer
+
+    return VAETrainer(fit.x, {"seed": seed}, fit.device)
+
+
+def _autoregressive(fit, seed):
+    from engine.modality import modality
+    from training.autoregressive import AutoregressiveTrainer
+
+    # images: row after row; spectrograms and piano rolls: frame after frame (time); values on
+    # 16 levels, a piano roll's notes on or off
+    kind = modality(fit.modality)
+    levels = 16 if kind.continuous else 2
+    return AutoregressiveTrainer(fit.x, {"seed": seed, "axis": kind.sequence_axis, "levels": levels}, fit.device)
+
+
+def ngram_family(order):
+    def train(fit, seconds, seed, state):
+        from training.ngram import NGramModel
+
+        state.progress(0.0, f"counting {order}-grams")
+        return NGramModel(fit.x, order).sample
+    return train
+
+
+# --- signal-processing fakes of speech -----------------------------------------------------
+
+
+def pool_sampler(patches):
+    """sample(n, seed) drawing without replacement from precomputed patches."""
+    patches = np.concatenate(patches).astype(np.float32)
+
+    def sample(n, seed):
+        return patches[np.sort(np.random.default_rng(int(seed)).permutation(len(patches))[:int(n)])]
+    return sample
+
+
+def speech_fakes(make):
+    """A family of fakes made from each fitting recording by make(audio, rng), as long as time allows,
+    turned into mel patches exactly as evidence is."""
+    def train(fit, seconds, seed, state):
+        rng = np.random.default_rng(seed)
+        recordings = fit.recordings()
+        order = rng.permutation(len(recordings))
+        start, patches = time.monotonic(), []
+        for k, i in enumerate(order):
+            state.check()
+            audio = make(recordings[i], rng)
+            patches.append(representations.mel_patches(audio, representations.SPEECH_RATE))
+            if time.monotonic() - start > seconds:
+                break
+            state.progress((k + 1) / len(order), f"recording {k + 1} of {len(order)}")
+        return pool_sampler(patches)
+    return train
+
+
+def _lpc(audio, rng):
+    from training.speech_fakes import lpc_resynthesis
+
+    return lpc_resynthesis(audio, representations.SPEECH_RATE, seed=int(rng.integers(2**31)))
+
+
+def smoothed(m, axis, sigma):
+    """m convolved with a Gaussian of `sigma` cells along `axis` (edges: nearest value)."""
+    radius = int(np.ceil(3 * sigma))
+    kernel = np.exp(-0.5 * (np.arange(-radius, radius + 1) / sigma) ** 2)
+    kernel /= kernel.sum()
+    padded = np.pad(np.moveaxis(m, axis, -1), [(0, 0)] * (m.ndim - 1) + [(radius, radius)], mode="edge")
+    windows = np.lib.stride_tricks.sliding_window_view(padded, len(kernel), axis=-1)
+    return np.moveaxis(windows @ kernel, -1, axis)
+
+
+def _griffin_lim(audio, rng):
+    """The recording's mel spectrogram, smoothed over time and frequency (as a generator's output
+    is smooth), taken back to linear frequency and inverted by Griffin-Lim."""
+    from training.speech_fakes import griffin_lim
+
+    mel = smoothed(smoothed(representations.mel_power(audio).astype(np.float64), 0, 1.0), 1, 1.5)
+    basis = representations.mel_filterbank().astype(np.float64)
+    power = np.maximum(np.linalg.pinv(basis) @ mel, 0.0)
+    return griffin_lim(np.sqrt(power), representations.N_FFT, representations.HOP, iterations=24,
+                       seed=int(rng.integers(2**31)))
+
+
+def _pitch_shift(audio, rng):
+    from training.speech_fakes import change_speed, time_stretch
+
+    factor = float(np.exp(rng.uniform(np.log(0.84), np.log(1.19))))  # up to 3 semitones either way
+    return time_stretch(change_speed(audio, factor), 1 / factor)
+
+
+def _time_stretch(audio, rng):
+    from training.speech_fakes import time_stretch
+
+    return time_stretch(audio, float(rng.uniform(0.8, 1.25)))
+
+
+ALL = MODALITIES
+CONTINUOUS = CONTINUOUS_MODALITIES
+FAMILIES = {f.name: f for f in [
+    Family("gan-standard", "GAN", ALL, gan_family("gan", "sigmoid"), 0.5,
+           "DCGAN, standard loss, sigmoid output, short training"),
+    Family("gan-lsgan", "GAN", ALL, gan_family("lsgan", "tanh"), 1.0, "DCGAN, least-squares loss, tanh output"),
+    Family("gan-wgan-gp", "GAN", ALL, gan_family("wgan-gp", "linear"), 1.5,
+           "DCGAN, Wasserstein loss with gradient penalty, linear output, longer training"),
+    Family("vae", "VAE", CONTINUOUS, trained_sampler(_vae), 1.0, "variational autoencoder (MLP), decoder means"),
+    Family("autoregressive", "autoregressive", ALL, trained_sampler(_autoregressive), 1.5,
+           "GRU over rows (images) or frames (speech, music), 16 levels (music: notes on/off)"),
+    *[Family(f"ngram-{k}", "n-gram", ("music",), ngram_family(k), 0.1, f"Markov chain of order {k} over chord events")
+      for k in (1, 2, 3, 4)],
+    Family("lpc-vocoder", "signal processing", ("speech",), speech_fakes(_lpc), 0.7,
+           "LPC analysis-resynthesis of the fitting recordings (pulse train / noise excitation)"),
+    Family("griffin-lim", "signal processing", ("speech",), speech_fakes(_griffin_lim), 0.7,
+           "Griffin-Lim inversion of the recordings' smoothed mel spectrograms"),
+    Family("pitch-shift", "signal processing", ("speech",), speech_fakes(_pitch_shift), 0.4,
+           "recordings resampled up to 3 semitones and stretched back to their duration"),
+    Family("time-stretch", "signal processing", ("speech",), speech_fakes(_time_stretch), 0.4,
+           "recordings stretched 0.8-1.25x by overlap-add"),
+]}
+
+
+def families_for(modality):
+    return [name for name, family in FAMILIES.items() if modality in family.modalities]
+
+
+def choose(names, modality):
+    """The families to train (names given, or every family of the modality), or ValueError naming the first unknown."""
+    if not names:
+        return families_for(modality)
+    for name in names:
+        if name not in FAMILIES:
+            raise ValueError(f"unknown family {name!r}; choose from {', '.join(families_for(modality))}")
+        if modality not in FAMILIES[name].modalities:
+            raise ValueError(f"family {name!r} does not make {modality} samples; "
+                             f"choose from {', '.join(families_for(modality))}")
+    return list(dict.fromkeys(names))
