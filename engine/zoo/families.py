@@ -31,14 +31,13 @@ class FitData:
     def recordings(self):
         """Speech: the fitting part's recordings at SPEECH_RATE (up to profile.MAX_KEPT_RECORDINGS)."""
         if self._recordings is None:
-            from engine.detectors.profile import item_groups, reference_recordings
+            from engine.detectors.profile import item_groups, reference_audio, reference_recordings
 
             groups, n_groups = item_groups(self.items, len(self.x))
             kept = reference_recordings(self.items, groups, n_groups)
             if not kept:
                 raise ValueError("the fitting part's recordings cannot be re-read")
-            bounds = kept["ref_audio_bounds"]
-            self._recordings = [kept["ref_audio"][a:b] for a, b in zip(bounds[:-1], bounds[1:])]
+            self._recordings = [audio for _, audio in reference_audio(kept)]
         return self._recordings
 
 
