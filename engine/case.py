@@ -87,13 +87,20 @@ MIGRATIONS = [
     ALTER TABLE evidence ADD COLUMN duplicate_of INTEGER REFERENCES evidence(id);
     ALTER TABLE verdict ADD COLUMN fingerprint TEXT;
     """,
+    # Artefact formats (engine/case_upgrades.py): one row per format the case's artefacts were
+    # brought to, so opening a case upgrades older artefacts once.
+    """
+    CREATE TABLE artefact_format (version INTEGER PRIMARY KEY, applied TEXT NOT NULL);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
 # Rows of these tables are sealed: the audit row of the transaction that inserts one
-# carries the SHA-256 of its columns, so an edited, inserted or deleted row shows.
-SEALED_TABLES = ("meta", "reference", "evidence", "run", "verdict", "calibration", "artefact", "report")
+# carries the SHA-256 of its columns, so an edited, inserted or deleted row shows. The
+# integrity migration sealed the rows it found in INTEGRITY_TABLES (the tables then).
+INTEGRITY_TABLES = ("meta", "reference", "evidence", "run", "verdict", "calibration", "artefact", "report")
+SEALED_TABLES = INTEGRITY_TABLES + ("artefact_format",)
 BUSY_TIMEOUT_S = 10
 BUSY_RETRIES = 3
 
@@ -215,7 +222,7 @@ def _seal_legacy(conn):
         return  # a new database
     case_dir = os.path.dirname(conn.execute("PRAGMA database_list").fetchone()["file"])
     legacy = {table: conn.execute(f"SELECT COALESCE(MAX(rowid), 0) FROM {table}").fetchone()[0]
-              for table in SEALED_TABLES if table != "artefact"}
+              for table in INTEGRITY_TABLES if table != "artefact"}
     artefacts = []
     for ref in conn.execute("SELECT * FROM reference"):
         artefacts.append((ref["profile_path"], "reference profile", ref["profile_sha256"], None, 0))
@@ -266,7 +273,7 @@ class Case:
     def __init__(self, case_dir, conn):
         self.dir = os.path.abspath(case_dir)
         self.conn = conn
-        self._seals = None
+        self._seals = self._notes = None
 
     def close(self):
         self.conn.close()
@@ -285,17 +292,22 @@ class Case:
         """One change: everything inside plus its audit row commit together, or nothing.
         The audit row carries the seals of the rows `insert` added."""
         retry_busy(self.path(DB_NAME), lambda: self.conn.execute("BEGIN IMMEDIATE"))
-        self._seals = []
+        self._seals, self._notes = [], {}
         try:
             yield self.conn
             extra = {"rows": self._seals} if self._seals else {}
-            _append_audit(self.conn, action, {**params, **extra})
+            _append_audit(self.conn, action, {**params, **self._notes, **extra})
             self.conn.execute("COMMIT")
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
         finally:
-            self._seals = None
+            self._seals = self._notes = None
+
+    def note(self, **params):
+        """Inside a transaction: more parameters for its audit row (what it found out while working)."""
+        assert self._notes is not None, "note() belongs inside a transaction"
+        self._notes.update(params)
 
     def insert(self, table, values, conflict=""):
         """Inserts a row inside a transaction and seals it; returns its rowid (None when
@@ -335,10 +347,20 @@ class Case:
         already flagged and still drawn (the report's page 1, the window's sample view)."""
         from engine.npz import load_arrays
 
-        ref = self.reference()
+        path = self.reference()["profile_path"]
         if verify:
-            require_artefact(self, ref["profile_path"], ref["profile_sha256"], "reference profile")
-        return load_arrays(self.path(ref["profile_path"]))
+            require_artefact(self, path, self.recorded_sha256(path), "reference profile")
+        return load_arrays(self.path(path))
+
+    def recorded_sha256(self, path):
+        """The SHA-256 last recorded for an artefact (a rewrite on upgrade records a new one), or None."""
+        row = self.conn.execute("SELECT sha256 FROM artefact WHERE path = ? ORDER BY id DESC LIMIT 1",
+                                (path,)).fetchone()
+        return row["sha256"] if row else None
+
+    def artefact_format(self):
+        """The artefact format the case's artefacts were brought to (0: none recorded)."""
+        return self.conn.execute("SELECT COALESCE(MAX(version), 0) FROM artefact_format").fetchone()[0]
 
     def runs(self, kind=None):
         query, args = "SELECT * FROM run", ()
@@ -371,7 +393,9 @@ class Case:
         return [dict(row) for row in self.conn.execute("SELECT * FROM audit ORDER BY id")]
 
     def artefacts(self):
-        return [dict(row) for row in self.conn.execute("SELECT * FROM artefact ORDER BY id")]
+        """The artefacts as last recorded: one row per path (its latest), in recording order."""
+        latest = {row["path"]: dict(row) for row in self.conn.execute("SELECT * FROM artefact ORDER BY id")}
+        return sorted(latest.values(), key=lambda row: row["id"])
 
     def calibration_path(self, run_id, detector):
         """The path of a run's calibration file, after checking its SHA-256 against the record."""
@@ -380,9 +404,7 @@ class Case:
         ).fetchone()
         if row is None:
             return None
-        recorded = self.conn.execute("SELECT sha256 FROM artefact WHERE path = ? ORDER BY id DESC LIMIT 1",
-                                     (row["path"],)).fetchone()
-        require_artefact(self, row["path"], recorded["sha256"] if recorded else None, f"calibration {detector}")
+        require_artefact(self, row["path"], self.recorded_sha256(row["path"]), f"calibration {detector}")
         return self.path(row["path"])
 
 
@@ -455,6 +477,72 @@ def record_artefact(case, path, role, digest=None, run_id=None):
     stored = path if rel.startswith("..") else rel
     case.insert("artefact", {"path": stored, "role": role, "sha256": digest or _file_hash(path),
                              "run_id": run_id, "recorded": now()})
+
+
+class _AlreadyUpgraded(Exception):
+    """Another process brought the artefacts to this format while this one prepared its upgrade."""
+
+
+def upgrade_artefacts(case, version, rewrites, skipped=()):
+    """Brings the case's artefacts to format `version` (engine/case_upgrades.py computes the
+    new arrays), in one transaction with its audit row: each rewrite {"path", "role",
+    "run_id", "sha256" (of the bytes upgraded), "arrays", "changes" (words)} is written beside
+    its artefact, its new SHA-256 recorded (a new artefact row, marked on_upgrade), and moved
+    into place just before the commit; a failure puts the old bytes back. An artefact whose
+    bytes are no longer those upgraded is left alone (it stays flagged by `case verify`), and
+    so are `skipped` ({"path", "reason"}). Does nothing when the case is already there."""
+    from engine.npz import save_arrays
+
+    staged, replaced = [], []
+    try:
+        with case.transaction("artefacts_upgraded", {"version": version}) as conn:
+            if case.artefact_format() >= version:
+                raise _AlreadyUpgraded
+            done, skipped = [], list(skipped)
+            for item in rewrites:
+                full = case.path(item["path"])
+                with open(full, "rb") as fh:
+                    old = fh.read()
+                if sha256_bytes(old) != item["sha256"] or case.recorded_sha256(item["path"]) != item["sha256"]:
+                    skipped.append({"path": item["path"], "reason": "changed while the upgrade was prepared"})
+                    continue
+                staging = f"{full}.upgrade{os.getpid()}"
+                save_arrays(staging, item["arrays"])
+                staged.append((staging, full, old))
+                digest = _file_hash(staging)
+                record = {"path": item["path"], "role": item["role"], "sha256": digest, "run_id": item["run_id"],
+                          "recorded": now(), "on_upgrade": 1}
+                case.insert("artefact", record)
+                done.append({"path": item["path"], "role": item["role"], "sha256_before": item["sha256"],
+                             "sha256_after": digest, "changes": item["changes"]})
+            case.insert("artefact_format", {"version": version, "applied": now()})
+            case.note(artefacts=done, skipped=skipped)
+            for staging, full, old in staged:
+                os.replace(staging, full)
+                replaced.append((full, old))
+    except _AlreadyUpgraded:
+        pass
+    except BaseException:
+        for full, old in replaced:
+            _write_bytes(full, old)
+        raise
+    finally:
+        for staging, _, _ in staged:
+            if os.path.exists(staging):
+                os.remove(staging)
+
+
+def sha256_bytes(data):
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
+def _write_bytes(path, data):
+    from engine.atomic import atomic_output
+
+    with atomic_output(path) as tmp, open(tmp, "wb") as fh:
+        fh.write(data)
 
 
 def artefact_status(case, path, recorded):

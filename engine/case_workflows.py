@@ -1,5 +1,6 @@
-"""The case workflows: `case new` (load the reference, fit its profile, publish the case) and
-run registration (check that a run fits the case, calibrate its detector, record it).
+"""The case workflows: opening a case for work (its artefacts upgraded, engine/case_upgrades.py),
+`case new` (load the reference, fit its profile, publish the case) and run registration
+(check that a run fits the case, calibrate its detector, record it).
 
 They fit and calibrate detectors, so they sit above them (the "workflows" layer of
 tests/test_architecture.py); the store they write through (engine/case.py) sits below the
@@ -9,11 +10,27 @@ staging folder and publishes it in one rename; a registration commits in one tra
 import json
 import os
 
-from engine.case import ARTEFACT_DIRS, DB_NAME, create_case, latest_checkpoint, now, open_case, record_artefact
+from engine.case import (ARTEFACT_DIRS, DB_NAME, create_case, latest_checkpoint, now, record_artefact,
+                         sha256_bytes)
+from engine.case import open_case as open_store
+from engine.case_upgrades import record_current_format, upgrade_case
 from engine.data.hashing import sha256_file
 from engine.errors import InputError
 from engine.npz import save_arrays
 from engine.runs import read_run_json
+
+
+def open_case(case_dir):
+    """Opens a case for work: the store (its schema migrated, engine/case.py) with its artefacts
+    brought to the current format, once and audited (engine/case_upgrades.py)."""
+    case = open_store(case_dir)
+    try:
+        upgrade_case(case)
+    except BaseException:
+        case.close()
+        raise
+    return case
+
 
 # --- training runs ------------------------------------------------------------------
 
@@ -107,16 +124,10 @@ def register_run(case_dir, run_dir, calibrate=True):
             record_artefact(case, checkpoint + ".safetensors", "checkpoint",
                             files[os.path.basename(checkpoint) + ".safetensors"], run_id)
             record_artefact(case, checkpoint + ".json", "checkpoint sidecar",
-                            _sha256_bytes(sidecar_bytes), run_id)
+                            sha256_bytes(sidecar_bytes), run_id)
             if calibrated is not None:
                 store_calibration(case, run_id, *calibrated)
         return next(r for r in case.runs() if r["id"] == run_id)
-
-
-def _sha256_bytes(data):
-    import hashlib
-
-    return hashlib.sha256(data).hexdigest()
 
 
 def store_calibration(case, run_id, detector, arrays):
@@ -135,7 +146,7 @@ def _half_made(case_dir):
     """Whether case_dir holds a case database without a reference, evidence or runs (what
     an interrupted `case new` of an older version left): `case new` may replace it."""
     try:
-        with open_case(case_dir) as case:
+        with open_store(case_dir) as case:
             return all(case.conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] == 0
                        for t in ("reference", "evidence", "run"))
     except InputError:
@@ -217,6 +228,7 @@ def new_case(case_dir, reference_spec, name=None, state=None):
                     "profile_path": rel, "profile_sha256": digest, "created": now()})
                 record_artefact(case, rel, "reference profile", digest)
                 case.insert("meta", {"key": "fit_spec", "value": fitting})
+                record_current_format(case)
             meta = case.meta()
         if os.path.exists(os.path.join(case_dir, DB_NAME)) and not _half_made(case_dir):
             raise InputError(case_dir, "a case was created here meanwhile (by another process)")

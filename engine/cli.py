@@ -77,7 +77,7 @@ def cmd_case_new(args):
 
 
 def cmd_case_verify(args):
-    from engine.case import open_case
+    from engine.case_workflows import open_case
     from engine.case_verify import verify_case
 
     with open_case(args.dir) as case:
@@ -165,7 +165,7 @@ def print_verdicts(result, case_dir):
     the attribution; never a bare score. The words also go into the JSON (keys finding,
     strength_of_evidence, decisive_reason, attribution_text) beside the contract's keys."""
     from engine import findings
-    from engine.case import open_case
+    from engine.case_workflows import open_case
 
     with open_case(case_dir) as case:
         classifiers = [run["metrics"] for run in case.runs("classifier")]

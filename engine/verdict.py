@@ -14,6 +14,7 @@ import os
 import numpy as np
 
 from engine import case as case_store, case_verify
+from engine.case_workflows import open_case
 from engine.data import representations
 from engine.data.walk import evidence_files
 from engine.detectors import calibration, channels, suite
@@ -101,7 +102,7 @@ def judge(case_dir, paths, alpha=calibration.DEFAULT_ALPHA, state=None):
 
     progress = state.progress if state is not None else (lambda *a: None)
     check_alpha(alpha)
-    with case_store.open_case(case_dir) as case:
+    with open_case(case_dir) as case:
         profile = case.profile()
         named = paths
         paths, rejected = evidence_files(named)

@@ -8,7 +8,7 @@ rows, so the log says what was on screen when; the hidden set is read back from 
 import json
 import os
 
-from engine.case import open_case
+from engine.case_workflows import open_case
 
 REMOVED = "evidence_removed_from_view"
 RETURNED = "evidence_returned_to_view"

@@ -34,7 +34,8 @@ ENGINE_LAYERS = (
     ("demo", ("engine.demo", "engine.reproduce")),
     ("report", ("engine.report",)),
     ("workflows", ("engine.verdict", "engine.training_jobs", "engine.training_options", "engine.view_log",
-                   "engine.findings", "engine.selftest", "engine.case_workflows", "engine.zoo")),
+                   "engine.findings", "engine.selftest", "engine.case_workflows", "engine.case_upgrades",
+                   "engine.zoo")),
     ("detectors", ("engine.detectors",)),
     ("case store", ("engine.case", "engine.case_verify", "engine.audit_chain")),
     ("trained runs", ("engine.runs",)),
@@ -294,3 +295,32 @@ def test_modality_checker_sees_branches():
               'same = a.modality != b.modality\nx = {"speechless": 1, "image": 2}\n')
     assert list(modality_branches(source)) == [(1, "comparison"), (3, "comparison"), (4, "comparison"),
                                                 (5, "table"), (7, "comparison")]
+
+
+def store_opens(source):
+    """Lines that open a case through the store itself (engine.case.open_case), in Python source."""
+    tree = ast.parse(source)
+    store_names = {alias.asname or alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+                   and node.module == "engine" for alias in node.names if alias.name == "case"}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == "engine.case" and \
+                any(alias.name == "open_case" for alias in node.names):
+            yield node.lineno
+        elif isinstance(node, ast.Attribute) and node.attr == "open_case" and \
+                isinstance(node.value, ast.Name) and node.value.id in store_names:
+            yield node.lineno
+
+
+def test_cases_are_opened_with_their_artefacts_upgraded():
+    """Work on a case starts from engine.case_workflows.open_case, which brings older artefacts
+    to the current format (engine/case_upgrades.py); only it opens the bare store."""
+    found = [f"{path.relative_to(ROOT)}:{line}" for package in PRODUCT for path in python_files(package)
+             if path != ROOT / "engine" / "case_workflows.py"
+             for line in store_opens(path.read_text(encoding="utf-8"))]
+    assert not found, "open cases with engine.case_workflows.open_case: " + ", ".join(found)
+
+
+def test_store_open_checker_sees_both_spellings():
+    source = ("from engine.case import open_case\nfrom engine import case as case_store\n"
+              "case_store.open_case(d)\nfrom engine.case_workflows import open_case\n")
+    assert list(store_opens(source)) == [1, 3]

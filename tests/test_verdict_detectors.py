@@ -172,10 +172,13 @@ def test_cnn_scores_keep_a_confident_classifier_s_margins_apart(monkeypatch):
     expected = np.logaddexp(logits[:, 1], logits[:, 2]) - logits[:, 0]
     assert np.allclose(scores, expected, atol=1e-6)  # -40 + log 2, -30 + log 2: no tie at a clip
     assert np.allclose(probs.sum(axis=1), 1.0)
-    # a calibration stored before (clipped scores) keeps clipping the evidence's scores
+    # a calibration stored before (clipped scores), as the case's upgrade on opening leaves it,
+    # keeps clipping the evidence's scores
+    from engine.case_upgrades import classifier_upgrade
+
     batch = suite.Batch(logits, np.arange(4))
     run = {"run_dir": "run", "name": "c", "metrics": {}}
-    old = learned.ClassifierDetector(run, {"cal": np.full(10, -learned.OLD_SCORE_LIMIT)})
+    old = learned.ClassifierDetector(run, classifier_upgrade({"cal": np.full(10, -learned.OLD_SCORE_LIMIT)}, run)[0])
     new = learned.ClassifierDetector(run, {"cal": np.linspace(-45, -35, 10), "unclipped": np.array(True)})
     assert old.scores(batch).min() == -learned.OLD_SCORE_LIMIT and np.allclose(new.scores(batch), expected, atol=1e-6)
 

@@ -34,7 +34,8 @@ GENERATOR_SAMPLES_TOTAL = 20_000  # a zoo of many families: fewer each, the fit'
 MIN_GENERATOR_SAMPLES = 200
 SAMPLING_SEED = 12345
 # Classifier calibrations stored before log-odds were taken from log probabilities hold
-# scores clipped at P(real) in [EPS, 1 - EPS]; evidence is clipped alike for them.
+# scores clipped at P(real) in [EPS, 1 - EPS] (their arrays say unclipped = False, since
+# engine/case_upgrades.py); evidence is clipped alike for them.
 EPS = 1e-6
 OLD_SCORE_LIMIT = float(np.log((1 - EPS) / EPS))
 
@@ -113,6 +114,7 @@ def fit_generators_logistic(gan_runs, profile):
         model = statistical.fit_logistic(profile["features_fit"], fake_features)
         model["cal"] = calibration.group_mean(statistical.logistic_logits(model, profile["features_cal"]),
                                               profile["cal_group"])
+        model["texture"] = np.array(0)
     else:
         version = texture_version(profile)
         fake_inputs = statistical.logistic_inputs(fake_features, statistical.texture_features(fakes, version))
@@ -123,14 +125,15 @@ def fit_generators_logistic(gan_runs, profile):
         model["cal"] = cross_fitted(groups, int(groups.max()) + 1, lambda train, held: calibration.group_mean(
             statistical.logistic_logits(statistical.fit_logistic(reference[train], fake_inputs), reference[held]),
             renumber(groups[held])))
-    model["texture"] = np.array(texture_version(profile) if "fit_group" in profile else 0)
+        model["texture"] = np.array(version)
     model["generators"] = np.array([run["name"] for run in gan_runs])
+    model["pooled"] = np.array(True)
     return model
 
 
 def texture_version(profile):
-    """The texture features' version of a profile (statistical.texture_version_for; 1 before versions)."""
-    return int(profile["texture_version"]) if "texture_version" in profile else 1
+    """The texture features' version of a continuous reference's profile (statistical.texture_version_for)."""
+    return int(profile["texture_version"])
 
 
 def generator_runs(case):
@@ -154,7 +157,7 @@ class ClassifierDetector:
         self.run_dir = run["run_dir"]
         self.name = f"cnn:{run['name']}"
         self.tail = calibration.tail_model(arrays["cal"])
-        self.limit = np.inf if "unclipped" in arrays else OLD_SCORE_LIMIT
+        self.limit = np.inf if bool(arrays["unclipped"]) else OLD_SCORE_LIMIT
         self.method = (f"CNN classifier run {run['name']} (test accuracy "
                        f"{run['metrics'].get('test_accuracy', float('nan')):.3f}); score = mean log-odds of 1 - P(real)")
         self._cache = None
@@ -206,8 +209,7 @@ class InverseDetector:
 
 
 def logistic_detector(run, arrays):
-    # Cases registered before pooling hold one model per GAN, without "generators".
-    return LogisticFeatures(arrays, [str(g) for g in arrays["generators"]] if "generators" in arrays else [run["name"]])
+    return LogisticFeatures(arrays, [str(g) for g in arrays["generators"]])
 
 
 @dataclass(frozen=True)
@@ -236,7 +238,8 @@ RUN_KINDS = {
 def run_detectors(case, profile):
     """The detectors of every registered run, with their cached calibration. The runs of a
     pooled kind bring one detector per detector name: the latest registration's, fitted on all
-    of them (GANs of a case from before pooling: one each), listed after the others."""
+    of them (GANs of a case from before pooling: one each, their models say pooled = False),
+    listed after the others."""
     found, pooled = [], {}
     for run in latest_runs(case):
         kind = RUN_KINDS[run["kind"]]
@@ -244,7 +247,7 @@ def run_detectors(case, profile):
         if not path or str(profile["modality"]) not in kind.modalities:
             continue
         arrays = load_arrays(path)
-        if kind.pooled and "generators" in arrays:
+        if kind.pooled and bool(arrays["pooled"]):
             pooled[kind.detector] = kind.make(run, arrays)  # a later registration's model supersedes this one
         else:
             found.append(kind.make(run, arrays))

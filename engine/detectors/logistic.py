@@ -13,8 +13,8 @@ class LogisticFeatures:
     def __init__(self, arrays, generators):
         self.name = f"logistic:{'+'.join(generators)}"
         self.model = {k: arrays[k] for k in ("mean", "scale", "coef", "intercept")}
-        # 0: features only; else the texture features' version (True, from before versions: 1)
-        self.texture_version = int(arrays.get("texture", 0))
+        # 0: features only; else the texture features' version
+        self.texture_version = int(arrays["texture"])
         self.tail = calibration.tail_model(arrays["cal"])
         # models from before texture features were calibrated on the held-out files
         self.calibration = CROSS_FITTED if self.texture_version else HELD_OUT

@@ -13,6 +13,7 @@ import getpass
 import os
 
 from engine import case as case_store
+from engine.case_workflows import open_case
 from engine.detectors import calibration
 from engine.report.pdf import Document
 
@@ -33,7 +34,7 @@ def write_report(out_path, case_dirs, analyst=None, alpha=calibration.DEFAULT_AL
     several = len(case_dirs) > 1
     names = []
     for case_dir in case_dirs:
-        with case_store.open_case(case_dir) as case:
+        with open_case(case_dir) as case:
             names.append(case.meta().get("name", os.path.basename(case_dir)))
     doc = Document(f"Forensic examination report: {', '.join(names)}", examiner, SUBJECT)
     if several:
@@ -44,11 +45,11 @@ def write_report(out_path, case_dirs, analyst=None, alpha=calibration.DEFAULT_AL
         def part_progress(fraction, message, i=i):
             progress((i + 0.9 * fraction) / len(case_dirs), message)
 
-        with case_store.open_case(case_dir) as case:
+        with open_case(case_dir) as case:
             integrity.append(CasePart(doc, case, examiner, alpha, _today(), several).build(part_progress))
     pages = doc.build(out_path)
     for case_dir, ok in zip(case_dirs, integrity):
-        with case_store.open_case(case_dir) as case:
+        with open_case(case_dir) as case:
             case_store.record_report(case, out_path, ok)
     progress(1.0, "report written")
     return {"path": os.path.abspath(out_path), "integrity_ok": all(integrity), "pages": pages,

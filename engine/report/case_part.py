@@ -302,7 +302,8 @@ class CasePart:
               f"calibrating the CNN and inverse models, the first {int(profile['n_fit_files'])} "
               f"({int(profile['n_fit'])} samples, spec {self.meta.get('fit_spec') or 'not expressible'}) may train "
               f"the case's models; the other detectors calibrate on every reference file (directly, or cross-fitted "
-              f"over {folds.CROSS_FIT_FOLDS} contiguous folds). Profile SHA-256 {ref['profile_sha256']}.", "Small")
+              f"over {folds.CROSS_FIT_FOLDS} contiguous folds). Profile SHA-256 "
+              f"{self.case.recorded_sha256(ref['profile_path'])}.", "Small")
         doc.add(doc.heading("Detector set and thresholds", "Heading2"))
         doc.p(f"The case's current detector set at α = {findings.percent(self.alpha)}; each verdict's own table shows the "
               f"detectors, weights and thresholds that produced it (weights differ per file where its format leaves "

@@ -43,7 +43,7 @@ def learned_models(detectors, runs):
 def validate_job(params, state):
     """params: case (folder), alpha (default 1 %), samples (per family). The self-test's
     result (module docstring), stored in the case."""
-    from engine import case as case_store
+    from engine.case_workflows import open_case
     from engine.detectors.channels import CHANNEL_LIMITS
     from engine.detectors.learned import latest_runs
     from engine.errors import InputError
@@ -54,7 +54,7 @@ def validate_job(params, state):
 
     alpha = float(params.get("alpha") or DEFAULT_ALPHA)
     check_alpha(alpha)
-    with case_store.open_case(params["case"]) as case:
+    with open_case(params["case"]) as case:
         state.progress(0.0, "checking the case")
         profile = case.profile()
         runs = latest_runs(case)

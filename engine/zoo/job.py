@@ -94,7 +94,7 @@ def load_fit(case, device):
 
 def zoo_job(params, state):
     """params: ZooOptions (engine/zoo/options.py; or a mapping of its fields). Returns a summary."""
-    from engine.case import open_case
+    from engine.case_workflows import open_case
     from engine.case_workflows import register_run
     from engine.detectors.learned import generator_runs
     from engine.options import as_options

@@ -6,7 +6,7 @@ import os
 
 def read_case_job(params, state):
     """A plain snapshot of a case: meta, reference, evidence, runs, verdicts, reports."""
-    from engine.case import open_case
+    from engine.case_workflows import open_case
     from engine.errors import InputError
     from engine.report.limitations import self_test_rows
     from engine.view_log import hidden_evidence

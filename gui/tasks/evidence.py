@@ -51,13 +51,13 @@ def case_evidence_job(params, state):
     none); files missing on disk or changed since intake are refused with the reason, and
     their recorded verdicts are not shown; files the analyst removed from view are left out.
     Partial results carry everything so far."""
-    from engine import case as case_store
+    from engine.case_workflows import open_case
     from engine.data.loaders import load_path
     from engine.errors import InputError
     from engine.view_log import hidden_evidence
     from engine.metadata import file_metadata
 
-    with case_store.open_case(params["case_dir"]) as case:
+    with open_case(params["case_dir"]) as case:
         hidden = hidden_evidence(case)
         rows = [row for row in case.evidence() if row["id"] not in hidden]
         verdicts = {v["evidence_id"]: v for v in case.verdicts()}

@@ -51,7 +51,7 @@ def _reference_histogram(profile, modality):
 def _case_profile(case_dir):
     if not case_dir:
         return None
-    from engine.case import open_case
+    from engine.case_workflows import open_case
     from engine.errors import InputError
 
     with open_case(case_dir) as case:
