@@ -8,9 +8,8 @@ import pytest
 @pytest.fixture
 def no_threads_left(monkeypatch):
     """Fails a test that leaves an engine.jobs QtJob thread running (after stopping it)."""
-    from engine.jobs import qt_job_class
+    from engine.jobs.qt import QtJob as qt_job
 
-    qt_job = qt_job_class()
     started = []
     original_start = qt_job.start
 

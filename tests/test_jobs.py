@@ -3,7 +3,8 @@ import io
 
 import pytest
 
-from engine.jobs import Cancelled, ConsoleState, JobState, QtJob
+from engine.jobs import Cancelled, ConsoleState, JobState
+from engine.jobs.qt import QtJob
 
 
 def counting_job(params, state):

@@ -4,10 +4,11 @@ A long job is a plain function `job(params, state)`. It reports through
 `state.progress(fraction, message)` and `state.partial(result)`, checks
 `state.cancelled` between steps (or calls `state.check()`, which raises `Cancelled`),
 and returns its result. The command line runs it with `ConsoleState` (a progress bar
-with ETA on stderr); the GUI runs the same function in a QThread through `QtJob`.
+with ETA on stderr); the GUI runs the same function in a QThread through
+`engine.jobs.qt.QtJob`.
 
-Only this module (and gui/) may import Qt, and only QtCore, lazily, so that the
-command line never pays for Qt.
+This package's `qt` module is the only one outside gui/ that imports Qt (QtCore only); it is
+imported by the window alone, so the command line never pays for Qt.
 """
 import sys
 import time
@@ -115,102 +116,3 @@ def run_in_console(job, params, label=""):
         return job(params, state)
     finally:
         state.finish()
-
-
-def qt_job_class():
-    """The QtJob class, built on first use so that importing this module needs no Qt."""
-    global _QT
-    if _QT is not None:
-        return _QT
-    from PySide6.QtCore import QObject, QThread, Signal
-
-    class _Signals(QObject):
-        progress = Signal(float, str)
-        partial = Signal(object)
-        finished = Signal(object)
-        failed = Signal(str)
-
-    class _ThreadState(JobState):
-        """Forwards progress and partial results as signals, at most `rate` a second."""
-
-        def __init__(self, signals, rate=10.0):
-            super().__init__()
-            self._signals = signals
-            self._interval = 1.0 / rate
-            self._last_progress = 0.0
-            self._last_partial = 0.0
-
-        def progress(self, fraction, message=""):
-            super().progress(fraction, message)
-            now = time.monotonic()
-            if now - self._last_progress >= self._interval or fraction >= 1.0:
-                self._last_progress = now
-                self._signals.progress.emit(float(fraction), str(message))
-            self.flush(force=False)
-
-        def partial(self, result):
-            # Within the interval the result waits (the newest replaces an older one) and
-            # goes out with the next update or when the job ends, so none is lost for good.
-            self._pending = result
-            self._has_pending = True
-            self.flush(force=False)
-
-        def flush(self, force=True):
-            now = time.monotonic()
-            if self._has_pending and (force or now - self._last_partial >= self._interval):
-                self._last_partial = now
-                self._has_pending = False
-                pending, self._pending = self._pending, None
-                self._signals.partial.emit(pending)
-
-        _pending = None
-        _has_pending = False
-
-    class _Worker(QThread):
-        def __init__(self, job, params, signals):
-            super().__init__()
-            self.job, self.params, self.signals = job, params, signals
-            self.state = _ThreadState(signals)
-
-        def run(self):
-            try:
-                result = self.job(self.params, self.state)
-                self.state.flush()
-            except Cancelled:
-                self.signals.failed.emit("cancelled")
-            except Exception as exc:  # reported to the GUI as one line, never a crash
-                self.signals.failed.emit(str(exc) or type(exc).__name__)
-            else:
-                self.signals.finished.emit(result)
-
-    class QtJob(QObject):
-        """Runs `job(params, state)` in a QThread; connect to `signals` before `start()`."""
-
-        def __init__(self, job, params, name="", parent=None):
-            super().__init__(parent)
-            self.name = name
-            self.signals = _Signals()
-            self._worker = _Worker(job, params, self.signals)
-
-        def start(self):
-            self._worker.start()
-
-        def cancel(self):
-            self._worker.state.cancel()
-
-        def is_running(self):
-            return self._worker.isRunning()
-
-        def wait(self, msecs=-1):
-            return self._worker.wait(msecs) if msecs >= 0 else self._worker.wait()
-
-    _QT = QtJob
-    return _QT
-
-
-_QT = None
-
-
-def QtJob(job, params, name="", parent=None):
-    """Creates a Qt job runner (see `qt_job_class`)."""
-    return qt_job_class()(job, params, name=name, parent=parent)
