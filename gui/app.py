@@ -50,15 +50,13 @@ def run_gui(args):
     if getattr(args, "rounds", None):
         window.rounds_view.load(args.rounds)
     if getattr(args, "train", None):
-        window.training_panel.data.setText(args.train)
         overrides = {"steps": args.train_steps} if args.train_steps else {}
         if args.case:  # train into the case once it is open (the run folder and registration need it;
             # the panel has by then set its data to the case's fitting part, which --train overrides)
-            window.session.case_changed.connect(lambda _: (window.training_panel.data.setText(args.train),
-                                                           window.training_panel.start(**overrides)),
+            window.session.case_changed.connect(lambda _: window.training_panel.train_on(args.train, **overrides),
                                                 Qt.SingleShotConnection)
         else:
-            window.training_panel.start(**overrides)
+            window.training_panel.train_on(args.train, **overrides)
     if args.paths and args.case:  # judged in the case, once it is open (opening empties the view)
         window.session.case_changed.connect(lambda _: window.add_evidence(args.paths), Qt.SingleShotConnection)
     elif args.paths:

@@ -288,6 +288,11 @@ class TrainingPanel(QWidget):
 
     # --- running -----------------------------------------------------------------------
 
+    def train_on(self, spec, **overrides):
+        """A new run of the chosen kind on the data `spec` (the command line's --train)."""
+        self.data.setText(spec)
+        return self.start(**overrides)
+
     def start(self, resume=False, **overrides):
         """Starts (or resumes) a run of the chosen kind; `overrides` adjust the job's params."""
         import engine.training_jobs as training_jobs
