@@ -113,6 +113,8 @@ def cmd_case_zoo(args):
         print(f"{name:<16} {'trained: %d samples (+ cleaned copy)' % made if made is not None else 'done before'}")
     print(f"registered {len(result['runs'])} zoo runs and classifier {result['classifier']} in "
           f"{shown(result['case'])}")
+    if args.json:
+        write_json(args.json, result)
     return 0
 
 
@@ -123,6 +125,8 @@ def add_case_zoo(case_sub):
     q = case_sub.add_parser("zoo", help="train generators of many families on the fitting part, register them "
                                         "and refit the learned detectors across them")
     add_arguments(q, ZooOptions)
+    q.add_argument("--json", metavar="OUT", help="write what the zoo did as JSON: families chosen and trained, "
+                                                 "runs registered, the classifier, seconds taken")
     q.set_defaults(func=cmd_case_zoo)
 
 

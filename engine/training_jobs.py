@@ -12,7 +12,7 @@ import numpy as np
 
 from engine.errors import InputError
 from engine.options import as_options
-from engine.runs import is_run_folder, load_modules, sample_gan
+from engine.runs import is_run_folder, load_modules, sample_run
 from engine.training_divergence import WithDivergence
 from engine.training_options import (ClassifierOptions, FgsmOptions, GanOptions, GenerateOptions, InverseOptions,
                                      RoundsOptions)
@@ -159,7 +159,9 @@ def write_samples(out, x, modality):
 
 
 def generate_job(params, state):
-    """params: GenerateOptions. Returns a summary dict."""
+    """params: GenerateOptions. Returns a summary dict. A GAN samples n fresh latents; a zoo run
+    (`case zoo`) holds a stored pool of samples and gives n of them, drawn without replacement
+    (seeded), or refuses when it holds fewer."""
     from training.activations import clip_fraction
 
     params = as_options(GenerateOptions, params)
@@ -167,7 +169,10 @@ def generate_job(params, state):
     if n < 1:
         raise InputError("--n", "must be at least 1")
     state.progress(0.0, "sampling")
-    x, run = sample_gan(params.run, n, params.seed)
+    x, run = sample_run(params.run, n, params.seed)
+    if len(x) < n:
+        raise InputError(params.run, f"a zoo run holds {len(x)} stored samples, drawn without replacement: "
+                                     f"--n at most {len(x)}")
     clipped = clip_fraction(x)
     paths = write_samples(params.out, np.clip(x, 0, 1), run.get("modality", "image"))
     state.progress(1.0, f"{n} samples written")

@@ -142,9 +142,10 @@ class RoundsOptions:
 
 @dataclass(frozen=True, kw_only=True)
 class GenerateOptions:
-    """`generate`: samples of a trained GAN run."""
+    """`generate`: samples of a trained GAN run, or of a zoo run's stored pool."""
 
-    run: str | None = option(None, "the GAN run folder", positional=True, metavar="RUN_DIR")
+    run: str | None = option(None, "the GAN run folder, or a zoo run's (runs/zoo/<family> of a case: its stored "
+                                   "samples, at most as many as it holds)", positional=True, metavar="RUN_DIR")
     n: int | None = option(None, "how many samples", required=True)
     out: str | None = option(None, "OUT.npy, or a folder of PNG / MIDI / .npy by modality", required=True,
                              metavar="OUT")

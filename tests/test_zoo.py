@@ -110,9 +110,20 @@ def zoo_case(tmp_path_factory):
     case_dir = str(tmp_path_factory.mktemp("zoo") / "case")
     case_workflows.new_case(case_dir, REFERENCE, name="zoo")
     code = main.main(["case", "zoo", case_dir, "--budget", "0.02", "--families", "gan-standard,vae",
-                      "--device", "cpu"])
+                      "--device", "cpu", "--json", case_dir + ".json"])
     assert code == 0
     return case_dir
+
+
+def test_case_zoo_json_says_what_was_trained_and_registered_and_how_long_it_took(zoo_case):
+    with open(zoo_case + ".json", encoding="utf-8") as fh:
+        result = json.load(fh)
+    assert result["families"] == result["trained"] == ["gan-standard", "vae"]
+    runs = ["gan-standard", "gan-standard-clean", "vae", "vae-clean"]
+    assert result["runs"] == result["registered"] == runs and result["classifier"].startswith("classifier-")
+    seconds = result["seconds"]
+    assert sorted(seconds["families"]) == ["gan-standard", "vae"] and all(s >= 0 for s in seconds["families"].values())
+    assert 0 <= seconds["registration"] + seconds["classifier"] <= seconds["total"]
 
 
 def test_case_zoo_registers_each_family_raw_and_cleaned_and_a_classifier(zoo_case):
@@ -133,11 +144,12 @@ def test_the_learned_detectors_know_every_zoo_family(zoo_case):
     from engine.verdict import case_detectors
 
     with case_store.open_case(zoo_case) as case:
-        names = [d.name for d in case_detectors(case, case.profile())]
-    logistic, = [n for n in names if n.startswith("logistic:")]
-    assert set(logistic[len("logistic:"):].split("+")) == {"zoo-gan-standard", "zoo-gan-standard-clean",
-                                                          "zoo-vae", "zoo-vae-clean"}
-    assert any(n.startswith("cnn:classifier-") for n in names)
+        detectors = case_detectors(case, case.profile())
+    logistic, = [d for d in detectors if d.name.startswith("logistic:")]
+    assert set(logistic.generators) == {"zoo-gan-standard", "zoo-gan-standard-clean", "zoo-vae", "zoo-vae-clean"}
+    assert logistic.name == "logistic:4 generator runs"  # short; the method lists them
+    assert all(name in logistic.method for name in logistic.generators)
+    assert any(d.name.startswith("cnn:classifier-") for d in detectors)
 
 
 def test_case_validate_leaves_each_zoo_family_out(zoo_case, tmp_path):
@@ -284,4 +296,19 @@ def test_gans_and_zoo_generators_share_one_pooled_logistic_regression(tmp_path):
     with case_store.open_case(case_dir) as case:
         names = [d.name for d in case_detectors(case, case.profile())]
     logistic, = [n for n in names if n.startswith("logistic:")]  # the GAN's registration refitted it for all
-    assert set(logistic[len("logistic:"):].split("+")) == {"zoo-vae", "zoo-vae-clean", "gan"}
+    assert set(logistic[len("logistic:"):].split("+")) == {"zoo-vae", "zoo-vae-clean", "gan"}  # 3: named
+
+
+def test_generate_draws_from_a_zoo_run_s_stored_pool_and_refuses_more_than_it_holds(zoo_case, tmp_path, capsys):
+    run = os.path.join(zoo_case, "runs", "zoo", "vae")
+    out = tmp_path / "x.npy"
+    assert main.main(["generate", run, "--n", "3", "--out", str(out), "--seed", "4"]) == 0
+    x = np.load(out)
+    from engine.runs import stored_samples
+
+    assert np.array_equal(x, np.clip(stored_samples(run, 3, 4)[0], 0, 1))
+    capsys.readouterr()
+    assert main.main(["generate", run, "--n", "100000", "--out", str(tmp_path / "y.npy")]) == 2
+    err = capsys.readouterr().err
+    (line,) = [line for line in err.splitlines() if line.startswith("error:")]  # below the progress bar
+    assert "holds 1000 stored samples" in line and "Traceback" not in err

@@ -5,13 +5,21 @@ from engine.detectors import calibration, statistical
 from engine.detectors.detector import CROSS_FITTED, HELD_OUT
 
 
+NAMED_GENERATORS = 3  # more generators than this (a zoo): the name counts them, the method lists them
+
+
+def generators_named(generators, separator="+"):
+    """The generator runs as the detector's name and its reasons say them: each by name, or how many."""
+    return separator.join(generators) if len(generators) <= NAMED_GENERATORS else f"{len(generators)} generator runs"
+
+
 class LogisticFeatures:
     """Logistic regression on the features (and, for models fitted since texture features
     exist, the texture features), reference vs the case's generators."""
     learned = True
 
     def __init__(self, arrays, generators):
-        self.name = f"logistic:{'+'.join(generators)}"
+        self.name = f"logistic:{generators_named(generators)}"
         self.model = {k: arrays[k] for k in ("mean", "scale", "coef", "intercept")}
         # 0: features only; else the texture features' version
         self.texture_version = int(arrays["texture"])
@@ -31,5 +39,5 @@ class LogisticFeatures:
     def reason(self, batch, g, score, p):
         prob = 1.0 / (1.0 + np.exp(-score))
         inputs = "features and texture" if self.texture_version else "features"
-        return (f"logistic regression on {inputs} (reference vs {', '.join(self.generators)}): "
+        return (f"logistic regression on {inputs} (reference vs {generators_named(self.generators, ', ')}): "
                 f"P(generated) {prob:.2f}; tail probability {p:.2g}")

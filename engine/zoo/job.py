@@ -53,7 +53,8 @@ def write_generator_run(run_dir, samples, config, run_info):
 
 
 def train_family(name, fit, data, seconds, seed, pool, folder, state):
-    """Trains family `name`, stores its samples and their cleaned-up copy as two finished runs."""
+    """Trains family `name`, stores its samples and their cleaned-up copy as two finished runs;
+    returns (samples per run, training seconds)."""
     from engine.zoo.cleanup import clean
     from engine.zoo.families import FAMILIES
 
@@ -73,7 +74,7 @@ def train_family(name, fit, data, seconds, seed, pool, folder, state):
             "name": f"zoo-{name}{suffix}", "data": data, "modality": fit.modality,
             "metrics": {"samples": int(len(x)), "train_seconds": train_seconds,
                         "mean_intensity": float(x.mean())}})
-    return len(samples)
+    return len(samples), train_seconds
 
 
 def load_fit(case, device):
@@ -103,6 +104,7 @@ def zoo_job(params, state):
     from engine.zoo.options import ZooOptions, budget_seconds, check_budget
 
     params = as_options(ZooOptions, params)
+    started = time.monotonic()
     try:
         check_budget(params.budget)
     except ValueError as err:
@@ -124,7 +126,7 @@ def zoo_job(params, state):
     todo = [n for n in names if not (run_finished(os.path.join(folder, n)) and
                                      run_finished(os.path.join(folder, n + "-clean")))]
     shares = sum(FAMILIES[n].share for n in todo) or 1.0
-    counts, span = {}, (0.02, 0.7)
+    counts, seconds_taken, span = {}, {}, (0.02, 0.7)
     done_share = 0.0
     for name in todo:
         state.check()
@@ -132,8 +134,10 @@ def zoo_job(params, state):
         done_share += FAMILIES[name].share
         hi = span[0] + (span[1] - span[0]) * done_share / shares
         seconds = total * FAMILY_SHARE * FAMILIES[name].share / shares
-        counts[name] = train_family(name, fit, data, seconds, seed, pool, folder, StageState(state, lo, hi, name))
+        counts[name], seconds_taken[name] = train_family(name, fit, data, seconds, seed, pool, folder,
+                                                         StageState(state, lo, hi, name))
     state.progress(0.7, "registering the zoo's runs")
+    registering = time.monotonic()
     zoo_runs = [os.path.join(folder, n + suffix) for n in names for suffix in ("", "-clean")]
     with open_case(case_dir) as case:
         registered = {run["run_dir"] for run in case.runs()}
@@ -146,13 +150,17 @@ def zoo_job(params, state):
         generators = [run["run_dir"] for run in generator_runs(case)]
         fit_spec = case.meta()["fit_spec"]
         level_normalised = "level_version" in case.profile()  # its evidence is judged at one loudness
+    classifying = time.monotonic()
     classifier = train_zoo_classifier(case_dir, fit_spec, generators, fit.x.shape[0], total * CLASSIFIER_SHARE,
                                       seed, params.device, params.threads, level_normalised,
                                       StageState(state, 0.78, 1.0, "classifier"))
     state.progress(1.0, "zoo done")
+    end = time.monotonic()
     return {"case": case_dir, "modality": modality, "families": names, "trained": todo,
-            "samples": counts, "runs": [os.path.basename(r) for r in zoo_runs], "classifier": classifier,
-            "budget_seconds": total}
+            "samples": counts, "runs": [os.path.basename(r) for r in zoo_runs],
+            "registered": [os.path.basename(r) for r in new], "classifier": classifier, "budget_seconds": total,
+            "seconds": {"families": seconds_taken, "registration": round(classifying - registering, 1),
+                        "classifier": round(end - classifying, 1), "total": round(end - started, 1)}}
 
 
 def distinct_names(run_dirs):
