@@ -274,6 +274,7 @@ class Case:
         self.dir = os.path.abspath(case_dir)
         self.conn = conn
         self._seals = self._notes = None
+        self._verified = {}  # path -> (SHA-256, stat) of artefacts hashed while the case is open
 
     def close(self):
         self.conn.close()
@@ -546,15 +547,24 @@ def _write_bytes(path, data):
 
 
 def artefact_status(case, path, recorded):
+    """"ok", "modified", "missing", "unreadable (...)" or "not verifiable", and the current
+    SHA-256. An artefact found as recorded is not hashed again while the case stays open
+    (a verdict checks every artefact, then loads them) unless its size, time or inode changed."""
     full = case.path(path)
     if recorded is None:
         return "not verifiable", None
     if not os.path.isfile(full):
         return "missing", None
     try:
+        stat = os.stat(full)
+        signature = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+        if case._verified.get(path) == (recorded, signature):
+            return "ok", recorded
         current = _file_hash(full)
     except OSError as err:
         return f"unreadable ({err.strerror or err})", None
+    if current == recorded:
+        case._verified[path] = (recorded, signature)
     return ("ok" if current == recorded else "modified"), current
 
 

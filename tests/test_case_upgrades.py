@@ -175,3 +175,17 @@ def test_a_logistic_model_from_before_pooling_and_texture_stays_a_detector_of_it
     detector = learned.logistic_detector({"name": "gan-a"}, upgraded)
     assert detector.name == "logistic:gan-a" and detector.texture_version == 0
     assert case_upgrades.logistic_upgrade(upgraded, {"name": "gan-a"}) is None  # once
+
+
+def test_a_verdict_hashes_each_artefact_once(cases, evidence, tmp_path, monkeypatch):
+    """A verdict checks every artefact before it loads any; loading them does not hash them again."""
+    copy = tmp_path / "current"
+    shutil.copytree(cases[0], copy)
+    with case_store.open_case(str(copy)) as case:
+        artefacts = {case.path(a["path"]) for a in case.artefacts()}
+    hashed = []
+    file_hash = case_store._file_hash
+    monkeypatch.setattr(case_store, "_file_hash", lambda path: hashed.append(str(path)) or file_hash(path))
+    assert main.main(["verdict", evidence[0], "--case", str(copy)]) == 0
+    counts = {path: hashed.count(path) for path in artefacts}
+    assert set(counts.values()) == {1}, counts

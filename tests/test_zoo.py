@@ -12,7 +12,7 @@ from engine.data.specs import load_spec
 from engine.jobs import Cancelled, JobState
 from engine.zoo import cleanup
 from engine.zoo.families import FAMILIES, FitData, choose, families_for
-from engine.zoo.job import zoo_job
+from engine.zoo.job import POOL, zoo_job
 
 REFERENCE = "builtin:digits[0:200]"
 
@@ -311,4 +311,4 @@ def test_generate_draws_from_a_zoo_run_s_stored_pool_and_refuses_more_than_it_ho
     assert main.main(["generate", run, "--n", "100000", "--out", str(tmp_path / "y.npy")]) == 2
     err = capsys.readouterr().err
     (line,) = [line for line in err.splitlines() if line.startswith("error:")]  # below the progress bar
-    assert "holds 1000 stored samples" in line and "Traceback" not in err
+    assert f"holds {POOL} stored samples" in line and "Traceback" not in err
