@@ -123,7 +123,7 @@ def test_a_jpeg_verdict_names_the_channel_assumed_and_the_logistic_stands_aside(
     with case_store.open_case(mnist_case) as case:
         profile = load_arrays(case.path(case.reference()["profile_path"]))
     logistic = LogisticFeatures({"mean": np.zeros(26), "scale": np.ones(26), "coef": np.zeros(26),
-                                 "intercept": np.array(0.0), "cal": np.arange(5.0)}, ["gan"])
+                                 "intercept": np.array(0.0), "cal": np.arange(5.0), "texture": np.array(0)}, ["gan"])
     detectors = suite.profile_detectors(profile) + [logistic]
     found, note = channel_detectors(detectors, profile, channel_key(load_path(path).meta))
     assert isinstance(found[-1], StandAside) and not found[-1].informative(None)

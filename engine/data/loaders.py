@@ -84,7 +84,7 @@ def load_path(path):
 def load_recording(path):
     """The samples of an audio file (mono float32, rate) for waveforms and playback, checked
     like load_path."""
-    return _read_raw(path, "audio", "a recording", audio.read_recording)
+    return _read_raw(path, "audio", "a recording", lambda path, data: audio.read_recording(path, data)[:2])
 
 
 def load_midi(path):

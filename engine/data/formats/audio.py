@@ -28,7 +28,8 @@ def check_complete_riff(path, data):
 
 
 def read_recording(path, data):
-    """The samples of a recording, mixed to mono float32, and its rate; header limits first."""
+    """The samples of a recording, mixed to mono float32, its rate and soundfile's name of its
+    sample encoding (PCM_16, ULAW, VORBIS, ...), the header read once; header limits first."""
     import soundfile
 
     check_complete_riff(path, data)
@@ -47,24 +48,17 @@ def read_recording(path, data):
         raise InputError(path, f"truncated: the header declares {info.frames} samples, the file holds {audio.shape[0]}")
     if not np.isfinite(audio).all():
         raise InputError(path, "recording holds NaN or infinite samples")
-    return audio.mean(axis=1), int(rate)
-
-
-def subtype(data):
-    """soundfile's name of the recording's sample encoding (PCM_16, ULAW, VORBIS, ...)."""
-    import soundfile
-
-    return soundfile.info(io.BytesIO(data)).subtype
+    return audio.mean(axis=1), int(rate), info.subtype
 
 
 def decode(path, data, kind):
-    mono, rate = read_recording(path, data)
+    mono, rate, encoding = read_recording(path, data)
     unclipped = representations.split_patches(representations.mel_map(mono, rate), representations.PATCH_FRAMES)
     n = unclipped.shape[0]
     clipped = int((unclipped > 1).sum())
     meta = dict(representations.SPEECH_META, format=kind.label, native_sample_rate=int(rate),
                 clipped_values=clipped, clipped_fraction=clipped / unclipped.size,
-                channel=channels.audio_channel(subtype(data), rate, mono, kind.label))
+                channel=channels.audio_channel(encoding, rate, mono, kind.label))
     labels = None
     match = FSDD_NAME.match(os.path.basename(str(path)))
     if match:
