@@ -26,7 +26,9 @@ def divergence(generated_counts, reference_counts):
 
 class WithDivergence:
     """A job state (engine.jobs protocol) whose partial results carry
-    "divergence": {"step", "ks", "jsd"} of the newest preview to the training data."""
+    "divergence": {"step", "ks", "jsd"} of the newest preview to the training data and, with
+    every preview, "reference_histogram": the training data's counts (computed once per run;
+    the window draws both histograms from the partial results alone)."""
 
     def __init__(self, state, data):
         from engine.analysis.stats import histogram
@@ -43,4 +45,6 @@ class WithDivergence:
         if histogram is not None and histogram is not self._histogram:
             self._histogram = histogram
             self._latest = dict(divergence(histogram, self._reference), step=update["step"])
-        self._state.partial(dict(update, divergence=self._latest) if self._latest else update)
+        if self._latest:
+            update = dict(update, divergence=self._latest, reference_histogram=self._reference)
+        self._state.partial(update)

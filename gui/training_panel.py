@@ -29,7 +29,6 @@ from engine.options import label
 from engine.training_options import ClassifierOptions, GanOptions, InverseOptions, RoundsOptions
 from gui import option_form, plotting
 from gui.tasks import HIST_BINS
-from gui.tasks import compare as compare_tasks
 from gui.jobs_panel import format_eta, show_progress
 
 # The plots the display timer redraws, one per tick, in this order when several have news.
@@ -314,9 +313,6 @@ class TrainingPanel(QWidget):
         if not resume:
             self.clear_plots()
         self._dirty.update(PLOTS)
-        if getattr(params, "data", None) is not None:
-            self.jobs.start("training-reference", "reference histogram", compare_tasks.reference_histogram_job,
-                            {"data": params.data}, finished=self._reference_histogram)
         self.status.setText(f"{'Resuming' if resume else 'Training'} {kind} → {params.out}")
         self.running_kind = kind
         record = self.jobs.start("training", f"train {kind}", job, params, progress=self._progress,
@@ -385,15 +381,12 @@ class TrainingPanel(QWidget):
         if update.get("histogram") is not None:
             self.generated_histogram = update["histogram"]
             self._dirty.add("histogram")
+        if update.get("reference_histogram") is not None:  # the training data's, computed once by the job
+            self.reference_histogram = update["reference_histogram"]
         if update.get("divergence"):
             point = update["divergence"]
             self.divergence[point["step"]] = (point["ks"], point["jsd"])
             self._dirty.add("divergence")
-
-    @Slot(object)
-    def _reference_histogram(self, counts):
-        self.reference_histogram = counts
-        self._dirty.add("histogram")
 
     def _finished(self, run):
         show_progress(self.progress, 1000)

@@ -48,3 +48,23 @@ def test_every_partial_carries_the_newest_previews_divergence_and_its_step():
     assert steps == [None, 25, 25, 50]
     assert recorder.partials[1]["divergence"]["ks"] == pytest.approx(0.5, abs=0.02)
     assert recorder.partials[3]["divergence"]["jsd"] < recorder.partials[1]["divergence"]["jsd"]
+    # the training data's histogram, computed once, goes out with every partial after a preview
+    reference = np.histogram(np.linspace(0, 1, 64), bins=100, range=(0, 1))[0]
+    assert "reference_histogram" not in recorder.partials[0]
+    assert all(np.array_equal(p["reference_histogram"], reference) for p in recorder.partials[1:])
+    assert recorder.partials[1]["reference_histogram"] is recorder.partials[3]["reference_histogram"]
+
+
+def test_a_gan_run_histograms_its_training_data_once(monkeypatch, tmp_path):
+    from engine import training_divergence
+    from engine.analysis import stats
+    from engine.jobs import JobState
+    from engine.training_jobs import train_gan_job
+
+    calls = []
+    histogram = stats.histogram
+    monkeypatch.setattr(stats, "histogram", lambda x, **kw: calls.append(x.size) or histogram(x, **kw))
+    state = JobState()
+    train_gan_job({"data": "builtin:digits[0:64]", "out": str(tmp_path / "gan"), "steps": 2, "width": 8,
+                   "z_dim": 8, "batch_size": 32, "threads": 1, "log_every": 1, "preview_every": 1}, state)
+    assert calls == [64 * 64] and training_divergence.HIST_BINS == len(state.partials[-1]["reference_histogram"])

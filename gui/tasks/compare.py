@@ -69,11 +69,3 @@ def _plot_data(prof, moment_edges):
             out[key][name] = (edges, _density(counts, edges))
     return out
 
-
-def reference_histogram_job(params, state):
-    """Intensity counts of the training data (100 bins on [0,1]), drawn under the generated ones."""
-    from engine.analysis.stats import histogram
-    from engine.data.specs import load_spec
-
-    data = load_spec(params["data"])
-    return histogram(data.x, bins=HIST_BINS, range=(0.0, 1.0), levels=data.levels)
