@@ -88,9 +88,13 @@ MIGRATIONS = [
     ALTER TABLE verdict ADD COLUMN fingerprint TEXT;
     """,
     # Artefact formats (engine/case_upgrades.py): one row per format the case's artefacts were
-    # brought to, so opening a case upgrades older artefacts once.
+    # brought to, so opening a case upgrades older artefacts once. Runs retired by a later one
+    # (a zoo's classifier by the classifier of a larger zoo) no longer bring their detector.
     """
     CREATE TABLE artefact_format (version INTEGER PRIMARY KEY, applied TEXT NOT NULL);
+    CREATE TABLE run_retired (
+        run_id INTEGER PRIMARY KEY REFERENCES run(id), by_run_id INTEGER NOT NULL REFERENCES run(id),
+        reason TEXT NOT NULL, retired TEXT NOT NULL);
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -100,7 +104,7 @@ SCHEMA_VERSION = len(MIGRATIONS)
 # carries the SHA-256 of its columns, so an edited, inserted or deleted row shows. The
 # integrity migration sealed the rows it found in INTEGRITY_TABLES (the tables then).
 INTEGRITY_TABLES = ("meta", "reference", "evidence", "run", "verdict", "calibration", "artefact", "report")
-SEALED_TABLES = INTEGRITY_TABLES + ("artefact_format",)
+SEALED_TABLES = INTEGRITY_TABLES + ("artefact_format", "run_retired")
 BUSY_TIMEOUT_S = 10
 BUSY_RETRIES = 3
 
@@ -364,10 +368,18 @@ class Case:
         return self.conn.execute("SELECT COALESCE(MAX(version), 0) FROM artefact_format").fetchone()[0]
 
     def runs(self, kind=None):
-        query, args = "SELECT * FROM run", ()
+        """The registered runs in registration order, those retired by a later run left out."""
+        query, args = "SELECT * FROM run WHERE id NOT IN (SELECT run_id FROM run_retired)", ()
         if kind is not None:
-            query, args = query + " WHERE kind = ?", (kind,)
+            query, args = query + " AND kind = ?", (kind,)
         return [_decode(row, "run") for row in self.conn.execute(query + " ORDER BY id", args)]
+
+    def retire_runs(self, run_ids, by_run_id, reason):
+        """Runs replaced by run `by_run_id` leave the case's detectors, in one audited transaction."""
+        with self.transaction("runs_retired", {"runs": list(run_ids), "by_run": by_run_id, "reason": reason}):
+            for run_id in run_ids:
+                self.insert("run_retired", {"run_id": run_id, "by_run_id": by_run_id, "reason": reason,
+                                            "retired": now()})
 
     def evidence(self):
         return [dict(row) for row in self.conn.execute("SELECT * FROM evidence ORDER BY id")]

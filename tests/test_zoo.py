@@ -312,3 +312,23 @@ def test_generate_draws_from_a_zoo_run_s_stored_pool_and_refuses_more_than_it_ho
     err = capsys.readouterr().err
     (line,) = [line for line in err.splitlines() if line.startswith("error:")]  # below the progress bar
     assert f"holds {POOL} stored samples" in line and "Traceback" not in err
+
+
+def test_a_larger_zoo_s_classifier_retires_the_earlier_one_audited(tmp_path):
+    from engine.case_verify import verify_case
+    from engine.verdict import case_detectors
+
+    case_dir = str(tmp_path / "case")
+    case_workflows.new_case(case_dir, REFERENCE, name="retire")
+    params = {"dir": case_dir, "budget": 0.01, "families": ["vae"], "device": "cpu", "threads": 1}
+    first = zoo_job(params, JobState())
+    second = zoo_job(dict(params, families=["vae", "gan-standard"]), JobState())
+    assert first["retired"] == [] and second["retired"] == [first["classifier"]] != [second["classifier"]]
+    with case_workflows.open_case(case_dir) as case:
+        (classifier,) = case.runs("classifier")
+        assert classifier["run_dir"].endswith(second["classifier"])
+        cnn = [d.name for d in case_detectors(case, case.profile()) if d.name.startswith("cnn:")]
+        assert cnn == [f"cnn:{classifier['name']}"]
+        (row,) = [json.loads(r["params_json"]) for r in case.audit_log() if r["action"] == "runs_retired"]
+        assert row["by_run"] == classifier["id"] and len(row["runs"]) == 1
+        assert verify_case(case)["ok"]

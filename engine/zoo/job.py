@@ -6,7 +6,8 @@ runs/zoo/<family>/ and runs/zoo/<family>-clean/ folders and marked finished last
 done (a family cut off mid-training starts again). Then every zoo run is registered in the
 case (the pooled logistic regression refitted once, with the last one), and a CNN classifier
 of the fitting part against every generator run of the case is trained, time-limited, and
-registered (runs/zoo/classifier-<digest of its generators>/; resumed when cut off).
+registered (runs/zoo/classifier-<digest of its generators>/; resumed when cut off); the
+classifiers of earlier zoos of the case, which knew fewer generators, are then retired.
 """
 import hashlib
 import os
@@ -154,13 +155,31 @@ def zoo_job(params, state):
     classifier = train_zoo_classifier(case_dir, fit_spec, generators, fit.x.shape[0], total * CLASSIFIER_SHARE,
                                       seed, params.device, params.threads, level_normalised,
                                       StageState(state, 0.78, 1.0, "classifier"))
+    with open_case(case_dir) as case:
+        retired = retire_older_classifiers(case, os.path.join(zoo_dir(case), classifier))
     state.progress(1.0, "zoo done")
     end = time.monotonic()
     return {"case": case_dir, "modality": modality, "families": names, "trained": todo,
             "samples": counts, "runs": [os.path.basename(r) for r in zoo_runs],
-            "registered": [os.path.basename(r) for r in new], "classifier": classifier, "budget_seconds": total,
+            "registered": [os.path.basename(r) for r in new], "classifier": classifier, "retired": retired,
+            "budget_seconds": total,
             "seconds": {"families": seconds_taken, "registration": round(classifying - registering, 1),
                         "classifier": round(end - classifying, 1), "total": round(end - started, 1)}}
+
+
+def retire_older_classifiers(case, current):
+    """The classifiers of earlier zoos of the case (other generator runs) leave its detectors
+    once the classifier `current` of its generator runs now is registered, audited; returns
+    their folder names."""
+    zoo = [run for run in case.runs("classifier") if os.path.dirname(run["run_dir"]) == zoo_dir(case)
+           and os.path.basename(run["run_dir"]).startswith("classifier-")]
+    by = [run["id"] for run in zoo if run["run_dir"] == current]
+    older = [run for run in zoo if run["run_dir"] != current]
+    if not by or not older:
+        return []
+    case.retire_runs([run["id"] for run in older], by[-1],
+                     "replaced by the zoo classifier of the case's generator runs now")
+    return [os.path.basename(run["run_dir"]) for run in older]
 
 
 def distinct_names(run_dirs):
