@@ -11,8 +11,11 @@ Evidence files are never touched: intake records their SHA-256, size, path and t
 re-hashed before use.
 
 This module is the store only: connection, schema and migrations, records, intake, the
-audit log and artefact hashes. The workflows that fit a reference profile and calibrate
-runs (`case new`, run registration) are engine/case_workflows.py, above the detectors.
+audit log and artefact hashes (the latest recorded per path counts: `upgrade_artefacts`
+rewrites artefacts in an audited transaction and records their new hashes), and runs retired
+by a later one. The workflows that fit a reference profile and calibrate runs (`case new`,
+run registration) and open a case for work with its artefacts in the current format
+(engine/case_upgrades.py) are engine/case_workflows.py, above the detectors.
 """
 import datetime
 import json
