@@ -113,6 +113,8 @@ def cmd_case_zoo(args):
         print(f"{name:<16} {'trained: %d samples (+ cleaned copy)' % made if made is not None else 'done before'}")
     print(f"registered {len(result['runs'])} zoo runs and classifier {result['classifier']} in "
           f"{shown(result['case'])}")
+    if result["retired"]:
+        print(f"retired the earlier zoo classifier(s) {', '.join(result['retired'])} (audit row runs_retired)")
     if args.json:
         write_json(args.json, result)
     return 0
