@@ -71,7 +71,7 @@ def upgrade_case(case):
     """Brings an open case's artefacts to ARTEFACT_FORMAT (once; audited), see the module docstring."""
     if case.artefact_format() >= ARTEFACT_FORMAT:
         return
-    runs = {run["id"]: run for run in case.runs()}
+    runs = {row["id"]: dict(row) for row in case.conn.execute("SELECT id, name FROM run")}  # retired ones too
     rewrites, skipped = [], []
     for artefact in case.artefacts():
         upgrade = UPGRADES.get(artefact["role"])
