@@ -98,3 +98,23 @@ def test_the_sample_view_alone_draws_a_session_entry_and_clears_with_the_case(qt
     assert view.detail["modality"] == "image" and view.entry is entry
     session.close()
     assert view.entry is None and view.detail is None and view.title.text() == PLACEHOLDER
+
+
+def test_the_case_explorer_alone_opens_a_case_into_the_session_and_closes_it(qtbot, digits_case, tmp_path):
+    from gui.case_explorer import CaseExplorer
+    from gui.session import CaseSession
+
+    case_dir, _ = digits_case
+    jobs, session = FakeJobs(), CaseSession()
+    explorer = CaseExplorer(jobs, session)
+    qtbot.addWidget(explorer)
+    changed, messages = [], []
+    session.case_changed.connect(changed.append)
+    session.message.connect(messages.append)
+    explorer.open_case(case_dir)
+    assert session.case_dir == case_dir and changed == [case_dir]
+    assert session.reference()["spec"] == "builtin:digits[0:200]" and explorer.zoo_button.isEnabled()
+    explorer.open_case(str(tmp_path))  # not a case: one line, the open case stays
+    assert session.case_dir == case_dir and messages[-1].startswith("Could not open the case:")
+    explorer.close_case()
+    assert session.case_dir is None and changed == [case_dir, None] and not explorer.close_button.isEnabled()
