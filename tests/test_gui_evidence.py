@@ -60,7 +60,8 @@ def test_dropping_files_produces_verdict_badges(gui_window, no_threads_left, qtb
         plain = item.thumbnail.toImage()
         assert badged != plain, f"no badge drawn on {item.path}"
     index = evidence.index_of(evidence.get(evidence_files[0]))
-    assert view.grid.model().data(index, Qt.DecorationRole) is evidence.get(evidence_files[0]).icon
+    shown = view.grid.model().data(index, Qt.DecorationRole)
+    assert shown.cacheKey() == evidence.get(evidence_files[0]).icon.cacheKey(), "the grid does not show the badge"
 
 
 def test_selecting_a_file_shows_its_verdict_and_reasons(gui_window, no_threads_left, qtbot, digits_case,
