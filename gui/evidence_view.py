@@ -45,6 +45,7 @@ class EvidenceView(QWidget):
         self._drain = QTimer(self)
         self._drain.setInterval(0)
         self._drain.timeout.connect(self._show_some)
+        jobs.count_as_busy(self.showing)
 
         self.grid = QListView()
         self.grid.setObjectName("evidence_grid")
@@ -163,6 +164,7 @@ class EvidenceView(QWidget):
             work()
         if not self._work:
             self._drain.stop()
+            self.jobs.announce_if_idle()
 
     def showing(self):
         """Whether arrived results are still waiting to be shown."""

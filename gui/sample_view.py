@@ -17,6 +17,7 @@ from PySide6.QtCore import QPointF, Qt, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
+from engine import findings
 from gui import plotting
 from gui.modality_display import VIRIDIS, display
 from gui.playback import Player, audio_unavailable
@@ -210,8 +211,9 @@ class SampleView(QWidget):
         if entry.sampleset.meta.get("modality_from_reference"):
             title += " (an array read as the case reference's modality)"
         verdict = entry.verdict
-        if verdict:
-            title += f" — <b>{verdict['label'].upper()}</b> (score {verdict['score']:.3f})"
+        if verdict:  # in the report's words (engine.findings)
+            described = findings.describe(verdict)
+            title += f" — <b>{html.escape(described['finding'])}</b> ({html.escape(described['strength'])})"
         if self.detail["note"]:
             title += f" — {html.escape(self.detail['note'])}"
         self.title.setText(title)
