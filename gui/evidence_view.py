@@ -193,7 +193,8 @@ class EvidenceView(QWidget):
     @Slot(object)
     def _loaded(self, batch):
         for loaded in batch["loaded"]:
-            if self.session.evidence.get(loaded["path"]) is None:
+            shown = self.session.evidence.get(loaded["path"])
+            if shown is None or (shown.verdict is None and loaded.get("verdict")):
                 self._later(("add", loaded["path"]), lambda loaded=loaded: self._add(loaded))
         for refused in batch["refused"]:
             if self.session.refused.get(refused["path"]) != refused["reason"]:
@@ -209,7 +210,10 @@ class EvidenceView(QWidget):
         self.request_verdicts()
 
     def _add(self, loaded):
-        if self.session.evidence.get(loaded["path"]) is not None:
+        shown = self.session.evidence.get(loaded["path"])
+        if shown is not None:  # added while the case's evidence loaded: it brings the recorded verdict
+            if shown.verdict is None and loaded.get("verdict"):
+                self._verdict(loaded["verdict"])
             return
         item = Evidence(path=loaded["path"], sampleset=loaded["sampleset"], preview=loaded["preview"],
                         verdict=loaded.get("verdict"), metadata=loaded.get("metadata"))
@@ -238,6 +242,8 @@ class EvidenceView(QWidget):
 
     def request_verdicts(self):
         """Verdicts for every file without one (cancelling a verdict run still going)."""
+        if self.jobs.running("case-evidence"):
+            return  # asked again when the case's own files, with their recorded verdicts, are on view
         pending = [item.path for item in self.session.evidence if item.verdict is None and not item.unjudged]
         if not pending:
             return

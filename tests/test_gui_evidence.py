@@ -232,3 +232,12 @@ def test_names_with_control_characters_are_shown_escaped_and_walk_refusals_liste
     entry = Evidence(path=loaded["path"], sampleset=loaded["sampleset"], preview=loaded["preview"])
     assert entry.name == "a\\u202egnp.png"
     assert any("not valid UTF-8" in r["reason"] for r in result["refused"])
+
+
+def test_a_verdict_run_that_judges_nothing_says_so(gui_window, qtbot):
+    """Defect 4: the status bar read 'Verdicts:' and nothing else."""
+    messages = []
+    gui_window.session.message.connect(messages.append)
+    gui_window.evidence_view._verdicts_done({"files": [], "rejected": [{"path": "/x/a.wav", "reason": "speech"}]})
+    qtbot.waitUntil(lambda: bool(messages), timeout=5000)
+    assert messages[-1] == "Verdicts: none judged; 1 file(s) not judged (see the refused list)"
