@@ -146,9 +146,9 @@ def main(demo, out):
               os.path.join(evidence, "speech", "generated"))
     window.show_view("evidence")
     app.processEvents()
-    side_by_side(image_case, window.grab(), ("An image case open (MNIST reference)",
-                                             "After File ▸ Open case: the speech case; nothing of the image case stays"),
-                 os.path.join(out, "case-switch.png"))
+    captions = ("An image case open (MNIST reference)",
+                "After File ▸ Open case: the speech case; nothing of the image case stays")
+    side_by_side(image_case, window.grab(), captions, os.path.join(out, "case-switch.png"))
     sample_detail(app, window, first(os.path.join(evidence, "speech", "real")), (0.21, 20.5))
     save(window, os.path.join(out, "sample-speech.png"))
     sample_detail(app, window, first(os.path.join(evidence, "speech", "generated")), (0.5, 12.5))

@@ -75,6 +75,9 @@ class SampleView(QWidget):
             plotting.plain_axes(plot)
             plot.getAxis("left").setWidth(AXIS_WIDTH)
         self.reference_curve = plotting.curve(self.lower_plot, "", plotting.REFERENCE_PEN, step=True)
+        # filled grey, so the reference shows behind a file whose histogram is nearly the same
+        self.reference_curve.setFillLevel(0.0)
+        self.reference_curve.setBrush(pg.mkBrush(0, 0, 0, 50))
         self.histogram_curve = plotting.curve(self.lower_plot, "", pg.mkPen((31, 119, 180), width=2), step=True)
         self.waveform_curve = plotting.curve(self.lower_plot, "", pg.mkPen((31, 119, 180)))
         self.lower_cursor = pg.InfiniteLine(angle=90, pen=pg.mkPen((214, 39, 40), width=2))
