@@ -5,22 +5,30 @@ The grid shows the session's evidence model (`gui.session`). Intake runs as a jo
 then go to the verdict job, whose results arrive as badges. Every refused file is listed
 once, with its one-line reason. Remove from view takes a file off the grid (logged in the
 case's audit log by `engine.view_log`; the evidence itself stays in the case).
+
+What the jobs deliver is shown a slice at a time (`SLICE_SECONDS` of the window's thread per
+turn of its event loop): a job's results come in bursts of dozens of files, and the worker
+holds Python's interpreter lock whenever the window lets go of it, so one long slot would
+stall the window for twice its own length.
 """
+import collections
 import html
 import os
+import time
 
-from PySide6.QtCore import QSize, Qt, Signal, Slot
+from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QColor, QIcon
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QListView, QListWidget, QListWidgetItem,
                                QPushButton, QSplitter, QTextBrowser, QVBoxLayout, QWidget)
 
 from engine import findings
 from engine.errors import shown
+from gui.imaging import pixmap_of, with_badge
+from gui.modality_display import THUMBNAIL as THUMB
 from gui.session import Evidence, EvidenceModel
 from gui.tasks import evidence as evidence_tasks
-from gui.imaging import thumbnail, with_badge
 
-THUMB = 96
+SLICE_SECONDS = 0.004
 
 
 class EvidenceView(QWidget):
@@ -32,6 +40,12 @@ class EvidenceView(QWidget):
         super().__init__(parent)
         self.jobs, self.session = jobs, session
         self._batches = 0
+        self._work = collections.deque()  # (key, callable): arrived results still to show
+        self._queued = set()  # their keys (partial results repeat what came before)
+        self._drain = QTimer(self)
+        self._drain.setInterval(0)
+        self._drain.timeout.connect(self._show_some)
+        jobs.count_as_busy(self.showing)
 
         self.grid = QListView()
         self.grid.setObjectName("evidence_grid")
@@ -112,6 +126,9 @@ class EvidenceView(QWidget):
             self.jobs.cancel(slot)
         for number in range(1, self._batches + 1):  # intake still going was for the previous case
             self.jobs.cancel(f"evidence-{number}")
+        self._work.clear()  # and so were its results not shown yet
+        self._queued.clear()
+        self._drain.stop()
         self.refused_list.clear()
         self.refused_list.hide()
         self._show_hint()
@@ -124,7 +141,34 @@ class EvidenceView(QWidget):
 
     def _case_evidence_done(self, batch):
         self._loaded(batch)
-        self.request_verdicts()  # the case's files without a recorded verdict
+        self._later(None, self.request_verdicts)  # the case's files without a recorded verdict
+
+    # --- showing what arrived, a slice at a time ---------------------------------------
+
+    def _later(self, key, work):
+        """Queues `work()` behind what arrived before; a key already waiting is not queued twice."""
+        if key is not None:
+            if key in self._queued:
+                return
+            self._queued.add(key)
+        self._work.append((key, work))
+        if not self._drain.isActive():
+            self._drain.start()
+
+    @Slot()
+    def _show_some(self):
+        deadline = time.perf_counter() + SLICE_SECONDS
+        while self._work and time.perf_counter() < deadline:
+            key, work = self._work.popleft()
+            self._queued.discard(key)
+            work()
+        if not self._work:
+            self._drain.stop()
+            self.jobs.announce_if_idle()
+
+    def showing(self):
+        """Whether arrived results are still waiting to be shown."""
+        return bool(self._work)
 
     def _show_hint(self):
         if len(self.session.evidence):
@@ -149,20 +193,31 @@ class EvidenceView(QWidget):
     @Slot(object)
     def _loaded(self, batch):
         for loaded in batch["loaded"]:
-            if self.session.evidence.get(loaded["path"]) is None:
-                self._add(loaded)
+            shown = self.session.evidence.get(loaded["path"])
+            if shown is None or (shown.verdict is None and loaded.get("verdict")):
+                self._later(("add", loaded["path"]), lambda loaded=loaded: self._add(loaded))
         for refused in batch["refused"]:
-            self._refuse(refused["path"], refused["reason"])
+            if self.session.refused.get(refused["path"]) != refused["reason"]:
+                self._later(("refuse", refused["path"]),
+                            lambda refused=refused: self._refuse(refused["path"], refused["reason"]))
 
     def _intake_done(self, batch):
         self._loaded(batch)
+        self._later(None, lambda: self._intake_summary(batch))
+
+    def _intake_summary(self, batch):
         self.session.message.emit(f"{len(batch['loaded'])} file(s) loaded, {len(batch['refused'])} refused")
         self.request_verdicts()
 
     def _add(self, loaded):
+        shown = self.session.evidence.get(loaded["path"])
+        if shown is not None:  # added while the case's evidence loaded: it brings the recorded verdict
+            if shown.verdict is None and loaded.get("verdict"):
+                self._verdict(loaded["verdict"])
+            return
         item = Evidence(path=loaded["path"], sampleset=loaded["sampleset"], preview=loaded["preview"],
                         verdict=loaded.get("verdict"), metadata=loaded.get("metadata"))
-        item.thumbnail = thumbnail(item.preview, item.modality, THUMB)
+        item.thumbnail = pixmap_of(loaded["thumbnail"])
         item.icon = QIcon(with_badge(item.thumbnail, item.verdict["label"]) if item.verdict else item.thumbnail)
         self.session.add_evidence(item)
         if not self.grid.currentIndex().isValid():
@@ -187,6 +242,8 @@ class EvidenceView(QWidget):
 
     def request_verdicts(self):
         """Verdicts for every file without one (cancelling a verdict run still going)."""
+        if self.jobs.running("case-evidence"):
+            return  # asked again when the case's own files, with their recorded verdicts, are on view
         pending = [item.path for item in self.session.evidence if item.verdict is None and not item.unjudged]
         if not pending:
             return
@@ -203,17 +260,30 @@ class EvidenceView(QWidget):
         for rejected in result["rejected"]:
             item = self.session.evidence.get(rejected["path"])
             if item is not None and item.unjudged is None:
-                item.unjudged = rejected["reason"]
-                self._refuse(rejected["path"], f"no verdict in this case: {rejected['reason']}")
+                self._later(("reject", rejected["path"]), lambda rejected=rejected: self._reject(rejected))
         for verdict in result["files"]:
             item = self.session.evidence.get(verdict["path"])
-            if item is None or item.verdict == verdict:
-                continue  # not on view, or shown already (partial results repeat earlier verdicts)
-            item.icon = QIcon(with_badge(item.thumbnail, verdict["label"]))
-            self.session.set_verdict(item, verdict)
+            if item is not None and item.verdict is not verdict:  # partial results repeat earlier verdicts
+                self._later(("verdict", verdict["path"]), lambda verdict=verdict: self._verdict(verdict))
+
+    def _reject(self, rejected):
+        item = self.session.evidence.get(rejected["path"])
+        if item is not None and item.unjudged is None:
+            item.unjudged = rejected["reason"]
+            self._refuse(rejected["path"], f"no verdict in this case: {rejected['reason']}")
+
+    def _verdict(self, verdict):
+        item = self.session.evidence.get(verdict["path"])
+        if item is None or item.verdict == verdict:
+            return  # not on view, or shown already
+        item.icon = QIcon(with_badge(item.thumbnail, verdict["label"]))
+        self.session.set_verdict(item, verdict)
 
     def _verdicts_done(self, result):
         self._verdicts(result)
+        self._later(None, lambda: self._verdicts_summary(result))
+
+    def _verdicts_summary(self, result):
         self.session.request_refresh()
         counts = {}
         for verdict in result["files"]:

@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+GUIDE_PICTURES = os.path.join(ROOT, "resources", "guide")  # small copies of docs/img (docs/screenshots.py)
 DATA_LICENCES = (  # resources/ folder, what it is, its licence
     ("mnist", "MNIST test set (builtin:mnist)", "CC BY-SA 3.0"),
     ("digits", "scikit-learn digits (builtin:digits)", "BSD-3-Clause (scikit-learn), CC BY 4.0 (UCI)"),
@@ -26,18 +27,24 @@ GUIDE = """
 its <i>reference</i>, the real data that evidence is judged against (<code>builtin:digits</code>,
 <code>builtin:fsdd</code>, <code>builtin:bach</code>, a folder of your own files…). A window shows one
 case; File ▸ Close case (Ctrl+W) clears every view.</li>
+<p><img src="case-switch.png" width="600"></p>
 <li><b>Add evidence</b>: drag files or folders onto the window, or Add evidence (Ctrl+E). Each file is
-hashed and recorded in the case, then judged: a badge (GEN, REAL, ?) appears on its thumbnail. Files
-that cannot be read or judged are listed under the grid with the reason.</li>
-<li><b>Read the reasons</b>: select a file to see its verdict, score and reasons on the right;
+hashed and recorded in the case, then judged: a badge (GENERATED, LIKE REAL, INCONCL.) appears on its
+thumbnail. Files that cannot be read or judged are listed under the grid with the reason.</li>
+<p><img src="evidence.png" width="600"></p>
+<li><b>Read the reasons</b>: select a file to see its finding, the strength of evidence and every reason
+on the right, in the report's words;
 double-click it (or Open sample detail) for the Sample view: the image, spectrogram (Hz, seconds, dB)
 or piano roll, with a value readout under the mouse, the waveform and playback (Space) for recordings,
 and the file's intensity histogram beside the case reference's.</li>
+<p><img src="sample-speech.png" width="600"></p>
 <li><b>Compare sets</b> (Compare view): the reference against generated or suspect sets — intensity
 histograms, ECDFs, spectral centroid and slope moments, KS and JSD.</li>
 <li><b>Train models</b> (Training view): a GAN on the case's reference, a classifier or an inverse
 model; finished runs join the case and its verdicts. Stop keeps a checkpoint; Resume continues a
-run chosen under <i>Resume run</i>. The loss plot has smoothing, log scale and Reset zoom.</li>
+run chosen under <i>Resume run</i>. The loss plot has smoothing, log scale and Reset zoom; beside it,
+the KS distance and Jensen–Shannon divergence of the samples to the training data over the steps.</li>
+<p><img src="training.png" width="600"></p>
 <li><b>Export the report</b> (File ▸ Export report, Ctrl+R): a PDF another expert can follow.</li>
 </ol>
 <p><b>Remove from view</b> (Delete) takes a file off the grid; the evidence stays in the case and in
@@ -52,9 +59,10 @@ def _dialog(parent, title, body, name):
     dialog = QDialog(parent)
     dialog.setObjectName(name)
     dialog.setWindowTitle(title)
-    dialog.resize(640, 560)
+    dialog.resize(680, 600)
     text = QTextBrowser()
     text.setOpenExternalLinks(True)
+    text.setSearchPaths([GUIDE_PICTURES])
     text.setHtml(body)
     buttons = QDialogButtonBox(QDialogButtonBox.Close)
     buttons.rejected.connect(dialog.reject)

@@ -1,13 +1,16 @@
 """Intensity maps to pixels: thumbnails and verdict badges.
 
-Only display conversion happens here (each modality's pixels come from its display,
-gui/modality_display.py); every analysis number shown in the window comes from an engine job.
+Only display conversion happens here: each modality's pixels, thumbnails included, come from
+its display (gui/modality_display.py) in a worker thread; every analysis number shown in the
+window comes from an engine job.
 """
+import functools
+
+import numpy as np
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPen, QPixmap
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QImage, QPainter, QPen, QPixmap
 
 from engine import findings
-from gui.modality_display import display
 
 BADGES = {  # verdict label -> (text, colour); the words are the report's (engine.findings)
     "generated": (findings.BADGES["generated"], QColor(200, 40, 40)),
@@ -16,42 +19,41 @@ BADGES = {  # verdict label -> (text, colour); the words are the report's (engin
 }
 
 
-def to_qimage(sample, modality):
-    """The sample's pixels as its modality's display draws them (gui/modality_display.py)."""
-    rgb = display(modality).rgb(sample)
+def pixmap_of(rgb):
+    """A QPixmap of (rows, cols, 3) uint8 pixels (thumbnail tiles come so from the worker)."""
+    rgb = np.ascontiguousarray(rgb, dtype=np.uint8)
     rows, cols, _ = rgb.shape
-    return QImage(rgb.data, cols, rows, 3 * cols, QImage.Format_RGB888).copy()
-
-
-def thumbnail(sample, modality, size=96):
-    """A size×size pixmap of one sample (aspect kept, centred on a dark tile)."""
-    image = to_qimage(sample, modality)
-    scaled = image.scaled(size, size, Qt.KeepAspectRatio,
-                          Qt.SmoothTransformation if display(modality).smooth_thumbnail else Qt.FastTransformation)
-    tile = QPixmap(size, size)
-    tile.fill(QColor(30, 30, 30))
-    painter = QPainter(tile)
-    painter.drawImage((size - scaled.width()) // 2, (size - scaled.height()) // 2, scaled)
-    painter.end()
-    return tile
+    return QPixmap.fromImage(QImage(rgb.data, cols, rows, 3 * cols, QImage.Format_RGB888))
 
 
 def with_badge(pixmap, label):
     """A copy of `pixmap` with the verdict's badge in its top-right corner."""
-    text, colour = BADGES.get(label, BADGES["inconclusive"])
+    badge = _badge(label, pixmap.height())
     badged = QPixmap(pixmap)
     painter = QPainter(badged)
-    painter.setRenderHint(QPainter.Antialiasing)
+    painter.drawImage(badged.width() - badge.width() - 3, 3, badge)
+    painter.end()
+    return badged
+
+
+@functools.lru_cache(maxsize=None)
+def _badge(label, tile_height):
+    """The badge of a verdict label for tiles `tile_height` high, drawn once (text layout is
+    the slow part of badging a thumbnail); a QImage, which needs no running application."""
+    text, colour = BADGES.get(label, BADGES["inconclusive"])
     font = QFont()
-    font.setPixelSize(max(9, badged.height() // 8))
+    font.setPixelSize(max(9, tile_height // 8))
     font.setBold(True)
+    metrics = QFontMetrics(font)
+    badge = QImage(metrics.horizontalAdvance(text) + 8, metrics.height() + 2, QImage.Format_ARGB32_Premultiplied)
+    badge.fill(Qt.transparent)
+    painter = QPainter(badge)
+    painter.setRenderHint(QPainter.Antialiasing)
     painter.setFont(font)
-    width = painter.fontMetrics().horizontalAdvance(text) + 8
-    height = painter.fontMetrics().height() + 2
-    rect = QRectF(badged.width() - width - 3, 3, width, height)
+    rect = QRectF(0.5, 0.5, badge.width() - 1, badge.height() - 1)
     painter.setPen(QPen(Qt.white, 1))
     painter.setBrush(QBrush(colour))
     painter.drawRoundedRect(rect, 4, 4)
     painter.drawText(rect, Qt.AlignCenter, text)
     painter.end()
-    return badged
+    return badge

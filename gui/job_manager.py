@@ -136,6 +136,7 @@ class JobManager(QObject):
         super().__init__(parent)
         self._running = {}  # slot -> JobRecord
         self._ending = []  # cancelled records still winding down
+        self._showing = []  # callables: whether a view is still showing results a job delivered
 
     def start(self, slot, name, job, params, *, progress=None, partial=None, finished=None, failed=None):
         """Runs `job(params, state)` in a worker thread, cancelling what `slot` was running."""
@@ -175,7 +176,13 @@ class JobManager(QObject):
         return any(record.slot == slot for record in self._ending)
 
     def is_idle(self):
-        return not self._running and not self._ending
+        """No job runs and no view still has delivered results to show."""
+        return not self._running and not self._ending and not any(showing() for showing in self._showing)
+
+    def count_as_busy(self, showing):
+        """Counts the window busy while `showing()` is true: a view that shows what a job
+        delivered a slice at a time (the evidence view) is still working after the job ended."""
+        self._showing.append(showing)
 
     def shutdown(self, msecs=10000):
         """Cancels everything and joins the threads (on window close and in tests)."""
@@ -197,5 +204,8 @@ class JobManager(QObject):
             self.log.emit(f"{record.outcome}: {record.name}")
         self.job_ended.emit(record)
         record.deleteLater()
+        self.announce_if_idle()
+
+    def announce_if_idle(self):
         if self.is_idle():
             self.idle.emit()

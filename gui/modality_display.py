@@ -17,6 +17,8 @@ import numpy as np
 from engine.modality import modality
 
 PREVIEW_PATCHES = 4  # speech / music thumbnails show the first few patches side by side
+THUMBNAIL = 96  # thumbnail tiles are THUMBNAIL x THUMBNAIL pixels
+TILE_GREY = 30  # the tile's background behind a thumbnail that does not fill it
 MIDI_RENDER_RATE = 22050
 AUDIO_FORMATS = ("WAV", "FLAC", "OGG")  # the loaders' format labels of recordings
 DB_RANGE = 80.0  # the spectrogram's colour scale spans this many dB below its loudest bin
@@ -43,7 +45,7 @@ def _levels(sample):
 
 class ModalityDisplay:
     """What every display has: `histogram_title`, `shown(x, index)` and `preview(x)` (the maps
-    drawn of a file's samples), `rgb(sample)` (thumbnail pixels), `detail(...)` (what the task
+    drawn of a file's samples), `rgb(sample)` (its pixels), `thumbnail(sample)`, `detail(...)` (what the task
     adds for a file), `draw(view, detail)`, `cell(detail, x, y)` and `describe(detail, row, column)`."""
 
     browses_samples = False  # the spin box picks one sample of a multi-sample file
@@ -54,6 +56,22 @@ class ModalityDisplay:
     def cell(self, detail, x, y):
         """(column, row) of the map at view coordinates (x, y)."""
         return int(np.floor(x)), int(np.floor(y))
+
+    def thumbnail(self, sample, size=THUMBNAIL):
+        """(size, size, 3) uint8: the sample's pixels scaled to fit (aspect kept), centred on a
+        dark tile. Made in the worker thread, so the window only wraps the bytes in a pixmap."""
+        from PIL import Image
+
+        rgb = self.rgb(sample)
+        rows, cols = rgb.shape[:2]
+        width = rows and size * cols // rows  # as Qt's KeepAspectRatio sizes it
+        width, height = (width, size) if width <= size else (size, size * rows // cols)
+        scaled = Image.fromarray(rgb).resize((max(width, 1), max(height, 1)), Image.Resampling.BILINEAR
+                                             if self.smooth_thumbnail else Image.Resampling.NEAREST)
+        tile = np.full((size, size, 3), TILE_GREY, dtype=np.uint8)
+        top, left = (size - scaled.height) // 2, (size - scaled.width) // 2
+        tile[top:top + scaled.height, left:left + scaled.width] = np.asarray(scaled)
+        return tile
 
 
 class TimeDisplay(ModalityDisplay):

@@ -17,6 +17,7 @@ from PySide6.QtCore import QPointF, Qt, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
+from engine import findings
 from gui import plotting
 from gui.modality_display import VIRIDIS, display
 from gui.playback import Player, audio_unavailable
@@ -74,6 +75,9 @@ class SampleView(QWidget):
             plotting.plain_axes(plot)
             plot.getAxis("left").setWidth(AXIS_WIDTH)
         self.reference_curve = plotting.curve(self.lower_plot, "", plotting.REFERENCE_PEN, step=True)
+        # filled grey, so the reference shows behind a file whose histogram is nearly the same
+        self.reference_curve.setFillLevel(0.0)
+        self.reference_curve.setBrush(pg.mkBrush(0, 0, 0, 50))
         self.histogram_curve = plotting.curve(self.lower_plot, "", pg.mkPen((31, 119, 180), width=2), step=True)
         self.waveform_curve = plotting.curve(self.lower_plot, "", pg.mkPen((31, 119, 180)))
         self.lower_cursor = pg.InfiniteLine(angle=90, pen=pg.mkPen((214, 39, 40), width=2))
@@ -210,8 +214,9 @@ class SampleView(QWidget):
         if entry.sampleset.meta.get("modality_from_reference"):
             title += " (an array read as the case reference's modality)"
         verdict = entry.verdict
-        if verdict:
-            title += f" — <b>{verdict['label'].upper()}</b> (score {verdict['score']:.3f})"
+        if verdict:  # in the report's words (engine.findings)
+            described = findings.describe(verdict)
+            title += f" — <b>{html.escape(described['finding'])}</b> ({html.escape(described['strength'])})"
         if self.detail["note"]:
             title += f" — {html.escape(self.detail['note'])}"
         self.title.setText(title)

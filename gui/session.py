@@ -9,7 +9,8 @@ closing the case empties the evidence list and every view clears or reloads itse
 import os
 from dataclasses import dataclass
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
+from PySide6.QtGui import QStandardItem, QStandardItemModel
 
 from engine.errors import shown
 
@@ -34,8 +35,10 @@ class Evidence:
         return self.sampleset.modality
 
 
-class EvidenceModel(QAbstractListModel):
-    """The evidence on screen, in intake order; one row per file."""
+class EvidenceModel(QStandardItemModel):
+    """The evidence on screen, in intake order; one row per file. A C++ model, so that the
+    grid paints without entering Python: a Python data() would wait for the interpreter
+    lock, which a worker judging files holds, once per item and role."""
 
     EvidenceRole = Qt.UserRole
 
@@ -43,23 +46,6 @@ class EvidenceModel(QAbstractListModel):
         super().__init__(parent)
         self._items = []
         self._rows = {}  # path -> Evidence
-
-    def rowCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self._items)
-
-    def data(self, index, role=Qt.DisplayRole):
-        if not index.isValid() or index.row() >= len(self._items):
-            return None
-        item = self._items[index.row()]
-        if role == Qt.DisplayRole:
-            return _elide(item.name)
-        if role == Qt.DecorationRole:
-            return item.icon
-        if role == Qt.ToolTipRole:
-            return f"{shown(item.path)}\n{item.modality}, {item.sampleset.n} sample(s)"
-        if role == self.EvidenceRole:
-            return item
-        return None
 
     def __iter__(self):
         return iter(list(self._items))
@@ -74,31 +60,34 @@ class EvidenceModel(QAbstractListModel):
         return [item.path for item in self._items]
 
     def index_of(self, item):
-        return self.index(self._items.index(item)) if item in self._items else QModelIndex()
+        return self.index(self._items.index(item), 0) if item in self._items else QModelIndex()
 
     def add(self, item):
-        row = len(self._items)
-        self.beginInsertRows(QModelIndex(), row, row)
+        row = QStandardItem(_elide(item.name))
+        row.setFlags(Qt.ItemIsSelectable | Qt.ItemIsEnabled | Qt.ItemNeverHasChildren)
+        row.setToolTip(f"{shown(item.path)}\n{item.modality}, {item.sampleset.n} sample(s)")
+        row.setData(item, self.EvidenceRole)
+        if item.icon is not None:
+            row.setIcon(item.icon)
         self._items.append(item)
         self._rows[item.path] = item
-        self.endInsertRows()
+        self.appendRow(row)
 
     def remove(self, item):
         row = self._items.index(item)
-        self.beginRemoveRows(QModelIndex(), row, row)
         del self._items[row]
         del self._rows[item.path]
-        self.endRemoveRows()
+        self.removeRow(row)
 
     def changed(self, item):
+        """The item's icon (its verdict badge) changed."""
         index = self.index_of(item)
         if index.isValid():
-            self.dataChanged.emit(index, index)
+            self.setData(index, item.icon, Qt.DecorationRole)
 
     def clear(self):
-        self.beginResetModel()
         self._items, self._rows = [], {}
-        self.endResetModel()
+        super().clear()
 
 
 class CaseSession(QObject):

@@ -60,7 +60,8 @@ def test_dropping_files_produces_verdict_badges(gui_window, no_threads_left, qtb
         plain = item.thumbnail.toImage()
         assert badged != plain, f"no badge drawn on {item.path}"
     index = evidence.index_of(evidence.get(evidence_files[0]))
-    assert view.grid.model().data(index, Qt.DecorationRole) is evidence.get(evidence_files[0]).icon
+    shown = view.grid.model().data(index, Qt.DecorationRole)
+    assert shown.cacheKey() == evidence.get(evidence_files[0]).icon.cacheKey(), "the grid does not show the badge"
 
 
 def test_selecting_a_file_shows_its_verdict_and_reasons(gui_window, no_threads_left, qtbot, digits_case,
@@ -231,3 +232,12 @@ def test_names_with_control_characters_are_shown_escaped_and_walk_refusals_liste
     entry = Evidence(path=loaded["path"], sampleset=loaded["sampleset"], preview=loaded["preview"])
     assert entry.name == "a\\u202egnp.png"
     assert any("not valid UTF-8" in r["reason"] for r in result["refused"])
+
+
+def test_a_verdict_run_that_judges_nothing_says_so(gui_window, qtbot):
+    """Defect 4: the status bar read 'Verdicts:' and nothing else."""
+    messages = []
+    gui_window.session.message.connect(messages.append)
+    gui_window.evidence_view._verdicts_done({"files": [], "rejected": [{"path": "/x/a.wav", "reason": "speech"}]})
+    qtbot.waitUntil(lambda: bool(messages), timeout=5000)
+    assert messages[-1] == "Verdicts: none judged; 1 file(s) not judged (see the refused list)"

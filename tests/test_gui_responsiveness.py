@@ -1,6 +1,10 @@
-"""What keeps the window responsive while a run trains (docs/gui.md, "Responsiveness"): the
-training panel redraws one plot per display tick, only plots with news, smooths only new
-loss values; progress bars are painted in the window's paint pass, not on their own."""
+"""What keeps the window responsive while a run trains or files are judged (docs/gui.md,
+"Responsiveness"): the training panel redraws one plot per display tick, only plots with news,
+smooths only new loss values; progress bars are painted in the window's paint pass, not on
+their own; the evidence view shows a burst of results a slice at a time, from thumbnails made
+in the worker, and its grid paints without entering Python."""
+import time
+
 import numpy as np
 from PySide6.QtCore import QEvent, QObject
 
@@ -75,3 +79,53 @@ def test_plot_axes_are_painted_from_a_cache_until_they_change(gui_window):
     for widget in (panel.loss_plot, panel.divergence_plot, panel.hist_plot):
         for side in ("left", "bottom"):
             assert widget.getPlotItem().getAxis(side).cacheMode() == QGraphicsItem.DeviceCoordinateCache
+
+
+def fake_loaded(tmp_path, n):
+    """`n` loaded-evidence entries as the intake job delivers them (thumbnails made off the GUI thread)."""
+    from PIL import Image
+
+    from engine.data.loaders import load_path
+    from gui.tasks.evidence import loaded_entry
+
+    path = tmp_path / "digit.png"
+    Image.fromarray(np.arange(64, dtype=np.uint8).reshape(8, 8) * 4).save(path)
+    entry = loaded_entry(str(path), load_path(str(path)))
+    return [dict(entry, path=str(tmp_path / f"e{i:03d}.png")) for i in range(n)]
+
+
+def test_a_burst_of_results_is_shown_a_slice_at_a_time_and_keeps_the_window_busy(gui_window, qtbot, tmp_path):
+    from gui import evidence_view
+
+    view, session = gui_window.evidence_view, gui_window.session
+    view._loaded({"loaded": fake_loaded(tmp_path, 300), "refused": []})
+    assert len(session.evidence) == 0 and not gui_window.jobs.is_idle(), "results shown inside the job's slot"
+    started = time.perf_counter()
+    view._show_some()
+    spent = time.perf_counter() - started
+    assert 0 < len(session.evidence) < 300
+    assert spent < evidence_view.SLICE_SECONDS + 0.05, spent  # one item past the budget at most
+    qtbot.waitUntil(gui_window.jobs.is_idle, timeout=10000)
+    assert len(session.evidence) == 300
+    view._loaded({"loaded": fake_loaded(tmp_path, 300), "refused": []})  # partial results repeat earlier ones
+    assert gui_window.jobs.is_idle() and len(session.evidence) == 300
+
+
+def test_thumbnails_are_tiles_made_without_qt():
+    from gui.modality_display import THUMBNAIL, TILE_GREY, display
+
+    image = display("image").thumbnail(np.full((1, 8, 8), 1.0))
+    assert image.shape == (THUMBNAIL, THUMBNAIL, 3) and image.dtype == np.uint8 and (image == 255).all()
+    wide = display("speech").thumbnail(np.random.default_rng(0).random((1, 40, 128)))  # 4 patches side by side
+    rows_used = np.flatnonzero((wide != TILE_GREY).any(axis=(1, 2)))
+    assert rows_used.size == THUMBNAIL * 40 // 128 and (wide[:rows_used[0]] == TILE_GREY).all(), "aspect not kept"
+    assert abs((rows_used[0] + rows_used[-1]) / 2 - (THUMBNAIL - 1) / 2) <= 1, "not centred"
+
+
+def test_the_evidence_grid_paints_without_entering_python(gui_window):
+    from PySide6.QtGui import QStandardItemModel
+
+    model = gui_window.evidence_view.grid.model()
+    assert isinstance(model, QStandardItemModel)
+    overridden = [name for name in ("data", "rowCount", "flags", "index") if name in type(model).__dict__]
+    assert not overridden, f"a Python {overridden} would wait for the worker's interpreter lock at every paint"

@@ -86,6 +86,15 @@ def test_every_detail_after_every_other(gui_window, no_threads_left, qtbot, file
         if modality == "speech":
             assert view.image.image.shape == (64, view.detail["map"].shape[-1])
             assert view.map_plot.getAxis("left").labelText.startswith("frequency (Hz")
+            # recordings and generated maps alike (defect 5): frequency grows upwards, time in seconds
+            assert not view.map_plot.vb.yInverted() and view.map_plot.getAxis("bottom").labelText == "time (s)"
+            hz = [float(label) for _, label in sorted(view.map_plot.getAxis("left")._tickLevels[0])]
+            assert len(hz) > 3 and hz == sorted(hz)
+        if kind == "speech":  # the waveform shares the spectrogram's time axis
+            assert view.lower_plot.vb.linkedView(0) is view.map_plot.vb
+        else:
+            assert view.lower_plot.vb.linkedView(0) is None
+        assert view.map_plot.vb.yInverted() == (modality == "image")  # images as read: row 0 at the top
 
 
 def test_generated_mel_maps_read_as_speech_in_a_speech_case(files):

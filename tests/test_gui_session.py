@@ -206,13 +206,24 @@ def test_open_the_pdf_says_so_when_no_viewer_exists(gui_window, monkeypatch, tmp
 
 
 def test_help_menu_guide_shortcuts_and_about(gui_window):
+    import re
+
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QImage, QTextDocument
+
     from engine.case import tool_version
+    from gui import help as help_windows
 
     help_menu = [a.menu() for a in gui_window.menuBar().actions() if a.text() == "&Help"][0]
     titles = [a.text() for a in help_menu.actions()]
     assert titles == ["User &guide", "Keyboard &shortcuts", "&About"]
     guide = gui_window._help("guide_dialog")
     assert "Remove from view" in guide.text.toPlainText()
+    pictures = re.findall(r'<img src="([^"]+)"', help_windows.GUIDE)
+    assert len(pictures) >= 4, "the guide shows the workflow in pictures"
+    for name in pictures:  # each found where the guide looks (resources/guide, shipped with the program)
+        data = guide.text.loadResource(QTextDocument.ImageResource, QUrl(name))
+        assert data is not None and not QImage.fromData(data).isNull(), name
     shortcuts = gui_window._help("shortcuts_dialog", gui_window.shortcuts())
     text = shortcuts.text.toPlainText()
     for expected in ("Close case", "Ctrl+W", "Get verdicts", "Notifications", "Space"):
@@ -237,3 +248,18 @@ def test_every_form_field_has_a_tooltip(gui_window):
                 if field.parent() is not None and isinstance(field.parent(), (QComboBox, QAbstractSpinBox)):
                     continue  # a spin box's or combo box's own line edit
                 assert field.toolTip(), f"{type(form).__name__}: a {kind.__name__} without a tooltip"
+
+
+def test_files_added_while_the_case_loads_keep_their_recorded_verdicts(gui_window, no_threads_left, qtbot,
+                                                                       two_cases):
+    """Dropped right after opening, the case's own files are not judged a second time."""
+    alpha, files = two_cases["alpha"]
+    started = []
+    gui_window.jobs.job_started.connect(lambda record: started.append(record.slot))
+    gui_window.open_case(alpha)
+    qtbot.waitUntil(lambda: gui_window.session.case_dir == alpha, timeout=30000)
+    gui_window.add_evidence(files)
+    evidence = gui_window.session.evidence
+    qtbot.waitUntil(lambda: gui_window.jobs.is_idle() and len(evidence) == 2
+                    and all(item.verdict for item in evidence), timeout=30000)
+    assert "verdicts" not in started, started

@@ -4,9 +4,16 @@ import os
 from gui.modality_display import display
 
 
-def preview_of(sampleset):
-    """One (channels, rows, cols) map to draw as the file's thumbnail."""
-    return display(sampleset.modality).preview(sampleset.x)
+def loaded_entry(path, sampleset, **more):
+    """What the evidence view shows of a loaded file: its samples, the map its thumbnail
+    is drawn from, the thumbnail tile's pixels (made here, off the window's thread) and
+    the file's own metadata."""
+    from engine.metadata import file_metadata
+
+    shows = display(sampleset.modality)
+    preview = shows.preview(sampleset.x)
+    return {"path": path, "sampleset": sampleset, "preview": preview, "thumbnail": shows.thumbnail(preview),
+            "metadata": file_metadata(path), **more}
 
 
 def adopt_case_modality(sampleset, reference):
@@ -25,7 +32,6 @@ def load_evidence_job(params, state):
     params: paths, and reference ({"modality", "shape"} of the open case's reference, or None)."""
     from engine.data.loaders import load_path
     from engine.errors import InputError
-    from engine.metadata import file_metadata
     from engine.data.walk import evidence_files
 
     # The files of dropped folders (and their sub-folders), as the `verdict` command takes them;
@@ -36,9 +42,7 @@ def load_evidence_job(params, state):
     for number, path in enumerate(files, start=1):
         state.check()
         try:
-            sampleset = adopt_case_modality(load_path(path), params.get("reference"))
-            loaded.append({"path": path, "sampleset": sampleset, "preview": preview_of(sampleset),
-                           "metadata": file_metadata(path)})
+            loaded.append(loaded_entry(path, adopt_case_modality(load_path(path), params.get("reference"))))
         except InputError as err:
             refused.append({"path": path, "reason": err.reason})
         state.progress(number / len(files), os.path.basename(path))
@@ -55,7 +59,6 @@ def case_evidence_job(params, state):
     from engine.data.loaders import load_path
     from engine.errors import InputError
     from engine.view_log import hidden_evidence
-    from engine.metadata import file_metadata
 
     with open_case(params["case_dir"]) as case:
         hidden = hidden_evidence(case)
@@ -70,8 +73,7 @@ def case_evidence_job(params, state):
             digest = sampleset.files[0].get("sha256") if sampleset.files else None
             if digest and digest != row["sha256"]:
                 raise InputError(path, "changed since intake (SHA-256 differs from the case's record)")
-            loaded.append({"path": path, "sampleset": sampleset, "preview": preview_of(sampleset),
-                           "verdict": verdicts.get(row["id"]), "metadata": file_metadata(path)})
+            loaded.append(loaded_entry(path, sampleset, verdict=verdicts.get(row["id"])))
         except InputError as err:
             refused.append({"path": path, "reason": f"case evidence: {err.reason}"})
         state.progress(number / len(rows), os.path.basename(path))

@@ -35,7 +35,7 @@ def _histogram(shown, levels, title, reference):
     counts = histogram(shown.reshape(-1), bins=HIST_BINS, range=(0.0, 1.0), levels=levels)
     density = counts / max(counts.sum(), 1) * HIST_BINS
     return {"kind": "histogram", "x": np.linspace(0.0, 1.0, HIST_BINS + 1), "y": density, "x_label": "intensity",
-            "y_label": "density", "title": title + (" (black: the case reference)" if reference is not None else ""),
+            "y_label": "density", "title": title + (" (grey: the case reference)" if reference is not None else ""),
             "reference": reference}
 
 
