@@ -65,6 +65,16 @@ CHANNEL_LIMITS = {"speech": (
     ("mu-law, MP3, Vorbis, resampling to 16 kHz", "noise-floor kept (espeak-ng: 50 of 50; the near-silent voice "
                                                  "32-37 of 50)"),
 )}
+# A lossy codec's error depends on the level and resolution of what it is given (GSM 06.10
+# quantises 13-bit integers; mu-law and A-law steps grow with the level), and real recorders
+# differ in both: one FSDD speaker's recordings take about 50 distinct 16-bit values (an 8-bit
+# recorder), the others thousands. Reference recordings pass a lossy codec as recorded, requantised
+# to 8 bits, and at a tenth of their level (16 bits), each version a calibration file of its own:
+# GSM 06.10 on an unseen 8-bit speaker, 16 of 500 real recordings labelled generated with the
+# recordings as made only (docs/verdicts.md, "Channels, second pass (2026-12-01)").
+RECORDERS = (("as recorded", lambda audio: audio),
+             ("8-bit", lambda audio: np.round(audio * 128) / 128),
+             ("16-bit at a tenth of the level", lambda audio: np.round(audio * 0.1 * 32768) / 32768))
 CODEC_FORMATS = {"VORBIS": "OGG", "OPUS": "OGG", "MPEG_LAYER_III": "MP3", "MPEG_LAYER_II": "MP3",
                  "MPEG_LAYER_I": "MP3"}
 
@@ -179,17 +189,22 @@ def channelled_reference(profile, key):
         return x, groups, np.ones(groups.size, dtype=bool), None
     if "ref_audio" not in profile:
         return None
-    maps, groups, recordings = [], [], []
+    maps, groups, is_cal, recordings = [], [], [], []
+    n_fit_files = int(profile["n_fit_files"])
     for g, audio in reference_audio(profile):
-        recordings.append(audio_through(audio, key))
-        patches = representations.mel_patches(recordings[-1], representations.SPEECH_RATE)
-        maps.append(patches)
-        groups.append(np.full(patches.shape[0], g))
+        for k, (_, recorder) in enumerate(RECORDERS if key[1] else RECORDERS[:1]):
+            channelled = audio_through(recorder(audio), key)
+            if k == 0:  # noise-floor: the recordings as made (a recorder's silence is its own trait)
+                recordings.append(channelled)
+            patches = representations.mel_patches(channelled, representations.SPEECH_RATE)
+            maps.append(patches)
+            groups.append(np.full(patches.shape[0], len(maps) - 1))  # a recording's versions side by side
+            is_cal.append(np.full(patches.shape[0], g >= n_fit_files))
     groups = np.concatenate(groups)
     x = np.concatenate(maps)
     if "level_version" in profile:
         x = representations.normalise_level(x, renumber(groups))
-    return x, groups, groups >= int(profile["n_fit_files"]), recordings
+    return x, groups, np.concatenate(is_cal), recordings
 
 
 # --- the detectors of a channel -----------------------------------------------------
@@ -256,9 +271,10 @@ def channel_detectors(detectors, profile, key, gan_runs=()):
         statistical.outlier_scores(statistical.fit_outlier(features[train]), features[held]),
         renumber(file_groups[held])))
     if "cal_checkerboard" in profile:
-        from engine.detectors import spectral
+        from engine.detectors.checkerboard import checkerboard_scores
 
-        channel_profile["cal_checkerboard"] = batch.file_mean(spectral.nyquist_share(x))
+        version = int(profile.get("checkerboard_version", 1))
+        channel_profile["cal_checkerboard"] = batch.file_mean(checkerboard_scores(x, version))
     if "cal_near_zero" in profile:
         channel_profile["cal_near_zero"] = batch.file_mean(features[:, statistical.NEAR_ZERO])
     if "cal_faint_background" in profile:
