@@ -78,8 +78,10 @@ CHANNEL_LIMITS = {
                                                          "telephone band-pass lost for digital silence too (0 of 100)"),
         ("GSM 06.10", "noise-floor weakened for digital silence (17-21 of 50 caught) and lost for near silence "
                       "(0-1 of 50), and lost at a tenth of the level"),
-        ("mu-law, MP3 (8-24 kbit/s and default), Vorbis, FLAC, resampling, band limits",
-         "noise-floor kept (espeak-ng: 50 of 50; the near-silent voices 32-48 of 50)"),
+        ("MP3 at 8 kbit/s", "noise-floor lost where a synthesiser's silence is only near 0 (two espeak-ng voices: "
+                            "5 and 10 of 50 caught); exact digital silence survives (50 of 50)"),
+        ("mu-law, MP3 (24 kbit/s and default), Vorbis, FLAC, resampling, band limits",
+         "noise-floor kept (espeak-ng: 50 of 50; the near-silent voices 32-45 of 50)"),
     ),
     "image": (
         ("JPEG quality 50-95, saved once or twice",
