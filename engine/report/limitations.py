@@ -25,7 +25,9 @@ BLIND_SPOTS = {
     "image": ["Generators whose output is quantised to 8-bit PNG and trained far longer than the case's own: "
               "the checkerboard fades and detection rests on faint values near black (95 % in the longest test).",
               "Photographs or image kinds other than the reference's: the reference defines 'real'; a real file "
-              "from another source may look unusual."],
+              "from another source may look unusual.",
+              "Traits a channel erases: "
+              + "; ".join(f"{channel}: {what}" for channel, what in CHANNEL_LIMITS["image"]) + "."],
     "speech": ["Speech generators of other kinds (WGAN-GP, or trained much longer than the case's) are mostly "
                "inconclusive, not generated: 19 % and 81 % caught in the validation study.",
                "Speakers, microphones and rooms unlike the reference: a rough or unusual voice can look unusual "
