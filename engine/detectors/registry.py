@@ -18,6 +18,7 @@ from engine.detectors.near_zero import NearZero
 from engine.detectors.noise_floor import NoiseFloor
 from engine.detectors.outlier import FeatureOutlier
 from engine.detectors.tonality import Tonality
+from engine.detectors.voice_leading import VoiceLeading
 
 DETECTORS = (
     FeatureOutlier,
@@ -31,4 +32,5 @@ DETECTORS = (
     Tonality,
     EdgeWidth,
     Copying,
+    VoiceLeading,
 )
