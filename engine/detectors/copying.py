@@ -68,13 +68,13 @@ def _mix(v):
     return v ^ (v >> np.uint64(31))
 
 
-def gram_hashes(roll, view=0):
+def gram_hashes(roll, view=0, n=None):
     """(int64 hash of each n-gram of the view's units, transposed so that its first sounding
-    chord's lowest pitch is 0; the step at which each starts). An n-gram is N chord events, or
-    BEAT_N chords of a sampled view. Each unit is hashed once by its shape (pitches above its
+    chord's lowest pitch is 0; the step at which each starts). An n-gram is n chord events, or
+    n chords of a sampled view (by default N, or BEAT_N for a sampled view). Each unit is hashed once by its shape (pitches above its
     lowest, length) and an n-gram combines its units' shapes and lowest pitches."""
     found = units(roll, view)
-    n = N if view == 0 else BEAT_N
+    n = n or (N if view == 0 else BEAT_N)
     count = max(len(found) - n + 1, 0)
     starts = np.cumsum([0] + [steps for _, steps in found])[:count].astype(np.int64)
     if count == 0:

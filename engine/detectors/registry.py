@@ -13,6 +13,7 @@ from engine.detectors.copying import Copying
 from engine.detectors.durations import DurationDistance
 from engine.detectors.edge_width import EdgeWidth
 from engine.detectors.faint_background import FaintBackground
+from engine.detectors.familiarity import Familiarity
 from engine.detectors.grid import OffGrid
 from engine.detectors.near_zero import NearZero
 from engine.detectors.noise_floor import NoiseFloor
@@ -32,5 +33,6 @@ DETECTORS = (
     Tonality,
     EdgeWidth,
     Copying,
+    Familiarity,
     VoiceLeading,
 )

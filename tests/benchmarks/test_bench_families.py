@@ -21,7 +21,7 @@ import numpy as np
 from engine.detectors import calibration, suite
 from tests import synthetic_music
 
-NEW_DETECTORS = ("voice-leading",)  # the baseline is the profile without them (2026-11-30 evening: "copying", "edge-width", "faint-background"; before: "tonality")
+NEW_DETECTORS = ("voice-leading", "familiarity")  # the baseline is the profile without them (2026-11-30 evening: "copying", "edge-width", "faint-background"; before: "tonality")
 BAR = synthetic_music.BAR
 N_GENERATED = 100
 
