@@ -12,7 +12,7 @@ from engine.detectors import calibration, suite, voice_leading
 from engine.detectors.profile import cross_fitted, item_groups
 from tests import synthetic_music, synthetic_voices
 
-SPACING, PARALLELS, NON_CHORD, LONG_DISSONANCE, METRIC = range(5)
+PARALLELS, NON_CHORD, LONG_DISSONANCE, METRIC = range(4)
 
 
 def roll_of(chords, length=4, steps=None):
@@ -31,11 +31,11 @@ def test_parallel_fifths_and_octaves_are_counted_and_contrary_motion_is_not():
     assert contrary[PARALLELS] == 0
 
 
-def test_spacing_non_chord_beats_and_long_dissonance():
-    wide = voice_leading.statistics_of(roll_of([(48, 55, 60, 79)] * 4))  # soprano 19 semitones above the alto
-    assert wide[SPACING] == 1 and wide[NON_CHORD] == 0 and wide[LONG_DISSONANCE] == 0
+def test_non_chord_beats_and_long_dissonance():
+    wide = voice_leading.statistics_of(roll_of([(48, 55, 60, 79)] * 4))  # a C major chord, however spaced
+    assert wide[NON_CHORD] == 0 and wide[LONG_DISSONANCE] == 0
     cluster = voice_leading.statistics_of(roll_of([(48, 60, 61, 62)] * 4))  # C, C#, D held: no chord holds them
-    assert cluster[SPACING] == 0 and cluster[NON_CHORD] == 1 and cluster[LONG_DISSONANCE] == 1
+    assert cluster[NON_CHORD] == 1 and cluster[LONG_DISSONANCE] == 1
     passing = roll_of([(48, 55, 64, 72)] * 4)
     passing[74, 2] = True  # a sixteenth-note passing tone off the beat is no dissonance on a beat
     assert voice_leading.statistics_of(passing)[NON_CHORD] == 0
@@ -70,12 +70,12 @@ def test_real_chorales_pass_and_per_voice_chains_and_block_chords_are_flagged(de
     assert np.count_nonzero(p_real > 0.05) >= 18, p_real  # 20 held-out chorales
     voices = synthetic_voices.read_voices(corpus_files("bach")[:60])
     batch, scores, p_chain = judged(detector, *synthetic_music.as_batch(synthetic_voices.voice_chain(voices, 2, 20)))
-    assert np.count_nonzero(p_chain <= 0.01) >= 18, p_chain
+    assert np.count_nonzero(p_chain <= 0.05) >= 18, p_chain  # a 60-chorale reference: a wide calibrated tail
     worst = int(np.argmax(scores))
     reason = detector.reason(batch, worst, scores[worst], p_chain[worst])
     assert reason.startswith("voice-leading: furthest from the reference in ") and "parallel fifths/octaves" in reason
     _, _, p_block = judged(detector, *synthetic_music.as_batch(synthetic_voices.harmonised_melody(voices, 1, 20)))
-    assert np.count_nonzero(p_block <= 0.01) >= 12, p_block
+    assert np.count_nonzero(p_block <= 0.05) >= 15, p_block
 
 
 def test_scores_do_not_change_with_transposition_or_velocity(detector):

@@ -8,9 +8,10 @@ over eighth-note chords. Untouched sets (run once, after): a second-order chain 
 events, a first-order chain over quarter-note chords, fitting-part chorales with their bars
 shuffled. Every file is labelled by the case's profile detectors and the weighted Bonferroni
 rule at alpha = 1 %, with and without the new detectors (baseline: the same profile without
-them).
+them). Second pass (2026-12-01, `second_pass_sets`): real held-out chorales builtin:bach[300:380]
+for tuning, builtin:bach[380:] untouched, each also transposed.
 
-    python tests/benchmarks/test_bench_families.py music [tuning|seen|untouched|copy-tuning|copy-seen|copy-untouched-2|final-untouched|controls]
+    python tests/benchmarks/test_bench_families.py music [tuning|seen|untouched|copy-tuning|copy-seen|copy-untouched-2|final-untouched|controls|second-tuning|second-untouched]
     python tests/benchmarks/test_bench_families.py images [tuning|untouched|final-untouched|controls]
     python -m pytest tests/benchmarks/test_bench_families.py -s -o addopts=""
 """
