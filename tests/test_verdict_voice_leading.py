@@ -73,7 +73,7 @@ def test_real_chorales_pass_and_per_voice_chains_and_block_chords_are_flagged(de
     assert np.count_nonzero(p_chain <= 0.05) >= 18, p_chain  # a 60-chorale reference: a wide calibrated tail
     worst = int(np.argmax(scores))
     reason = detector.reason(batch, worst, scores[worst], p_chain[worst])
-    assert reason.startswith("voice-leading: furthest from the reference in ") and "parallel fifths/octaves" in reason
+    assert reason.startswith("voice-leading: furthest from the reference in ") and "parallel fifths or octaves" in reason
     _, _, p_block = judged(detector, *synthetic_music.as_batch(synthetic_voices.harmonised_melody(voices, 1, 20)))
     assert np.count_nonzero(p_block <= 0.05) >= 15, p_block
 

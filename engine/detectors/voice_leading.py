@@ -189,9 +189,10 @@ class VoiceLeading(Detector):
     def reason(self, batch, g, score, p):
         stats = statistics_of(np.concatenate(list(batch.x[batch.groups == g, 0] > 0), axis=1))
         worst = int(np.argmax(excesses(stats[None], self.centre, self.spread)[0]))
-        parts = [f"{name} {value:.0%} (median {centre:.0%})" if name != "parallels" else
-                 f"parallel fifths/octaves {value:.2f} per four-voice transition (median {centre:.2f})"
-                 for name, value, centre in zip(STATISTICS, stats, self.centre)]
-        return (f"voice-leading: furthest from the reference in {STATISTICS[worst]}; " + ", ".join(parts) +
-                f"; score {score:.1f} (reference calibration files: median {median(self.tail):.1f}); "
-                f"tail probability {p:.2g}")
+        (parallels, non_chord, dissonance, metric), (m_par, m_chord, m_diss, m_metric) = stats, self.centre
+        return (f"voice-leading: furthest from the reference in {STATISTICS[worst]}: {parallels:.2f} parallel fifths or "
+                f"octaves per transition between four-note chords (reference files: median {m_par:.2f}), {non_chord:.0%} "
+                f"of its quarter beats sound no triad or seventh chord (median {m_chord:.0%}), {dissonance:.0%} of its "
+                f"time is dissonance held a quarter note or more (median {m_diss:.0%}), {metric:.0%} of its long notes' "
+                f"length starts off their commonest place in the bar (median {m_metric:.0%}); score {score:.1f} "
+                f"(reference calibration files: median {median(self.tail):.1f}); tail probability {p:.2g}")
