@@ -37,6 +37,7 @@ descant from a voice (docs/verdicts.md, "Non-GAN music, second pass").
 import numpy as np
 
 from engine.detectors import calibration
+from engine.detectors.copying import file_rolls
 from engine.detectors.detector import CROSS_FITTED, Detector, median
 
 STATISTICS = ("parallels", "non-chord beats", "long dissonance", "metric")
@@ -58,12 +59,6 @@ CHORDS = _chord_masks()
 # every pitch-class set (12-bit mask) that fits inside a chord
 IN_A_CHORD = np.zeros(1 << OCTAVE, dtype=bool)
 IN_A_CHORD[[m for m in range(1 << OCTAVE) if np.any((CHORDS & m) == m)]] = True
-
-
-def file_rolls(x, groups):
-    """One boolean (128, steps) roll per file: its patches end to end, any velocity = on."""
-    n_files = int(groups.max()) + 1 if groups.size else 0
-    return [np.concatenate(list(x[groups == g, 0] > 0), axis=1) for g in range(n_files)]
 
 
 def _events(roll):
