@@ -19,6 +19,10 @@ n-gram's first chord, so a transposed copy is a copy (and a transposed real file
 is); velocity is ignored (notes are on or off) and lengths are in sixteenth-note steps, which
 the piano roll takes from the file's tempo map and resolution. The reference n-grams are stored
 as 64-bit hashes with the piece and step they come from; the calibration is cross-fitted.
+The score is the squared share, for the reason durations' is a squared distance
+(engine/detectors/durations.py): the share is bounded, and on the share itself the calibration's
+exponential tail let 54 % of a quarter-note chain of order 2 reach the threshold of a Bonferroni
+share of 0.111, on its square 76 %. The profile keeps the shares (`cal_copying`).
 """
 import hashlib
 
@@ -68,13 +72,13 @@ def _mix(v):
     return v ^ (v >> np.uint64(31))
 
 
-def gram_hashes(roll, view=0):
+def gram_hashes(roll, view=0, n=None):
     """(int64 hash of each n-gram of the view's units, transposed so that its first sounding
-    chord's lowest pitch is 0; the step at which each starts). An n-gram is N chord events, or
-    BEAT_N chords of a sampled view. Each unit is hashed once by its shape (pitches above its
+    chord's lowest pitch is 0; the step at which each starts). An n-gram is n chord events, or
+    n chords of a sampled view (by default N, or BEAT_N for a sampled view). Each unit is hashed once by its shape (pitches above its
     lowest, length) and an n-gram combines its units' shapes and lowest pitches."""
     found = units(roll, view)
-    n = N if view == 0 else BEAT_N
+    n = n or (N if view == 0 else BEAT_N)
     count = max(len(found) - n + 1, 0)
     starts = np.cumsum([0] + [steps for _, steps in found])[:count].astype(np.int64)
     if count == 0:
@@ -181,8 +185,8 @@ class Copying(Detector):
     def __init__(self, profile):
         self.index = (profile["copying_hashes"], profile["copying_sources"], profile["copying_starts"])
         self.names = [str(n) for n in profile["copying_names"]]
-        self.tail = calibration.tail_model(profile["cal_copying"])
-        self.method = (f"share of the file's sequences of {N} chord events, or of {BEAT_N} chords taken on the quarter "
+        self.tail = calibration.tail_model(np.asarray(profile["cal_copying"]) ** 2)
+        self.method = (f"squared share of the file's sequences of {N} chord events, or of {BEAT_N} chords taken on the quarter "
                        f"beats (pitch sets up to transposition), that occur verbatim in "
                        f"reference pieces other than the one it shares most with and that piece's duplicates, in "
                        f"whichever of these views it copies most (a model that memorises splices several pieces; a "
@@ -196,7 +200,7 @@ class Copying(Detector):
         return profile_arrays(ref.x, groups, n_groups, cross_fitted, [first.get(g, str(g)) for g in range(n_groups)])
 
     def scores(self, batch):
-        return np.array([file_score(all_grams(r), self.index)[0] for r in file_rolls(batch.x, batch.groups)])
+        return np.array([file_score(all_grams(r), self.index)[0] for r in file_rolls(batch.x, batch.groups)]) ** 2
 
     def reason(self, batch, g, score, p):
         roll = np.concatenate(list(batch.x[batch.groups == g, 0] > 0), axis=1)
@@ -206,5 +210,5 @@ class Copying(Detector):
                    if top >= 0 else "")
         return (f"copying: {share:.0%} of its {n} {unit} occur verbatim (up to transposition) in reference pieces "
                 f"other than its closest one and that piece's duplicates (reference calibration files: median "
-                f"{median(self.tail):.0%}, max {self.tail['sorted'][-1]:.0%}){closest}; tail "
+                f"{np.sqrt(median(self.tail)):.0%}, max {np.sqrt(self.tail['sorted'][-1]):.0%}){closest}; tail "
                 f"probability {p:.2g}")

@@ -13,11 +13,13 @@ from engine.detectors.copying import Copying
 from engine.detectors.durations import DurationDistance
 from engine.detectors.edge_width import EdgeWidth
 from engine.detectors.faint_background import FaintBackground
+from engine.detectors.familiarity import Familiarity
 from engine.detectors.grid import OffGrid
 from engine.detectors.near_zero import NearZero
 from engine.detectors.noise_floor import NoiseFloor
 from engine.detectors.outlier import FeatureOutlier
 from engine.detectors.tonality import Tonality
+from engine.detectors.voice_leading import VoiceLeading
 
 DETECTORS = (
     FeatureOutlier,
@@ -31,4 +33,6 @@ DETECTORS = (
     Tonality,
     EdgeWidth,
     Copying,
+    Familiarity,
+    VoiceLeading,
 )

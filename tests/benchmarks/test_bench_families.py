@@ -8,9 +8,10 @@ over eighth-note chords. Untouched sets (run once, after): a second-order chain 
 events, a first-order chain over quarter-note chords, fitting-part chorales with their bars
 shuffled. Every file is labelled by the case's profile detectors and the weighted Bonferroni
 rule at alpha = 1 %, with and without the new detectors (baseline: the same profile without
-them).
+them). Second pass (2026-12-01, `second_pass_sets`): real held-out chorales builtin:bach[300:380]
+for tuning, builtin:bach[380:] untouched, each also transposed.
 
-    python tests/benchmarks/test_bench_families.py music [tuning|seen|untouched|copy-tuning|copy-seen|copy-untouched-2|final-untouched|controls]
+    python tests/benchmarks/test_bench_families.py music [tuning|seen|untouched|copy-tuning|copy-seen|copy-untouched-2|final-untouched|controls|second-tuning|second-untouched]
     python tests/benchmarks/test_bench_families.py images [tuning|untouched|final-untouched|controls]
     python -m pytest tests/benchmarks/test_bench_families.py -s -o addopts=""
 """
@@ -21,7 +22,7 @@ import numpy as np
 from engine.detectors import calibration, suite
 from tests import synthetic_music
 
-NEW_DETECTORS = ("copying", "edge-width", "faint-background")  # the baseline is the profile without them (before 2026-11-30 evening: "tonality")
+NEW_DETECTORS = ("voice-leading", "familiarity")  # the baseline is the profile without them (2026-11-30 evening: "copying", "edge-width", "faint-background"; before: "tonality")
 BAR = synthetic_music.BAR
 N_GENERATED = 100
 
@@ -81,6 +82,8 @@ def music_sets(which, fit_pieces, held):
                 "quarter-note chord chain, order 3": synthetic_music.sliced_chain(fit_pieces, 4, N_GENERATED, seed=21, order=3),
                 "chord-event chain, order 4, 8 bars": synthetic_music.chord_chain(fit_pieces, 4, N_GENERATED,
                                                                                   steps=8 * BAR, seed=21)}
+    if which in ("second-tuning", "second-untouched"):  # 2026-12-01 (second_pass_sets)
+        return second_pass_sets(which, fit_pieces)
     if which == "controls":  # real chorales in other keys: must not fire
         return {"held-out chorales, each transposed by -6..+6 semitones": synthetic_music.transposed(held, seed=3)}
     return {"chord-event chain, order 3": synthetic_music.chord_chain(fit_pieces, 3, N_GENERATED, seed=2),
@@ -89,12 +92,57 @@ def music_sets(which, fit_pieces, held):
                                                                               steps=8 * BAR, seed=2)}
 
 
+def second_pass_sets(which, fit_pieces):
+    """The second pass's generated sets (2026-12-01), decided before its detector was tuned:
+    note-level chains per voice, a melody chain harmonised by rule, the zoo's n-gram models,
+    chord chains trained outside the reference, 8- and 32-bar pieces. "second-untouched" is
+    sealed: run once, after the detector was final."""
+    from engine.data.builtins import corpus_files
+    from tests import synthetic_voices as sv
+    from training.ngram import NGramModel
+
+    files = corpus_files("bach")
+    voices = sv.read_voices(files[:len(fit_pieces)])
+    if which == "second-tuning":
+        x, _ = synthetic_music.as_batch(fit_pieces)
+        zoo = {k: NGramModel(x, k).sample(N_GENERATED, seed=100 + k) for k in (2, 3)}
+        return {"per-voice note chain, order 2": sv.voice_chain(voices, 2, N_GENERATED, seed=100),
+                "melody chain, order 1, harmonised I/IV/V": sv.harmonised_melody(voices, 1, N_GENERATED, seed=100),
+                **{f"zoo n-gram order {k} (4 bars)": [s[0] > 0 for s in zoo[k]] for k in zoo},
+                **{f"chord-event chain, order {k} (seed 10)": synthetic_music.chord_chain(fit_pieces, k, N_GENERATED, seed=10)
+                   for k in (1, 2, 3, 4)},
+                "chord-event chain, order 1, 8 bars": synthetic_music.chord_chain(fit_pieces, 1, N_GENERATED,
+                                                                                  steps=8 * BAR, seed=2)}
+    from engine.data.specs import load_spec
+    from engine.detectors.profile import item_groups
+
+    outside = load_spec("builtin:bach[300:380]")
+    outside_pieces = synthetic_music.file_rolls(outside.x, item_groups(outside.items, outside.n)[0])
+    return {"per-voice note chain, order 1": sv.voice_chain(voices, 1, N_GENERATED, seed=201),
+            "per-voice note chain, order 3": sv.voice_chain(voices, 3, N_GENERATED, seed=202),
+            "per-voice interval chain, order 2": sv.interval_chain(voices, 2, N_GENERATED, seed=203),
+            "melody chain, order 2, functional harmonisation": sv.harmonised_melody(voices, 2, N_GENERATED, seed=204,
+                                                                                   rules="functional"),
+            "chord-event chain, order 2, trained on bach[300:380]": synthetic_music.chord_chain(
+                outside_pieces, 2, N_GENERATED, seed=205),
+            "chord-event chain, order 1, 32 bars": synthetic_music.chord_chain(fit_pieces, 1, N_GENERATED,
+                                                                               steps=32 * BAR, seed=206),
+            "chord-event chain, order 3, 8 bars": synthetic_music.chord_chain(fit_pieces, 3, N_GENERATED,
+                                                                              steps=8 * BAR, seed=207),
+            "quarter-note chord chain, order 2, 32 bars": synthetic_music.sliced_chain(
+                fit_pieces, 4, N_GENERATED, steps=32 * BAR, seed=208, order=2),
+            "random walk, four voices": sv.random_walk(N_GENERATED, seed=209)}
+
+
+SECOND_PASS_REAL = {"second-tuning": "builtin:bach[300:380]", "second-untouched": "builtin:bach[380:]"}
+
+
 def music(which="tuning"):
     from engine.data.specs import load_spec
     from engine.detectors.profile import build_profile, item_groups
 
     ref = load_spec("builtin:bach[0:300]")
-    held = load_spec("builtin:bach[300:]")
+    held = load_spec(SECOND_PASS_REAL.get(which, "builtin:bach[300:]"))
     profile = build_profile(ref)
     detectors = suite.profile_detectors(profile)
     baseline = [d for d in detectors if d.name not in NEW_DETECTORS]
@@ -104,7 +152,11 @@ def music(which="tuning"):
     held_groups, n_held = item_groups(held.items, held.n)
     rows = {f"held-out real chorales ({n_held})": (held.x, held_groups)}
     held_rolls = synthetic_music.file_rolls(held.x, held_groups)
-    rows.update({name: synthetic_music.as_batch(rolls) for name, rolls in music_sets(which, pieces[:n_fit], held_rolls).items()})
+    sets = music_sets(which, pieces[:n_fit], held_rolls)
+    if which in SECOND_PASS_REAL:
+        sets = {"held-out chorales, each transposed by -6..+6 semitones": synthetic_music.transposed(held_rolls, seed=5),
+                **sets}
+    rows.update({name: synthetic_music.as_batch(rolls) for name, rolls in sets.items()})
     print(f"detectors {[d.name for d in detectors]}, weights {np.round(suite.weights(detectors, 0.01), 3).tolist()}")
     for name, (x, g) in rows.items():
         print(f"{name}: with {NEW_DETECTORS}: {summary(labels(detectors, x, g))} | baseline: {summary(labels(baseline, x, g))}",

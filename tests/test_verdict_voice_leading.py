@@ -1,0 +1,111 @@
+"""The voice-leading detector (engine/detectors/voice_leading.py): its statistics on rolls written
+by hand, a few real chorales against per-voice chains and a block-chord harmoniser
+(tests/synthetic_voices.py), and the invariances it claims (transposition, velocity, tempo,
+MIDI resolution)."""
+import numpy as np
+import pytest
+
+from engine.data.builtins import corpus_files
+from engine.data.loaders import load_path
+from engine.data.specs import load_spec
+from engine.detectors import calibration, suite, voice_leading
+from engine.detectors.profile import cross_fitted, item_groups
+from tests import synthetic_music, synthetic_voices
+
+PARALLELS, NON_CHORD, LONG_DISSONANCE, METRIC = range(4)
+
+
+def roll_of(chords, length=4, steps=None):
+    """A boolean roll holding each chord (a list of MIDI pitches) for `length` steps in turn."""
+    roll = np.zeros((128, steps or length * len(chords)), dtype=bool)
+    for k, chord in enumerate(chords):
+        roll[list(chord), k * length:(k + 1) * length] = True
+    return roll
+
+
+def test_parallel_fifths_and_octaves_are_counted_and_contrary_motion_is_not():
+    parallel = voice_leading.statistics_of(roll_of([(48, 55, 64, 72), (50, 57, 65, 74)]))
+    # bass-tenor a fifth, bass-soprano two octaves, both moving up by a tone: two parallels in one transition
+    assert parallel[PARALLELS] == 2
+    contrary = voice_leading.statistics_of(roll_of([(48, 55, 64, 72), (53, 57, 65, 69)]))
+    assert contrary[PARALLELS] == 0
+
+
+def test_non_chord_beats_and_long_dissonance():
+    wide = voice_leading.statistics_of(roll_of([(48, 55, 60, 79)] * 4))  # a C major chord, however spaced
+    assert wide[NON_CHORD] == 0 and wide[LONG_DISSONANCE] == 0
+    cluster = voice_leading.statistics_of(roll_of([(48, 60, 61, 62)] * 4))  # C, C#, D held: no chord holds them
+    assert cluster[NON_CHORD] == 1 and cluster[LONG_DISSONANCE] == 1
+    passing = roll_of([(48, 55, 64, 72)] * 4)
+    passing[74, 2] = True  # a sixteenth-note passing tone off the beat is no dissonance on a beat
+    assert voice_leading.statistics_of(passing)[NON_CHORD] == 0
+
+
+def test_long_notes_off_one_position_in_the_bar_raise_the_metric_statistic():
+    steady = roll_of([(48, 55, 64, 72), (53, 57, 65, 69)] * 4, length=8)  # half notes on beats 1 and 3
+    assert voice_leading.statistics_of(steady)[METRIC] == 0
+    shifted = np.concatenate([roll_of([(43, 59, 62, 67)], length=4), steady], axis=1)  # every half note now on 2 and 4
+    assert voice_leading.statistics_of(shifted)[METRIC] == 0  # a pickup moves the bar, not the regularity
+    drifting = np.concatenate([steady[:, :32], roll_of([(50, 57, 65, 74)], length=4), steady[:, 32:]], axis=1)
+    assert voice_leading.statistics_of(drifting)[METRIC] > 0.3
+
+
+@pytest.fixture(scope="module")
+def detector():
+    ref = load_spec("builtin:bach[0:60]")
+    groups, n = item_groups(ref.items, ref.n)
+    return voice_leading.VoiceLeading(voice_leading.VoiceLeading.fit(ref, groups, n, cross_fitted))
+
+
+def judged(detector, x, groups):
+    batch = suite.Batch(x, groups)
+    scores = detector.scores(batch)
+    return batch, scores, calibration.tail_probability(detector.tail, scores)
+
+
+def test_real_chorales_pass_and_per_voice_chains_and_block_chords_are_flagged(detector):
+    held = load_spec("builtin:bach[300:320]")
+    held_groups, _ = item_groups(held.items, held.n)
+    _, _, p_real = judged(detector, held.x, held_groups)
+    assert np.count_nonzero(p_real > 0.05) >= 18, p_real  # 20 held-out chorales
+    voices = synthetic_voices.read_voices(corpus_files("bach")[:60])
+    batch, scores, p_chain = judged(detector, *synthetic_music.as_batch(synthetic_voices.voice_chain(voices, 2, 20)))
+    assert np.count_nonzero(p_chain <= 0.05) >= 18, p_chain  # a 60-chorale reference: a wide calibrated tail
+    worst = int(np.argmax(scores))
+    reason = detector.reason(batch, worst, scores[worst], p_chain[worst])
+    assert reason.startswith("voice-leading: furthest from the reference in ") and "parallel fifths or octaves" in reason
+    _, _, p_block = judged(detector, *synthetic_music.as_batch(synthetic_voices.harmonised_melody(voices, 1, 20)))
+    assert np.count_nonzero(p_block <= 0.05) >= 15, p_block
+
+
+def test_scores_do_not_change_with_transposition_or_velocity(detector):
+    held = load_spec("builtin:bach[300:306]")
+    groups, _ = item_groups(held.items, held.n)
+    voices = synthetic_voices.read_voices(corpus_files("bach")[:20])
+    x, groups = synthetic_music.as_batch(synthetic_music.file_rolls(held.x, groups)
+                                         + synthetic_voices.voice_chain(voices, 1, 4))
+    _, scores, _ = judged(detector, x, groups)
+    for shift in (-5, 3, 7):
+        _, moved, _ = judged(detector, np.roll(x, shift, axis=2), groups)
+        np.testing.assert_array_equal(moved, scores)
+    _, quieter, _ = judged(detector, x * (40 / 127), groups)  # below the 0.5 of the boolean roll: still notes
+    np.testing.assert_array_equal(quieter, scores)
+
+
+def test_tempo_and_resolution_change_nothing(detector, tmp_path):
+    import mido
+
+    source = corpus_files("bach")[310]
+    changed = mido.MidiFile(source)
+    changed.ticks_per_beat = changed.ticks_per_beat * 3 // 2
+    for track in changed.tracks:
+        for k, message in enumerate(track):
+            message = message.copy(time=message.time * 3 // 2)
+            if message.type == "set_tempo":
+                message = message.copy(tempo=int(message.tempo * 0.7))
+            track[k] = message
+    changed.save(str(tmp_path / "changed.mid"))
+    before, after = load_path(source), load_path(str(tmp_path / "changed.mid"))
+    assert after.meta["channel"]["resolution"] != before.meta["channel"]["resolution"]
+    one_file = np.zeros(before.n, dtype=np.int64)
+    np.testing.assert_array_equal(judged(detector, after.x, one_file)[1], judged(detector, before.x, one_file)[1])
