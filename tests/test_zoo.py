@@ -285,3 +285,23 @@ def test_gans_and_zoo_generators_share_one_pooled_logistic_regression(tmp_path):
         names = [d.name for d in case_detectors(case, case.profile())]
     logistic, = [n for n in names if n.startswith("logistic:")]  # the GAN's registration refitted it for all
     assert set(logistic[len("logistic:"):].split("+")) == {"zoo-vae", "zoo-vae-clean", "gan"}
+
+
+def test_train_classifier_for_a_speech_case_learns_maps_at_the_case_s_loudness(tmp_path):
+    """`train classifier --case` on a case that judges speech at one loudness trains on such maps, as
+    the zoo's classifier does (the verdict feeds the classifier level-normalised maps)."""
+    from engine.training_jobs import train_classifier_job
+    from training.runfolder import RunFolder
+
+    case_dir = str(tmp_path / "case")
+    case_workflows.new_case(case_dir, "builtin:fsdd[0:40]")
+    out = str(tmp_path / "clf")
+    train_classifier_job({"real": "builtin:fsdd[0:6]", "fakes": [("f", "builtin:fsdd[6:9]")], "out": out,
+                          "steps": 1, "architecture": "logreg", "threads": 1, "case": case_dir}, JobState())
+    data = RunFolder(out).read()["data"]
+    assert data["level_normalised"] is True
+    plain = str(tmp_path / "plain")
+    train_classifier_job({"real": "builtin:fsdd[0:6]", "fakes": [("f", "builtin:fsdd[6:9]")], "out": plain,
+                          "steps": 1, "architecture": "logreg", "threads": 1}, JobState())
+    assert RunFolder(plain).read()["data"]["level_normalised"] is False
+    assert RunFolder(plain).read()["data"]["sha256"] != data["sha256"]
