@@ -248,28 +248,27 @@ def formant_tracks(r, sr, count=4):
 def formant_synthesis(audio, sr, rng, smoothing=3.0):
     """A cascade formant synthesiser (Klatt 1980, simplified) driven by a recording's formant
     tracks, smoothed, its frame energies and voicing, at a rule F0: Rosenberg pulses plus
-    aspiration noise through four second-order resonators whose coefficients change every 10 ms."""
-    from scipy.signal import lfilter
-
+    aspiration noise through four second-order resonators (their cascade is one all-pole filter,
+    the product of their polynomials, unit gain at 0 Hz as Klatt's), frame by frame, overlap-added."""
     r, periodicity, _ = lpc_analysis(audio, sr, order=10)
     freqs, bands = formant_tracks(lpc_analysis(pre_emphasis(audio), sr, order=10)[0], sr)
     freqs, bands = smooth_frames(freqs, smoothing), smooth_frames(bands, smoothing)
     voicing = np.clip((smooth_frames(periodicity, 1.0) - 0.3) / 0.4, 0, 1)
-    hop = int(HOP_MS * sr / 1000)
-    length = max(len(r) * hop, len(audio))
-    source = excitation(rule_f0(len(r), rng), voicing, sr, length, rng)
-    out, state = np.zeros(length), [np.zeros(2) for _ in range(freqs.shape[1])]
+    frame, hop = int(ANALYSIS_MS * sr / 1000), int(HOP_MS * sr / 1000)
+    source = excitation(rule_f0(len(r), rng), voicing, sr, len(audio) + 2 * frame, rng)
+    window, out = np.hanning(frame), np.zeros(len(audio) + 2 * frame)
+    frame_gain = np.zeros(len(r))
     for i in range(len(r)):
-        y = source[i * hop:(i + 1) * hop if i < len(r) - 1 else length]
-        for k in range(freqs.shape[1]):
-            radius = np.exp(-np.pi * bands[i, k] / sr)
-            a = [1.0, -2 * radius * np.cos(2 * np.pi * freqs[i, k] / sr), radius * radius]
-            y, state[k] = lfilter([sum(a)], a, y, zi=state[k])  # unit gain at 0 Hz, as Klatt's resonators
-        out[i * hop:i * hop + len(y)] = y
-    energy = np.sqrt(np.maximum(r[:, 0], 0.0))
-    power = np.sqrt(smooth_frames(np.add.reduceat(out ** 2, np.arange(len(r)) * hop), 1.0))
-    gain = np.interp(np.arange(len(out)) / hop, np.arange(len(r)), energy / np.maximum(power, 1e-12))
-    return (out * gain)[:len(audio)].astype(np.float32)
+        a = np.array([1.0])
+        for f, b in zip(freqs[i], bands[i]):
+            radius = np.exp(-np.pi * b / sr)
+            a = np.convolve(a, [1.0, -2 * radius * np.cos(2 * np.pi * f / sr), radius * radius])
+        y = all_pole(source[i * hop:i * hop + frame], a, a.sum()) * window
+        out[i * hop:i * hop + frame] += y
+        frame_gain[i] = np.sqrt(max(r[i, 0], 0.0) / max(np.sum(y ** 2), 1e-20))
+    # each frame's gain at its window's centre; hop * 2 / frame undoes the overlap of the Hann windows
+    gain = np.interp((np.arange(len(out)) - frame / 2) / hop, np.arange(len(r)), smooth_frames(frame_gain, 1.0))
+    return (out * gain * (hop * 2 / frame))[:len(audio)].astype(np.float32)
 
 
 def pitch_marks(audio, sr, periodicity, pitch):
