@@ -70,6 +70,17 @@ def check_case_fits(params, spec, sample_set):
         check_data_fits(params.case, spec, sample_set.modality, sample_set.shape, sample_set.levels)
 
 
+def case_judges_at_one_loudness(case_dir):
+    """Whether a case brings speech evidence to one loudness before judging it (its profile records
+    level_version): a classifier trained for it must learn maps at that loudness, as the zoo's does."""
+    if not case_dir:
+        return False
+    from engine.case import open_case
+
+    with open_case(case_dir) as case:
+        return "level_version" in case.profile()
+
+
 def finish_run(result, params, state):
     """Turns a cancelled run into engine.jobs.Cancelled and registers a finished run in a case."""
     if result.get("status") == "cancelled":
@@ -214,7 +225,8 @@ def train_classifier_job(params, state):
     check_case_fits(params, params.real, real)
     per_class = params.per_class or real.n
     fake_per_class = params.fake_per_class or per_class
-    level = normalise_level if params.normalise_level else (lambda x, groups: x)
+    at_one_loudness = params.normalise_level or case_judges_at_one_loudness(params.case)
+    level = normalise_level if at_one_loudness else (lambda x, groups: x)
     real_x = level(real.x, item_groups(real.items, real.n)[0])
     sets = [("real", real_x[:per_class], data_info(params.real, real))]
     for i, (name, spec) in enumerate(params.fakes):
@@ -228,7 +240,8 @@ def train_classifier_job(params, state):
         raise InputError("--fake", "names must be distinct and not 'real'")
     x = np.concatenate([s[1] for s in sets])
     y = np.concatenate([np.full(len(s[1]), min(i, len(labels) - 1)) for i, s in enumerate(sets)])
-    info = {"sets": {name: dict(info, used=len(xs)) for name, xs, info in sets}, "sha256": array_sha256(x)}
+    info = {"sets": {name: dict(info, used=len(xs)) for name, xs, info in sets}, "sha256": array_sha256(x),
+            "level_normalised": bool(at_one_loudness)}
     open_run_folder(params.out, params.resume, info["sha256"])
     config = _config_or_input_error("train classifier", classifier_config, real.shape, labels,
                                     architecture=params.architecture, seed=seed, batch_size=params.batch_size,

@@ -332,3 +332,23 @@ def test_a_larger_zoo_s_classifier_retires_the_earlier_one_audited(tmp_path):
         (row,) = [json.loads(r["params_json"]) for r in case.audit_log() if r["action"] == "runs_retired"]
         assert row["by_run"] == classifier["id"] and len(row["runs"]) == 1
         assert verify_case(case)["ok"]
+
+
+def test_train_classifier_for_a_speech_case_learns_maps_at_the_case_s_loudness(tmp_path):
+    """`train classifier --case` on a case that judges speech at one loudness trains on such maps, as
+    the zoo's classifier does (the verdict feeds the classifier level-normalised maps)."""
+    from engine.training_jobs import train_classifier_job
+    from training.runfolder import RunFolder
+
+    case_dir = str(tmp_path / "case")
+    case_workflows.new_case(case_dir, "builtin:fsdd[0:40]")
+    out = str(tmp_path / "clf")
+    train_classifier_job({"real": "builtin:fsdd[0:6]", "fakes": [("f", "builtin:fsdd[6:9]")], "out": out,
+                          "steps": 1, "architecture": "logreg", "threads": 1, "case": case_dir}, JobState())
+    data = RunFolder(out).read()["data"]
+    assert data["level_normalised"] is True
+    plain = str(tmp_path / "plain")
+    train_classifier_job({"real": "builtin:fsdd[0:6]", "fakes": [("f", "builtin:fsdd[6:9]")], "out": plain,
+                          "steps": 1, "architecture": "logreg", "threads": 1}, JobState())
+    assert RunFolder(plain).read()["data"]["level_normalised"] is False
+    assert RunFolder(plain).read()["data"]["sha256"] != data["sha256"]

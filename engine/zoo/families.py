@@ -131,9 +131,10 @@ def pool_sampler(patches):
     return sample
 
 
-def speech_fakes(make):
+def speech_fakes(make, partners=0):
     """A family of fakes made from each fitting recording by make(audio, rng), as long as time allows,
-    turned into mel patches exactly as evidence is."""
+    turned into mel patches exactly as evidence is; with `partners`, make([audio, other, ...], rng)
+    gets that many other fitting recordings too (drawn at random), to splice."""
     def train(fit, seconds, seed, state):
         rng = np.random.default_rng(seed)
         recordings = fit.recordings()
@@ -141,7 +142,11 @@ def speech_fakes(make):
         start, patches = time.monotonic(), []
         for k, i in enumerate(order):
             state.check()
-            audio = make(recordings[i], rng)
+            if partners:
+                others = rng.choice(np.delete(np.arange(len(recordings)), i), partners) if len(recordings) > 1 else [i]
+                audio = make([recordings[i]] + [recordings[j] for j in others], rng)
+            else:
+                audio = make(recordings[i], rng)
             patches.append(representations.mel_patches(audio, representations.SPEECH_RATE))
             if time.monotonic() - start > seconds:
                 break
@@ -191,6 +196,26 @@ def _time_stretch(audio, rng):
     return time_stretch(audio, float(rng.uniform(0.8, 1.25)))
 
 
+def _parametric(audio, rng):
+    """Half with rule prosody, half with the recording's own pitch, smoothed (statistical TTS copies a speaker's F0 model)."""
+    from training.speech_fakes import parametric_vocoder
+
+    return parametric_vocoder(audio, representations.SPEECH_RATE, rng, smoothing=float(rng.uniform(1.0, 3.0)),
+                              rule_prosody=bool(rng.random() < 0.5))
+
+
+def _formant(audio, rng):
+    from training.speech_fakes import formant_synthesis
+
+    return formant_synthesis(audio, representations.SPEECH_RATE, rng, smoothing=float(rng.uniform(1.5, 4.0)))
+
+
+def _concatenative(recordings, rng):
+    from training.speech_fakes import concatenative
+
+    return concatenative(recordings, representations.SPEECH_RATE, rng)
+
+
 ALL = MODALITIES
 CONTINUOUS = CONTINUOUS_MODALITIES
 FAMILIES = {f.name: f for f in [
@@ -212,6 +237,13 @@ FAMILIES = {f.name: f for f in [
            "recordings resampled up to 3 semitones and stretched back to their duration"),
     Family("time-stretch", "signal processing", ("speech",), speech_fakes(_time_stretch), 0.4,
            "recordings stretched 0.8-1.25x by overlap-add"),
+    Family("parametric-vocoder", "TTS imitation", ("speech",), speech_fakes(_parametric), 0.2,
+           "statistical-TTS-like vocoder: LPC envelopes and voicing smoothed over time, glottal pulses at a rule "
+           "F0 (or the smoothed own pitch) mixed with noise"),
+    Family("formant", "TTS imitation", ("speech",), speech_fakes(_formant), 0.4,
+           "cascade formant synthesiser driven by the recordings' smoothed formant tracks, at a rule F0"),
+    Family("concatenative", "TTS imitation", ("speech",), speech_fakes(_concatenative, partners=1), 0.2,
+           "two recordings joined at a low-energy point, re-pitched to a rule F0 by TD-PSOLA (diphone TTS)"),
 ]}
 
 
