@@ -60,8 +60,18 @@ def tail_model(calibration_scores):
     return {"sorted": c, "threshold": u, "tau": tau}
 
 
+def union_tail_model(populations):
+    """A tail model for real files of several kinds (the reference's files and its resampled copies,
+    engine/detectors/resampling.py): its tail probability is the largest of the kinds' own, so it
+    stays valid for a real file of each kind; "sorted" pools them (for medians, figures, counts)."""
+    parts = [tail_model(scores) for scores in populations]
+    return {**tail_model(np.concatenate([part["sorted"] for part in parts])), "parts": parts}
+
+
 def tail_probability(model, scores):
     """P(S >= s | real) for each score s (vectorised)."""
+    if "parts" in model:
+        return np.max([tail_probability(part, scores) for part in model["parts"]], axis=0)
     c, u, tau = model["sorted"], float(model["threshold"]), float(model["tau"])
     s = np.asarray(scores, dtype=np.float64)
     n = c.size
@@ -77,6 +87,8 @@ def tail_probability(model, scores):
 def score_threshold(model, alpha):
     """The smallest score whose tail probability is at most alpha (for the report); inf
     when no score reaches alpha (alpha below the model's tail_floor)."""
+    if "parts" in model:
+        return max(score_threshold(part, alpha) for part in model["parts"])
     c, u, tau = model["sorted"], float(model["threshold"]), float(model["tau"])
     n = c.size
     p_u = (1.0 + n - np.searchsorted(c, u, side="left")) / (n + 1.0)

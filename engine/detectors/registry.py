@@ -17,6 +17,7 @@ from engine.detectors.grid import OffGrid
 from engine.detectors.near_zero import NearZero
 from engine.detectors.noise_floor import NoiseFloor
 from engine.detectors.outlier import FeatureOutlier
+from engine.detectors.stroke_ramp import StrokeRamp
 from engine.detectors.tonality import Tonality
 
 DETECTORS = (
@@ -30,5 +31,6 @@ DETECTORS = (
     DurationDistance,
     Tonality,
     EdgeWidth,
+    StrokeRamp,
     Copying,
 )
