@@ -21,7 +21,7 @@ import numpy as np
 from engine.detectors import calibration, suite
 from tests import synthetic_music
 
-NEW_DETECTORS = ("copying", "edge-width", "faint-background")  # the baseline is the profile without them (before 2026-11-30 evening: "tonality")
+NEW_DETECTORS = ("copying", "edge-width", "faint-background", "stroke-ramp")  # the baseline is the profile without them (before 2026-11-30 evening: "tonality")
 BAR = synthetic_music.BAR
 N_GENERATED = 100
 
