@@ -86,7 +86,9 @@ def tail_probability(model, scores):
 
 def score_threshold(model, alpha):
     """The smallest score whose tail probability is at most alpha (for the report); inf
-    when no score reaches alpha (alpha below the model's tail_floor)."""
+    when no score reaches alpha (alpha below the model's tail_floor, or a weight of 0)."""
+    if alpha <= 0:
+        return np.inf
     if "parts" in model:
         return max(score_threshold(part, alpha) for part in model["parts"])
     c, u, tau = model["sorted"], float(model["threshold"]), float(model["tau"])
