@@ -94,16 +94,18 @@ class StrokeRamp(Detector):
         return batch.file_mean(stroke_ramp(batch.x))
 
     def reason(self, batch, g, score, p):
-        middle, top = median(self.tail), float(self.tail["sorted"][-1])
+        parts = self.tail.get("parts", [self.tail])
+        clean = parts[0]["sorted"]
+        seen = f"reference files: median {median(parts[0]):.1f}, max {float(clean[-1]):.1f}"
+        if len(parts) > 1:  # a case calibrated on resampled copies too
+            seen += f"; {np.mean(parts[1]['sorted'] >= score):.2%} of their resampled copies reach it"
         image = batch.x[batch.groups == g][:, 0]
         peak = image.max(axis=(1, 2), keepdims=True)
         if not np.any((image >= INK * peak) & (image < DIM * peak)):
             return (f"stroke ramp: no dim ink at all (values {INK:.0%}-{DIM:.0%} of its brightest), hard-edged "
-                    f"strokes as binarising leaves them, scored as the widest ramp {MAX_WIDTH:g} (reference files, "
-                    f"resampled ones included: median {middle:.1f}, max {top:.1f}); tail probability {p:.2g}")
-        reading = ("within the reference's range" if score <= top else
-                   "wider than any reference file's, resampled ones included: blurred strokes that climb for "
-                   "several pixels before their crest")
+                    f"strokes as binarising leaves them, scored as the widest ramp {MAX_WIDTH:g} ({seen}); tail "
+                    f"probability {p:.2g}")
+        reading = ("within the reference files' range" if score <= clean[-1] else
+                   "wider than any reference file's: blurred strokes that climb for several pixels before their crest")
         return (f"stroke ramp: its dim ink lies {score:.1f} pixels from the crest of its strokes on average "
-                f"(reference files, resampled ones included: median {middle:.1f}, max {top:.1f}), {reading}; "
-                f"tail probability {p:.2g}")
+                f"({seen}), {reading}; tail probability {p:.2g}")
