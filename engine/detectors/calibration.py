@@ -13,6 +13,11 @@ held-out reference files that were used for nothing else:
   a small calibration set gets a heavier, more cautious tail (k = 6: 2.3 times the
   mean excess; k = 100: 1.19 times).
 
+A detector calibrated on several kinds of real file (image cases: the reference's files and,
+apart, their copies rotated, rescaled or shifted with interpolation, engine/detectors/
+resampling.py) gives the larger of its tail probabilities against each kind, which is valid for
+a real file of either kind.
+
 The detector probabilities of a file are combined with the weighted Bonferroni rule,
 p = min(1, min_k p_k / w_k) with weights summing to 1, which is a valid tail probability
 whatever the dependence between detectors. The weights are fixed by the case's detectors,
