@@ -101,3 +101,121 @@ def rescale(x, factor):
             z = np.pad(z, ((p, SIDE - side - p), (p, SIDE - side - p)))
         out.append(z[None])
     return as_png(np.array(out))
+
+
+# --- second pass (2026-12-01): more generators, clean-ups and resamplings -------------------
+
+
+def posterise(x, levels, low=30, high=230):
+    """The clean-up, then the remaining values re-quantised to `levels` evenly spaced grey levels."""
+    x = clean_up(x, low, high)
+    return as_png(np.rint(x * (levels - 1)) / (levels - 1))
+
+
+def median_filtered(x, size=3, low=30, high=230):
+    """A size x size median filter (removes speckle, rounds the strokes), then the clean-up."""
+    from scipy import ndimage
+
+    return clean_up(ndimage.median_filter(np.asarray(x, dtype=np.float32), size=(1, 1, size, size)), low, high)
+
+
+def blur_threshold(x, sigma=1.0, level=0.5):
+    """Gaussian blur, then binarised at `level` of each image's brightest value (a smoothed outline)."""
+    from scipy import ndimage
+
+    soft = ndimage.gaussian_filter(np.asarray(x, dtype=np.float32), sigma=(0, 0, sigma, sigma))
+    return (soft >= level * soft.max(axis=(1, 2, 3), keepdims=True)).astype(np.float32)
+
+
+def shifted(x, seed=0, order=1):
+    """Each image translated by a random sub-pixel offset in [-0.5, 0.5] on both axes (a re-scan)."""
+    from scipy import ndimage
+
+    rng = np.random.default_rng(seed)
+    return as_png(np.stack([ndimage.shift(a[0], rng.uniform(-0.5, 0.5, 2), order=order)[None] for a in x]))
+
+
+def resized_through(x, side, method="bilinear"):
+    """Each image resized to side x side and back to 28 x 28 with PIL (bilinear, bicubic or lanczos)."""
+    from PIL import Image
+
+    mode = {"bilinear": Image.BILINEAR, "bicubic": Image.BICUBIC, "lanczos": Image.LANCZOS}[method]
+    out = []
+    for a in as_png(x):
+        image = Image.fromarray(np.rint(a[0] * 255).astype(np.uint8))
+        out.append(np.asarray(image.resize((side, side), mode).resize((SIDE, SIDE), mode), dtype=np.float32)[None] / 255)
+    return np.array(out, dtype=np.float32)
+
+
+def random_similarity(x, degrees, scale, seed=0, order=1):
+    """Each image rotated by an angle in [-degrees, degrees] and scaled by a factor in [1 - scale, 1 + scale]
+    about its centre (one affine resampling, spline order `order`)."""
+    from scipy import ndimage
+
+    rng = np.random.default_rng(seed)
+    centre = (SIDE - 1) / 2
+    out = []
+    for a in x:
+        angle, factor = np.deg2rad(rng.uniform(-degrees, degrees)), rng.uniform(1 - scale, 1 + scale)
+        c, s = np.cos(angle) / factor, np.sin(angle) / factor
+        matrix = np.array([[c, -s], [s, c]])
+        offset = centre - matrix @ np.array([centre, centre])
+        out.append(ndimage.affine_transform(a[0], matrix, offset, order=order)[None])
+    return as_png(np.clip(np.array(out), 0, 1))
+
+
+def conv_vae_samples(train, latent, seed, n, epochs=12, width=16):
+    """A small convolutional VAE (two strided convolutions, two transposed ones), its decoder's means."""
+    import torch
+
+    torch.manual_seed(seed)
+    data = torch.tensor(np.asarray(train, dtype=np.float32).reshape(len(train), 1, SIDE, SIDE))
+    nn = torch.nn
+    encoder = nn.Sequential(nn.Conv2d(1, width, 4, 2, 1), nn.ReLU(), nn.Conv2d(width, 2 * width, 4, 2, 1), nn.ReLU(),
+                            nn.Flatten(), nn.Linear(2 * width * 49, 2 * latent))
+    decoder = nn.Sequential(nn.Linear(latent, 2 * width * 49), nn.ReLU(), nn.Unflatten(1, (2 * width, 7, 7)),
+                            nn.ConvTranspose2d(2 * width, width, 4, 2, 1), nn.ReLU(), nn.ConvTranspose2d(width, 1, 4, 2, 1))
+    optimiser = torch.optim.Adam([*encoder.parameters(), *decoder.parameters()], 2e-3)
+    for _ in range(epochs):
+        order = torch.randperm(len(data))
+        for i in range(0, len(data), 100):
+            x = data[order[i:i + 100]]
+            mean, log_var = encoder(x).chunk(2, 1)
+            z = mean + torch.randn_like(mean) * torch.exp(0.5 * log_var)
+            loss = (nn.functional.binary_cross_entropy_with_logits(decoder(z), x, reduction="sum")
+                    - 0.5 * torch.sum(1 + log_var - mean ** 2 - log_var.exp())) / len(x)
+            optimiser.zero_grad()
+            loss.backward()
+            optimiser.step()
+    with torch.no_grad():
+        return torch.sigmoid(decoder(torch.randn(n, latent))).numpy().reshape(n, 1, SIDE, SIDE)
+
+
+def mlp_gan_samples(train, seed, n, steps=3000, latent=32, hidden=256):
+    """A small fully connected GAN (standard loss, sigmoid output)."""
+    import torch
+
+    torch.manual_seed(seed)
+    nn = torch.nn
+    data = torch.tensor(np.asarray(train, dtype=np.float32).reshape(len(train), -1))
+    size = data.shape[1]
+    generator = nn.Sequential(nn.Linear(latent, hidden), nn.LeakyReLU(0.2), nn.Linear(hidden, 2 * hidden),
+                              nn.LeakyReLU(0.2), nn.Linear(2 * hidden, size), nn.Sigmoid())
+    critic = nn.Sequential(nn.Linear(size, 2 * hidden), nn.LeakyReLU(0.2), nn.Linear(2 * hidden, hidden),
+                           nn.LeakyReLU(0.2), nn.Linear(hidden, 1))
+    g_opt = torch.optim.Adam(generator.parameters(), 2e-4, betas=(0.5, 0.999))
+    d_opt = torch.optim.Adam(critic.parameters(), 2e-4, betas=(0.5, 0.999))
+    loss = nn.BCEWithLogitsLoss()
+    for _ in range(steps):
+        real = data[torch.randint(0, len(data), (64,))]
+        fake = generator(torch.randn(64, latent))
+        d_loss = loss(critic(real), torch.ones(64, 1)) + loss(critic(fake.detach()), torch.zeros(64, 1))
+        d_opt.zero_grad()
+        d_loss.backward()
+        d_opt.step()
+        g_loss = loss(critic(fake), torch.ones(64, 1))
+        g_opt.zero_grad()
+        g_loss.backward()
+        g_opt.step()
+    with torch.no_grad():
+        return generator(torch.randn(n, latent)).numpy().reshape(n, 1, SIDE, SIDE)

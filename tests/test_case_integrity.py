@@ -203,7 +203,9 @@ def test_audit_rows_carry_the_operator(case_dir):
 def test_hand_edited_verdict_and_evidence_rows_are_flagged_and_the_report_exits_3(case_dir, evidence, tmp_path,
                                                                                   capsys):
     assert main.main(["verdict", str(evidence[0]), "--case", str(case_dir)]) == 0
-    raw_sql(case_dir, "UPDATE verdict SET label = 'real', score = 0.0",
+    # flip the label and the score, whatever the verdict was (a clean real digit can score exactly 0)
+    raw_sql(case_dir, "UPDATE verdict SET label = CASE label WHEN 'real' THEN 'generated' ELSE 'real' END, "
+                      "score = 1.0 - score",
             "INSERT INTO evidence (path, sha256, size, modality, intake_time) VALUES ('/x', 'aa', 1, 'image', 't')")
     found = problems(case_dir)
     assert any(p.startswith("verdict row 1: edited") for p in found)

@@ -19,7 +19,8 @@ from engine.verdict import judge
 REFERENCES = {"image": ("builtin:digits[0:1700]", "builtin:digits[1700:1710]"),
               "music": ("builtin:bach[0:12]", "builtin:bach[12:15]"),
               "speech": ("builtin:fsdd[0:20]", "builtin:fsdd[40:43]")}
-CALIBRATIONS = (detector.EVERY_FILE, detector.CROSS_FITTED, detector.HELD_OUT, detector.KEPT_RECORDINGS)
+CALIBRATIONS = (detector.EVERY_FILE, detector.CROSS_FITTED, detector.HELD_OUT, detector.KEPT_RECORDINGS,
+                detector.EVERY_FILE_AND_RESAMPLED, detector.CROSS_FITTED_AND_RESAMPLED, detector.HELD_OUT_AND_RESAMPLED)
 
 
 @pytest.fixture(scope="module")
@@ -58,10 +59,11 @@ def test_every_registered_detector_is_fitted_read_back_and_scored(profiles):
             p = calibration.tail_probability(d.tail, scores)
             assert f"{p[0]:.2g}" in d.reason(batch, 0, float(scores[0]), float(p[0])) or cls.name == "grid"
         assert list(built) == [cls.name for cls in registry.DETECTORS if cls.name in built]  # registry order
-    # each one exercised by some modality; near-zero only in image cases made before faint-background
-    assert seen == {cls.name for cls in registry.DETECTORS} - {"near-zero"}
+    # each one exercised by some modality; near-zero and edge-width only in image cases made before
+    # faint-background and stroke-ramp
+    assert seen == {cls.name for cls in registry.DETECTORS} - {"near-zero", "edge-width"}
     assert [d.name for d in suite.profile_detectors(profiles["image"][0])] == [
-        "features", "grid", "checkerboard", "faint-background", "edge-width"]
+        "features", "grid", "checkerboard", "faint-background", "stroke-ramp"]
     assert [d.name for d in suite.profile_detectors(profiles["music"][0])] == [
         "grid", "chroma", "durations", "tonality", "copying", "familiarity", "voice-leading"]
 

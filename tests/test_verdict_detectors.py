@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from engine.data.specs import load_spec
-from engine.detectors import calibration, spectral, statistical, suite
+from engine.detectors import calibration, resampling, spectral, statistical, suite
 from engine.detectors.checkerboard import Checkerboard
 from engine.detectors.folds import CROSS_FIT_FOLDS
 from engine.detectors.near_zero import NearZero
@@ -30,13 +30,14 @@ def test_nyquist_share_is_high_for_a_checkerboard_and_floored_for_a_constant():
     assert flat == pytest.approx(np.log10(spectral.FLOOR))
 
 
-def test_image_case_gets_features_grid_checkerboard_faint_background_and_edge_width(mnist_profile):
+def test_image_case_gets_features_grid_checkerboard_faint_background_and_stroke_ramp(mnist_profile):
     assert [d.name for d in suite.profile_detectors(mnist_profile)] == [
-        "features", "grid", "checkerboard", "faint-background", "edge-width"]
+        "features", "grid", "checkerboard", "faint-background", "stroke-ramp"]
     # The checkerboard fits nothing, so every reference file calibrates it; the feature
-    # outlier model is cross-fitted, so every reference file calibrates it too.
+    # outlier model is cross-fitted, so every reference file calibrates it too, and, a row each,
+    # every file's resampled copies (engine/detectors/resampling.py).
     assert mnist_profile["cal_checkerboard"].size == 200
-    assert mnist_profile["cal_outlier"].size == 200
+    assert mnist_profile["cal_outlier"].shape == (1 + len(resampling.RESAMPLINGS), 200)
 
 
 def test_checkerboard_detector_flags_an_upsampling_pattern_and_passes_real_digits(mnist_profile):
@@ -151,8 +152,10 @@ def test_gan_runs_share_one_cross_fitted_logistic_detector_fitted_on_all_of_them
     assert len(names) == 2 and len(logistic) == 1
     assert logistic[0].generators == names and logistic[0].texture_version == 1  # an image case: the whole sample
     assert logistic[0].model["coef"].size == profile["features_fit"].shape[1] + profile["texture_fit"].shape[1]
-    # cross-fitted: every reference file calibrates it, not only the held-out ones
-    assert logistic[0].tail["sorted"].size == int(profile["n_fit_files"]) + int(profile["n_calibration_files"])
+    # cross-fitted: every reference file calibrates it, not only the held-out ones (and, apart, their
+    # resampled copies: the digits are figures on a blank background, engine/detectors/resampling.py)
+    files = int(profile["n_fit_files"]) + int(profile["n_calibration_files"])
+    assert [part["sorted"].size for part in logistic[0].tail["parts"]] == [files, files * len(resampling.RESAMPLINGS)]
 
 
 def test_cnn_scores_keep_a_confident_classifier_s_margins_apart(monkeypatch):

@@ -6,6 +6,7 @@ import pytest
 
 from engine.data.specs import load_spec
 from engine.detectors import calibration, faint_background, suite
+from engine.detectors.batch import Reference
 from engine.detectors.profile import cross_fitted, item_groups
 from tests import synthetic_images
 
@@ -14,7 +15,7 @@ from tests import synthetic_images
 def digits():
     ref = load_spec("builtin:mnist[0:600]")
     groups, n = item_groups(ref.items, ref.n)
-    profile = faint_background.FaintBackground.fit(ref, groups, n, cross_fitted)
+    profile = faint_background.FaintBackground.fit(Reference(ref, groups), groups, n, cross_fitted)
     return faint_background.FaintBackground(profile), load_spec("builtin:mnist[9000:9040]").x
 
 

@@ -1,5 +1,7 @@
 """The samples a detector reads: the files under examination (`Batch`), or the reference being
 profiled (`Reference`); features computed once, on demand."""
+import numpy as np
+
 from engine.detectors import calibration, statistical
 
 
@@ -39,13 +41,27 @@ class Reference(Batch):
     at one loudness) as a Batch, with the SampleSet's modality and grid (`levels`, 0 when
     continuous) and, read through, the SampleSet's other fields (`items`, `meta`, `shape`, ...).
     `kept_recordings`: the waveforms of the reference recordings the profile keeps (`ref_audio`,
-    engine/detectors/profile.py), [] when it keeps none, for detectors that read waveforms."""
+    engine/detectors/profile.py), [] when it keeps none, for detectors that read waveforms.
+    `resampled()`: its figures resampled as real images often are on the way, for image detectors
+    that calibrate on them too (engine/detectors/resampling.py)."""
 
     def __init__(self, samples, groups, features=None, kept_recordings=()):
         super().__init__(samples.x, groups, features)
         self.kept_recordings = list(kept_recordings)
         self.samples = samples
         self.modality, self.levels = samples.modality, int(samples.levels or 0)
+        self._resampled = None
+
+    def resampled(self):
+        """A Batch of the reference's samples through each of resampling.RESAMPLINGS, each copy of a
+        file a file of its own (kind k of file g is file k * n_files + g); made once, on demand."""
+        if self._resampled is None:
+            from engine.detectors import resampling
+
+            x, kinds = resampling.resampled_copies(self.x, self.levels)
+            groups = kinds * self.n_files + np.tile(self.groups, len(resampling.RESAMPLINGS))
+            self._resampled = Batch(x, groups)
+        return self._resampled
 
     def __getattr__(self, attr):  # only for what the Batch does not have
         if attr == "samples":

@@ -13,6 +13,11 @@ held-out reference files that were used for nothing else:
   a small calibration set gets a heavier, more cautious tail (k = 6: 2.3 times the
   mean excess; k = 100: 1.19 times).
 
+A detector calibrated on several kinds of real file (image cases: the reference's files and,
+apart, their copies rotated, rescaled or shifted with interpolation, engine/detectors/
+resampling.py) gives the larger of its tail probabilities against each kind, which is valid for
+a real file of either kind.
+
 The detector probabilities of a file are combined with the weighted Bonferroni rule,
 p = min(1, min_k p_k / w_k) with weights summing to 1, which is a valid tail probability
 whatever the dependence between detectors. The weights are fixed by the case's detectors,
@@ -60,8 +65,18 @@ def tail_model(calibration_scores):
     return {"sorted": c, "threshold": u, "tau": tau}
 
 
+def union_tail_model(populations):
+    """A tail model for real files of several kinds (the reference's files and its resampled copies,
+    engine/detectors/resampling.py): its tail probability is the largest of the kinds' own, so it
+    stays valid for a real file of each kind; "sorted" pools them (for medians, figures, counts)."""
+    parts = [tail_model(scores) for scores in populations]
+    return {**tail_model(np.concatenate([part["sorted"] for part in parts])), "parts": parts}
+
+
 def tail_probability(model, scores):
     """P(S >= s | real) for each score s (vectorised)."""
+    if "parts" in model:
+        return np.max([tail_probability(part, scores) for part in model["parts"]], axis=0)
     c, u, tau = model["sorted"], float(model["threshold"]), float(model["tau"])
     s = np.asarray(scores, dtype=np.float64)
     n = c.size
@@ -76,7 +91,11 @@ def tail_probability(model, scores):
 
 def score_threshold(model, alpha):
     """The smallest score whose tail probability is at most alpha (for the report); inf
-    when no score reaches alpha (alpha below the model's tail_floor)."""
+    when no score reaches alpha (alpha below the model's tail_floor, or a weight of 0)."""
+    if alpha <= 0:
+        return np.inf
+    if "parts" in model:
+        return max(score_threshold(part, alpha) for part in model["parts"])
     c, u, tau = model["sorted"], float(model["threshold"]), float(model["tau"])
     n = c.size
     p_u = (1.0 + n - np.searchsorted(c, u, side="left")) / (n + 1.0)

@@ -341,6 +341,10 @@ def channel_detectors(detectors, profile, key, gan_runs=()):
         from engine.detectors.edge_width import edge_width
 
         channel_profile["cal_edge_width"] = batch.file_mean(edge_width(x))
+    if "cal_stroke_ramp" in profile:
+        from engine.detectors.stroke_ramp import stroke_ramp
+
+        channel_profile["cal_stroke_ramp"] = batch.file_mean(stroke_ramp(x))
     if "cal_noise_floor" in profile:
         from engine.detectors.noise_floor import NoiseFloor
 

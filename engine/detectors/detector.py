@@ -5,7 +5,8 @@ A detector is a class with
 - `name` (str): its name in verdicts, reports and the profile's keys;
 - `modalities`: the modalities it applies to ("image", "speech", "music");
 - `calibration`: how its tail model is calibrated, in words (EVERY_FILE, CROSS_FITTED,
-  HELD_OUT, KEPT_RECORDINGS), shown in the report's methods table;
+  HELD_OUT, KEPT_RECORDINGS, EVERY_FILE_AND_RESAMPLED, CROSS_FITTED_AND_RESAMPLED,
+  HELD_OUT_AND_RESAMPLED), shown in the report's methods table;
 - `arrays`: the names of the profile arrays it writes; all of them in a profile means it is
   there, none means the profile was made before it existed (or it could not apply), some
   but not all is an error (`present`);
@@ -31,6 +32,10 @@ EVERY_FILE = "every reference file"
 CROSS_FITTED = "every reference file, cross-fitted"
 HELD_OUT = "held-out reference files"
 KEPT_RECORDINGS = "every reference recording kept in the profile"  # detectors of the waveform
+# image detectors calibrated on resampled copies of the reference too (engine/detectors/resampling.py)
+EVERY_FILE_AND_RESAMPLED = "every reference file and, apart, its resampled copies"
+CROSS_FITTED_AND_RESAMPLED = "every reference file and, apart, its resampled copies, cross-fitted"
+HELD_OUT_AND_RESAMPLED = "held-out reference files and, apart, their resampled copies"
 
 
 class Detector:

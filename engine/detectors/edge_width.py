@@ -19,13 +19,15 @@ a pixel (median 1.1 -> 1.5-1.7), and 5-9 % of real digits rotated by up to 8 deg
 0.9 or 1.1 score beyond the detector's threshold (docs/verdicts.md; `near-zero` flags far more of
 them). Calibrating on resampled copies of the reference was tried and covers them, but lifts the
 threshold past half of the VAE's files, so it was not adopted. Applies to image references with
-a blank background (values at exactly 0 outnumber the faint ones in (0, INK), as for `near-zero`).
+a blank background (values at exactly 0 outnumber the faint ones in (0, INK), as for `near-zero`),
+in cases made before 2026-12-01: `stroke-ramp` (engine/detectors/stroke_ramp.py) takes its place.
 """
 import numpy as np
 
 from engine.detectors import calibration
 from engine.detectors.detector import EVERY_FILE, Detector, median
-from engine.detectors.faint_background import blank_background
+from engine.detectors.statistical import blank_background
+from engine.detectors.stroke_ramp import StrokeRamp
 
 INK = 0.05  # fainter values are near-zero's (engine/detectors/statistical.NEAR_ZERO)
 DIM = 0.5
@@ -59,9 +61,14 @@ class EdgeWidth(Detector):
 
     @classmethod
     def fit(cls, ref, groups, n_groups, cross_fitted):
-        if not blank_background(ref.x):
-            return {}
-        return {"cal_edge_width": calibration.group_mean(edge_width(ref.x), groups)}
+        if not blank_background(ref.x) or StrokeRamp.applies(ref.modality):
+            return {}  # stroke-ramp judges it (cases made before it exist keep edge-width)
+        return cls.arrays_of(ref.x, groups)
+
+    @staticmethod
+    def arrays_of(x, groups):
+        """Its arrays from reference samples x (as cases made before stroke-ramp hold them)."""
+        return {"cal_edge_width": calibration.group_mean(edge_width(x), groups)}
 
     def __init__(self, profile):
         self.tail = calibration.tail_model(profile["cal_edge_width"])

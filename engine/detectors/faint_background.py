@@ -10,21 +10,19 @@ axis) from any value >= INK: the background proper, which a resampling leaves at
 and a generator does not. Measured beside `near-zero` in docs/verdicts.md. It fits nothing, so
 every reference file calibrates it. Applies to image references with a blank background
 (values at exactly 0 outnumber the faint ones), and takes `near-zero`'s place in cases made
-since 2026-11-30 (evening).
+since 2026-11-30 (evening). Since 2026-12-01 it is calibrated on the reference's files and, apart,
+on their resampled copies (engine/detectors/resampling.py): a cubic spline (scipy.ndimage's default
+order 3) ripples a few pixels into the background, past REACH, and put every real digit so
+rotated past the threshold of a calibration on clean files only.
 """
 import numpy as np
 
-from engine.detectors import calibration
-from engine.detectors.detector import EVERY_FILE, Detector, median
+from engine.detectors import calibration, resampling
+from engine.detectors.statistical import blank_background
+from engine.detectors.detector import EVERY_FILE_AND_RESAMPLED, Detector, median
 
 INK = 0.05  # statistical.NEAR_ZERO's bin is (0, 0.05)
 REACH = 1
-
-
-def blank_background(x):
-    """Whether values at exactly 0 outnumber those in (0, INK): figures on a blank background."""
-    flat = np.asarray(x).reshape(-1)
-    return bool((flat == 0).mean() > ((flat > 0) & (flat < INK)).mean())
 
 
 def faint_background(x):
@@ -41,17 +39,19 @@ def faint_background(x):
 class FaintBackground(Detector):
     name = "faint-background"
     modalities = ("image",)
-    calibration = EVERY_FILE  # it fits nothing
+    calibration = EVERY_FILE_AND_RESAMPLED  # it fits nothing
     arrays = ("cal_faint_background",)
 
     @classmethod
     def fit(cls, ref, groups, n_groups, cross_fitted):
         if not blank_background(ref.x):
             return {}
-        return {"cal_faint_background": calibration.group_mean(faint_background(ref.x), groups)}
+        copies = ref.resampled()
+        return {"cal_faint_background": resampling.calibration_rows(calibration.group_mean(faint_background(ref.x), groups),
+                                                          copies.file_mean(faint_background(copies.x)))}
 
     def __init__(self, profile):
-        self.tail = calibration.tail_model(profile["cal_faint_background"])
+        self.tail = resampling.tail(profile["cal_faint_background"])
         self.method = (f"share of values in (0, {INK}) more than {REACH} pixel from any value >= {INK}: the "
                        f"reference's exact 0 smeared over the background, as a generator's smooth output does "
                        f"(TequilaGAN), not beside the strokes, where interpolation puts faint values in real "

@@ -1,8 +1,8 @@
 """The logistic regression of the case's registered GANs (engine/detectors/learned.py fits it)."""
 import numpy as np
 
-from engine.detectors import calibration, statistical
-from engine.detectors.detector import CROSS_FITTED, HELD_OUT
+from engine.detectors import resampling, statistical
+from engine.detectors.detector import CROSS_FITTED, CROSS_FITTED_AND_RESAMPLED, HELD_OUT
 
 
 NAMED_GENERATORS = 3  # more generators than this (a zoo): the name counts them, the method lists them
@@ -23,9 +23,11 @@ class LogisticFeatures:
         self.model = {k: arrays[k] for k in ("mean", "scale", "coef", "intercept")}
         # 0: features only; else the texture features' version
         self.texture_version = int(arrays["texture"])
-        self.tail = calibration.tail_model(arrays["cal"])
+        self.tail = resampling.tail(arrays["cal"])
         # models from before texture features were calibrated on the held-out files
         self.calibration = CROSS_FITTED if self.texture_version else HELD_OUT
+        if "parts" in self.tail:  # fitted with resampled copies of the reference on the real side
+            self.calibration = CROSS_FITTED_AND_RESAMPLED
         self.generators = generators
         inputs = "per-sample features and texture features" if self.texture_version else "per-sample features"
         self.method = (f"logistic regression (numpy, Newton, L2 {statistical.L2}) on the {inputs}, "

@@ -3,7 +3,8 @@ import numpy as np
 
 from engine.detectors import calibration, statistical
 from engine.detectors.detector import EVERY_FILE, Detector, median
-from engine.detectors.faint_background import FaintBackground, blank_background
+from engine.detectors.faint_background import FaintBackground
+from engine.detectors.statistical import blank_background
 from engine.modality import CONTINUOUS_MODALITIES
 
 

@@ -15,6 +15,10 @@ noise-floor on every reference recording kept in the profile (the `Reference`'s 
 Speech maps are brought to one loudness first (representations.normalise_level;
 `level_version`), and the reference recordings are kept (`ref_audio`) so that a verdict can
 pass them through an evidence file's channel (engine/detectors/channels.py).
+Figures on a blank background are also resampled (engine/detectors/resampling.py): the image
+detectors calibrate on the copies too, and the copies' features and texture features are kept
+(`features_resampled`, `texture_resampled`, `resampled_group`) for the logistic regression of the
+case's generators (engine/detectors/learned.py).
 Saved as a plain .npz (loaded with allow_pickle=False).
 """
 import os
@@ -23,7 +27,7 @@ from dataclasses import replace
 import numpy as np
 
 from engine.data import representations
-from engine.detectors import registry, statistical
+from engine.detectors import registry, resampling, statistical
 from engine.detectors.batch import Reference
 from engine.detectors.folds import cross_fitted, renumber
 from engine.modality import CONTINUOUS_MODALITIES
@@ -152,6 +156,13 @@ def build_profile(ref, state=None):
         out["texture_version"] = np.array(version)
     kept = [audio for _, audio in reference_audio(level_keys)] if "ref_audio" in level_keys else []
     reference = Reference(ref, groups, features, kept_recordings=kept)
+    if ref.modality in CONTINUOUS_MODALITIES and resampling.applies(reference):
+        # For the logistic regression, which learns that a resampled real figure is real
+        # (engine/detectors/learned.py); copy kind k of file g is file k * n_groups + g.
+        copies = reference.resampled()
+        out["features_resampled"] = copies.features
+        out["texture_resampled"] = statistical.texture_features(copies.x, version)
+        out["resampled_group"] = copies.groups
     fitted = [detector for detector in registry.DETECTORS if detector.applies(ref.modality)]
     for k, detector in enumerate(fitted):
         progress(0.4 + 0.55 * k / len(fitted), f"{detector.name} detector")

@@ -18,6 +18,7 @@ from engine.detectors.grid import OffGrid
 from engine.detectors.near_zero import NearZero
 from engine.detectors.noise_floor import NoiseFloor
 from engine.detectors.outlier import FeatureOutlier
+from engine.detectors.stroke_ramp import StrokeRamp
 from engine.detectors.tonality import Tonality
 from engine.detectors.voice_leading import VoiceLeading
 
@@ -32,6 +33,7 @@ DETECTORS = (
     DurationDistance,
     Tonality,
     EdgeWidth,
+    StrokeRamp,
     Copying,
     Familiarity,
     VoiceLeading,

@@ -12,7 +12,7 @@ them). Second pass (2026-12-01, `second_pass_sets`): real held-out chorales buil
 for tuning, builtin:bach[380:] untouched, each also transposed.
 
     python tests/benchmarks/test_bench_families.py music [tuning|seen|untouched|copy-tuning|copy-seen|copy-untouched-2|final-untouched|controls|second-tuning|second-untouched]
-    python tests/benchmarks/test_bench_families.py images [tuning|untouched|final-untouched|controls]
+    python tests/benchmarks/test_bench_families.py images [tuning|untouched|final-untouched|controls|second-tuning|second-untouched]
     python -m pytest tests/benchmarks/test_bench_families.py -s -o addopts=""
 """
 import sys
@@ -22,7 +22,8 @@ import numpy as np
 from engine.detectors import calibration, suite
 from tests import synthetic_music
 
-NEW_DETECTORS = ("voice-leading", "familiarity")  # the baseline is the profile without them (2026-11-30 evening: "copying", "edge-width", "faint-background"; before: "tonality")
+NEW_MUSIC_DETECTORS = ("voice-leading", "familiarity")  # the music baseline is the profile without them (2026-11-30 evening: "copying"; before: "tonality")
+NEW_IMAGE_DETECTORS = ("copying", "edge-width", "faint-background", "stroke-ramp")  # the image baseline is the profile without them
 BAR = synthetic_music.BAR
 N_GENERATED = 100
 
@@ -145,7 +146,7 @@ def music(which="tuning"):
     held = load_spec(SECOND_PASS_REAL.get(which, "builtin:bach[300:]"))
     profile = build_profile(ref)
     detectors = suite.profile_detectors(profile)
-    baseline = [d for d in detectors if d.name not in NEW_DETECTORS]
+    baseline = [d for d in detectors if d.name not in NEW_MUSIC_DETECTORS]
     groups, _ = item_groups(ref.items, ref.n)
     pieces = synthetic_music.file_rolls(ref.x, groups)
     n_fit = int(profile["n_fit_files"])
@@ -159,7 +160,7 @@ def music(which="tuning"):
     rows.update({name: synthetic_music.as_batch(rolls) for name, rolls in sets.items()})
     print(f"detectors {[d.name for d in detectors]}, weights {np.round(suite.weights(detectors, 0.01), 3).tolist()}")
     for name, (x, g) in rows.items():
-        print(f"{name}: with {NEW_DETECTORS}: {summary(labels(detectors, x, g))} | baseline: {summary(labels(baseline, x, g))}",
+        print(f"{name}: with {NEW_MUSIC_DETECTORS}: {summary(labels(detectors, x, g))} | baseline: {summary(labels(baseline, x, g))}",
               flush=True)
 
 
@@ -178,6 +179,40 @@ def image_sets(which, fit, held):
     if which == "final-untouched":  # decided after every change, run once
         return {"VAE (latent 32, seed 3), cleaned 20/240": si.clean_up(si.vae_samples(fit, 32, 3, 300), 20, 240),
                 "PCA mixture sampler (seed 4), binarised at 100": si.binarise(si.pca_mixture_samples(fit, 4, 300), 100)}
+    if which == "second-tuning":  # 2026-12-01, looked at while tuning: generated sets and real resampled controls
+        vae, conv = si.vae_samples(fit, 16, 0, 300), si.conv_vae_samples(fit, 20, 2, 300)
+        real = held[:500]  # mnist[9000:9500]; mnist[9500:10000] stays untouched
+        return {"VAE (latent 16), cleaned 30/230": si.clean_up(vae, 30, 230),
+                "VAE (latent 16), cleaned 60/200": si.clean_up(vae, 60, 200),
+                "VAE (latent 16), posterised to 4 levels": si.posterise(vae, 4),
+                "VAE (latent 16), median filtered 3x3, cleaned": si.median_filtered(vae),
+                "VAE (latent 16), blurred (sigma 1) and thresholded": si.blur_threshold(vae),
+                "conv VAE (latent 20, seed 2), cleaned 60/200": si.clean_up(conv, 60, 200),
+                "PCA mixture sampler, cleaned 30/230": si.clean_up(si.pca_mixture_samples(fit, 0, 300), 30, 230),
+                "real 9000-9499 rotated by up to 8 degrees": si.rotate(real, 8),
+                "real 9000-9499 scaled x0.9": si.rescale(real, 0.9), "real 9000-9499 scaled x1.1": si.rescale(real, 1.1),
+                "real 9000-9499 shifted by a sub-pixel offset": si.shifted(real),
+                "real 9000-9499 through 40x40, bilinear": si.resized_through(real, 40),
+                "real 9000-9499 through 32x32, bicubic": si.resized_through(real, 32, "bicubic"),
+                "real 9000-9499 rotated 8 degrees and scaled 10 %, cubic spline": si.random_similarity(real, 8, 0.1, order=3)}
+    if which == "second-untouched":  # 2026-12-01, decided before tuning, sealed: run once at the end
+        real = held[500:]  # mnist[9500:10000]
+        conv, gan = si.conv_vae_samples(fit, 12, 7, 300), si.mlp_gan_samples(fit, 11, 300)
+        pca = si.pca_mixture_samples(fit, 8, 300, components=20, clusters=15)
+        return {"real 9500-9999 as PNG": real,
+                "real 9500-9999 rotated by up to 10 degrees (seed 9)": si.rotate(real, 10, seed=9),
+                "real 9500-9999 rotated 6 degrees and scaled 12 %, bilinear": si.random_similarity(real, 6, 0.12, seed=9),
+                "real 9500-9999 through 36x36, bicubic": si.resized_through(real, 36, "bicubic"),
+                "real 9500-9999 through 24x24, bilinear": si.resized_through(real, 24),
+                "real 9500-9999 shifted by a sub-pixel offset (seed 9)": si.shifted(real, seed=9),
+                "conv VAE (latent 12, seed 7), cleaned 45/215": si.clean_up(conv, 45, 215),
+                "conv VAE (latent 12, seed 7), median filtered, cleaned 40/220": si.median_filtered(conv, 3, 40, 220),
+                "conv VAE (latent 12, seed 7), posterised to 8 levels (50/210)": si.posterise(conv, 8, 50, 210),
+                "MLP GAN (seed 11), PNG": si.as_png(gan),
+                "MLP GAN (seed 11), median filtered, cleaned 30/230": si.median_filtered(gan),
+                "PCA mixture (seed 8, 20 components, 15 clusters), blurred (sigma 0.8), thresholded at 0.45":
+                    si.blur_threshold(pca, 0.8, 0.45),
+                "PCA mixture (seed 8), posterised to 6 levels (40/215)": si.posterise(pca, 6, 40, 215)}
     return {"held-out digits rotated by up to 8 degrees": si.rotate(held, 8),  # controls: real, must not fire
             "held-out digits rotated by up to 8 degrees, nearest neighbour": si.rotate(held, 8, order=0),
             "held-out digits cleaned 30/230": si.clean_up(held, 30, 230),
@@ -209,11 +244,12 @@ def images(which="tuning"):
     profile = build_profile(ref)
     detectors = suite.profile_detectors(profile)
     # the product before: near-zero where faint-background now stands
-    baseline = [d for d in detectors if d.name not in NEW_DETECTORS] + [near_zero_as_before(ref, profile)]
-    rows = {"held-out real digits (1000)": held, **image_sets(which, ref.x[:4000], held)}
+    baseline = [d for d in detectors if d.name not in NEW_IMAGE_DETECTORS] + [near_zero_as_before(ref, profile)]
+    first = {} if which.startswith("second") else {"held-out real digits (1000)": held}
+    rows = {**first, **image_sets(which, ref.x[:4000], held)}
     for name, x in rows.items():
         g = np.arange(len(x))
-        print(f"{name}: with {NEW_DETECTORS}: {summary(labels(detectors, x, g, mute=('grid',)))} | baseline: "
+        print(f"{name}: with {NEW_IMAGE_DETECTORS}: {summary(labels(detectors, x, g, mute=('grid',)))} | baseline: "
               f"{summary(labels(baseline, x, g, mute=('grid',)))}", flush=True)
 
 
