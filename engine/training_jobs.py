@@ -75,7 +75,7 @@ def case_judges_at_one_loudness(case_dir):
     level_version): a classifier trained for it must learn maps at that loudness, as the zoo's does."""
     if not case_dir:
         return False
-    from engine.case import open_case
+    from engine.case_workflows import open_case
 
     with open_case(case_dir) as case:
         return "level_version" in case.profile()

@@ -38,6 +38,12 @@ class FakeJobs:
     def running(self, slot=None):
         return False
 
+    def count_as_busy(self, showing):
+        self.showing = showing
+
+    def announce_if_idle(self):
+        pass
+
 
 @pytest.fixture(scope="module")
 def digits_case(tmp_path_factory):
@@ -71,6 +77,7 @@ def test_the_evidence_view_alone_takes_files_in_and_shows_their_verdicts(qtbot, 
     session.verdict_arrived.connect(arrived.append)
     open_in(session, case_dir)
     view.add_paths(paths + [paths[0] + ".missing"])
+    qtbot.waitUntil(lambda: not jobs.showing())  # results are shown a slice at a time
     assert [slot for slot, _ in jobs.started] == ["case-evidence", "evidence-1", "verdicts"]
     assert session.evidence.paths() == paths
     assert [item.path for item in arrived] == paths
@@ -92,6 +99,7 @@ def test_the_sample_view_alone_draws_a_session_entry_and_clears_with_the_case(qt
     qtbot.addWidget(view)
     open_in(session, case_dir)
     intake.add_paths(paths[:1])  # (taken in already by the test above: the case's own evidence shows it)
+    qtbot.waitUntil(lambda: not jobs.showing())
     entry = session.evidence.get(paths[0])
     view.show_entry(entry)
     assert jobs.started[-1][0] == "sample-detail"
