@@ -158,13 +158,14 @@ class CaseExplorer(QWidget):
         return dialog
 
     def start_zoo(self, minutes):
+        from engine.jobs.child import in_child_process
         from engine.zoo.job import zoo_job
         from engine.zoo.options import ZooOptions
 
         case_dir = self.session.case_dir
         if not case_dir:
             return
-        self.jobs.start("zoo", f"generator zoo {os.path.basename(case_dir)}", zoo_job,
+        self.jobs.start("zoo", f"generator zoo {os.path.basename(case_dir)}", in_child_process(zoo_job),
                         ZooOptions(dir=case_dir, budget=float(minutes)),
                         finished=self._zoo_finished, failed=self._zoo_failed)
 

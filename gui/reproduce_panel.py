@@ -92,6 +92,7 @@ class ReproducePanel(QWidget):
 
     def run(self, item_id, scale=None):
         """Starts an item (cancelling a running one); `scale` overrides the combo (tests use "tiny")."""
+        from engine.jobs.child import in_child_process
         from engine.reproduce.job import reproduce_job
 
         params = {"id": item_id, "scale": scale or self.scale.currentText(), "device": self.device.currentText(),
@@ -99,7 +100,7 @@ class ReproducePanel(QWidget):
         self.progress.setValue(0)
         self.status.setText(f"Running {item_id} ({params['scale']})…")
         self.stop_button.setEnabled(True)
-        self.jobs.start(SLOT, f"reproduce {item_id}", reproduce_job, params, progress=self._on_progress,
+        self.jobs.start(SLOT, f"reproduce {item_id}", in_child_process(reproduce_job), params, progress=self._on_progress,
                         finished=self._on_finished, failed=self._on_failed)
 
     @Slot()

@@ -295,6 +295,7 @@ class TrainingPanel(QWidget):
     def start(self, resume=False, **overrides):
         """Starts (or resumes) a run of the chosen kind; `overrides` adjust the job's params."""
         import engine.training_jobs as training_jobs
+        from engine.jobs.child import in_child_process
 
         if resume and self.resume_run.currentData() is None:
             self.status.setText("No run to resume: press Start for a new run.")
@@ -302,7 +303,7 @@ class TrainingPanel(QWidget):
         if resume:  # the run decides what kind of training continues
             self.kind.setCurrentText(RUN_KINDS[self.resume_run.currentData()["kind"]])
         kind = self.kind.currentText()
-        job = getattr(training_jobs, KINDS[kind][0])
+        job = in_child_process(getattr(training_jobs, KINDS[kind][0]))  # its Python never holds up the window's
         params = dataclasses.replace(self.params(resume), **overrides)
         if not resume and os.path.isfile(os.path.join(params.out, "run.json")):
             self.status.setText(f"{params.out} already holds a run: choose it under Resume run and press "

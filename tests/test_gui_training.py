@@ -1,5 +1,6 @@
 """The training panel: a tiny GAN run updates the live curves and stops on request."""
 import json
+import multiprocessing
 import os
 
 from PySide6.QtCore import Qt
@@ -26,6 +27,8 @@ def test_tiny_training_run_updates_its_curves_and_stops_on_request(gui_window, n
         return curve is not None and curve.getData()[0] is not None and len(curve.getData()[0]) >= 2
 
     qtbot.waitUntil(curves_drawn, timeout=60000)
+    assert [child.name for child in multiprocessing.active_children()] == ["job train_gan_job"], \
+        "the run trains in a child process, whose Python never holds the window's interpreter lock"
     qtbot.waitUntil(lambda: panel.preview_image.image is not None, timeout=60000)
     qtbot.waitUntil(lambda: panel.reference_curve.getData()[0] is not None, timeout=30000)
     qtbot.waitUntil(lambda: panel.divergence_curves["JSD"].xData is not None
@@ -56,6 +59,11 @@ def test_resume_continues_the_stopped_run(gui_window, no_threads_left, qtbot, tm
     assert run["status"] == "finished"
     assert run["metrics"]["steps"] == 30
     assert panel.history["g_loss"][0][0] <= 20 < panel.history["g_loss"][-1][0]
+    assert panel.preview_image.image is not None
+    start_on_cpu(panel, "builtin:digits[0:128]", tmp_path / "next", steps=5)  # a new run starts clean
+    assert panel.history == {} and panel.preview_image.image is None and not panel.loss_curves
+    assert panel.generated_curve.yData is None or len(panel.generated_curve.yData) == 0
+    qtbot.waitUntil(gui_window.jobs.is_idle, timeout=60000)
 
 
 def test_device_choice_is_kept_between_sessions(gui_window, qtbot, tmp_path):

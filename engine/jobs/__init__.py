@@ -15,6 +15,8 @@ import time
 
 from engine.errors import shown
 
+RATE = 10.0  # updates a second a window or a parent process is sent, at most
+
 
 class Cancelled(Exception):
     """Raised inside a job when the user asked it to stop."""
@@ -44,6 +46,48 @@ class JobState:
 
     def partial(self, result):
         self.partials.append(result)
+
+
+class ThrottledState(JobState):
+    """Passes progress and partial results on through `send_progress` / `send_partial`, at most
+    `rate` a second. Within the interval a partial result waits (the newest replaces an older
+    one) and goes out with the next update or at `flush()` when the job ends, so none is lost
+    for good. The base of the window's thread state and of a child process's state."""
+
+    def __init__(self, rate):
+        super().__init__()
+        self._interval = 1.0 / rate
+        self._last_progress = 0.0
+        self._last_partial = 0.0
+        self._pending = None
+        self._has_pending = False
+
+    def send_progress(self, fraction, message):
+        raise NotImplementedError
+
+    def send_partial(self, result):
+        raise NotImplementedError
+
+    def progress(self, fraction, message=""):
+        super().progress(fraction, message)
+        now = time.monotonic()
+        if now - self._last_progress >= self._interval or fraction >= 1.0:
+            self._last_progress = now
+            self.send_progress(float(fraction), str(message))
+        self.flush(force=False)
+
+    def partial(self, result):
+        self._pending = result
+        self._has_pending = True
+        self.flush(force=False)
+
+    def flush(self, force=True):
+        now = time.monotonic()
+        if self._has_pending and (force or now - self._last_partial >= self._interval):
+            self._last_partial = now
+            self._has_pending = False
+            pending, self._pending = self._pending, None
+            self.send_partial(pending)
 
 
 class ConsoleState(JobState):

@@ -5,13 +5,9 @@ failure), carrying plain data only, at most RATE updates a second.
 QtCore only; imported by gui/ (never by the command line, which runs jobs with
 engine.jobs.run_in_console and so never loads Qt).
 """
-import time
-
 from PySide6.QtCore import QObject, QThread, Signal
 
-from engine.jobs import Cancelled, JobState
-
-RATE = 10.0  # updates a second
+from engine.jobs import RATE, Cancelled, ThrottledState
 
 
 class JobSignals(QObject):
@@ -21,40 +17,18 @@ class JobSignals(QObject):
     failed = Signal(str)
 
 
-class ThreadState(JobState):
-    """Forwards progress and partial results as signals, at most `rate` a second. Within the
-    interval a partial result waits (the newest replaces an older one) and goes out with the
-    next update or when the job ends, so none is lost for good."""
+class ThreadState(ThrottledState):
+    """Forwards progress and partial results as signals, at most `rate` a second."""
 
     def __init__(self, signals, rate=RATE):
-        super().__init__()
+        super().__init__(rate)
         self._signals = signals
-        self._interval = 1.0 / rate
-        self._last_progress = 0.0
-        self._last_partial = 0.0
-        self._pending = None
-        self._has_pending = False
 
-    def progress(self, fraction, message=""):
-        super().progress(fraction, message)
-        now = time.monotonic()
-        if now - self._last_progress >= self._interval or fraction >= 1.0:
-            self._last_progress = now
-            self._signals.progress.emit(float(fraction), str(message))
-        self.flush(force=False)
+    def send_progress(self, fraction, message):
+        self._signals.progress.emit(fraction, message)
 
-    def partial(self, result):
-        self._pending = result
-        self._has_pending = True
-        self.flush(force=False)
-
-    def flush(self, force=True):
-        now = time.monotonic()
-        if self._has_pending and (force or now - self._last_partial >= self._interval):
-            self._last_partial = now
-            self._has_pending = False
-            pending, self._pending = self._pending, None
-            self._signals.partial.emit(pending)
+    def send_partial(self, result):
+        self._signals.partial.emit(result)
 
 
 class JobThread(QThread):
