@@ -159,6 +159,7 @@ class TrainingPanel(QWidget):
         self.preview_image = pg.ImageItem()
         self.preview_view.addItem(self.preview_image)
         self.preview_widget.ci.addLabel("Samples from fixed noise", row=1, col=0)
+        self.step_axis = plotting.StepAxis(self.loss_plot.getPlotItem(), self.divergence_plot.getPlotItem())
         self.hist_plot = plotting.plot_widget("Intensity histogram", "intensity", "density")
         self.reference_curve = plotting.curve(self.hist_plot.getPlotItem(), "reference", plotting.REFERENCE_PEN,
                                               step=True)
@@ -350,10 +351,10 @@ class TrainingPanel(QWidget):
         self.preview_image.clear()
         self.reference_curve.setData([], [])
         self.generated_curve.setData([], [])
-        self.auto_range()
+        self.step_axis.reset()
 
     def auto_range(self):
-        self.loss_plot.getPlotItem().enableAutoRange()
+        self.step_axis.follow()
 
     @Slot(bool)
     def _log_scale_toggled(self, on):
@@ -373,6 +374,8 @@ class TrainingPanel(QWidget):
 
     @Slot(object)
     def _partial(self, update):
+        if "step" in update:
+            self.step_axis.reach(update["step"], update.get("steps"))
         for name, value in update.get("losses", {}).items():
             self.history.setdefault(name, []).append((update["step"], value))
             self._dirty.add("losses")

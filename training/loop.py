@@ -85,7 +85,7 @@ def run_training(trainer, run_dir, params, state):
                 run.append_metrics({"step": step, "time": round(time.monotonic() - clock["start"], 3), **losses})
                 # Every partial carries the newest preview too: a throttled runner may keep only
                 # the last partial of a burst, and it must not lose a preview for a loss point.
-                state.partial({"step": step, "losses": losses, **latest_preview})
+                state.partial({"step": step, "steps": total, "losses": losses, **latest_preview})
             if step % checkpoint_every == 0 and step != total:
                 _save(run, trainer, data_hash, clock)
             state.progress(step / total, " ".join(f"{k} {v:.3f}" for k, v in losses.items()))
