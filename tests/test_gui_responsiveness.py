@@ -129,3 +129,24 @@ def test_the_evidence_grid_paints_without_entering_python(gui_window):
     assert isinstance(model, QStandardItemModel)
     overridden = [name for name in ("data", "rowCount", "flags", "index") if name in type(model).__dict__]
     assert not overridden, f"a Python {overridden} would wait for the worker's interpreter lock at every paint"
+
+
+def test_the_step_axis_grows_by_doubling_up_to_the_run_and_stops_following_a_zoom(gui_window):
+    panel = gui_window.training_panel
+    panel.clear_plots()
+    view = panel.loss_plot.getPlotItem().getViewBox()
+    ends = []
+    for step in range(1, 301):
+        panel._partial({"step": step, "steps": 300, "losses": {"g_loss": 1.0}})
+        ends.append(panel.step_axis.end)
+    assert sorted(set(ends)) == [50.0, 100.0, 200.0, 300.0], "the axis changes at doublings only, up to the run"
+    assert not view.autoRangeEnabled()[0] and view.autoRangeEnabled()[1]  # the values still auto-range
+    assert panel.divergence_plot.getPlotItem().getViewBox().viewRange()[0][1] >= 300.0
+    panel.clear_plots()  # a new run
+    panel._partial({"step": 1, "steps": 1000, "losses": {"g_loss": 1.0}})
+    view.sigRangeChangedManually.emit([True, True])  # as the mouse wheel does
+    panel._partial({"step": 60, "steps": 1000, "losses": {"g_loss": 1.0}})
+    assert panel.step_axis.end == 50.0, "a zoomed view is left where the user put it"
+    panel.reset_zoom.click()
+    panel._partial({"step": 61, "steps": 1000, "losses": {"g_loss": 1.0}})
+    assert panel.step_axis.end == 100.0 and view.viewRange()[0][1] >= 100.0
