@@ -353,7 +353,10 @@ def channel_detectors(detectors, profile, key, gan_runs=()):
     cal_batch = suite.Batch(x[is_cal], renumber(groups[is_cal]))
     out = []
     for detector in detectors:
-        if detector.name in refitted and detector.name != "grid":
+        if getattr(detector, "lossy_erases", False):  # its trait is what the lossy step destroys
+            out.append(StandAside(detector, f"{describe(key)} fills the value gaps it reads, in real and generated "
+                                            f"files alike"))
+        elif detector.name in refitted and detector.name != "grid":
             out.append(refitted[detector.name])
         elif hasattr(detector, "generators") and key[0] != "audio" and gan_runs:
             out.append(channel_logistic(batch, key, gan_runs, profile))

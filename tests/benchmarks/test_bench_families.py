@@ -20,6 +20,7 @@ import sys
 import numpy as np
 
 from engine.detectors import calibration, suite
+from engine.detectors.channels import StandAside
 from tests import synthetic_music
 
 NEW_MUSIC_DETECTORS = ("voice-leading", "familiarity")  # the music baseline is the profile without them (2026-11-30 evening: "copying"; before: "tonality")
@@ -34,7 +35,7 @@ def labels(detectors, x, groups, alpha=calibration.DEFAULT_ALPHA, mute=()):
     (as `grid` does for PNGs)."""
     batch = suite.Batch(x, groups)
     p = np.stack([calibration.tail_probability(d.tail, d.scores(batch)) for d in detectors], axis=1)
-    weights = suite.weights(detectors, alpha, [d.name not in mute for d in detectors])
+    weights = suite.weights(detectors, alpha, [d.name not in mute and not isinstance(d, StandAside) for d in detectors])
     out = []
     for row in p:
         p_file, k = calibration.combine(row, weights)
