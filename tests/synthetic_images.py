@@ -263,7 +263,7 @@ def through_pil(x, fmt, quality):
         buffer = io.BytesIO()
         Image.fromarray(np.rint(a[0] * 255).astype(np.uint8)).save(buffer, format=fmt, quality=quality)
         opened = Image.open(io.BytesIO(buffer.getvalue()))
-        channel = channel or image_channel(opened, fmt, buffer.getvalue())
+        channel = channel or image_channel(opened, {"WEBP": "WebP"}.get(fmt, fmt), buffer.getvalue())
         values = np.asarray(opened if opened.mode == "L" else opened.convert("RGB"))
         out.append(webp_grey(values).astype(np.float32)[None] / 255)
     return np.array(out, dtype=np.float32), channel
