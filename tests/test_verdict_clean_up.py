@@ -35,11 +35,13 @@ def ramp(levels):
 
 def test_a_threshold_leaves_an_empty_stretch_below_dense_values():
     low, high, grid = clean_up.traces(ramp(range(60, 70)))[0]
-    assert low == pytest.approx(60.0)  # empty (0, 60), the next four values one level apart
+    assert low == pytest.approx(60.0 - clean_up.FAINTEST)  # empty (0, 60), the next four values one level apart
     assert high == pytest.approx(186.0)  # 10 pixels at 255, nothing in (69, 255)
     assert grid == 0
     low, _, _ = clean_up.traces(ramp(range(1, 11)))[0]
-    assert low == pytest.approx(1.0)  # an anti-aliased edge's values start at 1
+    assert low == 0.0  # an anti-aliased edge's values start at 1
+    low, _, _ = clean_up.traces(ramp(range(clean_up.FAINTEST, 20)))[0]
+    assert low == 0.0  # nor is a real edge's faintest value of 8 a threshold
 
 
 def test_a_clamp_counts_only_with_a_plateau_at_the_brightest_value():
