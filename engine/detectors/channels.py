@@ -88,7 +88,8 @@ CHANNEL_LIMITS = {
          "the faint background and one-pixel texture of a generator's output are mostly erased: unregistered "
          "generators' digits caught (profile-only case) 28-100 % at quality 95-90, 18-100 % at 75, 3-99 % at 50, "
          "against 100 % as PNG; the weakest, a short-trained DCGAN, 3-28 %; clean-up stands aside (the lossy step "
-         "fills the value gaps of a thresholded, clamped or posterised figure)"),
+         "fills the value gaps of a thresholded, clamped or posterised figure): a cleaned conv VAE saved at quality "
+         "85 caught 242 of 300 (81 %), a cleaned VAE at quality 90 259 of 300 (86 %)"),
         ("lossy WebP", "unregistered generators' digits caught 18-37 % (two DCGANs) and 93-100 % (WGAN-GP, VAE), "
                        "against 100 % as PNG; clean-up stands aside"),
     ),
