@@ -219,3 +219,51 @@ def mlp_gan_samples(train, seed, n, steps=3000, latent=32, hidden=256):
         g_opt.step()
     with torch.no_grad():
         return generator(torch.randn(n, latent)).numpy().reshape(n, 1, SIDE, SIDE)
+
+
+# --- third pass (2026-12-01): clean-ups written apart from the tuned ones --------------------
+
+
+def smooth_requantise(x, sigma, levels, low):
+    """Gaussian smoothing (sigma pixels), the background below low/255 set to 0, the rest
+    re-quantised to `levels` evenly spaced grey levels (a denoise-and-save clean-up)."""
+    from scipy import ndimage
+
+    soft = ndimage.gaussian_filter(np.asarray(x, dtype=np.float32), sigma=(0, 0, sigma, sigma))
+    soft = clean_up(soft, low, 255)
+    return as_png(np.rint(soft * (levels - 1)) / (levels - 1))
+
+
+def bilateral(x, sigma_space=1.0, sigma_range=0.15, radius=2):
+    """An edge-preserving bilateral filter (Tomasi & Manduchi), then rounded to 8 bits."""
+    images = np.asarray(x, dtype=np.float64).reshape(len(x), SIDE, SIDE)
+    padded = np.pad(images, ((0, 0), (radius, radius), (radius, radius)))
+    total, weight = np.zeros_like(images), np.zeros_like(images)
+    for dy in range(-radius, radius + 1):
+        for dx in range(-radius, radius + 1):
+            shifted_images = padded[:, radius + dy:radius + dy + SIDE, radius + dx:radius + dx + SIDE]
+            w = np.exp(-(dy * dy + dx * dx) / (2 * sigma_space ** 2)
+                       - (shifted_images - images) ** 2 / (2 * sigma_range ** 2))
+            total += w * shifted_images
+            weight += w
+    return as_png((total / weight).reshape(len(x), 1, SIDE, SIDE))
+
+
+def through_pil(x, fmt, quality):
+    """Each image saved as JPEG or WebP at `quality` and decoded, with the channel a loader reads
+    from such a file (engine/data/channels.image_channel) for the first one."""
+    import io
+
+    from PIL import Image
+
+    from engine.data.channels import image_channel, webp_grey
+
+    out, channel = [], None
+    for a in as_png(x):
+        buffer = io.BytesIO()
+        Image.fromarray(np.rint(a[0] * 255).astype(np.uint8)).save(buffer, format=fmt, quality=quality)
+        opened = Image.open(io.BytesIO(buffer.getvalue()))
+        channel = channel or image_channel(opened, {"WEBP": "WebP"}.get(fmt, fmt), buffer.getvalue())
+        values = np.asarray(opened if opened.mode == "L" else opened.convert("RGB"))
+        out.append(webp_grey(values).astype(np.float32)[None] / 255)
+    return np.array(out, dtype=np.float32), channel

@@ -28,15 +28,16 @@ class FeatureOutlier(Detector):
                     renumber(groups[held])))}
 
     @classmethod
-    def fit_with_resampled(cls, ref, groups, n_groups, cross_fitted):
+    def fit_with_resampled(cls, ref, groups, n_groups, cross_fitted, copies=None):
         """Figures on a blank background (cases made since 2026-12-01): the model as before, but
         calibrated, apart, on the reference's resampled copies too (engine/detectors/resampling.py),
         each scored by the fold's model that did not see its file; resampled real digits were up to
         74 % past this detector's threshold against the clean files alone. The model itself stays
         fitted on the clean files: fitted on the copies too, their spline ripple widened its faint
         bin until a DCGAN's haze no longer stood out (500 -> 85 of 500 on its own; docs/verdicts.md,
-        "Images, second pass (2026-12-01)")."""
-        copies = ref.resampled()
+        "Images, second pass (2026-12-01)"). `copies`: other resampled copies (a channel's,
+        engine/detectors/channels.py) instead of ref.resampled()."""
+        copies = ref.resampled() if copies is None else copies
         features, extra = ref.features, copies.features
         owner = copies.groups % n_groups  # the reference file each copy was made from
         copy_scores = np.empty(copies.n_files)

@@ -9,6 +9,7 @@ methods table and each verdict's detector table list it from its `name`, `method
 """
 from engine.detectors.checkerboard import Checkerboard
 from engine.detectors.chroma import ChromaViolations
+from engine.detectors.clean_up import CleanUp
 from engine.detectors.copying import Copying
 from engine.detectors.durations import DurationDistance
 from engine.detectors.edge_width import EdgeWidth
@@ -34,6 +35,7 @@ DETECTORS = (
     Tonality,
     EdgeWidth,
     StrokeRamp,
+    CleanUp,
     Copying,
     Familiarity,
     VoiceLeading,

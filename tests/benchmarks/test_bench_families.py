@@ -12,7 +12,7 @@ them). Second pass (2026-12-01, `second_pass_sets`): real held-out chorales buil
 for tuning, builtin:bach[380:] untouched, each also transposed.
 
     python tests/benchmarks/test_bench_families.py music [tuning|seen|untouched|copy-tuning|copy-seen|copy-untouched-2|final-untouched|controls|second-tuning|second-untouched]
-    python tests/benchmarks/test_bench_families.py images [tuning|untouched|final-untouched|controls|second-tuning|second-untouched]
+    python tests/benchmarks/test_bench_families.py images [tuning|untouched|final-untouched|controls|second-tuning|second-untouched|third-tuning|third-untouched]
     python -m pytest tests/benchmarks/test_bench_families.py -s -o addopts=""
 """
 import sys
@@ -20,9 +20,11 @@ import sys
 import numpy as np
 
 from engine.detectors import calibration, suite
+from engine.detectors.channels import StandAside
 from tests import synthetic_music
 
 NEW_MUSIC_DETECTORS = ("voice-leading", "familiarity")  # the music baseline is the profile without them (2026-11-30 evening: "copying"; before: "tonality")
+THIRD_PASS_DETECTORS = ("clean-up",)  # 2026-12-01, third pass: the image baseline is the profile without it
 NEW_IMAGE_DETECTORS = ("copying", "edge-width", "faint-background", "stroke-ramp")  # the image baseline is the profile without them
 BAR = synthetic_music.BAR
 N_GENERATED = 100
@@ -33,7 +35,7 @@ def labels(detectors, x, groups, alpha=calibration.DEFAULT_ALPHA, mute=()):
     (as `grid` does for PNGs)."""
     batch = suite.Batch(x, groups)
     p = np.stack([calibration.tail_probability(d.tail, d.scores(batch)) for d in detectors], axis=1)
-    weights = suite.weights(detectors, alpha, [d.name not in mute for d in detectors])
+    weights = suite.weights(detectors, alpha, [d.name not in mute and not isinstance(d, StandAside) for d in detectors])
     out = []
     for row in p:
         p_file, k = calibration.combine(row, weights)
@@ -213,10 +215,59 @@ def image_sets(which, fit, held):
                 "PCA mixture (seed 8, 20 components, 15 clusters), blurred (sigma 0.8), thresholded at 0.45":
                     si.blur_threshold(pca, 0.8, 0.45),
                 "PCA mixture (seed 8), posterised to 6 levels (40/215)": si.posterise(pca, 6, 40, 215)}
+    if which in ("third-tuning", "third-untouched"):
+        return third_pass_sets(which, fit, held)
     return {"held-out digits rotated by up to 8 degrees": si.rotate(held, 8),  # controls: real, must not fire
             "held-out digits rotated by up to 8 degrees, nearest neighbour": si.rotate(held, 8, order=0),
             "held-out digits cleaned 30/230": si.clean_up(held, 30, 230),
             "held-out digits scaled x0.9": si.rescale(held, 0.9), "held-out digits scaled x1.1": si.rescale(held, 1.1)}
+
+
+def third_pass_sets(which, fit, held):
+    """The third pass's sets (2026-12-01), decided and committed before tuning. "third-tuning": the
+    second pass's sets (its untouched ones were seen when it ended) and real digits 9000-9999 as
+    JPEG; "third-untouched" (sealed, run once at the end): generators built with other seeds and
+    sizes, clean-ups never tuned on, real digits 8500-8999 (never scored by an image pass) as PNG,
+    resampled and re-encoded. A value (x, channel) is judged as a file of that channel."""
+    from tests import synthetic_images as si
+
+    if which == "third-tuning":
+        sets = {**image_sets("second-tuning", fit, held), **image_sets("second-untouched", fit, held)}
+        real = held[:500]
+        for quality in (50, 75, 90, 95):
+            sets[f"real 9000-9499 as JPEG quality {quality}"] = si.through_pil(real, "JPEG", quality)
+        sets["real 9000-9499 as WebP quality 80"] = si.through_pil(real, "WEBP", 80)
+        sets["real 9000-9499 rotated 8 degrees, then JPEG quality 90"] = si.through_pil(si.rotate(real, 8), "JPEG", 90)
+        return sets
+    real = load_real("builtin:mnist[8500:9000]")
+    vae = si.vae_samples(fit, 24, 21, 300, hidden=128)
+    conv = si.conv_vae_samples(fit, 8, 31, 300, width=24)
+    gan = si.mlp_gan_samples(fit, 41, 300, steps=2000, latent=16, hidden=128)
+    pca = si.pca_mixture_samples(fit, 13, 300, components=40, clusters=8)
+    return {"real 8500-8999 as PNG": real,
+            "real 8500-8999 rotated by up to 7 degrees, bilinear (seed 5)": si.rotate(real, 7, seed=5),
+            "real 8500-8999 rotated 5 degrees and scaled 10 %, bilinear (seed 5)": si.random_similarity(real, 5, 0.1, seed=5),
+            "real 8500-8999 through 34x34, lanczos": si.resized_through(real, 34, "lanczos"),
+            "real 8500-8999 shifted by a sub-pixel offset (seed 5)": si.shifted(real, seed=5),
+            "real 8500-8999 as JPEG quality 60": si.through_pil(real, "JPEG", 60),
+            "real 8500-8999 as JPEG quality 85": si.through_pil(real, "JPEG", 85),
+            "real 8500-8999 as WebP quality 75": si.through_pil(real, "WEBP", 75),
+            "VAE (latent 24, hidden 128, seed 21), thresholded at 80": si.clean_up(vae, 80, 255),
+            "VAE (latent 24, seed 21), bilateral filtered, thresholded at 40": si.clean_up(si.bilateral(vae), 40, 255),
+            "conv VAE (latent 8, width 24, seed 31), Gaussian 0.7, 6 levels, threshold 35": si.smooth_requantise(conv, 0.7, 6, 35),
+            "conv VAE (latent 8, seed 31), median filtered 5x5, cleaned 25/235": si.median_filtered(conv, 5, 25, 235),
+            "MLP GAN (seed 41, latent 16, hidden 128), median filtered 3x3, thresholded at 60": si.median_filtered(gan, 3, 60, 255),
+            "MLP GAN (seed 41), PNG": si.as_png(gan),
+            "PCA mixture (seed 13, 40 components, 8 clusters), cleaned 20/190": si.clean_up(pca, 20, 190),
+            "PCA mixture (seed 13), Gaussian 0.5, 12 levels, threshold 25": si.smooth_requantise(pca, 0.5, 12, 25),
+            "conv VAE (latent 8, seed 31), cleaned 45/215, then JPEG quality 85": si.through_pil(si.clean_up(conv, 45, 215), "JPEG", 85)}
+
+
+def load_real(spec):
+    from engine.data.specs import load_spec
+    from tests import synthetic_images as si
+
+    return si.as_png(load_spec(spec).x)
 
 
 def near_zero_as_before(ref, profile):
@@ -245,12 +296,21 @@ def images(which="tuning"):
     detectors = suite.profile_detectors(profile)
     # the product before: near-zero where faint-background now stands
     baseline = [d for d in detectors if d.name not in NEW_IMAGE_DETECTORS] + [near_zero_as_before(ref, profile)]
-    first = {} if which.startswith("second") else {"held-out real digits (1000)": held}
+    first = {} if which.startswith(("second", "third")) else {"held-out real digits (1000)": held}
     rows = {**first, **image_sets(which, ref.x[:4000], held)}
+    if which.startswith("third"):  # the baseline: the product before the third pass
+        baseline = [d for d in detectors if d.name not in THIRD_PASS_DETECTORS]
     for name, x in rows.items():
+        with_new, before = detectors, baseline
+        if isinstance(x, tuple):  # a re-encoded set: the case's detectors for its channel
+            from engine.detectors.channels import channel_detectors, channel_key
+
+            x, channel = x
+            key = channel_key({"channel": channel})
+            with_new, before = (channel_detectors(d, profile, key)[0] for d in (detectors, baseline))
         g = np.arange(len(x))
-        print(f"{name}: with {NEW_IMAGE_DETECTORS}: {summary(labels(detectors, x, g, mute=('grid',)))} | baseline: "
-              f"{summary(labels(baseline, x, g, mute=('grid',)))}", flush=True)
+        print(f"{name}: with: {summary(labels(with_new, x, g, mute=('grid',)))} | baseline: "
+              f"{summary(labels(before, x, g, mute=('grid',)))}", flush=True)
 
 
 def test_bench_music_tuning():

@@ -1,0 +1,46 @@
+"""A real figure resampled and then re-encoded (rotated or rescaled, then saved as JPEG or lossy
+WebP): under an image channel the detectors that a case calibrates on resampled copies are
+calibrated, apart, on the held-out figures resampled and then passed through the channel
+(engine/detectors/channels.resampled_through)."""
+import numpy as np
+import pytest
+
+from engine.data.specs import load_spec
+from engine.detectors import calibration, resampling, suite
+from engine.detectors.channels import channel_detectors, channel_key
+from engine.detectors.profile import build_profile
+from tests import synthetic_images
+
+
+@pytest.fixture(scope="module")
+def case():
+    profile = build_profile(load_spec("builtin:mnist[0:600]"))
+    return profile, suite.profile_detectors(profile), load_spec("builtin:mnist[9000:9100]").x
+
+
+def channelled(case, x):
+    profile, detectors, _ = case
+    _, channel = synthetic_images.through_pil(x[:1], "JPEG", 85)
+    return channel_detectors(detectors, profile, channel_key({"channel": channel}))[0]
+
+
+def test_jpeg_calibration_has_a_part_for_resampled_copies(case):
+    profile, _, held = case
+    judging = {d.name: d for d in channelled(case, held)}
+    n_cal = np.unique(profile["cal_x_group"]).size
+    for name in ("features", "faint-background", "stroke-ramp"):
+        sizes = [part["sorted"].size for part in judging[name].tail["parts"]]
+        assert sizes == [n_cal, n_cal * len(resampling.RESAMPLINGS)], name
+
+
+@pytest.mark.parametrize("resample", [lambda x: synthetic_images.rotate(x, 8),
+                                      lambda x: synthetic_images.rescale(x, 1.1)], ids=["rotated", "scaled-1.1"])
+def test_real_digits_resampled_then_saved_as_jpeg_pass(case, resample):
+    _, _, held = case
+    x, _ = synthetic_images.through_pil(resample(held), "JPEG", 85)
+    judging = channelled(case, held)
+    batch = suite.Batch(x, np.arange(len(x)))
+    p = np.stack([calibration.tail_probability(d.tail, d.scores(batch)) for d in judging], axis=1)
+    weights = suite.weights(judging, 0.01, [d.name != "grid" and d.name != "clean-up" for d in judging])
+    combined = np.array([calibration.combine(row, weights)[0] for row in p])
+    assert np.mean(combined <= 0.01) <= 0.03, combined

@@ -1,0 +1,109 @@
+"""The clean-up detector (engine/detectors/clean_up.py): each trace (a thresholded background, a
+clamp's plateau, a posterisation grid the reference never uses) on its own, real digits passing as
+PNG and resampled, and the detector standing aside under a lossy channel."""
+import numpy as np
+import pytest
+
+from engine.data.specs import load_spec
+from engine.detectors import calibration, clean_up, resampling, suite
+from engine.detectors.batch import Reference
+from engine.detectors.profile import cross_fitted, item_groups
+from tests import synthetic_images
+
+
+@pytest.fixture(scope="module")
+def digits():
+    ref = load_spec("builtin:mnist[0:600]")
+    groups, n = item_groups(ref.items, ref.n)
+    arrays = clean_up.CleanUp.fit(Reference(ref, groups), groups, n, cross_fitted)
+    return clean_up.CleanUp(arrays), arrays, load_spec("builtin:mnist[9000:9100]").x
+
+
+def judged(detector, x):
+    batch = suite.Batch(x, np.arange(len(x)))
+    scores = detector.scores(batch)
+    return batch, scores, calibration.tail_probability(detector.tail, scores)
+
+
+def ramp(levels):
+    """One figure: a horizontal ramp over `levels` (8-bit values), a bright bar of 255 beside it."""
+    image = np.zeros((1, 1, 28, 28))
+    image.reshape(-1)[112:112 + len(levels)] = np.asarray(levels) / 255  # from row 4 on
+    image[0, 0, 20, 4:14] = 1.0
+    return image
+
+
+def test_a_threshold_leaves_an_empty_stretch_below_dense_values():
+    low, high, grid = clean_up.traces(ramp(range(60, 70)))[0]
+    assert low == pytest.approx(60.0 - clean_up.FAINTEST)  # empty (0, 60), the next four values one level apart
+    assert high == pytest.approx(186.0)  # 10 pixels at 255, nothing in (69, 255)
+    assert grid == 0
+    low, _, _ = clean_up.traces(ramp(range(1, 11)))[0]
+    assert low == 0.0  # an anti-aliased edge's values start at 1
+    low, _, _ = clean_up.traces(ramp(range(clean_up.FAINTEST, 20)))[0]
+    assert low == 0.0  # nor is a real edge's faintest value of 8 a threshold
+
+
+def test_a_clamp_counts_only_with_a_plateau_at_the_brightest_value():
+    image = ramp(range(1, 200, 2))
+    assert clean_up.traces(image)[0, 1] == pytest.approx((255 - 199) / 2)
+    image[0, 0, 20, 5:14] = 0.5  # one pixel at 255 alone: no plateau, no clamp
+    assert clean_up.traces(image)[0, 1] == 0.0
+
+
+def test_posterisation_grids_are_found_and_only_unseen_ones_count():
+    on_eight = ramp(np.rint(np.arange(1, 8) * 255 / 7))
+    assert clean_up.grid_of(np.unique(np.rint(on_eight * 255)[on_eight > 0])) == 7
+    found = clean_up.traces(on_eight)
+    assert clean_up.scores_of(found, [7])[0] == pytest.approx(found[0, 0] + found[0, 1])  # the gaps, added
+    assert clean_up.scores_of(found, [4, 9])[0] == pytest.approx(255 / 7)
+    assert clean_up.grid_of(np.arange(1, 40)) == 0  # too many values to be a posterisation
+
+
+def test_the_reference_posterised_grids_are_mined(digits):
+    detector, arrays, _ = digits
+    assert set(arrays["cleanup_grids"].tolist()) >= {4.0, 9.0}  # MNIST's NIST scans use 255k/4 and 255k/9
+    assert arrays["cal_clean_up"].shape == (1 + len(resampling.RESAMPLINGS), 600)
+    assert "255k/4" in detector.method
+
+
+def test_real_digits_pass_and_cleaned_blurred_ones_are_flagged(digits):
+    from scipy import ndimage
+
+    detector, _, held = digits
+    _, _, p_real = judged(detector, synthetic_images.as_png(held))
+    assert np.mean(p_real <= 0.01) <= 0.03, p_real
+    soft = np.stack([ndimage.gaussian_filter(a[0], 1.2)[None] for a in held])
+    soft = soft / soft.max(axis=(1, 2, 3), keepdims=True)
+    for cleaned, words in ((synthetic_images.clean_up(soft, 40, 255), "thresholded background"),
+                           (synthetic_images.posterise(soft, 7, 0, 255), "posterisation grid 255k/6")):
+        batch, scores, p = judged(detector, cleaned)
+        assert np.mean(p <= 0.01) >= 0.9, (scores, p)
+        assert words in detector.reason(batch, 0, scores[0], p[0])
+
+
+@pytest.mark.parametrize("resample", [
+    lambda x: synthetic_images.rotate(x, 8),
+    lambda x: synthetic_images.rescale(x, 1.1),
+    lambda x: synthetic_images.shifted(x),
+    lambda x: synthetic_images.resized_through(x, 24),
+    lambda x: synthetic_images.random_similarity(x, 8, 0.1, order=3),
+], ids=["rotated-bilinear", "scaled-1.1", "sub-pixel-shift", "through-24-bilinear", "cubic-spline"])
+def test_resampled_real_digits_pass(digits, resample):
+    detector, _, held = digits
+    _, scores, p = judged(detector, resample(held))
+    assert np.mean(p <= 0.01) <= 0.03, (scores, p)
+
+
+def test_it_stands_aside_under_jpeg_and_lossy_webp(digits):
+    from engine.detectors.channels import StandAside, channel_detectors, channel_key
+    from engine.detectors.profile import build_profile
+
+    profile = build_profile(load_spec("builtin:mnist[0:300]"))
+    detectors = suite.profile_detectors(profile)
+    _, channel = synthetic_images.through_pil(digits[2][:2], "JPEG", 90)
+    for key in (channel_key({"channel": channel}), ("WebP lossy",)):
+        judging, _ = channel_detectors(detectors, profile, key)
+        (aside,) = [d for d in judging if d.name == "clean-up"]
+        assert isinstance(aside, StandAside) and not aside.informative(None)
+        assert "fills the value gaps" in aside.why
