@@ -23,7 +23,7 @@ import numpy as np
 from engine.detectors import calibration, suite
 from tests import synthetic_music
 
-NEW_MUSIC_DETECTORS = ("voice-leading", "familiarity")  # the music baseline is the profile without them (2026-11-30 evening: "copying"; before: "tonality")
+NEW_MUSIC_DETECTORS = ("meter",)  # the music baseline is the profile without them (second pass: "voice-leading", "familiarity"; 2026-11-30 evening: "copying"; before: "tonality")
 NEW_IMAGE_DETECTORS = ("copying", "edge-width", "faint-background", "stroke-ramp")  # the image baseline is the profile without them
 BAR = synthetic_music.BAR
 N_GENERATED = 100
