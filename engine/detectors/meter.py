@@ -142,14 +142,15 @@ class Meter(Detector):
 
     def reason(self, batch, g, score, p):
         onsets, classes = notes_of(np.concatenate(list(batch.x[batch.groups == g, 0] > 0), axis=1))
-        surprise, period, phase = placement(onsets, classes, self.templates)
+        fit, period, phase = placement(onsets, classes, self.templates)
+        fit = round(float(fit), 2) + 0.0  # no "-0.00"
         share = np.exp(self.templates[period])
         long_notes = classes >= LONG_CLASS
         off = share[classes[long_notes], (onsets[long_notes] - phase) % period] < OFF_GRID
         off_share = float(off.mean()) if long_notes.any() else 0.0
         meter = "a half bar of 4/4" if period == 8 else "a bar of 3/4"
-        return (f"meter: read in {meter}, {off_share:.0%} of its {int(long_notes.sum())} notes of a quarter or longer "
-                f"start where fewer than {OFF_GRID:.0%} of the reference's notes of their length start; its notes' mean "
-                f"surprise under the reference's metric template is {-surprise:.2f} (reference files: median "
-                f"{self.centre:.2f}); score {score:.2f} (reference calibration files: median {median(self.tail):.2f}); "
-                f"tail probability {p:.2g}")
+        return (f"meter: read in {meter}, its notes fit the reference's metric template by {fit:.2f} nats per note "
+                f"over a random placement (reference files: median {-self.centre:.2f}); {off_share:.0%} of its "
+                f"{int(long_notes.sum())} notes of a quarter or longer start where fewer than {OFF_GRID:.0%} of the "
+                f"reference's notes of their length start; score {score:.2f} (reference calibration files: median "
+                f"{median(self.tail):.2f}); tail probability {p:.2g}")
