@@ -11,7 +11,7 @@ rule at alpha = 1 %, with and without the new detectors (baseline: the same prof
 them). Second pass (2026-12-01, `second_pass_sets`): real held-out chorales builtin:bach[300:380]
 for tuning, builtin:bach[380:] untouched, each also transposed.
 
-    python tests/benchmarks/test_bench_families.py music [tuning|seen|untouched|copy-tuning|copy-seen|copy-untouched-2|final-untouched|controls|second-tuning|second-untouched|third-tuning|third-untouched]
+    python tests/benchmarks/test_bench_families.py music [tuning|seen|untouched|copy-tuning|copy-seen|copy-untouched-2|final-untouched|controls|second-tuning|second-untouched|third-tuning|third-untouched|third-lstm]
     python tests/benchmarks/test_bench_families.py music-real   (third pass: a case on bach[110:410], real bach[0:110])
     python tests/benchmarks/test_bench_families.py images [tuning|untouched|final-untouched|controls|second-tuning|second-untouched]
     python -m pytest tests/benchmarks/test_bench_families.py -s -o addopts=""
@@ -86,7 +86,7 @@ def music_sets(which, fit_pieces, held):
                                                                                   steps=8 * BAR, seed=21)}
     if which in ("second-tuning", "second-untouched"):  # 2026-12-01 (second_pass_sets)
         return second_pass_sets(which, fit_pieces)
-    if which in ("third-tuning", "third-untouched"):  # 2026-12-01, third pass (third_pass_sets)
+    if which in ("third-tuning", "third-untouched", "third-lstm"):  # 2026-12-01, third pass (third_pass_sets)
         return third_pass_sets(which, fit_pieces)
     if which == "controls":  # real chorales in other keys: must not fire
         return {"held-out chorales, each transposed by -6..+6 semitones": synthetic_music.transposed(held, seed=3)}
@@ -144,7 +144,15 @@ def third_pass_sets(which, fit_pieces):
     bars. "third-untouched" is sealed (run once, after the detector was final): new seeds of
     8-bar chains of orders 3 and 4, chains trained on chorales the reference lacks
     (bach[300:380]), a chain over chord symbols voiced by rule, a quarter-note chord chain of
-    order 3 at 8 bars."""
+    order 3 at 8 bars. "third-lstm" (an LSTM over multi-hot frames) was decided after the detector
+    was final and run once."""
+    if which == "third-lstm":  # decided after the detector was final, run once
+        import torch
+
+        torch.set_num_threads(1)
+        return {"LSTM over multi-hot frames, 300 steps of training, 16 bars": synthetic_music.frame_lstm(
+                    fit_pieces, N_GENERATED, steps=16 * BAR, seed=407),
+                "the same, 8 bars": synthetic_music.frame_lstm(fit_pieces, N_GENERATED, steps=8 * BAR, seed=408)}
     if which == "third-tuning":
         return {f"chord-event chain, order {k}, {bars} bars (seed {300 + 10 * k + bars})": synthetic_music.chord_chain(
                     fit_pieces, k, N_GENERATED, steps=bars * BAR, seed=300 + 10 * k + bars)
@@ -170,7 +178,8 @@ def third_pass_sets(which, fit_pieces):
 
 
 SECOND_PASS_REAL = {"second-tuning": "builtin:bach[300:380]", "second-untouched": "builtin:bach[380:]",
-                    "third-tuning": "builtin:bach[300:380]", "third-untouched": "builtin:bach[380:]"}
+                    "third-tuning": "builtin:bach[300:380]", "third-untouched": "builtin:bach[380:]",
+                    "third-lstm": "builtin:bach[380:]"}
 # third pass: real files no detector here has been tuned on, for a case on another slice (`third_real`)
 THIRD_PASS_REAL_CASE = ("builtin:bach[110:410]", "builtin:bach[0:110]")
 
