@@ -7,7 +7,8 @@ float (n, 1, 128, 64) patches with file ids, as engine.detectors.suite.Batch tak
 - `sliced_chain(pieces, step, ...)`: a chain (first-order unless told) over the chords sounding every
   `step` steps, each held `step` steps (another slicing);
 - `transposed(pieces, ...)`: pieces in random keys (augmentation, or a real-file control);
-- `shuffled_bars(pieces, ...)`: real pieces with their 4/4 bars in random order.
+- `shuffled_bars(pieces, ...)`: real pieces with their 4/4 bars in random order;
+- `frame_lstm(pieces, ...)`: an LSTM over multi-hot frames, trained briefly (torch).
 """
 import numpy as np
 
@@ -96,3 +97,36 @@ def shuffled_bars(pieces, n, seed=0):
         bars = roll[:, : roll.shape[1] // BAR * BAR].reshape(128, -1, BAR)
         out.append(bars[:, rng.permutation(bars.shape[1])].reshape(128, -1))
     return out
+
+
+def frame_lstm(pieces, n, steps=4 * PATCH_STEPS, seed=0, iterations=300, hidden=128):
+    """A one-layer LSTM over the roll's frames (the pitches sounding at each sixteenth-note step, a
+    multi-hot vector; each pitch drawn as a Bernoulli given the state, as in Boulanger-Lewandowski et
+    al.'s polyphonic RNNs on the chorales), trained briefly on 64-step excerpts of `pieces` and
+    sampled from each training piece's first frame."""
+    import torch
+
+    torch.manual_seed(seed)
+    rng = np.random.default_rng(seed)
+    rolls = [torch.from_numpy(r.T.astype(np.float32)) for r in pieces if r.shape[1] > PATCH_STEPS]
+    lstm, out = torch.nn.LSTM(128, hidden, batch_first=True), torch.nn.Linear(hidden, 128)
+    optimiser = torch.optim.Adam([*lstm.parameters(), *out.parameters()], lr=3e-3)
+    for _ in range(iterations):
+        batch = []
+        for k in rng.integers(len(rolls), size=32):
+            start = int(rng.integers(rolls[k].shape[0] - PATCH_STEPS))
+            batch.append(rolls[k][start:start + PATCH_STEPS + 1])
+        batch = torch.stack(batch)
+        logits = out(lstm(batch[:, :-1])[0])
+        loss = torch.nn.functional.binary_cross_entropy_with_logits(logits, batch[:, 1:])
+        optimiser.zero_grad()
+        loss.backward()
+        optimiser.step()
+    with torch.no_grad():
+        frame = torch.stack([rolls[k][0] for k in rng.integers(len(rolls), size=n)])[:, None]
+        state, frames = None, [frame]
+        for _ in range(steps - 1):
+            y, state = lstm(frame, state)
+            frame = torch.bernoulli(torch.sigmoid(out(y)))
+            frames.append(frame)
+    return [r.T.numpy() > 0.5 for r in torch.cat(frames, dim=1)]

@@ -13,7 +13,9 @@ rolls, as tests/synthetic_music.as_batch takes them.
   rule (`rules="primary"`: I, IV or V under every quarter beat, block chords; `rules="functional"`:
   tonic, subdominant and dominant functions in that order, triads on any diatonic degree, each
   inner voice moved to its nearest chord tone, a V-I cadence at the end);
-- `random_walk(...)`: four voices stepping through a scale at random, within their ranges.
+- `random_walk(...)`: four voices stepping through a scale at random, within their ranges;
+- `symbol_chain(pieces, order, ...)`: an order-k chain over chord symbols (pitch classes on each
+  quarter beat relative to the key, bass pitch class, length in beats) voiced by rule.
 """
 import numpy as np
 
@@ -201,5 +203,53 @@ def random_walk(n, steps=256, seed=0):
                 seq.append((scale[i], length))
                 t += length
             voices.append(seq)
+        out.append(_render(voices, steps, int(rng.integers(-5, 7))))
+    return out
+
+
+def _voice(pcs, bass_pc, previous):
+    """Four pitches (S, A, T, B) sounding the pitch classes `pcs` over `bass_pc`: the bass nearest
+    the previous bass, each upper voice the nearest chord tone to where it was (within its range)."""
+    bass = _nearest(bass_pc, previous[3], *RANGES[3])
+    upper = []
+    for v in (2, 1, 0):
+        low = max(RANGES[v][0], (upper[-1] if upper else bass) + 1)
+        options = [p for p in range(low, RANGES[v][1] + 1) if p % 12 in pcs]
+        upper.append(min(options, key=lambda p: abs(p - previous[v])) if options else previous[v])
+    tenor, alto, soprano = upper
+    return [soprano, alto, tenor, bass]
+
+
+def symbol_chain(pieces, order, n, steps=256, seed=0):
+    """An order-k chain over chord symbols (the pitch-class set sounding on each quarter beat and its
+    bass pitch class, relative to the piece's key, with how many beats it lasts), voiced by rule
+    (`_voice`) in a random key: a chain over another representation than the roll's chords."""
+    from engine.detectors.tonality import best_scale
+
+    rng = np.random.default_rng(seed)
+    sequences = []
+    for roll in pieces:
+        histogram = np.array([roll[pc::12].sum() for pc in range(12)], dtype=np.float64)
+        key = best_scale(histogram)
+        tonic = key % 12 if key < 12 else (key % 12 + 3) % 12  # minor pieces: their relative major's tonic
+        seq = []
+        for t in range(0, roll.shape[1], STEPS_PER_QUARTER):
+            pitches = np.flatnonzero(roll[:, t])
+            if pitches.size == 0:
+                continue
+            symbol = (frozenset(int(p - tonic) % 12 for p in pitches), int(pitches[0] - tonic) % 12)
+            if seq and seq[-1][0] == symbol:
+                seq[-1] = (symbol, seq[-1][1] + 1)
+            else:
+                seq.append((symbol, 1))
+        sequences.append(seq)
+    out = []
+    for _ in range(n):
+        chain = _chain(sequences, order, lambda e: e[1] * STEPS_PER_QUARTER, steps, rng)
+        voices, previous = [[], [], [], []], [72, 67, 60, 48]
+        for (pcs, bass_pc), beats in chain:
+            previous = _voice(pcs, bass_pc, previous)
+            for v in range(4):
+                voices[v].append((previous[v], beats * STEPS_PER_QUARTER))
         out.append(_render(voices, steps, int(rng.integers(-5, 7))))
     return out

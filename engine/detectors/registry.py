@@ -16,6 +16,7 @@ from engine.detectors.edge_width import EdgeWidth
 from engine.detectors.faint_background import FaintBackground
 from engine.detectors.familiarity import Familiarity
 from engine.detectors.grid import OffGrid
+from engine.detectors.meter import Meter
 from engine.detectors.near_zero import NearZero
 from engine.detectors.noise_floor import NoiseFloor
 from engine.detectors.outlier import FeatureOutlier
@@ -39,4 +40,5 @@ DETECTORS = (
     Copying,
     Familiarity,
     VoiceLeading,
+    Meter,
 )

@@ -96,7 +96,7 @@ def _parallels(chords):
     return found, transitions
 
 
-def _notes(roll):
+def note_runs(roll):
     """(onsets, lengths) of every note (a run of one pitch)."""
     padded = np.zeros((roll.shape[0], roll.shape[1] + 2), dtype=np.int8)
     padded[:, 1:-1] = roll
@@ -119,7 +119,7 @@ def statistics_of(roll):
     sounding = lengths[event_masks > 0].sum()
     long_bad = (~IN_A_CHORD[event_masks]) & (event_masks > 0) & (lengths >= BEAT)
     long_dissonance = float(lengths[long_bad].sum() / sounding) if sounding else 0.0
-    note_onsets, note_lengths = _notes(roll)
+    note_onsets, note_lengths = note_runs(roll)
     long_notes = note_lengths >= LONG
     if long_notes.any():
         w = note_lengths[long_notes].astype(np.float64)

@@ -11,7 +11,8 @@ rule at alpha = 1 %, with and without the new detectors (baseline: the same prof
 them). Second pass (2026-12-01, `second_pass_sets`): real held-out chorales builtin:bach[300:380]
 for tuning, builtin:bach[380:] untouched, each also transposed.
 
-    python tests/benchmarks/test_bench_families.py music [tuning|seen|untouched|copy-tuning|copy-seen|copy-untouched-2|final-untouched|controls|second-tuning|second-untouched]
+    python tests/benchmarks/test_bench_families.py music [tuning|seen|untouched|copy-tuning|copy-seen|copy-untouched-2|final-untouched|controls|second-tuning|second-untouched|third-tuning|third-untouched|third-lstm]
+    python tests/benchmarks/test_bench_families.py music-real   (third pass: a case on bach[110:410], real bach[0:110])
     python tests/benchmarks/test_bench_families.py images [tuning|untouched|final-untouched|controls|second-tuning|second-untouched|third-tuning|third-untouched]
     python -m pytest tests/benchmarks/test_bench_families.py -s -o addopts=""
 """
@@ -23,7 +24,7 @@ from engine.detectors import calibration, suite
 from engine.detectors.channels import StandAside
 from tests import synthetic_music
 
-NEW_MUSIC_DETECTORS = ("voice-leading", "familiarity")  # the music baseline is the profile without them (2026-11-30 evening: "copying"; before: "tonality")
+NEW_MUSIC_DETECTORS = ("meter",)  # the music baseline is the profile without them (second pass: "voice-leading", "familiarity"; 2026-11-30 evening: "copying"; before: "tonality")
 THIRD_PASS_DETECTORS = ("clean-up",)  # 2026-12-01, third pass: the image baseline is the profile without it
 NEW_IMAGE_DETECTORS = ("copying", "edge-width", "faint-background", "stroke-ramp")  # the image baseline is the profile without them
 BAR = synthetic_music.BAR
@@ -87,6 +88,8 @@ def music_sets(which, fit_pieces, held):
                                                                                   steps=8 * BAR, seed=21)}
     if which in ("second-tuning", "second-untouched"):  # 2026-12-01 (second_pass_sets)
         return second_pass_sets(which, fit_pieces)
+    if which in ("third-tuning", "third-untouched", "third-lstm"):  # 2026-12-01, third pass (third_pass_sets)
+        return third_pass_sets(which, fit_pieces)
     if which == "controls":  # real chorales in other keys: must not fire
         return {"held-out chorales, each transposed by -6..+6 semitones": synthetic_music.transposed(held, seed=3)}
     return {"chord-event chain, order 3": synthetic_music.chord_chain(fit_pieces, 3, N_GENERATED, seed=2),
@@ -137,7 +140,67 @@ def second_pass_sets(which, fit_pieces):
             "random walk, four voices": sv.random_walk(N_GENERATED, seed=209)}
 
 
-SECOND_PASS_REAL = {"second-tuning": "builtin:bach[300:380]", "second-untouched": "builtin:bach[380:]"}
+def third_pass_sets(which, fit_pieces):
+    """The third pass's generated sets (2026-12-01), decided before its detector was tuned.
+    "third-tuning": chord-event chains of orders 1-4 on the reference's fitting part, 8 and 16
+    bars. "third-untouched" is sealed (run once, after the detector was final): new seeds of
+    8-bar chains of orders 3 and 4, chains trained on chorales the reference lacks
+    (bach[300:380]), a chain over chord symbols voiced by rule, a quarter-note chord chain of
+    order 3 at 8 bars. "third-lstm" (an LSTM over multi-hot frames) was decided after the detector
+    was final and run once."""
+    if which == "third-lstm":  # decided after the detector was final, run once
+        import torch
+
+        torch.set_num_threads(1)
+        return {"LSTM over multi-hot frames, 300 steps of training, 16 bars": synthetic_music.frame_lstm(
+                    fit_pieces, N_GENERATED, steps=16 * BAR, seed=407),
+                "the same, 8 bars": synthetic_music.frame_lstm(fit_pieces, N_GENERATED, steps=8 * BAR, seed=408)}
+    if which == "third-tuning":
+        return {f"chord-event chain, order {k}, {bars} bars (seed {300 + 10 * k + bars})": synthetic_music.chord_chain(
+                    fit_pieces, k, N_GENERATED, steps=bars * BAR, seed=300 + 10 * k + bars)
+                for k in (1, 2, 3, 4) for bars in (8, 16)}
+    from engine.data.specs import load_spec
+    from engine.detectors.profile import item_groups
+    from tests import synthetic_voices as sv
+
+    outside = load_spec("builtin:bach[300:380]")
+    outside_pieces = synthetic_music.file_rolls(outside.x, item_groups(outside.items, outside.n)[0])
+    return {"chord-event chain, order 3, 8 bars (seed 401)": synthetic_music.chord_chain(
+                fit_pieces, 3, N_GENERATED, steps=8 * BAR, seed=401),
+            "chord-event chain, order 4, 8 bars (seed 402)": synthetic_music.chord_chain(
+                fit_pieces, 4, N_GENERATED, steps=8 * BAR, seed=402),
+            "chord-event chain, order 2, trained on bach[300:380], 8 bars": synthetic_music.chord_chain(
+                outside_pieces, 2, N_GENERATED, steps=8 * BAR, seed=403),
+            "chord-event chain, order 3, trained on bach[300:380], 16 bars": synthetic_music.chord_chain(
+                outside_pieces, 3, N_GENERATED, steps=16 * BAR, seed=404),
+            "chord-symbol chain, order 2, voiced by rule, 8 bars": sv.symbol_chain(
+                fit_pieces, 2, N_GENERATED, steps=8 * BAR, seed=405),
+            "quarter-note chord chain, order 3, 8 bars": synthetic_music.sliced_chain(
+                fit_pieces, 4, N_GENERATED, steps=8 * BAR, seed=406, order=3)}
+
+
+SECOND_PASS_REAL = {"second-tuning": "builtin:bach[300:380]", "second-untouched": "builtin:bach[380:]",
+                    "third-tuning": "builtin:bach[300:380]", "third-untouched": "builtin:bach[380:]",
+                    "third-lstm": "builtin:bach[380:]"}
+# third pass: real files no detector here has been tuned on, for a case on another slice (`third_real`)
+THIRD_PASS_REAL_CASE = ("builtin:bach[110:410]", "builtin:bach[0:110]")
+
+
+def third_real():
+    """Sealed real check of the third pass: a profile on bach[110:410], its held-out bach[0:110]
+    (and the same transposed) labelled by the profile detectors."""
+    from engine.data.specs import load_spec
+    from engine.detectors.profile import build_profile, item_groups
+
+    ref_spec, held_spec = THIRD_PASS_REAL_CASE
+    detectors = suite.profile_detectors(build_profile(load_spec(ref_spec)))
+    held = load_spec(held_spec)
+    held_groups, n_held = item_groups(held.items, held.n)
+    rolls = synthetic_music.file_rolls(held.x, held_groups)
+    print(f"case on {ref_spec}: detectors {[d.name for d in detectors]}")
+    for name, (x, g) in {f"real {held_spec} ({n_held})": (held.x, held_groups),
+                         "the same, transposed by -6..+6": synthetic_music.as_batch(synthetic_music.transposed(rolls, seed=7))}.items():
+        print(f"{name}: {summary(labels(detectors, x, g))}", flush=True)
 
 
 def music(which="tuning"):
@@ -318,4 +381,4 @@ def test_bench_music_tuning():
 
 
 if __name__ == "__main__":
-    {"music": music, "images": images}[sys.argv[1]](*sys.argv[2:])
+    {"music": music, "images": images, "music-real": third_real}[sys.argv[1]](*sys.argv[2:])
