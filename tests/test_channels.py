@@ -315,3 +315,23 @@ def test_a_chorale_as_type_0_and_at_96_ticks_per_beat_has_the_same_roll(tmp_path
     single_roll = load_path(str(tmp_path / "type0.mid")).x
     assert single_roll.shape == before.shape and np.sum(single_roll != before) <= 0.03 * np.sum(before > 0)
     assert np.array_equal(load_path(str(tmp_path / "coarse.mid")).x > 0, before > 0)
+
+
+def test_the_velocity_grid_stands_aside_for_a_midi_file_but_not_for_a_generators_array(tmp_path):
+    """A performed chorale's velocities vary; they are the channel, not the composition."""
+    import mido
+    from types import SimpleNamespace
+
+    from engine.detectors.grid import OffGrid
+
+    performed = mido.MidiFile(corpus_files("bach")[300])
+    for track in performed.tracks:
+        for k, message in enumerate(track):
+            if message.type == "note_on" and message.velocity > 0:
+                track[k] = message.copy(velocity=50 + (7 * k) % 60)
+    performed.save(str(tmp_path / "performed.mid"))
+    samples = load_path(str(tmp_path / "performed.mid"))
+    grid = OffGrid({"levels": 1, "cal_grid": np.zeros(20)})
+    assert grid.scores(SimpleNamespace(file_mean=lambda v: v, x=samples.x)).max() > 0  # off the one-velocity grid
+    assert not grid.informative(samples)
+    assert grid.informative(SimpleNamespace(meta={"format": "NPY"}))

@@ -1,4 +1,5 @@
 """The grid detector: the share of a file's values off the reference's intensity grid."""
+from engine.data.sniff import MIDI
 from engine.detectors import calibration, specification
 from engine.detectors.detector import EVERY_FILE, Detector
 
@@ -21,7 +22,11 @@ class OffGrid(Detector):
         self.method = f"share of values off the reference's {specification.grid_name(self.levels)}"
 
     def informative(self, samples):
-        """A file whose format decides its grid (an 8-bit PNG for k/255 or for k/16) says nothing here."""
+        """A file whose format decides its grid (an 8-bit PNG for k/255 or for k/16) says nothing here,
+        nor do a MIDI file's velocities: they are its performance's (a player's touch, a sequencer's
+        defaults), a channel like a PNG's bit depth, so a real chorale played with feeling stays real."""
+        if samples.meta.get("format") == MIDI.label:
+            return False
         return not specification.format_decides_grid(samples.meta.get("format_levels"), self.levels)
 
     def scores(self, batch):
