@@ -26,7 +26,7 @@ def make_case(case_dir, outside):
                       f"gan={case_dir / 'runs' / 'gan'}", "--out", str(case_dir / "runs" / "clf"),
                       "--architecture", "logreg", "--case", str(case_dir), *TINY[:2], *TINY[-4:]]) == 0
     assert main.main(["train", "gan", "--data", "builtin:digits[0:160]", "--out", str(outside), "--seed", "3",
-                      "--case", str(case_dir), *TINY]) == 0
+                      "--loss", "lsgan", "--case", str(case_dir), *TINY]) == 0
 
 
 def old_stored_path(case, path):
@@ -112,6 +112,16 @@ def test_a_copy_loads_its_own_files_and_a_change_after_the_copy_is_refused(built
     with open(folders["move"] / "profiles" / "run1_logistic.npz", "ab") as fh:  # and after a move
         fh.write(b"\0")
     verdicts(folders["move"], evidence, tmp_path / "tampered-move.json", expect=3)
+
+
+def test_the_self_test_of_a_copy_leaves_out_the_classifier_trained_on_the_copys_own_generator(built, tmp_path):
+    copied = relocations(built, tmp_path)["copy"]  # the original's runs are still there
+    out = tmp_path / "validate.json"
+    assert main.main(["case", "validate", str(copied), "--samples", "8", "--json", str(out)]) == 0
+    families = {f["family"]: f for f in json.loads(out.read_text())["families"]}
+    assert sorted(families) == ["gan loss, sigmoid output", "lsgan loss, sigmoid output"]
+    assert [d["detector"] for d in families["gan loss, sigmoid output"]["left_out_detectors"]] == ["cnn:clf"]
+    assert "cnn:clf" in families["lsgan loss, sigmoid output"]["detectors"]
 
 
 def test_a_run_from_outside_the_case_is_needed_where_it_was_registered(built, tmp_path, capsys):
