@@ -99,6 +99,10 @@ MIGRATIONS = [
         run_id INTEGER PRIMARY KEY REFERENCES run(id), by_run_id INTEGER NOT NULL REFERENCES run(id),
         reason TEXT NOT NULL, retired TEXT NOT NULL);
     """,
+    # Relocatable cases: run folders and artefacts inside the case folder are stored relative to
+    # it, so a copied, moved or symlinked case finds its own files. No schema change: the
+    # migration is its hook (`_relative_paths`), which rewrites the absolute paths of older cases.
+    "",
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -257,7 +261,65 @@ def _seal_legacy(conn):
         "legacy_rows": legacy, "rows": seals})
 
 
-MIGRATION_HOOKS = {4: _seal_legacy}
+def _relative_paths(conn):
+    """Migration hook of relocatable cases: the absolute run folders and artefact paths of an
+    older case that lie inside it become relative to the case folder, the rows changed are
+    sealed again and the audit log lists each path before and after.
+
+    Inside means: under the case folder as found now (through symlinks), or, for a run, under
+    the folder the case had when the run was registered. The latter is read from the run's
+    checkpoint artefact, which was already recorded relative to the case: a run folder
+    /old/case/runs/gan whose checkpoint was recorded as runs/gan/checkpoint-… becomes runs/gan,
+    so a case copied or moved before this upgrade stops pointing at the original's files.
+    Runs registered from outside the case keep their absolute path."""
+    if conn.execute("SELECT COUNT(*) FROM audit").fetchone()[0] == 0:
+        return  # a new database
+    case_dir = os.path.dirname(conn.execute("PRAGMA database_list").fetchone()["file"])
+    recorded_inside = {}  # run id -> its folder relative to the case, from its relative checkpoint record
+    for row in conn.execute("SELECT run_id, path FROM artefact WHERE role = 'checkpoint' AND run_id IS NOT NULL"):
+        if not os.path.isabs(row["path"]):
+            recorded_inside[row["run_id"]] = os.path.dirname(os.path.normpath(row["path"]))
+    moved_runs, runs = {}, []
+    for run in conn.execute("SELECT id, run_dir FROM run").fetchall():
+        before = os.path.normpath(run["run_dir"])
+        if not os.path.isabs(before):
+            continue
+        rel = recorded_inside.get(run["id"])
+        after = rel if rel and before.endswith(os.sep + rel) else relative_inside(before, case_dir)
+        if after is not None:
+            moved_runs[before] = after
+            runs.append((run["id"], run["run_dir"], after))
+    artefacts = []
+    for row in conn.execute("SELECT id, path FROM artefact").fetchall():
+        if not os.path.isabs(row["path"]):
+            continue
+        path = os.path.normpath(row["path"])
+        after = next((os.path.join(rel, os.path.relpath(path, old)) for old, rel in moved_runs.items()
+                      if path.startswith(old + os.sep)), None) or relative_inside(path, case_dir)
+        if after is not None:
+            artefacts.append((row["id"], row["path"], after))
+    seals = []
+    for table, column, changes in (("run", "run_dir", runs), ("artefact", "path", artefacts)):
+        for rowid, _, after in changes:
+            conn.execute(f"UPDATE {table} SET {column} = ? WHERE id = ?", (after, rowid))
+            seals.append(seal(conn, table, rowid))
+    left = [r["run_dir"] for r in conn.execute("SELECT run_dir FROM run") if os.path.isabs(r["run_dir"])]
+    _append_audit(conn, "paths_made_relative", {
+        "note": "paths inside the case folder are now stored relative to it (the rows changed are sealed again)",
+        "case_folder": case_dir, "runs": [{"id": i, "before": b, "after": a} for i, b, a in runs],
+        "artefacts": [{"id": i, "before": b, "after": a} for i, b, a in artefacts],
+        "runs_outside_the_case": left, "rows": seals})
+
+
+MIGRATION_HOOKS = {4: _seal_legacy, 6: _relative_paths}
+
+
+def relative_inside(path, folder):
+    """path relative to folder when it lies inside it (both with symlinks resolved), else None."""
+    real, base = os.path.realpath(path), os.path.realpath(folder)
+    if os.path.commonpath([real, base]) != base:
+        return None
+    return os.path.relpath(real, base)
 
 
 def _file_hash(path):
@@ -293,7 +355,15 @@ class Case:
         self.close()
 
     def path(self, *parts):
+        """A path the case stores, resolved: relative ones against the case folder as opened."""
         return os.path.join(self.dir, *parts)
+
+    def stored_path(self, path):
+        """How the case stores a path: relative to the case folder when it lies inside it
+        (through any symlink), so a copied, moved or symlinked case finds its own files;
+        absolute otherwise (a run registered from outside the case stays where it is)."""
+        path = os.path.abspath(self.path(path))
+        return relative_inside(path, self.dir) or path
 
     @contextmanager
     def transaction(self, action, params):
@@ -375,7 +445,8 @@ class Case:
         query, args = "SELECT * FROM run WHERE id NOT IN (SELECT run_id FROM run_retired)", ()
         if kind is not None:
             query, args = query + " AND kind = ?", (kind,)
-        return [_decode(row, "run") for row in self.conn.execute(query + " ORDER BY id", args)]
+        runs = [_decode(row, "run") for row in self.conn.execute(query + " ORDER BY id", args)]
+        return [{**run, "run_dir": self.path(run["run_dir"])} for run in runs]
 
     def retire_runs(self, run_ids, by_run_id, reason):
         """Runs replaced by run `by_run_id` leave the case's detectors, in one audited transaction."""
@@ -487,12 +558,9 @@ def tool_version():
 
 def record_artefact(case, path, role, digest=None, run_id=None):
     """Records an artefact's SHA-256 (inside the transaction that made it); a path inside
-    the case is stored relative to it, so the case folder can move."""
-    path = os.path.abspath(case.path(path))
-    rel = os.path.relpath(path, case.dir)
-    stored = path if rel.startswith("..") else rel
-    case.insert("artefact", {"path": stored, "role": role, "sha256": digest or _file_hash(path),
-                             "run_id": run_id, "recorded": now()})
+    the case is stored relative to it, so the case folder can move (Case.stored_path)."""
+    case.insert("artefact", {"path": case.stored_path(path), "role": role,
+                             "sha256": digest or _file_hash(case.path(path)), "run_id": run_id, "recorded": now()})
 
 
 class _AlreadyUpgraded(Exception):

@@ -31,11 +31,14 @@ def verify_artefacts(case):
     for run_dir, run_id in in_use.items():
         latest = case_store.latest_checkpoint(run_dir)
         recorded = checkpoints.get(run_id)
-        if recorded and latest and latest + ".safetensors" != case.path(recorded):
+        if recorded and latest and os.path.realpath(latest + ".safetensors") != os.path.realpath(case.path(recorded)):
+            found, registered = os.path.basename(latest) + ".safetensors", os.path.basename(recorded)
+            why = (f"its latest checkpoint is {found}, not the registered {registered}; register the run again"
+                   if found != registered else f"its checkpoint is read from {latest}.safetensors but was recorded "
+                   f"at {case.path(recorded)}")
             results.append({"path": latest + ".safetensors", "role": "checkpoint", "run_id": run_id,
                             "status": "replaced", "current_sha256": None, "sha256": None, "on_upgrade": 0,
-                            "problem": f"run {run_dir}: its latest checkpoint is {os.path.basename(latest)}, "
-                                       f"not the registered {os.path.basename(recorded)}; register the run again"})
+                            "problem": f"run {run_dir}: {why}"})
         elif not recorded:
             results.append({"path": run_dir, "role": "checkpoint", "run_id": run_id, "status": "not verifiable",
                             "current_sha256": None, "sha256": None, "on_upgrade": 0,

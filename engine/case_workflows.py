@@ -110,15 +110,18 @@ def register_run(case_dir, run_dir, calibrate=True):
         raise InputError(checkpoint + ".json", "the checkpoint sidecar does not hold a JSON object")
     name = run.get("name") or os.path.basename(run_dir)
     with open_case(case_dir) as case:
+        stored = case.stored_path(run_dir)  # relative inside the case folder, so the case can move
+        run_dir, checkpoint = case.path(stored), case.path(case.stored_path(checkpoint))
         same = [r for r in case.runs() if r["run_dir"] == run_dir and r["files"] == files]
         if same:  # registering the very same model again changes nothing
             return same[-1]
         check_run_fits(case, run, sidecar, run_dir)
         calibrated = calibrate_run(case, {"kind": kind, "name": name, "run_dir": run_dir}) if calibrate else None
-        params = {"kind": kind, "name": name, "run_dir": run_dir, "files": files}
+        params = {"kind": kind, "name": name, "run_dir": stored, "files": files,
+                  "outside_the_case": os.path.isabs(stored)}
         with case.transaction("run_registered", params):
             run_id = case.insert("run", {
-                "kind": kind, "name": name, "run_dir": run_dir, "config_json": json.dumps(run.get("config", {})),
+                "kind": kind, "name": name, "run_dir": stored, "config_json": json.dumps(run.get("config", {})),
                 "metrics_json": json.dumps(run.get("metrics", {})), "files_json": json.dumps(files),
                 "data_json": json.dumps(run.get("data", {})), "registered": now()})
             record_artefact(case, checkpoint + ".safetensors", "checkpoint",

@@ -137,6 +137,11 @@ def cmd_case_register(args):
 
     run = run_in_console(lambda params, state: register_run(args.dir, args.run), {}, label="case register ")
     print(f"run {shown(run['name'])} ({run['kind']}) registered in {shown(os.path.abspath(args.dir))}")
+    from engine.case import relative_inside
+
+    if relative_inside(run["run_dir"], args.dir) is None:
+        print(f"note: the run lies outside the case folder; the case refers to it as {shown(run['run_dir'])}, "
+              f"so a copied or moved case needs it there")
     return 0
 
 

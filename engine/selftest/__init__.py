@@ -49,6 +49,7 @@ def validate_job(params, state):
     from engine.errors import InputError
     from engine.runs import GENERATOR_KINDS
     from engine.selftest.families import SAMPLES_PER_FAMILY, leave_one_family_out
+    from engine.selftest.runs import relocated
     from engine.selftest.sources import leave_one_source_out
     from engine.verdict import case_detectors, check_alpha
 
@@ -57,7 +58,7 @@ def validate_job(params, state):
     with open_case(params["case"]) as case:
         state.progress(0.0, "checking the case")
         profile = case.profile()
-        runs = latest_runs(case)
+        runs = relocated(latest_runs(case), case.dir)
         detectors = case_detectors(case, profile)  # every artefact re-hashed first
         learned = learned_models(detectors, runs)
         gan_runs = [run for run in runs if run["kind"] in GENERATOR_KINDS]  # GANs and zoo families

@@ -38,6 +38,36 @@ def families(gan_runs):
     return out
 
 
+def relocated(runs, case_dir):
+    """The runs with the run folders their data records name (a classifier's generator sets, an
+    inverse model's generator) moved to where the case's own runs are now. A run records the
+    absolute folders it was trained on; in a case copied or moved since, a recorded folder that
+    ends in a case run's path relative to the case is that run (the original may still exist
+    elsewhere, but the copy's run is the one judged). A folder outside the case stays as recorded."""
+    from engine.case import relative_inside
+
+    inside = {}
+    for run in runs:
+        rel = relative_inside(run["run_dir"], case_dir)
+        if rel is not None:
+            inside[rel] = run["run_dir"]
+
+    def move(value):
+        path = os.path.normpath(value)
+        if not os.path.isabs(path):
+            return value
+        return next((now for rel, now in sorted(inside.items(), key=lambda item: -len(item[0]))  # the longest match
+                     if path == now or path.endswith(os.sep + rel)), value)
+
+    def walk(data):
+        if isinstance(data, dict):
+            return {key: move(value) if key in ("spec", "generator_run") and isinstance(value, str) else walk(value)
+                    for key, value in data.items()}
+        return [walk(value) for value in data] if isinstance(data, list) else data
+
+    return [{**run, "data": walk(run.get("data") or {})} for run in runs]
+
+
 def _specs(data, depth=0):
     """Every data spec in a run's "data" record (nested), following run folders."""
     from engine.runs import is_run_folder, read_run_json
