@@ -10,6 +10,7 @@ methods table and each verdict's detector table list it from its `name`, `method
 from engine.detectors.checkerboard import Checkerboard
 from engine.detectors.chroma import ChromaViolations
 from engine.detectors.copying import Copying
+from engine.detectors.cycle_jitter import CycleJitter
 from engine.detectors.durations import DurationDistance
 from engine.detectors.edge_width import EdgeWidth
 from engine.detectors.faint_background import FaintBackground
@@ -28,6 +29,7 @@ DETECTORS = (
     Checkerboard,
     NearZero,
     NoiseFloor,
+    CycleJitter,
     FaintBackground,
     ChromaViolations,
     DurationDistance,
