@@ -2,8 +2,8 @@
 period exactly, a synthesiser repeating a stored period at a flat or straight F0 contour does.
 Synthetic voiced signals with known period perturbation (harmonics of a phase that advances one
 cycle per perturbed period, on a gliding F0), real FSDD recordings at several gains and through
-codecs, and a case on 200 FSDD recordings (its conformal floor 1/201 lets the detector decide
-at alpha = 1 %)."""
+codecs, and a case on the 400 embedded FSDD recordings (the fewest it is fitted on: its
+conformal floor 1/401 takes a quarter of the combination's weight at alpha = 1 %)."""
 import io
 
 import numpy as np
@@ -14,7 +14,8 @@ from engine import case_workflows
 from engine.data.builtins import corpus_files
 from engine.detectors import suite
 from engine.detectors.channels import StandAside, channel_detectors
-from engine.detectors.cycle_jitter import PLAUSIBLE_PERCENT, CycleJitter, jitter, jitter_scores
+from engine.data.specs import load_spec
+from engine.detectors.cycle_jitter import MIN_KEPT, PLAUSIBLE_PERCENT, CycleJitter, jitter, jitter_scores
 from engine.verdict import judge
 
 RATE = 8000
@@ -76,10 +77,24 @@ def test_real_recordings_score_zero_at_any_gain_and_through_codecs():
         assert (jitter_scores([audio] + versions) == 0).all()
 
 
+def test_a_reference_keeping_fewer_than_400_recordings_gets_no_cycle_jitter():
+    from engine.detectors.batch import Reference
+    from engine.detectors.folds import cross_fitted
+    from engine.detectors.profile import item_groups
+
+    ref = load_spec("builtin:fsdd[0:10]")
+    groups, n_groups = item_groups(ref.items, ref.n)
+    recording = voiced(seconds=0.3, sigma=0.01)
+    few = Reference(ref, groups, kept_recordings=[recording] * (MIN_KEPT - 1))
+    enough = Reference(ref, groups, kept_recordings=[recording] * MIN_KEPT)
+    assert CycleJitter.fit(few, groups, n_groups, cross_fitted) == {}
+    assert (CycleJitter.fit(enough, groups, n_groups, cross_fitted)["cal_cycle_jitter"] == 0).all()
+
+
 @pytest.fixture(scope="module")
 def speech_case(tmp_path_factory):
     root = tmp_path_factory.mktemp("cycle-jitter")
-    case_workflows.new_case(str(root / "case"), "builtin:fsdd[0:200]")
+    case_workflows.new_case(str(root / "case"), "builtin:fsdd")
     return str(root / "case")
 
 

@@ -25,7 +25,8 @@ measures 0.117 % (docs/verdicts.md, "Speech synthesis, third pass"), and only no
 a voice's own perturbation can raise what a real recording measures. It fits nothing: every
 reference recording kept in the profile calibrates it (engine/detectors/channels.py: the
 channelled ones under an audio channel). When they all score 0 a positive score gets the
-conformal floor 1/(n+1), which the combination's floor weights let decide (n + 1 >= 1/alpha).
+conformal floor 1/(n+1), which the combination's floor weights let decide; a profile keeping
+fewer than MIN_KEPT = 400 recordings does not get the detector (the weight it would take).
 
 What it cannot see (measured): synthesisers whose F0 moves (intonation models, statistical
 voices, flite's and festival's English voices, HTS): their measured jitter at 8 kHz, 0.2-1.2 %,
@@ -45,6 +46,11 @@ CONTINUE = 0.5  # and keeps it going
 MIN_RUN = 5  # cycles in a run before its second differences count
 MIN_CYCLES = 10  # second differences a recording needs for a jitter at all
 PLAUSIBLE_PERCENT = 0.05  # the least jitter a voice is taken to show (module docstring)
+# Every kept recording scores 0, so the detector decides at the conformal floor 1/(n+1) and the
+# combination gives it the weight floor/alpha (engine/detectors/calibration.py): with fewer than 400
+# recordings it would take more than a quarter of the weight at alpha = 1 % from the detectors that
+# see other generators (with noise-floor, which does the same, half), so it is not fitted then.
+MIN_KEPT = 400
 SCALE = 1.4826 / np.sqrt(6)  # median |second difference| of i.i.d. period noise -> its standard deviation
 
 
@@ -142,8 +148,8 @@ class CycleJitter(Detector):
 
     @classmethod
     def fit(cls, ref, groups, n_groups, cross_fitted):
-        """Scores of every reference recording kept in the profile ({} when none are kept)."""
-        if not ref.kept_recordings:
+        """Scores of every reference recording kept in the profile ({} when fewer than MIN_KEPT)."""
+        if len(ref.kept_recordings or ()) < MIN_KEPT:
             return {}
         return cls.calibrate(ref.kept_recordings)
 
