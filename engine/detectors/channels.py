@@ -78,6 +78,9 @@ CHANNEL_LIMITS = {
                                                          "telephone band-pass lost for digital silence too (0 of 100)"),
         ("GSM 06.10", "noise-floor weakened for digital silence (17-21 of 50 caught) and lost for near silence "
                       "(0-1 of 50), and lost at a tenth of the level"),
+        ("GSM 06.10; MP3, Vorbis", "cycle-jitter stands aside under GSM 06.10 (a diphone voice's constant pitch "
+                                   "period: 1 of 40 caught, 33 of 40 clean) and is weakened by MP3 and Vorbis (21 and 7 "
+                                   "of 40); kept under mu-law, A-law and resampling (33-36 of 40)"),
         ("MP3 at 8 kbit/s", "noise-floor lost where a synthesiser's silence is only near 0 (two espeak-ng voices: "
                             "5 and 10 of 50 caught); exact digital silence survives (50 of 50)"),
         ("mu-law, MP3 (24 kbit/s and default), Vorbis, FLAC, resampling, band limits",
@@ -119,6 +122,9 @@ RECORDERS = (("as recorded", lambda audio: audio),
 # on the reference recordings encoded both ways.
 LOWEST_BITRATE_SUBTYPES = ("MPEG_LAYER_III",)  # (libsndfile sets no constant bitrate for Vorbis or Opus)
 LOWEST_BITRATE = {"compression_level": 0.99, "bitrate_mode": "CONSTANT"}
+# cycle-jitter stands aside under these codecs: GSM 06.10's long-term predictor re-synthesises
+# every pitch period (a diphone voice's constant period: 33 of 40 files caught clean, 1 of 40 through it).
+JITTER_LOST = ("GSM610",)
 CODEC_FORMATS = {"VORBIS": "OGG", "OPUS": "OGG", "MPEG_LAYER_III": "MP3", "MPEG_LAYER_II": "MP3",
                  "MPEG_LAYER_I": "MP3"}
 
@@ -379,6 +385,10 @@ def channel_detectors(detectors, profile, key, gan_runs=()):
         from engine.detectors.noise_floor import NoiseFloor
 
         channel_profile.update(NoiseFloor.calibrate(recordings))
+    if "cal_cycle_jitter" in profile:
+        from engine.detectors.cycle_jitter import CycleJitter
+
+        channel_profile.update(CycleJitter.calibrate(recordings))
     refitted = {d.name: d for d in suite.profile_detectors(channel_profile)}
     cal_batch = suite.Batch(x[is_cal], renumber(groups[is_cal]))
     out = []
@@ -386,6 +396,9 @@ def channel_detectors(detectors, profile, key, gan_runs=()):
         if getattr(detector, "lossy_erases", False):  # its trait is what the lossy step destroys
             out.append(StandAside(detector, f"{describe(key)} fills the value gaps it reads, in real and generated "
                                             f"files alike"))
+        elif detector.name == "cycle-jitter" and key[0] == "audio" and key[1] in JITTER_LOST:
+            out.append(StandAside(refitted[detector.name], f"{describe(key)} re-synthesises each pitch period, "
+                                                           f"which hides a constant one"))
         elif detector.name in refitted and detector.name != "grid":
             out.append(refitted[detector.name])
         elif hasattr(detector, "generators") and key[0] != "audio" and gan_runs:

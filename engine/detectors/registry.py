@@ -11,6 +11,7 @@ from engine.detectors.checkerboard import Checkerboard
 from engine.detectors.chroma import ChromaViolations
 from engine.detectors.clean_up import CleanUp
 from engine.detectors.copying import Copying
+from engine.detectors.cycle_jitter import CycleJitter
 from engine.detectors.durations import DurationDistance
 from engine.detectors.edge_width import EdgeWidth
 from engine.detectors.faint_background import FaintBackground
@@ -30,6 +31,7 @@ DETECTORS = (
     Checkerboard,
     NearZero,
     NoiseFloor,
+    CycleJitter,
     FaintBackground,
     ChromaViolations,
     DurationDistance,
