@@ -367,6 +367,13 @@ def test_added_noise_is_a_channel_only_where_the_reference_carries_none(speech_c
     # A synthesiser's digital silence (or a floor inside the reference's) cannot buy a noisier reference.
     assert key(np.concatenate([np.zeros(2000), buzz(), np.zeros(2000)])) is None
     assert channel_key({"channel": meta["channel"] | {"noise_db": [-10.0] * 4}}, None) is None  # no kept recordings
+    # Each band within the reference's range, but all bands above 500 Hz high at once: broadband noise.
+    each_within = list(gate[1][:4] - 0.5)
+    assert np.min(each_within[1:]) > gate[1][4]
+    assert channel_key({"channel": meta["channel"] | {"noise_db": each_within}}, gate) is not None
+    one_band = [float(v) for v in gate[0][:4]]  # the reference's median floor ...
+    one_band[3] = float(gate[1][3] - 0.5)  # ... with hiss in one band, below the reference's 99th percentile
+    assert channel_key({"channel": meta["channel"] | {"noise_db": one_band}}, gate) is None
 
 
 def test_real_speech_with_white_noise_at_10_db_stays_real_and_noise_floor_stands_aside(speech_case, tmp_path):
