@@ -199,6 +199,11 @@ class Judging:
         self.weights = functools.lru_cache(maxsize=None)(
             lambda key, mask: suite.weights(self.for_channel(key)[0], alpha, mask))
 
+    @functools.cached_property
+    def noise_gate(self):
+        """The reference recordings' noise floors (engine/detectors/channels.py), read once per batch."""
+        return channels.reference_noise_gate(self.profile)
+
     def _for_channel(self, key):
         return (self.detectors, None) if key is None else channels.channel_detectors(
             self.detectors, self.profile, key, self.gan_runs)
@@ -207,7 +212,7 @@ class Judging:
 def _judge_chunk(case, accepted, judging, suspect):
     """Verdicts of some accepted (path, SampleSet) pairs, each file one group of patches,
     scored with the detectors of its channel; the values scored join `suspect` (batch KS/JSD)."""
-    keys = [channels.channel_key(samples.meta) for _, samples in accepted]
+    keys = [channels.channel_key(samples.meta, judging.noise_gate) for _, samples in accepted]
     out = [None] * len(accepted)
     for key in dict.fromkeys(keys):
         members = [k for k, found in enumerate(keys) if found == key]

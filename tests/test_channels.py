@@ -183,11 +183,12 @@ def test_real_recordings_get_the_same_label_at_gain_0_1_0_5_and_2(speech_case, t
     assert labels[0.1] == labels[0.5] == labels[2.0] == labels[1.0]
 
 
-def buzz(seconds=0.5, pitch=120):
-    """A voiceless synthetic buzz: a pulse train through white noise, nothing like a voice."""
+def buzz(seconds=0.5, pitch=120, noise=0.005):
+    """A voiceless synthetic buzz: a pulse train plus white noise, nothing like a voice. At noise
+    0.05 its floor is that of white noise at about 10 dB SNR, which the verdict reads as added noise."""
     t = np.arange(int(8000 * seconds))
     pulses = (t % int(8000 / pitch) == 0).astype(np.float64)
-    return 0.5 * pulses + 0.05 * np.random.default_rng(pitch).normal(size=t.size)
+    return 0.5 * pulses + noise * np.random.default_rng(pitch).normal(size=t.size)
 
 
 @pytest.mark.parametrize("subtype,fmt,ext", [("ULAW", "WAV", "wav"), ("ALAW", "WAV", "wav"), ("VORBIS", "OGG", "ogg"),
@@ -213,19 +214,19 @@ def test_a_lossy_codec_calibrates_on_each_reference_recording_as_recorded_8_bit_
     with case_store.open_case(speech_case) as case:
         profile = load_arrays(case.path(case.reference()["profile_path"]))
     n = len(profile["ref_audio_group"])
-    x, groups, is_cal, recordings = channelled_reference(profile, ("audio", "GSM610", None, None))
+    x, groups, is_cal, recordings = channelled_reference(profile, ("audio", "GSM610", None, None, None))
     assert np.unique(groups).size == len(RECORDERS) * n and len(recordings) == n  # noise-floor: as recorded
     assert np.all(np.diff(groups) >= 0)  # a recording's versions side by side: one cross-fitting fold
     eight_bit = RECORDERS[1][1](fsdd_audio(0))
     assert np.unique(eight_bit).size <= 256
-    _, groups, _, recordings = channelled_reference(profile, ("audio", None, 16000, None))
+    _, groups, _, recordings = channelled_reference(profile, ("audio", None, 16000, None, None))
     assert np.unique(groups).size == n  # a resampler or band limit is linear: the recordings as made
 
 
 def test_band_edges_are_read_to_the_nearest_100_hz():
     channel = {"subtype": "PCM_16", "native_sample_rate": 8000, "lossy": False}
-    assert channel_key({"channel": channel | {"bandwidth_hz": 3391}}) == ("audio", None, None, 3400)
-    assert channel_key({"channel": channel | {"bandwidth_hz": 3420}}) == ("audio", None, None, 3400)
+    assert channel_key({"channel": channel | {"bandwidth_hz": 3391}}) == ("audio", None, None, 3400, None)
+    assert channel_key({"channel": channel | {"bandwidth_hz": 3420}}) == ("audio", None, None, 3400, None)
     assert channel_key({"channel": channel | {"bandwidth_hz": 3900}}) is None
 
 
@@ -253,7 +254,7 @@ def test_a_speech_case_without_reference_recordings_keeps_its_clean_calibration(
         profile = load_arrays(case.path(case.reference()["profile_path"]))
     old = {k: v for k, v in profile.items() if not k.startswith("ref_audio")}
     detectors = suite.profile_detectors(old)
-    found, note = channel_detectors(detectors, old, ("audio", "ULAW", None, None))
+    found, note = channel_detectors(detectors, old, ("audio", "ULAW", None, None, None))
     assert found is detectors and "clean reference" in note
 
 
@@ -335,3 +336,77 @@ def test_the_velocity_grid_stands_aside_for_a_midi_file_but_not_for_a_generators
     assert grid.scores(SimpleNamespace(file_mean=lambda v: v, x=samples.x)).max() > 0  # off the one-velocity grid
     assert not grid.informative(samples)
     assert grid.informative(SimpleNamespace(meta={"format": "NPY"}))
+
+
+# --- added noise (read from the recording itself) ------------------------------------
+
+
+def with_white_noise(audio, snr_db, seed=0):
+    noise = np.random.default_rng(seed).normal(size=audio.size)
+    return audio + noise * np.sqrt(np.mean(audio ** 2) / 10 ** (snr_db / 10))
+
+
+def test_the_noise_floor_is_read_per_band_gain_invariant_and_raised_by_added_noise():
+    from engine.data.channels import NOISE_FLOOR_DB, noise_levels
+
+    audio = fsdd_audio(300)
+    clean = noise_levels(audio, 8000)
+    assert np.allclose(noise_levels(audio * 0.1, 8000), clean, atol=1e-6)
+    noisy = noise_levels(with_white_noise(audio, 10), 8000)
+    assert np.all(noisy > clean) and np.all(noisy > -30) and np.all(clean < -55)  # white noise at 10 dB fills every band
+    silent = np.concatenate([np.zeros(2000), buzz(), np.zeros(2000)])
+    assert np.all(noise_levels(silent, 8000) == NOISE_FLOOR_DB)  # digital silence: no floor at all
+
+
+def test_a_reference_recording_is_brought_up_to_the_files_noise_floor():
+    from engine.data.channels import noise_levels
+    from engine.detectors.channels import with_noise_floor
+
+    target = noise_levels(with_white_noise(fsdd_audio(301), 10), 8000)
+    for k in (0, 45, 130):
+        reached = noise_levels(with_noise_floor(fsdd_audio(k), tuple(target), seed=k), 8000)
+        # A band whose own floor is already higher is left as it is; dB, the quiet frames vary per draw.
+        assert np.all(np.abs(reached - np.maximum(target, noise_levels(fsdd_audio(k), 8000))) < 2.0)
+    partial = with_noise_floor(fsdd_audio(0), (None, None, None, float(target[3])), seed=0)
+    assert np.allclose(noise_levels(partial, 8000)[:2], noise_levels(fsdd_audio(0), 8000)[:2], atol=1.0)
+
+
+def test_added_noise_is_a_channel_only_where_the_reference_carries_none(speech_case):
+    from engine.detectors.channels import channel_key, reference_noise_gate
+    from engine.npz import load_arrays
+
+    with case_store.open_case(speech_case) as case:
+        gate = reference_noise_gate(load_arrays(case.path(case.reference()["profile_path"])))
+    meta = {"channel": {"subtype": "PCM_16", "native_sample_rate": 8000, "lossy": False, "bandwidth_hz": 4000}}
+
+    def key(audio):
+        from engine.data.channels import noise_levels
+
+        return channel_key({"channel": meta["channel"] | {"noise_db": list(noise_levels(audio, 8000))}}, gate)
+
+    assert [key(fsdd_audio(k)) for k in range(300, 305)] == [None] * 5
+    noisy = key(with_white_noise(fsdd_audio(300), 10))
+    assert noisy[:4] == ("audio", None, None, None) and noisy[4][3] is not None
+    # A synthesiser's digital silence (or a floor inside the reference's) cannot buy a noisier reference.
+    assert key(np.concatenate([np.zeros(2000), buzz(), np.zeros(2000)])) is None
+    assert channel_key({"channel": meta["channel"] | {"noise_db": [-10.0] * 4}}, None) is None  # no kept recordings
+    # Each band within the reference's range, but all bands above 500 Hz high at once: broadband noise.
+    each_within = list(gate[1][:4] - 0.5)
+    assert np.min(each_within[1:]) > gate[1][4]
+    assert channel_key({"channel": meta["channel"] | {"noise_db": each_within}}, gate) is not None
+    one_band = [float(v) for v in gate[0][:4]]  # the reference's median floor ...
+    one_band[3] = float(gate[1][3] - 0.5)  # ... with hiss in one band, below the reference's 99th percentile
+    assert channel_key({"channel": meta["channel"] | {"noise_db": one_band}}, gate) is None
+
+
+def test_real_speech_with_white_noise_at_10_db_stays_real_and_noise_floor_stands_aside(speech_case, tmp_path):
+    held_out = list(range(300, 306)) + list(range(330, 336))
+    real = [write_audio(tmp_path / f"r{k}.wav", with_white_noise(fsdd_audio(k), 10, seed=k)) for k in held_out]
+    fake = [write_audio(tmp_path / f"g{p}.wav", with_white_noise(buzz(pitch=p), 10, seed=p)) for p in (100, 150, 220)]
+    result = judge(speech_case, real + fake)
+    assert all("added noise" in f["channel"]["assumed"] for f in result["files"])
+    assert all(f["detectors"]["noise-floor"]["weight"] == 0 for f in result["files"])
+    found = [f["label"] for f in result["files"]]
+    assert found[:12].count("generated") == 0
+    # Noise at 10 dB masks part of what marks these buzzes (the 100 Hz one: inconclusive).
+    assert found[12:].count("generated") >= 2 and "real" not in found[12:]

@@ -81,14 +81,19 @@ def webp_grey(values):
     return values
 
 
-def audio_channel(subtype, rate, mono, format_label):
-    """The channel of a recording: codec, native rate, levels, effective bandwidth."""
+def audio_channel(subtype, rate, mono, format_label, speech_audio=None):
+    """The channel of a recording: codec, native rate, levels, effective bandwidth, and the noise
+    floor per band (`noise_db`, from `speech_audio`, the recording at the speech rate)."""
     levels = int(np.unique(mono[: 1 << 16]).size) if mono.size else 0
     channel = {"codec": f"{format_label} {subtype}", "subtype": subtype, "native_sample_rate": int(rate),
                "bandwidth_hz": effective_bandwidth(mono, rate)}
     channel["few_levels"] = levels <= FEW_LEVELS and mono.size > 4 * FEW_LEVELS
     # Informative only: quiet recordings made with 16 bits can use few levels too (FSDD does).
     channel["lossy"] = subtype in LOSSY_AUDIO_SUBTYPES
+    if speech_audio is not None:
+        from engine.data.representations import SPEECH_RATE
+
+        channel["noise_db"] = [round(float(v), 1) for v in noise_levels(speech_audio, SPEECH_RATE)]
     return channel
 
 
@@ -120,3 +125,46 @@ def midi_channel(midi):
     velocities = sorted({n.velocity for inst in midi.instruments if not inst.is_drum for n in inst.notes})
     return {"codec": "MIDI", "lossy": False, "resolution": int(midi.resolution), "tempo_bpm": tempi[:8],
             "velocities": velocities[:8] if len(velocities) <= 8 else f"{len(velocities)} distinct"}
+
+
+# --- added noise, estimated from the recording itself -----------------------------------
+# Noise added on the way (a noisy line, a street, a fan) is not written in any header, but it
+# is in the recording: between and under the words. Its spectrum is read from the quietest
+# frames (minimum statistics: speech pauses, which every spoken-digit recording has) and given
+# per band relative to the speech level (the mean power of the loudest quarter of frames, as
+# noise-floor and the level normalisation take it), so it is gain-invariant.
+NOISE_FRAME, NOISE_HOP = 256, 128  # 32 ms frames at 8 kHz
+NOISE_BANDS_HZ = (0, 500, 1000, 2000, 4000)  # octave-like bands of the telephone range
+NOISE_QUIET_SHARE = 0.1  # the quietest tenth of the frames: the floor
+NOISE_LOUD_SHARE = 0.25  # the loudest quarter: the speech level
+NOISE_FLOOR_DB = -120.0  # a band with nothing in its quiet frames (digital silence) reads as this
+
+
+def band_powers(audio, rate):
+    """(frames, bands) power of each 32 ms Hann-windowed frame in each of NOISE_BANDS_HZ."""
+    audio = np.asarray(audio, dtype=np.float64)
+    if audio.size < NOISE_FRAME:
+        audio = np.pad(audio, (0, NOISE_FRAME - audio.size))
+    frames = np.lib.stride_tricks.sliding_window_view(audio, NOISE_FRAME)[::NOISE_HOP]
+    spectra = np.abs(np.fft.rfft((frames - frames.mean(axis=1, keepdims=True)) * np.hanning(NOISE_FRAME), axis=1)) ** 2
+    freqs = np.fft.rfftfreq(NOISE_FRAME, 1.0 / rate)
+    edges = np.searchsorted(freqs, NOISE_BANDS_HZ[1:-1])
+    return np.stack([part.sum(axis=1) for part in np.split(spectra[:, 1:], edges - 1, axis=1)], axis=1)
+
+
+def speech_and_floor(power):
+    """(speech level, floor per band) of band_powers(): the mean total power of the loudest
+    NOISE_LOUD_SHARE of frames, and the mean band powers of the quietest NOISE_QUIET_SHARE."""
+    total = power.sum(axis=1)
+    order = np.argsort(total, kind="stable")
+    loud = total[order[-max(1, int(round(NOISE_LOUD_SHARE * total.size))):]].mean()
+    return loud, power[order[:max(2, int(round(NOISE_QUIET_SHARE * total.size)))]].mean(axis=0)
+
+
+def noise_levels(audio, rate):
+    """The noise floor in each band of NOISE_BANDS_HZ, in dB relative to the speech level
+    (speech_and_floor). All NOISE_FLOOR_DB for a recording with no signal."""
+    loud, quiet = speech_and_floor(band_powers(audio, rate))
+    if loud <= 0:
+        return np.full(len(NOISE_BANDS_HZ) - 1, NOISE_FLOOR_DB)
+    return np.maximum(10 * np.log10(np.maximum(quiet, 1e-300) / loud), NOISE_FLOOR_DB)

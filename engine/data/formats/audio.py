@@ -53,12 +53,13 @@ def read_recording(path, data):
 
 def decode(path, data, kind):
     mono, rate, encoding = read_recording(path, data)
+    speech_audio = representations.to_speech_rate(mono, rate)
     unclipped = representations.split_patches(representations.mel_map(mono, rate), representations.PATCH_FRAMES)
     n = unclipped.shape[0]
     clipped = int((unclipped > 1).sum())
     meta = dict(representations.SPEECH_META, format=kind.label, native_sample_rate=int(rate),
                 clipped_values=clipped, clipped_fraction=clipped / unclipped.size,
-                channel=channels.audio_channel(encoding, rate, mono, kind.label))
+                channel=channels.audio_channel(encoding, rate, mono, kind.label, speech_audio))
     labels = None
     match = FSDD_NAME.match(os.path.basename(str(path)))
     if match:
@@ -67,5 +68,5 @@ def decode(path, data, kind):
     return SampleSet(
         name=str(path), modality="speech", x=np.minimum(unclipped, 1.0), levels=None,
         items=[f"{path}#patch{k}" for k in range(n)], meta=meta, labels=labels,
-        audio=representations.to_speech_rate(mono, rate),
+        audio=speech_audio,
     )
