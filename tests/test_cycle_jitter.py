@@ -112,6 +112,6 @@ def test_a_constant_period_voice_is_labelled_generated_and_gsm_makes_the_detecto
 
     with case_workflows.open_case(speech_case) as case:
         profile = case.profile()
-    detectors, _ = channel_detectors(suite.profile_detectors(profile), profile, ("audio", "GSM610", None, None))
+    detectors, _ = channel_detectors(suite.profile_detectors(profile), profile, ("audio", "GSM610", None, None, None))
     wrapped = [d for d in detectors if d.name == "cycle-jitter"]
     assert len(wrapped) == 1 and isinstance(wrapped[0], StandAside)
