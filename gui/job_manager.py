@@ -1,6 +1,6 @@
 """Every background task of the window goes through one JobManager.
 
-It runs engine job functions through `engine.jobs.qt.QtJob`, one task per *slot*
+It runs engine job functions through `gui.job_runner.QtJob`, one task per *slot*
 (a panel's name): starting a new task in a slot cancels the previous one, as in
 Orange3. Callbacks run on the GUI thread because they are slots of a QObject that
 lives there (signals from the worker thread are queued to it).
@@ -13,7 +13,7 @@ import time
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from engine.jobs.qt import QtJob
+from gui.job_runner import QtJob
 
 
 WORKER_NICENESS = 5  # background work yields the CPU to the GUI thread on a busy machine

@@ -8,7 +8,7 @@ import pytest
 @pytest.fixture
 def no_threads_left(monkeypatch):
     """Fails a test that leaves an engine.jobs QtJob thread running (after stopping it)."""
-    from engine.jobs.qt import QtJob as qt_job
+    from gui.job_runner import QtJob as qt_job
 
     started = []
     original_start = qt_job.start

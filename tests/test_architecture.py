@@ -1,5 +1,5 @@
 """The dependency rules of DESIGN.md and docs/architecture.md: gui -> engine -> training, Qt
-only in gui/ and engine/jobs/qt.py, no import cycle inside a package, the engine's layers
+only in gui/ (its job runner QtCore only), no import cycle inside a package, the engine's layers
 (ENGINE_LAYERS), only main.py imports the command line, and no heavy import on the analysis
 command line path."""
 import ast
@@ -9,7 +9,7 @@ import sys
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 QT_MODULES = ("PySide6", "pyqtgraph", "PyQt5", "PyQt6", "shiboken6")
-JOB_RUNNER = ROOT / "engine" / "jobs" / "qt.py"  # the one engine module that may import Qt (QtCore)
+JOB_RUNNER = ROOT / "gui" / "job_runner.py"  # the QThread runner of engine jobs: QtCore only
 
 
 def imported_modules(path):
@@ -151,11 +151,9 @@ def test_engine_imports_no_gui():
             assert top(module) != "gui", f"{path}: imports {module}"
 
 
-def test_qt_only_in_gui_and_jobs():
+def test_qt_only_in_gui():
     for package in ("engine", "training"):
         for path in python_files(package):
-            if path == JOB_RUNNER:
-                continue
             for module in imported_modules(path):
                 assert top(module) not in QT_MODULES, f"{path}: imports {module}"
 
@@ -163,12 +161,12 @@ def test_qt_only_in_gui_and_jobs():
 def test_jobs_uses_only_qtcore():
     for module in imported_modules(JOB_RUNNER):
         if top(module) == "PySide6":
-            assert module == "PySide6.QtCore", f"engine/jobs/qt.py imports {module}"
+            assert module == "PySide6.QtCore", f"gui/job_runner.py imports {module}"
 
 
 def test_the_job_protocol_loads_no_qt_and_its_runner_only_qtcore():
     code = ("import sys\nimport engine.jobs\nprint('PROTOCOL', sorted(m for m in sys.modules if m.startswith('PySide6')))\n"
-            "import engine.jobs.qt\nprint('RUNNER', sorted(m for m in sys.modules if m.startswith('PySide6.Qt')))\n")
+            "import gui.job_runner\nprint('RUNNER', sorted(m for m in sys.modules if m.startswith('PySide6.Qt')))\n")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert "PROTOCOL []" in out.stdout and "RUNNER ['PySide6.QtCore']" in out.stdout, out.stdout

@@ -4,7 +4,7 @@ import io
 import pytest
 
 from engine.jobs import Cancelled, ConsoleState, JobState
-from engine.jobs.qt import QtJob
+from gui.job_runner import QtJob
 
 
 def counting_job(params, state):

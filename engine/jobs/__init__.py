@@ -5,10 +5,10 @@ A long job is a plain function `job(params, state)`. It reports through
 `state.cancelled` between steps (or calls `state.check()`, which raises `Cancelled`),
 and returns its result. The command line runs it with `ConsoleState` (a progress bar
 with ETA on stderr); the GUI runs the same function in a QThread through
-`engine.jobs.qt.QtJob`.
+`gui.job_runner.QtJob`.
 
-This package's `qt` module is the only one outside gui/ that imports Qt (QtCore only); it is
-imported by the window alone, so the command line never pays for Qt.
+Nothing in engine/ imports Qt: the QThread runner is the window's (gui/job_runner.py, QtCore
+only), so the command line never pays for Qt. `child.py` runs a job in a child process.
 """
 import sys
 import time
