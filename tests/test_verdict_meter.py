@@ -4,12 +4,12 @@ it claims (transposition, velocity, a shift in time, tempo, MIDI resolution)."""
 import numpy as np
 import pytest
 
-from engine.data.builtins import corpus_files
-from engine.data.loaders import load_path
 from engine.data.specs import load_spec
-from engine.detectors import calibration, meter, suite
+from engine.detectors import meter
 from engine.detectors.profile import cross_fitted, item_groups
 from tests import synthetic_music
+from tests.music_invariances import (assert_tempo_and_resolution_change_nothing,
+                                     assert_transposition_and_velocity_change_nothing, judged)
 
 HALF, QUARTER = 8, 4
 
@@ -48,11 +48,6 @@ def detector():
     return meter.Meter(meter.Meter.fit(ref, groups, n, cross_fitted))
 
 
-def judged(detector, x, groups):
-    batch = suite.Batch(x, groups)
-    scores = detector.scores(batch)
-    return batch, scores, calibration.tail_probability(detector.tail, scores)
-
 
 def test_real_chorales_pass_and_first_order_chord_chains_are_flagged(detector):
     held = load_spec("builtin:bach[300:320]")
@@ -73,28 +68,8 @@ def test_scores_do_not_change_with_transposition_or_velocity(detector):
     groups, _ = item_groups(held.items, held.n)
     rolls = synthetic_music.file_rolls(held.x, groups)
     x, groups = synthetic_music.as_batch(rolls)
-    _, scores, _ = judged(detector, x, groups)
-    for shift in (-5, 3, 7):
-        _, moved, _ = judged(detector, np.roll(x, shift, axis=2), groups)
-        np.testing.assert_array_equal(moved, scores)
-    _, quieter, _ = judged(detector, x * (40 / 127), groups)  # below the 0.5 of the boolean roll: still notes
-    np.testing.assert_array_equal(quieter, scores)
+    assert_transposition_and_velocity_change_nothing(detector, x, groups)
 
 
 def test_tempo_and_resolution_change_nothing(detector, tmp_path):
-    import mido
-
-    source = corpus_files("bach")[310]
-    changed = mido.MidiFile(source)
-    changed.ticks_per_beat = changed.ticks_per_beat * 3 // 2
-    for track in changed.tracks:
-        for k, message in enumerate(track):
-            message = message.copy(time=message.time * 3 // 2)
-            if message.type == "set_tempo":
-                message = message.copy(tempo=int(message.tempo * 0.7))
-            track[k] = message
-    changed.save(str(tmp_path / "changed.mid"))
-    before, after = load_path(source), load_path(str(tmp_path / "changed.mid"))
-    assert after.meta["channel"]["resolution"] != before.meta["channel"]["resolution"]
-    one_file = np.zeros(before.n, dtype=np.int64)
-    np.testing.assert_array_equal(judged(detector, after.x, one_file)[1], judged(detector, before.x, one_file)[1])
+    assert_tempo_and_resolution_change_nothing(detector, tmp_path)
