@@ -73,8 +73,18 @@ def union_tail_model(populations):
     return {**tail_model(np.concatenate([part["sorted"] for part in parts])), "parts": parts}
 
 
+def log_p_model(calibration_p, floor):
+    """A tail model for scores that are already -log10 of a tail probability (a detector that
+    combines the tail probabilities of two calibrations, engine/detectors/channels.py NoiseUnion):
+    its tail probability is 10^-s, never below `floor` (the smallest the combination can give);
+    "sorted" holds the calibration files' scores (for medians, figures, counts)."""
+    return {"sorted": np.sort(-np.log10(np.asarray(calibration_p, dtype=np.float64))), "log_p_floor": float(floor)}
+
+
 def tail_probability(model, scores):
     """P(S >= s | real) for each score s (vectorised)."""
+    if "log_p_floor" in model:
+        return np.clip(10.0 ** -np.asarray(scores, dtype=np.float64), model["log_p_floor"], 1.0)
     if "parts" in model:
         return np.max([tail_probability(part, scores) for part in model["parts"]], axis=0)
     c, u, tau = model["sorted"], float(model["threshold"]), float(model["tau"])
@@ -94,6 +104,8 @@ def score_threshold(model, alpha):
     when no score reaches alpha (alpha below the model's tail_floor, or a weight of 0)."""
     if alpha <= 0:
         return np.inf
+    if "log_p_floor" in model:
+        return float(-np.log10(alpha)) if alpha >= model["log_p_floor"] else np.inf
     if "parts" in model:
         return max(score_threshold(part, alpha) for part in model["parts"])
     c, u, tau = model["sorted"], float(model["threshold"]), float(model["tau"])
