@@ -30,15 +30,11 @@ def binarise(x, level=128):
     return (as_png(x) >= level / 255).astype(np.float32)
 
 
-def vae_samples(train, latent, seed, n, epochs=30, hidden=256):
+def fitted_vae_samples(encoder, decoder, data, epochs, rate, latent, n):
+    """Train a VAE (Bernoulli likelihood on logits, batches of 100) and decode n draws of its prior."""
     import torch
 
-    torch.manual_seed(seed)
-    data = torch.tensor(np.asarray(train, dtype=np.float32).reshape(len(train), -1))
-    size = data.shape[1]
-    encoder = torch.nn.Sequential(torch.nn.Linear(size, hidden), torch.nn.ReLU(), torch.nn.Linear(hidden, 2 * latent))
-    decoder = torch.nn.Sequential(torch.nn.Linear(latent, hidden), torch.nn.ReLU(), torch.nn.Linear(hidden, size))
-    optimiser = torch.optim.Adam([*encoder.parameters(), *decoder.parameters()], 1e-3)
+    optimiser = torch.optim.Adam([*encoder.parameters(), *decoder.parameters()], rate)
     for _ in range(epochs):
         order = torch.randperm(len(data))
         for i in range(0, len(data), 100):
@@ -52,6 +48,17 @@ def vae_samples(train, latent, seed, n, epochs=30, hidden=256):
             optimiser.step()
     with torch.no_grad():
         return torch.sigmoid(decoder(torch.randn(n, latent))).numpy().reshape(n, 1, SIDE, SIDE)
+
+
+def vae_samples(train, latent, seed, n, epochs=30, hidden=256):
+    import torch
+
+    torch.manual_seed(seed)
+    data = torch.tensor(np.asarray(train, dtype=np.float32).reshape(len(train), -1))
+    size = data.shape[1]
+    encoder = torch.nn.Sequential(torch.nn.Linear(size, hidden), torch.nn.ReLU(), torch.nn.Linear(hidden, 2 * latent))
+    decoder = torch.nn.Sequential(torch.nn.Linear(latent, hidden), torch.nn.ReLU(), torch.nn.Linear(hidden, size))
+    return fitted_vae_samples(encoder, decoder, data, epochs, 1e-3, latent, n)
 
 
 def pca_mixture_samples(train, seed, n, components=30, clusters=10, iterations=20):
@@ -175,20 +182,7 @@ def conv_vae_samples(train, latent, seed, n, epochs=12, width=16):
                             nn.Flatten(), nn.Linear(2 * width * 49, 2 * latent))
     decoder = nn.Sequential(nn.Linear(latent, 2 * width * 49), nn.ReLU(), nn.Unflatten(1, (2 * width, 7, 7)),
                             nn.ConvTranspose2d(2 * width, width, 4, 2, 1), nn.ReLU(), nn.ConvTranspose2d(width, 1, 4, 2, 1))
-    optimiser = torch.optim.Adam([*encoder.parameters(), *decoder.parameters()], 2e-3)
-    for _ in range(epochs):
-        order = torch.randperm(len(data))
-        for i in range(0, len(data), 100):
-            x = data[order[i:i + 100]]
-            mean, log_var = encoder(x).chunk(2, 1)
-            z = mean + torch.randn_like(mean) * torch.exp(0.5 * log_var)
-            loss = (nn.functional.binary_cross_entropy_with_logits(decoder(z), x, reduction="sum")
-                    - 0.5 * torch.sum(1 + log_var - mean ** 2 - log_var.exp())) / len(x)
-            optimiser.zero_grad()
-            loss.backward()
-            optimiser.step()
-    with torch.no_grad():
-        return torch.sigmoid(decoder(torch.randn(n, latent))).numpy().reshape(n, 1, SIDE, SIDE)
+    return fitted_vae_samples(encoder, decoder, data, epochs, 2e-3, latent, n)
 
 
 def mlp_gan_samples(train, seed, n, steps=3000, latent=32, hidden=256):
