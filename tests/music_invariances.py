@@ -1,18 +1,12 @@
-"""Checks shared by the music detectors' tests: a detector's scores and tail probabilities on a
-batch, and the invariances every music detector claims (transposition, velocity, tempo, MIDI
-resolution)."""
+"""Checks shared by the music detectors' tests: the invariances every music detector claims
+(transposition, velocity, tempo, MIDI resolution)."""
 import mido
 import numpy as np
 
 from engine.data.builtins import corpus_files
 from engine.data.loaders import load_path
-from engine.detectors import calibration, suite
+from tests.detector_checks import judged
 
-
-def judged(detector, x, groups):
-    batch = suite.Batch(x, groups)
-    scores = detector.scores(batch)
-    return batch, scores, calibration.tail_probability(detector.tail, scores)
 
 
 def assert_transposition_and_velocity_change_nothing(detector, x, groups):

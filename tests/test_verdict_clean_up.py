@@ -5,10 +5,11 @@ import numpy as np
 import pytest
 
 from engine.data.specs import load_spec
-from engine.detectors import calibration, clean_up, resampling, suite
+from engine.detectors import clean_up, resampling, suite
 from engine.detectors.batch import Reference
 from engine.detectors.profile import cross_fitted, item_groups
 from tests import synthetic_images
+from tests.detector_checks import judged
 
 
 @pytest.fixture(scope="module")
@@ -18,11 +19,6 @@ def digits():
     arrays = clean_up.CleanUp.fit(Reference(ref, groups), groups, n, cross_fitted)
     return clean_up.CleanUp(arrays), arrays, load_spec("builtin:mnist[9000:9100]").x
 
-
-def judged(detector, x):
-    batch = suite.Batch(x, np.arange(len(x)))
-    scores = detector.scores(batch)
-    return batch, scores, calibration.tail_probability(detector.tail, scores)
 
 
 def ramp(levels):

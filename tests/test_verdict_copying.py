@@ -4,9 +4,10 @@ import numpy as np
 import pytest
 
 from engine.data.specs import load_spec
-from engine.detectors import calibration, copying, suite
+from engine.detectors import copying
 from engine.detectors.profile import cross_fitted, item_groups
 from tests import synthetic_music
+from tests.detector_checks import judged
 
 
 @pytest.fixture(scope="module")
@@ -18,11 +19,6 @@ def chorales():
     profile = copying.Copying.fit(ref, groups, n, cross_fitted)
     return copying.Copying(profile), synthetic_music.file_rolls(ref.x, groups), (held.x, held_groups)
 
-
-def judged(detector, x, groups):
-    batch = suite.Batch(x, groups)
-    scores = detector.scores(batch)
-    return batch, scores, calibration.tail_probability(detector.tail, scores)
 
 
 def test_held_out_chorales_copy_little_and_a_second_order_chain_is_flagged(chorales):

@@ -5,9 +5,10 @@ import numpy as np
 import pytest
 
 from engine.data.specs import load_spec
-from engine.detectors import calibration, edge_width, suite
+from engine.detectors import edge_width
 from engine.detectors.profile import cross_fitted, item_groups
 from tests import synthetic_images
+from tests.detector_checks import judged
 
 
 @pytest.fixture(scope="module")
@@ -18,30 +19,17 @@ def digits():
     return detector, load_spec("builtin:mnist[9000:9040]").x
 
 
-def judged(detector, x):
-    batch = suite.Batch(x, np.arange(len(x)))
-    scores = detector.scores(batch)
-    return batch, scores, calibration.tail_probability(detector.tail, scores)
-
-
-def blurred(x, sigma=1.5):
-    """Real digits blurred like a generator's pixel means, then cleaned up (issue 14's one line)."""
-    from scipy import ndimage
-
-    soft = np.stack([ndimage.gaussian_filter(a[0], sigma)[None] for a in x])
-    return synthetic_images.clean_up(soft / soft.max(axis=(1, 2, 3), keepdims=True) * 0.95, 30, 230)
-
 
 def test_real_digits_pass_and_blurred_cleaned_ones_are_flagged(digits):
     detector, held = digits
     _, _, p_real = judged(detector, synthetic_images.as_png(held))
     assert np.mean(p_real <= 0.01) <= 0.05, p_real
-    batch, scores, p_fake = judged(detector, blurred(held))
+    batch, scores, p_fake = judged(detector, synthetic_images.blurred_cleaned(held))
     assert np.mean(p_fake <= 0.01) >= 0.9, (scores, p_fake)
     worst = int(np.argmax(scores))
     assert "blurred strokes" in detector.reason(batch, worst, scores[worst], p_fake[worst])
     # the clean-up erased what near-zero reads: no value in (0, 0.05)
-    cleaned = blurred(held)
+    cleaned = synthetic_images.blurred_cleaned(held)
     assert not np.any((cleaned > 0) & (cleaned < 0.05))
 
 

@@ -5,10 +5,11 @@ import numpy as np
 import pytest
 
 from engine.data.specs import load_spec
-from engine.detectors import calibration, faint_background, suite
+from engine.detectors import calibration, faint_background
 from engine.detectors.batch import Reference
 from engine.detectors.profile import cross_fitted, item_groups
 from tests import synthetic_images
+from tests.detector_checks import judged
 
 
 @pytest.fixture(scope="module")
@@ -18,11 +19,6 @@ def digits():
     profile = faint_background.FaintBackground.fit(Reference(ref, groups), groups, n, cross_fitted)
     return faint_background.FaintBackground(profile), load_spec("builtin:mnist[9000:9040]").x
 
-
-def judged(detector, x):
-    batch = suite.Batch(x, np.arange(len(x)))
-    scores = detector.scores(batch)
-    return batch, scores, calibration.tail_probability(detector.tail, scores)
 
 
 def test_a_smeared_background_is_flagged_and_real_digits_pass(digits):

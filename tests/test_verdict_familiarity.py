@@ -5,9 +5,10 @@ import numpy as np
 import pytest
 
 from engine.data.specs import load_spec
-from engine.detectors import calibration, familiarity, suite
+from engine.detectors import familiarity
 from engine.detectors.profile import cross_fitted, item_groups
 from tests import synthetic_music
+from tests.detector_checks import judged
 
 
 @pytest.fixture(scope="module")
@@ -18,11 +19,6 @@ def chorales():
     held = load_spec("builtin:bach[300:320]")
     return detector, synthetic_music.file_rolls(ref.x, groups), (held.x, item_groups(held.items, held.n)[0])
 
-
-def judged(detector, x, groups):
-    batch = suite.Batch(x, groups)
-    scores = detector.scores(batch)
-    return batch, scores, calibration.tail_probability(detector.tail, scores)
 
 
 def test_held_out_chorales_pass_and_a_first_order_chain_is_flagged(chorales):

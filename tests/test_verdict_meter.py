@@ -8,8 +8,9 @@ from engine.data.specs import load_spec
 from engine.detectors import meter
 from engine.detectors.profile import cross_fitted, item_groups
 from tests import synthetic_music
+from tests.detector_checks import judged
 from tests.music_invariances import (assert_tempo_and_resolution_change_nothing,
-                                     assert_transposition_and_velocity_change_nothing, judged)
+                                     assert_transposition_and_velocity_change_nothing)
 
 HALF, QUARTER = 8, 4
 

@@ -10,6 +10,7 @@ from engine.detectors import calibration, resampling, stroke_ramp, suite
 from engine.detectors.batch import Reference
 from engine.detectors.profile import cross_fitted, item_groups
 from tests import synthetic_images
+from tests.detector_checks import judged
 
 
 @pytest.fixture(scope="module")
@@ -19,19 +20,6 @@ def digits():
     arrays = stroke_ramp.StrokeRamp.fit(Reference(ref, groups), groups, n, cross_fitted)
     return stroke_ramp.StrokeRamp(arrays), arrays, load_spec("builtin:mnist[9000:9100]").x
 
-
-def judged(detector, x):
-    batch = suite.Batch(x, np.arange(len(x)))
-    scores = detector.scores(batch)
-    return batch, scores, calibration.tail_probability(detector.tail, scores)
-
-
-def blurred(x, sigma=1.5):
-    """Real digits blurred like a generator's pixel means, then cleaned up (issue 14's one line)."""
-    from scipy import ndimage
-
-    soft = np.stack([ndimage.gaussian_filter(a[0], sigma)[None] for a in x])
-    return synthetic_images.clean_up(soft / soft.max(axis=(1, 2, 3), keepdims=True) * 0.95, 30, 230)
 
 
 def test_calibrated_on_the_files_and_apart_on_their_resampled_copies(digits):
@@ -47,11 +35,11 @@ def test_real_digits_pass_and_blurred_cleaned_ones_are_flagged(digits):
     detector, _, held = digits
     _, _, p_real = judged(detector, synthetic_images.as_png(held))
     assert np.mean(p_real <= 0.01) <= 0.03, p_real
-    batch, scores, p_fake = judged(detector, blurred(held))
+    batch, scores, p_fake = judged(detector, synthetic_images.blurred_cleaned(held))
     assert np.mean(p_fake <= 0.01) >= 0.9, (scores, p_fake)
     worst = int(np.argmax(scores))
     assert "several pixels before their crest" in detector.reason(batch, worst, scores[worst], p_fake[worst])
-    cleaned = blurred(held)  # the clean-up erased the faint values: nothing in (0, 0.05)
+    cleaned = synthetic_images.blurred_cleaned(held)  # the clean-up erased the faint values: nothing in (0, 0.05)
     assert not np.any((cleaned > 0) & (cleaned < 0.05))
 
 
@@ -159,7 +147,7 @@ def test_the_case_passes_resampled_real_digits(profile_detectors, resample):
 
 def test_the_case_still_flags_blurred_cleaned_digits(profile_detectors):
     held = load_spec("builtin:mnist[9000:9100]").x
-    assert combined_labels(profile_detectors, blurred(held)).count("generated") >= 90
+    assert combined_labels(profile_detectors, synthetic_images.blurred_cleaned(held)).count("generated") >= 90
 
 
 def test_the_logistic_regression_learns_resampled_real_digits_as_real():
@@ -172,7 +160,7 @@ def test_the_logistic_regression_learns_resampled_real_digits_as_real():
 
     profile = build_profile(load_spec("builtin:mnist[0:500]"))
     assert profile["features_resampled"].shape == (500 * len(resampling.RESAMPLINGS), len(profile["feature_names"]))
-    fakes = blurred(load_spec("builtin:mnist[1000:1500]").x)
+    fakes = synthetic_images.blurred_cleaned(load_spec("builtin:mnist[1000:1500]").x)
     fake_inputs = np.concatenate([suite.Batch(fakes, np.arange(500)).features,
                                   suite.Batch(fakes, np.arange(500)).texture(1)], axis=1)
     reference = np.concatenate([np.concatenate([profile["features_fit"], profile["features_cal"]]),
@@ -184,5 +172,5 @@ def test_the_logistic_regression_learns_resampled_real_digits_as_real():
     held = load_spec("builtin:mnist[9000:9100]").x
     _, _, p_rotated = judged(detector, synthetic_images.rotate(held, 8))
     assert np.mean(p_rotated <= 0.01) <= 0.03, p_rotated
-    _, _, p_blurred = judged(detector, blurred(held))
+    _, _, p_blurred = judged(detector, synthetic_images.blurred_cleaned(held))
     assert np.mean(p_blurred <= 0.01) >= 0.9, p_blurred

@@ -10,8 +10,9 @@ from engine.data.specs import load_spec
 from engine.detectors import voice_leading
 from engine.detectors.profile import cross_fitted, item_groups
 from tests import synthetic_music, synthetic_voices
+from tests.detector_checks import judged
 from tests.music_invariances import (assert_tempo_and_resolution_change_nothing,
-                                     assert_transposition_and_velocity_change_nothing, judged)
+                                     assert_transposition_and_velocity_change_nothing)
 
 PARALLELS, NON_CHORD, LONG_DISSONANCE, METRIC = range(4)
 
