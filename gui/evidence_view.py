@@ -195,7 +195,10 @@ class EvidenceView(QWidget):
         for loaded in batch["loaded"]:
             shown = self.session.evidence.get(loaded["path"])
             if shown is None or (shown.verdict is None and loaded.get("verdict")):
-                self._later(("add", loaded["path"]), lambda loaded=loaded: self._add(loaded))
+                # keyed by whether it brings a recorded verdict: the same file dropped during the
+                # case's loading, still waiting without one, must not hide the one that has it
+                key = ("add", loaded["path"], bool(loaded.get("verdict")))
+                self._later(key, lambda loaded=loaded: self._add(loaded))
         for refused in batch["refused"]:
             if self.session.refused.get(refused["path"]) != refused["reason"]:
                 self._later(("refuse", refused["path"]),

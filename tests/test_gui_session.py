@@ -263,3 +263,22 @@ def test_files_added_while_the_case_loads_keep_their_recorded_verdicts(gui_windo
     qtbot.waitUntil(lambda: gui_window.jobs.is_idle() and len(evidence) == 2
                     and all(item.verdict for item in evidence), timeout=30000)
     assert "verdicts" not in started, started
+
+
+def test_a_drop_waiting_to_be_shown_does_not_hide_the_cases_recorded_verdict(gui_window, qtbot, two_cases):
+    """The order the CI machine once hit: the dropped copy of a case file (no verdict) is still
+    queued for the grid when the case's own copy (with its recorded verdict) arrives."""
+    from engine.jobs import JobState
+    from gui.tasks import evidence as evidence_tasks
+
+    alpha, files = two_cases["alpha"]
+    dropped = evidence_tasks.load_evidence_job({"paths": files, "reference": None}, JobState())
+    recorded = evidence_tasks.case_evidence_job({"case_dir": alpha, "reference": None}, JobState())
+    assert all(entry["verdict"] for entry in recorded["loaded"])
+    view = gui_window.evidence_view
+    view._loaded(dropped)  # neither batch shown yet
+    view._loaded(recorded)
+    qtbot.waitUntil(lambda: not view.showing(), timeout=10000)
+    shown = {item.path: item.verdict for item in gui_window.session.evidence}
+    assert sorted(shown) == sorted(files)
+    assert all(shown[entry["path"]] == entry["verdict"] for entry in recorded["loaded"])
