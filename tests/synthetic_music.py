@@ -130,3 +130,46 @@ def frame_lstm(pieces, n, steps=4 * PATCH_STEPS, seed=0, iterations=300, hidden=
             frame = torch.bernoulli(torch.sigmoid(out(y)))
             frames.append(frame)
     return [r.T.numpy() > 0.5 for r in torch.cat(frames, dim=1)]
+
+
+CADENCE_TABLE = {0: (3, 4, 5, 1), 1: (4, 6), 3: (4, 1, 0), 4: (0, 5), 5: (1, 3), 6: (0,)}  # degree -> next degrees
+
+
+def cadenced_progression(n, steps=4 * PATCH_STEPS, seed=0, phrase_bars=2):
+    """A rule-based chorale writer: a functional progression (CADENCE_TABLE, one triad per quarter
+    beat, in a random major key) in phrases of `phrase_bars` bars, each closing on a half-note
+    cadence (V-I, or a half cadence on V every other phrase), the root or the third in the bass,
+    voiced by nearest motion (synthetic_voices._voice), the soprano filling thirds with eighth-note
+    passing tones: a generator with phrase structure that no model learned."""
+    from tests import synthetic_voices as sv
+
+    rng = np.random.default_rng(seed)
+    phrase = phrase_bars * BAR
+    out = []
+    for _ in range(n):
+        voices, previous, degree, t = [[], [], [], []], [72, 67, 60, 48], 0, 0
+        while t < steps:
+            in_phrase = t % phrase
+            if in_phrase == phrase - 8:  # the cadence's half note
+                degree = 4 if (t // phrase) % 2 == 0 and rng.random() < 0.5 else 0
+                length = 8
+            elif in_phrase == phrase - 12:
+                degree, length = (4 if rng.random() < 0.5 else 1), 4
+            else:
+                degree, length = int(rng.choice(CADENCE_TABLE[degree])), 4
+            triad = [sv.MAJOR[(degree + k) % 7] for k in (0, 2, 4)]
+            bass = triad[0] if length == 8 or rng.random() < 0.7 else triad[1]
+            chord = sv._voice(set(triad), bass, previous)
+            soprano_step = chord[0] - previous[0]
+            if length == 4 and abs(soprano_step) in (3, 4) and voices[0]:
+                passing = max(p for p in range(min(chord[0], previous[0]) + 1, max(chord[0], previous[0]))
+                              if p % 12 in sv.MAJOR)
+                pitch, held = voices[0][-1]
+                if held >= 4:
+                    voices[0][-1] = (pitch, held - 2)
+                    voices[0].append((passing, 2))
+            for v in range(4):
+                voices[v].append((chord[v], length))
+            previous, t = chord, t + length
+        out.append(sv._render(voices, steps, int(rng.integers(-5, 7))))
+    return out
