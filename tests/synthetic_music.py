@@ -4,6 +4,7 @@ Rolls are boolean (128, T) arrays at a sixteenth-note step (one per piece); the 
 float (n, 1, 128, 64) patches with file ids, as engine.detectors.suite.Batch takes them.
 - `chord_chain(pieces, order, ...)`: a Markov chain of the given order over chord events
   (the set of sounding pitches and how many steps it lasts), trained on `pieces`;
+- `split_chain(pieces, order, ...)`: chains over the chords' pitch sets and over their lengths, drawn apart;
 - `sliced_chain(pieces, step, ...)`: a chain (first-order unless told) over the chords sounding every
   `step` steps, each held `step` steps (another slicing);
 - `transposed(pieces, ...)`: pieces in random keys (augmentation, or a real-file control);
@@ -72,6 +73,16 @@ def chord_chain(pieces, order, n, steps=4 * PATCH_STEPS, seed=0):
     rng = np.random.default_rng(seed)
     sequences = [_events(roll) for roll in pieces]
     return [_render(s, steps) for s in _sample_chain(sequences, order, rng, lambda e: e[1], steps, n)]
+
+
+def split_chain(pieces, order, n, steps=4 * PATCH_STEPS, seed=0):
+    """Two order-k chains drawn side by side: one over the chords' pitch sets, one over their lengths
+    (a model that learned harmony and rhythm apart)."""
+    rng = np.random.default_rng(seed)
+    sequences = [_events(roll) for roll in pieces]
+    chords = _sample_chain([[c for c, _ in seq] for seq in sequences], order, rng, lambda c: 1, steps, n)
+    lengths = _sample_chain([[length for _, length in seq] for seq in sequences], order, rng, lambda length: length, steps, n)
+    return [_render(list(zip(c, m)), steps) for c, m in zip(chords, lengths)]
 
 
 def sliced_chain(pieces, step, n, steps=4 * PATCH_STEPS, seed=0, order=1):

@@ -11,7 +11,7 @@ rule at alpha = 1 %, with and without the new detectors (baseline: the same prof
 them). Second pass (2026-12-01, `second_pass_sets`): real held-out chorales builtin:bach[300:380]
 for tuning, builtin:bach[380:] untouched, each also transposed.
 
-    python tests/benchmarks/test_bench_families.py music [tuning|seen|untouched|copy-tuning|copy-seen|copy-untouched-2|final-untouched|controls|second-tuning|second-untouched|third-tuning|third-untouched|third-lstm|fourth-tuning|fourth-untouched]
+    python tests/benchmarks/test_bench_families.py music [tuning|seen|untouched|copy-tuning|copy-seen|copy-untouched-2|final-untouched|controls|second-tuning|second-untouched|third-tuning|third-untouched|third-lstm|fourth-tuning|fourth-untouched|fourth-extra]
     python tests/benchmarks/test_bench_families.py music-real   (third pass: a case on bach[110:410], real bach[0:110])
     python tests/benchmarks/test_bench_families.py images [tuning|untouched|final-untouched|controls|second-tuning|second-untouched|third-tuning|third-untouched]
     python -m pytest tests/benchmarks/test_bench_families.py -s -o addopts=""
@@ -90,7 +90,7 @@ def music_sets(which, fit_pieces, held):
         return second_pass_sets(which, fit_pieces)
     if which in ("third-tuning", "third-untouched", "third-lstm"):  # 2026-12-01, third pass (third_music_sets)
         return third_music_sets(which, fit_pieces)
-    if which in ("fourth-tuning", "fourth-untouched"):  # 2026-12-01, fourth pass (fourth_music_sets)
+    if which in ("fourth-tuning", "fourth-untouched", "fourth-extra"):  # 2026-12-01, fourth pass (fourth_music_sets)
         return fourth_music_sets(which, fit_pieces)
     if which == "controls":  # real chorales in other keys: must not fire
         return {"held-out chorales, each transposed by -6..+6 semitones": synthetic_music.transposed(held, seed=3)}
@@ -194,6 +194,13 @@ def fourth_music_sets(which, fit_pieces):
     from tests import synthetic_voices as sv
 
     outside = outside_pieces()
+    if which == "fourth-extra":  # decided after the untouched run: other chain designs trained outside, run once
+        return {"eighth-note chord chain, order 2, trained on bach[300:380], 8 bars": synthetic_music.sliced_chain(
+                    outside, 2, N_GENERATED, steps=8 * BAR, seed=801, order=2),
+                "quarter-note chord chain, order 2, trained on bach[300:380], 8 bars": synthetic_music.sliced_chain(
+                    outside, 4, N_GENERATED, steps=8 * BAR, seed=802, order=2),
+                "pitch-set and length chains drawn apart, order 2, trained on bach[300:380], 8 bars":
+                    synthetic_music.split_chain(outside, 2, N_GENERATED, steps=8 * BAR, seed=803)}
     if which == "fourth-tuning":
         return {f"chord-event chain, order {k}, {bars} bars, trained on {where}": synthetic_music.chord_chain(
                     pieces, k, N_GENERATED, steps=bars * BAR, seed=seed + 10 * k + bars)
@@ -222,7 +229,7 @@ def fourth_music_sets(which, fit_pieces):
 SECOND_PASS_REAL = {"second-tuning": "builtin:bach[300:380]", "second-untouched": "builtin:bach[380:]",
                     "third-tuning": "builtin:bach[300:380]", "third-untouched": "builtin:bach[380:]",
                     "third-lstm": "builtin:bach[380:]", "fourth-tuning": "builtin:bach[300:380]",
-                    "fourth-untouched": "builtin:bach[380:]"}
+                    "fourth-untouched": "builtin:bach[380:]", "fourth-extra": "builtin:bach[380:]"}
 # third pass: real files no detector here has been tuned on, for a case on another slice (`third_real`)
 THIRD_PASS_REAL_CASE = ("builtin:bach[110:410]", "builtin:bach[0:110]")
 
