@@ -4,6 +4,7 @@ Rolls are boolean (128, T) arrays at a sixteenth-note step (one per piece); the 
 float (n, 1, 128, 64) patches with file ids, as engine.detectors.suite.Batch takes them.
 - `chord_chain(pieces, order, ...)`: a Markov chain of the given order over chord events
   (the set of sounding pitches and how many steps it lasts), trained on `pieces`;
+- `split_chain(pieces, order, ...)`: chains over the chords' pitch sets and over their lengths, drawn apart;
 - `sliced_chain(pieces, step, ...)`: a chain (first-order unless told) over the chords sounding every
   `step` steps, each held `step` steps (another slicing);
 - `transposed(pieces, ...)`: pieces in random keys (augmentation, or a real-file control);
@@ -74,6 +75,16 @@ def chord_chain(pieces, order, n, steps=4 * PATCH_STEPS, seed=0):
     return [_render(s, steps) for s in _sample_chain(sequences, order, rng, lambda e: e[1], steps, n)]
 
 
+def split_chain(pieces, order, n, steps=4 * PATCH_STEPS, seed=0):
+    """Two order-k chains drawn side by side: one over the chords' pitch sets, one over their lengths
+    (a model that learned harmony and rhythm apart)."""
+    rng = np.random.default_rng(seed)
+    sequences = [_events(roll) for roll in pieces]
+    chords = _sample_chain([[c for c, _ in seq] for seq in sequences], order, rng, lambda c: 1, steps, n)
+    lengths = _sample_chain([[length for _, length in seq] for seq in sequences], order, rng, lambda length: length, steps, n)
+    return [_render(list(zip(c, m)), steps) for c, m in zip(chords, lengths)]
+
+
 def sliced_chain(pieces, step, n, steps=4 * PATCH_STEPS, seed=0, order=1):
     rng = np.random.default_rng(seed)
     sequences = [[tuple(np.flatnonzero(roll[:, t])) for t in range(0, roll.shape[1], step)] for roll in pieces]
@@ -130,3 +141,46 @@ def frame_lstm(pieces, n, steps=4 * PATCH_STEPS, seed=0, iterations=300, hidden=
             frame = torch.bernoulli(torch.sigmoid(out(y)))
             frames.append(frame)
     return [r.T.numpy() > 0.5 for r in torch.cat(frames, dim=1)]
+
+
+CADENCE_TABLE = {0: (3, 4, 5, 1), 1: (4, 6), 3: (4, 1, 0), 4: (0, 5), 5: (1, 3), 6: (0,)}  # degree -> next degrees
+
+
+def cadenced_progression(n, steps=4 * PATCH_STEPS, seed=0, phrase_bars=2):
+    """A rule-based chorale writer: a functional progression (CADENCE_TABLE, one triad per quarter
+    beat, in a random major key) in phrases of `phrase_bars` bars, each closing on a half-note
+    cadence (V-I, or a half cadence on V every other phrase), the root or the third in the bass,
+    voiced by nearest motion (synthetic_voices._voice), the soprano filling thirds with eighth-note
+    passing tones: a generator with phrase structure that no model learned."""
+    from tests import synthetic_voices as sv
+
+    rng = np.random.default_rng(seed)
+    phrase = phrase_bars * BAR
+    out = []
+    for _ in range(n):
+        voices, previous, degree, t = [[], [], [], []], [72, 67, 60, 48], 0, 0
+        while t < steps:
+            in_phrase = t % phrase
+            if in_phrase == phrase - 8:  # the cadence's half note
+                degree = 4 if (t // phrase) % 2 == 0 and rng.random() < 0.5 else 0
+                length = 8
+            elif in_phrase == phrase - 12:
+                degree, length = (4 if rng.random() < 0.5 else 1), 4
+            else:
+                degree, length = int(rng.choice(CADENCE_TABLE[degree])), 4
+            triad = [sv.MAJOR[(degree + k) % 7] for k in (0, 2, 4)]
+            bass = triad[0] if length == 8 or rng.random() < 0.7 else triad[1]
+            chord = sv._voice(set(triad), bass, previous)
+            soprano_step = chord[0] - previous[0]
+            if length == 4 and abs(soprano_step) in (3, 4) and voices[0]:
+                passing = max(p for p in range(min(chord[0], previous[0]) + 1, max(chord[0], previous[0]))
+                              if p % 12 in sv.MAJOR)
+                pitch, held = voices[0][-1]
+                if held >= 4:
+                    voices[0][-1] = (pitch, held - 2)
+                    voices[0].append((passing, 2))
+            for v in range(4):
+                voices[v].append((chord[v], length))
+            previous, t = chord, t + length
+        out.append(sv._render(voices, steps, int(rng.integers(-5, 7))))
+    return out

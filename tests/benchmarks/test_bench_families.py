@@ -11,7 +11,7 @@ rule at alpha = 1 %, with and without the new detectors (baseline: the same prof
 them). Second pass (2026-12-01, `second_pass_sets`): real held-out chorales builtin:bach[300:380]
 for tuning, builtin:bach[380:] untouched, each also transposed.
 
-    python tests/benchmarks/test_bench_families.py music [tuning|seen|untouched|copy-tuning|copy-seen|copy-untouched-2|final-untouched|controls|second-tuning|second-untouched|third-tuning|third-untouched|third-lstm]
+    python tests/benchmarks/test_bench_families.py music [tuning|seen|untouched|copy-tuning|copy-seen|copy-untouched-2|final-untouched|controls|second-tuning|second-untouched|third-tuning|third-untouched|third-lstm|fourth-tuning|fourth-untouched|fourth-extra]
     python tests/benchmarks/test_bench_families.py music-real   (third pass: a case on bach[110:410], real bach[0:110])
     python tests/benchmarks/test_bench_families.py images [tuning|untouched|final-untouched|controls|second-tuning|second-untouched|third-tuning|third-untouched]
     python -m pytest tests/benchmarks/test_bench_families.py -s -o addopts=""
@@ -88,8 +88,10 @@ def music_sets(which, fit_pieces, held):
                                                                                   steps=8 * BAR, seed=21)}
     if which in ("second-tuning", "second-untouched"):  # 2026-12-01 (second_pass_sets)
         return second_pass_sets(which, fit_pieces)
-    if which in ("third-tuning", "third-untouched", "third-lstm"):  # 2026-12-01, third pass (third_pass_sets)
-        return third_pass_sets(which, fit_pieces)
+    if which in ("third-tuning", "third-untouched", "third-lstm"):  # 2026-12-01, third pass (third_music_sets)
+        return third_music_sets(which, fit_pieces)
+    if which in ("fourth-tuning", "fourth-untouched", "fourth-extra"):  # 2026-12-01, fourth pass (fourth_music_sets)
+        return fourth_music_sets(which, fit_pieces)
     if which == "controls":  # real chorales in other keys: must not fire
         return {"held-out chorales, each transposed by -6..+6 semitones": synthetic_music.transposed(held, seed=3)}
     return {"chord-event chain, order 3": synthetic_music.chord_chain(fit_pieces, 3, N_GENERATED, seed=2),
@@ -119,18 +121,14 @@ def second_pass_sets(which, fit_pieces):
                    for k in (1, 2, 3, 4)},
                 "chord-event chain, order 1, 8 bars": synthetic_music.chord_chain(fit_pieces, 1, N_GENERATED,
                                                                                   steps=8 * BAR, seed=2)}
-    from engine.data.specs import load_spec
-    from engine.detectors.profile import item_groups
-
-    outside = load_spec("builtin:bach[300:380]")
-    outside_pieces = synthetic_music.file_rolls(outside.x, item_groups(outside.items, outside.n)[0])
+    outside = outside_pieces()
     return {"per-voice note chain, order 1": sv.voice_chain(voices, 1, N_GENERATED, seed=201),
             "per-voice note chain, order 3": sv.voice_chain(voices, 3, N_GENERATED, seed=202),
             "per-voice interval chain, order 2": sv.interval_chain(voices, 2, N_GENERATED, seed=203),
             "melody chain, order 2, functional harmonisation": sv.harmonised_melody(voices, 2, N_GENERATED, seed=204,
                                                                                    rules="functional"),
             "chord-event chain, order 2, trained on bach[300:380]": synthetic_music.chord_chain(
-                outside_pieces, 2, N_GENERATED, seed=205),
+                outside, 2, N_GENERATED, seed=205),
             "chord-event chain, order 1, 32 bars": synthetic_music.chord_chain(fit_pieces, 1, N_GENERATED,
                                                                                steps=32 * BAR, seed=206),
             "chord-event chain, order 3, 8 bars": synthetic_music.chord_chain(fit_pieces, 3, N_GENERATED,
@@ -140,7 +138,7 @@ def second_pass_sets(which, fit_pieces):
             "random walk, four voices": sv.random_walk(N_GENERATED, seed=209)}
 
 
-def third_pass_sets(which, fit_pieces):
+def third_music_sets(which, fit_pieces):
     """The third pass's generated sets (2026-12-01), decided before its detector was tuned.
     "third-tuning": chord-event chains of orders 1-4 on the reference's fitting part, 8 and 16
     bars. "third-untouched" is sealed (run once, after the detector was final): new seeds of
@@ -159,29 +157,79 @@ def third_pass_sets(which, fit_pieces):
         return {f"chord-event chain, order {k}, {bars} bars (seed {300 + 10 * k + bars})": synthetic_music.chord_chain(
                     fit_pieces, k, N_GENERATED, steps=bars * BAR, seed=300 + 10 * k + bars)
                 for k in (1, 2, 3, 4) for bars in (8, 16)}
-    from engine.data.specs import load_spec
-    from engine.detectors.profile import item_groups
     from tests import synthetic_voices as sv
 
-    outside = load_spec("builtin:bach[300:380]")
-    outside_pieces = synthetic_music.file_rolls(outside.x, item_groups(outside.items, outside.n)[0])
+    outside = outside_pieces()
     return {"chord-event chain, order 3, 8 bars (seed 401)": synthetic_music.chord_chain(
                 fit_pieces, 3, N_GENERATED, steps=8 * BAR, seed=401),
             "chord-event chain, order 4, 8 bars (seed 402)": synthetic_music.chord_chain(
                 fit_pieces, 4, N_GENERATED, steps=8 * BAR, seed=402),
             "chord-event chain, order 2, trained on bach[300:380], 8 bars": synthetic_music.chord_chain(
-                outside_pieces, 2, N_GENERATED, steps=8 * BAR, seed=403),
+                outside, 2, N_GENERATED, steps=8 * BAR, seed=403),
             "chord-event chain, order 3, trained on bach[300:380], 16 bars": synthetic_music.chord_chain(
-                outside_pieces, 3, N_GENERATED, steps=16 * BAR, seed=404),
+                outside, 3, N_GENERATED, steps=16 * BAR, seed=404),
             "chord-symbol chain, order 2, voiced by rule, 8 bars": sv.symbol_chain(
                 fit_pieces, 2, N_GENERATED, steps=8 * BAR, seed=405),
             "quarter-note chord chain, order 3, 8 bars": synthetic_music.sliced_chain(
                 fit_pieces, 4, N_GENERATED, steps=8 * BAR, seed=406, order=3)}
 
 
+def outside_pieces():
+    """Rolls of bach[300:380], chorales the Bach case's reference lacks."""
+    from engine.data.specs import load_spec
+    from engine.detectors.profile import item_groups
+
+    outside = load_spec("builtin:bach[300:380]")
+    return synthetic_music.file_rolls(outside.x, item_groups(outside.items, outside.n)[0])
+
+
+def fourth_music_sets(which, fit_pieces):
+    """The fourth pass's sets (2026-12-01), decided and committed before any measurement.
+    "fourth-tuning": chord-event chains of orders 1 and 2 on the reference's fitting part and on
+    chorales it lacks (bach[300:380]), 8 and 16 bars. "fourth-untouched" (sealed, run once at the
+    end): 8-bar chains of orders 3 and 4 (new seeds), a per-voice note chain and a soprano chain
+    harmonised by rule at 8 bars, outside-corpus chains of order 2 at 4 and 16 bars and of order 1
+    at 4 bars, and `synthetic_music.cadenced_progression` (a rule-based writer, written before
+    anything was measured)."""
+    from tests import synthetic_voices as sv
+
+    outside = outside_pieces()
+    if which == "fourth-extra":  # decided after the untouched run: other chain designs trained outside, run once
+        return {"eighth-note chord chain, order 2, trained on bach[300:380], 8 bars": synthetic_music.sliced_chain(
+                    outside, 2, N_GENERATED, steps=8 * BAR, seed=801, order=2),
+                "quarter-note chord chain, order 2, trained on bach[300:380], 8 bars": synthetic_music.sliced_chain(
+                    outside, 4, N_GENERATED, steps=8 * BAR, seed=802, order=2),
+                "pitch-set and length chains drawn apart, order 2, trained on bach[300:380], 8 bars":
+                    synthetic_music.split_chain(outside, 2, N_GENERATED, steps=8 * BAR, seed=803)}
+    if which == "fourth-tuning":
+        return {f"chord-event chain, order {k}, {bars} bars, trained on {where}": synthetic_music.chord_chain(
+                    pieces, k, N_GENERATED, steps=bars * BAR, seed=seed + 10 * k + bars)
+                for k in (1, 2) for bars in (8, 16)
+                for where, pieces, seed in (("the fitting part", fit_pieces, 500), ("bach[300:380]", outside, 600))}
+    from engine.data.builtins import corpus_files
+
+    voices = sv.read_voices(corpus_files("bach")[:len(fit_pieces)])
+    return {"chord-event chain, order 3, 8 bars (seed 701)": synthetic_music.chord_chain(
+                fit_pieces, 3, N_GENERATED, steps=8 * BAR, seed=701),
+            "chord-event chain, order 4, 8 bars (seed 702)": synthetic_music.chord_chain(
+                fit_pieces, 4, N_GENERATED, steps=8 * BAR, seed=702),
+            "per-voice note chain, order 2, 8 bars": sv.voice_chain(voices, 2, N_GENERATED, steps=8 * BAR, seed=703),
+            "soprano chain, order 2, functional harmonisation, 8 bars": sv.harmonised_melody(
+                voices, 2, N_GENERATED, steps=8 * BAR, seed=704, rules="functional"),
+            "chord-event chain, order 2, trained on bach[300:380], 4 bars": synthetic_music.chord_chain(
+                outside, 2, N_GENERATED, steps=4 * BAR, seed=705),
+            "chord-event chain, order 2, trained on bach[300:380], 16 bars (seed 706)": synthetic_music.chord_chain(
+                outside, 2, N_GENERATED, steps=16 * BAR, seed=706),
+            "chord-event chain, order 1, trained on bach[300:380], 4 bars": synthetic_music.chord_chain(
+                outside, 1, N_GENERATED, steps=4 * BAR, seed=707),
+            "cadenced progression (rule-based), 8 bars": synthetic_music.cadenced_progression(
+                N_GENERATED, steps=8 * BAR, seed=708)}
+
+
 SECOND_PASS_REAL = {"second-tuning": "builtin:bach[300:380]", "second-untouched": "builtin:bach[380:]",
                     "third-tuning": "builtin:bach[300:380]", "third-untouched": "builtin:bach[380:]",
-                    "third-lstm": "builtin:bach[380:]"}
+                    "third-lstm": "builtin:bach[380:]", "fourth-tuning": "builtin:bach[300:380]",
+                    "fourth-untouched": "builtin:bach[380:]", "fourth-extra": "builtin:bach[380:]"}
 # third pass: real files no detector here has been tuned on, for a case on another slice (`third_real`)
 THIRD_PASS_REAL_CASE = ("builtin:bach[110:410]", "builtin:bach[0:110]")
 

@@ -1,0 +1,40 @@
+"""The rule-based chorale writer of tests/synthetic_music.py does what the benchmarks say it does."""
+import numpy as np
+
+from tests import synthetic_music
+
+
+def test_cadenced_progression_writes_four_voices_with_a_half_note_cadence_closing_each_phrase():
+    rolls = synthetic_music.cadenced_progression(5, steps=8 * synthetic_music.BAR, seed=3)
+    phrase = 2 * synthetic_music.BAR
+    for roll in rolls:
+        assert roll.shape == (128, 8 * synthetic_music.BAR)
+        assert np.all(roll.sum(axis=0) == 4)  # four voices, never a unison, at every step
+        for end in range(phrase, roll.shape[1] + 1, phrase):
+            cadence = roll[:, end - 8:end]
+            assert np.all(cadence == cadence[:, :1])  # one chord held for the phrase's last half note
+            bass, *upper = np.flatnonzero(cadence[:, 0])
+            intervals = {(p - bass) % 12 for p in upper}
+            assert intervals <= {0, 3, 4, 7}  # a root-position triad, its fifth perhaps left out
+    assert len({tuple(np.flatnonzero(r[:, 0]) % 12) for r in rolls}) > 1  # in several keys
+
+
+def test_split_chain_draws_chords_and_lengths_from_the_pieces_but_apart():
+    rng = np.random.default_rng(0)
+    chords = {(60, 64, 67): 4, (55, 59, 62): 8, (53, 57, 60): 2}  # each chord always with one length
+    pieces = []
+    for _ in range(3):
+        roll, t, previous = np.zeros((128, 96), dtype=bool), 0, None
+        while t < 96:
+            chord = [c for c in chords if c != previous][rng.integers(2)]  # never twice running (events would merge)
+            roll[list(chord), t:t + chords[chord]] = True
+            t, previous = t + chords[chord], chord
+        pieces.append(roll)
+    trained = {e for roll in pieces for e in synthetic_music._events(roll)}
+    drawn = set()
+    for roll in synthetic_music.split_chain(pieces, 1, 20, steps=64, seed=1):
+        events = synthetic_music._events(roll)
+        assert {chord for chord, _ in events} <= {chord for chord, _ in trained}
+        assert {length for _, length in events[:-1]} <= {length for _, length in trained}  # the last is cut at the end
+        drawn |= set(events[:-1])
+    assert drawn - trained  # some chord with a length it never had
