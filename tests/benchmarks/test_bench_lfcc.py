@@ -15,7 +15,12 @@ speech fakes made from those same recordings (engine/zoo/families.py, training/s
 The threshold is the 99th percentile of held-out reference recordings (george, jackson, lucas takes
 20-29), as the case calibrates on held-out reference files.
 
-    python tests/benchmarks/test_bench_lfcc.py tune       # tuning sets (caches under /tmp/s8-speech2)
+Not adopted: past that threshold an unseen speaker's recordings (nicolas) are 2-4 % labelled generated
+and GSM 06.10 16 %, though the variant chosen on the tuning sets (gmm over deltas only) catches 50-100 % of
+flite's, festival's and espeak-ng's voices.
+
+    python tests/benchmarks/test_bench_lfcc.py tune [VARIANT ...] [--lofo]   # tuning sets, cached in CACHE
+    python tests/benchmarks/test_bench_lfcc.py untouched   # the chosen variant on the untouched sets (run once)
     python -m pytest tests/benchmarks/test_bench_lfcc.py -s -o addopts=""
 """
 import glob
@@ -170,7 +175,19 @@ def caught(scores, threshold):
 
 # --- the tuning run -----------------------------------------------------------------------------
 
-def tune():
+def cmn(files):
+    """Cepstral mean normalisation: each file's static coefficients less their mean over the file
+    (removes a fixed channel or vocal-tract tilt; deltas are unchanged)."""
+    return [np.hstack([x[:, :COEFFICIENTS - 1] - x[:, :COEFFICIENTS - 1].mean(axis=0), x[:, COEFFICIENTS - 1:]])
+            if len(x) else x for x in files]
+
+
+def dynamic(files):
+    """Deltas and delta-deltas only (no static spectrum, so no speaker's formants)."""
+    return [x[:, COEFFICIENTS - 1:] for x in files]
+
+
+def tune(only=None, lofo=False):
     train_audio = real_set(SPEAKERS, range(20))
     held_audio = real_set(SPEAKERS, range(20, 30))
     real_train = cached("real_train", lambda: train_audio)
@@ -188,22 +205,70 @@ def tune():
                                 ("fest_slt_hts", festival_digits, ("cmu_us_slt_arctic_hts",)),
                                 ("espeak_f3", espeak_digits, ("en+f3",))]}
     every_fake = [x for f in families for x in fake_train[f]]
-    for label, make in [("gmm32", lambda r, f: GmmPair(r, f, 32)), ("gmm64", lambda r, f: GmmPair(r, f, 64)),
-                        ("logreg", LogReg)]:
+    variants = {"gmm32": lambda r, f: GmmPair(r, f, 32), "gmm32-cmn": lambda r, f: GmmPair(cmn(r), cmn(f), 32),
+                "gmm64-cmn": lambda r, f: GmmPair(cmn(r), cmn(f), 64),
+                "gmm32-dyn": lambda r, f: GmmPair(dynamic(r), dynamic(f), 32),
+                "logreg": LogReg, "logreg-cmn": lambda r, f: LogReg(cmn(r), cmn(f))}
+    for label in (only or variants):
+        make = variants[label]
+        transform = {"cmn": cmn, "dyn": dynamic}.get(label.rsplit("-", 1)[-1], lambda files: files)
         model = make(real_train, every_fake)
+        model.score = (lambda score: lambda files: score(transform(files)))(model.score)
         threshold = np.nanpercentile(model.score(real_held), 99)
         print(f"== {label}  threshold {threshold:.3f} (99th pct, g/j/l takes 20-29)", flush=True)
         print(f"  real g/j/l 20-29     {caught(model.score(real_held), threshold)}")
         print(f"  real nicolas 0-9     {caught(model.score(nicolas), threshold)}")
         for f in families:
             print(f"  zoo {f:20s} {caught(model.score(fake_held[f]), threshold)}")
+        oracle = np.nanpercentile(model.score(nicolas), 99)  # an unseen speaker's own bound, for comparison
+        strict = np.nanpercentile(model.score(real_held), 99.75)  # a quarter of alpha, as a detector sharing it
+        print(f"  real nicolas 0-9 past the 99.75th pct {caught(model.score(nicolas), strict)}")
         for name, files in synth.items():
-            print(f"  tts {name:20s} {caught(model.score(files), threshold)}", flush=True)
-        for f in families:  # leave one family out
-            lofo = make(real_train, [x for g in families if g != f for x in fake_train[g]])
-            t = np.nanpercentile(lofo.score(real_held), 99)
-            print(f"  LOFO {f:19s} {caught(lofo.score(fake_held[f]), t)}"
-                  f"  nicolas {caught(lofo.score(nicolas), t)}", flush=True)
+            print(f"  tts {name:20s} {caught(model.score(files), threshold)}"
+                  f"  past nicolas' 99th pct {caught(model.score(files), oracle)}"
+                  f"  past the 99.75th pct {caught(model.score(files), strict)}", flush=True)
+        for f in families if lofo else ():  # leave one family out
+            held_out = make(real_train, [x for g in families if g != f for x in fake_train[g]])
+            score = (lambda s: lambda files: s(transform(files)))(held_out.score)
+            t = np.nanpercentile(score(real_held), 99)
+            print(f"  LOFO {f:19s} {caught(score(fake_held[f]), t)}"
+                  f"  nicolas {caught(score(nicolas), t)}", flush=True)
+
+
+def through(audio, subtype):
+    """audio written as an 8 kHz WAV of `subtype` (ULAW, GSM610) and read back."""
+    import io
+
+    import soundfile
+    buffer = io.BytesIO()
+    soundfile.write(buffer, np.clip(audio, -1, 1), RATE, subtype=subtype, format="WAV")
+    buffer.seek(0)
+    return soundfile.read(buffer, dtype="float64")[0]
+
+
+def with_white_noise(audio, snr_db, seed=0):
+    noise = np.random.default_rng(seed).normal(size=audio.size)
+    return audio + noise * np.sqrt(np.mean(audio ** 2) / 10 ** (snr_db / 10))
+
+
+def untouched():
+    """The chosen model (gmm32-dyn, fixed from the tuning sets) on the untouched sets, run once."""
+    train_audio = real_set(SPEAKERS, range(20))
+    real_train, real_held = cached("real_train", lambda: train_audio), cached("real_held", lambda: None)
+    fake_train = [x for f in _fake_makers() for x in cached(f"fake_train_{f}", lambda: None)]
+    model = GmmPair(dynamic(real_train), dynamic(fake_train), 32)
+    threshold = np.nanpercentile(model.score(dynamic(real_held)), 99)
+    nicolas = real_set(("nicolas",), range(10, 50))
+    sets = {"nicolas 10-49 clean": nicolas, "nicolas gain x0.1": [0.1 * a for a in nicolas],
+            "nicolas 8-bit mu-law": [through(a, "ULAW") for a in nicolas],
+            "nicolas GSM 06.10": [through(a, "GSM610") for a in nicolas],
+            "nicolas white noise 20 dB": [with_white_noise(a, 20, k) for k, a in enumerate(nicolas)]}
+    folder = os.path.join(CACHE, "untouched")
+    for name in ("flite_awb", "flite_rms", "flite_kal16", "fest_ked", "czech_dita", "czech_ph", "fi_mv", "fi_lj"):
+        sets[name] = [load(p) for p in sorted(glob.glob(os.path.join(folder, name, "*.wav")))]
+    print(f"== gmm32-dyn untouched, threshold {threshold:.3f}")
+    for name, audio in sets.items():
+        print(f"  {name:26s} {caught(model.score(dynamic([lfcc(a) for a in audio])), threshold)}", flush=True)
 
 
 def test_bench_lfcc_level_invariant_and_separates_an_impulse_vowel():
@@ -217,5 +282,7 @@ def test_bench_lfcc_level_invariant_and_separates_an_impulse_vowel():
 
 
 if __name__ == "__main__":
-    if sys.argv[1] == "tune":
-        tune()
+    if sys.argv[1] == "tune":  # tune [VARIANT ...] [--lofo]
+        tune([a for a in sys.argv[2:] if a != "--lofo"] or None, "--lofo" in sys.argv)
+    elif sys.argv[1] == "untouched":
+        untouched()
