@@ -15,7 +15,7 @@ speech fakes made from those same recordings (engine/zoo/families.py, training/s
 The threshold is the 99th percentile of held-out reference recordings (george, jackson, lucas takes
 20-29), as the case calibrates on held-out reference files.
 
-Not adopted: past that threshold an unseen speaker's recordings (nicolas) are 2-4 % labelled generated
+Not adopted: past that threshold an unseen speaker's recordings (nicolas) are 2-3 % labelled generated
 and GSM 06.10 16 %, though the variant chosen on the tuning sets (gmm over deltas only) catches 50-100 % of
 flite's, festival's and espeak-ng's voices.
 
