@@ -254,8 +254,10 @@ def with_white_noise(audio, snr_db, seed=0):
 def untouched():
     """The chosen model (gmm32-dyn, fixed from the tuning sets) on the untouched sets, run once."""
     train_audio = real_set(SPEAKERS, range(20))
-    real_train, real_held = cached("real_train", lambda: train_audio), cached("real_held", lambda: None)
-    fake_train = [x for f in _fake_makers() for x in cached(f"fake_train_{f}", lambda: None)]
+    real_train = cached("real_train", lambda: train_audio)
+    real_held = cached("real_held", lambda: real_set(SPEAKERS, range(20, 30)))
+    fake_train = [x for k, f in enumerate(_fake_makers())  # the tuning run's fakes (same seeds)
+                  for x in cached(f"fake_train_{f}", lambda f=f, k=k: zoo_fakes(train_audio, f, 200, 1 + k))]
     model = GmmPair(dynamic(real_train), dynamic(fake_train), 32)
     threshold = np.nanpercentile(model.score(dynamic(real_held)), 99)
     nicolas = real_set(("nicolas",), range(10, 50))
