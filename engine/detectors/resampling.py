@@ -1,6 +1,6 @@
 """Real images resampled on the way: the reference's own figures rotated, rescaled and shifted by
-a fraction of a pixel with interpolation, so that image detectors can be calibrated on what a
-re-scan, a straightening or a rescale does to a real file.
+a fraction of a pixel with interpolation, or resized through another size and back, so that image
+detectors can be calibrated on what a re-scan, a straightening or a resize does to a real file.
 
 Interpolation makes new values: a faint fringe beside every stroke, edges about half a pixel
 wider, and with a cubic spline (scipy.ndimage's default order 3) a faint ripple that spreads a
@@ -42,9 +42,9 @@ RESAMPLINGS = (
     ("scaled by 0.88-1.12, bilinear", affine(0.0, 0.12, 0.0, 1)),
     ("shifted by up to half a pixel, bilinear", affine(0.0, 0.0, 0.5, 1)),
     ("rotated by up to 10 degrees and scaled by 0.88-1.12, cubic spline", affine(10.0, 0.12, 0.0, 3)),
-    # Lanczos (ImageMagick's default filter, offered by most editors) rings: faint values up to three
-    # pixels from a stroke that no spline above makes; real digits through 34 x 34 and back were
-    # 54 % past `features`' threshold without this row. Box, nearest and PIL's own bilinear and
+    # Lanczos (ImageMagick's default filter, offered by most editors) rings: faint values 2-4 pixels
+    # from a stroke that no spline above makes; real digits through 34 x 34 and back were 54 % past
+    # `features`' threshold without this row. Box, nearest and PIL's own bilinear and
     # bicubic round trips to a larger size pass without a row of their own; a round trip through a
     # smaller side (a real loss of resolution) is not covered: a row for it let blurred generator
     # output through (docs/verdicts.md, "Images, fourth pass").
