@@ -13,9 +13,8 @@ extreme only if it is extreme against both, so the rate of false positives holds
 resampled real files alike, and a generator's trait must stand out from both.
 
 Each reference figure is resampled once by each row of RESAMPLINGS (a random angle, scale and
-sub-pixel shift about its centre, or a round trip through a random size with one of the kernels
-that phones, browsers and editors use, drawn per figure from a fixed seed, so a profile is
-reproducible), then rounded to the reference's grid (8-bit PNG levels for MNIST).
+sub-pixel shift about its centre, or a round trip through a random size with an editor's
+resampling filter, drawn per figure from a fixed seed, so a profile is reproducible), then rounded to the reference's grid (8-bit PNG levels for MNIST).
 """
 import numpy as np
 
