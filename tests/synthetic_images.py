@@ -143,10 +143,11 @@ def shifted(x, seed=0, order=1):
 
 
 def resized_through(x, side, method="bilinear"):
-    """Each image resized to side x side and back to 28 x 28 with PIL (bilinear, bicubic or lanczos)."""
+    """Each image resized to side x side and back to 28 x 28 with PIL's filter `method` (bilinear, bicubic,
+    lanczos, box, nearest or hamming)."""
     from PIL import Image
 
-    mode = {"bilinear": Image.BILINEAR, "bicubic": Image.BICUBIC, "lanczos": Image.LANCZOS}[method]
+    mode = getattr(Image.Resampling, method.upper())
     out = []
     for a in as_png(x):
         image = Image.fromarray(np.rint(a[0] * 255).astype(np.uint8))

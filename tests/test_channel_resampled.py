@@ -34,7 +34,9 @@ def test_jpeg_calibration_has_a_part_for_resampled_copies(case):
 
 
 @pytest.mark.parametrize("resample", [lambda x: synthetic_images.rotate(x, 8),
-                                      lambda x: synthetic_images.rescale(x, 1.1)], ids=["rotated", "scaled-1.1"])
+                                      lambda x: synthetic_images.rescale(x, 1.1),
+                                      lambda x: synthetic_images.resized_through(x, 34, "lanczos")],
+                         ids=["rotated", "scaled-1.1", "through-34-lanczos"])
 def test_real_digits_resampled_then_saved_as_jpeg_pass(case, resample):
     _, _, held = case
     x, _ = synthetic_images.through_pil(resample(held), "JPEG", 85)

@@ -13,9 +13,10 @@ for tuning, builtin:bach[380:] untouched, each also transposed.
 
     python tests/benchmarks/test_bench_families.py music [tuning|seen|untouched|copy-tuning|copy-seen|copy-untouched-2|final-untouched|controls|second-tuning|second-untouched|third-tuning|third-untouched|third-lstm|fourth-tuning|fourth-untouched|fourth-extra]
     python tests/benchmarks/test_bench_families.py music-real   (third pass: a case on bach[110:410], real bach[0:110])
-    python tests/benchmarks/test_bench_families.py images [tuning|untouched|final-untouched|controls|second-tuning|second-untouched|third-tuning|third-untouched]
+    python tests/benchmarks/test_bench_families.py images [tuning|untouched|final-untouched|controls|second-tuning|second-untouched|third-tuning|third-untouched|fourth-tuning|fourth-untouched]
     python -m pytest tests/benchmarks/test_bench_families.py -s -o addopts=""
 """
+import contextlib
 import sys
 
 import numpy as np
@@ -26,6 +27,7 @@ from tests import synthetic_music
 
 NEW_MUSIC_DETECTORS = ("meter",)  # the music baseline is the profile without them (second pass: "voice-leading", "familiarity"; 2026-11-30 evening: "copying"; before: "tonality")
 THIRD_PASS_DETECTORS = ("clean-up",)  # 2026-12-01, third pass: the image baseline is the profile without it
+FOURTH_PASS_FIRST_NEW_ROW = 4  # 2026-12-01, fourth pass: resampling.RESAMPLINGS's rows from here on are new
 NEW_IMAGE_DETECTORS = ("copying", "edge-width", "faint-background", "stroke-ramp")  # the image baseline is the profile without them
 BAR = synthetic_music.BAR
 N_GENERATED = 100
@@ -328,6 +330,8 @@ def image_sets(which, fit, held):
                 "PCA mixture (seed 8), posterised to 6 levels (40/215)": si.posterise(pca, 6, 40, 215)}
     if which in ("third-tuning", "third-untouched"):
         return third_pass_sets(which, fit, held)
+    if which in ("fourth-tuning", "fourth-untouched"):
+        return fourth_pass_sets(which, fit)
     return {"held-out digits rotated by up to 8 degrees": si.rotate(held, 8),  # controls: real, must not fire
             "held-out digits rotated by up to 8 degrees, nearest neighbour": si.rotate(held, 8, order=0),
             "held-out digits cleaned 30/230": si.clean_up(held, 30, 230),
@@ -374,6 +378,69 @@ def third_pass_sets(which, fit, held):
             "conv VAE (latent 8, seed 31), cleaned 45/215, then JPEG quality 85": si.through_pil(si.clean_up(conv, 45, 215), "JPEG", 85)}
 
 
+def fourth_pass_sets(which, fit):
+    """The fourth pass's sets (2026-12-01): real digits resized through other sizes with the kernels
+    that phones, browsers and editors use. "fourth-tuning": real mnist[5000:6000] through Lanczos,
+    box, nearest, bilinear and bicubic at sides 20, 34, 56 and 64, as JPEG / WebP, and the tuning
+    generators; "fourth-untouched" (sealed, decided before tuning, run once at the end): real
+    mnist[7000:8000] through kernels and sides never tuned on (Hamming, Lanczos through 45 and 22,
+    box through 24, nearest through 37, bicubic through 48, bilinear through 60), as JPEG and
+    WebP, and generators with seeds never used, as PNG, cleaned and as JPEG."""
+    from tests import synthetic_images as si
+
+    if which == "fourth-tuning":
+        real = load_real("builtin:mnist[5000:6000]")
+        sets = {"real 5000-5999 as PNG": real}
+        for method, side in [("lanczos", 34), ("lanczos", 20), ("lanczos", 56), ("lanczos", 64), ("box", 20),
+                             ("box", 56), ("nearest", 20), ("nearest", 56), ("bilinear", 20), ("bilinear", 34),
+                             ("bicubic", 34), ("bicubic", 56)]:
+            sets[f"real 5000-5999 through {side}x{side}, {method}"] = si.resized_through(real, side, method)
+        for quality in (60, 75, 90):
+            sets[f"real 5000-5999 as JPEG quality {quality}"] = si.through_pil(real, "JPEG", quality)
+        sets["real 5000-5999 as WebP quality 80"] = si.through_pil(real, "WEBP", 80)
+        sets["real 5000-5999 through 34x34 lanczos, then JPEG quality 85"] = si.through_pil(
+            si.resized_through(real, 34, "lanczos"), "JPEG", 85)
+        vae, conv, gan = si.vae_samples(fit, 16, 0, 300), si.conv_vae_samples(fit, 12, 7, 300), si.mlp_gan_samples(fit, 11, 300)
+        return {**sets, "VAE (latent 16), PNG": si.as_png(vae), "VAE (latent 16), cleaned 30/230": si.clean_up(vae, 30, 230),
+                "VAE (latent 16), JPEG quality 90": si.through_pil(vae, "JPEG", 90),
+                "conv VAE (latent 12, seed 7), cleaned 45/215": si.clean_up(conv, 45, 215),
+                "conv VAE (latent 12, seed 7), posterised to 8 levels": si.posterise(conv, 8, 50, 210),
+                "conv VAE (latent 12, seed 7), cleaned 45/215, then JPEG quality 85": si.through_pil(si.clean_up(conv, 45, 215), "JPEG", 85),
+                "MLP GAN (seed 11), PNG": si.as_png(gan), "MLP GAN (seed 11), median filtered, cleaned": si.median_filtered(gan),
+                "MLP GAN (seed 11), JPEG quality 85": si.through_pil(gan, "JPEG", 85)}
+    real = load_real("builtin:mnist[7000:8000]")
+    sets = {"real 7000-7999 as PNG": real}
+    for method, side in [("hamming", 40), ("lanczos", 45), ("lanczos", 22), ("box", 24), ("nearest", 37),
+                         ("bicubic", 48), ("bilinear", 60)]:
+        sets[f"real 7000-7999 through {side}x{side}, {method}"] = si.resized_through(real, side, method)
+    for quality in (60, 75, 90):
+        sets[f"real 7000-7999 as JPEG quality {quality}"] = si.through_pil(real, "JPEG", quality)
+    sets["real 7000-7999 as WebP quality 80"] = si.through_pil(real, "WEBP", 80)
+    sets["real 7000-7999 through 45x45 lanczos, then WebP quality 80"] = si.through_pil(
+        si.resized_through(real, 45, "lanczos"), "WEBP", 80)
+    vae = si.vae_samples(fit, 20, 51, 300, hidden=192)
+    conv = si.conv_vae_samples(fit, 10, 53, 300, width=20)
+    gan = si.mlp_gan_samples(fit, 57, 300, steps=2500, latent=24, hidden=192)
+    return {**sets, "VAE (latent 20, hidden 192, seed 51), PNG": si.as_png(vae),
+            "VAE (seed 51), cleaned 35/225": si.clean_up(vae, 35, 225),
+            "conv VAE (latent 10, width 20, seed 53), PNG": si.as_png(conv),
+            "conv VAE (seed 53), posterised to 7 levels (40/220)": si.posterise(conv, 7, 40, 220),
+            "conv VAE (seed 53), cleaned 40/220, then JPEG quality 80": si.through_pil(si.clean_up(conv, 40, 220), "JPEG", 80),
+            "MLP GAN (latent 24, hidden 192, seed 57), PNG": si.as_png(gan),
+            "MLP GAN (seed 57), median filtered, cleaned 25/235": si.median_filtered(gan, 3, 25, 235),
+            "MLP GAN (seed 57), JPEG quality 85": si.through_pil(gan, "JPEG", 85)}
+
+
+def without_resize_rows():
+    """The resampled calibration as it was before the fourth pass: no round trips through another
+    size (resampling.RESAMPLINGS's affine rows only), for the images bench's baseline."""
+    from unittest import mock
+
+    from engine.detectors import resampling
+
+    return mock.patch.object(resampling, "RESAMPLINGS", resampling.RESAMPLINGS[:FOURTH_PASS_FIRST_NEW_ROW])
+
+
 def load_real(spec):
     from engine.data.specs import load_spec
     from tests import synthetic_images as si
@@ -411,6 +478,12 @@ def images(which="tuning"):
     rows = {**first, **image_sets(which, ref.x[:4000], held)}
     if which.startswith("third"):  # the baseline: the product before the third pass
         baseline = [d for d in detectors if d.name not in THIRD_PASS_DETECTORS]
+    before_rows, baseline_profile = contextlib.nullcontext, profile
+    if which.startswith("fourth"):  # the baseline: the same detectors calibrated without the new rows
+        before_rows = without_resize_rows
+        with before_rows():
+            baseline_profile = build_profile(ref)
+            baseline = suite.profile_detectors(baseline_profile)
     for name, x in rows.items():
         with_new, before = detectors, baseline
         if isinstance(x, tuple):  # a re-encoded set: the case's detectors for its channel
@@ -418,7 +491,9 @@ def images(which="tuning"):
 
             x, channel = x
             key = channel_key({"channel": channel})
-            with_new, before = (channel_detectors(d, profile, key)[0] for d in (detectors, baseline))
+            with_new = channel_detectors(detectors, profile, key)[0]
+            with before_rows():
+                before = channel_detectors(baseline, baseline_profile, key)[0]
         g = np.arange(len(x))
         print(f"{name}: with: {summary(labels(with_new, x, g, mute=('grid',)))} | baseline: "
               f"{summary(labels(before, x, g, mute=('grid',)))}", flush=True)
