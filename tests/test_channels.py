@@ -5,6 +5,7 @@ Small cases: 1000 MNIST digits, 60 FSDD recordings. "Generated" stand-ins: digit
 by a blur (a generator's smooth output has faint values where real digits are exactly 0)
 and buzzes with no voice in them."""
 import io
+import os
 
 import numpy as np
 import pytest
@@ -443,7 +444,7 @@ def test_under_added_noise_each_detector_gives_the_largest_of_its_clean_noise_ma
     p = calibration.tail_probability(union.tail, union.scores(batch))
     expected = np.max([calibration.tail_probability(d.tail, d.values) for d in (clean, noisy, levelled)], axis=0)
     assert np.allclose(p, expected, rtol=1e-9) and np.all(p[:3] > 0.3)  # none of the first three alarms
-    assert p[3] < 1e-6  # extreme against all three: still an alarm
+    assert p[3] < 1e-4  # extreme against all three: still an alarm
     # the largest probability is the calibration that applied, named in the reason
     assert "the reference without the noise applied" in union.reason(batch, 0, 0.0, float(p[0]))
     assert "the reference with the noise applied" in union.reason(batch, 1, 0.0, float(p[1]))
@@ -452,3 +453,74 @@ def test_under_added_noise_each_detector_gives_the_largest_of_its_clean_noise_ma
     assert calibration.tail_floor(union.tail) == pytest.approx(floor)
     assert calibration.score_threshold(union.tail, 0.01) == pytest.approx(2.0)
     assert union.tail["sorted"].size == 300  # the noise-matched calibration files
+
+
+# --- dynamics and rooms (docs/verdicts.md "Channels, fourth pass") ---------------------
+
+def test_an_automatic_gain_control_lifts_the_noise_in_the_pauses_and_leaves_silence_silent():
+    from engine.data.channels import NOISE_FLOOR_DB, noise_levels
+    from engine.detectors.channels import gain_controlled
+
+    from engine.data.channels import band_powers
+
+    def quiet_frames_db(audio):  # the 30th percentile of frame power, relative to the loudest quarter's mean
+        power = np.sort(band_powers(audio, 8000).sum(axis=1))
+        return 10 * np.log10(np.quantile(power, 0.3) / power[-power.size // 4:].mean())
+
+    noisy = with_white_noise(fsdd_audio(300), 20)
+    levelled = gain_controlled(noisy)
+    # the pauses' noise rises after each word (the quietest tenth, which the noise key reads, barely moves)
+    assert quiet_frames_db(levelled) > quiet_frames_db(noisy) + 6
+    assert np.abs(levelled).max() == pytest.approx(np.abs(noisy).max(), rel=1e-5)
+    silent = np.concatenate([np.zeros(2000), buzz(), np.zeros(2000)])
+    assert np.all(noise_levels(gain_controlled(silent), 8000) == NOISE_FLOOR_DB)
+
+
+@pytest.fixture(scope="module")
+def three_speaker_case(tmp_path_factory):
+    """A case of george, jackson and lucas (no 8-bit recorder's floor in its reference, so noise at
+    20 dB SNR lies above the reference's floors)."""
+    import shutil
+
+    root = tmp_path_factory.mktemp("three-speakers")
+    (root / "ref").mkdir()
+    for path in [p for p in corpus_files("fsdd") if "nicolas" not in p][:60]:
+        shutil.copy(path, root / "ref")
+    case_workflows.new_case(str(root / "case"), str(root / "ref"))
+    return str(root / "case")
+
+
+def test_real_speech_through_an_agc_over_noise_stays_real_against_a_gain_controlled_reference(three_speaker_case,
+                                                                                               tmp_path):
+    from tests.audio_channels import agc, with_noise
+
+    # jackson's and lucas' takes of 7 and 8 (the case holds digits 0 and 1); before the AGC
+    # calibration, 1 of 15 tuning recordings (case T) labelled generated, 2 inconclusive
+    held = [p for p in corpus_files("fsdd") if os.path.basename(p) in ("7_jackson_4.wav", "8_lucas_2.wav", "8_jackson_8.wav")]
+    real = [write_audio(tmp_path / f"r{k}.wav", agc(with_noise(soundfile.read(p)[0], 20, np.random.default_rng(k))))
+            for k, p in enumerate(held)]
+    fake = [write_audio(tmp_path / f"g{p}.wav", agc(with_noise(buzz(pitch=p), 20, np.random.default_rng(p))))
+            for p in (150, 220)]
+    result = judge(three_speaker_case, real + fake)
+    assert all("added noise" in f["channel"]["assumed"] for f in result["files"])
+    assert all(any("through an automatic gain control" in r for r in f["reasons"]) for f in result["files"])
+    found = [f["label"] for f in result["files"]]
+    assert found[:3] == ["real"] * 3
+    # the loss: one buzz of two is inconclusive (the AGC calibration widens the features' range)
+    assert "generated" in found[3:] and "real" not in found[3:]
+
+
+@pytest.mark.parametrize("channel", ["reverberation", "speakerphone", "compressor"])
+def test_real_speech_through_a_room_a_speakerphone_or_a_compressor_stays_real_and_buzzes_are_caught(speech_case,
+                                                                                                   tmp_path, channel):
+    from tests import audio_channels
+
+    through = {"reverberation": lambda a, k: audio_channels.reverberant(a, 0.3 + 0.1 * (k % 6), np.random.default_rng(k)),
+               "speakerphone": lambda a, k: audio_channels.speakerphone(a),
+               "compressor": lambda a, k: audio_channels.compressor(a)}[channel]
+    held_out = list(range(300, 304)) + list(range(330, 334))  # lucas, nicolas (8-bit recorder)
+    real = [write_audio(tmp_path / f"r{k}.wav", through(fsdd_audio(k), k)) for k in held_out]
+    fake = [write_audio(tmp_path / f"g{p}.wav", through(buzz(pitch=p), p)) for p in (150, 220)]
+    found = labels_of(speech_case, real + fake)
+    assert found[:8].count("generated") == 0
+    assert found[8:] == ["generated"] * 2

@@ -351,7 +351,8 @@ def with_noise_floor(audio, levels_db, seed):
 def gain_controlled(audio, attack_ms=AGC_ATTACK_MS, release_ms=AGC_RELEASE_MS, max_gain_db=AGC_MAX_GAIN_DB):
     """A recording at SPEECH_RATE through an automatic gain control: a peak follower over 1 ms blocks
     (rising with `attack_ms`, falling with `release_ms`), and a gain that brings it to the loudest
-    block's level, at most `max_gain_db` (so the pauses' noise rises after each word)."""
+    block's level, at most `max_gain_db` (so the pauses' noise rises after each word); the result
+    scaled back to the recording's own peak."""
     sr = representations.SPEECH_RATE
     audio = np.asarray(audio, dtype=np.float64)
     step = sr // 1000
@@ -365,7 +366,8 @@ def gain_controlled(audio, attack_ms=AGC_ATTACK_MS, release_ms=AGC_RELEASE_MS, m
     if envelope.max() <= 0:
         return audio.astype(np.float32)
     gain = np.minimum(envelope.max() / np.maximum(envelope, 1e-12), 10 ** (max_gain_db / 20))
-    return (audio * np.repeat(gain, step)[: audio.size]).astype(np.float32)
+    out = audio * np.repeat(gain, step)[: audio.size]
+    return (out * np.abs(audio).max() / np.abs(out).max()).astype(np.float32)  # the recording's own peak (a codec clips at 1)
 
 
 def _log_interp(x, centres, values):
