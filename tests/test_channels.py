@@ -205,7 +205,10 @@ def test_telephone_and_lossy_codecs_keep_real_speech_real_and_buzzes_generated(s
     assert all(subtype in f["channel"]["assumed"] for f in result["files"])
     found = [f["label"] for f in result["files"]]
     assert found[:10].count("generated") == 0
-    assert found[10:] == ["generated"] * 3
+    # GSM's quantisation reads as added noise, and the noise branch's gain-controlled calibration (docs/
+    # verdicts.md, "Channels, fourth pass") takes the 100 Hz buzz's features alarm: the loss, in CHANNEL_LIMITS
+    lost = 1 if subtype == "GSM610" else 0
+    assert found[10 + lost:] == ["generated"] * (3 - lost) and "real" not in found[10:]
 
 
 def test_a_lossy_codec_calibrates_on_each_reference_recording_as_recorded_8_bit_and_quieter(speech_case):
@@ -503,7 +506,8 @@ def test_real_speech_through_an_agc_over_noise_stays_real_against_a_gain_control
             for p in (150, 220)]
     result = judge(three_speaker_case, real + fake)
     assert all("added noise" in f["channel"]["assumed"] for f in result["files"])
-    assert all(any("through an automatic gain control" in r for r in f["reasons"]) for f in result["files"])
+    assert all(any(r.startswith("features") and "through an automatic gain control" in r for r in f["reasons"])
+               for f in result["files"])
     found = [f["label"] for f in result["files"]]
     assert found[:3] == ["real"] * 3
     # the loss: one buzz of two is inconclusive (the AGC calibration widens the features' range)
