@@ -206,7 +206,7 @@ class Judging:
 
     def _for_channel(self, key):
         return (self.detectors, None) if key is None else channels.channel_detectors(
-            self.detectors, self.profile, key, self.gan_runs)
+            self.detectors, self.profile, key, self.gan_runs, self.for_channel)
 
 
 def _judge_chunk(case, accepted, judging, suspect):

@@ -5,6 +5,7 @@ Small cases: 1000 MNIST digits, 60 FSDD recordings. "Generated" stand-ins: digit
 by a blur (a generator's smooth output has faint values where real digits are exactly 0)
 and buzzes with no voice in them."""
 import io
+import os
 
 import numpy as np
 import pytest
@@ -204,7 +205,10 @@ def test_telephone_and_lossy_codecs_keep_real_speech_real_and_buzzes_generated(s
     assert all(subtype in f["channel"]["assumed"] for f in result["files"])
     found = [f["label"] for f in result["files"]]
     assert found[:10].count("generated") == 0
-    assert found[10:] == ["generated"] * 3
+    # GSM's quantisation reads as added noise, and the noise branch's gain-controlled calibration (docs/
+    # verdicts.md, "Channels, fourth pass") takes the 100 Hz buzz's features alarm: the loss, in CHANNEL_LIMITS
+    lost = 1 if subtype == "GSM610" else 0
+    assert found[10 + lost:] == ["generated"] * (3 - lost) and "real" not in found[10:]
 
 
 def test_a_lossy_codec_calibrates_on_each_reference_recording_as_recorded_8_bit_and_quieter(speech_case):
@@ -406,7 +410,7 @@ def test_real_speech_with_white_noise_at_10_db_stays_real_and_noise_floor_stands
     result = judge(speech_case, real + fake)
     assert all("added noise" in f["channel"]["assumed"] for f in result["files"])
     assert all(f["detectors"]["noise-floor"]["weight"] == 0 for f in result["files"])
-    assert all(any("the larger of" in r for r in f["reasons"]) for f in result["files"])
+    assert all(any("the largest of" in r for r in f["reasons"]) for f in result["files"])
     found = [f["label"] for f in result["files"]]
     assert found[:12].count("generated") == 0
     # Noise at 10 dB masks part of what marks these buzzes (the 100 Hz one: inconclusive).
@@ -429,24 +433,98 @@ class FixedScores:
         return f"{self.name} score {score:.3g}"
 
 
-def test_under_added_noise_each_detector_gives_the_larger_of_its_clean_and_noise_matched_tail_probability():
+def test_under_added_noise_each_detector_gives_the_largest_of_its_clean_noise_matched_and_gain_controlled_tail_probability():
     from engine.detectors import calibration
     from engine.detectors.channels import NoiseUnion
 
     rng = np.random.default_rng(0)
-    # file 0: extreme against the clean reference only; file 1: against the noise-matched one only
-    clean = FixedScores("features", [9.0, 0.0], rng.normal(size=200))
-    noisy = FixedScores("features", [0.0, 9.0], rng.normal(size=300))
-    union = NoiseUnion(clean, noisy)
+    # file k: extreme against every calibration but the k-th
+    clean = FixedScores("features", [0.0, 9.0, 9.0, 9.0], rng.normal(size=200))
+    noisy = FixedScores("features", [9.0, 0.0, 9.0, 9.0], rng.normal(size=300))
+    levelled = FixedScores("features", [9.0, 9.0, 0.0, 9.0], rng.normal(size=250))
+    union = NoiseUnion([("without the noise", clean), ("with the noise", noisy), ("with the noise and an AGC", levelled)])
     batch = object()
     p = calibration.tail_probability(union.tail, union.scores(batch))
-    expected = np.maximum(calibration.tail_probability(clean.tail, clean.values),
-                          calibration.tail_probability(noisy.tail, noisy.values))
-    assert np.allclose(p, expected, rtol=1e-9) and np.all(p > 0.3)  # neither file alarms
-    # the larger probability is the calibration that applied, named in the reason
-    assert "brought up to the file's noise floor applied" in union.reason(batch, 0, 0.0, float(p[0]))
-    assert "without the noise applied" in union.reason(batch, 1, 0.0, float(p[1]))
-    floor = max(calibration.tail_floor(clean.tail), calibration.tail_floor(noisy.tail))
+    expected = np.max([calibration.tail_probability(d.tail, d.values) for d in (clean, noisy, levelled)], axis=0)
+    assert np.allclose(p, expected, rtol=1e-9) and np.all(p[:3] > 0.3)  # none of the first three alarms
+    assert p[3] < 1e-4  # extreme against all three: still an alarm
+    # the largest probability is the calibration that applied, named in the reason
+    assert "the reference without the noise applied" in union.reason(batch, 0, 0.0, float(p[0]))
+    assert "the reference with the noise applied" in union.reason(batch, 1, 0.0, float(p[1]))
+    assert "with the noise and an AGC applied" in union.reason(batch, 2, 0.0, float(p[2]))
+    floor = max(calibration.tail_floor(d.tail) for d in (clean, noisy, levelled))
     assert calibration.tail_floor(union.tail) == pytest.approx(floor)
     assert calibration.score_threshold(union.tail, 0.01) == pytest.approx(2.0)
-    assert union.tail["sorted"].size == 300
+    assert union.tail["sorted"].size == 300  # the noise-matched calibration files
+
+
+# --- dynamics and rooms (docs/verdicts.md "Channels, fourth pass") ---------------------
+
+def test_an_automatic_gain_control_lifts_the_noise_in_the_pauses_and_leaves_silence_silent():
+    from engine.data.channels import NOISE_FLOOR_DB, noise_levels
+    from engine.detectors.channels import gain_controlled
+
+    from engine.data.channels import band_powers
+
+    def quiet_frames_db(audio):  # the 30th percentile of frame power, relative to the loudest quarter's mean
+        power = np.sort(band_powers(audio, 8000).sum(axis=1))
+        return 10 * np.log10(np.quantile(power, 0.3) / power[-power.size // 4:].mean())
+
+    noisy = with_white_noise(fsdd_audio(300), 20)
+    levelled = gain_controlled(noisy)
+    # the pauses' noise rises after each word (the quietest tenth, which the noise key reads, barely moves)
+    assert quiet_frames_db(levelled) > quiet_frames_db(noisy) + 6
+    assert np.abs(levelled).max() == pytest.approx(np.abs(noisy).max(), rel=1e-5)
+    silent = np.concatenate([np.zeros(2000), buzz(), np.zeros(2000)])
+    assert np.all(noise_levels(gain_controlled(silent), 8000) == NOISE_FLOOR_DB)
+
+
+@pytest.fixture(scope="module")
+def three_speaker_case(tmp_path_factory):
+    """A case of george, jackson and lucas (no 8-bit recorder's floor in its reference, so noise at
+    20 dB SNR lies above the reference's floors)."""
+    import shutil
+
+    root = tmp_path_factory.mktemp("three-speakers")
+    (root / "ref").mkdir()
+    for path in [p for p in corpus_files("fsdd") if "nicolas" not in p][:60]:
+        shutil.copy(path, root / "ref")
+    case_workflows.new_case(str(root / "case"), str(root / "ref"))
+    return str(root / "case")
+
+
+def test_real_speech_through_an_agc_over_noise_stays_real_against_a_gain_controlled_reference(three_speaker_case,
+                                                                                               tmp_path):
+    from tests.audio_channels import agc, with_noise
+
+    # jackson's and lucas' takes of 7 and 8 (the case holds digits 0 and 1); before the AGC
+    # calibration, 1 of 15 tuning recordings (case T) labelled generated, 2 inconclusive
+    held = [p for p in corpus_files("fsdd") if os.path.basename(p) in ("7_jackson_4.wav", "8_lucas_2.wav", "8_jackson_8.wav")]
+    real = [write_audio(tmp_path / f"r{k}.wav", agc(with_noise(soundfile.read(p)[0], 20, np.random.default_rng(k))))
+            for k, p in enumerate(held)]
+    fake = [write_audio(tmp_path / f"g{p}.wav", agc(with_noise(buzz(pitch=p), 20, np.random.default_rng(p))))
+            for p in (150, 220)]
+    result = judge(three_speaker_case, real + fake)
+    assert all("added noise" in f["channel"]["assumed"] for f in result["files"])
+    assert all(any(r.startswith("features") and "through an automatic gain control" in r for r in f["reasons"])
+               for f in result["files"])
+    found = [f["label"] for f in result["files"]]
+    assert found[:3] == ["real"] * 3
+    # the loss: one buzz of two is inconclusive (the AGC calibration widens the features' range)
+    assert "generated" in found[3:] and "real" not in found[3:]
+
+
+@pytest.mark.parametrize("channel", ["reverberation", "speakerphone", "compressor"])
+def test_real_speech_through_a_room_a_speakerphone_or_a_compressor_stays_real_and_buzzes_are_caught(speech_case,
+                                                                                                   tmp_path, channel):
+    from tests import audio_channels
+
+    through = {"reverberation": lambda a, k: audio_channels.reverberant(a, 0.3 + 0.1 * (k % 6), np.random.default_rng(k)),
+               "speakerphone": lambda a, k: audio_channels.speakerphone(a),
+               "compressor": lambda a, k: audio_channels.compressor(a)}[channel]
+    held_out = list(range(300, 304)) + list(range(330, 334))  # lucas, nicolas (8-bit recorder)
+    real = [write_audio(tmp_path / f"r{k}.wav", through(fsdd_audio(k), k)) for k in held_out]
+    fake = [write_audio(tmp_path / f"g{p}.wav", through(buzz(pitch=p), p)) for p in (150, 220)]
+    found = labels_of(speech_case, real + fake)
+    assert found[:8].count("generated") == 0
+    assert found[8:] == ["generated"] * 2
