@@ -1,7 +1,7 @@
 """The stroke-ramp detector (engine/detectors/stroke_ramp.py) and the resampled copies of the
 reference it is calibrated on (engine/detectors/resampling.py): blurred, cleaned-up figures are
-flagged, real digits pass, also when they were rotated, rescaled, shifted or resized through
-another size with interpolation on the way, and the invariances it claims."""
+flagged, real digits pass, also when they were rotated, rescaled, shifted with interpolation or
+resized through a larger size with a box or nearest filter on the way, and the invariances it claims."""
 import numpy as np
 import pytest
 
@@ -137,15 +137,12 @@ def combined_labels(detectors, x):
     lambda x: synthetic_images.rotate(x, 8),
     lambda x: synthetic_images.rescale(x, 1.1),
     lambda x: synthetic_images.random_similarity(x, 8, 0.1, order=3),  # scipy.ndimage's default spline
-    lambda x: synthetic_images.resized_through(x, 34, "lanczos"),
-    lambda x: synthetic_images.resized_through(x, 56, "lanczos"),
     lambda x: synthetic_images.resized_through(x, 56, "box"),
     lambda x: synthetic_images.resized_through(x, 34, "nearest"),
-], ids=["rotated-bilinear", "scaled-1.1", "cubic-spline", "through-34-lanczos", "through-56-lanczos",
-        "through-56-box", "through-34-nearest"])
+], ids=["rotated-bilinear", "scaled-1.1", "cubic-spline", "through-56-box", "through-34-nearest"])
 def test_the_case_passes_resampled_real_digits(profile_detectors, resample):
-    """Before 2026-12-01 these were 11-100 % "generated" (docs/verdicts.md, "Images, second pass");
-    through Lanczos 54 % until its row in resampling.RESAMPLINGS ("Images, fourth pass")."""
+    """Before 2026-12-01 these were 11-100 % "generated" (docs/verdicts.md, "Images, second pass").
+    Lanczos round trips are not covered (a Lanczos row cost most of a DCGAN's detection: "Limits")."""
     held = load_spec("builtin:mnist[9000:9100]").x
     labels = combined_labels(profile_detectors, resample(held))
     assert labels.count("generated") <= 3, labels
