@@ -8,9 +8,10 @@ from scipy import signal
 RATE = 8000
 
 
-def with_noise(audio, snr_db, rng, colour="white"):
-    """`audio` plus Gaussian noise (white, or pink: power falling as 1/f) at `snr_db` below its mean power."""
-    noise = rng.normal(size=audio.size)
+def with_noise(audio, snr_db, rng=0, colour="white"):
+    """`audio` plus Gaussian noise (white, or pink: power falling as 1/f) at `snr_db` below its mean
+    power; `rng`: a numpy Generator or a seed."""
+    noise = np.random.default_rng(rng).normal(size=audio.size)
     if colour == "pink":
         freqs = np.fft.rfftfreq(audio.size, 1 / RATE)
         spectrum = np.fft.rfft(noise)

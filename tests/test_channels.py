@@ -20,6 +20,7 @@ from engine.data.loaders import load_path
 from engine.data.specs import load_spec
 from engine.detectors.channels import channel_key, describe
 from engine.verdict import judge
+from tests.audio_channels import with_noise
 
 
 def save_image(path, pixels, **options):
@@ -345,18 +346,13 @@ def test_the_velocity_grid_stands_aside_for_a_midi_file_but_not_for_a_generators
 # --- added noise (read from the recording itself) ------------------------------------
 
 
-def with_white_noise(audio, snr_db, seed=0):
-    noise = np.random.default_rng(seed).normal(size=audio.size)
-    return audio + noise * np.sqrt(np.mean(audio ** 2) / 10 ** (snr_db / 10))
-
-
 def test_the_noise_floor_is_read_per_band_gain_invariant_and_raised_by_added_noise():
     from engine.data.channels import NOISE_FLOOR_DB, noise_levels
 
     audio = fsdd_audio(300)
     clean = noise_levels(audio, 8000)
     assert np.allclose(noise_levels(audio * 0.1, 8000), clean, atol=1e-6)
-    noisy = noise_levels(with_white_noise(audio, 10), 8000)
+    noisy = noise_levels(with_noise(audio, 10), 8000)
     assert np.all(noisy > clean) and np.all(noisy > -30) and np.all(clean < -55)  # white noise at 10 dB fills every band
     silent = np.concatenate([np.zeros(2000), buzz(), np.zeros(2000)])
     assert np.all(noise_levels(silent, 8000) == NOISE_FLOOR_DB)  # digital silence: no floor at all
@@ -366,9 +362,9 @@ def test_a_reference_recording_is_brought_up_to_the_files_noise_floor():
     from engine.data.channels import noise_levels
     from engine.detectors.channels import with_noise_floor
 
-    target = noise_levels(with_white_noise(fsdd_audio(301), 10), 8000)
+    target = noise_levels(with_noise(fsdd_audio(301), 10), 8000)
     for k in (0, 45, 130):
-        reached = noise_levels(with_noise_floor(fsdd_audio(k), tuple(target), seed=k), 8000)
+        reached = noise_levels(with_noise_floor(fsdd_audio(k), tuple(target), k), 8000)
         # A band whose own floor is already higher is left as it is; dB, the quiet frames vary per draw.
         assert np.all(np.abs(reached - np.maximum(target, noise_levels(fsdd_audio(k), 8000))) < 2.0)
     partial = with_noise_floor(fsdd_audio(0), (None, None, None, float(target[3])), seed=0)
@@ -389,7 +385,7 @@ def test_added_noise_is_a_channel_only_where_the_reference_carries_none(speech_c
         return channel_key({"channel": meta["channel"] | {"noise_db": list(noise_levels(audio, 8000))}}, gate)
 
     assert [key(fsdd_audio(k)) for k in range(300, 305)] == [None] * 5
-    noisy = key(with_white_noise(fsdd_audio(300), 10))
+    noisy = key(with_noise(fsdd_audio(300), 10))
     assert noisy[:4] == ("audio", None, None, None) and noisy[4][3] is not None
     # A synthesiser's digital silence (or a floor inside the reference's) cannot buy a noisier reference.
     assert key(np.concatenate([np.zeros(2000), buzz(), np.zeros(2000)])) is None
@@ -405,8 +401,8 @@ def test_added_noise_is_a_channel_only_where_the_reference_carries_none(speech_c
 
 def test_real_speech_with_white_noise_at_10_db_stays_real_and_noise_floor_stands_aside(speech_case, tmp_path):
     held_out = list(range(300, 306)) + list(range(330, 336))
-    real = [write_audio(tmp_path / f"r{k}.wav", with_white_noise(fsdd_audio(k), 10, seed=k)) for k in held_out]
-    fake = [write_audio(tmp_path / f"g{p}.wav", with_white_noise(buzz(pitch=p), 10, seed=p)) for p in (100, 150, 220)]
+    real = [write_audio(tmp_path / f"r{k}.wav", with_noise(fsdd_audio(k), 10, k)) for k in held_out]
+    fake = [write_audio(tmp_path / f"g{p}.wav", with_noise(buzz(pitch=p), 10, p)) for p in (100, 150, 220)]
     result = judge(speech_case, real + fake)
     assert all("added noise" in f["channel"]["assumed"] for f in result["files"])
     assert all(f["detectors"]["noise-floor"]["weight"] == 0 for f in result["files"])
@@ -461,16 +457,14 @@ def test_under_added_noise_each_detector_gives_the_largest_of_its_clean_noise_ma
 # --- dynamics and rooms (docs/verdicts.md "Channels, fourth pass") ---------------------
 
 def test_an_automatic_gain_control_lifts_the_noise_in_the_pauses_and_leaves_silence_silent():
-    from engine.data.channels import NOISE_FLOOR_DB, noise_levels
+    from engine.data.channels import NOISE_FLOOR_DB, band_powers, noise_levels
     from engine.detectors.channels import gain_controlled
-
-    from engine.data.channels import band_powers
 
     def quiet_frames_db(audio):  # the 30th percentile of frame power, relative to the loudest quarter's mean
         power = np.sort(band_powers(audio, 8000).sum(axis=1))
         return 10 * np.log10(np.quantile(power, 0.3) / power[-power.size // 4:].mean())
 
-    noisy = with_white_noise(fsdd_audio(300), 20)
+    noisy = with_noise(fsdd_audio(300), 20)
     levelled = gain_controlled(noisy)
     # the pauses' noise rises after each word (the quietest tenth, which the noise key reads, barely moves)
     assert quiet_frames_db(levelled) > quiet_frames_db(noisy) + 6
@@ -495,7 +489,7 @@ def three_speaker_case(tmp_path_factory):
 
 def test_real_speech_through_an_agc_over_noise_stays_real_against_a_gain_controlled_reference(three_speaker_case,
                                                                                                tmp_path):
-    from tests.audio_channels import agc, with_noise
+    from tests.audio_channels import agc
 
     # jackson's and lucas' takes of 7 and 8 (the case holds digits 0 and 1); before the AGC
     # calibration, 1 of 15 tuning recordings (case T) labelled generated, 2 inconclusive

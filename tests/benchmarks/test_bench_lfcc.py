@@ -30,6 +30,7 @@ import sys
 import numpy as np
 from scipy.fft import dct
 
+from tests.audio_channels import with_noise
 from tests.benchmarks.test_bench_cycle_traits import (espeak_digits, festival_digits, flite_digits,
                                                       fsdd_files, load)
 
@@ -246,11 +247,6 @@ def through(audio, subtype):
     return soundfile.read(buffer, dtype="float64")[0]
 
 
-def with_white_noise(audio, snr_db, seed=0):
-    noise = np.random.default_rng(seed).normal(size=audio.size)
-    return audio + noise * np.sqrt(np.mean(audio ** 2) / 10 ** (snr_db / 10))
-
-
 def untouched():
     """The chosen model (gmm32-dyn, fixed from the tuning sets) on the untouched sets, run once."""
     train_audio = real_set(SPEAKERS, range(20))
@@ -264,7 +260,7 @@ def untouched():
     sets = {"nicolas 10-49 clean": nicolas, "nicolas gain x0.1": [0.1 * a for a in nicolas],
             "nicolas 8-bit mu-law": [through(a, "ULAW") for a in nicolas],
             "nicolas GSM 06.10": [through(a, "GSM610") for a in nicolas],
-            "nicolas white noise 20 dB": [with_white_noise(a, 20, k) for k, a in enumerate(nicolas)]}
+            "nicolas white noise 20 dB": [with_noise(a, 20, k) for k, a in enumerate(nicolas)]}
     folder = os.path.join(CACHE, "untouched")
     for name in ("flite_awb", "flite_rms", "flite_kal16", "fest_ked", "czech_dita", "czech_ph", "fi_mv", "fi_lj"):
         sets[name] = [load(p) for p in sorted(glob.glob(os.path.join(folder, name, "*.wav")))]
