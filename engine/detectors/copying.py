@@ -120,19 +120,18 @@ def index_of(grams, files):
     return h[order], s[order], t[order]
 
 
-def copied_share(grams, index):
-    """(share of the file's n-grams found in the reference off the alignment it shares most
-    with and that alignment's duplicates, reference piece of that alignment or -1, share found
-    anywhere). An alignment is a reference piece at a fixed shift in time: a copy of a piece,
-    however edited, keeps one; a model that splices pieces, or jumps within one, does not."""
+def placed(grams, index):
+    """(elsewhere, closest, top) of the file's n-grams against the reference: per n-gram, whether
+    it is found off the alignment the file shares most with and that alignment's duplicates, and
+    whether that alignment's piece or its duplicates hold it; the piece of that alignment (-1 when
+    nothing is found). An alignment is a reference piece at a fixed shift in time: a copy of a
+    piece, however edited, keeps one; a model that splices pieces, or jumps within one, does not."""
     hashes, starts = grams
     ref_hashes, ref_sources, ref_starts = index
-    if hashes.size == 0:
-        return 0.0, -1, 0.0
+    elsewhere, closest = np.zeros(hashes.size, dtype=bool), np.zeros(hashes.size, dtype=bool)
     lo, hi = np.searchsorted(ref_hashes, hashes, "left"), np.searchsorted(ref_hashes, hashes, "right")
-    found = hi > lo
-    if not found.any():
-        return 0.0, -1, 0.0
+    if not np.any(hi > lo):
+        return elsewhere, closest, -1
     position = np.repeat(np.arange(hashes.size), hi - lo)
     match = np.concatenate([np.arange(a, b) for a, b in zip(lo, hi)])
     key = np.stack([ref_sources[match], ref_starts[match] - starts[position]], axis=1)
@@ -148,8 +147,19 @@ def copied_share(grams, index):
     in_top[position[which == top]] = True
     shared = np.bincount(which, weights=in_top[position], minlength=len(alignments))
     inside = (shared >= DUPLICATE_OVERLAP * covered) | (alignments[:, 0] == alignments[top, 0])
-    elsewhere = np.unique(position[~inside[which]]).size
-    return elsewhere / hashes.size, int(alignments[top, 0]), float(found.mean())
+    elsewhere[position[~inside[which]]] = True
+    closest[position[inside[which]]] = True
+    return elsewhere, closest, int(alignments[top, 0])
+
+
+def copied_share(grams, index):
+    """(share of the file's n-grams found in the reference off the alignment it shares most
+    with and that alignment's duplicates, reference piece of that alignment or -1, share found
+    anywhere); see `placed`."""
+    elsewhere, closest, top = placed(grams, index)
+    if elsewhere.size == 0:
+        return 0.0, -1, 0.0
+    return float(elsewhere.mean()), top, float((elsewhere | closest).mean())
 
 
 def file_score(view_grams, index):
