@@ -15,7 +15,7 @@ from engine.detectors.cycle_jitter import CycleJitter
 from engine.detectors.durations import DurationDistance
 from engine.detectors.edge_width import EdgeWidth
 from engine.detectors.faint_background import FaintBackground
-from engine.detectors.familiarity import BeatFamiliarity, Familiarity
+from engine.detectors.familiarity import Familiarity, SliceFamiliarity
 from engine.detectors.grid import OffGrid
 from engine.detectors.meter import Meter
 from engine.detectors.near_zero import NearZero
@@ -41,7 +41,7 @@ DETECTORS = (
     CleanUp,
     Copying,
     Familiarity,
-    BeatFamiliarity,
+    SliceFamiliarity,
     VoiceLeading,
     Meter,
 )
