@@ -9,6 +9,7 @@ float (n, 1, 128, 64) patches with file ids, as engine.detectors.suite.Batch tak
   `step` steps, each held `step` steps (another slicing);
 - `transposed(pieces, ...)`: pieces in random keys (augmentation, or a real-file control);
 - `shuffled_bars(pieces, ...)`: real pieces with their 4/4 bars in random order;
+- `retimed(paths, folder, ...)`: real MIDI files played slower and at another velocity, read back as rolls;
 - `frame_lstm(pieces, ...)`: an LSTM over multi-hot frames, trained briefly (torch).
 """
 import numpy as np
@@ -97,6 +98,28 @@ def transposed(pieces, seed=0, span=6):
     augmented with transpositions, or real pieces in another key)."""
     rng = np.random.default_rng(seed)
     return [np.roll(roll, int(rng.integers(-span, span + 1)), axis=0) for roll in pieces]
+
+
+def retimed(paths, folder, tempo=0.8, velocity=64):
+    """Rolls of MIDI files rewritten at `tempo` times their tempo with every note at `velocity`
+    (written to `folder`, read back by the product's loader): real pieces in another performance."""
+    import mido
+
+    from engine.data.loaders import load_path
+
+    rolls = []
+    for k, path in enumerate(paths):
+        midi = mido.MidiFile(path)
+        for track in midi.tracks:
+            for i, message in enumerate(track):
+                if message.type == "set_tempo":
+                    track[i] = message.copy(tempo=int(round(message.tempo / tempo)))
+                elif message.type == "note_on" and message.velocity > 0:
+                    track[i] = message.copy(velocity=velocity)
+        midi.save(f"{folder}/{k}.mid")
+        loaded = load_path(f"{folder}/{k}.mid")
+        rolls.append(np.concatenate(list(loaded.x[:, 0] > 0), axis=1))
+    return rolls
 
 
 def shuffled_bars(pieces, n, seed=0):

@@ -11,8 +11,8 @@ rule at alpha = 1 %, with and without the new detectors (baseline: the same prof
 them). Second pass (2026-12-01, `second_pass_sets`): real held-out chorales builtin:bach[300:380]
 for tuning, builtin:bach[380:] untouched, each also transposed.
 
-    python tests/benchmarks/test_bench_families.py music [tuning|seen|untouched|copy-tuning|copy-seen|copy-untouched-2|final-untouched|controls|second-tuning|second-untouched|third-tuning|third-untouched|third-lstm|fourth-tuning|fourth-untouched|fourth-extra]
-    python tests/benchmarks/test_bench_families.py music-real   (third pass: a case on bach[110:410], real bach[0:110])
+    python tests/benchmarks/test_bench_families.py music [tuning|seen|untouched|copy-tuning|copy-seen|copy-untouched-2|final-untouched|controls|second-tuning|second-untouched|third-tuning|third-untouched|third-lstm|fourth-tuning|fourth-untouched|fourth-extra|fifth-tuning|fifth-untouched]
+    python tests/benchmarks/test_bench_families.py music-real   (third pass: a case on bach[110:410], real bach[0:110]; fifth pass: also at tempo x0.8, velocity 64)
     python tests/benchmarks/test_bench_families.py images [tuning|untouched|final-untouched|controls|second-tuning|second-untouched|third-tuning|third-untouched|fourth-tuning|fourth-untouched]
     python -m pytest tests/benchmarks/test_bench_families.py -s -o addopts=""
 """
@@ -25,7 +25,7 @@ from engine.detectors import calibration, suite
 from engine.detectors.channels import StandAside
 from tests import synthetic_music
 
-NEW_MUSIC_DETECTORS = ("meter",)  # the music baseline is the profile without them (second pass: "voice-leading", "familiarity"; 2026-11-30 evening: "copying"; before: "tonality")
+NEW_MUSIC_DETECTORS = ("slice-familiarity",)  # the music baseline is the profile without them (fourth pass: "meter"; second pass: "voice-leading", "familiarity"; 2026-11-30 evening: "copying"; before: "tonality")
 THIRD_PASS_DETECTORS = ("clean-up",)  # 2026-12-01, third pass: the image baseline is the profile without it
 FOURTH_PASS_FIRST_NEW_ROW = 4  # 2026-12-01, fourth pass: resampling.RESAMPLINGS's rows from here on are new
 NEW_IMAGE_DETECTORS = ("copying", "edge-width", "faint-background", "stroke-ramp")  # the image baseline is the profile without them
@@ -94,6 +94,8 @@ def music_sets(which, fit_pieces, held):
         return third_music_sets(which, fit_pieces)
     if which in ("fourth-tuning", "fourth-untouched", "fourth-extra"):  # 2026-12-01, fourth pass (fourth_music_sets)
         return fourth_music_sets(which, fit_pieces)
+    if which in ("fifth-tuning", "fifth-untouched"):  # 2026-12-01, fifth pass (fifth_music_sets)
+        return fifth_music_sets(which, fit_pieces)
     if which == "controls":  # real chorales in other keys: must not fire
         return {"held-out chorales, each transposed by -6..+6 semitones": synthetic_music.transposed(held, seed=3)}
     return {"chord-event chain, order 3": synthetic_music.chord_chain(fit_pieces, 3, N_GENERATED, seed=2),
@@ -228,10 +230,66 @@ def fourth_music_sets(which, fit_pieces):
                 N_GENERATED, steps=8 * BAR, seed=708)}
 
 
+def fifth_music_sets(which, fit_pieces):
+    """The fifth pass's sets (2026-12-01; familiarity's statistic, slice-familiarity), decided and
+    written down before any measurement. "fifth-tuning": the seen chains of the earlier passes
+    (chord events, orders 1-4 at 8 and 16 bars; order 1 at 8 bars, seed 2; quarter- and eighth-note
+    chord chains, orders 1 and 2). "fifth-untouched" (sealed, run once at the end): new seeds of an
+    order-1 chord-event chain at 8 and 12 bars, an order-1 quarter-note chord chain, an order-2
+    chord-event chain at 8 bars, and an order-1 chord-event chain at 8 bars trained on a random half
+    of the reference (all 300 pieces, the calibration files included); real files: `music` adds the
+    held-out chorales transposed and played at tempo x0.8 with velocity 64."""
+    if which == "fifth-tuning":
+        out = {f"chord-event chain, order {k}, {bars} bars (seed {300 + 10 * k + bars})": synthetic_music.chord_chain(
+                   fit_pieces, k, N_GENERATED, steps=bars * BAR, seed=300 + 10 * k + bars)
+               for k in (1, 2, 3, 4) for bars in (8, 16)}
+        return {**out, "chord-event chain, order 1, 8 bars (seed 2)": synthetic_music.chord_chain(
+                    fit_pieces, 1, N_GENERATED, steps=8 * BAR, seed=2),
+                "quarter-note chord chain, order 1 (seed 1)": synthetic_music.sliced_chain(fit_pieces, 4, N_GENERATED, seed=1),
+                "eighth-note chord chain, order 1 (seed 0)": synthetic_music.sliced_chain(fit_pieces, 2, N_GENERATED, seed=0),
+                "quarter-note chord chain, order 2 (seed 10)": synthetic_music.sliced_chain(
+                    fit_pieces, 4, N_GENERATED, seed=10, order=2),
+                "eighth-note chord chain, order 2 (seed 10)": synthetic_music.sliced_chain(
+                    fit_pieces, 2, N_GENERATED, seed=10, order=2)}
+    from engine.data.specs import load_spec
+    from engine.detectors.profile import item_groups
+
+    ref = load_spec("builtin:bach[0:300]")
+    everything = synthetic_music.file_rolls(ref.x, item_groups(ref.items, ref.n)[0])
+    half = [everything[k] for k in np.random.default_rng(715).choice(len(everything), len(everything) // 2, replace=False)]
+    return {"chord-event chain, order 1, 8 bars (seed 711)": synthetic_music.chord_chain(
+                fit_pieces, 1, N_GENERATED, steps=8 * BAR, seed=711),
+            "chord-event chain, order 1, 12 bars (seed 712)": synthetic_music.chord_chain(
+                fit_pieces, 1, N_GENERATED, steps=12 * BAR, seed=712),
+            "quarter-note chord chain, order 1 (seed 713)": synthetic_music.sliced_chain(fit_pieces, 4, N_GENERATED, seed=713),
+            "chord-event chain, order 2, 8 bars (seed 714)": synthetic_music.chord_chain(
+                fit_pieces, 2, N_GENERATED, steps=8 * BAR, seed=714),
+            "chord-event chain, order 1, 8 bars, trained on a random half of the reference (seed 715)":
+                synthetic_music.chord_chain(half, 1, N_GENERATED, steps=8 * BAR, seed=715)}
+
+
+def real_rows(spec, x, groups, seed):
+    """The real rows of a case's check: the held-out files as they are, transposed by -6..+6, and
+    (from the fifth pass) played at tempo x0.8 with every velocity 64, read back from MIDI."""
+    import tempfile
+
+    from engine.data.builtins import corpus_files
+
+    rolls = synthetic_music.file_rolls(x, groups)
+    rows = {f"real {spec} ({len(rolls)})": (x, groups),
+            "the same, transposed by -6..+6": synthetic_music.as_batch(synthetic_music.transposed(rolls, seed=seed))}
+    start, stop = spec.split("[")[1].rstrip("]").split(":")
+    files = corpus_files("bach")[int(start or 0):int(stop) if stop else None]
+    with tempfile.TemporaryDirectory() as folder:
+        rows["the same, tempo x0.8, velocity 64 (MIDI)"] = synthetic_music.as_batch(synthetic_music.retimed(files, folder))
+    return rows
+
+
 SECOND_PASS_REAL = {"second-tuning": "builtin:bach[300:380]", "second-untouched": "builtin:bach[380:]",
                     "third-tuning": "builtin:bach[300:380]", "third-untouched": "builtin:bach[380:]",
                     "third-lstm": "builtin:bach[380:]", "fourth-tuning": "builtin:bach[300:380]",
-                    "fourth-untouched": "builtin:bach[380:]", "fourth-extra": "builtin:bach[380:]"}
+                    "fourth-untouched": "builtin:bach[380:]", "fourth-extra": "builtin:bach[380:]",
+                    "fifth-tuning": "builtin:bach[300:380]", "fifth-untouched": "builtin:bach[380:]"}
 # third pass: real files no detector here has been tuned on, for a case on another slice (`third_real`)
 THIRD_PASS_REAL_CASE = ("builtin:bach[110:410]", "builtin:bach[0:110]")
 
@@ -245,11 +303,9 @@ def third_real():
     ref_spec, held_spec = THIRD_PASS_REAL_CASE
     detectors = suite.profile_detectors(build_profile(load_spec(ref_spec)))
     held = load_spec(held_spec)
-    held_groups, n_held = item_groups(held.items, held.n)
-    rolls = synthetic_music.file_rolls(held.x, held_groups)
+    held_groups, _ = item_groups(held.items, held.n)
     print(f"case on {ref_spec}: detectors {[d.name for d in detectors]}")
-    for name, (x, g) in {f"real {held_spec} ({n_held})": (held.x, held_groups),
-                         "the same, transposed by -6..+6": synthetic_music.as_batch(synthetic_music.transposed(rolls, seed=7))}.items():
+    for name, (x, g) in real_rows(held_spec, held.x, held_groups, seed=7).items():
         print(f"{name}: {summary(labels(detectors, x, g))}", flush=True)
 
 
@@ -269,7 +325,9 @@ def music(which="tuning"):
     rows = {f"held-out real chorales ({n_held})": (held.x, held_groups)}
     held_rolls = synthetic_music.file_rolls(held.x, held_groups)
     sets = music_sets(which, pieces[:n_fit], held_rolls)
-    if which in SECOND_PASS_REAL:
+    if which.startswith("fifth"):
+        rows = real_rows(SECOND_PASS_REAL[which], held.x, held_groups, seed=5)
+    elif which in SECOND_PASS_REAL:
         sets = {"held-out chorales, each transposed by -6..+6 semitones": synthetic_music.transposed(held_rolls, seed=5),
                 **sets}
     rows.update({name: synthetic_music.as_batch(rolls) for name, rolls in sets.items()})
