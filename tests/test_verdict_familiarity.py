@@ -1,6 +1,7 @@
-"""The familiarity detector (engine/detectors/familiarity.py): a few real chorales against
-first-order chains over their chord events (tests/synthetic_music.py), a reference piece
-replayed, and the invariances it claims."""
+"""The familiarity detectors (engine/detectors/familiarity.py): a few real chorales against
+first-order chains over their chord events and over chords sliced every eighth or quarter note
+(tests/synthetic_music.py), a reference piece replayed, profiles made before the statistic's
+version 2, and the invariances they claim."""
 import numpy as np
 import pytest
 
@@ -9,6 +10,10 @@ from engine.detectors import familiarity
 from engine.detectors.profile import cross_fitted, item_groups
 from tests import synthetic_music
 from tests.detector_checks import judged
+from tests.music_invariances import (assert_tempo_and_resolution_change_nothing,
+                                     assert_transposition_and_velocity_change_nothing)
+
+BAR = synthetic_music.BAR
 
 
 @pytest.fixture(scope="module")
@@ -16,35 +21,90 @@ def chorales():
     ref = load_spec("builtin:bach[0:120]")
     groups, n = item_groups(ref.items, ref.n)
     detector = familiarity.Familiarity(familiarity.Familiarity.fit(ref, groups, n, cross_fitted))
+    sliced = familiarity.SliceFamiliarity(familiarity.SliceFamiliarity.fit(ref, groups, n, cross_fitted))
     held = load_spec("builtin:bach[300:320]")
-    return detector, synthetic_music.file_rolls(ref.x, groups), (held.x, item_groups(held.items, held.n)[0])
+    return detector, sliced, synthetic_music.file_rolls(ref.x, groups), (held.x, item_groups(held.items, held.n)[0])
 
 
-
-def test_held_out_chorales_pass_and_a_first_order_chain_is_flagged(chorales):
-    detector, pieces, held = chorales
+def test_held_out_chorales_pass_and_a_short_first_order_chain_is_flagged(chorales):
+    detector, _, pieces, held = chorales
     _, _, p_real = judged(detector, *held)
     assert np.count_nonzero(p_real > 0.05) >= 18, p_real  # 20 held-out chorales
-    batch, scores, p_chain = judged(detector, *synthetic_music.as_batch(synthetic_music.chord_chain(pieces, 1, 20)))
-    assert np.count_nonzero(p_chain <= 0.01) >= 14, p_chain
+    chains = synthetic_music.chord_chain(pieces, 1, 20, steps=8 * BAR)
+    batch, scores, p_chain = judged(detector, *synthetic_music.as_batch(chains))
+    # version 1 (every pair counted, calibrated alike): 15 of these 20 at 1e-4, 13 at 1e-6
+    assert np.count_nonzero(p_chain <= 1e-6) >= 19, p_chain
     worst = int(np.argmax(scores))
     reason = detector.reason(batch, worst, scores[worst], p_chain[worst])
-    assert reason.startswith("familiarity: ") and "pairs of successive chords occur" in reason
+    assert reason.startswith("familiarity: ") and "that its closest reference piece lacks occur" in reason
+
+
+def test_a_chain_finds_every_pair_its_closest_piece_lacks_and_a_real_chorale_about_half(chorales):
+    detector, _, pieces, held = chorales
+    for roll in synthetic_music.chord_chain(pieces, 1, 5, steps=8 * BAR, seed=3):
+        k, n, _ = familiarity.share_and_score(familiarity.grams_of(roll), detector.index)
+        assert n >= 10 and k >= n - 1, (k, n)
+    counts = [familiarity.share_and_score(familiarity.grams_of(r), detector.index)[:2]
+              for r in synthetic_music.file_rolls(*held)]
+    shares = [k / n for k, n in counts if n > 0]  # a chorale the reference holds twice has none left
+    assert len(shares) >= 18 and 0.3 < np.median(shares) < 0.7, counts
 
 
 def test_a_reference_piece_replayed_is_not_familiar_beyond_itself(chorales):
-    detector, pieces, _ = chorales
-    _, scores, p = judged(detector, *synthetic_music.as_batch(pieces[10:14]))
-    assert np.all(p > 0.05), (scores, p)
+    detector, sliced, pieces, _ = chorales
+    batch = synthetic_music.as_batch(pieces[10:14])
+    for d in (detector, sliced):
+        _, scores, p = judged(d, *batch)
+        assert np.all(p > 0.05), (d.name, scores, p)
+
+
+def test_a_profile_made_before_version_2_keeps_the_share_of_every_pair(chorales):
+    detector, _, pieces, _ = chorales
+    profile = {"modality": np.array("music"), "familiarity_hashes": detector.index[0],
+               "familiarity_sources": detector.index[1], "familiarity_starts": detector.index[2],
+               "cal_familiarity": detector.tail["sorted"]}
+    assert familiarity.Familiarity.present(profile)
+    old = familiarity.Familiarity(profile)
+    assert old.version == 1 and detector.version == familiarity.VERSION == 2
+    x, groups = synthetic_music.as_batch(synthetic_music.chord_chain(pieces, 1, 6, steps=8 * BAR))
+    assert np.all(judged(old, x, groups)[1] < judged(detector, x, groups)[1])
+    assert not familiarity.Familiarity.present({"modality": np.array("music")})
+    assert not familiarity.SliceFamiliarity.present(profile)
+
+
+def test_chains_over_chords_sliced_every_eighth_or_quarter_note_are_flagged_by_slice_familiarity(chorales):
+    detector, sliced, pieces, held = chorales
+    _, _, p_real = judged(sliced, *held)
+    assert np.count_nonzero(p_real > 0.05) >= 18, p_real
+    for step, view in ((4, "quarter"), (2, "eighth")):
+        chains = synthetic_music.sliced_chain(pieces, step, 10, seed=step)
+        batch, scores, p = judged(sliced, *synthetic_music.as_batch(chains))
+        assert np.count_nonzero(p <= 0.001) >= 9, (step, p)
+        assert f"successive {view} notes" in sliced.reason(batch, 0, scores[0], p[0])
+        # without the passing notes the chain's chord events are not the corpus'
+        assert np.count_nonzero(judged(detector, *synthetic_music.as_batch(chains))[2] <= 0.001) <= 2
+
+
+def test_slice_familiarity_is_twice_the_smaller_tail_probability_of_its_views(chorales):
+    _, sliced, pieces, _ = chorales
+    rolls = synthetic_music.sliced_chain(pieces, 4, 3, seed=9) + pieces[:3]
+    x, groups = synthetic_music.as_batch(rolls)
+    _, scores, p = judged(sliced, x, groups)
+    for g, roll in enumerate(rolls):
+        view_p = [familiarity.calibration.tail_probability(t, [c[2]])[0] for t, c in zip(sliced.tails, sliced.counts(roll))]
+        assert p[g] == pytest.approx(min(1.0, 2 * min(view_p)), rel=1e-9)
 
 
 def test_scores_do_not_change_with_transposition_or_velocity(chorales):
-    detector, pieces, held = chorales
-    rolls = synthetic_music.file_rolls(*held)[:4] + synthetic_music.chord_chain(pieces, 1, 4)
+    detector, sliced, pieces, held = chorales
+    rolls = synthetic_music.file_rolls(*held)[:4] + synthetic_music.chord_chain(pieces, 1, 4) + \
+        synthetic_music.sliced_chain(pieces, 4, 2)
     x, groups = synthetic_music.as_batch(rolls)
-    _, scores, _ = judged(detector, x, groups)
-    for shift in (-5, 3, 7):
-        _, moved, _ = judged(detector, np.roll(x, shift, axis=2), groups)
-        np.testing.assert_array_equal(moved, scores)
-    _, quieter, _ = judged(detector, x * (40 / 127), groups)
-    np.testing.assert_array_equal(quieter, scores)
+    for d in (detector, sliced):
+        assert_transposition_and_velocity_change_nothing(d, x, groups)
+
+
+def test_tempo_and_resolution_change_nothing(chorales, tmp_path):
+    detector, sliced, _, _ = chorales
+    for d in (detector, sliced):
+        assert_tempo_and_resolution_change_nothing(d, tmp_path)
