@@ -1,4 +1,4 @@
-"""The rule-based chorale writer of tests/synthetic_music.py does what the benchmarks say it does."""
+"""The generators and transforms of tests/synthetic_music.py do what the benchmarks say they do."""
 import numpy as np
 
 from tests import synthetic_music
@@ -38,3 +38,20 @@ def test_split_chain_draws_chords_and_lengths_from_the_pieces_but_apart():
         assert {length for _, length in events[:-1]} <= {length for _, length in trained}  # the last is cut at the end
         drawn |= set(events[:-1])
     assert drawn - trained  # some chord with a length it never had
+
+
+def test_retimed_rewrites_tempo_and_velocity_and_reads_the_same_notes_back(tmp_path):
+    import mido
+
+    from engine.data.builtins import corpus_files
+    from engine.data.loaders import load_path
+
+    source = corpus_files("bach")[310]
+    roll = synthetic_music.retimed([source], str(tmp_path), tempo=0.8, velocity=64)[0]
+    original = load_path(source)
+    np.testing.assert_array_equal(roll, np.concatenate(list(original.x[:, 0] > 0), axis=1))
+    written = mido.MidiFile(str(tmp_path / "0.mid"))
+    tempos = [m.tempo for t in written.tracks for m in t if m.type == "set_tempo"]
+    before = [m.tempo for t in mido.MidiFile(source).tracks for m in t if m.type == "set_tempo"]
+    assert tempos and tempos == [round(t / 0.8) for t in before]
+    assert {m.velocity for t in written.tracks for m in t if m.type == "note_on" and m.velocity} == {64}
