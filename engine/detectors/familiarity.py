@@ -7,21 +7,22 @@ at this scale (its voices move in ways no other piece combines the same way). Lo
 are the copying detector's; at length two the chain's memory does not matter, only what it was
 trained on.
 
-The statistic reads copying's (engine/detectors/copying.py) n-grams at n = 2: pairs of
-successive chord events (pitch sets up to transposition, with their lengths in sixteenth-note
-steps; `familiarity`), or of the chords sounding on successive eighth notes and on successive
-quarter notes (`slice-familiarity`: a chain over chords sliced at a fixed length drops the notes
-between its slices, so its chord events are not the corpus', but its slices are). A chorale the collection holds twice is familiar to
-itself and says nothing, so the pairs that the file's closest reference piece (the one it
-shares most with) or that piece's duplicates hold are set aside; of the others, the share found
-in other reference pieces is the statistic. A chain trained on the reference's pieces writes no
-pair the reference lacks, so every pair its closest piece does not hold is found elsewhere:
-100 % (a median 41 such chord-event pairs in an 8-bar first-order chain), against a real
-chorale's median 50 % (69 % on eighths, 59 % on quarters; tuning sets, 2026-12-01, fifth pass). Profiles made
-before (no `familiarity_version`) keep version 1, the share of ALL the file's chord-event pairs
-found outside the closest piece and its duplicates, which the pairs that only the closest piece
-holds diluted (an 8-bar chain: a median 88 %, too close to the real chorales' 99th percentile to
-decide at a Bonferroni share); `case new` gives a case version 2 and `slice-familiarity`.
+The statistic reads copying's (engine/detectors/copying.py) n-grams at n = 2: pairs of successive
+chord events (pitch sets up to transposition, with their lengths in sixteenth-note steps;
+`familiarity`), or of the chords sounding on successive eighth notes and on successive quarter notes
+(`slice-familiarity`: a chain over chords sliced at a fixed length drops the notes between its
+slices, so its chord events are not the corpus', but its slices are). A chorale the collection holds
+twice is familiar to itself and says nothing, so the pairs that the file's closest reference piece
+(the one it shares most with) or that piece's duplicates hold are set aside; of the others, the
+share found in other reference pieces is the statistic. A chain trained on the reference's pieces
+writes no pair the reference lacks, so every pair its closest piece does not hold is found
+elsewhere: 100 % (a median 41 such chord-event pairs in an 8-bar first-order chain), against a real
+chorale's median 50 % (69 % on eighths, 59 % on quarters; tuning sets, 2026-12-01, fifth pass).
+Profiles made before (no `familiarity_version`) keep version 1, the share of ALL the file's
+chord-event pairs found outside the closest piece and its duplicates, which the pairs that only the
+closest piece holds diluted (an 8-bar chain: a median 88 %, too close to the real chorales' 99th
+percentile to decide at a Bonferroni share); `case new` gives a case version 2 and
+`slice-familiarity`.
 
 The score is the signed square l|l| of the logit l of the share smoothed as (k + 1/2) / (n + 1)
 for k of n pairs: the logit gives a bounded share an open tail and a file with few such pairs
@@ -124,7 +125,7 @@ class Familiarity(Detector):
     def reason(self, batch, g, score, p):
         roll = np.concatenate(list(batch.x[batch.groups == g, 0] > 0), axis=1)
         k, n, _ = share_and_score(grams_of(roll), self.index, self.version)
-        counted = "pairs of successive chords" + ("" if self.version < VERSION else " that its closest reference piece lacks")
+        counted = "pairs of successive chords" + (" that its closest reference piece lacks" if self.version >= VERSION else "")
         return (f"familiarity: {k} of its {n} {counted} occur (up to transposition) in other reference pieces "
                 f"({k / max(n, 1):.0%}; reference calibration files: about {typical_share(self.tail):.0%}); score "
                 f"{score:.2f}; tail probability {p:.2g}")
@@ -178,6 +179,7 @@ class SliceFamiliarity(Detector):
         counts = self.counts(roll)
         v = int(self.combined(np.array([[c[2] for c in counts]]))[1][0])
         k, n, _ = counts[v]
-        return (f"slice-familiarity: {k} of its {n} pairs of chords on successive {('eighth', 'quarter')[v]} notes that "
-                f"its closest reference piece lacks occur (up to transposition) in other reference pieces ({k / max(n, 1):.0%}; "
-                f"reference calibration files: about {typical_share(self.tails[v]):.0%}); tail probability {p:.2g}")
+        return (f"slice-familiarity: {k} of its {n} pairs of chords on successive {('eighth', 'quarter')[v]} notes "
+                f"that its closest reference piece lacks occur (up to transposition) in other reference pieces "
+                f"({k / max(n, 1):.0%}; reference calibration files: about {typical_share(self.tails[v]):.0%}); "
+                f"tail probability {p:.2g}")
