@@ -48,8 +48,12 @@ BLOCK = 2  # cycles averaged per point of the F0 and amplitude contours (about 1
 LPC_ORDER = 10
 DIGITS = {"en": "zero one two three four five six seven eight nine",
           "cs": "nula jedna dva tři čtyři pět šest sedm osm devět",
-          "fi": "nolla yksi kaksi kolme neljä viisi kuusi seitsemän kahdeksan yhdeksän"}
-ENCODING = {"en": "latin-1", "cs": "iso-8859-2", "fi": "latin-1"}  # what festival's voices read
+          "fi": "nolla yksi kaksi kolme neljä viisi kuusi seitsemän kahdeksan yhdeksän",
+          "de": "null eins zwei drei vier fünf sechs sieben acht neun",
+          "es": "cero uno dos tres cuatro cinco seis siete ocho nueve",
+          "mr": "शून्य एक दोन तीन चार पाच सहा सात आठ नऊ",
+          "te": "సున్నా ఒకటి రెండు మూడు నాలుగు ఐదు ఆరు ఏడు ఎనిమిది తొమ్మిది"}
+ENCODING = {"en": "latin-1", "cs": "iso-8859-2", "fi": "latin-1", "mr": "utf-8", "te": "utf-8"}  # what festival's voices read
 STRETCHES = (0.9, 1.0, 1.1, 1.25)
 ESPEAK_STYLES = ((130, 30), (150, 45), (170, 55), (190, 70))  # (words per minute, pitch)
 
@@ -232,11 +236,11 @@ def festival_digits(voice, folder, language="en"):
     return sorted(glob.glob(os.path.join(folder, "*.wav")))
 
 
-def espeak_digits(voice, folder):
-    """The ten English digits from espeak-ng's `voice` at four speeds and pitches (40 WAVs)."""
+def espeak_digits(voice, folder, language="en"):
+    """The ten digits in `language` from espeak-ng's `voice` at four speeds and pitches (40 WAVs)."""
     os.makedirs(folder, exist_ok=True)
     for j, (speed, pitch) in enumerate(ESPEAK_STYLES):
-        for k, word in enumerate(DIGITS["en"].split()):
+        for k, word in enumerate(DIGITS[language].split()):
             subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "-p", str(pitch), "-w",
                             os.path.join(folder, f"{k}_{j}.wav"), word], check=True, capture_output=True)
     return sorted(glob.glob(os.path.join(folder, "*.wav")))
