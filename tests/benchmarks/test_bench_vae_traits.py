@@ -143,7 +143,8 @@ def bench(which="tuning"):
     ref = load_spec("builtin:mnist[0:5000]")
     profile = build_profile(ref)
     detectors = suite.profile_detectors(profile)
-    clean_tail = trait_tail(ref.x, ref.resampled().x)
+    levels = int(profile.get("levels", 0))
+    clean_tail = trait_tail(ref.x, resampling.resampled_copies(ref.x, levels)[0])
     for name, x in sets(which, ref).items():
         found, tail = detectors, clean_tail
         if isinstance(x, tuple):  # a JPEG file: the case's detectors for its tables, the trait alike
@@ -151,7 +152,7 @@ def bench(which="tuning"):
             key = channel_key({"channel": channel})
             found = channel_detectors(detectors, profile, key)[0]
             cal = profile["cal_x"]
-            copies, _ = resampling.resampled_copies(cal, int(profile.get("levels", 0)))
+            copies, _ = resampling.resampled_copies(cal, levels)
             tail = trait_tail(jpeg_images(cal, key), jpeg_images(copies, key))
         base, both, alone = judged(found, tail, x)
         print(f"{name}: profile {base}/{len(x)}, with the trait {both}/{len(x)}, the trait alone {alone}", flush=True)
