@@ -13,7 +13,11 @@ JPEG file against both passed through the file's JPEG tables. The bench judges e
 case's profile detectors (weighted Bonferroni, alpha = 1 %, `grid` aside for PNGs) and again with
 the trait as one more equal share.
 
-    PYTHONPATH=. python tests/benchmarks/test_bench_vae_traits.py tuning|untouched
+    PYTHONPATH=. python tests/benchmarks/test_bench_vae_traits.py tuning|untouched|speech
+
+`speech`: a first look at the speech VAE (tuning only): fine-scale roughness of mel patches (the
+residual after a 3 x 3 mean, second differences along time and frequency), calibrated on the
+patches of george, jackson and lucas, against the zoo VAE trained on them and held-out nicolas.
 """
 import sys
 
@@ -158,6 +162,32 @@ def bench(which="tuning"):
         print(f"{name}: profile {base}/{len(x)}, with the trait {both}/{len(x)}, the trait alone {alone}", flush=True)
 
 
+def speech():
+    import torch
+    from scipy import ndimage
+
+    from engine.data.specs import load_spec
+
+    torch.set_num_threads(1)
+    ref = np.concatenate([load_spec(f"builtin:fsdd/{s}").x for s in ("george", "jackson", "lucas")]).astype(np.float32)
+    held = load_spec("builtin:fsdd/nicolas").x
+    vae = zoo_vae_samples(ref, 1, 300)
+
+    def roughness(x):  # higher = smoother, the direction a decoder mean would go
+        a = np.asarray(x, dtype=np.float64).reshape(len(x), x.shape[-2], x.shape[-1])
+        return {"residual after a 3x3 mean": -np.abs(a - ndimage.uniform_filter(a, (0, 3, 3))).mean(axis=(1, 2)),
+                "median second difference in time": -np.median(np.abs(np.diff(a, 2, axis=2)), axis=(1, 2)),
+                "median second difference in frequency": -np.median(np.abs(np.diff(a, 2, axis=1)), axis=(1, 2))}
+
+    cal, found_vae, found_held = roughness(ref), roughness(vae), roughness(held)
+    for name, scores in cal.items():
+        tail = calibration.tail_model(scores)
+        caught = np.sum(calibration.tail_probability(tail, found_vae[name]) <= ALPHA / 4)
+        false = np.sum(calibration.tail_probability(tail, found_held[name]) <= ALPHA / 4)
+        print(f"{name}: medians reference {-np.median(scores):.4f}, nicolas {-np.median(found_held[name]):.4f}, "
+              f"VAE {-np.median(found_vae[name]):.4f}; VAE caught {caught}/{len(vae)}, nicolas {false}/{len(held)}")
+
+
 def test_ghost_ridges_reads_a_dim_stroke_not_a_rotated_real_one():
     from scipy import ndimage
 
@@ -172,4 +202,4 @@ def test_ghost_ridges_reads_a_dim_stroke_not_a_rotated_real_one():
 
 
 if __name__ == "__main__":
-    bench(*sys.argv[1:])
+    speech() if sys.argv[1:] == ["speech"] else bench(*sys.argv[1:])
