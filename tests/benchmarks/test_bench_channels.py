@@ -1,6 +1,9 @@
 """Real and synthetic speech through gain control, compression, rooms, speakerphones, mu-law and
-MP3 over noise, judged in a case (docs/verdicts.md, "Channels, fourth pass"): label counts per set
-and channel, the decisive detector of each "generated", how many files the verdict read as noisy.
+MP3 over noise (docs/verdicts.md, "Channels, fourth pass"), and chains of them: a gain control or a
+compressor with no noise, a gain control then mu-law, GSM 06.10 or MP3 at 8 kbit/s, a telephone band
+then GSM, 8 -> 16 -> 8 kHz then MP3, Vorbis at its lowest quality, noise at 15 dB then GSM, a gain
+of x0.1 or x2 (clipped) ("Channels, fifth pass"), judged in a case: label counts per set and
+channel, the decisive detector of each "generated", how many files the verdict read as noisy.
 
 Tuning runs use fixed channel parameters; `--untouched` draws every parameter per file from other
 ranges and seeds (tests/audio_channels.py's simulators either way).
@@ -16,17 +19,26 @@ import sys
 import tempfile
 
 import numpy as np
+import pytest
 import soundfile
+from scipy import signal
 
 from tests import audio_channels as ac
 
-CHANNELS = ("clean", "agc_white20", "compress", "speakerphone", "reverb", "ulaw", "mp3_noise")
+CHANNELS = ("clean", "agc_white20", "compress", "speakerphone", "reverb", "ulaw", "mp3_noise", "agc", "gsm",
+            "agc_ulaw", "agc_gsm", "agc_mp3_8k", "tel_gsm", "resample_mp3", "ogg_low", "noise15_gsm", "mp3_8k",
+            "gain0.1", "gain2")
+LOWEST_MP3 = {"compression_level": 0.99, "bitrate_mode": "CONSTANT"}  # libsndfile's lowest: 8 kbit/s at 8 kHz
 
 
-def _wav(audio, subtype="PCM_16", fmt="WAV"):
+def _wav(audio, subtype="PCM_16", fmt="WAV", rate=ac.RATE, **options):
     buffer = io.BytesIO()
-    soundfile.write(buffer, np.clip(audio, -1, 1), ac.RATE, subtype=subtype, format=fmt)
+    soundfile.write(buffer, np.clip(audio, -1, 1), rate, subtype=subtype, format=fmt, **options)
     return buffer.getvalue()
+
+
+def _agc(audio, u, untouched):
+    return ac.agc(audio, *((u(2, 20), u(150, 800), u(12, 24)) if untouched else ()))
 
 
 def through(audio, channel, k, untouched=False):
@@ -51,6 +63,36 @@ def through(audio, channel, k, untouched=False):
     if channel == "mp3_noise":
         noisy = ac.with_noise(audio, u(20, 30), rng, "pink" if k % 2 else "white")
         return _wav(noisy, "MPEG_LAYER_III", "MP3"), "mp3"
+    if channel == "agc":  # a gain control with no noise added: it lifts the recording's own pauses
+        return _wav(_agc(audio, u, untouched)), "wav"
+    if channel == "gsm":
+        return _wav(audio, "GSM610"), "wav"
+    if channel == "mp3_8k":
+        return _wav(audio, "MPEG_LAYER_III", "MP3", **LOWEST_MP3), "mp3"
+    if channel == "agc_ulaw":
+        return _wav(_agc(audio, u, untouched), "ULAW"), "wav"
+    if channel == "agc_gsm":
+        return _wav(_agc(audio, u, untouched), "GSM610"), "wav"
+    if channel == "agc_mp3_8k":
+        return _wav(_agc(audio, u, untouched), "MPEG_LAYER_III", "MP3", **LOWEST_MP3), "mp3"
+    if channel == "tel_gsm":  # telephone band-pass (Butterworth, order 6), then GSM 06.10
+        low, high = (u(250, 350), u(3300, 3500)) if untouched else (300, 3400)
+        band = signal.sosfilt(signal.butter(6, [low, high], btype="band", fs=ac.RATE, output="sos"), audio)
+        return _wav(band, "GSM610"), "wav"
+    if channel == "resample_mp3":  # 8 -> 16 -> 8 kHz, then MP3 (libsndfile's default)
+        import soxr
+
+        there = soxr.resample(soxr.resample(audio, ac.RATE, 16000), 16000, ac.RATE)
+        return _wav(there, "MPEG_LAYER_III", "MP3"), "mp3"
+    if channel == "ogg_low":  # Vorbis at its lowest quality, 16 kHz
+        import soxr
+
+        return _wav(soxr.resample(audio, ac.RATE, 16000), "VORBIS", "OGG", 16000,
+                    compression_level=u(0.8, 1.0) if untouched else 0.95), "ogg"
+    if channel == "noise15_gsm":
+        return _wav(ac.with_noise(audio, u(13, 17) if untouched else 15, rng), "GSM610"), "wav"
+    if channel in ("gain0.1", "gain2"):  # a quieter recorder; a hotter one, clipped
+        return _wav(audio * float(channel[4:])), "wav"
     raise KeyError(channel)
 
 
@@ -83,6 +125,28 @@ def run(case, channel, sources, untouched=False, folder=None):
     return {"channel": channel, "n": len(files), "labels": dict(collections.Counter(f["label"] for f in files)),
             "generated_by": dict(decisive),
             "read_as_noise": sum("added noise (floor" in f["channel"]["assumed"] for f in files)}
+
+
+EXPECTED = {"gsm": ("GSM610", 8000), "agc_gsm": ("GSM610", 8000), "tel_gsm": ("GSM610", 8000),
+            "noise15_gsm": ("GSM610", 8000), "ulaw": ("ULAW", 8000), "agc_ulaw": ("ULAW", 8000),
+            "mp3_8k": ("MPEG_LAYER_III", 8000), "agc_mp3_8k": ("MPEG_LAYER_III", 8000),
+            "resample_mp3": ("MPEG_LAYER_III", 8000), "mp3_noise": ("MPEG_LAYER_III", 8000),
+            "ogg_low": ("VORBIS", 16000)}
+
+
+@pytest.mark.parametrize("untouched", [False, True])
+def test_each_channel_writes_a_file_the_loader_reads_as_that_channel(tmp_path, untouched):
+    from engine.data.builtins import corpus_files
+    from engine.data.loaders import load_path
+
+    audio = read_8k(corpus_files("fsdd")[0])
+    for k, channel in enumerate(CHANNELS):
+        data, ext = through(audio, channel, k, untouched)
+        path = tmp_path / f"{channel}.{ext}"
+        path.write_bytes(data)
+        read = load_path(str(path)).meta["channel"]
+        subtype, rate = EXPECTED.get(channel, ("PCM_16", 8000))
+        assert (read["subtype"], read["native_sample_rate"]) == (subtype, rate), channel
 
 
 def test_bench_channels_on_a_small_case(tmp_path):
