@@ -11,7 +11,7 @@ rule at alpha = 1 %, with and without the new detectors (baseline: the same prof
 them). Second pass (2026-12-01, `second_pass_sets`): real held-out chorales builtin:bach[300:380]
 for tuning, builtin:bach[380:] untouched, each also transposed.
 
-    python tests/benchmarks/test_bench_families.py music [tuning|seen|untouched|copy-tuning|copy-seen|copy-untouched-2|final-untouched|controls|second-tuning|second-untouched|third-tuning|third-untouched|third-lstm|fourth-tuning|fourth-untouched|fourth-extra|fifth-tuning|fifth-untouched]
+    python tests/benchmarks/test_bench_families.py music [tuning|seen|untouched|copy-tuning|copy-seen|copy-untouched-2|final-untouched|controls|second-tuning|second-untouched|third-tuning|third-untouched|third-lstm|fourth-tuning|fourth-untouched|fourth-extra|fifth-tuning|fifth-untouched|sixth-tuning|sixth-untouched]
     python tests/benchmarks/test_bench_families.py music-real   (third pass: a case on bach[110:410], real bach[0:110]; fifth pass: also at tempo x0.8, velocity 64)
     python tests/benchmarks/test_bench_families.py images [tuning|untouched|final-untouched|controls|second-tuning|second-untouched|third-tuning|third-untouched|fourth-tuning|fourth-untouched]
     python -m pytest tests/benchmarks/test_bench_families.py -s -o addopts=""
@@ -96,6 +96,8 @@ def music_sets(which, fit_pieces, held):
         return fourth_music_sets(which, fit_pieces)
     if which in ("fifth-tuning", "fifth-untouched"):  # 2026-12-01, fifth pass (fifth_music_sets)
         return fifth_music_sets(which, fit_pieces)
+    if which in ("sixth-tuning", "sixth-untouched"):  # 2026-12-01, sixth pass (sixth_music_sets)
+        return sixth_music_sets(which, fit_pieces)
     if which == "controls":  # real chorales in other keys: must not fire
         return {"held-out chorales, each transposed by -6..+6 semitones": synthetic_music.transposed(held, seed=3)}
     return {"chord-event chain, order 3": synthetic_music.chord_chain(fit_pieces, 3, N_GENERATED, seed=2),
@@ -268,6 +270,22 @@ def fifth_music_sets(which, fit_pieces):
                 synthetic_music.chord_chain(half, 1, N_GENERATED, steps=8 * BAR, seed=715)}
 
 
+def sixth_music_sets(which, fit_pieces):
+    """The sixth pass's sets (2026-12-01; familiarity's chord trigrams), decided and committed before
+    any measurement. "sixth-tuning": fresh seeds of chord-event chains trained on the reference's
+    fitting part, order 2 at 8 and 12 bars, orders 3 and 4 at 8 bars; real: the reference files'
+    own calibration and bach[300:380] (the case lacks them), transposed and at tempo x0.8.
+    "sixth-untouched" (sealed, run once at the end): new seeds of order 2 at 8 and 12 bars, order 3
+    at 8 bars and order 1 at 8 bars (no regression); real bach[380:] as is, transposed and at tempo
+    x0.8 (`music`), and bach[0:110] against a case on bach[110:410] (`music-real`)."""
+    if which == "sixth-tuning":
+        specs = [(2, 8, 901), (2, 12, 902), (3, 8, 903), (4, 8, 904)]
+    else:
+        specs = [(2, 8, 951), (2, 12, 952), (3, 8, 953), (1, 8, 954)]
+    return {f"chord-event chain, order {k}, {bars} bars (seed {seed})": synthetic_music.chord_chain(
+                fit_pieces, k, N_GENERATED, steps=bars * BAR, seed=seed) for k, bars, seed in specs}
+
+
 def real_rows(spec, x, groups, seed):
     """The real rows of a case's check: the held-out files as they are, transposed by -6..+6, and
     (from the fifth pass) played at tempo x0.8 with every velocity 64, read back from MIDI."""
@@ -289,7 +307,8 @@ SECOND_PASS_REAL = {"second-tuning": "builtin:bach[300:380]", "second-untouched"
                     "third-tuning": "builtin:bach[300:380]", "third-untouched": "builtin:bach[380:]",
                     "third-lstm": "builtin:bach[380:]", "fourth-tuning": "builtin:bach[300:380]",
                     "fourth-untouched": "builtin:bach[380:]", "fourth-extra": "builtin:bach[380:]",
-                    "fifth-tuning": "builtin:bach[300:380]", "fifth-untouched": "builtin:bach[380:]"}
+                    "fifth-tuning": "builtin:bach[300:380]", "fifth-untouched": "builtin:bach[380:]",
+                    "sixth-tuning": "builtin:bach[300:380]", "sixth-untouched": "builtin:bach[380:]"}
 # third pass: real files no detector here has been tuned on, for a case on another slice (`third_real`)
 THIRD_PASS_REAL_CASE = ("builtin:bach[110:410]", "builtin:bach[0:110]")
 
@@ -325,7 +344,7 @@ def music(which="tuning"):
     rows = {f"held-out real chorales ({n_held})": (held.x, held_groups)}
     held_rolls = synthetic_music.file_rolls(held.x, held_groups)
     sets = music_sets(which, pieces[:n_fit], held_rolls)
-    if which.startswith("fifth"):
+    if which.startswith(("fifth", "sixth")):
         rows = real_rows(SECOND_PASS_REAL[which], held.x, held_groups, seed=5)
     elif which in SECOND_PASS_REAL:
         sets = {"held-out chorales, each transposed by -6..+6 semitones": synthetic_music.transposed(held_rolls, seed=5),
