@@ -278,8 +278,8 @@ def sixth_music_sets(which, fit_pieces):
     "sixth-untouched" (sealed, run once at the end): new seeds of order 2 at 8 and 12 bars, order 3
     at 8 bars and order 1 at 8 bars (no regression); real bach[380:] as is, transposed and at tempo
     x0.8 (`music`), and bach[0:110] against a case on bach[110:410] (`music-real`)."""
-    if which == "sixth-tuning":
-        specs = [(2, 8, 901), (2, 12, 902), (3, 8, 903), (4, 8, 904)]
+    if which == "sixth-tuning":  # and, against regressions, the fifth pass's first-order tuning chains
+        specs = [(2, 8, 901), (2, 12, 902), (3, 8, 903), (4, 8, 904), (1, 8, 318), (1, 8, 2), (1, 16, 326)]
     else:
         specs = [(2, 8, 951), (2, 12, 952), (3, 8, 953), (1, 8, 954)]
     return {f"chord-event chain, order {k}, {bars} bars (seed {seed})": synthetic_music.chord_chain(
