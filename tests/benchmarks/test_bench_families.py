@@ -25,7 +25,7 @@ from engine.detectors import calibration, suite
 from engine.detectors.channels import StandAside
 from tests import synthetic_music
 
-NEW_MUSIC_DETECTORS = ("slice-familiarity",)  # the music baseline is the profile without them (fourth pass: "meter"; second pass: "voice-leading", "familiarity"; 2026-11-30 evening: "copying"; before: "tonality")
+NEW_MUSIC_DETECTORS = ("slice-familiarity",)  # the music baseline is the profile without them (sixth pass: familiarity version 2 instead; fourth pass: "meter"; second pass: "voice-leading", "familiarity"; 2026-11-30 evening: "copying"; before: "tonality")
 THIRD_PASS_DETECTORS = ("clean-up",)  # 2026-12-01, third pass: the image baseline is the profile without it
 FOURTH_PASS_FIRST_NEW_ROW = 4  # 2026-12-01, fourth pass: resampling.RESAMPLINGS's rows from here on are new
 NEW_IMAGE_DETECTORS = ("copying", "edge-width", "faint-background", "stroke-ramp")  # the image baseline is the profile without them
@@ -313,6 +313,18 @@ SECOND_PASS_REAL = {"second-tuning": "builtin:bach[300:380]", "second-untouched"
 THIRD_PASS_REAL_CASE = ("builtin:bach[110:410]", "builtin:bach[0:110]")
 
 
+def familiarity_as_before(ref, detectors):
+    """The detectors with `familiarity` as cases made before the sixth pass have it (version 2: pairs alone)."""
+    from engine.detectors import familiarity
+    from engine.detectors.profile import item_groups
+
+    groups, n_groups = item_groups(ref.items, ref.n)
+    index, cal = familiarity.fitted(ref, groups, n_groups, (familiarity.PAIRS,))
+    before = familiarity.Familiarity({**dict(zip(familiarity.Familiarity.arrays, (*index, cal[:, 0], np.array(2)))),
+                                      "modality": np.array("music")})
+    return [before if d.name == "familiarity" else d for d in detectors]
+
+
 def third_real():
     """Sealed real check of the third pass: a profile on bach[110:410], its held-out bach[0:110]
     (and the same transposed) labelled by the profile detectors."""
@@ -320,12 +332,15 @@ def third_real():
     from engine.detectors.profile import build_profile, item_groups
 
     ref_spec, held_spec = THIRD_PASS_REAL_CASE
-    detectors = suite.profile_detectors(build_profile(load_spec(ref_spec)))
+    ref = load_spec(ref_spec)
+    detectors = suite.profile_detectors(build_profile(ref))
+    before = familiarity_as_before(ref, detectors)  # sixth pass: familiarity version 2
     held = load_spec(held_spec)
     held_groups, _ = item_groups(held.items, held.n)
     print(f"case on {ref_spec}: detectors {[d.name for d in detectors]}")
     for name, (x, g) in real_rows(held_spec, held.x, held_groups, seed=7).items():
-        print(f"{name}: {summary(labels(detectors, x, g))}", flush=True)
+        print(f"{name}: {summary(labels(detectors, x, g))} | familiarity version 2: {summary(labels(before, x, g))}",
+              flush=True)
 
 
 def music(which="tuning"):
@@ -337,6 +352,8 @@ def music(which="tuning"):
     profile = build_profile(ref)
     detectors = suite.profile_detectors(profile)
     baseline = [d for d in detectors if d.name not in NEW_MUSIC_DETECTORS]
+    if which.startswith("sixth"):  # the baseline: familiarity as before the sixth pass
+        baseline = familiarity_as_before(ref, detectors)
     groups, _ = item_groups(ref.items, ref.n)
     pieces = synthetic_music.file_rolls(ref.x, groups)
     n_fit = int(profile["n_fit_files"])
@@ -352,7 +369,7 @@ def music(which="tuning"):
     rows.update({name: synthetic_music.as_batch(rolls) for name, rolls in sets.items()})
     print(f"detectors {[d.name for d in detectors]}, weights {np.round(suite.weights(detectors, 0.01), 3).tolist()}")
     for name, (x, g) in rows.items():
-        print(f"{name}: with {NEW_MUSIC_DETECTORS}: {summary(labels(detectors, x, g))} | baseline: {summary(labels(baseline, x, g))}",
+        print(f"{name}: with {'familiarity version 3' if which.startswith('sixth') else NEW_MUSIC_DETECTORS}: {summary(labels(detectors, x, g))} | baseline: {summary(labels(baseline, x, g))}",
               flush=True)
 
 
