@@ -1,12 +1,12 @@
 """The familiarity detectors (engine/detectors/familiarity.py): a few real chorales against
-first-order chains over their chord events and over chords sliced every eighth or quarter note
-(tests/synthetic_music.py), a reference piece replayed, profiles made before the statistic's
-version 2, and the invariances they claim."""
+first- and second-order chains over their chord events and over chords sliced every eighth or
+quarter note (tests/synthetic_music.py), a reference piece replayed, profiles made before the
+statistic's versions 2 and 3, and the invariances they claim."""
 import numpy as np
 import pytest
 
 from engine.data.specs import load_spec
-from engine.detectors import familiarity
+from engine.detectors import familiarity, suite
 from engine.detectors.profile import cross_fitted, item_groups
 from tests import synthetic_music
 from tests.detector_checks import judged
@@ -24,6 +24,16 @@ def chorales():
     sliced = familiarity.SliceFamiliarity(familiarity.SliceFamiliarity.fit(ref, groups, n, cross_fitted))
     held = load_spec("builtin:bach[300:320]")
     return detector, sliced, synthetic_music.file_rolls(ref.x, groups), (held.x, item_groups(held.items, held.n)[0])
+
+
+@pytest.fixture(scope="module")
+def pairs_profile():
+    """A profile as `case new` made it before version 3: the chord-event pairs alone, version 2."""
+    ref = load_spec("builtin:bach[0:120]")
+    groups, n = item_groups(ref.items, ref.n)
+    index, cal = familiarity.fitted(ref, groups, n, (familiarity.PAIRS,))
+    return {"modality": np.array("music"), "familiarity_hashes": index[0], "familiarity_sources": index[1],
+            "familiarity_starts": index[2], "cal_familiarity": cal[:, 0], "familiarity_version": np.array(2)}
 
 
 def test_held_out_chorales_pass_and_a_short_first_order_chain_is_flagged(chorales):
@@ -58,18 +68,63 @@ def test_a_reference_piece_replayed_is_not_familiar_beyond_itself(chorales):
         assert np.all(p > 0.05), (d.name, scores, p)
 
 
-def test_a_profile_made_before_version_2_keeps_the_share_of_every_pair(chorales):
+def test_profiles_made_before_version_3_load_and_judge_as_they_did(chorales, pairs_profile):
     detector, _, pieces, _ = chorales
-    profile = {"modality": np.array("music"), "familiarity_hashes": detector.index[0],
-               "familiarity_sources": detector.index[1], "familiarity_starts": detector.index[2],
-               "cal_familiarity": detector.tail["sorted"]}
-    assert familiarity.Familiarity.present(profile)
-    old = familiarity.Familiarity(profile)
-    assert old.version == 1 and detector.version == familiarity.VERSION == 2
     x, groups = synthetic_music.as_batch(synthetic_music.chord_chain(pieces, 1, 6, steps=8 * BAR))
-    assert np.all(judged(old, x, groups)[1] < judged(detector, x, groups)[1])
+    rolls = synthetic_music.file_rolls(x, groups)
+    v1 = {key: value for key, value in pairs_profile.items() if key != "familiarity_version"}
+    for version, profile in ((2, pairs_profile), (1, v1)):
+        assert familiarity.Familiarity.present(profile)
+        old = familiarity.Familiarity(profile)
+        assert old.version == version and old.combination is None
+        # the score of version 1 and 2: the pairs' signed squared logit, on the pairs' own calibration
+        expected = [familiarity.share_and_score(familiarity.grams_of(r), old.index, version)[2] for r in rolls]
+        _, scores, p = judged(old, x, groups)
+        assert scores == pytest.approx(expected, rel=1e-12)
+        tail = familiarity.calibration.tail_model(profile["cal_familiarity"])
+        assert p == pytest.approx(familiarity.calibration.tail_probability(tail, expected), rel=1e-12)
+        reason = old.reason(suite.Batch(x, groups), 0, scores[0], p[0])
+        assert "sequences of three" not in old.method + reason and reason.startswith("familiarity: ")
+    # version 1 counted every pair, which the pairs only the closest piece holds dilute
+    assert np.all(judged(familiarity.Familiarity(v1), x, groups)[1] < judged(familiarity.Familiarity(pairs_profile), x, groups)[1])
+    assert detector.version == familiarity.VERSION == 3
     assert not familiarity.Familiarity.present({"modality": np.array("music")})
-    assert not familiarity.SliceFamiliarity.present(profile)
+    assert not familiarity.SliceFamiliarity.present(pairs_profile)
+
+
+def test_a_second_order_chain_finds_every_triple_its_closest_piece_lacks_and_a_real_chorale_few(chorales):
+    detector, _, pieces, held = chorales
+    found = np.zeros(2, dtype=int)
+    for roll in synthetic_music.chord_chain(pieces, 2, 10, steps=8 * BAR, seed=5):
+        k, n, _ = familiarity.share_and_score(familiarity.grams_of(roll, familiarity.TRIPLES), detector.index)
+        assert k >= n - 1, (k, n)  # an order-2 chain writes only triples of its corpus (the file's end cuts its last chord)
+        found += (k, n)
+    assert found[1] >= 30 and found[0] >= 0.95 * found[1], found
+    counts = [familiarity.share_and_score(familiarity.grams_of(r, familiarity.TRIPLES), detector.index)[:2]
+              for r in synthetic_music.file_rolls(*held)]
+    shares = [k / n for k, n in counts if n > 0]
+    assert len(shares) >= 18 and np.median(shares) < 0.4 and max(shares) < 0.8, counts
+
+
+def test_the_triples_view_flags_chains_that_splice_pieces_where_pairs_say_nothing(chorales, pairs_profile):
+    detector, _, pieces, held = chorales
+    views = detector.combination
+    chains = synthetic_music.chord_chain(pieces, 2, 40, steps=8 * BAR, seed=6)
+    spliced = [r for r in chains if views.counts(r)[1][1] >= 8]  # a replay of one piece has no triple to count
+    assert len(spliced) >= 10
+    p = familiarity.calibration.tail_probability(views.tails[1], [views.counts(r)[1][2] for r in spliced])
+    assert np.count_nonzero(p <= 1e-3) >= 0.9 * len(spliced), p
+    real = [views.counts(r)[1][2] for r in synthetic_music.file_rolls(*held)]
+    assert np.count_nonzero(familiarity.calibration.tail_probability(views.tails[1], real) > 0.01) >= 18
+    # an order-3 chain whose pairs its closest piece all holds, but not its triples
+    third = synthetic_music.chord_chain(pieces, 3, 60, steps=8 * BAR, seed=6)
+    only_triples = [r for r in third if views.counts(r)[0][1] == 0 and views.counts(r)[1][1] >= 5]
+    assert only_triples
+    batch, scores, p = judged(detector, *synthetic_music.as_batch(only_triples))
+    assert np.all(p <= 0.005) and np.all(judged(familiarity.Familiarity(pairs_profile), *synthetic_music.as_batch(
+        only_triples))[2] > 0.05), p
+    assert "sequences of three of successive chords that its closest reference piece lacks" in detector.reason(
+        batch, 0, scores[0], p[0])
 
 
 def test_chains_over_chords_sliced_every_eighth_or_quarter_note_are_flagged_by_slice_familiarity(chorales):
@@ -85,14 +140,16 @@ def test_chains_over_chords_sliced_every_eighth_or_quarter_note_are_flagged_by_s
         assert np.count_nonzero(judged(detector, *synthetic_music.as_batch(chains))[2] <= 0.001) <= 2
 
 
-def test_slice_familiarity_is_twice_the_smaller_tail_probability_of_its_views(chorales):
-    _, sliced, pieces, _ = chorales
-    rolls = synthetic_music.sliced_chain(pieces, 4, 3, seed=9) + pieces[:3]
+def test_each_detector_is_twice_the_smaller_tail_probability_of_its_views(chorales):
+    detector, sliced, pieces, _ = chorales
+    rolls = synthetic_music.sliced_chain(pieces, 4, 3, seed=9) + synthetic_music.chord_chain(pieces, 2, 3, seed=9) + pieces[:3]
     x, groups = synthetic_music.as_batch(rolls)
-    _, scores, p = judged(sliced, x, groups)
-    for g, roll in enumerate(rolls):
-        view_p = [familiarity.calibration.tail_probability(t, [c[2]])[0] for t, c in zip(sliced.tails, sliced.counts(roll))]
-        assert p[g] == pytest.approx(min(1.0, 2 * min(view_p)), rel=1e-9)
+    for d in (detector, sliced):
+        _, scores, p = judged(d, x, groups)
+        for g, roll in enumerate(rolls):
+            views = d.combination
+            view_p = [familiarity.calibration.tail_probability(t, [c[2]])[0] for t, c in zip(views.tails, views.counts(roll))]
+            assert p[g] == pytest.approx(min(1.0, 2 * min(view_p)), rel=1e-9)
 
 
 def test_scores_do_not_change_with_transposition_or_velocity(chorales):

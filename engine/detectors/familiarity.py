@@ -7,22 +7,25 @@ at this scale (its voices move in ways no other piece combines the same way). Lo
 are the copying detector's; at length two the chain's memory does not matter, only what it was
 trained on.
 
-The statistic reads copying's (engine/detectors/copying.py) n-grams at n = 2: pairs of successive
+The statistic reads copying's (engine/detectors/copying.py) n-grams: pairs and triples of successive
 chord events (pitch sets up to transposition, with their lengths in sixteenth-note steps;
-`familiarity`), or of the chords sounding on successive eighth notes and on successive quarter notes
-(`slice-familiarity`: a chain over chords sliced at a fixed length drops the notes between its
-slices, so its chord events are not the corpus', but its slices are). A chorale the collection holds
+`familiarity`), or pairs of the chords sounding on successive eighth notes and on successive quarter
+notes (`slice-familiarity`: a chain over chords sliced at a fixed length drops the notes between its
+slices, so its chord events are not the corpus', but its slices are). An order-k chain writes only
+(k+1)-grams of its corpus, so the triples catch second-order chains where they splice pieces: of the
+triples their closest piece lacks a median 100 % are found elsewhere, a real chorale's 20 % (90th
+percentile 36 %; tuning sets, 2026-12-01, sixth pass). A chorale the collection holds
 twice is familiar to itself and says nothing, so the pairs that the file's closest reference piece
 (the one it shares most with) or that piece's duplicates hold are set aside; of the others, the
 share found in other reference pieces is the statistic. A chain trained on the reference's pieces
 writes no pair the reference lacks, so every pair its closest piece does not hold is found
 elsewhere: 100 % (a median 41 such chord-event pairs in an 8-bar first-order chain), against a real
 chorale's median 50 % (69 % on eighths, 59 % on quarters; tuning sets, 2026-12-01, fifth pass).
-Profiles made before (no `familiarity_version`) keep version 1, the share of ALL the file's
-chord-event pairs found outside the closest piece and its duplicates, which the pairs that only the
-closest piece holds diluted (an 8-bar chain: a median 88 %, too close to the real chorales' 99th
-percentile to decide at a Bonferroni share); `case new` gives a case version 2 and
-`slice-familiarity`.
+Profiles made before keep what they were made with: version 1 (no `familiarity_version`), the share
+of ALL the file's chord-event pairs found outside the closest piece and its duplicates, which the
+pairs that only the closest piece holds diluted (an 8-bar chain: a median 88 %, too close to the real
+chorales' 99th percentile to decide at a Bonferroni share); version 2, pairs alone; `case new` gives
+version 3 (pairs and triples) and `slice-familiarity`.
 
 The score is the signed square l|l| of the logit l of the share smoothed as (k + 1/2) / (n + 1)
 for k of n pairs: the logit gives a bounded share an open tail and a file with few such pairs
@@ -30,28 +33,47 @@ weaker evidence (all n found: l = log(2n + 1)); the square (a monotone map, so i
 ranking) gives that tail the exponential shape the calibration's tail model extrapolates
 (engine/detectors/calibration.py); on the logit itself the model's cautious tail let only 13 % of
 a first-order chain's files reach a Bonferroni share's threshold where the square lets 60 %
-(version 1, tuning set). The sliced views are calibrated apart from the chord events' and from
-each other: their real tails are heavier (coarser chords recur more), and one score taking the
-largest would have raised the chord-event view's threshold with it (an 8-bar first-order chain:
-98 % past the threshold alone, 83 % on the larger of it and the quarter notes').
+(version 1, tuning set). A real chorale's triples are mostly new, so their smoothing counts one
+triple not found instead of half a one: (k + 1/2) / (n + 3/2), under which a file with two triples
+found of two (one reference chorale in 300, held out) is not evidence. Each view is calibrated apart,
+and a detector's tail probability is the smaller of its views' times their number (Bonferroni inside
+the detector; its score is -log10 of that): the sliced views' real tails are heavier (coarser chords
+recur more), and one score taking the largest would have raised the chord-event view's threshold with
+it (an 8-bar first-order chain: 98 % past the threshold alone, 83 % on the larger of it and the
+quarter notes'). The triples go into `familiarity` rather than a detector of their own: a tenth music
+detector would take a share from every other (weights 0.083 to 0.074) and caught no more on the
+tuning sets.
 
 Calibration is cross-fitted with one fold per file: each reference file is scored against the
 pairs of every other reference file, and evidence against those of all of them, so both see
 an index of (nearly) the same size (a larger index finds more, which five folds of four fifths
 each against a full index on evidence would have turned into false alarms).
 """
+from typing import NamedTuple
+
 import numpy as np
 
 from engine.detectors import calibration, copying
 from engine.detectors.detector import CROSS_FITTED, Detector, median
 
-LENGTH = 2  # chords per n-gram
-VIEW = 0  # copying's chord-event view
-VERSION = 2  # the statistic (module docstring); profiles without `familiarity_version` hold version 1
+VERSION = 3  # the statistic (module docstring); profiles without `familiarity_version` hold version 1
+CLOSEST_SET_ASIDE = 2  # the version from which the n-grams the closest piece holds are set aside
 
 
-def grams_of(roll):
-    return copying.gram_hashes(roll, VIEW, LENGTH)
+class View(NamedTuple):
+    """A view of the statistic: n-grams of `length` of copying's units `step` (0: chord events;
+    else the chords sounding every `step` steps), smoothed with `unseen` n-grams not found elsewhere."""
+    step: int
+    length: int
+    unseen: float = 0.5
+
+
+PAIRS, TRIPLES = View(0, 2), View(0, 3, 1.0)
+UNITS = {2: "pairs", 3: "sequences of three"}
+
+
+def grams_of(roll, view=PAIRS):
+    return copying.gram_hashes(roll, view.step, view.length)
 
 
 def typical_share(tail):
@@ -60,13 +82,13 @@ def typical_share(tail):
     return 1.0 / (1.0 + np.exp(-np.sign(centre) * np.sqrt(abs(centre))))
 
 
-def share_and_score(grams, index, version=VERSION):
-    """(k pairs found elsewhere, of n counted, the score: signed square of the smoothed logit of k/n).
-    Version 2 counts the pairs the closest piece and its duplicates lack, version 1 all pairs."""
+def share_and_score(grams, index, version=VERSION, unseen=PAIRS.unseen):
+    """(k n-grams found elsewhere, of n counted, the score: signed square of the smoothed logit of k/n).
+    From version 2 the n-grams the closest piece and its duplicates hold are not counted."""
     elsewhere, closest, _ = copying.placed(grams, index)
-    counted = ~closest if version >= VERSION else np.ones(elsewhere.size, dtype=bool)
+    counted = ~closest if version >= CLOSEST_SET_ASIDE else np.ones(elsewhere.size, dtype=bool)
     k, n = int(np.count_nonzero(elsewhere & counted)), int(np.count_nonzero(counted))
-    smoothed = (k + 0.5) / (n + 1.0)
+    smoothed = (k + 0.5) / (n + 0.5 + unseen)
     logit = float(np.log(smoothed / (1.0 - smoothed)))
     return k, n, logit * abs(logit)
 
@@ -79,12 +101,44 @@ def without(index, f):
 
 
 def fitted(ref, groups, n_groups, views):
-    """(index of every reference file's pairs in the given views, (n_groups, views) calibration
-    scores: each file against the others' pairs)."""
-    grams = [[copying.gram_hashes(r, view, LENGTH) for view in views] for r in copying.file_rolls(ref.x, groups)]
+    """(index of every reference file's n-grams in the given views, (n_groups, views) calibration
+    scores: each file against the others' n-grams)."""
+    grams = [[grams_of(r, view) for view in views] for r in copying.file_rolls(ref.x, groups)]
     index = copying.index_of(grams, np.arange(n_groups))
     others = [without(index, f) for f in range(n_groups)]
-    return index, np.array([[share_and_score(g, others[f])[2] for g in grams[f]] for f in range(n_groups)])
+    return index, np.array([[share_and_score(g, others[f], unseen=view.unseen)[2] for g, view in zip(grams[f], views)]
+                            for f in range(n_groups)])
+
+
+class Views:
+    """Several views of the statistic, each calibrated apart: a file's tail probability is the smallest
+    of its views' times their number (Bonferroni inside the detector), its score -log10 of that."""
+
+    def __init__(self, views, cal, index):
+        self.views, self.index = views, index
+        cal = np.asarray(cal, dtype=np.float64).reshape(-1, len(views))
+        self.tails = [calibration.tail_model(cal[:, v]) for v in range(len(views))]
+        floor = len(views) * max(calibration.tail_floor(t) for t in self.tails)
+        self.tail = calibration.log_p_model(self.combined(cal)[0], floor)
+
+    def combined(self, view_scores):
+        """(Bonferroni tail probability over the views, index of the smaller view's) per row of view scores."""
+        p = np.stack([calibration.tail_probability(t, view_scores[:, v]) for v, t in enumerate(self.tails)], axis=1)
+        return np.minimum(1.0, len(self.views) * p.min(axis=1)), p.argmin(axis=1)
+
+    def counts(self, roll):
+        """(k, n, score) of the file's n-grams in each view."""
+        return [share_and_score(grams_of(roll, view), self.index, unseen=view.unseen) for view in self.views]
+
+    def scores(self, rolls):
+        view_scores = np.array([[score for _, _, score in self.counts(r)] for r in rolls]).reshape(-1, len(self.views))
+        return -np.log10(self.combined(view_scores)[0])
+
+    def decisive(self, roll):
+        """(the view that decides the file's tail probability, its k, its n)."""
+        counts = self.counts(roll)
+        v = int(self.combined(np.array([[c[2] for c in counts]]))[1][0])
+        return v, counts[v][0], counts[v][1]
 
 
 class Familiarity(Detector):
@@ -92,6 +146,7 @@ class Familiarity(Detector):
     modalities = ("music",)
     calibration = CROSS_FITTED
     arrays = ("familiarity_hashes", "familiarity_sources", "familiarity_starts", "cal_familiarity", "familiarity_version")
+    views = (PAIRS, TRIPLES)
 
     @classmethod
     def present(cls, profile):
@@ -103,42 +158,54 @@ class Familiarity(Detector):
 
     @classmethod
     def fit(cls, ref, groups, n_groups, cross_fitted):
-        """The index of every reference file's pairs; each file calibrates against the others'."""
-        index, cal = fitted(ref, groups, n_groups, (VIEW,))
-        return dict(zip(cls.arrays, (*index, cal[:, 0], np.array(VERSION))))
+        """The index of every reference file's pairs and triples; each file calibrates against the others'."""
+        index, cal = fitted(ref, groups, n_groups, cls.views)
+        return dict(zip(cls.arrays, (*index, cal, np.array(VERSION))))
 
     def __init__(self, profile):
         hashes, sources, starts, cal, version = self.arrays
         self.index = (profile[hashes], profile[sources], profile[starts])
         self.version = int(profile.get(version, 1))
-        self.tail = calibration.tail_model(profile[cal])
-        counted = ("its pairs of successive chord events" if self.version < VERSION else "its pairs of successive "
-                   "chord events that the reference piece it shares most with (and that piece's duplicates) lacks")
-        self.method = (f"signed square of the logit of the share of {counted} (pitch sets up to transposition) found "
-                       f"in other reference pieces (a chain over chords makes only steps of its corpus; a real piece "
-                       f"half new ones); calibration cross-fitted, each reference file against the others")
+        # versions 1 and 2: the pairs' score itself, calibrated as one view
+        self.combination = Views(self.views, profile[cal], self.index) if self.version >= VERSION else None
+        self.tail = self.combination.tail if self.combination else calibration.tail_model(profile[cal])
+        lacks = "that the reference piece it shares most with (and that piece's duplicates) lacks"
+        counted = f"its pairs of successive chord events {lacks}" if self.version >= CLOSEST_SET_ASIDE else \
+            "its pairs of successive chord events"
+        found = ("(pitch sets up to transposition) found in other reference pieces (a chain over chords makes only "
+                 "steps of its corpus; a real piece half new ones); calibration cross-fitted, each reference file "
+                 "against the others")
+        self.method = f"signed square of the logit of the share of {counted} {found}"
+        if self.combination:
+            self.method = (f"-log10 of twice the smaller tail probability of two views (pairs, and sequences of "
+                           f"three, of successive chord events) of the share of its n-grams {lacks} {found}")
 
     def scores(self, batch):
-        return np.array([share_and_score(grams_of(r), self.index, self.version)[2]
-                         for r in copying.file_rolls(batch.x, batch.groups)])
+        rolls = copying.file_rolls(batch.x, batch.groups)
+        if self.combination:
+            return self.combination.scores(rolls)
+        return np.array([share_and_score(grams_of(r), self.index, self.version)[2] for r in rolls])
 
     def reason(self, batch, g, score, p):
         roll = np.concatenate(list(batch.x[batch.groups == g, 0] > 0), axis=1)
-        k, n, _ = share_and_score(grams_of(roll), self.index, self.version)
-        counted = "pairs of successive chords" + (" that its closest reference piece lacks" if self.version >= VERSION else "")
-        return (f"familiarity: {k} of its {n} {counted} occur (up to transposition) in other reference pieces "
-                f"({k / max(n, 1):.0%}; reference calibration files: about {typical_share(self.tail):.0%}); score "
-                f"{score:.2f}; tail probability {p:.2g}")
+        if self.combination:
+            v, k, n = self.combination.decisive(roll)
+            tail, unit = self.combination.tails[v], UNITS[self.views[v].length]
+        else:
+            k, n, _ = share_and_score(grams_of(roll), self.index, self.version)
+            tail, unit = self.tail, UNITS[PAIRS.length]
+        lacks = " that its closest reference piece lacks" if self.version >= CLOSEST_SET_ASIDE else ""
+        return (f"familiarity: {k} of its {n} {unit} of successive chords{lacks} occur (up to transposition) in "
+                f"other reference pieces ({k / max(n, 1):.0%}; reference calibration files: about "
+                f"{typical_share(tail):.0%}); score {score:.2f}; tail probability {p:.2g}")
 
 
 class SliceFamiliarity(Detector):
-    """Familiarity's statistic on the chords sounding every eighth and every quarter note, each view
-    calibrated apart; the file's tail probability is the smaller of the views' times two
-    (Bonferroni inside the detector), its score -log10 of that."""
+    """Familiarity's statistic on the chords sounding every eighth and every quarter note (Views)."""
     name = "slice-familiarity"
     modalities = ("music",)
     calibration = CROSS_FITTED
-    views = (copying.BEAT // 2, copying.BEAT)  # steps between the chords read: eighth and quarter notes
+    views = (View(copying.BEAT // 2, 2), View(copying.BEAT, 2))  # eighth and quarter notes apart
     arrays = ("slice_familiarity_hashes", "slice_familiarity_sources", "slice_familiarity_starts",
               "cal_slice_familiarity")
 
@@ -148,11 +215,8 @@ class SliceFamiliarity(Detector):
         return dict(zip(cls.arrays, (*index, cal)))
 
     def __init__(self, profile):
-        self.index = tuple(profile[key] for key in self.arrays[:3])
-        cal = np.asarray(profile[self.arrays[3]], dtype=np.float64)
-        self.tails = [calibration.tail_model(cal[:, v]) for v in range(len(self.views))]
-        floor = len(self.views) * max(calibration.tail_floor(t) for t in self.tails)
-        self.tail = calibration.log_p_model(self.combined(cal)[0], floor)
+        self.combination = Views(self.views, profile[self.arrays[3]], tuple(profile[key] for key in self.arrays[:3]))
+        self.tail = self.combination.tail
         self.method = ("-log10 of twice the smaller tail probability of two views (the chords sounding on successive "
                        "eighth notes, on successive quarter notes) of the share of its pairs of successive chords that "
                        "the reference piece it shares most with (and that piece's duplicates) lacks (pitch sets up to "
@@ -160,26 +224,13 @@ class SliceFamiliarity(Detector):
                        "makes only steps of its corpus; a real piece half new ones); calibration cross-fitted, each "
                        "reference file against the others")
 
-    def combined(self, view_scores):
-        """(Bonferroni tail probability over the views, index of the smaller view's) per row of view scores."""
-        p = np.stack([calibration.tail_probability(t, view_scores[:, v]) for v, t in enumerate(self.tails)], axis=1)
-        return np.minimum(1.0, len(self.views) * p.min(axis=1)), p.argmin(axis=1)
-
-    def counts(self, roll):
-        """(k, n, score) of the file's pairs in each view."""
-        return [share_and_score(copying.gram_hashes(roll, view, LENGTH), self.index) for view in self.views]
-
     def scores(self, batch):
-        rolls = copying.file_rolls(batch.x, batch.groups)
-        view_scores = np.array([[score for _, _, score in self.counts(r)] for r in rolls]).reshape(-1, len(self.views))
-        return -np.log10(self.combined(view_scores)[0])
+        return self.combination.scores(copying.file_rolls(batch.x, batch.groups))
 
     def reason(self, batch, g, score, p):
         roll = np.concatenate(list(batch.x[batch.groups == g, 0] > 0), axis=1)
-        counts = self.counts(roll)
-        v = int(self.combined(np.array([[c[2] for c in counts]]))[1][0])
-        k, n, _ = counts[v]
+        v, k, n = self.combination.decisive(roll)
         return (f"slice-familiarity: {k} of its {n} pairs of chords on successive {('eighth', 'quarter')[v]} notes "
                 f"that its closest reference piece lacks occur (up to transposition) in other reference pieces "
-                f"({k / max(n, 1):.0%}; reference calibration files: about {typical_share(self.tails[v]):.0%}); "
-                f"tail probability {p:.2g}")
+                f"({k / max(n, 1):.0%}; reference calibration files: about "
+                f"{typical_share(self.combination.tails[v]):.0%}); tail probability {p:.2g}")

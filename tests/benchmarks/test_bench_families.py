@@ -11,7 +11,7 @@ rule at alpha = 1 %, with and without the new detectors (baseline: the same prof
 them). Second pass (2026-12-01, `second_pass_sets`): real held-out chorales builtin:bach[300:380]
 for tuning, builtin:bach[380:] untouched, each also transposed.
 
-    python tests/benchmarks/test_bench_families.py music [tuning|seen|untouched|copy-tuning|copy-seen|copy-untouched-2|final-untouched|controls|second-tuning|second-untouched|third-tuning|third-untouched|third-lstm|fourth-tuning|fourth-untouched|fourth-extra|fifth-tuning|fifth-untouched]
+    python tests/benchmarks/test_bench_families.py music [tuning|seen|untouched|copy-tuning|copy-seen|copy-untouched-2|final-untouched|controls|second-tuning|second-untouched|third-tuning|third-untouched|third-lstm|fourth-tuning|fourth-untouched|fourth-extra|fifth-tuning|fifth-untouched|sixth-tuning|sixth-untouched]
     python tests/benchmarks/test_bench_families.py music-real   (third pass: a case on bach[110:410], real bach[0:110]; fifth pass: also at tempo x0.8, velocity 64)
     python tests/benchmarks/test_bench_families.py images [tuning|untouched|final-untouched|controls|second-tuning|second-untouched|third-tuning|third-untouched|fourth-tuning|fourth-untouched]
     python -m pytest tests/benchmarks/test_bench_families.py -s -o addopts=""
@@ -25,7 +25,7 @@ from engine.detectors import calibration, suite
 from engine.detectors.channels import StandAside
 from tests import synthetic_music
 
-NEW_MUSIC_DETECTORS = ("slice-familiarity",)  # the music baseline is the profile without them (fourth pass: "meter"; second pass: "voice-leading", "familiarity"; 2026-11-30 evening: "copying"; before: "tonality")
+NEW_MUSIC_DETECTORS = ("slice-familiarity",)  # the music baseline is the profile without them (sixth pass: familiarity version 2 instead; fourth pass: "meter"; second pass: "voice-leading", "familiarity"; 2026-11-30 evening: "copying"; before: "tonality")
 THIRD_PASS_DETECTORS = ("clean-up",)  # 2026-12-01, third pass: the image baseline is the profile without it
 FOURTH_PASS_FIRST_NEW_ROW = 4  # 2026-12-01, fourth pass: resampling.RESAMPLINGS's rows from here on are new
 NEW_IMAGE_DETECTORS = ("copying", "edge-width", "faint-background", "stroke-ramp")  # the image baseline is the profile without them
@@ -96,6 +96,8 @@ def music_sets(which, fit_pieces, held):
         return fourth_music_sets(which, fit_pieces)
     if which in ("fifth-tuning", "fifth-untouched"):  # 2026-12-01, fifth pass (fifth_music_sets)
         return fifth_music_sets(which, fit_pieces)
+    if which in ("sixth-tuning", "sixth-untouched"):  # 2026-12-01, sixth pass (sixth_music_sets)
+        return sixth_music_sets(which, fit_pieces)
     if which == "controls":  # real chorales in other keys: must not fire
         return {"held-out chorales, each transposed by -6..+6 semitones": synthetic_music.transposed(held, seed=3)}
     return {"chord-event chain, order 3": synthetic_music.chord_chain(fit_pieces, 3, N_GENERATED, seed=2),
@@ -268,6 +270,22 @@ def fifth_music_sets(which, fit_pieces):
                 synthetic_music.chord_chain(half, 1, N_GENERATED, steps=8 * BAR, seed=715)}
 
 
+def sixth_music_sets(which, fit_pieces):
+    """The sixth pass's sets (2026-12-01; familiarity's chord trigrams), decided and committed before
+    any measurement. "sixth-tuning": fresh seeds of chord-event chains trained on the reference's
+    fitting part, order 2 at 8 and 12 bars, orders 3 and 4 at 8 bars; real: the reference files'
+    own calibration and bach[300:380] (the case lacks them), transposed and at tempo x0.8.
+    "sixth-untouched" (sealed, run once at the end): new seeds of order 2 at 8 and 12 bars, order 3
+    at 8 bars and order 1 at 8 bars (no regression); real bach[380:] as is, transposed and at tempo
+    x0.8 (`music`), and bach[0:110] against a case on bach[110:410] (`music-real`)."""
+    if which == "sixth-tuning":  # and, against regressions, the fifth pass's first-order tuning chains
+        specs = [(2, 8, 901), (2, 12, 902), (3, 8, 903), (4, 8, 904), (1, 8, 318), (1, 8, 2), (1, 16, 326)]
+    else:
+        specs = [(2, 8, 951), (2, 12, 952), (3, 8, 953), (1, 8, 954)]
+    return {f"chord-event chain, order {k}, {bars} bars (seed {seed})": synthetic_music.chord_chain(
+                fit_pieces, k, N_GENERATED, steps=bars * BAR, seed=seed) for k, bars, seed in specs}
+
+
 def real_rows(spec, x, groups, seed):
     """The real rows of a case's check: the held-out files as they are, transposed by -6..+6, and
     (from the fifth pass) played at tempo x0.8 with every velocity 64, read back from MIDI."""
@@ -289,9 +307,22 @@ SECOND_PASS_REAL = {"second-tuning": "builtin:bach[300:380]", "second-untouched"
                     "third-tuning": "builtin:bach[300:380]", "third-untouched": "builtin:bach[380:]",
                     "third-lstm": "builtin:bach[380:]", "fourth-tuning": "builtin:bach[300:380]",
                     "fourth-untouched": "builtin:bach[380:]", "fourth-extra": "builtin:bach[380:]",
-                    "fifth-tuning": "builtin:bach[300:380]", "fifth-untouched": "builtin:bach[380:]"}
+                    "fifth-tuning": "builtin:bach[300:380]", "fifth-untouched": "builtin:bach[380:]",
+                    "sixth-tuning": "builtin:bach[300:380]", "sixth-untouched": "builtin:bach[380:]"}
 # third pass: real files no detector here has been tuned on, for a case on another slice (`third_real`)
 THIRD_PASS_REAL_CASE = ("builtin:bach[110:410]", "builtin:bach[0:110]")
+
+
+def familiarity_as_before(ref, detectors):
+    """The detectors with `familiarity` as cases made before the sixth pass have it (version 2: pairs alone)."""
+    from engine.detectors import familiarity
+    from engine.detectors.profile import item_groups
+
+    groups, n_groups = item_groups(ref.items, ref.n)
+    index, cal = familiarity.fitted(ref, groups, n_groups, (familiarity.PAIRS,))
+    before = familiarity.Familiarity({**dict(zip(familiarity.Familiarity.arrays, (*index, cal[:, 0], np.array(2)))),
+                                      "modality": np.array("music")})
+    return [before if d.name == "familiarity" else d for d in detectors]
 
 
 def third_real():
@@ -301,12 +332,15 @@ def third_real():
     from engine.detectors.profile import build_profile, item_groups
 
     ref_spec, held_spec = THIRD_PASS_REAL_CASE
-    detectors = suite.profile_detectors(build_profile(load_spec(ref_spec)))
+    ref = load_spec(ref_spec)
+    detectors = suite.profile_detectors(build_profile(ref))
+    before = familiarity_as_before(ref, detectors)  # sixth pass: familiarity version 2
     held = load_spec(held_spec)
     held_groups, _ = item_groups(held.items, held.n)
     print(f"case on {ref_spec}: detectors {[d.name for d in detectors]}")
     for name, (x, g) in real_rows(held_spec, held.x, held_groups, seed=7).items():
-        print(f"{name}: {summary(labels(detectors, x, g))}", flush=True)
+        print(f"{name}: {summary(labels(detectors, x, g))} | familiarity version 2: {summary(labels(before, x, g))}",
+              flush=True)
 
 
 def music(which="tuning"):
@@ -318,6 +352,8 @@ def music(which="tuning"):
     profile = build_profile(ref)
     detectors = suite.profile_detectors(profile)
     baseline = [d for d in detectors if d.name not in NEW_MUSIC_DETECTORS]
+    if which.startswith("sixth"):  # the baseline: familiarity as before the sixth pass
+        baseline = familiarity_as_before(ref, detectors)
     groups, _ = item_groups(ref.items, ref.n)
     pieces = synthetic_music.file_rolls(ref.x, groups)
     n_fit = int(profile["n_fit_files"])
@@ -325,7 +361,7 @@ def music(which="tuning"):
     rows = {f"held-out real chorales ({n_held})": (held.x, held_groups)}
     held_rolls = synthetic_music.file_rolls(held.x, held_groups)
     sets = music_sets(which, pieces[:n_fit], held_rolls)
-    if which.startswith("fifth"):
+    if which.startswith(("fifth", "sixth")):
         rows = real_rows(SECOND_PASS_REAL[which], held.x, held_groups, seed=5)
     elif which in SECOND_PASS_REAL:
         sets = {"held-out chorales, each transposed by -6..+6 semitones": synthetic_music.transposed(held_rolls, seed=5),
@@ -333,7 +369,7 @@ def music(which="tuning"):
     rows.update({name: synthetic_music.as_batch(rolls) for name, rolls in sets.items()})
     print(f"detectors {[d.name for d in detectors]}, weights {np.round(suite.weights(detectors, 0.01), 3).tolist()}")
     for name, (x, g) in rows.items():
-        print(f"{name}: with {NEW_MUSIC_DETECTORS}: {summary(labels(detectors, x, g))} | baseline: {summary(labels(baseline, x, g))}",
+        print(f"{name}: with {'familiarity version 3' if which.startswith('sixth') else NEW_MUSIC_DETECTORS}: {summary(labels(detectors, x, g))} | baseline: {summary(labels(baseline, x, g))}",
               flush=True)
 
 
