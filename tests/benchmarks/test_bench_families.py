@@ -566,6 +566,7 @@ def diffusion_sets(which, fit):
         label = f"DDPM {name} (seed {seed}), {s} sampler"
         sets[f"{label}, PNG"] = si.as_png(x)
         sets[f"{label}, JPEG quality 85"] = si.through_pil(x, "JPEG", 85)
+        sets[f"{label}, cleaned 30/230"] = si.clean_up(x, 30, 230)  # added after the first tuning run, before the untouched one
     return sets
 
 
