@@ -270,3 +270,18 @@ def blurred_cleaned(x, sigma=1.5):
 
     soft = np.stack([ndimage.gaussian_filter(a[0], sigma)[None] for a in x])
     return clean_up(soft / soft.max(axis=(1, 2, 3), keepdims=True) * 0.95, 30, 230)
+
+
+# --- sixth pass (2026-12-01): diffusion models ------------------------------------------------
+
+
+def diffusion_samples(train, seed, n, steps, samplers=(("ddim", 50),), **config):
+    """The zoo's DDPM (training/diffusion.py; `config` overrides its defaults) trained for `steps`
+    minibatches on `train`, then n samples per (sampler, sampling steps) in `samplers`: a dict
+    keyed by sampler name."""
+    from training.diffusion import DiffusionTrainer
+
+    trainer = DiffusionTrainer(train, dict(config, seed=seed))
+    for _ in range(steps):
+        trainer.step()
+    return {name: trainer.sample(n, seed=100 + seed, sampler=name, steps=k) for name, k in samplers}

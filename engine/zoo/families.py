@@ -99,6 +99,12 @@ def _vae(fit, seed):
     return VAETrainer(fit.x, {"seed": seed}, fit.device)
 
 
+def _diffusion(fit, seed):
+    from training.diffusion import DiffusionTrainer
+
+    return DiffusionTrainer(fit.x, {"seed": seed}, fit.device)
+
+
 def _autoregressive(fit, seed):
     from engine.modality import modality
     from training.autoregressive import AutoregressiveTrainer
@@ -225,6 +231,8 @@ FAMILIES = {f.name: f for f in [
     Family("gan-wgan-gp", "GAN", ALL, gan_family("wgan-gp", "linear"), 1.5,
            "DCGAN, Wasserstein loss with gradient penalty, linear output, longer training"),
     Family("vae", "VAE", CONTINUOUS, trained_sampler(_vae), 1.0, "variational autoencoder (MLP), decoder means"),
+    Family("diffusion", "diffusion", CONTINUOUS, trained_sampler(_diffusion), 1.0,
+           "DDPM (tiny U-Net, linear schedule over 1,000 steps), sampled by DDIM over 50 of them"),
     Family("autoregressive", "autoregressive", ALL, trained_sampler(_autoregressive), 1.5,
            "GRU over rows (images) or frames (speech, music), 16 levels (music: notes on/off)"),
     *[Family(f"ngram-{k}", "n-gram", ("music",), ngram_family(k), 0.1, f"Markov chain of order {k} over chord events")

@@ -13,7 +13,7 @@ for tuning, builtin:bach[380:] untouched, each also transposed.
 
     python tests/benchmarks/test_bench_families.py music [tuning|seen|untouched|copy-tuning|copy-seen|copy-untouched-2|final-untouched|controls|second-tuning|second-untouched|third-tuning|third-untouched|third-lstm|fourth-tuning|fourth-untouched|fourth-extra|fifth-tuning|fifth-untouched|sixth-tuning|sixth-untouched]
     python tests/benchmarks/test_bench_families.py music-real   (third pass: a case on bach[110:410], real bach[0:110]; fifth pass: also at tempo x0.8, velocity 64)
-    python tests/benchmarks/test_bench_families.py images [tuning|untouched|final-untouched|controls|second-tuning|second-untouched|third-tuning|third-untouched|fourth-tuning|fourth-untouched]
+    python tests/benchmarks/test_bench_families.py images [tuning|untouched|final-untouched|controls|second-tuning|second-untouched|third-tuning|third-untouched|fourth-tuning|fourth-untouched|sixth-tuning|sixth-untouched]
     python -m pytest tests/benchmarks/test_bench_families.py -s -o addopts=""
 """
 import contextlib
@@ -426,6 +426,8 @@ def image_sets(which, fit, held):
         return third_pass_sets(which, fit, held)
     if which in ("fourth-tuning", "fourth-untouched"):
         return fourth_pass_sets(which, fit)
+    if which in ("sixth-tuning", "sixth-untouched"):
+        return diffusion_sets(which, fit)
     return {"held-out digits rotated by up to 8 degrees": si.rotate(held, 8),  # controls: real, must not fire
             "held-out digits rotated by up to 8 degrees, nearest neighbour": si.rotate(held, 8, order=0),
             "held-out digits cleaned 30/230": si.clean_up(held, 30, 230),
@@ -525,6 +527,49 @@ def fourth_pass_sets(which, fit):
             "MLP GAN (seed 57), JPEG quality 85": si.through_pil(gan, "JPEG", 85)}
 
 
+DIFFUSION_TUNING = {"seed": 1, "steps": 1500, "width": 16, "schedule": "linear", "timesteps": 1000}
+DIFFUSION_UNTOUCHED = {"seed": 5, "steps": 2000, "width": 12, "schedule": "cosine", "timesteps": 250,
+                       "samplers": (("ddim", 50), ("ancestral", None))}
+
+
+def diffusion_sets(which, fit):
+    """The sixth pass's sets (2026-12-01): DDPMs (training/diffusion.py) trained on the fitting part,
+    300 samples each as PNG and through JPEG 85. "sixth-tuning": DIFFUSION_TUNING (width 16, linear
+    schedule over 1,000 steps, seed 1, 1,500 minibatches, DDIM over 50 steps) and real mnist[9000:9300]
+    as PNG and JPEG 85; "sixth-untouched" (sealed: committed before the tuning set was judged, run
+    once): DIFFUSION_UNTOUCHED (width 12, cosine schedule over 250 steps, seed 5, 2,000 minibatches),
+    sampled by DDIM over 50 steps and by the ancestral sampler over all 250. With BENCH_CACHE set (a
+    folder), the samples are stored there as <tuning|untouched>-<sampler>.npy and reused (training
+    takes about 8 minutes on one CPU thread)."""
+    import os
+
+    from tests import synthetic_images as si
+
+    name = which.split("-")[1]
+    config = dict(DIFFUSION_TUNING if name == "tuning" else DIFFUSION_UNTOUCHED)
+    seed, steps = config.pop("seed"), config.pop("steps")
+    samplers = config.get("samplers", (("ddim", 50),))
+    cache = os.environ.get("BENCH_CACHE")
+    paths = {s: os.path.join(cache or "", f"{name}-{s}.npy") for s, _ in samplers}
+    if cache and all(os.path.exists(path) for path in paths.values()):
+        made = {s: np.load(path) for s, path in paths.items()}
+    else:
+        made = si.diffusion_samples(fit, seed, 300, steps, **config)
+        for s, x in made.items():
+            if cache:
+                np.save(paths[s], x)
+    sets = {}
+    if name == "tuning":
+        real = load_real("builtin:mnist[9000:9300]")
+        sets = {"real 9000-9299 as PNG": real, "real 9000-9299 as JPEG quality 85": si.through_pil(real, "JPEG", 85)}
+    for s, x in made.items():
+        label = f"DDPM {name} (seed {seed}), {s} sampler"
+        sets[f"{label}, PNG"] = si.as_png(x)
+        sets[f"{label}, JPEG quality 85"] = si.through_pil(x, "JPEG", 85)
+        sets[f"{label}, cleaned 30/230"] = si.clean_up(x, 30, 230)  # added after the first tuning run, before the untouched one
+    return sets
+
+
 def without_resize_rows():
     """The resampled calibration as it was before the fourth pass: no round trips through another
     size (resampling.RESAMPLINGS's affine rows only), for the images bench's baseline."""
@@ -568,7 +613,7 @@ def images(which="tuning"):
     detectors = suite.profile_detectors(profile)
     # the product before: near-zero where faint-background now stands
     baseline = [d for d in detectors if d.name not in NEW_IMAGE_DETECTORS] + [near_zero_as_before(ref, profile)]
-    first = {} if which.startswith(("second", "third")) else {"held-out real digits (1000)": held}
+    first = {} if which.startswith(("second", "third", "sixth")) else {"held-out real digits (1000)": held}
     rows = {**first, **image_sets(which, ref.x[:4000], held)}
     if which.startswith("third"):  # the baseline: the product before the third pass
         baseline = [d for d in detectors if d.name not in THIRD_PASS_DETECTORS]
@@ -578,6 +623,8 @@ def images(which="tuning"):
         with before_rows():
             baseline_profile = build_profile(ref)
             baseline = suite.profile_detectors(baseline_profile)
+    if which.startswith("sixth"):  # no new detector: no baseline
+        baseline = detectors
     for name, x in rows.items():
         with_new, before = detectors, baseline
         if isinstance(x, tuple):  # a re-encoded set: the case's detectors for its channel
@@ -585,12 +632,16 @@ def images(which="tuning"):
 
             x, channel = x
             key = channel_key({"channel": channel})
-            with_new = channel_detectors(detectors, profile, key)[0]
-            with before_rows():
-                before = channel_detectors(baseline, baseline_profile, key)[0]
+            with_new = before = channel_detectors(detectors, profile, key)[0]
+            if baseline is not detectors:
+                with before_rows():
+                    before = channel_detectors(baseline, baseline_profile, key)[0]
         g = np.arange(len(x))
-        print(f"{name}: with: {summary(labels(with_new, x, g, mute=('grid',)))} | baseline: "
-              f"{summary(labels(before, x, g, mute=('grid',)))}", flush=True)
+        found = summary(labels(with_new, x, g, mute=('grid',)))
+        if before is with_new:
+            print(f"{name}: {found}", flush=True)
+        else:
+            print(f"{name}: with: {found} | baseline: {summary(labels(before, x, g, mute=('grid',)))}", flush=True)
 
 
 def test_bench_music_tuning():
