@@ -601,6 +601,10 @@ def channel_detectors(detectors, profile, key, gan_runs=(), for_channel=None, ag
         from engine.detectors.cycle_jitter import CycleJitter
 
         channel_profile.update(CycleJitter.calibrate(recordings))
+    if "cal_antispoof" in profile:
+        from engine.detectors.antispoof import AntiSpoof
+
+        channel_profile.update(AntiSpoof.calibrate(recordings))
     refitted = {d.name: d for d in suite.profile_detectors(channel_profile)}
     cal_batch = suite.Batch(x[is_cal], renumber(groups[is_cal]))
     out = []
