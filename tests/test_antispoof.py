@@ -88,3 +88,15 @@ def test_it_stands_aside_for_mel_patches_without_a_waveform():
     assert detector.informative(samples) and not detector.informative(patches)
     batch = Batch(samples.x, np.zeros(samples.n, dtype=int))
     assert "no waveform" in detector.reason(batch, 0, 0.0, 1.0)
+
+
+def test_a_profile_keeping_fewer_than_min_kept_recordings_has_no_antispoof():
+    from engine.data.specs import load_spec
+    from engine.detectors.batch import Reference
+    from engine.detectors.folds import cross_fitted
+    from engine.detectors.profile import item_groups
+
+    ref = load_spec("builtin:fsdd[0:10]")
+    groups, n_groups = item_groups(ref.items, ref.n)
+    few = Reference(ref, groups, kept_recordings=[np.zeros(800)] * (antispoof.MIN_KEPT - 1))
+    assert antispoof.AntiSpoof.fit(few, groups, n_groups, cross_fitted) == {}

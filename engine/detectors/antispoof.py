@@ -21,10 +21,10 @@ separated as well as the authors' tiling to a fixed length, at half the cost for
 
 FSDD's 8 kHz recordings are far from ASVspoof's 16 kHz read speech, so the network calls every
 real recording here more spoof than bona fide; the score is therefore never read on its own
-scale: it is calibrated on every reference recording kept in the profile (up to
-MAX_CALIBRATION of them, evenly spaced, to bound what a case and each channel's recalibration
-cost: about a quarter of a second per recording on two cores), and under an audio channel on
-the channelled ones (engine/detectors/channels.py). It needs the waveform: a file that reaches
+scale: it is calibrated on the reference recordings kept in the profile (MAX_CALIBRATION of
+them, evenly spaced, to bound what a case and each channel's recalibration cost: 0.3-1 s per
+recording on two cores; a profile keeping fewer than MIN_KEPT gets no detector), and under an
+audio channel on the channelled ones (engine/detectors/channels.py). It needs the waveform: a file that reaches
 the verdict as mel patches (a generator's .npy) has none, and the detector stands aside (weight 0).
 """
 import functools
@@ -47,6 +47,10 @@ LEVEL_RMS = 0.3
 FRAME = 160  # 20 ms at the speech rate, for the level
 LOUD_SHARE = 0.25
 MAX_CALIBRATION = 100
+# Real recordings' scores differ by speaker (FSDD speakers' medians lie 4 units apart, more than a
+# synthesiser's lead over them), so a bound set on a few recordings would be set by chance: a
+# profile keeping fewer than MIN_KEPT recordings does not get the detector (nor pays for it).
+MIN_KEPT = 100
 THREADS = 2  # torch threads while scoring (then restored): the rest of the machine keeps its cores
 
 
@@ -127,8 +131,9 @@ class AntiSpoof(Detector):
     @classmethod
     def fit(cls, ref, groups, n_groups, cross_fitted):
         """The profile's arrays: the score of the reference recordings kept in the profile
-        (`ref.kept_recordings`; none when the reference cannot be re-read: {}, no detector)."""
-        if not ref.kept_recordings:
+        (`ref.kept_recordings`); {}, no detector, when it keeps fewer than MIN_KEPT (none when the
+        reference cannot be re-read)."""
+        if len(ref.kept_recordings or ()) < MIN_KEPT:
             return {}
         return cls.calibrate(ref.kept_recordings)
 

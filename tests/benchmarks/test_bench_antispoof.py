@@ -170,10 +170,10 @@ def run(which, out, names=()):
     if os.path.exists(out):
         with open(out) as f:
             results = json.load(f)
-    for name, plan in SETS[which].items():
-        if (names and name not in names) or name in results:
+    for name in names or SETS[which]:  # in the order given
+        if name in results:
             continue
-        results[name] = judge_set(name, plan)
+        results[name] = judge_set(name, SETS[which][name])
         r = results[name]
         print(f"{name:34s} n={r['n']:4d} after {r['after']} before {r['before']} by {r['generated_by']}", flush=True)
         with open(out, "w") as f:
