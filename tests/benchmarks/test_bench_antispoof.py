@@ -162,6 +162,7 @@ def judge_set(name, plan, alpha=0.01):
             decisive[min(d, key=lambda n: d[n]["tail_probability"] / d[n]["weight"] if d[n]["weight"] else np.inf)] += 1
         scores.append(f["detectors"].get(NAME, {}).get("score"))
     return {"set": name, "n": len(files), "after": dict(after), "before": dict(before),
+            "read_as_noise": sum("added noise (floor" in f["channel"]["assumed"] for f in files),
             "generated_by": dict(decisive), "antispoof_scores": scores}
 
 
@@ -175,7 +176,8 @@ def run(which, out, names=()):
             continue
         results[name] = judge_set(name, SETS[which][name])
         r = results[name]
-        print(f"{name:34s} n={r['n']:4d} after {r['after']} before {r['before']} by {r['generated_by']}", flush=True)
+        print(f"{name:34s} n={r['n']:4d} after {r['after']} before {r['before']} by {r['generated_by']} "
+              f"noise {r['read_as_noise']}", flush=True)
         with open(out, "w") as f:
             json.dump(results, f)
     return results
