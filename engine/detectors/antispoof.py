@@ -26,6 +26,15 @@ them, evenly spaced, to bound what a case and each channel's recalibration cost:
 recording on two cores; a profile keeping fewer than MIN_KEPT gets no detector), and under an
 audio channel on the channelled ones (engine/detectors/channels.py). It needs the waveform: a file that reaches
 the verdict as mel patches (a generator's .npy) has none, and the detector stands aside (weight 0).
+
+It is not in the registry (engine/detectors/registry.py): in cases on three FSDD speakers it labelled
+none of 380 synthetic digits from 19 flite, festival and espeak-ng voices generated at its share of
+alpha (docs/verdicts.md, "Speech synthesis: a pretrained anti-spoofing model"): the reference
+speakers' own scores spread as far as the voices' (FSDD's 8 kHz recordings are out of the network's
+domain), while it would cost every speech case MAX_CALIBRATION network passes and shrink the other
+detectors' shares. Registering it takes one registry line, and for channels a `calibrate` call in
+engine/detectors/channels.py beside noise-floor's; tests/benchmarks/test_bench_antispoof.py adds it
+for its own process.
 """
 import functools
 import hashlib

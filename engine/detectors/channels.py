@@ -62,11 +62,6 @@ TRAITS_LOST = {
 }
 NOISE_FILLS_SILENCE = ("noise at this file's level fills any synthesiser's silence, so the depth of the floor says "
                        "nothing about how the speech was made")
-# Recalibrating the anti-spoofing network on the reference brought up to each noise level (and through
-# an AGC) would cost two network passes over MAX_CALIBRATION recordings per level read in a batch
-ANTISPOOF_UNDER_NOISE = ("not recalibrated under added noise (two network passes over the reference per noise level "
-                         "read): noise at the file's level was not measured to keep real recordings within its clean "
-                         "calibration")
 TRAITS_LOST["noise"] = ("added noise: noise-floor stands aside, and the noise masks the quiet mel bands where "
                         "synthesis leaves its traits (measured in docs/verdicts.md, 'Channels, third pass')")
 # What each channel erases or costs, as measured on profile-only cases (docs/verdicts.md, "Speech
@@ -606,10 +601,6 @@ def channel_detectors(detectors, profile, key, gan_runs=(), for_channel=None, ag
         from engine.detectors.cycle_jitter import CycleJitter
 
         channel_profile.update(CycleJitter.calibrate(recordings))
-    if "cal_antispoof" in profile and not (key[0] == "audio" and key[4]):  # under noise it stands aside
-        from engine.detectors.antispoof import AntiSpoof
-
-        channel_profile.update(AntiSpoof.calibrate(recordings))
     refitted = {d.name: d for d in suite.profile_detectors(channel_profile)}
     cal_batch = suite.Batch(x[is_cal], renumber(groups[is_cal]))
     out = []
@@ -622,8 +613,6 @@ def channel_detectors(detectors, profile, key, gan_runs=(), for_channel=None, ag
                                                            f"which hides a constant one"))
         elif detector.name == "noise-floor" and key[0] == "audio" and key[4]:
             out.append(StandAside(refitted.get(detector.name, detector), NOISE_FILLS_SILENCE))
-        elif detector.name == "antispoof" and key[0] == "audio" and key[4]:
-            out.append(StandAside(detector, ANTISPOOF_UNDER_NOISE))
         elif detector.name in refitted and detector.name != "grid":
             out.append(refitted[detector.name])
         elif hasattr(detector, "generators") and key[0] != "audio" and gan_runs:

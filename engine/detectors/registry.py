@@ -7,7 +7,6 @@ suite.profile_detectors builds every detector whose arrays the profile holds; th
 methods table and each verdict's detector table list it from its `name`, `method` and
 `calibration`. Detectors of registered training runs: learned.RUN_KINDS.
 """
-from engine.detectors.antispoof import AntiSpoof
 from engine.detectors.checkerboard import Checkerboard
 from engine.detectors.chroma import ChromaViolations
 from engine.detectors.clean_up import CleanUp
@@ -33,7 +32,6 @@ DETECTORS = (
     NearZero,
     NoiseFloor,
     CycleJitter,
-    AntiSpoof,
     FaintBackground,
     ChromaViolations,
     DurationDistance,
