@@ -23,9 +23,9 @@ FSDD's 8 kHz recordings are far from ASVspoof's 16 kHz read speech, so the netwo
 real recording here more spoof than bona fide; the score is therefore never read on its own
 scale: it is calibrated on the reference recordings kept in the profile (MAX_CALIBRATION of
 them, evenly spaced, to bound what a case and each channel's recalibration cost: 0.3-1 s per
-recording on two cores; a profile keeping fewer than MIN_KEPT gets no detector), and under an
-audio channel on the channelled ones (engine/detectors/channels.py). It needs the waveform: a file that reaches
-the verdict as mel patches (a generator's .npy) has none, and the detector stands aside (weight 0).
+recording on two cores; a profile keeping fewer than MIN_KEPT gets no detector); `calibrate` takes
+channelled recordings as well. It needs the waveform: a file that reaches the verdict as mel
+patches (a generator's .npy) has none, and the detector stands aside (weight 0).
 
 It is not in the registry (engine/detectors/registry.py): in cases on three FSDD speakers it labelled
 none of 380 synthetic digits from 19 flite, festival and espeak-ng voices generated at its share of
@@ -33,8 +33,9 @@ alpha (docs/verdicts.md, "Speech synthesis: a pretrained anti-spoofing model"): 
 speakers' own scores spread as far as the voices' (FSDD's 8 kHz recordings are out of the network's
 domain), while it would cost every speech case MAX_CALIBRATION network passes and shrink the other
 detectors' shares. Registering it takes one registry line, and for channels a `calibrate` call in
-engine/detectors/channels.py beside noise-floor's; tests/benchmarks/test_bench_antispoof.py adds it
-for its own process.
+engine/detectors/channels.py beside noise-floor's (commit 2970968 had both; under added noise it
+stood aside there, since recalibrating costs two passes over the reference per noise level);
+tests/benchmarks/test_bench_antispoof.py adds it for its own process.
 """
 import functools
 import hashlib
