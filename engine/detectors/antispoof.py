@@ -33,7 +33,7 @@ alpha (docs/verdicts.md, "Speech synthesis: a pretrained anti-spoofing model"): 
 speakers' own scores spread as far as the voices' (FSDD's 8 kHz recordings are out of the network's
 domain), while it would cost every speech case MAX_CALIBRATION network passes and shrink the other
 detectors' shares. Registering it takes one registry line, and for channels a `calibrate` call in
-engine/detectors/channels.py beside noise-floor's (commit 2970968 had both; under added noise it
+engine/detectors/channels.py beside noise-floor's (commit c414efe had both; under added noise it
 stood aside there, since recalibrating costs two passes over the reference per noise level);
 tests/benchmarks/test_bench_antispoof.py adds it for its own process.
 """
