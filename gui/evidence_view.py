@@ -29,6 +29,7 @@ from gui.session import Evidence, EvidenceModel
 from gui.tasks import evidence as evidence_tasks
 
 SLICE_SECONDS = 0.004
+CASE_SHOWN = "case shown"  # the queued key of the verdicts asked for once the case's own files are on view
 
 
 class EvidenceView(QWidget):
@@ -141,7 +142,9 @@ class EvidenceView(QWidget):
 
     def _case_evidence_done(self, batch):
         self._loaded(batch)
-        self._later(None, self.request_verdicts)  # the case's files without a recorded verdict
+        # the case's files without a recorded verdict, and any dropped meanwhile: judged once the
+        # case's files are on view with their recorded verdicts (queued before this)
+        self._later(CASE_SHOWN, self.request_verdicts)
 
     # --- showing what arrived, a slice at a time ---------------------------------------
 
@@ -245,7 +248,7 @@ class EvidenceView(QWidget):
 
     def request_verdicts(self):
         """Verdicts for every file without one (cancelling a verdict run still going)."""
-        if self.jobs.running("case-evidence"):
+        if self.jobs.running("case-evidence") or CASE_SHOWN in self._queued:
             return  # asked again when the case's own files, with their recorded verdicts, are on view
         pending = [item.path for item in self.session.evidence if item.verdict is None and not item.unjudged]
         if not pending:

@@ -282,3 +282,25 @@ def test_a_drop_waiting_to_be_shown_does_not_hide_the_cases_recorded_verdict(gui
     shown = {item.path: item.verdict for item in gui_window.session.evidence}
     assert sorted(shown) == sorted(files)
     assert all(shown[entry["path"]] == entry["verdict"] for entry in recorded["loaded"])
+
+
+def test_a_drop_loaded_before_the_cases_files_are_shown_waits_for_their_recorded_verdicts(gui_window, qtbot,
+                                                                                           two_cases):
+    """The other order the CI machine hit: the drop's intake ends (and asks for verdicts) while the
+    case's own files, with their recorded verdicts, are still queued for the grid: nothing is judged."""
+    from engine.jobs import JobState
+    from gui.tasks import evidence as evidence_tasks
+
+    alpha, files = two_cases["alpha"]
+    dropped = evidence_tasks.load_evidence_job({"paths": files, "reference": None}, JobState())
+    recorded = evidence_tasks.case_evidence_job({"case_dir": alpha, "reference": None}, JobState())
+    gui_window.session.case_dir = alpha  # the case is open; its evidence job has ended
+    started = []
+    gui_window.jobs.job_started.connect(lambda record: started.append(record.slot))
+    view = gui_window.evidence_view
+    view._intake_done(dropped)  # none of it shown yet
+    view._case_evidence_done(recorded)
+    qtbot.waitUntil(lambda: not view.showing() and gui_window.jobs.is_idle(), timeout=10000)
+    assert "verdicts" not in started, started
+    shown = {item.path: item.verdict for item in gui_window.session.evidence}
+    assert sorted(shown) == sorted(files) and all(shown.values())
