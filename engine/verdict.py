@@ -39,6 +39,8 @@ def load_evidence(paths, profile):
             continue
         if samples.meta.get("modality_recorded") is False and samples.shape == shape:
             samples.modality = modality  # a bare array of the reference's shape (as load_spec does)
+        if samples.modality == modality == "image" and shape[0] == 1:
+            samples = grey_if_neutral(samples)
         if samples.modality != modality:
             reason = f"{samples.modality} file, but the case reference is {modality}"
         elif samples.shape != shape:
@@ -50,6 +52,24 @@ def load_evidence(paths, profile):
             continue
         rejected.append({"path": os.path.abspath(path), "reason": reason})
     return accepted, rejected
+
+
+def grey_if_neutral(samples):
+    """A grey picture saved with three equal colour channels (many tools save every picture as RGB;
+    JPEG and WebP may round the channels 1 level apart) is the grey picture: judged as one channel in a
+    grey case, its channel's "stored_as" saying so. Other samples unchanged."""
+    x = samples.x
+    if x.shape[1] != 3:
+        return samples
+    tolerance = 1.0 / samples.levels if samples.levels else 0.0
+    if np.abs(x - x[:, :1]).max() > tolerance + 1e-6:
+        return samples
+    grey = x.mean(axis=1, keepdims=True)
+    if samples.levels:
+        grey = np.rint(grey * samples.levels) / samples.levels
+    samples.x = grey.astype(np.float32)
+    samples.meta.setdefault("channel", {})["stored_as"] = "a grey picture stored as three equal colour channels"
+    return samples
 
 
 def case_detectors(case, profile):

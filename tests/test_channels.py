@@ -47,6 +47,24 @@ def test_webp_lossy_and_lossless_and_bmp_png_are_told_apart(tmp_path):
     assert [channel_key({"channel": found[n]}) for n in ("b.webp", "c.bmp", "d.png")] == [None] * 3
 
 
+@pytest.mark.parametrize("name,options", [("g.png", {}), ("g.jpg", {"quality": 90}), ("g.bmp", {})])
+def test_a_grey_picture_saved_as_rgb_is_judged_as_grey_in_a_grey_case(tmp_path, name, options):
+    from engine.verdict import load_evidence
+
+    digit = np.rint(load_spec("builtin:mnist[0:1]").x[0, 0] * 255).astype(np.uint8)
+    as_rgb = save_image(tmp_path / name, np.repeat(digit[..., None], 3, axis=-1), **options)
+    as_grey = save_image(tmp_path / f"grey-{name}", digit, **options)
+    profile = {"modality": "image", "shape": [1, 28, 28]}
+    (_, rgb), (_, grey) = load_evidence([as_rgb, as_grey], profile)[0]
+    np.testing.assert_array_equal(rgb.x, grey.x)
+    assert rgb.meta["channel"]["stored_as"].startswith("a grey picture")
+    assert channel_key(rgb.meta) == channel_key(grey.meta) or name == "g.jpg"  # a colour JPEG has chroma tables too
+    coloured = np.repeat(digit[..., None], 3, axis=-1)
+    coloured[10:14, 10:14, 0] = 200 - coloured[10:14, 10:14, 1] // 2  # red off the grey in one corner
+    accepted, rejected = load_evidence([save_image(tmp_path / f"c-{name}", coloured, **options)], profile)
+    assert not accepted and "shape (3, 28, 28)" in rejected[0]["reason"]
+
+
 def fsdd_audio(k):
     return soundfile.read(corpus_files("fsdd")[k], dtype="float64")[0]
 
