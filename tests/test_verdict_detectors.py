@@ -37,7 +37,17 @@ def test_image_case_gets_features_grid_checkerboard_faint_background_stroke_ramp
     # outlier model is cross-fitted, so every reference file calibrates it too, and, a row each,
     # every file's resampled copies (engine/detectors/resampling.py).
     assert mnist_profile["cal_checkerboard"].size == 200
-    assert mnist_profile["cal_outlier"].shape == (1 + len(resampling.RESAMPLINGS), 200)
+    assert mnist_profile["cal_outlier"].shape[1] == 200
+
+
+def test_features_is_calibrated_on_bilinear_copies_not_on_the_ringing_spline_copies(mnist_profile):
+    # the spline's ripple reads as a generator's haze: calibrated on it, features let a DCGAN's digits pass
+    linear = [row for row in resampling.RESAMPLINGS if row[-1] == 1]
+    assert 0 < len(linear) < len(resampling.RESAMPLINGS)
+    assert mnist_profile["cal_outlier"].shape == (1 + len(linear), 200)
+    detector = suite.profile_detectors(mnist_profile)[0]
+    assert detector.name == "features"
+    assert [part["sorted"].size for part in detector.tail["parts"]] == [200, 200 * len(linear)]
 
 
 def test_checkerboard_detector_flags_an_upsampling_pattern_and_passes_real_digits(mnist_profile):

@@ -35,8 +35,9 @@ class FeatureOutlier(Detector):
         74 % past this detector's threshold against the clean files alone. The model itself stays
         fitted on the clean files: fitted on the copies too, their spline ripple widened its faint
         bin until a DCGAN's haze no longer stood out (500 -> 85 of 500 on its own; docs/verdicts.md,
-        "Images, second pass (2026-12-01)"). `copies`: other resampled copies (a channel's,
-        engine/detectors/channels.py) instead of ref.resampled()."""
+        "Images, second pass (2026-12-01)"), and it is not calibrated on the copies whose interpolation
+        rings (resampling.without_ringing) for the same reason. `copies`: other resampled copies (a
+        channel's, engine/detectors/channels.py) instead of ref.resampled()."""
         copies = ref.resampled() if copies is None else copies
         features, extra = ref.features, copies.features
         owner = copies.groups % n_groups  # the reference file each copy was made from
@@ -51,7 +52,7 @@ class FeatureOutlier(Detector):
 
         clean = cross_fitted(groups, n_groups, fold)
         return {**{f"outlier_{k}": v for k, v in statistical.fit_outlier(features).items()},
-                "cal_outlier": resampling.calibration_rows(clean, copy_scores)}
+                "cal_outlier": resampling.without_ringing(resampling.calibration_rows(clean, copy_scores))}
 
     def __init__(self, profile):
         self.model = {k: profile[f"outlier_{k}"] for k in ("mean", "scale", "precision")}
