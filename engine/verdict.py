@@ -39,7 +39,7 @@ def load_evidence(paths, profile):
             continue
         if samples.meta.get("modality_recorded") is False and samples.shape == shape:
             samples.modality = modality  # a bare array of the reference's shape (as load_spec does)
-        if samples.modality == modality == "image" and shape[0] == 1:
+        if samples.modality == modality and shape[0] == 1:  # only pictures come with colour channels
             samples = grey_if_neutral(samples)
         if samples.modality != modality:
             reason = f"{samples.modality} file, but the case reference is {modality}"
