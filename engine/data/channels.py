@@ -104,11 +104,12 @@ def image_channel(image, format_label, data, values=None):
 # HISTORY_MIN_STEP. The same projection finds some lattice in any image with free pixels, more so
 # for fine steps (high qualities), so each quality is compared with controls: its table scaled
 # by HISTORY_CONTROLS, steps no JPEG uses. A history is read when the best quality's excess over
-# its controls, per coefficient used, reaches HISTORY_MIN_EXCESS and in all HISTORY_MIN_TOTAL
-# (tiny images, a few blocks of content, never reach it). Measured in docs/verdicts.md, "JPEG
+# its controls, per coefficient used, reaches HISTORY_MIN_EXCESS and in all HISTORY_MIN_TOTAL,
+# over at least HISTORY_MIN_BLOCKS blocks with content. Measured in docs/verdicts.md, "JPEG
 # history in lossless images".
 HISTORY_REGION = 256  # pixels a side from the top-left corner (the JPEG grid's origin): cost bounded
 HISTORY_BLOCKS = 64  # at most this many blocks with content, spread over the region
+HISTORY_MIN_BLOCKS = 4  # fewer blocks with content (a tiny image) are too little evidence: nothing is read
 HISTORY_QUALITIES = np.arange(20, 99)  # 99 and 100 use steps of 1-2: nothing to read
 HISTORY_CONTROLS = (0.8, 1.25)
 HISTORY_ITERATIONS = 8
@@ -179,7 +180,7 @@ def jpeg_history(values):
     if values.dtype != np.uint8 or values.shape[2:] not in ((), (3,)) or min(values.shape[:2]) < 8:
         return None
     blocks, low, high = _history_blocks(values)
-    if blocks.shape[0] == 0:
+    if blocks.shape[0] < HISTORY_MIN_BLOCKS:
         return None
     luma = np.stack([ijg_tables()[int(q)][0] for q in HISTORY_QUALITIES])
     steps = np.concatenate([luma] + [luma * f for f in HISTORY_CONTROLS])

@@ -231,9 +231,11 @@ def channel_key(meta, noise_gate=None):
     `noise_gate`: reference_noise_gate of the case (None: added noise is not looked for)."""
     channel = meta.get("channel") or {}
     codec = channel.get("codec", "")
-    if codec == "JPEG" and "tables" in channel:
+    if "tables" in channel and (codec == "JPEG" or "jpeg_history" in channel):
         tables = tuple((k, tuple(v)) for k, v in sorted(channel["tables"].items()))
-        return ("JPEG", tables, channel.get("subsampling", -1))
+        key = ("JPEG", tables, channel.get("subsampling", -1))
+        # the same channel as a JPEG file with these tables, marked so that the verdict says how it was read
+        return key + ("pixels",) if "jpeg_history" in channel else key
     if codec == "WebP lossy":
         return ("WebP lossy",)
     if "subtype" in channel:
@@ -257,6 +259,9 @@ def describe(key):
         from engine.data.channels import jpeg_quality
 
         quality, off = jpeg_quality(key[1][0][1])
+        if key[3:] == ("pixels",):
+            return (f"JPEG inferred from the pixels (estimated IJG quality {quality}: the lossless file keeps no "
+                    f"tables; the reference is re-encoded with the IJG tables at that quality)")
         return f"JPEG with the file's own quantisation tables (IJG quality {quality}{'' if off == 0 else ' approx.'})"
     if key[0] == "WebP lossy":
         return f"lossy WebP at qualities {', '.join(map(str, WEBP_QUALITIES))} (WebP records none)"
@@ -276,7 +281,7 @@ def describe(key):
 def jpeg_images(x, key):
     """Samples (n, c, h, w) in [0,1] re-encoded as JPEG with the file's tables, decoded again;
     sample k saved as JPEG at JPEG_EARLIER_QUALITIES[k % 4] before that (None: not before)."""
-    _, tables, subsampling = key
+    tables, subsampling = key[1], key[2]
     qtables = [list(t) for _, t in tables]
     options = {"qtables": qtables} | ({"subsampling": subsampling} if subsampling >= 0 else {})
 
