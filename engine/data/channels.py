@@ -102,21 +102,30 @@ def image_channel(image, format_label, data, values=None):
 # coefficients' distances to the lattice (rounding noise HISTORY_SIGMA, a HISTORY_OUTLIERS share
 # of outliers, against a uniform distance), over the coefficients off zero whose step is at least
 # HISTORY_MIN_STEP. The same projection finds some lattice in any image with free pixels, more so
-# for fine steps (high qualities), so each quality is compared with controls: its table scaled
-# by HISTORY_CONTROLS, steps no JPEG uses. A history is read when the best quality's excess over
-# its controls, per coefficient used, reaches HISTORY_MIN_EXCESS and in all HISTORY_MIN_TOTAL,
-# over at least HISTORY_MIN_BLOCKS blocks with content. Measured in docs/verdicts.md, "JPEG
-# history in lossless images".
+# for fine steps (high qualities), so the HISTORY_CANDIDATES qualities of highest evidence are
+# compared with controls: their tables scaled by HISTORY_CONTROLS, steps no JPEG uses. A history
+# is read when the best quality's excess over its controls, per coefficient used, reaches
+# HISTORY_MIN_EXCESS and in all HISTORY_MIN_TOTAL, over at least HISTORY_MIN_BLOCKS blocks with
+# content. Measured in docs/verdicts.md, "JPEG history in lossless images".
 HISTORY_REGION = 256  # pixels a side from the top-left corner (the JPEG grid's origin): cost bounded
 HISTORY_BLOCKS = 64  # at most this many blocks with content, spread over the region
 HISTORY_MIN_BLOCKS = 4  # fewer blocks with content (a tiny image) are too little evidence: nothing is read
 HISTORY_QUALITIES = np.arange(20, 99)  # 99 and 100 use steps of 1-2: nothing to read
 HISTORY_CONTROLS = (0.8, 1.25)
+HISTORY_CANDIDATES = 8  # the qualities whose lattices hold the pixels best are compared with controls
 HISTORY_ITERATIONS = 8
+# Where the ringing was clipped the projection may settle on a wrong lattice point next to the
+# start; it starts with the clipped pixels at their bound and, again, this far beyond it.
+HISTORY_STARTS = (0.0, 4.0)
 HISTORY_MIN_STEP = 2
 HISTORY_SIGMA, HISTORY_OUTLIERS = 0.4, 0.2
 HISTORY_MIN_EXCESS = 0.75
 HISTORY_MIN_TOTAL = 60.0
+# Adjacent qualities' tables differ in a few steps only; where the image has no coefficient off zero
+# at those, both lattices hold it. The coarser one is then taken: its wider zero bins make those
+# zeros likelier, and a reference re-encoded finer than the file keeps detail the file lost (real
+# digits at quality 60 read as 61: 15 of 20 labelled generated; 1 of 500 as JPEG files at 60).
+HISTORY_TIE = 25.0  # log-likelihood (nats) within which two qualities' lattices hold the pixels as well
 
 
 @lru_cache(maxsize=1)
@@ -156,12 +165,20 @@ def _history_blocks(values):
 
 def lattice_evidence(blocks, low, high, steps):
     """(log-likelihood ratio, coefficients used) per table in `steps` (t, 64) of blocks projected
-    onto the table's lattice and the pixel bounds in turn (the comment above)."""
+    onto the table's lattice and the pixel bounds in turn (the comment above), the larger of the
+    projections from each of HISTORY_STARTS."""
+    found = [_projected_evidence(blocks, low, high, steps, start) for start in HISTORY_STARTS]
+    best = np.argmax([ratio for ratio, _ in found], axis=0)
+    return tuple(np.choose(best, [part[k] for part in found]) for k in range(2))
+
+
+def _projected_evidence(blocks, low, high, steps, start):
     dct = _dct64().astype(np.float32)  # single precision: a thousandth of a level at most, twice as fast
     t, n = steps.shape[0], blocks.shape[0]
     steps = np.repeat(steps, n, axis=0).astype(np.float32)  # a row per (table, block): one matrix product
+    z = np.where(np.isinf(low), blocks - start, np.where(np.isinf(high), blocks + start, blocks))
+    z = np.tile(z, (t, 1)).astype(np.float32)
     low, high = np.tile(low, (t, 1)).astype(np.float32), np.tile(high, (t, 1)).astype(np.float32)
-    z = np.tile(blocks, (t, 1)).astype(np.float32)
     for _ in range(HISTORY_ITERATIONS):
         z = np.clip((steps * np.rint((z @ dct.T) / steps)) @ dct, low, high)
     coefficients = z @ dct.T
@@ -183,15 +200,19 @@ def jpeg_history(values):
     if blocks.shape[0] < HISTORY_MIN_BLOCKS:
         return None
     luma = np.stack([ijg_tables()[int(q)][0] for q in HISTORY_QUALITIES])
-    steps = np.concatenate([luma] + [luma * f for f in HISTORY_CONTROLS])
-    ratio, used = (a.reshape(1 + len(HISTORY_CONTROLS), -1) for a in lattice_evidence(blocks, low, high, steps))
-    excess = ratio[0] - ratio[1:].max(axis=0)
-    best = int(np.argmax(excess))
-    per_coefficient = excess[best] / max(int(used[0, best]), 1)
-    if excess[best] < HISTORY_MIN_TOTAL or per_coefficient < HISTORY_MIN_EXCESS:
+    ratio, used = lattice_evidence(blocks, low, high, luma)
+    candidates = np.sort(np.argsort(-ratio, kind="stable")[:HISTORY_CANDIDATES])
+    controls = lattice_evidence(blocks, low, high, np.concatenate([luma[candidates] * f for f in HISTORY_CONTROLS]))
+    excess = ratio[candidates] - controls[0].reshape(len(HISTORY_CONTROLS), -1).max(axis=0)
+    best = candidates[int(np.argmax(excess))]
+    per_coefficient = excess.max() / max(int(used[best]), 1)
+    if excess.max() < HISTORY_MIN_TOTAL or per_coefficient < HISTORY_MIN_EXCESS:
         return None
-    return {"quality": int(HISTORY_QUALITIES[best]), "excess": round(float(per_coefficient), 2),
-            "coefficients": int(used[0, best]), "blocks": int(blocks.shape[0])}
+    quality = best
+    while quality > 0 and ratio[quality - 1] >= ratio[quality] - HISTORY_TIE:
+        quality -= 1  # as consistent: the coarser table, whose wider zero bins explain the zeros better
+    return {"quality": int(HISTORY_QUALITIES[quality]), "excess": round(float(per_coefficient), 2),
+            "coefficients": int(used[best]), "blocks": int(blocks.shape[0])}
 
 
 def webp_grey(values):

@@ -127,6 +127,10 @@ CHANNEL_LIMITS = {
          "against 100 % as PNG; the weakest, a short-trained DCGAN, 3-28 %; clean-up stands aside (the lossy step "
          "fills the value gaps of a thresholded, clamped or posterised figure): a cleaned conv VAE saved at quality "
          "85 caught 242 of 300 (81 %), a cleaned VAE at quality 90 259 of 300 (86 %)"),
+        ("JPEG saved again losslessly (PNG, BMP, TIFF, lossless WebP): read from the pixels",
+         "the quality is estimated from the top-left 256x256 (real digits through quality 30-97: read, 1 to 3 qualities "
+         "off at 40-60); not read, so judged against the clean calibration: quality 98 and above, fewer than 4 blocks "
+         "of content, a crop or resize off the 8x8 grid after the JPEG"),
         ("lossy WebP", "unregistered generators' digits caught 18-37 % (two DCGANs) and 93-100 % (WGAN-GP, VAE), "
                        "against 100 % as PNG; clean-up stands aside"),
         ("resized through another size and back with Lanczos, or through a smaller size with any filter",
