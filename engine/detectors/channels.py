@@ -41,6 +41,11 @@ WEBP_QUALITIES = (50, 65, 80, 90, 95)  # WebP keeps no tables: calibrate over ty
 # again at 85 were labelled generated 12 times in 500 against reference digits encoded once.
 # So a quarter of the reference digits are saved at each of these qualities first (None: not).
 JPEG_EARLIER_QUALITIES = (None, None, None, 90)
+# A quality read from a lossless image's pixels may be one off where adjacent qualities' tables differ
+# only in steps the image has no coefficient at (builtin:mnist[8000:8500] at 55 read as 54, 7 of 500;
+# against the reference at 54 alone, 5 of those 7 labelled generated), and `features` reads even that
+# table difference. So the reference is encoded at the estimated quality and its two neighbours in turn.
+HISTORY_SPREAD = (-1, 0, 1)
 FULL_BANDWIDTH = 0.9  # a recording with content up to 90% of 4 kHz is not band-limited
 # Band edges to the nearest 100 Hz (a mel band is about 100 Hz wide at 3 kHz): files of one
 # telephone line share one channel, and the reference is passed through it once per batch, not
@@ -265,7 +270,7 @@ def describe(key):
         quality, off = jpeg_quality(key[1][0][1])
         if key[3:] == ("pixels",):
             return (f"JPEG inferred from the pixels (estimated IJG quality {quality}: the lossless file keeps no "
-                    f"tables; the reference is re-encoded with the IJG tables at that quality)")
+                    f"tables; the reference is re-encoded with the IJG tables at qualities {quality - 1}-{quality + 1})")
         return f"JPEG with the file's own quantisation tables (IJG quality {quality}{'' if off == 0 else ' approx.'})"
     if key[0] == "WebP lossy":
         return f"lossy WebP at qualities {', '.join(map(str, WEBP_QUALITIES))} (WebP records none)"
@@ -284,10 +289,11 @@ def describe(key):
 
 def jpeg_images(x, key):
     """Samples (n, c, h, w) in [0,1] re-encoded as JPEG with the file's tables, decoded again;
-    sample k saved as JPEG at JPEG_EARLIER_QUALITIES[k % 4] before that (None: not before)."""
-    tables, subsampling = key[1], key[2]
-    qtables = [list(t) for _, t in tables]
-    options = {"qtables": qtables} | ({"subsampling": subsampling} if subsampling >= 0 else {})
+    sample k saved as JPEG at JPEG_EARLIER_QUALITIES[k % 4] before that (None: not before). For a
+    quality read from the pixels, sample k is encoded at the quality HISTORY_SPREAD[k % 3] from it."""
+    subsampling = key[2]
+    options = [{"qtables": [list(t) for _, t in tables]} | ({"subsampling": subsampling} if subsampling >= 0 else {})
+               for tables in jpeg_history_tables(key)]
 
     def save(image, buffer, k):
         earlier = JPEG_EARLIER_QUALITIES[k % len(JPEG_EARLIER_QUALITIES)]
@@ -297,9 +303,24 @@ def jpeg_images(x, key):
             first = io.BytesIO()
             image.save(first, format="JPEG", quality=earlier)
             image = Image.open(first)
-        image.save(buffer, format="JPEG", **options)
+        image.save(buffer, format="JPEG", **options[k % len(options)])
 
     return _through_pil(x, save)
+
+
+def jpeg_history_tables(key):
+    """The tables a JPEG key's reference is encoded with, in turn: the file's own; for a quality read
+    from the pixels (key[3] "pixels"), the IJG tables at each quality HISTORY_SPREAD from it."""
+    if key[3:] != ("pixels",):
+        return [key[1]]
+    from engine.data.channels import HISTORY_QUALITIES, ijg_tables, jpeg_quality
+
+    quality = jpeg_quality(key[1][0][1])[0]
+    found = []
+    for step in HISTORY_SPREAD:
+        tables = ijg_tables()[int(np.clip(quality + step, HISTORY_QUALITIES[0], HISTORY_QUALITIES[-1]))]
+        found.append(tuple((k, tuple(int(v) for v in tables[k])) for k, _ in key[1]))
+    return found
 
 
 def webp_images(x):

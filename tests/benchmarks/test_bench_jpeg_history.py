@@ -8,7 +8,10 @@ builtin:mnist[0:1000] and builtin:digits clean, 300 diffusion samples
 samples (`main.py generate` from /tmp/s10-images/zoo3/runs/zoo/<run>, under GENERATED) clean and
 thresholded. Untouched sets (run once, with the final code): builtin:mnist[7000:7500] clean and
 through JPEG 60, 85, 95; /tmp/s10-images/untouched-ddim.npy clean and through JPEG 85; the zoo
-case's gan-wgan-gp run's samples clean.
+case's gan-wgan-gp run's samples clean. Declared after the first untouched run (which was looked at
+to diagnose its quality 60 -> 61 estimates) and run once: builtin:mnist[8000:8500] through JPEG
+45, 55, 65, 80 (looked at: its quality 55 -> 54 estimates). Declared after that and run once:
+builtin:mnist[8500:9000] through JPEG 50, 58, 70.
 
     python tests/benchmarks/test_bench_jpeg_history.py history tuning|untouched
     python tests/benchmarks/test_bench_jpeg_history.py folders tuning|untouched OUT   (PNG folders for `main.py verdict`)
@@ -87,6 +90,12 @@ def sets(which):
     found["untouched-ddim clean"] = (stored("untouched-ddim"), None)
     found["untouched-ddim JPEG 85"] = (through_jpeg(stored("untouched-ddim"), 85), 85)
     found["gan-wgan-gp clean"] = (stored("gan-wgan-gp", GENERATED), None)
+    fresh = mnist(8000, 8500)  # declared after the first untouched run had been looked at
+    for quality in (45, 55, 65, 80):
+        found[f"mnist[8000:8500] JPEG {quality}"] = (through_jpeg(fresh, quality), quality)
+    fresh = mnist(8500, 9000)  # declared after the second untouched run had been looked at
+    for quality in (50, 58, 70):
+        found[f"mnist[8500:9000] JPEG {quality}"] = (through_jpeg(fresh, quality), quality)
     return found
 
 
