@@ -123,8 +123,8 @@ HISTORY_MIN_EXCESS = 0.75
 HISTORY_MIN_TOTAL = 60.0
 # Adjacent qualities' tables differ in a few steps only; where the image has no coefficient off zero
 # at those, both lattices hold it. The coarser one is then taken: its wider zero bins make those
-# zeros likelier, and a reference re-encoded finer than the file keeps detail the file lost (real
-# digits at quality 60 read as 61: 15 of 20 labelled generated; 1 of 500 as JPEG files at 60).
+# zeros likelier (the best lattice alone read 20 of 500 real digits saved at quality 60 as 61). An
+# estimate one off remains possible; engine/detectors/channels.py HISTORY_SPREAD allows for it.
 HISTORY_TIE = 25.0  # log-likelihood (nats) within which two qualities' lattices hold the pixels as well
 
 
