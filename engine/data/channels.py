@@ -32,18 +32,20 @@ FEW_LEVELS = 256
 
 
 @lru_cache(maxsize=1)
-def _ijg_luma_tables():
-    """The luminance table PIL (libjpeg) writes at each quality 1..100, for estimating quality."""
+def ijg_tables():
+    """The tables PIL (libjpeg) writes at each quality 1..100, in natural order: {quality:
+    (luminance, chrominance)} as (64,) arrays, for estimating quality and for the JPEG history."""
     import io
 
     from PIL import Image
 
-    grey = Image.new("L", (8, 8))
+    colour = Image.new("RGB", (8, 8))
     tables = {}
     for quality in range(1, 101):
         buffer = io.BytesIO()
-        grey.save(buffer, format="JPEG", quality=quality)
-        tables[quality] = np.asarray(Image.open(buffer).quantization[0], dtype=np.float64)
+        colour.save(buffer, format="JPEG", quality=quality)
+        found = Image.open(buffer).quantization
+        tables[quality] = (np.asarray(found[0], dtype=np.float64), np.asarray(found[1], dtype=np.float64))
     return tables
 
 
@@ -51,12 +53,14 @@ def jpeg_quality(luma_table):
     """The IJG quality whose luminance table is nearest (mean absolute difference) to this one,
     and that difference (0 for a table written by libjpeg at that quality)."""
     table = np.asarray(luma_table, dtype=np.float64)
-    best = min(_ijg_luma_tables().items(), key=lambda kv: np.abs(kv[1] - table).mean())
+    best = min(((q, t[0]) for q, t in ijg_tables().items()), key=lambda qt: np.abs(qt[1] - table).mean())
     return best[0], round(float(np.abs(best[1] - table).mean()), 3)
 
 
-def image_channel(image, format_label, data):
-    """The channel of an opened PIL image (before conversion) read from the file's bytes."""
+def image_channel(image, format_label, data, values=None):
+    """The channel of an opened PIL image (before conversion) read from the file's bytes; for a
+    lossless format, from its 8-bit `values` ((h, w) or (h, w, 3)) too: an earlier JPEG
+    compression read from the pixels (jpeg_history)."""
     if format_label == "JPEG":
         tables = {int(k): [int(v) for v in t] for k, t in getattr(image, "quantization", {}).items()}
         if not tables:
@@ -69,8 +73,146 @@ def image_channel(image, format_label, data):
                 "subsampling": int(subsampling), "tables": tables}
     if format_label == "WebP":
         lossless = data[12:16] == b"VP8L"  # the first chunk: VP8 (lossy), VP8L (lossless) or VP8X
-        return {"codec": "WebP lossless" if lossless else "WebP lossy", "lossy": not lossless}
-    return {"codec": format_label, "lossy": False}
+        if not lossless:
+            return {"codec": "WebP lossy", "lossy": True}
+    history = jpeg_history(values) if values is not None else None
+    codec = "WebP lossless" if format_label == "WebP" else format_label
+    if history is None:
+        return {"codec": codec, "lossy": False}
+    quality = history["quality"]
+    luma, chroma = ijg_tables()[quality]
+    colour = values.ndim == 3
+    tables = {0: [int(v) for v in luma]} | ({1: [int(v) for v in chroma]} if colour else {})
+    # PIL's default for colour: 4:2:0, the commonest; the sampling cannot be read from the luminance.
+    return {"codec": codec, "lossy": True, "jpeg_history": history, "quality": quality,
+            "subsampling": 2 if colour else -1, "tables": tables}
+
+
+# --- an earlier JPEG compression read from a lossless image's pixels ---------------------
+# An image saved as JPEG and then re-saved losslessly (converted, screenshotted, re-saved by a
+# tool) keeps the JPEG's loss but not its tables. JPEG decodes each 8x8 block from DCT
+# coefficients that are multiples of the table's steps, so those coefficients of the pixels lie
+# on that lattice but for the pixels' rounding and clipping (Fan & de Queiroz 2003 read the
+# steps from the coefficients' histograms). Clipping is the whole of the problem for digits:
+# ringing below black is clipped to 0 in every block that holds a stroke, and the coefficients
+# leave the lattice. So for each IJG quality the clipped pixels are let free (at most 0.5 for a
+# 0, at least 254.5 for a 255, the others within their rounding) and the block is projected in
+# turn onto the lattice and onto those bounds (HISTORY_ITERATIONS times, POCS); a JPEG image at
+# that quality reaches a point on both. The evidence is the log-likelihood ratio of the
+# coefficients' distances to the lattice (rounding noise HISTORY_SIGMA, a HISTORY_OUTLIERS share
+# of outliers, against a uniform distance), over the coefficients off zero whose step is at least
+# HISTORY_MIN_STEP. The same projection finds some lattice in any image with free pixels, more so
+# for fine steps (high qualities), so the HISTORY_CANDIDATES qualities of highest evidence are
+# compared with controls: their tables scaled by HISTORY_CONTROLS, steps no JPEG uses. A history
+# is read when the best quality's excess over its controls, per coefficient used, reaches
+# HISTORY_MIN_EXCESS and in all HISTORY_MIN_TOTAL, over at least HISTORY_MIN_BLOCKS blocks with
+# content. Measured in docs/verdicts.md, "JPEG history in lossless images".
+HISTORY_REGION = 256  # pixels a side from the top-left corner (the JPEG grid's origin): cost bounded
+HISTORY_BLOCKS = 64  # at most this many blocks with content, spread over the region
+HISTORY_MIN_BLOCKS = 4  # fewer blocks with content (a tiny image) are too little evidence: nothing is read
+HISTORY_QUALITIES = np.arange(20, 99)  # 99 and 100 use steps of 1-2: nothing to read
+HISTORY_CONTROLS = (0.8, 1.25)
+HISTORY_CANDIDATES = 8  # the qualities whose lattices hold the pixels best are compared with controls
+HISTORY_ITERATIONS = 8
+# Where the ringing was clipped the projection may settle on a wrong lattice point next to the
+# start; it starts with the clipped pixels at their bound and, again, this far beyond it.
+HISTORY_STARTS = (0.0, 4.0)
+HISTORY_MIN_STEP = 2
+HISTORY_SIGMA, HISTORY_OUTLIERS = 0.4, 0.2
+HISTORY_MIN_EXCESS = 0.75
+HISTORY_MIN_TOTAL = 60.0
+# Adjacent qualities' tables differ in a few steps only; where the image has no coefficient off zero
+# at those, both lattices hold it. The coarser one is then taken: its wider zero bins make those
+# zeros likelier (the best lattice alone read 20 of 500 real digits saved at quality 60 as 61). An
+# estimate one off remains possible; engine/detectors/channels.py HISTORY_SPREAD allows for it.
+HISTORY_TIE = 25.0  # log-likelihood (nats) within which two qualities' lattices hold the pixels as well
+
+
+@lru_cache(maxsize=1)
+def _dct64():
+    """The orthonormal 8x8 DCT-II (JPEG's) of a row-major flattened block, as a 64x64 matrix."""
+    k = np.arange(8)
+    c = np.sqrt(2 / 8) * np.cos(np.pi * (2 * k[None, :] + 1) * k[:, None] / 16)
+    c[0] /= np.sqrt(2)
+    return np.kron(c, c)
+
+
+def _luma_bounds(values):
+    """(luminance, lower bound, upper bound) of 8-bit pixels before JPEG's rounding and clipping:
+    a value at 0 or 255 (any colour channel) may have been anything beyond it."""
+    values = np.asarray(values)
+    if values.ndim == 3:  # JPEG's own RGB -> Y
+        luma = values.astype(np.float64) @ np.array([0.299, 0.587, 0.114])
+        low, high = values.min(axis=-1) == 0, values.max(axis=-1) == 255
+    else:
+        luma = values.astype(np.float64)
+        low, high = values == 0, values == 255
+    return luma, np.where(low, -np.inf, luma - 0.5), np.where(high, np.inf, luma + 0.5)
+
+
+def _history_blocks(values):
+    """(blocks, lower, upper) as (n, 64) arrays minus 128 (JPEG's level shift) of the blocks with
+    content (not flat) in the top-left HISTORY_REGION, at most HISTORY_BLOCKS spread over it."""
+    h, w = (min(side, HISTORY_REGION) // 8 * 8 for side in np.shape(values)[:2])
+    parts = []
+    for array in _luma_bounds(np.asarray(values)[:h, :w]):
+        parts.append(array.reshape(h // 8, 8, w // 8, 8).transpose(0, 2, 1, 3).reshape(-1, 64) - 128)
+    blocks, low, high = parts
+    keep = np.flatnonzero(np.ptp(blocks, axis=1) > 0)
+    keep = keep[np.unique(np.linspace(0, keep.size - 1, min(keep.size, HISTORY_BLOCKS)).astype(int))]
+    return blocks[keep], low[keep], high[keep]
+
+
+def lattice_evidence(blocks, low, high, steps):
+    """(log-likelihood ratio, coefficients used) per table in `steps` (t, 64) of blocks projected
+    onto the table's lattice and the pixel bounds in turn (the comment above), the larger of the
+    projections from each of HISTORY_STARTS."""
+    found = [_projected_evidence(blocks, low, high, steps, start) for start in HISTORY_STARTS]
+    best = np.argmax([ratio for ratio, _ in found], axis=0)
+    return tuple(np.choose(best, [part[k] for part in found]) for k in range(2))
+
+
+def _projected_evidence(blocks, low, high, steps, start):
+    dct = _dct64().astype(np.float32)  # single precision: a thousandth of a level at most, twice as fast
+    t, n = steps.shape[0], blocks.shape[0]
+    steps = np.repeat(steps, n, axis=0).astype(np.float32)  # a row per (table, block): one matrix product
+    z = np.where(np.isinf(low), blocks - start, np.where(np.isinf(high), blocks + start, blocks))
+    z = np.tile(z, (t, 1)).astype(np.float32)
+    low, high = np.tile(low, (t, 1)).astype(np.float32), np.tile(high, (t, 1)).astype(np.float32)
+    for _ in range(HISTORY_ITERATIONS):
+        z = np.clip((steps * np.rint((z @ dct.T) / steps)) @ dct, low, high)
+    coefficients = z @ dct.T
+    distance = coefficients - steps * np.rint(coefficients / steps)
+    used = (steps >= HISTORY_MIN_STEP) & (np.abs(coefficients) >= steps / 2)
+    density = np.exp(-0.5 * (distance / HISTORY_SIGMA) ** 2) / (HISTORY_SIGMA * np.sqrt(2 * np.pi))
+    ratio = np.log((1 - HISTORY_OUTLIERS) * steps * density + HISTORY_OUTLIERS)
+    return (ratio * used).reshape(t, -1).sum(axis=1), used.reshape(t, -1).sum(axis=1)
+
+
+def jpeg_history(values):
+    """The earlier JPEG compression of 8-bit pixels ((h, w) or (h, w, 3)) read from them (the
+    comment above): {"quality": the estimated IJG quality, "excess": the evidence per coefficient,
+    "coefficients" and "blocks" used}, or None when none is read (or the pixels are not 8-bit)."""
+    values = np.asarray(values)
+    if values.dtype != np.uint8 or values.shape[2:] not in ((), (3,)) or min(values.shape[:2]) < 8:
+        return None
+    blocks, low, high = _history_blocks(values)
+    if blocks.shape[0] < HISTORY_MIN_BLOCKS:
+        return None
+    luma = np.stack([ijg_tables()[int(q)][0] for q in HISTORY_QUALITIES])
+    ratio, used = lattice_evidence(blocks, low, high, luma)
+    candidates = np.sort(np.argsort(-ratio, kind="stable")[:HISTORY_CANDIDATES])
+    controls = lattice_evidence(blocks, low, high, np.concatenate([luma[candidates] * f for f in HISTORY_CONTROLS]))
+    excess = ratio[candidates] - controls[0].reshape(len(HISTORY_CONTROLS), -1).max(axis=0)
+    best = candidates[int(np.argmax(excess))]
+    per_coefficient = excess.max() / max(int(used[best]), 1)
+    if excess.max() < HISTORY_MIN_TOTAL or per_coefficient < HISTORY_MIN_EXCESS:
+        return None
+    quality = best
+    while quality > 0 and ratio[quality - 1] >= ratio[quality] - HISTORY_TIE:
+        quality -= 1  # as consistent: the coarser table, whose wider zero bins explain the zeros better
+    return {"quality": int(HISTORY_QUALITIES[quality]), "excess": round(float(per_coefficient), 2),
+            "coefficients": int(used[best]), "blocks": int(blocks.shape[0])}
 
 
 def webp_grey(values):

@@ -108,10 +108,10 @@ def _decode(path, data, kind, Image):
         frames = getattr(image, "n_frames", 1)
     with native_stderr_silenced():
         image.load()
-    channel = channels.image_channel(image, kind.label, data)
     values, levels, depth = pixels(path, image)
     if kind.label == "WebP":
         values = channels.webp_grey(values)
+    channel = channels.image_channel(image, kind.label, data, values if depth == 8 else None)
     x = values.astype(np.float32)
     if levels not in (None, 1):
         x /= levels
