@@ -604,6 +604,10 @@ def channel_detectors(detectors, profile, key, gan_runs=(), for_channel=None, ag
         from engine.detectors.cycle_jitter import CycleJitter
 
         channel_profile.update(CycleJitter.calibrate(recordings))
+    if "cal_synthetic_voice" in profile:
+        from engine.detectors.synthetic_voice import SyntheticVoice
+
+        channel_profile.update(SyntheticVoice.calibrate(recordings))
     refitted = {d.name: d for d in suite.profile_detectors(channel_profile)}
     cal_batch = suite.Batch(x[is_cal], renumber(groups[is_cal]))
     out = []
