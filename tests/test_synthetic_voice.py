@@ -3,7 +3,7 @@ any case (two FSDD speakers no reference uses against espeak-ng, flite and festi
 plain arrays and calibrated on the case's kept reference recordings. Its weights load without pickle,
 its score ignores the recording's level, an impulse-excited vowel (what LPC and diphone synthesis
 write) scores beyond every embedded FSDD recording, and under a codec it is recalibrated on the
-channelled reference like the other speech detectors."""
+channelled reference like the other speech detectors, or stands aside under a band limit."""
 import json
 import shutil
 
@@ -103,7 +103,7 @@ def test_a_reference_keeping_fewer_than_min_kept_recordings_gets_no_synthetic_vo
     assert SyntheticVoice.fit(enough, groups, n_groups, cross_fitted)["cal_synthetic_voice"].shape == (MIN_KEPT,)
 
 
-def test_under_a_codec_it_is_recalibrated_on_the_channelled_reference():
+def test_under_a_codec_it_is_recalibrated_on_the_channelled_reference_and_under_a_band_limit_stands_aside():
     from engine.data.specs import load_spec
     from engine.detectors import suite
     from engine.detectors.channels import StandAside, channel_detectors
@@ -118,3 +118,5 @@ def test_under_a_codec_it_is_recalibrated_on_the_channelled_reference():
     assert len(channelled) == 1 and not isinstance(channelled[0], StandAside)
     assert channelled[0].tail["sorted"].size == len(kept)
     assert not np.allclose(channelled[0].tail["sorted"], clean.tail["sorted"])
+    detectors, _ = channel_detectors(suite.profile_detectors(profile), profile, ("audio", None, None, 3400, None))
+    assert [type(d) for d in detectors if d.name == "synthetic-voice"] == [StandAside]

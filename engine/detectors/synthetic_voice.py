@@ -22,7 +22,8 @@ frames at unit power: a gain changes nothing):
   of 32 ReLU units), trained by tests/benchmarks/test_bench_outside_voices.py.
 
 Its calibration is the case's: every reference recording kept in the profile (at least MIN_KEPT), or
-them through the evidence's channel (engine/detectors/channels.py), as noise-floor's. It needs the waveform: a file
+them through the evidence's codec (engine/detectors/channels.py), as noise-floor's; for a recording
+read as band-limited it stands aside (channels.BAND_LIMIT_MOVES_VOICE). It needs the waveform: a file
 that reaches the verdict as mel patches has none, and the detector stands aside (weight 0).
 """
 import functools

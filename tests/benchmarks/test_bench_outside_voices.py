@@ -7,6 +7,7 @@ case reference uses (theo, yweweler: the real side of its training).
     python tests/benchmarks/test_bench_outside_voices.py lofo                 # leave one engine out
     python tests/benchmarks/test_bench_outside_voices.py train resources/models
     python tests/benchmarks/test_bench_outside_voices.py bound tuning|untouched            # real sets
+    python tests/benchmarks/test_bench_outside_voices.py codecs tuning|untouched           # voices, codecs
     python tests/benchmarks/test_bench_outside_voices.py judge tuning|untouched OUT.json   # and voices
 """
 import glob
@@ -329,6 +330,21 @@ def real_bound(split):
     clean, the noise-matched and the gain-controlled reference, never less than the clean one's). The
     whole verdict re-calibrates every detector per noise level read (hundreds of levels over an unseen
     speaker's takes: hours on this machine), so this bounds the detector's own false positives."""
+    return alone(split, {name: (voices.fsdd_files(who, takes=takes), channel, False)
+                         for name, (who, takes, channel) in CASES[split][1].items()})
+
+
+def voices_through(split, channels=("ulaw", "gsm")):
+    """The split's voices (espeak-ng's trimmed) through codecs: caught by the detector alone (real_bound)."""
+    return alone(split, {f"{e}-{v} {ch}": (made(e, v, lang), ch, e == "espeak")
+                         for e, v, lang in VOICES[split] for ch in channels})
+
+
+def alone(split, sets):
+    """{name: (k, n, least tail probability)} of the detector alone on sets {name: (sources, channel,
+    trim)} in CASES[split]'s case (real_bound)."""
+    import librosa
+
     from engine import case_workflows
     from engine.detectors import calibration
     from engine.detectors.channels import channelled_reference
@@ -338,23 +354,25 @@ def real_bound(split):
 
     with case_workflows.open_case(case_for(split)) as case:
         profile = case.profile()
-    out = {}
-    for name, (who, takes, channel) in CASES[split][1].items():
+    tails, out = {}, {}
+    for name, (sources, channel, trim) in sets.items():
         key = CHANNEL_KEYS[channel]
-        cal = (profile["cal_synthetic_voice"] if key is None else
-               SyntheticVoice.calibrate(channelled_reference(profile, key)[3])["cal_synthetic_voice"])
-        tail = calibration.tail_model(cal)
+        if channel not in tails:
+            tails[channel] = calibration.tail_model(
+                profile["cal_synthetic_voice"] if key is None else
+                SyntheticVoice.calibrate(channelled_reference(profile, key)[3])["cal_synthetic_voice"])
         audio = []
-        for k, source in enumerate(voices.fsdd_files(who, takes=takes)):
+        for k, source in enumerate(sources):
             x = bench_channels.read_8k(source)
+            x = librosa.effects.trim(x, top_db=TRIM_DB)[0] if trim else x
             if channel == "noise20":
                 audio.append(ac.with_noise(x, 20, np.random.default_rng(k)))
             else:
-                data, _ = bench_channels.through(x, channel, k)
-                audio.append(soundfile_read(data))
-        p = calibration.tail_probability(tail, voice_scores(audio))
+                audio.append(soundfile_read(bench_channels.through(x, channel, k)[0]))
+        p = calibration.tail_probability(tails[channel], voice_scores(audio))
         out[name] = (int((p < 0.01 * WEIGHT).sum()), len(audio), float(p.min()))
-        print(f"{split} {name:20s} alone past alpha x {WEIGHT}: {out[name][0]}/{out[name][1]} (least p {p.min():.3g}); "
+        cal = tails[channel]["sorted"]
+        print(f"{split} {name:32s} alone past alpha x {WEIGHT}: {out[name][0]}/{out[name][1]} (least p {p.min():.3g}); "
               f"calibration median {np.median(cal):.2f}, max {cal.max():.2f}", flush=True)
     return out
 
@@ -367,9 +385,10 @@ def soundfile_read(data):
     return soundfile.read(io.BytesIO(data), dtype="float64")[0]
 
 
-def judge_sets(split, out):
-    """Judge VOICES[split]'s voices (espeak-ng's trimmed) in CASES[split]'s case; per voice the labels
-    with the detector and without it, and what decided 'generated'; saved to `out`."""
+def judge_sets(split, out, real=()):
+    """Judge VOICES[split]'s voices (espeak-ng's trimmed), or CASES[split]'s real sets named in `real`,
+    in CASES[split]'s case; per set the labels with the detector and without it, and what decided
+    'generated'; saved to `out`."""
     import collections
     import json
 
@@ -378,6 +397,9 @@ def judge_sets(split, out):
 
     case = case_for(split)
     plans = {f"{e}-{v}": (made(e, v, lang), "clean", e == "espeak") for e, v, lang in VOICES[split]}
+    if real:
+        plans = {name: (voices.fsdd_files(who, takes=takes), channel, False)
+                 for name, (who, takes, channel) in CASES[split][1].items() if name in real}
     results = json.load(open(out)) if os.path.exists(out) else {}
     for name, (sources, channel, trim) in plans.items():
         if name in results:
@@ -430,6 +452,10 @@ if __name__ == "__main__":
         leave_one_engine_out()
     elif sys.argv[1] == "bound":  # bound tuning|untouched
         real_bound(sys.argv[2])
+    elif sys.argv[1] == "codecs":  # codecs tuning|untouched: the voices through mu-law and GSM 06.10
+        voices_through(sys.argv[2])
+    elif sys.argv[1] == "judge-real":  # judge-real tuning|untouched OUT.json SET ...: whole verdicts of real sets
+        judge_sets(sys.argv[2], sys.argv[3], sys.argv[4:])
     elif sys.argv[1] == "judge":  # judge tuning|untouched OUT.json
         real_bound(sys.argv[2])
         judge_sets(sys.argv[2], sys.argv[3])
