@@ -2,7 +2,7 @@
 
 A detector fitted on a case's reference learns its three or four speakers (docs/verdicts.md, fourth
 and fifth passes). This one is trained once, outside any case, on two FSDD speakers that no built-in
-reference uses (theo, yweweler) against some 130 text-to-speech voices of three engines (espeak-ng,
+reference uses (theo, yweweler) against 128 text-to-speech voices of three engines (espeak-ng,
 flite, festival) saying the digits, each recording at 8 kHz with its silence trimmed, with a recorded
 noise floor added and requantised to 8 bits, so that neither silence nor a recorder marks a class.
 Its weights ship as plain arrays (resources/models/synthetic_voice.npz and its sidecar .json).
@@ -27,14 +27,14 @@ read as band-limited it stands aside (channels.BAND_LIMIT_MOVES_VOICE). It needs
 that reaches the verdict as mel patches has none, and the detector stands aside (weight 0).
 """
 import functools
-import json
 
 import numpy as np
 
+from engine.data import representations
 from engine.detectors import calibration
 from engine.detectors.detector import KEPT_RECORDINGS, Detector, median
 
-RATE = 8000
+RATE = representations.SPEECH_RATE
 FRAME, HOP = 256, 80
 LEVEL_FRAME = 160  # 20 ms frames for the level, as noise_floor.py's
 LOUD_SHARE = 0.25
@@ -175,13 +175,6 @@ def voice_scores(recordings):
     if rows:
         out[[k for k, _ in rows]] = synthetic_logit(np.array([f for _, f in rows]))
     return out
-
-
-def trained_on():
-    """The sidecar's description of the training data (resources/models/synthetic_voice.json)."""
-    from engine.data.builtins import resources_dir
-
-    return json.loads(resources_dir().joinpath("models", "synthetic_voice.json").read_text())
 
 
 class SyntheticVoice(Detector):
