@@ -10,6 +10,7 @@ case reference uses (theo, yweweler: the real side of its training).
     python tests/benchmarks/test_bench_outside_voices.py codecs tuning|untouched           # voices, codecs
     python tests/benchmarks/test_bench_outside_voices.py judge tuning|untouched OUT.json   # and voices
     python tests/benchmarks/test_bench_outside_voices.py judge-real untouched OUT.json jackson-clean ...
+    python tests/benchmarks/test_bench_outside_voices.py recount tuning|untouched          # band-limit rule
     python -m pytest tests/benchmarks/test_bench_outside_voices.py -s -o addopts=""
 Whole verdicts of the real sets are slow where an unseen speaker's takes read as added noise (every
 detector recalibrated per noise level), hence `bound`.
@@ -426,6 +427,30 @@ def judge_sets(split, out, real=()):
     return results
 
 
+def recount(split):
+    """{set: label counts} of the verdicts recorded in CASES[split]'s case, a file read as band-limited
+    labelled as without() says (its verdict with synthetic-voice standing aside): the untouched sets were
+    judged before the detector stood aside under a band limit (docs/verdicts.md)."""
+    import collections
+    import json
+    import sqlite3
+
+    from engine.detectors import calibration
+
+    out = collections.defaultdict(collections.Counter)
+    db = sqlite3.connect(f"file:{os.path.join(case_for(split), 'case.sqlite')}?mode=ro", uri=True)
+    for path, label, found in db.execute("select e.path, v.label, v.detectors_json from verdict v "
+                                         "join evidence e on e.id = v.evidence_id"):
+        found = json.loads(found)
+        if "band-limited" in found["channel"].get("assumed", ""):
+            label = calibration.label_for(without({k: v for k, v in found.items() if isinstance(v, dict)
+                                                   and "weight" in v})[0])
+        out[path.split(os.sep)[-2]][label] += 1
+    for name, counts in sorted(out.items()):
+        print(f"{split} {name:32s} {dict(counts)}", flush=True)
+    return out
+
+
 def train(folder):
     """Fit the shipped model on every engine's train voices; write synthetic_voice.npz (plain arrays)
     and its sidecar synthetic_voice.json into `folder` (resources/models)."""
@@ -481,6 +506,8 @@ if __name__ == "__main__":
     elif sys.argv[1] == "judge":  # judge tuning|untouched OUT.json
         real_bound(sys.argv[2])
         judge_sets(sys.argv[2], sys.argv[3])
+    elif sys.argv[1] == "recount":  # recount tuning|untouched
+        recount(sys.argv[2])
     elif sys.argv[1] == "train":  # train FOLDER
         train(sys.argv[2])
     elif sys.argv[1] == "make":
