@@ -22,6 +22,7 @@ from engine.detectors.near_zero import NearZero
 from engine.detectors.noise_floor import NoiseFloor
 from engine.detectors.outlier import FeatureOutlier
 from engine.detectors.stroke_ramp import StrokeRamp
+from engine.detectors.synthetic_voice import SyntheticVoice
 from engine.detectors.tonality import Tonality
 from engine.detectors.voice_leading import VoiceLeading
 
@@ -32,6 +33,7 @@ DETECTORS = (
     NearZero,
     NoiseFloor,
     CycleJitter,
+    SyntheticVoice,
     FaintBackground,
     ChromaViolations,
     DurationDistance,

@@ -1,0 +1,122 @@
+"""The synthetic-voice detector (engine/detectors/synthetic_voice.py): a small network trained outside
+any case (two FSDD speakers no reference uses against espeak-ng, flite and festival voices), shipped as
+plain arrays and calibrated on the case's kept reference recordings. Its weights load without pickle,
+its score ignores the recording's level, an impulse-excited vowel (what LPC and diphone synthesis
+write) scores beyond every embedded FSDD recording, and under a codec it is recalibrated on the
+channelled reference like the other speech detectors, or stands aside under a band limit."""
+import json
+import shutil
+
+import numpy as np
+import pytest
+import soundfile
+from scipy import signal
+
+from engine.data.builtins import corpus_files, resources_dir
+from engine.detectors import synthetic_voice
+from engine.detectors.synthetic_voice import (MIN_KEPT, MODEL_SHAPES, N_FEATURES, WEIGHTS, SyntheticVoice, features,
+                                              read_model, voice_scores)
+from engine.errors import InputError
+
+RATE = 8000
+
+
+def pulse_vowel(f0_start, f0_end, formants=(700, 1200, 2600), seconds=0.6):
+    """A vowel at 8 kHz: one impulse per period on a straight F0 glide through a fixed all-pole filter."""
+    n = int(RATE * seconds)
+    pulses = np.diff(np.floor(np.cumsum(np.linspace(f0_start, f0_end, n)) / RATE), prepend=0)
+    poles = [0.97 * np.exp(2j * np.pi * f / RATE) for f in formants]
+    vowel = signal.lfilter([1.0], np.real(np.poly(poles + [np.conj(p) for p in poles])), pulses)
+    return 0.3 * vowel / np.abs(vowel).max()
+
+
+@pytest.fixture(scope="module")
+def fsdd():
+    return [soundfile.read(f, dtype="float64")[0] for f in corpus_files("fsdd")]
+
+
+def test_the_shipped_model_is_plain_arrays_with_a_sidecar_naming_its_training_data():
+    path = resources_dir().joinpath(*WEIGHTS)
+    with np.load(path, allow_pickle=False) as data:
+        assert set(data.files) == set(MODEL_SHAPES) and all(data[k].dtype == np.float32 for k in data.files)
+    arrays = synthetic_voice.model()
+    assert arrays["w1"].shape == (N_FEATURES, arrays["b1"].size)
+    sidecar = json.loads(path.with_suffix(".json").read_text())
+    assert "theo" in sidecar["real"] and "yweweler" in sidecar["real"]
+    assert {"espeak", "flite", "festival"} <= set(sidecar["synthetic"])
+    assert "kal16" in " ".join(sidecar["never_trained_on"]["untouched"])
+
+
+def test_a_model_file_with_a_pickled_object_or_the_wrong_shape_is_refused(tmp_path):
+    good = dict(synthetic_voice.model())
+    np.savez(tmp_path / "pickled.npz", **dict(good, b2=np.array([object()], dtype=object)))
+    np.savez(tmp_path / "narrow.npz", **dict(good, mean=good["mean"][:-1]))
+    for name in ("pickled.npz", "narrow.npz", "missing.npz"):
+        with pytest.raises(InputError):
+            read_model(tmp_path / name)
+
+
+def test_the_score_ignores_the_recordings_level(fsdd):
+    for audio in fsdd[100:400:60]:
+        scores = voice_scores([audio * gain for gain in (1.0, 0.1, 0.5, 2.0)])
+        assert np.allclose(scores, scores[0], atol=1e-6)
+
+
+def test_impulse_excited_vowels_score_beyond_every_embedded_fsdd_recording(fsdd):
+    real = voice_scores(fsdd)
+    synthetic = voice_scores([pulse_vowel(110, 140), pulse_vowel(180, 150), pulse_vowel(120, 120),
+                              pulse_vowel(100, 90, (500, 1500, 2500)), pulse_vowel(200, 230, (800, 1100, 2800))])
+    assert np.isfinite(real).all() and (synthetic > real.max()).all()
+
+
+def test_no_waveform_or_too_short_a_recording_scores_zero():
+    assert features(np.zeros(200)) is None
+    assert (voice_scores([None, np.zeros(200), np.zeros(4000)]) == 0).all()
+
+
+@pytest.mark.skipif(shutil.which("flite") is None, reason="needs flite")
+def test_flite_scores_higher_than_most_real_recordings(fsdd, tmp_path):
+    import subprocess
+
+    from engine.data.representations import to_speech_rate
+
+    spoken = []
+    for k, word in enumerate(("three", "seven", "nine")):
+        path = tmp_path / f"{k}.wav"
+        subprocess.run(["flite", "-voice", "slt", "-t", word, "-o", str(path)], check=True, capture_output=True)
+        audio, rate = soundfile.read(str(path), dtype="float64")
+        spoken.append(to_speech_rate(audio, rate))
+    assert np.median(voice_scores(spoken)) > np.quantile(voice_scores(fsdd), 0.9)
+
+
+def test_a_reference_keeping_fewer_than_min_kept_recordings_gets_no_synthetic_voice(fsdd):
+    from engine.data.specs import load_spec
+    from engine.detectors.batch import Reference
+    from engine.detectors.folds import cross_fitted
+    from engine.detectors.profile import item_groups
+
+    ref = load_spec("builtin:fsdd[0:10]")
+    groups, n_groups = item_groups(ref.items, ref.n)
+    few = Reference(ref, groups, kept_recordings=fsdd[:MIN_KEPT - 1])
+    enough = Reference(ref, groups, kept_recordings=fsdd[:MIN_KEPT])
+    assert SyntheticVoice.fit(few, groups, n_groups, cross_fitted) == {}
+    assert SyntheticVoice.fit(enough, groups, n_groups, cross_fitted)["cal_synthetic_voice"].shape == (MIN_KEPT,)
+
+
+def test_under_a_codec_it_is_recalibrated_on_the_channelled_reference_and_under_a_band_limit_stands_aside():
+    from engine.data.specs import load_spec
+    from engine.detectors import suite
+    from engine.detectors.channels import StandAside, channel_detectors
+    from engine.detectors.profile import build_profile, reference_audio
+
+    profile = build_profile(load_spec(f"builtin:fsdd[0:{MIN_KEPT}]"))
+    kept = [audio for _, audio in reference_audio(profile)]
+    assert np.allclose(profile["cal_synthetic_voice"], voice_scores(kept))
+    clean = {d.name: d for d in suite.profile_detectors(profile)}["synthetic-voice"]
+    detectors, _ = channel_detectors(suite.profile_detectors(profile), profile, ("audio", "GSM610", None, None, None))
+    channelled = [d for d in detectors if d.name == "synthetic-voice"]
+    assert len(channelled) == 1 and not isinstance(channelled[0], StandAside)
+    assert channelled[0].tail["sorted"].size == len(kept)
+    assert not np.allclose(channelled[0].tail["sorted"], clean.tail["sorted"])
+    detectors, _ = channel_detectors(suite.profile_detectors(profile), profile, ("audio", None, None, 3400, None))
+    assert [type(d) for d in detectors if d.name == "synthetic-voice"] == [StandAside]
