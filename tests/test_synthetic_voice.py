@@ -103,7 +103,7 @@ def test_a_reference_keeping_fewer_than_min_kept_recordings_gets_no_synthetic_vo
     assert SyntheticVoice.fit(enough, groups, n_groups, cross_fitted)["cal_synthetic_voice"].shape == (MIN_KEPT,)
 
 
-def test_under_a_codec_it_is_recalibrated_on_the_channelled_reference_and_under_a_band_limit_stands_aside():
+def test_under_a_codec_it_is_recalibrated_on_the_channelled_reference_and_under_a_band_limit_or_noise_stands_aside():
     from engine.data.specs import load_spec
     from engine.detectors import suite
     from engine.detectors.channels import StandAside, channel_detectors
@@ -118,5 +118,8 @@ def test_under_a_codec_it_is_recalibrated_on_the_channelled_reference_and_under_
     assert len(channelled) == 1 and not isinstance(channelled[0], StandAside)
     assert channelled[0].tail["sorted"].size == len(kept)
     assert not np.allclose(channelled[0].tail["sorted"], clean.tail["sorted"])
-    detectors, _ = channel_detectors(suite.profile_detectors(profile), profile, ("audio", None, None, 3400, None))
-    assert [type(d) for d in detectors if d.name == "synthetic-voice"] == [StandAside]
+    for key in (("audio", None, None, 3400, None), ("audio", None, None, None, (-30, None, None, None))):
+        detectors, _ = channel_detectors(suite.profile_detectors(profile), profile, key)
+        aside = [d for d in detectors if d.name == "synthetic-voice"]
+        assert [type(d) for d in aside] == [StandAside], key
+        assert ("band limit" if key[3] else "noise") in aside[0].why
