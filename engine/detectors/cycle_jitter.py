@@ -37,7 +37,7 @@ import numpy as np
 
 from engine.data import representations
 from engine.detectors import calibration
-from engine.detectors.detector import KEPT_RECORDINGS, Detector
+from engine.detectors.detector import RecordingDetector
 
 RATE = representations.SPEECH_RATE
 MIN_LAG, MAX_LAG = RATE // 400, RATE // 60  # 60-400 Hz
@@ -140,23 +140,11 @@ def jitter_scores(recordings):
     return out
 
 
-class CycleJitter(Detector):
+class CycleJitter(RecordingDetector):
     name = "cycle-jitter"
-    modalities = ("speech",)
-    calibration = KEPT_RECORDINGS
+    min_kept = MIN_KEPT
+    score_recordings = staticmethod(jitter_scores)
     arrays = ("cal_cycle_jitter",)
-
-    @classmethod
-    def fit(cls, ref, groups, n_groups, cross_fitted):
-        """Scores of every reference recording kept in the profile ({} when fewer than MIN_KEPT)."""
-        if len(ref.kept_recordings or ()) < MIN_KEPT:
-            return {}
-        return cls.calibrate(ref.kept_recordings)
-
-    @staticmethod
-    def calibrate(audio):
-        """The profile array of a list of reference recordings (clean, or through a channel)."""
-        return {"cal_cycle_jitter": jitter_scores(audio)}
 
     def __init__(self, profile):
         self.tail = calibration.tail_model(profile["cal_cycle_jitter"])
@@ -164,13 +152,6 @@ class CycleJitter(Detector):
                        f"periods, from the waveform) below {PLAUSIBLE_PERCENT} %: a voice never holds its period "
                        f"exactly, a synthesiser repeating a stored period at a flat F0 does; calibrated on every "
                        f"kept reference recording")
-
-    def informative(self, samples):
-        """Only a file read from a recording has a waveform (mel patches from a .npy do not)."""
-        return getattr(samples, "audio", None) is not None
-
-    def scores(self, batch):
-        return jitter_scores(batch.recordings())
 
     def reason(self, batch, g, score, p):
         audio = batch.recordings()[g]

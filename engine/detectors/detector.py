@@ -60,6 +60,38 @@ class Detector:
         return bool(held) and cls.applies(profile["modality"])
 
 
+class RecordingDetector(Detector):
+    """A detector of the waveform: each recording scored by `score_recordings(recordings)` (None for a
+    file without one), calibrated on every recording the profile keeps (`calibrate`: clean, or through a
+    channel, engine/detectors/channels.py), absent from profiles keeping fewer than `min_kept`."""
+    modalities = ("speech",)
+    calibration = KEPT_RECORDINGS
+    min_kept = 1
+
+    @staticmethod
+    def score_recordings(recordings):
+        raise NotImplementedError
+
+    @classmethod
+    def fit(cls, ref, groups, n_groups, cross_fitted):
+        """The scores of every reference recording kept in the profile ({} when fewer than min_kept)."""
+        if len(ref.kept_recordings or ()) < cls.min_kept:
+            return {}
+        return cls.calibrate(ref.kept_recordings)
+
+    @classmethod
+    def calibrate(cls, audio):
+        """The profile arrays of a list of reference recordings (clean, or through a channel)."""
+        return {cls.arrays[0]: cls.score_recordings(audio)}
+
+    def informative(self, samples):
+        """Only a file read from a recording has a waveform (mel patches from a .npy do not)."""
+        return getattr(samples, "audio", None) is not None
+
+    def scores(self, batch):
+        return self.score_recordings(batch.recordings())
+
+
 def median(tail):
     """The median calibration score of a tail model (for reasons)."""
     return float(np.median(tail["sorted"]))

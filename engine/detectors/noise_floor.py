@@ -43,7 +43,7 @@ on by an editor), none of which the FSDD recordings have.
 import numpy as np
 
 from engine.detectors import calibration
-from engine.detectors.detector import KEPT_RECORDINGS, Detector
+from engine.detectors.detector import RecordingDetector
 
 FRAME, HOP = 160, 80  # 20 ms frames, 10 ms hop at 8000 Hz
 LOUD_SHARE = 0.25  # the loud frames: as representations.LEVEL_TOP
@@ -82,23 +82,16 @@ def depth_scores(depth):
     return np.maximum(0.0, np.asarray(depth, dtype=np.float64) - PLAUSIBLE_DB)
 
 
-class NoiseFloor(Detector):
+class NoiseFloor(RecordingDetector):
     name = "noise-floor"
-    modalities = ("speech",)
-    calibration = KEPT_RECORDINGS
     arrays = ("cal_noise_floor", "noise_floor_depth_max")
 
-    @classmethod
-    def fit(cls, ref, groups, n_groups, cross_fitted):
-        """The profile's arrays: the score of every reference recording kept in the profile
-        (`ref.kept_recordings`, waveforms at the speech rate; none when the reference cannot be
-        re-read: {}, no detector)."""
-        if not ref.kept_recordings:
-            return {}
-        return cls.calibrate(ref.kept_recordings)
-
     @staticmethod
-    def calibrate(audio):
+    def score_recordings(recordings):
+        return depth_scores(depths(recordings))
+
+    @classmethod
+    def calibrate(cls, audio):
         """The profile arrays of a list of reference recordings (clean, or through a channel)."""
         depth = depths(audio)
         return {"cal_noise_floor": depth_scores(depth), "noise_floor_depth_max": np.array(depth.max())}
@@ -110,13 +103,6 @@ class NoiseFloor(Detector):
                        f"frame powers) below its loudest {LOUD_SHARE:.0%} of frames, from the waveform, beyond "
                        f"{PLAUSIBLE_DB:.0f} dB: a microphone never falls silent, synthesised speech written to a "
                        f"file does; gain-invariant; calibrated on every kept reference recording")
-
-    def informative(self, samples):
-        """Only a file read from a recording has a waveform (mel patches from a .npy do not)."""
-        return getattr(samples, "audio", None) is not None
-
-    def scores(self, batch):
-        return depth_scores(depths(batch.recordings()))
 
     def reason(self, batch, g, score, p):
         audio = batch.recordings()[g]

@@ -32,7 +32,7 @@ import numpy as np
 
 from engine.data import representations
 from engine.detectors import calibration
-from engine.detectors.detector import KEPT_RECORDINGS, Detector, median
+from engine.detectors.detector import RecordingDetector, median
 
 RATE = representations.SPEECH_RATE
 FRAME, HOP = 256, 80
@@ -177,23 +177,11 @@ def voice_scores(recordings):
     return out
 
 
-class SyntheticVoice(Detector):
+class SyntheticVoice(RecordingDetector):
     name = "synthetic-voice"
-    modalities = ("speech",)
-    calibration = KEPT_RECORDINGS
+    min_kept = MIN_KEPT
+    score_recordings = staticmethod(voice_scores)
     arrays = ("cal_synthetic_voice",)
-
-    @classmethod
-    def fit(cls, ref, groups, n_groups, cross_fitted):
-        """Scores of every reference recording kept in the profile ({} when fewer than MIN_KEPT)."""
-        if len(ref.kept_recordings or ()) < MIN_KEPT:
-            return {}
-        return cls.calibrate(ref.kept_recordings)
-
-    @staticmethod
-    def calibrate(audio):
-        """The profile array of a list of reference recordings (clean, or through a channel)."""
-        return {"cal_synthetic_voice": voice_scores(audio)}
 
     def __init__(self, profile):
         self.tail = calibration.tail_model(profile["cal_synthetic_voice"])
@@ -201,13 +189,6 @@ class SyntheticVoice(Detector):
                        "and LPC-residual peakiness at 8 kHz and one level, trained outside the case on two FSDD "
                        "speakers no reference uses against about 130 espeak-ng, flite and festival voices; "
                        "calibrated on every kept reference recording")
-
-    def informative(self, samples):
-        """Only a file read from a recording has a waveform (mel patches from a .npy do not)."""
-        return getattr(samples, "audio", None) is not None
-
-    def scores(self, batch):
-        return voice_scores(batch.recordings())
 
     def reason(self, batch, g, score, p):
         if batch.recordings()[g] is None:
