@@ -34,9 +34,11 @@ def run_gui(args):
     from gui.main_window import MainWindow
 
     screenshot = getattr(args, "screenshot", None)
-    # A screenshot run neither reads nor changes the analyst's saved layout and cases.
-    settings = (QSettings(os.path.join(tempfile.mkdtemp(prefix="gf-shot-"), "settings.ini"), QSettings.IniFormat)
-                if screenshot else QSettings())
+    # A screenshot run neither reads nor changes the analyst's saved layout and cases; its
+    # throwaway settings folder goes when the run ends.
+    scratch = tempfile.TemporaryDirectory(prefix="gf-shot-") if screenshot else None
+    settings = (QSettings(os.path.join(scratch.name, "settings.ini"), QSettings.IniFormat)
+                if scratch else QSettings())
     window = MainWindow(settings, restore_last_case=not screenshot and not args.case)
     hook = ExceptionHook(window)
     hook.install()
@@ -76,3 +78,5 @@ def run_gui(args):
         window.deleteLater()
         app.sendPostedEvents(None, 0)
         gc.collect()
+        if scratch:
+            scratch.cleanup()

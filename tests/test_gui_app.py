@@ -12,20 +12,23 @@ from PIL import Image
 ROOT_DIR = pathlib.Path(__file__).resolve().parents[1]
 
 
-def run_main(*args, timeout=120):
+def run_main(*args, timeout=120, env=None):
     env_code = ("import os; os.environ['QT_QPA_PLATFORM'] = 'offscreen'\n"
                 "import sys, main; sys.exit(main.main(sys.argv[1:]))")
     return subprocess.run([sys.executable, "-c", env_code, *args], cwd=ROOT_DIR, capture_output=True, text=True,
-                          timeout=timeout)
+                          timeout=timeout, env=env)
 
 
 def test_screenshot_saves_the_window_and_exits(tmp_path):
     out = tmp_path / "shot.png"
-    result = run_main("gui", "--view", "compare", "--screenshot", str(out))
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    result = run_main("gui", "--view", "compare", "--screenshot", str(out), env={**os.environ, "TMPDIR": str(scratch)})
     assert result.returncode == 0, result.stderr
     with Image.open(out) as image:
         assert image.size[0] >= 800 and image.size[1] >= 600
         assert np.unique(np.asarray(image.convert("L"))).size > 10, "a blank screenshot"
+    assert not list(scratch.glob("gf-shot-*")), "the screenshot run's throwaway settings were left behind"
 
 
 def test_unknown_view_is_a_one_line_error(tmp_path):
