@@ -44,7 +44,7 @@ def test_switching_cases_shows_only_the_open_cases_files_and_clears_the_views(gu
     session = gui_window.session
     changes, added = [], []
     session.case_changed.connect(changes.append)
-    session.evidence_added.connect(added.append)
+    session.evidence_added.connect(added.extend)  # each addition is a list of files
     open_and_settle(gui_window, qtbot, alpha, 2)
     assert session.evidence.paths() == alpha_files
     gui_window.show_view("sample")
