@@ -5,15 +5,16 @@ The grid shows the session's evidence model (`gui.session`). Intake runs as a jo
 then go to the verdict job, whose results arrive as badges. Opening a case lists its files
 from the case store with their recorded verdicts (`case_evidence_job`, no file decoded: a case
 of twelve thousand files is on view in seconds); the files the grid shows, and the current
-one, are read when shown (`read_evidence_job`), so their thumbnails follow the scrolling. Every refused file is listed
-once, with its one-line reason. Remove from view takes a file off the grid (logged in the
-case's audit log by `engine.view_log`; the evidence itself stays in the case).
+one, are read when shown (`read_evidence_job`), so their thumbnails follow the scrolling.
+Every refused file is listed once, with its one-line reason. Remove from view takes a file
+off the grid (logged in the case's audit log by `engine.view_log`; the evidence itself stays
+in the case).
 
 What the jobs deliver (each file once: they send parts, not everything so far) is shown a
-slice at a time (`SLICE_SECONDS` of the window's thread per
-turn of its event loop): a job's results come in bursts of dozens of files, and the worker
-holds Python's interpreter lock whenever the window lets go of it, so one long slot would
-stall the window for twice its own length.
+slice at a time (`SLICE_SECONDS` of the window's thread per turn of its event loop): a job's
+results come in bursts of dozens of files, and the worker holds Python's interpreter lock
+whenever the window lets go of it, so one long slot would stall the window for twice its own
+length.
 """
 import collections
 import html
@@ -47,7 +48,7 @@ class EvidenceView(QWidget):
         super().__init__(parent)
         self.jobs, self.session = jobs, session
         self._batches = 0
-        self._work = collections.deque()  # (key, callable): arrived results still to show
+        self._work = collections.deque()  # (keys, callable): arrived results still to show
         self._queued = set()  # their keys (a file dropped twice, a verdict shown already)
         self._drain = QTimer(self)
         self._drain.setInterval(0)
@@ -250,10 +251,11 @@ class EvidenceView(QWidget):
             if shown is not None:  # added while the case's evidence loaded: it brings the recorded verdict
                 if shown.verdict is None and loaded.get("verdict"):
                     self._verdict(loaded["verdict"])
+                if not shown.read and loaded.get("sampleset") and _digest(loaded) == shown.sha256:
+                    self._fill(loaded)  # a case file dropped again: read already
                 continue
-            if loaded["path"] in new:  # twice in one part: the copy with the recorded verdict counts
-                if not loaded.get("verdict"):
-                    continue
+            if loaded["path"] in new and not loaded.get("verdict"):  # twice in one part: the copy
+                continue  # with the recorded verdict counts
             item = Evidence(path=loaded["path"], sampleset=loaded.get("sampleset"), preview=loaded.get("preview"),
                             verdict=loaded.get("verdict"), metadata=loaded.get("metadata"),
                             recorded_modality=loaded.get("modality"), sha256=loaded.get("sha256"))
@@ -474,6 +476,11 @@ class EvidenceView(QWidget):
             self.detail.setHtml("<p>Select a file to see its verdict and the reasons for it.</p>")
             return
         self.detail.setHtml(verdict_html(item))
+
+
+def _digest(loaded):
+    files = loaded["sampleset"].files
+    return files[0].get("sha256") if files else None
 
 
 def verdict_html(item):

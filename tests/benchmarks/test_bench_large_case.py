@@ -7,23 +7,35 @@
    everything so far with every file (quadratic copying and queueing); this tree lists the case
    store's rows (hash checked, recorded verdict, no decoding) in parts and reads the files the
    grid shows.
-2. jpeg_history's quality search per file, exhaustive (every quality's lattice, coarse=1) against
-   coarse to fine (HISTORY_COARSE), on the same images interleaved; the estimates must be equal.
-   Set: builtin:mnist[5000:5000+k] through JPEG at every quality 20-98 (k digits a quality), and
-   builtin:mnist[6000:6040] clean. (The equality is also a unit test on a smaller set,
-   tests/test_jpeg_history.py.)
+2. jpeg_history per file with its projections' matrix products made whole (the base commit's
+   way; OpenBLAS splits a product that large over its threads) and HISTORY_ROWS rows at a time
+   (small enough for OpenBLAS to run on the calling thread), on the same images interleaved; the
+   histories read must be equal. Set: builtin:mnist[5000:5000+k] through JPEG at every quality
+   20-98 (k digits a quality) and builtin:mnist[6000:6040] clean.
 
-The case: `build` makes it: a case whose reference is builtin:mnist[0:1000], N_JUDGED of the
+The case: `build` makes one: a case whose reference is builtin:mnist[0:1000], N_JUDGED of the
 PNGs judged by engine.verdict.judge, and the rest taken in through engine.case.record_verdict
 with a judged file's verdict (cycled): bookkeeping for a performance case, not verdicts.
-Measured on 2026-12-01 (2 cores shared by three sessions, load average 5-12, so times are
-noisy), case /tmp/s12-bigcase/big: 12,410 evidence files (1,330 judged with `main.py verdict`,
-11,080 recorded as above, MNIST digits as 28x28 PNGs):
+Measured on 2026-12-01 on the 2-core development machine shared by three sessions (load average
+8-12: times are noisy), on /tmp/s12-bigcase/big, made the same way from an earlier session's
+MNIST case: 12,410 evidence files (28x28 PNGs; 1,330 judged by `main.py verdict`, 11,080
+recorded with a judged file's verdict):
 
-    open to idle: base commit 948a6bb  > 300 s (not idle at the screenshot timeout; saved anyway)
-                  this tree             27 s  (window 2.3 s, case read 3.2 s, listing 15 s,
-                                              the 30 thumbnails on screen read meanwhile)
-    jpeg_history per file: see the printout of `history` (exhaustive vs coarse to fine, ratio)
+    open to idle   base 948a6bb   > 304.6 s  (not idle at the 300 s screenshot timeout)
+                   this tree         18.6 s  (ratio > 16.4x; another run 27.3 s: window 2.3 s,
+                                              case read 3.2 s, listing 15 s, the 30 thumbnails
+                                              on screen read meanwhile)
+    jpeg_history   products whole   285.8 ms/file   64 rows at a time  50.7 ms/file   5.64x
+    (k=1, 119      with OPENBLAS_NUM_THREADS=1:
+     images)       products whole    19.1 ms/file   64 rows at a time  24.3 ms/file   0.79x
+                   histories differ on 0/119 either way
+
+So the per-file cost on a busy machine was OpenBLAS's threads, not the search: chunked products
+are 5.6x faster there and 27 % slower where BLAS runs on one thread anyway. A coarse-to-fine
+quality search (every third quality, then the best ones' neighbours) was tried first and
+dropped: it read no history from 2 of the 119 images (JPEG qualities 21 and 24: at low
+qualities the lattice evidence has several separate peaks) and was no faster with one BLAS
+thread (14.7 vs 14.5 ms/file).
 
     python tests/benchmarks/test_bench_large_case.py build CASE [N]
     python tests/benchmarks/test_bench_large_case.py open CASE [TIMEOUT_S]
