@@ -155,7 +155,7 @@ class EvidenceView(QWidget):
         self._show_detail(None)
         if case_dir:
             self.jobs.start("case-evidence", "load the case's evidence", evidence_tasks.case_evidence_job,
-                            {"case_dir": case_dir, "reference": self.session.reference()},
+                            {"snapshot": self.session.snapshot, "reference": self.session.reference()},
                             partial=self._loaded, finished=self._case_evidence_done,
                             failed=lambda reason: self.session.report_failure("Loading the case's evidence", reason))
 

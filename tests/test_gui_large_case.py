@@ -74,11 +74,13 @@ def test_a_case_of_many_files_lists_every_row_and_reads_only_what_the_grid_shows
 
 def test_the_listing_sends_each_row_once_in_parts_not_everything_so_far(many_files_case, counted_loads):
     from engine.jobs import JobState, ThrottledState
+    from gui.tasks.case import read_case_job
     from gui.tasks.evidence import case_evidence_job
 
     case_dir, paths = many_files_case
+    listing = {"snapshot": read_case_job({"case_dir": case_dir}, JobState()), "reference": None}
     state = JobState()
-    result = case_evidence_job({"case_dir": case_dir, "reference": None}, state)
+    result = case_evidence_job(listing, state)
     sent = [row["path"] for part in state.partials for row in part["loaded"]]
     assert sent == paths and [row["path"] for row in result["loaded"]] == paths
     assert counted_loads == [], "the listing decoded files"
@@ -98,7 +100,7 @@ def test_the_listing_sends_each_row_once_in_parts_not_everything_so_far(many_fil
             self.sent.append(part)
 
     throttled = Recording()
-    case_evidence_job({"case_dir": case_dir, "reference": None}, throttled)
+    case_evidence_job(listing, throttled)
     throttled.flush()
     assert [row["path"] for part in throttled.sent for row in part["loaded"]] == paths
     assert len(throttled.sent) < N_ROWS

@@ -55,19 +55,20 @@ def load_evidence_job(params, state):
 
 
 def case_evidence_job(params, state):
-    """The evidence a case holds, listed from the case store without decoding a file: its path,
-    recorded modality and latest recorded verdict (None if none); `read_evidence_job` reads a
-    file's content when the window shows it. A file missing on disk or changed since intake (its
-    bytes are hashed here) is refused with the reason and its recorded verdict is not shown; files
-    the analyst removed from view are left out. Each row goes out once, through `state.extend`."""
-    from engine.case_workflows import open_case
-    from engine.errors import InputError
-    from engine.view_log import hidden_evidence
+    """The evidence a case holds, listed from the case's snapshot (`gui.tasks.case.read_case_job`)
+    without decoding a file: its path, recorded modality and latest recorded verdict (None if
+    none); `read_evidence_job` reads a file's content when the window shows it. A file missing on
+    disk or changed since intake (its bytes are hashed here) is refused with the reason and its
+    recorded verdict is not shown; files the analyst removed from view are left out. Each row goes
+    out once, through `state.extend`.
 
-    with open_case(params["case_dir"]) as case:
-        hidden = hidden_evidence(case)
-        rows = [row for row in case.evidence() if row["id"] not in hidden]
-        verdicts = {v["evidence_id"]: v for v in case.verdicts()}
+    params: snapshot, and reference (as for load_evidence_job)."""
+    from engine.errors import InputError
+
+    snapshot = params["snapshot"]
+    hidden = set(snapshot["removed_from_view"])
+    rows = [row for row in snapshot["evidence"] if row["id"] not in hidden]
+    verdicts = {v["evidence_id"]: v for v in snapshot["verdicts"]}
     listed, refused = [], []
     for number, row in enumerate(rows, start=1):
         state.check()
