@@ -22,9 +22,12 @@ MNIST case: 12,410 evidence files (28x28 PNGs; 1,330 judged by `main.py verdict`
 recorded with a judged file's verdict):
 
     open to idle   base 948a6bb   > 304.6 s  (not idle at the 300 s screenshot timeout)
-                   this tree         18.6 s  (ratio > 16.4x; another run 27.3 s: window 2.3 s,
-                                              case read 3.2 s, listing 15 s, the 30 thumbnails
-                                              on screen read meanwhile)
+                   this tree         18.6 s  (ratio > 16.4x; the listing then still read the
+                                              case's 12,410 verdicts a second time)
+                   this tree         13.0 s  (with the listing taking the window's snapshot, load
+                                              5.4; window 1.8 s, case read 2.6 s, listing 6.1 s,
+                                              the 30 thumbnails on screen read in 1.8 s meanwhile;
+                                              one run of `main.py gui ... --screenshot`, no base)
     jpeg_history   products whole   285.8 ms/file   64 rows at a time  50.7 ms/file   5.64x
     (k=1, 119      with OPENBLAS_NUM_THREADS=1:
      images)       products whole    19.1 ms/file   64 rows at a time  24.3 ms/file   0.79x
