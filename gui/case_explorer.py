@@ -102,10 +102,12 @@ class CaseExplorer(QWidget):
                             [reference["name"], f"{reference['modality']}, n={reference['n']}, {reference['spec']}"])
         labels = {v["evidence_id"]: findings.FINDINGS[v["label"]] for v in snapshot["verdicts"]}  # the report's words
         removed = set(snapshot.get("removed_from_view", ()))
+        evidence = []  # added in one insertion: a case may hold thousands of files
         for row in snapshot["evidence"]:
             detail = labels.get(row["id"], "no verdict") + (", removed from view" if row["id"] in removed else "")
-            item = QTreeWidgetItem(sections["Evidence"], [os.path.basename(row["path"]), detail])
-            item.setToolTip(0, f"{row['path']}\nSHA-256 {row['sha256']}")
+            evidence.append(QTreeWidgetItem([os.path.basename(row["path"]), detail]))
+            evidence[-1].setToolTip(0, f"{row['path']}\nSHA-256 {row['sha256']}")
+        sections["Evidence"].addChildren(evidence)
         for run in snapshot["runs"]:
             section = "Generators" if run["kind"] in GENERATOR_KINDS else "Detectors"
             for parent in (sections[section], sections["Runs"]):

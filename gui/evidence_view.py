@@ -2,33 +2,40 @@
 
 The grid shows the session's evidence model (`gui.session`). Intake runs as a job
 (`gui.tasks.evidence.load_evidence_job`); with a case open, the files without a verdict
-then go to the verdict job, whose results arrive as badges. Every refused file is listed
-once, with its one-line reason. Remove from view takes a file off the grid (logged in the
-case's audit log by `engine.view_log`; the evidence itself stays in the case).
+then go to the verdict job, whose results arrive as badges. Opening a case lists its files
+from the case store with their recorded verdicts (`case_evidence_job`, no file decoded: a case
+of twelve thousand files is on view in seconds); the files the grid shows, and the current
+one, are read when shown (`read_evidence_job`), so their thumbnails follow the scrolling.
+Every refused file is listed once, with its one-line reason. Remove from view takes a file
+off the grid (logged in the case's audit log by `engine.view_log`; the evidence itself stays
+in the case).
 
-What the jobs deliver is shown a slice at a time (`SLICE_SECONDS` of the window's thread per
-turn of its event loop): a job's results come in bursts of dozens of files, and the worker
-holds Python's interpreter lock whenever the window lets go of it, so one long slot would
-stall the window for twice its own length.
+What the jobs deliver (each file once: they send parts, not everything so far) is shown a
+slice at a time (`SLICE_SECONDS` of the window's thread per turn of its event loop): a job's
+results come in bursts of dozens of files, and the worker holds Python's interpreter lock
+whenever the window lets go of it, so one long slot would stall the window for twice its own
+length.
 """
 import collections
 import html
 import os
 import time
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QColor, QIcon
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QListView, QListWidget, QListWidgetItem,
                                QPushButton, QSplitter, QTextBrowser, QVBoxLayout, QWidget)
 
 from engine import findings
 from engine.errors import shown
 from gui.imaging import pixmap_of, with_badge
-from gui.modality_display import THUMBNAIL as THUMB
+from gui.modality_display import TILE_GREY, THUMBNAIL as THUMB
 from gui.session import Evidence, EvidenceModel
 from gui.tasks import evidence as evidence_tasks
 
 SLICE_SECONDS = 0.004
+ADD_AT_ONCE = 32  # files added to the grid in one insertion (one layout of the grid)
+READ_AT_MOST = 512  # files one reading job takes (a screen holds far fewer)
 CASE_SHOWN = "case shown"  # the queued key of the verdicts asked for once the case's own files are on view
 
 
@@ -41,11 +48,18 @@ class EvidenceView(QWidget):
         super().__init__(parent)
         self.jobs, self.session = jobs, session
         self._batches = 0
-        self._work = collections.deque()  # (key, callable): arrived results still to show
-        self._queued = set()  # their keys (partial results repeat what came before)
+        self._work = collections.deque()  # (keys, callable): arrived results still to show
+        self._queued = set()  # their keys (a file dropped twice, a verdict shown already)
         self._drain = QTimer(self)
         self._drain.setInterval(0)
         self._drain.timeout.connect(self._show_some)
+        self._reading = set()  # paths the running reading job was given
+        self._unreadable = set()  # paths whose reading was refused (not asked for again)
+        self._read_timer = QTimer(self)  # reading what the grid shows waits for scrolling to pause
+        self._read_timer.setSingleShot(True)
+        self._read_timer.setInterval(30)
+        self._read_timer.timeout.connect(self._read_shown)
+        self._blank_icons = {}  # verdict label (or None) -> the icon of a file not read yet
         jobs.count_as_busy(self.showing)
 
         self.grid = QListView()
@@ -60,6 +74,9 @@ class EvidenceView(QWidget):
         self.grid.setModel(session.evidence)
         self.grid.selectionModel().currentChanged.connect(self._current_changed)
         self.grid.doubleClicked.connect(lambda index: self._choose(self._evidence_at(index)))
+        self.grid.verticalScrollBar().valueChanged.connect(self._read_timer.start)
+        self.grid.viewport().installEventFilter(self)
+        session.evidence.rowsInserted.connect(self._read_timer.start)
         self.hint = QLabel()
         self.hint.setAlignment(Qt.AlignCenter)
         self.hint.setWordWrap(True)
@@ -113,7 +130,8 @@ class EvidenceView(QWidget):
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(splitter)
         session.case_changed.connect(self._case_changed)
-        session.verdict_arrived.connect(self._verdict_shown)
+        session.verdict_arrived.connect(self._detail_changed)
+        session.evidence_read.connect(self._detail_changed)
         session.evidence_added.connect(self.hint.hide)
         self._case_changed(None)
 
@@ -123,25 +141,26 @@ class EvidenceView(QWidget):
     def _case_changed(self, case_dir):
         """Another case: the session emptied the grid; the case's own evidence joins it with
         the verdicts recorded for it, and the rest are judged."""
-        for slot in ("verdicts", "case-evidence"):
+        for slot in ("verdicts", "case-evidence", "evidence-read"):
             self.jobs.cancel(slot)
         for number in range(1, self._batches + 1):  # intake still going was for the previous case
             self.jobs.cancel(f"evidence-{number}")
         self._work.clear()  # and so were its results not shown yet
         self._queued.clear()
         self._drain.stop()
+        self._reading, self._unreadable = set(), set()
         self.refused_list.clear()
         self.refused_list.hide()
         self._show_hint()
         self._show_detail(None)
         if case_dir:
             self.jobs.start("case-evidence", "load the case's evidence", evidence_tasks.case_evidence_job,
-                            {"case_dir": case_dir, "reference": self.session.reference()},
+                            {"snapshot": self.session.snapshot, "reference": self.session.reference()},
                             partial=self._loaded, finished=self._case_evidence_done,
                             failed=lambda reason: self.session.report_failure("Loading the case's evidence", reason))
 
     def _case_evidence_done(self, batch):
-        self._loaded(batch)
+        self._loaded(batch)  # shown already, part by part: nothing is queued twice
         # the case's files without a recorded verdict, and any dropped meanwhile: judged once the
         # case's files are on view with their recorded verdicts (queued before this)
         self._later(CASE_SHOWN, self.request_verdicts)
@@ -154,7 +173,10 @@ class EvidenceView(QWidget):
             if key in self._queued:
                 return
             self._queued.add(key)
-        self._work.append((key, work))
+        self._queue((key,), work)
+
+    def _queue(self, keys, work):
+        self._work.append((keys, work))
         if not self._drain.isActive():
             self._drain.start()
 
@@ -162,16 +184,16 @@ class EvidenceView(QWidget):
     def _show_some(self):
         deadline = time.perf_counter() + SLICE_SECONDS
         while self._work and time.perf_counter() < deadline:
-            key, work = self._work.popleft()
-            self._queued.discard(key)
+            keys, work = self._work.popleft()
+            self._queued.difference_update(keys)
             work()
         if not self._work:
             self._drain.stop()
             self.jobs.announce_if_idle()
 
     def showing(self):
-        """Whether arrived results are still waiting to be shown."""
-        return bool(self._work)
+        """Whether arrived results are still waiting to be shown (or the shown files to be read)."""
+        return bool(self._work) or self._read_timer.isActive()
 
     def _show_hint(self):
         if len(self.session.evidence):
@@ -195,13 +217,19 @@ class EvidenceView(QWidget):
 
     @Slot(object)
     def _loaded(self, batch):
+        fresh = []
         for loaded in batch["loaded"]:
             shown = self.session.evidence.get(loaded["path"])
             if shown is None or (shown.verdict is None and loaded.get("verdict")):
                 # keyed by whether it brings a recorded verdict: the same file dropped during the
                 # case's loading, still waiting without one, must not hide the one that has it
                 key = ("add", loaded["path"], bool(loaded.get("verdict")))
-                self._later(key, lambda loaded=loaded: self._add(loaded))
+                if key not in self._queued:
+                    self._queued.add(key)
+                    fresh.append((key, loaded))
+        for start in range(0, len(fresh), ADD_AT_ONCE):
+            part = fresh[start:start + ADD_AT_ONCE]
+            self._queue([key for key, _ in part], lambda part=part: self._add([loaded for _, loaded in part]))
         for refused in batch["refused"]:
             if self.session.refused.get(refused["path"]) != refused["reason"]:
                 self._later(("refuse", refused["path"]),
@@ -215,19 +243,104 @@ class EvidenceView(QWidget):
         self.session.message.emit(f"{len(batch['loaded'])} file(s) loaded, {len(batch['refused'])} refused")
         self.request_verdicts()
 
-    def _add(self, loaded):
-        shown = self.session.evidence.get(loaded["path"])
-        if shown is not None:  # added while the case's evidence loaded: it brings the recorded verdict
-            if shown.verdict is None and loaded.get("verdict"):
-                self._verdict(loaded["verdict"])
+    def _add(self, part):
+        """Adds loaded files (sample set and thumbnail) or listed ones (the case's, read when shown)."""
+        new = {}
+        for loaded in part:
+            shown = self.session.evidence.get(loaded["path"])
+            if shown is not None:  # added while the case's evidence loaded: it brings the recorded verdict
+                if shown.verdict is None and loaded.get("verdict"):
+                    self._verdict(loaded["verdict"])
+                if not shown.read and loaded.get("sampleset") and _digest(loaded) == shown.sha256:
+                    self._fill(loaded)  # a case file dropped again: read already
+                continue
+            if loaded["path"] in new and not loaded.get("verdict"):  # twice in one part: the copy
+                continue  # with the recorded verdict counts
+            item = Evidence(path=loaded["path"], sampleset=loaded.get("sampleset"), preview=loaded.get("preview"),
+                            verdict=loaded.get("verdict"), metadata=loaded.get("metadata"),
+                            recorded_modality=loaded.get("modality"), sha256=loaded.get("sha256"))
+            if item.read:
+                item.thumbnail = pixmap_of(loaded["thumbnail"])
+            item.icon = self._icon(item, item.verdict)
+            new[item.path] = item
+        self.session.add_evidence(new.values())
+        if new and not self.grid.currentIndex().isValid():
+            self.grid.setCurrentIndex(self.session.evidence.index_of(next(iter(new.values()))))
+
+    def _icon(self, item, verdict):
+        """The grid's icon: the thumbnail (a blank tile until the file is read) with the verdict's badge."""
+        label = verdict["label"] if verdict else None
+        if item.thumbnail is not None:
+            return QIcon(with_badge(item.thumbnail, label) if label else item.thumbnail)
+        if label not in self._blank_icons:
+            tile = QPixmap(THUMB, THUMB)
+            tile.fill(QColor(TILE_GREY, TILE_GREY, TILE_GREY))
+            self._blank_icons[label] = QIcon(with_badge(tile, label) if label else tile)
+        return self._blank_icons[label]
+
+    # --- reading the files the grid shows ------------------------------------------------
+
+    def eventFilter(self, watched, event):
+        if watched is self.grid.viewport() and event.type() in (QEvent.Resize, QEvent.Show):
+            self._read_timer.start()
+        return super().eventFilter(watched, event)
+
+    def shown_items(self):
+        """The items the grid shows now (in its viewport), READ_AT_MOST at most."""
+        model, view = self.session.evidence, self.grid.viewport().rect()
+        rows = model.rowCount()
+        if not rows or not self.grid.isVisible():
+            return []
+        low, high = 0, rows  # rows are laid out in order: the first one not above the viewport
+        while low < high:
+            middle = (low + high) // 2
+            if self.grid.visualRect(model.index(middle, 0)).bottom() < view.top():
+                low = middle + 1
+            else:
+                high = middle
+        found = []
+        for row in range(low, rows):
+            rect = self.grid.visualRect(model.index(row, 0))
+            if rect.top() > view.bottom() or len(found) >= READ_AT_MOST:
+                break
+            if rect.intersects(view):
+                found.append(self._evidence_at(model.index(row, 0)))
+        return found
+
+    @Slot()
+    def _read_shown(self):
+        """Reads the files on screen (and the current one) that are not read yet; a reading job for
+        files scrolled past gives way to one for those on screen now."""
+        wanted = [item for item in self.shown_items() + [self.current()]
+                  if item is not None and not item.read and item.sha256 and item.path not in self._unreadable
+                  and ("read", item.path) not in self._queued]
+        wanted = list({item.path: item for item in wanted}.values())
+        if not wanted or (self.jobs.running("evidence-read") and {item.path for item in wanted} <= self._reading):
             return
-        item = Evidence(path=loaded["path"], sampleset=loaded["sampleset"], preview=loaded["preview"],
-                        verdict=loaded.get("verdict"), metadata=loaded.get("metadata"))
+        self._reading = {item.path for item in wanted}
+        self.jobs.start("evidence-read", f"read {len(wanted)} evidence file(s)", evidence_tasks.read_evidence_job,
+                        {"files": [{"path": item.path, "sha256": item.sha256} for item in wanted],
+                         "reference": self.session.reference()},
+                        partial=self._read, finished=lambda _: self._read_timer.start(),
+                        failed=lambda reason: self.session.report_failure("Reading the case's evidence", reason))
+
+    @Slot(object)
+    def _read(self, batch):
+        for loaded in batch["loaded"]:
+            self._later(("read", loaded["path"]), lambda loaded=loaded: self._fill(loaded))
+        for refused in batch["refused"]:
+            self._unreadable.add(refused["path"])
+            self._later(("refuse", refused["path"]),
+                        lambda refused=refused: self._refuse(refused["path"], refused["reason"]))
+
+    def _fill(self, loaded):
+        item = self.session.evidence.get(loaded["path"])
+        if item is None or item.read:
+            return
+        item.sampleset, item.preview, item.metadata = loaded["sampleset"], loaded["preview"], loaded["metadata"]
         item.thumbnail = pixmap_of(loaded["thumbnail"])
-        item.icon = QIcon(with_badge(item.thumbnail, item.verdict["label"]) if item.verdict else item.thumbnail)
-        self.session.add_evidence(item)
-        if not self.grid.currentIndex().isValid():
-            self.grid.setCurrentIndex(self.session.evidence.index_of(item))
+        item.icon = self._icon(item, item.verdict)
+        self.session.set_content(item)
 
     def _refuse(self, path, reason):
         if not self.session.refuse(path, reason):
@@ -282,7 +395,7 @@ class EvidenceView(QWidget):
         item = self.session.evidence.get(verdict["path"])
         if item is None or item.verdict == verdict:
             return  # not on view, or shown already
-        item.icon = QIcon(with_badge(item.thumbnail, verdict["label"]))
+        item.icon = self._icon(item, verdict)
         self.session.set_verdict(item, verdict)
 
     def _verdicts_done(self, result):
@@ -300,7 +413,7 @@ class EvidenceView(QWidget):
                                                            if unjudged else ""))
 
     @Slot(object)
-    def _verdict_shown(self, item):
+    def _detail_changed(self, item):
         if self.current() is item:
             self._show_detail(item)
 
@@ -319,6 +432,7 @@ class EvidenceView(QWidget):
     def _current_changed(self, index, _previous):
         item = self._evidence_at(index)
         self._show_detail(item)
+        self._read_timer.start()
         if item is not None:
             self.sample_selected.emit(item)
 
@@ -364,10 +478,15 @@ class EvidenceView(QWidget):
         self.detail.setHtml(verdict_html(item))
 
 
+def _digest(loaded):
+    files = loaded["sampleset"].files
+    return files[0].get("sha256") if files else None
+
+
 def verdict_html(item):
-    sampleset, verdict = item.sampleset, item.verdict
+    verdict = item.verdict
     parts = [f"<h3>{html.escape(item.name)}</h3>",
-             f"<p>{html.escape(shown(item.path))}<br>{sampleset.modality}, {sampleset.n} sample(s)</p>"]
+             f"<p>{html.escape(shown(item.path))}<br>{html.escape(item.describe())}</p>"]
     if verdict is None:
         reason = item.unjudged
         text = f"No verdict in this case: {reason}" if reason else "No verdict yet."

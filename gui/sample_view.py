@@ -98,6 +98,7 @@ class SampleView(QWidget):
         session.case_changed.connect(self.clear)
         session.evidence_removed.connect(lambda item: self.clear() if item is self.entry else None)
         session.verdict_arrived.connect(self.verdict_arrived)
+        session.evidence_read.connect(self._content_arrived)
         self.clear()
 
     # --- showing a file --------------------------------------------------------------------
@@ -137,6 +138,9 @@ class SampleView(QWidget):
         self._pending = None
         self.stop_playback()
         self.entry = entry
+        if not entry.read:  # a case's file not read yet: the evidence view reads the current one
+            self.title.setText(f"{html.escape(entry.name)} — {entry.modality} — reading the file…")
+            return
         sampleset = entry.sampleset
         self.index.blockSignals(True)
         self.index.setRange(0, max(0, sampleset.n - 1))
@@ -202,6 +206,11 @@ class SampleView(QWidget):
         self.colorbar.setLevels(values=levels)
         self.colorbar.axis.setLabel(label)
         self.colorbar.show()
+
+    @Slot(object)
+    def _content_arrived(self, entry):
+        if entry is self.entry:  # read while this view waited for it
+            self.show_entry(entry)
 
     @Slot(object)
     def verdict_arrived(self, entry):

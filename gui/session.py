@@ -17,14 +17,19 @@ from engine.errors import shown
 
 @dataclass(eq=False)  # identity: two entries for the same path are never both in the list
 class Evidence:
+    """A file on view. The case's own files are listed from the case store (path, recorded
+    modality and verdict) and read when the grid shows them: until then `sampleset`, `preview`,
+    `metadata` and `thumbnail` are None."""
     path: str
-    sampleset: object  # engine.data.sampleset.SampleSet
-    preview: object  # (channels, rows, cols) map drawn as the thumbnail
+    sampleset: object = None  # engine.data.sampleset.SampleSet, once the file is read
+    preview: object = None  # (channels, rows, cols) map drawn as the thumbnail
     verdict: dict = None  # the verdict's JSON dict, once there is one
     unjudged: str = None  # why the open case cannot judge this file
     metadata: dict = None  # the file's own metadata (engine.metadata.file_metadata)
     thumbnail: object = None  # QPixmap without badge (made by the evidence view)
     icon: object = None  # QIcon shown in the grid (thumbnail plus verdict badge)
+    recorded_modality: str = None  # the case store's, for a file not read yet
+    sha256: str = None  # the case store's, checked when the file is read
 
     @property
     def name(self):
@@ -32,7 +37,15 @@ class Evidence:
 
     @property
     def modality(self):
-        return self.sampleset.modality
+        return self.sampleset.modality if self.sampleset is not None else self.recorded_modality
+
+    @property
+    def read(self):
+        return self.sampleset is not None
+
+    def describe(self):
+        """"image, 1 sample(s)", or the modality alone before the file is read."""
+        return f"{self.modality}, {self.sampleset.n} sample(s)" if self.read else f"{self.modality}, not read yet"
 
 
 class EvidenceModel(QStandardItemModel):
@@ -46,6 +59,7 @@ class EvidenceModel(QStandardItemModel):
         super().__init__(parent)
         self._items = []
         self._rows = {}  # path -> Evidence
+        self._cells = {}  # path -> its QStandardItem (which knows its row without a search)
 
     def __iter__(self):
         return iter(list(self._items))
@@ -60,42 +74,49 @@ class EvidenceModel(QStandardItemModel):
         return [item.path for item in self._items]
 
     def index_of(self, item):
-        return self.index(self._items.index(item), 0) if item in self._items else QModelIndex()
+        return self._cells[item.path].index() if self._rows.get(item.path) is item else QModelIndex()
 
-    def add(self, item):
-        row = QStandardItem(_elide(item.name))
-        row.setFlags(Qt.ItemIsSelectable | Qt.ItemIsEnabled | Qt.ItemNeverHasChildren)
-        row.setToolTip(f"{shown(item.path)}\n{item.modality}, {item.sampleset.n} sample(s)")
-        row.setData(item, self.EvidenceRole)
-        if item.icon is not None:
-            row.setIcon(item.icon)
-        self._items.append(item)
-        self._rows[item.path] = item
-        self.appendRow(row)
+    def add(self, items):
+        """Appends the items as rows, in one insertion (the grid lays itself out once)."""
+        rows = []
+        for item in items:
+            row = QStandardItem(_elide(item.name))
+            row.setFlags(Qt.ItemIsSelectable | Qt.ItemIsEnabled | Qt.ItemNeverHasChildren)
+            row.setToolTip(_tooltip(item))
+            row.setData(item, self.EvidenceRole)
+            if item.icon is not None:
+                row.setIcon(item.icon)
+            self._items.append(item)
+            self._rows[item.path] = item
+            self._cells[item.path] = row
+            rows.append(row)
+        if rows:
+            self.invisibleRootItem().appendRows(rows)
 
     def remove(self, item):
-        row = self._items.index(item)
-        del self._items[row]
+        self._items.remove(item)
         del self._rows[item.path]
-        self.removeRow(row)
+        self.removeRow(self._cells.pop(item.path).row())
 
     def changed(self, item):
-        """The item's icon (its verdict badge) changed."""
-        index = self.index_of(item)
-        if index.isValid():
-            self.setData(index, item.icon, Qt.DecorationRole)
+        """The item's icon (its thumbnail or verdict badge) or what is known of it changed."""
+        if self._rows.get(item.path) is item:
+            row = self._cells[item.path]
+            row.setIcon(item.icon)
+            row.setToolTip(_tooltip(item))
 
     def clear(self):
-        self._items, self._rows = [], {}
+        self._items, self._rows, self._cells = [], {}, {}
         super().clear()
 
 
 class CaseSession(QObject):
     case_changed = Signal(object)  # the case folder, or None once closed
     snapshot_changed = Signal(object)  # the case's snapshot dict after every (re)read, or None
-    evidence_added = Signal(object)  # Evidence
+    evidence_added = Signal(object)  # list of Evidence, added together
     evidence_removed = Signal(object)  # Evidence
     verdict_arrived = Signal(object)  # Evidence whose verdict came in
+    evidence_read = Signal(object)  # Evidence whose content (samples, thumbnail) was read
     message = Signal(str)  # one line for the status bar
     notice = Signal(str)  # a problem to keep in the notifications list (failed jobs come from the jobs)
     refresh_requested = Signal()  # the case changed on disk (verdicts, runs): read it again
@@ -147,10 +168,20 @@ class CaseSession(QObject):
 
     # --- evidence ----------------------------------------------------------------------
 
-    def add_evidence(self, item):
-        if self.evidence.get(item.path) is None:
-            self.evidence.add(item)
-            self.evidence_added.emit(item)
+    def add_evidence(self, items):
+        """Adds the items not on view yet (one per path)."""
+        new = {}
+        for item in items:
+            if self.evidence.get(item.path) is None:
+                new.setdefault(item.path, item)
+        if new:
+            self.evidence.add(new.values())
+            self.evidence_added.emit(list(new.values()))
+
+    def set_content(self, item):
+        """The item's file was read: its thumbnail and what it holds are known."""
+        self.evidence.changed(item)
+        self.evidence_read.emit(item)
 
     def remove_evidence(self, item):
         if self.evidence.get(item.path) is item:
@@ -178,6 +209,10 @@ class CaseSession(QObject):
         """A failed job's line for the status bar (the job manager files the full reason
         in the notifications list)."""
         self.message.emit(f"{what} failed: {reason}")
+
+
+def _tooltip(item):
+    return f"{shown(item.path)}\n{item.describe()}"
 
 
 def _elide(name, width=16):

@@ -206,6 +206,7 @@ def test_names_with_control_characters_are_shown_escaped_and_walk_refusals_liste
     """A right-to-left override or a newline in a name never reaches the screen as such, and
     what the folder walk leaves out (a name that is not UTF-8) is refused with its reason."""
     from engine.data.writers import write_png
+    from engine.jobs import JobState
     from gui.session import Evidence
     from gui.tasks.evidence import load_evidence_job
 
@@ -215,19 +216,7 @@ def test_names_with_control_characters_are_shown_escaped_and_walk_refusals_liste
     with open(bad, "wb") as handle:
         handle.write(b"")
 
-    class State:
-        cancelled = False
-
-        def check(self):
-            pass
-
-        def progress(self, *args):
-            pass
-
-        def partial(self, result):
-            pass
-
-    result = load_evidence_job({"paths": [str(tmp_path)]}, State())
+    result = load_evidence_job({"paths": [str(tmp_path)]}, JobState())
     (loaded,) = result["loaded"]
     entry = Evidence(path=loaded["path"], sampleset=loaded["sampleset"], preview=loaded["preview"])
     assert entry.name == "a\\u202egnp.png"

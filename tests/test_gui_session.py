@@ -44,7 +44,7 @@ def test_switching_cases_shows_only_the_open_cases_files_and_clears_the_views(gu
     session = gui_window.session
     changes, added = [], []
     session.case_changed.connect(changes.append)
-    session.evidence_added.connect(added.append)
+    session.evidence_added.connect(added.extend)  # each addition is a list of files
     open_and_settle(gui_window, qtbot, alpha, 2)
     assert session.evidence.paths() == alpha_files
     gui_window.show_view("sample")
@@ -270,10 +270,12 @@ def test_a_drop_waiting_to_be_shown_does_not_hide_the_cases_recorded_verdict(gui
     queued for the grid when the case's own copy (with its recorded verdict) arrives."""
     from engine.jobs import JobState
     from gui.tasks import evidence as evidence_tasks
+    from gui.tasks.case import read_case_job
 
     alpha, files = two_cases["alpha"]
     dropped = evidence_tasks.load_evidence_job({"paths": files, "reference": None}, JobState())
-    recorded = evidence_tasks.case_evidence_job({"case_dir": alpha, "reference": None}, JobState())
+    recorded = evidence_tasks.case_evidence_job({"snapshot": read_case_job({"case_dir": alpha}, JobState()),
+                                                 "reference": None}, JobState())
     assert all(entry["verdict"] for entry in recorded["loaded"])
     view = gui_window.evidence_view
     view._loaded(dropped)  # neither batch shown yet
@@ -290,10 +292,12 @@ def test_a_drop_loaded_before_the_cases_files_are_shown_waits_for_their_recorded
     case's own files, with their recorded verdicts, are still queued for the grid: nothing is judged."""
     from engine.jobs import JobState
     from gui.tasks import evidence as evidence_tasks
+    from gui.tasks.case import read_case_job
 
     alpha, files = two_cases["alpha"]
     dropped = evidence_tasks.load_evidence_job({"paths": files, "reference": None}, JobState())
-    recorded = evidence_tasks.case_evidence_job({"case_dir": alpha, "reference": None}, JobState())
+    recorded = evidence_tasks.case_evidence_job({"snapshot": read_case_job({"case_dir": alpha}, JobState()),
+                                                 "reference": None}, JobState())
     gui_window.session.case_dir = alpha  # the case is open; its evidence job has ended
     started = []
     gui_window.jobs.job_started.connect(lambda record: started.append(record.slot))

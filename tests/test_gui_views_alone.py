@@ -20,7 +20,7 @@ class FakeJobs:
         self.started.append((slot, name))
         state = JobState()
         if partial is not None:
-            state.partial = partial
+            state.partial = state.extend = partial
         try:
             result = job(params, state)
         except Cancelled:

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from engine.errors import InputError
-from engine.jobs import Cancelled, JobState
+from engine.jobs import Cancelled, JobState, ThrottledState
 from engine.jobs.child import JobFailed, in_child_process
 
 
@@ -18,6 +18,12 @@ def reporting_job(params, state):  # module level: the child imports it by name
         state.partial({"step": step, "array": np.full(3, step, dtype=np.float32)})
         time.sleep(0.01)
     return {"pid": os.getpid(), "session": os.getsid(0), "steps": params["steps"]}
+
+
+def listing_job(params, state):
+    for row in range(params["rows"]):
+        state.extend({"rows": [row]})
+    return params["rows"]
 
 
 def failing_job(params, state):
@@ -53,6 +59,34 @@ def test_progress_partials_and_result_come_back_from_another_process():
     assert state.partials[-1]["step"] == 19  # the newest partial is flushed at the end
     np.testing.assert_array_equal(state.partials[-1]["array"], np.full(3, 19, dtype=np.float32))
     assert len(state.partials) < 20  # throttled in the child
+
+
+class RecordingWindowState(ThrottledState):
+    """The window's throttled state, recording what it would send to the view."""
+
+    def __init__(self):
+        super().__init__(rate=10.0)
+        self.sent = []
+
+    def send_progress(self, fraction, message):
+        pass
+
+    def send_partial(self, result):
+        self.sent.append(("partial", result))
+
+    def send_extend(self, part):
+        self.sent.append(("extend", part))
+
+
+def test_parts_sent_with_extend_come_back_joined_none_dropped():
+    """The child's throttle joins waiting parts, and the parent takes them as parts (joined again
+    while they wait for the window's throttle), never as results so far that replace each other."""
+    state = RecordingWindowState()
+    assert in_child_process(listing_job)({"rows": 3000}, state) == 3000
+    state.flush()
+    assert {kind for kind, _ in state.sent} == {"extend"}
+    assert [row for _, part in state.sent for row in part["rows"]] == list(range(3000))
+    assert len(state.sent) < 3000
 
 
 def test_a_failure_comes_back_as_its_one_line_reason():

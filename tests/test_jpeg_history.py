@@ -132,3 +132,13 @@ def test_the_history_of_pixels_read_before_is_remembered_not_read_again(monkeypa
     other[0, 0] ^= 1
     with pytest.raises(pytest.fail.Exception):
         channels.jpeg_history(other)  # other pixels are read
+
+
+def test_the_projections_made_a_few_rows_at_a_time_read_what_whole_products_read(monkeypatch):
+    """HISTORY_ROWS (single-threaded matrix products) changes the speed, never the history read."""
+    images = [decoded(through_jpeg(d, q)) for d, q in zip(digits(5100, 5114), range(20, 99, 6))]
+    images += list(digits(6100, 6106)) + smooth_strokes(2, seed=3)
+    found = [channels._read_history(image) for image in images]
+    monkeypatch.setattr(channels, "HISTORY_ROWS", 1 << 30)  # one product of all rows, as before
+    assert [channels._read_history(image) for image in images] == found
+    assert [f["quality"] for f in found[:13]] == list(range(20, 98, 6)) and found[14:] == [None] * 8  # 98: none read

@@ -128,6 +128,11 @@ HISTORY_MIN_TOTAL = 60.0
 # zeros likelier (the best lattice alone read 20 of 500 real digits saved at quality 60 as 61). An
 # estimate one off remains possible; engine/detectors/channels.py HISTORY_SPREAD allows for it.
 HISTORY_TIE = 25.0  # log-likelihood (nats) within which two qualities' lattices hold the pixels as well
+# The projections are matrix products of a few hundred rows by the 64x64 DCT, made HISTORY_ROWS rows
+# at a time: OpenBLAS runs a product this small (rows * 64 * 64 <= 262144) on the calling thread,
+# where a larger one is split over threads whose start and wait cost more than the product; on the
+# loaded 2-core test machine jpeg_history took 4-10x longer so (tests/benchmarks/test_bench_large_case.py).
+HISTORY_ROWS = 64
 
 
 @lru_cache(maxsize=1)
@@ -181,9 +186,13 @@ def _projected_evidence(blocks, low, high, steps, start):
     z = np.where(np.isinf(low), blocks - start, np.where(np.isinf(high), blocks + start, blocks))
     z = np.tile(z, (t, 1)).astype(np.float32)
     low, high = np.tile(low, (t, 1)).astype(np.float32), np.tile(high, (t, 1)).astype(np.float32)
-    for _ in range(HISTORY_ITERATIONS):
-        z = np.clip((steps * np.rint((z @ dct.T) / steps)) @ dct, low, high)
-    coefficients = z @ dct.T
+    coefficients = np.empty_like(z)
+    for first in range(0, z.shape[0], HISTORY_ROWS):  # each row is projected on its own
+        rows = slice(first, first + HISTORY_ROWS)
+        part, part_steps = z[rows], steps[rows]
+        for _ in range(HISTORY_ITERATIONS):
+            part = np.clip((part_steps * np.rint((part @ dct.T) / part_steps)) @ dct, low[rows], high[rows])
+        coefficients[rows] = part @ dct.T
     distance = coefficients - steps * np.rint(coefficients / steps)
     used = (steps >= HISTORY_MIN_STEP) & (np.abs(coefficients) >= steps / 2)
     density = np.exp(-0.5 * (distance / HISTORY_SIGMA) ** 2) / (HISTORY_SIGMA * np.sqrt(2 * np.pi))

@@ -1,7 +1,9 @@
 """The job protocol and its two runners.
 
 A long job is a plain function `job(params, state)`. It reports through
-`state.progress(fraction, message)` and `state.partial(result)`, checks
+`state.progress(fraction, message)` and `state.partial(result)` (a result so far, replacing
+the earlier one) or `state.extend(part)` (a dict of lists adding to the parts before it: a
+listing of thousands of rows sends each row once, not everything so far each time), checks
 `state.cancelled` between steps (or calls `state.check()`, which raises `Cancelled`),
 and returns its result. The command line runs it with `ConsoleState` (a progress bar
 with ETA on stderr); the GUI runs the same function in a QThread through
@@ -47,12 +49,16 @@ class JobState:
     def partial(self, result):
         self.partials.append(result)
 
+    def extend(self, part):
+        self.partials.append(part)
+
 
 class ThrottledState(JobState):
     """Passes progress and partial results on through `send_progress` / `send_partial`, at most
     `rate` a second. Within the interval a partial result waits (the newest replaces an older
-    one) and goes out with the next update or at `flush()` when the job ends, so none is lost
-    for good. The base of the window's thread state and of a child process's state."""
+    one; parts sent with `extend` are joined, key by key) and goes out with the next update or
+    at `flush()` when the job ends, so none is lost for good. The base of the window's thread
+    state and of a child process's state. A job uses `partial` or `extend`, not both."""
 
     def __init__(self, rate):
         super().__init__()
@@ -61,12 +67,16 @@ class ThrottledState(JobState):
         self._last_partial = 0.0
         self._pending = None
         self._has_pending = False
+        self._extending = False  # the pending result is parts joined by `extend`
 
     def send_progress(self, fraction, message):
         raise NotImplementedError
 
     def send_partial(self, result):
         raise NotImplementedError
+
+    def send_extend(self, part):
+        self.send_partial(part)
 
     def progress(self, fraction, message=""):
         super().progress(fraction, message)
@@ -78,7 +88,15 @@ class ThrottledState(JobState):
 
     def partial(self, result):
         self._pending = result
-        self._has_pending = True
+        self._has_pending, self._extending = True, False
+        self.flush(force=False)
+
+    def extend(self, part):
+        if not (self._has_pending and self._extending):
+            self._pending = {key: [] for key in part}
+            self._has_pending, self._extending = True, True
+        for key, values in part.items():
+            self._pending.setdefault(key, []).extend(values)
         self.flush(force=False)
 
     def flush(self, force=True):
@@ -87,7 +105,7 @@ class ThrottledState(JobState):
             self._last_partial = now
             self._has_pending = False
             pending, self._pending = self._pending, None
-            self.send_partial(pending)
+            (self.send_extend if self._extending else self.send_partial)(pending)
 
 
 class ConsoleState(JobState):
@@ -125,6 +143,9 @@ class ConsoleState(JobState):
     def partial(self, result):
         """A terminal has no live view: partial results are not kept (they may be large)."""
 
+    def extend(self, part):
+        """Nor are parts."""
+
     def finish(self):
         if self._bar_open:
             self.stream.write("\n")
@@ -151,6 +172,9 @@ class StageState:
 
     def partial(self, result):
         self.state.partial(result)
+
+    def extend(self, part):
+        self.state.extend(part)
 
 
 def run_in_console(job, params, label=""):

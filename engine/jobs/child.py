@@ -63,6 +63,9 @@ class ChildState(ThrottledState):
     def send_partial(self, result):
         self.send(("partial", result))
 
+    def send_extend(self, part):
+        self.send(("extend", part))
+
 
 def in_a_session_of_its_own():
     """Linux: the child leaves the window's session. Where the kernel groups the scheduling by
@@ -124,6 +127,8 @@ def run_in_child(job, params, state):
                 state.progress(*payload)
             elif kind == "partial":
                 state.partial(payload[0])
+            elif kind == "extend":
+                state.extend(payload[0])
             elif kind == "finished":
                 return payload[0]
             elif kind == "cancelled":

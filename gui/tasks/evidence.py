@@ -3,6 +3,8 @@ import os
 
 from gui.modality_display import display
 
+CHANGED = "changed since intake (SHA-256 differs from the case's record)"
+
 
 def loaded_entry(path, sampleset, **more):
     """What the evidence view shows of a loaded file: its samples, the map its thumbnail
@@ -27,7 +29,7 @@ def adopt_case_modality(sampleset, reference):
 
 
 def load_evidence_job(params, state):
-    """Loads each evidence file; partial results carry everything loaded so far.
+    """Loads each evidence file; each one's entry (or refusal) goes out once, through `state.extend`.
 
     params: paths, and reference ({"modality", "shape"} of the open case's reference, or None)."""
     from engine.data.loaders import load_path
@@ -38,47 +40,80 @@ def load_evidence_job(params, state):
     # what the walk leaves out (too deep, a name that is not UTF-8) is refused with its reason.
     found, refused = evidence_files(params["paths"])
     files = [os.path.abspath(path) for path in found]
+    state.extend({"loaded": [], "refused": list(refused)})
     loaded = []
     for number, path in enumerate(files, start=1):
         state.check()
         try:
             loaded.append(loaded_entry(path, adopt_case_modality(load_path(path), params.get("reference"))))
+            state.extend({"loaded": loaded[-1:], "refused": []})
         except InputError as err:
             refused.append({"path": path, "reason": err.reason})
+            state.extend({"loaded": [], "refused": refused[-1:]})
         state.progress(number / len(files), os.path.basename(path))
-        state.partial({"loaded": list(loaded), "refused": list(refused)})
     return {"loaded": loaded, "refused": refused}
 
 
 def case_evidence_job(params, state):
-    """The evidence a case holds, each file with its latest recorded verdict (None if it has
-    none); files missing on disk or changed since intake are refused with the reason, and
-    their recorded verdicts are not shown; files the analyst removed from view are left out.
-    Partial results carry everything so far."""
-    from engine.case_workflows import open_case
-    from engine.data.loaders import load_path
-    from engine.errors import InputError
-    from engine.view_log import hidden_evidence
+    """The evidence a case holds, listed from the case's snapshot (`gui.tasks.case.read_case_job`)
+    without decoding a file: its path, recorded modality and latest recorded verdict (None if
+    none); `read_evidence_job` reads a file's content when the window shows it. A file missing on
+    disk or changed since intake (its bytes are hashed here) is refused with the reason and its
+    recorded verdict is not shown; files the analyst removed from view are left out. Each row goes
+    out once, through `state.extend`.
 
-    with open_case(params["case_dir"]) as case:
-        hidden = hidden_evidence(case)
-        rows = [row for row in case.evidence() if row["id"] not in hidden]
-        verdicts = {v["evidence_id"]: v for v in case.verdicts()}
-    loaded, refused = [], []
+    params: snapshot, and reference (as for load_evidence_job)."""
+    from engine.errors import InputError
+
+    snapshot = params["snapshot"]
+    hidden = set(snapshot["removed_from_view"])
+    rows = [row for row in snapshot["evidence"] if row["id"] not in hidden]
+    verdicts = {v["evidence_id"]: v for v in snapshot["verdicts"]}
+    listed, refused = [], []
     for number, row in enumerate(rows, start=1):
         state.check()
-        path = row["path"]
         try:
-            sampleset = adopt_case_modality(load_path(path), params.get("reference"))
-            digest = sampleset.files[0].get("sha256") if sampleset.files else None
-            if digest and digest != row["sha256"]:
-                raise InputError(path, "changed since intake (SHA-256 differs from the case's record)")
-            loaded.append(loaded_entry(path, sampleset, verdict=verdicts.get(row["id"])))
+            check_recorded(row["path"], row["sha256"])
+            listed.append({"path": row["path"], "sha256": row["sha256"], "modality": row["modality"],
+                           "verdict": verdicts.get(row["id"])})
+            state.extend({"loaded": listed[-1:], "refused": []})
         except InputError as err:
-            refused.append({"path": path, "reason": f"case evidence: {err.reason}"})
-        state.progress(number / len(rows), os.path.basename(path))
-        state.partial({"loaded": list(loaded), "refused": list(refused)})
-    return {"loaded": loaded, "refused": refused}
+            refused.append({"path": row["path"], "reason": f"case evidence: {err.reason}"})
+            state.extend({"loaded": [], "refused": refused[-1:]})
+        if number % 64 == 0 or number == len(rows):
+            state.progress(number / len(rows), os.path.basename(row["path"]))
+    return {"loaded": listed, "refused": refused}
+
+
+def check_recorded(path, sha256):
+    """InputError unless the file is there, readable, and has the SHA-256 of its intake."""
+    import hashlib
+
+    from engine.data.loaders import read_file
+    from engine.errors import InputError
+
+    if hashlib.sha256(read_file(path)).hexdigest() != sha256:
+        raise InputError(path, CHANGED)
+
+
+def read_evidence_job(params, state):
+    """The content of case evidence the window shows (thumbnail, samples, metadata), each file's
+    entry sent once through `state.extend`; a file changed since its listing is refused.
+
+    params: files ([{"path", "sha256"}] as `case_evidence_job` listed them) and reference."""
+    from engine.data.loaders import load_path
+    from engine.errors import InputError
+
+    for number, row in enumerate(params["files"], start=1):
+        state.check()
+        try:
+            sampleset = adopt_case_modality(load_path(row["path"]), params.get("reference"))
+            if sampleset.files and sampleset.files[0].get("sha256") != row["sha256"]:
+                raise InputError(row["path"], CHANGED)
+            state.extend({"loaded": [loaded_entry(row["path"], sampleset)], "refused": []})
+        except InputError as err:
+            state.extend({"loaded": [], "refused": [{"path": row["path"], "reason": f"case evidence: {err.reason}"}]})
+        state.progress(number / len(params["files"]), os.path.basename(row["path"]))
 
 
 def verdict_job(params, state):
