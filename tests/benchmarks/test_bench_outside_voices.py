@@ -71,7 +71,7 @@ VOICES = {
 }
 # The train voices of flite and festival also speak at these F0 scales ("voice@scale"), so that the model
 # learns synthesis rather than one voice's pitch. flite's rms takes no F0 target; festival's HTS voices
-# make their own F0 (neither gets copies).
+# were given no copies.
 F0_SCALES = (0.75, 1.35)
 F0_STRETCHES = (0.9, 1.25)  # duration stretches of the F0 copies
 FLITE_F0 = {"kal": 100, "slt": 160}  # the flite voices' own F0 means (Hz)
