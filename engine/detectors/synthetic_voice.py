@@ -3,9 +3,11 @@
 A detector fitted on a case's reference learns its three or four speakers (docs/verdicts.md, fourth
 and fifth passes). This one is trained once, outside any case, on two FSDD speakers that no built-in
 reference uses (theo, yweweler) against 128 text-to-speech voices of three engines (espeak-ng,
-flite, festival) saying the digits, each recording at 8 kHz with its silence trimmed, with a recorded
-noise floor added and requantised to 8 bits, so that neither silence nor a recorder marks a class.
-Its weights ship as plain arrays (resources/models/synthetic_voice.npz and its sidecar .json).
+flite, festival) saying the digits, flite's and festival's also at other pitches, and against the
+two speakers' own recordings re-synthesised by an LPC vocoder and by Griffin-Lim (eighth pass). Each
+recording is at 8 kHz with its silence trimmed, with a recorded noise floor added and requantised to 8
+bits, some also in a small room, so that neither silence, a recorder nor a room marks a class. Its
+weights ship as plain arrays (resources/models/synthetic_voice.npz and its sidecar .json).
 
 The statistic, on the waveform at the speech rate, brought to one level (its loudest quarter of 20 ms
 frames at unit power: a gain changes nothing):
@@ -187,7 +189,8 @@ class SyntheticVoice(RecordingDetector):
         self.tail = calibration.tail_model(profile["cal_synthetic_voice"])
         self.method = ("logit of a small network over a recording's cepstral dynamics, spectral flatness, harmonicity "
                        "and LPC-residual peakiness at 8 kHz and one level, trained outside the case on two FSDD "
-                       "speakers no reference uses against about 130 espeak-ng, flite and festival voices; "
+                       "speakers no reference uses against about 130 espeak-ng, flite and festival voices and LPC "
+                       "and Griffin-Lim copies of the two speakers; "
                        "calibrated on every kept reference recording")
 
     def reason(self, batch, g, score, p):

@@ -1,10 +1,12 @@
 """Voices for the `synthetic-voice` detector (docs/verdicts.md, "Speech synthesis: a detector trained on
-outside voices (2026-12-01, seventh pass)"): the synthesisers it is trained on, tuned on and measured on,
-split by voice before anything was measured (VOICES), and the recordings of the two FSDD speakers no
-case reference uses (theo, yweweler: the real side of its training).
+outside voices (2026-12-01, seventh pass)" and "more engines for synthetic-voice (eighth pass)"): the
+synthesisers it is trained on, tuned on and measured on, split by voice before anything was measured
+(VOICES: FreeTTS is an engine it is never trained on), and the recordings of the two FSDD speakers no
+case reference uses (theo, yweweler: the real side of its training), with what the training adds to
+them (EXTRAS: flite and festival at other F0s, small rooms, LPC and Griffin-Lim copies).
 
     python tests/benchmarks/test_bench_outside_voices.py make [SPLIT ...]     # WAVs under WORK/voices
-    python tests/benchmarks/test_bench_outside_voices.py lofo                 # leave one engine out
+    python tests/benchmarks/test_bench_outside_voices.py lofo [none | EXTRA ...]   # leave one engine out
     python tests/benchmarks/test_bench_outside_voices.py train resources/models
     python tests/benchmarks/test_bench_outside_voices.py bound tuning|untouched            # real sets
     python tests/benchmarks/test_bench_outside_voices.py codecs tuning|untouched           # voices, codecs
@@ -23,6 +25,7 @@ import tempfile
 
 import numpy as np
 
+from engine.data.representations import SPEECH_RATE
 from tests.benchmarks import test_bench_cycle_traits as voices
 
 WORK = os.environ.get("OUTSIDE_VOICES", os.path.join(tempfile.gettempdir(), "bench-outside-voices"))
@@ -63,12 +66,70 @@ VOICES = {
                ("espeak", "pt+m2", None), ("espeak", "ru+f2", None), ("espeak", "it+m7", None)],
     "untouched": [("flite", "kal16", "en"), ("festival", "ked_diphone", "en"), ("festival", "czech_dita", "cs"),
                   ("festival", "hy_fi_mv_diphone", "fi"), ("espeak", "de", None), ("espeak", "es", None),
-                  ("espeak", "nl+m3", None), ("espeak", "en-gb-scotland+f3", None)],
+                  ("espeak", "nl+m3", None), ("espeak", "en-gb-scotland+f3", None),
+                  ("freetts", "kevin", "en"), ("freetts", "kevin16", "en")],  # an engine never trained on
 }
+# The train voices of flite and festival also speak at these F0 scales ("voice@scale"), so that the model
+# learns synthesis rather than one voice's pitch. flite's rms takes no F0 target; festival's HTS voices
+# were given no copies.
+F0_SCALES = (0.75, 1.35)
+F0_STRETCHES = (0.9, 1.25)  # duration stretches of the F0 copies
+FLITE_F0 = {"kal": 100, "slt": 160}  # the flite voices' own F0 means (Hz)
+
+
+def pitched_train():
+    return [(e, f"{v}@{scale}", lang) for e, v, lang in VOICES["train"] for scale in F0_SCALES
+            if (e == "flite" and v in FLITE_F0) or (e == "festival" and "hts" not in v)]
 
 
 def voice_set(split):
-    return VOICES[split] + (espeak_train() if split == "train" else [])
+    return VOICES[split] + (espeak_train() + pitched_train() if split == "train" else [])
+
+
+def pitched_digits(engine, voice, language, folder):
+    """The digits from flite's or festival's `voice`@F0 scale at F0_STRETCHES (20 WAVs)."""
+    voice, scale = voice.split("@")
+    os.makedirs(folder, exist_ok=True)
+    # festival: the intonation module's F0 targets scaled (every voice's Int_Targets fills them)
+    scaled = (f"(begin (set! orig_Int_Targets Int_Targets) (define (Int_Targets utt) (orig_Int_Targets utt) "
+              f"(mapcar (lambda (t) (item.set_feat t 'f0 (* {scale} (item.feat t 'f0)))) "
+              f"(utt.relation.items utt 'Target)) utt))")
+    text = os.path.join(folder, "word.txt")
+    for stretch in F0_STRETCHES:
+        for k, word in enumerate(voices.DIGITS[language].split()):
+            out = os.path.join(folder, f"{k}_{stretch}.wav")
+            if engine == "flite":
+                subprocess.run(["flite", "-voice", voice, "--setf", f"duration_stretch={stretch}", "--setf",
+                                f"int_f0_target_mean={FLITE_F0[voice] * float(scale):.0f}", "-t", word, "-o", out],
+                               check=True, capture_output=True)
+                continue
+            with open(text, "w", encoding=voices.ENCODING[language]) as f:
+                f.write(word + "\n")
+            try:  # festival aborts on a few (czech_machac at 0.75 and 1.25): that file is left out
+                subprocess.run(["text2wave", "-eval", f"(voice_{voice})", "-eval", scaled, "-eval",
+                                f"(Parameter.set 'Duration_Stretch {stretch})", text, "-o", out], check=True,
+                               capture_output=True)
+            except subprocess.CalledProcessError:
+                if os.path.exists(out):
+                    os.remove(out)
+    if os.path.exists(text):
+        os.remove(text)
+    return sorted(glob.glob(os.path.join(folder, "*.wav")))
+
+
+FREETTS_JARS = ("freetts", "cmu_us_kal", "en_us", "cmulex", "cmudict04")  # Debian's freetts, /usr/share/java
+
+
+def freetts_digits(voice, folder):
+    """The ten English digits from FreeTTS's `voice` (kevin, kevin16), each plain, as a statement, a
+    question and an exclamation (40 WAVs)."""
+    os.makedirs(folder, exist_ok=True)
+    jars = ":".join(f"/usr/share/java/{j}.jar" for j in FREETTS_JARS)
+    for j, mark in enumerate(("", ".", "?", "!")):
+        for k, word in enumerate(voices.DIGITS["en"].split()):
+            subprocess.run(["java", "-cp", jars, "com.sun.speech.freetts.FreeTTS", "-voice", voice, "-dumpAudio",
+                            os.path.join(folder, f"{k}_{j}.wav"), "-text", word + mark], check=True, capture_output=True)
+    return sorted(glob.glob(os.path.join(folder, "*.wav")))
 
 
 def espeak_numerals(voice, folder, styles=voices.ESPEAK_STYLES[::2]):
@@ -88,7 +149,11 @@ def made(engine, voice, language):
     found = sorted(glob.glob(os.path.join(folder, "*.wav")))
     if os.path.exists(os.path.join(folder, "done")):
         return found
-    if engine == "flite":
+    if "@" in voice:
+        paths = pitched_digits(engine, voice, language, folder)
+    elif engine == "freetts":
+        paths = freetts_digits(voice, folder)
+    elif engine == "flite":
         paths = voices.flite_digits(voice, folder)
     elif engine == "festival":
         paths = voices.festival_digits(voice, folder, language)
@@ -128,15 +193,18 @@ def level_normalised_power(x):
     return np.mean(x ** 2) / np.mean(level_normalised(x) ** 2)
 
 
+def _key(paths, tag):
+    import hashlib
+
+    return hashlib.sha1(("\n".join(paths) + str(tag)).encode()).hexdigest()[:16]
+
+
 def feature_rows(paths, augment, seed=0):
     """(rows, file index per row) of synthetic_voice.features over the recordings (through
     `versions` when `augment`), cached under WORK/features."""
-    import hashlib
-
     from engine.detectors.synthetic_voice import features
 
-    key = hashlib.sha1(("\n".join(paths) + f"{augment}{seed}").encode()).hexdigest()[:16]
-    cache = os.path.join(WORK, "features", key + ".npz")
+    cache = os.path.join(WORK, "features", _key(paths, f"{augment}{seed}") + ".npz")
     if os.path.exists(cache):
         with np.load(cache) as data:
             return data["rows"], data["index"]
@@ -190,12 +258,112 @@ def speed_rows(seed=1):
     return np.array(rows)
 
 
-def training_rows(engines=("espeak", "flite", "festival")):
-    """(rows, labels 1 = synthetic) of the training set: the outside speakers (augmented, and at
-    SPEEDS) and the train voices of `engines` (augmented)."""
-    real = np.concatenate([feature_rows(outside_real(), augment=True)[0], speed_rows()])
-    fake = np.concatenate([feature_rows(made(e, v, lang), augment=True)[0] for e, v, lang in voice_set("train")
-                           if e in engines and made(e, v, lang)])
+ROOM_RT60 = (0.1, 0.4)  # small rooms' reverberation times (s), drawn per recording
+
+
+def room_rows(paths, seed):
+    """Feature rows of the recordings in a small room (audio_channels.reverberant), each then in one of
+    its `versions`, cached: both classes get them, so that a room marks neither."""
+    from engine.detectors.synthetic_voice import features
+    from tests import audio_channels as ac
+
+    cache = os.path.join(WORK, "features", f"room-{_key(paths, seed)}.npz")
+    if os.path.exists(cache):
+        with np.load(cache) as data:
+            return data["rows"]
+    rng = np.random.default_rng(seed)
+    rows = []
+    for k, path in enumerate(paths):
+        audio = voices.load(path)
+        if np.abs(audio).max(initial=0) > 0:  # an espeak-ng voice writes a few silent files
+            f = features(versions(ac.reverberant(audio, rng.uniform(*ROOM_RT60), rng), rng)[k % 3])
+            rows += [] if f is None else [f]
+    os.makedirs(os.path.dirname(cache), exist_ok=True)
+    np.savez(cache, rows=np.array(rows))
+    return np.array(rows)
+
+
+def lpc_copy(audio, rng, order=12, hop=80, window=240):
+    """The recording re-synthesised as an LPC synthesiser with rule intonation would say it: per 10 ms
+    its order-12 envelope and gain (pre-emphasised), excited by pulses on a straight F0 glide drawn
+    from 80-240 Hz where the frame is voiced (autocorrelation peak at 2.5-12.5 ms above 0.4), by white
+    noise where not."""
+    from scipy import linalg, signal
+
+    x = np.asarray(audio, dtype=np.float64)
+    e = np.append(x[:1], x[1:] - 0.95 * x[:-1])
+    start = rng.uniform(80, 240)
+    f0 = np.linspace(start, start * rng.uniform(0.75, 1.25), e.size)
+    pulses = np.diff(np.floor(np.cumsum(f0) / SPEECH_RATE), prepend=0) * np.sqrt(SPEECH_RATE / f0)
+    noise = rng.standard_normal(e.size)
+    out, state, taper = np.zeros(e.size), np.zeros(order), np.hanning(window)
+    for at in range(0, e.size - hop + 1, hop):
+        lo = max(0, min(at - (window - hop) // 2, e.size - window))
+        frame = e[lo:lo + window] * taper[:e[lo:lo + window].size]
+        r = np.correlate(frame, frame, "full")[frame.size - 1:]
+        if r.size <= 100 or r[0] <= 0:
+            continue
+        a = linalg.solve_toeplitz(r[:order] * np.r_[1 + 1e-6, np.ones(order - 1)], r[1:order + 1])
+        gain = np.sqrt(max(r[0] - a @ r[1:order + 1], 0) / np.sum(taper ** 2))
+        plain = x[lo:lo + window] * taper[:frame.size]
+        c = np.correlate(plain, plain, "full")[plain.size - 1:]
+        voiced = c[0] > 0 and c[20:101].max() / c[0] > 0.4
+        out[at:at + hop], state = signal.lfilter([gain], np.r_[1, -a], (pulses if voiced else noise)[at:at + hop], zi=state)
+    return signal.lfilter([1.0], [1, -0.95], out)
+
+
+def griffin_lim_copy(audio, rng):
+    """The recording's 40-band mel magnitudes spread back over the bins and turned into a waveform by
+    Griffin-Lim (as early neural text-to-speech did), 16-48 iterations."""
+    import librosa
+
+    basis = librosa.filters.mel(sr=SPEECH_RATE, n_fft=256, n_mels=40)
+    magnitude = np.abs(librosa.stft(np.asarray(audio, dtype=np.float64), n_fft=256, hop_length=64))
+    back = np.maximum(np.linalg.pinv(basis) @ (basis @ magnitude), 0)  # the mel bands spread back over the bins
+    return librosa.griffinlim(back, n_iter=int(rng.integers(16, 49)), hop_length=64, n_fft=256, length=len(audio))
+
+
+COPIES = {"lpc": lpc_copy, "griffin-lim": griffin_lim_copy}  # synthetic copies of the outside speakers
+COPY_EVERY = 4  # one in COPY_EVERY of their recordings is copied
+
+
+def copy_rows(kind, seed):
+    """Feature rows of the outside speakers' recordings re-synthesised by COPIES[kind], each in one of
+    its `versions`, cached: synthesis the model may meet in no engine it is trained on."""
+    from engine.detectors.synthetic_voice import features
+
+    cache = os.path.join(WORK, "features", f"copy-{kind}-{seed}-{COPY_EVERY}.npz")
+    if os.path.exists(cache):
+        with np.load(cache) as data:
+            return data["rows"]
+    rng = np.random.default_rng(seed)
+    rows = [f for k, path in enumerate(outside_real()[::COPY_EVERY])
+            for f in [features(versions(COPIES[kind](voices.load(path), rng), rng)[k % 3])] if f is not None]
+    os.makedirs(os.path.dirname(cache), exist_ok=True)
+    np.savez(cache, rows=np.array(rows))
+    return np.array(rows)
+
+
+ROOM_EVERY = 4  # one in ROOM_EVERY of each voice's recordings is also heard in a room (the real ones all are)
+
+
+EXTRAS = ("f0", "rooms", "copies")  # what the training set holds beyond the seventh pass's (training_rows)
+
+
+def training_rows(engines=("espeak", "flite", "festival"), extras=EXTRAS):
+    """(rows, labels 1 = synthetic) of the training set: the outside speakers (augmented, at SPEEDS, in
+    rooms) and the train voices of `engines` (augmented, at F0_SCALES, in rooms), and the outside
+    speakers' COPIES; `extras` names which of f0, rooms and copies are used."""
+    sources = [made(e, v, lang) for e, v, lang in voice_set("train")
+               if e in engines and ("f0" in extras or "@" not in v) and made(e, v, lang)]
+    real = [feature_rows(outside_real(), augment=True)[0], speed_rows()]
+    fake = [feature_rows(paths, augment=True)[0] for paths in sources]
+    if "rooms" in extras:
+        real.append(room_rows(outside_real(), 2))
+        fake += [room_rows(paths[::ROOM_EVERY], 3) for paths in sources]
+    if "copies" in extras:
+        fake += [copy_rows(kind, 4) for kind in COPIES]
+    real, fake = np.concatenate(real), np.concatenate([r for r in fake if len(r)])  # a few voices wrote only silence
     return np.concatenate([real, fake]), np.concatenate([np.zeros(len(real)), np.ones(len(fake))])
 
 
@@ -240,16 +408,16 @@ def voice_rows(split, engine=None):
             if engine in (None, e) and made(e, v, lang)]
 
 
-def leave_one_engine_out():
+def leave_one_engine_out(extras=EXTRAS):
     """For each engine: the model trained without it, on its train and tuning voices, and on real
     nicolas (the tuning unseen speaker) against a case on george, jackson, lucas takes 0-19."""
     for engine in ("flite", "festival", "espeak"):
         rest = tuple(e for e in ("espeak", "flite", "festival") if e != engine)
-        arrays = fit(*training_rows(rest))
+        arrays = fit(*training_rows(rest, extras))
         print(f"without {engine}:", flush=True)
-        held = voice_rows("train", engine)
+        held = [(n, r) for n, r in voice_rows("train", engine) if "@" not in n]
         if engine == "espeak":  # 117 voices: pooled
-            held = [("espeak train voices", np.concatenate([r for _, r in held]))]
+            held = [("espeak train voices", np.concatenate([r for _, r in held if len(r)]))]
         emulate(arrays, [(f"real {s} 0-19", fsdd_rows(s, range(20))) for s in ("george", "jackson", "lucas")]
                 + [("real nicolas 0-49", fsdd_rows("nicolas", range(50)))] + held
                 + [(n, r) for n, r in voice_rows("tuning") if n.startswith(engine)])
@@ -451,12 +619,12 @@ def recount(split):
     return out
 
 
-def train(folder):
-    """Fit the shipped model on every engine's train voices; write synthetic_voice.npz (plain arrays)
+def train(folder, extras=EXTRAS):
+    """Fit the shipped model on every engine's train voices (and `extras`: training_rows); write synthetic_voice.npz (plain arrays)
     and its sidecar synthetic_voice.json into `folder` (resources/models)."""
     import json
 
-    rows, labels = training_rows()
+    rows, labels = training_rows(extras=extras)
     arrays = fit(rows, labels)
     os.makedirs(folder, exist_ok=True)
     np.savez(os.path.join(folder, "synthetic_voice.npz"), **{k: np.atleast_1d(v).astype(np.float32) for k, v in arrays.items()})
@@ -465,9 +633,13 @@ def train(folder):
                  f"units, logit out; scikit-learn MLPClassifier, alpha {PENALTY}, seed 0",
         "trained_by": "tests/benchmarks/test_bench_outside_voices.py train",
         "real": f"FSDD speakers {', '.join(OUTSIDE_SPEAKERS)} (github.com/Jakobovski/free-spoken-digit-dataset, "
-                f"CC BY-SA 4.0), all 1,000 takes, trimmed, with a noise floor, 8-bit; and at speeds {list(SPEEDS)}",
-        "synthetic": {engine: sorted(v for e, v, _ in voice_set("train") if e == engine and made(e, v, _))
-                      for engine in ("espeak", "flite", "festival")},
+                f"CC BY-SA 4.0), all 1,000 takes, trimmed, with a noise floor, 8-bit; and at speeds {list(SPEEDS)}"
+                + (f"; and in small rooms (RT60 {ROOM_RT60[0]}-{ROOM_RT60[1]} s)" if "rooms" in extras else ""),
+        "synthetic": {engine: sorted(v for e, v, _ in voice_set("train") if e == engine and made(e, v, _)
+                                     and ("f0" in extras or "@" not in v))
+                      for engine in ("espeak", "flite", "festival")}
+        | ({"copies of the real speakers": sorted(COPIES)} if "copies" in extras else {})
+        | ({"in rooms": f"one in {ROOM_EVERY} of each voice's recordings"} if "rooms" in extras else {}),
         "never_trained_on": {split: [f"{e} {v}" for e, v, _ in VOICES[split]] for split in ("tuning", "untouched")},
         "rows": {"real": int((labels == 0).sum()), "synthetic": int((labels == 1).sum())},
     }
@@ -486,6 +658,16 @@ def test_bench_outside_voices_versions_trim_floor_and_requantise():
     assert np.allclose(eight_bit * 128, np.round(eight_bit * 128)) and eight_bit.size == trimmed.size
 
 
+def test_bench_outside_voices_lpc_copy_follows_the_source_envelope():
+    rng = np.random.default_rng(0)
+    t = np.arange(8000) / 8000
+    vowel_then_hiss = np.where(t < 0.5, np.sin(2 * np.pi * 150 * t) + 0.3 * np.sin(2 * np.pi * 450 * t),
+                               0.001 * rng.standard_normal(t.size))
+    copy = lpc_copy(vowel_then_hiss, rng)
+    assert copy.size == t.size and np.isfinite(copy).all()
+    assert np.mean(copy[:3600] ** 2) > 1000 * np.mean(copy[4400:] ** 2)
+
+
 def test_bench_outside_voices_without_refills_the_weights():
     p, decisive = without({"a": {"weight": 0.25, "tail_probability": 0.5}, "b": {"weight": 0.25, "tail_probability": 0.002},
                            "c": {"weight": 0.5, "tail_probability": 1.0},
@@ -495,8 +677,8 @@ def test_bench_outside_voices_without_refills_the_weights():
 
 
 if __name__ == "__main__":
-    if sys.argv[1] == "lofo":
-        leave_one_engine_out()
+    if sys.argv[1] == "lofo":  # lofo [EXTRA ...]: leave one engine out (default: EXTRAS)
+        leave_one_engine_out(tuple(sys.argv[2:]) or EXTRAS)
     elif sys.argv[1] == "bound":  # bound tuning|untouched
         real_bound(sys.argv[2])
     elif sys.argv[1] == "codecs":  # codecs tuning|untouched: the voices through mu-law and GSM 06.10
