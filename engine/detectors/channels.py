@@ -185,14 +185,19 @@ RECORDERS = (("as recorded", lambda audio: audio),
 # digital silence, which A-law writes as a constant step).
 LEVEL_CODECS = ("GSM610", "ULAW", "ALAW")  # codecs with a fixed quantisation scale (measured)
 QUIET_DB = -30.0  # dB relative to full scale: the FSDD reference speakers' levels lie at -24 to -14
-LEVEL_STEP_DB = 10  # nicolas at -40 to -48 dB through GSM 06.10: features alike against references at -39, -45 and -48 dB
+# nicolas at -40 to -48 dB through GSM 06.10: features alike against references at -39, -45 and -48 dB
+LEVEL_STEP_DB = 10
 
 
 def at_level(level_db):
     """The recorders for a file at speech level `level_db`: as recorded and 8-bit (RECORDERS), each
     recording then scaled to that level and stored as 16-bit."""
     def version(recorder):
-        return lambda audio: np.round(recorder(audio) * 10 ** ((level_db - speech_level_db(audio)) / 20) * 32768) / 32768
+        def scaled(audio):
+            gain = 10 ** ((level_db - speech_level_db(audio)) / 20)
+            return np.round(recorder(audio) * gain * 32768) / 32768
+
+        return scaled
 
     return tuple((f"{words}, scaled to {level_db} dB", version(recorder)) for words, recorder in RECORDERS[:2])
 
@@ -517,10 +522,11 @@ def channelled_reference(profile, key, agc=False):
         if noise:  # the room's noise reaches the microphone before any recorder or codec
             audio = with_noise_floor(audio, noise, seed=g)
             audio = gain_controlled(audio) if agc else audio  # a phone's gain control acts on what its microphone hears
-        recorders = at_level(quiet_level(key)) if quiet_level(key) is not None else RECORDERS if key[1] else RECORDERS[:1]
+        level = quiet_level(key)
+        recorders = at_level(level) if level is not None else RECORDERS if key[1] else RECORDERS[:1]
         for k, (_, recorder) in enumerate(recorders):
             channelled = audio_through(recorder(audio), key)
-            if k == 0:  # noise-floor: the recordings as made (a recorder's silence is its own trait), at the file's level
+            if k == 0:  # noise-floor: as made (a recorder's silence is its own trait), or at a quiet file's level
                 recordings.append(channelled)
                 if key[1] in LOWEST_BITRATE_SUBTYPES:
                     recordings.append(audio_through(audio, key, LOWEST_BITRATE))
