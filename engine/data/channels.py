@@ -268,6 +268,7 @@ def audio_channel(subtype, rate, mono, format_label, speech_audio=None):
         from engine.data.representations import SPEECH_RATE
 
         channel["noise_db"] = [round(float(v), 1) for v in noise_levels(speech_audio, SPEECH_RATE)]
+        channel["level_db"] = round(speech_level_db(speech_audio), 1)
     return channel
 
 
@@ -333,6 +334,19 @@ def speech_and_floor(power):
     order = np.argsort(total, kind="stable")
     loud = total[order[-max(1, int(round(NOISE_LOUD_SHARE * total.size))):]].mean()
     return loud, power[order[:max(2, int(round(NOISE_QUIET_SHARE * total.size)))]].mean(axis=0)
+
+
+def speech_level_db(audio):
+    """A recording's speech level in dB relative to full scale: the mean square of its loudest
+    NOISE_LOUD_SHARE of frames (the speech level noise_levels takes); NOISE_FLOOR_DB for silence.
+    A codec that quantises on a fixed scale (GSM 06.10) treats a quiet recording otherwise than a
+    loud one, so the reference is passed through it at this level (engine/detectors/channels.py)."""
+    audio = np.asarray(audio, dtype=np.float64)
+    if audio.size < NOISE_FRAME:
+        audio = np.pad(audio, (0, NOISE_FRAME - audio.size))
+    power = np.sort((np.lib.stride_tricks.sliding_window_view(audio, NOISE_FRAME)[::NOISE_HOP] ** 2).mean(axis=1))
+    loud = power[-max(1, int(round(NOISE_LOUD_SHARE * power.size))):].mean()
+    return max(10 * np.log10(loud), NOISE_FLOOR_DB) if loud > 0 else NOISE_FLOOR_DB
 
 
 def noise_levels(audio, rate):
