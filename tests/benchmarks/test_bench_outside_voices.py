@@ -199,28 +199,37 @@ def _key(paths, tag):
     return hashlib.sha1(("\n".join(paths) + str(tag)).encode()).hexdigest()[:16]
 
 
-def feature_rows(paths, augment, seed=0):
-    """(rows, file index per row) of synthetic_voice.features over the recordings (through
-    `versions` when `augment`), cached under WORK/features."""
-    from engine.detectors.synthetic_voice import features
-
-    cache = os.path.join(WORK, "features", _key(paths, f"{augment}{seed}") + ".npz")
+def cached(name, make):
+    """The dict of arrays `make()` returns, kept under WORK/features/NAME.npz for the next run."""
+    cache = os.path.join(WORK, "features", name + ".npz")
     if os.path.exists(cache):
         with np.load(cache) as data:
-            return data["rows"], data["index"]
-    rng = np.random.default_rng(seed)
-    rows, index = [], []
-    for k, path in enumerate(paths):
-        audio = voices.load(path)
-        for version in (versions(audio, rng) if augment else [audio]):
-            f = features(version)
-            if f is not None:
-                rows.append(f)
-                index.append(k)
+            return {key: data[key] for key in data.files}
+    arrays = {key: np.array(value) for key, value in make().items()}
     os.makedirs(os.path.dirname(cache), exist_ok=True)
-    rows, index = np.array(rows), np.array(index)
-    np.savez(cache, rows=rows, index=index)
-    return rows, index
+    np.savez(cache, **arrays)
+    return arrays
+
+
+def feature_rows(paths, augment, seed=0):
+    """(rows, file index per row) of synthetic_voice.features over the recordings (through
+    `versions` when `augment`), cached."""
+    from engine.detectors.synthetic_voice import features
+
+    def make():
+        rng = np.random.default_rng(seed)
+        rows, index = [], []
+        for k, path in enumerate(paths):
+            audio = voices.load(path)
+            for version in (versions(audio, rng) if augment else [audio]):
+                f = features(version)
+                if f is not None:
+                    rows.append(f)
+                    index.append(k)
+        return {"rows": rows, "index": index}
+
+    arrays = cached(_key(paths, f"{augment}{seed}"), make)
+    return arrays["rows"], arrays["index"]
 
 
 def outside_real():
@@ -241,21 +250,18 @@ def speed_rows(seed=1):
 
     from engine.detectors.synthetic_voice import features
 
-    cache = os.path.join(WORK, "features", f"speeds-{seed}.npz")
-    if os.path.exists(cache):
-        with np.load(cache) as data:
-            return data["rows"]
-    rng = np.random.default_rng(seed)
-    rows = []
-    for k, path in enumerate(outside_real()):
-        audio = voices.load(path)
-        for factor in SPEEDS:
-            f = features(versions(soxr.resample(audio, 8000 * factor, 8000), rng)[k % 3])
-            if f is not None:
-                rows.append(f)
-    os.makedirs(os.path.dirname(cache), exist_ok=True)
-    np.savez(cache, rows=np.array(rows))
-    return np.array(rows)
+    def make():
+        rng = np.random.default_rng(seed)
+        rows = []
+        for k, path in enumerate(outside_real()):
+            audio = voices.load(path)
+            for factor in SPEEDS:
+                f = features(versions(soxr.resample(audio, 8000 * factor, 8000), rng)[k % 3])
+                if f is not None:
+                    rows.append(f)
+        return {"rows": rows}
+
+    return cached(f"speeds-{seed}", make)["rows"]
 
 
 ROOM_RT60 = (0.1, 0.4)  # small rooms' reverberation times (s), drawn per recording
@@ -267,20 +273,17 @@ def room_rows(paths, seed):
     from engine.detectors.synthetic_voice import features
     from tests import audio_channels as ac
 
-    cache = os.path.join(WORK, "features", f"room-{_key(paths, seed)}.npz")
-    if os.path.exists(cache):
-        with np.load(cache) as data:
-            return data["rows"]
-    rng = np.random.default_rng(seed)
-    rows = []
-    for k, path in enumerate(paths):
-        audio = voices.load(path)
-        if np.abs(audio).max(initial=0) > 0:  # an espeak-ng voice writes a few silent files
-            f = features(versions(ac.reverberant(audio, rng.uniform(*ROOM_RT60), rng), rng)[k % 3])
-            rows += [] if f is None else [f]
-    os.makedirs(os.path.dirname(cache), exist_ok=True)
-    np.savez(cache, rows=np.array(rows))
-    return np.array(rows)
+    def make():
+        rng = np.random.default_rng(seed)
+        rows = []
+        for k, path in enumerate(paths):
+            audio = voices.load(path)
+            if np.abs(audio).max(initial=0) > 0:  # an espeak-ng voice writes a few silent files
+                f = features(versions(ac.reverberant(audio, rng.uniform(*ROOM_RT60), rng), rng)[k % 3])
+                rows += [] if f is None else [f]
+        return {"rows": rows}
+
+    return cached(f"room-{_key(paths, seed)}", make)["rows"]
 
 
 def lpc_copy(audio, rng, order=12, hop=80, window=240):
@@ -332,16 +335,13 @@ def copy_rows(kind, seed):
     its `versions`, cached: synthesis the model may meet in no engine it is trained on."""
     from engine.detectors.synthetic_voice import features
 
-    cache = os.path.join(WORK, "features", f"copy-{kind}-{seed}-{COPY_EVERY}.npz")
-    if os.path.exists(cache):
-        with np.load(cache) as data:
-            return data["rows"]
-    rng = np.random.default_rng(seed)
-    rows = [f for k, path in enumerate(outside_real()[::COPY_EVERY])
-            for f in [features(versions(COPIES[kind](voices.load(path), rng), rng)[k % 3])] if f is not None]
-    os.makedirs(os.path.dirname(cache), exist_ok=True)
-    np.savez(cache, rows=np.array(rows))
-    return np.array(rows)
+    def make():
+        rng = np.random.default_rng(seed)
+        return {"rows": [f for k, path in enumerate(outside_real()[::COPY_EVERY])
+                         for f in [features(versions(COPIES[kind](voices.load(path), rng), rng)[k % 3])]
+                         if f is not None]}
+
+    return cached(f"copy-{kind}-{seed}-{COPY_EVERY}", make)["rows"]
 
 
 ROOM_EVERY = 4  # one in ROOM_EVERY of each voice's recordings is also heard in a room (the real ones all are)
