@@ -61,15 +61,39 @@ def frame_powers(audio):
     return frames.var(axis=1)
 
 
+def loud_power(power):
+    """Mean power of the loudest LOUD_SHARE of the frame powers `power`."""
+    return np.sort(power)[-max(1, int(round(LOUD_SHARE * power.size))):].mean()
+
+
+def unpadded(audio):
+    """(start, stop) of the recording without its padding. A constant run touching an end is set aside when
+    the recording carries a microphone's floor right up to it (the FRAME samples next to it lie within
+    PLAUSIBLE_DB of the loud frames): an editor or a dataset script put it there. A synthesiser's signal
+    decays into its silence, beyond any microphone's floor, and the run stays."""
+    first, last = np.flatnonzero(audio != audio[:1]), np.flatnonzero(audio != audio[-1:])
+    if first.size == 0:
+        return 0, audio.size
+    start, stop = first[0], last[-1] + 1
+    edge = loud_power(frame_powers(audio[start:stop])) * 10 ** (-PLAUSIBLE_DB / 10)
+    if np.var(audio[start:start + FRAME]) < edge:
+        start = 0
+    if np.var(audio[max(start, stop - FRAME):stop]) < edge:
+        stop = audio.size
+    return start, stop
+
+
 def floor_depth(audio):
-    """(depth in dB, share of frames that are exact digital silence) of one recording;
-    depth 0 for a recording with no signal at all (nothing to say about its floor)."""
-    power = np.sort(frame_powers(audio))
-    loud = power[-max(1, int(round(LOUD_SHARE * power.size))):].mean()
+    """(depth in dB, share of frames that are exact digital silence, padding samples set aside) of one
+    recording; depth 0 for a recording with no signal at all (nothing to say about its floor)."""
+    audio = np.asarray(audio, dtype=np.float64)
+    start, stop = unpadded(audio)
+    power = frame_powers(audio[start:stop])
+    loud = loud_power(power)
     if loud <= 0:
-        return 0.0, 1.0
+        return 0.0, 1.0, audio.size - (stop - start)
     floor = max(float(np.quantile(power, FLOOR_QUANTILE)), loud * 10 ** (-DEPTH_CAP / 10))
-    return float(10 * np.log10(loud / floor)), float(np.mean(power == 0))
+    return float(10 * np.log10(loud / floor)), float(np.mean(power == 0)), audio.size - (stop - start)
 
 
 def depths(recordings):
