@@ -42,6 +42,7 @@ on by an editor), none of which the FSDD recordings have.
 """
 import numpy as np
 
+from engine.data.representations import SPEECH_RATE
 from engine.detectors import calibration
 from engine.detectors.detector import RecordingDetector
 
@@ -132,12 +133,13 @@ class NoiseFloor(RecordingDetector):
         audio = batch.recordings()[g]
         if audio is None:
             return "noise-floor: no waveform (the file holds mel patches), stands aside"
-        depth, silent = floor_depth(audio)
+        depth, silent, padding = floor_depth(audio)
         if depth <= PLAUSIBLE_DB:
             reading = f"within what a microphone records (up to {PLAUSIBLE_DB:.0f} dB)"
         elif silent > 0:
             reading = f"beyond any microphone recording: {silent:.0%} of its frames are exact digital silence"
         else:
             reading = f"beyond what a microphone records ({PLAUSIBLE_DB:.0f} dB), as a synthesiser's near-silence is"
-        return (f"noise-floor: the quietest tenth of the recording lies {depth:.0f} dB below its loud frames, "
+        padded = f" ({padding / SPEECH_RATE:.2f} s of constant padding at its ends set aside)" if padding >= FRAME else ""
+        return (f"noise-floor: the quietest tenth of the recording{padded} lies {depth:.0f} dB below its loud frames, "
                 f"{reading} (reference recordings: at most {self.deepest:.0f} dB); tail probability {p:.2g}")
