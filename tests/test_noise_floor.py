@@ -75,6 +75,9 @@ def test_padding_on_a_real_recording_is_set_aside_and_its_own_floor_read():
             assert floor_depth(padded)[0] == pytest.approx(depth, abs=0.5)  # the frame grid shifts
             assert lead + trail <= floor_depth(padded)[2] < lead + trail + 160
         assert floor_depth(np.concatenate([np.full(2000, 2 ** -12), voice]))[0] == pytest.approx(depth, abs=0.5)
+        # an 8-bit recorder's own steady silence (one step below 0) at the end, then the padding
+        steady = np.concatenate([voice, np.full(200, -2 ** -7), np.zeros(2000)])
+        assert floor_depth(steady)[0] <= PLAUSIBLE_DB and floor_depth(steady)[2] >= 2200
 
 
 def test_silence_a_signal_decays_into_is_not_padding():

@@ -51,6 +51,7 @@ LOUD_SHARE = 0.25  # the loud frames: as representations.LEVEL_TOP
 FLOOR_QUANTILE = 0.1  # the floor: the quietest tenth of the frames
 DEPTH_CAP = 300.0  # dB; a frame of exact digital silence counts as this far down
 PLAUSIBLE_DB = 70.0  # the deepest floor a microphone recording is taken to reach (module docstring)
+STEADY = FRAME // 4  # samples: a constant run this long next to padding is silence too (5 ms)
 
 
 def frame_powers(audio):
@@ -67,15 +68,22 @@ def loud_power(power):
     return np.sort(power)[-max(1, int(round(LOUD_SHARE * power.size))):].mean()
 
 
+def constant_lead(audio):
+    """How many samples at the start of `audio` are constant runs: the first run, and after it every run of at
+    least STEADY samples (padding put next to an 8-bit recorder's own steady silence)."""
+    bounds = np.concatenate([[0], np.flatnonzero(np.diff(audio) != 0) + 1, [audio.size]])
+    short = np.flatnonzero(np.diff(bounds)[1:] < STEADY)
+    return int(bounds[1 + short[0]] if short.size else audio.size)
+
+
 def unpadded(audio):
-    """(start, stop) of the recording without its padding. A constant run touching an end is set aside when
-    the recording carries a microphone's floor right up to it (the FRAME samples next to it lie within
-    PLAUSIBLE_DB of the loud frames): an editor or a dataset script put it there. A synthesiser's signal
-    decays into its silence, beyond any microphone's floor, and the run stays."""
-    first, last = np.flatnonzero(audio != audio[:1]), np.flatnonzero(audio != audio[-1:])
-    if first.size == 0:
+    """(start, stop) of the recording without its padding. The constant runs touching an end are set aside when
+    the recording carries a microphone's floor right up to them (the FRAME samples next to them lie within
+    PLAUSIBLE_DB of the loud frames): an editor or a dataset script put them there. A synthesiser's signal
+    decays into its silence, beyond any microphone's floor, and the runs stay."""
+    start, stop = constant_lead(audio), audio.size - constant_lead(audio[::-1])
+    if start >= stop:
         return 0, audio.size
-    start, stop = first[0], last[-1] + 1
     edge = loud_power(frame_powers(audio[start:stop])) * 10 ** (-PLAUSIBLE_DB / 10)
     if np.var(audio[start:start + FRAME]) < edge:
         start = 0
