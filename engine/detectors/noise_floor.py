@@ -31,14 +31,25 @@ score 0, a positive score gets the conformal floor 1/(n+1), which the combinatio
 weights let decide (engine/detectors/calibration.py) when n + 1 >= 1/alpha: a reference of fewer
 than 100 recordings cannot use it at alpha = 1 %.
 
+Padding is set aside (`unpadded`): the constant runs at a recording's ends (exact zeros or a
+constant offset, with an 8-bit recorder's own steady silence next to them) are not read when the
+recording carries a microphone's floor right up to them (its 20 ms next to them lie within
+PLAUSIBLE_DB of its loud frames): an editor or a dataset script put them there (zeros at both
+ends, padding to 1 s as speech-command sets do). A synthesiser's signal decays into its
+silence, beyond any microphone's floor, and those runs stay; digital silence inside a recording
+always counts. The price: a synthesiser that stops abruptly into its trailing zeros is read
+without them (9 of 40 espeak-ng `en` digits then have no floor beyond 70 dB; the whole verdict
+still labels them generated, by `synthetic-voice`).
+
 It needs the waveform: a file that reaches the verdict as mel patches (a generator's .npy)
 has none, and the detector stands aside for it (weight 0). What it cannot see: a
 synthesiser whose output carries a noise floor of its own (the LPC diphone voices of flite and
 festival; Griffin-Lim inversion or LPC resynthesis of real recordings inherits theirs; noise
-added at 30 dB SNR fills any silence), measured in docs/verdicts.md. What it would wrongly
-call synthetic: a real recording whose quietest tenth was made digitally silent after the
-microphone (a noise gate or noise suppression, as phones and conferencing apply; silence padded
-on by an editor), none of which the FSDD recordings have.
+added at 30 dB SNR fills any silence), measured in docs/verdicts.md. What it wrongly calls
+synthetic: a real recording from a quiet room whose quiet parts were made (nearly) silent after
+the microphone, by a hard noise gate (its release ramps the floor down into zeros, as a
+synthesiser decays), strong noise suppression, or a long fade to zero before padding; measured
+in docs/verdicts.md ("Padded, faded, gated and noise-suppressed real speech").
 """
 import numpy as np
 
