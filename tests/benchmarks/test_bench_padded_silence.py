@@ -7,7 +7,7 @@ as 16-bit PCM at 8 kHz, as a file reaching the workstation would be.
     python tests/benchmarks/test_bench_padded_silence.py judge CASE OUT EDIT FILE.wav [FILE.wav ...]
     python -m pytest tests/benchmarks/test_bench_padded_silence.py -s -o addopts=""
 
-EDIT: `as-is`, `pad0.25` (that many seconds of zeros at each end), `pad1s` (zeros after the speech up to
+EDIT: `as-is`, `trim` (silence below -60 dB re full scale cut off the ends), `pad0.25` (that many seconds of zeros at each end), `pad1s` (zeros after the speech up to
 1 s, as speech-command datasets pad), `fade0.05` (a linear fade to zero over that many seconds at each end),
 `fade0.05+pad0.25`, `gate-40` (a hard gate: the signal zeroed while its envelope lies that many dB below the
 peak, 1 ms attack, 20 ms release; `gatefloor6`: below 6 dB above its floor), `suppress-30` (spectral
@@ -73,6 +73,13 @@ def suppress(audio, floor_db, over=3.0):
     return signal.istft(spec * np.sqrt(gain), nperseg=N_FFT, noverlap=N_FFT - HOP)[1][:audio.size]
 
 
+def trim(audio, level_db=-60.0):
+    """`audio` between its first and last sample above `level_db` re full scale (a synthesiser's silence
+    trimmed, as FSDD's recordings are)."""
+    loud = np.flatnonzero(np.abs(audio) >= 10 ** (level_db / 20))
+    return audio[loud[0]:loud[-1] + 1] if loud.size else audio
+
+
 def edited(audio, edit):
     for step in edit.split("+"):
         if step == "as-is":
@@ -82,6 +89,8 @@ def edited(audio, edit):
             audio = pad_to(audio, 1.0)
         elif name == "pad":
             audio = pad(audio, float(value))
+        elif name == "trim":
+            audio = trim(audio)
         elif name == "fade":
             audio = fade(audio, float(value))
         elif name in ("gate", "gatefloor"):
@@ -140,6 +149,7 @@ def test_edits_silence_what_they_should():
     rng = np.random.default_rng(0)
     voice = np.concatenate([rng.normal(0, 1e-3, 2000), rng.normal(0, 0.3, 2000), rng.normal(0, 1e-3, 2000)])
     assert np.all(edited(voice, "pad0.25")[:2000] == 0) and edited(voice, "pad1s").size == RATE
+    assert np.array_equal(edited(edited(voice, "pad0.25"), "trim"), trim(voice))
     faded = edited(voice, "fade0.05")
     assert faded[0] == 0 and faded[-1] == 0 and np.array_equal(faded[400:-400], voice[400:-400])
     gated = edited(voice, "gate-40")
