@@ -56,14 +56,35 @@ def test_depth_is_gain_invariant_and_noise_only_makes_it_shallower():
         assert depth_scores([depth])[0] == 0  # a microphone's floor, however quiet the room, scores 0
 
 
-def test_digital_silence_and_a_constant_offset_read_as_no_floor_at_all():
+def test_digital_silence_inside_and_a_constant_offset_read_as_no_floor_at_all():
     voice = fsdd_audio(300)
-    padded = np.concatenate([np.zeros(4000), voice, np.zeros(4000)])
-    depth, silent = floor_depth(padded)
-    assert depth > 250 and silent > 0.3
+    gapped = np.concatenate([voice[:2000], np.zeros(4000), voice[2000:]])  # a pause made exactly silent
+    depth, silent, padding = floor_depth(gapped)
+    assert depth > 250 and silent > 0.3 and padding < 160  # (a real file may start with a few equal samples)
     assert depth_scores([depth])[0] == pytest.approx(depth - PLAUSIBLE_DB)
-    assert floor_depth(padded + 2 ** -12)[0] > 250  # A-law's zero: one step off 0, constant
-    assert floor_depth(np.zeros(800)) == (0.0, 1.0)  # nothing recorded, nothing to say
+    assert floor_depth(gapped + 2 ** -12)[0] > 250  # A-law's zero: one step off 0, constant
+    assert floor_depth(np.zeros(800))[:2] == (0.0, 1.0)  # nothing recorded, nothing to say
+
+
+def test_padding_on_a_real_recording_is_set_aside_and_its_own_floor_read():
+    for k in HELD_OUT:
+        voice = through(fsdd_audio(k))
+        depth = floor_depth(voice)[0]
+        for lead, trail in ((2000, 2000), (800, 0), (0, max(0, 8000 - voice.size))):  # 1 s as speech-command sets
+            padded = np.concatenate([np.zeros(lead), voice, np.zeros(trail)])
+            assert floor_depth(padded)[0] == pytest.approx(depth, abs=0.5)  # the frame grid shifts
+            assert lead + trail <= floor_depth(padded)[2] < lead + trail + 160
+        assert floor_depth(np.concatenate([np.full(2000, 2 ** -12), voice]))[0] == pytest.approx(depth, abs=0.5)
+        # an 8-bit recorder's own steady silence (one step below 0) at the end, then the padding
+        steady = np.concatenate([voice, np.full(200, -2 ** -7), np.zeros(2000)])
+        assert floor_depth(steady)[0] <= PLAUSIBLE_DB and floor_depth(steady)[2] >= 2200
+
+
+def test_silence_a_signal_decays_into_is_not_padding():
+    # a synthesiser's word fading 100 dB over its last 0.1 s, then exact zeros: the run stays and scores
+    word = fsdd_audio(300) * np.concatenate([np.ones(fsdd_audio(300).size - 800), np.logspace(0, -5, 800)])
+    depth, silent, padding = floor_depth(np.concatenate([word, np.zeros(3000)]))
+    assert depth > 250 and padding < 160
 
 
 def test_real_recordings_through_gain_and_codecs_do_not_fire_it(speech_case, tmp_path):

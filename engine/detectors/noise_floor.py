@@ -31,17 +31,29 @@ score 0, a positive score gets the conformal floor 1/(n+1), which the combinatio
 weights let decide (engine/detectors/calibration.py) when n + 1 >= 1/alpha: a reference of fewer
 than 100 recordings cannot use it at alpha = 1 %.
 
+Padding is set aside (`unpadded`): the constant runs at a recording's ends (exact zeros or a
+constant offset, with an 8-bit recorder's own steady silence next to them) are not read when the
+recording carries a microphone's floor right up to them (its 20 ms next to them lie within
+PLAUSIBLE_DB of its loud frames): an editor or a dataset script put them there (zeros at both
+ends, padding to 1 s as speech-command sets do). A synthesiser's signal decays into its
+silence, beyond any microphone's floor, and those runs stay; digital silence inside a recording
+always counts. The price: a synthesiser that stops abruptly into its trailing zeros is read
+without them (9 of 40 espeak-ng `en` digits then have no floor beyond 70 dB; the whole verdict
+still labels them generated, by `synthetic-voice`).
+
 It needs the waveform: a file that reaches the verdict as mel patches (a generator's .npy)
 has none, and the detector stands aside for it (weight 0). What it cannot see: a
 synthesiser whose output carries a noise floor of its own (the LPC diphone voices of flite and
 festival; Griffin-Lim inversion or LPC resynthesis of real recordings inherits theirs; noise
-added at 30 dB SNR fills any silence), measured in docs/verdicts.md. What it would wrongly
-call synthetic: a real recording whose quietest tenth was made digitally silent after the
-microphone (a noise gate or noise suppression, as phones and conferencing apply; silence padded
-on by an editor), none of which the FSDD recordings have.
+added at 30 dB SNR fills any silence), measured in docs/verdicts.md. What it wrongly calls
+synthetic: a real recording from a quiet room whose quiet parts were made (nearly) silent after
+the microphone, by a hard noise gate (its release ramps the floor down into zeros, as a
+synthesiser decays), strong noise suppression, or a long fade to zero before padding; measured
+in docs/verdicts.md ("Padded, faded, gated and noise-suppressed real speech").
 """
 import numpy as np
 
+from engine.data.representations import SPEECH_RATE
 from engine.detectors import calibration
 from engine.detectors.detector import RecordingDetector
 
@@ -50,6 +62,7 @@ LOUD_SHARE = 0.25  # the loud frames: as representations.LEVEL_TOP
 FLOOR_QUANTILE = 0.1  # the floor: the quietest tenth of the frames
 DEPTH_CAP = 300.0  # dB; a frame of exact digital silence counts as this far down
 PLAUSIBLE_DB = 70.0  # the deepest floor a microphone recording is taken to reach (module docstring)
+STEADY = FRAME // 4  # samples: a constant run this long next to padding is silence too (5 ms)
 
 
 def frame_powers(audio):
@@ -61,15 +74,46 @@ def frame_powers(audio):
     return frames.var(axis=1)
 
 
+def loud_power(power):
+    """Mean power of the loudest LOUD_SHARE of the frame powers `power`."""
+    return np.sort(power)[-max(1, int(round(LOUD_SHARE * power.size))):].mean()
+
+
+def constant_lead(audio):
+    """How many samples at the start of `audio` are constant runs: the first run, and after it every run of at
+    least STEADY samples (padding put next to an 8-bit recorder's own steady silence)."""
+    bounds = np.concatenate([[0], np.flatnonzero(np.diff(audio) != 0) + 1, [audio.size]])
+    short = np.flatnonzero(np.diff(bounds)[1:] < STEADY)
+    return int(bounds[1 + short[0]] if short.size else audio.size)
+
+
+def unpadded(audio):
+    """(start, stop) of the recording without its padding. The constant runs touching an end are set aside when
+    the recording carries a microphone's floor right up to them (the FRAME samples next to them lie within
+    PLAUSIBLE_DB of the loud frames): an editor or a dataset script put them there. A synthesiser's signal
+    decays into its silence, beyond any microphone's floor, and the runs stay."""
+    start, stop = constant_lead(audio), audio.size - constant_lead(audio[::-1])
+    if start >= stop:
+        return 0, audio.size
+    edge = loud_power(frame_powers(audio[start:stop])) * 10 ** (-PLAUSIBLE_DB / 10)
+    if np.var(audio[start:start + FRAME]) < edge:
+        start = 0
+    if np.var(audio[max(start, stop - FRAME):stop]) < edge:
+        stop = audio.size
+    return start, stop
+
+
 def floor_depth(audio):
-    """(depth in dB, share of frames that are exact digital silence) of one recording;
-    depth 0 for a recording with no signal at all (nothing to say about its floor)."""
-    power = np.sort(frame_powers(audio))
-    loud = power[-max(1, int(round(LOUD_SHARE * power.size))):].mean()
+    """(depth in dB, share of frames that are exact digital silence, padding samples set aside) of one
+    recording; depth 0 for a recording with no signal at all (nothing to say about its floor)."""
+    audio = np.asarray(audio, dtype=np.float64)
+    start, stop = unpadded(audio)
+    power = frame_powers(audio[start:stop])
+    loud = loud_power(power)
     if loud <= 0:
-        return 0.0, 1.0
+        return 0.0, 1.0, audio.size - (stop - start)
     floor = max(float(np.quantile(power, FLOOR_QUANTILE)), loud * 10 ** (-DEPTH_CAP / 10))
-    return float(10 * np.log10(loud / floor)), float(np.mean(power == 0))
+    return float(10 * np.log10(loud / floor)), float(np.mean(power == 0)), audio.size - (stop - start)
 
 
 def depths(recordings):
@@ -108,12 +152,13 @@ class NoiseFloor(RecordingDetector):
         audio = batch.recordings()[g]
         if audio is None:
             return "noise-floor: no waveform (the file holds mel patches), stands aside"
-        depth, silent = floor_depth(audio)
+        depth, silent, padding = floor_depth(audio)
         if depth <= PLAUSIBLE_DB:
             reading = f"within what a microphone records (up to {PLAUSIBLE_DB:.0f} dB)"
         elif silent > 0:
             reading = f"beyond any microphone recording: {silent:.0%} of its frames are exact digital silence"
         else:
             reading = f"beyond what a microphone records ({PLAUSIBLE_DB:.0f} dB), as a synthesiser's near-silence is"
-        return (f"noise-floor: the quietest tenth of the recording lies {depth:.0f} dB below its loud frames, "
+        padded = f" ({padding / SPEECH_RATE:.2f} s of constant padding at its ends set aside)" if padding >= FRAME else ""
+        return (f"noise-floor: the quietest tenth of the recording{padded} lies {depth:.0f} dB below its loud frames, "
                 f"{reading} (reference recordings: at most {self.deepest:.0f} dB); tail probability {p:.2g}")

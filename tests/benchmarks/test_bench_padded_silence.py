@@ -1,0 +1,166 @@
+"""Real recordings made digitally silent after the microphone (docs/verdicts.md, "Padded, faded, gated and
+noise-suppressed real speech"): what an editor, a dataset script, a noise gate or a phone's noise suppression
+does to a recording's floor, and so to `noise-floor` (engine/detectors/noise_floor.py). Each edit is written
+as 16-bit PCM at 8 kHz, as a file reaching the workstation would be.
+
+    python tests/benchmarks/test_bench_padded_silence.py depths OUT.json EDIT[,EDIT] FILE.wav [FILE.wav ...]
+    python tests/benchmarks/test_bench_padded_silence.py judge CASE OUT EDIT FILE.wav [FILE.wav ...]
+    python -m pytest tests/benchmarks/test_bench_padded_silence.py -s -o addopts=""
+
+EDIT: `as-is`, `trim` (silence below -60 dB re full scale cut off the ends), `pad0.25` (that many seconds of zeros at each end), `pad1s` (zeros after the speech up to
+1 s, as speech-command datasets pad), `fade0.05` (a linear fade to zero over that many seconds at each end),
+`fade0.05+pad0.25`, `gate-40` (a hard gate: the signal zeroed while its envelope lies that many dB below the
+peak, 1 ms attack, 20 ms release; `gatefloor6`: below 6 dB above its floor), `suppress-30` (spectral
+subtraction with a gain floor that many dB down; `suppress-inf`: no floor; `denoise-inf`: subtracting 9
+times the noise estimate instead of 3).
+"""
+import collections
+import io
+import json
+import os
+import re
+import sys
+
+import numpy as np
+import soundfile
+from scipy import ndimage, signal
+
+from tests.audio_channels import RATE, _envelope
+
+N_FFT, HOP = 256, 64  # 32 ms frames for the noise suppressor
+
+
+def pad(audio, seconds):
+    zeros = np.zeros(int(round(seconds * RATE)))
+    return np.concatenate([zeros, audio, zeros])
+
+
+def pad_to(audio, seconds):
+    return np.concatenate([audio, np.zeros(max(0, int(seconds * RATE) - audio.size))])
+
+
+def fade(audio, seconds):
+    n = min(int(round(seconds * RATE)), audio.size // 2)
+    ramp = np.linspace(0.0, 1.0, n)
+    out = audio.copy()
+    out[:n] *= ramp
+    out[audio.size - n:] *= ramp[::-1]
+    return out
+
+
+def gate(audio, threshold_db, above_floor=False, attack_ms=1.0, release_ms=20.0):
+    """Zeroes the signal while its peak envelope (5 ms release) lies below `threshold_db` re its peak (or, set
+    as an engineer sets a gate, re the envelope's 10th percentile: its floor); the gate opens within
+    `attack_ms` and closes within `release_ms` (a ramp of the gain, then exact zeros)."""
+    level = _envelope(np.abs(audio), 0.1, 5.0)
+    reference = np.quantile(level, 0.1) if above_floor else np.abs(audio).max()
+    open_ = (level > reference * 10 ** (threshold_db / 20)).astype(np.float64)
+    gain = _envelope(open_, attack_ms, release_ms)
+    return audio * np.where(gain < 1e-3, 0.0, gain)
+
+
+def suppress(audio, floor_db, over=3.0):
+    """Spectral subtraction: the noise power per bin is the mean of the quietest tenth of the frames; the
+    power gain max(1 - over * noise / power, floor) (floor -inf: 0), the power averaged over 3 bins and 5
+    frames."""
+    _, _, spec = signal.stft(audio, nperseg=N_FFT, noverlap=N_FFT - HOP)
+    power = np.abs(spec) ** 2
+    energy = power.sum(axis=0)
+    quiet = energy <= np.quantile(energy, 0.1)
+    noise = power[:, quiet].mean(axis=1, keepdims=True)
+    smooth = ndimage.uniform_filter(power, (3, 5))  # as a suppressor smooths its estimate (less musical noise)
+    gain = np.maximum(1 - over * noise / np.maximum(smooth, 1e-20), 10 ** (floor_db / 10))
+    return signal.istft(spec * np.sqrt(gain), nperseg=N_FFT, noverlap=N_FFT - HOP)[1][:audio.size]
+
+
+def trim(audio, level_db=-60.0):
+    """`audio` between its first and last sample above `level_db` re full scale (a synthesiser's silence
+    trimmed, as FSDD's recordings are)."""
+    loud = np.flatnonzero(np.abs(audio) >= 10 ** (level_db / 20))
+    return audio[loud[0]:loud[-1] + 1] if loud.size else audio
+
+
+def edited(audio, edit):
+    for step in edit.split("+"):
+        if step == "as-is":
+            continue
+        name, value = re.fullmatch(r"([a-z]+)(.*)", step).groups()
+        if name == "pad" and value == "1s":
+            audio = pad_to(audio, 1.0)
+        elif name == "pad":
+            audio = pad(audio, float(value))
+        elif name == "trim":
+            audio = trim(audio)
+        elif name == "fade":
+            audio = fade(audio, float(value))
+        elif name in ("gate", "gatefloor"):
+            audio = gate(audio, float(value), name == "gatefloor")
+        elif name in ("suppress", "denoise"):  # denoise: over-subtracting 3 times harder
+            audio = suppress(audio, -np.inf if value == "-inf" else float(value), 3.0 if name == "suppress" else 9.0)
+        else:
+            raise KeyError(step)
+    return audio
+
+
+def as_written(audio):
+    """`audio` written to 16-bit PCM and read back."""
+    buffer = io.BytesIO()
+    soundfile.write(buffer, np.clip(audio, -1, 1), RATE, subtype="PCM_16", format="WAV")
+    buffer.seek(0)
+    return soundfile.read(buffer, dtype="float64")[0]
+
+
+def depths(edits, sources):
+    """{edit: [floor depth of each source after it]} (the detector's statistic, no verdict)."""
+    from engine.detectors.noise_floor import floor_depth
+    from tests.benchmarks.test_bench_channels import read_8k
+
+    audio = [read_8k(s) for s in sources]
+    return {e: [round(floor_depth(as_written(edited(a, e)))[0], 2) for a in audio] for e in edits}
+
+
+def judge_edited(case, out, edit, sources):
+    """Summary dict of the verdicts on `sources` after `edit`, written into `out`."""
+    from engine.verdict import judge
+    from tests.benchmarks.test_bench_channels import read_8k
+
+    folder = os.path.join(out, edit)
+    os.makedirs(folder, exist_ok=True)
+    paths = []
+    for source in sources:
+        paths.append(os.path.join(folder, os.path.basename(source)))
+        soundfile.write(paths[-1], np.clip(edited(read_8k(source), edit), -1, 1), RATE, subtype="PCM_16")
+    files = judge(case, paths)["files"]
+    decisive, rows = collections.Counter(), []
+    for f in files:
+        ratio = {n: v["tail_probability"] / v["weight"] if v["weight"] > 0 else np.inf
+                 for n, v in f["detectors"].items()}
+        if f["label"] == "generated":
+            decisive[min(ratio, key=ratio.get)] += 1
+        rows.append({"file": os.path.basename(f["path"]), "label": f["label"],
+                     "noise_floor": next((r for r in f["reasons"] if r.startswith("noise-floor")), "")})
+    with open(os.path.join(folder, "verdicts.jsonl"), "w") as log:
+        log.writelines(json.dumps(r) + "\n" for r in rows)
+    return {"set": edit, "n": len(files), "labels": dict(collections.Counter(f["label"] for f in files)),
+            "generated_by": dict(decisive)}
+
+
+def test_edits_silence_what_they_should():
+    rng = np.random.default_rng(0)
+    voice = np.concatenate([rng.normal(0, 1e-3, 2000), rng.normal(0, 0.3, 2000), rng.normal(0, 1e-3, 2000)])
+    assert np.all(edited(voice, "pad0.25")[:2000] == 0) and edited(voice, "pad1s").size == RATE
+    assert np.array_equal(edited(edited(voice, "pad0.25"), "trim"), trim(voice))
+    faded = edited(voice, "fade0.05")
+    assert faded[0] == 0 and faded[-1] == 0 and np.array_equal(faded[400:-400], voice[400:-400])
+    gated = edited(voice, "gate-40")
+    assert np.all(gated[:1500] == 0) and np.allclose(gated[2100:3900], voice[2100:3900], rtol=0.01)
+    quiet = edited(voice, "suppress-inf")
+    assert np.std(quiet[:1500]) < 3e-4 and np.std(quiet[2100:3900]) > 0.2
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "depths":
+        with open(sys.argv[2], "w") as f:
+            json.dump({"files": sys.argv[4:], **depths(sys.argv[3].split(","), sys.argv[4:])}, f)
+    else:
+        print(json.dumps(judge_edited(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5:])))
