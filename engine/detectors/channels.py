@@ -257,6 +257,12 @@ NOISE_MOVES_VOICE = ("added noise at this file's level fills the spectral valley
                      "recalibrated for each noise level")
 CODEC_FORMATS = {"VORBIS": "OGG", "OPUS": "OGG", "MPEG_LAYER_III": "MP3", "MPEG_LAYER_II": "MP3",
                  "MPEG_LAYER_I": "MP3"}
+# Other codecs go into the first of these containers libsndfile can write them in: 8-bit signed PCM
+# (an 8-bit FLAC reads as PCM_S8) has no WAV form, and passing the reference through WAV failed the verdict.
+CODEC_CONTAINERS = ("WAV", "FLAC", "AU", "AIFF")
+# libsndfile reads MPEG layer I and II (an .mp2 file) but writes neither: the reference passes through
+# the nearest codec it writes, and the verdict names it.
+CODEC_STAND_INS = {"MPEG_LAYER_I": "MPEG_LAYER_III", "MPEG_LAYER_II": "MPEG_LAYER_III"}
 
 
 def broadband(levels):
@@ -346,7 +352,9 @@ def describe(key):
         return f"lossy WebP at qualities {', '.join(map(str, WEBP_QUALITIES))} (WebP records none)"
     _, subtype, rate, band, noise = key[:5]
     quiet = quiet_level(key)
-    parts = ([f"codec {subtype}"] if subtype else []) + ([f"sample rate {rate} Hz"] if rate else []) + (
+    stand_in = (f" (the reference through {CODEC_STAND_INS[subtype]}, the nearest codec libsndfile writes)"
+                if subtype in CODEC_STAND_INS else "")
+    parts = ([f"codec {subtype}{stand_in}"] if subtype else []) + ([f"sample rate {rate} Hz"] if rate else []) + (
         [f"band-limited to {band} Hz"] if band else []) + (
         [f"a quiet recording (speech level about {quiet} dB of full scale; the reference passed through the codec "
          f"at it)"] if quiet is not None else [])
@@ -434,13 +442,24 @@ def audio_through(audio, key, options=None):
         spectrum[np.fft.rfftfreq(audio.size, 1.0 / sr) > band] = 0
         audio = np.fft.irfft(spectrum, audio.size).astype(np.float32)
     if subtype:
+        subtype = CODEC_STAND_INS.get(subtype, subtype)
         buffer = io.BytesIO()
-        soundfile.write(buffer, np.clip(audio, -1, 1), sr, subtype=subtype, format=CODEC_FORMATS.get(subtype, "WAV"),
+        soundfile.write(buffer, np.clip(audio, -1, 1), sr, subtype=subtype, format=codec_container(subtype),
                         **(options or {}))
         buffer.seek(0)
         audio = soundfile.read(buffer, dtype="float32")[0]
         audio = audio.mean(axis=1) if audio.ndim > 1 else audio
     return _resample(audio, sr, representations.SPEECH_RATE) if sr != representations.SPEECH_RATE else audio
+
+
+def codec_container(subtype):
+    """The container the reference is written in to pass it through codec `subtype` (CODEC_FORMATS, else
+    the first of CODEC_CONTAINERS that holds it)."""
+    import soundfile
+
+    if subtype in CODEC_FORMATS:
+        return CODEC_FORMATS[subtype]
+    return next((f for f in CODEC_CONTAINERS if soundfile.check_format(f, subtype)), CODEC_CONTAINERS[0])
 
 
 def with_noise_floor(audio, levels_db, seed):
