@@ -1,0 +1,159 @@
+"""Unit joins and repeated frames of diphone voices at the verdict's 8 kHz (docs/verdicts.md, "Speech
+synthesis: unit joins of diphone voices (2026-12-01, ninth pass)"). Two statistics per recording, its
+pitch cycles tracked as engine/detectors/cycle_jitter.py tracks them:
+
+- join spike (not adopted): the envelope of each cycle (LPC cepstrum, order 12, 16 coefficients, of a
+  two-period Hann window at the cycle, pre-emphasised), the distance of each cycle's envelope to the
+  next one's, divided by the median distance of the pairs two to four cycles either side; the
+  recording's largest such ratio over pairs within 20 dB of its loud cycles. A diphone synthesiser
+  joins units cut from different recordings, so the envelope was expected to jump once at a join
+  where running speech changes it gradually;
+- repeat: engine/detectors/repeated_cycle.py's score, -log10 of the smallest 1 - c of a cycle with the
+  next at any level (the `repeated-cycle` detector).
+
+    python tests/benchmarks/test_bench_unit_joins.py measure DIR|fsdd:SPEAKER:FIRST-LAST ...
+    python tests/benchmarks/test_bench_unit_joins.py judge OUT.json DIR|fsdd:SPEAKER:FIRST-LAST[:ulaw|gsm] ...
+    python -m pytest tests/benchmarks/test_bench_unit_joins.py -s -o addopts=""
+`judge` labels whole verdicts in the case of george, jackson and lucas takes 0-19 (built once under
+$OUTSIDE_VOICES, tests/benchmarks/test_bench_outside_voices.case_for), with and without repeated-cycle.
+"""
+import glob
+import json
+import os
+import sys
+
+import numpy as np
+
+from engine.detectors.cycle_jitter import cycle_runs
+from engine.detectors.repeated_cycle import repeat_scores
+from tests.benchmarks import test_bench_cycle_traits as traits
+
+ORDER, CEPSTRA = 12, 16
+NEIGHBOURS = 4  # pairs each side whose median distance a pair is compared with (the nearest one left out)
+LOUD_DB = 20  # pairs of cycles within this of the recording's loud cycles (90th percentile of cycle RMS)
+
+
+def lpc_cepstrum(frame):
+    """The first CEPSTRA cepstral coefficients of the all-pole model (order ORDER) of a frame; None if silent."""
+    from scipy import linalg
+
+    r = np.correlate(frame, frame, "full")[frame.size - 1:frame.size + ORDER]
+    if r[0] <= 0:
+        return None
+    r[0] *= 1 + 1e-6
+    a = np.concatenate([[1], -linalg.solve_toeplitz(r[:-1], r[1:])])
+    c = np.zeros(CEPSTRA + 1)
+    for n in range(1, CEPSTRA + 1):
+        c[n] = -(a[n] if n <= ORDER else 0.0) - sum(k / n * c[k] * a[n - k] for k in range(max(1, n - ORDER), n))
+    return c[1:]
+
+
+def join_spike(x):
+    """The recording's largest envelope jump between adjacent cycles relative to its neighbours' (module
+    docstring); 0 with no pair measured."""
+    from scipy import signal
+
+    emphasised = signal.lfilter([1, -0.97], [1], x)
+    runs = []
+    for run in cycle_runs(x):
+        rows = []
+        for t, window, period in run:
+            centre, length = t + window // 2, int(round(2 * period))
+            if centre - length // 2 < 0 or centre - length // 2 + length > x.size:
+                continue
+            envelope = lpc_cepstrum(emphasised[centre - length // 2:centre - length // 2 + length] * np.hanning(length))
+            if envelope is not None:
+                rows.append((np.sqrt(np.mean(x[t:t + window] ** 2)), envelope))
+        if len(rows) >= 2 * NEIGHBOURS:
+            runs.append(rows)
+    if not runs:
+        return 0.0
+    loud = np.quantile([rms for rows in runs for rms, _ in rows], 0.9) * 10 ** (-LOUD_DB / 20)
+    best = 0.0
+    for rows in runs:
+        rms = np.array([r for r, _ in rows])
+        d = np.linalg.norm(np.diff([e for _, e in rows], axis=0), axis=1)
+        for i in range(2, d.size - 2):
+            if min(rms[i], rms[i + 1]) >= loud:
+                around = np.r_[d[max(0, i - NEIGHBOURS):i - 1], d[i + 2:i + NEIGHBOURS + 1]]
+                best = max(best, d[i] / (np.median(around) + 1e-9))
+    return float(best)
+
+
+def files_of(spec):
+    """The WAVs of a folder, or fsdd:SPEAKER:FIRST-LAST (takes)."""
+    if spec.startswith("fsdd:"):
+        _, speaker, takes = spec.split(":")[:3]
+        first, last = map(int, takes.split("-"))
+        return traits.fsdd_files(speaker, takes=range(first, last + 1))
+    return sorted(glob.glob(os.path.join(spec, "*.wav")))
+
+
+def measure(specs):
+    """Per set: each statistic's median and how many files lie beyond the pooled real sets' 99th
+    percentile (the real sets: those given as fsdd:...)."""
+    values = {}
+    for spec in specs:
+        audio = [traits.load(p) for p in files_of(spec)]
+        values[spec] = {"join spike": np.array([join_spike(x) for x in audio]), "repeat": repeat_scores(audio)}
+    for key in ("join spike", "repeat"):
+        real = np.concatenate([v[key] for s, v in values.items() if s.startswith("fsdd:")] or [np.zeros(1)])
+        bound = np.quantile(real, 0.99)
+        print(f"{key}: real 99th percentile {bound:.2f}, largest {real.max():.2f}")
+        for spec, v in values.items():
+            print(f"  {spec:40s} median {np.median(v[key]):6.2f}  beyond {int((v[key] > bound).sum())}/{v[key].size}")
+    return values
+
+
+def judge_sets(out, specs):
+    """Whole verdicts of each set in the case (module docstring): labels with repeated-cycle and without
+    it (the weights refilled as the case would), and which detector decided 'generated'."""
+    import collections
+
+    from engine.detectors import calibration
+    from engine.verdict import judge
+    from tests.benchmarks import test_bench_outside_voices as outside
+
+    case = outside.case_for("tuning")
+    results = json.load(open(out)) if os.path.exists(out) else {}
+    for spec in specs:
+        if spec in results:
+            continue
+        channel = spec.split(":")[3] if spec.startswith("fsdd:") and spec.count(":") == 3 else "clean"
+        folder = os.path.join(outside.WORK, "files", spec.replace("/", "_").replace(":", "_"))
+        os.makedirs(folder, exist_ok=True)
+        paths = [outside.write(p, channel, k, folder) for k, p in enumerate(files_of(spec))]
+        files = judge(case, paths)["files"]
+        after, before, by = collections.Counter(), collections.Counter(), collections.Counter()
+        for f in files:
+            d = f["detectors"]
+            after[f["label"]] += 1
+            before[calibration.label_for(outside.without(d, "repeated-cycle")[0])] += 1
+            if f["label"] == "generated":
+                by[min(d, key=lambda n: d[n]["tail_probability"] / d[n]["weight"] if d[n]["weight"] else np.inf)] += 1
+        results[spec] = {"n": len(files), "with": dict(after), "without": dict(before), "generated_by": dict(by)}
+        print(f"{spec:40s} n={len(files):4d} with {dict(after)} without {dict(before)} by {dict(by)}", flush=True)
+        with open(out, "w") as f:
+            json.dump(results, f)
+    return results
+
+
+def test_bench_unit_joins_a_spliced_envelope_spikes_and_a_repeated_frame_scores():
+    """Two vowels of different formants joined mid-run jump once; the same vowel throughout does not;
+    one frame written again scores as a repeat, a vowel with jitter does not."""
+    from tests.test_cycle_jitter import voiced
+
+    vowel = voiced(seconds=0.6, f0=(120.0, 120.0), sigma=0.005)
+    room = np.random.default_rng(0).normal(0, 0.01 * vowel.std(), vowel.size)  # envelopes differ a little
+    steady = vowel + room
+    spliced = np.concatenate([vowel[:2400], np.diff(vowel, prepend=0.0)[2400:] * 4]) + room  # a brighter unit
+    assert join_spike(spliced) > 1.5 * join_spike(steady)
+    frame = steady[1000:1067]
+    assert repeat_scores([np.tile(frame, 40), steady])[0] > 6 > repeat_scores([steady])[0]
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "measure":
+        measure(sys.argv[2:])
+    elif sys.argv[1] == "judge":
+        judge_sets(sys.argv[2], sys.argv[3:])
