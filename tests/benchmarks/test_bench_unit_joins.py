@@ -13,6 +13,7 @@ pitch cycles tracked as engine/detectors/cycle_jitter.py tracks them:
 
     python tests/benchmarks/test_bench_unit_joins.py measure DIR|fsdd:SPEAKER:FIRST-LAST ...
     python tests/benchmarks/test_bench_unit_joins.py judge OUT.json DIR|fsdd:SPEAKER:FIRST-LAST[:ulaw|gsm] ...
+    python tests/benchmarks/test_bench_unit_joins.py alone fsdd:SPEAKER:FIRST-LAST[:CHANNEL] ...   # real sets
     python -m pytest tests/benchmarks/test_bench_unit_joins.py -s -o addopts=""
 `judge` labels whole verdicts in the case of george, jackson and lucas takes 0-19 (built once under
 $OUTSIDE_VOICES, tests/benchmarks/test_bench_outside_voices.case_for), with and without repeated-cycle.
@@ -138,6 +139,36 @@ def judge_sets(out, specs):
     return results
 
 
+# The largest weight repeated-cycle takes in the case: with noise-floor's floor weight only (cycle-jitter aside
+# under GSM 06.10, synthetic-voice under noise or a band limit) it shares 0.8 with features and checkerboard.
+WEIGHT = 0.8 / 3
+
+
+def alone(specs):
+    """{set: (k, n, largest score)}: real files repeated-cycle alone would label generated (tail probability
+    at most alpha 1 % x WEIGHT against the case's calibration, which a codec leaves as it is). Adding a
+    detector lowers the others' weights, so a file it does not flag keeps its verdict or moves towards real:
+    this bounds what it adds to a real set's false positives without whole verdicts (slow for real sets)."""
+    from engine import case_workflows
+    from engine.detectors import calibration
+    from tests.benchmarks import test_bench_channels as bench_channels
+    from tests.benchmarks import test_bench_outside_voices as outside
+
+    with case_workflows.open_case(outside.case_for("tuning")) as case:
+        tail = calibration.tail_model(case.profile()["cal_repeated_cycle"])
+    out = {}
+    for spec in specs:
+        channel = spec.split(":")[3] if spec.startswith("fsdd:") and spec.count(":") == 3 else "clean"
+        audio = [outside.soundfile_read(bench_channels.through(bench_channels.read_8k(p), channel, k)[0])
+                 for k, p in enumerate(files_of(spec))]
+        scores = repeat_scores(audio)
+        p = calibration.tail_probability(tail, scores)
+        out[spec] = (int((p <= 0.01 * WEIGHT).sum()), len(audio), float(scores.max()))
+        print(f"{spec:40s} alone past alpha x {WEIGHT:.2f}: {out[spec][0]}/{out[spec][1]}, largest score "
+              f"{out[spec][2]:.2f} (tail probability {p.min():.3g})", flush=True)
+    return out
+
+
 def test_bench_unit_joins_a_spliced_envelope_spikes_and_a_repeated_frame_scores():
     """Two vowels of different formants joined mid-run jump once; the same vowel throughout does not;
     one frame written again scores as a repeat, a vowel with jitter does not."""
@@ -157,3 +188,5 @@ if __name__ == "__main__":
         measure(sys.argv[2:])
     elif sys.argv[1] == "judge":
         judge_sets(sys.argv[2], sys.argv[3:])
+    elif sys.argv[1] == "alone":
+        alone(sys.argv[2:])
