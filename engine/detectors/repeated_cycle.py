@@ -15,17 +15,18 @@ voiced frames repeat too. The statistic, on the waveform at the speech rate
   the lag refined to a fraction of a sample);
 - score = -log10 of the smallest 1 - c of the recording, capped at MAX_SCORE (0 with no cycle).
 
-Real recordings' smallest 1 - c lie at 10^-1.5 to 10^-2.9 (1,000 FSDD recordings of the four
-speakers, clean and through mu-law, A-law, GSM 06.10 and MP3); a duplicated frame reaches
-10^-12 (festival `kal_diphone`: every one of 40 digits; docs/verdicts.md, "Speech synthesis:
-unit joins of diphone voices"). Unlike cycle-jitter and noise-floor it is a graded score with a
-fitted tail (calibration.tail_model) over every kept reference recording, so it needs no floor
-weight: a repeat far beyond the reference's steadiest cycles gets a tail probability far below
-alpha. It fits nothing.
+A real recording's smallest 1 - c lies above 10^-3.3 (george, jackson and lucas takes 0-19; 400
+other takes of the four speakers, clean and through codecs, rooms and gain controls, above
+10^-3.2); a duplicated frame reaches 10^-12 (festival `kal_diphone`: every one of 40 digits;
+docs/verdicts.md, "Speech synthesis: unit joins of diphone voices (2026-12-01, ninth pass)").
+Unlike cycle-jitter and noise-floor it is a graded score with a fitted tail
+(calibration.tail_model) over every kept reference recording, so it needs no floor weight: a
+repeat far beyond the reference's closest ones gets a tail probability far below alpha. It fits
+nothing.
 
-What it cannot see: a synthesiser that never duplicates a frame (statistical and HTS voices,
-flite's diphone voices mostly); a repeat undone on the way (GSM 06.10's long-term predictor,
-added noise, resampling to a rate where the period is no whole number of samples). What it
+What it cannot see: a synthesiser that never duplicates a frame (statistical and HTS voices;
+most of flite's diphone output); a repeat undone on the way (GSM 06.10's long-term predictor, MP3,
+Vorbis, added noise); a period that is no whole number of 8 kHz samples (not measured). What it
 would wrongly call synthetic: a recording whose quiet stretches are a digital loop, or hold a
 periodic tone with no noise above the quantisation step (an electronic hum, not a microphone's).
 """
