@@ -14,6 +14,7 @@ pitch cycles tracked as engine/detectors/cycle_jitter.py tracks them:
     python tests/benchmarks/test_bench_unit_joins.py measure DIR|fsdd:SPEAKER:FIRST-LAST ...
     python tests/benchmarks/test_bench_unit_joins.py judge OUT.json DIR|fsdd:SPEAKER:FIRST-LAST[:ulaw|gsm] ...
     python tests/benchmarks/test_bench_unit_joins.py alone fsdd:SPEAKER:FIRST-LAST[:CHANNEL] ...   # real sets
+    python tests/benchmarks/test_bench_unit_joins.py joins DIR VOICE [LANGUAGE]   # festival's joins against elsewhere
     python -m pytest tests/benchmarks/test_bench_unit_joins.py -s -o addopts=""
 `judge` labels whole verdicts in the case of george, jackson and lucas takes 0-19 (built once under
 $OUTSIDE_VOICES, tests/benchmarks/test_bench_outside_voices.case_for), with and without repeated-cycle.
@@ -49,9 +50,9 @@ def lpc_cepstrum(frame):
     return c[1:]
 
 
-def join_spike(x):
-    """The recording's largest envelope jump between adjacent cycles relative to its neighbours' (module
-    docstring); 0 with no pair measured."""
+def envelope_steps(x):
+    """Per run of tracked cycles (at least 2 NEIGHBOURS long): (the cycles' window centres in samples, each
+    adjacent pair's smaller cycle RMS, the distance between the pair's envelopes)."""
     from scipy import signal
 
     emphasised = signal.lfilter([1, -0.97], [1], x)
@@ -64,21 +65,60 @@ def join_spike(x):
                 continue
             envelope = lpc_cepstrum(emphasised[centre - length // 2:centre - length // 2 + length] * np.hanning(length))
             if envelope is not None:
-                rows.append((np.sqrt(np.mean(x[t:t + window] ** 2)), envelope))
+                rows.append((centre, np.sqrt(np.mean(x[t:t + window] ** 2)), envelope))
         if len(rows) >= 2 * NEIGHBOURS:
-            runs.append(rows)
+            centre, rms, envelope = (np.array(v) for v in zip(*rows))
+            runs.append((centre, np.minimum(rms[:-1], rms[1:]),
+                         np.linalg.norm(np.diff(envelope, axis=0), axis=1)))
+    return runs
+
+
+def spike_ratios(d):
+    """Each pair's envelope distance over the median of its neighbours' (NaN at the run's first and last two)."""
+    out = np.full(d.size, np.nan)
+    for i in range(2, d.size - 2):
+        out[i] = d[i] / (np.median(np.r_[d[max(0, i - NEIGHBOURS):i - 1], d[i + 2:i + NEIGHBOURS + 1]]) + 1e-9)
+    return out
+
+
+def join_spike(x):
+    """The recording's largest envelope jump between adjacent cycles relative to its neighbours' (module
+    docstring); 0 with no pair measured."""
+    runs = envelope_steps(x)
     if not runs:
         return 0.0
-    loud = np.quantile([rms for rows in runs for rms, _ in rows], 0.9) * 10 ** (-LOUD_DB / 20)
-    best = 0.0
-    for rows in runs:
-        rms = np.array([r for r, _ in rows])
-        d = np.linalg.norm(np.diff([e for _, e in rows], axis=0), axis=1)
-        for i in range(2, d.size - 2):
-            if min(rms[i], rms[i + 1]) >= loud:
-                around = np.r_[d[max(0, i - NEIGHBOURS):i - 1], d[i + 2:i + NEIGHBOURS + 1]]
-                best = max(best, d[i] / (np.median(around) + 1e-9))
-    return float(best)
+    loud = np.quantile(np.concatenate([rms for _, rms, _ in runs]), 0.9) * 10 ** (-LOUD_DB / 20)
+    ratios = np.concatenate([np.where(rms >= loud, spike_ratios(d), np.nan) for _, rms, d in runs])
+    return float(np.nanmax(ratios)) if np.isfinite(ratios).any() else 0.0
+
+
+def festival_joins(folder, voice, language="en"):
+    """Envelope distance and spike ratio at festival's unit joins against elsewhere, over a folder the
+    cycle-traits bench made (festival_digits): the joins taken at the middle of each phone of festival's own
+    segmentation of the word (a diphone runs from one phone's middle to the next's)."""
+    import subprocess
+
+    at, elsewhere = ([], []), ([], [])
+    for path in sorted(glob.glob(os.path.join(folder, "*.wav"))):
+        k, stretch = os.path.basename(path)[:-4].split("_")
+        word = traits.DIGITS[language].split()[int(k)]
+        script = (f"(voice_{voice}) (Parameter.set 'Duration_Stretch {stretch}) "
+                  f"(set! utt (utt.synth (eval (list 'Utterance 'Text \"{word}\")))) "
+                  "(mapcar (lambda (s) (format t \"%s %s\\n\" (item.name s) (item.feat s 'end))) "
+                  "(utt.relation.items utt 'Segment))")
+        lines = subprocess.run(["festival", "--pipe"], input=script.encode(traits.ENCODING[language]),
+                               capture_output=True, check=True).stdout.decode().split("\n")
+        segments = [(name, float(end)) for name, end in (line.split() for line in lines if len(line.split()) == 2)]
+        joins = np.array([8000 * (a + b) / 2 for (_, a), (name, b) in zip(segments, segments[1:]) if name != "pau"])
+        for centre, _, d in envelope_steps(traits.load(path)):
+            ratios = spike_ratios(d)
+            for i in range(d.size):
+                target = at if np.any((joins >= centre[i]) & (joins < centre[i + 1])) else elsewhere
+                target[0].append(d[i])
+                target[1].append(ratios[i])
+    for name, (d, r) in (("at joins", at), ("elsewhere", elsewhere)):
+        print(f"{name:10s} pairs {len(d):5d}  envelope distance median {np.median(d):.2f}  spike ratio median "
+              f"{np.nanmedian(r):.2f}")
 
 
 def files_of(spec):
@@ -190,3 +230,5 @@ if __name__ == "__main__":
         judge_sets(sys.argv[2], sys.argv[3:])
     elif sys.argv[1] == "alone":
         alone(sys.argv[2:])
+    elif sys.argv[1] == "joins":  # joins DIR VOICE [LANGUAGE]
+        festival_joins(*sys.argv[2:])
