@@ -46,14 +46,16 @@ def test_every_registered_detector_is_fitted_read_back_and_scored(profiles):
 
             audio = [load_path(str(f)).audio for f in corpus_files("fsdd")[40:43]]
             batch = Batch(representations.normalise_level(batch.x, batch.groups), batch.groups, audio=audio)
-            # cycle-jitter and synthetic-voice are fitted only for references keeping 400 and 100 recordings:
-            # their arrays as such a one holds them
+            # cycle-jitter, synthetic-voice and repeated-cycle are fitted only for references keeping 400, 100
+            # and 100 recordings: their arrays as such a one holds them
             from engine.detectors.cycle_jitter import CycleJitter
             from engine.detectors.profile import reference_audio
+            from engine.detectors.repeated_cycle import RepeatedCycle
             from engine.detectors.synthetic_voice import SyntheticVoice
 
             kept = [a for _, a in reference_audio(profile)]
-            profile = dict(profile, **CycleJitter.calibrate(kept), **SyntheticVoice.calibrate(kept))
+            profile = dict(profile, **CycleJitter.calibrate(kept), **SyntheticVoice.calibrate(kept),
+                           **RepeatedCycle.calibrate(kept))
         built = {d.name: d for d in suite.profile_detectors(profile)}
         for cls in registry.DETECTORS:
             if not cls.applies(modality) or not all(key in profile for key in cls.arrays):

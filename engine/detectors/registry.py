@@ -21,6 +21,7 @@ from engine.detectors.meter import Meter
 from engine.detectors.near_zero import NearZero
 from engine.detectors.noise_floor import NoiseFloor
 from engine.detectors.outlier import FeatureOutlier
+from engine.detectors.repeated_cycle import RepeatedCycle
 from engine.detectors.stroke_ramp import StrokeRamp
 from engine.detectors.synthetic_voice import SyntheticVoice
 from engine.detectors.tonality import Tonality
@@ -33,6 +34,7 @@ DETECTORS = (
     NearZero,
     NoiseFloor,
     CycleJitter,
+    RepeatedCycle,
     SyntheticVoice,
     FaintBackground,
     ChromaViolations,

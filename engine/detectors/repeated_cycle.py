@@ -1,0 +1,93 @@
+"""Repeated cycle: whether any pitch cycle of a recording repeats the one before it exactly.
+
+A microphone never records the same waveform twice: the glottis, aspiration and room noise
+change every cycle, and a recording's quiet stretches hold noise that is not periodic at all. A
+concatenative synthesiser that stretches a stored unit to its target duration duplicates the
+unit's pitch-synchronous frames: festival's diphone voices (UniSyn, residual-excited LPC) keep
+placing pitch marks at a fixed period through their pauses and write the same frame there over
+and over, so stretches 40-60 dB under the speech repeat sample for sample; some of flite's
+voiced frames repeat too. The statistic, on the waveform at the speech rate
+(engine/data/representations.py):
+
+- pitch cycles are tracked as cycle-jitter tracks them (engine/detectors/cycle_jitter.py), at
+  any level: a repeat in a pause counts as much as one in a vowel;
+- each cycle is matched with the next period (normalised correlation c after removing the mean,
+  the lag refined to a fraction of a sample);
+- score = -log10 of the smallest 1 - c of the recording, capped at MAX_SCORE (0 with no cycle).
+
+A real recording's smallest 1 - c lies above 10^-3.3 (george, jackson and lucas takes 0-19; 400
+other takes of the four speakers, clean and through codecs, rooms and gain controls, above
+10^-3.2); a duplicated frame reaches 10^-12 (festival `kal_diphone`: every one of 40 digits;
+docs/verdicts.md, "Speech synthesis: unit joins of diphone voices (2026-12-01, ninth pass)").
+Unlike cycle-jitter and noise-floor it is a graded score with a fitted tail
+(calibration.tail_model) over every kept reference recording, so it needs no floor weight: a
+repeat far beyond the reference's closest ones gets a tail probability far below alpha. It fits
+nothing.
+
+What it cannot see: a synthesiser that never duplicates a frame (statistical and HTS voices;
+most of flite's diphone output); a repeat undone on the way (GSM 06.10's long-term predictor, MP3,
+Vorbis, added noise); a period that is no whole number of 8 kHz samples (not measured). What it
+would wrongly call synthetic: a recording whose quiet stretches are a digital loop, or hold a
+periodic tone with no noise above the quantisation step (an electronic hum, not a microphone's).
+"""
+import numpy as np
+
+from engine.detectors import calibration
+# cycle-jitter's tracker and its sub-sample matcher of one period with the next (one tracker for both)
+from engine.detectors.cycle_jitter import RATE, _match, cycle_runs
+from engine.detectors.detector import RecordingDetector
+
+MAX_SCORE = 12.0  # -log10 of 1 - c where rounding, not the waveform, sets the difference
+MIN_KEPT = 100  # kept recordings the fitted tail needs
+
+
+def closest_repeat(audio):
+    """(1 - c, start sample, cycle RMS relative to the loudest cycle) of the recording's cycle
+    that the next period matches best; None without a tracked cycle."""
+    x = np.asarray(audio, dtype=np.float64)
+    best, loudest = None, 0.0
+    for run in cycle_runs(x):
+        for t, window, period in run:
+            rms = float(np.sqrt(np.mean(x[t:t + window] ** 2)))
+            loudest = max(loudest, rms)
+            found = _match(x, t, window, int(np.floor(0.85 * period)), int(np.ceil(1.15 * period)))
+            if found is not None and (best is None or 1 - found[1] < best[0]):
+                best = (max(0.0, 1 - found[1]), t, rms)
+    return None if best is None else (best[0], best[1], best[2] / loudest)
+
+
+def repeat_scores(recordings):
+    """(n,) scores: -log10 of the smallest 1 - c, capped at MAX_SCORE; 0 for no waveform or no cycle."""
+    out = np.zeros(len(recordings))
+    for k, audio in enumerate(recordings):
+        found = closest_repeat(audio) if audio is not None else None
+        if found is not None:
+            out[k] = min(MAX_SCORE, -np.log10(max(found[0], 10 ** -MAX_SCORE)))
+    return out
+
+
+class RepeatedCycle(RecordingDetector):
+    name = "repeated-cycle"
+    min_kept = MIN_KEPT
+    score_recordings = staticmethod(repeat_scores)
+    arrays = ("cal_repeated_cycle",)
+
+    def __init__(self, profile):
+        self.tail = calibration.tail_model(profile["cal_repeated_cycle"])
+        self.method = ("-log10 of the smallest 1 - c over the recording's pitch cycles, c the normalised correlation "
+                       "of a cycle with the next (aligned to a fraction of a sample; cycles at any level, pauses "
+                       "included): a microphone never records a cycle twice, a concatenative synthesiser "
+                       "duplicating a stored frame does; calibrated on every kept reference recording")
+
+    def reason(self, batch, g, score, p):
+        audio = batch.recordings()[g]
+        if audio is None:
+            return "repeated-cycle: no waveform (the file holds mel patches), stands aside"
+        found = closest_repeat(audio)
+        if found is None:
+            return f"repeated-cycle: no pitch cycle tracked; tail probability {p:.2g}"
+        gap, start, level = found
+        steadiest = 10 ** -float(self.tail["sorted"][-1])
+        return (f"repeated-cycle: the pitch cycle at {start / RATE:.2f} s, {20 * np.log10(max(level, 1e-12)):.0f} dB "
+                f"re its loudest cycle, differs from the next by 1 - c = {gap:.1e} (the reference's closest repeat: "
+                f"{steadiest:.1e}); tail probability {p:.2g}")

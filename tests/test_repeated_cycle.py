@@ -1,0 +1,83 @@
+"""The repeated-cycle detector (engine/detectors/repeated_cycle.py): a microphone never records a
+pitch cycle twice, a diphone synthesiser stretching a stored frame writes it again sample for
+sample (festival's voices do it in their pauses, 40-60 dB under the speech). A jittered vowel with
+a noisy pause or with that pause made of one frame repeated, real FSDD recordings at several gains
+and through codecs, and a case on the 400 embedded FSDD recordings."""
+import numpy as np
+import pytest
+import soundfile
+
+from engine import case_workflows
+from engine.data.builtins import corpus_files
+from engine.detectors import suite
+from engine.detectors.channels import StandAside, channel_detectors
+from engine.detectors.repeated_cycle import MAX_SCORE, closest_repeat, repeat_scores
+from engine.verdict import judge
+from tests.test_cycle_jitter import RATE, through, voiced
+
+# The reference's closest repeats lie at 1 - c = 10^-1.5 to 10^-2.9 (module docstring); a score of 4 is
+# well beyond them and far short of a duplicated frame's.
+BEYOND_REAL = 4.0
+
+
+def with_pause(repeated, seed=0):
+    """A vowel with 0.5 % jitter, then a 0.3 s pause 50 dB down: one 80-sample frame of noise written
+    again and again (a stretched pause unit), or fresh noise (a room)."""
+    rng = np.random.default_rng(seed)
+    vowel = voiced(seconds=0.6, sigma=0.005, seed=seed)
+    level = np.sqrt(np.mean(vowel ** 2)) * 10 ** (-50 / 20)
+    frame = np.convolve(rng.normal(0, 1, 80), np.ones(4) / 4, "same")  # some colour, as a pause unit has
+    pause = np.tile(frame, 30) if repeated else np.convolve(rng.normal(0, 1, 2400), np.ones(4) / 4, "same")
+    pause *= level / np.sqrt(np.mean(pause ** 2))
+    return np.concatenate([vowel, pause, np.zeros(400)])
+
+
+def test_a_frame_repeated_in_a_pause_scores_high_and_a_noisy_pause_does_not():
+    repeated, noisy = with_pause(True), with_pause(False)
+    gap, start, level = closest_repeat(repeated)
+    assert gap < 1e-6 and start >= 0.6 * RATE and -60 < 20 * np.log10(level) < -40  # found in the pause
+    scores = repeat_scores([repeated, noisy])
+    assert scores[0] > 6 and scores[1] < BEYOND_REAL
+
+
+def test_no_waveform_or_no_cycle_scores_zero():
+    rng = np.random.default_rng(1)
+    assert (repeat_scores([None, rng.normal(0, 0.1, RATE), np.zeros(RATE)]) == 0).all()
+    assert repeat_scores([np.tile(np.sin(np.linspace(0, 2 * np.pi, 80, endpoint=False)), 50)])[0] == MAX_SCORE
+
+
+def test_real_recordings_stay_below_the_bound_at_any_gain_and_through_codecs():
+    files = corpus_files("fsdd")
+    for k in range(300, 330, 3):
+        audio = soundfile.read(files[k], dtype="float64")[0]
+        versions = [through(audio * gain) for gain in (0.1, 2.0)] + [
+            through(audio, subtype) for subtype in ("ULAW", "ALAW", "GSM610")]
+        assert (repeat_scores([audio] + versions) < BEYOND_REAL).all()
+
+
+@pytest.fixture(scope="module")
+def speech_case(tmp_path_factory):
+    root = tmp_path_factory.mktemp("repeated-cycle")
+    case_workflows.new_case(str(root / "case"), "builtin:fsdd")
+    return str(root / "case")
+
+
+def test_a_repeated_pause_is_labelled_generated_by_this_detector_and_a_real_recording_is_not(speech_case, tmp_path):
+    path = tmp_path / "stretched.wav"
+    soundfile.write(str(path), with_pause(True, seed=2), RATE, subtype="PCM_16")
+    generated, genuine = judge(speech_case, [str(path), corpus_files("fsdd")[300]])["files"]
+    entry = generated["detectors"]["repeated-cycle"]
+    assert generated["label"] == "generated" and entry["score"] > 6
+    assert entry["tail_probability"] <= 0.01 * entry["weight"]  # it decides on its own
+    assert any(r.startswith("repeated-cycle:") and "differs from the next by" in r for r in generated["reasons"])
+    assert genuine["detectors"]["repeated-cycle"]["score"] < BEYOND_REAL and genuine["label"] != "generated"
+
+
+@pytest.mark.parametrize("subtype, aside", [("GSM610", True), ("VORBIS", True), ("MPEG_LAYER_III", True),
+                                            ("ULAW", False), ("ALAW", False)])
+def test_it_stands_aside_under_codecs_that_resynthesise_the_waveform(speech_case, subtype, aside):
+    with case_workflows.open_case(speech_case) as case:
+        profile = case.profile()
+    detectors, _ = channel_detectors(suite.profile_detectors(profile), profile, ("audio", subtype, None, None, None))
+    found = [d for d in detectors if d.name == "repeated-cycle"]
+    assert len(found) == 1 and isinstance(found[0], StandAside) == aside
