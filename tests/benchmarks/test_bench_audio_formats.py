@@ -17,7 +17,7 @@ import sys
 
 import numpy as np
 
-from tests.benchmarks.test_bench_channels import _wav, read_8k
+from tests.benchmarks.test_bench_channels import _wav, deciding_detector, read_8k
 
 # name: (soundfile subtype, container, extension, soundfile write options); libsndfile writes 8-bit WAV by
 # rounding down, other tools (sox, ffmpeg, Python's wave module) to the nearest step: "pcm_u8_nearest".
@@ -80,10 +80,8 @@ def run(case, out, name, gain, sources):
     for f in files:
         group = os.path.basename(f["path"]).split("-")[0]  # as written above
         labels[group][f["label"]] += 1
-        ratio = {n: v["tail_probability"] / v["weight"] if v["weight"] > 0 else np.inf
-                 for n, v in f["detectors"].items()}
         if f["label"] == "generated":
-            decisive[f"{group}: {min(ratio, key=ratio.get)}"] += 1
+            decisive[f"{group}: {deciding_detector(f)}"] += 1
         rows.append({"file": os.path.basename(f["path"]), "label": f["label"],
                      "p": {n: v["tail_probability"] for n, v in f["detectors"].items()},
                      "weight": {n: v["weight"] for n, v in f["detectors"].items()},

@@ -104,6 +104,13 @@ def read_8k(path):
     return soxr.resample(audio, rate, ac.RATE) if rate != ac.RATE else audio
 
 
+def deciding_detector(verdict):
+    """The detector whose weighted tail probability is smallest: the one that decided the verdict's label."""
+    ratio = {n: v["tail_probability"] / v["weight"] if v["weight"] > 0 else np.inf
+             for n, v in verdict["detectors"].items()}
+    return min(ratio, key=ratio.get)
+
+
 def run(case, channel, sources, untouched=False, folder=None):
     """Summary dict of the verdicts on `sources` written through `channel` into `folder`."""
     from engine.verdict import judge
@@ -119,9 +126,7 @@ def run(case, channel, sources, untouched=False, folder=None):
     decisive = collections.Counter()
     for f in files:
         if f["label"] == "generated":
-            ratio = {n: v["tail_probability"] / v["weight"] if v["weight"] > 0 else np.inf
-                     for n, v in f["detectors"].items()}
-            decisive[min(ratio, key=ratio.get)] += 1
+            decisive[deciding_detector(f)] += 1
     return {"channel": channel, "n": len(files), "labels": dict(collections.Counter(f["label"] for f in files)),
             "generated_by": dict(decisive),
             "read_as_noise": sum("added noise (floor" in f["channel"]["assumed"] for f in files)}

@@ -122,7 +122,7 @@ def depths(edits, sources):
 def judge_edited(case, out, edit, sources):
     """Summary dict of the verdicts on `sources` after `edit`, written into `out`."""
     from engine.verdict import judge
-    from tests.benchmarks.test_bench_channels import read_8k
+    from tests.benchmarks.test_bench_channels import deciding_detector, read_8k
 
     folder = os.path.join(out, edit)
     os.makedirs(folder, exist_ok=True)
@@ -133,10 +133,8 @@ def judge_edited(case, out, edit, sources):
     files = judge(case, paths)["files"]
     decisive, rows = collections.Counter(), []
     for f in files:
-        ratio = {n: v["tail_probability"] / v["weight"] if v["weight"] > 0 else np.inf
-                 for n, v in f["detectors"].items()}
         if f["label"] == "generated":
-            decisive[min(ratio, key=ratio.get)] += 1
+            decisive[deciding_detector(f)] += 1
         rows.append({"file": os.path.basename(f["path"]), "label": f["label"],
                      "noise_floor": next((r for r in f["reasons"] if r.startswith("noise-floor")), "")})
     with open(os.path.join(folder, "verdicts.jsonl"), "w") as log:

@@ -16,7 +16,7 @@ import sys
 
 import numpy as np
 
-from tests.benchmarks.test_bench_channels import _wav, read_8k
+from tests.benchmarks.test_bench_channels import _wav, deciding_detector, read_8k
 
 SUBTYPES = {"gsm": "GSM610", "ulaw": "ULAW", "alaw": "ALAW", "pcm": "PCM_16"}
 
@@ -55,10 +55,8 @@ def run(case, out, gain, codec, sources):
     files = judge(case, paths)["files"]
     decisive, rows = collections.Counter(), []
     for f in files:
-        ratio = {n: v["tail_probability"] / v["weight"] if v["weight"] > 0 else np.inf
-                 for n, v in f["detectors"].items()}
         if f["label"] == "generated":
-            decisive[min(ratio, key=ratio.get)] += 1
+            decisive[deciding_detector(f)] += 1
         rows.append({"file": os.path.basename(f["path"]), "label": f["label"],
                      "p": {n: v["tail_probability"] for n, v in f["detectors"].items()},
                      "channel": f["channel"]["assumed"]})
