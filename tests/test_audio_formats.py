@@ -6,13 +6,13 @@ import numpy as np
 import pytest
 import soundfile
 
-from engine import case_workflows
 from engine.data.builtins import corpus_files
 from engine.data.channels import LOSSY_AUDIO_SUBTYPES
 from engine.data.loaders import load_path
 from engine.detectors.channels import CODEC_CONTAINERS, audio_through, channel_key, describe
 from engine.verdict import judge
 from tests.benchmarks.test_bench_audio_formats import FORMATS, encoded
+from tests.test_quiet_codecs import speech_case  # noqa: F401 (the fixture: a case on 60 FSDD recordings)
 
 LOSSY = [name for name, (subtype, *_) in FORMATS.items() if subtype in LOSSY_AUDIO_SUBTYPES]
 HELD_OUT = (301, 336)  # lucas and nicolas (an 8-bit recorder), digits the case does not hold
@@ -27,13 +27,6 @@ def written(tmp_path, k, name, gain=1.0):
     path = tmp_path / f"{name}_{gain}_{k}.{ext}"
     path.write_bytes(data)
     return str(path)
-
-
-@pytest.fixture(scope="module")
-def speech_case(tmp_path_factory):
-    root = tmp_path_factory.mktemp("audio-formats")
-    case_workflows.new_case(str(root / "case"), "builtin:fsdd[0:60]")
-    return str(root / "case")
 
 
 def test_each_lossy_format_is_a_channel_named_by_its_codec(tmp_path):

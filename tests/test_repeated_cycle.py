@@ -13,7 +13,7 @@ from engine.detectors import suite
 from engine.detectors.channels import StandAside, channel_detectors
 from engine.detectors.repeated_cycle import MAX_SCORE, closest_repeat, repeat_scores
 from engine.verdict import judge
-from tests.test_cycle_jitter import RATE, through, voiced
+from tests.test_cycle_jitter import RATE, speech_case, through, voiced  # noqa: F401 (speech_case: the fixture)
 
 # The reference's closest repeats lie at 1 - c = 10^-1.5 to 10^-2.9 (module docstring); a score of 4 is
 # well beyond them and far short of a duplicated frame's.
@@ -53,13 +53,6 @@ def test_real_recordings_stay_below_the_bound_at_any_gain_and_through_codecs():
         versions = [through(audio * gain) for gain in (0.1, 2.0)] + [
             through(audio, subtype) for subtype in ("ULAW", "ALAW", "GSM610")]
         assert (repeat_scores([audio] + versions) < BEYOND_REAL).all()
-
-
-@pytest.fixture(scope="module")
-def speech_case(tmp_path_factory):
-    root = tmp_path_factory.mktemp("repeated-cycle")
-    case_workflows.new_case(str(root / "case"), "builtin:fsdd")
-    return str(root / "case")
 
 
 def test_a_repeated_pause_is_labelled_generated_by_this_detector_and_a_real_recording_is_not(speech_case, tmp_path):
