@@ -54,7 +54,7 @@ MIN_KEPT = 400
 SCALE = 1.4826 / np.sqrt(6)  # median |second difference| of i.i.d. period noise -> its standard deviation
 
 
-def _match(x, t, length, low, high):
+def next_period_match(x, t, length, low, high):
     """(lag, normalised correlation) of the best match within [low, high] samples further on of
     x[t:t+length], the lag refined by a parabola through the peak; None at the end of the file."""
     if low < 2 or t + high + length + 2 > x.size:
@@ -104,7 +104,7 @@ def cycle_runs(audio):
                 continue
             period = float(found[0])
         window = int(round(period))
-        match = _match(x, t, window, int(np.floor(0.85 * period)), int(np.ceil(1.15 * period)))
+        match = next_period_match(x, t, window, int(np.floor(0.85 * period)), int(np.ceil(1.15 * period)))
         if match is None or match[1] < CONTINUE or not MIN_LAG <= match[0] <= MAX_LAG:
             if current:
                 runs.append(current)

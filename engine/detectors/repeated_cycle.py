@@ -34,7 +34,7 @@ import numpy as np
 
 from engine.detectors import calibration
 # cycle-jitter's tracker and its sub-sample matcher of one period with the next (one tracker for both)
-from engine.detectors.cycle_jitter import RATE, _match, cycle_runs
+from engine.detectors.cycle_jitter import RATE, cycle_runs, next_period_match
 from engine.detectors.detector import RecordingDetector
 
 MAX_SCORE = 12.0  # -log10 of 1 - c where rounding, not the waveform, sets the difference
@@ -50,7 +50,7 @@ def closest_repeat(audio):
         for t, window, period in run:
             rms = float(np.sqrt(np.mean(x[t:t + window] ** 2)))
             loudest = max(loudest, rms)
-            found = _match(x, t, window, int(np.floor(0.85 * period)), int(np.ceil(1.15 * period)))
+            found = next_period_match(x, t, window, int(np.floor(0.85 * period)), int(np.ceil(1.15 * period)))
             if found is not None and (best is None or 1 - found[1] < best[0]):
                 best = (max(0.0, 1 - found[1]), t, rms)
     return None if best is None else (best[0], best[1], best[2] / loudest)
