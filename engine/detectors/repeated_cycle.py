@@ -88,6 +88,7 @@ class RepeatedCycle(RecordingDetector):
             return f"repeated-cycle: no pitch cycle tracked; tail probability {p:.2g}"
         gap, start, level = found
         steadiest = 10 ** -float(self.tail["sorted"][-1])
+        difference = f"{gap:.1e}" if gap > 0 else "0, a sample-for-sample repeat"
         return (f"repeated-cycle: the pitch cycle at {start / RATE:.2f} s, {20 * np.log10(max(level, 1e-12)):.0f} dB "
-                f"re its loudest cycle, differs from the next by 1 - c = {gap:.1e} (the reference's closest repeat: "
+                f"re its loudest cycle, differs from the next by 1 - c = {difference} (the reference's closest repeat: "
                 f"{steadiest:.1e}); tail probability {p:.2g}")
