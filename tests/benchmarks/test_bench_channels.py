@@ -111,6 +111,11 @@ def deciding_detector(verdict):
     return min(ratio, key=ratio.get)
 
 
+def generated_by(files):
+    """How many of the verdicts labelled generated each detector decided."""
+    return dict(collections.Counter(deciding_detector(f) for f in files if f["label"] == "generated"))
+
+
 def run(case, channel, sources, untouched=False, folder=None):
     """Summary dict of the verdicts on `sources` written through `channel` into `folder`."""
     from engine.verdict import judge
@@ -123,12 +128,8 @@ def run(case, channel, sources, untouched=False, folder=None):
         with open(paths[-1], "wb") as out:
             out.write(data)
     files = judge(case, paths)["files"]
-    decisive = collections.Counter()
-    for f in files:
-        if f["label"] == "generated":
-            decisive[deciding_detector(f)] += 1
     return {"channel": channel, "n": len(files), "labels": dict(collections.Counter(f["label"] for f in files)),
-            "generated_by": dict(decisive),
+            "generated_by": generated_by(files),
             "read_as_noise": sum("added noise (floor" in f["channel"]["assumed"] for f in files)}
 
 

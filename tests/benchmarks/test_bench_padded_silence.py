@@ -122,7 +122,7 @@ def depths(edits, sources):
 def judge_edited(case, out, edit, sources):
     """Summary dict of the verdicts on `sources` after `edit`, written into `out`."""
     from engine.verdict import judge
-    from tests.benchmarks.test_bench_channels import deciding_detector, read_8k
+    from tests.benchmarks.test_bench_channels import generated_by, read_8k
 
     folder = os.path.join(out, edit)
     os.makedirs(folder, exist_ok=True)
@@ -131,16 +131,12 @@ def judge_edited(case, out, edit, sources):
         paths.append(os.path.join(folder, os.path.basename(source)))
         soundfile.write(paths[-1], np.clip(edited(read_8k(source), edit), -1, 1), RATE, subtype="PCM_16")
     files = judge(case, paths)["files"]
-    decisive, rows = collections.Counter(), []
-    for f in files:
-        if f["label"] == "generated":
-            decisive[deciding_detector(f)] += 1
-        rows.append({"file": os.path.basename(f["path"]), "label": f["label"],
-                     "noise_floor": next((r for r in f["reasons"] if r.startswith("noise-floor")), "")})
+    rows = [{"file": os.path.basename(f["path"]), "label": f["label"],
+             "noise_floor": next((r for r in f["reasons"] if r.startswith("noise-floor")), "")} for f in files]
     with open(os.path.join(folder, "verdicts.jsonl"), "w") as log:
         log.writelines(json.dumps(r) + "\n" for r in rows)
     return {"set": edit, "n": len(files), "labels": dict(collections.Counter(f["label"] for f in files)),
-            "generated_by": dict(decisive)}
+            "generated_by": generated_by(files)}
 
 
 def test_edits_silence_what_they_should():

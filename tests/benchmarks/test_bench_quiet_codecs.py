@@ -16,7 +16,7 @@ import sys
 
 import numpy as np
 
-from tests.benchmarks.test_bench_channels import _wav, deciding_detector, read_8k
+from tests.benchmarks.test_bench_channels import _wav, generated_by, read_8k
 
 SUBTYPES = {"gsm": "GSM610", "ulaw": "ULAW", "alaw": "ALAW", "pcm": "PCM_16"}
 
@@ -53,18 +53,14 @@ def run(case, out, gain, codec, sources):
         paths.append(os.path.join(folder, os.path.basename(source)))
         write(read_8k(source), gain, codec, paths[-1])
     files = judge(case, paths)["files"]
-    decisive, rows = collections.Counter(), []
-    for f in files:
-        if f["label"] == "generated":
-            decisive[deciding_detector(f)] += 1
-        rows.append({"file": os.path.basename(f["path"]), "label": f["label"],
-                     "p": {n: v["tail_probability"] for n, v in f["detectors"].items()},
-                     "channel": f["channel"]["assumed"]})
+    rows = [{"file": os.path.basename(f["path"]), "label": f["label"],
+             "p": {n: v["tail_probability"] for n, v in f["detectors"].items()},
+             "channel": f["channel"]["assumed"]} for f in files]
     with open(os.path.join(folder, "verdicts.jsonl"), "w") as log:
         log.writelines(json.dumps(r) + "\n" for r in rows)
     features = sorted(r["p"].get("features", 1.0) for r in rows)
     return {"set": f"{codec} x{gain}", "n": len(files), "labels": dict(collections.Counter(f["label"] for f in files)),
-            "generated_by": dict(decisive), "features_smallest_p": [float(f"{p:.2g}") for p in features[:3]]}
+            "generated_by": generated_by(files), "features_smallest_p": [float(f"{p:.2g}") for p in features[:3]]}
 
 
 def test_quiet_files_are_written_through_the_codec_at_their_level(tmp_path):
