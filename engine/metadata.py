@@ -352,6 +352,8 @@ READERS = {
     "FLAC": (_soundfile,),
     "OGG": (_soundfile,),
     "MP3": (_id3_at_start, _soundfile),
+    "AIFF": (_soundfile,),
+    "AU": (_soundfile,),
     "MIDI": (_midi,),
     "NumPy .npy": (_npy,),
     "NumPy .npz": (_npz,),

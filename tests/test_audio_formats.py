@@ -52,14 +52,17 @@ def test_an_8bit_flac_file_is_judged_against_the_reference_through_8bit_pcm(spee
     assert "codec PCM_S8" in found["channel"]["assumed"] and found["label"] != "generated"
 
 
-def test_a_16bit_flac_is_judged_exactly_as_its_wav(speech_case, tmp_path):
-    paths = [written(tmp_path, k, name) for name in ("pcm16", "flac16") for k in HELD_OUT]
+@pytest.mark.parametrize("same", [("pcm16", "flac16", "FLAC PCM_16"), ("pcm16", "aiff16", "AIFF PCM_16"),
+                                  ("pcm16", "au16", "AU PCM_16"), ("ulaw", "au_ulaw", "AU ULAW")])
+def test_another_container_of_the_same_codec_is_judged_exactly_as_its_wav(speech_case, tmp_path, same):
+    wav_name, other_name, codec = same
+    paths = [written(tmp_path, k, name) for name in (wav_name, other_name) for k in HELD_OUT]
     files = judge(speech_case, paths)["files"]
-    for wav, flac in zip(files[:2], files[2:]):
-        assert flac["channel"]["codec"] == "FLAC PCM_16" and flac["label"] == wav["label"]
-        assert flac["channel"]["assumed"] == wav["channel"]["assumed"]
+    for wav, other in zip(files[:2], files[2:]):
+        assert other["channel"]["codec"] == codec and other["label"] == wav["label"]
+        assert other["channel"]["assumed"] == wav["channel"]["assumed"]
         for name, found in wav["detectors"].items():
-            assert flac["detectors"][name]["tail_probability"] == pytest.approx(found["tail_probability"], rel=1e-6)
+            assert other["detectors"][name]["tail_probability"] == pytest.approx(found["tail_probability"], rel=1e-6)
 
 
 @pytest.mark.parametrize("names", [("pcm_u8", "ima_adpcm", "ms_adpcm"), ("g721", "opus_low")])

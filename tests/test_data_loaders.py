@@ -314,6 +314,18 @@ def test_truncated_wav_is_refused(tmp_path, keep):
     assert f"truncated: the header declares 8044 bytes, the file holds {keep}" in rejected_reason(path)
 
 
+@pytest.mark.parametrize("name, container, subtype", [("cut.aiff", "AIFF", "PCM_16"), ("cut.aifc", "AIFF", "ULAW"),
+                                                    ("cut.au", "AU", "PCM_16"), ("cut.snd", "AU", "ALAW")])
+def test_aiff_and_au_are_read_and_refused_when_truncated(tmp_path, name, container, subtype):
+    path = tmp_path / name
+    soundfile.write(path, sine(0.5, 8000), 8000, format=container, subtype=subtype)
+    channel = load_path(path).meta["channel"]
+    assert channel["codec"] == f"{container} {subtype}" and channel["subtype"] == subtype
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    assert f"truncated: the header declares {len(data)} bytes, the file holds {len(data) // 2}" in rejected_reason(path)
+
+
 def test_truncated_flac_is_refused(tmp_path):
     path = tmp_path / "cut.flac"
     soundfile.write(path, sine(2.0, 8000), 8000, format="FLAC")

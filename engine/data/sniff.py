@@ -34,9 +34,11 @@ WAV = Kind("WAV", "audio", (".wav",))
 FLAC = Kind("FLAC", "audio", (".flac",))
 OGG = Kind("OGG", "audio", (".ogg", ".oga"))
 MP3 = Kind("MP3", "audio", (".mp3",))
+AIFF = Kind("AIFF", "audio", (".aif", ".aiff", ".aifc"))
+AU = Kind("AU", "audio", (".au", ".snd"))
 WEBP = Kind("WebP", "image", (".webp",))
 MIDI = Kind("MIDI", "midi", (".mid", ".midi"))
-KINDS = (PNG, JPEG, BMP, TIFF, WEBP, NPY, NPZ, GZIP, IDX, CIFAR, WAV, FLAC, OGG, MP3, MIDI)
+KINDS = (PNG, JPEG, BMP, TIFF, WEBP, NPY, NPZ, GZIP, IDX, CIFAR, WAV, FLAC, OGG, MP3, AIFF, AU, MIDI)
 MAGIC = (
     (b"\x89PNG\r\n\x1a\n", PNG),
     (b"\xff\xd8\xff", JPEG),
@@ -48,6 +50,7 @@ MAGIC = (
     (b"\x1f\x8b", GZIP),
     (b"fLaC", FLAC),
     (b"OggS", OGG),
+    (b".snd", AU),
     (b"MThd", MIDI),
     (b"BM", BMP),
 )
@@ -64,6 +67,8 @@ def kind_by_content(data):
         return WAV
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return WEBP
+    if data[:4] == b"FORM" and data[8:12] in (b"AIFF", b"AIFC"):
+        return AIFF
     if data[:3] == b"ID3" or (len(data) > 1 and data[0] == 0xFF and data[1] & 0xE0 == 0xE0):  # frame sync
         return MP3
     for magic, kind in MAGIC:

@@ -154,9 +154,10 @@ CHANNEL_LIMITS = {
          "labelled generated (MS ADPCM: one by features, one by synthetic-voice; all real as 16-bit FLAC), so a "
          "'generated' label through MS ADPCM is weak evidence; at a tenth of the level 0 of 20 each through the "
          "ADPCMs; espeak-ng `en+klatt2` 7, 5, 10 and 10 of 10 caught (Opus at libsndfile's lowest bitrate)"),
-        ("MPEG layer I or II (.mp2); G.723, DWVW and 8-bit AU or AIFF files",
+        ("MPEG layer I or II (.mp2); G.723 and DWVW",
          "not measured: libsndfile writes no MPEG layer I or II, so the reference passes MPEG layer III instead and "
-         "the channel says so; AU and AIFF files are not read"),
+         "the channel says so; AIFF and AU files are judged as a WAV file of the same codec (16-bit PCM and mu-law "
+         "give the same tail probabilities)"),
         ("GSM 06.10, MP3, Vorbis, Opus",
          "repeated-cycle stands aside: the codec re-synthesises the waveform, so a synthesiser's exact repeats are "
          "lost (festival kal_diphone's frames 1 - c < 10^-4 in 2, 0 and 0 of 40 through GSM 06.10, MP3 and Vorbis, "

@@ -32,6 +32,11 @@ FORMATS = {
     "opus": ("OPUS", "OGG", "ogg", {}),
     "opus_low": ("OPUS", "OGG", "ogg", {"compression_level": 0.99}),
     "pcm16": ("PCM_16", "WAV", "wav", {}),
+    "ulaw": ("ULAW", "WAV", "wav", {}),
+    "aiff16": ("PCM_16", "AIFF", "aiff", {}),
+    "aifc_ulaw": ("ULAW", "AIFF", "aifc", {}),
+    "au_ulaw": ("ULAW", "AU", "au", {}),
+    "au16": ("PCM_16", "AU", "au", {}),
 }
 
 

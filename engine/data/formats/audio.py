@@ -1,4 +1,4 @@
-"""WAV, FLAC and OGG recordings -> mel-spectrogram patches (see engine.data.representations).
+"""WAV, FLAC, OGG, MP3, AIFF and AU recordings -> mel-spectrogram patches (see engine.data.representations).
 
 Duration, sample rate and samples x channels (the decoded-size budget) are checked from the
 header before the samples are read.
@@ -18,13 +18,17 @@ from engine.errors import InputError
 FSDD_NAME = re.compile(r"^(\d)_([A-Za-z]+)_(\d+)\.")
 
 
-def check_complete_riff(path, data):
-    """A WAV whose RIFF header promises more bytes than the file holds was cut short
-    (libsndfile would quietly read what is there)."""
-    if data[:4] in (b"RIFF", b"RIFX") and len(data) >= 8:
+def check_complete_header(path, data):
+    """A WAV, AIFF or AU file whose header promises more bytes than the file holds was cut short
+    (libsndfile would quietly read what is there). RIFF, RIFX and FORM give the outer chunk's size;
+    AU the data's offset and size (all ones: size unknown, nothing to check)."""
+    declared = None
+    if data[:4] in (b"RIFF", b"RIFX", b"FORM") and len(data) >= 8:
         declared = int.from_bytes(data[4:8], "little" if data[:4] == b"RIFF" else "big") + 8
-        if declared > len(data):
-            raise InputError(path, f"truncated: the header declares {declared} bytes, the file holds {len(data)}")
+    elif data[:4] == b".snd" and len(data) >= 12 and data[8:12] != b"\xff" * 4:
+        declared = int.from_bytes(data[4:8], "big") + int.from_bytes(data[8:12], "big")
+    if declared is not None and declared > len(data):
+        raise InputError(path, f"truncated: the header declares {declared} bytes, the file holds {len(data)}")
 
 
 def read_recording(path, data):
@@ -32,7 +36,7 @@ def read_recording(path, data):
     sample encoding (PCM_16, ULAW, VORBIS, ...), the header read once; header limits first."""
     import soundfile
 
-    check_complete_riff(path, data)
+    check_complete_header(path, data)
     info = soundfile.info(io.BytesIO(data))
     if not limits.MIN_SAMPLE_RATE <= info.samplerate <= limits.MAX_SAMPLE_RATE:
         raise InputError(path, f"implausible sample rate {info.samplerate} Hz")
