@@ -49,7 +49,9 @@ added at 30 dB SNR fills any silence), measured in docs/verdicts.md. What it wro
 synthetic: a real recording from a quiet room whose quiet parts were made (nearly) silent after
 the microphone, by a hard noise gate (its release ramps the floor down into zeros, as a
 synthesiser decays), strong noise suppression, or a long fade to zero before padding; measured
-in docs/verdicts.md ("Padded, faded, gated and noise-suppressed real speech").
+in docs/verdicts.md ("Padded, faded, gated and noise-suppressed real speech"). A quiet room's floor lies
+below the speech's own spectral valleys, so nothing read under the speech tells such a recording from a
+synthesiser's silence (ibid., "Gated and noise-suppressed real speech: the floor under the speech").
 """
 import numpy as np
 
