@@ -7,7 +7,7 @@ from PIL import Image
 from engine.data import channels
 from engine.data.loaders import load_path
 from engine.detectors.channels import channel_key, describe
-from tests.test_jpeg_history import decoded, digits, smooth_strokes, through_jpeg
+from tests.test_jpeg_history import decoded, digits, photo_like, smooth_strokes, through_jpeg
 
 
 def blurred(image, sigma):
@@ -40,3 +40,11 @@ def test_png_after_jpeg_98_is_judged_through_the_jpeg_channel(tmp_path):
     Image.fromarray(decoded(through_jpeg(digits(5240, 5241)[0], 98))).save(tmp_path / "d.png")
     key = channel_key(load_path(str(tmp_path / "d.png")).meta)
     assert key[3:] == ("pixels",) and "estimated IJG quality 98" in describe(key)
+
+
+def test_a_colour_photo_is_read_from_its_luminance_and_a_coarser_jpeg_is_not_taken_for_a_finer_one():
+    photo = photo_like(96)
+    assert channels.fixed_point_history(photo) is None
+    assert channels.fixed_point_history(decoded(through_jpeg(photo, 98)))["quality"] == 98  # 4:2:0 colour
+    # JPEG 94's steps are twice 97's: it dips at 97 too, but moves fewer pixels at 94
+    assert channels.fixed_point_history(decoded(through_jpeg(photo, 94))) is None
