@@ -248,7 +248,7 @@ def _read_history(values):
 
 
 # --- a high-quality JPEG read as a fixed point of the encoder ------------------------------
-# At qualities 95-98 IJG's steps are 1-8: their lattice holds clean pixels about as well as the
+# At qualities 95-98 IJG's steps are 1-12 (95) to 1-5 (98): their lattice holds clean pixels about as well as the
 # clipped pixels of a JPEG (docs/verdicts.md, ninth pass), so the lattice above misses 97 and 98.
 # But a decoded JPEG is nearly a fixed point of the encoder at its own quality: encoding it again
 # with the same tables moves few pixels (its rounding and clipped ringing only), while any other
@@ -278,6 +278,7 @@ def fixed_point_history(values):
     content = np.ptp(blocks, axis=(2, 3)) > 0  # (h/8, w/8): the blocks that are not flat
     if content.sum() < HISTORY_MIN_BLOCKS:
         return None
+
     def moved(quality):
         buffer = io.BytesIO()
         picture.save(buffer, format="JPEG", quality=quality)

@@ -9,7 +9,7 @@ Untouched sets (run once, with the final code): builtin:mnist[7500:7700] through
 builtin:mnist[8500:9000] clean, and the unregistered seed-7 GAN's 500 digits (UNTOUCHED_GAN_PNGS).
 
     python tests/benchmarks/test_bench_jpeg_high_quality.py reader tuning|untouched
-    python tests/benchmarks/test_bench_jpeg_high_quality.py folders tuning|untouched OUT   (PNG folders for `main.py verdict`)
+    python tests/benchmarks/test_bench_jpeg_high_quality.py folders tuning|untouched OUT  (PNGs for `main.py verdict`)
     python -m pytest tests/benchmarks/test_bench_jpeg_high_quality.py -s -o addopts=""
 """
 import collections
@@ -75,7 +75,8 @@ def reader_rates(which):
         read = collections.Counter(f["quality"] for f in found if f)
         fixed = sum(1 for f in found if f and "moved_ratio" in f)
         print(f"{name:34s} read {sum(read.values())}/{len(images)} (fixed point {fixed}); at {quality}: "
-              f"{read.get(quality, 0)}; qualities {dict(sorted(read.items()))}; {seconds * 1000:.0f} ms/image", flush=True)
+              f"{read.get(quality, 0)}; qualities {dict(sorted(read.items()))}; {seconds * 1000:.0f} ms/image",
+              flush=True)
 
 
 def test_bench_jpeg_high_quality():
