@@ -141,4 +141,4 @@ def test_the_projections_made_a_few_rows_at_a_time_read_what_whole_products_read
     found = [channels._read_history(image) for image in images]
     monkeypatch.setattr(channels, "HISTORY_ROWS", 1 << 30)  # one product of all rows, as before
     assert [channels._read_history(image) for image in images] == found
-    assert [f["quality"] for f in found[:13]] == list(range(20, 98, 6)) and found[14:] == [None] * 8  # 98: none read
+    assert [f["quality"] for f in found[:14]] == list(range(20, 99, 6)) and found[14:] == [None] * 8  # 98: fixed point

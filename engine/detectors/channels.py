@@ -173,10 +173,11 @@ CHANNEL_LIMITS = {
          "fills the value gaps of a thresholded, clamped or posterised figure): a cleaned conv VAE saved at quality "
          "85 caught 242 of 300 (81 %), a cleaned VAE at quality 90 259 of 300 (86 %)"),
         ("JPEG saved again losslessly (PNG, BMP, TIFF, lossless WebP): read from the pixels",
-         "the quality is estimated from the top-left 256x256 and may be one or two off (real digits at 30-96 read, "
-         "quality 50 as 49-51), so the reference is encoded at it and both neighbours: real digits through JPEG 45-95 "
-         "then PNG 0-3 of 500 labelled generated. Not read, so judged against the clean calibration: quality 97 "
-         "(mostly) and above, fewer than 4 blocks of content, a crop or resize off the 8x8 grid after the JPEG"),
+         "the quality is estimated from the top-left 256x256 and may be one or two off (real digits at 30-98 read, "
+         "quality 50 as 49-51; 95-98 also as a fixed point of the encoder), so the reference is encoded at it and both "
+         "neighbours: real digits through JPEG 45-95 then PNG 0-3 of 500 labelled generated, through 97-98 0-3 of 200. "
+         "Not read, so judged against the clean calibration: quality 99 and above (99: 5 of 200 real digits labelled "
+         "generated), fewer than 4 blocks of content, a crop or resize off the 8x8 grid after the JPEG"),
         ("lossy WebP", "unregistered generators' digits caught 18-37 % (two DCGANs) and 93-100 % (WGAN-GP, VAE), "
                        "against 100 % as PNG; clean-up stands aside"),
         ("resized through another size and back with Lanczos, or through a smaller size with any filter",

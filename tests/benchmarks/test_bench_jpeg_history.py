@@ -111,11 +111,12 @@ def history_rates(which):
               f"qualities {sorted(set(read))[:8]}; {seconds * 1000:.0f} ms/image", flush=True)
 
 
-def folders(which, out):
-    """Each set as a folder of PNGs (images through JPEG are decoded and saved losslessly)."""
+def folders(which, out, found=None):
+    """Each set (of `found`, else of sets(which)) as a folder of PNGs (images through JPEG are decoded
+    and saved losslessly)."""
     from PIL import Image
 
-    for name, (images, _) in sets(which).items():
+    for name, (images, _) in (found or sets(which)).items():
         folder = os.path.join(out, name.replace(" ", "_").replace("[", "").replace("]", "").replace(":", "-"))
         os.makedirs(folder, exist_ok=True)
         for k, image in enumerate(images):
