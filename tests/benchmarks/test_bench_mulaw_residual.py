@@ -23,7 +23,7 @@ A-law input), and windows whose residual is below RMS_MIN (a near-silent window 
     python -m pytest tests/benchmarks/test_bench_mulaw_residual.py -s -o addopts=""
 
 The measurement needs the 8 kHz waveform's exact 16-bit values: resampled input (`kal16` at 16 kHz, festival's
-voices written at other rates) loses them. LLL runs in numpy (about 1-2 s a window); with fpylll importable it is
+voices written at other rates) loses them. LLL runs in numpy (0.5-2.5 s a window); with fpylll importable it is
 used instead (about 0.03 s a window, the same reduction).
 """
 import sys
