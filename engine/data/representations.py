@@ -111,11 +111,16 @@ def to_speech_rate(audio, sr):
     return soxr.resample(np.asarray(audio, dtype=np.float32), sr, SPEECH_RATE).astype(np.float32)
 
 
+def unpadded_speech(audio, sr):
+    """The recording at SPEECH_RATE without its padding (engine/data/padding.py), found at its own rate:
+    a resampler's ringing into the padding would read as a synthesiser's decay into silence."""
+    return to_speech_rate(padding.speech_span(audio), sr)
+
+
 def mel_map(audio, sr):
     """Compressed mel map (N_MELS, frames) divided by MEL_SCALE, not yet clipped to [0,1], of the
-    recording without its padding (engine/data/padding.py)."""
-    speech = padding.speech_span(to_speech_rate(audio, sr))
-    return (np.log1p(COMPRESSION * mel_power(speech)) / MEL_SCALE).astype(np.float32)
+    recording without its padding."""
+    return (np.log1p(COMPRESSION * mel_power(unpadded_speech(audio, sr))) / MEL_SCALE).astype(np.float32)
 
 
 def mel_patches(audio, sr):

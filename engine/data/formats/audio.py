@@ -59,7 +59,8 @@ def decode(path, data, kind):
     clipped = int((unclipped > 1).sum())
     meta = dict(representations.SPEECH_META, format=kind.label, native_sample_rate=int(rate),
                 clipped_values=clipped, clipped_fraction=clipped / unclipped.size,
-                channel=channels.audio_channel(encoding, rate, mono, kind.label, speech_audio))
+                channel=channels.audio_channel(encoding, rate, mono, kind.label,
+                                               representations.unpadded_speech(mono, rate)))
     labels = None
     match = FSDD_NAME.match(os.path.basename(str(path)))
     if match:
