@@ -4,7 +4,7 @@ does to a recording's floor, and so to `noise-floor` (engine/detectors/noise_flo
 as 16-bit PCM at 8 kHz, as a file reaching the workstation would be.
 
     python tests/benchmarks/test_bench_padded_silence.py depths OUT.json EDIT[,EDIT] FILE.wav [FILE.wav ...]
-    python tests/benchmarks/test_bench_padded_silence.py judge CASE OUT EDIT FILE.wav [FILE.wav ...]
+    python tests/benchmarks/test_bench_padded_silence.py judge CASE OUT EDIT[,EDIT] FILE.wav [FILE.wav ...]
     python -m pytest tests/benchmarks/test_bench_padded_silence.py -s -o addopts=""
 
 EDIT: `as-is`, `trim` (silence below -60 dB re full scale cut off the ends), `pad0.25` (that many seconds of zeros at each end), `pad1s` (zeros after the speech up to
@@ -131,22 +131,39 @@ def depths(edits, sources):
 
 def judge_edited(case, out, edit, sources):
     """Summary dict of the verdicts on `sources` after `edit`, written into `out`."""
-    from engine.verdict import judge
-    from tests.benchmarks.test_bench_channels import generated_by, read_8k
+    return judge_edits(case, out, [edit], sources)[0]
 
-    folder = os.path.join(out, edit)
-    os.makedirs(folder, exist_ok=True)
-    paths = []
-    for source in sources:
-        paths.append(os.path.join(folder, os.path.basename(source)))
-        soundfile.write(paths[-1], np.clip(edited(read_8k(source), edit), -1, 1), written_rate(edit), subtype="PCM_16")
-    files = judge(case, paths)["files"]
-    rows = [{"file": os.path.basename(f["path"]), "label": f["label"],
-             "noise_floor": next((r for r in f["reasons"] if r.startswith("noise-floor")), "")} for f in files]
-    with open(os.path.join(folder, "verdicts.jsonl"), "w") as log:
-        log.writelines(json.dumps(r) + "\n" for r in rows)
-    return {"set": edit, "n": len(files), "labels": dict(collections.Counter(f["label"] for f in files)),
-            "generated_by": generated_by(files)}
+
+def judge_edits(case, out, edits, sources):
+    """[summary dict per edit] of the verdicts on `sources` after each of `edits`, written into `out` and
+    judged in one batch: a noisy room's files share their noise-matched calibrations (one per noise level,
+    a minute each on two cores) across the edits."""
+    from engine.verdict import judge
+    from tests.benchmarks.test_bench_channels import deciding_detector, generated_by, read_8k
+
+    audio = [read_8k(source) for source in sources]
+    paths = {}
+    for edit in edits:
+        folder = os.path.join(out, edit)
+        os.makedirs(folder, exist_ok=True)
+        for source, recording in zip(sources, audio):
+            path = os.path.join(folder, os.path.basename(source))
+            soundfile.write(path, np.clip(edited(recording, edit), -1, 1), written_rate(edit), subtype="PCM_16")
+            paths[path] = edit
+    found = collections.defaultdict(list)
+    for f in judge(case, list(paths))["files"]:
+        found[paths[f["path"]]].append(f)
+    summaries = []
+    for edit in edits:
+        files = found[edit]
+        rows = [{"file": os.path.basename(f["path"]), "label": f["label"],
+                 "decided_by": deciding_detector(f) if f["label"] == "generated" else None,
+                 "noise_floor": next((r for r in f["reasons"] if r.startswith("noise-floor")), "")} for f in files]
+        with open(os.path.join(out, edit, "verdicts.jsonl"), "w") as log:
+            log.writelines(json.dumps(r) + "\n" for r in rows)
+        summaries.append({"set": edit, "n": len(files), "labels": dict(collections.Counter(f["label"] for f in files)),
+                          "generated_by": generated_by(files)})
+    return summaries
 
 
 def test_edits_silence_what_they_should():
@@ -168,4 +185,5 @@ if __name__ == "__main__":
         with open(sys.argv[2], "w") as f:
             json.dump({"files": sys.argv[4:], **depths(sys.argv[3].split(","), sys.argv[4:])}, f)
     else:
-        print(json.dumps(judge_edited(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5:])))
+        for summary in judge_edits(sys.argv[2], sys.argv[3], sys.argv[4].split(","), sys.argv[5:]):
+            print(json.dumps(summary))

@@ -53,14 +53,14 @@ def read_recording(path, data):
 
 def decode(path, data, kind):
     mono, rate, encoding = read_recording(path, data)
-    speech_audio = representations.to_speech_rate(mono, rate)
-    unclipped = representations.split_patches(representations.mel_map(mono, rate), representations.PATCH_FRAMES)
+    speech_audio = representations.speech_waveform(mono, rate)
+    unclipped = representations.split_patches(representations.mel_map(speech_audio, representations.SPEECH_RATE),
+                                              representations.PATCH_FRAMES)
     n = unclipped.shape[0]
     clipped = int((unclipped > 1).sum())
     meta = dict(representations.SPEECH_META, format=kind.label, native_sample_rate=int(rate),
                 clipped_values=clipped, clipped_fraction=clipped / unclipped.size,
-                channel=channels.audio_channel(encoding, rate, mono, kind.label,
-                                               representations.unpadded_speech(mono, rate)))
+                channel=channels.audio_channel(encoding, rate, mono, kind.label, speech_audio))
     labels = None
     match = FSDD_NAME.match(os.path.basename(str(path)))
     if match:
