@@ -73,17 +73,3 @@ def test_a_recordings_own_short_constant_ends_are_kept():
     assert np.array_equal(speech_span(audio), audio)
     assert np.array_equal(speech_span(np.zeros(100)), np.zeros(100))  # nothing but silence: nothing set aside
 
-
-def test_a_clip_resampled_and_padded_at_16_khz_keeps_its_padding_exact():
-    from scipy import signal
-
-    from engine.detectors.noise_floor import PLAUSIBLE_DB, floor_depth
-
-    audio = signal.resample_poly(recording(4), 2, 1)  # a dataset script's 16 kHz clip, padded to 1 s
-    clip = np.concatenate([audio, np.zeros(2 * RATE - audio.size)])
-    speech = representations.speech_waveform(clip, 2 * RATE)
-    plain = representations.speech_waveform(audio, 2 * RATE)
-    assert speech.size == RATE and np.all(speech[plain.size + 1:] == 0)  # the resampler rang into none of it
-    assert np.allclose(speech[:plain.size], plain, atol=1e-6)
-    assert np.allclose(representations.mel_patches(clip, 2 * RATE), representations.mel_patches(audio, 2 * RATE), atol=1e-6)
-    assert floor_depth(speech)[0] < PLAUSIBLE_DB  # not a synthesiser's decay into silence

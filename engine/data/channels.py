@@ -259,8 +259,7 @@ def webp_grey(values):
 
 def audio_channel(subtype, rate, mono, format_label, speech_audio=None):
     """The channel of a recording: codec, native rate, levels, effective bandwidth, and the noise
-    floor per band (`noise_db`, from `speech_audio`, the recording at the speech rate:
-    representations.speech_waveform; its padding is set aside)."""
+    floor per band (`noise_db`, from `speech_audio`, the recording at the speech rate)."""
     levels = int(np.unique(mono[: 1 << 16]).size) if mono.size else 0
     channel = {"codec": f"{format_label} {subtype}", "subtype": subtype, "native_sample_rate": int(rate),
                "bandwidth_hz": effective_bandwidth(mono, rate)}

@@ -10,8 +10,7 @@ PLAUSIBLE_DB of the loud frames (`unpadded`). noise-floor (engine/detectors/nois
 reads its depth without them; the speech map (engine/data/representations.py `mel_map`) and
 the noise and level keys (engine/data/channels.py) read `speech_span`, which keeps an end
 run shorter than STEADY (a recording's own first equal samples: cropping them would only
-shift the frame grid). The rules count samples at the speech rate (8000 Hz); a recording at
-another rate has its padding found at its own rate (representations.speech_waveform).
+shift the frame grid). All of it works on audio at the speech rate (8000 Hz).
 """
 import numpy as np
 
@@ -59,14 +58,10 @@ def unpadded(audio):
     return start, stop
 
 
-def speech_bounds(audio):
-    """(start, stop) of `audio` without its padding (`unpadded`), an end run shorter than STEADY kept."""
+def speech_span(audio):
+    """`audio` (at the speech rate) without its padding (`unpadded`), an end run shorter than STEADY kept."""
     audio = np.asarray(audio)
     start, stop = unpadded(audio)
-    return (start if start >= STEADY else 0), (stop if audio.size - stop >= STEADY else audio.size)
-
-
-def speech_span(audio):
-    """`audio` (at the speech rate) without its padding (speech_bounds)."""
-    start, stop = speech_bounds(audio)
-    return np.asarray(audio)[start:stop]
+    start = start if start >= STEADY else 0
+    stop = stop if audio.size - stop >= STEADY else audio.size
+    return audio[start:stop]

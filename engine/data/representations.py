@@ -111,24 +111,10 @@ def to_speech_rate(audio, sr):
     return soxr.resample(np.asarray(audio, dtype=np.float32), sr, SPEECH_RATE).astype(np.float32)
 
 
-def speech_waveform(audio, sr):
-    """Mono audio at rate sr -> at SPEECH_RATE, its padding (engine/data/padding.py) found at its own rate and
-    written as exact zeros: a resampler rings into the zeros, and that faint tail would read as a
-    synthesiser's decay into its silence (noise-floor) and keep the padding in the map and the noise key."""
-    if sr == SPEECH_RATE:
-        return to_speech_rate(audio, sr)
-    audio = np.asarray(audio, dtype=np.float32)
-    start, stop = padding.speech_bounds(audio)
-    inner = to_speech_rate(audio[start:stop], sr)
-    lead = int(round(start * SPEECH_RATE / sr))
-    trail = max(0, int(round(audio.size * SPEECH_RATE / sr)) - lead - inner.size)
-    return np.concatenate([np.zeros(lead, np.float32), inner, np.zeros(trail, np.float32)])
-
-
 def mel_map(audio, sr):
     """Compressed mel map (N_MELS, frames) divided by MEL_SCALE, not yet clipped to [0,1], of the
-    recording without its padding."""
-    speech = padding.speech_span(speech_waveform(audio, sr))
+    recording without its padding (engine/data/padding.py)."""
+    speech = padding.speech_span(to_speech_rate(audio, sr))
     return (np.log1p(COMPRESSION * mel_power(speech)) / MEL_SCALE).astype(np.float32)
 
 

@@ -53,9 +53,8 @@ def read_recording(path, data):
 
 def decode(path, data, kind):
     mono, rate, encoding = read_recording(path, data)
-    speech_audio = representations.speech_waveform(mono, rate)
-    unclipped = representations.split_patches(representations.mel_map(speech_audio, representations.SPEECH_RATE),
-                                              representations.PATCH_FRAMES)
+    speech_audio = representations.to_speech_rate(mono, rate)
+    unclipped = representations.split_patches(representations.mel_map(mono, rate), representations.PATCH_FRAMES)
     n = unclipped.shape[0]
     clipped = int((unclipped > 1).sum())
     meta = dict(representations.SPEECH_META, format=kind.label, native_sample_rate=int(rate),
