@@ -10,7 +10,9 @@ PLAUSIBLE_DB of the loud frames (`unpadded`). noise-floor (engine/detectors/nois
 reads its depth without them; the speech map (engine/data/representations.py `mel_map`) and
 the noise and level keys (engine/data/channels.py) read `speech_span`, which keeps an end
 run shorter than STEADY (a recording's own first equal samples: cropping them would only
-shift the frame grid). All of it works on audio at the speech rate (8000 Hz).
+shift the frame grid). All of it works on audio at the speech rate (8000 Hz), after resampling: a clip
+padded at 16 kHz keeps its padding, since the resampler's faint ringing into the zeros reads as a decay
+(docs/verdicts.md, "Padding set aside in the speech map and the noise key").
 """
 import numpy as np
 
