@@ -211,6 +211,13 @@ def buzz(seconds=0.5, pitch=120, noise=0.005):
     return 0.5 * pulses + noise * np.random.default_rng(pitch).normal(size=t.size)
 
 
+def silent_buzz():
+    """A buzz as a synthesiser writes it: fading 100 dB over its last 0.1 s into digital silence
+    (zeros put right after its floor would be padding, engine/data/padding.py, and set aside)."""
+    fade = np.concatenate([np.logspace(-5, 0, 800), np.ones(2400), np.logspace(0, -5, 800)])
+    return np.concatenate([np.zeros(2000), buzz() * fade, np.zeros(2000)])
+
+
 @pytest.mark.parametrize("subtype,fmt,ext", [("ULAW", "WAV", "wav"), ("ALAW", "WAV", "wav"), ("VORBIS", "OGG", "ogg"),
                                              ("GSM610", "WAV", "wav")])
 def test_telephone_and_lossy_codecs_keep_real_speech_real_and_buzzes_generated(speech_case, tmp_path, subtype, fmt, ext):
@@ -372,7 +379,7 @@ def test_the_noise_floor_is_read_per_band_gain_invariant_and_raised_by_added_noi
     assert np.allclose(noise_levels(audio * 0.1, 8000), clean, atol=1e-6)
     noisy = noise_levels(with_noise(audio, 10), 8000)
     assert np.all(noisy > clean) and np.all(noisy > -30) and np.all(clean < -55)  # white noise at 10 dB fills every band
-    silent = np.concatenate([np.zeros(2000), buzz(), np.zeros(2000)])
+    silent = silent_buzz()
     assert np.all(noise_levels(silent, 8000) == NOISE_FLOOR_DB)  # digital silence: no floor at all
 
 
@@ -406,7 +413,7 @@ def test_added_noise_is_a_channel_only_where_the_reference_carries_none(speech_c
     noisy = key(with_noise(fsdd_audio(300), 10))
     assert noisy[:4] == ("audio", None, None, None) and noisy[4][3] is not None
     # A synthesiser's digital silence (or a floor inside the reference's) cannot buy a noisier reference.
-    assert key(np.concatenate([np.zeros(2000), buzz(), np.zeros(2000)])) is None
+    assert key(silent_buzz()) is None
     assert channel_key({"channel": meta["channel"] | {"noise_db": [-10.0] * 4}}, None) is None  # no kept recordings
     # Each band within the reference's range, but all bands above 500 Hz high at once: broadband noise.
     each_within = list(gate[1][:4] - 0.5)
@@ -487,7 +494,7 @@ def test_an_automatic_gain_control_lifts_the_noise_in_the_pauses_and_leaves_sile
     # the pauses' noise rises after each word (the quietest tenth, which the noise key reads, barely moves)
     assert quiet_frames_db(levelled) > quiet_frames_db(noisy) + 6
     assert np.abs(levelled).max() == pytest.approx(np.abs(noisy).max(), rel=1e-5)
-    silent = np.concatenate([np.zeros(2000), buzz(), np.zeros(2000)])
+    silent = silent_buzz()
     assert np.all(noise_levels(gain_controlled(silent), 8000) == NOISE_FLOOR_DB)
 
 

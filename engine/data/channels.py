@@ -26,6 +26,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from engine.data.padding import speech_span
+
 BANDWIDTH_DB = 50.0  # a band this far below the strongest one carries nothing audible
 LOSSY_AUDIO_SUBTYPES = ("ULAW", "ALAW", "GSM610", "VORBIS", "OPUS", "MPEG_LAYER_I", "MPEG_LAYER_II",
                         "MPEG_LAYER_III", "G721_32", "G723_24", "G723_40", "IMA_ADPCM", "MS_ADPCM",
@@ -358,7 +360,8 @@ def midi_channel(midi):
 # is in the recording: between and under the words. Its spectrum is read from the quietest
 # frames (minimum statistics: speech pauses, which every spoken-digit recording has) and given
 # per band relative to the speech level (the mean power of the loudest quarter of frames, as
-# noise-floor and the level normalisation take it), so it is gain-invariant.
+# noise-floor and the level normalisation take it), so it is gain-invariant. Padding is set aside
+# (engine/data/padding.py): a noisy room's recording padded with zeros keeps its noise key.
 NOISE_FRAME, NOISE_HOP = 256, 128  # 32 ms frames at 8 kHz
 NOISE_BANDS_HZ = (0, 500, 1000, 2000, 4000)  # octave-like bands of the telephone range
 NOISE_QUIET_SHARE = 0.1  # the quietest tenth of the frames: the floor
@@ -367,8 +370,9 @@ NOISE_FLOOR_DB = -120.0  # a band with nothing in its quiet frames (digital sile
 
 
 def band_powers(audio, rate):
-    """(frames, bands) power of each 32 ms Hann-windowed frame in each of NOISE_BANDS_HZ."""
-    audio = np.asarray(audio, dtype=np.float64)
+    """(frames, bands) power of each 32 ms Hann-windowed frame in each of NOISE_BANDS_HZ, of the
+    recording (at the speech rate) without its padding: zeros put at its ends are no floor."""
+    audio = np.asarray(speech_span(audio), dtype=np.float64)
     if audio.size < NOISE_FRAME:
         audio = np.pad(audio, (0, NOISE_FRAME - audio.size))
     frames = np.lib.stride_tricks.sliding_window_view(audio, NOISE_FRAME)[::NOISE_HOP]
@@ -391,8 +395,9 @@ def speech_level_db(audio):
     """A recording's speech level in dB relative to full scale: the mean square of its loudest
     NOISE_LOUD_SHARE of frames (the speech level noise_levels takes); NOISE_FLOOR_DB for silence.
     A codec that quantises on a fixed scale (GSM 06.10) treats a quiet recording otherwise than a
-    loud one, so the reference is passed through it at this level (engine/detectors/channels.py)."""
-    audio = np.asarray(audio, dtype=np.float64)
+    loud one, so the reference is passed through it at this level (engine/detectors/channels.py).
+    Read without the recording's padding, as band_powers."""
+    audio = np.asarray(speech_span(audio), dtype=np.float64)
     if audio.size < NOISE_FRAME:
         audio = np.pad(audio, (0, NOISE_FRAME - audio.size))
     power = np.sort((np.lib.stride_tricks.sliding_window_view(audio, NOISE_FRAME)[::NOISE_HOP] ** 2).mean(axis=1))

@@ -1,7 +1,9 @@
 """Speech and music as 2-D intensity maps in [0,1] (DESIGN.md, "One idea that unifies the modalities").
 
 Speech: every recording is mixed to mono and resampled to 8000 Hz (FSDD's native rate,
-so that every speech map means the same frequencies and durations), then a mel power
+so that every speech map means the same frequencies and durations), its padding (constant
+runs an editor or a dataset script put at its ends, engine/data/padding.py) is set aside,
+so that a padded recording reads as the recording itself, then a mel power
 spectrogram is taken exactly as librosa's defaults would (periodic Hann window,
 centred frames with zero padding, Slaney mel scale and area normalisation, fmin 0,
 fmax 4000 Hz) with 64 bands, n_fft 1024 and hop 160 (20 ms). It is compressed as
@@ -22,6 +24,8 @@ patch is zero-padded to one patch (zero is silence), the remainder of longer map
 from functools import lru_cache
 
 import numpy as np
+
+from engine.data import padding
 
 SPEECH_RATE = 8000
 N_FFT = 1024
@@ -108,8 +112,10 @@ def to_speech_rate(audio, sr):
 
 
 def mel_map(audio, sr):
-    """Compressed mel map (N_MELS, frames) divided by MEL_SCALE, not yet clipped to [0,1]."""
-    return (np.log1p(COMPRESSION * mel_power(to_speech_rate(audio, sr))) / MEL_SCALE).astype(np.float32)
+    """Compressed mel map (N_MELS, frames) divided by MEL_SCALE, not yet clipped to [0,1], of the
+    recording without its padding (engine/data/padding.py)."""
+    speech = padding.speech_span(to_speech_rate(audio, sr))
+    return (np.log1p(COMPRESSION * mel_power(speech)) / MEL_SCALE).astype(np.float32)
 
 
 def mel_patches(audio, sr):

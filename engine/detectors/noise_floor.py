@@ -55,54 +55,13 @@ synthesiser's silence (ibid., "Gated and noise-suppressed real speech: the floor
 """
 import numpy as np
 
+from engine.data.padding import FRAME, LOUD_SHARE, PLAUSIBLE_DB, frame_powers, loud_power, unpadded
 from engine.data.representations import SPEECH_RATE
 from engine.detectors import calibration
 from engine.detectors.detector import RecordingDetector
 
-FRAME, HOP = 160, 80  # 20 ms frames, 10 ms hop at 8000 Hz
-LOUD_SHARE = 0.25  # the loud frames: as representations.LEVEL_TOP
 FLOOR_QUANTILE = 0.1  # the floor: the quietest tenth of the frames
 DEPTH_CAP = 300.0  # dB; a frame of exact digital silence counts as this far down
-PLAUSIBLE_DB = 70.0  # the deepest floor a microphone recording is taken to reach (module docstring)
-STEADY = FRAME // 4  # samples: a constant run this long next to padding is silence too (5 ms)
-
-
-def frame_powers(audio):
-    audio = np.asarray(audio, dtype=np.float64)
-    if audio.size < FRAME:
-        audio = np.pad(audio, (0, FRAME - audio.size))
-    frames = np.lib.stride_tricks.sliding_window_view(audio, FRAME)[::HOP]
-    # About its mean: A-law, for one, turns digital silence into a constant offset of one step.
-    return frames.var(axis=1)
-
-
-def loud_power(power):
-    """Mean power of the loudest LOUD_SHARE of the frame powers `power`."""
-    return np.sort(power)[-max(1, int(round(LOUD_SHARE * power.size))):].mean()
-
-
-def constant_lead(audio):
-    """How many samples at the start of `audio` are constant runs: the first run, and after it every run of at
-    least STEADY samples (padding put next to an 8-bit recorder's own steady silence)."""
-    bounds = np.concatenate([[0], np.flatnonzero(np.diff(audio) != 0) + 1, [audio.size]])
-    short = np.flatnonzero(np.diff(bounds)[1:] < STEADY)
-    return int(bounds[1 + short[0]] if short.size else audio.size)
-
-
-def unpadded(audio):
-    """(start, stop) of the recording without its padding. The constant runs touching an end are set aside when
-    the recording carries a microphone's floor right up to them (the FRAME samples next to them lie within
-    PLAUSIBLE_DB of the loud frames): an editor or a dataset script put them there. A synthesiser's signal
-    decays into its silence, beyond any microphone's floor, and the runs stay."""
-    start, stop = constant_lead(audio), audio.size - constant_lead(audio[::-1])
-    if start >= stop:
-        return 0, audio.size
-    edge = loud_power(frame_powers(audio[start:stop])) * 10 ** (-PLAUSIBLE_DB / 10)
-    if np.var(audio[start:start + FRAME]) < edge:
-        start = 0
-    if np.var(audio[max(start, stop - FRAME):stop]) < edge:
-        stop = audio.size
-    return start, stop
 
 
 def floor_depth(audio):

@@ -4,11 +4,11 @@ does to a recording's floor, and so to `noise-floor` (engine/detectors/noise_flo
 as 16-bit PCM at 8 kHz, as a file reaching the workstation would be.
 
     python tests/benchmarks/test_bench_padded_silence.py depths OUT.json EDIT[,EDIT] FILE.wav [FILE.wav ...]
-    python tests/benchmarks/test_bench_padded_silence.py judge CASE OUT EDIT FILE.wav [FILE.wav ...]
+    python tests/benchmarks/test_bench_padded_silence.py judge CASE OUT EDIT[,EDIT] FILE.wav [FILE.wav ...]
     python -m pytest tests/benchmarks/test_bench_padded_silence.py -s -o addopts=""
 
 EDIT: `as-is`, `trim` (silence below -60 dB re full scale cut off the ends), `pad0.25` (that many seconds of zeros at each end), `pad1s` (zeros after the speech up to
-1 s, as speech-command datasets pad), `fade0.05` (a linear fade to zero over that many seconds at each end),
+1 s, as speech-command datasets pad; `up16k+pad1s`: resampled to 16 kHz first, as Google Speech Commands' clips), `fade0.05` (a linear fade to zero over that many seconds at each end),
 `fade0.05+pad0.25`, `gate-40` (a hard gate: the signal zeroed while its envelope lies that many dB below the
 peak, 1 ms attack, 20 ms release; `gatefloor6`: below 6 dB above its floor), `suppress-30` (spectral
 subtraction with a gain floor that many dB down; `suppress-inf`: no floor; `denoise-inf`: subtracting 9
@@ -30,13 +30,18 @@ from tests.audio_channels import RATE, _envelope
 N_FFT, HOP = 256, 64  # 32 ms frames for the noise suppressor
 
 
-def pad(audio, seconds):
-    zeros = np.zeros(int(round(seconds * RATE)))
+def pad(audio, seconds, rate=RATE):
+    zeros = np.zeros(int(round(seconds * rate)))
     return np.concatenate([zeros, audio, zeros])
 
 
-def pad_to(audio, seconds):
-    return np.concatenate([audio, np.zeros(max(0, int(seconds * RATE) - audio.size))])
+def pad_to(audio, seconds, rate=RATE):
+    return np.concatenate([audio, np.zeros(max(0, int(seconds * rate) - audio.size))])
+
+
+def written_rate(edit):
+    """The rate an edit's file is written at: `up16k` resamples to 16 kHz (as Speech Commands' clips are)."""
+    return 2 * RATE if "up16k" in edit.split("+") else RATE
 
 
 def fade(audio, seconds):
@@ -81,14 +86,19 @@ def trim(audio, level_db=-60.0):
 
 
 def edited(audio, edit):
+    """`audio` (at RATE) after the steps of `edit`, at written_rate(edit)."""
+    rate = RATE
     for step in edit.split("+"):
         if step == "as-is":
             continue
+        if step == "up16k":  # before padding: a dataset script resamples, then pads to its clip length
+            audio, rate = signal.resample_poly(audio, 2, 1), 2 * RATE
+            continue
         name, value = re.fullmatch(r"([a-z]+)(.*)", step).groups()
         if name == "pad" and value == "1s":
-            audio = pad_to(audio, 1.0)
+            audio = pad_to(audio, 1.0, rate)
         elif name == "pad":
-            audio = pad(audio, float(value))
+            audio = pad(audio, float(value), rate)
         elif name == "trim":
             audio = trim(audio)
         elif name == "fade":
@@ -121,28 +131,46 @@ def depths(edits, sources):
 
 def judge_edited(case, out, edit, sources):
     """Summary dict of the verdicts on `sources` after `edit`, written into `out`."""
-    from engine.verdict import judge
-    from tests.benchmarks.test_bench_channels import generated_by, read_8k
+    return judge_edits(case, out, [edit], sources)[0]
 
-    folder = os.path.join(out, edit)
-    os.makedirs(folder, exist_ok=True)
-    paths = []
-    for source in sources:
-        paths.append(os.path.join(folder, os.path.basename(source)))
-        soundfile.write(paths[-1], np.clip(edited(read_8k(source), edit), -1, 1), RATE, subtype="PCM_16")
-    files = judge(case, paths)["files"]
-    rows = [{"file": os.path.basename(f["path"]), "label": f["label"],
-             "noise_floor": next((r for r in f["reasons"] if r.startswith("noise-floor")), "")} for f in files]
-    with open(os.path.join(folder, "verdicts.jsonl"), "w") as log:
-        log.writelines(json.dumps(r) + "\n" for r in rows)
-    return {"set": edit, "n": len(files), "labels": dict(collections.Counter(f["label"] for f in files)),
-            "generated_by": generated_by(files)}
+
+def judge_edits(case, out, edits, sources):
+    """[summary dict per edit] of the verdicts on `sources` after each of `edits`, written into `out` and
+    judged in one batch: a noisy room's files share their noise-matched calibrations (one per noise level,
+    a minute each on two cores) across the edits."""
+    from engine.verdict import judge
+    from tests.benchmarks.test_bench_channels import deciding_detector, generated_by, read_8k
+
+    audio = [read_8k(source) for source in sources]
+    paths = {}
+    for edit in edits:
+        folder = os.path.join(out, edit)
+        os.makedirs(folder, exist_ok=True)
+        for source, recording in zip(sources, audio):
+            path = os.path.join(folder, os.path.basename(source))
+            soundfile.write(path, np.clip(edited(recording, edit), -1, 1), written_rate(edit), subtype="PCM_16")
+            paths[path] = edit
+    found = collections.defaultdict(list)
+    for f in judge(case, list(paths))["files"]:
+        found[paths[f["path"]]].append(f)
+    summaries = []
+    for edit in edits:
+        files = found[edit]
+        rows = [{"file": os.path.basename(f["path"]), "label": f["label"],
+                 "decided_by": deciding_detector(f) if f["label"] == "generated" else None,
+                 "noise_floor": next((r for r in f["reasons"] if r.startswith("noise-floor")), "")} for f in files]
+        with open(os.path.join(out, edit, "verdicts.jsonl"), "w") as log:
+            log.writelines(json.dumps(r) + "\n" for r in rows)
+        summaries.append({"set": edit, "n": len(files), "labels": dict(collections.Counter(f["label"] for f in files)),
+                          "generated_by": generated_by(files)})
+    return summaries
 
 
 def test_edits_silence_what_they_should():
     rng = np.random.default_rng(0)
     voice = np.concatenate([rng.normal(0, 1e-3, 2000), rng.normal(0, 0.3, 2000), rng.normal(0, 1e-3, 2000)])
     assert np.all(edited(voice, "pad0.25")[:2000] == 0) and edited(voice, "pad1s").size == RATE
+    assert edited(voice, "up16k+pad1s").size == written_rate("up16k+pad1s") == 2 * RATE
     assert np.array_equal(edited(edited(voice, "pad0.25"), "trim"), trim(voice))
     faded = edited(voice, "fade0.05")
     assert faded[0] == 0 and faded[-1] == 0 and np.array_equal(faded[400:-400], voice[400:-400])
@@ -157,4 +185,5 @@ if __name__ == "__main__":
         with open(sys.argv[2], "w") as f:
             json.dump({"files": sys.argv[4:], **depths(sys.argv[3].split(","), sys.argv[4:])}, f)
     else:
-        print(json.dumps(judge_edited(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5:])))
+        for summary in judge_edits(sys.argv[2], sys.argv[3], sys.argv[4].split(","), sys.argv[5:]):
+            print(json.dumps(summary))
