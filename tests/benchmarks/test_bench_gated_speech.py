@@ -23,7 +23,8 @@ import sys
 import numpy as np
 from scipy import signal
 
-from engine.detectors.noise_floor import FLOOR_QUANTILE, frame_powers, floor_depth, loud_power, unpadded
+from engine.data.padding import frame_powers, loud_power, unpadded
+from engine.detectors.noise_floor import FLOOR_QUANTILE, floor_depth
 from tests.audio_channels import RATE
 from tests.benchmarks.test_bench_padded_silence import as_written, edited
 
