@@ -15,6 +15,7 @@ from engine.detectors.cycle_jitter import CycleJitter
 from engine.detectors.durations import DurationDistance
 from engine.detectors.edge_width import EdgeWidth
 from engine.detectors.faint_background import FaintBackground
+from engine.detectors.faint_speck import FaintSpeck
 from engine.detectors.familiarity import Familiarity, SliceFamiliarity
 from engine.detectors.grid import OffGrid
 from engine.detectors.meter import Meter
@@ -37,6 +38,7 @@ DETECTORS = (
     RepeatedCycle,
     SyntheticVoice,
     FaintBackground,
+    FaintSpeck,
     ChromaViolations,
     DurationDistance,
     Tonality,

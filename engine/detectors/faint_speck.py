@@ -1,0 +1,86 @@
+"""Faint speck: a value of one or two 8-bit steps alone in the background, far from any stroke.
+
+A generator's output near 0 is rarely exactly 0, and rounding it to 8 bits leaves a stray 1 or 2
+here and there in the background, where a real digit is exactly 0. `faint-background` counts the
+faint values more than a pixel from ink, which interpolation also makes: a cubic spline ripples 3-4
+pixels into the background, so since it is calibrated on resampled copies too a generator trained
+five times longer than the case's (a faint speck in 65 % of its digits) passed as real (docs/
+verdicts.md, "Long-trained unregistered DCGAN against the resampled calibration"). This detector
+counts only what no interpolation of a real digit makes: a value in (0, SPECK] with nothing above
+SPECK within QUIET pixels (so not the dimmed remains of a real speck of ink, nor a ripple's crest)
+and no ink (>= INK) within FAR pixels (Euclidean). Bilinear interpolation puts new values only
+beside old ones, an editor's bicubic at most two pixels out, and a cubic spline's ripple has
+fallen below half a step by then: none of 5,000 reference digits nor of their 20,000 resampled
+copies (each row of engine/detectors/resampling.py) holds one, against a speck in 110 of 500
+digits of the long-trained DCGAN (docs/verdicts.md, eleventh pass).
+
+The score is the number of such values; it fits nothing, so every reference file calibrates it,
+and apart their resampled copies (resampling.tail: the larger of the two tail probabilities).
+With no reference file holding one, a file with a speck gets the calibration's floor 1/(n + 1).
+JPEG and lossy WebP put faint values all over the background, so under them it stands aside
+(`lossy_erases`, engine/detectors/channels.py). Applies to image references with a blank
+background, like `faint-background`.
+"""
+import numpy as np
+
+from engine.detectors import calibration, resampling
+from engine.detectors.detector import EVERY_FILE_AND_RESAMPLED, Detector
+from engine.detectors.faint_background import INK
+from engine.detectors.statistical import blank_background
+
+SPECK = 0.01  # at most 2 steps of 255 (3 steps are 0.0118)
+QUIET = 2  # nothing above SPECK in the (2 QUIET + 1)^2 square around it
+FAR = 4.0  # pixels (Euclidean) to the nearest ink
+
+
+def specks(x):
+    """(n, 1, h, w) samples -> boolean (n, h, w): the faint specks (module docstring)."""
+    from scipy import ndimage
+
+    images = np.asarray(x, dtype=np.float64).reshape(x.shape[0], x.shape[-2], x.shape[-1])
+    side = 2 * QUIET + 1
+    quiet = ndimage.maximum_filter(images, size=(1, side, side), mode="constant", cval=0.0) <= SPECK
+    ink = images >= INK
+    far = np.empty(images.shape, dtype=bool)
+    for i, image_ink in enumerate(ink):
+        far[i] = ndimage.distance_transform_edt(~image_ink) >= FAR if image_ink.any() else True
+    return (images > 0) & quiet & far
+
+
+def faint_specks(x):
+    """Per sample (n, 1, h, w): the number of faint specks."""
+    return specks(x).sum(axis=(1, 2)).astype(np.float64)
+
+
+class FaintSpeck(Detector):
+    name = "faint-speck"
+    modalities = ("image",)
+    calibration = EVERY_FILE_AND_RESAMPLED  # it fits nothing
+    arrays = ("cal_faint_speck",)
+    lossy_erases = True  # JPEG's and lossy WebP's ringing fills the background: stand aside (channels.py)
+
+    @classmethod
+    def fit(cls, ref, groups, n_groups, cross_fitted):
+        if not blank_background(ref.x):
+            return {}
+        copies = ref.resampled()
+        return {"cal_faint_speck": resampling.calibration_rows(calibration.group_mean(faint_specks(ref.x), groups),
+                                                               copies.file_mean(faint_specks(copies.x)))}
+
+    def __init__(self, profile):
+        self.tail = resampling.tail(profile["cal_faint_speck"])
+        self.method = (f"number of values in (0, {SPECK}] with nothing above {SPECK} within {QUIET} pixels and no "
+                       f"value >= {INK} within {FAR:g} pixels: a generator's near-0 output rounded to a stray step "
+                       f"or two in the background, where real figures are exactly 0 and interpolation (a rotated or "
+                       f"rescaled real figure) puts faint values only beside the strokes")
+
+    def scores(self, batch):
+        return batch.file_mean(faint_specks(batch.x))
+
+    def reason(self, batch, g, score, p):
+        parts = self.tail.get("parts", [self.tail])
+        seen = f"{int(np.sum(parts[0]['sorted'] > 0))} of {parts[0]['sorted'].size} reference files hold one"
+        if len(parts) > 1:
+            seen += f", {int(np.sum(parts[1]['sorted'] > 0))} of {parts[1]['sorted'].size} of their resampled copies"
+        return (f"faint specks: {score:.3g} values of at most {SPECK} alone in the background, at least {FAR:g} "
+                f"pixels from any stroke, where interpolation cannot put them ({seen}); tail probability {p:.2g}")
