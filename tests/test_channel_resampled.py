@@ -7,7 +7,7 @@ import pytest
 
 from engine.data.specs import load_spec
 from engine.detectors import calibration, resampling, suite
-from engine.detectors.channels import channel_detectors, channel_key
+from engine.detectors.channels import StandAside, channel_detectors, channel_key
 from engine.detectors.profile import build_profile
 from tests import synthetic_images
 
@@ -45,6 +45,6 @@ def test_real_digits_resampled_then_saved_as_jpeg_pass(case, resample):
     judging = channelled(case, held)
     batch = suite.Batch(x, np.arange(len(x)))
     p = np.stack([calibration.tail_probability(d.tail, d.scores(batch)) for d in judging], axis=1)
-    weights = suite.weights(judging, 0.01, [d.name != "grid" and d.name != "clean-up" for d in judging])
+    weights = suite.weights(judging, 0.01, [d.name != "grid" and not isinstance(d, StandAside) for d in judging])
     combined = np.array([calibration.combine(row, weights)[0] for row in p])
     assert np.mean(combined <= 0.01) <= 0.03, combined

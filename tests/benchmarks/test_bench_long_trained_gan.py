@@ -1,0 +1,105 @@
+"""A generator trained five times longer than the case's against real digits resampled on the way
+(issue 14; docs/verdicts.md, "Long-trained MNIST GAN", eleventh pass).
+
+A profile-only case on builtin:mnist[0:5000] (case_workflows.new_case); an unregistered DCGAN trained
+on the case's fitting data (builtin:mnist[0:4000]) for LONG_GAN_STEPS steps (default 2000, five times
+the verdict exercise's 400), 500 files from it (`generate`, seed 7); held-out real digits as PNG:
+mnist[6000:6500] clean, mnist[6500:6700] rotated by up to 10 degrees with PIL's bicubic (an editor's
+rotation) and mnist[6700:6900] scaled by 0.88-1.12 bilinearly (engine/detectors/resampling.py). Prints
+per set the files labelled generated at alpha = 1 % and the deciding detectors.
+
+    .venv/bin/python -m pytest tests/benchmarks/test_bench_long_trained_gan.py -s -o addopts=""
+    .venv/bin/python tests/benchmarks/test_bench_long_trained_gan.py OUT_DIR [GAN_RUN_DIR]   (kept files;
+        GAN_RUN_DIR: an already trained run instead of training one)
+
+Environment: LONG_GAN_SEED (default 13), LONG_GAN_LOSS (gan, lsgan or wgan-gp; default gan),
+LONG_GAN_STEPS (default 2000).
+"""
+import collections
+import json
+import os
+import re
+import sys
+import time
+
+import numpy as np
+
+SEED = int(os.environ.get("LONG_GAN_SEED", "13"))
+LOSS = os.environ.get("LONG_GAN_LOSS", "gan")
+STEPS = int(os.environ.get("LONG_GAN_STEPS", "2000"))
+REAL_SEED = 99  # the rotations' and scales' draws
+
+
+def write_real_sets(evidence):
+    """The held-out real digits, clean, rotated (PIL bicubic) and scaled (bilinear), as PNG folders."""
+    from PIL import Image
+
+    from engine.data.specs import load_spec
+    from engine.data.writers import write_png
+    from engine.detectors.resampling import resample
+
+    x = load_spec("builtin:mnist[6000:6900]").x[:, 0].astype(np.float64)
+    rng = np.random.default_rng(REAL_SEED)
+    folders = {name: os.path.join(evidence, name) for name in ("real", "rotated-bicubic", "scaled-bilinear")}
+    for folder in folders.values():
+        os.makedirs(folder, exist_ok=True)
+    for j, image in enumerate(x[:500]):
+        write_png(os.path.join(folders["real"], f"mnist_{6000 + j}.png"), image.astype(np.float32))
+    for j, image in enumerate(x[500:700]):
+        pixels = Image.fromarray(np.rint(image * 255).astype(np.uint8), "L")
+        pixels.rotate(float(rng.uniform(-10, 10)), resample=Image.BICUBIC).save(
+            os.path.join(folders["rotated-bicubic"], f"mnist_{6500 + j}.png"))
+    scaled = np.rint(np.clip(resample(x[700:900], 0.0, 0.12, 0.0, 1, rng), 0, 1) * 255) / 255
+    for j, image in enumerate(scaled):
+        write_png(os.path.join(folders["scaled-bilinear"], f"mnist_{6700 + j}.png"), image.astype(np.float32))
+    return folders
+
+
+def run(out, gan_run=None):
+    from engine.case_workflows import new_case
+    from engine.jobs import ConsoleState
+    from engine.training_jobs import generate_job, train_gan_job
+    from engine.verdict import judge
+
+    started, state = time.monotonic(), ConsoleState(label="long-trained ")
+    evidence = os.path.join(out, "evidence")
+    folders = write_real_sets(evidence)
+    case_dir = os.path.join(out, "case")
+    fit = new_case(case_dir, "builtin:mnist[0:5000]", name="long-trained GAN")["fit_spec"]
+    if gan_run is None:
+        gan_run = os.path.join(out, f"gan-seed{SEED}")
+        train_gan_job({"data": fit, "out": gan_run, "steps": STEPS, "seed": SEED, "loss": LOSS, "device": "auto",
+                       "width": 32, "batch_size": 64}, state)
+    folders["generated"] = os.path.join(evidence, "generated")
+    generate_job({"run": gan_run, "n": 500, "out": folders["generated"], "seed": 7}, state)
+    table = {}
+    for name, folder in folders.items():
+        files = judge(case_dir, [folder])["files"]
+        deciding = collections.Counter(m.group(1) for f in files if f["label"] == "generated"
+                                       for m in [re.search(r"decisive: (\S+)", (f.get("reasons") or [""])[0])] if m)
+        table[name] = {"n": len(files), "generated": sum(f["label"] == "generated" for f in files),
+                       "inconclusive": sum(f["label"] == "inconclusive" for f in files), "deciding": dict(deciding)}
+    return {"gan": gan_run, "sets": table, "minutes": round((time.monotonic() - started) / 60, 1)}
+
+
+def print_table(summary):
+    print(f"\nlong-trained GAN {summary['gan']} ({summary['minutes']} min); labelled generated at alpha = 1 %")
+    for name, row in summary["sets"].items():
+        print(f"  {name:>16}: {row['generated']}/{row['n']} ({row['generated'] / max(1, row['n']):.1%}), "
+              f"inconclusive {row['inconclusive']}; deciding {row['deciding']}")
+
+
+def test_long_trained_gan_is_caught_and_resampled_real_digits_pass(tmp_path):
+    summary = run(str(tmp_path))
+    print_table(summary)
+    sets = summary["sets"]
+    for name in ("real", "rotated-bicubic", "scaled-bilinear"):
+        assert sets[name]["generated"] <= 0.01 * sets[name]["n"] + 1, name
+    assert sets["generated"]["generated"] >= 0.2 * sets["generated"]["n"]
+
+
+if __name__ == "__main__":
+    summary = run(os.path.abspath(sys.argv[1]), sys.argv[2] if len(sys.argv) > 2 else None)
+    with open(os.path.join(sys.argv[1], "summary.json"), "w", encoding="utf-8") as fh:
+        json.dump(summary, fh, indent=1)
+    print_table(summary)
