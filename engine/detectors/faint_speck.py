@@ -6,19 +6,25 @@ faint values more than a pixel from ink, which interpolation also makes: a cubic
 pixels into the background, so since it is calibrated on resampled copies too a generator trained
 five times longer than the case's (a faint speck in 65 % of its digits) passed as real (docs/
 verdicts.md, "Long-trained unregistered DCGAN against the resampled calibration"). This detector
-counts only what no interpolation of a real digit makes: a value in (0, SPECK] with nothing above
-SPECK within QUIET pixels (so not the dimmed remains of a real speck of ink, nor a ripple's crest)
-and no ink (>= INK) within FAR pixels (Euclidean). Bilinear interpolation puts new values only
-beside old ones, an editor's bicubic at most two pixels out, and a cubic spline's ripple has
-fallen below half a step by then: none of 5,000 reference digits nor of their 20,000 resampled
-copies (each row of engine/detectors/resampling.py) holds one, against a speck in 110 of 500
-digits of the long-trained DCGAN (docs/verdicts.md, eleventh pass).
+counts only what neither interpolation nor a JPEG round trip of a real digit makes: a value in
+(0, SPECK]
+- with nothing above SPECK within QUIET pixels (so not the dimmed remains of a real speck of ink,
+  nor the crest of a ripple);
+- with no ink (>= INK) within FAR pixels (Euclidean): bilinear interpolation puts new values only
+  beside old ones, an editor's bicubic at most two pixels out, a cubic spline's ripple has fallen
+  below half a step by then, and so has Lanczos' through a smaller size and back (3-4 pixels out);
+- in an 8 x 8 tile (from the top-left, JPEG's blocks) that holds nothing above SPECK: JPEG's
+  ringing fills the blocks that hold a stroke and leaves an empty block exactly 0, so a JPEG saved
+  again losslessly at a quality too high to be read from its pixels (99-100) is not read as specks.
+None of 5,000 reference digits nor of their 20,000 resampled copies (each row of engine/detectors/
+resampling.py) holds one, against 71 of 500 digits of the long-trained DCGAN (docs/verdicts.md,
+eleventh pass).
 
 The score is the number of such values; it fits nothing, so every reference file calibrates it,
 and apart their resampled copies (resampling.tail: the larger of the two tail probabilities).
 With no reference file holding one, a file with a speck gets the calibration's floor 1/(n + 1).
-JPEG and lossy WebP put faint values all over the background, so under them it stands aside
-(`lossy_erases`, engine/detectors/channels.py). Applies to image references with a blank
+Under JPEG and lossy WebP (a file read as such) it stands aside (`lossy_erases`, engine/detectors/
+channels.py): they fill or erase the background's steps. Applies to image references with a blank
 background, like `faint-background`.
 """
 import numpy as np
@@ -29,8 +35,9 @@ from engine.detectors.faint_background import INK
 from engine.detectors.statistical import blank_background
 
 SPECK = 0.01  # at most 2 steps of 255 (3 steps are 0.0118)
-QUIET = 2  # nothing above SPECK in the (2 QUIET + 1)^2 square around it
-FAR = 4.0  # pixels (Euclidean) to the nearest ink
+QUIET = 3  # nothing above SPECK in the (2 QUIET + 1)^2 square around it
+FAR = 5.0  # pixels (Euclidean) to the nearest ink
+TILE = 8  # JPEG's block
 
 
 def specks(x):
@@ -44,7 +51,11 @@ def specks(x):
     far = np.empty(images.shape, dtype=bool)
     for i, image_ink in enumerate(ink):
         far[i] = ndimage.distance_transform_edt(~image_ink) >= FAR if image_ink.any() else True
-    return (images > 0) & quiet & far
+    n, h, w = images.shape
+    above = np.pad(images > SPECK, ((0, 0), (0, -h % TILE), (0, -w % TILE)))
+    filled = above.reshape(n, above.shape[1] // TILE, TILE, above.shape[2] // TILE, TILE).any(axis=(2, 4))
+    empty_tile = ~np.repeat(np.repeat(filled, TILE, axis=1), TILE, axis=2)[:, :h, :w]
+    return (images > 0) & quiet & far & empty_tile
 
 
 def faint_specks(x):
@@ -69,10 +80,11 @@ class FaintSpeck(Detector):
 
     def __init__(self, profile):
         self.tail = resampling.tail(profile["cal_faint_speck"])
-        self.method = (f"number of values in (0, {SPECK}] with nothing above {SPECK} within {QUIET} pixels and no "
-                       f"value >= {INK} within {FAR:g} pixels: a generator's near-0 output rounded to a stray step "
-                       f"or two in the background, where real figures are exactly 0 and interpolation (a rotated or "
-                       f"rescaled real figure) puts faint values only beside the strokes")
+        self.method = (f"number of values in (0, {SPECK}] with nothing above {SPECK} within {QUIET} pixels nor in "
+                       f"their {TILE}x{TILE} block, and no value >= {INK} within {FAR:g} pixels: a generator's near-0 "
+                       f"output rounded to a stray step or two in the background, where real figures are exactly 0 "
+                       f"and interpolation (a rotated or rescaled real figure) or a JPEG round trip puts faint values "
+                       f"only near the strokes")
 
     def scores(self, batch):
         return batch.file_mean(faint_specks(batch.x))
@@ -83,4 +95,5 @@ class FaintSpeck(Detector):
         if len(parts) > 1:
             seen += f", {int(np.sum(parts[1]['sorted'] > 0))} of {parts[1]['sorted'].size} of their resampled copies"
         return (f"faint specks: {score:.3g} values of at most {SPECK} alone in the background, at least {FAR:g} "
-                f"pixels from any stroke, where interpolation cannot put them ({seen}); tail probability {p:.2g}")
+                f"pixels from any stroke, where interpolation and JPEG cannot put them ({seen}); tail probability "
+                f"{p:.2g}")
