@@ -2,7 +2,7 @@
 excitation hits the lattice and a continuous excitation does not; the tail probability is the binomial tail at
 the calibration's upper bound on the hit rate, monotone in the hits and never below what that bound gives, and
 reading stops early only where that keeps it valid; recordings without a readable window (8-bit steps, mu-law
-samples) stand aside, and so does the detector under any lossy channel."""
+samples) stand aside, and so do files written by a lossy codec or at another rate."""
 import shutil
 import subprocess
 
@@ -101,7 +101,10 @@ def test_recordings_without_a_readable_window_stand_aside(vowels):
         assert not d.informative(SimpleNamespace(audio=audio))
     assert lpc_lattice.hits(eight_bit) == (0, 0, 0) and lpc_lattice.hits(mulaw) == (0, 0, 0)
     assert LpcLattice.calibrate([eight_bit] * 30) == {}  # too few windows to bound the hit rate: no detector
-    assert LpcLattice.lossy_erases  # any codec, resampler or noise channel: weight 0 (engine/detectors/channels.py)
+    for channel in ({"lossy": True, "native_sample_rate": 8000}, {"lossy": False, "native_sample_rate": 16000}):
+        assert not d.informative(SimpleNamespace(audio=coded / 32768.0, meta={"channel": channel}))  # codec, resampler
+    assert d.informative(SimpleNamespace(audio=coded / 32768.0, meta={"channel": {"lossy": False,
+                                                                                   "native_sample_rate": 8000}}))
 
 
 @pytest.mark.skipif(shutil.which("flite") is None, reason="needs flite")

@@ -30,10 +30,13 @@ hits not read can only lower it, so the p reported is valid and larger than the 
 
 What it cannot see: output that does not reach the verdict with its exact 16-bit values and the fixed-point
 recursion (flite `kal16` at 16 kHz and anything resampled; festival's voices, which synthesise in floats; any
-lossy codec or added noise, under which it stands aside, engine/detectors/channels.py `lossy_erases`).
+lossy codec or added noise). It stands aside (weight 0, `informative`) for a file written by a lossy codec or
+at another rate, and reads no window of mu-law, A-law or 8-bit samples; under added noise it keeps its clean
+calibration (noise moves real and flite samples alike off the lattice, so hits only become rarer).
 """
 import numpy as np
 
+from engine.data.representations import SPEECH_RATE
 from engine.detectors import calibration
 from engine.detectors.detector import RecordingDetector
 
@@ -165,7 +168,6 @@ class LpcLattice(RecordingDetector):
     name = "lpc-lattice"
     min_kept = MIN_KEPT
     arrays = ("cal_lpc_lattice",)
-    lossy_erases = True  # a codec, resampler or added noise moves the samples off the lattice: stand aside
 
     @classmethod
     def calibrate(cls, audio):
@@ -196,9 +198,14 @@ class LpcLattice(RecordingDetector):
         return -np.log10(np.maximum(tail(counts[:, 0], counts[:, 1], self.q), FLOOR))
 
     def informative(self, samples):
-        """Only a recording that offers a window (not an 8-bit recorder's, not mu-law or A-law samples)."""
+        """Only a recording written at the speech rate without a lossy codec (a codec or a resampler moves the
+        samples off the lattice) that offers a window (not an 8-bit recorder's steps, not mu-law or A-law
+        samples). A band limit read from the content is no reason: flite's own output reads as one at times."""
         audio = getattr(samples, "audio", None)
-        return audio is not None and bool(candidate_windows(samples_16bit(audio)))
+        channel = (getattr(samples, "meta", None) or {}).get("channel") or {}
+        if audio is None or channel.get("lossy") or channel.get("native_sample_rate", SPEECH_RATE) != SPEECH_RATE:
+            return False
+        return bool(candidate_windows(samples_16bit(audio)))
 
     def reason(self, batch, g, score, p):
         found, windows, read = self.read(batch)[g]
