@@ -107,7 +107,8 @@ def window_fit(y, s):
 
 def samples_16bit(audio):
     """A recording at the speech rate (floats in [-1, 1)) as int64 16-bit values."""
-    return np.round(np.clip(np.asarray(audio, dtype=np.float64), -1.0, 1.0) * 32768).astype(np.int64)
+    x = np.nan_to_num(np.asarray(audio, dtype=np.float64))  # a hostile file's NaN reads as silence
+    return np.round(np.clip(x, -1.0, 1.0) * 32768).astype(np.int64)
 
 
 def candidate_windows(y):
