@@ -36,7 +36,7 @@ def profiles():
     return out
 
 
-def test_every_registered_detector_is_fitted_read_back_and_scored(profiles):
+def test_every_registered_detector_is_fitted_read_back_and_scored(profiles, monkeypatch):
     seen = set()
     for modality, (profile, batch) in profiles.items():
         if modality == "speech":  # judged at one loudness, with their waveforms, as verdicts do
@@ -46,16 +46,19 @@ def test_every_registered_detector_is_fitted_read_back_and_scored(profiles):
 
             audio = [load_path(str(f)).audio for f in corpus_files("fsdd")[40:43]]
             batch = Batch(representations.normalise_level(batch.x, batch.groups), batch.groups, audio=audio)
-            # cycle-jitter, synthetic-voice and repeated-cycle are fitted only for references keeping 400, 100
-            # and 100 recordings: their arrays as such a one holds them
+            # cycle-jitter, synthetic-voice, repeated-cycle and lpc-lattice are fitted only for references keeping
+            # 400, 100, 100 and 100 recordings: their arrays as such a one holds them (lpc-lattice's on 4 recordings,
+            # about 1 s each)
+            from engine.detectors import lpc_lattice
             from engine.detectors.cycle_jitter import CycleJitter
             from engine.detectors.profile import reference_audio
             from engine.detectors.repeated_cycle import RepeatedCycle
             from engine.detectors.synthetic_voice import SyntheticVoice
 
             kept = [a for _, a in reference_audio(profile)]
+            monkeypatch.setattr(lpc_lattice, "MIN_CALIBRATION_WINDOWS", 60)
             profile = dict(profile, **CycleJitter.calibrate(kept), **SyntheticVoice.calibrate(kept),
-                           **RepeatedCycle.calibrate(kept))
+                           **RepeatedCycle.calibrate(kept), **lpc_lattice.LpcLattice.calibrate(kept[:4]))
         built = {d.name: d for d in suite.profile_detectors(profile)}
         for cls in registry.DETECTORS:
             if not cls.applies(modality) or not all(key in profile for key in cls.arrays):

@@ -18,6 +18,7 @@ from engine.detectors.faint_background import FaintBackground
 from engine.detectors.faint_speck import FaintSpeck
 from engine.detectors.familiarity import Familiarity, SliceFamiliarity
 from engine.detectors.grid import OffGrid
+from engine.detectors.lpc_lattice import LpcLattice
 from engine.detectors.meter import Meter
 from engine.detectors.near_zero import NearZero
 from engine.detectors.noise_floor import NoiseFloor
@@ -36,6 +37,7 @@ DETECTORS = (
     NoiseFloor,
     CycleJitter,
     RepeatedCycle,
+    LpcLattice,
     SyntheticVoice,
     FaintBackground,
     FaintSpeck,

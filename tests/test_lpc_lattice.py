@@ -1,0 +1,117 @@
+"""lpc-lattice (engine/detectors/lpc_lattice.py): an integer LPC filter run as flite runs it on a mu-law
+excitation hits the lattice and a continuous excitation does not; the tail probability is the binomial tail at
+the calibration's upper bound on the hit rate, monotone in the hits and never below what that bound gives, and
+reading stops early only where that keeps it valid; recordings without a readable window (8-bit steps, mu-law
+samples) stand aside, and so do files written by a lossy codec or at another rate."""
+import shutil
+import subprocess
+
+import numpy as np
+import pytest
+
+from engine.detectors import calibration, lpc_lattice
+from engine.detectors.batch import Batch
+from engine.detectors.lpc_lattice import LATTICE, ORDER, Q, RMS_MIN, LpcLattice, window_fit
+
+
+def fixed_point_lpc(excitation, c):
+    """flite's lpc_resynth_fixedpoint with one set of integer coefficients c (Q14) over integer excitation."""
+    y = np.zeros(excitation.size, dtype=np.int64)
+    for n in range(excitation.size):
+        past = y[max(0, n - ORDER):n][::-1]
+        s = int(Q * excitation[n] + int(np.dot(c[:past.size], past)))
+        y[n] = abs(s) // Q * (1 if s >= 0 else -1)  # C's integer division truncates towards zero
+    return y
+
+
+@pytest.fixture(scope="module")
+def vowels():
+    """(coded, plain): an order-10 vowel filter run as flite runs it on a mu-law-valued excitation, and on the
+    same continuous excitation rounded to 16 bits (int64 samples)."""
+    from scipy import signal
+
+    rng = np.random.default_rng(1)
+    poles = [0.97 * np.exp(2j * np.pi * f / 8000) for f in (500, 1500, 2500, 3300, 3800)]
+    a = np.real(np.poly(np.concatenate([poles, np.conj(poles)])))
+    c = np.round(-a[1:] * Q).astype(np.int64)
+    pulses = np.zeros(800)
+    pulses[::84] = 100.0  # a quiet vowel: the residual within the lattice's finest steps
+    continuous = signal.lfilter([1.0], [1.0, -0.5], pulses + rng.normal(0, 12, pulses.size))
+    quantised = LATTICE[np.argmin(np.abs(continuous[:, None] - LATTICE[None, :]), axis=1)]
+    return fixed_point_lpc(quantised, c), fixed_point_lpc(np.round(continuous), c)
+
+
+def test_an_lpc_filter_on_mulaw_excitation_hits_the_lattice_and_on_continuous_excitation_does_not(vowels):
+    coded, plain = vowels
+    found, windows, _ = lpc_lattice.hits(coded / 32768.0)
+    assert windows == 30 and found >= 10  # LLL finds the coefficients in many windows (13 of 30 here)
+    # a continuous residual this quiet (a few lattice steps) hits now and then (0-2 of 30 over seeds 0-2)
+    assert lpc_lattice.hits(plain / 32768.0)[0] <= 2
+    assert window_fit(coded, 175)[1] >= RMS_MIN
+
+
+def test_the_tail_probability_is_the_binomial_tail_at_the_upper_bound_and_monotone_in_the_hits():
+    q = lpc_lattice.q_upper(0, 1500)
+    assert q == pytest.approx(1 - 0.05 ** (1 / 1500), rel=1e-6)  # the one-sided 95 % bound with no hit
+    assert lpc_lattice.q_upper(3, 1500) > 3 / 1500 and lpc_lattice.q_upper(3, 1500) > q
+    p = lpc_lattice.tail(np.arange(31), 30, q)
+    assert p[0] == 1.0 and np.all(np.diff(p) < 0)
+    assert p[1] == pytest.approx(1 - (1 - q) ** 30) and p[30] == pytest.approx(q ** 30)
+    for k in range(1, 31):  # never below what any smaller hit rate gives: the bound is the conservative side
+        assert p[k] >= lpc_lattice.tail(k, 30, q / 2)
+
+
+def detector(hits_per_recording=0, recordings=50, windows=30):
+    counts = np.tile([hits_per_recording, windows], (recordings, 1))
+    return LpcLattice({"cal_lpc_lattice": counts, "modality": np.array("speech")})
+
+
+def test_scores_are_minus_log10_of_the_tail_and_reading_stops_only_below_stop_p(vowels):
+    coded, plain = vowels
+    d = detector()
+    assert d.q == lpc_lattice.q_upper(0, 1500)
+    audio = [coded / 32768.0, plain / 32768.0]
+    scores = d.scores(Batch(np.zeros((2, 1)), np.arange(2), audio=audio))
+    p = calibration.tail_probability(d.tail, scores)
+    (found, windows, read), plain_read = d.read(Batch(np.zeros((2, 1)), np.arange(2), audio=audio))
+    assert found >= 3 and p[0] < 1e-6 and p[1] > 1e-3 and plain_read[0] <= 2
+    assert p[0] == pytest.approx(max(float(lpc_lattice.tail(found, windows, d.q)), lpc_lattice.FLOOR))
+    if read < windows:  # stopped: the hits read already give p below STOP_P, more hits only lower it
+        assert lpc_lattice.tail(found, windows, d.q) < lpc_lattice.STOP_P
+    full = lpc_lattice.hits(audio[0])
+    assert full[0] >= found and full[1] == windows
+    assert f"{p[0]:.2g}" in d.reason(d._seen[0], 0, float(scores[0]), float(p[0]))
+
+
+def test_a_reference_with_hits_raises_the_bound_and_so_every_tail_probability():
+    clean, hitting = detector(0), detector(1, recordings=10)
+    assert hitting.q > clean.q
+    assert lpc_lattice.tail(3, 30, hitting.q) > lpc_lattice.tail(3, 30, clean.q)
+
+
+def test_recordings_without_a_readable_window_stand_aside(vowels):
+    from types import SimpleNamespace
+
+    coded, _ = vowels
+    eight_bit = np.round(coded / 256.0) * 256 / 32768.0  # an 8-bit recorder's multiples of 256
+    mulaw = LATTICE[np.argmin(np.abs(coded[:, None] - LATTICE[None, :]), axis=1)] / 32768.0  # mu-law samples
+    d = detector()
+    assert d.informative(SimpleNamespace(audio=coded / 32768.0))
+    for audio in (eight_bit, mulaw, None, np.zeros(4000)):
+        assert not d.informative(SimpleNamespace(audio=audio))
+    assert lpc_lattice.hits(eight_bit) == (0, 0, 0) and lpc_lattice.hits(mulaw) == (0, 0, 0)
+    assert LpcLattice.calibrate([eight_bit] * 30) == {}  # too few windows to bound the hit rate: no detector
+    for channel in ({"lossy": True, "native_sample_rate": 8000}, {"lossy": False, "native_sample_rate": 16000}):
+        assert not d.informative(SimpleNamespace(audio=coded / 32768.0, meta={"channel": channel}))  # codec, resampler
+    assert d.informative(SimpleNamespace(audio=coded / 32768.0, meta={"channel": {"lossy": False,
+                                                                                   "native_sample_rate": 8000}}))
+
+
+@pytest.mark.skipif(shutil.which("flite") is None, reason="needs flite")
+def test_flite_kal_is_flagged(tmp_path):
+    from engine.data.loaders import load_path
+
+    path = str(tmp_path / "seven.wav")
+    subprocess.run(["flite", "-voice", "kal", "-t", "seven", "-o", path], check=True, capture_output=True)
+    found, windows, _ = lpc_lattice.hits(load_path(path).audio, detector().q)
+    assert windows >= 10 and lpc_lattice.tail(found, windows, detector().q) < 1e-4
