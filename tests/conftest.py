@@ -56,3 +56,14 @@ def _destroy(widget):
     widget.deleteLater()
     QApplication.sendPostedEvents(None, QEvent.DeferredDelete)
     gc.collect()
+
+
+@pytest.fixture(scope="module")
+def without_lpc_lattice():
+    """Speech cases made under it hold no lpc-lattice: its calibration reads 50 kept recordings at about 1 s
+    each, which the tests of other speech detectors need not pay (tests/test_lpc_lattice.py tests it)."""
+    from engine.detectors import lpc_lattice
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(lpc_lattice, "CALIBRATION_RECORDINGS", 0)
+        yield

@@ -92,7 +92,7 @@ def test_a_reference_keeping_fewer_than_400_recordings_gets_no_cycle_jitter():
 
 
 @pytest.fixture(scope="module")
-def speech_case(tmp_path_factory):
+def speech_case(tmp_path_factory, without_lpc_lattice):
     root = tmp_path_factory.mktemp("cycle-jitter")
     case_workflows.new_case(str(root / "case"), "builtin:fsdd")
     return str(root / "case")

@@ -21,7 +21,7 @@ HELD_OUT = range(300, 306)  # digit 7: not in the reference's first 200 files
 
 
 @pytest.fixture(scope="module")
-def speech_case(tmp_path_factory):
+def speech_case(tmp_path_factory, without_lpc_lattice):
     root = tmp_path_factory.mktemp("noise-floor")
     case_workflows.new_case(str(root / "case"), "builtin:fsdd[0:200]")
     return str(root / "case")

@@ -104,7 +104,8 @@ def test_a_reference_keeping_fewer_than_min_kept_recordings_gets_no_synthetic_vo
     assert SyntheticVoice.fit(enough, groups, n_groups, cross_fitted)["cal_synthetic_voice"].shape == (MIN_KEPT,)
 
 
-def test_under_a_codec_it_is_recalibrated_on_the_channelled_reference_and_under_a_band_limit_or_noise_stands_aside():
+def test_under_a_codec_it_is_recalibrated_on_the_channelled_reference_and_under_a_band_limit_or_noise_stands_aside(
+        without_lpc_lattice):
     from engine.data.specs import load_spec
     from engine.detectors import suite
     from engine.detectors.channels import StandAside, channel_detectors
