@@ -1,13 +1,15 @@
 """Padding set aside (engine/data/padding.py): a real recording padded with zeros reads as the
-recording itself in the speech map and in the noise and level keys; a synthesiser's decay into
-its own digital silence is kept."""
+recording itself in the speech map and in the noise and level keys, at whatever rate it was padded;
+a synthesiser's decay or stop into its own digital silence is kept."""
 import numpy as np
+import pytest
 import soundfile
 
 from engine.data import representations
 from engine.data.channels import NOISE_FLOOR_DB, noise_levels, speech_level_db
 from engine.data.loaders import load_path
-from engine.data.padding import STEADY, speech_span, unpadded
+from engine.data.padding import STEADY, speech_bounds, speech_span, unpadded
+from engine.detectors.noise_floor import floor_depth
 
 RATE = 8000
 
@@ -73,3 +75,59 @@ def test_a_recordings_own_short_constant_ends_are_kept():
     assert np.array_equal(speech_span(audio), audio)
     assert np.array_equal(speech_span(np.zeros(100)), np.zeros(100))  # nothing but silence: nothing set aside
 
+
+
+RATES = (8000, 16000, 22050, 44100)
+
+
+def at_rate(audio, rate):
+    """`audio` (at RATE) resampled to `rate` (soxr, as a dataset script would) and written to 16 bits."""
+    import soxr
+
+    return np.round((soxr.resample(audio, RATE, rate) if rate != RATE else audio) * 32767) / 32767
+
+
+def test_the_rules_count_seconds_and_find_the_same_padding_at_every_rate():
+    audio = recording(4)
+    for rate in RATES:
+        clip = at_rate(audio, rate)
+        quarter = int(round(0.25 * rate))
+        both = np.concatenate([np.zeros(quarter), clip, np.zeros(quarter)])
+        start, stop = speech_bounds(both, rate)
+        assert abs(start - quarter) <= 1 and abs(both.size - stop - quarter) <= 1  # the clip's own ends at most
+        one_second = np.concatenate([clip, np.zeros(rate - clip.size)])
+        assert speech_bounds(one_second, rate)[1] - clip.size in (-1, 0)
+        synthetic = decayed(0.3 * np.sin(2 * np.pi * 150 * np.arange(5000) / RATE))
+        assert speech_bounds(np.concatenate([at_rate(synthetic, rate), np.zeros(quarter)]), rate)[1] > clip.size
+
+
+def test_a_clip_resampled_before_padding_reads_as_the_clip_itself():
+    """Speech Commands' clips: resampled to 16 kHz, then zeros to 1 s. Resampled with the clip, the zeros would
+    carry the resampler's ringing (1e-9 and falling), a synthesiser's decay to noise-floor; found at the clip's own
+    rate, they are set aside as at 8 kHz."""
+    audio = recording(5)
+    for rate in RATES[1:]:
+        clip = at_rate(audio, rate)
+        padded_clip = np.concatenate([clip, np.zeros(rate - clip.size)])
+        plain, pad = (representations.to_speech_rate(x, rate) for x in (clip, padded_clip))
+        assert np.array_equal(speech_span(pad), plain)
+        assert floor_depth(pad)[0] == pytest.approx(floor_depth(plain)[0], abs=1e-6)
+        assert floor_depth(pad)[0] < 70
+        assert np.allclose(representations.mel_patches(padded_clip, rate), representations.mel_patches(clip, rate),
+                           atol=1e-6)
+        assert np.allclose(noise_levels(pad, RATE), noise_levels(plain, RATE), atol=1e-6)
+
+
+def test_a_synthesisers_stop_into_its_silence_is_kept_at_its_native_rate():
+    """espeak-ng at 22.05 kHz: the word stops abruptly (10 dB below its loud frames) or decays, into a silence
+    timed by its speech, not by an editor's round durations: the silence stays, and noise-floor reads it."""
+    rate = 22050
+    t = np.arange(int(0.4 * rate)) / rate
+    voice = 0.3 * np.sin(2 * np.pi * 150 * t) * (1 + 0.5 * np.sin(2 * np.pi * 3 * t))
+    for word in (voice, decayed(voice)):
+        spoken = np.concatenate([np.zeros(330), np.round(word * 32767) / 32767, np.zeros(10628)])  # espeak-ng's runs
+        assert unpadded(spoken, rate) == (0, spoken.size)
+        assert floor_depth(representations.to_speech_rate(spoken, rate))[0] > 70
+    # the same word padded by a script to a round length is padding
+    scripted = np.concatenate([voice, np.zeros(rate - voice.size)])
+    assert speech_bounds(scripted, rate) == (0, voice.size)

@@ -27,7 +27,7 @@ import numpy as np
 
 from engine.data import padding
 
-SPEECH_RATE = 8000
+SPEECH_RATE = padding.SPEECH_RATE  # 8000 Hz
 N_FFT = 1024
 HOP = 160
 N_MELS = 64
@@ -104,11 +104,22 @@ def mel_power(audio):
 
 
 def to_speech_rate(audio, sr):
+    """Mono audio at rate sr -> at SPEECH_RATE, its padding (engine/data/padding.py) found at its own rate and
+    written as exact zeros: resampled with the recording, the zeros would carry the resampler's faint ringing,
+    which reads as a synthesiser's decay into its silence (noise-floor) and keeps the padding in the map and the
+    noise key."""
+    audio = np.asarray(audio, dtype=np.float32)
     if sr == SPEECH_RATE:
-        return np.asarray(audio, dtype=np.float32)
+        return audio
     import soxr
 
-    return soxr.resample(np.asarray(audio, dtype=np.float32), sr, SPEECH_RATE).astype(np.float32)
+    start, stop = padding.speech_bounds(audio, sr)
+    if (start, stop) == (0, audio.size):
+        return soxr.resample(audio, sr, SPEECH_RATE).astype(np.float32)
+    inner = soxr.resample(audio[start:stop], sr, SPEECH_RATE).astype(np.float32)
+    lead = int(round(start * SPEECH_RATE / sr))
+    trail = max(0, int(round(audio.size * SPEECH_RATE / sr)) - lead - inner.size)
+    return np.concatenate([np.zeros(lead, np.float32), inner, np.zeros(trail, np.float32)])
 
 
 def mel_map(audio, sr):

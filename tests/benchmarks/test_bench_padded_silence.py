@@ -8,7 +8,9 @@ as 16-bit PCM at 8 kHz, as a file reaching the workstation would be.
     python -m pytest tests/benchmarks/test_bench_padded_silence.py -s -o addopts=""
 
 EDIT: `as-is`, `trim` (silence below -60 dB re full scale cut off the ends), `pad0.25` (that many seconds of zeros at each end), `pad1s` (zeros after the speech up to
-1 s, as speech-command datasets pad; `up16k+pad1s`: resampled to 16 kHz first, as Google Speech Commands' clips), `fade0.05` (a linear fade to zero over that many seconds at each end),
+1 s, as speech-command datasets pad; `pad2s` to 2 s; `up16k+pad1s`: resampled to 16 kHz first, as Google Speech Commands' clips;
+`up22k`, `up44k`: to 22.05 or 44.1 kHz; `native+pad1s`: the source read at its own rate, a synthesiser's 22.05 or
+16 kHz, not at 8 kHz), `fade0.05` (a linear fade to zero over that many seconds at each end),
 `fade0.05+pad0.25`, `gate-40` (a hard gate: the signal zeroed while its envelope lies that many dB below the
 peak, 1 ms attack, 20 ms release; `gatefloor6`: below 6 dB above its floor), `suppress-30` (spectral
 subtraction with a gain floor that many dB down; `suppress-inf`: no floor; `denoise-inf`: subtracting 9
@@ -39,9 +41,18 @@ def pad_to(audio, seconds, rate=RATE):
     return np.concatenate([audio, np.zeros(max(0, int(seconds * rate) - audio.size))])
 
 
-def written_rate(edit):
-    """The rate an edit's file is written at: `up16k` resamples to 16 kHz (as Speech Commands' clips are)."""
-    return 2 * RATE if "up16k" in edit.split("+") else RATE
+UP = {"up16k": 16000, "up22k": 22050, "up44k": 44100}  # resampled before padding (Speech Commands: 16 kHz)
+
+
+def source_rate(edit, native):
+    """The rate an edit starts from: the source's own (`native`) or RATE."""
+    return native if edit.split("+")[0] == "native" else RATE
+
+
+def written_rate(edit, rate=RATE):
+    """The rate an edit's file is written at, from `rate`: `up16k` resamples to 16 kHz (as Speech Commands' clips
+    are), and so on."""
+    return next((UP[step] for step in edit.split("+") if step in UP), rate)
 
 
 def fade(audio, seconds):
@@ -85,18 +96,18 @@ def trim(audio, level_db=-60.0):
     return audio[loud[0]:loud[-1] + 1] if loud.size else audio
 
 
-def edited(audio, edit):
-    """`audio` (at RATE) after the steps of `edit`, at written_rate(edit)."""
-    rate = RATE
+def edited(audio, edit, rate=RATE):
+    """`audio` (at `rate`: RATE unless the edit starts at `native`) after the steps of `edit`, at written_rate."""
     for step in edit.split("+"):
-        if step == "as-is":
+        if step in ("as-is", "native"):
             continue
-        if step == "up16k":  # before padding: a dataset script resamples, then pads to its clip length
-            audio, rate = signal.resample_poly(audio, 2, 1), 2 * RATE
+        if step in UP:  # before padding: a dataset script resamples, then pads to its clip length
+            gcd = np.gcd(UP[step], rate)
+            audio, rate = signal.resample_poly(audio, UP[step] // gcd, rate // gcd), UP[step]
             continue
         name, value = re.fullmatch(r"([a-z]+)(.*)", step).groups()
-        if name == "pad" and value == "1s":
-            audio = pad_to(audio, 1.0, rate)
+        if name == "pad" and value.endswith("s"):  # pad1s, pad2s: up to a clip length
+            audio = pad_to(audio, float(value[:-1]), rate)
         elif name == "pad":
             audio = pad(audio, float(value), rate)
         elif name == "trim":
@@ -141,14 +152,16 @@ def judge_edits(case, out, edits, sources):
     from engine.verdict import judge
     from tests.benchmarks.test_bench_channels import deciding_detector, generated_by, read_8k
 
-    audio = [read_8k(source) for source in sources]
     paths = {}
     for edit in edits:
         folder = os.path.join(out, edit)
         os.makedirs(folder, exist_ok=True)
-        for source, recording in zip(sources, audio):
+        for source in sources:
             path = os.path.join(folder, os.path.basename(source))
-            soundfile.write(path, np.clip(edited(recording, edit), -1, 1), written_rate(edit), subtype="PCM_16")
+            audio, rate = soundfile.read(source, dtype="float64")
+            if source_rate(edit, rate) != rate:
+                audio, rate = read_8k(source), RATE
+            soundfile.write(path, np.clip(edited(audio, edit, rate), -1, 1), written_rate(edit, rate), subtype="PCM_16")
             paths[path] = edit
     found = collections.defaultdict(list)
     for f in judge(case, list(paths))["files"]:
@@ -170,7 +183,11 @@ def test_edits_silence_what_they_should():
     rng = np.random.default_rng(0)
     voice = np.concatenate([rng.normal(0, 1e-3, 2000), rng.normal(0, 0.3, 2000), rng.normal(0, 1e-3, 2000)])
     assert np.all(edited(voice, "pad0.25")[:2000] == 0) and edited(voice, "pad1s").size == RATE
-    assert edited(voice, "up16k+pad1s").size == written_rate("up16k+pad1s") == 2 * RATE
+    assert edited(voice, "pad2s").size == 2 * RATE
+    for up, rate in UP.items():
+        assert edited(voice, f"{up}+pad1s").size == written_rate(f"{up}+pad1s") == rate
+    assert edited(voice, "native+pad1s", 22050).size == written_rate("native+pad1s", 22050) == 22050
+    assert source_rate("native+pad1s", 22050) == 22050 and source_rate("pad1s", 22050) == RATE
     assert np.array_equal(edited(edited(voice, "pad0.25"), "trim"), trim(voice))
     faded = edited(voice, "fade0.05")
     assert faded[0] == 0 and faded[-1] == 0 and np.array_equal(faded[400:-400], voice[400:-400])
