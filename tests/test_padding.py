@@ -131,3 +131,13 @@ def test_a_synthesisers_stop_into_its_silence_is_kept_at_its_native_rate():
     # the same word padded by a script to a round length is padding
     scripted = np.concatenate([voice, np.zeros(rate - voice.size)])
     assert speech_bounds(scripted, rate) == (0, voice.size)
+
+
+def test_at_the_speech_rate_padding_of_any_length_is_set_aside():
+    """Real recordings arrive at 8 kHz padded to whatever length a tool chose; at 22.05 kHz the same run, timed
+    like a synthesiser's silence, stays (test above)."""
+    rate = RATE
+    t = np.arange(int(0.4 * rate)) / rate
+    word = np.round((0.3 * np.sin(2 * np.pi * 150 * t) + np.random.default_rng(3).normal(0, 1e-3, t.size)) * 32767) / 32767
+    padded = np.concatenate([np.zeros(2960), word, np.zeros(2960)])  # 0.37 s at each end, no round length
+    assert speech_bounds(padded, rate) == (2960, 2960 + word.size)

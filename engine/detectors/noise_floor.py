@@ -37,9 +37,11 @@ recording carries a microphone's floor right up to them (its 20 ms next to them 
 PLAUSIBLE_DB of its loud frames): an editor or a dataset script put them there (zeros at both
 ends, padding to 1 s as speech-command sets do). A synthesiser's signal decays into its
 silence, beyond any microphone's floor, and those runs stay; digital silence inside a recording
-always counts. The price: a synthesiser that stops abruptly into its trailing zeros is read
-without them (9 of 40 espeak-ng `en` digits then have no floor beyond 70 dB; the whole verdict
-still labels them generated, by `synthetic-voice`).
+always counts. A synthesiser's abrupt stop into its zeros looks like a trimmed take's, so at
+another rate than 8 kHz only runs of a round length count as padding (engine/data/padding.py).
+The price: a synthesiser's output padded to a round length, or written at 8 kHz with its zeros
+exact, is read without them (espeak-ng `en` padded to 1 s at 22.05 kHz: 26 of 40 by the whole
+verdict, 40 of 40 unpadded).
 
 It needs the waveform: a file that reaches the verdict as mel patches (a generator's .npy)
 has none, and the detector stands aside for it (weight 0). What it cannot see: a
