@@ -8,18 +8,17 @@ of real MNIST digits rotated by up to 8 degrees or scaled by 1.1, bilinear, were
 threshold). This detector counts only the faint values more than REACH pixels (in either
 axis) from any value >= INK: the background proper, which a resampling leaves at exactly 0
 and a generator does not. Measured beside `near-zero` in docs/verdicts.md. It fits nothing, so
-every reference file calibrates it. Applies to image references with a blank background
-(values at exactly 0 outnumber the faint ones), and takes `near-zero`'s place in cases made
-since 2026-11-30 (evening). Since 2026-12-01 it is calibrated on the reference's files and, apart,
-on their resampled copies (engine/detectors/resampling.py): a cubic spline (scipy.ndimage's default
-order 3) ripples a few pixels into the background, past REACH, and put every real digit so
-rotated past the threshold of a calibration on clean files only.
+every reference file calibrates it. Applies to image references with a blank background (values at
+exactly 0 outnumber the faint ones), and takes `near-zero`'s place in cases made since 2026-11-30
+(evening). Since 2026-12-01 it is calibrated on the reference's files and, apart, on their
+resampled copies (a figure statistic, engine/detectors/figure_statistic.py): a cubic spline
+(scipy.ndimage's default order 3) ripples a few pixels into the background, past REACH, and put
+every real digit so rotated past the threshold of a calibration on clean files only.
 """
 import numpy as np
 
-from engine.detectors import calibration, resampling
-from engine.detectors.statistical import blank_background
-from engine.detectors.detector import EVERY_FILE_AND_RESAMPLED, Detector, median
+from engine.detectors.detector import median
+from engine.detectors.figure_statistic import FigureStatistic
 
 INK = 0.05  # statistical.NEAR_ZERO's bin is (0, 0.05)
 REACH = 1
@@ -36,29 +35,14 @@ def faint_background(x):
     return faint.reshape(len(images), -1).mean(axis=1)
 
 
-class FaintBackground(Detector):
+class FaintBackground(FigureStatistic):
     name = "faint-background"
-    modalities = ("image",)
-    calibration = EVERY_FILE_AND_RESAMPLED  # it fits nothing
     arrays = ("cal_faint_background",)
-
-    @classmethod
-    def fit(cls, ref, groups, n_groups, cross_fitted):
-        if not blank_background(ref.x):
-            return {}
-        copies = ref.resampled()
-        return {"cal_faint_background": resampling.calibration_rows(calibration.group_mean(faint_background(ref.x), groups),
-                                                          copies.file_mean(faint_background(copies.x)))}
-
-    def __init__(self, profile):
-        self.tail = resampling.tail(profile["cal_faint_background"])
-        self.method = (f"share of values in (0, {INK}) more than {REACH} pixel from any value >= {INK}: the "
-                       f"reference's exact 0 smeared over the background, as a generator's smooth output does "
-                       f"(TequilaGAN), not beside the strokes, where interpolation puts faint values in real "
-                       f"figures that were rotated or rescaled")
-
-    def scores(self, batch):
-        return batch.file_mean(faint_background(batch.x))
+    statistic = staticmethod(faint_background)
+    method = (f"share of values in (0, {INK}) more than {REACH} pixel from any value >= {INK}: the "
+              f"reference's exact 0 smeared over the background, as a generator's smooth output does "
+              f"(TequilaGAN), not beside the strokes, where interpolation puts faint values in real "
+              f"figures that were rotated or rescaled")
 
     def reason(self, batch, g, score, p):
         middle, top = median(self.tail), float(self.tail["sorted"][-1])

@@ -20,8 +20,9 @@ None of 5,000 reference digits nor of their 20,000 resampled copies (each row of
 resampling.py) holds one, against 71 of 500 digits of the long-trained DCGAN (docs/verdicts.md,
 eleventh pass).
 
-The score is the number of such values; it fits nothing, so every reference file calibrates it,
-and apart their resampled copies (resampling.tail: the larger of the two tail probabilities).
+The score is the number of such values, a figure statistic (engine/detectors/figure_statistic.py):
+it fits nothing, so every reference file calibrates it, and apart their resampled copies (the larger
+of the two tail probabilities).
 With no reference file holding one, a file with a speck gets the calibration's floor 1/(n + 1).
 Under JPEG and lossy WebP (a file read as such) it stands aside (`lossy_erases`, engine/detectors/
 channels.py): they fill or erase the background's steps. Applies to image references with a blank
@@ -29,10 +30,8 @@ background, like `faint-background`.
 """
 import numpy as np
 
-from engine.detectors import calibration, resampling
-from engine.detectors.detector import EVERY_FILE_AND_RESAMPLED, Detector
 from engine.detectors.faint_background import INK
-from engine.detectors.statistical import blank_background
+from engine.detectors.figure_statistic import FigureStatistic
 
 SPECK = 0.01  # at most 2 steps of 255 (3 steps are 0.0118)
 QUIET = 3  # nothing above SPECK in the (2 QUIET + 1)^2 square around it
@@ -63,37 +62,22 @@ def faint_specks(x):
     return specks(x).sum(axis=(1, 2)).astype(np.float64)
 
 
-class FaintSpeck(Detector):
+class FaintSpeck(FigureStatistic):
     name = "faint-speck"
-    modalities = ("image",)
-    calibration = EVERY_FILE_AND_RESAMPLED  # it fits nothing
     arrays = ("cal_faint_speck",)
+    statistic = staticmethod(faint_specks)
     lossy_erases = True  # JPEG's and lossy WebP's ringing fills the background: stand aside (channels.py)
-
-    @classmethod
-    def fit(cls, ref, groups, n_groups, cross_fitted):
-        if not blank_background(ref.x):
-            return {}
-        copies = ref.resampled()
-        return {"cal_faint_speck": resampling.calibration_rows(calibration.group_mean(faint_specks(ref.x), groups),
-                                                               copies.file_mean(faint_specks(copies.x)))}
-
-    def __init__(self, profile):
-        self.tail = resampling.tail(profile["cal_faint_speck"])
-        self.method = (f"number of values in (0, {SPECK}] with nothing above {SPECK} within {QUIET} pixels nor in "
-                       f"their {TILE}x{TILE} block, and no value >= {INK} within {FAR:g} pixels: a generator's near-0 "
-                       f"output rounded to a stray step or two in the background, where real figures are exactly 0 "
-                       f"and interpolation (a rotated or rescaled real figure) or a JPEG round trip puts faint values "
-                       f"only near the strokes")
-
-    def scores(self, batch):
-        return batch.file_mean(faint_specks(batch.x))
+    method = (f"number of values in (0, {SPECK}] with nothing above {SPECK} within {QUIET} pixels nor in "
+              f"their {TILE}x{TILE} block, and no value >= {INK} within {FAR:g} pixels: a generator's near-0 "
+              f"output rounded to a stray step or two in the background, where real figures are exactly 0 "
+              f"and interpolation (a rotated or rescaled real figure) or a JPEG round trip puts faint values "
+              f"only near the strokes")
 
     def reason(self, batch, g, score, p):
-        parts = self.tail.get("parts", [self.tail])
-        seen = f"{int(np.sum(parts[0]['sorted'] > 0))} of {parts[0]['sorted'].size} reference files hold one"
-        if len(parts) > 1:
-            seen += f", {int(np.sum(parts[1]['sorted'] > 0))} of {parts[1]['sorted'].size} of their resampled copies"
+        files, copies = self.calibrations()
+        seen = f"{int(np.sum(files > 0))} of {files.size} reference files hold one"
+        if copies is not None:
+            seen += f", {int(np.sum(copies > 0))} of {copies.size} of their resampled copies"
         return (f"faint specks: {score:.3g} values of at most {SPECK} alone in the background, at least {FAR:g} "
                 f"pixels from any stroke, where interpolation and JPEG cannot put them ({seen}); tail probability "
                 f"{p:.2g}")

@@ -20,19 +20,18 @@ value), of the Euclidean distance to the nearest crest pixel, capped at MAX_WIDT
 without dim ink (binarised, with no anti-aliased edge, which no reference digit is) or without
 a crest scores MAX_WIDTH.
 
-Calibrated on every reference file and, apart, on each one's resampled copies (engine/detectors/
-resampling.py: the larger of the two tail probabilities), so that a real file rotated, rescaled
-or shifted with interpolation is judged against real files that were too (docs/verdicts.md,
-"Images, second pass (2026-12-01)"). Levels are relative to the figure's brightest value and distances in
-pixels, so a uniform contrast change, a shift or a mirror image changes nothing. Applies to
-image references with a blank background, like `faint-background`, and takes `edge-width`'s
-place in cases made since 2026-12-01 (older cases keep `edge-width`).
+A figure statistic (engine/detectors/figure_statistic.py): calibrated on every reference file and,
+apart, on each one's resampled copies (the larger of the two tail probabilities), so that a real
+file rotated, rescaled or shifted with interpolation is judged against real files that were too
+(docs/verdicts.md, "Images, second pass (2026-12-01)"). Levels are relative to the figure's
+brightest value and distances in pixels, so a uniform contrast change, a shift or a mirror image
+changes nothing. Applies to image references with a blank background, like `faint-background`, and
+takes `edge-width`'s place in cases made since 2026-12-01 (older cases keep `edge-width`).
 """
 import numpy as np
 
-from engine.detectors import calibration, resampling
-from engine.detectors.detector import EVERY_FILE_AND_RESAMPLED, Detector, median
-from engine.detectors.statistical import blank_background
+from engine.detectors import resampling
+from engine.detectors.figure_statistic import FigureStatistic
 
 INK = 0.05  # fainter values are faint-background's
 DIM = 0.5
@@ -66,39 +65,23 @@ def stroke_ramp(x):
     return out
 
 
-class StrokeRamp(Detector):
+class StrokeRamp(FigureStatistic):
     name = "stroke-ramp"
-    modalities = ("image",)
-    calibration = EVERY_FILE_AND_RESAMPLED
     arrays = ("cal_stroke_ramp",)
-
-    @classmethod
-    def fit(cls, ref, groups, n_groups, cross_fitted):
-        if not blank_background(ref.x):
-            return {}
-        copies = ref.resampled()
-        return {"cal_stroke_ramp": resampling.calibration_rows(calibration.group_mean(stroke_ramp(ref.x), groups),
-                                                     copies.file_mean(stroke_ramp(copies.x)))}
-
-    def __init__(self, profile):
-        self.tail = resampling.tail(profile["cal_stroke_ramp"])
-        self.method = (f"mean distance in pixels from a figure's dim ink (values {INK}-{DIM} of its brightest) to "
-                       f"the nearest crest of its strokes (a pixel within {CREST:.0%} of the brightest value in its "
-                       f"{WINDOW}x{WINDOW} neighbourhood and at least {FLOOR:.0%} of the figure's): a blurred "
-                       f"generator's strokes are wide ramps, which a clean-up of the background and the brightest "
-                       f"values leaves in place, while interpolation (a rotated or rescaled real figure) leaves the "
-                       f"crest a pixel or two from the edge; a figure with no dim ink (binarised) scores the cap "
-                       f"{MAX_WIDTH:g}. Calibrated with the reference's figures also {resampling.describe()}")
-
-    def scores(self, batch):
-        return batch.file_mean(stroke_ramp(batch.x))
+    statistic = staticmethod(stroke_ramp)
+    method = (f"mean distance in pixels from a figure's dim ink (values {INK}-{DIM} of its brightest) to "
+              f"the nearest crest of its strokes (a pixel within {CREST:.0%} of the brightest value in its "
+              f"{WINDOW}x{WINDOW} neighbourhood and at least {FLOOR:.0%} of the figure's): a blurred "
+              f"generator's strokes are wide ramps, which a clean-up of the background and the brightest "
+              f"values leaves in place, while interpolation (a rotated or rescaled real figure) leaves the "
+              f"crest a pixel or two from the edge; a figure with no dim ink (binarised) scores the cap "
+              f"{MAX_WIDTH:g}. Calibrated with the reference's figures also {resampling.describe()}")
 
     def reason(self, batch, g, score, p):
-        parts = self.tail.get("parts", [self.tail])
-        clean = parts[0]["sorted"]
-        seen = f"reference files: median {median(parts[0]):.1f}, max {float(clean[-1]):.1f}"
-        if len(parts) > 1:  # a case calibrated on resampled copies too
-            seen += f"; {np.mean(parts[1]['sorted'] >= score):.2%} of their resampled copies reach it"
+        clean, copies = self.calibrations()
+        seen = f"reference files: median {float(np.median(clean)):.1f}, max {float(clean[-1]):.1f}"
+        if copies is not None:  # a case calibrated on resampled copies too
+            seen += f"; {np.mean(copies >= score):.2%} of their resampled copies reach it"
         image = batch.x[batch.groups == g][:, 0]
         peak = image.max(axis=(1, 2), keepdims=True)
         if not np.any((image >= INK * peak) & (image < DIM * peak)):
