@@ -59,7 +59,7 @@ def test_depth_is_gain_invariant_and_noise_only_makes_it_shallower():
 def test_digital_silence_inside_and_a_constant_offset_read_as_no_floor_at_all():
     voice = fsdd_audio(300)
     gapped = np.concatenate([voice[:2000], np.zeros(4000), voice[2000:]])  # a pause made exactly silent
-    depth, silent, padding = floor_depth(gapped)
+    depth, silent, padding, _ = floor_depth(gapped)
     assert depth > 250 and silent > 0.3 and padding < 160  # (a real file may start with a few equal samples)
     assert depth_scores([depth])[0] == pytest.approx(depth - PLAUSIBLE_DB)
     assert floor_depth(gapped + 2 ** -12)[0] > 250  # A-law's zero: one step off 0, constant
@@ -80,11 +80,45 @@ def test_padding_on_a_real_recording_is_set_aside_and_its_own_floor_read():
         assert floor_depth(steady)[0] <= PLAUSIBLE_DB and floor_depth(steady)[2] >= 2200
 
 
-def test_silence_a_signal_decays_into_is_not_padding():
-    # a synthesiser's word fading 100 dB over its last 0.1 s, then exact zeros: the run stays and scores
-    word = fsdd_audio(300) * np.concatenate([np.ones(fsdd_audio(300).size - 800), np.logspace(0, -5, 800)])
-    depth, silent, padding = floor_depth(np.concatenate([word, np.zeros(3000)]))
-    assert depth > 250 and padding < 160
+def tone_with_pause(floor_db, seed=0):
+    """A 200 Hz tone (0.3 peak) over a white floor `floor_db` below its peak (None: no floor), 1 s at 8 kHz with
+    a pause (floor only) over 0.4-0.7 s, and the pause's mask."""
+    t = np.arange(8000) / 8000
+    pause = (t >= 0.4) & (t < 0.7)
+    tone = np.where(pause, 0.0, 0.3 * np.sin(2 * np.pi * 200 * t))
+    floor = 0.0 if floor_db is None else np.random.default_rng(seed).normal(0, 0.3 * 10 ** (-floor_db / 20), t.size)
+    return tone + floor, pause
+
+
+def test_silence_a_signal_stops_into_is_not_padding():
+    # a synthesiser's word stopping into a faint tail (a resampler's ringing, 90-150 dB down over 50 ms), then
+    # exact zeros: the 20 ms next to the zeros lie beyond any microphone's floor, so the run stays and scores
+    word = tone_with_pause(None)[0][:3200]
+    tail = 0.3 * np.logspace(-4.5, -7.5, 400) * np.random.default_rng(0).standard_normal(400)
+    depth, silent, padding, gated = floor_depth(np.concatenate([word, tail, np.zeros(3000)]))
+    assert depth > 250 and padding < 160 and gated == 0
+
+
+def test_a_floor_through_a_slow_release_gate_is_not_read_as_digital_silence():
+    from tests.benchmarks.test_bench_padded_silence import edited
+
+    for floor_db in (50, 65):  # a room's floor; a quiet room's (FSDD's quietest)
+        # a hard gate 30 dB below the peak: its gain falls over a 20 ms release, then exact zeros
+        gated = through(edited(tone_with_pause(floor_db)[0], "gate-30"))
+        assert np.all(gated[5000:5600] == 0)  # closed
+        depth, silent, padding, aside = floor_depth(gated)
+        assert depth <= PLAUSIBLE_DB and aside > 2000  # the release and its zeros set aside
+        assert depth_scores([depth])[0] == 0
+
+
+def test_an_abrupt_stop_into_zeros_is_read_as_digital_silence():
+    recorded, pause = tone_with_pause(65)
+    cut = through(np.where(pause, 0.0, recorded))  # the floor stops with the tone
+    ringing = cut.copy()  # a resampler's faint ringing 90-150 dB down over the first 40 ms of the zeros
+    ringing[3200:3520] = 0.3 * np.logspace(-4.5, -7.5, 320) * np.random.default_rng(1).standard_normal(320)
+    for audio in (cut, ringing):
+        depth, silent, padding, aside = floor_depth(audio)
+        assert depth > 250 and silent > 0.2 and aside == 0
 
 
 def test_real_recordings_through_gain_and_codecs_do_not_fire_it(speech_case, tmp_path):

@@ -57,26 +57,35 @@ synthesiser's silence (ibid., "Gated and noise-suppressed real speech: the floor
 """
 import numpy as np
 
-from engine.data.padding import FRAME, LOUD_SHARE, PLAUSIBLE_DB, frame_powers, loud_power, unpadded
+from engine.data.padding import FRAME, HOP, LOUD_SHARE, PLAUSIBLE_DB, frame_powers, loud_power, unpadded
 from engine.data.representations import SPEECH_RATE
 from engine.detectors import calibration
 from engine.detectors.detector import RecordingDetector
+from engine.detectors.gate_release import released
 
 FLOOR_QUANTILE = 0.1  # the floor: the quietest tenth of the frames
 DEPTH_CAP = 300.0  # dB; a frame of exact digital silence counts as this far down
 
 
 def floor_depth(audio):
-    """(depth in dB, share of frames that are exact digital silence, padding samples set aside) of one
-    recording; depth 0 for a recording with no signal at all (nothing to say about its floor)."""
+    """(depth in dB, share of the frames read that are exact digital silence, padding samples set aside, samples of
+    a gate's release and closed stretches set aside) of one recording; depth 0 for a recording with no signal at
+    all (nothing to say about its floor)."""
     audio = np.asarray(audio, dtype=np.float64)
     start, stop = unpadded(audio)
     power = frame_powers(audio[start:stop])
     loud = loud_power(power)
     if loud <= 0:
-        return 0.0, 1.0, audio.size - (stop - start)
-    floor = max(float(np.quantile(power, FLOOR_QUANTILE)), loud * 10 ** (-DEPTH_CAP / 10))
-    return float(10 * np.log10(loud / floor)), float(np.mean(power == 0)), audio.size - (stop - start)
+        return 0.0, 1.0, audio.size - (stop - start), 0
+    gated = released(audio[start:stop], loud)
+    touched = np.concatenate([[0], np.cumsum(gated)])
+    first = np.arange(power.size) * HOP
+    read = power[touched[np.minimum(first + FRAME, gated.size)] == touched[first]]
+    if read.size == 0:
+        return 0.0, 0.0, audio.size - (stop - start), int(gated.sum())
+    floor = max(float(np.quantile(read, FLOOR_QUANTILE)), loud * 10 ** (-DEPTH_CAP / 10))
+    return (float(10 * np.log10(loud / floor)), float(np.mean(read == 0)), audio.size - (stop - start),
+            int(gated.sum()))
 
 
 def depths(recordings):
@@ -115,13 +124,15 @@ class NoiseFloor(RecordingDetector):
         audio = batch.recordings()[g]
         if audio is None:
             return "noise-floor: no waveform (the file holds mel patches), stands aside"
-        depth, silent, padding = floor_depth(audio)
+        depth, silent, padding, gated = floor_depth(audio)
         if depth <= PLAUSIBLE_DB:
             reading = f"within what a microphone records (up to {PLAUSIBLE_DB:.0f} dB)"
         elif silent > 0:
             reading = f"beyond any microphone recording: {silent:.0%} of its frames are exact digital silence"
         else:
             reading = f"beyond what a microphone records ({PLAUSIBLE_DB:.0f} dB), as a synthesiser's near-silence is"
-        padded = f" ({padding / SPEECH_RATE:.2f} s of constant padding at its ends set aside)" if padding >= FRAME else ""
+        aside = [f"{padding / SPEECH_RATE:.2f} s of constant padding at its ends"] if padding >= FRAME else []
+        aside += [f"{gated / SPEECH_RATE:.2f} s of a noise gate's releases and closed stretches"] if gated else []
+        padded = f" ({' and '.join(aside)} set aside)" if aside else ""
         return (f"noise-floor: the quietest tenth of the recording{padded} lies {depth:.0f} dB below its loud frames, "
                 f"{reading} (reference recordings: at most {self.deepest:.0f} dB); tail probability {p:.2g}")

@@ -1,0 +1,56 @@
+"""A noise gate's release: how a recording's speech reaches a run of exact zeros.
+
+A hard gate (or a suppressor that gates) after the microphone closes over the pauses: its gain ramps down over
+its release time, tens of milliseconds, and then writes exact zeros. On the way the speech's tail and the room's
+floor fade down through the depths a microphone records, so the level takes MIN_RELEASE_SECONDS or more from
+the last speech to the silence beyond them (beyond PLAUSIBLE_DB below the loud frames: the gated tail of a
+16-bit recording is its last step's dither, 70-80 dB down, until the zeros). A synthesiser writes its silence
+after its speech: the level drops from the speech straight beyond any microphone's floor (0-9 ms for espeak-ng
+and MBROLA voices, as written or resampled to 8 kHz and written at 16 bits; a resampler's ringing into the zeros
+lies far beyond it) and its zeros stay its trait. noise-floor (engine/detectors/noise_floor.py) sets a slow
+release and its zero run aside. The reading is of the gate, not of the voice: a synthesiser put through a gate
+reads as gated (an evasion, as added noise is); a gate releasing faster than MIN_RELEASE_SECONDS reads as a
+synthesiser's stop.
+"""
+import numpy as np
+
+from engine.data.padding import PLAUSIBLE_DB, SPEECH_RATE, samples
+
+SPEECH_DB = 40.0  # a 5 ms stretch within this of the loud frames is speech (or a gate's open stretch)
+LEVEL_SECONDS = 0.005  # the level is read over 5 ms
+ZERO_RUN_SECONDS = 0.02  # a run of exact zeros this long is a closed gate or a synthesiser's silence
+MIN_RELEASE_SECONDS = 0.02  # synthesisers stop within 0-9 ms, gated real takes release over 16-560 ms
+
+
+def zero_runs(audio):
+    """[(start, stop)] of the runs of exact zeros in `audio` (at the speech rate) of at least ZERO_RUN_SECONDS."""
+    edges = np.diff(np.concatenate([[0], (np.asarray(audio) == 0).astype(np.int8), [0]]))
+    starts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    long = stops - starts >= samples(ZERO_RUN_SECONDS, SPEECH_RATE)
+    return list(zip(starts[long].tolist(), stops[long].tolist()))
+
+
+def releases(audio, loud):
+    """[(last speech sample before the silence reaching the run or None, start of that silence, stop of the run)]
+    of each zero run of `audio` (at the speech rate; `loud`: the power of its loud frames, padding.loud_power)."""
+    audio = np.asarray(audio, dtype=np.float64)
+    n = samples(LEVEL_SECONDS, SPEECH_RATE)
+    level = np.convolve(audio ** 2, np.ones(n) / n, "same")
+    speech = np.flatnonzero(level >= loud * 10 ** (-SPEECH_DB / 10))
+    sounding = np.flatnonzero((level >= loud * 10 ** (-PLAUSIBLE_DB / 10)) & (audio != 0))
+    out = []
+    for start, stop in zero_runs(audio):
+        before = np.searchsorted(sounding, start)
+        silence = int(sounding[before - 1]) + 1 if before else 0
+        spoken = np.searchsorted(speech, silence)
+        out.append((int(speech[spoken - 1]) if spoken else None, silence, stop))
+    return out
+
+
+def released(audio, loud):
+    """Boolean mask of the samples of `audio` that a gate's slow release and its zero run wrote (module docstring)."""
+    mask = np.zeros(len(audio), dtype=bool)
+    for last, silence, stop in releases(audio, loud):
+        if last is not None and silence - last >= samples(MIN_RELEASE_SECONDS, SPEECH_RATE):
+            mask[last + 1:stop] = True
+    return mask
