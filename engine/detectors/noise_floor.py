@@ -43,17 +43,25 @@ The price: a synthesiser's output padded to a round length, or written at 8 kHz 
 exact, is read without them (espeak-ng `en` padded to 1 s at 22.05 kHz: 26 of 40 by the whole
 verdict, 40 of 40 unpadded).
 
+A noise gate's closed stretches are set aside too (engine/detectors/gate_release.py): a run of exact zeros
+that the speech reaches only after MIN_RELEASE_SECONDS (20 ms) or more of sound fading through the depths a
+microphone records (a gate's release over the speech's tail and the room's floor) is not read, nor is its
+release. A synthesiser drops from its speech straight beyond them (espeak-ng and MBROLA voices 0-9 ms) and its
+zeros count. A synthesiser put through a gate reads as gated: an evasion, as added noise is.
+
 It needs the waveform: a file that reaches the verdict as mel patches (a generator's .npy)
 has none, and the detector stands aside for it (weight 0). What it cannot see: a
 synthesiser whose output carries a noise floor of its own (the LPC diphone voices of flite and
 festival; Griffin-Lim inversion or LPC resynthesis of real recordings inherits theirs; noise
 added at 30 dB SNR fills any silence), measured in docs/verdicts.md. What it wrongly calls
 synthetic: a real recording from a quiet room whose quiet parts were made (nearly) silent after
-the microphone, by a hard noise gate (its release ramps the floor down into zeros, as a
-synthesiser decays), strong noise suppression, or a long fade to zero before padding; measured
-in docs/verdicts.md ("Padded, faded, gated and noise-suppressed real speech"). A quiet room's floor lies
-below the speech's own spectral valleys, so nothing read under the speech tells such a recording from a
-synthesiser's silence (ibid., "Gated and noise-suppressed real speech: the floor under the speech").
+the microphone where no zero run follows the gate's release (the file ends while the gate
+releases, as a synthesiser's decay into its near-silence ends a file), strong noise suppression that
+leaves near-silence without zeros, a gate releasing within 20 ms, or a long fade to zero before padding;
+measured in docs/verdicts.md ("Padded, faded, gated and noise-suppressed real speech"; "Gated real speech:
+the gate's release set aside"). A quiet room's floor lies below the speech's own spectral valleys, so
+nothing read under the speech tells such a recording from a synthesiser's silence (ibid., "Gated and
+noise-suppressed real speech: the floor under the speech").
 """
 import numpy as np
 
@@ -118,7 +126,8 @@ class NoiseFloor(RecordingDetector):
         self.method = (f"depth (dB) of the recording's noise floor ({FLOOR_QUANTILE:.0%} quantile of its 20 ms "
                        f"frame powers) below its loudest {LOUD_SHARE:.0%} of frames, from the waveform, beyond "
                        f"{PLAUSIBLE_DB:.0f} dB: a microphone never falls silent, synthesised speech written to a "
-                       f"file does; gain-invariant; calibrated on every kept reference recording")
+                       f"file does; a noise gate's slow releases into zeros set aside; gain-invariant; calibrated on "
+                       f"every kept reference recording")
 
     def reason(self, batch, g, score, p):
         audio = batch.recordings()[g]
