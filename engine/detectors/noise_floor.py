@@ -86,7 +86,7 @@ def floor_depth(audio):
     if loud <= 0:
         return 0.0, 1.0, audio.size - (stop - start), 0
     gated = released(audio[start:stop], loud)
-    touched = np.concatenate([[0], np.cumsum(gated)])
+    touched = np.concatenate([[0], np.cumsum(gated)])  # the frames read touch no sample a gate wrote
     first = np.arange(power.size) * HOP
     read = power[touched[np.minimum(first + FRAME, gated.size)] == touched[first]]
     if read.size == 0:
