@@ -13,7 +13,8 @@ per set the files labelled generated at alpha = 1 % and the deciding detectors.
         GAN_RUN_DIR: an already trained run instead of training one)
 
 Environment: LONG_GAN_SEED (default 13), LONG_GAN_LOSS (gan, lsgan or wgan-gp; default gan),
-LONG_GAN_STEPS (default 2000).
+LONG_GAN_STEPS (default 2000), LONG_GAN_ZOO=1 (`case zoo` at its default budget on the case before judging,
+as the documented workflow does; about 10-17 minutes on a CPU; docs/verdicts.md, twelfth pass).
 """
 import collections
 import json
@@ -27,6 +28,7 @@ import numpy as np
 SEED = int(os.environ.get("LONG_GAN_SEED", "13"))
 LOSS = os.environ.get("LONG_GAN_LOSS", "gan")
 STEPS = int(os.environ.get("LONG_GAN_STEPS", "2000"))
+ZOO = os.environ.get("LONG_GAN_ZOO") == "1"
 REAL_SEED = 99  # the rotations' and scales' draws
 
 
@@ -66,6 +68,10 @@ def run(out, gan_run=None):
     folders = write_real_sets(evidence)
     case_dir = os.path.join(out, "case")
     fit = new_case(case_dir, "builtin:mnist[0:5000]", name="long-trained GAN")["fit_spec"]
+    if ZOO:
+        from engine.zoo.job import zoo_job
+
+        zoo_job({"dir": case_dir}, state)
     if gan_run is None:
         gan_run = os.path.join(out, f"gan-seed{SEED}")
         train_gan_job({"data": fit, "out": gan_run, "steps": STEPS, "seed": SEED, "loss": LOSS, "device": "auto",
