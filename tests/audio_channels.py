@@ -41,6 +41,17 @@ def agc(audio, attack_ms=5, release_ms=300, max_gain_db=20, target=0.3):
     return out / max(1.0, np.abs(out).max() / 0.99)
 
 
+def gate(audio, threshold_db, above_floor=False, attack_ms=1.0, release_ms=20.0):
+    """Zeroes the signal while its peak envelope (5 ms release) lies below `threshold_db` re its peak (or, set
+    as an engineer sets a gate, re the envelope's 10th percentile: its floor); the gate opens within
+    `attack_ms` and closes within `release_ms` (a ramp of the gain, then exact zeros)."""
+    level = _envelope(np.abs(audio), 0.1, 5.0)
+    reference = np.quantile(level, 0.1) if above_floor else np.abs(audio).max()
+    open_ = (level > reference * 10 ** (threshold_db / 20)).astype(np.float64)
+    gain = _envelope(open_, attack_ms, release_ms)
+    return audio * np.where(gain < 1e-3, 0.0, gain)
+
+
 def compressor(audio, threshold_db=-20, ratio=4, attack_ms=5, release_ms=100, makeup_db=10, limit=0.5):
     """A broadcast-style compressor on the peak envelope (re the recording's peak), make-up gain,
     then a hard limiter at `limit` of full scale."""

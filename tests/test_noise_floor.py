@@ -16,6 +16,7 @@ from engine.data.builtins import corpus_files
 from engine.data.loaders import load_path
 from engine.detectors.noise_floor import PLAUSIBLE_DB, NoiseFloor, depth_scores, floor_depth
 from engine.verdict import judge
+from tests.audio_channels import gate
 
 HELD_OUT = range(300, 306)  # digit 7: not in the reference's first 200 files
 
@@ -100,11 +101,9 @@ def test_silence_a_signal_stops_into_is_not_padding():
 
 
 def test_a_floor_through_a_slow_release_gate_is_not_read_as_digital_silence():
-    from tests.benchmarks.test_bench_padded_silence import edited
-
     for floor_db in (50, 65):  # a room's floor; a quiet room's (FSDD's quietest)
         # a hard gate 30 dB below the peak: its gain falls over a 20 ms release, then exact zeros
-        gated = through(edited(tone_with_pause(floor_db)[0], "gate-30"))
+        gated = through(gate(tone_with_pause(floor_db)[0], -30.0))
         assert np.all(gated[5000:5600] == 0)  # closed
         depth, silent, padding, aside = floor_depth(gated)
         assert depth <= PLAUSIBLE_DB and aside > 2000  # the release and its zeros set aside

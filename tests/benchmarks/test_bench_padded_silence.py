@@ -27,7 +27,7 @@ import numpy as np
 import soundfile
 from scipy import ndimage, signal
 
-from tests.audio_channels import RATE, _envelope
+from tests.audio_channels import RATE, gate
 
 N_FFT, HOP = 256, 64  # 32 ms frames for the noise suppressor
 
@@ -62,17 +62,6 @@ def fade(audio, seconds):
     out[:n] *= ramp
     out[audio.size - n:] *= ramp[::-1]
     return out
-
-
-def gate(audio, threshold_db, above_floor=False, attack_ms=1.0, release_ms=20.0):
-    """Zeroes the signal while its peak envelope (5 ms release) lies below `threshold_db` re its peak (or, set
-    as an engineer sets a gate, re the envelope's 10th percentile: its floor); the gate opens within
-    `attack_ms` and closes within `release_ms` (a ramp of the gain, then exact zeros)."""
-    level = _envelope(np.abs(audio), 0.1, 5.0)
-    reference = np.quantile(level, 0.1) if above_floor else np.abs(audio).max()
-    open_ = (level > reference * 10 ** (threshold_db / 20)).astype(np.float64)
-    gain = _envelope(open_, attack_ms, release_ms)
-    return audio * np.where(gain < 1e-3, 0.0, gain)
 
 
 def suppress(audio, floor_db, over=3.0):
