@@ -7,7 +7,7 @@ the loaders record what the file itself says about its channel:
 
 - JPEG: the quantisation tables (they are the whole lossy step: re-encoding with the same
   tables reproduces it), the chroma subsampling and the IJG quality they correspond to;
-- WebP: lossy (VP8) or lossless (VP8L);
+- WebP: lossy (VP8) or lossless (VP8L); an earlier lossy WebP or JPEG of a lossless image, from its pixels;
 - audio: the codec (soundfile's subtype: ULAW, ALAW, GSM610, VORBIS, OPUS, MPEG_LAYER_III,
   PCM_16 ...), the native sample rate before resampling, whether the samples sit on at
   most 256 levels (an 8-bit or companded recording re-saved as PCM), and the effective
@@ -26,6 +26,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from engine.data.image_history import webp_history
 from engine.data.padding import speech_span
 
 BANDWIDTH_DB = 50.0  # a band this far below the strongest one carries nothing audible
@@ -62,8 +63,8 @@ def jpeg_quality(luma_table):
 
 def image_channel(image, format_label, data, values=None):
     """The channel of an opened PIL image (before conversion) read from the file's bytes; for a
-    lossless format, from its 8-bit `values` ((h, w) or (h, w, 3)) too: an earlier JPEG
-    compression read from the pixels (jpeg_history)."""
+    lossless format, from its 8-bit `values` ((h, w) or (h, w, 3)) too: an earlier lossy WebP
+    (image_history.webp_history) or JPEG compression (jpeg_history) read from the pixels."""
     if format_label == "JPEG":
         tables = {int(k): [int(v) for v in t] for k, t in getattr(image, "quantization", {}).items()}
         if not tables:
@@ -78,8 +79,13 @@ def image_channel(image, format_label, data, values=None):
         lossless = data[12:16] == b"VP8L"  # the first chunk: VP8 (lossy), VP8L (lossless) or VP8X
         if not lossless:
             return {"codec": "WebP lossy", "lossy": True}
-    history = jpeg_history(values) if values is not None else None
     codec = "WebP lossless" if format_label == "WebP" else format_label
+    # WebP's colour model leaves a mark no later lossless save removes (engine/data/image_history.py); a JPEG
+    # after the WebP fills it, so a read WebP history was the last lossy step.
+    webp = webp_history(values) if values is not None else None
+    if webp is not None:
+        return {"codec": codec, "lossy": True, "webp_history": webp}
+    history = jpeg_history(values) if values is not None else None
     if history is None:
         return {"codec": codec, "lossy": False}
     quality = history["quality"]

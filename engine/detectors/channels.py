@@ -354,6 +354,8 @@ def channel_key(meta, noise_gate=None):
         return key + ("pixels",) if "jpeg_history" in channel else key
     if codec == "WebP lossy":
         return ("WebP lossy",)
+    if "webp_history" in channel:  # the same channel, marked so that the verdict says how it was read
+        return ("WebP lossy", "pixels")
     if "subtype" in channel:
         subtype = channel["subtype"] if channel.get("lossy") else None
         rate = channel["native_sample_rate"]
@@ -394,7 +396,12 @@ def describe(key):
                     f"tables; the reference is re-encoded with the IJG tables at qualities {quality - 1}-{quality + 1})")
         return f"JPEG with the file's own quantisation tables (IJG quality {quality}{'' if off == 0 else ' approx.'})"
     if key[0] == "WebP lossy":
-        return f"lossy WebP at qualities {', '.join(map(str, WEBP_QUALITIES))} (WebP records none)"
+        qualities = ", ".join(map(str, WEBP_QUALITIES))
+        if key[1:] == ("pixels",):
+            return (f"lossy WebP inferred from the pixels (a grey picture with none of the levels libwebp's decoder "
+                    f"cannot produce; the lossless file keeps no quality: the reference is re-encoded at qualities "
+                    f"{qualities})")
+        return f"lossy WebP at qualities {qualities} (WebP records none)"
     _, subtype, rate, band, noise = key[:5]
     quiet = quiet_level(key)
     stand_in = (f" (the reference through {CODEC_STAND_INS[subtype]}, the nearest codec libsndfile writes)"
