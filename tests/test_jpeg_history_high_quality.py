@@ -23,7 +23,7 @@ def test_real_digits_through_jpeg_97_and_98_then_png_are_read_at_that_quality():
         found = [channels.jpeg_history(decoded(through_jpeg(d, quality))) for d in digits(5200, 5208)]
         assert sum(f is not None and f["quality"] == quality for f in found) >= 7, (quality, found)
     found = channels.fixed_point_history(decoded(through_jpeg(digits(5210, 5211)[0], 97, colour=True)))
-    assert found["quality"] == 97 and found["moved_ratio"] <= channels.FIXED_POINT_MAX_RATIO
+    assert found["quality"] == 97 and found["moved_ratio"] <= channels.FIXED_POINT_MAX_RATIO[97]
 
 
 def test_hazy_generator_like_digits_and_clean_ones_are_not_read_as_a_fixed_point():

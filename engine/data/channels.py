@@ -264,10 +264,13 @@ def _read_history(values):
 # itself. The pixels moved at quality q, counted in the blocks with content, are compared with those
 # moved at q - 1, a table of steps of the same size, as the image's own control: real digits through
 # JPEG at q moved 0.16-0.46 as many at q as at q - 1, clean, generated and blurred digits 0.59-1.2
-# (docs/verdicts.md, "High-quality JPEG history", tenth pass). Quality 99 is left out: its steps of
-# 1-2 move few pixels of any image (ratio 0.3-0.6 for clean digits too).
-FIXED_POINT_QUALITIES = (95, 96, 97, 98)
-FIXED_POINT_MAX_RATIO = 0.55
+# (docs/verdicts.md, "High-quality JPEG history", tenth pass). At quality 99 (steps of 1-2) every image
+# moves few pixels: clean digits 0.25-0.68 as many as at 98, generated ones 0.32-0.62, real digits through
+# JPEG 99 0.07-0.26, so 99 has its own, tighter bound (thirteenth pass, "WebP and JPEG 99-100 history").
+# At quality 100 (all steps 1) the ratio to 99 overlaps: real digits through JPEG 100 0.03-0.38, clean ones
+# 0.1-0.73 (1 % below 0.23), generated ones 0.23-0.68; below 0.2 about half of JPEG 100 is read.
+FIXED_POINT_QUALITIES = (95, 96, 97, 98, 99, 100)
+FIXED_POINT_MAX_RATIO = {95: 0.55, 96: 0.55, 97: 0.55, 98: 0.55, 99: 0.25, 100: 0.2}
 FIXED_POINT_MIN_MOVED = 32  # pixels moved at q - 1: fewer leave the ratio to chance
 FIXED_POINT_MULTIPLES = (2, 3, 4)
 
@@ -294,8 +297,9 @@ def fixed_point_history(values):
         return int((again != blocks)[content].sum())
 
     count = {q: moved(q) for q in range(FIXED_POINT_QUALITIES[0] - 1, FIXED_POINT_QUALITIES[-1] + 1)}
-    ratios = {q: count[q] / count[q - 1] for q in FIXED_POINT_QUALITIES if count[q - 1] >= FIXED_POINT_MIN_MOVED}
-    if not ratios or min(ratios.values()) > FIXED_POINT_MAX_RATIO:
+    ratios = {q: count[q] / count[q - 1] for q in FIXED_POINT_QUALITIES
+              if count[q - 1] >= FIXED_POINT_MIN_MOVED and count[q] <= FIXED_POINT_MAX_RATIO[q] * count[q - 1]}
+    if not ratios:
         return None
     quality = min(ratios, key=ratios.get)
     # A JPEG at a quality with k times q's steps (IJG scales them by 200 - 2q %) lies on q's lattice

@@ -392,8 +392,9 @@ def describe(key):
 
         quality, off = jpeg_quality(key[1][0][1])
         if key[3:] == ("pixels",):
+            spread = history_spread(quality)
             return (f"JPEG inferred from the pixels (estimated IJG quality {quality}: the lossless file keeps no "
-                    f"tables; the reference is re-encoded with the IJG tables at qualities {quality - 1}-{quality + 1})")
+                    f"tables; the reference is re-encoded with the IJG tables at qualities {spread[0]}-{spread[-1]})")
         return f"JPEG with the file's own quantisation tables (IJG quality {quality}{'' if off == 0 else ' approx.'})"
     if key[0] == "WebP lossy":
         qualities = ", ".join(map(str, WEBP_QUALITIES))
@@ -446,14 +447,19 @@ def jpeg_history_tables(key):
     from the pixels (key[3] "pixels"), the IJG tables at each quality HISTORY_SPREAD from it."""
     if key[3:] != ("pixels",):
         return [key[1]]
-    from engine.data.channels import HISTORY_QUALITIES, ijg_tables, jpeg_quality
+    from engine.data.channels import ijg_tables, jpeg_quality
 
     quality = jpeg_quality(key[1][0][1])[0]
-    found = []
-    for step in HISTORY_SPREAD:
-        tables = ijg_tables()[int(np.clip(quality + step, HISTORY_QUALITIES[0], HISTORY_QUALITIES[-1]))]
-        found.append(tuple((k, tuple(int(v) for v in tables[k])) for k, _ in key[1]))
-    return found
+    return [tuple((k, tuple(int(v) for v in ijg_tables()[q][k])) for k, _ in key[1]) for q in history_spread(quality)]
+
+
+def history_spread(quality):
+    """The qualities HISTORY_SPREAD from a quality read from the pixels, within the lattice's range or at the
+    quality itself (99, read as a fixed point of the encoder, is not spread to 100)."""
+    from engine.data.channels import HISTORY_QUALITIES
+
+    return [int(np.clip(quality + step, HISTORY_QUALITIES[0], max(HISTORY_QUALITIES[-1], quality)))
+            for step in HISTORY_SPREAD]
 
 
 def webp_images(x):
