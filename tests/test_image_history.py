@@ -80,3 +80,15 @@ def test_jpeg_100_is_read_for_part_of_the_digits_and_clean_ones_are_not():
     found = [channels.jpeg_history(decoded(through_jpeg(d, 100))) for d in real]
     assert sum(f is not None and f["quality"] == 100 for f in found) >= 6, found
     assert [channels.jpeg_history(d) for d in real] == [None] * len(real)
+
+
+def test_a_jpeg_history_is_taken_before_the_absence_of_webp_gap_levels(monkeypatch):
+    from engine.data import image_history
+
+    monkeypatch.setattr(channels, "webp_history", lambda values: {"gap_levels": 0, "levels": 99})
+    jpeg = decoded(through_jpeg(digits(5450, 5451)[0], 90))
+    found = channels.image_channel(None, "PNG", b"", jpeg)
+    assert "jpeg_history" in found and "webp_history" not in found
+    clean = digits(5450, 5451)[0]
+    assert "webp_history" in channels.image_channel(None, "PNG", b"", clean)
+    assert image_history.webp_history(clean) is None

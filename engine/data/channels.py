@@ -80,12 +80,13 @@ def image_channel(image, format_label, data, values=None):
         if not lossless:
             return {"codec": "WebP lossy", "lossy": True}
     codec = "WebP lossless" if format_label == "WebP" else format_label
-    # WebP's colour model leaves a mark no later lossless save removes (engine/data/image_history.py); a JPEG
-    # after the WebP fills it, so a read WebP history was the last lossy step.
-    webp = webp_history(values) if values is not None else None
+    history = jpeg_history(values) if values is not None else None
+    # Then WebP's colour model (engine/data/image_history.py), an absence: a JPEG-decoded digit may miss its gap
+    # levels by chance (2 of 200 through JPEG 97, thirteenth pass), while the JPEG reader read none of 1,600
+    # WebP-compressed digits; a JPEG after the WebP fills the gaps, so either read is the last lossy step.
+    webp = webp_history(values) if values is not None and history is None else None
     if webp is not None:
         return {"codec": codec, "lossy": True, "webp_history": webp}
-    history = jpeg_history(values) if values is not None else None
     if history is None:
         return {"codec": codec, "lossy": False}
     quality = history["quality"]
