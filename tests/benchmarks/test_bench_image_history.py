@@ -12,6 +12,10 @@ to grey PNG, WebP 75 kept as a .webp file; JPEG 99, 100 and (real only) 20-98 th
     python tests/benchmarks/test_bench_image_history.py folders tuning|untouched OUT [GAN_RUN]
     python tests/benchmarks/test_bench_image_history.py count VERDICTS.json ...
     python tests/benchmarks/test_bench_image_history.py reader tuning|untouched [GAN_RUN]
+    python -m pytest tests/benchmarks/test_bench_image_history.py -s -o addopts=""
+
+The verdict table: write the folders, then for each `main.py verdict FOLDER --case CASE --json OUT` in a fresh copy
+of the case, and `count` the OUTs.
 """
 import collections
 import io
@@ -123,3 +127,7 @@ if __name__ == "__main__":
         count(sys.argv[2:])
     else:
         reader(sys.argv[2], *sys.argv[3:])
+
+
+def test_bench_image_history():
+    reader("tuning")
