@@ -267,7 +267,7 @@ def _read_history(values):
 # JPEG at q moved 0.16-0.46 as many at q as at q - 1, clean, generated and blurred digits 0.59-1.2
 # (docs/verdicts.md, "High-quality JPEG history", tenth pass). At quality 99 (steps of 1-2) every image
 # moves few pixels: clean digits 0.25-0.68 as many as at 98, generated ones 0.32-0.62, real digits through
-# JPEG 99 0.07-0.26, so 99 has its own, tighter bound (thirteenth pass, "WebP and JPEG 99-100 history").
+# JPEG 99 0.07-0.26, so 99 has its own, tighter bound (thirteenth pass, "Lossy WebP and JPEG 99-100 history").
 # At quality 100 (all steps 1) the ratio to 99 overlaps: real digits through JPEG 100 0.03-0.38, clean ones
 # 0.1-0.73 (1 % below 0.23), generated ones 0.23-0.68; below 0.2 about half of JPEG 100 is read.
 FIXED_POINT_QUALITIES = (95, 96, 97, 98, 99, 100)

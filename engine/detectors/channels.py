@@ -181,11 +181,11 @@ CHANNEL_LIMITS = {
          "85 caught 242 of 300 (81 %), a cleaned VAE at quality 90 259 of 300 (86 %)"),
         ("JPEG saved again losslessly (PNG, BMP, TIFF, lossless WebP): read from the pixels",
          "the quality is estimated from the top-left 256x256 and may be one or two off (real digits at 30-98 read, "
-         "quality 50 as 49-51; 95-100 also as a fixed point of the encoder), so the reference is encoded at it and both "
-         "neighbours: real digits through JPEG 45-95 then PNG 0-3 of 500 labelled generated, through 97-99 0-3 of 200. "
-         "Not read, so judged against the clean calibration: about a third of quality 100 (real digits through it 3-4 "
-         "of 200 labelled generated), fewer than 4 blocks of content, a crop or resize off the 8x8 grid after the JPEG; "
-         "read at 99-100, a short-trained DCGAN's digits are caught as seldom as in .jpg files (9 of 200)"),
+         "quality 50 as 49-51; 95-100 also as a fixed point of the encoder), so the reference is encoded at it and "
+         "both neighbours: real digits through JPEG 45-95 then PNG 0-3 of 500 labelled generated, through 97-99 0-3 "
+         "of 200. Not read, so judged against the clean calibration: about a third of quality 100 (real digits through "
+         "it 3-4 of 200 labelled generated), fewer than 4 blocks of content, a crop or resize off the 8x8 grid after "
+         "the JPEG; read at 99-100, a short-trained DCGAN's digits are caught as seldom as in .jpg files (9 of 200)"),
         ("lossy WebP", "unregistered generators' digits caught 18-37 % (two DCGANs) and 93-100 % (WGAN-GP, VAE), "
                        "against 100 % as PNG; clean-up stands aside"),
         ("lossy WebP saved again losslessly: read from the pixels (no level libwebp's decoder leaves out)",
