@@ -13,7 +13,7 @@ back into RGB with 14-bit fixed-point arithmetic,
 
 about 1.164 (y - 16). Where the picture is grey (u = v = 128: a grey digit, whatever the WebP's quality) the
 256 values of y reach only 220 of the 256 levels in each channel: 33 levels, one in about seven (4, 11,
-18, ... 244), come out of no grey pixel in any channel (WEBP_GAPS). The quantiser moves y, never off this
+18, ... 244), come out of no grey pixel in any channel (webp_gaps). The quantiser moves y, never off this
 mapping, so a grey picture decoded from lossy WebP has no pixel at those levels, at any quality, while a
 clean picture, a generator's output or a JPEG (its decoder maps full-range Y to the levels one to one) puts
 about one in eight of the levels it uses on a gap. A history is read when no gap level occurs among at least
