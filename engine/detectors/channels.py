@@ -355,7 +355,8 @@ def channel_key(meta, noise_gate=None):
     if codec == "WebP lossy":
         return ("WebP lossy",)
     if "subtype" in channel:
-        subtype = channel["subtype"] if channel.get("lossy") else None
+        history = channel.get("codec_history")  # decoded and re-saved as PCM: the codec read from the samples
+        subtype = history["subtype"] if history else channel["subtype"] if channel.get("lossy") else None
         rate = channel["native_sample_rate"]
         rate = rate if rate != representations.SPEECH_RATE else None  # the resampler's filter is a channel too
         nyquist = min(channel["native_sample_rate"], representations.SPEECH_RATE) / 2
@@ -363,14 +364,24 @@ def channel_key(meta, noise_gate=None):
         band = int(round(band / BAND_STEP_HZ) * BAND_STEP_HZ) if band else None
         noise = noise_key(channel, noise_gate)
         level = level_key(channel) if subtype in LEVEL_CODECS else None
-        if subtype or rate or band or noise:  # a quiet recording's level follows, where read
-            return ("audio", subtype, rate, band, noise) + ((level,) if level is not None else ())
+        if subtype or rate or band or noise:  # a quiet recording's level follows, where read, then how the codec was
+            key = ("audio", subtype, rate, band, noise) + ((level,) if level is not None else ())
+            # the same channel as a file in the codec's container, marked so that the verdict says how it was read
+            return key + ((SAMPLES, history["codec"]),) if history else key
     return None
+
+
+SAMPLES = "samples"  # an audio key's last part (SAMPLES, the codec's name): the codec was read from the samples
 
 
 def quiet_level(key):
     """The speech level an audio key calibrates at (level_key), or None: the recording's own levels."""
-    return key[5] if len(key) > 5 else None
+    return key[5] if len(key) > 5 and isinstance(key[5], int) else None
+
+
+def codec_from_samples(key):
+    """The name of the codec an audio key's file was decoded from, read from its samples, or None."""
+    return key[-1][1] if isinstance(key[-1], tuple) and key[-1][0] == SAMPLES else None
 
 
 def level_key(channel):
@@ -399,7 +410,10 @@ def describe(key):
     quiet = quiet_level(key)
     stand_in = (f" (the reference through {CODEC_STAND_INS[subtype]}, the nearest codec libsndfile writes)"
                 if subtype in CODEC_STAND_INS else "")
-    parts = ([f"codec {subtype}{stand_in}"] if subtype else []) + ([f"sample rate {rate} Hz"] if rate else []) + (
+    inferred = codec_from_samples(key)
+    read = (f" inferred from the samples: {inferred} (the file is PCM whose samples lie on that codec's output grid, "
+            f"so it was decoded from it and re-saved)" if inferred else "")
+    parts = ([f"codec {subtype}{stand_in}{read}"] if subtype else []) + ([f"sample rate {rate} Hz"] if rate else []) + (
         [f"band-limited to {band} Hz"] if band else []) + (
         [f"a quiet recording (speech level about {quiet} dB of full scale; the reference passed through the codec "
          f"at it)"] if quiet is not None else [])
