@@ -83,27 +83,31 @@ def integer_samples(mono):
     return rounded.astype(np.int64) if np.all(np.abs(v - rounded) <= HISTORY_INTEGER) else None
 
 
+def on_lattice(magnitudes, lattice):
+    """The index of each magnitude's nearest lattice point (lattice ascending), and whether it lies within
+    HISTORY_TOLERANCE of it."""
+    nearest = np.clip(np.searchsorted(lattice, magnitudes), 1, lattice.size - 1)
+    nearest -= magnitudes - lattice[nearest - 1] < lattice[nearest] - magnitudes
+    return nearest, np.abs(magnitudes - lattice[nearest]) <= HISTORY_TOLERANCE
+
+
 def lattice_fit(magnitudes, table):
     """(evidence in nats, gain, share of the distinct magnitudes off the lattice) of the best gain
     for `table` (the module docstring); magnitudes: the distinct nonzero ones, ascending."""
     best = (-np.inf, 0.0, 1.0)
     for anchor in table[table > 0]:
         gain = magnitudes[-1] / anchor
-        for _ in range(2):  # anchored, then refined by least squares on the magnitudes it explains
-            lattice = gain * table
-            nearest = np.clip(np.searchsorted(lattice, magnitudes), 1, lattice.size - 1)
-            nearest -= magnitudes - lattice[nearest - 1] < lattice[nearest] - magnitudes
-            on = np.abs(magnitudes - lattice[nearest]) <= HISTORY_TOLERANCE
-            if not on.any():
-                break
-            points = table[nearest[on]]
-            gain = float(points @ magnitudes[on] / (points @ points)) if (points > 0).any() else gain
+        nearest, on = on_lattice(magnitudes, gain * table)
+        points = table[nearest[on]]
+        if points.any():  # refined by least squares on the magnitudes the anchored gain explains
+            gain = float(points @ magnitudes[on] / (points @ points))
+            nearest, on = on_lattice(magnitudes, gain * table)
         step = np.diff(gain * table)
         local = np.maximum(step[np.clip(nearest - 1, 0, step.size - 1)], step[np.clip(nearest, 0, step.size - 1)])
         density = np.minimum(1.0, (2 * HISTORY_TOLERANCE + 1) / np.maximum(local, 1e-9))
         evidence = float(-np.log(density[on]).sum() + np.log(HISTORY_OUTLIER) * (~on).sum())
         if evidence > best[0]:
-            best = (evidence, gain, 1 - on.mean())
+            best = (evidence, gain, float(1 - on.mean()))
     return best
 
 
@@ -118,7 +122,7 @@ def uniform_evidence(magnitudes):
             step = float(multiples @ magnitudes / (multiples @ multiples))
         on = np.abs(magnitudes - step * np.rint(magnitudes / step)) <= HISTORY_TOLERANCE
         density = min(1.0, (2 * HISTORY_TOLERANCE + 1) / step)
-        best = max(best, -np.log(density) * on.sum() if on.mean() >= 1 - HISTORY_MISSES else 0.0)
+        best = max(best, float(-np.log(density) * on.sum()) if on.mean() >= 1 - HISTORY_MISSES else 0.0)
     return best
 
 
