@@ -155,7 +155,8 @@ CHANNEL_LIMITS = {
          "labelled generated (MS ADPCM: one by features, one by synthetic-voice; all real as 16-bit FLAC), so a "
          "'generated' label through MS ADPCM is weak evidence; at a tenth of the level 0 of 20 each through the "
          "ADPCMs; espeak-ng `en+klatt2` 7, 5, 10 and 10 of 10 caught (Opus at libsndfile's lowest bitrate)"),
-        ("G.711 mu-law or A-law, 8-bit mu-law companding or GSM 06.10 decoded and re-saved as PCM (read from the samples)",
+        ("G.711 mu-law or A-law, 8-bit mu-law companding or GSM 06.10 decoded and re-saved as PCM (read from the "
+         "samples)",
          "judged as a file in that codec's container (8-bit mu-law companding through G.711 mu-law), so the codec's "
          "losses apply: espeak-ng decoded from GSM 06.10 caught 14 of 30 and `en+klatt2` 5 of 10 (22 and 10 of them "
          "against the clean calibration, mostly by repeated-cycle, which stands aside under GSM 06.10), from A-law "
