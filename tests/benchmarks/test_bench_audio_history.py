@@ -8,6 +8,11 @@ calibration); printed: the label counts per source, the channel the verdict assu
     python tests/benchmarks/test_bench_audio_history.py CASE OUT CHANNEL FILE.wav [FILE.wav ...]
     python tests/benchmarks/test_bench_audio_history.py espeak OUT VOICE [VOICE ...]   # digits zero..nine
     python -m pytest tests/benchmarks/test_bench_audio_history.py -s -o addopts=""
+
+The table in docs/verdicts.md: a copy of case T per run; per channel one call with the tuning files (george,
+jackson, lucas takes 20-29 with digit = take mod 10, then espeak-ng `en`, `en+f3`, `en-us+m3`) or the untouched
+ones (nicolas takes 30-49 likewise, the first 16 LJ Speech files, espeak-ng `en+klatt2`); "before": the same
+script run from a checkout of the commit before engine/data/audio_history.py.
 """
 import collections
 import io
