@@ -10,9 +10,10 @@ the loaders record what the file itself says about its channel:
 - WebP: lossy (VP8) or lossless (VP8L); an earlier lossy WebP or JPEG of a lossless image, from its pixels;
 - audio: the codec (soundfile's subtype: ULAW, ALAW, GSM610, VORBIS, OPUS, MPEG_LAYER_III,
   PCM_16 ...), the native sample rate before resampling, whether the samples sit on at
-  most 256 levels (an 8-bit or companded recording re-saved as PCM), and the effective
+  most 256 levels (an 8-bit or companded recording re-saved as PCM), the effective
   bandwidth: the highest frequency whose long-term power is within BANDWIDTH_DB of the
-  strongest frequency;
+  strongest frequency, and for PCM a codec the samples were decoded from (G.711 mu-law or
+  A-law, GSM 06.10: engine/data/audio_history.py);
 - MIDI: the resolution and tempo, which the piano roll does not depend on (it counts in
   quarter notes), recorded so that the report can say so.
 
@@ -26,6 +27,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from engine.data.audio_history import codec_history
 from engine.data.image_history import webp_history
 from engine.data.padding import speech_span
 
@@ -35,6 +37,7 @@ LOSSY_AUDIO_SUBTYPES = ("ULAW", "ALAW", "GSM610", "VORBIS", "OPUS", "MPEG_LAYER_
                         "VOX_ADPCM", "PCM_U8", "PCM_S8", "DWVW_12", "DWVW_16", "DWVW_24", "NMS_ADPCM_16",
                         "NMS_ADPCM_24", "NMS_ADPCM_32")
 FEW_LEVELS = 256
+PCM_AUDIO_SUBTYPES = ("PCM_16", "PCM_24", "PCM_32", "FLOAT", "DOUBLE")  # may hold a decoded codec's samples
 
 
 @lru_cache(maxsize=1)
@@ -320,14 +323,18 @@ def webp_grey(values):
 
 
 def audio_channel(subtype, rate, mono, format_label, speech_audio=None):
-    """The channel of a recording: codec, native rate, levels, effective bandwidth, and the noise
-    floor per band (`noise_db`, from `speech_audio`, the recording at the speech rate)."""
+    """The channel of a recording: codec, native rate, levels, effective bandwidth, the noise
+    floor per band (`noise_db`, from `speech_audio`, the recording at the speech rate) and, for
+    PCM, a codec it was decoded from, read from the samples (`codec_history`)."""
     levels = int(np.unique(mono[: 1 << 16]).size) if mono.size else 0
     channel = {"codec": f"{format_label} {subtype}", "subtype": subtype, "native_sample_rate": int(rate),
                "bandwidth_hz": effective_bandwidth(mono, rate)}
     channel["few_levels"] = levels <= FEW_LEVELS and mono.size > 4 * FEW_LEVELS
     # Informative only: quiet recordings made with 16 bits can use few levels too (FSDD does).
     channel["lossy"] = subtype in LOSSY_AUDIO_SUBTYPES
+    history = codec_history(mono) if subtype in PCM_AUDIO_SUBTYPES else None
+    if history is not None:  # decoded and re-saved as PCM: the codec read from the samples (audio_history.py)
+        channel.update(lossy=True, codec_history=history)
     if speech_audio is not None:
         from engine.data.representations import SPEECH_RATE
 

@@ -155,6 +155,14 @@ CHANNEL_LIMITS = {
          "labelled generated (MS ADPCM: one by features, one by synthetic-voice; all real as 16-bit FLAC), so a "
          "'generated' label through MS ADPCM is weak evidence; at a tenth of the level 0 of 20 each through the "
          "ADPCMs; espeak-ng `en+klatt2` 7, 5, 10 and 10 of 10 caught (Opus at libsndfile's lowest bitrate)"),
+        ("G.711 mu-law or A-law, 8-bit mu-law companding or GSM 06.10 decoded and re-saved as PCM (read from the "
+         "samples)",
+         "judged as a file in that codec's container (8-bit mu-law companding through G.711 mu-law), so the codec's "
+         "losses apply: espeak-ng decoded from GSM 06.10 caught 14 of 30 and `en+klatt2` 5 of 10 (22 and 10 of them "
+         "against the clean calibration, mostly by repeated-cycle, which stands aside under GSM 06.10), from A-law "
+         "21 of 30 (27), from mu-law 16 of 30 (18); real recordings 0 of 30 and 0 of 20 either way, LJ Speech 1 of 16 "
+         "as against the clean calibration. Not read: MP3, Vorbis and Opus decoded (no grid: judged against the clean "
+         "calibration), a decoded file resampled, mixed or processed in float afterwards"),
         ("MPEG layer I or II (.mp2); G.723 and DWVW",
          "not measured: libsndfile writes no MPEG layer I or II, so the reference passes MPEG layer III instead and "
          "the channel says so; AIFF and AU files are judged as a WAV file of the same codec (16-bit PCM and mu-law "
@@ -362,7 +370,8 @@ def channel_key(meta, noise_gate=None):
     if "webp_history" in channel:  # the same channel, marked so that the verdict says how it was read
         return ("WebP lossy", "pixels")
     if "subtype" in channel:
-        subtype = channel["subtype"] if channel.get("lossy") else None
+        history = channel.get("codec_history")  # decoded and re-saved as PCM: the codec read from the samples
+        subtype = history["subtype"] if history else channel["subtype"] if channel.get("lossy") else None
         rate = channel["native_sample_rate"]
         rate = rate if rate != representations.SPEECH_RATE else None  # the resampler's filter is a channel too
         nyquist = min(channel["native_sample_rate"], representations.SPEECH_RATE) / 2
@@ -370,14 +379,24 @@ def channel_key(meta, noise_gate=None):
         band = int(round(band / BAND_STEP_HZ) * BAND_STEP_HZ) if band else None
         noise = noise_key(channel, noise_gate)
         level = level_key(channel) if subtype in LEVEL_CODECS else None
-        if subtype or rate or band or noise:  # a quiet recording's level follows, where read
-            return ("audio", subtype, rate, band, noise) + ((level,) if level is not None else ())
+        if subtype or rate or band or noise:  # a quiet recording's level follows, where read, then how the codec was
+            key = ("audio", subtype, rate, band, noise) + ((level,) if level is not None else ())
+            # the same channel as a file in the codec's container, marked so that the verdict says how it was read
+            return key + ((SAMPLES, history["codec"]),) if history else key
     return None
+
+
+SAMPLES = "samples"  # an audio key's last part (SAMPLES, the codec's name): the codec was read from the samples
 
 
 def quiet_level(key):
     """The speech level an audio key calibrates at (level_key), or None: the recording's own levels."""
-    return key[5] if len(key) > 5 else None
+    return key[5] if len(key) > 5 and isinstance(key[5], int) else None
+
+
+def codec_from_samples(key):
+    """The name of the codec an audio key's file was decoded from, read from its samples, or None."""
+    return key[-1][1] if isinstance(key[-1], tuple) and key[-1][0] == SAMPLES else None
 
 
 def level_key(channel):
@@ -412,7 +431,10 @@ def describe(key):
     quiet = quiet_level(key)
     stand_in = (f" (the reference through {CODEC_STAND_INS[subtype]}, the nearest codec libsndfile writes)"
                 if subtype in CODEC_STAND_INS else "")
-    parts = ([f"codec {subtype}{stand_in}"] if subtype else []) + ([f"sample rate {rate} Hz"] if rate else []) + (
+    inferred = codec_from_samples(key)
+    read = (f" inferred from the samples: {inferred} (the file is PCM whose samples lie on that codec's output grid, "
+            f"so it was decoded from it and re-saved)" if inferred else "")
+    parts = ([f"codec {subtype}{stand_in}{read}"] if subtype else []) + ([f"sample rate {rate} Hz"] if rate else []) + (
         [f"band-limited to {band} Hz"] if band else []) + (
         [f"a quiet recording (speech level about {quiet} dB of full scale; the reference passed through the codec "
          f"at it)"] if quiet is not None else [])

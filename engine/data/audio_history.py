@@ -1,0 +1,153 @@
+"""A codec's trace read from a recording's samples: evidence decoded and re-saved as plain PCM.
+
+A telephone call's mu-law or A-law, a GSM 06.10 file converted with sox, a companding done in
+numpy: the header of the re-saved file says PCM_16, but the samples keep the codec's output
+grid, and the verdict must judge the file against the reference through that codec
+(engine/detectors/channels.py), as the JPEG history does for lossless images. Samples are read
+as 16-bit integers v = x * 32768 (exact for a 16-bit file; a wider file only where every sample
+lies within HISTORY_INTEGER of one).
+
+Companded lattices (G.711 mu-law and A-law, and the continuous mu-law with 8 bits). A decoder
+maps each code to one magnitude of a fixed table T: G.711 mu-law T = ((m << 3) + 132) << e - 132
+(m = 0..15, e = 0..7: 0, 8, ..., 32124), A-law T = 16 m + 8 (e = 0) and (16 m + 264) << (e - 1)
+(8 ... 32256); the continuous mu-law of 2N + 1 levels T_k = 32768 ((1 + 255)^(k / N) - 1) / 255
+(N = 127; also N = 127.5 with k half-integer: 256 levels that skip 0). A direct decode gives
+|v| in T exactly; a decode to float and a write to 16 bits (libsndfile scales by 32767 / 32768)
+or a normalisation gives |v| within rounding of g T for one gain g. For each table the gain is
+anchored at each of the table's magnitudes for the file's largest (g = max|v| / T_j), refined by
+least squares over the magnitudes it explains, and kept where it explains the most. A clean
+recording's magnitudes fall near a lattice by chance with the lattice's local density
+d = (2 HISTORY_TOLERANCE + 1) / (g times the local step of T), capped at 1; the evidence is the
+log-likelihood of the distinct magnitudes on it, sum of -ln d over them (a quiet 16-bit
+recording's consecutive integers: d = 1, no evidence), less ln(1 / HISTORY_OUTLIER) per magnitude
+off it (so that a gain whose coarser lattice explains fewer magnitudes does not win). A uniform grid (an 8-bit recorder:
+multiples of 256) lies on a companded table's linear first segment too, so the evidence must
+exceed that of the best uniform grid of step s (s = the smallest magnitude / k, k = 1..8) by
+HISTORY_MIN_EXCESS nats, with at most HISTORY_MISSES of the distinct magnitudes off the lattice
+and at most HISTORY_MAX_LEVELS distinct values in all (a codec of 8 bits has 256).
+
+GSM 06.10 works on 13-bit samples: its decoder (libgsm, which libsndfile and sox use) clears the
+three low bits of each 16-bit output sample. Its output therefore has every sample a multiple of
+8 (within one where a write's gain of 32767 / 32768 moved the largest) but, unlike a decoded
+G.711 file or an 8-bit recorder, more than HISTORY_MAX_LEVELS distinct values; a clean 16-bit
+recording has about an eighth of its samples on multiples of 8.
+
+Not read (the header, if any, is all there is): MP3, Vorbis and Opus (their decoders' output has
+no grid), and any history followed by resampling, mixing or level processing in float that leaves
+the grid. Measured in docs/verdicts.md, "Codec history read from the samples".
+"""
+import numpy as np
+
+HISTORY_INTEGER = 0.02  # a sample of a wider file this close to a 16-bit integer counts as one
+HISTORY_MAX_LEVELS = 256
+HISTORY_MIN_LEVELS = 12  # fewer distinct magnitudes are too little evidence
+HISTORY_TOLERANCE = 1.5  # 16-bit steps: the write's rounding (which may differ by sign) and the gain's error
+HISTORY_MISSES = 0.02
+HISTORY_OUTLIER = 0.01  # a magnitude off the lattice costs ln(1 / this) nats: a gain that explains more wins
+HISTORY_MIN_EXCESS = 40.0  # nats over the uniform grid: the search over tables and gains costs < 10
+HISTORY_UNIFORM_DIVISORS = range(1, 9)
+GSM_STEP = 8
+GSM_MIN_ON_GRID = 0.999  # samples on multiples of 8 (clean 16-bit speech: about 0.125)
+MU = 255
+
+
+def _g711_mulaw():
+    m, e = np.meshgrid(np.arange(16), np.arange(8))
+    return np.unique((((m << 3) + 132) << e) - 132).astype(np.float64)
+
+
+def _g711_alaw():
+    m, e = np.meshgrid(np.arange(16), np.arange(1, 8))
+    return np.unique(np.concatenate([16 * np.arange(16) + 8, ((16 * m + 264) << (e - 1)).ravel()])).astype(np.float64)
+
+
+def _continuous_mulaw(steps, offset):
+    k = np.arange(int(np.ceil(steps)) + 1) + offset
+    k = k[k <= steps]
+    return 32768 * np.expm1(k / steps * np.log1p(MU)) / MU
+
+
+# name: (the codec whose channel the file is judged through, the decoder's magnitudes)
+TABLES = {
+    "G.711 mu-law": ("ULAW", _g711_mulaw()),
+    "G.711 A-law": ("ALAW", _g711_alaw()),
+    "mu-law, 8 bits": ("ULAW", _continuous_mulaw(127, 0.0)),
+    "mu-law, 8 bits, no zero level": ("ULAW", _continuous_mulaw(127.5, 0.5)),
+}
+
+
+def integer_samples(mono):
+    """The samples as 16-bit integers (int64), or None when some sample lies off them."""
+    v = np.asarray(mono, dtype=np.float64) * 32768
+    rounded = np.rint(v)
+    return rounded.astype(np.int64) if np.all(np.abs(v - rounded) <= HISTORY_INTEGER) else None
+
+
+def on_lattice(magnitudes, lattice):
+    """The index of each magnitude's nearest lattice point (lattice ascending), and whether it lies within
+    HISTORY_TOLERANCE of it."""
+    nearest = np.clip(np.searchsorted(lattice, magnitudes), 1, lattice.size - 1)
+    nearest -= magnitudes - lattice[nearest - 1] < lattice[nearest] - magnitudes
+    return nearest, np.abs(magnitudes - lattice[nearest]) <= HISTORY_TOLERANCE
+
+
+def lattice_fit(magnitudes, table):
+    """(evidence in nats, gain, share of the distinct magnitudes off the lattice) of the best gain
+    for `table` (the module docstring); magnitudes: the distinct nonzero ones, ascending."""
+    best = (-np.inf, 0.0, 1.0)
+    for anchor in table[table > 0]:
+        gain = magnitudes[-1] / anchor
+        nearest, on = on_lattice(magnitudes, gain * table)
+        points = table[nearest[on]]
+        if points.any():  # refined by least squares on the magnitudes the anchored gain explains
+            gain = float(points @ magnitudes[on] / (points @ points))
+            nearest, on = on_lattice(magnitudes, gain * table)
+        step = np.diff(gain * table)
+        local = np.maximum(step[np.clip(nearest - 1, 0, step.size - 1)], step[np.clip(nearest, 0, step.size - 1)])
+        density = np.minimum(1.0, (2 * HISTORY_TOLERANCE + 1) / np.maximum(local, 1e-9))
+        evidence = float(-np.log(density[on]).sum() + np.log(HISTORY_OUTLIER) * (~on).sum())
+        if evidence > best[0]:
+            best = (evidence, gain, float(1 - on.mean()))
+    return best
+
+
+def uniform_evidence(magnitudes):
+    """The evidence (nats) of the best uniform grid of magnitudes: steps of the smallest / k, each
+    refined by least squares (an 8-bit recorder's steps of 256 scaled by 0.1 are 25.6)."""
+    best = 0.0
+    for k in HISTORY_UNIFORM_DIVISORS:
+        step = magnitudes[0] / k
+        for _ in range(2):
+            multiples = np.rint(magnitudes / step)
+            step = float(multiples @ magnitudes / (multiples @ multiples))
+        on = np.abs(magnitudes - step * np.rint(magnitudes / step)) <= HISTORY_TOLERANCE
+        density = min(1.0, (2 * HISTORY_TOLERANCE + 1) / step)
+        best = max(best, float(-np.log(density) * on.sum()) if on.mean() >= 1 - HISTORY_MISSES else 0.0)
+    return best
+
+
+def codec_history(mono):
+    """The codec a 16-bit PCM recording (float samples in [-1, 1]) was decoded from, read from its
+    samples (the module docstring): {"codec": the name in TABLES or "GSM 06.10", "subtype": soundfile's
+    name of the codec, and how it was read} or None."""
+    v = integer_samples(mono)
+    if v is None or v.size < 4 * HISTORY_MAX_LEVELS:
+        return None
+    levels = np.unique(v)
+    if levels.size > HISTORY_MAX_LEVELS:
+        on_grid = float(np.mean(np.abs(v - GSM_STEP * np.rint(v / GSM_STEP)) <= 1))
+        if on_grid >= GSM_MIN_ON_GRID:
+            return {"codec": "GSM 06.10", "subtype": "GSM610", "on_13_bit_grid": round(on_grid, 4),
+                    "levels": int(levels.size)}
+        return None
+    magnitudes = np.unique(np.abs(levels[levels != 0])).astype(np.float64)
+    if magnitudes.size < HISTORY_MIN_LEVELS:
+        return None
+    uniform = uniform_evidence(magnitudes)
+    fits = {name: lattice_fit(magnitudes, table) for name, (_, table) in TABLES.items()}
+    name = max(fits, key=lambda n: fits[n][0])
+    evidence, gain, off = fits[name]
+    if off > HISTORY_MISSES or evidence - uniform < HISTORY_MIN_EXCESS:
+        return None
+    return {"codec": name, "subtype": TABLES[name][0], "gain": round(gain, 4), "evidence": round(evidence, 1),
+            "uniform_evidence": round(uniform, 1), "levels": int(levels.size)}
