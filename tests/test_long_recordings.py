@@ -54,20 +54,21 @@ def test_the_count_correction_keeps_real_recordings_of_any_length_at_alpha():
 
 def test_real_takes_in_a_row_keep_their_label_and_a_repeated_frame_in_every_pause_is_still_caught(
         speech_case, tmp_path):
-    files = corpus_files("fsdd")
-    takes = [soundfile.read(files[k], dtype="float64")[0] for k in range(300, 320)]
+    files = corpus_files("fsdd")[300:320]
+    takes = [soundfile.read(path, dtype="float64")[0] for path in files]
     in_a_row, repeated = tmp_path / "in_a_row.wav", tmp_path / "repeated.wav"
     soundfile.write(str(in_a_row), np.concatenate(takes), RATE, subtype="PCM_16")
     soundfile.write(str(repeated), np.tile(takes[0], 10), RATE, subtype="PCM_16")
     stretched = tmp_path / "stretched.wav"
     soundfile.write(str(stretched), np.concatenate([with_pause(True, seed=s) for s in range(8)]), RATE,
                     subtype="PCM_16")
-    original, row, tiled, synthetic = judge(speech_case, [files[300], str(in_a_row), str(repeated),
-                                                          str(stretched)])["files"]
-    assert row["label"] != "generated" and tiled["label"] == original["label"]
-    for verdict in (row, tiled):
-        for name in ("repeated-cycle", "synthetic-voice"):
-            assert verdict["detectors"][name]["tail_probability"] > 0.05
+    *alone, row, tiled, synthetic = judge(speech_case, files + [str(in_a_row), str(repeated), str(stretched)])["files"]
+    assert row["label"] != "generated" and tiled["label"] == alone[0]["label"]
+    for name in ("repeated-cycle", "synthetic-voice"):
+        # whole, the row's extreme would be its most extreme take's (the same tail probability); judged in
+        # segments it pays for their number
+        most_extreme = min(v["detectors"][name]["tail_probability"] for v in alone)
+        assert row["detectors"][name]["tail_probability"] >= min(1.0, 5 * most_extreme)
     entry = synthetic["detectors"]["repeated-cycle"]
     assert synthetic["label"] == "generated" and entry["tail_probability"] <= 0.01 * entry["weight"]
-    assert any(r.startswith("repeated-cycle:") and "judged in 8 segments" in r for r in synthetic["reasons"])
+    assert any(r.startswith("repeated-cycle:") and "segments of about" in r for r in synthetic["reasons"])

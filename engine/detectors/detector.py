@@ -125,7 +125,8 @@ class RecordingDetector(Detector):
         offset, size, n = judged[g]
         return (f"; judged in {n} segments of about {self.segment_length / SPEECH_RATE:.2f} s (the reference "
                 f"recordings' median length), the most extreme at {offset / SPEECH_RATE:.2f}-"
-                f"{(offset + size) / SPEECH_RATE:.2f} s, its tail probability times {n}")
+                f"{(offset + size) / SPEECH_RATE:.2f} s, its tail probability times {n} (the score is the one with "
+                f"that tail probability)")
 
 
 def median(tail):

@@ -184,9 +184,11 @@ class SyntheticVoice(RecordingDetector):
     min_kept = MIN_KEPT
     score_recordings = staticmethod(voice_scores)
     arrays = ("cal_synthetic_voice",)
+    segmented = True  # spreads and quantiles over a sentence's many phones are not a digit's (segments.py)
 
     def __init__(self, profile):
         self.tail = calibration.tail_model(profile["cal_synthetic_voice"])
+        self.read_scale(profile)
         self.method = ("logit of a small network over a recording's cepstral dynamics, spectral flatness, harmonicity "
                        "and LPC-residual peakiness at 8 kHz and one level, trained outside the case on two FSDD "
                        "speakers no reference uses against about 130 espeak-ng, flite and festival voices and LPC "
@@ -198,4 +200,4 @@ class SyntheticVoice(RecordingDetector):
             return "synthetic-voice: no waveform (the file holds mel patches), stands aside"
         return (f"synthetic-voice: the model trained on outside voices rates the recording {score:+.1f} toward "
                 f"synthesised speech (reference recordings: typically {median(self.tail):+.1f}, at most "
-                f"{float(self.tail['sorted'][-1]):+.1f}); tail probability {p:.2g}")
+                f"{float(self.tail['sorted'][-1]):+.1f}){self.segment_note(batch, g)}; tail probability {p:.2g}")
