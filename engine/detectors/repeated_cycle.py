@@ -15,7 +15,7 @@ voiced frames repeat too. The statistic, on the waveform at the speech rate
   the lag refined to a fraction of a sample);
 - score = -log10 of the smallest 1 - c of the recording, capped at MAX_SCORE (0 with no cycle).
 
-The smallest over more cycles is smaller: a recording longer than twice the reference's median length
+The smallest over more cycles is smaller: a recording 1.5 times the reference's median length or longer
 is judged in segments of that length, its tail probability the smallest segment's times their number
 (engine/detectors/segments.py; 10 of 32 LJ Speech sentences were labelled generated before, 1 after).
 
