@@ -28,6 +28,9 @@ half of this (`name`, `method`, `calibration`, `tail`, `scores`, `reason`) and s
 """
 import numpy as np
 
+from engine.data.representations import SPEECH_RATE
+from engine.detectors import segments
+
 EVERY_FILE = "every reference file"
 CROSS_FITTED = "every reference file, cross-fitted"
 HELD_OUT = "held-out reference files"
@@ -63,10 +66,17 @@ class Detector:
 class RecordingDetector(Detector):
     """A detector of the waveform: each recording scored by `score_recordings(recordings)` (None for a
     file without one), calibrated on every recording the profile keeps (`calibrate`: clean, or through a
-    channel, engine/detectors/channels.py), absent from profiles keeping fewer than `min_kept`."""
+    channel, engine/detectors/channels.py), absent from profiles keeping fewer than `min_kept`.
+
+    A detector whose statistic grows more extreme with a recording's length says `segmented = True` and
+    calls `read_scale(profile)`: a recording much longer than the kept reference recordings is then judged
+    in segments of their length, with a count-corrected tail probability (engine/detectors/segments.py)."""
     modalities = ("speech",)
     calibration = KEPT_RECORDINGS
     min_kept = 1
+    segmented = False
+    segment_length = None
+    _judged = (None, ())  # (the batch last scored, per file (most extreme segment's start and size, segments))
 
     @staticmethod
     def score_recordings(recordings):
@@ -88,8 +98,35 @@ class RecordingDetector(Detector):
         """Only a file read from a recording has a waveform (mel patches from a .npy do not)."""
         return getattr(samples, "audio", None) is not None
 
+    def read_scale(self, profile):
+        """The segment length of long recordings: the kept reference recordings' median length."""
+        self.segment_length = segments.typical_length(profile) if self.segmented else None
+
     def scores(self, batch):
-        return self.score_recordings(batch.recordings())
+        recordings = batch.recordings()
+        if not self.segment_length:
+            return self.score_recordings(recordings)
+        pieces = [segments.split(audio, self.segment_length) for audio in recordings]
+        flat = self.score_recordings([piece for found in pieces for piece in found])
+        out, judged, start = np.zeros(len(pieces)), [], 0
+        for g, found in enumerate(pieces):
+            out[g], _, k = segments.corrected(self.tail, flat[start:start + len(found)])
+            offset = sum(len(piece) for piece in found[:k]) if len(found) > 1 else 0
+            judged.append((offset, len(found[k]) if found[k] is not None else 0, len(found)))
+            start += len(found)
+        self._judged = (batch, judged)
+        return out
+
+    def segment_note(self, batch, g):
+        """For a recording judged in segments, how (a clause for the reason); "" otherwise."""
+        seen, judged = self._judged
+        if seen is not batch or judged[g][2] <= 1:
+            return ""
+        offset, size, n = judged[g]
+        return (f"; judged in {n} segments of about {self.segment_length / SPEECH_RATE:.2f} s (the reference "
+                f"recordings' median length), the most extreme at {offset / SPEECH_RATE:.2f}-"
+                f"{(offset + size) / SPEECH_RATE:.2f} s, its tail probability times {n} (the score is the one with "
+                f"that tail probability)")
 
 
 def median(tail):
