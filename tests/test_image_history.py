@@ -1,4 +1,4 @@
-"""An earlier lossy WebP (engine/data/image_history.py) and a JPEG at quality 99-100 (engine/data/channels.py
+"""An earlier lossy WebP (engine/data/webp_history.py) and a JPEG at quality 99-100 (engine/data/channels.py
 fixed_point_history) read from a lossless image's pixels: real digits saved so and then as PNG are judged
 through that channel; clean digits, generator-like digits and JPEG histories are not read as WebP."""
 import io
@@ -7,7 +7,7 @@ import numpy as np
 from PIL import Image
 
 from engine.data import channels
-from engine.data.image_history import webp_gaps, webp_history
+from engine.data.webp_history import webp_gaps, webp_history
 from engine.data.loaders import load_path
 from engine.detectors.channels import channel_key, describe, jpeg_history_tables
 from tests.test_jpeg_history import decoded, digits, photo_like, smooth_strokes, through_jpeg
@@ -83,12 +83,10 @@ def test_jpeg_100_is_read_for_part_of_the_digits_and_clean_ones_are_not():
 
 
 def test_a_jpeg_history_is_taken_before_the_absence_of_webp_gap_levels(monkeypatch):
-    from engine.data import image_history
-
     monkeypatch.setattr(channels, "webp_history", lambda values: {"gap_levels": 0, "levels": 99})
     jpeg = decoded(through_jpeg(digits(5450, 5451)[0], 90))
     found = channels.image_channel(None, "PNG", b"", jpeg)
     assert "jpeg_history" in found and "webp_history" not in found
     clean = digits(5450, 5451)[0]
     assert "webp_history" in channels.image_channel(None, "PNG", b"", clean)
-    assert image_history.webp_history(clean) is None
+    assert webp_history(clean) is None  # the reader itself, unpatched

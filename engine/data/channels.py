@@ -28,7 +28,7 @@ from functools import lru_cache
 import numpy as np
 
 from engine.data.audio_history import codec_history
-from engine.data.image_history import webp_history
+from engine.data.webp_history import webp_history
 from engine.data.padding import speech_span
 
 BANDWIDTH_DB = 50.0  # a band this far below the strongest one carries nothing audible
@@ -67,7 +67,7 @@ def jpeg_quality(luma_table):
 def image_channel(image, format_label, data, values=None):
     """The channel of an opened PIL image (before conversion) read from the file's bytes; for a
     lossless format, from its 8-bit `values` ((h, w) or (h, w, 3)) too: an earlier lossy WebP
-    (image_history.webp_history) or JPEG compression (jpeg_history) read from the pixels."""
+    (webp_history.webp_history) or JPEG compression (jpeg_history) read from the pixels."""
     if format_label == "JPEG":
         tables = {int(k): [int(v) for v in t] for k, t in getattr(image, "quantization", {}).items()}
         if not tables:
@@ -84,7 +84,7 @@ def image_channel(image, format_label, data, values=None):
             return {"codec": "WebP lossy", "lossy": True}
     codec = "WebP lossless" if format_label == "WebP" else format_label
     history = jpeg_history(values) if values is not None else None
-    # Then WebP's colour model (engine/data/image_history.py), an absence: a JPEG-decoded digit may miss its gap
+    # Then WebP's colour model (engine/data/webp_history.py), an absence: a JPEG-decoded digit may miss its gap
     # levels by chance (2 of 200 through JPEG 97, thirteenth pass), while the JPEG reader read none of 1,600
     # WebP-compressed digits; a JPEG after the WebP fills the gaps, so either read is the last lossy step.
     webp = webp_history(values) if values is not None and history is None else None
