@@ -16,8 +16,10 @@ and, by Bonferroni (whatever the dependence between segments),
 
     P(min_i p_i <= t / n) <= n * (t / n) = t,
 
-so the recording's tail probability is p = min(1, n * min_i p_i): as valid as a short recording's, and
-with no more than one segment's evidence needed. A synthesiser's trait (a duplicated frame, a
+so the recording's tail probability is p = min(1, n * min_i p_i), with no more than one segment's evidence
+needed. The premise holds only approximately: a segment cut from continuous speech is not drawn as the
+reference's takes were (it may start mid-word, it holds no leading silence), which is why the rate is
+measured on real long recordings, not only derived (ibid.: FSDD takes in a row, LJ Speech, other corpora). A synthesiser's trait (a duplicated frame, a
 synthetic timbre) is in most of its segments, so its most extreme segment usually lies below alpha / n
 where the whole file lay below alpha; the price is a factor n on the smallest p (measured ibid.). The
 recording's score is the score whose tail probability is p (calibration.score_threshold), so
