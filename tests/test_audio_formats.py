@@ -11,7 +11,7 @@ from engine.data.channels import LOSSY_AUDIO_SUBTYPES
 from engine.data.loaders import load_path
 from engine.detectors.channels import CODEC_CONTAINERS, audio_through, channel_key, describe
 from engine.verdict import judge
-from tests.benchmarks.test_bench_audio_formats import FORMATS, encoded
+from tests.audio_formats_written import FORMATS, encoded
 from tests.test_quiet_codecs import speech_case  # noqa: F401 (the fixture: a case on 60 FSDD recordings)
 
 LOSSY = [name for name, (subtype, *_) in FORMATS.items() if subtype in LOSSY_AUDIO_SUBTYPES]

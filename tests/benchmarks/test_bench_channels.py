@@ -12,7 +12,6 @@ ranges and seeds (tests/audio_channels.py's simulators either way).
     python -m pytest tests/benchmarks/test_bench_channels.py -s -o addopts=""
 """
 import collections
-import io
 import json
 import os
 import sys
@@ -24,17 +23,12 @@ import soundfile
 from scipy import signal
 
 from tests import audio_channels as ac
+from tests.audio_formats_written import wav_bytes as _wav
 
 CHANNELS = ("clean", "agc_white20", "compress", "speakerphone", "reverb", "ulaw", "mp3_noise", "agc", "gsm",
             "agc_ulaw", "agc_gsm", "agc_mp3_8k", "tel_gsm", "resample_mp3", "ogg_low", "noise15_gsm", "mp3_8k",
             "gain0.1", "gain2")
 LOWEST_MP3 = {"compression_level": 0.99, "bitrate_mode": "CONSTANT"}  # libsndfile's lowest: 8 kbit/s at 8 kHz
-
-
-def _wav(audio, subtype="PCM_16", fmt="WAV", rate=ac.RATE, **options):
-    buffer = io.BytesIO()
-    soundfile.write(buffer, np.clip(audio, -1, 1), rate, subtype=subtype, format=fmt, **options)
-    return buffer.getvalue()
 
 
 def _agc(audio, u, untouched):
