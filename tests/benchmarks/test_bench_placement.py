@@ -10,7 +10,8 @@ cleaned (values below 30 set to 0, above 230 to 255). Prints per set and case th
 alpha = 1 % and how many `placement` decides.
 
     .venv/bin/python -m pytest tests/benchmarks/test_bench_placement.py -s -o addopts=""   (trains one DCGAN)
-    .venv/bin/python tests/benchmarks/test_bench_placement.py OUT_DIR RUN_DIR...   (runs already trained)
+    .venv/bin/python tests/benchmarks/test_bench_placement.py OUT_DIR RUN...   (RUN: a generator run already
+        trained, or a folder of generated files judged as they are)
 """
 import collections
 import json
