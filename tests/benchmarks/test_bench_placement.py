@@ -102,7 +102,8 @@ def print_table(table):
     for name, row in table.items():
         before, after = row["before"], row["after"]
         print(f"  {name:>16}: {before['generated']}/{before['n']} -> {after['generated']}/{after['n']}; "
-              f"placement decides {after['deciding'].get('placement', 0)}, lost {after['lost']}; after {after['deciding']}")
+              f"placement decides {after['deciding'].get('placement', 0)}, lost {after['lost']}; "
+              f"after {after['deciding']}")
 
 
 def test_placement_adds_long_trained_gan_files_and_keeps_real_digits(tmp_path):
