@@ -52,6 +52,11 @@ def test_the_score_is_the_most_extreme_axis_in_the_reference_half_widths(digits)
     assert detector.statistic(shifted(np.roll(real[:1], -1, axis=3), 2))[0] == pytest.approx(expected)
 
 
+def test_a_colour_figure_is_placed_by_its_channels_mean(digits):
+    _, _, real = digits
+    assert np.allclose(placement.centres(np.repeat(real, 3, axis=1)), placement.centres(real))
+
+
 @pytest.mark.parametrize("resample", [lambda x: synthetic_images.rotate(x, 10),
                                       lambda x: synthetic_images.random_similarity(x, 10, 0.12, order=3),
                                       lambda x: synthetic_images.as_png(resampling.resample(

@@ -41,9 +41,9 @@ AXES = ("row", "column")
 
 
 def centres(x):
-    """(n, 1, h, w) samples -> (n, 2): each figure's centre of mass (row, column) in pixels from the top-left
-    pixel's centre, weighed by its values above INK (the image's centre for a figure with none)."""
-    images = np.asarray(x, dtype=np.float64).reshape(x.shape[0], x.shape[-2], x.shape[-1])
+    """(n, c, h, w) samples -> (n, 2): each figure's centre of mass (row, column) in pixels from the top-left
+    pixel's centre, weighed by its values (channels averaged) above INK (the image's centre for a figure with none)."""
+    images = np.asarray(x, dtype=np.float64).reshape(x.shape[0], -1, x.shape[-2], x.shape[-1]).mean(axis=1)
     weights = np.where(images > INK, images, 0.0)
     mass = weights.sum(axis=(1, 2))
     rows, cols = np.arange(images.shape[1]), np.arange(images.shape[2])
