@@ -806,6 +806,10 @@ def channel_detectors(detectors, profile, key, gan_runs=(), for_channel=None, ag
         from engine.detectors.stroke_ramp import stroke_ramp
 
         channel_profile["cal_stroke_ramp"] = rows(stroke_ramp)
+    if "cal_placement" in profile:
+        from engine.detectors.placement import placement_scores
+
+        channel_profile["cal_placement"] = rows(lambda x: placement_scores(x, profile["placement_reference"]))
     if "cal_noise_floor" in profile:
         from engine.detectors.noise_floor import NoiseFloor
 

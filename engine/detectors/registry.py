@@ -23,6 +23,7 @@ from engine.detectors.meter import Meter
 from engine.detectors.near_zero import NearZero
 from engine.detectors.noise_floor import NoiseFloor
 from engine.detectors.outlier import FeatureOutlier
+from engine.detectors.placement import Placement
 from engine.detectors.repeated_cycle import RepeatedCycle
 from engine.detectors.stroke_ramp import StrokeRamp
 from engine.detectors.synthetic_voice import SyntheticVoice
@@ -41,6 +42,7 @@ DETECTORS = (
     SyntheticVoice,
     FaintBackground,
     FaintSpeck,
+    Placement,
     ChromaViolations,
     DurationDistance,
     Tonality,

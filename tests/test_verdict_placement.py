@@ -1,0 +1,90 @@
+"""The placement detector (engine/detectors/placement.py): a digit whose centre of mass lies off where the
+reference's lie is flagged, while real digits, rotated or rescaled about their centre, or through JPEG or
+lossy WebP (where it is recalibrated, not set aside), pass; a case made before it keeps its detectors."""
+import numpy as np
+import pytest
+
+from engine.data.specs import load_spec
+from engine.detectors import placement, resampling, suite
+from engine.detectors.batch import Reference
+from engine.detectors.channels import StandAside, channel_detectors, channel_key
+from engine.detectors.profile import build_profile, cross_fitted, item_groups
+from tests import synthetic_images
+from tests.detector_checks import judged
+
+
+@pytest.fixture(scope="module")
+def digits():
+    ref = load_spec("builtin:mnist[0:400]")
+    groups, n = item_groups(ref.items, ref.n)
+    profile = placement.Placement.fit(Reference(ref, groups), groups, n, cross_fitted)
+    return placement.Placement(profile), profile, load_spec("builtin:mnist[9000:9040]").x
+
+
+@pytest.fixture(scope="module")
+def case_profile():
+    return build_profile(load_spec("builtin:mnist[0:300]"))
+
+
+def shifted(x, rows):
+    """Each digit moved down by `rows` whole pixels (no new values: only the placement changes)."""
+    return np.roll(x, rows, axis=2)
+
+
+def test_an_off_centre_digit_is_flagged_and_real_digits_pass(digits):
+    detector, profile, real = digits
+    assert profile["cal_placement"].shape == (1 + len(resampling.RESAMPLINGS), 400)
+    assert profile["placement_reference"].shape == (2, 400)
+    _, _, p_real = judged(detector, real)
+    assert np.all(p_real > 0.01)
+    batch, scores, p = judged(detector, shifted(real, 2))
+    assert np.all(p < 1e-3)  # beyond every reference file and every resampled copy
+    reason = detector.reason(batch, 0, scores[0], p[0])
+    assert "centre of mass" in reason and "below" in reason and "400 of 400 reference figures" in reason
+
+
+def test_the_score_is_the_most_extreme_axis_in_the_reference_half_widths(digits):
+    detector, profile, real = digits
+    middle, below, above = placement.half_widths(profile["placement_reference"])
+    moved = placement.centres(shifted(np.roll(real[:1], -1, axis=3), 2))[0] - middle
+    expected = max(moved[0] / above[0] if moved[0] > 0 else -moved[0] / below[0],
+                   moved[1] / above[1] if moved[1] > 0 else -moved[1] / below[1])
+    assert detector.statistic(shifted(np.roll(real[:1], -1, axis=3), 2))[0] == pytest.approx(expected)
+
+
+def test_a_colour_figure_is_placed_by_its_channels_mean(digits):
+    _, _, real = digits
+    assert np.allclose(placement.centres(np.repeat(real, 3, axis=1)), placement.centres(real))
+
+
+@pytest.mark.parametrize("resample", [lambda x: synthetic_images.rotate(x, 10),
+                                      lambda x: synthetic_images.random_similarity(x, 10, 0.12, order=3),
+                                      lambda x: synthetic_images.as_png(resampling.resample(
+                                          x[:, 0], 0.0, 0.12, 0.0, 1, np.random.default_rng(3))[:, None])],
+                         ids=["rotated-bilinear", "cubic-spline", "scaled-bilinear"])
+def test_real_digits_rotated_or_rescaled_about_their_centre_pass(digits, resample):
+    detector, _, real = digits
+    _, _, p = judged(detector, resample(real))
+    assert np.all(p > 0.01)
+
+
+@pytest.mark.parametrize("fmt, quality", [("JPEG", 75), ("WEBP", 75)])
+def test_under_jpeg_and_lossy_webp_it_is_recalibrated_on_the_channelled_reference(case_profile, fmt, quality):
+    detectors = suite.profile_detectors(case_profile)
+    assert "placement" in [d.name for d in detectors]
+    real = load_spec("builtin:mnist[9000:9040]").x
+    x, channel = synthetic_images.through_pil(np.concatenate([real, shifted(real, 3)]), fmt, quality)
+    judging = {d.name: d for d in channel_detectors(detectors, case_profile, channel_key({"channel": channel}))[0]}
+    channelled = judging["placement"]
+    assert not isinstance(channelled, StandAside)
+    clean = next(d for d in detectors if d.name == "placement")
+    assert not np.array_equal(channelled.tail["sorted"], clean.tail["sorted"])  # calibrated on the channel's files
+    _, _, p = judged(channelled, x)
+    assert np.all(p[:40] > 0.01) and np.all(p[40:] < 1e-3)
+
+
+def test_a_case_made_before_keeps_its_detectors(case_profile):
+    before = {k: v for k, v in case_profile.items() if k not in placement.Placement.arrays}
+    names = [d.name for d in suite.profile_detectors(before)]
+    assert "placement" not in names
+    assert names == [d.name for d in suite.profile_detectors(case_profile) if d.name != "placement"]
