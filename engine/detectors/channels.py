@@ -140,7 +140,7 @@ CHANNEL_LIMITS = {
          "measured before a floor at a 16-bit step was read as two steps (next entry)"),
         ("any 16-bit file, codec or none: a near-silence at the 16-bit step",
          "noise-floor reads a floor of 0.05-2 steps RMS as two steps (a suppressor's rounded residual in a quiet "
-         "room's pauses reads so: real takes through suppressors 8-12 % beyond PLAUSIBLE_DB before, 0-3 % after), "
+         "room's pauses reads so: real takes through suppressors 4-17 % beyond PLAUSIBLE_DB before, 0-3 % after), "
          "so a synthesiser's near-silence written at 16 bits is not read: espeak-ng `en+f3` 13 -> 1 of 20 files "
          "beyond it (as 16-bit WAV, FLAC, MP3 or Vorbis alike), caught by the whole verdict 20 -> 17 of 20 "
          "(synthetic-voice decides 16); pico 2 -> 1 of 20 beyond it, caught 20 of 20 either way; exact digital "

@@ -49,8 +49,8 @@ gain with a floor) takes a quiet room's pauses below one step, and written at 16
 rounded to 0 and a step or two (0.7-0.9 step RMS), 70-80 dB below a quiet speaker's loud frames. A synthesiser's
 near-silence written at 16 bits is the same rounding (espeak-ng `en+f3`'s decay: 0.55-0.9 step), so the depth
 there measures the speech level over the step, not the source, and a floor between SUB_STEP and ROUNDING_STEPS
-steps RMS is read as ROUNDING_STEPS steps (quiet-room takes through seven suppressors: 8-12 % beyond
-PLAUSIBLE_DB before, 0-0.5 % after; docs/verdicts.md, "Suppressed and decoded real speech"). Exact digital
+steps RMS is read as ROUNDING_STEPS steps (quiet-room takes through the suppressors measured: 4-17 % beyond
+PLAUSIBLE_DB before, 0-3 % after; docs/verdicts.md, "Suppressed and decoded real speech"). Exact digital
 silence still counts, and so does a floor far below a step, which no 16-bit rounding leaves (a float or 24-bit
 file's own near-silence). The price: a synthesiser's near-silence written at 16 bits is not read (`en+f3`: 13 of
 20 files beyond it before, 1 after), and the depth is no longer gain-invariant once a quiet copy's floor

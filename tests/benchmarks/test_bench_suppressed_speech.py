@@ -17,7 +17,9 @@ EDIT (besides test_bench_padded_silence.py's, e.g. `suppress-inf`, `denoise-inf`
   and 50 ms);
 - `bands-30`: an RNNoise-like band gain (power-subtraction gains, 3 times the noise, on 13 bands, interpolated
   over the bins, falling at most to 0.6 of the previous frame's gain), floored that many dB down (`bands-inf`:
-  no floor).
+  no floor);
+- `fastgate-30`: the harness's hard gate at that many dB below the peak, releasing within 5 ms (a gate faster
+  than the 20 ms noise-floor's gate rule reads).
 
 The noise estimate of each is the mean power of the quietest tenth of the frames (a recording as long as a
 digit has no noise-only lead-in for a tracker to learn from).
@@ -39,7 +41,7 @@ import numpy as np
 import soundfile
 from scipy import signal
 
-from tests.audio_channels import RATE
+from tests.audio_channels import RATE, gate
 from tests.benchmarks.test_bench_padded_silence import as_written, edited as edited_elsewhere
 
 N_FFT, HOP = 256, 64  # 32 ms frames, as the spectral subtraction of test_bench_padded_silence.py
@@ -49,6 +51,7 @@ GATE_SMOOTH_HZ, GATE_SMOOTH_S = 500.0, 0.05  # noisereduce's defaults
 BAND_EDGES_HZ = (0, 200, 400, 600, 800, 1000, 1200, 1400, 1600, 2000, 2400, 2800, 3200, 4000)  # RNNoise's below 4 kHz
 BAND_OVER = 3.0  # the noise over-subtracted, as a trained network errs towards silence in the pauses
 BAND_DECAY = 0.6  # RNNoise: a band's gain falls at most to this share of the previous frame's
+FAST_RELEASE_MS = 5.0  # a gate faster than gate_release.MIN_RELEASE_SECONDS
 
 
 def _stft(audio):
@@ -117,7 +120,12 @@ def band_gain(audio, floor_db):
     return _istft(spec * gain, audio.size)
 
 
-SUPPRESSORS = {"wiener": wiener, "specgate": spectral_gate, "bands": band_gain}
+def fast_gate(audio, threshold_db):
+    """The harness's hard gate (tests/audio_channels.py) releasing within FAST_RELEASE_MS."""
+    return gate(audio, threshold_db, release_ms=FAST_RELEASE_MS)
+
+
+SUPPRESSORS = {"wiener": wiener, "specgate": spectral_gate, "bands": band_gain, "fastgate": fast_gate}
 
 
 def edited(audio, edit):
