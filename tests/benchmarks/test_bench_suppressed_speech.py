@@ -13,13 +13,14 @@ EDIT (besides test_bench_padded_silence.py's, e.g. `suppress-inf`, `denoise-inf`
 - `wiener-20`: a Wiener filter on the decision-directed a-priori SNR (Scalart and Filho 1996; the MMSE-STSA
   family's usual front end), its gain floored that many dB down (`wiener-inf`: no floor);
 - `specgate1.5`: a stationary spectral gate as noisereduce writes it (a bin passes when its level lies more
-  than that many standard deviations above the noise's mean level in its bin, the mask smoothed over 500 Hz
-  and 50 ms);
+  than that many standard deviations above the noise clip's mean level in its bin, the mask smoothed over
+  500 Hz and 50 ms);
 - `bands-30`: an RNNoise-like band gain (power-subtraction gains, 3 times the noise, on 13 bands, interpolated
   over the bins, falling at most to 0.6 of the previous frame's gain), floored that many dB down (`bands-inf`:
   no floor);
-- `fastgate-30`: the harness's hard gate at that many dB below the peak, releasing within 5 ms (a gate faster
-  than the 20 ms noise-floor's gate rule reads).
+- `fastgate-30`: the harness's hard gate at that many dB below the peak, releasing within 5 ms (faster than the
+  20 ms release noise-floor's gate rule sets aside);
+- `EDIT@48000`: the edit's output written at 48 kHz, not 8 kHz (phones and conferencing tools save 16 or 48 kHz).
 
 The noise estimate of each is the mean power of the quietest tenth of the frames (a recording as long as a
 digit has no noise-only lead-in for a tracker to learn from).
@@ -31,6 +32,7 @@ synthesisers (`voices`: the ten digits at two speeds, 20 each) espeak-ng `en`, `
 nicolas takes 30-49 and jackson takes 40-49 through every edit above and through the untouched settings
 `wiener-10` and `specgate2.5`, `bands-15`; voices espeak-ng `en-us+m3` and MBROLA `mb-us2` (us3 is not installed).
 """
+import io
 import json
 import os
 import re
@@ -173,16 +175,31 @@ def at_speech_rate(path):
     return np.asarray(to_speech_rate(audio.mean(axis=1) if audio.ndim > 1 else audio, rate), dtype=np.float64)
 
 
+def written_at(audio, rate):
+    """`audio` (at RATE) resampled to `rate`, written as 16-bit PCM there and read back at the speech rate, as
+    the engine reads it (a suppressor's output saved at a phone's or a conferencing tool's rate)."""
+    from engine.data.representations import to_speech_rate
+
+    buffer = io.BytesIO()
+    soundfile.write(buffer, np.clip(signal.resample_poly(audio, rate // RATE, 1), -1, 1), rate, format="WAV",
+                    subtype="PCM_16")
+    buffer.seek(0)
+    return np.asarray(to_speech_rate(soundfile.read(buffer, dtype="float64")[0], rate), dtype=np.float64)
+
+
 def readings(edits, sources):
-    """{edit: {file: noise-floor's depth and the samples it set aside as a gate's}}."""
+    """{edit: {file: noise-floor's depth and the samples it set aside as a gate's}}; EDIT@RATE: the edit's output
+    written at RATE (a multiple of 8 kHz), not at 8 kHz."""
     from engine.detectors.noise_floor import floor_depth
 
     audio = {os.path.basename(s): at_speech_rate(s) for s in sources}
     out = {}
     for edit in edits:
         out[edit] = {}
+        step, _, rate = edit.partition("@")
         for name, a in audio.items():
-            x = a if edit == "as-is" else as_written(edited(a, edit))
+            x = a if step == "as-is" else edited(a, step)
+            x = written_at(x, int(rate)) if rate else x if step == "as-is" else as_written(x)
             depth, silent, _, gated = floor_depth(x)
             out[edit][name] = {"depth": round(depth, 2), "silent": round(silent, 3), "gated": gated}
     return out
