@@ -136,7 +136,15 @@ CHANNEL_LIMITS = {
         ("MP3 at 8 kbit/s", "noise-floor lost where a synthesiser's silence is only near 0 (two espeak-ng voices: "
                             "5 and 10 of 50 caught); exact digital silence survives (50 of 50)"),
         ("mu-law, MP3 (24 kbit/s and default), Vorbis, FLAC, resampling, band limits",
-         "noise-floor kept (espeak-ng: 50 of 50; the near-silent voices 32-45 of 50)"),
+         "noise-floor kept for digital silence (espeak-ng: 50 of 50); the near-silent voices' 32-45 of 50 were "
+         "measured before a floor at a 16-bit step was read as two steps (next entry)"),
+        ("any 16-bit file, codec or none: a near-silence at the 16-bit step",
+         "noise-floor reads a floor of 0.05-2 steps RMS as two steps (a suppressor's rounded residual in a quiet "
+         "room's pauses reads so: real takes through suppressors 4-17 % beyond PLAUSIBLE_DB before, 0-3 % after), "
+         "so a synthesiser's near-silence written at 16 bits is not read: espeak-ng `en+f3` 13 -> 1 of 20 files "
+         "beyond it (as 16-bit WAV, FLAC, MP3 or Vorbis alike), caught by the whole verdict 20 -> 17 of 20 "
+         "(synthetic-voice decides 16); pico 2 -> 1 of 20 beyond it, caught 20 of 20 either way; exact digital "
+         "silence and a float file's floor far below a step still read (espeak-ng `en`, MBROLA unchanged)"),
         ("mu-law; GSM 06.10; band limits", "synthetic-voice is recalibrated on the reference through a codec but "
                                            "weakened (flite awb 8 of 40 caught clean, 0 of 40 through either; trimmed "
                                            "espeak-ng 15-19 of 20 through mu-law, 1-9 of 20 through GSM 06.10, by "

@@ -14,10 +14,10 @@ golden"). The statistic, on the waveform at the speech rate (engine/data/represe
             entirely silent count as DEPTH_CAP dB down]
 
 A ratio of powers, so any gain leaves it unchanged (requantising a quieter copy to 16 bits
-only raises the floor); noise added on the way (a channel, a noisier room) only makes it
-shallower. How deep a real floor lies depends on the room, not on the voice: the four FSDD
-speakers' floors lie 9-65 dB down (one quiet room reaches 65, the others at most 52), so a
-score graded by depth, calibrated on some rooms, calls a quieter room synthetic (13 of 100
+only raises the floor; a floor at the 16-bit step is read as below); noise added on the way (a
+channel, a noisier room) only makes it shallower. How deep a real floor lies depends on the room,
+not on the voice: the four FSDD speakers' floors lie 9-65 dB down (one quiet room reaches 65, the
+others at most 52), so a score graded by depth, calibrated on some rooms, calls a quieter room synthetic (13 of 100
 recordings of the quiet-room speaker, left out of the reference, labelled generated). The
 score therefore counts only depth beyond what a microphone in a room records:
 
@@ -43,6 +43,19 @@ The price: a synthesiser's output padded to a round length, or written at 8 kHz 
 exact, is read without them (espeak-ng `en` padded to 1 s at 22.05 kHz: 26 of 40 by the whole
 verdict, 40 of 40 unpadded).
 
+A floor at a 16-bit step's rounding is read no deeper than that (`rounded_floor`): a noise suppressor after
+the microphone (a phone's, a conferencing tool's: spectral subtraction, a Wiener gain, a spectral gate, a band
+gain with a floor) takes a quiet room's pauses below one step, and written at 16 bits they become a residual
+rounded to 0 and a step or two (0.7-0.9 step RMS), 70-80 dB below a quiet speaker's loud frames. A synthesiser's
+near-silence written at 16 bits is the same rounding (espeak-ng `en+f3`'s decay: 0.55-0.9 step), so the depth
+there measures the speech level over the step, not the source, and a floor between SUB_STEP and ROUNDING_STEPS
+steps RMS is read as ROUNDING_STEPS steps (quiet-room takes through the suppressors measured: 4-17 % beyond
+PLAUSIBLE_DB before, 0-3 % after; docs/verdicts.md, "Suppressed and decoded real speech"). Exact digital
+silence still counts, and so does a floor far below a step, which no 16-bit rounding leaves (a float or 24-bit
+file's own near-silence). The price: a synthesiser's near-silence written at 16 bits is not read (`en+f3`: 13 of
+20 files beyond it before, 1 after), and the depth is no longer gain-invariant once a quiet copy's floor
+reaches the step (it only reads shallower).
+
 A noise gate's closed stretches are set aside too (engine/detectors/gate_release.py): a run of exact zeros
 that the speech reaches only after MIN_RELEASE_SECONDS (20 ms) or more of sound fading through the depths a
 microphone records (a gate's release over the speech's tail and the room's floor) is not read, nor is its
@@ -54,10 +67,10 @@ has none, and the detector stands aside for it (weight 0). What it cannot see: a
 synthesiser whose output carries a noise floor of its own (the LPC diphone voices of flite and
 festival; Griffin-Lim inversion or LPC resynthesis of real recordings inherits theirs; noise
 added at 30 dB SNR fills any silence), measured in docs/verdicts.md. What it wrongly calls
-synthetic: a real recording from a quiet room whose quiet parts were made (nearly) silent after
-the microphone where no zero run follows the gate's release (the file ends while the gate
-releases, as a synthesiser's decay into its near-silence ends a file), strong noise suppression that
-leaves near-silence without zeros, a gate releasing within 20 ms, or a long fade to zero before padding;
+synthetic: a real recording from a quiet room whose quiet parts were made digitally silent after
+the microphone where no zero run follows the gate's release (a suppressor whose gain rounds the pauses to
+exact zeros), a recording whose pauses a suppressor or a gate's release took to the 16-bit step while its loud
+frames lie more than 70 dB above two steps, a gate releasing within 20 ms, or a long fade to zero before padding;
 measured in docs/verdicts.md ("Padded, faded, gated and noise-suppressed real speech"; "Gated real speech:
 the gate's release set aside"). A quiet room's floor lies below the speech's own spectral valleys, so
 nothing read under the speech tells such a recording from a synthesiser's silence (ibid., "Gated and
@@ -73,6 +86,17 @@ from engine.detectors.gate_release import released
 
 FLOOR_QUANTILE = 0.1  # the floor: the quietest tenth of the frames
 DEPTH_CAP = 300.0  # dB; a frame of exact digital silence counts as this far down
+STEP_16 = 2.0 ** -15  # a 16-bit file's step (full scale 1)
+ROUNDING_STEPS = 2.0  # a floor up to this RMS (in 16-bit steps) is a sub-step residual rounded to 16 bits ...
+SUB_STEP = 0.05  # ... down to this: one step in a 20 ms frame of zeros is 0.08; below, a wider file's own floor
+
+
+def rounded_floor(floor):
+    """The floor (frame power) read: one that 16-bit rounding of a residual below a step explains (RMS between
+    SUB_STEP and ROUNDING_STEPS steps) is read at ROUNDING_STEPS steps (the module docstring)."""
+    if (SUB_STEP * STEP_16) ** 2 <= floor < (ROUNDING_STEPS * STEP_16) ** 2:
+        return (ROUNDING_STEPS * STEP_16) ** 2
+    return floor
 
 
 def floor_depth(audio):
@@ -91,7 +115,7 @@ def floor_depth(audio):
     read = power[touched[np.minimum(first + FRAME, gated.size)] == touched[first]]
     if read.size == 0:
         return 0.0, 0.0, audio.size - (stop - start), int(gated.sum())
-    floor = max(float(np.quantile(read, FLOOR_QUANTILE)), loud * 10 ** (-DEPTH_CAP / 10))
+    floor = max(rounded_floor(float(np.quantile(read, FLOOR_QUANTILE))), loud * 10 ** (-DEPTH_CAP / 10))
     return (float(10 * np.log10(loud / floor)), float(np.mean(read == 0)), audio.size - (stop - start),
             int(gated.sum()))
 
@@ -126,8 +150,9 @@ class NoiseFloor(RecordingDetector):
         self.method = (f"depth (dB) of the recording's noise floor ({FLOOR_QUANTILE:.0%} quantile of its 20 ms "
                        f"frame powers) below its loudest {LOUD_SHARE:.0%} of frames, from the waveform, beyond "
                        f"{PLAUSIBLE_DB:.0f} dB: a microphone never falls silent, synthesised speech written to a "
-                       f"file does; a noise gate's slow releases into zeros set aside; gain-invariant; calibrated on "
-                       f"every kept reference recording")
+                       f"file does; a noise gate's slow releases into zeros set aside; a floor at a 16-bit step's "
+                       f"rounding read as {ROUNDING_STEPS:.0f} steps; gain-invariant above it; calibrated on every "
+                       f"kept reference recording")
 
     def reason(self, batch, g, score, p):
         audio = batch.recordings()[g]
