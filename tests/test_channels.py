@@ -134,14 +134,18 @@ def test_real_digits_reencoded_are_not_called_generated_and_smeared_ones_still_a
     real = [save(tmp_path / f"r{k}.{ext}", d) for k, d in enumerate(digits(9000, 15))]
     fake = [save(tmp_path / f"g{k}.{ext}", smeared(d)) for k, d in enumerate(digits(9100, 6))]
     assert labels_of(mnist_case, real).count("generated") == 0
-    caught = labels_of(mnist_case, fake).count("generated")
+    fake_labels = labels_of(mnist_case, fake)
+    caught = fake_labels.count("generated")
     # Lossy WebP (no tables, calibrated over five qualities) erases a blur's faint background,
     # which near-zero reads, but keeps its wide stroke edges, which edge-width reads (before
     # edge-width: 0 of 6 through WebP); JPEG with the file's own tables keeps both. Since the
     # third pass (2026-12-01) the stroke ramp under WebP is also calibrated on resampled copies
     # through WebP (real digits scaled x1.1, then WebP: 41 of 500 labelled generated before),
-    # and these mildly blurred digits are 2 of 6 caught through WebP (docs/verdicts.md).
-    assert caught >= (2 if ext == "webp" else 6)
+    # and these mildly blurred digits were 2 of 6 caught through WebP (docs/verdicts.md). With
+    # `placement` (fourteenth pass) one more detector shares alpha: `stroke-ramp`'s 0.0022-0.0028 now
+    # need 0.002, so 1 of 6 is caught and the others are inconclusive; none may pass as real.
+    assert caught >= (1 if ext == "webp" else 6)
+    assert fake_labels.count("real") == 0
 
 
 def test_a_jpeg_verdict_names_the_channel_assumed_and_the_logistic_stands_aside(mnist_case, tmp_path):
