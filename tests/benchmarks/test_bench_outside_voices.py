@@ -354,17 +354,24 @@ def training_rows(engines=("espeak", "flite", "festival"), extras=EXTRAS):
     """(rows, labels 1 = synthetic) of the training set: the outside speakers (augmented, at SPEEDS, in
     rooms) and the train voices of `engines` (augmented, at F0_SCALES, in rooms), and the outside
     speakers' COPIES; `extras` names which of f0, rooms and copies are used."""
-    sources = [made(e, v, lang) for e, v, lang in voice_set("train")
-               if e in engines and ("f0" in extras or "@" not in v) and made(e, v, lang)]
     real = [feature_rows(outside_real(), augment=True)[0], speed_rows()]
-    fake = [feature_rows(paths, augment=True)[0] for paths in sources]
     if "rooms" in extras:
         real.append(room_rows(outside_real(), 2))
+    real, fake = np.concatenate(real), synthetic_rows(engines, extras)
+    return np.concatenate([real, fake]), np.concatenate([np.zeros(len(real)), np.ones(len(fake))])
+
+
+def synthetic_rows(engines=("espeak", "flite", "festival"), extras=EXTRAS):
+    """The synthetic side of training_rows: the train voices of `engines` (augmented, at F0_SCALES, in rooms)
+    and the outside speakers' COPIES, as `extras` says."""
+    sources = [made(e, v, lang) for e, v, lang in voice_set("train")
+               if e in engines and ("f0" in extras or "@" not in v) and made(e, v, lang)]
+    fake = [feature_rows(paths, augment=True)[0] for paths in sources]
+    if "rooms" in extras:
         fake += [room_rows(paths[::ROOM_EVERY], 3) for paths in sources]
     if "copies" in extras:
         fake += [copy_rows(kind, 4) for kind in COPIES]
-    real, fake = np.concatenate(real), np.concatenate([r for r in fake if len(r)])  # a few voices wrote only silence
-    return np.concatenate([real, fake]), np.concatenate([np.zeros(len(real)), np.ones(len(fake))])
+    return np.concatenate([r for r in fake if len(r)])  # a few voices wrote only silence
 
 
 def fit(rows, labels):
