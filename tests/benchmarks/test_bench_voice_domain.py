@@ -1,4 +1,4 @@
-"""`synthetic-voice` version 2: real speech of many recording set-ups on its real side (docs/verdicts.md,
+"""A candidate `synthetic-voice` model ("version 2"): real speech of many recording set-ups on its real side (docs/verdicts.md,
 "Speech recorded elsewhere: synthetic-voice trained on many recording set-ups (2026-12-02, fourteenth pass)").
 
 Version 1 (tests/benchmarks/test_bench_outside_voices.py) had two FSDD speakers on its real side, so clean read
@@ -10,11 +10,12 @@ over a recorded floor, requantised to 8 bits or in a small room (`nuisance`). Th
 LJ Speech transcript sentences in the engines installed here (SPEAKERS, `espeak_speakers`), and holds LPC and
 Griffin-Lim copies of the real pieces. Never trained on: HELD_OUT's voices, LJ Speech, the untouched real sources.
 Measured (whole verdicts on case T): LJ Speech's false alarms fell, CMU Arctic's did not, and festival's held-out
-Finnish diphone voice was lost, so version 2 is shipped but not adopted (synthetic_voice.VERSION).
+Finnish diphone voice was lost, so version 2 is not adopted: the product ships version 1 alone
+(resources/models/synthetic_voice.npz), and `train` writes the candidate into a folder of its own.
 
     python tests/benchmarks/test_bench_voice_domain.py sources        # real sources and synthesised sets under WORK
-    python tests/benchmarks/test_bench_voice_domain.py train resources/models
-    python tests/benchmarks/test_bench_voice_domain.py bound CASE     # the detector alone, version 1 and 2
+    python tests/benchmarks/test_bench_voice_domain.py train FOLDER   # FOLDER/synthetic_voice_v2.npz and .json
+    python tests/benchmarks/test_bench_voice_domain.py bound CASE FOLDER/synthetic_voice_v2.npz   # the detector alone, shipped and candidate
     python -m pytest tests/benchmarks/test_bench_voice_domain.py -s -o addopts=""
 """
 import glob
@@ -48,6 +49,7 @@ SPEAKERS = ([("flite", v) for v in ("kal", "slt", "rms")]
             + [("pico", v) for v in ("en-US", "de-DE", "fr-FR", "es-ES", "it-IT")])
 HELD_OUT = [("mbrola", "us2"), ("pico", "en-GB"), ("flite", "awb"), ("festival", "hy_fi_mv_diphone")]
 N_SENTENCES = 4
+CANDIDATE = "synthetic_voice_v2.npz"  # the file `train` writes (with its sidecar .json)
 
 
 def espeak_speakers():
@@ -218,11 +220,9 @@ def train(folder):
     synthetic_voice_v2.npz and its sidecar .json into `folder`."""
     import json
 
-    from engine.detectors.synthetic_voice import WEIGHTS
-
     rows, labels = training_rows()
     arrays = outside.fit(rows, labels)
-    name = WEIGHTS[2][1]
+    name = CANDIDATE
     np.savez(os.path.join(folder, name), **{k: np.atleast_1d(v).astype(np.float32) for k, v in arrays.items()})
     sidecar = {
         "version": 2,
@@ -287,10 +287,10 @@ def measured_sets():
     return sets
 
 
-def detector_alone(profile, version, recordings, channel=None):
+def detector_alone(profile, arrays, recordings, channel=None):
     """(per recording the tail probability `synthetic-voice` alone gives, as the verdict does: segments of the
     profile's typical length, Bonferroni over them), the calibration on the case's kept recordings (through
-    `channel`'s codec when given, the evidence too)."""
+    `channel`'s codec when given, the evidence too), scored by the network `arrays` (None: the shipped one)."""
     from engine.detectors import calibration, segments
     from engine.detectors.channels import channelled_reference
     from engine.detectors.profile import reference_audio
@@ -299,27 +299,29 @@ def detector_alone(profile, version, recordings, channel=None):
 
     kept = [a for _, a in reference_audio(profile)] if channel is None else channelled_reference(
         profile, outside.CHANNEL_KEYS[channel])[3]
-    tail = calibration.tail_model(voice_scores(kept, version))
+    tail = calibration.tail_model(voice_scores(kept, arrays))
     length = segments.typical_length(profile)
     out = []
     for k, audio in enumerate(recordings):
         if channel is not None:
             audio = outside.soundfile_read(bench_channels.through(audio, channel, k)[0])
-        out.append(segments.corrected(tail, voice_scores(segments.split(audio, length), version))[1])
+        out.append(segments.corrected(tail, voice_scores(segments.split(audio, length), arrays))[1])
     return np.array(out)
 
 
-def bound(case, channels=(None, "ulaw", "gsm")):
+def bound(case, candidate, channels=(None, "ulaw", "gsm")):
     """Per measured set and channel: how many the detector alone labels generated (p < alpha x outside.WEIGHT)
-    with version 1 and with version 2, in `case`'s calibration."""
+    with the shipped network (version 1) and with the candidate weights file `candidate`, in `case`'s calibration."""
     from engine import case_workflows
+    from engine.detectors.synthetic_voice import read_model
 
     with case_workflows.open_case(case) as opened:
         profile = opened.profile()
+    networks = (None, read_model(candidate))
     for name, recordings in measured_sets().items():
         for channel in channels if ":" in name and name.split(":")[0] in ("held out", "trained") else (None,):
-            counts = [int((detector_alone(profile, v, recordings, channel) < 0.01 * outside.WEIGHT).sum())
-                      for v in (1, 2)]
+            counts = [int((detector_alone(profile, arrays, recordings, channel) < 0.01 * outside.WEIGHT).sum())
+                      for arrays in networks]
             print(f"{name + (' ' + channel if channel else ''):48s} n={len(recordings):3d}  v1 {counts[0]:3d}  "
                   f"v2 {counts[1]:3d}", flush=True)
 
@@ -346,4 +348,4 @@ if __name__ == "__main__":
     elif sys.argv[1] == "train":
         train(sys.argv[2])
     elif sys.argv[1] == "bound":
-        bound(sys.argv[2])
+        bound(sys.argv[2], sys.argv[3])
