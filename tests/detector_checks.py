@@ -5,6 +5,19 @@ import numpy as np
 from engine.detectors import calibration, suite
 
 
+def fitted_on_digits(kind, reference, evidence):
+    """(detector, its profile arrays, evidence samples) of a reference-only detector class `kind` fitted on the
+    MNIST digits of spec `reference`, as a case's profile fits it; `evidence`: a spec of other digits."""
+    from engine.data.specs import load_spec
+    from engine.detectors.batch import Reference
+    from engine.detectors.profile import cross_fitted, item_groups
+
+    ref = load_spec(reference)
+    groups, n = item_groups(ref.items, ref.n)
+    arrays = kind.fit(Reference(ref, groups), groups, n, cross_fitted)
+    return kind(arrays), arrays, load_spec(evidence).x
+
+
 def judged(detector, x, groups=None):
     """(batch, scores, tail probabilities) of `x`, each sample its own file unless `groups` says."""
     batch = suite.Batch(x, np.arange(len(x)) if groups is None else groups)

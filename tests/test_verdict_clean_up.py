@@ -6,18 +6,13 @@ import pytest
 
 from engine.data.specs import load_spec
 from engine.detectors import clean_up, resampling, suite
-from engine.detectors.batch import Reference
-from engine.detectors.profile import cross_fitted, item_groups
 from tests import synthetic_images
-from tests.detector_checks import judged
+from tests.detector_checks import fitted_on_digits, judged
 
 
 @pytest.fixture(scope="module")
 def digits():
-    ref = load_spec("builtin:mnist[0:600]")
-    groups, n = item_groups(ref.items, ref.n)
-    arrays = clean_up.CleanUp.fit(Reference(ref, groups), groups, n, cross_fitted)
-    return clean_up.CleanUp(arrays), arrays, load_spec("builtin:mnist[9000:9100]").x
+    return fitted_on_digits(clean_up.CleanUp, "builtin:mnist[0:600]", "builtin:mnist[9000:9100]")
 
 
 

@@ -6,19 +6,15 @@ import pytest
 
 from engine.data.specs import load_spec
 from engine.detectors import calibration, faint_speck, resampling
-from engine.detectors.batch import Reference
 from engine.detectors.channels import StandAside, channel_detectors, channel_key
-from engine.detectors.profile import build_profile, cross_fitted, item_groups
+from engine.detectors.profile import build_profile
 from tests import synthetic_images
-from tests.detector_checks import judged
+from tests.detector_checks import fitted_on_digits, judged
 
 
 @pytest.fixture(scope="module")
 def digits():
-    ref = load_spec("builtin:mnist[0:400]")
-    groups, n = item_groups(ref.items, ref.n)
-    profile = faint_speck.FaintSpeck.fit(Reference(ref, groups), groups, n, cross_fitted)
-    return faint_speck.FaintSpeck(profile), profile, load_spec("builtin:mnist[9000:9040]").x
+    return fitted_on_digits(faint_speck.FaintSpeck, "builtin:mnist[0:400]", "builtin:mnist[9000:9040]")
 
 
 def with_speck(x, value=1 / 255):

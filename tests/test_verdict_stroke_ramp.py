@@ -10,15 +10,12 @@ from engine.detectors import calibration, resampling, stroke_ramp, suite
 from engine.detectors.batch import Reference
 from engine.detectors.profile import cross_fitted, item_groups
 from tests import synthetic_images
-from tests.detector_checks import judged
+from tests.detector_checks import fitted_on_digits, judged
 
 
 @pytest.fixture(scope="module")
 def digits():
-    ref = load_spec("builtin:mnist[0:600]")
-    groups, n = item_groups(ref.items, ref.n)
-    arrays = stroke_ramp.StrokeRamp.fit(Reference(ref, groups), groups, n, cross_fitted)
-    return stroke_ramp.StrokeRamp(arrays), arrays, load_spec("builtin:mnist[9000:9100]").x
+    return fitted_on_digits(stroke_ramp.StrokeRamp, "builtin:mnist[0:600]", "builtin:mnist[9000:9100]")
 
 
 
