@@ -15,7 +15,7 @@ voiced frames repeat too. The statistic, on the waveform at the speech rate
   the lag refined to a fraction of a sample);
 - its closeness = -log10 of the smallest 1 - c of the recording, capped at MAX_SCORE (0 with no
   cycle); the profile keeps the reference recordings' closeness (`cal_repeated_cycle`);
-- score = the closeness beyond PLAUSIBLE (1 - c = 10^-6), 0 within it.
+- score = the closeness where it reaches PLAUSIBLE (1 - c = 10^-6), 0 below it.
 
 How closely a voice repeats depends on the recording chain, not on the voice: FSDD's recorders (8-bit
 and noisy) keep every real take's smallest 1 - c above 10^-3.3 (george, jackson and lucas takes 0-19;
@@ -24,14 +24,14 @@ and noisy) keep every real take's smallest 1 - c above 10^-3.3 (george, jackson 
 10^-4.1, a 44.1 kHz Praat example 10^-4.0. Graded against FSDD's reference, such recordings read as
 synthetic (docs/verdicts.md, fourteenth pass). A duplicated frame repeats sample for sample: 10^-12 and
 beyond (festival `kal_diphone`, `pc_diphone`, `czech_machac`: every digit; docs/verdicts.md, "Speech
-synthesis: unit joins of diphone voices (2026-12-01, ninth pass)"). So, as noise-floor counts only depth
-beyond what a microphone records, the score counts only closeness beyond PLAUSIBLE, two decades past the
-closest real repeat measured: zero for every real recording seen, positive for a duplicated frame. When
-the reference's scores are all 0, a positive score gets the conformal floor 1/(n+1), which the
-combination's floor weights let decide (engine/detectors/calibration.py). A bound of that kind does not
-grow with a recording's length, so long recordings are judged whole (no segments). The price: a
-synthesiser whose closest repeats lie between FSDD's and PLAUSIBLE (flite `kal` 10^-4.3 to 10^-4.8 in some
-digits; `lpc-lattice` catches it) is not read by this detector. It fits nothing.
+synthesis: unit joins of diphone voices (2026-12-01, ninth pass)"). So a closeness short of PLAUSIBLE, two
+decades past the closest real repeat measured, counts as 0 (tail probability 1), and one beyond it keeps
+its tail probability under the exponential tail fitted on the reference's closeness (calibration.tail_model,
+an ordinary share: no floor weight). Setting a real file's score to 0 below the bound can only raise its
+tail probability, so the rate of real files labelled generated stays at most alpha. A bound no voice
+reaches does not grow with a recording's length, so long recordings are judged whole (no segments). The
+price: a synthesiser whose closest repeats lie between FSDD's and PLAUSIBLE (flite `kal` 10^-4.3 to 10^-4.8
+in some digits; `lpc-lattice` catches it) is not read by this detector. It fits nothing.
 
 What it cannot see: a synthesiser that never duplicates a frame (statistical and HTS voices;
 most of flite's diphone output); a repeat undone on the way (GSM 06.10's long-term predictor, MP3,
@@ -76,9 +76,10 @@ def repeat_scores(recordings):
     return out
 
 
-def beyond_plausible(closeness):
-    """The scores of closeness values: how far beyond PLAUSIBLE, 0 within it."""
-    return np.maximum(0.0, np.asarray(closeness, dtype=np.float64) - PLAUSIBLE)
+def counted_closeness(closeness):
+    """The scores of closeness values: the closeness where it reaches PLAUSIBLE, 0 below it."""
+    closeness = np.asarray(closeness, dtype=np.float64)
+    return np.where(closeness >= PLAUSIBLE, closeness, 0.0)
 
 
 class RepeatedCycle(RecordingDetector):
@@ -90,15 +91,15 @@ class RepeatedCycle(RecordingDetector):
     def __init__(self, profile):
         closeness = np.asarray(profile["cal_repeated_cycle"], dtype=np.float64)
         self.closest_reference = float(closeness.max())
-        self.tail = calibration.tail_model(beyond_plausible(closeness))
+        self.tail = calibration.tail_model(closeness)
         self.method = ("-log10 of the smallest 1 - c over the recording's pitch cycles, c the normalised correlation "
                        "of a cycle with the next (aligned to a fraction of a sample; cycles at any level, pauses "
-                       f"included), beyond {PLAUSIBLE:.0f}: no microphone recording repeats a cycle that closely, a "
+                       f"included), counted from {PLAUSIBLE:.0f}: no microphone recording repeats a cycle that closely, a "
                        "concatenative synthesiser duplicating a stored frame does; calibrated on every kept reference "
                        "recording")
 
     def scores(self, batch):
-        return beyond_plausible(repeat_scores(batch.recordings()))
+        return counted_closeness(repeat_scores(batch.recordings()))
 
     def reason(self, batch, g, score, p):
         audio = batch.recordings()[g]
