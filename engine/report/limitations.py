@@ -43,7 +43,7 @@ BLIND_SPOTS = {
                "Speakers, microphones and rooms unlike the reference: a rough or unusual voice can look unusual "
                "(up to 1.5 % of real takes labelled generated; a quiet recorder through GSM 06.10 4 %). Read speech "
                "recorded elsewhere, in a spoken-digit case: clean read sentences of other corpora 5 of 19 labelled "
-               "generated (LJ Speech 1 of 32, 7 inconclusive; 24 recordings from six other projects 0, 3 "
+               "generated (LJ Speech 1 of 32, 9 inconclusive; 24 recordings from six other projects 0, 3 "
                "inconclusive), by the network trained on outside voices, which places clean studio speech near "
                "statistical synthesisers; spoken digits recorded elsewhere 0 of 6. A 'generated' on speech unlike the "
                "reference's is weak evidence.",
