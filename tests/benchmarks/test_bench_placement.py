@@ -17,7 +17,6 @@ import collections
 import json
 import os
 import re
-import shutil
 import sys
 
 import numpy as np
@@ -45,16 +44,19 @@ def write_channel_sets(evidence, clean_folder):
     return folders
 
 
-def without_placement(case_after, case_before):
-    """A copy of the case whose profile lacks the placement arrays (a case made before the detector)."""
-    from engine.detectors.placement import Placement
-    from engine.npz import load_arrays, save_arrays
+def case_without_placement(folder):
+    """A profile-only case on builtin:mnist[0:5000] made with every detector but placement (a case made before
+    the detector: its profile lacks the arrays, and its hashes are recorded as any case's are)."""
+    from engine.case_workflows import new_case
+    from engine.detectors import registry
 
-    shutil.copytree(case_after, case_before)
-    path = os.path.join(case_before, "profiles", "reference.npz")
-    profile = load_arrays(path)
-    save_arrays(path, {k: v for k, v in profile.items() if k not in Placement.arrays})
-    return case_before
+    registered = registry.DETECTORS
+    registry.DETECTORS = type(registered)(d for d in registered if d.name != "placement")
+    try:
+        new_case(folder, "builtin:mnist[0:5000]", name="before placement")
+    finally:
+        registry.DETECTORS = registered
+    return folder
 
 
 def counts(files, before=None):
@@ -71,7 +73,7 @@ def counts(files, before=None):
 
 def run(out, runs, cases=None):
     """Judges every set with both cases (`cases`: (before, after) case folders already made, else made here:
-    "before" as `without_placement` makes it)."""
+    "before" as `case_without_placement` makes it)."""
     from engine.case_workflows import new_case
     from engine.jobs import ConsoleState
     from engine.runs import is_run_folder
@@ -89,7 +91,7 @@ def run(out, runs, cases=None):
     if cases is None:
         after = os.path.join(out, "case-after")
         new_case(after, "builtin:mnist[0:5000]", name="placement")
-        cases = (without_placement(after, os.path.join(out, "case-before")), after)
+        cases = (case_without_placement(os.path.join(out, "case-before")), after)
     table = {}
     for name, folder in folders.items():
         before = judge(cases[0], [folder])["files"]
