@@ -115,7 +115,7 @@ def test_a_floor_through_a_slow_release_gate_is_not_read_as_digital_silence():
 def test_real_takes_through_noise_suppressors_keep_a_microphones_floor():
     # a quiet room's takes (FSDD lucas) whose pauses a suppressor takes below one 16-bit step: the rounded residual
     # lies 72-79 dB below their loud frames, as a synthesiser's near-silence does, and is read at two steps
-    from tests.benchmarks.test_bench_suppressed_speech import band_gain, spectral_gate, wiener
+    from tests.noise_suppressors import band_gain, spectral_gate, wiener
 
     takes = [k for k, path in enumerate(corpus_files("fsdd")) if path.endswith(("0_lucas_9.wav", "4_lucas_7.wav",
                                                                                 "5_lucas_1.wav", "8_lucas_0.wav"))]

@@ -1,10 +1,9 @@
 """Judging a long recording at the reference's scale.
 
-A detector that reads an extreme over a recording graded against the reference's (the closest repeat
-among all its pitch cycles, before repeated-cycle counted only repeats beyond what a voice reaches) or
-aggregates over it (synthetic-voice: spreads and quantiles over its frames) is
-calibrated on the reference's recordings, about half a second each for spoken digits. A recording ten
-times longer holds ten times as many cycles, so its extreme is more extreme by length alone: real
+A detector that aggregates over a recording (synthetic-voice: spreads and quantiles over its frames), or
+grades an extreme over it against the reference's, is calibrated on the reference's recordings, about
+half a second each for spoken digits. A recording ten times longer holds ten times as many frames, so
+its spreads and extremes are wider by length alone: real
 read sentences were labelled generated (docs/verdicts.md, "Speech recorded elsewhere: long recordings
 judged at the reference's scale").
 

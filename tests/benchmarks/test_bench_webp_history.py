@@ -9,10 +9,10 @@ latent seed 6, and 200 digits of the same DCGAN trained 5 epochs, `--epochs 5`).
 Channels: clean PNG; lossy WebP 50, 75, 90 decoded as PIL opens it (RGB) and saved as PNG, WebP 75 converted
 to grey PNG, WebP 75 kept as a .webp file; JPEG 99, 100 and (real only) 20-98 then PNG.
 
-    python tests/benchmarks/test_bench_image_history.py folders tuning|untouched OUT [GAN_RUN]
-    python tests/benchmarks/test_bench_image_history.py count VERDICTS.json ...
-    python tests/benchmarks/test_bench_image_history.py reader tuning|untouched [GAN_RUN]
-    python -m pytest tests/benchmarks/test_bench_image_history.py -s -o addopts=""
+    python tests/benchmarks/test_bench_webp_history.py folders tuning|untouched OUT [GAN_RUN]
+    python tests/benchmarks/test_bench_webp_history.py count VERDICTS.json ...
+    python tests/benchmarks/test_bench_webp_history.py reader tuning|untouched [GAN_RUN]
+    python -m pytest tests/benchmarks/test_bench_webp_history.py -s -o addopts=""
 
 The verdict table: write the folders, then for each `main.py verdict FOLDER --case CASE --json OUT` in a fresh copy
 of the case, and `count` the OUTs.
@@ -129,5 +129,5 @@ if __name__ == "__main__":
         reader(sys.argv[2], *sys.argv[3:])
 
 
-def test_bench_image_history():
+def test_bench_webp_history():
     reader("tuning")
