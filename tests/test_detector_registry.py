@@ -46,11 +46,12 @@ def test_every_registered_detector_is_fitted_read_back_and_scored(profiles, monk
 
             audio = [load_path(str(f)).audio for f in corpus_files("fsdd")[40:43]]
             batch = Batch(representations.normalise_level(batch.x, batch.groups), batch.groups, audio=audio)
-            # cycle-jitter, synthetic-voice, repeated-cycle and lpc-lattice are fitted only for references keeping
-            # 400, 100, 100 and 100 recordings: their arrays as such a one holds them (lpc-lattice's on 4 recordings,
-            # about 1 s each)
+            # cycle-jitter, synthetic-voice, repeated-cycle, lpc-lattice and mel-inversion are fitted only for
+            # references keeping 400, 100, 100, 100 and 99 recordings: their arrays as such a one holds them
+            # (lpc-lattice's on 4 recordings, about 1 s each)
             from engine.detectors import lpc_lattice
             from engine.detectors.cycle_jitter import CycleJitter
+            from engine.detectors.mel_inversion import MelInversion
             from engine.detectors.profile import reference_audio
             from engine.detectors.repeated_cycle import RepeatedCycle
             from engine.detectors.synthetic_voice import SyntheticVoice
@@ -58,7 +59,8 @@ def test_every_registered_detector_is_fitted_read_back_and_scored(profiles, monk
             kept = [a for _, a in reference_audio(profile)]
             monkeypatch.setattr(lpc_lattice, "MIN_CALIBRATION_WINDOWS", 60)
             profile = dict(profile, **CycleJitter.calibrate(kept), **SyntheticVoice.calibrate(kept),
-                           **RepeatedCycle.calibrate(kept), **lpc_lattice.LpcLattice.calibrate(kept[:4]))
+                           **RepeatedCycle.calibrate(kept), **lpc_lattice.LpcLattice.calibrate(kept[:4]),
+                           **MelInversion.calibrate(kept))
         built = {d.name: d for d in suite.profile_detectors(profile)}
         for cls in registry.DETECTORS:
             if not cls.applies(modality) or not all(key in profile for key in cls.arrays):

@@ -103,3 +103,54 @@ def test_outlier_scores_grow_with_distance_from_the_reference():
     model = statistical.fit_outlier(rng.normal(size=(500, 3)))
     near, far = statistical.outlier_scores(model, np.array([[0.0, 0, 0], [4.0, 4, 4]]))
     assert near < 1 < 10 < far
+
+
+class _Bound:
+    """A stand-in detector: a tail model on n calibration files, calibrated like the waveform detectors."""
+
+    def __init__(self, scores, calibration_kind=None):
+        from engine.detectors.detector import KEPT_RECORDINGS
+
+        self.tail = calibration.tail_model(scores)
+        self.calibration = calibration_kind or KEPT_RECORDINGS
+
+
+def test_binary_detectors_on_the_same_recordings_share_one_weight():
+    from engine.detectors import suite
+    from engine.detectors.detector import EVERY_FILE
+
+    graded = [_Bound(np.linspace(0, 1, 500)) for _ in range(3)]
+    bounds = [_Bound(np.zeros(500)) for _ in range(3)]
+    alone = suite.weights(graded + bounds[:1], 0.01)
+    w = suite.weights(graded + bounds, 0.01)
+    # each bound carries the union's whole weight, enough to decide at its floor 1/501, and adding
+    # bounds to the union leaves the graded detectors' shares as they were with one
+    assert np.allclose(w[3:], w[3]) and w[3] * 0.01 >= 1 / 501
+    assert np.allclose(w[:3], alone[:3])
+    assert abs(w[:4].sum() - 1) < 1e-9
+    # a bound calibrated on other files (another count, or not the kept recordings) stands alone
+    other = suite.weights(graded + bounds[:2] + [_Bound(np.zeros(400))], 0.01)
+    assert other[5] != other[3] and other[:3].sum() < w[:3].sum()
+    image = suite.weights(graded + bounds[:2] + [_Bound(np.zeros(500), EVERY_FILE)], 0.01)
+    assert image[:3].sum() < w[:3].sum()
+    # a bound that a file's format silences leaves the union to the others
+    assert np.allclose(suite.weights(graded + bounds, 0.01, [True] * 4 + [False] * 2)[:4], w[:4])
+
+
+def test_a_union_of_bounds_keeps_the_false_positive_rate_of_the_whole_verdict():
+    # real files scored by three graded detectors and three bounds that a real file passes one time
+    # in 1500 each (independently, the worst case for a union); each trial calibrates all six on 499
+    # fresh files and judges one more: the share of real files labelled generated stays below alpha.
+    from engine.detectors import suite
+
+    rng = np.random.default_rng(3)
+    n, trials, alpha, rate = 499, 3000, 0.01, 1 / 1500
+    generated = 0
+    for _ in range(trials):
+        graded = rng.normal(size=(n + 1, 3))
+        bounds = (rng.random((n + 1, 3)) < rate).astype(float)
+        detectors = [_Bound(column[:n]) for column in np.hstack([graded, bounds]).T]
+        file = np.concatenate([graded[n], bounds[n]])
+        p = [calibration.tail_probability(d.tail, [s])[0] for d, s in zip(detectors, file)]
+        generated += calibration.combine(p, suite.weights(detectors, alpha))[0] <= alpha
+    assert generated / trials <= alpha + 3 * np.sqrt(alpha / trials)

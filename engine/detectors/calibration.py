@@ -19,7 +19,7 @@ resampling.py) gives the larger of its tail probabilities against each kind, whi
 a real file of either kind.
 
 The detector probabilities of a file are combined with the weighted Bonferroni rule,
-p = min(1, min_k p_k / w_k) with weights summing to 1, which is a valid tail probability
+p = min(1, min_k p_k / w_k) with weights summing to 1 (a union, below, counted once), which is a valid tail probability
 whatever the dependence between detectors. The weights are fixed by the case's detectors,
 never by the evidence's values: every detector that needs only the reference (those of the
 reference profile, engine/detectors/registry.py) gets one share, and the learned detectors of the
@@ -32,7 +32,11 @@ reaches at best 1/(n+1)) could not decide on its own if alpha * weight were belo
 floor. Such a detector is given the weight floor / alpha, the others keeping their shares'
 proportions (w_k = max(floor_k / alpha, c * share_k), summing to 1), and a detector whose
 floor is above alpha itself, which no weight lets decide, gets weight 0 (Tarone's remedy
-for discrete tests, in weighted form). The weights depend on alpha, on the calibration
+for discrete tests, in weighted form). Binary detectors (`is_binary`: a bound no calibration file
+passes, p = 1/(n+1) above it) calibrated on the same files share one weight, each carrying all of it:
+"any of them above its bound" is itself a conformal test on those files, at 1/(n+1) when no
+calibration file passes any bound (the file is then the only one of n + 1 exchangeable files to pass),
+so a further bound of that kind costs the graded detectors nothing (engine/detectors/suite.py). The weights depend on alpha, on the calibration
 sets' sizes and on which detectors a file's format or channel leaves able to speak (an 8-bit
 PNG is on the 8-bit grid whatever made it, so `grid` gets weight 0 for it and the others share
 as if it were absent; the logistic regression, fitted against generators' mel maps, stands
@@ -117,6 +121,12 @@ def score_threshold(model, alpha):
     if k < 0:
         return np.inf
     return float(c[n - k - 1]) if k < n else float(c[0])
+
+
+def is_binary(model):
+    """Whether every calibration score ties (no tail fitted): the model then gives a score above them
+    1/(n+1) and any other 1, nothing between (a bound that no reference file passes)."""
+    return "parts" not in model and "log_p_floor" not in model and model["sorted"][0] == model["sorted"][-1]
 
 
 def tail_floor(model):

@@ -826,6 +826,10 @@ def channel_detectors(detectors, profile, key, gan_runs=(), for_channel=None, ag
         from engine.detectors.cycle_jitter import CycleJitter
 
         channel_profile.update(CycleJitter.calibrate(recordings))
+    if "cal_mel_inversion" in profile:
+        from engine.detectors.mel_inversion import MelInversion
+
+        channel_profile.update(MelInversion.calibrate(recordings))
     voice_aside = key[0] == "audio" and (key[3] or key[4])  # band-limited or noisy: synthetic-voice stands aside
     if "cal_synthetic_voice" in profile and not voice_aside:
         from engine.detectors.synthetic_voice import SyntheticVoice
@@ -844,6 +848,8 @@ def channel_detectors(detectors, profile, key, gan_runs=(), for_channel=None, ag
         elif detector.name == "repeated-cycle" and key[0] == "audio" and key[1] in REPEAT_LOST:
             out.append(StandAside(detector, f"{describe(key)} re-synthesises the waveform, which erases a repeated "
                                             f"cycle"))
+        elif detector.name == "mel-inversion" and key[0] == "audio" and (key[1] in REPEAT_LOST or key[3]):
+            out.append(StandAside(refitted.get(detector.name, detector), f"{describe(key)} {detector.aside_reason}"))
         elif detector.name == "noise-floor" and key[0] == "audio" and key[4]:
             out.append(StandAside(refitted.get(detector.name, detector), NOISE_FILLS_SILENCE))
         elif detector.name == "noise-floor" and key[0] == "audio" and key[1] in FLOOR_LOST:

@@ -19,6 +19,7 @@ from engine.detectors.faint_speck import FaintSpeck
 from engine.detectors.familiarity import Familiarity, SliceFamiliarity
 from engine.detectors.grid import OffGrid
 from engine.detectors.lpc_lattice import LpcLattice
+from engine.detectors.mel_inversion import MelInversion
 from engine.detectors.meter import Meter
 from engine.detectors.near_zero import NearZero
 from engine.detectors.noise_floor import NoiseFloor
@@ -39,6 +40,7 @@ DETECTORS = (
     CycleJitter,
     RepeatedCycle,
     LpcLattice,
+    MelInversion,
     SyntheticVoice,
     FaintBackground,
     FaintSpeck,

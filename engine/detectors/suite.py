@@ -8,6 +8,7 @@ cross-fitted or all: its `calibration`). The detectors of registered runs
 import numpy as np
 
 from engine.detectors import calibration, registry
+from engine.detectors.detector import KEPT_RECORDINGS
 from engine.detectors.batch import Batch  # noqa: F401  (the files under examination; imported from here)
 
 
@@ -19,15 +20,34 @@ def informative(detectors, samples):
 def weights(detectors, alpha, informative=None):
     """The combination's weight of each detector at false-positive rate alpha
     (calibration.share_weights); detectors flagged not informative for a file get 0 and
-    the others share as if they were alone."""
+    the others share as if they were alone. The members of a union (`unions`) share one
+    weight, each carrying all of it."""
     keep = np.ones(len(detectors), dtype=bool) if informative is None else np.asarray(informative, dtype=bool)
     chosen = [d for d, k in zip(detectors, keep) if k]
     out = np.zeros(len(detectors))
     if not chosen:
         return out  # nothing can speak: every combined tail probability is 1
-    out[keep] = calibration.share_weights([getattr(d, "learned", False) for d in chosen],
-                                          [calibration.tail_floor(d.tail) for d in chosen], alpha)
+    unit = unions(chosen)
+    first = [unit.index(u) for u in range(max(unit) + 1)]  # each unit's first detector stands for it
+    shared = calibration.share_weights([getattr(chosen[k], "learned", False) for k in first],
+                                       [calibration.tail_floor(chosen[k].tail) for k in first], alpha)
+    out[keep] = shared[unit]
     return out
+
+
+def unions(detectors):
+    """Per detector, the number of its unit in the combination: the binary detectors
+    (calibration.is_binary) of the waveform calibrated on the same kept recordings form one
+    unit (calibration.py's docstring says why that is valid), every other detector its own.
+    Only KEPT_RECORDINGS is trusted to mean the same files for every detector naming it,
+    clean and through a channel (engine/detectors/channels.py calibrates them on one list)."""
+    unit, keys = [], {}
+    for d in detectors:
+        shared = (d.calibration == KEPT_RECORDINGS and not getattr(d, "learned", False)
+                  and calibration.is_binary(d.tail))
+        key = ("binary", d.tail["sorted"].size) if shared else len(unit)
+        unit.append(keys.setdefault(key, len(keys)))
+    return unit
 
 
 def profile_detectors(profile):

@@ -328,9 +328,12 @@ class CasePart:
         """The methods table: each detector of the case as it describes itself (name, method,
         calibration), with its weight and threshold at α."""
         rows = [["Detector", "Method", "Weight", "Threshold", "Calibration files"]]
-        for d, w in zip(self.detectors, self.weights):
+        unit = suite.unions(self.detectors)
+        for k, (d, w) in enumerate(zip(self.detectors, self.weights)):
             threshold = calibration.score_threshold(d.tail, self.alpha * w)
-            rows.append([d.name, d.method, f"{w:.3g}", f"{threshold:.4g}" if np.isfinite(threshold) else "none",
+            partners = [other.name for j, other in enumerate(self.detectors) if unit[j] == unit[k] and j != k]
+            shared = f" (one union with {', '.join(partners)})" if partners else ""
+            rows.append([d.name, d.method, f"{w:.3g}{shared}", f"{threshold:.4g}" if np.isfinite(threshold) else "none",
                          f"{d.tail['sorted'].size} ({d.calibration})"])
         return rows
 
