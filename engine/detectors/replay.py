@@ -108,7 +108,7 @@ class Replay(Detector):
         _, view, missing, new, top = file_score(copying.all_grams(roll), self.index, self.lengths)
         unit = f"sequences of {copying.N} chords" if view == 0 else f"sequences of {copying.BEAT_N} chords on the quarter beats"
         closest = self.names[top] if top >= 0 else "none"
-        return (f"replay: {new} of its {unit} occur in no reference piece (up to transposition), while its closest "
-                f"reference piece ({closest}) has {missing} the file lacks (it replays part of that piece; "
-                f"score {score:.2f}, reference calibration files: median {median(self.tail):.2f}, max "
+        return (f"replay: its closest reference piece, {closest}, has {missing} {unit} that the file lacks, and the "
+                f"file has {new} that no reference piece has (up to transposition): it replays part of that piece "
+                f"(score {score:.2f}; reference calibration files: median {median(self.tail):.2f}, max "
                 f"{self.tail['sorted'][-1]:.2f}); tail probability {p:.2g}")
