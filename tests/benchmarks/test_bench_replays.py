@@ -13,8 +13,10 @@ alpha = 1 %, with the new detectors and without them (baseline: the same profile
   16 bars, order 3 at 12 bars; elsewhere: order 3 at 16 bars, order 4 at 8 bars; orders 1 and 2 at 8 bars
   (no regression); real bach[380:] as is, transposed, at tempo x0.8 with velocity 64 (MIDI).
 - "real-untouched" (sealed): a case on bach[110:410] judging bach[0:110] as is, transposed, at tempo x0.8.
+- "zoo" (decided after the untouched run, run once): the zoo's n-gram model (training/ngram.py) of orders 3
+  and 4 trained on the fitting part's patches, 4-bar samples.
 
-    python tests/benchmarks/test_bench_replays.py tuning|untouched|real-untouched
+    python tests/benchmarks/test_bench_replays.py tuning|untouched|real-untouched|zoo
 """
 import sys
 
@@ -82,6 +84,12 @@ def main(which):
         ref_spec, held_spec = REAL_CASE
         return judged(ref_spec, held_rows(held_spec, seed=1561, retimed=True))
     fit_pieces = pieces("builtin:bach[0:240]")
+    if which == "zoo":
+        from training.ngram import NGramModel
+
+        x, _ = synthetic_music.as_batch(fit_pieces)
+        return judged("builtin:bach[0:300]", {f"zoo n-gram model, order {k}, 4 bars (seed {seed})": synthetic_music.as_batch(
+            [sample[0] > 0 for sample in NGramModel(x, k).sample(N_GENERATED, seed=seed)]) for k, seed in ((3, 1571), (4, 1572))})
     elsewhere = pieces(f"builtin:bach[{ELSEWHERE[0]}:{ELSEWHERE[1]}]")
     rows = held_rows(REAL[which], seed=1507 if which == "tuning" else 1559, retimed=which == "untouched")
     sets = chains(TUNING if which == "tuning" else UNTOUCHED, fit_pieces, elsewhere)
