@@ -16,7 +16,12 @@ alpha = 1 %, with the new detectors and without them (baseline: the same profile
 - "zoo" (decided after the untouched run, run once): the zoo's n-gram model (training/ngram.py) of orders 3
   and 4 trained on the fitting part's patches, 4-bar samples.
 
-    python tests/benchmarks/test_bench_replays.py tuning|untouched|real-untouched|zoo
+- "whole-midi" (decided after the untouched run): chains trained on the fitting part's whole MIDI files (every
+  bar, where the reference's rolls drop those after the last whole four-bar patch): order 3 at 8 bars, order 4 at
+  8 and 16 bars (seeds 1581-1583); "whole-midi-untouched" (sealed): order 3 at 8 and 12 bars, order 4 at 8 bars
+  (seeds 1591-1593).
+
+    python tests/benchmarks/test_bench_replays.py tuning|untouched|real-untouched|zoo|whole-midi|whole-midi-untouched
 """
 import sys
 
@@ -33,6 +38,8 @@ TUNING = [(3, 8, 1501, False), (4, 8, 1502, False), (3, 16, 1503, False), (4, 12
           (3, 8, 1505, True), (2, 16, 1506, True)]
 UNTOUCHED = [(3, 8, 1551, False), (4, 8, 1552, False), (4, 16, 1553, False), (3, 12, 1554, False),
              (3, 16, 1555, True), (4, 8, 1556, True), (1, 8, 1557, False), (2, 8, 1558, False)]
+WHOLE_MIDI = [(3, 8, 1581, False), (4, 8, 1582, False), (4, 16, 1583, False)]
+WHOLE_MIDI_UNTOUCHED = [(3, 8, 1591, False), (3, 12, 1592, False), (4, 8, 1593, False)]
 REAL = {"tuning": "builtin:bach[300:380]", "untouched": "builtin:bach[380:]"}
 REAL_CASE = ("builtin:bach[110:410]", "builtin:bach[0:110]")
 
@@ -79,6 +86,16 @@ def pieces(spec):
     return synthetic_music.file_rolls(samples.x, item_groups(samples.items, samples.n)[0])
 
 
+def whole_midi(n):
+    """Boolean rolls of the first n Bach chorales with every bar (the product's patches drop a piece's last partial one)."""
+    import pretty_midi
+
+    from engine.data.builtins import corpus_files
+    from engine.data.representations import piano_roll
+
+    return [piano_roll(pretty_midi.PrettyMIDI(path)) > 0 for path in corpus_files("bach")[:n]]
+
+
 def main(which):
     if which == "real-untouched":
         ref_spec, held_spec = REAL_CASE
@@ -90,6 +107,10 @@ def main(which):
         x, _ = synthetic_music.as_batch(fit_pieces)
         return judged("builtin:bach[0:300]", {f"zoo n-gram model, order {k}, 4 bars (seed {seed})": synthetic_music.as_batch(
             [sample[0] > 0 for sample in NGramModel(x, k).sample(N_GENERATED, seed=seed)]) for k, seed in ((3, 1571), (4, 1572))})
+    if which.startswith("whole-midi"):
+        specs = WHOLE_MIDI if which == "whole-midi" else WHOLE_MIDI_UNTOUCHED
+        return judged("builtin:bach[0:300]", {f"{name}, trained on whole MIDI files": synthetic_music.as_batch(rolls)
+                                              for name, rolls in chains(specs, whole_midi(240), []).items()})
     elsewhere = pieces(f"builtin:bach[{ELSEWHERE[0]}:{ELSEWHERE[1]}]")
     rows = held_rows(REAL[which], seed=1507 if which == "tuning" else 1559, retimed=which == "untouched")
     sets = chains(TUNING if which == "tuning" else UNTOUCHED, fit_pieces, elsewhere)
