@@ -17,8 +17,8 @@ most with, `copying.placed`) give, per view,
   a short, unrelated file would otherwise weigh its length, not the file);
 and the score is log((missing + 1/2) / (new + 1/2)), the larger of the two views'. A chain's replay of
 the first 8 bars of a 12-bar chorale: new 0, missing about 20, score 3.7; a duplicate harmonisation:
-both near 0, score near 0; an unrelated chorale: both about the file's length, score near 0 (tuning
-sets, 2026-12-02, fifteenth pass: reference files at most 0.72). Counting as "new" every n-gram outside
+both near 0, score near 0; an unrelated chorale: both about the file's length, score near or below 0
+(reference files, each against the others: median -0.74, largest 0.72; 2026-12-02, fifteenth pass). Counting as "new" every n-gram outside
 P and its duplicates instead (found elsewhere or not) let through the chains that jump once or twice:
 an order-3 16-bar chain alone past a Bonferroni share's threshold 23 % against 80 %, the reference's
 calibration unchanged. A file that replays a whole reference piece, P being no longer than the file,
