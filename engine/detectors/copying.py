@@ -171,6 +171,14 @@ def file_score(view_grams, index):
     return share, view, top, anywhere, n
 
 
+def piece_names(items, groups, n_groups):
+    """The reference pieces' file names (for reasons), one per file id."""
+    first = {}
+    for item, g in zip(items, groups):
+        first.setdefault(int(g), str(item).split("#")[0].rsplit("/", 1)[-1])
+    return [first.get(g, str(g)) for g in range(n_groups)]
+
+
 def profile_arrays(x, groups, n_groups, cross_fitted, names):
     """The profile's copying arrays: the index of every reference file and the files' names,
     calibration cross-fitted (`cross_fitted` is engine/detectors/profile.cross_fitted)."""
@@ -204,10 +212,7 @@ class Copying(Detector):
 
     @classmethod
     def fit(cls, ref, groups, n_groups, cross_fitted):
-        first = {}
-        for item, g in zip(ref.items, groups):
-            first.setdefault(int(g), str(item).split("#")[0].rsplit("/", 1)[-1])
-        return profile_arrays(ref.x, groups, n_groups, cross_fitted, [first.get(g, str(g)) for g in range(n_groups)])
+        return profile_arrays(ref.x, groups, n_groups, cross_fitted, piece_names(ref.items, groups, n_groups))
 
     def scores(self, batch):
         return np.array([file_score(all_grams(r), self.index)[0] for r in file_rolls(batch.x, batch.groups)]) ** 2

@@ -26,6 +26,7 @@ from engine.detectors.noise_floor import NoiseFloor
 from engine.detectors.outlier import FeatureOutlier
 from engine.detectors.placement import Placement
 from engine.detectors.repeated_cycle import RepeatedCycle
+from engine.detectors.replay import Replay
 from engine.detectors.stroke_ramp import StrokeRamp
 from engine.detectors.synthetic_voice import SyntheticVoice
 from engine.detectors.tonality import Tonality
@@ -52,6 +53,7 @@ DETECTORS = (
     StrokeRamp,
     CleanUp,
     Copying,
+    Replay,
     Familiarity,
     SliceFamiliarity,
     VoiceLeading,
