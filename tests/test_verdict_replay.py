@@ -19,7 +19,9 @@ BAR = synthetic_music.BAR
 def chorales():
     ref = load_spec("builtin:bach[0:120]")
     groups, n = item_groups(ref.items, ref.n)
-    detector = replay.Replay(replay.Replay.fit(ref, groups, n, cross_fitted))
+    from engine.detectors.copying import Copying
+
+    detector = replay.Replay({**Copying.fit(ref, groups, n, cross_fitted), **replay.Replay.fit(ref, groups, n, cross_fitted)})
     held = load_spec("builtin:bach[300:330]")
     return detector, synthetic_music.file_rolls(ref.x, groups), (held.x, item_groups(held.items, held.n)[0])
 

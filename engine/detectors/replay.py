@@ -74,24 +74,23 @@ class Replay(Detector):
     name = "replay"
     modalities = ("music",)
     calibration = CROSS_FITTED
-    arrays = ("replay_hashes", "replay_sources", "replay_starts", "replay_lengths", "replay_names", "cal_replay")
+    # it reads copying's index of the reference (its arrays, which every music profile with these holds)
+    arrays = ("replay_lengths", "cal_replay")
 
     @classmethod
     def fit(cls, ref, groups, n_groups, cross_fitted):
-        """Copying's index of every reference file; each file calibrates against all the others."""
+        """Each reference piece's n-gram counts; each file calibrates against all the others in copying's index."""
         grams = [copying.all_grams(r) for r in copying.file_rolls(ref.x, groups)]
         index = copying.index_of(grams, np.arange(n_groups))
         lengths = piece_lengths(grams)
         cal = [file_score(grams[f], without(index, f), lengths)[0] for f in range(n_groups)]
-        names = np.asarray(copying.piece_names(ref.items, groups, n_groups))
-        return dict(zip(cls.arrays, (*index, lengths, names, np.asarray(cal))))
+        return {"replay_lengths": lengths, "cal_replay": np.asarray(cal)}
 
     def __init__(self, profile):
-        hashes, sources, starts, lengths, names, cal = self.arrays
-        self.index = (profile[hashes], profile[sources], profile[starts])
-        self.lengths = np.asarray(profile[lengths]).reshape(-1, len(VIEWS))
-        self.names = [str(n) for n in profile[names]]
-        self.tail = calibration.tail_model(profile[cal])
+        self.index = (profile["copying_hashes"], profile["copying_sources"], profile["copying_starts"])
+        self.lengths = np.asarray(profile["replay_lengths"]).reshape(-1, len(VIEWS))
+        self.names = [str(n) for n in profile["copying_names"]]
+        self.tail = calibration.tail_model(profile["cal_replay"])
         self.method = (f"log of (the n-grams of its closest reference piece that the file lacks, at most as many as "
                        f"the file has, + 1/2) over (the file's n-grams that no reference piece has + 1/2), "
                        f"n-grams of {copying.N} chord events or {copying.BEAT_N} chords on the quarter beats (pitch sets "
