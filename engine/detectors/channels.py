@@ -37,6 +37,9 @@ from engine.detectors import calibration, resampling, statistical
 from engine.detectors.profile import cross_fitted, reference_audio, renumber
 
 WEBP_QUALITIES = (50, 65, 80, 90, 95)  # WebP keeps no tables: calibrate over typical qualities
+# A resize read from the pixels (engine/data/resize_history.py) records no size: the reference is resized with
+# Lanczos by these factors of its side and back, in turn (for 28 x 28 digits through 17-64 pixels).
+RESIZE_FACTORS = (0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 1.15, 1.3, 1.45, 1.7, 2.0, 2.3)
 # A JPEG records only its last encoding's tables, and a photo or a digit that was saved as JPEG
 # before (a phone, then a web site) carries both losses: real digits saved at quality 90 and
 # again at 85 were labelled generated 12 times in 500 against reference digits encoded once.
@@ -60,6 +63,10 @@ TRAITS_LOST = {
     "WebP lossy": ("lossy WebP erases the faint values and one-pixel texture that mark a generator's output "
                    "(unregistered generators' digits: 18-100% caught, two DCGANs 18-37%, 100% as PNG), so a "
                    "'real' label here is weak evidence"),
+    "resized": ("a resize with Lanczos is read only where the faint values stay in a band around the strokes and "
+                "the background beyond is empty; a generator whose output has that shape would be judged as a resized "
+                "real digit, against which its smoothing is no evidence (short-trained DCGANs' digits, resized or not, "
+                "are not read so: their haze reaches the background)"),
     "audio": ("the logistic regression stands aside; a codec's quantisation noise and band limits blur the "
               "checkerboard and texture (Griffin-Lim speech from an unregistered GAN: 78-82% caught through "
               "mu-law, A-law, Vorbis or resampling, 62-65% band-limited, 66% MP3, 38% GSM 06.10); the "
@@ -377,6 +384,8 @@ def channel_key(meta, noise_gate=None):
         return ("WebP lossy",)
     if "webp_history" in channel:  # the same channel, marked so that the verdict says how it was read
         return ("WebP lossy", "pixels")
+    if "resize_history" in channel:
+        return ("resized", "pixels")
     if "subtype" in channel:
         history = channel.get("codec_history")  # decoded and re-saved as PCM: the codec read from the samples
         subtype = history["subtype"] if history else channel["subtype"] if channel.get("lossy") else None
@@ -435,6 +444,10 @@ def describe(key):
                     f"cannot produce; the lossless file keeps no quality: the reference is re-encoded at qualities "
                     f"{qualities})")
         return f"lossy WebP at qualities {qualities} (WebP records none)"
+    if key[0] == "resized":
+        return ("resized with a ringing filter (Lanczos) and back, inferred from the pixels (a halo of faint values "
+                "around the strokes and an empty background beyond it; the reference is resized by "
+                f"{min(RESIZE_FACTORS)}-{max(RESIZE_FACTORS)} times its side and back with Lanczos)")
     _, subtype, rate, band, noise = key[:5]
     quiet = quiet_level(key)
     stand_in = (f" (the reference through {CODEC_STAND_INS[subtype]}, the nearest codec libsndfile writes)"
@@ -495,6 +508,24 @@ def history_spread(quality):
 
     return [int(np.clip(quality + step, HISTORY_QUALITIES[0], max(HISTORY_QUALITIES[-1], quality)))
             for step in HISTORY_SPREAD]
+
+
+def image_through(x, key):
+    """Samples (n, c, h, w) in [0, 1] through the image channel `key` (JPEG, lossy WebP or a Lanczos resize)."""
+    if key[0] == "JPEG":
+        return jpeg_images(x, key)
+    return webp_images(x) if key[0] == "WebP lossy" else resized_images(x)
+
+
+def resized_images(x):
+    """Sample k resized with Lanczos by RESIZE_FACTORS[k % 12] and back, in 8 bits at both steps (as an editor saves it)."""
+    from PIL import Image
+
+    def save(image, buffer, k):
+        side = [max(1, round(s * RESIZE_FACTORS[k % len(RESIZE_FACTORS)])) for s in image.size]
+        image.resize(side, Image.LANCZOS).resize(image.size, Image.LANCZOS).save(buffer, format="PNG")
+
+    return _through_pil(x, save)
 
 
 def webp_images(x):
@@ -628,9 +659,8 @@ def channelled_reference(profile, key, agc=False):
     """(samples, file ids, calibration-file mask per sample, the channelled recordings or None
     for images) of reference files through the channel, or None when the profile keeps no
     files that can be passed through it; `agc`: after the noise, an automatic gain control."""
-    if key[0] in ("JPEG", "WebP lossy"):
-        x = profile["cal_x"]
-        x = jpeg_images(x, key) if key[0] == "JPEG" else webp_images(x)
+    if key[0] in ("JPEG", "WebP lossy", "resized"):
+        x = image_through(profile["cal_x"], key)
         groups = np.asarray(profile["cal_x_group"])
         return x, groups, np.ones(groups.size, dtype=bool), None
     if "ref_audio" not in profile:
@@ -672,7 +702,7 @@ def resampled_through(profile, key, groups, n_files):
     if key[0] not in ("JPEG", "WebP lossy") or np.ndim(profile.get("cal_stroke_ramp", ())) != 2:
         return None
     copies, kinds = resampling.resampled_copies(profile["cal_x"], int(profile.get("levels", 0)))
-    copies = jpeg_images(copies, key) if key[0] == "JPEG" else webp_images(copies)
+    copies = image_through(copies, key)
     return suite.Batch(copies, kinds * n_files + np.tile(groups, len(resampling.RESAMPLINGS)))
 
 
@@ -746,7 +776,7 @@ def channel_logistic(batch, key, gan_runs, profile):
     from engine.detectors.logistic import LogisticFeatures
 
     fakes = generator_samples(gan_runs, batch.x.shape[0])
-    fakes = jpeg_images(fakes, key) if key[0] == "JPEG" else webp_images(fakes)
+    fakes = image_through(fakes, key)
     version = texture_version(profile)
     fake_inputs = statistical.logistic_inputs(statistical.feature_matrix(fakes)[0],
                                               statistical.texture_features(fakes, version))
