@@ -33,8 +33,8 @@ def resize_history(values):
     values = np.asarray(values)
     if values.ndim == 3 and values.shape[2] == 3 and np.ptp(values.astype(np.int16), axis=-1).max() <= 1:
         values = values[..., 1]  # a grey picture stored as RGB
-    if values.dtype != np.uint8 or values.ndim != 2 or not (values >= RESIZE_INK).any():
-        return None
+    if values.dtype != np.uint8 or values.ndim != 2 or not (values >= RESIZE_INK).any() or values.min() > 0:
+        return None  # not a grey figure on an empty background (a photo has no exact black: no distance transforms)
     lit = values > 0
     halo = int((lit & (ndimage.distance_transform_edt(values < RESIZE_INK) >= RESIZE_HALO_FROM)).sum())
     if halo < RESIZE_MIN_HALO or (lit & (ndimage.distance_transform_edt(values < RESIZE_FIGURE) > RESIZE_BAND)).any():
