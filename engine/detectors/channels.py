@@ -5,7 +5,8 @@ telephone codec fills the quiet mel bands with quantisation noise. Against a cle
 reference both look like a generator's smoothed output, so a real file would be called
 generated for its channel. Here the reference is passed through the same channel as the
 file (re-encoded with the file's own JPEG quantisation tables; WebP at a cycle of
-qualities; the recording's codec, bandwidth and sample rate), and the detectors that need
+qualities; a Lanczos resize read from the pixels through a cycle of sizes; the recording's codec,
+bandwidth and sample rate), and the detectors that need
 only the reference are refitted and calibrated on those files:
 
 - `features`: outlier model fitted on the channelled reference files, calibrated by
