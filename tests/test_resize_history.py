@@ -91,7 +91,7 @@ def test_the_reference_is_resized_through_each_factor_in_turn():
     from engine.detectors.channels import image_through
 
     through = image_through(x, ("resized", "pixels"))
-    assert through.shape == x.shape and len(RESIZE_FACTORS) == 12
+    assert through.shape == x.shape and len(RESIZE_FACTORS) == 15
     side = round(28 * RESIZE_FACTORS[0])
     expected = resized(np.rint(x[0, 0] * 255).astype(np.uint8), side).astype(np.float32) / 255
     assert np.array_equal(through[0, 0], expected)
