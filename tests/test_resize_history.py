@@ -11,7 +11,8 @@ from engine.data.loaders import load_path
 from engine.data.resize_history import resize_history
 from engine.data.specs import load_spec
 from engine.detectors import calibration, suite
-from engine.detectors.channels import RESIZE_FACTORS, StandAside, channel_detectors, channel_key, describe
+from engine.detectors.channels import (RESIZE_FACTORS, StandAside, channel_detectors, channel_key, describe,
+                                       image_through)
 from engine.detectors.profile import build_profile
 from tests.test_jpeg_history import decoded, digits, through_jpeg
 
@@ -88,8 +89,6 @@ def test_real_digits_resized_with_lanczos_stay_real_and_a_hazy_generator_is_stil
 
 def test_the_reference_is_resized_through_each_factor_in_turn():
     x = load_spec("builtin:mnist[0:24]").x
-    from engine.detectors.channels import image_through
-
     through = image_through(x, ("resized", "pixels"))
     assert through.shape == x.shape and len(RESIZE_FACTORS) == 15
     side = round(28 * RESIZE_FACTORS[0])

@@ -531,7 +531,8 @@ def image_through(x, key):
 
 
 def resized_images(x):
-    """Sample k resized with Lanczos by RESIZE_FACTORS[k % 15] and back, in 8 bits at both steps (as an editor saves it)."""
+    """Sample k resized with Lanczos by RESIZE_FACTORS[k % 15] and back, in 8 bits at both steps (as an editor
+    saves it)."""
     from PIL import Image
 
     def save(image, buffer, k):

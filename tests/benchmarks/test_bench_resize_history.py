@@ -10,8 +10,16 @@ Real: tuning builtin:mnist[5000:5300], untouched builtin:mnist[7700:8000]. Chann
 tuning Lanczos through 20, 24, 34 and bicubic through 20, 34; untouched Lanczos through 22, 30, 45, bicubic through
 24, 40 and Hamming through 22; both: clean, JPEG 100 then PNG, a grey digit stored as RGB through lossy WebP 75 then
 PNG. The generated digits go through the same channels.
+Declared later, each before its one run: "second" (after the first untouched run) real builtin:mnist[8700:9000]
+through Lanczos 27, 29, 31, 33, 38 and bicubic 30, the seed-7 DCGAN's digits (latent seed 13) through Lanczos 29, 31;
+"third" (after RESIZE_FACTORS gained 0.95-1.1) real builtin:mnist[8400:8700] through Lanczos 21, 29, 30, 32, 50, the
+seed-7 DCGAN's digits (latent seed 15) clean and through Lanczos 30 (written through each round trip); "long": a
+DCGAN with the same settings trained 2,000 steps (seed 13), 300 digits (latent seed 14) clean and through Lanczos 24,
+34; "spline": real
+builtin:mnist[6000:6300] rotated by up to 10 degrees and rescaled 0.88-1.12 with scipy's cubic spline
+(tests/synthetic_images.random_similarity, order 3), and the untouched seed-7 digits so.
 
-    python tests/benchmarks/test_bench_resize_history.py sets tuning|untouched GAN_RUN OUT
+    python tests/benchmarks/test_bench_resize_history.py sets tuning|untouched|second|third|long|spline GAN_RUN OUT
     python tests/benchmarks/test_bench_resize_history.py judge CASE OUT/SET.npy ...
     python tests/benchmarks/test_bench_resize_history.py forced CASE OUT/SET.npy ...   (judged through the resize)
 """
@@ -25,11 +33,17 @@ import tempfile
 
 import numpy as np
 
-SLICES = {"tuning": (5000, 5300), "untouched": (7700, 8000)}
-LATENT_SEEDS = {"tuning": 11, "untouched": 12}
+SLICES = {"tuning": (5000, 5300), "untouched": (7700, 8000), "second": (8700, 9000), "third": (8400, 8700),
+          "long": None, "spline": (6000, 6300)}
+LATENT_SEEDS = {"tuning": 11, "untouched": 12, "second": 13, "third": 15, "long": 14, "spline": 12}
 ROUND_TRIPS = {"tuning": (("lanczos", 20), ("lanczos", 24), ("lanczos", 34), ("bicubic", 20), ("bicubic", 34)),
                "untouched": (("lanczos", 22), ("lanczos", 45), ("lanczos", 30), ("bicubic", 24), ("bicubic", 40),
-                             ("hamming", 22))}
+                             ("hamming", 22)),
+               "second": (("lanczos", 27), ("lanczos", 29), ("lanczos", 31), ("lanczos", 33), ("lanczos", 38),
+                          ("bicubic", 30)),
+               "third": (("lanczos", 21), ("lanczos", 29), ("lanczos", 30), ("lanczos", 32), ("lanczos", 50)),
+               "long": (("lanczos", 24), ("lanczos", 34)),
+               "spline": ()}
 
 
 def round_trip(images, method, side):
@@ -51,18 +65,33 @@ def through(images, fmt, quality, colour=False):
     return np.stack(out)
 
 
+def spline(images):
+    from tests import synthetic_images
+
+    x = synthetic_images.random_similarity(images[:, None].astype(np.float32) / 255, 10, 0.12, order=3)
+    return np.rint(np.clip(x[:, 0], 0, 1) * 255).astype(np.uint8)
+
+
 def write_sets(which, run, out):
+    """The sets of `which` (the module's docstring) as OUT/WHICH-SOURCE-CHANNEL.npy, (n, 28, 28) 8-bit."""
     from engine.data.specs import load_spec
 
     os.makedirs(out, exist_ok=True)
-    start, stop = SLICES[which]
-    real = np.rint(load_spec(f"builtin:mnist[{start}:{stop}]").x[:, 0] * 255).astype(np.uint8)
     raw = os.path.join(out, f"{which}-gan-raw.npy")
-    subprocess.run([sys.executable, "main.py", "generate", run, "--n", str(stop - start), "--out", raw, "--seed",
+    subprocess.run([sys.executable, "main.py", "generate", run, "--n", "300", "--out", raw, "--seed",
                     str(LATENT_SEEDS[which])], check=True, stdout=subprocess.DEVNULL)
-    generated = np.rint(np.clip(np.load(raw)[:, 0], 0, 1) * 255).astype(np.uint8)
-    for source, images in (("real", real), ("gan", generated)):
-        found = {"clean": images, "jpeg100": through(images, "JPEG", 100), "cwebp75": through(images, "WEBP", 75, True)}
+    sources = {"gan": np.rint(np.clip(np.load(raw)[:, 0], 0, 1) * 255).astype(np.uint8)}
+    if SLICES[which]:
+        start, stop = SLICES[which]
+        sources["real"] = np.rint(load_spec(f"builtin:mnist[{start}:{stop}]").x[:, 0] * 255).astype(np.uint8)
+    for source, images in sources.items():
+        if which == "spline":
+            found = {"spline": spline(images)}
+        elif which in ("tuning", "untouched"):
+            found = {"clean": images, "jpeg100": through(images, "JPEG", 100),
+                     "cwebp75": through(images, "WEBP", 75, True)}
+        else:
+            found = {"clean": images}
         found |= {f"{method}{side}": round_trip(images, method, side) for method, side in ROUND_TRIPS[which]}
         for name, x in found.items():
             np.save(os.path.join(out, f"{which}-{source}-{name}.npy"), x)
