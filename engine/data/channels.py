@@ -8,6 +8,7 @@ the loaders record what the file itself says about its channel:
 - JPEG: the quantisation tables (they are the whole lossy step: re-encoding with the same
   tables reproduces it), the chroma subsampling and the IJG quality they correspond to;
 - WebP: lossy (VP8) or lossless (VP8L); an earlier lossy WebP or JPEG of a lossless image, from its pixels;
+- a lossless figure resized with a ringing filter (Lanczos) on the way, from its pixels (resize_history.py);
 - audio: the codec (soundfile's subtype: ULAW, ALAW, GSM610, VORBIS, OPUS, MPEG_LAYER_III,
   PCM_16 ...), the native sample rate before resampling, whether the samples sit on at
   most 256 levels (an 8-bit or companded recording re-saved as PCM), the effective
@@ -28,6 +29,7 @@ from functools import lru_cache
 import numpy as np
 
 from engine.data.audio_history import codec_history
+from engine.data.resize_history import resize_history
 from engine.data.webp_history import webp_history
 from engine.data.padding import speech_span
 
@@ -67,7 +69,8 @@ def jpeg_quality(luma_table):
 def image_channel(image, format_label, data, values=None):
     """The channel of an opened PIL image (before conversion) read from the file's bytes; for a
     lossless format, from its 8-bit `values` ((h, w) or (h, w, 3)) too: an earlier lossy WebP
-    (webp_history.webp_history) or JPEG compression (jpeg_history) read from the pixels."""
+    (webp_history.webp_history), JPEG compression (jpeg_history) or resize with a ringing filter
+    (resize_history.resize_history) read from the pixels."""
     if format_label == "JPEG":
         tables = {int(k): [int(v) for v in t] for k, t in getattr(image, "quantization", {}).items()}
         if not tables:
@@ -90,6 +93,11 @@ def image_channel(image, format_label, data, values=None):
     webp = webp_history(values) if values is not None and history is None else None
     if webp is not None:
         return {"codec": codec, "lossy": True, "webp_history": webp}
+    # Last, a resize's halo (engine/data/resize_history.py): a JPEG or WebP after the resize fills the background
+    # that the halo reader needs empty, so either read is the last lossy step there too.
+    resized = resize_history(values) if values is not None and history is None else None
+    if resized is not None:
+        return {"codec": codec, "lossy": True, "resize_history": resized}
     if history is None:
         return {"codec": codec, "lossy": False}
     quality = history["quality"]

@@ -34,8 +34,9 @@ BLIND_SPOTS = {
               "A real image saved as JPEG at quality 100, or as a colour lossy WebP, and then losslessly (PNG, BMP): "
               "about a third of quality 100 and every colour WebP are not read from the pixels (JPEG at 20-99 and "
               "grey WebP are) and such an image is judged as a clean one: 1.5-2 % of real digits through JPEG 100 "
-              "labelled generated. Resized copies with ringing interpolation (Lanczos, cubic spline): the ringing "
-              "reads as a generator's haze.",
+              "labelled generated. Resized copies: a Lanczos round trip is read from the pixels (its halo) and judged "
+              "against the reference resized alike; a loss of resolution with other filters and a cubic spline's "
+              "ripple are not read, and read as a generator's haze.",
               "Traits a channel erases: "
               + "; ".join(f"{channel}: {what}" for channel, what in CHANNEL_LIMITS["image"]) + "."],
     "speech": ["Speech GANs trained much longer than the case's own are caught by the learned detectors of the "
