@@ -1,7 +1,7 @@
 """Long recordings judged at the reference's scale (engine/detectors/segments.py): a recording much
 longer than the reference's is cut at pauses into segments of their length, each scored as a
-reference recording is, and the file gets the smallest segment tail probability times the number of
-segments. Real digit takes in a row stay real, a frame repeated in every pause stays caught, and the
+reference recording is, and the file gets its segments' tail probabilities merged by Hommel's rule (valid
+whatever their dependence). Real digit takes in a row stay real, a frame repeated in every pause stays caught, and the
 correction keeps the false-positive rate at alpha for real recordings of any length."""
 import numpy as np
 import soundfile
@@ -32,12 +32,16 @@ def test_cuts_fall_in_a_pause_near_where_they_would_fall():
     assert any(2 * LENGTH + 600 <= cut <= 2 * LENGTH + 900 for cut in segments.cut_points(audio, LENGTH))
 
 
-def test_the_file_gets_n_times_the_smallest_segment_tail_probability_and_a_score_that_reads_so():
+def test_the_file_gets_the_segments_merged_tail_probability_and_a_score_that_reads_so():
     tail = calibration.tail_model(np.random.default_rng(2).normal(size=500))
     score, p, k = segments.corrected(tail, [0.1, 3.0, 0.5, 0.2])
     p_segment = calibration.tail_probability(tail, [3.0])[0]
-    assert k == 1 and np.isclose(p, 4 * p_segment)
+    assert k == 1 and np.isclose(p, segments.merged(calibration.tail_probability(tail, [0.1, 3.0, 0.5, 0.2])))
+    assert 4 * p_segment <= p <= 4 * (1 + 1 / 2 + 1 / 3 + 1 / 4) * p_segment  # one extreme segment: Bonferroni and more
     assert np.isclose(calibration.tail_probability(tail, [score])[0], p, rtol=1e-6)
+    # a trait in every segment is judged by their largest tail probability, far below Bonferroni's n times the smallest
+    assert np.isclose(segments.corrected(tail, [3.3, 3.2, 3.1, 3.0])[1],
+                      (1 + 1 / 2 + 1 / 3 + 1 / 4) * p_segment)
     assert segments.corrected(tail, [3.0]) == (3.0, p_segment, 0)  # one segment: its own score
     assert segments.corrected(tail, [-5.0, -5.0])[1] == 1.0
 

@@ -125,3 +125,78 @@ def test_under_a_codec_it_is_recalibrated_on_the_channelled_reference_and_under_
         aside = [d for d in detectors if d.name == "synthetic-voice"]
         assert [type(d) for d in aside] == [StandAside], key
         assert ("band limit" if key[3] else "noise") in aside[0].why
+
+
+def reference_detector(fsdd, n=MIN_KEPT):
+    """SyntheticVoice calibrated on n embedded FSDD takes (the profile arrays it reads)."""
+    kept = fsdd[:n]
+    return SyntheticVoice({"cal_synthetic_voice": voice_scores(kept),
+                           "ref_audio_bounds": np.cumsum([0] + [len(a) for a in kept])})
+
+
+def vowels():
+    """A phrase of four synthesised vowels with pauses of digital silence (a synthesiser's file), about 1.9 s: judged
+    in segments against a reference of digit takes."""
+    pause = np.zeros(1600)
+    return np.concatenate([part for f0 in (120, 140, 110, 130) for part in (pulse_vowel(f0, f0 + 15, seconds=0.25),
+                                                                              pause)])
+
+
+class Recordings:
+    def __init__(self, recordings):
+        self._recordings = recordings
+
+    def recordings(self):
+        return self._recordings
+
+
+def test_the_outside_calibration_part_is_plain_arrays_of_recorded_speech_with_a_sidecar():
+    path = resources_dir().joinpath(*synthetic_voice.OUTSIDE)
+    with np.load(path, allow_pickle=False) as data:
+        assert set(data.files) == {"features", "floor_db"} and data["features"].shape[1] == N_FEATURES
+        assert data["features"].shape[0] > 1000 and data["floor_db"].dtype == np.float32
+    scores, deepest = synthetic_voice.outside_part()
+    assert -80 < deepest < -50 and np.isfinite(scores).all()
+    sidecar = json.loads(path.with_suffix(".json").read_text())
+    assert "coqui-ai/TTS" in sidecar["source"] and "lj" not in sidecar["speakers"]
+
+
+def test_a_synthesised_vowel_written_to_a_file_is_judged_against_the_reference_alone_and_stays_in_its_tail(fsdd):
+    from engine.detectors import calibration
+
+    detector = reference_detector(fsdd)
+    vowel = vowels()
+    assert synthetic_voice.recorded_floor(vowel) < detector.deepest_floor
+    assert detector.tail_of(vowel) is detector.tail
+    p = calibration.tail_probability(detector.tail, detector.scores(Recordings([vowel])))
+    assert p[0] < 1e-3
+
+
+def test_continuous_speech_with_a_recorders_floor_is_calibrated_on_outside_speech_too_which_only_raises_its_p(fsdd):
+    from engine.detectors import calibration
+
+    detector = reference_detector(fsdd)
+    rng = np.random.default_rng(0)
+    vowel = vowels()
+    hiss = rng.normal(0, 10 ** (-50 / 20) * np.sqrt(np.mean(vowel ** 2)), vowel.size)
+    recorded = [vowel + hiss] + fsdd[MIN_KEPT:MIN_KEPT + 40]
+    assert all(synthetic_voice.recorded_floor(a) >= detector.deepest_floor for a in recorded)
+    assert detector.tail_of(recorded[0]) is detector.outside_tail
+    words = [take for take in recorded[1:] if take.size < 1.5 * detector.segment_length]
+    assert len(words) > 30 and all(detector.tail_of(take) is detector.tail for take in words)  # judged whole
+    widened = calibration.tail_probability(detector.tail, detector.scores(Recordings(recorded)))
+    detector.tail_of = lambda audio: detector.tail
+    alone = calibration.tail_probability(detector.tail, detector.scores(Recordings(recorded)))
+    assert (widened >= alone).all() and widened[0] > 10 * alone[0]
+
+
+def test_a_score_judged_against_a_wider_calibration_is_read_back_with_the_narrower_at_that_p():
+    from engine.detectors import calibration, segments
+
+    narrow = calibration.tail_model(np.linspace(-3, 1, 200))
+    wide = calibration.union_tail_model([np.linspace(-3, 1, 200), np.linspace(-2, 6, 300)])
+    for found in ([4.0], [0.5, 4.0, -1.0]):
+        score, p, k = segments.corrected(wide, found, read_with=narrow)
+        assert found[k] == 4.0 and score <= 4.0
+        assert p > len(found) * calibration.tail_probability(narrow, [4.0])[0]
+        assert calibration.tail_probability(narrow, [score])[0] == pytest.approx(p, rel=0.05)
