@@ -19,8 +19,7 @@ recording's tail probability is Hommel's merge of them (`merged`),
 which is valid whatever the dependence between segments (Hommel 1983). A single extreme segment is judged as by
 Bonferroni's n * min_i p_i, times H_n (about 3 for a dozen segments): real read speech whose one clean vowel
 looks synthetic gains that factor. A synthesiser's trait (a synthetic timbre) is in most of its segments, and
-k = n / 2 judges it by H_n times twice its median segment's tail probability, far below n times the smallest (fifteenth
-pass; the thirteenth used Bonferroni alone). The premise holds only approximately: a segment cut from continuous
+k = n / 2 judges it by H_n times twice its median segment's tail probability, far below n times the smallest. The premise holds only approximately: a segment cut from continuous
 speech is not drawn as the reference's takes were (it may start mid-word, it holds no leading silence), which is
 why the rate is measured on real long recordings, not only derived (docs/verdicts.md: FSDD takes in a row, LJ
 Speech, other corpora), and why synthetic_voice.py calibrates such segments on outside speech too. The
