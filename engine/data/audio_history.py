@@ -39,7 +39,8 @@ next samples exactly or fails at once (a clean recording matches a step's 16 val
 1/16 a sample). `adpcm_history` follows such chains through the file, a block header's raw samples breaking
 them, and reads the codec when chains of at least ADPCM_MIN_RUN samples explain ADPCM_MIN_SHARE of the file
 (IMA counting only samples coded with a step of at least ADPCM_IMA_MIN_STEP: a small step's few values
-follow near-silence by chance). A write through float that scaled by 32767 / 32768 is undone first.
+follow near-silence by chance). A write through float that scaled by 32767 / 32768 is undone where the samples
+as written fail.
 
 Not read (the header, if any, is all there is): MP3, Vorbis and Opus (their decoders' output has
 no grid; decoded, real takes were not labelled generated against the clean calibration), and any history
@@ -183,9 +184,9 @@ def ima_chain(v, start):
         while n < len(v):
             step = IMA_STEPS[index]
             diff, code = v[n] - v[n - 1], -1
-            for bits in range(8):
-                size = (step >> 3) + (step if bits & 4 else 0) + (step >> 1 if bits & 2 else 0) + (step >> 2 if bits & 1 else 0)
-                if abs(diff) == size and (diff >= 0 or size > 0):
+            for bits in range(8):  # the decoder's difference for a code's magnitude bits (its sign bit: diff's)
+                size = (step >> 3) + (bits >> 2 & 1) * step + (bits >> 1 & 1) * (step >> 1) + (bits & 1) * (step >> 2)
+                if abs(diff) == size:
                     code = bits
                     break
             if code < 0:
@@ -231,8 +232,8 @@ def adpcm_history(v):
 
 def codec_history(mono):
     """The codec a 16-bit PCM recording (float samples in [-1, 1]) was decoded from, read from its
-    samples (the module docstring): {"codec": the name in TABLES, "GSM 06.10", "MS ADPCM" or "IMA ADPCM", "subtype": soundfile's
-    name of the codec, and how it was read} or None."""
+    samples (the module docstring): {"codec": the name in TABLES, "GSM 06.10", "MS ADPCM" or "IMA ADPCM",
+    "subtype": soundfile's name of the codec, and how it was read} or None."""
     v = integer_samples(mono)
     if v is None or v.size < 4 * HISTORY_MAX_LEVELS:
         return None

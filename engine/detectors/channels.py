@@ -170,14 +170,21 @@ CHANNEL_LIMITS = {
          "against the clean calibration, mostly by repeated-cycle, which stands aside under GSM 06.10), from A-law "
          "21 of 30 (27), from mu-law 16 of 30 (18); real recordings 0 of 30 and 0 of 20 either way, LJ Speech 1 of 16 "
          "as against the clean calibration; MS ADPCM decoded, against the clean calibration, 6 of 10 of a quiet room's "
-         "takes labelled generated (lpc-lattice, synthetic-voice), hence read since the fifteenth pass. Not read: a "
+         "takes labelled generated (lpc-lattice, synthetic-voice), read since the fifteenth pass: real 1 of 30 (tuning) "
+         "and 0 of 40 (untouched) through MS ADPCM, 0 of 30 and 0 of 40 through IMA; espeak-ng and MBROLA caught 11 of "
+         "40 from MS ADPCM (16 against the clean calibration, lpc-lattice standing aside), 5 from IMA (8). Not read: a "
          "decoded file resampled, mixed or processed in float afterwards, IMA ADPCM clipped at full scale"),
-        ("MP3 (8-64 kbit/s and VBR), Vorbis or Opus decoded and re-saved as PCM (not read: no grid, no chain)",
+        ("MP3 (8-40 kbit/s and VBR), Vorbis or Opus decoded and re-saved as PCM (not read: no grid, no chain)",
          "judged against the clean calibration, or as band-limited or noisy where the codec's band limit or noise is "
          "read: real takes 0 of 30 labelled generated per codec and bitrate (tuning) and 0 of 40 (untouched, MP3 "
          "8 kbit/s); what is lost is the synthesisers': espeak-ng and MBROLA digits caught 11 of 40 through MP3 at "
-         "8 kbit/s, 24 at 32 kbit/s, 13 at libsndfile's VBR, 22 through Vorbis, 23 through Opus (36 of 40 as 16-bit "
+         "8 kbit/s, 24 at about 40 kbit/s, 13 at libsndfile's VBR, 22 through Vorbis, 23 through Opus (36 of 40 as 16-bit "
          "PCM); as MP3 files (the codec named) they fare no better (4 of 30 at the default bitrate, thirteenth pass)"),
+        ("zeros padded by a script at both ends, at any rate (two end runs of 20 ms or more, equal to 2 ms)",
+         "set aside as padding since the fifteenth pass (real takes padded 0.37 s at each end at 16-44.1 kHz: 600 of 600 "
+         "read as a synthesiser's silence before, 0 after), so a synthesiser whose own silences at its two ends are that "
+         "close loses them when so padded: Pico 10 -> 7 and espeak-ng en+f3 9 -> 6 of 10 files beyond 70 dB; resampled "
+         "to 16 kHz and padded, untouched en+klatt2, Pico, flite caught 22 -> 19 of 30 by the whole verdict"),
         ("a noise gate or a muting VAD after the recording, any codec",
          "noise-floor sets aside zero runs the speech fades into over 10 ms or more (a gate's release), so a "
          "synthesiser put through a gate loses its digital silence there: Pico en-GB through a gate with a 5 ms "

@@ -10,11 +10,11 @@ and MBROLA voices, as written or resampled to 8 kHz and written at 16 bits; a re
 lies far beyond it) and its zeros stay its trait. noise-floor (engine/detectors/noise_floor.py) sets a slow
 release and its zero run aside. The reading is of the gate, not of the voice: a synthesiser put through a gate
 reads as gated (an evasion, as added noise is); a gate releasing faster than MIN_RELEASE_SECONDS reads as a
-synthesiser's stop. A gate's gain falls exponentially, so even a 5 ms release time takes the speech's tail through
-the 30 dB between SPEECH_DB and PLAUSIBLE_DB in 9-28 ms (median 15: the speech lies under it; a VAD muting whole
-32 ms frames after spectral subtraction, 6-35 ms: 5th-95th percentiles), and MIN_RELEASE_SECONDS is 10 ms, above every synthesiser's
-stop measured (at most 9 ms, MBROLA `mb-de2`; espeak-ng, MBROLA us1-us3 and Pico here at most 5.4 ms) and below
-most such gates (docs/verdicts.md, "Decoded, fast-gated and padded speech").
+synthesiser's stop. A gate's gain falls exponentially, so even a 5 ms release time takes the speech's tail
+through the 30 dB between SPEECH_DB and PLAUSIBLE_DB in 9-28 ms (median 15), a VAD muting whole 32 ms frames
+after spectral subtraction in 6-35 ms (5th-95th percentiles); MIN_RELEASE_SECONDS (10 ms) lies above every
+synthesiser's stop measured (at most 9 ms, MBROLA `mb-de2`; espeak-ng, MBROLA us1-us3 and Pico at most 5.4 ms in
+the fifteenth pass) and below most such gates (docs/verdicts.md, "Decoded, fast-gated and padded speech").
 """
 import numpy as np
 

@@ -38,7 +38,8 @@ PLAUSIBLE_DB of its loud frames): an editor or a dataset script put them there (
 ends, padding to 1 s as speech-command sets do). A synthesiser's signal decays into its
 silence, beyond any microphone's floor, and those runs stay; digital silence inside a recording
 always counts. A synthesiser's abrupt stop into its zeros looks like a trimmed take's, so at
-another rate than 8 kHz only runs of a round length count as padding (engine/data/padding.py).
+another rate than 8 kHz only runs of a round length, or equally long at both ends, count as padding
+(engine/data/padding.py).
 The price: a synthesiser's output padded to a round length, or written at 8 kHz with its zeros
 exact, is read without them (espeak-ng `en` padded to 1 s at 22.05 kHz: 26 of 40 by the whole
 verdict, 40 of 40 unpadded).
