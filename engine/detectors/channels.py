@@ -176,10 +176,11 @@ CHANNEL_LIMITS = {
          "decoded file resampled, mixed or processed in float afterwards, IMA ADPCM clipped at full scale"),
         ("MP3 (8-40 kbit/s and VBR), Vorbis or Opus decoded and re-saved as PCM (not read: no grid, no chain)",
          "judged against the clean calibration, or as band-limited or noisy where the codec's band limit or noise is "
-         "read: real takes 0 of 30 labelled generated per codec and bitrate (tuning) and 0 of 40 (untouched, MP3 "
-         "8 kbit/s); what is lost is the synthesisers': espeak-ng and MBROLA digits caught 11 of 40 through MP3 at "
+         "read: real takes 0 of 30 labelled generated per codec and bitrate (tuning) and 0 of 40 (untouched: MP3 "
+         "8 kbit/s, Vorbis, Opus); what is lost is the synthesisers': espeak-ng and MBROLA digits caught 11 of 40 through MP3 at "
          "8 kbit/s, 24 at about 40 kbit/s, 13 at libsndfile's VBR, 22 through Vorbis, 23 through Opus (36 of 40 as 16-bit "
-         "PCM); as MP3 files (the codec named) they fare no better (4 of 30 at the default bitrate, thirteenth pass)"),
+         "PCM); untouched en+klatt2, Pico, flite 3, 4 and 8 of 30 through MP3 8 kbit/s, Vorbis, Opus (22 as PCM); as "
+         "MP3 files (the codec named) they fare no better (4 of 30 at the default bitrate, thirteenth pass)"),
         ("zeros padded by a script at both ends, at any rate (two end runs of 20 ms or more, equal to 2 ms)",
          "set aside as padding since the fifteenth pass (real takes padded 0.37 s at each end at 16-44.1 kHz: 600 of 600 "
          "read as a synthesiser's silence before, 0 after), so a synthesiser whose own silences at its two ends are that "
