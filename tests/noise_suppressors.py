@@ -16,7 +16,7 @@ GATE_SMOOTH_HZ, GATE_SMOOTH_S = 500.0, 0.05  # noisereduce's defaults
 BAND_EDGES_HZ = (0, 200, 400, 600, 800, 1000, 1200, 1400, 1600, 2000, 2400, 2800, 3200, 4000)  # RNNoise's below 4 kHz
 BAND_OVER = 3.0  # the noise over-subtracted, as a trained network errs towards silence in the pauses
 BAND_DECAY = 0.6  # RNNoise: a band's gain falls at most to this share of the previous frame's
-FAST_RELEASE_MS = 5.0  # a gate faster than gate_release.MIN_RELEASE_SECONDS
+FAST_RELEASE_MS = 5.0  # a gate releasing this fast takes the speech to zeros over 9-28 ms (gate_release.py)
 
 
 def _stft(audio):

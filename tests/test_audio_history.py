@@ -90,3 +90,24 @@ def test_a_verdict_on_a_decoded_file_names_the_inferred_channel(speech_case, tmp
         assert "codec ULAW inferred from the samples" in f["channel"]["assumed"]
         assert any("inferred from the samples" in reason for reason in f["reasons"])
         assert f["label"] != "generated"
+
+
+def test_decoded_adpcm_is_read_from_its_decoders_chain(tmp_path):
+    # MS and IMA ADPCM leave no grid; each sample follows from the ones before it and a 4-bit code (real takes
+    # of a quiet room decoded from MS ADPCM and judged against the clean calibration: 6 of 10 labelled generated)
+    audio = fsdd_audio(300)
+    for subtype, name in (("MS_ADPCM", "MS ADPCM"), ("IMA_ADPCM", "IMA ADPCM")):
+        for version in (audio, audio * 0.1, audio / np.abs(audio).max() * 0.95):  # as recorded, quiet, normalised
+            pcm = decoded(version, subtype)
+            assert codec_history(pcm)["codec"] == name
+            assert codec_history(pcm[123:])["codec"] == name  # cut after decoding, mid-block
+        exact = soundfile.read(io.BytesIO(encoded(audio, subtype)), dtype="int16")[0] / 32768  # an integer decoder
+        assert codec_history(exact)["codec"] == name
+        (tmp_path / f"{subtype}.wav").write_bytes(encoded(decoded(audio, subtype), "PCM_16"))
+        (tmp_path / f"{subtype}-container.wav").write_bytes(encoded(audio, subtype))
+        inferred, container = (channel_key(load_path(str(tmp_path / f)).meta) for f in (f"{subtype}.wav",
+                                                                                         f"{subtype}-container.wav"))
+        assert inferred[:-1] == container == ("audio", subtype, None, None, None)
+        assert codec_from_samples(inferred) == name
+    for codec, fmt in (("MPEG_LAYER_III", "MP3"), ("VORBIS", "OGG"), ("G721_32", "WAV")):  # decoded, no chain
+        assert codec_history(decoded(audio, codec, fmt)) is None

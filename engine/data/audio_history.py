@@ -32,9 +32,20 @@ three low bits of each 16-bit output sample. Its output therefore has every samp
 G.711 file or an 8-bit recorder, more than HISTORY_MAX_LEVELS distinct values; a clean 16-bit
 recording has about an eighth of its samples on multiples of 8.
 
+MS ADPCM and IMA ADPCM leave no grid but a decoder's chain: each sample is the decoder's prediction from
+the samples before it plus a 4-bit code times a step size that the codes themselves adapt, so from any
+sample on, a guessed state (MS: the block's predictor pair and its step; IMA: its step index) reproduces the
+next samples exactly or fails at once (a clean recording matches a step's 16 values with odds of at most
+1/16 a sample). `adpcm_history` follows such chains through the file, a block header's raw samples breaking
+them, and reads the codec when chains of at least ADPCM_MIN_RUN samples explain ADPCM_MIN_SHARE of the file
+(IMA counting only samples coded with a step of at least ADPCM_IMA_MIN_STEP: a small step's few values
+follow near-silence by chance). A write through float that scaled by 32767 / 32768 is undone where the samples
+as written fail.
+
 Not read (the header, if any, is all there is): MP3, Vorbis and Opus (their decoders' output has
-no grid), and any history followed by resampling, mixing or level processing in float that leaves
-the grid. Measured in docs/verdicts.md, "Codec history read from the samples".
+no grid; decoded, real takes were not labelled generated against the clean calibration), and any history
+followed by resampling, mixing or level processing in float that leaves the grid or the chain. Measured in
+docs/verdicts.md, "Codec history read from the samples" and "Decoded, fast-gated and padded speech".
 """
 import numpy as np
 
@@ -49,6 +60,19 @@ HISTORY_UNIFORM_DIVISORS = range(1, 9)
 GSM_STEP = 8
 GSM_MIN_ON_GRID = 0.999  # samples on multiples of 8 (clean 16-bit speech: about 0.125)
 MU = 255
+ADPCM_MIN_RUN = 64  # samples a chain must explain to count (a clean recording's: a few)
+ADPCM_MIN_SHARE = 0.9  # of the samples explained (block headers: 2 raw samples in 500 for MS, 1 in 505 for IMA)
+ADPCM_PROBE = 16  # start positions tried in a row before a file is given up
+ADPCM_IMA_MIN_STEP = 64
+ADPCM_MIN_EVIDENCE = 256  # samples explained with a step of at least 16 (MS) or ADPCM_IMA_MIN_STEP (IMA)
+MS_COEFFICIENTS = ((256, 0), (512, -256), (0, 0), (192, 64), (240, 0), (460, -208), (392, -232))
+MS_ADAPTATION = (230, 230, 230, 230, 307, 409, 512, 614, 768, 614, 512, 409, 307, 230, 230, 230)
+IMA_STEPS = (7, 8, 9, 10, 11, 12, 13, 14, 16, 17, 19, 21, 23, 25, 28, 31, 34, 37, 41, 45, 50, 55, 60, 66, 73, 80, 88,
+             97, 107, 118, 130, 143, 157, 173, 190, 209, 230, 253, 279, 307, 337, 371, 408, 449, 494, 544, 598, 658,
+             724, 796, 876, 963, 1060, 1166, 1282, 1411, 1552, 1707, 1878, 2066, 2272, 2499, 2749, 3024, 3327, 3660,
+             4026, 4428, 4871, 5358, 5894, 6484, 7132, 7845, 8630, 9493, 10442, 11487, 12635, 13899, 15289, 16818,
+             18500, 20350, 22385, 24623, 27086, 29794, 32767)
+IMA_INDEX_MOVES = (-1, -1, -1, -1, 2, 4, 6, 8)
 
 
 def _g711_mulaw():
@@ -126,10 +150,90 @@ def uniform_evidence(magnitudes):
     return best
 
 
+def ms_chain(v, start):
+    """(end of the longest MS ADPCM chain from `start`, the samples in it): each guess of the block's predictor pair
+    and of the step (the first nonzero residual over a code of -8..7) followed while the residuals stay a code
+    times the step."""
+    best, evidence = start, 0
+    for c1, c2 in MS_COEFFICIENTS:
+        first = start  # residuals of 0 (a decoded silence) fit any step: the step is guessed at the first other
+        while first < len(v) and v[first] == (v[first - 1] * c1 + v[first - 2] * c2) >> 8:
+            first += 1
+        if first > best:  # a decoded silence to the end of the file or of the block: no break, no evidence
+            best, evidence = first, 0
+        e0 = v[first] - ((v[first - 1] * c1 + v[first - 2] * c2) >> 8) if first < len(v) else 0
+        for code0 in (c for c in range(-8, 8) if c and e0 % c == 0 and e0 // c >= 16):
+            delta, n = e0 // code0, first
+            while n < len(v):
+                code, rest = divmod(v[n] - ((v[n - 1] * c1 + v[n - 2] * c2) >> 8), delta)
+                if rest or not -8 <= code <= 7:
+                    break
+                delta = max(16, MS_ADAPTATION[code & 15] * delta >> 8)
+                n += 1
+            if n > best:
+                best, evidence = n, n - first
+    return best, evidence
+
+
+def ima_chain(v, start):
+    """(end of the longest IMA ADPCM chain from `start`, samples in it coded with a step of at least
+    ADPCM_IMA_MIN_STEP): each step index guessed, the sample differences matched to the step's 16 values."""
+    best = (start, 0)
+    for index0 in range(len(IMA_STEPS)):
+        index, n, large = index0, start, 0
+        while n < len(v):
+            step = IMA_STEPS[index]
+            diff, code = v[n] - v[n - 1], -1
+            for bits in range(8):  # the decoder's difference for a code's magnitude bits (its sign bit: diff's)
+                size = (step >> 3) + (bits >> 2 & 1) * step + (bits >> 1 & 1) * (step >> 1) + (bits & 1) * (step >> 2)
+                if abs(diff) == size:
+                    code = bits
+                    break
+            if code < 0:
+                break
+            large += step >= ADPCM_IMA_MIN_STEP
+            index = min(max(index + IMA_INDEX_MOVES[code], 0), len(IMA_STEPS) - 1)
+            n += 1
+        if n > best[0]:
+            best = (n, large)
+    return best
+
+
+def _explained(v, chain):
+    """(samples of `v` that chains of at least ADPCM_MIN_RUN explain, of them the evidence `chain` counts), or
+    (0, 0) as soon as no chain starts within ADPCM_PROBE samples (a decoder's chain restarts within a block
+    header's raw samples)."""
+    pos, explained, evidence, failed = 2, 0, 0, 0
+    while pos < len(v) - ADPCM_MIN_RUN:
+        end, count = chain(v, pos)
+        if end - pos >= ADPCM_MIN_RUN:
+            explained, evidence, pos, failed = explained + end - pos, evidence + count, end, 0
+            continue
+        failed += 1
+        if failed >= ADPCM_PROBE:
+            return 0, 0
+        pos += 1
+    return explained, evidence
+
+
+def adpcm_history(v):
+    """{"codec", "subtype", "explained"} when MS or IMA ADPCM decoder chains explain the 16-bit samples `v` (the
+    module docstring), else None; the samples as written, or as a float write's 32767 / 32768 left them."""
+    for samples in (v, np.rint(v * (32768 / 32767)).astype(np.int64)):
+        values = samples.tolist()
+        for name, subtype, chain in (("MS ADPCM", "MS_ADPCM", ms_chain), ("IMA ADPCM", "IMA_ADPCM", ima_chain)):
+            explained, evidence = _explained(values, chain)
+            if explained >= ADPCM_MIN_SHARE * len(values) and evidence >= ADPCM_MIN_EVIDENCE:
+                return {"codec": name, "subtype": subtype, "explained": round(explained / len(values), 3)}
+        if not np.any(np.abs(v) >= 16384):
+            break  # the gain moved no sample
+    return None
+
+
 def codec_history(mono):
     """The codec a 16-bit PCM recording (float samples in [-1, 1]) was decoded from, read from its
-    samples (the module docstring): {"codec": the name in TABLES or "GSM 06.10", "subtype": soundfile's
-    name of the codec, and how it was read} or None."""
+    samples (the module docstring): {"codec": the name in TABLES, "GSM 06.10", "MS ADPCM" or "IMA ADPCM",
+    "subtype": soundfile's name of the codec, and how it was read} or None."""
     v = integer_samples(mono)
     if v is None or v.size < 4 * HISTORY_MAX_LEVELS:
         return None
@@ -139,7 +243,12 @@ def codec_history(mono):
         if on_grid >= GSM_MIN_ON_GRID:
             return {"codec": "GSM 06.10", "subtype": "GSM610", "on_13_bit_grid": round(on_grid, 4),
                     "levels": int(levels.size)}
-        return None
+        return adpcm_history(v)
+    return companded_history(levels) or adpcm_history(v)  # a quiet ADPCM file may use few levels too
+
+
+def companded_history(levels):
+    """The companded table (TABLES) the distinct 16-bit values `levels` lie on, or None (the module docstring)."""
     magnitudes = np.unique(np.abs(levels[levels != 0])).astype(np.float64)
     if magnitudes.size < HISTORY_MIN_LEVELS:
         return None

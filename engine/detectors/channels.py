@@ -174,14 +174,34 @@ CHANNEL_LIMITS = {
          "labelled generated (MS ADPCM: one by features, one by synthetic-voice; all real as 16-bit FLAC), so a "
          "'generated' label through MS ADPCM is weak evidence; at a tenth of the level 0 of 20 each through the "
          "ADPCMs; espeak-ng `en+klatt2` 7, 5, 10 and 10 of 10 caught (Opus at libsndfile's lowest bitrate)"),
-        ("G.711 mu-law or A-law, 8-bit mu-law companding or GSM 06.10 decoded and re-saved as PCM (read from the "
-         "samples)",
+        ("G.711 mu-law or A-law, 8-bit mu-law companding, GSM 06.10, MS ADPCM or IMA ADPCM decoded and re-saved as "
+         "PCM (read from the samples)",
          "judged as a file in that codec's container (8-bit mu-law companding through G.711 mu-law), so the codec's "
          "losses apply: espeak-ng decoded from GSM 06.10 caught 14 of 30 and `en+klatt2` 5 of 10 (22 and 10 of them "
          "against the clean calibration, mostly by repeated-cycle, which stands aside under GSM 06.10), from A-law "
          "21 of 30 (27), from mu-law 16 of 30 (18); real recordings 0 of 30 and 0 of 20 either way, LJ Speech 1 of 16 "
-         "as against the clean calibration. Not read: MP3, Vorbis and Opus decoded (no grid: judged against the clean "
-         "calibration), a decoded file resampled, mixed or processed in float afterwards"),
+         "as against the clean calibration; MS ADPCM decoded, against the clean calibration, 6 of 10 of a quiet room's "
+         "takes labelled generated (lpc-lattice, synthetic-voice), read since the fifteenth pass: real 1 of 30 (tuning) "
+         "and 0 of 40 (untouched) through MS ADPCM, 0 of 30 and 0 of 40 through IMA; espeak-ng and MBROLA caught 11 of "
+         "40 from MS ADPCM (16 against the clean calibration, lpc-lattice standing aside), 5 from IMA (8). Not read: a "
+         "decoded file resampled, mixed or processed in float afterwards, IMA ADPCM clipped at full scale"),
+        ("MP3 (8-40 kbit/s and VBR), Vorbis or Opus decoded and re-saved as PCM (not read: no grid, no chain)",
+         "judged against the clean calibration, or as band-limited or noisy where the codec's band limit or noise is "
+         "read: real takes 0 of 30 labelled generated per codec and bitrate (tuning) and 0 of 40 (untouched: MP3 "
+         "8 kbit/s, Vorbis, Opus); what is lost is the synthesisers': espeak-ng and MBROLA digits caught 11 of 40 through MP3 at "
+         "8 kbit/s, 24 at about 40 kbit/s, 13 at libsndfile's VBR, 22 through Vorbis, 23 through Opus (36 of 40 as 16-bit "
+         "PCM); untouched en+klatt2, Pico, flite 3, 4 and 8 of 30 through MP3 8 kbit/s, Vorbis, Opus (22 as PCM); as "
+         "MP3 files (the codec named) they fare no better (4 of 30 at the default bitrate, thirteenth pass)"),
+        ("zeros padded by a script at both ends, at any rate (two end runs of 20 ms or more, equal to 2 ms)",
+         "set aside as padding since the fifteenth pass (real takes padded 0.37 s at each end at 16-44.1 kHz: 600 of 600 "
+         "read as a synthesiser's silence before, 0 after), so a synthesiser whose own silences at its two ends are that "
+         "close loses them when so padded: Pico 10 -> 7 and espeak-ng en+f3 9 -> 6 of 10 files beyond 70 dB; resampled "
+         "to 16 kHz and padded, untouched en+klatt2, Pico, flite caught 22 -> 19 of 30 by the whole verdict"),
+        ("a noise gate or a muting VAD after the recording, any codec",
+         "noise-floor sets aside zero runs the speech fades into over 10 ms or more (a gate's release), so a "
+         "synthesiser put through a gate loses its digital silence there: Pico en-GB through a gate with a 5 ms "
+         "release 19 -> 2 of 20 files beyond 70 dB when the rule took 10 ms instead of 20 (espeak-ng 6-10 of 20 "
+         "either way); gates releasing within 10 ms still read as a synthesiser's stop"),
         ("MPEG layer I or II (.mp2); G.723 and DWVW",
          "not measured: libsndfile writes no MPEG layer I or II, so the reference passes MPEG layer III instead and "
          "the channel says so; AIFF and AU files are judged as a WAV file of the same codec (16-bit PCM and mu-law "
@@ -466,7 +486,8 @@ def describe(key):
     stand_in = (f" (the reference through {CODEC_STAND_INS[subtype]}, the nearest codec libsndfile writes)"
                 if subtype in CODEC_STAND_INS else "")
     inferred = codec_from_samples(key)
-    read = (f" inferred from the samples: {inferred} (the file is PCM whose samples lie on that codec's output grid, "
+    read = (f" inferred from the samples: {inferred} (the file is PCM whose samples lie on that codec's output grid or "
+            f"follow its decoder's chain, "
             f"so it was decoded from it and re-saved)" if inferred else "")
     parts = ([f"codec {subtype}{stand_in}{read}"] if subtype else []) + ([f"sample rate {rate} Hz"] if rate else []) + (
         [f"band-limited to {band} Hz"] if band else []) + (

@@ -100,7 +100,7 @@ def test_readings_tell_a_slow_release_from_an_abrupt_stop():
     recorded = as_written(tone + rng.normal(0, 0.3 * 10 ** (-65 / 20), t.size))
     gated, cut = as_written(edited(recorded, "gate-30")), as_written(tone)
     assert floor_depth(gated)[0] <= 70 < floor_depth(cut)[0]
-    assert release_ms(gated) > 1000 * MIN_RELEASE_SECONDS > 10 > release_ms(cut) and release_ms(recorded) is None
+    assert release_ms(gated) > 1000 * MIN_RELEASE_SECONDS > release_ms(cut) and release_ms(recorded) is None
     assert nonsilent_depth(gated) > nonsilent_depth(cut)  # the release's frames are the gated file's floor
     assert floors_under_speech(recorded)["top"] < floors_under_speech(cut)["top"]  # noise under the tone
 
