@@ -6,6 +6,7 @@ import pytest
 
 from engine.data.specs import load_spec
 from engine.detectors import calibration, replay, suite
+from engine.detectors.copying import Copying
 from engine.detectors.profile import build_profile, cross_fitted, item_groups
 from tests import synthetic_music
 from tests.detector_checks import judged
@@ -19,8 +20,7 @@ BAR = synthetic_music.BAR
 def chorales():
     ref = load_spec("builtin:bach[0:120]")
     groups, n = item_groups(ref.items, ref.n)
-    from engine.detectors.copying import Copying
-
+    # replay reads copying's index of the reference from the profile
     detector = replay.Replay({**Copying.fit(ref, groups, n, cross_fitted), **replay.Replay.fit(ref, groups, n, cross_fitted)})
     held = load_spec("builtin:bach[300:330]")
     return detector, synthetic_music.file_rolls(ref.x, groups), (held.x, item_groups(held.items, held.n)[0])
