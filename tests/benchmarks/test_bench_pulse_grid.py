@@ -10,6 +10,7 @@ calibration array, computed from the profile's kept recordings as build_profile 
 Run: PYTHONPATH=. OMP_NUM_THREADS=1 python -m pytest tests/benchmarks/test_bench_pulse_grid.py -s
 """
 import collections
+import contextlib
 import glob
 import os
 import shutil
@@ -66,7 +67,7 @@ def labels(paths, add):
         copy = os.path.join(work, "case")
         shutil.copytree(CASE, copy)
         patch = mock.patch.object(verdict, "case_detectors", with_pulse_grid(verdict.case_detectors)) if add else \
-            mock.patch.object(verdict, "case_detectors", verdict.case_detectors)
+            contextlib.nullcontext()
         with patch:
             files = verdict.judge(copy, paths)["files"]
     decided = collections.Counter(f["label"] for f in files)
