@@ -53,6 +53,7 @@ def test_every_registered_detector_is_fitted_read_back_and_scored(profiles, monk
             from engine.detectors.cycle_jitter import CycleJitter
             from engine.detectors.mel_inversion import MelInversion
             from engine.detectors.profile import reference_audio
+            from engine.detectors.pulse_grid import PulseGrid
             from engine.detectors.repeated_cycle import RepeatedCycle
             from engine.detectors.synthetic_voice import SyntheticVoice
 
@@ -60,7 +61,7 @@ def test_every_registered_detector_is_fitted_read_back_and_scored(profiles, monk
             monkeypatch.setattr(lpc_lattice, "MIN_CALIBRATION_WINDOWS", 60)
             profile = dict(profile, **CycleJitter.calibrate(kept), **SyntheticVoice.calibrate(kept),
                            **RepeatedCycle.calibrate(kept), **lpc_lattice.LpcLattice.calibrate(kept[:4]),
-                           **MelInversion.calibrate(kept))
+                           **MelInversion.calibrate(kept), **PulseGrid.calibrate(kept))
         built = {d.name: d for d in suite.profile_detectors(profile)}
         for cls in registry.DETECTORS:
             if not cls.applies(modality) or not all(key in profile for key in cls.arrays):

@@ -910,6 +910,8 @@ def channel_detectors(detectors, profile, key, gan_runs=(), for_channel=None, ag
         elif detector.name == "cycle-jitter" and key[0] == "audio" and key[1] in JITTER_LOST:
             out.append(StandAside(refitted[detector.name], f"{describe(key)} re-synthesises each pitch period, "
                                                            f"which hides a constant one"))
+        elif detector.name == "pulse-grid" and key[0] == "audio" and key[1] in REPEAT_LOST:  # GSM: whole 8 kHz lags
+            out.append(StandAside(detector, f"{describe(key)} re-synthesises each pitch period at its own lags"))
         elif detector.name == "repeated-cycle" and key[0] == "audio" and key[1] in REPEAT_LOST:
             out.append(StandAside(detector, f"{describe(key)} re-synthesises the waveform, which erases a repeated "
                                             f"cycle"))

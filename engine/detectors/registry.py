@@ -25,6 +25,7 @@ from engine.detectors.near_zero import NearZero
 from engine.detectors.noise_floor import NoiseFloor
 from engine.detectors.outlier import FeatureOutlier
 from engine.detectors.placement import Placement
+from engine.detectors.pulse_grid import PulseGrid
 from engine.detectors.repeated_cycle import RepeatedCycle
 from engine.detectors.replay import Replay
 from engine.detectors.stroke_ramp import StrokeRamp
@@ -40,6 +41,7 @@ DETECTORS = (
     NoiseFloor,
     CycleJitter,
     RepeatedCycle,
+    PulseGrid,
     LpcLattice,
     MelInversion,
     SyntheticVoice,
