@@ -75,7 +75,10 @@ def test_a_grid_voice_is_read_by_the_case_and_gsm_makes_the_detector_stand_aside
     soundfile.write(str(voice), pulse_voice(seconds=1.5, on_grid=True), RATE, subtype="PCM_16")
     real = corpus_files("fsdd")[330]
     made, genuine = judge(speech_case, [str(voice), real])["files"]
-    assert made["detectors"]["pulse-grid"]["tail_probability"] < 1e-4
+    # the formant voice's own floor reads as added noise: judged against the reference brought up to it as well,
+    # where no recording shows the grid (a bound at 1/(n + 1), sharing the bounds' weight); still decisive
+    entry = made["detectors"]["pulse-grid"]
+    assert made["label"] == "generated" and entry["tail_probability"] <= 0.01 * entry["weight"]
     assert any(r.startswith("pulse-grid:") and "whole 16 kHz samples" in r for r in made["reasons"])
     assert genuine["detectors"]["pulse-grid"]["tail_probability"] > 0.01 and genuine["label"] != "generated"
 

@@ -895,6 +895,10 @@ def channel_detectors(detectors, profile, key, gan_runs=(), for_channel=None, ag
         from engine.detectors.mel_inversion import MelInversion
 
         channel_profile.update(MelInversion.calibrate(recordings))
+    if "cal_pulse_grid" in profile:
+        from engine.detectors.pulse_grid import PulseGrid
+
+        channel_profile.update(PulseGrid.calibrate(recordings))
     voice_aside = key[0] == "audio" and (key[3] or key[4])  # band-limited or noisy: synthetic-voice stands aside
     if "cal_synthetic_voice" in profile and not voice_aside:
         from engine.detectors.synthetic_voice import SyntheticVoice

@@ -19,7 +19,8 @@ statistic, on the waveform at the speech rate (engine/data/representations.py):
 Measured (docs/verdicts.md, "Pulse grid"): it reads statistical-parametric voices, not diphone or MBROLA
 voices, whose pulses are recorded glottal closures overlap-added (their residual peaks are no nearer the
 grid at their own rate than a microphone's). It fits nothing: every reference recording kept in the
-profile calibrates it (calibration.tail_model, an ordinary share). Codecs that re-synthesise each pitch
+profile calibrates it (calibration.tail_model, an ordinary share; under an audio channel the channelled ones
+do, engine/detectors/channels.py). Codecs that re-synthesise each pitch
 period at whole 8 kHz lags (GSM 06.10's long-term predictor) would put a real voice on the grid, so it
 stands aside under them (engine/detectors/channels.py).
 """

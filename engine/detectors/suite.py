@@ -43,7 +43,7 @@ def unions(detectors):
     clean and through a channel (engine/detectors/channels.py calibrates them on one list)."""
     unit, keys = [], {}
     for d in detectors:
-        shared = (d.calibration == KEPT_RECORDINGS and not getattr(d, "learned", False)
+        shared = (getattr(d, "calibration", None) == KEPT_RECORDINGS and not getattr(d, "learned", False)
                   and calibration.is_binary(d.tail))
         key = ("binary", d.tail["sorted"].size) if shared else len(unit)
         unit.append(keys.setdefault(key, len(keys)))
