@@ -153,10 +153,7 @@ class CycleJitter(RecordingDetector):
                        f"exactly, a synthesiser repeating a stored period at a flat F0 does; calibrated on every "
                        f"kept reference recording")
 
-    def reason(self, batch, g, score, p):
-        audio = batch.recordings()[g]
-        if audio is None:
-            return "cycle-jitter: no waveform (the file holds mel patches), stands aside"
+    def recording_reason(self, audio, batch, g, score, p):
         value, n = jitter(audio)
         if value is None:
             return f"cycle-jitter: too few voiced pitch cycles to measure ({n} of {MIN_CYCLES}); tail probability {p:.2g}"

@@ -66,7 +66,8 @@ class Detector:
 class RecordingDetector(Detector):
     """A detector of the waveform: each recording scored by `score_recordings(recordings)` (None for a
     file without one), calibrated on every recording the profile keeps (`calibrate`: clean, or through a
-    channel, engine/detectors/channels.py), absent from profiles keeping fewer than `min_kept`.
+    channel, engine/detectors/channels.py), absent from profiles keeping fewer than `min_kept`; its
+    `recording_reason(audio, batch, g, score, p)` explains a file with a waveform (one without stands aside).
 
     A detector whose statistic grows more extreme with a recording's length says `segmented = True` and
     calls `read_scale(profile)`: a recording much longer than the kept reference recordings is then judged
@@ -116,6 +117,16 @@ class RecordingDetector(Detector):
             start += len(found)
         self._judged = (batch, judged)
         return out
+
+    def reason(self, batch, g, score, p):
+        audio = batch.recordings()[g]
+        if audio is None:
+            return f"{self.name}: no waveform (the file holds mel patches), stands aside"
+        return self.recording_reason(audio, batch, g, score, p)
+
+    def recording_reason(self, audio, batch, g, score, p):
+        """The reason for a file with a waveform (`audio`, at the speech rate)."""
+        raise NotImplementedError
 
     def tail_of(self, audio):
         """The tail model a recording is judged against (its score is read back with `tail`): `tail` here; a

@@ -97,10 +97,7 @@ class MelInversion(RecordingDetector):
                        f"a mel spectrogram leaves the bands where a mel filter spans several harmonics smooth, a "
                        f"recording's harmonics and noise never are; calibrated on every kept reference recording")
 
-    def reason(self, batch, g, score, p):
-        audio = batch.recordings()[g]
-        if audio is None:
-            return "mel-inversion: no waveform (the file holds mel patches), stands aside"
+    def recording_reason(self, audio, batch, g, score, p):
         value, n_fft = roughness(audio)
         if value is None:
             return f"mel-inversion: no sound in {BAND_HZ[0]}-{BAND_HZ[1]} Hz to read; tail probability {p:.2g}"

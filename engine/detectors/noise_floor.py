@@ -155,10 +155,7 @@ class NoiseFloor(RecordingDetector):
                        f"rounding read as {ROUNDING_STEPS:.0f} steps; gain-invariant above it; calibrated on every "
                        f"kept reference recording")
 
-    def reason(self, batch, g, score, p):
-        audio = batch.recordings()[g]
-        if audio is None:
-            return "noise-floor: no waveform (the file holds mel patches), stands aside"
+    def recording_reason(self, audio, batch, g, score, p):
         depth, silent, padding, gated = floor_depth(audio)
         if depth <= PLAUSIBLE_DB:
             reading = f"within what a microphone records (up to {PLAUSIBLE_DB:.0f} dB)"

@@ -109,10 +109,7 @@ class PulseGrid(RecordingDetector):
                        "its pulses at whole samples of its rate, a voice anywhere; calibrated on every kept reference "
                        "recording")
 
-    def reason(self, batch, g, score, p):
-        audio = batch.recordings()[g]
-        if audio is None:
-            return "pulse-grid: no waveform (the file holds mel patches), stands aside"
+    def recording_reason(self, audio, batch, g, score, p):
         intervals = pulse_intervals(audio)
         if intervals.size < MIN_INTERVALS:
             return (f"pulse-grid: too few pulse intervals to read ({intervals.size} of {MIN_INTERVALS}); "

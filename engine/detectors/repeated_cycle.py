@@ -101,10 +101,7 @@ class RepeatedCycle(RecordingDetector):
     def scores(self, batch):
         return counted_closeness(repeat_scores(batch.recordings()))
 
-    def reason(self, batch, g, score, p):
-        audio = batch.recordings()[g]
-        if audio is None:
-            return "repeated-cycle: no waveform (the file holds mel patches), stands aside"
+    def recording_reason(self, audio, batch, g, score, p):
         found = closest_repeat(audio)
         if found is None:
             return f"repeated-cycle: no pitch cycle tracked; tail probability {p:.2g}"

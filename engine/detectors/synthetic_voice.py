@@ -275,10 +275,7 @@ class SyntheticVoice(RecordingDetector):
                 and speech_duration(audio) >= segments.WHOLE_BELOW * self.segment_length
                 and recorded_floor(audio) >= self.deepest_floor)
 
-    def reason(self, batch, g, score, p):
-        audio = batch.recordings()[g]
-        if audio is None:
-            return "synthetic-voice: no waveform (the file holds mel patches), stands aside"
+    def recording_reason(self, audio, batch, g, score, p):
         outside = (f"; continuous speech whose floor above 1 kHz ({recorded_floor(audio):.0f} dB) is a recorder's, so "
                    f"pieces of outside speakers' real recordings ({self.outside_tail['parts'][1]['sorted'].size}) "
                    f"calibrate it too" if self.widened(audio) else "")
