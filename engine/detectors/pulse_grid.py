@@ -25,8 +25,6 @@ period at whole 8 kHz lags (GSM 06.10's long-term predictor) would put a real vo
 stands aside under them (engine/detectors/channels.py).
 """
 import numpy as np
-from scipy.linalg import solve_toeplitz
-from scipy.signal import lfilter
 
 from engine.detectors import calibration
 from engine.detectors.cycle_jitter import MAX_LAG, MIN_LAG, RATE, cycle_runs
@@ -42,6 +40,8 @@ MIN_KEPT = 100  # kept recordings the fitted tail needs
 
 def lpc_residual(x):
     """The prediction error of x under an LPC fit per frame (the excitation, its pulses sharp)."""
+    from scipy.linalg import solve_toeplitz
+
     out, window = np.zeros_like(x), np.hanning(FRAME)
     for start in range(0, x.size - FRAME - ORDER, HOP):
         frame = x[start:start + FRAME] * window
@@ -50,7 +50,8 @@ def lpc_residual(x):
             continue
         ac[0] *= 1 + 1e-6  # a whisker of white noise keeps the Toeplitz system well posed
         a = solve_toeplitz(ac[:ORDER], ac[1:])
-        out[start + ORDER:start + ORDER + HOP] = lfilter(np.r_[1.0, -a], 1.0, x[start:start + ORDER + HOP])[ORDER:]
+        piece = x[start:start + ORDER + HOP]  # the inverse filter 1 - sum a_k z^-k, an FIR
+        out[start + ORDER:start + ORDER + HOP] = np.convolve(piece, np.r_[1.0, -a])[ORDER:piece.size]
     return out
 
 
