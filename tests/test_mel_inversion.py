@@ -117,4 +117,4 @@ def test_the_bounds_share_one_weight_clean_and_through_a_channel(speech_case):
         assert len(shared) == 1 and shared.pop() * 0.01 >= 1 / 401, key
         assert sum(w for name, w in weights.items() if name not in bounds[1:]) == pytest.approx(1, abs=1e-6)
     row = next(r for r in rows if r[0] == "mel-inversion")
-    assert "one union with noise-floor, cycle-jitter" in row[2]
+    assert "one union with noise-floor, cycle-jitter, sharing its weight" in row[1]

@@ -332,8 +332,8 @@ class CasePart:
         for k, (d, w) in enumerate(zip(self.detectors, self.weights)):
             threshold = calibration.score_threshold(d.tail, self.alpha * w)
             partners = [other.name for j, other in enumerate(self.detectors) if unit[j] == unit[k] and j != k]
-            shared = f" (one union with {', '.join(partners)})" if partners else ""
-            rows.append([d.name, d.method, f"{w:.3g}{shared}", f"{threshold:.4g}" if np.isfinite(threshold) else "none",
+            shared = f"; one union with {', '.join(partners)}, sharing its weight" if partners else ""
+            rows.append([d.name, d.method + shared, f"{w:.3g}", f"{threshold:.4g}" if np.isfinite(threshold) else "none",
                          f"{d.tail['sorted'].size} ({d.calibration})"])
         return rows
 
