@@ -25,8 +25,8 @@ measures 0.117 % (docs/verdicts.md, "Speech synthesis, third pass"), and only no
 a voice's own perturbation can raise what a real recording measures. It fits nothing: every
 reference recording kept in the profile calibrates it (engine/detectors/channels.py: the
 channelled ones under an audio channel). When they all score 0 a positive score gets the
-conformal floor 1/(n+1), which the combination's floor weights let decide; a profile keeping
-fewer than MIN_KEPT = 400 recordings does not get the detector (the weight it would take).
+conformal floor 1/(n+1), which the weight it shares with the other such bounds lets decide; a
+profile keeping fewer than MIN_KEPT = 400 recordings does not get the detector (MIN_KEPT says why).
 
 What it cannot see (measured): synthesisers whose F0 moves (intonation models, statistical
 voices, flite's and festival's English voices, HTS): their measured jitter at 8 kHz, 0.2-1.2 %,
@@ -46,10 +46,11 @@ CONTINUE = 0.5  # and keeps it going
 MIN_RUN = 5  # cycles in a run before its second differences count
 MIN_CYCLES = 10  # second differences a recording needs for a jitter at all
 PLAUSIBLE_PERCENT = 0.05  # the least jitter a voice is taken to show (module docstring)
-# Every kept recording scores 0, so the detector decides at the conformal floor 1/(n+1) and the
-# combination gives it the weight floor/alpha (engine/detectors/calibration.py): with fewer than 400
-# recordings it would take more than a quarter of the weight at alpha = 1 % from the detectors that
-# see other generators (with noise-floor, which does the same, half), so it is not fitted then.
+# Every kept recording scores 0, so the detector decides at the conformal floor 1/(n+1) with the weight
+# floor/alpha, which it shares with the other bounds of the kept recordings (noise-floor, mel-inversion:
+# engine/detectors/suite.py unions). The bound was set when it took that weight alone (with fewer than 400
+# recordings, more than a quarter of it); sharing it, a smaller reference would cost the others nothing more,
+# but lowering the bound was not measured.
 MIN_KEPT = 400
 SCALE = 1.4826 / np.sqrt(6)  # median |second difference| of i.i.d. period noise -> its standard deviation
 

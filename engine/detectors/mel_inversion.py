@@ -26,8 +26,9 @@ counts only smoothness beyond what a recording shows:
 PLAUSIBLE_DB = 3.75 dB: the smoothest of 800 FSDD recordings of four speakers measures 4.37 dB, Griffin-Lim
 audio of the same speakers mostly 1.5-3.4 dB (docs/verdicts.md, "Mel inversion as a trait"). It fits nothing:
 every reference recording kept in the profile calibrates it (under an audio channel the channelled ones do,
-engine/detectors/channels.py); when they all score 0 a positive score gets the conformal floor 1/(n+1), so a
-profile keeping fewer than MIN_KEPT = 99 recordings does not get it.
+engine/detectors/channels.py); when they all score 0 a positive score gets the conformal floor 1/(n+1), deciding
+with the weight it shares with the other bounds of the kept recordings (engine/detectors/suite.py unions), so a
+profile keeping fewer than MIN_KEPT = 99 recordings (a floor above 1 %) does not get it.
 It stands aside for codecs that re-synthesise the waveform (GSM 06.10, MP3, Vorbis, Opus) and for band
 limits, which decide the band it reads. What it cannot see: an inversion by a neural vocoder (its
 waveform is not constrained to the smooth magnitude), a file whose 2.5-3.8 kHz band holds no sound,

@@ -24,8 +24,7 @@ frames at unit power: a gain changes nothing):
   of 32 ReLU units), trained by tests/benchmarks/test_bench_outside_voices.py.
 
 It was trained on single digits: a recording 1.5 times the reference's median length or longer is judged in
-segments of that length, its tail probability the smallest segment's times their number
-(engine/detectors/segments.py).
+segments of that length, their tail probabilities merged by Hommel's rule (engine/detectors/segments.py).
 
 What it reads as synthetic besides synthesis is a clean recording set-up: studio read speech (a low floor, sharp
 harmonics, wide cepstral dynamics) lies in the tail of a reference of noisy 8 kHz digits (LJ Speech, other
