@@ -1,8 +1,31 @@
 """The samples a detector reads: the files under examination (`Batch`), or the reference being
-profiled (`Reference`); features computed once, on demand."""
+profiled (`Reference`); features computed once, on demand. Their waveforms (`Recordings`) keep what
+detectors derive from each recording, so that several detectors reading it derive it once."""
 import numpy as np
 
 from engine.detectors import calibration, statistical
+
+
+class Recordings(tuple):
+    """Waveforms at the speech rate (None for a file without one) and, per recording, what detectors derive
+    from it (`derived`): computed the first time one asks, kept while these Recordings live (a batch's, a
+    reference's), never shared with other Recordings."""
+
+    def __new__(cls, recordings=()):
+        self = super().__new__(cls, recordings)
+        self._derived = {}
+        return self
+
+    @classmethod
+    def of(cls, recordings):
+        """`recordings` itself when they are Recordings, else Recordings of them (derived for this call only)."""
+        return recordings if isinstance(recordings, cls) else cls(recordings)
+
+    def derived(self, k, function):
+        """function(recording k), computed once per recording and function."""
+        if (function, k) not in self._derived:
+            self._derived[function, k] = function(self[k])
+        return self._derived[function, k]
 
 
 class Batch:
@@ -13,10 +36,12 @@ class Batch:
         self.n_files = int(groups.max()) + 1 if groups.size else 0
         self._features, self._texture = features, {}
         self.audio = audio  # per file, its waveform at the speech rate or None
+        self._recordings = Recordings(audio if audio is not None else [None] * self.n_files)
 
     def recordings(self):
-        """Per file, its waveform at the speech rate, or None (no waveform: mel patches from a .npy)."""
-        return list(self.audio) if self.audio is not None else [None] * self.n_files
+        """Per file, its waveform at the speech rate, or None (no waveform: mel patches from a .npy): the same
+        Recordings at every call, so what detectors derive from a recording is derived once per batch."""
+        return self._recordings
 
     @property
     def features(self):
@@ -41,13 +66,13 @@ class Reference(Batch):
     at one loudness) as a Batch, with the SampleSet's modality and grid (`levels`, 0 when
     continuous) and, read through, the SampleSet's other fields (`items`, `meta`, `shape`, ...).
     `kept_recordings`: the waveforms of the reference recordings the profile keeps (`ref_audio`,
-    engine/detectors/profile.py), [] when it keeps none, for detectors that read waveforms.
+    engine/detectors/profile.py; Recordings, empty when it keeps none), for detectors that read waveforms.
     `resampled()`: its figures resampled as real images often are on the way, for image detectors
     that calibrate on them too (engine/detectors/resampling.py)."""
 
     def __init__(self, samples, groups, features=None, kept_recordings=()):
         super().__init__(samples.x, groups, features)
-        self.kept_recordings = list(kept_recordings)
+        self.kept_recordings = Recordings(kept_recordings)
         self.samples = samples
         self.modality, self.levels = samples.modality, int(samples.levels or 0)
         self._resampled = None

@@ -35,6 +35,7 @@ from engine.data import representations
 from engine.data.channels import (NOISE_BANDS_HZ, band_powers, noise_levels, speech_and_floor, speech_level_db,
                                   webp_grey)
 from engine.detectors import calibration, resampling, statistical
+from engine.detectors.batch import Recordings
 from engine.detectors.profile import cross_fitted, reference_audio, renumber
 
 WEBP_QUALITIES = (50, 65, 80, 90, 95)  # WebP keeps no tables: calibrate over typical qualities
@@ -691,9 +692,10 @@ def _resample(audio, sr, rate):
 
 
 def channelled_reference(profile, key, agc=False):
-    """(samples, file ids, calibration-file mask per sample, the channelled recordings or None
-    for images) of reference files through the channel, or None when the profile keeps no
-    files that can be passed through it; `agc`: after the noise, an automatic gain control."""
+    """(samples, file ids, calibration-file mask per sample, the channelled recordings (Recordings:
+    what the detectors derive from each, derived once) or None for images) of reference files through
+    the channel, or None when the profile keeps no files that can be passed through it; `agc`: after the
+    noise, an automatic gain control."""
     if key[0] in ("JPEG", "WebP lossy", "resized"):
         x = image_through(profile["cal_x"], key)
         groups = np.asarray(profile["cal_x_group"])
@@ -724,7 +726,7 @@ def channelled_reference(profile, key, agc=False):
     x = np.concatenate(maps)
     if "level_version" in profile:
         x = representations.normalise_level(x, renumber(groups))
-    return x, groups, np.concatenate(is_cal), recordings
+    return x, groups, np.concatenate(is_cal), Recordings(recordings)
 
 
 def resampled_through(profile, key, groups, n_files):

@@ -6,10 +6,11 @@ stored pitch period at a flat or straight-line F0 contour (diphone voices with n
 model, pitch-synchronous overlap-add at a constant period) writes cycles whose period does not
 change at all. The statistic, on the waveform at the speech rate (engine/data/representations.py):
 
-- pitch cycles are tracked through strongly voiced stretches (a 40 ms autocorrelation starts a
-  run at normalised correlation >= 0.8; each one-period window is matched with the next period,
-  60-400 Hz, the lag refined to a fraction of a sample by a parabola through the correlation's
-  peak; a run ends where the match falls below 0.5);
+- pitch cycles are tracked through strongly voiced stretches (engine/detectors/cycles.py: a 40 ms
+  autocorrelation starts a run at normalised correlation >= 0.8; each one-period window is matched
+  with the next period, 60-400 Hz, the lag refined to a fraction of a sample by a parabola through
+  the correlation's peak; a run ends where the match falls below 0.5; tracked once per recording
+  for the three detectors of the cycle);
 - within each run of >= 5 cycles the smooth F0 trend is removed by the second difference of the
   periods (zero for a contour that is straight over three cycles);
 - jitter = median |second difference| / period x 1.4826 / sqrt(6), in percent: the standard
@@ -35,14 +36,10 @@ synthesiser's rate; and noise, GSM 06.10 or MP3 on the way hide a constant perio
 """
 import numpy as np
 
-from engine.data import representations
 from engine.detectors import calibration
+from engine.detectors.cycles import cycle_runs, runs_of, tracked
 from engine.detectors.detector import RecordingDetector
 
-RATE = representations.SPEECH_RATE
-MIN_LAG, MAX_LAG = RATE // 400, RATE // 60  # 60-400 Hz
-VOICED = 0.8  # normalised correlation that starts a run of cycles
-CONTINUE = 0.5  # and keeps it going
 MIN_RUN = 5  # cycles in a run before its second differences count
 MIN_CYCLES = 10  # second differences a recording needs for a jitter at all
 PLAUSIBLE_PERCENT = 0.05  # the least jitter a voice is taken to show (module docstring)
@@ -55,74 +52,11 @@ MIN_KEPT = 400
 SCALE = 1.4826 / np.sqrt(6)  # median |second difference| of i.i.d. period noise -> its standard deviation
 
 
-def next_period_match(x, t, length, low, high):
-    """(lag, normalised correlation) of the best match within [low, high] samples further on of
-    x[t:t+length], the lag refined by a parabola through the peak; None at the end of the file."""
-    if low < 2 or t + high + length + 2 > x.size:
-        return None
-    a = x[t:t + length] - x[t:t + length].mean()
-    norm = np.sqrt(a @ a)
-    if norm == 0:
-        return None
-    lags = np.arange(low - 1, high + 2)
-    later = np.lib.stride_tricks.sliding_window_view(x[t + low - 1:t + high + 2 + length], length)[:lags.size]
-    later = later - later.mean(axis=1, keepdims=True)
-    c = later @ a / (np.sqrt((later * later).sum(axis=1)) * norm + 1e-20)
-    k = int(np.argmax(c[1:-1])) + 1
-    curvature = c[k - 1] - 2 * c[k] + c[k + 1]
-    offset = 0.5 * (c[k - 1] - c[k + 1]) / curvature if curvature < 0 else 0.0
-    return lags[k] + offset, c[k]
-
-
-def _coarse_period(x, t):
-    """(period in samples, normalised autocorrelation) of the 40 ms from t; the half period when
-    it is nearly as strong (an octave error)."""
-    segment = x[t:t + 320]
-    if segment.size < 320:
-        return None
-    segment = segment - segment.mean()
-    ac = np.correlate(segment, segment, "full")[319:]
-    if ac[0] <= 0:
-        return None
-    nac = ac / np.sqrt(ac[0] * np.cumsum(segment[::-1] ** 2)[::-1] + 1e-20)
-    k = MIN_LAG + int(np.argmax(nac[MIN_LAG:MAX_LAG]))
-    half = k // 2
-    if half - 1 >= MIN_LAG and nac[half - 1:half + 2].max() > 0.9 * nac[k]:
-        k = half - 1 + int(np.argmax(nac[half - 1:half + 2]))
-    return k, nac[k]
-
-
-def cycle_runs(audio):
-    """Runs of pitch cycles through the voiced stretches of a recording at RATE: per run, a list
-    of (start sample, window length, period in samples)."""
-    x = np.asarray(audio, dtype=np.float64)
-    runs, current, t = [], [], 0
-    while t + 400 < x.size:
-        if not current:
-            found = _coarse_period(x, t)
-            if found is None or found[1] < VOICED:
-                t += 40
-                continue
-            period = float(found[0])
-        window = int(round(period))
-        match = next_period_match(x, t, window, int(np.floor(0.85 * period)), int(np.ceil(1.15 * period)))
-        if match is None or match[1] < CONTINUE or not MIN_LAG <= match[0] <= MAX_LAG:
-            if current:
-                runs.append(current)
-            current, t = [], t + max(window, MIN_LAG)
-            continue
-        period = match[0]
-        current.append((t, window, period))
-        t += int(round(period))
-    if current:
-        runs.append(current)
-    return runs
-
-
-def jitter(audio):
-    """(jitter in percent or None, number of second differences measured) of one recording."""
+def jitter(audio, runs=None):
+    """(jitter in percent or None, number of second differences measured) of one recording, from its
+    cycle_runs (`runs`, tracked here when not given)."""
     ratios = []
-    for run in cycle_runs(audio):
+    for run in cycle_runs(audio) if runs is None else runs:
         p = np.array([period for _, _, period in run])
         if p.size >= MIN_RUN:
             ratios.extend(np.abs(p[2:] - 2 * p[1:-1] + p[:-2]) / p[1:-1])
@@ -134,9 +68,9 @@ def jitter(audio):
 def jitter_scores(recordings):
     """(n,) scores: jitter below PLAUSIBLE_PERCENT; 0 for no waveform or too few cycles."""
     out = np.zeros(len(recordings))
-    for k, audio in enumerate(recordings):
+    for k, (audio, runs) in enumerate(tracked(recordings)):
         if audio is not None:
-            value, _ = jitter(audio)
+            value, _ = jitter(audio, runs)
             out[k] = max(0.0, PLAUSIBLE_PERCENT - value) if value is not None else 0.0
     return out
 
@@ -155,7 +89,7 @@ class CycleJitter(RecordingDetector):
                        f"kept reference recording")
 
     def recording_reason(self, audio, batch, g, score, p):
-        value, n = jitter(audio)
+        value, n = jitter(audio, runs_of(batch.recordings(), g))
         if value is None:
             return f"cycle-jitter: too few voiced pitch cycles to measure ({n} of {MIN_CYCLES}); tail probability {p:.2g}"
         reading = ("below what a voice produces: its pitch period repeats exactly, as a synthesiser's stored "

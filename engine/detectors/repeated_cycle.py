@@ -9,8 +9,8 @@ and over, so stretches 40-60 dB under the speech repeat sample for sample; some 
 voiced frames repeat too. The statistic, on the waveform at the speech rate
 (engine/data/representations.py):
 
-- pitch cycles are tracked as cycle-jitter tracks them (engine/detectors/cycle_jitter.py), at
-  any level: a repeat in a pause counts as much as one in a vowel;
+- pitch cycles are tracked as cycle-jitter tracks them, once for both (engine/detectors/cycles.py),
+  at any level: a repeat in a pause counts as much as one in a vowel;
 - each cycle is matched with the next period (normalised correlation c after removing the mean,
   the lag refined to a fraction of a sample);
 - its closeness = -log10 of the smallest 1 - c of the recording, capped at MAX_SCORE (0 with no
@@ -42,8 +42,8 @@ periodic tone with no noise above the quantisation step (an electronic hum, not 
 import numpy as np
 
 from engine.detectors import calibration
-# cycle-jitter's tracker and its sub-sample matcher of one period with the next (one tracker for both)
-from engine.detectors.cycle_jitter import RATE, cycle_runs, next_period_match
+# the cycles' tracker and its sub-sample matcher of one period with the next (one tracker for the detectors of the cycle)
+from engine.detectors.cycles import RATE, cycle_runs, next_period_match, runs_of, tracked
 from engine.detectors.detector import RecordingDetector
 
 MAX_SCORE = 12.0  # -log10 of 1 - c where rounding, not the waveform, sets the difference
@@ -51,12 +51,13 @@ PLAUSIBLE = 6.0  # -log10 of 1 - c that no recorded voice reaches (module docstr
 MIN_KEPT = 100  # kept recordings the fitted tail needs
 
 
-def closest_repeat(audio):
+def closest_repeat(audio, runs=None):
     """(1 - c, start sample, cycle RMS relative to the loudest cycle) of the recording's cycle
-    that the next period matches best; None without a tracked cycle."""
+    that the next period matches best; None without a tracked cycle. `runs`: its cycle_runs,
+    tracked here when not given."""
     x = np.asarray(audio, dtype=np.float64)
     best, loudest = None, 0.0
-    for run in cycle_runs(x):
+    for run in cycle_runs(x) if runs is None else runs:
         for t, window, period in run:
             rms = float(np.sqrt(np.mean(x[t:t + window] ** 2)))
             loudest = max(loudest, rms)
@@ -69,8 +70,8 @@ def closest_repeat(audio):
 def repeat_scores(recordings):
     """(n,) closeness: -log10 of the smallest 1 - c, capped at MAX_SCORE; 0 for no waveform or no cycle."""
     out = np.zeros(len(recordings))
-    for k, audio in enumerate(recordings):
-        found = closest_repeat(audio) if audio is not None else None
+    for k, (audio, runs) in enumerate(tracked(recordings)):
+        found = closest_repeat(audio, runs) if audio is not None else None
         if found is not None:
             out[k] = min(MAX_SCORE, -np.log10(max(found[0], 10 ** -MAX_SCORE)))
     return out
@@ -102,7 +103,7 @@ class RepeatedCycle(RecordingDetector):
         return counted_closeness(repeat_scores(batch.recordings()))
 
     def recording_reason(self, audio, batch, g, score, p):
-        found = closest_repeat(audio)
+        found = closest_repeat(audio, runs_of(batch.recordings(), g))
         if found is None:
             return f"repeated-cycle: no pitch cycle tracked; tail probability {p:.2g}"
         gap, start, level = found

@@ -40,7 +40,8 @@ import sys
 import numpy as np
 import pytest
 
-from engine.detectors.cycle_jitter import cycle_runs, jitter
+from engine.detectors.cycle_jitter import jitter
+from engine.detectors.cycles import cycle_runs
 
 UP = 4  # upsampling for the sub-sample alignment of adjacent cycles
 FSDD = "/work/shared/data/fsdd"
@@ -76,13 +77,13 @@ def _upsampled(x, derivatives=0):
     return [np.fft.irfft(spectrum * omega ** k, n * UP) for k in range(derivatives + 1)]
 
 
-def repeat_residual(x):
+def repeat_residual(x, runs=None):
     """log10 of the smallest unexplained energy share of a loud cycle (one of those within 10 dB
     of the loudest tenth) after the next cycle is aligned to it (module docstring); None with
     fewer than 10 cycles."""
     u, du, d2u = _upsampled(x, derivatives=2)
     residual, energy = [], []
-    for run in cycle_runs(x):
+    for run in cycle_runs(x) if runs is None else runs:
         for t, window, period in run:
             here = slice(UP * t, UP * (t + window))
             basis = np.stack([u[here], du[here], d2u[here], np.ones(UP * window)], axis=1)
@@ -181,8 +182,8 @@ def pulse_concentration(x, runs=None):
 def traits(audio):
     """Every statistic of one recording at 8 kHz, the cycles tracked once."""
     runs = cycle_runs(audio)
-    value, _ = jitter(audio)
-    repeat = repeat_residual(audio)
+    value, _ = jitter(audio, runs)
+    repeat = repeat_residual(audio, runs)
     f0, amplitude = roughness(audio, runs)
     low, high = band_aperiodicity(audio, runs)
     return {"jitter": np.nan if value is None else value, "repeat": np.nan if repeat is None else repeat,

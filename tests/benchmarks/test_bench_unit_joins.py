@@ -1,6 +1,6 @@
 """Unit joins and repeated frames of diphone voices at the verdict's 8 kHz (docs/verdicts.md, "Speech
 synthesis: unit joins of diphone voices (2026-12-01, ninth pass)"). Two statistics per recording, its
-pitch cycles tracked as engine/detectors/cycle_jitter.py tracks them:
+pitch cycles tracked as engine/detectors/cycles.py tracks them:
 
 - join spike (not adopted): the envelope of each cycle (LPC cepstrum, order 12, 16 coefficients, of a
   two-period Hann window at the cycle, pre-emphasised), the distance of each cycle's envelope to the
@@ -26,7 +26,7 @@ import sys
 
 import numpy as np
 
-from engine.detectors.cycle_jitter import cycle_runs
+from engine.detectors.cycles import cycle_runs
 from engine.detectors.repeated_cycle import repeat_scores
 from tests.benchmarks import test_bench_cycle_traits as traits
 

@@ -1,0 +1,100 @@
+"""Pitch cycles of a recording, tracked once for every detector of the glottal cycle (cycle-jitter,
+repeated-cycle, pulse-grid), on the waveform at the speech rate (engine/data/representations.py):
+
+- a 40 ms autocorrelation starts a run of cycles at normalised correlation >= VOICED (0.8), its lag
+  halved when the half is nearly as strong (an octave error);
+- each one-period window is matched with the next period, 60-400 Hz, within 15 % of the last period,
+  the lag refined to a fraction of a sample by a parabola through the correlation's peak;
+- a run ends where the match falls below CONTINUE (0.5).
+
+Tracking is most of what the three detectors spend on a recording, and they read the same recordings:
+a batch's files, the reference recordings a profile keeps, a channelled reference. So the runs are kept
+with those recordings (engine.detectors.batch.Recordings) and `tracked` reads them from there, tracking a
+recording the first time any detector asks; a plain list of waveforms is tracked for that call alone.
+"""
+import numpy as np
+
+from engine.data import representations
+from engine.detectors.batch import Recordings
+
+RATE = representations.SPEECH_RATE
+MIN_LAG, MAX_LAG = RATE // 400, RATE // 60  # 60-400 Hz
+VOICED = 0.8  # normalised correlation that starts a run of cycles
+CONTINUE = 0.5  # and keeps it going
+
+
+def next_period_match(x, t, length, low, high):
+    """(lag, normalised correlation) of the best match within [low, high] samples further on of
+    x[t:t+length], the lag refined by a parabola through the peak; None at the end of the file."""
+    if low < 2 or t + high + length + 2 > x.size:
+        return None
+    a = x[t:t + length] - x[t:t + length].mean()
+    norm = np.sqrt(a @ a)
+    if norm == 0:
+        return None
+    lags = np.arange(low - 1, high + 2)
+    later = np.lib.stride_tricks.sliding_window_view(x[t + low - 1:t + high + 2 + length], length)[:lags.size]
+    later = later - later.mean(axis=1, keepdims=True)
+    c = later @ a / (np.sqrt((later * later).sum(axis=1)) * norm + 1e-20)
+    k = int(np.argmax(c[1:-1])) + 1
+    curvature = c[k - 1] - 2 * c[k] + c[k + 1]
+    offset = 0.5 * (c[k - 1] - c[k + 1]) / curvature if curvature < 0 else 0.0
+    return lags[k] + offset, c[k]
+
+
+def _coarse_period(x, t):
+    """(period in samples, normalised autocorrelation) of the 40 ms from t; the half period when
+    it is nearly as strong (an octave error)."""
+    segment = x[t:t + 320]
+    if segment.size < 320:
+        return None
+    segment = segment - segment.mean()
+    ac = np.correlate(segment, segment, "full")[319:]
+    if ac[0] <= 0:
+        return None
+    nac = ac / np.sqrt(ac[0] * np.cumsum(segment[::-1] ** 2)[::-1] + 1e-20)
+    k = MIN_LAG + int(np.argmax(nac[MIN_LAG:MAX_LAG]))
+    half = k // 2
+    if half - 1 >= MIN_LAG and nac[half - 1:half + 2].max() > 0.9 * nac[k]:
+        k = half - 1 + int(np.argmax(nac[half - 1:half + 2]))
+    return k, nac[k]
+
+
+def cycle_runs(audio):
+    """Runs of pitch cycles through the voiced stretches of a recording at RATE: per run, a list
+    of (start sample, window length, period in samples)."""
+    x = np.asarray(audio, dtype=np.float64)
+    runs, current, t = [], [], 0
+    while t + 400 < x.size:
+        if not current:
+            found = _coarse_period(x, t)
+            if found is None or found[1] < VOICED:
+                t += 40
+                continue
+            period = float(found[0])
+        window = int(round(period))
+        match = next_period_match(x, t, window, int(np.floor(0.85 * period)), int(np.ceil(1.15 * period)))
+        if match is None or match[1] < CONTINUE or not MIN_LAG <= match[0] <= MAX_LAG:
+            if current:
+                runs.append(current)
+            current, t = [], t + max(window, MIN_LAG)
+            continue
+        period = match[0]
+        current.append((t, window, period))
+        t += int(round(period))
+    if current:
+        runs.append(current)
+    return runs
+
+
+def runs_of(recordings, k):
+    """The cycle_runs of recording k of `recordings` (not None), tracked once per Recordings."""
+    return Recordings.of(recordings).derived(k, cycle_runs)
+
+
+def tracked(recordings):
+    """Per recording, (its waveform, its cycle_runs), (None, None) for a file without a waveform; the runs
+    tracked once per Recordings, whichever detector asks first."""
+    recordings = Recordings.of(recordings)
+    for k, audio in enumerate(recordings):
+        yield audio, None if audio is None else recordings.derived(k, cycle_runs)
