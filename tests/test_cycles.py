@@ -68,7 +68,10 @@ def counting(monkeypatch):
 
 
 def test_the_cycles_are_tracked_once_per_recording_for_the_three_detectors(recordings, detectors, monkeypatch):
-    tracked = counting(monkeypatch)
+    from engine.detectors import pulse_grid
+
+    tracked, residuals, residual = counting(monkeypatch), [], pulse_grid.lpc_residual
+    monkeypatch.setattr(pulse_grid, "lpc_residual", lambda x: residuals.append(x.size) or residual(x))
     with_audio = sorted(id(a) for a in recordings if a is not None)
     batch = batch_of(recordings)
     scores = [d.scores(batch) for d in detectors]
@@ -76,6 +79,7 @@ def test_the_cycles_are_tracked_once_per_recording_for_the_three_detectors(recor
         for g in range(len(recordings)):
             d.reason(batch, g, s[g], 0.5)
     assert sorted(tracked) == with_audio  # scores and reasons of the three: each waveform once, None never
+    assert len(residuals) == len(with_audio)  # a detector's own statistic: its reason reads what its score did
 
     tracked.clear()
     kept = Recordings(recordings[:6])  # a reference's kept recordings, clean or through a channel
@@ -89,14 +93,15 @@ def test_the_cycles_are_tracked_once_per_recording_for_the_three_detectors(recor
     assert len(tracked) == 3 * 6
 
 
-def test_recordings_derive_once_per_recording_and_function_and_never_for_others():
+def test_recordings_derive_once_per_recording_function_and_arguments_and_never_for_others():
     calls = []
 
-    def length(audio):
-        calls.append(audio.size)
-        return audio.size
+    def scaled(recordings, k, factor):
+        calls.append((k, factor))
+        return recordings[k].size * factor
 
     first, second = Recordings([np.zeros(3), np.zeros(5)]), Recordings([np.zeros(3), np.zeros(5)])
-    assert [first.derived(k, length) for k in (0, 1, 0, 1)] == [3, 5, 3, 5] and calls == [3, 5]
-    assert second.derived(0, length) == 3 and calls == [3, 5, 3]  # other Recordings derive their own
+    assert [first.derived(k, scaled, 2) for k in (0, 1, 0, 1)] == [6, 10, 6, 10] and calls == [(0, 2), (1, 2)]
+    assert first.derived(0, scaled, 3) == 9 and calls[-1] == (0, 3)  # other arguments: derived apart
+    assert second.derived(0, scaled, 2) == 6 and len(calls) == 4  # other Recordings derive their own
     assert Recordings.of(first) is first and Recordings.of([np.zeros(2)]) is not Recordings.of([np.zeros(2)])

@@ -8,8 +8,8 @@ from engine.detectors import calibration, statistical
 
 class Recordings(tuple):
     """Waveforms at the speech rate (None for a file without one) and, per recording, what detectors derive
-    from it (`derived`): computed the first time one asks, kept while these Recordings live (a batch's, a
-    reference's), never shared with other Recordings."""
+    from it (`derived`): computed the first time one asks (a score, a reason, a calibration), kept while
+    these Recordings live (a batch's, a reference's), never shared with other Recordings."""
 
     def __new__(cls, recordings=()):
         self = super().__new__(cls, recordings)
@@ -21,11 +21,13 @@ class Recordings(tuple):
         """`recordings` itself when they are Recordings, else Recordings of them (derived for this call only)."""
         return recordings if isinstance(recordings, cls) else cls(recordings)
 
-    def derived(self, k, function):
-        """function(recording k), computed once per recording and function."""
-        if (function, k) not in self._derived:
-            self._derived[function, k] = function(self[k])
-        return self._derived[function, k]
+    def derived(self, k, function, *args):
+        """function(these Recordings, k, *args), computed once per recording, function and args (hashable);
+        it may read what others derive from recording k."""
+        key = (function, args, k)
+        if key not in self._derived:
+            self._derived[key] = function(self, k, *args)
+        return self._derived[key]
 
 
 class Batch:

@@ -37,7 +37,8 @@ synthesiser's rate; and noise, GSM 06.10 or MP3 on the way hide a constant perio
 import numpy as np
 
 from engine.detectors import calibration
-from engine.detectors.cycles import cycle_runs, runs_of, tracked
+from engine.detectors.batch import Recordings
+from engine.detectors.cycles import cycle_runs, measured
 from engine.detectors.detector import RecordingDetector
 
 MIN_RUN = 5  # cycles in a run before its second differences count
@@ -67,10 +68,11 @@ def jitter(audio, runs=None):
 
 def jitter_scores(recordings):
     """(n,) scores: jitter below PLAUSIBLE_PERCENT; 0 for no waveform or too few cycles."""
+    recordings = Recordings.of(recordings)
     out = np.zeros(len(recordings))
-    for k, (audio, runs) in enumerate(tracked(recordings)):
+    for k, audio in enumerate(recordings):
         if audio is not None:
-            value, _ = jitter(audio, runs)
+            value, _ = measured(recordings, k, jitter)
             out[k] = max(0.0, PLAUSIBLE_PERCENT - value) if value is not None else 0.0
     return out
 
@@ -89,7 +91,7 @@ class CycleJitter(RecordingDetector):
                        f"kept reference recording")
 
     def recording_reason(self, audio, batch, g, score, p):
-        value, n = jitter(audio, runs_of(batch.recordings(), g))
+        value, n = measured(batch.recordings(), g, jitter)
         if value is None:
             return f"cycle-jitter: too few voiced pitch cycles to measure ({n} of {MIN_CYCLES}); tail probability {p:.2g}"
         reading = ("below what a voice produces: its pitch period repeats exactly, as a synthesiser's stored "

@@ -9,8 +9,9 @@ repeated-cycle, pulse-grid), on the waveform at the speech rate (engine/data/rep
 
 Tracking is most of what the three detectors spend on a recording, and they read the same recordings:
 a batch's files, the reference recordings a profile keeps, a channelled reference. So the runs are kept
-with those recordings (engine.detectors.batch.Recordings) and `tracked` reads them from there, tracking a
-recording the first time any detector asks; a plain list of waveforms is tracked for that call alone.
+with those recordings (engine.detectors.batch.Recordings) and `runs_of` reads them from there, tracking a
+recording the first time any detector asks; a plain list of waveforms is tracked for that call alone. Each
+detector's own statistic of a recording is kept there too (`measured`): its reason reads what its score did.
 """
 import numpy as np
 
@@ -89,12 +90,17 @@ def cycle_runs(audio):
 
 def runs_of(recordings, k):
     """The cycle_runs of recording k of `recordings` (not None), tracked once per Recordings."""
-    return Recordings.of(recordings).derived(k, cycle_runs)
+    return Recordings.of(recordings).derived(k, _track)
 
 
-def tracked(recordings):
-    """Per recording, (its waveform, its cycle_runs), (None, None) for a file without a waveform; the runs
-    tracked once per Recordings, whichever detector asks first."""
-    recordings = Recordings.of(recordings)
-    for k, audio in enumerate(recordings):
-        yield audio, None if audio is None else recordings.derived(k, cycle_runs)
+def _track(recordings, k):
+    return cycle_runs(recordings[k])
+
+
+def measured(recordings, k, statistic):
+    """statistic(recording k, its cycle_runs) (not None), computed once per Recordings and statistic."""
+    return Recordings.of(recordings).derived(k, _measure, statistic)
+
+
+def _measure(recordings, k, statistic):
+    return statistic(recordings[k], runs_of(recordings, k))

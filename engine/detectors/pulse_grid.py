@@ -7,7 +7,8 @@ speech rate the pulse positions lose that precision (the 4-8 kHz half of each pu
 spacing of consecutive pulses keeps it: their shapes are nearly alike, so a common shift cancels. The
 statistic, on the waveform at the speech rate (engine/data/representations.py):
 
-- pitch cycles are tracked as cycle-jitter tracks them, once for both (engine/detectors/cycles.py);
+- pitch cycles are tracked as cycle-jitter tracks them (engine/detectors/cycles.py: once per recording
+  for the three detectors of the cycle);
 - the LPC residual (order ORDER, 25 ms frames every 10 ms) is upsampled UPSAMPLE times and, in each
   cycle, its largest magnitude located to a fraction of a sample (a parabola through the peak);
 - the intervals between consecutive pulses of a run, in samples of GRID_RATE (16 kHz: twice the speech
@@ -27,7 +28,8 @@ stands aside under them (engine/detectors/channels.py).
 import numpy as np
 
 from engine.detectors import calibration
-from engine.detectors.cycles import MAX_LAG, MIN_LAG, RATE, cycle_runs, runs_of, tracked
+from engine.detectors.batch import Recordings
+from engine.detectors.cycles import MAX_LAG, MIN_LAG, RATE, cycle_runs, measured
 from engine.detectors.detector import RecordingDetector
 
 ORDER = 10  # LPC order at 8 kHz: the vocal tract's formants below 4 kHz
@@ -90,10 +92,11 @@ def grid_z(intervals):
 
 def grid_scores(recordings):
     """(n,) scores: Rayleigh's z; 0 for no waveform or fewer than MIN_INTERVALS intervals."""
+    recordings = Recordings.of(recordings)
     out = np.zeros(len(recordings))
-    for k, (audio, runs) in enumerate(tracked(recordings)):
+    for k, audio in enumerate(recordings):
         if audio is not None:
-            intervals = pulse_intervals(audio, runs)
+            intervals = measured(recordings, k, pulse_intervals)
             out[k] = grid_z(intervals)[0] if intervals.size >= MIN_INTERVALS else 0.0
     return out
 
@@ -112,7 +115,7 @@ class PulseGrid(RecordingDetector):
                        "recording")
 
     def recording_reason(self, audio, batch, g, score, p):
-        intervals = pulse_intervals(audio, runs_of(batch.recordings(), g))
+        intervals = measured(batch.recordings(), g, pulse_intervals)
         if intervals.size < MIN_INTERVALS:
             return (f"pulse-grid: too few pulse intervals to read ({intervals.size} of {MIN_INTERVALS}); "
                     f"tail probability {p:.2g}")

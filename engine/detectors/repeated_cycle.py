@@ -9,8 +9,8 @@ and over, so stretches 40-60 dB under the speech repeat sample for sample; some 
 voiced frames repeat too. The statistic, on the waveform at the speech rate
 (engine/data/representations.py):
 
-- pitch cycles are tracked as cycle-jitter tracks them, once for both (engine/detectors/cycles.py),
-  at any level: a repeat in a pause counts as much as one in a vowel;
+- pitch cycles are tracked as cycle-jitter tracks them (engine/detectors/cycles.py: once per
+  recording for the three detectors of the cycle), at any level: a repeat in a pause counts as much as one in a vowel;
 - each cycle is matched with the next period (normalised correlation c after removing the mean,
   the lag refined to a fraction of a sample);
 - its closeness = -log10 of the smallest 1 - c of the recording, capped at MAX_SCORE (0 with no
@@ -42,8 +42,9 @@ periodic tone with no noise above the quantisation step (an electronic hum, not 
 import numpy as np
 
 from engine.detectors import calibration
+from engine.detectors.batch import Recordings
 # the cycles' tracker and its sub-sample matcher of one period with the next (one tracker for the detectors of the cycle)
-from engine.detectors.cycles import RATE, cycle_runs, next_period_match, runs_of, tracked
+from engine.detectors.cycles import RATE, cycle_runs, measured, next_period_match
 from engine.detectors.detector import RecordingDetector
 
 MAX_SCORE = 12.0  # -log10 of 1 - c where rounding, not the waveform, sets the difference
@@ -70,8 +71,9 @@ def closest_repeat(audio, runs=None):
 def repeat_scores(recordings):
     """(n,) closeness: -log10 of the smallest 1 - c, capped at MAX_SCORE; 0 for no waveform or no cycle."""
     out = np.zeros(len(recordings))
-    for k, (audio, runs) in enumerate(tracked(recordings)):
-        found = closest_repeat(audio, runs) if audio is not None else None
+    recordings = Recordings.of(recordings)
+    for k, audio in enumerate(recordings):
+        found = measured(recordings, k, closest_repeat) if audio is not None else None
         if found is not None:
             out[k] = min(MAX_SCORE, -np.log10(max(found[0], 10 ** -MAX_SCORE)))
     return out
@@ -103,7 +105,7 @@ class RepeatedCycle(RecordingDetector):
         return counted_closeness(repeat_scores(batch.recordings()))
 
     def recording_reason(self, audio, batch, g, score, p):
-        found = closest_repeat(audio, runs_of(batch.recordings(), g))
+        found = measured(batch.recordings(), g, closest_repeat)
         if found is None:
             return f"repeated-cycle: no pitch cycle tracked; tail probability {p:.2g}"
         gap, start, level = found
