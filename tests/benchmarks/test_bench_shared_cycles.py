@@ -2,8 +2,8 @@
 "Shared pitch cycles (2026-12-03, seventeenth pass)"): the time to score FSDD takes with the three detectors when
 each tracks the cycles itself (the baseline: a Batch of its own per detector, so nothing is shared, as before the
 cycles were) and when they share one Batch, so one tracking; with the reasons a verdict writes for every file as
-well (which tracked them again, per detector). Rounds alternate the two; medians and their ratio. Scores must be
-identical.
+well (before: each reason on a Batch of its own, tracking and measuring again, as it did; after: the reasons read
+what the scores measured). Rounds alternate the two; medians and their ratio. Scores must be identical.
 
 `verdict`: the wall time of `python main.py verdict WAV ... --case CASE` in a checkout from before (BEFORE_ROOT, e.g.
 the main worktree at the commit before this change) and in this one, alternating, on a fresh copy of the case each
@@ -63,10 +63,9 @@ def judged(found, recordings, shared, reasons):
 
     start, one, scores = time.perf_counter(), batch(), []
     for d in found:
-        own = one if shared else batch()
-        scores.append(d.scores(own))
+        scores.append(d.scores(one if shared else batch()))
         for g in range(len(recordings)) if reasons else ():
-            d.reason(own, g, float(scores[-1][g]), 0.5)
+            d.reason(one if shared else batch(), g, float(scores[-1][g]), 0.5)
     return time.perf_counter() - start, scores
 
 
