@@ -10,7 +10,8 @@ voiced frames repeat too. The statistic, on the waveform at the speech rate
 (engine/data/representations.py):
 
 - pitch cycles are tracked as cycle-jitter tracks them (engine/detectors/cycles.py: once per
-  recording for the three detectors of the cycle), at any level: a repeat in a pause counts as much as one in a vowel;
+  recording for the three detectors of the cycle), at any level: a repeat in a pause counts as
+  much as one in a vowel;
 - each cycle is matched with the next period (normalised correlation c after removing the mean,
   the lag refined to a fraction of a sample);
 - its closeness = -log10 of the smallest 1 - c of the recording, capped at MAX_SCORE (0 with no
@@ -70,8 +71,8 @@ def closest_repeat(audio, runs=None):
 
 def repeat_scores(recordings):
     """(n,) closeness: -log10 of the smallest 1 - c, capped at MAX_SCORE; 0 for no waveform or no cycle."""
-    out = np.zeros(len(recordings))
     recordings = Recordings.of(recordings)
+    out = np.zeros(len(recordings))
     for k, audio in enumerate(recordings):
         found = measured(recordings, k, closest_repeat) if audio is not None else None
         if found is not None:
