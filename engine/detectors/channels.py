@@ -419,6 +419,9 @@ def channel_key(meta, noise_gate=None):
         return ("WebP lossy", "pixels")
     if "resize_history" in channel:
         return ("resized", "pixels")
+    if "resample_history" in channel:  # a filter that does not ring: the reference resized exactly as read
+        read = channel["resample_history"]
+        return ("resized", "pixels", tuple(read["filter"]), int(read["side"]))
     if "subtype" in channel:
         history = channel.get("codec_history")  # decoded and re-saved as PCM: the codec read from the samples
         subtype = history["subtype"] if history else channel["subtype"] if channel.get("lossy") else None
@@ -477,6 +480,10 @@ def describe(key):
                     f"cannot produce; the lossless file keeps no quality: the reference is re-encoded at qualities "
                     f"{qualities})")
         return f"lossy WebP at qualities {qualities} (WebP records none)"
+    if key[0] == "resized" and len(key) > 2:
+        filters, side = " or ".join(key[2]), key[3]
+        return (f"resized with {filters} through {side} x {side} and back, inferred from the pixels (the file is a "
+                f"fixed point of that round trip and of no neighbouring side's; the reference is resized so)")
     if key[0] == "resized":
         return ("resized with a ringing filter (Lanczos) and back, inferred from the pixels (a halo of faint values "
                 "around the strokes and an empty background beyond it; the reference is resized by "
@@ -545,9 +552,12 @@ def history_spread(quality):
 
 
 def image_through(x, key):
-    """Samples (n, c, h, w) in [0, 1] through the image channel `key` (JPEG, lossy WebP or a Lanczos resize)."""
+    """Samples (n, c, h, w) in [0, 1] through the image channel `key` (JPEG, lossy WebP, a Lanczos resize or a
+    resize read with its filter and side)."""
     if key[0] == "JPEG":
         return jpeg_images(x, key)
+    if key[0] == "resized" and len(key) > 2:
+        return resampled_images(x, key[2], key[3])
     return webp_images(x) if key[0] == "WebP lossy" else resized_images(x)
 
 
@@ -559,6 +569,21 @@ def resized_images(x):
     def save(image, buffer, k):
         side = [max(1, round(s * RESIZE_FACTORS[k % len(RESIZE_FACTORS)])) for s in image.size]
         image.resize(side, Image.LANCZOS).resize(image.size, Image.LANCZOS).save(buffer, format="PNG")
+
+    return _through_pil(x, save)
+
+
+PIL_FILTERS = {"nearest": "NEAREST", "box": "BOX", "bilinear": "BILINEAR", "hamming": "HAMMING"}
+
+
+def resampled_images(x, filters, side):
+    """Sample k resized to side x side with filters[k % len(filters)] and back (PIL, 8 bits at both steps): the
+    reference through the resize read from a file (engine/data/resize_history.resample_history)."""
+    from PIL import Image
+
+    def save(image, buffer, k):
+        method = getattr(Image.Resampling, PIL_FILTERS[filters[k % len(filters)]])
+        image.resize((side, side), method).resize(image.size, method).save(buffer, format="PNG")
 
     return _through_pil(x, save)
 
