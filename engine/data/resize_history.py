@@ -76,13 +76,15 @@ def _brighter_than_inner_neighbours(values, from_ink):
 # point of that one round trip. Every filter (RESAMPLE_FILTERS) and smaller side (RESAMPLE_SIDES of the image's
 # side) is tried, each round trip computed as PIL computes it (separable passes, width first, each rounded to 8
 # bits); a resize is read where the mean residual is at most RESAMPLE_MAX_RESIDUAL grey levels and at most
-# 1 / RESAMPLE_CONTRAST of both neighbouring sides' (a smooth picture, which every round trip leaves nearly
-# alone, has no such dip). Grey square pictures up to RESAMPLE_MAX_SIDE pixels a side (the cost: all round trips
+# 1 / RESAMPLE_CONTRAST of both neighbouring sides', which reach RESAMPLE_MIN_NEIGHBOUR: a smooth picture, which
+# every round trip leaves nearly alone, has no such dip (a linear ramp is bilinear's fixed point at every side:
+# 0.04-0.18 at 20-25 of 28; real digits resized with these filters through 12-24: neighbours 0.68 or more). Grey square pictures up to RESAMPLE_MAX_SIDE pixels a side (the cost: all round trips
 # of one side batched as matrix products, about 4 passes x 4 filters x 0.5 side x side^3 multiply-adds).
 RESAMPLE_FILTERS = ("nearest", "box", "bilinear", "hamming")  # PIL's filters without negative lobes
 RESAMPLE_SIDES = (0.40, 0.88)  # the smaller side as a share of the image's: every integer side between
 RESAMPLE_MAX_RESIDUAL = 0.5  # grey levels, mean over the picture
 RESAMPLE_CONTRAST = 3.0
+RESAMPLE_MIN_NEIGHBOUR = 0.3  # grey levels
 RESAMPLE_MAX_SIDE = 64
 RESAMPLE_TIE = 0.01  # grey levels: filters whose upsampling explains the file as well (box and nearest)
 PIL_PRECISION = 22  # Resample.c: 32 - 8 - 2 bits for an 8-bit pass's weights
@@ -135,7 +137,7 @@ def _round_trips(side, name):
     return sides, inverse, up
 
 
-def _pass(matrices, x, width):
+def pil_pass(matrices, x, width):
     """One of PIL's 8-bit passes: along the width (x @ m.T) or the height (m @ x), rounded half up and clipped
     (exact: integers below 2 ** 53)."""
     y = np.matmul(x, np.swapaxes(matrices, 1, 2)) if width else np.matmul(matrices, x)
@@ -148,7 +150,7 @@ def round_trip_residuals(values, name):
     upsampled as PIL does it."""
     sides, inverse, up = _round_trips(values.shape[0], name)
     small = np.clip(np.rint(inverse @ values.astype(np.float64) @ np.swapaxes(inverse, 1, 2)), 0, 255)
-    back = _pass(up, _pass(up, small, True), False)
+    back = pil_pass(up, pil_pass(up, small, True), False)
     return sides, np.abs(back - values).mean(axis=(1, 2))
 
 
@@ -167,7 +169,7 @@ def resample_history(values):
         sides, residual = round_trip_residuals(values, name)
         neighbours = np.minimum(residual[:-2], residual[2:])
         dips = (residual[1:-1] <= RESAMPLE_MAX_RESIDUAL) & (neighbours >= RESAMPLE_CONTRAST * residual[1:-1]) & (
-            neighbours > 0)
+            neighbours >= RESAMPLE_MIN_NEIGHBOUR)
         found += [(float(residual[k + 1]), int(sides[k + 1]), name) for k in np.flatnonzero(dips)]
     if not found:
         return None

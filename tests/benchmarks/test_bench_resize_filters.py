@@ -86,7 +86,8 @@ def per_side_loop(values):
                                    - values).mean())
         for k in range(1, len(residual) - 1):
             near = min(residual[k - 1], residual[k + 1])
-            if residual[k] <= rh.RESAMPLE_MAX_RESIDUAL and near >= rh.RESAMPLE_CONTRAST * residual[k] and near > 0:
+            if (residual[k] <= rh.RESAMPLE_MAX_RESIDUAL and near >= rh.RESAMPLE_CONTRAST * residual[k]
+                    and near >= rh.RESAMPLE_MIN_NEIGHBOUR):
                 found.append((residual[k], sides[k], name))
     return min(found)[1:] if found else None
 
