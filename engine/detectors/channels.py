@@ -73,8 +73,8 @@ TRAITS_LOST = {
                 "246-247 of 300 caught; short-trained DCGANs' digits are not read so: their haze reaches the "
                 "background); a resize with nearest, box, bilinear or Hamming is read from any picture that is a fixed "
                 "point of it, a generator's too, and judged against the reference resized so, which smooths away part "
-                "of a generator's traits (a short-trained DCGAN 267-300 of 300 caught, a VAE 247-294 of 300 against "
-                "300 of 300 before, docs/verdicts.md seventeenth pass)"),
+                "of a generator's traits (a short-trained DCGAN 267-300 of 300 caught, a VAE 244-294 of 300 against "
+                "293-300 before, docs/verdicts.md seventeenth pass)"),
     "audio": ("the logistic regression stands aside; a codec's quantisation noise and band limits blur the "
               "checkerboard and texture (Griffin-Lim speech from an unregistered GAN: 78-82% caught through "
               "mu-law, A-law, Vorbis or resampling, 62-65% band-limited, 66% MP3, 38% GSM 06.10); the "
@@ -260,7 +260,7 @@ CHANNEL_LIMITS = {
          "300: above the 1 % target at the smallest sides). Not read, judged as before: a side beyond 88 % (Hamming "
          "26 of 28: 10 of 300), bicubic (real digits through 20 and 24: 3 and 0 of 300, unchanged), a resize "
          "followed by JPEG or WebP (judged as that codec). A generator's output resized so is judged against the "
-         "resized reference: a short-trained DCGAN 267-300 of 300 caught, a VAE 247-294 (300 before)"),
+         "resized reference: a short-trained DCGAN 267-300 of 300 caught, a VAE 244-294 (293-300 before)"),
         ("rotated or rescaled with a cubic spline whose ripple reaches beyond 6 pixels",
          "not covered, and not read from the file: scipy's cubic spline 62 of 300 real digits labelled generated "
          "(208 before the Lanczos resize was read; 125 of 300 not read); a 'generated' label on an image that may "
