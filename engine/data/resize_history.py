@@ -1,4 +1,6 @@
-"""A resize with a ringing filter (Lanczos) read from a lossless figure's pixels.
+"""A resize read from a lossless figure's pixels: with a ringing filter (Lanczos) from its halo (resize_history),
+with one that does not ring (nearest, box, bilinear, Hamming) as a fixed point of the round trip (resample_history,
+below).
 
 A real digit resized by an editor and back (through 20 x 20, 24 x 24, 34 x 34 ...) with PIL's Lanczos filter
 was labelled generated every time (200 of 200 through 20 x 20, docs/verdicts.md "Limits"): the filter's
