@@ -41,9 +41,7 @@ def resize_history(values):
     the module's docstring), in their top-left RESIZE_REGION: {"halo": the non-zero pixels RESIZE_HALO_FROM or more from the ink} or None."""
     from scipy import ndimage
 
-    values = np.asarray(values)[:RESIZE_REGION, :RESIZE_REGION]
-    if values.ndim == 3 and values.shape[2] == 3 and np.ptp(values.astype(np.int16), axis=-1).max() <= 1:
-        values = values[..., 1]  # a grey picture stored as RGB
+    values = grey(np.asarray(values)[:RESIZE_REGION, :RESIZE_REGION])
     if values.dtype != np.uint8 or values.ndim != 2 or not (values >= RESIZE_INK).any() or values.min() > 0:
         return None  # not a grey figure on an empty background (a photo has no exact black: no distance transforms)
     lit = values > 0
@@ -55,6 +53,13 @@ def resize_history(values):
     if rising < max(RESIZE_MIN_RISING, RESIZE_RISING_SHARE * halo.sum()):
         return None
     return {"halo": int(halo.sum()), "rising": rising}
+
+
+def grey(values):
+    """A grey picture stored as RGB (channels within one level) as its (h, w) values; anything else as it is."""
+    if values.ndim == 3 and values.shape[2] == 3 and np.ptp(values.astype(np.int16), axis=-1).max() <= 1:
+        return values[..., 1]
+    return values
 
 
 def _brighter_than_inner_neighbours(values, from_ink):
@@ -71,17 +76,18 @@ def _brighter_than_inner_neighbours(values, from_ink):
 
 
 # --- a resize with a filter that does not ring, read as a fixed point -------------------
-# Bilinear, Hamming, box and nearest leave no halo, yet a real digit resized down and back with them was labelled
-# generated (bilinear through 20 x 20: 102 of 300; Hamming: 51; docs/verdicts.md "Resized real digits through a
-# filter that does not ring"). Such a file is the upsampling of a smaller image, so resizing it down to that side
-# and back with that filter reproduces it (nearly: the smaller image's own round trip smooths a little): a fixed
-# point of that one round trip. Every filter (RESAMPLE_FILTERS) and smaller side (RESAMPLE_SIDES of the image's
-# side) is tried, each round trip computed as PIL computes it (separable passes, width first, each rounded to 8
-# bits); a resize is read where the mean residual is at most RESAMPLE_MAX_RESIDUAL grey levels and at most
-# 1 / RESAMPLE_CONTRAST of both neighbouring sides', which reach RESAMPLE_MIN_NEIGHBOUR: a smooth picture, which
-# every round trip leaves nearly alone, has no such dip (a linear ramp is bilinear's fixed point at every side:
-# 0.04-0.18 at 20-25 of 28; real digits resized with these filters through 12-24: neighbours 0.68 or more). Grey square pictures up to RESAMPLE_MAX_SIDE pixels a side (the cost: all round trips
-# of one side batched as matrix products, about 4 passes x 4 filters x 0.5 side x side^3 multiply-adds).
+# Nearest, box, bilinear and Hamming leave no halo, yet real digits resized down and back with them were labelled
+# generated (through 20 x 20: bilinear 213 of 300, Hamming 121; docs/verdicts.md "Resized real digits through a
+# filter that does not ring", seventeenth pass). Such a file is the upsampling of a smaller picture: the smaller
+# picture that best explains it (least squares through the pseudo-inverse of that upsampling, rounded to 8 bits),
+# upsampled again as PIL does it (resample_matrix, pil_pass), reproduces it to within rounding (0.02-0.04 grey
+# levels for a digit; resizing it down and back instead blurs it: about 6). Every filter (RESAMPLE_FILTERS) and
+# smaller side (RESAMPLE_SIDES of the picture's side) is tried; a resize is read where the mean residual is at most
+# RESAMPLE_MAX_RESIDUAL grey levels and at most 1 / RESAMPLE_CONTRAST of both neighbouring sides', which reach
+# RESAMPLE_MIN_NEIGHBOUR: a smooth picture, which every upsampling explains nearly, has no such dip (a linear ramp
+# is bilinear's fixed point at every side: 0.04-0.18 at 20-25 of 28; real digits resized with these filters through
+# 12-24: neighbours 0.68 or more). Square grey pictures up to RESAMPLE_MAX_SIDE pixels a side; all sides of a
+# filter are one batched matrix product (a 28 x 28 digit about 2 ms, 64 x 64 36 ms).
 RESAMPLE_FILTERS = ("nearest", "box", "bilinear", "hamming")  # PIL's filters without negative lobes
 RESAMPLE_SIDES = (0.40, 0.88)  # the smaller side as a share of the image's: every integer side between
 RESAMPLE_MAX_RESIDUAL = 0.5  # grey levels, mean over the picture
@@ -160,9 +166,7 @@ def resample_history(values):
     """A resize down and back with a filter that does not ring, read from 8-bit grey pixels ((h, w), or a grey
     picture stored as RGB; the block comment above): {"filter": the filters that explain it as well as the best
     (box and nearest upsample alike: both read), "side", "residual"} or None."""
-    values = np.asarray(values)
-    if values.ndim == 3 and values.shape[2] == 3 and np.ptp(values.astype(np.int16), axis=-1).max() <= 1:
-        values = values[..., 1]
+    values = grey(np.asarray(values))
     if (values.dtype != np.uint8 or values.ndim != 2 or values.shape[0] != values.shape[1]
             or not 8 <= values.shape[0] <= RESAMPLE_MAX_SIDE or np.ptp(values) == 0):
         return None

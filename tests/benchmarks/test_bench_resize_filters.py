@@ -17,7 +17,8 @@ Measured (2026-12-03, 2-core CPU; docs/verdicts.md has the tables): real digits 
 tuning nearest 20 16 -> 2, box 20 14 -> 0, bilinear 20 213 -> 1, Hamming 20 121 -> 0, bilinear 14 300 -> 7, Hamming
 22 43 -> 0, clean 0 -> 0; untouched bilinear 24 45 -> 7, box 17 21 -> 5, nearest 23 2 -> 6, bilinear 12 300 -> 14,
 Hamming 26 (not read) 10 -> 10, bicubic 20 / 24 3 / 0 unchanged, clean 2 -> 2. Generated digits caught: DCGANs 300
--> 267-300 of 300, the VAE 244-294 (287-300 before). Reader 2.1-2.8 ms a digit against 105 ms for the per-side loop (38-51x), 36 ms against 350 ms at 64 x 64 (9.7x).
+-> 267-300 of 300, the VAE 244-294 (287-300 before). Reader 2.1-2.8 ms a digit against 105 ms for the per-side
+loop (38-51x), 36 ms against 350 ms at 64 x 64 (9.7x).
 
     python tests/benchmarks/test_bench_resize_filters.py sets tuning|untouched GAN_RUN OUT [VAE.npy]
     python tests/benchmarks/test_bench_resize_filters.py judge CASE OUT/SET.npy ...     (the engine on PYTHONPATH)
