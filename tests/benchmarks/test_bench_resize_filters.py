@@ -21,9 +21,12 @@ Hamming 26 (not read) 10 -> 10, bicubic 20 / 24 3 / 0 unchanged, clean 2 -> 2. G
 loop (38-51x), 36 ms against 350 ms at 64 x 64 (9.7x).
 
     python tests/benchmarks/test_bench_resize_filters.py sets tuning|untouched GAN_RUN OUT [VAE.npy]
-    python tests/benchmarks/test_bench_resize_filters.py judge CASE OUT/SET.npy ...     (the engine on PYTHONPATH)
+    python tests/benchmarks/test_bench_resize_filters.py judge CASE OUT/SET.npy ...
     python tests/benchmarks/test_bench_resize_filters.py reads OUT/SET.npy ...
     python tests/benchmarks/test_bench_resize_filters.py speed
+
+The file puts its own tree first on the path: the "before" run judges with a copy of it outside the tree, run from
+the older checkout with PYTHONPATH=. there.
 """
 import collections
 import os
