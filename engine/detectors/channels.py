@@ -257,10 +257,12 @@ CHANNEL_LIMITS = {
          "the reference is resized with that filter through that side (box and nearest read alike: both in turn): "
          "real digits labelled generated, tuning 0-7 of 300 by filter and side (before 14-300), untouched 5-14 of "
          "300 (bilinear 24: 7, before 45; box 17: 5, before 21; nearest 23: 6, before 2; bilinear 12: 14, before "
-         "300: above the 1 % target at the smallest sides). Not read, judged as before: a side beyond 88 % (Hamming "
-         "26 of 28: 10 of 300), bicubic (real digits through 20 and 24: 3 and 0 of 300, unchanged), a resize "
-         "followed by JPEG or WebP (judged as that codec). A generator's output resized so is judged against the "
-         "resized reference: a short-trained DCGAN 267-300 of 300 caught, a VAE 244-294 (293-300 before)"),
+         "300; clean 2 of 300 on that slice, the tuning digits through the same round trips 0). Not read, judged as "
+         "before: a side beyond 88 % (Hamming 26 of 28: 10 of 300), bicubic (real digits through 20 and 24: 3 and 0 "
+         "of 300, unchanged), a resize followed by JPEG or WebP (judged as that codec: real digits through bilinear "
+         "20 then JPEG 90, 170 of 300; a 'generated' label on a JPEG that may have been resized is weak evidence). "
+         "A generator's output resized so is judged against the resized reference: a short-trained DCGAN 267-300 "
+         "of 300 caught, a VAE 244-294 (293-300 before)"),
         ("rotated or rescaled with a cubic spline whose ripple reaches beyond 6 pixels",
          "not covered, and not read from the file: scipy's cubic spline 62 of 300 real digits labelled generated "
          "(208 before the Lanczos resize was read; 125 of 300 not read); a 'generated' label on an image that may "
