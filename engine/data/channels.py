@@ -30,7 +30,7 @@ from functools import lru_cache
 import numpy as np
 
 from engine.data.audio_history import codec_history
-from engine.data.resize_history import resample_history, resize_history
+from engine.data.resize_history import jpeg_resample_history, resample_history, resize_history
 from engine.data.webp_history import webp_history
 from engine.data.padding import speech_span
 
@@ -71,7 +71,8 @@ def image_channel(image, format_label, data, values=None):
     """The channel of an opened PIL image (before conversion) read from the file's bytes; for a
     lossless format, from its 8-bit `values` ((h, w) or (h, w, 3)) too: an earlier lossy WebP
     (webp_history.webp_history), JPEG compression (jpeg_history) or resize with a ringing filter
-    (resize_history.resize_history) or without (resize_history.resample_history) read from the pixels."""
+    (resize_history.resize_history) or without (resize_history.resample_history) read from the pixels; for a JPEG,
+    and a lossless file read as one, a resize without ringing before it (resize_history.jpeg_resample_history)."""
     if format_label == "JPEG":
         tables = {int(k): [int(v) for v in t] for k, t in getattr(image, "quantization", {}).items()}
         if not tables:
@@ -80,8 +81,8 @@ def image_channel(image, format_label, data, values=None):
         from PIL import JpegImagePlugin
 
         subsampling = JpegImagePlugin.get_sampling(image) if len(image.getbands()) > 1 else -1
-        return {"codec": "JPEG", "lossy": True, "quality": quality, "table_distance": off,
-                "subsampling": int(subsampling), "tables": tables}
+        return _resized_before({"codec": "JPEG", "lossy": True, "quality": quality, "table_distance": off,
+                                "subsampling": int(subsampling), "tables": tables}, values)
     if format_label == "WebP":
         lossless = data[12:16] == b"VP8L"  # the first chunk: VP8 (lossy), VP8L (lossless) or VP8X
         if not lossless:
@@ -111,8 +112,15 @@ def image_channel(image, format_label, data, values=None):
     colour = values.ndim == 3
     tables = {0: [int(v) for v in luma]} | ({1: [int(v) for v in chroma]} if colour else {})
     # PIL's default for colour: 4:2:0, the commonest; the sampling cannot be read from the luminance.
-    return {"codec": codec, "lossy": True, "jpeg_history": history, "quality": quality,
-            "subsampling": 2 if colour else -1, "tables": tables}
+    return _resized_before({"codec": codec, "lossy": True, "jpeg_history": history, "quality": quality,
+                            "subsampling": 2 if colour else -1, "tables": tables}, values)
+
+
+def _resized_before(channel, values):
+    """A JPEG's channel with the resize read approximately from its decoded pixels (jpeg_resample_history: a real
+    digit resized and then saved as JPEG is judged against both histories, engine/detectors/channels.py), if any."""
+    found = jpeg_resample_history(values, channel["tables"][min(channel["tables"])]) if values is not None else None
+    return channel | ({"resample_history": found} if found else {})
 
 
 # --- an earlier JPEG compression read from a lossless image's pixels ---------------------
