@@ -15,6 +15,7 @@ nearest 22 then 88, bilinear 16 then 78, plain JPEG 80 and 92. The generated dig
     python tests/benchmarks/test_bench_resize_jpeg.py sets tuning|untouched RAW.npy OUT [VAE.npy]
     python tests/benchmarks/test_bench_resize_jpeg.py judge CASE OUT/SET.npy ...
     python tests/benchmarks/test_bench_resize_jpeg.py reads OUT/SET.npy ...
+    python tests/benchmarks/test_bench_resize_jpeg.py speed CASE OUT/SET.npy ...   (the verdict's time per file)
 
 A set OUT/WHICH-SOURCE-CHANNEL-qQ.npy holds the 8-bit pixels before the JPEG; `judge` saves them as .jpg at Q. The
 file puts its own tree first on the path: the "before" run judges with a copy of it outside the tree, run from the
@@ -111,11 +112,62 @@ def judge(case, paths):
     shutil.rmtree(work)
 
 
+def speed(case, path, n=100, rounds=2):
+    """Seconds per file of judging the first `n` of a set as .jpg files, with the resize read before the JPEG (the
+    union) against the baseline in the same run: the same verdict with that reading switched off (the JPEG alone,
+    as before), alternated `rounds` times in fresh copies of the case."""
+    from unittest import mock
+
+    from engine import verdict
+    from engine.data import channels
+
+    name = os.path.basename(path)[:-4]
+    quality = int(name.rsplit("-q", 1)[1])
+    work = tempfile.mkdtemp()
+    folder = os.path.join(work, name)
+    os.makedirs(folder)
+    for i, image in enumerate(np.load(path)[:n]):
+        with open(os.path.join(folder, f"{i:04d}.jpg"), "wb") as f:
+            f.write(as_jpeg(image, quality))
+    times = collections.defaultdict(list)
+    for k in range(rounds):
+        for label, reading in (("JPEG alone (baseline)", mock.patch.object(channels, "jpeg_resample_history",
+                                                                            lambda values, luma: None)),
+                               ("with the resize read", mock.patch.object(channels, "jpeg_resample_history",
+                                                                           channels.jpeg_resample_history))):
+            copy = os.path.join(work, f"case-{k}-{len(times[label])}-{label[:4]}")
+            shutil.copytree(case, copy)
+            with reading:
+                start = time.perf_counter()
+                verdict.judge(copy, [folder])
+                times[label].append((time.perf_counter() - start) / n)
+    for label, found in times.items():
+        print(f"{name} {label}: {' '.join(f'{t * 1000:.0f}' for t in found)} ms a file", flush=True)
+    shutil.rmtree(work)
+    return min(times["with the resize read"]) / min(times["JPEG alone (baseline)"])
+
+
 if __name__ == "__main__":
     sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", ".."))
     if sys.argv[1] == "sets":
         write_sets(*sys.argv[2:])
     elif sys.argv[1] == "judge":
         judge(sys.argv[2], sys.argv[3:])
+    elif sys.argv[1] == "speed":
+        for path in sys.argv[3:]:
+            print(f"ratio {speed(sys.argv[2], path):.2f}", flush=True)
     else:
         reads(sys.argv[2:])
+
+
+def test_bench_resize_jpeg(tmp_path):
+    """The union's cost on real digits through bilinear 20 then JPEG 90 in a small profile-only case: at most a few
+    times the JPEG alone's (two channels recalibrated per batch instead of one)."""
+    from engine import case_workflows
+    from engine.data.specs import load_spec
+    from tests.benchmarks.test_bench_resize_history import round_trip
+
+    case_workflows.new_case(str(tmp_path / "case"), "builtin:mnist[0:400]", name="bench")
+    real = np.rint(load_spec("builtin:mnist[9000:9040]").x[:, 0] * 255).astype(np.uint8)
+    np.save(tmp_path / "real-bilinear20-q90.npy", round_trip(real, "bilinear", 20))
+    assert speed(str(tmp_path / "case"), str(tmp_path / "real-bilinear20-q90.npy"), n=40, rounds=1) < 6
