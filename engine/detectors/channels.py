@@ -341,6 +341,9 @@ LOWEST_BITRATE = {"compression_level": 0.99, "bitrate_mode": "CONSTANT"}
 JITTER_LOST = ("GSM610",)
 # Codecs that re-synthesise the waveform: a repeated pitch cycle does not survive them (CHANNEL_LIMITS).
 REPEAT_LOST = ("GSM610", "MPEG_LAYER_I", "MPEG_LAYER_II", "MPEG_LAYER_III", "VORBIS", "OPUS")
+# pulse-grid stands aside under these (GSM 06.10's long-term predictor writes whole 8 kHz lags, so a real voice's
+# pulses land on the grid); under MP3 it is recalibrated on the reference passed through it (CHANNEL_LIMITS).
+PULSE_LOST = ("GSM610", "MPEG_LAYER_I", "MPEG_LAYER_II", "VORBIS", "OPUS")
 # noise-floor stands aside under 8-bit PCM: a step of 1/128 of full scale lies above a quiet room's floor, so
 # a writer that rounds to the nearest step (FLAC's PCM_S8, sox, ffmpeg, Python's wave) makes a real recording's
 # pauses digital silence (george, lucas, nicolas takes 20-29: 37 of 200 beyond PLAUSIBLE_DB at their level, 179
@@ -914,7 +917,7 @@ def channel_detectors(detectors, profile, key, gan_runs=(), for_channel=None, ag
         elif detector.name == "cycle-jitter" and key[0] == "audio" and key[1] in JITTER_LOST:
             out.append(StandAside(refitted[detector.name], f"{describe(key)} re-synthesises each pitch period, "
                                                            f"which hides a constant one"))
-        elif detector.name == "pulse-grid" and key[0] == "audio" and key[1] in REPEAT_LOST:  # GSM: whole 8 kHz lags
+        elif detector.name == "pulse-grid" and key[0] == "audio" and key[1] in PULSE_LOST:
             out.append(StandAside(detector, f"{describe(key)} re-synthesises each pitch period at its own lags"))
         elif detector.name == "repeated-cycle" and key[0] == "audio" and key[1] in REPEAT_LOST:
             out.append(StandAside(detector, f"{describe(key)} re-synthesises the waveform, which erases a repeated "
