@@ -218,7 +218,7 @@ CHANNEL_LIMITS = {
          "19 -> 22 at 32 (tuning; flite `awb` 3 -> 7 and 0 -> 4 of 10), untouched 40 -> 43 and 24 -> 24 of 50 (its "
          "share of the weight costs a digit where the trait is gone); real takes 0 of 24 labelled generated at 32, "
          "64 and 128 kbit/s before and after (tuning; takes read as noisy: pulse-grid p >= 0.02 against the codec's "
-         "calibration, 0 of 16 within alpha), UNTOUCHED_REAL. The reference's own takes through ffmpeg's encoder at "
+         "calibration, 0 of 16 within alpha), untouched 0 of 27 at 128 kbit/s (13 noisy: p >= 0.034). The reference's own takes through ffmpeg's encoder at "
          "32 kbit/s reach z 8.3 against the calibration's largest 5.4 (3 of 300): calibrating at libsndfile's "
          "bitrates, not the file's encoder, is a cost at low bitrates"),
         ("Vorbis, Opus",
