@@ -216,11 +216,12 @@ CHANNEL_LIMITS = {
          "pulse-grid is kept, calibrated on the reference through MP3 at libsndfile's default and lowest bitrates "
          "(the file records none that libsndfile reads): synthesisers' digits caught 31 -> 35 of 40 at 128 kbit/s, "
          "19 -> 22 at 32 (tuning; flite `awb` 3 -> 7 and 0 -> 4 of 10), untouched 40 -> 43 and 24 -> 24 of 50 (its "
-         "share of the weight costs a digit where the trait is gone); real takes 0 of 24 labelled generated at 32, "
-         "64 and 128 kbit/s before and after (tuning; takes read as noisy: pulse-grid p >= 0.02 against the codec's "
-         "calibration, 0 of 16 within alpha), untouched 0 of 27 at 128 kbit/s (13 noisy: p >= 0.034). The reference's own takes through ffmpeg's encoder at "
-         "32 kbit/s reach z 8.3 against the calibration's largest 5.4 (3 of 300): calibrating at libsndfile's "
-         "bitrates, not the file's encoder, is a cost at low bitrates"),
+         "share of the weight costs a digit where the trait is gone); real takes 0 labelled generated before and "
+         "after: tuning 0 of 24 at 32, 64, 128 and 192 kbit/s, untouched 0 of 27 at 32 and 128 (takes read as noisy, "
+         "not judged whole: pulse-grid p >= 0.017 against the codec's calibration). The reference's own takes "
+         "through ffmpeg's encoder at 32 kbit/s reach z 8.3 against the calibration's largest 5.4 (3 of 300; p "
+         "0.0004, 1 of 300 within alpha times its weight): calibrating at libsndfile's bitrates, not the file "
+         "encoder's, costs at low bitrates"),
         ("Vorbis, Opus",
          "pulse-grid stands aside, though the trait survives them (tuning, synthesisers caught: Vorbis quality 8 "
          "26 -> 30 of 40, Opus 128 kbit/s 27 -> 33 with it kept; real takes 0 of 24-28 at Vorbis quality 3 and 8, "
