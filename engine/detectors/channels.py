@@ -222,10 +222,15 @@ CHANNEL_LIMITS = {
          "through ffmpeg's encoder at 32 kbit/s reach z 8.3 against the calibration's largest 5.4 (3 of 300; p "
          "0.0004, 1 of 300 within alpha times its weight): calibrating at libsndfile's bitrates, not the file "
          "encoder's, costs at low bitrates"),
-        ("Vorbis, Opus",
-         "pulse-grid stands aside, though the trait survives them (tuning, synthesisers caught: Vorbis quality 8 "
-         "26 -> 30 of 40, Opus 128 kbit/s 27 -> 33 with it kept; real takes 0 of 24-28 at Vorbis quality 3 and 8, "
-         "Opus 32 and 128 kbit/s): not confirmed on untouched files"),
+        ("Opus (ffmpeg's libopus at 32 and 128 kbit/s)",
+         "pulse-grid is kept, calibrated on the reference through libsndfile's Opus: synthesisers' digits caught "
+         "18 -> 21 of 40 at 32 kbit/s, 27 -> 33 at 128 (tuning), untouched 37 -> 39 of 50 at 128; real takes 0 "
+         "labelled generated before and after (tuning 0 of 28 and 25, untouched 0 of 27 at 128; noisy takes: "
+         "pulse-grid p >= 0.045 against the codec's calibration). Untouched files at 32 kbit/s not measured"),
+        ("Vorbis (ffmpeg's libvorbis)",
+         "pulse-grid stands aside: the trait survives (tuning, quality 8: synthesisers 26 -> 30 of 40 with it kept) "
+         "but at quality 3 its share of the weight cost as many digits as it caught (19 -> 19); real takes 0 of 24 "
+         "and 26 labelled generated with it kept"),
         ("any lossy codec (mu-law, A-law, 8-bit PCM, GSM 06.10, MP3, ADPCM, ...), resampling, added noise",
          "lpc-lattice stands aside for a file written by a lossy codec or at another rate than 8 kHz (the "
          "codec or the resampler moves flite's samples off the mu-law lattice: flite kal16 at 16 kHz, resampled, "
@@ -356,8 +361,9 @@ JITTER_LOST = ("GSM610",)
 # Codecs that re-synthesise the waveform: a repeated pitch cycle does not survive them (CHANNEL_LIMITS).
 REPEAT_LOST = ("GSM610", "MPEG_LAYER_I", "MPEG_LAYER_II", "MPEG_LAYER_III", "VORBIS", "OPUS")
 # pulse-grid stands aside under these (GSM 06.10's long-term predictor writes whole 8 kHz lags, so a real voice's
-# pulses land on the grid); under MP3 it is recalibrated on the reference passed through it (CHANNEL_LIMITS).
-PULSE_LOST = ("GSM610", "MPEG_LAYER_I", "MPEG_LAYER_II", "VORBIS", "OPUS")
+# pulses land on the grid; Vorbis at quality 3 gained nothing; MPEG I/II not measured); under MP3 and Opus it is
+# recalibrated on the reference passed through the codec (CHANNEL_LIMITS).
+PULSE_LOST = ("GSM610", "MPEG_LAYER_I", "MPEG_LAYER_II", "VORBIS")
 # noise-floor stands aside under 8-bit PCM: a step of 1/128 of full scale lies above a quiet room's floor, so
 # a writer that rounds to the nearest step (FLAC's PCM_S8, sox, ffmpeg, Python's wave) makes a real recording's
 # pauses digital silence (george, lucas, nicolas takes 20-29: 37 of 200 beyond PLAUSIBLE_DB at their level, 179
