@@ -1,5 +1,5 @@
 """Real and synthetic speech as MP3, Vorbis and Opus files (issue #18; docs/verdicts.md, "Lossy speech: pulse-grid
-kept under MP3"): whether `pulse-grid` (engine/detectors/pulse_grid.py), recalibrated on the reference passed
+kept under MP3 and Opus"): whether `pulse-grid` (engine/detectors/pulse_grid.py), recalibrated on the reference passed
 through the file's codec, may speak under a codec instead of standing aside. Each file is resampled to the codec's
 usual rate and encoded by ffmpeg (libmp3lame at a constant bitrate, libvorbis at a quality, libopus at a bitrate),
 then judged with the engine's verdict, one batch per set and codec. Every verdict is taken with pulse-grid kept
