@@ -938,7 +938,9 @@ def channel_detectors(detectors, profile, key, gan_runs=(), for_channel=None, ag
             out.append(StandAside(refitted[detector.name], f"{describe(key)} re-synthesises each pitch period, "
                                                            f"which hides a constant one"))
         elif detector.name == "pulse-grid" and key[0] == "audio" and key[1] in PULSE_LOST:
-            out.append(StandAside(detector, f"{describe(key)} re-synthesises each pitch period at its own lags"))
+            out.append(StandAside(detector, f"under {describe(key)} it is not kept: GSM 06.10 re-synthesises each "
+                                            f"pitch period at whole 8 kHz lags, putting a voice's pulses on the grid; "
+                                            f"under Vorbis it caught no more than its weight cost (CHANNEL_LIMITS)"))
         elif detector.name == "repeated-cycle" and key[0] == "audio" and key[1] in REPEAT_LOST:
             out.append(StandAside(detector, f"{describe(key)} re-synthesises the waveform, which erases a repeated "
                                             f"cycle"))
