@@ -21,6 +21,7 @@ from engine.data.specs import load_spec
 from engine.detectors.channels import channel_key, describe
 from engine.verdict import judge
 from tests.audio_channels import with_noise
+from tests.test_pulse_grid import pulse_voice, speech_case as pulse_case  # noqa: F401 (a fixture)
 
 
 def save_image(path, pixels, **options):
@@ -551,3 +552,29 @@ def test_real_speech_through_a_room_a_speakerphone_or_a_compressor_stays_real_an
     found = labels_of(speech_case, real + fake)
     assert found[:8].count("generated") == 0
     assert found[8:] == ["generated"] * 2
+
+
+# --- pulse-grid under lossy codecs (docs/verdicts.md, "Lossy speech: pulse-grid kept under MP3 and Opus") ------
+
+
+def test_pulse_grid_is_recalibrated_under_mp3_and_stands_aside_under_gsm_and_vorbis(pulse_case):
+    from engine.detectors import calibration, suite
+    from engine.detectors.channels import StandAside, audio_through, channel_detectors
+
+    with case_workflows.open_case(pulse_case) as case:
+        profile = case.profile()
+    clean = suite.profile_detectors(profile)
+
+    def pulse_grid(subtype):
+        key = ("audio", subtype, None, None, None)
+        return next(d for d in channel_detectors(clean, profile, key)[0] if d.name == "pulse-grid"), key
+
+    for subtype in ("GSM610", "VORBIS"):  # GSM 06.10 writes whole 8 kHz lags; Vorbis at quality 3 gained nothing
+        assert isinstance(pulse_grid(subtype)[0], StandAside), subtype
+    kept, key = pulse_grid("MPEG_LAYER_III")
+    assert not isinstance(kept, StandAside)
+    assert not np.array_equal(kept.tail["sorted"], next(d for d in clean if d.name == "pulse-grid").tail["sorted"])
+    # MP3 keeps a vocoder's pulse spacing: a grid voice through it is read against the reference through it
+    voice, real = (audio_through(audio, key) for audio in (pulse_voice(seconds=1.5, on_grid=True), fsdd_audio(330)))
+    p = calibration.tail_probability(kept.tail, kept.score_recordings([voice, real]))
+    assert p[0] < 0.01 < p[1]

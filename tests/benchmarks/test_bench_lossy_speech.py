@@ -1,0 +1,258 @@
+"""Real and synthetic speech as MP3, Vorbis and Opus files (issue #18; docs/verdicts.md, "Lossy speech: pulse-grid
+kept under MP3 and Opus"): whether `pulse-grid` (engine/detectors/pulse_grid.py), recalibrated on the reference passed
+through the file's codec, may speak under a codec instead of standing aside. Each file is resampled to the codec's
+usual rate and encoded by ffmpeg (libmp3lame at a constant bitrate, libvorbis at a quality, libopus at a bitrate),
+then judged with the engine's verdict, one batch per set and codec. Every verdict is taken with pulse-grid kept
+under the codecs of KEPT_FOR_MEASURING (`after`) and, from the same scores, with its weight 0 and the others
+sharing as if it were alone (`before`: exactly what StandAside gives, suite.weights with it not informative).
+
+    python tests/benchmarks/test_bench_lossy_speech.py make                      # the sets' WAVs under WORK
+    python tests/benchmarks/test_bench_lossy_speech.py judge CASE SET CODEC OUT.json
+    python tests/benchmarks/test_bench_lossy_speech.py summary OUT.json [OUT.json ...]
+    python tests/benchmarks/test_bench_lossy_speech.py scores CASE CODEC [SET ...]   # pulse-grid's z, no verdict
+
+Sets, written down before measuring (FSDD /work/shared/data/fsdd; the case's reference: george, jackson, lucas
+takes 0-9, so nicolas is a speaker it never saw). Tuning: real `tune-real` nicolas takes 10-29 and george, jackson
+takes 20-29, digit = take mod 10 (40); synthesised `tune-gen` flite `awb`, espeak-ng `en+f3`, MBROLA `mb-us1`, Pico
+`en-US`, the ten digit words (40). Untouched, run once after the rule is fixed: real `held-real` nicolas takes
+30-49 and lucas, jackson takes 40-49, digit = (take + 3) mod 10 (40); synthesised `held-gen` flite `slt` and `rms`,
+espeak-ng `en+klatt2`, MBROLA `mb-us2`, festival `kal_diphone` (50).
+"""
+import collections
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from unittest import mock
+
+import numpy as np
+import pytest
+
+WORK = os.environ.get("LOSSY_SPEECH", os.path.join(tempfile.gettempdir(), "bench-lossy-speech"))
+FSDD = "/work/shared/data/fsdd"
+WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+REAL = {  # set: (speaker, takes, digit offset)
+    "tune-real": [("nicolas", range(10, 30), 0), ("george", range(20, 30), 0), ("jackson", range(20, 30), 0)],
+    "held-real": [("nicolas", range(30, 50), 3), ("lucas", range(40, 50), 3), ("jackson", range(40, 50), 3)],
+}
+GENERATED = {  # set: (engine, voice)
+    "tune-gen": [("flite", "awb"), ("espeak", "en+f3"), ("espeak", "mb-us1"), ("pico", "en-US")],
+    "held-gen": [("flite", "slt"), ("flite", "rms"), ("espeak", "en+klatt2"), ("espeak", "mb-us2"),
+                 ("festival", "kal_diphone")],
+}
+# name: (ffmpeg's encoder options, extension); MP3 and Vorbis at 44.1 kHz, Opus at its own 48 kHz
+CODECS = {
+    **{f"mp3-{k}": (["-ar", "44100", "-c:a", "libmp3lame", "-b:a", f"{k}k"], "mp3") for k in (32, 64, 128, 192)},
+    **{f"vorbis-q{q}": (["-ar", "44100", "-c:a", "libvorbis", "-q:a", str(q)], "ogg") for q in (3, 8)},
+    **{f"opus-{k}": (["-ar", "48000", "-c:a", "libopus", "-b:a", f"{k}k"], "opus") for k in (32, 128)},
+}
+# Measuring: pulse-grid stands aside only under GSM 06.10 (and the MPEG layers libsndfile cannot write).
+KEPT_FOR_MEASURING = ("GSM610", "MPEG_LAYER_I", "MPEG_LAYER_II")
+
+
+def synthesise(engine, voice, word, out):
+    commands = {
+        "flite": ["flite", "-voice", voice, "-t", word, "-o", out],
+        "espeak": ["espeak-ng", "-v", voice, "-w", out, word],
+        "pico": ["pico2wave", "-l", voice, "-w", out, word],
+        "festival": ["text2wave", "-eval", f"(voice_{voice})", "-o", out],
+    }
+    subprocess.run(commands[engine], check=True, capture_output=True,
+                   input=word.encode() if engine == "festival" else None)
+
+
+def make():
+    """The sets' source WAVs under WORK/SET (real: links to the FSDD files)."""
+    for name, members in REAL.items():
+        os.makedirs(f"{WORK}/{name}", exist_ok=True)
+        for speaker, takes, offset in members:
+            for take in takes:
+                path = f"{FSDD}/{(take + offset) % 10}_{speaker}_{take}.wav"
+                link = f"{WORK}/{name}/{speaker}-{os.path.basename(path)}"
+                if not os.path.exists(link):
+                    os.symlink(path, link)
+    for name, voices in GENERATED.items():
+        os.makedirs(f"{WORK}/{name}", exist_ok=True)
+        for engine, voice in voices:
+            for k, word in enumerate(WORDS):
+                out = f"{WORK}/{name}/{voice}-{k}.wav"
+                if not os.path.exists(out):
+                    synthesise(engine, voice, word, out)
+
+
+def sources(name):
+    return sorted(os.path.join(WORK, name, f) for f in os.listdir(os.path.join(WORK, name)) if f.endswith(".wav"))
+
+
+def encoded(name, codec):
+    """The set's files through `codec` (ffmpeg), written once under WORK/SET@CODEC."""
+    options, ext = CODECS[codec]
+    folder = f"{WORK}/{name}@{codec}"
+    os.makedirs(folder, exist_ok=True)
+    out = []
+    for path in sources(name):
+        out.append(os.path.join(folder, os.path.basename(path)[:-4] + f".{ext}"))
+        if not os.path.exists(out[-1]):
+            subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", path, "-ac", "1", *options, out[-1]], check=True)
+    return out
+
+
+def with_before(rows):
+    """verdict._file_verdict, also recording into `rows` each file's label with pulse-grid's weight 0."""
+    from engine import verdict
+    from engine.detectors import calibration, suite
+
+    original = verdict._file_verdict
+
+    def recording(case, path, samples, detectors, weights, batch, g, scores, p, attribution, alpha, *rest, **kw):
+        out = original(case, path, samples, detectors, weights, batch, g, scores, p, attribution, alpha, *rest, **kw)
+        mask = np.array(suite.informative(detectors, samples)) & np.array([d.name != "pulse-grid" for d in detectors])
+        p_before, decisive = calibration.combine(p, suite.weights(detectors, alpha, mask))
+        names = [d.name for d in detectors]
+        rows.append({"file": os.path.basename(path), "after": out["label"],
+                     "before": calibration.label_for(p_before, alpha), "before_by": names[decisive],
+                     "after_by": min(out["detectors"], key=lambda n: out["detectors"][n]["tail_probability"]
+                                     / out["detectors"][n]["weight"] if out["detectors"][n]["weight"] > 0 else np.inf),
+                     "p": {n: v["tail_probability"] for n, v in out["detectors"].items()},
+                     "weight": {n: v["weight"] for n, v in out["detectors"].items()},
+                     "z": out["detectors"].get("pulse-grid", {}).get("score"), "channel": out["channel"]["assumed"]})
+        return out
+
+    return recording
+
+
+def judge(case, name, codec, out_json):
+    """Verdicts on set `name` through `codec` in a copy of `case`, before and after, written to `out_json`.
+
+    A real set's files whose channel reads added noise are not judged whole (each is a noise level of its own, for
+    which every detector is recalibrated: about 25 minutes a set here); for them pulse-grid's tail probability
+    against the codec's calibration without the noise is written instead, a lower bound on the one the verdict
+    would use (the noise union takes the largest of its parts, that one among them), so a file it leaves above
+    alpha cannot be labelled generated by pulse-grid."""
+    from engine import verdict
+    from engine.case_workflows import open_case
+    from engine.data import loaders
+    from engine.detectors import calibration, channels, suite
+    from engine.detectors.pulse_grid import grid_scores
+
+    paths, rows, built = encoded(name, codec), [], {}
+    if name.endswith("-real"):
+        with open_case(case) as c:
+            profile = c.profile()
+        gate = channels.reference_noise_gate(profile)
+        keys = {p: channels.channel_key(loaders.load_path(p).meta, gate) for p in paths}
+        noisy = [p for p in paths if keys[p][4]]
+        paths = [p for p in paths if not keys[p][4]]
+    else:
+        noisy = []
+
+    def recording(detectors, profile, key, *args, **kw):
+        out = original(detectors, profile, key, *args, **kw)
+        built[key] = out[0]
+        return out
+
+    original = channels.channel_detectors
+    with tempfile.TemporaryDirectory() as work:
+        copy = os.path.join(work, "case")
+        shutil.copytree(case, copy)
+        with mock.patch.object(channels, "PULSE_LOST", KEPT_FOR_MEASURING), \
+                mock.patch.object(channels, "channel_detectors", recording), \
+                mock.patch.object(verdict, "_file_verdict", with_before(rows)):
+            verdict.judge(copy, paths)
+            if noisy:
+                quiet = keys[noisy[0]][:4] + (None,)
+                if quiet not in built:
+                    recording(suite.profile_detectors(profile), profile, quiet)
+                grid = next(d for d in built[quiet] if d.name == "pulse-grid")
+                z = grid_scores([to_speech(p) for p in noisy])
+                for p, zk, pk in zip(noisy, z, calibration.tail_probability(grid.tail, z)):
+                    rows.append({"file": os.path.basename(p), "noisy": True, "z": float(zk), "p_pulse_grid": float(pk)})
+    with open(out_json, "w") as f:
+        json.dump({"set": name, "codec": codec, "rows": rows}, f)
+    return summary([out_json])
+
+
+def to_speech(path):
+    from engine.data import loaders
+    from engine.data.representations import to_speech_rate
+
+    return to_speech_rate(*loaders.load_recording(path))
+
+
+def summary(files):
+    """Per set and codec: (generated, inconclusive, real) before and after, per source, and noise-floor's and
+    pulse-grid's alarms (p < 0.01)."""
+    lines = []
+    for path in files:
+        with open(path) as f:
+            run = json.load(f)
+        by_source = collections.defaultdict(lambda: collections.Counter())
+        noisy = [r for r in run["rows"] if r.get("noisy")]
+        run["rows"] = [r for r in run["rows"] if not r.get("noisy")]
+        for r in run["rows"]:
+            src = r["file"].rsplit("-", 1)[0] if "gen" in run["set"] else r["file"].split("-")[0]
+            by_source[src]["n"] += 1
+            by_source[src]["before"] += r["before"] == "generated"
+            by_source[src]["after"] += r["after"] == "generated"
+            by_source[src]["pulse-grid p<0.01"] += r["p"].get("pulse-grid", 1) < 0.01
+            by_source[src]["noise-floor p<0.01"] += r["p"].get("noise-floor", 1) < 0.01
+        count = lambda key: tuple(sum(r[key] == k for r in run["rows"]) for k in ("generated", "inconclusive", "real"))
+        lines.append(f"{run['set']} {run['codec']} (n {len(run['rows'])}): (generated, inconclusive, real) before "
+                     f"{count('before')}, after {count('after')}; " + "; ".join(
+                         f"{s}: {c['before']}->{c['after']} of {c['n']} (pulse-grid {c['pulse-grid p<0.01']}, "
+                         f"noise-floor {c['noise-floor p<0.01']})" for s, c in sorted(by_source.items()))
+                     + (f"; read as noisy, not judged: {len(noisy)}, pulse-grid p < 0.01 against the codec's "
+                        f"calibration {sum(r['p_pulse_grid'] < 0.01 for r in noisy)} (z max "
+                        f"{max(r['z'] for r in noisy):.2f}, p min {min(r['p_pulse_grid'] for r in noisy):.3g})"
+                        if noisy else ""))
+    return "\n".join(lines)
+
+
+def scores(case, codec, names):
+    """pulse-grid's z: the case's kept reference recordings through the channel the verdict would assume (both
+    libsndfile bitrates, as channel_detectors passes them) against each set's files through ffmpeg's `codec`."""
+    from engine.case_workflows import open_case
+    from engine.data import loaders
+    from engine.detectors import channels
+    from engine.detectors.pulse_grid import grid_scores
+
+    with open_case(case) as c:
+        profile = c.profile()
+    files = {name: encoded(name, codec) for name in names}
+    first = loaders.load_path(files[names[0]][0])
+    key = channels.channel_key(first.meta)
+    reference = channels.channelled_reference(profile, key[:4] + (None,))[3]
+    z = grid_scores(reference)
+    top = z.max()
+    print(f"{codec}: reference through {channels.describe(key[:4] + (None,))}: z p50/p99/max "
+          f"{np.percentile(z, 50):.2f} / {np.percentile(z, 99):.2f} / {top:.2f} of {z.size}")
+    for name, paths in files.items():
+        z = grid_scores([to_speech(p) for p in paths])
+        print(f"  {name}: z p50/p99/max {np.percentile(z, 50):.2f} / {np.percentile(z, 99):.2f} / {z.max():.2f}; "
+              f"above the reference's max: {int((z > top).sum())} of {z.size}", flush=True)
+
+
+@pytest.mark.skipif(not shutil.which("ffmpeg"), reason="ffmpeg is absent")
+def test_each_codec_is_read_back_as_its_subtype(tmp_path):
+    from engine.data.loaders import load_path
+
+    source = f"{FSDD}/0_george_0.wav"
+    for codec, (options, ext) in CODECS.items():
+        out = str(tmp_path / f"{codec}.{ext}")
+        subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", source, "-ac", "1", *options, out], check=True)
+        subtype = load_path(out).meta["channel"]["subtype"]
+        assert subtype == {"mp3": "MPEG_LAYER_III", "ogg": "VORBIS", "opus": "OPUS"}[ext], codec
+
+
+if __name__ == "__main__":
+    command = sys.argv[1]
+    if command == "make":
+        make()
+    elif command == "judge":
+        print(judge(*sys.argv[2:6]))
+    elif command == "summary":
+        print(summary(sys.argv[2:]))
+    elif command == "scores":
+        scores(sys.argv[2], sys.argv[3], sys.argv[4:])
