@@ -11,7 +11,8 @@ bandwidth and sample rate), and the detectors that need
 only the reference are refitted and calibrated on those files:
 
 - `features`: outlier model fitted on the channelled reference files, calibrated by
-  cross-fitting over them (engine/detectors/profile.py);
+  cross-fitting over them (engine/detectors/profile.py); through a resize read with its filter and side, on the
+  features' rank normal scores among those files (FeatureOutlier.fit_ranked);
 - `checkerboard`, `near-zero`, `noise-floor`, `cycle-jitter`, `synthetic-voice`: calibrated on them (they
   fit nothing here; the last three on the channelled recordings themselves);
 - the CNN and inverse models: calibrated on the channelled held-out files;
@@ -947,7 +948,11 @@ def channel_detectors(detectors, profile, key, gan_runs=(), for_channel=None, ag
     channel_profile = dict(profile)
     features = batch.features
     copies = resampled_through(profile, key, file_groups, n_files)
-    if copies is not None:  # calibrated apart on the channelled resampled copies too
+    if key[0] == "resized" and len(key) > 2:  # saturated pixels survive the round trip in bold strokes only
+        from engine.detectors.outlier import FeatureOutlier
+
+        channel_profile.update(FeatureOutlier.fit_ranked(features, file_groups, n_files, cross_fitted))
+    elif copies is not None:  # calibrated apart on the channelled resampled copies too
         from engine.detectors.outlier import FeatureOutlier
 
         channel_profile.update(FeatureOutlier.fit_with_resampled(batch, file_groups, n_files, cross_fitted, copies))
