@@ -89,7 +89,13 @@ def _brighter_than_inner_neighbours(values, from_ink):
 # 12-24: neighbours 0.68 or more). Square grey pictures up to RESAMPLE_MAX_SIDE pixels a side; all sides of a
 # filter are one batched matrix product (a 28 x 28 digit about 2 ms, 64 x 64 36 ms).
 RESAMPLE_FILTERS = ("nearest", "box", "bilinear", "hamming")  # PIL's filters without negative lobes
-RESAMPLE_SIDES = (0.40, 0.88)  # the smaller side as a share of the image's: every integer side between
+RESAMPLE_SIDES = (0.40, 1.0)  # the smaller side as a share of the image's: every integer side between (below the
+# picture's, with both neighbours below it: up to side - 2, 93 % of 28)
+# Nearest and box near the picture's side duplicate only a row or two, which a clean digit's thin rows explain by
+# chance (13-17 of 300 clean real digits read as nearest or box 26 of 28), so they are read up to 88 % only; a
+# later JPEG's noise is fitted better at large sides, so through one no filter is read beyond 88 %.
+RESAMPLE_LARGEST_SIDE = {"nearest": 0.88, "box": 0.88, "bilinear": 1.0, "hamming": 1.0}
+JPEG_LARGEST_SIDE = 0.88
 RESAMPLE_MAX_RESIDUAL = 0.5  # grey levels, mean over the picture
 RESAMPLE_CONTRAST = 3.0
 RESAMPLE_MIN_NEIGHBOUR = 0.3  # grey levels
@@ -162,12 +168,13 @@ def round_trip_residuals(values, name):
     return sides, np.abs(back - values).mean(axis=(1, 2))
 
 
-def resample_history(values, max_residual=RESAMPLE_MAX_RESIDUAL, contrast=RESAMPLE_CONTRAST, by_contrast=False):
+def resample_history(values, max_residual=RESAMPLE_MAX_RESIDUAL, contrast=RESAMPLE_CONTRAST, by_contrast=False,
+                     largest=RESAMPLE_SIDES[1]):
     """A resize down and back with a filter that does not ring, read from 8-bit grey pixels ((h, w), or a grey
     picture stored as RGB; the block comment above): {"filter": the filters that explain it as well as the best
     (box and nearest upsample alike: both read), "side", "residual"} or None. `max_residual` and `contrast`: the
     dip's bounds; `by_contrast`: the deepest dip relative to its neighbours taken, not the lowest residual (for a
-    JPEG's pixels: jpeg_resample_history)."""
+    JPEG's pixels: jpeg_resample_history); `largest`: no side above this share of the picture's is read."""
     values = grey(np.asarray(values))
     if (values.dtype != np.uint8 or values.ndim != 2 or values.shape[0] != values.shape[1]
             or not 8 <= values.shape[0] <= RESAMPLE_MAX_SIDE or np.ptp(values) == 0):
@@ -176,8 +183,9 @@ def resample_history(values, max_residual=RESAMPLE_MAX_RESIDUAL, contrast=RESAMP
     for name in RESAMPLE_FILTERS:
         sides, residual = round_trip_residuals(values, name)
         neighbours = np.minimum(residual[:-2], residual[2:])
+        top = min(largest, RESAMPLE_LARGEST_SIDE[name]) * values.shape[0]
         dips = (residual[1:-1] <= max_residual) & (neighbours >= contrast * residual[1:-1]) & (
-            neighbours >= RESAMPLE_MIN_NEIGHBOUR)
+            neighbours >= RESAMPLE_MIN_NEIGHBOUR) & (sides[1:-1] <= top)
         found += [(float(residual[k + 1]), int(sides[k + 1]), name, float(neighbours[k] / max(residual[k + 1], 1e-6)))
                   for k in np.flatnonzero(dips)]
     if not found:
@@ -206,4 +214,5 @@ def jpeg_resample_history(values, luma_table):
     """resample_history of a JPEG's decoded pixels with the residual allowed for the quantisation of its luminance
     table `luma_table` (64 steps) and JPEG_CONTRAST (the comment above), or None."""
     tolerance = JPEG_RESIDUAL[0] + JPEG_RESIDUAL[1] * float(np.mean(luma_table))
-    return resample_history(values, max_residual=tolerance, contrast=JPEG_CONTRAST, by_contrast=True)
+    return resample_history(values, max_residual=tolerance, contrast=JPEG_CONTRAST, by_contrast=True,
+                            largest=JPEG_LARGEST_SIDE)

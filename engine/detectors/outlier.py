@@ -60,16 +60,12 @@ class FeatureOutlier(Detector):
         (each fold ranks against its own training files): for a channel recalibrated on the profile's 1,000
         held-out files, where a round trip leaves a feature nearly constant with a long tail (docs/verdicts.md,
         "Resized real digits: features honest about its calibration files")."""
-        def fit(train):
-            ranks = np.sort(features[train], axis=0)
-            return ranks, statistical.fit_outlier(statistical.rank_normal(ranks, features[train]))
-
         def fold(train, held):
-            ranks, model = fit(train)
+            ranks, model = statistical.fit_ranked_outlier(features[train])
             return calibration.group_mean(statistical.outlier_scores(model, statistical.rank_normal(
                 ranks, features[held])), renumber(groups[held]))
 
-        ranks, model = fit(np.ones(len(features), dtype=bool))
+        ranks, model = statistical.fit_ranked_outlier(features)
         return {**{f"outlier_{k}": v for k, v in model.items()}, "outlier_ranks": ranks,
                 "cal_outlier": cross_fitted(groups, n_groups, fold)}
 

@@ -89,6 +89,18 @@ def rank_normal(ranks, features):
     return ndtri((mid + 0.5) / (n + 1))
 
 
+def fit_ranked_outlier(features):
+    """(ranks, model) for outlier_scores of rank_normal(ranks, features): each feature ranked among these files,
+    its normal scores' variance counted as at least 1, the untied scores' (ties shrink it: a feature the files
+    leave constant would otherwise count any other value in units of SCALE_FLOOR)."""
+    ranks = np.sort(features, axis=0)
+    z = rank_normal(ranks, features)
+    cov = np.atleast_2d(np.cov(z, rowvar=False))
+    cov += np.diag(np.maximum(0.0, 1.0 - np.diag(cov)))  # still positive semi-definite
+    cov = (1 - SHRINKAGE) * cov + SHRINKAGE * np.eye(z.shape[1])
+    return ranks, {"mean": z.mean(axis=0), "scale": np.ones(z.shape[1]), "precision": np.linalg.inv(cov)}
+
+
 def largest_deviations(model, features, names, top=2):
     """Plain words for the features of one file that deviate most, in reference SDs."""
     z = ((features - model["mean"]) / model["scale"]).mean(axis=0)

@@ -96,7 +96,7 @@ def per_side_loop(values):
     side = values.shape[0]
     found = []
     for name in rh.RESAMPLE_FILTERS:
-        sides = range(int(np.ceil(rh.RESAMPLE_SIDES[0] * side)) - 1, int(rh.RESAMPLE_SIDES[1] * side) + 2)
+        sides = range(int(np.ceil(rh.RESAMPLE_SIDES[0] * side)) - 1, min(side, int(rh.RESAMPLE_SIDES[1] * side) + 2))
         residual = []
         for s in sides:
             inverse = np.linalg.pinv(rh.resample_matrix(s, side, name) / 2 ** rh.PIL_PRECISION)
