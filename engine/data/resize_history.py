@@ -91,10 +91,11 @@ def _brighter_than_inner_neighbours(values, from_ink):
 RESAMPLE_FILTERS = ("nearest", "box", "bilinear", "hamming")  # PIL's filters without negative lobes
 RESAMPLE_SIDES = (0.40, 1.0)  # the smaller side as a share of the image's: every integer side between (below the
 # picture's, with both neighbours below it: up to side - 2, 93 % of 28)
-# Nearest and box near the picture's side duplicate only a row or two, which a clean digit's thin rows explain by
-# chance (13-17 of 300 clean real digits read as nearest or box 26 of 28), so they are read up to 88 % only; a
-# later JPEG's noise is fitted better at large sides, so through one no filter is read beyond 88 %.
-RESAMPLE_LARGEST_SIDE = {"nearest": 0.88, "box": 0.88, "bilinear": 1.0, "hamming": 1.0}
+# Only bilinear is read beyond 88 %: nearest and box there duplicate only a row or two, which a clean digit's thin
+# rows explain by chance (13-17 of 300 clean real digits read as nearest or box 26 of 28), and Hamming there barely
+# filters (a Gaussian blur or a bicubic round trip read as Hamming 26); a later JPEG's noise is fitted better at
+# large sides, so through one no filter is read beyond 88 %.
+RESAMPLE_LARGEST_SIDE = {"nearest": 0.88, "box": 0.88, "bilinear": 1.0, "hamming": 0.88}
 JPEG_LARGEST_SIDE = 0.88
 RESAMPLE_MAX_RESIDUAL = 0.5  # grey levels, mean over the picture
 RESAMPLE_CONTRAST = 3.0
