@@ -91,11 +91,14 @@ def _brighter_than_inner_neighbours(values, from_ink):
 RESAMPLE_FILTERS = ("nearest", "box", "bilinear", "hamming")  # PIL's filters without negative lobes
 RESAMPLE_SIDES = (0.40, 1.0)  # the smaller side as a share of the image's: every integer side between (below the
 # picture's, with both neighbours below it: up to side - 2, 93 % of 28)
-# Only bilinear is read beyond 88 %: nearest and box there duplicate only a row or two, which a clean digit's thin
-# rows explain by chance (13-17 of 300 clean real digits read as nearest or box 26 of 28), and Hamming there barely
-# filters (a Gaussian blur or a bicubic round trip read as Hamming 26); a later JPEG's noise is fitted better at
-# large sides, so through one no filter is read beyond 88 %.
-RESAMPLE_LARGEST_SIDE = {"nearest": 0.88, "box": 0.88, "bilinear": 1.0, "hamming": 0.88}
+# Nearest and box are read up to 88 % only: near the picture's side they duplicate a row or two, which a clean
+# digit's thin rows explain exactly by chance (13-17 of 300 clean real digits read as nearest or box 26 of 28).
+# Beyond 88 % bilinear and Hamming barely filter, so a blur, a bicubic or Lanczos round trip dips there too (tuning
+# digits mnist[5000:5200]: up to 0.5 grey levels, 3.0-4.2 times below the neighbours), while their own round trips
+# through 25 and 26 of 28 leave at most 0.071, at least 11.7 times below: there a dip must reach RESAMPLE_LARGE.
+# A later JPEG's noise is fitted better at large sides, so through one no filter is read beyond 88 %.
+RESAMPLE_LARGEST_SIDE = {"nearest": 0.88, "box": 0.88, "bilinear": 1.0, "hamming": 1.0}
+RESAMPLE_LARGE = (0.88, 0.15, 10.0)  # beyond this share of the side: the residual at most, the contrast at least
 JPEG_LARGEST_SIDE = 0.88
 RESAMPLE_MAX_RESIDUAL = 0.5  # grey levels, mean over the picture
 RESAMPLE_CONTRAST = 3.0
@@ -185,8 +188,11 @@ def resample_history(values, max_residual=RESAMPLE_MAX_RESIDUAL, contrast=RESAMP
         sides, residual = round_trip_residuals(values, name)
         neighbours = np.minimum(residual[:-2], residual[2:])
         top = min(largest, RESAMPLE_LARGEST_SIDE[name]) * values.shape[0]
+        share, large_residual, large_contrast = RESAMPLE_LARGE
+        deep = (residual[1:-1] <= large_residual) & (neighbours >= large_contrast * residual[1:-1])
         dips = (residual[1:-1] <= max_residual) & (neighbours >= contrast * residual[1:-1]) & (
-            neighbours >= RESAMPLE_MIN_NEIGHBOUR) & (sides[1:-1] <= top)
+            neighbours >= RESAMPLE_MIN_NEIGHBOUR) & (sides[1:-1] <= top) & (
+            deep | (sides[1:-1] <= share * values.shape[0]))
         found += [(float(residual[k + 1]), int(sides[k + 1]), name, float(neighbours[k] / max(residual[k + 1], 1e-6)))
                   for k in np.flatnonzero(dips)]
     if not found:
