@@ -231,11 +231,11 @@ def test_bold_real_digits_resized_stay_real_and_hazy_ones_are_caught(case):
 def test_bilinear_and_hamming_are_read_beyond_88_percent_and_nearest_and_a_later_jpeg_are_not():
     from engine.data.resize_history import jpeg_resample_history
 
-    real = digits(9400, 9410)
+    real = digits(9400, 9420)
     for method, side in ((Image.BILINEAR, 25), (Image.BILINEAR, 26), (Image.HAMMING, 25), (Image.HAMMING, 26)):
         found = [resample_history(resized(d, side, method)) for d in real]
-        # a neighbour nearly the identity can stay below RESAMPLE_MIN_NEIGHBOUR (Hamming 25: one of these ten)
-        assert sum(f is not None for f in found) >= 9 and all(f["side"] == side for f in found if f), (method, side)
+        # a neighbour nearly the identity can stay below RESAMPLE_MIN_NEIGHBOUR (Hamming 25: 9 of mnist[9400:9600])
+        assert sum(f is not None for f in found) >= 17 and all(f["side"] == side for f in found if f), (method, side)
     assert all(resample_history(resized(d, 26, Image.NEAREST)) is None for d in real)
     table = [3] * 64  # a JPEG's tolerance, on the same pixels: no side above 88 % is read through it
     assert all((jpeg_resample_history(resized(d, 25, Image.BILINEAR), table) or {"side": 0})["side"] <= 24
