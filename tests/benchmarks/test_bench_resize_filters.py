@@ -104,8 +104,12 @@ def per_side_loop(values):
             method = getattr(Image.Resampling, name.upper())
             residual.append(np.abs(np.asarray(Image.fromarray(small).resize((side, side), method), dtype=np.float64)
                                    - values).mean())
+        share, large_residual, large_contrast = rh.RESAMPLE_LARGE
         for k in range(1, len(residual) - 1):
             near = min(residual[k - 1], residual[k + 1])
+            if sides[k] > rh.RESAMPLE_LARGEST_SIDE[name] * side or (sides[k] > share * side and not (
+                    residual[k] <= large_residual and near >= large_contrast * residual[k])):
+                continue
             if (residual[k] <= rh.RESAMPLE_MAX_RESIDUAL and near >= rh.RESAMPLE_CONTRAST * residual[k]
                     and near >= rh.RESAMPLE_MIN_NEIGHBOUR):
                 found.append((residual[k], sides[k], name))
