@@ -79,6 +79,8 @@ class FeatureOutlier(Detector):
         self.method = (f"squared Mahalanobis distance of {len(self.names)} per-sample features "
                        f"({', '.join(sorted({n.split(' ')[0] for n in self.names}))}) to the reference, "
                        f"covariance shrunk {statistical.SHRINKAGE:.0%} towards the identity")
+        if self.ranks is not None:
+            self.method += "; each feature as the normal score of its rank among the channel's reference files"
 
     def _features(self, features):
         return features if self.ranks is None else statistical.rank_normal(self.ranks, features)
