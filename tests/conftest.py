@@ -67,3 +67,51 @@ def without_lpc_lattice():
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(lpc_lattice, "CALIBRATION_RECORDINGS", 0)
         yield
+
+
+# --- speech: one builtin:fsdd case and its channel recalibrations per session ----------
+
+
+@pytest.fixture(scope="session")
+def fsdd_case_template(tmp_path_factory):
+    """A case on builtin:fsdd without lpc-lattice (see `without_lpc_lattice`), made once per session:
+    about half a minute on two cores, which six test modules of speech detectors would each pay."""
+    from engine import case_workflows
+    from engine.detectors import lpc_lattice
+
+    path = str(tmp_path_factory.mktemp("fsdd-template") / "case")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(lpc_lattice, "CALIBRATION_RECORDINGS", 0)
+        case_workflows.new_case(path, "builtin:fsdd")
+    return path
+
+
+@pytest.fixture(scope="module")
+def fsdd_case(fsdd_case_template, tmp_path_factory):
+    """A module's own copy of the session's builtin:fsdd case, so its verdicts and evidence stay its own."""
+    import shutil
+
+    copy = tmp_path_factory.mktemp("fsdd-case") / "case"
+    shutil.copytree(fsdd_case_template, copy)
+    return str(copy)
+
+
+@pytest.fixture(scope="session")
+def fsdd_channel(fsdd_case_template):
+    """key -> (detectors, note) of the builtin:fsdd case through channel `key` (channels.channel_detectors),
+    each key recalibrated once per session: a codec's recalibration passes the case's 400 reference
+    recordings through it and takes 20-40 s on two cores, and several modules ask for the same codecs."""
+    from engine import case_workflows
+    from engine.detectors import suite
+    from engine.detectors.channels import channel_detectors
+
+    found = {}
+
+    def through(key):
+        if key not in found:
+            with case_workflows.open_case(fsdd_case_template) as case:
+                profile = case.profile()
+            found[key] = channel_detectors(suite.profile_detectors(profile), profile, key)
+        return found[key]
+
+    return through

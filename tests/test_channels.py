@@ -21,7 +21,7 @@ from engine.data.specs import load_spec
 from engine.detectors.channels import channel_key, describe
 from engine.verdict import judge
 from tests.audio_channels import with_noise
-from tests.test_pulse_grid import pulse_voice, speech_case as pulse_case  # noqa: F401 (a fixture)
+from tests.test_pulse_grid import pulse_voice
 
 
 def save_image(path, pixels, **options):
@@ -557,17 +557,16 @@ def test_real_speech_through_a_room_a_speakerphone_or_a_compressor_stays_real_an
 # --- pulse-grid under lossy codecs (docs/verdicts.md, "Lossy speech: pulse-grid kept under MP3 and Opus") ------
 
 
-def test_pulse_grid_is_recalibrated_under_mp3_and_stands_aside_under_vorbis(pulse_case):
+def test_pulse_grid_is_recalibrated_under_mp3_and_stands_aside_under_vorbis(fsdd_case, fsdd_channel):
     from engine.detectors import calibration, suite
-    from engine.detectors.channels import StandAside, audio_through, channel_detectors
+    from engine.detectors.channels import StandAside, audio_through
 
-    with case_workflows.open_case(pulse_case) as case:
-        profile = case.profile()
-    clean = suite.profile_detectors(profile)
+    with case_workflows.open_case(fsdd_case) as case:
+        clean = suite.profile_detectors(case.profile())
 
     def pulse_grid(subtype):
         key = ("audio", subtype, None, None, None)
-        return next(d for d in channel_detectors(clean, profile, key)[0] if d.name == "pulse-grid"), key
+        return next(d for d in fsdd_channel(key)[0] if d.name == "pulse-grid"), key
 
     # Vorbis at quality 3 gained nothing (GSM 06.10's whole 8 kHz lags: tests/test_pulse_grid.py)
     assert isinstance(pulse_grid("VORBIS")[0], StandAside)

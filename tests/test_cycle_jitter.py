@@ -10,10 +10,8 @@ import numpy as np
 import pytest
 import soundfile
 
-from engine import case_workflows
 from engine.data.builtins import corpus_files
-from engine.detectors import suite
-from engine.detectors.channels import StandAside, channel_detectors
+from engine.detectors.channels import StandAside
 from engine.data.specs import load_spec
 from engine.detectors.cycle_jitter import MIN_KEPT, PLAUSIBLE_PERCENT, CycleJitter, jitter, jitter_scores
 from engine.verdict import judge
@@ -91,18 +89,12 @@ def test_a_reference_keeping_fewer_than_400_recordings_gets_no_cycle_jitter():
     assert (CycleJitter.fit(enough, groups, n_groups, cross_fitted)["cal_cycle_jitter"] == 0).all()
 
 
-@pytest.fixture(scope="module")
-def speech_case(tmp_path_factory, without_lpc_lattice):
-    root = tmp_path_factory.mktemp("cycle-jitter")
-    case_workflows.new_case(str(root / "case"), "builtin:fsdd")
-    return str(root / "case")
-
-
-def test_a_constant_period_voice_is_labelled_generated_and_gsm_makes_the_detector_stand_aside(speech_case, tmp_path):
+def test_a_constant_period_voice_is_labelled_generated_and_gsm_makes_the_detector_stand_aside(fsdd_case, fsdd_channel,
+                                                                                             tmp_path):
     flat = tmp_path / "flat.wav"
     soundfile.write(str(flat), voiced(seconds=0.8, f0=(120.0, 120.0)), RATE, subtype="PCM_16")
     real = corpus_files("fsdd")[300]
-    result = judge(speech_case, [str(flat), real])
+    result = judge(fsdd_case, [str(flat), real])
     generated, genuine = result["files"]
     entry = generated["detectors"]["cycle-jitter"]
     assert generated["label"] == "generated" and entry["score"] > 0
@@ -110,8 +102,6 @@ def test_a_constant_period_voice_is_labelled_generated_and_gsm_makes_the_detecto
     assert any(r.startswith("cycle-jitter:") and "repeats exactly" in r for r in generated["reasons"])
     assert genuine["detectors"]["cycle-jitter"]["score"] == 0 and genuine["label"] != "generated"
 
-    with case_workflows.open_case(speech_case) as case:
-        profile = case.profile()
-    detectors, _ = channel_detectors(suite.profile_detectors(profile), profile, ("audio", "GSM610", None, None, None))
+    detectors, _ = fsdd_channel(("audio", "GSM610", None, None, None))
     wrapped = [d for d in detectors if d.name == "cycle-jitter"]
     assert len(wrapped) == 1 and isinstance(wrapped[0], StandAside)

@@ -9,7 +9,7 @@ import soundfile
 from engine.data.builtins import corpus_files
 from engine.detectors import calibration, segments
 from engine.verdict import judge
-from tests.test_cycle_jitter import RATE, speech_case  # noqa: F401 (speech_case: the fixture)
+from tests.test_cycle_jitter import RATE
 from tests.test_repeated_cycle import with_pause
 
 LENGTH = 4000  # half a second at 8 kHz, about an FSDD take
@@ -58,7 +58,7 @@ def test_the_count_correction_keeps_real_recordings_of_any_length_at_alpha():
 
 
 def test_real_takes_in_a_row_keep_their_label_and_a_repeated_frame_in_every_pause_is_still_caught(
-        speech_case, tmp_path):
+        fsdd_case, tmp_path):
     files = corpus_files("fsdd")[300:320]
     takes = [soundfile.read(path, dtype="float64")[0] for path in files]
     in_a_row, repeated = tmp_path / "in_a_row.wav", tmp_path / "repeated.wav"
@@ -67,7 +67,7 @@ def test_real_takes_in_a_row_keep_their_label_and_a_repeated_frame_in_every_paus
     stretched = tmp_path / "stretched.wav"
     soundfile.write(str(stretched), np.concatenate([with_pause(True, seed=s) for s in range(8)]), RATE,
                     subtype="PCM_16")
-    *alone, row, tiled, synthetic = judge(speech_case, files + [str(in_a_row), str(repeated), str(stretched)])["files"]
+    *alone, row, tiled, synthetic = judge(fsdd_case, files + [str(in_a_row), str(repeated), str(stretched)])["files"]
     assert row["label"] != "generated" and tiled["label"] == alone[0]["label"]
     for name in ("repeated-cycle", "synthetic-voice"):
         # whole, the row's extreme would be its most extreme take's (the same tail probability); judged in

@@ -10,7 +10,7 @@ from engine import case_workflows
 from engine.data import representations
 from engine.data.builtins import corpus_files
 from engine.detectors import suite
-from engine.detectors.channels import StandAside, channel_detectors
+from engine.detectors.channels import StandAside
 from engine.detectors.mel_inversion import PLAUSIBLE_DB, MelInversion, inversion_scores, roughness
 from engine.verdict import judge
 from training.speech_fakes import griffin_lim
@@ -64,34 +64,25 @@ def test_gain_and_silence_leave_it_alone(takes):
     assert inversion_scores([np.zeros(4000), None]).tolist() == [0.0, 0.0]
 
 
-@pytest.fixture(scope="module")
-def speech_case(tmp_path_factory, without_lpc_lattice):
-    root = tmp_path_factory.mktemp("mel-inversion")
-    case_workflows.new_case(str(root / "case"), "builtin:fsdd")
-    return str(root / "case")
-
-
-def test_a_griffin_lim_copy_is_labelled_generated_by_it_and_channels_make_it_stand_aside(speech_case, tmp_path, takes):
+def test_a_griffin_lim_copy_is_labelled_generated_by_it_and_channels_make_it_stand_aside(fsdd_case, fsdd_channel,
+                                                                                         tmp_path, takes):
     path = tmp_path / "inverted.wav"
     soundfile.write(str(path), inverted(takes[2]), representations.SPEECH_RATE, subtype="PCM_16")
-    result = judge(speech_case, [str(path), corpus_files("fsdd")[TAKES[2]]])
+    result = judge(fsdd_case, [str(path), corpus_files("fsdd")[TAKES[2]]])
     generated, genuine = result["files"]
     entry = generated["detectors"]["mel-inversion"]
     assert generated["label"] == "generated" and entry["tail_probability"] <= 0.01 * entry["weight"]
     assert any(r.startswith("mel-inversion:") and "Griffin-Lim" in r for r in generated["reasons"])
     assert genuine["detectors"]["mel-inversion"]["score"] == 0 and genuine["label"] != "generated"
 
-    with case_workflows.open_case(speech_case) as case:
-        profile = case.profile()
-    detectors = suite.profile_detectors(profile)
     for key, aside in ((("audio", "GSM610", None, None, None), True), (("audio", "OPUS", None, None, None), True),
                        (("audio", None, None, 3400, None), True), (("audio", "ULAW", None, None, None), False)):
-        found = [d for d in channel_detectors(detectors, profile, key)[0] if d.name == "mel-inversion"]
+        found = [d for d in fsdd_channel(key)[0] if d.name == "mel-inversion"]
         assert len(found) == 1 and isinstance(found[0], StandAside) == aside, key
 
 
-def test_a_profile_made_before_it_has_no_mel_inversion(speech_case):
-    with case_workflows.open_case(speech_case) as case:
+def test_a_profile_made_before_it_has_no_mel_inversion(fsdd_case):
+    with case_workflows.open_case(fsdd_case) as case:
         profile = dict(case.profile())
     assert MelInversion.present(profile)
     del profile["cal_mel_inversion"]
@@ -99,19 +90,18 @@ def test_a_profile_made_before_it_has_no_mel_inversion(speech_case):
     assert "mel-inversion" not in [d.name for d in suite.profile_detectors(profile)]
 
 
-def test_the_bounds_share_one_weight_clean_and_through_a_channel(speech_case):
+def test_the_bounds_share_one_weight_clean_and_through_a_channel(fsdd_case, fsdd_channel):
     # noise-floor, cycle-jitter and mel-inversion: each passed by no kept recording, one union test; a
     # fourth floor weight had left noise-floor none in this 400-recording case
     from engine.report.case_part import CasePart
     from engine.report.pdf import Document
 
-    with case_workflows.open_case(speech_case) as case:
+    with case_workflows.open_case(fsdd_case) as case:
         profile = case.profile()
         rows = CasePart(Document("t", "A. Analyst", "s"), case, "A. Analyst", 0.01, "today", False).method_rows()
     bounds = ("noise-floor", "cycle-jitter", "mel-inversion")
     for key in (None, ("audio", "ULAW", None, None, None)):
-        detectors = suite.profile_detectors(profile)
-        detectors = detectors if key is None else channel_detectors(detectors, profile, key)[0]
+        detectors = suite.profile_detectors(profile) if key is None else fsdd_channel(key)[0]
         weights = dict(zip([d.name for d in detectors], suite.weights(detectors, 0.01)))
         shared = {weights[name] for name in bounds}
         assert len(shared) == 1 and shared.pop() * 0.01 >= 1 / 401, key

@@ -7,10 +7,8 @@ import pytest
 import soundfile
 from scipy.signal import lfilter
 
-from engine import case_workflows
 from engine.data.builtins import corpus_files
-from engine.detectors import suite
-from engine.detectors.channels import StandAside, channel_detectors
+from engine.detectors.channels import StandAside
 from engine.detectors.pulse_grid import GRID_RATE, MIN_INTERVALS, grid_scores, grid_z, pulse_intervals
 from engine.verdict import judge
 
@@ -63,18 +61,11 @@ def test_real_recordings_read_as_pulses_anywhere():
     assert np.median(z) < 2 and z.max() < 8
 
 
-@pytest.fixture(scope="module")
-def speech_case(tmp_path_factory, without_lpc_lattice):
-    root = tmp_path_factory.mktemp("pulse-grid")
-    case_workflows.new_case(str(root / "case"), "builtin:fsdd")
-    return str(root / "case")
-
-
-def test_a_grid_voice_is_read_by_the_case_and_gsm_makes_the_detector_stand_aside(speech_case, tmp_path):
+def test_a_grid_voice_is_read_by_the_case_and_gsm_makes_the_detector_stand_aside(fsdd_case, fsdd_channel, tmp_path):
     voice = tmp_path / "vocoder.wav"
     soundfile.write(str(voice), pulse_voice(seconds=1.5, on_grid=True), RATE, subtype="PCM_16")
     real = corpus_files("fsdd")[330]
-    made, genuine = judge(speech_case, [str(voice), real])["files"]
+    made, genuine = judge(fsdd_case, [str(voice), real])["files"]
     # the formant voice's own floor reads as added noise: judged against the reference brought up to it as well,
     # where no recording shows the grid (a bound at 1/(n + 1), sharing the bounds' weight); still decisive
     entry = made["detectors"]["pulse-grid"]
@@ -82,8 +73,6 @@ def test_a_grid_voice_is_read_by_the_case_and_gsm_makes_the_detector_stand_aside
     assert any(r.startswith("pulse-grid:") and "whole 16 kHz samples" in r for r in made["reasons"])
     assert genuine["detectors"]["pulse-grid"]["tail_probability"] > 0.01 and genuine["label"] != "generated"
 
-    with case_workflows.open_case(speech_case) as case:
-        profile = case.profile()
-    detectors, _ = channel_detectors(suite.profile_detectors(profile), profile, ("audio", "GSM610", None, None, None))
+    detectors, _ = fsdd_channel(("audio", "GSM610", None, None, None))
     wrapped = [d for d in detectors if d.name == "pulse-grid"]
     assert len(wrapped) == 1 and isinstance(wrapped[0], StandAside)

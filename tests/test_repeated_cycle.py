@@ -9,11 +9,10 @@ import soundfile
 
 from engine import case_workflows
 from engine.data.builtins import corpus_files
-from engine.detectors import suite
-from engine.detectors.channels import StandAside, channel_detectors
+from engine.detectors.channels import StandAside
 from engine.detectors.repeated_cycle import MAX_SCORE, PLAUSIBLE, RepeatedCycle, closest_repeat, repeat_scores
 from engine.verdict import judge
-from tests.test_cycle_jitter import RATE, speech_case, through, voiced  # noqa: F401 (speech_case: the fixture)
+from tests.test_cycle_jitter import RATE, through, voiced
 
 # FSDD's closest repeats lie at 1 - c = 10^-1.5 to 10^-3.3 (module docstring); a closeness of 4 is
 # well beyond them and far short of a duplicated frame's.
@@ -55,10 +54,10 @@ def test_real_recordings_stay_below_the_bound_at_any_gain_and_through_codecs():
         assert (repeat_scores([audio] + versions) < BEYOND_REAL).all()
 
 
-def test_a_repeated_pause_is_labelled_generated_by_this_detector_and_a_real_recording_is_not(speech_case, tmp_path):
+def test_a_repeated_pause_is_labelled_generated_by_this_detector_and_a_real_recording_is_not(fsdd_case, tmp_path):
     path = tmp_path / "stretched.wav"
     soundfile.write(str(path), with_pause(True, seed=2), RATE, subtype="PCM_16")
-    generated, genuine = judge(speech_case, [str(path), corpus_files("fsdd")[300]])["files"]
+    generated, genuine = judge(fsdd_case, [str(path), corpus_files("fsdd")[300]])["files"]
     entry = generated["detectors"]["repeated-cycle"]
     assert generated["label"] == "generated" and entry["score"] > 0
     assert entry["tail_probability"] <= 0.01 * entry["weight"]  # it decides on its own
@@ -67,13 +66,13 @@ def test_a_repeated_pause_is_labelled_generated_by_this_detector_and_a_real_reco
     assert genuine["detectors"]["repeated-cycle"]["score"] == 0 and genuine["label"] != "generated"
 
 
-def test_a_voice_repeating_closer_than_the_references_but_within_a_recorded_voices_reach_scores_zero(speech_case):
+def test_a_voice_repeating_closer_than_the_references_but_within_a_recorded_voices_reach_scores_zero(fsdd_case):
     """Clean studio speech repeats its cycles more closely than FSDD's recorders let a take (LJ Speech 10^-3.8,
     CMU Arctic 10^-4.1): graded against the reference it read as synthesis; only a repeat beyond PLAUSIBLE counts."""
     from engine.detectors.batch import Batch
 
     steady = voiced(seconds=0.6, sigma=0.001, seed=0)
-    with case_workflows.open_case(speech_case) as case:
+    with case_workflows.open_case(fsdd_case) as case:
         profile = case.profile()
     detector = RepeatedCycle(profile)
     closeness = repeat_scores([steady])[0]
@@ -83,9 +82,7 @@ def test_a_voice_repeating_closer_than_the_references_but_within_a_recorded_voic
 
 @pytest.mark.parametrize("subtype, aside", [("GSM610", True), ("VORBIS", True), ("MPEG_LAYER_III", True),
                                             ("ULAW", False), ("ALAW", False)])
-def test_it_stands_aside_under_codecs_that_resynthesise_the_waveform(speech_case, subtype, aside):
-    with case_workflows.open_case(speech_case) as case:
-        profile = case.profile()
-    detectors, _ = channel_detectors(suite.profile_detectors(profile), profile, ("audio", subtype, None, None, None))
+def test_it_stands_aside_under_codecs_that_resynthesise_the_waveform(fsdd_channel, subtype, aside):
+    detectors, _ = fsdd_channel(("audio", subtype, None, None, None))
     found = [d for d in detectors if d.name == "repeated-cycle"]
     assert len(found) == 1 and isinstance(found[0], StandAside) == aside
