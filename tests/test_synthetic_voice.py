@@ -105,23 +105,24 @@ def test_a_reference_keeping_fewer_than_min_kept_recordings_gets_no_synthetic_vo
 
 
 def test_under_a_codec_it_is_recalibrated_on_the_channelled_reference_and_under_a_band_limit_or_noise_stands_aside(
-        without_lpc_lattice):
-    from engine.data.specs import load_spec
+        fsdd_case_template, fsdd_channel):
+    from engine import case_workflows
     from engine.detectors import suite
-    from engine.detectors.channels import StandAside, channel_detectors
-    from engine.detectors.profile import build_profile, reference_audio
+    from engine.detectors.channels import StandAside
+    from engine.detectors.profile import reference_audio
 
-    profile = build_profile(load_spec(f"builtin:fsdd[0:{MIN_KEPT}]"))
+    with case_workflows.open_case(fsdd_case_template) as case:
+        profile = case.profile()
     kept = [audio for _, audio in reference_audio(profile)]
     assert np.allclose(profile["cal_synthetic_voice"], voice_scores(kept))
     clean = {d.name: d for d in suite.profile_detectors(profile)}["synthetic-voice"]
-    detectors, _ = channel_detectors(suite.profile_detectors(profile), profile, ("audio", "GSM610", None, None, None))
+    detectors, _ = fsdd_channel(("audio", "GSM610", None, None, None))
     channelled = [d for d in detectors if d.name == "synthetic-voice"]
     assert len(channelled) == 1 and not isinstance(channelled[0], StandAside)
     assert channelled[0].tail["sorted"].size == len(kept)
     assert not np.allclose(channelled[0].tail["sorted"], clean.tail["sorted"])
     for key in (("audio", None, None, 3400, None), ("audio", None, None, None, (-30, None, None, None))):
-        detectors, _ = channel_detectors(suite.profile_detectors(profile), profile, key)
+        detectors, _ = fsdd_channel(key)
         aside = [d for d in detectors if d.name == "synthetic-voice"]
         assert [type(d) for d in aside] == [StandAside], key
         assert ("band limit" if key[3] else "noise") in aside[0].why
