@@ -15,6 +15,13 @@ per set the files labelled generated at alpha = 1 % and the deciding detectors.
 Environment: LONG_GAN_SEED (default 13), LONG_GAN_LOSS (gan, lsgan or wgan-gp; default gan),
 LONG_GAN_STEPS (default 2000), LONG_GAN_ZOO=1 (`case zoo` at its default budget on the case before judging,
 as the documented workflow does; about 10-17 minutes on a CPU; docs/verdicts.md, twelfth pass).
+
+Sets of the eighteenth pass (issue 14, written down before any was looked at; docs/verdicts.md, eighteenth pass).
+Tuning (already looked at by earlier passes): the DCGANs of seeds 11, 13, 29 and 37 (37: tanh) and the LSGAN of
+seed 31, 2000 steps each; real mnist[6000:6900] (this bench's three sets) and mnist[9000:9500], clean and through
+JPEG 75 / JPEG 90 / WebP 75. Untouched, judged once at the end with the final code: a DCGAN of seed 43 and an LSGAN
+of seed 47 trained 2000 steps, a DCGAN of seed 53 trained 3000 steps (each on builtin:mnist[0:4000], width 32,
+batch 64, 500 files, `generate` seed 7); real mnist[8500:9000] clean and through JPEG 90 (PIL).
 """
 import collections
 import json
