@@ -22,6 +22,8 @@ seed 31, 2000 steps each; real mnist[6000:6900] (this bench's three sets) and mn
 JPEG 75 / JPEG 90 / WebP 75. Untouched, judged once at the end with the final code: a DCGAN of seed 43 and an LSGAN
 of seed 47 trained 2000 steps, a DCGAN of seed 53 trained 3000 steps (each on builtin:mnist[0:4000], width 32,
 batch 64, 500 files, `generate` seed 7); real mnist[8500:9000] clean and through JPEG 90 (PIL).
+Candidate traits measured on them and not kept: tests/benchmarks/long_gan_traits.py (`python tests/benchmarks/long_gan_traits.py
+GENERATED_FOLDER ...` prints each one's share beyond the reference's and its copies' 99.9th percentile).
 """
 import collections
 import json
