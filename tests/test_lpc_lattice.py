@@ -2,7 +2,8 @@
 excitation hits the lattice and a continuous excitation does not; the tail probability is the binomial tail at
 the calibration's upper bound on the hit rate, monotone in the hits and never below what that bound gives, and
 reading stops early only where that keeps it valid; recordings without a readable window (8-bit steps, mu-law
-samples) stand aside, and so do files written by a lossy codec or at another rate."""
+samples) stand aside, and so do files written by a lossy codec or at another rate; the screened reading decides
+each window as the plain LLL reading does."""
 import os
 import shutil
 import subprocess

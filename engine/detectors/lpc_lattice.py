@@ -34,9 +34,10 @@ residual bounds any integer fit's RMS from below (so a residual never gets quiet
 how close its samples come to mu-law values, and the LLL's rows have no norm bound tight enough to confine the
 candidates. The screen rests on the mechanism and on measurement instead: LLL returns short vectors, whose
 residual lies near multiples of 8 (the mu-law values within +-120) at nearly every sample, so hits come from
-quiet residuals; measured on flite kal, espeak-ng and FSDD windows, no hit had a least-squares RMS above 29 and
-no window above 100 came closer than 25 of 40 samples (docs/verdicts.md, "lpc-lattice's screen (2026-12-03,
-eighteenth pass)": the same hits on every window of that set, 2.5 to 8 times faster per recording).
+quiet residuals. Measured on flite kal, espeak-ng and all 2000 FSDD recordings (46 000 windows): no hit had a
+least-squares RMS above 44, and no window above 100 put more than 32 of its 40 samples on the lattice (a hit
+needs 38); the same hits on every window of that set, 2.4-3.6x faster (docs/verdicts.md, "lpc-lattice's screen
+(2026-12-03, eighteenth pass)").
 
 What it cannot see: output that does not reach the verdict with its exact 16-bit values and the fixed-point
 recursion (flite `kal16` at 16 kHz and anything resampled; festival's voices, which synthesise in floats; any
