@@ -2,7 +2,9 @@
 excitation hits the lattice and a continuous excitation does not; the tail probability is the binomial tail at
 the calibration's upper bound on the hit rate, monotone in the hits and never below what that bound gives, and
 reading stops early only where that keeps it valid; recordings without a readable window (8-bit steps, mu-law
-samples) stand aside, and so do files written by a lossy codec or at another rate."""
+samples) stand aside, and so do files written by a lossy codec or at another rate; the screened reading decides
+each window as the plain LLL reading does."""
+import os
 import shutil
 import subprocess
 
@@ -12,6 +14,8 @@ import pytest
 from engine.detectors import calibration, lpc_lattice
 from engine.detectors.batch import Batch
 from engine.detectors.lpc_lattice import LATTICE, ORDER, Q, RMS_MIN, LpcLattice, window_fit
+
+FSDD = "/work/shared/data/fsdd"
 
 
 def fixed_point_lpc(excitation, c):
@@ -115,3 +119,23 @@ def test_flite_kal_is_flagged(tmp_path):
     subprocess.run(["flite", "-voice", "kal", "-t", "seven", "-o", path], check=True, capture_output=True)
     found, windows, _ = lpc_lattice.hits(load_path(path).audio, detector().q)
     assert windows >= 10 and lpc_lattice.tail(found, windows, detector().q) < 1e-4
+
+
+@pytest.mark.skipif(shutil.which("flite") is None or not os.path.isdir(FSDD), reason="needs flite and FSDD")
+def test_the_screened_reading_decides_as_the_plain_lll_reading_on_kal_and_a_real_recording(tmp_path):
+    from engine.data.loaders import load_path
+    from tests.benchmarks.test_bench_lpc_lattice_speed import baseline_window_fit
+
+    path = str(tmp_path / "seven.wav")
+    subprocess.run(["flite", "-voice", "kal", "-t", "seven", "-o", path], check=True, capture_output=True)
+    screened = found = 0
+    for path, picks in ((path, (0, 7, 9, 12, 21)), (os.path.join(FSDD, "3_jackson_12.wav"), (0, 9, 26, 29))):
+        y = lpc_lattice.samples_16bit(load_path(path).audio)
+        starts = lpc_lattice.candidate_windows(y)
+        for s in (starts[i] for i in picks):
+            plain = baseline_window_fit(y, s)
+            assert window_fit(y, s) == plain  # the same LLL and the same candidates: bit-identical, not close
+            assert lpc_lattice.hit(y, s) == (plain[0] >= lpc_lattice.ON_LATTICE and plain[1] >= RMS_MIN)
+            screened += lpc_lattice.least_squares_rms(y, s) > lpc_lattice.SCREEN_RMS
+            found += lpc_lattice.hit(y, s)
+    assert screened >= 3 and found >= 2  # both sides of the screen, and kal's hits, were read
