@@ -8,6 +8,7 @@ sharing as if it were alone (`before`: exactly what StandAside gives, suite.weig
 
     python tests/benchmarks/test_bench_lossy_speech.py make                      # the sets' WAVs under WORK
     python tests/benchmarks/test_bench_lossy_speech.py judge CASE SET CODEC OUT.json
+    python tests/benchmarks/test_bench_lossy_speech.py judge-noisy CASE SET CODEC OUT.json  # a real set's noisy takes
     python tests/benchmarks/test_bench_lossy_speech.py summary OUT.json [OUT.json ...]
     python tests/benchmarks/test_bench_lossy_speech.py scores CASE CODEC [SET ...]   # pulse-grid's z, no verdict
 
@@ -174,6 +175,29 @@ def judge(case, name, codec, out_json):
     return summary([out_json])
 
 
+def judge_noisy(case, name, codec, out_json):
+    """Whole verdicts, under the product's own codec rule, on the takes of real set `name` through `codec` that the
+    channel reads as added noise (`judge` only bounds them): each is a noise level of its own, recalibrated per file
+    (about 65 s a file here)."""
+    from engine import verdict
+    from engine.case_workflows import open_case
+    from engine.data import loaders
+    from engine.detectors import channels
+
+    paths, rows = encoded(name, codec), []
+    with open_case(case) as c:
+        gate = channels.reference_noise_gate(c.profile())
+    noisy = [p for p in paths if channels.channel_key(loaders.load_path(p).meta, gate)[4]]
+    with tempfile.TemporaryDirectory() as work:
+        copy = os.path.join(work, "case")
+        shutil.copytree(case, copy)
+        with mock.patch.object(verdict, "_file_verdict", with_before(rows)):
+            verdict.judge(copy, noisy)
+    with open(out_json, "w") as f:
+        json.dump({"set": name, "codec": codec, "rows": rows}, f)
+    return summary([out_json])
+
+
 def to_speech(path):
     from engine.data import loaders
     from engine.data.representations import to_speech_rate
@@ -252,6 +276,8 @@ if __name__ == "__main__":
         make()
     elif command == "judge":
         print(judge(*sys.argv[2:6]))
+    elif command == "judge-noisy":
+        print(judge_noisy(*sys.argv[2:6]))
     elif command == "summary":
         print(summary(sys.argv[2:]))
     elif command == "scores":
