@@ -75,8 +75,8 @@ TRAITS_LOST = {
                 "246-247 of 300 caught; short-trained DCGANs' digits are not read so: their haze reaches the "
                 "background); a resize with nearest, box, bilinear or Hamming is read from any picture that is a fixed "
                 "point of it, a generator's too, and judged against the reference resized so, which smooths away part "
-                "of a generator's traits (a short-trained DCGAN 267-300 of 300 caught, a VAE 244-294 of 300 against "
-                "293-300 before, docs/verdicts.md seventeenth pass)"),
+                "of a generator's traits (short-trained DCGANs 261-300 of 300 caught, a VAE 213-299 of 300, 293-300 "
+                "before the resize was read; docs/verdicts.md seventeenth and eighteenth passes)"),
     "resized then JPEG": ("a resize before the JPEG is read approximately from the pixels, a generator's too, and each "
                           "detector keeps the larger of its tail probabilities against the reference through the JPEG "
                           "alone and through the resize then the JPEG, so a generator's digits so read are caught less "
