@@ -27,6 +27,7 @@ stands aside under them (engine/detectors/channels.py).
 """
 import numpy as np
 
+from engine.analysis import lpc
 from engine.detectors import calibration
 from engine.detectors.batch import Recordings
 from engine.detectors.cycles import MAX_LAG, MIN_LAG, RATE, cycle_runs, measured
@@ -41,19 +42,17 @@ MIN_KEPT = 100  # kept recordings the fitted tail needs
 
 
 def lpc_residual(x):
-    """The prediction error of x under an LPC fit per frame (the excitation, its pulses sharp)."""
-    from scipy.linalg import solve_toeplitz
+    """The prediction error of x under an LPC fit per frame (the excitation, its pulses sharp): each Hann-windowed
+    frame's predictor inverse-filters the HOP samples after the frame's first ORDER (an FIR, 1 - sum a_k z^-k)."""
+    from numpy.lib.stride_tricks import sliding_window_view
 
-    out, window = np.zeros_like(x), np.hanning(FRAME)
-    for start in range(0, x.size - FRAME - ORDER, HOP):
-        frame = x[start:start + FRAME] * window
-        ac = np.correlate(frame, frame, "full")[FRAME - 1:FRAME + ORDER]
-        if ac[0] <= 0:
-            continue
-        ac[0] *= 1 + 1e-6  # a whisker of white noise keeps the Toeplitz system well posed
-        a = solve_toeplitz(ac[:ORDER], ac[1:])
-        piece = x[start:start + ORDER + HOP]  # the inverse filter 1 - sum a_k z^-k, an FIR
-        out[start + ORDER:start + ORDER + HOP] = np.convolve(piece, np.r_[1.0, -a])[ORDER:piece.size]
+    out = np.zeros_like(x)
+    starts = np.arange(0, x.size - FRAME - ORDER, HOP)
+    if not starts.size:
+        return out
+    coefficients, solved = lpc.predictors(sliding_window_view(x, FRAME)[starts] * np.hanning(FRAME), ORDER)
+    errors = lpc.prediction_errors(sliding_window_view(x, ORDER + HOP)[starts[solved]], coefficients[solved], ORDER)
+    out[(starts[solved, None] + ORDER + np.arange(HOP)).ravel()] = errors.ravel()
     return out
 
 

@@ -49,6 +49,7 @@ import functools
 
 import numpy as np
 
+from engine.analysis import lpc
 from engine.data import representations
 from engine.detectors import calibration, segments
 from engine.detectors.detector import RecordingDetector, median
@@ -98,19 +99,12 @@ def _deltas(x):
 
 def _residual_kurtosis(frames):
     """Kurtosis of each frame's order-LPC_ORDER prediction residual (pre-emphasised, Hann window)."""
-    from scipy import linalg
-
     out = np.full(frames.shape[0], np.nan)
     emphasised = np.diff(frames, axis=1, prepend=0) * np.hanning(FRAME)
-    for k, frame in enumerate(emphasised):
-        r = np.correlate(frame, frame, "full")[FRAME - 1:FRAME + LPC_ORDER]
-        if r[0] <= 0:
-            continue
-        r[0] *= 1 + 1e-6
-        a = linalg.solve_toeplitz(r[:-1], r[1:])
-        residual = frame[LPC_ORDER:] - sum(a[j] * frame[LPC_ORDER - 1 - j:FRAME - 1 - j] for j in range(LPC_ORDER))
-        centred = residual - residual.mean()
-        out[k] = np.mean(centred ** 4) / (np.mean(centred ** 2) ** 2 + 1e-30)
+    coefficients, solved = lpc.predictors(emphasised, LPC_ORDER)
+    residual = lpc.prediction_errors(emphasised[solved], coefficients[solved], LPC_ORDER)
+    centred = residual - residual.mean(axis=1, keepdims=True)
+    out[solved] = np.mean(centred ** 4, axis=1) / (np.mean(centred ** 2, axis=1) ** 2 + 1e-30)
     return out
 
 
