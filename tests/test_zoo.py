@@ -2,6 +2,7 @@
 generator runs, and the learned detectors refitted across them; cancel and resume; bad input."""
 import json
 import os
+import time
 
 import numpy as np
 import pytest
@@ -11,6 +12,7 @@ from engine import case as case_store, case_workflows
 from engine.data.specs import load_spec
 from engine.jobs import Cancelled, JobState
 from engine.zoo import cleanup
+from engine.zoo import families
 from engine.zoo.families import FAMILIES, FitData, choose, families_for
 from engine.zoo.job import POOL, zoo_job
 
@@ -32,11 +34,39 @@ def fits():
 def test_every_family_trains_and_samples_maps_of_the_data_s_shape_in_0_1(fits, name):
     for modality in FAMILIES[name].modalities:
         fit = fits[modality]
-        sample = FAMILIES[name].train(fit, 0.0, 3, JobState())  # no time: the least training there is
+        sample = FAMILIES[name].train(fit, 0.0, 3, JobState(), 4)  # no time: the least training there is
         x = sample(4, 1)
         assert x.dtype == np.float32 and x.shape[1:] == fit.x.shape[1:] and 1 <= len(x) <= 4, (name, modality)
         assert np.all(np.isfinite(x)) and x.min() >= 0 and x.max() <= 1, (name, modality)
         assert np.array_equal(x, sample(4, 1)), "sampling is seeded"
+
+
+class DrawTimedTrainer:
+    """A trainer whose draw takes `per_sample` seconds a sample; counts its steps."""
+
+    def __init__(self, per_sample):
+        self.per_sample, self.step_count = per_sample, 0
+
+    def step(self):
+        self.step_count += 1
+        return {}
+
+    def sample(self, n, seed=0):
+        time.sleep(self.per_sample * n)
+        return np.full((n, 1, 2, 2), 0.5, dtype=np.float32)
+
+
+def test_a_slow_sampler_s_pool_draw_comes_out_of_its_time_and_a_quick_one_keeps_its_pool(fits):
+    slow = DrawTimedTrainer(0.01)  # a 1,000-sample pool would take 10 s; the family has 4
+    start = time.monotonic()
+    sample = families.trained_sampler(lambda fit, seed: slow)(fits["image"], 4.0, 0, JobState(), 1000)
+    x = sample(1000, 1)
+    assert len(x) == families.MIN_POOL  # the share kept for drawing (2 s) affords fewer: the least pool
+    assert time.monotonic() - start < 4.0 + families.MIN_POOL * 0.01 + 2.0  # not the 10 s draw on top of 4 s
+    assert slow.step_count >= 1
+    quick = DrawTimedTrainer(0.0)
+    assert len(families.trained_sampler(lambda fit, seed: quick)(fits["image"], 0.2, 0, JobState(), 1000)(1000, 1)) \
+        == 1000
 
 
 def test_families_are_chosen_per_modality_and_unknown_ones_refused():

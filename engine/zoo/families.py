@@ -1,9 +1,10 @@
 """The registry of generator families the zoo trains (one table, as torchvision lists models).
 
 A family: name, kind (what sort of generator), the modalities it applies to, its share of the
-zoo's time budget, and `train(fit, seconds, seed, state)` -> a function sample(n, seed) ->
-(n, c, h, w) float32 intensities. `fit` is a FitData (the case's fitting part). Neural
-families train until their time is up (`train_for`), checking for cancellation between steps.
+zoo's time budget, and `train(fit, seconds, seed, state, pool)` -> a function sample(n, seed) ->
+(n, c, h, w) float32 intensities. `fit` is a FitData (the case's fitting part); `seconds` covers the
+training and the draw of the `pool` samples the zoo stores. Neural families train until their time
+is up (`train_for`), checking for cancellation between steps.
 """
 import time
 from dataclasses import dataclass, field
@@ -16,6 +17,10 @@ from engine.modality import CONTINUOUS_MODALITIES, MODALITIES
 
 GAN_SIZE = {"width": 16, "z_dim": 32, "batch_size": 64}
 MIN_STEPS = 1
+DRAW_PROBE = 16  # samples drawn from an untrained model to time its draw
+MAX_DRAW_SHARE = 0.5  # of a family's time, the most kept from training for drawing its pool
+QUICK_DRAW_SECONDS = 5.0  # a pool drawn within this is never cut
+MIN_POOL = 200  # the fewest samples a family whose draw is slow stores (the self-test measures detection on them)
 
 
 @dataclass
@@ -68,7 +73,7 @@ def train_for(trainer, seconds, state, message):
 
 
 def gan_family(loss, activation):
-    def train(fit, seconds, seed, state):
+    def train(fit, seconds, seed, state, pool):
         from training.gan import GANTrainer, gan_config, sample_generator
 
         config = gan_config(fit.x.shape[1:], loss=loss, activation=activation, seed=seed, **GAN_SIZE)
@@ -85,12 +90,31 @@ def gan_family(loss, activation):
 
 
 def trained_sampler(make):
-    """A family whose trainer (make(fit, seed)) has step() and sample(n, seed)."""
-    def train(fit, seconds, seed, state):
+    """A family whose trainer (make(fit, seed)) has step() and sample(n, seed). Its pool's draw counts in its
+    time: a draw of DRAW_PROBE samples from the untrained model, which costs what the trained model's will, is
+    timed, and the pool's draw at that rate (at most MAX_DRAW_SHARE of the time) is kept from training. A
+    sampler too slow for its pool in that share (a diffusion model's DDIM steps on a CPU: minutes a thousand)
+    draws as many as the share allows, at least MIN_POOL; a draw shorter than QUICK_DRAW_SECONDS is never cut."""
+    def train(fit, seconds, seed, state, pool):
         trainer = make(fit, seed)
-        train_for(trainer, seconds, state, type(trainer).__name__)
-        return trainer.sample
+        per_sample = min(draw_seconds(trainer, DRAW_PROBE, seed) for _ in range(2)) / DRAW_PROBE  # 1st: set-up
+        if per_sample * pool <= max(MAX_DRAW_SHARE * seconds, QUICK_DRAW_SECONDS):
+            drawing, affordable = per_sample * pool, pool
+        else:
+            drawing = MAX_DRAW_SHARE * seconds
+            affordable = max(MIN_POOL, int(drawing / per_sample))
+        train_for(trainer, seconds - drawing, state, type(trainer).__name__)
+
+        def sample(n, sample_seed):
+            return trainer.sample(min(int(n), affordable), sample_seed)
+        return sample
     return train
+
+
+def draw_seconds(trainer, n, seed):
+    begin = time.monotonic()
+    trainer.sample(n, seed)
+    return time.monotonic() - begin
 
 
 def _vae(fit, seed):
@@ -117,7 +141,7 @@ def _autoregressive(fit, seed):
 
 
 def ngram_family(order):
-    def train(fit, seconds, seed, state):
+    def train(fit, seconds, seed, state, pool):
         from training.ngram import NGramModel
 
         state.progress(0.0, f"counting {order}-grams")
@@ -141,7 +165,7 @@ def speech_fakes(make, partners=0):
     """A family of fakes made from each fitting recording by make(audio, rng), as long as time allows,
     turned into mel patches exactly as evidence is; with `partners`, make([audio, other, ...], rng)
     gets that many other fitting recordings too (drawn at random), to splice."""
-    def train(fit, seconds, seed, state):
+    def train(fit, seconds, seed, state, pool):
         rng = np.random.default_rng(seed)
         recordings = fit.recordings()
         order = rng.permutation(len(recordings))

@@ -62,7 +62,7 @@ def train_family(name, fit, data, seconds, seed, pool, folder, state):
     family = FAMILIES[name]
     start = time.monotonic()
     try:
-        sample = family.train(fit, seconds, seed, state)
+        sample = family.train(fit, seconds, seed, state, pool)
         samples = np.clip(sample(pool, SAMPLE_SEED + seed), 0, 1).astype(np.float32)
     except ValueError as err:
         raise InputError(data["spec"], f"family {name}: {err}") from None
