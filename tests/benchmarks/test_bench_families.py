@@ -25,7 +25,7 @@ from engine.detectors import calibration, suite
 from engine.detectors.channels import StandAside
 from tests import synthetic_music
 
-NINETEENTH_PASS_DETECTORS = ()  # 2026-12-03: the nineteenth pass's music baseline is the profile without them
+NINETEENTH_PASS_DETECTORS = ("meter-shift",)  # 2026-12-03: the nineteenth pass's music baseline is the profile without them
 NEW_MUSIC_DETECTORS = ("slice-familiarity",)  # the music baseline is the profile without them (sixth pass: familiarity version 2 instead; fourth pass: "meter"; second pass: "voice-leading", "familiarity"; 2026-11-30 evening: "copying"; before: "tonality")
 THIRD_PASS_DETECTORS = ("clean-up",)  # 2026-12-01, third pass: the image baseline is the profile without it
 FOURTH_PASS_FIRST_NEW_ROW = 4  # 2026-12-01, fourth pass: resampling.RESAMPLINGS's rows from here on are new
