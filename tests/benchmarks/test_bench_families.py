@@ -303,8 +303,11 @@ def nineteenth_music_sets(which):
     looked at while tuning): chord-event chains of orders 2 and 4 and a quarter-note chord chain of
     order 2, trained on bach[360:411], 8, 16 and 32 bars (seeds 1951-1959); real: bach[360:411] as
     they are, transposed, at tempo x0.8 (`music`), and bach[0:110] against a case on bach[110:410]
-    (`music-real`, which must not rise by more than one file). The baseline is the same profile
-    without NINETEENTH_PASS_DETECTORS."""
+    (`music-real`, which must not rise by more than one file). Added to the sealed set after tuning and
+    before it was run (the trait found, meter-shift, reads joins off the beat, which the sets above
+    hardly make): chord-event chains of order 1 at 8 and 16 bars, an eighth-note chord chain of order 2
+    and chains over pitch sets and lengths drawn apart (split_chain) of order 2 at 8 bars, all trained on
+    bach[360:411] (seeds 1961-1964). The baseline is the same profile without NINETEENTH_PASS_DETECTORS."""
     from engine.data.specs import load_spec
     from engine.detectors.profile import item_groups
     data = load_spec(NINETEENTH_OUTSIDE[which])
@@ -322,6 +325,13 @@ def nineteenth_music_sets(which):
             outside, 4, N_GENERATED, steps=bars * BAR, seed=seed + 3)
         out[f"quarter-note chord chain, order 2, trained on bach[360:411], {bars} bars (seed {seed + 6})"] = (
             synthetic_music.sliced_chain(outside, 4, N_GENERATED, steps=bars * BAR, seed=seed + 6, order=2))
+    for bars, seed in ((8, 1961), (16, 1962)):  # added after tuning, before the sealed run
+        out[f"chord-event chain, order 1, trained on bach[360:411], {bars} bars (seed {seed})"] = synthetic_music.chord_chain(
+            outside, 1, N_GENERATED, steps=bars * BAR, seed=seed)
+    out["eighth-note chord chain, order 2, trained on bach[360:411], 8 bars (seed 1963)"] = synthetic_music.sliced_chain(
+        outside, 2, N_GENERATED, steps=8 * BAR, seed=1963, order=2)
+    out["pitch-set and length chains drawn apart, order 2, trained on bach[360:411], 8 bars (seed 1964)"] = (
+        synthetic_music.split_chain(outside, 2, N_GENERATED, steps=8 * BAR, seed=1964))
     return out
 
 
