@@ -60,7 +60,7 @@ def test_real_chorales_whole_and_cut_pass_and_first_order_chains_trained_elsewhe
     assert np.count_nonzero(p_cut > 0.05) >= len(cut) - 2, p_cut
     chains = synthetic_music.chord_chain(held_rolls, 1, 20, steps=16 * synthetic_music.BAR, seed=3)
     _, _, p_chain = judged(detector, *synthetic_music.as_batch(chains))
-    assert np.count_nonzero(p_chain <= 0.01) >= 14, p_chain
+    assert np.count_nonzero(p_chain <= 0.01) >= 16, p_chain  # 20 of 20 when written
 
 
 def test_scores_do_not_change_with_transposition_or_velocity(detector, held_rolls):

@@ -17,15 +17,16 @@ statistic is how many nats per note the best path gains over the best single sta
 whole file (0 when no change pays for itself). Per note, because the real files whose grid does
 change are long pieces with instrumental interludes in another rhythm (bwv248.64-6: 126 nats over
 68 bars at 4 nats a change), and a chain's changes come at every few joins whatever its length.
-On the reference (cross-fitted) 87 % of the files gain nothing, the 90th percentile is 0.003
-nats per note and the largest 0.22; first-order chains trained on chorales the case lacks gain a
-median 0.2 (8 bars) to 0.3 (16 bars). PENALTY was chosen on the tuning chains (docs/verdicts.md,
+On the reference `bach[0:300]` (cross-fitted) 87 % of the files gain nothing, the 90th percentile
+is 0.003 nats per note and the largest 0.22; first-order chains trained on chorales the case lacks
+gain a median 0.41 (8 bars) to 0.53 (16 bars). PENALTY was chosen on the tuning chains (docs/verdicts.md,
 nineteenth pass): at 3-4 nats 82-85 % of the 8-bar first-order chains reach a Bonferroni share's
 threshold alone, at 8-16 nats 0-55 % (too few real files change at all for the tail to be fitted,
 and a total instead of a per-note gain puts the interludes' 126 nats in the tail).
 
 What it reads, and what it does not: positions relative to the file's own grid (a file shifted
-in time, or cut anywhere, scores the same: cutting cannot create a change of grid), lengths and
+in time scores the same, and cutting a file cannot create a change of grid: an excerpt gains only
+from changes the piece itself has; it does not read how a file begins or ends), lengths and
 positions in sixteenth-note steps (tempo and MIDI resolution change nothing), no pitch
 (transposition changes nothing), notes as runs of on pitches (velocity changes nothing). It does
 not see joins that keep the beat: a chain of order 2 or more over chord events mostly joins at
@@ -117,7 +118,8 @@ class MeterShift(Detector):
         onsets, classes = meter.notes_of(np.concatenate(list(batch.x[batch.groups == g, 0] > 0), axis=1))
         gain, changes = best_path(onsets, classes, self.templates)
         where = ", ".join(f"{t / BAR + 1:.2f}" for t in changes[:4]) + (" ..." if len(changes) > 4 else "")
-        moved = (f"its notes' place in the bar moves {len(changes)} times (at 4/4 bar {where}, counted from the file's start)"
+        times = f"{len(changes)} time" + ("s" if len(changes) > 1 else "")
+        moved = (f"its notes' place in the bar moves {times} (at 4/4 bar {where}, counted from the file's start)"
                  if changes else "its notes keep one place in the bar")
         return (f"meter-shift: {moved}; letting it move fits the reference's metric template better by {gain:.3f} nats "
                 f"per note than the best single meter and phase, at {PENALTY:.0f} nats a move (reference calibration files: "
