@@ -20,9 +20,9 @@ change are long pieces with instrumental interludes in another rhythm (bwv248.64
 On the reference `bach[0:300]` (cross-fitted) 87 % of the files gain nothing, the 90th percentile
 is 0.003 nats per note and the largest 0.22; first-order chains trained on chorales the case lacks
 gain a median 0.41 (8 bars) to 0.53 (16 bars). PENALTY was chosen on the tuning chains (docs/verdicts.md,
-nineteenth pass): at 3-4 nats 82-85 % of the 8-bar first-order chains reach a Bonferroni share's
-threshold alone, at 8-16 nats 0-55 % (too few real files change at all for the tail to be fitted,
-and a total instead of a per-note gain puts the interludes' 126 nats in the tail).
+nineteenth pass): at 3-4 nats a change 82-85 % of the 8-bar first-order chains reach a Bonferroni
+share's threshold alone, at 6 nats 55 %; the total gain instead of the per-note one reaches it in
+0-11 % at 4-16 nats (the interludes' 126 nats set the tail).
 
 What it reads, and what it does not: positions relative to the file's own grid (a file shifted
 in time scores the same, and cutting a file cannot create a change of grid: an excerpt gains only
