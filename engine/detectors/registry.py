@@ -21,6 +21,7 @@ from engine.detectors.grid import OffGrid
 from engine.detectors.lpc_lattice import LpcLattice
 from engine.detectors.mel_inversion import MelInversion
 from engine.detectors.meter import Meter
+from engine.detectors.meter_shift import MeterShift
 from engine.detectors.near_zero import NearZero
 from engine.detectors.noise_floor import NoiseFloor
 from engine.detectors.outlier import FeatureOutlier
@@ -60,4 +61,5 @@ DETECTORS = (
     SliceFamiliarity,
     VoiceLeading,
     Meter,
+    MeterShift,
 )

@@ -11,8 +11,8 @@ rule at alpha = 1 %, with and without the new detectors (baseline: the same prof
 them). Second pass (2026-12-01, `second_pass_sets`): real held-out chorales builtin:bach[300:380]
 for tuning, builtin:bach[380:] untouched, each also transposed.
 
-    python tests/benchmarks/test_bench_families.py music [tuning|seen|untouched|copy-tuning|copy-seen|copy-untouched-2|final-untouched|controls|second-tuning|second-untouched|third-tuning|third-untouched|third-lstm|fourth-tuning|fourth-untouched|fourth-extra|fifth-tuning|fifth-untouched|sixth-tuning|sixth-untouched]
-    python tests/benchmarks/test_bench_families.py music-real   (third pass: a case on bach[110:410], real bach[0:110]; fifth pass: also at tempo x0.8, velocity 64)
+    python tests/benchmarks/test_bench_families.py music [tuning|seen|untouched|copy-tuning|copy-seen|copy-untouched-2|final-untouched|controls|second-tuning|second-untouched|third-tuning|third-untouched|third-lstm|fourth-tuning|fourth-untouched|fourth-extra|fifth-tuning|fifth-untouched|sixth-tuning|sixth-untouched|nineteenth-tuning|nineteenth-untouched]
+    python tests/benchmarks/test_bench_families.py music-real   (third pass: a case on bach[110:410], real bach[0:110]; fifth pass: also at tempo x0.8, velocity 64; nineteenth pass: also without its detector)
     python tests/benchmarks/test_bench_families.py images [tuning|untouched|final-untouched|controls|second-tuning|second-untouched|third-tuning|third-untouched|fourth-tuning|fourth-untouched|sixth-tuning|sixth-untouched]
     python -m pytest tests/benchmarks/test_bench_families.py -s -o addopts=""
 """
@@ -25,6 +25,7 @@ from engine.detectors import calibration, suite
 from engine.detectors.channels import StandAside
 from tests import synthetic_music
 
+NINETEENTH_PASS_DETECTORS = ("meter-shift",)  # 2026-12-03: the nineteenth pass's music baseline is the profile without them
 NEW_MUSIC_DETECTORS = ("slice-familiarity",)  # the music baseline is the profile without them (sixth pass: familiarity version 2 instead; fourth pass: "meter"; second pass: "voice-leading", "familiarity"; 2026-11-30 evening: "copying"; before: "tonality")
 THIRD_PASS_DETECTORS = ("clean-up",)  # 2026-12-01, third pass: the image baseline is the profile without it
 FOURTH_PASS_FIRST_NEW_ROW = 4  # 2026-12-01, fourth pass: resampling.RESAMPLINGS's rows from here on are new
@@ -98,6 +99,8 @@ def music_sets(which, fit_pieces, held):
         return fifth_music_sets(which, fit_pieces)
     if which in ("sixth-tuning", "sixth-untouched"):  # 2026-12-01, sixth pass (sixth_music_sets)
         return sixth_music_sets(which, fit_pieces)
+    if which in NINETEENTH_OUTSIDE:  # 2026-12-03, nineteenth pass (nineteenth_music_sets)
+        return nineteenth_music_sets(which)
     if which == "controls":  # real chorales in other keys: must not fire
         return {"held-out chorales, each transposed by -6..+6 semitones": synthetic_music.transposed(held, seed=3)}
     return {"chord-event chain, order 3": synthetic_music.chord_chain(fit_pieces, 3, N_GENERATED, seed=2),
@@ -286,6 +289,52 @@ def sixth_music_sets(which, fit_pieces):
                 fit_pieces, k, N_GENERATED, steps=bars * BAR, seed=seed) for k, bars, seed in specs}
 
 
+NINETEENTH_OUTSIDE = {"nineteenth-tuning": "builtin:bach[300:360]", "nineteenth-untouched": "builtin:bach[360:411]"}
+
+
+def nineteenth_music_sets(which):
+    """The nineteenth pass's sets (2026-12-03; issue 14, chains trained on chorales the reference
+    lacks), decided and committed before any measurement. The case is builtin:bach[0:300] as always;
+    every chain is trained on held-out chorales, so copying, replay and familiarity have no source.
+    "nineteenth-tuning" (looked at while choosing the trait): chord-event chains of orders 1, 2 and
+    3 trained on bach[300:360], 8 and 16 bars (seeds 1901-1906), and order 2 at 8 and 16 bars with
+    other seeds (1907, 1908); real: bach[300:360] as they are, transposed by -6..+6, at tempo x0.8
+    (`music`). "nineteenth-untouched" (sealed: run once at the end with the final detector, never
+    looked at while tuning): chord-event chains of orders 2 and 4 and a quarter-note chord chain of
+    order 2, trained on bach[360:411], 8, 16 and 32 bars (seeds 1951-1959); real: bach[360:411] as
+    they are, transposed, at tempo x0.8 (`music`), and bach[0:110] against a case on bach[110:410]
+    (`music-real`, which must not rise by more than one file). Added to the sealed set after tuning and
+    before it was run (the trait found, meter-shift, reads joins off the beat, which the sets above
+    hardly make): chord-event chains of order 1 at 8 and 16 bars, an eighth-note chord chain of order 2
+    and chains over pitch sets and lengths drawn apart (split_chain) of order 2 at 8 bars, all trained on
+    bach[360:411] (seeds 1961-1964). The baseline is the same profile without NINETEENTH_PASS_DETECTORS."""
+    from engine.data.specs import load_spec
+    from engine.detectors.profile import item_groups
+    data = load_spec(NINETEENTH_OUTSIDE[which])
+    outside = synthetic_music.file_rolls(data.x, item_groups(data.items, data.n)[0])
+    if which == "nineteenth-tuning":
+        specs = [(1, 8, 1901), (1, 16, 1902), (2, 8, 1903), (2, 16, 1904), (3, 8, 1905), (3, 16, 1906),
+                 (2, 8, 1907), (2, 16, 1908)]
+        return {f"chord-event chain, order {k}, trained on bach[300:360], {bars} bars (seed {seed})":
+                synthetic_music.chord_chain(outside, k, N_GENERATED, steps=bars * BAR, seed=seed) for k, bars, seed in specs}
+    out = {}
+    for bars, seed in ((8, 1951), (16, 1952), (32, 1953)):
+        out[f"chord-event chain, order 2, trained on bach[360:411], {bars} bars (seed {seed})"] = synthetic_music.chord_chain(
+            outside, 2, N_GENERATED, steps=bars * BAR, seed=seed)
+        out[f"chord-event chain, order 4, trained on bach[360:411], {bars} bars (seed {seed + 3})"] = synthetic_music.chord_chain(
+            outside, 4, N_GENERATED, steps=bars * BAR, seed=seed + 3)
+        out[f"quarter-note chord chain, order 2, trained on bach[360:411], {bars} bars (seed {seed + 6})"] = (
+            synthetic_music.sliced_chain(outside, 4, N_GENERATED, steps=bars * BAR, seed=seed + 6, order=2))
+    for bars, seed in ((8, 1961), (16, 1962)):  # added after tuning, before the sealed run
+        out[f"chord-event chain, order 1, trained on bach[360:411], {bars} bars (seed {seed})"] = synthetic_music.chord_chain(
+            outside, 1, N_GENERATED, steps=bars * BAR, seed=seed)
+    out["eighth-note chord chain, order 2, trained on bach[360:411], 8 bars (seed 1963)"] = synthetic_music.sliced_chain(
+        outside, 2, N_GENERATED, steps=8 * BAR, seed=1963, order=2)
+    out["pitch-set and length chains drawn apart, order 2, trained on bach[360:411], 8 bars (seed 1964)"] = (
+        synthetic_music.split_chain(outside, 2, N_GENERATED, steps=8 * BAR, seed=1964))
+    return out
+
+
 def real_rows(spec, x, groups, seed):
     """The real rows of a case's check: the held-out files as they are, transposed by -6..+6, and
     (from the fifth pass) played at tempo x0.8 with every velocity 64, read back from MIDI."""
@@ -308,7 +357,8 @@ SECOND_PASS_REAL = {"second-tuning": "builtin:bach[300:380]", "second-untouched"
                     "third-lstm": "builtin:bach[380:]", "fourth-tuning": "builtin:bach[300:380]",
                     "fourth-untouched": "builtin:bach[380:]", "fourth-extra": "builtin:bach[380:]",
                     "fifth-tuning": "builtin:bach[300:380]", "fifth-untouched": "builtin:bach[380:]",
-                    "sixth-tuning": "builtin:bach[300:380]", "sixth-untouched": "builtin:bach[380:]"}
+                    "sixth-tuning": "builtin:bach[300:380]", "sixth-untouched": "builtin:bach[380:]",
+                    **NINETEENTH_OUTSIDE}
 # third pass: real files no detector here has been tuned on, for a case on another slice (`third_real`)
 THIRD_PASS_REAL_CASE = ("builtin:bach[110:410]", "builtin:bach[0:110]")
 
@@ -335,12 +385,13 @@ def third_real():
     ref = load_spec(ref_spec)
     detectors = suite.profile_detectors(build_profile(ref))
     before = familiarity_as_before(ref, detectors)  # sixth pass: familiarity version 2
+    without = [d for d in detectors if d.name not in NINETEENTH_PASS_DETECTORS]  # nineteenth pass
     held = load_spec(held_spec)
     held_groups, _ = item_groups(held.items, held.n)
     print(f"case on {ref_spec}: detectors {[d.name for d in detectors]}")
     for name, (x, g) in real_rows(held_spec, held.x, held_groups, seed=7).items():
-        print(f"{name}: {summary(labels(detectors, x, g))} | familiarity version 2: {summary(labels(before, x, g))}",
-              flush=True)
+        print(f"{name}: {summary(labels(detectors, x, g))} | familiarity version 2: {summary(labels(before, x, g))} | "
+              f"without {NINETEENTH_PASS_DETECTORS}: {summary(labels(without, x, g))}", flush=True)
 
 
 def music(which="tuning"):
@@ -354,6 +405,8 @@ def music(which="tuning"):
     baseline = [d for d in detectors if d.name not in NEW_MUSIC_DETECTORS]
     if which.startswith("sixth"):  # the baseline: familiarity as before the sixth pass
         baseline = familiarity_as_before(ref, detectors)
+    if which.startswith("nineteenth"):
+        baseline = [d for d in detectors if d.name not in NINETEENTH_PASS_DETECTORS]
     groups, _ = item_groups(ref.items, ref.n)
     pieces = synthetic_music.file_rolls(ref.x, groups)
     n_fit = int(profile["n_fit_files"])
@@ -361,7 +414,7 @@ def music(which="tuning"):
     rows = {f"held-out real chorales ({n_held})": (held.x, held_groups)}
     held_rolls = synthetic_music.file_rolls(held.x, held_groups)
     sets = music_sets(which, pieces[:n_fit], held_rolls)
-    if which.startswith(("fifth", "sixth")):
+    if which.startswith(("fifth", "sixth", "nineteenth")):
         rows = real_rows(SECOND_PASS_REAL[which], held.x, held_groups, seed=5)
     elif which in SECOND_PASS_REAL:
         sets = {"held-out chorales, each transposed by -6..+6 semitones": synthetic_music.transposed(held_rolls, seed=5),
@@ -369,7 +422,9 @@ def music(which="tuning"):
     rows.update({name: synthetic_music.as_batch(rolls) for name, rolls in sets.items()})
     print(f"detectors {[d.name for d in detectors]}, weights {np.round(suite.weights(detectors, 0.01), 3).tolist()}")
     for name, (x, g) in rows.items():
-        print(f"{name}: with {'familiarity version 3' if which.startswith('sixth') else NEW_MUSIC_DETECTORS}: {summary(labels(detectors, x, g))} | baseline: {summary(labels(baseline, x, g))}",
+        new = ("familiarity version 3" if which.startswith("sixth") else
+               NINETEENTH_PASS_DETECTORS if which.startswith("nineteenth") else NEW_MUSIC_DETECTORS)
+        print(f"{name}: with {new}: {summary(labels(detectors, x, g))} | baseline: {summary(labels(baseline, x, g))}",
               flush=True)
 
 
