@@ -86,6 +86,38 @@ def test_the_report_shows_the_self_test_table(two_family_case, tmp_path):
     assert "real source images 1-40 (left out)" in text and "lsgan loss, tanh output" in text
 
 
+def test_a_generated_sample_the_loader_refuses_is_counted_and_the_self_test_goes_on(two_family_case, tmp_path,
+                                                                                      monkeypatch, capsys):
+    """A generator may write a file no verdict can read (a piano roll with no note is a MIDI file without notes):
+    the self-test counts it as refused, with the loader's reason, and measures the rest."""
+    import shutil
+
+    from engine.report.limitations import self_test_rows
+    from engine.selftest import families as families_module
+
+    write = families_module.generated_files
+
+    def with_an_unreadable_one(runs, n, modality, folder):
+        paths = write(runs, n - 1, modality, folder)
+        broken = os.path.join(folder, "broken.png")
+        with open(broken, "wb") as fh:
+            fh.write(b"\x89PNG\r\n\x1a\n" + b"\0" * 20)
+        return paths + [broken]
+
+    monkeypatch.setattr(families_module, "generated_files", with_an_unreadable_one)
+    case_dir = str(tmp_path / "case")
+    shutil.copytree(two_family_case[0], case_dir)
+    out = tmp_path / "st.json"
+    assert main.main(["case", "validate", case_dir, "--json", str(out), "--samples", "20"]) == 0
+    printed = capsys.readouterr().out
+    for f in json.loads(out.read_text())["families"]:
+        assert f["n"] == 19 and f["refused"] == 1 and len(f["refused_reasons"]) == 1
+        assert 0 <= f["detected"] <= 19
+    assert "and 1 generated file refused as evidence, not judged" in printed
+    with case_store.open_case(case_dir) as case:
+        assert "1 more refused as evidence" in self_test_rows(case.audit_log())[0][1]
+
+
 def test_a_held_out_source_is_judged_by_a_profile_built_without_its_files(monkeypatch):
     ref = load_spec("builtin:digits[0:60]")
     built = []

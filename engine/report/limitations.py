@@ -117,8 +117,10 @@ def self_test_rows(audit_log):
     rows = [("generator families", found["families_note"], "-")] if found.get("families_note") else []
     for f in found.get("families") or []:
         n = f.get("n") or 0
+        refused = f" ({f['refused']} more refused as evidence, not judged)" if f.get("refused") else ""
         rows.append((f"family {f.get('family')} (left out of training)",
-                     f"{f.get('detected')} of {n} detected" + (f" ({f.get('detected', 0) / n:.0%})" if n else ""), n))
+                     f"{f.get('detected')} of {n} detected" + (f" ({f.get('detected', 0) / n:.0%})" if n else "")
+                     + refused, n))
     for s in found.get("sources") or []:
         rate = s.get("false_positive_rate")
         rows.append((f"real source {s.get('source')} (left out)",

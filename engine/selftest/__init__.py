@@ -17,7 +17,7 @@ import os
 from engine.detectors.calibration import DEFAULT_ALPHA
 
 SUMMARY_SOURCE_KEYS = ("source", "false_positive_rate", "n", "false_positives", "interval")
-SUMMARY_FAMILY_KEYS = ("family", "detected", "n", "detection_rate", "interval", "detected_registered")
+SUMMARY_FAMILY_KEYS = ("family", "detected", "n", "detection_rate", "interval", "detected_registered", "refused")
 
 
 def load_reference(reference):
@@ -127,6 +127,10 @@ def summary_lines(result):
         lines.append(f"  {f['family']:<28} detected {f['detected']:>4} of {f['n']:<4} "
                      f"{_percent(f['detection_rate']):>6}  [{low:.1%}, {high:.1%}]  "
                      f"(registered: {f['detected_registered']})")
+        if f.get("refused"):
+            files = "file" if f["refused"] == 1 else "files"
+            lines.append(f"    and {f['refused']} generated {files} refused as evidence, not judged: "
+                         f"{'; '.join(f['refused_reasons'])}")
         for left in f["left_out_detectors"]:
             lines.append(f"    without {left['detector']}: {left['why']}")
     if result.get("channel_limits"):

@@ -8,7 +8,10 @@ sample of F. A model trained on F, or on generated files whose generator is not 
 is left out (retraining it without F is a training run, too costly here) and named in the
 result. F's generators then make SAMPLES_PER_FAMILY new samples (a latent seed other than
 the one the logistic regression was fitted on), written as the files `generate` writes
-(PNG, MIDI, .npy mel patches) and read back as evidence, and judged at the case's alpha.
+(PNG, MIDI, .npy mel patches) and read back as evidence, and judged at the case's alpha. A sample the
+evidence loader refuses (a generated piano roll with no note is a MIDI file without notes) cannot be
+judged, as an analyst could not submit it: it is counted as `refused`, with the loader's reason, and left
+out of `n`.
 """
 import os
 import tempfile
@@ -17,7 +20,6 @@ import numpy as np
 
 from engine.data import representations
 from engine.detectors import suite
-from engine.errors import InputError
 from engine.modality import modality as modality_named
 from engine.selftest import rates
 from engine.selftest.runs import families, run_folders
@@ -57,21 +59,25 @@ def generated_files(runs, n, modality, folder):
 
 
 def read_files(paths, profile):
-    """(Batch, SampleSets) of evidence files, read as a verdict reads them."""
+    """(Batch or None, SampleSets, the loader's reasons for the files it refused) of evidence files, read as a
+    verdict reads them; the Batch is None when every file was refused."""
     from engine.verdict import load_evidence
 
     accepted, rejected = load_evidence(paths, profile)
-    if rejected:
-        raise InputError(rejected[0]["path"], f"a generated sample was refused ({rejected[0]['reason']})")
+    reasons = [r["reason"] for r in rejected]
+    if not accepted:
+        return None, [], reasons
     groups = np.repeat(np.arange(len(accepted)), [s.n for _, s in accepted])
     x = np.concatenate([s.x for _, s in accepted]).astype(np.float32)
     if "level_version" in profile:
         x = representations.normalise_level(x, groups)
-    return suite.Batch(x, groups, audio=[s.audio for _, s in accepted]), [samples for _, samples in accepted]
+    return suite.Batch(x, groups, audio=[s.audio for _, s in accepted]), [samples for _, samples in accepted], reasons
 
 
 def judge(batch, samples, detectors, alpha):
     """Labels of the files, with the detectors a file's format leaves mute at weight 0, as in a verdict."""
+    if batch is None:
+        return []
     return rates.labels(detectors, batch, alpha, [suite.informative(detectors, s) for s in samples])
 
 
@@ -106,7 +112,7 @@ def leave_one_family_out(profile, case_detectors, learned, gan_runs, alpha, stat
             else:
                 detectors.append(detector)
         with tempfile.TemporaryDirectory(prefix="case-validate-") as folder:
-            batch, samples = read_files(generated_files(runs, n, modality, folder), profile)
+            batch, samples, refused = read_files(generated_files(runs, n, modality, folder), profile)
         labels = judge(batch, samples, detectors, alpha)
         registered = judge(batch, samples, case_detectors, alpha).count("generated")
         detected = labels.count("generated")
@@ -114,6 +120,7 @@ def leave_one_family_out(profile, case_detectors, learned, gan_runs, alpha, stat
                     "detection_rate": rates.rate(detected, len(labels)),
                     "interval": rates.clopper_pearson(detected, len(labels)),
                     "inconclusive": labels.count("inconclusive"), "detected_registered": registered,
+                    "refused": len(refused), "refused_reasons": sorted(set(refused)),
                     "runs": [run["name"] for run in runs], "detectors": [d.name for d in detectors],
                     "left_out_detectors": left_out})
     return {"families": out, "note": None, "registered_families": list(found)}
