@@ -10,6 +10,9 @@ its level's course from the last speech to the silence, the zeros after it, and 
     python tests/benchmarks/test_bench_lossy_gate.py make                    # the sets' 8 kHz WAVs under WORK
     python tests/benchmarks/test_bench_lossy_gate.py read SET CODEC OUT.json  # releases of the set through CODEC
     python tests/benchmarks/test_bench_lossy_gate.py summary OUT.json [OUT.json ...]
+    python tests/benchmarks/test_bench_lossy_gate.py thresholds SET CODEC MS[,MS ...]  # files beyond 70 dB per rule
+
+CODEC: one of the lossy bench's, `pcm-44k` (resampled to 44.1 kHz, 16-bit PCM: the rate without a codec) or `wav`.
 
 Sets, written down before measuring (FSDD /work/shared/data/fsdd; none of them in the lossy bench's `held-real`,
 nicolas takes 30-49, lucas and jackson takes 40-49, nor the case's reference, george, jackson, lucas takes 0-9).
@@ -17,8 +20,8 @@ Real takes go through each gate of GATES (tests/noise_suppressors.py's fast gate
 re the peak; tests/audio_channels.py's gate, 20 ms release, at -30 dB re the peak and 12 dB over the floor) and are
 written as 16-bit 8 kHz WAVs, then through the codec.
 - Tuning: `tune-gated` george, lucas, jackson takes 10-19 and nicolas takes 0-9, digit = take mod 10 (40 takes,
-  160 gated files); synthesised `tune-stop` espeak-ng `en`, `en-us`, `en+m3`, MBROLA `mb-us1` (us2 is held, no other installed), the ten digit
-  words (40).
+  160 gated files); synthesised `tune-stop` espeak-ng `en`, `en-us`, `en+m3`, MBROLA `mb-us1` (us2 is held, no
+  other MBROLA voice is installed), the ten digit words (40).
 - Untouched, read once after the rule is fixed: `held-gated` george and jackson takes 30-39, lucas takes 20-39,
   digit = (take + 5) mod 10 (40 takes, 160 gated files); synthesised: the lossy bench's `held-gen` (its espeak-ng
   `en+klatt2` and MBROLA `mb-us2` are the voices noise-floor reads; flite and festival write no zeros), read from its
@@ -33,6 +36,8 @@ import tempfile
 import numpy as np
 import soundfile
 
+from tests.benchmarks import test_bench_lossy_speech as lossy_speech
+
 WORK = os.environ.get("LOSSY_GATE", os.path.join(tempfile.gettempdir(), "bench-lossy-gate"))
 LOSSY_SPEECH = os.environ.get("LOSSY_SPEECH", os.path.join(tempfile.gettempdir(), "bench-lossy-speech"))
 FSDD = "/work/shared/data/fsdd"
@@ -43,6 +48,7 @@ GATED = {  # set: (speaker, takes, digit offset)
     "held-gated": [("george", range(30, 40), 5), ("jackson", range(30, 40), 5), ("lucas", range(20, 40), 5)],
 }
 STOPS = {"tune-stop": [("espeak", "en"), ("espeak", "en-us"), ("espeak", "mb-us1"), ("espeak", "en+m3")]}
+CODECS = {**lossy_speech.CODECS, "pcm-44k": (["-ar", "44100", "-c:a", "pcm_s16le"], "wav")}
 GATES = {  # name: (release within 5 ms, threshold dB, re the floor instead of the peak)
     "fast-30": (True, -30.0, False), "fast-20": (True, -20.0, False), "gate-30": (False, -30.0, False),
     "gatefloor12": (False, 12.0, True)}
@@ -58,8 +64,6 @@ def gated(audio, name):
 
 def make():
     """The sets' 8 kHz 16-bit WAVs under WORK/SET."""
-    from tests.benchmarks.test_bench_lossy_speech import WORDS, synthesise
-
     for name, members in GATED.items():
         os.makedirs(f"{WORK}/{name}", exist_ok=True)
         for speaker, takes, offset in members:
@@ -71,10 +75,10 @@ def make():
     for name, voices in STOPS.items():
         os.makedirs(f"{WORK}/{name}", exist_ok=True)
         for engine, voice in voices:
-            for k, word in enumerate(WORDS):
+            for k, word in enumerate(lossy_speech.WORDS):
                 out = f"{WORK}/{name}/{voice}-{k}.wav"
                 if not os.path.exists(out):
-                    synthesise(engine, voice, word, out)
+                    lossy_speech.synthesise(engine, voice, word, out)
 
 
 def folder(name):
@@ -82,9 +86,8 @@ def folder(name):
 
 
 def encoded(name, codec):
-    """The set's files through `codec` (as the lossy bench encodes), written once under WORK/SET@CODEC; `wav`: as made."""
-    from tests.benchmarks.test_bench_lossy_speech import CODECS
-
+    """The set's files through `codec` (as the lossy bench encodes them), written once under WORK/SET@CODEC; `wav`:
+    as made."""
     sources = sorted(os.path.join(folder(name), f) for f in os.listdir(folder(name)) if f.endswith(".wav"))
     if codec == "wav":
         return sources
@@ -126,16 +129,40 @@ def release_readings(audio):
     return out
 
 
-def read(name, codec, out_json):
+def decoded(name, codec):
+    """{file name: the file through `codec` as the verdict reads it, at the speech rate}."""
     from engine.data import loaders
     from engine.data.representations import to_speech_rate
+
+    return {os.path.basename(p): to_speech_rate(*loaders.load_recording(p)) for p in encoded(name, codec)}
+
+
+def thresholds(name, codec, values_ms, plausible=70.0):
+    """Per source, files beyond `plausible` dB with gate_release.MIN_RELEASE_SECONDS at each of `values_ms`."""
+    from unittest import mock
+
+    from engine.detectors import gate_release
+    from engine.detectors.noise_floor import floor_depth
+
+    audio = decoded(name, codec)
+    lines = []
+    for ms in values_ms:
+        with mock.patch.object(gate_release, "MIN_RELEASE_SECONDS", ms / 1000):
+            beyond = {f: floor_depth(a)[0] > plausible for f, a in audio.items()}
+        by = {src: [v for f, v in beyond.items() if source(name, f) == src]
+              for src in sorted({source(name, f) for f in beyond})}
+        lines.append(f"{name} {codec} MIN_RELEASE {ms:g} ms: beyond {plausible:.0f} dB " + ", ".join(
+            f"{src} {sum(v)}/{len(v)}" for src, v in by.items()) + f"; all {sum(beyond.values())}/{len(beyond)}")
+    return "\n".join(lines)
+
+
+def read(name, codec, out_json):
     from engine.detectors.noise_floor import floor_depth
 
     rows = []
-    for path in encoded(name, codec):
-        audio = to_speech_rate(*loaders.load_recording(path))
+    for file, audio in decoded(name, codec).items():
         depth, silent, padding, aside = floor_depth(audio)
-        rows.append({"file": os.path.basename(path), "depth": depth, "silent": silent, "aside": aside,
+        rows.append({"file": file, "depth": depth, "silent": silent, "aside": aside,
                      "releases": release_readings(audio)})
     with open(out_json, "w") as f:
         json.dump({"set": name, "codec": codec, "rows": rows}, f)
@@ -143,7 +170,7 @@ def read(name, codec, out_json):
 
 
 def source(name, file):
-    return file.split("-")[0] if "gated" in name else file.rsplit("-", 1)[0]
+    return file.rsplit("-", 1)[0]
 
 
 def summary(files, plausible=70.0):
@@ -157,8 +184,8 @@ def summary(files, plausible=70.0):
             lengths = [e["release_ms"] for r in rows for e in r["releases"]]
             spread = (f"release ms p5/50/95 {' / '.join(f'{v:.1f}' for v in np.percentile(lengths, [5, 50, 95]))} "
                       f"of {len(lengths)}" if lengths else "no release")
-            lines.append(f"{run['set']} {run['codec']} {src}: beyond {plausible:.0f} dB {sum(r['depth'] > plausible for r in rows)} "
-                         f"of {len(rows)}; {spread}")
+            beyond = sum(r["depth"] > plausible for r in rows)
+            lines.append(f"{run['set']} {run['codec']} {src}: beyond {plausible:.0f} dB {beyond} of {len(rows)}; {spread}")
     return "\n".join(lines)
 
 
@@ -168,5 +195,7 @@ if __name__ == "__main__":
         make()
     elif command == "read":
         print(read(*sys.argv[2:5]))
+    elif command == "thresholds":
+        print(thresholds(sys.argv[2], sys.argv[3], [float(v) for v in sys.argv[4].split(",")]), flush=True)
     elif command == "summary":
         print(summary(sys.argv[2:]))
