@@ -194,6 +194,24 @@ def summary(files, plausible=70.0):
     return "\n".join(lines)
 
 
+def test_release_readings_time_a_gates_release_and_a_cut():
+    """A tone over a floor 65 dB down with a pause: through the harness's gate (20 ms release) the speech reaches
+    the pause's zeros over tens of milliseconds, cut into zeros within one; the reading's level course starts at the
+    last speech (within SPEECH_DB of the loud frames) and falls beyond PLAUSIBLE_DB by the silence."""
+    from engine.detectors.gate_release import MIN_RELEASE_SECONDS, SPEECH_DB
+    from engine.detectors.noise_floor import PLAUSIBLE_DB
+
+    t = np.arange(RATE) / RATE
+    tone = np.where((t < 0.4) | (t > 0.6), 0.3 * np.sin(2 * np.pi * 200 * t), 0.0)
+    floor = np.random.default_rng(0).normal(0, 0.3 * 10 ** (-65 / 20), t.size)
+    (gate,), (cut,) = release_readings(gated(tone + floor, "gate-30")), release_readings(tone)
+    assert gate["release_ms"] > 1000 * MIN_RELEASE_SECONDS > cut["release_ms"]
+    for reading in (gate, cut):
+        course = reading["level"][reading["offset"]:]
+        assert course[0] >= -SPEECH_DB - 1 and course[-1] < -PLAUSIBLE_DB
+        assert reading["to_zeros_ms"] >= 0 and reading["run_ms"] >= 20
+
+
 if __name__ == "__main__":
     command = sys.argv[1]
     if command == "make":
