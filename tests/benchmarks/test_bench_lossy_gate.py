@@ -11,6 +11,7 @@ its level's course from the last speech to the silence, the zeros after it, and 
     python tests/benchmarks/test_bench_lossy_gate.py read SET CODEC OUT.json  # releases of the set through CODEC
     python tests/benchmarks/test_bench_lossy_gate.py summary OUT.json [OUT.json ...]
     python tests/benchmarks/test_bench_lossy_gate.py thresholds SET CODEC MS[,MS ...]  # files beyond 70 dB per rule
+    python tests/benchmarks/test_bench_lossy_gate.py starts SET CODEC  # ... and read from the first word on
 
 CODEC: one of the lossy bench's, `pcm-44k` (resampled to 44.1 kHz, 16-bit PCM: the rate without a codec) or `wav`.
 
@@ -120,7 +121,7 @@ def release_readings(audio):
         return []
     n = int(LEVEL_SECONDS * RATE)
     level = 10 * np.log10(np.maximum(np.convolve(x ** 2, np.ones(n) / n, "same") / loud, 1e-30))
-    runs = dict((e, s) for s, e in zero_runs(x))  # stop -> start
+    runs = {e: s for s, e in zero_runs(x)}  # stop -> start
     out = []
     for last, silence, run_stop in releases(x, loud):
         if last is None:
@@ -128,8 +129,8 @@ def release_readings(audio):
         run_start = runs[run_stop]
         lo, hi = max(0, last - 40), min(x.size, silence + 40)
         out.append({"release_ms": (silence - last) / RATE * 1000, "to_zeros_ms": (run_start - silence) / RATE * 1000,
-                    "run_ms": (run_stop - run_start) / RATE * 1000,
-                    "level": [round(float(v), 1) for v in level[lo:hi:RATE // 1000]], "offset": (last - lo) // 8})
+                    "run_ms": (run_stop - run_start) / RATE * 1000, "offset": (last - lo) // (RATE // 1000),
+                    "level": [round(float(v), 1) for v in level[lo:hi:RATE // 1000]]})
     return out
 
 
@@ -158,6 +159,19 @@ def thresholds(name, codec, values_ms, plausible=70.0):
         lines.append(f"{name} {codec} MIN_RELEASE {ms:g} ms: beyond {plausible:.0f} dB " + ", ".join(
             f"{src} {sum(v)}/{len(v)}" for src, v in by.items()) + f"; all {sum(beyond.values())}/{len(beyond)}")
     return "\n".join(lines)
+
+
+def starts(name, codec, plausible=70.0, onset_db=60.0):
+    """Files beyond `plausible` dB as read, and read from their first sample within `onset_db` of their peak on (the
+    zeros a gate wrote before the first word, and the resampler's pre-ringing in them, left out)."""
+    from engine.detectors.noise_floor import floor_depth
+
+    audio = decoded(name, codec)
+    onset = {f: np.flatnonzero(np.abs(a) > np.abs(a).max() * 10 ** (-onset_db / 20))[0] for f, a in audio.items()}
+    whole = sum(floor_depth(a)[0] > plausible for a in audio.values())
+    later = sum(floor_depth(a[onset[f]:])[0] > plausible for f, a in audio.items())
+    return (f"{name} {codec}: beyond {plausible:.0f} dB {whole} of {len(audio)}; read from the first sample within "
+            f"{onset_db:.0f} dB of the peak: {later}")
 
 
 def read(name, codec, out_json):
@@ -220,5 +234,7 @@ if __name__ == "__main__":
         print(read(*sys.argv[2:5]))
     elif command == "thresholds":
         print(thresholds(sys.argv[2], sys.argv[3], [float(v) for v in sys.argv[4].split(",")]), flush=True)
+    elif command == "starts":
+        print(starts(sys.argv[2], sys.argv[3]))
     elif command == "summary":
         print(summary(sys.argv[2:]))
