@@ -34,14 +34,20 @@ def zero_runs(audio):
     return list(zip(starts[long].tolist(), stops[long].tolist()))
 
 
+def _reached(audio, loud):
+    """(samples of `audio` whose 5 ms level lies within SPEECH_DB of the loud power `loud`, non-zero samples whose
+    level lies within PLAUSIBLE_DB of it)."""
+    n = samples(LEVEL_SECONDS, SPEECH_RATE)
+    level = np.convolve(audio ** 2, np.ones(n) / n, "same")
+    speech = np.flatnonzero(level >= loud * 10 ** (-SPEECH_DB / 10))
+    return speech, np.flatnonzero((level >= loud * 10 ** (-PLAUSIBLE_DB / 10)) & (audio != 0))
+
+
 def releases(audio, loud):
     """[(last speech sample before the silence reaching the run or None, start of that silence, stop of the run)]
     of each zero run of `audio` (at the speech rate; `loud`: the power of its loud frames, padding.loud_power)."""
     audio = np.asarray(audio, dtype=np.float64)
-    n = samples(LEVEL_SECONDS, SPEECH_RATE)
-    level = np.convolve(audio ** 2, np.ones(n) / n, "same")
-    speech = np.flatnonzero(level >= loud * 10 ** (-SPEECH_DB / 10))
-    sounding = np.flatnonzero((level >= loud * 10 ** (-PLAUSIBLE_DB / 10)) & (audio != 0))
+    speech, sounding = _reached(audio, loud)
     out = []
     for start, stop in zero_runs(audio):
         before = np.searchsorted(sounding, start)
@@ -51,9 +57,20 @@ def releases(audio, loud):
     return out
 
 
+def closed_start(audio, loud):
+    """How many samples at the start of `audio` lie before its first sound within PLAUSIBLE_DB of the loud power
+    `loud` (module docstring: a gate closed before the first word); 0 when that stretch is shorter than
+    ZERO_RUN_SECONDS."""
+    sounding = _reached(np.asarray(audio, dtype=np.float64), loud)[1]
+    first = int(sounding[0]) if sounding.size else len(audio)
+    return first if first >= samples(ZERO_RUN_SECONDS, SPEECH_RATE) else 0
+
+
 def released(audio, loud):
-    """Boolean mask of the samples of `audio` that a gate's slow release and its zero run wrote (module docstring)."""
+    """Boolean mask of the samples of `audio` that a gate's slow release and its zero run, or a gate closed before the
+    first word, wrote (module docstring)."""
     mask = np.zeros(len(audio), dtype=bool)
+    mask[:closed_start(audio, loud)] = True
     for last, silence, stop in releases(audio, loud):
         if last is not None and silence - last >= samples(MIN_RELEASE_SECONDS, SPEECH_RATE):
             mask[last + 1:stop] = True

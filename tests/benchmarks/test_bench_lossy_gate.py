@@ -11,6 +11,7 @@ its level's course from the last speech to the silence, the zeros after it, and 
     python tests/benchmarks/test_bench_lossy_gate.py read SET CODEC OUT.json  # releases of the set through CODEC
     python tests/benchmarks/test_bench_lossy_gate.py summary OUT.json [OUT.json ...]
     python tests/benchmarks/test_bench_lossy_gate.py thresholds SET CODEC MS[,MS ...]  # files beyond 70 dB per rule
+    python tests/benchmarks/test_bench_lossy_gate.py thresholds-start-read SET CODEC MS  # ... reading the start too
     python tests/benchmarks/test_bench_lossy_gate.py starts SET CODEC  # ... and read from the first word on
 
 CODEC: one of the lossy bench's, `pcm-44k` (resampled to 44.1 kHz, 16-bit PCM: the rate without a codec) or `wav`.
@@ -151,22 +152,26 @@ def decoded(name, codec):
     return {os.path.basename(p): to_speech_rate(*loaders.load_recording(p)) for p in encoded(name, codec)}
 
 
-def thresholds(name, codec, values_ms, plausible=70.0):
-    """Per source, files beyond `plausible` dB with gate_release.MIN_RELEASE_SECONDS at each of `values_ms`."""
+def thresholds(name, codec, values_ms, plausible=70.0, start_read=False):
+    """Per source, files beyond `plausible` dB with gate_release.MIN_RELEASE_SECONDS at each of `values_ms`
+    (`start_read`: the stretch before the first sound read too, as before the nineteenth pass)."""
     from unittest import mock
 
     from engine.detectors import gate_release
     from engine.detectors.noise_floor import floor_depth
 
     audio = decoded(name, codec)
+    start = (lambda a, loud: 0) if start_read else gate_release.closed_start
     lines = []
     for ms in values_ms:
-        with mock.patch.object(gate_release, "MIN_RELEASE_SECONDS", ms / 1000):
+        with mock.patch.object(gate_release, "MIN_RELEASE_SECONDS", ms / 1000), \
+                mock.patch.object(gate_release, "closed_start", start):
             beyond = {f: floor_depth(a)[0] > plausible for f, a in audio.items()}
         by = {src: [v for f, v in beyond.items() if source(name, f) == src]
               for src in sorted({source(name, f) for f in beyond})}
-        lines.append(f"{name} {codec} MIN_RELEASE {ms:g} ms: beyond {plausible:.0f} dB " + ", ".join(
-            f"{src} {sum(v)}/{len(v)}" for src, v in by.items()) + f"; all {sum(beyond.values())}/{len(beyond)}")
+        lines.append(f"{name} {codec} MIN_RELEASE {ms:g} ms{', start read' if start_read else ''}: beyond "
+                     f"{plausible:.0f} dB " + ", ".join(f"{src} {sum(v)}/{len(v)}" for src, v in by.items())
+                     + f"; all {sum(beyond.values())}/{len(beyond)}")
     return "\n".join(lines)
 
 
@@ -241,8 +246,9 @@ if __name__ == "__main__":
         make()
     elif command == "read":
         print(read(*sys.argv[2:5]))
-    elif command == "thresholds":
-        print(thresholds(sys.argv[2], sys.argv[3], [float(v) for v in sys.argv[4].split(",")]), flush=True)
+    elif command in ("thresholds", "thresholds-start-read"):
+        print(thresholds(sys.argv[2], sys.argv[3], [float(v) for v in sys.argv[4].split(",")],
+                         start_read=command.endswith("start-read")), flush=True)
     elif command == "starts":
         print(starts(sys.argv[2], sys.argv[3]))
     elif command == "summary":
