@@ -15,6 +15,17 @@ through the 30 dB between SPEECH_DB and PLAUSIBLE_DB in 9-28 ms (median 15), a V
 after spectral subtraction in 6-35 ms (5th-95th percentiles); MIN_RELEASE_SECONDS (10 ms) lies above every
 synthesiser's stop measured (at most 9 ms, MBROLA `mb-de2`; espeak-ng, MBROLA us1-us3 and Pico at most 5.4 ms in
 the fifteenth pass) and below most such gates (docs/verdicts.md, "Decoded, fast-gated and padded speech").
+
+A gate closed before the first word leaves zeros no release reaches. At the speech rate they are padding
+(engine/data/padding.py); at another rate they rarely have a length a script pads to, and the resampler to the
+speech rate lays faint pre-ringing (90-170 dB down) into them, so they read as a synthesiser's silence: FSDD takes
+through a gate, resampled to 44.1 kHz, 37 and 58 of 160 beyond PLAUSIBLE_DB with no codec (0 as 8 kHz WAVs). Before
+its first sound nothing tells a closed gate from a synthesiser's lead-in, whose stop after its speech says what it
+is (40 espeak-ng and MBROLA digits as written and through 44.1 kHz PCM, MP3 and Vorbis: 1 of 240 readings beyond
+it lost without that stretch), so the faint stretch before a recording's first sound within PLAUSIBLE_DB of its loud frames, when
+ZERO_RUN_SECONDS or longer, is not read (`closed_start`; docs/verdicts.md, "Lossy speech: noisy real takes judged
+whole, and the gate rule under codec smear"). The price: a synthesiser whose only silence is its lead-in (no stop
+into zeros or near-silence after its speech) is not read there.
 """
 import numpy as np
 
