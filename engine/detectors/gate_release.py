@@ -18,14 +18,14 @@ the fifteenth pass) and below most such gates (docs/verdicts.md, "Decoded, fast-
 
 A gate closed before the first word leaves zeros no release reaches. At the speech rate they are padding
 (engine/data/padding.py); at another rate they rarely have a length a script pads to, and the resampler to the
-speech rate lays faint pre-ringing (90-170 dB down) into them, so they read as a synthesiser's silence: FSDD takes
-through a gate, resampled to 44.1 kHz, 37 and 58 of 160 beyond PLAUSIBLE_DB with no codec (0 as 8 kHz WAVs). Before
-its first sound nothing tells a closed gate from a synthesiser's lead-in, whose stop after its speech says what it
-is (40 espeak-ng and MBROLA digits as written and through 44.1 kHz PCM, MP3 and Vorbis: 1 of 240 readings beyond
-it lost without that stretch), so the faint stretch before a recording's first sound within PLAUSIBLE_DB of its loud frames, when
-ZERO_RUN_SECONDS or longer, is not read (`closed_start`; docs/verdicts.md, "Lossy speech: noisy real takes judged
-whole, and the gate rule under codec smear"). The price: a synthesiser whose only silence is its lead-in (no stop
-into zeros or near-silence after its speech) is not read there.
+speech rate lays faint pre-ringing (90-170 dB down) into them, so they read as a synthesiser's silence (FSDD takes
+through a gate and resampled to 44.1 kHz: 24-58 of 160 beyond PLAUSIBLE_DB, none as 8 kHz WAVs). Before its first
+sound nothing tells a closed gate from a synthesiser's lead-in, and a synthesiser's stop after its speech says what
+it is, so the faint stretch before a recording's first sound within PLAUSIBLE_DB of its loud frames, when
+ZERO_RUN_SECONDS or longer, is not read (`closed_start`): the gated takes 5-10 of 160 through 44.1 kHz PCM, MP3 and
+Vorbis (untouched), 130 synthesised digits as written and through them 1 reading of 780 fewer beyond it
+(docs/verdicts.md, "Lossy speech: noisy real takes judged whole, and the gate rule under codec smear"). The price: a
+synthesiser whose only silence is its lead-in (no stop into zeros or near-silence after its speech) is not read there.
 """
 import numpy as np
 
