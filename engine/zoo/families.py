@@ -92,10 +92,12 @@ def gan_family(loss, activation):
 def trained_sampler(make):
     """A family whose trainer (make(fit, seed)) has step() and sample(n, seed). Its pool's draw counts in its
     time: a draw of DRAW_PROBE samples from the untrained model, which costs what the trained model's will, is
-    timed, and the pool's draw at that rate (at most MAX_DRAW_SHARE of the time) is kept from training. A
-    sampler too slow for its pool in that share (a diffusion model's DDIM steps on a CPU: minutes a thousand)
-    draws as many as the share allows, at least MIN_POOL; a draw shorter than QUICK_DRAW_SECONDS is never cut."""
+    timed, and the pool's draw at that rate (at most MAX_DRAW_SHARE of the time) and the timing itself are kept
+    from training. A sampler too slow for its pool in that share (a diffusion model's DDIM steps on a CPU:
+    minutes a thousand) draws as many as the share allows, at least MIN_POOL; a draw shorter than
+    QUICK_DRAW_SECONDS is never cut."""
     def train(fit, seconds, seed, state, pool):
+        began = time.monotonic()
         trainer = make(fit, seed)
         per_sample = min(draw_seconds(trainer, DRAW_PROBE, seed) for _ in range(2)) / DRAW_PROBE  # 1st: set-up
         if per_sample * pool <= max(MAX_DRAW_SHARE * seconds, QUICK_DRAW_SECONDS):
@@ -103,7 +105,7 @@ def trained_sampler(make):
         else:
             drawing = MAX_DRAW_SHARE * seconds
             affordable = max(MIN_POOL, int(drawing / per_sample))
-        train_for(trainer, seconds - drawing, state, type(trainer).__name__)
+        train_for(trainer, seconds - drawing - (time.monotonic() - began), state, type(trainer).__name__)
 
         def sample(n, sample_seed):
             return trainer.sample(min(int(n), affordable), sample_seed)
@@ -112,6 +114,7 @@ def trained_sampler(make):
 
 
 def draw_seconds(trainer, n, seed):
+    """Seconds trainer.sample(n, seed) takes."""
     begin = time.monotonic()
     trainer.sample(n, seed)
     return time.monotonic() - begin
