@@ -38,10 +38,15 @@ VIEWS = (0, BEAT)  # chord events; the chord on every quarter beat
 DUPLICATE_OVERLAP = 0.8  # an alignment whose matches lie this much inside the top one's duplicates it
 
 
+def file_roll(x, groups, g):
+    """File g's boolean (128, steps) roll: its patches end to end, any velocity = on."""
+    return np.concatenate(list(x[groups == g, 0] > 0), axis=1)
+
+
 def file_rolls(x, groups):
-    """One boolean (128, steps) roll per file: its patches end to end, any velocity = on."""
+    """One boolean (128, steps) roll per file (file_roll)."""
     n_files = int(groups.max()) + 1 if groups.size else 0
-    return [np.concatenate(list(x[groups == g, 0] > 0), axis=1) for g in range(n_files)]
+    return [file_roll(x, groups, g) for g in range(n_files)]
 
 
 def chord_events(roll):
@@ -218,7 +223,7 @@ class Copying(Detector):
         return np.array([file_score(all_grams(r), self.index)[0] for r in file_rolls(batch.x, batch.groups)]) ** 2
 
     def reason(self, batch, g, score, p):
-        roll = np.concatenate(list(batch.x[batch.groups == g, 0] > 0), axis=1)
+        roll = file_roll(batch.x, batch.groups, g)
         share, view, top, anywhere, n = file_score(all_grams(roll), self.index)
         unit = f"sequences of {N} chords" if view == 0 else f"sequences of {BEAT_N} chords on the quarter beats"
         closest = (f"; {anywhere:.0%} occur somewhere in the reference, its closest piece {self.names[top]} included"

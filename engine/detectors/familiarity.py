@@ -187,7 +187,7 @@ class Familiarity(Detector):
         return np.array([share_and_score(grams_of(r), self.index, self.version)[2] for r in rolls])
 
     def reason(self, batch, g, score, p):
-        roll = np.concatenate(list(batch.x[batch.groups == g, 0] > 0), axis=1)
+        roll = copying.file_roll(batch.x, batch.groups, g)
         if self.combination:
             v, k, n = self.combination.decisive(roll)
             tail, unit = self.combination.tails[v], UNITS[self.views[v].length]
@@ -228,7 +228,7 @@ class SliceFamiliarity(Detector):
         return self.combination.scores(copying.file_rolls(batch.x, batch.groups))
 
     def reason(self, batch, g, score, p):
-        roll = np.concatenate(list(batch.x[batch.groups == g, 0] > 0), axis=1)
+        roll = copying.file_roll(batch.x, batch.groups, g)
         v, k, n = self.combination.decisive(roll)
         return (f"slice-familiarity: {k} of its {n} pairs of chords on successive {('eighth', 'quarter')[v]} notes "
                 f"that its closest reference piece lacks occur (up to transposition) in other reference pieces "

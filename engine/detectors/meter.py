@@ -36,7 +36,7 @@ The templates are fitted, so the calibration is cross-fitted.
 import numpy as np
 
 from engine.detectors import calibration
-from engine.detectors.copying import file_rolls
+from engine.detectors.copying import file_roll, file_rolls
 from engine.detectors.detector import CROSS_FITTED, Detector, median
 from engine.detectors.voice_leading import note_runs
 
@@ -145,7 +145,7 @@ class Meter(Detector):
         return signed_square(statistic(notes, self.templates), self.centre)
 
     def reason(self, batch, g, score, p):
-        onsets, classes = notes_of(np.concatenate(list(batch.x[batch.groups == g, 0] > 0), axis=1))
+        onsets, classes = notes_of(file_roll(batch.x, batch.groups, g))
         fit, period, phase = placement(onsets, classes, self.templates)
         fit = round(float(fit), 2) + 0.0  # no "-0.00"
         share = np.exp(self.templates[period])

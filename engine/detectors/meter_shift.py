@@ -37,7 +37,7 @@ templates fitted without its files).
 import numpy as np
 
 from engine.detectors import calibration, meter
-from engine.detectors.copying import file_rolls
+from engine.detectors.copying import file_roll, file_rolls
 from engine.detectors.detector import CROSS_FITTED, Detector, median
 
 PENALTY = 4.0  # nats a change of metric state costs
@@ -115,7 +115,7 @@ class MeterShift(Detector):
         return gains([meter.notes_of(r) for r in file_rolls(batch.x, batch.groups)], self.templates)
 
     def reason(self, batch, g, score, p):
-        onsets, classes = meter.notes_of(np.concatenate(list(batch.x[batch.groups == g, 0] > 0), axis=1))
+        onsets, classes = meter.notes_of(file_roll(batch.x, batch.groups, g))
         gain, changes = best_path(onsets, classes, self.templates)
         where = ", ".join(f"{t / BAR + 1:.2f}" for t in changes[:4]) + (" ..." if len(changes) > 4 else "")
         times = f"{len(changes)} time" + ("s" if len(changes) > 1 else "")

@@ -103,7 +103,7 @@ class Replay(Detector):
                          for r in copying.file_rolls(batch.x, batch.groups)])
 
     def reason(self, batch, g, score, p):
-        roll = np.concatenate(list(batch.x[batch.groups == g, 0] > 0), axis=1)
+        roll = copying.file_roll(batch.x, batch.groups, g)
         _, view, missing, new, top = file_score(copying.all_grams(roll), self.index, self.lengths)
         unit = f"sequences of {copying.N} chords" if view == 0 else f"sequences of {copying.BEAT_N} chords on the quarter beats"
         closest = self.names[top] if top >= 0 else "none"

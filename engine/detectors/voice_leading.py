@@ -37,7 +37,7 @@ descant from a voice (docs/verdicts.md, "Non-GAN music, second pass").
 import numpy as np
 
 from engine.detectors import calibration
-from engine.detectors.copying import file_rolls
+from engine.detectors.copying import file_roll, file_rolls
 from engine.detectors.detector import CROSS_FITTED, Detector, median
 
 STATISTICS = ("parallels", "non-chord beats", "long dissonance", "metric")
@@ -182,7 +182,7 @@ class VoiceLeading(Detector):
         return combined(file_statistics(batch.x, batch.groups), self.centre, self.spread)
 
     def reason(self, batch, g, score, p):
-        stats = statistics_of(np.concatenate(list(batch.x[batch.groups == g, 0] > 0), axis=1))
+        stats = statistics_of(file_roll(batch.x, batch.groups, g))
         worst = int(np.argmax(excesses(stats[None], self.centre, self.spread)[0]))
         (parallels, non_chord, dissonance, metric), (m_par, m_chord, m_diss, m_metric) = stats, self.centre
         return (f"voice-leading: furthest from the reference in {STATISTICS[worst]}: {parallels:.2f} parallel fifths or "
