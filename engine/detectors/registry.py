@@ -29,6 +29,7 @@ from engine.detectors.placement import Placement
 from engine.detectors.pulse_grid import PulseGrid
 from engine.detectors.repeated_cycle import RepeatedCycle
 from engine.detectors.replay import Replay
+from engine.detectors.sounding import Sounding
 from engine.detectors.stroke_ramp import StrokeRamp
 from engine.detectors.synthetic_voice import SyntheticVoice
 from engine.detectors.tonality import Tonality
@@ -62,4 +63,5 @@ DETECTORS = (
     VoiceLeading,
     Meter,
     MeterShift,
+    Sounding,
 )
