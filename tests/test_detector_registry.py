@@ -81,7 +81,7 @@ def test_every_registered_detector_is_fitted_read_back_and_scored(profiles, monk
     assert [d.name for d in suite.profile_detectors(profiles["image"][0])] == [
         "features", "grid", "checkerboard", "faint-background", "faint-speck", "placement", "stroke-ramp", "clean-up"]
     assert [d.name for d in suite.profile_detectors(profiles["music"][0])] == [
-        "grid", "chroma", "durations", "tonality", "copying", "replay", "familiarity", "slice-familiarity", "voice-leading", "meter", "meter-shift"]
+        "grid", "chroma", "durations", "tonality", "copying", "replay", "familiarity", "slice-familiarity", "voice-leading", "meter", "meter-shift", "sounding"]
 
 
 def test_an_image_case_made_before_faint_background_keeps_near_zero(profiles):
@@ -96,7 +96,7 @@ def test_a_profile_from_before_a_detector_lacks_it_and_one_with_part_of_its_arra
     for key in ("tonality_centre", "tonality_spread", "cal_tonality"):
         del profile[key]
     assert [d.name for d in suite.profile_detectors(profile)] == ["grid", "chroma", "durations", "copying", "replay", "familiarity",
-                                                                  "slice-familiarity", "voice-leading", "meter", "meter-shift"]
+                                                                  "slice-familiarity", "voice-leading", "meter", "meter-shift", "sounding"]
     del profile["cal_chroma"]  # its chroma_spec is still there
     with pytest.raises(ValueError, match="chroma.*cal_chroma"):
         suite.profile_detectors(profile)

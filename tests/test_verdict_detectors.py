@@ -89,7 +89,7 @@ def test_near_zero_is_left_out_where_the_reference_has_no_point_mass_at_zero():
 def test_music_case_is_judged_by_its_notes_not_by_intensity_features():
     profile = build_profile(load_spec("builtin:bach[0:10]"))
     assert [d.name for d in suite.profile_detectors(profile)] == ["grid", "chroma", "durations", "tonality", "copying", "replay",
-                                                                  "familiarity", "slice-familiarity", "voice-leading", "meter", "meter-shift"]
+                                                                  "familiarity", "slice-familiarity", "voice-leading", "meter", "meter-shift", "sounding"]
     assert "cal_checkerboard" not in profile
     # Cross-fitted: every reference chorale calibrates the note detectors, not only the last 20%.
     assert profile["cal_chroma"].size == profile["cal_durations"].size == profile["cal_tonality"].size == 10
