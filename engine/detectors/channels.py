@@ -390,7 +390,7 @@ LOWEST_BITRATE = {"compression_level": 0.99, "bitrate_mode": "CONSTANT"}
 # every pitch period (a diphone voice's constant period: 33 of 40 files caught clean, 1 of 40 through it).
 JITTER_LOST = ("GSM610",)
 # Codecs that re-synthesise the waveform: a repeated pitch cycle does not survive them (CHANNEL_LIMITS).
-REPEAT_LOST = ("GSM610", "MPEG_LAYER_I", "MPEG_LAYER_II", "MPEG_LAYER_III", "VORBIS", "OPUS")
+REPEAT_LOST = ("GSM610", "MPEG_LAYER_I", "MPEG_LAYER_II", "MPEG_LAYER_III", "VORBIS", "OPUS", "AAC")
 # pulse-grid stands aside under these (GSM 06.10's long-term predictor writes whole 8 kHz lags, so a real voice's
 # pulses land on the grid; Vorbis at quality 3 gained nothing; MPEG I/II not measured); under MP3 and Opus it is
 # recalibrated on the reference passed through the codec (CHANNEL_LIMITS).
@@ -423,6 +423,9 @@ CODEC_CONTAINERS = ("WAV", "FLAC", "AU", "AIFF")
 # libsndfile reads MPEG layer I and II (an .mp2 file) but writes neither: the reference passes through
 # the nearest codec it writes, and the verdict names it.
 CODEC_STAND_INS = {"MPEG_LAYER_I": "MPEG_LAYER_III", "MPEG_LAYER_II": "MPEG_LAYER_III"}
+# Codecs libsndfile neither reads nor writes: the reference passes through PyAV's (ffmpeg's) encoder, at this
+# bitrate (bit/s); an M4A's bitrate is not part of the channel (measured: docs/verdicts.md, twentieth pass).
+PYAV_CODECS = {"AAC": 64000}
 
 
 def broadband(levels):
@@ -702,7 +705,9 @@ def audio_through(audio, key, options=None):
         spectrum = np.fft.rfft(audio)
         spectrum[np.fft.rfftfreq(audio.size, 1.0 / sr) > band] = 0
         audio = np.fft.irfft(spectrum, audio.size).astype(np.float32)
-    if subtype:
+    if subtype in PYAV_CODECS:
+        audio = _through_pyav(audio, sr, subtype, (options or {}).get("bit_rate", PYAV_CODECS[subtype]))
+    elif subtype:
         subtype = CODEC_STAND_INS.get(subtype, subtype)
         buffer = io.BytesIO()
         soundfile.write(buffer, np.clip(audio, -1, 1), sr, subtype=subtype, format=codec_container(subtype),
@@ -711,6 +716,14 @@ def audio_through(audio, key, options=None):
         audio = soundfile.read(buffer, dtype="float32")[0]
         audio = audio.mean(axis=1) if audio.ndim > 1 else audio
     return _resample(audio, sr, representations.SPEECH_RATE) if sr != representations.SPEECH_RATE else audio
+
+
+def _through_pyav(audio, sr, subtype, bit_rate):
+    """A recording through a codec libsndfile lacks, encoded and decoded by PyAV as the loader decodes it."""
+    from engine.data.formats import container_audio
+
+    data = container_audio.encoded(audio, sr, bit_rate)
+    return container_audio.read_recording("the reference passed through " + subtype, data)[0]
 
 
 def codec_container(subtype):

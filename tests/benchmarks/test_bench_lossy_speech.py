@@ -1,4 +1,4 @@
-"""Real and synthetic speech as MP3, Vorbis and Opus files (issue #18; docs/verdicts.md, "Lossy speech: pulse-grid
+"""Real and synthetic speech as MP3, Vorbis, Opus and AAC (M4A) files (issue #18; docs/verdicts.md, "Lossy speech: pulse-grid
 kept under MP3 and Opus"): whether `pulse-grid` (engine/detectors/pulse_grid.py), recalibrated on the reference passed
 through the file's codec, may speak under a codec instead of standing aside. Each file is resampled to the codec's
 usual rate and encoded by ffmpeg (libmp3lame at a constant bitrate, libvorbis at a quality, libopus at a bitrate),
@@ -48,6 +48,9 @@ CODECS = {
     **{f"mp3-{k}": (["-ar", "44100", "-c:a", "libmp3lame", "-b:a", f"{k}k"], "mp3") for k in (32, 64, 128, 192)},
     **{f"vorbis-q{q}": (["-ar", "44100", "-c:a", "libvorbis", "-q:a", str(q)], "ogg") for q in (3, 8)},
     **{f"opus-{k}": (["-ar", "48000", "-c:a", "libopus", "-b:a", f"{k}k"], "opus") for k in (32, 128)},
+    # AAC in M4A (ffmpeg's native encoder), as a voice memo app writes it: 16 kHz and 44.1 kHz mono
+    **{f"aac{rate // 1000}-{k}": (["-ar", str(rate), "-c:a", "aac", "-b:a", f"{k}k"], "m4a")
+       for rate in (16000, 44100) for k in (32, 64, 128)},
 }
 # Measuring: pulse-grid stands aside only under GSM 06.10 (and the MPEG layers libsndfile cannot write).
 KEPT_FOR_MEASURING = ("GSM610", "MPEG_LAYER_I", "MPEG_LAYER_II")
@@ -267,7 +270,7 @@ def test_each_codec_is_read_back_as_its_subtype(tmp_path):
         out = str(tmp_path / f"{codec}.{ext}")
         subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", source, "-ac", "1", *options, out], check=True)
         subtype = load_path(out).meta["channel"]["subtype"]
-        assert subtype == {"mp3": "MPEG_LAYER_III", "ogg": "VORBIS", "opus": "OPUS"}[ext], codec
+        assert subtype == {"mp3": "MPEG_LAYER_III", "ogg": "VORBIS", "opus": "OPUS", "m4a": "AAC"}[ext], codec
 
 
 if __name__ == "__main__":
