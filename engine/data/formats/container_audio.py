@@ -33,7 +33,8 @@ def read_recording(path, data):
             codec = stream.codec_context.name
             if codec not in ENCODINGS:
                 raise InputError(path, f"audio codec {codec} is not supported here (AAC is)")
-            rate, declared = _check_header(path, stream)
+            # ADTS states no length (ffmpeg guesses one from the first frames' bitrate): only an MP4's is taken
+            rate, declared = _check_header(path, stream, container.format.name.startswith("mov"))
             mono = _decode(path, container, stream, rate)
     except av.FFmpegError as err:
         raise InputError(path, f"corrupt or truncated: {err.strerror or type(err).__name__}") from None
@@ -47,7 +48,7 @@ def read_recording(path, data):
     return mono, rate, ENCODINGS[codec]
 
 
-def _check_header(path, stream):
+def _check_header(path, stream, states_length):
     """The stream's rate and declared length in samples (None where the container states none: ADTS),
     refused when out of limits."""
     context = stream.codec_context
@@ -55,7 +56,7 @@ def _check_header(path, stream):
     if not limits.MIN_SAMPLE_RATE <= rate <= limits.MAX_SAMPLE_RATE:
         raise InputError(path, f"implausible sample rate {rate} Hz")
     limits.check_at_most(path, "number of channels", channels, limits.MAX_AUDIO_CHANNELS)
-    if stream.duration is None or stream.time_base is None:
+    if not states_length or stream.duration is None or stream.time_base is None:
         return rate, None
     declared = int(round(float(stream.duration * stream.time_base) * rate))
     if declared <= 0:
