@@ -391,6 +391,11 @@ LOWEST_BITRATE = {"compression_level": 0.99, "bitrate_mode": "CONSTANT"}
 JITTER_LOST = ("GSM610",)
 # Codecs that re-synthesise the waveform: a repeated pitch cycle does not survive them (CHANNEL_LIMITS).
 REPEAT_LOST = ("GSM610", "MPEG_LAYER_I", "MPEG_LAYER_II", "MPEG_LAYER_III", "VORBIS", "OPUS", "AAC")
+# mel-inversion stands aside under these: they re-synthesise the 2.5-3.8 kHz fine structure it reads. Not AAC, where it is
+# recalibrated: Griffin-Lim speech stays smooth there (tuning takes' Griffin-Lim 9-10 of 10 below PLAUSIBLE_DB through
+# AAC at 16 and 44.1 kHz, 32 and 128 kbit/s, as clean) and real takes rough (least 4.47 dB; docs/verdicts.md,
+# twentieth pass).
+INVERSION_LOST = ("GSM610", "MPEG_LAYER_I", "MPEG_LAYER_II", "MPEG_LAYER_III", "VORBIS", "OPUS")
 # pulse-grid stands aside under these (GSM 06.10's long-term predictor writes whole 8 kHz lags, so a real voice's
 # pulses land on the grid; Vorbis at quality 3 gained nothing; MPEG I/II not measured); under MP3 and Opus it is
 # recalibrated on the reference passed through the codec (CHANNEL_LIMITS).
@@ -1041,7 +1046,7 @@ def channel_detectors(detectors, profile, key, gan_runs=(), for_channel=None, ag
         elif detector.name == "repeated-cycle" and key[0] == "audio" and key[1] in REPEAT_LOST:
             out.append(StandAside(detector, f"{describe(key)} re-synthesises the waveform, which erases a repeated "
                                             f"cycle"))
-        elif detector.name == "mel-inversion" and key[0] == "audio" and (key[1] in REPEAT_LOST or key[3]):
+        elif detector.name == "mel-inversion" and key[0] == "audio" and (key[1] in INVERSION_LOST or key[3]):
             out.append(StandAside(refitted.get(detector.name, detector), f"{describe(key)} {detector.aside_reason}"))
         elif detector.name == "noise-floor" and key[0] == "audio" and key[4]:
             out.append(StandAside(refitted.get(detector.name, detector), NOISE_FILLS_SILENCE))

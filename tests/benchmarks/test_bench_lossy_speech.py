@@ -17,7 +17,8 @@ takes 0-9, so nicolas is a speaker it never saw). Tuning: real `tune-real` nicol
 takes 20-29, digit = take mod 10 (40); synthesised `tune-gen` flite `awb`, espeak-ng `en+f3`, MBROLA `mb-us1`, Pico
 `en-US`, the ten digit words (40). Untouched, run once after the rule is fixed: real `held-real` nicolas takes
 30-49 and lucas, jackson takes 40-49, digit = (take + 3) mod 10 (40); synthesised `held-gen` flite `slt` and `rms`,
-espeak-ng `en+klatt2`, MBROLA `mb-us2`, festival `kal_diphone` (50).
+espeak-ng `en+klatt2`, MBROLA `mb-us2`, festival `kal_diphone` (50). Mel-inverted (twentieth pass, AAC): `tune-gl` and
+`held-gl`, the zoo's Griffin-Lim of each take of `tune-real` and `held-real` (40 each).
 """
 import collections
 import json
@@ -43,6 +44,9 @@ GENERATED = {  # set: (engine, voice)
     "held-gen": [("flite", "slt"), ("flite", "rms"), ("espeak", "en+klatt2"), ("espeak", "mb-us2"),
                  ("festival", "kal_diphone")],
 }
+# set: the real set whose takes are taken back through their smoothed mel spectrogram by Griffin-Lim, as the zoo's
+# `griffin-lim` family makes them (engine/zoo/families.py): mel-inversion's trait (twentieth pass)
+GRIFFIN_LIM = {"tune-gl": "tune-real", "held-gl": "held-real"}
 # name: (ffmpeg's encoder options, extension); MP3 and Vorbis at 44.1 kHz, Opus at its own 48 kHz
 CODECS = {
     **{f"mp3-{k}": (["-ar", "44100", "-c:a", "libmp3lame", "-b:a", f"{k}k"], "mp3") for k in (32, 64, 128, 192)},
@@ -77,6 +81,8 @@ def make():
                 link = f"{WORK}/{name}/{speaker}-{os.path.basename(path)}"
                 if not os.path.exists(link):
                     os.symlink(path, link)
+    for name, real in GRIFFIN_LIM.items():
+        inverted(name, real)
     for name, voices in GENERATED.items():
         os.makedirs(f"{WORK}/{name}", exist_ok=True)
         for engine, voice in voices:
@@ -84,6 +90,21 @@ def make():
                 out = f"{WORK}/{name}/{voice}-{k}.wav"
                 if not os.path.exists(out):
                     synthesise(engine, voice, word, out)
+
+
+def inverted(name, real):
+    """Griffin-Lim versions of real set `real`'s takes under WORK/`name`, each at its take's peak, 16-bit WAV."""
+    import soundfile
+
+    from engine.zoo.families import _griffin_lim
+
+    os.makedirs(f"{WORK}/{name}", exist_ok=True)
+    for k, path in enumerate(sources(real)):
+        out = f"{WORK}/{name}/gl-{os.path.basename(path)}"
+        if not os.path.exists(out):
+            audio, rate = soundfile.read(path, dtype="float32")
+            made = _griffin_lim(audio, np.random.default_rng(k))
+            soundfile.write(out, made * np.abs(audio).max() / max(np.abs(made).max(), 1e-9), rate, subtype="PCM_16")
 
 
 def sources(name):
