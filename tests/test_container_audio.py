@@ -140,4 +140,13 @@ def test_real_recordings_through_aac_64_are_judged_real(speech_case, tmp_path):
     files = judge(speech_case, paths)["files"]
     for f in files:
         assert "codec AAC" in f["channel"]["assumed"] and f["label"] == "real", f["reasons"]
-        assert f["detectors"]["repeated-cycle"]["weight"] == 0  # AAC re-synthesises the waveform
+
+
+def test_under_aac_repeated_cycle_stands_aside_and_mel_inversion_is_recalibrated(fsdd_channel):
+    from engine.detectors.channels import StandAside
+
+    detectors, note = fsdd_channel(("audio", "AAC", None, None, None))
+    found = {d.name: d for d in detectors}
+    assert isinstance(found["repeated-cycle"], StandAside)  # AAC re-synthesises the waveform: no exact repeat left
+    assert not isinstance(found["mel-inversion"], StandAside)  # Griffin-Lim's smooth band survives AAC
+    assert "codec AAC" in note
