@@ -102,6 +102,21 @@ def test_truncated_and_mislabelled_files_are_refused_in_one_line(tmp_path):
     assert "corrupt or truncated" in refused(written(tmp_path, "cut.aac", encoded(fsdd_audio(0), 8000, 64000, "adts")[:5]))
 
 
+def test_a_3gp_of_another_codec_is_refused_by_name(tmp_path):
+    import av
+
+    buffer = io.BytesIO()
+    with av.open(buffer, mode="w", format="3gp") as out:  # AMR-NB, a phone codec not read here (not measured)
+        stream = out.add_stream("libopencore_amrnb", rate=8000, layout="mono")
+        samples = np.round(fsdd_audio(0) * 32767).astype(np.int16)
+        for start in range(0, samples.size - 160, 160):
+            frame = av.AudioFrame.from_ndarray(samples[None, start:start + 160], format="s16", layout="mono")
+            frame.sample_rate, frame.pts = 8000, start
+            out.mux(stream.encode(frame))
+        out.mux(stream.encode(None))
+    assert "audio codec amrnb is not supported here" in refused(written(tmp_path, "call.3gp", buffer.getvalue()))
+
+
 def with_duration(data, seconds_scale):
     """M4A bytes whose mvhd and mdhd durations (version 0 boxes) are scaled: a header that lies."""
     out = bytearray(data)
