@@ -574,7 +574,9 @@ def describe(key):
     _, subtype, rate, band, noise = key[:5]
     quiet = quiet_level(key)
     stand_in = (f" (the reference through {CODEC_STAND_INS[subtype]}, the nearest codec libsndfile writes)"
-                if subtype in CODEC_STAND_INS else "")
+                if subtype in CODEC_STAND_INS else
+                f" (the reference through FFmpeg's encoder at {PYAV_CODECS[subtype] // 1000} kbit/s, whatever the file's)"
+                if subtype in PYAV_CODECS else "")
     inferred = codec_from_samples(key)
     read = (f" inferred from the samples: {inferred} (the file is PCM whose samples lie on that codec's output grid or "
             f"follow its decoder's chain, "
