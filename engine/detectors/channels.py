@@ -242,6 +242,13 @@ CHANNEL_LIMITS = {
          "pulse-grid stands aside: the trait survives (tuning, quality 8: synthesisers 26 -> 30 of 40 with it kept) "
          "but at quality 3 its share of the weight cost as many digits as it caught (19 -> 19); real takes 0 of 24 "
          "and 26 labelled generated with it kept"),
+        ("AAC in M4A/MP4/3GP or ADTS (ffmpeg's native encoder at 32-128 kbit/s, 16 and 44.1 kHz mono)",
+         "the reference passes through FFmpeg's AAC at 64 kbit/s whatever the file's bitrate; repeated-cycle stands aside "
+         "(festival kal_diphone's closest repeat 1 - c 10^-13 to 10^-14 clean, 10^-1.9 to 10^-4.4 through AAC); "
+         "mel-inversion and pulse-grid are kept, recalibrated through it. Untouched takes: real labelled generated "
+         "AAC_REAL; Griffin-Lim speech of real takes caught AAC_GL; synthesisers' digits AAC_GEN of 50, lost where "
+         "MP3 loses them: noise-floor's exact zeros smeared by the codec (MBROLA mb-us2), kal_diphone's repeats "
+         "(docs/verdicts.md, twentieth pass)"),
         ("any lossy codec (mu-law, A-law, 8-bit PCM, GSM 06.10, MP3, ADPCM, ...), resampling, added noise",
          "lpc-lattice stands aside for a file written by a lossy codec or at another rate than 8 kHz (the "
          "codec or the resampler moves flite's samples off the mu-law lattice: flite kal16 at 16 kHz, resampled, "
