@@ -99,7 +99,8 @@ def test_truncated_and_mislabelled_files_are_refused_in_one_line(tmp_path):
     assert "corrupt or truncated" in refused(written(tmp_path, "cut.m4a", data[: len(data) // 2]))
     assert "not a MP4/M4A file" in refused(written(tmp_path, "notes.m4a", b"a voice memo, honest\n"))
     # an ADTS stream cut inside a frame decodes what is whole; cut inside the first header, nothing
-    assert "corrupt or truncated" in refused(written(tmp_path, "cut.aac", encoded(fsdd_audio(0), 8000, 64000, "adts")[:5]))
+    header = encoded(fsdd_audio(0), 8000, 64000, "adts")[:5]
+    assert "corrupt or truncated" in refused(written(tmp_path, "cut.aac", header))
 
 
 def test_a_3gp_of_another_codec_is_refused_by_name(tmp_path):

@@ -11,8 +11,8 @@ the loaders record what the file itself says about its channel:
 - a lossless figure resized with a ringing filter (Lanczos) on the way, from its pixels (resize_history.py), or
   down and back with one that does not ring (nearest, box, bilinear, Hamming), as a fixed point of that resize;
 - audio: the codec (soundfile's subtype: ULAW, ALAW, GSM610, VORBIS, OPUS, MPEG_LAYER_III,
-  PCM_16 ..., or AAC for MP4/M4A/3GP and ADTS files), the native sample rate before resampling, whether the samples sit on at
-  most 256 levels (an 8-bit or companded recording re-saved as PCM), the effective
+  PCM_16 ..., or AAC for MP4/M4A/3GP and ADTS files), the native sample rate before resampling,
+  whether the samples sit on at most 256 levels (an 8-bit or companded recording re-saved as PCM), the effective
   bandwidth: the highest frequency whose long-term power is within BANDWIDTH_DB of the
   strongest frequency, and for PCM a codec the samples were decoded from (G.711 mu-law or
   A-law, GSM 06.10: engine/data/audio_history.py);

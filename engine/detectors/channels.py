@@ -243,8 +243,8 @@ CHANNEL_LIMITS = {
          "but at quality 3 its share of the weight cost as many digits as it caught (19 -> 19); real takes 0 of 24 "
          "and 26 labelled generated with it kept"),
         ("AAC in M4A/MP4/3GP or ADTS (ffmpeg's native encoder at 32-128 kbit/s, 16 and 44.1 kHz mono)",
-         "the reference passes through FFmpeg's AAC at 64 kbit/s whatever the file's bitrate; repeated-cycle stands aside "
-         "(festival kal_diphone's closest repeat 1 - c 10^-13 to 10^-14 clean, 10^-1.9 to 10^-4.4 through AAC); "
+         "the reference passes through FFmpeg's AAC at 64 kbit/s whatever the file's bitrate; repeated-cycle stands "
+         "aside (festival kal_diphone's closest repeat 1 - c 10^-13 to 10^-14 clean, 10^-1.9 to 10^-4.4 through AAC); "
          "mel-inversion and pulse-grid are kept, recalibrated through it. Untouched takes: real labelled generated "
          "0 of 164 judged whole over six channels (16 and 44.1 kHz at 32, 64, 128 kbit/s; takes read as noisy: "
          "0 of 11 through 16 kHz 32 kbit/s judged whole, pulse-grid p >= 0.013 against the codec's calibration for "
@@ -401,10 +401,10 @@ LOWEST_BITRATE = {"compression_level": 0.99, "bitrate_mode": "CONSTANT"}
 JITTER_LOST = ("GSM610",)
 # Codecs that re-synthesise the waveform: a repeated pitch cycle does not survive them (CHANNEL_LIMITS).
 REPEAT_LOST = ("GSM610", "MPEG_LAYER_I", "MPEG_LAYER_II", "MPEG_LAYER_III", "VORBIS", "OPUS", "AAC")
-# mel-inversion stands aside under these: they re-synthesise the 2.5-3.8 kHz fine structure it reads. Not AAC, where it is
-# recalibrated: Griffin-Lim speech stays smooth there (tuning takes' Griffin-Lim 9-10 of 10 below PLAUSIBLE_DB through
-# AAC at 16 and 44.1 kHz, 32 and 128 kbit/s, as clean) and real takes rough (least 4.47 dB; docs/verdicts.md,
-# twentieth pass).
+# mel-inversion stands aside under these: they re-synthesise the 2.5-3.8 kHz fine structure it reads. Not AAC, where
+# it is recalibrated: Griffin-Lim speech stays smooth there (tuning takes' Griffin-Lim 9-10 of 10 below PLAUSIBLE_DB
+# through AAC at 16 and 44.1 kHz, 32 and 128 kbit/s, as clean) and real takes rough (least 4.47 dB;
+# docs/verdicts.md, twentieth pass).
 INVERSION_LOST = ("GSM610", "MPEG_LAYER_I", "MPEG_LAYER_II", "MPEG_LAYER_III", "VORBIS", "OPUS")
 # pulse-grid stands aside under these (GSM 06.10's long-term predictor writes whole 8 kHz lags, so a real voice's
 # pulses land on the grid; Vorbis at quality 3 gained nothing; MPEG I/II not measured); under MP3 and Opus it is
@@ -585,7 +585,8 @@ def describe(key):
     quiet = quiet_level(key)
     stand_in = (f" (the reference through {CODEC_STAND_INS[subtype]}, the nearest codec libsndfile writes)"
                 if subtype in CODEC_STAND_INS else
-                f" (the reference through FFmpeg's encoder at {PYAV_CODECS[subtype] // 1000} kbit/s, whatever the file's)"
+                f" (the reference through FFmpeg's encoder at {PYAV_CODECS[subtype] // 1000} kbit/s, whatever the "
+                f"file's)"
                 if subtype in PYAV_CODECS else "")
     inferred = codec_from_samples(key)
     read = (f" inferred from the samples: {inferred} (the file is PCM whose samples lie on that codec's output grid or "
