@@ -2,10 +2,10 @@
 pulse-grid kept under MP3 and Opus"; AAC: twentieth pass): whether `pulse-grid` (engine/detectors/pulse_grid.py),
 recalibrated on the reference passed through the file's codec, may speak under a codec instead of standing aside.
 Each file is resampled to the codec's usual rate and encoded by ffmpeg (libmp3lame at a constant bitrate, libvorbis
-at a quality, libopus and the native aac, into M4A, at a bitrate), then judged with the engine's verdict, one batch per set and codec. Every
-verdict is taken with pulse-grid kept under the codecs of KEPT_FOR_MEASURING (`after`) and, from the same scores,
-with its weight 0 and the others sharing as if it were alone (`before`: exactly what StandAside gives, suite.weights
-with it not informative).
+at a quality, libopus and the native aac, into M4A, at a bitrate), then judged with the engine's verdict, one batch
+per set and codec. Every verdict is taken with pulse-grid kept under the codecs of KEPT_FOR_MEASURING (`after`) and,
+from the same scores, with its weight 0 and the others sharing as if it were alone (`before`: exactly what StandAside
+gives, suite.weights with it not informative).
 
     python tests/benchmarks/test_bench_lossy_speech.py make                      # the sets' WAVs under WORK
     python tests/benchmarks/test_bench_lossy_speech.py judge CASE SET CODEC OUT.json
