@@ -248,8 +248,8 @@ CHANNEL_LIMITS = {
          "mel-inversion and pulse-grid are kept, recalibrated through it. Untouched takes: real labelled generated "
          "0 of 164 judged whole over six channels (16 and 44.1 kHz at 32, 64, 128 kbit/s; takes read as noisy: "
          "0 of 24 through 16 kHz 32 and 44.1 kHz 64 kbit/s judged whole, pulse-grid p >= 0.013 against the codec's "
-         "calibration for the others); the zoo's Griffin-Lim speech of real takes 148 of 154 judged whole caught (mel-inversion); "
-         "synthesisers' digits 23-35 of 50 (20-31 with pulse-grid aside): flite slt/rms 3-10 of 10, espeak-ng "
+         "calibration for the others); the zoo's Griffin-Lim speech of real takes 148 of 154 judged whole caught "
+         "(mel-inversion); synthesisers' digits 23-35 of 50 (20-31 with pulse-grid aside): flite slt/rms 3-10 of 10, espeak-ng "
          "en+klatt2 7-10, MBROLA mb-us2 2-6 (noise-floor's exact zeros), festival kal_diphone 1-5 (its repeats "
          "erased, pulse-grid alone reads it) (docs/verdicts.md, twentieth pass)"),
         ("any lossy codec (mu-law, A-law, 8-bit PCM, GSM 06.10, MP3, ADPCM, ...), resampling, added noise",
