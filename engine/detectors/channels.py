@@ -251,7 +251,7 @@ CHANNEL_LIMITS = {
          "calibration for the others); the zoo's Griffin-Lim speech of real takes 148 of 154 judged whole caught "
          "(mel-inversion); synthesisers' digits 23-35 of 50 (20-31 with pulse-grid aside): flite slt/rms 3-10 of 10, espeak-ng "
          "en+klatt2 7-10, MBROLA mb-us2 2-6 (noise-floor's exact zeros), festival kal_diphone 1-5 (its repeats "
-         "erased, pulse-grid alone reads it) (docs/verdicts.md, twentieth pass)"),
+         "erased: pulse-grid and synthetic-voice read it) (docs/verdicts.md, twentieth pass)"),
         ("any lossy codec (mu-law, A-law, 8-bit PCM, GSM 06.10, MP3, ADPCM, ...), resampling, added noise",
          "lpc-lattice stands aside for a file written by a lossy codec or at another rate than 8 kHz (the "
          "codec or the resampler moves flite's samples off the mu-law lattice: flite kal16 at 16 kHz, resampled, "
