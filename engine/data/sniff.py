@@ -37,8 +37,10 @@ MP3 = Kind("MP3", "audio", (".mp3",))
 AIFF = Kind("AIFF", "audio", (".aif", ".aiff", ".aifc"))
 AU = Kind("AU", "audio", (".au", ".snd"))
 WEBP = Kind("WebP", "image", (".webp",))
+MP4 = Kind("MP4/M4A", "audio", (".m4a", ".mp4", ".3gp"))
+ADTS = Kind("AAC (ADTS)", "audio", (".aac",))
 MIDI = Kind("MIDI", "midi", (".mid", ".midi"))
-KINDS = (PNG, JPEG, BMP, TIFF, WEBP, NPY, NPZ, GZIP, IDX, CIFAR, WAV, FLAC, OGG, MP3, AIFF, AU, MIDI)
+KINDS = (PNG, JPEG, BMP, TIFF, WEBP, NPY, NPZ, GZIP, IDX, CIFAR, WAV, FLAC, OGG, MP3, MP4, ADTS, AIFF, AU, MIDI)
 MAGIC = (
     (b"\x89PNG\r\n\x1a\n", PNG),
     (b"\xff\xd8\xff", JPEG),
@@ -55,6 +57,24 @@ MAGIC = (
     (b"BM", BMP),
 )
 KNOWN_EXTENSIONS = {ext: kind for kind in KINDS for ext in kind.extensions}
+# ISO media major brands of audio (and audio-with-video) files; HEIF and AVIF images share the `ftyp` box.
+MP4_BRANDS = (b"M4A ", b"M4B ", b"mp41", b"mp42", b"isom", b"iso2", b"iso4", b"iso5", b"iso6", b"avc1", b"dash",
+              b"MSNV", b"qt  ")
+MP4_BRAND_PREFIXES = (b"3gp", b"3g2")
+
+
+def is_mp4_audio(data):
+    """An ISO media file (`ftyp` box at byte 4) whose major brand is an audio or movie one."""
+    brand = data[8:12]
+    return data[4:8] == b"ftyp" and (brand in MP4_BRANDS or brand[:3] in MP4_BRAND_PREFIXES)
+
+
+def frame_sync(data):
+    """The 12-bit sync (0xFFF; MPEG 2.5 MP3 frames: 0xFFE) of an MPEG audio frame at the start, and its
+    two layer bits: 00 is AAC's ADTS header, 01-11 MPEG layers III-I (MP3); None without a sync."""
+    if len(data) < 2 or data[0] != 0xFF or data[1] & 0xE0 != 0xE0:
+        return None
+    return (data[1] >> 1) & 0b11
 
 
 def is_idx_header(data):
@@ -69,8 +89,13 @@ def kind_by_content(data):
         return WEBP
     if data[:4] == b"FORM" and data[8:12] in (b"AIFF", b"AIFC"):
         return AIFF
-    if data[:3] == b"ID3" or (len(data) > 1 and data[0] == 0xFF and data[1] & 0xE0 == 0xE0):  # frame sync
+    layer = frame_sync(data)
+    if layer == 0 and data[1] & 0xF0 == 0xF0:  # ADTS: the full 12-bit sync and layer 00
+        return ADTS
+    if data[:3] == b"ID3" or layer:  # an ID3 tag, or an MP3 frame (layer III, II or I)
         return MP3
+    if is_mp4_audio(data):
+        return MP4
     for magic, kind in MAGIC:
         if data.startswith(magic):
             return kind

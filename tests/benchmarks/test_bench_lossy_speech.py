@@ -1,10 +1,11 @@
-"""Real and synthetic speech as MP3, Vorbis and Opus files (issue #18; docs/verdicts.md, "Lossy speech: pulse-grid
-kept under MP3 and Opus"): whether `pulse-grid` (engine/detectors/pulse_grid.py), recalibrated on the reference passed
-through the file's codec, may speak under a codec instead of standing aside. Each file is resampled to the codec's
-usual rate and encoded by ffmpeg (libmp3lame at a constant bitrate, libvorbis at a quality, libopus at a bitrate),
-then judged with the engine's verdict, one batch per set and codec. Every verdict is taken with pulse-grid kept
-under the codecs of KEPT_FOR_MEASURING (`after`) and, from the same scores, with its weight 0 and the others
-sharing as if it were alone (`before`: exactly what StandAside gives, suite.weights with it not informative).
+"""Real and synthetic speech as MP3, Vorbis, Opus and AAC (M4A) files (issue #18; docs/verdicts.md, "Lossy speech:
+pulse-grid kept under MP3 and Opus"; AAC: twentieth pass): whether `pulse-grid` (engine/detectors/pulse_grid.py),
+recalibrated on the reference passed through the file's codec, may speak under a codec instead of standing aside.
+Each file is resampled to the codec's usual rate and encoded by ffmpeg (libmp3lame at a constant bitrate, libvorbis
+at a quality, libopus and the native aac, into M4A, at a bitrate), then judged with the engine's verdict, one batch
+per set and codec. Every verdict is taken with pulse-grid kept under the codecs of KEPT_FOR_MEASURING (`after`) and,
+from the same scores, with its weight 0 and the others sharing as if it were alone (`before`: exactly what StandAside
+gives, suite.weights with it not informative).
 
     python tests/benchmarks/test_bench_lossy_speech.py make                      # the sets' WAVs under WORK
     python tests/benchmarks/test_bench_lossy_speech.py judge CASE SET CODEC OUT.json
@@ -17,7 +18,8 @@ takes 0-9, so nicolas is a speaker it never saw). Tuning: real `tune-real` nicol
 takes 20-29, digit = take mod 10 (40); synthesised `tune-gen` flite `awb`, espeak-ng `en+f3`, MBROLA `mb-us1`, Pico
 `en-US`, the ten digit words (40). Untouched, run once after the rule is fixed: real `held-real` nicolas takes
 30-49 and lucas, jackson takes 40-49, digit = (take + 3) mod 10 (40); synthesised `held-gen` flite `slt` and `rms`,
-espeak-ng `en+klatt2`, MBROLA `mb-us2`, festival `kal_diphone` (50).
+espeak-ng `en+klatt2`, MBROLA `mb-us2`, festival `kal_diphone` (50). Mel-inverted (twentieth pass, AAC): `tune-gl` and
+`held-gl`, the zoo's Griffin-Lim of each take of `tune-real` and `held-real` (40 each).
 """
 import collections
 import json
@@ -43,11 +45,17 @@ GENERATED = {  # set: (engine, voice)
     "held-gen": [("flite", "slt"), ("flite", "rms"), ("espeak", "en+klatt2"), ("espeak", "mb-us2"),
                  ("festival", "kal_diphone")],
 }
+# set: the real set whose takes are taken back through their smoothed mel spectrogram by Griffin-Lim, as the zoo's
+# `griffin-lim` family makes them (engine/zoo/families.py): mel-inversion's trait (twentieth pass)
+GRIFFIN_LIM = {"tune-gl": "tune-real", "held-gl": "held-real"}
 # name: (ffmpeg's encoder options, extension); MP3 and Vorbis at 44.1 kHz, Opus at its own 48 kHz
 CODECS = {
     **{f"mp3-{k}": (["-ar", "44100", "-c:a", "libmp3lame", "-b:a", f"{k}k"], "mp3") for k in (32, 64, 128, 192)},
     **{f"vorbis-q{q}": (["-ar", "44100", "-c:a", "libvorbis", "-q:a", str(q)], "ogg") for q in (3, 8)},
     **{f"opus-{k}": (["-ar", "48000", "-c:a", "libopus", "-b:a", f"{k}k"], "opus") for k in (32, 128)},
+    # AAC in M4A (ffmpeg's native encoder), as a voice memo app writes it: 16 kHz and 44.1 kHz mono
+    **{f"aac{rate // 1000}-{k}": (["-ar", str(rate), "-c:a", "aac", "-b:a", f"{k}k"], "m4a")
+       for rate in (16000, 44100) for k in (32, 64, 128)},
 }
 # Measuring: pulse-grid stands aside only under GSM 06.10 (and the MPEG layers libsndfile cannot write).
 KEPT_FOR_MEASURING = ("GSM610", "MPEG_LAYER_I", "MPEG_LAYER_II")
@@ -74,6 +82,8 @@ def make():
                 link = f"{WORK}/{name}/{speaker}-{os.path.basename(path)}"
                 if not os.path.exists(link):
                     os.symlink(path, link)
+    for name, real in GRIFFIN_LIM.items():
+        inverted(name, real)
     for name, voices in GENERATED.items():
         os.makedirs(f"{WORK}/{name}", exist_ok=True)
         for engine, voice in voices:
@@ -81,6 +91,21 @@ def make():
                 out = f"{WORK}/{name}/{voice}-{k}.wav"
                 if not os.path.exists(out):
                     synthesise(engine, voice, word, out)
+
+
+def inverted(name, real):
+    """Griffin-Lim versions of real set `real`'s takes under WORK/`name`, each at its take's peak, 16-bit WAV."""
+    import soundfile
+
+    from engine.zoo.families import _griffin_lim
+
+    os.makedirs(f"{WORK}/{name}", exist_ok=True)
+    for k, path in enumerate(sources(real)):
+        out = f"{WORK}/{name}/gl-{os.path.basename(path)}"
+        if not os.path.exists(out):
+            audio, rate = soundfile.read(path, dtype="float32")
+            made = _griffin_lim(audio, np.random.default_rng(k))
+            soundfile.write(out, made * np.abs(audio).max() / max(np.abs(made).max(), 1e-9), rate, subtype="PCM_16")
 
 
 def sources(name):
@@ -127,19 +152,21 @@ def with_before(rows):
 def judge(case, name, codec, out_json):
     """Verdicts on set `name` through `codec` in a copy of `case`, before and after, written to `out_json`.
 
-    A real set's files whose channel reads added noise are not judged whole (each is a noise level of its own, for
-    which every detector is recalibrated: about 25 minutes a set here); for them pulse-grid's tail probability
-    against the codec's calibration without the noise is written instead, a lower bound on the one the verdict
-    would use (the noise union takes the largest of its parts, that one among them), so a file it leaves above
-    alpha cannot be labelled generated by pulse-grid."""
+    A real or Griffin-Lim set's files whose channel reads added noise are not judged whole (each is a noise level of
+    its own, for which every detector is recalibrated: about 25 minutes a set here); for them pulse-grid's tail
+    probability against the codec's calibration without the noise is written instead, a lower bound on the one the
+    verdict would use (the noise union takes the largest of its parts, that one among them), so a file it leaves
+    above alpha cannot be labelled generated by pulse-grid; and mel-inversion's roughness (its trait: below
+    PLAUSIBLE_DB)."""
     from engine import verdict
     from engine.case_workflows import open_case
     from engine.data import loaders
     from engine.detectors import calibration, channels, suite
+    from engine.detectors.mel_inversion import roughness
     from engine.detectors.pulse_grid import grid_scores
 
     paths, rows, built = encoded(name, codec), [], {}
-    if name.endswith("-real"):
+    if name in REAL or name in GRIFFIN_LIM:
         with open_case(case) as c:
             profile = c.profile()
         gate = channels.reference_noise_gate(profile)
@@ -169,7 +196,8 @@ def judge(case, name, codec, out_json):
                 grid = next(d for d in built[quiet] if d.name == "pulse-grid")
                 z = grid_scores([to_speech(p) for p in noisy])
                 for p, zk, pk in zip(noisy, z, calibration.tail_probability(grid.tail, z)):
-                    rows.append({"file": os.path.basename(p), "noisy": True, "z": float(zk), "p_pulse_grid": float(pk)})
+                    rows.append({"file": os.path.basename(p), "noisy": True, "z": float(zk), "p_pulse_grid": float(pk),
+                                 "roughness": roughness(to_speech(p))[0]})
     with open(out_json, "w") as f:
         json.dump({"set": name, "codec": codec, "rows": rows}, f)
     return summary([out_json])
@@ -208,6 +236,8 @@ def to_speech(path):
 def summary(files):
     """Per set and codec: (generated, inconclusive, real) before and after, per source, and noise-floor's and
     pulse-grid's alarms (p < 0.01)."""
+    from engine.detectors.mel_inversion import PLAUSIBLE_DB
+
     lines = []
     for path in files:
         with open(path) as f:
@@ -229,7 +259,9 @@ def summary(files):
                          f"noise-floor {c['noise-floor p<0.01']})" for s, c in sorted(by_source.items()))
                      + (f"; read as noisy, not judged: {len(noisy)}, pulse-grid p < 0.01 against the codec's "
                         f"calibration {sum(r['p_pulse_grid'] < 0.01 for r in noisy)} (z max "
-                        f"{max(r['z'] for r in noisy):.2f}, p min {min(r['p_pulse_grid'] for r in noisy):.3g})"
+                        f"{max(r['z'] for r in noisy):.2f}, p min {min(r['p_pulse_grid'] for r in noisy):.3g}; "
+                        f"mel-inversion roughness below {PLAUSIBLE_DB} dB: "
+                        f"{sum((r.get('roughness') or 99) < PLAUSIBLE_DB for r in noisy)})"
                         if noisy else ""))
     return "\n".join(lines)
 
@@ -267,7 +299,7 @@ def test_each_codec_is_read_back_as_its_subtype(tmp_path):
         out = str(tmp_path / f"{codec}.{ext}")
         subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", source, "-ac", "1", *options, out], check=True)
         subtype = load_path(out).meta["channel"]["subtype"]
-        assert subtype == {"mp3": "MPEG_LAYER_III", "ogg": "VORBIS", "opus": "OPUS"}[ext], codec
+        assert subtype == {"mp3": "MPEG_LAYER_III", "ogg": "VORBIS", "opus": "OPUS", "m4a": "AAC"}[ext], codec
 
 
 if __name__ == "__main__":

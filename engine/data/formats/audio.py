@@ -1,4 +1,5 @@
-"""WAV, FLAC, OGG, MP3, AIFF and AU recordings -> mel-spectrogram patches (see engine.data.representations).
+"""WAV, FLAC, OGG, MP3, AIFF, AU and AAC (MP4/M4A/3GP, ADTS: container_audio.py) recordings -> mel-spectrogram
+patches (see engine.data.representations).
 
 Duration, sample rate and samples x channels (the decoded-size budget) are checked from the
 header before the samples are read.
@@ -11,7 +12,8 @@ import re
 
 import numpy as np
 
-from engine.data import channels, limits, representations
+from engine.data import channels, limits, representations, sniff
+from engine.data.formats import container_audio
 from engine.data.sampleset import SampleSet
 from engine.errors import InputError
 
@@ -33,9 +35,11 @@ def check_complete_header(path, data):
 
 def read_recording(path, data):
     """The samples of a recording, mixed to mono float32, its rate and soundfile's name of its
-    sample encoding (PCM_16, ULAW, VORBIS, ...), the header read once; header limits first."""
+    sample encoding (PCM_16, ULAW, VORBIS, ..., AAC), the header read once; header limits first."""
     import soundfile
 
+    if sniff.kind_by_content(data) in (sniff.MP4, sniff.ADTS):  # libsndfile reads no AAC
+        return container_audio.read_recording(path, data)
     check_complete_header(path, data)
     info = soundfile.info(io.BytesIO(data))
     if not limits.MIN_SAMPLE_RATE <= info.samplerate <= limits.MAX_SAMPLE_RATE:

@@ -1,0 +1,116 @@
+"""AAC recordings in an MP4 / M4A / 3GP container or as a raw ADTS stream (phone voice memos and
+messenger voice notes), decoded by PyAV (ffmpeg's decoders), which libsndfile lacks.
+
+Hostile files: the container's declared sample rate, channels and duration are checked against
+engine/data/limits before decoding, and decoding stops as soon as the samples decoded so far pass
+MAX_AUDIO_SECONDS or the decoded-size budget, so a header that understates (or, in ADTS, does not
+state) the length cannot make it decode more. Only the first audio stream is read (an MP4 with
+video keeps its sound); ffmpeg's errors become one-line InputErrors.
+"""
+import io
+
+import numpy as np
+
+from engine.data import limits
+from engine.errors import InputError
+
+ENCODINGS = {"aac": "AAC"}  # ffmpeg's decoder name -> the encoding name engine/data/channels.py knows
+SCALES = {"flt": 1.0, "fltp": 1.0, "dbl": 1.0, "dblp": 1.0, "s16": 2.0**15, "s16p": 2.0**15,
+          "s32": 2.0**31, "s32p": 2.0**31}  # ffmpeg's sample formats -> full scale
+ENCODE_FRAME = 1024  # AAC's frame: the encoder takes this many samples a call
+
+
+def read_recording(path, data):
+    """(mono float32 samples, rate, encoding name) of the first audio stream; limits checked from the
+    container's header first, then while decoding."""
+    import av
+
+    try:
+        with av.open(io.BytesIO(data), mode="r") as container:
+            stream = next(iter(container.streams.audio), None)
+            if stream is None:
+                raise InputError(path, "holds no audio stream")
+            codec = stream.codec_context.name
+            if codec not in ENCODINGS:
+                raise InputError(path, f"audio codec {codec} is not supported here (AAC is)")
+            # ADTS states no length (ffmpeg guesses one from the first frames' bitrate): only an MP4's is taken
+            rate, declared = _check_header(path, stream, container.format.name.startswith("mov"))
+            mono = _decode(path, container, stream, rate)
+    except av.FFmpegError as err:
+        raise InputError(path, f"corrupt or truncated: {err.strerror or type(err).__name__}") from None
+    if declared is not None:
+        # An MP4 states the duration without the encoder's last frame's padding: keep that much.
+        if mono.size < declared - ENCODE_FRAME:
+            raise InputError(path, f"truncated: the header declares {declared} samples, the file holds {mono.size}")
+        mono = mono[:declared]
+    if not np.isfinite(mono).all():
+        raise InputError(path, "recording holds NaN or infinite samples")
+    return mono, rate, ENCODINGS[codec]
+
+
+def _check_header(path, stream, states_length):
+    """The stream's rate and declared length in samples (None where the container states none: ADTS),
+    refused when out of limits."""
+    context = stream.codec_context
+    rate, channels = int(context.sample_rate or 0), int(context.layout.nb_channels or 0)
+    if not limits.MIN_SAMPLE_RATE <= rate <= limits.MAX_SAMPLE_RATE:
+        raise InputError(path, f"implausible sample rate {rate} Hz")
+    limits.check_at_most(path, "number of channels", channels, limits.MAX_AUDIO_CHANNELS)
+    if not states_length or stream.duration is None or stream.time_base is None:
+        return rate, None
+    declared = int(round(float(stream.duration * stream.time_base) * rate))
+    if declared <= 0:
+        raise InputError(path, "recording holds no samples")
+    limits.check_at_most(path, "duration", round(declared / rate, 1), limits.MAX_AUDIO_SECONDS, " s")
+    limits.check_decoded_size(path, declared * max(channels, 1), "samples x channels")
+    return rate, declared
+
+
+def _decode(path, container, stream, rate):
+    """The stream's samples mixed to mono, decoding stopped where they pass the limits."""
+    parts, samples, values = [], 0, 0
+    for packet in container.demux(stream):
+        for frame in packet.decode():
+            if frame.sample_rate != rate:
+                raise InputError(path, f"sample rate changes within the stream ({rate} -> {frame.sample_rate} Hz)")
+            block = _frame_samples(path, frame)
+            limits.check_at_most(path, "number of channels", block.shape[0], limits.MAX_AUDIO_CHANNELS)
+            samples, values = samples + block.shape[1], values + block.size
+            limits.check_at_most(path, "decoded duration", round(samples / rate, 1), limits.MAX_AUDIO_SECONDS, " s")
+            limits.check_decoded_size(path, values, "decoded samples x channels")
+            parts.append(block.mean(axis=0, dtype=np.float64).astype(np.float32))
+    if not samples:
+        raise InputError(path, "recording holds no samples")
+    return np.concatenate(parts)
+
+
+def _frame_samples(path, frame):
+    """A decoded frame as (channels, samples) float32 at full scale 1."""
+    name = frame.format.name
+    if name not in SCALES:
+        raise InputError(path, f"decoded to an unexpected sample format {name}")
+    values = frame.to_ndarray()
+    channels = frame.layout.nb_channels
+    block = values if frame.format.is_planar else values.reshape(-1, channels).T
+    return block.astype(np.float32) / np.float32(SCALES[name])
+
+
+def encoded(audio, rate, bitrate, container="ipod"):
+    """The bytes of mono `audio` (float, clipped to [-1, 1]) encoded by ffmpeg's native AAC encoder at
+    `bitrate` bit/s in `container` ("ipod": M4A, "mp4", "adts"): how the reference is passed through an
+    AAC channel (engine/detectors/channels.py) and how tests make AAC files without the ffmpeg binary."""
+    import av
+
+    audio = np.clip(np.asarray(audio, dtype=np.float32), -1, 1)
+    buffer = io.BytesIO()
+    with av.open(buffer, mode="w", format=container) as out:
+        stream = out.add_stream("aac", rate=int(rate), layout="mono")
+        stream.bit_rate = int(bitrate)
+        for start in range(0, audio.size, ENCODE_FRAME):
+            frame = av.AudioFrame.from_ndarray(audio[None, start:start + ENCODE_FRAME], format="flt", layout="mono")
+            frame.sample_rate, frame.pts = int(rate), start
+            for packet in stream.encode(frame):
+                out.mux(packet)
+        for packet in stream.encode(None):
+            out.mux(packet)
+    return buffer.getvalue()

@@ -1,0 +1,168 @@
+"""Phone recordings as AAC in MP4/M4A or raw ADTS (engine/data/formats/container_audio.py): read by content, told
+apart from MP3, limits held while decoding, broken files refused in one line, and the channel named AAC. The
+files are written by PyAV itself (no ffmpeg binary needed)."""
+import io
+
+import numpy as np
+import pytest
+import soundfile
+
+from engine.data import limits
+from engine.data.builtins import corpus_files
+from engine.data.formats.container_audio import encoded
+from engine.data.loaders import load_path, load_recording
+from engine.data.sniff import ADTS, MP3, MP4, kind_by_content
+from engine.detectors.channels import channel_key, describe
+from engine.errors import InputError
+from engine.verdict import judge
+from tests.test_quiet_codecs import speech_case  # noqa: F401 (the fixture: a case on 60 FSDD recordings)
+
+HELD_OUT = (301, 336)  # lucas and nicolas, digits the case does not hold
+
+
+def fsdd_audio(k):
+    return soundfile.read(corpus_files("fsdd")[k], dtype="float32")[0]
+
+
+def written(tmp_path, name, data):
+    path = tmp_path / name
+    path.write_bytes(data)
+    return str(path)
+
+
+def refused(path):
+    with pytest.raises(InputError) as err:
+        load_path(path)
+    text = str(err.value)
+    assert "\n" not in text and path in text
+    return text
+
+
+@pytest.mark.parametrize("container,name", [("ipod", "a.m4a"), ("mp4", "a.mp4"), ("adts", "a.aac")])
+def test_aac_decodes_at_its_rate_length_and_level(tmp_path, container, name):
+    source = fsdd_audio(0)
+    path = written(tmp_path, name, encoded(source, 8000, 64000, container))
+    mono, rate = load_recording(path)
+    assert rate == 8000 and mono.dtype == np.float32
+    if container == "adts":  # no length stated: the encoder's priming frame and last frame's padding are kept
+        assert source.size <= mono.size <= source.size + 2 * 1024
+        mono = mono[1024:1024 + source.size]
+    else:  # an MP4 states the length without them
+        assert mono.size == source.size
+    level = lambda a: 20 * np.log10(np.sqrt(np.mean(np.square(a, dtype=np.float64))))
+    assert level(mono) == pytest.approx(level(source), abs=1.0)
+    assert np.corrcoef(mono, source)[0, 1] > 0.9  # the same recording, in place
+
+
+def test_adts_and_mp3_frame_syncs_are_told_apart(tmp_path):
+    adts = encoded(fsdd_audio(0), 8000, 64000, "adts")
+    buffer = io.BytesIO()
+    soundfile.write(buffer, fsdd_audio(0), 8000, format="MP3", subtype="MPEG_LAYER_III")
+    mp3 = buffer.getvalue()  # libsndfile starts with a bare frame (MPEG 2.5 layer III at 8 kHz: sync 0xFFE)
+    tagged = b"ID3\x04\x00\x00\x00\x00\x00\x00" + mp3  # an empty ID3v2 tag before it
+    assert kind_by_content(adts) is ADTS and kind_by_content(mp3) is MP3 and kind_by_content(tagged) is MP3
+    assert kind_by_content(encoded(fsdd_audio(0), 8000, 64000, "ipod")) is MP4
+    assert "extension .mp3 says MP3" in refused(written(tmp_path, "adts.mp3", adts))
+    assert "extension .aac says AAC (ADTS)" in refused(written(tmp_path, "mp3.aac", mp3))
+
+
+def test_an_mp4_with_video_is_read_for_its_audio_and_one_without_audio_is_refused(tmp_path):
+    import av
+
+    def movie(with_audio):
+        buffer = io.BytesIO()
+        with av.open(buffer, mode="w", format="mp4") as out:
+            video = out.add_stream("mpeg4", rate=10)
+            video.width, video.height, video.pix_fmt = 32, 32, "yuv420p"
+            sound = out.add_stream("aac", rate=8000, layout="mono") if with_audio else None
+            source = fsdd_audio(0)
+            for k in range(3):
+                frame = av.VideoFrame.from_ndarray(np.full((32, 32, 3), 40 * k, dtype=np.uint8), format="rgb24")
+                frame.pts = k
+                out.mux(video.encode(frame))
+            if sound is not None:
+                for start in range(0, source.size, 1024):
+                    chunk = av.AudioFrame.from_ndarray(source[None, start:start + 1024], format="flt", layout="mono")
+                    chunk.sample_rate, chunk.pts = 8000, start
+                    out.mux(sound.encode(chunk))
+                out.mux(sound.encode(None))
+            out.mux(video.encode(None))
+        return buffer.getvalue()
+
+    mono, rate = load_recording(written(tmp_path, "call.mp4", movie(True)))
+    assert rate == 8000 and mono.size == fsdd_audio(0).size
+    assert "holds no audio stream" in refused(written(tmp_path, "silent.mp4", movie(False)))
+
+
+def test_truncated_and_mislabelled_files_are_refused_in_one_line(tmp_path):
+    data = encoded(fsdd_audio(0), 8000, 64000, "ipod")
+    assert "corrupt or truncated" in refused(written(tmp_path, "cut.m4a", data[: len(data) // 2]))
+    assert "not a MP4/M4A file" in refused(written(tmp_path, "notes.m4a", b"a voice memo, honest\n"))
+    # an ADTS stream cut inside a frame decodes what is whole; cut inside the first header, nothing
+    header = encoded(fsdd_audio(0), 8000, 64000, "adts")[:5]
+    assert "corrupt or truncated" in refused(written(tmp_path, "cut.aac", header))
+
+
+def test_a_3gp_of_another_codec_is_refused_by_name(tmp_path):
+    import av
+
+    buffer = io.BytesIO()
+    with av.open(buffer, mode="w", format="3gp") as out:  # AMR-NB, a phone codec not read here (not measured)
+        stream = out.add_stream("libopencore_amrnb", rate=8000, layout="mono")
+        samples = np.round(fsdd_audio(0) * 32767).astype(np.int16)
+        for start in range(0, samples.size - 160, 160):
+            frame = av.AudioFrame.from_ndarray(samples[None, start:start + 160], format="s16", layout="mono")
+            frame.sample_rate, frame.pts = 8000, start
+            out.mux(stream.encode(frame))
+        out.mux(stream.encode(None))
+    assert "audio codec amrnb is not supported here" in refused(written(tmp_path, "call.3gp", buffer.getvalue()))
+
+
+def with_duration(data, seconds_scale):
+    """M4A bytes whose mvhd and mdhd durations (version 0 boxes) are scaled: a header that lies."""
+    out = bytearray(data)
+    for box, at in ((b"mvhd", 16), (b"mdhd", 16)):  # after the box name: version/flags, two times, timescale
+        i = out.index(box) + 4
+        duration = int.from_bytes(out[i + at:i + at + 4], "big")
+        out[i + at:i + at + 4] = int(duration * seconds_scale).to_bytes(4, "big")
+    return bytes(out)
+
+
+def test_the_limits_hold_from_the_header_and_while_decoding(tmp_path, monkeypatch):
+    long = np.tile(fsdd_audio(0), 8)  # 2.4 s
+    m4a, adts = (encoded(long, 8000, 64000, container) for container in ("ipod", "adts"))
+    monkeypatch.setattr(limits, "MAX_AUDIO_SECONDS", 1.0)
+    assert "duration 2.4 s exceeds the limit of 1 s" in refused(written(tmp_path, "long.m4a", m4a))
+    # ADTS states no length, and an MP4 whose header understates it: decoding stops at the limit
+    assert "decoded duration" in refused(written(tmp_path, "long.aac", adts))
+    assert "decoded duration" in refused(written(tmp_path, "liar.m4a", with_duration(m4a, 0.1)))
+    monkeypatch.setattr(limits, "MAX_AUDIO_SECONDS", 600.0)
+    monkeypatch.setattr(limits, "MAX_DECODED_VALUES", 8000)
+    assert "samples x channels" in refused(written(tmp_path, "big.m4a", m4a))
+    assert "decoded samples x channels" in refused(written(tmp_path, "big.aac", adts))
+
+
+def test_the_channel_is_recorded_as_aac_and_is_lossy(tmp_path):
+    meta = load_path(written(tmp_path, "memo.m4a", encoded(fsdd_audio(0), 16000, 64000))).meta
+    channel = meta["channel"]
+    assert meta["format"] == "MP4/M4A" and channel["subtype"] == "AAC" and channel["lossy"]
+    assert channel["native_sample_rate"] == 16000
+    key = channel_key(meta)
+    assert key[:3] == ("audio", "AAC", 16000) and "codec AAC" in describe(key)
+
+
+def test_real_recordings_through_aac_64_are_judged_real(speech_case, tmp_path):
+    paths = [written(tmp_path, f"{k}.m4a", encoded(fsdd_audio(k), 8000, 64000)) for k in HELD_OUT]
+    files = judge(speech_case, paths)["files"]
+    for f in files:
+        assert "codec AAC" in f["channel"]["assumed"] and f["label"] == "real", f["reasons"]
+
+
+def test_under_aac_repeated_cycle_stands_aside_and_mel_inversion_is_recalibrated(fsdd_channel):
+    from engine.detectors.channels import StandAside
+
+    detectors, note = fsdd_channel(("audio", "AAC", None, None, None))
+    found = {d.name: d for d in detectors}
+    assert isinstance(found["repeated-cycle"], StandAside)  # AAC re-synthesises the waveform: no exact repeat left
+    assert not isinstance(found["mel-inversion"], StandAside)  # Griffin-Lim's smooth band survives AAC
+    assert "codec AAC" in note
