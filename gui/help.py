@@ -16,7 +16,8 @@ DATA_LICENCES = (  # resources/ folder, what it is, its licence
 )
 LIBRARIES = (("Qt for Python (PySide6)", "LGPL-3.0"), ("pyqtgraph", "MIT"), ("PyTorch", "BSD-3-Clause"),
              ("NumPy", "BSD-3-Clause"), ("SciPy", "BSD-3-Clause"), ("librosa", "ISC"), ("soundfile", "BSD-3-Clause"),
-             ("pretty_midi", "MIT"), ("mido", "MIT"), ("soxr", "LGPL-2.1"), ("Pillow", "MIT-CMU"),
+             ("pretty_midi", "MIT"), ("mido", "MIT"), ("soxr", "LGPL-2.1"), ("PyAV", "BSD-3-Clause"),
+             ("FFmpeg libraries in PyAV's wheel", "LGPL-3.0-or-later"), ("Pillow", "MIT-CMU"),
              ("ReportLab", "BSD"), ("safetensors", "Apache-2.0"), ("sounddevice", "MIT"), ("Matplotlib", "PSF-based"),
              ("pypdf", "BSD-3-Clause"), ("fontTools", "MIT"))
 
