@@ -39,8 +39,9 @@ AU = Kind("AU", "audio", (".au", ".snd"))
 WEBP = Kind("WebP", "image", (".webp",))
 MP4 = Kind("MP4/M4A", "audio", (".m4a", ".mp4", ".3gp"))
 ADTS = Kind("AAC (ADTS)", "audio", (".aac",))
+AMR = Kind("AMR", "audio", (".amr",))  # AMR-NB's `#!AMR\n` and AMR-WB's `#!AMR-WB\n` (the decoder refuses WB)
 MIDI = Kind("MIDI", "midi", (".mid", ".midi"))
-KINDS = (PNG, JPEG, BMP, TIFF, WEBP, NPY, NPZ, GZIP, IDX, CIFAR, WAV, FLAC, OGG, MP3, MP4, ADTS, AIFF, AU, MIDI)
+KINDS = (PNG, JPEG, BMP, TIFF, WEBP, NPY, NPZ, GZIP, IDX, CIFAR, WAV, FLAC, OGG, MP3, MP4, ADTS, AMR, AIFF, AU, MIDI)
 MAGIC = (
     (b"\x89PNG\r\n\x1a\n", PNG),
     (b"\xff\xd8\xff", JPEG),
@@ -54,6 +55,8 @@ MAGIC = (
     (b"OggS", OGG),
     (b".snd", AU),
     (b"MThd", MIDI),
+    (b"#!AMR\n", AMR),
+    (b"#!AMR-WB\n", AMR),
     (b"BM", BMP),
 )
 KNOWN_EXTENSIONS = {ext: kind for kind in KINDS for ext in kind.extensions}

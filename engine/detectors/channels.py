@@ -36,6 +36,7 @@ import numpy as np
 from engine.data import representations
 from engine.data.channels import (NOISE_BANDS_HZ, band_powers, noise_levels, speech_and_floor, speech_level_db,
                                   webp_grey)
+from engine.data.formats.container_audio import AMR_NB_MODES
 from engine.detectors import calibration, resampling, statistical
 from engine.detectors.batch import Recordings
 from engine.detectors.profile import cross_fitted, reference_audio, renumber
@@ -396,20 +397,21 @@ AGC_ATTACK_MS, AGC_RELEASE_MS, AGC_MAX_GAIN_DB = 10, 500, 20
 NOISE_CENTRES_HZ = tuple((lo + hi) / 2 for lo, hi in zip(NOISE_BANDS_HZ[:-1], NOISE_BANDS_HZ[1:]))
 LOWEST_BITRATE_SUBTYPES = ("MPEG_LAYER_III",)  # (libsndfile sets no constant bitrate for Vorbis or Opus)
 LOWEST_BITRATE = {"compression_level": 0.99, "bitrate_mode": "CONSTANT"}
+AMR_NB = tuple(f"AMR_NB_{mode}" for mode in AMR_NB_MODES)  # an AMR-NB file's codec at each of its modes
 # cycle-jitter stands aside under these codecs: GSM 06.10's long-term predictor re-synthesises
 # every pitch period (a diphone voice's constant period: 33 of 40 files caught clean, 1 of 40 through it).
-JITTER_LOST = ("GSM610",)
+JITTER_LOST = ("GSM610",) + AMR_NB  # AMR-NB's long-term predictor as GSM's (CHANNEL_LIMITS)
 # Codecs that re-synthesise the waveform: a repeated pitch cycle does not survive them (CHANNEL_LIMITS).
-REPEAT_LOST = ("GSM610", "MPEG_LAYER_I", "MPEG_LAYER_II", "MPEG_LAYER_III", "VORBIS", "OPUS", "AAC")
+REPEAT_LOST = ("GSM610", "MPEG_LAYER_I", "MPEG_LAYER_II", "MPEG_LAYER_III", "VORBIS", "OPUS", "AAC") + AMR_NB
 # mel-inversion stands aside under these: they re-synthesise the 2.5-3.8 kHz fine structure it reads. Not AAC, where
 # it is recalibrated: Griffin-Lim speech stays smooth there (tuning takes' Griffin-Lim 9-10 of 10 below PLAUSIBLE_DB
 # through AAC at 16 and 44.1 kHz, 32 and 128 kbit/s, as clean) and real takes rough (least 4.47 dB;
 # docs/verdicts.md, twentieth pass).
-INVERSION_LOST = ("GSM610", "MPEG_LAYER_I", "MPEG_LAYER_II", "MPEG_LAYER_III", "VORBIS", "OPUS")
+INVERSION_LOST = ("GSM610", "MPEG_LAYER_I", "MPEG_LAYER_II", "MPEG_LAYER_III", "VORBIS", "OPUS") + AMR_NB
 # pulse-grid stands aside under these (GSM 06.10's long-term predictor writes whole 8 kHz lags, so a real voice's
 # pulses land on the grid; Vorbis at quality 3 gained nothing; MPEG I/II not measured); under MP3 and Opus it is
 # recalibrated on the reference passed through the codec (CHANNEL_LIMITS).
-PULSE_LOST = ("GSM610", "MPEG_LAYER_I", "MPEG_LAYER_II", "VORBIS")
+PULSE_LOST = ("GSM610", "MPEG_LAYER_I", "MPEG_LAYER_II", "VORBIS") + AMR_NB
 # noise-floor stands aside under 8-bit PCM: a step of 1/128 of full scale lies above a quiet room's floor, so
 # a writer that rounds to the nearest step (FLAC's PCM_S8, sox, ffmpeg, Python's wave) makes a real recording's
 # pauses digital silence (george, lucas, nicolas takes 20-29: 37 of 200 beyond PLAUSIBLE_DB at their level, 179
@@ -438,9 +440,10 @@ CODEC_CONTAINERS = ("WAV", "FLAC", "AU", "AIFF")
 # libsndfile reads MPEG layer I and II (an .mp2 file) but writes neither: the reference passes through
 # the nearest codec it writes, and the verdict names it.
 CODEC_STAND_INS = {"MPEG_LAYER_I": "MPEG_LAYER_III", "MPEG_LAYER_II": "MPEG_LAYER_III"}
-# Codecs libsndfile neither reads nor writes: the reference passes through PyAV's (ffmpeg's) encoder, at this
-# bitrate (bit/s); an M4A's bitrate is not part of the channel (measured: docs/verdicts.md, twentieth pass).
-PYAV_CODECS = {"AAC": 64000}
+# Codecs libsndfile neither reads nor writes: the reference passes through PyAV's (ffmpeg's) encoder, (codec,
+# bitrate bit/s, container); an M4A's bitrate is not part of the channel (measured: docs/verdicts.md, twentieth
+# pass); an AMR-NB file's mode is (its frames state it): the reference passes OpenCORE's encoder at that mode.
+PYAV_CODECS = {"AAC": ("aac", 64000, "ipod"), **{f"AMR_NB_{mode}": ("amr_nb", mode, "amr") for mode in AMR_NB_MODES}}
 
 
 def broadband(levels):
@@ -585,7 +588,9 @@ def describe(key):
     quiet = quiet_level(key)
     stand_in = (f" (the reference through {CODEC_STAND_INS[subtype]}, the nearest codec libsndfile writes)"
                 if subtype in CODEC_STAND_INS else
-                f" (the reference through FFmpeg's encoder at {PYAV_CODECS[subtype] // 1000} kbit/s, whatever the "
+                f" (the reference through OpenCORE's AMR-NB encoder at the file's commonest mode, "
+                f"{PYAV_CODECS[subtype][1] / 1000:g} kbit/s, 8 kHz)" if subtype in AMR_NB else
+                f" (the reference through FFmpeg's encoder at {PYAV_CODECS[subtype][1] // 1000} kbit/s, whatever the "
                 f"file's)"
                 if subtype in PYAV_CODECS else "")
     inferred = codec_from_samples(key)
@@ -724,7 +729,7 @@ def audio_through(audio, key, options=None):
         spectrum[np.fft.rfftfreq(audio.size, 1.0 / sr) > band] = 0
         audio = np.fft.irfft(spectrum, audio.size).astype(np.float32)
     if subtype in PYAV_CODECS:
-        audio = _through_pyav(audio, sr, subtype, (options or {}).get("bit_rate", PYAV_CODECS[subtype]))
+        audio = _through_pyav(audio, sr, subtype, (options or {}).get("bit_rate", PYAV_CODECS[subtype][1]))
     elif subtype:
         subtype = CODEC_STAND_INS.get(subtype, subtype)
         buffer = io.BytesIO()
@@ -740,8 +745,9 @@ def _through_pyav(audio, sr, subtype, bit_rate):
     """A recording through a codec libsndfile lacks, encoded and decoded by PyAV as the loader decodes it."""
     from engine.data.formats import container_audio
 
-    data = container_audio.encoded(audio, sr, bit_rate)
-    return container_audio.read_recording("the reference passed through " + subtype, data)[0]
+    codec, _, container = PYAV_CODECS[subtype]
+    data = container_audio.encoded(audio, sr, bit_rate, container, codec)
+    return container_audio.read_recording("the reference passed through " + subtype, data)[0][:audio.size]
 
 
 def codec_container(subtype):

@@ -1,4 +1,4 @@
-"""WAV, FLAC, OGG, MP3, AIFF, AU and AAC (MP4/M4A/3GP, ADTS: container_audio.py) recordings -> mel-spectrogram
+"""WAV, FLAC, OGG, MP3, AIFF, AU, AAC and AMR-NB (MP4/M4A/3GP, ADTS, .amr: container_audio.py) recordings -> mel-spectrogram
 patches (see engine.data.representations).
 
 Duration, sample rate and samples x channels (the decoded-size budget) are checked from the
@@ -38,7 +38,7 @@ def read_recording(path, data):
     sample encoding (PCM_16, ULAW, VORBIS, ..., AAC), the header read once; header limits first."""
     import soundfile
 
-    if sniff.kind_by_content(data) in (sniff.MP4, sniff.ADTS):  # libsndfile reads no AAC
+    if sniff.kind_by_content(data) in (sniff.MP4, sniff.ADTS, sniff.AMR):  # libsndfile reads no AAC or AMR
         return container_audio.read_recording(path, data)
     check_complete_header(path, data)
     info = soundfile.info(io.BytesIO(data))

@@ -1,5 +1,6 @@
-"""AAC recordings in an MP4 / M4A / 3GP container or as a raw ADTS stream (phone voice memos and
-messenger voice notes), decoded by PyAV (ffmpeg's decoders), which libsndfile lacks.
+"""AAC and AMR-NB recordings in an MP4 / M4A / 3GP container, as a raw ADTS stream or a raw `.amr` file (phone
+voice memos, messenger voice notes, Android voice recorders), decoded by PyAV (ffmpeg's decoders), which libsndfile
+lacks.
 
 Hostile files: the container's declared sample rate, channels and duration are checked against
 engine/data/limits before decoding, and decoding stops as soon as the samples decoded so far pass
@@ -14,10 +15,17 @@ import numpy as np
 from engine.data import limits
 from engine.errors import InputError
 
-ENCODINGS = {"aac": "AAC"}  # ffmpeg's decoder name -> the encoding name engine/data/channels.py knows
+# AMR-NB's eight modes (bit/s) by the frame type in each frame's header byte (3GPP TS 26.101; 8-15: comfort noise
+# and no data). A file's encoding names its commonest mode ("AMR_NB_12200"): the channel the reference passes.
+AMR_NB_MODES = (4750, 5150, 5900, 6700, 7400, 7950, 10200, 12200)
+AMR_NB_DEFAULT = 12200  # where no speech frame states its mode: the highest, a phone recorder's default
+# ffmpeg's decoder name -> the encoding name engine/data/channels.py knows (AMR-NB's: amr_nb_encoding)
+ENCODINGS = {"aac": "AAC", "amrnb": "AMR_NB"}
+REFUSED = {"amrwb": "AMR-WB is not read: no AMR-WB encoder here passes the reference through its channel"}
 SCALES = {"flt": 1.0, "fltp": 1.0, "dbl": 1.0, "dblp": 1.0, "s16": 2.0**15, "s16p": 2.0**15,
           "s32": 2.0**31, "s32p": 2.0**31}  # ffmpeg's sample formats -> full scale
-ENCODE_FRAME = 1024  # AAC's frame: the encoder takes this many samples a call
+ENCODERS = {"aac": ("aac", "flt", 1024), "amr_nb": ("libopencore_amrnb", "s16", 160)}  # encoder, format, frame
+AMR_NB_RATE = 8000
 
 
 def read_recording(path, data):
@@ -31,21 +39,30 @@ def read_recording(path, data):
             if stream is None:
                 raise InputError(path, "holds no audio stream")
             codec = stream.codec_context.name
+            if codec in REFUSED:
+                raise InputError(path, REFUSED[codec])
             if codec not in ENCODINGS:
-                raise InputError(path, f"audio codec {codec} is not supported here (AAC is)")
-            # ADTS states no length (ffmpeg guesses one from the first frames' bitrate): only an MP4's is taken
+                raise InputError(path, f"audio codec {codec} is not supported here (AAC and AMR-NB are)")
+            # ADTS and raw AMR state no length (ffmpeg guesses one from the bitrate): only an MP4's is taken
             rate, declared = _check_header(path, stream, container.format.name.startswith("mov"))
-            mono = _decode(path, container, stream, rate)
+            mono, modes = _decode(path, container, stream, rate)
     except av.FFmpegError as err:
         raise InputError(path, f"corrupt or truncated: {err.strerror or type(err).__name__}") from None
     if declared is not None:
         # An MP4 states the duration without the encoder's last frame's padding: keep that much.
-        if mono.size < declared - ENCODE_FRAME:
+        if mono.size < declared - ENCODERS["aac"][2]:  # the longer frame of the two codecs
             raise InputError(path, f"truncated: the header declares {declared} samples, the file holds {mono.size}")
         mono = mono[:declared]
     if not np.isfinite(mono).all():
         raise InputError(path, "recording holds NaN or infinite samples")
-    return mono, rate, ENCODINGS[codec]
+    return mono, rate, amr_nb_encoding(modes) if codec == "amrnb" else ENCODINGS[codec]
+
+
+def amr_nb_encoding(modes):
+    """The encoding name of an AMR-NB stream from its frames' types: its commonest speech mode, else the default."""
+    speech = [m for m in modes if m < len(AMR_NB_MODES)]
+    mode = AMR_NB_MODES[max(set(speech), key=speech.count)] if speech else AMR_NB_DEFAULT
+    return f"AMR_NB_{mode}"
 
 
 def _check_header(path, stream, states_length):
@@ -67,9 +84,12 @@ def _check_header(path, stream, states_length):
 
 
 def _decode(path, container, stream, rate):
-    """The stream's samples mixed to mono, decoding stopped where they pass the limits."""
-    parts, samples, values = [], 0, 0
+    """The stream's samples mixed to mono, decoding stopped where they pass the limits, and the frame type of
+    each packet's first frame (its header byte's bits 3-6: AMR's mode)."""
+    parts, samples, values, modes = [], 0, 0, []
     for packet in container.demux(stream):
+        head = bytes(packet)[:1]
+        modes += [(head[0] >> 3) & 0x0F] if head else []
         for frame in packet.decode():
             if frame.sample_rate != rate:
                 raise InputError(path, f"sample rate changes within the stream ({rate} -> {frame.sample_rate} Hz)")
@@ -81,7 +101,7 @@ def _decode(path, container, stream, rate):
             parts.append(block.mean(axis=0, dtype=np.float64).astype(np.float32))
     if not samples:
         raise InputError(path, "recording holds no samples")
-    return np.concatenate(parts)
+    return np.concatenate(parts), modes
 
 
 def _frame_samples(path, frame):
@@ -95,19 +115,26 @@ def _frame_samples(path, frame):
     return block.astype(np.float32) / np.float32(SCALES[name])
 
 
-def encoded(audio, rate, bitrate, container="ipod"):
-    """The bytes of mono `audio` (float, clipped to [-1, 1]) encoded by ffmpeg's native AAC encoder at
-    `bitrate` bit/s in `container` ("ipod": M4A, "mp4", "adts"): how the reference is passed through an
-    AAC channel (engine/detectors/channels.py) and how tests make AAC files without the ffmpeg binary."""
+def encoded(audio, rate, bitrate, container="ipod", codec="aac"):
+    """The bytes of mono `audio` (float, clipped to [-1, 1]) encoded at `bitrate` bit/s in `container` by ffmpeg's
+    native AAC encoder ("ipod": M4A, "mp4", "adts") or, `codec` "amr_nb", OpenCORE's AMR-NB encoder ("amr", "3gp";
+    8 kHz only, the bitrate one of AMR_NB_MODES): how the reference is passed through an AAC or AMR-NB channel
+    (engine/detectors/channels.py) and how tests make such files without the ffmpeg binary."""
     import av
 
+    name, sample_format, size = ENCODERS[codec]
     audio = np.clip(np.asarray(audio, dtype=np.float32), -1, 1)
+    if sample_format == "s16":
+        audio = np.round(audio * 32767).astype(np.int16)
     buffer = io.BytesIO()
     with av.open(buffer, mode="w", format=container) as out:
-        stream = out.add_stream("aac", rate=int(rate), layout="mono")
+        stream = out.add_stream(name, rate=int(rate), layout="mono")
         stream.bit_rate = int(bitrate)
-        for start in range(0, audio.size, ENCODE_FRAME):
-            frame = av.AudioFrame.from_ndarray(audio[None, start:start + ENCODE_FRAME], format="flt", layout="mono")
+        for start in range(0, audio.size, size):
+            block = audio[None, start:start + size]
+            if block.shape[1] < size and sample_format == "s16":  # OpenCORE takes whole 20 ms frames only
+                block = np.pad(block, ((0, 0), (0, size - block.shape[1])))
+            frame = av.AudioFrame.from_ndarray(block, format=sample_format, layout="mono")
             frame.sample_rate, frame.pts = int(rate), start
             for packet in stream.encode(frame):
                 out.mux(packet)
