@@ -1,6 +1,6 @@
-"""Phone recordings as AAC in MP4/M4A or raw ADTS (engine/data/formats/container_audio.py): read by content, told
-apart from MP3, limits held while decoding, broken files refused in one line, and the channel named AAC. The
-files are written by PyAV itself (no ffmpeg binary needed)."""
+"""Phone recordings as AAC in MP4/M4A or raw ADTS and AMR-NB in 3GP or raw .amr (engine/data/formats/container_audio.py):
+read by content, told apart from MP3, limits held while decoding, broken files and AMR-WB refused in one line, and the
+channel named AAC or AMR-NB at its mode. The files are written by PyAV itself (no ffmpeg binary needed)."""
 import io
 
 import numpy as np
@@ -103,19 +103,45 @@ def test_truncated_and_mislabelled_files_are_refused_in_one_line(tmp_path):
     assert "corrupt or truncated" in refused(written(tmp_path, "cut.aac", header))
 
 
+@pytest.mark.parametrize("container,mode", [("amr", 12200), ("3gp", 4750)])
+def test_amr_nb_decodes_at_8_khz_with_its_duration_and_mode(tmp_path, container, mode):
+    source = fsdd_audio(0)
+    path = written(tmp_path, f"memo.{container}", encoded(source, 8000, mode, container, "amr_nb"))
+    mono, rate = load_recording(path)
+    assert rate == 8000 and mono.dtype == np.float32
+    assert abs(mono.size - source.size) <= 2 * 160  # whole 20 ms frames, and a raw .amr states no length
+    level = lambda a: 20 * np.log10(np.sqrt(np.mean(np.square(a, dtype=np.float64))))
+    assert level(mono) == pytest.approx(level(source), abs=1.5)
+    # the same recording, behind the codec's 5 ms delay
+    assert max(np.corrcoef(mono[lag:lag + 2000], source[:2000])[0, 1] for lag in range(0, 80)) > 0.6
+    meta = load_path(path).meta
+    assert meta["format"] == ("AMR" if container == "amr" else "MP4/M4A")
+    assert meta["channel"]["subtype"] == f"AMR_NB_{mode}" and meta["channel"]["lossy"]
+    key = channel_key(meta)
+    assert key[:3] == ("audio", f"AMR_NB_{mode}", None)  # 8 kHz: the speech rate, no resampling channel
+    assert f"AMR-NB encoder at the file's commonest mode, {mode / 1000:g} kbit/s" in describe(key)
+
+
+def test_truncated_amr_and_amr_wb_are_refused_in_one_line(tmp_path):
+    data = encoded(fsdd_audio(0), 8000, 12200, "amr", "amr_nb")
+    assert "corrupt or truncated" in refused(written(tmp_path, "cut.amr", data[: len(data) // 2]))
+    assert "not a AMR file" in refused(written(tmp_path, "notes.amr", b"a voice memo, honest\n"))
+    no_data = b"#!AMR-WB\n" + b"\x7c" * 20  # AMR-WB frames of type 15 (no data): no encoder here to write speech
+    assert "AMR-WB is not read" in refused(written(tmp_path, "wide.amr", no_data))
+
+
 def test_a_3gp_of_another_codec_is_refused_by_name(tmp_path):
     import av
 
     buffer = io.BytesIO()
-    with av.open(buffer, mode="w", format="3gp") as out:  # AMR-NB, a phone codec not read here (not measured)
-        stream = out.add_stream("libopencore_amrnb", rate=8000, layout="mono")
-        samples = np.round(fsdd_audio(0) * 32767).astype(np.int16)
-        for start in range(0, samples.size - 160, 160):
-            frame = av.AudioFrame.from_ndarray(samples[None, start:start + 160], format="s16", layout="mono")
-            frame.sample_rate, frame.pts = 8000, start
-            out.mux(stream.encode(frame))
-        out.mux(stream.encode(None))
-    assert "audio codec amrnb is not supported here" in refused(written(tmp_path, "call.3gp", buffer.getvalue()))
+    with av.open(buffer, mode="w", format="3gp") as out:  # MPEG-4 Part 2 video alone in a phone's container
+        video = out.add_stream("mpeg4", rate=10)
+        video.width, video.height, video.pix_fmt = 32, 32, "yuv420p"
+        frame = av.VideoFrame.from_ndarray(np.zeros((32, 32, 3), dtype=np.uint8), format="rgb24")
+        frame.pts = 0
+        out.mux(video.encode(frame))
+        out.mux(video.encode(None))
+    assert "holds no audio stream" in refused(written(tmp_path, "clip.3gp", buffer.getvalue()))
 
 
 def with_duration(data, seconds_scale):
@@ -156,6 +182,23 @@ def test_real_recordings_through_aac_64_are_judged_real(speech_case, tmp_path):
     files = judge(speech_case, paths)["files"]
     for f in files:
         assert "codec AAC" in f["channel"]["assumed"] and f["label"] == "real", f["reasons"]
+
+
+def test_real_recordings_through_amr_nb_are_judged_real(speech_case, tmp_path):
+    paths = [written(tmp_path, f"{k}.3gp", encoded(fsdd_audio(k), 8000, 12200, "3gp", "amr_nb")) for k in HELD_OUT]
+    files = judge(speech_case, paths)["files"]
+    for f in files:
+        assert "codec AMR_NB_12200" in f["channel"]["assumed"] and f["label"] == "real", f["reasons"]
+
+
+def test_under_amr_nb_the_gsm_like_detectors_stand_aside(fsdd_channel):
+    from engine.detectors.channels import StandAside
+
+    detectors, note = fsdd_channel(("audio", "AMR_NB_12200", None, None, None))
+    found = {d.name: d for d in detectors}
+    for name in ("repeated-cycle", "cycle-jitter", "mel-inversion", "pulse-grid"):  # as under GSM 06.10
+        assert isinstance(found[name], StandAside), name
+    assert "OpenCORE's AMR-NB encoder" in note
 
 
 def test_under_aac_repeated_cycle_stands_aside_and_mel_inversion_is_recalibrated(fsdd_channel):

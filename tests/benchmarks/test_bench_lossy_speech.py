@@ -1,4 +1,4 @@
-"""Real and synthetic speech as MP3, Vorbis, Opus and AAC (M4A) files (issue #18; docs/verdicts.md, "Lossy speech:
+"""Real and synthetic speech as MP3, Vorbis, Opus, AAC (M4A) and AMR-NB (3GP) files (issue #18; docs/verdicts.md, "Lossy speech:
 pulse-grid kept under MP3 and Opus"; AAC: twentieth pass): whether `pulse-grid` (engine/detectors/pulse_grid.py),
 recalibrated on the reference passed through the file's codec, may speak under a codec instead of standing aside.
 Each file is resampled to the codec's usual rate and encoded by ffmpeg (libmp3lame at a constant bitrate, libvorbis
@@ -19,7 +19,8 @@ takes 20-29, digit = take mod 10 (40); synthesised `tune-gen` flite `awb`, espea
 `en-US`, the ten digit words (40). Untouched, run once after the rule is fixed: real `held-real` nicolas takes
 30-49 and lucas, jackson takes 40-49, digit = (take + 3) mod 10 (40); synthesised `held-gen` flite `slt` and `rms`,
 espeak-ng `en+klatt2`, MBROLA `mb-us2`, festival `kal_diphone` (50). Mel-inverted (twentieth pass, AAC): `tune-gl` and
-`held-gl`, the zoo's Griffin-Lim of each take of `tune-real` and `held-real` (40 each).
+`held-gl`, the zoo's Griffin-Lim of each take of `tune-real` and `held-real` (40 each). AMR-NB (twentieth pass): the
+untouched sets only, at 12.2 and 4.75 kbit/s.
 """
 import collections
 import json
@@ -49,6 +50,7 @@ GENERATED = {  # set: (engine, voice)
 # `griffin-lim` family makes them (engine/zoo/families.py): mel-inversion's trait (twentieth pass)
 GRIFFIN_LIM = {"tune-gl": "tune-real", "held-gl": "held-real"}
 # name: (ffmpeg's encoder options, extension); MP3 and Vorbis at 44.1 kHz, Opus at its own 48 kHz
+PYAV = "pyav"  # a CODECS entry written by PyAV: (PYAV, container_audio's codec, bitrate)
 CODECS = {
     **{f"mp3-{k}": (["-ar", "44100", "-c:a", "libmp3lame", "-b:a", f"{k}k"], "mp3") for k in (32, 64, 128, 192)},
     **{f"vorbis-q{q}": (["-ar", "44100", "-c:a", "libvorbis", "-q:a", str(q)], "ogg") for q in (3, 8)},
@@ -56,6 +58,9 @@ CODECS = {
     # AAC in M4A (ffmpeg's native encoder), as a voice memo app writes it: 16 kHz and 44.1 kHz mono
     **{f"aac{rate // 1000}-{k}": (["-ar", str(rate), "-c:a", "aac", "-b:a", f"{k}k"], "m4a")
        for rate in (16000, 44100) for k in (32, 64, 128)},
+    # AMR-NB in 3GP, as an Android voice recorder writes it: ffmpeg's binary here has no AMR encoder, so PyAV's
+    # OpenCORE encoder (engine/data/formats/container_audio.py) writes it, at 8 kHz, the bitrate its mode
+    **{f"amr-{mode}": ((PYAV, "amr_nb", mode), "3gp") for mode in (12200, 4750)},
 }
 # Measuring: pulse-grid stands aside only under GSM 06.10 (and the MPEG layers libsndfile cannot write).
 KEPT_FOR_MEASURING = ("GSM610", "MPEG_LAYER_I", "MPEG_LAYER_II")
@@ -120,9 +125,24 @@ def encoded(name, codec):
     out = []
     for path in sources(name):
         out.append(os.path.join(folder, os.path.basename(path)[:-4] + f".{ext}"))
-        if not os.path.exists(out[-1]):
+        if not os.path.exists(out[-1]) and options[0] == PYAV:
+            write_pyav(path, out[-1], *options[1:], ext)
+        elif not os.path.exists(out[-1]):
             subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", path, "-ac", "1", *options, out[-1]], check=True)
     return out
+
+
+def write_pyav(source, out, codec, bitrate, container):
+    """`source` (a WAV) resampled to 8 kHz mono and encoded by PyAV into `out`."""
+    import soundfile
+    import soxr
+
+    from engine.data.formats import container_audio
+
+    audio, rate = soundfile.read(source, dtype="float32", always_2d=True)
+    audio = soxr.resample(audio.mean(axis=1), rate, container_audio.AMR_NB_RATE)
+    with open(out, "wb") as f:
+        f.write(container_audio.encoded(audio, container_audio.AMR_NB_RATE, bitrate, container, codec))
 
 
 def with_before(rows):
@@ -297,9 +317,13 @@ def test_each_codec_is_read_back_as_its_subtype(tmp_path):
     source = f"{FSDD}/0_george_0.wav"
     for codec, (options, ext) in CODECS.items():
         out = str(tmp_path / f"{codec}.{ext}")
-        subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", source, "-ac", "1", *options, out], check=True)
+        if options[0] == PYAV:
+            write_pyav(source, out, *options[1:], ext)
+        else:
+            subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", source, "-ac", "1", *options, out], check=True)
         subtype = load_path(out).meta["channel"]["subtype"]
-        assert subtype == {"mp3": "MPEG_LAYER_III", "ogg": "VORBIS", "opus": "OPUS", "m4a": "AAC"}[ext], codec
+        expected = {"mp3": "MPEG_LAYER_III", "ogg": "VORBIS", "opus": "OPUS", "m4a": "AAC"}.get(ext)
+        assert subtype == (expected or f"AMR_NB_{options[2]}"), codec
 
 
 if __name__ == "__main__":
