@@ -186,9 +186,9 @@ def test_real_recordings_through_aac_64_are_judged_real(speech_case, tmp_path):
 
 @pytest.fixture(scope="module")
 def takes_0_to_7_case(tmp_path_factory, without_lpc_lattice):
-    """A case on builtin:fsdd's takes 0-7 (320 recordings), so its takes 8 and 9 are real recordings it never saw. Not
-    the 60-recording `speech_case`: its reference of digits 0 and 1 is too narrow for AMR-NB (features labelled 2 of 8
-    unseen-digit takes through it generated, p 0.0001-0.005; docs/verdicts.md, twentieth pass)."""
+    """A case on builtin:fsdd's takes 0-7 (320 recordings), so its takes 8 and 9 are real recordings it never saw, of
+    every digit and speaker. Not the 60-recording `speech_case`: it holds no speech detector that speaks under AMR-NB
+    but checkerboard (features stands aside there, and the others need kept recordings it does not hold)."""
     import shutil
 
     from engine import case_workflows
@@ -211,13 +211,14 @@ def test_real_recordings_through_amr_nb_are_judged_real(takes_0_to_7_case, tmp_p
         assert "codec AMR_NB_12200" in f["channel"]["assumed"] and f["label"] == "real", f["reasons"]
 
 
-def test_under_amr_nb_the_gsm_like_detectors_stand_aside(fsdd_channel):
+def test_under_amr_nb_the_waveform_detectors_and_features_stand_aside_and_pulse_grid_speaks(fsdd_channel):
     from engine.detectors.channels import StandAside
 
     detectors, note = fsdd_channel(("audio", "AMR_NB_12200", None, None, None))
     found = {d.name: d for d in detectors}
-    for name in ("repeated-cycle", "cycle-jitter", "mel-inversion", "pulse-grid"):  # as under GSM 06.10
+    for name in ("repeated-cycle", "cycle-jitter", "mel-inversion", "features"):  # as under GSM 06.10, and features
         assert isinstance(found[name], StandAside), name
+    assert not isinstance(found["pulse-grid"], StandAside)  # recalibrated through AMR-NB: kept (CHANNEL_LIMITS)
     assert "OpenCORE's AMR-NB encoder" in note
 
 
