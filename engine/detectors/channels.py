@@ -414,13 +414,15 @@ REPEAT_LOST = ("GSM610", "MPEG_LAYER_I", "MPEG_LAYER_II", "MPEG_LAYER_III", "VOR
 INVERSION_LOST = ("GSM610", "MPEG_LAYER_I", "MPEG_LAYER_II", "MPEG_LAYER_III", "VORBIS", "OPUS") + AMR_NB
 # pulse-grid stands aside under these (GSM 06.10's long-term predictor writes whole 8 kHz lags, so a real voice's
 # pulses land on the grid; Vorbis at quality 3 gained nothing; MPEG I/II not measured); under MP3 and Opus it is
-# recalibrated on the reference passed through the codec (CHANNEL_LIMITS); so under AMR-NB (tuning sets at 12.2
-# kbit/s: synthesisers 7 -> 16 of 40 caught with it kept, real takes 0 of 30 labelled generated either way).
+# recalibrated on the reference passed through the codec (CHANNEL_LIMITS); so under AMR-NB at 12.2 kbit/s (tuning
+# sets: synthesisers 7 -> 16 of 40 caught with it kept, real takes 0 of 30 labelled generated either way), not at its
+# lower modes (at 4.75 kbit/s it raised no alarm on 50 synthesised digits and its weight cost 4 of 8 caught; 5.15-10.2
+# not measured).
 # features stands aside under AMR-NB: it caught 1 of 50 synthesised digits through it and labelled real FSDD takes
 # generated in smaller references (jackson's 4_jackson_9 p < 10^-4 against takes 0-7; 8_jackson_6 and 7 against 60
 # recordings), where AMR-NB cuts a weak 3-4 kHz band 6-8 dB further than it cuts the reference's.
 FEATURES_LOST = AMR_NB
-PULSE_LOST = ("GSM610", "MPEG_LAYER_I", "MPEG_LAYER_II", "VORBIS")
+PULSE_LOST = ("GSM610", "MPEG_LAYER_I", "MPEG_LAYER_II", "VORBIS") + AMR_NB[:-1]
 # noise-floor stands aside under 8-bit PCM: a step of 1/128 of full scale lies above a quiet room's floor, so
 # a writer that rounds to the nearest step (FLAC's PCM_S8, sox, ffmpeg, Python's wave) makes a real recording's
 # pauses digital silence (george, lucas, nicolas takes 20-29: 37 of 200 beyond PLAUSIBLE_DB at their level, 179
