@@ -263,7 +263,7 @@ CHANNEL_LIMITS = {
          "read as noisy bounded (pulse-grid p >= 0.12); synthesisers' digits caught 24 of 50 at 12.2 (pulse-grid 21, "
          "synthetic-voice 3: espeak-ng en+klatt2 10, MBROLA mb-us2 10, flite slt 2, rms 2, festival kal_diphone 0) and "
          "8 of 50 at 4.75 (synthetic-voice alone: pulse-grid finds no pulses there). Lost: noise-floor's exact zeros "
-         "(0 alarms: the codec fills them), a diphone voice's repeats, most of flite's vocoder; a file is weak "
+         "(0 alarms; not analysed), a diphone voice's repeats, most of flite's vocoder; a file is weak "
          "evidence of being real (docs/verdicts.md, twentieth pass)"),
         ("any lossy codec (mu-law, A-law, 8-bit PCM, GSM 06.10, MP3, ADPCM, ...), resampling, added noise",
          "lpc-lattice stands aside for a file written by a lossy codec or at another rate than 8 kHz (the "
