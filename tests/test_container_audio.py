@@ -130,7 +130,7 @@ def test_truncated_amr_and_amr_wb_are_refused_in_one_line(tmp_path):
     assert "AMR-WB is not read" in refused(written(tmp_path, "wide.amr", no_data))
 
 
-def test_a_3gp_of_another_codec_is_refused_by_name(tmp_path):
+def test_a_3gp_without_audio_is_refused(tmp_path):
     import av
 
     buffer = io.BytesIO()
