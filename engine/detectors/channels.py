@@ -260,11 +260,11 @@ CHANNEL_LIMITS = {
          "under GSM 06.10 (not measured for AMR-NB), features (1 of 50 synthesised digits caught through it; real "
          "jackson takes labelled generated against narrower references), pulse-grid below 12.2 kbit/s. Untouched "
          "takes: real labelled generated 0 of 40 (12.2, 2 inconclusive; the 6 read as noisy judged whole each at its "
-         "noise level) and 0 of 38 (4.75; 2 read as noisy bounded, pulse-grid p >= 0.64) judged whole; synthesisers' digits caught 24 of 50 at 12.2 (pulse-grid 21, "
-         "synthetic-voice 3: espeak-ng en+klatt2 10, MBROLA mb-us2 10, flite slt 2, rms 2, festival kal_diphone 0) and "
-         "8 of 50 at 4.75 (synthetic-voice alone: pulse-grid finds no pulses there). Lost: noise-floor's exact zeros "
-         "(0 alarms; not analysed), a diphone voice's repeats, most of flite's vocoder; a file is weak "
-         "evidence of being real (docs/verdicts.md, twentieth pass)"),
+         "noise level) and 0 of 38 (4.75; 2 read as noisy bounded, pulse-grid p >= 0.64) judged whole; synthesisers' "
+         "digits caught 24 of 50 at 12.2 (pulse-grid 21, synthetic-voice 3: espeak-ng en+klatt2 10, MBROLA mb-us2 "
+         "10, flite slt 2, rms 2, festival kal_diphone 0) and 8 of 50 at 4.75 (synthetic-voice alone: pulse-grid "
+         "raised no alarm there). Lost: noise-floor's exact zeros (0 alarms; not analysed), a diphone voice's "
+         "repeats, most of flite's vocoder; a file judged real is weak evidence (docs/verdicts.md, twentieth pass)"),
         ("any lossy codec (mu-law, A-law, 8-bit PCM, GSM 06.10, MP3, ADPCM, ...), resampling, added noise",
          "lpc-lattice stands aside for a file written by a lossy codec or at another rate than 8 kHz (the "
          "codec or the resampler moves flite's samples off the mu-law lattice: flite kal16 at 16 kHz, resampled, "
@@ -410,10 +410,10 @@ NOISE_CENTRES_HZ = tuple((lo + hi) / 2 for lo, hi in zip(NOISE_BANDS_HZ[:-1], NO
 LOWEST_BITRATE_SUBTYPES = ("MPEG_LAYER_III",)  # (libsndfile sets no constant bitrate for Vorbis or Opus)
 LOWEST_BITRATE = {"compression_level": 0.99, "bitrate_mode": "CONSTANT"}
 AMR_NB = tuple(f"AMR_NB_{mode}" for mode in AMR_NB_MODES)  # an AMR-NB file's codec at each of its modes
-# BAND_SET_BY_CODEC: an AMR-NB file's band edge (engine/data/channels.py effective_bandwidth) is the codec's, not a
-# microphone's: clean FSDD takes read at 3.7-3.8 kHz come out of it at 2.4-3.6 kHz (4_jackson_9: 3844 -> 2406 Hz at
-# 12.2 kbit/s), and against the reference low-passed there and through the codec, features labelled that real take
-# generated (p 0.0006). So no band limit is read under AMR-NB: the reference passes the codec, which sets its own.
+# An AMR-NB file's band edge (engine/data/channels.py effective_bandwidth) is the codec's, not a microphone's: clean
+# FSDD takes read at 3.7-3.8 kHz come out of it at 2.4-3.6 kHz (4_jackson_9: 3844 -> 2406 Hz at 12.2 kbit/s), and 34
+# of 40 untouched real takes read as band-limited through it, which put synthetic-voice aside for nearly every file.
+# So no band limit is read under AMR-NB: the reference passes the codec, which sets its own.
 # cycle-jitter stands aside under these codecs: GSM 06.10's long-term predictor re-synthesises
 # every pitch period (a diphone voice's constant period: 33 of 40 files caught clean, 1 of 40 through it).
 JITTER_LOST = ("GSM610",) + AMR_NB  # AMR-NB's long-term predictor as GSM's (CHANNEL_LIMITS)
@@ -529,7 +529,7 @@ def channel_key(meta, noise_gate=None):
         rate = rate if rate != representations.SPEECH_RATE else None  # the resampler's filter is a channel too
         nyquist = min(channel["native_sample_rate"], representations.SPEECH_RATE) / 2
         band = channel["bandwidth_hz"] if channel["bandwidth_hz"] < FULL_BANDWIDTH * nyquist else None
-        band = None if subtype in AMR_NB else band  # AMR-NB's own edge (BAND_SET_BY_CODEC), which the reference passes
+        band = None if subtype in AMR_NB else band  # AMR-NB's own edge, which the reference passes (AMR_NB)
         band = int(round(band / BAND_STEP_HZ) * BAND_STEP_HZ) if band else None
         noise = noise_key(channel, noise_gate)
         level = level_key(channel) if subtype in LEVEL_CODECS else None
