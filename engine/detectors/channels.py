@@ -260,7 +260,7 @@ CHANNEL_LIMITS = {
          "under GSM 06.10 (not measured for AMR-NB), features (1 of 50 synthesised digits caught through it; real "
          "jackson takes labelled generated against narrower references), pulse-grid below 12.2 kbit/s. Untouched "
          "takes: real labelled generated 0 of 40 (12.2, 2 inconclusive; the 6 read as noisy judged whole each at its "
-         "noise level) and 0 of 38 (4.75; 2 read as noisy bounded, pulse-grid p >= 0.64) judged whole; synthesisers' "
+         "noise level) and 0 of 40 (4.75, the 2 read as noisy likewise) judged whole; synthesisers' "
          "digits caught 24 of 50 at 12.2 (pulse-grid 21, synthetic-voice 3: espeak-ng en+klatt2 10, MBROLA mb-us2 "
          "10, flite slt 2, rms 2, festival kal_diphone 0) and 8 of 50 at 4.75 (synthetic-voice alone: pulse-grid "
          "raised no alarm there). Lost: noise-floor's exact zeros (0 alarms; not analysed), a diphone voice's "
