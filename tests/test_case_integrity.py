@@ -413,9 +413,10 @@ def _timed(work):
 
 
 def _kill_points(duration, n=20, seed=11):
-    """n points spread over the run (the last ones after it ended), jittered."""
+    """n points spread over the run (the last ones after it ended), jittered, and one at three times its length:
+    a run slowed by a busy machine still ends before some kill, so both outcomes are exercised."""
     rng = np.random.default_rng(seed)
-    return [duration * (i + rng.random()) / (n - 2) for i in range(n)]
+    return [duration * (i + rng.random()) / (n - 2) for i in range(n)] + [3 * duration]
 
 
 def test_kill_9_during_registration_then_rerun_gives_a_consistent_case(template, tmp_path):
