@@ -88,7 +88,7 @@ def _decode(path, container, stream, rate):
     each packet's first frame (its header byte's bits 3-6: AMR's mode)."""
     parts, samples, values, modes = [], 0, 0, []
     for packet in container.demux(stream):
-        head = bytes(packet)[:1]
+        head = memoryview(packet)[:1].tobytes()  # the header byte alone, not a copy of the packet
         modes += [(head[0] >> 3) & 0x0F] if head else []
         for frame in packet.decode():
             if frame.sample_rate != rate:
