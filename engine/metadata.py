@@ -20,7 +20,9 @@ MAX_TEXT = 64 * 1024  # bytes a compressed text chunk may inflate to
 
 # Field names as shown (lower case, spaces and '/' removed) that name the making software or device.
 SOFTWARE_KEYS = ("software", "encoder", "encodedby", "creator", "processingsoftware", "hostcomputer",
-                 "originator", "make", "model")
+                 "originator", "make", "model", "com.android.version", "com.android.manufacturer", "com.android.model",
+                 "com.apple.quicktime.make", "com.apple.quicktime.model", "com.apple.quicktime.software")
+MAX_STREAMS = 8  # streams of a media container described
 WAVE_FORMATS = {1: "PCM", 3: "IEEE float", 6: "A-law", 7: "µ-law", 0xFFFE: "extensible"}
 RIFF_INFO = {"INAM": "title", "IART": "artist", "ICMT": "comment", "ICRD": "creation date", "ISFT": "software",
              "IENG": "engineer", "ICOP": "copyright", "IPRD": "product", "IGNR": "genre", "ISBJ": "subject",
@@ -268,6 +270,40 @@ def _soundfile(data, add):
             add("tags", key, value)
 
 
+def _media_container(data, add):
+    """Media container."""
+    import av
+
+    try:
+        container = av.open(io.BytesIO(data), mode="r")
+    except av.FFmpegError as err:
+        raise ValueError(f"corrupt or truncated ({err.strerror or type(err).__name__})") from None
+    with container:
+        add("container", "format", container.format.long_name)
+        # ADTS and raw AMR state no length: ffmpeg estimates it from the bitrate
+        estimated = "" if container.format.name.startswith("mov") else " (estimated from the bitrate)"
+        if container.duration:
+            add("container", "duration", f"{container.duration / av.time_base:.3f} s{estimated}")
+        for key, value in container.metadata.items():
+            add("tags", key, value)
+        for stream in list(container.streams)[:MAX_STREAMS]:
+            _media_stream(stream, add)
+
+
+def _media_stream(stream, add):
+    group, context = f"stream {stream.index} ({stream.type})", stream.codec_context
+    add(group, "codec", context.codec.long_name + (f", profile {context.profile}" if context.profile else ""))
+    if stream.type == "audio":
+        add(group, "sample rate", f"{context.sample_rate:,} Hz")
+        add(group, "channels", context.layout.nb_channels)
+    elif stream.type == "video":
+        add(group, "dimensions", f"{context.width} × {context.height} pixels")
+    if context.bit_rate:
+        add(group, "bit rate", f"{context.bit_rate / 1000:.1f} kbit/s")
+    for key, value in stream.metadata.items():
+        add(group, key, value)
+
+
 # --- MIDI and arrays ------------------------------------------------------------------
 
 
@@ -354,6 +390,9 @@ READERS = {
     "MP3": (_id3_at_start, _soundfile),
     "AIFF": (_soundfile,),
     "AU": (_soundfile,),
+    "MP4/M4A": (_media_container,),
+    "AAC (ADTS)": (_media_container,),
+    "AMR": (_media_container,),
     "MIDI": (_midi,),
     "NumPy .npy": (_npy,),
     "NumPy .npz": (_npz,),

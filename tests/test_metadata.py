@@ -111,3 +111,53 @@ def test_an_mp3s_id3_tag_is_read_and_its_encoder_listed_as_software(tmp_path):
     meta = file_metadata(path)
     assert fields(meta)[("ID3", "encoded by")] == "LAME 3.99.5"
     assert any("LAME" in entry for entry in meta["software"])
+
+
+def _phone_memo(path, codec, rate, bitrate, container, tags):
+    """A second of a 440 Hz tone written by PyAV into `container` with `tags` (as a phone's recorder writes them)."""
+    import av
+
+    t = np.arange(rate) / rate
+    samples = (0.3 * np.sin(2 * np.pi * 440 * t) * 32767).astype(np.int16)[None]
+    with av.open(str(path), mode="w", format=container, options={"movflags": "use_metadata_tags"}) as out:
+        out.metadata.update(tags)
+        stream = out.add_stream(codec, rate=rate, layout="mono")
+        stream.bit_rate = bitrate
+        frame = av.AudioFrame.from_ndarray(samples, format="s16", layout="mono")
+        frame.sample_rate = rate
+        for packet in list(stream.encode(frame)) + list(stream.encode(None)):
+            out.mux(packet)
+
+
+def test_an_m4a_voice_memo_its_stream_and_the_phones_tags(tmp_path):
+    path = tmp_path / "memo.m4a"
+    _phone_memo(path, "aac", 16000, 32000, "ipod", {"title": "memo 3", "com.android.version": "14"})
+    meta = file_metadata(path)
+    f = fields(meta)
+    assert meta["format"] == "MP4/M4A" and not meta["problems"]
+    assert 1.0 <= float(f[("container", "duration")].split()[0]) < 1.1  # a second and the encoder's last frame
+    assert f[("stream 0 (audio)", "codec")].startswith("AAC") and f[("stream 0 (audio)", "sample rate")] == "16,000 Hz"
+    assert 16 < float(f[("stream 0 (audio)", "bit rate")].split()[0]) < 48  # near the 32 kbit/s asked for
+    assert f[("tags", "title")] == "memo 3"
+    assert "com.android.version: 14" in meta["software"]
+
+
+def test_a_raw_amr_files_length_is_marked_estimated(tmp_path):
+    from engine.data.formats.container_audio import encoded
+
+    t = np.arange(8000) / 8000
+    path = tmp_path / "call.amr"
+    path.write_bytes(encoded(0.3 * np.sin(2 * np.pi * 300 * t), 8000, 12200, "amr", "amr_nb"))
+    f = fields(file_metadata(path))
+    assert f[("stream 0 (audio)", "codec")].startswith("AMR-NB")
+    assert f[("container", "duration")].endswith("(estimated from the bitrate)")
+
+
+def test_a_truncated_m4a_gives_one_problem_line(tmp_path):
+    path = tmp_path / "memo.m4a"
+    _phone_memo(path, "aac", 16000, 32000, "ipod", {})
+    cut = tmp_path / "cut.m4a"
+    cut.write_bytes(path.read_bytes()[:600])
+    meta = file_metadata(cut)
+    assert meta["format"] == "MP4/M4A"
+    assert len(meta["problems"]) == 1 and "corrupt or truncated" in meta["problems"][0]
