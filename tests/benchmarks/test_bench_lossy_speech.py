@@ -322,8 +322,8 @@ def test_each_codec_is_read_back_as_its_subtype(tmp_path):
         else:
             subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", source, "-ac", "1", *options, out], check=True)
         subtype = load_path(out).meta["channel"]["subtype"]
-        expected = {"mp3": "MPEG_LAYER_III", "ogg": "VORBIS", "opus": "OPUS", "m4a": "AAC"}.get(ext)
-        assert subtype == (expected or f"AMR_NB_{options[2]}"), codec
+        expected = {"mp3": "MPEG_LAYER_III", "ogg": "VORBIS", "opus": "OPUS", "m4a": "AAC_"}.get(ext)
+        assert subtype.startswith(expected) if expected else subtype == f"AMR_NB_{options[2]}", codec
 
 
 if __name__ == "__main__":
