@@ -1,6 +1,7 @@
 """Phone recordings as AAC in MP4/M4A or raw ADTS and AMR-NB in 3GP or raw .amr (engine/data/formats/container_audio.py):
 read by content, told apart from MP3, limits held while decoding, broken files and AMR-WB refused in one line, and the
-channel named AAC at the rung of its bitrate (tests/test_aac_bitrate.py) or AMR-NB at its mode. The files are written by PyAV itself (no ffmpeg binary needed)."""
+channel named AAC (its bitrate read: tests/test_aac_bitrate.py) or AMR-NB at its mode. The files are written by PyAV
+itself (no ffmpeg binary needed)."""
 import io
 
 import numpy as np
@@ -171,17 +172,18 @@ def test_the_limits_hold_from_the_header_and_while_decoding(tmp_path, monkeypatc
 def test_the_channel_is_recorded_as_aac_and_is_lossy(tmp_path):
     meta = load_path(written(tmp_path, "memo.m4a", encoded(fsdd_audio(0), 16000, 64000))).meta
     channel = meta["channel"]
-    assert meta["format"] == "MP4/M4A" and channel["subtype"] == "AAC_64000" and channel["lossy"]
+    assert meta["format"] == "MP4/M4A" and channel["subtype"] == "AAC" and channel["lossy"]
     assert channel["native_sample_rate"] == 16000
     key = channel_key(meta)
-    assert key[:3] == ("audio", "AAC_64000", 16000) and "codec AAC_64000" in describe(key)
+    assert key[:3] == ("audio", "AAC", 16000) and "codec AAC" in describe(key)
 
 
 def test_real_recordings_through_aac_32_are_judged_real(speech_case, tmp_path):
     paths = [written(tmp_path, f"{k}.m4a", encoded(fsdd_audio(k), 8000, 32000)) for k in HELD_OUT]
     files = judge(speech_case, paths)["files"]
-    for f in files:  # judged against the reference through AAC at the file's own rung, 32 kbit/s
-        assert "codec AAC_32000" in f["channel"]["assumed"] and f["label"] == "real", f["reasons"]
+    for f in files:  # the file's 32 kbit/s read; judged against the reference through AAC at 64 kbit/s
+        assert f["channel"]["aac_bitrate"]["bit_rate"] == pytest.approx(32000, rel=0.35)
+        assert "codec AAC" in f["channel"]["assumed"] and f["label"] == "real", f["reasons"]
 
 
 @pytest.fixture(scope="module")
@@ -225,8 +227,8 @@ def test_under_amr_nb_the_waveform_detectors_and_features_stand_aside_and_pulse_
 def test_under_aac_repeated_cycle_stands_aside_and_mel_inversion_is_recalibrated(fsdd_channel):
     from engine.detectors.channels import StandAside
 
-    detectors, note = fsdd_channel(("audio", "AAC_32000", None, None, None))
+    detectors, note = fsdd_channel(("audio", "AAC", None, None, None))
     found = {d.name: d for d in detectors}
     assert isinstance(found["repeated-cycle"], StandAside)  # AAC re-synthesises the waveform: no exact repeat left
     assert not isinstance(found["mel-inversion"], StandAside)  # Griffin-Lim's smooth band survives AAC
-    assert "codec AAC_32000" in note and "at 32 kbit/s" in note
+    assert "codec AAC" in note

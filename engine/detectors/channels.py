@@ -36,7 +36,7 @@ import numpy as np
 from engine.data import representations
 from engine.data.channels import (NOISE_BANDS_HZ, band_powers, noise_levels, speech_and_floor, speech_level_db,
                                   webp_grey)
-from engine.data.formats.container_audio import AAC_RUNGS, AMR_NB_MODES
+from engine.data.formats.container_audio import AMR_NB_MODES
 from engine.detectors import calibration, resampling, statistical
 from engine.detectors.batch import Recordings
 from engine.detectors.profile import cross_fitted, reference_audio, renumber
@@ -410,7 +410,6 @@ NOISE_CENTRES_HZ = tuple((lo + hi) / 2 for lo, hi in zip(NOISE_BANDS_HZ[:-1], NO
 LOWEST_BITRATE_SUBTYPES = ("MPEG_LAYER_III",)  # (libsndfile sets no constant bitrate for Vorbis or Opus)
 LOWEST_BITRATE = {"compression_level": 0.99, "bitrate_mode": "CONSTANT"}
 AMR_NB = tuple(f"AMR_NB_{mode}" for mode in AMR_NB_MODES)  # an AMR-NB file's codec at each of its modes
-AAC = tuple(f"AAC_{rung}" for rung in AAC_RUNGS)  # an AAC file's codec at the rung of its bitrate
 # An AMR-NB file's band edge (engine/data/channels.py effective_bandwidth) is the codec's, not a microphone's: clean
 # FSDD takes read at 3.7-3.8 kHz come out of it at 2.4-3.6 kHz (4_jackson_9: 3844 -> 2406 Hz at 12.2 kbit/s), and 34
 # of 40 untouched real takes read as band-limited through it, which put synthetic-voice aside for nearly every file.
@@ -419,7 +418,7 @@ AAC = tuple(f"AAC_{rung}" for rung in AAC_RUNGS)  # an AAC file's codec at the r
 # every pitch period (a diphone voice's constant period: 33 of 40 files caught clean, 1 of 40 through it).
 JITTER_LOST = ("GSM610",) + AMR_NB  # AMR-NB's long-term predictor as GSM's (CHANNEL_LIMITS)
 # Codecs that re-synthesise the waveform: a repeated pitch cycle does not survive them (CHANNEL_LIMITS).
-REPEAT_LOST = ("GSM610", "MPEG_LAYER_I", "MPEG_LAYER_II", "MPEG_LAYER_III", "VORBIS", "OPUS") + AAC + AMR_NB
+REPEAT_LOST = ("GSM610", "MPEG_LAYER_I", "MPEG_LAYER_II", "MPEG_LAYER_III", "VORBIS", "OPUS", "AAC") + AMR_NB
 # mel-inversion stands aside under these: they re-synthesise the 2.5-3.8 kHz fine structure it reads. Not AAC, where
 # it is recalibrated: Griffin-Lim speech stays smooth there (tuning takes' Griffin-Lim 9-10 of 10 below PLAUSIBLE_DB
 # through AAC at 16 and 44.1 kHz, 32 and 128 kbit/s, as clean) and real takes rough (least 4.47 dB;
@@ -465,11 +464,10 @@ CODEC_CONTAINERS = ("WAV", "FLAC", "AU", "AIFF")
 # the nearest codec it writes, and the verdict names it.
 CODEC_STAND_INS = {"MPEG_LAYER_I": "MPEG_LAYER_III", "MPEG_LAYER_II": "MPEG_LAYER_III"}
 # Codecs libsndfile neither reads nor writes: the reference passes through PyAV's (ffmpeg's) encoder, (codec,
-# bitrate bit/s, container); an AAC file's bitrate is, to its rung (the header's or the packets': container_audio
-# aac_bitrate; docs/verdicts.md, twenty-first pass); an AMR-NB file's mode is (its frames state it): the reference
-# passes OpenCORE's encoder at that mode.
-PYAV_CODECS = {**{f"AAC_{rung}": ("aac", rung, "ipod") for rung in AAC_RUNGS},
-               **{f"AMR_NB_{mode}": ("amr_nb", mode, "amr") for mode in AMR_NB_MODES}}
+# bitrate bit/s, container); an AAC file's bitrate is read (its channel's aac_bitrate) but not part of the channel:
+# following it gained nothing (docs/verdicts.md, twentieth and twenty-first passes); an AMR-NB file's mode is (its
+# frames state it): the reference passes OpenCORE's encoder at that mode.
+PYAV_CODECS = {"AAC": ("aac", 64000, "ipod"), **{f"AMR_NB_{mode}": ("amr_nb", mode, "amr") for mode in AMR_NB_MODES}}
 
 
 def broadband(levels):
@@ -617,9 +615,9 @@ def describe(key):
                 if subtype in CODEC_STAND_INS else
                 f" (the reference through OpenCORE's AMR-NB encoder at the file's commonest mode, "
                 f"{PYAV_CODECS[subtype][1] / 1000:g} kbit/s, 8 kHz)" if subtype in AMR_NB else
-                f" (the reference through FFmpeg's encoder at {PYAV_CODECS[subtype][1] // 1000} kbit/s, the rung of "
-                f"the file's own bitrate: the channel's aac_bitrate says how it was read)"
-                if subtype in AAC else "")
+                f" (the reference through FFmpeg's encoder at {PYAV_CODECS[subtype][1] // 1000} kbit/s, whatever the "
+                f"file's own bitrate, which the channel's aac_bitrate records: following it gained nothing)"
+                if subtype in PYAV_CODECS else "")
     inferred = codec_from_samples(key)
     read = (f" inferred from the samples: {inferred} (the file is PCM whose samples lie on that codec's output grid or "
             f"follow its decoder's chain, "

@@ -35,7 +35,7 @@ def check_complete_header(path, data):
 
 def read_recording(path, data, details=None):
     """The samples of a recording, mixed to mono float32, its rate and soundfile's name of its
-    sample encoding (PCM_16, ULAW, VORBIS, ..., AAC_<rung>), the header read once; header limits first.
+    sample encoding (PCM_16, ULAW, VORBIS, ..., AAC), the header read once; header limits first.
     `details`, a dict, receives what else the decoder read (an AAC file's bitrate: container_audio)."""
     import soundfile
 

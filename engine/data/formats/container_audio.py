@@ -26,13 +26,11 @@ SCALES = {"flt": 1.0, "fltp": 1.0, "dbl": 1.0, "dblp": 1.0, "s16": 2.0**15, "s16
           "s32": 2.0**31, "s32p": 2.0**31}  # ffmpeg's sample formats -> full scale
 ENCODERS = {"aac": ("aac", "flt", 1024), "amr_nb": ("libopencore_amrnb", "s16", 160)}  # encoder, format, frame
 AMR_NB_RATE = 8000
-# An AAC file's bitrate per channel (bit/s) snapped to the nearest of these rungs (log scale) names its encoding
-# ("AAC_32000"): the reference passes FFmpeg's AAC at that rung, so a channel is calibrated once per rung, not per
-# file. No 48 kbit/s rung: FFmpeg asked for 64 kbit/s at 16 kHz writes 53-56 kbit/s of speech (tuning takes), which
-# the reference through 64 kbit/s also carries, and a 48 rung would take those files (docs/verdicts.md, twenty-first
-# pass).
-AAC_RUNGS = (32000, 64000, 96000, 128000, 192000)
-AAC_DEFAULT = 64000  # where the bitrate cannot be read (none stated or measured, or out of bounds, or contradicted)
+# An AAC file's own bitrate is read and recorded in its channel (aac_bitrate), not followed: the reference passes
+# FFmpeg's AAC at 64 kbit/s whatever it is (engine/detectors/channels.py PYAV_CODECS). Passing it through the file's
+# bitrate instead (snapped to 32/64/96/128/192 kbit/s) caught 1 fewer of 40 synthesised digits at 16 kHz 32, 44.1 kHz
+# 64 and 128 kbit/s and as many at 16 kHz 128, and left the real takes' lowest tail probability closer to alpha at
+# 32 kbit/s (0.028 -> 0.017): docs/verdicts.md, twenty-first pass.
 AAC_BOUNDS = (6000, 320000)  # bit/s per channel: AAC's frames hold at most 6144 bits a channel (288 kbit/s at 48 kHz)
 # A stated bitrate further than this factor from the packets' is a lie: FFmpeg's M4A headers (their sample-size table
 # over their duration) state 0.79-1.0 of it on 602 tuning files (the packets' count the encoder's priming frame).
@@ -76,14 +74,14 @@ def read_recording(path, data, details=None):
     reading = aac_bitrate(stated, measured, max(channels, 1))
     if details is not None:
         details["aac_bitrate"] = reading
-    return mono, rate, f"{ENCODINGS[codec]}_{reading['rung']}"
+    return mono, rate, ENCODINGS[codec]
 
 
 def aac_bitrate(stated, measured, channels):
-    """The bitrate an AAC stream was written at, per channel, and its rung (AAC_RUNGS): the header's `stated`
-    bit/s (0: none) where the packets' `measured` one (their bytes over the samples decoded) agrees within AAC_AGREE,
-    else the measured one where none is stated; AAC_DEFAULT where the value lies outside AAC_BOUNDS or the header
-    contradicts the packets. A dict: bit_rate (per channel, None when not taken), rung, read (how, in words)."""
+    """The bitrate an AAC stream was written at, per channel: the header's `stated` bit/s (0: none) where the
+    packets' `measured` one (their bytes over the samples decoded) agrees within AAC_AGREE, else the measured one
+    where none is stated; not taken where the value lies outside AAC_BOUNDS or the header contradicts the packets.
+    A dict: bit_rate (per channel, None when not taken), read (how, in words)."""
     if stated and not 1 / AAC_AGREE <= stated / max(measured, 1) <= AAC_AGREE:
         return _bitrate_fallback(f"the header states {stated / 1000:.1f} kbit/s, the packets carry "
                                  f"{measured / 1000:.1f}")
@@ -91,13 +89,11 @@ def aac_bitrate(stated, measured, channels):
     read = f"{value / 1000:.1f} kbit/s a channel, {'stated in the header' if stated else 'carried by the packets'}"
     if not AAC_BOUNDS[0] <= value <= AAC_BOUNDS[1]:
         return _bitrate_fallback(f"{read}, outside {AAC_BOUNDS[0] // 1000}-{AAC_BOUNDS[1] // 1000} kbit/s")
-    rung = min(AAC_RUNGS, key=lambda r: abs(np.log(r / value)))
-    return {"bit_rate": round(value), "rung": rung, "read": f"{read}; the nearest rung {rung // 1000} kbit/s"}
+    return {"bit_rate": round(value), "read": read}
 
 
 def _bitrate_fallback(why):
-    return {"bit_rate": None, "rung": AAC_DEFAULT,
-            "read": f"not taken ({why}): the reference passes {AAC_DEFAULT // 1000} kbit/s"}
+    return {"bit_rate": None, "read": f"not taken: {why}"}
 
 
 def amr_nb_encoding(modes):
