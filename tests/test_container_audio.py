@@ -1,7 +1,7 @@
 """Phone recordings as AAC in MP4/M4A or raw ADTS and AMR-NB in 3GP or raw .amr (engine/data/formats/container_audio.py):
 read by content, told apart from MP3, limits held while decoding, broken files and AMR-WB refused in one line, and the
-channel named AAC (its bitrate read: tests/test_aac_bitrate.py) or AMR-NB at its mode. The files are written by PyAV
-itself (no ffmpeg binary needed)."""
+channel named AAC (its bitrate read: tests/test_aac_bitrate.py) or AMR-NB at its mode. The files are written by
+PyAV itself (no ffmpeg binary needed)."""
 import io
 
 import numpy as np
