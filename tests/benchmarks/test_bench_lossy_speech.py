@@ -20,7 +20,10 @@ takes 20-29, digit = take mod 10 (40); synthesised `tune-gen` flite `awb`, espea
 30-49 and lucas, jackson takes 40-49, digit = (take + 3) mod 10 (40); synthesised `held-gen` flite `slt` and `rms`,
 espeak-ng `en+klatt2`, MBROLA `mb-us2`, festival `kal_diphone` (50). Mel-inverted (twentieth pass, AAC): `tune-gl` and
 `held-gl`, the zoo's Griffin-Lim of each take of `tune-real` and `held-real` (40 each). AMR-NB (twentieth pass): the
-untouched sets only, at 12.2 and 4.75 kbit/s.
+untouched sets only, at 12.2 and 4.75 kbit/s. AAC at the file's own bitrate (twenty-first pass): decided on the tuning
+sets (`tune-real`, `tune-gen`, `tune-gl` at aac16-32, aac16-128, aac44-64, aac44-128); `held-real`, `held-gen` and
+`held-gl` stay untouched and are judged once, at every aac channel, before (the reference through 64 kbit/s) and
+after (through the file's bitrate snapped to 32/64/96/128/192 kbit/s: commit c7f4ca2 on s25-aacrate; not kept).
 """
 import collections
 import json

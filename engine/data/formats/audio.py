@@ -33,13 +33,14 @@ def check_complete_header(path, data):
         raise InputError(path, f"truncated: the header declares {declared} bytes, the file holds {len(data)}")
 
 
-def read_recording(path, data):
+def read_recording(path, data, details=None):
     """The samples of a recording, mixed to mono float32, its rate and soundfile's name of its
-    sample encoding (PCM_16, ULAW, VORBIS, ..., AAC), the header read once; header limits first."""
+    sample encoding (PCM_16, ULAW, VORBIS, ..., AAC), the header read once; header limits first.
+    `details`, a dict, receives what else the decoder read (an AAC file's bitrate: container_audio)."""
     import soundfile
 
     if sniff.kind_by_content(data) in (sniff.MP4, sniff.ADTS, sniff.AMR):  # libsndfile reads no AAC or AMR
-        return container_audio.read_recording(path, data)
+        return container_audio.read_recording(path, data, details)
     check_complete_header(path, data)
     info = soundfile.info(io.BytesIO(data))
     if not limits.MIN_SAMPLE_RATE <= info.samplerate <= limits.MAX_SAMPLE_RATE:
@@ -60,14 +61,15 @@ def read_recording(path, data):
 
 
 def decode(path, data, kind):
-    mono, rate, encoding = read_recording(path, data)
+    details = {}
+    mono, rate, encoding = read_recording(path, data, details)
     speech_audio = representations.to_speech_rate(mono, rate)
     unclipped = representations.split_patches(representations.mel_map(mono, rate), representations.PATCH_FRAMES)
     n = unclipped.shape[0]
     clipped = int((unclipped > 1).sum())
     meta = dict(representations.SPEECH_META, format=kind.label, native_sample_rate=int(rate),
                 clipped_values=clipped, clipped_fraction=clipped / unclipped.size,
-                channel=channels.audio_channel(encoding, rate, mono, kind.label, speech_audio))
+                channel={**channels.audio_channel(encoding, rate, mono, kind.label, speech_audio), **details})
     labels = None
     match = FSDD_NAME.match(os.path.basename(str(path)))
     if match:
