@@ -426,15 +426,21 @@ REPEAT_LOST = ("GSM610", "MPEG_LAYER_I", "MPEG_LAYER_II", "MPEG_LAYER_III", "VOR
 INVERSION_LOST = ("GSM610", "MPEG_LAYER_I", "MPEG_LAYER_II", "MPEG_LAYER_III", "VORBIS", "OPUS") + AMR_NB
 # pulse-grid stands aside under these (GSM 06.10's long-term predictor writes whole 8 kHz lags, so a real voice's
 # pulses land on the grid; Vorbis at quality 3 gained nothing; MPEG I/II not measured); under MP3 and Opus it is
-# recalibrated on the reference passed through the codec (CHANNEL_LIMITS); so under AMR-NB at 12.2 kbit/s (tuning
-# sets: synthesisers 7 -> 16 of 40 caught with it kept, real takes 0 of 30 labelled generated either way), not at its
-# lower modes (at 4.75 kbit/s it raised no alarm on 50 synthesised digits and its weight cost 4 of 8 caught; 5.15-10.2
-# not measured).
+# recalibrated on the reference passed through the codec (CHANNEL_LIMITS); so under AMR-NB's modes from
+# AMR_NB_PULSE_MIN (6.7 kbit/s) up, not below. Through 6.7-12.2 a synthesiser's pulse intervals fall on whole 8 kHz
+# samples (39-40 % of them within 1/12 of a sample of one against 17 % by chance: mean phase length on the 16 kHz
+# grid 0.25-0.30), through 5.9, 5.15 and 4.75 (the modes whose fixed codebook holds two pulses a subframe) they do
+# not (23-25 %, 0.03-0.06), while real takes stay off it at every mode (0.01-0.03). Tuning sets (synthesisers caught
+# of 40 aside -> kept; real takes labelled generated): 12.2 7 -> 16, 10.2 11 -> 13, 7.95 7 -> 11, 6.7 5 -> 11, real
+# 0 either way; 5.9 7 -> 6, 5.15 6 -> 5 (no alarm), 4.75 (untouched, twentieth pass) 8 -> 4 (docs/verdicts.md,
+# twenty-first pass).
 # features stands aside under AMR-NB: it caught 1 of 50 synthesised digits through it and labelled real FSDD takes
 # generated in smaller references (jackson's 4_jackson_9 p < 10^-4 against takes 0-7; 8_jackson_6 and 7 against 60
 # recordings), where AMR-NB cuts a weak 3-4 kHz band 6-8 dB further than it cuts the reference's.
 FEATURES_LOST = AMR_NB
-PULSE_LOST = ("GSM610", "MPEG_LAYER_I", "MPEG_LAYER_II", "VORBIS") + AMR_NB[:-1]
+AMR_NB_PULSE_MIN = 6700
+PULSE_LOST = ("GSM610", "MPEG_LAYER_I", "MPEG_LAYER_II", "VORBIS") + tuple(
+    f"AMR_NB_{mode}" for mode in AMR_NB_MODES if mode < AMR_NB_PULSE_MIN)
 # noise-floor stands aside under 8-bit PCM: a step of 1/128 of full scale lies above a quiet room's floor, so
 # a writer that rounds to the nearest step (FLAC's PCM_S8, sox, ffmpeg, Python's wave) makes a real recording's
 # pauses digital silence (george, lucas, nicolas takes 20-29: 37 of 200 beyond PLAUSIBLE_DB at their level, 179
@@ -1083,9 +1089,11 @@ def channel_detectors(detectors, profile, key, gan_runs=(), for_channel=None, ag
             out.append(StandAside(refitted[detector.name], f"{describe(key)} re-synthesises each pitch period, "
                                                            f"which hides a constant one"))
         elif detector.name == "pulse-grid" and key[0] == "audio" and key[1] in PULSE_LOST:
-            out.append(StandAside(detector, f"under {describe(key)} it is not kept: GSM 06.10 re-synthesises each "
-                                            f"pitch period at whole 8 kHz lags, putting a voice's pulses on the grid; "
-                                            f"under Vorbis it caught no more than its weight cost (CHANNEL_LIMITS)"))
+            out.append(StandAside(detector, f"under {describe(key)} it is not kept: " + (
+                f"AMR-NB below {AMR_NB_PULSE_MIN / 1000:g} kbit/s takes a synthesiser's pulses off whole samples "
+                f"(CHANNEL_LIMITS)"
+                if key[1] in AMR_NB else "GSM 06.10 re-synthesises each pitch period at whole 8 kHz lags, putting a "
+                "voice's pulses on the grid; under Vorbis it caught no more than its weight cost (CHANNEL_LIMITS)")))
         elif detector.name == "features" and key[0] == "audio" and key[1] in FEATURES_LOST:
             out.append(StandAside(refitted.get(detector.name, detector), f"under {describe(key)} it caught almost "
                                   f"no synthesised speech and labelled real takes of a narrow reference generated"))
