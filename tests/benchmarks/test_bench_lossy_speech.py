@@ -21,8 +21,9 @@ takes 20-29, digit = take mod 10 (40); synthesised `tune-gen` flite `awb`, espea
 espeak-ng `en+klatt2`, MBROLA `mb-us2`, festival `kal_diphone` (50). Mel-inverted (twentieth pass, AAC): `tune-gl` and
 `held-gl`, the zoo's Griffin-Lim of each take of `tune-real` and `held-real` (40 each). AMR-NB (twentieth pass): the
 untouched sets only, at 12.2 and 4.75 kbit/s. AMR-NB's other six modes (twenty-first pass): `tune-real`, `tune-gen`,
-`tune-gl` first, the rule per mode (pulse-grid kept or aside, mel-inversion kept or aside) fixed on them; then
-`held-real`, `held-gen`, `held-gl` once, untouched.
+`tune-gl` first (and at 12.2 and 4.75 kbit/s), the rule per mode (pulse-grid kept or aside, mel-inversion kept or
+aside) fixed on them; then `held-real`, `held-gen`, `held-gl` once at the six modes, untouched, and `held-gl` at 12.2
+and 4.75 kbit/s.
 
 Under AMR-NB mel-inversion is kept for measuring too (`INVERSION_KEPT`): each file's label is also recorded with
 mel-inversion's weight 0 and with both its and pulse-grid's (`without`).
