@@ -253,18 +253,21 @@ CHANNEL_LIMITS = {
          "(mel-inversion); synthesisers' digits 23-35 of 50 (20-31 with pulse-grid aside): flite slt/rms 3-10 of 10, espeak-ng "
          "en+klatt2 7-10, MBROLA mb-us2 2-6 (noise-floor's exact zeros), festival kal_diphone 1-5 (its repeats "
          "erased: pulse-grid and synthetic-voice read it) (docs/verdicts.md, twentieth pass)"),
-        ("AMR-NB in 3GP or .amr (OpenCORE's encoder, 8 kHz; measured at 12.2 and 4.75 kbit/s)",
+        ("AMR-NB in 3GP or .amr (OpenCORE's encoder, 8 kHz; measured at each of its eight modes, 4.75-12.2 kbit/s)",
          "the reference passes through OpenCORE's AMR-NB at the file's commonest mode (read from its frames' headers), "
          "as recorded, 8-bit and at a tenth of its level; no band limit is read (the codec sets its own edge: a clean "
-         "take at 3.8 kHz read at 2.4 kHz through it). Stand aside: repeated-cycle, cycle-jitter and mel-inversion as "
-         "under GSM 06.10 (not measured for AMR-NB), features (1 of 50 synthesised digits caught through it; real "
-         "jackson takes labelled generated against narrower references), pulse-grid below 12.2 kbit/s. Untouched "
-         "takes: real labelled generated 0 of 40 (12.2, 2 inconclusive; the 6 read as noisy judged whole each at its "
-         "noise level) and 0 of 40 (4.75, the 2 read as noisy likewise) judged whole; synthesisers' "
-         "digits caught 24 of 50 at 12.2 (pulse-grid 21, synthetic-voice 3: espeak-ng en+klatt2 10, MBROLA mb-us2 "
-         "10, flite slt 2, rms 2, festival kal_diphone 0) and 8 of 50 at 4.75 (synthetic-voice alone: pulse-grid "
-         "raised no alarm there). Lost: noise-floor's exact zeros (0 alarms; not analysed), a diphone voice's "
-         "repeats, most of flite's vocoder; a file judged real is weak evidence (docs/verdicts.md, twentieth pass)"),
+         "take at 3.8 kHz read at 2.4 kHz through it). Stand aside: repeated-cycle and cycle-jitter as under GSM "
+         "06.10 (not measured for AMR-NB), mel-inversion (the codec roughens Griffin-Lim's band to a recording's: "
+         "no alarm on Griffin-Lim speech at any mode), features (1 of 50 synthesised digits caught through it; real "
+         "jackson takes labelled generated against narrower references), pulse-grid below 6.7 kbit/s (through 5.9, "
+         "5.15 and 4.75 a synthesiser's pulses leave whole samples). Untouched takes judged whole: real labelled "
+         "generated 0 of 34-40 at every mode; synthesisers' digits caught of 50: 24 at 12.2, 25 at 10.2 and 7.95, 23 "
+         "at 7.4, 22 at 6.7 (pulse-grid deciding most: espeak-ng en+klatt2 and MBROLA mb-us2 10 of 10 each, flite "
+         "0-3 per voice, festival kal_diphone 0), 9 at 5.9, 2 at 5.15, 8 at 4.75 (synthetic-voice alone). Lost: "
+         "noise-floor's exact zeros (the codec decodes them to 0.1-2 16-bit steps, the band it reads as a "
+         "suppressor's rounding), Griffin-Lim speech (0 of 30-33 judged whole caught at any mode), a diphone "
+         "voice's repeats, most of flite's vocoder; a file judged real is weak evidence (docs/verdicts.md, "
+         "twentieth and twenty-first passes)"),
         ("any lossy codec (mu-law, A-law, 8-bit PCM, GSM 06.10, MP3, ADPCM, ...), resampling, added noise",
          "lpc-lattice stands aside for a file written by a lossy codec or at another rate than 8 kHz (the "
          "codec or the resampler moves flite's samples off the mu-law lattice: flite kal16 at 16 kHz, resampled, "
