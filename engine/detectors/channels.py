@@ -434,11 +434,11 @@ INVERSION_LOST = ("GSM610", "MPEG_LAYER_I", "MPEG_LAYER_II", "MPEG_LAYER_III", "
 # recalibrated on the reference passed through the codec (CHANNEL_LIMITS); so under AMR-NB's modes from
 # AMR_NB_PULSE_MIN (6.7 kbit/s) up, not below. Through 6.7-12.2 a synthesiser's pulse intervals fall on whole 8 kHz
 # samples (39-40 % of them within 1/12 of a sample of one against 17 % by chance: mean phase length on the 16 kHz
-# grid 0.25-0.30), through 5.9, 5.15 and 4.75 (the modes whose fixed codebook holds two pulses a subframe) they do
-# not (23-25 %, 0.03-0.06), while real takes stay off it at every mode (0.01-0.03). Tuning sets (synthesisers caught
-# of 40 aside -> kept; real takes labelled generated): 12.2 7 -> 16, 10.2 11 -> 13, 7.95 7 -> 11, 6.7 5 -> 11, real
-# 0 either way; 5.9 7 -> 6, 5.15 6 -> 5 (no alarm), 4.75 (untouched, twentieth pass) 8 -> 4 (docs/verdicts.md,
-# twenty-first pass).
+# grid 0.25-0.30), through 5.9, 5.15 and 4.75 (as observed: the modes whose fixed codebook holds two pulses a
+# subframe) they do not (23-25 %, 0.03-0.06), while real takes stay off it at every mode (0.01-0.03). Tuning sets
+# (synthesisers caught of 40 aside -> kept; real takes labelled generated 0 of 30-35 either way at every mode): 12.2
+# 10 -> 16, 10.2 11 -> 13, 7.95 7 -> 11, 7.4 8 -> 12, 6.7 5 -> 11; 5.9 7 -> 6, 5.15 6 -> 5, 4.75 6 -> 6 (0-1 alarm
+# below 6.7; docs/verdicts.md, twenty-first pass).
 # features stands aside under AMR-NB: it caught 1 of 50 synthesised digits through it and labelled real FSDD takes
 # generated in smaller references (jackson's 4_jackson_9 p < 10^-4 against takes 0-7; 8_jackson_6 and 7 against 60
 # recordings), where AMR-NB cuts a weak 3-4 kHz band 6-8 dB further than it cuts the reference's.

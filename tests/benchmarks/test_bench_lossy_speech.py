@@ -25,7 +25,7 @@ untouched sets only, at 12.2 and 4.75 kbit/s. AMR-NB's other six modes (twenty-f
 aside) fixed on them; then `held-real`, `held-gen`, `held-gl` once at the six modes, untouched, and `held-gl` at 12.2
 and 4.75 kbit/s.
 
-Under AMR-NB mel-inversion is kept for measuring too (`INVERSION_KEPT`): each file's label is also recorded with
+Under AMR-NB mel-inversion is kept for measuring too (`inversion_kept`): each file's label is also recorded with
 mel-inversion's weight 0 and with both its and pulse-grid's (`without`).
 """
 import collections
@@ -177,7 +177,7 @@ def with_before(rows):
                 detectors, alpha, speaking & np.array([n not in aside for n in names])))
             return calibration.label_for(p_aside, alpha), names[decisive]
 
-        (before, before_by) = label_without(("pulse-grid",))
+        before, before_by = label_without(("pulse-grid",))
         rows.append({"file": os.path.basename(path), "after": out["label"], "before": before, "before_by": before_by,
                      "without": {"+".join(a): label_without(a)[0] for a in (*((m,) for m in MEASURED), MEASURED)},
                      "after_by": min(out["detectors"], key=lambda n: out["detectors"][n]["tail_probability"]
