@@ -261,7 +261,7 @@ CHANNEL_LIMITS = {
          "no alarm on Griffin-Lim speech at any mode), features (1 of 50 synthesised digits caught through it; real "
          "jackson takes labelled generated against narrower references), pulse-grid below 6.7 kbit/s (through 5.9, "
          "5.15 and 4.75 a synthesiser's pulses leave whole samples). Untouched takes judged whole: real labelled "
-         "generated 0 of 34-40 at every mode; synthesisers' digits caught of 50: 24 at 12.2, 25 at 10.2 and 7.95, 23 "
+         "generated 0 of 40 at every mode (those read as noisy each at its noise level); synthesisers' digits caught of 50: 24 at 12.2, 25 at 10.2 and 7.95, 23 "
          "at 7.4, 22 at 6.7 (pulse-grid deciding most: espeak-ng en+klatt2 and MBROLA mb-us2 10 of 10 each, flite "
          "0-3 per voice, festival kal_diphone 0), 9 at 5.9, 2 at 5.15, 8 at 4.75 (synthetic-voice alone). Lost: "
          "noise-floor's exact zeros (the codec decodes them to 0.1-2 16-bit steps, the band it reads as a "
