@@ -104,7 +104,7 @@ def test_truncated_and_mislabelled_files_are_refused_in_one_line(tmp_path):
     assert "corrupt or truncated" in refused(written(tmp_path, "cut.aac", header))
 
 
-@pytest.mark.parametrize("container,mode", [("amr", 12200), ("3gp", 4750)])
+@pytest.mark.parametrize("container,mode", [("amr", 12200), ("3gp", 4750), ("3gp", 7950)])
 def test_amr_nb_decodes_at_8_khz_with_its_duration_and_mode(tmp_path, container, mode):
     source = fsdd_audio(0)
     path = written(tmp_path, f"memo.{container}", encoded(source, 8000, mode, container, "amr_nb"))
@@ -121,6 +121,14 @@ def test_amr_nb_decodes_at_8_khz_with_its_duration_and_mode(tmp_path, container,
     key = channel_key(meta)
     assert key[:3] == ("audio", f"AMR_NB_{mode}", None)  # 8 kHz: the speech rate, no resampling channel
     assert f"AMR-NB encoder at the file's commonest mode, {mode / 1000:g} kbit/s" in describe(key)
+
+
+def test_an_amr_nb_stream_is_named_by_its_commonest_speech_mode():
+    from engine.data.formats.container_audio import amr_nb_encoding
+
+    # frame types: 5 is 7.95 kbit/s, 7 is 12.2, 8 comfort noise, 15 no data (neither is a mode)
+    assert amr_nb_encoding([5] * 6 + [7] * 2 + [8] * 9 + [15] * 3) == "AMR_NB_7950"
+    assert amr_nb_encoding([8, 15, 15]) == "AMR_NB_12200"  # no speech frame states a mode: the recorders' default
 
 
 def test_truncated_amr_and_amr_wb_are_refused_in_one_line(tmp_path):
@@ -204,13 +212,16 @@ def takes_0_to_7_case(tmp_path_factory, without_lpc_lattice):
     return case
 
 
-def test_real_recordings_through_amr_nb_are_judged_real(takes_0_to_7_case, tmp_path):
+@pytest.mark.parametrize("mode", [12200, 7950])
+def test_real_recordings_through_amr_nb_are_judged_real(takes_0_to_7_case, tmp_path, mode):
+    """At 12.2 kbit/s and at a middle mode, with pulse-grid speaking at both (a file's own mode is the channel)."""
     unseen = [p for p in corpus_files("fsdd") if int(p.rsplit("_", 1)[1].split(".")[0]) >= 8][::7]  # 12 of 80
-    paths = [written(tmp_path, f"{k}.3gp", encoded(soundfile.read(p, dtype="float32")[0], 8000, 12200, "3gp",
+    paths = [written(tmp_path, f"{k}.3gp", encoded(soundfile.read(p, dtype="float32")[0], 8000, mode, "3gp",
                                                    "amr_nb")) for k, p in enumerate(unseen)]
     files = judge(takes_0_to_7_case, paths)["files"]
     for f in files:
-        assert "codec AMR_NB_12200" in f["channel"]["assumed"] and f["label"] == "real", f["reasons"]
+        assert f"codec AMR_NB_{mode}" in f["channel"]["assumed"] and f["label"] == "real", f["reasons"]
+        assert f["detectors"]["pulse-grid"]["weight"] > 0 and f["detectors"]["mel-inversion"]["weight"] == 0
 
 
 def test_under_amr_nb_the_waveform_detectors_and_features_stand_aside_and_pulse_grid_speaks(fsdd_channel):
@@ -222,6 +233,37 @@ def test_under_amr_nb_the_waveform_detectors_and_features_stand_aside_and_pulse_
         assert isinstance(found[name], StandAside), name
     assert not isinstance(found["pulse-grid"], StandAside)  # recalibrated through AMR-NB: kept (CHANNEL_LIMITS)
     assert "OpenCORE's AMR-NB encoder" in note
+
+
+def kept_few(profile, n=4):
+    """The profile with only n of its kept reference recordings on each side of the fit / calibration split: a
+    channel's stand-aside rule read in seconds, not the minute the case's 400 recordings take through a codec."""
+    groups, bounds = np.asarray(profile["ref_audio_group"]), np.asarray(profile["ref_audio_bounds"])
+    fit = int(profile["n_fit_files"])
+    pick = np.r_[np.flatnonzero(groups < fit)[:n], np.flatnonzero(groups >= fit)[:n]]
+    parts = [profile["ref_audio"][bounds[k]:bounds[k + 1]] for k in pick]
+    return {**profile, "ref_audio": np.concatenate(parts), "ref_audio_group": groups[pick],
+            "ref_audio_bounds": np.r_[0, np.cumsum([p.size for p in parts])]}
+
+
+@pytest.mark.parametrize("mode,pulse_grid_aside", [(4750, True), (5900, True), (6700, False), (7950, False)])
+def test_under_each_amr_nb_mode_the_measured_detectors_stand_aside(fsdd_case_template, mode, pulse_grid_aside):
+    """pulse-grid speaks from 6.7 kbit/s up and stands aside below (docs/verdicts.md, twenty-first pass: the
+    synthesisers' pulses leave whole samples through 5.9 kbit/s and below); mel-inversion, features and the cycle
+    detectors stand aside at every mode."""
+    from engine import case_workflows
+    from engine.detectors import suite
+    from engine.detectors.channels import StandAside, channel_detectors
+
+    with case_workflows.open_case(fsdd_case_template) as case:
+        profile = case.profile()
+    detectors, _ = channel_detectors(suite.profile_detectors(profile), kept_few(profile),
+                                     ("audio", f"AMR_NB_{mode}", None, None, None))
+    aside = {d.name for d in detectors if isinstance(d, StandAside)}
+    assert aside == {"repeated-cycle", "cycle-jitter", "mel-inversion", "features"} | (
+        {"pulse-grid"} if pulse_grid_aside else set())
+    if pulse_grid_aside:
+        assert "AMR-NB below 6.7 kbit/s" in next(d.why for d in detectors if d.name == "pulse-grid")
 
 
 def test_under_aac_repeated_cycle_stands_aside_and_mel_inversion_is_recalibrated(fsdd_channel):

@@ -258,18 +258,21 @@ CHANNEL_LIMITS = {
          "stretch where the codec draws its stop out to 10 ms or more: most files at 44.1 kHz 64 and 128 kbit/s), "
          "festival kal_diphone 1-5 (its repeats erased: pulse-grid and synthetic-voice read it) (docs/verdicts.md, "
          "twentieth and twenty-first passes)"),
-        ("AMR-NB in 3GP or .amr (OpenCORE's encoder, 8 kHz; measured at 12.2 and 4.75 kbit/s)",
+        ("AMR-NB in 3GP or .amr (OpenCORE's encoder, 8 kHz; measured at each of its eight modes, 4.75-12.2 kbit/s)",
          "the reference passes through OpenCORE's AMR-NB at the file's commonest mode (read from its frames' headers), "
          "as recorded, 8-bit and at a tenth of its level; no band limit is read (the codec sets its own edge: a clean "
-         "take at 3.8 kHz read at 2.4 kHz through it). Stand aside: repeated-cycle, cycle-jitter and mel-inversion as "
-         "under GSM 06.10 (not measured for AMR-NB), features (1 of 50 synthesised digits caught through it; real "
-         "jackson takes labelled generated against narrower references), pulse-grid below 12.2 kbit/s. Untouched "
-         "takes: real labelled generated 0 of 40 (12.2, 2 inconclusive; the 6 read as noisy judged whole each at its "
-         "noise level) and 0 of 40 (4.75, the 2 read as noisy likewise) judged whole; synthesisers' "
-         "digits caught 24 of 50 at 12.2 (pulse-grid 21, synthetic-voice 3: espeak-ng en+klatt2 10, MBROLA mb-us2 "
-         "10, flite slt 2, rms 2, festival kal_diphone 0) and 8 of 50 at 4.75 (synthetic-voice alone: pulse-grid "
-         "raised no alarm there). Lost: noise-floor's exact zeros (0 alarms; not analysed), a diphone voice's "
-         "repeats, most of flite's vocoder; a file judged real is weak evidence (docs/verdicts.md, twentieth pass)"),
+         "take at 3.8 kHz read at 2.4 kHz through it). Stand aside: repeated-cycle and cycle-jitter as under GSM "
+         "06.10 (not measured for AMR-NB), mel-inversion (the codec roughens Griffin-Lim's band to a recording's: "
+         "no alarm on Griffin-Lim speech at any mode), features (1 of 50 synthesised digits caught through it; real "
+         "jackson takes labelled generated against narrower references), pulse-grid below 6.7 kbit/s (through 5.9, "
+         "5.15 and 4.75 a synthesiser's pulses leave whole samples). Untouched takes judged whole: real labelled "
+         "generated 0 of 40 at every mode (those read as noisy each at its noise level); synthesisers' digits caught of 50: 24 at 12.2, 25 at 10.2 and 7.95, 23 "
+         "at 7.4, 22 at 6.7 (pulse-grid deciding most: espeak-ng en+klatt2 and MBROLA mb-us2 10 of 10 each, flite "
+         "0-3 per voice, festival kal_diphone 0), 11 at 5.9, 3 at 5.15, 8 at 4.75 (synthetic-voice alone). Lost: "
+         "noise-floor's exact zeros (the codec decodes them to 0.1-2 16-bit steps, the band it reads as a "
+         "suppressor's rounding), Griffin-Lim speech (0 of 30-33 judged whole caught at any mode), a diphone "
+         "voice's repeats, most of flite's vocoder; a file judged real is weak evidence (docs/verdicts.md, "
+         "twentieth and twenty-first passes)"),
         ("any lossy codec (mu-law, A-law, 8-bit PCM, GSM 06.10, MP3, ADPCM, ...), resampling, added noise",
          "lpc-lattice stands aside for a file written by a lossy codec or at another rate than 8 kHz (the "
          "codec or the resampler moves flite's samples off the mu-law lattice: flite kal16 at 16 kHz, resampled, "
@@ -427,19 +430,27 @@ REPEAT_LOST = ("GSM610", "MPEG_LAYER_I", "MPEG_LAYER_II", "MPEG_LAYER_III", "VOR
 # mel-inversion stands aside under these: they re-synthesise the 2.5-3.8 kHz fine structure it reads. Not AAC, where
 # it is recalibrated: Griffin-Lim speech stays smooth there (tuning takes' Griffin-Lim 9-10 of 10 below PLAUSIBLE_DB
 # through AAC at 16 and 44.1 kHz, 32 and 128 kbit/s, as clean) and real takes rough (least 4.47 dB;
-# docs/verdicts.md, twentieth pass).
+# docs/verdicts.md, twentieth pass). Under AMR-NB, measured (twenty-first pass): its codebook excitation roughens
+# Griffin-Lim's band to a recording's (tuning takes' Griffin-Lim 2.1 dB median clean, 4.8 through 12.2 and 4.75 kbit/s,
+# least 4.3; the takes 5.0, least 4.5): kept, it raised no alarm on the Griffin-Lim tuning set at any mode.
 INVERSION_LOST = ("GSM610", "MPEG_LAYER_I", "MPEG_LAYER_II", "MPEG_LAYER_III", "VORBIS", "OPUS") + AMR_NB
 # pulse-grid stands aside under these (GSM 06.10's long-term predictor writes whole 8 kHz lags, so a real voice's
 # pulses land on the grid; Vorbis at quality 3 gained nothing; MPEG I/II not measured); under MP3 and Opus it is
-# recalibrated on the reference passed through the codec (CHANNEL_LIMITS); so under AMR-NB at 12.2 kbit/s (tuning
-# sets: synthesisers 7 -> 16 of 40 caught with it kept, real takes 0 of 30 labelled generated either way), not at its
-# lower modes (at 4.75 kbit/s it raised no alarm on 50 synthesised digits and its weight cost 4 of 8 caught; 5.15-10.2
-# not measured).
+# recalibrated on the reference passed through the codec (CHANNEL_LIMITS); so under AMR-NB's modes from
+# AMR_NB_PULSE_MIN (6.7 kbit/s) up, not below. Through 6.7-12.2 a synthesiser's pulse intervals fall on whole 8 kHz
+# samples (39-40 % of them within 1/12 of a sample of one against 17 % by chance: mean phase length on the 16 kHz
+# grid 0.25-0.30), through 5.9, 5.15 and 4.75 (as observed: the modes whose fixed codebook holds two pulses a
+# subframe) they do not (23-25 %, 0.03-0.06), while real takes stay off it at every mode (0.01-0.03). Tuning sets
+# (synthesisers caught of 40 aside -> kept; real takes labelled generated 0 of 30-35 either way at every mode): 12.2
+# 10 -> 16, 10.2 11 -> 13, 7.95 7 -> 11, 7.4 8 -> 12, 6.7 5 -> 11; 5.9 7 -> 6, 5.15 6 -> 5, 4.75 6 -> 6 (0-1 alarm
+# below 6.7; docs/verdicts.md, twenty-first pass).
 # features stands aside under AMR-NB: it caught 1 of 50 synthesised digits through it and labelled real FSDD takes
 # generated in smaller references (jackson's 4_jackson_9 p < 10^-4 against takes 0-7; 8_jackson_6 and 7 against 60
 # recordings), where AMR-NB cuts a weak 3-4 kHz band 6-8 dB further than it cuts the reference's.
 FEATURES_LOST = AMR_NB
-PULSE_LOST = ("GSM610", "MPEG_LAYER_I", "MPEG_LAYER_II", "VORBIS") + AMR_NB[:-1]
+AMR_NB_PULSE_MIN = 6700
+PULSE_LOST = ("GSM610", "MPEG_LAYER_I", "MPEG_LAYER_II", "VORBIS") + tuple(
+    f"AMR_NB_{mode}" for mode in AMR_NB_MODES if mode < AMR_NB_PULSE_MIN)
 # noise-floor stands aside under 8-bit PCM: a step of 1/128 of full scale lies above a quiet room's floor, so
 # a writer that rounds to the nearest step (FLAC's PCM_S8, sox, ffmpeg, Python's wave) makes a real recording's
 # pauses digital silence (george, lucas, nicolas takes 20-29: 37 of 200 beyond PLAUSIBLE_DB at their level, 179
@@ -1089,9 +1100,11 @@ def channel_detectors(detectors, profile, key, gan_runs=(), for_channel=None, ag
             out.append(StandAside(refitted[detector.name], f"{describe(key)} re-synthesises each pitch period, "
                                                            f"which hides a constant one"))
         elif detector.name == "pulse-grid" and key[0] == "audio" and key[1] in PULSE_LOST:
-            out.append(StandAside(detector, f"under {describe(key)} it is not kept: GSM 06.10 re-synthesises each "
-                                            f"pitch period at whole 8 kHz lags, putting a voice's pulses on the grid; "
-                                            f"under Vorbis it caught no more than its weight cost (CHANNEL_LIMITS)"))
+            out.append(StandAside(detector, f"under {describe(key)} it is not kept: " + (
+                f"AMR-NB below {AMR_NB_PULSE_MIN / 1000:g} kbit/s takes a synthesiser's pulses off whole samples "
+                f"(CHANNEL_LIMITS)"
+                if key[1] in AMR_NB else "GSM 06.10 re-synthesises each pitch period at whole 8 kHz lags, putting a "
+                "voice's pulses on the grid; under Vorbis it caught no more than its weight cost (CHANNEL_LIMITS)")))
         elif detector.name == "features" and key[0] == "audio" and key[1] in FEATURES_LOST:
             out.append(StandAside(refitted.get(detector.name, detector), f"under {describe(key)} it caught almost "
                                   f"no synthesised speech and labelled real takes of a narrow reference generated"))

@@ -24,6 +24,13 @@ untouched sets only, at 12.2 and 4.75 kbit/s. AAC at the file's own bitrate (twe
 sets (`tune-real`, `tune-gen`, `tune-gl` at aac16-32, aac16-128, aac44-64, aac44-128); `held-real`, `held-gen` and
 `held-gl` stay untouched and are judged once, at every aac channel, before (the reference through 64 kbit/s) and
 after (through the file's bitrate snapped to 32/64/96/128/192 kbit/s: commit c7f4ca2 on s25-aacrate; not kept).
+AMR-NB's other six modes (twenty-first pass): `tune-real`, `tune-gen`,
+`tune-gl` first (and at 12.2 and 4.75 kbit/s), the rule per mode (pulse-grid kept or aside, mel-inversion kept or
+aside) fixed on them; then `held-real`, `held-gen`, `held-gl` once at the six modes, untouched, and `held-gl` at 12.2
+and 4.75 kbit/s.
+
+Under AMR-NB mel-inversion is kept for measuring too (`inversion_kept`): each file's label is also recorded with
+mel-inversion's weight 0 and with both its and pulse-grid's (`without`).
 """
 import collections
 import json
@@ -63,10 +70,18 @@ CODECS = {
        for rate in (16000, 44100) for k in (32, 64, 128)},
     # AMR-NB in 3GP, as an Android voice recorder writes it: ffmpeg's binary here has no AMR encoder, so PyAV's
     # OpenCORE encoder (engine/data/formats/container_audio.py) writes it, at 8 kHz, the bitrate its mode
-    **{f"amr-{mode}": ((PYAV, "amr_nb", mode), "3gp") for mode in (12200, 4750)},
+    **{f"amr-{mode}": ((PYAV, "amr_nb", mode), "3gp") for mode in (12200, 10200, 7950, 7400, 6700, 5900, 5150, 4750)},
 }
 # Measuring: pulse-grid stands aside only under GSM 06.10 (and the MPEG layers libsndfile cannot write).
 KEPT_FOR_MEASURING = ("GSM610", "MPEG_LAYER_I", "MPEG_LAYER_II")
+# ... and mel-inversion is kept under AMR-NB (it stands aside there in the product by GSM 06.10's analogy)
+MEASURED = ("pulse-grid", "mel-inversion")
+
+
+def inversion_kept():
+    from engine.detectors import channels
+
+    return tuple(c for c in channels.INVERSION_LOST if c not in channels.AMR_NB)
 
 
 def synthesise(engine, voice, word, out):
@@ -149,7 +164,8 @@ def write_pyav(source, out, codec, bitrate, container):
 
 
 def with_before(rows):
-    """verdict._file_verdict, also recording into `rows` each file's label with pulse-grid's weight 0."""
+    """verdict._file_verdict, also recording into `rows` each file's label with pulse-grid's weight 0 (`before`) and
+    with each of MEASURED's and both their weights 0 (`without`)."""
     from engine import verdict
     from engine.detectors import calibration, suite
 
@@ -157,11 +173,17 @@ def with_before(rows):
 
     def recording(case, path, samples, detectors, weights, batch, g, scores, p, attribution, alpha, *rest, **kw):
         out = original(case, path, samples, detectors, weights, batch, g, scores, p, attribution, alpha, *rest, **kw)
-        mask = np.array(suite.informative(detectors, samples)) & np.array([d.name != "pulse-grid" for d in detectors])
-        p_before, decisive = calibration.combine(p, suite.weights(detectors, alpha, mask))
         names = [d.name for d in detectors]
-        rows.append({"file": os.path.basename(path), "after": out["label"],
-                     "before": calibration.label_for(p_before, alpha), "before_by": names[decisive],
+        speaking = np.array(suite.informative(detectors, samples))
+
+        def label_without(aside):
+            p_aside, decisive = calibration.combine(p, suite.weights(
+                detectors, alpha, speaking & np.array([n not in aside for n in names])))
+            return calibration.label_for(p_aside, alpha), names[decisive]
+
+        before, before_by = label_without(("pulse-grid",))
+        rows.append({"file": os.path.basename(path), "after": out["label"], "before": before, "before_by": before_by,
+                     "without": {"+".join(a): label_without(a)[0] for a in (*((m,) for m in MEASURED), MEASURED)},
                      "after_by": min(out["detectors"], key=lambda n: out["detectors"][n]["tail_probability"]
                                      / out["detectors"][n]["weight"] if out["detectors"][n]["weight"] > 0 else np.inf),
                      "p": {n: v["tail_probability"] for n, v in out["detectors"].items()},
@@ -209,6 +231,7 @@ def judge(case, name, codec, out_json):
         copy = os.path.join(work, "case")
         shutil.copytree(case, copy)
         with mock.patch.object(channels, "PULSE_LOST", KEPT_FOR_MEASURING), \
+                mock.patch.object(channels, "INVERSION_LOST", inversion_kept()), \
                 mock.patch.object(channels, "channel_detectors", recording), \
                 mock.patch.object(verdict, "_file_verdict", with_before(rows)):
             verdict.judge(copy, paths)
@@ -275,11 +298,18 @@ def summary(files):
             by_source[src]["after"] += r["after"] == "generated"
             by_source[src]["pulse-grid p<0.01"] += r["p"].get("pulse-grid", 1) < 0.01
             by_source[src]["noise-floor p<0.01"] += r["p"].get("noise-floor", 1) < 0.01
-        count = lambda key: tuple(sum(r[key] == k for r in run["rows"]) for k in ("generated", "inconclusive", "real"))
+            by_source[src]["mel-inversion p<0.01"] += r["p"].get("mel-inversion", 1) < 0.01
+            for aside, label in r.get("without", {}).items():
+                by_source[src][f"without {aside}"] += label == "generated"
+        count = lambda get: tuple(sum(get(r) == k for r in run["rows"]) for k in ("generated", "inconclusive", "real"))
+        without = sorted({a for r in run["rows"] for a in r.get("without", {})})
         lines.append(f"{run['set']} {run['codec']} (n {len(run['rows'])}): (generated, inconclusive, real) before "
-                     f"{count('before')}, after {count('after')}; " + "; ".join(
+                     f"{count(lambda r: r['before'])}, after {count(lambda r: r['after'])}"
+                     + "".join(f", without {a} {count(lambda r: r['without'][a])}" for a in without) + "; " + "; ".join(
                          f"{s}: {c['before']}->{c['after']} of {c['n']} (pulse-grid {c['pulse-grid p<0.01']}, "
-                         f"noise-floor {c['noise-floor p<0.01']})" for s, c in sorted(by_source.items()))
+                         f"noise-floor {c['noise-floor p<0.01']}, mel-inversion {c['mel-inversion p<0.01']}"
+                         + "".join(f", without {a} {c[f'without {a}']}" for a in without) + ")"
+                         for s, c in sorted(by_source.items()))
                      + (f"; read as noisy, not judged: {len(noisy)}, pulse-grid p < 0.01 against the codec's "
                         f"calibration {sum(r['p_pulse_grid'] < 0.01 for r in noisy)} (z max "
                         f"{max(r['z'] for r in noisy):.2f}, p min {min(r['p_pulse_grid'] for r in noisy):.3g}; "
