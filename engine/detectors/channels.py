@@ -213,7 +213,11 @@ CHANNEL_LIMITS = {
          "noise-floor sets aside zero runs the speech fades into over 10 ms or more (a gate's release), so a "
          "synthesiser put through a gate loses its digital silence there: Pico en-GB through a gate with a 5 ms "
          "release 19 -> 2 of 20 files beyond 70 dB when the rule took 10 ms instead of 20 (espeak-ng 6-10 of 20 "
-         "either way); gates releasing within 10 ms still read as a synthesiser's stop"),
+         "either way); gates releasing within 10 ms still read as a synthesiser's stop. Through a lossy codec a "
+         "synthesiser's stop lasts 10-30 ms (70 through AAC at 16 kHz), as a 5 ms gate's release does: a decoded "
+         "release from full speech whose level holds the codec's noise and then drops is read as a stop, one that "
+         "falls steadily as a gate's (0 of 480 gated real takes read otherwise through AAC, MP3 64, Vorbis q3 or "
+         "44.1 kHz PCM; twenty-second pass)"),
         ("MPEG layer I or II (.mp2); G.723 and DWVW",
          "not measured: libsndfile writes no MPEG layer I or II, so the reference passes MPEG layer III instead and "
          "the channel says so; AIFF and AU files are judged as a WAV file of the same codec (16-bit PCM and mu-law "
@@ -255,9 +259,12 @@ CHANNEL_LIMITS = {
          "calibration for the others); the zoo's Griffin-Lim speech of real takes 148 of 154 judged whole caught "
          "(mel-inversion); synthesisers' digits 23-35 of 50 (20-31 with pulse-grid aside): flite slt/rms 3-10 of "
          "10, espeak-ng en+klatt2 7-10, MBROLA mb-us2 2-6 (noise-floor's exact zeros, set aside as a gate's closed "
-         "stretch where the codec draws its stop out to 10 ms or more: most files at 44.1 kHz 64 and 128 kbit/s), "
-         "festival kal_diphone 1-5 (its repeats erased: pulse-grid and synthetic-voice read it) (docs/verdicts.md, "
-         "twentieth and twenty-first passes)"),
+         "stretch where the codec draws its stop out to 10 ms or more: most files at 44.1 kHz 64 and 128 kbit/s; "
+         "since the twenty-second pass a drawn-out stop from full speech whose level holds and then drops is read "
+         "as a stop: mb-us2 caught 2 -> 4 and 2 -> 5 of 10 at 44.1 kHz 64 and 128 kbit/s, gated real takes' "
+         "readings unchanged, 0 of 480), festival kal_diphone 1-5 "
+         "(its repeats erased: pulse-grid and synthetic-voice read it) (docs/verdicts.md, twentieth to "
+         "twenty-second passes)"),
         ("AMR-NB in 3GP or .amr (OpenCORE's encoder, 8 kHz; measured at each of its eight modes, 4.75-12.2 kbit/s)",
          "the reference passes through OpenCORE's AMR-NB at the file's commonest mode (read from its frames' headers), "
          "as recorded, 8-bit and at a tenth of its level; no band limit is read (the codec sets its own edge: a clean "

@@ -61,7 +61,9 @@ A noise gate's closed stretches are set aside too (engine/detectors/gate_release
 that the speech reaches only after MIN_RELEASE_SECONDS (10 ms) or more of sound fading through the depths a
 microphone records (a gate's release over the speech's tail and the room's floor) is not read, nor is its
 release. A synthesiser drops from its speech straight beyond them (espeak-ng and MBROLA voices 0-9 ms) and its
-zeros count. A synthesiser put through a gate reads as gated: an evasion, as added noise is. Nor is the faint
+zeros count; a stop a lossy codec drew out past 10 ms is told from a release by its course (`smeared_stop`: from
+full speech, a level held and then dropped, not falling as a gate's gain). A synthesiser put through a gate reads as
+gated: an evasion, as added noise is. Nor is the faint
 stretch before a recording's first sound read (a gate closed before the first word, its zeros carrying a
 resampler's ringing at rates other than 8 kHz): a synthesiser says what it is by its stop after the speech.
 

@@ -39,6 +39,11 @@ PLAUSIBLE_DB of the loud frames are not read (a gate closed before the first wor
 once after it is fixed: `fresh-gated` george takes 20-29 and 40-49, nicolas takes 10-29, digit = (take + 7) mod 10
 (40 takes, 160 gated files); synthesised `fresh-stop` Pico `en-GB`, `en-US`, espeak-ng `en-gb`, `en-us+m3` (40), and
 the lossy bench's `held-gen`.
+
+The twenty-second pass (AAC; a stop a codec drew out told by its course, gate_release.smeared_stop): tuning
+`tune-stop`, `tune-gated` and `held-gated`; untouched, read once after the rule was fixed: `fresh-gated`,
+`fresh-stop` and `held-gen` (its `en+klatt2` and `mb-us2`), through aac44-32, aac44-64, aac44-128, aac16-32, mp3-64,
+vorbis-q3, pcm-44k and wav; `thresholds SET CODEC 10` with the engine before and after on PYTHONPATH.
 """
 import json
 import os
