@@ -432,7 +432,7 @@ AMR_NB = tuple(f"AMR_NB_{mode}" for mode in AMR_NB_MODES)  # an AMR-NB file's co
 # every pitch period (a diphone voice's constant period: 33 of 40 files caught clean, 1 of 40 through it).
 # Under AMR-NB measured per mode (twenty-second pass: tuning sets, each through the mode beside the reference through
 # it; docs/verdicts.md). Real takes never come near PLAUSIBLE_PERCENT (least jitter 0.21-0.39 % through the modes,
-# the reference's 0.16-0.25 %). Through 6.7-12.2 kbit/s MBROLA mb-us1's period comes out steadier than clean (3-8 of
+# the reference's 0.16-0.24 %). Through 6.7-12.2 kbit/s MBROLA mb-us1's period comes out steadier than clean (3-8 of
 # its 10 digits below the bound, 1 clean), but pulse-grid caught each of them: kept, it added no catch there; through
 # 5.9 and 5.15 none stays below it (mb-us1 0.38 % and up); through 4.75 one does, which nothing else caught: kept there.
 AMR_NB_JITTER_KEPT = (4750,)
