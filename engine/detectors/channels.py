@@ -274,7 +274,7 @@ CHANNEL_LIMITS = {
          "caught of 50: 24 at 12.2, 25 at 10.2 and 7.95, 23 "
          "at 7.4, 22 at 6.7 (pulse-grid deciding most: espeak-ng en+klatt2 and MBROLA mb-us2 10 of 10 each, flite "
          "0-3 per voice, festival kal_diphone 0), 11 at 5.9, 3 at 5.15, 8 at 4.75 (synthetic-voice alone; cycle-jitter "
-         "adds the one above where the reference keeps 400 recordings or more). Lost: "
+         "adds MBROLA's \"six\" where the reference keeps 400 recordings or more). Lost: "
          "noise-floor's exact zeros (the codec decodes them to 0.1-2 16-bit steps, the band it reads as a "
          "suppressor's rounding), Griffin-Lim speech (0 of 30-33 judged whole caught at any mode), a diphone "
          "voice's repeats, most of flite's vocoder; a file judged real is weak evidence (docs/verdicts.md, "
