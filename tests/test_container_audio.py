@@ -3,6 +3,9 @@ read by content, told apart from MP3, limits held while decoding, broken files a
 channel named AAC (its bitrate read: tests/test_aac_bitrate.py) or AMR-NB at its mode. The files are written by
 PyAV itself (no ffmpeg binary needed)."""
 import io
+import os
+import shutil
+import subprocess
 
 import numpy as np
 import pytest
@@ -246,11 +249,14 @@ def kept_few(profile, n=4):
             "ref_audio_bounds": np.r_[0, np.cumsum([p.size for p in parts])]}
 
 
-@pytest.mark.parametrize("mode,pulse_grid_aside", [(4750, True), (5900, True), (6700, False), (7950, False)])
-def test_under_each_amr_nb_mode_the_measured_detectors_stand_aside(fsdd_case_template, mode, pulse_grid_aside):
+@pytest.mark.parametrize("mode,pulse_grid_aside,jitter_aside", [
+    (4750, True, False), (5900, True, True), (6700, False, True), (7950, False, True)])
+def test_under_each_amr_nb_mode_the_measured_detectors_stand_aside(fsdd_case_template, mode, pulse_grid_aside,
+                                                                    jitter_aside):
     """pulse-grid speaks from 6.7 kbit/s up and stands aside below (docs/verdicts.md, twenty-first pass: the
-    synthesisers' pulses leave whole samples through 5.9 kbit/s and below); mel-inversion, features and the cycle
-    detectors stand aside at every mode."""
+    synthesisers' pulses leave whole samples through 5.9 kbit/s and below); cycle-jitter speaks at 4.75 only (twenty-
+    second pass: from 6.7 up pulse-grid caught every file it did, at 5.9 and 5.15 no constant period survives);
+    mel-inversion, features and repeated-cycle stand aside at every mode."""
     from engine import case_workflows
     from engine.detectors import suite
     from engine.detectors.channels import StandAside, channel_detectors
@@ -260,10 +266,39 @@ def test_under_each_amr_nb_mode_the_measured_detectors_stand_aside(fsdd_case_tem
     detectors, _ = channel_detectors(suite.profile_detectors(profile), kept_few(profile),
                                      ("audio", f"AMR_NB_{mode}", None, None, None))
     aside = {d.name for d in detectors if isinstance(d, StandAside)}
-    assert aside == {"repeated-cycle", "cycle-jitter", "mel-inversion", "features"} | (
-        {"pulse-grid"} if pulse_grid_aside else set())
+    measured = {"pulse-grid"} if pulse_grid_aside else set()
+    assert aside == {"repeated-cycle", "mel-inversion", "features"} | measured | ({"cycle-jitter"} if jitter_aside else set())
+    why = {d.name: d.why for d in detectors if isinstance(d, StandAside)}
     if pulse_grid_aside:
-        assert "AMR-NB below 6.7 kbit/s" in next(d.why for d in detectors if d.name == "pulse-grid")
+        assert "AMR-NB below 6.7 kbit/s" in why["pulse-grid"]
+    if jitter_aside:  # its trait survives where pulse-grid speaks, and is hidden where neither does
+        assert ("pulse-grid caught every such file" in why["cycle-jitter"]) == (not pulse_grid_aside)
+
+
+@pytest.mark.skipif(shutil.which("espeak-ng") is None or not os.path.isdir("/usr/share/mbrola/us1"),
+                    reason="espeak-ng or MBROLA's us1 voice is not installed on this machine")
+def test_an_mbrola_digits_constant_period_survives_amr_nb_at_4_75_and_6_7_but_not_5_9(tmp_path):
+    """What cycle-jitter's rule per mode rests on (docs/verdicts.md, twenty-second pass): the tuning set's MBROLA
+    us1 "six" below PLAUSIBLE_PERCENT through 4.75 and 6.7 kbit/s, not through 5.9; a real take far above at each
+    (cycle-jitter's score counts only jitter below the bound)."""
+    import soxr
+
+    from engine.data.representations import to_speech_rate
+    from engine.detectors.cycle_jitter import PLAUSIBLE_PERCENT, jitter
+
+    source = tmp_path / "six.wav"
+    subprocess.run(["espeak-ng", "-v", "mb-us1", "-w", str(source), "six"], check=True, capture_output=True)
+    audio, rate = soundfile.read(source, dtype="float32")
+    real = fsdd_audio(320)  # 8_george_0: 61 second differences measured clean
+
+    def through(audio, rate, mode):
+        path = written(tmp_path, f"{mode}.3gp", encoded(soxr.resample(audio, rate, 8000), 8000, mode, "3gp", "amr_nb"))
+        return jitter(to_speech_rate(*load_recording(path)))[0]
+
+    for mode, kept in ((4750, True), (5900, False), (6700, True)):
+        synthesised = through(audio, rate, mode)  # None at 5.9: too few steady cycles left to measure
+        assert (synthesised is not None and synthesised < PLAUSIBLE_PERCENT) == kept, mode
+        assert through(real, 8000, mode) > 3 * PLAUSIBLE_PERCENT, mode
 
 
 def test_under_aac_repeated_cycle_stands_aside_and_mel_inversion_is_recalibrated(fsdd_channel):

@@ -12,6 +12,7 @@ gives, suite.weights with it not informative).
     python tests/benchmarks/test_bench_lossy_speech.py judge-noisy CASE SET CODEC OUT.json  # a real set's noisy takes
     python tests/benchmarks/test_bench_lossy_speech.py summary OUT.json [OUT.json ...]
     python tests/benchmarks/test_bench_lossy_speech.py scores CASE CODEC [SET ...]   # pulse-grid's z, no verdict
+    python tests/benchmarks/test_bench_lossy_speech.py cycles OUT.json CODEC|clean [...] -- SET [...]  # no verdict
 
 Sets, written down before measuring (FSDD /work/shared/data/fsdd; the case's reference: george, jackson, lucas
 takes 0-9, so nicolas is a speaker it never saw). Tuning: real `tune-real` nicolas takes 10-29 and george, jackson
@@ -29,10 +30,18 @@ AMR-NB's other six modes (twenty-first pass): `tune-real`, `tune-gen`,
 aside) fixed on them; then `held-real`, `held-gen`, `held-gl` once at the six modes, untouched, and `held-gl` at 12.2
 and 4.75 kbit/s.
 
-Under AMR-NB mel-inversion is kept for measuring too (`inversion_kept`): each file's label is also recorded with
-mel-inversion's weight 0 and with both its and pulse-grid's (`without`).
+Repeated-cycle and cycle-jitter under AMR-NB (twenty-second pass; `cycles`): both score only past a fixed bound no
+recorded voice reaches, so whether a trait survives a mode is read from their statistics, each set through the mode
+beside the case's reference through it, as channel_detectors recalibrates them; with verdicts (`judge`) on a case
+of george, jackson, lucas takes 0-14 (`REFERENCE`: a profile keeping fewer than 400 recordings has no cycle-jitter).
+Decided on `tune-real` and `tune-gen` (clean and at all eight modes); `held-real` and `held-gen` untouched, looked at
+once after the rule per mode is fixed.
+
+Under AMR-NB mel-inversion and cycle-jitter are kept for measuring too (`kept_under_amr`): each file's label is also
+recorded with the weight 0 of each combination of MEASURED (`without`).
 """
 import collections
+import itertools
 import json
 import os
 import shutil
@@ -74,14 +83,15 @@ CODECS = {
 }
 # Measuring: pulse-grid stands aside only under GSM 06.10 (and the MPEG layers libsndfile cannot write).
 KEPT_FOR_MEASURING = ("GSM610", "MPEG_LAYER_I", "MPEG_LAYER_II")
-# ... and mel-inversion is kept under AMR-NB (it stands aside there in the product by GSM 06.10's analogy)
-MEASURED = ("pulse-grid", "mel-inversion")
+# ... and mel-inversion and cycle-jitter are kept under AMR-NB (both stand aside there in the product)
+MEASURED = ("pulse-grid", "mel-inversion", "cycle-jitter")
 
 
-def inversion_kept():
+def kept_under_amr(lost):
+    """The codecs of a detector's `lost` list (channels.INVERSION_LOST, JITTER_LOST) but AMR-NB's modes."""
     from engine.detectors import channels
 
-    return tuple(c for c in channels.INVERSION_LOST if c not in channels.AMR_NB)
+    return tuple(c for c in lost if c not in channels.AMR_NB)
 
 
 def synthesise(engine, voice, word, out):
@@ -165,7 +175,7 @@ def write_pyav(source, out, codec, bitrate, container):
 
 def with_before(rows):
     """verdict._file_verdict, also recording into `rows` each file's label with pulse-grid's weight 0 (`before`) and
-    with each of MEASURED's and both their weights 0 (`without`)."""
+    with the weights 0 of each combination of MEASURED (`without`)."""
     from engine import verdict
     from engine.detectors import calibration, suite
 
@@ -183,7 +193,8 @@ def with_before(rows):
 
         before, before_by = label_without(("pulse-grid",))
         rows.append({"file": os.path.basename(path), "after": out["label"], "before": before, "before_by": before_by,
-                     "without": {"+".join(a): label_without(a)[0] for a in (*((m,) for m in MEASURED), MEASURED)},
+                     "without": {"+".join(a): label_without(a)[0] for k in range(1, len(MEASURED) + 1)
+                                 for a in itertools.combinations(MEASURED, k)},
                      "after_by": min(out["detectors"], key=lambda n: out["detectors"][n]["tail_probability"]
                                      / out["detectors"][n]["weight"] if out["detectors"][n]["weight"] > 0 else np.inf),
                      "p": {n: v["tail_probability"] for n, v in out["detectors"].items()},
@@ -231,7 +242,8 @@ def judge(case, name, codec, out_json):
         copy = os.path.join(work, "case")
         shutil.copytree(case, copy)
         with mock.patch.object(channels, "PULSE_LOST", KEPT_FOR_MEASURING), \
-                mock.patch.object(channels, "INVERSION_LOST", inversion_kept()), \
+                mock.patch.object(channels, "INVERSION_LOST", kept_under_amr(channels.INVERSION_LOST)), \
+                mock.patch.object(channels, "JITTER_LOST", kept_under_amr(channels.JITTER_LOST)), \
                 mock.patch.object(channels, "channel_detectors", recording), \
                 mock.patch.object(verdict, "_file_verdict", with_before(rows)):
             verdict.judge(copy, paths)
@@ -299,6 +311,7 @@ def summary(files):
             by_source[src]["pulse-grid p<0.01"] += r["p"].get("pulse-grid", 1) < 0.01
             by_source[src]["noise-floor p<0.01"] += r["p"].get("noise-floor", 1) < 0.01
             by_source[src]["mel-inversion p<0.01"] += r["p"].get("mel-inversion", 1) < 0.01
+            by_source[src]["cycle-jitter p<0.01"] += r["p"].get("cycle-jitter", 1) < 0.01
             for aside, label in r.get("without", {}).items():
                 by_source[src][f"without {aside}"] += label == "generated"
         count = lambda get: tuple(sum(get(r) == k for r in run["rows"]) for k in ("generated", "inconclusive", "real"))
@@ -307,7 +320,8 @@ def summary(files):
                      f"{count(lambda r: r['before'])}, after {count(lambda r: r['after'])}"
                      + "".join(f", without {a} {count(lambda r: r['without'][a])}" for a in without) + "; " + "; ".join(
                          f"{s}: {c['before']}->{c['after']} of {c['n']} (pulse-grid {c['pulse-grid p<0.01']}, "
-                         f"noise-floor {c['noise-floor p<0.01']}, mel-inversion {c['mel-inversion p<0.01']}"
+                         f"noise-floor {c['noise-floor p<0.01']}, mel-inversion {c['mel-inversion p<0.01']}, "
+                         f"cycle-jitter {c['cycle-jitter p<0.01']}"
                          + "".join(f", without {a} {c[f'without {a}']}" for a in without) + ")"
                          for s, c in sorted(by_source.items()))
                      + (f"; read as noisy, not judged: {len(noisy)}, pulse-grid p < 0.01 against the codec's "
@@ -343,6 +357,44 @@ def scores(case, codec, names):
               f"above the reference's max: {int((z > top).sum())} of {z.size}", flush=True)
 
 
+# cycles' reference: george, jackson, lucas takes 0-14 (450 recordings; cycle-jitter needs a profile keeping 400)
+REFERENCE = [("george", range(15)), ("jackson", range(15)), ("lucas", range(15))]
+
+
+def cycles(out_json, codecs, names):
+    """cycle-jitter's jitter (percent) and repeated-cycle's closeness per file of each set through each codec
+    ("clean": as made) and of the case's reference through the same channel (what channel_detectors recalibrates
+    them on), written to `out_json`, with how many reach each detector's bound."""
+    from engine.data import loaders
+    from engine.detectors import channels
+    from engine.detectors.batch import Recordings
+    from engine.detectors.cycle_jitter import PLAUSIBLE_PERCENT, jitter
+    from engine.detectors.cycles import measured
+    from engine.detectors.repeated_cycle import PLAUSIBLE, repeat_scores
+
+    reference = [to_speech(f"{FSDD}/{digit}_{speaker}_{take}.wav")
+                 for speaker, takes in REFERENCE for take in takes for digit in range(10)]
+    runs = {}
+    for codec in codecs:
+        files = {name: (sources(name) if codec == "clean" else encoded(name, codec)) for name in names}
+        key = None if codec == "clean" else channels.channel_key(loaders.load_path(files[names[0]][0]).meta)
+        sets = {"reference": [a if key is None else channels.audio_through(a, key[:4] + (None,)) for a in reference],
+                **{name: [to_speech(p) for p in paths] for name, paths in files.items()}}
+        for name, audio in sets.items():
+            recordings = Recordings(audio)
+            values = [measured(recordings, k, jitter)[0] for k in range(len(audio))]
+            closeness = repeat_scores(recordings)
+            runs[f"{name} {codec}"] = {"jitter": values, "closeness": closeness.tolist(), "files": (
+                [os.path.basename(p) for p in files[name]] if name in files else None)}
+            known = [v for v in values if v is not None]
+            print(f"{name} {codec} (n {len(audio)}): jitter measured {len(known)}, min "
+                  f"{min(known, default=float('nan')):.3f} %, below {PLAUSIBLE_PERCENT} %: "
+                  f"{sum(v < PLAUSIBLE_PERCENT for v in known)}; closeness max {closeness.max():.2f}, "
+                  f"at or beyond {PLAUSIBLE:g}: {int((closeness >= PLAUSIBLE).sum())}", flush=True)
+    with open(out_json, "w") as f:
+        json.dump(runs, f)
+
+
 @pytest.mark.skipif(not shutil.which("ffmpeg"), reason="ffmpeg is absent")
 def test_each_codec_is_read_back_as_its_subtype(tmp_path):
     from engine.data.loaders import load_path
@@ -371,3 +423,6 @@ if __name__ == "__main__":
         print(summary(sys.argv[2:]))
     elif command == "scores":
         scores(sys.argv[2], sys.argv[3], sys.argv[4:])
+    elif command == "cycles":
+        split = sys.argv.index("--")
+        cycles(sys.argv[2], sys.argv[3:split], sys.argv[split + 1:])
