@@ -1,4 +1,5 @@
 """Shared pytest fixtures. Add fixtures below; do not rewrite the ones already here."""
+import numpy as np
 import pytest
 
 
@@ -96,22 +97,35 @@ def fsdd_case(fsdd_case_template, tmp_path_factory):
     return str(copy)
 
 
+def kept_few(profile, n=4):
+    """The profile with only n of its kept reference recordings on each side of the fit / calibration split: a
+    channel's stand-aside rule read in seconds, not the half minute the case's 400 recordings take through a codec."""
+    groups, bounds = np.asarray(profile["ref_audio_group"]), np.asarray(profile["ref_audio_bounds"])
+    fit = int(profile["n_fit_files"])
+    pick = np.r_[np.flatnonzero(groups < fit)[:n], np.flatnonzero(groups >= fit)[:n]]
+    parts = [profile["ref_audio"][bounds[k]:bounds[k + 1]] for k in pick]
+    return {**profile, "ref_audio": np.concatenate(parts), "ref_audio_group": groups[pick],
+            "ref_audio_bounds": np.r_[0, np.cumsum([p.size for p in parts])]}
+
+
 @pytest.fixture(scope="session")
 def fsdd_channel(fsdd_case_template):
-    """key -> (detectors, note) of the builtin:fsdd case through channel `key` (channels.channel_detectors),
-    each key recalibrated once per session: a codec's recalibration passes the case's 400 reference
-    recordings through it and takes 20-40 s on two cores, and several modules ask for the same codecs."""
+    """(key, few=False) -> (detectors, note) of the builtin:fsdd case through channel `key`
+    (channels.channel_detectors), each recalibrated once per session: a codec's recalibration passes the case's 400
+    reference recordings through it and takes 20-40 s on two cores, and several modules ask for the same codecs.
+    few=True recalibrates on `kept_few` of them: for tests that read only which detectors stand aside."""
     from engine import case_workflows
     from engine.detectors import suite
     from engine.detectors.channels import channel_detectors
 
     found = {}
 
-    def through(key):
-        if key not in found:
+    def through(key, few=False):
+        if (key, few) not in found:
             with case_workflows.open_case(fsdd_case_template) as case:
                 profile = case.profile()
-            found[key] = channel_detectors(suite.profile_detectors(profile), profile, key)
-        return found[key]
+            found[key, few] = channel_detectors(suite.profile_detectors(profile),
+                                                kept_few(profile) if few else profile, key)
+        return found[key, few]
 
     return through

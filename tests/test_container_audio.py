@@ -227,52 +227,27 @@ def test_real_recordings_through_amr_nb_are_judged_real(takes_0_to_7_case, tmp_p
         assert f["detectors"]["pulse-grid"]["weight"] > 0 and f["detectors"]["mel-inversion"]["weight"] == 0
 
 
-def test_under_amr_nb_the_waveform_detectors_and_features_stand_aside_and_pulse_grid_speaks(fsdd_channel):
-    from engine.detectors.channels import StandAside
-
-    detectors, note = fsdd_channel(("audio", "AMR_NB_12200", None, None, None))
-    found = {d.name: d for d in detectors}
-    for name in ("repeated-cycle", "cycle-jitter", "mel-inversion", "features"):  # as under GSM 06.10, and features
-        assert isinstance(found[name], StandAside), name
-    assert not isinstance(found["pulse-grid"], StandAside)  # recalibrated through AMR-NB: kept (CHANNEL_LIMITS)
-    assert "OpenCORE's AMR-NB encoder" in note
-
-
-def kept_few(profile, n=4):
-    """The profile with only n of its kept reference recordings on each side of the fit / calibration split: a
-    channel's stand-aside rule read in seconds, not the minute the case's 400 recordings take through a codec."""
-    groups, bounds = np.asarray(profile["ref_audio_group"]), np.asarray(profile["ref_audio_bounds"])
-    fit = int(profile["n_fit_files"])
-    pick = np.r_[np.flatnonzero(groups < fit)[:n], np.flatnonzero(groups >= fit)[:n]]
-    parts = [profile["ref_audio"][bounds[k]:bounds[k + 1]] for k in pick]
-    return {**profile, "ref_audio": np.concatenate(parts), "ref_audio_group": groups[pick],
-            "ref_audio_bounds": np.r_[0, np.cumsum([p.size for p in parts])]}
-
-
 @pytest.mark.parametrize("mode,pulse_grid_aside,jitter_aside", [
-    (4750, True, False), (5900, True, True), (6700, False, True), (7950, False, True)])
-def test_under_each_amr_nb_mode_the_measured_detectors_stand_aside(fsdd_case_template, mode, pulse_grid_aside,
+    (4750, True, False), (5900, True, True), (6700, False, False), (7950, False, False), (12200, False, False)])
+def test_under_each_amr_nb_mode_the_measured_detectors_stand_aside(fsdd_channel, mode, pulse_grid_aside,
                                                                     jitter_aside):
     """pulse-grid speaks from 6.7 kbit/s up and stands aside below (docs/verdicts.md, twenty-first pass: the
-    synthesisers' pulses leave whole samples through 5.9 kbit/s and below); cycle-jitter speaks at 4.75 only (twenty-
-    second pass: from 6.7 up pulse-grid caught every file it did, at 5.9 and 5.15 no constant period survives);
+    synthesisers' pulses leave whole samples through 5.9 kbit/s and below); cycle-jitter stands aside at 5.9 and 5.15
+    only (twenty-second pass: no constant period survives them);
     mel-inversion, features and repeated-cycle stand aside at every mode."""
-    from engine import case_workflows
-    from engine.detectors import suite
-    from engine.detectors.channels import StandAside, channel_detectors
+    from engine.detectors.channels import StandAside
 
-    with case_workflows.open_case(fsdd_case_template) as case:
-        profile = case.profile()
-    detectors, _ = channel_detectors(suite.profile_detectors(profile), kept_few(profile),
-                                     ("audio", f"AMR_NB_{mode}", None, None, None))
+    detectors, note = fsdd_channel(("audio", f"AMR_NB_{mode}", None, None, None), few=True)
+    assert "OpenCORE's AMR-NB encoder" in note
     aside = {d.name for d in detectors if isinstance(d, StandAside)}
     measured = {"pulse-grid"} if pulse_grid_aside else set()
-    assert aside == {"repeated-cycle", "mel-inversion", "features"} | measured | ({"cycle-jitter"} if jitter_aside else set())
+    measured |= {"cycle-jitter"} if jitter_aside else set()
+    assert aside == {"repeated-cycle", "mel-inversion", "features"} | measured
     why = {d.name: d.why for d in detectors if isinstance(d, StandAside)}
     if pulse_grid_aside:
         assert "AMR-NB below 6.7 kbit/s" in why["pulse-grid"]
-    if jitter_aside:  # its trait survives where pulse-grid speaks, and is hidden where neither does
-        assert ("pulse-grid caught every such file" in why["cycle-jitter"]) == (not pulse_grid_aside)
+    if jitter_aside:
+        assert "re-synthesises each pitch period" in why["cycle-jitter"]
 
 
 @pytest.mark.skipif(shutil.which("espeak-ng") is None or not os.path.isdir("/usr/share/mbrola/us1"),
@@ -304,7 +279,7 @@ def test_an_mbrola_digits_constant_period_survives_amr_nb_at_4_75_and_6_7_but_no
 def test_under_aac_repeated_cycle_stands_aside_and_mel_inversion_is_recalibrated(fsdd_channel):
     from engine.detectors.channels import StandAside
 
-    detectors, note = fsdd_channel(("audio", "AAC", None, None, None))
+    detectors, note = fsdd_channel(("audio", "AAC", None, None, None), few=True)
     found = {d.name: d for d in detectors}
     assert isinstance(found["repeated-cycle"], StandAside)  # AAC re-synthesises the waveform: no exact repeat left
     assert not isinstance(found["mel-inversion"], StandAside)  # Griffin-Lim's smooth band survives AAC

@@ -73,6 +73,6 @@ def test_a_grid_voice_is_read_by_the_case_and_gsm_makes_the_detector_stand_aside
     assert any(r.startswith("pulse-grid:") and "whole 16 kHz samples" in r for r in made["reasons"])
     assert genuine["detectors"]["pulse-grid"]["tail_probability"] > 0.01 and genuine["label"] != "generated"
 
-    detectors, _ = fsdd_channel(("audio", "GSM610", None, None, None))
+    detectors, _ = fsdd_channel(("audio", "GSM610", None, None, None), few=True)
     wrapped = [d for d in detectors if d.name == "pulse-grid"]
     assert len(wrapped) == 1 and isinstance(wrapped[0], StandAside)
