@@ -6,7 +6,7 @@ Evidence is hostile: the file goes through the same size limit and format sniffi
 the loaders (engine.data.loaders.read_file, engine.data.sniff), every chunk walk is
 bounded (MAX_CHUNKS, lengths checked against the bytes present), compressed text is
 inflated to at most MAX_TEXT bytes, and every value is cut to MAX_VALUE characters with
-control characters removed. A part that cannot be read becomes a line in "problems",
+control characters escaped. A part that cannot be read becomes a line in "problems",
 never an exception: `file_metadata` always returns.
 """
 import io
@@ -80,11 +80,16 @@ class _Collector:
 
 
 def _clean(value):
+    """One line, read as stored: control and format characters escaped as in error lines (a newline or a
+    right-to-left override in a tag is shown, not obeyed), runs of spaces collapsed, at most MAX_VALUE characters.
+    Only the first MAX_TEXT characters are read: a tag may be hundreds of MB, and each character costs a string."""
+    from engine.errors import shown
+
     if isinstance(value, bytes):
-        value = value.decode("latin-1")
-    text = "".join(ch if ch.isprintable() else " " for ch in str(value))
-    text = " ".join(text.split())
-    return text if len(text) <= MAX_VALUE else text[: MAX_VALUE - 1] + "…"
+        value = value[:MAX_TEXT + 1].decode("latin-1")
+    value = str(value)
+    text = " ".join(shown(value[:MAX_TEXT]).split())
+    return text if len(text) <= MAX_VALUE and len(value) <= MAX_TEXT else text[: MAX_VALUE - 1] + "…"
 
 
 # --- images ---------------------------------------------------------------------------

@@ -200,3 +200,65 @@ def tiff_corrupt_lzw(folder):
     for k in range(20, len(data) - 200, 7):
         data[k] ^= 0x5A
     return _write(folder, "scrambled.tif", bytes(data))
+
+
+# --- phone recordings (engine/data/formats/container_audio.py): PyAV's encoders, then byte surgery -------------
+
+
+def _take(k=0):
+    import soundfile
+
+    from engine.data.builtins import corpus_files
+
+    return soundfile.read(corpus_files("fsdd")[k], dtype="float32")[0]
+
+
+def amr_frames(folder, name, types, k=0):
+    """A raw .amr file: builtin:fsdd take `k` through AMR-NB at 12.2 kbit/s, its frames replaced, one by one, by
+    `types` (None: keep the speech frame; 8: a comfort-noise (SID) frame; 15: no data; 9-14: not AMR-NB's)."""
+    from engine.data.formats.container_audio import encoded
+
+    data = encoded(_take(k), 8000, 12200, "amr", "amr_nb")[6:]
+    speech = [data[i:i + 32] for i in range(0, len(data), 32)]  # a 12.2 kbit/s frame: 1 header byte + 31
+    bodies = {8: bytes(5)}  # a SID frame carries 39 bits of noise parameters; no data and types 9-14, nothing here
+    frames = [speech[i] if t is None else bytes([t << 3 | 4]) + bodies.get(t, b"") for i, t in enumerate(types)]
+    return _write(folder, name, b"#!AMR\n" + b"".join(frames))
+
+
+def m4a_box_set(folder, name, box=None, offset=0, value=0, ilst=b""):
+    """builtin:fsdd take 0 as an AAC M4A whose `box` (its first one, if given) has the 32-bit big-endian `value` at
+    `offset` bytes into its body (a header that lies), and `ilst` (tag items) added to its iTunes tag list."""
+    from engine.data.formats.container_audio import encoded
+
+    data = bytearray(encoded(_take(), 8000, 64000, "ipod"))
+    found = _mp4_boxes(data)
+    if box is not None:
+        struct.pack_into(">I", data, found[box][0] + 8 + offset, value)
+    if ilst:  # grow the tag list and the boxes around it (moov comes after mdat: no chunk offset moves)
+        start, parents = found[b"ilst"]
+        for p in parents + (start,):
+            struct.pack_into(">I", data, p, struct.unpack_from(">I", data, p)[0] + len(ilst))
+        data[start + 8:start + 8] = ilst
+    return _write(folder, name, bytes(data))
+
+
+def m4a_tag(key, text):
+    """An iTunes tag item (`key` such as b"\\xa9nam", the title) holding UTF-8 `text`."""
+    body = struct.pack(">I4sII", 16 + len(text.encode()), b"data", 1, 0) + text.encode()
+    return struct.pack(">I4s", 8 + len(body), key) + body
+
+
+def _mp4_boxes(data, start=0, end=None, parents=()):
+    """{box name: (offset, offsets of its parents)} of the first box of each name, walking the containers."""
+    end, found, pos = len(data) if end is None else end, {}, start
+    while pos + 8 <= end:
+        size, name = struct.unpack_from(">I4s", data, pos)
+        found.setdefault(name, (pos, parents))
+        body = {b"moov": 8, b"trak": 8, b"mdia": 8, b"minf": 8, b"stbl": 8, b"udta": 8, b"ilst": 8, b"meta": 12}
+        if name in body:
+            for key, value in _mp4_boxes(data, pos + body[name], pos + size, parents + (pos,)).items():
+                found.setdefault(key, value)
+        if size < 8:
+            break
+        pos += size
+    return found

@@ -6,7 +6,9 @@ Hostile files: the container's declared sample rate, channels and duration are c
 engine/data/limits before decoding, and decoding stops as soon as the samples decoded so far pass
 MAX_AUDIO_SECONDS or the decoded-size budget, so a header that understates (or, in ADTS, does not
 state) the length cannot make it decode more. Only the first audio stream is read (an MP4 with
-video keeps its sound); ffmpeg's errors become one-line InputErrors.
+video keeps its sound); ffmpeg's errors become one-line InputErrors. An AMR-NB stream's frame types are read
+before decoding: one not AMR-NB's, or none speech, is refused; comfort-noise and no-data frames (DTX, lost
+frames), which ffmpeg's decoder refuses, are decoded by OpenCORE's.
 """
 import io
 
@@ -18,6 +20,7 @@ from engine.errors import InputError
 # AMR-NB's eight modes (bit/s) by the frame type in each frame's header byte (3GPP TS 26.101; 8-15: comfort noise
 # and no data). A file's encoding names its commonest mode ("AMR_NB_12200"): the channel the reference passes.
 AMR_NB_MODES = (4750, 5150, 5900, 6700, 7400, 7950, 10200, 12200)
+AMR_NB_SID, AMR_NB_NO_DATA = 8, 15  # frame types 9-11 (other codecs' comfort noise) and 12-14 are not AMR-NB's
 AMR_NB_DEFAULT = 12200  # where no speech frame states its mode: the highest, a phone recorder's default
 # ffmpeg's decoder name -> the encoding name engine/data/channels.py knows (AMR-NB's: amr_nb_encoding)
 ENCODINGS = {"aac": "AAC", "amrnb": "AMR_NB"}
@@ -25,7 +28,7 @@ REFUSED = {"amrwb": "AMR-WB is not read: no AMR-WB encoder here passes the refer
 SCALES = {"flt": 1.0, "fltp": 1.0, "dbl": 1.0, "dblp": 1.0, "s16": 2.0**15, "s16p": 2.0**15,
           "s32": 2.0**31, "s32p": 2.0**31}  # ffmpeg's sample formats -> full scale
 ENCODERS = {"aac": ("aac", "flt", 1024), "amr_nb": ("libopencore_amrnb", "s16", 160)}  # encoder, format, frame
-AMR_NB_RATE = 8000
+AMR_NB_RATE, AMR_NB_FRAME = 8000, 160  # a frame is 20 ms
 # An AAC file's own bitrate is read and recorded in its channel (aac_bitrate), not followed: the reference passes
 # FFmpeg's AAC at 64 kbit/s whatever it is (engine/detectors/channels.py PYAV_CODECS). Passing it through the file's
 # bitrate instead (snapped to 32/64/96/128/192 kbit/s) caught 1 fewer of 40 synthesised digits at 16 kHz 32, 44.1 kHz
@@ -58,7 +61,8 @@ def read_recording(path, data, details=None):
             rate, declared = _check_header(path, stream, in_mp4)
             # the bitrate an MP4's header states (ADTS states none: FFmpeg's guess from its first frames is not taken)
             stated, channels = int(stream.bit_rate or 0) if in_mp4 else 0, int(stream.codec_context.layout.nb_channels)
-            mono, modes, size = _decode(path, container, stream, rate)
+            modes = _amr_frame_types(path, data) if codec == "amrnb" else []
+            mono, size = _decode(path, container, stream, rate, _decoder(stream, modes))
             measured = size * 8 * rate / mono.size  # over every sample decoded, as the packets carry them
     except av.FFmpegError as err:
         raise InputError(path, f"corrupt or truncated: {err.strerror or type(err).__name__}") from None
@@ -114,22 +118,55 @@ def _check_header(path, stream, states_length):
     if not states_length or stream.duration is None or stream.time_base is None:
         return rate, None
     declared = int(round(float(stream.duration * stream.time_base) * rate))
-    if declared <= 0:
-        raise InputError(path, "recording holds no samples")
+    if declared <= 0:  # a fragmented MP4's, or a header FFmpeg found lying (a timescale of 0): decoding tells
+        return rate, None
     limits.check_at_most(path, "duration", round(declared / rate, 1), limits.MAX_AUDIO_SECONDS, " s")
     limits.check_decoded_size(path, declared * max(channels, 1), "samples x channels")
     return rate, declared
 
 
-def _decode(path, container, stream, rate):
-    """The stream's samples mixed to mono, decoding stopped where they pass the limits, the frame type of
-    each packet's first frame (its header byte's bits 3-6: AMR's mode) and the packets' bytes in all."""
-    parts, samples, values, modes, size = [], 0, 0, [], 0
+def _amr_frame_types(path, data):
+    """The frame type of each packet of an AMR-NB stream (its first frame's header byte, bits 3-6), read without
+    decoding: refused where none is speech or one is not an AMR-NB frame type."""
+    import av
+
+    types, most = [], int(limits.MAX_AUDIO_SECONDS * AMR_NB_RATE) // AMR_NB_FRAME  # a no-data frame is 1 byte
+    with av.open(io.BytesIO(data), mode="r") as container:
+        for packet in container.demux(container.streams.audio[0]):
+            if packet.size:
+                types.append(memoryview(packet)[:1].tobytes()[0] >> 3 & 0x0F)  # the header byte, not a copy
+            if len(types) > most:
+                raise InputError(path, f"holds more than {most:,} AMR-NB frames of 20 ms, over the limit of "
+                                       f"{limits.readable(limits.MAX_AUDIO_SECONDS)} s")
+    foreign = next((t for t in types if AMR_NB_SID < t < AMR_NB_NO_DATA), None)
+    if foreign is not None:
+        raise InputError(path, f"frame type {foreign} is not an AMR-NB one (0-7 speech, 8 comfort noise, "
+                               f"15 no data)")
+    if not types:
+        raise InputError(path, "holds no AMR-NB frames")
+    if not any(t < len(AMR_NB_MODES) for t in types):
+        raise InputError(path, f"holds no speech: its {len(types):,} AMR-NB frames are all comfort noise or no data")
+    return types
+
+
+def _decoder(stream, modes):
+    """FFmpeg's own decoder (the one the reference is passed through), or OpenCORE's for an AMR-NB stream holding
+    comfort-noise or no-data frames (DTX, lost frames), which FFmpeg's refuses and OpenCORE fills as 3GPP says."""
+    import av
+
+    if all(m < len(AMR_NB_MODES) for m in modes):
+        return stream.codec_context
+    decoder = av.CodecContext.create("libopencore_amrnb", "r")
+    decoder.sample_rate, decoder.layout = AMR_NB_RATE, "mono"
+    return decoder
+
+
+def _decode(path, container, stream, rate, decoder):
+    """The stream's samples mixed to mono, decoding stopped where they pass the limits, and the packets' bytes."""
+    parts, samples, values, size, packets = [], 0, 0, 0, 0
     for packet in container.demux(stream):
-        size += packet.size
-        head = memoryview(packet)[:1].tobytes()  # the header byte alone, not a copy of the packet
-        modes += [(head[0] >> 3) & 0x0F] if head else []
-        for frame in packet.decode():
+        size, packets = size + packet.size, packets + bool(packet.size)
+        for frame in decoder.decode(packet):
             if frame.sample_rate != rate:
                 raise InputError(path, f"sample rate changes within the stream ({rate} -> {frame.sample_rate} Hz)")
             block = _frame_samples(path, frame)
@@ -138,9 +175,9 @@ def _decode(path, container, stream, rate):
             limits.check_at_most(path, "decoded duration", round(samples / rate, 1), limits.MAX_AUDIO_SECONDS, " s")
             limits.check_decoded_size(path, values, "decoded samples x channels")
             parts.append(block.mean(axis=0, dtype=np.float64).astype(np.float32))
-    if not samples:
-        raise InputError(path, "recording holds no samples")
-    return np.concatenate(parts), modes, size
+    if not samples:  # an empty stream, or packets the header's tables lump together wrongly (a timescale of 0)
+        raise InputError(path, f"no audio could be decoded ({packets:,} packets read)")
+    return np.concatenate(parts), size
 
 
 def _frame_samples(path, frame):
