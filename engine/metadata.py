@@ -279,10 +279,12 @@ def _media_container(data, add):
     """Media container."""
     import av
 
+    from engine.data.formats.container_audio import ffmpeg_reason, open_media
+
     try:
-        container = av.open(io.BytesIO(data), mode="r")
+        container = open_media(data)
     except av.FFmpegError as err:
-        raise ValueError(f"corrupt or truncated ({err.strerror or type(err).__name__})") from None
+        raise ValueError(ffmpeg_reason(err)) from None
     with container:
         add("container", "format", container.format.long_name)
         # ADTS and raw AMR state no length: ffmpeg estimates it from the bitrate

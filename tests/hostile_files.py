@@ -262,3 +262,30 @@ def _mp4_boxes(data, start=0, end=None, parents=()):
             break
         pos += size
     return found
+
+
+def m4a_tracks(folder, name, tracks):
+    """builtin:fsdd take 0 as an AAC M4A whose track is copied `tracks` times more (each its own track ID)."""
+    from engine.data.formats.container_audio import encoded
+
+    data = bytearray(encoded(_take(), 8000, 64000, "ipod"))
+    found = _mp4_boxes(data)
+    start, moov = found[b"trak"][0], found[b"moov"][0]
+    trak = data[start:start + struct.unpack_from(">I", data, start)[0]]
+    at = trak.index(b"tkhd") + 16  # the box name, version and flags, two times: then the track ID
+    copies = b"".join(trak[:at] + struct.pack(">I", k + 2) + trak[at + 4:] for k in range(tracks))
+    struct.pack_into(">I", data, moov, struct.unpack_from(">I", data, moov)[0] + len(copies))
+    return _write(folder, name, bytes(data) + copies)  # moov is the file's last box (after mdat)
+
+
+def adts_first_header(folder, name, index=None, length=None):
+    """builtin:fsdd take 0 as raw ADTS AAC whose first frame header states sampling-frequency `index` and frame
+    `length` (None: as written)."""
+    from engine.data.formats.container_audio import encoded
+
+    data = bytearray(encoded(_take(), 8000, 64000, "adts"))
+    if index is not None:
+        data[2] = data[2] & 0xC3 | index << 2
+    if length is not None:
+        data[3], data[4], data[5] = data[3] & 0xFC | length >> 11, length >> 3 & 0xFF, data[5] & 0x1F | (length & 7) << 5
+    return _write(folder, name, bytes(data))

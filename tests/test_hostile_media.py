@@ -67,7 +67,25 @@ def test_an_m4a_whose_duration_reads_as_0_is_decoded_to_its_end(tmp_path):
     assert rate == 8000 and 2000 < mono.size < 2600 + 2 * 1024
 
 
-def test_m4a_tags_with_control_characters_or_of_100_mb_are_one_escaped_line(tmp_path):
+def test_an_m4a_of_100_tracks_is_refused_by_ffmpeg_before_it_probes_them(tmp_path):
+    """999 copies of a track (570 KB) took 745 MB while FFmpeg probed them; it now stops at MAX_MEDIA_STREAMS."""
+    path = hostile_files.m4a_tracks(tmp_path, "tracks.m4a", 100)
+    words = "its header declares more than FFmpeg reads (over 64 streams"
+    assert refused(path).startswith(words)
+    assert file_metadata(path)["problems"] == [f"Media container: {words}, or a table of billions of entries)"]
+    assert load_recording(hostile_files.m4a_tracks(tmp_path, "three.m4a", 2))[1] == 8000  # three tracks are read
+
+
+@pytest.mark.parametrize("index,length,words", [
+    (13, None, "sampling-frequency index 13 is reserved"), (15, None, "sampling-frequency index 15 is reserved"),
+    (None, 0, "a frame of 0 bytes, shorter than its 7-byte header")])
+def test_an_adts_first_header_that_ffmpeg_would_skip_is_named(tmp_path, index, length, words):
+    """FFmpeg skipped such a frame and found no stream parameters: "implausible sample rate 0 Hz"."""
+    assert refused(hostile_files.adts_first_header(tmp_path, "memo.aac", index, length)) == f"ADTS header: {words}" + (
+        " (0-12 name a rate)" if index else "")
+
+
+def test_m4a_tags_with_control_characters_or_of_75_mb_are_one_escaped_line(tmp_path):
     evil = hostile_files.m4a_tag(b"\xa9nam", "memo\nline2\r\x1b[31m\u202egnp.exe")
     path = hostile_files.m4a_box_set(tmp_path, "evil.m4a", ilst=evil)
     title = {f["name"]: f["value"] for f in file_metadata(path)["fields"]}["title"]

@@ -10,6 +10,7 @@ video keeps its sound); ffmpeg's errors become one-line InputErrors. An AMR-NB s
 before decoding: one not AMR-NB's, or none speech, is refused; comfort-noise and no-data frames (DTX, lost
 frames), which ffmpeg's decoder refuses, are decoded by OpenCORE's.
 """
+import errno
 import io
 
 import numpy as np
@@ -46,8 +47,12 @@ def read_recording(path, data, details=None):
     file's bitrate (aac_bitrate)."""
     import av
 
+    from engine.data.sniff import ADTS, kind_by_content
+
+    if kind_by_content(data) is ADTS:
+        _check_adts(path, data)
     try:
-        with av.open(io.BytesIO(data), mode="r") as container:
+        with open_media(data) as container:
             stream = next(iter(container.streams.audio), None)
             if stream is None:
                 raise InputError(path, "holds no audio stream")
@@ -65,7 +70,7 @@ def read_recording(path, data, details=None):
             mono, size = _decode(path, container, stream, rate, _decoder(stream, modes))
             measured = size * 8 * rate / mono.size  # over every sample decoded, as the packets carry them
     except av.FFmpegError as err:
-        raise InputError(path, f"corrupt or truncated: {err.strerror or type(err).__name__}") from None
+        raise InputError(path, ffmpeg_reason(err)) from None
     if declared is not None:
         # An MP4 states the duration without the encoder's last frame's padding: keep that much.
         if mono.size < declared - ENCODERS["aac"][2]:  # the longer frame of the two codecs
@@ -79,6 +84,22 @@ def read_recording(path, data, details=None):
     if details is not None:
         details["aac_bitrate"] = reading
     return mono, rate, ENCODINGS[codec]
+
+
+def open_media(data):
+    """PyAV's container over `data`, FFmpeg told to refuse more than MAX_MEDIA_STREAMS streams."""
+    import av
+
+    return av.open(io.BytesIO(data), mode="r", options={"max_streams": str(limits.MAX_MEDIA_STREAMS)})
+
+
+def ffmpeg_reason(err):
+    """An FFmpeg error on outside data, in words. Its out-of-memory error is how it refuses a header declaring too
+    much (more than MAX_MEDIA_STREAMS streams, a sample table of 2^31 entries), not this machine running out."""
+    if err.errno == errno.ENOMEM:
+        return (f"its header declares more than FFmpeg reads (over {limits.MAX_MEDIA_STREAMS} streams, or a table of "
+                f"billions of entries)")
+    return f"corrupt or truncated: {err.strerror or type(err).__name__}"
 
 
 def aac_bitrate(stated, measured, channels):
@@ -107,6 +128,19 @@ def amr_nb_encoding(modes):
     return f"AMR_NB_{mode}"
 
 
+def _check_adts(path, data):
+    """Refuses an ADTS stream whose first frame header FFmpeg would skip to find none (it then reports a sample
+    rate of 0): a reserved sampling-frequency index, a frame shorter than its header."""
+    if len(data) < 7:
+        raise InputError(path, f"corrupt or truncated: {len(data)} bytes, shorter than an ADTS frame header")
+    index, length = data[2] >> 2 & 0x0F, (data[3] & 0x03) << 11 | data[4] << 3 | data[5] >> 5
+    if index > 12:
+        raise InputError(path, f"ADTS header: sampling-frequency index {index} is reserved (0-12 name a rate)")
+    header = 7 if data[1] & 1 else 9  # 9 bytes with a CRC
+    if length < header:
+        raise InputError(path, f"ADTS header: a frame of {length} bytes, shorter than its {header}-byte header")
+
+
 def _check_header(path, stream, states_length):
     """The stream's rate and declared length in samples (None where the container states none: ADTS),
     refused when out of limits."""
@@ -128,10 +162,8 @@ def _check_header(path, stream, states_length):
 def _amr_frame_types(path, data):
     """The frame type of each packet of an AMR-NB stream (its first frame's header byte, bits 3-6), read without
     decoding: refused where none is speech or one is not an AMR-NB frame type."""
-    import av
-
     types, most = [], int(limits.MAX_AUDIO_SECONDS * AMR_NB_RATE) // AMR_NB_FRAME  # a no-data frame is 1 byte
-    with av.open(io.BytesIO(data), mode="r") as container:
+    with open_media(data) as container:
         for packet in container.demux(container.streams.audio[0]):
             if packet.size:
                 types.append(memoryview(packet)[:1].tobytes()[0] >> 3 & 0x0F)  # the header byte, not a copy
