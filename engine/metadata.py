@@ -88,7 +88,7 @@ def _clean(value):
     if isinstance(value, bytes):
         value = value[:MAX_TEXT + 1].decode("latin-1")
     value = str(value)
-    text = " ".join(shown(value[:MAX_TEXT]).split())
+    text = " ".join(shown(value[:MAX_TEXT].rstrip("\0")).split())  # C strings' padding is not shown
     return text if len(text) <= MAX_VALUE and len(value) <= MAX_TEXT else text[: MAX_VALUE - 1] + "…"
 
 
