@@ -279,8 +279,11 @@ def _media_container(data, add):
     """Media container."""
     import av
 
-    from engine.data.formats.container_audio import ffmpeg_reason, open_media
+    from engine.data.formats.container_audio import adts_header_problem, ffmpeg_reason, open_media
 
+    problem = adts_header_problem(data)  # FFmpeg would read past it and state a sample rate of 0
+    if problem:
+        raise ValueError(problem)
     try:
         container = open_media(data)
     except av.FFmpegError as err:

@@ -278,9 +278,9 @@ def m4a_tracks(folder, name, tracks):
     return _write(folder, name, bytes(data) + copies)  # moov is the file's last box (after mdat)
 
 
-def adts_first_header(folder, name, index=None, length=None):
-    """builtin:fsdd take 0 as raw ADTS AAC whose first frame header states sampling-frequency `index` and frame
-    `length` (None: as written)."""
+def adts_first_header(folder, name, index=None, length=None, channels=None):
+    """builtin:fsdd take 0 as raw ADTS AAC whose first frame header states sampling-frequency `index`, frame
+    `length` and channel configuration `channels` (None: as written)."""
     from engine.data.formats.container_audio import encoded
 
     data = bytearray(encoded(_take(), 8000, 64000, "adts"))
@@ -288,4 +288,6 @@ def adts_first_header(folder, name, index=None, length=None):
         data[2] = data[2] & 0xC3 | index << 2
     if length is not None:
         data[3], data[4], data[5] = data[3] & 0xFC | length >> 11, length >> 3 & 0xFF, data[5] & 0x1F | (length & 7) << 5
+    if channels is not None:
+        data[2], data[3] = data[2] & 0xFE | channels >> 2, data[3] & 0x3F | (channels & 3) << 6
     return _write(folder, name, bytes(data))

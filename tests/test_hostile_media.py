@@ -76,13 +76,17 @@ def test_an_m4a_of_100_tracks_is_refused_by_ffmpeg_before_it_probes_them(tmp_pat
     assert load_recording(hostile_files.m4a_tracks(tmp_path, "three.m4a", 2))[1] == 8000  # three tracks are read
 
 
-@pytest.mark.parametrize("index,length,words", [
-    (13, None, "sampling-frequency index 13 is reserved"), (15, None, "sampling-frequency index 15 is reserved"),
-    (None, 0, "a frame of 0 bytes, shorter than its 7-byte header")])
-def test_an_adts_first_header_that_ffmpeg_would_skip_is_named(tmp_path, index, length, words):
-    """FFmpeg skipped such a frame and found no stream parameters: "implausible sample rate 0 Hz"."""
-    assert refused(hostile_files.adts_first_header(tmp_path, "memo.aac", index, length)) == f"ADTS header: {words}" + (
-        " (0-12 name a rate)" if index else "")
+@pytest.mark.parametrize("index,length,channels,words", [
+    (13, None, None, "sampling-frequency index 13 is reserved (0-12 name a rate)"),
+    (15, None, None, "sampling-frequency index 15 is reserved (0-12 name a rate)"),
+    (None, 0, None, "a frame of 0 bytes, shorter than its 7-byte header"),
+    (None, None, 0, "channel configuration 0 (a layout in a program config element) is not read")])
+def test_an_adts_first_header_that_ffmpeg_would_skip_is_named(tmp_path, index, length, channels, words):
+    """FFmpeg skipped such a frame and found no stream parameters: "implausible sample rate 0 Hz"; the metadata
+    reader stated a sample rate of 0 Hz and no problem."""
+    path = hostile_files.adts_first_header(tmp_path, "memo.aac", index, length, channels)
+    assert refused(path) == f"ADTS header: {words}"
+    assert file_metadata(path)["problems"] == [f"Media container: ADTS header: {words}"]
 
 
 def test_m4a_tags_with_control_characters_or_of_75_mb_are_one_escaped_line(tmp_path):

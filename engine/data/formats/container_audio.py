@@ -47,10 +47,9 @@ def read_recording(path, data, details=None):
     file's bitrate (aac_bitrate)."""
     import av
 
-    from engine.data.sniff import ADTS, kind_by_content
-
-    if kind_by_content(data) is ADTS:
-        _check_adts(path, data)
+    problem = adts_header_problem(data)
+    if problem:
+        raise InputError(path, problem)
     try:
         with open_media(data) as container:
             stream = next(iter(container.streams.audio), None)
@@ -128,17 +127,26 @@ def amr_nb_encoding(modes):
     return f"AMR_NB_{mode}"
 
 
-def _check_adts(path, data):
-    """Refuses an ADTS stream whose first frame header FFmpeg would skip to find none (it then reports a sample
-    rate of 0): a reserved sampling-frequency index, a frame shorter than its header."""
+def adts_header_problem(data):
+    """What is wrong with an ADTS stream's first frame header that FFmpeg would skip, finding no stream parameters
+    (it then reports a sample rate of 0), or None (as for data that is not ADTS): a reserved sampling-frequency index, a channel configuration of 0
+    (the layout in a program config element, which FFmpeg's ADTS reader does not take), a frame shorter than its
+    header."""
+    from engine.data.sniff import ADTS, kind_by_content
+
+    if kind_by_content(data) is not ADTS:
+        return None
     if len(data) < 7:
-        raise InputError(path, f"corrupt or truncated: {len(data)} bytes, shorter than an ADTS frame header")
+        return f"corrupt or truncated: {len(data)} bytes, shorter than an ADTS frame header"
     index, length = data[2] >> 2 & 0x0F, (data[3] & 0x03) << 11 | data[4] << 3 | data[5] >> 5
     if index > 12:
-        raise InputError(path, f"ADTS header: sampling-frequency index {index} is reserved (0-12 name a rate)")
+        return f"ADTS header: sampling-frequency index {index} is reserved (0-12 name a rate)"
+    if not (data[2] & 0x01) << 2 | data[3] >> 6:
+        return "ADTS header: channel configuration 0 (a layout in a program config element) is not read"
     header = 7 if data[1] & 1 else 9  # 9 bytes with a CRC
     if length < header:
-        raise InputError(path, f"ADTS header: a frame of {length} bytes, shorter than its {header}-byte header")
+        return f"ADTS header: a frame of {length} bytes, shorter than its {header}-byte header"
+    return None
 
 
 def _check_header(path, stream, states_length):
