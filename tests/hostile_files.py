@@ -100,6 +100,13 @@ def png_thin(folder, width=50_000_000, height=1):
     return _write(folder, "thin.png", data)
 
 
+def gif_many_frames(folder, frames=200_000):
+    """A 1x1 GIF of `frames` one-pixel images (15 bytes each)."""
+    screen = b"GIF89a" + struct.pack("<HHBBB", 1, 1, 0x80, 0, 0) + bytes(6)  # a 2-colour global table
+    image = b"\x2c" + struct.pack("<HHHHB", 0, 0, 1, 1, 0) + b"\x02\x02\x44\x01\x00"
+    return _write(folder, "frames.gif", screen + image * frames + b"\x3b")
+
+
 def _write(folder, name, data):
     path = folder / name
     path.write_bytes(data)

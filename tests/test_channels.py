@@ -48,7 +48,7 @@ def test_webp_lossy_and_lossless_and_bmp_png_are_told_apart(tmp_path):
     assert [channel_key({"channel": found[n]}) for n in ("b.webp", "c.bmp", "d.png")] == [None] * 3
 
 
-@pytest.mark.parametrize("name,options", [("g.png", {}), ("g.jpg", {"quality": 90}), ("g.bmp", {})])
+@pytest.mark.parametrize("name,options", [("g.png", {}), ("g.jpg", {"quality": 90}), ("g.bmp", {}), ("g.gif", {})])
 def test_a_grey_picture_saved_as_rgb_is_judged_as_grey_in_a_grey_case(tmp_path, name, options):
     from engine.verdict import load_evidence
 

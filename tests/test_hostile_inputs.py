@@ -19,6 +19,7 @@ EVIDENCE = {  # builder, its arguments here (above the limits, small on disk), w
     "midi": (hostile_files.midi_many_events, {"events": limits.MAX_MIDI_EVENTS + 1000}, "MIDI events"),
     "tiff chain": (hostile_files.tiff_chained_frames, {"frames": limits.MAX_IMAGE_FRAMES + 1}, "TIFF frames"),
     "tiff loop": (hostile_files.tiff_cyclic_frames, {}, "loops back"),
+    "gif frames": (hostile_files.gif_many_frames, {"frames": limits.MAX_IMAGE_FRAMES + 1}, "GIF frames"),
     "npz zeros": (hostile_files.npz_many_zero_images, {}, "array size 268,128,000 values"),
     "npy shape": (hostile_files.npy_huge_shape, {}, "number of values"),
     "flac channels": (hostile_files.flac_many_channels, {}, "samples x channels 921,600,000"),
@@ -224,3 +225,12 @@ def test_a_name_inside_a_file_is_shown_escaped_in_the_reason(tmp_path):
     with pytest.raises(InputError) as err:
         load_path(path)
     assert "\n" not in str(err.value) and "\u202e" not in str(err.value) and "\\u202e" in err.value.reason
+
+
+def test_a_gif_loads_its_first_frame_and_a_gif_cut_short_is_refused(tmp_path):
+    path = hostile_files.gif_many_frames(tmp_path, frames=3)
+    sample = load_path(path)
+    assert sample.meta["format"] == "GIF" and sample.meta["frames_ignored"] == 2
+    path.write_bytes(path.read_bytes()[:-20])
+    with pytest.raises(InputError, match="truncated"):
+        load_path(path)

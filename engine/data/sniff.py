@@ -37,16 +37,19 @@ MP3 = Kind("MP3", "audio", (".mp3",))
 AIFF = Kind("AIFF", "audio", (".aif", ".aiff", ".aifc"))
 AU = Kind("AU", "audio", (".au", ".snd"))
 WEBP = Kind("WebP", "image", (".webp",))
+GIF = Kind("GIF", "image", (".gif",))
 MP4 = Kind("MP4/M4A", "audio", (".m4a", ".mp4", ".3gp"))
 ADTS = Kind("AAC (ADTS)", "audio", (".aac",))
 AMR = Kind("AMR", "audio", (".amr",))  # AMR-NB's `#!AMR\n` and AMR-WB's `#!AMR-WB\n` (the decoder refuses WB)
 MIDI = Kind("MIDI", "midi", (".mid", ".midi"))
-KINDS = (PNG, JPEG, BMP, TIFF, WEBP, NPY, NPZ, GZIP, IDX, CIFAR, WAV, FLAC, OGG, MP3, MP4, ADTS, AMR, AIFF, AU, MIDI)
+KINDS = (PNG, JPEG, BMP, TIFF, WEBP, GIF, NPY, NPZ, GZIP, IDX, CIFAR, WAV, FLAC, OGG, MP3, MP4, ADTS, AMR, AIFF, AU, MIDI)
 MAGIC = (
     (b"\x89PNG\r\n\x1a\n", PNG),
     (b"\xff\xd8\xff", JPEG),
     (b"II*\x00", TIFF),
     (b"MM\x00*", TIFF),
+    (b"GIF87a", GIF),
+    (b"GIF89a", GIF),
     (b"\x93NUMPY", NPY),
     (b"PK\x03\x04", NPZ),
     (b"PK\x05\x06", NPZ),

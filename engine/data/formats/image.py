@@ -1,4 +1,4 @@
-"""PNG, JPEG, BMP and TIFF images -> (1, channels, rows, columns) in [0,1].
+"""PNG, JPEG, BMP, TIFF, WebP and GIF images -> (1, channels, rows, columns) in [0,1].
 
 Grey stays one channel, colour becomes RGB (alpha is dropped, palettes and other colour
 spaces are converted to RGB). 8-bit values are k/255 (levels 255), 16-bit k/65535
@@ -6,7 +6,8 @@ spaces are converted to RGB). 8-bit values are k/255 (levels 255), 16-bit k/6553
 Only the first frame of a multi-frame file is used. The pixel count, and pixels x channels
 against the decoded-size budget, are checked from the header before anything is decoded; a
 TIFF's frames are counted by walking its directory chain here (capped, loops refused), since
-PIL's own count parses every directory and never ends on a cyclic chain. Decoder warnings
+PIL's own count parses every directory and never ends on a cyclic chain; a GIF's by walking its
+blocks (capped), since PIL's own count decodes every frame. Decoder warnings
 (PIL's, libtiff's) are not shown: a file either loads or is refused in one line.
 """
 import contextlib
@@ -71,6 +72,33 @@ def tiff_frames(path, data):
     return max(len(seen), 1)
 
 
+def gif_frames(path, data):
+    """The number of images (frames) of a GIF, read from its blocks: a colour table's size from its
+    flags, an extension's or an image's data as length-prefixed sub-blocks ending in an empty one."""
+    def table(flags):
+        return 3 << ((flags & 0x07) + 1) if flags & 0x80 else 0
+
+    def skip_sub_blocks(at):
+        while at < len(data) and data[at]:
+            at += data[at] + 1
+        return at + 1
+
+    at, frames = 13 + table(data[10] if len(data) > 10 else 0), 0
+    while at < len(data) and data[at] != 0x3B:  # the trailer
+        if data[at] == 0x21:  # an extension: its label, then sub-blocks
+            at = skip_sub_blocks(at + 2)
+        elif data[at] == 0x2C:  # an image: descriptor, local colour table, LZW code size, sub-blocks
+            frames += 1
+            limits.check_at_most(path, "number of GIF frames", frames, limits.MAX_IMAGE_FRAMES)
+            flags = data[at + 9] if at + 9 < len(data) else 0
+            at = skip_sub_blocks(at + 10 + table(flags) + 1)
+        else:
+            raise InputError(path, f"corrupt GIF: unknown block 0x{data[at]:02x} at byte {at}")
+    if at >= len(data):
+        raise InputError(path, f"truncated: the GIF ends before its trailer (after {frames} frames)")
+    return max(frames, 1)
+
+
 @contextlib.contextmanager
 def native_stderr_silenced():
     """Sends what C libraries (libtiff: "Using code not yet in table.") write to file descriptor 2
@@ -96,7 +124,7 @@ def decode(path, data, kind):
 
 
 def _decode(path, data, kind, Image):
-    frames = tiff_frames(path, data) if kind is sniff.TIFF else None
+    frames = {sniff.TIFF: tiff_frames, sniff.GIF: gif_frames}.get(kind, lambda *_: None)(path, data)
     try:
         image = Image.open(io.BytesIO(data))  # reads the header only
     except Image.DecompressionBombError:
