@@ -291,7 +291,7 @@ def _media_container(data, add):
     with container:
         add("container", "format", container.format.long_name)
         # ADTS and raw AMR state no length: ffmpeg estimates it from the bitrate
-        estimated = "" if container.format.name.startswith("mov") else " (estimated from the bitrate)"
+        estimated = " (estimated from the bitrate)" if container.format.name in ("aac", "amr") else ""
         if container.duration:
             add("container", "duration", f"{container.duration / av.time_base:.3f} s{estimated}")
         for key, value in container.metadata.items():
@@ -394,6 +394,7 @@ READERS = {
     "BMP": (_pillow_image,),
     "TIFF": (_pillow_image,),
     "WebP": (_pillow_image,),
+    "GIF": (_pillow_image,),
     "WAV": (_riff_chunks,),
     "FLAC": (_soundfile,),
     "OGG": (_soundfile,),
@@ -403,6 +404,9 @@ READERS = {
     "MP4/M4A": (_media_container,),
     "AAC (ADTS)": (_media_container,),
     "AMR": (_media_container,),
+    "WebM/Matroska": (_media_container,),
+    "CAF": (_media_container,),
+    "ASF/WMA": (_media_container,),
     "MIDI": (_midi,),
     "NumPy .npy": (_npy,),
     "NumPy .npz": (_npz,),

@@ -40,9 +40,12 @@ WEBP = Kind("WebP", "image", (".webp",))
 GIF = Kind("GIF", "image", (".gif",))
 MP4 = Kind("MP4/M4A", "audio", (".m4a", ".mp4", ".3gp"))
 ADTS = Kind("AAC (ADTS)", "audio", (".aac",))
+MATROSKA = Kind("WebM/Matroska", "audio", (".webm", ".mka", ".mkv"))  # audio read; a video's sound track too
+CAF = Kind("CAF", "audio", (".caf",))
+ASF = Kind("ASF/WMA", "audio", (".wma", ".asf", ".wmv"))  # recognised, so that its codec is what a refusal names
 AMR = Kind("AMR", "audio", (".amr",))  # AMR-NB's `#!AMR\n` and AMR-WB's `#!AMR-WB\n` (the decoder refuses WB)
 MIDI = Kind("MIDI", "midi", (".mid", ".midi"))
-KINDS = (PNG, JPEG, BMP, TIFF, WEBP, GIF, NPY, NPZ, GZIP, IDX, CIFAR, WAV, FLAC, OGG, MP3, MP4, ADTS, AMR, AIFF, AU, MIDI)
+KINDS = (PNG, JPEG, BMP, TIFF, WEBP, GIF, NPY, NPZ, GZIP, IDX, CIFAR, WAV, FLAC, OGG, MP3, MP4, ADTS, AMR, MATROSKA, CAF, ASF, AIFF, AU, MIDI)
 MAGIC = (
     (b"\x89PNG\r\n\x1a\n", PNG),
     (b"\xff\xd8\xff", JPEG),
@@ -58,6 +61,9 @@ MAGIC = (
     (b"OggS", OGG),
     (b".snd", AU),
     (b"MThd", MIDI),
+    (b"\x1a\x45\xdf\xa3", MATROSKA),  # EBML
+    (b"caff", CAF),
+    (bytes.fromhex("3026b2758e66cf11a6d900aa0062ce6c"), ASF),  # the ASF header object's GUID
     (b"#!AMR\n", AMR),
     (b"#!AMR-WB\n", AMR),
     (b"BM", BMP),

@@ -1,4 +1,5 @@
-"""WAV, FLAC, OGG, MP3, AIFF, AU, AAC and AMR-NB (MP4/M4A/3GP, ADTS, .amr: container_audio.py) recordings -> mel-spectrogram
+"""WAV, FLAC, OGG, MP3, AIFF, AU, AAC and AMR-NB (MP4/M4A/3GP, ADTS, .amr), WebM / Matroska and CAF
+(container_audio.py) recordings -> mel-spectrogram
 patches (see engine.data.representations).
 
 Duration, sample rate and samples x channels (the decoded-size budget) are checked from the
@@ -39,7 +40,8 @@ def read_recording(path, data, details=None):
     `details`, a dict, receives what else the decoder read (an AAC file's bitrate: container_audio)."""
     import soundfile
 
-    if sniff.kind_by_content(data) in (sniff.MP4, sniff.ADTS, sniff.AMR):  # libsndfile reads no AAC or AMR
+    if sniff.kind_by_content(data) in (sniff.MP4, sniff.ADTS, sniff.AMR, sniff.MATROSKA, sniff.CAF,
+                                        sniff.ASF):  # not libsndfile's
         return container_audio.read_recording(path, data, details)
     check_complete_header(path, data)
     info = soundfile.info(io.BytesIO(data))

@@ -1,6 +1,6 @@
 """AAC and AMR-NB recordings in an MP4 / M4A / 3GP container, as a raw ADTS stream or a raw `.amr` file (phone
-voice memos, messenger voice notes, Android voice recorders), decoded by PyAV (ffmpeg's decoders), which libsndfile
-lacks.
+voice memos, messenger voice notes, Android voice recorders), and recordings in a WebM / Matroska or Apple CAF
+container (a browser's Opus, Apple Lossless, PCM), decoded by PyAV (ffmpeg's decoders), which libsndfile lacks.
 
 Hostile files: the container's declared sample rate, channels and duration are checked against
 engine/data/limits before decoding, and decoding stops as soon as the samples decoded so far pass
@@ -23,8 +23,17 @@ from engine.errors import InputError
 AMR_NB_MODES = (4750, 5150, 5900, 6700, 7400, 7950, 10200, 12200)
 AMR_NB_SID, AMR_NB_NO_DATA = 8, 15  # frame types 9-11 (other codecs' comfort noise) and 12-14 are not AMR-NB's
 AMR_NB_DEFAULT = 12200  # where no speech frame states its mode: the highest, a phone recorder's default
-# ffmpeg's decoder name -> the encoding name engine/data/channels.py knows (AMR-NB's: amr_nb_encoding)
-ENCODINGS = {"aac": "AAC", "amrnb": "AMR_NB"}
+# ffmpeg's decoder name -> the encoding name engine/data/channels.py knows (AMR-NB's: amr_nb_encoding; libsndfile's
+# names where libsndfile reads the codec in another container: Opus and Vorbis in WebM / Matroska, the G.711 laws and
+# 8-bit PCM in CAF, each then judged as in an OGG, WAV or AU file)
+ENCODINGS = {"aac": "AAC", "amrnb": "AMR_NB", "opus": "OPUS", "libopus": "OPUS", "vorbis": "VORBIS",
+             "libvorbis": "VORBIS", "mp3": "MPEG_LAYER_III", "mp3float": "MPEG_LAYER_III", "pcm_mulaw": "ULAW",
+             "pcm_alaw": "ALAW", "pcm_u8": "PCM_U8", "pcm_s8": "PCM_S8"}
+# Lossless codecs (Apple Lossless, FLAC, PCM) in these containers: named as the PCM they hold, by its sample size, so
+# that a codec decoded before them is read from the samples as in a WAV file (engine/data/audio_history.py).
+LOSSLESS = ("alac", "flac") + tuple(f"pcm_{kind}{bits}{order}" for kind in "sf" for bits in (16, 24, 32, 64)
+                                    for order in ("le", "be"))
+LOSSLESS_ENCODINGS = {"s16": "PCM_16", "flt": "FLOAT", "dbl": "DOUBLE"}  # by decoded sample format
 REFUSED = {"amrwb": "AMR-WB is not read: no AMR-WB encoder here passes the reference through its channel"}
 SCALES = {"flt": 1.0, "fltp": 1.0, "dbl": 1.0, "dblp": 1.0, "s16": 2.0**15, "s16p": 2.0**15,
           "s32": 2.0**31, "s32p": 2.0**31}  # ffmpeg's sample formats -> full scale
@@ -58,8 +67,9 @@ def read_recording(path, data, details=None):
             codec = stream.codec_context.name
             if codec in REFUSED:
                 raise InputError(path, REFUSED[codec])
-            if codec not in ENCODINGS:
-                raise InputError(path, f"audio codec {codec} is not supported here (AAC and AMR-NB are)")
+            if codec not in ENCODINGS and codec not in LOSSLESS:
+                raise InputError(path, f"audio codec {codec} is not supported here (AAC, AMR-NB, Opus, Vorbis, MP3, "
+                                       f"G.711, Apple Lossless, FLAC and PCM are)")
             # ADTS and raw AMR state no length (ffmpeg guesses one from the bitrate): only an MP4's is taken
             in_mp4 = container.format.name.startswith("mov")
             rate, declared = _check_header(path, stream, in_mp4)
@@ -79,10 +89,19 @@ def read_recording(path, data, details=None):
         raise InputError(path, "recording holds NaN or infinite samples")
     if codec == "amrnb":
         return mono, rate, amr_nb_encoding(modes)
-    reading = aac_bitrate(stated, measured, max(channels, 1))
-    if details is not None:
-        details["aac_bitrate"] = reading
+    if codec in LOSSLESS:
+        if details is not None:
+            details["lossless_codec"] = codec
+        return mono, rate, lossless_encoding(stream.codec_context)
+    if codec == "aac" and details is not None:
+        details["aac_bitrate"] = aac_bitrate(stated, measured, max(channels, 1))
     return mono, rate, ENCODINGS[codec]
+
+
+def lossless_encoding(context):
+    """libsndfile's name of the PCM a lossless stream decodes to (24-bit Apple Lossless or FLAC decode to 32-bit
+    samples: PCM_32; PyAV does not say how many of their bits were coded)."""
+    return LOSSLESS_ENCODINGS.get(context.format.name.rstrip("p"), "PCM_32")
 
 
 def open_media(data):
