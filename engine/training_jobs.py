@@ -212,6 +212,7 @@ def train_classifier_job(params, state):
     many as real, or fake_per_class). normalise_level: speech maps at one loudness, each real file
     and each generated sample on its own, as a level-normalising case judges evidence."""
     from engine.data.representations import normalise_level
+    from engine.detectors import resampling
     from engine.detectors.profile import item_groups
     from training.classifier import ClassifierTrainer, classifier_config
     from training.loop import run_training
@@ -227,8 +228,11 @@ def train_classifier_job(params, state):
     fake_per_class = params.fake_per_class or per_class
     at_one_loudness = params.normalise_level or case_judges_at_one_loudness(params.case)
     level = normalise_level if at_one_loudness else (lambda x, groups: x)
-    real_x = level(real.x, item_groups(real.items, real.n)[0])
-    sets = [("real", real_x[:per_class], data_info(params.real, real))]
+    real_x, real_info = level(real.x, item_groups(real.items, real.n)[0])[:per_class], data_info(params.real, real)
+    if params.resampled_real and resampling.applies(real):
+        real_info["resampled_copies"] = len(real_x)
+        real_x = resampling.with_resampled_copies(real_x, real.levels, seed)
+    sets = [("real", real_x, real_info)]
     for i, (name, spec) in enumerate(params.fakes):
         x, info = load_named_set(name, spec, fake_per_class, seed + 1 + i)
         if tuple(x.shape[1:]) != real.shape:

@@ -89,6 +89,9 @@ class ClassifierOptions(RunOptions):
     normalise_level: bool = option(False, "speech maps at one loudness, each file and generated sample on its own "
                                           "(as a level-normalising case judges evidence)", cli=False)
     max_seconds: float | None = option(None, "a time budget: training stops as if converged", cli=False)
+    resampled_real: bool = option(False, "for figures on a blank background: the real side also holds as many copies "
+                                         "rotated, rescaled or shifted with interpolation (what the case calibrates "
+                                         "learned detectors on), so that interpolation is learned as real")
     patience: int = option(CLASSIFIER_DEFAULTS["patience"],
                            "stop after this many epochs without a lower (class-balanced) validation loss and keep "
                            "the best weights (0: run all epochs; --epochs caps)")

@@ -115,6 +115,15 @@ def test_train_classifier_samples_a_gan_run_and_reports_the_contract_metrics(cla
     assert 0 <= metrics["test_accuracy"] <= 1
     assert np.array(metrics["confusion_matrix"]).shape == (2, 2)
     assert run["data"]["sets"]["gan"]["sampled_from_run"] is True
+    assert "resampled_copies" not in run["data"]["sets"]["real"] and run["data"]["sets"]["real"]["used"] == 200
+
+
+def test_with_resampled_real_the_real_side_also_holds_as_many_resampled_copies(gan_run, tmp_path):
+    out = tmp_path / "clf"
+    assert main.main(["train", "classifier", "--real", DIGITS, "--fake", f"gan={gan_run}", "--out", str(out),
+                      "--steps", "4", "--architecture", "logreg", "--threads", "1", "--resampled-real"]) == 0
+    real = run_json(out)["data"]["sets"]["real"]
+    assert real["resampled_copies"] == 200 and real["used"] == 400
 
 
 def test_fgsm_writes_adversarial_samples_within_eps(classifier_run, tmp_path):

@@ -57,3 +57,16 @@ def test_a_profile_without_copies_is_one_population(fitted):
     files, copies = old.calibrations()
     assert copies is None and "parts" not in old.tail
     np.testing.assert_array_equal(files, np.sort(arrays["cal_ink_share"][0]))
+
+
+def test_a_classifier_s_real_side_gets_as_many_resampled_copies_drawn_apart_from_the_calibration_s():
+    x = load_spec("builtin:mnist[0:30]").x
+    doubled = resampling.with_resampled_copies(x, 255, seed=7)
+    assert doubled.shape == (60,) + x.shape[1:] and doubled.dtype == np.float32
+    np.testing.assert_array_equal(doubled[:30], x)  # the real images as they are, then their copies
+    copies = doubled[30:]
+    np.testing.assert_allclose(copies * 255, np.rint(copies * 255), atol=1e-4)  # on the reference's grid
+    assert not any(np.array_equal(copy, image) for copy in copies for image in x)  # interpolated, new values
+    calibration_copies, _ = resampling.resampled_copies(x, 255)
+    assert not any(np.array_equal(copy, c) for copy in copies for c in calibration_copies)
+    np.testing.assert_array_equal(doubled, resampling.with_resampled_copies(x, 255, seed=7))

@@ -64,17 +64,29 @@ def resample(images, degrees, scale, shift, order, rng):
     return out
 
 
-def resampled_copies(x, levels):
+def resampled_copies(x, levels, seed=SEED):
     """(copies (k n, 1, h, w), kind per copy): every image of x (n, 1, h, w) through every row of
     RESAMPLINGS, clipped to [0, 1] and rounded to the reference's grid k / levels (none when 0)."""
     images = np.asarray(x, dtype=np.float64).reshape(len(x), x.shape[-2], x.shape[-1])
-    rng = np.random.default_rng(SEED)
+    rng = np.random.default_rng(seed)
     copies = [resample(images, *row[1:], rng) for row in RESAMPLINGS]
     out = np.clip(np.concatenate(copies), 0.0, 1.0)
     if levels:
         out = np.rint(out * levels) / levels
     kinds = np.repeat(np.arange(len(RESAMPLINGS)), len(images))
     return out.reshape(-1, 1, x.shape[-2], x.shape[-1]).astype(np.float32), kinds
+
+
+def with_resampled_copies(x, levels, seed):
+    """x (n, 1, h, w) followed by n resampled copies of its images, drawn from their copies through every row of
+    RESAMPLINGS (angles, scales and shifts drawn from `seed`, not the calibration's SEED): the real side of a
+    classifier of a case that calibrates on such copies, so that the classifier learns interpolation as a real
+    file's (a classifier of typeset digits trained on clean real digits only rated the calibration's resampled
+    copies as typeset, and its threshold let 94 % of other fonts' digits pass; docs/verdicts.md, twenty-third
+    pass)."""
+    copies, _ = resampled_copies(x, levels, seed)
+    pick = np.sort(np.random.default_rng(seed).choice(len(copies), len(x), replace=False))
+    return np.concatenate([np.asarray(x, dtype=np.float32), copies[pick]])
 
 
 def calibration_rows(clean, resampled):
