@@ -33,7 +33,7 @@ import io
 
 import numpy as np
 
-from engine.data import representations
+from engine.data import picture_size, representations
 from engine.data.channels import (NOISE_BANDS_HZ, band_powers, noise_levels, speech_and_floor, speech_level_db,
                                   webp_grey)
 from engine.data.formats.container_audio import AMR_NB_MODES
@@ -78,6 +78,9 @@ TRAITS_LOST = {
                 "point of it, a generator's too, and judged against the reference resized so, which smooths away part "
                 "of a generator's traits (short-trained DCGANs 261-300 of 300 caught, a VAE 213-299 of 300, 293-300 "
                 "before the resize was read; docs/verdicts.md seventeenth and eighteenth passes)"),
+    "enlarged": ("an enlargement is undone before judging (the file reduced to the reference's size, the reference "
+                 "enlarged and reduced the same way), so what a generator left at the enlarged size's finest scale is "
+                 "averaged away; measured in docs/verdicts.md, 'Pictures of another size' (twenty-third pass)"),
     "resized then JPEG": ("a resize before the JPEG is read approximately from the pixels, a generator's too, and each "
                           "detector keeps the larger of its tail probabilities against the reference through the JPEG "
                           "alone and through the resize then the JPEG, so a generator's digits so read are caught less "
@@ -546,6 +549,9 @@ def channel_key(meta, noise_gate=None):
     `noise_gate`: reference_noise_gate of the case (None: added noise is not looked for)."""
     channel = meta.get("channel") or {}
     codec = channel.get("codec", "")
+    if "enlarged" in channel:  # picture_size refuses an enlargement through a lossy codec: the size is the channel
+        found = channel["enlarged"]
+        return ("enlarged", tuple(found["size"]), found["filter"])
     if "tables" in channel and (codec == "JPEG" or "jpeg_history" in channel):
         tables = tuple((k, tuple(v)) for k, v in sorted(channel["tables"].items()))
         key = ("JPEG", tables, channel.get("subsampling", -1))
@@ -640,6 +646,14 @@ def describe(key):
                     f"cannot produce; the lossless file keeps no quality: the reference is re-encoded at qualities "
                     f"{qualities})")
         return f"lossy WebP at qualities {qualities} (WebP records none)"
+    if key[0] == "enlarged":
+        (h, w), kernel = key[1], key[2]
+        if kernel is None:
+            return (f"enlarged to {h} x {w} with a filter not read from the pixels: the file reduced with Pillow's box "
+                    f"filter, the reference enlarged with each of {', '.join(picture_size.COMMON_KERNELS)} and reduced "
+                    f"so (each detector's largest tail probability applies)")
+        return (f"enlarged to {h} x {w} with {kernel}, read from the pixels (the file is that filter's upsampling of a "
+                f"picture of the reference's size, to which it is reduced; the reference is enlarged and reduced so)")
     if key[0] == "resized" and len(key) > 2:
         filters, side = " or ".join(key[2]), key[3]
         return (f"resized with {filters} through {side} x {side} and back, inferred from the pixels (the file is a "
@@ -723,6 +737,8 @@ def image_through(x, key):
         return jpeg_images(resampled_images(x, *resized_before(key)), jpeg_alone(key))
     if key[0] == "JPEG":
         return jpeg_images(x, key)
+    if key[0] == "enlarged":
+        return enlarged_images(x, key[1], key[2], key[3] if len(key) > 3 else key[2])
     if key[0] == "resized" and len(key) > 2:
         return resampled_images(x, key[2], key[3])
     return webp_images(x) if key[0] == "WebP lossy" else resized_images(x)
@@ -741,6 +757,17 @@ def resized_images(x):
 
 
 PIL_FILTERS = {"nearest": "NEAREST", "box": "BOX", "bilinear": "BILINEAR", "hamming": "HAMMING"}
+
+
+def enlarged_images(x, size, kernel, reduced_as):
+    """Grey samples (n, 1, h, w) enlarged to `size` with Pillow's filter `kernel` (8 bits) and reduced back as a file
+    enlarged with `reduced_as` is (engine/data/picture_size.reduced; None: the box filter, for a filter not read)."""
+    from PIL import Image
+
+    method = getattr(Image.Resampling, kernel.upper())
+    pixels = np.rint(np.clip(x[:, 0], 0, 1) * 255).astype(np.uint8)
+    big = np.stack([np.asarray(Image.fromarray(p).resize(size[::-1], method)) for p in pixels])
+    return (picture_size.reduced(big, x.shape[2:], reduced_as) / 255)[:, None].astype(np.float32)
 
 
 def resampled_images(x, filters, side):
@@ -898,7 +925,7 @@ def channelled_reference(profile, key, agc=False):
     what the detectors derive from each, derived once) or None for images) of reference files through
     the channel, or None when the profile keeps no files that can be passed through it; `agc`: after the
     noise, an automatic gain control."""
-    if key[0] in ("JPEG", "WebP lossy", "resized"):
+    if key[0] in ("JPEG", "WebP lossy", "resized", "enlarged"):
         x = image_through(profile["cal_x"], key)
         groups = np.asarray(profile["cal_x_group"])
         return x, groups, np.ones(groups.size, dtype=bool), None
@@ -938,7 +965,7 @@ def resampled_through(profile, key, groups, n_files):
     500 labelled generated against the channel's files alone, docs/verdicts.md third pass); else None."""
     from engine.detectors import suite
 
-    if key[0] not in ("JPEG", "WebP lossy") or np.ndim(profile.get("cal_stroke_ramp", ())) != 2:
+    if key[0] not in ("JPEG", "WebP lossy", "enlarged") or np.ndim(profile.get("cal_stroke_ramp", ())) != 2:
         return None
     copies, kinds = resampling.resampled_copies(profile["cal_x"], int(profile.get("levels", 0)))
     copies = image_through(copies, key)
@@ -1038,6 +1065,8 @@ def channel_detectors(detectors, profile, key, gan_runs=(), for_channel=None, ag
     noise-matched reference passed through an automatic gain control (gain_controlled) as well."""
     from engine.detectors import suite
 
+    if key[0] == "enlarged" and key[2] is None:  # no filter read: each common one's round trip, the largest p
+        return enlarged_union(detectors, profile, key, gan_runs, for_channel)
     found = channelled_reference(profile, key, agc)
     if found is None:
         return detectors, (f"channel {describe(key)}: this case keeps no reference recordings to pass through it "
@@ -1165,6 +1194,19 @@ def channel_detectors(detectors, profile, key, gan_runs=(), for_channel=None, ag
         f"; {TRAITS_LOST['resized then JPEG']}" if resized_before(key) else "")
     note = (f"channel {describe(key)}: the reference was passed through the same channel and the detectors "
             f"recalibrated on {n_files} such files; {lost}")
+    return out, note
+
+
+def enlarged_union(detectors, profile, key, gan_runs, for_channel=None):
+    """The detectors for a file enlarged to key[1] with a filter not read (reduced with the box filter), each joined
+    by NoiseUnion over the reference enlarged with each of picture_size.COMMON_KERNELS and reduced so, and the note."""
+    for_channel = for_channel or (lambda k: channel_detectors(detectors, profile, k, gan_runs))
+    parts = [(kernel, for_channel(key[:2] + (kernel, None))) for kernel in picture_size.COMMON_KERNELS]
+    out = [d if any(isinstance(p[0][k], StandAside) for _, p in parts) or all(p[0][k] is d for _, p in parts) else NoiseUnion(
+        [(f"enlarged with {kernel}", p[0][k]) for kernel, p in parts], when="for an enlargement with a filter not read,")
+        for k, d in enumerate(parts[0][1][0])]
+    note = (f"channel {describe(key)}: the reference was passed through each round trip and the detectors "
+            f"recalibrated on {profile['cal_x'].shape[0]} such files per filter; {TRAITS_LOST['enlarged']}")
     return out, note
 
 
