@@ -766,8 +766,15 @@ def enlarged_images(x, size, kernel, reduced_as):
 
     method = getattr(Image.Resampling, kernel.upper())
     pixels = np.rint(np.clip(x[:, 0], 0, 1) * 255).astype(np.uint8)
-    big = np.stack([np.asarray(Image.fromarray(p).resize(size[::-1], method)) for p in pixels])
-    return (picture_size.reduced(big, x.shape[2:], reduced_as) / 255)[:, None].astype(np.float32)
+    out = np.empty(x.shape, dtype=np.float32)
+    for first in range(0, len(pixels), ENLARGED_AT_ONCE):  # memory bounded at any size (limits.MAX_ENLARGEMENT)
+        big = np.stack([np.asarray(Image.fromarray(p).resize(size[::-1], method))
+                        for p in pixels[first:first + ENLARGED_AT_ONCE]])
+        out[first:first + ENLARGED_AT_ONCE, 0] = picture_size.reduced(big, x.shape[2:], reduced_as) / 255
+    return out
+
+
+ENLARGED_AT_ONCE = 64
 
 
 def resampled_images(x, filters, side):
