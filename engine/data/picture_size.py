@@ -75,15 +75,19 @@ def fit_to_reference(samples, shape, background):
     if big_h > limits.MAX_ENLARGEMENT * h:
         return None, (f"a picture of {size}: more than {limits.MAX_ENLARGEMENT} times the case reference's {h} x {w}, "
                       f"and not padding")
+    if c != 1:
+        return None, f"a colour picture of {size}: an enlargement is read for grey pictures only; not judged"
     channel = samples.meta.get("channel") or {}
-    lossy = channel["codec"] if channel.get("codec") in LOSSY_CODECS else next(
+    values = np.rint(samples.x[:, 0] * 255) if samples.levels == 255 else None
+    read = read_kernel(values, (h, w)) if values is not None and channel.get("codec") not in LOSSY_CODECS else None
+    # A filter read explains the file to within rounding, which no lossy step after it leaves: a lossy history read
+    # at the enlarged size is then chance (a nearest enlargement's few levels read as WebP's: 1 of 150 real digits).
+    lossy = None if read else channel["codec"] if channel.get("codec") in LOSSY_CODECS else next(
         (k.replace("_", " ") for k in LOSSY_READ if k in channel), None)
     if lossy:
         return None, (f"a picture of {size}, an enlargement of the case reference's {h} x {w} through {lossy} "
                       f"afterwards: the reference is not passed through both; not judged")
-    if c != 1:
-        return None, f"a colour picture of {size}: an enlargement is read for grey pictures only; not judged"
-    return enlarged(samples, (h, w)), None
+    return enlarged(samples, (h, w), read), None
 
 
 def padding(x, size, background):
@@ -191,16 +195,18 @@ def reduced(values, size, kernel):
     return least_squares_reduction(values, size, kernel)[0]
 
 
-def enlarged(samples, size):
-    """The samples reduced to `size`, their channel saying how (module docstring)."""
+def enlarged(samples, size, read):
+    """The samples reduced to `size` (`read`: read_kernel's finding, or None), their channel saying how (module
+    docstring)."""
     big = samples.shape[1:]
-    grey = samples.x[:, 0]
-    values = np.rint(grey * 255) if samples.levels == 255 else None
-    read = read_kernel(values, size) if values is not None else None
     kernel, residual, small = read if read else (None, None, None)
-    if small is None:
-        small = reduced(values.astype(np.uint8) if values is not None else grey, size, None)
-    samples.x = (small / 255 if values is not None else small)[:, None].astype(np.float32)
+    if small is not None:
+        samples.x = (small / 255)[:, None].astype(np.float32)
+    elif samples.levels == 255:
+        samples.x = (reduced(np.rint(samples.x[:, 0] * 255).astype(np.uint8), size, None) / 255)[:, None]
+    else:
+        samples.x = reduced(samples.x[:, 0], size, None)[:, None]
+    samples.x = samples.x.astype(np.float32)
     channel = {k: v for k, v in (samples.meta.get("channel") or {}).items() if k not in PIXEL_READ}
     channel.update(lossy=True, enlarged={
         "size": list(big), "factor": round(big[0] / size[0], 4), "filter": kernel,

@@ -86,26 +86,23 @@ def write_dcgan64(which, dcgan64, out):
             np.stack([np.asarray(Image.fromarray(a).resize((28, 28), Image.Resampling.BOX)) for a in native]))
 
 
-def judge(case, paths):
-    """All sets written as PNGs and judged in one batch in a copy of the case; per set: labelled generated,
-    inconclusive, refused, the deciding detector of those labelled generated, and the filter or padding read."""
+def judge(case, paths, n=None):
+    """Each set (its first `n` pictures) written as PNGs and judged in a copy of the case; per set: labelled
+    generated, inconclusive, refused, the deciding detector of those labelled generated, and the filter or padding
+    read."""
     from PIL import Image
 
     from engine import verdict
 
     work = tempfile.mkdtemp()
     shutil.copytree(case, os.path.join(work, "case"))
-    folders = []
     for path in paths:
-        name = os.path.basename(path)[:-4]
-        folders.append(os.path.join(work, name))
-        os.makedirs(folders[-1])
-        for i, image in enumerate(np.load(path)):
-            Image.fromarray(image).save(os.path.join(folders[-1], f"{i:04d}.png"))
-    result = verdict.judge(os.path.join(work, "case"), folders)
-    for folder in folders:
-        files = [f for f in result["files"] if os.path.dirname(f["path"]) == folder]
-        refused = [r for r in result["batch"]["rejected"] if os.path.dirname(r["path"]) == folder]
+        folder = os.path.join(work, os.path.basename(path)[:-4])
+        os.makedirs(folder)
+        for i, image in enumerate(np.load(path)[:n]):
+            Image.fromarray(image).save(os.path.join(folder, f"{i:04d}.png"))
+        result = verdict.judge(os.path.join(work, "case"), [folder])
+        files, refused = result["files"], result["batch"]["rejected"]
         labels = collections.Counter(f["label"] for f in files)
         deciding = collections.Counter(min((d for d in f["detectors"].items() if d[1]["weight"] > 0),
                                            key=lambda d: d[1]["tail_probability"] / d[1]["weight"])[0]
@@ -117,6 +114,7 @@ def judge(case, paths):
         print(f"{os.path.basename(folder)}: generated {labels['generated']}/{len(files) + len(refused)} "
               f"(inconclusive {labels['inconclusive']}, refused {len(refused)}), decided by {dict(deciding)}; "
               f"read {dict(read)}", flush=True)
+        shutil.rmtree(folder)
     shutil.rmtree(work)
 
 
@@ -139,4 +137,4 @@ if __name__ == "__main__":
     elif sys.argv[1] == "dcgan64":
         write_dcgan64(*sys.argv[2:])
     else:
-        judge(sys.argv[2], sys.argv[3:])
+        judge(sys.argv[2], sys.argv[3:], int(os.environ.get("BENCH_N", 300)))
