@@ -1085,7 +1085,7 @@ def channel_detectors(detectors, profile, key, gan_runs=(), for_channel=None, ag
     channel_profile = dict(profile)
     features = batch.features
     copies = resampled_through(profile, key, file_groups, n_files)
-    if key[0] == "resized" and len(key) > 2:  # saturated pixels survive the round trip in bold strokes only
+    if key[0] == "enlarged" or key[0] == "resized" and len(key) > 2:  # saturated pixels survive in bold strokes only
         from engine.detectors.outlier import FeatureOutlier
 
         channel_profile.update(FeatureOutlier.fit_ranked(features, file_groups, n_files, cross_fitted))
