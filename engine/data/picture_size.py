@@ -15,10 +15,11 @@ channel (meta["channel"]):
   the one whose upsampling from the reference's size explains the file (the smaller picture found by least squares,
   corrected FIT_STEPS times for the clipping of a ringing filter's lobes, upsampled as Pillow does it: resize_history
   .resample_matrix, pil_pass) to within ENLARGE_MAX_RESIDUAL grey levels; real digits enlarged to 45-64 with Pillow's
-  nearest, bilinear, bicubic, Lanczos or Hamming, or torch's bilinear with antialias (read as bilinear), leave 0-0.3
-  against 0.6-8 for the other filters (docs/verdicts.md, "Pictures of another size"). The file is then reduced to
-  that smaller picture (for a real digit: the original, to within rounding), and the reference files are passed
-  through the same round trip (enlarged with the filter read, reduced the same way: engine/detectors/channels.py).
+  nearest, bilinear, bicubic, Lanczos or Hamming, or torch's bilinear with antialias (read as bilinear), leave at
+  most 0.27 against 0.6-10 for the other filters (docs/verdicts.md, "Pictures of another size"). The file is then
+  reduced to that smaller picture (for a real digit: the original, to within rounding; with bicubic and Lanczos the
+  clipped ringing leaves some zeros faint), and the reference files are passed through the same round trip (enlarged
+  with the filter read, reduced the same way: engine/detectors/channels.py).
   A picture no filter explains (a generator's native output, a filter not modelled) is reduced with Pillow's box
   filter (area averaging) and judged against the reference through each of COMMON_KERNELS' round trips, each
   detector at its largest tail probability: the filter is unknown, so no real file is judged against the wrong one.
