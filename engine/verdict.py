@@ -19,6 +19,7 @@ from engine.data import picture_size, representations
 from engine.data.walk import evidence_files
 from engine.detectors import calibration, channels, suite
 from engine.errors import InputError
+from engine.modality import modality as modality_of
 
 
 CHUNK_FILES = 32
@@ -41,7 +42,7 @@ def load_evidence(paths, profile):
             samples.modality = modality  # a bare array of the reference's shape (as load_spec does)
         if samples.modality == modality and shape[0] == 1:  # only pictures come with colour channels
             samples = grey_if_neutral(samples)
-        if samples.modality == modality == "image" and samples.shape != shape:  # padded, enlarged, or a reason
+        if samples.modality == modality and samples.shape != shape and modality_of(modality).sizes_read:
             samples, reason = picture_size.fit_to_reference(samples, shape, background(profile))
             if samples is not None:
                 accepted.append((path, samples))
