@@ -209,7 +209,9 @@ def enlarged(samples, size, read):
         samples.x = reduced(samples.x[:, 0], size, None)[:, None]
     samples.x = samples.x.astype(np.float32)
     channel = {k: v for k, v in (samples.meta.get("channel") or {}).items() if k not in PIXEL_READ}
-    channel.update(lossy=True, enlarged={
+    # lossy only where the reduction changes values: an enlargement it explains exactly (nearest by a whole or
+    # fractional factor) is reduced to the very picture that was enlarged, judged as it is.
+    channel.update(lossy=residual != 0, enlarged={
         "size": list(big), "factor": round(big[0] / size[0], 4), "filter": kernel,
         "residual": None if residual is None else round(residual, 3),
         "reduced": (f"least squares to the {size[0]} x {size[1]} picture whose {kernel} upsampling it is"
