@@ -112,7 +112,20 @@ def test_a_huge_enlargement_is_refused_and_the_largest_read_within_bounds(tmp_pa
 
 def test_a_filter_not_read_is_judged_against_each_common_filters_round_trip():
     key = channel_key({"channel": {"codec": "PNG", "lossy": True,
-                                   "enlarged": {"size": [64, 64], "filter": None}}})
+                                   "enlarged": {"size": [64, 64], "filter": None, "exact": False}}})
     assert key == ("enlarged", (64, 64), None)
     words = describe(key)
     assert "a filter not read from the pixels" in words and "nearest, bilinear, bicubic, lanczos" in words
+
+
+def test_a_nearest_enlargement_is_the_picture_enlarged_and_its_own_history_is_read(tmp_path):
+    from engine.data.loaders import load_path
+    from tests.test_resize_history import resized
+
+    digit = resized(digits(9030, 9031)[0], 20, Image.Resampling.BILINEAR)  # resized down and back first
+    big = np.asarray(Image.fromarray(digit).resize((64, 64), Image.Resampling.NEAREST))
+    judged, _ = picture_size.fit_to_reference(load_path(save(tmp_path, "n.png", big)), (1, 28, 28), 0.0)
+    np.testing.assert_array_equal(np.rint(judged.x[0, 0] * 255), digit)
+    channel = judged.meta["channel"]
+    assert channel["enlarged"]["exact"] and channel["resample_history"]["side"] == 20
+    assert channel_key(judged.meta) == ("resized", "pixels", ("bilinear",), 20)

@@ -208,11 +208,13 @@ def enlarged(samples, size, read):
     else:
         samples.x = reduced(samples.x[:, 0], size, None)[:, None]
     samples.x = samples.x.astype(np.float32)
-    channel = {k: v for k, v in (samples.meta.get("channel") or {}).items() if k not in PIXEL_READ}
-    # lossy only where the reduction changes values: an enlargement it explains exactly (nearest by a whole or
-    # fractional factor) is reduced to the very picture that was enlarged, judged as it is.
-    channel.update(lossy=residual != 0, enlarged={
-        "size": list(big), "factor": round(big[0] / size[0], 4), "filter": kernel,
+    channel = {k: v for k, v in (samples.meta.get("channel") or {}).items() if k not in PIXEL_READ + ("lossy",)}
+    # An enlargement the reduction explains exactly (nearest, by any factor) gives back the very picture that was
+    # enlarged: nothing lossy, and what its pixels say is read again on it, as on a padded picture's crop.
+    exact = residual == 0
+    channel.update(lossless_channel(channel.get("codec", "array"), eight_bit(samples)) if exact else {"lossy": True})
+    channel.update(enlarged={
+        "size": list(big), "factor": round(big[0] / size[0], 4), "filter": kernel, "exact": exact,
         "residual": None if residual is None else round(residual, 3),
         "reduced": (f"least squares to the {size[0]} x {size[1]} picture whose {kernel} upsampling it is"
                     if kernel else "Pillow's box filter (no filter's upsampling explains it)")})

@@ -561,7 +561,7 @@ def channel_key(meta, noise_gate=None):
     `noise_gate`: reference_noise_gate of the case (None: added noise is not looked for)."""
     channel = meta.get("channel") or {}
     codec = channel.get("codec", "")
-    if "enlarged" in channel and channel["lossy"]:  # (no lossy codec before it: picture_size refuses those)
+    if "enlarged" in channel and not channel["enlarged"]["exact"]:  # (no lossy codec before it: refused)
         found = channel["enlarged"]
         return ("enlarged", tuple(found["size"]), found["filter"])
     if "tables" in channel and (codec == "JPEG" or "jpeg_history" in channel):
