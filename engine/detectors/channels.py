@@ -1225,9 +1225,14 @@ def enlarged_union(detectors, profile, key, gan_runs, for_channel=None):
     by NoiseUnion over the reference enlarged with each of picture_size.COMMON_KERNELS and reduced so, and the note."""
     for_channel = for_channel or (lambda k: channel_detectors(detectors, profile, k, gan_runs))
     parts = [(kernel, for_channel(key[:2] + (kernel, None))) for kernel in picture_size.COMMON_KERNELS]
-    out = [d if any(isinstance(p[0][k], StandAside) for _, p in parts) or all(p[0][k] is d for _, p in parts) else NoiseUnion(
-        [(f"enlarged with {kernel}", p[0][k]) for kernel, p in parts], when="for an enlargement with a filter not read,")
-        for k, d in enumerate(parts[0][1][0])]
+    def joined(k, first):
+        each = [p[0][k] for _, p in parts]
+        if any(isinstance(d, StandAside) for d in each) or all(d is first for d in each):
+            return first
+        return NoiseUnion([(f"enlarged with {kernel}", d) for (kernel, _), d in zip(parts, each)],
+                          when="for an enlargement with a filter not read,")
+
+    out = [joined(k, d) for k, d in enumerate(parts[0][1][0])]
     note = (f"channel {describe(key)}: the reference was passed through each round trip and the detectors "
             f"recalibrated on {profile['cal_x'].shape[0]} such files per filter; {TRAITS_LOST['enlarged']}")
     return out, note

@@ -8,10 +8,10 @@ seed 0, 5 epochs = 125 steps), alpha 1 %. Real: tuning builtin:mnist[9000:9300],
 Generated: the case's GAN, `generate --seed 11` (tuning) and `--seed 12` (untouched), 300 digits each; a DCGAN trained
 natively at 64 x 64 (tests/benchmarks/dcgan64.py: pytorch/examples' dcgan on builtin:mnist[0:1600] through
 torchvision's Resize(64); planned ngf = ndf = 16, 1,500 steps, seed 1; it did not train, so ngf 32, ndf 16, one-sided
-label smoothing, 1,200 steps, seed 1), 300 outputs of latent seed 21 (tuning) and 22 (untouched), judged as generated (64 x 64)
-and reduced to 28 x 28 with Pillow's box filter (what a user wanting the case's size would do). The same sets also
-in the case made profile-only (no run registered: an outside generator). Channels of the 28 x 28 digits: clean; padded to 32 x 32 (2 pixels each side; tuning also 4 pixels
-right and bottom only, `padcorner`); enlarged to 56 and 64 with Pillow's nearest, bilinear, bicubic, Lanczos and
+label smoothing, 1,200 steps, seed 1), 300 outputs of latent seed 21 (tuning) and 22 (untouched), judged as
+generated (64 x 64) and reduced to 28 x 28 with Pillow's box filter (what a user wanting the case's size would do).
+The same sets also in the case made profile-only (no run registered: an outside generator). Channels of the 28 x 28
+digits: clean; padded to 32 x 32 (2 pixels each side; tuning also 4 pixels right and bottom only, `padcorner`); enlarged to 56 and 64 with Pillow's nearest, bilinear, bicubic, Lanczos and
 torch's bilinear with antialias (torchvision's Resize on tensors); tuning also 64 with torch's bicubic (a = -0.75, a
 filter the reader does not model); untouched also 40 with Lanczos, 84 with bilinear and 64 with torch's bicubic.
 
