@@ -56,6 +56,9 @@ class Modality:
     # piano roll), and the clean-up a forger applies to its output (engine/zoo/cleanup.py CLEANUPS).
     sequence_axis: str
     cleanup: str
+    # A sample of another size than the reference's is read as padding or an enlargement (engine/data/picture_size.py):
+    # pictures; a recording or a piece is cut into patches of the reference's size.
+    sizes_read: bool
 
 
 def _write_png(path, sample):
@@ -83,13 +86,16 @@ FSDD_SPEAKERS = NamedSources(
 MODALITY_TABLE = (
     Modality("image", continuous=True, notes=False, file_kind="images", suffix=".png",
              write=_write_png, figure="pixels", figure_width_cm=6.0, named_sources=None,
-             demo=Demo("mnist", gan_steps=100, inverse=True), sequence_axis="rows", cleanup="pixel levels"),
+             demo=Demo("mnist", gan_steps=100, inverse=True), sequence_axis="rows", cleanup="pixel levels",
+             sizes_read=True),
     Modality("speech", continuous=True, notes=False, file_kind="recordings", suffix=".npy",
              write=_write_npy, figure="spectrogram", figure_width_cm=17.0, named_sources=FSDD_SPEAKERS,
-             demo=Demo("fsdd", gan_steps=40, inverse=False), sequence_axis="columns", cleanup="noise gate"),
+             demo=Demo("fsdd", gan_steps=40, inverse=False), sequence_axis="columns", cleanup="noise gate",
+             sizes_read=False),
     Modality("music", continuous=False, notes=True, file_kind="pieces", suffix=".mid",
              write=_write_midi, figure="piano roll", figure_width_cm=17.0, named_sources=None,
-             demo=Demo("bach", gan_steps=15, inverse=False), sequence_axis="columns", cleanup="note grid"),
+             demo=Demo("bach", gan_steps=15, inverse=False), sequence_axis="columns", cleanup="note grid",
+             sizes_read=False),
 )
 BY_NAME = {m.name: m for m in MODALITY_TABLE}
 MODALITIES = tuple(BY_NAME)

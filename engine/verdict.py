@@ -15,10 +15,11 @@ import numpy as np
 
 from engine import case as case_store, case_verify
 from engine.case_workflows import open_case
-from engine.data import representations
+from engine.data import picture_size, representations
 from engine.data.walk import evidence_files
 from engine.detectors import calibration, channels, suite
 from engine.errors import InputError
+from engine.modality import modality as modality_of
 
 
 CHUNK_FILES = 32
@@ -41,7 +42,12 @@ def load_evidence(paths, profile):
             samples.modality = modality  # a bare array of the reference's shape (as load_spec does)
         if samples.modality == modality and shape[0] == 1:  # only pictures come with colour channels
             samples = grey_if_neutral(samples)
-        if samples.modality != modality:
+        if samples.modality == modality and samples.shape != shape and modality_of(modality).sizes_read:
+            samples, reason = picture_size.fit_to_reference(samples, shape, background(profile))
+            if samples is not None:
+                accepted.append((path, samples))
+                continue
+        elif samples.modality != modality:
             reason = f"{samples.modality} file, but the case reference is {modality}"
         elif samples.shape != shape:
             reason = f"samples of shape {samples.shape}, the case reference has {shape}"
@@ -52,6 +58,11 @@ def load_evidence(paths, profile):
             continue
         rejected.append({"path": os.path.abspath(path), "reason": reason})
     return accepted, rejected
+
+
+def background(profile):
+    """The reference figures' background (engine/data/picture_size.py), read from the held-out figures kept."""
+    return picture_size.reference_background(profile["cal_x"]) if "cal_x" in profile else None
 
 
 def grey_if_neutral(samples):
@@ -279,6 +290,9 @@ def _file_verdict(case, path, samples, detectors, weights, batch, g, scores, p, 
     reasons.insert(0, _summary(label, p_file, alpha, detectors, weights, decisive, samples.n))
     if note:
         reasons.insert(2, note)  # after the summary and the decisive detector (the report's main reason)
+    size = picture_size.size_reason(samples.meta.get("channel") or {})
+    if size:
+        reasons.insert(2, size)
     verdict = {
         "path": os.path.abspath(path), "sha256": _record(samples).get("sha256"), "modality": samples.modality,
         "label": label, "score": round(1.0 - p_file, 6), "reasons": reasons,

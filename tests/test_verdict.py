@@ -83,7 +83,7 @@ def test_broken_and_mismatched_files_are_rejected_and_the_others_judged(case_dir
     assert sorted(by_name(result)) == sorted([evidence["real"][0].name, evidence["noise"][0].name])
     rejected = {r["path"].rsplit("/", 1)[-1]: r["reason"] for r in result["batch"]["rejected"]}
     assert set(rejected) == {"broken.png", "wrong_shape.npy"}
-    assert "shape" in rejected["wrong_shape.npy"]
+    assert rejected["wrong_shape.npy"].startswith("a picture of 8 x 8, smaller than the case reference's 28 x 28")
     with case_store.open_case(str(case_dir)) as case:
         recorded = {row["path"].rsplit("/", 1)[-1] for row in case.evidence()}
         assert "broken.png" not in recorded and "wrong_shape.npy" not in recorded

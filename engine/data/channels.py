@@ -89,7 +89,13 @@ def image_channel(image, format_label, data, values=None):
         lossless = data[12:16] == b"VP8L"  # the first chunk: VP8 (lossy), VP8L (lossless) or VP8X
         if not lossless:
             return {"codec": "WebP lossy", "lossy": True}
-    codec = "WebP lossless" if format_label == "WebP" else format_label
+    return lossless_channel("WebP lossless" if format_label == "WebP" else format_label, values)
+
+
+def lossless_channel(codec, values):
+    """The channel of a lossless file (`codec`) read from its 8-bit `values` (None: not 8-bit): an earlier lossy
+    WebP, JPEG or resize read from the pixels, else nothing lossy. Also for a part of a picture (a padded picture's
+    crop, engine/data/picture_size.py), whose pixels are judged."""
     history = jpeg_history(values) if values is not None else None
     # Then WebP's colour model (engine/data/webp_history.py), an absence: a JPEG-decoded digit may miss its gap
     # levels by chance (2 of 200 through JPEG 97, thirteenth pass), while the JPEG reader read none of 1,600

@@ -113,9 +113,20 @@ def _hamming(x):
     return np.where(x < 1, np.sinc(x) * (0.54 + 0.46 * np.cos(np.pi * x)), 0.0)
 
 
+def _bicubic(x):  # Pillow's bicubic_filter, a = -0.5
+    x, a = np.abs(x), -0.5
+    return np.where(x < 1, ((a + 2) * x - (a + 3)) * x * x + 1, np.where(x < 2, (((x - 5) * x + 8) * x - 4) * a, 0.0))
+
+
+def _lanczos(x):
+    return np.where(np.abs(x) < 3, np.sinc(x) * np.sinc(x / 3), 0.0)
+
+
+# The ringing filters (bicubic, Lanczos) are not read as a round trip here (the halo reader above takes Lanczos);
+# engine/data/picture_size.py reads an enlargement with any of them.
 _KERNELS = {"box": (0.5, lambda x: ((x > -0.5) & (x <= 0.5)).astype(np.float64)),
             "bilinear": (1.0, lambda x: np.maximum(0.0, 1 - np.abs(x))),
-            "hamming": (1.0, _hamming)}
+            "hamming": (1.0, _hamming), "bicubic": (2.0, _bicubic), "lanczos": (3.0, _lanczos)}
 
 
 def resample_matrix(size_in, size_out, name):

@@ -1,0 +1,238 @@
+"""A picture of another size than the case reference's, explained from its pixels (issues #18 and #14).
+
+Generators written elsewhere output other sizes than the data they learned (pytorch/examples' dcgan trains MNIST at
+64 x 64, tutorials pad it to 32 x 32), and real digits arrive enlarged by an editor or a web page. Refusing them
+would count every such file as not caught, so a larger picture's size is read from its pixels and recorded as its
+channel (meta["channel"]):
+
+- padding: every value off the reference's background (exactly, as a script pads) fits in a crop of the reference's
+  size: the file is judged as that crop (`padded`), nothing lossy. The crop is the centred one, as a symmetric pad
+  (torchvision's Pad(2), the tutorials') placed the figure, moved only as far as it must to hold all of it. Not the
+  crop that centres the figure's centre of mass: that would put every file's figure where the reference's are and
+  blind `placement` to a generator that places its figure freely; the centred crop keeps the figure's position
+  statistics as the padding left them.
+- enlargement: the reference's aspect ratio, larger by up to limits.MAX_ENLARGEMENT. The enlarging filter is read as
+  the one whose upsampling from the reference's size explains the file (the smaller picture found by least squares,
+  corrected FIT_STEPS times for the clipping of a ringing filter's lobes, upsampled as Pillow does it: resize_history
+  .resample_matrix, pil_pass) to within ENLARGE_MAX_RESIDUAL grey levels; real digits enlarged to 45-64 with Pillow's
+  nearest, bilinear, bicubic, Lanczos or Hamming, or torch's bilinear with antialias (read as bilinear), leave at
+  most 0.27 against 0.6-10 for the other filters (docs/verdicts.md, "Pictures of another size"). The file is then
+  reduced to that smaller picture (for a real digit: the original, to within rounding; with bicubic and Lanczos the
+  clipped ringing leaves some zeros faint), and the reference files are passed through the same round trip (enlarged
+  with the filter read, reduced the same way: engine/detectors/channels.py).
+  A picture no filter explains (a generator's native output, a filter not modelled) is reduced with Pillow's box
+  filter (area averaging) and judged against the reference through each of COMMON_KERNELS' round trips, each
+  detector at its largest tail probability: the filter is unknown, so no real file is judged against the wrong one.
+- anything else (smaller than the reference, another aspect ratio that is not padding, a colour picture in a grey
+  case, an enlargement of a picture that went through a lossy codec) is refused with what was found.
+"""
+from functools import lru_cache
+
+import numpy as np
+
+from engine.data import limits
+from engine.data.channels import lossless_channel
+from engine.data.resize_history import PIL_PRECISION, pil_pass, resample_matrix
+
+ENLARGE_KERNELS = ("nearest", "bilinear", "bicubic", "lanczos", "hamming")  # Pillow's; box upsamples as nearest
+COMMON_KERNELS = ("nearest", "bilinear", "bicubic", "lanczos")  # calibrated over where none is read
+ENLARGE_MAX_RESIDUAL = 0.5  # grey levels, mean over the picture
+FIT_STEPS = 8  # least-squares corrections of the smaller picture (a ringing filter's lobes clipped at 0 and 255)
+BACKGROUND_SHARE = 0.99  # of the reference's border values on one value: it has a background to pad with
+# Keys of a file's channel read from its pixels at the file's own size: re-read on a padded picture's crop, dropped
+# for an enlargement (a resize read at the enlarged size is the enlargement itself).
+PIXEL_READ = ("jpeg_history", "webp_history", "resample_history", "resize_history", "quality", "tables",
+              "subsampling", "table_distance")
+LOSSY_READ = ("jpeg_history", "webp_history")
+LOSSY_CODECS = ("JPEG", "WebP lossy")
+
+
+def reference_background(cal_x):
+    """The value the reference's figures lie on (their border's, where BACKGROUND_SHARE of it is one value), or None."""
+    x = np.asarray(cal_x)
+    border = np.concatenate([x[..., 0, :].ravel(), x[..., -1, :].ravel(), x[..., :, 0].ravel(), x[..., :, -1].ravel()])
+    values, counts = np.unique(border, return_counts=True)
+    return float(values[np.argmax(counts)]) if counts.max() >= BACKGROUND_SHARE * border.size else None
+
+
+def fit_to_reference(samples, shape, background):
+    """(samples judged at the reference's `shape` (c, h, w), None) with their channel saying how, or (None, the
+    reason for refusing them); `background`: reference_background's value (None: no padding is read)."""
+    c, h, w = shape
+    n_c, big_h, big_w = samples.shape
+    size = f"{big_h} x {big_w}"
+    if n_c != c:
+        kind = "a colour picture" if n_c == 3 else f"a picture of {n_c} channels"
+        return None, f"{kind} ({size}), the case reference is {'grey' if c == 1 else f'{c} channels'} ({h} x {w})"
+    if big_h < h or big_w < w:
+        return None, (f"a picture of {size}, smaller than the case reference's {h} x {w}: no size change is read "
+                      f"from a smaller picture")
+    crop = padding(samples.x, (h, w), background)
+    if crop is not None:
+        return padded(samples, (h, w), crop), None
+    if big_h * w != big_w * h:
+        return None, (f"a picture of {size}: neither an enlargement of the case reference's {h} x {w} (another aspect "
+                      f"ratio) nor padding (values off its background outside every {h} x {w} crop)")
+    if big_h > limits.MAX_ENLARGEMENT * h:
+        return None, (f"a picture of {size}: more than {limits.MAX_ENLARGEMENT} times the case reference's {h} x {w}, "
+                      f"and not padding")
+    if c != 1:
+        return None, f"a colour picture of {size}: an enlargement is read for grey pictures only; not judged"
+    channel = samples.meta.get("channel") or {}
+    values = np.rint(samples.x[:, 0] * 255) if samples.levels == 255 else None
+    read = read_kernel(values, (h, w)) if values is not None and channel.get("codec") not in LOSSY_CODECS else None
+    # A filter read explains the file to within rounding, which no lossy step after it leaves: a lossy history read
+    # at the enlarged size is then chance (a nearest enlargement's few levels read as WebP's: 1 of 150 real digits).
+    lossy = None if read else channel["codec"] if channel.get("codec") in LOSSY_CODECS else next(
+        (k.replace("_", " ") for k in LOSSY_READ if k in channel), None)
+    if lossy:
+        return None, (f"a picture of {size}, an enlargement of the case reference's {h} x {w} through {lossy} "
+                      f"afterwards: the reference is not passed through both; not judged")
+    return enlarged(samples, (h, w), read), None
+
+
+def padding(x, size, background):
+    """(top, left) per sample of the crop of `size` that holds every value off `background` of samples x (n, c, H,
+    W), the centred crop moved as little as it must (module docstring), or None where some sample's values off it
+    fit in no such crop."""
+    if background is None:
+        return None
+    h, w = size
+    found = []
+    for sample in np.asarray(x):
+        ink = np.any(sample != np.float32(background), axis=0)
+        start = []
+        for axis, (side, small) in enumerate(zip(ink.shape, (h, w))):
+            lit = np.flatnonzero(ink.any(axis=1 - axis))
+            centred = (side - small) // 2
+            if lit.size == 0:
+                start.append(centred)
+                continue
+            if lit[-1] - lit[0] + 1 > small:
+                return None
+            start.append(int(np.clip(centred, lit[-1] - small + 1, lit[0])))
+        found.append(tuple(start))
+    return found
+
+
+def padded(samples, size, crops):
+    """The samples cropped to `size` at `crops`, their channel re-read on the crop (one 8-bit picture)."""
+    h, w = size
+    big = samples.shape[1:]
+    samples.x = np.stack([s[:, t:t + h, l:l + w] for s, (t, l) in zip(samples.x, crops)])
+    channel = dict(samples.meta.get("channel") or {})
+    if channel.get("codec") in LOSSY_CODECS:  # its own channel; a resize read at the padded size is not the crop's
+        channel.pop("resample_history", None)
+    else:  # lossless: what the pixels say is read again on the crop, which is judged
+        kept = {k: v for k, v in channel.items() if k not in PIXEL_READ + ("lossy",)}
+        channel = kept | lossless_channel(channel.get("codec", "array"), eight_bit(samples))
+    top, left = crops[0]
+    centred = all((t, l) == ((big[0] - h) // 2, (big[1] - w) // 2) for t, l in crops)
+    channel["padded"] = {"size": list(big), "crop": [int(top), int(left)],
+                         "placement": "centred" if centred else "moved from the centre to hold the figure"}
+    samples.meta["channel"] = channel
+    return samples
+
+
+def eight_bit(samples):
+    """One 8-bit picture's values ((h, w) or (h, w, 3)) for the pixel readers, else None."""
+    if samples.levels != 255 or samples.n != 1:
+        return None
+    values = np.rint(samples.x[0] * 255).astype(np.uint8)
+    return values[0] if values.shape[0] == 1 else np.moveaxis(values, 0, -1)
+
+
+@lru_cache(maxsize=32)
+def _upsampling(small, big, name):
+    """Pillow's upsampling from `small` to `big` pixels with filter `name` (fixed point) and its pseudo-inverse."""
+    up = resample_matrix(small, big, name)
+    return up[None], np.linalg.pinv(up / 2 ** PIL_PRECISION)
+
+
+def upsampled(small, size, name):
+    """8-bit pictures (n, h, w) enlarged to `size` (H, W) as Pillow does it with filter `name` (width, then height)."""
+    up_h, _ = _upsampling(small.shape[1], size[0], name)
+    up_w, _ = _upsampling(small.shape[2], size[1], name)
+    return pil_pass(up_h, pil_pass(up_w, small, True), False)
+
+
+def least_squares_reduction(values, size, name):
+    """(8-bit pictures (n, h, w) of `size` whose upsampling with `name` best explains values (n, H, W), the mean
+    absolute residual of each): least squares, then FIT_STEPS corrections by the residual's least squares (where a
+    ringing filter's lobes were clipped the first fit is off)."""
+    values = np.asarray(values, dtype=np.float64)
+    _, inv_h = _upsampling(size[0], values.shape[1], name)
+    _, inv_w = _upsampling(size[1], values.shape[2], name)
+    small = np.clip(np.rint(inv_h @ values @ inv_w.T), 0, 255)
+    for _ in range(FIT_STEPS):
+        small = np.clip(np.rint(small + inv_h @ (values - upsampled(small, values.shape[1:], name)) @ inv_w.T), 0, 255)
+    return small, np.abs(upsampled(small, values.shape[1:], name) - values).mean(axis=(1, 2))
+
+
+def box_reduction(values, size):
+    """Pictures (n, H, W) reduced to `size` with Pillow's box filter (area averaging): 8-bit pictures as Pillow does
+    it, others in floating point."""
+    down_h, down_w = (resample_matrix(big, small, "box")[None] for big, small in zip(values.shape[1:], size))
+    if np.issubdtype(np.asarray(values).dtype, np.integer):
+        return pil_pass(down_h, pil_pass(down_w, values.astype(np.float64), True), False)
+    scale = 2.0 ** -PIL_PRECISION
+    return np.matmul(down_h * scale, np.matmul(values, np.swapaxes(down_w * scale, 1, 2)))
+
+
+def read_kernel(values, size):
+    """(the filter of ENLARGE_KERNELS whose upsampling from `size` explains 8-bit pictures (n, H, W) best, its
+    largest residual over them, their reductions) when that residual is at most ENLARGE_MAX_RESIDUAL, else None."""
+    found = [(float(residual.max()), name, small) for name in ENLARGE_KERNELS
+             for small, residual in [least_squares_reduction(values, size, name)]]
+    residual, name, small = min(found, key=lambda f: f[0])
+    return (name, residual, small) if residual <= ENLARGE_MAX_RESIDUAL else None
+
+
+def reduced(values, size, kernel):
+    """Pictures (n, H, W) reduced to `size` as an enlargement with `kernel` is (None: not read, the box filter): the
+    one reduction for evidence and for the reference passed through the round trip (engine/detectors/channels.py)."""
+    if kernel is None:
+        return box_reduction(values, size)
+    return least_squares_reduction(values, size, kernel)[0]
+
+
+def enlarged(samples, size, read):
+    """The samples reduced to `size` (`read`: read_kernel's finding, or None), their channel saying how (module
+    docstring)."""
+    big = samples.shape[1:]
+    kernel, residual, small = read if read else (None, None, None)
+    if small is not None:
+        samples.x = (small / 255)[:, None].astype(np.float32)
+    elif samples.levels == 255:
+        samples.x = (reduced(np.rint(samples.x[:, 0] * 255).astype(np.uint8), size, None) / 255)[:, None]
+    else:
+        samples.x = reduced(samples.x[:, 0], size, None)[:, None]
+    samples.x = samples.x.astype(np.float32)
+    channel = {k: v for k, v in (samples.meta.get("channel") or {}).items() if k not in PIXEL_READ + ("lossy",)}
+    # An enlargement the reduction explains exactly (nearest, by any factor) gives back the very picture that was
+    # enlarged: nothing lossy, and what its pixels say is read again on it, as on a padded picture's crop.
+    exact = residual == 0
+    channel.update(lossless_channel(channel.get("codec", "array"), eight_bit(samples)) if exact else {"lossy": True})
+    channel.update(enlarged={
+        "size": list(big), "factor": round(big[0] / size[0], 4), "filter": kernel, "exact": exact,
+        "residual": None if residual is None else round(residual, 3),
+        "reduced": (f"least squares to the {size[0]} x {size[1]} picture whose {kernel} upsampling it is"
+                    if kernel else "Pillow's box filter (no filter's upsampling explains it)")})
+    samples.meta["channel"] = channel
+    return samples
+
+
+def size_reason(channel):
+    """The verdict's reason for a picture judged at another size than its own, or None."""
+    if "padded" in channel:
+        found = channel["padded"]
+        return (f"size: padding read from the pixels ({found['size'][0]} x {found['size'][1]}, every value off the "
+                f"reference's background within one crop of the reference's size): judged as the crop at row "
+                f"{found['crop'][0]}, column {found['crop'][1]} ({found['placement']})")
+    if "enlarged" in channel:
+        found = channel["enlarged"]
+        how = (f"read as {found['filter']} from the pixels (residual {found['residual']} grey levels)"
+               if found["filter"] else f"no filter read: the reference through each of {', '.join(COMMON_KERNELS)}")
+        return (f"size: an enlargement by {found['factor']:g} ({found['size'][0]} x {found['size'][1]}), {how}; "
+                f"reduced by {found['reduced']}")
+    return None

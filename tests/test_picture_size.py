@@ -1,0 +1,131 @@
+"""Pictures of another size than the case reference's (engine/data/picture_size.py, issues #18 and #14): padding is
+judged as its crop, an enlargement reduced to the reference's size with its filter read from the pixels, anything
+else refused with what was found."""
+import numpy as np
+import pytest
+from PIL import Image
+
+from engine import verdict
+from engine.case_workflows import new_case
+from engine.data import limits, picture_size
+from engine.data.specs import load_spec
+from engine.detectors.channels import channel_key, describe
+
+
+@pytest.fixture(scope="module")
+def mnist_case(tmp_path_factory):
+    case = tmp_path_factory.mktemp("size") / "case"
+    new_case(str(case), "builtin:mnist[0:600]")
+    return str(case)
+
+
+def digits(start, stop):
+    return np.rint(load_spec(f"builtin:mnist[{start}:{stop}]").x[:, 0] * 255).astype(np.uint8)
+
+
+def save(tmp_path, name, pixels):
+    path = tmp_path / name
+    Image.fromarray(pixels).save(path)
+    return str(path)
+
+
+def test_a_padded_and_an_enlarged_real_digit_are_judged_with_their_size_named(mnist_case, tmp_path):
+    digit = digits(9000, 9001)[0]
+    padded = save(tmp_path, "padded.png", np.pad(digit, 2))
+    big = save(tmp_path, "big.png", np.asarray(Image.fromarray(digit).resize((64, 64), Image.Resampling.BILINEAR)))
+    result = verdict.judge(mnist_case, [padded, big])
+    assert result["batch"]["rejected"] == []
+    files = {f["path"]: f for f in result["files"]}
+    pad, enlarged = files[padded], files[big]
+    assert pad["label"] == enlarged["label"] == "real"
+    assert pad["channel"]["padded"] == {"size": [32, 32], "crop": [2, 2], "placement": "centred"}
+    assert any(r.startswith("size: padding read from the pixels (32 x 32") for r in pad["reasons"])
+    assert enlarged["channel"]["enlarged"]["filter"] == "bilinear" and enlarged["channel"]["lossy"]
+    assert any("enlarged to 64 x 64 with bilinear, read from the pixels" in r for r in enlarged["reasons"])
+    assert any(r.startswith("size: an enlargement by 2.2857 (64 x 64), read as bilinear") for r in enlarged["reasons"])
+
+
+def test_the_crop_recovers_a_padded_digit_and_the_reduction_an_enlarged_one(tmp_path):
+    from engine.data.loaders import load_path
+
+    background = picture_size.reference_background(load_spec("builtin:mnist[0:200]").x)
+    assert background == 0.0
+    for digit in digits(9001, 9006):
+        for pad, crop in (((2, 2), [2, 2]), ((0, 4), [2, 2]), ((5, 1), [3, 3])):
+            samples = load_path(save(tmp_path, "p.png", np.pad(digit, pad)))
+            judged, reason = picture_size.fit_to_reference(samples, (1, 28, 28), background)
+            assert reason is None and judged.shape == (1, 28, 28)
+            assert judged.meta["channel"]["padded"]["crop"] == crop
+            found = np.rint(judged.x[0, 0] * 255)
+            # The figure whole and unmoved where the crop is the padding's own; moved by as little as it must else.
+            assert found.sum() == digit.sum()
+            if pad[0] == 2:
+                np.testing.assert_array_equal(found, digit)
+        for kernel in ("nearest", "bicubic", "lanczos"):
+            method = getattr(Image.Resampling, kernel.upper())
+            samples = load_path(save(tmp_path, "e.png", np.asarray(Image.fromarray(digit).resize((45, 45), method))))
+            judged, _ = picture_size.fit_to_reference(samples, (1, 28, 28), background)
+            assert judged.meta["channel"]["enlarged"]["filter"] == kernel
+            assert np.abs(judged.x[0, 0] * 255 - digit).mean() < 0.5  # grey levels: the original, within rounding
+
+
+def test_sizes_not_explained_are_refused_with_what_was_found(mnist_case, tmp_path):
+    digit = digits(9010, 9011)[0]
+    wide = save(tmp_path, "wide.png", np.asarray(Image.fromarray(digit).resize((40, 28))))
+    small = save(tmp_path, "small.png", np.asarray(Image.fromarray(digit).resize((20, 20))))
+    colour = save(tmp_path, "colour.png", np.stack([np.pad(digit, 18), np.zeros((64, 64), np.uint8),
+                                                    np.pad(digit, 18)], axis=-1))
+    big_jpeg = tmp_path / "big.jpg"
+    Image.fromarray(digit).resize((56, 56)).save(big_jpeg, quality=90)
+    accepted, rejected = verdict.load_evidence([wide, small, colour, str(big_jpeg)],
+                                               {"modality": "image", "shape": (1, 28, 28),
+                                                "cal_x": load_spec("builtin:mnist[0:50]").x})
+    assert accepted == []
+    reasons = [r["reason"] for r in rejected]
+    assert reasons[0].startswith("a picture of 28 x 40: neither an enlargement of the case reference's 28 x 28 "
+                                 "(another aspect ratio) nor padding")
+    assert reasons[1].startswith("a picture of 20 x 20, smaller than the case reference's 28 x 28")
+    assert reasons[2] == "a colour picture (64 x 64), the case reference is grey (28 x 28)"
+    assert reasons[3].startswith("a picture of 56 x 56, an enlargement of the case reference's 28 x 28 through JPEG")
+
+
+def test_a_huge_enlargement_is_refused_and_the_largest_read_within_bounds(tmp_path):
+    import time
+    import tracemalloc
+
+    from engine.data.loaders import load_path
+
+    digit = digits(9020, 9021)[0]
+    side = 28 * limits.MAX_ENLARGEMENT
+    huge = load_path(save(tmp_path, "huge.png", np.asarray(Image.fromarray(digit).resize((4096, 4096)))))
+    judged, reason = picture_size.fit_to_reference(huge, (1, 28, 28), 0.0)
+    assert judged is None and f"more than {limits.MAX_ENLARGEMENT} times" in reason
+    largest = load_path(save(tmp_path, "largest.png", np.asarray(Image.fromarray(digit).resize((side, side)))))
+    tracemalloc.start()
+    start = time.perf_counter()
+    judged, _ = picture_size.fit_to_reference(largest, (1, 28, 28), 0.0)
+    elapsed, peak = time.perf_counter() - start, tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert judged.meta["channel"]["enlarged"]["filter"] == "bicubic"  # Pillow's default for resize
+    assert elapsed < 2 and peak < 100 * 2 ** 20
+
+
+def test_a_filter_not_read_is_judged_against_each_common_filters_round_trip():
+    key = channel_key({"channel": {"codec": "PNG", "lossy": True,
+                                   "enlarged": {"size": [64, 64], "filter": None, "exact": False}}})
+    assert key == ("enlarged", (64, 64), None)
+    words = describe(key)
+    assert "a filter not read from the pixels" in words and "nearest, bilinear, bicubic, lanczos" in words
+
+
+def test_a_nearest_enlargement_is_the_picture_enlarged_and_its_own_history_is_read(tmp_path):
+    from engine.data.loaders import load_path
+    from tests.test_resize_history import resized
+
+    digit = resized(digits(9030, 9031)[0], 20, Image.Resampling.BILINEAR)  # resized down and back first
+    big = np.asarray(Image.fromarray(digit).resize((64, 64), Image.Resampling.NEAREST))
+    judged, _ = picture_size.fit_to_reference(load_path(save(tmp_path, "n.png", big)), (1, 28, 28), 0.0)
+    np.testing.assert_array_equal(np.rint(judged.x[0, 0] * 255), digit)
+    channel = judged.meta["channel"]
+    assert channel["enlarged"]["exact"] and channel["resample_history"]["side"] == 20
+    assert channel_key(judged.meta) == ("resized", "pixels", ("bilinear",), 20)
