@@ -45,6 +45,18 @@ def test_a_padded_and_an_enlarged_real_digit_are_judged_with_their_size_named(mn
     assert any(r.startswith("size: an enlargement by 2.2857 (64 x 64), read as bilinear") for r in enlarged["reasons"])
 
 
+def test_a_digit_padded_unevenly_is_judged_without_placement(mnist_case, tmp_path):
+    digit = digits(9001, 9002)[0]
+    # padded by 4 pixels below and right, the centred crop shows it 2 pixels up and left of where it was drawn
+    moved = np.roll(digit, (-2, -2), axis=(0, 1))
+    assert digit[:2].max() == digit[:, :2].max() == 0  # (no ink wrapped round)
+    unpadded, padded = save(tmp_path, "moved.png", moved), save(tmp_path, "uneven.png", np.pad(digit, ((0, 4), (0, 4))))
+    files = {f["path"]: f for f in verdict.judge(mnist_case, [unpadded, padded])["files"]}
+    assert files[unpadded]["label"] == "generated" and "placement" in files[unpadded]["reasons"][0]
+    assert files[padded]["label"] == "real"
+    assert any("placement stands aside (weight 0)" in r for r in files[padded]["reasons"])
+
+
 def test_the_crop_recovers_a_padded_digit_and_the_reduction_an_enlarged_one(tmp_path):
     from engine.data.loaders import load_path
 
