@@ -36,7 +36,7 @@ import numpy as np
 from engine.data import picture_size, representations
 from engine.data.channels import (NOISE_BANDS_HZ, band_powers, noise_levels, speech_and_floor, speech_level_db,
                                   webp_grey)
-from engine.data.formats.container_audio import AMR_NB_MODES
+from engine.data.formats.container_audio import AMR_NB_MODES, TELEPHONE
 from engine.detectors import calibration, resampling, statistical
 from engine.detectors.batch import Recordings
 from engine.detectors.profile import cross_fitted, reference_audio, renumber
@@ -523,7 +523,9 @@ CODEC_STAND_INS = {"MPEG_LAYER_I": "MPEG_LAYER_III", "MPEG_LAYER_II": "MPEG_LAYE
 # bitrate bit/s, container); an AAC file's bitrate is read (its channel's aac_bitrate) but not part of the channel:
 # following it gained nothing (docs/verdicts.md, twentieth and twenty-first passes); an AMR-NB file's mode is (its
 # frames state it): the reference passes OpenCORE's encoder at that mode.
-PYAV_CODECS = {"AAC": ("aac", 64000, "ipod"), **{f"AMR_NB_{mode}": ("amr_nb", mode, "amr") for mode in AMR_NB_MODES}}
+# A telephone codec's (G.722, G.726, G.723.1) bitrate is in its name: the reference passes FFmpeg's encoder at it, in WAV.
+PYAV_CODECS = {"AAC": ("aac", 64000, "ipod"), **{f"AMR_NB_{mode}": ("amr_nb", mode, "amr") for mode in AMR_NB_MODES},
+               **{name: (name.rsplit("_", 1)[0].lower(), int(name.rsplit("_", 1)[1]), "wav") for name in TELEPHONE}}
 
 
 def broadband(levels):
@@ -682,6 +684,8 @@ def describe(key):
                 if subtype in CODEC_STAND_INS else
                 f" (the reference through OpenCORE's AMR-NB encoder at the file's commonest mode, "
                 f"{PYAV_CODECS[subtype][1] / 1000:g} kbit/s, 8 kHz)" if subtype in AMR_NB else
+                f" (the reference through FFmpeg's {PYAV_CODECS[subtype][0].upper()} encoder at the file's "
+                f"{PYAV_CODECS[subtype][1] / 1000:g} kbit/s)" if subtype in TELEPHONE else
                 f" (the reference through FFmpeg's encoder at {PYAV_CODECS[subtype][1] // 1000} kbit/s, whatever the "
                 f"file's own bitrate, which the channel's aac_bitrate records: following it gained nothing)"
                 if subtype in PYAV_CODECS else "")
