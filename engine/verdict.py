@@ -232,9 +232,8 @@ class Judging:
 
     @functools.cached_property
     def noise_gate(self):
-        """The reference recordings' noise floors (engine/detectors/channels.py), read once per batch (per codec
-        under CODEC_NOISE_GATE)."""
-        return channels.noise_gate_for(self.profile)
+        """The reference recordings' noise floors (engine/detectors/channels.py), read once per batch."""
+        return channels.reference_noise_gate(self.profile)
 
     def _for_channel(self, key):
         return (self.detectors, None) if key is None else channels.channel_detectors(

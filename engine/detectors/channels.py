@@ -524,12 +524,6 @@ CODEC_STAND_INS = {"MPEG_LAYER_I": "MPEG_LAYER_III", "MPEG_LAYER_II": "MPEG_LAYE
 # following it gained nothing (docs/verdicts.md, twentieth and twenty-first passes); an AMR-NB file's mode is (its
 # frames state it): the reference passes OpenCORE's encoder at that mode.
 # A telephone codec's (G.722, G.726, G.723.1) bitrate is in its name: the reference passes FFmpeg's encoder at it, in WAV.
-# The telephone codecs' own noise (G.726's and G.722's ADPCM steps, G.723.1's excitation) lies in every file through
-# them, synthesised or real, above the clean reference's floors: against the clean reference's gate every tuning
-# digit through G.726 32 kbit/s read as added noise (40 of 40), and the noise branch, with noise-floor and
-# synthetic-voice aside, caught 1 of 40. So under them the gate is the reference's floors passed through the codec
-# (noise_gate_for): only noise beyond the codec's own is added noise (docs/verdicts.md, twenty-third pass).
-CODEC_NOISE_GATE = TELEPHONE
 PYAV_CODECS = {"AAC": ("aac", 64000, "ipod"), **{f"AMR_NB_{mode}": ("amr_nb", mode, "amr") for mode in AMR_NB_MODES},
                **{name: (name.rsplit("_", 1)[0].lower(), int(name.rsplit("_", 1)[1]), "wav") for name in TELEPHONE}}
 
@@ -540,28 +534,15 @@ def broadband(levels):
     return np.min(np.asarray(levels, dtype=np.float64)[..., 1:], axis=-1)
 
 
-def reference_noise_gate(profile, key=None):
+def reference_noise_gate(profile):
     """The median and the NOISE_GATE_QUANTILE of the reference recordings' floors kept in the
     profile (dB relative to their speech), per band and, last, of their broadband floor: a
-    (2, bands + 1) array; None when the profile keeps no recordings (images, music, older cases).
-    `key`: an audio channel without noise the recordings are passed through first (CODEC_NOISE_GATE)."""
+    (2, bands + 1) array; None when the profile keeps no recordings (images, music, older cases)."""
     if "ref_audio" not in profile:
         return None
-    through = (lambda audio: audio_through(audio, key)) if key else (lambda audio: audio)
-    levels = np.array([noise_levels(through(audio), representations.SPEECH_RATE)
-                       for _, audio in reference_audio(profile)])
+    levels = np.array([noise_levels(audio, representations.SPEECH_RATE) for _, audio in reference_audio(profile)])
     levels = np.concatenate([levels, broadband(levels)[:, None]], axis=1)
     return np.quantile(levels, [0.5, NOISE_GATE_QUANTILE], axis=0)
-
-
-def noise_gate_for(profile):
-    """The case's noise gate as channel_key takes it: a function of a file's channel without noise, giving the
-    reference's floors through that channel under CODEC_NOISE_GATE (each computed once), else the clean reference's."""
-    import functools
-
-    clean = reference_noise_gate(profile)
-    through = functools.lru_cache(maxsize=None)(lambda quiet: reference_noise_gate(profile, quiet))
-    return lambda quiet: through(quiet) if quiet and quiet[1] in CODEC_NOISE_GATE and clean is not None else clean
 
 
 def noise_key(channel, gate):
@@ -581,8 +562,7 @@ def noise_key(channel, gate):
 
 def channel_key(meta, noise_gate=None):
     """A hashable description of the file's channel when it changes what detectors read, else None.
-    `noise_gate`: reference_noise_gate of the case (None: added noise is not looked for), or noise_gate_for's
-    function of the channel's key without noise."""
+    `noise_gate`: reference_noise_gate of the case (None: added noise is not looked for)."""
     channel = meta.get("channel") or {}
     codec = channel.get("codec", "")
     if "enlarged" in channel and not channel["enlarged"]["exact"]:  # (no lossy codec before it: refused)
@@ -613,9 +593,6 @@ def channel_key(meta, noise_gate=None):
         band = channel["bandwidth_hz"] if channel["bandwidth_hz"] < FULL_BANDWIDTH * nyquist else None
         band = None if subtype in AMR_NB else band  # AMR-NB's own edge, which the reference passes (AMR_NB)
         band = int(round(band / BAND_STEP_HZ) * BAND_STEP_HZ) if band else None
-        if callable(noise_gate):  # the gate of the channel without noise (a codec's own noise: CODEC_NOISE_GATE)
-            quiet = ("audio", subtype, rate, band, None) if subtype or rate or band else None
-            noise_gate = noise_gate(quiet)
         noise = noise_key(channel, noise_gate)
         level = level_key(channel) if subtype in LEVEL_CODECS else None
         if subtype or rate or band or noise:  # a quiet recording's level follows, where read, then how the codec was

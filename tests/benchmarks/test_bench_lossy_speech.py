@@ -244,7 +244,7 @@ def judge(case, name, codec, out_json):
     if name in REAL or name in GRIFFIN_LIM:
         with open_case(case) as c:
             profile = c.profile()
-        gate = channels.noise_gate_for(profile)
+        gate = channels.reference_noise_gate(profile)
         keys = {p: channels.channel_key(loaders.load_path(p).meta, gate) for p in paths}
         noisy = [p for p in paths if keys[p][4]]
         paths = [p for p in paths if not keys[p][4]]
@@ -291,7 +291,7 @@ def judge_noisy(case, name, codec, out_json):
 
     paths, rows = encoded(name, codec), []
     with open_case(case) as c:
-        gate = channels.noise_gate_for(c.profile())
+        gate = channels.reference_noise_gate(c.profile())
     noisy = [p for p in paths if channels.channel_key(loaders.load_path(p).meta, gate)[4]]
     with tempfile.TemporaryDirectory() as work:
         copy = os.path.join(work, "case")
