@@ -16,6 +16,7 @@ from engine.data.formats.container_audio import encoded
 from engine.data.loaders import load_path, load_recording
 from engine.detectors.channels import StandAside, audio_through, channel_key, describe
 from engine.errors import InputError
+from tests.test_quiet_codecs import speech_case  # noqa: F401 (the fixture: a case on 60 FSDD recordings)
 
 # (codec, file rate, bitrate, encoding name)
 CODECS = [("g722", 16000, 64000, "G722_64000"), ("g726", 8000, 16000, "G726_16000"),
@@ -81,11 +82,19 @@ def test_the_reference_passes_through_the_files_codec(codec, rate, bitrate, name
     assert np.corrcoef(through, decoded[:through.size])[0, 1] > 0.99
 
 
-def test_under_g726_32_the_detectors_are_recalibrated_through_it(fsdd_channel):
-    detectors, note = fsdd_channel(("audio", "G726_32000", None, None, None), few=True)
-    assert "FFmpeg's G726 encoder at the file's 32 kbit/s" in note
-    aside = {d.name for d in detectors if isinstance(d, StandAside)}
-    assert "pulse-grid" not in aside and "synthetic-voice" not in aside
+@pytest.mark.parametrize("name,rate", [("G726_32000", None), ("G722_64000", 16000), ("G723_1_6300", None)])
+def test_under_each_telephone_codec_the_detectors_whose_trait_is_lost_stand_aside(fsdd_channel, name, rate):
+    """TELEPHONE_LOST (decided on the tuning sets: no alarm on 40 synthesised digits through the codec) stand aside,
+    with the reason; the others are recalibrated through the codec (docs/verdicts.md, twenty-third pass)."""
+    from engine.detectors.channels import TELEPHONE_LOST
+
+    detectors, note = fsdd_channel(("audio", name, rate, None, None), few=True)
+    assert f"FFmpeg's {name.rsplit('_', 1)[0]} encoder at the file's" in note
+    aside = {d.name: d.why for d in detectors if isinstance(d, StandAside)}
+    present = {d.name for d in detectors}
+    assert set(aside) - {"logistic"} == set(TELEPHONE_LOST[name]) & present
+    assert "synthetic-voice" not in aside and all("does not survive" in aside[n] for n in TELEPHONE_LOST[name]
+                                                   if n in aside)
 
 
 def test_a_g723_1_file_at_5_3_kbit_s_is_refused_by_name(tmp_path):
@@ -165,3 +174,14 @@ def test_an_absurd_fmt_chunk_is_refused_before_ffmpeg_reads_it(tmp_path, offset,
     bad = tmp_path / "bad.wav"
     bad.write_bytes(bytes(data))
     assert reason in refused(bad)
+
+
+def test_real_recordings_through_g726_and_g722_are_judged_real(speech_case, tmp_path):
+    """Two held-out takes (lucas, nicolas: digits the 60-recording case does not hold) through G.726 32 kbit/s and
+    G.722, judged against the reference through the same codec and bitrate."""
+    from engine.verdict import judge
+
+    paths = [telephone_file(tmp_path, codec, rate, bitrate, f"{k}-{codec}.wav", k=k)[0]
+             for k in (301, 336) for codec, rate, bitrate, _ in (CODECS[0], CODECS[3])]
+    for f in judge(speech_case, paths)["files"]:
+        assert "codec G72" in f["channel"]["assumed"] and f["label"] == "real", f["reasons"]
