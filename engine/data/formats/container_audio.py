@@ -72,8 +72,9 @@ def read_recording(path, data, details=None):
     file's bitrate (aac_bitrate)."""
     import av
 
-    problem = adts_header_problem(data) or declared_format_problem(data)
-    if problem:
+    problem = adts_header_problem(data) or declared_format_problem(data) or (REFUSED["speex"] if speex_in_ogg(data)
+                                                                            else None)
+    if problem:  # (Speex named from its header page: FFmpeg would call a cut Speex file merely corrupt)
         raise InputError(path, problem)
     try:
         with open_media(data) as container:
@@ -266,9 +267,12 @@ def pyav_codec(data):
         return found is not None and found[0] in WAV_TAGS
     if data[:4] == b".snd" and len(data) >= 16:
         return int.from_bytes(data[12:16], "big") in AU_ENCODINGS
-    if data[:4] == b"OggS" and len(data) > 27:  # the first page's first packet: a Speex header
-        return data[27 + data[26]:35 + data[26]] == b"Speex   "
-    return False
+    return speex_in_ogg(data)
+
+
+def speex_in_ogg(data):
+    """Whether an OGG file's first page's first packet is a Speex header."""
+    return data[:4] == b"OggS" and len(data) > 27 and data[27 + data[26]:35 + data[26]] == b"Speex   "
 
 
 def wav_format(data):
