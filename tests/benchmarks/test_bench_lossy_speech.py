@@ -209,11 +209,19 @@ def with_before(rows):
                 detectors, alpha, speaking & np.array([n not in aside for n in names])))
             return calibration.label_for(p_aside, alpha), names[decisive]
 
+        # under a telephone codec, the label with its stand-aside rule (channels.TELEPHONE_LOST) undone: those
+        # detectors unwrapped, speaking as their recalibrated selves (their scores are the same)
+        from engine.detectors.channels import TELEPHONE_LOST, StandAside
+
+        lost = TELEPHONE_LOST.get(out["channel"].get("subtype"), ())
+        unwrapped = [d.detector if isinstance(d, StandAside) and d.name in lost else d for d in detectors]
+        p_all = calibration.combine(p, suite.weights(unwrapped, alpha, suite.informative(unwrapped, samples)))[0]
         before, before_by = label_without(("pulse-grid",))
         rows.append({"file": os.path.basename(path), "after": out["label"], "before": before, "before_by": before_by,
                      "without": {"+".join(a): label_without(a)[0] for a in [
                          c for k in range(1, len(MEASURED) + 1) for c in itertools.combinations(MEASURED, k)]
                          + list(ASIDE_TOGETHER)},
+                     "telephone_rule_undone": calibration.label_for(p_all, alpha) if lost else None,
                      "after_by": min(out["detectors"], key=lambda n: out["detectors"][n]["tail_probability"]
                                      / out["detectors"][n]["weight"] if out["detectors"][n]["weight"] > 0 else np.inf),
                      "p": {n: v["tail_probability"] for n, v in out["detectors"].items()},
