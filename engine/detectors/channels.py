@@ -294,7 +294,7 @@ CHANNEL_LIMITS = {
          "the reference passes FFmpeg's encoder at the file's codec and bitrate; the detectors that raised no alarm on "
          "40 tuning synthesised digits through the codec stand aside (TELEPHONE_LOST). Untouched takes judged whole: "
          "real labelled generated 0 of 21-35 per codec (those read as noisy, 5-19 per codec, bounded: pulse-grid p >= "
-         "0.0115 against the codec's calibration; at G.726 32 kbit/s judged whole too). Synthesisers' digits caught of "
+         "0.0115 against the codec's calibration; at G.726 32 kbit/s judged whole: 0 of 14 generated, 2 inconclusive). Synthesisers' digits caught of "
          "50: G.722 22, G.726 16 kbit/s 5, 24 kbit/s 1, 32 kbit/s 11, 40 kbit/s 14, G.723.1 7 (synthetic-voice "
          "deciding most; flite slt/rms 0-9 of 10, espeak-ng en+klatt2 1-4, MBROLA mb-us2 0-1, festival kal_diphone "
          "0-2). Lost: noise-floor's exact zeros under G.726 (they survive the codec, but it cuts a synthesiser's "
