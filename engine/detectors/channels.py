@@ -296,8 +296,8 @@ CHANNEL_LIMITS = {
          "real labelled generated 0 of 21-35 per codec (those read as noisy, 5-19 per codec, bounded: pulse-grid p >= "
          "0.0115 against the codec's calibration; at G.726 32 kbit/s judged whole: 0 of 14 generated, 2 "
          "inconclusive). Synthesisers' digits caught of 50: G.722 22, G.726 16 kbit/s 5, 24 kbit/s 1, 32 kbit/s "
-         "11, 40 kbit/s 14, G.723.1 7 (synthetic-voice deciding most; flite slt/rms 0-9 of 10, espeak-ng en+klatt2 1-4, MBROLA mb-us2 0-1, festival kal_diphone "
-         "0-2). Lost: noise-floor's exact zeros under G.726 (they survive the codec, but it cuts a synthesiser's "
+         "11, 40 kbit/s 14, G.723.1 7 (synthetic-voice deciding most; flite slt/rms 0-9 of 10, espeak-ng "
+         "en+klatt2 1-4, MBROLA mb-us2 0-1, festival kal_diphone 0-2). Lost: noise-floor's exact zeros under G.726 (they survive the codec, but it cuts a synthesiser's "
          "decaying tail into them at a level a microphone's floor reaches, so they read as a script's padding and are "
          "set aside: MBROLA mb-us1 7 of 10 beyond 70 dB clean, 0 through every G.726 rate), a diphone voice's "
          "repeats at 24-40 kbit/s (repeated-cycle stands aside there: no tuning alarm; untouched it would have caught "
@@ -537,7 +537,8 @@ CODEC_STAND_INS = {"MPEG_LAYER_I": "MPEG_LAYER_III", "MPEG_LAYER_II": "MPEG_LAYE
 # bitrate bit/s, container); an AAC file's bitrate is read (its channel's aac_bitrate) but not part of the channel:
 # following it gained nothing (docs/verdicts.md, twentieth and twenty-first passes); an AMR-NB file's mode is (its
 # frames state it): the reference passes OpenCORE's encoder at that mode.
-# A telephone codec's (G.722, G.726, G.723.1) bitrate is in its name: the reference passes FFmpeg's encoder at it, in WAV.
+# A telephone codec's (G.722, G.726, G.723.1) bitrate is in its name: the reference passes FFmpeg's encoder at it,
+# in WAV.
 # Under each, the detectors whose trait did not survive it stand aside: none of them raised an alarm (p < 0.01) on the
 # 40 tuning synthesisers' digits through the codec, recalibrated on the reference through it, so their share of the
 # weight goes to those that still read something. Tuning digits caught, nothing aside -> these aside: G.722 20 -> 23,
