@@ -11,7 +11,8 @@ the loaders record what the file itself says about its channel:
 - a lossless figure resized with a ringing filter (Lanczos) on the way, from its pixels (resize_history.py), or
   down and back with one that does not ring (nearest, box, bilinear, Hamming), as a fixed point of that resize;
 - audio: the codec (soundfile's subtype: ULAW, ALAW, GSM610, VORBIS, OPUS, MPEG_LAYER_III,
-  PCM_16 ..., or AAC for MP4/M4A/3GP and ADTS files, AMR_NB_<bit/s> for AMR-NB in 3GP or .amr), the native sample rate before resampling,
+  PCM_16 ..., or AAC for MP4/M4A/3GP and ADTS files, AMR_NB_<bit/s> for AMR-NB in 3GP or .amr, G722_64000,
+  G726_<bit/s> and G723_1_6300 for those telephone codecs in WAV), the native sample rate before resampling,
   whether the samples sit on at most 256 levels (an 8-bit or companded recording re-saved as PCM), the effective
   bandwidth: the highest frequency whose long-term power is within BANDWIDTH_DB of the
   strongest frequency, and for PCM a codec the samples were decoded from (G.711 mu-law or
@@ -30,7 +31,7 @@ from functools import lru_cache
 import numpy as np
 
 from engine.data.audio_history import codec_history
-from engine.data.formats.container_audio import AMR_NB_MODES
+from engine.data.formats.container_audio import AMR_NB_MODES, TELEPHONE
 from engine.data.resize_history import jpeg_resample_history, resample_history, resize_history
 from engine.data.webp_history import webp_history
 from engine.data.padding import speech_span
@@ -40,7 +41,7 @@ LOSSY_AUDIO_SUBTYPES = ("ULAW", "ALAW", "GSM610", "VORBIS", "OPUS", "MPEG_LAYER_
                         "MPEG_LAYER_III", "G721_32", "G723_24", "G723_40", "IMA_ADPCM", "MS_ADPCM",
                         "VOX_ADPCM", "PCM_U8", "PCM_S8", "DWVW_12", "DWVW_16", "DWVW_24", "NMS_ADPCM_16",
                         "NMS_ADPCM_24", "NMS_ADPCM_32", "AAC") + tuple(  # AAC, AMR-NB: read by PyAV
-    f"AMR_NB_{mode}" for mode in AMR_NB_MODES)  # (formats/container_audio.py)
+    f"AMR_NB_{mode}" for mode in AMR_NB_MODES) + TELEPHONE  # (formats/container_audio.py; G.722, G.726, G.723.1)
 FEW_LEVELS = 256
 PCM_AUDIO_SUBTYPES = ("PCM_16", "PCM_24", "PCM_32", "FLOAT", "DOUBLE")  # may hold a decoded codec's samples
 

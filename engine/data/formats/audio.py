@@ -1,6 +1,5 @@
-"""WAV, FLAC, OGG, MP3, AIFF, AU, AAC and AMR-NB (MP4/M4A/3GP, ADTS, .amr), WebM / Matroska and CAF
-(container_audio.py) recordings -> mel-spectrogram
-patches (see engine.data.representations).
+"""WAV, FLAC, OGG, MP3, AIFF, AU, AAC and AMR-NB (MP4/M4A/3GP, ADTS, .amr), WebM / Matroska and CAF, and G.722,
+G.726 and G.723.1 in WAV (container_audio.py) recordings -> mel-spectrogram patches (see engine.data.representations).
 
 Duration, sample rate and samples x channels (the decoded-size budget) are checked from the
 header before the samples are read.
@@ -44,6 +43,8 @@ def read_recording(path, data, details=None):
                                         sniff.ASF):  # not libsndfile's
         return container_audio.read_recording(path, data, details)
     check_complete_header(path, data)
+    if container_audio.pyav_codec(data):  # G.722, G.726, G.723.1 in WAV or AU, Speex in OGG: libsndfile lacks them
+        return container_audio.read_recording(path, data, details)
     info = soundfile.info(io.BytesIO(data))
     if not limits.MIN_SAMPLE_RATE <= info.samplerate <= limits.MAX_SAMPLE_RATE:
         raise InputError(path, f"implausible sample rate {info.samplerate} Hz")

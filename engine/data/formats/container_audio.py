@@ -1,6 +1,8 @@
 """AAC and AMR-NB recordings in an MP4 / M4A / 3GP container, as a raw ADTS stream or a raw `.amr` file (phone
-voice memos, messenger voice notes, Android voice recorders), and recordings in a WebM / Matroska or Apple CAF
-container (a browser's Opus, Apple Lossless, PCM), decoded by PyAV (ffmpeg's decoders), which libsndfile lacks.
+voice memos, messenger voice notes, Android voice recorders), recordings in a WebM / Matroska or Apple CAF
+container (a browser's Opus, Apple Lossless, PCM), and the telephone codecs of voice-over-IP and cordless phones in
+WAV (G.722, G.726, G.723.1; G.722 in AU too), decoded by PyAV (ffmpeg's decoders), which libsndfile lacks.
+Speex (OGG, .spx) and iLBC are recognised and refused by name: no encoder here passes the reference through them.
 
 Hostile files: the container's declared sample rate, channels and duration are checked against
 engine/data/limits before decoding, and decoding stops as soon as the samples decoded so far pass
@@ -28,16 +30,30 @@ AMR_NB_DEFAULT = 12200  # where no speech frame states its mode: the highest, a 
 # 8-bit PCM in CAF, each then judged as in an OGG, WAV or AU file)
 ENCODINGS = {"aac": "AAC", "amrnb": "AMR_NB", "opus": "OPUS", "libopus": "OPUS", "vorbis": "VORBIS",
              "libvorbis": "VORBIS", "mp3": "MPEG_LAYER_III", "mp3float": "MPEG_LAYER_III", "pcm_mulaw": "ULAW",
-             "pcm_alaw": "ALAW", "pcm_u8": "PCM_U8", "pcm_s8": "PCM_S8"}
+             "pcm_alaw": "ALAW", "pcm_u8": "PCM_U8", "pcm_s8": "PCM_S8", "g722": "G722", "g726": "G726",
+             "g726le": "G726", "g723_1": "G723_1"}
 # Lossless codecs (Apple Lossless, FLAC, PCM) in these containers: named as the PCM they hold, by its sample size, so
 # that a codec decoded before them is read from the samples as in a WAV file (engine/data/audio_history.py).
 LOSSLESS = ("alac", "flac") + tuple(f"pcm_{kind}{bits}{order}" for kind in "sf" for bits in (16, 24, 32, 64)
                                     for order in ("le", "be"))
 LOSSLESS_ENCODINGS = {"s16": "PCM_16", "flt": "FLOAT", "dbl": "DOUBLE"}  # by decoded sample format
-REFUSED = {"amrwb": "AMR-WB is not read: no AMR-WB encoder here passes the reference through its channel"}
+NO_ENCODER = "is not read: no {} encoder here passes the reference through its channel"
+REFUSED = {"amrwb": "AMR-WB " + NO_ENCODER.format("AMR-WB"), "speex": "Speex " + NO_ENCODER.format("Speex"),
+           "ilbc": "iLBC " + NO_ENCODER.format("iLBC")}
+# Telephone codecs (voice over IP, DECT cordless phones), each named with its bitrate as AMR-NB's modes are: G.722
+# (sub-band ADPCM, 16 kHz wideband; FFmpeg writes and reads 64 kbit/s), G.726 (ADPCM at 8 kHz, 2-5 bits a sample,
+# either bit order), G.723.1 (8 kHz; FFmpeg encodes its 6.3 kbit/s rate only, so a 5.3 kbit/s stream is refused).
+G722_RATE, G726_RATE = 64000, 8000
+G726_BITRATES = (16000, 24000, 32000, 40000)
+G723_1_HIGH, G723_1_LOW = 6300, 5300  # frame types 0 and 1 in each frame's first byte (2: comfort noise, 3: none)
+TELEPHONE = ("G722_64000",) + tuple(f"G726_{rate}" for rate in G726_BITRATES) + (f"G723_1_{G723_1_HIGH}",)
+# Containers libsndfile lacks these codecs in: WAV format tags (FFmpeg's riff.c) and AU encodings
+WAV_TAGS = {0x0042: "G.723.1", 0x0045: "G.726", 0x0064: "G.726", 0x028F: "G.722"}
+AU_ENCODINGS = {24: "G.722"}
 SCALES = {"flt": 1.0, "fltp": 1.0, "dbl": 1.0, "dblp": 1.0, "s16": 2.0**15, "s16p": 2.0**15,
           "s32": 2.0**31, "s32p": 2.0**31}  # ffmpeg's sample formats -> full scale
-ENCODERS = {"aac": ("aac", "flt", 1024), "amr_nb": ("libopencore_amrnb", "s16", 160)}  # encoder, format, frame
+ENCODERS = {"aac": ("aac", "flt", 1024), "amr_nb": ("libopencore_amrnb", "s16", 160),  # encoder, format, frame
+            "g722": ("g722", "s16", 320), "g726": ("g726", "s16", 320), "g723_1": ("g723_1", "s16", 240)}
 AMR_NB_RATE, AMR_NB_FRAME = 8000, 160  # a frame is 20 ms
 # An AAC file's own bitrate is read and recorded in its channel (aac_bitrate), not followed: the reference passes
 # FFmpeg's AAC at 64 kbit/s whatever it is (engine/detectors/channels.py PYAV_CODECS). Passing it through the file's
@@ -56,8 +72,9 @@ def read_recording(path, data, details=None):
     file's bitrate (aac_bitrate)."""
     import av
 
-    problem = adts_header_problem(data)
-    if problem:
+    problem = adts_header_problem(data) or declared_format_problem(data) or (REFUSED["speex"] if speex_in_ogg(data)
+                                                                            else None)
+    if problem:  # (Speex named from its header page: FFmpeg would call a cut Speex file merely corrupt)
         raise InputError(path, problem)
     try:
         with open_media(data) as container:
@@ -69,13 +86,14 @@ def read_recording(path, data, details=None):
                 raise InputError(path, REFUSED[codec])
             if codec not in ENCODINGS and codec not in LOSSLESS:
                 raise InputError(path, f"audio codec {codec} is not supported here (AAC, AMR-NB, Opus, Vorbis, MP3, "
-                                       f"G.711, Apple Lossless, FLAC and PCM are)")
+                                       f"G.711, G.722, G.726, G.723.1, Apple Lossless, FLAC and PCM are)")
             # ADTS and raw AMR state no length (ffmpeg guesses one from the bitrate): only an MP4's is taken
             in_mp4 = container.format.name.startswith("mov")
             rate, declared = _check_header(path, stream, in_mp4)
             # the bitrate an MP4's header states (ADTS states none: FFmpeg's guess from its first frames is not taken)
             stated, channels = int(stream.bit_rate or 0) if in_mp4 else 0, int(stream.codec_context.layout.nb_channels)
             modes = _amr_frame_types(path, data) if codec == "amrnb" else []
+            telephone = telephone_encoding(path, codec, rate, stream.codec_context.bit_rate, data)
             mono, size = _decode(path, container, stream, rate, _decoder(stream, modes))
             measured = size * 8 * rate / mono.size  # over every sample decoded, as the packets carry them
     except av.FFmpegError as err:
@@ -89,6 +107,8 @@ def read_recording(path, data, details=None):
         raise InputError(path, "recording holds NaN or infinite samples")
     if codec == "amrnb":
         return mono, rate, amr_nb_encoding(modes)
+    if telephone:
+        return mono, rate, telephone
     if codec in LOSSLESS:
         if details is not None:
             details["lossless_codec"] = codec
@@ -189,14 +209,7 @@ def _check_header(path, stream, states_length):
 def _amr_frame_types(path, data):
     """The frame type of each packet of an AMR-NB stream (its first frame's header byte, bits 3-6), read without
     decoding: refused where none is speech or one is not an AMR-NB frame type."""
-    types, most = [], int(limits.MAX_AUDIO_SECONDS * AMR_NB_RATE) // AMR_NB_FRAME  # a no-data frame is 1 byte
-    with open_media(data) as container:
-        for packet in container.demux(container.streams.audio[0]):
-            if packet.size:
-                types.append(memoryview(packet)[:1].tobytes()[0] >> 3 & 0x0F)  # the header byte, not a copy
-            if len(types) > most:
-                raise InputError(path, f"holds more than {most:,} AMR-NB frames of 20 ms, over the limit of "
-                                       f"{limits.readable(limits.MAX_AUDIO_SECONDS)} s")
+    types = [first >> 3 & 0x0F for first in _frame_headers(path, data, AMR_NB_FRAME / AMR_NB_RATE, "AMR-NB")]
     foreign = next((t for t in types if AMR_NB_SID < t < AMR_NB_NO_DATA), None)
     if foreign is not None:
         raise InputError(path, f"frame type {foreign} is not an AMR-NB one (0-7 speech, 8 comfort noise, "
@@ -206,6 +219,93 @@ def _amr_frame_types(path, data):
     if not any(t < len(AMR_NB_MODES) for t in types):
         raise InputError(path, f"holds no speech: its {len(types):,} AMR-NB frames are all comfort noise or no data")
     return types
+
+
+def _frame_headers(path, data, seconds, name):
+    """The first byte of each packet of the first audio stream (a frame's header: AMR-NB's, G.723.1's), read without
+    decoding; refused where more frames of `seconds` each than MAX_AUDIO_SECONDS holds (a no-data frame is 1 byte)."""
+    firsts, most = [], int(limits.MAX_AUDIO_SECONDS / seconds)
+    with open_media(data) as container:
+        for packet in container.demux(container.streams.audio[0]):
+            if packet.size:
+                firsts.append(memoryview(packet)[:1].tobytes()[0])  # the header byte, not a copy
+            if len(firsts) > most:
+                raise InputError(path, f"holds more than {most:,} {name} frames of {seconds * 1000:g} ms, over the "
+                                       f"limit of {limits.readable(limits.MAX_AUDIO_SECONDS)} s")
+    return firsts
+
+
+def telephone_encoding(path, codec, rate, bit_rate, data):
+    """The encoding name of a G.722, G.726 or G.723.1 stream (TELEPHONE; None for other codecs), refused where no
+    encoder here writes its channel: G.726 at a rate other than 8 kHz or a size other than 2-5 bits a sample (its
+    bitrate over its rate, as the WAV header states them), G.723.1 at 5.3 kbit/s (its commonest speech frame)."""
+    if codec == "g722":
+        return f"G722_{G722_RATE}"
+    if codec in ("g726", "g726le"):
+        bits = round((bit_rate or 0) / rate)
+        if rate != G726_RATE or bits * rate not in G726_BITRATES:
+            raise InputError(path, f"G.726 at {rate} Hz and {bits} bits a sample is not read: the reference passes "
+                                   f"it at 8000 Hz and 2-5 bits (16-40 kbit/s) only")
+        return f"G726_{bits * rate}"
+    if codec != "g723_1":
+        return None
+    types = [first & 0x03 for first in _frame_headers(path, data, 0.03, "G.723.1")]
+    speech = [t for t in types if t < 2]
+    if not speech:
+        raise InputError(path, f"holds no speech: its {len(types):,} G.723.1 frames are all comfort noise or empty")
+    if max(set(speech), key=speech.count) == 1:
+        raise InputError(path, f"G.723.1 at {G723_1_LOW / 1000:g} kbit/s " + NO_ENCODER.format(
+            f"{G723_1_LOW / 1000:g} kbit/s"))
+    return f"G723_1_{G723_1_HIGH}"
+
+
+def pyav_codec(data):
+    """Whether a WAV, AU or OGG file holds a codec libsndfile lacks and FFmpeg reads (WAV_TAGS, AU_ENCODINGS, Speex
+    in OGG, which is then refused by name)."""
+    if data[:4] == b"RIFF" and data[8:12] == b"WAVE":
+        found = wav_format(data)
+        return found is not None and found[0] in WAV_TAGS
+    if data[:4] == b".snd" and len(data) >= 16:
+        return int.from_bytes(data[12:16], "big") in AU_ENCODINGS
+    return speex_in_ogg(data)
+
+
+def speex_in_ogg(data):
+    """Whether an OGG file's first page's first packet is a Speex header."""
+    return data[:4] == b"OggS" and len(data) > 27 and data[27 + data[26]:35 + data[26]] == b"Speex   "
+
+
+def wav_format(data):
+    """(format tag, channels, sample rate) of a RIFF WAVE file's fmt chunk, or None where it holds none whole."""
+    at = 12
+    while at + 8 <= len(data):
+        size = int.from_bytes(data[at + 4:at + 8], "little")
+        if data[at:at + 4] == b"fmt ":
+            if size < 8 or at + 16 > len(data):
+                return None
+            return tuple(int.from_bytes(data[at + 8 + a:at + 8 + b], "little") for a, b in ((0, 2), (2, 4), (4, 8)))
+        at += 8 + size + (size & 1)  # chunks are padded to even sizes
+    return None
+
+
+def declared_format_problem(data):
+    """What is wrong with the rate or channel count a WAV's fmt chunk or an AU header declares (engine/data/limits),
+    stated before FFmpeg reads it, or None."""
+    if data[:4] == b"RIFF" and data[8:12] == b"WAVE":
+        found = wav_format(data)
+        channels, rate = found[1:] if found else (1, limits.MIN_SAMPLE_RATE)
+    elif data[:4] == b".snd" and len(data) >= 24:
+        rate, channels = (int.from_bytes(data[a:a + 4], "big") for a in (16, 20))
+    else:
+        return None
+    if not limits.MIN_SAMPLE_RATE <= rate <= limits.MAX_SAMPLE_RATE:
+        return f"implausible sample rate {rate} Hz"
+    if channels > limits.MAX_AUDIO_CHANNELS:
+        return (f"number of channels {limits.readable(channels)} exceeds the limit of "
+                f"{limits.readable(limits.MAX_AUDIO_CHANNELS)}")
+    if channels < 1:
+        return "its header declares 0 channels"
+    return None
 
 
 def _decoder(stream, modes):
