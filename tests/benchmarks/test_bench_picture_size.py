@@ -30,7 +30,6 @@ generated and box-reduced to 28 x 28, registered GAN or not).
 import collections
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 
@@ -68,15 +67,10 @@ def through(images, kind, side):
 def write_sets(which, run, out):
     """The sets of `which` from real digits and the case's GAN as OUT/WHICH-SOURCE-CHANNEL.npy, (n, side, side)
     8-bit."""
-    from engine.data.specs import load_spec
+    from tests.benchmarks.test_bench_resize_filters import gan_and_real_digits
 
     os.makedirs(out, exist_ok=True)
-    raw = os.path.join(out, f"{which}-gan-raw.npy")
-    subprocess.run([sys.executable, "main.py", "generate", run, "--n", "300", "--out", raw, "--seed",
-                    str(LATENT_SEEDS[which])], check=True, stdout=subprocess.DEVNULL)
-    start, stop = SLICES[which]
-    sources = {"gan": np.rint(np.clip(np.load(raw)[:, 0], 0, 1) * 255).astype(np.uint8),
-               "real": np.rint(load_spec(f"builtin:mnist[{start}:{stop}]").x[:, 0] * 255).astype(np.uint8)}
+    sources = gan_and_real_digits(run, os.path.join(out, f"{which}-gan-raw.npy"), LATENT_SEEDS[which], SLICES[which])
     for source, images in sources.items():
         np.save(os.path.join(out, f"{which}-{source}-clean.npy"), images)
         for kind, side in CHANNELS[which]:

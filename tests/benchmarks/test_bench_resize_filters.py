@@ -57,18 +57,24 @@ ROUND_TRIPS = {"tuning": (("nearest", 20), ("box", 20), ("bilinear", 20), ("hamm
                          ("bilinear", 25), ("hamming", 26))}
 
 
+def gan_and_real_digits(run, raw, seed, real):
+    """{"gan": 300 digits the GAN run draws at latent seed `seed` (its array kept at `raw`), "real": the digits of
+    the MNIST slice `real` (start, stop)}, each (n, 28, 28) 8-bit."""
+    from engine.data.specs import load_spec
+
+    subprocess.run([sys.executable, "main.py", "generate", run, "--n", "300", "--out", raw, "--seed", str(seed)],
+                   check=True, stdout=subprocess.DEVNULL)
+    start, stop = real
+    return {"gan": np.rint(np.clip(np.load(raw)[:, 0], 0, 1) * 255).astype(np.uint8),
+            "real": np.rint(load_spec(f"builtin:mnist[{start}:{stop}]").x[:, 0] * 255).astype(np.uint8)}
+
+
 def write_sets(which, run, out, vae=None):
     """The sets of `which` (the module's docstring) as OUT/WHICH-SOURCE-CHANNEL.npy, (n, 28, 28) 8-bit."""
-    from engine.data.specs import load_spec
     from tests.benchmarks.test_bench_resize_history import round_trip
 
     os.makedirs(out, exist_ok=True)
-    raw = os.path.join(out, f"{which}-gan-raw.npy")
-    subprocess.run([sys.executable, "main.py", "generate", run, "--n", "300", "--out", raw, "--seed",
-                    str(LATENT_SEEDS[which])], check=True, stdout=subprocess.DEVNULL)
-    start, stop = SLICES[which]
-    sources = {"gan": np.rint(np.clip(np.load(raw)[:, 0], 0, 1) * 255).astype(np.uint8),
-               "real": np.rint(load_spec(f"builtin:mnist[{start}:{stop}]").x[:, 0] * 255).astype(np.uint8)}
+    sources = gan_and_real_digits(run, os.path.join(out, f"{which}-gan-raw.npy"), LATENT_SEEDS[which], SLICES[which])
     if vae:
         sources["vae"] = np.load(vae)[VAE_DIGITS.get(which, slice(300))]
     for source, images in sources.items():
