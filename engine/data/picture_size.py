@@ -228,9 +228,9 @@ def size_reason(channel):
         found = channel["padded"]
         return (f"size: padding read from the pixels ({found['size'][0]} x {found['size'][1]}, every value off the "
                 f"reference's background within one crop of the reference's size): judged as the crop at row "
-                f"{found['crop'][0]}, column {found['crop'][1]} ({found['placement']}); placement stands aside (weight "
-                f"0): how the padding was shared between the sides is not in the pixels, so neither is where the figure "
-                f"was placed")
+                f"{found['crop'][0]}, column {found['crop'][1]} ({found['placement']}); placement stands aside "
+                f"(weight 0): how the padding was shared between the sides is not in the pixels, so neither is where "
+                f"the figure was placed")
     if "enlarged" in channel:
         found = channel["enlarged"]
         how = (f"read as {found['filter']} from the pixels (residual {found['residual']} grey levels)"

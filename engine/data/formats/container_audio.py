@@ -168,9 +168,9 @@ def amr_nb_encoding(modes):
 
 def adts_header_problem(data):
     """What is wrong with an ADTS stream's first frame header that FFmpeg would skip, finding no stream parameters
-    (it then reports a sample rate of 0), or None (as for data that is not ADTS): a reserved sampling-frequency index, a channel configuration of 0
-    (the layout in a program config element, which FFmpeg's ADTS reader does not take), a frame shorter than its
-    header."""
+    (it then reports a sample rate of 0), or None (as for data that is not ADTS): a reserved sampling-frequency
+    index, a channel configuration of 0 (the layout in a program config element, which FFmpeg's ADTS reader does not
+    take), a frame shorter than its header."""
     from engine.data.sniff import ADTS, kind_by_content
 
     if kind_by_content(data) is not ADTS:
