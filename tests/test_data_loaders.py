@@ -171,6 +171,29 @@ def test_float_npy_single_map_and_nchw(tmp_path):
     assert load_path(tmp_path / "rgb.npy").x.shape == (2, 3, 4, 4)
 
 
+def test_channel_last_arrays_are_read_as_the_same_pictures(tmp_path):
+    nchw = RNG.random((2, 3, 8, 6)).astype(np.float32)
+    np.save(tmp_path / "nhwc.npy", np.moveaxis(nchw, 1, -1))  # Keras / TensorFlow layout
+    np.save(tmp_path / "hw1.npy", np.moveaxis(nchw[:1, :1], 1, -1)[0])
+    nhwc = load_path(tmp_path / "nhwc.npy")
+    np.testing.assert_array_equal(nhwc.x, nchw)
+    assert "channel-last" in nhwc.meta["channel"]["stored_as"]
+    np.testing.assert_array_equal(load_path(tmp_path / "hw1.npy").x, nchw[:1, :1])
+    np.save(tmp_path / "stack.npy", RNG.random((4, 8, 3)).astype(np.float32))  # a side under 5: grey maps
+    assert load_path(tmp_path / "stack.npy").x.shape == (4, 1, 8, 3)
+
+
+def test_a_tanh_output_is_mapped_back_and_a_small_undershoot_is_not_guessed_at(tmp_path):
+    maps = RNG.random((2, 6, 6)).astype(np.float32)
+    maps[:, 0, 0] = 0.0
+    np.save(tmp_path / "tanh.npy", maps * 2 - 1)
+    tanh = load_path(tmp_path / "tanh.npy")
+    np.testing.assert_allclose(tanh.x[:, 0], maps, atol=1e-6)
+    assert "tanh" in tanh.meta["channel"]["stored_as"]
+    np.save(tmp_path / "linear.npy", maps * 1.1 - 0.2)  # a linear output straying below 0
+    assert "outside [0, 1] (min -0.2" in rejected_reason(tmp_path / "linear.npy")
+
+
 def test_npz_carries_labels_and_modality(tmp_path):
     np.savez(tmp_path / "set.npz", x=RNG.random((3, 1, 128, 64)), labels=np.array([0, 1, 2]), modality="music")
     s = load_path(tmp_path / "set.npz")

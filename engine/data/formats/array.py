@@ -1,8 +1,12 @@
 """NumPy `.npy` / `.npz` arrays of intensity maps, loaded without unpickling anything.
 
-Accepted shapes: (h, w) one map, (n, h, w) grey maps, (n, c, h, w). Accepted values:
-uint8 (k/255, levels 255), uint16 (k/65535), bool (levels 1), or floats that already
-lie in [0, 1] (NaN, inf and out-of-range values are refused with their range).
+Accepted shapes: (h, w) one map, (n, h, w) grey maps, (n, c, h, w), and the channel-last
+layouts many tools write, (h, w, c) and (n, h, w, c) with c = 1, 3 or 4 and sides above 4 (a
+map one to four pixels wide is no picture). Accepted values: uint8 (k/255, levels 255), uint16
+(k/65535), bool (levels 1), floats that lie in [0, 1], or floats in [-1, 1] reaching below -0.5,
+a tanh generator's convention, mapped back by (x + 1) / 2. NaN, inf and other ranges are
+refused with their range: a linear output straying a little below 0 is not guessed at.
+How the array was read is said in meta["channel"]["stored_as"].
 An `.npz` holds the maps under `x` (or as its only array), optionally integer `labels`
 (or `y`) and a string `modality` ("image", "speech", "music"); arrays without a recorded
 modality are marked `modality_recorded: False` so a spec can adopt the reference's.
@@ -20,10 +24,38 @@ SIDE_KEYS = ("labels", "y", "modality")
 INTEGER_LEVELS = {np.dtype(np.uint8): 255, np.dtype(np.uint16): 65535, np.dtype(bool): 1}
 
 
+COLOUR_AXIS = (1, 3, 4)  # grey, RGB, RGBA
+MIN_PICTURE_SIDE = 5
+TANH_BELOW = -0.5  # a tanh output's background lies near -1; a linear output's undershoot near 0
+
+
+def channels_first(array):
+    """(array as (n, c, h, w), or (n, h, w) for grey maps; whether it was channel-last)."""
+    last, sides = array.shape[-1], array.shape[-3:-1]
+    if array.ndim in (3, 4) and last in COLOUR_AXIS and min(sides) >= MIN_PICTURE_SIDE:
+        picture = np.moveaxis(array, -1, -3)
+        return (picture[None] if array.ndim == 3 else picture), True
+    return array, False
+
+
+def float_maps(path, x):
+    """(x in [0, 1], how its values were read or None) from finite floats, or InputError."""
+    low, high = float(x.min()), float(x.max())
+    if 0 <= low and high <= 1:
+        return x, None
+    if -1 <= low < TANH_BELOW and high <= 1:
+        return (x + 1) / 2, "values in [-1, 1] (a tanh output) mapped to [0, 1] by (x + 1) / 2"
+    raise InputError(path, f"float values outside [0, 1] (min {low:.4g}, max {high:.4g}); accepted are [0, 1] "
+                           f"and a tanh output's [-1, 1]")
+
+
 def as_maps(path, array):
-    """(x float32 (n, c, h, w) in [0,1], levels) from a raw array, or InputError."""
+    """(x float32 (n, c, h, w) in [0,1], levels, how it was read: [text]) from a raw array, or InputError."""
     if array.ndim not in (2, 3, 4) or array.size == 0:
-        raise InputError(path, f"array of shape {array.shape} is not (h, w), (n, h, w) or (n, c, h, w) maps")
+        raise InputError(path, f"array of shape {array.shape} is not (h, w), (n, h, w), (n, c, h, w) or "
+                               f"channel-last maps")
+    array, channel_last = channels_first(array)
+    read = ["a channel-last array read as (n, c, h, w)"] if channel_last else []
     if array.ndim == 2:
         array = array[None, None]
     elif array.ndim == 3:
@@ -32,16 +64,14 @@ def as_maps(path, array):
     levels = INTEGER_LEVELS.get(array.dtype)
     if levels is not None:
         x = array.astype(np.float32)
-        return (x / levels if levels > 1 else x), levels
+        return (x / levels if levels > 1 else x), levels, read
     if array.dtype.kind != "f":
         raise InputError(path, f"array of dtype {array.dtype} (expected uint8, uint16, bool or floats in [0, 1])")
     x = array.astype(np.float32)
     if not np.isfinite(x).all():
         raise InputError(path, f"array holds {int((~np.isfinite(x)).sum())} NaN or infinite values")
-    low, high = float(x.min()), float(x.max())
-    if low < 0 or high > 1:
-        raise InputError(path, f"float values outside [0, 1] (min {low:.4g}, max {high:.4g})")
-    return x, None
+    x, values = float_maps(path, x)
+    return x, None, read + ([values] if values else [])
 
 
 def check_npy_header(path, fh, available, member=""):
@@ -103,12 +133,12 @@ def decode(path, data, kind):
         check_npz_members(path, data)
         with np.load(io.BytesIO(data), allow_pickle=False) as archive:
             array, labels, modality = npz_parts(path, archive)
-    x, levels = as_maps(path, array)
+    x, levels, read = as_maps(path, array)
     n = x.shape[0]
     return SampleSet(
         name=str(path), modality=modality or "image", x=x, levels=levels,
         items=[f"{path}[{i}]" for i in range(n)],
         meta={"format": kind.label, "dtype": str(array.dtype), "modality_recorded": modality is not None,
-              "format_levels": levels},
+              "format_levels": levels, **({"channel": {"stored_as": "; ".join(read)}} if read else {})},
         labels=checked_labels(path, labels, n),
     )

@@ -98,7 +98,7 @@ def decode(path, data, kind):
         raise InputError(path, f"IDX file holds a {array.shape} matrix, not images (n, h, w)")
     if array.ndim == 4:
         array = np.moveaxis(array, -1, 1)  # IDX stores channels last
-    x, levels = as_maps(path, array)
+    x, levels, _ = as_maps(path, array)  # IDX images are (n, h, w) bytes: nothing to say
     labels, labels_record = sibling_labels(path, x.shape[0])
     meta = {"format": kind.label, "dtype": str(array.dtype)}
     if labels_record:
