@@ -1,5 +1,5 @@
 """What a recording meets on its way to the evidence folder, simulated at 8 kHz for the channel
-tests and benchmarks (docs/verdicts.md, "Channels, fourth pass"): added noise, automatic gain
+tests and benchmarks (docs/studies.md, "Channels, fourth pass"): added noise, automatic gain
 control, a dynamic-range compressor with a limiter, a room's reverberation and a speakerphone.
 Each takes its parameters, so that a benchmark can draw untouched ones apart from the tuned ones."""
 import numpy as np

@@ -1,5 +1,5 @@
 """Audio formats real evidence often arrives in, written from a recording at 8 kHz: the encodings the
-format tests and benchmarks share (docs/verdicts.md, "Audio formats: 8-bit PCM, ADPCM, G.721, FLAC, Opus")."""
+format tests and benchmarks share (docs/studies.md, "Audio formats: 8-bit PCM, ADPCM, G.721, FLAC, Opus")."""
 import io
 
 import numpy as np

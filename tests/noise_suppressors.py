@@ -1,5 +1,5 @@
 """The noise suppressors a phone or a conferencing tool puts between a microphone and a file, simulated at
-8 kHz on 32 ms frames for the noise-floor tests and the suppressed-speech benchmark (docs/verdicts.md,
+8 kHz on 32 ms frames for the noise-floor tests and the suppressed-speech benchmark (docs/studies.md,
 "Suppressed and decoded real speech"; tests/benchmarks/test_bench_suppressed_speech.py names the settings):
 a Wiener filter on the decision-directed a-priori SNR, a stationary spectral gate as noisereduce writes it,
 an RNNoise-like band gain and a hard gate releasing within 5 ms. The noise estimate of each is the mean power

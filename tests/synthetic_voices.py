@@ -1,5 +1,5 @@
 """Note-level and rule-based music generators for measuring the music detectors (docs/verdicts.md,
-"Non-GAN music, second pass"): models that write each voice of a four-part chorale on its own,
+"Music"): models that write each voice of a four-part chorale on its own,
 unlike tests/synthetic_music.py's chains over whole chords.
 
 Voices are read from the chorales' MIDI parts (Soprano, Alto, Tenor, Bass) as note sequences

@@ -1,7 +1,7 @@
 """An AAC file's own bitrate, read and recorded in its channel (engine/data/formats/container_audio.py aac_bitrate):
 from the MP4 header, checked against the packets, or in ADTS, which states none, from the packets; one that is
 absent, absurd or contradicted is not taken, and the channel says why. The reference still passes FFmpeg's AAC at
-64 kbit/s whatever the file's bitrate (following it gained nothing: docs/verdicts.md, twenty-first pass), and the
+64 kbit/s whatever the file's bitrate (following it gained nothing: docs/studies.md, twenty-first pass), and the
 verdict says so."""
 import numpy as np
 import pytest

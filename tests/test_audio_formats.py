@@ -1,4 +1,4 @@
-"""Real evidence re-encoded in audio formats common for recordings (docs/verdicts.md, "Audio formats: 8-bit PCM,
+"""Real evidence re-encoded in audio formats common for recordings (docs/studies.md, "Audio formats: 8-bit PCM,
 ADPCM, G.721, FLAC, Opus"): each is read as its codec, the reference is passed through that codec (whatever
 container holds it), a lossless FLAC is judged exactly as the WAV it came from, and real recordings through
 each lossy format keep their label. Small case: 60 FSDD recordings."""

@@ -237,7 +237,7 @@ def test_telephone_and_lossy_codecs_keep_real_speech_real_and_buzzes_generated(s
     found = [f["label"] for f in result["files"]]
     assert found[:10].count("generated") == 0
     # GSM's quantisation reads as added noise, and the noise branch's gain-controlled calibration (docs/
-    # verdicts.md, "Channels, fourth pass") takes the 100 Hz buzz's features alarm: the loss, in CHANNEL_LIMITS
+    # studies.md, "Channels, fourth pass") takes the 100 Hz buzz's features alarm: the loss, in CHANNEL_LIMITS
     lost = 1 if subtype == "GSM610" else 0
     assert found[10 + lost:] == ["generated"] * (3 - lost) and "real" not in found[10:]
 
@@ -484,7 +484,7 @@ def test_under_added_noise_each_detector_gives_the_largest_of_its_clean_noise_ma
     assert union.tail["sorted"].size == 300  # the noise-matched calibration files
 
 
-# --- dynamics and rooms (docs/verdicts.md "Channels, fourth pass") ---------------------
+# --- dynamics and rooms (docs/studies.md "Channels, fourth pass") ---------------------
 
 def test_an_automatic_gain_control_lifts_the_noise_in_the_pauses_and_leaves_silence_silent():
     from engine.data.channels import NOISE_FLOOR_DB, band_powers, noise_levels
@@ -554,7 +554,7 @@ def test_real_speech_through_a_room_a_speakerphone_or_a_compressor_stays_real_an
     assert found[8:] == ["generated"] * 2
 
 
-# --- pulse-grid under lossy codecs (docs/verdicts.md, "Lossy speech: pulse-grid kept under MP3 and Opus") ------
+# --- pulse-grid under lossy codecs (docs/studies.md, "Lossy speech: pulse-grid kept under MP3 and Opus") ------
 
 
 def test_pulse_grid_is_recalibrated_under_mp3_and_stands_aside_under_vorbis(fsdd_case, fsdd_channel):

@@ -217,7 +217,7 @@ def takes_0_to_7_case(tmp_path_factory, without_lpc_lattice):
 
 def test_real_recordings_through_amr_nb_are_judged_real(takes_0_to_7_case, tmp_path, mode=12200):
     """At 12.2 kbit/s, the mode phones record at, with pulse-grid speaking (a file's own mode is the channel; every
-    mode's real takes are measured in docs/verdicts.md, the stand-aside rule per mode is tested below)."""
+    mode's real takes are measured in docs/studies.md, the stand-aside rule per mode is tested below)."""
     unseen = [p for p in corpus_files("fsdd") if int(p.rsplit("_", 1)[1].split(".")[0]) >= 8][::7]  # 12 of 80
     paths = [written(tmp_path, f"{k}.3gp", encoded(soundfile.read(p, dtype="float32")[0], 8000, mode, "3gp",
                                                    "amr_nb")) for k, p in enumerate(unseen)]
@@ -231,7 +231,7 @@ def test_real_recordings_through_amr_nb_are_judged_real(takes_0_to_7_case, tmp_p
     (4750, True, False), (5900, True, True), (6700, False, False), (7950, False, False), (12200, False, False)])
 def test_under_each_amr_nb_mode_the_measured_detectors_stand_aside(fsdd_channel, mode, pulse_grid_aside,
                                                                     jitter_aside):
-    """pulse-grid speaks from 6.7 kbit/s up and stands aside below (docs/verdicts.md, twenty-first pass: the
+    """pulse-grid speaks from 6.7 kbit/s up and stands aside below (docs/studies.md, twenty-first pass: the
     synthesisers' pulses leave whole samples through 5.9 kbit/s and below); cycle-jitter stands aside at 5.9 and 5.15
     only (twenty-second pass: no constant period survives them);
     mel-inversion, features and repeated-cycle stand aside at every mode."""
@@ -253,7 +253,7 @@ def test_under_each_amr_nb_mode_the_measured_detectors_stand_aside(fsdd_channel,
 @pytest.mark.skipif(shutil.which("espeak-ng") is None or not os.path.isdir("/usr/share/mbrola/us1"),
                     reason="espeak-ng or MBROLA's us1 voice is not installed on this machine")
 def test_an_mbrola_digits_constant_period_survives_amr_nb_at_4_75_and_6_7_but_not_5_9(tmp_path):
-    """What cycle-jitter's rule per mode rests on (docs/verdicts.md, twenty-second pass): the tuning set's MBROLA
+    """What cycle-jitter's rule per mode rests on (docs/studies.md, twenty-second pass): the tuning set's MBROLA
     us1 "six" below PLAUSIBLE_PERCENT through 4.75 and 6.7 kbit/s, not through 5.9; a real take far above at each
     (cycle-jitter's score counts only jitter below the bound)."""
     import soxr

@@ -150,7 +150,7 @@ def test_clean_digits_a_generators_haze_a_blur_and_smooth_pictures_are_not_read(
 
 def test_bicubic_and_lanczos_round_trips_are_not_read_as_a_filter_that_does_not_ring():
     # bicubic's and Lanczos' negative lobes put the file outside every modelled upsampling (residual 1.8-2 grey
-    # levels at bilinear's best side against 0.02-0.04 for a bilinear file): judged as before (docs/verdicts.md)
+    # levels at bilinear's best side against 0.02-0.04 for a bilinear file): judged as before (docs/studies.md)
     real = digits(9960, 9990)
     for method in (Image.BICUBIC, Image.LANCZOS):
         for side in (14, 20, 24):

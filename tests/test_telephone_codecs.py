@@ -85,7 +85,7 @@ def test_the_reference_passes_through_the_files_codec(codec, rate, bitrate, name
 @pytest.mark.parametrize("name,rate", [("G726_32000", None), ("G722_64000", 16000), ("G723_1_6300", None)])
 def test_under_each_telephone_codec_the_detectors_whose_trait_is_lost_stand_aside(fsdd_channel, name, rate):
     """TELEPHONE_LOST (decided on the tuning sets: no alarm on 40 synthesised digits through the codec) stand aside,
-    with the reason; the others are recalibrated through the codec (docs/verdicts.md, twenty-third pass)."""
+    with the reason; the others are recalibrated through the codec (docs/studies.md, twenty-third pass)."""
     from engine.detectors.channels import TELEPHONE_LOST
 
     detectors, note = fsdd_channel(("audio", name, rate, None, None), few=True)

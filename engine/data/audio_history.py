@@ -45,7 +45,7 @@ as written fail.
 Not read (the header, if any, is all there is): MP3, Vorbis and Opus (their decoders' output has
 no grid; decoded, real takes were not labelled generated against the clean calibration), and any history
 followed by resampling, mixing or level processing in float that leaves the grid or the chain. Measured in
-docs/verdicts.md, "Codec history read from the samples" and "Decoded, fast-gated and padded speech".
+docs/studies.md, "Codec history read from the samples" and "Decoded, fast-gated and padded speech".
 """
 import numpy as np
 

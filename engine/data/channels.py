@@ -150,7 +150,7 @@ def _resized_before(channel, values):
 # compared with controls: their tables scaled by HISTORY_CONTROLS, steps no JPEG uses. A history
 # is read when the best quality's excess over its controls, per coefficient used, reaches
 # HISTORY_MIN_EXCESS and in all HISTORY_MIN_TOTAL, over at least HISTORY_MIN_BLOCKS blocks with
-# content. Measured in docs/verdicts.md, "JPEG history in lossless images".
+# content. Measured in docs/studies.md, "JPEG history in lossless images".
 HISTORY_REGION = 256  # pixels a side from the top-left corner (the JPEG grid's origin): cost bounded
 HISTORY_BLOCKS = 64  # at most this many blocks with content, spread over the region
 HISTORY_MIN_BLOCKS = 4  # fewer blocks with content (a tiny image) are too little evidence: nothing is read
@@ -292,14 +292,14 @@ def _read_history(values):
 
 # --- a high-quality JPEG read as a fixed point of the encoder ------------------------------
 # At qualities 95-98 IJG's steps are 1-12 (95) to 1-5 (98): their lattice holds clean pixels about as well as the
-# clipped pixels of a JPEG (docs/verdicts.md, ninth pass), so the lattice above misses 97 and 98.
+# clipped pixels of a JPEG (docs/studies.md, ninth pass), so the lattice above misses 97 and 98.
 # But a decoded JPEG is nearly a fixed point of the encoder at its own quality: encoding it again
 # with the same tables moves few pixels (its rounding and clipped ringing only), while any other
 # image (clean, a generator's haze, a blur, a JPEG at another quality) is moved by the quantisation
 # itself. The pixels moved at quality q, counted in the blocks with content, are compared with those
 # moved at q - 1, a table of steps of the same size, as the image's own control: real digits through
 # JPEG at q moved 0.16-0.46 as many at q as at q - 1, clean, generated and blurred digits 0.59-1.2
-# (docs/verdicts.md, "High-quality JPEG history", tenth pass). At quality 99 (steps of 1-2) every image
+# (docs/studies.md, "High-quality JPEG history", tenth pass). At quality 99 (steps of 1-2) every image
 # moves few pixels: clean digits 0.25-0.68 as many as at 98, generated ones 0.32-0.62, real digits through
 # JPEG 99 0.07-0.26, so 99 has its own, tighter bound (thirteenth pass, "Lossy WebP and JPEG 99-100 history").
 # At quality 100 (all steps 1) the ratio to 99 overlaps: real digits through JPEG 100 0.03-0.38, clean ones

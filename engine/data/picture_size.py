@@ -16,7 +16,7 @@ channel (meta["channel"]):
   corrected FIT_STEPS times for the clipping of a ringing filter's lobes, upsampled as Pillow does it: resize_history
   .resample_matrix, pil_pass) to within ENLARGE_MAX_RESIDUAL grey levels; real digits enlarged to 45-64 with Pillow's
   nearest, bilinear, bicubic, Lanczos or Hamming, or torch's bilinear with antialias (read as bilinear), leave at
-  most 0.27 against 0.6-10 for the other filters (docs/verdicts.md, "Pictures of another size"). The file is then
+  most 0.27 against 0.6-10 for the other filters (docs/studies.md, "Pictures of another size"). The file is then
   reduced to that smaller picture (for a real digit: the original, to within rounding; with bicubic and Lanczos the
   clipped ringing leaves some zeros faint), and the reference files are passed through the same round trip (enlarged
   with the filter read, reduced the same way: engine/detectors/channels.py).

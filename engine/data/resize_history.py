@@ -12,7 +12,7 @@ halo confined to a band around the strokes and the background beyond the band st
 generator's faint values reach the whole background. A figure on a blank background is read as resized
 when at least RESIZE_MIN_HALO non-zero pixels lie RESIZE_HALO_FROM or more pixels from the ink (values at
 or above RESIZE_INK) and none lies more than RESIZE_BAND pixels from the figure (values at or above
-RESIZE_FIGURE: a real digit's own faint strokes ring too, more weakly). Tuning (docs/verdicts.md "Resized
+RESIZE_FIGURE: a real digit's own faint strokes ring too, more weakly). Tuning (docs/studies.md "Resized
 real digits", fifteenth pass): real digits through Lanczos 20 / 24 / 34 and back read 299-300 of 300; clean
 real digits, a short-trained DCGAN's digits and the same digits resized with Lanczos 0 of 300 (at least 16
 of each generated digit's lit pixels lie beyond the band); bicubic round trips leave no halo that far (real
@@ -77,7 +77,7 @@ def _brighter_than_inner_neighbours(values, from_ink):
 
 # --- a resize with a filter that does not ring, read as a fixed point -------------------
 # Nearest, box, bilinear and Hamming leave no halo, yet real digits resized down and back with them were labelled
-# generated (through 20 x 20: bilinear 213 of 300, Hamming 121; docs/verdicts.md "Resized real digits through a
+# generated (through 20 x 20: bilinear 213 of 300, Hamming 121; docs/studies.md "Resized real digits through a
 # filter that does not ring", seventeenth pass). Such a file is the upsampling of a smaller picture: the smaller
 # picture that best explains it (least squares through the pseudo-inverse of that upsampling, rounded to 8 bits),
 # upsampled again as PIL does it (resample_matrix, pil_pass), reproduces it to within rounding (0.02-0.04 grey
@@ -215,7 +215,7 @@ def resample_history(values, max_residual=RESAMPLE_MAX_RESIDUAL, contrast=RESAMP
 
 # --- the same resize read through a later JPEG ----------------------------------------------------------------
 # A JPEG after the resize moves the file off the fixed point by its quantisation noise, but the dip stays where it
-# was (issue #18; docs/verdicts.md "A resize then JPEG", seventeenth pass): real digits resized through 14-24 with
+# was (issue #18; docs/studies.md "A resize then JPEG", seventeenth pass): real digits resized through 14-24 with
 # bilinear or Hamming and saved at quality 75 / 85 / 95 leave a mean residual of at most 2.6 / 1.9 / 0.8 grey levels
 # at the side they went through (through 16 at 75: 3.1), about 0.1 of the quality's mean step plus rounding, and 1.2-18 times
 # less than at the neighbouring sides; clean real digits through the same JPEGs have no dip of contrast 1.3 below

@@ -2,7 +2,7 @@
 
 A picture saved as lossy WebP and then converted to PNG (BMP, TIFF, lossless WebP) keeps WebP's loss but not
 its container, and judged against the clean calibration nearly every real digit so converted was labelled
-generated (docs/verdicts.md, "Lossy WebP and JPEG 99-100 history", thirteenth pass). Lossy WebP (VP8) records no
+generated (docs/studies.md, "Lossy WebP and JPEG 99-100 history", thirteenth pass). Lossy WebP (VP8) records no
 quality; what it leaves in the pixels is its colour model. VP8 codes limited-range YUV (BT.601: Y in 16-235
 for black to white) and libwebp's decoder (src/dsp/yuv.h; PIL, browsers and most tools use it) turns a pixel
 back into RGB with 14-bit fixed-point arithmetic,

@@ -62,7 +62,7 @@ FULL_BANDWIDTH = 0.9  # a recording with content up to 90% of 4 kHz is not band-
 # telephone line share one channel, and the reference is passed through it once per batch, not
 # once per file for edges a few Hz apart.
 BAND_STEP_HZ = 100
-# What the channel costs, as measured (docs/verdicts.md, "Eighth pass"): said in every such verdict.
+# What the channel costs, as measured (docs/verdicts.md, "With the case's GANs and CNN registered"): said in every such verdict.
 TRAITS_LOST = {
     "JPEG": ("JPEG's quantisation erases most of the faint values off the background and the one-pixel texture "
              "that mark a generator's output (unregistered generators' digits: 3-99% caught at quality 50, "
@@ -77,15 +77,15 @@ TRAITS_LOST = {
                 "background); a resize with nearest, box, bilinear or Hamming is read from any picture that is a fixed "
                 "point of it, a generator's too, and judged against the reference resized so, which smooths away part "
                 "of a generator's traits (short-trained DCGANs 261-300 of 300 caught, a VAE 213-299 of 300, 293-300 "
-                "before the resize was read; docs/verdicts.md seventeenth and eighteenth passes)"),
+                "before the resize was read; docs/studies.md seventeenth and eighteenth passes)"),
     "enlarged": ("an enlargement is undone before judging (the file reduced to the reference's size, the reference "
                  "enlarged and reduced the same way), so what a generator left at the enlarged size's finest scale is "
-                 "averaged away; measured in docs/verdicts.md, 'Pictures of another size' (twenty-third pass)"),
+                 "averaged away; measured in docs/studies.md, 'Pictures of another size' (twenty-third pass)"),
     "resized then JPEG": ("a resize before the JPEG is read approximately from the pixels, a generator's too, and each "
                           "detector keeps the larger of its tail probabilities against the reference through the JPEG "
                           "alone and through the resize then the JPEG, so a generator's digits so read are caught less "
                           "often (DCGANs' digits resized then JPEG: 84-225 of 300 caught, a VAE's 49-101; "
-                          "docs/verdicts.md, 'A resize then JPEG', seventeenth pass)"),
+                          "docs/studies.md, 'A resize then JPEG', seventeenth pass)"),
     "audio": ("the logistic regression stands aside; a codec's quantisation noise and band limits blur the "
               "checkerboard and texture (Griffin-Lim speech from an unregistered GAN: 78-82% caught through "
               "mu-law, A-law, Vorbis or resampling, 62-65% band-limited, 66% MP3, 38% GSM 06.10); the "
@@ -99,9 +99,9 @@ EIGHT_BITS_FLOOR = ("8-bit samples make a quiet room's pauses digital silence wh
 NOISE_FILLS_SILENCE = ("noise at this file's level fills any synthesiser's silence, so the depth of the floor says "
                        "nothing about how the speech was made")
 TRAITS_LOST["noise"] = ("added noise: noise-floor stands aside, and the noise masks the quiet mel bands where "
-                        "synthesis leaves its traits (measured in docs/verdicts.md, 'Channels, third pass')")
+                        "synthesis leaves its traits (measured in docs/verdicts.md, 'Added noise')")
 # What each channel erases or costs, as measured on profile-only cases (docs/verdicts.md, "Speech
-# synthesis and channels" and "Channels, second pass (2026-12-01)"): named by the report's
+# synthesis and channels" and "Speech channels"): named by the report's
 # limitations and `case validate`.
 CHANNEL_LIMITS = {
     "speech": (
@@ -266,7 +266,7 @@ CHANNEL_LIMITS = {
          "since the twenty-second pass a drawn-out stop from full speech whose level holds and then drops is read "
          "as a stop: mb-us2 caught 2 -> 4 and 2 -> 5 of 10 at 44.1 kHz 64 and 128 kbit/s, gated real takes' "
          "readings unchanged, 0 of 480), festival kal_diphone 1-5 "
-         "(its repeats erased: pulse-grid and synthetic-voice read it) (docs/verdicts.md, twentieth to "
+         "(its repeats erased: pulse-grid and synthetic-voice read it) (docs/studies.md, twentieth to "
          "twenty-second passes)"),
         ("AMR-NB in 3GP or .amr (OpenCORE's encoder, 8 kHz; measured at each of its eight modes, 4.75-12.2 kbit/s)",
          "the reference passes through OpenCORE's AMR-NB at the file's commonest mode (read from its frames' headers), "
@@ -287,7 +287,7 @@ CHANNEL_LIMITS = {
          "adds MBROLA's \"six\" where the reference keeps 400 recordings or more). Lost: "
          "noise-floor's exact zeros (the codec decodes them to 0.1-2 16-bit steps, the band it reads as a "
          "suppressor's rounding), Griffin-Lim speech (0 of 30-33 judged whole caught at any mode), a diphone "
-         "voice's repeats, most of flite's vocoder; a file judged real is weak evidence (docs/verdicts.md, "
+         "voice's repeats, most of flite's vocoder; a file judged real is weak evidence (docs/studies.md, "
          "twentieth, twenty-first and twenty-second passes)"),
         ("G.722 (64 kbit/s, 16 kHz), G.726 (16, 24, 32, 40 kbit/s) and G.723.1 (6.3 kbit/s) in WAV (voice over IP, "
          "cordless phones; written by ffmpeg)",
@@ -302,7 +302,7 @@ CHANNEL_LIMITS = {
          "set aside: MBROLA mb-us1 7 of 10 beyond 70 dB clean, 0 through every G.726 rate), a diphone voice's "
          "repeats at 24-40 kbit/s (repeated-cycle stands aside there: no tuning alarm; untouched it would have caught "
          "2-4), most of flite's vocoder; Speex, iLBC and G.723.1 at 5.3 kbit/s are refused (no encoder here). A file "
-         "judged real through them is weak evidence (docs/verdicts.md, twenty-third pass)"),
+         "judged real through them is weak evidence (docs/studies.md, twenty-third pass)"),
         ("any lossy codec (mu-law, A-law, 8-bit PCM, GSM 06.10, MP3, ADPCM, ...), resampling, added noise",
          "lpc-lattice stands aside for a file written by a lossy codec or at another rate than 8 kHz (the "
          "codec or the resampler moves flite's samples off the mu-law lattice: flite kal16 at 16 kHz, resampled, "
@@ -364,7 +364,7 @@ CHANNEL_LIMITS = {
          "of its size)", "judged as the centred crop; `placement` stands aside (how the pad was shared between the "
          "sides is not in the pixels: padded 4 pixels right and bottom only, 150 of 150 tuning real digits were "
          "labelled generated by it), so a generator that places its figure freely loses that trait when padded "
-         "(docs/verdicts.md, 'Pictures of another size', twenty-third pass)"),
+         "(docs/studies.md, 'Pictures of another size', twenty-third pass)"),
         ("enlarged (the reference's aspect ratio, up to 8 times its side), saved losslessly",
          "the filter is read where one of Pillow's nearest, bilinear, bicubic, Lanczos or Hamming explains the file "
          "(torch's bilinear with antialias as bilinear); a filter not modelled (torch's bicubic: 138 of 150 tuning, "
@@ -395,7 +395,7 @@ CHANNEL_LIMITS = {
 # recorder), the others thousands. Reference recordings pass a lossy codec as recorded, requantised
 # to 8 bits, and at a tenth of their level (16 bits), each version a calibration file of its own:
 # GSM 06.10 on an unseen 8-bit speaker, 16 of 500 real recordings labelled generated with the
-# recordings as made only (docs/verdicts.md, "Channels, second pass (2026-12-01)").
+# recordings as made only (docs/verdicts.md, "Speech channels").
 RECORDERS = (("as recorded", lambda audio: audio),
              ("8-bit", lambda audio: np.round(audio * 128) / 128),
              ("16-bit at a tenth of the level", lambda audio: np.round(audio * 0.1 * 32768) / 32768))
@@ -406,7 +406,7 @@ RECORDERS = (("as recorded", lambda audio: audio),
 # speech level (engine/data/channels.py speech_level_db) lies below QUIET_DB is judged against the reference
 # passed through the codec at its own level instead, to LEVEL_STEP_DB (a batch recalibrates once per step,
 # not per file), as recorded and as 8 bits. On nicolas' recordings at a tenth to a thirtieth of their level
-# (features alone, p < 0.002, of 100 per set: docs/verdicts.md, "Quiet speakers through codecs"): the three
+# (features alone, p < 0.002, of 100 per set: docs/studies.md, "Quiet speakers through codecs"): the three
 # versions gave 1, 2 and 8 through GSM 06.10, mu-law and A-law (over three levels); the file's level as recorded
 # and as 8 bits 0, 1 and 5; the file's level alone 0, 1 and 8 (the 8-bit version carries an 8-bit recorder's
 # digital silence, which A-law writes as a constant step).
@@ -442,7 +442,7 @@ def at_level(level_db):
 # the reference does not; the reference recordings are then brought up to the file's floor with
 # Gaussian noise of the same spectrum (levels to NOISE_STEP_DB) before the detectors are refitted.
 # Real recordings of an unseen speaker with white noise at 10 dB SNR: 298 of 300 labelled
-# generated against the clean reference (docs/verdicts.md, "Channels, second pass (2026-12-01)").
+# generated against the clean reference (docs/verdicts.md, "Added noise").
 # A file inside the reference's range keeps the clean calibration: a clean synthesiser's silence or
 # a GAN's floor cannot buy a noisier reference.
 NOISE_GATE_QUANTILE = 0.99
@@ -469,7 +469,7 @@ AMR_NB = tuple(f"AMR_NB_{mode}" for mode in AMR_NB_MODES)  # an AMR-NB file's co
 # cycle-jitter stands aside under these codecs: GSM 06.10's long-term predictor re-synthesises
 # every pitch period (a diphone voice's constant period: 33 of 40 files caught clean, 1 of 40 through it).
 # Under AMR-NB measured per mode (twenty-second pass: tuning sets, each through the mode beside the reference through
-# it; docs/verdicts.md). Real takes never come near PLAUSIBLE_PERCENT (least jitter 0.21-0.39 % through the modes,
+# it; docs/studies.md). Real takes never come near PLAUSIBLE_PERCENT (least jitter 0.21-0.39 % through the modes,
 # the reference's 0.16-0.24 %). Through 6.7-12.2 kbit/s MBROLA mb-us1's period comes out steadier than clean (3-8 of
 # its 10 digits below the bound, 1 clean) and pulse-grid caught each of them; kept there all the same, as a second
 # trait for a synthesiser off pulse-grid's grid (0 real takes labelled generated with it kept, tuning and untouched;
@@ -484,7 +484,7 @@ REPEAT_LOST = ("GSM610", "MPEG_LAYER_I", "MPEG_LAYER_II", "MPEG_LAYER_III", "VOR
 # mel-inversion stands aside under these: they re-synthesise the 2.5-3.8 kHz fine structure it reads. Not AAC, where
 # it is recalibrated: Griffin-Lim speech stays smooth there (tuning takes' Griffin-Lim 9-10 of 10 below PLAUSIBLE_DB
 # through AAC at 16 and 44.1 kHz, 32 and 128 kbit/s, as clean) and real takes rough (least 4.47 dB;
-# docs/verdicts.md, twentieth pass). Under AMR-NB, measured (twenty-first pass): its codebook excitation roughens
+# docs/studies.md, twentieth pass). Under AMR-NB, measured (twenty-first pass): its codebook excitation roughens
 # Griffin-Lim's band to a recording's (tuning takes' Griffin-Lim 2.1 dB median clean, 4.8 through 12.2 and 4.75 kbit/s,
 # least 4.3; the takes 5.0, least 4.5): kept, it raised no alarm on the Griffin-Lim tuning set at any mode.
 INVERSION_LOST = ("GSM610", "MPEG_LAYER_I", "MPEG_LAYER_II", "MPEG_LAYER_III", "VORBIS", "OPUS") + AMR_NB
@@ -497,7 +497,7 @@ INVERSION_LOST = ("GSM610", "MPEG_LAYER_I", "MPEG_LAYER_II", "MPEG_LAYER_III", "
 # subframe) they do not (23-25 %, 0.03-0.06), while real takes stay off it at every mode (0.01-0.03). Tuning sets
 # (synthesisers caught of 40 aside -> kept; real takes labelled generated 0 of 30-35 either way at every mode): 12.2
 # 10 -> 16, 10.2 11 -> 13, 7.95 7 -> 11, 7.4 8 -> 12, 6.7 5 -> 11; 5.9 7 -> 6, 5.15 6 -> 5, 4.75 6 -> 6 (0-1 alarm
-# below 6.7; docs/verdicts.md, twenty-first pass).
+# below 6.7; docs/studies.md, twenty-first pass).
 # features stands aside under AMR-NB: it caught 1 of 50 synthesised digits through it and labelled real FSDD takes
 # generated in smaller references (jackson's 4_jackson_9 p < 10^-4 against takes 0-7; 8_jackson_6 and 7 against 60
 # recordings), where AMR-NB cuts a weak 3-4 kHz band 6-8 dB further than it cuts the reference's.
@@ -535,7 +535,7 @@ CODEC_CONTAINERS = ("WAV", "FLAC", "AU", "AIFF")
 CODEC_STAND_INS = {"MPEG_LAYER_I": "MPEG_LAYER_III", "MPEG_LAYER_II": "MPEG_LAYER_III"}
 # Codecs libsndfile neither reads nor writes: the reference passes through PyAV's (ffmpeg's) encoder, (codec,
 # bitrate bit/s, container); an AAC file's bitrate is read (its channel's aac_bitrate) but not part of the channel:
-# following it gained nothing (docs/verdicts.md, twentieth and twenty-first passes); an AMR-NB file's mode is (its
+# following it gained nothing (docs/studies.md, twentieth and twenty-first passes); an AMR-NB file's mode is (its
 # frames state it): the reference passes OpenCORE's encoder at that mode.
 # A telephone codec's (G.722, G.726, G.723.1) bitrate is in its name: the reference passes FFmpeg's encoder at it,
 # in WAV.
@@ -543,7 +543,7 @@ CODEC_STAND_INS = {"MPEG_LAYER_I": "MPEG_LAYER_III", "MPEG_LAYER_II": "MPEG_LAYE
 # 40 tuning synthesisers' digits through the codec, recalibrated on the reference through it, so their share of the
 # weight goes to those that still read something. Tuning digits caught, nothing aside -> these aside: G.722 20 -> 23,
 # G.726 16 kbit/s 3 -> 3, 24 0 -> 2, 32 1 -> 4, 40 11 -> 11, G.723.1 10 -> 12; real takes 0 labelled generated either
-# way (docs/verdicts.md, twenty-third pass; untouched: 60 of 300 caught, 58 with the rule undone).
+# way (docs/studies.md, twenty-third pass; untouched: 60 of 300 caught, 58 with the rule undone).
 TELEPHONE_LOST = {
     "G722_64000": ("features", "checkerboard", "repeated-cycle", "mel-inversion"),
     "G726_16000": ("features", "checkerboard", "noise-floor", "cycle-jitter", "mel-inversion", "pulse-grid"),
@@ -1015,7 +1015,7 @@ def resampled_through(profile, key, groups, n_files):
     """The profile's held-out figures resampled (engine/detectors/resampling.py) and then passed through
     the image channel `key`, as a Batch (copy kind j of file g is file j n + g), for a case whose image
     detectors are calibrated on resampled copies too (a real digit rotated, then saved as JPEG: 10 of
-    500 labelled generated against the channel's files alone, docs/verdicts.md third pass); else None."""
+    500 labelled generated against the channel's files alone, docs/verdicts.md, "Images, second pass"); else None."""
     from engine.detectors import suite
 
     if key[0] not in ("JPEG", "WebP lossy", "enlarged") or np.ndim(profile.get("cal_stroke_ramp", ())) != 2:
@@ -1050,7 +1050,7 @@ class NoiseUnion:
     """Under added noise: a detector's largest tail probability against each of its calibrations
     (`parts`: (the reference it was fitted on, in words; the detector) pairs: the reference without
     the noise, brought up to the file's floor, and that through an automatic gain control), so that
-    the noise branch can only lower a real file's alarm (docs/verdicts.md "noise union": babble,
+    the noise branch can only lower a real file's alarm (docs/verdicts.md, "Added noise": babble,
     non-stationary, matched with stationary noise had turned an unseen speaker's real takes
     "generated" 23 times in 400 where the clean calibration gave 0). Its score is -log10 of that
     probability (calibration.log_p_model); its calibration files are those of the second part."""

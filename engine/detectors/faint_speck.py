@@ -5,7 +5,7 @@ here and there in the background, where a real digit is exactly 0. `faint-backgr
 faint values more than a pixel from ink, which interpolation also makes: a cubic spline ripples 3-4
 pixels into the background, so since it is calibrated on resampled copies too a generator trained
 five times longer than the case's (a faint speck in 65 % of its digits) passed as real (docs/
-verdicts.md, "Long-trained unregistered DCGAN against the resampled calibration"). This detector
+studies.md, "Long-trained unregistered DCGAN against the resampled calibration"). This detector
 counts only what neither interpolation nor a JPEG round trip of a real digit makes: a value in
 (0, SPECK]
 - with nothing above SPECK within QUIET pixels (so not the dimmed remains of a real speck of ink,
@@ -17,7 +17,7 @@ counts only what neither interpolation nor a JPEG round trip of a real digit mak
   ringing fills the blocks that hold a stroke and leaves an empty block exactly 0, so a JPEG saved
   again losslessly at a quality too high to be read from its pixels (99-100) is not read as specks.
 None of 5,000 reference digits nor of their 20,000 resampled copies (each row of engine/detectors/
-resampling.py) holds one, against 71 of 500 digits of the long-trained DCGAN (docs/verdicts.md,
+resampling.py) holds one, against 71 of 500 digits of the long-trained DCGAN (docs/studies.md,
 eleventh pass).
 
 The score is the number of such values, a figure statistic (engine/detectors/figure_statistic.py):

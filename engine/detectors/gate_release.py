@@ -14,7 +14,7 @@ synthesiser's stop. A gate's gain falls exponentially, so even a 5 ms release ti
 through the 30 dB between SPEECH_DB and PLAUSIBLE_DB in 9-28 ms (median 15), a VAD muting whole 32 ms frames
 after spectral subtraction in 6-35 ms (5th-95th percentiles); MIN_RELEASE_SECONDS (10 ms) lies above every
 synthesiser's stop measured (at most 9 ms, MBROLA `mb-de2`; espeak-ng, MBROLA us1-us3 and Pico at most 5.4 ms in
-the fifteenth pass) and below most such gates (docs/verdicts.md, "Decoded, fast-gated and padded speech").
+the fifteenth pass) and below most such gates (docs/studies.md, "Decoded, fast-gated and padded speech").
 
 A lossy codec draws a stop out: the level falls from the speech to the codec's noise, holds it for up to a block and
 drops into the zeros, 10-30 ms from the last speech at 44.1 kHz (AAC, MP3, Vorbis) and up to 70 ms through AAC at
@@ -27,7 +27,7 @@ levels fit its 1 ms level course better than a straight line in dB (a gate's gai
 gated FSDD takes (tuning and untouched), none changes its reading at any of eight channels (AAC at 16 kHz 32 and
 44.1 kHz 32, 64, 128 kbit/s, MP3 64, Vorbis q3, 44.1 kHz PCM, 8 kHz WAV), while 0-10 of 40 more synthesised digits
 per channel keep their zeros (MBROLA `mb-us2` through AAC at 44.1 kHz 64 and 128 kbit/s: 2 and 1 -> 4 of 10 beyond
-PLAUSIBLE_DB; docs/verdicts.md, "Codec-smeared stops", twenty-second pass). A stop from quiet speech, or whose smear
+PLAUSIBLE_DB; docs/studies.md, "Codec-smeared stops", twenty-second pass). A stop from quiet speech, or whose smear
 falls steadily, still reads as a release. The price: a sound that stops within a few milliseconds from full level
 into a quiet floor which a gate then fades reads as a stop once resampled or decoded (a tone cut into a floor 65 dB
 down, gated, written at 44.1 kHz).
@@ -40,7 +40,7 @@ sound nothing tells a closed gate from a synthesiser's lead-in, and a synthesise
 it is, so the faint stretch before a recording's first sound within PLAUSIBLE_DB of its loud frames, when
 ZERO_RUN_SECONDS or longer, is not read (`closed_start`): the gated takes 5-10 of 160 through 44.1 kHz PCM, MP3 and
 Vorbis (untouched), 130 synthesised digits as written and through them 1 reading of 780 fewer beyond it
-(docs/verdicts.md, "Lossy speech: noisy real takes judged whole, and the gate rule under codec smear"). The price: a
+(docs/studies.md, "Lossy speech: noisy real takes judged whole, and the gate rule under codec smear"). The price: a
 synthesiser whose only silence is its lead-in (no stop into zeros or near-silence after its speech) is not read there.
 """
 import numpy as np

@@ -16,7 +16,7 @@ least-squares fit's residual with 16384 in the last coordinate). A window *hits*
 coefficients found lies within 1 of the lattice at ON_LATTICE of its samples (residual RMS at least RMS_MIN:
 a near-silent window hits trivially). Up to WINDOWS windows spread over the recording are read; windows are
 skipped whose samples share a factor (an 8-bit recorder's multiples of 256 put every residual on a grid) or
-lie on the lattice themselves (mu-law or A-law input). docs/verdicts.md, "Speech synthesis: flite's mu-law
+lie on the lattice themselves (mu-law or A-law input). docs/studies.md, "Speech synthesis: flite's mu-law
 residual (2026-12-02, tenth pass)", measured it (flite kal 40 of 40 digits with 2 or more hits, real
 recordings 0 of 600).
 
@@ -36,7 +36,7 @@ candidates. The screen rests on the mechanism and on measurement instead: LLL re
 residual lies near multiples of 8 (the mu-law values within +-120) at nearly every sample, so hits come from
 quiet residuals. Measured on flite kal, espeak-ng and all 2000 FSDD recordings (46 000 windows): no hit had a
 least-squares RMS above 44, and no window above 100 put more than 32 of its 40 samples on the lattice (a hit
-needs 38); the same hits on every window of that set, 2.4-3.6x faster (docs/verdicts.md, "lpc-lattice's screen
+needs 38); the same hits on every window of that set, 2.4-3.6x faster (docs/studies.md, "lpc-lattice's screen
 (2026-12-03, eighteenth pass)").
 
 What it cannot see: output that does not reach the verdict with its exact 16-bit values and the fixed-point

@@ -24,7 +24,7 @@ counts only smoothness beyond what a recording shows:
     score = max(0, PLAUSIBLE_DB - roughness)
 
 PLAUSIBLE_DB = 3.75 dB: the smoothest of 800 FSDD recordings of four speakers measures 4.37 dB, Griffin-Lim
-audio of the same speakers mostly 1.5-3.4 dB (docs/verdicts.md, "Mel inversion as a trait"). It fits nothing:
+audio of the same speakers mostly 1.5-3.4 dB (docs/studies.md, "Mel inversion as a trait"). It fits nothing:
 every reference recording kept in the profile calibrates it (under an audio channel the channelled ones do,
 engine/detectors/channels.py); when they all score 0 a positive score gets the conformal floor 1/(n+1), deciding
 with the weight it shares with the other bounds of the kept recordings (engine/detectors/suite.py unions), so a

@@ -19,7 +19,7 @@ change are long pieces with instrumental interludes in another rhythm (bwv248.64
 68 bars at 4 nats a change), and a chain's changes come at every few joins whatever its length.
 On the reference `bach[0:300]` (cross-fitted) 87 % of the files gain nothing, the 90th percentile
 is 0.003 nats per note and the largest 0.22; first-order chains trained on chorales the case lacks
-gain a median 0.41 (8 bars) to 0.53 (16 bars). PENALTY was chosen on the tuning chains (docs/verdicts.md,
+gain a median 0.41 (8 bars) to 0.53 (16 bars). PENALTY was chosen on the tuning chains (docs/studies.md,
 nineteenth pass): at 3-4 nats a change 82-85 % of the 8-bar first-order chains reach a Bonferroni
 share's threshold alone, at 6 nats 55 %; the total gain instead of the per-note one reaches it in
 0-11 % at 4-16 nats (the interludes' 126 nats set the tail).
@@ -30,7 +30,7 @@ from changes the piece itself has; it does not read how a file begins or ends), 
 positions in sixteenth-note steps (tempo and MIDI resolution change nothing), no pitch
 (transposition changes nothing), notes as runs of on pitches (velocity changes nothing). It does
 not see joins that keep the beat: a chain of order 2 or more over chord events mostly joins at
-whole beats, where the roll does not mark the bar well enough (docs/verdicts.md, fourth pass).
+whole beats, where the roll does not mark the bar well enough (docs/studies.md, fourth pass).
 It reads `meter`'s templates from the profile; its own calibration is cross-fitted (each fold's
 templates fitted without its files).
 """

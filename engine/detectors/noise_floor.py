@@ -51,7 +51,7 @@ rounded to 0 and a step or two (0.7-0.9 step RMS), 70-80 dB below a quiet speake
 near-silence written at 16 bits is the same rounding (espeak-ng `en+f3`'s decay: 0.55-0.9 step), so the depth
 there measures the speech level over the step, not the source, and a floor between SUB_STEP and ROUNDING_STEPS
 steps RMS is read as ROUNDING_STEPS steps (quiet-room takes through the suppressors measured: 4-17 % beyond
-PLAUSIBLE_DB before, 0-3 % after; docs/verdicts.md, "Suppressed and decoded real speech"). Exact digital
+PLAUSIBLE_DB before, 0-3 % after; docs/studies.md, "Suppressed and decoded real speech"). Exact digital
 silence still counts, and so does a floor far below a step, which no 16-bit rounding leaves (a float or 24-bit
 file's own near-silence). The price: a synthesiser's near-silence written at 16 bits is not read (`en+f3`: 13 of
 20 files beyond it before, 1 after), and the depth is no longer gain-invariant once a quiet copy's floor
@@ -76,7 +76,7 @@ synthetic: a real recording from a quiet room whose quiet parts were made digita
 the microphone where no zero run follows the gate's release (a suppressor whose gain rounds the pauses to
 exact zeros), a recording whose pauses a suppressor or a gate's release took to the 16-bit step while its loud
 frames lie more than 70 dB above two steps, a gate or a muting VAD releasing within 10 ms, or a long fade to zero before padding;
-measured in docs/verdicts.md ("Padded, faded, gated and noise-suppressed real speech"; "Gated real speech:
+measured in docs/studies.md ("Padded, faded, gated and noise-suppressed real speech"; "Gated real speech:
 the gate's release set aside"). A quiet room's floor lies below the speech's own spectral valleys, so
 nothing read under the speech tells such a recording from a synthesiser's silence (ibid., "Gated and
 noise-suppressed real speech: the floor under the speech").

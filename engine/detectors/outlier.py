@@ -58,7 +58,7 @@ class FeatureOutlier(Detector):
     def fit_ranked(cls, features, groups, n_groups, cross_fitted):
         """The model on the features' rank normal scores among the files (statistical.rank_normal), cross-fitted
         (each fold ranks against its own training files): for a channel recalibrated on the profile's 1,000
-        held-out files, where a round trip leaves a feature nearly constant with a long tail (docs/verdicts.md,
+        held-out files, where a round trip leaves a feature nearly constant with a long tail (docs/studies.md,
         "Resized real digits: features honest about its calibration files")."""
         def fold(train, held):
             ranks, model = statistical.fit_ranked_outlier(features[train])

@@ -5,7 +5,7 @@ A dataset's construction can be a hard specification that no detector of values 
 their centre of mass is at the centre: for every one of its first 5,000 digits the centre of mass
 (of the values above INK) lies within about half a pixel of the reference's median on each axis,
 while a DCGAN trained five times longer than the case's, whose values and shapes pass every other
-detector, puts it more than a pixel off in 60 % of its digits (docs/verdicts.md, fourteenth pass).
+detector, puts it more than a pixel off in 60 % of its digits (docs/studies.md, fourteenth pass).
 
 This detector mines the reference's centre-of-mass rows and columns (the profile keeps them, sorted)
 and scores a figure by its most extreme coordinate: its distance from the reference's median, in
@@ -18,7 +18,7 @@ nothing else, so every reference file calibrates it and, apart, their resampled 
 statistic, engine/detectors/figure_statistic.py): a real digit shifted by half a pixel keeps its
 rate, at the price of needing a generated one beyond the copies (about 1 px off for MNIST).
 
-Kept and dropped, as measured on 500 real digits (docs/verdicts.md, fourteenth pass):
+Kept and dropped, as measured on 500 real digits (docs/studies.md, fourteenth pass):
 - the centre of mass of the values above INK = 0.1 survives JPEG 50-95 and WebP 75 (the digits'
   99th percentile offset 0.51 px, through those 0.51-0.55), so under those channels the detector
   stays, recalibrated on the channelled reference (engine/detectors/channels.py); weighed by every

@@ -17,7 +17,7 @@ statistic, on the waveform at the speech rate (engine/data/representations.py):
   intervals that fall anywhere (its tail probability is exp(-z)), growing with n on the grid;
   0 with fewer than MIN_INTERVALS intervals.
 
-Measured (docs/verdicts.md, "Pulse grid"): it reads statistical-parametric voices, not diphone or MBROLA
+Measured (docs/studies.md, "Pulse grid"): it reads statistical-parametric voices, not diphone or MBROLA
 voices, whose pulses are recorded glottal closures overlap-added (their residual peaks are no nearer the
 grid at their own rate than a microphone's). It fits nothing: every reference recording kept in the
 profile calibrates it (calibration.tail_model, an ordinary share; under an audio channel the channelled ones

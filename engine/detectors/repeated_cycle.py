@@ -23,8 +23,8 @@ and noisy) keep every real take's smallest 1 - c above 10^-3.3 (george, jackson 
 400 other takes of the four speakers, clean and through codecs, rooms and gain controls, above
 10^-3.2), but clean studio read speech repeats closer: LJ Speech 10^-3.8, CMU Arctic sentences
 10^-4.1, a 44.1 kHz Praat example 10^-4.0. Graded against FSDD's reference, such recordings read as
-synthetic (docs/verdicts.md, fourteenth pass). A duplicated frame repeats sample for sample: 10^-12 and
-beyond (festival `kal_diphone`, `pc_diphone`, `czech_machac`: every digit; docs/verdicts.md, "Speech
+synthetic (docs/studies.md, fourteenth pass). A duplicated frame repeats sample for sample: 10^-12 and
+beyond (festival `kal_diphone`, `pc_diphone`, `czech_machac`: every digit; docs/studies.md, "Speech
 synthesis: unit joins of diphone voices (2026-12-01, ninth pass)"). So a closeness short of PLAUSIBLE, two
 decades past the closest real repeat measured, counts as 0 (tail probability 1), and one beyond it keeps
 its tail probability under the exponential tail fitted on the reference's closeness (calibration.tail_model,

@@ -82,7 +82,7 @@ def with_resampled_copies(x, levels, seed):
     RESAMPLINGS (angles, scales and shifts drawn from `seed`, not the calibration's SEED): the real side of a
     classifier of a case that calibrates on such copies, so that the classifier learns interpolation as a real
     file's (a classifier of typeset digits trained on clean real digits only rated the calibration's resampled
-    copies as typeset, and its threshold let 94 % of other fonts' digits pass; docs/verdicts.md, twenty-third
+    copies as typeset, and its threshold let 94 % of other fonts' digits pass; docs/studies.md, twenty-third
     pass)."""
     copies, _ = resampled_copies(x, levels, seed)
     pick = np.sort(np.random.default_rng(seed).choice(len(copies), len(x), replace=False))

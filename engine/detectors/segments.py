@@ -4,7 +4,7 @@ A detector that aggregates over a recording (synthetic-voice: spreads and quanti
 grades an extreme over it against the reference's, is calibrated on the reference's recordings, about
 half a second each for spoken digits. A recording ten times longer holds ten times as many frames, so
 its spreads and extremes are wider by length alone: real
-read sentences were labelled generated (docs/verdicts.md, "Speech recorded elsewhere: long recordings
+read sentences were labelled generated (docs/studies.md, "Speech recorded elsewhere: long recordings
 judged at the reference's scale").
 
 So a recording is cut into n = round(duration / L) segments, L the kept reference recordings' median
@@ -21,7 +21,7 @@ Bonferroni's n * min_i p_i, times H_n (about 3 for a dozen segments): real read 
 looks synthetic gains that factor. A synthesiser's trait (a synthetic timbre) is in most of its segments, and
 k = n / 2 judges it by H_n times twice its median segment's tail probability, far below n times the smallest. The premise holds only approximately: a segment cut from continuous
 speech is not drawn as the reference's takes were (it may start mid-word, it holds no leading silence), which is
-why the rate is measured on real long recordings, not only derived (docs/verdicts.md: FSDD takes in a row, LJ
+why the rate is measured on real long recordings, not only derived (docs/studies.md: FSDD takes in a row, LJ
 Speech, other corpora), and why synthetic_voice.py calibrates such segments on outside speech too. The
 recording's score is the score whose tail probability is p (calibration.score_threshold), so everything after
 the detector (the combination, channels, reports) reads it as any other score.

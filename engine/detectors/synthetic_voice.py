@@ -1,6 +1,6 @@
 """Synthetic voice: a model trained on voices no case reference holds, calibrated on the case's own.
 
-A detector fitted on a case's reference learns its three or four speakers (docs/verdicts.md, fourth
+A detector fitted on a case's reference learns its three or four speakers (docs/studies.md, fourth
 and fifth passes). This one is trained once, outside any case, on two FSDD speakers that no built-in
 reference uses (theo, yweweler) against 128 text-to-speech voices of three engines (espeak-ng,
 flite, festival) saying the digits, flite's and festival's also at other pitches, and against the
@@ -28,7 +28,7 @@ segments of that length, their tail probabilities merged by Hommel's rule (engin
 
 What it reads as synthetic besides synthesis is a clean recording set-up: studio read speech (a low floor, sharp
 harmonics, wide cepstral dynamics) lies in the tail of a reference of noisy 8 kHz digits (LJ Speech, other
-corpora's read sentences: docs/verdicts.md, "Speech recorded elsewhere", thirteenth to fifteenth pass), and a
+corpora's read sentences: docs/studies.md, "Speech recorded elsewhere", thirteenth to fifteenth pass), and a
 segment cut from continuous speech is not a digit take. So continuous speech (its `speech_duration`, without the
 silence around it, at least the WHOLE_BELOW segment lengths beyond which a recording is judged in segments) whose
 floor above 1 kHz is a recorder's (`recorded_floor` no deeper than the deepest of the outside recordings') is
@@ -37,7 +37,7 @@ set-ups (OUTSIDE: 21 speakers' film, interview and audiobook clips cut as case T
 its tail probability is the larger of the two and stays valid for a real file of either kind). A word, however
 much silence pads it, and a synthesiser writing to a file (a deeper floor) are judged against the reference
 alone. Concatenated units of a recorded voice (festival's diphone voices, flite's cluster voices) keep their
-recorder's floor: their sentences are judged with the outside part too, and some pass (docs/verdicts.md,
+recorder's floor: their sentences are judged with the outside part too, and some pass (docs/studies.md,
 fifteenth pass).
 
 Its calibration is the case's: every reference recording kept in the profile (at least MIN_KEPT), or

@@ -32,7 +32,7 @@ change nothing. The medians and spreads are fitted, so the calibration is cross-
 Not read: the spacing of the upper voices (within an octave of each other). It was built and
 caught per-voice chains, but a real chorale with an instrumental descant above the soprano
 (bwv79.3, horns) broke it more than any generator, and the sounding pitches cannot tell a
-descant from a voice (docs/verdicts.md, "Non-GAN music, second pass").
+descant from a voice (docs/verdicts.md, "Music").
 """
 import numpy as np
 

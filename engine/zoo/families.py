@@ -270,7 +270,7 @@ FAMILIES = {f.name: f for f in [
            "DDPM (tiny U-Net, linear schedule over 1,000 steps), sampled by DDIM over 50 of them"),
     Family("autoregressive", "autoregressive", ALL, trained_sampler(_autoregressive), 1.5,
            "GRU over rows (images) or frames (speech, music), 16 levels (music: notes on/off)"),
-    # Not in the default zoo: at its share the zoo's classifier did not learn it (docs/verdicts.md, twenty-third pass);
+    # Not in the default zoo: at its share the zoo's classifier did not learn it (docs/studies.md, twenty-third pass);
     # named, its samples are fakes for a classifier of their own (`train classifier --resampled-real`).
     Family("rendered", "rule-based", ("image",), rendered_family, 0.1,
            "digits typeset from fonts, then scaled and centred as the reference's figures (no model)", default=False),

@@ -4,7 +4,7 @@ recipe: the figure scaled to fit a box with anti-aliasing and placed by its cent
 No model is trained. The zoo's learned detectors see a family that is neither a network nor a distortion of the
 reference: printed figures passed off as handwriting by normalising them like the real ones, which the profile's
 intensity, edge and placement statistics cannot tell apart (300 such digits: 278 labelled real in a profile-only
-MNIST case; docs/verdicts.md, twenty-third pass).
+MNIST case; docs/studies.md, twenty-third pass).
 
 Fonts: the text fonts shipped with matplotlib and reportlab (both dependencies), else Pillow's own. Box size,
 centre and brightest value follow the reference's figures (drawn from their empirical distributions); weight,

@@ -6,7 +6,7 @@ product (training/ has the case's own GANs).
 
 Twenty-third pass, 2-core CPU: without label smoothing the discriminator won within 100 steps and the generator
 stayed at noise (ngf 16-64, 500-1,500 steps); with REAL_LABEL 0.9 at ngf 32, ndf 16 it held one grey blob at 400
-steps and drew rough digits at 1,200 (about 12 minutes beside other work): the run measured in docs/verdicts.md,
+steps and drew rough digits at 1,200 (about 12 minutes beside other work): the run measured in docs/studies.md,
 "Pictures of another size".
 
     python tests/benchmarks/dcgan64.py train OUT_DIR [--steps 1200] [--seed 1] [--width 32] [--ndf 16]

@@ -1,5 +1,5 @@
 """Candidate image traits for a generator trained five times longer than the case's, not in the product: none
-separates its files from real digits and their resampled copies at the rate a verdict needs (docs/verdicts.md,
+separates its files from real digits and their resampled copies at the rate a verdict needs (docs/studies.md,
 "Long-trained MNIST GAN: what is left after placement", eighteenth pass). Kept so that the next pass starts from the
 measurement, not from the idea.
 

@@ -1,5 +1,5 @@
 """A candidate speech detector, not in the product: looped floor, whether a recording's quiet stretches repeat
-themselves every few milliseconds. Not registered because a real recording's buzz repeats too (below; docs/verdicts.md,
+themselves every few milliseconds. Not registered because a real recording's buzz repeats too (below; docs/studies.md,
 "Looped floor ... not kept"); tests/benchmarks/test_bench_looped_floor.py measures it with the registry patched.
 
 A unit-concatenation synthesiser (festival's diphone voices, flite's `kal`) fills its pauses and its quiet
@@ -24,7 +24,7 @@ waveform at the speech rate (engine/data/representations.py):
 A ratio of correlations, so any gain leaves it unchanged. It fits nothing: every reference recording kept in
 the profile calibrates it; when they all score 0 it is one of the bounds that share one weight
 (engine/detectors/suite.py). Measured in
-docs/verdicts.md ("Looped floor"). What it wrongly calls synthetic: a real floor that repeats, a mains hum
+docs/studies.md ("Looped floor"). What it wrongly calls synthetic: a real floor that repeats, a mains hum
 with harmonics over 1-3.9 kHz (CMU Arctic's `aew`, every 16.6 ms: 2 of 8 outside recordings) or a looped room
 tone an editor pasted into the pauses; what it cannot see: a synthesiser whose pauses are digitally silent
 (MBROLA's: noise-floor's trait) or carry fresh noise (flite's statistical voices); a codec or added noise on
@@ -41,7 +41,7 @@ FRAME, HOP = RATE * 50 // 1000, RATE * 25 // 1000
 QUIET_DB = (35.0, 90.0)  # dB below the loudest frame: a quiet frame
 BANDS = ((1000.0, 2000.0), (2000.0, 3000.0), (3000.0, 3900.0))  # Hz
 LAGS = (RATE * 5 // 1000, RATE * 25 // 1000)  # samples: a unit's pitch marks repeat its noise this often
-PLAUSIBLE = 0.6  # looping beyond this is a repeated floor (FSDD tuning takes: at most 0.48, docs/verdicts.md)
+PLAUSIBLE = 0.6  # looping beyond this is a repeated floor (FSDD tuning takes: at most 0.48, docs/studies.md)
 MIN_FRAMES = 3
 FRAME_QUANTILE = 75  # percent: the quiet frames' upper quartile
 BAND_ORDER = 4

@@ -1,4 +1,4 @@
-"""Real and synthetic speech re-encoded in the audio formats real evidence often arrives in (docs/verdicts.md,
+"""Real and synthetic speech re-encoded in the audio formats real evidence often arrives in (docs/studies.md,
 "Audio formats: 8-bit PCM, ADPCM, G.721, FLAC, Opus"): 8-bit PCM in WAV (unsigned) and FLAC (signed), IMA and
 MS ADPCM, G.721 32 kbit/s in WAV, 16-bit FLAC, Opus in OGG at libsndfile's default and lowest bitrate, each
 at the recording's level or scaled before the codec (x0.1: a quiet recorder). Judged in a case: per set the

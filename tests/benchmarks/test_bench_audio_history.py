@@ -1,5 +1,5 @@
 """Real and synthetic speech through a codec and then DECODED and re-saved as 16-bit PCM WAV, as evidence often
-arrives (docs/verdicts.md, "Codec history read from the samples"): the container then says PCM_16 and only the
+arrives (docs/studies.md, "Codec history read from the samples"): the container then says PCM_16 and only the
 samples keep the codec's trace (engine/data/audio_history.py). Each channel is also written in its own
 container (the codec the file's header names), for comparison. Judged with the CLI (`main.py verdict FILES
 --case CASE --json OUT`), real and generated files of one channel in one call (one batch, so one channel
@@ -9,7 +9,7 @@ calibration); printed: the label counts per source, the channel the verdict assu
     python tests/benchmarks/test_bench_audio_history.py espeak OUT VOICE [VOICE ...]   # digits zero..nine
     python -m pytest tests/benchmarks/test_bench_audio_history.py -s -o addopts=""
 
-The table in docs/verdicts.md: a copy of case T per run; per channel one call with the tuning files (george,
+The table in docs/studies.md: a copy of case T per run; per channel one call with the tuning files (george,
 jackson, lucas takes 20-29 with digit = take mod 10, then espeak-ng `en`, `en+f3`, `en-us+m3`) or the untouched
 ones (nicolas takes 30-49 likewise, the first 16 LJ Speech files, espeak-ng `en+klatt2`); "before": the same
 script run from a checkout of the commit before engine/data/audio_history.py.

@@ -1,5 +1,5 @@
 """Real and synthetic speech through gain control, compression, rooms, speakerphones, mu-law and
-MP3 over noise (docs/verdicts.md, "Channels, fourth pass"), and chains of them: a gain control or a
+MP3 over noise (docs/studies.md, "Channels, fourth pass"), and chains of them: a gain control or a
 compressor with no noise, a gain control then mu-law, GSM 06.10 or MP3 at 8 kbit/s, a telephone band
 then GSM, 8 -> 16 -> 8 kHz then MP3, Vorbis at its lowest quality, noise at 15 dB then GSM, a gain
 of x0.1 or x2 (clipped) ("Channels, fifth pass"), judged in a case: label counts per set and

@@ -1,5 +1,5 @@
 """Glottal-cycle traits of real and synthesised speech at the verdict's 8 kHz (docs/verdicts.md,
-"Speech synthesis, third pass (2026-12-01, third pass)" and "Speech synthesis: micro-prosody,
+"Speech synthesis, third pass (2026-12-01, third pass)"; docs/studies.md, "Speech synthesis: micro-prosody,
 band periodicity and excitation (2026-12-01, fourth pass)"): the jitter became the `cycle-jitter`
 detector's statistic (only its near-zero end); none of the others was adopted.
 

@@ -1,4 +1,4 @@
-"""Real and synthetic speech through the channels the fourteenth pass left unmeasured (docs/verdicts.md, "Decoded,
+"""Real and synthetic speech through the channels the fourteenth pass left unmeasured (docs/studies.md, "Decoded,
 fast-gated and padded speech"): lossy codecs and ADPCM decoded and re-saved as 16-bit PCM WAV (the header says
 PCM_16, nothing in the samples names the codec), a gate releasing within 5 ms and a suppressor that mutes
 its quiet frames to exact zeros, and zeros padded to a length that is no whole number of 50 ms at 16, 22.05 and

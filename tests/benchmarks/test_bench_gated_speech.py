@@ -1,4 +1,4 @@
-"""Gated and noise-suppressed real speech against synthesisers' silence (docs/verdicts.md, "Gated and
+"""Gated and noise-suppressed real speech against synthesisers' silence (docs/studies.md, "Gated and
 noise-suppressed real speech: the floor under the speech"): readings that might tell a real recording whose
 pauses a noise gate or a suppressor made (nearly) digitally silent from a synthesiser that writes digital
 silence, each beside `noise-floor`'s own depth (engine/detectors/noise_floor.py). The edits are

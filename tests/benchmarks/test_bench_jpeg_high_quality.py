@@ -1,5 +1,5 @@
 """JPEG at qualities 95-98 read from a lossless image's pixels as a fixed point of the encoder
-(engine/data/channels.py fixed_point_history; docs/verdicts.md, "High-quality JPEG history", tenth pass).
+(engine/data/channels.py fixed_point_history; docs/studies.md, "High-quality JPEG history", tenth pass).
 
 Tuning sets (looked at while choosing the statistic and its threshold): builtin:mnist[7000:7200]
 through JPEG 90, 95-99; the seed-7 exercise's real evidence mnist[9000:9500] (REAL_PNGS); the

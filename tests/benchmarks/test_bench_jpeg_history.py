@@ -1,5 +1,5 @@
 """The JPEG history read from a lossless image's pixels (engine/data/channels.py jpeg_history;
-docs/verdicts.md, "JPEG history in lossless images").
+docs/studies.md, "JPEG history in lossless images").
 
 Tuning sets (looked at while choosing the statistic and its thresholds): real digits
 builtin:mnist[5000:5200] clean and through JPEG at qualities 30-98 (once, twice, as colour),

@@ -1,5 +1,5 @@
 """A learned ASVspoof-style detector of synthetic speech on waveform features, measured at the
-verdict's 8 kHz (docs/verdicts.md, "Speech synthesis: learned LFCC models (2026-12-01, fourth pass)").
+verdict's 8 kHz (docs/studies.md, "Speech synthesis: learned LFCC models (2026-12-01, fourth pass)").
 
 Features: linear-frequency cepstral coefficients (the ASVspoof 2019/2021 LFCC baseline scaled to
 8 kHz): 20 ms Hamming frames every 10 ms, power spectrum (256 points), 20 triangular filters spaced
@@ -316,7 +316,7 @@ def channels(names):
     return {name: every[name] for name in names}
 
 
-SETS = {  # written down before measuring (docs/verdicts.md, fifth pass)
+SETS = {  # written down before measuring (docs/studies.md, fifth pass)
     "tune": {"reference": ("george", "jackson", "lucas"), "unseen": ("nicolas", range(50)),
              "channels": ("clean", "mu-law", "A-law", "GSM 06.10", "MP3", "MP3 lowest bitrate",
                           "telephone 300-3400 Hz A-law", "white noise 20 dB"),

@@ -1,5 +1,5 @@
 """A generator trained five times longer than the case's against real digits resampled on the way
-(issue 14; docs/verdicts.md, "Long-trained MNIST GAN", eleventh pass).
+(issue 14; docs/studies.md, "Long-trained MNIST GAN", eleventh pass).
 
 A profile-only case on builtin:mnist[0:5000] (case_workflows.new_case); an unregistered DCGAN trained
 on the case's fitting data (builtin:mnist[0:4000]) for LONG_GAN_STEPS steps (default 2000, five times
@@ -14,9 +14,9 @@ per set the files labelled generated at alpha = 1 % and the deciding detectors.
 
 Environment: LONG_GAN_SEED (default 13), LONG_GAN_LOSS (gan, lsgan or wgan-gp; default gan),
 LONG_GAN_STEPS (default 2000), LONG_GAN_ZOO=1 (`case zoo` at its default budget on the case before judging,
-as the documented workflow does; about 10-17 minutes on a CPU; docs/verdicts.md, twelfth pass).
+as the documented workflow does; about 10-17 minutes on a CPU; docs/studies.md, twelfth pass).
 
-Sets of the eighteenth pass (issue 14, written down before any was looked at; docs/verdicts.md, eighteenth pass).
+Sets of the eighteenth pass (issue 14, written down before any was looked at; docs/studies.md, eighteenth pass).
 Tuning (already looked at by earlier passes): the DCGANs of seeds 11, 13, 29 and 37 (37: tanh) and the LSGAN of
 seed 31, 2000 steps each; real mnist[6000:6900] (this bench's three sets) and mnist[9000:9500], clean and through
 JPEG 75 / JPEG 90 / WebP 75. Untouched, judged once at the end with the final code: a DCGAN of seed 43 and an LSGAN

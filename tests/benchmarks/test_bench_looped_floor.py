@@ -1,4 +1,4 @@
-"""Benchmark of the candidate looped-floor (tests/benchmarks/looped_floor.py; docs/verdicts.md, "Looped floor"):
+"""Benchmark of the candidate looped-floor (tests/benchmarks/looped_floor.py; docs/studies.md, "Looped floor"):
 the reading's time against a per-frame np.correlate loop (pytest), and the detector measured on sets named before
 measuring (`make`, `scores`, `verdicts`).
 

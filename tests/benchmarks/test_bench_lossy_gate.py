@@ -1,4 +1,4 @@
-"""A noise gate's release against a synthesiser's stop after a lossy codec (issue #18; docs/verdicts.md, "Lossy
+"""A noise gate's release against a synthesiser's stop after a lossy codec (issue #18; docs/studies.md, "Lossy
 speech: noisy real takes judged whole, and the gate rule under codec smear"): engine/detectors/gate_release.py sets
 aside a zero run the speech fades into over MIN_RELEASE_SECONDS or more (a gate's release), and MP3 64 kbit/s and
 Vorbis smear an MBROLA or espeak-ng voice's stop into its exact zeros over longer than that. Here real FSDD takes

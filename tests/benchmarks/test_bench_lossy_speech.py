@@ -1,4 +1,4 @@
-"""Real and synthetic speech as MP3, Vorbis, Opus, AAC (M4A) and AMR-NB (3GP) files (issue #18; docs/verdicts.md, "Lossy speech:
+"""Real and synthetic speech as MP3, Vorbis, Opus, AAC (M4A) and AMR-NB (3GP) files (issue #18; docs/studies.md, "Lossy speech:
 pulse-grid kept under MP3 and Opus"; AAC: twentieth pass): whether `pulse-grid` (engine/detectors/pulse_grid.py),
 recalibrated on the reference passed through the file's codec, may speak under a codec instead of standing aside.
 Each file is resampled to the codec's usual rate and encoded by ffmpeg (libmp3lame at a constant bitrate, libvorbis

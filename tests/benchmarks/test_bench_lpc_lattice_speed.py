@@ -1,6 +1,6 @@
 """Speed of lpc-lattice's reading (engine/detectors/lpc_lattice.py) against the plain reading it replaced, on the
-same recordings: seconds per recording, their ratio, and whether (hits, windows) agree (docs/verdicts.md, "lpc-
-lattice's screen (2026-12-03, eighteenth pass)").
+same recordings: seconds per recording, their ratio, and whether (hits, windows) agree (docs/studies.md,
+"lpc-lattice's screen (2026-12-03, eighteenth pass)").
 
 The baseline, `baseline_hits`, is the reading before the screen: one LLL per window, every window. The new
 reading skips the LLL of a window whose least-squares residual RMS exceeds SCREEN_RMS.

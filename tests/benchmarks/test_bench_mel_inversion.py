@@ -1,4 +1,4 @@
-"""Griffin-Lim audio and real speech judged in a case (docs/verdicts.md, "Mel inversion as a trait"):
+"""Griffin-Lim audio and real speech judged in a case (docs/studies.md, "Mel inversion as a trait"):
 label counts per set, the decisive detector of each "generated", and how many files mel-inversion
 alone scores (engine/detectors/mel_inversion.py; a positive score decides at the conformal floor).
 

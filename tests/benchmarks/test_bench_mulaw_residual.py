@@ -1,4 +1,4 @@
-"""The mu-law residual of flite's diphone voices, read back through the LPC filter (docs/verdicts.md, "Speech
+"""The mu-law residual of flite's diphone voices, read back through the LPC filter (docs/studies.md, "Speech
 synthesis: flite's mu-law residual (2026-12-02, tenth pass)" and "flite's lattice as a detector (2026-12-02,
 eleventh pass)").
 

@@ -1,5 +1,5 @@
-"""Why chord chains pass as real chorales (docs/verdicts.md, "Non-GAN music (2026-12-01, fourth
-pass)"): long-range traits of a chorale measured on the fourth pass's tuning sets only.
+"""Why chord chains pass as real chorales (docs/studies.md, "Non-GAN music: why
+chord chains pass", fourth pass): long-range traits of a chorale measured on the fourth pass's tuning sets only.
 
 Every statistic is per file and invariant to transposition (the roll counts quarter notes and
 reads any velocity as on, so tempo, resolution and velocity do not reach it). Real files are the

@@ -1,4 +1,4 @@
-"""Voices for the `synthetic-voice` detector (docs/verdicts.md, "Speech synthesis: a detector trained on
+"""Voices for the `synthetic-voice` detector (docs/studies.md, "Speech synthesis: a detector trained on
 outside voices (2026-12-01, seventh pass)" and "more engines for synthetic-voice (eighth pass)"): the
 synthesisers it is trained on, tuned on and measured on, split by voice before anything was measured
 (VOICES: FreeTTS is an engine it is never trained on), and the recordings of the two FSDD speakers no
@@ -55,7 +55,7 @@ def espeak_train():
             for k, lang in enumerate(sorted(set(kept)))]
 
 
-# (engine, voice, language of the digits: None = espeak-ng's own numerals), by split (docs/verdicts.md).
+# (engine, voice, language of the digits: None = espeak-ng's own numerals), by split (docs/studies.md).
 VOICES = {
     "train": [("flite", v, "en") for v in ("kal", "slt", "rms")]
     + [("festival", v, lang) for v, lang in (
@@ -605,7 +605,7 @@ def judge_sets(split, out, real=()):
 def recount(split):
     """{set: label counts} of the verdicts recorded in CASES[split]'s case, a file read as band-limited
     labelled as without() says (its verdict with synthetic-voice standing aside): the untouched sets were
-    judged before the detector stood aside under a band limit (docs/verdicts.md)."""
+    judged before the detector stood aside under a band limit (docs/studies.md)."""
     import collections
     import json
     import sqlite3

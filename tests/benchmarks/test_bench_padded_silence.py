@@ -1,4 +1,4 @@
-"""Real recordings made digitally silent after the microphone (docs/verdicts.md, "Padded, faded, gated and
+"""Real recordings made digitally silent after the microphone (docs/studies.md, "Padded, faded, gated and
 noise-suppressed real speech"): what an editor, a dataset script, a noise gate or a phone's noise suppression
 does to a recording's floor, and so to `noise-floor` (engine/detectors/noise_floor.py). Each edit is written
 as 16-bit PCM at 8 kHz, as a file reaching the workstation would be.

@@ -1,4 +1,4 @@
-"""Pictures of another size than the case reference's (engine/data/picture_size.py; docs/verdicts.md "Pictures of
+"""Pictures of another size than the case reference's (engine/data/picture_size.py; docs/studies.md "Pictures of
 another size", twenty-third pass): real and generated digits padded or enlarged, saved as PNG and judged by
 `verdict.judge`, and how often the enlarging filter is read.
 
@@ -16,7 +16,7 @@ torch's bilinear with antialias (torchvision's Resize on tensors); tuning also 6
 filter the reader does not model); untouched also 40 with Lanczos, 84 with bilinear and 64 with torch's bicubic.
 
 Measured (2026-12-03, 2-core CPU, no GPU; BENCH_N: tuning sets and the GAN's judged on their first 150, untouched
-real digits on 300; docs/verdicts.md has the table): real digits labelled generated, tuning 0-1 of 150 per lossy
+real digits on 300; docs/studies.md has the table): real digits labelled generated, tuning 0-1 of 150 per lossy
 filter and size (2 clean, padded and nearest, which is exact: the same digits; 150 padded off-centre, by placement),
 untouched 0 of 300 on every set; an unregistered GAN of the same trainer run 2,000 steps (seed 7, latent seed 11, in
 the profile-only case) 79 of 150 caught clean, padded and nearest, 70-72 through the lossy filters;

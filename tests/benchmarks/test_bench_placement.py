@@ -1,5 +1,5 @@
 """Placement (engine/detectors/placement.py) before and after, on generators trained long and on real digits
-that went through a channel, an editor or a clean-up (docs/verdicts.md, "Placement", fourteenth pass).
+that went through a channel, an editor or a clean-up (docs/studies.md, "Placement", fourteenth pass).
 
 Two profile-only cases on builtin:mnist[0:5000]: "before" without the placement arrays (a case made before
 the detector, which keeps its detectors: the verdict of the code before it), "after" with them. Evidence:

@@ -1,4 +1,4 @@
-"""Benchmark of pulse-grid (engine/detectors/pulse_grid.py; docs/verdicts.md, "Pulse grid"): Rayleigh's z of
+"""Benchmark of pulse-grid (engine/detectors/pulse_grid.py; docs/studies.md, "Pulse grid"): Rayleigh's z of
 the pulse intervals per set, then whole verdicts in a copy of the speech case without and with the detector.
 
 Sets written down before measuring: tuning H_flite_awb (flite clustergen, 14 digits) and FSDD nicolas takes

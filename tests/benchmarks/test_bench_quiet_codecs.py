@@ -1,4 +1,4 @@
-"""Quiet speakers through level-dependent codecs (docs/verdicts.md, "Quiet speakers through codecs"):
+"""Quiet speakers through level-dependent codecs (docs/studies.md, "Quiet speakers through codecs"):
 recordings scaled down before GSM 06.10, mu-law or A-law (or kept as 16-bit PCM), judged in a case;
 per set the label counts, the decisive detector of each "generated" and the smallest `features` tail
 probabilities, and one JSON line per file under the output folder.

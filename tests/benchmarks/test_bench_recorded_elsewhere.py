@@ -1,6 +1,5 @@
-"""Real speech recorded elsewhere and synthesisers at their own rates, judged by a speech case (docs/verdicts.md,
-"Speech recorded elsewhere: long recordings at the reference's scale, a noise-suppressed calibration
-(2026-12-02, thirteenth pass)").
+"""Real speech recorded elsewhere and synthesisers at their own rates, judged by a speech case (docs/studies.md,
+"Speech recorded elsewhere: long recordings judged at the reference's scale", thirteenth pass).
 
 Sets, named before measuring: tuning = LJ Speech (/work/data/ljs, 22.05 kHz read sentences) whole and in
 1-s chunks, FSDD nicolas takes 0-19, george/jackson/lucas takes 20-29 and nicolas takes 20-29 each ten

@@ -1,4 +1,4 @@
-"""High-order chord chains and chains trained on chorales the reference lacks (docs/verdicts.md, "Chord
+"""High-order chord chains and chains trained on chorales the reference lacks (docs/studies.md, "Chord
 chains that replay", fifteenth pass, 2026-12-02).
 
 The sets were written down and committed before anything was measured. A case's profile on

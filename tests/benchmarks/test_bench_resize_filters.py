@@ -1,6 +1,6 @@
 """Real and generated digits resized down and back with a filter that does not ring (nearest, box, bilinear,
 Hamming; PIL, 8 bits at each step), saved as PNG and judged by `verdict.judge` before and after the resize is read
-as a fixed point (engine/data/resize_history.resample_history; docs/verdicts.md "Resized real digits through a
+as a fixed point (engine/data/resize_history.resample_history; docs/studies.md "Resized real digits through a
 filter that does not ring", seventeenth pass), and the reader's cost against a straightforward per-side loop.
 
 Sets (declared before measuring). Case: `main.py case new CASE --reference 'builtin:mnist[0:5000]'`, profile-only
@@ -13,17 +13,17 @@ box, bilinear and Hamming through 20, bilinear through 14, Hamming through 22; u
 Hamming through 26, box through 17, nearest through 23, bilinear through 12, and bicubic (which the reader does not
 model) through 20 and 24; both also clean. The generated digits go through the same round trips.
 
-Eighteenth pass (`features` through the resize on rank normal scores, docs/verdicts.md "Resized real digits:
+Eighteenth pass (`features` through the resize on rank normal scores, docs/studies.md "Resized real digits:
 features honest about its calibration files"): the sets above, untouched included, have been looked at and are
 tuning now. Fresh untouched set, declared before it was written or judged: real builtin:mnist[8600:8900]; the
 seed-7 DCGAN, 300 digits of latent seed 13; the VAE's digits 300-599 (`vae` in `sets fresh`); round trips bilinear
 through 13 and 23, box through 22, nearest through 15, Hamming through 18 and (beyond the scanned 88 %) bilinear
-through 25 and Hamming through 26; also clean. Measured (docs/verdicts.md has the tables): real digits labelled
+through 25 and Hamming through 26; also clean. Measured (docs/studies.md has the tables): real digits labelled
 generated, fresh 0-2 of 300 per round trip (bilinear 25 48 -> 0, Hamming 26 17 -> 2, the others as before, 0-1),
 former untouched bilinear 24 7 -> 0, box 17 5 -> 0, nearest 23 6 -> 4, bilinear 12 14 -> 1, Hamming 26 10 -> 7;
 generated digits caught as before but the VAE through bilinear 25 (298 -> 278).
 
-Measured (2026-12-03, 2-core CPU; docs/verdicts.md has the tables): real digits labelled generated before -> after,
+Measured (2026-12-03, 2-core CPU; docs/studies.md has the tables): real digits labelled generated before -> after,
 tuning nearest 20 16 -> 2, box 20 14 -> 0, bilinear 20 213 -> 1, Hamming 20 121 -> 0, bilinear 14 300 -> 7, Hamming
 22 43 -> 0, clean 0 -> 0; untouched bilinear 24 45 -> 7, box 17 21 -> 5, nearest 23 2 -> 6, bilinear 12 300 -> 14,
 Hamming 26 (not read) 10 -> 10, bicubic 20 / 24 3 / 0 unchanged, clean 2 -> 2. Generated digits caught: DCGANs 300

@@ -1,5 +1,5 @@
 """Real and generated digits resized with Lanczos or bicubic and back, saved as JPEG 100 or as colour lossy WebP and
-then as PNG, judged by `verdict.judge` (docs/verdicts.md, "Resized real digits: a Lanczos halo read from the
+then as PNG, judged by `verdict.judge` (docs/studies.md, "Resized real digits: a Lanczos halo read from the
 pixels", fifteenth pass).
 
 Sets (declared before measuring). Case: `main.py case new CASE --reference 'builtin:mnist[0:5000]'`, profile-only

@@ -1,6 +1,6 @@
 """Real and generated digits resized down and back with a filter that does not ring and then saved as JPEG (a .jpg
 file), and plain JPEG, judged by `verdict.judge` before and after the resize is read approximately from the JPEG's
-pixels and the file judged against both channelled references by intersection-union (docs/verdicts.md "A resize
+pixels and the file judged against both channelled references by intersection-union (docs/studies.md "A resize
 then JPEG", seventeenth pass; issue #18); and the verdict's time per file before and after.
 
 Sets (declared before measuring). Case: `main.py case new CASE --reference 'builtin:mnist[0:5000]'`, profile-only
@@ -12,7 +12,7 @@ bits at each step, then a grey JPEG at the quality named): tuning bilinear 20 th
 box 20 then 95, bilinear 14 then 85, plain JPEG 90 and 75; untouched bilinear 24 then 80, Hamming 17 then 92,
 nearest 22 then 88, bilinear 16 then 78, plain JPEG 80 and 92. The generated digits go through the same channels.
 
-Measured (2026-12-03, 2-core CPU; docs/verdicts.md has the tables): real digits labelled generated before -> after,
+Measured (2026-12-03, 2-core CPU; docs/studies.md has the tables): real digits labelled generated before -> after,
 tuning bilinear 14 / 85 283 -> 0, bilinear 20 / 90 171 -> 0, box 20 / 95 11 -> 0, Hamming 20 / 75 4 -> 0, plain 0 -> 0;
 untouched bilinear 16 / 78 161 -> 2, bilinear 24 / 80 16 -> 6, Hamming 17 / 92 38 -> 0, nearest 22 / 88 2 -> 1, plain
 0 -> 0 and 2 -> 2. Generated digits caught through a resize then JPEG: DCGANs 196-300 -> 84-225, the VAE 239-300 ->

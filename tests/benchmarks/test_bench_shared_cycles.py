@@ -1,5 +1,5 @@
-"""The pitch cycles shared by cycle-jitter, repeated-cycle and pulse-grid (engine/detectors/cycles.py; docs/verdicts.md,
-"Shared pitch cycles (2026-12-03, seventeenth pass)"): the time to score FSDD takes with the three detectors when
+"""The pitch cycles shared by cycle-jitter, repeated-cycle and pulse-grid (engine/detectors/cycles.py; docs/studies.md,
+"Shared pitch cycles", 2026-12-03, seventeenth pass): the time to score FSDD takes with the three detectors when
 each tracks the cycles itself (the baseline: a Batch of its own per detector, so nothing is shared, as before the
 cycles were) and when they share one Batch, so one tracking; with the reasons a verdict writes for every file as
 well (before: each reason on a Batch of its own, tracking and measuring again, as it did; after: the reasons read

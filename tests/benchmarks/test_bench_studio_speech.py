@@ -1,6 +1,6 @@
 """Real speech recorded elsewhere: `synthetic-voice` calibrated also on real speech of outside set-ups
-(docs/verdicts.md, "Speech recorded elsewhere: synthetic-voice calibrated on outside recordings (2026-12-02,
-fifteenth pass)").
+(docs/studies.md, "Speech recorded elsewhere: synthetic-voice calibrated on outside speech", 2026-12-02,
+fifteenth pass).
 
 `synthetic-voice` reads the clean set-up of studio read speech (a low floor, sharp harmonics, wide cepstral
 dynamics) as synthesis, so against a reference of noisy 8 kHz digits such recordings land in its tail. `build`

@@ -1,4 +1,4 @@
-"""Real speech through the noise suppressors an analyst meets, against synthesisers' silence (docs/verdicts.md,
+"""Real speech through the noise suppressors an analyst meets, against synthesisers' silence (docs/studies.md,
 "Suppressed and decoded real speech"): what a phone's or a conferencing tool's suppressor leaves in a
 recording's pauses, and so what `noise-floor` (engine/detectors/noise_floor.py) reads there. Each suppressor
 works at 8 kHz on 32 ms frames and its output is written as 16-bit PCM, as a decoded file reaching the

@@ -1,4 +1,4 @@
-"""Unit joins and repeated frames of diphone voices at the verdict's 8 kHz (docs/verdicts.md, "Speech
+"""Unit joins and repeated frames of diphone voices at the verdict's 8 kHz (docs/studies.md, "Speech
 synthesis: unit joins of diphone voices (2026-12-01, ninth pass)"). Two statistics per recording, its
 pitch cycles tracked as engine/detectors/cycles.py tracks them:
 

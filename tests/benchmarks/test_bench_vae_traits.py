@@ -1,5 +1,5 @@
 """A candidate image trait for a VAE's raw output, measured beside the profile detectors (docs/
-verdicts.md, "VAE output: ghost strokes", fifth pass). Not in the product: it was not adopted.
+studies.md, "VAE output: ghost strokes", fifth pass). Not in the product: it was not adopted.
 
 A VAE decodes the mean of its likelihood, so where several digits are plausible it draws all of
 them faintly: dim strokes ("ghost strokes") that are ridges (a local maximum across the stroke)
@@ -111,7 +111,7 @@ def upsampling_vae_samples(fit, latent, seed, n, epochs=10, width=24):
 
 
 def sets(which, ref):
-    """Decided before measuring (docs/verdicts.md). A value (x, channel) is a re-encoded set."""
+    """Decided before measuring (docs/studies.md). A value (x, channel) is a re-encoded set."""
     from engine.data.specs import load_spec
     from tests import synthetic_images as si
 

@@ -1,4 +1,4 @@
-"""A candidate `synthetic-voice` model ("version 2"): real speech of many recording set-ups on its real side (docs/verdicts.md,
+"""A candidate `synthetic-voice` model ("version 2"): real speech of many recording set-ups on its real side (docs/studies.md,
 "Speech recorded elsewhere: synthetic-voice trained on many recording set-ups (2026-12-02, fourteenth pass)").
 
 Version 1 (tests/benchmarks/test_bench_outside_voices.py) had two FSDD speakers on its real side, so clean read

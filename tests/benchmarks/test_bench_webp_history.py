@@ -1,5 +1,5 @@
 """Real and generated digits re-encoded lossily (lossy WebP, JPEG 99-100, JPEG 20-98) and then saved as
-PNG, judged by `main.py verdict` (docs/verdicts.md, "Lossy WebP and JPEG 99-100 history", thirteenth pass).
+PNG, judged by `main.py verdict` (docs/studies.md, "Lossy WebP and JPEG 99-100 history", thirteenth pass).
 
 Sets (declared before measuring). Case: `main.py case new CASE --reference 'builtin:mnist[0:5000]'`,
 profile-only (no GAN or CNN registered). Tuning real: builtin:mnist[9000:9200]. Untouched real (looked
