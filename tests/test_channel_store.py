@@ -1,6 +1,7 @@
 """Channel calibrations kept in the case (engine/detectors/channel_store.py): a later batch through the same channel
 reuses the stored arrays (same scores, no recalibration), a changed file refuses verdicts, another channel gets its
-own, and a case that cannot store one still judges. A small digits case: each test takes about a second."""
+own, a union names every calibration it is built from, and a case that cannot store one still judges. A small
+digits case: each test takes about a second (at most 2 s under load)."""
 import logging
 import shutil
 
@@ -130,3 +131,16 @@ def test_a_learned_detectors_tail_is_stored_and_rebuilt_the_same(case_dir, tmp_p
     assert computed["threshold"] == reused["threshold"] and computed["tau"] == reused["tau"]
     np.testing.assert_array_equal(computed["sorted"], reused["sorted"])
     assert not np.array_equal(computed["sorted"], detectors[-1].tail["sorted"])  # refitted on the JPEG'd files
+
+
+def test_a_resized_then_jpeg_file_names_both_calibrations_its_union_is_built_from(case_dir, tmp_path):
+    from tests.test_jpeg_history import through_jpeg
+    from tests.test_resize_history import resized
+
+    judge(case_dir, jpegs(tmp_path, 90, n=1))
+    (alone,) = stored(case_dir)
+    digit = (load_spec("builtin:mnist[9970:9971]").x[0, 0] * 255).round().astype(np.uint8)
+    (tmp_path / "r.jpg").write_bytes(through_jpeg(resized(digit, 20, Image.BILINEAR), 90))
+    verdict = judge(case_dir, [str(tmp_path / "r.jpg")])["files"][0]
+    (union,) = set(stored(case_dir)) - {alone}
+    assert verdict["channel"]["calibration"] == [f"computed and stored as {union}", f"reused {alone}"]

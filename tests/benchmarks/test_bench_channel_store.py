@@ -4,7 +4,7 @@ stored) and again on another file through the same channel (the stored calibrati
 `python main.py verdict` process as an analyst runs it; and one file through no channel for the floor.
 
 - image: a builtin:mnist[0:2000] case, digits 9000-9002 saved as JPEG quality 90 (and one as PNG);
-- speech: a builtin:fsdd[0:200] case, FSDD recordings 2000-2002 saved as MP3 (libsndfile's default bitrate).
+- speech: a builtin:fsdd[0:200] case, FSDD recordings 390-392 (of the 400 embedded) saved as MP3 (libsndfile's default bitrate).
 
     .venv/bin/python -m pytest tests/benchmarks/test_bench_channel_store.py -s -o addopts="" -k image
     .venv/bin/python tests/benchmarks/test_bench_channel_store.py speech OUT_DIR
@@ -40,10 +40,10 @@ def evidence(kind, folder):
     from engine.data.builtins import corpus_files
 
     files = [os.path.join(folder, f"r{k}.mp3") for k in range(3)]
-    for path, source in zip(files, corpus_files("fsdd")[2000:2003]):
+    for path, source in zip(files, corpus_files("fsdd")[390:393]):
         audio, rate = soundfile.read(source)
         soundfile.write(path, audio, rate, format="MP3", subtype="MPEG_LAYER_III")
-    return files, corpus_files("fsdd")[2000]
+    return files, corpus_files("fsdd")[390]
 
 
 def measure(kind, folder):
