@@ -27,6 +27,9 @@ The channelled files: for images the held-out reference samples kept in the prof
 (`ref_audio`, case profiles from this version on). A speech case made before keeps its
 clean calibration, and the reasons say so. Lossless channels (PNG, BMP, lossless WebP, PCM
 at 8 kHz and full bandwidth) change nothing and use the case's detectors as they are.
+
+The costly part, a channel's calibration arrays (channel_calibration), is kept in the case and reused by later
+batches (engine/detectors/channel_store.py); the detectors are rebuilt from it by the current code (channel_set).
 """
 import copy
 import functools
