@@ -144,3 +144,13 @@ def test_a_resized_then_jpeg_file_names_both_calibrations_its_union_is_built_fro
     verdict = judge(case_dir, [str(tmp_path / "r.jpg")])["files"][0]
     (union,) = set(stored(case_dir)) - {alone}
     assert verdict["channel"]["calibration"] == [f"computed and stored as {union}", f"reused {alone}"]
+
+
+def test_the_name_follows_the_channel_the_gain_control_and_the_code_version(case_dir, monkeypatch):
+    key = ("JPEG", ((0, tuple(range(64))),), np.int64(2))  # a numpy number, as a read may leave one
+    with case_store.open_case(case_dir) as case:
+        path = channel_store.ChannelStore(case, [], ()).path
+        names = {path(key, False), path(key, True), path(key[:2] + (1,), False)}
+        monkeypatch.setattr(channel_store, "VERSION", channel_store.VERSION + 1)
+        names.add(channel_store.ChannelStore(case, [], ()).path(key, False))
+    assert len(names) == 4 and all(n.startswith(f"{channel_store.FOLDER}/") for n in names)
