@@ -27,6 +27,7 @@ from importlib import metadata
 import numpy as np
 
 from engine import case as case_store
+from engine.case_verify import SELF_TEST_ROLE
 from engine.npz import load_arrays, save_arrays
 
 # Bump whenever what a channel's calibration computes changes (channels.channelled_reference or
@@ -61,8 +62,6 @@ class ChannelStore:
     each calibration asked for, whether it was reused or computed and where it lies (for the verdict JSON)."""
 
     def __init__(self, case, detectors, gan_runs, used=lambda line: None):
-        from engine.case_verify import SELF_TEST_ROLE
-
         self.case, self.used = case, used
         self.basis = {"version": VERSION, "tool": case_store.tool_version(), "libraries": library_versions(),
                       "artefacts": sorted(row["sha256"] for row in case.artefacts()
