@@ -143,7 +143,7 @@ def judge(case_dir, paths, alpha=calibration.DEFAULT_ALPHA, state=None):
         detectors = case_detectors(case, profile)
         weights = suite.weights(detectors, alpha)
         fingerprint = detector_fingerprint(detectors, alpha)
-        judging = Judging(profile, detectors, alpha, fingerprint, generator_runs(case))
+        judging = Judging(profile, detectors, alpha, fingerprint, generator_runs(case), case)
         files, modified, suspect = [], [], BatchDistribution(profile["ks_sample"])
         # Files are read, scored and let go a chunk at a time, so memory does not grow with the
         # batch and a window shows verdicts as they come (state.partial), while the detectors
@@ -216,15 +216,21 @@ def _modified_entry(case, path, samples):
 
 class Judging:
     """The detectors for each channel a file can come through (engine/detectors/channels.py),
-    their per-file weights, and the speech level normalisation, computed once per batch.
+    their per-file weights, and the speech level normalisation, computed once per batch; a
+    channel's calibration is read from the case, or computed and stored there
+    (engine/detectors/channel_store.py), and `calibrations[key]` says which.
     `fingerprint` identifies the case's detector set; the channel's detectors derive from it
     and from the file's channel, which is recorded with each verdict."""
 
-    def __init__(self, profile, detectors, alpha, fingerprint, gan_runs=()):
+    def __init__(self, profile, detectors, alpha, fingerprint, gan_runs=(), case=None):
+        from engine.detectors.channel_store import ChannelStore
+
         self.profile, self.detectors, self.alpha, self.gan_runs = profile, detectors, alpha, gan_runs
         self.fingerprint = fingerprint
         self.normalise = "level_version" in profile
-        self.for_channel = functools.lru_cache(maxsize=None)(self._for_channel)
+        self.store = None if case is None else ChannelStore(case, detectors, gan_runs, self._used)
+        self._built, self.calibrations = {}, {}
+        self._building = []  # per channel being built (a union builds others inside it): the calibrations it used
         # A detector a file's format leaves mute (grid, for a PNG) or whose trait its channel
         # destroys gets weight 0 for that file.
         self.weights = functools.lru_cache(maxsize=None)(
@@ -235,9 +241,21 @@ class Judging:
         """The reference recordings' noise floors (engine/detectors/channels.py), read once per batch."""
         return channels.reference_noise_gate(self.profile)
 
-    def _for_channel(self, key):
-        return (self.detectors, None) if key is None else channels.channel_detectors(
-            self.detectors, self.profile, key, self.gan_runs, self.for_channel)
+    def for_channel(self, key):
+        """(detectors, note) of channel `key`, built once per batch."""
+        if key not in self._built:
+            self._building.append([])
+            try:
+                self._built[key] = (self.detectors, None) if key is None else channels.channel_detectors(
+                    self.detectors, self.profile, key, self.gan_runs, self.for_channel, store=self.store)
+            finally:
+                self.calibrations[key] = list(dict.fromkeys(self._building.pop()))
+        if self._building:  # a union over channels built earlier in the batch names their calibrations too
+            self._building[-1] += self.calibrations[key]
+        return self._built[key]
+
+    def _used(self, line):
+        self._building[-1].append(line)
 
 
 def _judge_chunk(case, accepted, judging, suspect):
@@ -260,7 +278,8 @@ def _judge_chunk(case, accepted, judging, suspect):
         for g, ((path, samples), k) in enumerate(zip(chosen, members)):
             weights = judging.weights(key, suite.informative(detectors, samples))
             out[k] = _file_verdict(case, path, samples, detectors, weights, batch, g, scores[g], p[g],
-                                   attributions[g], judging.alpha, judging.fingerprint, note)
+                                   attributions[g], judging.alpha, judging.fingerprint, note,
+                                   judging.calibrations[key])
     return out
 
 
@@ -282,7 +301,7 @@ def _attributions(detectors, batch):
 
 
 def _file_verdict(case, path, samples, detectors, weights, batch, g, scores, p, attribution, alpha, fingerprint,
-                  note=None):
+                  note=None, calibrations=()):
     p_file, decisive = calibration.combine(p, weights)
     label = calibration.label_for(p_file, alpha)
     order = np.argsort(calibration.weighted(p, weights), kind="stable")  # the decisive detector first
@@ -297,7 +316,7 @@ def _file_verdict(case, path, samples, detectors, weights, batch, g, scores, p, 
         "path": os.path.abspath(path), "sha256": _record(samples).get("sha256"), "modality": samples.modality,
         "label": label, "score": round(1.0 - p_file, 6), "reasons": reasons,
         "attribution": attribution if label != "real" else None,
-        "tail_probability": p_file, "patches": samples.n, "channel": _channel_json(samples.meta, note),
+        "tail_probability": p_file, "patches": samples.n, "channel": _channel_json(samples.meta, note, calibrations),
         "detectors": {d.name: {"score": float(scores[k]), "tail_probability": float(p[k]), "weight": float(weights[k])}
                       for k, d in enumerate(detectors)},
         "fingerprint": fingerprint,
@@ -314,10 +333,13 @@ def _file_verdict(case, path, samples, detectors, weights, batch, g, scores, p, 
     return verdict
 
 
-def _channel_json(meta, note):
-    """The file's channel as read from it (quantisation tables left out) and the one assumed."""
+def _channel_json(meta, note, calibrations=()):
+    """The file's channel as read from it (quantisation tables left out), the one assumed, and the
+    stored channel calibrations its detectors were built from, each reused or computed (channel_store)."""
     channel = {k: v for k, v in (meta.get("channel") or {}).items() if k != "tables"}
     channel["assumed"] = note or "none: the detectors' clean calibration applies"
+    if calibrations:
+        channel["calibration"] = list(calibrations)
     return channel
 
 

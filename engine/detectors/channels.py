@@ -27,8 +27,12 @@ The channelled files: for images the held-out reference samples kept in the prof
 (`ref_audio`, case profiles from this version on). A speech case made before keeps its
 clean calibration, and the reasons say so. Lossless channels (PNG, BMP, lossless WebP, PCM
 at 8 kHz and full bandwidth) change nothing and use the case's detectors as they are.
+
+The costly part, a channel's calibration arrays (channel_calibration), is kept in the case and reused by later
+batches (engine/detectors/channel_store.py); the detectors are rebuilt from it by the current code (channel_set).
 """
 import copy
+import functools
 import io
 
 import numpy as np
@@ -1089,10 +1093,10 @@ class NoiseUnion:
 
 
 def channel_logistic(batch, key, gan_runs, profile):
-    """The pooled logistic regression refitted on channelled reference samples (`batch`)
-    against the generator runs' samples (GANs and zoo families) through the same image channel; cross-fitted calibration."""
+    """The arrays of the pooled logistic regression (engine/detectors/logistic.py) refitted on channelled reference
+    samples (`batch`) against the generator runs' samples (GANs and zoo families) through the same image channel;
+    cross-fitted calibration."""
     from engine.detectors.learned import generator_samples, texture_version
-    from engine.detectors.logistic import LogisticFeatures
 
     fakes = generator_samples(gan_runs, batch.x.shape[0])
     fakes = image_through(fakes, key)
@@ -1106,52 +1110,90 @@ def channel_logistic(batch, key, gan_runs, profile):
         statistical.logistic_logits(statistical.fit_logistic(reference[train], fake_inputs), reference[held]),
         renumber(groups[held])))
     model["texture"] = np.array(version)
-    return LogisticFeatures(model, [run["name"] for run in gan_runs])
+    return model
 
 
-def channel_detectors(detectors, profile, key, gan_runs=(), for_channel=None, agc=False):
+def channel_detectors(detectors, profile, key, gan_runs=(), for_channel=None, agc=False, store=None):
     """The case's detectors for files that came through channel `key` (module docstring),
     in the same order, and a note on the channel for the reasons; `gan_runs`: the case's
     GAN runs, whose samples refit the logistic regression under an image channel;
     `for_channel`: the batch's cache of (detectors, note) per key, for a noise channel's
     counterpart without the noise (built once per batch, not once per noise level); `agc`: the
-    noise-matched reference passed through an automatic gain control (gain_controlled) as well."""
-    from engine.detectors import suite
-
+    noise-matched reference passed through an automatic gain control (gain_controlled) as well;
+    `store`: the case's stored channel calibrations (engine/detectors/channel_store.py), from which
+    the calibration is read or to which it is added once computed (None: computed, not kept)."""
     if key[0] == "enlarged" and key[2] is None:  # no filter read: each common one's round trip, the largest p
         return enlarged_union(detectors, profile, key, gan_runs, for_channel)
-    found = channelled_reference(profile, key, agc)
-    if found is None:
+    compute = functools.partial(channel_calibration, detectors, profile, key, gan_runs, agc)
+    data = compute() if store is None else store.calibration(key, agc, compute)
+    if data is None:
         return detectors, (f"channel {describe(key)}: this case keeps no reference recordings to pass through it "
                            f"(made before channel calibration; `case new` again to get it), so the detectors are "
                            f"calibrated on the clean reference")
+    out = channel_set(detectors, profile, key, gan_runs, data)
+    if key[0] == "audio" and key[4] and not agc:
+        levelled = channel_detectors(detectors, profile, key, gan_runs, for_channel, agc=True, store=store)[0]
+        out = noise_union(detectors, profile, key, gan_runs, out, levelled, for_channel)
+    if resized_before(key):
+        out = resized_jpeg_union(detectors, profile, key, gan_runs, out, for_channel)
+    if key[0] == "enlarged" and len(key) == 3:  # a filter read: the reduction gives a real file back nearly as it was
+        out = enlarged_read_union(detectors, out)
+    lost = TRAITS_LOST[key[0]] + (f"; {TRAITS_LOST['noise']}" if key[0] == "audio" and key[4] else "") + (
+        f"; {TRAITS_LOST['resized then JPEG']}" if resized_before(key) else "")
+    note = (f"channel {describe(key)}: the reference was passed through the same channel and the detectors "
+            f"recalibrated on {int(data['n_files'])} such files; {lost}")
+    return out, note
+
+
+def voice_aside(key):
+    """Band-limited or noisy speech: synthetic-voice stands aside (and is not recalibrated)."""
+    return key[0] == "audio" and bool(key[3] or key[4])
+
+
+def recalibrated_tail(detector):
+    """Whether a detector keeps its model under a channel and has its tail refitted on the channelled held-out
+    files: the learned ones (CNN, inverse model) other than the pooled logistic regression."""
+    return getattr(detector, "learned", False) and not hasattr(detector, "generators")
+
+
+def channel_calibration(detectors, profile, key, gan_runs=(), agc=False):
+    """What a channel's detectors are rebuilt from (channel_set), as plain arrays a case can keep
+    (engine/detectors/channel_store.py), or None when the profile keeps no files that pass through it:
+    "n_files"; "profile:NAME": the profile's arrays refitted on the channelled reference; "tail:K": the
+    channelled held-out files' scores of detectors[K] where recalibrated_tail; "logistic:NAME": the pooled
+    logistic regression refitted under an image channel (channel_logistic). This is the costly part."""
+    from engine.detectors import suite
+
+    found = channelled_reference(profile, key, agc)
+    if found is None:
+        return None
     x, groups, is_cal, recordings = found
     batch = suite.Batch(x, renumber(groups))
     file_groups, n_files = batch.groups, batch.n_files
-    channel_profile = dict(profile)
+    refit = {}
     features = batch.features
     copies = resampled_through(profile, key, file_groups, n_files)
     if key[0] == "enlarged" or key[0] == "resized" and len(key) > 2:  # saturated pixels survive in bold strokes only
         from engine.detectors.outlier import FeatureOutlier
 
-        channel_profile.update(FeatureOutlier.fit_ranked(features, file_groups, n_files, cross_fitted))
+        refit.update(FeatureOutlier.fit_ranked(features, file_groups, n_files, cross_fitted))
     elif copies is not None:  # calibrated apart on the channelled resampled copies too
         from engine.detectors.outlier import FeatureOutlier
 
-        channel_profile.update(FeatureOutlier.fit_with_resampled(batch, file_groups, n_files, cross_fitted, copies))
+        refit.update(FeatureOutlier.fit_with_resampled(batch, file_groups, n_files, cross_fitted, copies))
     else:
         outlier = statistical.fit_outlier(features)
-        channel_profile.update({f"outlier_{k}": v for k, v in outlier.items()})
-        channel_profile["cal_outlier"] = cross_fitted(file_groups, n_files, lambda train, held: calibration.group_mean(
+        refit.update({f"outlier_{k}": v for k, v in outlier.items()})
+        refit["cal_outlier"] = cross_fitted(file_groups, n_files, lambda train, held: calibration.group_mean(
             statistical.outlier_scores(statistical.fit_outlier(features[train]), features[held]),
             renumber(file_groups[held])))
     if "cal_checkerboard" in profile:
         from engine.detectors.checkerboard import checkerboard_scores
 
         version = int(profile.get("checkerboard_version", 1))
-        channel_profile["cal_checkerboard"] = batch.file_mean(checkerboard_scores(x, version))
+        refit["cal_checkerboard"] = batch.file_mean(checkerboard_scores(x, version))
     if "cal_near_zero" in profile:
-        channel_profile["cal_near_zero"] = batch.file_mean(features[:, statistical.NEAR_ZERO])
+        refit["cal_near_zero"] = batch.file_mean(features[:, statistical.NEAR_ZERO])
 
     def rows(score):  # the channelled files' scores, and apart their resampled copies' where the case has them
         clean = batch.file_mean(score(x))
@@ -1160,44 +1202,59 @@ def channel_detectors(detectors, profile, key, gan_runs=(), for_channel=None, ag
     if "cal_faint_background" in profile:
         from engine.detectors.faint_background import faint_background
 
-        channel_profile["cal_faint_background"] = rows(faint_background)
+        refit["cal_faint_background"] = rows(faint_background)
     if "cal_edge_width" in profile:
         from engine.detectors.edge_width import edge_width
 
-        channel_profile["cal_edge_width"] = batch.file_mean(edge_width(x))
+        refit["cal_edge_width"] = batch.file_mean(edge_width(x))
     if "cal_stroke_ramp" in profile:
         from engine.detectors.stroke_ramp import stroke_ramp
 
-        channel_profile["cal_stroke_ramp"] = rows(stroke_ramp)
+        refit["cal_stroke_ramp"] = rows(stroke_ramp)
     if "cal_placement" in profile:
         from engine.detectors.placement import placement_scores
 
-        channel_profile["cal_placement"] = rows(lambda x: placement_scores(x, profile["placement_reference"]))
+        refit["cal_placement"] = rows(lambda x: placement_scores(x, profile["placement_reference"]))
     if "cal_noise_floor" in profile:
         from engine.detectors.noise_floor import NoiseFloor
 
-        channel_profile.update(NoiseFloor.calibrate(recordings))
+        refit.update(NoiseFloor.calibrate(recordings))
     if "cal_cycle_jitter" in profile:
         from engine.detectors.cycle_jitter import CycleJitter
 
-        channel_profile.update(CycleJitter.calibrate(recordings))
+        refit.update(CycleJitter.calibrate(recordings))
     if "cal_mel_inversion" in profile:
         from engine.detectors.mel_inversion import MelInversion
 
-        channel_profile.update(MelInversion.calibrate(recordings))
+        refit.update(MelInversion.calibrate(recordings))
     if "cal_pulse_grid" in profile:
         from engine.detectors.pulse_grid import PulseGrid
 
-        channel_profile.update(PulseGrid.calibrate(recordings))
-    voice_aside = key[0] == "audio" and (key[3] or key[4])  # band-limited or noisy: synthetic-voice stands aside
-    if "cal_synthetic_voice" in profile and not voice_aside:
+        refit.update(PulseGrid.calibrate(recordings))
+    if "cal_synthetic_voice" in profile and not voice_aside(key):
         from engine.detectors.synthetic_voice import SyntheticVoice
 
-        channel_profile.update(SyntheticVoice.calibrate(recordings))
-    refitted = {d.name: d for d in suite.profile_detectors(channel_profile)}
+        refit.update(SyntheticVoice.calibrate(recordings))
+    out = {"n_files": np.array(n_files), **{f"profile:{name}": value for name, value in refit.items()}}
     cal_batch = suite.Batch(x[is_cal], renumber(groups[is_cal]))
+    out.update({f"tail:{k}": d.scores(cal_batch) for k, d in enumerate(detectors) if recalibrated_tail(d)})
+    if key[0] != "audio" and gan_runs and any(hasattr(d, "generators") for d in detectors):
+        out.update({f"logistic:{name}": v for name, v in channel_logistic(batch, key, gan_runs, profile).items()})
+    return out
+
+
+def channel_set(detectors, profile, key, gan_runs, data):
+    """The detectors of channel `key` rebuilt from its calibration `data` (channel_calibration): the profile's
+    detectors refitted, learned ones with their tails refitted, those whose trait the channel destroys standing aside."""
+    from engine.detectors import suite
+    from engine.detectors.logistic import LogisticFeatures
+
+    def part(prefix):
+        return {name[len(prefix):]: value for name, value in data.items() if name.startswith(prefix)}
+
+    refitted = {d.name: d for d in suite.profile_detectors({**profile, **part("profile:")})}
     out = []
-    for detector in detectors:
+    for k, detector in enumerate(detectors):
         if key[0] == "audio" and detector.name in TELEPHONE_LOST.get(key[1], ()):
             out.append(StandAside(refitted.get(detector.name, detector), f"its trait does not survive {describe(key)}: "
                                   f"no alarm on 40 synthesised digits through it (CHANNEL_LIMITS)"))
@@ -1225,34 +1282,23 @@ def channel_detectors(detectors, profile, key, gan_runs=(), for_channel=None, ag
             out.append(StandAside(refitted.get(detector.name, detector), NOISE_FILLS_SILENCE))
         elif detector.name == "noise-floor" and key[0] == "audio" and key[1] in FLOOR_LOST:
             out.append(StandAside(refitted.get(detector.name, detector), EIGHT_BITS_FLOOR))
-        elif detector.name == "synthetic-voice" and voice_aside:
+        elif detector.name == "synthetic-voice" and voice_aside(key):
             out.append(StandAside(refitted.get(detector.name, detector),
                                   BAND_LIMIT_MOVES_VOICE if key[3] else NOISE_MOVES_VOICE))
         elif detector.name in refitted and detector.name != "grid":
             out.append(refitted[detector.name])
         elif hasattr(detector, "generators") and key[0] != "audio" and gan_runs:
-            out.append(channel_logistic(batch, key, gan_runs, profile))
+            out.append(LogisticFeatures(part("logistic:"), [run["name"] for run in gan_runs]))
         elif hasattr(detector, "generators"):  # the pooled logistic regression
             out.append(StandAside(detector, f"fitted on clean reference files against the generators' mel maps, "
                                             f"to which {describe(key)} cannot be applied"))
-        elif getattr(detector, "learned", False):
+        elif recalibrated_tail(detector):
             recalibrated = copy.copy(detector)
-            recalibrated.tail = calibration.tail_model(detector.scores(cal_batch))
+            recalibrated.tail = calibration.tail_model(data[f"tail:{k}"])
             out.append(recalibrated)
         else:
             out.append(detector)
-    if key[0] == "audio" and key[4] and not agc:
-        levelled = channel_detectors(detectors, profile, key, gan_runs, for_channel, agc=True)[0]
-        out = noise_union(detectors, profile, key, gan_runs, out, levelled, for_channel)
-    if resized_before(key):
-        out = resized_jpeg_union(detectors, profile, key, gan_runs, out, for_channel)
-    if key[0] == "enlarged" and len(key) == 3:  # a filter read: the reduction gives a real file back nearly as it was
-        out = enlarged_read_union(detectors, out)
-    lost = TRAITS_LOST[key[0]] + (f"; {TRAITS_LOST['noise']}" if key[0] == "audio" and key[4] else "") + (
-        f"; {TRAITS_LOST['resized then JPEG']}" if resized_before(key) else "")
-    note = (f"channel {describe(key)}: the reference was passed through the same channel and the detectors "
-            f"recalibrated on {n_files} such files; {lost}")
-    return out, note
+    return out
 
 
 def enlarged_union(detectors, profile, key, gan_runs, for_channel=None):

@@ -228,7 +228,7 @@ class CasePart:
             lines.append(doc.para(f"Attribution: {described['attribution']['text']}", "Small"))
         channel = verdict["detectors"].get("channel")  # verdicts recorded before channels have none
         if channel:
-            read = ", ".join(f"{k} {v}" for k, v in channel.items() if k not in ("assumed", "lossy"))
+            read = ", ".join(f"{k} {v}" for k, v in channel.items() if k not in ("assumed", "lossy", "calibration"))
             lines.append(doc.para(f"Channel read from the file: {read or 'none (the format records no encoding)'}. "
                                   f"Reference calibrated through: {channel.get('assumed')}", "Small"))
         if self.stale(verdict):
