@@ -1,0 +1,194 @@
+"""A MIDI file played by a person and recorded without a click: read from its onsets, and quantised.
+
+A sequencer writes notes on a grid of the file's beat (its ticks at its tempo), and so do the
+chorale corpus and every generator the product knows. A keyboard recorded without a click keeps the
+recorder's default tempo (120 bpm, 480 ticks a quarter) and the player's time: the onsets keep no
+grid of the file's quarters, and the piano roll, which counts in those quarters, holds music at the
+wrong speed, off every beat, which the detectors that read where notes fall call generated.
+
+Reading: the notes' onsets are grouped into chord events (onsets within CHORD_WINDOW_S seconds: a
+player's hands are never together to the tick) and each event's position in the file's quarters is
+compared with the grid of sixteenths and eighth triplets (GRID); the share within GRID_TOLERANCE
+quarters is `on_grid`. Notes written on the grid give 1 (and humanised ones, onsets moved by a 6 %
+of a beat Gaussian, ...); a performance's positions are spread evenly between the grid points,
+giving the share of the quarter that the tolerance covers (COVERED). A file with at least
+MIN_EVENTS events whose share is below MAX_ON_GRID is read as a performance.
+
+Quantising: the player's beats are tracked from the chord events' onsets (librosa's dynamic-programming
+beat tracker over an onset envelope built from the events, weighted by the notes each starts), the
+level of the tracked pulse chosen so that the events' median spacing lies nearest one beat... (see
+`beat_level`), and every note's onset and release mapped to beats by interpolation between the tracked
+beats; those positions are the notes' positions in quarter notes, rounded to the piano roll's step.
+"""
+import numpy as np
+
+from engine.data.representations import STEPS_PER_QUARTER
+
+CHORD_WINDOW_S = 0.06
+GRID = np.unique(np.concatenate([np.arange(4) / 4, np.arange(3) / 3]))  # of a quarter note
+GRID_TOLERANCE = 0.04  # quarters
+COVERED = len(GRID) * 2 * GRID_TOLERANCE
+MIN_EVENTS = 16
+
+
+def chord_events(seconds):
+    """(first onset of each chord event, index of its event per onset) of onsets in seconds (sorted or not):
+    an event is a run of onsets each within CHORD_WINDOW_S of the event's first."""
+    seconds = np.asarray(seconds, dtype=np.float64)
+    order = np.argsort(seconds, kind="stable")
+    event = np.empty(seconds.size, dtype=np.int64)
+    firsts, first = [], None
+    for k in order:
+        if first is None or seconds[k] - first > CHORD_WINDOW_S:
+            first = seconds[k]
+            firsts.append(first)
+        event[k] = len(firsts) - 1
+    return np.array(firsts), event
+
+
+def on_grid_share(quarters):
+    """Share of positions (in quarter notes) within GRID_TOLERANCE of GRID."""
+    fraction = np.mod(np.asarray(quarters, dtype=np.float64), 1.0)
+    distance = np.abs(fraction[:, None] - np.concatenate([GRID, [1.0]])[None, :]).min(axis=1)
+    return float(np.mean(distance <= GRID_TOLERANCE)) if fraction.size else 1.0
+
+
+FRAME_RATE = 100  # envelope frames a second
+START_BPM = 80.0  # the tracker's tempo prior (librosa: log-normal, an octave's spread): a chorale's beat as played
+
+
+def tracked_beats(seconds, weights):
+    """Beat times (s) tracked from chord-event onsets `seconds` (each weighted by the notes it starts) by
+    librosa's dynamic-programming beat tracker over an onset envelope of those events."""
+    import librosa
+
+    frames = np.rint(np.asarray(seconds) * FRAME_RATE).astype(np.int64)
+    envelope = np.zeros(int(frames.max()) + 2 * FRAME_RATE)
+    np.add.at(envelope, frames, weights)
+    envelope = np.convolve(envelope, np.array([0.25, 0.5, 1.0, 0.5, 0.25]), mode="same")
+    hop = 256
+    _, beats = librosa.beat.beat_track(onset_envelope=envelope, sr=FRAME_RATE * hop, hop_length=hop,
+                                       start_bpm=START_BPM, units="time", trim=False)
+    return beats
+
+
+LEVEL_WINDOW = 0.15  # of a beat: the events around a beat (or a midpoint) that make its weight
+HALVE_BELOW = 0.5  # alternate beats this much weaker than the others: the tracker took the subdivision
+DOUBLE_ABOVE = 0.6  # midpoints this strong against the beats: it took every other beat
+END_SNAP = 0.3  # of a beat: a release this near a chord onset ends there
+
+
+def weight_near(times, period, seconds, weights):
+    """Total event weight within LEVEL_WINDOW of a period of each of `times`."""
+    distance = np.abs(np.asarray(seconds)[None, :] - np.asarray(times)[:, None])
+    return ((distance <= LEVEL_WINDOW * period) * np.asarray(weights)[None, :]).sum(axis=1)
+
+
+def beat_level(beats, seconds, weights):
+    """The tracked beats at the level where a beat carries the chords (all voices move together there,
+    the subdivisions carry passing notes): every other beat, from the stronger parity, where alternate
+    beats are weaker than HALVE_BELOW of the others; beats with their midpoints where the midpoints weigh
+    more than DOUBLE_ABOVE of the beats; else as tracked."""
+    if beats.size < 4:
+        return beats
+    period = float(np.median(np.diff(beats)))
+    on = weight_near(beats, period, seconds, weights)
+    even, odd = on[0::2].mean(), on[1::2].mean()
+    if min(even, odd) < HALVE_BELOW * max(even, odd):
+        return beats[0::2] if even >= odd else beats[1::2]
+    middle = (beats[1:] + beats[:-1]) / 2
+    if weight_near(middle, period, seconds, weights).mean() > DOUBLE_ABOVE * on.mean():
+        return np.sort(np.concatenate([beats, middle]))
+    return beats
+
+
+def snapped_ends(ends, onsets):
+    """Releases (in beats) moved to the nearest chord onset within END_SNAP of a beat, else rounded to the
+    roll's step: a player lifts a finger a little before or after the next chord, where the written note
+    ends, and a release rounded on its own would leave a gap or an overlap of a step in the voice."""
+    ends = np.asarray(ends, dtype=np.float64)
+    at = np.clip(np.searchsorted(onsets, ends), 1, max(onsets.size - 1, 1))
+    nearest = np.where(np.abs(onsets[at - 1] - ends) <= np.abs(onsets[at] - ends), onsets[at - 1], onsets[at])
+    return np.where(np.abs(nearest - ends) <= END_SNAP, nearest, np.rint(ends * STEPS_PER_QUARTER) / STEPS_PER_QUARTER)
+
+
+def beat_positions(seconds, beats):
+    """Positions in beats of times in seconds, by interpolation between the beats (linear beyond them, at
+    the first and last beats' periods)."""
+    seconds = np.asarray(seconds, dtype=np.float64)
+    index = np.arange(beats.size, dtype=np.float64)
+    inside = np.interp(seconds, beats, index)
+    before = (seconds - beats[0]) / (beats[1] - beats[0])
+    after = beats.size - 1 + (seconds - beats[-1]) / (beats[-1] - beats[-2])
+    return np.where(seconds < beats[0], before, np.where(seconds > beats[-1], after, inside))
+
+
+MAX_ON_GRID = 0.8  # of chord events on the grid: below, the onsets keep no grid of the file's quarters
+MAX_PULSE = 0.5  # eighth-note pulse strength (EIGHTH_PULSE): a humanised file keeps more of it
+
+
+def notes_of(midi):
+    """The non-drum pretty_midi notes of a file."""
+    return [note for instrument in midi.instruments if not instrument.is_drum for note in instrument.notes]
+
+
+def read(midi):
+    """What a pretty_midi.PrettyMIDI's onsets say (module docstring): {"performance": bool, "on_grid": share
+    of chord events on the grid, "eighth_pulse": ..., "events": count}."""
+    from engine.data.representations import quarters_at
+
+    notes = notes_of(midi)
+    if not notes:
+        return {"performance": False, "on_grid": 1.0, "eighth_pulse": 1.0, "events": 0}
+    firsts, _ = chord_events([note.start for note in notes])
+    quarters = quarters_at(midi, firsts)
+    on_grid = on_grid_share(quarters)
+    pulse = float(np.abs(np.exp(4j * np.pi * quarters).mean()))
+    found = firsts.size >= MIN_EVENTS and on_grid < MAX_ON_GRID and pulse < MAX_PULSE
+    return {"performance": bool(found), "on_grid": round(on_grid, 3), "eighth_pulse": round(pulse, 3),
+            "events": int(firsts.size)}
+
+
+def quantised(midi):
+    """(a pretty_midi.PrettyMIDI at 60 bpm whose seconds are the notes' positions in tracked beats, so that the
+    piano roll rounds them to its step; {"tracked_beats", "beat_bpm": median tempo of the tracked beats}),
+    or None where fewer than 4 beats are tracked."""
+    import pretty_midi
+
+    notes = notes_of(midi)
+    firsts, event = chord_events([note.start for note in notes])
+    beats = beat_level(tracked_beats(firsts, np.bincount(event)), firsts, np.bincount(event))
+    if beats.size < 4:
+        return None
+    starts = np.rint(beat_positions(firsts, beats) * STEPS_PER_QUARTER)[event] / STEPS_PER_QUARTER
+    ends = snapped_ends(beat_positions([note.end for note in notes], beats), np.unique(starts))
+    origin = np.floor(starts.min())
+    out = pretty_midi.PrettyMIDI(initial_tempo=60.0)
+    for instrument in midi.instruments:
+        if instrument.is_drum:
+            continue
+        copy = pretty_midi.Instrument(program=instrument.program, is_drum=False, name=instrument.name)
+        out.instruments.append(copy)
+    which = [k for k, instrument in enumerate(midi.instruments) if not instrument.is_drum]
+    k = 0
+    for slot, index in enumerate(which):
+        for note in midi.instruments[index].notes:
+            out.instruments[slot].notes.append(pretty_midi.Note(
+                velocity=note.velocity, pitch=note.pitch, start=float(starts[k] - origin),
+                end=float(max(ends[k], starts[k]) - origin)))
+            k += 1
+    return out, {"tracked_beats": int(beats.size), "beat_bpm": round(float(60 / np.median(np.diff(beats))), 1)}
+
+
+def reason(channel):
+    """The verdict's reason for a MIDI file read as a performance, or None."""
+    found = (channel.get("onsets") or {}) if channel.get("codec") == "MIDI" else {}
+    if not found.get("performance"):
+        return None
+    read = (f"a performance recorded without a click: {found['on_grid']:.0%} of its {found['events']} chord events "
+            f"lie on a sixteenth or triplet grid of the file's quarters (a sequenced file: all), eighth-note pulse "
+            f"{found['eighth_pulse']:.2f} (1 on the grid)")
+    if "tracked_beats" not in found:
+        return f"{read}; too few beats tracked from its onsets to quantise it, so judged on the file's own quarters"
+    return (f"{read}; quantised to {found['tracked_beats']} beats tracked from its onsets (about "
+            f"{found['beat_bpm']:g} bpm as played) and judged as written at that beat")
