@@ -55,6 +55,7 @@ def on_grid_share(quarters):
 
 FRAME_RATE = 100  # envelope frames a second
 START_BPM = 80.0  # the tracker's tempo prior (librosa: log-normal, an octave's spread): a chorale's beat as played
+TIGHTNESS = 100
 
 
 def tracked_beats(seconds, weights):
@@ -68,7 +69,7 @@ def tracked_beats(seconds, weights):
     envelope = np.convolve(envelope, np.array([0.25, 0.5, 1.0, 0.5, 0.25]), mode="same")
     hop = 256
     _, beats = librosa.beat.beat_track(onset_envelope=envelope, sr=FRAME_RATE * hop, hop_length=hop,
-                                       start_bpm=START_BPM, units="time", trim=False)
+                                       start_bpm=START_BPM, tightness=TIGHTNESS, units="time", trim=False)
     return beats
 
 
