@@ -40,6 +40,7 @@ def test_a_chorale_played_without_a_click_is_read_as_a_performance_and_quantised
         assert abs(onsets["beat_bpm"] - bpm) < 0.25 * bpm
         assert notes_kept(load_path(source), found) > 0.9  # the written chorale, as the detectors read it
         assert "quantised to" in performance.reason(found.meta["channel"])
+        assert np.isin(found.x, (0.0, 1.0)).all()  # the notes as written, at one velocity: dynamics are the channel
 
 
 def test_sequenced_and_humanised_chorales_are_not_read_as_performances(tmp_path):
@@ -52,6 +53,12 @@ def test_sequenced_and_humanised_chorales_are_not_read_as_performances(tmp_path)
     # at the file's own beat (120 bpm, steady), onsets off by 10 ms: a sequencer's humanise, on the grid
     steady = played(tmp_path, "steady.mid", notes, Performer(bpm=120, drift=0.0, asynchrony=0.01), seed=3)
     assert not steady.meta["channel"]["onsets"]["performance"]
+
+
+def test_a_few_notes_off_the_grid_are_too_few_to_read_as_a_performance(tmp_path):
+    notes = np.array([(60 + k, 0.37 * k, 0.37 * k + 0.3) for k in range(performance.MIN_EVENTS - 1)])
+    found = played(tmp_path, "few.mid", notes, Performer(bpm=90), seed=6)
+    assert not found.meta["channel"]["onsets"]["performance"]
 
 
 def test_a_generated_piece_played_so_is_quantised_too_and_judged_on_its_notes(tmp_path):

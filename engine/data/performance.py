@@ -85,6 +85,10 @@ LEVEL_WINDOW = 0.15  # of a beat: the events around a beat (or a midpoint) that 
 HALVE_BELOW = 0.5  # alternate beats this much weaker than the others: the tracker took the subdivision
 DOUBLE_ABOVE = 0.6  # midpoints this strong against the beats: it took every other beat
 END_SNAP = 0.3  # of a beat: a release this near a chord onset ends there
+# A player's velocities are the performance's dynamics, not its notes (`grid`, which reads them, stands aside for
+# every MIDI file): the quantised notes are written at the corpus' one velocity, so that the detectors that take a
+# note as sounding above half intensity (chroma, durations) read every note, the softly played ones too.
+NOTATED_VELOCITY = 127
 
 
 def weight_near(times, period, seconds, weights):
@@ -191,7 +195,7 @@ def quantised(midi):
     for slot, index in enumerate(which):
         for note in midi.instruments[index].notes:
             out.instruments[slot].notes.append(pretty_midi.Note(
-                velocity=note.velocity, pitch=note.pitch, start=float(starts[k] - origin),
+                velocity=NOTATED_VELOCITY, pitch=note.pitch, start=float(starts[k] - origin),
                 end=float(max(ends[k], starts[k]) - origin)))
             k += 1
     return out, {"tracked_beats": int(beats.size), "beat_bpm": round(float(60 / np.median(np.diff(beats))), 1)}
