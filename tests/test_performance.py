@@ -76,3 +76,22 @@ def test_a_generated_piece_played_so_is_quantised_too_and_judged_on_its_notes(tm
 def test_chord_events_group_onsets_within_the_window():
     firsts, event = performance.chord_events([0.5, 0.0, 0.05, 0.52, 0.55, 0.62, 2.0])
     assert np.allclose(firsts, [0.0, 0.5, 0.62, 2.0]) and event.tolist() == [1, 0, 0, 1, 1, 2, 3]
+
+
+def test_played_chorales_are_not_labelled_generated_against_a_chorale_profile(tmp_path):
+    from engine.data.specs import load_spec
+    from engine.detectors import calibration, suite
+    from engine.detectors.profile import build_profile
+
+    detectors = suite.profile_detectors(build_profile(load_spec("builtin:bach[0:60]")))
+    files = []
+    for k, source in enumerate(corpus_files("bach")[300:303]):
+        with open(source, "rb") as handle:
+            files.append(played(tmp_path, f"{k}.mid", midi_notes(handle.read()), Performer(bpm=76), seed=20 + k))
+    for found in files:
+        batch = suite.Batch(found.x, np.zeros(found.n, dtype=np.int64))
+        p = [float(calibration.tail_probability(d.tail, d.scores(batch))[0]) for d in detectors]
+        weights = suite.weights(detectors, calibration.DEFAULT_ALPHA, suite.informative(detectors, found))
+        p_file, _ = calibration.combine(np.array(p), weights)
+        assert calibration.label_for(p_file, calibration.DEFAULT_ALPHA) != "generated", dict(
+            zip([d.name for d in detectors], p))
