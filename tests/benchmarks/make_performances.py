@@ -7,7 +7,11 @@
 Named before measuring. Tuning: the real chorales resources/bach (sorted) [300:360] played by the default
 Performer at 72 and at 100 bpm (seeds 100+k, 200+k). Untouched (run once, at the end): [380:411] played
 by another model (56 or 120 bpm, drift 4 % a beat, asynchrony 25 ms, notes held 3/4 of their length, the
-last 4 beats slowed to 0.6, seeds 900+k, 950+k). Generated: first-order chord-event chains fitted on the
+last 4 beats slowed to 0.6, seeds 900+k, 950+k). Second round (after the untouched sets above had shown detached playing's cost): tuning `detached80`,
+[300:360] at 80 bpm, notes held 0.7 of their length, asynchrony 20 ms (seeds 300+k); untouched, named before
+measuring and run once: [360:380] (the lead's held-out chorales, so far played by mkperf only) at 66 and
+110 bpm, held 0.8, asynchrony 20 ms, drift 3.5 %, velocities 35-110, the last 3 beats slowed to 0.7 (seeds
+7000+k, 7100+k). Generated: first-order chord-event chains fitted on the
 reference's fitting part (builtin:bach[0:240], tests/synthetic_music.py), 40 of 16 bars, as written and
 played by the default Performer at 72 bpm (seeds 500+k).
 """
@@ -56,6 +60,11 @@ def main(out):
     performed(os.path.join(out, "untouched56"), files[380:411], Performer(bpm=56, **UNTOUCHED), 900)
     performed(os.path.join(out, "untouched120"), files[380:411], Performer(bpm=120, velocities=(30, 120), **UNTOUCHED),
               950)
+    performed(os.path.join(out, "detached80"), files[300:360], Performer(bpm=80, articulation=0.7, asynchrony=0.02),
+              300)
+    second = dict(articulation=0.8, asynchrony=0.02, drift=0.035, velocities=(35, 110), ritardando=(3, 0.7))
+    performed(os.path.join(out, "untouched66"), files[360:380], Performer(bpm=66, **second), 7000)
+    performed(os.path.join(out, "untouched110"), files[360:380], Performer(bpm=110, **second), 7100)
     chains(out)
 
 
