@@ -85,6 +85,10 @@ LEVEL_WINDOW = 0.15  # of a beat: the events around a beat (or a midpoint) that 
 HALVE_BELOW = 0.5  # alternate beats this much weaker than the others: the tracker took the subdivision
 DOUBLE_ABOVE = 0.6  # midpoints this strong against the beats: it took every other beat
 END_SNAP = 0.3  # of a beat: a release this near a chord onset ends there
+MIN_ARTICULATION = 0.6  # the shortest share of its written length a player holds a note (voice_ends)
+LEGATO = 0.1  # of a beat: a release this near an onset is played legato
+VOICE_STEP = 4  # semitones: the next note of the voice lies this near
+VOICE_SCAN = 64  # notes looked at after a release, at most (cost bounded on dense files)
 # A player's velocities are the performance's dynamics, not its notes (`grid`, which reads them, stands aside for
 # every MIDI file): the quantised notes are written at the corpus' one velocity, so that the detectors that take a
 # note as sounding above half intensity (chroma, durations) read every note, the softly played ones too.
@@ -125,6 +129,29 @@ def snapped_ends(ends, onsets):
     at = np.clip(np.searchsorted(onsets, ends), 1, max(onsets.size - 1, 1))
     nearest = np.where(np.abs(onsets[at - 1] - ends) <= np.abs(onsets[at] - ends), onsets[at - 1], onsets[at])
     return np.where(np.abs(nearest - ends) <= END_SNAP, nearest, np.rint(ends * STEPS_PER_QUARTER) / STEPS_PER_QUARTER)
+
+
+def voice_ends(starts, releases, pitches, ends):
+    """Releases (in beats) of notes played detached taken to the onset of the note that continues the voice: a
+    player holds a note for a share of its written length (as little as MIN_ARTICULATION), so a release more than
+    LEGATO before any onset ends where the first note within VOICE_STEP semitones (a voice moves by small steps)
+    starts after it, up to the release's reach at that share. `ends`: the releases as snapped_ends reads them,
+    kept for releases at an onset (legato) and where no such note is found (a leap, a rest, the last chord)."""
+    order = np.argsort(starts, kind="stable")
+    sorted_starts, sorted_pitches = starts[order], pitches[order]
+    onsets = np.unique(starts)
+    at = np.clip(np.searchsorted(onsets, releases), 1, max(onsets.size - 1, 1))
+    legato = np.minimum(np.abs(onsets[at - 1] - releases), np.abs(onsets[at] - releases)) <= LEGATO
+    out = np.array(ends, dtype=np.float64)
+    reach = starts + np.maximum(releases - starts, 0) / MIN_ARTICULATION + LEGATO
+    first = np.searchsorted(sorted_starts, np.maximum(releases, starts + 1e-9), side="left")
+    last = np.searchsorted(sorted_starts, reach, side="right")
+    for k in np.flatnonzero((last > first) & ~legato):
+        stop = min(last[k], first[k] + VOICE_SCAN)
+        near = np.flatnonzero(np.abs(sorted_pitches[first[k]:stop] - pitches[k]) <= VOICE_STEP)
+        if near.size:
+            out[k] = sorted_starts[first[k] + near[0]]
+    return out
 
 
 def beat_positions(seconds, beats):
@@ -180,7 +207,9 @@ def quantised(midi):
     if beats.size < 4:
         return None
     starts = np.rint(beat_positions(firsts, beats) * STEPS_PER_QUARTER)[event] / STEPS_PER_QUARTER
-    ends = snapped_ends(beat_positions([note.end for note in notes], beats), np.unique(starts))
+    releases = beat_positions([note.end for note in notes], beats)
+    ends = voice_ends(starts, releases, np.array([note.pitch for note in notes]),
+                      snapped_ends(releases, np.unique(starts)))
     origin = np.floor(starts.min())
     if ends.max() - origin > MAX_MIDI_QUARTERS:  # more beats than the roll may hold: judged as it is
         return None
