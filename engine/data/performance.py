@@ -30,12 +30,29 @@ in running eighths tracked at the eighth) is measured there too.
 import numpy as np
 
 from engine.data.limits import MAX_MIDI_QUARTERS
-from engine.data.representations import STEPS_PER_QUARTER
+from engine.data.representations import STEPS_PER_QUARTER, quarters_at
 
 CHORD_WINDOW_S = 0.06
 GRID = np.unique(np.concatenate([np.arange(4) / 4, np.arange(3) / 3]))  # of a quarter note
 GRID_TOLERANCE = 0.04  # quarters
 MIN_EVENTS = 16
+MAX_ON_GRID = 0.8  # of chord events on the grid: below, the onsets keep no grid of the file's quarters
+MAX_PULSE = 0.5  # `eighth_pulse`: a humanised file keeps more of it, a performance at most 0.29 measured
+FRAME_RATE = 100  # onset envelope frames a second
+START_BPM = 80.0  # the tracker's tempo prior (librosa: log-normal, an octave's spread): a chorale's beat as played
+TIGHTNESS = 100  # librosa's default; looser (30, 10) followed a drifting player worse on the tuning set
+LEVEL_WINDOW = 0.15  # of a beat: the events around a beat (or a midpoint) that make its weight
+HALVE_BELOW = 0.5  # alternate beats this much weaker than the others: the tracker took the subdivision
+DOUBLE_ABOVE = 0.6  # midpoints this strong against the beats: it took every other beat
+END_SNAP = 0.3  # of a beat: a release this near a chord onset ends there
+MIN_ARTICULATION = 0.6  # the shortest share of its written length a player holds a note (voice_ends)
+LEGATO = 0.1  # of a beat: a release this near an onset is played legato
+VOICE_STEP = 4  # semitones: the next note of the voice lies this near
+VOICE_SCAN = 64  # notes looked at after a release, at most (cost bounded on dense files)
+# A player's velocities are the performance's dynamics, not its notes (`grid`, which reads them, stands aside for
+# every MIDI file): the quantised notes are written at the corpus' one velocity, so that the detectors that take a
+# note as sounding above half intensity (chroma, durations) read every note, the softly played ones too.
+NOTATED_VELOCITY = 127
 
 
 def chord_events(seconds):
@@ -60,11 +77,6 @@ def on_grid_share(quarters):
     return float(np.mean(distance <= GRID_TOLERANCE)) if fraction.size else 1.0
 
 
-FRAME_RATE = 100  # envelope frames a second
-START_BPM = 80.0  # the tracker's tempo prior (librosa: log-normal, an octave's spread): a chorale's beat as played
-TIGHTNESS = 100
-
-
 def tracked_beats(seconds, weights, bpm=None):
     """Beat times (s) tracked from chord-event onsets `seconds` (each weighted by the notes it starts) by
     librosa's dynamic-programming beat tracker over an onset envelope of those events, at tempo `bpm`
@@ -79,20 +91,6 @@ def tracked_beats(seconds, weights, bpm=None):
     _, beats = librosa.beat.beat_track(onset_envelope=envelope, sr=FRAME_RATE * hop, hop_length=hop,
                                        start_bpm=START_BPM, tightness=TIGHTNESS, bpm=bpm, units="time", trim=False)
     return beats
-
-
-LEVEL_WINDOW = 0.15  # of a beat: the events around a beat (or a midpoint) that make its weight
-HALVE_BELOW = 0.5  # alternate beats this much weaker than the others: the tracker took the subdivision
-DOUBLE_ABOVE = 0.6  # midpoints this strong against the beats: it took every other beat
-END_SNAP = 0.3  # of a beat: a release this near a chord onset ends there
-MIN_ARTICULATION = 0.6  # the shortest share of its written length a player holds a note (voice_ends)
-LEGATO = 0.1  # of a beat: a release this near an onset is played legato
-VOICE_STEP = 4  # semitones: the next note of the voice lies this near
-VOICE_SCAN = 64  # notes looked at after a release, at most (cost bounded on dense files)
-# A player's velocities are the performance's dynamics, not its notes (`grid`, which reads them, stands aside for
-# every MIDI file): the quantised notes are written at the corpus' one velocity, so that the detectors that take a
-# note as sounding above half intensity (chroma, durations) read every note, the softly played ones too.
-NOTATED_VELOCITY = 127
 
 
 def weight_near(times, period, seconds, weights):
@@ -165,10 +163,6 @@ def beat_positions(seconds, beats):
     return np.where(seconds < beats[0], before, np.where(seconds > beats[-1], after, inside))
 
 
-MAX_ON_GRID = 0.8  # of chord events on the grid: below, the onsets keep no grid of the file's quarters
-MAX_PULSE = 0.5  # eighth-note pulse strength (EIGHTH_PULSE): a humanised file keeps more of it
-
-
 def notes_of(midi):
     """The non-drum pretty_midi notes of a file."""
     return [note for instrument in midi.instruments if not instrument.is_drum for note in instrument.notes]
@@ -177,8 +171,6 @@ def notes_of(midi):
 def read(midi):
     """What a pretty_midi.PrettyMIDI's onsets say (module docstring): {"performance": bool, "on_grid": share
     of chord events on the grid, "eighth_pulse": ..., "events": count}."""
-    from engine.data.representations import quarters_at
-
     notes = notes_of(midi)
     if not notes:
         return {"performance": False, "on_grid": 1.0, "eighth_pulse": 1.0, "events": 0}
@@ -239,6 +231,7 @@ def reason(channel):
             f"lie on a sixteenth or triplet grid of the file's quarters (a sequenced file: all), eighth-note pulse "
             f"{found['eighth_pulse']:.2f} (1 on the grid)")
     if "tracked_beats" not in found:
-        return f"{read}; too few beats tracked from its onsets to quantise it, so judged on the file's own quarters"
+        return (f"{read}; not quantised (fewer than 4 beats tracked from its onsets, or more beats than the roll "
+                f"holds), so judged on the file's own quarters")
     return (f"{read}; quantised to {found['tracked_beats']} beats tracked from its onsets (about "
             f"{found['beat_bpm']:g} bpm as played) and judged as written at that beat")
