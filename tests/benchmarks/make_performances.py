@@ -12,8 +12,9 @@ last 4 beats slowed to 0.6, seeds 900+k, 950+k). Second round (after the untouch
 measuring and run once: [360:380] (the lead's held-out chorales, so far played by mkperf only) at 66 and
 110 bpm, held 0.8, asynchrony 20 ms, drift 3.5 %, velocities 35-110, the last 3 beats slowed to 0.7 (seeds
 7000+k, 7100+k). Generated: first-order chord-event chains fitted on the
-reference's fitting part (builtin:bach[0:240], tests/synthetic_music.py), 40 of 16 bars, as written and
-played by the default Performer at 72 bpm (seeds 500+k).
+reference's fitting part (builtin:bach[0:240], tests/synthetic_music.py), 40 of 16 bars, and as many
+first-order chains over quarter-note chords, as written and played by the default Performer at 72 bpm
+(seeds 500+k).
 """
 import os
 import sys
@@ -44,13 +45,16 @@ def chains(out):
 
     fit = load_spec("builtin:bach[0:240]")
     pieces = synthetic_music.file_rolls(fit.x, item_groups(fit.items, fit.n)[0])
-    written, played = os.path.join(out, "chain1-written"), os.path.join(out, "chain1-played72")
-    os.makedirs(written, exist_ok=True)
-    os.makedirs(played, exist_ok=True)
-    for k, roll in enumerate(synthetic_music.chord_chain(pieces, 1, N_GENERATED, seed=500)):
-        write_midi(os.path.join(written, f"chain{k:03d}.mid"), roll.astype(np.float32) * (80 / 127))
-        with open(os.path.join(played, f"chain{k:03d}.mid"), "wb") as handle:
-            handle.write(perform(roll_notes(roll), Performer(bpm=72), 500 + k))
+    sets = {"chain1": synthetic_music.chord_chain(pieces, 1, N_GENERATED, seed=500),
+            "quarter-chain1": synthetic_music.sliced_chain(pieces, 4, N_GENERATED, seed=501)}
+    for name, rolls in sets.items():
+        written, played = os.path.join(out, f"{name}-written"), os.path.join(out, f"{name}-played72")
+        os.makedirs(written, exist_ok=True)
+        os.makedirs(played, exist_ok=True)
+        for k, roll in enumerate(rolls):
+            write_midi(os.path.join(written, f"chain{k:03d}.mid"), roll.astype(np.float32) * (80 / 127))
+            with open(os.path.join(played, f"chain{k:03d}.mid"), "wb") as handle:
+                handle.write(perform(roll_notes(roll), Performer(bpm=72), 500 + k))
 
 
 def main(out):
