@@ -15,7 +15,7 @@ import numpy as np
 
 from engine import case as case_store, case_verify
 from engine.case_workflows import open_case
-from engine.data import picture_size, representations
+from engine.data import performance, picture_size, representations
 from engine.data.walk import evidence_files
 from engine.detectors import calibration, channels, suite
 from engine.errors import InputError
@@ -309,9 +309,10 @@ def _file_verdict(case, path, samples, detectors, weights, batch, g, scores, p, 
     reasons.insert(0, _summary(label, p_file, alpha, detectors, weights, decisive, samples.n))
     if note:
         reasons.insert(2, note)  # after the summary and the decisive detector (the report's main reason)
-    size = picture_size.size_reason(samples.meta.get("channel") or {})
-    if size:
-        reasons.insert(2, size)
+    for read in (picture_size.size_reason, performance.reason):  # how the file was read, where not as it is
+        found = read(samples.meta.get("channel") or {})
+        if found:
+            reasons.insert(2, found)
     verdict = {
         "path": os.path.abspath(path), "sha256": _record(samples).get("sha256"), "modality": samples.modality,
         "label": label, "score": round(1.0 - p_file, 6), "reasons": reasons,

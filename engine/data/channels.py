@@ -397,11 +397,16 @@ def effective_bandwidth(mono, rate, n_fft=512):
 
 def midi_channel(midi):
     """MIDI timing and loudness of a pretty_midi.PrettyMIDI: resolution, tempi, velocities
-    (the piano roll counts in quarter notes, so neither tempo nor resolution changes it)."""
+    (the piano roll counts in quarter notes, so neither tempo nor resolution changes it), and
+    whether its onsets keep a grid of those quarters or it is a performance recorded without a click
+    (`onsets`: engine/data/performance.py)."""
+    from engine.data import performance
+
     tempi = sorted({round(float(t), 1) for t in midi.get_tempo_changes()[1]})
     velocities = sorted({n.velocity for inst in midi.instruments if not inst.is_drum for n in inst.notes})
     return {"codec": "MIDI", "lossy": False, "resolution": int(midi.resolution), "tempo_bpm": tempi[:8],
-            "velocities": velocities[:8] if len(velocities) <= 8 else f"{len(velocities)} distinct"}
+            "velocities": velocities[:8] if len(velocities) <= 8 else f"{len(velocities)} distinct",
+            "onsets": performance.read(midi)}
 
 
 # --- added noise, estimated from the recording itself -----------------------------------

@@ -68,7 +68,10 @@ BLIND_SPOTS = {
                + "; ".join(f"{channel}: {what}" for channel, what in CHANNEL_LIMITS["speech"]) + "."],
     "music": ["Music is judged by its notes (chord transitions, durations, velocities), not by sound: a generator "
               "trained on the same corpus that respects its harmony may pass.",
-              "Real music of another style than the reference (a prelude among chorales) looks unusual."],
+              "Real music of another style than the reference (a prelude among chorales) looks unusual.",
+              "A performance recorded without a click is judged quantised to beats tracked from its onsets: where a "
+              "generator's notes fall in the bar is then mostly lost, and detached playing can be misread "
+              "(docs/verdicts.md, 'Limits')."],
 }
 COMMON_BLIND_SPOTS = [
     "Learned detectors (CNN, logistic regression, inverse models) know the generators registered in the case; "

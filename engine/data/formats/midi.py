@@ -12,7 +12,7 @@ import warnings
 
 import numpy as np
 
-from engine.data import channels, limits, representations
+from engine.data import channels, limits, performance, representations
 from engine.data.sampleset import SampleSet
 from engine.errors import InputError
 
@@ -136,6 +136,12 @@ def parse(path, data):
 
 def decode(path, data, kind):
     midi = parse(path, data)
+    channel = channels.midi_channel(midi)
+    if channel["onsets"]["performance"]:  # played without a click: judged on the beats tracked from its onsets
+        found = performance.quantised(midi)
+        if found is not None:
+            midi, tracked = found
+            channel["onsets"].update(tracked)
     x = representations.piano_roll_patches(midi)
     if x.shape[0] == 0:
         raise InputError(path, "MIDI file holds no (non-drum) notes")
@@ -143,6 +149,6 @@ def decode(path, data, kind):
     return SampleSet(
         name=str(path), modality="music", x=x, levels=1 if binary else 127,
         items=[f"{path}#patch{k}" for k in range(x.shape[0])],
-        meta=dict(representations.MUSIC_META, format=kind.label, resolution=midi.resolution,
-                  channel=channels.midi_channel(midi)),
+        meta=dict(representations.MUSIC_META, format=kind.label, resolution=channel["resolution"],
+                  channel=channel),
     )

@@ -1,0 +1,237 @@
+"""A MIDI file played by a person and recorded without a click: read from its onsets, and quantised.
+
+A sequencer writes notes on a grid of the file's beat (its ticks at its tempo), and so do the
+chorale corpus and every generator the product knows. A keyboard recorded without a click keeps the
+recorder's default tempo (120 bpm, 480 ticks a quarter) and the player's time: the onsets keep no
+grid of the file's quarters, and the piano roll, which counts in those quarters, holds music at the
+wrong speed, off every beat, which the detectors that read where notes fall call generated.
+
+Reading: the notes' onsets are grouped into chord events (onsets within CHORD_WINDOW_S seconds: a
+player's hands are never together to the tick) and each event's position in the file's quarters is
+compared with the grid of sixteenths and eighth triplets (GRID): `on_grid` is the share within
+GRID_TOLERANCE quarters of it. Notes written on a grid give 1 (every chorale of resources/bach 0.97-1);
+a performance's positions spread evenly over the quarter, giving about the share the tolerance covers
+(0.48; measured 0.37-0.62). A sequencer's humanise (onsets moved by a Gaussian of 6 % of a beat) splits
+chords and takes the share as low, but keeps the file's eighth-note pulse (`eighth_pulse`, the length of
+the mean of exp(4 pi i q) over the events' positions q: 1 on the eighth grid, 0.57-0.75 so humanised,
+at most 0.29 for a performance), and its notes are where the detectors, robust to it, read them. So a file
+with at least MIN_EVENTS events, `on_grid` below MAX_ON_GRID and `eighth_pulse` below MAX_PULSE is read
+as a performance (docs/studies.md, "MIDI performances", twenty-fourth pass).
+
+Quantising (`quantised`): the player's beats are tracked from the chord events' onsets (librosa's
+dynamic-programming beat tracker over an onset envelope of the events, each weighted by the notes it
+starts), the tracked pulse moved to the level where a beat carries the chords (`beat_level`) and, if
+moved, tracked again at that level's tempo; every onset is mapped to beats by interpolation between the
+tracked beats and rounded to the piano roll's step, every release snapped to a chord onset near it
+(`snapped_ends`). Those positions are the notes' positions in quarter notes: the file is judged as
+written at the beat it was played at. What this costs (a beat added where the tracker slips, a piece
+in running eighths tracked at the eighth) is measured there too.
+"""
+import numpy as np
+
+from engine.data.limits import MAX_MIDI_QUARTERS
+from engine.data.representations import STEPS_PER_QUARTER, quarters_at
+
+CHORD_WINDOW_S = 0.06
+GRID = np.unique(np.concatenate([np.arange(4) / 4, np.arange(3) / 3]))  # of a quarter note
+GRID_TOLERANCE = 0.04  # quarters
+MIN_EVENTS = 16
+MAX_ON_GRID = 0.8  # of chord events on the grid: below, the onsets keep no grid of the file's quarters
+MAX_PULSE = 0.5  # `eighth_pulse`: a humanised file keeps more of it, a performance at most 0.29 measured
+FRAME_RATE = 100  # onset envelope frames a second
+START_BPM = 80.0  # the tracker's tempo prior (librosa: log-normal, an octave's spread): a chorale's beat as played
+TIGHTNESS = 100  # librosa's default; looser (30, 10) followed a drifting player worse on the tuning set
+LEVEL_WINDOW = 0.15  # of a beat: the events around a beat (or a midpoint) that make its weight
+HALVE_BELOW = 0.5  # alternate beats this much weaker than the others: the tracker took the subdivision
+DOUBLE_ABOVE = 0.6  # midpoints this strong against the beats: it took every other beat
+END_SNAP = 0.3  # of a beat: a release this near a chord onset ends there
+MIN_ARTICULATION = 0.6  # the shortest share of its written length a player holds a note (voice_ends)
+LEGATO = 0.1  # of a beat: a release this near an onset is played legato
+VOICE_STEP = 4  # semitones: the next note of the voice lies this near
+VOICE_SCAN = 64  # notes looked at after a release, at most (cost bounded on dense files)
+# A player's velocities are the performance's dynamics, not its notes (`grid`, which reads them, stands aside for
+# every MIDI file): the quantised notes are written at the corpus' one velocity, so that the detectors that take a
+# note as sounding above half intensity (chroma, durations) read every note, the softly played ones too.
+NOTATED_VELOCITY = 127
+
+
+def chord_events(seconds):
+    """(first onset of each chord event, index of its event per onset) of onsets in seconds (sorted or not):
+    an event is a run of onsets each within CHORD_WINDOW_S of the event's first."""
+    seconds = np.asarray(seconds, dtype=np.float64)
+    order = np.argsort(seconds, kind="stable")
+    event = np.empty(seconds.size, dtype=np.int64)
+    firsts, first = [], None
+    for k in order:
+        if first is None or seconds[k] - first > CHORD_WINDOW_S:
+            first = seconds[k]
+            firsts.append(first)
+        event[k] = len(firsts) - 1
+    return np.array(firsts), event
+
+
+def on_grid_share(quarters):
+    """Share of positions (in quarter notes) within GRID_TOLERANCE of GRID."""
+    fraction = np.mod(np.asarray(quarters, dtype=np.float64), 1.0)
+    distance = np.abs(fraction[:, None] - np.concatenate([GRID, [1.0]])[None, :]).min(axis=1)
+    return float(np.mean(distance <= GRID_TOLERANCE)) if fraction.size else 1.0
+
+
+def tracked_beats(seconds, weights, bpm=None):
+    """Beat times (s) tracked from chord-event onsets `seconds` (each weighted by the notes it starts) by
+    librosa's dynamic-programming beat tracker over an onset envelope of those events, at tempo `bpm`
+    (None: librosa's estimate)."""
+    import librosa
+
+    frames = np.rint(np.asarray(seconds) * FRAME_RATE).astype(np.int64)
+    envelope = np.zeros(int(frames.max()) + 2 * FRAME_RATE)
+    np.add.at(envelope, frames, weights)
+    envelope = np.convolve(envelope, np.array([0.25, 0.5, 1.0, 0.5, 0.25]), mode="same")
+    hop = 256
+    _, beats = librosa.beat.beat_track(onset_envelope=envelope, sr=FRAME_RATE * hop, hop_length=hop,
+                                       start_bpm=START_BPM, tightness=TIGHTNESS, bpm=bpm, units="time", trim=False)
+    return beats
+
+
+def weight_near(times, period, seconds, weights):
+    """Total weight of the events (at sorted `seconds`) within LEVEL_WINDOW of a period of each of `times`."""
+    total = np.concatenate([[0.0], np.cumsum(weights, dtype=np.float64)])
+    reach = LEVEL_WINDOW * period
+    return (total[np.searchsorted(seconds, np.asarray(times) + reach, side="right")]
+            - total[np.searchsorted(seconds, np.asarray(times) - reach, side="left")])
+
+
+def beat_level(beats, seconds, weights):
+    """The tracked beats at the level where a beat carries the chords (all voices move together there,
+    the subdivisions carry passing notes): every other beat, from the stronger parity, where alternate
+    beats are weaker than HALVE_BELOW of the others; beats with their midpoints where the midpoints weigh
+    more than DOUBLE_ABOVE of the beats; else as tracked."""
+    if beats.size < 4:
+        return beats
+    period = float(np.median(np.diff(beats)))
+    on = weight_near(beats, period, seconds, weights)
+    even, odd = on[0::2].mean(), on[1::2].mean()
+    if min(even, odd) < HALVE_BELOW * max(even, odd):
+        return beats[0::2] if even >= odd else beats[1::2]
+    middle = (beats[1:] + beats[:-1]) / 2
+    if weight_near(middle, period, seconds, weights).mean() > DOUBLE_ABOVE * on.mean():
+        return np.sort(np.concatenate([beats, middle]))
+    return beats
+
+
+def snapped_ends(ends, onsets):
+    """Releases (in beats) moved to the nearest chord onset within END_SNAP of a beat, else rounded to the
+    roll's step: a player lifts a finger a little before or after the next chord, where the written note
+    ends, and a release rounded on its own would leave a gap or an overlap of a step in the voice."""
+    ends = np.asarray(ends, dtype=np.float64)
+    at = np.clip(np.searchsorted(onsets, ends), 1, max(onsets.size - 1, 1))
+    nearest = np.where(np.abs(onsets[at - 1] - ends) <= np.abs(onsets[at] - ends), onsets[at - 1], onsets[at])
+    return np.where(np.abs(nearest - ends) <= END_SNAP, nearest, np.rint(ends * STEPS_PER_QUARTER) / STEPS_PER_QUARTER)
+
+
+def voice_ends(starts, releases, pitches, ends):
+    """Releases (in beats) of notes played detached taken to the onset of the note that continues the voice: a
+    player holds a note for a share of its written length (as little as MIN_ARTICULATION), so a release more than
+    LEGATO before any onset ends where the first note within VOICE_STEP semitones (a voice moves by small steps)
+    starts after it, up to the release's reach at that share. `ends`: the releases as snapped_ends reads them,
+    kept for releases at an onset (legato) and where no such note is found (a leap, a rest, the last chord)."""
+    order = np.argsort(starts, kind="stable")
+    sorted_starts, sorted_pitches = starts[order], pitches[order]
+    onsets = np.unique(starts)
+    at = np.clip(np.searchsorted(onsets, releases), 1, max(onsets.size - 1, 1))
+    legato = np.minimum(np.abs(onsets[at - 1] - releases), np.abs(onsets[at] - releases)) <= LEGATO
+    out = np.array(ends, dtype=np.float64)
+    reach = starts + np.maximum(releases - starts, 0) / MIN_ARTICULATION + LEGATO
+    first = np.searchsorted(sorted_starts, np.maximum(releases, starts + 1e-9), side="left")
+    last = np.searchsorted(sorted_starts, reach, side="right")
+    for k in np.flatnonzero((last > first) & ~legato):
+        stop = min(last[k], first[k] + VOICE_SCAN)
+        near = np.flatnonzero(np.abs(sorted_pitches[first[k]:stop] - pitches[k]) <= VOICE_STEP)
+        if near.size:
+            out[k] = sorted_starts[first[k] + near[0]]
+    return out
+
+
+def beat_positions(seconds, beats):
+    """Positions in beats of times in seconds, by interpolation between the beats (linear beyond them, at
+    the first and last beats' periods)."""
+    seconds = np.asarray(seconds, dtype=np.float64)
+    index = np.arange(beats.size, dtype=np.float64)
+    inside = np.interp(seconds, beats, index)
+    before = (seconds - beats[0]) / (beats[1] - beats[0])
+    after = beats.size - 1 + (seconds - beats[-1]) / (beats[-1] - beats[-2])
+    return np.where(seconds < beats[0], before, np.where(seconds > beats[-1], after, inside))
+
+
+def notes_of(midi):
+    """The non-drum pretty_midi notes of a file."""
+    return [note for instrument in midi.instruments if not instrument.is_drum for note in instrument.notes]
+
+
+def read(midi):
+    """What a pretty_midi.PrettyMIDI's onsets say (module docstring): {"performance": bool, "on_grid": share
+    of chord events on the grid, "eighth_pulse": ..., "events": count}."""
+    notes = notes_of(midi)
+    if not notes:
+        return {"performance": False, "on_grid": 1.0, "eighth_pulse": 1.0, "events": 0}
+    firsts, _ = chord_events([note.start for note in notes])
+    quarters = quarters_at(midi, firsts)
+    on_grid = on_grid_share(quarters)
+    pulse = float(np.abs(np.exp(4j * np.pi * quarters).mean()))
+    found = firsts.size >= MIN_EVENTS and on_grid < MAX_ON_GRID and pulse < MAX_PULSE
+    return {"performance": bool(found), "on_grid": round(on_grid, 3), "eighth_pulse": round(pulse, 3),
+            "events": int(firsts.size)}
+
+
+def quantised(midi):
+    """(a pretty_midi.PrettyMIDI at 60 bpm whose seconds are the notes' positions in tracked beats, rounded to
+    the piano roll's step; {"tracked_beats", "beat_bpm": median tempo of the tracked beats}), or None where
+    fewer than 4 beats are tracked or more than the roll may hold."""
+    import pretty_midi
+
+    notes = notes_of(midi)
+    firsts, event = chord_events([note.start for note in notes])
+    weights = np.bincount(event)
+    tracked = tracked_beats(firsts, weights)
+    beats = beat_level(tracked, firsts, weights)
+    if beats.size != tracked.size and beats.size >= 4:  # tracked again at that level's tempo: its own phase
+        beats = tracked_beats(firsts, weights, bpm=60 / np.median(np.diff(beats)))
+    if beats.size < 4:
+        return None
+    starts = np.rint(beat_positions(firsts, beats) * STEPS_PER_QUARTER)[event] / STEPS_PER_QUARTER
+    releases = beat_positions([note.end for note in notes], beats)
+    ends = voice_ends(starts, releases, np.array([note.pitch for note in notes]),
+                      snapped_ends(releases, np.unique(starts)))
+    origin = np.floor(starts.min())
+    if ends.max() - origin > MAX_MIDI_QUARTERS:  # more beats than the roll may hold: judged as it is
+        return None
+    out = pretty_midi.PrettyMIDI(initial_tempo=60.0)
+    for instrument in midi.instruments:
+        if instrument.is_drum:
+            continue
+        copy = pretty_midi.Instrument(program=instrument.program, is_drum=False, name=instrument.name)
+        out.instruments.append(copy)
+    which = [k for k, instrument in enumerate(midi.instruments) if not instrument.is_drum]
+    k = 0
+    for slot, index in enumerate(which):
+        for note in midi.instruments[index].notes:
+            out.instruments[slot].notes.append(pretty_midi.Note(
+                velocity=NOTATED_VELOCITY, pitch=note.pitch, start=float(starts[k] - origin),
+                end=float(max(ends[k], starts[k]) - origin)))
+            k += 1
+    return out, {"tracked_beats": int(beats.size), "beat_bpm": round(float(60 / np.median(np.diff(beats))), 1)}
+
+
+def reason(channel):
+    """The verdict's reason for a MIDI file read as a performance, or None."""
+    found = (channel.get("onsets") or {}) if channel.get("codec") == "MIDI" else {}
+    if not found.get("performance"):
+        return None
+    read = (f"a performance recorded without a click: {found['on_grid']:.0%} of its {found['events']} chord events "
+            f"lie on a sixteenth or triplet grid of the file's quarters (a sequenced file: all), eighth-note pulse "
+            f"{found['eighth_pulse']:.2f} (1 on the grid)")
+    if "tracked_beats" not in found:
+        return (f"{read}; not quantised (fewer than 4 beats tracked from its onsets, or more beats than the roll "
+                f"holds), so judged on the file's own quarters")
+    return (f"{read}; quantised to {found['tracked_beats']} beats tracked from its onsets (about "
+            f"{found['beat_bpm']:g} bpm as played) and judged as written at that beat")
