@@ -19,11 +19,11 @@ with at least MIN_EVENTS events, `on_grid` below MAX_ON_GRID and `eighth_pulse` 
 as a performance (docs/studies.md, "MIDI performances", twenty-fourth pass).
 
 Quantising (`quantised`): the player's beats are tracked from the chord events' onsets (librosa's
-dynamic-programming beat tracker over an onset envelope of the events, each weighted by the notes it
-starts), the tracked pulse moved to the level where a beat carries the chords (`beat_level`) and, if
-moved, tracked again at that level's tempo; every onset is mapped to beats by interpolation between the
-tracked beats and rounded to the piano roll's step, every release snapped to a chord onset near it
-(`snapped_ends`). Those positions are the notes' positions in quarter notes: the file is judged as
+dynamic-programming beat tracker, written in numpy in engine/data/beat_tracker.py, over an onset envelope of
+the events, each weighted by the notes it starts), the tracked pulse moved to the level where a beat carries
+the chords (`beat_level`) and, if moved, tracked again at that level's tempo; every onset is mapped to beats
+by interpolation between the tracked beats and rounded to the piano roll's step, every release snapped to a
+chord onset near it (`snapped_ends`). Those positions are the notes' positions in quarter notes: the file is judged as
 written at the beat it was played at. What this costs (a beat added where the tracker slips, a piece
 in running eighths tracked at the eighth) is measured there too.
 """
@@ -79,18 +79,16 @@ def on_grid_share(quarters):
 
 def tracked_beats(seconds, weights, bpm=None):
     """Beat times (s) tracked from chord-event onsets `seconds` (each weighted by the notes it starts) by
-    librosa's dynamic-programming beat tracker over an onset envelope of those events, at tempo `bpm`
-    (None: librosa's estimate)."""
-    import librosa
+    the dynamic-programming beat tracker (engine/data/beat_tracker.py, librosa's) over an onset envelope of
+    those events, at tempo `bpm` (None: the envelope's own estimate)."""
+    from engine.data import beat_tracker
 
     frames = np.rint(np.asarray(seconds) * FRAME_RATE).astype(np.int64)
     envelope = np.zeros(int(frames.max()) + 2 * FRAME_RATE)
     np.add.at(envelope, frames, weights)
     envelope = np.convolve(envelope, np.array([0.25, 0.5, 1.0, 0.5, 0.25]), mode="same")
-    hop = 256
-    _, beats = librosa.beat.beat_track(onset_envelope=envelope, sr=FRAME_RATE * hop, hop_length=hop,
-                                       start_bpm=START_BPM, tightness=TIGHTNESS, bpm=bpm, units="time", trim=False)
-    return beats
+    bpm = beat_tracker.tempo(envelope, FRAME_RATE, START_BPM) if bpm is None else bpm
+    return beat_tracker.beat_frames(envelope, FRAME_RATE, bpm, TIGHTNESS) / FRAME_RATE
 
 
 def weight_near(times, period, seconds, weights):
