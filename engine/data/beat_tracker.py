@@ -4,7 +4,7 @@ tracking by dynamic programming"), as librosa 0.11 implements it (`librosa.featu
 
 librosa compiles these loops with numba, which the packaged app leaves out (packaging/bundle.py:
 numba and llvmlite are about 210 MB), so the tracker that quantises a MIDI performance
-(engine/data/performance.py) is written here. tests/test_beats.py checks it against librosa, the
+(engine/data/performance.py) is written here. tests/test_beat_tracker.py checks it against librosa, the
 tests' reference, on performances and on random envelopes. librosa's details are kept, so that what
 was measured with it holds: the tempo is the lag of the frame-averaged, windowed autocorrelation
 (8 s windows) under a log-normal prior on the tempo; the local score leaves out the envelope's first
