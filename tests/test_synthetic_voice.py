@@ -3,7 +3,8 @@ any case (two FSDD speakers no reference uses against espeak-ng, flite and festi
 plain arrays and calibrated on the case's kept reference recordings. Its weights load without pickle,
 its score ignores the recording's level, an impulse-excited vowel (what LPC and diphone synthesis
 write) scores beyond every embedded FSDD recording, and under a codec it is recalibrated on the
-channelled reference like the other speech detectors, or stands aside under a band limit."""
+channelled reference like the other speech detectors (under added noise too), or stands aside under a band
+limit."""
 import json
 import shutil
 
@@ -104,12 +105,13 @@ def test_a_reference_keeping_fewer_than_min_kept_recordings_gets_no_synthetic_vo
     assert SyntheticVoice.fit(enough, groups, n_groups, cross_fitted)["cal_synthetic_voice"].shape == (MIN_KEPT,)
 
 
-def test_under_a_codec_it_is_recalibrated_on_the_channelled_reference_and_under_a_band_limit_or_noise_stands_aside(
+def test_under_a_codec_or_added_noise_it_is_recalibrated_on_the_channelled_reference_and_under_a_band_limit_stands_aside(
         fsdd_case_template, fsdd_channel):
     from engine import case_workflows
     from engine.detectors import suite
-    from engine.detectors.channels import StandAside
+    from engine.detectors.channels import NoiseUnion, StandAside, channel_detectors
     from engine.detectors.profile import reference_audio
+    from tests.conftest import kept_few
 
     with case_workflows.open_case(fsdd_case_template) as case:
         profile = case.profile()
@@ -121,11 +123,20 @@ def test_under_a_codec_it_is_recalibrated_on_the_channelled_reference_and_under_
     assert len(channelled) == 1 and not isinstance(channelled[0], StandAside)
     assert channelled[0].tail["sorted"].size == len(kept)
     assert not np.allclose(channelled[0].tail["sorted"], clean.tail["sorted"])
-    for key in (("audio", None, None, 3400, None), ("audio", None, None, None, (-30, None, None, None))):
-        detectors, _ = fsdd_channel(key, few=True)
-        aside = [d for d in detectors if d.name == "synthetic-voice"]
-        assert [type(d) for d in aside] == [StandAside], key
-        assert ("band limit" if key[3] else "noise") in aside[0].why
+    detectors, _ = fsdd_channel(("audio", None, None, 3400, None), few=True)
+    aside = [d for d in detectors if d.name == "synthetic-voice"]
+    assert [type(d) for d in aside] == [StandAside] and "band limit" in aside[0].why
+    # Under added noise: the largest tail probability against the reference without the noise, brought up to the
+    # file's floor, and that through an AGC; the two noisy calibrations are the reference's kept recordings with noise.
+    enough = kept_few(profile, n=MIN_KEPT // 2 + 5)
+    noisy = channel_detectors(suite.profile_detectors(enough), enough, ("audio", None, None, None, (-15, -24, -27, -27)))
+    union = [d for d in noisy[0] if d.name == "synthetic-voice"]
+    assert len(union) == 1 and isinstance(union[0], NoiseUnion)
+    (_, without), (_, matched), (_, levelled) = union[0].parts_
+    assert without.tail["sorted"].size == len(kept)  # the case's clean calibration
+    unmatched = np.sort(voice_scores([audio for _, audio in reference_audio(enough)]))
+    assert matched.tail["sorted"].size == levelled.tail["sorted"].size == unmatched.size == MIN_KEPT + 10
+    assert not np.allclose(matched.tail["sorted"], unmatched)
 
 
 def reference_detector(fsdd, n=MIN_KEPT):
