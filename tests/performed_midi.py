@@ -45,11 +45,23 @@ def roll_notes(roll):
                     axis=1).astype(np.float64)
 
 
+def unisons_merged(notes):
+    """`notes` with the notes of one pitch that start together (two voices in unison) made one, held for the
+    longer: one key, struck once (a MIDI file cannot hold both either: a note-off ends every open note of
+    its pitch)."""
+    order = np.lexsort((-notes[:, 2], notes[:, 1], notes[:, 0]))
+    notes = notes[order]
+    first = np.ones(len(notes), dtype=bool)
+    first[1:] = (notes[1:, 0] != notes[:-1, 0]) | (notes[1:, 1] != notes[:-1, 1])
+    return notes[first]
+
+
 def perform(notes, performer, seed):
     """The bytes of a MIDI file of `notes` ((pitch, start, end) in quarter notes) played by `performer`."""
     import pretty_midi
 
     rng = np.random.default_rng(seed)
+    notes = unisons_merged(notes)
     beats = int(np.ceil(notes[:, 2].max())) + 2
     tempo = np.exp(np.clip(np.cumsum(rng.normal(0, performer.drift, beats)), -performer.max_drift,
                            performer.max_drift))

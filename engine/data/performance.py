@@ -44,11 +44,10 @@ TIGHTNESS = 100  # librosa's default; looser (30, 10) followed a drifting player
 LEVEL_WINDOW = 0.15  # of a beat: the events around a beat (or a midpoint) that make its weight
 HALVE_BELOW = 0.5  # alternate beats this much weaker than the others: the tracker took the subdivision
 DOUBLE_ABOVE = 0.6  # midpoints this strong against the beats: it took every other beat
-END_SNAP = 0.3  # of a beat: a release this near a chord onset ends there
-MIN_ARTICULATION = 0.6  # the shortest share of its written length a player holds a note (voice_ends)
-LEGATO = 0.1  # of a beat: a release this near an onset is played legato
-VOICE_STEP = 4  # semitones: the next note of the voice lies this near
-VOICE_SCAN = 64  # notes looked at after a release, at most (cost bounded on dense files)
+LEGATO = 0.1  # of a beat: a legato release comes up to this much after the next onset
+ARTICULATION_QUANTILE = 0.25  # of the notes' held shares (`articulation`): each reads the articulation or more
+MIN_ARTICULATION = 0.4  # the shortest share of its written length a player is taken to hold a note
+END_TOLERANCE = 0.3  # the largest |log| ratio of a note's length to its predicted length at which it ends on an onset
 # A player's velocities are the performance's dynamics, not its notes (`grid`, which reads them, stands aside for
 # every MIDI file): the quantised notes are written at the corpus' one velocity, so that the detectors that take a
 # note as sounding above half intensity (chroma, durations) read every note, the softly played ones too.
@@ -117,37 +116,52 @@ def beat_level(beats, seconds, weights):
     return beats
 
 
-def snapped_ends(ends, onsets):
-    """Releases (in beats) moved to the nearest chord onset within END_SNAP of a beat, else rounded to the
-    roll's step: a player lifts a finger a little before or after the next chord, where the written note
-    ends, and a release rounded on its own would leave a gap or an overlap of a step in the voice."""
-    ends = np.asarray(ends, dtype=np.float64)
-    at = np.clip(np.searchsorted(onsets, ends), 1, max(onsets.size - 1, 1))
-    nearest = np.where(np.abs(onsets[at - 1] - ends) <= np.abs(onsets[at] - ends), onsets[at - 1], onsets[at])
-    return np.where(np.abs(nearest - ends) <= END_SNAP, nearest, np.rint(ends * STEPS_PER_QUARTER) / STEPS_PER_QUARTER)
+def restruck(starts, releases, pitches):
+    """(whether each note's key is struck again within LEGATO after its release, the start of that strike):
+    a player releases a key to strike it again (a repeated note, a unison of two voices), so such a release
+    tells where the note ends, not how it was held. Notes in the order played (stable on ties)."""
+    order = np.lexsort((np.arange(starts.size), starts, pitches))
+    following = np.full(starts.size, np.inf)
+    same = pitches[order[1:]] == pitches[order[:-1]]
+    following[order[:-1][same]] = starts[order[1:]][same]
+    return following - releases <= LEGATO, following
 
 
-def voice_ends(starts, releases, pitches, ends):
-    """Releases (in beats) of notes played detached taken to the onset of the note that continues the voice: a
-    player holds a note for a share of its written length (as little as MIN_ARTICULATION), so a release more than
-    LEGATO before any onset ends where the first note within VOICE_STEP semitones (a voice moves by small steps)
-    starts after it, up to the release's reach at that share. `ends`: the releases as snapped_ends reads them,
-    kept for releases at an onset (legato) and where no such note is found (a leap, a rest, the last chord)."""
-    order = np.argsort(starts, kind="stable")
-    sorted_starts, sorted_pitches = starts[order], pitches[order]
+def articulation(starts, releases, onsets):
+    """The share of its written length the player holds a note: the ARTICULATION_QUANTILE of each note's held
+    length over its length to the first chord onset after its release (less LEGATO). That onset is where the
+    written note ends, or before it (another voice moves while it sounds), so each share reads the player's
+    articulation or more; legato playing gives about 1."""
+    first = np.searchsorted(onsets, np.maximum(releases - LEGATO, starts), side="right")
+    found = (first < onsets.size) & (releases > starts)
+    if not found.any():
+        return 1.0
+    shares = (releases[found] - starts[found]) / (onsets[first[found]] - starts[found])
+    return float(np.clip(np.quantile(shares, ARTICULATION_QUANTILE), MIN_ARTICULATION, 1.0))
+
+
+def written_ends(starts, releases, pitches):
+    """Where the notes (starts and releases in beats) end as written: a note whose key is struck again at once
+    (`restruck`) ends at that strike; a player holds the others about the same share of their written length
+    (`articulation`), so a release at that share predicts its end, and the note ends at the chord onset after
+    its release (less LEGATO: a legato release may come a little late) nearest that prediction (in the ratio of
+    lengths), else, where none lies within END_TOLERANCE of it (the last chord, a rest), at the beat nearest
+    the prediction (a step short of the last bar would leave the roll's last patch out). A release rounded on its own would leave a gap in the voice where the player
+    lifted the finger, or an overlap where the next chord came early."""
     onsets = np.unique(starts)
-    at = np.clip(np.searchsorted(onsets, releases), 1, max(onsets.size - 1, 1))
-    legato = np.minimum(np.abs(onsets[at - 1] - releases), np.abs(onsets[at] - releases)) <= LEGATO
-    out = np.array(ends, dtype=np.float64)
-    reach = starts + np.maximum(releases - starts, 0) / MIN_ARTICULATION + LEGATO
-    first = np.searchsorted(sorted_starts, np.maximum(releases, starts + 1e-9), side="left")
-    last = np.searchsorted(sorted_starts, reach, side="right")
-    for k in np.flatnonzero((last > first) & ~legato):
-        stop = min(last[k], first[k] + VOICE_SCAN)
-        near = np.flatnonzero(np.abs(sorted_pitches[first[k]:stop] - pitches[k]) <= VOICE_STEP)
-        if near.size:
-            out[k] = sorted_starts[first[k] + near[0]]
-    return out
+    again, strike = restruck(starts, releases, pitches)
+    held = np.maximum(releases - starts, 0.0)
+    predicted = starts + held / articulation(starts[~again], releases[~again], onsets)
+    lowest = np.searchsorted(onsets, np.maximum(releases - LEGATO, starts), side="right")  # first allowed onset
+    above = np.clip(np.searchsorted(onsets, predicted), lowest, onsets.size - 1)
+    below = np.clip(above - 1, lowest, onsets.size - 1)
+    length = np.maximum(predicted - starts, 1e-9)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        off = [np.abs(np.log((onsets[k] - starts) / length)) for k in (below, above)]
+    best = np.where(off[0] <= off[1], onsets[below], onsets[above])
+    near = (lowest < onsets.size) & (np.minimum(off[0], off[1]) <= END_TOLERANCE) & (held > 0)
+    ends = np.where(near, best, np.maximum(np.rint(predicted), np.floor(starts) + 1))
+    return np.where(again, np.maximum(strike, starts), ends)
 
 
 def beat_positions(seconds, beats):
@@ -198,8 +212,7 @@ def quantised(midi):
         return None
     starts = np.rint(beat_positions(firsts, beats) * STEPS_PER_QUARTER)[event] / STEPS_PER_QUARTER
     releases = beat_positions([note.end for note in notes], beats)
-    ends = voice_ends(starts, releases, np.array([note.pitch for note in notes]),
-                      snapped_ends(releases, np.unique(starts)))
+    ends = written_ends(starts, releases, np.array([note.pitch for note in notes]))
     origin = np.floor(starts.min())
     if ends.max() - origin > MAX_MIDI_QUARTERS:  # more beats than the roll may hold: judged as it is
         return None

@@ -69,6 +69,9 @@ def main(out):
     second = dict(articulation=0.8, asynchrony=0.02, drift=0.035, velocities=(35, 110), ritardando=(3, 0.7))
     performed(os.path.join(out, "untouched66"), files[360:380], Performer(bpm=66, **second), 7000)
     performed(os.path.join(out, "untouched110"), files[360:380], Performer(bpm=110, **second), 7100)
+    extreme = dict(drift=0.04, asynchrony=0.025, ritardando=(4, 0.6))
+    performed(os.path.join(out, "detached50"), files[300:360], Performer(bpm=50, articulation=0.5, **extreme), 1200)
+    performed(os.path.join(out, "detached130"), files[300:360], Performer(bpm=130, articulation=0.6, **extreme), 1300)
     chains(out)
 
 
