@@ -44,9 +44,12 @@ TIGHTNESS = 100  # librosa's default; looser (30, 10) followed a drifting player
 LEVEL_WINDOW = 0.15  # of a beat: the events around a beat (or a midpoint) that make its weight
 HALVE_BELOW = 0.5  # alternate beats this much weaker than the others: the tracker took the subdivision
 DOUBLE_ABOVE = 0.6  # midpoints this strong against the beats: it took every other beat
+PARITY_RUN = 8  # beats over which alternate beats are compared (`alternation`)
+MAX_SIXTEENTHS = 0.25  # `sixteenth_share` above this: the tracker took the half note (a chorale: 0.13 at most)
 LEGATO = 0.1  # of a beat: a legato release comes up to this much after the next onset
 ARTICULATION_QUANTILE = 0.25  # of the notes' held shares (`articulation`): each reads the articulation or more
 MIN_ARTICULATION = 0.4  # the shortest share of its written length a player is taken to hold a note
+CHORD_SPREAD = 0.15  # of a beat: onsets this near the first of a chord are its notes (a sixteenth lies 0.25 off)
 END_TOLERANCE = 0.3  # the largest |log| ratio of a note's length to its predicted length at which it ends on an onset
 # A player's velocities are the performance's dynamics, not its notes (`grid`, which reads them, stands aside for
 # every MIDI file): the quantised notes are written at the corpus' one velocity, so that the detectors that take a
@@ -54,15 +57,15 @@ END_TOLERANCE = 0.3  # the largest |log| ratio of a note's length to its predict
 NOTATED_VELOCITY = 127
 
 
-def chord_events(seconds):
+def chord_events(seconds, window=CHORD_WINDOW_S):
     """(first onset of each chord event, index of its event per onset) of onsets in seconds (sorted or not):
-    an event is a run of onsets each within CHORD_WINDOW_S of the event's first."""
+    an event is a run of onsets each within `window` of the event's first."""
     seconds = np.asarray(seconds, dtype=np.float64)
     order = np.argsort(seconds, kind="stable")
     event = np.empty(seconds.size, dtype=np.int64)
     firsts, first = [], None
     for k in order:
-        if first is None or seconds[k] - first > CHORD_WINDOW_S:
+        if first is None or seconds[k] - first > window:
             first = seconds[k]
             firsts.append(first)
         event[k] = len(firsts) - 1
@@ -98,20 +101,41 @@ def weight_near(times, period, seconds, weights):
             - total[np.searchsorted(seconds, np.asarray(times) - reach, side="left")])
 
 
+def alternation(on):
+    """How evenly alternate beats carry weight (`on`, per beat): the median over runs of PARITY_RUN beats of
+    the weaker parity's mean weight over the stronger's (1: even; about 0.3 where every other beat is an
+    eighth-note offbeat). Read over runs, because a tracker that slips by a beat midway swaps the parities,
+    which over the whole file look even."""
+    runs = on[:on.size // PARITY_RUN * PARITY_RUN].reshape(-1, PARITY_RUN)
+    if not runs.size:
+        runs = on[:on.size // 2 * 2].reshape(1, -1)
+    even, odd = runs[:, 0::2].mean(axis=1), runs[:, 1::2].mean(axis=1)
+    return float(np.median(np.minimum(even, odd) / np.maximum(np.maximum(even, odd), np.finfo(np.float64).tiny)))
+
+
+def sixteenth_share(beats, seconds, weights):
+    """Share of the events' weight nearer a quarter or three quarters of a tracked beat than its start or middle:
+    a chorale's sixteenths, few (at most 0.13 of the corpus' notes but one prelude's), or its eighths where the
+    tracker took the half note."""
+    position = np.mod(beat_positions(seconds, beats), 1.0)
+    return float(weights[np.abs(np.mod(2 * position + 0.5, 1.0) - 0.5) > 0.25].sum() / weights.sum())
+
+
 def beat_level(beats, seconds, weights):
     """The tracked beats at the level where a beat carries the chords (all voices move together there,
-    the subdivisions carry passing notes): every other beat, from the stronger parity, where alternate
-    beats are weaker than HALVE_BELOW of the others; beats with their midpoints where the midpoints weigh
-    more than DOUBLE_ABOVE of the beats; else as tracked."""
+    the subdivisions carry passing notes): every other beat where alternate beats carry under HALVE_BELOW
+    of the others' weight (`alternation`); beats with their midpoints where the midpoints weigh more than
+    DOUBLE_ABOVE of the beats, or where more than MAX_SIXTEENTHS of the weight lies between beat and midpoint
+    (`sixteenth_share`); else as tracked."""
     if beats.size < 4:
         return beats
     period = float(np.median(np.diff(beats)))
     on = weight_near(beats, period, seconds, weights)
-    even, odd = on[0::2].mean(), on[1::2].mean()
-    if min(even, odd) < HALVE_BELOW * max(even, odd):
-        return beats[0::2] if even >= odd else beats[1::2]
+    if alternation(on) < HALVE_BELOW:
+        return beats[0::2] if on[0::2].mean() >= on[1::2].mean() else beats[1::2]
     middle = (beats[1:] + beats[:-1]) / 2
-    if weight_near(middle, period, seconds, weights).mean() > DOUBLE_ABOVE * on.mean():
+    if (weight_near(middle, period, seconds, weights).mean() > DOUBLE_ABOVE * on.mean()
+            or sixteenth_share(beats, seconds, weights) > MAX_SIXTEENTHS):
         return np.sort(np.concatenate([beats, middle]))
     return beats
 
@@ -145,8 +169,9 @@ def written_ends(starts, releases, pitches):
     (`restruck`) ends at that strike; a player holds the others about the same share of their written length
     (`articulation`), so a release at that share predicts its end, and the note ends at the chord onset after
     its release (less LEGATO: a legato release may come a little late) nearest that prediction (in the ratio of
-    lengths), else, where none lies within END_TOLERANCE of it (the last chord, a rest), at the beat nearest
-    the prediction (a step short of the last bar would leave the roll's last patch out). A release rounded on its own would leave a gap in the voice where the player
+    lengths), else, where none lies within END_TOLERANCE of it (a rest), at the prediction rounded to the roll's
+    step, or, for the notes of the last chord, to the beat (a step short of the last bar would leave the roll's
+    last patch out). A release rounded on its own would leave a gap in the voice where the player
     lifted the finger, or an overlap where the next chord came early."""
     onsets = np.unique(starts)
     again, strike = restruck(starts, releases, pitches)
@@ -160,8 +185,22 @@ def written_ends(starts, releases, pitches):
         off = [np.abs(np.log((onsets[k] - starts) / length)) for k in (below, above)]
     best = np.where(off[0] <= off[1], onsets[below], onsets[above])
     near = (lowest < onsets.size) & (np.minimum(off[0], off[1]) <= END_TOLERANCE) & (held > 0)
-    ends = np.where(near, best, np.maximum(np.rint(predicted), np.floor(starts) + 1))
+    last = lowest >= onsets.size  # nothing struck after it: the last chord ends on a beat
+    rounded = np.where(last, np.maximum(np.rint(predicted), np.floor(starts) + 1),
+                       np.rint(predicted * STEPS_PER_QUARTER) / STEPS_PER_QUARTER)
+    ends = np.where(near, best, rounded)
     return np.where(again, np.maximum(strike, starts), ends)
+
+
+def chord_starts(positions):
+    """The notes' onsets (`positions`, in beats) as written: the notes a player strikes together (each within
+    CHORD_SPREAD of a beat of the first: hands are never together to the millisecond, and a rolled chord spreads
+    further) start at their median position, rounded to the roll's step. Rounded one by one, the notes of a
+    chord played 50 ms apart would fall on two steps at a fast tempo (a sixteenth at 150 bpm is 100 ms)."""
+    _, chord = chord_events(positions, CHORD_SPREAD)
+    order = np.argsort(chord, kind="stable")
+    parts = np.split(positions[order], np.flatnonzero(np.diff(chord[order])) + 1)
+    return np.rint(np.array([np.median(part) for part in parts]) * STEPS_PER_QUARTER)[chord] / STEPS_PER_QUARTER
 
 
 def beat_positions(seconds, beats):
@@ -210,7 +249,7 @@ def quantised(midi):
         beats = tracked_beats(firsts, weights, bpm=60 / np.median(np.diff(beats)))
     if beats.size < 4:
         return None
-    starts = np.rint(beat_positions(firsts, beats) * STEPS_PER_QUARTER)[event] / STEPS_PER_QUARTER
+    starts = chord_starts(beat_positions([note.start for note in notes], beats))
     releases = beat_positions([note.end for note in notes], beats)
     ends = written_ends(starts, releases, np.array([note.pitch for note in notes]))
     origin = np.floor(starts.min())
