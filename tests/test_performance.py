@@ -146,3 +146,29 @@ def test_half_notes_with_eighths_between_are_doubled_to_the_beat():
     order = np.argsort(seconds)
     level = performance.beat_level(beats, seconds[order], weights[order])
     assert level.size == 2 * beats.size - 1
+
+
+def test_a_chorale_slowed_by_half_keeps_its_onsets_in_place(tmp_path):
+    # a ritardando to 0.55 of the tempo over the last 60 % of the piece: tracked at one period, beats fall
+    # between the chords where the player has slowed; in the player's steady time (`steady_time`) they do not
+    found = []
+    for k, source in enumerate(corpus_files("bach")[300:302]):
+        with open(source, "rb") as handle:
+            notes = midi_notes(handle.read())
+        path = tmp_path / f"{k}.mid"
+        path.write_bytes(perform(notes, Performer(bpm=100, drift=0.0, ritardando=(29, 0.55)), seed=0))
+        import pretty_midi
+
+        out, _ = performance.quantised(pretty_midi.PrettyMIDI(str(path)))
+        starts = np.unique([note.start for instrument in out.instruments for note in instrument.notes])
+        written = np.unique(notes[:, 1] - notes[:, 1].min())
+        found.append(np.isin(written, starts - starts.min()).mean())
+    assert np.mean(found) > 0.88, found
+
+
+def test_steady_time_runs_evenly_through_a_player_slowing_down():
+    beat = np.linspace(0.6, 0.8, 64)  # seconds a beat: from 100 to 75 bpm
+    seconds = np.concatenate([[0.0], np.cumsum(beat)])
+    times, steady = performance.steady_time(seconds, np.full(seconds.size, 4))
+    intervals = np.diff(np.interp(seconds, times, steady))
+    assert intervals.std() / intervals.mean() < 0.5 * beat.std() / beat.mean()

@@ -45,6 +45,9 @@ TIGHTNESS = 100  # librosa's default; looser (30, 10) followed a drifting player
 LEVEL_WINDOW = 0.15  # of a beat: the events around a beat (or a midpoint) that make its weight
 HALVE_BELOW = 0.5  # alternate beats this much weaker than the others: the tracker took the subdivision
 DOUBLE_ABOVE = 0.6  # midpoints this strong against the beats: it took every other beat
+LOCAL_WINDOW_S = 8.0  # seconds of envelope around each second whose autocorrelation gives the local period
+LOCAL_RANGE = 1.4  # the local period is searched within this factor of the whole file's
+LOCAL_SMOOTH = 5  # seconds: the median over them
 PARITY_RUN = 8  # beats over which alternate beats are compared (`alternation`)
 MAX_SIXTEENTHS = 0.25  # `sixteenth_share` above this: the tracker took the half note (a chorale: 0.13 at most)
 LEGATO = 0.1  # of a beat: a legato release comes up to this much after the next onset
@@ -80,18 +83,56 @@ def on_grid_share(quarters):
     return float(np.mean(distance <= GRID_TOLERANCE)) if fraction.size else 1.0
 
 
+def onset_envelope(seconds, weights):
+    """The events' onset envelope at FRAME_RATE: each event's weight at its frame, smoothed over 20 ms."""
+    frames = np.rint(np.asarray(seconds) * FRAME_RATE).astype(np.int64)
+    envelope = np.zeros(int(frames.max()) + 2 * FRAME_RATE)
+    np.add.at(envelope, frames, weights)
+    return np.convolve(envelope, np.array([0.25, 0.5, 1.0, 0.5, 0.25]), mode="same")
+
+
 def tracked_beats(seconds, weights, bpm=None):
     """Beat times (s) tracked from chord-event onsets `seconds` (each weighted by the notes it starts) by
     the dynamic-programming beat tracker (engine/data/beat_tracker.py, librosa's) over an onset envelope of
     those events, at tempo `bpm` (None: the envelope's own estimate)."""
     from engine.data import beat_tracker
 
-    frames = np.rint(np.asarray(seconds) * FRAME_RATE).astype(np.int64)
-    envelope = np.zeros(int(frames.max()) + 2 * FRAME_RATE)
-    np.add.at(envelope, frames, weights)
-    envelope = np.convolve(envelope, np.array([0.25, 0.5, 1.0, 0.5, 0.25]), mode="same")
+    envelope = onset_envelope(seconds, weights)
     bpm = beat_tracker.tempo(envelope, FRAME_RATE, START_BPM) if bpm is None else bpm
     return beat_tracker.beat_frames(envelope, FRAME_RATE, bpm, TIGHTNESS) / FRAME_RATE
+
+
+def steady_time(seconds, weights):
+    """(times, steady times): a monotone map of the file's seconds to a time in which the player's tempo is
+    one. The tracker keeps one period, so a player drifting 10-30 % from it loses it (beats land between the
+    chords). The local period is the autocorrelation peak of the onset envelope over LOCAL_WINDOW_S around
+    each second, searched within LOCAL_RANGE of the whole file's period (so it stays at the same level), the
+    median over LOCAL_SMOOTH of them; the steady time runs at the whole file's period over the local one."""
+    from engine.data import beat_tracker
+
+    envelope = onset_envelope(seconds, weights)
+    period = 60.0 / beat_tracker.tempo(envelope, FRAME_RATE, START_BPM) * FRAME_RATE  # frames
+    lags = np.arange(int(period / LOCAL_RANGE), int(np.ceil(period * LOCAL_RANGE)) + 1)
+    half = int(LOCAL_WINDOW_S * FRAME_RATE) // 2
+    window = np.hanning(2 * half)
+    centres = np.arange(0, envelope.size, FRAME_RATE)
+    local = np.full(centres.size, np.nan)
+    padded = np.pad(envelope, half)
+    for k, centre in enumerate(centres):
+        part = padded[centre:centre + 2 * half] * window
+        if np.count_nonzero(part) == 0:
+            continue
+        correlation = np.array([np.dot(part[:-lag], part[lag:]) for lag in lags])
+        local[k] = lags[int(np.argmax(correlation))]
+    known = np.isfinite(local)
+    if known.sum() < 2:
+        return centres / FRAME_RATE, centres / FRAME_RATE
+    local = np.interp(centres, centres[known], local[known])
+    local = np.array([np.median(local[max(0, k - LOCAL_SMOOTH // 2):k + LOCAL_SMOOTH // 2 + 1])
+                      for k in range(local.size)])
+    rate = period / local
+    steady = np.concatenate([[0.0], np.cumsum((rate[1:] + rate[:-1]) / 2)])  # a second a centre
+    return centres / FRAME_RATE, steady
 
 
 def weight_near(times, period, seconds, weights):
@@ -204,6 +245,15 @@ def chord_starts(positions):
     return np.rint(np.array([np.median(part) for part in parts]) * STEPS_PER_QUARTER)[chord] / STEPS_PER_QUARTER
 
 
+def extended(values, source, target):
+    """np.interp(values, source, target), continued linearly beyond both ends."""
+    values = np.asarray(values, dtype=np.float64)
+    slopes = ((target[1] - target[0]) / (source[1] - source[0]), (target[-1] - target[-2]) / (source[-1] - source[-2]))
+    return np.where(values < source[0], target[0] + (values - source[0]) * slopes[0],
+                    np.where(values > source[-1], target[-1] + (values - source[-1]) * slopes[1],
+                             np.interp(values, source, target)))
+
+
 def beat_positions(seconds, beats):
     """Positions in beats of times in seconds, by interpolation between the beats (linear beyond them, at
     the first and last beats' periods)."""
@@ -242,12 +292,15 @@ def quantised(midi):
     import pretty_midi
 
     notes = notes_of(midi)
-    firsts, event = chord_events([note.start for note in notes])
+    seconds, event = chord_events([note.start for note in notes])
     weights = np.bincount(event)
+    times, steady = steady_time(seconds, weights)
+    firsts = extended(seconds, times, steady)
     tracked = tracked_beats(firsts, weights)
     beats = beat_level(tracked, firsts, weights)
     if beats.size != tracked.size and beats.size >= 4:  # tracked again at that level's tempo: its own phase
         beats = tracked_beats(firsts, weights, bpm=60 / np.median(np.diff(beats)))
+    beats = extended(beats, steady, times)
     if beats.size < 4:
         return None
     starts = chord_starts(beat_positions([note.start for note in notes], beats))
