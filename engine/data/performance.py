@@ -20,13 +20,14 @@ as a performance (docs/studies.md, "MIDI performances", twenty-fourth pass).
 
 Quantising (`quantised`): the player's beats are tracked from the chord events' onsets (librosa's
 dynamic-programming beat tracker, written in numpy in engine/data/beat_tracker.py, over an onset envelope of
-the events, each weighted by the notes it starts), the tracked pulse moved to the level where a beat carries
+the events, each weighted by the notes it starts, in a time where the player's local tempo is made steady:
+`steady_time`), the tracked pulse moved to the level where a beat carries
 the chords (`beat_level`) and, if moved, tracked again at that level's tempo; every onset is mapped to beats
 by interpolation between the tracked beats, a chord's notes to their median, rounded to the piano roll's step
 (`chord_starts`); every note ends at the chord onset its release predicts through the player's articulation,
 read from the file (`written_ends`). Those positions are the notes' positions in quarter notes: the file is
-judged as written at the beat it was played at. What this costs (a beat added where the tracker, which keeps
-one period, loses a drifting player) is measured there too (twenty-fourth and twenty-fifth passes).
+judged as written at the beat it was played at. What this costs (a beat added where the tracker loses a
+player whose tempo turns within seconds) is measured there too (twenty-fourth and twenty-fifth passes).
 """
 import numpy as np
 
