@@ -21,7 +21,10 @@ Twenty-fifth pass (docs/studies.md, "MIDI performances: detached playing"): tuni
 at 62 bpm (each chord rolled from the bass up over 20-40 ms, notes held 0.6 +- 0.08, drift 3 %, asynchrony
 15 ms, the last 4 beats slowed to 0.65, velocities 40-115; seeds 8000+k) and with heavy rubato at 118 bpm
 (drift 6 % a beat up to 30 %, held 0.85, asynchrony 25 ms; seeds 8200+k); generated: new chord-event chains
-and quarter-note chains (seeds 8500, 8501), 40 each, played by the rolling performer (seeds 8600+k).
+and quarter-note chains (seeds 8500, 8501), 40 each, played by the rolling performer (seeds 8600+k). After
+that run, tuning: `rubato100`, [300:360] at 100 bpm with the rubato of the untouched set (seeds 1400+k);
+`spread80`, [300:360] at 80 bpm held 0.65 +- 0.1, asynchrony 20 ms (seeds 1500+k); the tuning chains
+(seeds 500, 501) played at 72 bpm held 0.6 +- 0.08 (`spread72`, seeds 500+k).
 """
 import os
 import sys
@@ -88,10 +91,15 @@ def main(out):
     extreme = dict(drift=0.04, asynchrony=0.025, ritardando=(4, 0.6))
     performed(os.path.join(out, "detached50"), files[300:360], Performer(bpm=50, articulation=0.5, **extreme), 1200)
     performed(os.path.join(out, "detached130"), files[300:360], Performer(bpm=130, articulation=0.6, **extreme), 1300)
-    chains(out)
+    chains(out, performers=(("played72", Performer(bpm=72)),
+                            ("spread72", Performer(bpm=72, articulation=0.6, articulation_spread=0.08))))
     performed(os.path.join(out, "untouched-rolled62"), files[300:411], ROLLED, 8000)
     performed(os.path.join(out, "untouched-rubato118"), files[300:411], RUBATO, 8200)
     chains(out, seeds=(8500, 8501), performers=(("rolled62", ROLLED),), first_seed=8600)
+    performed(os.path.join(out, "rubato100"), files[300:360], Performer(bpm=100, drift=0.06, max_drift=0.3,
+                                                                        articulation=0.85, asynchrony=0.025), 1400)
+    performed(os.path.join(out, "spread80"), files[300:360],
+              Performer(bpm=80, articulation=0.65, articulation_spread=0.1, asynchrony=0.02), 1500)
 
 
 if __name__ == "__main__":
