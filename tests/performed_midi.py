@@ -2,8 +2,9 @@
 
 The notes' positions in quarter notes are played at a beat that drifts around `bpm` (a random walk of
 `drift` per beat, at most `max_drift` in the log), each onset and release off by Gaussian `asynchrony`
-seconds, each note held `articulation` of its written length, velocities drawn from `velocities`, the
-last `ritardando[0]` beats slowed down to `ritardando[1]` times the tempo; the file keeps the recorder's
+seconds, each note held `articulation` (+- `articulation_spread`) of its written length, each chord
+rolled from the bass up over `roll` seconds, velocities drawn from `velocities`, the last `ritardando[0]`
+beats slowed down to `ritardando[1]` times the tempo; the file keeps the recorder's
 defaults (120 bpm, 480 ticks per quarter), so its ticks keep no relation to the music's beat.
 """
 import io
@@ -23,6 +24,8 @@ class Performer:
     articulation: float = 1.0
     velocities: tuple = (45, 100)
     ritardando: tuple = (0, 1.0)  # (last beats, tempo factor reached at the end)
+    articulation_spread: float = 0.0  # each note held articulation +- up to this (uniform)
+    roll: tuple = (0.0, 0.0)  # each chord rolled from the bass up over a spread drawn in (low, high) seconds
 
 
 def midi_notes(data):
@@ -45,11 +48,35 @@ def roll_notes(roll):
                     axis=1).astype(np.float64)
 
 
+def unisons_merged(notes):
+    """`notes` with the notes of one pitch that start together (two voices in unison) made one, held for the
+    longer: one key, struck once (a MIDI file cannot hold both either: a note-off ends every open note of
+    its pitch)."""
+    order = np.lexsort((-notes[:, 2], notes[:, 1], notes[:, 0]))
+    notes = notes[order]
+    first = np.ones(len(notes), dtype=bool)
+    first[1:] = (notes[1:, 0] != notes[:-1, 0]) | (notes[1:, 1] != notes[:-1, 1])
+    return notes[first]
+
+
+def rolled(notes, spread, rng):
+    """Seconds each note of `notes` is struck after its chord's lowest note: the notes that start together
+    rolled from the bass up, evenly over a spread drawn for each chord in `spread` (low, high)."""
+    delay = np.zeros(len(notes))
+    for start in np.unique(notes[:, 1]):
+        chord = np.flatnonzero(notes[:, 1] == start)
+        if chord.size > 1:
+            rank = np.argsort(np.argsort(notes[chord, 0], kind="stable"))
+            delay[chord] = rng.uniform(*spread) * rank / (chord.size - 1)
+    return delay
+
+
 def perform(notes, performer, seed):
     """The bytes of a MIDI file of `notes` ((pitch, start, end) in quarter notes) played by `performer`."""
     import pretty_midi
 
     rng = np.random.default_rng(seed)
+    notes = unisons_merged(notes)
     beats = int(np.ceil(notes[:, 2].max())) + 2
     tempo = np.exp(np.clip(np.cumsum(rng.normal(0, performer.drift, beats)), -performer.max_drift,
                            performer.max_drift))
@@ -65,7 +92,12 @@ def perform(notes, performer, seed):
         return starts[beat] + (quarters - beat) * length[beat]
 
     on = seconds(notes[:, 1]) + rng.normal(0, performer.asynchrony, len(notes))
-    written_end = notes[:, 1] + performer.articulation * (notes[:, 2] - notes[:, 1])
+    if performer.roll[1] > 0:
+        on += rolled(notes, performer.roll, rng)
+    held = performer.articulation
+    if performer.articulation_spread:
+        held = held + rng.uniform(-performer.articulation_spread, performer.articulation_spread, len(notes))
+    written_end = notes[:, 1] + held * (notes[:, 2] - notes[:, 1])
     off = seconds(written_end) + rng.normal(0, performer.asynchrony, len(notes))
     on = np.maximum(on, 0.0)
     off = np.maximum(off, on + 0.03)

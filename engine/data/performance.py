@@ -20,12 +20,14 @@ as a performance (docs/studies.md, "MIDI performances", twenty-fourth pass).
 
 Quantising (`quantised`): the player's beats are tracked from the chord events' onsets (librosa's
 dynamic-programming beat tracker, written in numpy in engine/data/beat_tracker.py, over an onset envelope of
-the events, each weighted by the notes it starts), the tracked pulse moved to the level where a beat carries
+the events, each weighted by the notes it starts, in a time where the player's local tempo is made steady:
+`steady_time`), the tracked pulse moved to the level where a beat carries
 the chords (`beat_level`) and, if moved, tracked again at that level's tempo; every onset is mapped to beats
-by interpolation between the tracked beats and rounded to the piano roll's step, every release snapped to a
-chord onset near it (`snapped_ends`). Those positions are the notes' positions in quarter notes: the file is judged as
-written at the beat it was played at. What this costs (a beat added where the tracker slips, a piece
-in running eighths tracked at the eighth) is measured there too.
+by interpolation between the tracked beats, a chord's notes to their median, rounded to the piano roll's step
+(`chord_starts`); every note ends at the chord onset its release predicts through the player's articulation,
+read from the file (`written_ends`). Those positions are the notes' positions in quarter notes: the file is
+judged as written at the beat it was played at. What this costs (a beat added where the tracker loses a
+player whose tempo turns within seconds) is measured there too (twenty-fourth and twenty-fifth passes).
 """
 import numpy as np
 
@@ -44,26 +46,31 @@ TIGHTNESS = 100  # librosa's default; looser (30, 10) followed a drifting player
 LEVEL_WINDOW = 0.15  # of a beat: the events around a beat (or a midpoint) that make its weight
 HALVE_BELOW = 0.5  # alternate beats this much weaker than the others: the tracker took the subdivision
 DOUBLE_ABOVE = 0.6  # midpoints this strong against the beats: it took every other beat
-END_SNAP = 0.3  # of a beat: a release this near a chord onset ends there
-MIN_ARTICULATION = 0.6  # the shortest share of its written length a player holds a note (voice_ends)
-LEGATO = 0.1  # of a beat: a release this near an onset is played legato
-VOICE_STEP = 4  # semitones: the next note of the voice lies this near
-VOICE_SCAN = 64  # notes looked at after a release, at most (cost bounded on dense files)
+LOCAL_WINDOW_S = 8.0  # seconds of envelope around each second whose autocorrelation gives the local period
+LOCAL_RANGE = 1.4  # the local period is searched within this factor of the whole file's
+LOCAL_SMOOTH = 5  # seconds: the median over them
+PARITY_RUN = 8  # beats over which alternate beats are compared (`alternation`)
+MAX_SIXTEENTHS = 0.25  # `sixteenth_share` above this: the tracker took the half note (a chorale: 0.13 at most)
+LEGATO = 0.1  # of a beat: a legato release comes up to this much after the next onset
+ARTICULATION_QUANTILE = 0.25  # of the notes' held shares (`articulation`): each reads the articulation or more
+MIN_ARTICULATION = 0.4  # the shortest share of its written length a player is taken to hold a note
+CHORD_SPREAD = 0.15  # of a beat: onsets this near the first of a chord are its notes (a sixteenth lies 0.25 off)
+END_TOLERANCE = 0.3  # the largest |log| ratio of a note's length to its predicted length at which it ends on an onset
 # A player's velocities are the performance's dynamics, not its notes (`grid`, which reads them, stands aside for
 # every MIDI file): the quantised notes are written at the corpus' one velocity, so that the detectors that take a
 # note as sounding above half intensity (chroma, durations) read every note, the softly played ones too.
 NOTATED_VELOCITY = 127
 
 
-def chord_events(seconds):
+def chord_events(seconds, window=CHORD_WINDOW_S):
     """(first onset of each chord event, index of its event per onset) of onsets in seconds (sorted or not):
-    an event is a run of onsets each within CHORD_WINDOW_S of the event's first."""
+    an event is a run of onsets each within `window` of the event's first."""
     seconds = np.asarray(seconds, dtype=np.float64)
     order = np.argsort(seconds, kind="stable")
     event = np.empty(seconds.size, dtype=np.int64)
     firsts, first = [], None
     for k in order:
-        if first is None or seconds[k] - first > CHORD_WINDOW_S:
+        if first is None or seconds[k] - first > window:
             first = seconds[k]
             firsts.append(first)
         event[k] = len(firsts) - 1
@@ -77,18 +84,56 @@ def on_grid_share(quarters):
     return float(np.mean(distance <= GRID_TOLERANCE)) if fraction.size else 1.0
 
 
+def onset_envelope(seconds, weights):
+    """The events' onset envelope at FRAME_RATE: each event's weight at its frame, smoothed over 20 ms."""
+    frames = np.rint(np.asarray(seconds) * FRAME_RATE).astype(np.int64)
+    envelope = np.zeros(int(frames.max()) + 2 * FRAME_RATE)
+    np.add.at(envelope, frames, weights)
+    return np.convolve(envelope, np.array([0.25, 0.5, 1.0, 0.5, 0.25]), mode="same")
+
+
 def tracked_beats(seconds, weights, bpm=None):
     """Beat times (s) tracked from chord-event onsets `seconds` (each weighted by the notes it starts) by
     the dynamic-programming beat tracker (engine/data/beat_tracker.py, librosa's) over an onset envelope of
     those events, at tempo `bpm` (None: the envelope's own estimate)."""
     from engine.data import beat_tracker
 
-    frames = np.rint(np.asarray(seconds) * FRAME_RATE).astype(np.int64)
-    envelope = np.zeros(int(frames.max()) + 2 * FRAME_RATE)
-    np.add.at(envelope, frames, weights)
-    envelope = np.convolve(envelope, np.array([0.25, 0.5, 1.0, 0.5, 0.25]), mode="same")
+    envelope = onset_envelope(seconds, weights)
     bpm = beat_tracker.tempo(envelope, FRAME_RATE, START_BPM) if bpm is None else bpm
     return beat_tracker.beat_frames(envelope, FRAME_RATE, bpm, TIGHTNESS) / FRAME_RATE
+
+
+def steady_time(seconds, weights):
+    """(times, steady times): a monotone map of the file's seconds to a time in which the player's tempo is
+    one. The tracker keeps one period, so a player drifting 10-30 % from it loses it (beats land between the
+    chords). The local period is the autocorrelation peak of the onset envelope over LOCAL_WINDOW_S around
+    each second, searched within LOCAL_RANGE of the whole file's period (so it stays at the same level), the
+    median over LOCAL_SMOOTH of them; the steady time runs at the whole file's period over the local one."""
+    from engine.data import beat_tracker
+
+    envelope = onset_envelope(seconds, weights)
+    period = 60.0 / beat_tracker.tempo(envelope, FRAME_RATE, START_BPM) * FRAME_RATE  # frames
+    lags = np.arange(int(period / LOCAL_RANGE), int(np.ceil(period * LOCAL_RANGE)) + 1)
+    half = int(LOCAL_WINDOW_S * FRAME_RATE) // 2
+    window = np.hanning(2 * half)
+    centres = np.arange(0, envelope.size, FRAME_RATE)
+    local = np.full(centres.size, np.nan)
+    padded = np.pad(envelope, half)
+    for k, centre in enumerate(centres):
+        part = padded[centre:centre + 2 * half] * window
+        if np.count_nonzero(part) == 0:
+            continue
+        correlation = np.array([np.dot(part[:-lag], part[lag:]) for lag in lags])
+        local[k] = lags[int(np.argmax(correlation))]
+    known = np.isfinite(local)
+    if known.sum() < 2:
+        return centres / FRAME_RATE, centres / FRAME_RATE
+    local = np.interp(centres, centres[known], local[known])
+    local = np.array([np.median(local[max(0, k - LOCAL_SMOOTH // 2):k + LOCAL_SMOOTH // 2 + 1])
+                      for k in range(local.size)])
+    rate = period / local
+    steady = np.concatenate([[0.0], np.cumsum((rate[1:] + rate[:-1]) / 2)])  # a second a centre
+    return centres / FRAME_RATE, steady
 
 
 def weight_near(times, period, seconds, weights):
@@ -99,55 +144,115 @@ def weight_near(times, period, seconds, weights):
             - total[np.searchsorted(seconds, np.asarray(times) - reach, side="left")])
 
 
+def alternation(on):
+    """How evenly alternate beats carry weight (`on`, per beat): the median over runs of PARITY_RUN beats of
+    the weaker parity's mean weight over the stronger's (1: even; about 0.3 where every other beat is an
+    eighth-note offbeat). Read over runs, because a tracker that slips by a beat midway swaps the parities,
+    which over the whole file look even."""
+    runs = on[:on.size // PARITY_RUN * PARITY_RUN].reshape(-1, PARITY_RUN)
+    if not runs.size:
+        runs = on[:on.size // 2 * 2].reshape(1, -1)
+    even, odd = runs[:, 0::2].mean(axis=1), runs[:, 1::2].mean(axis=1)
+    return float(np.median(np.minimum(even, odd) / np.maximum(np.maximum(even, odd), np.finfo(np.float64).tiny)))
+
+
+def sixteenth_share(beats, seconds, weights):
+    """Share of the events' weight nearer a quarter or three quarters of a tracked beat than its start or middle:
+    a chorale's sixteenths, few (at most 0.13 of the corpus' notes but one prelude's), or its eighths where the
+    tracker took the half note."""
+    position = np.mod(beat_positions(seconds, beats), 1.0)
+    return float(weights[np.abs(np.mod(2 * position + 0.5, 1.0) - 0.5) > 0.25].sum() / weights.sum())
+
+
 def beat_level(beats, seconds, weights):
     """The tracked beats at the level where a beat carries the chords (all voices move together there,
-    the subdivisions carry passing notes): every other beat, from the stronger parity, where alternate
-    beats are weaker than HALVE_BELOW of the others; beats with their midpoints where the midpoints weigh
-    more than DOUBLE_ABOVE of the beats; else as tracked."""
+    the subdivisions carry passing notes): every other beat where alternate beats carry under HALVE_BELOW
+    of the others' weight (`alternation`); beats with their midpoints where the midpoints weigh more than
+    DOUBLE_ABOVE of the beats, or where more than MAX_SIXTEENTHS of the weight lies between beat and midpoint
+    (`sixteenth_share`); else as tracked."""
     if beats.size < 4:
         return beats
     period = float(np.median(np.diff(beats)))
     on = weight_near(beats, period, seconds, weights)
-    even, odd = on[0::2].mean(), on[1::2].mean()
-    if min(even, odd) < HALVE_BELOW * max(even, odd):
-        return beats[0::2] if even >= odd else beats[1::2]
+    if alternation(on) < HALVE_BELOW:
+        return beats[0::2] if on[0::2].mean() >= on[1::2].mean() else beats[1::2]
     middle = (beats[1:] + beats[:-1]) / 2
-    if weight_near(middle, period, seconds, weights).mean() > DOUBLE_ABOVE * on.mean():
+    if (weight_near(middle, period, seconds, weights).mean() > DOUBLE_ABOVE * on.mean()
+            or sixteenth_share(beats, seconds, weights) > MAX_SIXTEENTHS):
         return np.sort(np.concatenate([beats, middle]))
     return beats
 
 
-def snapped_ends(ends, onsets):
-    """Releases (in beats) moved to the nearest chord onset within END_SNAP of a beat, else rounded to the
-    roll's step: a player lifts a finger a little before or after the next chord, where the written note
-    ends, and a release rounded on its own would leave a gap or an overlap of a step in the voice."""
-    ends = np.asarray(ends, dtype=np.float64)
-    at = np.clip(np.searchsorted(onsets, ends), 1, max(onsets.size - 1, 1))
-    nearest = np.where(np.abs(onsets[at - 1] - ends) <= np.abs(onsets[at] - ends), onsets[at - 1], onsets[at])
-    return np.where(np.abs(nearest - ends) <= END_SNAP, nearest, np.rint(ends * STEPS_PER_QUARTER) / STEPS_PER_QUARTER)
+def restruck(starts, releases, pitches):
+    """(whether each note's key is struck again within LEGATO after its release, the start of that strike):
+    a player releases a key to strike it again (a repeated note, a unison of two voices), so such a release
+    tells where the note ends, not how it was held. Notes in the order played (stable on ties)."""
+    order = np.lexsort((np.arange(starts.size), starts, pitches))
+    following = np.full(starts.size, np.inf)
+    same = pitches[order[1:]] == pitches[order[:-1]]
+    following[order[:-1][same]] = starts[order[1:]][same]
+    return following - releases <= LEGATO, following
 
 
-def voice_ends(starts, releases, pitches, ends):
-    """Releases (in beats) of notes played detached taken to the onset of the note that continues the voice: a
-    player holds a note for a share of its written length (as little as MIN_ARTICULATION), so a release more than
-    LEGATO before any onset ends where the first note within VOICE_STEP semitones (a voice moves by small steps)
-    starts after it, up to the release's reach at that share. `ends`: the releases as snapped_ends reads them,
-    kept for releases at an onset (legato) and where no such note is found (a leap, a rest, the last chord)."""
-    order = np.argsort(starts, kind="stable")
-    sorted_starts, sorted_pitches = starts[order], pitches[order]
+def articulation(starts, releases, onsets):
+    """The share of its written length the player holds a note: the ARTICULATION_QUANTILE of each note's held
+    length over its length to the first chord onset after its release (less LEGATO). That onset is where the
+    written note ends, or before it (another voice moves while it sounds), so each share reads the player's
+    articulation or more; legato playing gives about 1."""
+    first = np.searchsorted(onsets, np.maximum(releases - LEGATO, starts), side="right")
+    found = (first < onsets.size) & (releases > starts)
+    if not found.any():
+        return 1.0
+    shares = (releases[found] - starts[found]) / (onsets[first[found]] - starts[found])
+    return float(np.clip(np.quantile(shares, ARTICULATION_QUANTILE), MIN_ARTICULATION, 1.0))
+
+
+def written_ends(starts, releases, pitches):
+    """Where the notes (starts and releases in beats) end as written: a note whose key is struck again at once
+    (`restruck`) ends at that strike; a player holds the others about the same share of their written length
+    (`articulation`), so a release at that share predicts its end, and the note ends at the chord onset after
+    its release (less LEGATO: a legato release may come a little late) nearest that prediction (in the ratio of
+    lengths), else, where none lies within END_TOLERANCE of it (a rest), at the prediction rounded to the roll's
+    step, or, for the notes of the last chord, to the beat (a step short of the last bar would leave the roll's
+    last patch out). A release rounded on its own would leave a gap in the voice where the player
+    lifted the finger, or an overlap where the next chord came early."""
     onsets = np.unique(starts)
-    at = np.clip(np.searchsorted(onsets, releases), 1, max(onsets.size - 1, 1))
-    legato = np.minimum(np.abs(onsets[at - 1] - releases), np.abs(onsets[at] - releases)) <= LEGATO
-    out = np.array(ends, dtype=np.float64)
-    reach = starts + np.maximum(releases - starts, 0) / MIN_ARTICULATION + LEGATO
-    first = np.searchsorted(sorted_starts, np.maximum(releases, starts + 1e-9), side="left")
-    last = np.searchsorted(sorted_starts, reach, side="right")
-    for k in np.flatnonzero((last > first) & ~legato):
-        stop = min(last[k], first[k] + VOICE_SCAN)
-        near = np.flatnonzero(np.abs(sorted_pitches[first[k]:stop] - pitches[k]) <= VOICE_STEP)
-        if near.size:
-            out[k] = sorted_starts[first[k] + near[0]]
-    return out
+    again, strike = restruck(starts, releases, pitches)
+    held = np.maximum(releases - starts, 0.0)
+    predicted = starts + held / articulation(starts[~again], releases[~again], onsets)
+    lowest = np.searchsorted(onsets, np.maximum(releases - LEGATO, starts), side="right")  # first allowed onset
+    above = np.clip(np.searchsorted(onsets, predicted), lowest, onsets.size - 1)
+    below = np.clip(above - 1, lowest, onsets.size - 1)
+    length = np.maximum(predicted - starts, 1e-9)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        off = [np.abs(np.log((onsets[k] - starts) / length)) for k in (below, above)]
+    best = np.where(off[0] <= off[1], onsets[below], onsets[above])
+    near = (lowest < onsets.size) & (np.minimum(off[0], off[1]) <= END_TOLERANCE) & (held > 0)
+    last = lowest >= onsets.size  # nothing struck after it: the last chord ends on a beat
+    rounded = np.where(last, np.maximum(np.rint(predicted), np.floor(starts) + 1),
+                       np.rint(predicted * STEPS_PER_QUARTER) / STEPS_PER_QUARTER)
+    ends = np.where(near, best, rounded)
+    return np.where(again, np.maximum(strike, starts), ends)
+
+
+def chord_starts(positions):
+    """The notes' onsets (`positions`, in beats) as written: the notes a player strikes together (each within
+    CHORD_SPREAD of a beat of the first: hands are never together to the millisecond, and a rolled chord spreads
+    further) start at their median position, rounded to the roll's step. Rounded one by one, the notes of a
+    chord played 50 ms apart would fall on two steps at a fast tempo (a sixteenth at 150 bpm is 100 ms)."""
+    _, chord = chord_events(positions, CHORD_SPREAD)
+    order = np.argsort(chord, kind="stable")
+    parts = np.split(positions[order], np.flatnonzero(np.diff(chord[order])) + 1)
+    return np.rint(np.array([np.median(part) for part in parts]) * STEPS_PER_QUARTER)[chord] / STEPS_PER_QUARTER
+
+
+def extended(values, source, target):
+    """np.interp(values, source, target), continued linearly beyond both ends."""
+    values = np.asarray(values, dtype=np.float64)
+    slopes = ((target[1] - target[0]) / (source[1] - source[0]), (target[-1] - target[-2]) / (source[-1] - source[-2]))
+    return np.where(values < source[0], target[0] + (values - source[0]) * slopes[0],
+                    np.where(values > source[-1], target[-1] + (values - source[-1]) * slopes[1],
+                             np.interp(values, source, target)))
 
 
 def beat_positions(seconds, beats):
@@ -188,18 +293,20 @@ def quantised(midi):
     import pretty_midi
 
     notes = notes_of(midi)
-    firsts, event = chord_events([note.start for note in notes])
+    seconds, event = chord_events([note.start for note in notes])
     weights = np.bincount(event)
+    times, steady = steady_time(seconds, weights)
+    firsts = extended(seconds, times, steady)
     tracked = tracked_beats(firsts, weights)
     beats = beat_level(tracked, firsts, weights)
     if beats.size != tracked.size and beats.size >= 4:  # tracked again at that level's tempo: its own phase
         beats = tracked_beats(firsts, weights, bpm=60 / np.median(np.diff(beats)))
+    beats = extended(beats, steady, times)
     if beats.size < 4:
         return None
-    starts = np.rint(beat_positions(firsts, beats) * STEPS_PER_QUARTER)[event] / STEPS_PER_QUARTER
+    starts = chord_starts(beat_positions([note.start for note in notes], beats))
     releases = beat_positions([note.end for note in notes], beats)
-    ends = voice_ends(starts, releases, np.array([note.pitch for note in notes]),
-                      snapped_ends(releases, np.unique(starts)))
+    ends = written_ends(starts, releases, np.array([note.pitch for note in notes]))
     origin = np.floor(starts.min())
     if ends.max() - origin > MAX_MIDI_QUARTERS:  # more beats than the roll may hold: judged as it is
         return None

@@ -15,6 +15,16 @@ measuring and run once: [360:380] (the lead's held-out chorales, so far played b
 reference's fitting part (builtin:bach[0:240], tests/synthetic_music.py), 40 of 16 bars, and as many
 first-order chains over quarter-note chords, as written and played by the default Performer at 72 bpm
 (seeds 500+k).
+Twenty-fifth pass (docs/studies.md, "MIDI performances: detached playing"): tuning `detached50` and
+`detached130`, [300:360] at 50 bpm held 0.5 and at 130 bpm held 0.6, drift 4 %, asynchrony 25 ms, the last
+4 beats slowed to 0.6 (seeds 1200+k, 1300+k). Untouched, named before measuring and run once: [300:411] rolled
+at 62 bpm (each chord rolled from the bass up over 20-40 ms, notes held 0.6 +- 0.08, drift 3 %, asynchrony
+15 ms, the last 4 beats slowed to 0.65, velocities 40-115; seeds 8000+k) and with heavy rubato at 118 bpm
+(drift 6 % a beat up to 30 %, held 0.85, asynchrony 25 ms; seeds 8200+k); generated: new chord-event chains
+and quarter-note chains (seeds 8500, 8501), 40 each, played by the rolling performer (seeds 8600+k). After
+that run, tuning: `rubato100`, [300:360] at 100 bpm with the rubato of the untouched set (seeds 1400+k);
+`spread80`, [300:360] at 80 bpm held 0.65 +- 0.1, asynchrony 20 ms (seeds 1500+k); the tuning chains
+(seeds 500, 501) played at 72 bpm held 0.6 +- 0.08 (`spread72`, seeds 500+k).
 """
 import os
 import sys
@@ -38,23 +48,32 @@ def performed(folder, files, performer, first_seed):
             handle.write(data)
 
 
-def chains(out):
+ROLLED = Performer(bpm=62, roll=(0.02, 0.04), articulation=0.6, articulation_spread=0.08, drift=0.03,
+                   asynchrony=0.015, ritardando=(4, 0.65), velocities=(40, 115))
+RUBATO = Performer(bpm=118, drift=0.06, max_drift=0.3, articulation=0.85, asynchrony=0.025)
+
+
+def chains(out, seeds=(500, 501), performers=(("played72", Performer(bpm=72)),), first_seed=500):
     from engine.data.specs import load_spec
     from engine.data.writers import write_midi
     from engine.detectors.profile import item_groups
 
     fit = load_spec("builtin:bach[0:240]")
     pieces = synthetic_music.file_rolls(fit.x, item_groups(fit.items, fit.n)[0])
-    sets = {"chain1": synthetic_music.chord_chain(pieces, 1, N_GENERATED, seed=500),
-            "quarter-chain1": synthetic_music.sliced_chain(pieces, 4, N_GENERATED, seed=501)}
+    sets = {"chain1": synthetic_music.chord_chain(pieces, 1, N_GENERATED, seed=seeds[0]),
+            "quarter-chain1": synthetic_music.sliced_chain(pieces, 4, N_GENERATED, seed=seeds[1])}
+    tag = "" if seeds == (500, 501) else f"-{seeds[0]}"
     for name, rolls in sets.items():
-        written, played = os.path.join(out, f"{name}-written"), os.path.join(out, f"{name}-played72")
+        written = os.path.join(out, f"{name}{tag}-written")
         os.makedirs(written, exist_ok=True)
-        os.makedirs(played, exist_ok=True)
         for k, roll in enumerate(rolls):
             write_midi(os.path.join(written, f"chain{k:03d}.mid"), roll.astype(np.float32) * (80 / 127))
-            with open(os.path.join(played, f"chain{k:03d}.mid"), "wb") as handle:
-                handle.write(perform(roll_notes(roll), Performer(bpm=72), 500 + k))
+        for style, performer in performers:
+            played = os.path.join(out, f"{name}{tag}-{style}")
+            os.makedirs(played, exist_ok=True)
+            for k, roll in enumerate(rolls):
+                with open(os.path.join(played, f"chain{k:03d}.mid"), "wb") as handle:
+                    handle.write(perform(roll_notes(roll), performer, first_seed + k))
 
 
 def main(out):
@@ -69,7 +88,18 @@ def main(out):
     second = dict(articulation=0.8, asynchrony=0.02, drift=0.035, velocities=(35, 110), ritardando=(3, 0.7))
     performed(os.path.join(out, "untouched66"), files[360:380], Performer(bpm=66, **second), 7000)
     performed(os.path.join(out, "untouched110"), files[360:380], Performer(bpm=110, **second), 7100)
-    chains(out)
+    extreme = dict(drift=0.04, asynchrony=0.025, ritardando=(4, 0.6))
+    performed(os.path.join(out, "detached50"), files[300:360], Performer(bpm=50, articulation=0.5, **extreme), 1200)
+    performed(os.path.join(out, "detached130"), files[300:360], Performer(bpm=130, articulation=0.6, **extreme), 1300)
+    chains(out, performers=(("played72", Performer(bpm=72)),
+                            ("spread72", Performer(bpm=72, articulation=0.6, articulation_spread=0.08))))
+    performed(os.path.join(out, "untouched-rolled62"), files[300:411], ROLLED, 8000)
+    performed(os.path.join(out, "untouched-rubato118"), files[300:411], RUBATO, 8200)
+    chains(out, seeds=(8500, 8501), performers=(("rolled62", ROLLED),), first_seed=8600)
+    performed(os.path.join(out, "rubato100"), files[300:360], Performer(bpm=100, drift=0.06, max_drift=0.3,
+                                                                        articulation=0.85, asynchrony=0.025), 1400)
+    performed(os.path.join(out, "spread80"), files[300:360],
+              Performer(bpm=80, articulation=0.65, articulation_spread=0.1, asynchrony=0.02), 1500)
 
 
 if __name__ == "__main__":
