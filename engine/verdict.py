@@ -15,7 +15,7 @@ import numpy as np
 
 from engine import case as case_store, case_verify
 from engine.case_workflows import open_case
-from engine.data import performance, picture_size, representations
+from engine.data import colormap, performance, picture_size, representations
 from engine.data.walk import evidence_files
 from engine.detectors import calibration, channels, suite
 from engine.errors import InputError
@@ -41,7 +41,10 @@ def load_evidence(paths, profile):
         if samples.meta.get("modality_recorded") is False and samples.shape == shape:
             samples.modality = modality  # a bare array of the reference's shape (as load_spec does)
         if samples.modality == modality and shape[0] == 1:  # only pictures come with colour channels
-            samples = grey_if_neutral(samples)
+            samples, reason = colormap.as_grey(grey_if_neutral(samples), background(profile))
+            if samples is None:
+                rejected.append({"path": os.path.abspath(path), "reason": reason})
+                continue
         if samples.modality == modality and samples.shape != shape and modality_of(modality).sizes_read:
             samples, reason = picture_size.fit_to_reference(samples, shape, background(profile))
             if samples is not None:
@@ -309,7 +312,7 @@ def _file_verdict(case, path, samples, detectors, weights, batch, g, scores, p, 
     reasons.insert(0, _summary(label, p_file, alpha, detectors, weights, decisive, samples.n))
     if note:
         reasons.insert(2, note)  # after the summary and the decisive detector (the report's main reason)
-    for read in (picture_size.size_reason, performance.reason):  # how the file was read, where not as it is
+    for read in (picture_size.size_reason, picture_size.grid_reason, colormap.reason, performance.reason):  # how the file was read, where not as it is
         found = read(samples.meta.get("channel") or {})
         if found:
             reasons.insert(2, found)
