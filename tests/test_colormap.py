@@ -58,3 +58,19 @@ def test_a_colour_picture_off_every_colormap_and_a_lossy_one_are_refused(tmp_pat
     assert accepted == [] and len(rejected) == 2
     assert all(r["reason"].startswith("a colour picture (28 x 28), the case reference is grey (28 x 28), and not "
                                       "read back as grey") for r in rejected)
+
+
+def test_a_negative_is_read_back_by_the_reference_background(tmp_path):
+    digit = digits(1)[0]
+    grey_r, npy = str(tmp_path / "r.png"), str(tmp_path / "n.npy")
+    imsave(grey_r, digit, cmap="gray_r", vmin=0, vmax=255)  # white background, dark strokes
+    np.save(npy, 1 - digit / 255)
+    accepted, rejected = load_evidence([grey_r, npy], PROFILE)
+    assert rejected == []
+    for _, samples in accepted:
+        # gray_r's 8-bit colours skip a few levels (matplotlib truncates its entries), so within 1
+        assert np.abs(np.rint(samples.x[0, 0] * 255) - digit).max() <= 1
+        assert samples.meta["channel"]["negative"] is True
+        assert colormap.reason(samples.meta["channel"]).startswith("colours: a negative")
+    black = load_evidence([npy], dict(PROFILE, cal_x=np.ones((4, 1, 28, 28), np.float32)))[0][0][1]
+    assert "negative" not in black.meta.get("channel", {})  # a reference on white: the picture is as it should be

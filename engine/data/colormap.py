@@ -1,5 +1,5 @@
-"""A grey picture saved through a matplotlib colormap (`plt.imsave(path, x)`, whose default is viridis) read back
-as grey levels, for a case whose reference is grey.
+"""A grey picture saved through a matplotlib colormap (`plt.imsave(path, x)`, whose default is viridis) or as a
+negative read back as grey levels, for a case whose reference is grey.
 
 `plt.imsave` scales x to [0, 1] by its own minimum and maximum (unless vmin and vmax are given), takes colormap
 entry floor(v * 256) (255 at the top) and writes that entry's 8-bit colour. A picture every pixel of which is one of
@@ -10,7 +10,8 @@ twins too); a grey colormap's picture is grey already (verdict.grey_if_neutral).
 read every such picture, one as the other's negative: the reading whose background is the reference's is taken.
 Where colormaps still read it differently, the picture is refused: which one was used is not in the file. What is
 never in the file is the stretch: a picture whose values did not span [0, 1] is judged as stretched to it, and its
-channel says so.
+channel says so. Grey colormaps write grey pictures; their reversed twins (gray_r, Greys, binary) write the negative,
+which is read back the same way, by the reference's background (`negative`).
 """
 from functools import lru_cache
 
@@ -58,10 +59,10 @@ def readings(rgb):
 
 
 def border_level(entries):
-    """The commonest value on a picture's border."""
+    """The commonest value on a picture's (h, w) border."""
     border = np.concatenate([entries[0], entries[-1], entries[:, 0], entries[:, -1]])
     values, counts = np.unique(border, return_counts=True)
-    return int(values[np.argmax(counts)])
+    return values[np.argmax(counts)].item()
 
 
 def read_back(rgb, background):
@@ -86,34 +87,59 @@ def read_back(rgb, background):
 
 def as_grey(samples, background):
     """(samples, None): one lossless 8-bit colour picture whose pixels are all one colormap's colours read back as
-    grey (read_back; `background`: the reference's), its channel saying so and re-read on the grey picture (as a
-    padded picture's crop is); other samples unchanged. (None, reason) where several colormaps read it differently."""
+    grey (read_back; `background`: the reference's), then grey pictures drawn as the negative of the reference's
+    (negative); their channel saying so. Other samples unchanged. (None, reason) where several colormaps read a
+    picture differently."""
+    channel = samples.meta.get("channel") or {}
+    if samples.n == 1 and samples.shape[0] == 3 and samples.levels == 255 and not channel.get("lossy"):
+        name, entries = read_back(np.moveaxis(np.rint(samples.x[0] * 255).astype(np.uint8), 0, -1), background)
+        if name is not None and entries is None:
+            return None, (f"a colour picture whose colours are those of several matplotlib colormaps that read it "
+                          f"differently ({', '.join(name[:4])}): which one wrote it is not in the file; not judged")
+        if name is not None:
+            samples.x = (entries / 255).astype(np.float32)[None, None]
+            reread(samples, {
+                "stored_as": f"a grey picture written through matplotlib's {name} colormap, read back as its "
+                             f"entries / 255",
+                "colormap": {"name": name, "entries_used": int(np.unique(entries).size),
+                             "note": "plt.imsave stretches a picture to its own minimum and maximum; the stretch is "
+                                     "not in the file, so the picture is judged as stretched"}})
+    return negative(samples, background), None
+
+
+def negative(samples, background):
+    """Grey samples every one of which has its border's commonest value at the negative of the reference's
+    `background` (0 or 1) read as 1 - x: a picture on white where the reference's are on black (matplotlib's gray_r,
+    Greys and binary colormaps write so; so does an editor's invert). Other samples unchanged."""
+    if background not in (0.0, 1.0) or samples.shape[0] != 1 or samples.n == 0:
+        return samples
+    if any(border_level(picture) != 1.0 - background for picture in samples.x[:, 0]):
+        return samples
+    x = 1.0 - samples.x if not samples.levels else (samples.levels - np.rint(samples.x * samples.levels)) / samples.levels
+    samples.x = x.astype(np.float32)
+    return reread(samples, {"stored_as": "a negative: its background is the reference's inverted, read as 1 - x",
+                            "negative": True})
+
+
+def reread(samples, read):
+    """Samples whose values were read anew: what the pixels said of a lossless file's history read again on them
+    (as on a padded picture's crop), `read` added to their channel."""
     from engine.data.channels import lossless_channel
-    from engine.data.picture_size import PIXEL_READ
+    from engine.data.picture_size import PIXEL_READ, eight_bit
 
     channel = samples.meta.get("channel") or {}
-    if samples.n != 1 or samples.shape[0] != 3 or samples.levels != 255 or channel.get("lossy"):
-        return samples, None
-    name, entries = read_back(np.moveaxis(np.rint(samples.x[0] * 255).astype(np.uint8), 0, -1), background)
-    if name is None:
-        return samples, None
-    if entries is None:
-        return None, (f"a colour picture whose colours are those of several matplotlib colormaps that read it "
-                      f"differently ({', '.join(name[:4])}): which one wrote it is not in the file; not judged")
-    grey = entries.astype(np.uint8)
-    samples.x = (grey / 255).astype(np.float32)[None, None]
-    kept = {k: v for k, v in channel.items() if k not in PIXEL_READ + ("lossy",)}
-    samples.meta["channel"] = kept | lossless_channel(channel.get("codec", "array"), grey) | {
-        "stored_as": f"a grey picture written through matplotlib's {name} colormap, read back as its entries / 255",
-        "colormap": {"name": name, "entries_used": int(np.unique(grey).size),
-                     "note": "plt.imsave stretches a picture to its own minimum and maximum; the stretch is not in "
-                             "the file, so the picture is judged as stretched"}}
-    return samples, None
+    if not channel.get("lossy"):
+        channel = {k: v for k, v in channel.items() if k not in PIXEL_READ + ("lossy",)}
+        channel |= lossless_channel(channel.get("codec", "array"), eight_bit(samples))
+    samples.meta["channel"] = channel | read
+    return samples
 
 
 def reason(channel):
-    """The verdict's reason for a picture read back from a colormap's colours, or None."""
-    if "colormap" not in channel:
-        return None
-    found = channel["colormap"]
-    return (f"colours: {channel['stored_as']} ({found['entries_used']} levels used); {found['note']}")
+    """The verdict's reason for a picture read back from a colormap's colours or as a negative, or None."""
+    if "colormap" in channel:
+        found = channel["colormap"]
+        return f"colours: {channel['stored_as']} ({found['entries_used']} levels used); {found['note']}"
+    if channel.get("negative"):
+        return f"colours: {channel['stored_as']}"
+    return None
