@@ -16,6 +16,7 @@ import numpy as np
 from engine import case as case_store, case_verify
 from engine.case_workflows import open_case
 from engine.data import colormap, performance, picture_size, representations
+from engine.data.formats.array import unflattened
 from engine.data.walk import evidence_files
 from engine.detectors import calibration, channels, suite
 from engine.errors import InputError
@@ -40,11 +41,10 @@ def load_evidence(paths, profile):
             continue
         if samples.meta.get("modality_recorded") is False and samples.shape == shape:
             samples.modality = modality  # a bare array of the reference's shape (as load_spec does)
-        if samples.modality == modality and shape[0] == 1:  # only pictures come with colour channels
-            samples, reason = colormap.as_grey(grey_if_neutral(samples), background(profile))
-            if samples is None:
-                rejected.append({"path": os.path.abspath(path), "reason": reason})
-                continue
+        samples, reason = stored_layout(samples, modality, shape, profile)
+        if samples is None:
+            rejected.append({"path": os.path.abspath(path), "reason": reason})
+            continue
         if samples.modality == modality and samples.shape != shape and modality_of(modality).sizes_read:
             samples, reason = picture_size.fit_to_reference(samples, shape, background(profile))
             if samples is not None:
@@ -61,6 +61,20 @@ def load_evidence(paths, profile):
             continue
         rejected.append({"path": os.path.abspath(path), "reason": reason})
     return accepted, rejected
+
+
+def stored_layout(samples, modality, shape, profile):
+    """(samples, None) read as the reference's pictures where they were stored otherwise: a flattened array, grey
+    saved as three equal channels or through a colormap, a negative; (None, reason) where that cannot be read."""
+    if samples.modality != modality:
+        return samples, None
+    if samples.shape != shape and modality_of(modality).sizes_read:
+        samples, reason = unflattened(samples, shape)
+        if samples is None:
+            return None, reason
+    if shape[0] == 1:  # only pictures come with colour channels
+        return colormap.as_grey(grey_if_neutral(samples), background(profile))
+    return samples, None
 
 
 def background(profile):

@@ -219,6 +219,36 @@ def test_object_arrays_are_never_unpickled(tmp_path):
     assert "never unpickled" in rejected_reason(tmp_path / "obj.npz")
 
 
+def test_pickles_and_torch_files_are_refused_as_such_never_unpickled(tmp_path):
+    import pickle
+    import zipfile
+
+    with open(tmp_path / "legacy.pt", "wb") as fh:
+        pickle.dump([0.5], fh, protocol=2)  # torch.save's legacy format is a pickle
+    with zipfile.ZipFile(tmp_path / "samples.pt", "w") as archive:  # torch.save's zip: archive/data.pkl
+        archive.writestr("samples/data.pkl", pickle.dumps([0.5]))
+        archive.writestr("samples/data/0", b"\0" * 16)
+    assert rejected_reason(tmp_path / "legacy.pt").startswith("a Python pickle (torch.save's legacy format")
+    assert rejected_reason(tmp_path / "samples.pt").startswith("a PyTorch file (torch.save: pickled tensors")
+
+
+def test_a_flattened_batch_is_read_as_the_reference_pictures_in_a_verdict(tmp_path):
+    from engine.verdict import load_evidence
+
+    maps = RNG.random((5, 28, 28)).astype(np.float32)
+    np.save(tmp_path / "flat.npy", maps.reshape(5, -1))  # an MLP generator's (n, 784)
+    np.save(tmp_path / "one.npy", maps[0].reshape(-1))
+    np.save(tmp_path / "odd.npy", maps.reshape(-1)[:700])
+    profile = {"modality": "image", "shape": (1, 28, 28)}
+    accepted, rejected = load_evidence([tmp_path / "flat.npy", tmp_path / "one.npy", tmp_path / "odd.npy"], profile)
+    (_, flat), (_, one) = accepted
+    np.testing.assert_array_equal(flat.x[:, 0], maps)
+    np.testing.assert_array_equal(one.x[0, 0], maps[0])
+    assert flat.meta["channel"]["stored_as"] == "a flattened array (5, 784) read as 5 pictures of 28 x 28, row by row"
+    assert [r["reason"] for r in rejected] == ["a flat vector of 700 values, not a flattened picture of the case "
+                                               "reference's 28 x 28 (784 values)"]
+
+
 def test_truncated_and_absurd_npy_headers_are_refused_before_allocating(tmp_path):
     np.save(tmp_path / "cut.npy", np.zeros((100, 10, 10), np.float32))
     (tmp_path / "cut.npy").write_bytes((tmp_path / "cut.npy").read_bytes()[:1000])
