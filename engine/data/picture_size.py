@@ -23,8 +23,11 @@ channel (meta["channel"]):
   A picture no filter explains (a generator's native output, a filter not modelled) is reduced with Pillow's box
   filter (area averaging) and judged against the reference through each of COMMON_KERNELS' round trips, each
   detector at its largest tail probability: the filter is unknown, so no real file is judged against the wrong one.
-- anything else (smaller than the reference, another aspect ratio that is not padding, a colour picture in a grey
-  case, an enlargement of a picture that went through a lossy codec) is refused with what was found.
+- a grid: a lossless picture that is places of the reference's aspect ratio framed by lines of one value (a batch
+  saved by torchvision's save_image, grid_layout) is judged as its pictures, each larger one read as above.
+- anything else (smaller than the reference, another aspect ratio that is neither padding nor a grid, a colour
+  picture in a grey case, an enlargement of a picture that went through a lossy codec) is refused with what was
+  found.
 """
 from functools import lru_cache
 
