@@ -68,12 +68,15 @@ def stored_layout(samples, modality, shape, profile):
     saved as three equal channels or through a colormap, a negative; (None, reason) where that cannot be read."""
     if samples.modality != modality:
         return samples, None
-    if samples.shape != shape and modality_of(modality).sizes_read:
+    picture = modality_of(modality).sizes_read  # pictures (not a piece's or a recording's patches)
+    if picture and samples.shape != shape:
         samples, reason = unflattened(samples, shape)
         if samples is None:
             return None, reason
-    if shape[0] == 1:  # only pictures come with colour channels
-        return colormap.as_grey(grey_if_neutral(samples), background(profile))
+    if shape[0] == 1:  # colour channels of a grey reference's samples
+        samples = grey_if_neutral(samples)
+        if picture:
+            return colormap.as_grey(samples, background(profile))
     return samples, None
 
 
