@@ -329,7 +329,8 @@ def _file_verdict(case, path, samples, detectors, weights, batch, g, scores, p, 
     reasons.insert(0, _summary(label, p_file, alpha, detectors, weights, decisive, samples.n))
     if note:
         reasons.insert(2, note)  # after the summary and the decisive detector (the report's main reason)
-    for read in (picture_size.size_reason, picture_size.grid_reason, colormap.reason, performance.reason):  # how the file was read, where not as it is
+    # how the file was read, where not as it is
+    for read in (picture_size.size_reason, picture_size.grid_reason, colormap.reason, performance.reason):
         found = read(samples.meta.get("channel") or {})
         if found:
             reasons.insert(2, found)

@@ -151,7 +151,8 @@ def grid(pictures, columns=8, border=2, value=0):
     out = np.full((rows * (h + border) + border, columns * (w + border) + border), value, np.uint8)
     for k, picture in enumerate(pictures):
         r, c = divmod(k, columns)
-        out[border + r * (h + border):(r + 1) * (h + border), border + c * (w + border):(c + 1) * (w + border)] = picture
+        top, left = border + r * (h + border), border + c * (w + border)
+        out[top:top + h, left:left + w] = picture
     return np.repeat(out[..., None], 3, axis=-1)
 
 

@@ -5,13 +5,13 @@ negative read back as grey levels, for a case whose reference is grey.
 entry floor(v * 256) (255 at the top) and writes that entry's 8-bit colour. A picture every pixel of which is one of
 a colormap's 256 colours is read back as entry / 255: an 8-bit picture's level k comes back as k exactly
 (floor(k / 255 * 256) = k below 255), but where two neighbouring entries share an 8-bit colour (viridis: 104 and
-105, 137 and 138; cividis three pairs) the lower is read, one level off. Colormaps of 256 entries that are not all grey are tried (their reversed
-twins too); a grey colormap's picture is grey already (verdict.grey_if_neutral). A colormap and its reversed twin
-read every such picture, one as the other's negative: the reading whose background is the reference's is taken.
-Where colormaps still read it differently, the picture is refused: which one was used is not in the file. What is
-never in the file is the stretch: a picture whose values did not span [0, 1] is judged as stretched to it, and its
-channel says so. Grey colormaps write grey pictures; their reversed twins (gray_r, Greys, binary) write the negative,
-which is read back the same way, by the reference's background (`negative`).
+105, 137 and 138; cividis three pairs) the lower is read, one level off. Colormaps of 256 entries that are not all
+grey are tried (their reversed twins too); a grey colormap's picture is grey already (verdict.grey_if_neutral). A
+colormap and its reversed twin read every such picture, one as the other's negative: the reading whose background
+is the reference's is taken. Where colormaps still read it differently, the picture is refused: which one was used
+is not in the file. What is never in the file is the stretch: a picture whose values did not span [0, 1] is judged
+as stretched to it, and its channel says so. Grey colormaps write grey pictures; their reversed twins (gray_r,
+Greys, binary) write the negative, which is read back the same way, by the reference's background (`negative`).
 """
 from functools import lru_cache
 
@@ -115,8 +115,8 @@ def negative(samples, background):
         return samples
     if any(border_level(picture) != 1.0 - background for picture in samples.x[:, 0]):
         return samples
-    x = 1.0 - samples.x if not samples.levels else (samples.levels - np.rint(samples.x * samples.levels)) / samples.levels
-    samples.x = x.astype(np.float32)
+    levels = samples.levels
+    samples.x = (1.0 - samples.x if not levels else (levels - np.rint(samples.x * levels)) / levels).astype(np.float32)
     return reread(samples, {"stored_as": "a negative: its background is the reference's inverted, read as 1 - x",
                             "negative": True})
 

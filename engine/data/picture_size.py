@@ -288,10 +288,11 @@ def grid_reason(channel):
     if "grid" not in channel:
         return None
     found = channel["grid"]
+    empty = found["empty_places"]
     return (f"grid: a picture of {found['size'][0]} x {found['size'][1]} read as {found['rows']} x "
             f"{found['columns']} places of {found['tile'][0]} x {found['tile'][1]} framed by {found['border']}-pixel "
             f"lines of one value (as torchvision's save_image writes a batch); its {found['tiles']} pictures judged "
-            f"together" + (f", {found['empty_places']} empty places at the end left out" if found["empty_places"] else ""))
+            f"together" + (f", {empty} empty places at the end left out" if empty else ""))
 
 
 def size_reason(channel):
