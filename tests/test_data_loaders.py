@@ -97,10 +97,15 @@ def test_rgba_bmp_and_bilevel_tiff(tmp_path):
     np.testing.assert_array_equal(s.x[0, 0], bits.astype(np.float32))
 
 
-def test_float_tiff_outside_unit_range_is_refused(tmp_path):
+def test_float_tiff_outside_unit_range_is_refused_and_a_tanh_output_mapped_back(tmp_path):
     path = tmp_path / "f.tiff"
     Image.fromarray(np.full((3, 3), 2.5, dtype=np.float32), "F").save(path)
     assert "outside [0, 1]" in rejected_reason(path)
+    tanh = np.linspace(-1, 1, 9, dtype=np.float32).reshape(3, 3)
+    Image.fromarray(tanh, "F").save(tmp_path / "t.tiff")
+    s = load_path(tmp_path / "t.tiff")
+    np.testing.assert_allclose(s.x[0, 0], (tanh + 1) / 2, atol=1e-6)
+    assert "tanh" in s.meta["channel"]["stored_as"]
 
 
 def png_header(width, height):
