@@ -16,7 +16,7 @@ import numpy as np
 from engine import case as case_store, case_verify
 from engine.case_workflows import open_case
 from engine.data import colormap, performance, picture_size, representations
-from engine.data.formats.array import unflattened
+from engine.data.formats.array import adopted, unflattened
 from engine.data.walk import evidence_files
 from engine.detectors import calibration, channels, suite
 from engine.errors import InputError
@@ -39,8 +39,7 @@ def load_evidence(paths, profile):
         except InputError as err:
             rejected.append({"path": os.path.abspath(path), "reason": err.reason})
             continue
-        if samples.meta.get("modality_recorded") is False and samples.shape == shape:
-            samples.modality = modality  # a bare array of the reference's shape (as load_spec does)
+        samples = adopted(samples, modality, shape, modality_of(modality).sizes_read)  # as load_spec does
         samples, reason = stored_layout(samples, modality, shape, profile)
         if samples is None:
             rejected.append({"path": os.path.abspath(path), "reason": reason})
@@ -50,6 +49,9 @@ def load_evidence(paths, profile):
             if samples is not None:
                 accepted.append((path, samples))
                 continue
+        elif samples.meta.get("modality_recorded") is False and samples.modality != modality:
+            reason = (f"an array of maps of shape {samples.shape} with no modality recorded, not the case reference's "
+                      f"{modality} samples {shape}")
         elif samples.modality != modality:
             reason = f"{samples.modality} file, but the case reference is {modality}"
         elif samples.shape != shape:

@@ -254,6 +254,28 @@ def test_a_flattened_batch_is_read_as_the_reference_pictures_in_a_verdict(tmp_pa
                                                "reference's 28 x 28 (784 values)"]
 
 
+def test_time_major_piano_rolls_are_read_pitch_major_and_other_bare_arrays_refused_saying_so(tmp_path):
+    from engine.verdict import load_evidence
+
+    rolls = (RNG.random((3, 128, 64)) > 0.9).astype(np.float32)
+    np.save(tmp_path / "time_major.npy", rolls.transpose(0, 2, 1))  # pypianoroll's (T, 128)
+    np.save(tmp_path / "other.npy", rolls[:, :, :40])
+    profile = {"modality": "music", "shape": (1, 128, 64)}
+    (_, roll), = load_evidence([tmp_path / "time_major.npy"], profile)[0]
+    assert roll.modality == "music"
+    assert roll.meta["channel"]["stored_as"] == "time-major maps (64, 128) read as (128, 64)"
+    np.testing.assert_array_equal(roll.x[:, 0], rolls)
+    from engine.data.sampleset import SampleSet
+    from engine.data.specs import adopt_reference_modality
+
+    reference = SampleSet(name="rolls", modality="music", x=rolls[:, None])  # as analyze --compare reads it
+    compared = adopt_reference_modality(load_path(tmp_path / "time_major.npy"), reference)
+    assert compared.modality == "music" and compared.meta["modality_from_reference"]
+    _, rejected = load_evidence([tmp_path / "other.npy"], profile)
+    assert rejected[0]["reason"] == ("an array of maps of shape (1, 128, 40) with no modality recorded, not the case "
+                                     "reference's music samples (1, 128, 64)")
+
+
 def test_truncated_and_absurd_npy_headers_are_refused_before_allocating(tmp_path):
     np.save(tmp_path / "cut.npy", np.zeros((100, 10, 10), np.float32))
     (tmp_path / "cut.npy").write_bytes((tmp_path / "cut.npy").read_bytes()[:1000])

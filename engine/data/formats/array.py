@@ -168,3 +168,21 @@ def unflattened(samples, shape):
     read = f"a flattened array {tuple(stored)} read as {n} pictures of {shape[1]} x {shape[2]}, row by row"
     channel["stored_as"] = "; ".join(filter(None, (channel.get("stored_as"), read)))
     return samples, None
+
+
+def adopted(samples, modality, shape, pictures):
+    """A bare array's samples (no modality recorded) taken as the case reference's `modality`: as they are where
+    their shape is the reference's (c, h, w), or transposed where the reference's samples are not pictures
+    (`pictures` False: piano rolls, spectrograms) and the array holds them time-major, (T, 128) as pypianoroll
+    stores a roll (the pitch or band count fixes which axis is which); other samples unchanged."""
+    if samples.meta.get("modality_recorded") is not False:
+        return samples
+    c, h, w = shape
+    if not pictures and h != w and samples.shape == (c, w, h):
+        samples.x = np.ascontiguousarray(np.swapaxes(samples.x, -1, -2))
+        channel = samples.meta.setdefault("channel", {})
+        read = f"time-major maps ({w}, {h}) read as ({h}, {w})"
+        channel["stored_as"] = "; ".join(filter(None, (channel.get("stored_as"), read)))
+    if samples.shape == shape:
+        samples.modality = modality
+    return samples
