@@ -15,7 +15,8 @@ import numpy as np
 
 from engine import case as case_store, case_verify
 from engine.case_workflows import open_case
-from engine.data import performance, picture_size, representations
+from engine.data import colormap, performance, picture_size, representations
+from engine.data.formats.array import adopted, unflattened
 from engine.data.walk import evidence_files
 from engine.detectors import calibration, channels, suite
 from engine.errors import InputError
@@ -38,15 +39,19 @@ def load_evidence(paths, profile):
         except InputError as err:
             rejected.append({"path": os.path.abspath(path), "reason": err.reason})
             continue
-        if samples.meta.get("modality_recorded") is False and samples.shape == shape:
-            samples.modality = modality  # a bare array of the reference's shape (as load_spec does)
-        if samples.modality == modality and shape[0] == 1:  # only pictures come with colour channels
-            samples = grey_if_neutral(samples)
+        samples = adopted(samples, modality, shape, modality_of(modality).sizes_read)  # as load_spec does
+        samples, reason = stored_layout(samples, modality, shape, profile)
+        if samples is None:
+            rejected.append({"path": os.path.abspath(path), "reason": reason})
+            continue
         if samples.modality == modality and samples.shape != shape and modality_of(modality).sizes_read:
             samples, reason = picture_size.fit_to_reference(samples, shape, background(profile))
             if samples is not None:
                 accepted.append((path, samples))
                 continue
+        elif samples.meta.get("modality_recorded") is False and samples.modality != modality:
+            reason = (f"an array of maps of shape {samples.shape} with no modality recorded, not the case reference's "
+                      f"{modality} samples {shape}")
         elif samples.modality != modality:
             reason = f"{samples.modality} file, but the case reference is {modality}"
         elif samples.shape != shape:
@@ -58,6 +63,23 @@ def load_evidence(paths, profile):
             continue
         rejected.append({"path": os.path.abspath(path), "reason": reason})
     return accepted, rejected
+
+
+def stored_layout(samples, modality, shape, profile):
+    """(samples, None) read as the reference's pictures where they were stored otherwise: a flattened array, grey
+    saved as three equal channels or through a colormap, a negative; (None, reason) where that cannot be read."""
+    if samples.modality != modality:
+        return samples, None
+    picture = modality_of(modality).sizes_read  # pictures (not a piece's or a recording's patches)
+    if picture and samples.shape != shape:
+        samples, reason = unflattened(samples, shape)
+        if samples is None:
+            return None, reason
+    if shape[0] == 1:  # colour channels of a grey reference's samples
+        samples = grey_if_neutral(samples)
+        if picture:
+            return colormap.as_grey(samples, background(profile))
+    return samples, None
 
 
 def background(profile):
@@ -309,7 +331,8 @@ def _file_verdict(case, path, samples, detectors, weights, batch, g, scores, p, 
     reasons.insert(0, _summary(label, p_file, alpha, detectors, weights, decisive, samples.n))
     if note:
         reasons.insert(2, note)  # after the summary and the decisive detector (the report's main reason)
-    for read in (picture_size.size_reason, performance.reason):  # how the file was read, where not as it is
+    # how the file was read, where not as it is
+    for read in (picture_size.size_reason, picture_size.grid_reason, colormap.reason, performance.reason):
         found = read(samples.meta.get("channel") or {})
         if found:
             reasons.insert(2, found)

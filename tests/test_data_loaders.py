@@ -97,10 +97,15 @@ def test_rgba_bmp_and_bilevel_tiff(tmp_path):
     np.testing.assert_array_equal(s.x[0, 0], bits.astype(np.float32))
 
 
-def test_float_tiff_outside_unit_range_is_refused(tmp_path):
+def test_float_tiff_outside_unit_range_is_refused_and_a_tanh_output_mapped_back(tmp_path):
     path = tmp_path / "f.tiff"
     Image.fromarray(np.full((3, 3), 2.5, dtype=np.float32), "F").save(path)
     assert "outside [0, 1]" in rejected_reason(path)
+    tanh = np.linspace(-1, 1, 9, dtype=np.float32).reshape(3, 3)
+    Image.fromarray(tanh, "F").save(tmp_path / "t.tiff")
+    s = load_path(tmp_path / "t.tiff")
+    np.testing.assert_allclose(s.x[0, 0], (tanh + 1) / 2, atol=1e-6)
+    assert "tanh" in s.meta["channel"]["stored_as"]
 
 
 def png_header(width, height):
@@ -217,6 +222,58 @@ def test_object_arrays_are_never_unpickled(tmp_path):
     assert "never unpickled" in rejected_reason(tmp_path / "obj.npy")
     np.savez(tmp_path / "obj.npz", x=np.array([{"a": 1}], dtype=object))
     assert "never unpickled" in rejected_reason(tmp_path / "obj.npz")
+
+
+def test_pickles_and_torch_files_are_refused_as_such_never_unpickled(tmp_path):
+    import pickle
+    import zipfile
+
+    with open(tmp_path / "legacy.pt", "wb") as fh:
+        pickle.dump([0.5], fh, protocol=2)  # torch.save's legacy format is a pickle
+    with zipfile.ZipFile(tmp_path / "samples.pt", "w") as archive:  # torch.save's zip: archive/data.pkl
+        archive.writestr("samples/data.pkl", pickle.dumps([0.5]))
+        archive.writestr("samples/data/0", b"\0" * 16)
+    assert rejected_reason(tmp_path / "legacy.pt").startswith("a Python pickle (torch.save's legacy format")
+    assert rejected_reason(tmp_path / "samples.pt").startswith("a PyTorch file (torch.save: pickled tensors")
+
+
+def test_a_flattened_batch_is_read_as_the_reference_pictures_in_a_verdict(tmp_path):
+    from engine.verdict import load_evidence
+
+    maps = RNG.random((5, 28, 28)).astype(np.float32)
+    np.save(tmp_path / "flat.npy", maps.reshape(5, -1))  # an MLP generator's (n, 784)
+    np.save(tmp_path / "one.npy", maps[0].reshape(-1))
+    np.save(tmp_path / "odd.npy", maps.reshape(-1)[:700])
+    profile = {"modality": "image", "shape": (1, 28, 28)}
+    accepted, rejected = load_evidence([tmp_path / "flat.npy", tmp_path / "one.npy", tmp_path / "odd.npy"], profile)
+    (_, flat), (_, one) = accepted
+    np.testing.assert_array_equal(flat.x[:, 0], maps)
+    np.testing.assert_array_equal(one.x[0, 0], maps[0])
+    assert flat.meta["channel"]["stored_as"] == "a flattened array (5, 784) read as 5 pictures of 28 x 28, row by row"
+    assert [r["reason"] for r in rejected] == ["a flat vector of 700 values, not a flattened picture of the case "
+                                               "reference's 28 x 28 (784 values)"]
+
+
+def test_time_major_piano_rolls_are_read_pitch_major_and_other_bare_arrays_refused_saying_so(tmp_path):
+    from engine.verdict import load_evidence
+
+    rolls = (RNG.random((3, 128, 64)) > 0.9).astype(np.float32)
+    np.save(tmp_path / "time_major.npy", rolls.transpose(0, 2, 1))  # pypianoroll's (T, 128)
+    np.save(tmp_path / "other.npy", rolls[:, :, :40])
+    profile = {"modality": "music", "shape": (1, 128, 64)}
+    (_, roll), = load_evidence([tmp_path / "time_major.npy"], profile)[0]
+    assert roll.modality == "music"
+    assert roll.meta["channel"]["stored_as"] == "time-major maps (64, 128) read as (128, 64)"
+    np.testing.assert_array_equal(roll.x[:, 0], rolls)
+    from engine.data.sampleset import SampleSet
+    from engine.data.specs import adopt_reference_modality
+
+    reference = SampleSet(name="rolls", modality="music", x=rolls[:, None])  # as analyze --compare reads it
+    compared = adopt_reference_modality(load_path(tmp_path / "time_major.npy"), reference)
+    assert compared.modality == "music" and compared.meta["modality_from_reference"]
+    _, rejected = load_evidence([tmp_path / "other.npy"], profile)
+    assert rejected[0]["reason"] == ("an array of maps of shape (1, 128, 40) with no modality recorded, not the case "
+                                     "reference's music samples (1, 128, 64)")
 
 
 def test_truncated_and_absurd_npy_headers_are_refused_before_allocating(tmp_path):

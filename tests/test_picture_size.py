@@ -97,7 +97,7 @@ def test_sizes_not_explained_are_refused_with_what_was_found(mnist_case, tmp_pat
     assert reasons[0].startswith("a picture of 28 x 40: neither an enlargement of the case reference's 28 x 28 "
                                  "(another aspect ratio) nor padding")
     assert reasons[1].startswith("a picture of 20 x 20, smaller than the case reference's 28 x 28")
-    assert reasons[2] == "a colour picture (64 x 64), the case reference is grey (28 x 28)"
+    assert reasons[2].startswith("a colour picture (64 x 64), the case reference is grey (28 x 28), and not read back")
     assert reasons[3].startswith("a picture of 56 x 56, an enlargement of the case reference's 28 x 28 through JPEG")
 
 
@@ -141,3 +141,52 @@ def test_a_nearest_enlargement_is_the_picture_enlarged_and_its_own_history_is_re
     channel = judged.meta["channel"]
     assert channel["enlarged"]["exact"] and channel["resample_history"]["side"] == 20
     assert channel_key(judged.meta) == ("resized", "pixels", ("bilinear",), 20)
+
+
+def grid(pictures, columns=8, border=2, value=0):
+    """torchvision's make_grid of grey 8-bit pictures (n, h, w): `border` pixels of `value` between and around them,
+    places beyond the last picture left at `value`; saved as RGB as save_image does."""
+    n, h, w = pictures.shape
+    rows = -(-n // columns)
+    out = np.full((rows * (h + border) + border, columns * (w + border) + border), value, np.uint8)
+    for k, picture in enumerate(pictures):
+        r, c = divmod(k, columns)
+        top, left = border + r * (h + border), border + c * (w + border)
+        out[top:top + h, left:left + w] = picture
+    return np.repeat(out[..., None], 3, axis=-1)
+
+
+def test_a_grid_of_digits_is_judged_as_its_pictures(mnist_case, tmp_path):
+    pictures = digits(9040, 9050)
+    path = save(tmp_path, "grid.png", grid(pictures))  # 2 rows of 8 places, 6 left empty
+    (_, samples), = verdict.load_evidence([path], {"modality": "image", "shape": (1, 28, 28),
+                                                   "cal_x": load_spec("builtin:mnist[0:50]").x})[0]
+    np.testing.assert_array_equal(np.rint(samples.x[:, 0] * 255), pictures)
+    assert samples.meta["channel"]["grid"] == {"size": [62, 242], "rows": 2, "columns": 8, "tile": [28, 28],
+                                               "border": 2, "border_value": 0.0, "tiles": 10, "empty_places": 6}
+    judged, = verdict.judge(mnist_case, [path])["files"]
+    assert judged["label"] == "real" and judged["patches"] == 10
+    assert any(r.startswith("grid: a picture of 62 x 242 read as 2 x 8 places of 28 x 28") for r in judged["reasons"])
+
+
+def test_a_grid_of_enlarged_digits_on_white_lines_is_split_then_reduced(tmp_path):
+    from engine.data.loaders import load_path
+
+    small = digits(9050, 9054)
+    big = np.stack([np.asarray(Image.fromarray(d).resize((64, 64), Image.Resampling.BILINEAR)) for d in small])
+    samples = load_path(save(tmp_path, "g64.png", grid(big, columns=2, border=3, value=255)))
+    judged, reason = picture_size.fit_to_reference(verdict.grey_if_neutral(samples), (1, 28, 28), 0.0)
+    assert reason is None and judged.shape == (1, 28, 28) and judged.n == 4
+    channel = judged.meta["channel"]
+    assert channel["grid"]["tile"] == [64, 64] and channel["grid"]["border_value"] == 1.0
+    assert channel["enlarged"]["filter"] == "bilinear"
+    assert np.abs(np.rint(judged.x[:, 0] * 255) - small).mean() < 1
+
+
+def test_a_grid_through_jpeg_is_refused_naming_the_grid(tmp_path):
+    from engine.data.loaders import load_path
+
+    path = tmp_path / "grid.jpg"
+    Image.fromarray(grid(digits(9060, 9070))[..., 0]).save(path, quality=90)
+    judged, reason = picture_size.fit_to_reference(load_path(str(path)), (1, 28, 28), 0.0)
+    assert judged is None and reason.endswith("nor a lossless grid of such pictures framed by borders of one value")

@@ -23,8 +23,11 @@ channel (meta["channel"]):
   A picture no filter explains (a generator's native output, a filter not modelled) is reduced with Pillow's box
   filter (area averaging) and judged against the reference through each of COMMON_KERNELS' round trips, each
   detector at its largest tail probability: the filter is unknown, so no real file is judged against the wrong one.
-- anything else (smaller than the reference, another aspect ratio that is not padding, a colour picture in a grey
-  case, an enlargement of a picture that went through a lossy codec) is refused with what was found.
+- a grid: a lossless picture that is places of the reference's aspect ratio framed by lines of one value (a batch
+  saved by torchvision's save_image, grid_layout) is judged as its pictures, each larger one read as above.
+- anything else (smaller than the reference, another aspect ratio that is neither padding nor a grid, a colour
+  picture in a grey case, an enlargement of a picture that went through a lossy codec) is refused with what was
+  found.
 """
 from functools import lru_cache
 
@@ -38,6 +41,7 @@ ENLARGE_KERNELS = ("nearest", "bilinear", "bicubic", "lanczos", "hamming")  # Pi
 COMMON_KERNELS = ("nearest", "bilinear", "bicubic", "lanczos")  # calibrated over where none is read
 ENLARGE_MAX_RESIDUAL = 0.5  # grey levels, mean over the picture
 FIT_STEPS = 8  # least-squares corrections of the smaller picture (a ringing filter's lobes clipped at 0 and 255)
+MAX_GRID_BORDER = 8  # pixels between the pictures of a grid (torchvision's make_grid: 2)
 BACKGROUND_SHARE = 0.99  # of the reference's border values on one value: it has a background to pad with
 # Keys of a file's channel read from its pixels at the file's own size: re-read on a padded picture's crop, dropped
 # for an enlargement (a resize read at the enlarged size is the enlargement itself).
@@ -63,16 +67,25 @@ def fit_to_reference(samples, shape, background):
     size = f"{big_h} x {big_w}"
     if n_c != c:
         kind = "a colour picture" if n_c == 3 else f"a picture of {n_c} channels"
-        return None, f"{kind} ({size}), the case reference is {'grey' if c == 1 else f'{c} channels'} ({h} x {w})"
+        if c == 1:
+            return None, (f"{kind} ({size}), the case reference is grey ({h} x {w}), and not read back as grey (only a "
+                          f"lossless 8-bit picture every pixel of which is one matplotlib colormap's colour is)")
+        return None, f"{kind} ({size}), the case reference has {c} channels ({h} x {w})"
     if big_h < h or big_w < w:
         return None, (f"a picture of {size}, smaller than the case reference's {h} x {w}: no size change is read "
                       f"from a smaller picture")
     crop = padding(samples.x, (h, w), background)
     if crop is not None:
         return padded(samples, (h, w), crop), None
+    layout = grid_layout(samples.x[0], (h, w)) if samples.n == 1 and not samples.meta.get("channel", {}).get(
+        "lossy") else None
+    if layout is not None:
+        tiles = grid_tiles(samples, layout)
+        return (tiles, None) if tiles.shape == shape else fit_to_reference(tiles, shape, background)
     if big_h * w != big_w * h:
         return None, (f"a picture of {size}: neither an enlargement of the case reference's {h} x {w} (another aspect "
-                      f"ratio) nor padding (values off its background outside every {h} x {w} crop)")
+                      f"ratio) nor padding (values off its background outside every {h} x {w} crop) nor a lossless "
+                      f"grid of such pictures framed by borders of one value")
     if big_h > limits.MAX_ENLARGEMENT * h:
         return None, (f"a picture of {size}: more than {limits.MAX_ENLARGEMENT} times the case reference's {h} x {w}, "
                       f"and not padding")
@@ -113,6 +126,54 @@ def padding(x, size, background):
             start.append(int(np.clip(centred, lit[-1] - small + 1, lit[0])))
         found.append(tuple(start))
     return found
+
+
+def grid_layout(x, size):
+    """(border, rows, columns, tile height, tile width) of the finest grid that one picture x (c, H, W) is: at least
+    two tiles of the reference's aspect ratio, from its `size` up to limits.MAX_ENLARGEMENT times it, separated and
+    framed by lines MAX_GRID_BORDER pixels wide at most, every value on them the same (torchvision's save_image
+    writes 2 pixels of pad_value, 0 by default); None where no such grid is found. A coarser grid's lines are a
+    subset of a finer one's, so the finest consistent grid is the one written."""
+    _, big_h, big_w = x.shape
+    h, w = size
+    for tile_h in range(h, limits.MAX_ENLARGEMENT * h + 1):
+        if tile_h * w % h:
+            continue
+        tile_w = tile_h * w // h
+        for border in range(1, MAX_GRID_BORDER + 1):
+            rows, rest_h = divmod(big_h - border, tile_h + border)
+            cols, rest_w = divmod(big_w - border, tile_w + border)
+            if rest_h or rest_w or rows < 1 or cols < 1 or rows * cols < 2:
+                continue
+            lines_h = np.arange(big_h) % (tile_h + border) < border
+            lines_w = np.arange(big_w) % (tile_w + border) < border
+            lines = np.concatenate([x[:, lines_h].ravel(), x[:, :, lines_w].ravel()])
+            if (lines == lines[0]).all():
+                return border, rows, cols, tile_h, tile_w
+    return None
+
+
+def grid_tiles(samples, layout):
+    """The tiles of one picture read as a grid (grid_layout's `layout`), row by row, without the trailing tiles of
+    the last row that hold nothing but the border's value (a grid of fewer pictures than its places leaves them so);
+    the channel says so and drops what was read from the pixels at the grid's size."""
+    border, rows, cols, tile_h, tile_w = layout
+    picture = samples.x[0]
+    value = picture[0, 0, 0]
+    tiles = [picture[:, border + r * (tile_h + border):(r + 1) * (tile_h + border),
+                     border + c * (tile_w + border):(c + 1) * (tile_w + border)]
+             for r in range(rows) for c in range(cols)]
+    kept = len(tiles)
+    while kept > (rows - 1) * cols + 1 and (tiles[kept - 1] == value).all():
+        kept -= 1
+    samples.x = np.stack(tiles[:kept])
+    samples.items = [f"{samples.name}#tile{k}" for k in range(kept)]
+    channel = {k: v for k, v in (samples.meta.get("channel") or {}).items() if k not in PIXEL_READ + ("lossy",)}
+    channel.update(lossy=False, grid={"size": list(picture.shape[1:]), "rows": rows, "columns": cols,
+                                      "tile": [tile_h, tile_w], "border": border, "border_value": float(value),
+                                      "tiles": kept, "empty_places": len(tiles) - kept})
+    samples.meta["channel"] = channel
+    return samples
 
 
 def padded(samples, size, crops):
@@ -220,6 +281,18 @@ def enlarged(samples, size, read):
                     if kernel else "Pillow's box filter (no filter's upsampling explains it)")})
     samples.meta["channel"] = channel
     return samples
+
+
+def grid_reason(channel):
+    """The verdict's reason for a picture read as a grid of pictures, or None."""
+    if "grid" not in channel:
+        return None
+    found = channel["grid"]
+    empty = found["empty_places"]
+    return (f"grid: a picture of {found['size'][0]} x {found['size'][1]} read as {found['rows']} x "
+            f"{found['columns']} places of {found['tile'][0]} x {found['tile'][1]} framed by {found['border']}-pixel "
+            f"lines of one value (as torchvision's save_image writes a batch); its {found['tiles']} pictures judged "
+            f"together" + (f", {empty} empty places at the end left out" if empty else ""))
 
 
 def size_reason(channel):

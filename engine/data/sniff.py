@@ -69,6 +69,7 @@ MAGIC = (
     (b"#!AMR-WB\n", AMR),
     (b"BM", BMP),
 )
+PICKLE_PROTOCOLS = (b"\x02", b"\x03", b"\x04", b"\x05")  # after the PROTO opcode 0x80
 KNOWN_EXTENSIONS = {ext: kind for kind in KINDS for ext in kind.extensions}
 # ISO media major brands of audio (and audio-with-video) files; HEIF and AVIF images share the `ftyp` box.
 MP4_BRANDS = (b"M4A ", b"M4B ", b"mp41", b"mp42", b"isom", b"iso2", b"iso4", b"iso5", b"iso6", b"avc1", b"dash",
@@ -131,6 +132,9 @@ def sniff(path, data):
     if named is CIFAR and found in (None, IDX):
         return CIFAR
     if found is None:
+        if data[:1] == b"\x80" and data[1:2] in PICKLE_PROTOCOLS:
+            raise InputError(path, "a Python pickle (torch.save's legacy format, pickle.dump): never unpickled, since "
+                                   "loading one runs code; save samples with numpy.save")
         if named is not None:
             raise InputError(path, f"not a {named.label} file (its content does not start like one)")
         raise InputError(path, "unrecognised file format (not an image, array, IDX, CIFAR-10, audio or MIDI file)")

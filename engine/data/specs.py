@@ -17,7 +17,9 @@ import re
 import numpy as np
 
 from engine.data import baselines, builtins, loaders
+from engine.data.formats.array import adopted
 from engine.errors import InputError
+from engine.modality import modality as modality_of
 
 SLICE = re.compile(r"^(?P<source>.+)\[(?P<start>-?\d*):(?P<stop>-?\d*)\]$")
 
@@ -50,9 +52,10 @@ def select_samples(spec, sample_set, select, name):
 
 
 def adopt_reference_modality(sample_set, reference):
-    if reference is not None and sample_set.meta.get("modality_recorded") is False \
-            and sample_set.shape == reference.shape:
-        sample_set.modality = reference.modality
+    if reference is None or sample_set.meta.get("modality_recorded") is not False:
+        return sample_set
+    sample_set = adopted(sample_set, reference.modality, reference.shape, modality_of(reference.modality).sizes_read)
+    if sample_set.shape == reference.shape:
         sample_set.meta["modality_from_reference"] = True
     return sample_set
 

@@ -6,7 +6,9 @@ map one to four pixels wide is no picture). Accepted values: uint8 (k/255, level
 (k/65535), bool (levels 1), floats that lie in [0, 1], or floats in [-1, 1] reaching below -0.5,
 a tanh generator's convention, mapped back by (x + 1) / 2. NaN, inf and other ranges are
 refused with their range: a linear output straying a little below 0 is not guessed at.
-How the array was read is said in meta["channel"]["stored_as"].
+A flat vector (L,) is one row of L values: a batch flattened to (n, L), as an MLP generator outputs it, is read
+as n pictures where the case's reference has L values a picture (`unflattened`; the reader alone cannot know the
+pictures' size). How the array was read is said in meta["channel"]["stored_as"].
 An `.npz` holds the maps under `x` (or as its only array), optionally integer `labels`
 (or `y`) and a string `modality` ("image", "speech", "music"); arrays without a recorded
 modality are marked `modality_recorded: False` so a spec can adopt the reference's.
@@ -51,10 +53,10 @@ def float_maps(path, x):
 
 def as_maps(path, array):
     """(x float32 (n, c, h, w) in [0,1], levels, how it was read: [text]) from a raw array, or InputError."""
-    if array.ndim not in (2, 3, 4) or array.size == 0:
-        raise InputError(path, f"array of shape {array.shape} is not (h, w), (n, h, w), (n, c, h, w) or "
-                               f"channel-last maps")
-    array, channel_last = channels_first(array)
+    if array.ndim not in (1, 2, 3, 4) or array.size == 0:
+        raise InputError(path, f"array of shape {array.shape} is not (h, w), (n, h, w), (n, c, h, w), channel-last "
+                               f"maps or a flat vector")
+    array, channel_last = channels_first(array[None] if array.ndim == 1 else array)
     read = ["a channel-last array read as (n, c, h, w)"] if channel_last else []
     if array.ndim == 2:
         array = array[None, None]
@@ -95,6 +97,9 @@ def check_npy_header(path, fh, available, member=""):
 
 def check_npz_members(path, data):
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        if any(name.endswith(".pkl") for name in archive.namelist()):
+            raise InputError(path, "a PyTorch file (torch.save: pickled tensors in a zip): never unpickled, since "
+                                   "loading one runs code; save samples with numpy.save")
         for info in archive.infolist():
             limits.check_at_most(path, f"decompressed size of {info.filename}", info.file_size,
                                  limits.MAX_FILE_BYTES, " bytes")
@@ -139,6 +144,45 @@ def decode(path, data, kind):
         name=str(path), modality=modality or "image", x=x, levels=levels,
         items=[f"{path}[{i}]" for i in range(n)],
         meta={"format": kind.label, "dtype": str(array.dtype), "modality_recorded": modality is not None,
-              "format_levels": levels, **({"channel": {"stored_as": "; ".join(read)}} if read else {})},
+              "format_levels": levels, "array_shape": list(array.shape),
+              **({"channel": {"stored_as": "; ".join(read)}} if read else {})},
         labels=checked_labels(path, labels, n),
     )
+
+
+def unflattened(samples, shape):
+    """(samples, None): samples of a bare vector (L,) or matrix (n, L) whose L is the values of one picture of
+    `shape` (c, h, w) read as n such pictures, row by row (C order, as numpy's reshape and torch's view flatten
+    them); other samples unchanged. (None, reason) for a vector of another length."""
+    stored = samples.meta.get("array_shape")
+    values = int(np.prod(shape))
+    if stored is None or len(stored) > 2 or (len(stored) == 2 and stored[-1] != values):
+        return samples, None
+    if stored[-1] != values:
+        return None, (f"a flat vector of {stored[-1]} values, not a flattened picture of the case reference's "
+                      f"{' x '.join(map(str, shape[1:]))} ({values} values)")
+    n = samples.x.size // values
+    samples.x = samples.x.reshape(n, *shape)
+    samples.items = [f"{samples.name}[{i}]" for i in range(n)]
+    channel = samples.meta.setdefault("channel", {})
+    read = f"a flattened array {tuple(stored)} read as {n} pictures of {shape[1]} x {shape[2]}, row by row"
+    channel["stored_as"] = "; ".join(filter(None, (channel.get("stored_as"), read)))
+    return samples, None
+
+
+def adopted(samples, modality, shape, pictures):
+    """A bare array's samples (no modality recorded) taken as the case reference's `modality`: as they are where
+    their shape is the reference's (c, h, w), or transposed where the reference's samples are not pictures
+    (`pictures` False: piano rolls, spectrograms) and the array holds them time-major, (T, 128) as pypianoroll
+    stores a roll (the pitch or band count fixes which axis is which); other samples unchanged."""
+    if samples.meta.get("modality_recorded") is not False:
+        return samples
+    c, h, w = shape
+    if not pictures and h != w and samples.shape == (c, w, h):
+        samples.x = np.ascontiguousarray(np.swapaxes(samples.x, -1, -2))
+        channel = samples.meta.setdefault("channel", {})
+        read = f"time-major maps ({w}, {h}) read as ({h}, {w})"
+        channel["stored_as"] = "; ".join(filter(None, (channel.get("stored_as"), read)))
+    if samples.shape == shape:
+        samples.modality = modality
+    return samples

@@ -2,7 +2,8 @@
 
 Grey stays one channel, colour becomes RGB (alpha is dropped, palettes and other colour
 spaces are converted to RGB). 8-bit values are k/255 (levels 255), 16-bit k/65535
-(levels 65535), bilevel 0/1 (levels 1); 32-bit float TIFFs must already lie in [0,1].
+(levels 65535), bilevel 0/1 (levels 1); 32-bit float TIFFs lie in [0,1] or are a tanh output's
+[-1, 1], mapped back as an array's (formats/array.py).
 Only the first frame of a multi-frame file is used. The pixel count, and pixels x channels
 against the decoded-size budget, are checked from the header before anything is decoded; a
 TIFF's frames are counted by walking its directory chain here (capped, loops refused), since
@@ -19,6 +20,7 @@ import warnings
 import numpy as np
 
 from engine.data import channels, limits, sniff
+from engine.data.formats.array import float_maps
 from engine.data.sampleset import SampleSet
 from engine.errors import InputError
 
@@ -28,28 +30,29 @@ TO_RGB = {"P", "PA", "RGBA", "RGBX", "CMYK", "YCbCr", "LAB", "HSV"}
 
 
 def pixels(path, image):
-    """(array (h, w) or (h, w, 3), levels, bit depth) of an opened PIL image."""
+    """(array (h, w) or (h, w, 3), levels, bit depth, how its values were read or None) of an opened PIL image."""
     mode = image.mode
     if mode in TO_GREY:
         image, mode = image.convert(TO_GREY[mode]), TO_GREY[mode]
     elif mode in TO_RGB:
         image, mode = image.convert("RGB"), "RGB"
     if mode == "1":
-        return np.asarray(image, dtype=np.uint8), 1, 1
+        return np.asarray(image, dtype=np.uint8), 1, 1, None
     if mode in ("L", "RGB"):
-        return np.asarray(image, dtype=np.uint8), 255, 8
+        return np.asarray(image, dtype=np.uint8), 255, 8, None
     if mode in SIXTEEN_BIT_MODES:
-        return np.asarray(image).astype(np.uint16), 65535, 16
+        return np.asarray(image).astype(np.uint16), 65535, 16, None
     if mode == "I":  # PIL opens some 16-bit files as 32-bit integers
         values = np.asarray(image)
         if values.size and (values.min() < 0 or values.max() > 65535):
             raise InputError(path, "32-bit integer image with values outside 0..65535")
-        return values.astype(np.uint16), 65535, 16
-    if mode == "F":
+        return values.astype(np.uint16), 65535, 16, None
+    if mode == "F":  # as a float array: [0, 1], or a tanh output's [-1, 1] mapped back
         values = np.asarray(image, dtype=np.float32)
-        if not np.isfinite(values).all() or values.min() < 0 or values.max() > 1:
-            raise InputError(path, "floating-point image with values outside [0, 1] (or NaN/inf)")
-        return values, None, 32
+        if not np.isfinite(values).all():
+            raise InputError(path, "floating-point image with NaN or infinite values")
+        values, read = float_maps(path, values)
+        return values, None, 32, read
     raise InputError(path, f"unsupported image mode {mode}")
 
 
@@ -136,10 +139,12 @@ def _decode(path, data, kind, Image):
         frames = getattr(image, "n_frames", 1)
     with native_stderr_silenced():
         image.load()
-    values, levels, depth = pixels(path, image)
+    values, levels, depth, read = pixels(path, image)
     if kind.label == "WebP":
         values = channels.webp_grey(values)
     channel = channels.image_channel(image, kind.label, data, values if depth == 8 else None)
+    if read:
+        channel["stored_as"] = read
     x = values.astype(np.float32)
     if levels not in (None, 1):
         x /= levels
