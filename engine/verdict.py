@@ -18,7 +18,7 @@ from engine.case_workflows import open_case
 from engine.data import colormap, performance, picture_size, representations
 from engine.data.formats.array import adopted, unflattened
 from engine.data.walk import evidence_files
-from engine.detectors import calibration, channels, suite
+from engine.detectors import calibration, channels, suite, time_scale
 from engine.errors import InputError
 from engine.modality import modality as modality_of
 
@@ -41,6 +41,8 @@ def load_evidence(paths, profile):
             continue
         samples = adopted(samples, modality, shape, modality_of(modality).sizes_read)  # as load_spec does
         samples, reason = stored_layout(samples, modality, shape, profile)
+        if samples is not None and samples.readings:
+            samples = time_scale.notated(samples, profile)
         if samples is None:
             rejected.append({"path": os.path.abspath(path), "reason": reason})
             continue
@@ -293,6 +295,7 @@ def _judge_chunk(case, accepted, judging, suspect):
         x = np.concatenate([s.x for _, s in chosen]).astype(np.float32)
         batch = suite.Batch(representations.normalise_level(x, groups) if judging.normalise else x, groups,
                             audio=[s.audio for _, s in chosen])
+        batch.reading = time_scale.other_reading([s for _, s in chosen])
         suspect.add(batch.x)  # as the reference profile holds them (level-normalised speech)
         scores = np.stack([detector.scores(batch) for detector in detectors], 1)
         p = np.stack([calibration.tail_probability(d.tail, scores[:, k]) for k, d in enumerate(detectors)], 1)
@@ -332,7 +335,8 @@ def _file_verdict(case, path, samples, detectors, weights, batch, g, scores, p, 
     if note:
         reasons.insert(2, note)  # after the summary and the decisive detector (the report's main reason)
     # how the file was read, where not as it is
-    for read in (picture_size.size_reason, picture_size.grid_reason, colormap.reason, performance.reason):
+    for read in (picture_size.size_reason, picture_size.grid_reason, colormap.reason, performance.reason,
+                 time_scale.reason):
         found = read(samples.meta.get("channel") or {})
         if found:
             reasons.insert(2, found)

@@ -147,8 +147,9 @@ def quarters_at(midi, seconds):
     return quarters_at_change[segment] + (seconds - change_times[segment]) * tempi[segment] / 60
 
 
-def piano_roll(midi):
-    """(128, steps) piano roll of a pretty_midi.PrettyMIDI, intensity velocity/127."""
+def piano_roll(midi, scale=1.0):
+    """(128, steps) piano roll of a pretty_midi.PrettyMIDI, intensity velocity/127; `scale`: the file's quarter
+    notes read as that many quarters (engine/detectors/time_scale.py)."""
     notes = np.array(
         [(n.pitch, n.start, n.end, n.velocity) for inst in midi.instruments if not inst.is_drum for n in inst.notes],
         dtype=np.float64,
@@ -156,8 +157,8 @@ def piano_roll(midi):
     if notes.shape[0] == 0:
         return np.zeros((PITCHES, 0), dtype=np.float32)
     pitch = notes[:, 0].astype(np.int64)
-    start = np.rint(quarters_at(midi, notes[:, 1]) * STEPS_PER_QUARTER).astype(np.int64)
-    end = np.maximum(np.rint(quarters_at(midi, notes[:, 2]) * STEPS_PER_QUARTER).astype(np.int64), start + 1)
+    start = np.rint(quarters_at(midi, notes[:, 1]) * scale * STEPS_PER_QUARTER).astype(np.int64)
+    end = np.maximum(np.rint(quarters_at(midi, notes[:, 2]) * scale * STEPS_PER_QUARTER).astype(np.int64), start + 1)
     lengths = end - start
     offsets = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
     roll = np.zeros((PITCHES, int(end.max())), dtype=np.float32)
@@ -166,9 +167,9 @@ def piano_roll(midi):
     return roll
 
 
-def piano_roll_patches(midi):
+def piano_roll_patches(midi, scale=1.0):
     """pretty_midi.PrettyMIDI -> (n, 1, 128, PATCH_STEPS) piano-roll patches in [0,1] (n = 0 without notes)."""
-    roll = piano_roll(midi)
+    roll = piano_roll(midi, scale)
     if roll.shape[1] == 0:
         return np.zeros((0, 1, PITCHES, PATCH_STEPS), dtype=np.float32)
     return split_patches(roll, PATCH_STEPS)

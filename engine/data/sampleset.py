@@ -33,6 +33,9 @@ class SampleSet:
     # A recording read from one file: its mono waveform at representations.SPEECH_RATE (for
     # detectors that read the waveform, engine/detectors/noise_floor.py); None otherwise.
     audio: np.ndarray | None = None
+    # Other readings of the same file, for a verdict to choose between or join: {time scale: x}, a sequenced MIDI
+    # file's notes at other multiples of its quarter notes (engine/detectors/time_scale.py); empty otherwise.
+    readings: dict = field(default_factory=dict)
 
     def __post_init__(self):
         if self.modality not in MODALITIES:
@@ -56,5 +59,5 @@ class SampleSet:
             self, name=name or self.name, x=x.copy() if np.may_share_memory(x, self.x) else x,
             items=list(np.asarray(self.items, dtype=object)[index]) if self.items else [],
             labels=None if self.labels is None else self.labels[index].copy(),
-            files=list(self.files), rejected=list(self.rejected), meta=dict(self.meta),
+            files=list(self.files), rejected=list(self.rejected), meta=dict(self.meta), readings={},
         )

@@ -38,6 +38,7 @@ class Batch:
         self.n_files = int(groups.max()) + 1 if groups.size else 0
         self._features, self._texture = features, {}
         self.audio = audio  # per file, its waveform at the speech rate or None
+        self.reading = None  # the same files read otherwise (a Batch; engine/detectors/time_scale.py), or None
         self._recordings = Recordings(audio if audio is not None else [None] * self.n_files)
 
     def recordings(self):

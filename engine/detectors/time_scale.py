@@ -1,0 +1,136 @@
+"""A MIDI file's notated time scale: the multiple of its quarter notes at which its note values are the reference's.
+
+A piano roll counts in the file's quarter notes. A roll written back to MIDI at another speed than it was read (a
+sixteenth roll at 16 frames a second under pretty_midi's default 120 bpm: every note half its length) holds the
+music at twice or half its notated scale, and the detectors that read where notes fall and how long they last
+(`meter`, `durations`, `voice-leading`) called such a real chorale generated (23 of 40 at twice the speed, 5 of 40
+at half it; docs/studies.md, twenty-fifth pass). Nothing in the file says its quarters are not the music's, but its
+note values do. So a sequenced MIDI file is also read at twice and at half its quarter notes
+(engine/data/formats/midi.py, SampleSet.readings), and a reading whose note durations lie nearer the reference's
+(the KS distance `durations` measures) than the file as written by more than GAP is taken:
+
+- at twice its quarters (the file's notes half as long as the reference's): the file is judged so read;
+- at half its quarters: the file is judged both ways, each detector's larger tail probability applying
+  (`ReadingUnion`), which can only lower a real file's alarm. The reference itself holds pieces notated in half
+  notes that read nearer so (26 of the 410 chorales of resources/bach, 4 at twice their quarters), and the
+  detectors fitted on it know them as written: read at half their quarters, 3 of 6 held-out ones were
+  inconclusive (`meter`).
+
+What it costs: a generator whose note values are twice the reference's is judged at its best; one written at half
+the speed loses what only its written reading showed (docs/studies.md, "A piano roll written back at another
+speed", twenty-sixth pass). Other factors (a roll written at 100 frames a second: a sixteenth of 10 ms) are not read.
+"""
+import numpy as np
+
+from engine.detectors import calibration, specification
+
+GAP = 0.1  # KS distance: real chorales written at twice or half their speed 0.01-0.42 nearer (5 % below 0.08)
+SCALE_WORDS = {1.0: "as written", 2.0: "at twice its quarter notes", 0.5: "at half its quarter notes"}
+KEY = "time scale"  # a channel key (KEY, scale): both readings judged
+
+
+def notated(samples, profile):
+    """`samples` (a MIDI file's) read at their notated time scale (module docstring): x replaced by the reading at
+    twice its quarters, or the reading at half kept for ReadingUnion; channel["time_scale"] says which. Unchanged
+    where no reading is nearer the reference's note durations by GAP, or the profile keeps none."""
+    readings, samples.readings = samples.readings, {}
+    if not readings or "ref_durations" not in profile:
+        return samples
+    distance = {1.0: _distance(samples.x, profile)} | {s: _distance(x, profile) for s, x in readings.items()}
+    best = min(distance, key=distance.get)
+    if distance[1.0] - distance[best] <= GAP:
+        return samples
+    found = {"scale": best, "durations_ks": {f"{s:g}": round(d, 3) for s, d in distance.items()},
+             "judged": "so read" if best > 1 else "both ways"}
+    samples.meta.setdefault("channel", {})["time_scale"] = found
+    if best > 1:
+        samples.x = readings[best]
+        samples.items = [f"{samples.name}#patch{k}" for k in range(samples.n)]
+    else:
+        samples.readings = {best: readings[best]}
+    return samples
+
+
+def _distance(x, profile):
+    return float(specification.duration_distance(x, np.zeros(x.shape[0], dtype=np.int64), profile["ref_durations"])[0])
+
+
+def channel_key(channel):
+    """(KEY, scale) for a file judged both as written and at another time scale, else None."""
+    found = channel.get("time_scale")
+    return (KEY, found["scale"]) if found and found["judged"] == "both ways" else None
+
+
+def describe(scale):
+    return (f"a MIDI file whose note values read nearer the reference's at {scale:g} times its quarter notes "
+            f"(a piano roll written back at another speed, or a piece notated in longer values): judged as "
+            f"written and so read, each detector's larger tail probability applying")
+
+
+def reason(channel):
+    """The verdict's reason for a file read at another time scale, or None."""
+    found = channel.get("time_scale")
+    if not found:
+        return None
+    ks = ", ".join(f"{d:.2f} {SCALE_WORDS[float(s)]}" for s, d in found["durations_ks"].items())
+    read = (f"note values read at {found['scale']:g} times the file's quarter notes, where they lie nearest the "
+            f"reference's (KS distance of its note durations to the reference's: {ks})")
+    if found["judged"] == "both ways":
+        return f"{read}; judged as written and so read, each detector's larger tail probability applying"
+    return f"{read}; judged so read (a piano roll written back at twice its speed)"
+
+
+def other_reading(samples_list):
+    """A Batch of the files' other reading (each file's one kept reading, in order), or None where one lacks it."""
+    from engine.detectors.batch import Batch
+
+    found = [next(iter(s.readings.values()), None) for s in samples_list]
+    if not found or any(x is None for x in found):
+        return None
+    groups = np.repeat(np.arange(len(found)), [x.shape[0] for x in found])
+    return Batch(np.concatenate(found).astype(np.float32), groups)
+
+
+def union(detectors, scale):
+    """(detectors, note) of files judged both as written and at `scale` times their quarter notes."""
+    return [ReadingUnion(d, scale) for d in detectors], f"channel {describe(scale)}"
+
+
+class ReadingUnion:
+    """A detector's larger tail probability of a file as written and as read at another time scale (the Batch's
+    `reading`); its score is -log10 of it (calibration.log_p_model), its calibration the detector's."""
+
+    def __init__(self, detector, scale):
+        self.detector, self.scale = detector, scale
+        self.name, self.learned = detector.name, getattr(detector, "learned", False)
+        self.calibration = getattr(detector, "calibration", "")
+        self.method = (f"{detector.method}; for a MIDI file whose note values read nearer the reference's at "
+                       f"{scale:g} times its quarter notes, the larger of its tail probabilities as written and so "
+                       f"read (score: -log10 of it)")
+        tail = detector.tail
+        self.tail = calibration.log_p_model(calibration.tail_probability(tail, tail["sorted"]),
+                                            calibration.tail_floor(tail))
+        if hasattr(detector, "attribute"):
+            self.attribute = detector.attribute
+        self._seen = None  # (batch, (scores as written, as read)) of the last batch scored, for the reasons
+
+    def informative(self, samples):
+        return getattr(self.detector, "informative", lambda _: True)(samples)
+
+    def parts(self, batch):
+        """(scores, tail probabilities) of a batch's files as written and as read."""
+        if self._seen is None or self._seen[0] is not batch:
+            self._seen = (batch, (self.detector.scores(batch), self.detector.scores(batch.reading)))
+        return [(s, calibration.tail_probability(self.detector.tail, s)) for s in self._seen[1]]
+
+    def scores(self, batch):
+        return -np.log10(np.max([p for _, p in self.parts(batch)], axis=0))
+
+    def reason(self, batch, g, score, p):
+        (written, p_written), (read, p_read) = ((float(s[g]), float(q[g])) for s, q in self.parts(batch))
+        if p_read > p_written:
+            found, applied = self.detector.reason(batch.reading, g, read, p_read), f"at {self.scale:g} times"
+        else:
+            found, applied = self.detector.reason(batch, g, written, p_written), "as written"
+        return (f"{found} [tail probability {p:.2g}, the larger of {p_written:.2g} as written and {p_read:.2g} read "
+                f"at {self.scale:g} times its quarter notes: {applied} applied]")
