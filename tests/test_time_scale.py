@@ -16,7 +16,8 @@ def written(tmp_path, name, notes, speed):
     midi = pretty_midi.PrettyMIDI(initial_tempo=120.0)
     voice = pretty_midi.Instrument(program=0)
     seconds = 0.5 / speed
-    voice.notes = [pretty_midi.Note(velocity=100, pitch=int(p), start=s * seconds, end=e * seconds) for p, s, e in notes]
+    voice.notes = [pretty_midi.Note(velocity=100, pitch=int(p), start=s * seconds, end=e * seconds)
+                   for p, s, e in notes]
     midi.instruments.append(voice)
     midi.write(str(tmp_path / name))
     return load_path(str(tmp_path / name))
