@@ -578,3 +578,31 @@ def test_pulse_grid_is_recalibrated_under_mp3_and_stands_aside_under_vorbis(fsdd
     voice, real = (audio_through(audio, key) for audio in (pulse_voice(seconds=1.5, on_grid=True), fsdd_audio(330)))
     p = calibration.tail_probability(kept.tail, kept.score_recordings([voice, real]))
     assert p[0] < 0.01 < p[1]
+
+
+def test_a_batchs_files_with_noise_floors_within_one_step_share_one_calibration_and_say_so():
+    from engine.verdict import Judging, _shared_note
+
+    judging = Judging({}, [], 0.01, "fingerprint")
+
+    def noisy(*levels, subtype=None):
+        return ("audio", subtype, None, None, levels)
+
+    first = noisy(-30, -27, -24, None)
+    assert judging.shared_key(first) == first
+    assert judging.shared_key(noisy(-27, -30, -27, None)) == first  # one step in every band: shared
+    beyond = noisy(-24, -27, -24, None)  # two steps in one band: a calibration of its own
+    assert judging.shared_key(beyond) == beyond
+    assert judging.shared_key(noisy(-27, -27, -24, None)) == first  # the nearest: equally near both, the first made
+    assert judging.shared_key(noisy(-24, -27, -21, None)) == beyond  # within one step of the second only
+    other_bands = noisy(-30, -27, -24, -21)  # noise in another band: not the same channel
+    assert judging.shared_key(other_bands) == other_bands
+    through_mp3 = noisy(-30, -27, -24, None, subtype="MPEG_LAYER_III")
+    assert judging.shared_key(through_mp3) == through_mp3
+    assert judging.shared_key(None) is None and judging.shared_key(("audio", "ULAW", None, None, None)) == (
+        "audio", "ULAW", None, None, None)
+    own = noisy(-27, -30, -27, None)
+    note = _shared_note("channel added noise", own, first)
+    assert "own noise floor (0-500 Hz -27 dB, 500-1000 Hz -30 dB, 1000-2000 Hz -27 dB)" in note
+    assert "judged against that calibration" in note
+    assert _shared_note("channel added noise", first, first) == "channel added noise"

@@ -595,6 +595,32 @@ def noise_key(channel, gate):
                  for v, median in zip(levels, gate[0]))
 
 
+def added_noise(key):
+    """Whether channel `key` carries added noise (noise_key)."""
+    return key is not None and key[0] == "audio" and bool(key[4])
+
+
+def nearby_noise_key(key, made):
+    """Of the noise channels `made` (calibrated earlier in the batch), the one a file of noise channel `key` is judged
+    against instead of its own: the same channel but for its floor, which lies within NOISE_STEP_DB of `key`'s in every
+    band (noise in the same bands), the nearest (largest band difference, then first made); None when none is. Each
+    noise floor costs a recalibration of every detector (about 10 s on the FSDD case), and nearly every noisy file
+    reads a floor of its own to the step; one step is the step's own rounding error again (docs/studies.md,
+    "Noisy batches")."""
+    if not added_noise(key):
+        return None
+    near = [(max(abs(a - b) for a, b in zip(key[4], m[4]) if a is not None), i) for i, m in enumerate(made)
+            if m[:4] + m[5:] == key[:4] + key[5:] and m[4] and [a is None for a in m[4]] == [a is None for a in key[4]]]
+    near = [(d, i) for d, i in near if d <= NOISE_STEP_DB]
+    return made[min(near)[1]] if near else None
+
+
+def noise_floor_text(noise):
+    """A noise key's floors per band, as the reasons give them."""
+    return ", ".join(f"{lo}-{hi} Hz {level} dB" for lo, hi, level in zip(NOISE_BANDS_HZ, NOISE_BANDS_HZ[1:], noise)
+                     if level is not None)
+
+
 def channel_key(meta, noise_gate=None):
     """A hashable description of the file's channel when it changes what detectors read, else None.
     `noise_gate`: reference_noise_gate of the case (None: added noise is not looked for)."""
@@ -737,9 +763,7 @@ def describe(key):
         [f"a quiet recording (speech level about {quiet} dB of full scale; the reference passed through the codec "
          f"at it)"] if quiet is not None else [])
     if noise:
-        bands = ", ".join(f"{lo}-{hi} Hz {level} dB" for lo, hi, level in zip(NOISE_BANDS_HZ, NOISE_BANDS_HZ[1:], noise)
-                          if level is not None)
-        parts.append(f"added noise (floor relative to the speech: {bands})")
+        parts.append(f"added noise (floor relative to the speech: {noise_floor_text(noise)})")
     return ", ".join(parts)
 
 
