@@ -606,3 +606,19 @@ def test_a_batchs_files_with_noise_floors_within_one_step_share_one_calibration_
     assert "own noise floor (0-500 Hz -27 dB, 500-1000 Hz -30 dB, 1000-2000 Hz -27 dB)" in note
     assert "judged against that calibration" in note
     assert _shared_note("channel added noise", first, first) == "channel added noise"
+
+
+def test_a_noise_channels_gain_controlled_calibration_starts_from_the_same_noisy_reference():
+    from engine.detectors.channels import noise_floored_reference, with_noise_floor
+
+    rng = np.random.default_rng(0)
+    audio = np.concatenate([rng.normal(size=4000) * np.hanning(4000), rng.normal(size=3000) * 0.001])
+    profile = {"ref_audio": np.tile(audio, 2).astype(np.float32), "ref_audio_bounds": np.array([0, 7000, 14000]),
+               "ref_audio_group": np.array([3, 5])}
+    floored = noise_floored_reference(profile, (-30, -30, -30, -30))
+    assert [g for g, _ in floored] == [3, 5]
+    np.testing.assert_allclose(floored[1][1], with_noise_floor(profile["ref_audio"][7000:], (-30,) * 4, seed=5))
+    assert noise_floored_reference(profile, (-30, -30, -30, -30)) is floored  # made once for both calibrations
+    other = noise_floored_reference(profile, (-24, -30, -30, -30))
+    assert other is not floored and not np.allclose(other[0][1], floored[0][1])
+    assert noise_floored_reference(dict(profile), (-24, -30, -30, -30)) is not other  # another case's reference

@@ -1008,6 +1008,19 @@ def _resample(audio, sr, rate):
     return soxr.resample(np.asarray(audio, dtype=np.float32), sr, rate).astype(np.float32)
 
 
+_floored = [None, None, None]  # (profile, noise floor, its recordings) last made by noise_floored_reference
+
+
+def noise_floored_reference(profile, noise):
+    """[(file id, audio)] of the reference recordings brought up to noise floor `noise` (with_noise_floor, seeded by
+    file id): the room's noise reaches the microphone before any gain control, recorder or codec. The last floor's
+    are kept, as a noise channel's calibration is followed by its gain-controlled twin (channel_detectors) on the same
+    noisy recordings (their making is about a quarter of each calibration's time)."""
+    if _floored[0] is not profile or _floored[1] != noise:
+        _floored[:] = profile, noise, [(g, with_noise_floor(audio, noise, seed=g)) for g, audio in reference_audio(profile)]
+    return _floored[2]
+
+
 def channelled_reference(profile, key, agc=False):
     """(samples, file ids, calibration-file mask per sample, the channelled recordings (Recordings:
     what the detectors derive from each, derived once) or None for images) of reference files through
@@ -1023,10 +1036,9 @@ def channelled_reference(profile, key, agc=False):
     n_fit_files = int(profile["n_fit_files"])
     noise, level = key[4], quiet_level(key)
     recorders = at_level(level) if level is not None else RECORDERS if key[1] else RECORDERS[:1]
-    for g, audio in reference_audio(profile):
-        if noise:  # the room's noise reaches the microphone before any recorder or codec
-            audio = with_noise_floor(audio, noise, seed=g)
-            audio = gain_controlled(audio) if agc else audio  # a phone's gain control acts on what its microphone hears
+    for g, audio in noise_floored_reference(profile, noise) if noise else reference_audio(profile):
+        if agc:  # a phone's gain control acts on what its microphone hears, the room's noise included
+            audio = gain_controlled(audio)
         versions = [(k, recorder, twin) for k, (_, recorder) in enumerate(recorders)
                     for twin in CODEC_TWINS.get(key[1], (key[1],))]
         for k, recorder, twin in versions:
