@@ -238,8 +238,10 @@ def test_telephone_and_lossy_codecs_keep_real_speech_real_and_buzzes_generated(s
     found = [f["label"] for f in result["files"]]
     assert found[:10].count("generated") == 0
     # GSM's quantisation reads as added noise, and the noise branch's gain-controlled calibration (docs/
-    # studies.md, "Channels, fourth pass") takes the 100 Hz buzz's features alarm: the loss, in CHANNEL_LIMITS
-    lost = 1 if subtype == "GSM610" else 0
+    # studies.md, "Channels, fourth pass") takes the 100 Hz buzz's features alarm: the loss, in CHANNEL_LIMITS; the
+    # 150 Hz buzz's floor lies within one step of it, so it is judged against the 100 Hz buzz's calibration
+    # (Judging.shared_key) and lost too (docs/studies.md, "Noisy batches")
+    lost = 2 if subtype == "GSM610" else 0
     assert found[10 + lost:] == ["generated"] * (3 - lost) and "real" not in found[10:]
 
 
@@ -535,8 +537,9 @@ def test_real_speech_through_an_agc_over_noise_stays_real_against_a_gain_control
                for f in result["files"])
     found = [f["label"] for f in result["files"]]
     assert found[:3] == ["real"] * 3
-    # the loss: one buzz of two is inconclusive (the AGC calibration widens the features' range)
-    assert "generated" in found[3:] and "real" not in found[3:]
+    # the loss: the buzzes are inconclusive (the AGC calibration widens the features' range: one of two with each
+    # file's own floor calibrated, both where the second shares the first's, docs/studies.md, "Noisy batches")
+    assert found[3:] == ["inconclusive"] * 2
 
 
 @pytest.mark.parametrize("channel", ["reverberation", "speakerphone", "compressor"])
