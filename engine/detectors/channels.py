@@ -605,8 +605,8 @@ def nearby_noise_key(key, made):
     against instead of its own: the same channel but for its floor, which lies within NOISE_STEP_DB of `key`'s in every
     band (noise in the same bands), the nearest (largest band difference, then first made); None when none is. Each
     noise floor costs a recalibration of every detector (about 10 s on the FSDD case), and nearly every noisy file
-    reads a floor of its own to the step; one step is the step's own rounding error again (docs/studies.md,
-    "Noisy batches")."""
+    reads a floor of its own to the step: so a floor is matched to within 4.5 dB instead of 1.5 dB (the cost, in
+    docs/studies.md, "Noisy batches")."""
     if not added_noise(key):
         return None
     near = [(max(abs(a - b) for a, b in zip(key[4], m[4]) if a is not None), i) for i, m in enumerate(made)
