@@ -595,6 +595,32 @@ def noise_key(channel, gate):
                  for v, median in zip(levels, gate[0]))
 
 
+def added_noise(key):
+    """Whether channel `key` carries added noise (noise_key)."""
+    return key is not None and key[0] == "audio" and bool(key[4])
+
+
+def nearby_noise_key(key, made):
+    """Of the noise channels `made` (calibrated earlier in the batch), the one a file of noise channel `key` is judged
+    against instead of its own: the same channel but for its floor, which lies within NOISE_STEP_DB of `key`'s in every
+    band (noise in the same bands), the nearest (largest band difference, then first made); None when none is. Each
+    noise floor costs a recalibration of every detector (about 10 s on the FSDD case), and nearly every noisy file
+    reads a floor of its own to the step: so a floor is matched to within 4.5 dB instead of 1.5 dB (the cost, in
+    docs/studies.md, "Noisy batches")."""
+    if not added_noise(key):
+        return None
+    near = [(max(abs(a - b) for a, b in zip(key[4], m[4]) if a is not None), i) for i, m in enumerate(made)
+            if m[:4] + m[5:] == key[:4] + key[5:] and m[4] and [a is None for a in m[4]] == [a is None for a in key[4]]]
+    near = [(d, i) for d, i in near if d <= NOISE_STEP_DB]
+    return made[min(near)[1]] if near else None
+
+
+def noise_floor_text(noise):
+    """A noise key's floors per band, as the reasons give them."""
+    return ", ".join(f"{lo}-{hi} Hz {level} dB" for lo, hi, level in zip(NOISE_BANDS_HZ, NOISE_BANDS_HZ[1:], noise)
+                     if level is not None)
+
+
 def channel_key(meta, noise_gate=None):
     """A hashable description of the file's channel when it changes what detectors read, else None.
     `noise_gate`: reference_noise_gate of the case (None: added noise is not looked for)."""
@@ -737,9 +763,7 @@ def describe(key):
         [f"a quiet recording (speech level about {quiet} dB of full scale; the reference passed through the codec "
          f"at it)"] if quiet is not None else [])
     if noise:
-        bands = ", ".join(f"{lo}-{hi} Hz {level} dB" for lo, hi, level in zip(NOISE_BANDS_HZ, NOISE_BANDS_HZ[1:], noise)
-                          if level is not None)
-        parts.append(f"added noise (floor relative to the speech: {bands})")
+        parts.append(f"added noise (floor relative to the speech: {noise_floor_text(noise)})")
     return ", ".join(parts)
 
 
@@ -984,6 +1008,19 @@ def _resample(audio, sr, rate):
     return soxr.resample(np.asarray(audio, dtype=np.float32), sr, rate).astype(np.float32)
 
 
+_floored = [None, None, None]  # (profile, noise floor, its recordings) last made by noise_floored_reference
+
+
+def noise_floored_reference(profile, noise):
+    """[(file id, audio)] of the reference recordings brought up to noise floor `noise` (with_noise_floor, seeded by
+    file id): the room's noise reaches the microphone before any gain control, recorder or codec. The last floor's
+    are kept, as a noise channel's calibration is followed by its gain-controlled twin (channel_detectors) on the same
+    noisy recordings (their making is about a quarter of each calibration's time)."""
+    if _floored[0] is not profile or _floored[1] != noise:
+        _floored[:] = profile, noise, [(g, with_noise_floor(audio, noise, seed=g)) for g, audio in reference_audio(profile)]
+    return _floored[2]
+
+
 def channelled_reference(profile, key, agc=False):
     """(samples, file ids, calibration-file mask per sample, the channelled recordings (Recordings:
     what the detectors derive from each, derived once) or None for images) of reference files through
@@ -999,10 +1036,9 @@ def channelled_reference(profile, key, agc=False):
     n_fit_files = int(profile["n_fit_files"])
     noise, level = key[4], quiet_level(key)
     recorders = at_level(level) if level is not None else RECORDERS if key[1] else RECORDERS[:1]
-    for g, audio in reference_audio(profile):
-        if noise:  # the room's noise reaches the microphone before any recorder or codec
-            audio = with_noise_floor(audio, noise, seed=g)
-            audio = gain_controlled(audio) if agc else audio  # a phone's gain control acts on what its microphone hears
+    for g, audio in noise_floored_reference(profile, noise) if noise else reference_audio(profile):
+        if agc:  # a phone's gain control acts on what its microphone hears, the room's noise included
+            audio = gain_controlled(audio)
         versions = [(k, recorder, twin) for k, (_, recorder) in enumerate(recorders)
                     for twin in CODEC_TWINS.get(key[1], (key[1],))]
         for k, recorder, twin in versions:
