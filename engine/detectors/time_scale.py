@@ -78,7 +78,8 @@ def reason(channel):
             f"reference's (KS distance of its note durations to the reference's: {ks})")
     if found["judged"] == "both ways":
         return f"{read}; judged as written and so read, each detector's larger tail probability applying"
-    return f"{read}; judged so read (a piano roll written back at twice its speed)"
+    return f"{read}; judged so read (its notes half as long as the reference's, as in a roll written back at twice " \
+           f"its speed)"
 
 
 def other_reading(samples_list):
