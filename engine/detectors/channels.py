@@ -1008,17 +1008,21 @@ def _resample(audio, sr, rate):
     return soxr.resample(np.asarray(audio, dtype=np.float32), sr, rate).astype(np.float32)
 
 
-_floored = [None, None, None]  # (profile, noise floor, its recordings) last made by noise_floored_reference
+_floored = (None, None, None)  # (profile, noise floor, its recordings) last made by noise_floored_reference
 
 
 def noise_floored_reference(profile, noise):
     """[(file id, audio)] of the reference recordings brought up to noise floor `noise` (with_noise_floor, seeded by
     file id): the room's noise reaches the microphone before any gain control, recorder or codec. The last floor's
     are kept, as a noise channel's calibration is followed by its gain-controlled twin (channel_detectors) on the same
-    noisy recordings (their making is about a quarter of each calibration's time)."""
-    if _floored[0] is not profile or _floored[1] != noise:
-        _floored[:] = profile, noise, [(g, with_noise_floor(audio, noise, seed=g)) for g, audio in reference_audio(profile)]
-    return _floored[2]
+    noisy recordings (their making is about a quarter of each calibration's time). The cache is one tuple, replaced
+    whole, so that a verdict in another thread never reads another floor's recordings."""
+    global _floored
+    found = _floored
+    if found[0] is not profile or found[1] != noise:
+        found = (profile, noise, [(g, with_noise_floor(audio, noise, seed=g)) for g, audio in reference_audio(profile)])
+        _floored = found
+    return found[2]
 
 
 def channelled_reference(profile, key, agc=False):
