@@ -23,6 +23,7 @@ sixteenth of 10 ms) are not read.
 """
 import numpy as np
 
+from engine.data.formats.midi import patch_items
 from engine.detectors import calibration, specification
 
 GAP = 0.1  # KS distance: real chorales written at twice or half their speed 0.01-0.42 nearer (5 % below 0.08)
@@ -46,7 +47,7 @@ def notated(samples, profile):
     samples.meta.setdefault("channel", {})["time_scale"] = found
     if best > 1:
         samples.x = readings[best]
-        samples.items = [f"{samples.name}#patch{k}" for k in range(samples.n)]
+        samples.items = patch_items(samples.name, samples.x)
     else:
         samples.readings = {best: readings[best]}
     return samples

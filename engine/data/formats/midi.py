@@ -156,6 +156,7 @@ def decode(path, data, kind):
 
 
 def patch_items(path, x):
+    """Per patch of `x`, where it came from ("path#patchK")."""
     return [f"{path}#patch{k}" for k in range(x.shape[0])]
 
 
