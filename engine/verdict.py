@@ -254,7 +254,6 @@ class Judging:
         self.normalise = "level_version" in profile
         self.store = None if case is None else ChannelStore(case, detectors, gan_runs, self._used)
         self._built, self.calibrations = {}, {}
-        self._noise_keys = []  # the noise channels calibrated in this batch, in order (shared_key)
         self._building = []  # per channel being built (a union builds others inside it): the calibrations it used
         # A detector a file's format leaves mute (grid, for a PNG) or whose trait its channel
         # destroys gets weight 0 for that file.
@@ -265,14 +264,6 @@ class Judging:
     def noise_gate(self):
         """The reference recordings' noise floors (engine/detectors/channels.py), read once per batch."""
         return channels.reference_noise_gate(self.profile)
-
-    def shared_key(self, key):
-        """The channel a file of channel `key` is judged against: under added noise, a noise channel of the batch
-        within one step of its floor in every band (channels.nearby_noise_key), else its own."""
-        found = channels.nearby_noise_key(key, self._noise_keys)
-        if found is None and channels.added_noise(key):
-            self._noise_keys.append(key)
-        return found or key
 
     def for_channel(self, key):
         """(detectors, note) of channel `key`, built once per batch."""
@@ -294,8 +285,7 @@ class Judging:
 def _judge_chunk(case, accepted, judging, suspect):
     """Verdicts of some accepted (path, SampleSet) pairs, each file one group of patches,
     scored with the detectors of its channel; the values scored join `suspect` (batch KS/JSD)."""
-    own = [channels.channel_key(samples.meta, judging.noise_gate) for _, samples in accepted]
-    keys = [judging.shared_key(key) for key in own]
+    keys = [channels.channel_key(samples.meta, judging.noise_gate) for _, samples in accepted]
     out = [None] * len(accepted)
     for key in dict.fromkeys(keys):
         members = [k for k, found in enumerate(keys) if found == key]
@@ -313,19 +303,9 @@ def _judge_chunk(case, accepted, judging, suspect):
         for g, ((path, samples), k) in enumerate(zip(chosen, members)):
             weights = judging.weights(key, suite.informative(detectors, samples))
             out[k] = _file_verdict(case, path, samples, detectors, weights, batch, g, scores[g], p[g],
-                                   attributions[g], judging.alpha, judging.fingerprint, _shared_note(note, own[k], key),
+                                   attributions[g], judging.alpha, judging.fingerprint, note,
                                    judging.calibrations[key])
     return out
-
-
-def _shared_note(note, own, key):
-    """The channel note of a file judged against a neighbouring noise floor's calibration (Judging.shared_key): says
-    so, with the file's own floor."""
-    if own == key:
-        return note
-    return (f"{note}; this file's own noise floor ({channels.noise_floor_text(own[4])}) lies within "
-            f"{channels.NOISE_STEP_DB} dB in every band of the floor calibrated, so it is judged against that "
-            f"calibration, made for another file of the batch")
 
 
 def check_alpha(alpha):

@@ -456,7 +456,11 @@ def at_level(level_db):
 # A file inside the reference's range keeps the clean calibration: a clean synthesiser's silence or
 # a GAN's floor cannot buy a noisier reference.
 NOISE_GATE_QUANTILE = 0.99
-NOISE_STEP_DB = 3
+# A floor is read to the nearest NOISE_STEP_DB, so a file's calibration follows from its own floor alone, whatever
+# else the batch holds, and is matched to within half a step. Each floor costs a recalibration of every detector
+# (about 10 s on the FSDD case): at 3 dB nearly every noisy file read a floor of its own (30 takes with white noise
+# at 20 dB: 28 floors), at 6 dB 18 (docs/studies.md, "Noisy batches: floors read to 6 dB").
+NOISE_STEP_DB = 6
 NOISE_LOWEST_HZ = 60.0  # the synthetic noise's density is held flat below this (mains hum's region)
 # Automatic gain control (phones, conferencing apps) acts after the room's noise: in the pauses its
 # gain rises and lifts the noise, so the floor follows the speech and the quietest frames (which the
@@ -598,21 +602,6 @@ def noise_key(channel, gate):
 def added_noise(key):
     """Whether channel `key` carries added noise (noise_key)."""
     return key is not None and key[0] == "audio" and bool(key[4])
-
-
-def nearby_noise_key(key, made):
-    """Of the noise channels `made` (calibrated earlier in the batch), the one a file of noise channel `key` is judged
-    against instead of its own: the same channel but for its floor, which lies within NOISE_STEP_DB of `key`'s in every
-    band (noise in the same bands), the nearest (largest band difference, then first made); None when none is. Each
-    noise floor costs a recalibration of every detector (about 10 s on the FSDD case), and nearly every noisy file
-    reads a floor of its own to the step: so a floor is matched to within 4.5 dB instead of 1.5 dB (the cost, in
-    docs/studies.md, "Noisy batches")."""
-    if not added_noise(key):
-        return None
-    near = [(max(abs(a - b) for a, b in zip(key[4], m[4]) if a is not None), i) for i, m in enumerate(made)
-            if m[:4] + m[5:] == key[:4] + key[5:] and m[4] and [a is None for a in m[4]] == [a is None for a in key[4]]]
-    near = [(d, i) for d, i in near if d <= NOISE_STEP_DB]
-    return made[min(near)[1]] if near else None
 
 
 def noise_floor_text(noise):
@@ -763,7 +752,8 @@ def describe(key):
         [f"a quiet recording (speech level about {quiet} dB of full scale; the reference passed through the codec "
          f"at it)"] if quiet is not None else [])
     if noise:
-        parts.append(f"added noise (floor relative to the speech: {noise_floor_text(noise)})")
+        parts.append(f"added noise (floor relative to the speech, to the nearest {NOISE_STEP_DB} dB: "
+                     f"{noise_floor_text(noise)})")
     return ", ".join(parts)
 
 

@@ -1,8 +1,7 @@
 """A batch of noisy speech, first verdict on a case (no channel calibration stored yet): the wall time of judging it
-with every noise floor read to the step calibrated apart (the old per-key path, the baseline: Judging.shared_key
-replaced by the identity) and with files whose floors lie within one step of a floor already calibrated in the batch
-sharing that calibration (engine/verdict.py Judging.shared_key), each on a fresh copy of the same case, in one run;
-the number of calibrations computed, the labels of each, and the ratio of the times.
+with noise floors read to the nearest 3 dB (the baseline: nearly every file a floor of its own) and to the nearest
+NOISE_STEP_DB (engine/detectors/channels.py), each on a fresh copy of the same case, in one run; the number of
+calibrations computed, the labels of each, and the ratio of the times.
 
 Case: builtin:fsdd[0:200] (digits 0-4 of the four speakers); batch: the last N of the 400 embedded FSDD recordings
 (digit 9, which the case does not hold) with white noise at 15 dB SNR, one seed each. docs/studies.md ("Noisy
@@ -41,17 +40,18 @@ def noisy_batch(folder, n):
 
 def measure(folder, n=BATCH):
     from engine import case_workflows
-    from engine.verdict import Judging, judge
+    from engine.detectors import channels
+    from engine.verdict import judge
 
     os.makedirs(folder, exist_ok=True)
     made = os.path.join(folder, "case")
     case_workflows.new_case(made, "builtin:fsdd[0:200]")
     paths = noisy_batch(folder, n)
     rows = {}
-    for label, shared in (("per key (baseline)", None), ("shared within one step", Judging.shared_key)):
+    for label, step in (("3 dB (baseline)", 3), (f"{channels.NOISE_STEP_DB} dB", channels.NOISE_STEP_DB)):
         case = os.path.join(folder, f"case {label}")
         shutil.copytree(made, case)
-        with mock.patch.object(Judging, "shared_key", shared or (lambda self, key: key)):
+        with mock.patch.object(channels, "NOISE_STEP_DB", step):
             start = time.perf_counter()
             result = judge(case, paths)
             seconds = time.perf_counter() - start
@@ -61,11 +61,11 @@ def measure(folder, n=BATCH):
                        "labels": dict(collections.Counter(f["label"] for f in result["files"]))}
         print(label, rows[label])
     base, fast = (rows[k]["seconds"] for k in rows)
-    print(f"{n} noisy files: per key {base} s, shared {fast} s, ratio {base / fast:.1f}")
+    print(f"{n} noisy files: floors to 3 dB {base} s, to {channels.NOISE_STEP_DB} dB {fast} s, ratio {base / fast:.1f}")
     return rows
 
 
-def test_a_noisy_batch_shares_calibrations(tmp_path):
+def test_a_noisy_batch_reads_fewer_floors_at_the_coarser_step(tmp_path):
     rows = measure(str(tmp_path))
     base, fast = rows.values()
     assert fast["calibrations computed"] < base["calibrations computed"]
