@@ -18,7 +18,7 @@ from engine.case_workflows import open_case
 from engine.data import colormap, performance, picture_size, representations
 from engine.data.formats.array import adopted, unflattened
 from engine.data.walk import evidence_files
-from engine.detectors import calibration, channels, suite, time_scale
+from engine.detectors import calibration, channels, quarter_grid, suite, time_scale
 from engine.errors import InputError
 from engine.modality import modality as modality_of
 
@@ -43,6 +43,8 @@ def load_evidence(paths, profile):
         samples, reason = stored_layout(samples, modality, shape, profile)
         if samples is not None and samples.readings:
             samples = time_scale.notated(samples, profile)
+        if samples is not None and samples.modality == "music":
+            samples = quarter_grid.marked(samples)
         if samples is None:
             rejected.append({"path": os.path.abspath(path), "reason": reason})
             continue

@@ -59,6 +59,30 @@ def test_counts_of_a_truncated_replay(chorales):
     assert top == f or detector.names[top] != detector.names[f]  # the piece itself, or a duplicate of it
 
 
+def test_a_piece_without_its_written_out_repeat_is_not_a_replay_but_was_before_the_gap_rule(chorales):
+    detector, pieces, _ = chorales
+    # bar form A A B written out in the reference (most chorales are); an edition that does not write the repeat out
+    # (JSB chorales' bwv114.7) lacks only the n-grams spanning the join of the two A's
+    f = next(i for i, r in enumerate(pieces) if r.shape[1] == 192 and np.array_equal(r[:, :64], r[:, 64:128]))
+    a_b = np.concatenate([pieces[f][:, :64], pieces[f][:, 128:]], axis=1)
+    _, scores, p = judged(detector, *synthetic_music.as_batch([a_b]))
+    assert scores[0] <= 0 and p[0] > 0.05, (scores, p)
+    found = replay.counts(replay.copying.all_grams(a_b), detector.index, detector.lengths)
+    assert [missing for missing, _, _ in found] == [0, 0]
+    # a profile made before the rule holds no views: each view lacks its spanning n-grams, as before
+    plain = replay.counts(replay.copying.all_grams(a_b), detector.index[:3], detector.lengths)
+    assert min(missing for missing, _, _ in plain) >= replay.copying.N - 1
+
+
+def test_a_profile_without_replay_views_keeps_the_plain_count(chorales):
+    detector, _, _ = chorales
+    profile = {"copying_hashes": detector.index[0], "copying_sources": detector.index[1],
+               "copying_starts": detector.index[2], "copying_names": np.asarray(detector.names),
+               "replay_lengths": detector.lengths, "cal_replay": detector.tail["sorted"], "modality": "music"}
+    assert replay.Replay.present(profile)
+    assert len(replay.Replay(profile).index) == 3 and len(detector.index) == 4
+
+
 def test_scores_do_not_change_with_transposition_velocity_tempo_or_resolution(chorales, tmp_path):
     detector, pieces, held = chorales
     rolls = synthetic_music.file_rolls(*held)[:4] + synthetic_music.chord_chain(pieces, 4, 4, steps=8 * BAR)

@@ -114,15 +114,17 @@ def all_grams(roll):
     return [gram_hashes(roll, view) for view in VIEWS]
 
 
-def index_of(grams, files):
+def index_of(grams, files, with_views=False):
     """(sorted hashes, file numbers, start steps) of the given files' n-grams of every view
-    (`grams`: all_grams per file)."""
+    (`grams`: all_grams per file); `with_views`: and each n-gram's view (its place in VIEWS)."""
     files = np.asarray(files, dtype=np.int64)
     h = np.concatenate([hashes for f in files for hashes, _ in grams[f]] + [np.zeros(0, np.int64)])
     t = np.concatenate([starts for f in files for _, starts in grams[f]] + [np.zeros(0, np.int64)])
     s = np.repeat(files, [sum(hashes.size for hashes, _ in grams[f]) for f in files]).astype(np.int64)
+    v = np.concatenate([np.full(hashes.size, k, np.int8) for f in files for k, (hashes, _) in enumerate(grams[f])]
+                       + [np.zeros(0, np.int8)])
     order = np.argsort(h, kind="stable")
-    return h[order], s[order], t[order]
+    return (h[order], s[order], t[order]) + ((v[order],) if with_views else ())
 
 
 def placed(grams, index):

@@ -9,7 +9,8 @@ A detector is a class with
   HELD_OUT_AND_RESAMPLED), shown in the report's methods table;
 - `arrays`: the names of the profile arrays it writes; all of them in a profile means it is
   there, none means the profile was made before it existed (or it could not apply), some
-  but not all is an error (`present`);
+  but not all is an error (`present`), except those of `added_later`: arrays a later version
+  writes, which a profile made before lacks (the detector then works as that version did);
 - `fit(ref, groups, n_groups, cross_fitted)` (classmethod): its profile arrays, its fitted
   state and the scores of its calibration files, from the reference `ref` (an
   engine.detectors.batch.Reference: samples, modality, grid, features); `groups`, `n_groups`:
@@ -46,6 +47,7 @@ class Detector:
     modalities = ()
     calibration = EVERY_FILE
     arrays = ()
+    added_later = ()
     learned = False
 
     @classmethod
@@ -57,7 +59,8 @@ class Detector:
         """Whether the profile holds this detector (all its arrays, and its modality); a
         profile holding only some of its arrays is broken (ValueError)."""
         held = [key for key in cls.arrays if key in profile]
-        if held and len(held) < len(cls.arrays):
+        older = held and all(key in profile for key in cls.arrays if key not in cls.added_later)
+        if held and len(held) < len(cls.arrays) and not older:
             missing = ", ".join(key for key in cls.arrays if key not in profile)
             raise ValueError(f"the profile holds part of detector {cls.name}'s arrays (missing {missing})")
         return bool(held) and cls.applies(profile["modality"])

@@ -94,10 +94,9 @@ def share_and_score(grams, index, version=VERSION, unseen=PAIRS.unseen):
 
 
 def without(index, f):
-    """The index without reference file f."""
-    hashes, sources, starts = index
-    keep = sources != f
-    return hashes[keep], sources[keep], starts[keep]
+    """The index (hashes, sources, starts and any further per-n-gram arrays) without reference file f."""
+    keep = index[1] != f
+    return tuple(a[keep] for a in index)
 
 
 def fitted(ref, groups, n_groups, views):

@@ -94,17 +94,19 @@ def other_reading(samples_list):
     return Batch(np.concatenate(found).astype(np.float32), groups)
 
 
-def union(detectors, scale):
-    """(detectors, note) of files judged both as written and at `scale` times their quarter notes."""
-    return [ReadingUnion(d, scale) for d in detectors], f"channel {describe(scale)}"
+def union(detectors, scale, written=None):
+    """(detectors, note) of files judged both as written (by `written`, the same detectors in the same order under
+    the file's other channels; default `detectors`) and at `scale` times their quarter notes."""
+    return [ReadingUnion(d, scale, w) for d, w in zip(detectors, written or detectors)], f"channel {describe(scale)}"
 
 
 class ReadingUnion:
-    """A detector's larger tail probability of a file as written and as read at another time scale (the Batch's
-    `reading`); its score is -log10 of it (calibration.log_p_model), its calibration the detector's."""
+    """A detector's larger tail probability of a file as written (by `written`: the detector as another channel of
+    the written file has it, by default the same) and as read at another time scale (the Batch's `reading`); its
+    score is -log10 of it (calibration.log_p_model), its calibration the detector's."""
 
-    def __init__(self, detector, scale):
-        self.detector, self.scale = detector, scale
+    def __init__(self, detector, scale, written=None):
+        self.detector, self.scale, self.written = detector, scale, written or detector
         self.name, self.learned = detector.name, getattr(detector, "learned", False)
         self.calibration = getattr(detector, "calibration", "")
         self.method = (f"{detector.method}; for a MIDI file whose note values read nearer the reference's at "
@@ -123,8 +125,9 @@ class ReadingUnion:
     def parts(self, batch):
         """(scores, tail probabilities) of a batch's files as written and as read."""
         if self._seen is None or self._seen[0] is not batch:
-            self._seen = (batch, (self.detector.scores(batch), self.detector.scores(batch.reading)))
-        return [(s, calibration.tail_probability(self.detector.tail, s)) for s in self._seen[1]]
+            self._seen = (batch, (self.written.scores(batch), self.detector.scores(batch.reading)))
+        return [(s, calibration.tail_probability(d.tail, s)) for d, s in zip((self.written, self.detector),
+                                                                            self._seen[1])]
 
     def scores(self, batch):
         return -np.log10(np.max([p for _, p in self.parts(batch)], axis=0))
@@ -134,6 +137,6 @@ class ReadingUnion:
         if p_read > p_written:
             found, applied = self.detector.reason(batch.reading, g, read, p_read), f"at {self.scale:g} times"
         else:
-            found, applied = self.detector.reason(batch, g, written, p_written), "as written"
+            found, applied = self.written.reason(batch, g, written, p_written), "as written"
         return (f"{found} [tail probability {p:.2g}, the larger of {p_written:.2g} as written and {p_read:.2g} read "
                 f"at {self.scale:g} times its quarter notes: {applied} applied]")

@@ -29,6 +29,10 @@ calibration's tail model extrapolates well. Every statistic is of intervals, cho
 positions in quarter-note steps, so transposition, tempo, MIDI resolution and velocity
 change nothing. The medians and spreads are fitted, so the calibration is cross-fitted.
 
+A file on the quarter grid (an edition sampled at the quarter beat, engine/detectors/quarter_grid.py) loses the
+passing eighths that kept its voices' fifths and octaves apart: it is judged against the reference sampled so, whose
+scaling and calibration `case new` fits beside the others (the `quarter` arrays; profiles made before lack them).
+
 Not read: the spacing of the upper voices (within an octave of each other). It was built and
 caught per-voice chains, but a real chorale with an instrumental descant above the soprano
 (bwv79.3, horns) broke it more than any generator, and the sounding pitches cannot tell a
@@ -130,10 +134,14 @@ def statistics_of(roll):
     return np.array([parallels, non_chord, long_dissonance, metric])
 
 
+def roll_statistics(rolls):
+    """(n_files, len(STATISTICS)) statistics of boolean (128, steps) rolls."""
+    return np.array([statistics_of(r) for r in rolls]).reshape(len(rolls), len(STATISTICS))
+
+
 def file_statistics(x, groups):
     """(n_files, len(STATISTICS)) statistics of the files of rolls x."""
-    rolls = file_rolls(x, groups)
-    return np.array([statistics_of(r) for r in rolls]).reshape(len(rolls), len(STATISTICS))
+    return roll_statistics(file_rolls(x, groups))
 
 
 def fit_scaling(stats):
@@ -154,29 +162,46 @@ class VoiceLeading(Detector):
     name = "voice-leading"
     modalities = ("music",)
     calibration = CROSS_FITTED
-    arrays = ("voice_leading_centre", "voice_leading_spread", "cal_voice_leading")
+    arrays = ("voice_leading_centre", "voice_leading_spread", "cal_voice_leading",
+              "voice_leading_quarter_centre", "voice_leading_quarter_spread", "cal_voice_leading_quarter")
+    added_later = arrays[3:]  # the reference sampled at its quarter beats (quarter_grid.py)
 
     @classmethod
     def fit(cls, ref, groups, n_groups, cross_fitted):
-        """Scaling fitted on every reference file, calibration cross-fitted."""
-        stats = file_statistics(ref.x, groups)
-        centre, spread = fit_scaling(stats)
+        """Scaling fitted on every reference file, calibration cross-fitted; the same on the files sampled at their
+        quarter beats."""
+        from engine.detectors.quarter_grid import sampled
 
-        def fold_scores(train, held):
-            train_files, held_files = np.unique(groups[train]), np.unique(groups[held])
-            return combined(stats[held_files], *fit_scaling(stats[train_files]))
+        rolls = file_rolls(ref.x, groups)
+        out = {}
+        for names, stats in zip((cls.arrays[:3], cls.arrays[3:]),
+                                (roll_statistics(rolls), roll_statistics([sampled(r) for r in rolls]))):
+            def fold_scores(train, held, stats=stats):
+                train_files, held_files = np.unique(groups[train]), np.unique(groups[held])
+                return combined(stats[held_files], *fit_scaling(stats[train_files]))
 
-        return {"voice_leading_centre": centre, "voice_leading_spread": spread,
-                "cal_voice_leading": cross_fitted(groups, n_groups, fold_scores)}
+            out.update(zip(names, (*fit_scaling(stats), cross_fitted(groups, n_groups, fold_scores))))
+        return out
+
+    @classmethod
+    def on_quarter_grid(cls, profile):
+        """The detector judging files on the quarter grid against the reference sampled so, or None (a profile made
+        before)."""
+        if cls.arrays[3] not in profile:
+            return None
+        return cls({**dict(zip(cls.arrays[:3], (profile[k] for k in cls.arrays[3:]))), "sampled": True})
 
     def __init__(self, profile):
         self.centre, self.spread = profile["voice_leading_centre"], profile["voice_leading_spread"]
         self.tail = calibration.tail_model(profile["cal_voice_leading"])
+        self.sampled = bool(profile.get("sampled"))
+        sampled = (", against the reference sampled at its quarter beats (the file's notes all start and end on "
+                   "them)") if self.sampled else ""
         self.method = ("sum of the squared excesses over the reference files' medians (in units of their median-to-90th-"
                        "percentile distance) of four part-writing statistics: parallel fifths and octaves, quarter beats whose notes form no triad or seventh chord, "
                        "dissonant sonorities held a quarter note or more, long notes off one position in the bar "
                        "(a model writing voices on its own, or harmonising with block chords, breaks them); "
-                       "calibration cross-fitted")
+                       f"calibration cross-fitted{sampled}")
 
     def scores(self, batch):
         return combined(file_statistics(batch.x, batch.groups), self.centre, self.spread)
@@ -185,7 +210,8 @@ class VoiceLeading(Detector):
         stats = statistics_of(file_roll(batch.x, batch.groups, g))
         worst = int(np.argmax(excesses(stats[None], self.centre, self.spread)[0]))
         (parallels, non_chord, dissonance, metric), (m_par, m_chord, m_diss, m_metric) = stats, self.centre
-        return (f"voice-leading: furthest from the reference in {STATISTICS[worst]}: {parallels:.2f} parallel fifths or "
+        reference = "the reference sampled at its quarter beats" if self.sampled else "the reference"
+        return (f"voice-leading: furthest from {reference} in {STATISTICS[worst]}: {parallels:.2f} parallel fifths or "
                 f"octaves per transition between four-note chords (reference files: median {m_par:.2f}), {non_chord:.0%} "
                 f"of its quarter beats sound no triad or seventh chord (median {m_chord:.0%}), {dissonance:.0%} of its "
                 f"time is dissonance held a quarter note or more (median {m_diss:.0%}), {metric:.0%} of its long notes' "
