@@ -43,7 +43,7 @@ def load_evidence(paths, profile):
         samples, reason = stored_layout(samples, modality, shape, profile)
         if samples is not None and samples.readings:
             samples = time_scale.notated(samples, profile)
-        if samples is not None and samples.modality == "music":
+        if samples is not None and modality_of(samples.modality).notes:
             samples = quarter_grid.marked(samples)
         if samples is None:
             rejected.append({"path": os.path.abspath(path), "reason": reason})

@@ -48,11 +48,10 @@ def channel_key(channel):
 
 
 def detectors(detectors, profile):
-    """(detectors, note) for a file on the quarter grid: voice-leading calibrated on the sampled reference."""
-    from engine.detectors.voice_leading import VoiceLeading
-
-    sampled_leading = VoiceLeading.on_quarter_grid(profile)
-    if sampled_leading is None:
+    """(detectors, note) for a file on the quarter grid: those calibrated on the sampled reference too
+    (`on_quarter_grid(profile)`: voice-leading) judged against it, the others as they are."""
+    sampled = [getattr(type(d), "on_quarter_grid", lambda _: None)(profile) for d in detectors]
+    if not any(sampled):
         return detectors, (f"channel {WORDS}: this case's profile was made before such calibration (`case new` "
                            f"again to get it), so voice-leading is judged against the reference as written")
-    return [sampled_leading if d.name == VoiceLeading.name else d for d in detectors], f"channel {WORDS}"
+    return [s or d for s, d in zip(sampled, detectors)], f"channel {WORDS}"
