@@ -660,6 +660,8 @@ def channel_key(meta, noise_gate=None):
         level = level_key(channel) if subtype in LEVEL_CODECS else None
         if subtype or rate or band or noise:  # a quiet recording's level follows, where read, then how the codec was
             key = ("audio", subtype, rate, band, noise) + ((level,) if level is not None else ())
+            if subtype == "VORBIS" and not history and channel.get("vorbis_quality") is not None:
+                return key + ((VORBIS_QUALITY, int(channel["vorbis_quality"])),)
             # the same channel as a file in the codec's container, marked so that the verdict says how it was read
             return key + ((SAMPLES, history["codec"]),) if history else key
     return None
@@ -680,6 +682,17 @@ def jpeg_alone(key):
 
 
 SAMPLES = "samples"  # an audio key's last part (SAMPLES, the codec's name): the codec was read from the samples
+
+
+# A Vorbis file's quality read from its header (engine/data/vorbis_quality.py, ffmpeg's -q:a scale): an audio key's last
+# part (VORBIS_QUALITY, q), and the reference passes libvorbis at it instead of at libsndfile's default (quality 4).
+VORBIS_QUALITY = "vorbis quality"
+
+
+def vorbis_quality(key):
+    """The Vorbis quality an audio key's reference is encoded at (ffmpeg's -q:a scale), or None: libsndfile's default."""
+    last = key[-1] if key and key[0] == "audio" else None
+    return last[1] if isinstance(last, tuple) and last[0] == VORBIS_QUALITY else None
 
 
 def quiet_level(key):
@@ -754,6 +767,8 @@ def describe(key):
                 f" (the reference through FFmpeg's encoder at {PYAV_CODECS[subtype][1] // 1000} kbit/s, whatever the "
                 f"file's own bitrate, which the channel's aac_bitrate records: following it gained nothing)"
                 if subtype in PYAV_CODECS else "")
+    stand_in = (f" (the reference through libvorbis at the file's quality {vorbis_quality(key)} on ffmpeg's -q:a "
+                f"scale, read from the nominal bitrate in its header)" if vorbis_quality(key) is not None else stand_in)
     inferred = codec_from_samples(key)
     read = (f" inferred from the samples: {inferred} (the file is PCM whose samples lie on that codec's output grid or "
             f"follow its decoder's chain, "
@@ -907,6 +922,10 @@ def audio_through(audio, key, options=None):
         spectrum = np.fft.rfft(audio)
         spectrum[np.fft.rfftfreq(audio.size, 1.0 / sr) > band] = 0
         audio = np.fft.irfft(spectrum, audio.size).astype(np.float32)
+    if vorbis_quality(key) is not None:
+        from engine.data.vorbis_quality import compression_level
+
+        options = {"compression_level": compression_level(vorbis_quality(key)), **(options or {})}
     if subtype in PYAV_CODECS:
         audio = _through_pyav(audio, sr, subtype, (options or {}).get("bit_rate", PYAV_CODECS[subtype][1]))
     elif subtype:
