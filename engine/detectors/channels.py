@@ -255,6 +255,17 @@ CHANNEL_LIMITS = {
          "pulse-grid stands aside: the trait survives (tuning, quality 8: synthesisers 26 -> 30 of 40 with it kept) "
          "but at quality 3 its share of the weight cost as many digits as it caught (19 -> 19); real takes 0 of 24 "
          "and 26 labelled generated with it kept"),
+        ("Vorbis in OGG at a libvorbis quality other than libsndfile's default (4 on ffmpeg's -q:a scale)",
+         "the reference passes libvorbis at the file's quality, read from the nominal bitrate in its identification "
+         "header (engine/data/vorbis_quality.py; libsndfile's default where none is written, or in WebM). Real takes "
+         "of two unseen speakers labelled generated, tuning: quality 0 18 -> 3 of 200 (synthetic-voice had read the "
+         "codec's loss as synthesis), quality 2 5 -> 3 of 100 and 7 -> 6 of 200 (the rest features and checkerboard, "
+         "alike at either quality; some of those takes are near the bound as recorded); untouched: quality 1 10 -> 1 "
+         "of 100, resampled to 16 kHz then quality 3 0 of 100, soundfile's default 1 of 100 (judged as before). The "
+         "price: synthetic-voice's calibration through a lossier codec widens, so synthesisers' digits are caught less "
+         "often: espeak-ng through quality 2 35 -> 24 and 32 -> 17 of 40 (MBROLA 2 of 20, festival and flite 0 of 10 "
+         "either way), untouched pico2wave and flite through quality 1 14 -> 7 of 40 (synthetic-voice's 7 lost, "
+         "noise-floor's 6 kept) (docs/studies.md, twenty-seventh pass)"),
         ("AAC in M4A/MP4/3GP or ADTS (ffmpeg's native encoder at 32-128 kbit/s, 16 and 44.1 kHz mono)",
          "the reference passes through FFmpeg's AAC at 64 kbit/s whatever the file's bitrate (read from the MP4 "
          "header or the packets and recorded in the channel: passing the reference through it instead, snapped to "
