@@ -255,6 +255,17 @@ CHANNEL_LIMITS = {
          "pulse-grid stands aside: the trait survives (tuning, quality 8: synthesisers 26 -> 30 of 40 with it kept) "
          "but at quality 3 its share of the weight cost as many digits as it caught (19 -> 19); real takes 0 of 24 "
          "and 26 labelled generated with it kept"),
+        ("Vorbis in OGG at a libvorbis quality other than libsndfile's default (4 on ffmpeg's -q:a scale)",
+         "the reference passes libvorbis at the file's quality, read from the nominal bitrate in its identification "
+         "header (engine/data/vorbis_quality.py; libsndfile's default where none is written, or in WebM). Real takes "
+         "of two unseen speakers labelled generated, tuning: quality 0 18 -> 3 of 200 (synthetic-voice had read the "
+         "codec's loss as synthesis), quality 2 5 -> 3 of 100 and 7 -> 6 of 200 (the rest features and checkerboard, "
+         "alike at either quality; some of those takes are near the bound as recorded); untouched: quality 1 10 -> 1 "
+         "of 100, resampled to 16 kHz then quality 3 0 of 100, soundfile's default 1 of 100 (judged as before). The "
+         "price: synthetic-voice's calibration through a lossier codec widens, so synthesisers' digits are caught less "
+         "often: espeak-ng through quality 2 35 -> 24 and 32 -> 17 of 40 (MBROLA 2 of 20, festival and flite 0 of 10 "
+         "either way), untouched pico2wave and flite through quality 1 14 -> 7 of 40 (synthetic-voice's 7 lost, "
+         "noise-floor's 6 kept) (docs/studies.md, twenty-seventh pass)"),
         ("AAC in M4A/MP4/3GP or ADTS (ffmpeg's native encoder at 32-128 kbit/s, 16 and 44.1 kHz mono)",
          "the reference passes through FFmpeg's AAC at 64 kbit/s whatever the file's bitrate (read from the MP4 "
          "header or the packets and recorded in the channel: passing the reference through it instead, snapped to "
@@ -657,6 +668,8 @@ def channel_key(meta, noise_gate=None):
         level = level_key(channel) if subtype in LEVEL_CODECS else None
         if subtype or rate or band or noise:  # a quiet recording's level follows, where read, then how the codec was
             key = ("audio", subtype, rate, band, noise) + ((level,) if level is not None else ())
+            if subtype == "VORBIS" and not history and channel.get("vorbis_quality") is not None:
+                return key + ((VORBIS_QUALITY, int(channel["vorbis_quality"])),)
             # the same channel as a file in the codec's container, marked so that the verdict says how it was read
             return key + ((SAMPLES, history["codec"]),) if history else key
     return None
@@ -677,6 +690,17 @@ def jpeg_alone(key):
 
 
 SAMPLES = "samples"  # an audio key's last part (SAMPLES, the codec's name): the codec was read from the samples
+
+
+# A Vorbis file's quality read from its header (engine/data/vorbis_quality.py, ffmpeg's -q:a scale): an audio key's last
+# part (VORBIS_QUALITY, q), and the reference passes libvorbis at it instead of at libsndfile's default (quality 4).
+VORBIS_QUALITY = "vorbis quality"
+
+
+def vorbis_quality(key):
+    """The Vorbis quality an audio key's reference is encoded at (ffmpeg's -q:a scale), or None: libsndfile's default."""
+    last = key[-1] if key and key[0] == "audio" else None
+    return last[1] if isinstance(last, tuple) and last[0] == VORBIS_QUALITY else None
 
 
 def quiet_level(key):
@@ -753,6 +777,8 @@ def describe(key):
                 f" (the reference through FFmpeg's encoder at {PYAV_CODECS[subtype][1] // 1000} kbit/s, whatever the "
                 f"file's own bitrate, which the channel's aac_bitrate records: following it gained nothing)"
                 if subtype in PYAV_CODECS else "")
+    stand_in = (f" (the reference through libvorbis at the file's quality {vorbis_quality(key)} on ffmpeg's -q:a "
+                f"scale, read from the nominal bitrate in its header)" if vorbis_quality(key) is not None else stand_in)
     inferred = codec_from_samples(key)
     read = (f" inferred from the samples: {inferred} (the file is PCM whose samples lie on that codec's output grid or "
             f"follow its decoder's chain, "
@@ -907,6 +933,10 @@ def audio_through(audio, key, options=None):
         spectrum = np.fft.rfft(audio)
         spectrum[np.fft.rfftfreq(audio.size, 1.0 / sr) > band] = 0
         audio = np.fft.irfft(spectrum, audio.size).astype(np.float32)
+    if vorbis_quality(key) is not None:
+        from engine.data.vorbis_quality import compression_level
+
+        options = {"compression_level": compression_level(vorbis_quality(key)), **(options or {})}
     if subtype in PYAV_CODECS:
         audio = _through_pyav(audio, sr, subtype, (options or {}).get("bit_rate", PYAV_CODECS[subtype][1]))
     elif subtype:
