@@ -12,7 +12,7 @@ from engine.data.formats import mp3_frames
 from engine.data.representations import SPEECH_RATE
 from engine.data.formats.container_audio import encoded
 from engine.data.loaders import load_path
-from engine.detectors.channels import MP3_BITRATE, audio_through, channel_key, describe, mp3_bitrate
+from engine.detectors.channels import MP3_BITRATE, StandAside, audio_through, channel_key, describe, mp3_bitrate
 from tests.test_container_audio import fsdd_audio, written
 
 RATE = SPEECH_RATE  # the reference's rate (8 kHz, MPEG 2.5): the key holds no resampling, audio_through the codec alone
@@ -109,3 +109,13 @@ def test_the_reference_passes_lame_at_the_keys_bitrate_as_the_file_did(channels)
     assert through.shape == audio.shape and np.allclose(through, decoded[:audio.size], atol=1e-6)
     finer = audio_through(audio, key[:5] + ((MP3_BITRATE, 64000, channels),))
     assert np.abs(finer - audio).mean() < 0.7 * np.abs(through - audio).mean()  # the bitrate is followed
+
+
+@pytest.mark.parametrize("part, inversion_aside", [((MP3_BITRATE, 64000, 1), False), ((MP3_BITRATE, 16000, 1), True),
+                                                   (None, True)])
+def test_mel_inversion_is_kept_under_an_mp3_read_at_32_kbits_or_more_and_repeated_cycle_never(fsdd_channel, part,
+                                                                                              inversion_aside):
+    key = ("audio", "MPEG_LAYER_III", None, None, None) + ((part,) if part else ())
+    found = {d.name: d for d in fsdd_channel(key, few=True)[0]}
+    assert isinstance(found["mel-inversion"], StandAside) == inversion_aside
+    assert isinstance(found["repeated-cycle"], StandAside)  # LAME re-synthesises the waveform at any bitrate

@@ -504,6 +504,11 @@ REPEAT_LOST = ("GSM610", "MPEG_LAYER_I", "MPEG_LAYER_II", "MPEG_LAYER_III", "VOR
 # Griffin-Lim's band to a recording's (tuning takes' Griffin-Lim 2.1 dB median clean, 4.8 through 12.2 and 4.75 kbit/s,
 # least 4.3; the takes 5.0, least 4.5): kept, it raised no alarm on the Griffin-Lim tuning set at any mode.
 INVERSION_LOST = ("GSM610", "MPEG_LAYER_I", "MPEG_LAYER_II", "MPEG_LAYER_III", "VORBIS", "OPUS") + AMR_NB
+# ... but for an MP3 whose frame headers state at least this bitrate (MP3_BITRATE), where it is recalibrated: through
+# LAME at 32-128 kbit/s (22.05 kHz) Griffin-Lim speech stays smooth (30 of 30 tuning files below PLAUSIBLE_DB, 2.0-2.6
+# dB at the least, as clean) and real takes rough (0 of 400, least 4.11 dB); below 32 kbit/s LAME cuts the band it
+# reads, and not measured (docs/studies.md, twenty-seventh pass).
+MP3_INVERSION_MIN = 32000
 # pulse-grid stands aside under these (GSM 06.10's long-term predictor writes whole 8 kHz lags, so a real voice's
 # pulses land on the grid; Vorbis at quality 3 gained nothing; MPEG I/II not measured); under MP3 and Opus it is
 # recalibrated on the reference passed through the codec (CHANNEL_LIMITS); so under AMR-NB's modes from
@@ -1370,7 +1375,8 @@ def channel_set(detectors, profile, key, gan_runs, data):
         elif detector.name == "repeated-cycle" and key[0] == "audio" and key[1] in REPEAT_LOST:
             out.append(StandAside(detector, f"{describe(key)} re-synthesises the waveform, which erases a repeated "
                                             f"cycle"))
-        elif detector.name == "mel-inversion" and key[0] == "audio" and (key[1] in INVERSION_LOST or key[3]):
+        elif detector.name == "mel-inversion" and key[0] == "audio" and (
+                key[1] in INVERSION_LOST and (mp3_bitrate(key) or (0,))[0] < MP3_INVERSION_MIN or key[3]):
             out.append(StandAside(refitted.get(detector.name, detector), f"{describe(key)} {detector.aside_reason}"))
         elif detector.name == "noise-floor" and key[0] == "audio" and key[4]:
             out.append(StandAside(refitted.get(detector.name, detector), NOISE_FILLS_SILENCE))
