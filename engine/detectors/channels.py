@@ -238,7 +238,8 @@ CHANNEL_LIMITS = {
          "resampling (40 of 40), against its clean calibration"),
         ("MP3 (ffmpeg's libmp3lame at 32-192 kbit/s, 44.1 kHz)",
          "pulse-grid is kept, calibrated on the reference through MP3 at libsndfile's default and lowest bitrates "
-         "(the file records none that libsndfile reads): synthesisers' digits caught 31 -> 35 of 40 at 128 kbit/s, "
+         "(as measured here; a file whose frame headers state its bitrate passes LAME at it: next entry): "
+         "synthesisers' digits caught 31 -> 35 of 40 at 128 kbit/s, "
          "19 -> 22 at 32 (tuning; flite `awb` 3 -> 7 and 0 -> 4 of 10), untouched 40 -> 43 and 24 -> 24 of 50 (its "
          "share of the weight costs a digit where the trait is gone); real takes 0 labelled generated before and "
          "after: tuning 0 of 24 at 32, 64, 128 and 192 kbit/s, untouched 0 of 27 at 32 and 128 (takes read as noisy, "
@@ -246,6 +247,16 @@ CHANNEL_LIMITS = {
          "through ffmpeg's encoder at 32 kbit/s reach z 8.3 against the calibration's largest 5.4 (3 of 300; p "
          "0.0004, 1 of 300 within alpha times its weight): calibrating at libsndfile's bitrates, not the file "
          "encoder's, costs at low bitrates"),
+        ("MP3 whose frame headers state its bitrate (FFmpeg's libmp3lame, 22.05 kHz mono, 16-128 kbit/s and VBR)",
+         "the reference passes LAME at the file's bitrate (MP3_BITRATE; a VBR file's mean to the nearest constant "
+         "one): untouched synthesisers' digits (espeak-ng en+f3, flite rms, festival kal_diphone, MBROLA mb-us2, Pico "
+         "en-GB) caught 9, 18, 34 and 43 of 50 at 16, 32, 64 and 128 kbit/s and 32 of 50 VBR (8, 10, 29, 33 and 26 at "
+         "libsndfile's bitrates; synthetic-voice decides most of the gain); mel-inversion is kept from 32 kbit/s "
+         "(MP3_INVERSION_MIN: Griffin-Lim copies of real takes 10 of 10 caught at 32 and at 128, 0 before). Lost: at "
+         "16 kbit/s nearly everything (LAME's band limit is read: synthetic-voice aside; espeak-ng, flite and "
+         "festival 0 of 10 each), at 32 most of festival's diphones (1 of 10), MBROLA's and flite's (3 of 10 each); "
+         "a 'real' label through MP3 below 64 kbit/s is weak evidence. Real takes of two unseen speakers labelled "
+         "generated: REAL_NUMBERS (docs/studies.md, twenty-seventh pass)"),
         ("Opus (ffmpeg's libopus at 32 and 128 kbit/s)",
          "pulse-grid is kept, calibrated on the reference through libsndfile's Opus: synthesisers' digits caught "
          "18 -> 21 of 40 at 32 kbit/s, 27 -> 33 at 128 (tuning), untouched 37 -> 39 of 50 at 128; real takes 0 "
