@@ -48,6 +48,7 @@ def test_a_vbr_streams_mean_over_time_is_read_and_the_tag_frame_is_not_counted()
     assert mp3_frames.nearest_bitrate(26000, 44100) == 32000  # MPEG-1 has nothing below 32
     assert mp3_frames.nearest_bitrate(150000, 8000) == 64000  # LAME writes at most 64 kbit/s at MPEG 2.5's rates
     assert mp3_frames.nearest_bitrate(64000, 7000) is None
+    assert "the decoder read 16000 Hz" in mp3_frames.mp3_bitrate(data, decoded_rate=16000)["read"]  # a lying header
 
 
 @pytest.mark.parametrize("data,why", [

@@ -691,14 +691,16 @@ def channel_key(meta, noise_gate=None):
 
 
 def mp3_key_part(channel):
-    """An MP3 file's audio key's last part, (MP3_BITRATE, bit/s, channels), where its headers' bitrate was read at
-    the rate the file decodes at; else () (the reference then passes libsndfile's default and lowest bitrates)."""
+    """An MP3 file's audio key's last part, (MP3_BITRATE, bit/s, channels), where its headers' bitrate was read
+    (at the rate the file decodes at: mp3_frames.mp3_bitrate); else () (the reference then passes libsndfile's
+    default and lowest bitrates)."""
     from engine.data.formats.mp3_frames import nearest_bitrate
 
     found = channel.get("mp3_bitrate") or {}
-    if not found.get("bit_rate") or found.get("sample_rate") != channel["native_sample_rate"]:
+    if not found.get("bit_rate"):
         return ()
-    return ((MP3_BITRATE, nearest_bitrate(found["bit_rate"], found["sample_rate"]), 1 if found["mode"] == "mono" else 2),)
+    channels = 1 if found["mode"] == "mono" else 2
+    return ((MP3_BITRATE, nearest_bitrate(found["bit_rate"], found["sample_rate"]), channels),)
 
 
 def mp3_bitrate(key):
@@ -790,8 +792,9 @@ def describe(key):
     mp3 = mp3_bitrate(key)
     stand_in = (f" (the reference through {CODEC_STAND_INS[subtype]}, the nearest codec libsndfile writes)"
                 if subtype in CODEC_STAND_INS else
-                f" (the reference through LAME at {mp3[0] // 1000} kbit/s, {'mono' if mp3[1] == 1 else 'on two channels'}"
-                f": the file's bitrate as its frame headers state it, a VBR file's mean to the nearest constant one)"
+                f" (the reference through LAME at {mp3[0] // 1000} kbit/s, "
+                f"{'mono' if mp3[1] == 1 else 'on two channels'}: the file's bitrate as its frame headers state it, "
+                f"a VBR file's mean to the nearest constant one)"
                 if mp3 else
                 " (the reference through libsndfile's MP3 at its default and lowest bitrates: the file's own bitrate "
                 "was not read from its frame headers, the channel's mp3_bitrate says why)"

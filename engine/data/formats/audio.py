@@ -62,7 +62,7 @@ def read_recording(path, data, details=None):
     if not np.isfinite(audio).all():
         raise InputError(path, "recording holds NaN or infinite samples")
     if info.subtype == "MPEG_LAYER_III" and details is not None:  # libsndfile reports no bitrate: the headers do
-        details["mp3_bitrate"] = mp3_frames.mp3_bitrate(data)
+        details["mp3_bitrate"] = mp3_frames.mp3_bitrate(data, int(rate))
     return audio.mean(axis=1), int(rate), info.subtype
 
 

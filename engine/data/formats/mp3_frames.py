@@ -88,13 +88,15 @@ def first_frame(data, start):
         following = frame_header(data, pos + header["length"])
         if not isinstance(following, str) and all(following[k] == header[k] for k in ("version", "sample_rate")):
             return pos, None
-    return None, FREE_FORMAT if free else f"no chain of layer III frames within {SYNC_SCAN_BYTES} bytes of the audio's start"
+    return None, FREE_FORMAT if free else (f"no chain of layer III frames within {SYNC_SCAN_BYTES} bytes of the "
+                                           f"audio's start")
 
 
-def mp3_bitrate(data):
+def mp3_bitrate(data, decoded_rate=None):
     """What the MP3 file's frame headers state: a dict with `bit_rate` (bit/s: a constant bitrate, or a VBR
-    stream's mean over time; None where not read), `read` (how, or why not, in words) and where read
-    `sample_rate`, `mode`, `vbr` (whether the frames' bitrates vary), `frames` (audio frames counted)."""
+    stream's mean over time; None where not read, or where the headers' sample rate is not `decoded_rate`, the
+    decoder's), `read` (how, or why not, in words) and where read `sample_rate`, `mode`, `vbr` (whether the frames'
+    bitrates vary), `frames` (audio frames counted)."""
     start = id3v2_end(data)
     if start is None:
         return _not_read("an ID3v2 tag with a malformed size")
@@ -120,6 +122,8 @@ def mp3_bitrate(data):
         return _not_read(stop)
     if len(rates) < MIN_FRAMES:
         return _not_read(f"{len(rates)} audio frames (at least {MIN_FRAMES} are needed)")
+    if decoded_rate is not None and first["sample_rate"] != decoded_rate:
+        return _not_read(f"the headers state {first['sample_rate']} Hz, the decoder read {decoded_rate} Hz")
     vbr = min(rates) != max(rates)
     mean = round(sum(rates) / len(rates))
     read = (f"{mean / 1000:.1f} kbit/s, the mean of {len(rates)} frames' bitrates ({min(rates) // 1000}-"
