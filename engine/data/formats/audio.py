@@ -13,7 +13,7 @@ import re
 import numpy as np
 
 from engine.data import channels, limits, representations, sniff, vorbis_quality
-from engine.data.formats import container_audio
+from engine.data.formats import container_audio, mp3_frames
 from engine.data.sampleset import SampleSet
 from engine.errors import InputError
 
@@ -36,8 +36,8 @@ def check_complete_header(path, data):
 def read_recording(path, data, details=None):
     """The samples of a recording, mixed to mono float32, its rate and soundfile's name of its
     sample encoding (PCM_16, ULAW, VORBIS, ..., AAC), the header read once; header limits first.
-    `details`, a dict, receives what else the decoder read (an AAC file's bitrate: container_audio; a Vorbis
-    file's quality: engine/data/vorbis_quality.py)."""
+    `details`, a dict, receives what else the decoder read (an AAC file's bitrate: container_audio; an MP3
+    file's: mp3_frames; a Vorbis file's quality: engine/data/vorbis_quality.py)."""
     import soundfile
 
     if sniff.kind_by_content(data) in (sniff.MP4, sniff.ADTS, sniff.AMR, sniff.MATROSKA, sniff.CAF,
@@ -63,6 +63,8 @@ def read_recording(path, data, details=None):
         raise InputError(path, "recording holds NaN or infinite samples")
     if info.subtype == "VORBIS" and details is not None:  # the encoder's quality, which the reference follows
         details["vorbis_quality"] = vorbis_quality.quality(data)
+    if info.subtype == "MPEG_LAYER_III" and details is not None:  # libsndfile reports no bitrate: the headers do
+        details["mp3_bitrate"] = mp3_frames.mp3_bitrate(data, int(rate))
     return audio.mean(axis=1), int(rate), info.subtype
 
 

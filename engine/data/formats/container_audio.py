@@ -53,7 +53,8 @@ AU_ENCODINGS = {24: "G.722"}
 SCALES = {"flt": 1.0, "fltp": 1.0, "dbl": 1.0, "dblp": 1.0, "s16": 2.0**15, "s16p": 2.0**15,
           "s32": 2.0**31, "s32p": 2.0**31}  # ffmpeg's sample formats -> full scale
 ENCODERS = {"aac": ("aac", "flt", 1024), "amr_nb": ("libopencore_amrnb", "s16", 160),  # encoder, format, frame
-            "g722": ("g722", "s16", 320), "g726": ("g726", "s16", 320), "g723_1": ("g723_1", "s16", 240)}
+            "g722": ("g722", "s16", 320), "g726": ("g726", "s16", 320), "g723_1": ("g723_1", "s16", 240),
+            "mp3": ("libmp3lame", "fltp", 1152)}
 AMR_NB_RATE, AMR_NB_FRAME = 8000, 160  # a frame is 20 ms
 # An AAC file's own bitrate is read and recorded in its channel (aac_bitrate), not followed: the reference passes
 # FFmpeg's AAC at 64 kbit/s whatever it is (engine/detectors/channels.py PYAV_CODECS). Passing it through the file's
@@ -350,26 +351,28 @@ def _frame_samples(path, frame):
     return block.astype(np.float32) / np.float32(SCALES[name])
 
 
-def encoded(audio, rate, bitrate, container="ipod", codec="aac"):
+def encoded(audio, rate, bitrate, container="ipod", codec="aac", channels=1):
     """The bytes of mono `audio` (float, clipped to [-1, 1]) encoded at `bitrate` bit/s in `container` by ffmpeg's
-    native AAC encoder ("ipod": M4A, "mp4", "adts") or, `codec` "amr_nb", OpenCORE's AMR-NB encoder ("amr", "3gp";
-    8 kHz only, the bitrate one of AMR_NB_MODES): how the reference is passed through an AAC or AMR-NB channel
+    native AAC encoder ("ipod": M4A, "mp4", "adts"), or by `codec`'s encoder in ENCODERS: "amr_nb", OpenCORE's AMR-NB
+    ("amr", "3gp"; 8 kHz only, the bitrate one of AMR_NB_MODES), "mp3", LAME ("mp3"; `channels` 2: the recording on
+    both, as a mono recording saved as stereo): how the reference is passed through an AAC, AMR-NB or MP3 channel
     (engine/detectors/channels.py) and how tests make such files without the ffmpeg binary."""
     import av
 
     name, sample_format, size = ENCODERS[codec]
+    layout = "stereo" if channels == 2 else "mono"
     audio = np.clip(np.asarray(audio, dtype=np.float32), -1, 1)
     if sample_format == "s16":
         audio = np.round(audio * 32767).astype(np.int16)
     buffer = io.BytesIO()
     with av.open(buffer, mode="w", format=container) as out:
-        stream = out.add_stream(name, rate=int(rate), layout="mono")
+        stream = out.add_stream(name, rate=int(rate), layout=layout)
         stream.bit_rate = int(bitrate)
         for start in range(0, audio.size, size):
-            block = audio[None, start:start + size]
+            block = np.repeat(audio[None, start:start + size], channels, axis=0)
             if block.shape[1] < size and sample_format == "s16":  # OpenCORE takes whole 20 ms frames only
                 block = np.pad(block, ((0, 0), (0, size - block.shape[1])))
-            frame = av.AudioFrame.from_ndarray(block, format=sample_format, layout="mono")
+            frame = av.AudioFrame.from_ndarray(block, format=sample_format, layout=layout)
             frame.sample_rate, frame.pts = int(rate), start
             for packet in stream.encode(frame):
                 out.mux(packet)
