@@ -147,7 +147,7 @@ class Replay(Detector):
         _, view, missing, new, top = file_score(copying.all_grams(roll), self.index, self.lengths)
         unit = f"sequences of {copying.N} chords" if view == 0 else f"sequences of {copying.BEAT_N} chords on the quarter beats"
         closest = self.names[top] if top >= 0 else "none"
-        gaps = "; a gap inside that piece counts n fewer" if len(self.index) > 3 else ""
+        gaps = "; a gap inside that piece counts n fewer" if len(self.index) > 3 and top >= 0 else ""
         return (f"replay: its closest reference piece, {closest}, has {missing} {unit} that the file lacks, and the "
                 f"file has {new} that no reference piece has (up to transposition{gaps}): it replays part of that "
                 f"piece (score {score:.2f}; reference calibration files: median {median(self.tail):.2f}, max "
