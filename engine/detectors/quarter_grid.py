@@ -37,9 +37,8 @@ def sampled(roll):
 def marked(samples):
     """`samples` (a piece's, read at its notated time scale) with channel["quarter_grid"] set when on the grid (a file
     also judged at half its quarters, engine/detectors/time_scale.py, is on it as written)."""
-    channel = samples.meta.setdefault("channel", {})
     if on_grid(file_roll(samples.x, np.zeros(samples.x.shape[0], np.int64), 0)):
-        channel["quarter_grid"] = True
+        samples.meta.setdefault("channel", {})["quarter_grid"] = True
     return samples
 
 

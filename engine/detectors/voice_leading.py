@@ -43,6 +43,7 @@ import numpy as np
 from engine.detectors import calibration
 from engine.detectors.copying import file_roll, file_rolls
 from engine.detectors.detector import CROSS_FITTED, Detector, median
+from engine.detectors.quarter_grid import sampled
 
 STATISTICS = ("parallels", "non-chord beats", "long dissonance", "metric")
 BEAT = 4  # steps per quarter note (engine/data/representations.py)
@@ -170,8 +171,6 @@ class VoiceLeading(Detector):
     def fit(cls, ref, groups, n_groups, cross_fitted):
         """Scaling fitted on every reference file, calibration cross-fitted; the same on the files sampled at their
         quarter beats."""
-        from engine.detectors.quarter_grid import sampled
-
         rolls = file_rolls(ref.x, groups)
         out = {}
         for names, stats in zip((cls.arrays[:3], cls.arrays[3:]),
