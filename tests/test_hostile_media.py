@@ -118,3 +118,18 @@ def test_a_verdict_batch_of_hostile_recordings_refuses_each_in_one_line_and_judg
     assert sorted(line.split(": ")[1] for line in rejected) == sorted(map(str, hostile))
     judged = json.loads((tmp_path / "v.json").read_text())["files"]
     assert [f["path"] for f in judged] == [str(real)] and judged[0]["label"] in ("real", "generated")
+
+
+@pytest.mark.parametrize("seconds, sound, words", [(1 / 8000, 0.1, "too short to judge: 0.000125 s"),
+                                                   (0.09, 0.1, "too short to judge: 0.09 s"),
+                                                   (1.0, 0.0, "holds no sound: every sample is 0")])
+def test_a_recording_too_short_or_without_sound_is_refused_not_judged_real(tmp_path, seconds, sound, words):
+    """Either would otherwise be judged and read as an unremarkable real file (tail probability 0.47)."""
+    import soundfile
+
+    from engine.data.loaders import load_path
+
+    path = tmp_path / "nothing.wav"
+    soundfile.write(path, np.full(round(seconds * 8000), sound, np.float32), 8000)
+    with pytest.raises(InputError, match=words):
+        load_path(str(path))

@@ -199,6 +199,22 @@ def test_evidence_folders_are_walked_into_sub_folders_without_hidden_files(tmp_p
     assert found == ["b.png", "sub/a.png", "sub/deeper/c.png"]
 
 
+def test_links_that_loop_or_point_at_folders_are_rejected_with_a_reason_and_the_walk_goes_on(tmp_path):
+    from engine.data.walk import evidence_files
+
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "a.png").write_bytes(b"")
+    (tmp_path / "loop_a").symlink_to(tmp_path / "loop_b")
+    (tmp_path / "loop_b").symlink_to(tmp_path / "loop_a")
+    (tmp_path / "to_sub").symlink_to(tmp_path / "sub")
+    (tmp_path / "to_file.png").symlink_to(tmp_path / "a.png")
+    found, rejected = evidence_files([str(tmp_path)])
+    assert [os.path.basename(p) for p in found] == ["a.png", "to_file.png"]
+    reasons = {os.path.basename(r["path"]): r["reason"] for r in rejected}
+    assert reasons["to_sub"] == "link to a folder (not followed)"
+    assert reasons["loop_a"].startswith("link cannot be resolved") and reasons["loop_b"] == reasons["loop_a"]
+
+
 def test_real_digits_saved_as_8bit_png_are_not_called_generated_by_the_k16_grid(tmp_path):
     """The digits lie on k/16, which an 8-bit PNG cannot hold: a real digit saved as PNG is
     off that grid whatever made it, so the grid detector stands aside for it."""

@@ -19,6 +19,9 @@ MAX_IMAGE_FRAMES = 10_000  # frames of a multi-frame image, counted by walking i
 # times the reference's side: the reading's matrices grow with the side, and no editor enlarges a digit further.
 MAX_ENLARGEMENT = 8
 MAX_AUDIO_SECONDS = 600.0  # one recording, checked from the header
+# ... and at least this long once decoded: under a tenth of a second (less than one analysis window of 0.128 s at
+# the speech rate) no detector has anything to read; FSDD's shortest spoken digit lasts 0.14 s
+MIN_AUDIO_SECONDS = 0.1
 MIN_SAMPLE_RATE, MAX_SAMPLE_RATE = 1_000, 384_000
 MAX_AUDIO_CHANNELS = 64
 # streams (tracks) of a media container: FFmpeg keeps about 0.8 MB for each one it probes (999 copies of a

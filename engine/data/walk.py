@@ -2,7 +2,7 @@
 
 Folders are walked iteratively (a stack, not recursion: 1,100 nested folders once raised
 RecursionError) down to limits.MAX_FOLDER_DEPTH, hidden entries (.DS_Store, .git) left out,
-links to folders not followed (they can loop). Every file or folder that cannot be taken is
+links to folders not followed (they can loop) and links that loop or cannot be resolved rejected. Every file or folder that cannot be taken is
 listed in `rejected` with its reason, and the walk goes on: a name that is not UTF-8 (it
 could not be stored in the case or reported as text) is rejected under its `shown` form.
 """
@@ -48,9 +48,18 @@ def walk_folder(top):
                                                                   f"{limits.MAX_FOLDER_DEPTH} levels (not searched)"})
                 else:
                     stack.append((entry.path, depth + 1))
-            elif entry.is_symlink() and entry.is_dir():
-                rejected.append({"path": entry.path, "reason": "link to a folder (not followed)"})
+            elif entry.is_symlink() and (reason := unfollowed_link(entry)):
+                rejected.append({"path": entry.path, "reason": reason})
             else:
                 found.append(entry.path)
         limits.check_at_most(top, "number of files", len(found), limits.MAX_ITEMS)
     return sorted(found), rejected
+
+
+def unfollowed_link(entry):
+    """Why a link found in a folder is not taken (it points at a folder, or it loops or cannot be resolved: asking
+    where it points raises), or None: a link to a file is taken as the file."""
+    try:
+        return "link to a folder (not followed)" if entry.is_dir() else None
+    except OSError as err:
+        return f"link cannot be resolved: {err.strerror or err}"

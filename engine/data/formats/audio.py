@@ -68,9 +68,19 @@ def read_recording(path, data, details=None):
     return audio.mean(axis=1), int(rate), info.subtype
 
 
+def check_judgeable(path, mono, rate):
+    """Refuse a recording with nothing to judge, which would otherwise read as an unremarkable real file: one
+    shorter than limits.MIN_AUDIO_SECONDS, or one whose every sample is 0 (no sound at all)."""
+    if mono.size < limits.MIN_AUDIO_SECONDS * rate:
+        raise InputError(path, f"too short to judge: {mono.size / rate:.3g} s (at least {limits.MIN_AUDIO_SECONDS} s)")
+    if not mono.any():
+        raise InputError(path, "recording holds no sound: every sample is 0")
+
+
 def decode(path, data, kind):
     details = {}
     mono, rate, encoding = read_recording(path, data, details)
+    check_judgeable(path, mono, rate)
     speech_audio = representations.to_speech_rate(mono, rate)
     unclipped = representations.split_patches(representations.mel_map(mono, rate), representations.PATCH_FRAMES)
     n = unclipped.shape[0]
