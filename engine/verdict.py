@@ -50,9 +50,10 @@ def load_evidence(paths, profile):
             continue
         if samples.modality == modality and samples.shape != shape and modality_of(modality).sizes_read:
             samples, reason = picture_size.fit_to_reference(samples, shape, background(profile))
-            if samples is not None:
+            if samples is not None and not blank(samples):
                 accepted.append((path, samples))
                 continue
+            reason = reason or blank(samples)
         elif samples.meta.get("modality_recorded") is False and samples.modality != modality:
             reason = (f"an array of maps of shape {samples.shape} with no modality recorded, not the case reference's "
                       f"{modality} samples {shape}")
@@ -62,11 +63,22 @@ def load_evidence(paths, profile):
             reason = f"samples of shape {samples.shape}, the case reference has {shape}"
         elif samples.n == 0:
             reason = "no samples in the file"
+        elif blank(samples):
+            reason = blank(samples)
         else:
             accepted.append((path, samples))
             continue
         rejected.append({"path": os.path.abspath(path), "reason": reason})
     return accepted, rejected
+
+
+def blank(samples):
+    """Why a file whose map holds one value throughout (a blank picture) is not judged, or None. Every detector would
+    find it unusual and label it generated with strong support, for no trait of a generator."""
+    if samples.x.size == 0 or samples.x.min() != samples.x.max():
+        return None
+    value = float(samples.x.flat[0]) * (samples.levels or 1)
+    return f"nothing to judge: every value of its map is {value:g}"
 
 
 def stored_layout(samples, modality, shape, profile):

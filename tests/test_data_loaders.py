@@ -466,6 +466,15 @@ def test_absurd_midi_headers_are_refused(tmp_path):
                            mido.Message("note_off", note=60, velocity=0, time=96 * 300)])
     mido.MidiFile(ticks_per_beat=96, tracks=[slow]).save(tmp_path / "slow.mid")
     assert "end time 4,800.5 s exceeds" in rejected_reason(tmp_path / "slow.mid")
+    stopped = mido.MidiTrack([mido.MetaMessage("set_tempo", tempo=0, time=0),
+                              mido.Message("note_on", note=60, velocity=90, time=0),
+                              mido.Message("note_off", note=60, velocity=0, time=96)])
+    mido.MidiFile(ticks_per_beat=96, tracks=[stopped]).save(tmp_path / "stopped.mid")
+    assert rejected_reason(tmp_path / "stopped.mid") == "absurd tempo of 0 microseconds per quarter note"
+    overstated = bytearray(midi_bytes(96, 10))
+    overstated[10:12] = struct.pack(">H", 65535)  # the header's track count
+    (tmp_path / "overstated.mid").write_bytes(bytes(overstated))
+    assert rejected_reason(tmp_path / "overstated.mid") == "truncated: the header declares 65,535 tracks, the file holds 1"
 
 
 def test_corrupt_truncated_and_silent_midi_are_refused(tmp_path):

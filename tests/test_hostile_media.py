@@ -133,3 +133,19 @@ def test_a_recording_too_short_or_without_sound_is_refused_not_judged_real(tmp_p
     soundfile.write(path, np.full(round(seconds * 8000), sound, np.float32), 8000)
     with pytest.raises(InputError, match=words):
         load_path(str(path))
+
+
+
+@pytest.mark.parametrize("value", [0, 255])
+def test_a_blank_picture_is_rejected_as_evidence_not_labelled_generated(tmp_path, value):
+    """Every detector would find it unusual (labelled generated with strong support) for no trait of a generator."""
+    from PIL import Image
+
+    from engine.verdict import load_evidence
+
+    blank, digit = tmp_path / "blank.png", tmp_path / "digit.png"
+    Image.new("L", (28, 28), value).save(blank)
+    Image.fromarray(np.eye(28, dtype=np.uint8) * 200).save(digit)
+    accepted, rejected = load_evidence([str(blank), str(digit)], {"modality": "image", "shape": [1, 28, 28]})
+    assert [path for path, _ in accepted] == [str(digit)]
+    assert rejected == [{"path": str(blank), "reason": f"nothing to judge: every value of its map is {value}"}]

@@ -50,6 +50,16 @@ def track_chunks(data):
     return chunks
 
 
+def check_track_count(path, data):
+    """Refuses a file holding fewer track chunks than its header declares (mido stops at the end of the file with an
+    error that names nothing)."""
+    if data[:4] != b"MThd" or len(data) < 12:
+        return  # mido names what is wrong with a missing or short header
+    declared, found = struct.unpack_from(">H", data, 10)[0], len(track_chunks(data))
+    if found < declared:
+        raise InputError(path, f"truncated: the header declares {declared:,} tracks, the file holds {found:,}")
+
+
 def count_events(path, data):
     """Refuses a file with more than MAX_MIDI_EVENTS events, counted from the bytes (stopping at
     the limit). An event takes at least 2 bytes, so small files need no count. Malformed tracks
@@ -116,6 +126,8 @@ def check_limits(path, midi):
         raise InputError(path, f"absurd resolution of {resolution} ticks per quarter note")
     limits.check_at_most(path, "number of MIDI events", sum(len(t) for t in midi.tracks), limits.MAX_MIDI_EVENTS)
     last_tick, tempi = timing(midi)
+    if any(tempo <= 0 for _, tempo in tempi):
+        raise InputError(path, "absurd tempo of 0 microseconds per quarter note")
     limits.check_at_most(path, "last event at tick", last_tick, limits.MAX_MIDI_TICKS)
     limits.check_at_most(path, "length", round(last_tick / resolution), limits.MAX_MIDI_QUARTERS, " quarter notes")
     end = round(seconds_at(last_tick, tempi, resolution), 1)
@@ -128,6 +140,7 @@ def parse(path, data):
     import pretty_midi
 
     count_events(path, data)
+    check_track_count(path, data)
     parsed = mido.MidiFile(file=io.BytesIO(data))
     check_limits(path, parsed)
     with warnings.catch_warnings():
