@@ -39,6 +39,7 @@ def load_evidence(paths, profile):
         except InputError as err:
             rejected.append({"path": os.path.abspath(path), "reason": err.reason})
             continue
+        nothing = blank(samples)  # as stored: a white picture is a blank negative
         samples = adopted(samples, modality, shape, modality_of(modality).sizes_read)  # as load_spec does
         samples, reason = stored_layout(samples, modality, shape, profile)
         if samples is not None and samples.readings:
@@ -50,10 +51,10 @@ def load_evidence(paths, profile):
             continue
         if samples.modality == modality and samples.shape != shape and modality_of(modality).sizes_read:
             samples, reason = picture_size.fit_to_reference(samples, shape, background(profile))
-            if samples is not None and not blank(samples):
+            if samples is not None and not nothing:
                 accepted.append((path, samples))
                 continue
-            reason = reason or blank(samples)
+            reason = reason or nothing
         elif samples.meta.get("modality_recorded") is False and samples.modality != modality:
             reason = (f"an array of maps of shape {samples.shape} with no modality recorded, not the case reference's "
                       f"{modality} samples {shape}")
@@ -63,8 +64,8 @@ def load_evidence(paths, profile):
             reason = f"samples of shape {samples.shape}, the case reference has {shape}"
         elif samples.n == 0:
             reason = "no samples in the file"
-        elif blank(samples):
-            reason = blank(samples)
+        elif nothing:
+            reason = nothing
         else:
             accepted.append((path, samples))
             continue
