@@ -205,6 +205,7 @@ class SliceFamiliarity(Detector):
     modalities = ("music",)
     calibration = CROSS_FITTED
     views = (View(copying.BEAT // 2, 2), View(copying.BEAT, 2))  # eighth and quarter notes apart
+    misreading_only_lowers = True  # judged as written alone where two time scales are read (time_scale.union)
     arrays = ("slice_familiarity_hashes", "slice_familiarity_sources", "slice_familiarity_starts",
               "cal_slice_familiarity")
 
