@@ -169,7 +169,8 @@ def test_quarter_note_triples_flag_higher_order_chains_over_quarter_chords_in_a_
     groups, n = item_groups(ref.items, ref.n)
     profile = familiarity.SliceFamiliarity.fit(ref, groups, n, cross_fitted)
     sliced = familiarity.SliceFamiliarity(profile)
-    pairs_only = familiarity.SliceFamiliarity({**profile, "cal_slice_familiarity": profile["cal_slice_familiarity"][:, :2]})
+    cal = profile["cal_slice_familiarity"]
+    pairs_only = familiarity.SliceFamiliarity({**profile, "cal_slice_familiarity": cal[:, :2]})
     pieces = synthetic_music.file_rolls(ref.x, groups)[:240]
     x, groups = synthetic_music.as_batch(synthetic_music.sliced_chain(pieces, 4, 20, steps=8 * BAR, seed=7, order=3))
     batch, scores, p = judged(sliced, x, groups)

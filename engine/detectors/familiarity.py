@@ -40,13 +40,13 @@ and a detector's tail probability is the smaller of its views' times their numbe
 the detector; its score is -log10 of that): the sliced views' real tails are heavier (coarser chords
 recur more), and one score taking the largest would have raised the chord-event view's threshold with
 it (an 8-bar first-order chain: 98 % past the threshold alone, 83 % on the larger of it and the
-quarter notes'). `slice-familiarity` reads triples on quarter notes too (a third view, since the
+quarter notes'). The chord-event triples go into `familiarity` rather than a detector of their own: a
+tenth music detector would take a share from every other (weights 0.083 to 0.074) and caught no more
+on the tuning sets. `slice-familiarity` reads triples on quarter notes too (a third view, since the
 twenty-eighth pass): the larger the reference, the more of a real chorale's quarter steps other
 pieces make, while its triples stay its own, so in `bach[0:300]` a chain of order 2 or 3 over quarter
-chords, every step of it one of the reference's, was told from real chorales by its triples, hardly by
-its pairs (docs/studies.md, "Quarter-note chord chains"). The triples go into `familiarity` rather than a detector of their own: a tenth music
-detector would take a share from every other (weights 0.083 to 0.074) and caught no more on the
-tuning sets.
+chords, every step of it one of the reference's, is told from real chorales by its triples, hardly by
+its pairs (docs/studies.md, "Quarter-note chord chains").
 
 Calibration is cross-fitted with one fold per file: each reference file is scored against the
 pairs of every other reference file, and evidence against those of all of them, so both see
@@ -230,7 +230,8 @@ class SliceFamiliarity(Detector):
         self.tail = self.combination.tail
         triples = ", and triples on successive quarter notes" if len(self.views) > 2 else ""
         self.method = (f"-log10 of {len(self.views)} times the smallest tail probability of {len(self.views)} views "
-                       f"(pairs of the chords sounding on successive eighth notes, on successive quarter notes{triples}) "
+                       f"(pairs of the chords sounding on successive eighth notes, on successive quarter notes"
+                       f"{triples}) "
                        "of the share of its n-grams of successive chords that "
                        "the reference piece it shares most with (and that piece's duplicates) lacks (pitch sets up to "
                        "transposition) found in other reference pieces (a chain over chords sliced at a fixed length "
