@@ -94,7 +94,7 @@ def test_music_case_is_judged_by_its_notes_not_by_intensity_features():
     # Cross-fitted: every reference chorale calibrates the note detectors, not only the last 20%.
     assert profile["cal_chroma"].size == profile["cal_durations"].size == profile["cal_tonality"].size == 10
     assert profile["cal_copying"].size == profile["cal_voice_leading"].size == profile["cal_meter"].size == 10
-    assert profile["cal_familiarity"].shape == profile["cal_slice_familiarity"].shape == (10, 2)  # two views each
+    assert profile["cal_familiarity"].shape == (10, 2) and profile["cal_slice_familiarity"].shape == (10, 3)  # views
 
 
 def test_cross_fitting_scores_every_file_with_a_model_that_never_saw_it():

@@ -40,9 +40,13 @@ and a detector's tail probability is the smaller of its views' times their numbe
 the detector; its score is -log10 of that): the sliced views' real tails are heavier (coarser chords
 recur more), and one score taking the largest would have raised the chord-event view's threshold with
 it (an 8-bar first-order chain: 98 % past the threshold alone, 83 % on the larger of it and the
-quarter notes'). The triples go into `familiarity` rather than a detector of their own: a tenth music
-detector would take a share from every other (weights 0.083 to 0.074) and caught no more on the
-tuning sets.
+quarter notes'). The chord-event triples go into `familiarity` rather than a detector of their own: a
+tenth music detector would take a share from every other (weights 0.083 to 0.074) and caught no more
+on the tuning sets. `slice-familiarity` reads triples on quarter notes too (a third view, since the
+twenty-eighth pass): the larger the reference, the more of a real chorale's quarter steps other
+pieces make, while its triples stay its own, so in `bach[0:300]` a chain of order 2 or 3 over quarter
+chords, every step of it one of the reference's, is told from real chorales by its triples, hardly by
+its pairs (docs/studies.md, "Quarter-note chord chains").
 
 Calibration is cross-fitted with one fold per file: each reference file is scored against the
 pairs of every other reference file, and evidence against those of all of them, so both see
@@ -200,11 +204,17 @@ class Familiarity(Detector):
 
 
 class SliceFamiliarity(Detector):
-    """Familiarity's statistic on the chords sounding every eighth and every quarter note (Views)."""
+    """Familiarity's statistic on the chords sounding every eighth and every quarter note: pairs on both, triples on
+    quarter notes (Views)."""
     name = "slice-familiarity"
     modalities = ("music",)
     calibration = CROSS_FITTED
-    views = (View(copying.BEAT // 2, 2), View(copying.BEAT, 2))  # eighth and quarter notes apart
+    # pairs on eighth and on quarter notes, triples on quarter notes, apart; a profile made before the triples
+    # (twenty-eighth pass) holds the first two views' calibration and n-grams only. The triples count two not
+    # found: a chorale in another edition (JSB) whose closest piece lacks three triples, all found elsewhere, was
+    # inconclusive with one (3 of 305)
+    views = (View(copying.BEAT // 2, 2), View(copying.BEAT, 2), View(copying.BEAT, 3, 2.0))
+    misreading_only_lowers = True  # judged as written alone where two time scales are read (time_scale.union)
     arrays = ("slice_familiarity_hashes", "slice_familiarity_sources", "slice_familiarity_starts",
               "cal_slice_familiarity")
 
@@ -214,10 +224,15 @@ class SliceFamiliarity(Detector):
         return dict(zip(cls.arrays, (*index, cal)))
 
     def __init__(self, profile):
-        self.combination = Views(self.views, profile[self.arrays[3]], tuple(profile[key] for key in self.arrays[:3]))
+        cal = np.asarray(profile[self.arrays[3]])
+        self.views = self.views[:cal.shape[1]]
+        self.combination = Views(self.views, cal, tuple(profile[key] for key in self.arrays[:3]))
         self.tail = self.combination.tail
-        self.method = ("-log10 of twice the smaller tail probability of two views (the chords sounding on successive "
-                       "eighth notes, on successive quarter notes) of the share of its pairs of successive chords that "
+        triples = ", and triples on successive quarter notes" if len(self.views) > 2 else ""
+        self.method = (f"-log10 of {len(self.views)} times the smallest tail probability of {len(self.views)} views "
+                       f"(pairs of the chords sounding on successive eighth notes, on successive quarter notes"
+                       f"{triples}) "
+                       "of the share of its n-grams of successive chords that "
                        "the reference piece it shares most with (and that piece's duplicates) lacks (pitch sets up to "
                        "transposition) found in other reference pieces (a chain over chords sliced at a fixed length "
                        "makes only steps of its corpus; a real piece half new ones); calibration cross-fitted, each "
@@ -229,7 +244,9 @@ class SliceFamiliarity(Detector):
     def reason(self, batch, g, score, p):
         roll = copying.file_roll(batch.x, batch.groups, g)
         v, k, n = self.combination.decisive(roll)
-        return (f"slice-familiarity: {k} of its {n} pairs of chords on successive {('eighth', 'quarter')[v]} notes "
+        view = self.views[v]
+        beat = {copying.BEAT // 2: "eighth", copying.BEAT: "quarter"}[view.step]
+        return (f"slice-familiarity: {k} of its {n} {UNITS[view.length]} of chords on successive {beat} notes "
                 f"that its closest reference piece lacks occur (up to transposition) in other reference pieces "
                 f"({k / max(n, 1):.0%}; reference calibration files: about "
                 f"{typical_share(self.combination.tails[v]):.0%}); tail probability {p:.2g}")

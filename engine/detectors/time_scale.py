@@ -11,10 +11,16 @@ note values do. So a sequenced MIDI file is also read at twice and at half its q
 
 - at twice its quarters (the file's notes half as long as the reference's): the file is judged so read;
 - at half its quarters: the file is judged both ways, each detector's larger tail probability applying
-  (`ReadingUnion`), which can only lower a real file's alarm. The reference itself holds pieces notated in half
-  notes that read nearer so (26 of the 410 chorales of resources/bach, 4 at twice their quarters), and the
-  detectors fitted on it know them as written: read at half their quarters, 3 of 6 held-out ones were
-  inconclusive (`meter`).
+  (`ReadingUnion`), which can only lower a real file's alarm. Not `slice-familiarity` (`misreading_only_lowers`),
+  judged as written alone: it alarms only where the file's chords on successive eighths or quarters are all
+  n-grams the reference makes, and a piece read at the wrong scale pairs chords at another distance than the
+  reference's, which makes it less familiar, not more (real chorales written at half their speed, as written:
+  smallest tail probability 0.05 of 40). A chain over chords sampled at the quarter beat and written as quarter
+  notes reads nearer the reference at half its quarters, where its steps are no longer the reference's quarter
+  steps: judged both ways it was caught 3-4 of 40, as written alone 40 of 40 (docs/studies.md, "Quarter-note chord
+  chains", twenty-eighth pass). The reference itself holds pieces notated in half notes that read nearer so (26
+  of the 410 chorales of resources/bach, 4 at twice their quarters), and the detectors fitted on it know them as
+  written: read at half their quarters, 3 of 6 held-out ones were inconclusive (`meter`).
 
 What it costs: a generator whose note values are twice the reference's is judged at its best; one written at half
 the speed loses what only its written reading showed (docs/studies.md, "A piano roll written back at another
@@ -29,6 +35,8 @@ from engine.detectors import calibration, specification
 GAP = 0.1  # KS distance: real chorales written at twice or half their speed 0.01-0.42 nearer (5 % below 0.08)
 SCALE_WORDS = {1.0: "as written", 2.0: "at twice its quarter notes", 0.5: "at half its quarter notes"}
 KEY = "time scale"  # a channel key (KEY, scale): both readings judged
+ALONE_WORDS = ("read at a wrong time scale, a piece's chords on successive beats pair chords at another distance "
+               "than the reference's, and only look less familiar")
 
 
 def notated(samples, profile):
@@ -96,8 +104,13 @@ def other_reading(samples_list):
 
 def union(detectors, scale, written=None):
     """(detectors, note) of files judged both as written (by `written`, the same detectors in the same order under
-    the file's other channels; default `detectors`) and at `scale` times their quarter notes."""
-    return [ReadingUnion(d, scale, w) for d, w in zip(detectors, written or detectors)], f"channel {describe(scale)}"
+    the file's other channels; default `detectors`) and at `scale` times their quarter notes. A detector that says
+    `misreading_only_lowers` (one whose score a wrong time scale can only lower) is judged as written alone."""
+    written = written or detectors
+    alone = [w.name for d, w in zip(detectors, written) if getattr(d, "misreading_only_lowers", False)]
+    note = f"channel {describe(scale)}" + (f"; {', '.join(alone)} as written alone ({ALONE_WORDS})" if alone else "")
+    return [w if getattr(d, "misreading_only_lowers", False) else ReadingUnion(d, scale, w)
+            for d, w in zip(detectors, written)], note
 
 
 class ReadingUnion:
