@@ -213,6 +213,11 @@ def test_links_that_loop_or_point_at_folders_are_rejected_with_a_reason_and_the_
     reasons = {os.path.basename(r["path"]): r["reason"] for r in rejected}
     assert reasons["to_sub"] == "link to a folder (not followed)"
     assert reasons["loop_a"].startswith("link cannot be resolved") and reasons["loop_b"] == reasons["loop_a"]
+    from engine.data.loaders import load_path
+    from engine.errors import InputError
+
+    with pytest.raises(InputError, match="cannot read: "):  # named directly: not "no such file"
+        load_path(str(tmp_path / "loop_a"))
 
 
 def test_real_digits_saved_as_8bit_png_are_not_called_generated_by_the_k16_grid(tmp_path):

@@ -33,7 +33,7 @@ def read_file(path):
     (a file swapped for a FIFO after a path check would otherwise block forever)."""
     import stat
 
-    if not os.path.exists(path):
+    if not os.path.lexists(path):
         raise InputError(path, "no such file or folder")
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
