@@ -39,8 +39,9 @@ def test_a_header_that_lies_about_the_bitrate_is_not_taken_and_the_reason_is_giv
 
 
 def test_an_absurd_bitrate_is_not_taken_and_the_reason_is_given(tmp_path):
-    silence = np.zeros(RATE, dtype=np.float32)  # digital silence: under 1 kbit/s of packets, no speech codec's rate
-    reading = load_path(written(tmp_path, "silence.aac", encoded(silence, RATE, 32000, "adts"))).meta["channel"][
+    click = np.zeros(RATE, dtype=np.float32)  # one click in digital silence: under 6 kbit/s of packets
+    click[100] = 0.1
+    reading = load_path(written(tmp_path, "click.aac", encoded(click, RATE, 32000, "adts"))).meta["channel"][
         "aac_bitrate"]
     assert reading["bit_rate"] is None and "outside 6-320 kbit/s" in reading["read"]
 
