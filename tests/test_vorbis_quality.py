@@ -73,3 +73,36 @@ def test_a_decoded_vorbis_file_keeps_no_quality(tmp_path):
     soundfile.write(str(path), speech_like(), 8000, subtype="PCM_16")
     key = channel_key(load_path(str(path)).meta)
     assert key is None or key[-1][0] != VORBIS_QUALITY
+
+
+
+def as_webm(ogg):
+    """The Vorbis stream of an Ogg file's bytes copied into WebM, as a browser or a remux would hold it."""
+    import av
+
+    out_bytes = io.BytesIO()
+    with av.open(io.BytesIO(ogg)) as source, av.open(out_bytes, "w", format="webm") as out:
+        stream = out.add_stream_from_template(source.streams.audio[0])
+        for packet in source.demux(source.streams.audio[0]):
+            if packet.dts is not None:
+                packet.stream = stream
+                out.mux(packet)
+    return out_bytes.getvalue()
+
+
+@pytest.mark.parametrize("q", [1, 6])
+def test_a_vorbis_track_in_webm_is_read_at_its_quality(tmp_path, q):
+    """WebM keeps the identification header in the track's codec private data (Xiph-laced), not in an Ogg page."""
+    path = tmp_path / "a.webm"
+    path.write_bytes(as_webm(ogg_bytes(speech_like(), 8000, q)))
+    key = channel_key(load_path(str(path)).meta)
+    assert key[1] == "VORBIS" and key[-1] == (VORBIS_QUALITY, q)
+
+
+def test_hostile_codec_private_data_reads_as_no_header():
+    packet = bytes(ogg_bytes(speech_like(), 8000, 2))
+    packet = packet[27 + packet[26]:][:vorbis_quality.IDENTIFICATION_SIZE]
+    laced = b"\x02" + bytes([len(packet), 10]) + packet
+    assert vorbis_quality.codec_private_identification(laced) == vorbis_quality.identification_packet(packet)
+    for private in (None, b"", b"\x01" + laced[1:], b"\x02\xff\xff\xff", laced[:20], b"\x02\x1e\x0a" + b"x" * 40):
+        assert vorbis_quality.codec_private_identification(private) is None

@@ -8,8 +8,9 @@ its own. The verdict passes the reference through libvorbis at that quality (eng
 against libsndfile's default alone, real speech through quality 2 was labelled generated 5 of 100 times.
 
 Read on ffmpeg's -q:a scale in whole steps, 0 to 10 (libvorbis' quality times 10; libsndfile writes 0 to 1,
-its compression level 1 - quality); quality -1 reads as 0. A file whose encoder wrote no nominal bitrate, or
-another stream before the Vorbis one, reads as no quality (the reference then passes libsndfile's default).
+its compression level 1 - quality); quality -1 reads as 0. In WebM / Matroska the header is read from the track's
+codec private data. A file whose encoder wrote no nominal bitrate, or another stream before the Vorbis one in an
+Ogg file, reads as no quality (the reference then passes libsndfile's default).
 """
 import io
 from functools import lru_cache
@@ -28,7 +29,24 @@ def identification(data):
     if len(data) < 27 or data[:4] != b"OggS":
         return None
     start = 27 + data[26]  # after the segment table
-    packet = data[start:start + IDENTIFICATION_SIZE]
+    return identification_packet(data[start:start + IDENTIFICATION_SIZE])
+
+
+def codec_private_identification(extradata):
+    """The same from a WebM / Matroska track's codec private data (the three Vorbis headers, Xiph-laced: a count,
+    the first two sizes, then the identification header itself), else None."""
+    if not extradata or extradata[0] != 2:
+        return None
+    at = 1
+    for _ in range(2):  # each size: bytes of 255 and a last one below
+        while at < len(extradata) and extradata[at] == 255:
+            at += 1
+        at += 1
+    return identification_packet(extradata[at:at + IDENTIFICATION_SIZE])
+
+
+def identification_packet(packet):
+    """(channels, sample rate, nominal bitrate) of a Vorbis identification header, else None."""
     if len(packet) < IDENTIFICATION_SIZE or packet[:7] != IDENTIFICATION:
         return None
     channels, rate = packet[11], int.from_bytes(packet[12:16], "little")
@@ -37,8 +55,12 @@ def identification(data):
 
 
 def quality(data):
-    """The file's libvorbis quality on ffmpeg's -q:a scale (module docstring), or None where it cannot be read."""
-    found = identification(data)
+    """An Ogg file's libvorbis quality on ffmpeg's -q:a scale (module docstring), or None where it cannot be read."""
+    return quality_of(identification(data))
+
+
+def quality_of(found):
+    """The quality that an identification header's (channels, rate, nominal bitrate) stands for, or None."""
     if found is None or found[0] < 1 or found[1] < 1 or found[2] <= 0:
         return None
     table = nominal_bitrates(*found[:2])

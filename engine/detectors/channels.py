@@ -269,9 +269,10 @@ CHANNEL_LIMITS = {
          "pulse-grid stands aside: the trait survives (tuning, quality 8: synthesisers 26 -> 30 of 40 with it kept) "
          "but at quality 3 its share of the weight cost as many digits as it caught (19 -> 19); real takes 0 of 24 "
          "and 26 labelled generated with it kept"),
-        ("Vorbis in OGG at a libvorbis quality other than libsndfile's default (4 on ffmpeg's -q:a scale)",
+        ("Vorbis in OGG or WebM at a libvorbis quality other than libsndfile's default (4 on ffmpeg's -q:a scale)",
          "the reference passes libvorbis at the file's quality, read from the nominal bitrate in its identification "
-         "header (engine/data/vorbis_quality.py; libsndfile's default where none is written, or in WebM). Real takes "
+         "header (engine/data/vorbis_quality.py; in WebM from its track's codec private data; libsndfile's default "
+         "where none is written). Real takes "
          "of two unseen speakers labelled generated, tuning: quality 0 18 -> 3 of 200 (synthetic-voice had read the "
          "codec's loss as synthesis), quality 2 5 -> 3 of 100 and 7 -> 6 of 200 (the rest features and checkerboard, "
          "alike at either quality; some of those takes are near the bound as recorded); untouched: quality 1 10 -> 1 "

@@ -17,7 +17,7 @@ import io
 
 import numpy as np
 
-from engine.data import limits
+from engine.data import limits, vorbis_quality
 from engine.errors import InputError
 
 # AMR-NB's eight modes (bit/s) by the frame type in each frame's header byte (3GPP TS 26.101; 8-15: comfort noise
@@ -70,7 +70,7 @@ AAC_AGREE = 1.5
 def read_recording(path, data, details=None):
     """(mono float32 samples, rate, encoding name) of the first audio stream; limits checked from the
     container's header first, then while decoding. `details`, a dict, receives what else was read: an AAC
-    file's bitrate (aac_bitrate)."""
+    file's bitrate (aac_bitrate), a Vorbis track's quality (engine/data/vorbis_quality.py)."""
     import av
 
     problem = adts_header_problem(data) or declared_format_problem(data) or (REFUSED["speex"] if speex_in_ogg(data)
@@ -93,6 +93,7 @@ def read_recording(path, data, details=None):
             rate, declared = _check_header(path, stream, in_mp4)
             # the bitrate an MP4's header states (ADTS states none: FFmpeg's guess from its first frames is not taken)
             stated, channels = int(stream.bit_rate or 0) if in_mp4 else 0, int(stream.codec_context.layout.nb_channels)
+            private = stream.codec_context.extradata
             modes = _amr_frame_types(path, data) if codec == "amrnb" else []
             telephone = telephone_encoding(path, codec, rate, stream.codec_context.bit_rate, data)
             mono, size = _decode(path, container, stream, rate, _decoder(stream, modes))
@@ -116,6 +117,8 @@ def read_recording(path, data, details=None):
         return mono, rate, lossless_encoding(stream.codec_context)
     if codec == "aac" and details is not None:
         details["aac_bitrate"] = aac_bitrate(stated, measured, max(channels, 1))
+    if ENCODINGS[codec] == "VORBIS" and details is not None:  # in WebM: the header from the track's private data
+        details["vorbis_quality"] = vorbis_quality.quality_of(vorbis_quality.codec_private_identification(private))
     return mono, rate, ENCODINGS[codec]
 
 
