@@ -324,3 +324,21 @@ def test_figures_record_text_at_7_pt_or_more_and_raster_only_for_pixels():
         assert sizes and min(sizes) >= 7, name
         assert "drawString" in calls and "drawPath" in calls, name  # text as text, lines as paths
         assert calls.count("drawImage") == (1 if name in ("spectrogram", "image") else 0), name
+
+
+def test_files_a_batch_refused_are_listed_with_their_reason_unless_judged_since(judged_case, tmp_path):
+    case_dir, files, _ = judged_case
+    broken, fixed = tmp_path / "broken.png", tmp_path / "fixed.png"
+    broken.write_bytes(b"not a picture")
+    fixed.write_bytes(b"not yet a picture")
+    judge(str(case_dir), [str(broken), str(fixed), str(files[0])])
+    write_png(str(fixed), load_spec("builtin:mnist[9002:9003]").x[0, 0])
+    judge(str(case_dir), [str(fixed)])
+    out = tmp_path / "r.pdf"
+    write_report(str(out), [str(case_dir)], analyst="A. Analyst")
+    text = " ".join(pdf_text(out).split())
+    assert "Files refused, not judged" in text
+    listed = text.rsplit("Files refused, not judged", 1)[1].split("The evidence files", 1)[0]  # not the contents'
+    assert "not a PNG file (its content does not start like one)" in listed
+    names = listed.replace(" ", "")  # a long path wraps in its cell
+    assert "broken.png" in names and "fixed.png" not in names

@@ -209,6 +209,19 @@ class CasePart:
                          _utc(e["intake_time"]), STATUS_TEXT[e["status"]]])
             colours[(i, 5)] = GREEN if e["status"] == "ok" else RED
         doc.add(doc.table(rows, [0.8, 5.6, 4.8, 1.6, 3.0, 2.0], colours))
+        refused = refused_files(self.case.audit_log(), {e["path"] for e in evidence})
+        if refused:
+            doc.add(doc.heading("Files refused, not judged", "Heading2"))
+            doc.p("Files named in a verdict batch that were not read as evidence (never hashed or judged), each with "
+                  "the reason it was refused, from the audit log; a file judged later is listed above instead.",
+                  "Small")
+            rows = [["#", "File", "Reason", "Batch (UTC)"]]
+            rows += [[str(i), shown(path), doc.para(esc(shown(reason)), "Cell", raw=True), _utc(time)]
+                     for i, (path, reason, time) in enumerate(refused[:MAX_REFUSED_SHOWN], 1)]
+            doc.add(doc.table(rows, [0.8, 5.6, 8.4, 3.0]))
+            if len(refused) > MAX_REFUSED_SHOWN:
+                doc.p(f"... and {len(refused) - MAX_REFUSED_SHOWN:,} more (case.sqlite, table audit, action "
+                      f"verdict_batch).", "Small")
 
     # --- one file ---------------------------------------------------------------------------
 
@@ -386,6 +399,22 @@ class CasePart:
               "(case.sqlite, table audit).", "Small")
         doc.p(f"Audit chain head (SHA-256 of the last row, which seals every earlier row): "
               f"{self.checks['audit_head']}", "Small")
+
+
+MAX_REFUSED_SHOWN = 200  # rows of the refused files' table (a batch over a folder of other files can refuse thousands)
+
+
+def refused_files(log, judged):
+    """[(path, reason, batch time)] of the files the verdict batches in audit log `log` refused, the latest reason
+    per path, in the order first refused; paths in `judged` (evidence recorded since) left out."""
+    latest = {}
+    for entry in log:
+        params = _params(entry.get("params_json")) if entry.get("action") == "verdict_batch" else None
+        rejected = params.get("rejected") if isinstance(params, dict) else None
+        for item in rejected if isinstance(rejected, list) else ():
+            if isinstance(item, dict) and isinstance(item.get("path"), str):
+                latest[item["path"]] = (str(item.get("reason", "")), entry["time"])
+    return [(path, reason, time) for path, (reason, time) in latest.items() if path not in judged]
 
 
 OBJECT_KEYS = ("path", "name", "run_dir", "spec", "evidence_id")
