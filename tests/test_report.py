@@ -337,7 +337,7 @@ def test_files_a_batch_refused_are_listed_with_their_reason_unless_judged_since(
     out = tmp_path / "r.pdf"
     write_report(str(out), [str(case_dir)], analyst="A. Analyst")
     text = " ".join(pdf_text(out).split())
-    assert "Files refused, not judged" in text
+    assert "1 further file(s) named for judgement were refused and never judged" in text  # the conclusion, page 1
     listed = text.rsplit("Files refused, not judged", 1)[1].split("The evidence files", 1)[0]  # not the contents'
     assert "not a PNG file (its content does not start like one)" in listed
     names = listed.replace(" ", "")  # a long path wraps in its cell
