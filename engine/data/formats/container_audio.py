@@ -60,7 +60,8 @@ AMR_NB_RATE, AMR_NB_FRAME = 8000, 160  # a frame is 20 ms
 # FFmpeg's AAC at 64 kbit/s whatever it is (engine/detectors/channels.py PYAV_CODECS). Passing it through the file's
 # bitrate instead (snapped to 32/64/96/128/192 kbit/s) caught 1 fewer of 40 synthesised digits at 16 kHz 32, 44.1 kHz
 # 64 and 128 kbit/s and as many at 16 kHz 128, and left the real takes' lowest tail probability closer to alpha at
-# 32 kbit/s (0.028 -> 0.017): docs/studies.md, twenty-first pass.
+# 32 kbit/s (0.028 -> 0.017): docs/studies.md, twenty-first pass; at 44.1 kHz 32 kbit/s 16 of 40 against 17
+# (twenty-eighth pass). FFmpeg's encoder spends less than asked on speech (asked 128 kbit/s at 44.1 kHz: 63-133).
 AAC_BOUNDS = (6000, 320000)  # bit/s per channel: AAC's frames hold at most 6144 bits a channel (288 kbit/s at 48 kHz)
 # A stated bitrate further than this factor from the packets' is a lie: FFmpeg's M4A headers (their sample-size table
 # over their duration) state 0.79-1.0 of it on 602 tuning files (the packets' count the encoder's priming frame).
