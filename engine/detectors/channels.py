@@ -278,8 +278,8 @@ CHANNEL_LIMITS = {
          "36 through libshine, 31 at VBR (en+f3 5 of 10). Real takes of two unseen speakers labelled generated: "
          "tuning (theo and yweweler takes 40-42) 0 of 60 at 44.1 kHz 128 kbit/s mono and on two channels, 48 kHz "
          "192, libshine 44.1 kHz mono and 48 kHz on two channels; 1 of 60 VBR at 44.1 kHz (a take pulse-grid reads "
-         "near the bound as recorded: z 4.8, 6.8 through VBR); untouched (takes 0-2) 0 of 60 at 44.1 kHz 128 on two "
-         "channels and VBR, 1 of 60 through libshine 44.1 kHz 128 (a 0.22 s take, by features, p 0.0016; real "
+         "near the bound as recorded: z 4.8, 6.8 through VBR); untouched (takes 0-2) 0 of 60 at 44.1 kHz 128 mono, "
+         "on two channels and VBR, 1 of 60 through libshine 44.1 kHz 128 (a 0.22 s take, by features, p 0.0016; real "
          "through LAME: libshine's files as FFmpeg writes them decode 528 samples late, no encoder delay stated to "
          "trim, and end at a whole frame: here the take's last 38 ms are lost), so a 'generated' label on a short "
          "libshine file is weak evidence (docs/studies.md, twenty-eighth pass)"),
@@ -324,7 +324,8 @@ CHANNEL_LIMITS = {
          "twenty-second passes). At 44.1 kHz mono (twenty-eighth pass): tuning voices (espeak-ng en+klatt2, flite "
          "slt, Pico en-US, MBROLA mb-us1) 31, 29 and 17 of 40 caught at 128, 64 and 32 kbit/s (Pico 6, 7 and 0 of "
          "10), untouched voices (espeak-ng en+f3, flite rms, Pico en-GB, MBROLA mb-us2) 32 of 40 at 128 (MBROLA 5 "
-         "of 10); real takes of two unseen speakers 0 of 60 at 128 (tuning)"),
+         "of 10); real takes of two unseen speakers 0 of 60 at 128, tuning and "
+         "untouched"),
         ("AMR-NB in 3GP or .amr (OpenCORE's encoder, 8 kHz; measured at each of its eight modes, 4.75-12.2 kbit/s)",
          "the reference passes through OpenCORE's AMR-NB at the file's commonest mode (read from its frames' headers), "
          "as recorded, 8-bit and at a tenth of its level; no band limit is read (the codec sets its own edge: a clean "
