@@ -742,10 +742,16 @@ def mp3_key_part(channel):
     return ((MP3_BITRATE, nearest_bitrate(found["bit_rate"], found["sample_rate"]), channels),)
 
 
+def last_part(key, tag):
+    """The values of a channel key's last part (tag, values...) where it ends in one tagged `tag`, else None: how a
+    key records what was read beyond its channel's kind (MP3_BITRATE, VORBIS_QUALITY, SAMPLES, RESIZED_BEFORE)."""
+    last = key[-1] if key else None
+    return last[1:] if isinstance(last, tuple) and last[:1] == (tag,) else None
+
+
 def mp3_bitrate(key):
     """(bit/s, channels) an MP3 channel's reference passes LAME at (mp3_key_part), or None."""
-    last = key[-1] if key and key[0] == "audio" else None
-    return last[1:] if isinstance(last, tuple) and last[0] == MP3_BITRATE else None
+    return last_part(key, MP3_BITRATE)
 
 
 RESIZED_BEFORE = "resized before"  # a JPEG key's last part (RESIZED_BEFORE, filters, side): a resize read before it
@@ -753,8 +759,7 @@ RESIZED_BEFORE = "resized before"  # a JPEG key's last part (RESIZED_BEFORE, fil
 
 def resized_before(key):
     """(filters, side) of a resize read before a JPEG (a JPEG key's last part), or None."""
-    last = key[-1] if key and key[0] == "JPEG" else None
-    return last[1:] if isinstance(last, tuple) and last[0] == RESIZED_BEFORE else None
+    return last_part(key, RESIZED_BEFORE)
 
 
 def jpeg_alone(key):
@@ -772,8 +777,7 @@ VORBIS_QUALITY = "vorbis quality"
 
 def vorbis_quality(key):
     """The Vorbis quality an audio key's reference is encoded at (ffmpeg's -q:a scale), or None: libsndfile's default."""
-    last = key[-1] if key and key[0] == "audio" else None
-    return last[1] if isinstance(last, tuple) and last[0] == VORBIS_QUALITY else None
+    return (last_part(key, VORBIS_QUALITY) or (None,))[0]
 
 
 def quiet_level(key):
@@ -783,7 +787,7 @@ def quiet_level(key):
 
 def codec_from_samples(key):
     """The name of the codec an audio key's file was decoded from, read from its samples, or None."""
-    return key[-1][1] if isinstance(key[-1], tuple) and key[-1][0] == SAMPLES else None
+    return (last_part(key, SAMPLES) or (None,))[0]
 
 
 def level_key(channel):
