@@ -1,0 +1,119 @@
+"""The bitrate an Ogg Opus file was written at, read from its pages (pure Python, no decoder).
+
+libsndfile decodes Opus but reports no bitrate, and the reference must pass the file's own encoder setting to be
+judged through the same channel (engine/detectors/channels.py OPUS_BITRATE), as an MP3 file's bitrate is read from
+its frame headers (mp3_frames). Opus states no bitrate anywhere: it is what the audio packets carry over the
+stream's duration (RFC 7845): their bytes over the last page's granule position (48 kHz samples whatever the input
+rate) less the pre-skip the identification header (OpusHead) states. A VBR encoder (libopus' default) meets its
+target on average, so the bitrate is snapped to the nearest of LADDER, the settings voice notes and browsers use.
+
+The bytes are outside input: no Ogg page where one must start, a first page that is not an Opus identification
+header, a version other than 1, no channel or more than two, granule positions that go backwards, too little audio
+or a bitrate Opus cannot have are refused with a reason, never an exception; a page cut short ends the walk (the
+complete pages are counted, as a truncated MP3's last frame is not). The caller then falls back to the reference
+through libsndfile's Opus at its default bitrate and the channel records why.
+"""
+OPUS_RATE = 48000  # granule positions count samples at 48 kHz whatever the input and decoded rates
+DECODED_RATES = (8000, 12000, 16000, 24000, 48000)  # the rates libopus encodes and decodes at
+# The bitrates (bit/s) a voice note or a browser recording is written at: messengers 16-32 kbit/s, WebRTC up to 64,
+# FFmpeg's and opusenc's defaults 64-128 (stereo); a file's rate is matched to the nearest, so that a batch's files
+# share a few channels.
+LADDER = (6000, 8000, 16000, 24000, 32000, 48000, 64000, 96000, 128000)
+BOUNDS = (2000, 520000)  # bit/s: below DTX's silence, above libopus' 510 kbit/s stereo ceiling
+MIN_SECONDS = 0.1  # less audio states too little to trust
+MAX_PAGES = 100000  # pages walked at most (a page holds up to about a second of audio at most encoders' settings)
+HEADER_SIZE = 27  # "OggS", version, flags, granule (8), serial (4), sequence (4), CRC (4), segment count
+
+
+def page_at(data, pos):
+    """The Ogg page at `pos`: a dict (serial, granule, bos, lacing values, body start and end), or a string saying
+    why there is none."""
+    if data[pos:pos + 4] != b"OggS":
+        return f"no Ogg page at byte {pos}"
+    if pos + HEADER_SIZE > len(data):
+        return f"the file ends inside a page header at byte {pos}"
+    if data[pos + 4] != 0:
+        return f"Ogg version {data[pos + 4]} at byte {pos} (0 is the only one)"
+    count = data[pos + 26]
+    start = pos + HEADER_SIZE + count
+    lacing = data[pos + HEADER_SIZE:start]
+    if start > len(data) or start + sum(lacing) > len(data):
+        return f"the file ends inside the page at byte {pos}"
+    return {"serial": data[pos + 14:pos + 18], "granule": int.from_bytes(data[pos + 6:pos + 14], "little", signed=True),
+            "bos": bool(data[pos + 5] & 0x02), "lacing": lacing, "start": start, "end": start + sum(lacing)}
+
+
+def identification(data, page):
+    """(channels, pre-skip, input sample rate) from an OpusHead packet opening `page`, else a string saying why not."""
+    packet = data[page["start"]:page["end"]]
+    if len(packet) < 19 or packet[:8] != b"OpusHead":
+        return "the first page holds no Opus identification header (OpusHead)"
+    if packet[8] >> 4:  # the major version is the upper four bits: 0 is the only one readers accept
+        return f"Opus header version {packet[8]} (major version 0 only)"
+    return packet[9], int.from_bytes(packet[10:12], "little"), int.from_bytes(packet[12:16], "little")
+
+
+def opus_bitrate(data, decoded_rate=None):
+    """What the Ogg Opus file's pages carry: a dict with `bit_rate` (bit/s: the audio packets' bytes over the
+    duration; None where not read, or where `decoded_rate`, the decoder's, is not one libopus writes), `read` (how,
+    or why not, in words) and where read `channels`, `input_rate` (OpusHead's, informative), `seconds`."""
+    first = page_at(data, 0)
+    if isinstance(first, str):
+        return _not_read(first)
+    head = identification(data, first)
+    if isinstance(head, str):
+        return _not_read(head)
+    channels, pre_skip, input_rate = head
+    serial, packets, audio_bytes, granule, pos, stop = first["serial"], 0, 0, 0, 0, None
+    for _ in range(MAX_PAGES):
+        if pos >= len(data):
+            break
+        page = page_at(data, pos)
+        if isinstance(page, str):
+            stop = page
+            break
+        pos = page["end"]
+        if page["serial"] != serial:  # another logical stream (a chained or multiplexed one): not this one's audio
+            continue
+        if packets >= 2:  # the identification and comment headers end on a page boundary (RFC 7845 section 3)
+            audio_bytes += page["end"] - page["start"]
+            if page["granule"] != -1:  # -1: no packet ends on this page
+                if page["granule"] < granule:
+                    return _not_read(f"granule positions go backwards at byte {page['start'] - HEADER_SIZE}")
+                granule = page["granule"]
+        packets += sum(1 for value in page["lacing"] if value < 255)
+    seconds = (granule - pre_skip) / OPUS_RATE
+    if seconds < MIN_SECONDS:
+        why = stop or "the stream ends"
+        return _not_read(f"{max(seconds, 0):.3g} s of audio before {why} (at least {MIN_SECONDS} s are needed)")
+    return carried(audio_bytes * 8 / seconds, channels, decoded_rate,
+                   f"{audio_bytes} bytes of audio packets over {seconds:.2f} s" + (
+                       f"; the pages break after them ({stop})" if stop else ""),
+                   input_rate=input_rate, seconds=round(seconds, 3))
+
+
+def carried(bit_rate, channels, decoded_rate, how, **more):
+    """The bitrate an Opus stream's packets carry (`bit_rate` bit/s, as `how` says in words), as opus_bitrate's
+    dict, or not read where it lies outside BOUNDS, the stream has other than one or two channels or the decoder's
+    rate is not one libopus writes (a WebM file's: engine/data/formats/container_audio.py)."""
+    if decoded_rate is not None and decoded_rate not in DECODED_RATES:
+        return _not_read(f"the decoder read {decoded_rate} Hz, a rate libopus does not write")
+    if not 1 <= channels <= 2:
+        return _not_read(f"{channels} channels (one or two are followed)")
+    bit_rate = round(bit_rate)
+    if not BOUNDS[0] <= bit_rate <= BOUNDS[1]:
+        return _not_read(f"{bit_rate / 1000:.1f} kbit/s ({how}), outside Opus' {BOUNDS[0] // 1000}-"
+                         f"{BOUNDS[1] // 1000} kbit/s")
+    return {"bit_rate": bit_rate, "read": f"{bit_rate / 1000:.1f} kbit/s: {how}", "channels": channels, **more}
+
+
+def nearest_bitrate(bit_rate):
+    """The bitrate of LADDER (bit/s) nearest to `bit_rate` on a log scale (a target's VBR mean lies within a few
+    per cent of it, either way)."""
+    import math
+
+    return min(LADDER, key=lambda rung: abs(math.log(rung / bit_rate)))
+
+
+def _not_read(why):
+    return {"bit_rate": None, "read": f"not read: {why}"}
