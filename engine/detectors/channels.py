@@ -512,7 +512,8 @@ LOWEST_BITRATE = {"compression_level": 0.99, "bitrate_mode": "CONSTANT"}
 # a batch's files share at most one channel per bitrate and sample rate (ENCODABLE: 8-14 of them).
 MP3_BITRATE = "mp3 bitrate"
 # An Ogg Opus file's bitrate, its audio packets' bytes over its duration (engine/data/formats/ogg_opus.py; a WebM
-# file's, over the samples PyAV decodes), snapped to the nearest of ogg_opus.LADDER: the audio key ends in
+# file's, over the samples PyAV decodes), read as the setting of ogg_opus.LADDER at which libopus carries as much on
+# the recording itself (ogg_opus.with_setting): the audio key ends in
 # (OPUS_BITRATE, bit/s, channels) and the reference passes libopus (PyAV's, VBR as FFmpeg sets it) at that bitrate,
 # decoded by libsndfile from an Ogg file, instead of libsndfile's Opus at its default bitrate.
 OPUS_BITRATE = "opus bitrate"
@@ -723,12 +724,10 @@ def mp3_key_part(channel):
 def opus_key_part(channel):
     """An Opus file's audio key's last part, (OPUS_BITRATE, bit/s, channels), where its packets' bitrate was read
     (ogg_opus.opus_bitrate); else () (the reference then passes libsndfile's Opus at its default bitrate)."""
-    from engine.data.formats.ogg_opus import nearest_bitrate
-
     found = channel.get("opus_bitrate") or {}
-    if not found.get("bit_rate"):
+    if not found.get("setting"):
         return ()
-    return ((OPUS_BITRATE, nearest_bitrate(found["bit_rate"]), int(found["channels"])),)
+    return ((OPUS_BITRATE, int(found["setting"]), int(found["channels"])),)
 
 
 def mp3_bitrate(key):
@@ -848,8 +847,8 @@ def describe(key):
                 f"a VBR file's mean to the nearest constant one)"
                 if mp3 else
                 f" (the reference through libopus at {opus[0] // 1000} kbit/s, "
-                f"{'mono' if opus[1] == 1 else 'on two channels'}: the file's packets' bitrate to the nearest common "
-                f"setting)" if opus else
+                f"{'mono' if opus[1] == 1 else 'on two channels'}: the common setting at which libopus carries the "
+                f"file's packets' bitrate on the recording itself)" if opus else
                 " (the reference through libsndfile's Opus at its default bitrate: the file's own bitrate was not "
                 "read from its packets, the channel's opus_bitrate says why)" if subtype == "OPUS" else
                 " (the reference through libsndfile's MP3 at its default and lowest bitrates: the file's own bitrate "

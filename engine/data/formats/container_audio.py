@@ -118,8 +118,8 @@ def read_recording(path, data, details=None):
     if codec == "aac" and details is not None:
         details["aac_bitrate"] = aac_bitrate(stated, measured, max(channels, 1))
     if ENCODINGS[codec] == "OPUS" and details is not None:  # a browser's WebM: the reference follows it
-        details["opus_bitrate"] = ogg_opus.carried(measured, channels, rate, "carried by the packets over the "
-                                                   "samples decoded")
+        found = ogg_opus.carried(measured, channels, rate, "carried by the packets over the samples decoded")
+        details["opus_bitrate"] = ogg_opus.with_setting(found, mono, rate)
     return mono, rate, ENCODINGS[codec]
 
 
