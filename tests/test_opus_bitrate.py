@@ -1,18 +1,14 @@
-"""An Opus file's own bitrate, read from its Ogg pages (engine/data/formats/ogg_opus.py) or a WebM file's packets,
-and followed: the reference passes libopus at it (engine/detectors/channels.py OPUS_BITRATE), snapped to the
-nearest common setting; a stream that cannot be read leaves the reference at libsndfile's Opus, with the reason
-recorded in the channel."""
-import io
-
+"""An Opus file's own bitrate, read from its Ogg pages (engine/data/formats/ogg_opus.py) or a WebM file's packets and
+recorded in its channel, not followed: the reference passes libsndfile's Opus whatever it is (following it caught
+fewer synthesisers, docs/studies.md twenty-eighth pass); a stream that cannot be read is refused with the reason."""
 import numpy as np
 import pytest
-import soundfile
 
 from engine.data.formats import ogg_opus
 from engine.data.formats.container_audio import encoded
 from engine.data.loaders import load_path
 from engine.data.representations import SPEECH_RATE
-from engine.detectors.channels import OPUS_BITRATE, audio_through, channel_key, describe, opus_bitrate
+from engine.detectors.channels import channel_key, describe
 from tests.test_container_audio import fsdd_audio, written
 
 RATE = SPEECH_RATE  # the reference's rate: the key holds no resampling, audio_through the codec alone
@@ -27,13 +23,11 @@ def opus(bit_rate, channels=1, container="ogg"):
 
 
 @pytest.mark.parametrize("bit_rate,channels", [(16000, 1), (32000, 1), (32000, 2)])
-def test_libopus_bitrate_is_read_from_the_pages_and_snapped_to_it(bit_rate, channels):
-    found = ogg_opus.opus_bitrate(opus(bit_rate, channels), RATE)
+def test_libopus_bitrate_is_read_from_the_pages(bit_rate, channels):
+    found = ogg_opus.opus_bitrate(opus(bit_rate, channels))
     assert found["channels"] == channels and found["input_rate"] == RATE
     assert found["seconds"] == pytest.approx(take().size / RATE, abs=1e-3)  # the pre-skip taken off
-    decoded = soundfile.read(io.BytesIO(opus(bit_rate, channels)), dtype="float32", always_2d=True)[0].mean(axis=1)
-    assert ogg_opus.with_setting(found, decoded, RATE)["setting"] == bit_rate  # VBR on half a second: 32 carries 40
-    assert ogg_opus.with_setting(ogg_opus.opus_bitrate(b""), decoded, RATE).get("setting") is None
+    assert 0.75 < found["bit_rate"] / bit_rate < 1.35  # VBR on half a second: near the target, not on it
 
 
 def opus_head(channels=1, version=1):
@@ -88,37 +82,17 @@ def test_corrupted_files_never_raise_and_a_bitrate_read_is_one_opus_can_have():
         for at in rng.integers(0, max(len(damaged), 1), size=rng.integers(0, 8)):
             if len(damaged):
                 damaged[at] = rng.integers(0, 256)
-        found = ogg_opus.opus_bitrate(bytes(damaged), RATE)
+        found = ogg_opus.opus_bitrate(bytes(damaged))
         assert found["bit_rate"] is None or ogg_opus.BOUNDS[0] <= found["bit_rate"] <= ogg_opus.BOUNDS[1]
-    assert "a rate libopus does not write" in ogg_opus.opus_bitrate(data, 44100)["read"]
 
 
 @pytest.mark.parametrize("container", ["ogg", "webm"])
-def test_the_channel_key_holds_the_files_bitrate_and_the_verdict_names_it(tmp_path, container):
-    keys = {}
+def test_the_bitrate_is_recorded_in_the_channel_and_the_verdict_says_the_reference_does_not_follow_it(tmp_path,
+                                                                                                     container):
+    keys = set()
     for bit_rate in (16000, 64000):
         meta = load_path(written(tmp_path, f"take{bit_rate}.{container}", opus(bit_rate, container=container))).meta
-        assert meta["channel"]["opus_bitrate"]["bit_rate"] > 0
-        keys[bit_rate] = channel_key(meta)
-        assert keys[bit_rate][-1] == (OPUS_BITRATE, bit_rate, 1) and opus_bitrate(keys[bit_rate]) == (bit_rate, 1)
-        assert f"the reference through libopus at {bit_rate // 1000} kbit/s, mono" in describe(keys[bit_rate])
-    assert keys[16000] != keys[64000]  # one calibration per bitrate
-
-
-def test_a_bitrate_not_read_falls_back_to_libsndfiles_opus_and_says_so(tmp_path):
-    meta = load_path(written(tmp_path, "take.ogg", opus(24000))).meta
-    meta["channel"]["opus_bitrate"] = ogg_opus.opus_bitrate(b"")
-    key = channel_key(meta)
-    assert key == ("audio", "OPUS", None, None, None) and opus_bitrate(key) is None
-    assert "libsndfile's Opus at its default bitrate: the file's own bitrate was not read" in describe(key)
-
-
-@pytest.mark.parametrize("channels", [1, 2])
-def test_the_reference_passes_libopus_at_the_keys_bitrate_as_the_file_did(channels):
-    audio = take()
-    key = ("audio", "OPUS", None, None, None, (OPUS_BITRATE, 16000, channels))
-    decoded = soundfile.read(io.BytesIO(opus(16000, channels)), dtype="float32", always_2d=True)[0].mean(axis=1)
-    through = audio_through(audio, key)
-    assert through.shape == audio.shape and np.allclose(through, decoded[:audio.size], atol=1e-6)
-    finer = audio_through(audio, key[:5] + ((OPUS_BITRATE, 64000, channels),))
-    assert np.abs(finer - audio).mean() < 0.8 * np.abs(through - audio).mean()  # the bitrate is followed
+        assert 0.75 < meta["channel"]["opus_bitrate"]["bit_rate"] / bit_rate < 1.35
+        keys.add(channel_key(meta))
+    (key,) = keys  # one calibration whatever the bitrate
+    assert key[1] == "OPUS" and "libsndfile's Opus at its default bitrate, whatever the file's own" in describe(key)

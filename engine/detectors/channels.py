@@ -511,12 +511,6 @@ LOWEST_BITRATE = {"compression_level": 0.99, "bitrate_mode": "CONSTANT"}
 # audio key ends in (MP3_BITRATE, bit/s, channels); a VBR file's mean is matched by the nearest constant bitrate, so
 # a batch's files share at most one channel per bitrate and sample rate (ENCODABLE: 8-14 of them).
 MP3_BITRATE = "mp3 bitrate"
-# An Ogg Opus file's bitrate, its audio packets' bytes over its duration (engine/data/formats/ogg_opus.py; a WebM
-# file's, over the samples PyAV decodes), read as the setting of ogg_opus.LADDER at which libopus carries as much on
-# the recording itself (ogg_opus.with_setting): the audio key ends in
-# (OPUS_BITRATE, bit/s, channels) and the reference passes libopus (PyAV's, VBR as FFmpeg sets it) at that bitrate,
-# decoded by libsndfile from an Ogg file, instead of libsndfile's Opus at its default bitrate.
-OPUS_BITRATE = "opus bitrate"
 AMR_NB = tuple(f"AMR_NB_{mode}" for mode in AMR_NB_MODES)  # an AMR-NB file's codec at each of its modes
 # An AMR-NB file's band edge (engine/data/channels.py effective_bandwidth) is the codec's, not a microphone's: clean
 # FSDD takes read at 3.7-3.8 kHz come out of it at 2.4-3.6 kHz (4_jackson_9: 3844 -> 2406 Hz at 12.2 kbit/s), and 34
@@ -699,8 +693,7 @@ def channel_key(meta, noise_gate=None):
         level = level_key(channel) if subtype in LEVEL_CODECS else None
         if subtype or rate or band or noise:  # a quiet recording's level follows, where read, then how the codec was
             key = ("audio", subtype, rate, band, noise) + ((level,) if level is not None else ()) + (
-                mp3_key_part(channel) if subtype == "MPEG_LAYER_III" else
-                opus_key_part(channel) if subtype == "OPUS" and not history else ())
+                mp3_key_part(channel) if subtype == "MPEG_LAYER_III" else ())
             if subtype == "VORBIS" and not history and channel.get("vorbis_quality") is not None:
                 return key + ((VORBIS_QUALITY, int(channel["vorbis_quality"])),)
             # the same channel as a file in the codec's container, marked so that the verdict says how it was read
@@ -721,29 +714,10 @@ def mp3_key_part(channel):
     return ((MP3_BITRATE, nearest_bitrate(found["bit_rate"], found["sample_rate"]), channels),)
 
 
-def opus_key_part(channel):
-    """An Opus file's audio key's last part, (OPUS_BITRATE, bit/s, channels), where its packets' bitrate was read
-    (ogg_opus.opus_bitrate); else () (the reference then passes libsndfile's Opus at its default bitrate)."""
-    found = channel.get("opus_bitrate") or {}
-    if not found.get("setting"):
-        return ()
-    return ((OPUS_BITRATE, int(found["setting"]), int(found["channels"])),)
-
-
 def mp3_bitrate(key):
     """(bit/s, channels) an MP3 channel's reference passes LAME at (mp3_key_part), or None."""
-    return encoder_setting(key, MP3_BITRATE)
-
-
-def opus_bitrate(key):
-    """(bit/s, channels) an Opus channel's reference passes libopus at (opus_key_part), or None."""
-    return encoder_setting(key, OPUS_BITRATE)
-
-
-def encoder_setting(key, name):
-    """What follows `name` in an audio key's last part (MP3_BITRATE, OPUS_BITRATE), or None."""
     last = key[-1] if key and key[0] == "audio" else None
-    return last[1:] if isinstance(last, tuple) and last[0] == name else None
+    return last[1:] if isinstance(last, tuple) and last[0] == MP3_BITRATE else None
 
 
 RESIZED_BEFORE = "resized before"  # a JPEG key's last part (RESIZED_BEFORE, filters, side): a resize read before it
@@ -839,18 +813,13 @@ def describe(key):
                 f"{min(RESIZE_FACTORS)}-{max(RESIZE_FACTORS)} times its side and back with Lanczos)")
     _, subtype, rate, band, noise = key[:5]
     quiet = quiet_level(key)
-    mp3, opus = mp3_bitrate(key), opus_bitrate(key)
+    mp3 = mp3_bitrate(key)
     stand_in = (f" (the reference through {CODEC_STAND_INS[subtype]}, the nearest codec libsndfile writes)"
                 if subtype in CODEC_STAND_INS else
                 f" (the reference through LAME at {mp3[0] // 1000} kbit/s, "
                 f"{'mono' if mp3[1] == 1 else 'on two channels'}: the file's bitrate as its frame headers state it, "
                 f"a VBR file's mean to the nearest constant one)"
                 if mp3 else
-                f" (the reference through libopus at {opus[0] // 1000} kbit/s, "
-                f"{'mono' if opus[1] == 1 else 'on two channels'}: the common setting at which libopus carries the "
-                f"file's packets' bitrate on the recording itself)" if opus else
-                " (the reference through libsndfile's Opus at its default bitrate: the file's own bitrate was not "
-                "read from its packets, the channel's opus_bitrate says why)" if subtype == "OPUS" else
                 " (the reference through libsndfile's MP3 at its default and lowest bitrates: the file's own bitrate "
                 "was not read from its frame headers, the channel's mp3_bitrate says why)"
                 if subtype in LOWEST_BITRATE_SUBTYPES else
@@ -860,7 +829,9 @@ def describe(key):
                 f"{PYAV_CODECS[subtype][1] / 1000:g} kbit/s)" if subtype in TELEPHONE else
                 f" (the reference through FFmpeg's encoder at {PYAV_CODECS[subtype][1] // 1000} kbit/s, whatever the "
                 f"file's own bitrate, which the channel's aac_bitrate records: following it gained nothing)"
-                if subtype in PYAV_CODECS else "")
+                if subtype in PYAV_CODECS else
+                " (the reference through libsndfile's Opus at its default bitrate, whatever the file's own, which the "
+                "channel's opus_bitrate records: following it caught fewer synthesisers)" if subtype == "OPUS" else "")
     stand_in = (f" (the reference through libvorbis at the file's quality {vorbis_quality(key)} on ffmpeg's -q:a "
                 f"scale, read from the nominal bitrate in its header)" if vorbis_quality(key) is not None else stand_in)
     inferred = codec_from_samples(key)
@@ -1022,9 +993,7 @@ def audio_through(audio, key, options=None):
 
         options = {"compression_level": compression_level(vorbis_quality(key)), **(options or {})}
     if mp3_bitrate(key):
-        audio = _through_libsndfile_decoder(audio, sr, "mp3", "mp3", *mp3_bitrate(key))
-    elif opus_bitrate(key):
-        audio = _through_libsndfile_decoder(audio, sr, "opus", "ogg", *opus_bitrate(key))
+        audio = _through_lame(audio, sr, *mp3_bitrate(key))
     elif subtype in PYAV_CODECS:
         audio = _through_pyav(audio, sr, subtype, (options or {}).get("bit_rate", PYAV_CODECS[subtype][1]))
     elif subtype:
@@ -1047,14 +1016,14 @@ def _through_pyav(audio, sr, subtype, bit_rate):
     return container_audio.read_recording("the reference passed through " + subtype, data)[0][:audio.size]
 
 
-def _through_libsndfile_decoder(audio, sr, codec, container, bit_rate, channels):
-    """A recording through PyAV's `codec` encoder (container_audio.ENCODERS: LAME, libopus) at `bit_rate` on
-    `channels` (1 or 2: the recording on both), decoded by libsndfile as such a file is, mixed to mono."""
+def _through_lame(audio, sr, bit_rate, channels):
+    """A recording through LAME at `bit_rate` on `channels` (1 or 2: the recording on both), decoded by libsndfile
+    as an MP3 file is, mixed to mono."""
     import soundfile
 
     from engine.data.formats import container_audio
 
-    data = container_audio.encoded(audio, sr, bit_rate, container, codec, channels)
+    data = container_audio.encoded(audio, sr, bit_rate, "mp3", "mp3", channels)
     decoded = soundfile.read(io.BytesIO(data), dtype="float32", always_2d=True)[0]
     return decoded.mean(axis=1)[:audio.size]
 

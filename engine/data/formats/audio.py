@@ -66,8 +66,7 @@ def read_recording(path, data, details=None):
     if info.subtype == "MPEG_LAYER_III" and details is not None:  # libsndfile reports no bitrate: the headers do
         details["mp3_bitrate"] = mp3_frames.mp3_bitrate(data, int(rate))
     if info.subtype == "OPUS" and details is not None:  # nor for Opus: its packets carry it (ogg_opus)
-        details["opus_bitrate"] = ogg_opus.with_setting(ogg_opus.opus_bitrate(data, int(rate)), audio.mean(axis=1),
-                                                        int(rate))
+        details["opus_bitrate"] = ogg_opus.opus_bitrate(data)
     return audio.mean(axis=1), int(rate), info.subtype
 
 

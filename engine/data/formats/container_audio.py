@@ -117,9 +117,9 @@ def read_recording(path, data, details=None):
         return mono, rate, lossless_encoding(stream.codec_context)
     if codec == "aac" and details is not None:
         details["aac_bitrate"] = aac_bitrate(stated, measured, max(channels, 1))
-    if ENCODINGS[codec] == "OPUS" and details is not None:  # a browser's WebM: the reference follows it
-        found = ogg_opus.carried(measured, channels, rate, "carried by the packets over the samples decoded")
-        details["opus_bitrate"] = ogg_opus.with_setting(found, mono, rate)
+    if ENCODINGS[codec] == "OPUS" and details is not None:  # a browser's WebM: recorded as an Ogg file's is
+        details["opus_bitrate"] = ogg_opus.carried(measured, channels, "carried by the packets over the samples "
+                                                                       "decoded")
     return mono, rate, ENCODINGS[codec]
 
 
@@ -361,7 +361,7 @@ def encoded(audio, rate, bitrate, container="ipod", codec="aac", channels=1):
     ("amr", "3gp"; 8 kHz only, the bitrate one of AMR_NB_MODES), "mp3", LAME ("mp3"; `channels` 2: the recording on
     both, as a mono recording saved as stereo): how the reference is passed through an AAC, AMR-NB or MP3 channel
     (engine/detectors/channels.py) and how tests make such files without the ffmpeg binary; "opus", libopus ("ogg",
-    "webm"; 8, 12, 16, 24 or 48 kHz; VBR at the bitrate on average, FFmpeg's default)."""
+    "webm"; 8, 12, 16, 24 or 48 kHz; VBR as FFmpeg sets it): how tests make Opus files."""
     import av
 
     name, sample_format, size = ENCODERS[codec]

@@ -1,36 +1,31 @@
-"""The bitrate an Ogg Opus file was written at, read from its pages (pure Python, no decoder).
+"""The bitrate an Ogg Opus file was written at, read from its pages (pure Python, no decoder) and recorded in its
+channel (`opus_bitrate`), as an AAC file's is (container_audio.aac_bitrate); the reference is not passed through it.
 
-libsndfile decodes Opus but reports no bitrate, and the reference must pass the file's own encoder setting to be
-judged through the same channel (engine/detectors/channels.py OPUS_BITRATE), as an MP3 file's bitrate is read from
-its frame headers (mp3_frames). Opus states no bitrate anywhere: it is what the audio packets carry over the
-stream's duration (RFC 7845): their bytes over the last page's granule position (48 kHz samples whatever the input
-rate) less the pre-skip the identification header (OpusHead) states. A VBR encoder (libopus' default) meets its
-target only on average over long recordings, so the setting is read as the rung of LADDER (the settings voice notes
-and browsers use) at which libopus carries as much on the decoded recording itself (with_setting).
+Opus states no bitrate anywhere: it is what the audio packets carry over the stream's duration (RFC 7845): their
+bytes over the last page's granule position (48 kHz samples whatever the input and decoded rates) less the pre-skip
+the identification header (OpusHead) states. libopus' VBR (its default) meets its target only on average over long
+recordings: on half-second digits at 24 kbit/s the packets carry 21-34 kbit/s.
+
+Passing the reference through libopus at the file's own setting instead of libsndfile's default (an Opus encoder
+at about 21 kbit/s on these clips at 8 kHz, 35 at 24 kHz) caught fewer synthesisers at 16, 24 and 32 kbit/s (tuning:
+25, 32, 41 of 80 against 30, 35, 42) with real takes alike (0 of 100 labelled generated at 16 kbit/s either way):
+the lossier the reference, the wider synthetic-voice's calibration (docs/studies.md, twenty-eighth pass). So the
+bitrate is recorded, not followed (engine/detectors/channels.py CHANNEL_LIMITS).
 
 The bytes are outside input: no Ogg page where one must start, a first page that is not an Opus identification
-header, a version other than 1, no channel or more than two, granule positions that go backwards, too little audio
-or a bitrate Opus cannot have are refused with a reason, never an exception; a page cut short ends the walk (the
-complete pages are counted, as a truncated MP3's last frame is not). The caller then falls back to the reference
-through libsndfile's Opus at its default bitrate and the channel records why.
+header, a major version other than 0, no channel or more than two, granule positions that go backwards, too little
+audio or a bitrate Opus cannot have are refused with a reason, never an exception; a page cut short ends the walk
+(the complete pages are counted, as a truncated MP3's last frame is not).
 """
-import math
-
 OPUS_RATE = 48000  # granule positions count samples at 48 kHz whatever the input and decoded rates
-DECODED_RATES = (8000, 12000, 16000, 24000, 48000)  # the rates libopus encodes and decodes at
-# The bitrates (bit/s) a voice note or a browser recording is written at: messengers 16-32 kbit/s, WebRTC up to 64,
-# FFmpeg's and opusenc's defaults 64-128 (stereo); a file's rate is matched to the nearest, so that a batch's files
-# share a few channels.
-LADDER = (6000, 8000, 16000, 24000, 32000, 48000, 64000, 96000, 128000)
 BOUNDS = (2000, 520000)  # bit/s: below DTX's silence, above libopus' 510 kbit/s stereo ceiling
-SETTING_SECONDS = 60  # of a recording re-encoded at each rung (over a minute a VBR mean has settled)
 MIN_SECONDS = 0.1  # less audio states too little to trust
 MAX_PAGES = 100000  # pages walked at most (a page holds up to about a second of audio at most encoders' settings)
 HEADER_SIZE = 27  # "OggS", version, flags, granule (8), serial (4), sequence (4), CRC (4), segment count
 
 
 def page_at(data, pos):
-    """The Ogg page at `pos`: a dict (serial, granule, bos, lacing values, body start and end), or a string saying
+    """The Ogg page at `pos`: a dict (serial, granule, lacing values, body start and end), or a string saying
     why there is none."""
     if data[pos:pos + 4] != b"OggS":
         return f"no Ogg page at byte {pos}"
@@ -44,7 +39,7 @@ def page_at(data, pos):
     if start > len(data) or start + sum(lacing) > len(data):
         return f"the file ends inside the page at byte {pos}"
     return {"serial": data[pos + 14:pos + 18], "granule": int.from_bytes(data[pos + 6:pos + 14], "little", signed=True),
-            "bos": bool(data[pos + 5] & 0x02), "lacing": lacing, "start": start, "end": start + sum(lacing)}
+            "lacing": lacing, "start": start, "end": start + sum(lacing)}
 
 
 def identification(data, page):
@@ -57,10 +52,10 @@ def identification(data, page):
     return packet[9], int.from_bytes(packet[10:12], "little"), int.from_bytes(packet[12:16], "little")
 
 
-def opus_bitrate(data, decoded_rate=None):
+def opus_bitrate(data):
     """What the Ogg Opus file's pages carry: a dict with `bit_rate` (bit/s: the audio packets' bytes over the
-    duration; None where not read, or where `decoded_rate`, the decoder's, is not one libopus writes), `read` (how,
-    or why not, in words) and where read `channels`, `input_rate` (OpusHead's, informative), `seconds`."""
+    duration; None where not read), `read` (how, or why not, in words) and where read `channels`, `input_rate`
+    (OpusHead's), `seconds`."""
     first = page_at(data, 0)
     if isinstance(first, str):
         return _not_read(first)
@@ -90,46 +85,23 @@ def opus_bitrate(data, decoded_rate=None):
     if seconds < MIN_SECONDS:
         why = stop or "the stream ends"
         return _not_read(f"{max(seconds, 0):.3g} s of audio before {why} (at least {MIN_SECONDS} s are needed)")
-    return carried(audio_bytes * 8 / seconds, channels, decoded_rate,
+    return carried(audio_bytes * 8 / seconds, channels,
                    f"{audio_bytes} bytes of audio packets over {seconds:.2f} s" + (
                        f"; the pages break after them ({stop})" if stop else ""),
                    input_rate=input_rate, seconds=round(seconds, 3))
 
 
-def carried(bit_rate, channels, decoded_rate, how, **more):
+def carried(bit_rate, channels, how, **more):
     """The bitrate an Opus stream's packets carry (`bit_rate` bit/s, as `how` says in words), as opus_bitrate's
-    dict, or not read where it lies outside BOUNDS, the stream has other than one or two channels or the decoder's
-    rate is not one libopus writes (a WebM file's: engine/data/formats/container_audio.py)."""
-    if decoded_rate is not None and decoded_rate not in DECODED_RATES:
-        return _not_read(f"the decoder read {decoded_rate} Hz, a rate libopus does not write")
+    dict, or not read where it lies outside BOUNDS or the stream has other than one or two channels (a WebM file's
+    too: engine/data/formats/container_audio.py)."""
     if not 1 <= channels <= 2:
-        return _not_read(f"{channels} channels (one or two are followed)")
+        return _not_read(f"{channels} channels (one or two are read)")
     bit_rate = round(bit_rate)
     if not BOUNDS[0] <= bit_rate <= BOUNDS[1]:
         return _not_read(f"{bit_rate / 1000:.1f} kbit/s ({how}), outside Opus' {BOUNDS[0] // 1000}-"
                          f"{BOUNDS[1] // 1000} kbit/s")
     return {"bit_rate": bit_rate, "read": f"{bit_rate / 1000:.1f} kbit/s: {how}", "channels": channels, **more}
-
-
-def with_setting(found, mono, rate):
-    """`found` (opus_bitrate's dict) with `setting`: the rung of LADDER at which libopus, encoding the decoded
-    recording `mono` (its first SETTING_SECONDS) at `rate` on the file's channels, carries the bitrate nearest to the
-    file's. A VBR encoder's mean depends on the recording: on a half-second digit libopus at 24 kbit/s carries 21-34
-    and at 32 up to 40, so the packets' bitrate alone put 43 of 100 real takes written at 24 kbit/s on the 32 rung;
-    re-encoded so, 100 of 100 (and 80 of 80 synthesised digits) land on their own rung."""
-    from engine.data.formats.container_audio import encoded
-
-    if not found.get("bit_rate"):
-        return found
-    excerpt = mono[:SETTING_SECONDS * rate]
-    rungs = [rung for rung in LADDER if found["bit_rate"] / 2 <= rung <= found["bit_rate"] * 2]
-    carried_at = {rung: opus_bitrate(encoded(excerpt, rate, rung, "ogg", "opus", found["channels"]))["bit_rate"]
-                  for rung in rungs}
-    carried_at = {rung: value for rung, value in carried_at.items() if value}
-    setting = min(carried_at, key=lambda rung: abs(math.log(carried_at[rung] / found["bit_rate"])),
-                  default=min(LADDER, key=lambda rung: abs(math.log(rung / found["bit_rate"]))))
-    return {**found, "setting": setting, "read": f"{found['read']}; libopus carries as much at {setting // 1000} "
-                                                  f"kbit/s on the recording itself"}
 
 
 def _not_read(why):
