@@ -1,7 +1,6 @@
 """An Opus file's own bitrate, read from its Ogg pages (engine/data/formats/ogg_opus.py) or a WebM file's packets and
 recorded in its channel, not followed: the reference passes libsndfile's Opus whatever it is (following it caught
 fewer synthesisers, docs/studies.md twenty-eighth pass); a stream that cannot be read is refused with the reason."""
-import numpy as np
 import pytest
 
 from engine.data.formats import ogg_opus
@@ -9,9 +8,10 @@ from engine.data.formats.container_audio import encoded
 from engine.data.loaders import load_path
 from engine.data.representations import SPEECH_RATE
 from engine.detectors.channels import channel_key, describe
+from tests.hostile_files import damaged_copies
 from tests.test_container_audio import fsdd_audio, written
 
-RATE = SPEECH_RATE  # the reference's rate: the key holds no resampling, audio_through the codec alone
+RATE = SPEECH_RATE  # FSDD's 8 kHz, a rate libopus writes
 
 
 def take():
@@ -75,14 +75,8 @@ def test_a_malformed_stream_is_refused_with_a_reason_never_an_exception(data, wh
 
 
 def test_corrupted_files_never_raise_and_a_bitrate_read_is_one_opus_can_have():
-    rng = np.random.default_rng(0)
-    data = opus(24000)
-    for _ in range(200):
-        damaged = bytearray(data[:rng.integers(0, len(data))])
-        for at in rng.integers(0, max(len(damaged), 1), size=rng.integers(0, 8)):
-            if len(damaged):
-                damaged[at] = rng.integers(0, 256)
-        found = ogg_opus.opus_bitrate(bytes(damaged))
+    for damaged in damaged_copies(opus(24000)):
+        found = ogg_opus.opus_bitrate(damaged)
         assert found["bit_rate"] is None or ogg_opus.BOUNDS[0] <= found["bit_rate"] <= ogg_opus.BOUNDS[1]
 
 
