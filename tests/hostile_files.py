@@ -298,3 +298,15 @@ def adts_first_header(folder, name, index=None, length=None, channels=None):
     if channels is not None:
         data[2], data[3] = data[2] & 0xFE | channels >> 2, data[3] & 0x3F | (channels & 3) << 6
     return _write(folder, name, bytes(data))
+
+
+def damaged_copies(data, n=200, seed=0):
+    """`n` copies of `data` cut at a random length, up to 7 of their bytes overwritten at random: how a reader of
+    outside bytes is shown never to raise."""
+    rng = np.random.default_rng(seed)
+    for _ in range(n):
+        damaged = bytearray(data[:rng.integers(0, len(data))])
+        for at in rng.integers(0, max(len(damaged), 1), size=rng.integers(0, 8)):
+            if len(damaged):
+                damaged[at] = rng.integers(0, 256)
+        yield bytes(damaged)

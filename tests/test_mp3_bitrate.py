@@ -13,6 +13,7 @@ from engine.data.representations import SPEECH_RATE
 from engine.data.formats.container_audio import encoded
 from engine.data.loaders import load_path
 from engine.detectors.channels import MP3_BITRATE, StandAside, audio_through, channel_key, describe, mp3_bitrate
+from tests.hostile_files import damaged_copies
 from tests.test_container_audio import fsdd_audio, written
 
 RATE = SPEECH_RATE  # the reference's rate (8 kHz, MPEG 2.5): the key holds no resampling, audio_through the codec alone
@@ -70,14 +71,8 @@ def test_a_malformed_header_is_refused_with_a_reason_never_an_exception(data, wh
 
 
 def test_corrupted_files_never_raise_and_a_bitrate_read_is_one_mp3_has():
-    rng = np.random.default_rng(0)
-    data = encoded(take(), RATE, 32000, "mp3", "mp3")
-    for _ in range(200):
-        damaged = bytearray(data[:rng.integers(0, len(data))])
-        for at in rng.integers(0, max(len(damaged), 1), size=rng.integers(0, 8)):
-            if len(damaged):
-                damaged[at] = rng.integers(0, 256)
-        found = mp3_frames.mp3_bitrate(bytes(damaged))
+    for damaged in damaged_copies(encoded(take(), RATE, 32000, "mp3", "mp3")):
+        found = mp3_frames.mp3_bitrate(damaged)
         assert found["bit_rate"] is None or 8000 <= found["bit_rate"] <= 320000
 
 

@@ -288,6 +288,18 @@ CHANNEL_LIMITS = {
          "18 -> 21 of 40 at 32 kbit/s, 27 -> 33 at 128 (tuning), untouched 37 -> 39 of 50 at 128; real takes 0 "
          "labelled generated before and after (tuning 0 of 28 and 25, untouched 0 of 27 at 128; noisy takes: "
          "pulse-grid p >= 0.045 against the codec's calibration). Untouched files at 32 kbit/s not measured"),
+        ("Opus voice notes (ffmpeg's libopus at 16, 24 and 32 kbit/s, mono, 8-24 kHz)",
+         "the reference passes libsndfile's Opus at its default bitrate (about 21 kbit/s on a half-second digit at 8 "
+         "kHz, 35 at 24 kHz) whatever the file's, which is read from its Ogg pages or WebM packets and recorded "
+         "(opus_bitrate): libopus at the file's own setting caught fewer synthesisers' digits (tuning, of 80: 30 -> "
+         "25 at 16 kbit/s, 35 -> 32 at 24, 42 -> 41 at 32; real takes 0 of 100 either way at 16). Lost: most of "
+         "festival's and flite's default diphone voices (tuning, of 20 each: festival 1, 5, 5 and flite kal 4, 1, 3 "
+         "caught at 16, 24, 32 kbit/s); untouched voices (espeak-ng en-us+f2, MBROLA mb-us1, flite slt and awb, "
+         "Pico fr-FR saying English digits) 28, 30 and 31 of 50 caught (5, 7, 8 inconclusive), espeak-ng en-us+f2 "
+         "3, 5, 6 and mb-us1 5, 5, 4 of 10: through Opus at voice-note bitrates a 'real' label is weak evidence. "
+         "Real takes labelled generated (untouched): theo and yweweler takes 25-29 0 of 100 at 16, 24 and 32 kbit/s "
+         "(5, 5, 6 inconclusive), nicolas takes 40-49 (the reference holds 0-9) 0 of 100 at 16 (5 inconclusive); "
+         "tuning takes 20-24 0 of 100 at 16 and 24 (docs/studies.md, twenty-eighth pass)"),
         ("Vorbis (ffmpeg's libvorbis)",
          "pulse-grid stands aside: the trait survives (tuning, quality 8: synthesisers 26 -> 30 of 40 with it kept) "
          "but at quality 3 its share of the weight cost as many digits as it caught (19 -> 19); real takes 0 of 24 "
@@ -861,7 +873,9 @@ def describe(key):
                 f"{PYAV_CODECS[subtype][1] / 1000:g} kbit/s)" if subtype in TELEPHONE else
                 f" (the reference through FFmpeg's encoder at {PYAV_CODECS[subtype][1] // 1000} kbit/s, whatever the "
                 f"file's own bitrate, which the channel's aac_bitrate records: following it gained nothing)"
-                if subtype in PYAV_CODECS else "")
+                if subtype in PYAV_CODECS else
+                " (the reference through libsndfile's Opus at its default bitrate, whatever the file's own, which the "
+                "channel's opus_bitrate records: following it caught fewer synthesisers)" if subtype == "OPUS" else "")
     stand_in = (f" (the reference through libvorbis at the file's quality {vorbis_quality(key)} on ffmpeg's -q:a "
                 f"scale, read from the nominal bitrate in its header)" if vorbis_quality(key) is not None else stand_in)
     inferred = codec_from_samples(key)

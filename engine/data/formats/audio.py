@@ -13,7 +13,7 @@ import re
 import numpy as np
 
 from engine.data import channels, limits, representations, sniff, vorbis_quality
-from engine.data.formats import container_audio, mp3_frames
+from engine.data.formats import container_audio, mp3_frames, ogg_opus
 from engine.data.sampleset import SampleSet
 from engine.errors import InputError
 
@@ -37,7 +37,7 @@ def read_recording(path, data, details=None):
     """The samples of a recording, mixed to mono float32, its rate and soundfile's name of its
     sample encoding (PCM_16, ULAW, VORBIS, ..., AAC), the header read once; header limits first.
     `details`, a dict, receives what else the decoder read (an AAC file's bitrate: container_audio; an MP3
-    file's: mp3_frames; a Vorbis file's quality: engine/data/vorbis_quality.py)."""
+    file's: mp3_frames; an Opus file's: ogg_opus; a Vorbis file's quality: engine/data/vorbis_quality.py)."""
     import soundfile
 
     if sniff.kind_by_content(data) in (sniff.MP4, sniff.ADTS, sniff.AMR, sniff.MATROSKA, sniff.CAF,
@@ -65,6 +65,8 @@ def read_recording(path, data, details=None):
         details["vorbis_quality"] = vorbis_quality.quality(data)
     if info.subtype == "MPEG_LAYER_III" and details is not None:  # libsndfile reports no bitrate: the headers do
         details["mp3_bitrate"] = mp3_frames.mp3_bitrate(data, int(rate))
+    if info.subtype == "OPUS" and details is not None:  # nor for Opus: its packets carry it (ogg_opus)
+        details["opus_bitrate"] = ogg_opus.opus_bitrate(data)
     return audio.mean(axis=1), int(rate), info.subtype
 
 

@@ -18,6 +18,7 @@ import io
 import numpy as np
 
 from engine.data import limits, vorbis_quality
+from engine.data.formats import ogg_opus
 from engine.errors import InputError
 
 # AMR-NB's eight modes (bit/s) by the frame type in each frame's header byte (3GPP TS 26.101; 8-15: comfort noise
@@ -54,7 +55,7 @@ SCALES = {"flt": 1.0, "fltp": 1.0, "dbl": 1.0, "dblp": 1.0, "s16": 2.0**15, "s16
           "s32": 2.0**31, "s32p": 2.0**31}  # ffmpeg's sample formats -> full scale
 ENCODERS = {"aac": ("aac", "flt", 1024), "amr_nb": ("libopencore_amrnb", "s16", 160),  # encoder, format, frame
             "g722": ("g722", "s16", 320), "g726": ("g726", "s16", 320), "g723_1": ("g723_1", "s16", 240),
-            "mp3": ("libmp3lame", "fltp", 1152)}
+            "mp3": ("libmp3lame", "fltp", 1152), "opus": ("libopus", "flt", None)}  # Opus: 20 ms frames at any rate
 AMR_NB_RATE, AMR_NB_FRAME = 8000, 160  # a frame is 20 ms
 # An AAC file's own bitrate is read and recorded in its channel (aac_bitrate), not followed: the reference passes
 # FFmpeg's AAC at 64 kbit/s whatever it is (engine/detectors/channels.py PYAV_CODECS). Passing it through the file's
@@ -71,7 +72,8 @@ AAC_AGREE = 1.5
 def read_recording(path, data, details=None):
     """(mono float32 samples, rate, encoding name) of the first audio stream; limits checked from the
     container's header first, then while decoding. `details`, a dict, receives what else was read: an AAC
-    file's bitrate (aac_bitrate), a Vorbis track's quality (engine/data/vorbis_quality.py)."""
+    file's bitrate (aac_bitrate), an Opus one's (opus_bitrate: engine/data/formats/ogg_opus.py), a Vorbis track's
+    quality (engine/data/vorbis_quality.py)."""
     import av
 
     problem = adts_header_problem(data) or declared_format_problem(data) or (REFUSED["speex"] if speex_in_ogg(data)
@@ -120,6 +122,9 @@ def read_recording(path, data, details=None):
         details["aac_bitrate"] = aac_bitrate(stated, measured, max(channels, 1))
     if ENCODINGS[codec] == "VORBIS" and details is not None:  # in WebM: the header from the track's private data
         details["vorbis_quality"] = vorbis_quality.quality_of(vorbis_quality.codec_private_identification(private))
+    if ENCODINGS[codec] == "OPUS" and details is not None:  # a browser's WebM: recorded as an Ogg file's is
+        details["opus_bitrate"] = ogg_opus.carried(measured, channels, "carried by the packets over the samples "
+                                                                       "decoded")
     return mono, rate, ENCODINGS[codec]
 
 
@@ -360,10 +365,12 @@ def encoded(audio, rate, bitrate, container="ipod", codec="aac", channels=1):
     native AAC encoder ("ipod": M4A, "mp4", "adts"), or by `codec`'s encoder in ENCODERS: "amr_nb", OpenCORE's AMR-NB
     ("amr", "3gp"; 8 kHz only, the bitrate one of AMR_NB_MODES), "mp3", LAME ("mp3"; `channels` 2: the recording on
     both, as a mono recording saved as stereo): how the reference is passed through an AAC, AMR-NB or MP3 channel
-    (engine/detectors/channels.py) and how tests make such files without the ffmpeg binary."""
+    (engine/detectors/channels.py) and how tests make such files without the ffmpeg binary; "opus", libopus ("ogg",
+    "webm"; 8, 12, 16, 24 or 48 kHz; VBR as FFmpeg sets it): how tests make Opus files."""
     import av
 
     name, sample_format, size = ENCODERS[codec]
+    size = size or int(rate) // 50
     layout = "stereo" if channels == 2 else "mono"
     audio = np.clip(np.asarray(audio, dtype=np.float32), -1, 1)
     if sample_format == "s16":
@@ -374,6 +381,8 @@ def encoded(audio, rate, bitrate, container="ipod", codec="aac", channels=1):
         stream.bit_rate = int(bitrate)
         for start in range(0, audio.size, size):
             block = np.repeat(audio[None, start:start + size], channels, axis=0)
+            if not sample_format.endswith("p"):  # a packed format: the channels interleaved in one plane
+                block = block.T.reshape(1, -1)
             if block.shape[1] < size and sample_format == "s16":  # OpenCORE takes whole 20 ms frames only
                 block = np.pad(block, ((0, 0), (0, size - block.shape[1])))
             frame = av.AudioFrame.from_ndarray(block, format=sample_format, layout=layout)
