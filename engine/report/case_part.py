@@ -217,7 +217,7 @@ class CasePart:
             doc.add(doc.heading("Files refused, not judged", "Heading2"))
             doc.p("Files named in a verdict batch that were not read as evidence (never hashed or judged), each with "
                   "the reason it was refused, from the audit log; a file judged later is listed above instead.",
-                  "Small")
+                  "Small").keepWithNext = 1  # the heading and this note start the page the table starts on
             rows = [["#", "File", "Reason", "Batch (UTC)"]]
             rows += [[str(i), shown(path), doc.para(esc(shown(reason)), "Cell", raw=True), _utc(time)]
                      for i, (path, reason, time) in enumerate(refused[:MAX_REFUSED_SHOWN], 1)]
