@@ -474,7 +474,8 @@ def test_absurd_midi_headers_are_refused(tmp_path):
     overstated = bytearray(midi_bytes(96, 10))
     overstated[10:12] = struct.pack(">H", 65535)  # the header's track count
     (tmp_path / "overstated.mid").write_bytes(bytes(overstated))
-    assert rejected_reason(tmp_path / "overstated.mid") == "truncated: the header declares 65,535 tracks, the file holds 1"
+    assert rejected_reason(tmp_path / "overstated.mid") == (
+        "truncated: the header declares 65,535 tracks, the file holds 1")
 
 
 def test_corrupt_truncated_and_silent_midi_are_refused(tmp_path):

@@ -2,9 +2,10 @@
 
 Folders are walked iteratively (a stack, not recursion: 1,100 nested folders once raised
 RecursionError) down to limits.MAX_FOLDER_DEPTH, hidden entries (.DS_Store, .git) left out,
-links to folders not followed (they can loop) and links that loop or cannot be resolved rejected. Every file or folder that cannot be taken is
-listed in `rejected` with its reason, and the walk goes on: a name that is not UTF-8 (it
-could not be stored in the case or reported as text) is rejected under its `shown` form.
+links to folders not followed (they can loop), links that loop or cannot be resolved rejected.
+Every file or folder that cannot be taken is listed in `rejected` with its reason, and the walk goes
+on: a name that is not UTF-8 (it could not be stored in the case or reported as text) is rejected
+under its `shown` form.
 """
 import os
 
