@@ -17,6 +17,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from engine.data.formats.ogg_pages import first_page_body
+
 QUALITIES = tuple(range(11))  # ffmpeg's -q:a, libvorbis' quality x 10
 PROBE_SECONDS = 0.05  # of silence, encoded at each quality: the header's bitrate does not depend on the content
 IDENTIFICATION = b"\x01vorbis"
@@ -26,10 +28,8 @@ IDENTIFICATION_SIZE = 30  # packet type, "vorbis", version, channels, rate, thre
 def identification(data):
     """(channels, sample rate, nominal bitrate) from an Ogg file's first page when it opens with a Vorbis
     identification header, else None. `data`: the file's bytes (any: hostile input)."""
-    if len(data) < 27 or data[:4] != b"OggS":
-        return None
-    start = 27 + data[26]  # after the segment table
-    return identification_packet(data[start:start + IDENTIFICATION_SIZE])
+    body = first_page_body(data)
+    return None if body is None else identification_packet(body[:IDENTIFICATION_SIZE])
 
 
 def codec_private_identification(extradata):

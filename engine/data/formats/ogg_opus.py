@@ -16,31 +16,14 @@ and above it nothing was gained (docs/studies.md, twenty-eighth pass). So the bi
 The bytes are outside input: no Ogg page where one must start, a first page that is not an Opus identification
 header, a major version other than 0, no channel or more than two, granule positions that go backwards, too little
 audio or a bitrate Opus cannot have are refused with a reason, never an exception; a page cut short ends the walk
-(the complete pages are counted, as a truncated MP3's last frame is not).
+(the complete pages are counted, as a truncated MP3's last frame is not). Pages are read by ogg_pages.py.
 """
+from engine.data.formats.ogg_pages import HEADER_SIZE, page_at
+
 OPUS_RATE = 48000  # granule positions count samples at 48 kHz whatever the input and decoded rates
 BOUNDS = (2000, 520000)  # bit/s: below DTX's silence, above libopus' 510 kbit/s stereo ceiling
 MIN_SECONDS = 0.1  # less audio states too little to trust
 MAX_PAGES = 100000  # pages walked at most (a page holds up to about a second of audio at most encoders' settings)
-HEADER_SIZE = 27  # "OggS", version, flags, granule (8), serial (4), sequence (4), CRC (4), segment count
-
-
-def page_at(data, pos):
-    """The Ogg page at `pos`: a dict (serial, granule, lacing values, body start and end), or a string saying
-    why there is none."""
-    if data[pos:pos + 4] != b"OggS":
-        return f"no Ogg page at byte {pos}"
-    if pos + HEADER_SIZE > len(data):
-        return f"the file ends inside a page header at byte {pos}"
-    if data[pos + 4] != 0:
-        return f"Ogg version {data[pos + 4]} at byte {pos} (0 is the only one)"
-    count = data[pos + 26]
-    start = pos + HEADER_SIZE + count
-    lacing = data[pos + HEADER_SIZE:start]
-    if start > len(data) or start + sum(lacing) > len(data):
-        return f"the file ends inside the page at byte {pos}"
-    return {"serial": data[pos + 14:pos + 18], "granule": int.from_bytes(data[pos + 6:pos + 14], "little", signed=True),
-            "lacing": lacing, "start": start, "end": start + sum(lacing)}
 
 
 def identification(data, page):
