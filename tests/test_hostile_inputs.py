@@ -12,6 +12,7 @@ import pytest
 import hostile_files
 import main
 from engine.data import limits
+from engine.data.channels import unread_parts_reason
 from engine.data.loaders import load_folder, load_path
 from engine.errors import InputError, shown
 
@@ -54,6 +55,8 @@ def test_a_truncated_tiff_chain_is_refused_and_a_two_frame_tiff_loads(tmp_path):
     path = hostile_files.tiff_chained_frames(tmp_path, frames=2)
     sample = load_path(path)
     assert sample.meta["frames_ignored"] == 1
+    assert unread_parts_reason(sample.meta["channel"]) == ("only the first of the file's 2 frames (pages) was judged; "
+                                                           "the other one was not read")
     path.write_bytes(path.read_bytes()[:-20])
     with pytest.raises(InputError, match="truncated"):
         load_path(path)
@@ -231,6 +234,7 @@ def test_a_gif_loads_its_first_frame_and_a_gif_cut_short_is_refused(tmp_path):
     path = hostile_files.gif_many_frames(tmp_path, frames=3)
     sample = load_path(path)
     assert sample.meta["format"] == "GIF" and sample.meta["frames_ignored"] == 2
+    assert "the other 2 were not read" in unread_parts_reason(sample.meta["channel"])
     path.write_bytes(path.read_bytes()[:-20])
     with pytest.raises(InputError, match="truncated"):
         load_path(path)

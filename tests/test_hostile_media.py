@@ -111,13 +111,17 @@ def test_a_verdict_batch_of_hostile_recordings_refuses_each_in_one_line_and_judg
                hostile_files.amr_frames(tmp_path, "foreign.amr", SPEECH[:5] + [12] + SPEECH[6:]),
                hostile_files.m4a_box_set(tmp_path, "timescale-0.m4a", b"mdhd", 12, 0)]
     real = shutil.copy(corpus_files("fsdd")[-1], tmp_path / "real.wav")
-    code = main.main(["verdict", *map(str, hostile), str(real), "--case", fsdd_case, "--json", str(tmp_path / "v.json")])
+    two_tracks = hostile_files.m4a_tracks(tmp_path, "two-tracks.m4a", 1)
+    code = main.main(["verdict", *map(str, hostile), str(real), str(two_tracks), "--case", fsdd_case, "--json",
+                      str(tmp_path / "v.json")])
     out = capsys.readouterr()
     rejected = [line for line in out.out.splitlines() if line.startswith("rejected, not judged: ")]
     assert code == 2 and "Traceback" not in out.err
     assert sorted(line.split(": ")[1] for line in rejected) == sorted(map(str, hostile))
-    judged = json.loads((tmp_path / "v.json").read_text())["files"]
-    assert [f["path"] for f in judged] == [str(real)] and judged[0]["label"] in ("real", "generated")
+    judged = {f["path"]: f for f in json.loads((tmp_path / "v.json").read_text())["files"]}
+    assert sorted(judged) == sorted([str(real), str(two_tracks)]) and judged[str(real)]["label"] in ("real", "generated")
+    unread = "only the first of the file's 2 audio streams was judged; the other one was not read"
+    assert unread in judged[str(two_tracks)]["reasons"] and unread not in judged[str(real)]["reasons"]
 
 
 @pytest.mark.parametrize("seconds, sound, words", [(1 / 8000, 0.1, "too short to judge: 0.000125 s"),

@@ -353,6 +353,17 @@ def webp_grey(values):
     return values
 
 
+def unread_parts_reason(channel):
+    """The verdict's reason for a file only part of which was judged (the first frame of a multi-frame picture, the
+    first audio stream of a container holding several), or None: what was not read must not pass as judged."""
+    for key, parts in (("frames", "frames (pages)"), ("audio_streams", "audio streams")):
+        count = channel.get(key, 1)
+        if count > 1:
+            rest = "the other one was" if count == 2 else f"the other {count - 1} were"
+            return f"only the first of the file's {count} {parts} was judged; {rest} not read"
+    return None
+
+
 def audio_channel(subtype, rate, mono, format_label, speech_audio=None):
     """The channel of a recording: codec, native rate, levels, effective bandwidth, the noise
     floor per band (`noise_db`, from `speech_audio`, the recording at the speech rate) and, for

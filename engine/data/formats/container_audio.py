@@ -85,6 +85,8 @@ def read_recording(path, data, details=None):
             stream = next(iter(container.streams.audio), None)
             if stream is None:
                 raise InputError(path, "holds no audio stream")
+            if details is not None and len(container.streams.audio) > 1:
+                details["audio_streams"] = len(container.streams.audio)  # the others are not judged: say so
             codec = stream.codec_context.name
             if codec in REFUSED:
                 raise InputError(path, REFUSED[codec])

@@ -153,4 +153,5 @@ def _decode(path, data, kind, Image):
             "channel": channel}
     if frames > 1:
         meta["frames_ignored"] = frames - 1
+        channel["frames"] = frames  # only the first is judged: the verdict says so
     return SampleSet(name=str(path), modality="image", x=x, levels=levels, items=[str(path)], meta=meta)
