@@ -1,6 +1,6 @@
-"""Neural vocoders (WaveNet, Parallel WaveGAN, MelGAN, ClariNet, HiFi-GAN) and the recordings they copied, judged
-by a speech case (docs/studies.md, "Neural vocoders: copy-synthesis from six systems passes as real", twenty-ninth
-pass).
+"""Neural vocoders (WaveNet, Parallel WaveGAN, MelGAN, ClariNet, HiFi-GAN) and the recordings they copied,
+judged by a speech case (docs/studies.md, "Neural vocoders: copy-synthesis by five vocoder families passes as
+real", twenty-ninth pass).
 
 The sets come from vocoder demo pages that commit their audio, each file with its repository, commit and path
 (OUT/PROVENANCE.tsv), and from FSDD's theo and yweweler. Named before measuring (/tmp/s33-vocoder/SETS.md):
