@@ -1,9 +1,9 @@
 """lpc-lattice (engine/detectors/lpc_lattice.py): an integer LPC filter run as flite runs it on a mu-law
 excitation hits the lattice and a continuous excitation does not; the tail probability is the binomial tail at
-the calibration's upper bound on the hit rate, monotone in the hits and never below what that bound gives, and
-reading stops early only where that keeps it valid; recordings without a readable window (8-bit steps, mu-law
-samples) stand aside, and so do files written by a lossy codec or at another rate; the screened reading decides
-each window as the plain LLL reading does."""
+the calibration's upper bound on the hit rate, monotone in the hits and never below what that bound gives; a longer
+recording reads windows in proportion to its length, up to a cap; reading stops early only where that keeps it
+valid; recordings without a readable window (8-bit steps, mu-law samples) stand aside, and so do files written by a
+lossy codec or at another rate; the screened reading decides each window as the plain LLL reading does."""
 import shutil
 import subprocess
 
@@ -81,6 +81,19 @@ def test_scores_are_minus_log10_of_the_tail_and_reading_stops_only_below_stop_p(
     full = lpc_lattice.hits(audio[0])
     assert full[0] >= found and full[1] == windows
     assert f"{p[0]:.2g}" in d.reason(d._seen[0], 0, float(scores[0]), float(p[0]))
+
+
+def test_a_longer_recording_reads_windows_in_proportion_to_its_length(vowels):
+    coded, _ = vowels
+    assert len(lpc_lattice.candidate_windows(coded)) == lpc_lattice.WINDOWS  # 0.1 s: a digit's 30, as before
+    second = np.tile(coded, 10)  # 1 s: twice a digit's half second
+    assert len(lpc_lattice.candidate_windows(second)) == 2 * lpc_lattice.WINDOWS
+    assert len(lpc_lattice.candidate_windows(np.tile(coded, 100))) == lpc_lattice.MAX_WINDOWS  # 10 s: the cap
+    d = detector()
+    found, windows, _ = lpc_lattice.hits(second / 32768.0, d.q)
+    assert windows == 2 * lpc_lattice.WINDOWS and found >= 1
+    # the same share of hits over twice the windows is far stronger evidence (3 of 30 against 6 of 60)
+    assert lpc_lattice.tail(6, 60, d.q) < lpc_lattice.tail(3, 30, d.q) / 10
 
 
 def test_a_reference_with_hits_raises_the_bound_and_so_every_tail_probability():

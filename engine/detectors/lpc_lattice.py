@@ -14,8 +14,11 @@ within 16384 of a multiple of 8 x 16384 over a window of WINDOW samples, solved 
 embedding basis (rows: 8 x 16384 e_n; the window's past samples of lag k with a unit in coordinate k; the
 least-squares fit's residual with 16384 in the last coordinate). A window *hits* when the residual of the
 coefficients found lies within 1 of the lattice at ON_LATTICE of its samples (residual RMS at least RMS_MIN:
-a near-silent window hits trivially). Up to WINDOWS windows spread over the recording are read; windows are
-skipped whose samples share a factor (an 8-bit recorder's multiples of 256 put every residual on a grid) or
+a near-silent window hits trivially). WINDOWS windows per WINDOWS_SPAN of the recording (at least WINDOWS, at
+most MAX_WINDOWS) spread over it are read, so that a sentence offers evidence in proportion to its length (a flite
+`kal` sentence of 2.75 s hit 3 of 30 windows read, a tail probability of 0.0018, and 22 of 270 read at every fourth
+candidate: docs/studies.md, "Installed synthesisers as a checker runs them"). Windows are skipped whose samples
+share a factor (an 8-bit recorder's multiples of 256 put every residual on a grid) or
 lie on the lattice themselves (mu-law or A-law input). docs/studies.md, "Speech synthesis: flite's mu-law
 residual (2026-12-02, tenth pass)", measured it (flite kal 40 of 40 digits with 2 or more hits, real
 recordings 0 of 600).
@@ -55,7 +58,9 @@ Q = 16384  # lpc_resynth_fixedpoint's scale of the coefficients
 ORDER = 10  # cmu_us_kal's LPC order
 WINDOW = 40  # samples a window's coefficients must explain (a pitch period of kal is about 84)
 HOP = 20
-WINDOWS = 30  # windows read per recording, spread over it
+WINDOWS = 30  # windows read per WINDOWS_SPAN of a recording, spread over it
+WINDOWS_SPAN = SPEECH_RATE // 2  # half a second, a spoken digit (FSDD's median 0.48 s): digits read WINDOWS as before
+MAX_WINDOWS = 300  # 5 s of speech: the reading's cost bounded (the LLL, about 0.1 s a window the screen lets through)
 ON_LATTICE = 0.95  # share of a window's samples within 1 of the lattice for a hit
 RMS_MIN = 6.0  # residual RMS (16-bit units) below which a window says nothing
 SCREEN_RMS = 100.0  # least-squares residual RMS above which no window was seen to hit (the module's docstring)
@@ -137,8 +142,14 @@ def samples_16bit(audio):
     return np.round(np.clip(x, -1.0, 1.0) * 32768).astype(np.int64)
 
 
+def window_budget(size):
+    """How many windows a recording of `size` samples reads: WINDOWS per WINDOWS_SPAN, at least WINDOWS, at most
+    MAX_WINDOWS. The hit rate's bound is per window, so the binomial tail holds for any number read."""
+    return int(min(MAX_WINDOWS, max(WINDOWS, round(WINDOWS * size / WINDOWS_SPAN))))
+
+
 def candidate_windows(y):
-    """Window starts that can say something (see the module's docstring), at most WINDOWS spread evenly."""
+    """Window starts that can say something (see the module's docstring), at most window_budget spread evenly."""
     starts = []
     for s in range(ORDER, y.size - WINDOW, HOP):
         w = y[s:s + WINDOW]
@@ -147,8 +158,9 @@ def candidate_windows(y):
         if np.mean(lattice_distance(w.astype(np.float64)) < 1.0) >= 0.5:
             continue
         starts.append(s)
-    if len(starts) > WINDOWS:
-        starts = [starts[i] for i in np.linspace(0, len(starts) - 1, WINDOWS).round().astype(int)]
+    budget = window_budget(y.size)
+    if len(starts) > budget:
+        starts = [starts[i] for i in np.linspace(0, len(starts) - 1, budget).round().astype(int)]
     return starts
 
 
@@ -210,12 +222,12 @@ class LpcLattice(RecordingDetector):
         self.cal_hits, self.cal_windows = int(counts[:, 0].sum()), int(counts[:, 1].sum())
         self.q = q_upper(self.cal_hits, self.cal_windows)
         self.tail = calibration.log_p_model(np.maximum(tail(counts[:, 0], counts[:, 1], self.q), FLOOR), FLOOR)
-        self.method = (f"hits of up to {WINDOWS} windows of {WINDOW} samples whose residual under integer order-"
-                       f"{ORDER} LPC coefficients (LLL closest-vector search) lies within 1 of a mu-law value at "
-                       f"{ON_LATTICE:.0%} of samples, as flite's fixed-point synthesis writes them; score -log10 of "
-                       f"the binomial tail with the hit rate's {CONFIDENCE:.0%} upper bound on {len(counts)} "
-                       f"reference recordings ({self.cal_hits} of {self.cal_windows} windows hit), windows assumed "
-                       f"to hit independently")
+        self.method = (f"hits of {WINDOWS} windows per {WINDOWS_SPAN / SPEECH_RATE:.1f} s (up to {MAX_WINDOWS}) of "
+                       f"{WINDOW} samples whose residual under integer order-{ORDER} LPC coefficients (LLL closest-"
+                       f"vector search) lies within 1 of a mu-law value at {ON_LATTICE:.0%} of samples, as flite's "
+                       f"fixed-point synthesis writes them; score -log10 of the binomial tail with the hit rate's "
+                       f"{CONFIDENCE:.0%} upper bound on {len(counts)} reference recordings ({self.cal_hits} of "
+                       f"{self.cal_windows} windows hit), windows assumed to hit independently")
         self._seen = None  # (batch, [(hits, windows, read)] per recording) of the last batch scored, for reasons
 
     def read(self, batch):
