@@ -299,7 +299,11 @@ CHANNEL_LIMITS = {
          "3, 5, 6 and mb-us1 5, 5, 4 of 10: through Opus at voice-note bitrates a 'real' label is weak evidence. "
          "Real takes labelled generated (untouched): theo and yweweler takes 25-29 0 of 100 at 16, 24 and 32 kbit/s "
          "(5, 5, 6 inconclusive), nicolas takes 40-49 (the reference holds 0-9) 0 of 100 at 16 (5 inconclusive); "
-         "tuning takes 20-24 0 of 100 at 16 and 24 (docs/studies.md, twenty-eighth pass)"),
+         "tuning takes 20-24 0 of 100 at 16 and 24 (docs/studies.md, twenty-eighth pass). Below and above voice-note "
+         "bitrates (twenty-ninth pass, lead): takes 20-24 0 of 100 at 8, 12 and 64 kbit/s (1, 4, 4 inconclusive); the "
+         "four default voices caught 20, 28 and 49 of 80 (espeak-ng 14, 18, 20 of 20; festival 0, 1, 7; flite 5, 3, 4; "
+         "Pico 1, 6, 18), at 64 kbit/s 45 of 80 decoded and judged against the clean calibration: what libopus loses "
+         "even at 64 kbit/s, festival's and flite's traits, no calibration brings back"),
         ("Vorbis (ffmpeg's libvorbis)",
          "pulse-grid stands aside: the trait survives (tuning, quality 8: synthesisers 26 -> 30 of 40 with it kept) "
          "but at quality 3 its share of the weight cost as many digits as it caught (19 -> 19); real takes 0 of 24 "
