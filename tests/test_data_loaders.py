@@ -490,6 +490,29 @@ def test_corrupt_truncated_and_silent_midi_are_refused(tmp_path):
     assert "no (non-drum) notes" in rejected_reason(tmp_path / "nonotes.mid")
 
 
+def test_notes_no_note_off_ends_are_ended_where_the_file_ends_and_the_verdict_says_so(tmp_path):
+    """A sequencer that leaves its last chord sounding: pretty_midi alone would drop the chord."""
+    from engine.data.channels import unread_parts_reason
+
+    chord = [mido.Message("note_on", note=p, velocity=90, time=0) for p in (60, 64, 67)]
+    ended = mido.MidiTrack([mido.Message("note_on", note=48, velocity=90, time=0),
+                            mido.Message("note_off", note=48, time=96 * 2), *chord])
+    other = mido.MidiTrack([mido.Message("note_on", note=36, velocity=90, time=0),
+                            mido.Message("note_off", note=36, time=96 * 4)])  # the file ends at quarter 4
+    mido.MidiFile(ticks_per_beat=96, tracks=[ended, other]).save(tmp_path / "sounding.mid")
+    sample = load_path(tmp_path / "sounding.mid")
+    roll = sample.x[0, 0]
+    assert roll[[60, 64, 67], 8:16].all() and not roll[[60, 64, 67], :8].any() and not roll[:, 16:].any()
+    assert sample.meta["channel"]["notes_unended"] == 3
+    assert unread_parts_reason(sample.meta["channel"]).startswith("3 of the file's notes are ended where the file ends")
+    held = mido.MidiTrack([mido.MetaMessage("set_tempo", tempo=500_000, time=96),
+                           mido.Message("note_on", note=60, velocity=90, time=0),
+                           mido.Message("note_on", note=64, velocity=90, time=0)])  # the file ends where they start
+    mido.MidiFile(ticks_per_beat=96, tracks=[held]).save(tmp_path / "held.mid")
+    assert rejected_reason(tmp_path / "held.mid") == (
+        "MIDI file holds no (non-drum) notes; its 2 note-ons are never ended by a note-off before the file ends")
+
+
 def test_recordings_and_midi_for_playback_are_checked_like_evidence(tmp_path):
     from engine.data.loaders import load_midi, load_recording
 

@@ -355,12 +355,16 @@ def webp_grey(values):
 
 def unread_parts_reason(channel):
     """The verdict's reason for a file only part of which was judged (the first frame of a multi-frame picture, the
-    first audio stream of a container holding several), or None: what was not read must not pass as judged."""
+    first audio stream of a container holding several, a MIDI file's notes that never end), or None: what was not
+    read must not pass as judged."""
     for key, parts in (("frames", "frames (pages)"), ("audio_streams", "audio streams")):
         count = channel.get(key, 1)
         if count > 1:
             rest = "the other one was" if count == 2 else f"the other {count - 1} were"
             return f"only the first of the file's {count} {parts} was judged; {rest} not read"
+    if channel.get("notes_unended"):
+        return (f"{channel['notes_unended']:,} of the file's notes are ended where the file ends, as a player ends "
+                f"them: no note-off does")
     return None
 
 

@@ -134,23 +134,66 @@ def check_limits(path, midi):
     limits.check_at_most(path, "end time", end, limits.MAX_MIDI_SECONDS, " s")
 
 
-def parse(path, data):
-    """A limit-checked pretty_midi.PrettyMIDI (limits are checked before pretty_midi builds it)."""
+def checked_mido(path, data):
+    """The file parsed by mido once its events are counted and its header and events checked against the limits."""
     import mido
-    import pretty_midi
 
     count_events(path, data)
     check_track_count(path, data)
     parsed = mido.MidiFile(file=io.BytesIO(data))
     check_limits(path, parsed)
+    return parsed
+
+
+def pretty(parsed):
+    import pretty_midi
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # pretty_midi warns about meta events on non-zero tracks
         return pretty_midi.PrettyMIDI(mido_object=parsed)
 
 
+def parse(path, data):
+    """A limit-checked pretty_midi.PrettyMIDI (limits are checked before pretty_midi builds it)."""
+    return pretty(checked_mido(path, data))
+
+
+def end_unended_notes(parsed):
+    """Ends every note-on that no note-off (or note-on of velocity 0) of the same track, channel and pitch ends where
+    the file ends, as a player silences what still sounds when the file stops (pretty_midi would leave such notes
+    out, with no end and so no length); returns how many. A note starting where the file ends stays without length."""
+    import mido
+
+    last_tick = timing(parsed)[0]
+    unended = 0
+    for track in parsed.tracks:
+        sounding, tick = {}, 0
+        for message in track:
+            tick += message.time
+            if message.type == "note_on" and message.velocity > 0:
+                sounding[(message.channel, message.note)] = True
+            elif message.type in ("note_on", "note_off"):
+                sounding.pop((message.channel, message.note), None)  # one end closes every such note, as pretty_midi
+        if not sounding:
+            continue
+        unended += len(sounding)
+        at = len(track) - 1 if track and track[-1].type == "end_of_track" else len(track)
+        ends = [mido.Message("note_off", channel=c, note=n, time=0) for c, n in sounding]
+        ends[0].time = last_tick - tick  # the track's last event is at `tick`; the file's at last_tick
+        if at < len(track):
+            ends[0].time += track[at].time  # the end-of-track marker's own delta moves before the note-offs
+            track[at] = track[at].copy(time=0)
+        track[at:at] = ends
+    return unended
+
+
 def decode(path, data, kind):
-    midi = parse(path, data)
+    parsed = checked_mido(path, data)
+    unended = end_unended_notes(parsed)
+    midi = pretty(parsed)
     channel = channels.midi_channel(midi)
+    if unended:
+        channel["notes_unended"] = unended
     if channel["onsets"]["performance"]:  # played without a click: judged on the beats tracked from its onsets
         found = performance.quantised(midi)
         if found is not None:
@@ -158,7 +201,8 @@ def decode(path, data, kind):
             channel["onsets"].update(tracked)
     x = representations.piano_roll_patches(midi)
     if x.shape[0] == 0:
-        raise InputError(path, "MIDI file holds no (non-drum) notes")
+        never = f"; its {unended:,} note-ons are never ended by a note-off before the file ends" if unended else ""
+        raise InputError(path, f"MIDI file holds no (non-drum) notes{never}")
     binary = bool(np.isin(x, (0.0, 1.0)).all())
     return SampleSet(
         name=str(path), modality="music", x=x, levels=1 if binary else 127, items=patch_items(path, x),
