@@ -154,8 +154,16 @@ def pretty(parsed):
 
 
 def parse(path, data):
-    """A limit-checked pretty_midi.PrettyMIDI (limits are checked before pretty_midi builds it)."""
-    return pretty(checked_mido(path, data))
+    """A limit-checked pretty_midi.PrettyMIDI (limits are checked before pretty_midi builds it), its notes that no
+    note-off ends ended where the file ends."""
+    return parse_counting_unended(path, data)[0]
+
+
+def parse_counting_unended(path, data):
+    """(parse's PrettyMIDI, how many of its notes no note-off ended)."""
+    parsed = checked_mido(path, data)
+    unended = end_unended_notes(parsed)
+    return pretty(parsed), unended
 
 
 def end_unended_notes(parsed):
@@ -188,9 +196,7 @@ def end_unended_notes(parsed):
 
 
 def decode(path, data, kind):
-    parsed = checked_mido(path, data)
-    unended = end_unended_notes(parsed)
-    midi = pretty(parsed)
+    midi, unended = parse_counting_unended(path, data)
     channel = channels.midi_channel(midi)
     if unended:
         channel["notes_unended"] = unended
