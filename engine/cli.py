@@ -172,11 +172,12 @@ REASON_WIDTH = 1000  # the decisive reason whole (the report's findings table cu
 
 def print_verdicts(result, case_dir):
     """Each file in the report's words (engine/findings.py): its finding, the strength of
-    evidence with the tail probability behind it, the decisive reason and, when calibrated,
-    the attribution; never a bare score. The words also go into the JSON (keys finding,
+    evidence with the tail probability behind it, the decisive reason, when calibrated the
+    attribution, and what of the file was not read; never a bare score. The words also go into the JSON (keys finding,
     strength_of_evidence, decisive_reason, attribution_text) beside the contract's keys."""
     from engine import findings
     from engine.case_workflows import open_case
+    from engine.data.channels import unread_parts_reason
 
     with open_case(case_dir) as case:
         classifiers = [run["metrics"] for run in case.runs("classifier")]
@@ -195,6 +196,9 @@ def print_verdicts(result, case_dir):
               f"    decisive reason: {words['reason']}")
         if words["attribution"]:
             print(f"    attribution: {words['attribution']['text']}")
+        unread = unread_parts_reason(f.get("channel") or {})
+        if unread:
+            print(f"    read: {unread}")
     for r in result["batch"]["rejected"]:
         print(f"rejected, not judged: {shown(r['path'])}: {r['reason']}")
 

@@ -122,6 +122,7 @@ def test_a_verdict_batch_of_hostile_recordings_refuses_each_in_one_line_and_judg
     assert sorted(judged) == sorted([str(real), str(two_tracks)]) and judged[str(real)]["label"] in ("real", "generated")
     unread = "only the first of the file's 2 audio streams was judged; the other one was not read"
     assert unread in judged[str(two_tracks)]["reasons"] and unread not in judged[str(real)]["reasons"]
+    assert out.out.count(f"    read: {unread}") == 1  # the console says it too
 
 
 @pytest.mark.parametrize("seconds, sound, words", [(1 / 8000, 0.1, "too short to judge: 0.000125 s"),
