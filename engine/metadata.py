@@ -409,6 +409,6 @@ READERS = {
     "ASF/WMA": (_media_container,),
     "MIDI": (_midi,),
     "NumPy .npy": (_npy,),
-    "NumPy .npz": (_npz,),
+    "ZIP archive (NumPy .npz)": (_npz,),
     "MNIST IDX": (_idx,),
 }
