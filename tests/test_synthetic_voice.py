@@ -202,6 +202,19 @@ def test_continuous_speech_with_a_recorders_floor_is_calibrated_on_outside_speec
     assert (widened >= alone).all() and widened[0] > 10 * alone[0]
 
 
+def test_continuous_speech_under_a_studios_floor_deeper_than_any_outside_clip_is_widened_digital_silence_is_not(fsdd):
+    detector = reference_detector(fsdd)
+    _, outside_deepest = synthetic_voice.outside_part()
+    vowel = vowels()
+    level = np.sqrt(np.mean(vowel ** 2))
+    rng = np.random.default_rng(1)
+    studio, deeper = (vowel + rng.normal(0, 10 ** (db / 20) * level, vowel.size) for db in (-65, -85))
+    assert synthetic_voice.STUDIO_FLOOR_DB < synthetic_voice.recorded_floor(studio) < outside_deepest
+    assert detector.tail_of(studio) is detector.outside_tail
+    assert synthetic_voice.recorded_floor(deeper) < synthetic_voice.STUDIO_FLOOR_DB
+    assert detector.tail_of(deeper) is detector.tail and detector.tail_of(vowel) is detector.tail
+
+
 def test_a_score_judged_against_a_wider_calibration_is_read_back_with_the_narrower_at_that_p():
     from engine.detectors import calibration, segments
 

@@ -31,14 +31,16 @@ harmonics, wide cepstral dynamics) lies in the tail of a reference of noisy 8 kH
 corpora's read sentences: docs/studies.md, "Speech recorded elsewhere", thirteenth to fifteenth pass), and a
 segment cut from continuous speech is not a digit take. So continuous speech (its `speech_duration`, without the
 silence around it, at least the WHOLE_BELOW segment lengths beyond which a recording is judged in segments) whose
-floor above 1 kHz is a recorder's (`recorded_floor` no deeper than the deepest of the outside recordings') is
-judged against the reference's calibration and, apart, against pieces of real continuous speech of outside
+floor above 1 kHz is a recorder's (`recorded_floor` no deeper than STUDIO_FLOOR_DB or the outside recordings'
+deepest) is judged against the reference's calibration and, apart, against pieces of real continuous speech of outside
 set-ups (OUTSIDE: 21 speakers' film, interview and audiobook clips cut as case T's recordings; a union tail, so
-its tail probability is the larger of the two and stays valid for a real file of either kind). A word, however
-much silence pads it, and a synthesiser writing to a file (a deeper floor) are judged against the reference
-alone. Concatenated units of a recorded voice (festival's diphone voices, flite's cluster voices) keep their
-recorder's floor: their sentences are judged with the outside part too, and some pass (docs/studies.md,
-fifteenth pass).
+its tail probability is the larger of the two and stays valid for a real file of either kind). Studio read
+speech (CMU Arctic, Japanese studio corpora) has floors to -82 dB, deeper than any outside clip's, and its pieces
+lie within the outside part's range (docs/studies.md, "Studio read speech", twenty-ninth pass), so the gate is
+STUDIO_FLOOR_DB when that is the deeper. A word, however much silence pads it, and a synthesiser writing digital
+silence or a floor deeper than a studio's are judged against the reference alone. Concatenated units of a
+recorded voice (festival's diphone voices, flite's cluster voices) keep their recorder's floor: their sentences are
+judged with the outside part too, and some pass (docs/studies.md, fifteenth pass).
 
 Its calibration is the case's: every reference recording kept in the profile (at least MIN_KEPT), or
 them through the evidence's codec (engine/detectors/channels.py), as noise-floor's, or brought up to a noisy
@@ -68,6 +70,10 @@ WEIGHTS = ("models", "synthetic_voice.npz")
 # Real speech of outside set-ups (tests/benchmarks/test_bench_studio_speech.py build): the network's features of its
 # pieces, and each recording's recorded_floor.
 OUTSIDE = ("models", "synthetic_voice_outside.npz")
+# The deepest floor above 1 kHz (dB below the speech) read as a recorder's: studio read corpora's reach -82 dB (all
+# but four of 61 tuning recordings above -80; docs/studies.md, twenty-ninth pass); espeak-ng's digital silence and
+# most of Pico's output lie deeper.
+STUDIO_FLOOR_DB = -80.0
 # Real speakers' scores differ (FSDD's four: medians 2 units apart), so a bound set on a few recordings
 # would be set by chance: a profile keeping fewer than MIN_KEPT recordings does not get the detector.
 MIN_KEPT = 100
@@ -243,7 +249,8 @@ class SyntheticVoice(RecordingDetector):
 
     def __init__(self, profile):
         self.tail = calibration.tail_model(profile["cal_synthetic_voice"])
-        outside, self.deepest_floor = outside_part()
+        outside, deepest = outside_part()
+        self.deepest_floor = min(deepest, STUDIO_FLOOR_DB)
         self.outside_tail = calibration.union_tail_model([profile["cal_synthetic_voice"], outside])
         self.read_scale(profile)
         self.method = ("logit of a small network over a recording's cepstral dynamics, spectral flatness, harmonicity "
@@ -264,7 +271,7 @@ class SyntheticVoice(RecordingDetector):
 
     def widened(self, audio):
         """Whether the recording's speech spans WHOLE_BELOW segment lengths or more and its floor is no deeper than
-        the outside recordings' deepest."""
+        `deepest_floor` (a studio's or the outside recordings' deepest)."""
         return (audio is not None and self.segment_length is not None
                 and speech_duration(audio) >= segments.WHOLE_BELOW * self.segment_length
                 and recorded_floor(audio) >= self.deepest_floor)

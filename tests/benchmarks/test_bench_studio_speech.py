@@ -13,6 +13,7 @@ and after; the whole verdicts of the docs were run with `main.py verdict` on cop
 
     python tests/benchmarks/test_bench_studio_speech.py build           # resources/models/synthetic_voice_outside.npz
     python tests/benchmarks/test_bench_studio_speech.py detector CASE   # the detector alone, per set
+    python tests/benchmarks/test_bench_studio_speech.py detector CASE FOLDER ...   # the same, one set per folder
     python tests/benchmarks/test_bench_studio_speech.py fsdd CASE       # the same on FSDD takes the reference lacks
     python -m pytest tests/benchmarks/test_bench_studio_speech.py -s -o addopts=""
 """
@@ -141,6 +142,7 @@ if __name__ == "__main__":
     if sys.argv[1] == "build":
         build()
     elif sys.argv[1] == "detector":
-        detector_alone(sys.argv[2])
+        detector_alone(sys.argv[2], {folder: sorted(glob.glob(os.path.join(folder, "*.wav")))
+                                     for folder in sys.argv[3:]} or None)
     elif sys.argv[1] == "fsdd":
         detector_alone(sys.argv[2], fsdd_sets())
