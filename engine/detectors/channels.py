@@ -14,7 +14,9 @@ only the reference are refitted and calibrated on those files:
   cross-fitting over them (engine/detectors/profile.py); through a resize read with its filter and side, on the
   features' rank normal scores among those files (FeatureOutlier.fit_ranked);
 - `checkerboard`, `near-zero`, `noise-floor`, `cycle-jitter`, `synthetic-voice`: calibrated on them (they
-  fit nothing here; the last three on the channelled recordings themselves);
+  fit nothing here; the last three on the channelled recordings themselves); `lpc-lattice` at another sample
+  rate without a lossy codec, on the reference resampled to that rate and back (it reads a file upsampled from
+  8 kHz, engine/detectors/lpc_lattice.py);
 - the CNN and inverse models: calibrated on the channelled held-out files;
 - the pooled logistic regression: for images refitted on the channelled reference files
   against the case's generators' samples passed through the same channel (cross-fitted
@@ -1426,6 +1428,10 @@ def channel_calibration(detectors, profile, key, gan_runs=(), agc=False):
         from engine.detectors.pulse_grid import PulseGrid
 
         refit.update(PulseGrid.calibrate(recordings))
+    if "cal_lpc_lattice" in profile and key[0] == "audio" and key[2] and not key[1]:  # upsampled: read at 8 kHz
+        from engine.detectors.lpc_lattice import LpcLattice
+
+        refit.update(LpcLattice.calibrate(recordings))
     if "cal_synthetic_voice" in profile and not voice_aside(key):
         from engine.detectors.synthetic_voice import SyntheticVoice
 
