@@ -376,9 +376,12 @@ CHANNEL_LIMITS = {
          "2-4), most of flite's vocoder; Speex, iLBC and G.723.1 at 5.3 kbit/s are refused (no encoder here). A file "
          "judged real through them is weak evidence (docs/studies.md, twenty-third pass)"),
         ("any lossy codec (mu-law, A-law, 8-bit PCM, GSM 06.10, MP3, ADPCM, ...), resampling, added noise",
-         "lpc-lattice stands aside for a file written by a lossy codec or at another rate than 8 kHz (the "
-         "codec or the resampler moves flite's samples off the mu-law lattice: flite kal16 at 16 kHz, resampled, "
-         "2 of 600 windows hit, flite kal at 8 kHz 277 of 1,200); under added noise it keeps its clean calibration "
+         "lpc-lattice stands aside for a file written by a lossy codec or at another rate with content above "
+         "4.8 kHz (the codec moves flite's samples off the mu-law lattice; flite kal16 synthesises at 16 kHz in "
+         "floats: 2 of 600 windows hit, flite kal at 8 kHz 277 of 1,200); a file upsampled from 8 kHz is read at 8 "
+         "kHz against the reference resampled there and back, where sox's default dither hides most of kal's "
+         "digits (2-3 of 13 caught at 16 and 22.05 kHz; ffmpeg's default 9-13 of 13); under added noise it keeps "
+         "its clean calibration "
          "and the noise hides the lattice (white noise at 20 dB: flite kal 0 of 600 windows, real recordings 0 of "
          "1,200)"),
     ),

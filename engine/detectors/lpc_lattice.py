@@ -48,8 +48,8 @@ round trip brings most samples of flite `kal` back within a step of their values
 stays on the lattice still hit (a few of every 30 rather than one in four). The clean calibration says nothing of a
 resampled real recording, so the channel's detectors take q from the reference upsampled to the file's rate and
 read back at 8 kHz (engine/detectors/channels.py, channel_calibration). A native wide-band recording (content above
-4 kHz: any microphone at 16 kHz or more, flite `kal16`) stands aside as before. docs/studies.md, "flite's kal
-resampled (2026-12-04, twenty-ninth pass)", measured it.
+4.8 kHz: any microphone at 16 kHz or more, flite `kal16`) stands aside as before. docs/studies.md, "flite's kal
+resampled: lpc-lattice reads a file upsampled from 8 kHz at 8 kHz (2026-12-04, twenty-ninth pass)", measured it.
 
 What it cannot see: output that does not reach the verdict with its exact 16-bit values and the fixed-point
 recursion (flite `kal16` at 16 kHz; festival's voices, which synthesise in floats; any lossy codec or added noise;
