@@ -377,8 +377,8 @@ CHANNEL_LIMITS = {
          "judged real through them is weak evidence (docs/studies.md, twenty-third pass)"),
         ("any lossy codec (mu-law, A-law, 8-bit PCM, GSM 06.10, MP3, ADPCM, ...), resampling, added noise",
          "lpc-lattice stands aside for a file written by a lossy codec or at another rate with content above "
-         "4.8 kHz (the codec moves flite's samples off the mu-law lattice; flite kal16 synthesises at 16 kHz in "
-         "floats: 2 of 600 windows hit, flite kal at 8 kHz 277 of 1,200); a file upsampled from 8 kHz is read at 8 "
+         "4.8 kHz (the codec moves flite's samples off the mu-law lattice; flite kal16 synthesises at 16 kHz and "
+         "read at 8 kHz leaves no lattice: 2 of 600 windows hit, flite kal at 8 kHz 277 of 1,200); a file upsampled from 8 kHz is read at 8 "
          "kHz against the reference resampled there and back, where sox's default dither hides most of kal's "
          "digits (2-3 of 13 caught at 16 and 22.05 kHz; ffmpeg's default 9-13 of 13); under added noise it keeps "
          "its clean calibration "
