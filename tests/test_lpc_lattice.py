@@ -3,7 +3,8 @@ excitation hits the lattice and a continuous excitation does not; the tail proba
 the calibration's upper bound on the hit rate, monotone in the hits and never below what that bound gives; a longer
 recording reads windows in proportion to its length, up to a cap; reading stops early only where that keeps it
 valid; recordings without a readable window (8-bit steps, mu-law samples) stand aside, and so do files written by a
-lossy codec or at another rate; the screened reading decides each window as the plain LLL reading does."""
+lossy codec or at another rate unless upsampled from 8 kHz (no content above 4.8 kHz), whose 8 kHz reading still
+hits; the screened reading decides each window as the plain LLL reading does."""
 import shutil
 import subprocess
 
@@ -114,10 +115,13 @@ def test_recordings_without_a_readable_window_stand_aside(vowels):
         assert not d.informative(SimpleNamespace(audio=audio))
     assert lpc_lattice.hits(eight_bit) == (0, 0, 0) and lpc_lattice.hits(mulaw) == (0, 0, 0)
     assert LpcLattice.calibrate([eight_bit] * 30) == {}  # too few windows to bound the hit rate: no detector
-    for channel in ({"lossy": True, "native_sample_rate": 8000}, {"lossy": False, "native_sample_rate": 16000}):
+    wide = {"lossy": False, "native_sample_rate": 16000, "bandwidth_hz": 7400}  # content above 4 kHz: native
+    upsampled = {"lossy": False, "native_sample_rate": 44100, "bandwidth_hz": 3900}
+    for channel in ({"lossy": True, "native_sample_rate": 8000}, wide, {**upsampled, "lossy": True},
+                    {"lossy": False, "native_sample_rate": 16000}, {**upsampled, "native_sample_rate": 6000}):
         assert not d.informative(SimpleNamespace(audio=coded / 32768.0, meta={"channel": channel}))  # codec, resampler
-    assert d.informative(SimpleNamespace(audio=coded / 32768.0, meta={"channel": {"lossy": False,
-                                                                                   "native_sample_rate": 8000}}))
+    for channel in ({"lossy": False, "native_sample_rate": 8000}, upsampled):
+        assert d.informative(SimpleNamespace(audio=coded / 32768.0, meta={"channel": channel}))
 
 
 @pytest.mark.skipif(shutil.which("flite") is None, reason="needs flite")
@@ -128,6 +132,29 @@ def test_flite_kal_is_flagged(tmp_path):
     subprocess.run(["flite", "-voice", "kal", "-t", "seven", "-o", path], check=True, capture_output=True)
     found, windows, _ = lpc_lattice.hits(load_path(path).audio, detector().q)
     assert windows >= 10 and lpc_lattice.tail(found, windows, detector().q) < 1e-4
+
+
+def test_a_recording_upsampled_and_read_back_at_8_khz_still_hits():
+    """A voice whose excitation has no content near 4 kHz (as kal's, recorded through an anti-aliasing filter),
+    upsampled to 16 and 44.1 kHz and read back at 8 kHz (soxr, as the loader reads it), keeps its hits; the same
+    filter on a continuous excitation does not hit either way."""
+    from scipy import signal
+
+    from engine.detectors.channels import audio_through
+
+    rng = np.random.default_rng(1)
+    poles = [0.97 * np.exp(2j * np.pi * f / 8000) for f in (500, 1500, 2500, 3000, 3300)]
+    c = np.round(-np.real(np.poly(np.concatenate([poles, np.conj(poles)])))[1:] * Q).astype(np.int64)
+    pulses = np.zeros(1600)
+    pulses[::84] = 100.0
+    continuous = signal.lfilter([1.0], [1.0, -0.5], pulses + rng.normal(0, 12, pulses.size))
+    continuous = signal.filtfilt(*signal.butter(6, 2500 / 4000), continuous)
+    quantised = LATTICE[np.argmin(np.abs(continuous[:, None] - LATTICE[None, :]), axis=1)]
+    coded, plain = fixed_point_lpc(quantised, c) / 32768.0, fixed_point_lpc(np.round(continuous), c) / 32768.0
+    assert lpc_lattice.hits(coded)[0] >= 8
+    for rate in (16000, 44100):
+        found = [lpc_lattice.hits(audio_through(y, ("audio", None, rate, None, None))) for y in (coded, plain)]
+        assert found[0][0] >= 8 and found[0][1] >= 20 and found[1][0] == 0
 
 
 @pytest.mark.skipif(shutil.which("flite") is None, reason="flite is not installed on this machine")
@@ -149,3 +176,23 @@ def test_the_screened_reading_decides_as_the_plain_lll_reading_on_kal_and_a_real
             screened += lpc_lattice.least_squares_rms(y, s) > lpc_lattice.SCREEN_RMS
             found += lpc_lattice.hit(y, s)
     assert screened >= 3 and found >= 2  # both sides of the screen, and kal's hits, were read
+
+
+def test_a_channel_at_another_rate_calibrates_the_lattice_on_the_reference_resampled_there_and_back():
+    """channels.channel_calibration: the hit counts come from the reference through the file's rate and back (a
+    file upsampled from 8 kHz is read at 8 kHz against them); a lossy codec or a band limit alone refits nothing."""
+    from scipy import signal
+
+    from engine.detectors.channels import audio_through, channel_calibration
+
+    rng = np.random.default_rng(0)
+    recordings = [signal.lfilter([1.0], [1.0, -0.9], rng.normal(0, 0.01, 8000)).astype(np.float32) for _ in range(24)]
+    profile = {"ref_audio": np.concatenate(recordings), "ref_audio_bounds": np.arange(25) * 8000,
+               "ref_audio_group": np.arange(24), "n_fit_files": 12, "cal_lpc_lattice": np.zeros((1, 2), np.int64)}
+    key = ("audio", None, 16000, None, None)
+    found = channel_calibration([], profile, key)["profile:cal_lpc_lattice"]
+    expected = LpcLattice.calibrate([audio_through(a, key) for a in recordings])["cal_lpc_lattice"]
+    np.testing.assert_array_equal(found, expected)
+    assert found[:, 1].sum() >= lpc_lattice.MIN_CALIBRATION_WINDOWS
+    for other in (("audio", "ULAW", 16000, None, None), ("audio", None, None, 3000, None)):
+        assert "profile:cal_lpc_lattice" not in channel_calibration([], profile, other)

@@ -14,7 +14,9 @@ only the reference are refitted and calibrated on those files:
   cross-fitting over them (engine/detectors/profile.py); through a resize read with its filter and side, on the
   features' rank normal scores among those files (FeatureOutlier.fit_ranked);
 - `checkerboard`, `near-zero`, `noise-floor`, `cycle-jitter`, `synthetic-voice`: calibrated on them (they
-  fit nothing here; the last three on the channelled recordings themselves);
+  fit nothing here; the last three on the channelled recordings themselves); `lpc-lattice` at another sample
+  rate without a lossy codec, on the reference resampled to that rate and back (it reads a file upsampled from
+  8 kHz, engine/detectors/lpc_lattice.py);
 - the CNN and inverse models: calibrated on the channelled held-out files;
 - the pooled logistic regression: for images refitted on the channelled reference files
   against the case's generators' samples passed through the same channel (cross-fitted
@@ -378,9 +380,12 @@ CHANNEL_LIMITS = {
          "2-4), most of flite's vocoder; Speex, iLBC and G.723.1 at 5.3 kbit/s are refused (no encoder here). A file "
          "judged real through them is weak evidence (docs/studies.md, twenty-third pass)"),
         ("any lossy codec (mu-law, A-law, 8-bit PCM, GSM 06.10, MP3, ADPCM, ...), resampling, added noise",
-         "lpc-lattice stands aside for a file written by a lossy codec or at another rate than 8 kHz (the "
-         "codec or the resampler moves flite's samples off the mu-law lattice: flite kal16 at 16 kHz, resampled, "
-         "2 of 600 windows hit, flite kal at 8 kHz 277 of 1,200); under added noise it keeps its clean calibration "
+         "lpc-lattice stands aside for a file written by a lossy codec or at another rate with content above "
+         "4.8 kHz (the codec moves flite's samples off the mu-law lattice; flite kal16 synthesises at 16 kHz and "
+         "read at 8 kHz leaves no lattice: 2 of 600 windows hit, flite kal at 8 kHz 277 of 1,200); a file upsampled from 8 kHz is read at 8 "
+         "kHz against the reference resampled there and back, where sox's default dither hides most of kal's "
+         "digits (2-3 of 13 caught at 16 and 22.05 kHz; ffmpeg's default 9-13 of 13); under added noise it keeps "
+         "its clean calibration "
          "and the noise hides the lattice (white noise at 20 dB: flite kal 0 of 600 windows, real recordings 0 of "
          "1,200)"),
     ),
@@ -1430,6 +1435,10 @@ def channel_calibration(detectors, profile, key, gan_runs=(), agc=False):
         from engine.detectors.pulse_grid import PulseGrid
 
         refit.update(PulseGrid.calibrate(recordings))
+    if "cal_lpc_lattice" in profile and key[0] == "audio" and key[2] and not key[1]:  # upsampled: read at 8 kHz
+        from engine.detectors.lpc_lattice import LpcLattice
+
+        refit.update(LpcLattice.calibrate(recordings))
     if "cal_synthetic_voice" in profile and not voice_aside(key):
         from engine.detectors.synthetic_voice import SyntheticVoice
 

@@ -42,11 +42,21 @@ least-squares RMS above 44, and no window above 100 put more than 32 of its 40 s
 needs 38); the same hits on every window of that set, 2.4-3.6x faster (docs/studies.md, "lpc-lattice's screen
 (2026-12-03, eighteenth pass)").
 
+Upsampled from 8 kHz: a file written at a higher rate with no content above UPSAMPLED_BANDWIDTH_HZ (the channel's
+`bandwidth_hz`, read at the file's own rate) is read as the verdict reads all speech, at 8 kHz. A standard resampler's
+round trip brings most samples of flite `kal` back within a step of their values, and the windows whose residual
+stays on the lattice still hit (a few of every 30 rather than one in four). The clean calibration says nothing of a
+resampled real recording, so the channel's detectors take q from the reference upsampled to the file's rate and
+read back at 8 kHz (engine/detectors/channels.py, channel_calibration). A native wide-band recording (content above
+4.8 kHz: any microphone at 16 kHz or more, flite `kal16`) stands aside as before. docs/studies.md, "flite's kal
+resampled: lpc-lattice reads a file upsampled from 8 kHz at 8 kHz (2026-12-04, twenty-ninth pass)", measured it.
+
 What it cannot see: output that does not reach the verdict with its exact 16-bit values and the fixed-point
-recursion (flite `kal16` at 16 kHz and anything resampled; festival's voices, which synthesise in floats; any
-lossy codec or added noise). It stands aside (weight 0, `informative`) for a file written by a lossy codec or
-at another rate, and reads no window of mu-law, A-law or 8-bit samples; under added noise it keeps its clean
-calibration (noise moves real and flite samples alike off the lattice, so hits only become rarer).
+recursion (flite `kal16` at 16 kHz; festival's voices, which synthesise in floats; any lossy codec or added noise;
+a resampler's dither, which moves every sample by up to a step: sox's default). It stands aside (weight 0,
+`informative`) for a file written by a lossy codec or at another rate with content above 4 kHz, and reads no
+window of mu-law, A-law or 8-bit samples; under added noise it keeps its clean calibration (noise moves real and
+flite samples alike off the lattice, so hits only become rarer).
 """
 import numpy as np
 
@@ -70,6 +80,10 @@ MIN_CALIBRATION_WINDOWS = 600  # fewer (8-bit or mu-law reference recordings): q
 CONFIDENCE = 0.95  # of the upper bound on q
 STOP_P = 1e-9  # a recording's reading stops below this tail probability
 FLOOR = 1e-15  # the smallest tail probability reported (calibration.tail_probability's credible limit)
+# A file at a higher rate with no content above this (channel `bandwidth_hz`) was upsampled from 8 kHz: read at 8 kHz.
+# A resampler's transition band reaches past 4 kHz (ffmpeg's default: FSDD takes read up to 4.6 kHz); native
+# wide-band speech reads from 5.1 kHz (flite awb at 16 kHz) to the Nyquist frequency.
+UPSAMPLED_BANDWIDTH_HZ = 4800
 
 
 def mulaw_values():
@@ -199,6 +213,13 @@ def hits(audio, q=None):
     return found, len(starts), len(starts)
 
 
+def upsampled_from_speech_rate(channel):
+    """Whether a file's channel says it was written at a higher rate than SPEECH_RATE from a recording at it: no
+    content above UPSAMPLED_BANDWIDTH_HZ (a file with no `bandwidth_hz` read is not taken for one)."""
+    return (channel.get("native_sample_rate", SPEECH_RATE) > SPEECH_RATE
+            and channel.get("bandwidth_hz", np.inf) <= UPSAMPLED_BANDWIDTH_HZ)
+
+
 def calibration_recordings(recordings):
     """Up to CALIBRATION_RECORDINGS of the kept recordings, spread evenly."""
     n = len(recordings)
@@ -240,12 +261,13 @@ class LpcLattice(RecordingDetector):
         return -np.log10(np.maximum(tail(counts[:, 0], counts[:, 1], self.q), FLOOR))
 
     def informative(self, samples):
-        """Only a recording written at the speech rate without a lossy codec (a codec or a resampler moves the
-        samples off the lattice) that offers a window (not an 8-bit recorder's steps, not mu-law or A-law
-        samples). A band limit read from the content is no reason: flite's own output reads as one at times."""
+        """Only a recording without a lossy codec (it moves the samples off the lattice), written at the speech rate
+        or upsampled from it (upsampled_from_speech_rate), that offers a window (not an 8-bit recorder's steps, not
+        mu-law or A-law samples). A band limit below 4 kHz is no reason: flite's own output reads as one at times."""
         audio = getattr(samples, "audio", None)
         channel = (getattr(samples, "meta", None) or {}).get("channel") or {}
-        if audio is None or channel.get("lossy") or channel.get("native_sample_rate", SPEECH_RATE) != SPEECH_RATE:
+        rate = channel.get("native_sample_rate", SPEECH_RATE)
+        if audio is None or channel.get("lossy") or rate != SPEECH_RATE and not upsampled_from_speech_rate(channel):
             return False
         return bool(candidate_windows(samples_16bit(audio)))
 
