@@ -54,9 +54,9 @@ resampled: lpc-lattice reads a file upsampled from 8 kHz at 8 kHz (2026-12-04, t
 What it cannot see: output that does not reach the verdict with its exact 16-bit values and the fixed-point
 recursion (flite `kal16` at 16 kHz; festival's voices, which synthesise in floats; any lossy codec or added noise;
 a resampler's dither, which moves every sample by up to a step: sox's default). It stands aside (weight 0,
-`informative`) for a file written by a lossy codec or at another rate with content above 4 kHz, and reads no
-window of mu-law, A-law or 8-bit samples; under added noise it keeps its clean calibration (noise moves real and
-flite samples alike off the lattice, so hits only become rarer).
+`informative`) for a file written by a lossy codec or at another rate with content above UPSAMPLED_BANDWIDTH_HZ,
+and reads no window of mu-law, A-law or 8-bit samples; under added noise it keeps its clean calibration (noise moves
+real and flite samples alike off the lattice, so hits only become rarer).
 """
 import numpy as np
 
