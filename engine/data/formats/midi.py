@@ -146,6 +146,7 @@ def checked_mido(path, data):
 
 
 def pretty(parsed):
+    """pretty_midi's reading of a checked mido.MidiFile."""
     import pretty_midi
 
     with warnings.catch_warnings():
@@ -175,18 +176,18 @@ def end_unended_notes(parsed):
     last_tick = timing(parsed)[0]
     unended = 0
     for track in parsed.tracks:
-        sounding, tick = {}, 0
+        sounding, tick = set(), 0
         for message in track:
             tick += message.time
             if message.type == "note_on" and message.velocity > 0:
-                sounding[(message.channel, message.note)] = True
+                sounding.add((message.channel, message.note))
             elif message.type in ("note_on", "note_off"):
-                sounding.pop((message.channel, message.note), None)  # one end closes every such note, as pretty_midi
+                sounding.discard((message.channel, message.note))  # one end closes every such note, as pretty_midi
         if not sounding:
             continue
         unended += len(sounding)
         at = len(track) - 1 if track and track[-1].type == "end_of_track" else len(track)
-        ends = [mido.Message("note_off", channel=c, note=n, time=0) for c, n in sounding]
+        ends = [mido.Message("note_off", channel=c, note=n, time=0) for c, n in sorted(sounding)]
         ends[0].time = last_tick - tick  # the track's last event is at `tick`; the file's at last_tick
         if at < len(track):
             ends[0].time += track[at].time  # the end-of-track marker's own delta moves before the note-offs
