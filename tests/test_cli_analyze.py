@@ -59,14 +59,17 @@ def run_cli(*args):
                           text=True, timeout=120)
 
 
-@pytest.mark.parametrize("case", ["missing", "corrupt", "unknown builtin"])
+@pytest.mark.parametrize("case", ["missing", "corrupt", "unknown builtin", "mistyped slice", "other modality"])
 def test_bad_input_is_one_line_and_exit_code_2(tmp_path, case):
     corrupt = tmp_path / "broken.npy"
     corrupt.write_bytes(b"\x93NUMPY\x01\x00garbage")
     spec = {"missing": str(tmp_path / "nowhere.png"), "corrupt": str(corrupt),
-            "unknown builtin": "builtin:nosuchset"}[case]
+            "unknown builtin": "builtin:nosuchset", "mistyped slice": "builtin:digits[0:1e2]",
+            "other modality": "builtin:fsdd[0:2]"}[case]
     result = run_cli("--reference", "builtin:digits[0:50]", "--compare", f"x={spec}")
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert len(errors) == 1 and (spec in errors[0] or "nosuchset" in errors[0])
+    reason = {"mistyped slice": "[start:stop]", "other modality": "must share a modality"}.get(case, "")
+    assert reason in errors[0]

@@ -26,10 +26,21 @@ def tone(path, seconds):
     ("a.npy[3:]", "a.npy", slice(3, None)),
     ("a.npy[:-2]", "a.npy", slice(None, -2)),
     ("builtin:mnist", "builtin:mnist", slice(None)),
-    ("x[1:2:3]", "x[1:2:3]", slice(None)),
+    ("photo[1].png", "photo[1].png", slice(None)),
 ])
 def test_split_slice(spec, source, select):
     assert split_slice(spec) == (source, select)
+
+
+@pytest.mark.parametrize("spec", ["x[1:2:3]", "builtin:mnist[::2]", "builtin:mnist[0:1e3]", "a.npy[one:two]"])
+def test_a_mistyped_slice_is_refused_naming_the_form(spec):
+    with pytest.raises(InputError, match=r"\[start:stop\] with whole numbers"):
+        split_slice(spec)
+
+
+def test_a_file_whose_name_looks_like_a_slice_is_read_as_that_file(tmp_path):
+    path = grey_png(tmp_path / "scan[0:1e3].png", 200)
+    assert split_slice(str(path)) == (str(path), slice(None))
 
 
 def test_folder_is_read_in_name_order_and_sliced_by_file(tmp_path):

@@ -11,7 +11,7 @@ from engine.analysis.profile import profile
 
 
 def analyze_job(params, state):
-    from engine.data.specs import load_spec
+    from engine.data.specs import load_compared, load_spec
 
     compare = list(params["compare"])
     steps = len(compare) + 1
@@ -22,7 +22,7 @@ def analyze_job(params, state):
     for number, (name, spec) in enumerate(compare, start=1):
         state.check()
         state.progress(number / steps, name)
-        other = profile(load_spec(spec, name=name, reference=reference))
+        other = profile(load_compared(spec, name, reference))
         other["name"] = np.asarray(name)
         result = compare_profiles(ref_profile, other)
         state.partial(result)

@@ -22,6 +22,7 @@ from engine.errors import InputError
 from engine.modality import modality as modality_of
 
 SLICE = re.compile(r"^(?P<source>.+)\[(?P<start>-?\d*):(?P<stop>-?\d*)\]$")
+SLICE_LIKE = re.compile(r"\[[^\[\]]*:[^\[\]]*\]$")  # what a mistyped slice looks like: [1e3:], [::2], [a:b]
 
 
 def named_spec(text):
@@ -35,7 +36,11 @@ def named_spec(text):
 def split_slice(spec):
     """(source, slice) of a spec; slice(None) when it has no slice suffix."""
     match = SLICE.match(spec)
-    if not match or os.path.exists(spec):
+    if os.path.exists(spec):
+        return spec, slice(None)
+    if not match:
+        if SLICE_LIKE.search(spec):
+            raise InputError(spec, "a slice is [start:stop] with whole numbers (either may be left out; no step)")
         return spec, slice(None)
     bound = lambda text: int(text) if text else None  # noqa: E731
     return match["source"], slice(bound(match["start"]), bound(match["stop"]))
@@ -58,6 +63,16 @@ def adopt_reference_modality(sample_set, reference):
     if sample_set.shape == reference.shape:
         sample_set.meta["modality_from_reference"] = True
     return sample_set
+
+
+def load_compared(spec, name, reference):
+    """A set to compare with the SampleSet `reference`, loaded as load_spec does; refused when its
+    modality differs (a mel-spectrogram's intensities against a digit's measure nothing)."""
+    other = load_spec(spec, name=name, reference=reference)
+    if other.modality != reference.modality:
+        raise InputError(spec, f"holds {other.modality} samples and the reference ({reference.name}) "
+                               f"{reference.modality}: sets compared must share a modality")
+    return other
 
 
 def load_spec(spec, name=None, reference=None):

@@ -11,7 +11,7 @@ def compare_job(params, state):
     """Reference vs sets: compare_profiles' statistics plus the curves the compare view draws."""
     from engine.analysis.compare import compare_profiles
     from engine.analysis.profile import profile
-    from engine.data.specs import load_spec
+    from engine.data.specs import load_compared, load_spec
 
     steps = len(params["others"]) + 2
     state.progress(0.0, f"profiling the reference {params['reference']}")
@@ -21,7 +21,7 @@ def compare_job(params, state):
     for number, (name, spec) in enumerate(params["others"], start=1):
         state.check()
         state.progress(number / steps, f"loading and comparing {name}")
-        profiles.append(profile(load_spec(spec, name=name, reference=reference)))
+        profiles.append(profile(load_compared(spec, name, reference)))
         results.append(compare_profiles(profiles[0], profiles[-1]))
     state.progress(1 - 1 / steps, "curves for the plots")
     moment_edges = {key: _pooled_edges([p[key] for p in profiles]) for key in ("centroid", "slope")}
