@@ -12,6 +12,7 @@ import os
 
 import numpy as np
 
+from engine.data.limits import check_set_size
 from engine.errors import InputError
 
 
@@ -73,6 +74,7 @@ def sample_gan(run_dir, n, seed=0):
     from training.gan import sample_generator
 
     run, sidecar, modules = load_modules(run_dir, ["G"], "gan")
+    check_set_size("--n", int(n), int(np.prod(sidecar["config"]["shape"])))  # before a batch too large to hold
     z = torch.randn(int(n), sidecar["config"]["z_dim"], generator=torch.Generator().manual_seed(int(seed)))
     return sample_generator(modules["G"], z, sidecar["config"]["activation"]), run
 

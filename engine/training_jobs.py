@@ -150,6 +150,16 @@ def train_gan_job(params, state):
 # --- generated outputs -----------------------------------------------------------------
 
 
+def check_samples_out(out):
+    """Refuses, before any work, an OUT naming a media file (out.wav, out.png): samples go to OUT.npy or
+    to a folder of one file per sample, and a folder so named would pass for one file."""
+    from engine.data.sniff import KNOWN_EXTENSIONS
+
+    suffix = os.path.splitext(out)[1].lower()
+    if suffix in KNOWN_EXTENSIONS and suffix != ".npy" and not os.path.isdir(out):
+        raise InputError(out, f"names a {suffix} file; give OUT.npy or a folder (one file per sample)")
+
+
 def write_samples(out, x, modality):
     """Writes intensities (n, c, h, w) in [0,1]: OUT.npy as one array, else a folder of files of
     the modality (engine.modality: PNG images, mel patches as .npy arrays, MIDI from piano rolls).
@@ -179,6 +189,7 @@ def generate_job(params, state):
     n = int(params.n)
     if n < 1:
         raise InputError("--n", "must be at least 1")
+    check_samples_out(params.out)
     state.progress(0.0, "sampling")
     x, run = sample_run(params.run, n, params.seed)
     if len(x) < n:
@@ -312,6 +323,7 @@ def fgsm_job(params, state):
     eps = float(params.eps)
     if not 0 < eps <= 1:
         raise InputError("--eps", "must be in (0, 1] (intensity units)")
+    check_samples_out(params.out)
     run, sidecar, modules = load_modules(params.classifier, ["C"], "classifier")
     labels = sidecar["config"]["labels"]
     target = params.target

@@ -103,6 +103,17 @@ def test_generate_writes_npy_and_a_folder_of_pngs(gan_run, tmp_path):
     assert np.array_equal(x, np.load(tmp_path / "t.npy"))  # same seed, same samples
 
 
+@pytest.mark.parametrize("out", ["s.wav", "s.PNG", "s.mid"])
+def test_generate_refuses_an_out_naming_a_media_file_before_sampling(gan_run, tmp_path, capsys, out):
+    assert main.main(["generate", str(gan_run), "--n", "3", "--out", str(tmp_path / out)]) == 2
+    assert "give OUT.npy or a folder" in capsys.readouterr().err and not (tmp_path / out).exists()
+
+
+def test_generate_refuses_more_samples_than_a_set_may_hold_before_sampling(gan_run, tmp_path, capsys):
+    assert main.main(["generate", str(gan_run), "--n", "100000000", "--out", str(tmp_path / "s.npy")]) == 2
+    assert "exceeds the limit" in capsys.readouterr().err and not (tmp_path / "s.npy").exists()
+
+
 def test_generate_refuses_a_folder_that_is_not_a_gan_run(tmp_path, capsys):
     assert main.main(["generate", str(tmp_path), "--n", "2", "--out", str(tmp_path / "o.npy")]) == 2
     assert "not a readable training run" in capsys.readouterr().err
