@@ -24,7 +24,7 @@ def draw_baseline(kind, reference, seed=SEED, name=None):
     if kind not in KINDS:
         raise InputError(source, f"unknown baseline (available: {', '.join(KINDS)})")
     if reference is None:
-        raise InputError(source, "a baseline needs a reference set to match (give --reference)")
+        raise InputError(source, "a baseline is drawn to match a reference set: it can be compared with one, not be one or stand alone")
     mean = float(reference.x.mean(dtype=np.float64))
     rng = np.random.default_rng(seed)
     if kind == "bernoulli":
