@@ -75,6 +75,16 @@ def test_sixteen_bit_png_keeps_its_depth(tmp_path):
     np.testing.assert_array_equal(np.rint(s.x[0, 0] * 65535).astype(np.uint16), pixels)
 
 
+def test_a_32_bit_integer_tiff_is_refused_and_a_16_bit_tiff_read(tmp_path):
+    pixels = np.array([[0, 128, 255], [7, 200, 64]], dtype=np.uint8)
+    Image.fromarray(pixels).convert("I").save(tmp_path / "wide.tif")  # 0..255 in 32 bits: full white unknown
+    assert "does not say what value is full white" in rejected_reason(tmp_path / "wide.tif")
+    Image.fromarray(pixels.astype(np.uint16) * 257).save(tmp_path / "deep.tif")
+    s = load_path(tmp_path / "deep.tif")
+    assert s.levels == 65535
+    np.testing.assert_allclose(s.x[0, 0], pixels / 255, atol=1e-6)
+
+
 def test_rgb_jpeg_becomes_three_channels(tmp_path):
     pixels = np.zeros((16, 16, 3), dtype=np.uint8)
     pixels[..., 0] = 255  # pure red survives JPEG closely

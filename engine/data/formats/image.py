@@ -3,7 +3,8 @@
 Grey stays one channel, colour becomes RGB (alpha is dropped, palettes and other colour
 spaces are converted to RGB). 8-bit values are k/255 (levels 255), 16-bit k/65535
 (levels 65535), bilevel 0/1 (levels 1); 32-bit float TIFFs lie in [0,1] or are a tanh output's
-[-1, 1], mapped back as an array's (formats/array.py).
+[-1, 1], mapped back as an array's (formats/array.py); 32-bit integer TIFFs are refused (no full
+scale is stated: 0..255 read as 16-bit would pass for a near-black picture).
 Only the first frame of a multi-frame file is used. The pixel count, and pixels x channels
 against the decoded-size budget, are checked from the header before anything is decoded; a
 TIFF's frames are counted by walking its directory chain here (capped, loops refused), since
@@ -43,6 +44,9 @@ def pixels(path, image):
     if mode in SIXTEEN_BIT_MODES:
         return np.asarray(image).astype(np.uint16), 65535, 16, None
     if mode == "I":  # PIL opens some 16-bit files as 32-bit integers
+        if stated_bits(image) == 32:
+            raise InputError(path, "32-bit integer pixels: the file does not say what value is full white "
+                                   "(save it with 8 or 16 bits per sample)")
         values = np.asarray(image)
         if values.size and (values.min() < 0 or values.max() > 65535):
             raise InputError(path, "32-bit integer image with values outside 0..65535")
@@ -54,6 +58,12 @@ def pixels(path, image):
         values, read = float_maps(path, values)
         return values, None, 32, read
     raise InputError(path, f"unsupported image mode {mode}")
+
+
+def stated_bits(image):
+    """Bits per sample a TIFF's header states (tag 258), or None for other formats."""
+    bits = getattr(image, "tag_v2", {}).get(258)
+    return int(bits[0] if isinstance(bits, tuple) else bits) if bits else None
 
 
 def tiff_frames(path, data):
