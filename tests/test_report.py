@@ -231,6 +231,19 @@ def test_the_report_shows_file_names_with_control_characters_escaped():
     assert audit_object({"path": "/evidence/a\u202egnp.png"})[0] == "a\\u202egnp.png"
 
 
+def test_names_with_markup_or_glyphs_the_font_lacks_read_exactly_in_headings_and_contents(tmp_path):
+    from engine.report.pdf import Document
+
+    doc = Document("names", "test", "names")
+    doc.contents()
+    for name in ("a&b<c>.png", "\u6f22\u5b57.png"):
+        doc.add(doc.heading(name), doc.para(f"the file {name}"))
+    doc.build(str(tmp_path / "names.pdf"))
+    text = pdf_text(tmp_path / "names.pdf")
+    assert text.count("a&b<c>.png") == 3  # the contents line, the heading and the paragraph
+    assert text.count("\\u6f22\\u5b57.png") == 3 and "\u6f22" not in text  # no glyph: its code, not a box
+
+
 def test_the_report_is_pdf_a_2b_by_every_structural_rule_checked(written_report):
     """veraPDF cannot be installed here: tests/pdfa_rules.py checks its PDF/A-2B rules that
     concern what a report holds (it says which rules it leaves out)."""

@@ -11,6 +11,7 @@ import io
 import os
 
 from engine.report import pdfa, vector
+from engine.report.glyphs import legible
 
 RED, GREEN, AMBER = "#b00020", "#1b7f3a", "#9a5b00"
 LABEL_COLOURS = {"generated": RED, "real": GREEN, "inconclusive": AMBER}
@@ -81,9 +82,11 @@ def styles():
 
 
 def esc(text):
+    """Text for a paragraph: each character the body font lacks written as its code, then XML-escaped."""
     from xml.sax.saxutils import escape
 
-    return escape(str(text))
+    register_fonts()
+    return escape(legible(text, FONT))
 
 
 class Document:
@@ -245,7 +248,7 @@ def _footer(canvas, doc):
     canvas.setFont(FONT, SMALL_SIZE)
     canvas.setFillColorRGB(0.3, 0.3, 0.3)
     text = f"Case {meta.get('case_id', '')} - {meta.get('name', '')}" if meta else doc.title
-    canvas.drawString(doc.leftMargin, 1.0 * cm, text)
+    canvas.drawString(doc.leftMargin, 1.0 * cm, legible(text, FONT))
     canvas.restoreState()
 
 
@@ -296,7 +299,7 @@ def _template_class():
             level = max(0, level - self.levels_shift)
             self.canv.bookmarkPage(key)
             self.canv.addOutlineEntry(text, key, level=level, closed=level >= 1)
-            self.notify("TOCEntry", (level, text, self.page, key))
+            self.notify("TOCEntry", (level, esc(text), self.page, key))  # the contents line is markup
 
     return Template
 

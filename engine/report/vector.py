@@ -14,6 +14,8 @@ import os
 
 import numpy as np
 
+from engine.report.glyphs import legible
+
 IMAGE_DPI = 200
 CAPS = {"butt": 0, "round": 1, "projecting": 2}
 JOINS = {"miter": 0, "round": 1, "bevel": 2}
@@ -132,11 +134,12 @@ def _renderer_class():
             self._clip(gc)
             red, green, blue, alpha = gc.get_rgb()
             c.setFillColorRGB(red, green, blue, alpha=alpha if alpha < 1 else None)
-            c.setFont(self._font(prop), prop.get_size_in_points())
+            font = self._font(prop)
+            c.setFont(font, prop.get_size_in_points())
             c.translate(x, y)
             if angle:
                 c.rotate(angle)
-            c.drawString(0, 0, s)
+            c.drawString(0, 0, legible(s, font))
             c.restoreState()
 
         # --- helpers ----------------------------------------------------------------------
