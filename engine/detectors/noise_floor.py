@@ -57,6 +57,11 @@ file's own near-silence). The price: a synthesiser's near-silence written at 16 
 20 files beyond it before, 1 after), and the depth is no longer gain-invariant once a quiet copy's floor
 reaches the step (it only reads shallower).
 
+Digital silence requantised with triangular dither (SoX's default when it resamples to 16 bits) is read as the
+silence it dithers: a stretch of 50 ms or more whose samples lie within one step of a constant in the dither's exact
+proportions, uncorrelated (engine/detectors/dithered_silence.py); no microphone's floor, suppressed or gated, was
+found so (docs/studies.md, "espeak-ng's variants", thirtieth pass).
+
 A noise gate's closed stretches are set aside too (engine/detectors/gate_release.py): a run of exact zeros
 that the speech reaches only after MIN_RELEASE_SECONDS (10 ms) or more of sound fading through the depths a
 microphone records (a gate's release over the speech's tail and the room's floor) is not read, nor is its
@@ -87,6 +92,7 @@ from engine.data.padding import FRAME, HOP, LOUD_SHARE, PLAUSIBLE_DB, frame_powe
 from engine.data.representations import SPEECH_RATE
 from engine.detectors import calibration
 from engine.detectors.detector import RecordingDetector
+from engine.detectors.dithered_silence import dithered_runs, undithered
 from engine.detectors.gate_release import released
 
 FLOOR_QUANTILE = 0.1  # the floor: the quietest tenth of the frames
@@ -110,11 +116,12 @@ def floor_depth(audio):
     all (nothing to say about its floor)."""
     audio = np.asarray(audio, dtype=np.float64)
     start, stop = unpadded(audio)
-    power = frame_powers(audio[start:stop])
+    inner = undithered(audio[start:stop])[0]  # a requantiser's dither on digital silence read as the silence
+    power = frame_powers(inner)
     loud = loud_power(power)
     if loud <= 0:
         return 0.0, 1.0, audio.size - (stop - start), 0
-    gated = released(audio[start:stop], loud)
+    gated = released(inner, loud)
     touched = np.concatenate([[0], np.cumsum(gated)])  # the frames read touch no sample a gate wrote
     first = np.arange(power.size) * HOP
     read = power[touched[np.minimum(first + FRAME, gated.size)] == touched[first]]
@@ -164,7 +171,9 @@ class NoiseFloor(RecordingDetector):
         if depth <= PLAUSIBLE_DB:
             reading = f"within what a microphone records (up to {PLAUSIBLE_DB:.0f} dB)"
         elif silent > 0:
-            reading = f"beyond any microphone recording: {silent:.0%} of its frames are exact digital silence"
+            dithered = sum(b - a for a, b, _ in dithered_runs(audio)) / SPEECH_RATE
+            under = f" ({dithered:.2f} s of it under a requantiser's triangular dither)" if dithered else ""
+            reading = f"beyond any microphone recording: {silent:.0%} of its frames are exact digital silence{under}"
         else:
             reading = f"beyond what a microphone records ({PLAUSIBLE_DB:.0f} dB), as a synthesiser's near-silence is"
         aside = [f"{padding / SPEECH_RATE:.2f} s of constant padding at its ends"] if padding >= FRAME else []
