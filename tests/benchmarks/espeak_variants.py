@@ -3,6 +3,8 @@
 
     python tests/benchmarks/espeak_variants.py build SET OUT_DIR      # SET: tuning or untouched
     python tests/benchmarks/espeak_variants.py list SET               # the specifications, one a line
+    python tests/benchmarks/espeak_variants.py summary VERDICTS.json  # labels by resampler and by voice group
+    python tests/benchmarks/espeak_variants.py null FSDD_GLOB ...     # the ringing and dither traits on real takes
 
 Each file is espeak-ng's WAV (22.05 kHz; MBROLA voices 16 kHz) written as is (`native`) or resampled to 8 kHz
 (`sox`: SoX's default `rate` with its default dither; `ffmpeg`: `-ar 8000`, swresample; the untouched set's
@@ -14,7 +16,10 @@ recordings: tuning, the four reference speakers' takes 10-39 (builtin:fsdd uses 
 (they trained `synthetic-voice`); untouched, the four reference speakers' takes 40-49 (400 files), run once with
 the final code.
 """
+import collections
+import glob
 import itertools
+import json
 import os
 import subprocess
 import sys
@@ -150,6 +155,51 @@ def build(specs, out_dir):
             resample(source, resampler, os.path.join(out_dir, name))
 
 
+def group(name):
+    """A file's voice group: MBROLA, the breathy variants, or the rest."""
+    if name.startswith("mb-"):
+        return "mbrola"
+    variant = name.split("_s")[0].split("_")[-1]
+    return "breathy" if variant in BREATHY else "other variants"
+
+
+def summary(path):
+    """{(key, value): Counter of labels} of a `verdict --json` file over this module's sets."""
+    files = json.load(open(path))["files"]
+    out = collections.defaultdict(collections.Counter)
+    for f in files:
+        name = os.path.basename(f["path"])
+        for key in ("all", f"resampler {name.rsplit('_', 1)[1][:-4]}", f"group {group(name)}"):
+            out[key][f["label"]] += 1
+    return out
+
+
+def real_null(paths):
+    """Counts over real 8 kHz takes of what the two traits read: takes padded unevenly at 8 kHz (0.1 and 0.15 s)
+    whose padding a resampler's ringing enters (engine/data/padding.py `rings_into`), and takes as recorded,
+    through the padded-silence benchmark's suppressors and gates, and those through SoX's dither, holding a
+    dithered silence (engine/detectors/dithered_silence.py)."""
+    from engine.data.padding import constant_lead, rings_into
+    from engine.detectors.dithered_silence import dithered_runs
+    from tests.benchmarks.test_bench_padded_silence import as_written, edited
+
+    counts = collections.Counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        for path in paths:
+            audio, _ = soundfile.read(path, dtype="float64")
+            padded = np.concatenate([np.zeros(800), audio, np.zeros(1200)])
+            counts["rings, padded unevenly"] += any(rings_into(x, constant_lead(x)) for x in (padded, padded[::-1]))
+            for edit in ("as-is", "suppress-30", "suppress-inf", "denoise-inf", "gate-40"):
+                version = audio if edit == "as-is" else as_written(edited(audio, edit))
+                counts[f"dithered silence, {edit}"] += bool(dithered_runs(version))
+                source, dithered = os.path.join(tmp, "a.wav"), os.path.join(tmp, "b.wav")
+                soundfile.write(source, version, 8000, subtype="PCM_16")
+                subprocess.run(["sox", source, dithered, "vol", "0.9"], check=True)  # SoX dithers what it writes
+                counts[f"dithered silence, {edit} then SoX"] += bool(dithered_runs(soundfile.read(dithered)[0]))
+    counts["takes"] = len(paths)
+    return counts
+
+
 SETS = {"tuning": tuning_specs, "untouched": untouched_specs}
 
 if __name__ == "__main__":
@@ -159,3 +209,9 @@ if __name__ == "__main__":
     elif command == "list":
         for spec in SETS[which]():
             print(*spec, sep="\t")
+    elif command == "summary":
+        for key, labels in sorted(summary(which).items()):
+            print(key, dict(labels))
+    elif command == "null":
+        for key, count in sorted(real_null(sorted(p for pattern in sys.argv[2:] for p in glob.glob(pattern))).items()):
+            print(key, count)
