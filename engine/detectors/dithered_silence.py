@@ -15,9 +15,8 @@ gated.
 import numpy as np
 from scipy import stats
 
-from engine.data.padding import SPEECH_RATE, samples
+from engine.data.padding import SPEECH_RATE, STEP_16, samples
 
-STEP_16 = 2.0 ** -15  # a 16-bit file's step (full scale 1)
 MIN_SECONDS = 0.05  # a stretch this long at least (400 samples at 8 kHz)
 TPDF = np.array([0.125, 0.75, 0.125])  # the constant less a step, itself, plus a step
 FIT_P = 1e-3  # the proportions' chi-square test must not reject TPDF below this ...

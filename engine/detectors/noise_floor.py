@@ -88,7 +88,7 @@ noise-suppressed real speech: the floor under the speech").
 """
 import numpy as np
 
-from engine.data.padding import FRAME, HOP, LOUD_SHARE, PLAUSIBLE_DB, frame_powers, loud_power, unpadded
+from engine.data.padding import FRAME, HOP, LOUD_SHARE, PLAUSIBLE_DB, STEP_16, frame_powers, loud_power, unpadded
 from engine.data.representations import SPEECH_RATE
 from engine.detectors import calibration
 from engine.detectors.detector import RecordingDetector
@@ -97,7 +97,6 @@ from engine.detectors.gate_release import released
 
 FLOOR_QUANTILE = 0.1  # the floor: the quietest tenth of the frames
 DEPTH_CAP = 300.0  # dB; a frame of exact digital silence counts as this far down
-STEP_16 = 2.0 ** -15  # a 16-bit file's step (full scale 1)
 ROUNDING_STEPS = 2.0  # a floor up to this RMS (in 16-bit steps) is a sub-step residual rounded to 16 bits ...
 SUB_STEP = 0.05  # ... down to this: one step in a 20 ms frame of zeros is 0.08; below, a wider file's own floor
 
