@@ -161,8 +161,9 @@ class NoiseFloor(RecordingDetector):
         self.method = (f"depth (dB) of the recording's noise floor ({FLOOR_QUANTILE:.0%} quantile of its 20 ms "
                        f"frame powers) below its loudest {LOUD_SHARE:.0%} of frames, from the waveform, beyond "
                        f"{PLAUSIBLE_DB:.0f} dB: a microphone never falls silent, synthesised speech written to a "
-                       f"file does; a noise gate's slow releases into zeros set aside; a floor at a 16-bit step's "
-                       f"rounding read as {ROUNDING_STEPS:.0f} steps; gain-invariant above it; calibrated on every "
+                       f"file does; a noise gate's slow releases into zeros set aside; triangular dither on digital "
+                       f"silence read as the silence; a floor at a 16-bit step's rounding read as "
+                       f"{ROUNDING_STEPS:.0f} steps; gain-invariant above it; calibrated on every "
                        f"kept reference recording")
 
     def recording_reason(self, audio, batch, g, score, p):
