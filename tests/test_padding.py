@@ -8,7 +8,7 @@ import soundfile
 from engine.data import representations
 from engine.data.channels import NOISE_FLOOR_DB, noise_levels, speech_level_db
 from engine.data.loaders import load_path
-from engine.data.padding import STEADY, speech_bounds, speech_span, unpadded
+from engine.data.padding import RING_SAMPLES, STEADY, STEP_16, rings_into, speech_bounds, speech_span, unpadded
 from engine.detectors.noise_floor import floor_depth
 
 RATE = 8000
@@ -164,3 +164,33 @@ def test_both_ends_padded_alike_are_set_aside_at_any_rate():
         spoken = np.concatenate([np.zeros(pad + int(0.012 * rate)), voice, np.zeros(pad + int(0.301 * rate))])
         assert unpadded(spoken, rate) == (0, spoken.size)
         assert floor_depth(representations.to_speech_rate(spoken, rate))[0] > 70
+
+
+def test_a_resamplers_ringing_into_the_zeros_marks_a_run_from_another_rate():
+    """FFmpeg's ringing into espeak-ng's silence, rounded to 16 bits: alternating, growing away from the zeros.
+    A microphone's floor next to a script's zeros does not ring so, nor does a chain one sample short."""
+    ringing = np.array([1, -1, 1, -2, 2, -3, 5, -6, 9, -18, -161, -193]) * STEP_16
+    assert rings_into(np.concatenate([np.zeros(86), ringing]), 86)
+    assert not rings_into(np.concatenate([np.zeros(86), ringing[:RING_SAMPLES - 1], np.full(5, 0.01)]), 86)
+    assert not rings_into(np.concatenate([np.zeros(86), 4 * ringing]), 86)  # its first sample not rounded into the run
+    floor = recording(7)
+    assert not rings_into(np.concatenate([np.zeros(800), floor]), 800)
+
+
+def test_a_synthesisers_silence_resampled_to_the_speech_rate_elsewhere_is_kept():
+    """espeak-ng's word stopping abruptly into its silence at 22.05 kHz, resampled to 8 kHz by a band-limiting
+    resampler and written at 16 bits: its zeros, timed by its speech, carry the resampler's ringing and stay, as
+    at its native rate; noise-floor reads them. Unrung, the same runs at 8 kHz are a script's padding."""
+    import soxr
+
+    rate = 22050
+    t = (np.arange(int(0.4 * rate)) + 37) / rate  # stops at a sample far from 0
+    voice = 0.3 * np.sin(2 * np.pi * 150 * t) * (1 + 0.5 * np.sin(2 * np.pi * 3 * t))
+    spoken = np.concatenate([np.zeros(265), voice, np.zeros(6637)])  # espeak-ng's 12 and 301 ms
+    at_8k = np.round(soxr.resample(spoken, rate, RATE) * 32767) / 32767
+    assert unpadded(at_8k) == (0, at_8k.size)
+    assert floor_depth(at_8k)[0] > 70
+    lead, trail = np.flatnonzero(at_8k)[[0, -1]]
+    word = np.round(at_8k[lead + 40:trail - 40] * 32767) / 32767  # the ringing cut away: a take padded by a script
+    scripted = np.concatenate([np.zeros(lead + 40), word, np.zeros(at_8k.size - trail + 40)])
+    assert speech_bounds(scripted) == (lead + 40, lead + 40 + word.size)

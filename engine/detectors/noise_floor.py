@@ -57,6 +57,11 @@ file's own near-silence). The price: a synthesiser's near-silence written at 16 
 20 files beyond it before, 1 after), and the depth is no longer gain-invariant once a quiet copy's floor
 reaches the step (it only reads shallower).
 
+Digital silence requantised with triangular dither (SoX's default when it resamples to 16 bits) is read as the
+silence it dithers: a stretch of 50 ms or more whose samples lie within one step of a constant in the dither's exact
+proportions, uncorrelated (engine/detectors/dithered_silence.py); no microphone's floor, suppressed or gated, was
+found so (docs/studies.md, "espeak-ng's variants", thirtieth pass).
+
 A noise gate's closed stretches are set aside too (engine/detectors/gate_release.py): a run of exact zeros
 that the speech reaches only after MIN_RELEASE_SECONDS (10 ms) or more of sound fading through the depths a
 microphone records (a gate's release over the speech's tail and the room's floor) is not read, nor is its
@@ -83,15 +88,15 @@ noise-suppressed real speech: the floor under the speech").
 """
 import numpy as np
 
-from engine.data.padding import FRAME, HOP, LOUD_SHARE, PLAUSIBLE_DB, frame_powers, loud_power, unpadded
+from engine.data.padding import FRAME, HOP, LOUD_SHARE, PLAUSIBLE_DB, STEP_16, frame_powers, loud_power, unpadded
 from engine.data.representations import SPEECH_RATE
 from engine.detectors import calibration
 from engine.detectors.detector import RecordingDetector
+from engine.detectors.dithered_silence import dithered_runs, undithered
 from engine.detectors.gate_release import released
 
 FLOOR_QUANTILE = 0.1  # the floor: the quietest tenth of the frames
 DEPTH_CAP = 300.0  # dB; a frame of exact digital silence counts as this far down
-STEP_16 = 2.0 ** -15  # a 16-bit file's step (full scale 1)
 ROUNDING_STEPS = 2.0  # a floor up to this RMS (in 16-bit steps) is a sub-step residual rounded to 16 bits ...
 SUB_STEP = 0.05  # ... down to this: one step in a 20 ms frame of zeros is 0.08; below, a wider file's own floor
 
@@ -110,11 +115,12 @@ def floor_depth(audio):
     all (nothing to say about its floor)."""
     audio = np.asarray(audio, dtype=np.float64)
     start, stop = unpadded(audio)
-    power = frame_powers(audio[start:stop])
+    inner = undithered(audio[start:stop])[0]  # a requantiser's dither on digital silence read as the silence
+    power = frame_powers(inner)
     loud = loud_power(power)
     if loud <= 0:
         return 0.0, 1.0, audio.size - (stop - start), 0
-    gated = released(audio[start:stop], loud)
+    gated = released(inner, loud)
     touched = np.concatenate([[0], np.cumsum(gated)])  # the frames read touch no sample a gate wrote
     first = np.arange(power.size) * HOP
     read = power[touched[np.minimum(first + FRAME, gated.size)] == touched[first]]
@@ -155,8 +161,9 @@ class NoiseFloor(RecordingDetector):
         self.method = (f"depth (dB) of the recording's noise floor ({FLOOR_QUANTILE:.0%} quantile of its 20 ms "
                        f"frame powers) below its loudest {LOUD_SHARE:.0%} of frames, from the waveform, beyond "
                        f"{PLAUSIBLE_DB:.0f} dB: a microphone never falls silent, synthesised speech written to a "
-                       f"file does; a noise gate's slow releases into zeros set aside; a floor at a 16-bit step's "
-                       f"rounding read as {ROUNDING_STEPS:.0f} steps; gain-invariant above it; calibrated on every "
+                       f"file does; a noise gate's slow releases into zeros set aside; triangular dither on digital "
+                       f"silence read as the silence; a floor at a 16-bit step's rounding read as "
+                       f"{ROUNDING_STEPS:.0f} steps; gain-invariant above it; calibrated on every "
                        f"kept reference recording")
 
     def recording_reason(self, audio, batch, g, score, p):
@@ -164,7 +171,9 @@ class NoiseFloor(RecordingDetector):
         if depth <= PLAUSIBLE_DB:
             reading = f"within what a microphone records (up to {PLAUSIBLE_DB:.0f} dB)"
         elif silent > 0:
-            reading = f"beyond any microphone recording: {silent:.0%} of its frames are exact digital silence"
+            dithered = sum(b - a for a, b, _ in dithered_runs(audio)) / SPEECH_RATE
+            under = f" ({dithered:.2f} s of it under a requantiser's triangular dither)" if dithered else ""
+            reading = f"beyond any microphone recording: {silent:.0%} of its frames are exact digital silence{under}"
         else:
             reading = f"beyond what a microphone records ({PLAUSIBLE_DB:.0f} dB), as a synthesiser's near-silence is"
         aside = [f"{padding / SPEECH_RATE:.2f} s of constant padding at its ends"] if padding >= FRAME else []
