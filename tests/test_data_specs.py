@@ -125,7 +125,7 @@ def test_unknown_specs_name_themselves():
         load_spec("builtin:cifar")
     with pytest.raises(InputError, match=r"^baseline:gauss: unknown baseline"):
         load_spec("baseline:gauss", reference=SampleSet("r", "image", np.zeros((1, 1, 2, 2), np.float32)))
-    with pytest.raises(InputError, match=r"^baseline:bernoulli: a baseline needs a reference"):
+    with pytest.raises(InputError, match=r"^baseline:bernoulli: a baseline is drawn to match a reference set"):
         load_spec("baseline:bernoulli")
     with pytest.raises(InputError, match="no such file"):
         load_spec("/nonexistent/evidence.png")
