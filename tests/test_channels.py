@@ -290,8 +290,8 @@ def test_checkerboard_of_a_patch_cut_at_a_word_onset_reads_no_step_and_keeps_a_p
     x[..., 26:] = 0.6 * np.linspace(0.2, 1.0, 6) * np.linspace(1.0, 0.3, 64)[:, None]
     x += 0.001 * np.random.default_rng(0).standard_normal(x.shape) ** 2
     extended = even_extension(x)
-    assert extended.shape == (1, 1, 126, 62)
-    assert np.array_equal(extended[..., :64, :32], x) and np.array_equal(extended[..., 64:, :32], x[..., 62:0:-1, :])
+    assert extended.shape == (1, 1, 64, 62)
+    assert np.array_equal(extended[..., :32], x) and np.array_equal(extended[..., 32:], x[..., 30:0:-1])
     # the step at the wrap held several tenths of a per cent at the highest frequency; its even extension far less
     assert 10 ** checkerboard_scores(x, 2)[0] > 0.003 and 10 ** checkerboard_scores(x, 3)[0] < 0.0003
     patterned = 0.5 + 0.05 * np.where(np.indices((64, 32)).sum(axis=0) % 2 == 0, 1.0, -1.0)[None, None]

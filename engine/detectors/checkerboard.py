@@ -15,16 +15,16 @@ generator's patch fills the patch and scores as in version 1 (a GAN's mel patche
 caught either way). Images keep version 1: a digit's blank margin is part of the image.
 
 Version 3 (speech profiles made since 2026-12-04) takes the DFT of the patch's even extension
-(numpy's 'reflect' along both axes, period 2n - 2), so that a patch's edges no longer meet at a step.
-The DFT treats a patch as periodic: a patch cut out of a longer map where a word begins (a 1 s
-Speech Commands clip whose word starts near 0.6 s: 51 frames, of which the first 32 make the one
+along time (numpy's 'reflect', period 2n - 2), so that a patch's first and last frames no longer meet
+at a step. The DFT treats a patch as periodic: a patch cut out of a longer map where a word begins (a
+1 s Speech Commands clip whose word starts near 0.6 s: 51 frames, of which the first 32 make the one
 patch judged) put the quiet background beside the loud onset at the wrap, and a step holds about
-6/n^2 of its power at the highest frequency (0.6 % for 32 frames; FSDD's trimmed takes, a median
-of 0.06 %). Real Speech Commands clips of 22 tuning speakers: 38 of 148 above the resampled
-reference's 99th percentile as version 2, 6 as version 3; a GAN's mel patches keep their share
-(a median of 1.5 % either way: 'reflect' keeps the period-2 pattern in phase), and the reference's
-median falls from 0.06 % to 0.03 %, so they stand further out (docs/studies.md, "Speech Commands",
-thirtieth pass).
+6/n^2 of its power at the highest frequency (0.6 % for 32 frames; FSDD's trimmed takes, a median of
+0.06 %). 'reflect' keeps a period-2 pattern in phase, so a generator's checkerboard keeps its place.
+Extended along the mel axis too, the reference's share fell further and a quiet speaker's GSM 06.10
+noise stood out against it (a real take at a thirtieth of its level labelled generated in a small
+case), so the mel axis, where every patch, the reference's too, wraps from its lowest band to its
+highest, is left as it was (docs/studies.md, "Speech Commands", thirtieth pass).
 """
 import numpy as np
 
@@ -57,12 +57,11 @@ def recorded_part(x):
 
 
 def even_extension(x):
-    """Samples (n, c, h, w) extended to (n, c, 2h - 2, 2w - 2) by their mirror image without repeating
-    the edge row or column (numpy's 'reflect'): periodic without a step at the wrap, and a period-2
-    pattern stays in phase (h and w even), so it keeps its place at the highest frequency."""
+    """Samples (n, c, h, w) extended along their last axis (time) to (n, c, h, 2w - 2) by their mirror
+    image without repeating the first or last column (numpy's 'reflect'): periodic without a step at
+    the wrap, and a period-2 pattern stays in phase (w even), so it keeps its place at the highest frequency."""
     x = np.asarray(x)
-    h, w = x.shape[-2:]
-    return np.pad(x, ((0, 0), (0, 0), (0, max(h - 2, 0)), (0, max(w - 2, 0))), mode="reflect")
+    return np.pad(x, ((0, 0), (0, 0), (0, 0), (0, max(x.shape[-1] - 2, 0))), mode="reflect")
 
 
 def checkerboard_scores(x, version):
@@ -99,7 +98,7 @@ class Checkerboard(Detector):
                        "(the period-2 checkerboard of upsampling layers)"
                        + ("; of a recording's recorded part, its zero padding mirrored"
                           if self.version >= RECORDED_PART_VERSION else "")
-                       + ("; of the patch extended by its mirror image, so that its edges do not meet at a step"
+                       + ("; of the patch extended in time by its mirror image, so that its ends do not meet at a step"
                           if self.version >= EVEN_EXTENSION_VERSION else ""))
 
     def scores(self, batch):
