@@ -18,9 +18,10 @@ Version 3 (speech profiles made since 2026-12-04) takes the DFT of the patch's e
 along time (numpy's 'reflect', period 2n - 2), so that a patch's first and last frames no longer meet
 at a step. The DFT treats a patch as periodic: a patch cut out of a longer map where a word begins (a
 1 s Speech Commands clip whose word starts near 0.6 s: 51 frames, of which the first 32 make the one
-patch judged) put the quiet background beside the loud onset at the wrap, and a step holds about
-6/n^2 of its power at the highest frequency (0.6 % for 32 frames; FSDD's trimmed takes, a median of
-0.06 %). 'reflect' keeps a period-2 pattern in phase, so a generator's checkerboard keeps its place.
+patch judged) put the quiet background beside the loud onset at the wrap, and a step holds power at
+every frequency (an onset ramping up over a patch's last six frames: 0.7 % at the highest, 0.01 %
+extended; FSDD's trimmed takes, a median of 0.06 %). 'reflect' keeps a period-2 pattern in phase, so a
+generator's checkerboard keeps its place.
 Extended along the mel axis too, the reference's share fell further and a quiet speaker's GSM 06.10
 noise stood out against it (a real take at a thirtieth of its level labelled generated in a small
 case), so the mel axis, where every patch, the reference's too, wraps from its lowest band to its
