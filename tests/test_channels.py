@@ -283,6 +283,21 @@ def test_checkerboard_reads_a_recording_not_its_padding():
     assert (recording[0, 0] == 0).all(axis=0).sum() > 8 and (recorded_part(recording)[0, 0] != 0).any(axis=0).all()
 
 
+def test_checkerboard_of_a_patch_cut_at_a_word_onset_reads_no_step_and_keeps_a_pattern():
+    from engine.detectors.checkerboard import checkerboard_scores, even_extension
+
+    x = np.full((1, 1, 64, 32), 0.02)  # a quiet background, a word beginning at the patch's end, weaker up high
+    x[..., 26:] = 0.6 * np.linspace(0.2, 1.0, 6) * np.linspace(1.0, 0.3, 64)[:, None]
+    x += 0.001 * np.random.default_rng(0).standard_normal(x.shape) ** 2
+    extended = even_extension(x)
+    assert extended.shape == (1, 1, 64, 62)
+    assert np.array_equal(extended[..., :32], x) and np.array_equal(extended[..., 32:], x[..., 30:0:-1])
+    # the step at the wrap held several tenths of a per cent at the highest frequency; its even extension far less
+    assert 10 ** checkerboard_scores(x, 2)[0] > 0.003 and 10 ** checkerboard_scores(x, 3)[0] < 0.0003
+    patterned = 0.5 + 0.05 * np.where(np.indices((64, 32)).sum(axis=0) % 2 == 0, 1.0, -1.0)[None, None]
+    assert checkerboard_scores(patterned, 3)[0] == pytest.approx(checkerboard_scores(patterned, 2)[0], abs=0.05)
+
+
 def test_a_speech_case_without_reference_recordings_keeps_its_clean_calibration(speech_case, tmp_path):
     from engine.detectors.channels import channel_detectors
     from engine.detectors import suite
