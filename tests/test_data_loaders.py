@@ -536,3 +536,19 @@ def test_recordings_and_midi_for_playback_are_checked_like_evidence(tmp_path):
     cut.write_bytes((tmp_path / "a.wav").read_bytes()[:100])
     with pytest.raises(InputError, match="truncated"):
         load_recording(cut)
+
+
+@pytest.mark.parametrize("seconds, dropped", [(0.5, None), (1.0, "0.38"), (1.26, None)])
+def test_a_recording_says_how_much_of_its_end_no_whole_mel_patch_covers(tmp_path, seconds, dropped):
+    """A one-second clip's map holds 51 frames: one whole 32-frame patch is judged, its last 0.38 s only by the
+    waveform detectors; shorter than a patch it is padded to one; 1.26 s (64 frames) fills two."""
+    from engine.data.channels import unread_parts_reason
+
+    t = np.arange(round(seconds * 8000)) / 8000
+    noise = np.random.default_rng(0).normal(0, 0.01, t.size)
+    soundfile.write(tmp_path / "take.wav", (0.3 * np.sin(2 * np.pi * 220 * t) + noise).astype(np.float32), 8000)
+    reason = unread_parts_reason(load_path(str(tmp_path / "take.wav")).meta["channel"])
+    if dropped is None:
+        assert reason is None
+    else:
+        assert f"the last {dropped} s of its 1.02 s of sound were read by the waveform detectors only" in reason

@@ -355,17 +355,22 @@ def webp_grey(values):
 
 def unread_parts_reason(channel):
     """The verdict's reason for a file only part of which was judged (the first frame of a multi-frame picture, the
-    first audio stream of a container holding several, a MIDI file's notes that never end), or None: what was not
-    read must not pass as judged."""
-    for key, parts in (("frames", "frames (pages)"), ("audio_streams", "audio streams")):
+    first audio stream of a container holding several, a MIDI file's notes that never end, the end of a recording
+    that fills no whole mel patch), or None: what was not read must not pass as judged."""
+    parts = []
+    for key, what in (("frames", "frames (pages)"), ("audio_streams", "audio streams")):
         count = channel.get(key, 1)
         if count > 1:
             rest = "the other one was" if count == 2 else f"the other {count - 1} were"
-            return f"only the first of the file's {count} {parts} was judged; {rest} not read"
+            parts.append(f"only the first of the file's {count} {what} was judged; {rest} not read")
     if channel.get("notes_unended"):
-        return (f"{channel['notes_unended']:,} of the file's notes are ended where the file ends, as a player ends "
-                f"them: no note-off does")
-    return None
+        parts.append(f"{channel['notes_unended']:,} of the file's notes are ended where the file ends, as a player "
+                     f"ends them: no note-off does")
+    if channel.get("mel_seconds_dropped"):
+        parts.append(f"the detectors of its mel map read whole patches of {channel['mel_patch_seconds']:.2f} s: the "
+                     f"last {channel['mel_seconds_dropped']:.2f} s of its {channel['mel_seconds']:.2f} s of sound "
+                     f"were read by the waveform detectors only")
+    return "; ".join(parts) or None
 
 
 def audio_channel(subtype, rate, mono, format_label, speech_audio=None):

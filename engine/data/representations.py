@@ -129,6 +129,15 @@ def mel_map(audio, sr):
     return (np.log1p(COMPRESSION * mel_power(speech)) / MEL_SCALE).astype(np.float32)
 
 
+def patch_coverage(frames):
+    """How much of a mel map of `frames` frames its whole patches cover (split_patches drops the rest of a map
+    longer than a patch): seconds of the map, of a patch and dropped."""
+    seconds = lambda count: round(count * HOP / SPEECH_RATE, 2)  # noqa: E731
+    dropped = frames % PATCH_FRAMES if frames > PATCH_FRAMES else 0
+    return {"mel_seconds": seconds(frames), "mel_patch_seconds": seconds(PATCH_FRAMES),
+            "mel_seconds_dropped": seconds(dropped)}
+
+
 def mel_patches(audio, sr):
     """Mono audio at rate sr -> (n, 1, 64, PATCH_FRAMES) mel patches in [0,1]."""
     return np.minimum(split_patches(mel_map(audio, sr), PATCH_FRAMES), 1.0)

@@ -84,12 +84,14 @@ def decode(path, data, kind):
     mono, rate, encoding = read_recording(path, data, details)
     check_judgeable(path, mono, rate)
     speech_audio = representations.to_speech_rate(mono, rate)
-    unclipped = representations.split_patches(representations.mel_map(mono, rate), representations.PATCH_FRAMES)
+    full_map = representations.mel_map(mono, rate)
+    unclipped = representations.split_patches(full_map, representations.PATCH_FRAMES)
     n = unclipped.shape[0]
     clipped = int((unclipped > 1).sum())
     meta = dict(representations.SPEECH_META, format=kind.label, native_sample_rate=int(rate),
                 clipped_values=clipped, clipped_fraction=clipped / unclipped.size,
-                channel={**channels.audio_channel(encoding, rate, mono, kind.label, speech_audio), **details})
+                channel={**channels.audio_channel(encoding, rate, mono, kind.label, speech_audio), **details,
+                         **representations.patch_coverage(full_map.shape[1])})
     labels = None
     match = FSDD_NAME.match(os.path.basename(str(path)))
     if match:
