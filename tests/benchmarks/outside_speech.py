@@ -102,7 +102,10 @@ def main():
     judged.add_argument("out")
     judged.add_argument("case")
     args = parser.parse_args()
-    make(args.out, args.mirrors) if args.command == "make" else judge(args.out, args.case)
+    if args.command == "make":
+        make(args.out, args.mirrors)
+    else:
+        judge(args.out, args.case)
 
 
 if __name__ == "__main__":
