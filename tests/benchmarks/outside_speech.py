@@ -76,7 +76,7 @@ def make(out, mirrors):
 
 
 def judge(out, case):
-    report = os.path.join(out, "verdict.json")
+    report = os.path.normpath(out) + ".verdict.json"  # beside the pieces: a second run must not judge it
     subprocess.run([sys.executable, "main.py", "verdict", out, "--case", case, "--json", report], cwd=ROOT)
     with open(report) as f:
         files = json.load(f)["files"]
