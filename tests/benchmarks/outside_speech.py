@@ -8,7 +8,7 @@ PCM given a WAV header, MP3 and Ogg Opus by FFmpeg's stream copy (their coded fr
 third-party and not committed.
 
     python tests/benchmarks/outside_speech.py make OUT_DIR [--mirrors /work/.mirror]
-    python tests/benchmarks/outside_speech.py judge OUT_DIR CASE_DIR    # main.py verdict, then counts per source
+    python tests/benchmarks/outside_speech.py judge OUT_DIR CASE_DIR    # verdict (OUT_DIR.verdict.json), counts per source
 """
 import argparse
 import collections
