@@ -127,9 +127,11 @@ def test_a_verdict_batch_of_hostile_recordings_refuses_each_in_one_line_and_judg
 
 @pytest.mark.parametrize("seconds, sound, words", [(1 / 8000, 0.1, "too short to judge: 0.000125 s"),
                                                    (0.09, 0.1, "too short to judge: 0.09 s"),
-                                                   (1.0, 0.0, "holds no sound: every sample is 0")])
+                                                   (1.0, 0.0, "holds no sound: every sample is 0$"),
+                                                   (1.0, 0.25, "holds no sound: every sample is 0.25$")])
 def test_a_recording_too_short_or_without_sound_is_refused_not_judged_real(tmp_path, seconds, sound, words):
-    """Either would otherwise be judged and read as an unremarkable real file (tail probability 0.47)."""
+    """Either would otherwise be judged: silence as an unremarkable real file (tail probability 0.47), a constant
+    offset as synthesised speech."""
     import soundfile
 
     from engine.data.loaders import load_path

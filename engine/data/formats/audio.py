@@ -72,11 +72,12 @@ def read_recording(path, data, details=None):
 
 def check_judgeable(path, mono, rate):
     """Refuse a recording with nothing to judge, which would otherwise read as an unremarkable real file: one
-    shorter than limits.MIN_AUDIO_SECONDS, or one whose every sample is 0 (no sound at all)."""
+    shorter than limits.MIN_AUDIO_SECONDS, or one whose every sample is the same value, 0 or a constant offset
+    (no sound at all)."""
     if mono.size < limits.MIN_AUDIO_SECONDS * rate:
         raise InputError(path, f"too short to judge: {mono.size / rate:.3g} s (at least {limits.MIN_AUDIO_SECONDS} s)")
-    if not mono.any():
-        raise InputError(path, "recording holds no sound: every sample is 0")
+    if mono.min() == mono.max():
+        raise InputError(path, f"recording holds no sound: every sample is {mono[0]:.4g}")
 
 
 def decode(path, data, kind):
