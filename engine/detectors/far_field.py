@@ -16,6 +16,9 @@ file's floor (the added-noise channel) did not bring them back, nor did that ref
 lowest of the bands above 500 Hz, relative to the speech: engine/data/channels.py noise_levels). A synthesiser's
 output written to a file keeps its silence (digital or a deep floor) and never reaches it; a tenth of the reference's
 own recordings do, so the map is no longer read for a recording as noisy as the noisiest tenth of the reference.
+A floor is a room's only where the recording comes and goes: a sound without pauses (a steady buzz, its loud frames
+within FAR_FIELD_MIN_DEPTH_DB of its quiet ones) has no floor apart from itself and is not read so (real far-field
+pieces: 2.1 dB and more).
 
 The reading is a channel-key part, the key's last: (FAR_FIELD, the reference's threshold in dB). The channel's
 calibration is that of the key without it, so the part costs nothing to compute or store.
@@ -23,6 +26,7 @@ calibration is that of the key without it, so the part costs nothing to compute 
 import numpy as np
 
 FAR_FIELD_QUANTILE = 0.9
+FAR_FIELD_MIN_DEPTH_DB = 1.0
 FAR_FIELD = "far field"
 DETECTORS = ("features", "checkerboard")
 
@@ -38,13 +42,20 @@ def broadband_floor(levels):
     return float(np.min(np.asarray(levels, dtype=np.float64)[1:]))
 
 
+def depth(levels):
+    """How far a recording's loud frames lie above its quiet ones (dB), from its floor per band: the bands cover
+    the spectrum, so their floors relative to the speech add up to the quiet frames' power relative to it."""
+    return float(-10 * np.log10(np.sum(10 ** (np.asarray(levels, dtype=np.float64) / 10))))
+
+
 def reads_far_field(channel, gate):
     """Whether a recording's channel (its `noise_db`) puts its broadband floor above the reference's
-    FAR_FIELD_QUANTILE (the last column of the gate's last row); False without a gate or a floor read."""
+    FAR_FIELD_QUANTILE (the last column of the gate's last row) and its loud frames at least
+    FAR_FIELD_MIN_DEPTH_DB above its quiet ones; False without a gate or a floor read."""
     levels = channel.get("noise_db")
     if gate is None or levels is None or np.shape(gate)[0] < 3:
         return False
-    return broadband_floor(levels) > float(np.asarray(gate)[2][-1])
+    return broadband_floor(levels) > float(np.asarray(gate)[2][-1]) and depth(levels) >= FAR_FIELD_MIN_DEPTH_DB
 
 
 def marked(key, channel, gate):
