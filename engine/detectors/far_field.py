@@ -10,8 +10,8 @@ recordings at a few metres (speech 2-20 dB above a room's noise) were labelled g
 30 pieces, and with it set aside by `checkerboard` twice; calibrating `features` on the reference brought up to the
 file's floor (the added-noise channel) did not bring them back, nor did that reference through synthetic rooms
 (docs/studies.md, "Far-field speech: the mel map stands aside", thirty-first pass). So where the file's floor lies
-high in every band above
-500 Hz, both stand aside (weight 0, said in the verdict) and the detectors of the waveform judge the file.
+high in every band above 500 Hz, both stand aside (weight 0, said in the verdict) and the detectors of the waveform
+judge the file.
 
 "High" is read against the reference's own recordings: above FAR_FIELD_QUANTILE of their broadband floors (the
 lowest of the bands above 500 Hz, relative to the speech: engine/data/channels.py noise_levels). A synthesiser's
