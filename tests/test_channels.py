@@ -241,8 +241,11 @@ def test_telephone_and_lossy_codecs_keep_real_speech_real_and_buzzes_generated(s
     # studies.md, "Channels, fourth pass") takes the buzzes' features alarm: the loss, in CHANNEL_LIMITS (the
     # 220 Hz buzz's floor, read to the nearest 6 dB, is calibrated up to 3 dB noisier than it lies and lost too;
     # docs/studies.md, "Noisy batches: floors read to 6 dB")
+    # Through GSM 06.10 the buzzes' floor also lies above 90 % of the reference recordings' in every band above
+    # 500 Hz: the mel-map detectors stand aside (far-field speech, engine/detectors/far_field.py) and the buzzes,
+    # inconclusive before, pass as real.
     lost = 3 if subtype == "GSM610" else 0
-    assert found[10 + lost:] == ["generated"] * (3 - lost) and "real" not in found[10:]
+    assert found[10 + lost:] == ["generated"] * (3 - lost) and ("real" not in found[10:] or subtype == "GSM610")
 
 
 def test_a_lossy_codec_calibrates_on_each_reference_recording_as_recorded_8_bit_and_quieter(speech_case):
@@ -558,9 +561,13 @@ def test_real_speech_through_an_agc_over_noise_stays_real_against_a_gain_control
                for f in result["files"])
     found = [f["label"] for f in result["files"]]
     assert found[:3] == ["real"] * 3
-    # the loss: the buzzes are inconclusive (the AGC calibration widens the features' range; docs/studies.md,
-    # "Noisy batches: floors read to 6 dB")
-    assert found[3:] == ["inconclusive"] * 2
+    # the loss: the buzzes' floor, lifted by the AGC in their pauses, lies above 90 % of the reference recordings'
+    # in every band above 500 Hz, so the mel-map detectors stand aside (engine/detectors/far_field.py) and nothing
+    # else reads a buzz (inconclusive before: the AGC calibration had widened the features' range; docs/studies.md,
+    # "Noisy batches: floors read to 6 dB"; "Far-field speech: the mel map stands aside", thirty-first pass)
+    assert all("far-field speech" in f["channel"]["assumed"] for f in result["files"][3:])
+    assert all(f["detectors"]["features"]["weight"] == 0 for f in result["files"][3:])
+    assert "generated" not in found[3:]
 
 
 @pytest.mark.parametrize("channel", ["reverberation", "speakerphone", "compressor"])
