@@ -11,10 +11,12 @@ yweweler (speakers builtin:fsdd does not hold), summed.
     python tests/benchmarks/outside_channels.py pick SOURCE_DIR OUT_DIR PER_SOURCE  # a seeded sample per source
     python tests/benchmarks/outside_channels.py make SOURCE_DIR OUT_DIR [--channels ulaw8k,...]
     python tests/benchmarks/outside_channels.py judge OUT_DIR CASE_DIR [--channels ...]   # one row per channel
+    python tests/benchmarks/outside_channels.py table OUT_DIR [--channels ...]            # the rows again, from the JSON
 """
 import argparse
 import collections
 import glob
+import json
 import os
 import shutil
 import subprocess
@@ -155,13 +157,27 @@ def make(source, out, names):
 
 
 def judge(out, case, names):
-    print("channel\tn\tgenerated\tinconclusive\tdecisive (generated)\tdecisive (inconclusive)")
     for channel in names:
-        files = outside_speech.verdict(os.path.join(out, channel), case, os.path.join(out, channel + ".verdict.json"))
+        outside_speech.verdict(os.path.join(out, channel), case, os.path.join(out, channel + ".verdict.json"), quiet=True)
+        table(out, [channel], header=channel == names[0])
+
+
+def table(out, names, header=True):
+    """One row per channel from its verdict JSON: labelled generated and inconclusive, all and per source (the piece's
+    name before "__"), and the decisive detectors of each."""
+    if header:
+        print("channel\tn\tgenerated\tinconclusive\tgenerated per source\tdecisive (generated)\tdecisive (inconclusive)")
+    for channel in names:
+        with open(os.path.join(out, channel + ".verdict.json")) as f:
+            files = json.load(f)["files"]
         labels = collections.Counter(f["label"] for f in files)
+        sources = collections.Counter(os.path.basename(f["path"]).split("__")[0] for f in files)
+        caught = collections.Counter(os.path.basename(f["path"]).split("__")[0] for f in files
+                                     if f["label"] == "generated")
         by = {label: collections.Counter(outside_speech.decisive(f) for f in files if f["label"] == label)
               for label in ("generated", "inconclusive")}
-        print(f"{channel}\t{len(files)}\t{labels['generated']}\t{labels['inconclusive']}\t"
+        per_source = " ".join(f"{s} {caught[s]}/{n}" for s, n in sorted(sources.items()))
+        print(f"{channel}\t{len(files)}\t{labels['generated']}\t{labels['inconclusive']}\t{per_source}\t"
               f"{dict(by['generated'])}\t{dict(by['inconclusive'])}", flush=True)
 
 
@@ -178,15 +194,19 @@ def main():
     judged = sub.add_parser("judge")
     judged.add_argument("out")
     judged.add_argument("case")
-    for p in (made, judged):
+    tabled = sub.add_parser("table")
+    tabled.add_argument("out")
+    for p in (made, judged, tabled):
         p.add_argument("--channels", default=",".join(CHANNELS), help="comma-separated names of CHANNELS")
     args = parser.parse_args()
     if args.command == "pick":
         pick(args.source, args.out, args.per_source)
     elif args.command == "make":
         make(args.source, args.out, args.channels.split(","))
-    else:
+    elif args.command == "judge":
         judge(args.out, args.case, args.channels.split(","))
+    else:
+        table(args.out, [c for c in args.channels.split(",") if os.path.exists(os.path.join(args.out, c + ".verdict.json"))])
 
 
 if __name__ == "__main__":

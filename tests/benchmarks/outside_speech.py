@@ -75,9 +75,10 @@ def make(out, mirrors):
     print(f"{len(pieces())} pieces in {out}")
 
 
-def verdict(folder, case, report):
-    """Judges `folder` through the product's contract; the verdict JSON's file entries."""
-    subprocess.run([sys.executable, "main.py", "verdict", folder, "--case", case, "--json", report], cwd=ROOT)
+def verdict(folder, case, report, quiet=False):
+    """Judges `folder` through the product's contract; the verdict JSON's file entries (`quiet`: its text unprinted)."""
+    subprocess.run([sys.executable, "main.py", "verdict", folder, "--case", case, "--json", report], cwd=ROOT,
+                   stdout=subprocess.DEVNULL if quiet else None)
     with open(report) as f:
         return json.load(f)["files"]
 
