@@ -10,7 +10,9 @@ import soundfile
 from engine import case_workflows
 from engine.data.builtins import corpus_files
 from engine.detectors.channels import StandAside
-from engine.detectors.repeated_cycle import MAX_SCORE, PLAUSIBLE, RepeatedCycle, closest_repeat, repeat_scores
+from engine.detectors import repeated_cycle
+from engine.detectors.repeated_cycle import (MAX_SCORE, MIN_BITS, PLAUSIBLE, RepeatedCycle, closest_repeat, cycle_bits,
+                                             repeat_scores)
 from engine.verdict import judge
 from tests.test_cycle_jitter import RATE, through, voiced
 
@@ -43,6 +45,35 @@ def test_no_waveform_or_no_cycle_scores_zero():
     rng = np.random.default_rng(1)
     assert (repeat_scores([None, rng.normal(0, 0.1, RATE), np.zeros(RATE)]) == 0).all()
     assert repeat_scores([np.tile(np.sin(np.linspace(0, 2 * np.pi, 80, endpoint=False)), 50)])[0] == MAX_SCORE
+
+
+def with_faint_hum(seed=0):
+    """A vowel, then 0.3 s of a 250 Hz hum under A-law's innermost step (16 in 16-bit units, peak 12) over a room's
+    faint noise (0.8 of a 16-bit step): as recorded it never repeats; through A-law it is a square wave of two
+    values whose cycles agree wherever the noise flips no sign."""
+    rng = np.random.default_rng(seed)
+    t = (np.arange(int(0.3 * RATE)) + 0.5) / RATE
+    hum = (12 * np.sin(2 * np.pi * 250 * t) + rng.normal(0, 0.8, t.size)) / 32768
+    return np.concatenate([voiced(seconds=0.6, sigma=0.005, seed=seed), hum, np.zeros(400)])
+
+
+def test_a_faint_hum_on_a_laws_coarse_grid_is_no_repeat_while_a_repeated_frame_through_it_still_is(monkeypatch):
+    hum = through(with_faint_hum(), "ALAW")
+    monkeypatch.setattr(repeated_cycle, "MIN_BITS", 0.0)
+    assert closest_repeat(hum)[0] < 1e-9  # counted, its two-valued cycles would repeat exactly: chance, not a loop
+    monkeypatch.undo()
+    assert repeat_scores([through(with_faint_hum())])[0] < PLAUSIBLE
+    assert repeat_scores([hum])[0] < PLAUSIBLE
+    assert repeat_scores([through(with_pause(True, seed=1), "ALAW")])[0] >= PLAUSIBLE
+
+
+def test_a_cycles_information_counts_its_steps_not_its_length():
+    assert cycle_bits(np.array([0.5] * 40)) == 0
+    square = np.repeat(np.tile([-1.0, 1.0], 2), 20)  # two periods of an 80-sample square wave: values look random
+    steps = -(76 * np.log2(76 / 79) + 2 * np.log2(2 / 79) + np.log2(1 / 79))  # 76 of 0, two rises, a fall
+    assert cycle_bits(square) == pytest.approx(steps, rel=1e-6)
+    assert cycle_bits(square) < MIN_BITS < cycle_bits(np.sin(np.arange(21.0)))  # a waveform: a value per step
+    assert cycle_bits(np.sin(np.arange(21.0))) == pytest.approx(20 * np.log2(20), rel=1e-6)
 
 
 def test_real_recordings_stay_below_the_bound_at_any_gain_and_through_codecs():

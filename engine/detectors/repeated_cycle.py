@@ -14,6 +14,10 @@ voiced frames repeat too. The statistic, on the waveform at the speech rate
   much as one in a vowel;
 - each cycle is matched with the next period (normalised correlation c after removing the mean,
   the lag refined to a fraction of a sample);
+- a cycle whose steps from sample to sample hold less than MIN_BITS of information (their number times
+  the entropy of their values) is left out: on a codec's coarse grid (A-law writes a faint hum or a quiet
+  room's noise as a square wave of its two innermost levels) such a cycle matches the next by chance, whoever
+  made it;
 - its closeness = -log10 of the smallest 1 - c of the recording, capped at MAX_SCORE (0 with no
   cycle); the profile keeps the reference recordings' closeness (`cal_repeated_cycle`);
 - score = the closeness where it reaches PLAUSIBLE (1 - c = 10^-6), 0 below it.
@@ -34,6 +38,15 @@ reaches does not grow with a recording's length, so long recordings are judged w
 price: a synthesiser whose closest repeats lie between FSDD's and PLAUSIBLE (flite `kal` 10^-4.3 to 10^-4.8
 in some digits; `lpc-lattice` catches it) is not read by this detector. It fits nothing.
 
+A-law decodes everything within 1/2048 of full scale to its two innermost levels, so the pauses of real
+recordings through it (outside speech, 8 kHz A-law: 2 of 47) held 20-sample stretches of two values that
+repeated exactly (1 - c 10^-14): 6 bits of steps each. The steps, not the values, are counted because a
+square wave's values look random (32 samples of two values: 32 bits) while its steps are nearly all 0 (13
+bits), however long its period. festival's and flite's duplicated frames through A-law and mu-law hold 68-210
+bits of steps (80-98 samples of 3-11 values), clean 500 and more. A random pattern of MIN_BITS bits matches a
+given one with chance 2^-32, so a recording's thousand cycles do not reach the bound by chance (docs/studies.md,
+"Outside speech through channels", thirty-first pass).
+
 What it cannot see: a synthesiser that never duplicates a frame (statistical and HTS voices;
 most of flite's diphone output); a repeat undone on the way (GSM 06.10's long-term predictor, MP3,
 Vorbis, added noise); a period that is no whole number of 8 kHz samples (not measured). What it
@@ -51,11 +64,20 @@ from engine.detectors.detector import RecordingDetector
 MAX_SCORE = 12.0  # -log10 of 1 - c where rounding, not the waveform, sets the difference
 PLAUSIBLE = 6.0  # -log10 of 1 - c that no recorded voice reaches (module docstring)
 MIN_KEPT = 100  # kept recordings the fitted tail needs
+MIN_BITS = 32.0  # a cycle's information (its steps x the entropy of their values, bits) a chance match falls short of
+
+
+def cycle_bits(cycle):
+    """The information of a cycle's steps from sample to sample, in bits: their number times the entropy of their
+    values (a codec's grid leaves few, a square wave nearly all 0; a continuous waveform, one per step)."""
+    steps = np.diff(np.asarray(cycle, dtype=np.float64))
+    _, counts = np.unique(steps, return_counts=True)
+    return float(-(counts * np.log2(counts / steps.size)).sum())
 
 
 def closest_repeat(audio, runs=None):
-    """(1 - c, start sample, cycle RMS relative to the loudest cycle) of the recording's cycle
-    that the next period matches best; None without a tracked cycle. `runs`: its cycle_runs,
+    """(1 - c, start sample, cycle RMS relative to the loudest cycle) of the recording's cycle of at least
+    MIN_BITS that the next period matches best; None without such a cycle. `runs`: its cycle_runs,
     tracked here when not given."""
     x = np.asarray(audio, dtype=np.float64)
     best, loudest = None, 0.0
@@ -63,6 +85,8 @@ def closest_repeat(audio, runs=None):
         for t, window, period in run:
             rms = float(np.sqrt(np.mean(x[t:t + window] ** 2)))
             loudest = max(loudest, rms)
+            if cycle_bits(x[t:t + window]) < MIN_BITS:  # too few changes to tell a repeat from chance
+                continue
             found = next_period_match(x, t, window, int(np.floor(0.85 * period)), int(np.ceil(1.15 * period)))
             if found is not None and (best is None or 1 - found[1] < best[0]):
                 best = (max(0.0, 1 - found[1]), t, rms)

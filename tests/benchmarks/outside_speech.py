@@ -75,21 +75,31 @@ def make(out, mirrors):
     print(f"{len(pieces())} pieces in {out}")
 
 
-def judge(out, case):
-    report = os.path.normpath(out) + ".verdict.json"  # beside the pieces: a second run must not judge it
-    subprocess.run([sys.executable, "main.py", "verdict", out, "--case", case, "--json", report], cwd=ROOT)
+def verdict(folder, case, report, quiet=False):
+    """Judges `folder` through the product's contract; the verdict JSON's file entries (`quiet`: its text unprinted)."""
+    subprocess.run([sys.executable, "main.py", "verdict", folder, "--case", case, "--json", report], cwd=ROOT,
+                   stdout=subprocess.DEVNULL if quiet else None)
     with open(report) as f:
-        files = json.load(f)["files"]
-    counts, decisive = collections.defaultdict(collections.Counter), collections.Counter()
+        return json.load(f)["files"]
+
+
+def decisive(entry):
+    """The detector the verdict's first reason names as decisive."""
+    return re.search(r"decisive: ([\w-]+)", entry["reasons"][0]).group(1)
+
+
+def judge(out, case):
+    files = verdict(out, case, os.path.normpath(out) + ".verdict.json")  # beside the pieces: not judged again
+    counts, deciding = collections.defaultdict(collections.Counter), collections.Counter()
     for f in files:
         counts[os.path.basename(f["path"]).split("__")[0]][f["label"]] += 1
         if f["label"] == "generated":
-            decisive[re.search(r"decisive: ([\w-]+)", f["reasons"][0]).group(1)] += 1
+            deciding[decisive(f)] += 1
     print("source\tgenerated\tinconclusive\treal")
     for source, c in sorted(counts.items()):
         print(f"{source}\t{c['generated']}\t{c['inconclusive']}\t{c['real']}")
     total = sum(counts.values(), collections.Counter())
-    print(f"all\t{total['generated']}\t{total['inconclusive']}\t{total['real']}\ndecisive: {dict(decisive)}")
+    print(f"all\t{total['generated']}\t{total['inconclusive']}\t{total['real']}\ndecisive: {dict(deciding)}")
 
 
 def main():
