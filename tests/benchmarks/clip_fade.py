@@ -129,12 +129,12 @@ SOX_SECONDS = (0.03, 0.09, 0.15)
 
 def sox_faded(src, dst, k, rng):
     """hold-fade's recipe: SoX trims at its `silence` boundary, fades, pads, no dither."""
-    rate = soundfile.info(src).samplerate
     trail = int(rng.integers(450, 750)) * 2 + 1
-    subprocess.run(["sox", "-D", src, "-b", "16", dst, "silence", "1", "0.01", "1%", "reverse", "silence", "1",
-                    "0.01", "1%", "reverse", "fade", SOX_SHAPES[k % 3], "0.005", "-0", str(SOX_SECONDS[(k // 3) % 3]),
-                    "pad", "1s", f"{trail}s"], check=True, capture_output=True)
-    return rate
+    with tempfile.NamedTemporaryFile(suffix=".wav") as trimmed:  # (SoX's fade needs a known length: two passes)
+        subprocess.run(["sox", "-D", src, "-b", "16", trimmed.name, "silence", "1", "0.01", "1%", "reverse",
+                        "silence", "1", "0.01", "1%", "reverse"], check=True, capture_output=True)
+        subprocess.run(["sox", "-D", trimmed.name, "-b", "16", dst, "fade", SOX_SHAPES[k % 3], "0.005", "-0",
+                        str(SOX_SECONDS[(k // 3) % 3]), "pad", "1s", f"{trail}s"], check=True, capture_output=True)
 
 
 def ffmpeg_faded(src, dst, k, rng):
