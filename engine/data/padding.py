@@ -117,8 +117,9 @@ def rings_into(audio, run):
 def fade_tail(audio, run, rate):
     """Samples next to a constant run of `run` samples at the start of `audio` that are a fade's rounded tail: the
     stretch within FADE_STEPS 16-bit steps of the run's value, on the 16-bit grid, when it lasts FADE_SECONDS or more
-    and the run a frame or more; else 0. An editor's or a trimming script's fade-out takes the room's floor after the speech down through
-    a 16-bit step before its zeros; a synthesiser stops from its speech into them (module docstring)."""
+    and the run a frame or more; else 0. An editor's or a trimming script's fade-out takes the room's floor after
+    the speech down through a 16-bit step before its zeros; a synthesiser stops from its speech into them (module
+    docstring)."""
     if run < samples(FRAME_SECONDS, rate) or run >= audio.size:
         return 0
     steps = (np.asarray(audio[run:], dtype=np.float64) - float(audio[run - 1])) / STEP_16
@@ -143,8 +144,9 @@ def even_ends(lead, trail, rate):
 
 def unpadded(audio, rate=SPEECH_RATE):
     """(start, stop) of the recording at `rate` without its padding. A run entered through a fade's rounded tail
-    (`fade_tail`) is set aside with that tail. Other constant runs touching an end are set aside when the recording carries a microphone's floor right up to them (the FRAME_SECONDS next to them lie
-    within PLAUSIBLE_DB of the loud frames) and, at another rate than SPEECH_RATE, they have a length an editor or
+    (`fade_tail`) is set aside with that tail. Other constant runs touching an end are set aside when the recording
+    carries a microphone's floor right up to them (the FRAME_SECONDS next to them lie within PLAUSIBLE_DB of the loud
+    frames) and, at another rate than SPEECH_RATE, they have a length an editor or
     a script gives (round_length: the outermost run, the runs together, or the clip they complete; or even_ends:
     both ends padded alike): an editor or a dataset script put them there. So do runs at SPEECH_RATE that a
     resampler's ringing enters at either end (`rings_into`): they were in a source at another rate.
