@@ -32,6 +32,6 @@ def test_clipping_scaled_down_afterwards_still_reads_at_its_own_extremes():
 
 def test_unclipped_and_coarse_recordings_do_not():
     assert clipping(voice(1)) is None and clipping(voice(2)) is None and reason({}) is None
-    coarse = np.round(voice(1) * 0.25 * 128) / 128  # an 8-bit recorder's steps, its peaks repeating far below full scale
+    coarse = np.round(voice(1) * 0.25 * 128) / 128  # an 8-bit recorder's steps, peaks repeating far below full scale
     assert clipping(coarse) is None  # its extremes repeat in runs, but far below full scale
     assert flat_tops(np.array([0.0, 0.5, 0.9, 0.5, 0.0, -0.9, 0.0]))[0] == 0  # peaks reached once each

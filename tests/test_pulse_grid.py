@@ -62,7 +62,8 @@ def test_real_recordings_read_as_pulses_anywhere():
     assert np.median(z) < 2 and z.max() < 8
 
 
-def test_a_grid_voice_is_read_by_the_case_and_gsm_and_clipping_make_the_detector_stand_aside(fsdd_case, fsdd_channel, tmp_path):
+def test_a_grid_voice_is_read_by_the_case_and_gsm_and_clipping_make_the_detector_stand_aside(fsdd_case, fsdd_channel,
+                                                                                           tmp_path):
     voice, clipped = tmp_path / "vocoder.wav", tmp_path / "clipped.wav"
     soundfile.write(str(voice), pulse_voice(seconds=1.5, on_grid=True), RATE, subtype="PCM_16")
     # a real take at gain x4, saturated at 16 bits: read as clipped at its own rate, pulse-grid stands aside
