@@ -15,7 +15,7 @@ import numpy as np
 
 from engine import case as case_store, case_verify
 from engine.case_workflows import open_case
-from engine.data import colormap, performance, picture_size, representations
+from engine.data import clipping, colormap, performance, picture_size, representations
 from engine.data.channels import unread_parts_reason
 from engine.data.formats.array import adopted, unflattened
 from engine.data.walk import evidence_files
@@ -352,7 +352,7 @@ def _file_verdict(case, path, samples, detectors, weights, batch, g, scores, p, 
         reasons.insert(2, note)  # after the summary and the decisive detector (the report's main reason)
     # how the file was read, where not as it is
     for read in (picture_size.size_reason, picture_size.grid_reason, colormap.reason, performance.reason,
-                 time_scale.reason, unread_parts_reason):
+                 time_scale.reason, unread_parts_reason, clipping.reason):
         found = read(samples.meta.get("channel") or {})
         if found:
             reasons.insert(2, found)

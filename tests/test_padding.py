@@ -8,19 +8,20 @@ import soundfile
 from engine.data import representations
 from engine.data.channels import NOISE_FLOOR_DB, noise_levels, speech_level_db
 from engine.data.loaders import load_path
-from engine.data.padding import RING_SAMPLES, STEADY, STEP_16, rings_into, speech_bounds, speech_span, unpadded
+from engine.data.padding import (RING_SAMPLES, STEADY, STEP_16, fade_tail, rings_into, speech_bounds, speech_span,
+                                 unpadded)
 from engine.detectors.noise_floor import floor_depth
 
 RATE = 8000
 
 
-def recording(seed=0):
-    """A microphone recording at 16 bits: a room's floor (about 50 dB below the speech) throughout,
+def recording(seed=0, floor=1e-3):
+    """A microphone recording at 16 bits: a room's floor (RMS `floor`: about 50 dB below the speech) throughout,
     a word-like burst in the middle."""
     rng = np.random.default_rng(seed)
     t = np.arange(5000)
     word = np.where((t > 1200) & (t < 3800), 0.3 * np.sin(2 * np.pi * 180 * t / RATE) * np.hanning(5000), 0.0)
-    return np.round((word + rng.normal(0, 1e-3, t.size)) * 32767) / 32767
+    return np.round((word + rng.normal(0, floor, t.size)) * 32767) / 32767
 
 
 def padded(audio, before=2000, total=None):
@@ -194,3 +195,39 @@ def test_a_synthesisers_silence_resampled_to_the_speech_rate_elsewhere_is_kept()
     word = np.round(at_8k[lead + 40:trail - 40] * 32767) / 32767  # the ringing cut away: a take padded by a script
     scripted = np.concatenate([np.zeros(lead + 40), word, np.zeros(at_8k.size - trail + 40)])
     assert speech_bounds(scripted) == (lead + 40, lead + 40 + word.size)
+
+
+def faded_out(audio, rate, seconds, trail):
+    """A trimming script's or an editor's ending: the last `seconds` faded linearly to 0, rounded to 16 bits, then
+    `trail` zeros (Speech Commands' trimmed examples: 61-88 ms, of no round length)."""
+    out = audio.copy()
+    n = int(seconds * rate)
+    out[-n:] *= np.linspace(1.0, 0.0, n)
+    return np.concatenate([np.round(out * 32767) / 32767, np.zeros(trail)])
+
+
+def test_a_fade_through_the_floor_into_zeros_is_an_editors():
+    """The fade takes a quiet room's floor after the word (about six 16-bit steps) down through a
+    step before the zeros: the zeros and that rounded tail are set aside at any rate, whatever their length, and
+    noise-floor reads the room's floor."""
+    for rate in RATES:
+        clip = at_rate(recording(8, floor=2e-4), rate)
+        faded = faded_out(clip, rate, 0.2, int(0.0619 * rate) | 1)
+        start, stop = speech_bounds(faded, rate)
+        assert start == 0 and clip.size - int(0.2 * rate) < stop < clip.size
+        assert np.all(np.abs(faded[stop:]) <= 2 * STEP_16 + 1e-12)  # only the tail within two steps set aside
+        assert floor_depth(representations.to_speech_rate(faded, rate))[0] < 70
+
+
+def test_a_stop_or_a_resamplers_ringing_into_zeros_is_no_fade():
+    """A synthesiser's stop has no rounded tail before its zeros, and a resampler's faint ringing into them
+    (1e-9 and falling) lies off the 16-bit grid: neither is read as a fade, and the zeros stay."""
+    rate = 22050
+    t = np.arange(int(0.4 * rate)) / rate
+    voice = np.round(0.3 * np.sin(2 * np.pi * 150 * t) * (1 + 0.5 * np.sin(2 * np.pi * 3 * t)) * 32767) / 32767
+    spoken = np.concatenate([np.zeros(265), voice, np.zeros(6637)])
+    assert fade_tail(spoken[::-1], 6637, rate) == 0 and unpadded(spoken, rate) == (0, spoken.size)
+    at_8k = representations.to_speech_rate(spoken, rate)  # soxr rings faintly into the zeros
+    run = int(np.flatnonzero(at_8k[::-1])[0])
+    assert fade_tail(at_8k[::-1], run, RATE) == 0
+    assert floor_depth(at_8k)[0] > 70

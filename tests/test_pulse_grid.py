@@ -1,7 +1,8 @@
 """The pulse-grid detector (engine/detectors/pulse_grid.py): a vocoder places its pitch pulses at whole
 samples of its rate, a voice anywhere. Source-filter signals whose pulses lie on the 16 kHz grid or anywhere
 (a jittered, gliding F0 either way, so only the grid differs), real FSDD recordings, and a case on the
-embedded FSDD recordings: a grid voice is read, a real take is not, and GSM 06.10 makes it stand aside."""
+embedded FSDD recordings: a grid voice is read, a real take is not, and GSM 06.10 and clipping make it stand
+aside."""
 import numpy as np
 import pytest
 import soundfile
@@ -61,17 +62,24 @@ def test_real_recordings_read_as_pulses_anywhere():
     assert np.median(z) < 2 and z.max() < 8
 
 
-def test_a_grid_voice_is_read_by_the_case_and_gsm_makes_the_detector_stand_aside(fsdd_case, fsdd_channel, tmp_path):
-    voice = tmp_path / "vocoder.wav"
+def test_a_grid_voice_is_read_by_the_case_and_gsm_and_clipping_make_the_detector_stand_aside(fsdd_case, fsdd_channel,
+                                                                                           tmp_path):
+    voice, clipped = tmp_path / "vocoder.wav", tmp_path / "clipped.wav"
     soundfile.write(str(voice), pulse_voice(seconds=1.5, on_grid=True), RATE, subtype="PCM_16")
+    # a real take at gain x4, saturated at 16 bits: read as clipped at its own rate, pulse-grid stands aside
+    take, _ = soundfile.read(corpus_files("fsdd")[331], dtype="float64")
+    soundfile.write(str(clipped), np.clip(4 * take / np.abs(take).max(), -1, 32767 / 32768), RATE, subtype="PCM_16")
     real = corpus_files("fsdd")[330]
-    made, genuine = judge(fsdd_case, [str(voice), real])["files"]
+    made, genuine, flattened = judge(fsdd_case, [str(voice), real, str(clipped)])["files"]
     # the formant voice's own floor reads as added noise: judged against the reference brought up to it as well,
     # where no recording shows the grid (a bound at 1/(n + 1), sharing the bounds' weight); still decisive
     entry = made["detectors"]["pulse-grid"]
     assert made["label"] == "generated" and entry["tail_probability"] <= 0.01 * entry["weight"]
     assert any(r.startswith("pulse-grid:") and "whole 16 kHz samples" in r for r in made["reasons"])
     assert genuine["detectors"]["pulse-grid"]["tail_probability"] > 0.01 and genuine["label"] != "generated"
+    assert made["detectors"]["pulse-grid"]["weight"] > 0 and genuine["detectors"]["pulse-grid"]["weight"] > 0
+    assert flattened["detectors"]["pulse-grid"]["weight"] == 0 and flattened["channel"]["clipping"]["flat_tops"] >= 3
+    assert any(r.startswith("clipped:") and "pulse-grid stands aside" in r for r in flattened["reasons"])
 
     detectors, _ = fsdd_channel(("audio", "GSM610", None, None, None), few=True)
     wrapped = [d for d in detectors if d.name == "pulse-grid"]

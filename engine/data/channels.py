@@ -31,6 +31,7 @@ from functools import lru_cache
 import numpy as np
 
 from engine.data.audio_history import codec_history
+from engine.data.clipping import clipping
 from engine.data.formats.container_audio import AMR_NB_MODES, TELEPHONE
 from engine.data.resize_history import jpeg_resample_history, resample_history, resize_history
 from engine.data.webp_history import webp_history
@@ -375,8 +376,8 @@ def unread_parts_reason(channel):
 
 def audio_channel(subtype, rate, mono, format_label, speech_audio=None):
     """The channel of a recording: codec, native rate, levels, effective bandwidth, the noise
-    floor per band (`noise_db`, from `speech_audio`, the recording at the speech rate) and, for
-    PCM, a codec it was decoded from, read from the samples (`codec_history`)."""
+    floor per band (`noise_db`, from `speech_audio`, the recording at the speech rate), flat tops where it
+    clips (`clipping`) and, for PCM, a codec it was decoded from, read from the samples (`codec_history`)."""
     levels = int(np.unique(mono[: 1 << 16]).size) if mono.size else 0
     channel = {"codec": f"{format_label} {subtype}", "subtype": subtype, "native_sample_rate": int(rate),
                "bandwidth_hz": effective_bandwidth(mono, rate)}
@@ -386,6 +387,9 @@ def audio_channel(subtype, rate, mono, format_label, speech_audio=None):
     history = codec_history(mono) if subtype in PCM_AUDIO_SUBTYPES else None
     if history is not None:  # decoded and re-saved as PCM: the codec read from the samples (audio_history.py)
         channel.update(lossy=True, codec_history=history)
+    clipped = clipping(mono)  # read at the native rate: resampling smooths a flat top (clipping.py)
+    if clipped:
+        channel["clipping"] = clipped
     if speech_audio is not None:
         from engine.data.representations import SPEECH_RATE
 

@@ -31,6 +31,17 @@ so at 8 kHz too they count as padding only by the other rates' rules (round or e
 floor next to a script's zeros does not alternate so: the FSDD takes of six speakers padded unevenly at 8 kHz
 (3,000) reach at most 8 such samples, RING_SAMPLES is 10 (docs/studies.md, "espeak-ng's variants", thirtieth pass).
 
+A fade-out into zeros is an editor's or a trimming script's (Audacity's fade, Speech Commands' trimmed examples):
+faded through the room's floor after the speech, the signal written at 16 bits falls to within a step or two of 0
+for a while before its zeros (`fade_tail`: FADE_SECONDS or more within FADE_STEPS, on the 16-bit grid, before a run
+of a frame or more; Speech Commands' 39 examples: 26-55 ms before 55-107 ms of zeros). Such a run and its rounded
+tail are padding at any rate and whatever their length, with no floor asked of the 20 ms next to them (the fade has
+taken it below any microphone's). A synthesiser stops from its speech into its zeros (espeak-ng, MBROLA, Pico,
+flite, festival: no sample within two steps before a run of 20 ms or more), and a resampler's ringing into them lies
+off the grid. Not read so: a fade through louder sound (the end of a word, a noisy room's floor), which spends too
+little time within two steps before its zeros, nor a fade written in floats (docs/studies.md, "Clipped and faded
+real speech", thirty-first pass).
+
 The rules count seconds, so they find the same padding at any rate, and the padding is found
 at the file's own rate (engine/data/representations.py `to_speech_rate`, which writes it as
 exact zeros at the speech rate): resampled with the recording, the zeros would carry the
@@ -52,6 +63,8 @@ PLAUSIBLE_DB = 70.0  # the deepest floor a microphone recording is taken to reac
 RING_SAMPLES = 10  # a resampler's ringing into a run: this many samples alternating in sign, growing away from it
 ROUNDED_STEPS = 2.0  # ... the first of them within this many 16-bit steps of the run (rounded into it)
 STEP_16 = 2.0 ** -15  # a 16-bit file's step (full scale 1)
+FADE_SECONDS = 0.01  # a fade's rounded tail: this long within FADE_STEPS of the run it ends in ...
+FADE_STEPS = 2.0  # ... 16-bit steps (a faded floor rounds to 0 and a step or two)
 
 
 def samples(seconds, rate):
@@ -101,6 +114,22 @@ def rings_into(audio, run):
                 and np.all(size[1:] >= size[:-1]))
 
 
+def fade_tail(audio, run, rate):
+    """Samples next to a constant run of `run` samples at the start of `audio` that are a fade's rounded tail: the
+    stretch within FADE_STEPS 16-bit steps of the run's value, on the 16-bit grid, when it lasts FADE_SECONDS or more
+    and the run a frame or more; else 0. An editor's or a trimming script's fade-out takes the room's floor after
+    the speech down through a 16-bit step before its zeros; a synthesiser stops from its speech into them (module
+    docstring)."""
+    if run < samples(FRAME_SECONDS, rate) or run >= audio.size:
+        return 0
+    steps = (np.asarray(audio[run:], dtype=np.float64) - float(audio[run - 1])) / STEP_16
+    off = np.flatnonzero(np.abs(steps) > FADE_STEPS + 1e-6)
+    tail = int(off[0]) if off.size else steps.size
+    # on the 16-bit grid: a resampler's faint ringing into zeros (1e-9 and falling) is no rounded fade
+    on_grid = np.all(np.abs(steps[:tail] - np.round(steps[:tail])) < 1e-3)
+    return tail if tail >= samples(FADE_SECONDS, rate) and on_grid else 0
+
+
 def round_length(n, rate):
     """Whether n samples at `rate` last a whole number of ROUND seconds (to a sample: a script rounds them)."""
     units = n / (ROUND * rate)
@@ -114,9 +143,10 @@ def even_ends(lead, trail, rate):
 
 
 def unpadded(audio, rate=SPEECH_RATE):
-    """(start, stop) of the recording at `rate` without its padding. The constant runs touching an end are set
-    aside when the recording carries a microphone's floor right up to them (the FRAME_SECONDS next to them lie
-    within PLAUSIBLE_DB of the loud frames) and, at another rate than SPEECH_RATE, they have a length an editor or
+    """(start, stop) of the recording at `rate` without its padding. A run entered through a fade's rounded tail
+    (`fade_tail`) is set aside with that tail. Other constant runs touching an end are set aside when the recording
+    carries a microphone's floor right up to them (the FRAME_SECONDS next to them lie within PLAUSIBLE_DB of the loud
+    frames) and, at another rate than SPEECH_RATE, they have a length an editor or
     a script gives (round_length: the outermost run, the runs together, or the clip they complete; or even_ends:
     both ends padded alike): an editor or a dataset script put them there. So do runs at SPEECH_RATE that a
     resampler's ringing enters at either end (`rings_into`): they were in a source at another rate.
@@ -124,7 +154,8 @@ def unpadded(audio, rate=SPEECH_RATE):
     by its speech, and the runs stay."""
     audio = np.asarray(audio)
     (first, lead), (last, trail) = constant_runs(audio, rate), constant_runs(audio[::-1], rate)
-    start, stop = lead, audio.size - trail
+    faded_in, faded_out = fade_tail(audio, lead, rate), fade_tail(audio[::-1], trail, rate)
+    start, stop = lead + faded_in, audio.size - trail - faded_out
     if start >= stop:
         return 0, audio.size
     frame = samples(FRAME_SECONDS, rate)
@@ -132,11 +163,11 @@ def unpadded(audio, rate=SPEECH_RATE):
     resampled = rings_into(audio, lead) or rings_into(audio[::-1], trail)
     scripted = ((rate == SPEECH_RATE and not resampled) or round_length(audio.size, rate)
                 or even_ends(lead, trail, rate))
-    if np.var(audio[start:start + frame]) < edge or not (scripted or round_length(first, rate)
-                                                         or round_length(lead, rate)):
+    if not faded_in and (np.var(audio[start:start + frame]) < edge
+                         or not (scripted or round_length(first, rate) or round_length(lead, rate))):
         start = 0
-    if np.var(audio[max(start, stop - frame):stop]) < edge or not (scripted or round_length(last, rate)
-                                                                   or round_length(trail, rate)):
+    if not faded_out and (np.var(audio[max(start, stop - frame):stop]) < edge
+                          or not (scripted or round_length(last, rate) or round_length(trail, rate))):
         stop = audio.size
     return start, stop
 

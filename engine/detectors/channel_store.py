@@ -32,7 +32,8 @@ from engine.npz import load_arrays, save_arrays
 
 # Bump whenever what a channel's calibration computes changes (channels.channelled_reference or
 # channel_calibration, a detector's `calibrate`, a constant they read), so that no case reuses arrays older code made.
-VERSION = 4  # 4: noise-floor reads dithered silence and runs a resampler rings into (thirtieth pass)
+VERSION = 5  # 4: noise-floor reads dithered silence and runs a resampler rings into (thirtieth pass); 5: a fade's
+# rounded tail into zeros is padding (engine/data/padding.py fade_tail, thirty-first pass)
 ROLE = "channel calibration"
 FOLDER = "channels"
 LIBRARIES = ("numpy", "scipy", "pillow", "soundfile", "av", "soxr")  # the numerics and codecs a reference passes

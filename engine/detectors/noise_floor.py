@@ -38,8 +38,8 @@ PLAUSIBLE_DB of its loud frames): an editor or a dataset script put them there (
 ends, padding to 1 s as speech-command sets do). A synthesiser's signal decays into its
 silence, beyond any microphone's floor, and those runs stay; digital silence inside a recording
 always counts. A synthesiser's abrupt stop into its zeros looks like a trimmed take's, so at
-another rate than 8 kHz only runs of a round length, or equally long at both ends, count as padding
-(engine/data/padding.py).
+another rate than 8 kHz only runs of a round length, or equally long at both ends, count as padding, and so do runs
+a fade's tail rounded to a 16-bit step enters, of any length (engine/data/padding.py).
 The price: a synthesiser's output padded to a round length, or written at 8 kHz with its zeros
 exact, is read without them (espeak-ng `en` padded to 1 s at 22.05 kHz: 26 of 40 by the whole
 verdict, 40 of 40 unpadded).
@@ -80,7 +80,7 @@ added at 30 dB SNR fills any silence), measured in docs/verdicts.md. What it wro
 synthetic: a real recording from a quiet room whose quiet parts were made digitally silent after
 the microphone where no zero run follows the gate's release (a suppressor whose gain rounds the pauses to
 exact zeros), a recording whose pauses a suppressor or a gate's release took to the 16-bit step while its loud
-frames lie more than 70 dB above two steps, a gate or a muting VAD releasing within 10 ms, or a long fade to zero before padding;
+frames lie more than 70 dB above two steps, a gate or a muting VAD releasing within 10 ms, or a fade through louder sound straight into zeros;
 measured in docs/studies.md ("Padded, faded, gated and noise-suppressed real speech"; "Gated real speech:
 the gate's release set aside"). A quiet room's floor lies below the speech's own spectral valleys, so
 nothing read under the speech tells such a recording from a synthesiser's silence (ibid., "Gated and

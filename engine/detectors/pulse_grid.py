@@ -23,7 +23,9 @@ grid at their own rate than a microphone's). It fits nothing: every reference re
 profile calibrates it (calibration.tail_model, an ordinary share; under an audio channel the channelled ones
 do, engine/detectors/channels.py). Codecs that re-synthesise each pitch
 period at whole 8 kHz lags (GSM 06.10's long-term predictor) would put a real voice on the grid, so it
-stands aside under them (engine/detectors/channels.py).
+stands aside under them (engine/detectors/channels.py). So does clipping: a flat top at full scale puts a real
+cycle's residual peak on a sample, and it stands aside for a recording read as clipped at its native rate
+(engine/data/clipping.py; a synthesiser's clipped output loses it too).
 """
 import numpy as np
 
@@ -112,6 +114,10 @@ class PulseGrid(RecordingDetector):
                        f"fraction of a sample) on the grid of whole {GRID_RATE // 1000} kHz samples: a vocoder places "
                        "its pulses at whole samples of its rate, a voice anywhere; calibrated on every kept reference "
                        "recording")
+
+    def informative(self, samples):
+        """A recording that clips says nothing here (engine/data/clipping.py): its flat tops put pulses on samples."""
+        return super().informative(samples) and not (samples.meta.get("channel") or {}).get("clipping")
 
     def recording_reason(self, audio, batch, g, score, p):
         intervals = measured(batch.recordings(), g, pulse_intervals)
