@@ -45,7 +45,7 @@ judged with the outside part too, and some pass (docs/studies.md, fifteenth pass
 Its calibration is the case's: every reference recording kept in the profile (at least MIN_KEPT), or
 them through the evidence's codec (engine/detectors/channels.py), as noise-floor's, or brought up to a noisy
 file's floor (joined with the clean calibration: the larger tail probability); for a recording read as
-band-limited it stands aside (channels.BAND_LIMIT_MOVES_VOICE). It needs the waveform: a file
+band-limited it stands aside (channel_limits.BAND_LIMIT_MOVES_VOICE). It needs the waveform: a file
 that reaches the verdict as mel patches has none, and the detector stands aside (weight 0).
 """
 import functools

@@ -5,7 +5,7 @@ pass, alpha = 1 %): held-out real files and files of generators the case never r
 judged by fresh benchmark cases. They describe the method, not this case; a case's own
 self-test (`case validate`) is shown beside them when it was run.
 """
-from engine.detectors.channels import CHANNEL_LIMITS
+from engine.detectors.channel_limits import CHANNEL_LIMITS
 from engine.findings import percent
 
 # (modality, real files labelled generated, generated files caught, what was judged)

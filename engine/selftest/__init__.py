@@ -44,7 +44,7 @@ def validate_job(params, state):
     """params: case (folder), alpha (default 1 %), samples (per family). The self-test's
     result (module docstring), stored in the case."""
     from engine.case_workflows import open_case
-    from engine.detectors.channels import CHANNEL_LIMITS
+    from engine.detectors.channel_limits import CHANNEL_LIMITS
     from engine.detectors.learned import latest_runs
     from engine.errors import InputError
     from engine.runs import GENERATOR_KINDS

@@ -11,7 +11,7 @@ at about 21 kbit/s on these clips at 8 kHz, 35 at 24 kHz) caught fewer synthesis
 25, 32, 41 of 80 against 30, 35, 42) with real takes alike (0 of 100 labelled generated at 16 kbit/s either way):
 below libsndfile's default the matched reference is the lossier and synthetic-voice's calibration on it the wider,
 and above it nothing was gained (docs/studies.md, twenty-eighth pass). So the bitrate is recorded, not followed
-(engine/detectors/channels.py CHANNEL_LIMITS).
+(engine/detectors/channel_limits.py CHANNEL_LIMITS).
 
 The bytes are outside input: no Ogg page where one must start, a first page that is not an Opus identification
 header, a major version other than 0, no channel or more than two, granule positions that go backwards, too little
