@@ -173,11 +173,12 @@ REASON_WIDTH = 1000  # the decisive reason whole (the report's findings table cu
 def print_verdicts(result, case_dir):
     """Each file in the report's words (engine/findings.py): its finding, the strength of
     evidence with the tail probability behind it, the decisive reason, when calibrated the
-    attribution, and what of the file was not read; never a bare score. The words also go into the JSON (keys finding,
+    attribution, and how the file was read where not as it is (what was not read, clipping, a size change undone);
+    never a bare score. The words also go into the JSON (keys finding,
     strength_of_evidence, decisive_reason, attribution_text) beside the contract's keys."""
     from engine import findings
     from engine.case_workflows import open_case
-    from engine.data.channels import unread_parts_reason
+    from engine.verdict import readings
 
     with open_case(case_dir) as case:
         classifiers = [run["metrics"] for run in case.runs("classifier")]
@@ -196,9 +197,8 @@ def print_verdicts(result, case_dir):
               f"    decisive reason: {words['reason']}")
         if words["attribution"]:
             print(f"    attribution: {words['attribution']['text']}")
-        unread = unread_parts_reason(f.get("channel") or {})
-        if unread:
-            print(f"    read: {unread}")
+        for reading in readings(f.get("channel") or {}):
+            print(f"    read: {reading}")
     for r in result["batch"]["rejected"]:
         print(f"rejected, not judged: {shown(r['path'])}: {r['reason']}")
 

@@ -350,12 +350,8 @@ def _file_verdict(case, path, samples, detectors, weights, batch, g, scores, p, 
     reasons.insert(0, _summary(label, p_file, alpha, detectors, weights, decisive, samples.n))
     if note:
         reasons.insert(2, note)  # after the summary and the decisive detector (the report's main reason)
-    # how the file was read, where not as it is
-    for read in (picture_size.size_reason, picture_size.grid_reason, colormap.reason, performance.reason,
-                 time_scale.reason, unread_parts_reason, clipping.reason):
-        found = read(samples.meta.get("channel") or {})
-        if found:
-            reasons.insert(2, found)
+    for found in readings(samples.meta.get("channel") or {}):
+        reasons.insert(2, found)
     verdict = {
         "path": os.path.abspath(path), "sha256": _record(samples).get("sha256"), "modality": samples.modality,
         "label": label, "score": round(1.0 - p_file, 6), "reasons": reasons,
@@ -375,6 +371,16 @@ def _file_verdict(case, path, samples, detectors, weights, batch, g, scores, p, 
         verdict["reasons"].append(f"duplicate: byte-identical to earlier evidence {earlier['path']} "
                                   f"(item {row['duplicate_of']})")
     return verdict
+
+
+READERS = (picture_size.size_reason, picture_size.grid_reason, colormap.reason, performance.reason, time_scale.reason,
+           unread_parts_reason, clipping.reason)
+
+
+def readings(channel):
+    """How a file was read where not as it is, one sentence per reader of its channel (READERS) that found
+    something: a size change undone, a colormap, a performance's tempo, a part not read, clipping."""
+    return [found for found in (read(channel) for read in READERS) if found]
 
 
 def _channel_json(meta, note, calibrations=()):

@@ -35,3 +35,16 @@ def test_unclipped_and_coarse_recordings_do_not():
     coarse = np.round(voice(1) * 0.25 * 128) / 128  # an 8-bit recorder's steps, peaks repeating far below full scale
     assert clipping(coarse) is None  # its extremes repeat in runs, but far below full scale
     assert flat_tops(np.array([0.0, 0.5, 0.9, 0.5, 0.0, -0.9, 0.0]))[0] == 0  # peaks reached once each
+
+
+def test_the_console_says_how_a_clipped_recording_was_read(fsdd_case, tmp_path, capsys):
+    """The analyst at the command line is told, under the verdict, that pulse-grid stood aside for the clipping."""
+    import soundfile
+
+    import main
+
+    path = tmp_path / "clipped.wav"
+    soundfile.write(str(path), voice(gain=4.0), RATE, subtype="PCM_16")
+    assert main.main(["verdict", str(path), "--case", fsdd_case]) == 0
+    lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith("    read: clipped: ")]
+    assert len(lines) == 1 and "pulse-grid stands aside" in lines[0]
