@@ -211,8 +211,9 @@ FLOOR_LOST = ("PCM_U8", "PCM_S8")
 # at a tenth of its level written to the nearest 8-bit step: p 0.002 against the reference through libsndfile's
 # 8-bit WAV, 0.12 through its 8-bit FLAC), so under 8-bit PCM the reference passes both ways, each a version.
 CODEC_TWINS = {"PCM_U8": ("PCM_U8", "PCM_S8"), "PCM_S8": ("PCM_S8", "PCM_U8")}
-# Under added noise synthetic-voice is recalibrated on the reference brought up to the file's floor (its statistics take a few
-# seconds for a case's kept recordings) and joined with its clean calibration by NoiseUnion, as the others are.
+# Under added noise synthetic-voice is recalibrated on the reference brought up to the file's floor (its statistics
+# take a few seconds for a case's kept recordings) and joined with its clean calibration by NoiseUnion, as the others
+# are.
 CODEC_FORMATS = {"VORBIS": "OGG", "OPUS": "OGG", "MPEG_LAYER_III": "MP3", "MPEG_LAYER_II": "MP3",
                  "MPEG_LAYER_I": "MP3"}
 # Other codecs go into the first of these containers libsndfile can write them in: 8-bit signed PCM

@@ -38,6 +38,10 @@ import tempfile
 import numpy as np
 import soundfile
 
+# Where the inputs lay when measured; to rebuild elsewhere, point these at: the whole FSDD (its `recordings/`), the
+# theo and yweweler takes of github.com/Jakobovski/free-spoken-digit-dataset (not in builtin:fsdd), and the 300
+# Speech Commands v0.01 clips of github.com/vinsis/speech-commands-recognition split by the speaker hash's first
+# hex digit (0-7 tuning, 8-f held out).
 FSDD = "/work/shared/data/fsdd"
 FSDD2 = "/tmp/s34-lead/fsdd2"
 SC_TUNE, SC_HOLD = "/tmp/s34-lead/sc-tune", "/tmp/s34-lead/sc-hold"
@@ -215,8 +219,8 @@ def summary(path):
 
 
 if __name__ == "__main__":
-    command = sys.argv[1]
-    if command == "build":
+    command = sys.argv[1] if len(sys.argv) > 2 else None
+    if command == "build" and len(sys.argv) == 4 and sys.argv[2] in ("tuning", "untouched"):
         os.makedirs(sys.argv[3], exist_ok=True)
         {"tuning": build_tuning, "untouched": build_untouched}[sys.argv[2]](sys.argv[3])
     elif command == "summary":

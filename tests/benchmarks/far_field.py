@@ -7,7 +7,9 @@ usage: far_field.py FAMILY SEED OUT FILE...
   FAMILY hold: image-source shoebox RIRs (RT60 0.3-1.0 s by Sabine); babble (FSDD takes 30-39), vehicle rumble,
                crackle, a tonal whine over blue hiss (the untouched family: data/far_field_untouched.txt).
 Writes OUT/<stem>__ff.wav and OUT.tsv (file, family, rt60, noise, snr_db, level_db)."""
-import os, sys
+import os
+import sys
+
 import numpy as np
 import soundfile as sf
 
@@ -124,6 +126,8 @@ def hold_noise(kind, n, sr, rng):
 
 
 def main():
+    if len(sys.argv) < 5 or sys.argv[1] not in ("tune", "hold"):
+        sys.exit(__doc__)
     family, seed, out, files = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4:]
     rng = np.random.default_rng(seed)
     os.makedirs(out, exist_ok=True)

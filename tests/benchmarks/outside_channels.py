@@ -30,6 +30,8 @@ from scipy import signal
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import outside_speech  # noqa: E402  (the verdict and its decisive detector)
 
+# the babble's voices: FSDD's theo and yweweler takes (github.com/Jakobovski/free-spoken-digit-dataset, not in
+# builtin:fsdd), where they lay when measured
 BABBLE = "/tmp/s34-lead/fsdd2"
 BABBLE_VOICES = 6
 SEED = 18
