@@ -1,12 +1,16 @@
-"""Far-field copies of real speech (thirty-first pass): a room impulse response, steady noise at an SNR of 0-20 dB,
-a level of -30 to -55 dB RMS, 16-bit WAV at the source rate.
+"""Far-field copies of speech (thirty-first pass): a room impulse response, steady noise at an SNR of 0-20 dB,
+a level of -30 to -55 dB RMS, 16-bit WAV at the source rate; or dry copies in noise (evade, thirty-second pass).
 
 usage: far_field.py FAMILY SEED OUT FILE...
   FAMILY tune: exponentially decaying noise RIRs (RT60 0.3-1.0 s, direct-to-reverberant -8..4 dB); white, pink, brown,
                mains hum, fan-band noise (the tuning family);
   FAMILY hold: image-source shoebox RIRs (RT60 0.3-1.0 s by Sabine); babble (FSDD takes 30-39), vehicle rumble,
                crackle, a tonal whine over blue hiss (the untouched family: data/far_field_untouched.txt).
-Writes OUT/<stem>__ff.wav and OUT.tsv (file, family, rt60, noise, snr_db, level_db)."""
+  FAMILY evade: no room, stationary noise at 20, 25 or 30 dB SNR (a synthesiser's output made to read as far-field,
+               thirty-second pass): white, pink, babble-like (Speech Commands tuning clips); evade-hold: brown, blue,
+               telephone-band pink (data/reverb_untouched.txt).
+Writes OUT/<stem>__ff.wav and OUT.tsv (file, family, rt60, noise, snr_db, level_db; rt60 0 without a room)."""
+import glob
 import os
 import sys
 
@@ -84,6 +88,13 @@ def tune_noise(kind, n, sr, rng):
         return pinkish(n, sr, rng, 1)
     if kind == "brown":
         return pinkish(n, sr, rng, 2)
+    if kind == "blue":
+        return pinkish(n, sr, rng, -1)
+    if kind == "phone-pink":  # pink noise through a telephone band
+        f = np.fft.rfftfreq(n, 1 / sr)
+        return np.fft.irfft(np.fft.rfft(pinkish(n, sr, rng, 1)) * ((f >= 300) & (f <= 3400)), n)
+    if kind == "babble":
+        return hold_noise(kind, n, sr, rng)
     if kind == "hum":
         f0 = rng.choice([50.0, 60.0])
         x = sum(np.sin(2 * np.pi * f0 * k * t + rng.uniform(0, 6.3)) / k for k in range(1, 6))
@@ -94,7 +105,9 @@ def tune_noise(kind, n, sr, rng):
     raise ValueError(kind)
 
 
-BABBLE = []
+BABBLE = []  # the babble's voices: FSDD takes 30-39 (hold) or Speech Commands tuning clips (evade)
+KINDS = {"tune": ("white", "pink", "brown", "hum", "fan"), "hold": ("babble", "vehicle", "crackle", "whine"),
+         "evade": ("white", "pink", "babble"), "evade-hold": ("brown", "blue", "phone-pink")}
 
 
 def hold_noise(kind, n, sr, rng):
@@ -126,33 +139,32 @@ def hold_noise(kind, n, sr, rng):
 
 
 def main():
-    if len(sys.argv) < 5 or sys.argv[1] not in ("tune", "hold"):
+    if len(sys.argv) < 5 or sys.argv[1] not in KINDS:
         sys.exit(__doc__)
     family, seed, out, files = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4:]
     rng = np.random.default_rng(seed)
     os.makedirs(out, exist_ok=True)
-    if family == "hold":
-        import glob
-        BABBLE.extend(sorted(glob.glob("/work/shared/data/fsdd/*_3[0-9].wav")))
-    kinds = ("white", "pink", "brown", "hum", "fan") if family == "tune" else ("babble", "vehicle", "crackle", "whine")
+    BABBLE.extend(sorted(glob.glob("/work/shared/data/fsdd/*_3[0-9].wav" if family == "hold"
+                                   else "/tmp/s34-lead/sc-tune/*.wav")))
+    kinds, dry = KINDS[family], family.startswith("evade")
     rows = []
     for i, path in enumerate(files):
         x, sr = sf.read(path, dtype="float64")
         x = x if x.ndim == 1 else x.mean(axis=1)
         pad = [int(sr * rng.uniform(0.2, 0.6)) for _ in range(2)]
         x = np.concatenate([np.zeros(pad[0]), x, np.zeros(pad[1])])
-        rt60 = rng.uniform(0.3, 1.0)
-        h = decaying_rir(sr, rt60, rng) if family == "tune" else shoebox_rir(sr, rt60, rng)
+        rt60 = 0.0 if dry else rng.uniform(0.3, 1.0)
+        h = [1.0] if dry else decaying_rir(sr, rt60, rng) if family == "tune" else shoebox_rir(sr, rt60, rng)
         y = np.convolve(x, h)[: x.size + int(0.3 * sr)]
         kind = kinds[i % len(kinds)]
-        noise = (tune_noise if family == "tune" else hold_noise)(kind, y.size, sr, rng)
-        snr = rng.uniform(0, 20)
+        noise = (hold_noise if family == "hold" else tune_noise)(kind, y.size, sr, rng)
+        snr = float(rng.choice([20.0, 25.0, 30.0])) if dry else rng.uniform(0, 20)
         frames = np.lib.stride_tricks.sliding_window_view(y, int(0.02 * sr))[:: int(0.01 * sr)]
         p = np.sort((frames ** 2).mean(axis=1))
         speech_power = p[-max(1, p.size // 4):].mean()  # loudest quarter of 20 ms frames: the speech
         noise *= np.sqrt(speech_power / 10 ** (snr / 10) / np.mean(noise ** 2))
         z = y + noise
-        level = rng.uniform(-55, -30)
+        level = rng.uniform(-35, -20) if dry else rng.uniform(-55, -30)
         z *= 10 ** (level / 20) / np.sqrt(np.mean(z ** 2))
         z = np.clip(np.round(z * 32768), -32768, 32767) / 32768
         name = os.path.splitext(os.path.basename(path))[0] + "__ff.wav"
