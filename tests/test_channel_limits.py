@@ -1,0 +1,36 @@
+"""What a channel costs the detectors, as the report's limitations and `case validate` say it
+(engine/detectors/channel_limits.py CHANNEL_LIMITS): each measured loss is named where a user reads it."""
+from engine.detectors.channel_limits import CHANNEL_LIMITS
+from engine.report.limitations import BLIND_SPOTS
+
+
+def _entry(modality, words):
+    found = [(channel, lost) for channel, lost in CHANNEL_LIMITS[modality] if all(w in channel for w in words)]
+    assert len(found) == 1, f"one {modality} entry names {words}: {[c for c, _ in found]}"
+    return found[0]
+
+
+def test_every_entry_is_a_channel_and_what_it_costs_in_words():
+    for modality, entries in CHANNEL_LIMITS.items():
+        for channel, lost in entries:
+            assert isinstance(channel, str) and isinstance(lost, str) and channel and lost, modality
+
+
+def test_opus_24_and_vorbis_q2_name_the_voices_they_cost():
+    channel, lost = _entry("speech", ("Opus 24 kbit/s", "Vorbis quality 2"))
+    for voice in ("flite kal", "festival kal_diphone", "Griffin-Lim", "Pico", "espeak-ng"):
+        assert voice in lost, voice
+    for detector in ("lpc-lattice", "repeated-cycle", "mel-inversion"):  # the traits that stand aside there
+        assert detector in lost, detector
+    assert "weak evidence" in lost
+
+
+def test_white_noise_at_10_db_names_the_far_field_reading_and_its_cost():
+    _, lost = _entry("speech", ("far-field",))
+    assert "white noise at 10 dB" in lost and "0 of 54 caught" in lost
+
+
+def test_the_report_lists_the_speech_entries():
+    text = " ".join(BLIND_SPOTS["speech"])
+    channel, lost = _entry("speech", ("Opus 24 kbit/s",))
+    assert f"{channel}: {lost}" in text
