@@ -51,8 +51,8 @@ left the loudest's level (within 6 dB) FALL_SPAN (25 ms) or more before them, an
 and a resampler's ringing into its zeros, or a decay far below a step, reaches them fainter. Only the end is read so:
 the fades measured are fade-outs. Not read: a fade of under 25 ms before the word's level drops (SoX's 30 ms
 logarithmic and half-sine fades, some of them); a synthesiser whose word decays smoothly into 16-bit zeros over tens of
-milliseconds is read as faded (espeak-ng's tuning variants: 9 of 179 such files, Pico 2 of 30; docs/studies.md,
-"Suppressed and faded real speech", thirty-second pass).
+milliseconds is read as faded (espeak-ng's tuning variants and MBROLA voices: 9 of 166 such files, Pico 1 of 15;
+docs/studies.md, "Suppressed and faded real speech", thirty-second pass).
 
 The rules count seconds, so they find the same padding at any rate, and the padding is found
 at the file's own rate (engine/data/representations.py `to_speech_rate`, which writes it as

@@ -57,9 +57,9 @@ Commands' crowd-sourced clips), so ROUNDING_STEPS is 4 (those clips' floors beyo
 steps, 0 at four; docs/studies.md, "Suppressed and faded real speech", thirty-second pass). Exact digital
 silence still counts, and so does a floor far below a step, which no 16-bit rounding leaves (a float or 24-bit
 file's own near-silence). The price: a synthesiser's near-silence written at 16 bits is not read (`en+f3`: 13 of
-20 files beyond it before, 1 after two steps; espeak-ng `en-f4`, Pico and two tuning variants: 7 more files of
-about 470 at four), and the depth is no longer gain-invariant once a quiet copy's floor reaches four steps (it only
-reads shallower: the quiet-room speaker's deepest reference take 63 -> 61 dB).
+20 files beyond it before, 1 after two steps; at four, 6 more of the 302 synthesised files measured beyond it:
+espeak-ng `en-f4` 3, a Pico digit, two tuning variants), and the depth is no longer gain-invariant once a quiet
+copy's floor reaches four steps (it only reads shallower: the quiet-room speaker's deepest reference take 63 -> 61 dB).
 
 Digital silence requantised with triangular dither (SoX's default when it resamples to 16 bits) is read as the
 silence it dithers: a stretch of 50 ms or more whose samples lie within one step of a constant in the dither's exact
