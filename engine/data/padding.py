@@ -44,9 +44,9 @@ real speech", thirty-first pass).
 
 A fade through louder sound, the end of the word itself (SoX's `fade` after its `silence` trim), is read by its course
 instead (`fades_out`): a gain falling over tens of milliseconds takes the level down, window by window, for
-FALL_SECONDS (40 ms) or more, ending FALL_DB (20 dB) or more below the loudest of the 150 ms before the zeros, having
-left the loudest's level (within 6 dB) FALL_SPAN (25 ms) or more before them, and reaching the zeros by 16-bit rounding
-(its last 10 ms at half a step RMS or more). A synthesiser stops from a held level within a pitch period or two
+FALL_SECONDS (40 ms) or more, ending FALL_DB (20 dB) or more below its loudest within the 150 ms before the zeros,
+having left the loudest's level (within 6 dB) FALL_SPAN (25 ms) or more before them, and reaching the zeros by 16-bit
+rounding (its last 10 ms at half a step RMS or more). A synthesiser stops from a held level within a pitch period or two
 (of the digits whose zeros read beyond a microphone's floor, espeak-ng's six voices: 0 of 117 end so, MBROLA 0 of 5),
 and a resampler's ringing into its zeros, or a decay far below a step, reaches them fainter. Only the end is read so:
 the fades measured are fade-outs. Not read: a fade of under 25 ms before the word's level drops (SoX's 30 ms
@@ -152,11 +152,12 @@ def fade_tail(audio, run, rate):
 
 def fades_out(audio, run, rate):
     """Whether the sound next to a constant run of `run` samples at the start of `audio` (a recording read backwards
-    from its end) is a fade-out's course into the run: the level of ENVELOPE_SECONDS windows falls towards the run
-    for FALL_SECONDS or more (no window lies more than FALL_RISE_DB below one before it, read from the run back),
-    and the last window lies FALL_DB or more below the loudest of the FALL_LOOK seconds before the run. A fade is a
-    gain falling over tens of milliseconds; a synthesiser stops from a held level within a pitch period or two (module
-    docstring)."""
+    from its end) is a fade-out's course into the run: over the FALL_LOOK seconds before the run, the level of
+    ENVELOPE_SECONDS windows falls towards it for FALL_SECONDS or more (read from the run back, no window lies more
+    than FALL_RISE_DB below a louder one nearer the run), the window next to the run lies FALL_DB or more below the
+    course's loudest and at FALL_REACH 16-bit steps RMS or above, and the course left the loudest's level (within
+    FALL_HELD_DB) FALL_SPAN or more before the run. A fade is a gain falling over tens of milliseconds, reaching its
+    zeros by rounding; a synthesiser stops from a held level within a pitch period or two (module docstring)."""
     if run < samples(FRAME_SECONDS, rate) or run >= audio.size:
         return False
     window, hop = samples(ENVELOPE_SECONDS, rate), samples(ENVELOPE_HOP, rate)
