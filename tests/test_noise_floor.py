@@ -114,7 +114,7 @@ def test_a_floor_through_a_slow_release_gate_is_not_read_as_digital_silence():
 
 def test_real_takes_through_noise_suppressors_keep_a_microphones_floor():
     # a quiet room's takes (FSDD lucas) whose pauses a suppressor takes below one 16-bit step: the rounded residual
-    # lies 72-79 dB below their loud frames, as a synthesiser's near-silence does, and is read at two steps
+    # lies 72-79 dB below their loud frames, as a synthesiser's near-silence does, and is read at four steps
     from tests.noise_suppressors import band_gain, spectral_gate, wiener
 
     takes = [k for k, path in enumerate(corpus_files("fsdd")) if path.endswith(("0_lucas_9.wav", "4_lucas_7.wav",
@@ -126,15 +126,28 @@ def test_real_takes_through_noise_suppressors_keep_a_microphones_floor():
             assert floor_depth(through(suppressed))[0] <= PLAUSIBLE_DB
 
 
-def test_a_floor_at_a_16_bit_step_is_read_at_two_steps_and_digital_silence_still_counts():
+def test_a_floor_at_a_16_bit_step_is_read_at_four_steps_and_digital_silence_still_counts():
     recorded, pause = tone_with_pause(65)
     quiet = recorded / 3  # a quiet speaker: 0.1 peak over a floor 65 dB down
     suppressed = through(np.where(pause, quiet * 0.15, quiet))  # the pause's floor 16 dB further down, then 16 bits
     assert np.any(suppressed[pause] != 0) and np.abs(suppressed[pause]).max() <= 2 * 2 ** -15  # rounded to a step
-    assert floor_depth(suppressed)[0] == pytest.approx(10 * np.log10(0.1 ** 2 / 2 / (2 * 2 ** -15) ** 2), abs=1.0)
+    assert floor_depth(suppressed)[0] == pytest.approx(10 * np.log10(0.1 ** 2 / 2 / (4 * 2 ** -15) ** 2), abs=1.0)
     assert floor_depth(suppressed)[0] <= PLAUSIBLE_DB
     assert floor_depth(through(np.where(pause, 0.0, quiet)))[0] > 250  # the pause made exact digital silence
     assert floor_depth(np.where(pause, quiet * 1e-3, quiet))[0] > 100  # a float file's floor far below a step
+
+
+def test_a_suppressors_floor_at_two_or_three_steps_under_speech_near_full_scale_is_a_microphones():
+    """A browser's suppressor leaves a floor of 1.7-2.7 16-bit steps RMS under speech gain-controlled near full scale
+    (Speech Commands): 70-76 dB down read at two steps, within PLAUSIBLE_DB read at four."""
+    t = np.arange(8000) / 8000
+    pause = (t >= 0.4) & (t < 0.7)
+    loud = np.where(pause, 0.0, 0.4 * np.sin(2 * np.pi * 200 * t))  # loud frames 11 dB below full scale
+    residual = np.random.default_rng(0).normal(0, 2.5 * 2 ** -15, t.size)  # 2.5 steps RMS
+    suppressed = through(loud + residual)
+    assert 10 * np.log10(0.4 ** 2 / 2 / (2.5 * 2 ** -15) ** 2) > PLAUSIBLE_DB  # beyond it at two steps
+    assert floor_depth(suppressed)[0] == pytest.approx(10 * np.log10(0.4 ** 2 / 2 / (4 * 2 ** -15) ** 2), abs=1.0)
+    assert floor_depth(suppressed)[0] <= PLAUSIBLE_DB
 
 
 def test_an_abrupt_stop_into_zeros_is_read_as_digital_silence():

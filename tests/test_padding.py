@@ -8,8 +8,8 @@ import soundfile
 from engine.data import representations
 from engine.data.channels import NOISE_FLOOR_DB, noise_levels, speech_level_db
 from engine.data.loaders import load_path
-from engine.data.padding import (RING_SAMPLES, STEADY, STEP_16, fade_tail, rings_into, speech_bounds, speech_span,
-                                 unpadded)
+from engine.data.padding import (RING_SAMPLES, STEADY, STEP_16, fade_tail, fades_out, rings_into, speech_bounds,
+                                 speech_span, unpadded)
 from engine.detectors.noise_floor import floor_depth
 
 RATE = 8000
@@ -98,8 +98,14 @@ def test_the_rules_count_seconds_and_find_the_same_padding_at_every_rate():
         assert abs(start - quarter) <= 1 and abs(both.size - stop - quarter) <= 1  # the clip's own ends at most
         one_second = np.concatenate([clip, np.zeros(rate - clip.size)])
         assert speech_bounds(one_second, rate)[1] - clip.size in (-1, 0)
+        # a synthesiser's decay far below a step into zeros, in floats: written at 16 bits, a decay over tens of
+        # milliseconds into them is a fade-out's course, as SoX's logarithmic fade is (`fades_out`)
         synthetic = decayed(0.3 * np.sin(2 * np.pi * 150 * np.arange(5000) / RATE))
-        assert speech_bounds(np.concatenate([at_rate(synthetic, rate), np.zeros(quarter)]), rate)[1] > clip.size
+        if rate != RATE:
+            import soxr
+
+            synthetic = soxr.resample(synthetic, RATE, rate)
+        assert speech_bounds(np.concatenate([synthetic, np.zeros(quarter)]), rate)[1] > clip.size
 
 
 def test_a_clip_resampled_before_padding_reads_as_the_clip_itself():
@@ -231,3 +237,46 @@ def test_a_stop_or_a_resamplers_ringing_into_zeros_is_no_fade():
     run = int(np.flatnonzero(at_8k[::-1])[0])
     assert fade_tail(at_8k[::-1], run, RATE) == 0
     assert floor_depth(at_8k)[0] > 70
+
+
+def voiced(rate, floor=3e-4, lead=0.1, seconds=0.5, seed=0):
+    """A held voiced sound at 16 bits (150 Hz and its harmonics, 0.3 peak) over a room's floor (RMS `floor`), after
+    `lead` seconds of the floor alone."""
+    t = np.arange(int(seconds * rate)) / rate
+    voice = sum(0.3 / k * np.sin(2 * np.pi * 150 * k * t) for k in (1, 2, 3)) / 1.8
+    voice[:int(lead * rate)] = 0.0
+    return np.round((voice + np.random.default_rng(seed).normal(0, floor, t.size)) * 32767) / 32767
+
+
+def test_a_fade_over_the_words_end_into_zeros_is_an_editors():
+    """SoX's `fade` after its `silence` trim: a gain falling over 90 ms through the word itself, not its floor,
+    into zeros of no round length. The level falls for the whole fade, so the zeros are padding at any rate and
+    noise-floor reads the room's floor, not digital silence."""
+    for rate in (16000, 22050):
+        word = voiced(rate)
+        n = int(0.09 * rate)
+        word[-n:] = np.round(word[-n:] * np.linspace(1.0, 0.0, n) * 32767) / 32767
+        trail = int(0.0731 * rate) | 1
+        faded = np.concatenate([word, np.zeros(trail)])
+        assert fade_tail(faded[::-1], trail, rate) == 0  # through the word: no stretch within two steps
+        assert fades_out(faded[::-1], trail, rate)
+        assert unpadded(faded, rate)[1] <= word.size
+        assert floor_depth(representations.to_speech_rate(faded, rate))[0] <= 70
+
+
+def test_a_synthesisers_stop_from_a_held_level_is_no_fade_out():
+    """A synthesiser stops from a held level into its zeros, at once or over a pitch period or two (10 ms), and the
+    resampler's ringing into them at the speech rate is no fade's course: the zeros stay and, at espeak-ng's rate,
+    read as its silence (at 16 kHz a stop that soxr halves without ringing is read as a trim at 8 kHz, as before)."""
+    for rate in (16000, 22050):
+        for ramp in (0.0, 0.01):
+            word = voiced(rate, floor=0.0, lead=0.012)  # espeak-ng's lead
+            n = max(1, int(ramp * rate))
+            word[-n:] = np.round(word[-n:] * np.linspace(1.0, 0.0, n) * 32767) / 32767
+            trail = int(0.301 * rate)
+            spoken = np.concatenate([word, np.zeros(trail)])
+            assert not fades_out(spoken[::-1], trail, rate)
+            at_8k = representations.to_speech_rate(spoken, rate)
+            run = int(np.flatnonzero(at_8k[::-1])[0])
+            assert not fades_out(at_8k[::-1], run, RATE)
+            assert rate != 22050 or floor_depth(at_8k)[0] > 70

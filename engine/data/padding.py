@@ -42,6 +42,18 @@ off the grid. Not read so: a fade through louder sound (the end of a word, a noi
 little time within two steps before its zeros, nor a fade written in floats (docs/studies.md, "Clipped and faded
 real speech", thirty-first pass).
 
+A fade through louder sound, the end of the word itself (SoX's `fade` after its `silence` trim), is read by its course
+instead (`fades_out`): a gain falling over tens of milliseconds takes the level down, window by window, for
+FALL_SECONDS (40 ms) or more, ending FALL_DB (20 dB) or more below its loudest within the 150 ms before the zeros,
+having left the loudest's level (within 6 dB) FALL_SPAN (25 ms) or more before them, and reaching the zeros by 16-bit
+rounding (its last 10 ms at half a step RMS or more). A synthesiser stops from a held level within a pitch period or two
+(of the digits whose zeros read beyond a microphone's floor, espeak-ng's six voices: 0 of 117 end so, MBROLA 0 of 5),
+and a resampler's ringing into its zeros, or a decay far below a step, reaches them fainter. Only the end is read so:
+the fades measured are fade-outs. Not read: a fade of under 25 ms before the word's level drops (SoX's 30 ms
+logarithmic and half-sine fades, some of them); a synthesiser whose word decays smoothly into 16-bit zeros over tens of
+milliseconds is read as faded (espeak-ng's tuning variants and MBROLA voices: 9 of 166 such files, Pico 1 of 15;
+docs/studies.md, "Suppressed and faded real speech", thirty-second pass).
+
 The rules count seconds, so they find the same padding at any rate, and the padding is found
 at the file's own rate (engine/data/representations.py `to_speech_rate`, which writes it as
 exact zeros at the speech rate): resampled with the recording, the zeros would carry the
@@ -65,6 +77,14 @@ ROUNDED_STEPS = 2.0  # ... the first of them within this many 16-bit steps of th
 STEP_16 = 2.0 ** -15  # a 16-bit file's step (full scale 1)
 FADE_SECONDS = 0.01  # a fade's rounded tail: this long within FADE_STEPS of the run it ends in ...
 FADE_STEPS = 2.0  # ... 16-bit steps (a faded floor rounds to 0 and a step or two)
+ENVELOPE_SECONDS, ENVELOPE_HOP = 0.01, 0.0025  # a fade-out's course: the level of 10 ms windows (a pitch period or
+# more), every 2.5 ms, over the FALL_LOOK seconds before the run
+FALL_LOOK = 0.15
+FALL_SECONDS = 0.04  # a fade-out: the level falls towards the run for this long or longer, rising nowhere ...
+FALL_RISE_DB = 3.0  # ... by more than this over any later window, ...
+FALL_DB = 20.0  # ... and its last window lies this far or farther below the loudest, ...
+FALL_HELD_DB, FALL_SPAN = 6.0, 0.025  # ... whose level (within this many dB) ends this long or longer before the run
+FALL_REACH = 0.5  # 16-bit steps RMS: a fade written at 16 bits reaches its run from this level or above (rounding)
 
 
 def samples(seconds, rate):
@@ -130,6 +150,32 @@ def fade_tail(audio, run, rate):
     return tail if tail >= samples(FADE_SECONDS, rate) and on_grid else 0
 
 
+def fades_out(audio, run, rate):
+    """Whether the sound next to a constant run of `run` samples at the start of `audio` (a recording read backwards
+    from its end) is a fade-out's course into the run: over the FALL_LOOK seconds before the run, the level of
+    ENVELOPE_SECONDS windows falls towards it for FALL_SECONDS or more (read from the run back, no window lies more
+    than FALL_RISE_DB below a louder one nearer the run), the window next to the run lies FALL_DB or more below the
+    course's loudest and at FALL_REACH 16-bit steps RMS or above, and the course left the loudest's level (within
+    FALL_HELD_DB) FALL_SPAN or more before the run. A fade is a gain falling over tens of milliseconds, reaching its
+    zeros by rounding; a synthesiser stops from a held level within a pitch period or two (module docstring)."""
+    if run < samples(FRAME_SECONDS, rate) or run >= audio.size:
+        return False
+    window, hop = samples(ENVELOPE_SECONDS, rate), samples(ENVELOPE_HOP, rate)
+    before = np.asarray(audio[run:run + samples(FALL_LOOK, rate) + window], dtype=np.float64) - float(audio[run - 1])
+    if before.size < window + hop:
+        return False
+    frames = np.lib.stride_tricks.sliding_window_view(before, window)[::hop]
+    level = 10 * np.log10((frames ** 2).mean(axis=1) + 1e-30)  # from the window next to the run back
+    if level[0] < 20 * np.log10(FALL_REACH * STEP_16):
+        return False  # a decay far below a step, or a resampler's ringing (1e-9 and falling), reached the run
+    rising = np.flatnonzero(level < np.maximum.accumulate(level) - FALL_RISE_DB)  # a window below a later one
+    course = level[:rising[0] if rising.size else level.size]
+    # how far from the run the level still lay within FALL_HELD_DB of the course's loudest: a stop holds it to the end
+    held = np.flatnonzero(course >= course.max() - FALL_HELD_DB)[0] * hop
+    return (course.size * hop >= samples(FALL_SECONDS, rate) and course.max() - course[0] >= FALL_DB
+            and held >= samples(FALL_SPAN, rate))
+
+
 def round_length(n, rate):
     """Whether n samples at `rate` last a whole number of ROUND seconds (to a sample: a script rounds them)."""
     units = n / (ROUND * rate)
@@ -155,6 +201,7 @@ def unpadded(audio, rate=SPEECH_RATE):
     audio = np.asarray(audio)
     (first, lead), (last, trail) = constant_runs(audio, rate), constant_runs(audio[::-1], rate)
     faded_in, faded_out = fade_tail(audio, lead, rate), fade_tail(audio[::-1], trail, rate)
+    fell = fades_out(audio[::-1], trail, rate)
     start, stop = lead + faded_in, audio.size - trail - faded_out
     if start >= stop:
         return 0, audio.size
@@ -166,7 +213,7 @@ def unpadded(audio, rate=SPEECH_RATE):
     if not faded_in and (np.var(audio[start:start + frame]) < edge
                          or not (scripted or round_length(first, rate) or round_length(lead, rate))):
         start = 0
-    if not faded_out and (np.var(audio[max(start, stop - frame):stop]) < edge
+    if not (faded_out or fell) and (np.var(audio[max(start, stop - frame):stop]) < edge
                           or not (scripted or round_length(last, rate) or round_length(trail, rate))):
         stop = audio.size
     return start, stop

@@ -51,11 +51,15 @@ rounded to 0 and a step or two (0.7-0.9 step RMS), 70-80 dB below a quiet speake
 near-silence written at 16 bits is the same rounding (espeak-ng `en+f3`'s decay: 0.55-0.9 step), so the depth
 there measures the speech level over the step, not the source, and a floor between SUB_STEP and ROUNDING_STEPS
 steps RMS is read as ROUNDING_STEPS steps (quiet-room takes through the suppressors measured: 4-17 % beyond
-PLAUSIBLE_DB before, 0-3 % after; docs/studies.md, "Suppressed and decoded real speech"). Exact digital
+PLAUSIBLE_DB before, 0-3 % after; docs/studies.md, "Suppressed and decoded real speech"). A browser's suppressor
+under speech gain-controlled near full scale leaves more: 1.7-2.7 steps RMS, 70-76 dB below the loud frames (Speech
+Commands' crowd-sourced clips), so ROUNDING_STEPS is 4 (those clips' floors beyond PLAUSIBLE_DB: 9 of 300 at two
+steps, 0 at four; docs/studies.md, "Suppressed and faded real speech", thirty-second pass). Exact digital
 silence still counts, and so does a floor far below a step, which no 16-bit rounding leaves (a float or 24-bit
 file's own near-silence). The price: a synthesiser's near-silence written at 16 bits is not read (`en+f3`: 13 of
-20 files beyond it before, 1 after), and the depth is no longer gain-invariant once a quiet copy's floor
-reaches the step (it only reads shallower).
+20 files beyond it before, 1 after two steps; at four, 6 more of the 302 synthesised files measured beyond it:
+espeak-ng `en-f4` 3, a Pico digit, two tuning variants), and the depth is no longer gain-invariant once a quiet
+copy's floor reaches four steps (it only reads shallower: the quiet-room speaker's deepest reference take 63 -> 61 dB).
 
 Digital silence requantised with triangular dither (SoX's default when it resamples to 16 bits) is read as the
 silence it dithers: a stretch of 50 ms or more whose samples lie within one step of a constant in the dither's exact
@@ -80,8 +84,8 @@ added at 30 dB SNR fills any silence), measured in docs/verdicts.md. What it wro
 synthetic: a real recording from a quiet room whose quiet parts were made digitally silent after
 the microphone where no zero run follows the gate's release (a suppressor whose gain rounds the pauses to
 exact zeros), a recording whose pauses a suppressor or a gate's release took to the 16-bit step while its loud
-frames lie more than 70 dB above two steps, a gate or a muting VAD releasing within 10 ms, or a fade through
-louder sound straight into zeros;
+frames lie more than 70 dB above four steps, a gate or a muting VAD releasing within 10 ms, or a fade through
+louder sound into zeros that leaves the word's level within 25 ms of them (padding.fades_out);
 measured in docs/studies.md ("Padded, faded, gated and noise-suppressed real speech"; "Gated real speech:
 the gate's release set aside"). A quiet room's floor lies below the speech's own spectral valleys, so
 nothing read under the speech tells such a recording from a synthesiser's silence (ibid., "Gated and
@@ -98,7 +102,7 @@ from engine.detectors.gate_release import released
 
 FLOOR_QUANTILE = 0.1  # the floor: the quietest tenth of the frames
 DEPTH_CAP = 300.0  # dB; a frame of exact digital silence counts as this far down
-ROUNDING_STEPS = 2.0  # a floor up to this RMS (in 16-bit steps) is a sub-step residual rounded to 16 bits ...
+ROUNDING_STEPS = 4.0  # a floor up to this RMS (in 16-bit steps) is a suppressor's residual rounded to 16 bits ...
 SUB_STEP = 0.05  # ... down to this: one step in a 20 ms frame of zeros is 0.08; below, a wider file's own floor
 
 
