@@ -370,7 +370,8 @@ def unread_parts_reason(channel):
     if channel.get("mel_seconds_dropped"):
         parts.append(f"the detectors of its mel map read whole patches of {channel['mel_patch_seconds']:.2f} s: the "
                      f"last {channel['mel_seconds_dropped']:.2f} s of its {channel['mel_seconds']:.2f} s of sound "
-                     f"were read by the waveform detectors only")
+                     f"were read by the waveform detectors only" + (f" (its patches hold {channel['mel_share_judged']:.0%} "
+                     f"of its sound)" if "mel_share_judged" in channel else ""))
     return "; ".join(parts) or None
 
 
