@@ -1,5 +1,5 @@
-"""A recording whose sound lies beyond its judged mel patches (engine/detectors/beyond_patches.py): `features`
-stands aside where the whole patches hold less than half of the map's mel power."""
+"""A recording whose sound lies beyond its judged mel patches (engine/detectors/beyond_patches.py): the mel-map
+detectors stand aside where the whole patches hold less than half of the map's mel power."""
 import numpy as np
 import pytest
 import soundfile
@@ -61,7 +61,7 @@ def test_the_reading_comes_after_far_field_and_only_for_recordings():
     assert beyond_patches.marked(None, {"mel_share_judged": 0.5}) is None  # half or more judged
 
 
-def test_features_alone_stands_aside_on_the_detectors_of_the_channel_without_the_reading():
+def test_the_mel_map_detectors_stand_aside_on_the_detectors_of_the_channel_without_the_reading():
     detectors = [Named(name) for name in ("features", "checkerboard", "noise-floor")]
     asked = []
 
@@ -72,5 +72,5 @@ def test_features_alone_stands_aside_on_the_detectors_of_the_channel_without_the
     key = beyond_patches.marked(("audio", None, 16000, None, None), {"mel_share_judged": 0.0})
     out, note = channel_detectors(detectors, {}, key, for_channel=for_channel)
     assert asked == [("audio", None, 16000, None, None)]
-    assert [type(d) is StandAside for d in out] == [True, False, False]
-    assert "less than 50%" in out[0].why and note.endswith("features stands aside")
+    assert [type(d) is StandAside for d in out] == [True, True, False]
+    assert "less than 50%" in out[0].why and note.endswith("features and checkerboard stand aside")

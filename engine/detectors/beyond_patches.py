@@ -1,4 +1,5 @@
-"""A recording whose sound lies beyond its judged mel patches: `features` stands aside (docs/verdicts.md, "Speech").
+"""A recording whose sound lies beyond its judged mel patches: the mel-map detectors stand aside (docs/verdicts.md,
+"Channels and level").
 
 A recording's mel map is cut into whole patches of representations.PATCH_FRAMES frames (0.64 s) and the rest dropped,
 so of a one-second clip only its first 0.64 s reaches the mel-map detectors. Each file's patches are then brought to
@@ -6,10 +7,11 @@ one loudness from their own loudest frames (representations.normalise_level). Wh
 part, the patch holds the background before it, and the normalisation raises that background by 26-57 dB to a
 word's loudness: its cells fill the intensity histogram's bins 0.05-0.3 (7-18 reference SDs above the reference's),
 which `features` reads as a generator's output (Speech Commands clips recorded in browsers, trimmed to one second
-around the word: the five of 100 untouched v0.02 test clips it labelled generated held 0.0 % of their sound in
-the patch; docs/studies.md, "Speech Commands: the word beyond the patch", thirty-second pass). So where the judged
-patches hold less than MIN_SHARE_JUDGED of the map's mel power, `features` stands aside (weight 0, said in the
-verdict) and the other detectors judge the file. The reference's own recordings hold 25 % and more of it (FSDD: 2 of
+around the word: the five of 100 v0.02 test clips it labelled generated held under 1 % of their sound in the patch),
+and whose cell-to-cell scatter brings `checkerboard` near its threshold (with `features` aside, 8 of 71 such clips
+inconclusive by it; 1 of 329 clips whose patches hold half their sound or more); docs/studies.md, "Speech Commands: the word beyond
+the patch", thirty-second pass. So where the judged patches hold less than MIN_SHARE_JUDGED of the map's mel power,
+both stand aside (weight 0, said in the verdict) and the detectors of the waveform judge the file. The reference's own recordings hold 25 % and more of it (FSDD: 2 of
 2,000 takes under a half), the synthesisers and the product's Griffin-Lim speech 97 % and more.
 
 The reading is a channel-key part (engine/detectors/aside_marks.py): (BEYOND_PATCHES, MIN_SHARE_JUDGED); the share
@@ -19,8 +21,8 @@ from engine.detectors import aside_marks
 
 MIN_SHARE_JUDGED = 0.5
 BEYOND_PATCHES = "sound beyond the patches"
-DETECTORS = ("features",)
-NOTE = f"most of the recording's sound lies beyond its mel patches: {' and '.join(DETECTORS)} stands aside"
+DETECTORS = aside_marks.MEL_MAP_DETECTORS
+NOTE = f"most of the recording's sound lies beyond its mel patches: {' and '.join(DETECTORS)} stand aside"
 
 
 def marked(key, channel):
@@ -37,7 +39,7 @@ def is_marked(key):
 
 
 def reason(key):
-    """Why `features` stands aside, in words, for a key with this part."""
+    """Why the mel-map detectors stand aside, in words, for a key with this part."""
     return (f"its mel patches hold less than {key[-1][1]:.0%} of the recording's sound (the rest lies beyond the "
             f"last whole patch, which the mel-map detectors do not read): brought to a word's loudness, the "
             f"background they hold reads as a generator's output")

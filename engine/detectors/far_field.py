@@ -30,7 +30,7 @@ from engine.detectors import aside_marks
 FAR_FIELD_QUANTILE = 0.9
 FAR_FIELD_MIN_DEPTH_DB = 1.0
 FAR_FIELD = "far field"
-DETECTORS = ("features", "checkerboard")
+DETECTORS = aside_marks.MEL_MAP_DETECTORS
 
 
 def gate_quantiles(noise_quantile):
