@@ -4,12 +4,12 @@
 A recording's mel map is cut into whole patches of representations.PATCH_FRAMES frames (0.64 s) and the rest
 dropped, so of a one-second clip only its first 0.64 s reaches the mel-map detectors. Each file's patches are then
 brought to one loudness from their own loudest frames (representations.normalise_level). Where the word lies in the
-dropped part, the patch holds the background before it, and the normalisation raises that background by 26-57 dB to
-a word's loudness: its cells fill the intensity histogram's bins 0.05-0.3 (7-18 reference SDs above the
+dropped part, the patch holds the background before it, and the normalisation raises that background by 24-57 dB to
+a word's loudness: its cells fill the intensity histogram's bins 0.05-0.3 (6-28 reference SDs above the
 reference's), which `features` reads as a generator's output (Speech Commands clips recorded in browsers, trimmed to
 one second around the word: the five of 100 v0.02 test clips it labelled generated held under 1 % of their sound in
-the patch), and whose cell-to-cell scatter brings `checkerboard` near its threshold (with `features` aside, 8 of 71
-such clips inconclusive by it; 1 of 329 clips whose patches hold half their sound or more); docs/studies.md, "Speech
+the patch), and whose cell-to-cell scatter brings `checkerboard` near its threshold (its tail probability under 0.01
+for 8 of 71 such real clips, 3 of 329 whose patches hold half their sound or more); docs/studies.md, "Speech
 Commands: the word beyond the patch", thirty-second pass. So where the judged patches hold less than
 MIN_SHARE_JUDGED of the map's mel power, both stand aside (weight 0, said in the verdict) and the detectors of the
 waveform judge the file. The reference's own recordings hold 25 % and more of it (FSDD: 2 of 2,000 takes under a
