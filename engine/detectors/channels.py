@@ -43,8 +43,8 @@ from engine.data import picture_size, representations
 from engine.data.channels import (NOISE_BANDS_HZ, band_powers, noise_levels, speech_and_floor, speech_level_db,
                                   webp_grey)
 from engine.data.formats.container_audio import AMR_NB_MODES, TELEPHONE
-from engine.detectors import (aside_marks, beyond_patches, calibration, far_field, quarter_grid, resampling, statistical,
-                              time_scale)
+from engine.detectors import (aside_marks, beyond_patches, calibration, far_field, quarter_grid, resampling,
+                              statistical, time_scale)
 from engine.detectors.batch import Recordings
 from engine.detectors.channel_limits import (BAND_LIMIT_MOVES_VOICE, EIGHT_BITS_FLOOR, NOISE_FILLS_SILENCE,
                                              TRAITS_LOST)
