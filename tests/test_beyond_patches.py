@@ -74,3 +74,20 @@ def test_the_mel_map_detectors_stand_aside_on_the_detectors_of_the_channel_witho
     assert asked == [("audio", None, 16000, None, None)]
     assert [type(d) is StandAside for d in out] == [True, True, False]
     assert "less than 50%" in out[0].why and note.endswith("features and checkerboard stand aside")
+
+
+def test_a_verdict_on_a_take_after_a_patch_of_background_sets_the_mel_map_detectors_aside(fsdd_case, tmp_path):
+    from engine.data.builtins import corpus_files
+    from engine.verdict import judge
+
+    take = soundfile.read(corpus_files("fsdd")[0], dtype="float64")[0]
+    background = 1e-3 * np.random.default_rng(1).normal(size=int(0.7 * 8000))
+    paths = []
+    for name, audio in (("late", np.concatenate([background, take])), ("early", np.concatenate([take, background]))):
+        paths.append(str(tmp_path / f"{name}.wav"))
+        soundfile.write(paths[-1], audio, 8000, subtype="PCM_16")
+    late, early = judge(fsdd_case, paths)["files"]
+    assert late["channel"]["mel_share_judged"] < 0.05 and early["channel"]["mel_share_judged"] > 0.9
+    assert late["detectors"]["features"]["weight"] == 0 and late["detectors"]["checkerboard"]["weight"] == 0
+    assert "beyond its mel patches" in late["channel"]["assumed"]
+    assert early["detectors"]["features"]["weight"] > 0 and "beyond its mel patches" not in str(early["channel"])
