@@ -3,7 +3,7 @@ above the reference recordings' 90th percentile in every band above 500 Hz."""
 import numpy as np
 import pytest
 
-from engine.detectors import far_field
+from engine.detectors import aside_marks, far_field
 from engine.detectors.channels import StandAside, channel_detectors, channel_key, reference_noise_gate
 
 # the reference's median, 99th and 90th percentile floors per band (0-500, 500-1000, 1000-2000, 2000-4000 Hz) and,
@@ -23,12 +23,12 @@ def test_far_field_is_read_where_every_band_above_500_hz_lies_above_the_referenc
     assert key([-14.0, -32.0, -32.0, -50.0]) is None  # rumble and hum in the low bands only: not broadband
     far = key([-25.0, -30.0, -29.0, -31.0])  # within the added-noise gate in each band, broadband above the 90th
     assert far == ("audio", None, None, None, None, (far_field.FAR_FIELD, -34.0))
-    assert far_field.is_marked(far) and far_field.unmarked(far) is None
+    assert far_field.is_marked(far) and aside_marks.unmarked(far) is None
     noisy = key([-6.0, -12.0, -12.0, -12.0])  # added noise too: the noise channel's key, then the reading
     assert noisy[:5] == ("audio", None, None, None, (-6, -12, -12, -12)) and far_field.is_marked(noisy)
-    assert far_field.unmarked(noisy) == noisy[:-1] and not far_field.is_marked(noisy[:-1])
+    assert aside_marks.unmarked(noisy) == noisy[:-1] and not far_field.is_marked(noisy[:-1])
     resampled = key([-25.0, -30.0, -29.0, -31.0], native_sample_rate=16000)
-    assert far_field.unmarked(resampled) == ("audio", None, 16000, None, None)
+    assert aside_marks.unmarked(resampled) == ("audio", None, 16000, None, None)
 
 
 def test_without_the_90th_percentile_or_a_floor_read_nothing_is_read_as_far_field():

@@ -368,9 +368,11 @@ def unread_parts_reason(channel):
         parts.append(f"{channel['notes_unended']:,} of the file's notes are ended where the file ends, as a player "
                      f"ends them: no note-off does")
     if channel.get("mel_seconds_dropped"):
+        share = channel.get("mel_share_judged")  # engine/detectors/beyond_patches.py
         parts.append(f"the detectors of its mel map read whole patches of {channel['mel_patch_seconds']:.2f} s: the "
                      f"last {channel['mel_seconds_dropped']:.2f} s of its {channel['mel_seconds']:.2f} s of sound "
-                     f"were read by the waveform detectors only")
+                     f"were read by the waveform detectors only"
+                     + (f" (its patches hold {share:.0%} of its sound)" if share is not None else ""))
     return "; ".join(parts) or None
 
 

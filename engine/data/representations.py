@@ -129,13 +129,19 @@ def mel_map(audio, sr):
     return (np.log1p(COMPRESSION * mel_power(speech)) / MEL_SCALE).astype(np.float32)
 
 
-def patch_coverage(frames):
-    """How much of a mel map of `frames` frames its whole patches cover (split_patches drops the rest of a map
-    longer than a patch): seconds of the map, of a patch and dropped."""
+def patch_coverage(full_map):
+    """How much of a mel map (N_MELS, frames) its whole patches cover (split_patches drops the rest of a map
+    longer than a patch): seconds of the map, of a patch and dropped, and, where some is dropped, the share of the
+    map's mel power that its patches hold (`mel_share_judged`; engine/detectors/beyond_patches.py)."""
+    frames = full_map.shape[1]
     seconds = lambda count: round(count * HOP / SPEECH_RATE, 2)  # noqa: E731
     dropped = frames % PATCH_FRAMES if frames > PATCH_FRAMES else 0
-    return {"mel_seconds": seconds(frames), "mel_patch_seconds": seconds(PATCH_FRAMES),
-            "mel_seconds_dropped": seconds(dropped)}
+    out = {"mel_seconds": seconds(frames), "mel_patch_seconds": seconds(PATCH_FRAMES),
+           "mel_seconds_dropped": seconds(dropped)}
+    if dropped:
+        power = mel_power_of(np.minimum(full_map, 1.0)).sum(axis=0)  # as the patches hold it: clipped at 1
+        out["mel_share_judged"] = round(float(power[: frames - dropped].sum() / max(power.sum(), 1e-30)), 3)
+    return out
 
 
 def mel_patches(audio, sr):

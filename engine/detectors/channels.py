@@ -43,7 +43,8 @@ from engine.data import picture_size, representations
 from engine.data.channels import (NOISE_BANDS_HZ, band_powers, noise_levels, speech_and_floor, speech_level_db,
                                   webp_grey)
 from engine.data.formats.container_audio import AMR_NB_MODES, TELEPHONE
-from engine.detectors import calibration, far_field, quarter_grid, resampling, statistical, time_scale
+from engine.detectors import (aside_marks, beyond_patches, calibration, far_field, quarter_grid, resampling,
+                              statistical, time_scale)
 from engine.detectors.batch import Recordings
 from engine.detectors.channel_limits import (BAND_LIMIT_MOVES_VOICE, EIGHT_BITS_FLOOR, NOISE_FILLS_SILENCE,
                                              TRAITS_LOST)
@@ -292,11 +293,11 @@ def channel_key(meta, noise_gate=None):
     """A hashable description of the file's channel when it changes what detectors read, else None.
     `noise_gate`: reference_noise_gate of the case (None: added noise and far-field speech are not looked for)."""
     channel = meta.get("channel") or {}
-    return far_field.marked(_read_key(meta, channel, noise_gate), channel, noise_gate)
+    return beyond_patches.marked(far_field.marked(_read_key(meta, channel, noise_gate), channel, noise_gate), channel)
 
 
 def _read_key(meta, channel, noise_gate):
-    """channel_key before the far-field reading (engine/detectors/far_field.py)."""
+    """channel_key before the readings that set detectors aside (engine/detectors/aside_marks.py)."""
     codec = channel.get("codec", "")
     on_grid = quarter_grid.channel_key(channel)  # a piece sampled at its quarter beats: calibrated at `case new`
     if time_scale.channel_key(channel):  # a MIDI file's two readings: no reference passes through anything
@@ -914,8 +915,8 @@ def channel_detectors(detectors, profile, key, gan_runs=(), for_channel=None, ag
     noise-matched reference passed through an automatic gain control (gain_controlled) as well;
     `store`: the case's stored channel calibrations (engine/detectors/channel_store.py), from which
     the calibration is read or to which it is added once computed (None: computed, not kept)."""
-    if far_field.is_marked(key):
-        return far_field_detectors(detectors, profile, key, gan_runs, for_channel, store)
+    if aside_marks.last(key) in ASIDE:
+        return marked_detectors(detectors, profile, key, gan_runs, for_channel, store)
     if key[0] == time_scale.KEY:  # as written, on the quarter grid too (key[2:]): that channel's detectors
         written = quarter_grid.detectors(detectors, profile)[0] if key[2:] else None
         return time_scale.union(detectors, key[1], written)
@@ -944,18 +945,21 @@ def channel_detectors(detectors, profile, key, gan_runs=(), for_channel=None, ag
     return out, note
 
 
-def far_field_detectors(detectors, profile, key, gan_runs=(), for_channel=None, store=None):
-    """The detectors of a far-field recording (engine/detectors/far_field.py): those of its channel without that
-    reading, the mel-map detectors (far_field.DETECTORS) standing aside; and the note."""
-    inner = far_field.unmarked(key)
+ASIDE = {far_field.FAR_FIELD: far_field, beyond_patches.BEYOND_PATCHES: beyond_patches}  # aside_marks' readings
+
+
+def marked_detectors(detectors, profile, key, gan_runs=(), for_channel=None, store=None):
+    """The detectors of a recording whose key ends in a reading of ASIDE (far-field speech, its sound beyond the
+    mel patches): those of its channel without that reading, the reading's DETECTORS standing aside; and the note."""
+    reading = ASIDE[aside_marks.last(key)]
+    inner = aside_marks.unmarked(key)
     if for_channel is None:
         def for_channel(k):
             return (detectors, None) if k is None else channel_detectors(detectors, profile, k, gan_runs, store=store)
     out, note = for_channel(inner)
-    why = far_field.reason(key)
-    out = [StandAside(d, why) if d.name in far_field.DETECTORS and not isinstance(d, StandAside) else d for d in out]
-    aside = " and ".join(far_field.DETECTORS)
-    return out, "; ".join(part for part in (note, f"far-field speech: {aside} stand aside") if part)
+    why = reading.reason(key)
+    out = [StandAside(d, why) if d.name in reading.DETECTORS and not isinstance(d, StandAside) else d for d in out]
+    return out, "; ".join(part for part in (note, reading.NOTE) if part)
 
 
 def voice_aside(key):

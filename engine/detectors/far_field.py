@@ -21,15 +21,16 @@ A floor is a room's only where the recording comes and goes: a sound without pau
 within FAR_FIELD_MIN_DEPTH_DB of its quiet ones) has no floor apart from itself and is not read so (real far-field
 pieces: 2.1 dB and more).
 
-The reading is a channel-key part, the key's last: (FAR_FIELD, the reference's threshold in dB). The channel's
-calibration is that of the key without it, so the part costs nothing to compute or store.
+The reading is a channel-key part (engine/detectors/aside_marks.py): (FAR_FIELD, the reference's threshold in dB).
 """
 import numpy as np
+
+from engine.detectors import aside_marks
 
 FAR_FIELD_QUANTILE = 0.9
 FAR_FIELD_MIN_DEPTH_DB = 1.0
 FAR_FIELD = "far field"
-DETECTORS = ("features", "checkerboard")
+DETECTORS = aside_marks.MEL_MAP_DETECTORS
 
 
 def gate_quantiles(noise_quantile):
@@ -63,18 +64,14 @@ def marked(key, channel, gate):
     """Channel key `key` (None: nothing read) with the far-field part appended where the recording reads so."""
     if not reads_far_field(channel, gate) or (key is not None and key[0] != "audio"):
         return key
-    threshold = round(float(np.asarray(gate)[2][-1]), 1)
-    return (key if key is not None else ("audio", None, None, None, None)) + ((FAR_FIELD, threshold),)
+    return aside_marks.append(key, (FAR_FIELD, round(float(np.asarray(gate)[2][-1]), 1)))
 
 
 def is_marked(key):
-    return key is not None and isinstance(key[-1], tuple) and key[-1][:1] == (FAR_FIELD,)
+    return aside_marks.last(key) == FAR_FIELD
 
 
-def unmarked(key):
-    """The channel key without its far-field part; None where nothing else was read."""
-    inner = key[:-1]
-    return None if inner == ("audio", None, None, None, None) else inner
+NOTE = f"far-field speech: {' and '.join(DETECTORS)} stand aside"
 
 
 def reason(key):

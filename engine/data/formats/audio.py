@@ -92,7 +92,7 @@ def decode(path, data, kind):
     meta = dict(representations.SPEECH_META, format=kind.label, native_sample_rate=int(rate),
                 clipped_values=clipped, clipped_fraction=clipped / unclipped.size,
                 channel={**channels.audio_channel(encoding, rate, mono, kind.label, speech_audio), **details,
-                         **representations.patch_coverage(full_map.shape[1])})
+                         **representations.patch_coverage(full_map)})
     labels = None
     match = FSDD_NAME.match(os.path.basename(str(path)))
     if match:
