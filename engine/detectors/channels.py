@@ -43,8 +43,8 @@ from engine.data import picture_size, representations
 from engine.data.channels import (NOISE_BANDS_HZ, band_powers, noise_levels, speech_and_floor, speech_level_db,
                                   webp_grey)
 from engine.data.formats.container_audio import AMR_NB_MODES, TELEPHONE
-from engine.detectors import (aside_marks, beyond_patches, calibration, far_field, quarter_grid, resampling,
-                              statistical, time_scale)
+from engine.detectors import (aside_marks, beyond_patches, calibration, far_field, low_rumble, quarter_grid,
+                              resampling, statistical, time_scale)
 from engine.detectors.batch import Recordings
 from engine.detectors.channel_limits import (BAND_LIMIT_MOVES_VOICE, EIGHT_BITS_FLOOR, NOISE_FILLS_SILENCE,
                                              TRAITS_LOST)
@@ -291,9 +291,11 @@ def noise_floor_text(noise):
 
 def channel_key(meta, noise_gate=None):
     """A hashable description of the file's channel when it changes what detectors read, else None.
-    `noise_gate`: reference_noise_gate of the case (None: added noise and far-field speech are not looked for)."""
+    `noise_gate`: reference_noise_gate of the case (None: added noise, a low rumble and far-field speech are not
+    looked for)."""
     channel = meta.get("channel") or {}
-    return beyond_patches.marked(far_field.marked(_read_key(meta, channel, noise_gate), channel, noise_gate), channel)
+    key = low_rumble.marked(_read_key(meta, channel, noise_gate), channel, noise_gate)
+    return beyond_patches.marked(far_field.marked(key, channel, noise_gate), channel)
 
 
 def _read_key(meta, channel, noise_gate):
@@ -945,12 +947,13 @@ def channel_detectors(detectors, profile, key, gan_runs=(), for_channel=None, ag
     return out, note
 
 
-ASIDE = {far_field.FAR_FIELD: far_field, beyond_patches.BEYOND_PATCHES: beyond_patches}  # aside_marks' readings
+ASIDE = {far_field.FAR_FIELD: far_field, beyond_patches.BEYOND_PATCHES: beyond_patches,
+         low_rumble.LOW_RUMBLE: low_rumble}  # aside_marks' readings
 
 
 def marked_detectors(detectors, profile, key, gan_runs=(), for_channel=None, store=None):
     """The detectors of a recording whose key ends in a reading of ASIDE (far-field speech, its sound beyond the
-    mel patches): those of its channel without that reading, the reading's DETECTORS standing aside; and the note."""
+    mel patches, a low rumble): those of its channel without that reading, the reading's DETECTORS standing aside; and the note."""
     reading = ASIDE[aside_marks.last(key)]
     inner = aside_marks.unmarked(key)
     if for_channel is None:

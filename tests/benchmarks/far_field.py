@@ -9,6 +9,10 @@ usage: far_field.py FAMILY SEED OUT FILE...
   FAMILY evade: no room, stationary noise at 20, 25 or 30 dB SNR (a synthesiser's output made to read as far-field,
                thirty-second pass): white, pink, babble-like (Speech Commands tuning clips); evade-hold: brown, blue,
                telephone-band pink (data/reverb_untouched.txt).
+  FAMILY rumble: no room, Gaussian noise low-passed at 150-400 Hz with a slope of 24, 48 or 96 dB per octave above the
+               cutoff, at 0-20 dB SNR (a vehicle or duct rumble, thirty-second pass, the tuning family); rumble-real:
+               a random stretch of a real noise recording (RUMBLE_REAL, cycled) at 0-20 dB SNR
+               (data/rumble_untouched.txt).
 Writes OUT/<stem>__ff.wav and OUT.tsv (file, family, rt60, noise, snr_db, level_db; rt60 0 without a room)."""
 import glob
 import os
@@ -105,9 +109,35 @@ def tune_noise(kind, n, sr, rng):
     raise ValueError(kind)
 
 
+def steep_low_pass(n, sr, rng):
+    """Gaussian noise flat to a cutoff of 150-400 Hz, falling 24, 48 or 96 dB per octave above it."""
+    f = np.maximum(np.fft.rfftfreq(n, 1 / sr), 1.0)
+    cut, slope = rng.uniform(150, 400), rng.choice([24.0, 48.0, 96.0])
+    gain_db = -slope * np.log2(np.maximum(f / cut, 1.0))
+    return np.fft.irfft(np.fft.rfft(rng.normal(size=n)) * 10 ** (gain_db / 20), n)
+
+
+# real low rumbles, extracted from repository snapshots (git show HEAD:<path>): Speech Commands' background noise as
+# committed in felixchenfy/Speech-Commands-Classification-by-LSTM-PyTorch data/noises/, speechbrain tests/samples/noise/
+RUMBLE_REAL = [os.path.join("/tmp/s36-rumble/realnoise", name) for name in (
+    "air_conditioner.wav", "exercise_bike.wav", "sb_noise1.wav", "sb_noise2.wav", "sb_noise3.wav", "sb_noise4.wav")]
+
+
+def real_noise(i, n, sr, rng):
+    """A random stretch of n samples of RUMBLE_REAL[i % 6] at rate sr, tiled where the recording is shorter."""
+    import soxr
+    a, r = sf.read(RUMBLE_REAL[i % len(RUMBLE_REAL)])
+    a = a if a.ndim == 1 else a.mean(axis=1)
+    a = soxr.resample(a, r, sr) if r != sr else a
+    a = np.tile(a, int(np.ceil(n / a.size)) + 1)
+    s = rng.integers(a.size - n)
+    return a[s:s + n]
+
+
 BABBLE = []  # the babble's voices: FSDD takes 30-39 (hold) or Speech Commands tuning clips (evade)
 KINDS = {"tune": ("white", "pink", "brown", "hum", "fan"), "hold": ("babble", "vehicle", "crackle", "whine"),
-         "evade": ("white", "pink", "babble"), "evade-hold": ("brown", "blue", "phone-pink")}
+         "evade": ("white", "pink", "babble"), "evade-hold": ("brown", "blue", "phone-pink"),
+         "rumble": ("steep",), "rumble-real": ("real",)}
 
 
 def hold_noise(kind, n, sr, rng):
@@ -146,7 +176,7 @@ def main():
     os.makedirs(out, exist_ok=True)
     BABBLE.extend(sorted(glob.glob("/work/shared/data/fsdd/*_3[0-9].wav" if family == "hold"
                                    else "/tmp/s34-lead/sc-tune/*.wav")))
-    kinds, dry = KINDS[family], family.startswith("evade")
+    kinds, dry = KINDS[family], family.startswith(("evade", "rumble"))
     rows = []
     for i, path in enumerate(files):
         x, sr = sf.read(path, dtype="float64")
@@ -157,8 +187,13 @@ def main():
         h = [1.0] if dry else decaying_rir(sr, rt60, rng) if family == "tune" else shoebox_rir(sr, rt60, rng)
         y = np.convolve(x, h)[: x.size + int(0.3 * sr)]
         kind = kinds[i % len(kinds)]
-        noise = (hold_noise if family == "hold" else tune_noise)(kind, y.size, sr, rng)
-        snr = float(rng.choice([20.0, 25.0, 30.0])) if dry else rng.uniform(0, 20)
+        if family.startswith("rumble"):
+            noise = steep_low_pass(y.size, sr, rng) if family == "rumble" else real_noise(i, y.size, sr, rng)
+            kind = "steep" if family == "rumble" else os.path.basename(RUMBLE_REAL[i % len(RUMBLE_REAL)])[:-4]
+        else:
+            noise = (hold_noise if family == "hold" else tune_noise)(kind, y.size, sr, rng)
+        rumble = family.startswith("rumble")
+        snr = rng.uniform(0, 20) if rumble or not dry else float(rng.choice([20.0, 25.0, 30.0]))
         frames = np.lib.stride_tricks.sliding_window_view(y, int(0.02 * sr))[:: int(0.01 * sr)]
         p = np.sort((frames ** 2).mean(axis=1))
         speech_power = p[-max(1, p.size // 4):].mean()  # loudest quarter of 20 ms frames: the speech
