@@ -278,8 +278,8 @@ CHANNEL_LIMITS = {
          "Vorbis quality 5-6 76-82 %: it stands aside there (5-8 of 116 caught at 24 kbit/s). Real files labelled "
          "generated: tuning 1 of 127 at 24, 32 and 48 kbit/s (the same FSDD take, by checkerboard), 0 of 127 "
          "through quality 7; untouched 0 of 80 takes and 2 of 38 Speech Commands clips at 32 kbit/s (by features "
-         "and checkerboard), RTYQ7L and 1 of 38 through quality 7; mel-inversion scored 0 on every real file "
-         "(docs/studies.md, thirty-second pass, 'mel-inversion through Opus and Vorbis')"),
+         "and checkerboard), 0 of 80 takes and 1 of 38 clips through quality 7; mel-inversion scored 0 on every real "
+         "file (docs/studies.md, thirty-second pass, 'mel-inversion through Opus and Vorbis')"),
         ("Opus 24 kbit/s mono (ffmpeg's libopus, Ogg) and Vorbis quality 2 (libvorbis at the recording's rate), on "
          "speech from outside repositories",
          "real pieces labelled generated: tuning 0 of 47 through each, untouched 2 of 46 through each (Opus: two "
