@@ -34,3 +34,11 @@ def test_the_report_lists_the_speech_entries():
     text = " ".join(BLIND_SPOTS["speech"])
     channel, lost = _entry("speech", ("Opus 24 kbit/s",))
     assert f"{channel}: {lost}" in text
+
+
+def test_opus_and_vorbis_say_from_which_bitrate_and_quality_mel_inversion_is_kept():
+    from engine.detectors.channels import OPUS_INVERSION_MIN, VORBIS_INVERSION_MIN
+
+    channel, lost = _entry("speech", ("mel-inversion kept",))
+    assert f"{OPUS_INVERSION_MIN // 1000} kbit/s" in channel and f"quality {VORBIS_INVERSION_MIN}" in channel
+    assert "stands aside" in lost and "not read" in lost and "Griffin-Lim" in lost

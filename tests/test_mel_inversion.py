@@ -10,9 +10,11 @@ from engine import case_workflows
 from engine.data import representations
 from engine.data.builtins import corpus_files
 from engine.detectors import suite
+from engine.detectors import channels
 from engine.detectors.channels import StandAside
 from engine.detectors.mel_inversion import PLAUSIBLE_DB, MelInversion, inversion_scores, roughness
 from engine.verdict import judge
+from tests.conftest import kept_few
 from training.speech_fakes import griffin_lim
 
 TAKES = (3, 45, 107, 152, 208, 261, 318, 377)  # spread over the four speakers and the digits
@@ -79,6 +81,34 @@ def test_a_griffin_lim_copy_is_labelled_generated_by_it_and_channels_make_it_sta
                        (("audio", None, None, 3400, None), True), (("audio", "ULAW", None, None, None), False)):
         found = [d for d in fsdd_channel(key, few=True)[0] if d.name == "mel-inversion"]
         assert len(found) == 1 and isinstance(found[0], StandAside) == aside, key
+
+
+def test_under_opus_and_vorbis_it_is_kept_from_the_bitrate_read_and_the_calibration_is_the_channels_own(
+        fsdd_channel, fsdd_case_template):
+    below = ("audio", "OPUS", None, None, None)
+    above = below + ((channels.OPUS_INVERSION, channels.OPUS_INVERSION_MIN),)
+    (aside,) = [d for d in fsdd_channel(below, few=True)[0] if d.name == "mel-inversion"]
+    assert isinstance(aside, StandAside) and f"packets carry {channels.OPUS_INVERSION_MIN // 1000} kbit/s" in aside.why
+    (kept,) = [d for d in fsdd_channel(above, few=True)[0] if d.name == "mel-inversion"]
+    assert not isinstance(kept, StandAside)
+    vorbis = ("audio", "VORBIS", None, None, None)
+    for quality, aside in ((channels.VORBIS_INVERSION_MIN - 1, True), (channels.VORBIS_INVERSION_MIN, False)):
+        (found,) = [d for d in fsdd_channel(vorbis + ((channels.VORBIS_QUALITY, quality),), few=True)[0]
+                    if d.name == "mel-inversion"]
+        assert isinstance(found, StandAside) == aside, quality
+        assert not aside or f"kept from quality {channels.VORBIS_INVERSION_MIN}" in found.why
+    # the part decides the stand-aside only: the store is asked for the key without it, whose arrays are reused
+    asked = []
+
+    class Store:
+        def calibration(self, key, agc, compute):
+            asked.append(key)
+            return compute()
+
+    with case_workflows.open_case(fsdd_case_template) as case:
+        profile = kept_few(case.profile())
+    channels.channel_detectors(suite.profile_detectors(profile), profile, above, store=Store())
+    assert asked == [below]
 
 
 def test_a_profile_made_before_it_has_no_mel_inversion(fsdd_case):

@@ -1,13 +1,15 @@
 """An Opus file's own bitrate, read from its Ogg pages (engine/data/formats/ogg_opus.py) or a WebM file's packets and
 recorded in its channel, not followed: the reference passes libsndfile's Opus whatever it is (following it caught
-fewer synthesisers, docs/studies.md twenty-eighth pass); a stream that cannot be read is refused with the reason."""
+fewer synthesisers, docs/studies.md twenty-eighth pass), but from OPUS_INVERSION_MIN the channel key says so, which
+keeps mel-inversion (thirty-second pass); a stream that cannot be read is refused with the reason."""
 import pytest
 
 from engine.data.formats import ogg_opus
 from engine.data.formats.container_audio import encoded
 from engine.data.loaders import load_path
 from engine.data.representations import SPEECH_RATE
-from engine.detectors.channels import channel_key, describe
+from engine.detectors.channels import (OPUS_INVERSION, OPUS_INVERSION_MIN, calibrated_key, channel_key, describe,
+                                      opus_inversion, opus_key_part)
 from tests.hostile_files import damaged_copies
 from tests.test_container_audio import fsdd_audio, written
 
@@ -83,10 +85,24 @@ def test_corrupted_files_never_raise_and_a_bitrate_read_is_one_opus_can_have():
 @pytest.mark.parametrize("container", ["ogg", "webm"])
 def test_the_bitrate_is_recorded_in_the_channel_and_the_verdict_says_the_reference_does_not_follow_it(tmp_path,
                                                                                                      container):
-    keys = set()
+    keys = {}
     for bit_rate in (16000, 64000):
         meta = load_path(written(tmp_path, f"take{bit_rate}.{container}", opus(bit_rate, container=container))).meta
         assert 0.75 < meta["channel"]["opus_bitrate"]["bit_rate"] / bit_rate < 1.35
-        keys.add(channel_key(meta))
-    (key,) = keys  # one calibration whatever the bitrate
-    assert key[1] == "OPUS" and "libsndfile's Opus at its default bitrate, whatever the file's own" in describe(key)
+        keys[bit_rate] = channel_key(meta)
+    assert {calibrated_key(key) for key in keys.values()} == {keys[16000]}  # one calibration whatever the bitrate
+    assert keys[16000][1] == "OPUS" and "libsndfile's Opus at its default bitrate, whatever the file's own" in describe(
+        keys[16000])
+    # from OPUS_INVERSION_MIN the key says so (mel-inversion is kept there), below it nothing is added
+    assert opus_inversion(keys[64000]) == OPUS_INVERSION_MIN and opus_inversion(keys[16000]) is None
+    words = f"at least {OPUS_INVERSION_MIN // 1000} kbit/s, through which mel-inversion's trait survives"
+    assert words in describe(keys[64000])
+
+
+@pytest.mark.parametrize("bit_rate,expected", [(24000, None), (48000, OPUS_INVERSION_MIN)])
+def test_the_opus_part_follows_the_bitrate_read_on_either_side_of_the_bound(bit_rate, expected):
+    channel = {"opus_bitrate": ogg_opus.opus_bitrate(opus(bit_rate))}
+    assert opus_inversion(("audio", "OPUS", None, None, None) + opus_key_part(channel)) == expected
+    assert opus_key_part({"opus_bitrate": {"bit_rate": None, "read": "not read: why"}}) == ()  # not read: aside
+    assert opus_key_part({"opus_bitrate": {"bit_rate": OPUS_INVERSION_MIN - 1}}) == ()
+    assert opus_key_part({"opus_bitrate": {"bit_rate": OPUS_INVERSION_MIN}}) == ((OPUS_INVERSION, OPUS_INVERSION_MIN),)

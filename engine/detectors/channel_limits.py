@@ -265,6 +265,21 @@ CHANNEL_LIMITS = {
          "often: espeak-ng through quality 2 35 -> 24 and 32 -> 17 of 40 (MBROLA 2 of 20, festival and flite 0 of 10 "
          "either way), untouched pico2wave and flite through quality 1 14 -> 7 of 40 (synthetic-voice's 7 lost, "
          "noise-floor's 6 kept) (docs/studies.md, twenty-seventh pass)"),
+        ("Opus whose packets carry 30 kbit/s or more, and Vorbis at quality 7 or more: mel-inversion kept",
+         "the bitrate an Opus file's audio packets carry over its duration is read from its Ogg pages or WebM packets "
+         "(opus_bitrate: FFmpeg's libopus CBR reads 3 % above its -b:a, VBR 0-15 % on short speech), a Vorbis file's "
+         "quality from its header; from 30 kbit/s (OPUS_INVERSION_MIN) and quality 7 (VORBIS_INVERSION_MIN) "
+         "mel-inversion is kept, calibrated on the reference through the codec; below them, or where the bitrate or "
+         "quality is not read, it stands aside. Griffin-Lim speech (tuning, 116) caught 8 -> 114 at 32 kbit/s, 8 -> "
+         "107 at 48, 9 -> 105 at 64, 1 -> 98 through Vorbis quality 7; untouched (the 1000-step GAN rendered with 64 "
+         "iterations and librosa's mel_to_audio, 50 files) 7 -> 45 at 32 kbit/s, 7 -> 43 at 48, 3 -> 37 through "
+         "quality 7 (9 of the GAN's 30 are not smooth even as rendered; those read band-limited stand aside). Lost: "
+         "at libopus' 24 kbit/s (packets 23-30 kbit/s) about half the files keep the trait, at 12-16 none, through "
+         "Vorbis quality 5-6 76-82 %: it stands aside there (5-8 of 116 caught at 24 kbit/s). Real files labelled "
+         "generated: tuning 1 of 127 at 24, 32 and 48 kbit/s (the same FSDD take, by checkerboard), 0 of 127 "
+         "through quality 7; untouched 0 of 80 takes and 2 of 38 Speech Commands clips at 32 kbit/s (by features "
+         "and checkerboard), 0 of 80 takes and 1 of 38 clips through quality 7; mel-inversion scored 0 on every real "
+         "file (docs/studies.md, thirty-second pass, 'mel-inversion through Opus and Vorbis')"),
         ("Opus 24 kbit/s mono (ffmpeg's libopus, Ogg) and Vorbis quality 2 (libvorbis at the recording's rate), on "
          "speech from outside repositories",
          "real pieces labelled generated: tuning 0 of 47 through each, untouched 2 of 46 through each (Opus: two "

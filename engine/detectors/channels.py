@@ -185,6 +185,20 @@ INVERSION_LOST = ("GSM610", "MPEG_LAYER_I", "MPEG_LAYER_II", "MPEG_LAYER_III", "
 # dB at the least, as clean) and real takes rough (0 of 400, least 4.11 dB); below 32 kbit/s LAME cuts the band it
 # reads, and not measured (docs/studies.md, twenty-seventh pass).
 MP3_INVERSION_MIN = 32000
+# ... and for an Ogg or WebM Opus file whose packets carry at least this bitrate (engine/data/formats/ogg_opus.py:
+# their bytes over the stream's duration; recorded as the channel's opus_bitrate). From FFmpeg's -b:a 32k libopus keeps
+# Griffin-Lim's smooth band as clean does or smoother, at 12-16k it roughens it to a recording's, at 24k it half does:
+# on half-second takes VBR carries 23-30 kbit/s at 24k and 31-41 at 32k (CBR 3 % above its setting), so the bound
+# lies between (docs/studies.md, thirty-second pass, "mel-inversion through Opus and Vorbis"). The reference still
+# passes libsndfile's Opus at its default bitrate, which leaves real recordings rough, so the reading is a key part
+# the calibration ignores (OPUS_INVERSION, as far_field's): the channel's stored calibration is the key's without it.
+OPUS_INVERSION_MIN = 30000
+OPUS_INVERSION = "opus bitrate at least"
+# ... and for a Vorbis file whose identification header states at least this quality (ffmpeg's -q:a, the key's
+# VORBIS_QUALITY part; the reference already passes libvorbis at it): Griffin-Lim speech below PLAUSIBLE_DB at 8 kHz,
+# tuning, of 49 (clean 45): quality 4 21, 5 37, 6 40, 7 and 8 44, 9 and 10 46; real takes and outside pieces at none
+# (least 4.58 dB; docs/studies.md, thirty-second pass).
+VORBIS_INVERSION_MIN = 7
 # pulse-grid stands aside under these (GSM 06.10's long-term predictor writes whole 8 kHz lags, so a real voice's
 # pulses land on the grid; Vorbis at quality 3 gained nothing; MPEG I/II not measured); under MP3 and Opus it is
 # recalibrated on the reference passed through the codec (CHANNEL_LIMITS); so under AMR-NB's modes from
@@ -341,6 +355,8 @@ def _read_key(meta, channel, noise_gate):
                 mp3_key_part(channel) if subtype == "MPEG_LAYER_III" else ())
             if subtype == "VORBIS" and not history and channel.get("vorbis_quality") is not None:
                 return key + ((VORBIS_QUALITY, int(channel["vorbis_quality"])),)
+            if subtype == "OPUS" and not history:
+                return key + opus_key_part(channel)
             # the same channel as a file in the codec's container, marked so that the verdict says how it was read
             return key + ((SAMPLES, history["codec"]),) if history else key
     return None
@@ -357,6 +373,54 @@ def mp3_key_part(channel):
         return ()
     channels = 1 if found["mode"] == "mono" else 2
     return ((MP3_BITRATE, nearest_bitrate(found["bit_rate"], found["sample_rate"]), channels),)
+
+
+def opus_key_part(channel):
+    """An Opus file's audio key's last part, (OPUS_INVERSION, OPUS_INVERSION_MIN), where its packets carry at least
+    that bitrate (the channel's opus_bitrate); else (): not read, or less."""
+    found = (channel.get("opus_bitrate") or {}).get("bit_rate")
+    return ((OPUS_INVERSION, OPUS_INVERSION_MIN),) if found and found >= OPUS_INVERSION_MIN else ()
+
+
+def opus_inversion(key):
+    """The bitrate an Opus key's file carries at least (opus_key_part), or None."""
+    return (last_part(key, OPUS_INVERSION) or (None,))[0]
+
+
+def calibrated_key(key):
+    """The key whose calibration a channel's is: without the Opus part, which decides a stand-aside only."""
+    return key[:-1] if opus_inversion(key) else key
+
+
+def inversion_lost(key):
+    """Whether mel-inversion stands aside under audio key `key`'s codec (INVERSION_LOST): always under those, but
+    for an MP3 whose frame headers state MP3_INVERSION_MIN or more, an Opus file whose packets carry
+    OPUS_INVERSION_MIN or more and a Vorbis file whose header states VORBIS_INVERSION_MIN or more."""
+    if key[1] == "MPEG_LAYER_III":
+        return (mp3_bitrate(key) or (0,))[0] < MP3_INVERSION_MIN
+    if key[1] == "OPUS":
+        return not opus_inversion(key)
+    if key[1] == "VORBIS":
+        return vorbis_quality(key) is None or vorbis_quality(key) < VORBIS_INVERSION_MIN
+    return key[1] in INVERSION_LOST
+
+
+def inversion_kept_from(key):
+    """Words for a stand-aside under a codec whose bitrate can keep mel-inversion: from which one it is kept (none
+    for a file decoded and re-saved, whose bitrate is gone)."""
+    if codec_from_samples(key):
+        return ""
+    if key[1] == "MPEG_LAYER_III":
+        return (f"; under MP3 it is kept from {MP3_INVERSION_MIN // 1000} kbit/s as the frame headers state it, "
+                f"here {'less' if mp3_bitrate(key) else 'not read'}")
+    if key[1] == "OPUS":
+        return (f"; under Opus it is kept where the file's packets carry {OPUS_INVERSION_MIN // 1000} kbit/s or "
+                f"more over its duration (read from its pages: the channel's opus_bitrate), here less or not read")
+    if key[1] == "VORBIS":
+        return (f"; under Vorbis it is kept from quality {VORBIS_INVERSION_MIN} on ffmpeg's -q:a scale, read from "
+                f"the nominal bitrate in its header, here " + (f"{vorbis_quality(key)}" if vorbis_quality(key) is not
+                                                              None else "not read"))
+    return ""
 
 
 def last_part(key, tag):
@@ -480,7 +544,10 @@ def describe(key):
                 f"file's own bitrate, which the channel's aac_bitrate records: following it gained nothing)"
                 if subtype in PYAV_CODECS else
                 " (the reference through libsndfile's Opus at its default bitrate, whatever the file's own, which the "
-                "channel's opus_bitrate records: following it caught fewer synthesisers)" if subtype == "OPUS" else "")
+                "channel's opus_bitrate records: following it caught fewer synthesisers" + (
+                    f"; the file's packets carry at least {opus_inversion(key) // 1000} kbit/s, through which "
+                    f"mel-inversion's trait survives the codec)" if opus_inversion(key) else ")")
+                if subtype == "OPUS" else "")
     stand_in = (f" (the reference through libvorbis at the file's quality {vorbis_quality(key)} on ffmpeg's -q:a "
                 f"scale, read from the nominal bitrate in its header)" if vorbis_quality(key) is not None else stand_in)
     inferred = codec_from_samples(key)
@@ -926,8 +993,8 @@ def channel_detectors(detectors, profile, key, gan_runs=(), for_channel=None, ag
         return quarter_grid.detectors(detectors, profile)
     if key[0] == "enlarged" and key[2] is None:  # no filter read: each common one's round trip, the largest p
         return enlarged_union(detectors, profile, key, gan_runs, for_channel)
-    compute = functools.partial(channel_calibration, detectors, profile, key, gan_runs, agc)
-    data = compute() if store is None else store.calibration(key, agc, compute)
+    compute = functools.partial(channel_calibration, detectors, profile, calibrated_key(key), gan_runs, agc)
+    data = compute() if store is None else store.calibration(calibrated_key(key), agc, compute)
     if data is None:
         return detectors, (f"channel {describe(key)}: this case keeps no reference recordings to pass through it "
                            f"(made before channel calibration; `case new` again to get it), so the detectors are "
@@ -1100,9 +1167,9 @@ def channel_set(detectors, profile, key, gan_runs, data):
         elif detector.name == "repeated-cycle" and key[0] == "audio" and key[1] in REPEAT_LOST:
             out.append(StandAside(detector, f"{describe(key)} re-synthesises the waveform, which erases a repeated "
                                             f"cycle"))
-        elif detector.name == "mel-inversion" and key[0] == "audio" and (
-                key[1] in INVERSION_LOST and (mp3_bitrate(key) or (0,))[0] < MP3_INVERSION_MIN or key[3]):
-            out.append(StandAside(refitted.get(detector.name, detector), f"{describe(key)} {detector.aside_reason}"))
+        elif detector.name == "mel-inversion" and key[0] == "audio" and (inversion_lost(key) or key[3]):
+            out.append(StandAside(refitted.get(detector.name, detector), f"{describe(key)} {detector.aside_reason}"
+                                  f"{inversion_kept_from(key) if not key[3] else ''}"))
         elif detector.name == "noise-floor" and key[0] == "audio" and key[4]:
             out.append(StandAside(refitted.get(detector.name, detector), NOISE_FILLS_SILENCE))
         elif detector.name == "noise-floor" and key[0] == "audio" and key[1] in FLOOR_LOST:

@@ -29,9 +29,11 @@ every reference recording kept in the profile calibrates it (under an audio chan
 engine/detectors/channels.py); when they all score 0 a positive score gets the conformal floor 1/(n+1), deciding
 with the weight it shares with the other bounds of the kept recordings (engine/detectors/suite.py unions), so a
 profile keeping fewer than MIN_KEPT = 99 recordings (a floor above 1 %) does not get it.
-It stands aside for codecs that re-synthesise the waveform (GSM 06.10, MP3, Vorbis, Opus; not an MP3 whose frame
-headers state 32 kbit/s or more, through which Griffin-Lim's band stays smooth: channels.MP3_INVERSION_MIN) and for
-band limits, which decide the band it reads. What it cannot see: an inversion by a neural vocoder (its
+It stands aside for codecs that re-synthesise the waveform (GSM 06.10, MP3, Vorbis, Opus) and for band limits, which
+decide the band it reads; not where the file's own bitrate keeps Griffin-Lim's band smooth: an MP3 whose frame headers
+state 32 kbit/s or more (channels.MP3_INVERSION_MIN), an Opus file whose packets carry 30 kbit/s or more over its
+duration (OPUS_INVERSION_MIN) and a Vorbis file whose header states quality 7 or more (VORBIS_INVERSION_MIN); where
+that cannot be read it stands aside. What it cannot see: an inversion by a neural vocoder (its
 waveform is not constrained to the smooth magnitude), a file whose 2.5-3.8 kHz band holds no sound,
 and Griffin-Lim audio with noise added after it.
 """
