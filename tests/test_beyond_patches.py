@@ -46,9 +46,9 @@ def test_a_clip_whose_word_lies_beyond_its_patch_is_marked_and_one_whose_word_li
     early = channel_of(tmp_path, clip(0.2), "early.wav")
     assert late["mel_share_judged"] < beyond_patches.MIN_SHARE_JUDGED < early["mel_share_judged"]
     key = channel_key({"channel": late})
-    assert beyond_patches.is_marked(key) and not far_field.is_marked(key)
-    assert aside_marks.unmarked(key)[:3] == ("audio", None, 16000) and not beyond_patches.is_marked(
-        channel_key({"channel": early}))
+    assert aside_marks.last(key) == beyond_patches.BEYOND_PATCHES
+    assert aside_marks.unmarked(key)[:3] == ("audio", None, 16000)
+    assert aside_marks.last(channel_key({"channel": early})) != beyond_patches.BEYOND_PATCHES
     assert "its patches hold 0% of its sound" in unread_parts_reason(late)
 
 
@@ -56,7 +56,8 @@ def test_the_reading_comes_after_far_field_and_only_for_recordings():
     channel = {"subtype": "PCM_16", "native_sample_rate": 8000, "lossy": False, "bandwidth_hz": 4000,
                "noise_db": [-25.0, -30.0, -29.0, -31.0], "mel_share_judged": 0.2}
     key = channel_key({"channel": channel}, GATE)
-    assert beyond_patches.is_marked(key) and far_field.is_marked(aside_marks.unmarked(key))
+    assert aside_marks.last(key) == beyond_patches.BEYOND_PATCHES
+    assert aside_marks.last(aside_marks.unmarked(key)) == far_field.FAR_FIELD
     assert beyond_patches.marked(("JPEG", (), 2), {"mel_share_judged": 0.1}) == ("JPEG", (), 2)
     assert beyond_patches.marked(None, {"mel_share_judged": 0.5}) is None  # half or more judged
 

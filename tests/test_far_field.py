@@ -21,20 +21,21 @@ def key(levels, gate=GATE, **channel):
 def test_far_field_is_read_where_every_band_above_500_hz_lies_above_the_references_90th_percentile():
     assert key([-30.0, -50.0, -50.0, -50.0]) is None  # a close microphone
     # rumble and hum in the low bands only: not broadband (read as a low rumble instead: tests/test_low_rumble.py)
-    assert not far_field.is_marked(key([-14.0, -32.0, -32.0, -50.0]))
+    assert aside_marks.last(key([-14.0, -32.0, -32.0, -50.0])) != far_field.FAR_FIELD
     far = key([-25.0, -30.0, -29.0, -31.0])  # within the added-noise gate in each band, broadband above the 90th
     assert far == ("audio", None, None, None, None, (far_field.FAR_FIELD, -34.0))
-    assert far_field.is_marked(far) and aside_marks.unmarked(far) is None
+    assert aside_marks.last(far) == far_field.FAR_FIELD and aside_marks.unmarked(far) is None
     noisy = key([-6.0, -12.0, -12.0, -12.0])  # added noise too: the noise channel's key, then the reading
-    assert noisy[:5] == ("audio", None, None, None, (-6, -12, -12, -12)) and far_field.is_marked(noisy)
-    assert aside_marks.unmarked(noisy) == noisy[:-1] and not far_field.is_marked(noisy[:-1])
+    assert noisy[:5] == ("audio", None, None, None, (-6, -12, -12, -12))
+    assert aside_marks.last(noisy) == far_field.FAR_FIELD
+    assert aside_marks.unmarked(noisy) == noisy[:-1] and aside_marks.last(noisy[:-1]) != far_field.FAR_FIELD
     resampled = key([-25.0, -30.0, -29.0, -31.0], native_sample_rate=16000)
     assert aside_marks.unmarked(resampled) == ("audio", None, 16000, None, None)
 
 
 def test_without_the_90th_percentile_or_a_floor_read_nothing_is_read_as_far_field():
     assert key([-6.0, -6.0, -6.0, -6.0], gate=None) is None
-    assert not far_field.is_marked(key([-6.0, -12.0, -12.0, -12.0], gate=GATE[:2]))  # a gate of two rows
+    assert aside_marks.last(key([-6.0, -12.0, -12.0, -12.0], gate=GATE[:2])) != far_field.FAR_FIELD  # a gate of 2 rows
     assert channel_key({"channel": dict(PCM)}, GATE) is None  # no floor read (a mel map in .npy)
 
 
@@ -82,5 +83,5 @@ def test_features_and_checkerboard_stand_aside_on_the_detectors_of_the_channel_w
 def test_a_sound_without_pauses_has_no_floor_of_its_own_and_is_not_read_as_far_field():
     assert far_field.depth([-2.4, -20.2, -21.1, -22.0]) == pytest.approx(2.2, abs=0.05)  # a laptop across a room
     assert far_field.depth([-9.5, -9.6, -6.4, -2.8]) < far_field.FAR_FIELD_MIN_DEPTH_DB  # a steady buzz
-    assert not far_field.is_marked(key([-9.5, -9.6, -6.4, -2.8]))
-    assert far_field.is_marked(key([-2.4, -20.2, -21.1, -22.0]))
+    assert aside_marks.last(key([-9.5, -9.6, -6.4, -2.8])) != far_field.FAR_FIELD
+    assert aside_marks.last(key([-2.4, -20.2, -21.1, -22.0])) == far_field.FAR_FIELD

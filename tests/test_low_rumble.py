@@ -4,6 +4,7 @@ import numpy as np
 
 from engine.detectors import aside_marks, far_field, low_rumble
 from engine.detectors.channels import StandAside, channel_detectors, channel_key
+from tests.test_far_field import Named
 
 # the reference's median, 99th and 90th percentile floors per band (0-500, 500-1000, 1000-2000, 2000-4000 Hz) and,
 # last, of the broadband floor
@@ -21,10 +22,10 @@ def key(levels, gate=GATE, **channel):
 def test_a_low_rumble_is_read_where_the_floor_below_500_hz_lies_above_the_references_median_behind_a_wall():
     assert key([-31.0, -50.0, -50.0, -50.0]) is None  # below the reference's median
     assert key([-22.0, -31.0, -33.0, -36.0]) is None  # pink-like: the band above within WALL_DB
-    assert low_rumble.is_marked(key([-24.0, -34.0, -50.0, -50.0]))  # WALL_DB exactly
+    assert aside_marks.last(key([-24.0, -34.0, -50.0, -50.0])) == low_rumble.LOW_RUMBLE  # WALL_DB exactly
     rumble = key([-14.0, -55.0, -60.0, -60.0])  # a vehicle: high below 500 Hz, nothing above
     assert rumble == ("audio", None, None, None, None, RUMBLE)
-    assert low_rumble.is_marked(rumble) and not far_field.is_marked(rumble) and aside_marks.unmarked(rumble) is None
+    assert aside_marks.last(rumble) == low_rumble.LOW_RUMBLE and aside_marks.unmarked(rumble) is None
     loud = key([-8.0, -50.0, -50.0, -50.0])  # above the added-noise gate too: the noise channel's key, then the part
     assert loud[:5] == ("audio", None, None, None, (-6, None, None, None)) and loud[5] == RUMBLE
     assert aside_marks.unmarked(loud) == loud[:5]
@@ -32,8 +33,8 @@ def test_a_low_rumble_is_read_where_the_floor_below_500_hz_lies_above_the_refere
 
 def test_a_low_rumble_under_far_field_noise_keeps_both_readings_far_field_last():
     both = key([-2.0, -14.0, -14.0, -14.0])
-    assert both[5] == RUMBLE and far_field.is_marked(both)
-    assert low_rumble.is_marked(aside_marks.unmarked(both))
+    assert both[5] == RUMBLE and aside_marks.last(both) == far_field.FAR_FIELD
+    assert aside_marks.last(aside_marks.unmarked(both)) == low_rumble.LOW_RUMBLE
 
 
 def test_without_the_90th_percentile_or_a_floor_read_no_rumble_is_read():
@@ -41,17 +42,12 @@ def test_without_the_90th_percentile_or_a_floor_read_no_rumble_is_read():
     assert channel_key({"channel": dict(PCM)}, GATE) is None
 
 
-class Named:
-    def __init__(self, name):
-        self.name, self.tail, self.method = name, {}, f"{name} method"
-
-
 def test_synthetic_voice_alone_stands_aside_on_the_detectors_of_the_channel_without_the_reading():
     detectors = [Named(name) for name in ("features", "checkerboard", "noise-floor", "synthetic-voice")]
     asked = []
 
     def for_channel(k):  # as the verdict's cache: every key through channel_detectors, the plain channels stubbed
-        if low_rumble.is_marked(k):
+        if aside_marks.last(k) == low_rumble.LOW_RUMBLE:
             return channel_detectors(detectors, {}, k, for_channel=for_channel)
         asked.append(k)
         return detectors, None if k is None else "channel added noise: ..."

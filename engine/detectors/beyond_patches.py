@@ -35,9 +35,6 @@ def marked(key, channel):
     return aside_marks.append(key, (BEYOND_PATCHES, MIN_SHARE_JUDGED))
 
 
-def is_marked(key):
-    return aside_marks.last(key) == BEYOND_PATCHES
-
 
 def reason(key):
     """Why the mel-map detectors stand aside, in words, for a key with this part."""

@@ -1020,7 +1020,8 @@ ASIDE = {far_field.FAR_FIELD: far_field, beyond_patches.BEYOND_PATCHES: beyond_p
 
 def marked_detectors(detectors, profile, key, gan_runs=(), for_channel=None, store=None):
     """The detectors of a recording whose key ends in a reading of ASIDE (far-field speech, its sound beyond the
-    mel patches, a low rumble): those of its channel without that reading, the reading's DETECTORS standing aside; and the note."""
+    mel patches, a low rumble): those of its channel without that reading, the reading's DETECTORS standing aside;
+    and the note."""
     reading = ASIDE[aside_marks.last(key)]
     inner = aside_marks.unmarked(key)
     if for_channel is None:

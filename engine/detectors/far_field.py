@@ -67,9 +67,6 @@ def marked(key, channel, gate):
     return aside_marks.append(key, (FAR_FIELD, round(float(np.asarray(gate)[2][-1]), 1)))
 
 
-def is_marked(key):
-    return aside_marks.last(key) == FAR_FIELD
-
 
 NOTE = f"far-field speech: {' and '.join(DETECTORS)} stand aside"
 

@@ -56,9 +56,6 @@ def marked(key, channel, gate):
     return aside_marks.append(key, (LOW_RUMBLE, round(threshold(gate), 1)))
 
 
-def is_marked(key):
-    return aside_marks.last(key) == LOW_RUMBLE
-
 
 def reason(key):
     """Why synthetic-voice stands aside, in words, for a low-rumble key."""
