@@ -19,7 +19,7 @@ from engine.data import clipping, colormap, performance, picture_size, represent
 from engine.data.channels import unread_parts_reason
 from engine.data.formats.array import adopted, unflattened
 from engine.data.walk import evidence_files
-from engine.detectors import calibration, channels, quarter_grid, suite, time_scale
+from engine.detectors import calibration, channel_keys, channels, quarter_grid, suite, time_scale
 from engine.errors import InputError
 from engine.modality import modality as modality_of
 
@@ -278,8 +278,8 @@ class Judging:
 
     @functools.cached_property
     def noise_gate(self):
-        """The reference recordings' noise floors (engine/detectors/channels.py), read once per batch."""
-        return channels.reference_noise_gate(self.profile)
+        """The reference recordings' noise floors (engine/detectors/channel_keys.py), read once per batch."""
+        return channel_keys.reference_noise_gate(self.profile)
 
     def for_channel(self, key):
         """(detectors, note) of channel `key`, built once per batch."""
@@ -301,7 +301,7 @@ class Judging:
 def _judge_chunk(case, accepted, judging, suspect):
     """Verdicts of some accepted (path, SampleSet) pairs, each file one group of patches,
     scored with the detectors of its channel; the values scored join `suspect` (batch KS/JSD)."""
-    keys = [channels.channel_key(samples.meta, judging.noise_gate) for _, samples in accepted]
+    keys = [channel_keys.channel_key(samples.meta, judging.noise_gate) for _, samples in accepted]
     out = [None] * len(accepted)
     for key in dict.fromkeys(keys):
         members = [k for k, found in enumerate(keys) if found == key]

@@ -10,7 +10,8 @@ import soxr
 from engine.data.formats import container_audio
 from engine.data.formats.container_audio import encoded
 from engine.data.loaders import load_path
-from engine.detectors.channels import channel_key, describe
+from engine.detectors.channel_keys import channel_key
+from engine.detectors.channel_words import describe
 from tests.test_container_audio import fsdd_audio, with_duration, written
 
 RATE = 44100  # a voice memo's rate, where FFmpeg's encoder reaches 128 kbit/s (at 16 kHz it stops near 68)

@@ -9,7 +9,9 @@ import soundfile
 from engine.data.builtins import corpus_files
 from engine.data.channels import LOSSY_AUDIO_SUBTYPES
 from engine.data.loaders import load_path
-from engine.detectors.channels import CODEC_CONTAINERS, audio_through, channel_key, describe
+from engine.detectors.channel_keys import channel_key
+from engine.detectors.channel_media import CODEC_CONTAINERS, audio_through
+from engine.detectors.channel_words import describe
 from engine.verdict import judge
 from tests.audio_formats_written import FORMATS, encoded
 from tests.test_quiet_codecs import speech_case  # noqa: F401 (the fixture: a case on 60 FSDD recordings)

@@ -11,7 +11,8 @@ from engine import case_workflows
 from engine.data.audio_history import codec_history
 from engine.data.builtins import corpus_files
 from engine.data.loaders import load_path
-from engine.detectors.channels import channel_key, codec_from_samples, describe, quiet_level
+from engine.detectors.channel_keys import channel_key, codec_from_samples, quiet_level
+from engine.detectors.channel_words import describe
 from engine.verdict import judge
 
 

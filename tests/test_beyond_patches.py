@@ -8,7 +8,8 @@ from engine.data import representations
 from engine.data.channels import unread_parts_reason
 from engine.data.loaders import load_path
 from engine.detectors import aside_marks, beyond_patches, far_field
-from engine.detectors.channels import StandAside, channel_detectors, channel_key
+from engine.detectors.channel_keys import channel_key
+from engine.detectors.channels import StandAside, channel_detectors
 from tests.test_far_field import GATE, Named
 
 RATE = 16000

@@ -37,7 +37,7 @@ def test_the_report_lists_the_speech_entries():
 
 
 def test_opus_and_vorbis_say_from_which_bitrate_and_quality_mel_inversion_is_kept():
-    from engine.detectors.channels import OPUS_INVERSION_MIN, VORBIS_INVERSION_MIN
+    from engine.detectors.channel_losses import OPUS_INVERSION_MIN, VORBIS_INVERSION_MIN
 
     channel, lost = _entry("speech", ("mel-inversion kept",))
     assert f"{OPUS_INVERSION_MIN // 1000} kbit/s" in channel and f"quality {VORBIS_INVERSION_MIN}" in channel

@@ -1,13 +1,14 @@
 """A real figure resampled and then re-encoded (rotated or rescaled, then saved as JPEG or lossy
 WebP): under an image channel the detectors that a case calibrates on resampled copies are
 calibrated, apart, on the held-out figures resampled and then passed through the channel
-(engine/detectors/channels.resampled_through)."""
+(engine/detectors/channel_media.py resampled_through)."""
 import numpy as np
 import pytest
 
 from engine.data.specs import load_spec
 from engine.detectors import calibration, resampling, suite
-from engine.detectors.channels import StandAside, channel_detectors, channel_key
+from engine.detectors.channel_keys import channel_key
+from engine.detectors.channels import StandAside, channel_detectors
 from engine.detectors.profile import build_profile
 from tests import synthetic_images
 

@@ -13,7 +13,7 @@ import main
 from engine import case as case_store, case_workflows
 from engine.data.loaders import load_path
 from engine.data.specs import load_spec
-from engine.detectors import calibration, channel_store, channels, suite
+from engine.detectors import calibration, channel_keys, channel_store, channels, suite
 from engine.verdict import judge
 
 
@@ -92,7 +92,7 @@ def test_two_batches_storing_the_same_channel_record_it_once(case_dir, tmp_path)
     with case_store.open_case(case_dir) as case:
         profile = case.profile()
         detectors = suite.profile_detectors(profile)
-        key = channels.channel_key(load_path(jpegs(tmp_path, 90, n=1)[0]).meta)
+        key = channel_keys.channel_key(load_path(jpegs(tmp_path, 90, n=1)[0]).meta)
         lines = []
         first, second = (channel_store.ChannelStore(case, detectors, (), lines.append) for _ in range(2))
 
@@ -121,7 +121,7 @@ def test_a_learned_detectors_tail_is_stored_and_rebuilt_the_same(case_dir, tmp_p
     with case_store.open_case(case_dir) as case:
         profile = case.profile()
         detectors = suite.profile_detectors(profile) + [LearnedStandIn(profile)]
-        key = channels.channel_key(load_path(jpegs(tmp_path, 90, n=1)[0]).meta)
+        key = channel_keys.channel_key(load_path(jpegs(tmp_path, 90, n=1)[0]).meta)
         store = channel_store.ChannelStore(case, detectors, ())
         computed = channels.channel_detectors(detectors, profile, key, store=store)[0][-1].tail
         assert store.path(key, False) != channel_store.ChannelStore(case, detectors[:-1], ()).path(key, False)

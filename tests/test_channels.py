@@ -18,7 +18,8 @@ from engine.data.builtins import corpus_files
 from engine.data.channels import effective_bandwidth, jpeg_quality
 from engine.data.loaders import load_path
 from engine.data.specs import load_spec
-from engine.detectors.channels import channel_key, describe
+from engine.detectors.channel_keys import channel_key
+from engine.detectors.channel_words import describe
 from engine.verdict import judge
 from tests.audio_channels import with_noise
 from tests.test_pulse_grid import pulse_voice
@@ -249,7 +250,8 @@ def test_telephone_and_lossy_codecs_keep_real_speech_real_and_buzzes_generated(s
 
 
 def test_a_lossy_codec_calibrates_on_each_reference_recording_as_recorded_8_bit_and_quieter(speech_case):
-    from engine.detectors.channels import RECORDERS, channelled_reference
+    from engine.detectors.channel_media import RECORDERS
+    from engine.detectors.channels import channelled_reference
     from engine.npz import load_arrays
 
     with case_store.open_case(speech_case) as case:
@@ -411,7 +413,7 @@ def test_the_noise_floor_is_read_per_band_gain_invariant_and_raised_by_added_noi
 
 def test_a_reference_recording_is_brought_up_to_the_files_noise_floor():
     from engine.data.channels import noise_levels
-    from engine.detectors.channels import with_noise_floor
+    from engine.detectors.channel_media import with_noise_floor
 
     target = noise_levels(with_noise(fsdd_audio(301), 10), 8000)
     for k in (0, 45, 130):
@@ -423,7 +425,7 @@ def test_a_reference_recording_is_brought_up_to_the_files_noise_floor():
 
 
 def test_added_noise_is_a_channel_only_where_the_reference_carries_none(speech_case):
-    from engine.detectors.channels import channel_key, reference_noise_gate
+    from engine.detectors.channel_keys import channel_key, reference_noise_gate
     from engine.npz import load_arrays
 
     with case_store.open_case(speech_case) as case:
@@ -515,7 +517,7 @@ def test_under_added_noise_each_detector_gives_the_largest_of_its_clean_noise_ma
 
 def test_an_automatic_gain_control_lifts_the_noise_in_the_pauses_and_leaves_silence_silent():
     from engine.data.channels import NOISE_FLOOR_DB, band_powers, noise_levels
-    from engine.detectors.channels import gain_controlled
+    from engine.detectors.channel_media import gain_controlled
 
     def quiet_frames_db(audio):  # the 30th percentile of frame power, relative to the loudest quarter's mean
         power = np.sort(band_powers(audio, 8000).sum(axis=1))
@@ -591,7 +593,8 @@ def test_real_speech_through_a_room_a_speakerphone_or_a_compressor_stays_real_an
 
 def test_pulse_grid_is_recalibrated_under_mp3_and_stands_aside_under_vorbis(fsdd_case, fsdd_channel):
     from engine.detectors import calibration, suite
-    from engine.detectors.channels import StandAside, audio_through
+    from engine.detectors.channel_media import audio_through
+    from engine.detectors.channels import StandAside
 
     with case_workflows.open_case(fsdd_case) as case:
         clean = suite.profile_detectors(case.profile())
@@ -612,7 +615,7 @@ def test_pulse_grid_is_recalibrated_under_mp3_and_stands_aside_under_vorbis(fsdd
 
 
 def test_a_noise_floor_is_read_to_the_nearest_step_from_the_file_alone():
-    from engine.detectors.channels import NOISE_STEP_DB, noise_key
+    from engine.detectors.channel_keys import NOISE_STEP_DB, noise_key
 
     gate = np.array([[-60.0] * 5, [-40.0] * 5])  # the reference's median and 99th percentile floors per band
 
@@ -626,7 +629,7 @@ def test_a_noise_floor_is_read_to_the_nearest_step_from_the_file_alone():
 
 
 def test_a_noise_channels_gain_controlled_calibration_starts_from_the_same_noisy_reference():
-    from engine.detectors.channels import noise_floored_reference, with_noise_floor
+    from engine.detectors.channel_media import noise_floored_reference, with_noise_floor
 
     rng = np.random.default_rng(0)
     audio = np.concatenate([rng.normal(size=4000) * np.hanning(4000), rng.normal(size=3000) * 0.001])

@@ -16,7 +16,8 @@ from engine.data.builtins import corpus_files
 from engine.data.formats.container_audio import encoded
 from engine.data.loaders import load_path, load_recording
 from engine.data.sniff import ADTS, MP3, MP4, kind_by_content
-from engine.detectors.channels import channel_key, describe
+from engine.detectors.channel_keys import channel_key
+from engine.detectors.channel_words import describe
 from engine.errors import InputError
 from engine.verdict import judge
 from tests.test_quiet_codecs import speech_case  # noqa: F401 (the fixture: a case on 60 FSDD recordings)

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from engine.detectors import aside_marks, far_field
-from engine.detectors.channels import StandAside, channel_detectors, channel_key, reference_noise_gate
+from engine.detectors.channel_keys import channel_key, reference_noise_gate
+from engine.detectors.channels import StandAside, channel_detectors
 
 # the reference's median, 99th and 90th percentile floors per band (0-500, 500-1000, 1000-2000, 2000-4000 Hz) and,
 # last, of the broadband floor (the lowest band above 500 Hz)

@@ -9,7 +9,7 @@ import soxr
 from engine.data.builtins import corpus_files
 from engine.data.padding import frame_powers, loud_power
 from engine.data.representations import to_speech_rate
-from engine.detectors.channels import audio_through
+from engine.detectors.channel_media import audio_through
 from engine.detectors.gate_release import MIN_RELEASE_SECONDS, ZERO_RUN_SECONDS, closed_start, releases, smeared_stop
 from engine.detectors.noise_floor import PLAUSIBLE_DB, floor_depth
 from tests.audio_channels import gate

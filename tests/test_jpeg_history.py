@@ -10,7 +10,9 @@ from PIL import Image
 from engine.data import channels
 from engine.data.builtins import load_builtin
 from engine.data.loaders import load_path
-from engine.detectors.channels import channel_key, describe, jpeg_images
+from engine.detectors.channel_keys import channel_key
+from engine.detectors.channel_media import jpeg_images
+from engine.detectors.channel_words import describe
 
 
 def digits(start, stop):

@@ -6,7 +6,8 @@ from PIL import Image
 
 from engine.data import channels
 from engine.data.loaders import load_path
-from engine.detectors.channels import channel_key, describe
+from engine.detectors.channel_keys import channel_key
+from engine.detectors.channel_words import describe
 from tests.test_jpeg_history import decoded, digits, photo_like, smooth_strokes, through_jpeg
 
 

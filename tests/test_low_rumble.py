@@ -3,7 +3,8 @@ below 500 Hz lies above the reference recordings' median there and WALL_DB or mo
 import numpy as np
 
 from engine.detectors import aside_marks, far_field, low_rumble
-from engine.detectors.channels import StandAside, channel_detectors, channel_key
+from engine.detectors.channel_keys import channel_key
+from engine.detectors.channels import StandAside, channel_detectors
 from tests.test_far_field import Named
 
 # the reference's median, 99th and 90th percentile floors per band (0-500, 500-1000, 1000-2000, 2000-4000 Hz) and,

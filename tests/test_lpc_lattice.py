@@ -140,7 +140,7 @@ def test_a_recording_upsampled_and_read_back_at_8_khz_still_hits():
     filter on a continuous excitation does not hit either way."""
     from scipy import signal
 
-    from engine.detectors.channels import audio_through
+    from engine.detectors.channel_media import audio_through
 
     rng = np.random.default_rng(1)
     poles = [0.97 * np.exp(2j * np.pi * f / 8000) for f in (500, 1500, 2500, 3000, 3300)]
@@ -183,7 +183,8 @@ def test_a_channel_at_another_rate_calibrates_the_lattice_on_the_reference_resam
     file upsampled from 8 kHz is read at 8 kHz against them); a lossy codec or a band limit alone refits nothing."""
     from scipy import signal
 
-    from engine.detectors.channels import audio_through, channel_calibration
+    from engine.detectors.channel_media import audio_through
+    from engine.detectors.channels import channel_calibration
 
     rng = np.random.default_rng(0)
     recordings = [signal.lfilter([1.0], [1.0, -0.9], rng.normal(0, 0.01, 8000)).astype(np.float32) for _ in range(24)]

@@ -9,8 +9,9 @@ import soundfile
 from engine import case_workflows
 from engine.data import representations
 from engine.data.builtins import corpus_files
-from engine.detectors import suite
-from engine.detectors import channels
+from engine.detectors import channels, suite
+from engine.detectors.channel_keys import OPUS_INVERSION, VORBIS_QUALITY
+from engine.detectors.channel_losses import OPUS_INVERSION_MIN, VORBIS_INVERSION_MIN
 from engine.detectors.channels import StandAside
 from engine.detectors.mel_inversion import PLAUSIBLE_DB, MelInversion, inversion_scores, roughness
 from engine.verdict import judge
@@ -86,17 +87,17 @@ def test_a_griffin_lim_copy_is_labelled_generated_by_it_and_channels_make_it_sta
 def test_under_opus_and_vorbis_it_is_kept_from_the_bitrate_read_and_the_calibration_is_the_channels_own(
         fsdd_channel, fsdd_case_template):
     below = ("audio", "OPUS", None, None, None)
-    above = below + ((channels.OPUS_INVERSION, channels.OPUS_INVERSION_MIN),)
+    above = below + ((OPUS_INVERSION, OPUS_INVERSION_MIN),)
     (aside,) = [d for d in fsdd_channel(below, few=True)[0] if d.name == "mel-inversion"]
-    assert isinstance(aside, StandAside) and f"packets carry {channels.OPUS_INVERSION_MIN // 1000} kbit/s" in aside.why
+    assert isinstance(aside, StandAside) and f"packets carry {OPUS_INVERSION_MIN // 1000} kbit/s" in aside.why
     (kept,) = [d for d in fsdd_channel(above, few=True)[0] if d.name == "mel-inversion"]
     assert not isinstance(kept, StandAside)
     vorbis = ("audio", "VORBIS", None, None, None)
-    for quality, aside in ((channels.VORBIS_INVERSION_MIN - 1, True), (channels.VORBIS_INVERSION_MIN, False)):
-        (found,) = [d for d in fsdd_channel(vorbis + ((channels.VORBIS_QUALITY, quality),), few=True)[0]
+    for quality, aside in ((VORBIS_INVERSION_MIN - 1, True), (VORBIS_INVERSION_MIN, False)):
+        (found,) = [d for d in fsdd_channel(vorbis + ((VORBIS_QUALITY, quality),), few=True)[0]
                     if d.name == "mel-inversion"]
         assert isinstance(found, StandAside) == aside, quality
-        assert not aside or f"kept from quality {channels.VORBIS_INVERSION_MIN}" in found.why
+        assert not aside or f"kept from quality {VORBIS_INVERSION_MIN}" in found.why
     # the part decides the stand-aside only: the store is asked for the key without it, whose arrays are reused
     asked = []
 

@@ -1,5 +1,5 @@
 """An MP3 file's own bitrate, read from its frame headers (engine/data/formats/mp3_frames.py) and followed: the
-reference passes LAME at it (engine/detectors/channels.py MP3_BITRATE), a VBR file's mean to the nearest constant
+reference passes LAME at it (engine/detectors/channel_keys.py MP3_BITRATE), a VBR file's mean to the nearest constant
 bitrate; a header that cannot be read leaves the reference at libsndfile's default and lowest bitrates, with the
 reason recorded in the channel."""
 import io
@@ -12,7 +12,10 @@ from engine.data.formats import mp3_frames
 from engine.data.representations import SPEECH_RATE
 from engine.data.formats.container_audio import encoded
 from engine.data.loaders import load_path
-from engine.detectors.channels import MP3_BITRATE, StandAside, audio_through, channel_key, describe, mp3_bitrate
+from engine.detectors.channel_keys import MP3_BITRATE, channel_key, mp3_bitrate
+from engine.detectors.channel_media import audio_through
+from engine.detectors.channel_words import describe
+from engine.detectors.channels import StandAside
 from tests.hostile_files import damaged_copies
 from tests.test_container_audio import fsdd_audio, written
 

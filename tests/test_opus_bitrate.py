@@ -8,8 +8,9 @@ from engine.data.formats import ogg_opus
 from engine.data.formats.container_audio import encoded
 from engine.data.loaders import load_path
 from engine.data.representations import SPEECH_RATE
-from engine.detectors.channels import (OPUS_INVERSION, OPUS_INVERSION_MIN, calibrated_key, channel_key, describe,
-                                      opus_inversion, opus_key_part)
+from engine.detectors.channel_keys import OPUS_INVERSION, calibrated_key, channel_key, opus_inversion, opus_key_part
+from engine.detectors.channel_losses import OPUS_INVERSION_MIN
+from engine.detectors.channel_words import describe
 from tests.hostile_files import damaged_copies
 from tests.test_container_audio import fsdd_audio, written
 

@@ -10,7 +10,8 @@ import soundfile
 from engine.data.builtins import corpus_files
 from engine.data.loaders import load_path, load_recording
 from engine.data.sniff import ASF, CAF, MATROSKA, kind_by_content
-from engine.detectors.channels import channel_key, describe
+from engine.detectors.channel_keys import channel_key
+from engine.detectors.channel_words import describe
 from engine.errors import InputError
 
 

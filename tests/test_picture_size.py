@@ -9,7 +9,8 @@ from engine import verdict
 from engine.case_workflows import new_case
 from engine.data import limits, picture_size
 from engine.data.specs import load_spec
-from engine.detectors.channels import channel_key, describe
+from engine.detectors.channel_keys import channel_key
+from engine.detectors.channel_words import describe
 
 
 @pytest.fixture(scope="module")

@@ -5,6 +5,8 @@ import pytest
 
 from engine.data.specs import load_spec
 from engine.detectors import calibration, channels, quarter_grid
+from engine.detectors.channel_keys import channel_key
+from engine.detectors.channel_words import describe
 from engine.detectors.profile import cross_fitted, item_groups
 from engine.detectors.voice_leading import VoiceLeading
 from tests import synthetic_music
@@ -53,10 +55,10 @@ def test_sampled_chorales_are_judged_against_the_reference_sampled_alike(referen
 
 def test_the_channel_key_and_the_detectors_of_a_file_on_the_grid(reference_and_held):
     profile, _ = reference_and_held
-    assert channels.channel_key({"channel": {"quarter_grid": True}}) == (quarter_grid.KEY,)
-    assert channels.channel_key({"channel": {"quarter_grid": True, "time_scale": {"scale": 0.5, "judged": "both ways"}}}
-                                ) == ("time scale", 0.5, quarter_grid.KEY)
-    assert "quarter beats" in channels.describe((quarter_grid.KEY,))
+    assert channel_key({"channel": {"quarter_grid": True}}) == (quarter_grid.KEY,)
+    assert channel_key({"channel": {"quarter_grid": True, "time_scale": {"scale": 0.5, "judged": "both ways"}}}
+                       ) == ("time scale", 0.5, quarter_grid.KEY)
+    assert "quarter beats" in describe((quarter_grid.KEY,))
     detectors, note = channels.channel_detectors([VoiceLeading(profile)], profile, (quarter_grid.KEY,))
     assert detectors[0].sampled and "quarter beats" in note
     union, _ = channels.channel_detectors([VoiceLeading(profile)], profile, ("time scale", 0.5, quarter_grid.KEY))

@@ -1,6 +1,7 @@
 """Quiet recordings through a codec that quantises on a fixed scale (GSM 06.10, mu-law, A-law): the
-reference is passed through the codec at the file's own speech level (engine/detectors/channels.py,
-QUIET_DB), so that the codec's zeros in a quiet speaker's recording are not read as synthesis.
+reference is passed through the codec at the file's own speech level (engine/detectors/channel_keys.py
+QUIET_DB, channel_media.py at_level), so that the codec's zeros in a quiet speaker's recording are not read as
+synthesis.
 Small case: 60 FSDD recordings."""
 import numpy as np
 import pytest
@@ -10,7 +11,9 @@ from engine import case as case_store, case_workflows
 from engine.data.builtins import corpus_files
 from engine.data.channels import speech_level_db
 from engine.data.loaders import load_path
-from engine.detectors.channels import QUIET_DB, channel_key, channelled_reference, describe, quiet_level
+from engine.detectors.channel_keys import QUIET_DB, channel_key, quiet_level
+from engine.detectors.channel_words import describe
+from engine.detectors.channels import channelled_reference
 from engine.verdict import judge
 
 

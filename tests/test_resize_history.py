@@ -11,8 +11,10 @@ from engine.data.loaders import load_path
 from engine.data.resize_history import pil_pass, resample_history, resample_matrix, resize_history
 from engine.data.specs import load_spec
 from engine.detectors import calibration, suite
-from engine.detectors.channels import (RESIZE_FACTORS, StandAside, channel_detectors, channel_key, describe,
-                                       image_through)
+from engine.detectors.channel_keys import channel_key
+from engine.detectors.channel_media import RESIZE_FACTORS, image_through
+from engine.detectors.channel_words import describe
+from engine.detectors.channels import StandAside, channel_detectors
 from engine.detectors.profile import build_profile
 from tests.test_jpeg_history import decoded, digits, through_jpeg
 

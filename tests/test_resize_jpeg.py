@@ -11,8 +11,10 @@ from engine.data import channels
 from engine.data.loaders import load_path
 from engine.data.resize_history import jpeg_resample_history
 from engine.data.specs import load_spec
-from engine.detectors.channels import (RESIZED_BEFORE, NoiseUnion, channel_detectors, channel_key, describe,
-                                       image_through, jpeg_alone, resized_before)
+from engine.detectors.channel_keys import RESIZED_BEFORE, channel_key, jpeg_alone, resized_before
+from engine.detectors.channel_media import image_through
+from engine.detectors.channel_words import describe
+from engine.detectors.channels import NoiseUnion, channel_detectors
 from tests.test_jpeg_history import decoded, digits, through_jpeg
 from tests.test_resize_history import NON_RINGING, case, labelled_generated, resized  # noqa: F401 (a fixture)
 

@@ -14,7 +14,10 @@ from engine.data.builtins import corpus_files
 from engine.data.formats import container_audio
 from engine.data.formats.container_audio import encoded
 from engine.data.loaders import load_path, load_recording
-from engine.detectors.channels import StandAside, audio_through, channel_key, describe
+from engine.detectors.channel_keys import channel_key
+from engine.detectors.channel_media import audio_through
+from engine.detectors.channel_words import describe
+from engine.detectors.channels import StandAside
 from engine.errors import InputError
 from tests.test_quiet_codecs import speech_case  # noqa: F401 (the fixture: a case on 60 FSDD recordings)
 
@@ -86,7 +89,7 @@ def test_the_reference_passes_through_the_files_codec(codec, rate, bitrate, name
 def test_under_each_telephone_codec_the_detectors_whose_trait_is_lost_stand_aside(fsdd_channel, name, rate):
     """TELEPHONE_LOST (decided on the tuning sets: no alarm on 40 synthesised digits through the codec) stand aside,
     with the reason; the others are recalibrated through the codec (docs/studies.md, twenty-third pass)."""
-    from engine.detectors.channels import TELEPHONE_LOST
+    from engine.detectors.channel_losses import TELEPHONE_LOST
 
     detectors, note = fsdd_channel(("audio", name, rate, None, None), few=True)
     assert f"FFmpeg's {name.rsplit('_', 1)[0]} encoder at the file's" in note

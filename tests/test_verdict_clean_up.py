@@ -87,7 +87,8 @@ def test_resampled_real_digits_pass(digits, resample):
 
 
 def test_it_stands_aside_under_jpeg_and_lossy_webp(digits):
-    from engine.detectors.channels import StandAside, channel_detectors, channel_key
+    from engine.detectors.channel_keys import channel_key
+    from engine.detectors.channels import StandAside, channel_detectors
     from engine.detectors.profile import build_profile
 
     profile = build_profile(load_spec("builtin:mnist[0:300]"))

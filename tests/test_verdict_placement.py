@@ -6,7 +6,8 @@ import pytest
 
 from engine.data.specs import load_spec
 from engine.detectors import placement, resampling, suite
-from engine.detectors.channels import StandAside, channel_detectors, channel_key
+from engine.detectors.channel_keys import channel_key
+from engine.detectors.channels import StandAside, channel_detectors
 from engine.detectors.profile import build_profile
 from tests import synthetic_images
 from tests.detector_checks import fitted_on_digits, judged

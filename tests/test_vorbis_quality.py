@@ -1,5 +1,5 @@
 """A Vorbis file's libvorbis quality read from its identification header (engine/data/vorbis_quality.py), and the
-reference passed through libvorbis at it (engine/detectors/channels.py): real speech through quality 2 was labelled
+reference passed through libvorbis at it (engine/detectors/channel_media.py): real speech through quality 2 was labelled
 generated 5 of 100 times against the reference through libsndfile's default, quality 4."""
 import io
 
@@ -9,7 +9,9 @@ import soundfile
 
 from engine.data import vorbis_quality
 from engine.data.loaders import load_path
-from engine.detectors.channels import VORBIS_QUALITY, audio_through, channel_key, describe
+from engine.detectors.channel_keys import VORBIS_QUALITY, channel_key
+from engine.detectors.channel_media import audio_through
+from engine.detectors.channel_words import describe
 
 
 def speech_like(rate=8000, seconds=0.5):

@@ -4,7 +4,7 @@ Vorbis records no quality, but libvorbis writes into the identification header t
 quality setting stands for at the stream's rate and channel count (ffmpeg -q:a 2 at 8 kHz mono: 19,600 bit/s;
 libsndfile's default, quality 4: 25,200). Encoding a moment of silence at each quality with the same rate and
 channels gives the same nominal bitrates, so the file's quality is the one whose nominal bitrate is nearest to
-its own. The verdict passes the reference through libvorbis at that quality (engine/detectors/channels.py):
+its own. The verdict passes the reference through libvorbis at that quality (engine/detectors/channel_media.py):
 against libsndfile's default alone, real speech through quality 2 was labelled generated 5 of 100 times.
 
 Read on ffmpeg's -q:a scale in whole steps, 0 to 10 (libvorbis' quality times 10; libsndfile writes 0 to 1,

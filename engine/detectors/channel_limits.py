@@ -1,6 +1,7 @@
 """What each channel costs the detectors, in the words a verdict, the report's limitations and `case validate`
 say: measured on profile-only cases (docs/verdicts.md, "Channels" and "Limits"). Text only; the channel readers
-and the channelled calibrations are in engine/detectors/channels.py."""
+are in engine/detectors/channel_keys.py, the stand-aside tables in channel_losses.py and the channelled calibrations in
+channels.py."""
 
 # What the channel costs, as measured (docs/verdicts.md, "With the case's GANs and CNN registered"): said in every such verdict.
 TRAITS_LOST = {

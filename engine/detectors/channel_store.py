@@ -94,7 +94,7 @@ class ChannelStore:
         at once: the first to record it wins, the other keeps its own arrays for itself (the replace happens
         under the database's write lock, so the recorded hash is always that of the file in place). A case that
         cannot be written to still judges: the calibration is used, not stored."""
-        from engine.detectors.channels import describe
+        from engine.detectors.channel_words import describe
 
         full = self.case.path(path)
         staging = f"{full}.new{os.getpid()}"

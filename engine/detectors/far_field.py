@@ -34,7 +34,7 @@ DETECTORS = aside_marks.MEL_MAP_DETECTORS
 
 
 def gate_quantiles(noise_quantile):
-    """The quantiles of the reference recordings' floors that channels.reference_noise_gate keeps, in its rows:
+    """The quantiles of the reference recordings' floors that channel_keys.reference_noise_gate keeps, in its rows:
     the median, the added-noise gate (`noise_quantile`) and FAR_FIELD_QUANTILE."""
     return [0.5, noise_quantile, FAR_FIELD_QUANTILE]
 

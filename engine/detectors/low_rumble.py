@@ -35,7 +35,7 @@ NOTE = "under a low rumble: synthetic-voice stands aside"
 
 def threshold(gate):
     """The reference recordings' median floor below 500 Hz (the first column of the gate's first row:
-    channels.reference_noise_gate)."""
+    channel_keys.reference_noise_gate)."""
     return float(np.asarray(gate)[0][0])
 
 

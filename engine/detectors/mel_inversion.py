@@ -31,10 +31,10 @@ with the weight it shares with the other bounds of the kept recordings (engine/d
 profile keeping fewer than MIN_KEPT = 99 recordings (a floor above 1 %) does not get it.
 It stands aside for codecs that re-synthesise the waveform (GSM 06.10, MP3, Vorbis, Opus) and for band limits, which
 decide the band it reads; not where the file's own bitrate keeps Griffin-Lim's band smooth: an MP3 whose frame headers
-state 32 kbit/s or more (channels.MP3_INVERSION_MIN), an Opus file whose packets carry 30 kbit/s or more over its
-duration (OPUS_INVERSION_MIN) and a Vorbis file whose header states quality 7 or more (VORBIS_INVERSION_MIN); where
-that cannot be read it stands aside. What it cannot see: an inversion by a neural vocoder (its
-waveform is not constrained to the smooth magnitude), a file whose 2.5-3.8 kHz band holds no sound,
+state 32 kbit/s or more (engine/detectors/channel_losses.py MP3_INVERSION_MIN), an Opus file whose packets carry
+30 kbit/s or more over its duration (OPUS_INVERSION_MIN) and a Vorbis file whose header states quality 7 or more
+(VORBIS_INVERSION_MIN); where that cannot be read it stands aside. What it cannot see: an inversion by a neural
+vocoder (its waveform is not constrained to the smooth magnitude), a file whose 2.5-3.8 kHz band holds no sound,
 and Griffin-Lim audio with noise added after it.
 """
 import numpy as np
@@ -91,7 +91,7 @@ class MelInversion(RecordingDetector):
     min_kept = MIN_KEPT
     score_recordings = staticmethod(inversion_scores)
     arrays = ("cal_mel_inversion",)
-    # the codecs that re-synthesise the waveform, and band limits, decide the band it reads (channels.py)
+    # the codecs that re-synthesise the waveform, and band limits, decide the band it reads (channel_losses.py)
     aside_reason = "re-synthesises or band-limits the waveform, which decides the 2.5-3.8 kHz fine structure it reads"
 
     def __init__(self, profile):

@@ -23,9 +23,9 @@ grid at their own rate than a microphone's). It fits nothing: every reference re
 profile calibrates it (calibration.tail_model, an ordinary share; under an audio channel the channelled ones
 do, engine/detectors/channels.py). Codecs that re-synthesise each pitch
 period at whole 8 kHz lags (GSM 06.10's long-term predictor) would put a real voice on the grid, so it
-stands aside under them (engine/detectors/channels.py). So does clipping: a flat top at full scale puts a real
-cycle's residual peak on a sample, and it stands aside for a recording read as clipped at its native rate
-(engine/data/clipping.py; a synthesiser's clipped output loses it too).
+stands aside under them (engine/detectors/channel_losses.py PULSE_LOST). So does clipping: a flat top at full
+scale puts a real cycle's residual peak on a sample, and it stands aside for a recording read as clipped at its
+native rate (engine/data/clipping.py; a synthesiser's clipped output loses it too).
 """
 import numpy as np
 

@@ -683,7 +683,8 @@ def images(which="tuning"):
     for name, x in rows.items():
         with_new, before = detectors, baseline
         if isinstance(x, tuple):  # a re-encoded set: the case's detectors for its channel
-            from engine.detectors.channels import channel_detectors, channel_key
+            from engine.detectors.channel_keys import channel_key
+            from engine.detectors.channels import channel_detectors
 
             x, channel = x
             key = channel_key({"channel": channel})

@@ -294,7 +294,7 @@ TELEPHONE_HZ = (300, 3400)
 
 
 def _codec(subtype, rate=None, options=None):
-    from engine.detectors.channels import audio_through
+    from engine.detectors.channel_media import audio_through
     return lambda audio, k: audio_through(audio, ("audio", subtype, rate, None, None), options)
 
 
@@ -306,7 +306,7 @@ def _telephone(audio, k):
 
 
 def channels(names):
-    from engine.detectors.channels import LOWEST_BITRATE
+    from engine.detectors.channel_media import LOWEST_BITRATE
     every = {"clean": lambda audio, k: audio, "gain x0.1": lambda audio, k: 0.1 * audio,
              "mu-law": _codec("ULAW"), "A-law": _codec("ALAW"), "GSM 06.10": _codec("GSM610"),
              "MP3": _codec("MPEG_LAYER_III"), "MP3 lowest bitrate": _codec("MPEG_LAYER_III", None, LOWEST_BITRATE),
@@ -351,7 +351,7 @@ VARIANTS = {"gmm32-dyn": (32, (), np.mean), "gmm16-dyn": (16, (), np.mean),
 
 def warped(audio, factor):
     """audio played `factor` times as fast (resampled, so pitch and formants scale by it)."""
-    from engine.detectors.channels import _resample
+    from engine.detectors.channel_media import _resample
     return _resample(audio, int(round(RATE * factor)), RATE).astype(np.float64)
 
 

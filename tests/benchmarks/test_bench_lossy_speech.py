@@ -106,10 +106,11 @@ ASIDE_TOGETHER = (WAVEFORM, WAVEFORM + ("checkerboard",), WAVEFORM + ("features"
 
 
 def kept_under_amr(lost):
-    """The codecs of a detector's `lost` list (channels.INVERSION_LOST, JITTER_LOST) but AMR-NB's modes."""
-    from engine.detectors import channels
+    """The codecs of a detector's `lost` list (channel_losses.INVERSION_LOST, JITTER_LOST) but AMR-NB's modes."""
+    from engine.data.formats.container_audio import TELEPHONE
+    from engine.detectors.channel_losses import AMR_NB
 
-    return tuple(c for c in lost if c not in channels.AMR_NB + channels.TELEPHONE)
+    return tuple(c for c in lost if c not in AMR_NB + TELEPHONE)
 
 
 def synthesise(engine, voice, word, out):
@@ -209,9 +210,10 @@ def with_before(rows):
                 detectors, alpha, speaking & np.array([n not in aside for n in names])))
             return calibration.label_for(p_aside, alpha), names[decisive]
 
-        # under a telephone codec, the label with its stand-aside rule (channels.TELEPHONE_LOST) undone: those
+        # under a telephone codec, the label with its stand-aside rule (channel_losses.TELEPHONE_LOST) undone: those
         # detectors unwrapped, speaking as their recalibrated selves (their scores are the same)
-        from engine.detectors.channels import TELEPHONE_LOST, StandAside
+        from engine.detectors.channel_losses import TELEPHONE_LOST
+        from engine.detectors.channels import StandAside
 
         lost = TELEPHONE_LOST.get(out["channel"].get("subtype"), ())
         unwrapped = [d.detector if isinstance(d, StandAside) and d.name in lost else d for d in detectors]
@@ -244,7 +246,7 @@ def judge(case, name, codec, out_json):
     from engine import verdict
     from engine.case_workflows import open_case
     from engine.data import loaders
-    from engine.detectors import calibration, channels, suite
+    from engine.detectors import calibration, channel_keys, channel_losses, channels, suite
     from engine.detectors.mel_inversion import roughness
     from engine.detectors.pulse_grid import grid_scores
 
@@ -252,8 +254,8 @@ def judge(case, name, codec, out_json):
     if name in REAL or name in GRIFFIN_LIM:
         with open_case(case) as c:
             profile = c.profile()
-        gate = channels.reference_noise_gate(profile)
-        keys = {p: channels.channel_key(loaders.load_path(p).meta, gate) for p in paths}
+        gate = channel_keys.reference_noise_gate(profile)
+        keys = {p: channel_keys.channel_key(loaders.load_path(p).meta, gate) for p in paths}
         noisy = [p for p in paths if keys[p][4]]
         paths = [p for p in paths if not keys[p][4]]
     else:
@@ -268,9 +270,11 @@ def judge(case, name, codec, out_json):
     with tempfile.TemporaryDirectory() as work:
         copy = os.path.join(work, "case")
         shutil.copytree(case, copy)
+        # each table patched where it is read: PULSE_LOST and JITTER_LOST by channel_set, INVERSION_LOST by
+        # inversion_lost
         with mock.patch.object(channels, "PULSE_LOST", KEPT_FOR_MEASURING), \
-                mock.patch.object(channels, "INVERSION_LOST", kept_under_amr(channels.INVERSION_LOST)), \
-                mock.patch.object(channels, "JITTER_LOST", kept_under_amr(channels.JITTER_LOST)), \
+                mock.patch.object(channel_keys, "INVERSION_LOST", kept_under_amr(channel_losses.INVERSION_LOST)), \
+                mock.patch.object(channels, "JITTER_LOST", kept_under_amr(channel_losses.JITTER_LOST)), \
                 mock.patch.object(channels, "channel_detectors", recording), \
                 mock.patch.object(verdict, "_file_verdict", with_before(rows)):
             verdict.judge(copy, paths)
@@ -295,12 +299,12 @@ def judge_noisy(case, name, codec, out_json):
     from engine import verdict
     from engine.case_workflows import open_case
     from engine.data import loaders
-    from engine.detectors import channels
+    from engine.detectors import channel_keys
 
     paths, rows = encoded(name, codec), []
     with open_case(case) as c:
-        gate = channels.reference_noise_gate(c.profile())
-    noisy = [p for p in paths if channels.channel_key(loaders.load_path(p).meta, gate)[4]]
+        gate = channel_keys.reference_noise_gate(c.profile())
+    noisy = [p for p in paths if channel_keys.channel_key(loaders.load_path(p).meta, gate)[4]]
     with tempfile.TemporaryDirectory() as work:
         copy = os.path.join(work, "case")
         shutil.copytree(case, copy)
@@ -365,18 +369,20 @@ def scores(case, codec, names):
     libsndfile bitrates, as channel_detectors passes them) against each set's files through ffmpeg's `codec`."""
     from engine.case_workflows import open_case
     from engine.data import loaders
-    from engine.detectors import channels
+    from engine.detectors.channel_keys import channel_key
+    from engine.detectors.channel_words import describe
+    from engine.detectors.channels import channelled_reference
     from engine.detectors.pulse_grid import grid_scores
 
     with open_case(case) as c:
         profile = c.profile()
     files = {name: encoded(name, codec) for name in names}
     first = loaders.load_path(files[names[0]][0])
-    key = channels.channel_key(first.meta)
-    reference = channels.channelled_reference(profile, key[:4] + (None,))[3]
+    key = channel_key(first.meta)
+    reference = channelled_reference(profile, key[:4] + (None,))[3]
     z = grid_scores(reference)
     top = z.max()
-    print(f"{codec}: reference through {channels.describe(key[:4] + (None,))}: z p50/p99/max "
+    print(f"{codec}: reference through {describe(key[:4] + (None,))}: z p50/p99/max "
           f"{np.percentile(z, 50):.2f} / {np.percentile(z, 99):.2f} / {top:.2f} of {z.size}")
     for name, paths in files.items():
         z = grid_scores([to_speech(p) for p in paths])
@@ -393,8 +399,9 @@ def cycles(out_json, codecs, names):
     ("clean": as made) and of the case's reference through the same channel (what channel_detectors recalibrates
     them on), written to `out_json`, with how many reach each detector's bound."""
     from engine.data import loaders
-    from engine.detectors import channels
     from engine.detectors.batch import Recordings
+    from engine.detectors.channel_keys import channel_key
+    from engine.detectors.channel_media import audio_through
     from engine.detectors.cycle_jitter import PLAUSIBLE_PERCENT, jitter
     from engine.detectors.cycles import measured
     from engine.detectors.repeated_cycle import PLAUSIBLE, repeat_scores
@@ -404,8 +411,8 @@ def cycles(out_json, codecs, names):
     runs = {}
     for codec in codecs:
         files = {name: (sources(name) if codec == "clean" else encoded(name, codec)) for name in names}
-        key = None if codec == "clean" else channels.channel_key(loaders.load_path(files[names[0]][0]).meta)
-        sets = {"reference": [a if key is None else channels.audio_through(a, key[:4] + (None,)) for a in reference],
+        key = None if codec == "clean" else channel_key(loaders.load_path(files[names[0]][0]).meta)
+        sets = {"reference": [a if key is None else audio_through(a, key[:4] + (None,)) for a in reference],
                 **{name: [to_speech(p) for p in paths] for name, paths in files.items()}}
         for name, audio in sets.items():
             recordings = Recordings(audio)

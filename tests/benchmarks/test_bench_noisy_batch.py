@@ -1,6 +1,6 @@
 """A batch of noisy speech, first verdict on a case (no channel calibration stored yet): the wall time of judging it
 with noise floors read to the nearest 3 dB (the baseline: nearly every file a floor of its own) and to the nearest
-NOISE_STEP_DB (engine/detectors/channels.py), each on a fresh copy of the same case, in one run; the number of
+NOISE_STEP_DB (engine/detectors/channel_keys.py), each on a fresh copy of the same case, in one run; the number of
 calibrations computed, the labels of each, and the ratio of the times.
 
 Case: builtin:fsdd[0:200] (digits 0-4 of the four speakers); batch: the last N of the 400 embedded FSDD recordings
@@ -40,7 +40,7 @@ def noisy_batch(folder, n):
 
 def measure(folder, n=BATCH):
     from engine import case_workflows
-    from engine.detectors import channels
+    from engine.detectors import channel_keys, channel_words
     from engine.verdict import judge
 
     os.makedirs(folder, exist_ok=True)
@@ -48,10 +48,11 @@ def measure(folder, n=BATCH):
     case_workflows.new_case(made, "builtin:fsdd[0:200]")
     paths = noisy_batch(folder, n)
     rows = {}
-    for label, step in (("3 dB (baseline)", 3), (f"{channels.NOISE_STEP_DB} dB", channels.NOISE_STEP_DB)):
+    for label, step in (("3 dB (baseline)", 3), (f"{channel_keys.NOISE_STEP_DB} dB", channel_keys.NOISE_STEP_DB)):
         case = os.path.join(folder, f"case {label}")
         shutil.copytree(made, case)
-        with mock.patch.object(channels, "NOISE_STEP_DB", step):
+        with mock.patch.object(channel_keys, "NOISE_STEP_DB", step), \
+                mock.patch.object(channel_words, "NOISE_STEP_DB", step):
             start = time.perf_counter()
             result = judge(case, paths)
             seconds = time.perf_counter() - start
@@ -61,7 +62,8 @@ def measure(folder, n=BATCH):
                        "labels": dict(collections.Counter(f["label"] for f in result["files"]))}
         print(label, rows[label])
     base, fast = (rows[k]["seconds"] for k in rows)
-    print(f"{n} noisy files: floors to 3 dB {base} s, to {channels.NOISE_STEP_DB} dB {fast} s, ratio {base / fast:.1f}")
+    print(f"{n} noisy files: floors to 3 dB {base} s, to {channel_keys.NOISE_STEP_DB} dB {fast} s, "
+          f"ratio {base / fast:.1f}")
     return rows
 
 

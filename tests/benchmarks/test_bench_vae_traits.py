@@ -140,7 +140,9 @@ def bench(which="tuning"):
     import torch
 
     from engine.data.specs import load_spec
-    from engine.detectors.channels import channel_detectors, channel_key, jpeg_images
+    from engine.detectors.channel_keys import channel_key
+    from engine.detectors.channel_media import jpeg_images
+    from engine.detectors.channels import channel_detectors
     from engine.detectors.profile import build_profile
 
     torch.set_num_threads(1)

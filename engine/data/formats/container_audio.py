@@ -58,10 +58,10 @@ ENCODERS = {"aac": ("aac", "flt", 1024), "amr_nb": ("libopencore_amrnb", "s16", 
             "mp3": ("libmp3lame", "fltp", 1152), "opus": ("libopus", "flt", None)}  # Opus: 20 ms frames at any rate
 AMR_NB_RATE, AMR_NB_FRAME = 8000, 160  # a frame is 20 ms
 # An AAC file's own bitrate is read and recorded in its channel (aac_bitrate), not followed: the reference passes
-# FFmpeg's AAC at 64 kbit/s whatever it is (engine/detectors/channels.py PYAV_CODECS). Passing it through the file's
-# bitrate instead (snapped to 32/64/96/128/192 kbit/s) caught 1 fewer of 40 synthesised digits at 16 kHz 32, 44.1 kHz
-# 64 and 128 kbit/s and as many at 16 kHz 128, and left the real takes' lowest tail probability closer to alpha at
-# 32 kbit/s (0.028 -> 0.017): docs/studies.md, twenty-first pass; at 44.1 kHz 32 kbit/s 16 of 40 against 17
+# FFmpeg's AAC at 64 kbit/s whatever it is (engine/detectors/channel_media.py PYAV_CODECS). Passing it through the
+# file's bitrate instead (snapped to 32/64/96/128/192 kbit/s) caught 1 fewer of 40 synthesised digits at 16 kHz 32,
+# 44.1 kHz 64 and 128 kbit/s and as many at 16 kHz 128, and left the real takes' lowest tail probability closer to
+# alpha at 32 kbit/s (0.028 -> 0.017): docs/studies.md, twenty-first pass; at 44.1 kHz 32 kbit/s 16 of 40 against 17
 # (twenty-eighth pass). FFmpeg's encoder spends less than asked on speech (asked 128 kbit/s at 44.1 kHz: 63-133).
 AAC_BOUNDS = (6000, 320000)  # bit/s per channel: AAC's frames hold at most 6144 bits a channel (288 kbit/s at 48 kHz)
 # A stated bitrate further than this factor from the packets' is a lie: FFmpeg's M4A headers (their sample-size table
@@ -367,8 +367,8 @@ def encoded(audio, rate, bitrate, container="ipod", codec="aac", channels=1):
     native AAC encoder ("ipod": M4A, "mp4", "adts"), or by `codec`'s encoder in ENCODERS: "amr_nb", OpenCORE's AMR-NB
     ("amr", "3gp"; 8 kHz only, the bitrate one of AMR_NB_MODES), "mp3", LAME ("mp3"; `channels` 2: the recording on
     both, as a mono recording saved as stereo): how the reference is passed through an AAC, AMR-NB or MP3 channel
-    (engine/detectors/channels.py) and how tests make such files without the ffmpeg binary; "opus", libopus ("ogg",
-    "webm"; 8, 12, 16, 24 or 48 kHz; VBR as FFmpeg sets it): how tests make Opus files."""
+    (engine/detectors/channel_media.py) and how tests make such files without the ffmpeg binary; "opus", libopus
+    ("ogg", "webm"; 8, 12, 16, 24 or 48 kHz; VBR as FFmpeg sets it): how tests make Opus files."""
     import av
 
     name, sample_format, size = ENCODERS[codec]

@@ -1,0 +1,251 @@
+"""A file's channel as a key: what is read of it (channel_key, from the loader's `channel` metadata and the reference's
+noise floors) and the key's parts, which the calibration (engine/detectors/channels.py), the reference's passage
+through the channel (engine/detectors/channel_media.py) and its words (engine/detectors/channel_words.py) read back
+(docs/verdicts.md, "Channels and level")."""
+import numpy as np
+
+from engine.data import representations
+from engine.data.channels import noise_levels
+from engine.detectors import beyond_patches, far_field, low_rumble, quarter_grid, time_scale
+from engine.detectors.channel_losses import (AMR_NB, INVERSION_LOST, MP3_INVERSION_MIN, OPUS_INVERSION_MIN,
+                                             VORBIS_INVERSION_MIN)
+from engine.detectors.profile import reference_audio
+
+FULL_BANDWIDTH = 0.9  # a recording with content up to 90% of 4 kHz is not band-limited
+# Band edges to the nearest 100 Hz (a mel band is about 100 Hz wide at 3 kHz): files of one
+# telephone line share one channel, and the reference is passed through it once per batch, not
+# once per file for edges a few Hz apart.
+BAND_STEP_HZ = 100
+# An AMR-NB file's band edge (engine/data/channels.py effective_bandwidth) is the codec's, not a microphone's: clean
+# FSDD takes read at 3.7-3.8 kHz come out of it at 2.4-3.6 kHz (4_jackson_9: 3844 -> 2406 Hz at 12.2 kbit/s), and 34
+# of 40 untouched real takes read as band-limited through it, which put synthetic-voice aside for nearly every file.
+# So no band limit is read under AMR-NB: the reference passes the codec, which sets its own.
+# A quiet recording through a lossy codec is another matter: GSM 06.10 quantises 13-bit integers, so a speaker
+# peaking at 3 % of full scale comes out with 5-12 % of his samples exactly 0, and `features` read that against the
+# versions of engine/detectors/channel_media.py RECORDERS (an unseen quiet speaker through GSM 06.10: 3 of 100
+# labelled generated; a fourth version at a thirtieth of the level: 4 of 100). So a file through a codec with a fixed
+# quantisation scale whose speech level (engine/data/channels.py speech_level_db) lies below QUIET_DB is judged
+# against the reference passed through the codec at its own level instead, to LEVEL_STEP_DB (a batch recalibrates
+# once per step, not per file), as recorded and as 8 bits. On nicolas' recordings at a tenth to a thirtieth of their
+# level (features alone, p < 0.002, of 100 per set: docs/studies.md, "Quiet speakers through codecs"): the three
+# versions gave 1, 2 and 8 through GSM 06.10, mu-law and A-law (over three levels); the file's level as recorded
+# and as 8 bits 0, 1 and 5; the file's level alone 0, 1 and 8 (the 8-bit version carries an 8-bit recorder's
+# digital silence, which A-law writes as a constant step).
+LEVEL_CODECS = ("GSM610", "ULAW", "ALAW", "PCM_U8", "PCM_S8")  # codecs with a fixed quantisation scale
+QUIET_DB = -30.0  # dB relative to full scale: the FSDD reference speakers' levels lie at -24 to -14
+# nicolas at -40 to -48 dB through GSM 06.10: features alike against references at -39, -45 and -48 dB
+LEVEL_STEP_DB = 10
+# Added noise (a noisy line, a street, a fan): read from the recording itself as its noise floor
+# per band relative to its speech (engine/data/channels.py `noise_levels`). A file whose floor
+# lies above NOISE_GATE_QUANTILE of the reference recordings' floors in some band, or in all bands
+# above 500 Hz at once (broadband: real pink noise at 10 dB SNR left out by the per-band test alone,
+# 12 of 300 labelled generated, all of them with floors near -24 dB in every band), carries noise
+# the reference does not; the reference recordings are then brought up to the file's floor with
+# Gaussian noise of the same spectrum (levels to NOISE_STEP_DB) before the detectors are refitted.
+# Real recordings of an unseen speaker with white noise at 10 dB SNR: 298 of 300 labelled
+# generated against the clean reference (docs/verdicts.md, "Added noise").
+# A file inside the reference's range keeps the clean calibration: a clean synthesiser's silence or
+# a GAN's floor cannot buy a noisier reference.
+NOISE_GATE_QUANTILE = 0.99
+# A floor is read to the nearest NOISE_STEP_DB, so a file's calibration follows from its own floor alone, whatever
+# else the batch holds, and is matched to within half a step. Each floor costs a recalibration of every detector
+# (about 10 s on the FSDD case): at 3 dB nearly every noisy file read a floor of its own (30 takes with white noise
+# at 20 dB: 28 floors), at 6 dB 18 (docs/studies.md, "Noisy batches: floors read to 6 dB").
+NOISE_STEP_DB = 6
+# Where an MP3 file's frame headers state its bitrate (engine/data/formats/mp3_frames.py, the channel's
+# mp3_bitrate), the reference passes LAME (FFmpeg's libmp3lame, the encoder of most MP3 files) at it instead, as
+# mono or as a mono recording saved on two channels like the file, and decoded by libsndfile as the file is: the
+# audio key ends in (MP3_BITRATE, bit/s, channels); a VBR file's mean is matched by the nearest constant bitrate, so
+# a batch's files share at most one channel per bitrate and sample rate (ENCODABLE: 8-14 of them).
+MP3_BITRATE = "mp3 bitrate"
+OPUS_INVERSION = "opus bitrate at least"  # an Opus key's last part where its packets carry OPUS_INVERSION_MIN or more
+
+
+def broadband(levels):
+    """The floor of a recording in every band above 500 Hz at once (dB): the lowest of them.
+    Added noise raises them all; a recorder's hum, hiss or quantisation raises some."""
+    return np.min(np.asarray(levels, dtype=np.float64)[..., 1:], axis=-1)
+
+
+def reference_noise_gate(profile):
+    """The median, the NOISE_GATE_QUANTILE and far_field.FAR_FIELD_QUANTILE of the reference recordings'
+    floors kept in the profile (dB relative to their speech), per band and, last, of their broadband floor:
+    a (3, bands + 1) array; None when the profile keeps no recordings (images, music, older cases)."""
+    if "ref_audio" not in profile:
+        return None
+    levels = np.array([noise_levels(audio, representations.SPEECH_RATE) for _, audio in reference_audio(profile)])
+    levels = np.concatenate([levels, broadband(levels)[:, None]], axis=1)
+    return np.quantile(levels, far_field.gate_quantiles(NOISE_GATE_QUANTILE), axis=0)
+
+
+def noise_key(channel, gate):
+    """None unless the file's floor lies above the reference's NOISE_GATE_QUANTILE in some band or
+    in all bands above 500 Hz at once (noise the reference does not carry); then per band the file's
+    floor to NOISE_STEP_DB, or None for a band where it lies below the reference's median (no noise
+    to match there)."""
+    levels = channel.get("noise_db")
+    if gate is None or levels is None:
+        return None
+    found = np.append(np.asarray(levels, dtype=np.float64), broadband(levels))
+    if not np.any(found > gate[1]):
+        return None
+    return tuple(int(NOISE_STEP_DB * round(v / NOISE_STEP_DB)) if v > median else None
+                 for v, median in zip(levels, gate[0]))
+
+
+def channel_key(meta, noise_gate=None):
+    """A hashable description of the file's channel when it changes what detectors read, else None.
+    `noise_gate`: reference_noise_gate of the case (None: added noise, a low rumble and far-field speech are not
+    looked for)."""
+    channel = meta.get("channel") or {}
+    key = low_rumble.marked(_read_key(meta, channel, noise_gate), channel, noise_gate)
+    return beyond_patches.marked(far_field.marked(key, channel, noise_gate), channel)
+
+
+def _read_key(meta, channel, noise_gate):
+    """channel_key before the readings that set detectors aside (engine/detectors/aside_marks.py)."""
+    codec = channel.get("codec", "")
+    on_grid = quarter_grid.channel_key(channel)  # a piece sampled at its quarter beats: calibrated at `case new`
+    if time_scale.channel_key(channel):  # a MIDI file's two readings: no reference passes through anything
+        return time_scale.channel_key(channel) + (on_grid or ())
+    if on_grid:
+        return on_grid
+    if "enlarged" in channel and not channel["enlarged"]["exact"]:  # (no lossy codec before it: refused)
+        found = channel["enlarged"]
+        return ("enlarged", tuple(found["size"]), found["filter"])
+    if "tables" in channel and (codec == "JPEG" or "jpeg_history" in channel):
+        tables = tuple((k, tuple(v)) for k, v in sorted(channel["tables"].items()))
+        key = ("JPEG", tables, channel.get("subsampling", -1))
+        # the same channel as a JPEG file with these tables, marked so that the verdict says how it was read
+        key = key + ("pixels",) if "jpeg_history" in channel else key
+        read = channel.get("resample_history")  # a resize before the JPEG, read approximately: both judged
+        return key + ((RESIZED_BEFORE, tuple(read["filter"]), int(read["side"])),) if read else key
+    if codec == "WebP lossy":
+        return ("WebP lossy",)
+    if "webp_history" in channel:  # the same channel, marked so that the verdict says how it was read
+        return ("WebP lossy", "pixels")
+    if "resize_history" in channel:
+        return ("resized", "pixels")
+    if "resample_history" in channel:  # a filter that does not ring: the reference resized exactly as read
+        read = channel["resample_history"]
+        return ("resized", "pixels", tuple(read["filter"]), int(read["side"]))
+    if "subtype" in channel:
+        history = channel.get("codec_history")  # decoded and re-saved as PCM: the codec read from the samples
+        subtype = history["subtype"] if history else channel["subtype"] if channel.get("lossy") else None
+        rate = channel["native_sample_rate"]
+        rate = rate if rate != representations.SPEECH_RATE else None  # the resampler's filter is a channel too
+        nyquist = min(channel["native_sample_rate"], representations.SPEECH_RATE) / 2
+        band = channel["bandwidth_hz"] if channel["bandwidth_hz"] < FULL_BANDWIDTH * nyquist else None
+        band = None if subtype in AMR_NB else band  # AMR-NB's own edge, which the reference passes (AMR_NB)
+        band = int(round(band / BAND_STEP_HZ) * BAND_STEP_HZ) if band else None
+        noise = noise_key(channel, noise_gate)
+        level = level_key(channel) if subtype in LEVEL_CODECS else None
+        if subtype or rate or band or noise:  # a quiet recording's level follows, where read, then how the codec was
+            key = ("audio", subtype, rate, band, noise) + ((level,) if level is not None else ()) + (
+                mp3_key_part(channel) if subtype == "MPEG_LAYER_III" else ())
+            if subtype == "VORBIS" and not history and channel.get("vorbis_quality") is not None:
+                return key + ((VORBIS_QUALITY, int(channel["vorbis_quality"])),)
+            if subtype == "OPUS" and not history:
+                return key + opus_key_part(channel)
+            # the same channel as a file in the codec's container, marked so that the verdict says how it was read
+            return key + ((SAMPLES, history["codec"]),) if history else key
+    return None
+
+
+def mp3_key_part(channel):
+    """An MP3 file's audio key's last part, (MP3_BITRATE, bit/s, channels), where its headers' bitrate was read
+    (at the rate the file decodes at: mp3_frames.mp3_bitrate); else () (the reference then passes libsndfile's
+    default and lowest bitrates)."""
+    from engine.data.formats.mp3_frames import nearest_bitrate
+
+    found = channel.get("mp3_bitrate") or {}
+    if not found.get("bit_rate"):
+        return ()
+    channels = 1 if found["mode"] == "mono" else 2
+    return ((MP3_BITRATE, nearest_bitrate(found["bit_rate"], found["sample_rate"]), channels),)
+
+
+def opus_key_part(channel):
+    """An Opus file's audio key's last part, (OPUS_INVERSION, OPUS_INVERSION_MIN), where its packets carry at least
+    that bitrate (the channel's opus_bitrate); else (): not read, or less."""
+    found = (channel.get("opus_bitrate") or {}).get("bit_rate")
+    return ((OPUS_INVERSION, OPUS_INVERSION_MIN),) if found and found >= OPUS_INVERSION_MIN else ()
+
+
+def opus_inversion(key):
+    """The bitrate an Opus key's file carries at least (opus_key_part), or None."""
+    return (last_part(key, OPUS_INVERSION) or (None,))[0]
+
+
+def calibrated_key(key):
+    """The key whose calibration a channel's is: without the Opus part, which decides a stand-aside only."""
+    return key[:-1] if opus_inversion(key) else key
+
+
+def inversion_lost(key):
+    """Whether mel-inversion stands aside under audio key `key`'s codec (INVERSION_LOST): always under those, but
+    for an MP3 whose frame headers state MP3_INVERSION_MIN or more, an Opus file whose packets carry
+    OPUS_INVERSION_MIN or more and a Vorbis file whose header states VORBIS_INVERSION_MIN or more."""
+    if key[1] == "MPEG_LAYER_III":
+        return (mp3_bitrate(key) or (0,))[0] < MP3_INVERSION_MIN
+    if key[1] == "OPUS":
+        return not opus_inversion(key)
+    if key[1] == "VORBIS":
+        return vorbis_quality(key) is None or vorbis_quality(key) < VORBIS_INVERSION_MIN
+    return key[1] in INVERSION_LOST
+
+
+def last_part(key, tag):
+    """The values of a channel key's last part (tag, values...) where it ends in one tagged `tag`, else None: how a
+    key records what was read beyond its channel's kind (MP3_BITRATE, VORBIS_QUALITY, SAMPLES, RESIZED_BEFORE)."""
+    last = key[-1] if key else None
+    return last[1:] if isinstance(last, tuple) and last[:1] == (tag,) else None
+
+
+def mp3_bitrate(key):
+    """(bit/s, channels) an MP3 channel's reference passes LAME at (mp3_key_part), or None."""
+    return last_part(key, MP3_BITRATE)
+
+
+RESIZED_BEFORE = "resized before"  # a JPEG key's last part (RESIZED_BEFORE, filters, side): a resize read before it
+
+
+def resized_before(key):
+    """(filters, side) of a resize read before a JPEG (a JPEG key's last part), or None."""
+    return last_part(key, RESIZED_BEFORE)
+
+
+def jpeg_alone(key):
+    """A JPEG key without the resize read before it."""
+    return key[:-1] if resized_before(key) else key
+
+
+SAMPLES = "samples"  # an audio key's last part (SAMPLES, the codec's name): the codec was read from the samples
+
+
+# A Vorbis file's quality read from its header (engine/data/vorbis_quality.py, ffmpeg's -q:a scale): an audio key's last
+# part (VORBIS_QUALITY, q), and the reference passes libvorbis at it instead of at libsndfile's default (quality 4).
+VORBIS_QUALITY = "vorbis quality"
+
+
+def vorbis_quality(key):
+    """The Vorbis quality an audio key's reference is encoded at (ffmpeg's -q:a scale), or None: libsndfile's default."""
+    return (last_part(key, VORBIS_QUALITY) or (None,))[0]
+
+
+def quiet_level(key):
+    """The speech level an audio key calibrates at (level_key), or None: the recording's own levels."""
+    return key[5] if len(key) > 5 and isinstance(key[5], int) else None
+
+
+def codec_from_samples(key):
+    """The name of the codec an audio key's file was decoded from, read from its samples, or None."""
+    return (last_part(key, SAMPLES) or (None,))[0]
+
+
+def level_key(channel):
+    """The file's speech level to LEVEL_STEP_DB when it lies below QUIET_DB, else None."""
+    level = channel.get("level_db")
+    if level is None or level >= QUIET_DB:
+        return None
+    return int(LEVEL_STEP_DB * round(level / LEVEL_STEP_DB))

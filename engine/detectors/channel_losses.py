@@ -1,0 +1,88 @@
+"""Which detectors stand aside under which audio codec, as measured: where a codec re-synthesises or requantises what a
+detector reads, real and generated files alike come out of it without the trait, so the detector's weight goes to those
+that still read something. The rule applying these tables is engine/detectors/channels.py channel_set; the words a
+verdict, the report and `case validate` give are engine/detectors/channel_limits.py (docs/verdicts.md, "Channels and
+level")."""
+from engine.data.formats.container_audio import AMR_NB_MODES
+
+AMR_NB = tuple(f"AMR_NB_{mode}" for mode in AMR_NB_MODES)  # an AMR-NB file's codec at each of its modes
+# cycle-jitter stands aside under these codecs: GSM 06.10's long-term predictor re-synthesises
+# every pitch period (a diphone voice's constant period: 33 of 40 files caught clean, 1 of 40 through it).
+# Under AMR-NB measured per mode (twenty-second pass: tuning sets, each through the mode beside the reference through
+# it; docs/studies.md). Real takes never come near PLAUSIBLE_PERCENT (least jitter 0.21-0.39 % through the modes,
+# the reference's 0.16-0.24 %). Through 6.7-12.2 kbit/s MBROLA mb-us1's period comes out steadier than clean (3-8 of
+# its 10 digits below the bound, 1 clean) and pulse-grid caught each of them; kept there all the same, as a second
+# trait for a synthesiser off pulse-grid's grid (0 real takes labelled generated with it kept, tuning and untouched;
+# it shares one weight with noise-floor and mel-inversion, so it costs the others nothing). Through 5.9 and 5.15 no
+# digit stays below it (mb-us1 0.38 % and up): aside; through 4.75 one does, which nothing else caught: kept.
+AMR_NB_JITTER_LOST = (5900, 5150)
+JITTER_LOST = ("GSM610",) + tuple(f"AMR_NB_{mode}" for mode in AMR_NB_JITTER_LOST)
+# Codecs that re-synthesise the waveform: a repeated pitch cycle does not survive them (CHANNEL_LIMITS). AMR-NB
+# measured at every mode (twenty-second pass): no tuning synthesiser's digit repeats a cycle within 1e-6 through any,
+# nor clean (closest 1e-4.9 clean, 1e-3.2 to 1e-3.8 through the modes); the reference's closest 1e-3.2 to 1e-3.7.
+REPEAT_LOST = ("GSM610", "MPEG_LAYER_I", "MPEG_LAYER_II", "MPEG_LAYER_III", "VORBIS", "OPUS", "AAC") + AMR_NB
+# mel-inversion stands aside under these: they re-synthesise the 2.5-3.8 kHz fine structure it reads. Not AAC, where
+# it is recalibrated: Griffin-Lim speech stays smooth there (tuning takes' Griffin-Lim 9-10 of 10 below PLAUSIBLE_DB
+# through AAC at 16 and 44.1 kHz, 32 and 128 kbit/s, as clean) and real takes rough (least 4.47 dB;
+# docs/studies.md, twentieth pass). Under AMR-NB, measured (twenty-first pass): its codebook excitation roughens
+# Griffin-Lim's band to a recording's (tuning takes' Griffin-Lim 2.1 dB median clean, 4.8 through 12.2 and 4.75 kbit/s,
+# least 4.3; the takes 5.0, least 4.5): kept, it raised no alarm on the Griffin-Lim tuning set at any mode.
+INVERSION_LOST = ("GSM610", "MPEG_LAYER_I", "MPEG_LAYER_II", "MPEG_LAYER_III", "VORBIS", "OPUS") + AMR_NB
+# ... but for an MP3 whose frame headers state at least this bitrate (MP3_BITRATE), where it is recalibrated: through
+# LAME at 32-128 kbit/s (22.05 kHz) Griffin-Lim speech stays smooth (30 of 30 tuning files below PLAUSIBLE_DB, 2.0-2.6
+# dB at the least, as clean) and real takes rough (0 of 400, least 4.11 dB); below 32 kbit/s LAME cuts the band it
+# reads, and not measured (docs/studies.md, twenty-seventh pass).
+MP3_INVERSION_MIN = 32000
+# ... and for an Ogg or WebM Opus file whose packets carry at least this bitrate (engine/data/formats/ogg_opus.py:
+# their bytes over the stream's duration; recorded as the channel's opus_bitrate). From FFmpeg's -b:a 32k libopus keeps
+# Griffin-Lim's smooth band as clean does or smoother, at 12-16k it roughens it to a recording's, at 24k it half does:
+# on half-second takes VBR carries 23-30 kbit/s at 24k and 31-41 at 32k (CBR 3 % above its setting), so the bound
+# lies between (docs/studies.md, thirty-second pass, "mel-inversion through Opus and Vorbis"). The reference still
+# passes libsndfile's Opus at its default bitrate, which leaves real recordings rough, so the reading is a key part
+# the calibration ignores (OPUS_INVERSION, as far_field's): the channel's stored calibration is the key's without it.
+OPUS_INVERSION_MIN = 30000
+# ... and for a Vorbis file whose identification header states at least this quality (ffmpeg's -q:a, the key's
+# VORBIS_QUALITY part; the reference already passes libvorbis at it): Griffin-Lim speech below PLAUSIBLE_DB at 8 kHz,
+# tuning, of 49 (clean 45): quality 4 21, 5 37, 6 40, 7 and 8 44, 9 and 10 46; real takes and outside pieces at none
+# (least 4.58 dB; docs/studies.md, thirty-second pass).
+VORBIS_INVERSION_MIN = 7
+# pulse-grid stands aside under these (GSM 06.10's long-term predictor writes whole 8 kHz lags, so a real voice's
+# pulses land on the grid; Vorbis at quality 3 gained nothing; MPEG I/II not measured); under MP3 and Opus it is
+# recalibrated on the reference passed through the codec (CHANNEL_LIMITS); so under AMR-NB's modes from
+# AMR_NB_PULSE_MIN (6.7 kbit/s) up, not below. Through 6.7-12.2 a synthesiser's pulse intervals fall on whole 8 kHz
+# samples (39-40 % of them within 1/12 of a sample of one against 17 % by chance: mean phase length on the 16 kHz
+# grid 0.25-0.30), through 5.9, 5.15 and 4.75 (as observed: the modes whose fixed codebook holds two pulses a
+# subframe) they do not (23-25 %, 0.03-0.06), while real takes stay off it at every mode (0.01-0.03). Tuning sets
+# (synthesisers caught of 40 aside -> kept; real takes labelled generated 0 of 30-35 either way at every mode): 12.2
+# 10 -> 16, 10.2 11 -> 13, 7.95 7 -> 11, 7.4 8 -> 12, 6.7 5 -> 11; 5.9 7 -> 6, 5.15 6 -> 5, 4.75 6 -> 6 (0-1 alarm
+# below 6.7; docs/studies.md, twenty-first pass).
+# features stands aside under AMR-NB: it caught 1 of 50 synthesised digits through it and labelled real FSDD takes
+# generated in smaller references (jackson's 4_jackson_9 p < 10^-4 against takes 0-7; 8_jackson_6 and 7 against 60
+# recordings), where AMR-NB cuts a weak 3-4 kHz band 6-8 dB further than it cuts the reference's.
+FEATURES_LOST = AMR_NB
+AMR_NB_PULSE_MIN = 6700
+PULSE_LOST = ("GSM610", "MPEG_LAYER_I", "MPEG_LAYER_II", "VORBIS") + tuple(
+    f"AMR_NB_{mode}" for mode in AMR_NB_MODES if mode < AMR_NB_PULSE_MIN)
+# noise-floor stands aside under 8-bit PCM: a step of 1/128 of full scale lies above a quiet room's floor, so
+# a writer that rounds to the nearest step (FLAC's PCM_S8, sox, ffmpeg, Python's wave) makes a real recording's
+# pauses digital silence (george, lucas, nicolas takes 20-29: 37 of 200 beyond PLAUSIBLE_DB at their level, 179
+# of 200 at a tenth of it, none as recorded), and libsndfile's 8-bit WAV, which rounds down, turns a
+# synthesiser's near silence into a step's noise (espeak-ng `en+f3`: 0 of 5 beyond it, 5 of 5 as made).
+FLOOR_LOST = ("PCM_U8", "PCM_S8")
+# Under added noise synthetic-voice is recalibrated on the reference brought up to the file's floor (its statistics
+# take a few seconds for a case's kept recordings) and joined with its clean calibration by NoiseUnion, as the others
+# are.
+# Under each telephone codec (G.722, G.726, G.723.1: engine/detectors/channel_media.py PYAV_CODECS),
+# the detectors whose trait did not survive it stand aside: none of them raised an alarm (p < 0.01) on the
+# 40 tuning synthesisers' digits through the codec, recalibrated on the reference through it, so their share of the
+# weight goes to those that still read something. Tuning digits caught, nothing aside -> these aside: G.722 20 -> 23,
+# G.726 16 kbit/s 3 -> 3, 24 0 -> 2, 32 1 -> 4, 40 11 -> 11, G.723.1 10 -> 12; real takes 0 labelled generated either
+# way (docs/studies.md, twenty-third pass; untouched: 60 of 300 caught, 58 with the rule undone).
+TELEPHONE_LOST = {
+    "G722_64000": ("features", "checkerboard", "repeated-cycle", "mel-inversion"),
+    "G726_16000": ("features", "checkerboard", "noise-floor", "cycle-jitter", "mel-inversion", "pulse-grid"),
+    "G726_24000": ("checkerboard", "noise-floor", "cycle-jitter", "repeated-cycle", "mel-inversion", "pulse-grid"),
+    "G726_32000": ("checkerboard", "noise-floor", "cycle-jitter", "repeated-cycle", "mel-inversion"),
+    "G726_40000": ("checkerboard", "noise-floor", "repeated-cycle", "mel-inversion"),
+    "G723_1_6300": ("features", "checkerboard", "cycle-jitter", "mel-inversion", "pulse-grid"),
+}

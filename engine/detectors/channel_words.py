@@ -1,0 +1,121 @@
+"""A channel key (engine/detectors/channel_keys.py) in words: the channel a verdict says its reference passed
+(describe), and why mel-inversion stands aside under a codec whose bitrate could have kept it (docs/verdicts.md,
+"Channels and level")."""
+from engine.data import picture_size
+from engine.data.channels import NOISE_BANDS_HZ
+from engine.data.formats.container_audio import TELEPHONE
+from engine.detectors import quarter_grid, time_scale
+from engine.detectors.channel_keys import (NOISE_STEP_DB, codec_from_samples, jpeg_alone, mp3_bitrate, opus_inversion,
+                                           quiet_level, resized_before, vorbis_quality)
+from engine.detectors.channel_losses import AMR_NB, MP3_INVERSION_MIN, OPUS_INVERSION_MIN, VORBIS_INVERSION_MIN
+from engine.detectors.channel_media import (CODEC_STAND_INS, LOWEST_BITRATE_SUBTYPES, PYAV_CODECS, RESIZE_FACTORS,
+                                            WEBP_QUALITIES, history_spread)
+
+
+def describe(key):
+    """The channel assumed for the reference, in words."""
+    if key is None:
+        return "none (the file's format changes nothing the detectors read)"
+    if key[0] == time_scale.KEY:
+        return time_scale.describe(key[1]) + (f"; as written, {quarter_grid.WORDS}" if key[2:] else "")
+    if key[0] == quarter_grid.KEY:
+        return quarter_grid.WORDS
+    if resized_before(key):
+        filters, side = resized_before(key)
+        return (f"{describe(jpeg_alone(key))}, after a resize with {' or '.join(filters)} through {side} x {side} "
+                f"and back read approximately from the pixels (judged against the reference through the JPEG alone "
+                f"and through that resize then the JPEG; each detector's larger tail probability applies)")
+    if key[0] == "JPEG":
+        from engine.data.channels import jpeg_quality
+
+        quality, off = jpeg_quality(key[1][0][1])
+        if "pixels" in key[3:]:
+            spread = history_spread(quality)
+            return (f"JPEG inferred from the pixels (estimated IJG quality {quality}: the lossless file keeps no "
+                    f"tables; the reference is re-encoded with the IJG tables at qualities {spread[0]}-{spread[-1]})")
+        return f"JPEG with the file's own quantisation tables (IJG quality {quality}{'' if off == 0 else ' approx.'})"
+    if key[0] == "WebP lossy":
+        qualities = ", ".join(map(str, WEBP_QUALITIES))
+        if key[1:] == ("pixels",):
+            return (f"lossy WebP inferred from the pixels (a grey picture with none of the levels libwebp's decoder "
+                    f"cannot produce; the lossless file keeps no quality: the reference is re-encoded at qualities "
+                    f"{qualities})")
+        return f"lossy WebP at qualities {qualities} (WebP records none)"
+    if key[0] == "enlarged":
+        (h, w), kernel = key[1], key[2]
+        if kernel is None:
+            return (f"enlarged to {h} x {w} with a filter not read from the pixels: the file reduced with Pillow's box "
+                    f"filter, the reference enlarged with each of {', '.join(picture_size.COMMON_KERNELS)} and reduced "
+                    f"so (each detector's largest tail probability applies)")
+        return (f"enlarged to {h} x {w} with {kernel}, read from the pixels (the file is that filter's upsampling of a "
+                f"picture of the reference's size, to which it is reduced; the reference is enlarged and reduced so)")
+    if key[0] == "resized" and len(key) > 2:
+        filters, side = " or ".join(key[2]), key[3]
+        return (f"resized with {filters} through {side} x {side} and back, inferred from the pixels (the file is a "
+                f"fixed point of that round trip and of no neighbouring side's; the reference is resized so)")
+    if key[0] == "resized":
+        return ("resized with a ringing filter (Lanczos) and back, inferred from the pixels (a halo of faint values "
+                "around the strokes and an empty background beyond it; the reference is resized by "
+                f"{min(RESIZE_FACTORS)}-{max(RESIZE_FACTORS)} times its side and back with Lanczos)")
+    _, subtype, rate, band, noise = key[:5]
+    quiet = quiet_level(key)
+    mp3 = mp3_bitrate(key)
+    stand_in = (f" (the reference through {CODEC_STAND_INS[subtype]}, the nearest codec libsndfile writes)"
+                if subtype in CODEC_STAND_INS else
+                f" (the reference through LAME at {mp3[0] // 1000} kbit/s, "
+                f"{'mono' if mp3[1] == 1 else 'on two channels'}: the file's bitrate as its frame headers state it, "
+                f"a VBR file's mean to the nearest constant one)"
+                if mp3 else
+                " (the reference through libsndfile's MP3 at its default and lowest bitrates: the file's own bitrate "
+                "was not read from its frame headers, the channel's mp3_bitrate says why)"
+                if subtype in LOWEST_BITRATE_SUBTYPES else
+                f" (the reference through OpenCORE's AMR-NB encoder at the file's commonest mode, "
+                f"{PYAV_CODECS[subtype][1] / 1000:g} kbit/s, 8 kHz)" if subtype in AMR_NB else
+                f" (the reference through FFmpeg's {PYAV_CODECS[subtype][0].upper()} encoder at the file's "
+                f"{PYAV_CODECS[subtype][1] / 1000:g} kbit/s)" if subtype in TELEPHONE else
+                f" (the reference through FFmpeg's encoder at {PYAV_CODECS[subtype][1] // 1000} kbit/s, whatever the "
+                f"file's own bitrate, which the channel's aac_bitrate records: following it gained nothing)"
+                if subtype in PYAV_CODECS else
+                " (the reference through libsndfile's Opus at its default bitrate, whatever the file's own, which the "
+                "channel's opus_bitrate records: following it caught fewer synthesisers" + (
+                    f"; the file's packets carry at least {opus_inversion(key) // 1000} kbit/s, through which "
+                    f"mel-inversion's trait survives the codec)" if opus_inversion(key) else ")")
+                if subtype == "OPUS" else "")
+    stand_in = (f" (the reference through libvorbis at the file's quality {vorbis_quality(key)} on ffmpeg's -q:a "
+                f"scale, read from the nominal bitrate in its header)" if vorbis_quality(key) is not None else stand_in)
+    inferred = codec_from_samples(key)
+    read = (f" inferred from the samples: {inferred} (the file is PCM whose samples lie on that codec's output grid or "
+            f"follow its decoder's chain, "
+            f"so it was decoded from it and re-saved)" if inferred else "")
+    parts = ([f"codec {subtype}{stand_in}{read}"] if subtype else []) + ([f"sample rate {rate} Hz"] if rate else []) + (
+        [f"band-limited to {band} Hz"] if band else []) + (
+        [f"a quiet recording (speech level about {quiet} dB of full scale; the reference passed through the codec "
+         f"at it)"] if quiet is not None else [])
+    if noise:
+        parts.append(f"added noise (floor relative to the speech, to the nearest {NOISE_STEP_DB} dB: "
+                     f"{noise_floor_text(noise)})")
+    return ", ".join(parts)
+
+
+def noise_floor_text(noise):
+    """A noise key's floors per band, as the reasons give them."""
+    return ", ".join(f"{lo}-{hi} Hz {level} dB" for lo, hi, level in zip(NOISE_BANDS_HZ, NOISE_BANDS_HZ[1:], noise)
+                     if level is not None)
+
+
+def inversion_kept_from(key):
+    """Words for a stand-aside under a codec whose bitrate can keep mel-inversion: from which one it is kept (none
+    for a file decoded and re-saved, whose bitrate is gone)."""
+    if codec_from_samples(key):
+        return ""
+    if key[1] == "MPEG_LAYER_III":
+        return (f"; under MP3 it is kept from {MP3_INVERSION_MIN // 1000} kbit/s as the frame headers state it, "
+                f"here {'less' if mp3_bitrate(key) else 'not read'}")
+    if key[1] == "OPUS":
+        return (f"; under Opus it is kept where the file's packets carry {OPUS_INVERSION_MIN // 1000} kbit/s or "
+                f"more over its duration (read from its pages: the channel's opus_bitrate), here less or not read")
+    if key[1] == "VORBIS":
+        return (f"; under Vorbis it is kept from quality {VORBIS_INVERSION_MIN} on ffmpeg's -q:a scale, read from "
+                f"the nominal bitrate in its header, here " + (f"{vorbis_quality(key)}" if vorbis_quality(key) is not
+                                                              None else "not read"))
+    return ""
