@@ -12,6 +12,8 @@ worker thread: numpy and engine calls only) and how the sample view draws it (`d
 share in the engine (writers, report figures, which detectors apply) is engine/modality.py.
 Importing this module loads neither Qt nor the engine's analysis modules.
 """
+import math
+
 import numpy as np
 
 from engine.modality import modality
@@ -150,7 +152,7 @@ class SpeechDisplay(TimeDisplay):
     def detail(self, sampleset, shown, path, profile):
         out = self.axes(shown)
         if sampleset.meta.get("format") in AUDIO_FORMATS:
-            out.update(self.waveform(path))
+            out.update(self.waveform(path, sampleset.meta.get("channel") or {}))
         return out
 
     @staticmethod
@@ -164,16 +166,23 @@ class SpeechDisplay(TimeDisplay):
         top = float(db.max()) if db.size else 0.0
         edges_mel = np.linspace(hz_to_mel(0.0), hz_to_mel(SPEECH_RATE / 2), N_MELS + 2)
         return {"db": np.maximum(db, top - DB_RANGE).astype(np.float32), "db_levels": (top - DB_RANGE, top),
-                "band_hz": mel_to_hz(edges_mel[1:-1]), "seconds_per_column": HOP / SPEECH_RATE}
+                "band_hz": mel_to_hz(edges_mel[1:-1]), "seconds_per_column": HOP / SPEECH_RATE,
+                "map_start_seconds": 0.0}
 
     @staticmethod
-    def waveform(path):
+    def waveform(path, channel):
+        """The recording's waveform, and where on its time axis the map starts: after the padding the map leaves out
+        (engine/data/padding.py) and the seconds before its whole patches (representations.patch_offset)."""
         from engine.data.loaders import load_recording
+        from engine.data.padding import speech_bounds
+        from engine.data.representations import SPEECH_RATE, to_speech_rate
         from gui.playback import audio_unavailable
 
         audio, rate = load_recording(path)
         seconds = np.arange(audio.size, dtype=np.float64) / rate
-        return {"lower": {"kind": "waveform", "x": seconds, "y": audio, "x_label": "time (s)",
+        padding = speech_bounds(to_speech_rate(audio, rate))[0] / SPEECH_RATE
+        return {"map_start_seconds": padding + channel.get("mel_seconds_before_patches", 0.0),
+                "lower": {"kind": "waveform", "x": seconds, "y": audio, "x_label": "time (s)",
                           "y_label": "amplitude", "title": "Waveform", "reference": None},
                 "audio": None if audio_unavailable() else (audio, rate),
                 "cursor": (np.array([0.0, audio.size / rate]),) * 2}  # the map's time axis is in seconds too
@@ -183,7 +192,7 @@ class SpeechDisplay(TimeDisplay):
         values, levels = detail["db"], detail["db_levels"]
         bands, columns = values.shape
         view.image.setImage(values, autoLevels=False, levels=levels)
-        view.image.setRect(0.0, 0.0, columns * detail["seconds_per_column"], bands)
+        view.image.setRect(detail["map_start_seconds"], 0.0, columns * detail["seconds_per_column"], bands)
         plot.setLabel("bottom", "time (s)")
         plot.setLabel("left", "frequency (Hz, mel bands)")
         centres = detail["band_hz"]
@@ -192,10 +201,11 @@ class SpeechDisplay(TimeDisplay):
         view.show_colorbar(levels, "power (dB)")
 
     def cell(self, detail, x, y):
-        return int(x / detail["seconds_per_column"]), int(y)
+        return math.floor((x - detail["map_start_seconds"]) / detail["seconds_per_column"]), int(y)
 
     def describe(self, detail, row, column):
-        return (f"{column * detail['seconds_per_column']:.2f} s, band {row} (≈{detail['band_hz'][row]:.0f} Hz): "
+        seconds = detail["map_start_seconds"] + column * detail["seconds_per_column"]
+        return (f"{seconds:.2f} s, band {row} (≈{detail['band_hz'][row]:.0f} Hz): "
                 f"{detail['db'][row, column]:.1f} dB (map intensity {detail['map'][0, row, column]:.3f})")
 
 

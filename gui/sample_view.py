@@ -193,8 +193,8 @@ class SampleView(QWidget):
             self.map_plot.setYRange(*detail["focus_rows"], padding=0.05)
         if shared_time:
             # whole patches only are mapped: the time axis spans the recording, the map what it covers
-            self.map_plot.setXRange(0.0, max(float(lower["x"][-1]), self.image.width() * detail["seconds_per_column"]),
-                                    padding=0.01)
+            map_end = detail["map_start_seconds"] + self.image.width() * detail["seconds_per_column"]
+            self.map_plot.setXRange(0.0, max(float(lower["x"][-1]), map_end), padding=0.01)
             self.lower_plot.enableAutoRange(axis="y")
         else:
             self.lower_plot.autoRange()

@@ -540,7 +540,7 @@ def test_recordings_and_midi_for_playback_are_checked_like_evidence(tmp_path):
 
 @pytest.mark.parametrize("seconds, dropped", [(0.5, None), (1.0, "0.38"), (1.26, None)])
 def test_a_recording_says_how_much_of_its_end_no_whole_mel_patch_covers(tmp_path, seconds, dropped):
-    """A one-second clip's map holds 51 frames: one whole 32-frame patch is judged, its last 0.38 s only by the
+    """A one-second clip's map holds 51 frames: one whole 32-frame patch is judged, the other 0.38 s only by the
     waveform detectors; shorter than a patch it is padded to one; 1.26 s (64 frames) fills two."""
     from engine.data.channels import unread_parts_reason
 
@@ -551,4 +551,4 @@ def test_a_recording_says_how_much_of_its_end_no_whole_mel_patch_covers(tmp_path
     if dropped is None:
         assert reason is None
     else:
-        assert f"the last {dropped} s of its 1.02 s of sound were read by the waveform detectors only" in reason
+        assert f"{dropped} s of its 1.02 s of sound (" in reason and "were read by the waveform detectors only" in reason

@@ -118,6 +118,28 @@ def test_the_readout_names_the_value_under_the_mouse(gui_window, no_threads_left
         view._mouse_moved(scene_point(view.map_plot, x, y))
         assert expected in view.readout.text(), (kind, view.readout.text())
     assert view.map_value(-5.0, 3.5) is None
-    text = view.map_value(0.1, 3.5)
+    at = view.detail["map_start_seconds"] + 0.1
+    text = view.map_value(at, 3.5)
     row, column = 3, int(0.1 / view.detail["seconds_per_column"])
-    assert f"{view.detail['db'][row, column]:.1f} dB" in text
+    assert f"{view.detail['db'][row, column]:.1f} dB" in text and text.startswith(f"{at:.2f} s")
+
+
+def test_a_late_word_s_map_is_drawn_where_its_patch_lies_on_the_waveform(gui_window, no_threads_left, qtbot, tmp_path,
+                                                                           monkeypatch):
+    import soundfile
+
+    from gui import playback
+    from tests.test_patch_placement import RATE, clip
+
+    monkeypatch.setattr(playback, "_backend", lambda: (None, "Playback unavailable: no device in tests"))
+    path = tmp_path / "late.wav"
+    soundfile.write(str(path), clip(0.75), RATE, subtype="PCM_16")
+    view = gui_window.sample_view
+    gui_window.show_view("sample")
+    view.detail = None
+    view.show_entry(entry_for(str(path)))
+    qtbot.waitUntil(lambda: view.detail is not None and gui_window.jobs.is_idle(), timeout=30000)
+    start = view.detail["map_start_seconds"]
+    assert start == pytest.approx(0.36, abs=0.02)  # the 0.36 s of background before the word's patch
+    assert view.image.mapRectToParent(view.image.boundingRect()).left() == pytest.approx(start, abs=1e-6)
+    assert view.map_value(start - 0.05, 3.5) is None and view.map_value(0.8, 3.5).startswith("0.80 s")

@@ -354,6 +354,14 @@ def webp_grey(values):
     return values
 
 
+def placed_before(channel):
+    """Where a speech map's dropped seconds lie, around its whole patches (representations.patch_offset)."""
+    before = channel.get("mel_seconds_before_patches", 0.0)
+    after = round(channel["mel_seconds_dropped"] - before, 2)
+    return " and ".join(f"{seconds:.2f} s {where} them" for seconds, where in ((before, "before"), (after, "after"))
+                        if seconds > 0) or "none"
+
+
 def unread_parts_reason(channel):
     """The verdict's reason for a file only part of which was judged (the first frame of a multi-frame picture, the
     first audio stream of a container holding several, a MIDI file's notes that never end, the end of a recording
@@ -368,10 +376,11 @@ def unread_parts_reason(channel):
         parts.append(f"{channel['notes_unended']:,} of the file's notes are ended where the file ends, as a player "
                      f"ends them: no note-off does")
     if channel.get("mel_seconds_dropped"):
-        share = channel.get("mel_share_judged")  # engine/detectors/beyond_patches.py
-        parts.append(f"the detectors of its mel map read whole patches of {channel['mel_patch_seconds']:.2f} s: the "
-                     f"last {channel['mel_seconds_dropped']:.2f} s of its {channel['mel_seconds']:.2f} s of sound "
-                     f"were read by the waveform detectors only"
+        share = channel.get("mel_share_judged")  # representations.patch_coverage
+        parts.append(f"the detectors of its mel map read whole patches of {channel['mel_patch_seconds']:.2f} s, "
+                     f"placed where they hold the most sound: {channel['mel_seconds_dropped']:.2f} s of its "
+                     f"{channel['mel_seconds']:.2f} s of sound ({placed_before(channel)}) were read by the waveform "
+                     f"detectors only"
                      + (f" (its patches hold {share:.0%} of its sound)" if share is not None else ""))
     return "; ".join(parts) or None
 

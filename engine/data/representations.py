@@ -19,7 +19,10 @@ intensity is velocity/127 (the louder note wins where notes overlap), drum track
 left out.
 
 Both are cut into non-overlapping patches of a fixed width: a map shorter than one
-patch is zero-padded to one patch (zero is silence), the remainder of longer maps is dropped.
+patch is zero-padded to one patch (zero is silence), the remainder of longer maps is dropped:
+a piano roll's at its end (its patches start on the first bar), a speech map's wherever the
+whole patches then hold the most sound (`patch_offset`: a one-second clip's word may lie in
+its last 0.64 s).
 """
 from functools import lru_cache
 
@@ -129,24 +132,61 @@ def mel_map(audio, sr):
     return (np.log1p(COMPRESSION * mel_power(speech)) / MEL_SCALE).astype(np.float32)
 
 
+def _dropped_frames(frames):
+    return frames % PATCH_FRAMES if frames > PATCH_FRAMES else 0
+
+
+def _frame_power(full_map):
+    return mel_power_of(np.minimum(full_map, 1.0)).sum(axis=0)  # as the patches hold it: clipped at 1
+
+
+def patch_offset(full_map):
+    """Frames of a speech map (N_MELS, frames) before its first whole patch: of the offsets that keep as many whole
+    patches, the first whose patches hold the most mel power. A clip trimmed around its word (Speech Commands' one
+    second) may hold the word in its last 0.64 s, and a patch cut from its start would hold only the background
+    before it, which the level normalisation brings up to a word's loudness, where `features` reads it as a
+    generator's output (docs/studies.md, "Speech Commands: the word beyond the patch", thirty-second pass); a
+    recording whose rest is quieter keeps its start. The placed patches hold more than half of the map's mel power
+    (at least their share of its frames, 32 of 63 or more)."""
+    dropped = _dropped_frames(full_map.shape[1])
+    return _best_offset(_frame_power(full_map), dropped) if dropped else 0
+
+
+def _best_offset(power, dropped):
+    held = power.size - dropped
+    total = np.concatenate([[0.0], np.cumsum(power)])
+    placed = total[held: held + dropped + 1] - total[: dropped + 1]
+    return int(np.flatnonzero(placed >= placed.max() * (1 - 1e-9))[0])  # equal up to rounding: the first
+
+
 def patch_coverage(full_map):
-    """How much of a mel map (N_MELS, frames) its whole patches cover (split_patches drops the rest of a map
-    longer than a patch): seconds of the map, of a patch and dropped, and, where some is dropped, the share of the
-    map's mel power that its patches hold (`mel_share_judged`; engine/detectors/beyond_patches.py)."""
+    """How much of a speech map (N_MELS, frames) its whole patches cover (speech_patches drops the rest of a map
+    longer than a patch): seconds of the map, of a patch, dropped and before the first patch, and, where some is
+    dropped, the share of the map's mel power that its patches hold (`mel_share_judged`), stated in the verdict
+    (engine/data/channels.py)."""
     frames = full_map.shape[1]
     seconds = lambda count: round(count * HOP / SPEECH_RATE, 2)  # noqa: E731
-    dropped = frames % PATCH_FRAMES if frames > PATCH_FRAMES else 0
+    dropped = _dropped_frames(frames)
     out = {"mel_seconds": seconds(frames), "mel_patch_seconds": seconds(PATCH_FRAMES),
            "mel_seconds_dropped": seconds(dropped)}
     if dropped:
-        power = mel_power_of(np.minimum(full_map, 1.0)).sum(axis=0)  # as the patches hold it: clipped at 1
-        out["mel_share_judged"] = round(float(power[: frames - dropped].sum() / max(power.sum(), 1e-30)), 3)
+        power = _frame_power(full_map)
+        offset = _best_offset(power, dropped)
+        out["mel_seconds_before_patches"] = seconds(offset)
+        held = power[offset: offset + frames - dropped].sum()
+        out["mel_share_judged"] = round(float(held / max(power.sum(), 1e-30)), 3)
     return out
+
+
+def speech_patches(full_map):
+    """A speech map (N_MELS, frames), not yet clipped -> (n, 1, N_MELS, PATCH_FRAMES) patches placed by
+    patch_offset."""
+    return split_patches(full_map[:, patch_offset(full_map):], PATCH_FRAMES)
 
 
 def mel_patches(audio, sr):
     """Mono audio at rate sr -> (n, 1, 64, PATCH_FRAMES) mel patches in [0,1]."""
-    return np.minimum(split_patches(mel_map(audio, sr), PATCH_FRAMES), 1.0)
+    return np.minimum(speech_patches(mel_map(audio, sr)), 1.0)
 
 
 # --- music --------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """Channel-key parts that set mel-map detectors aside for a recording (engine/detectors/far_field.py,
-engine/detectors/beyond_patches.py): a part (NAME, value) appended last to the file's channel key. The channel's
+engine/detectors/low_rumble.py): a part (NAME, value) appended last to the file's channel key. The channel's
 calibration is that of the key without it, so a part costs nothing to compute or store; each reading module names
 its DETECTORS, a NOTE and a `reason(key)` for the verdict."""
 MEL_MAP_DETECTORS = ("features", "checkerboard")  # the detectors that read the mel map's cells

@@ -6,7 +6,7 @@ import numpy as np
 
 from engine.data import representations
 from engine.data.channels import noise_levels
-from engine.detectors import beyond_patches, far_field, low_rumble, quarter_grid, time_scale
+from engine.detectors import far_field, low_rumble, quarter_grid, time_scale
 from engine.detectors.channel_losses import (AMR_NB, INVERSION_LOST, MP3_INVERSION_MIN, OPUS_INVERSION_MIN,
                                              VORBIS_INVERSION_MIN)
 from engine.detectors.profile import reference_audio
@@ -99,7 +99,7 @@ def channel_key(meta, noise_gate=None):
     looked for)."""
     channel = meta.get("channel") or {}
     key = low_rumble.marked(_read_key(meta, channel, noise_gate), channel, noise_gate)
-    return beyond_patches.marked(far_field.marked(key, channel, noise_gate), channel)
+    return far_field.marked(key, channel, noise_gate)
 
 
 def _read_key(meta, channel, noise_gate):

@@ -86,7 +86,7 @@ def decode(path, data, kind):
     check_judgeable(path, mono, rate)
     speech_audio = representations.to_speech_rate(mono, rate)
     full_map = representations.mel_map(mono, rate)
-    unclipped = representations.split_patches(full_map, representations.PATCH_FRAMES)
+    unclipped = representations.speech_patches(full_map)
     n = unclipped.shape[0]
     clipped = int((unclipped > 1).sum())
     meta = dict(representations.SPEECH_META, format=kind.label, native_sample_rate=int(rate),
