@@ -107,7 +107,8 @@ def select(mirrors):
                 continue
             taken += 1
             owner = repository.split("/")[0]
-            rows.append({"piece": f"{owner}__{speaker}__{os.path.basename(path).replace(' ', '_')}",
+            name = "-".join(path.replace(" ", "_").split("/")[-2:])  # a folder may be all that tells two files apart
+            rows.append({"piece": f"{owner}__{speaker}__{name}",
                          "repository": repository, "half": half, "speaker": speaker, "blob": sha, "path": path,
                          "rate": info.samplerate, "format": f"{info.format} {info.subtype} {info.channels}ch"})
             if taken == PER_REPOSITORY:
