@@ -3,9 +3,10 @@
 Kept as 8-bit PCM, a recording's channel sets noise-floor aside (channel_losses.FLOOR_LOST,
 channel_limits.EIGHT_BITS_FLOOR): an 8-bit step rounds a quiet room's pauses to exact zeros. Where a finer file (G.711
 mu-law, 16-bit PCM) holds such zeros and its quiet samples still lie on the 8-bit grid (`eight_bit_silence` in its
-channel), the same holds, and noise-floor stands aside the same way: the other detectors, calibrated for the file's own channel, judge
-it. What it costs: a synthesiser's output written at 8 bits and converted to a finer file loses noise-floor, as it
-does kept at 8 bits; its output at 16 bits, or through mu-law from 16 bits, does not read so (none of 90 espeak-ng,
+channel), the same holds, and noise-floor stands aside the same way: the other detectors, calibrated for the file's
+own channel, judge it. What it costs: a synthesiser's output written at 8 bits and converted to a finer file loses
+noise-floor, as it does kept at 8 bits (espeak-ng's digits so through mu-law: 9 of 30 caught either way, noise-floor
+deciding none before); its output at 16 bits, or through mu-law from 16 bits, does not read so (none of 90 espeak-ng,
 flite and Griffin-Lim digits, as written and through mu-law; docs/studies.md, "Spoken digits recorded elsewhere").
 
 The reading is a channel-key part (engine/detectors/aside_marks.py): (EIGHT_BIT_SILENCE, its step in 16-bit units).
