@@ -76,6 +76,13 @@ def test_no_waveform_or_too_short_a_recording_scores_zero():
     assert (voice_scores([None, np.zeros(200), np.zeros(4000)]) == 0).all()
 
 
+def test_a_decoders_residue_of_digital_silence_scores_zero_as_the_silence_does_and_a_quiet_vowel_does_not():
+    residue = 1e-12 * np.random.default_rng(0).standard_normal(4000)  # an Opus decoder's output for digital silence
+    assert features(residue) is None and voice_scores([residue])[0] == 0
+    quiet = pulse_vowel(120, 100) * 10 ** (-70 / 20)  # 70 dB down: still a sound a 16-bit file holds
+    assert features(quiet) is not None and abs(voice_scores([quiet])[0] - voice_scores([pulse_vowel(120, 100)])[0]) < 1
+
+
 @pytest.mark.skipif(shutil.which("flite") is None, reason="needs flite")
 def test_flite_scores_higher_than_most_real_recordings(fsdd, tmp_path):
     import subprocess

@@ -31,6 +31,7 @@ from functools import lru_cache
 import numpy as np
 
 from engine.data.audio_history import codec_history
+from engine.data.eight_bit_silence import written_at_eight_bits
 from engine.data.clipping import clipping
 from engine.data.formats.container_audio import AMR_NB_MODES, TELEPHONE
 from engine.data.resize_history import jpeg_resample_history, resample_history, resize_history
@@ -45,6 +46,7 @@ LOSSY_AUDIO_SUBTYPES = ("ULAW", "ALAW", "GSM610", "VORBIS", "OPUS", "MPEG_LAYER_
     f"AMR_NB_{mode}" for mode in AMR_NB_MODES) + TELEPHONE  # (formats/container_audio.py; G.722, G.726, G.723.1)
 FEW_LEVELS = 256
 PCM_AUDIO_SUBTYPES = ("PCM_16", "PCM_24", "PCM_32", "FLOAT", "DOUBLE")  # may hold a decoded codec's samples
+FINER_THAN_EIGHT_BITS = PCM_AUDIO_SUBTYPES + ("ULAW",)  # may hold an 8-bit recorder's samples and zeros
 
 
 @lru_cache(maxsize=1)
@@ -398,6 +400,8 @@ def audio_channel(subtype, rate, mono, format_label, speech_audio=None):
     history = codec_history(mono) if subtype in PCM_AUDIO_SUBTYPES else None
     if history is not None:  # decoded and re-saved as PCM: the codec read from the samples (audio_history.py)
         channel.update(lossy=True, codec_history=history)
+    if subtype in FINER_THAN_EIGHT_BITS and written_at_eight_bits(mono, rate):  # its silence an 8-bit recorder's
+        channel["eight_bit_silence"] = True
     clipped = clipping(mono)  # read at the native rate: resampling smooths a flat top (clipping.py)
     if clipped:
         channel["clipping"] = clipped

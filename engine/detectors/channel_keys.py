@@ -6,7 +6,7 @@ import numpy as np
 
 from engine.data import representations
 from engine.data.channels import noise_levels
-from engine.detectors import far_field, low_rumble, quarter_grid, time_scale
+from engine.detectors import eight_bit_floor, far_field, low_rumble, quarter_grid, time_scale
 from engine.detectors.channel_losses import (AMR_NB, INVERSION_LOST, MP3_INVERSION_MIN, OPUS_INVERSION_MIN,
                                              VORBIS_INVERSION_MIN)
 from engine.detectors.profile import reference_audio
@@ -98,7 +98,7 @@ def channel_key(meta, noise_gate=None):
     `noise_gate`: reference_noise_gate of the case (None: added noise, a low rumble and far-field speech are not
     looked for)."""
     channel = meta.get("channel") or {}
-    key = low_rumble.marked(_read_key(meta, channel, noise_gate), channel, noise_gate)
+    key = low_rumble.marked(eight_bit_floor.marked(_read_key(meta, channel, noise_gate), channel), channel, noise_gate)
     return far_field.marked(key, channel, noise_gate)
 
 

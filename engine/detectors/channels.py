@@ -43,7 +43,7 @@ import functools
 import numpy as np
 
 from engine.data import picture_size, representations
-from engine.detectors import (aside_marks, calibration, far_field, low_rumble, quarter_grid,
+from engine.detectors import (aside_marks, calibration, eight_bit_floor, far_field, low_rumble, quarter_grid,
                               resampling, statistical, time_scale)
 from engine.detectors.batch import Recordings
 from engine.detectors.channel_keys import (calibrated_key, inversion_lost, jpeg_alone, mp3_bitrate, quiet_level,
@@ -219,7 +219,8 @@ def channel_detectors(detectors, profile, key, gan_runs=(), for_channel=None, ag
     return out, note
 
 
-ASIDE = {far_field.FAR_FIELD: far_field, low_rumble.LOW_RUMBLE: low_rumble}  # aside_marks' readings
+ASIDE = {far_field.FAR_FIELD: far_field, low_rumble.LOW_RUMBLE: low_rumble,
+         eight_bit_floor.EIGHT_BIT_SILENCE: eight_bit_floor}  # aside_marks' readings
 
 
 def marked_detectors(detectors, profile, key, gan_runs=(), for_channel=None, store=None):

@@ -66,6 +66,11 @@ N_BANDS = 24
 N_CEPS = 16
 LPC_ORDER = 10
 EPS = 1e-8  # below any speech frame of a level-normalised recording (about -80 dB)
+# -120 dB of full scale, below a 16-bit file's smallest step (-90 dB): no recorder writes a sound there, but an Opus
+# decoder turns digital silence into float residue about -240 dB down, and a segment of a long recording holding only
+# that scored +150 (an 8-bit recording's pauses through Opus 24 kbit/s: 20 of 20 labelled generated; docs/studies.md,
+# "Spoken digits recorded elsewhere", thirty-third pass)
+SILENT_PEAK = 1e-6
 WEIGHTS = ("models", "synthetic_voice.npz")
 # Real speech of outside set-ups (tests/benchmarks/test_bench_studio_speech.py build): the network's features of its
 # pieces, and each recording's recorded_floor.
@@ -117,9 +122,12 @@ def _residual_kurtosis(frames):
 
 def features(audio):
     """(N_FEATURES,) per-recording statistics of one recording at RATE (module docstring); None for a
-    recording with fewer than 5 speech frames or none but digital silence."""
+    recording with fewer than 5 speech frames or none but digital silence, or a decoder's residue of it (a peak below
+    SILENT_PEAK, which level_normalised would raise to a word's loudness)."""
+    if np.size(audio) == 0 or np.max(np.abs(audio)) < SILENT_PEAK:
+        return None
     x = level_normalised(audio)
-    if x.size < FRAME + 4 * HOP or not np.any(x):
+    if x.size < FRAME + 4 * HOP:
         return None
     frames = np.lib.stride_tricks.sliding_window_view(x, FRAME)[::HOP]
     power = np.abs(np.fft.rfft(frames * np.hanning(FRAME), axis=1)) ** 2
