@@ -90,6 +90,7 @@ def calibration(recordings, cut_hz):
 
 
 def note(key):
+    """The channel note's part for a low-rumble key (where synthetic-voice speaks on the channel without it)."""
     return f"under a low rumble: synthetic-voice judges the recording high-passed at {key[-1][2]} Hz"
 
 
