@@ -4,7 +4,7 @@
 from engine.data import picture_size
 from engine.data.channels import NOISE_BANDS_HZ
 from engine.data.formats.container_audio import TELEPHONE
-from engine.detectors import quarter_grid, time_scale
+from engine.detectors import aside_marks, low_rumble, quarter_grid, time_scale
 from engine.detectors.channel_keys import (NOISE_STEP_DB, codec_from_samples, jpeg_alone, mp3_bitrate, opus_inversion,
                                            quiet_level, resized_before, vorbis_quality)
 from engine.detectors.channel_losses import AMR_NB, MP3_INVERSION_MIN, OPUS_INVERSION_MIN, VORBIS_INVERSION_MIN
@@ -57,6 +57,9 @@ def describe(key):
         return ("resized with a ringing filter (Lanczos) and back, inferred from the pixels (a halo of faint values "
                 "around the strokes and an empty background beyond it; the reference is resized by "
                 f"{min(RESIZE_FACTORS)}-{max(RESIZE_FACTORS)} times its side and back with Lanczos)")
+    if aside_marks.last(key) == low_rumble.LOW_RUMBLE:  # (as the channel store names its calibration)
+        inner = aside_marks.unmarked(key)
+        return f"{describe(inner) if inner else 'PCM'}, under a low rumble (high-passed at {key[-1][2]} Hz)"
     _, subtype, rate, band, noise = key[:5]
     quiet = quiet_level(key)
     mp3 = mp3_bitrate(key)

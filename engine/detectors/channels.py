@@ -225,17 +225,30 @@ ASIDE = {far_field.FAR_FIELD: far_field, low_rumble.LOW_RUMBLE: low_rumble,
 
 def marked_detectors(detectors, profile, key, gan_runs=(), for_channel=None, store=None):
     """The detectors of a recording whose key ends in a reading of ASIDE (far-field speech, its sound beyond the
-    mel patches, a low rumble): those of its channel without that reading, the reading's DETECTORS standing aside;
-    and the note."""
+    mel patches, a low rumble): those of its channel without that reading, the reading's DETECTORS standing aside
+    (under a low rumble judging through a high-pass, low_rumble.voice); and the note."""
     reading = ASIDE[aside_marks.last(key)]
     inner = aside_marks.unmarked(key)
     if for_channel is None:
         def for_channel(k):
             return (detectors, None) if k is None else channel_detectors(detectors, profile, k, gan_runs, store=store)
     out, note = for_channel(inner)
+    speaking = [d.name in reading.DETECTORS and not isinstance(d, StandAside) for d in out]
+    if reading is low_rumble:  # judged through a high-pass, calibrated on the reference through the same channel
+        voice = functools.partial(low_rumble.voice, profile, key, functools.partial(reference_recordings, profile, inner),
+                                  store)
+        out = [voice() if speaks else d for d, speaks in zip(out, speaking)]
+        return out, "; ".join(part for part in (note, low_rumble.note(key) if any(speaking) else None) if part)
     why = reading.reason(key)
-    out = [StandAside(d, why) if d.name in reading.DETECTORS and not isinstance(d, StandAside) else d for d in out]
+    out = [StandAside(d, why) if speaks else d for d, speaks in zip(out, speaking)]
     return out, "; ".join(part for part in (note, reading.NOTE) if part)
+
+
+def reference_recordings(profile, key):
+    """The reference recordings kept in the profile, through audio channel `key` (None: as kept)."""
+    if key is None:
+        return [audio for _, audio in reference_audio(profile)]
+    return channelled_reference(profile, key)[3]
 
 
 def voice_aside(key):

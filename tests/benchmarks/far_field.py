@@ -12,7 +12,8 @@ usage: far_field.py FAMILY SEED OUT FILE...
   FAMILY rumble: no room, Gaussian noise low-passed at 150-400 Hz with a slope of 24, 48 or 96 dB per octave above the
                cutoff, at 0-20 dB SNR (a vehicle or duct rumble, thirty-second pass, the tuning family); rumble-real:
                a random stretch of a real noise recording (RUMBLE_REAL, cycled) at 0-20 dB SNR
-               (data/rumble_untouched.txt).
+               (data/rumble_untouched.txt); rumble-hold: the same with RUMBLE_HOLD (data/rumble_judged_untouched.md,
+               thirty-third pass).
 Writes OUT/<stem>__ff.wav and OUT.tsv (file, family, rt60, noise, snr_db, level_db; rt60 0 without a room)."""
 import glob
 import os
@@ -123,10 +124,14 @@ RUMBLE_REAL = [os.path.join("/tmp/s36-rumble/realnoise", name) for name in (
     "air_conditioner.wav", "exercise_bike.wav", "sb_noise1.wav", "sb_noise2.wav", "sb_noise3.wav", "sb_noise4.wav")]
 
 
-def real_noise(i, n, sr, rng):
-    """A random stretch of n samples of RUMBLE_REAL[i % 6] at rate sr, tiled where the recording is shorter."""
+# low noises no rumble study had used (thirty-third pass): felixchenfy's forest_1 (wind), speechbrain's noise5.wav
+RUMBLE_HOLD = [os.path.join("/tmp/s36-rumble/realnoise", name) for name in ("forest_1.wav", "sb_noise5.wav")]
+
+
+def real_noise(i, n, sr, rng, noises=RUMBLE_REAL):
+    """A random stretch of n samples of noises[i % len(noises)] at rate sr, tiled where the recording is shorter."""
     import soxr
-    a, r = sf.read(RUMBLE_REAL[i % len(RUMBLE_REAL)])
+    a, r = sf.read(noises[i % len(noises)])
     a = a if a.ndim == 1 else a.mean(axis=1)
     a = soxr.resample(a, r, sr) if r != sr else a
     a = np.tile(a, int(np.ceil(n / a.size)) + 1)
@@ -137,7 +142,7 @@ def real_noise(i, n, sr, rng):
 BABBLE = []  # the babble's voices: FSDD takes 30-39 (hold) or Speech Commands tuning clips (evade)
 KINDS = {"tune": ("white", "pink", "brown", "hum", "fan"), "hold": ("babble", "vehicle", "crackle", "whine"),
          "evade": ("white", "pink", "babble"), "evade-hold": ("brown", "blue", "phone-pink"),
-         "rumble": ("steep",), "rumble-real": ("real",)}
+         "rumble": ("steep",), "rumble-real": ("real",), "rumble-hold": ("real",)}
 
 
 def hold_noise(kind, n, sr, rng):
@@ -188,8 +193,9 @@ def main():
         y = np.convolve(x, h)[: x.size + int(0.3 * sr)]
         kind = kinds[i % len(kinds)]
         if family.startswith("rumble"):
-            noise = steep_low_pass(y.size, sr, rng) if family == "rumble" else real_noise(i, y.size, sr, rng)
-            kind = "steep" if family == "rumble" else os.path.basename(RUMBLE_REAL[i % len(RUMBLE_REAL)])[:-4]
+            noises = RUMBLE_HOLD if family == "rumble-hold" else RUMBLE_REAL
+            noise = steep_low_pass(y.size, sr, rng) if family == "rumble" else real_noise(i, y.size, sr, rng, noises)
+            kind = "steep" if family == "rumble" else os.path.basename(noises[i % len(noises)])[:-4]
         else:
             noise = (hold_noise if family == "hold" else tune_noise)(kind, y.size, sr, rng)
         rumble = family.startswith("rumble")
