@@ -224,8 +224,8 @@ ASIDE = {far_field.FAR_FIELD: far_field, low_rumble.LOW_RUMBLE: low_rumble,
 
 
 def marked_detectors(detectors, profile, key, gan_runs=(), for_channel=None, store=None):
-    """The detectors of a recording whose key ends in a reading of ASIDE (far-field speech, its sound beyond the
-    mel patches, a low rumble): those of its channel without that reading, the reading's DETECTORS standing aside
+    """The detectors of a recording whose key ends in a reading of ASIDE (far-field speech, a low rumble, an 8-bit
+    recorder's silence): those of its channel without that reading, the reading's DETECTORS standing aside
     (under a low rumble judging through a high-pass, low_rumble.voice); and the note."""
     reading = ASIDE[aside_marks.last(key)]
     inner = aside_marks.unmarked(key)
