@@ -13,17 +13,17 @@ brought up to it with noise shaped from four band levels, flat to 500 Hz, unlike
 
 So where the file's floor below 500 Hz lies above the reference recordings' median there and at least WALL_DB above
 its floor at 500-1000 Hz (a rumble, not broadband noise: white noise reads about 0 dB there, pink about 6), the
-rumble is taken off: synthetic-voice reads the recording high-passed (a zero-phase Butterworth filter of ORDER, run
-forward and back) at LOW_CUT_HZ, or at HIGH_CUT_HZ where the floor at 500-1000 Hz lies above the reference's median
-there too (the rumble reaches past 500 Hz), and is calibrated on the reference recordings, through the file's other
-channel where one is read, high-passed alike (a channel that knows the channel, issue #18; docs/studies.md, "Speech
-under a low rumble: synthetic-voice judged through a high-pass", thirty-third pass). The model's lowest bands then
-hold nothing in any recording, the stretches of rumble alone fall below its speech frames, and a synthesiser's
-cepstral dynamics and excitation above the cutoff still read. Whether a recording is continuous speech with a
-recorder's floor (synthetic_voice.py) is read on it high-passed, as the rumble alone would otherwise count as speech
-and make every padded word continuous; such speech is judged against outside real speech too, whose pieces are kept
-as the network's features of them unfiltered, so that part only raises the tail probability. The median, not a high
-quantile: the model is moved by any such rumble seen, floors of -26 dB re the speech included.
+rumble is taken off: synthetic-voice reads the recording high-passed (the gain of a Butterworth filter of ORDER run
+forward and back, `high_passed`) at LOW_CUT_HZ, or at HIGH_CUT_HZ where the floor at 500-1000 Hz lies above the
+reference's median there too (the rumble reaches past 500 Hz), and is calibrated on the reference recordings, through
+the file's other channel where one is read, high-passed alike (a channel that knows the channel, issue #18;
+docs/studies.md, "Speech under a low rumble: synthetic-voice judged through a high-pass", thirty-third pass). The
+model's lowest bands then hold nothing in any recording, the stretches of rumble alone fall below its speech frames,
+and a synthesiser's cepstral dynamics and excitation above the cutoff still read. Whether a recording is continuous
+speech with a recorder's floor (synthetic_voice.py) is read on it high-passed, as the rumble alone would otherwise
+count as speech and make every padded word continuous; such speech is judged against outside real speech too, whose
+pieces are kept as the network's features of them unfiltered, so that part only raises the tail probability. The
+median, not a high quantile: the model is moved by any such rumble seen, floors of -26 dB re the speech included.
 
 The reading is a channel-key part (engine/detectors/aside_marks.py), before the far-field one: (LOW_RUMBLE, the
 reference's median floor below 500 Hz in dB, the cutoff in Hz); its calibration is stored under the whole key.
@@ -38,6 +38,8 @@ LOW_RUMBLE = "low rumble"
 WALL_DB = 10.0
 LOW_CUT_HZ, HIGH_CUT_HZ = 500, 1000
 ORDER = 8  # 48 dB per octave each way, 96 run forward and back: the steepest tuning rumbles fall 96 dB per octave
+EDGE_SECONDS = 0.05  # the reflection beyond each end: longer than the filter rings (a few ms at 500 Hz)
+TOO_SHORT = 3 * (ORDER + 1)  # samples: scipy's filtfilt pads an ORDER-th order filter's sections by this many
 DETECTORS = ("synthetic-voice",)
 
 
@@ -71,15 +73,22 @@ def marked(key, channel, gate):
 
 
 def high_passed(audio, cut_hz):
-    """A recording at the speech rate through the zero-phase high-pass at `cut_hz`; None stays None, and one too short
-    to filter (a few samples, which no detector reads) is returned as it is."""
-    from scipy.signal import butter, sosfiltfilt
-
+    """A recording at the speech rate through the zero-phase high-pass at `cut_hz`: the gain of an ORDER-th order
+    Butterworth high-pass run forward and back (its squared magnitude, 1 / (1 + (cut / f) ** (2 ORDER))), applied to
+    the spectrum of the recording extended at each end by its odd reflection over EDGE_SECONDS (as filtfilt pads; in
+    numpy: the app's bundle leaves scipy.signal out). None stays None, and one too short to filter (TOO_SHORT
+    samples or fewer, which no detector reads) is returned as it is."""
     if audio is None:
         return None
-    sos = butter(ORDER, cut_hz, "highpass", fs=representations.SPEECH_RATE, output="sos")
     audio = np.asarray(audio, dtype=np.float64)
-    return sosfiltfilt(sos, audio) if audio.size > 3 * (2 * len(sos) + 1) else audio
+    if audio.size <= TOO_SHORT:
+        return audio
+    edge = min(int(EDGE_SECONDS * representations.SPEECH_RATE), audio.size - 1)
+    extended = np.concatenate([2 * audio[0] - audio[edge:0:-1], audio, 2 * audio[-1] - audio[-2:-edge - 2:-1]])
+    hz = np.fft.rfftfreq(extended.size, 1.0 / representations.SPEECH_RATE)
+    gain = np.zeros_like(hz)
+    gain[1:] = 1.0 / (1.0 + (cut_hz / hz[1:]) ** (2 * ORDER))
+    return np.fft.irfft(np.fft.rfft(extended) * gain, extended.size)[edge:edge + audio.size]
 
 
 def calibration(recordings, cut_hz):
