@@ -33,11 +33,33 @@ def check_complete_header(path, data):
         raise InputError(path, f"truncated: the header declares {declared} bytes, the file holds {len(data)}")
 
 
+# Transform codecs whose decoders write floats: the digital silence they were given (a script's zero padding, an 8-bit
+# recorder's pauses) comes back as residue below half a 16-bit step, which a player or converter writing 16 bits
+# returns to zeros. Read as zeros, such silence is judged as in the file before the codec: left as residue, it was read
+# as a synthesiser's near-silence (other people's digits through Opus at 24 kbit/s: docs/studies.md, "Decoder residue
+# read as the silence it was", thirty-third pass).
+TRANSFORM_CODECS = ("VORBIS", "OPUS", "MPEG_LAYER_I", "MPEG_LAYER_II", "MPEG_LAYER_III", "AAC")
+RESIDUE = 0.5 / 32768  # half a 16-bit step
+
+
+def residue_as_silence(mono, encoding):
+    """A decoded recording with its transform codec's residue (below RESIDUE) set to the zeros it was."""
+    if encoding not in TRANSFORM_CODECS:
+        return mono
+    return np.where(np.abs(mono) < RESIDUE, 0, mono).astype(np.float32)
+
+
 def read_recording(path, data, details=None):
-    """The samples of a recording, mixed to mono float32, its rate and soundfile's name of its
-    sample encoding (PCM_16, ULAW, VORBIS, ..., AAC), the header read once; header limits first.
-    `details`, a dict, receives what else the decoder read (an AAC file's bitrate: container_audio; an MP3
-    file's: mp3_frames; an Opus file's: ogg_opus; a Vorbis file's quality: engine/data/vorbis_quality.py)."""
+    """The samples of a recording, mixed to mono float32 (a transform codec's residue read as silence:
+    residue_as_silence), its rate and soundfile's name of its sample encoding (PCM_16, ULAW, VORBIS, ..., AAC), the
+    header read once; header limits first. `details`, a dict, receives what else the decoder read (an AAC file's
+    bitrate: container_audio; an MP3 file's: mp3_frames; an Opus file's: ogg_opus; a Vorbis file's quality:
+    engine/data/vorbis_quality.py)."""
+    mono, rate, encoding = _decoded(path, data, details)
+    return residue_as_silence(mono, encoding), rate, encoding
+
+
+def _decoded(path, data, details):
     import soundfile
 
     if sniff.kind_by_content(data) in (sniff.MP4, sniff.ADTS, sniff.AMR, sniff.MATROSKA, sniff.CAF,
