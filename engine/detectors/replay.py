@@ -33,6 +33,14 @@ missing n-grams inside P counts n fewer; a run at P's start or end (a replay tha
 counts whole. Profiles made before this hold no
 `replay_views` and keep the plain count.
 
+A verbatim excerpt of a reference piece stands aside (`informative`, weight 0): a file whose n-grams found in the
+reference all lie in its closest piece P (and P's duplicates), in every view, and at least as many of them as it has
+that no piece holds. Cut from P by a user, it is real music; replayed by a chain that never jumped, it is the same
+notes, and nothing in the file tells the two apart. Before this, a real chorale's first 4 or 8 bars, cut at its bar
+lines, were labelled generated 52-54 of 60 times in a `builtin:bach` case (whose reference holds every chorale the
+collection has); a chain that jumps into another piece still holds n-grams off P and is judged (docs/studies.md,
+"Chorale excerpts: replay stands aside for a verbatim excerpt", thirty-fourth pass).
+
 Calibration is cross-fitted with one fold per file, as familiarity's: each reference file against
 every other, so that the collection's duplicate pairs are judged as a held-out duplicate would be.
 """
@@ -89,6 +97,20 @@ def counts(view_grams, index, lengths):
     return out
 
 
+def verbatim_piece(view_grams, index):
+    """The reference piece a file is a verbatim excerpt of (module docstring), or -1: in every view, each of its
+    n-grams that the reference holds lies in the closest piece or its duplicates (copying.placed), and in some view
+    those are at least as many as its n-grams that no piece holds."""
+    piece, held = -1, False
+    for grams in view_grams:
+        elsewhere, closest, top = copying.placed(grams, index[:3])
+        if np.any(elsewhere & ~closest):
+            return -1
+        if top >= 0 and np.count_nonzero(closest) >= np.count_nonzero(~closest):
+            piece, held = (top if piece < 0 else piece), True
+    return piece if held else -1
+
+
 def view_scores(found):
     return [float(np.log((missing + HALF) / (new + HALF))) for missing, new, _ in found]
 
@@ -138,17 +160,27 @@ class Replay(Detector):
                        f"stops; a real duplicate holds all of it); calibration cross-fitted, each reference file "
                        f"against the others")
 
+    def informative(self, samples):
+        """Not for a verbatim excerpt of a reference piece (verbatim_piece)."""
+        roll = copying.file_roll(samples.x, np.zeros(samples.x.shape[0], dtype=np.int64), 0)
+        return verbatim_piece(copying.all_grams(roll), self.index) < 0
+
     def scores(self, batch):
         return np.array([file_score(copying.all_grams(r), self.index, self.lengths)[0]
                          for r in copying.file_rolls(batch.x, batch.groups)])
 
     def reason(self, batch, g, score, p):
-        roll = copying.file_roll(batch.x, batch.groups, g)
-        _, view, missing, new, top = file_score(copying.all_grams(roll), self.index, self.lengths)
+        grams = copying.all_grams(copying.file_roll(batch.x, batch.groups, g))
+        _, view, missing, new, top = file_score(grams, self.index, self.lengths)
+        excerpt = verbatim_piece(grams, self.index)
         unit = f"sequences of {copying.N} chords" if view == 0 else f"sequences of {copying.BEAT_N} chords on the quarter beats"
         closest = self.names[top] if top >= 0 else "none"
         gaps = "; a gap inside that piece counts n fewer" if len(self.index) > 3 and top >= 0 else ""
-        return (f"replay: its closest reference piece, {closest}, has {missing} {unit} that the file lacks, and the "
-                f"file has {new} that no reference piece has (up to transposition{gaps}): it replays part of that "
-                f"piece (score {score:.2f}; reference calibration files: median {median(self.tail):.2f}, max "
-                f"{self.tail['sorted'][-1]:.2f}); tail probability {p:.2g}")
+        counted = (f"its closest reference piece, {closest}, has {missing} {unit} that the file lacks, and the file "
+                   f"has {new} that no reference piece has (up to transposition{gaps})")
+        if excerpt >= 0:
+            return (f"replay: stands aside: the file is a verbatim excerpt of reference piece {self.names[excerpt]} "
+                    f"(what the reference holds of it lies in that piece alone), and a real excerpt and a model "
+                    f"replaying that piece cannot be told apart; {counted}")
+        return (f"replay: {counted}: it replays part of that piece (score {score:.2f}; reference calibration files: "
+                f"median {median(self.tail):.2f}, max {self.tail['sorted'][-1]:.2f}); tail probability {p:.2g}")

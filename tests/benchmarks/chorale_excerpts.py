@@ -1,0 +1,145 @@
+"""Real chorale excerpts and chord chains that replay the reference, for `replay` in a `builtin:bach` case
+(docs/studies.md, "Chorale excerpts: replay stands aside for a verbatim excerpt", thirty-fourth pass). Not part of
+the product.
+
+Real: a piece of the embedded chorales cut at its bar lines (pretty_midi's downbeats), as a user clipping a piece
+would; the JSB chorales (czhuang/JSB-Chorales-dataset's quarter-note JSON, the literature's edition, transposed to C)
+written as quarter-note chords. Generated: Markov chains over the chord events (pitch set, length in sixteenths) of
+whole chorales, restarting from a piece's opening when a context has no continuation, and the zoo's n-gram model
+(training/ngram.py) over 4-bar patches. The sets of the pass are named in
+tests/benchmarks/data/replay_excerpt_untouched.md.
+
+    python tests/benchmarks/chorale_excerpts.py excerpt 'bach[100:160]' OUT --first-bar 4 --bars 4
+    python tests/benchmarks/chorale_excerpts.py jsb valid OUT --bars 8 [--mirror DIR]
+    python tests/benchmarks/chorale_excerpts.py events 'bach[0:328]' OUT --order 4 --bars 12 --seed 3904 --n 40
+    python tests/benchmarks/chorale_excerpts.py zoo 'bach[0:328]' OUT --order 4 --seed 3905 --n 40
+"""
+import argparse
+import json
+import os
+import random
+import re
+import subprocess
+
+import numpy as np
+
+from engine.data import representations, writers
+
+BACH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "resources", "bach")
+JSB_MIRROR = "/work/.mirror/czhuang+JSB-Chorales-dataset/repo"
+VELOCITY = 100
+
+
+def chorales(spec):
+    """Paths of the embedded chorales selected by 'bach[a:b]' (files sorted by name, as the spec reads them)."""
+    start, stop = (int(v) if v else None for v in re.fullmatch(r"bach\[(\d*):(\d*)\]", spec).groups())
+    return [os.path.join(BACH, n) for n in sorted(n for n in os.listdir(BACH) if n.endswith(".mid"))[start:stop]]
+
+
+def excerpt(spec, out, first_bar, bars):
+    """Each chorale's bars [first_bar, first_bar + bars), notes cut at the excerpt's ends."""
+    import pretty_midi
+
+    for path in chorales(spec):
+        midi = pretty_midi.PrettyMIDI(path)
+        downbeats = midi.get_downbeats()
+        if len(downbeats) <= first_bar + bars:
+            continue
+        start, end = downbeats[first_bar], downbeats[first_bar + bars]
+        for instrument in midi.instruments:
+            instrument.notes = [n for n in instrument.notes if n.start < end and n.end > start]
+            for note in instrument.notes:
+                note.start, note.end = max(note.start, start) - start, min(note.end, end) - start
+        midi.write(os.path.join(out, os.path.basename(path)))
+
+
+def quarter_roll(chords):
+    """Quarter-note chords (lists of MIDI pitches) -> a (128, steps) roll at sixteenths; a pitch sounding on
+    successive quarters is one held note, as the piano roll reads a tie."""
+    roll = np.zeros((representations.PITCHES, len(chords) * representations.STEPS_PER_QUARTER), np.float32)
+    for k, chord in enumerate(chords):
+        roll[list(chord), k * representations.STEPS_PER_QUARTER:(k + 1) * representations.STEPS_PER_QUARTER] = 1
+    return roll * VELOCITY / 127
+
+
+def jsb(split, out, bars, mirror):
+    """The first `bars` bars of each JSB chorale of a split, at 120 bpm (writers.write_midi's sixteenth)."""
+    text = subprocess.run(["git", "-C", mirror, "show", "HEAD:jsb-chorales-quarter.json"], capture_output=True,
+                          check=True).stdout
+    for k, piece in enumerate(json.loads(text)[split]):
+        writers.write_midi(os.path.join(out, f"jsb_{split}_{k:03d}.mid"), quarter_roll(piece[:bars * 4]))
+
+
+def chord_events(roll):
+    """[(pitch set, length in steps)] of a boolean (128, steps) roll."""
+    changes = np.flatnonzero(np.any(roll[:, 1:] != roll[:, :-1], axis=0)) + 1
+    bounds = np.concatenate([[0], changes, [roll.shape[1]]])
+    return [(tuple(np.flatnonzero(roll[:, a])), int(b - a)) for a, b in zip(bounds[:-1], bounds[1:])]
+
+
+def events(spec, out, order, bars, seed, n):
+    """Order-`order` chains over whole chorales' chord events, `bars` bars of 4/4 each."""
+    import pretty_midi
+
+    pieces = [chord_events(representations.piano_roll(pretty_midi.PrettyMIDI(p)) > 0) for p in chorales(spec)]
+    table = {}
+    for piece in pieces:
+        for i in range(len(piece) - order):
+            table.setdefault(tuple(piece[i:i + order]), []).append(piece[i + order])
+    rng, steps, made = random.Random(seed), bars * 16, 0
+    while made < n:
+        chain = list(rng.choice([p for p in pieces if len(p) > order])[:order])
+        while sum(length for _, length in chain) < steps and tuple(chain[-order:]) in table:
+            chain.append(rng.choice(table[tuple(chain[-order:])]))
+        if sum(length for _, length in chain) < steps:
+            continue  # a dead end before the length: drawn again
+        roll = np.zeros((representations.PITCHES, sum(length for _, length in chain)), np.float32)
+        at = 0
+        for pitches, length in chain:
+            roll[list(pitches), at:at + length] = VELOCITY / 127
+            at += length
+        writers.write_midi(os.path.join(out, f"events{order}_{seed}_{made:03d}.mid"), roll[:, :steps])
+        made += 1
+
+
+def zoo(spec, out, order, seed, n):
+    """The zoo's n-gram model over the chorales' 4-bar patches."""
+    import pretty_midi
+
+    from training.ngram import NGramModel
+
+    rolls = np.concatenate([representations.piano_roll_patches(pretty_midi.PrettyMIDI(p)) for p in chorales(spec)])
+    for k, roll in enumerate(NGramModel(rolls, order).sample(n, seed=seed)):
+        writers.write_midi(os.path.join(out, f"zoo{order}_{seed}_{k:03d}.mid"), roll[0])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    cut = sub.add_parser("excerpt")
+    cut.add_argument("spec"), cut.add_argument("out")
+    cut.add_argument("--first-bar", type=int, default=0), cut.add_argument("--bars", type=int, default=8)
+    edition = sub.add_parser("jsb")
+    edition.add_argument("split", choices=("train", "valid", "test")), edition.add_argument("out")
+    edition.add_argument("--bars", type=int, default=8), edition.add_argument("--mirror", default=JSB_MIRROR)
+    for name in ("events", "zoo"):
+        chain = sub.add_parser(name)
+        chain.add_argument("spec"), chain.add_argument("out")
+        chain.add_argument("--order", type=int, default=4), chain.add_argument("--seed", type=int, default=0)
+        chain.add_argument("--n", type=int, default=40)
+        if name == "events":
+            chain.add_argument("--bars", type=int, default=8)
+    args = parser.parse_args()
+    os.makedirs(args.out, exist_ok=True)
+    if args.command == "excerpt":
+        excerpt(args.spec, args.out, args.first_bar, args.bars)
+    elif args.command == "jsb":
+        jsb(args.split, args.out, args.bars, args.mirror)
+    elif args.command == "events":
+        events(args.spec, args.out, args.order, args.bars, args.seed, args.n)
+    else:
+        zoo(args.spec, args.out, args.order, args.seed, args.n)
+
+
+if __name__ == "__main__":
+    main()
