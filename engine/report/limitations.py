@@ -69,6 +69,9 @@ BLIND_SPOTS = {
     "music": ["Music is judged by its notes (chord transitions, durations, velocities), not by sound: a generator "
               "trained on the same corpus that respects its harmony may pass.",
               "Real music of another style than the reference (a prelude among chorales) looks unusual.",
+              "A file that is a verbatim excerpt of one reference piece is that piece's notes: whether it was cut by "
+              "a person or replayed by a model that memorised the piece cannot be told, and `replay` stands aside "
+              "(the verdict names the piece).",
               "A performance recorded without a click is judged quantised to beats tracked from its onsets: where a "
               "generator's notes fall in the bar is then mostly lost, and detached playing can be misread "
               "(docs/verdicts.md, 'Limits')."],
