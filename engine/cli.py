@@ -199,6 +199,8 @@ def print_verdicts(result, case_dir):
             print(f"    attribution: {words['attribution']['text']}")
         for reading in readings(f.get("channel") or {}):
             print(f"    read: {reading}")
+        for aside in findings.stood_aside(f):
+            print(f"    {aside}")
     for r in result["batch"]["rejected"]:
         print(f"rejected, not judged: {shown(r['path'])}: {r['reason']}")
 

@@ -139,6 +139,15 @@ def reason_line(verdict, width=120):
     return _shorten(f"{lead}: {name}, tail probability {p:.2g} (threshold {threshold})", width)
 
 
+def stood_aside(verdict):
+    """The reasons of the detectors that stood aside for this file and say why in their own words ("NAME: stands
+    aside: ..."), such as a verbatim excerpt of a reference piece (engine/detectors/replay.py), as "NAME stands
+    aside: ..."."""
+    mute = {name for name, d in detector_rows(verdict).items() if d.get("weight") is not None and d["weight"] <= 0}
+    return [" ".join(reason.split(": ", 1)) for reason in verdict.get("reasons") or []
+            if reason.split(": ", 1)[0] in mute and reason.split(": ", 2)[1:2] == ["stands aside"]]
+
+
 def _shorten(text, width):
     text = " ".join(str(text).split())
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"

@@ -51,6 +51,19 @@ def test_generated_file_gives_the_decisive_detectors_reason():
     assert findings.describe(v)["strength"] == "very strong support"
 
 
+def test_a_detector_standing_aside_in_its_own_words_is_named_and_others_are_not():
+    v = verdict("real", {"replay": {"score": 4, "tail_probability": 1e-12, "weight": 0.0},
+                         "grid": {"score": 0, "tail_probability": 0.5, "weight": 0.0},
+                         "chroma": {"score": 1, "tail_probability": 0.4, "weight": 0.5}},
+                reasons=("rule", "chroma: as the reference", "replay: stands aside: the file is a verbatim excerpt of "
+                         "reference piece bwv300.mid; its counts", "grid: velocities are a performance's"))
+    assert findings.stood_aside(v) == ["replay stands aside: the file is a verbatim excerpt of reference piece "
+                                       "bwv300.mid; its counts"]
+    weighed = verdict("real", {"replay": {"score": 4, "tail_probability": 0.3, "weight": 0.5}},
+                      reasons=("rule", "replay: stands aside: stale words"))
+    assert findings.stood_aside(weighed) == []  # a detector that was weighed did not stand aside
+
+
 CLASSIFIER = {"labels": ["real", "gan-a", "gan-b"], "confusion_matrix": [[50, 0, 0], [0, 45, 5], [0, 10, 40]]}
 
 
