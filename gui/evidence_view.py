@@ -498,6 +498,7 @@ def verdict_html(item):
                  f"Strength of evidence for 'generated': {html.escape(described['strength_text'])}</p>"
                  f"<p><small>{html.escape(described['sentence'])}</small></p>"
                  f"<p>Decisive reason: {html.escape(described['reason'])}</p>")
+    parts += [f"<p><small>{html.escape(aside)}</small></p>" for aside in findings.stood_aside(verdict)]
     if verdict.get("sha256"):
         parts.append(f"<p><small>SHA-256 {verdict['sha256']}</small></p>")
     parts.append("<ul>" + "".join(f"<li>{html.escape(str(r))}</li>" for r in verdict["reasons"]) + "</ul>")

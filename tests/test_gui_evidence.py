@@ -84,6 +84,23 @@ def test_selecting_a_file_shows_its_verdict_and_reasons(gui_window, no_threads_l
     assert "File metadata" in text and "dimensions" in text
 
 
+def test_a_detector_standing_aside_is_shown_under_the_decisive_reason():
+    from types import SimpleNamespace
+
+    from gui.evidence_view import verdict_html
+
+    aside = "replay: stands aside: the file is a verbatim excerpt of reference piece bwv300.mid"
+    verdict = {"label": "real", "score": 0.1, "attribution": None, "sha256": None,
+               "reasons": ["real: combined tail probability 0.9", "chroma: as the reference", aside],
+               "detectors": {"alpha": 0.01, "chroma": {"score": 1, "tail_probability": 0.9, "weight": 0.5},
+                             "replay": {"score": 4, "tail_probability": 1e-12, "weight": 0.0}}}
+    item = SimpleNamespace(name="bwv300.mid", path="/evidence/bwv300.mid", verdict=verdict, metadata=None,
+                           describe=lambda: "music")
+    page = verdict_html(item)
+    shown_at = page.index("replay stands aside: the file is a verbatim excerpt")
+    assert page.index("Decisive reason") < shown_at < page.index("<ul>")
+
+
 def test_a_refused_file_shows_its_message(gui_window, no_threads_left, qtbot, tmp_path):
     bad = tmp_path / "notes.txt"
     bad.write_text("not evidence")
