@@ -15,11 +15,17 @@ Sources (the collection's pixels as stored; the preparation is the one MNIST-sty
              black): converted to grey ("L") and resized to 28 x 28 with PIL's default filter (bicubic), as that
              repository's own prediction script reads them.
 
+`--prep mnist` writes the same digits prepared as MNIST's were instead (LeCun et al.; the recipe of MNIST-style
+tutorials for one's own digits): the figure's box (lit pixels of the collection's picture, the drawn ones converted
+to grey first) scaled with PIL's bilinear filter, aspect kept, to fit 20 x 20, and pasted into 28 x 28 shifted by
+whole pixels so that its centre of mass lies nearest the centre.
+
 tests/benchmarks/data/handwriting_elsewhere_split.tsv lists each digit: its file name, source, half (split by source:
 usps and optdigits tuning, semeion and drawn untouched), repository, blob, the row in the collection, the label. Up to
 PER_LABEL digits of each label a source (SEED), chosen before any was judged. The pixels are third-party, not committed.
 
-    python tests/benchmarks/handwriting_elsewhere.py make OUT_DIR [--half tuning|untouched] [--mirrors /work/.mirror]
+    python tests/benchmarks/handwriting_elsewhere.py make OUT_DIR [--half tuning|untouched] [--prep enlarged|mnist]
+        [--mirrors /work/.mirror]
     python tests/benchmarks/handwriting_elsewhere.py select [--mirrors ...]   # rewrites the split
 """
 import argparse
@@ -69,6 +75,21 @@ def upscale(pixels):
     return Image.fromarray(pixels.astype(np.uint8)).resize((28, 28), Image.BILINEAR)
 
 
+def mnist_style(image):
+    """An 8-bit figure prepared as MNIST's: its box fitted into 20 x 20 (aspect kept, PIL bilinear) and placed in
+    28 x 28 with its centre of mass at the nearest whole pixel to the centre."""
+    figure = image.crop(image.getbbox())
+    w, h = figure.size
+    fitted = figure.resize((max(1, round(w * 20 / max(w, h))), max(1, round(h * 20 / max(w, h)))), Image.BILINEAR)
+    values = np.asarray(fitted, dtype=np.float64)
+    rows, cols = np.indices(values.shape)
+    centre = np.array([(rows * values).sum(), (cols * values).sum()]) / values.sum()
+    top, left = np.clip(np.rint(13.5 - centre).astype(int), 0, 28 - np.array(values.shape))
+    out = Image.new("L", (28, 28))
+    out.paste(fitted, (int(left), int(top)))
+    return out
+
+
 def collection(source, mirrors):
     """(labels, 8-bit figures at the collection's own size, ink bright) of a source held as one table."""
     _, repository, path = SOURCES[source]
@@ -108,7 +129,7 @@ def select(mirrors):
     print(f"{len(rows)} digits in {SPLIT}")
 
 
-def make(out, half, mirrors):
+def make(out, half, mirrors, prep="enlarged"):
     with open(SPLIT, newline="") as f:
         rows = [r for r in csv.DictReader(f, delimiter="\t") if half in (None, r["half"])]
     os.makedirs(out, exist_ok=True)
@@ -116,11 +137,12 @@ def make(out, half, mirrors):
     for row in rows:
         if row["source"] == "drawn":
             image = Image.open(io.BytesIO(blob(mirrors, row["repository"], row["blob"]))).convert("L")
-            image = image.resize((28, 28))
+            image = image.resize((28, 28)) if prep == "enlarged" else mnist_style(image)
         else:
             if row["source"] not in tables:
                 tables[row["source"]] = collection(row["source"], mirrors)
-            image = upscale(tables[row["source"]][1][int(row["row"])])
+            pixels = tables[row["source"]][1][int(row["row"])]
+            image = upscale(pixels) if prep == "enlarged" else mnist_style(Image.fromarray(pixels.astype(np.uint8)))
         image.save(os.path.join(out, row["file"]))
     print(f"{len(rows)} digits in {out}")
 
@@ -131,12 +153,13 @@ def main():
     made = sub.add_parser("make")
     made.add_argument("out")
     made.add_argument("--half", choices=("tuning", "untouched"))
+    made.add_argument("--prep", choices=("enlarged", "mnist"), default="enlarged")
     selected = sub.add_parser("select")
     for p in (made, selected):
         p.add_argument("--mirrors", default="/work/.mirror")
     args = parser.parse_args()
     if args.command == "make":
-        make(args.out, args.half, args.mirrors)
+        make(args.out, args.half, args.mirrors, args.prep)
     else:
         select(args.mirrors)
 
