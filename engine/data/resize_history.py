@@ -210,7 +210,21 @@ def resample_history(values, max_residual=RESAMPLE_MAX_RESIDUAL, contrast=RESAMP
         return None
     residual, side = min(found, key=lambda f: -f[3] if by_contrast else f[:3])[:2]
     names = tuple(name for r, s, name, _ in found if s == side and r <= residual + RESAMPLE_TIE)
-    return {"filter": names, "side": side, "residual": round(residual, 4)}
+    return {"filter": names, "side": side, "residual": round(residual, 4), "fills_frame": fills_frame(values)}
+
+
+# A collection of small pictures frames its figures its own way: USPS's digits were size-normalised into 16 x 16,
+# Semeion's stretched into it, and a user enlarges them to 28 x 28 whole, so the figure (values at or above
+# RESIZE_FIGURE) spans the picture (USPS and optdigits enlarged: 28 of 28, every one of 200), where MNIST's 20 x 20 box
+# spans at most 20 of 28 (22 after a bilinear round trip through 16) and a DCGAN's digits, cleaned and resized, at most
+# 25 (docs/studies.md, "Handwritten digits from other collections", thirty-fourth pass).
+FRAME_FILL = 0.92  # of the picture's side: 26 of 28
+
+
+def fills_frame(values):
+    """Whether the figure of a square grey picture spans at least FRAME_FILL of its side along one axis."""
+    rows, cols = np.nonzero(np.asarray(values) >= RESIZE_FIGURE)
+    return bool(rows.size and max(np.ptp(rows), np.ptp(cols)) + 1 >= FRAME_FILL * values.shape[0])
 
 
 # --- the same resize read through a later JPEG ----------------------------------------------------------------

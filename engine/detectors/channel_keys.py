@@ -128,7 +128,8 @@ def _read_key(meta, channel, noise_gate):
         return ("resized", "pixels")
     if "resample_history" in channel:  # a filter that does not ring: the reference resized exactly as read
         read = channel["resample_history"]
-        return ("resized", "pixels", tuple(read["filter"]), int(read["side"]))
+        key = ("resized", "pixels", tuple(read["filter"]), int(read["side"]))
+        return key + ((FILLS_FRAME,),) if read.get("fills_frame") else key
     if "subtype" in channel:
         history = channel.get("codec_history")  # decoded and re-saved as PCM: the codec read from the samples
         subtype = history["subtype"] if history else channel["subtype"] if channel.get("lossy") else None
@@ -213,6 +214,25 @@ RESIZED_BEFORE = "resized before"  # a JPEG key's last part (RESIZED_BEFORE, fil
 def resized_before(key):
     """(filters, side) of a resize read before a JPEG (a JPEG key's last part), or None."""
     return last_part(key, RESIZED_BEFORE)
+
+
+# A picture read as the enlargement of a smaller one whose figure fills its frame (resize_history.fills_frame) may
+# come from a collection of small pictures, which frames its figures its own way (USPS: size-normalised into 16 x 16;
+# Semeion: stretched into it; MNIST: a 20 x 20 box centred by the centre of mass in 28 x 28): its key ("resized",
+# "pixels", filters, side, (FILLS_FRAME,)) is judged against the reference resized so and, apart, against the key
+# ending in (FRAMED,), whose reference is framed so (channel_media.framed_images; channels.framed_union).
+FILLS_FRAME = "fills its frame"
+FRAMED = "framed"
+
+
+def framed(key):
+    """Whether an image key's reference is framed as a collection of pictures at the read side frames its figures."""
+    return last_part(key, FRAMED) is not None
+
+
+def fills_frame(key):
+    """Whether an image key is that of an enlargement whose figure fills its frame (judged against both framings)."""
+    return last_part(key, FILLS_FRAME) is not None
 
 
 def jpeg_alone(key):

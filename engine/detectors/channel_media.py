@@ -11,7 +11,7 @@ from engine.data.channels import NOISE_BANDS_HZ, band_powers, speech_and_floor, 
 from engine.data.formats.container_audio import AMR_NB_MODES, TELEPHONE
 from engine.data.formats.audio import residue_as_silence
 from engine.detectors import resampling
-from engine.detectors.channel_keys import jpeg_alone, mp3_bitrate, resized_before, vorbis_quality
+from engine.detectors.channel_keys import framed, jpeg_alone, mp3_bitrate, resized_before, vorbis_quality
 from engine.detectors.profile import reference_audio
 
 WEBP_QUALITIES = (50, 65, 80, 90, 95)  # WebP keeps no tables: calibrate over typical qualities
@@ -149,6 +149,8 @@ def image_through(x, key):
         return jpeg_images(x, key)
     if key[0] == "enlarged":
         return enlarged_images(x, key[1], key[2], key[3] if len(key) > 3 else key[2])
+    if key[0] == "resized" and framed(key):
+        return framed_images(x, key[2], key[3])
     if key[0] == "resized" and len(key) > 2:
         return resampled_images(x, key[2], key[3])
     return webp_images(x) if key[0] == "WebP lossy" else resized_images(x)
@@ -195,6 +197,31 @@ def resampled_images(x, filters, side):
     def save(image, buffer, k):
         method = getattr(Image.Resampling, PIL_FILTERS[filters[k % len(filters)]])
         image.resize((side, side), method).resize(image.size, method).save(buffer, format="PNG")
+
+    return _through_pil(x, save)
+
+
+def framed_images(x, filters, side):
+    """Sample k's figure (its lit pixels' bounding box) brought to fill a side x side picture with
+    filters[k % len(filters)], its aspect kept for even k (centred on the box, as USPS's size normalisation) and
+    stretched to the whole frame for odd k (as Semeion's), then enlarged to the sample's size with the same filter
+    (PIL, 8 bits at each step): the reference as a collection of small pictures frames its figures, and a user
+    enlarges them (channel_keys.FRAMED). A blank sample is resized down and back."""
+    from PIL import Image
+
+    def save(image, buffer, k):
+        method = getattr(Image.Resampling, PIL_FILTERS[filters[k % len(filters)]])
+        box = image.getbbox()
+        small = Image.new(image.mode, (side, side))
+        if box is not None:
+            figure = image.crop(box)
+            w, h = figure.size
+            scale = side / max(w, h)
+            fitted = (side, side) if k % 2 else (max(1, round(w * scale)), max(1, round(h * scale)))
+            small.paste(figure.resize(fitted, method), ((side - fitted[0]) // 2, (side - fitted[1]) // 2))
+        else:
+            small = image.resize((side, side), method)
+        small.resize(image.size, method).save(buffer, format="PNG")
 
     return _through_pil(x, save)
 

@@ -5,8 +5,8 @@ from engine.data import picture_size
 from engine.data.channels import NOISE_BANDS_HZ
 from engine.data.formats.container_audio import TELEPHONE
 from engine.detectors import aside_marks, low_rumble, quarter_grid, time_scale
-from engine.detectors.channel_keys import (NOISE_STEP_DB, codec_from_samples, jpeg_alone, mp3_bitrate, opus_inversion,
-                                           quiet_level, resized_before, vorbis_quality)
+from engine.detectors.channel_keys import (NOISE_STEP_DB, codec_from_samples, fills_frame, framed, jpeg_alone,
+                                           mp3_bitrate, opus_inversion, quiet_level, resized_before, vorbis_quality)
 from engine.detectors.channel_losses import AMR_NB, MP3_INVERSION_MIN, OPUS_INVERSION_MIN, VORBIS_INVERSION_MIN
 from engine.detectors.channel_media import (CODEC_STAND_INS, LOWEST_BITRATE_SUBTYPES, PYAV_CODECS, RESIZE_FACTORS,
                                             WEBP_QUALITIES, history_spread)
@@ -51,6 +51,15 @@ def describe(key):
                 f"picture of the reference's size, to which it is reduced; the reference is enlarged and reduced so)")
     if key[0] == "resized" and len(key) > 2:
         filters, side = " or ".join(key[2]), key[3]
+        if framed(key):
+            return (f"enlarged with {filters} from {side} x {side}, inferred from the pixels; the reference's figures "
+                    f"framed as a collection of such pictures frames them (each figure's box filling the frame, its "
+                    f"aspect kept or stretched) and enlarged so")
+        if fills_frame(key):
+            return (f"enlarged with {filters} from {side} x {side}, inferred from the pixels, the figure filling the "
+                    f"frame as in a collection of such small pictures (judged against the reference resized through "
+                    f"{side} x {side} and back and against it framed so; each detector's larger tail probability "
+                    f"applies)")
         return (f"resized with {filters} through {side} x {side} and back, inferred from the pixels (the file is a "
                 f"fixed point of that round trip and of no neighbouring side's; the reference is resized so)")
     if key[0] == "resized":

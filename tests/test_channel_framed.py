@@ -1,0 +1,101 @@
+"""A picture read as the enlargement of a smaller one whose figure fills its frame was made at that side, where a
+collection frames its figures its own way (USPS's digits fill their 16 x 16 box; MNIST centres a 20 x 20 box by the
+centre of mass): it is judged against the reference resized through that side and, apart, framed as such a
+collection frames its figures (engine/data/resize_history.py fills_frame, engine/detectors/channel_media.py
+framed_images, channels.framed_union), the larger tail probability applying."""
+import numpy as np
+import pytest
+from PIL import Image
+
+from engine.data.channels import lossless_channel
+from engine.data.specs import load_spec
+from engine.detectors import calibration, suite
+from engine.detectors.channel_keys import FILLS_FRAME, FRAMED, channel_key, fills_frame, framed
+from engine.detectors.channel_media import framed_images
+from engine.detectors.channels import NoiseUnion, StandAside, channel_detectors
+from engine.detectors.profile import build_profile
+
+
+@pytest.fixture(scope="module")
+def case():
+    profile = build_profile(load_spec("builtin:mnist[0:600]"))
+    return profile, suite.profile_detectors(profile), load_spec("builtin:mnist[9000:9060]").x
+
+
+def usps_like(x, side=16):
+    """Digits prepared as USPS's: the figure's box scaled to fill side x side (aspect kept), enlarged to 28 with
+    PIL's bilinear filter, as torchvision's Resize((28, 28)) does."""
+    out = []
+    for sample in x:
+        image = Image.fromarray(np.rint(sample[0] * 255).astype(np.uint8))
+        figure = image.crop(image.getbbox())
+        w, h = figure.size
+        fitted = (max(1, round(w * side / max(w, h))), max(1, round(h * side / max(w, h))))
+        small = Image.new("L", (side, side))
+        small.paste(figure.resize(fitted, Image.BILINEAR), ((side - fitted[0]) // 2, (side - fitted[1]) // 2))
+        out.append(np.asarray(small.resize((28, 28), Image.BILINEAR), dtype=np.float32)[None] / 255)
+    return np.stack(out)
+
+
+def test_framed_images_fill_the_frame_kept_or_stretched(case):
+    _, _, held = case
+    out = framed_images(held[:2], ("bilinear",), 16)
+    for k, sample in enumerate(out):
+        rows, cols = np.nonzero(sample[0] > 0)
+        spans = (np.ptp(rows) + 1, np.ptp(cols) + 1)
+        assert max(spans) >= 26, spans  # the figure fills the enlarged frame (MNIST's: 20 of 28)
+        if k % 2:
+            assert min(spans) >= 26, spans  # stretched to the whole frame
+
+
+def key_of(x):
+    return channel_key({"channel": lossless_channel("PNG", np.rint(x[0] * 255).astype(np.uint8))})
+
+
+def test_the_frame_reading_is_a_plain_bool_a_verdict_can_write(case):
+    from engine.data.resize_history import resample_history
+
+    _, _, held = case
+    read = resample_history(np.rint(usps_like(held[:1])[0, 0] * 255).astype(np.uint8))
+    assert read["fills_frame"] is True
+    blank_edges = np.zeros((28, 28), dtype=np.uint8)
+    blank_edges[4:24, 8:20] = 255
+    from engine.data.resize_history import fills_frame
+    assert fills_frame(blank_edges) is False
+
+
+def test_an_enlargement_filling_its_frame_is_judged_against_both_framings(case):
+    profile, detectors, held = case
+    key = key_of(usps_like(held[:1])[0])
+    assert key[:2] == ("resized", "pixels") and key[3] == 16 and fills_frame(key) and not framed(key)
+    assert framed(key[:4] + ((FRAMED,),))
+    judging = {d.name: d for d in channel_detectors(detectors, profile, key)[0]}
+    placement = judging["placement"]
+    assert isinstance(placement, NoiseUnion)
+    assert any("framed" in words for words, _ in placement.parts_)
+
+
+def test_a_resized_figure_of_mnists_size_does_not_fill_its_frame(case):
+    _, _, held = case
+    from engine.detectors.channel_media import resampled_images
+
+    keys = [key_of(sample) for sample in resampled_images(held[:10], ("bilinear",), 16)]
+    assert all(k[:2] == ("resized", "pixels") and not fills_frame(k) for k in keys if k), keys
+    assert sum(k is not None for k in keys) >= 8
+
+
+def _combined(judging, x):
+    batch = suite.Batch(x, np.arange(len(x)))
+    p = np.stack([calibration.tail_probability(d.tail, d.scores(batch)) for d in judging], axis=1)
+    weights = suite.weights(judging, 0.01, [d.name != "grid" and not isinstance(d, StandAside) for d in judging])
+    return np.array([calibration.combine(row, weights)[0] for row in p])
+
+
+def test_real_digits_prepared_as_a_16_pixel_collection_pass(case):
+    profile, detectors, held = case
+    x = usps_like(held)
+    key = ("resized", "pixels", ("bilinear",), 16)
+    alone = channel_detectors(detectors, profile, key)[0]
+    both = channel_detectors(detectors, profile, key + ((FILLS_FRAME,),))[0]
+    assert np.mean(_combined(alone, x) <= 0.01) >= 0.5  # MNIST resized keeps its centring: most are flagged
+    assert np.mean(_combined(both, x) <= 0.01) <= 0.05
