@@ -10,7 +10,7 @@ whole chorales, restarting from a piece's opening when a context has no continua
 tests/benchmarks/data/replay_excerpt_untouched.md.
 
     python tests/benchmarks/chorale_excerpts.py excerpt 'bach[100:160]' OUT --first-bar 4 --bars 4
-    python tests/benchmarks/chorale_excerpts.py jsb valid OUT --bars 8 [--mirror DIR]
+    python tests/benchmarks/chorale_excerpts.py jsb valid OUT --bars 8 [--resolution quarter|8th|16th] [--mirror DIR]
     python tests/benchmarks/chorale_excerpts.py events 'bach[0:328]' OUT --order 4 --bars 12 --seed 3904 --n 40
     python tests/benchmarks/chorale_excerpts.py zoo 'bach[0:328]' OUT --order 4 --seed 3905 --n 40
 """
@@ -53,21 +53,26 @@ def excerpt(spec, out, first_bar, bars):
         midi.write(os.path.join(out, os.path.basename(path)))
 
 
-def quarter_roll(chords):
-    """Quarter-note chords (lists of MIDI pitches) -> a (128, steps) roll at sixteenths; a pitch sounding on
-    successive quarters is one held note, as the piano roll reads a tie."""
-    roll = np.zeros((representations.PITCHES, len(chords) * representations.STEPS_PER_QUARTER), np.float32)
+JSB_STEPS = {"quarter": 4, "8th": 2, "16th": 1}  # sixteenths per chord of each of the dataset's resolutions
+
+
+def chord_roll(chords, steps):
+    """Chords (lists of MIDI pitches), each `steps` sixteenths long -> a (128, steps) roll at sixteenths; a pitch
+    sounding in successive chords is one held note (the dataset does not tell held from repeated notes)."""
+    roll = np.zeros((representations.PITCHES, len(chords) * steps), np.float32)
     for k, chord in enumerate(chords):
-        roll[list(chord), k * representations.STEPS_PER_QUARTER:(k + 1) * representations.STEPS_PER_QUARTER] = 1
+        roll[[int(p) for p in chord], k * steps:(k + 1) * steps] = 1
     return roll * VELOCITY / 127
 
 
-def jsb(split, out, bars, mirror):
-    """The first `bars` bars of each JSB chorale of a split, at 120 bpm (writers.write_midi's sixteenth)."""
-    text = subprocess.run(["git", "-C", mirror, "show", "HEAD:jsb-chorales-quarter.json"], capture_output=True,
+def jsb(split, out, bars, mirror, resolution="quarter"):
+    """Each JSB chorale of a split (its first `bars` bars; 0: whole), at 120 bpm (writers.write_midi's sixteenth)."""
+    text = subprocess.run(["git", "-C", mirror, "show", f"HEAD:jsb-chorales-{resolution}.json"], capture_output=True,
                           check=True).stdout
+    steps = JSB_STEPS[resolution]
     for k, piece in enumerate(json.loads(text)[split]):
-        writers.write_midi(os.path.join(out, f"jsb_{split}_{k:03d}.mid"), quarter_roll(piece[:bars * 4]))
+        chords = piece[:bars * 16 // steps] if bars else piece
+        writers.write_midi(os.path.join(out, f"jsb_{split}_{k:03d}.mid"), chord_roll(chords, steps))
 
 
 def chord_events(roll):
@@ -121,7 +126,9 @@ def main():
     cut.add_argument("--first-bar", type=int, default=0), cut.add_argument("--bars", type=int, default=8)
     edition = sub.add_parser("jsb")
     edition.add_argument("split", choices=("train", "valid", "test")), edition.add_argument("out")
-    edition.add_argument("--bars", type=int, default=8), edition.add_argument("--mirror", default=JSB_MIRROR)
+    edition.add_argument("--bars", type=int, default=8, help="the first bars (0: whole pieces)")
+    edition.add_argument("--resolution", choices=tuple(JSB_STEPS), default="quarter")
+    edition.add_argument("--mirror", default=JSB_MIRROR)
     for name in ("events", "zoo"):
         chain = sub.add_parser(name)
         chain.add_argument("spec"), chain.add_argument("out")
@@ -134,7 +141,7 @@ def main():
     if args.command == "excerpt":
         excerpt(args.spec, args.out, args.first_bar, args.bars)
     elif args.command == "jsb":
-        jsb(args.split, args.out, args.bars, args.mirror)
+        jsb(args.split, args.out, args.bars, args.mirror, args.resolution)
     elif args.command == "events":
         events(args.spec, args.out, args.order, args.bars, args.seed, args.n)
     else:
