@@ -35,11 +35,12 @@ import numpy as np
 
 from engine.data import limits
 from engine.data.channels import lossless_channel
-from engine.data.resize_history import FIT_STEPS, PIL_PRECISION, pil_pass, resample_matrix
+from engine.data.resize_history import PIL_PRECISION, pil_pass, resample_matrix
 
 ENLARGE_KERNELS = ("nearest", "bilinear", "bicubic", "lanczos", "hamming")  # Pillow's; box upsamples as nearest
 COMMON_KERNELS = ("nearest", "bilinear", "bicubic", "lanczos")  # calibrated over where none is read
 ENLARGE_MAX_RESIDUAL = 0.5  # grey levels, mean over the picture
+FIT_STEPS = 8  # least-squares corrections of the smaller picture (a ringing filter's lobes clipped at 0 and 255)
 MAX_GRID_BORDER = 8  # pixels between the pictures of a grid (torchvision's make_grid: 2)
 BACKGROUND_SHARE = 0.99  # of the reference's border values on one value: it has a background to pad with
 # Keys of a file's channel read from its pixels at the file's own size: re-read on a padded picture's crop, dropped

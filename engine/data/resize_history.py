@@ -109,7 +109,7 @@ RESAMPLE_TIE = 0.01  # grey levels: filters whose upsampling explains the file a
 PIL_PRECISION = 22  # Resample.c: 32 - 8 - 2 bits for an 8-bit pass's weights
 # Bicubic (PIL's Image.resize default) and Lanczos ring: an enlargement's overshoot is clipped at 0 and 255 (in either
 # of PIL's passes), so the file is no fixed point of the linear fit above (real USPS digits enlarged 16 -> 28 with
-# bicubic: no dip, contrast about 1). The fit is corrected FIT_STEPS times by the least squares of its residual, as
+# bicubic: no dip, contrast about 1). The fit is corrected RINGING_STEPS times by the least squares of its residual, as
 # engine/data/picture_size.py reduces an enlargement, and then reproduces such a file to within 0.1-0.3 grey levels at
 # its side against 2-5 at the neighbouring ones (optdigits' 8 x 8 enlarged: 0.1-0.2 against 9-14), the same dip read
 # as above. Only for a picture whose figure fills its frame (fills_frame, below): a digit made at a small side and
@@ -121,7 +121,9 @@ RINGING_FILTERS = ("bicubic", "lanczos")
 # corrected fit explains any smooth picture (optdigits enlarged 8 -> 28 with bilinear, 8 lying below the other
 # filters' sides, read as bicubic 24 of 28: 86 of 100 up to 24).
 RINGING_SMALLEST = 0.25
-FIT_STEPS = 8  # least-squares corrections of the smaller picture (a ringing filter's lobes clipped at 0 and 255)
+# Corrections of the fit: isolated full-contrast pixels enlarged with Lanczos, the most clipped, leave 0.3-0.5 grey
+# levels after 16 (1.1-1.2 after 8 rounded each time, as picture_size does), a real digit's enlargement 0.1-0.3.
+RINGING_STEPS = 16
 
 
 def _hamming(x):
@@ -197,10 +199,12 @@ def round_trip_residuals(values, name, smallest=RESAMPLE_SIDES[0], steps=0):
     lobes clipped at 0 and 255, in either of PIL's passes, put the first fit off), upsampled as PIL does it."""
     sides, inverse, up = _round_trips(values.shape[0], name, smallest)
     values = values.astype(np.float64)
-    small = np.clip(np.rint(inverse @ values @ np.swapaxes(inverse, 1, 2)), 0, 255)
+    fit = inverse @ values @ np.swapaxes(inverse, 1, 2)
+    small = np.clip(np.rint(fit), 0, 255)
     back = pil_pass(up, pil_pass(up, small, True), False)
-    for _ in range(steps):
-        small = np.clip(np.rint(small + inverse @ (values - back) @ np.swapaxes(inverse, 1, 2)), 0, 255)
+    for _ in range(steps):  # corrections accumulated unrounded: rounding each one stalls where much is clipped
+        fit = fit + inverse @ (values - back) @ np.swapaxes(inverse, 1, 2)
+        small = np.clip(np.rint(fit), 0, 255)
         back = pil_pass(up, pil_pass(up, small, True), False)
     return sides, np.abs(back - values).mean(axis=(1, 2))
 
@@ -219,7 +223,7 @@ def resample_history(values, max_residual=RESAMPLE_MAX_RESIDUAL, contrast=RESAMP
         return None
     filling = fills_frame(values)
     filters = [(name, RESAMPLE_SIDES[0], 0) for name in RESAMPLE_FILTERS]
-    filters += [(name, RINGING_SMALLEST, FIT_STEPS) for name in RINGING_FILTERS] if ringing and filling else []
+    filters += [(name, RINGING_SMALLEST, RINGING_STEPS) for name in RINGING_FILTERS] if ringing and filling else []
     found = []
     for name, smallest, steps in filters:
         sides, residual = round_trip_residuals(values, name, smallest, steps)
