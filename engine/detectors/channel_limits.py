@@ -21,7 +21,8 @@ TRAITS_LOST = {
                 "before the resize was read; docs/studies.md seventeenth and eighteenth passes); an enlargement whose figure fills "
                 "its frame, with those filters, bicubic or Lanczos, is judged also against the reference framed as a "
                 "small collection frames its figures, so a generator's digits cleaned and so framed pass (DCGANs' "
-                "framed at 16 x 16: 97 -> 3 of 100 caught with bilinear, 154 -> 11 of 200 with bicubic; docs/studies.md, "
+                "framed at 16 x 16: 97 -> 3 of 100 caught with bilinear, 154 -> 11 and 199 -> 12 of 200 with bicubic "
+                "and Lanczos; docs/studies.md, "
                 "'Enlarged with a ringing filter')"),
     "enlarged": ("an enlargement is undone before judging (the file reduced to the reference's size, the reference "
                  "enlarged and reduced the same way), so what a generator left at the enlarged size's finest scale is "
