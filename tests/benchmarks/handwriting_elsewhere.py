@@ -16,7 +16,9 @@ Sources (the collection's pixels as stored; the preparation is the one MNIST-sty
              repository's own prediction script reads them.
 
 `--filter` names the small collections' enlarging filter instead of bilinear (bicubic: PIL's Image.resize default;
-docs/studies.md, "Enlarged with a ringing filter", thirty-fourth pass). `--prep mnist` writes the same digits prepared as MNIST's were instead (LeCun et al.; the recipe of MNIST-style
+docs/studies.md, "Enlarged with a ringing filter", thirty-fourth pass); `--source` makes one source's digits only.
+
+`--prep mnist` writes the same digits prepared as MNIST's were instead (LeCun et al.; the recipe of MNIST-style
 tutorials for one's own digits): the figure's box (lit pixels of the collection's picture, the drawn ones converted
 to grey first) scaled with PIL's bilinear filter, aspect kept, to fit 20 x 20, and pasted into 28 x 28 shifted by
 whole pixels so that its centre of mass lies nearest the centre.
@@ -149,7 +151,8 @@ def make(out, half, mirrors, prep="enlarged", name="bilinear", source=None):
             if row["source"] not in tables:
                 tables[row["source"]] = collection(row["source"], mirrors)
             pixels = tables[row["source"]][1][int(row["row"])]
-            image = upscale(pixels, name) if prep == "enlarged" else mnist_style(Image.fromarray(pixels.astype(np.uint8)))
+            picture = Image.fromarray(pixels.astype(np.uint8))
+            image = upscale(pixels, name) if prep == "enlarged" else mnist_style(picture)
         image.save(os.path.join(out, row["file"]))
     print(f"{len(rows)} digits in {out}")
 
