@@ -1,6 +1,7 @@
 """A resize read from a lossless figure's pixels: with a ringing filter (Lanczos) from its halo (resize_history),
 with one that does not ring (nearest, box, bilinear, Hamming) as a fixed point of the round trip (resample_history,
-below).
+below), and an enlargement with a ringing one (bicubic, Lanczos) whose figure fills its frame as the same fixed point
+corrected for the clipped overshoot (resample_history, RINGING_FILTERS).
 
 A real digit resized by an editor and back (through 20 x 20, 24 x 24, 34 x 34 ...) with PIL's Lanczos filter
 was labelled generated every time (200 of 200 through 20 x 20, docs/verdicts.md "Limits"): the filter's
@@ -122,7 +123,7 @@ RINGING_FILTERS = ("bicubic", "lanczos")
 # filters' sides, read as bicubic 24 of 28: 86 of 100 up to 24).
 RINGING_SMALLEST = 0.25
 # Corrections of the fit: isolated full-contrast pixels enlarged with Lanczos, the most clipped, leave 0.3-0.5 grey
-# levels after 16 (1.1-1.2 after 8 rounded each time, as picture_size does), a real digit's enlargement 0.1-0.3.
+# levels after 16 (0.8-1.2 after 8 rounded each time, as picture_size does), a real digit's enlargement 0.1-0.3.
 RINGING_STEPS = 16
 
 
