@@ -1,6 +1,7 @@
 """A resize read from a lossless figure's pixels: with a ringing filter (Lanczos) from its halo (resize_history),
 with one that does not ring (nearest, box, bilinear, Hamming) as a fixed point of the round trip (resample_history,
-below).
+below), and an enlargement with a ringing one (bicubic, Lanczos) whose figure fills its frame as the same fixed point
+corrected for the clipped overshoot (resample_history, RINGING_FILTERS).
 
 A real digit resized by an editor and back (through 20 x 20, 24 x 24, 34 x 34 ...) with PIL's Lanczos filter
 was labelled generated every time (200 of 200 through 20 x 20, docs/verdicts.md "Limits"): the filter's
@@ -97,7 +98,8 @@ RESAMPLE_SIDES = (0.40, 1.0)  # the smaller side as a share of the image's: ever
 # digits mnist[5000:5200]: up to 0.5 grey levels, 3.0-4.2 times below the neighbours), while their own round trips
 # through 25 and 26 of 28 leave at most 0.071, at least 11.7 times below: there a dip must reach RESAMPLE_LARGE.
 # A later JPEG's noise is fitted better at large sides, so through one no filter is read beyond 88 %.
-RESAMPLE_LARGEST_SIDE = {"nearest": 0.88, "box": 0.88, "bilinear": 1.0, "hamming": 1.0}
+RESAMPLE_LARGEST_SIDE = {"nearest": 0.88, "box": 0.88, "bilinear": 1.0, "hamming": 1.0,
+                         "bicubic": 0.75, "lanczos": 0.75}  # the ringing filters: RINGING_SMALLEST below
 RESAMPLE_LARGE = (0.88, 0.15, 10.0)  # beyond this share of the side: the residual at most, the contrast at least
 JPEG_LARGEST_SIDE = 0.88
 RESAMPLE_MAX_RESIDUAL = 0.5  # grey levels, mean over the picture
@@ -106,6 +108,23 @@ RESAMPLE_MIN_NEIGHBOUR = 0.3  # grey levels
 RESAMPLE_MAX_SIDE = 64
 RESAMPLE_TIE = 0.01  # grey levels: filters whose upsampling explains the file as well (box and nearest)
 PIL_PRECISION = 22  # Resample.c: 32 - 8 - 2 bits for an 8-bit pass's weights
+# Bicubic (PIL's Image.resize default) and Lanczos ring: an enlargement's overshoot is clipped at 0 and 255 (in either
+# of PIL's passes), so the file is no fixed point of the linear fit above (real USPS digits enlarged 16 -> 28 with
+# bicubic: no dip, contrast about 1). The fit is corrected RINGING_STEPS times by the least squares of its residual, as
+# engine/data/picture_size.py reduces an enlargement, and then reproduces such a file to within 0.1-0.3 grey levels at
+# its side against 2-5 at the neighbouring ones (optdigits' 8 x 8 enlarged: 0.1-0.2 against 9-14), the same dip read
+# as above. Only for a picture whose figure fills its frame (fills_frame, below): a digit made at a small side and
+# enlarged whole, which was labelled generated against the clean reference (USPS 84-87 of 100, optdigits 96-100;
+# docs/studies.md "Enlarged with a ringing filter", thirty-fourth pass); a figure of MNIST's size resized through a
+# side and back with these filters is judged as before (the halo reader takes Lanczos) and is not looked at here.
+RINGING_FILTERS = ("bicubic", "lanczos")
+# Their sides: from 7 of 28 (optdigits' 8 x 8: 0.29) up to 21 (RESAMPLE_LARGEST_SIDE): near the picture's side the
+# corrected fit explains any smooth picture (optdigits enlarged 8 -> 28 with bilinear, 8 lying below the other
+# filters' sides, read as bicubic 24 of 28: 86 of 100 up to 24).
+RINGING_SMALLEST = 0.25
+# Corrections of the fit: isolated full-contrast pixels enlarged with Lanczos, the most clipped, leave 0.3-0.5 grey
+# levels after 16 (0.8-1.2 after 8 rounded each time, as picture_size does), a real digit's enlargement 0.1-0.3.
+RINGING_STEPS = 16
 
 
 def _hamming(x):
@@ -122,8 +141,9 @@ def _lanczos(x):
     return np.where(np.abs(x) < 3, np.sinc(x) * np.sinc(x / 3), 0.0)
 
 
-# The ringing filters (bicubic, Lanczos) are not read as a round trip here (the halo reader above takes Lanczos);
-# engine/data/picture_size.py reads an enlargement with any of them.
+# The ringing filters (bicubic, Lanczos) are read here only as an enlargement whose figure fills its frame (the
+# halo reader above takes a Lanczos round trip); engine/data/picture_size.py reads an enlargement to another size
+# than the reference's with any of them.
 _KERNELS = {"box": (0.5, lambda x: ((x > -0.5) & (x <= 0.5)).astype(np.float64)),
             "bilinear": (1.0, lambda x: np.maximum(0.0, 1 - np.abs(x))),
             "hamming": (1.0, _hamming), "bicubic": (2.0, _bicubic), "lanczos": (3.0, _lanczos)}
@@ -152,11 +172,11 @@ def resample_matrix(size_in, size_out, name):
 
 
 @lru_cache(maxsize=16)
-def _round_trips(side, name):
-    """The candidate smaller sides for an image of `side` pixels (with one either side, for the neighbours), the
-    least-squares inverses of their upsampling and the upsampling itself (PIL's fixed point), zero-padded to the
-    largest side: (sides, (k, s_max, side), (k, side, s_max))."""
-    sides = np.arange(int(np.ceil(RESAMPLE_SIDES[0] * side)) - 1, int(RESAMPLE_SIDES[1] * side) + 2)
+def _round_trips(side, name, smallest=RESAMPLE_SIDES[0]):
+    """The candidate smaller sides for an image of `side` pixels, from `smallest` of it (with one either side, for
+    the neighbours), the least-squares inverses of their upsampling and the upsampling itself (PIL's fixed point),
+    zero-padded to the largest side: (sides, (k, s_max, side), (k, side, s_max))."""
+    sides = np.arange(int(np.ceil(smallest * side)) - 1, int(RESAMPLE_SIDES[1] * side) + 2)
     sides = sides[(sides >= 1) & (sides < side)]
     inverse = np.zeros((sides.size, sides.max(), side))
     up = np.zeros((sides.size, side, sides.max()))
@@ -173,30 +193,41 @@ def pil_pass(matrices, x, width):
     return np.clip(np.floor((y + 2 ** (PIL_PRECISION - 1)) / 2 ** PIL_PRECISION), 0, 255)
 
 
-def round_trip_residuals(values, name):
+def round_trip_residuals(values, name, smallest=RESAMPLE_SIDES[0], steps=0):
     """(sides, mean absolute residual per side) of an 8-bit square grey picture against its best explanation as
-    an upsampling with filter `name` from each candidate side: the smaller 8-bit picture found by least squares,
-    upsampled as PIL does it."""
-    sides, inverse, up = _round_trips(values.shape[0], name)
-    small = np.clip(np.rint(inverse @ values.astype(np.float64) @ np.swapaxes(inverse, 1, 2)), 0, 255)
+    an upsampling with filter `name` from each candidate side (from `smallest` of the picture's): the smaller 8-bit
+    picture found by least squares, corrected `steps` times by the least squares of its residual (a ringing filter's
+    lobes clipped at 0 and 255, in either of PIL's passes, put the first fit off), upsampled as PIL does it."""
+    sides, inverse, up = _round_trips(values.shape[0], name, smallest)
+    values = values.astype(np.float64)
+    fit = inverse @ values @ np.swapaxes(inverse, 1, 2)
+    small = np.clip(np.rint(fit), 0, 255)
     back = pil_pass(up, pil_pass(up, small, True), False)
+    for _ in range(steps):  # corrections accumulated unrounded: rounding each one stalls where much is clipped
+        fit = fit + inverse @ (values - back) @ np.swapaxes(inverse, 1, 2)
+        small = np.clip(np.rint(fit), 0, 255)
+        back = pil_pass(up, pil_pass(up, small, True), False)
     return sides, np.abs(back - values).mean(axis=(1, 2))
 
 
 def resample_history(values, max_residual=RESAMPLE_MAX_RESIDUAL, contrast=RESAMPLE_CONTRAST, by_contrast=False,
-                     largest=RESAMPLE_SIDES[1]):
-    """A resize down and back with a filter that does not ring, read from 8-bit grey pixels ((h, w), or a grey
-    picture stored as RGB; the block comment above): {"filter": the filters that explain it as well as the best
-    (box and nearest upsample alike: both read), "side", "residual"} or None. `max_residual` and `contrast`: the
+                     largest=RESAMPLE_SIDES[1], ringing=True):
+    """A resize down and back with a filter that does not ring, or an enlargement with a ringing one whose figure
+    fills its frame (RINGING_FILTERS, where `ringing`), read from 8-bit grey pixels ((h, w), or a grey picture stored
+    as RGB; the block comments above and below): {"filter": the filters that explain it as well as the best (box and
+    nearest upsample alike: both read), "side", "residual", "fills_frame"} or None. `max_residual` and `contrast`: the
     dip's bounds; `by_contrast`: the deepest dip relative to its neighbours taken, not the lowest residual (for a
     JPEG's pixels: jpeg_resample_history); `largest`: no side above this share of the picture's is read."""
     values = grey(np.asarray(values))
     if (values.dtype != np.uint8 or values.ndim != 2 or values.shape[0] != values.shape[1]
             or not 8 <= values.shape[0] <= RESAMPLE_MAX_SIDE or np.ptp(values) == 0):
         return None
+    filling = fills_frame(values)
+    filters = [(name, RESAMPLE_SIDES[0], 0) for name in RESAMPLE_FILTERS]
+    filters += [(name, RINGING_SMALLEST, RINGING_STEPS) for name in RINGING_FILTERS] if ringing and filling else []
     found = []
-    for name in RESAMPLE_FILTERS:
-        sides, residual = round_trip_residuals(values, name)
+    for name, smallest, steps in filters:
+        sides, residual = round_trip_residuals(values, name, smallest, steps)
         neighbours = np.minimum(residual[:-2], residual[2:])
         top = min(largest, RESAMPLE_LARGEST_SIDE[name]) * values.shape[0]
         share, large_residual, large_contrast = RESAMPLE_LARGE
@@ -210,7 +241,7 @@ def resample_history(values, max_residual=RESAMPLE_MAX_RESIDUAL, contrast=RESAMP
         return None
     residual, side = min(found, key=lambda f: -f[3] if by_contrast else f[:3])[:2]
     names = tuple(name for r, s, name, _ in found if s == side and r <= residual + RESAMPLE_TIE)
-    return {"filter": names, "side": side, "residual": round(residual, 4), "fills_frame": fills_frame(values)}
+    return {"filter": names, "side": side, "residual": round(residual, 4), "fills_frame": filling}
 
 
 # A collection of small pictures frames its figures its own way: USPS's digits were size-normalised into 16 x 16,
@@ -247,4 +278,4 @@ def jpeg_resample_history(values, luma_table):
     table `luma_table` (64 steps) and JPEG_CONTRAST (the comment above), or None."""
     tolerance = JPEG_RESIDUAL[0] + JPEG_RESIDUAL[1] * float(np.mean(luma_table))
     return resample_history(values, max_residual=tolerance, contrast=JPEG_CONTRAST, by_contrast=True,
-                            largest=JPEG_LARGEST_SIDE)
+                            largest=JPEG_LARGEST_SIDE, ringing=False)

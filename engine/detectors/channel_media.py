@@ -168,7 +168,8 @@ def resized_images(x):
     return _through_pil(x, save)
 
 
-PIL_FILTERS = {"nearest": "NEAREST", "box": "BOX", "bilinear": "BILINEAR", "hamming": "HAMMING"}
+PIL_FILTERS = {"nearest": "NEAREST", "box": "BOX", "bilinear": "BILINEAR", "hamming": "HAMMING", "bicubic": "BICUBIC",
+               "lanczos": "LANCZOS"}
 
 
 def enlarged_images(x, size, kernel, reduced_as):

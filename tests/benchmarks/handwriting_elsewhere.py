@@ -15,6 +15,9 @@ Sources (the collection's pixels as stored; the preparation is the one MNIST-sty
              black): converted to grey ("L") and resized to 28 x 28 with PIL's default filter (bicubic), as that
              repository's own prediction script reads them.
 
+`--filter` names the small collections' enlarging filter instead of bilinear (bicubic: PIL's Image.resize default;
+docs/studies.md, "Enlarged with a ringing filter", thirty-fourth pass); `--source` makes one source's digits only.
+
 `--prep mnist` writes the same digits prepared as MNIST's were instead (LeCun et al.; the recipe of MNIST-style
 tutorials for one's own digits): the figure's box (lit pixels of the collection's picture, the drawn ones converted
 to grey first) scaled with PIL's bilinear filter, aspect kept, to fit 20 x 20, and pasted into 28 x 28 shifted by
@@ -25,7 +28,7 @@ usps and optdigits tuning, semeion and drawn untouched), repository, blob, the r
 PER_LABEL digits of each label a source (SEED), chosen before any was judged. The pixels are third-party, not committed.
 
     python tests/benchmarks/handwriting_elsewhere.py make OUT_DIR [--half tuning|untouched] [--prep enlarged|mnist]
-        [--mirrors /work/.mirror]
+        [--filter bilinear|bicubic|lanczos|nearest] [--source usps|optdigits|semeion|drawn] [--mirrors /work/.mirror]
     python tests/benchmarks/handwriting_elsewhere.py select [--mirrors ...]   # rewrites the split
 """
 import argparse
@@ -70,9 +73,14 @@ def blob(mirrors, repository, sha):
                           capture_output=True, check=True).stdout
 
 
-def upscale(pixels):
-    """An 8-bit figure brought to 28 x 28 with PIL's bilinear filter, as torchvision's Resize((28, 28)) does."""
-    return Image.fromarray(pixels.astype(np.uint8)).resize((28, 28), Image.BILINEAR)
+FILTERS = {"bilinear": Image.Resampling.BILINEAR, "bicubic": Image.Resampling.BICUBIC,
+           "lanczos": Image.Resampling.LANCZOS, "nearest": Image.Resampling.NEAREST}
+
+
+def upscale(pixels, name="bilinear"):
+    """An 8-bit figure brought to 28 x 28 with PIL's filter `name`: bilinear as torchvision's Resize((28, 28)) does,
+    bicubic as PIL's own Image.resize((28, 28)) does by default."""
+    return Image.fromarray(pixels.astype(np.uint8)).resize((28, 28), FILTERS[name])
 
 
 def mnist_style(image):
@@ -129,9 +137,10 @@ def select(mirrors):
     print(f"{len(rows)} digits in {SPLIT}")
 
 
-def make(out, half, mirrors, prep="enlarged"):
+def make(out, half, mirrors, prep="enlarged", name="bilinear", source=None):
     with open(SPLIT, newline="") as f:
-        rows = [r for r in csv.DictReader(f, delimiter="\t") if half in (None, r["half"])]
+        rows = [r for r in csv.DictReader(f, delimiter="\t") if half in (None, r["half"])
+                and source in (None, r["source"])]
     os.makedirs(out, exist_ok=True)
     tables = {}
     for row in rows:
@@ -142,7 +151,8 @@ def make(out, half, mirrors, prep="enlarged"):
             if row["source"] not in tables:
                 tables[row["source"]] = collection(row["source"], mirrors)
             pixels = tables[row["source"]][1][int(row["row"])]
-            image = upscale(pixels) if prep == "enlarged" else mnist_style(Image.fromarray(pixels.astype(np.uint8)))
+            picture = Image.fromarray(pixels.astype(np.uint8))
+            image = upscale(pixels, name) if prep == "enlarged" else mnist_style(picture)
         image.save(os.path.join(out, row["file"]))
     print(f"{len(rows)} digits in {out}")
 
@@ -154,12 +164,15 @@ def main():
     made.add_argument("out")
     made.add_argument("--half", choices=("tuning", "untouched"))
     made.add_argument("--prep", choices=("enlarged", "mnist"), default="enlarged")
+    made.add_argument("--filter", choices=sorted(FILTERS), default="bilinear",
+                      help="the enlarging filter of the small collections' digits (--prep enlarged)")
+    made.add_argument("--source", choices=sorted(SOURCES), help="one source only")
     selected = sub.add_parser("select")
     for p in (made, selected):
         p.add_argument("--mirrors", default="/work/.mirror")
     args = parser.parse_args()
     if args.command == "make":
-        make(args.out, args.half, args.mirrors, args.prep)
+        make(args.out, args.half, args.mirrors, args.prep, args.filter, args.source)
     else:
         select(args.mirrors)
 
