@@ -27,7 +27,7 @@ It was trained on single digits: a recording 1.5 times the reference's median le
 segments of that length, their tail probabilities merged by Hommel's rule (engine/detectors/segments.py). A segment
 holding fewer than MIN_SEGMENT_FRAMES frames at the recording's own speech level (within SPEECH_DB of its loud frames)
 scores 0, as silence does: brought to one level alone, a word's onset or tail, a breath or the background before the
-word read as synthesis, +10 to +38 on real 1-s clips and 8-bit takes (docs/studies.md, "Clean voices recorded
+word read as synthesis, +7.6 to +16.9 on real 1-s clips and 8-bit takes (docs/studies.md, "Clean voices recorded
 elsewhere", thirty-fourth pass).
 
 What it reads as synthetic besides synthesis is a clean recording set-up: studio read speech (a low floor, sharp
