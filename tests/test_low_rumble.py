@@ -137,5 +137,24 @@ def test_a_padded_word_under_a_rumble_is_not_read_as_continuous_speech():
     noise = rumble(word.size, rng)
     word = word + 0.5 * noise * np.sqrt(np.mean(word ** 2) / np.mean(noise ** 2))
     word = word + 3e-3 * rng.normal(size=word.size)  # a recorder's floor above 1 kHz
-    assert super(low_rumble.HighPassedVoice, voice).widened(word)  # the rumble alone counts as speech unfiltered
+    from engine.detectors.synthetic_voice import SyntheticVoice
+
+    assert SyntheticVoice(profile).widened(word)  # the rumble alone counts as speech unfiltered
     assert not voice.widened(word)
+
+
+def test_under_a_rumble_a_segment_of_rumble_alone_is_too_short_to_judge_as_the_high_passed_recording_shows():
+    from engine.detectors.synthetic_voice import MIN_SEGMENT_FRAMES, SyntheticVoice, segment_speech_frames
+
+    rng = np.random.default_rng(5)
+    reference = [vowel(0.5, rng, f0) + 1e-3 * rng.normal(size=4000) for f0 in (100.0, 130.0, 160.0)]
+    profile = {**profile_of(reference), "cal_synthetic_voice": np.linspace(-3.0, 3.0, 200)}
+    voice = low_rumble.HighPassedVoice(profile, 500, -29.0)
+    word = vowel(0.5, rng)
+    noise = rumble(4000 + word.size, rng)
+    clip = np.concatenate([np.zeros(4000), word]) + 0.5 * noise * np.sqrt(np.mean(word ** 2) / np.mean(noise ** 2))
+    found = [clip[:4000], clip[4000:]]
+    assert segment_speech_frames(clip, [4000])[0] >= MIN_SEGMENT_FRAMES  # unfiltered the rumble alone is speech
+    scores = np.array([4.0, 1.0])
+    assert voice.read_segments(clip, found, scores).tolist() == [0.0, 1.0]
+    assert SyntheticVoice(profile).read_segments(clip, found, scores).tolist() == [4.0, 1.0]

@@ -232,3 +232,42 @@ def test_a_score_judged_against_a_wider_calibration_is_read_back_with_the_narrow
         assert found[k] == 4.0 and score <= 4.0
         assert p > len(found) * calibration.tail_probability(narrow, [4.0])[0]
         assert calibration.tail_probability(narrow, [score])[0] == pytest.approx(p, rel=0.05)
+
+
+def test_speech_frames_of_a_segment_are_counted_at_the_whole_recordings_level_not_the_segments_own():
+    rng = np.random.default_rng(3)
+    background = 1e-3 * rng.normal(size=4000)  # about 50 dB below the vowel
+    clip = np.concatenate([background, pulse_vowel(120, 135, seconds=0.5)])
+    counts = synthetic_voice.segment_speech_frames(clip, [4000])
+    assert counts[0] == 0 and counts[1] > 30
+    assert synthetic_voice.segment_speech_frames(background, [])[0] > 30  # its own loud frames: all of it
+    assert synthetic_voice.segment_speech_frames(np.zeros(100), [50]).tolist() == [0, 0]
+
+
+def test_a_segment_too_short_to_judge_scores_zero_as_silence_does_and_a_take_keeps_its_score(fsdd):
+    detector = reference_detector(fsdd)
+    rng = np.random.default_rng(4)
+    frames = synthetic_voice.MIN_SEGMENT_FRAMES
+    background = 1e-3 * rng.normal(size=detector.segment_length)
+    onset = np.concatenate([background[:-frames * synthetic_voice.HOP // 2],
+                            pulse_vowel(120, 125, seconds=frames * synthetic_voice.HOP / 2 / RATE)])
+    word = pulse_vowel(120, 135, seconds=detector.segment_length / RATE)
+    for before in (background, onset):  # the background alone; a word's first few frames after it
+        clip = np.concatenate([before, word])
+        found = [before, word]
+        scores = voice_scores(found)
+        assert scores[0] != 0  # brought to one level alone, it would be read
+        judged = detector.read_segments(clip, found, scores)
+        assert judged[0] == 0 and judged[1] == pytest.approx(scores[1])
+    assert detector.read_segments(word, [word], np.array([5.0])).tolist() == [5.0]  # a recording judged whole
+
+
+def test_every_segment_of_a_synthesised_phrase_holds_enough_speech_to_be_judged(fsdd):
+    detector = reference_detector(fsdd)
+    phrase = vowels()
+    from engine.detectors import segments
+
+    found = segments.split(phrase, detector.segment_length)
+    assert len(found) >= 3
+    scores = voice_scores(found)
+    assert detector.read_segments(phrase, found, scores) == pytest.approx(scores)

@@ -114,7 +114,8 @@ class RecordingDetector(Detector):
         flat = self.score_recordings([piece for found in pieces for piece in found])
         out, judged, start = np.zeros(len(pieces)), [], 0
         for g, found in enumerate(pieces):
-            out[g], _, k = segments.corrected(self.tail_of(recordings[g]), flat[start:start + len(found)], self.tail)
+            found_scores = self.read_segments(recordings[g], found, flat[start:start + len(found)])
+            out[g], _, k = segments.corrected(self.tail_of(recordings[g]), found_scores, self.tail)
             offset = sum(len(piece) for piece in found[:k]) if len(found) > 1 else 0
             judged.append((offset, len(found[k]) if found[k] is not None else 0, len(found)))
             start += len(found)
@@ -130,6 +131,11 @@ class RecordingDetector(Detector):
     def recording_reason(self, audio, batch, g, score, p):
         """The reason for a file with a waveform (`audio`, at the speech rate)."""
         raise NotImplementedError
+
+    def read_segments(self, audio, found, scores):
+        """The scores of a recording's segments `found` as judged (`scores`: theirs by score_recordings); a detector
+        sets aside here segments it cannot judge (synthetic_voice.py)."""
+        return scores
 
     def tail_of(self, audio):
         """The tail model a recording is judged against (its score is read back with `tail`): `tail` here; a

@@ -117,10 +117,11 @@ class HighPassedVoice(SyntheticVoice):
     def score_recordings(self, recordings):
         return voice_scores([high_passed(audio, self.cut_hz) for audio in recordings])
 
-    def widened(self, audio):
-        """Whether the recording high-passed is continuous speech with a recorder's floor: unfiltered, the stretches
-        of rumble alone count as speech and make a padded word continuous speech."""
-        return super().widened(high_passed(audio, self.cut_hz))
+    def heard(self, audio):
+        """The recording high-passed, for what is speech in it (whether it is continuous speech with a recorder's
+        floor, which of its segments hold enough speech to judge): unfiltered, the stretches of rumble alone count as
+        speech and make a padded word continuous speech."""
+        return high_passed(audio, self.cut_hz)
 
     def recording_reason(self, audio, batch, g, score, p):
         return (f"{super().recording_reason(audio, batch, g, score, p)} [the recording's floor below 500 Hz lies above "

@@ -24,7 +24,11 @@ frames at unit power: a gain changes nothing):
   of 32 ReLU units), trained by tests/benchmarks/test_bench_outside_voices.py.
 
 It was trained on single digits: a recording 1.5 times the reference's median length or longer is judged in
-segments of that length, their tail probabilities merged by Hommel's rule (engine/detectors/segments.py).
+segments of that length, their tail probabilities merged by Hommel's rule (engine/detectors/segments.py). A segment
+holding fewer than MIN_SEGMENT_FRAMES frames at the recording's own speech level (within SPEECH_DB of its loud frames)
+scores 0, as silence does: brought to one level alone, a word's onset or tail, a breath or the background before the
+word read as synthesis, +7.6 to +16.9 on real 1-s clips and 8-bit takes (docs/studies.md, "Clean voices recorded
+elsewhere", thirty-fourth pass).
 
 What it reads as synthetic besides synthesis is a clean recording set-up: studio read speech (a low floor, sharp
 harmonics, wide cepstral dynamics) lies in the tail of a reference of noisy 8 kHz digits (LJ Speech, other
@@ -82,6 +86,10 @@ STUDIO_FLOOR_DB = -80.0
 # Real speakers' scores differ (FSDD's four: medians 2 units apart), so a bound set on a few recordings
 # would be set by chance: a profile keeping fewer than MIN_KEPT recordings does not get the detector.
 MIN_KEPT = 100
+# Fewer frames than this at the recording's speech level and a segment holds a fragment, not a take: FSDD's 400 kept
+# takes hold 12 at the fewest and 1 % of them fewer than 19; the fragments that read as synthesis on real clips
+# (a word cut at a 1-s clip's middle, the clicks in an 8-bit recorder's silence) held 0-11.
+MIN_SEGMENT_FRAMES = 15
 
 
 def level_normalised(audio):
@@ -120,6 +128,31 @@ def _residual_kurtosis(frames):
     return out
 
 
+def _spectra(x):
+    """(frames, power spectra) of the Hann-windowed FRAME-sample frames every HOP samples that `features` reads."""
+    frames = np.lib.stride_tricks.sliding_window_view(x, FRAME)[::HOP]
+    return frames, np.abs(np.fft.rfft(frames * np.hanning(FRAME), axis=1)) ** 2
+
+
+def _speech(energy):
+    """Which frames are speech: within SPEECH_DB of the loud ones (the 95th percentile of `energy`)."""
+    return energy >= np.quantile(energy, 0.95) * 10 ** (-SPEECH_DB / 10)
+
+
+def segment_speech_frames(audio, cuts):
+    """(len(cuts) + 1,) per segment of `audio` cut at sample positions `cuts`, how many of the frames lying wholly in
+    it are speech by the whole recording's loud frames (not the segment's own, which a segment of background alone
+    sets as low as its background)."""
+    x = np.asarray(audio, dtype=np.float64)
+    edges = np.concatenate([[0], np.asarray(cuts, dtype=np.int64), [x.size]])
+    if x.size < FRAME:
+        return np.zeros(edges.size - 1, dtype=np.int64)
+    speech = _speech(_spectra(x)[1].sum(axis=1))
+    starts = np.arange(speech.size) * HOP
+    return np.array([np.count_nonzero(speech & (starts >= low) & (starts + FRAME <= high))
+                     for low, high in zip(edges[:-1], edges[1:])], dtype=np.int64)
+
+
 def features(audio):
     """(N_FEATURES,) per-recording statistics of one recording at RATE (module docstring); None for a
     recording with fewer than 5 speech frames or none but digital silence, or a decoder's residue of it (a peak below
@@ -129,10 +162,9 @@ def features(audio):
     x = level_normalised(audio)
     if x.size < FRAME + 4 * HOP:
         return None
-    frames = np.lib.stride_tricks.sliding_window_view(x, FRAME)[::HOP]
-    power = np.abs(np.fft.rfft(frames * np.hanning(FRAME), axis=1)) ** 2
+    frames, power = _spectra(x)
     energy = power.sum(axis=1)
-    speech = energy >= np.quantile(energy, 0.95) * 10 ** (-SPEECH_DB / 10)
+    speech = _speech(energy)
     if speech.sum() < 5:
         return None
     power, frames = power[speech], frames[speech]
@@ -278,11 +310,25 @@ class SyntheticVoice(RecordingDetector):
         return self.tail
 
     def widened(self, audio):
-        """Whether the recording's speech spans WHOLE_BELOW segment lengths or more and its floor is no deeper than
-        `deepest_floor` (a studio's or the outside recordings' deepest)."""
-        return (audio is not None and self.segment_length is not None
-                and speech_duration(audio) >= segments.WHOLE_BELOW * self.segment_length
-                and recorded_floor(audio) >= self.deepest_floor)
+        """Whether the recording as heard (`heard`) is speech spanning WHOLE_BELOW segment lengths or more whose floor
+        is no deeper than `deepest_floor` (a studio's or the outside recordings' deepest)."""
+        if audio is None or self.segment_length is None:
+            return False
+        heard = self.heard(audio)
+        return (speech_duration(heard) >= segments.WHOLE_BELOW * self.segment_length
+                and recorded_floor(heard) >= self.deepest_floor)
+
+    def heard(self, audio):
+        """The recording as the model reads it (a subclass filters it)."""
+        return audio
+
+    def read_segments(self, audio, found, scores):
+        """A segment of a recording cut in two or more holding fewer than MIN_SEGMENT_FRAMES frames at the recording's
+        speech level scores 0, as silence does (module docstring)."""
+        if len(found) < 2:
+            return scores
+        cuts = np.cumsum([len(piece) for piece in found[:-1]])
+        return np.where(segment_speech_frames(self.heard(audio), cuts) >= MIN_SEGMENT_FRAMES, scores, 0.0)
 
     def recording_reason(self, audio, batch, g, score, p):
         outside = (f"; continuous speech whose floor above 1 kHz ({recorded_floor(audio):.0f} dB) is a recorder's, so "
