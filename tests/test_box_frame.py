@@ -74,3 +74,11 @@ def test_real_digits_prepared_as_emnists_pass(case):
     assert framed((BOX_FRAMED, 24, (FRAMED,)))
     assert np.mean(_combined(detectors, x) <= 0.01) >= 0.3  # against MNIST's centring alone many are flagged
     assert np.mean(_combined(both, x) <= 0.01) <= 0.05
+
+
+def test_a_reference_framed_so_keeps_its_own_calibration(case):
+    profile, detectors, held = case
+    emnist_like = dict(profile, cal_x=box_framed_images(profile["cal_x"][:40], 24))
+    out, note = channel_detectors(detectors, emnist_like, (BOX_FRAMED, 24))
+    assert all(a is b for a, b in zip(out, detectors))
+    assert "reference's own figures are framed so" in note

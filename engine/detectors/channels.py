@@ -470,7 +470,10 @@ def boxed_union(detectors, profile, key, gan_runs, for_channel=None, store=None)
     Real MNIST digits so prepared were labelled generated 114 of 200 against the reference alone, by `placement`:
     MNIST's 20 x 20 box centred by the centre of mass is its own preparation, not a trait of real digits
     (docs/studies.md, "EMNIST's preparation", thirty-fourth pass). MNIST's own figures span at most 20 of 28 and are
-    not read so."""
+    not read so. A reference whose own figures are mostly framed so (an EMNIST case) is that preparation already:
+    the case's detectors apply as they are."""
+    if reference_box_framed(profile):
+        return detectors, f"channel {describe(key)}: the reference's own figures are framed so; its calibration applies"
     for_channel = for_channel or (lambda k: channel_detectors(detectors, profile, k, gan_runs, store=store))
     framing = for_channel(key + ((FRAMED,),))[0]
     words = f"prepared as EMNIST's digits (its figure's box centred, spanning {key[1]} pixels)"
@@ -478,6 +481,15 @@ def boxed_union(detectors, profile, key, gan_runs, for_channel=None, store=None)
         [("as it is", c), (words, d)], when="for a figure centred by its box and fitted into the frame,")
         for c, d in zip(detectors, framing)]
     return out, f"channel {describe(key)}; {TRAITS_LOST[BOX_FRAMED]}"
+
+
+def reference_box_framed(profile):
+    """Whether most of the profile's held-out reference figures are centred by their box and fitted into the frame
+    (engine/data/box_frame.py box_framed)."""
+    from engine.data.box_frame import box_framed
+
+    pixels = np.rint(np.clip(profile["cal_x"][:, 0], 0, 1) * 255).astype(np.uint8)
+    return 2 * sum(box_framed(p) is not None for p in pixels) > len(pixels)
 
 
 def resized_jpeg_union(detectors, profile, key, gan_runs, resized, for_channel=None):
