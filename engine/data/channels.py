@@ -34,6 +34,7 @@ from engine.data.audio_history import codec_history
 from engine.data.eight_bit_silence import written_at_eight_bits
 from engine.data.clipping import clipping
 from engine.data.formats.container_audio import AMR_NB_MODES, TELEPHONE
+from engine.data.box_frame import box_framed
 from engine.data.resize_history import jpeg_resample_history, resample_history, resize_history
 from engine.data.webp_history import webp_history
 from engine.data.padding import speech_span
@@ -117,8 +118,9 @@ def lossless_channel(codec, values):
     resized = resize_history(values) if values is not None and history is None else None
     if resized is not None:
         return {"codec": codec, "lossy": True, "resize_history": resized}
-    if history is None:
-        return {"codec": codec, "lossy": False}
+    if history is None:  # nothing lossy; a figure centred by its box and fitted into the frame, as EMNIST's
+        span = box_framed(values) if values is not None else None
+        return {"codec": codec, "lossy": False} | ({"box_framed": span} if span else {})
     quality = history["quality"]
     luma, chroma = ijg_tables()[quality]
     colour = values.ndim == 3

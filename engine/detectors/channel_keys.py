@@ -130,6 +130,8 @@ def _read_key(meta, channel, noise_gate):
         read = channel["resample_history"]
         key = ("resized", "pixels", tuple(read["filter"]), int(read["side"]))
         return key + ((FILLS_FRAME,),) if read.get("fills_frame") else key
+    if "box_framed" in channel:  # a lossless figure centred by its box, fitted into the frame (box_frame.py)
+        return (BOX_FRAMED, int(channel["box_framed"]))
     if "subtype" in channel:
         history = channel.get("codec_history")  # decoded and re-saved as PCM: the codec read from the samples
         subtype = history["subtype"] if history else channel["subtype"] if channel.get("lossy") else None
@@ -223,6 +225,13 @@ def resized_before(key):
 # ending in (FRAMED,), whose reference is framed so (channel_media.framed_images; channels.framed_union).
 FILLS_FRAME = "fills its frame"
 FRAMED = "framed"
+
+
+# A lossless picture whose figure's box is centred and spans most of the frame (engine/data/box_frame.py: EMNIST
+# prepared its digits so) has the key (BOX_FRAMED, span): judged as it is and, apart, against the key
+# (BOX_FRAMED, span, (FRAMED,)), whose reference is prepared so (channel_media.box_framed_images;
+# channels.boxed_union).
+BOX_FRAMED = "box framed"
 
 
 def framed(key):

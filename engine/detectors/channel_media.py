@@ -11,7 +11,7 @@ from engine.data.channels import NOISE_BANDS_HZ, band_powers, speech_and_floor, 
 from engine.data.formats.container_audio import AMR_NB_MODES, TELEPHONE
 from engine.data.formats.audio import residue_as_silence
 from engine.detectors import resampling
-from engine.detectors.channel_keys import framed, jpeg_alone, mp3_bitrate, resized_before, vorbis_quality
+from engine.detectors.channel_keys import BOX_FRAMED, framed, jpeg_alone, mp3_bitrate, resized_before, vorbis_quality
 from engine.detectors.profile import reference_audio
 
 WEBP_QUALITIES = (50, 65, 80, 90, 95)  # WebP keeps no tables: calibrate over typical qualities
@@ -151,6 +151,8 @@ def image_through(x, key):
         return enlarged_images(x, key[1], key[2], key[3] if len(key) > 3 else key[2])
     if key[0] == "resized" and framed(key):
         return framed_images(x, key[2], key[3])
+    if key[0] == BOX_FRAMED:
+        return box_framed_images(x, key[1])
     if key[0] == "resized" and len(key) > 2:
         return resampled_images(x, key[2], key[3])
     return webp_images(x) if key[0] == "WebP lossy" else resized_images(x)
@@ -225,6 +227,17 @@ def framed_images(x, filters, side):
         small.resize(image.size, method).save(buffer, format="PNG")
 
     return _through_pil(x, save)
+
+
+def box_framed_images(x, span):
+    """Grey samples (n, 1, side, side) prepared as EMNIST's digits were, their figure's box spanning `span` pixels
+    (engine/data/box_frame.py: each made a binary 128 x 128 scan, blurred, cropped to its box, centred in a square,
+    bordered and reduced with bicubic): the reference as that collection frames its figures (channel_keys.BOX_FRAMED)."""
+    from engine.data.box_frame import box_fitted, nist_scan
+
+    pixels = np.rint(np.clip(x[:, 0], 0, 1) * 255).astype(np.uint8)
+    side = x.shape[-1]
+    return np.stack([box_fitted(nist_scan(p), side, span) for p in pixels])[:, None].astype(np.float32) / 255
 
 
 def webp_images(x):

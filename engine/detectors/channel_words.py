@@ -5,7 +5,7 @@ from engine.data import picture_size
 from engine.data.channels import NOISE_BANDS_HZ
 from engine.data.formats.container_audio import TELEPHONE
 from engine.detectors import aside_marks, low_rumble, quarter_grid, time_scale
-from engine.detectors.channel_keys import (NOISE_STEP_DB, codec_from_samples, fills_frame, framed, jpeg_alone,
+from engine.detectors.channel_keys import (BOX_FRAMED, NOISE_STEP_DB, codec_from_samples, fills_frame, framed, jpeg_alone,
                                            mp3_bitrate, opus_inversion, quiet_level, resized_before, vorbis_quality)
 from engine.detectors.channel_losses import AMR_NB, MP3_INVERSION_MIN, OPUS_INVERSION_MIN, VORBIS_INVERSION_MIN
 from engine.detectors.channel_media import (CODEC_STAND_INS, LOWEST_BITRATE_SUBTYPES, PYAV_CODECS, RESIZE_FACTORS,
@@ -49,6 +49,15 @@ def describe(key):
                     f"so (each detector's largest tail probability applies)")
         return (f"enlarged to {h} x {w} with {kernel}, read from the pixels (the file is that filter's upsampling of a "
                 f"picture of the reference's size, to which it is reduced; the reference is enlarged and reduced so)")
+    if key[0] == BOX_FRAMED:
+        span = key[1]
+        if framed(key):
+            return (f"prepared as EMNIST's digits, inferred from the pixels: the reference's figures made binary at "
+                    f"128 x 128, blurred, cropped to their box, centred in a square with a border so that the box "
+                    f"spans {span} pixels, and reduced with bicubic")
+        return (f"none lossy; the figure's box centred and spanning {span} pixels of the frame, as EMNIST prepared "
+                f"its digits (judged against the reference as it is and prepared so; each detector's larger tail "
+                f"probability applies)")
     if key[0] == "resized" and len(key) > 2:
         filters, side = " or ".join(key[2]), key[3]
         if framed(key):

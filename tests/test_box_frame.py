@@ -1,0 +1,84 @@
+"""A lossless figure centred by its box and spanning most of its frame, as EMNIST prepared its digits, is judged against
+the reference as it is and prepared so, the larger tail probability applying (engine/data/box_frame.py,
+engine/detectors/channel_media.py box_framed_images, channels.boxed_union)."""
+import numpy as np
+import pytest
+
+from engine.data.box_frame import box_fitted, box_framed, nist_scan
+from engine.data.channels import lossless_channel
+from engine.data.specs import load_spec
+from engine.detectors import calibration, suite
+from engine.detectors.channel_keys import BOX_FRAMED, FRAMED, channel_key, framed
+from engine.detectors.channel_media import box_framed_images
+from engine.detectors.channels import NoiseUnion, StandAside, channel_detectors
+from engine.detectors.profile import build_profile
+
+
+@pytest.fixture(scope="module")
+def case():
+    profile = build_profile(load_spec("builtin:mnist[0:600]"))
+    return profile, suite.profile_detectors(profile), load_spec("builtin:mnist[9000:9060]").x
+
+
+def eight_bit(sample):
+    return np.rint(sample[0] * 255).astype(np.uint8)
+
+
+def test_emnist_preparation_centres_the_box_at_the_span_asked(case):
+    _, _, held = case
+    for sample in held[:5]:
+        out = box_fitted(nist_scan(eight_bit(sample)), 28, 24)
+        assert out.shape == (28, 28) and out.dtype == np.uint8
+        assert box_framed(out) in (23, 24, 25)
+
+
+def test_mnists_own_figures_and_off_centre_ones_are_not_read(case):
+    _, _, held = case
+    assert all(box_framed(eight_bit(s)) is None for s in held)  # a 20 x 20 box: 20 of 28 at most
+    shifted = np.roll(box_fitted(nist_scan(eight_bit(held[0])), 28, 24), 2, axis=1)
+    assert box_framed(shifted) is None  # the box no longer centred
+    assert box_framed(np.zeros((28, 28), dtype=np.uint8)) is None
+
+
+def test_the_reading_gives_a_key_judged_against_both_preparations(case):
+    profile, detectors, held = case
+    values = box_fitted(nist_scan(eight_bit(held[0])), 28, 24)
+    channel = lossless_channel("PNG", values)
+    assert channel["lossy"] is False and channel["box_framed"] == box_framed(values)
+    key = channel_key({"channel": channel})
+    assert key == (BOX_FRAMED, channel["box_framed"]) and not framed(key)
+    assert channel_key({"channel": lossless_channel("PNG", eight_bit(held[0]))}) is None
+    judging = {d.name: d for d in channel_detectors(detectors, profile, key)[0]}
+    assert isinstance(judging["placement"], NoiseUnion)
+    assert any("EMNIST" in words for words, _ in judging["placement"].parts_)
+
+
+def test_box_framed_images_prepare_the_reference_so(case):
+    _, _, held = case
+    out = box_framed_images(held[:4], 24)
+    assert out.shape == held[:4].shape and out.dtype == np.float32
+    assert all(box_framed(eight_bit(s)) in (23, 24, 25) for s in out)
+
+
+def _combined(judging, x):
+    batch = suite.Batch(x, np.arange(len(x)))
+    p = np.stack([calibration.tail_probability(d.tail, d.scores(batch)) for d in judging], axis=1)
+    weights = suite.weights(judging, 0.01, [d.name != "grid" and not isinstance(d, StandAside) for d in judging])
+    return np.array([calibration.combine(row, weights)[0] for row in p])
+
+
+def test_real_digits_prepared_as_emnists_pass(case):
+    profile, detectors, held = case
+    x = box_framed_images(held, 24)
+    both = channel_detectors(detectors, profile, (BOX_FRAMED, 24))[0]
+    assert framed((BOX_FRAMED, 24, (FRAMED,)))
+    assert np.mean(_combined(detectors, x) <= 0.01) >= 0.3  # against MNIST's centring alone many are flagged
+    assert np.mean(_combined(both, x) <= 0.01) <= 0.05
+
+
+def test_a_reference_framed_so_keeps_its_own_calibration(case):
+    profile, detectors, held = case
+    emnist_like = dict(profile, cal_x=box_framed_images(profile["cal_x"][:40], 24))
+    out, note = channel_detectors(detectors, emnist_like, (BOX_FRAMED, 24))
+    assert all(a is b for a, b in zip(out, detectors))
+    assert "reference's own figures are framed so" in note
