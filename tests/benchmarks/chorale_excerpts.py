@@ -14,6 +14,7 @@ tests/benchmarks/data/replay_excerpt_untouched.md.
     python tests/benchmarks/chorale_excerpts.py events 'bach[0:328]' OUT --order 4 --bars 12 --seed 3904 --n 40
     python tests/benchmarks/chorale_excerpts.py zoo 'bach[0:328]' OUT --order 4 --seed 3905 --n 40
     python tests/benchmarks/chorale_excerpts.py lstm train OUT --bars 8 --resolution quarter --seed 0 --iterations 2000
+    python tests/benchmarks/chorale_excerpts.py chain train OUT --bars 8 --resolution 16th --order 2 --seed 0
 """
 import argparse
 import json
@@ -95,6 +96,27 @@ def lstm(split, out, bars, mirror, resolution, seed, n, iterations):
         writers.write_midi(os.path.join(out, f"lstm_{resolution}_{seed}_{k:03d}.mid"), chord_roll(chords, steps))
 
 
+def jsb_chain(split, out, bars, mirror, resolution, order, seed, n):
+    """Order-`order` chains over a JSB split's chords at `resolution` (one state per chord, as the dataset's
+    frames are), each started from a piece's opening and drawn again when a context has no continuation."""
+    steps = JSB_STEPS[resolution]
+    pieces = [tuple(tuple(chord) for chord in piece) for piece in jsb_pieces(split, mirror, resolution)]
+    table = {}
+    for piece in pieces:
+        for i in range(len(piece) - order):
+            table.setdefault(piece[i:i + order], []).append(piece[i + order])
+    rng, length, made = random.Random(seed), bars * 16 // steps, 0
+    while made < n:
+        chain = list(rng.choice([p for p in pieces if len(p) > order])[:order])
+        while len(chain) < length and tuple(chain[-order:]) in table:
+            chain.append(rng.choice(table[tuple(chain[-order:])]))
+        if len(chain) < length:
+            continue
+        writers.write_midi(os.path.join(out, f"jsbchain{order}_{resolution}_{seed}_{made:03d}.mid"),
+                           chord_roll(chain, steps))
+        made += 1
+
+
 def chord_events(roll):
     """[(pitch set, length in steps)] of a boolean (128, steps) roll."""
     changes = np.flatnonzero(np.any(roll[:, 1:] != roll[:, :-1], axis=0)) + 1
@@ -149,12 +171,17 @@ def main():
     edition.add_argument("--bars", type=int, default=8, help="the first bars (0: whole pieces)")
     edition.add_argument("--resolution", choices=tuple(JSB_STEPS), default="quarter")
     edition.add_argument("--mirror", default=JSB_MIRROR)
-    model = sub.add_parser("lstm")
-    model.add_argument("split", choices=("train", "valid", "test")), model.add_argument("out")
-    model.add_argument("--bars", type=int, default=8), model.add_argument("--resolution", choices=tuple(JSB_STEPS),
-                                                                           default="quarter")
-    model.add_argument("--mirror", default=JSB_MIRROR), model.add_argument("--seed", type=int, default=0)
-    model.add_argument("--n", type=int, default=40), model.add_argument("--iterations", type=int, default=2000)
+    for name in ("lstm", "chain"):  # models trained on a JSB split
+        model = sub.add_parser(name)
+        model.add_argument("split", choices=("train", "valid", "test")), model.add_argument("out")
+        model.add_argument("--bars", type=int, default=8)
+        model.add_argument("--resolution", choices=tuple(JSB_STEPS), default="quarter")
+        model.add_argument("--mirror", default=JSB_MIRROR), model.add_argument("--seed", type=int, default=0)
+        model.add_argument("--n", type=int, default=40)
+        if name == "lstm":
+            model.add_argument("--iterations", type=int, default=2000)
+        else:
+            model.add_argument("--order", type=int, default=2)
     for name in ("events", "zoo"):
         chain = sub.add_parser(name)
         chain.add_argument("spec"), chain.add_argument("out")
@@ -170,6 +197,8 @@ def main():
         jsb(args.split, args.out, args.bars, args.mirror, args.resolution)
     elif args.command == "lstm":
         lstm(args.split, args.out, args.bars, args.mirror, args.resolution, args.seed, args.n, args.iterations)
+    elif args.command == "chain":
+        jsb_chain(args.split, args.out, args.bars, args.mirror, args.resolution, args.order, args.seed, args.n)
     elif args.command == "events":
         events(args.spec, args.out, args.order, args.bars, args.seed, args.n)
     else:
