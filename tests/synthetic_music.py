@@ -133,23 +133,24 @@ def shuffled_bars(pieces, n, seed=0):
     return out
 
 
-def frame_lstm(pieces, n, steps=4 * PATCH_STEPS, seed=0, iterations=300, hidden=128):
-    """A one-layer LSTM over the roll's frames (the pitches sounding at each sixteenth-note step, a
-    multi-hot vector; each pitch drawn as a Bernoulli given the state, as in Boulanger-Lewandowski et
-    al.'s polyphonic RNNs on the chorales), trained briefly on 64-step excerpts of `pieces` and
-    sampled from each training piece's first frame."""
+def frame_lstm(pieces, n, steps=4 * PATCH_STEPS, seed=0, iterations=300, hidden=128, window=PATCH_STEPS):
+    """A one-layer LSTM over the roll's frames (the pitches sounding at each step, a multi-hot vector;
+    each pitch drawn as a Bernoulli given the state, as in Boulanger-Lewandowski et al.'s polyphonic
+    RNNs on the chorales), trained briefly on `window`-step excerpts of `pieces` and sampled from a
+    training piece's first frame. A step is a sixteenth here; a coarser one (JSB's quarter chords) needs
+    a shorter window, most chorales having under 64 quarters."""
     import torch
 
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
-    rolls = [torch.from_numpy(r.T.astype(np.float32)) for r in pieces if r.shape[1] > PATCH_STEPS]
+    rolls = [torch.from_numpy(r.T.astype(np.float32)) for r in pieces if r.shape[1] > window]
     lstm, out = torch.nn.LSTM(128, hidden, batch_first=True), torch.nn.Linear(hidden, 128)
     optimiser = torch.optim.Adam([*lstm.parameters(), *out.parameters()], lr=3e-3)
     for _ in range(iterations):
         batch = []
         for k in rng.integers(len(rolls), size=32):
-            start = int(rng.integers(rolls[k].shape[0] - PATCH_STEPS))
-            batch.append(rolls[k][start:start + PATCH_STEPS + 1])
+            start = int(rng.integers(rolls[k].shape[0] - window))
+            batch.append(rolls[k][start:start + window + 1])
         batch = torch.stack(batch)
         logits = out(lstm(batch[:, :-1])[0])
         loss = torch.nn.functional.binary_cross_entropy_with_logits(logits, batch[:, 1:])

@@ -13,6 +13,8 @@ tests/benchmarks/data/replay_excerpt_untouched.md.
     python tests/benchmarks/chorale_excerpts.py jsb valid OUT --bars 8 [--resolution quarter|8th|16th] [--mirror DIR]
     python tests/benchmarks/chorale_excerpts.py events 'bach[0:328]' OUT --order 4 --bars 12 --seed 3904 --n 40
     python tests/benchmarks/chorale_excerpts.py zoo 'bach[0:328]' OUT --order 4 --seed 3905 --n 40
+    python tests/benchmarks/chorale_excerpts.py lstm train OUT --bars 8 --resolution quarter --seed 0 --iterations 2000
+    python tests/benchmarks/chorale_excerpts.py chain train OUT --bars 8 --resolution 16th --order 2 --seed 0
 """
 import argparse
 import json
@@ -65,14 +67,54 @@ def chord_roll(chords, steps):
     return roll * VELOCITY / 127
 
 
-def jsb(split, out, bars, mirror, resolution="quarter"):
-    """Each JSB chorale of a split (its first `bars` bars; 0: whole), at 120 bpm (writers.write_midi's sixteenth)."""
+def jsb_pieces(split, mirror, resolution):
+    """A JSB split's chorales, each a list of chords (lists of MIDI pitches)."""
     text = subprocess.run(["git", "-C", mirror, "show", f"HEAD:jsb-chorales-{resolution}.json"], capture_output=True,
                           check=True).stdout
+    return json.loads(text)[split]
+
+
+def jsb(split, out, bars, mirror, resolution="quarter"):
+    """Each JSB chorale of a split (its first `bars` bars; 0: whole), at 120 bpm (writers.write_midi's sixteenth)."""
     steps = JSB_STEPS[resolution]
-    for k, piece in enumerate(json.loads(text)[split]):
+    for k, piece in enumerate(jsb_pieces(split, mirror, resolution)):
         chords = piece[:bars * 16 // steps] if bars else piece
         writers.write_midi(os.path.join(out, f"jsb_{split}_{k:03d}.mid"), chord_roll(chords, steps))
+
+
+def lstm(split, out, bars, mirror, resolution, seed, n, iterations):
+    """What a checker training a small model on JSB would build: tests/synthetic_music.py's frame LSTM over a
+    split's chords at `resolution` (one frame per chord, trained on 8-bar windows, which all but one chorale hold),
+    `bars` bars sampled from a training piece's first chord, written as the dataset's chords are."""
+    from tests.synthetic_music import frame_lstm
+
+    steps = JSB_STEPS[resolution]
+    pieces = [chord_roll(piece, 1) > 0 for piece in jsb_pieces(split, mirror, resolution)]
+    for k, roll in enumerate(frame_lstm(pieces, n, steps=bars * 16 // steps, seed=seed, iterations=iterations,
+                                        window=8 * 16 // steps)):
+        chords = [np.flatnonzero(roll[:, t]) for t in range(roll.shape[1])]
+        writers.write_midi(os.path.join(out, f"lstm_{resolution}_{seed}_{k:03d}.mid"), chord_roll(chords, steps))
+
+
+def jsb_chain(split, out, bars, mirror, resolution, order, seed, n):
+    """Order-`order` chains over a JSB split's chords at `resolution` (one state per chord, as the dataset's
+    frames are), each started from a piece's opening and drawn again when a context has no continuation."""
+    steps = JSB_STEPS[resolution]
+    pieces = [tuple(tuple(chord) for chord in piece) for piece in jsb_pieces(split, mirror, resolution)]
+    table = {}
+    for piece in pieces:
+        for i in range(len(piece) - order):
+            table.setdefault(piece[i:i + order], []).append(piece[i + order])
+    rng, length, made = random.Random(seed), bars * 16 // steps, 0
+    while made < n:
+        chain = list(rng.choice([p for p in pieces if len(p) > order])[:order])
+        while len(chain) < length and tuple(chain[-order:]) in table:
+            chain.append(rng.choice(table[tuple(chain[-order:])]))
+        if len(chain) < length:
+            continue
+        writers.write_midi(os.path.join(out, f"jsbchain{order}_{resolution}_{seed}_{made:03d}.mid"),
+                           chord_roll(chain, steps))
+        made += 1
 
 
 def chord_events(roll):
@@ -129,6 +171,17 @@ def main():
     edition.add_argument("--bars", type=int, default=8, help="the first bars (0: whole pieces)")
     edition.add_argument("--resolution", choices=tuple(JSB_STEPS), default="quarter")
     edition.add_argument("--mirror", default=JSB_MIRROR)
+    for name in ("lstm", "chain"):  # models trained on a JSB split
+        model = sub.add_parser(name)
+        model.add_argument("split", choices=("train", "valid", "test")), model.add_argument("out")
+        model.add_argument("--bars", type=int, default=8)
+        model.add_argument("--resolution", choices=tuple(JSB_STEPS), default="quarter")
+        model.add_argument("--mirror", default=JSB_MIRROR), model.add_argument("--seed", type=int, default=0)
+        model.add_argument("--n", type=int, default=40)
+        if name == "lstm":
+            model.add_argument("--iterations", type=int, default=2000)
+        else:
+            model.add_argument("--order", type=int, default=2)
     for name in ("events", "zoo"):
         chain = sub.add_parser(name)
         chain.add_argument("spec"), chain.add_argument("out")
@@ -142,6 +195,10 @@ def main():
         excerpt(args.spec, args.out, args.first_bar, args.bars)
     elif args.command == "jsb":
         jsb(args.split, args.out, args.bars, args.mirror, args.resolution)
+    elif args.command == "lstm":
+        lstm(args.split, args.out, args.bars, args.mirror, args.resolution, args.seed, args.n, args.iterations)
+    elif args.command == "chain":
+        jsb_chain(args.split, args.out, args.bars, args.mirror, args.resolution, args.order, args.seed, args.n)
     elif args.command == "events":
         events(args.spec, args.out, args.order, args.bars, args.seed, args.n)
     else:
