@@ -32,19 +32,6 @@ def test_cuts_fall_in_a_pause_near_where_they_would_fall():
     assert any(2 * LENGTH + 600 <= cut <= 2 * LENGTH + 900 for cut in segments.cut_points(audio, LENGTH))
 
 
-def test_a_segment_holding_none_of_the_recording_s_sound_is_read_as_silence():
-    rng = np.random.default_rng(5)
-    word = 0.1 * rng.normal(size=LENGTH)
-    smear = 1e-4 * rng.normal(size=LENGTH // 10)  # a codec's faint smear into a script's padding, 60 dB down
-    clip = np.concatenate([word, smear, np.zeros(LENGTH - smear.size)])
-    pieces = segments.heard(segments.split(clip, LENGTH), clip)
-    assert len(pieces) == 2 and not pieces[1].any() and pieces[1].size + pieces[0].size == clip.size
-    assert np.array_equal(pieces[0], clip[:pieces[0].size])
-    quiet_word = np.concatenate([word, 0.01 * rng.normal(size=LENGTH)])  # 20 dB down: still the recording's sound
-    assert all(piece.any() for piece in segments.heard(segments.split(quiet_word, LENGTH), quiet_word))
-    assert segments.heard([None], None) == [None]
-
-
 def test_the_file_gets_the_segments_merged_tail_probability_and_a_score_that_reads_so():
     tail = calibration.tail_model(np.random.default_rng(2).normal(size=500))
     score, p, k = segments.corrected(tail, [0.1, 3.0, 0.5, 0.2])

@@ -110,7 +110,7 @@ class RecordingDetector(Detector):
         recordings = batch.recordings()
         if not self.segment_length:
             return self.score_recordings(recordings)
-        pieces = [segments.heard(segments.split(audio, self.segment_length), audio) for audio in recordings]
+        pieces = [segments.split(audio, self.segment_length) for audio in recordings]
         flat = self.score_recordings([piece for found in pieces for piece in found])
         out, judged, start = np.zeros(len(pieces)), [], 0
         for g, found in enumerate(pieces):

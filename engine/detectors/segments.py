@@ -32,12 +32,6 @@ calibrated whole and a recording like them is now judged in two: each half is st
 at most the reference's scale, so the bound above holds; only power is spent. Rounding rather than
 flooring the count keeps 1-s clips, twice the length of a digit take, from being judged whole against
 half-second calibration (LJ Speech in 1-s chunks: 4 of 62 labelled generated, 8 with the floor).
-
-A segment that holds none of the recording's sound (its loudest QUIET_FRAME more than SILENT_DB below the loudest
-quarter of the recording's frames: a script's padding, a codec's faint smear of the word into it) is read as the
-digital silence it all but is (`heard`), as a segment of exact zeros is: scored per segment, a few milliseconds of a
-codec's smear were raised to a word's level and rated as synthesis (a 1-s clip through Opus, +24;
-docs/studies.md, "A codec's smear of a script's padding", thirty-fourth pass).
 """
 import numpy as np
 
@@ -45,9 +39,6 @@ from engine.detectors import calibration
 
 QUIET_FRAME = 160  # 20 ms at 8 kHz: the frame whose energy places a cut
 WHOLE_BELOW = 1.5  # segment lengths: a shorter recording is judged whole (round(size / length) = 1)
-SILENT_DB = 35.0  # a segment this far below the recording's loud frames holds none of its sound (as synthetic-voice's
-# SPEECH_DB reads a recording's speech frames)
-LOUD_SHARE = 0.25  # the recording's loud frames: its loudest quarter
 
 
 def typical_length(profile):
@@ -80,23 +71,6 @@ def cut_points(audio, length):
 def split(audio, length):
     """The recording's segments (module docstring): [audio] when it is judged whole."""
     return np.split(np.asarray(audio), cut_points(audio, length)) if audio is not None else [None]
-
-
-def _frame_powers(x):
-    x = np.asarray(x, dtype=np.float64)
-    if x.size < QUIET_FRAME:
-        x = np.pad(x, (0, QUIET_FRAME - x.size))
-    return (np.lib.stride_tricks.sliding_window_view(x, QUIET_FRAME)[::QUIET_FRAME // 2] ** 2).mean(axis=1)
-
-
-def heard(pieces, audio):
-    """`pieces` (split(audio, ...)) with each that holds none of the recording's sound (module docstring) as zeros."""
-    if audio is None or len(pieces) <= 1:
-        return pieces
-    power = np.sort(_frame_powers(audio))
-    loud = power[-max(1, int(round(LOUD_SHARE * power.size))):].mean()
-    return [np.zeros_like(piece) if _frame_powers(piece).max() < loud * 10 ** (-SILENT_DB / 10) else piece
-            for piece in pieces]
 
 
 def merged(p):
