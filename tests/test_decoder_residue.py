@@ -36,7 +36,8 @@ def test_the_padding_through_a_lossy_file_is_read_as_zeros(tmp_path, fmt, subtyp
     quiet = np.abs(raw) < RESIDUE
     if subtype == "OPUS":
         assert np.count_nonzero(raw[quiet]) > 0  # Opus' decoder writes the padding as residue, not zeros
-    assert not audio[quiet].any() and np.array_equal(audio[~quiet], raw[~quiet])
+    word = slice(int(0.4 * RATE), int(0.6 * RATE))  # the word's middle, beyond any smear of its edges (test_codec_edges)
+    assert not audio[quiet].any() and np.array_equal(audio[word][~quiet[word]], raw[word][~quiet[word]])
     assert np.count_nonzero(audio == 0) > 0.5 * RATE  # most of the 0.7 s of padding
 
 

@@ -9,7 +9,7 @@ import numpy as np
 from engine.data import picture_size, representations
 from engine.data.channels import NOISE_BANDS_HZ, band_powers, speech_and_floor, speech_level_db, webp_grey
 from engine.data.formats.container_audio import AMR_NB_MODES, TELEPHONE
-from engine.data.formats.audio import residue_as_silence
+from engine.data.formats.audio import codec_silence
 from engine.detectors import resampling
 from engine.detectors.channel_keys import BOX_FRAMED, framed, jpeg_alone, mp3_bitrate, resized_before, vorbis_quality
 from engine.detectors.profile import reference_audio
@@ -293,7 +293,7 @@ def audio_through(audio, key, options=None):
         buffer.seek(0)
         audio = soundfile.read(buffer, dtype="float32")[0]
         audio = audio.mean(axis=1) if audio.ndim > 1 else audio
-    audio = residue_as_silence(audio, subtype)  # as the loader reads the evidence (engine/data/formats/audio.py)
+    audio = codec_silence(audio, sr, subtype)  # as the loader reads the evidence (engine/data/formats/audio.py)
     return _resample(audio, sr, representations.SPEECH_RATE) if sr != representations.SPEECH_RATE else audio
 
 

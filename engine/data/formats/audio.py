@@ -12,7 +12,7 @@ import re
 
 import numpy as np
 
-from engine.data import channels, limits, representations, sniff, vorbis_quality
+from engine.data import channels, codec_edges, limits, representations, sniff, vorbis_quality
 from engine.data.formats import container_audio, mp3_frames, ogg_opus
 from engine.data.sampleset import SampleSet
 from engine.errors import InputError
@@ -49,14 +49,22 @@ def residue_as_silence(mono, encoding):
     return np.where(np.abs(mono) < RESIDUE, 0, mono).astype(np.float32)
 
 
+def codec_silence(mono, rate, encoding):
+    """A decoded recording with its transform codec's residue (residue_as_silence) and its smear of silent ends
+    (engine/data/codec_edges.py) read as the zeros they were; any other recording as it is."""
+    if encoding not in TRANSFORM_CODECS:
+        return mono
+    return codec_edges.smear_as_silence(residue_as_silence(mono, encoding), rate)
+
+
 def read_recording(path, data, details=None):
-    """The samples of a recording, mixed to mono float32 (a transform codec's residue read as silence:
-    residue_as_silence), its rate and soundfile's name of its sample encoding (PCM_16, ULAW, VORBIS, ..., AAC), the
+    """The samples of a recording, mixed to mono float32 (a transform codec's residue and its smear of silent ends
+    read as silence: codec_silence), its rate and soundfile's name of its sample encoding (PCM_16, ULAW, VORBIS, ..., AAC), the
     header read once; header limits first. `details`, a dict, receives what else the decoder read (an AAC file's
     bitrate: container_audio; an MP3 file's: mp3_frames; an Opus file's: ogg_opus; a Vorbis file's quality:
     engine/data/vorbis_quality.py)."""
     mono, rate, encoding = _decoded(path, data, details)
-    return residue_as_silence(mono, encoding), rate, encoding
+    return codec_silence(mono, rate, encoding), rate, encoding
 
 
 def _decoded(path, data, details):
