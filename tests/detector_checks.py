@@ -23,3 +23,14 @@ def judged(detector, x, groups=None):
     batch = suite.Batch(x, np.arange(len(x)) if groups is None else groups)
     scores = detector.scores(batch)
     return batch, scores, calibration.tail_probability(detector.tail, scores)
+
+
+def combined_image_verdicts(judging, x, alpha=0.01):
+    """Each image of `x` judged by the detectors `judging` (one channel's) as a verdict combines them: the combined
+    tail probability, a grid or a standing-aside detector at weight 0."""
+    from engine.detectors.channels import StandAside
+
+    batch = suite.Batch(x, np.arange(len(x)))
+    p = np.stack([calibration.tail_probability(d.tail, d.scores(batch)) for d in judging], axis=1)
+    weights = suite.weights(judging, alpha, [d.name != "grid" and not isinstance(d, StandAside) for d in judging])
+    return np.array([calibration.combine(row, weights)[0] for row in p])

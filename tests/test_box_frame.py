@@ -7,11 +7,12 @@ import pytest
 from engine.data.box_frame import box_fitted, box_framed, nist_scan
 from engine.data.channels import lossless_channel
 from engine.data.specs import load_spec
-from engine.detectors import calibration, suite
+from engine.detectors import suite
 from engine.detectors.channel_keys import BOX_FRAMED, FRAMED, channel_key, framed
 from engine.detectors.channel_media import box_framed_images
-from engine.detectors.channels import NoiseUnion, StandAside, channel_detectors
+from engine.detectors.channels import NoiseUnion, channel_detectors
 from engine.detectors.profile import build_profile
+from tests.detector_checks import combined_image_verdicts
 
 
 @pytest.fixture(scope="module")
@@ -60,20 +61,13 @@ def test_box_framed_images_prepare_the_reference_so(case):
     assert all(box_framed(eight_bit(s)) in (23, 24, 25) for s in out)
 
 
-def _combined(judging, x):
-    batch = suite.Batch(x, np.arange(len(x)))
-    p = np.stack([calibration.tail_probability(d.tail, d.scores(batch)) for d in judging], axis=1)
-    weights = suite.weights(judging, 0.01, [d.name != "grid" and not isinstance(d, StandAside) for d in judging])
-    return np.array([calibration.combine(row, weights)[0] for row in p])
-
-
 def test_real_digits_prepared_as_emnists_pass(case):
     profile, detectors, held = case
     x = box_framed_images(held, 24)
     both = channel_detectors(detectors, profile, (BOX_FRAMED, 24))[0]
     assert framed((BOX_FRAMED, 24, (FRAMED,)))
-    assert np.mean(_combined(detectors, x) <= 0.01) >= 0.3  # against MNIST's centring alone many are flagged
-    assert np.mean(_combined(both, x) <= 0.01) <= 0.05
+    assert np.mean(combined_image_verdicts(detectors, x) <= 0.01) >= 0.3  # against MNIST's centring alone many are flagged
+    assert np.mean(combined_image_verdicts(both, x) <= 0.01) <= 0.05
 
 
 def test_a_reference_framed_so_keeps_its_own_calibration(case):

@@ -9,11 +9,12 @@ from PIL import Image
 
 from engine.data.channels import lossless_channel
 from engine.data.specs import load_spec
-from engine.detectors import calibration, suite
+from engine.detectors import suite
 from engine.detectors.channel_keys import FILLS_FRAME, FRAMED, channel_key, fills_frame, framed
 from engine.detectors.channel_media import framed_images
-from engine.detectors.channels import NoiseUnion, StandAside, channel_detectors
+from engine.detectors.channels import NoiseUnion, channel_detectors
 from engine.detectors.profile import build_profile
+from tests.detector_checks import combined_image_verdicts
 
 
 @pytest.fixture(scope="module")
@@ -84,18 +85,11 @@ def test_a_resized_figure_of_mnists_size_does_not_fill_its_frame(case):
     assert sum(k is not None for k in keys) >= 8
 
 
-def _combined(judging, x):
-    batch = suite.Batch(x, np.arange(len(x)))
-    p = np.stack([calibration.tail_probability(d.tail, d.scores(batch)) for d in judging], axis=1)
-    weights = suite.weights(judging, 0.01, [d.name != "grid" and not isinstance(d, StandAside) for d in judging])
-    return np.array([calibration.combine(row, weights)[0] for row in p])
-
-
 def test_real_digits_prepared_as_a_16_pixel_collection_pass(case):
     profile, detectors, held = case
     x = usps_like(held)
     key = ("resized", "pixels", ("bilinear",), 16)
     alone = channel_detectors(detectors, profile, key)[0]
     both = channel_detectors(detectors, profile, key + ((FILLS_FRAME,),))[0]
-    assert np.mean(_combined(alone, x) <= 0.01) >= 0.5  # MNIST resized keeps its centring: most are flagged
-    assert np.mean(_combined(both, x) <= 0.01) <= 0.05
+    assert np.mean(combined_image_verdicts(alone, x) <= 0.01) >= 0.5  # MNIST resized keeps its centring: most are flagged
+    assert np.mean(combined_image_verdicts(both, x) <= 0.01) <= 0.05
