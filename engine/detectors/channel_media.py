@@ -180,7 +180,7 @@ def enlarged_images(x, size, kernel, reduced_as):
     from PIL import Image
 
     method = getattr(Image.Resampling, kernel.upper())
-    pixels = np.rint(np.clip(x[:, 0], 0, 1) * 255).astype(np.uint8)
+    pixels = grey_pixels(x)
     out = np.empty(x.shape, dtype=np.float32)
     for first in range(0, len(pixels), ENLARGED_AT_ONCE):  # memory bounded at any size (limits.MAX_ENLARGEMENT)
         big = np.stack([np.asarray(Image.fromarray(p).resize(size[::-1], method))
@@ -235,7 +235,7 @@ def box_framed_images(x, span):
     bordered and reduced with bicubic): the reference as that collection frames its figures (channel_keys.BOX_FRAMED)."""
     from engine.data.box_frame import box_fitted, nist_scan
 
-    pixels = np.rint(np.clip(x[:, 0], 0, 1) * 255).astype(np.uint8)
+    pixels = grey_pixels(x)
     side = x.shape[-1]
     return np.stack([box_fitted(nist_scan(p), side, span) for p in pixels])[:, None].astype(np.float32) / 255
 
@@ -243,6 +243,11 @@ def box_framed_images(x, span):
 def webp_images(x):
     return _through_pil(x, lambda image, buffer, k: image.save(
         buffer, format="WEBP", quality=WEBP_QUALITIES[k % len(WEBP_QUALITIES)]))
+
+
+def grey_pixels(x):
+    """Grey samples (n, 1, h, w) in [0, 1] as the 8-bit pictures (n, h, w) a file would hold."""
+    return np.rint(np.clip(x[:, 0], 0, 1) * 255).astype(np.uint8)
 
 
 def _through_pil(x, save):

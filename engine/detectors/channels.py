@@ -53,8 +53,8 @@ from engine.detectors.channel_limits import (BAND_LIMIT_MOVES_VOICE, EIGHT_BITS_
 from engine.detectors.channel_losses import (AMR_NB, AMR_NB_PULSE_MIN, FEATURES_LOST, FLOOR_LOST, JITTER_LOST,
                                              PULSE_LOST, REPEAT_LOST, TELEPHONE_LOST)
 from engine.detectors.channel_media import (CODEC_TWINS, LOWEST_BITRATE, LOWEST_BITRATE_SUBTYPES, RECORDERS, at_level,
-                                            audio_through, gain_controlled, image_through, noise_floored_reference,
-                                            resampled_through)
+                                            audio_through, gain_controlled, grey_pixels, image_through,
+                                            noise_floored_reference, resampled_through)
 from engine.detectors.channel_words import describe, inversion_kept_from
 from engine.detectors.profile import cross_fitted, reference_audio, renumber
 
@@ -492,7 +492,7 @@ def reference_box_framed(profile):
     (engine/data/box_frame.py box_framed)."""
     from engine.data.box_frame import box_framed
 
-    pixels = np.rint(np.clip(profile["cal_x"][:, 0], 0, 1) * 255).astype(np.uint8)
+    pixels = grey_pixels(profile["cal_x"])
     return 2 * sum(box_framed(p) is not None for p in pixels) > len(pixels)
 
 
