@@ -20,6 +20,9 @@ Sources:
     python tests/benchmarks/emnist_prep.py mnist OUT --slice 9700:9900
     python tests/benchmarks/emnist_prep.py usps|semeion OUT [--mirrors /work/.mirror]
     python tests/benchmarks/emnist_prep.py rule OUT [--centred] [--sizes 18:25]
+
+`--jpeg Q` writes each picture as a JPEG at quality Q instead of a PNG (Pillow's encoder, as a web page or an editor
+saves it).
 """
 import argparse
 import csv
@@ -40,18 +43,27 @@ RULE_PER_FONT = 30
 FONTS = (None, "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf")
 
 
-def mnist(out, select):
+def save(values, path, jpeg):
+    """An 8-bit grey picture written as PNG, or as JPEG at quality `jpeg` (the name's suffix changed)."""
+    picture = Image.fromarray(values)
+    if jpeg:
+        picture.save(os.path.splitext(path)[0] + ".jpg", quality=jpeg)
+    else:
+        picture.save(path)
+
+
+def mnist(out, select, jpeg=None):
     from engine.data.builtins import load_builtin
 
     first, last = (int(v) for v in select.split(":"))
     x = load_builtin("mnist", slice(first, last)).x
     for k, sample in enumerate(x):
         values = np.rint(sample[0] * 255).astype(np.uint8)
-        Image.fromarray(box_fitted(nist_scan(values), 28, SPAN)).save(os.path.join(out, f"mnist_{first + k:05d}.png"))
+        save(box_fitted(nist_scan(values), 28, SPAN), os.path.join(out, f"mnist_{first + k:05d}.png"), jpeg)
     return len(x)
 
 
-def collection(out, source, mirrors):
+def collection(out, source, mirrors, jpeg=None):
     import handwriting_elsewhere as elsewhere
 
     with open(elsewhere.SPLIT, newline="") as f:
@@ -61,7 +73,7 @@ def collection(out, source, mirrors):
         big = Image.fromarray(pixels[int(row["row"])].astype(np.uint8)).resize((NIST_SIDE, NIST_SIDE),
                                                                                 Image.Resampling.NEAREST)
         scan = (np.asarray(big) >= 128).astype(np.float64)
-        Image.fromarray(box_fitted(scan, 28, SPAN)).save(os.path.join(out, row["file"]))
+        save(box_fitted(scan, 28, SPAN), os.path.join(out, row["file"]), jpeg)
     return len(rows)
 
 
@@ -94,14 +106,15 @@ def main():
     parser.add_argument("--mirrors", default="/work/.mirror")
     parser.add_argument("--centred", action="store_true")
     parser.add_argument("--sizes", default="18:25", help="font sizes in px (rule): from:to, the end excluded")
+    parser.add_argument("--jpeg", type=int, help="write JPEGs at this quality (mnist, usps, semeion)")
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
     if args.source == "mnist":
-        n = mnist(args.out, args.slice)
+        n = mnist(args.out, args.slice, args.jpeg)
     elif args.source == "rule":
         n = rule(args.out, args.centred, [int(v) for v in args.sizes.split(":")])
     else:
-        n = collection(args.out, args.source, args.mirrors)
+        n = collection(args.out, args.source, args.mirrors, args.jpeg)
     print(f"{n} pictures in {args.out}")
 
 
