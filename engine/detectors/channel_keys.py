@@ -118,8 +118,9 @@ def _read_key(meta, channel, noise_gate):
         key = ("JPEG", tables, channel.get("subsampling", -1))
         # the same channel as a JPEG file with these tables, marked so that the verdict says how it was read
         key = key + ("pixels",) if "jpeg_history" in channel else key
-        read = channel.get("resample_history")  # a resize before the JPEG, read approximately: both judged
-        return key + ((RESIZED_BEFORE, tuple(read["filter"]), int(read["side"])),) if read else key
+        read = channel.get("resample_history")  # a resize before the JPEG, read approximately: each reading judged
+        key = key + ((RESIZED_BEFORE, tuple(read["filter"]), int(read["side"])),) if read else key
+        return key + ((BOX_FRAMED, int(channel["box_framed"])),) if "box_framed" in channel else key
     if codec == "WebP lossy":
         return ("WebP lossy",)
     if "webp_history" in channel:  # the same channel, marked so that the verdict says how it was read
@@ -200,7 +201,7 @@ def inversion_lost(key):
 
 def last_part(key, tag):
     """The values of a channel key's last part (tag, values...) where it ends in one tagged `tag`, else None: how a
-    key records what was read beyond its channel's kind (MP3_BITRATE, VORBIS_QUALITY, SAMPLES, RESIZED_BEFORE)."""
+    key records what was read beyond its channel's kind (MP3_BITRATE, VORBIS_QUALITY, SAMPLES, FILLS_FRAME, FRAMED)."""
     last = key[-1] if key else None
     return last[1:] if isinstance(last, tuple) and last[:1] == (tag,) else None
 
@@ -210,12 +211,35 @@ def mp3_bitrate(key):
     return last_part(key, MP3_BITRATE)
 
 
-RESIZED_BEFORE = "resized before"  # a JPEG key's last part (RESIZED_BEFORE, filters, side): a resize read before it
+RESIZED_BEFORE = "resized before"  # a JPEG key's part (RESIZED_BEFORE, filters, side): a resize read before it
+
+
+def jpeg_befores(key):
+    """What was read before a JPEG: its key's trailing parts (RESIZED_BEFORE, filters, side) and (BOX_FRAMED, span),
+    in that order; () for any other key."""
+    if not key or key[0] != "JPEG":
+        return ()
+    return tuple(p for p in key[3:] if isinstance(p, tuple) and p[:1] in ((RESIZED_BEFORE,), (BOX_FRAMED,)))
+
+
+def _before(key, tag):
+    return next((p[1:] for p in jpeg_befores(key) if p[0] == tag), None)
 
 
 def resized_before(key):
-    """(filters, side) of a resize read before a JPEG (a JPEG key's last part), or None."""
-    return last_part(key, RESIZED_BEFORE)
+    """(filters, side) of a resize read before a JPEG, or None."""
+    return _before(key, RESIZED_BEFORE)
+
+
+def box_framed_before(key):
+    """The span of a figure centred by its box and fitted into the frame read before a JPEG, or None."""
+    found = _before(key, BOX_FRAMED)
+    return found[0] if found else None
+
+
+def jpeg_alone(key):
+    """A JPEG key without what was read before it."""
+    return key[:len(key) - len(jpeg_befores(key))]
 
 
 # A picture read as the enlargement of a smaller one whose figure fills its frame (resize_history.fills_frame) may
@@ -230,7 +254,8 @@ FRAMED = "framed"
 # A lossless picture whose figure's box is centred and spans most of the frame (engine/data/box_frame.py: EMNIST
 # prepared its digits so) has the key (BOX_FRAMED, span): judged as it is and, apart, against the key
 # (BOX_FRAMED, span, (FRAMED,)), whose reference is prepared so (channel_media.box_framed_images;
-# channels.boxed_union).
+# channels.boxed_union). A JPEG of such a figure ends in (BOX_FRAMED, span) (jpeg_befores): judged through the JPEG alone
+# and, apart, prepared so then through the JPEG (channels.jpeg_before_union).
 BOX_FRAMED = "box framed"
 
 
@@ -242,11 +267,6 @@ def framed(key):
 def fills_frame(key):
     """Whether an image key is that of an enlargement whose figure fills its frame (judged against both framings)."""
     return last_part(key, FILLS_FRAME) is not None
-
-
-def jpeg_alone(key):
-    """A JPEG key without the resize read before it."""
-    return key[:-1] if resized_before(key) else key
 
 
 SAMPLES = "samples"  # an audio key's last part (SAMPLES, the codec's name): the codec was read from the samples

@@ -31,11 +31,11 @@ TRAITS_LOST = {
     "enlarged": ("an enlargement is undone before judging (the file reduced to the reference's size, the reference "
                  "enlarged and reduced the same way), so what a generator left at the enlarged size's finest scale is "
                  "averaged away; measured in docs/studies.md, 'Pictures of another size' (twenty-third pass)"),
-    "resized then JPEG": ("a resize before the JPEG is read approximately from the pixels, a generator's too, and each "
-                          "detector keeps the larger of its tail probabilities against the reference through the JPEG "
-                          "alone and through the resize then the JPEG, so a generator's digits so read are caught less "
-                          "often (DCGANs' digits resized then JPEG: 84-225 of 300 caught, a VAE's 49-101; "
-                          "docs/studies.md, 'A resize then JPEG', seventeenth pass)"),
+    "resized before": ("a resize before the JPEG is read approximately from the pixels, a generator's too, and each "
+                       "detector keeps the larger of its tail probabilities against the reference through the JPEG "
+                       "alone and through the resize then the JPEG, so a generator's digits so read are caught less "
+                       "often (DCGANs' digits resized then JPEG: 84-225 of 300 caught, a VAE's 49-101; "
+                       "docs/studies.md, 'A resize then JPEG', seventeenth pass)"),
     "audio": ("the logistic regression stands aside; a codec's quantisation noise and band limits blur the "
               "checkerboard and texture (Griffin-Lim speech from an unregistered GAN: 78-82% caught through "
               "mu-law, A-law, Vorbis or resampling, 62-65% band-limited, 66% through libsndfile's MP3, 38% GSM "

@@ -5,8 +5,9 @@ from engine.data import picture_size
 from engine.data.channels import NOISE_BANDS_HZ
 from engine.data.formats.container_audio import TELEPHONE
 from engine.detectors import aside_marks, low_rumble, quarter_grid, time_scale
-from engine.detectors.channel_keys import (BOX_FRAMED, NOISE_STEP_DB, codec_from_samples, fills_frame, framed, jpeg_alone,
-                                           mp3_bitrate, opus_inversion, quiet_level, resized_before, vorbis_quality)
+from engine.detectors.channel_keys import (BOX_FRAMED, NOISE_STEP_DB, box_framed_before, codec_from_samples, fills_frame,
+                                           framed, jpeg_alone, jpeg_befores, mp3_bitrate, opus_inversion, quiet_level,
+                                           resized_before, vorbis_quality)
 from engine.detectors.channel_losses import AMR_NB, MP3_INVERSION_MIN, OPUS_INVERSION_MIN, VORBIS_INVERSION_MIN
 from engine.detectors.channel_media import (CODEC_STAND_INS, LOWEST_BITRATE_SUBTYPES, PYAV_CODECS, RESIZE_FACTORS,
                                             WEBP_QUALITIES, history_spread)
@@ -20,11 +21,18 @@ def describe(key):
         return time_scale.describe(key[1]) + (f"; as written, {quarter_grid.WORDS}" if key[2:] else "")
     if key[0] == quarter_grid.KEY:
         return quarter_grid.WORDS
-    if resized_before(key):
-        filters, side = resized_before(key)
-        return (f"{describe(jpeg_alone(key))}, after a resize with {' or '.join(filters)} through {side} x {side} "
-                f"and back read approximately from the pixels (judged against the reference through the JPEG alone "
-                f"and through that resize then the JPEG; each detector's larger tail probability applies)")
+    if jpeg_befores(key):
+        found = []
+        if resized_before(key):
+            filters, side = resized_before(key)
+            found.append(f"after a resize with {' or '.join(filters)} through {side} x {side} and back read "
+                         f"approximately from the pixels")
+        if box_framed_before(key):
+            found.append(f"of a figure whose box is centred and spans {box_framed_before(key)} pixels of the frame, "
+                         f"as EMNIST prepared its digits")
+        return (f"{describe(jpeg_alone(key))}, {' and '.join(found)} (judged against the reference through the JPEG "
+                f"alone and through {'each reading' if len(found) > 1 else 'that preparation'} then the JPEG; each "
+                f"detector's largest tail probability applies)")
     if key[0] == "JPEG":
         from engine.data.channels import jpeg_quality
 

@@ -46,8 +46,9 @@ from engine.data import picture_size, representations
 from engine.detectors import (aside_marks, calibration, eight_bit_floor, far_field, low_rumble, quarter_grid,
                               resampling, statistical, time_scale)
 from engine.detectors.batch import Recordings
-from engine.detectors.channel_keys import (BOX_FRAMED, FRAMED, calibrated_key, fills_frame, framed, inversion_lost,
-                                           jpeg_alone, mp3_bitrate, quiet_level, resized_before)
+from engine.detectors.channel_keys import (BOX_FRAMED, FRAMED, RESIZED_BEFORE, box_framed_before, calibrated_key,
+                                           fills_frame, framed, inversion_lost, jpeg_alone, jpeg_befores, mp3_bitrate,
+                                           quiet_level)
 from engine.detectors.channel_limits import (BAND_LIMIT_MOVES_VOICE, EIGHT_BITS_FLOOR, NOISE_FILLS_SILENCE,
                                              TRAITS_LOST)
 from engine.detectors.channel_losses import (AMR_NB, AMR_NB_PULSE_MIN, FEATURES_LOST, FLOOR_LOST, JITTER_LOST,
@@ -202,8 +203,12 @@ def channel_detectors(detectors, profile, key, gan_runs=(), for_channel=None, ag
         return framed_union(detectors, profile, key, gan_runs, for_channel, store)
     if key[0] == BOX_FRAMED and not framed(key):  # centred by its box, fitted into the frame: as EMNIST frames its own
         return boxed_union(detectors, profile, key, gan_runs, for_channel, store)
-    compute = functools.partial(channel_calibration, detectors, profile, calibrated_key(key), gan_runs, agc)
-    data = compute() if store is None else store.calibration(calibrated_key(key), agc, compute)
+    if box_framed_before(key) and reference_box_framed(profile):  # an EMNIST case: judged as its own figures are
+        unframed = tuple(p for p in key if p != (BOX_FRAMED, box_framed_before(key)))
+        return channel_detectors(detectors, profile, unframed, gan_runs, for_channel, store=store)
+    if jpeg_befores(key):  # prepared before the JPEG (resized, framed): the JPEG alone and each reading then the JPEG
+        return jpeg_before_union(detectors, profile, key, gan_runs, for_channel, store)
+    data = calibration_data(detectors, profile, key, gan_runs, agc, store)
     if data is None:
         return detectors, (f"channel {describe(key)}: this case keeps no reference recordings to pass through it "
                            f"(made before channel calibration; `case new` again to get it), so the detectors are "
@@ -212,15 +217,22 @@ def channel_detectors(detectors, profile, key, gan_runs=(), for_channel=None, ag
     if key[0] == "audio" and key[4] and not agc:
         levelled = channel_detectors(detectors, profile, key, gan_runs, for_channel, agc=True, store=store)[0]
         out = noise_union(detectors, profile, key, gan_runs, out, levelled, for_channel)
-    if resized_before(key):
-        out = resized_jpeg_union(detectors, profile, key, gan_runs, out, for_channel)
     if key[0] == "enlarged" and len(key) == 3:  # a filter read: the reduction gives a real file back nearly as it was
         out = enlarged_read_union(detectors, out)
-    lost = TRAITS_LOST[key[0]] + (f"; {TRAITS_LOST['noise']}" if key[0] == "audio" and key[4] else "") + (
-        f"; {TRAITS_LOST['resized then JPEG']}" if resized_before(key) else "")
-    note = (f"channel {describe(key)}: the reference was passed through the same channel and the detectors "
+    lost = TRAITS_LOST[key[0]] + (f"; {TRAITS_LOST['noise']}" if key[0] == "audio" and key[4] else "")
+    return out, recalibrated_note(key, data, lost)
+
+
+def calibration_data(detectors, profile, key, gan_runs, agc=False, store=None):
+    """The reference's calibration through channel `key` (channel_calibration), read from the case's `store` or
+    computed and added to it (None: computed, not kept); None where the case keeps no recordings to pass."""
+    compute = functools.partial(channel_calibration, detectors, profile, calibrated_key(key), gan_runs, agc)
+    return compute() if store is None else store.calibration(calibrated_key(key), agc, compute)
+
+
+def recalibrated_note(key, data, lost):
+    return (f"channel {describe(key)}: the reference was passed through the same channel and the detectors "
             f"recalibrated on {int(data['n_files'])} such files; {lost}")
-    return out, note
 
 
 ASIDE = {far_field.FAR_FIELD: far_field, low_rumble.LOW_RUMBLE: low_rumble,
@@ -435,10 +447,22 @@ def enlarged_union(detectors, profile, key, gan_runs, for_channel=None):
 
 def paired(first, second, readings, when):
     """Each detector of `first` joined by NoiseUnion with its counterpart in `second` (`readings`: the two readings'
-    words; `when`: the clause its reason opens with), an intersection-union, generated only where both say so; where
-    either stands aside, or both are the same detector, the second as it is."""
-    return [d if isinstance(d, StandAside) or isinstance(c, StandAside) or c is d else NoiseUnion(
-        [(readings[0], c), (readings[1], d)], when=when) for c, d in zip(first, second)]
+    words; `when`: the clause its reason opens with): united over the two."""
+    return united([(readings[0], first), (readings[1], second)], when)
+
+
+def united(parts, when):
+    """Each detector joined by NoiseUnion over its counterparts in `parts` ((a reading's words, its detectors), the
+    case's or the plainest reading first; `when`: the clause its reason opens with), an intersection-union, generated
+    only where every reading says so; where any stands aside, or all are the same detector, the second reading's as
+    it is."""
+    out = []
+    for each in zip(*(found for _, found in parts)):
+        if any(isinstance(d, StandAside) for d in each) or all(d is each[0] for d in each):
+            out.append(each[1])
+        else:
+            out.append(NoiseUnion([(words, d) for (words, _), d in zip(parts, each)], when=when))
+    return out
 
 
 def enlarged_read_union(detectors, enlarged):
@@ -496,16 +520,32 @@ def reference_box_framed(profile):
     return 2 * sum(box_framed(p) is not None for p in pixels) > len(pixels)
 
 
-def resized_jpeg_union(detectors, profile, key, gan_runs, resized, for_channel=None):
-    """The detectors `resized` of a JPEG read as resized before (`key`), each that speaks joined by NoiseUnion with
-    its counterpart for the JPEG alone: an intersection-union, generated only where both histories' calibrations say
-    so, which keeps the level for a real file of either history (issue #18: real digits through bilinear 20 then
-    JPEG 90 were labelled generated 170 of 300 against the JPEG alone); `for_channel`: as channel_detectors."""
-    for_channel = for_channel or (lambda k: channel_detectors(detectors, profile, k, gan_runs))
-    alone = for_channel(jpeg_alone(key))[0]
-    filters, side = resized_before(key)
-    words = f"resized with {' or '.join(filters)} through {side} x {side} and back, then through the JPEG"
-    return paired(alone, resized, ("through the JPEG alone", words), "for a JPEG read as resized before it,")
+def jpeg_before_union(detectors, profile, key, gan_runs, for_channel=None, store=None):
+    """The detectors for a JPEG read as prepared before it (`key`, channel_keys.jpeg_befores: resized, framed as
+    EMNIST's digits, or both), each that speaks joined by NoiseUnion over its calibration through the JPEG alone and
+    through each preparation read then the JPEG: an intersection-union, generated only where every reading's
+    calibration says so, which keeps the level for a real file of any of those histories (issue #18: real digits
+    through bilinear 20 then JPEG 90 were labelled generated 170 of 300 against the JPEG alone; real digits prepared
+    as EMNIST's then JPEG 85 and 60, 98 and 94 of 200, by `placement`; at 60 a sixth of them are read as resized
+    too), and the note; `for_channel`: as channel_detectors."""
+    for_channel = for_channel or (lambda k: channel_detectors(detectors, profile, k, gan_runs, store=store))
+    prepared, lost = [], TRAITS_LOST["JPEG"]
+    for before in jpeg_befores(key):  # first, so that the verdict names the readings' calibrations before the JPEG's
+        one = jpeg_alone(key) + (before,)
+        data = calibration_data(detectors, profile, one, gan_runs, store=store)
+        prepared.append((f"{BEFORE_WORDS[before[0]](*before[1:])}, then through the JPEG",
+                         channel_set(detectors, profile, one, gan_runs, data)))
+        lost += f"; {TRAITS_LOST[before[0]]}"
+    parts = [("through the JPEG alone", for_channel(jpeg_alone(key))[0])] + prepared
+    read = " and as ".join(READ_BEFORE[before[0]] for before in jpeg_befores(key))
+    return united(parts, f"for a JPEG read as {read} before it,"), recalibrated_note(key, data, lost)
+
+
+BEFORE_WORDS = {RESIZED_BEFORE: lambda filters, side: f"resized with {' or '.join(filters)} through {side} x {side} "
+                                                      f"and back",
+                BOX_FRAMED: lambda span: f"prepared as EMNIST's digits (its figure's box centred, spanning {span} "
+                                         f"pixels)"}
+READ_BEFORE = {RESIZED_BEFORE: "resized", BOX_FRAMED: "framed as EMNIST's digits"}
 
 
 def noise_union(detectors, profile, key, gan_runs, noisy, levelled, for_channel=None):
