@@ -2,16 +2,20 @@
 collection frames its figures its own way (USPS's digits fill their 16 x 16 box; MNIST centres a 20 x 20 box by the
 centre of mass): it is judged against the reference resized through that side and, apart, framed as such a
 collection frames its figures (engine/data/resize_history.py fills_frame, engine/detectors/channel_media.py
-framed_images, channels.framed_union), the larger tail probability applying."""
+framed_images, channels.framed_union), the larger tail probability applying; read through a later JPEG, against the
+reference through the JPEG alone, resized then through it, and framed so then through it (channels.jpeg_before_union)."""
 import numpy as np
 import pytest
 from PIL import Image
 
 from engine.data.channels import lossless_channel
+from engine.data.loaders import load_path
 from engine.data.specs import load_spec
 from engine.detectors import suite
-from engine.detectors.channel_keys import FILLS_FRAME, FRAMED, channel_key, fills_frame, framed
-from engine.detectors.channel_media import framed_images
+from engine.detectors.channel_keys import (FILLS_FRAME, FRAMED, FRAMED_BEFORE, RESIZED_BEFORE, channel_key, fills_frame,
+                                           framed, framed_before, jpeg_alone, jpeg_befores, resized_before)
+from engine.detectors.channel_media import framed_images, image_through
+from engine.detectors.channel_words import describe
 from engine.detectors.channels import NoiseUnion, channel_detectors
 from engine.detectors.profile import build_profile
 from tests.detector_checks import combined_image_verdicts
@@ -93,3 +97,35 @@ def test_real_digits_prepared_as_a_16_pixel_collection_pass(case):
     both = channel_detectors(detectors, profile, key + ((FILLS_FRAME,),))[0]
     assert np.mean(combined_image_verdicts(alone, x) <= 0.01) >= 0.5  # MNIST resized keeps its centring: most are flagged
     assert np.mean(combined_image_verdicts(both, x) <= 0.01) <= 0.05
+
+
+def test_an_enlargement_filling_its_frame_read_through_a_jpeg_is_judged_framed_then_through_it(tmp_path, case):
+    profile, detectors, held = case
+    pixels = np.rint(usps_like(held[:1])[0, 0] * 255).astype(np.uint8)
+    Image.fromarray(pixels).save(tmp_path / "u.jpg", quality=85)
+    key = channel_key(load_path(str(tmp_path / "u.jpg")).meta)
+    filters, side = framed_before(key)
+    assert resized_before(key) == (filters, side) and jpeg_befores(key)[:2] == (
+        (RESIZED_BEFORE, filters, side), (FRAMED_BEFORE, filters, side))
+    assert "filling the frame as in a collection" in describe(key)
+    one = jpeg_alone(key) + ((FRAMED_BEFORE, filters, side),)
+    assert image_through(held[:3], one).shape == held[:3].shape
+    placement = {d.name: d for d in channel_detectors(detectors, profile, key)[0]}["placement"]
+    assert [words.split(",")[0] for words, _ in placement.parts_][:3] == [
+        "through the JPEG alone", f"resized with {' or '.join(filters)} through {side} x {side} and back",
+        f"framed as a collection of {side} x {side} pictures frames its figures"]
+
+
+def test_real_digits_of_a_16_pixel_collection_through_jpeg_pass(tmp_path, case):
+    profile, detectors, held = case
+    from engine.detectors.channel_media import jpeg_images
+
+    x = usps_like(held)
+    Image.fromarray(np.rint(x[0, 0] * 255).astype(np.uint8)).save(tmp_path / "u.jpg", quality=85)
+    alone = jpeg_alone(channel_key(load_path(str(tmp_path / "u.jpg")).meta))
+    x = jpeg_images(x, alone)
+    resized = (RESIZED_BEFORE, ("bilinear",), 16)
+    judged = channel_detectors(detectors, profile, alone + (resized,))[0]
+    framed_too = channel_detectors(detectors, profile, alone + (resized, (FRAMED_BEFORE, ("bilinear",), 16)))[0]
+    assert np.mean(combined_image_verdicts(judged, x) <= 0.01) >= 0.5  # MNIST's centring through the JPEG: flagged
+    assert np.mean(combined_image_verdicts(framed_too, x) <= 0.01) <= 0.05

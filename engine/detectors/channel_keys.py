@@ -119,7 +119,9 @@ def _read_key(meta, channel, noise_gate):
         # the same channel as a JPEG file with these tables, marked so that the verdict says how it was read
         key = key + ("pixels",) if "jpeg_history" in channel else key
         read = channel.get("resample_history")  # a resize before the JPEG, read approximately: each reading judged
-        key = key + ((RESIZED_BEFORE, tuple(read["filter"]), int(read["side"])),) if read else key
+        if read:
+            found = (tuple(read["filter"]), int(read["side"]))
+            key = key + ((RESIZED_BEFORE,) + found,) + (((FRAMED_BEFORE,) + found,) if read.get("fills_frame") else ())
         return key + ((BOX_FRAMED, int(channel["box_framed"])),) if "box_framed" in channel else key
     if codec == "WebP lossy":
         return ("WebP lossy",)
@@ -214,12 +216,19 @@ def mp3_bitrate(key):
 RESIZED_BEFORE = "resized before"  # a JPEG key's part (RESIZED_BEFORE, filters, side): a resize read before it
 
 
+# Where the figure of a resize read before a JPEG fills its frame (an enlargement from a small collection's pictures),
+# the key also holds (FRAMED_BEFORE, filters, side): the reference framed as such a collection frames its figures,
+# enlarged, then through the JPEG (as FILLS_FRAME does for a lossless picture).
+FRAMED_BEFORE = "framed before"
+
+
 def jpeg_befores(key):
-    """What was read before a JPEG: its key's trailing parts (RESIZED_BEFORE, filters, side) and (BOX_FRAMED, span),
-    in that order; () for any other key."""
+    """What was read before a JPEG: its key's trailing parts (RESIZED_BEFORE, filters, side), (FRAMED_BEFORE, filters,
+    side) and (BOX_FRAMED, span), in that order; () for any other key."""
     if not key or key[0] != "JPEG":
         return ()
-    return tuple(p for p in key[3:] if isinstance(p, tuple) and p[:1] in ((RESIZED_BEFORE,), (BOX_FRAMED,)))
+    tags = ((RESIZED_BEFORE,), (FRAMED_BEFORE,), (BOX_FRAMED,))
+    return tuple(p for p in key[3:] if isinstance(p, tuple) and p[:1] in tags)
 
 
 def _before(key, tag):
@@ -229,6 +238,11 @@ def _before(key, tag):
 def resized_before(key):
     """(filters, side) of a resize read before a JPEG, or None."""
     return _before(key, RESIZED_BEFORE)
+
+
+def framed_before(key):
+    """(filters, side) of an enlargement whose figure fills its frame read before a JPEG, or None."""
+    return _before(key, FRAMED_BEFORE)
 
 
 def box_framed_before(key):

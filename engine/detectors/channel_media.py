@@ -11,8 +11,8 @@ from engine.data.channels import NOISE_BANDS_HZ, band_powers, speech_and_floor, 
 from engine.data.formats.container_audio import AMR_NB_MODES, TELEPHONE
 from engine.data.formats.audio import codec_silence
 from engine.detectors import resampling
-from engine.detectors.channel_keys import (BOX_FRAMED, box_framed_before, framed, jpeg_alone, mp3_bitrate, resized_before,
-                                           vorbis_quality)
+from engine.detectors.channel_keys import (BOX_FRAMED, FRAMED_BEFORE, RESIZED_BEFORE, framed, jpeg_alone, jpeg_befores,
+                                           mp3_bitrate, vorbis_quality)
 from engine.detectors.profile import reference_audio
 
 WEBP_QUALITIES = (50, 65, 80, 90, 95)  # WebP keeps no tables: calibrate over typical qualities
@@ -143,11 +143,11 @@ def history_spread(quality):
 
 def image_through(x, key):
     """Samples (n, c, h, w) in [0, 1] through the image channel `key` (JPEG, lossy WebP, a Lanczos resize or a
-    resize read with its filter and side, or such a resize or EMNIST's framing and then JPEG)."""
-    if resized_before(key):
-        return jpeg_images(resampled_images(x, *resized_before(key)), jpeg_alone(key))
-    if box_framed_before(key):
-        return jpeg_images(box_framed_images(x, box_framed_before(key)), jpeg_alone(key))
+    resize read with its filter and side, or such a resize, a small collection's framing or EMNIST's and then JPEG)."""
+    if jpeg_befores(key):  # one reading before the JPEG (a key with several is judged reading by reading)
+        (before,) = jpeg_befores(key)
+        prepare = {RESIZED_BEFORE: resampled_images, FRAMED_BEFORE: framed_images, BOX_FRAMED: box_framed_images}
+        return jpeg_images(prepare[before[0]](x, *before[1:]), jpeg_alone(key))
     if key[0] == "JPEG":
         return jpeg_images(x, key)
     if key[0] == "enlarged":

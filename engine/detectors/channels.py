@@ -46,9 +46,9 @@ from engine.data import picture_size, representations
 from engine.detectors import (aside_marks, calibration, eight_bit_floor, far_field, low_rumble, quarter_grid,
                               resampling, statistical, time_scale)
 from engine.detectors.batch import Recordings
-from engine.detectors.channel_keys import (BOX_FRAMED, FRAMED, RESIZED_BEFORE, box_framed_before, calibrated_key,
-                                           fills_frame, framed, inversion_lost, jpeg_alone, jpeg_befores, mp3_bitrate,
-                                           quiet_level)
+from engine.detectors.channel_keys import (BOX_FRAMED, FRAMED, FRAMED_BEFORE, RESIZED_BEFORE, box_framed_before,
+                                           calibrated_key, fills_frame, framed, inversion_lost, jpeg_alone, jpeg_befores,
+                                           mp3_bitrate, quiet_level)
 from engine.detectors.channel_limits import (BAND_LIMIT_MOVES_VOICE, EIGHT_BITS_FLOOR, NOISE_FILLS_SILENCE,
                                              TRAITS_LOST)
 from engine.detectors.channel_losses import (AMR_NB, AMR_NB_PULSE_MIN, FEATURES_LOST, FLOOR_LOST, JITTER_LOST,
@@ -543,9 +543,12 @@ def jpeg_before_union(detectors, profile, key, gan_runs, for_channel=None, store
 
 BEFORE_WORDS = {RESIZED_BEFORE: lambda filters, side: f"resized with {' or '.join(filters)} through {side} x {side} "
                                                       f"and back",
+                FRAMED_BEFORE: lambda filters, side: f"framed as a collection of {side} x {side} pictures frames its "
+                                                     f"figures, then enlarged",
                 BOX_FRAMED: lambda span: f"prepared as EMNIST's digits (its figure's box centred, spanning {span} "
                                          f"pixels)"}
-READ_BEFORE = {RESIZED_BEFORE: "resized", BOX_FRAMED: "framed as EMNIST's digits"}
+READ_BEFORE = {RESIZED_BEFORE: "resized", FRAMED_BEFORE: "a small collection's enlarged figure",
+               BOX_FRAMED: "framed as EMNIST's digits"}
 
 
 def noise_union(detectors, profile, key, gan_runs, noisy, levelled, for_channel=None):
