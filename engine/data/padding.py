@@ -31,6 +31,19 @@ so at 8 kHz too they count as padding only by the other rates' rules (round or e
 floor next to a script's zeros does not alternate so: the FSDD takes of six speakers padded unevenly at 8 kHz
 (3,000) reach at most 8 such samples, RING_SAMPLES is 10 (docs/studies.md, "espeak-ng's variants", thirtieth pass).
 
+A resampler working in floats leaves a residue instead: its filter's tail carries on past the source's last sound, far
+below a 16-bit step (1e-4 steps and less), before its output turns to exact zeros. Written in floats, it lies off the
+16-bit grid next to the zeros; written at 16 bits by a writer that truncates (libsndfile's float to PCM conversion,
+which soundfile.write uses, floors), it becomes the zeros' value and one step below it, nothing above. A noise
+suppressor's residual in a quiet take's pauses, written so, is the same -1/0 stretch, so the word is asked for too: a
+synthesiser's stop reaches the residue through the resampler's decay within STOP_SECONDS, from a level within STOP_DB
+of the loud frames, where a suppressor takes the speech down over its frames (`residue_into`; the suppressed, gated
+and denoised takes of theo and yweweler, 1,892 residue stretches next to a run: none both so short and so loud, their
+decay through two steps lasting 12 samples or more at the tenth percentile, the word's peak -27 dB at most;
+docs/studies.md, "espeak-ng as a checker plainly runs it", thirty-fifth pass). Such runs, too, were in a source at
+another rate, and a truncated residue is not a fade's rounded tail nor the end of a fade-out's course: the fade rules
+below do not read it.
+
 A fade-out into zeros is an editor's or a trimming script's (Audacity's fade, Speech Commands' trimmed examples):
 faded through the room's floor after the speech, the signal written at 16 bits falls to within a step or two of 0
 for a while before its zeros (`fade_tail`: FADE_SECONDS or more within FADE_STEPS, on the 16-bit grid, before a run
@@ -74,6 +87,11 @@ LOUD_SHARE = 0.25  # the loud frames: as representations.LEVEL_TOP
 PLAUSIBLE_DB = 70.0  # the deepest floor a microphone recording is taken to reach (noise_floor's docstring)
 RING_SAMPLES = 10  # a resampler's ringing into a run: this many samples alternating in sign, growing away from it
 ROUNDED_STEPS = 2.0  # ... the first of them within this many 16-bit steps of the run (rounded into it)
+RESIDUE_STEPS = 0.01  # a float resampler's residue next to a run: within this many 16-bit steps of it, off the
+# grid, for STOP_SECONDS; or truncated to 16 bits, at its value or one step below ...
+RESIDUE_SECONDS = 0.005  # ... for this long, ...
+STOP_SECONDS = 0.0025  # ... entered from the word: the resampler's decay beyond those values lasts at most this, ...
+STOP_DB = 30.0  # ... and the word next to it peaks within this of the loud frames' power (espeak-ng stops 6-33 dB down)
 STEP_16 = 2.0 ** -15  # a 16-bit file's step (full scale 1)
 FADE_SECONDS = 0.01  # a fade's rounded tail: this long within FADE_STEPS of the run it ends in ...
 FADE_STEPS = 2.0  # ... 16-bit steps (a faded floor rounds to 0 and a step or two)
@@ -132,6 +150,30 @@ def rings_into(audio, run):
     size = np.abs(ring)
     return bool(0 < size[0] <= ROUNDED_STEPS * STEP_16 and np.all(ring[1:] * ring[:-1] < 0)
                 and np.all(size[1:] >= size[:-1]))
+
+
+def residue_into(audio, run, rate, loud):
+    """Whether a float resampler's residue enters a constant run of `run` samples at the start of `audio` (module
+    docstring): the STOP_SECONDS next to the run lie within RESIDUE_STEPS 16-bit steps of its value and off the grid
+    (written in floats); or the RESIDUE_SECONDS next to it lie on the grid at its value or one step below (truncated
+    to 16 bits) and the word stopped into them, through a decay outside those two values of at most STOP_SECONDS,
+    peaking within the next STOP_SECONDS within STOP_DB of the loud frames' power `loud`."""
+    size, stop = samples(RESIDUE_SECONDS, rate), samples(STOP_SECONDS, rate)
+    if run <= 0 or run + size > audio.size:
+        return False
+    steps = (np.asarray(audio[run:], dtype=np.float64) - float(audio[run - 1])) / STEP_16
+    on_grid = np.abs(steps[:size] - np.round(steps[:size])) < 1e-6
+    if not np.all(on_grid):  # in floats the residue lies far below a step; the ringing grows out of it within ms
+        return bool(np.all(np.abs(steps[:stop]) < RESIDUE_STEPS) and not np.all(on_grid[:stop]))
+    truncated = (np.round(steps) == 0) | (np.round(steps) == -1)
+    if not np.all(truncated[:size]):
+        return False
+    residue = int(np.argmin(truncated))  # where the stretch of the two values ends
+    off = np.flatnonzero(np.abs(steps[residue:]) > ROUNDED_STEPS)
+    if off.size == 0 or off[0] > stop:
+        return False
+    peak = np.max(np.abs(steps[residue + off[0]:residue + off[0] + stop])) * STEP_16
+    return bool(peak ** 2 >= loud * 10 ** (-STOP_DB / 10))
 
 
 def fade_tail(audio, run, rate):
@@ -195,19 +237,24 @@ def unpadded(audio, rate=SPEECH_RATE):
     frames) and, at another rate than SPEECH_RATE, they have a length an editor or
     a script gives (round_length: the outermost run, the runs together, or the clip they complete; or even_ends:
     both ends padded alike): an editor or a dataset script put them there. So do runs at SPEECH_RATE that a
-    resampler's ringing enters at either end (`rings_into`): they were in a source at another rate.
+    resampler's ringing or a float resampler's residue enters at either end (`rings_into`, `residue_into`): they were
+    in a source at another rate.
     A synthesiser's signal decays into its silence, beyond any microphone's floor, or stops into a silence timed
     by its speech, and the runs stay."""
     audio = np.asarray(audio)
     (first, lead), (last, trail) = constant_runs(audio, rate), constant_runs(audio[::-1], rate)
-    faded_in, faded_out = fade_tail(audio, lead, rate), fade_tail(audio[::-1], trail, rate)
-    fell = fades_out(audio[::-1], trail, rate)
+    loud = loud_power(frame_powers(audio, rate))
+    residue_in, residue_out = residue_into(audio, lead, rate, loud), residue_into(audio[::-1], trail, rate, loud)
+    # a truncated residue is no fade's rounded tail nor a fade-out's end (module docstring)
+    faded_in = 0 if residue_in else fade_tail(audio, lead, rate)
+    faded_out = 0 if residue_out else fade_tail(audio[::-1], trail, rate)
+    fell = not residue_out and fades_out(audio[::-1], trail, rate)
     start, stop = lead + faded_in, audio.size - trail - faded_out
     if start >= stop:
         return 0, audio.size
     frame = samples(FRAME_SECONDS, rate)
     edge = loud_power(frame_powers(audio[start:stop], rate)) * 10 ** (-PLAUSIBLE_DB / 10)
-    resampled = rings_into(audio, lead) or rings_into(audio[::-1], trail)
+    resampled = rings_into(audio, lead) or rings_into(audio[::-1], trail) or residue_in or residue_out
     scripted = ((rate == SPEECH_RATE and not resampled) or round_length(audio.size, rate)
                 or even_ends(lead, trail, rate))
     if not faded_in and (np.var(audio[start:start + frame]) < edge

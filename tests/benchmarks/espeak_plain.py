@@ -5,6 +5,7 @@ sentences, written as espeak-ng writes them (22.05 kHz, 16-bit) or passed throug
     python tests/benchmarks/espeak_plain.py build SET OUT_DIR      # SET: tuning or untouched
     python tests/benchmarks/espeak_plain.py list SET               # the specifications, one a line
     python tests/benchmarks/espeak_plain.py summary VERDICTS.json  # labels by channel and by voice
+    python tests/benchmarks/espeak_plain.py null GLOB ...          # the residue trait on real recordings
 
 Channels (what a checker's script does with espeak-ng's WAV): `native` (kept as written; also pyttsx3's output,
 which drives the same library and saves 22.05 kHz 16-bit), `pcm16` and `float` (soundfile.read, then
@@ -17,6 +18,7 @@ amplitudes (-a) and word gaps (-g) saying other texts, through the same channels
 ones it has; what varies is the speech).
 """
 import collections
+import glob
 import itertools
 import json
 import os
@@ -25,6 +27,7 @@ import sys
 import tempfile
 
 import librosa
+import numpy as np
 import soundfile
 
 CHANNELS = ("native", "pcm16", "float", "lr8k", "lr16k", "lr8kf")
@@ -134,11 +137,43 @@ def summary(path):
     return out
 
 
+def real_null(paths):
+    """Counts over real recordings (read at the speech rate as the engine reads them) of the ends a float
+    resampler's residue enters (engine/data/padding.py `residue_into`) and of the floors read beyond 70 dB: as
+    recorded and padded unevenly at 8 kHz (0.1 and 0.15 s of zeros), each also through the padded-silence
+    benchmark's suppressors and gates written by soundfile (whose conversion to 16 bits truncates)."""
+    from engine.data import padding
+    from engine.data.formats.audio import read_recording
+    from engine.data.representations import to_speech_rate
+    from engine.detectors.noise_floor import floor_depth
+    from tests.benchmarks.test_bench_padded_silence import as_written, edited
+
+    counts = collections.Counter()
+    for path in paths:
+        mono, rate, _ = read_recording(path, open(path, "rb").read(), {})
+        audio = to_speech_rate(mono, rate).astype(np.float64)
+        for edit in ("as-is", "suppress-30", "suppress-inf", "denoise-inf", "gate-40"):
+            version = audio if edit == "as-is" else as_written(edited(audio, edit))
+            for padded in (False, True):
+                x = np.concatenate([np.zeros(800), version, np.zeros(1200)]) if padded else version
+                key = f"{edit}{', padded unevenly' if padded else ''}"
+                loud = padding.loud_power(padding.frame_powers(x))
+                ends = [padding.residue_into(y, padding.constant_lead(y), padding.SPEECH_RATE, loud) for y in (x, x[::-1])]
+                counts[f"residue enters a run, {key}"] += any(ends)
+                counts[f"beyond 70 dB, {key}"] += floor_depth(x)[0] > padding.PLAUSIBLE_DB
+    counts["recordings"] = len(paths)
+    return counts
+
+
 SETS = {"tuning": tuning_specs, "untouched": untouched_specs}
 
 if __name__ == "__main__":
     command, which = sys.argv[1], sys.argv[2]
-    if command == "build":
+    if command == "null":
+        paths = sorted(p for pattern in sys.argv[2:] for p in glob.glob(pattern))
+        for key, count in sorted(real_null(paths).items()):
+            print(key, count)
+    elif command == "build":
         build(SETS[which](), sys.argv[3])
     elif command == "list":
         for spec in SETS[which]():
