@@ -1,6 +1,8 @@
 """Padding set aside (engine/data/padding.py): a real recording padded with zeros reads as the
 recording itself in the speech map and in the noise and level keys, at whatever rate it was padded;
 a synthesiser's decay or stop into its own digital silence is kept."""
+import io
+
 import numpy as np
 import pytest
 import soundfile
@@ -8,8 +10,8 @@ import soundfile
 from engine.data import representations
 from engine.data.channels import NOISE_FLOOR_DB, noise_levels, speech_level_db
 from engine.data.loaders import load_path
-from engine.data.padding import (RING_SAMPLES, STEADY, STEP_16, fade_tail, fades_out, rings_into, speech_bounds,
-                                 speech_span, unpadded)
+from engine.data.padding import (RING_SAMPLES, STEADY, STEP_16, fade_tail, fades_out, frame_powers, loud_power,
+                                 residue_into, rings_into, speech_bounds, speech_span, unpadded)
 from engine.detectors.noise_floor import floor_depth
 
 RATE = 8000
@@ -201,6 +203,53 @@ def test_a_synthesisers_silence_resampled_to_the_speech_rate_elsewhere_is_kept()
     word = np.round(at_8k[lead + 40:trail - 40] * 32767) / 32767  # the ringing cut away: a take padded by a script
     scripted = np.concatenate([np.zeros(lead + 40), word, np.zeros(at_8k.size - trail + 40)])
     assert speech_bounds(scripted) == (lead + 40, lead + 40 + word.size)
+
+
+def truncated(audio):
+    """`audio` written at 16 bits as soundfile.write does from floats (libsndfile floors) and read back."""
+    buffer = io.BytesIO()
+    soundfile.write(buffer, np.asarray(audio, dtype=np.float32), RATE, subtype="PCM_16", format="WAV")
+    buffer.seek(0)
+    return soundfile.read(buffer, dtype="float64")[0]
+
+
+def stopped_at_8k():
+    """espeak-ng's word stopping abruptly, at the end of a pitch period, into its 12 and 301 ms of silence at 22.05
+    kHz, resampled to 8 kHz in floats as librosa.load(sr=8000) does (soxr)."""
+    import soxr
+
+    rate = 22050
+    t = np.arange(int(0.4 * rate)) / rate  # 60 periods of 150 Hz
+    voice = 0.3 * np.sin(2 * np.pi * 150 * t) * (1 + 0.5 * np.sin(2 * np.pi * 3 * t))
+    return soxr.resample(np.concatenate([np.zeros(265), voice, np.zeros(6637)]).astype(np.float32), rate, RATE)
+
+
+def test_a_float_resamplers_residue_into_the_zeros_marks_a_run_from_another_rate():
+    """The resampler's residue after the word, far below a step, before its exact zeros: written in floats it lies
+    off the 16-bit grid, written by soundfile at 16 bits it is truncated to 0 and -1. Either way the zeros stay (at
+    8 kHz a run is otherwise a script's padding) and noise-floor reads them; truncated, the residue is no fade's
+    rounded tail."""
+    at_8k = stopped_at_8k()
+    for written in (at_8k.astype(np.float64), truncated(at_8k)):
+        trail = int(np.flatnonzero(written[::-1])[0])
+        assert residue_into(written[::-1], trail, RATE, loud_power(frame_powers(written)))
+        assert unpadded(written)[1] == written.size
+        assert floor_depth(written)[0] > 70
+    assert set(np.round(truncated(at_8k)[-trail - 40:-trail] / STEP_16)) <= {0.0, -1.0}
+
+
+def test_a_suppressors_truncated_residual_next_to_a_scripts_zeros_is_padding():
+    """A quiet take whose suppressor takes its floor below a step over its last 40 ms (a frame's gain falling), then
+    written by soundfile (0 and -1) and padded at 8 kHz: the same two values next to the zeros, but the word does
+    not stop into them, so the runs are a script's padding and the floor reads within a microphone's."""
+    take = recording(9, floor=3e-4).astype(np.float32)
+    take[-900:] *= np.concatenate([np.linspace(1.0, 0.003, 320), np.full(580, 0.003)]).astype(np.float32)
+    written = truncated(take)
+    assert set(np.round(written[-100:] / STEP_16)) <= {0.0, -1.0}
+    scripted = np.concatenate([np.zeros(800), written, np.zeros(1200)])
+    assert not residue_into(scripted[::-1], 1200, RATE, loud_power(frame_powers(scripted)))
+    assert speech_bounds(scripted)[1] <= 800 + written.size
+    assert floor_depth(scripted)[0] < 70
 
 
 def faded_out(audio, rate, seconds, trail):
