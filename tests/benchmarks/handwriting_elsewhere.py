@@ -29,7 +29,11 @@ PER_LABEL digits of each label a source (SEED), chosen before any was judged. Th
 
     python tests/benchmarks/handwriting_elsewhere.py make OUT_DIR [--half tuning|untouched] [--prep enlarged|mnist]
         [--filter bilinear|bicubic|lanczos|nearest] [--source usps|optdigits|semeion|drawn] [--mirrors /work/.mirror]
+    python tests/benchmarks/handwriting_elsewhere.py fresh OUT_DIR --source semeion [--n 100] [--seed S]
+        [--filter ...]   # digits of a source that the split does not list
     python tests/benchmarks/handwriting_elsewhere.py select [--mirrors ...]   # rewrites the split
+
+`--jpeg Q` (make, fresh) writes each picture as a JPEG at quality Q instead of a PNG.
 """
 import argparse
 import csv
@@ -137,7 +141,27 @@ def select(mirrors):
     print(f"{len(rows)} digits in {SPLIT}")
 
 
-def make(out, half, mirrors, prep="enlarged", name="bilinear", source=None):
+def save(image, path, jpeg=None):
+    """A 28 x 28 picture written as PNG, or as JPEG at quality `jpeg` (Pillow's encoder; the name's suffix changed)."""
+    if jpeg:
+        image.save(os.path.splitext(path)[0] + ".jpg", quality=jpeg)
+    else:
+        image.save(path)
+
+
+def fresh(out, source, n, seed, mirrors, name="bilinear", jpeg=None):
+    """`n` digits of a table source that the split does not list (a seeded choice), enlarged with `name`."""
+    with open(SPLIT, newline="") as f:
+        listed = {int(r["row"]) for r in csv.DictReader(f, delimiter="\t") if r["source"] == source}
+    labels, pixels = collection(source, mirrors)
+    rows = np.random.default_rng(seed).choice([r for r in range(len(labels)) if r not in listed], n, replace=False)
+    os.makedirs(out, exist_ok=True)
+    for row in sorted(rows):
+        save(upscale(pixels[row], name), os.path.join(out, f"{source}_{labels[row]}_{row:05d}.png"), jpeg)
+    print(f"{n} digits in {out}")
+
+
+def make(out, half, mirrors, prep="enlarged", name="bilinear", source=None, jpeg=None):
     with open(SPLIT, newline="") as f:
         rows = [r for r in csv.DictReader(f, delimiter="\t") if half in (None, r["half"])
                 and source in (None, r["source"])]
@@ -153,7 +177,7 @@ def make(out, half, mirrors, prep="enlarged", name="bilinear", source=None):
             pixels = tables[row["source"]][1][int(row["row"])]
             picture = Image.fromarray(pixels.astype(np.uint8))
             image = upscale(pixels, name) if prep == "enlarged" else mnist_style(picture)
-        image.save(os.path.join(out, row["file"]))
+        save(image, os.path.join(out, row["file"]), jpeg)
     print(f"{len(rows)} digits in {out}")
 
 
@@ -167,12 +191,22 @@ def main():
     made.add_argument("--filter", choices=sorted(FILTERS), default="bilinear",
                       help="the enlarging filter of the small collections' digits (--prep enlarged)")
     made.add_argument("--source", choices=sorted(SOURCES), help="one source only")
+    others = sub.add_parser("fresh", help="digits of a source that the split does not list")
+    others.add_argument("out")
+    others.add_argument("--source", choices=("usps", "optdigits", "semeion"), required=True)
+    others.add_argument("--n", type=int, default=100)
+    others.add_argument("--seed", type=int, default=SEED)
+    others.add_argument("--filter", choices=sorted(FILTERS), default="bilinear")
     selected = sub.add_parser("select")
-    for p in (made, selected):
+    for p in (made, others):
+        p.add_argument("--jpeg", type=int, help="write JPEGs at this quality")
+    for p in (made, others, selected):
         p.add_argument("--mirrors", default="/work/.mirror")
     args = parser.parse_args()
     if args.command == "make":
-        make(args.out, args.half, args.mirrors, args.prep, args.filter, args.source)
+        make(args.out, args.half, args.mirrors, args.prep, args.filter, args.source, args.jpeg)
+    elif args.command == "fresh":
+        fresh(args.out, args.source, args.n, args.seed, args.mirrors, args.filter, args.jpeg)
     else:
         select(args.mirrors)
 
