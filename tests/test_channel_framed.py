@@ -12,8 +12,8 @@ from engine.data.channels import lossless_channel
 from engine.data.loaders import load_path
 from engine.data.specs import load_spec
 from engine.detectors import suite
-from engine.detectors.channel_keys import (FILLS_FRAME, FRAMED, FRAMED_BEFORE, RESIZED_BEFORE, channel_key, fills_frame,
-                                           framed, framed_before, jpeg_alone, jpeg_befores, resized_before)
+from engine.detectors.channel_keys import (FILLS_FRAME, FRAMED, FRAMED_BEFORE, RESIZED_BEFORE, UNREAD_FRAMING, channel_key,
+                                           fills_frame, framed, framed_before, jpeg_alone, jpeg_befores, resized_before)
 from engine.detectors.channel_media import framed_images, image_through
 from engine.detectors.channel_words import describe
 from engine.detectors.channels import NoiseUnion, channel_detectors
@@ -129,3 +129,21 @@ def test_real_digits_of_a_16_pixel_collection_through_jpeg_pass(tmp_path, case):
     framed_too = channel_detectors(detectors, profile, alone + (resized, (FRAMED_BEFORE, ("bilinear",), 16)))[0]
     assert np.mean(combined_image_verdicts(judged, x) <= 0.01) >= 0.5  # MNIST's centring through the JPEG: flagged
     assert np.mean(combined_image_verdicts(framed_too, x) <= 0.01) <= 0.05
+
+
+def test_a_jpeg_figure_filling_its_frame_with_no_resize_read_is_judged_framed_as_assumed(tmp_path, case):
+    profile, detectors, held = case
+    for k, sample in enumerate(usps_like(held[:6])):  # enlarged with bilinear from 16, or an assumed framing
+        pixels = np.rint(sample[0] * 255).astype(np.uint8)
+        Image.fromarray(pixels).resize((16, 16), Image.BICUBIC).resize((28, 28), Image.BICUBIC).save(
+            tmp_path / f"{k}.jpg", quality=90)
+        channel = load_path(str(tmp_path / f"{k}.jpg")).meta["channel"]
+        read = channel.get("resample_history")
+        assert bool(read and read["fills_frame"]) != bool(channel.get("fills_frame")), channel
+    alone = jpeg_alone(channel_key(load_path(str(tmp_path / "0.jpg")).meta))
+    key = channel_key({"channel": {"codec": "JPEG", "tables": {0: list(alone[1][0][1])}, "fills_frame": True}})
+    assert key == alone + ((FRAMED_BEFORE,) + UNREAD_FRAMING,) and resized_before(key) is None
+    assert "no resize read" in describe(key)
+    placement = {d.name: d for d in channel_detectors(detectors, profile, key)[0]}["placement"]
+    assert [words.split(",")[0] for words, _ in placement.parts_] == [
+        "through the JPEG alone", "framed as a collection of 16 x 16 pictures frames its figures"]

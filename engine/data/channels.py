@@ -35,7 +35,7 @@ from engine.data.eight_bit_silence import written_at_eight_bits
 from engine.data.clipping import clipping
 from engine.data.formats.container_audio import AMR_NB_MODES, TELEPHONE
 from engine.data.box_frame import box_framed
-from engine.data.resize_history import jpeg_resample_history, resample_history, resize_history
+from engine.data.resize_history import fills_frame, grey, jpeg_resample_history, resample_history, resize_history
 from engine.data.webp_history import webp_history
 from engine.data.padding import speech_span
 
@@ -142,7 +142,12 @@ def _read_before_jpeg(channel, values):
         return channel
     found = jpeg_resample_history(values, channel["tables"][min(channel["tables"])])
     span = box_framed(values)
-    return channel | ({"resample_history": found} if found else {}) | ({"box_framed": span} if span else {})
+    # A figure filling its frame with no resize read (a ringing filter's enlargement, or one that the JPEG's noise
+    # hides at a high quality): a small collection's picture enlarged by a filter and from a side not read.
+    picture = grey(values)
+    filling = not found and picture.ndim == 2 and picture.shape[0] == picture.shape[1] and fills_frame(picture)
+    return channel | ({"resample_history": found} if found else {}) | ({"box_framed": span} if span else {}) | (
+        {"fills_frame": True} if filling else {})
 
 
 # --- an earlier JPEG compression read from a lossless image's pixels ---------------------

@@ -122,6 +122,8 @@ def _read_key(meta, channel, noise_gate):
         if read:
             found = (tuple(read["filter"]), int(read["side"]))
             key = key + ((RESIZED_BEFORE,) + found,) + (((FRAMED_BEFORE,) + found,) if read.get("fills_frame") else ())
+        elif channel.get("fills_frame"):  # the figure fills the frame, no resize read: filters and side not read
+            key = key + ((FRAMED_BEFORE,) + UNREAD_FRAMING,)
         return key + ((BOX_FRAMED, int(channel["box_framed"])),) if "box_framed" in channel else key
     if codec == "WebP lossy":
         return ("WebP lossy",)
@@ -220,6 +222,10 @@ RESIZED_BEFORE = "resized before"  # a JPEG key's part (RESIZED_BEFORE, filters,
 # the key also holds (FRAMED_BEFORE, filters, side): the reference framed as such a collection frames its figures,
 # enlarged, then through the JPEG (as FILLS_FRAME does for a lossless picture).
 FRAMED_BEFORE = "framed before"
+# Where no resize is read (a ringing filter's enlargement; a bilinear one that a high quality's noise hides from the
+# reader), the framing is assumed: the commonest small collection's side (USPS, Semeion: 16) enlarged with bilinear
+# (torchvision's Resize) and bicubic (PIL's resize), alternately (channel_media.framed_images).
+UNREAD_FRAMING = (("bilinear", "bicubic"), 16)
 
 
 def jpeg_befores(key):

@@ -28,8 +28,10 @@ def describe(key):
             found.append(f"after a resize with {' or '.join(filters)} through {side} x {side} and back read "
                          f"approximately from the pixels")
         if framed_before(key):
-            found.append(f"the figure filling the frame as in a collection of {framed_before(key)[1]} x "
-                         f"{framed_before(key)[1]} pictures enlarged")
+            filters, side = framed_before(key)
+            found.append(f"the figure filling the frame as in a collection of {side} x {side} pictures enlarged" + (
+                "" if resized_before(key) else f" (no resize read: its side and filter assumed, "
+                                               f"{' or '.join(filters)})"))
         if box_framed_before(key):
             found.append(f"of a figure whose box is centred and spans {box_framed_before(key)} pixels of the frame, "
                          f"as EMNIST prepared its digits")
