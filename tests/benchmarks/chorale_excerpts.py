@@ -11,6 +11,7 @@ tests/benchmarks/data/replay_excerpt_untouched.md.
 
     python tests/benchmarks/chorale_excerpts.py excerpt 'bach[100:160]' OUT --first-bar 4 --bars 4
     python tests/benchmarks/chorale_excerpts.py jsb valid OUT --bars 8 [--resolution quarter|8th|16th] [--mirror DIR]
+    python tests/benchmarks/chorale_excerpts.py transpose DIR OUT --semitones 5
     python tests/benchmarks/chorale_excerpts.py events 'bach[0:328]' OUT --order 4 --bars 12 --seed 3904 --n 40
     python tests/benchmarks/chorale_excerpts.py zoo 'bach[0:328]' OUT --order 4 --seed 3905 --n 40
     python tests/benchmarks/chorale_excerpts.py lstm train OUT --bars 8 --resolution quarter --seed 0 --iterations 2000
@@ -119,6 +120,17 @@ def jsb_chain(split, out, bars, mirror, resolution, order, seed, n):
         made += 1
 
 
+def transpose(source, out, semitones):
+    """Every MIDI file of `source` with each note moved by `semitones`, as a copy in another key."""
+    import pretty_midi
+
+    for name in sorted(n for n in os.listdir(source) if n.endswith(".mid")):
+        midi = pretty_midi.PrettyMIDI(os.path.join(source, name))
+        for note in (n for instrument in midi.instruments for n in instrument.notes):
+            note.pitch += semitones
+        midi.write(os.path.join(out, name))
+
+
 def chord_events(roll):
     """[(pitch set, length in steps)] of a boolean (128, steps) roll."""
     changes = np.flatnonzero(np.any(roll[:, 1:] != roll[:, :-1], axis=0)) + 1
@@ -192,6 +204,8 @@ def main():
         chain.add_argument("--n", type=int, default=40)
         if name == "events":
             chain.add_argument("--bars", type=int, default=8)
+    moved = sub.add_parser("transpose")
+    moved.add_argument("source"), moved.add_argument("out"), moved.add_argument("--semitones", type=int, default=5)
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
     if args.command == "excerpt":
@@ -203,6 +217,8 @@ def main():
              args.cell)
     elif args.command == "chain":
         jsb_chain(args.split, args.out, args.bars, args.mirror, args.resolution, args.order, args.seed, args.n)
+    elif args.command == "transpose":
+        transpose(args.source, args.out, args.semitones)
     elif args.command == "events":
         events(args.spec, args.out, args.order, args.bars, args.seed, args.n)
     else:
