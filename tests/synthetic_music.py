@@ -10,7 +10,8 @@ float (n, 1, 128, 64) patches with file ids, as engine.detectors.suite.Batch tak
 - `transposed(pieces, ...)`: pieces in random keys (augmentation, or a real-file control);
 - `shuffled_bars(pieces, ...)`: real pieces with their 4/4 bars in random order;
 - `retimed(paths, folder, ...)`: real MIDI files played slower and at another velocity, read back as rolls;
-- `frame_lstm(pieces, ...)`: an LSTM (or a GRU, a small causal Transformer) over multi-hot frames, trained briefly (torch).
+- `frame_lstm(pieces, ...)`: an LSTM (or a GRU, a small causal Transformer) over multi-hot frames, trained briefly
+  (torch).
 """
 import numpy as np
 

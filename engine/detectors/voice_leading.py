@@ -166,7 +166,7 @@ def fit_scaling(stats):
 
 def excesses(stats, centre, spread):
     """One-sided scaled excesses of the statistics the scaling holds (the first OLDER_STATISTICS for a profile made
-    before `voice count`)."""
+    before `stray pitches`)."""
     return np.maximum((stats[:, :len(centre)] - centre) / spread, 0.0)
 
 
@@ -210,14 +210,14 @@ class VoiceLeading(Detector):
         self.tail = calibration.tail_model(profile["cal_voice_leading"])
         self.sampled = bool(profile.get("sampled"))
         newer = len(self.centre) > OLDER_STATISTICS
-        count = (", sonorities sounding another number of pitches than the one before and no chord (a model "
+        stray = (", sonorities sounding another number of pitches than the one before and no chord (a model "
                  "drawing each pitch on its own)") if newer else ""
         sampled = (", against the reference sampled at its quarter beats (the file's notes all start and end on "
                    "them)") if self.sampled else ""
         self.method = ("sum of the squared excesses over the reference files' medians (in units of their median-to-90th-"
                        f"percentile distance) of {'five' if newer else 'four'} part-writing statistics: parallel fifths and "
                        "octaves, quarter beats whose notes form no triad or seventh chord, dissonant sonorities held a "
-                       f"quarter note or more, long notes off one position in the bar{count} (a model writing voices "
+                       f"quarter note or more, long notes off one position in the bar{stray} (a model writing voices "
                        "on its own, or harmonising with block chords, breaks them); "
                        f"calibration cross-fitted{sampled}")
 
@@ -227,9 +227,11 @@ class VoiceLeading(Detector):
     def reason(self, batch, g, score, p):
         stats = statistics_of(file_roll(batch.x, batch.groups, g))
         worst = int(np.argmax(excesses(stats[None], self.centre, self.spread)[0]))
-        (parallels, non_chord, dissonance, metric, count), (m_par, m_chord, m_diss, m_metric) = stats, self.centre[:4]
-        counted = (f", {count:.0%} of its chords sound another number of pitches than the one before and no "
-                   f"triad or seventh chord (median {self.centre[OLDER_STATISTICS]:.0%})" if len(self.centre) > OLDER_STATISTICS else "")
+        (parallels, non_chord, dissonance, metric, stray), (m_par, m_chord, m_diss, m_metric) = stats, self.centre[:4]
+        counted = ""
+        if len(self.centre) > OLDER_STATISTICS:
+            counted = (f", {stray:.0%} of its chords sound another number of pitches than the one before and no triad "
+                       f"or seventh chord (median {self.centre[OLDER_STATISTICS]:.0%})")
         reference = "the reference sampled at its quarter beats" if self.sampled else "the reference"
         return (f"voice-leading: furthest from {reference} in {STATISTICS[worst]}: {parallels:.2f} parallel fifths or "
                 f"octaves per transition between four-note chords (reference files: median {m_par:.2f}), {non_chord:.0%} "
