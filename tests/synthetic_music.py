@@ -10,7 +10,8 @@ float (n, 1, 128, 64) patches with file ids, as engine.detectors.suite.Batch tak
 - `transposed(pieces, ...)`: pieces in random keys (augmentation, or a real-file control);
 - `shuffled_bars(pieces, ...)`: real pieces with their 4/4 bars in random order;
 - `retimed(paths, folder, ...)`: real MIDI files played slower and at another velocity, read back as rolls;
-- `frame_lstm(pieces, ...)`: an LSTM over multi-hot frames, trained briefly (torch).
+- `frame_lstm(pieces, ...)`: an LSTM (or a GRU, a small causal Transformer) over multi-hot frames, trained briefly
+  (torch).
 """
 import numpy as np
 
@@ -133,26 +134,55 @@ def shuffled_bars(pieces, n, seed=0):
     return out
 
 
-def frame_lstm(pieces, n, steps=4 * PATCH_STEPS, seed=0, iterations=300, hidden=128, window=PATCH_STEPS):
+def _frame_network(cell, hidden):
+    """A sequence model over multi-hot frames: `step(frames, state) -> (hidden outputs, state)`, where a recurrent
+    cell carries its state and a causal Transformer (two layers, four heads, learned positions) rereads the prefix
+    it keeps as its state, so training and sampling share one loop."""
+    import torch
+
+    if cell in ("lstm", "gru"):
+        rnn = (torch.nn.LSTM if cell == "lstm" else torch.nn.GRU)(128, hidden, batch_first=True)
+        return rnn
+
+    class CausalTransformer(torch.nn.Module):
+        def __init__(self, length=256):
+            super().__init__()
+            self.embed, self.position = torch.nn.Linear(128, hidden), torch.nn.Parameter(torch.zeros(length, hidden))
+            layer = torch.nn.TransformerEncoderLayer(hidden, 4, 2 * hidden, dropout=0.0, batch_first=True)
+            self.layers = torch.nn.TransformerEncoder(layer, 2)
+
+        def forward(self, frames, state=None):
+            prefix = frames if state is None else torch.cat([state, frames], dim=1)
+            steps = prefix.shape[1]
+            mask = torch.triu(torch.full((steps, steps), float("-inf")), diagonal=1)
+            y = self.layers(self.embed(prefix) + self.position[:steps], mask=mask)
+            return y[:, -frames.shape[1]:], prefix
+
+    return CausalTransformer()
+
+
+def frame_lstm(pieces, n, steps=4 * PATCH_STEPS, seed=0, iterations=300, hidden=128, window=PATCH_STEPS, cell="lstm"):
     """A one-layer LSTM over the roll's frames (the pitches sounding at each step, a multi-hot vector;
     each pitch drawn as a Bernoulli given the state, as in Boulanger-Lewandowski et al.'s polyphonic
     RNNs on the chorales), trained briefly on `window`-step excerpts of `pieces` and sampled from a
     training piece's first frame. A step is a sixteenth here; a coarser one (JSB's quarter chords) needs
-    a shorter window, most chorales having under 64 quarters."""
+    a shorter window, most chorales having under 64 quarters. `cell` "gru" or "transformer" (a small causal
+    one, _frame_network) puts another sequence model in the LSTM's place, the output the same."""
     import torch
 
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     rolls = [torch.from_numpy(r.T.astype(np.float32)) for r in pieces if r.shape[1] > window]
-    lstm, out = torch.nn.LSTM(128, hidden, batch_first=True), torch.nn.Linear(hidden, 128)
-    optimiser = torch.optim.Adam([*lstm.parameters(), *out.parameters()], lr=3e-3)
+    network, out = _frame_network(cell, hidden), torch.nn.Linear(hidden, 128)
+    rate = 1e-3 if cell == "transformer" else 3e-3  # attention diverges at the recurrent cells' rate
+    optimiser = torch.optim.Adam([*network.parameters(), *out.parameters()], lr=rate)
     for _ in range(iterations):
         batch = []
         for k in rng.integers(len(rolls), size=32):
             start = int(rng.integers(rolls[k].shape[0] - window))
             batch.append(rolls[k][start:start + window + 1])
         batch = torch.stack(batch)
-        logits = out(lstm(batch[:, :-1])[0])
+        logits = out(network(batch[:, :-1])[0])
         loss = torch.nn.functional.binary_cross_entropy_with_logits(logits, batch[:, 1:])
         optimiser.zero_grad()
         loss.backward()
@@ -161,8 +191,8 @@ def frame_lstm(pieces, n, steps=4 * PATCH_STEPS, seed=0, iterations=300, hidden=
         frame = torch.stack([rolls[k][0] for k in rng.integers(len(rolls), size=n)])[:, None]
         state, frames = None, [frame]
         for _ in range(steps - 1):
-            y, state = lstm(frame, state)
-            frame = torch.bernoulli(torch.sigmoid(out(y)))
+            y, state = network(frame, state)
+            frame = torch.bernoulli(torch.sigmoid(out(y[:, -1:])))
             frames.append(frame)
     return [r.T.numpy() > 0.5 for r in torch.cat(frames, dim=1)]
 

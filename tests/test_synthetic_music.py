@@ -64,3 +64,12 @@ def test_frame_lstm_trains_on_pieces_shorter_than_a_patch_with_a_shorter_window(
     rolls = synthetic_music.frame_lstm(pieces, 2, steps=24, seed=1, iterations=3, hidden=8, window=32)
     assert len(rolls) == 2
     assert all(r.shape == (128, 24) and r.dtype == bool for r in rolls)
+
+
+def test_frame_lstm_other_cells_write_the_same_frames():
+    rng = np.random.default_rng(0)
+    pieces = [rng.random((128, 40)) < 0.03 for _ in range(3)]
+    for cell in ("gru", "transformer"):
+        rolls = synthetic_music.frame_lstm(pieces, 2, steps=24, seed=1, iterations=3, hidden=8, window=32, cell=cell)
+        assert len(rolls) == 2
+        assert all(r.shape == (128, 24) and r.dtype == bool for r in rolls)

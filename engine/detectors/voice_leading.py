@@ -19,7 +19,15 @@ the voices are the sounding pitches in order (lowest = bass), so no track layout
 - `long dissonance`: share of the sounding time taken by such sonorities lasting a quarter
   note or more;
 - `metric`: one minus the largest share of the long notes' (a half note or more) length
-  whose onsets fall at one position modulo 8 or 12 steps (a half bar of 4/4, a bar of 3/4).
+  whose onsets fall at one position modulo 8 or 12 steps (a half bar of 4/4, a bar of 3/4);
+- `stray pitches`: share of the successive sonorities (chords, after the first sounding one)
+  that sound another number of pitches than the one before and no triad or seventh chord.
+  Four voices change their number only where two meet on one pitch or one rests, and what
+  they sound then is still mostly the chord (a reference chorale: median 1 %, at most 16 %); a
+  model drawing each pitch on its own (a Bernoulli per pitch, as the frame RNNs and
+  Transformers over JSB's quarter chords do) adds and drops stray pitches that fit no chord
+  (17-53 %; docs/studies.md, thirty-fifth pass). Read per sonority, not per beat, it is the
+  same at any time scale (engine/detectors/time_scale.py reads a file at half its quarters too).
 
 Each is compared with the reference files: centred on their median and divided by the
 distance from the median to their 90th percentile (at least MIN_SPREAD); the score is the sum
@@ -45,7 +53,8 @@ from engine.detectors.copying import file_roll, file_rolls
 from engine.detectors.detector import CROSS_FITTED, Detector, median
 from engine.detectors.quarter_grid import sampled
 
-STATISTICS = ("parallels", "non-chord beats", "long dissonance", "metric")
+STATISTICS = ("parallels", "non-chord beats", "long dissonance", "metric", "stray pitches")
+OLDER_STATISTICS = 4  # a profile made before `stray pitches` holds the first four; it is judged on those
 BEAT = 4  # steps per quarter note (engine/data/representations.py)
 LONG = 8  # a half note
 METRIC_PERIODS = (8, 12)
@@ -121,6 +130,10 @@ def statistics_of(roll):
     beats = beats[beats > 0]
     non_chord = float(np.mean(~IN_A_CHORD[beats])) if beats.size else 0.0
     event_masks = masks[onsets]
+    counts = np.array([chord.size for chord in chords])[event_masks > 0]
+    sonorities = event_masks[event_masks > 0]
+    changed = counts[1:] != counts[:-1]
+    stray = float(np.mean(changed & ~IN_A_CHORD[sonorities[1:]])) if sonorities.size > 1 else 0.0
     sounding = lengths[event_masks > 0].sum()
     long_bad = (~IN_A_CHORD[event_masks]) & (event_masks > 0) & (lengths >= BEAT)
     long_dissonance = float(lengths[long_bad].sum() / sounding) if sounding else 0.0
@@ -132,7 +145,7 @@ def statistics_of(roll):
         metric = 1.0 - max(np.bincount(at % p, weights=w, minlength=p).max() / w.sum() for p in METRIC_PERIODS)
     else:
         metric = 0.0
-    return np.array([parallels, non_chord, long_dissonance, metric])
+    return np.array([parallels, non_chord, long_dissonance, metric, stray])
 
 
 def roll_statistics(rolls):
@@ -152,7 +165,9 @@ def fit_scaling(stats):
 
 
 def excesses(stats, centre, spread):
-    return np.maximum((stats - centre) / spread, 0.0)
+    """One-sided scaled excesses of the statistics the scaling holds (the first OLDER_STATISTICS for a profile made
+    before `stray pitches`)."""
+    return np.maximum((stats[:, :len(centre)] - centre) / spread, 0.0)
 
 
 def combined(stats, centre, spread):
@@ -194,12 +209,16 @@ class VoiceLeading(Detector):
         self.centre, self.spread = profile["voice_leading_centre"], profile["voice_leading_spread"]
         self.tail = calibration.tail_model(profile["cal_voice_leading"])
         self.sampled = bool(profile.get("sampled"))
+        newer = len(self.centre) > OLDER_STATISTICS
+        stray = (", sonorities sounding another number of pitches than the one before and no chord (a model "
+                 "drawing each pitch on its own)") if newer else ""
         sampled = (", against the reference sampled at its quarter beats (the file's notes all start and end on "
                    "them)") if self.sampled else ""
         self.method = ("sum of the squared excesses over the reference files' medians (in units of their median-to-90th-"
-                       "percentile distance) of four part-writing statistics: parallel fifths and octaves, quarter beats whose notes form no triad or seventh chord, "
-                       "dissonant sonorities held a quarter note or more, long notes off one position in the bar "
-                       "(a model writing voices on its own, or harmonising with block chords, breaks them); "
+                       f"percentile distance) of {'five' if newer else 'four'} part-writing statistics: parallel fifths and "
+                       "octaves, quarter beats whose notes form no triad or seventh chord, dissonant sonorities held a "
+                       f"quarter note or more, long notes off one position in the bar{stray} (a model writing voices "
+                       "on its own, or harmonising with block chords, breaks them); "
                        f"calibration cross-fitted{sampled}")
 
     def scores(self, batch):
@@ -208,11 +227,15 @@ class VoiceLeading(Detector):
     def reason(self, batch, g, score, p):
         stats = statistics_of(file_roll(batch.x, batch.groups, g))
         worst = int(np.argmax(excesses(stats[None], self.centre, self.spread)[0]))
-        (parallels, non_chord, dissonance, metric), (m_par, m_chord, m_diss, m_metric) = stats, self.centre
+        (parallels, non_chord, dissonance, metric, stray), (m_par, m_chord, m_diss, m_metric) = stats, self.centre[:4]
+        counted = ""
+        if len(self.centre) > OLDER_STATISTICS:
+            counted = (f", {stray:.0%} of its chords sound another number of pitches than the one before and no triad "
+                       f"or seventh chord (median {self.centre[OLDER_STATISTICS]:.0%})")
         reference = "the reference sampled at its quarter beats" if self.sampled else "the reference"
         return (f"voice-leading: furthest from {reference} in {STATISTICS[worst]}: {parallels:.2f} parallel fifths or "
                 f"octaves per transition between four-note chords (reference files: median {m_par:.2f}), {non_chord:.0%} "
                 f"of its quarter beats sound no triad or seventh chord (median {m_chord:.0%}), {dissonance:.0%} of its "
                 f"time is dissonance held a quarter note or more (median {m_diss:.0%}), {metric:.0%} of its long notes' "
-                f"length starts off their commonest place in the bar (median {m_metric:.0%}); score {score:.1f} "
+                f"length starts off their commonest place in the bar (median {m_metric:.0%}){counted}; score {score:.1f} "
                 f"(reference calibration files: median {median(self.tail):.1f}); tail probability {p:.2g}")

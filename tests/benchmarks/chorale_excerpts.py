@@ -11,9 +11,11 @@ tests/benchmarks/data/replay_excerpt_untouched.md.
 
     python tests/benchmarks/chorale_excerpts.py excerpt 'bach[100:160]' OUT --first-bar 4 --bars 4
     python tests/benchmarks/chorale_excerpts.py jsb valid OUT --bars 8 [--resolution quarter|8th|16th] [--mirror DIR]
+    python tests/benchmarks/chorale_excerpts.py transpose DIR OUT --semitones 5
     python tests/benchmarks/chorale_excerpts.py events 'bach[0:328]' OUT --order 4 --bars 12 --seed 3904 --n 40
     python tests/benchmarks/chorale_excerpts.py zoo 'bach[0:328]' OUT --order 4 --seed 3905 --n 40
     python tests/benchmarks/chorale_excerpts.py lstm train OUT --bars 8 --resolution quarter --seed 0 --iterations 2000
+        [--cell lstm|gru|transformer]
     python tests/benchmarks/chorale_excerpts.py chain train OUT --bars 8 --resolution 16th --order 2 --seed 0
 """
 import argparse
@@ -82,18 +84,19 @@ def jsb(split, out, bars, mirror, resolution="quarter"):
         writers.write_midi(os.path.join(out, f"jsb_{split}_{k:03d}.mid"), chord_roll(chords, steps))
 
 
-def lstm(split, out, bars, mirror, resolution, seed, n, iterations):
-    """What a checker training a small model on JSB would build: tests/synthetic_music.py's frame LSTM over a
-    split's chords at `resolution` (one frame per chord, trained on 8-bar windows, which all but one chorale hold),
-    `bars` bars sampled from a training piece's first chord, written as the dataset's chords are."""
+def lstm(split, out, bars, mirror, resolution, seed, n, iterations, cell="lstm"):
+    """What a checker training a small model on JSB would build: tests/synthetic_music.py's frame LSTM (or GRU, or
+    small causal Transformer: `cell`) over a split's chords at `resolution` (one frame per chord, trained on 8-bar
+    windows, which all but one chorale hold), `bars` bars sampled from a training piece's first chord, written as the
+    dataset's chords are."""
     from tests.synthetic_music import frame_lstm
 
     steps = JSB_STEPS[resolution]
     pieces = [chord_roll(piece, 1) > 0 for piece in jsb_pieces(split, mirror, resolution)]
     for k, roll in enumerate(frame_lstm(pieces, n, steps=bars * 16 // steps, seed=seed, iterations=iterations,
-                                        window=8 * 16 // steps)):
+                                        window=8 * 16 // steps, cell=cell)):
         chords = [np.flatnonzero(roll[:, t]) for t in range(roll.shape[1])]
-        writers.write_midi(os.path.join(out, f"lstm_{resolution}_{seed}_{k:03d}.mid"), chord_roll(chords, steps))
+        writers.write_midi(os.path.join(out, f"{cell}_{resolution}_{seed}_{k:03d}.mid"), chord_roll(chords, steps))
 
 
 def jsb_chain(split, out, bars, mirror, resolution, order, seed, n):
@@ -115,6 +118,17 @@ def jsb_chain(split, out, bars, mirror, resolution, order, seed, n):
         writers.write_midi(os.path.join(out, f"jsbchain{order}_{resolution}_{seed}_{made:03d}.mid"),
                            chord_roll(chain, steps))
         made += 1
+
+
+def transpose(source, out, semitones):
+    """Every MIDI file of `source` with each note moved by `semitones`, as a copy in another key."""
+    import pretty_midi
+
+    for name in sorted(n for n in os.listdir(source) if n.endswith(".mid")):
+        midi = pretty_midi.PrettyMIDI(os.path.join(source, name))
+        for note in (n for instrument in midi.instruments for n in instrument.notes):
+            note.pitch += semitones
+        midi.write(os.path.join(out, name))
 
 
 def chord_events(roll):
@@ -180,6 +194,7 @@ def main():
         model.add_argument("--n", type=int, default=40)
         if name == "lstm":
             model.add_argument("--iterations", type=int, default=2000)
+            model.add_argument("--cell", choices=("lstm", "gru", "transformer"), default="lstm")
         else:
             model.add_argument("--order", type=int, default=2)
     for name in ("events", "zoo"):
@@ -189,6 +204,8 @@ def main():
         chain.add_argument("--n", type=int, default=40)
         if name == "events":
             chain.add_argument("--bars", type=int, default=8)
+    moved = sub.add_parser("transpose")
+    moved.add_argument("source"), moved.add_argument("out"), moved.add_argument("--semitones", type=int, default=5)
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
     if args.command == "excerpt":
@@ -196,9 +213,12 @@ def main():
     elif args.command == "jsb":
         jsb(args.split, args.out, args.bars, args.mirror, args.resolution)
     elif args.command == "lstm":
-        lstm(args.split, args.out, args.bars, args.mirror, args.resolution, args.seed, args.n, args.iterations)
+        lstm(args.split, args.out, args.bars, args.mirror, args.resolution, args.seed, args.n, args.iterations,
+             args.cell)
     elif args.command == "chain":
         jsb_chain(args.split, args.out, args.bars, args.mirror, args.resolution, args.order, args.seed, args.n)
+    elif args.command == "transpose":
+        transpose(args.source, args.out, args.semitones)
     elif args.command == "events":
         events(args.spec, args.out, args.order, args.bars, args.seed, args.n)
     else:
