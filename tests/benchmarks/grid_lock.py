@@ -1,6 +1,6 @@
 """A generator's grid-locked pattern, read across the files of one batch: a measurement for issue 14 (long-trained
-image generators), not in the product (docs/studies.md, "Long-trained image generators: a grid-locked pattern
-shared by a batch", thirty-fifth pass).
+image generators), not in the product (docs/studies.md, "Long-trained image generators: a grid-locked pattern",
+thirty-fifth pass): it fades as the generator trains (80 % of a 400-step DCGAN's files, 0.4 % at 2000 steps).
 
 A generator that upsamples by transposed convolutions (7 -> 14 -> 28 in the product's DCGAN, pytorch/examples'
 at 64) computes even and odd output pixels from different kernel taps, so its pictures carry a pattern locked to
@@ -16,9 +16,10 @@ mean of the OTHER files of the batch (leave one out, so that a real file is inde
 the tail probability of that projection among the reference's files and, apart, their resampled copies projected
 on the same direction (the larger of the two, as figure statistics do; the floor is 1 / (n_reference + 1)).
 
-Limits measured in the study: the direction exists only where a batch holds many files of one generator; a real
-batch that shares a multirate pipeline (enlarged by one factor, JPEG's 8 x 8 grid) shares a grid-locked pattern
-too; generators differ in how strong the pattern is (seed to seed).
+Limits (the study): the direction exists only where a batch holds many files of one generator; generators differ
+in how strong the pattern is (seed to seed) and it fades with training; a real batch through one multirate pipeline
+(an enlargement by one factor, JPEG's 8 x 8 grid, whose harmonics fall on these bins) would share a pattern of its
+own (reasoned, not measured).
 
     .venv/bin/python tests/benchmarks/grid_lock.py NAME=FOLDER_OR_NPY [NAME=... ...]   (28 x 28 sets)
 """
