@@ -139,6 +139,25 @@ def test_candidate_traits_read_what_they_name_and_keep_held_out_real_digits_with
         assert share["held-out"] <= 0.01, name
 
 
+
+def test_grid_lock_reads_a_pattern_shared_by_a_batch_and_no_pattern_in_held_out_real_digits():
+    """tests/benchmarks/grid_lock.py (not in the product): real digits carrying one period-4 pattern locked to the
+    pixel grid, as a transposed convolution leaves it, project far on their batch's leave-one-out direction;
+    held-out real digits as they are do not (none at or below one detector's share of alpha)."""
+    from engine.data.specs import load_spec
+    from tests.benchmarks import grid_lock
+
+    reference = load_spec("builtin:mnist[0:1000]").x
+    null = grid_lock.Null(reference, reference[::-1, :, :, ::-1])
+    held_out = load_spec("builtin:mnist[9000:9200]").x[:, 0].astype(np.float64)
+    columns = np.arange(28)
+    locked = held_out * (1 + 0.5 * np.sin(np.pi * columns / 2))[None, None, :]  # the same phase in every file
+    s_real, p_real = grid_lock.loo_scores(null, held_out)
+    s_locked, p_locked = grid_lock.loo_scores(null, locked)
+    assert np.median(s_locked) > np.median(s_real) + 3
+    assert np.mean(p_locked <= 0.01) > 0.5
+    assert np.mean(p_real <= grid_lock.DECIDES) <= 0.01
+
 if __name__ == "__main__":
     summary = run(os.path.abspath(sys.argv[1]), sys.argv[2] if len(sys.argv) > 2 else None)
     with open(os.path.join(sys.argv[1], "summary.json"), "w", encoding="utf-8") as fh:
