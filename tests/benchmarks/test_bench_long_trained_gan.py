@@ -139,7 +139,6 @@ def test_candidate_traits_read_what_they_name_and_keep_held_out_real_digits_with
         assert share["held-out"] <= 0.01, name
 
 
-
 def test_grid_lock_reads_a_pattern_shared_by_a_batch_and_no_pattern_in_held_out_real_digits():
     """tests/benchmarks/grid_lock.py (not in the product): real digits carrying one period-4 pattern locked to the
     pixel grid, as a transposed convolution leaves it, project far on their batch's leave-one-out direction;
@@ -157,6 +156,7 @@ def test_grid_lock_reads_a_pattern_shared_by_a_batch_and_no_pattern_in_held_out_
     assert np.median(s_locked) > np.median(s_real) + 3
     assert np.mean(p_locked <= 0.01) > 0.5
     assert np.mean(p_real <= grid_lock.DECIDES) <= 0.01
+
 
 if __name__ == "__main__":
     summary = run(os.path.abspath(sys.argv[1]), sys.argv[2] if len(sys.argv) > 2 else None)
