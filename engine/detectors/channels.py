@@ -14,7 +14,8 @@ only the reference are refitted and calibrated on those files:
   cross-fitting over them (engine/detectors/profile.py); through a resize read with its filter and side, on the
   features' rank normal scores among those files (FeatureOutlier.fit_ranked);
 - `checkerboard`, `near-zero`, `noise-floor`, `cycle-jitter`, `synthetic-voice`: calibrated on them (they
-  fit nothing here; the last three on the channelled recordings themselves); `lpc-lattice` at another sample
+  fit nothing here; the last three on the channelled recordings themselves); under Opus `checkerboard` against
+  the reference as recorded too (as_recorded_union); `lpc-lattice` at another sample
   rate without a lossy codec, on the reference resampled to that rate and back (it reads a file upsampled from
   8 kHz, engine/detectors/lpc_lattice.py);
 - the CNN and inverse models: calibrated on the channelled held-out files;
@@ -51,7 +52,7 @@ from engine.detectors.channel_keys import (BOX_FRAMED, FRAMED, FRAMED_BEFORE, RE
                                            mp3_bitrate, quiet_level)
 from engine.detectors.channel_limits import (BAND_LIMIT_MOVES_VOICE, EIGHT_BITS_FLOOR, NOISE_FILLS_SILENCE,
                                              TRAITS_LOST)
-from engine.detectors.channel_losses import (AMR_NB, AMR_NB_PULSE_MIN, FEATURES_LOST, FLOOR_LOST, JITTER_LOST,
+from engine.detectors.channel_losses import (AMR_NB, AMR_NB_PULSE_MIN, AS_RECORDED_TOO, FEATURES_LOST, FLOOR_LOST, JITTER_LOST,
                                              PULSE_LOST, REPEAT_LOST, TELEPHONE_LOST)
 from engine.detectors.channel_media import (CODEC_TWINS, LOWEST_BITRATE, LOWEST_BITRATE_SUBTYPES, RECORDERS, at_level,
                                             audio_through, gain_controlled, grey_pixels, image_through,
@@ -214,6 +215,8 @@ def channel_detectors(detectors, profile, key, gan_runs=(), for_channel=None, ag
                            f"(made before channel calibration; `case new` again to get it), so the detectors are "
                            f"calibrated on the clean reference")
     out = channel_set(detectors, profile, key, gan_runs, data)
+    if key[0] == "audio" and key[1] in AS_RECORDED_TOO and not key[3] and not key[4]:
+        out = as_recorded_union(detectors, out, key)
     if key[0] == "audio" and key[4] and not agc:
         levelled = channel_detectors(detectors, profile, key, gan_runs, for_channel, agc=True, store=store)[0]
         out = noise_union(detectors, profile, key, gan_runs, out, levelled, for_channel)
@@ -463,6 +466,17 @@ def united(parts, when):
         else:
             out.append(NoiseUnion([(words, d) for (words, _), d in zip(parts, each)], when=when))
     return out
+
+
+def as_recorded_union(detectors, channelled, key):
+    """The detectors `channelled` of an audio codec whose AS_RECORDED_TOO detectors are joined by NoiseUnion with the
+    case's own (`detectors`, the reference as recorded): the codec narrows the reference's spread by erasing a trait of
+    one of its recorders that others keep through it, so a recorder's trait is judged against both readings and is
+    generated only where both say so. Without a band limit or added noise only: those channels' calibrations differ
+    from the clean one in more than the codec (added noise: noise_union joins this channel's without it)."""
+    names = AS_RECORDED_TOO[key[1]]
+    first = [c if d.name in names else d for c, d in zip(detectors, channelled)]
+    return paired(first, channelled, ("as recorded", "through the codec"), "under this codec,")
 
 
 def enlarged_read_union(detectors, enlarged):
