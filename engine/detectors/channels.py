@@ -48,12 +48,12 @@ from engine.detectors import (aside_marks, calibration, eight_bit_floor, far_fie
                               resampling, statistical, time_scale)
 from engine.detectors.batch import Recordings
 from engine.detectors.channel_keys import (BOX_FRAMED, FRAMED, FRAMED_BEFORE, RESIZED_BEFORE, box_framed_before,
-                                           calibrated_key, fills_frame, framed, inversion_lost, jpeg_alone, jpeg_befores,
-                                           mp3_bitrate, quiet_level)
+                                           calibrated_key, fills_frame, framed, inversion_lost, jpeg_alone,
+                                           jpeg_befores, mp3_bitrate, quiet_level)
 from engine.detectors.channel_limits import (BAND_LIMIT_MOVES_VOICE, EIGHT_BITS_FLOOR, NOISE_FILLS_SILENCE,
                                              TRAITS_LOST)
-from engine.detectors.channel_losses import (AMR_NB, AMR_NB_PULSE_MIN, AS_RECORDED_TOO, FEATURES_LOST, FLOOR_LOST, JITTER_LOST,
-                                             PULSE_LOST, REPEAT_LOST, TELEPHONE_LOST)
+from engine.detectors.channel_losses import (AMR_NB, AMR_NB_PULSE_MIN, AS_RECORDED_TOO, FEATURES_LOST, FLOOR_LOST,
+                                             JITTER_LOST, PULSE_LOST, REPEAT_LOST, TELEPHONE_LOST)
 from engine.detectors.channel_media import (CODEC_TWINS, LOWEST_BITRATE, LOWEST_BITRATE_SUBTYPES, RECORDERS, at_level,
                                             audio_through, gain_controlled, grey_pixels, image_through,
                                             noise_floored_reference, resampled_through)
