@@ -14,7 +14,7 @@ from tests.detector_checks import judged
 from tests.music_invariances import (assert_tempo_and_resolution_change_nothing,
                                      assert_transposition_and_velocity_change_nothing)
 
-PARALLELS, NON_CHORD, LONG_DISSONANCE, METRIC, STRAY = range(5)
+PARALLELS, NON_CHORD, LONG_DISSONANCE, METRIC, STRAY, AT_ONCE = range(6)
 
 
 def roll_of(chords, length=4, steps=None):
@@ -120,7 +120,34 @@ def test_a_profile_made_before_stray_pitches_is_judged_on_the_first_four(detecto
     stats = voice_leading.file_statistics(held.x, groups)[:, :4]
     expected = (np.maximum((stats - detector.centre[:4]) / detector.spread[:4], 0) ** 2).sum(axis=1)
     assert np.allclose(older.scores(batch), expected)
-    assert "four part-writing statistics" in older.method and "five" in detector.method
+    assert "four part-writing statistics" in older.method and "six" in detector.method
+
+
+def test_voices_leaving_three_at_once_are_counted_and_one_or_two_are_not():
+    # C major in four, the tenor and alto resting (two at once), back to four, then three voices dropping inside a
+    # chord (only the bass left) and coming back: two of four transitions change by three
+    roll = roll_of([(48, 55, 64, 72), (48, 72), (48, 55, 64, 72), (48,), (48, 55, 64, 72)])
+    assert voice_leading.statistics_of(roll)[AT_ONCE] == pytest.approx(0.5)
+    assert voice_leading.statistics_of(roll)[STRAY] == 0  # every sonority fits the chord: stray pitches is blind
+    alternating = roll_of([(36,), (48, 55, 64)] * 6)  # a keyboard figure: one pitch, then three (bwv846 sampled)
+    assert voice_leading.statistics_of(alternating)[AT_ONCE] == 0
+    slower = np.repeat(roll, 2, axis=1)
+    assert voice_leading.statistics_of(slower)[AT_ONCE] == pytest.approx(0.5)
+
+
+def test_a_profile_made_before_voices_at_once_is_judged_on_five(detector):
+    held = load_spec("builtin:bach[300:306]")
+    groups, _ = item_groups(held.items, held.n)
+    batch = suite.Batch(held.x, groups)
+    older = voice_leading.VoiceLeading({"voice_leading_centre": detector.centre[:5],
+                                        "voice_leading_spread": detector.spread[:5],
+                                        "cal_voice_leading": detector.tail["sorted"]})
+    stats = voice_leading.file_statistics(held.x, groups)[:, :5]
+    expected = (np.maximum((stats - detector.centre[:5]) / detector.spread[:5], 0) ** 2).sum(axis=1)
+    assert np.allclose(older.scores(batch), expected)
+    assert "five part-writing statistics" in older.method and "three or more" not in older.method
+    reason = older.reason(batch, 0, float(older.scores(batch)[0]), 0.5)
+    assert "another number of pitches" in reason and "three or more" not in reason
 
 
 def test_scores_do_not_change_with_transposition_or_velocity(detector):

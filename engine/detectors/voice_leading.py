@@ -9,7 +9,7 @@ its long notes across the bar. Chains over whole chords keep every chord and tra
 (the chroma, tonality and copying detectors look at those), so these rules speak to the
 families they cannot see.
 
-Four statistics per file, read from its whole roll (patches end to end, any velocity = on);
+Six statistics per file, read from its whole roll (patches end to end, any velocity = on);
 the voices are the sounding pitches in order (lowest = bass), so no track layout is needed:
 - `parallels`: parallel fifths and octaves (two voices a fifth or an octave apart, modulo
   octaves, moving in the same direction to the same interval) per transition between
@@ -27,7 +27,15 @@ the voices are the sounding pitches in order (lowest = bass), so no track layout
   model drawing each pitch on its own (a Bernoulli per pitch, as the frame RNNs and
   Transformers over JSB's quarter chords do) adds and drops stray pitches that fit no chord
   (17-53 %; docs/studies.md, thirty-fifth pass). Read per sonority, not per beat, it is the
-  same at any time scale (engine/detectors/time_scale.py reads a file at half its quarters too).
+  same at any time scale (engine/detectors/time_scale.py reads a file at half its quarters too);
+- `voices at once`: share of the successive sonorities whose number of pitches differs from the
+  one before by three or more. Voices enter and leave one or two at a time (two meet, a pair
+  rests, a keyboard figure alternates one pitch with three), so three at once is a texture all
+  but emptied or filled in one step: a reference chorale 0 % (99th percentile 5 %, at most 7 %;
+  sampled at the quarter beat 6 % and 21 %, bwv248.64-6's orchestra); a Transformer drawing each pitch on
+  its own drops voices inside the chord, which stray pitches cannot see, and jumps so on a median
+  13-17 % of its sonorities (docs/studies.md, "JSB Transformers: voices at once"). Per sonority,
+  like stray pitches, so the same at any time scale.
 
 Each is compared with the reference files: centred on their median and divided by the
 distance from the median to their 90th percentile (at least MIN_SPREAD); the score is the sum
@@ -53,8 +61,9 @@ from engine.detectors.copying import file_roll, file_rolls
 from engine.detectors.detector import CROSS_FITTED, Detector, median
 from engine.detectors.quarter_grid import sampled
 
-STATISTICS = ("parallels", "non-chord beats", "long dissonance", "metric", "stray pitches")
+STATISTICS = ("parallels", "non-chord beats", "long dissonance", "metric", "stray pitches", "voices at once")
 OLDER_STATISTICS = 4  # a profile made before `stray pitches` holds the first four; it is judged on those
+AT_ONCE = 3  # voices entering or leaving together in one step (`voices at once`)
 BEAT = 4  # steps per quarter note (engine/data/representations.py)
 LONG = 8  # a half note
 METRIC_PERIODS = (8, 12)
@@ -134,6 +143,7 @@ def statistics_of(roll):
     sonorities = event_masks[event_masks > 0]
     changed = counts[1:] != counts[:-1]
     stray = float(np.mean(changed & ~IN_A_CHORD[sonorities[1:]])) if sonorities.size > 1 else 0.0
+    at_once = float(np.mean(np.abs(np.diff(counts)) >= AT_ONCE)) if counts.size > 1 else 0.0
     sounding = lengths[event_masks > 0].sum()
     long_bad = (~IN_A_CHORD[event_masks]) & (event_masks > 0) & (lengths >= BEAT)
     long_dissonance = float(lengths[long_bad].sum() / sounding) if sounding else 0.0
@@ -145,7 +155,7 @@ def statistics_of(roll):
         metric = 1.0 - max(np.bincount(at % p, weights=w, minlength=p).max() / w.sum() for p in METRIC_PERIODS)
     else:
         metric = 0.0
-    return np.array([parallels, non_chord, long_dissonance, metric, stray])
+    return np.array([parallels, non_chord, long_dissonance, metric, stray, at_once])
 
 
 def roll_statistics(rolls):
@@ -165,8 +175,8 @@ def fit_scaling(stats):
 
 
 def excesses(stats, centre, spread):
-    """One-sided scaled excesses of the statistics the scaling holds (the first OLDER_STATISTICS for a profile made
-    before `stray pitches`)."""
+    """One-sided scaled excesses of the statistics the scaling holds (a profile made before a statistic was added
+    holds the first OLDER_STATISTICS or five)."""
     return np.maximum((stats[:, :len(centre)] - centre) / spread, 0.0)
 
 
@@ -209,16 +219,16 @@ class VoiceLeading(Detector):
         self.centre, self.spread = profile["voice_leading_centre"], profile["voice_leading_spread"]
         self.tail = calibration.tail_model(profile["cal_voice_leading"])
         self.sampled = bool(profile.get("sampled"))
-        newer = len(self.centre) > OLDER_STATISTICS
-        stray = (", sonorities sounding another number of pitches than the one before and no chord (a model "
-                 "drawing each pitch on its own)") if newer else ""
+        held = len(self.centre)
+        stray = (", sonorities sounding another number of pitches than the one before and no chord" if held > 4 else "")
+        at_once = ", sonorities whose number of pitches changes by three or more at once" if held > 5 else ""
         sampled = (", against the reference sampled at its quarter beats (the file's notes all start and end on "
                    "them)") if self.sampled else ""
         self.method = ("sum of the squared excesses over the reference files' medians (in units of their median-to-90th-"
-                       f"percentile distance) of {'five' if newer else 'four'} part-writing statistics: parallel fifths and "
+                       f"percentile distance) of {('four', 'five', 'six')[held - 4]} part-writing statistics: parallel fifths and "
                        "octaves, quarter beats whose notes form no triad or seventh chord, dissonant sonorities held a "
-                       f"quarter note or more, long notes off one position in the bar{stray} (a model writing voices "
-                       "on its own, or harmonising with block chords, breaks them); "
+                       f"quarter note or more, long notes off one position in the bar{stray}{at_once} (a model "
+                       "writing voices or pitches on their own, or harmonising with block chords, breaks them); "
                        f"calibration cross-fitted{sampled}")
 
     def scores(self, batch):
@@ -227,11 +237,15 @@ class VoiceLeading(Detector):
     def reason(self, batch, g, score, p):
         stats = statistics_of(file_roll(batch.x, batch.groups, g))
         worst = int(np.argmax(excesses(stats[None], self.centre, self.spread)[0]))
-        (parallels, non_chord, dissonance, metric, stray), (m_par, m_chord, m_diss, m_metric) = stats, self.centre[:4]
+        (parallels, non_chord, dissonance, metric, stray, at_once) = stats
+        m_par, m_chord, m_diss, m_metric = self.centre[:4]
         counted = ""
         if len(self.centre) > OLDER_STATISTICS:
             counted = (f", {stray:.0%} of its chords sound another number of pitches than the one before and no triad "
-                       f"or seventh chord (median {self.centre[OLDER_STATISTICS]:.0%})")
+                       f"or seventh chord (median {self.centre[4]:.0%})")
+        if len(self.centre) > 5:
+            counted += (f", {at_once:.0%} change their number of pitches by three or more at once "
+                        f"(median {self.centre[5]:.0%})")
         reference = "the reference sampled at its quarter beats" if self.sampled else "the reference"
         return (f"voice-leading: furthest from {reference} in {STATISTICS[worst]}: {parallels:.2f} parallel fifths or "
                 f"octaves per transition between four-note chords (reference files: median {m_par:.2f}), {non_chord:.0%} "
