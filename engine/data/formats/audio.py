@@ -12,7 +12,7 @@ import re
 
 import numpy as np
 
-from engine.data import channels, codec_edges, limits, representations, sniff, vorbis_quality
+from engine.data import channels, codec_edges, limits, opus_dc, representations, sniff, vorbis_quality
 from engine.data.formats import container_audio, mp3_frames, ogg_opus
 from engine.data.sampleset import SampleSet
 from engine.errors import InputError
@@ -50,11 +50,15 @@ def residue_as_silence(mono, encoding):
 
 
 def codec_silence(mono, rate, encoding):
-    """A decoded recording with its transform codec's residue (residue_as_silence) and its smear of silent ends
-    (engine/data/codec_edges.py) read as the zeros they were; any other recording as it is."""
+    """A decoded recording with its transform codec's residue (residue_as_silence), Opus's DC filter's decay into a
+    padded end (engine/data/opus_dc.py) and its smear of silent ends (engine/data/codec_edges.py) read as the zeros
+    they were; any other recording as it is."""
     if encoding not in TRANSFORM_CODECS:
         return mono
-    return codec_edges.smear_as_silence(residue_as_silence(mono, encoding), rate)
+    mono = residue_as_silence(mono, encoding)
+    if encoding == "OPUS":
+        mono = opus_dc.decay_as_silence(mono, rate)
+    return codec_edges.smear_as_silence(mono, rate)
 
 
 def read_recording(path, data, details=None):
