@@ -110,19 +110,6 @@ def test_pitches_drawn_on_their_own_stray_more_than_any_held_out_chorale():
     assert voice_leading.roll_statistics(drawn)[:, STRAY].min() > real.max()
 
 
-def test_a_profile_made_before_stray_pitches_is_judged_on_the_first_four(detector):
-    held = load_spec("builtin:bach[300:306]")
-    groups, _ = item_groups(held.items, held.n)
-    batch = suite.Batch(held.x, groups)
-    older = voice_leading.VoiceLeading({"voice_leading_centre": detector.centre[:4],
-                                        "voice_leading_spread": detector.spread[:4],
-                                        "cal_voice_leading": detector.tail["sorted"]})
-    stats = voice_leading.file_statistics(held.x, groups)[:, :4]
-    expected = (np.maximum((stats - detector.centre[:4]) / detector.spread[:4], 0) ** 2).sum(axis=1)
-    assert np.allclose(older.scores(batch), expected)
-    assert "four part-writing statistics" in older.method and "six" in detector.method
-
-
 def test_voices_leaving_three_at_once_are_counted_and_one_or_two_are_not():
     # C major in four, the tenor and alto resting (two at once), back to four, then three voices dropping inside a
     # chord (only the bass left) and coming back: two of four transitions change by three
@@ -135,19 +122,21 @@ def test_voices_leaving_three_at_once_are_counted_and_one_or_two_are_not():
     assert voice_leading.statistics_of(slower)[AT_ONCE] == pytest.approx(0.5)
 
 
-def test_a_profile_made_before_voices_at_once_is_judged_on_five(detector):
-    held = load_spec("builtin:bach[300:306]")
-    groups, _ = item_groups(held.items, held.n)
-    batch = suite.Batch(held.x, groups)
-    older = voice_leading.VoiceLeading({"voice_leading_centre": detector.centre[:5],
-                                        "voice_leading_spread": detector.spread[:5],
+@pytest.mark.parametrize("held, words", [(4, "four"), (5, "five")])
+def test_a_profile_made_before_a_statistic_was_added_is_judged_on_those_it_holds(detector, held, words):
+    batch_x = load_spec("builtin:bach[300:306]")
+    groups, _ = item_groups(batch_x.items, batch_x.n)
+    batch = suite.Batch(batch_x.x, groups)
+    older = voice_leading.VoiceLeading({"voice_leading_centre": detector.centre[:held],
+                                        "voice_leading_spread": detector.spread[:held],
                                         "cal_voice_leading": detector.tail["sorted"]})
-    stats = voice_leading.file_statistics(held.x, groups)[:, :5]
-    expected = (np.maximum((stats - detector.centre[:5]) / detector.spread[:5], 0) ** 2).sum(axis=1)
+    stats = voice_leading.file_statistics(batch_x.x, groups)[:, :held]
+    expected = (np.maximum((stats - detector.centre[:held]) / detector.spread[:held], 0) ** 2).sum(axis=1)
     assert np.allclose(older.scores(batch), expected)
-    assert "five part-writing statistics" in older.method and "three or more" not in older.method
+    assert f"{words} part-writing statistics" in older.method and "six" in detector.method
     reason = older.reason(batch, 0, float(older.scores(batch)[0]), 0.5)
-    assert "another number of pitches" in reason and "three or more" not in reason
+    assert "three or more" not in older.method + reason
+    assert ("another number of pitches" in reason) == (held == 5)
 
 
 def test_scores_do_not_change_with_transposition_or_velocity(detector):
