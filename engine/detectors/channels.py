@@ -535,8 +535,8 @@ def reference_box_framed(profile):
 
 
 def jpeg_before_union(detectors, profile, key, gan_runs, for_channel=None, store=None):
-    """The detectors for a JPEG read as prepared before it (`key`, channel_keys.jpeg_befores: resized, framed as
-    EMNIST's digits, or both), each that speaks joined by NoiseUnion over its calibration through the JPEG alone and
+    """The detectors for a JPEG read as prepared before it (`key`, channel_keys.jpeg_befores: resized, framed as a
+    small collection's enlarged figures or as EMNIST's digits, or several of those), each that speaks joined by NoiseUnion over its calibration through the JPEG alone and
     through each preparation read then the JPEG: an intersection-union, generated only where every reading's
     calibration says so, which keeps the level for a real file of any of those histories (issue #18: real digits
     through bilinear 20 then JPEG 90 were labelled generated 170 of 300 against the JPEG alone; real digits prepared
