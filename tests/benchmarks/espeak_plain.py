@@ -18,7 +18,6 @@ amplitudes (-a) and word gaps (-g) saying other texts, through the same channels
 ones it has; what varies is the speech).
 """
 import collections
-import glob
 import itertools
 import json
 import os
@@ -168,16 +167,7 @@ def real_null(paths):
 SETS = {"tuning": tuning_specs, "untouched": untouched_specs}
 
 if __name__ == "__main__":
-    command, which = sys.argv[1], sys.argv[2]
-    if command == "null":
-        paths = sorted(p for pattern in sys.argv[2:] for p in glob.glob(pattern))
-        for key, count in sorted(real_null(paths).items()):
-            print(key, count)
-    elif command == "build":
-        build(SETS[which](), sys.argv[3])
-    elif command == "list":
-        for spec in SETS[which]():
-            print(*spec, sep="\t")
-    elif command == "summary":
-        for key, labels in sorted(summary(which).items()):
-            print(key, dict(labels))
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from espeak_variants import command_line
+
+    command_line(SETS, build, summary, real_null, sys.argv)

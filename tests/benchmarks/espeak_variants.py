@@ -200,18 +200,24 @@ def real_null(paths):
     return counts
 
 
-SETS = {"tuning": tuning_specs, "untouched": untouched_specs}
-
-if __name__ == "__main__":
-    command, which = sys.argv[1], sys.argv[2]
+def command_line(sets, build, summary, real_null, argv):
+    """The commands of this script and of espeak_plain.py: build SET OUT_DIR, list SET, summary VERDICTS.json,
+    null GLOB ... (each module's docstring)."""
+    command, which = argv[1], argv[2]
     if command == "build":
-        build(SETS[which](), sys.argv[3])
+        build(sets[which](), argv[3])
     elif command == "list":
-        for spec in SETS[which]():
+        for spec in sets[which]():
             print(*spec, sep="\t")
     elif command == "summary":
         for key, labels in sorted(summary(which).items()):
             print(key, dict(labels))
     elif command == "null":
-        for key, count in sorted(real_null(sorted(p for pattern in sys.argv[2:] for p in glob.glob(pattern))).items()):
+        for key, count in sorted(real_null(sorted(p for pattern in argv[2:] for p in glob.glob(pattern))).items()):
             print(key, count)
+
+
+SETS = {"tuning": tuning_specs, "untouched": untouched_specs}
+
+if __name__ == "__main__":
+    command_line(SETS, build, summary, real_null, sys.argv)
