@@ -150,6 +150,20 @@ def test_a_suppressors_floor_at_two_or_three_steps_under_speech_near_full_scale_
     assert floor_depth(suppressed)[0] <= PLAUSIBLE_DB
 
 
+def test_a_floor_g711_writes_as_silence_is_read_at_its_first_decision_level():
+    """mu-law and A-law write a floor below 4 and 16 (16-bit units) as 0 or one code: a pause of exact zeros reads at
+    that level, within PLAUSIBLE_DB under a tone 0.3 peak, where the same pause as 16-bit PCM reads as digital
+    silence; under speech near full scale mu-law's level still lies beyond it."""
+    recorded, pause = tone_with_pause(65)
+    silenced = np.where(pause, 0.0, recorded)
+    assert floor_depth(through(silenced))[0] > 250
+    for subtype, level in (("ULAW", 4), ("ALAW", 16)):
+        depth = floor_depth(through(silenced, subtype))[0]
+        assert depth == pytest.approx(10 * np.log10(0.3 ** 2 / 2 / (level * 2 ** -15) ** 2), abs=1.0)
+        assert depth <= PLAUSIBLE_DB
+    assert floor_depth(through(silenced * 3.2, "ULAW"))[0] > PLAUSIBLE_DB  # loud frames near full scale
+
+
 def test_an_abrupt_stop_into_zeros_is_read_as_digital_silence():
     recorded, pause = tone_with_pause(65)
     cut = through(np.where(pause, 0.0, recorded))  # the floor stops with the tone

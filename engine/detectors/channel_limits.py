@@ -49,8 +49,10 @@ TRAITS_LOST = {
               "bitrate, 35-38 of 40 caught at 128-192 kbit/s (untouched voices 36-37), 29-34 at 64 kbit/s, VBR or "
               "libshine on two channels, 9 at 16 kHz 32 kbit/s; as AAC at 44.1 kHz 31, 29 and 17 of 40 at 128, 64 "
               "and 32 kbit/s; the "
-              "noise-floor trait of espeak-ng's speech survives mu-law, MP3, Vorbis and resampling, weakens "
-              "under GSM and, where the synthesiser's silence is only near 0, under A-law; added noise erases it; "
+              "noise-floor trait of espeak-ng's speech survives MP3, Vorbis and resampling and weakens under GSM; "
+              "through G.711 a floor is read no deeper than the codec's first decision level, so a synthesiser's "
+              "silence is not read through A-law, nor through mu-law beneath loud frames below -8 dB of full "
+              "scale (3 of 30 synthesised sentences lose it); added noise erases it; "
               "MBROLA's voices resampled to 8 kHz and through mu-law are 9 of 80 caught (73 of 80 as written)"),
 }
 EIGHT_BITS_FLOOR = ("8-bit samples make a quiet room's pauses digital silence when rounded to the nearest step and "

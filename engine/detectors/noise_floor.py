@@ -61,6 +61,13 @@ file's own near-silence). The price: a synthesiser's near-silence written at 16 
 espeak-ng `en-f4` 3, a Pico digit, two tuning variants), and the depth is no longer gain-invariant once a quiet
 copy's floor reaches four steps (it only reads shallower: the quiet-room speaker's deepest reference take 63 -> 61 dB).
 
+A floor read from a G.711 file (mu-law, A-law: every sample on the codec's decoding table) is read no deeper than
+the codec's first decision level (`codec_floor`, engine/data/companding.py): the codec writes any quieter floor as
+digital silence or one code, so its zeros say nothing about the source (unseen speakers' clips through mu-law and
+A-law at 8 kHz: 3 and 4 of 100 labelled generated so before; docs/studies.md, "A quiet floor through G.711",
+thirty-sixth pass). The price: through A-law no floor reads beyond PLAUSIBLE_DB, through mu-law only beneath loud
+frames above -8 dB of full scale, so a synthesiser's silence through G.711 is not read.
+
 Digital silence requantised with triangular dither (SoX's default when it resamples to 16 bits) is read as the
 silence it dithers: a stretch of 50 ms or more whose samples lie within one step of a constant in the dither's exact
 proportions, uncorrelated (engine/detectors/dithered_silence.py); no microphone's floor, suppressed or gated, was
@@ -93,6 +100,7 @@ noise-suppressed real speech: the floor under the speech").
 """
 import numpy as np
 
+from engine.data import companding
 from engine.data.padding import FRAME, HOP, LOUD_SHARE, PLAUSIBLE_DB, STEP_16, frame_powers, loud_power, unpadded
 from engine.data.representations import SPEECH_RATE
 from engine.detectors import calibration
@@ -114,6 +122,13 @@ def rounded_floor(floor):
     return floor
 
 
+def codec_floor(audio):
+    """The shallowest floor (frame power) a recording's samples can show: a G.711 codec's first decision level
+    squared where every sample lies on its table (engine/data/companding.py), else 0."""
+    level = companding.decision_level(audio)
+    return 0.0 if level is None else level ** 2
+
+
 def floor_depth(audio):
     """(depth in dB, share of the frames read that are exact digital silence, padding samples set aside, samples of
     a gate's release and closed stretches set aside) of one recording; depth 0 for a recording with no signal at
@@ -131,7 +146,8 @@ def floor_depth(audio):
     read = power[touched[np.minimum(first + FRAME, gated.size)] == touched[first]]
     if read.size == 0:
         return 0.0, 0.0, audio.size - (stop - start), int(gated.sum())
-    floor = max(rounded_floor(float(np.quantile(read, FLOOR_QUANTILE))), loud * 10 ** (-DEPTH_CAP / 10))
+    floor = max(rounded_floor(float(np.quantile(read, FLOOR_QUANTILE))), codec_floor(audio),
+                loud * 10 ** (-DEPTH_CAP / 10))
     return (float(10 * np.log10(loud / floor)), float(np.mean(read == 0)), audio.size - (stop - start),
             int(gated.sum()))
 
@@ -168,13 +184,17 @@ class NoiseFloor(RecordingDetector):
                        f"{PLAUSIBLE_DB:.0f} dB: a microphone never falls silent, synthesised speech written to a "
                        f"file does; a noise gate's slow releases into zeros set aside; triangular dither on digital "
                        f"silence read as the silence; a floor at a 16-bit step's rounding read as "
-                       f"{ROUNDING_STEPS:.0f} steps; gain-invariant above it; calibrated on every "
+                       f"{ROUNDING_STEPS:.0f} steps, through G.711 at the codec's first decision level; "
+                       f"gain-invariant above it; calibrated on every "
                        f"kept reference recording")
 
     def recording_reason(self, audio, batch, g, score, p):
         depth, silent, padding, gated = floor_depth(audio)
         if depth <= PLAUSIBLE_DB:
             reading = f"within what a microphone records (up to {PLAUSIBLE_DB:.0f} dB)"
+            if silent > 0 and companding.codec(audio):
+                reading += (f", its {silent:.0%} of frames of digital silence read at {companding.codec(audio)}'s "
+                            f"first decision level, below which the codec writes any floor so")
         elif silent > 0:
             dithered = sum(b - a for a, b, _ in dithered_runs(audio)) / SPEECH_RATE
             under = f" ({dithered:.2f} s of it under a requantiser's triangular dither)" if dithered else ""
