@@ -52,7 +52,7 @@ from engine.detectors.channel_keys import (BOX_FRAMED, FRAMED, FRAMED_BEFORE, RE
                                            jpeg_befores, mp3_bitrate, quiet_level)
 from engine.detectors.channel_limits import (BAND_LIMIT_MOVES_VOICE, EIGHT_BITS_FLOOR, NOISE_FILLS_SILENCE,
                                              TRAITS_LOST)
-from engine.detectors.channel_losses import (AMR_NB, AMR_NB_PULSE_MIN, AS_RECORDED_TOO, FEATURES_LOST, FLOOR_LOST,
+from engine.detectors.channel_losses import (AMR_NB, AS_RECORDED_TOO, FEATURES_LOST, FLOOR_LOST,
                                              JITTER_LOST, PULSE_LOST, REPEAT_LOST, TELEPHONE_LOST)
 from engine.detectors.channel_media import (CODEC_TWINS, LOWEST_BITRATE, LOWEST_BITRATE_SUBTYPES, RECORDERS, at_level,
                                             audio_through, gain_controlled, grey_pixels, image_through,
@@ -392,11 +392,11 @@ def channel_set(detectors, profile, key, gan_runs, data):
                                             f"files alike"))
         elif detector.name == "cycle-jitter" and key[0] == "audio" and key[1] in JITTER_LOST:
             out.append(StandAside(refitted[detector.name], f"{describe(key)} re-synthesises each pitch period, which "
-                                                           f"hides a constant one"))
+                                                           f"hides a constant one and makes a steady voice's one"))
         elif detector.name == "pulse-grid" and key[0] == "audio" and key[1] in PULSE_LOST:
             out.append(StandAside(detector, f"under {describe(key)} it is not kept: " + (
-                f"AMR-NB below {AMR_NB_PULSE_MIN / 1000:g} kbit/s takes a synthesiser's pulses off whole samples "
-                f"(CHANNEL_LIMITS)"
+                "AMR-NB codes each pitch lag to a fraction of a sample, putting a steady voice's pulse intervals on "
+                "one value (CHANNEL_LIMITS)"
                 if key[1] in AMR_NB else "GSM 06.10 re-synthesises each pitch period at whole 8 kHz lags, putting a "
                 "voice's pulses on the grid; under Vorbis it caught no more than its weight cost (CHANNEL_LIMITS)")))
         elif detector.name == "features" and key[0] == "audio" and key[1] in FEATURES_LOST:
