@@ -124,3 +124,16 @@ def test_a_chain_over_the_references_quarter_chords_written_as_quarter_notes_is_
         key = time_scale.channel_key(found.meta["channel"])
         assert key == (time_scale.KEY, 0.5)
         assert label(time_scale.union(detectors, key[1])[0], found) == "generated", k
+
+
+def test_a_detector_read_both_ways_or_standing_aside_keeps_its_shares_in_the_combination(reference):
+    from engine.detectors.channels import StandAside
+
+    _, detectors = reference
+    both, _ = time_scale.union(detectors, 0.5)
+    shares = {d.name: getattr(d, "shares", 1) for d in detectors}
+    assert shares["voice-leading"] == 6 and shares["tonality"] == 3
+    assert {d.name: getattr(d, "shares", 1) for d in both} == shares
+    assert {d.name: StandAside(d, "a test").shares for d in detectors} == shares
+    weights = dict(zip([d.name for d in both], suite.weights(both, calibration.DEFAULT_ALPHA)))
+    assert weights["voice-leading"] == pytest.approx(6 * weights["chroma"])

@@ -50,6 +50,15 @@ def test_learned_detectors_share_one_weight_and_weights_sum_to_one():
         assert abs(calibration.share_weights(flags).sum() - 1) < 1e-12
 
 
+def test_a_detector_of_several_statistics_takes_a_share_per_statistic_and_the_learned_keep_one():
+    w = calibration.share_weights([False, False, True, True], shares=[6, 1, 1, 1])
+    assert np.allclose(w, [6 / 8, 1 / 8, 1 / 16, 1 / 16])
+    assert np.allclose(calibration.share_weights([False, False], shares=[1, 1]), calibration.share_weights([False, False]))
+    # with floors the proportions of the shares are kept above each floor's need, the sum at most 1
+    w = calibration.share_weights([False, False, False], [1e-15, 1e-15, 1 / 301], alpha=0.01, shares=[6, 1, 1])
+    assert w.sum() <= 1 + 1e-12 and w[2] >= (1 / 301) / 0.01 and abs(w[0] / w[1] - 6) < 1e-6
+
+
 def test_a_detector_whose_floor_its_share_cannot_reach_gets_the_weight_to_decide_alone():
     # grid on 300 calibration files that all tie: its best tail probability is 1/301,
     # above alpha * 1/4; the CNN on 60 tied files (1/61) cannot reach 1% at any weight.

@@ -137,6 +137,20 @@ def test_a_profile_made_before_a_statistic_was_added_is_judged_on_those_it_holds
     reason = older.reason(batch, 0, float(older.scores(batch)[0]), 0.5)
     assert "three or more" not in older.method + reason
     assert ("another number of pitches" in reason) == (held == 5)
+    assert older.shares == held and detector.shares == len(voice_leading.STATISTICS)
+
+
+def test_voice_leading_takes_one_share_per_statistic_in_the_combination(detector):
+    """Six part-writing rules in one score weigh as six detectors would (calibration.share_weights)."""
+    from engine.detectors.tonality import Tonality
+
+    class Other:  # a one-statistic detector with a fitted tail
+        tail, shares = detector.tail, 1
+
+    tonality = object.__new__(Tonality)
+    tonality.tail = detector.tail
+    weights = suite.weights([detector, tonality, Other(), Other()], 0.01)
+    assert np.allclose(weights, np.array([6, 3, 1, 1]) / 11)
 
 
 def test_scores_do_not_change_with_transposition_or_velocity(detector):

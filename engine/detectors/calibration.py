@@ -26,7 +26,11 @@ reference profile, engine/detectors/registry.py) gets one share, and the learned
 registered runs share one share between them. They all ask the same question (does the
 file look like the case's own generators?), so registering another run splits the learned
 share instead of diluting the reference detectors, which are the ones that see a
-generator nobody registered. A detector whose tail probability cannot go below a floor
+generator nobody registered. A detector whose score sums several named statistics, each a
+rule of its own that a detector of its own could have asked (`voice-leading`'s part-writing rules,
+`tonality`'s key and beat), takes one share per statistic (its `shares`): how the rules are packaged
+into detectors then does not decide their weight, and a statistic added to such a score keeps its
+share instead of thinning the others' (docs/studies.md, "voice-leading's weight", thirty-sixth pass). A detector whose tail probability cannot go below a floor
 (a count that every calibration file ties at, like a grid that all reference files keep,
 reaches at best 1/(n+1)) could not decide on its own if alpha * weight were below that
 floor. Such a detector is given the weight floor / alpha, the others keeping their shares'
@@ -134,14 +138,15 @@ def tail_floor(model):
     return float(tail_probability(model, [np.inf])[0])
 
 
-def share_weights(learned, floors=None, alpha=DEFAULT_ALPHA):
-    """Weighted-Bonferroni weights (see the module docstring): one share per reference
+def share_weights(learned, floors=None, alpha=DEFAULT_ALPHA, shares=None):
+    """Weighted-Bonferroni weights (see the module docstring): `shares` (default one) per reference
     detector, one share split among the learned ones (`learned`: one flag per detector);
     with `floors` (each detector's tail_floor), adjusted so that every detector that can
     decide at `alpha` can do so on its own."""
     learned = np.asarray(learned, dtype=bool)
-    shares = int((~learned).sum()) + int(learned.any())
-    base = np.where(learned, 1.0 / (shares * max(1, int(learned.sum()))), 1.0 / shares)
+    own = np.ones(learned.size) if shares is None else np.asarray(shares, dtype=np.float64)
+    total = float(own[~learned].sum()) + int(learned.any())
+    base = np.where(learned, 1.0 / (total * max(1, int(learned.sum()))), own / total)
     if floors is None:
         return base
     # The floor is reached exactly (p = floor once the score passes every calibration

@@ -107,7 +107,7 @@ class StandAside:
     def __init__(self, detector, why):
         self.detector, self.why = detector, why
         self.name, self.tail, self.method = detector.name, detector.tail, detector.method
-        self.learned = getattr(detector, "learned", False)
+        self.learned, self.shares = getattr(detector, "learned", False), getattr(detector, "shares", 1)
 
     def informative(self, samples):
         return False
@@ -132,6 +132,7 @@ class NoiseUnion:
         self.parts_ = parts
         matched = parts[1][1]
         self.name, self.learned = matched.name, getattr(matched, "learned", False)
+        self.shares = getattr(matched, "shares", 1)
         self.calibration = getattr(matched, "calibration", "")
         self.method = (f"{matched.method}; {when} the largest of its tail probabilities against the "
                        f"reference {', '.join(words for words, _ in parts)} (score: -log10 of it)")

@@ -23,6 +23,9 @@ A detector is a class with
 - `reason(batch, g, score, p)`: one sentence with numbers about file g;
 - optionally `informative(samples)`: False when the file's format alone decides its score
   (weight 0 for that file).
+- `shares`: its shares in the combination (calibration.share_weights), one per statistic its
+  score sums when each is a rule a detector of its own could ask (`voice-leading`, `tonality`);
+  1 otherwise.
 Detectors of registered training runs (engine/detectors/learned.py) share the scoring
 half of this (`name`, `method`, `calibration`, `tail`, `scores`, `reason`) and say
 `learned = True`.
@@ -49,6 +52,7 @@ class Detector:
     arrays = ()
     added_later = ()
     learned = False
+    shares = 1
 
     @classmethod
     def applies(cls, modality):

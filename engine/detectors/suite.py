@@ -19,7 +19,8 @@ def informative(detectors, samples):
 
 def weights(detectors, alpha, informative=None):
     """The combination's weight of each detector at false-positive rate alpha
-    (calibration.share_weights); detectors flagged not informative for a file get 0 and
+    (calibration.share_weights; a detector's `shares`, one per statistic its score sums);
+    detectors flagged not informative for a file get 0 and
     the others share as if they were alone. The members of a union (`unions`) share one
     weight, each carrying all of it."""
     keep = np.ones(len(detectors), dtype=bool) if informative is None else np.asarray(informative, dtype=bool)
@@ -30,7 +31,8 @@ def weights(detectors, alpha, informative=None):
     unit = unions(chosen)
     first = [unit.index(u) for u in range(max(unit) + 1)]  # each unit's first detector stands for it
     shared = calibration.share_weights([getattr(chosen[k], "learned", False) for k in first],
-                                       [calibration.tail_floor(chosen[k].tail) for k in first], alpha)
+                                       [calibration.tail_floor(chosen[k].tail) for k in first], alpha,
+                                       [getattr(chosen[k], "shares", 1) for k in first])
     out[keep] = shared[unit]
     return out
 

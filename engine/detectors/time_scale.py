@@ -121,6 +121,7 @@ class ReadingUnion:
     def __init__(self, detector, scale, written=None):
         self.detector, self.scale, self.written = detector, scale, written or detector
         self.name, self.learned = detector.name, getattr(detector, "learned", False)
+        self.shares = getattr(detector, "shares", 1)
         self.calibration = getattr(detector, "calibration", "")
         self.method = (f"{detector.method}; for a MIDI file whose note values read nearer the reference's at "
                        f"{scale:g} times its quarter notes, the larger of its tail probabilities as written and so "

@@ -108,6 +108,7 @@ class Tonality(Detector):
     modalities = ("music",)
     calibration = CROSS_FITTED
     arrays = ("tonality_centre", "tonality_spread", "cal_tonality")
+    shares = len(STATISTICS)  # one per statistic its score sums (calibration.share_weights)
 
     @classmethod
     def fit(cls, ref, groups, n_groups, cross_fitted):

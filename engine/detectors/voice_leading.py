@@ -220,6 +220,7 @@ class VoiceLeading(Detector):
         self.tail = calibration.tail_model(profile["cal_voice_leading"])
         self.sampled = bool(profile.get("sampled"))
         held = len(self.centre)
+        self.shares = held  # one per statistic its score sums, as many as the profile holds (calibration.share_weights)
         stray = (", sonorities sounding another number of pitches than the one before and no chord" if held > 4 else "")
         at_once = ", sonorities whose number of pitches changes by three or more at once" if held > 5 else ""
         sampled = (", against the reference sampled at its quarter beats (the file's notes all start and end on "
