@@ -1,4 +1,5 @@
-"""Repeated cycle: whether any pitch cycle of a recording repeats the one before it exactly.
+"""Repeated cycle: whether any pitch cycle of a recording repeats the one before it exactly, or a quiet stretch
+copies the waveform an echo's delay before it.
 
 A microphone never records the same waveform twice: the glottis, aspiration and room noise
 change every cycle, and a recording's quiet stretches hold noise that is not periodic at all. A
@@ -47,6 +48,14 @@ bits of steps (80-98 samples of 3-11 values), clean 500 and more. A random patte
 given one with chance 2^-32, so a recording's thousand cycles do not reach the bound by chance (docs/studies.md,
 "Outside speech through channels", thirty-first pass).
 
+The echo copy (engine/detectors/echo_copy.py): espeak-ng's echoing voices (`en+f2`, `f3`, `f4`, `f5`, ...) write
+their last 120-140 ms, and any pause, as the sound 120-140 ms before it scaled by 10-15/256, rounded; such a window
+is that earlier waveform through a short filter, unexplained to 10^-3.5-10^-6.5 of its power at 8 kHz; real
+recordings' quiet windows stay above 10^-1.5 (docs/studies.md, "espeak-ng's echo", thirty-sixth pass). Its
+closeness counts from ECHO_PLAUSIBLE, twice the decades of the closest real copy measured, as a cycle repeat at
+PLAUSIBLE plus its excess, and 0 below it: like PLAUSIBLE, a bound no recorded voice reaches, so real files' tail
+probabilities are those of the cycles' reading; the profile's calibration (the cycles' closeness) is unchanged.
+
 What it cannot see: a synthesiser that never duplicates a frame (statistical and HTS voices;
 most of flite's diphone output); a repeat undone on the way (GSM 06.10's long-term predictor, MP3,
 Vorbis, added noise); a period that is no whole number of 8 kHz samples (not measured). What it
@@ -60,11 +69,13 @@ from engine.detectors.batch import Recordings
 # the cycles' tracker and its sub-sample matcher of one period with the next (one tracker for the detectors of the cycle)
 from engine.detectors.cycles import RATE, cycle_runs, measured, next_period_match
 from engine.detectors.detector import RecordingDetector
+from engine.detectors.echo_copy import closest_echo, echo_closeness
 
 MAX_SCORE = 12.0  # -log10 of 1 - c where rounding, not the waveform, sets the difference
 PLAUSIBLE = 6.0  # -log10 of 1 - c that no recorded voice reaches (module docstring)
 MIN_KEPT = 100  # kept recordings the fitted tail needs
 MIN_BITS = 32.0  # a cycle's information (its steps x the entropy of their values, bits) a chance match falls short of
+ECHO_PLAUSIBLE = 3.0  # -log10 of an echo copy's unexplained share that no recorded voice reaches (module docstring)
 
 
 def cycle_bits(cycle):
@@ -110,6 +121,29 @@ def counted_closeness(closeness):
     return np.where(closeness >= PLAUSIBLE, closeness, 0.0)
 
 
+def enough_bits(window):
+    """Whether a window changes enough (MIN_BITS of steps) to tell a copy from chance."""
+    return cycle_bits(window) >= MIN_BITS
+
+
+def echo_of(recordings, k):
+    """closest_echo of recording k (None for no waveform), derived once per Recordings."""
+    return None if recordings[k] is None else closest_echo(recordings[k], enough_bits)
+
+
+def counted_echo(closeness):
+    """The scores of echo copies' closeness: PLAUSIBLE plus its excess over ECHO_PLAUSIBLE where it reaches it, else 0."""
+    closeness = np.asarray(closeness, dtype=np.float64)
+    return np.where(closeness >= ECHO_PLAUSIBLE, PLAUSIBLE + closeness - ECHO_PLAUSIBLE, 0.0)
+
+
+def counted_scores(recordings):
+    """(n,) scores: the larger of the cycles' counted closeness and the echo copy's."""
+    recordings = Recordings.of(recordings)
+    echo = [echo_closeness(recordings.derived(k, echo_of)) for k in range(len(recordings))]
+    return np.maximum(counted_closeness(repeat_scores(recordings)), counted_echo(echo))
+
+
 class RepeatedCycle(RecordingDetector):
     name = "repeated-cycle"
     min_kept = MIN_KEPT
@@ -123,13 +157,21 @@ class RepeatedCycle(RecordingDetector):
         self.method = ("-log10 of the smallest 1 - c over the recording's pitch cycles, c the normalised correlation "
                        "of a cycle with the next (aligned to a fraction of a sample; cycles at any level, pauses "
                        f"included), counted from {PLAUSIBLE:.0f}: no microphone recording repeats a cycle that closely, a "
-                       "concatenative synthesiser duplicating a stored frame does; calibrated on every kept reference "
-                       "recording")
+                       "concatenative synthesiser duplicating a stored frame does; or a quiet stretch's copy of the "
+                       f"waveform 50-250 ms before it, unexplained to 1e-{ECHO_PLAUSIBLE:.0f} of its power or less (a "
+                       "digital echo, as espeak-ng's echoing voices add; counted from the same bound on); calibrated "
+                       "on every kept reference recording")
 
     def scores(self, batch):
-        return counted_closeness(repeat_scores(batch.recordings()))
+        return counted_scores(batch.recordings())
 
     def recording_reason(self, audio, batch, g, score, p):
+        echo = batch.recordings().derived(g, echo_of)
+        if score > 0 and counted_echo(echo_closeness(echo)) >= score:
+            share, delay, start, gain = echo
+            return (f"repeated-cycle: the stretch at {start / RATE:.2f} s is the waveform {1000 * delay / RATE:.0f} ms "
+                    f"before it, {-gain:.0f} dB down, to within {share:.1e} of its power: a digital echo, beyond what a "
+                    f"recorded voice copies (1e-{ECHO_PLAUSIBLE:.0f}); tail probability {p:.2g}")
         found = measured(batch.recordings(), g, closest_repeat)
         if found is None:
             return f"repeated-cycle: no pitch cycle tracked; tail probability {p:.2g}"
