@@ -64,9 +64,12 @@ def _echo_at(x, t):
     power = y @ y
     if power == 0:
         return None
-    earlier = np.lib.stride_tricks.sliding_window_view(x[t - high:t - MIN_DELAY + WINDOW], WINDOW)[::-1]
-    earlier = earlier - earlier.mean(axis=1, keepdims=True)  # row j: the window MIN_DELAY + j earlier
-    c = earlier @ y / (np.sqrt((earlier * earlier).sum(axis=1) * power) + 1e-20)
+    earlier = x[t - high:t - MIN_DELAY + WINDOW]  # its windows, from `high` to MIN_DELAY earlier
+    sums = np.concatenate([[0.0], np.cumsum(earlier)])
+    squares = np.concatenate([[0.0], np.cumsum(earlier * earlier)])
+    energy = (squares[WINDOW:] - squares[:-WINDOW]) - (sums[WINDOW:] - sums[:-WINDOW]) ** 2 / WINDOW  # about the mean
+    louder = energy > power  # a source quieter than the window is no echo's source (and digital silence divides by 0)
+    c = np.where(louder, np.correlate(earlier, y, "valid") / np.sqrt(np.where(louder, energy, 1.0) * power), 0.0)[::-1]
     delay = MIN_DELAY + int(np.argmax(np.abs(c)))
     source = np.stack([x[t - delay + k:t - delay + k + WINDOW] for k in range(-TAPS, TAPS + 1)], axis=1)
     source = source - source.mean(axis=0)
