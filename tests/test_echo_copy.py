@@ -77,3 +77,19 @@ def test_real_recordings_quiet_stretches_copy_nothing_so_closely():
     for k in range(300, 330, 5):
         audio = soundfile.read(files[k], dtype="float64")[0]
         assert echo_closeness(closest_echo(audio, enough_bits)) < ECHO_PLAUSIBLE - 1
+
+
+def test_an_echoed_word_is_labelled_generated_by_repeated_cycle_with_the_echo_as_reason(fsdd_case, tmp_path):
+    from engine.verdict import judge
+
+    echoed, dry = tmp_path / "echoed.wav", tmp_path / "dry.wav"
+    source = word(seed=3) + np.random.default_rng(3).normal(0, 3, word().size)  # a floor, so no digital silence
+    soundfile.write(str(echoed), with_echo(source, 140, 10), RATE, subtype="PCM_16")
+    soundfile.write(str(dry), np.round(source) / 32768, RATE, subtype="PCM_16")
+    generated, plain = judge(fsdd_case, [str(echoed), str(dry)])["files"]
+    entry = generated["detectors"]["repeated-cycle"]
+    assert entry["score"] > PLAUSIBLE and entry["tail_probability"] <= 0.01 * entry["weight"]
+    assert generated["label"] == "generated"
+    assert any(r.startswith("repeated-cycle:") and "waveform 140 ms before it, 28 dB down" in r and "digital echo" in r
+               for r in generated["reasons"])
+    assert plain["detectors"]["repeated-cycle"]["score"] == 0

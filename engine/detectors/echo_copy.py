@@ -17,8 +17,9 @@ of a cycle) is matched with the waveform MIN_DELAY-MAX_DELAY earlier (normalised
 at that lag a filter of 2 TAPS + 1 taps (a fraction of a sample's delay, a resampler's phase) is fitted to it by
 least squares, and the unexplained share of its power is kept where the copy is at least GAIN_DB quieter than its
 source (a steady hum, as loud a delay later, is no echo). closeness = -log10 of the smallest share. espeak-ng's
-echoing voices read 3-6.5 at 8 kHz (as written, re-saved, through librosa at 8 or 16 kHz); real recordings at most
-1.5 (docs/studies.md, thirty-sixth pass). What it cannot see: an echo fainter than QUIET_DB, a recording with no
+echoing voices read 3.3-6.6 at 8 kHz (as written, re-saved, through librosa at 8 or 16 kHz), but a word ending in a
+fricative, whose echo is of a noise mostly above 4 kHz; real recordings at most 1.8 (docs/studies.md, thirty-sixth
+pass). What it cannot see: an echo fainter than QUIET_DB, a recording with no
 pause or end after a sound (a clip cut mid-word), an echo undone by a lossy codec or added noise above the copy.
 """
 import numpy as np

@@ -50,11 +50,12 @@ given one with chance 2^-32, so a recording's thousand cycles do not reach the b
 
 The echo copy (engine/detectors/echo_copy.py): espeak-ng's echoing voices (`en+f2`, `f3`, `f4`, `f5`, ...) write
 their last 120-140 ms, and any pause, as the sound 120-140 ms before it scaled by 10-15/256, rounded; such a window
-is that earlier waveform through a short filter, unexplained to 10^-3.5-10^-6.5 of its power at 8 kHz; real
-recordings' quiet windows stay above 10^-1.5 (docs/studies.md, "espeak-ng's echo", thirty-sixth pass). Its
-closeness counts from ECHO_PLAUSIBLE, twice the decades of the closest real copy measured, as a cycle repeat at
-PLAUSIBLE plus its excess, and 0 below it: like PLAUSIBLE, a bound no recorded voice reaches, so real files' tail
-probabilities are those of the cycles' reading; the profile's calibration (the cycles' closeness) is unchanged.
+is that earlier waveform through a short filter, unexplained to 10^-3.3-10^-6.6 of its power at 8 kHz; real
+recordings' quiet windows stay above 10^-1.9 (3,863 of eleven sets; docs/studies.md, "espeak-ng's echo",
+thirty-sixth pass). Its closeness counts from ECHO_PLAUSIBLE, a decade past the closest real copy measured, as a
+cycle repeat at PLAUSIBLE plus its excess, and 0 below it: like PLAUSIBLE, a bound no recorded voice reaches, so real
+files' tail probabilities are those of the cycles' reading; the profile's calibration (the cycles' closeness) is
+unchanged.
 
 What it cannot see: a synthesiser that never duplicates a frame (statistical and HTS voices;
 most of flite's diphone output); a repeat undone on the way (GSM 06.10's long-term predictor, MP3,
@@ -132,7 +133,8 @@ def echo_of(recordings, k):
 
 
 def counted_echo(closeness):
-    """The scores of echo copies' closeness: PLAUSIBLE plus its excess over ECHO_PLAUSIBLE where it reaches it, else 0."""
+    """The scores of echo copies' closeness: PLAUSIBLE plus its excess over ECHO_PLAUSIBLE where it reaches it,
+    0 below."""
     closeness = np.asarray(closeness, dtype=np.float64)
     return np.where(closeness >= ECHO_PLAUSIBLE, PLAUSIBLE + closeness - ECHO_PLAUSIBLE, 0.0)
 
@@ -169,9 +171,9 @@ class RepeatedCycle(RecordingDetector):
         echo = batch.recordings().derived(g, echo_of)
         if score > 0 and counted_echo(echo_closeness(echo)) >= score:
             share, delay, start, gain = echo
-            return (f"repeated-cycle: the stretch at {start / RATE:.2f} s is the waveform {1000 * delay / RATE:.0f} ms "
-                    f"before it, {-gain:.0f} dB down, to within {share:.1e} of its power: a digital echo, beyond what a "
-                    f"recorded voice copies (1e-{ECHO_PLAUSIBLE:.0f}); tail probability {p:.2g}")
+            return (f"repeated-cycle: the stretch at {start / RATE:.2f} s is the waveform {1000 * delay / RATE:.0f} "
+                    f"ms before it, {-gain:.0f} dB down, to within {share:.1e} of its power: a digital echo, beyond "
+                    f"what a recorded voice copies (1e-{ECHO_PLAUSIBLE:.0f}); tail probability {p:.2g}")
         found = measured(batch.recordings(), g, closest_repeat)
         if found is None:
             return f"repeated-cycle: no pitch cycle tracked; tail probability {p:.2g}"
