@@ -52,7 +52,8 @@ TRAITS_LOST = {
               "noise-floor trait of espeak-ng's speech survives MP3, Vorbis and resampling and weakens under GSM; "
               "through G.711 a floor is read no deeper than the codec's first decision level, so a synthesiser's "
               "silence is not read through A-law, nor through mu-law beneath loud frames below -8 dB of full "
-              "scale (3 of 30 synthesised sentences lose it); added noise erases it; "
+              "scale (30 synthesised sentences caught through mu-law 14 -> 11, through A-law 14 -> 13; thirty-sixth "
+              "pass); added noise erases it; "
               "MBROLA's voices resampled to 8 kHz and through mu-law are 9 of 80 caught (73 of 80 as written)"),
 }
 EIGHT_BITS_FLOOR = ("8-bit samples make a quiet room's pauses digital silence when rounded to the nearest step and "
@@ -345,7 +346,8 @@ CHANNEL_LIMITS = {
          "synthesisers' digits caught of 50 while pulse-grid spoke from 6.7 kbit/s up: 24 at 12.2, 25 at 10.2 and "
          "7.95, 23 at 7.4, 22 at 6.7 (pulse-grid deciding most: espeak-ng en+klatt2 and MBROLA mb-us2 10 of 10 each), "
          "11 at 5.9, 3 at 5.15, 8 at 4.75 (synthetic-voice alone); without it, of 40 tuning digits 10 rather than 16 "
-         "at 12.2 and 5-11 rather than 11-13 at 6.7-10.2 (twenty-first pass). Lost: "
+         "at 12.2 and 5-11 rather than 11-13 at 6.7-10.2 (twenty-first pass), of 30 synthesised sentences (espeak-ng, "
+         "Pico, flite) through 12.2 kbit/s 6 rather than 19 (15 inconclusive; thirty-sixth pass). Lost: "
          "noise-floor's exact zeros (the codec decodes them to 0.1-2 16-bit steps, the band it reads as a "
          "suppressor's rounding), Griffin-Lim speech (0 of 30-33 judged whole caught at any mode), a diphone "
          "voice's repeats, most of flite's vocoder; a file judged real is weak evidence (docs/studies.md, "
