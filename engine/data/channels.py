@@ -453,14 +453,21 @@ def midi_channel(midi):
     """MIDI timing and loudness of a pretty_midi.PrettyMIDI: resolution, tempi, velocities
     (the piano roll counts in quarter notes, so neither tempo nor resolution changes it), and
     whether its onsets keep a grid of those quarters or it is a performance recorded without a click
-    (`onsets`: engine/data/performance.py)."""
-    from engine.data import performance
+    (`onsets`: engine/data/performance.py), and the grid of their own they keep where it is no subdivision of
+    the quarters (`own_grid`, only where found: engine/data/own_grid.py; such a file is sequenced, however far
+    off the quarters' grid its onsets lie, so no performance)."""
+    from engine.data import own_grid, performance
 
     tempi = sorted({round(float(t), 1) for t in midi.get_tempo_changes()[1]})
     velocities = sorted({n.velocity for inst in midi.instruments if not inst.is_drum for n in inst.notes})
-    return {"codec": "MIDI", "lossy": False, "resolution": int(midi.resolution), "tempo_bpm": tempi[:8],
-            "velocities": velocities[:8] if len(velocities) <= 8 else f"{len(velocities)} distinct",
-            "onsets": performance.read(midi)}
+    channel = {"codec": "MIDI", "lossy": False, "resolution": int(midi.resolution), "tempo_bpm": tempi[:8],
+               "velocities": velocities[:8] if len(velocities) <= 8 else f"{len(velocities)} distinct",
+               "onsets": performance.read(midi)}
+    grid = own_grid.read(midi)
+    if grid:
+        channel["own_grid"] = grid
+        channel["onsets"]["performance"] = False
+    return channel
 
 
 # --- added noise, estimated from the recording itself -----------------------------------

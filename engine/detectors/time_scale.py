@@ -24,8 +24,10 @@ note values do. So a sequenced MIDI file is also read at twice and at half its q
 
 What it costs: a generator whose note values are twice the reference's is judged at its best; one written at half
 the speed loses what only its written reading showed (docs/studies.md, "A piano roll written back at another
-speed: the notated time scale", twenty-sixth pass). Other factors (a roll written at 100 frames a second: a
-sixteenth of 10 ms) are not read.
+speed: the notated time scale", twenty-sixth pass). Other factors are read before, as the file is decoded, where its
+onsets keep a regular grid of their own (a piece placed in seconds at 96 bpm under a 120 bpm map): rescaled to the
+nearest power of two of the quarter (engine/data/own_grid.py), after which these readings apply. A roll written at
+100 frames a second (a sixteenth of 10 ms) is not read.
 """
 import numpy as np
 

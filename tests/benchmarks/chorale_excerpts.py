@@ -12,6 +12,7 @@ tests/benchmarks/data/replay_excerpt_untouched.md.
     python tests/benchmarks/chorale_excerpts.py excerpt 'bach[100:160]' OUT --first-bar 4 --bars 4
     python tests/benchmarks/chorale_excerpts.py jsb valid OUT --bars 8 [--resolution quarter|8th|16th] [--mirror DIR]
     python tests/benchmarks/chorale_excerpts.py transpose DIR OUT --semitones 5
+    python tests/benchmarks/chorale_excerpts.py render 'bach[340:410]'|DIR OUT --factor 1.25
     python tests/benchmarks/chorale_excerpts.py events 'bach[0:328]' OUT --order 4 --bars 12 --seed 3904 --n 40
     python tests/benchmarks/chorale_excerpts.py zoo 'bach[0:328]' OUT --order 4 --seed 3905 --n 40
     python tests/benchmarks/chorale_excerpts.py lstm train OUT --bars 8 --resolution quarter --seed 0 --iterations 2000
@@ -131,6 +132,27 @@ def transpose(source, out, semitones):
         midi.write(os.path.join(out, name))
 
 
+def render(source, out, factor):
+    """Every MIDI file of `source` (a folder or 'bach[a:b]') as a script renders it at a tempo of 120 / `factor` bpm:
+    its notes placed in seconds, `factor` times their notated position at 120 bpm, in a fresh pretty_midi.PrettyMIDI
+    (its default 120 bpm map and 220 ticks a quarter), so the map no longer counts the music's quarters
+    (tests/benchmarks/data/tempo_grid_untouched.md)."""
+    import pretty_midi
+
+    paths = chorales(source) if source.startswith("bach[") else [
+        os.path.join(source, n) for n in sorted(n for n in os.listdir(source) if n.endswith(".mid"))]
+    for path in paths:
+        midi = pretty_midi.PrettyMIDI(path)
+        rendered = pretty_midi.PrettyMIDI()
+        for instrument in (i for i in midi.instruments if not i.is_drum):
+            copy = pretty_midi.Instrument(program=instrument.program, name=instrument.name)
+            for note in instrument.notes:
+                start, end = representations.quarters_at(midi, np.array([note.start, note.end])) * 0.5 * factor
+                copy.notes.append(pretty_midi.Note(velocity=note.velocity, pitch=note.pitch, start=start, end=end))
+            rendered.instruments.append(copy)
+        rendered.write(os.path.join(out, os.path.basename(path)))
+
+
 def chord_events(roll):
     """[(pitch set, length in steps)] of a boolean (128, steps) roll."""
     changes = np.flatnonzero(np.any(roll[:, 1:] != roll[:, :-1], axis=0)) + 1
@@ -204,6 +226,8 @@ def main():
         chain.add_argument("--n", type=int, default=40)
         if name == "events":
             chain.add_argument("--bars", type=int, default=8)
+    slower = sub.add_parser("render")
+    slower.add_argument("source"), slower.add_argument("out"), slower.add_argument("--factor", type=float, default=1.25)
     moved = sub.add_parser("transpose")
     moved.add_argument("source"), moved.add_argument("out"), moved.add_argument("--semitones", type=int, default=5)
     args = parser.parse_args()
@@ -217,6 +241,8 @@ def main():
              args.cell)
     elif args.command == "chain":
         jsb_chain(args.split, args.out, args.bars, args.mirror, args.resolution, args.order, args.seed, args.n)
+    elif args.command == "render":
+        render(args.source, args.out, args.factor)
     elif args.command == "transpose":
         transpose(args.source, args.out, args.semitones)
     elif args.command == "events":

@@ -12,7 +12,7 @@ import warnings
 
 import numpy as np
 
-from engine.data import channels, limits, performance, representations
+from engine.data import channels, limits, own_grid, performance, representations
 from engine.data.sampleset import SampleSet
 from engine.errors import InputError
 
@@ -201,7 +201,9 @@ def decode(path, data, kind):
     channel = channels.midi_channel(midi)
     if unended:
         channel["notes_unended"] = unended
-    if channel["onsets"]["performance"]:  # played without a click: judged on the beats tracked from its onsets
+    if "own_grid" in channel:  # placed in seconds under another tempo map: read on the onsets' own grid
+        midi = own_grid.rescaled(midi, channel["own_grid"])
+    elif channel["onsets"]["performance"]:  # played without a click: judged on the beats tracked from its onsets
         found = performance.quantised(midi)
         if found is not None:
             midi, tracked = found
