@@ -15,8 +15,8 @@ from scipy import signal
 
 from engine.data.builtins import corpus_files, resources_dir
 from engine.detectors import synthetic_voice
-from engine.detectors.synthetic_voice import (MIN_KEPT, MODEL_SHAPES, N_FEATURES, WEIGHTS, SyntheticVoice, features,
-                                              read_model, voice_scores)
+from engine.detectors.synthetic_voice import (MIN_KEPT, MODEL_KEY, MODEL_SHAPES, N_FEATURES, WEIGHTS, SyntheticVoice,
+                                              features, model_digest, read_model, voice_scores)
 from engine.errors import InputError
 
 RATE = 8000
@@ -47,6 +47,19 @@ def test_the_shipped_model_is_plain_arrays_with_a_sidecar_naming_its_training_da
     assert {"espeak", "flite", "festival"} <= set(sidecar["synthetic"])
     untouched = sidecar["never_trained_on"]["untouched"]
     assert "kal16" in " ".join(untouched) and "freetts kevin16" in untouched and "freetts" not in sidecar["synthetic"]
+
+
+def test_a_profile_gets_the_detector_only_when_the_shipped_model_scored_its_calibration():
+    calibration = {"modality": np.array("speech"), "cal_synthetic_voice": np.linspace(-3.0, 3.0, 200)}
+    assert SyntheticVoice.present({**calibration, MODEL_KEY: np.array(model_digest())})
+    assert not SyntheticVoice.present(calibration)  # made before profiles recorded their model
+    assert not SyntheticVoice.present({**calibration, MODEL_KEY: np.array("0" * 16)})  # another model's scores
+
+
+def test_a_calibration_records_the_model_that_scored_it(fsdd):
+    out = SyntheticVoice.calibrate(fsdd[:3])
+    assert str(out[MODEL_KEY]) == model_digest() and len(model_digest()) == 16
+    assert np.allclose(out["cal_synthetic_voice"], voice_scores(fsdd[:3]), atol=1e-9)
 
 
 def test_a_model_file_with_a_pickled_object_or_the_wrong_shape_is_refused(tmp_path):

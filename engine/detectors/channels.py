@@ -361,8 +361,9 @@ def channel_calibration(detectors, profile, key, gan_runs=(), agc=False):
         from engine.detectors.lpc_lattice import LpcLattice
 
         refit.update(LpcLattice.calibrate(recordings))
-    if "cal_synthetic_voice" in profile and not voice_aside(key):
-        from engine.detectors.synthetic_voice import SyntheticVoice
+    from engine.detectors.synthetic_voice import SyntheticVoice
+
+    if SyntheticVoice.present(profile) and not voice_aside(key):
 
         refit.update(SyntheticVoice.calibrate(recordings))
     out = {"n_files": np.array(n_files), **{f"profile:{name}": value for name, value in refit.items()}}

@@ -2,8 +2,10 @@
 
 A detector fitted on a case's reference learns its three or four speakers (docs/studies.md, fourth
 and fifth passes). This one is trained once, outside any case, on two FSDD speakers that no built-in
-reference uses (theo, yweweler) against 128 text-to-speech voices of three engines (espeak-ng,
-flite, festival) saying the digits, flite's and festival's also at other pitches, and against the
+reference uses (theo, yweweler) and, since the thirty-sixth pass, on Speech Commands clips of 75 more speakers no
+evaluation set uses (trained on two alone, a clean take of a voice unlike theirs read as synthesis now and then:
+docs/studies.md, "synthetic-voice's real side", thirty-sixth pass) against 128 text-to-speech voices of three
+engines (espeak-ng, flite, festival) saying the digits, flite's and festival's also at other pitches, and against the
 two speakers' own recordings re-synthesised by an LPC vocoder and by Griffin-Lim (eighth pass). Each
 recording is at 8 kHz with its silence trimmed, with a recorded noise floor added and requantised to 8
 bits, some also in a small room, so that neither silence, a recorder nor a room marks a class. Its
@@ -46,7 +48,8 @@ silence or a floor deeper than a studio's are judged against the reference alone
 recorded voice (festival's diphone voices, flite's cluster voices) keep their recorder's floor: their sentences are
 judged with the outside part too, and some pass (docs/studies.md, fifteenth pass).
 
-Its calibration is the case's: every reference recording kept in the profile (at least MIN_KEPT), or
+Its calibration is the case's, scored by the shipped model (a profile records which: MODEL_KEY; one scored by another
+model does not get the detector): every reference recording kept in the profile (at least MIN_KEPT), or
 them through the evidence's codec (engine/detectors/channels.py), as noise-floor's, or brought up to a noisy
 file's floor (joined with the clean calibration: the larger tail probability); for a recording read as
 band-limited it stands aside (channel_limits.BAND_LIMIT_MOVES_VOICE). It needs the waveform: a file
@@ -76,6 +79,9 @@ EPS = 1e-8  # below any speech frame of a level-normalised recording (about -80 
 # "Spoken digits recorded elsewhere", thirty-third pass)
 SILENT_PEAK = 1e-6
 WEIGHTS = ("models", "synthetic_voice.npz")
+# A profile's record of the model that scored its calibration (model_digest): a calibration holds one model's scores,
+# and another model's read against it would be judged on the wrong scale.
+MODEL_KEY = "synthetic_voice_model"
 # Real speech of outside set-ups (tests/benchmarks/test_bench_studio_speech.py build): the network's features of its
 # pieces, and each recording's recorded_floor.
 OUTSIDE = ("models", "synthetic_voice_outside.npz")
@@ -206,6 +212,16 @@ def model():
     return read_model(resources_dir().joinpath(*WEIGHTS))
 
 
+@functools.lru_cache(maxsize=1)
+def model_digest():
+    """The first 16 hex digits of the shipped model file's SHA-256 (what a profile's MODEL_KEY records)."""
+    import hashlib
+
+    from engine.data.builtins import resources_dir
+
+    return hashlib.sha256(resources_dir().joinpath(*WEIGHTS).read_bytes()).hexdigest()[:16]
+
+
 def read_model(path):
     """A network's arrays (MODEL_SHAPES) from an .npz, read without pickle; InputError when the file is
     missing or not what this version reads."""
@@ -284,8 +300,20 @@ class SyntheticVoice(RecordingDetector):
     name = "synthetic-voice"
     min_kept = MIN_KEPT
     score_recordings = staticmethod(voice_scores)
-    arrays = ("cal_synthetic_voice",)
+    arrays = ("cal_synthetic_voice", MODEL_KEY)
+    added_later = (MODEL_KEY,)  # profiles made before the thirty-sixth pass's model do not record theirs
     segmented = True  # spreads and quantiles over a sentence's many phones are not a digit's (segments.py)
+
+    @classmethod
+    def present(cls, profile):
+        """Held, and calibrated by the shipped model: a profile whose calibration another model scored (one made
+        before the thirty-sixth pass records none) does not get the detector; a case made anew does."""
+        return super().present(profile) and str(profile.get(MODEL_KEY, "")) == model_digest()
+
+    @classmethod
+    def calibrate(cls, audio):
+        """The reference recordings' scores and which model scored them."""
+        return {"cal_synthetic_voice": cls.score_recordings(audio), MODEL_KEY: np.array(model_digest())}
 
     def __init__(self, profile):
         self.tail = calibration.tail_model(profile["cal_synthetic_voice"])
@@ -295,7 +323,7 @@ class SyntheticVoice(RecordingDetector):
         self.read_scale(profile)
         self.method = ("logit of a small network over a recording's cepstral dynamics, spectral flatness, harmonicity "
                        "and LPC-residual peakiness at 8 kHz and one level, trained outside the case on two FSDD "
-                       "speakers no reference uses against about 130 espeak-ng, flite and festival voices and LPC "
+                       "speakers no reference uses and Speech Commands clips of 75 more speakers against about 130 espeak-ng, flite and festival voices and LPC "
                        "and Griffin-Lim copies of the two speakers; "
                        "calibrated on every kept reference recording and, for continuous speech with a recorder's "
                        "floor, apart on real speech of outside set-ups")

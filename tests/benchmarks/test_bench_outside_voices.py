@@ -29,8 +29,12 @@ from engine.data.representations import SPEECH_RATE
 from tests.benchmarks import test_bench_cycle_traits as voices
 
 WORK = os.environ.get("OUTSIDE_VOICES", os.path.join(tempfile.gettempdir(), "bench-outside-voices"))
-OUTSIDE_FSDD = "/work/extra_fsdd/recordings"
+OUTSIDE_FSDD = os.environ.get("OUTSIDE_FSDD", "/work/extra_fsdd/recordings")
 OUTSIDE_SPEAKERS = ("theo", "yweweler")
+# Speech Commands clips of speakers no evaluation set uses (thirty-sixth pass): the `train` rows of PICO_SPEAKERS, read
+# from a snapshot of github.com/thegtagamer/PICO-tinyML-benchmark (MLTK_keyworkSpotting/dataset/WORD/*.wav).
+PICO_MIRROR = os.environ.get("PICO_MIRROR", "/work/.mirror/thegtagamer+PICO-tinyML-benchmark/repo")
+PICO_SPEAKERS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "pico_real_speakers.tsv")
 # Festival voices speaking languages the cycle-traits bench has no digits for.
 voices.DIGITS.update(it="zero uno due tre quattro cinque sei sette otto nove",
                      ca="zero u dos tres quatre cinc sis set vuit nou",
@@ -236,6 +240,34 @@ def outside_real():
     return sorted(p for s in OUTSIDE_SPEAKERS for p in glob.glob(os.path.join(OUTSIDE_FSDD, f"*_{s}_*.wav")))
 
 
+def pico_speakers(role="train"):
+    """The speaker hashes PICO_SPEAKERS marks `role` (train: the real side of training; untouched: held out)."""
+    with open(PICO_SPEAKERS) as f:
+        rows = [line.rstrip("\n").split("\t") for line in f if not line.startswith("#")]
+    return sorted(speaker for speaker, marked, _ in rows if marked == role)
+
+
+def pico_real():
+    """Every clip of the PICO `train` speakers (75 speakers, 1,206 clips of 1 s), written once under WORK/pico from
+    the snapshot (git show), sorted by path."""
+    folder = os.path.join(WORK, "pico")
+    if not os.path.exists(os.path.join(folder, "done")):
+        os.makedirs(folder, exist_ok=True)
+        listing = subprocess.run(["git", "-C", PICO_MIRROR, "ls-tree", "-r", "--name-only", "HEAD"], capture_output=True,
+                                 text=True, check=True).stdout.split()
+        train = set(pico_speakers())
+        for name in listing:
+            parts = name.split("/")
+            if (len(parts) == 4 and parts[:2] == ["MLTK_keyworkSpotting", "dataset"] and name.endswith(".wav")
+                    and "_nohash_" in parts[3] and parts[3].split("_nohash_")[0][-8:] in train):
+                clip = subprocess.run(["git", "-C", PICO_MIRROR, "show", f"HEAD:{name}"], capture_output=True,
+                                      check=True).stdout
+                with open(os.path.join(folder, f"{parts[2]}__{parts[3].replace('.wav.wav', '.wav')}"), "wb") as out:
+                    out.write(clip)
+        open(os.path.join(folder, "done"), "w").close()
+    return sorted(glob.glob(os.path.join(folder, "*.wav")))
+
+
 HIDDEN, PENALTY = 32, 1.0  # the network's hidden units and L2 penalty (chosen on leave-one-engine-out)
 # Two speakers are too few to teach the human range: their recordings also play at these speeds
 # (pitch and formants shift together, as another speaker's would), each in one of its `versions`.
@@ -347,16 +379,21 @@ def copy_rows(kind, seed):
 ROOM_EVERY = 4  # one in ROOM_EVERY of each voice's recordings is also heard in a room (the real ones all are)
 
 
-EXTRAS = ("f0", "rooms", "copies")  # what the training set holds beyond the seventh pass's (training_rows)
+# What the training set holds beyond the seventh pass's (training_rows); "pico" (thirty-sixth pass): many more real
+# speakers, the PICO train speakers' clips (augmented, in rooms).
+EXTRAS = ("f0", "rooms", "copies", "pico")
 
 
 def training_rows(engines=("espeak", "flite", "festival"), extras=EXTRAS):
     """(rows, labels 1 = synthetic) of the training set: the outside speakers (augmented, at SPEEDS, in
-    rooms) and the train voices of `engines` (augmented, at F0_SCALES, in rooms), and the outside
-    speakers' COPIES; `extras` names which of f0, rooms and copies are used."""
+    rooms) and the PICO train speakers (augmented, in rooms), the train voices of `engines` (augmented, at F0_SCALES,
+    in rooms), and the outside speakers' COPIES; `extras` names which of f0, rooms, copies and pico are used."""
+    speakers = outside_real() + (pico_real() if "pico" in extras else [])
     real = [feature_rows(outside_real(), augment=True)[0], speed_rows()]
+    if "pico" in extras:
+        real.append(feature_rows(pico_real(), augment=True)[0])
     if "rooms" in extras:
-        real.append(room_rows(outside_real(), 2))
+        real.append(room_rows(speakers, 2))
     real, fake = np.concatenate(real), synthetic_rows(engines, extras)
     return np.concatenate([real, fake]), np.concatenate([np.zeros(len(real)), np.ones(len(fake))])
 
@@ -641,7 +678,12 @@ def train(folder, extras=EXTRAS):
         "trained_by": "tests/benchmarks/test_bench_outside_voices.py train",
         "real": f"FSDD speakers {', '.join(OUTSIDE_SPEAKERS)} (github.com/Jakobovski/free-spoken-digit-dataset, "
                 f"CC BY-SA 4.0), all 1,000 takes, trimmed, with a noise floor, 8-bit; and at speeds {list(SPEEDS)}"
+                + (f"; Speech Commands clips of {len(pico_speakers())} more speakers (the train rows of "
+                   f"tests/benchmarks/data/pico_real_speakers.tsv, all {len(pico_real())} of their clips in "
+                   f"github.com/thegtagamer/PICO-tinyML-benchmark, CC BY 4.0), trimmed, with a noise floor, 8-bit"
+                   if "pico" in extras else "")
                 + (f"; and in small rooms (RT60 {ROOM_RT60[0]}-{ROOM_RT60[1]} s)" if "rooms" in extras else ""),
+        "seeds": "versions 0, speeds 1, rooms 2 (real) and 3 (synthetic), copies 4, network 0",
         "synthetic": {engine: sorted(v for e, v, _ in voice_set("train") if e == engine and made(e, v, _)
                                      and ("f0" in extras or "@" not in v))
                       for engine in ("espeak", "flite", "festival")}
@@ -673,6 +715,11 @@ def test_bench_outside_voices_lpc_copy_follows_the_source_envelope():
     copy = lpc_copy(vowel_then_hiss, rng)
     assert copy.size == t.size and np.isfinite(copy).all()
     assert np.mean(copy[:3600] ** 2) > 1000 * np.mean(copy[4400:] ** 2)
+
+
+def test_bench_outside_voices_pico_train_and_untouched_speakers_are_disjoint():
+    train, untouched = set(pico_speakers("train")), set(pico_speakers("untouched"))
+    assert len(train) == 75 and len(untouched) == 28 and not train & untouched
 
 
 def test_bench_outside_voices_without_refills_the_weights():
