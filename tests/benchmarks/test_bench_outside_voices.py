@@ -3,11 +3,12 @@ outside voices (2026-12-01, seventh pass)" and "more engines for synthetic-voice
 synthesisers it is trained on, tuned on and measured on, split by voice before anything was measured
 (VOICES: FreeTTS is an engine it is never trained on), and the recordings of the two FSDD speakers no
 case reference uses (theo, yweweler: the real side of its training), with what the training adds to
-them (EXTRAS: flite and festival at other F0s, small rooms, LPC and Griffin-Lim copies).
+them (EXTRAS: flite and festival at other F0s, small rooms, LPC and Griffin-Lim copies; since the thirty-sixth pass
+Speech Commands clips of 75 more real speakers, PICO_SPEAKERS' train rows).
 
     python tests/benchmarks/test_bench_outside_voices.py make [SPLIT ...]     # WAVs under WORK/voices
     python tests/benchmarks/test_bench_outside_voices.py lofo [none | EXTRA ...]   # leave one engine out
-    python tests/benchmarks/test_bench_outside_voices.py train resources/models
+    python tests/benchmarks/test_bench_outside_voices.py train resources/models   # env OUTSIDE_FSDD, PICO_MIRROR
     python tests/benchmarks/test_bench_outside_voices.py bound tuning|untouched            # real sets
     python tests/benchmarks/test_bench_outside_voices.py codecs tuning|untouched           # voices, codecs
     python tests/benchmarks/test_bench_outside_voices.py judge tuning|untouched OUT.json   # and voices
