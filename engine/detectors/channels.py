@@ -363,8 +363,7 @@ def channel_calibration(detectors, profile, key, gan_runs=(), agc=False):
         refit.update(LpcLattice.calibrate(recordings))
     from engine.detectors.synthetic_voice import SyntheticVoice
 
-    if SyntheticVoice.present(profile) and not voice_aside(key):
-
+    if SyntheticVoice.present(profile) and not voice_aside(key):  # a calibration of the shipped model's
         refit.update(SyntheticVoice.calibrate(recordings))
     out = {"n_files": np.array(n_files), **{f"profile:{name}": value for name, value in refit.items()}}
     cal_batch = suite.Batch(x[is_cal], renumber(groups[is_cal]))
