@@ -7,6 +7,7 @@ channelled reference like the other speech detectors (under added noise too), or
 limit."""
 import json
 import shutil
+import types
 
 import numpy as np
 import pytest
@@ -49,11 +50,16 @@ def test_the_shipped_model_is_plain_arrays_with_a_sidecar_naming_its_training_da
     assert "kal16" in " ".join(untouched) and "freetts kevin16" in untouched and "freetts" not in sidecar["synthetic"]
 
 
-def test_a_profile_gets_the_detector_only_when_the_shipped_model_scored_its_calibration():
-    calibration = {"modality": np.array("speech"), "cal_synthetic_voice": np.linspace(-3.0, 3.0, 200)}
-    assert SyntheticVoice.present({**calibration, MODEL_KEY: np.array(model_digest())})
-    assert not SyntheticVoice.present(calibration)  # made before profiles recorded their model
-    assert not SyntheticVoice.present({**calibration, MODEL_KEY: np.array("0" * 16)})  # another model's scores
+def test_it_stands_aside_saying_why_where_another_model_scored_the_calibration(fsdd):
+    calibration = {"modality": np.array("speech"), "cal_synthetic_voice": np.linspace(-3.0, 3.0, 200),
+                   "ref_audio_bounds": np.arange(0, 4000 * 201, 4000)}
+    batch = types.SimpleNamespace(audio=fsdd[:1], recordings=lambda: fsdd[:1])
+    current = SyntheticVoice({**calibration, MODEL_KEY: np.array(model_digest())})
+    assert current.informative(batch)
+    for older in (calibration, {**calibration, MODEL_KEY: np.array("0" * 16)}):  # made before; another model's
+        assert SyntheticVoice.present(older)
+        stale = SyntheticVoice(older)
+        assert not stale.informative(batch) and "make the case anew" in stale.reason(batch, 0, 0.0, 1.0)
 
 
 def test_a_calibration_records_the_model_that_scored_it(fsdd):

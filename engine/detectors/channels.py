@@ -361,9 +361,9 @@ def channel_calibration(detectors, profile, key, gan_runs=(), agc=False):
         from engine.detectors.lpc_lattice import LpcLattice
 
         refit.update(LpcLattice.calibrate(recordings))
-    from engine.detectors.synthetic_voice import SyntheticVoice
+    if "cal_synthetic_voice" in profile and not voice_aside(key):  # scored again by the shipped model
+        from engine.detectors.synthetic_voice import SyntheticVoice
 
-    if SyntheticVoice.present(profile) and not voice_aside(key):  # a calibration of the shipped model's
         refit.update(SyntheticVoice.calibrate(recordings))
     out = {"n_files": np.array(n_files), **{f"profile:{name}": value for name, value in refit.items()}}
     cal_batch = suite.Batch(x[is_cal], renumber(groups[is_cal]))

@@ -48,8 +48,8 @@ silence or a floor deeper than a studio's are judged against the reference alone
 recorded voice (festival's diphone voices, flite's cluster voices) keep their recorder's floor: their sentences are
 judged with the outside part too, and some pass (docs/studies.md, fifteenth pass).
 
-Its calibration is the case's, scored by the shipped model (a profile records which: MODEL_KEY; one scored by another
-model does not get the detector): every reference recording kept in the profile (at least MIN_KEPT), or
+Its calibration is the case's, scored by the shipped model (a profile records which: MODEL_KEY; where another model
+scored it, the detector stands aside, saying so, until the case is made anew): every reference recording kept in the profile (at least MIN_KEPT), or
 them through the evidence's codec (engine/detectors/channels.py), as noise-floor's, or brought up to a noisy
 file's floor (joined with the clean calibration: the larger tail probability); for a recording read as
 band-limited it stands aside (channel_limits.BAND_LIMIT_MOVES_VOICE). It needs the waveform: a file
@@ -305,17 +305,15 @@ class SyntheticVoice(RecordingDetector):
     segmented = True  # spreads and quantiles over a sentence's many phones are not a digit's (segments.py)
 
     @classmethod
-    def present(cls, profile):
-        """Held, and calibrated by the shipped model: a profile whose calibration another model scored (one made
-        before the thirty-sixth pass records none) does not get the detector; a case made anew does."""
-        return super().present(profile) and str(profile.get(MODEL_KEY, "")) == model_digest()
-
-    @classmethod
     def calibrate(cls, audio):
         """The reference recordings' scores and which model scored them."""
         return {"cal_synthetic_voice": cls.score_recordings(audio), MODEL_KEY: np.array(model_digest())}
 
     def __init__(self, profile):
+        # a calibration another model scored (a profile made before the thirty-sixth pass records none) is on another
+        # scale: the detector stands aside for every file until the case is made anew; a channel's calibration,
+        # scored again by this model (engine/detectors/channels.py), records it and is current
+        self.stale = str(profile.get(MODEL_KEY, "")) != model_digest()
         self.tail = calibration.tail_model(profile["cal_synthetic_voice"])
         outside, deepest = outside_part()
         self.deepest_floor = min(deepest, STUDIO_FLOOR_DB)
@@ -357,6 +355,15 @@ class SyntheticVoice(RecordingDetector):
             return scores
         cuts = np.cumsum([len(piece) for piece in found[:-1]])
         return np.where(segment_speech_frames(self.heard(audio), cuts) >= MIN_SEGMENT_FRAMES, scores, 0.0)
+
+    def informative(self, samples):
+        return not self.stale and super().informative(samples)
+
+    def reason(self, batch, g, score, p):
+        if self.stale:
+            return (f"{self.name}: stands aside, weight 0: this case's reference recordings were scored by an earlier "
+                    f"version of its model; make the case anew (case new) to use it")
+        return super().reason(batch, g, score, p)
 
     def recording_reason(self, audio, batch, g, score, p):
         outside = (f"; continuous speech whose floor above 1 kHz ({recorded_floor(audio):.0f} dB) is a recorder's, so "
