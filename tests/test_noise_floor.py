@@ -161,6 +161,9 @@ def test_a_floor_g711_writes_as_silence_is_read_at_its_first_decision_level():
         depth = floor_depth(through(silenced, subtype))[0]
         assert depth == pytest.approx(10 * np.log10(0.3 ** 2 / 2 / (level * 2 ** -15) ** 2), abs=1.0)
         assert depth <= PLAUSIBLE_DB
+        detector = NoiseFloor({"cal_noise_floor": np.zeros(200), "noise_floor_depth_max": np.array(60.0)})
+        words = detector.recording_reason(through(silenced, subtype), None, 0, 0.0, 1.0)
+        assert "within what a microphone records" in words and "first decision level" in words
     assert floor_depth(through(silenced * 3.2, "ULAW"))[0] > PLAUSIBLE_DB  # loud frames near full scale
 
 

@@ -192,9 +192,10 @@ class NoiseFloor(RecordingDetector):
         depth, silent, padding, gated = floor_depth(audio)
         if depth <= PLAUSIBLE_DB:
             reading = f"within what a microphone records (up to {PLAUSIBLE_DB:.0f} dB)"
-            if silent > 0 and companding.codec(audio):
-                reading += (f", its {silent:.0%} of frames of digital silence read at {companding.codec(audio)}'s "
-                            f"first decision level, below which the codec writes any floor so")
+            codec = companding.codec(audio) if silent > 0 else None
+            if codec:
+                reading += (f", its {silent:.0%} of frames of digital silence read at {codec}'s first decision "
+                            f"level, below which the codec writes any floor so")
         elif silent > 0:
             dithered = sum(b - a for a, b, _ in dithered_runs(audio)) / SPEECH_RATE
             under = f" ({dithered:.2f} s of it under a requantiser's triangular dither)" if dithered else ""
