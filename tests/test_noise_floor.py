@@ -137,6 +137,48 @@ def test_a_floor_at_a_16_bit_step_is_read_at_four_steps_and_digital_silence_stil
     assert floor_depth(np.where(pause, quiet * 1e-3, quiet))[0] > 100  # a float file's floor far below a step
 
 
+def take_at_16_khz(pause_floor):
+    """A tone 0.3 peak for 0.4 s, then a pause holding `pause_floor` (samples at 16 kHz), brought to 8 kHz."""
+    from engine.data.representations import to_speech_rate
+
+    t = np.arange(16000) / 16000
+    pause = t >= 0.4
+    return to_speech_rate(np.where(pause, pause_floor, 0.3 * np.sin(2 * np.pi * 220 * t)), 16000).astype(np.float64)
+
+
+def lone_steps():
+    """One 16-bit step (alternating sign) per 20 ms at 16 kHz: a suppressor's residue rounded to 16 bits."""
+    steps = np.zeros(16000)
+    steps[::320] = 2 ** -15 * (-1) ** np.arange(50)
+    return steps
+
+
+def test_lone_16_bit_steps_of_a_wider_rates_pause_are_read_as_rounding_at_that_rate():
+    """A 16-bit file written at 16 kHz whose pause holds one step per 20 ms: brought to 8 kHz its floor reads about
+    0.04 step RMS, below the 8-kHz bound SUB_STEP, so the 8-kHz reading takes it for a floor beyond any microphone;
+    read at the file's own rate it is 16-bit rounding, at four steps. A float file's floor far below a step stays
+    deep at any rate."""
+    from engine.detectors.noise_floor import SUB_STEP, sub_step
+
+    assert sub_step(8000) == SUB_STEP and sub_step(16000) == pytest.approx(SUB_STEP / 2)
+    read = take_at_16_khz(lone_steps())
+    assert floor_depth(read)[0] > PLAUSIBLE_DB
+    depth = floor_depth(read, 16000)[0]
+    assert depth == pytest.approx(10 * np.log10(0.3 ** 2 / 2 / (4 * 2 ** -15) ** 2), abs=1.5)
+    assert depth <= PLAUSIBLE_DB
+    floated = take_at_16_khz(1e-3 * 2 ** -15 * np.sin(np.arange(16000) / 5))
+    assert floor_depth(floated, 16000)[0] > 100
+
+
+def test_a_channels_noise_floor_reads_its_evidence_at_the_rate_it_was_calibrated_for():
+    rng = np.random.default_rng(3)
+    reference = [0.2 * np.sin(np.linspace(0, 300, 8000)) + rng.normal(0, 1e-3, 8000) for _ in range(3)]
+    evidence = [take_at_16_khz(lone_steps())]
+    at_8k, at_16k = NoiseFloor(NoiseFloor.calibrate(reference)), NoiseFloor(NoiseFloor.calibrate(reference, 16000))
+    assert (at_8k.rate, at_16k.rate) == (8000, 16000)
+    assert at_8k.score_recordings(evidence)[0] > 0 and at_16k.score_recordings(evidence)[0] == 0
+
+
 def test_a_suppressors_floor_at_two_or_three_steps_under_speech_near_full_scale_is_a_microphones():
     """A browser's suppressor leaves a floor of 1.7-2.7 16-bit steps RMS under speech gain-controlled near full scale
     (Speech Commands): 70-76 dB down read at two steps, within PLAUSIBLE_DB read at four."""

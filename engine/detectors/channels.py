@@ -344,7 +344,8 @@ def channel_calibration(detectors, profile, key, gan_runs=(), agc=False):
     if "cal_noise_floor" in profile:
         from engine.detectors.noise_floor import NoiseFloor
 
-        refit.update(NoiseFloor.calibrate(recordings))
+        written_at = key[2] if key[0] == "audio" and key[2] else representations.SPEECH_RATE  # the files' own rate
+        refit.update(NoiseFloor.calibrate(recordings, written_at))
     if "cal_cycle_jitter" in profile:
         from engine.detectors.cycle_jitter import CycleJitter
 

@@ -49,8 +49,10 @@ the microphone (a phone's, a conferencing tool's: spectral subtraction, a Wiener
 gain with a floor) takes a quiet room's pauses below one step, and written at 16 bits they become a residual
 rounded to 0 and a step or two (0.7-0.9 step RMS), 70-80 dB below a quiet speaker's loud frames. A synthesiser's
 near-silence written at 16 bits is the same rounding (espeak-ng `en+f3`'s decay: 0.55-0.9 step), so the depth
-there measures the speech level over the step, not the source, and a floor between SUB_STEP and ROUNDING_STEPS
-steps RMS is read as ROUNDING_STEPS steps (quiet-room takes through the suppressors measured: 4-17 % beyond
+there measures the speech level over the step, not the source, and a floor between `sub_step` and ROUNDING_STEPS
+steps RMS is read as ROUNDING_STEPS steps (`sub_step`: SUB_STEP for a file written at 8 kHz, less for one written at a
+higher rate, whose lone steps read fainter once brought to 8 kHz: a Speech Commands clip's 16-kHz residue through MP3
+read 0.041 step, below the 8-kHz bound, and 85 dB down; docs/studies.md, "A sub-step floor at the file's own rate") (quiet-room takes through the suppressors measured: 4-17 % beyond
 PLAUSIBLE_DB before, 0-3 % after; docs/studies.md, "Suppressed and decoded real speech"). A browser's suppressor
 under speech gain-controlled near full scale leaves more: 1.7-2.7 steps RMS, 70-76 dB below the loud frames (Speech
 Commands' crowd-sourced clips), so ROUNDING_STEPS is 4 (those clips' floors beyond PLAUSIBLE_DB: 9 of 300 at two
@@ -111,13 +113,20 @@ from engine.detectors.gate_release import released
 FLOOR_QUANTILE = 0.1  # the floor: the quietest tenth of the frames
 DEPTH_CAP = 300.0  # dB; a frame of exact digital silence counts as this far down
 ROUNDING_STEPS = 4.0  # a floor up to this RMS (in 16-bit steps) is a suppressor's residual rounded to 16 bits ...
-SUB_STEP = 0.05  # ... down to this: one step in a 20 ms frame of zeros is 0.08; below, a wider file's own floor
+SUB_STEP = 0.05  # ... down to this at 8 kHz: one step in a 20 ms frame of zeros is 0.08; below, a wider file's own floor
 
 
-def rounded_floor(floor):
+def sub_step(rate):
+    """SUB_STEP for a file written at `rate` Hz and read at SPEECH_RATE: a lone step in a 20 ms frame of 0.02 * rate
+    samples has power 1 / (0.02 * rate) steps squared, of which the band below 4 kHz keeps SPEECH_RATE / rate, so
+    its RMS as read falls as 1 / rate (0.079 steps at 8 kHz, 0.040 at 16 kHz, 0.013 at 48 kHz)."""
+    return SUB_STEP * SPEECH_RATE / max(rate, SPEECH_RATE)
+
+
+def rounded_floor(floor, rate=SPEECH_RATE):
     """The floor (frame power) read: one that 16-bit rounding of a residual below a step explains (RMS between
-    SUB_STEP and ROUNDING_STEPS steps) is read at ROUNDING_STEPS steps (the module docstring)."""
-    if (SUB_STEP * STEP_16) ** 2 <= floor < (ROUNDING_STEPS * STEP_16) ** 2:
+    sub_step(rate) and ROUNDING_STEPS steps) is read at ROUNDING_STEPS steps (the module docstring)."""
+    if (sub_step(rate) * STEP_16) ** 2 <= floor < (ROUNDING_STEPS * STEP_16) ** 2:
         return (ROUNDING_STEPS * STEP_16) ** 2
     return floor
 
@@ -129,10 +138,10 @@ def codec_floor(audio):
     return 0.0 if level is None else level ** 2
 
 
-def floor_depth(audio):
+def floor_depth(audio, rate=SPEECH_RATE):
     """(depth in dB, share of the frames read that are exact digital silence, padding samples set aside, samples of
-    a gate's release and closed stretches set aside) of one recording; depth 0 for a recording with no signal at
-    all (nothing to say about its floor)."""
+    a gate's release and closed stretches set aside) of one recording written at `rate` Hz (read at SPEECH_RATE);
+    depth 0 for a recording with no signal at all (nothing to say about its floor)."""
     audio = np.asarray(audio, dtype=np.float64)
     start, stop = unpadded(audio)
     inner = undithered(audio[start:stop])[0]  # a requantiser's dither on digital silence read as the silence
@@ -146,15 +155,15 @@ def floor_depth(audio):
     read = power[touched[np.minimum(first + FRAME, gated.size)] == touched[first]]
     if read.size == 0:
         return 0.0, 0.0, audio.size - (stop - start), int(gated.sum())
-    floor = max(rounded_floor(float(np.quantile(read, FLOOR_QUANTILE))), codec_floor(audio),
+    floor = max(rounded_floor(float(np.quantile(read, FLOOR_QUANTILE)), rate), codec_floor(audio),
                 loud * 10 ** (-DEPTH_CAP / 10))
     return (float(10 * np.log10(loud / floor)), float(np.mean(read == 0)), audio.size - (stop - start),
             int(gated.sum()))
 
 
-def depths(recordings):
-    """(n,) floor depth of each recording (None -> 0: no waveform, the detector stands aside)."""
-    return np.array([floor_depth(a)[0] if a is not None else 0.0 for a in recordings])
+def depths(recordings, rate=SPEECH_RATE):
+    """(n,) floor depth of each recording written at `rate` Hz (None -> 0: no waveform, the detector stands aside)."""
+    return np.array([floor_depth(a, rate)[0] if a is not None else 0.0 for a in recordings])
 
 
 def depth_scores(depth):
@@ -166,19 +175,22 @@ class NoiseFloor(RecordingDetector):
     name = "noise-floor"
     arrays = ("cal_noise_floor", "noise_floor_depth_max")
 
-    @staticmethod
-    def score_recordings(recordings):
-        return depth_scores(depths(recordings))
+    def score_recordings(self, recordings):
+        return depth_scores(depths(recordings, self.rate))
 
     @classmethod
-    def calibrate(cls, audio):
-        """The profile arrays of a list of reference recordings (clean, or through a channel)."""
-        depth = depths(audio)
-        return {"cal_noise_floor": depth_scores(depth), "noise_floor_depth_max": np.array(depth.max())}
+    def calibrate(cls, audio, rate=SPEECH_RATE):
+        """The profile arrays of a list of reference recordings (clean, or through a channel whose files are written
+        at `rate` Hz: its evidence is read with the same sub-step bound, kept as `noise_floor_rate` where not
+        SPEECH_RATE, so that profiles keep the arrays they always had)."""
+        depth = depths(audio, rate)
+        arrays = {"cal_noise_floor": depth_scores(depth), "noise_floor_depth_max": np.array(depth.max())}
+        return arrays if rate == SPEECH_RATE else {**arrays, "noise_floor_rate": np.array(rate)}
 
     def __init__(self, profile):
         self.tail = calibration.tail_model(profile["cal_noise_floor"])
         self.deepest = float(profile["noise_floor_depth_max"])
+        self.rate = int(profile.get("noise_floor_rate", SPEECH_RATE))  # the rate its channel's files are written at
         self.method = (f"depth (dB) of the recording's noise floor ({FLOOR_QUANTILE:.0%} quantile of its 20 ms "
                        f"frame powers) below its loudest {LOUD_SHARE:.0%} of frames, from the waveform, beyond "
                        f"{PLAUSIBLE_DB:.0f} dB: a microphone never falls silent, synthesised speech written to a "
@@ -189,7 +201,7 @@ class NoiseFloor(RecordingDetector):
                        f"kept reference recording")
 
     def recording_reason(self, audio, batch, g, score, p):
-        depth, silent, padding, gated = floor_depth(audio)
+        depth, silent, padding, gated = floor_depth(audio, self.rate)
         if depth <= PLAUSIBLE_DB:
             reading = f"within what a microphone records (up to {PLAUSIBLE_DB:.0f} dB)"
             codec = companding.codec(audio) if silent > 0 else None
