@@ -35,12 +35,7 @@ the voices are the sounding pitches in order (lowest = bass), so no track layout
   sampled at the quarter beat 6 % and 21 %, bwv248.64-6's orchestra); a Transformer drawing each pitch on
   its own drops voices inside the chord, which stray pitches cannot see, and jumps so on a median
   13-17 % of its sonorities (docs/studies.md, "JSB Transformers: voices at once"). Per sonority,
-  like stray pitches, so the same at any time scale. From VERSION 2 a change counts only where the
-  fuller of the two sonorities sounds at most CHOIR pitches: an orchestra entering over the choir
-  (seven pitches or more) is not a four-voice texture emptying, and it alone stretched the tail of
-  the reference sampled at its quarter beats (bwv248.64-6: 21 % -> 14 %; docs/studies.md,
-  thirty-seventh pass). A profile without `voice_leading_version` was fitted on version 1 (every
-  change counted) and is judged so.
+  like stray pitches, so the same at any time scale.
 
 Each is compared with the reference files: centred on their median and divided by the
 distance from the median to their 90th percentile (at least MIN_SPREAD); the score is the sum
@@ -69,8 +64,6 @@ from engine.detectors.quarter_grid import sampled
 STATISTICS = ("parallels", "non-chord beats", "long dissonance", "metric", "stray pitches", "voices at once")
 OLDER_STATISTICS = 4  # a profile made before `stray pitches` holds the first four; it is judged on those
 AT_ONCE = 3  # voices entering or leaving together in one step (`voices at once`)
-CHOIR = 6  # from VERSION 2, `voices at once` counts a change only where the fuller sonority sounds at most this many
-VERSION = 2  # of the statistics (module docstring); a profile without `voice_leading_version` holds version 1
 BEAT = 4  # steps per quarter note (engine/data/representations.py)
 LONG = 8  # a half note
 METRIC_PERIODS = (8, 12)
@@ -136,19 +129,8 @@ def note_runs(roll):
     return starts[1], ends[1] - starts[1]  # both in (pitch, time) order, so they pair up
 
 
-def voices_at_once(counts, version=VERSION):
-    """Share of the successive sonorities (their numbers of pitches `counts`) changing by AT_ONCE or more; from
-    version 2 only where the fuller of the two sounds at most CHOIR pitches."""
-    if counts.size < 2:
-        return 0.0
-    jumps = np.abs(np.diff(counts)) >= AT_ONCE
-    if version >= 2:
-        jumps &= np.maximum(counts[1:], counts[:-1]) <= CHOIR
-    return float(np.mean(jumps))
-
-
-def statistics_of(roll, version=VERSION):
-    """The statistics (STATISTICS order) of one boolean (128, steps) roll, `voices at once` as `version` counts it."""
+def statistics_of(roll):
+    """The statistics (STATISTICS order) of one boolean (128, steps) roll."""
     onsets, lengths, chords = _events(roll)
     found, transitions = _parallels(chords)
     parallels = found / transitions if transitions else 0.0
@@ -161,7 +143,7 @@ def statistics_of(roll, version=VERSION):
     sonorities = event_masks[event_masks > 0]
     changed = counts[1:] != counts[:-1]
     stray = float(np.mean(changed & ~IN_A_CHORD[sonorities[1:]])) if sonorities.size > 1 else 0.0
-    at_once = voices_at_once(counts, version)
+    at_once = float(np.mean(np.abs(np.diff(counts)) >= AT_ONCE)) if counts.size > 1 else 0.0
     sounding = lengths[event_masks > 0].sum()
     long_bad = (~IN_A_CHORD[event_masks]) & (event_masks > 0) & (lengths >= BEAT)
     long_dissonance = float(lengths[long_bad].sum() / sounding) if sounding else 0.0
@@ -176,14 +158,14 @@ def statistics_of(roll, version=VERSION):
     return np.array([parallels, non_chord, long_dissonance, metric, stray, at_once])
 
 
-def roll_statistics(rolls, version=VERSION):
+def roll_statistics(rolls):
     """(n_files, len(STATISTICS)) statistics of boolean (128, steps) rolls."""
-    return np.array([statistics_of(r, version) for r in rolls]).reshape(len(rolls), len(STATISTICS))
+    return np.array([statistics_of(r) for r in rolls]).reshape(len(rolls), len(STATISTICS))
 
 
-def file_statistics(x, groups, version=VERSION):
+def file_statistics(x, groups):
     """(n_files, len(STATISTICS)) statistics of the files of rolls x."""
-    return roll_statistics(file_rolls(x, groups), version)
+    return roll_statistics(file_rolls(x, groups))
 
 
 def fit_scaling(stats):
@@ -207,9 +189,8 @@ class VoiceLeading(Detector):
     modalities = ("music",)
     calibration = CROSS_FITTED
     arrays = ("voice_leading_centre", "voice_leading_spread", "cal_voice_leading",
-              "voice_leading_quarter_centre", "voice_leading_quarter_spread", "cal_voice_leading_quarter",
-              "voice_leading_version")
-    added_later = arrays[3:]  # the reference sampled at its quarter beats (quarter_grid.py); the statistics' VERSION
+              "voice_leading_quarter_centre", "voice_leading_quarter_spread", "cal_voice_leading_quarter")
+    added_later = arrays[3:]  # the reference sampled at its quarter beats (quarter_grid.py)
 
     @classmethod
     def fit(cls, ref, groups, n_groups, cross_fitted):
@@ -217,14 +198,14 @@ class VoiceLeading(Detector):
         quarter beats."""
         rolls = file_rolls(ref.x, groups)
         out = {}
-        for names, stats in zip((cls.arrays[:3], cls.arrays[3:6]),
+        for names, stats in zip((cls.arrays[:3], cls.arrays[3:]),
                                 (roll_statistics(rolls), roll_statistics([sampled(r) for r in rolls]))):
             def fold_scores(train, held, stats=stats):
                 train_files, held_files = np.unique(groups[train]), np.unique(groups[held])
                 return combined(stats[held_files], *fit_scaling(stats[train_files]))
 
             out.update(zip(names, (*fit_scaling(stats), cross_fitted(groups, n_groups, fold_scores))))
-        return {**out, cls.arrays[6]: np.array(VERSION)}
+        return out
 
     @classmethod
     def on_quarter_grid(cls, profile):
@@ -232,20 +213,16 @@ class VoiceLeading(Detector):
         before)."""
         if cls.arrays[3] not in profile:
             return None
-        quarter = dict(zip(cls.arrays[:3], (profile[k] for k in cls.arrays[3:6])))
-        version = {key: profile[key] for key in cls.arrays[6:] if key in profile}
-        return cls({**quarter, **version, "sampled": True})
+        return cls({**dict(zip(cls.arrays[:3], (profile[k] for k in cls.arrays[3:]))), "sampled": True})
 
     def __init__(self, profile):
         self.centre, self.spread = profile["voice_leading_centre"], profile["voice_leading_spread"]
         self.tail = calibration.tail_model(profile["cal_voice_leading"])
         self.sampled = bool(profile.get("sampled"))
-        self.version = int(profile.get(self.arrays[6], 1))
         held = len(self.centre)
         self.shares = held  # one per statistic its score sums, as many as the profile holds (calibration.share_weights)
         stray = (", sonorities sounding another number of pitches than the one before and no chord" if held > 4 else "")
-        self.choir = f" (the fuller of the two sounding at most {CHOIR} pitches)" if self.version >= 2 else ""
-        at_once = f", sonorities whose number of pitches changes by three or more at once{self.choir}" if held > 5 else ""
+        at_once = ", sonorities whose number of pitches changes by three or more at once" if held > 5 else ""
         sampled = (", against the reference sampled at its quarter beats (the file's notes all start and end on "
                    "them)") if self.sampled else ""
         self.method = ("sum of the squared excesses over the reference files' medians (in units of their median-to-90th-"
@@ -256,10 +233,10 @@ class VoiceLeading(Detector):
                        f"calibration cross-fitted{sampled}")
 
     def scores(self, batch):
-        return combined(file_statistics(batch.x, batch.groups, self.version), self.centre, self.spread)
+        return combined(file_statistics(batch.x, batch.groups), self.centre, self.spread)
 
     def reason(self, batch, g, score, p):
-        stats = statistics_of(file_roll(batch.x, batch.groups, g), self.version)
+        stats = statistics_of(file_roll(batch.x, batch.groups, g))
         worst = int(np.argmax(excesses(stats[None], self.centre, self.spread)[0]))
         (parallels, non_chord, dissonance, metric, stray, at_once) = stats
         m_par, m_chord, m_diss, m_metric = self.centre[:4]
@@ -268,7 +245,7 @@ class VoiceLeading(Detector):
             counted = (f", {stray:.0%} of its chords sound another number of pitches than the one before and no triad "
                        f"or seventh chord (median {self.centre[4]:.0%})")
         if len(self.centre) > 5:
-            counted += (f", {at_once:.0%} change their number of pitches by three or more at once{self.choir} "
+            counted += (f", {at_once:.0%} change their number of pitches by three or more at once "
                         f"(median {self.centre[5]:.0%})")
         reference = "the reference sampled at its quarter beats" if self.sampled else "the reference"
         return (f"voice-leading: furthest from {reference} in {STATISTICS[worst]}: {parallels:.2f} parallel fifths or "
