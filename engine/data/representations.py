@@ -31,6 +31,9 @@ import numpy as np
 from engine.data import padding
 
 SPEECH_RATE = padding.SPEECH_RATE  # 8000 Hz
+# The wide-band rate whose 16-bit samples a file keeps as written (SampleSet.native_audio): flite's `kal16` writes its
+# fixed-point synthesis there, which only the exact samples show (engine/detectors/lpc_lattice.py).
+WIDEBAND_RATE = 16000
 N_FFT = 1024
 HOP = 160
 N_MELS = 64

@@ -33,6 +33,9 @@ class SampleSet:
     # A recording read from one file: its mono waveform at representations.SPEECH_RATE (for
     # detectors that read the waveform, engine/detectors/noise_floor.py); None otherwise.
     audio: np.ndarray | None = None
+    # A 16-bit PCM recording at representations.WIDEBAND_RATE: its samples as written (int16), for a detector that
+    # reads exact values at the file's own rate (engine/detectors/lpc_lattice.py); None otherwise.
+    native_audio: np.ndarray | None = None
     # Other readings of the same file, for a verdict to choose between or join: {time scale: x}, a sequenced MIDI
     # file's notes at other multiples of its quarter notes (engine/detectors/time_scale.py); empty otherwise.
     readings: dict = field(default_factory=dict)

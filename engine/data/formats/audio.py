@@ -135,5 +135,13 @@ def decode(path, data, kind):
     return SampleSet(
         name=str(path), modality="speech", x=np.minimum(unclipped, 1.0), levels=None,
         items=[f"{path}#patch{k}" for k in range(n)], meta=meta, labels=labels,
-        audio=speech_audio,
+        audio=speech_audio, native_audio=native_samples(mono, rate, encoding),
     )
+
+
+def native_samples(mono, rate, encoding):
+    """A 16-bit PCM recording's samples as written (int16) when its rate is representations.WIDEBAND_RATE, else
+    None: the speech rate's resampler moves every sample, and lpc-lattice reads exact values."""
+    if encoding != "PCM_16" or rate != representations.WIDEBAND_RATE:
+        return None
+    return np.round(np.asarray(mono, dtype=np.float64) * 32768).clip(-32768, 32767).astype(np.int16)
