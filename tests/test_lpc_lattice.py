@@ -217,17 +217,24 @@ def test_a_wide_band_recording_of_a_continuous_excitation_is_read_at_16_khz_and_
     pulses[::160] = 3000.0
     y = np.round(signal.lfilter([1.0], a, pulses + rng.normal(0, 300, pulses.size)))
     y = np.round(y * 8000 / np.abs(y).max()).astype(np.int16)
+    from engine.data.channels import effective_bandwidth
+    from engine.data.sampleset import NativeAudio
+
+    native = NativeAudio(16000, y, effective_bandwidth(y / 32768.0, 16000))
     upsampled = np.round(soxr.resample(soxr.resample(y / 32768.0, 16000, 8000), 8000, 16000) * 32768).astype(np.int16)
-    assert lpc_lattice.reads_wide(y) and not lpc_lattice.reads_wide(upsampled) and not lpc_lattice.reads_wide(None)
+    upsampled = NativeAudio(16000, upsampled, effective_bandwidth(upsampled / 32768.0, 16000))
+    assert lpc_lattice.reads_wide(native) and not lpc_lattice.reads_wide(upsampled)
+    assert not lpc_lattice.reads_wide(None) and not lpc_lattice.reads_wide(NativeAudio(22050, y, 7000))
     found, windows, _ = lpc_lattice.wide_hits(y)
     assert windows == lpc_lattice.window_budget(y.size, lpc_lattice.WIDE.span) == 60 and found == 0
     d = detector()
     audio = soxr.resample(y / 32768.0, 16000, 8000)
-    batch = Batch(np.zeros((1, 1)), np.arange(1), audio=[audio], native=[y])
+    batch = Batch(np.zeros((1, 1)), np.arange(1), audio=[audio], native=[native])
     assert d.read(batch)[0][3] and calibration.tail_probability(d.tail, d.scores(batch))[0] == 1.0
     channel = {"lossy": False, "native_sample_rate": 16000, "bandwidth_hz": 7000}
-    assert d.informative(SimpleNamespace(audio=audio, native_audio=y, meta={"channel": channel}))
-    assert not d.informative(SimpleNamespace(audio=audio, native_audio=y, meta={"channel": {**channel, "lossy": True}}))
+    assert d.informative(SimpleNamespace(audio=audio, native_audio=native, meta={"channel": channel}))
+    assert not d.informative(SimpleNamespace(audio=audio, native_audio=native,
+                                             meta={"channel": {**channel, "lossy": True}}))
 
 
 @pytest.mark.skipif(shutil.which("flite") is None, reason="needs flite")
@@ -241,11 +248,11 @@ def test_flite_kal16_is_read_at_16_khz_and_flagged_and_a_step_of_noise_hides_it(
     subprocess.run(["flite", "-voice", "kal16", "-t", "seven", "-o", path], check=True, capture_output=True)
     samples = load_path(path)
     native = samples.native_audio
-    assert native is not None and lpc_lattice.reads_wide(native) and native.size > 8000
+    assert native is not None and lpc_lattice.reads_wide(native) and native.samples.size > 8000
     d = detector()
     batch = Batch(np.zeros((1, 1)), np.arange(1), audio=[samples.audio], native=[native])
     p = calibration.tail_probability(d.tail, d.scores(batch))[0]
     found, windows, _, wide = d.read(batch)[0]
     assert wide and found >= 3 and p < 1e-4 and "16 kHz" in d.reason(batch, 0, 0.0, float(p))
-    dithered = native + np.random.default_rng(0).integers(-1, 2, native.size)
+    dithered = native.samples + np.random.default_rng(0).integers(-1, 2, native.samples.size)
     assert lpc_lattice.wide_hits(dithered)[0] <= 1

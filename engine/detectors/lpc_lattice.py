@@ -52,8 +52,8 @@ lpc-lattice reads a file upsampled from 8 kHz at 8 kHz (2026-12-04, twenty-ninth
 
 Read as written at 16 kHz (thirty-seventh pass): flite's `kal16` runs the same recursion at 16 kHz, at order 16
 (WIDE_ORDER), and the speech rate's resampler moves every one of its samples. A 16-bit PCM file written at
-WIDEBAND_RATE keeps its samples (SampleSet.native_audio, engine/data/formats/audio.py); where they hold content above
-UPSAMPLED_BANDWIDTH_HZ (reads_wide) they are read WIDE: the same windows, order 16, as many windows per quarter second
+WIDEBAND_RATE keeps its samples (SampleSet.native_audio, engine/data/formats/audio.py), and where they hold content
+above UPSAMPLED_BANDWIDTH_HZ they are read WIDE (reads_wide): the same windows, order 16, as many windows per quarter second
 as the speech rate reads per half (so they do not overlap). At order 16 the search puts about one real window in nine
 on the lattice, with coefficients far from the least-squares fit and a residual RMS of 13 or more, or, in near-silent
 stretches, at 9.5-12; kal16's windows hit with 6-10 and 39 or 40 of 40 samples on it. So a wide hit needs a residual
@@ -76,7 +76,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.data.representations import SPEECH_RATE, WIDEBAND_RATE
+from engine.data.representations import SPEECH_RATE, WIDE_BAND_CONTENT_HZ, WIDEBAND_RATE
 from engine.detectors import calibration
 from engine.detectors.detector import RecordingDetector
 
@@ -97,9 +97,7 @@ CONFIDENCE = 0.95  # of the upper bound on q
 STOP_P = 1e-9  # a recording's reading stops below this tail probability
 FLOOR = 1e-15  # the smallest tail probability reported (calibration.tail_probability's credible limit)
 # A file at a higher rate with no content above this (channel `bandwidth_hz`) was upsampled from 8 kHz: read at 8 kHz.
-# A resampler's transition band reaches past 4 kHz (ffmpeg's default: FSDD takes read up to 4.6 kHz); native
-# wide-band speech reads from 5.1 kHz (flite awb at 16 kHz) to the Nyquist frequency.
-UPSAMPLED_BANDWIDTH_HZ = 4800
+UPSAMPLED_BANDWIDTH_HZ = WIDE_BAND_CONTENT_HZ
 WIDE_ORDER = 16  # kal16's LPC order at 16 kHz: its hits' residuals lie on the lattice at order 16, not at 14
 # A wide-band hit's residual RMS at most, and its share of samples on the lattice at least: flite kal16's own hits
 # leave 6-10 with 39 or 40 of 40 samples on it, while a real 16 kHz window that the search puts on the lattice (about
@@ -268,13 +266,10 @@ def sample_hits(y, q=None, reading=NARROW):
 
 
 def reads_wide(native):
-    """Whether a file's 16-bit samples as written at WIDEBAND_RATE (SampleSet.native_audio; None for other files)
-    are read WIDE: content above UPSAMPLED_BANDWIDTH_HZ, read as the channel reads `bandwidth_hz` (a file with none
-    was upsampled from the speech rate, and is read there)."""
-    from engine.data.channels import effective_bandwidth
-
-    return native is not None and effective_bandwidth(np.asarray(native) / 32768.0, WIDEBAND_RATE) > \
-        UPSAMPLED_BANDWIDTH_HZ
+    """Whether a file's 16-bit samples as written (a NativeAudio, SampleSet.native_audio; None for other files) are
+    read WIDE: written at WIDEBAND_RATE with content above UPSAMPLED_BANDWIDTH_HZ (else, upsampled from the speech
+    rate, it is read there)."""
+    return native is not None and native.rate == WIDEBAND_RATE and native.bandwidth_hz > UPSAMPLED_BANDWIDTH_HZ
 
 
 def upsampled_from_speech_rate(channel):
@@ -328,7 +323,7 @@ class LpcLattice(RecordingDetector):
         """(hits, windows, windows read, read WIDE) of one file: its samples as written where reads_wide, else its
         waveform at the speech rate."""
         if reads_wide(native):
-            return wide_hits(native, self.wide_q) + (True,)
+            return wide_hits(native.samples, self.wide_q) + (True,)
         return (hits(audio, self.q) if audio is not None else (0, 0, 0)) + (False,)
 
     def scores(self, batch):
@@ -342,13 +337,13 @@ class LpcLattice(RecordingDetector):
         UPSAMPLED_BANDWIDTH_HZ (reads_wide), that offers a window (not an 8-bit recorder's steps, not mu-law or A-law
         samples). A band limit below 4 kHz is no reason: flite's own output reads as one at times."""
         audio = getattr(samples, "audio", None)
-        native = getattr(samples, "native_audio", None)
         channel = (getattr(samples, "meta", None) or {}).get("channel") or {}
         rate = channel.get("native_sample_rate", SPEECH_RATE)
         if audio is None or channel.get("lossy"):
             return False
+        native = getattr(samples, "native_audio", None)
         if reads_wide(native):
-            return bool(candidate_windows(np.asarray(native, dtype=np.int64), WIDE))
+            return bool(candidate_windows(np.asarray(native.samples, dtype=np.int64), WIDE))
         if rate != SPEECH_RATE and not upsampled_from_speech_rate(channel):
             return False
         return bool(candidate_windows(samples_16bit(audio)))
