@@ -62,7 +62,7 @@ residual exceeds WIDE_RMS_MAX is not searched (no integer fit can leave less: an
 reading cheap on real speech, whose windows are louder). The case's reference, at 8 kHz, cannot be read at 16 kHz,
 so the bound on a wide window's hit rate comes from real 16 kHz speech read so (WIDE_NULL: Speech Commands clips of
 speakers no evaluation set uses), with the same one-sided Clopper-Pearson bound. docs/studies.md, "flite's kal16
-read at its own rate (2026-12-05, thirty-seventh pass)", measured it.
+read at its own rate" (thirty-seventh pass), measured it.
 
 What it cannot see: output that does not reach the verdict with its exact 16-bit values and the fixed-point
 recursion (flite `kal16` resampled from 16 kHz; festival's voices, which synthesise in floats; any lossy codec or
