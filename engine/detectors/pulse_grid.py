@@ -58,6 +58,7 @@ MIN_KEPT = 100  # kept recordings the fitted tail needs
 NATIVE_ORDER = 10  # LPC order per 8 kHz of a file's own rate (ORDER at the speech rate)
 NATIVE_MAX_ORDER = 24  # and at most: the formants lie below 8 kHz whatever the rate
 NATIVE_UPSAMPLE = 8  # the residual's sub-sample resolution at the file's rate
+NATIVE_MARGIN = 256  # samples of the residual kept either side of a run of cycles, beyond the resampler's reach
 
 
 def lpc_residual(x, order=ORDER, frame=FRAME, hop=HOP):
@@ -75,15 +76,16 @@ def lpc_residual(x, order=ORDER, frame=FRAME, hop=HOP):
     return out
 
 
-def cycle_pulses(fine, runs, scale, upsample):
+def cycle_pulses(fine, runs, scale, upsample, offset=0):
     """The intervals, in samples of the residual's rate, between consecutive pulses of each run of cycles (tracked
     at RATE; `scale` samples of the residual's rate per sample at RATE): in each cycle the largest magnitude of
-    `fine` (the residual upsampled `upsample` times), located by a parabola through its peak."""
+    `fine` (the residual from sample `offset` on, upsampled `upsample` times), located by a parabola through its
+    peak."""
     intervals = []
     for run in runs:
         pulses = []
         for t, _, period in run:
-            a, b = int(t * scale * upsample), int((t + period) * scale * upsample)
+            a, b = int(t * scale * upsample) - offset * upsample, int((t + period) * scale * upsample) - offset * upsample
             magnitude = np.abs(fine[a:b])
             k = int(np.argmax(magnitude)) if magnitude.size else 0
             if not 0 < k < magnitude.size - 1:
@@ -117,8 +119,14 @@ def native_pulse_intervals(native, runs):
     order = min(NATIVE_MAX_ORDER, int(round(NATIVE_ORDER * scale)))
     x = np.asarray(samples, dtype=np.float64) / 32768.0
     residual = lpc_residual(x, order, int(round(FRAME * scale)), int(round(HOP * scale)))
-    fine = soxr.resample(residual, rate, rate * NATIVE_UPSAMPLE, quality="VHQ")
-    return cycle_pulses(fine, runs, scale, NATIVE_UPSAMPLE)
+    intervals = []
+    for run in runs:  # each run's stretch upsampled apart: memory bounded by a run, not by the recording (48 kHz x 8)
+        first, last = run[0][0], run[-1][0] + run[-1][2]
+        lo = max(0, int(first * scale) - NATIVE_MARGIN)
+        hi = min(residual.size, int(np.ceil(last * scale)) + NATIVE_MARGIN)
+        fine = soxr.resample(residual[lo:hi], rate, rate * NATIVE_UPSAMPLE, quality="VHQ")
+        intervals.extend(cycle_pulses(fine, [run], scale, NATIVE_UPSAMPLE, lo))
+    return np.array(intervals)
 
 
 def grid_z(intervals, per_sample=GRID_RATE / RATE):
