@@ -310,7 +310,8 @@ class LpcLattice(RecordingDetector):
                        f"{CONFIDENCE:.0%} upper bound on {len(counts)} reference recordings ({self.cal_hits} of "
                        f"{self.cal_windows} windows hit), windows assumed to hit independently; a 16-bit file "
                        f"written at {WIDEBAND_RATE // 1000} kHz with content above {UPSAMPLED_BANDWIDTH_HZ} Hz read "
-                       f"as written at order {WIDE_ORDER}, a hit's residual RMS at most {WIDE_RMS_MAX:g}, against "
+                       f"as written at order {WIDE_ORDER}, a hit's residual RMS at most {WIDE_RMS_MAX:g} and "
+                       f"{WIDE_ON_LATTICE:.1%} of its samples on the lattice, against "
                        f"real {WIDEBAND_RATE // 1000} kHz speech ({WIDE_NULL[0]} of {WIDE_NULL[1]} windows hit)")
         self._seen = None  # (batch, [(hits, windows, read, wide)] per recording) of the last batch scored, for reasons
 
@@ -354,7 +355,7 @@ class LpcLattice(RecordingDetector):
             stopped = f", reading stopped after {read}" if read < windows else ""
             return (f"lpc-lattice: {found} of {windows} windows{stopped} of the samples as written at "
                     f"{WIDEBAND_RATE // 1000} kHz fit integer order-{WIDE_ORDER} LPC coefficients over a mu-law residual "
-                    f"within 1 at {ON_LATTICE:.0%} of samples, the residual's RMS at most {WIDE_RMS_MAX:g} (flite "
+                    f"within 1 at {WIDE_ON_LATTICE:.1%} of samples, the residual's RMS at most {WIDE_RMS_MAX:g} (flite "
                     f"kal16's fixed-point synthesis; real {WIDEBAND_RATE // 1000} kHz speech: {WIDE_NULL[0]} of "
                     f"{WIDE_NULL[1]} windows, a hit rate of at most {self.wide_q:.2g}); tail probability {p:.2g}")
         if not windows:
