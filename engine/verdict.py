@@ -310,7 +310,7 @@ def _judge_chunk(case, accepted, judging, suspect):
         groups = np.repeat(np.arange(len(chosen)), [s.n for _, s in chosen])
         x = np.concatenate([s.x for _, s in chosen]).astype(np.float32)
         batch = suite.Batch(representations.normalise_level(x, groups) if judging.normalise else x, groups,
-                            audio=[s.audio for _, s in chosen])
+                            audio=[s.audio for _, s in chosen], native=[s.native_audio for _, s in chosen])
         batch.reading = time_scale.other_reading([s for _, s in chosen])
         suspect.add(batch.x)  # as the reference profile holds them (level-normalised speech)
         scores = np.stack([detector.scores(batch) for detector in detectors], 1)

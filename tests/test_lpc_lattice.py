@@ -4,7 +4,8 @@ the calibration's upper bound on the hit rate, monotone in the hits and never be
 recording reads windows in proportion to its length, up to a cap; reading stops early only where that keeps it
 valid; recordings without a readable window (8-bit steps, mu-law samples) stand aside, and so do files written by a
 lossy codec or at another rate unless upsampled from 8 kHz (no content above 4.8 kHz), whose 8 kHz reading still
-hits; the screened reading decides each window as the plain LLL reading does."""
+hits; the screened reading decides each window as the plain LLL reading does; a 16-bit file written at 16 kHz with
+content above 4.8 kHz is read as written, at order 16, and only a quiet residual on the lattice hits there."""
 import shutil
 import subprocess
 
@@ -19,7 +20,7 @@ def fixed_point_lpc(excitation, c):
     """flite's lpc_resynth_fixedpoint with one set of integer coefficients c (Q14) over integer excitation."""
     y = np.zeros(excitation.size, dtype=np.int64)
     for n in range(excitation.size):
-        past = y[max(0, n - ORDER):n][::-1]
+        past = y[max(0, n - c.size):n][::-1]
         s = int(Q * excitation[n] + int(np.dot(c[:past.size], past)))
         y[n] = abs(s) // Q * (1 if s >= 0 else -1)  # C's integer division truncates towards zero
     return y
@@ -74,8 +75,8 @@ def test_scores_are_minus_log10_of_the_tail_and_reading_stops_only_below_stop_p(
     audio = [coded / 32768.0, plain / 32768.0]
     scores = d.scores(Batch(np.zeros((2, 1)), np.arange(2), audio=audio))
     p = calibration.tail_probability(d.tail, scores)
-    (found, windows, read), plain_read = d.read(Batch(np.zeros((2, 1)), np.arange(2), audio=audio))
-    assert found >= 3 and p[0] < 1e-6 and p[1] > 1e-3 and plain_read[0] <= 2
+    (found, windows, read, wide), plain_read = d.read(Batch(np.zeros((2, 1)), np.arange(2), audio=audio))
+    assert found >= 3 and not wide and p[0] < 1e-6 and p[1] > 1e-3 and plain_read[0] <= 2
     assert p[0] == pytest.approx(max(float(lpc_lattice.tail(found, windows, d.q)), lpc_lattice.FLOOR))
     if read < windows:  # stopped: the hits read already give p below STOP_P, more hits only lower it
         assert lpc_lattice.tail(found, windows, d.q) < lpc_lattice.STOP_P
@@ -197,3 +198,61 @@ def test_a_channel_at_another_rate_calibrates_the_lattice_on_the_reference_resam
     assert found[:, 1].sum() >= lpc_lattice.MIN_CALIBRATION_WINDOWS
     for other in (("audio", "ULAW", 16000, None, None), ("audio", None, None, 3000, None)):
         assert "profile:cal_lpc_lattice" not in channel_calibration([], profile, other)
+
+
+
+def test_a_wide_band_recording_of_a_continuous_excitation_is_read_at_16_khz_and_does_not_hit():
+    """An order-16 filter with formants up to 6.5 kHz on a continuous excitation, as a microphone's voice: read as
+    written (content above 4.8 kHz), no window hits, and the detector reads it so and stands aside only for a lossy
+    codec; the same file upsampled from 8 kHz (no content above 4 kHz) is not read at 16 kHz."""
+    from types import SimpleNamespace
+
+    import soxr
+    from scipy import signal
+
+    rng = np.random.default_rng(2)
+    poles = [0.95 * np.exp(2j * np.pi * f / 16000) for f in (400, 1200, 2200, 3200, 4200, 5200, 6000, 6500)]
+    a = np.real(np.poly(np.concatenate([poles, np.conj(poles)])))
+    pulses = np.zeros(8000)
+    pulses[::160] = 3000.0
+    y = np.round(signal.lfilter([1.0], a, pulses + rng.normal(0, 300, pulses.size)))
+    y = np.round(y * 8000 / np.abs(y).max()).astype(np.int16)
+    from engine.data.channels import effective_bandwidth
+    from engine.data.sampleset import NativeAudio
+
+    native = NativeAudio(16000, y, effective_bandwidth(y / 32768.0, 16000))
+    upsampled = np.round(soxr.resample(soxr.resample(y / 32768.0, 16000, 8000), 8000, 16000) * 32768).astype(np.int16)
+    upsampled = NativeAudio(16000, upsampled, effective_bandwidth(upsampled / 32768.0, 16000))
+    assert lpc_lattice.reads_wide(native) and not lpc_lattice.reads_wide(upsampled)
+    assert not lpc_lattice.reads_wide(None) and not lpc_lattice.reads_wide(NativeAudio(22050, y, 7000))
+    found, windows, _ = lpc_lattice.wide_hits(y)
+    assert windows == lpc_lattice.window_budget(y.size, lpc_lattice.WIDE.span) == 60 and found == 0
+    d = detector()
+    audio = soxr.resample(y / 32768.0, 16000, 8000)
+    batch = Batch(np.zeros((1, 1)), np.arange(1), audio=[audio], native=[native])
+    assert d.read(batch)[0][3] and calibration.tail_probability(d.tail, d.scores(batch))[0] == 1.0
+    channel = {"lossy": False, "native_sample_rate": 16000, "bandwidth_hz": 7000}
+    assert d.informative(SimpleNamespace(audio=audio, native_audio=native, meta={"channel": channel}))
+    assert not d.informative(SimpleNamespace(audio=audio, native_audio=native,
+                                             meta={"channel": {**channel, "lossy": True}}))
+
+
+@pytest.mark.skipif(shutil.which("flite") is None, reason="needs flite")
+def test_flite_kal16_is_read_at_16_khz_and_flagged_and_a_step_of_noise_hides_it(tmp_path):
+    """flite's kal16 writes its fixed-point recursion at 16 kHz: the loader keeps the samples as written, the
+    detector reads them at order 16 and its tail probability against the real 16 kHz bound is tiny; the same samples
+    moved by a random step of 1 (a dither) leave the lattice."""
+    from engine.data.loaders import load_path
+
+    path = str(tmp_path / "seven.wav")
+    subprocess.run(["flite", "-voice", "kal16", "-t", "seven", "-o", path], check=True, capture_output=True)
+    samples = load_path(path)
+    native = samples.native_audio
+    assert native is not None and lpc_lattice.reads_wide(native) and native.samples.size > 8000
+    d = detector()
+    batch = Batch(np.zeros((1, 1)), np.arange(1), audio=[samples.audio], native=[native])
+    p = calibration.tail_probability(d.tail, d.scores(batch))[0]
+    found, windows, _, wide = d.read(batch)[0]
+    assert wide and found >= 3 and p < 1e-4 and "16 kHz" in d.reason(batch, 0, 0.0, float(p))
+    dithered = native.samples + np.random.default_rng(0).integers(-1, 2, native.samples.size)
+    assert lpc_lattice.wide_hits(dithered)[0] <= 1

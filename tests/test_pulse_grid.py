@@ -84,3 +84,52 @@ def test_a_grid_voice_is_read_by_the_case_and_gsm_and_clipping_make_the_detector
     detectors, _ = fsdd_channel(("audio", "GSM610", None, None, None), few=True)
     wrapped = [d for d in detectors if d.name == "pulse-grid"]
     assert len(wrapped) == 1 and isinstance(wrapped[0], StandAside)
+
+
+def native_voice(rate, on_grid, seconds=1.0, seed=0):
+    """A 16-bit recording at `rate` (NativeAudio) of pulses at a jittered, gliding F0 through formants up to the
+    Nyquist frequency (a vocoder's filter spans the band): each pulse at a whole sample of `rate` when `on_grid` (a vocoder writing there), else anywhere (a
+    band-limited impulse at its exact time)."""
+    from engine.data.sampleset import NativeAudio
+
+    rng = np.random.default_rng(seed)
+    times = [0.01]
+    while times[-1] < seconds - 0.02:
+        times.append(times[-1] + (1 + 0.01 * rng.standard_normal()) / (200.0 - 40.0 * times[-1] / seconds))
+    n = np.arange(int(seconds * rate))
+    x = np.zeros(n.size)
+    for centre in np.array(times) * rate:
+        if on_grid:
+            x[int(round(centre))] += 1.0
+        else:
+            near = np.abs(n - centre) < 48
+            x[near] += np.sinc(n[near] - centre) * np.hanning(97)[np.round(n[near] - centre).astype(int) + 48]
+    for frequency, bandwidth in [f for f in FORMANTS + ((5200.0, 300.0), (11000.0, 1500.0)) if f[0] < rate / 2]:
+        r = np.exp(-np.pi * bandwidth / rate)
+        x = lfilter([1.0 - r], [1.0, -2 * r * np.cos(2 * np.pi * frequency / rate), r * r], x)
+    x = x / np.abs(x).max() + 1e-4 * rng.standard_normal(x.size)  # a faint floor, 80 dB down
+    samples = np.round(0.3 * x / np.abs(x).max() * 32767).astype(np.int16)
+    return NativeAudio(rate, samples, 6000)
+
+
+def test_a_file_written_above_the_speech_rate_is_read_on_its_own_grid():
+    """Pulses on the 32 kHz grid (an HTS vocoder's) are read on the file's own samples (z far above a voice's), which
+    the speech rate's 16 kHz grid misses; pulses anywhere stay near Rayleigh's 1 at the file's rate; a file without
+    its samples as written is read at the speech rate as before."""
+    from engine.data.representations import to_speech_rate
+    from engine.detectors.batch import Batch
+    from engine.detectors.pulse_grid import PulseGrid
+
+    natives = [native_voice(32000, True), native_voice(32000, False), native_voice(16000, False, seed=1)]
+    audio = [to_speech_rate(n.samples / 32768.0, n.rate) for n in natives]
+    detector = PulseGrid({"cal_pulse_grid": np.zeros(10)})
+    batch = Batch(np.zeros((3, 1)), np.arange(3), audio=audio, native=natives)
+    native_z = detector.scores(batch)
+    speech_rate_z = grid_scores(audio)
+    own = [grid_z(detector.native_intervals(batch, g), 1.0)[0] for g in range(3)]
+    assert own[0] > 8 and speech_rate_z[0] < 2  # the 32 kHz grid: caught only at the file's own rate
+    assert own[1] < 2 and own[2] < 5 and native_z[1] < 2 and native_z[2] < 5  # pulses anywhere, either rate
+    np.testing.assert_allclose(native_z, np.maximum(0, np.maximum(own, speech_rate_z) - np.log(2)))
+    plain = detector.scores(Batch(np.zeros((3, 1)), np.arange(3), audio=audio))
+    np.testing.assert_allclose(plain, speech_rate_z)
+    assert "own whole samples at 32 kHz" in detector.recording_reason(audio[0], batch, 0, float(native_z[0]), 1e-9)

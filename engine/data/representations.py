@@ -31,6 +31,14 @@ import numpy as np
 from engine.data import padding
 
 SPEECH_RATE = padding.SPEECH_RATE  # 8000 Hz
+# Content above this (a channel's `bandwidth_hz`, read at the file's own rate) marks a recording made at a wide-band
+# rate; a file at a higher rate without it was upsampled from 8 kHz (engine/detectors/lpc_lattice.py reads it there). A resampler's transition band reaches past 4 kHz
+# (ffmpeg's default: FSDD takes read up to 4.6 kHz); native wide-band speech reads from 5.1 kHz (flite awb at 16 kHz)
+# to the Nyquist frequency.
+WIDE_BAND_CONTENT_HZ = 4800
+# flite's `kal16` writes its fixed-point synthesis at this rate, which only the exact samples show
+# (engine/detectors/lpc_lattice.py)
+WIDEBAND_RATE = 16000
 N_FFT = 1024
 HOP = 160
 N_MELS = 64

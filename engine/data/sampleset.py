@@ -11,6 +11,14 @@ import numpy as np
 from engine.modality import MODALITIES
 
 
+@dataclass(frozen=True)
+class NativeAudio:
+    """A recording's 16-bit samples as written, at its own rate."""
+    rate: int
+    samples: np.ndarray  # int16
+    bandwidth_hz: int  # its channel's effective bandwidth (engine/data/channels.py), read at that rate
+
+
 @dataclass
 class SampleSet:
     name: str
@@ -33,6 +41,10 @@ class SampleSet:
     # A recording read from one file: its mono waveform at representations.SPEECH_RATE (for
     # detectors that read the waveform, engine/detectors/noise_floor.py); None otherwise.
     audio: np.ndarray | None = None
+    # A 16-bit PCM recording written above the speech rate, no codec read in its samples: its samples as written
+    # (NativeAudio), for the detectors that read exact values or sample positions at the file's own rate
+    # (engine/detectors/lpc_lattice.py, pulse_grid.py); None otherwise.
+    native_audio: "NativeAudio | None" = None
     # Other readings of the same file, for a verdict to choose between or join: {time scale: x}, a sequenced MIDI
     # file's notes at other multiples of its quarter notes (engine/detectors/time_scale.py); empty otherwise.
     readings: dict = field(default_factory=dict)

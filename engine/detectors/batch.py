@@ -33,11 +33,13 @@ class Recordings(tuple):
 class Batch:
     """The samples of the files under examination; features computed once, on demand."""
 
-    def __init__(self, x, groups, features=None, audio=None):
+    def __init__(self, x, groups, features=None, audio=None, native=None):
         self.x, self.groups = x, groups
         self.n_files = int(groups.max()) + 1 if groups.size else 0
         self._features, self._texture = features, {}
         self.audio = audio  # per file, its waveform at the speech rate or None
+        # per file, its 16-bit samples as written at its own rate (SampleSet.native_audio: a NativeAudio) or None
+        self.native = list(native) if native is not None else [None] * self.n_files
         self.reading = None  # the same files read otherwise (a Batch; engine/detectors/time_scale.py), or None
         self._recordings = Recordings(audio if audio is not None else [None] * self.n_files)
 

@@ -47,20 +47,36 @@ Upsampled from 8 kHz: a file written at a higher rate with no content above UPSA
 round trip brings most samples of flite `kal` back within a step of their values, and the windows whose residual
 stays on the lattice still hit (a few of every 30 rather than one in four). The clean calibration says nothing of a
 resampled real recording, so the channel's detectors take q from the reference upsampled to the file's rate and
-read back at 8 kHz (engine/detectors/channels.py, channel_calibration). A native wide-band recording (content above
-4.8 kHz: any microphone at 16 kHz or more, flite `kal16`) stands aside as before. docs/studies.md, "flite's kal
-resampled: lpc-lattice reads a file upsampled from 8 kHz at 8 kHz (2026-12-04, twenty-ninth pass)", measured it.
+read back at 8 kHz (engine/detectors/channels.py, channel_calibration). docs/studies.md, "flite's kal resampled:
+lpc-lattice reads a file upsampled from 8 kHz at 8 kHz (2026-12-04, twenty-ninth pass)", measured it.
+
+Read as written at 16 kHz (thirty-seventh pass): flite's `kal16` runs the same recursion at 16 kHz, at order 16
+(WIDE_ORDER), and the speech rate's resampler moves every one of its samples. A 16-bit PCM file written at
+WIDEBAND_RATE keeps its samples (SampleSet.native_audio, engine/data/formats/audio.py), and where they hold content
+above UPSAMPLED_BANDWIDTH_HZ they are read WIDE (reads_wide): the same windows, order 16, as many windows per quarter second
+as the speech rate reads per half (so they do not overlap). At order 16 the search puts about one real window in nine
+on the lattice, with coefficients far from the least-squares fit and a residual RMS of 13 or more, or, in near-silent
+stretches, at 9.5-12; kal16's windows hit with 6-10 and 39 or 40 of 40 samples on it. So a wide hit needs a residual
+RMS of at most WIDE_RMS_MAX and WIDE_ON_LATTICE of the samples on the lattice, and a window whose least-squares
+residual exceeds WIDE_RMS_MAX is not searched (no integer fit can leave less: an exact screen, which also makes the
+reading cheap on real speech, whose windows are louder). The case's reference, at 8 kHz, cannot be read at 16 kHz,
+so the bound on a wide window's hit rate comes from real 16 kHz speech read so (WIDE_NULL: Speech Commands clips of
+speakers no evaluation set uses), with the same one-sided Clopper-Pearson bound. docs/studies.md, "flite's kal16
+read at its own rate" (thirty-seventh pass), measured it.
 
 What it cannot see: output that does not reach the verdict with its exact 16-bit values and the fixed-point
-recursion (flite `kal16` at 16 kHz; festival's voices, which synthesise in floats; any lossy codec or added noise;
-a resampler's dither, which moves every sample by up to a step: sox's default). It stands aside (weight 0,
-`informative`) for a file written by a lossy codec or at another rate with content above UPSAMPLED_BANDWIDTH_HZ,
-and reads no window of mu-law, A-law or 8-bit samples; under added noise it keeps its clean calibration (noise moves
-real and flite samples alike off the lattice, so hits only become rarer).
+recursion (flite `kal16` resampled from 16 kHz; festival's voices, which synthesise in floats; any lossy codec or
+added noise; a resampler's dither, which moves every sample by up to a step: sox's default). It stands aside (weight
+0, `informative`) for a file written by a lossy codec or at another rate than 8 or 16 kHz with content above
+UPSAMPLED_BANDWIDTH_HZ (or at 16 kHz in other than 16-bit PCM), and reads no window of mu-law, A-law or 8-bit
+samples; under added noise it keeps its clean calibration (noise moves real and flite samples alike off the lattice,
+so hits only become rarer).
 """
+from dataclasses import dataclass
+
 import numpy as np
 
-from engine.data.representations import SPEECH_RATE
+from engine.data.representations import SPEECH_RATE, WIDE_BAND_CONTENT_HZ, WIDEBAND_RATE
 from engine.detectors import calibration
 from engine.detectors.detector import RecordingDetector
 
@@ -81,9 +97,35 @@ CONFIDENCE = 0.95  # of the upper bound on q
 STOP_P = 1e-9  # a recording's reading stops below this tail probability
 FLOOR = 1e-15  # the smallest tail probability reported (calibration.tail_probability's credible limit)
 # A file at a higher rate with no content above this (channel `bandwidth_hz`) was upsampled from 8 kHz: read at 8 kHz.
-# A resampler's transition band reaches past 4 kHz (ffmpeg's default: FSDD takes read up to 4.6 kHz); native
-# wide-band speech reads from 5.1 kHz (flite awb at 16 kHz) to the Nyquist frequency.
-UPSAMPLED_BANDWIDTH_HZ = 4800
+UPSAMPLED_BANDWIDTH_HZ = WIDE_BAND_CONTENT_HZ
+WIDE_ORDER = 16  # kal16's LPC order at 16 kHz: its hits' residuals lie on the lattice at order 16, not at 14
+# A wide-band hit's residual RMS at most, and its share of samples on the lattice at least: flite kal16's own hits
+# leave 6-10 with 39 or 40 of 40 samples on it, while a real 16 kHz window that the search puts on the lattice (about
+# one in nine at order 16) does so with coefficients far from its least-squares fit, their residual 13 or more, or,
+# in a near-silent window (peaks of 16-55), at 9.5-12 with 38-40 on it (13 of 10,080 windows at 12 and 0.95).
+# A window whose least-squares residual exceeds WIDE_RMS_MAX cannot hit: an exact screen.
+WIDE_RMS_MAX = 10.0
+WIDE_ON_LATTICE = 0.975
+# Real 16 kHz speech read so (hits, windows): Speech Commands clips of speakers no evaluation set uses (those of
+# tests/benchmarks/data/pico_real_speakers.tsv's training rows); the case's reference, at 8 kHz, cannot be read at
+# 16 kHz, so this count stands in for it (docs/studies.md, "flite's kal16 read at its own rate", thirty-seventh pass).
+WIDE_NULL = (2, 24000)  # 200 clips of 1 s, 120 windows each
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How a recording's samples are read: at the speech rate (NARROW) or as written at the wide-band rate (WIDE)."""
+    order: int  # LPC order of the integer recursion searched
+    span: int  # samples holding WINDOWS windows' worth of evidence (half a second at the reading's rate)
+    screen: float  # least-squares residual RMS above which a window is not searched
+    rms_max: float  # a hit's residual RMS at most
+    on_lattice: float  # a hit's share of samples within 1 of the lattice at least
+
+
+NARROW = Reading(ORDER, WINDOWS_SPAN, SCREEN_RMS, np.inf, ON_LATTICE)
+# A quarter second holds WINDOWS windows: at 16 kHz as many samples apart as the speech rate's half second, so that
+# the windows read do not overlap (a digit of kal16 offers some 400 candidates, reads about 80)
+WIDE = Reading(WIDE_ORDER, WIDEBAND_RATE // 4, WIDE_RMS_MAX, WIDE_RMS_MAX, WIDE_ON_LATTICE)
 
 
 def mulaw_values():
@@ -110,38 +152,38 @@ def lll(basis):
     return np.array([[int(v) for v in row] for row in reduced.tolist()], dtype=np.float64)
 
 
-def window_rows(y, s):
-    """(past samples of lags 1..ORDER, target samples) of the window y[s:s+WINDOW] as int64, one row a sample."""
-    past = np.lib.stride_tricks.sliding_window_view(y[s - ORDER:s + WINDOW - 1], ORDER)[:, ::-1]
+def window_rows(y, s, order=ORDER):
+    """(past samples of lags 1..order, target samples) of the window y[s:s+WINDOW] as int64, one row a sample."""
+    past = np.lib.stride_tricks.sliding_window_view(y[s - order:s + WINDOW - 1], order)[:, ::-1]
     return past, y[s:s + WINDOW]
 
 
-def least_squares_rms(y, s):
+def least_squares_rms(y, s, order=ORDER):
     """The RMS of the window's least-squares residual: the smallest any real coefficients leave, so no integer
     coefficients leave less."""
-    past, t = window_rows(y, s)
+    past, t = window_rows(y, s, order)
     a = np.linalg.lstsq(past.astype(np.float64), t.astype(np.float64), rcond=None)[0]
     return float(np.sqrt(np.mean((t - past @ a) ** 2)))
 
 
-def window_fit(y, s):
-    """(share of samples within 1 of the lattice, residual RMS) for the integer coefficients found over
-    y[s:s+WINDOW] (y: int64 16-bit samples, s >= ORDER)."""
-    past, t = window_rows(y, s)
+def window_fit(y, s, order=ORDER):
+    """(share of samples within 1 of the lattice, residual RMS) for the integer coefficients of an order-`order`
+    recursion found over y[s:s+WINDOW] (y: int64 16-bit samples, s >= order)."""
+    past, t = window_rows(y, s, order)
     a = np.linalg.lstsq(past.astype(np.float64), t.astype(np.float64), rcond=None)[0]
     c0 = np.round(a * Q).astype(np.int64)
-    d = WINDOW + ORDER + 1
+    d = WINDOW + order + 1
     basis = np.zeros((d, d), dtype=np.int64)
     basis[np.arange(WINDOW), np.arange(WINDOW)] = 8 * Q
-    basis[WINDOW:WINDOW + ORDER, :WINDOW] = past.T
-    basis[WINDOW + np.arange(ORDER), WINDOW + np.arange(ORDER)] = 1
+    basis[WINDOW:WINDOW + order, :WINDOW] = past.T
+    basis[WINDOW + np.arange(order), WINDOW + np.arange(order)] = 1
     basis[-1, :WINDOW] = Q * t - past @ c0
     basis[-1, -1] = Q
     rows = lll(basis)
-    x = rows[np.abs(rows[:, -1]) == Q, WINDOW:WINDOW + ORDER].astype(np.int64)
+    x = rows[np.abs(rows[:, -1]) == Q, WINDOW:WINDOW + order].astype(np.int64)
     if not x.size:
         return 0.0, 0.0
-    candidates = c0 + np.stack([x, -x], 1).reshape(-1, ORDER)  # each row's x, then its -x, as read before
+    candidates = c0 + np.stack([x, -x], 1).reshape(-1, order)  # each row's x, then its -x, as read before
     shares = np.count_nonzero(lattice_distance(t - candidates @ past.T / Q) < 1.0, axis=1) / WINDOW
     best = int(np.argmax(shares))  # the first of the best, as a strict > over the same order keeps it
     if shares[best] == 0:
@@ -156,34 +198,35 @@ def samples_16bit(audio):
     return np.round(np.clip(x, -1.0, 1.0) * 32768).astype(np.int64)
 
 
-def window_budget(size):
-    """How many windows a recording of `size` samples reads: WINDOWS per WINDOWS_SPAN, at least WINDOWS, at most
+def window_budget(size, span=WINDOWS_SPAN):
+    """How many windows a recording of `size` samples reads: WINDOWS per `span` samples, at least WINDOWS, at most
     MAX_WINDOWS. The hit rate's bound is per window, so the binomial tail holds for any number read."""
-    return int(min(MAX_WINDOWS, max(WINDOWS, round(WINDOWS * size / WINDOWS_SPAN))))
+    return int(min(MAX_WINDOWS, max(WINDOWS, round(WINDOWS * size / span))))
 
 
-def candidate_windows(y):
+def candidate_windows(y, reading=NARROW):
     """Window starts that can say something (see the module's docstring), at most window_budget spread evenly."""
     starts = []
-    for s in range(ORDER, y.size - WINDOW, HOP):
+    for s in range(reading.order, y.size - WINDOW, HOP):
         w = y[s:s + WINDOW]
         if np.abs(w).max() < 16 or np.gcd.reduce(np.abs(w)) > 1:
             continue
         if np.mean(lattice_distance(w.astype(np.float64)) < 1.0) >= 0.5:
             continue
         starts.append(s)
-    budget = window_budget(y.size)
+    budget = window_budget(y.size, reading.span)
     if len(starts) > budget:
         starts = [starts[i] for i in np.linspace(0, len(starts) - 1, budget).round().astype(int)]
     return starts
 
 
-def hit(y, s):
-    """Whether the window hits; a window whose least-squares residual RMS exceeds SCREEN_RMS is not searched."""
-    if least_squares_rms(y, s) > SCREEN_RMS:
+def hit(y, s, reading=NARROW):
+    """Whether the window hits; a window whose least-squares residual RMS exceeds the reading's screen is not
+    searched."""
+    if least_squares_rms(y, s, reading.order) > reading.screen:
         return False
-    share, rms = window_fit(y, s)
-    return share >= ON_LATTICE and rms >= RMS_MIN
+    share, rms = window_fit(y, s, reading.order)
+    return share >= reading.on_lattice and RMS_MIN <= rms <= reading.rms_max
 
 
 def tail(k, m, q):
@@ -203,14 +246,30 @@ def q_upper(hit_count, windows):
 def hits(audio, q=None):
     """(windows hitting the lattice, windows the recording offers, windows read) of a recording at the speech
     rate (floats in [-1, 1)); with `q`, reading stops once the hits' tail probability is below STOP_P."""
-    y = samples_16bit(audio)
-    starts = candidate_windows(y)
+    return sample_hits(samples_16bit(audio), q)
+
+
+def wide_hits(native, q=None):
+    """hits() of a recording's 16-bit samples as written at WIDEBAND_RATE (SampleSet.native_audio), read WIDE."""
+    return sample_hits(np.asarray(native, dtype=np.int64), q, WIDE)
+
+
+def sample_hits(y, q=None, reading=NARROW):
+    """hits() of int64 16-bit samples `y`, read as `reading` says."""
+    starts = candidate_windows(y, reading)
     found = 0
     for read, s in enumerate(starts, 1):
-        found += hit(y, s)
+        found += hit(y, s, reading)
         if q is not None and found and tail(found, len(starts), q) < STOP_P:
             return found, len(starts), read
     return found, len(starts), len(starts)
+
+
+def reads_wide(native):
+    """Whether a file's 16-bit samples as written (a NativeAudio, SampleSet.native_audio; None for other files) are
+    read WIDE: written at WIDEBAND_RATE with content above UPSAMPLED_BANDWIDTH_HZ (else, upsampled from the speech
+    rate, it is read there)."""
+    return native is not None and native.rate == WIDEBAND_RATE and native.bandwidth_hz > UPSAMPLED_BANDWIDTH_HZ
 
 
 def upsampled_from_speech_rate(channel):
@@ -243,36 +302,62 @@ class LpcLattice(RecordingDetector):
         self.cal_hits, self.cal_windows = int(counts[:, 0].sum()), int(counts[:, 1].sum())
         self.q = q_upper(self.cal_hits, self.cal_windows)
         self.tail = calibration.log_p_model(np.maximum(tail(counts[:, 0], counts[:, 1], self.q), FLOOR), FLOOR)
+        self.wide_q = q_upper(*WIDE_NULL)
         self.method = (f"hits of {WINDOWS} windows per {WINDOWS_SPAN / SPEECH_RATE:.1f} s (up to {MAX_WINDOWS}) of "
                        f"{WINDOW} samples whose residual under integer order-{ORDER} LPC coefficients (LLL closest-"
                        f"vector search) lies within 1 of a mu-law value at {ON_LATTICE:.0%} of samples, as flite's "
                        f"fixed-point synthesis writes them; score -log10 of the binomial tail with the hit rate's "
                        f"{CONFIDENCE:.0%} upper bound on {len(counts)} reference recordings ({self.cal_hits} of "
-                       f"{self.cal_windows} windows hit), windows assumed to hit independently")
-        self._seen = None  # (batch, [(hits, windows, read)] per recording) of the last batch scored, for reasons
+                       f"{self.cal_windows} windows hit), windows assumed to hit independently; a 16-bit file "
+                       f"written at {WIDEBAND_RATE // 1000} kHz with content above {UPSAMPLED_BANDWIDTH_HZ} Hz read "
+                       f"as written at order {WIDE_ORDER}, a hit's residual RMS at most {WIDE_RMS_MAX:g} and "
+                       f"{WIDE_ON_LATTICE:.1%} of its samples on the lattice, against "
+                       f"real {WIDEBAND_RATE // 1000} kHz speech ({WIDE_NULL[0]} of {WIDE_NULL[1]} windows hit)")
+        self._seen = None  # (batch, [(hits, windows, read, wide)] per recording) of the last batch scored, for reasons
 
     def read(self, batch):
         if self._seen is None or self._seen[0] is not batch:
-            self._seen = (batch, [hits(a, self.q) if a is not None else (0, 0, 0) for a in batch.recordings()])
+            self._seen = (batch, [self.read_recording(a, n) for a, n in zip(batch.recordings(), batch.native)])
         return self._seen[1]
 
+    def read_recording(self, audio, native):
+        """(hits, windows, windows read, read WIDE) of one file: its samples as written where reads_wide, else its
+        waveform at the speech rate."""
+        if reads_wide(native):
+            return wide_hits(native.samples, self.wide_q) + (True,)
+        return (hits(audio, self.q) if audio is not None else (0, 0, 0)) + (False,)
+
     def scores(self, batch):
-        counts = np.array(self.read(batch), dtype=np.int64).reshape(-1, 3)
-        return -np.log10(np.maximum(tail(counts[:, 0], counts[:, 1], self.q), FLOOR))
+        counts = np.array(self.read(batch), dtype=np.int64).reshape(-1, 4)
+        q = np.where(counts[:, 3] == 1, self.wide_q, self.q)
+        return -np.log10(np.maximum(tail(counts[:, 0], counts[:, 1], q), FLOOR))
 
     def informative(self, samples):
         """Only a recording without a lossy codec (it moves the samples off the lattice), written at the speech rate
-        or upsampled from it (upsampled_from_speech_rate), that offers a window (not an 8-bit recorder's steps, not
-        mu-law or A-law samples). A band limit below 4 kHz is no reason: flite's own output reads as one at times."""
+        or upsampled from it (upsampled_from_speech_rate), or a 16-bit one written at WIDEBAND_RATE with content above
+        UPSAMPLED_BANDWIDTH_HZ (reads_wide), that offers a window (not an 8-bit recorder's steps, not mu-law or A-law
+        samples). A band limit below 4 kHz is no reason: flite's own output reads as one at times."""
         audio = getattr(samples, "audio", None)
         channel = (getattr(samples, "meta", None) or {}).get("channel") or {}
         rate = channel.get("native_sample_rate", SPEECH_RATE)
-        if audio is None or channel.get("lossy") or rate != SPEECH_RATE and not upsampled_from_speech_rate(channel):
+        if audio is None or channel.get("lossy"):
+            return False
+        native = getattr(samples, "native_audio", None)
+        if reads_wide(native):
+            return bool(candidate_windows(np.asarray(native.samples, dtype=np.int64), WIDE))
+        if rate != SPEECH_RATE and not upsampled_from_speech_rate(channel):
             return False
         return bool(candidate_windows(samples_16bit(audio)))
 
     def reason(self, batch, g, score, p):
-        found, windows, read = self.read(batch)[g]
+        found, windows, read, wide = self.read(batch)[g]
+        if wide:
+            stopped = f", reading stopped after {read}" if read < windows else ""
+            return (f"lpc-lattice: {found} of {windows} windows{stopped} of the samples as written at "
+                    f"{WIDEBAND_RATE // 1000} kHz fit integer order-{WIDE_ORDER} LPC coefficients over a mu-law residual "
+                    f"within 1 at {WIDE_ON_LATTICE:.1%} of samples, the residual's RMS at most {WIDE_RMS_MAX:g} (flite "
+                    f"kal16's fixed-point synthesis; real {WIDEBAND_RATE // 1000} kHz speech: {WIDE_NULL[0]} of "
+                    f"{WIDE_NULL[1]} windows, a hit rate of at most {self.wide_q:.2g}); tail probability {p:.2g}")
         if not windows:
             return ("lpc-lattice: no window to read (no waveform, an 8-bit recorder's steps, or samples on the "
                     "mu-law lattice already), stands aside")

@@ -17,6 +17,20 @@ statistic, on the waveform at the speech rate (engine/data/representations.py):
   intervals that fall anywhere (its tail probability is exp(-z)), growing with n on the grid;
   0 with fewer than MIN_INTERVALS intervals.
 
+Read at the file's own rate (thirty-seventh pass): a 16-bit PCM file written above the speech rate keeps its
+samples as written (SampleSet.native_audio; not where a codec was read in its samples), and its pulses are read
+there (native_pulse_intervals): the cycles tracked at the speech rate, the LPC residual at the file's rate
+(order NATIVE_ORDER per 8 kHz of rate, at most NATIVE_MAX_ORDER) upsampled NATIVE_UPSAMPLE times, each cycle's peak
+located by the parabola, and the intervals' phases read on the grid of the file's own whole samples. A vocoder
+writing at a rate above 16 kHz (festival's HTS voice at 32 kHz) places its pulses on a grid that half of the 16 kHz
+grid misses, and the speech rate cannot resolve (the 4 kHz and up of each pulse is cut); at the file's rate flite's
+statistical voices lie on it more sharply too. But not every synthesiser's pulses do (Pico's read on the 16 kHz grid
+at the speech rate and not at its own 16 kHz), so such a file is read both ways and scored by the larger z less
+ln 2: z's tail under a voice is about exp(-z), and the larger of two readings exceeds z at most twice as often
+(Bonferroni). A voice's closures fall anywhere whatever the rate, so z keeps Rayleigh's law, and the reference's
+calibration (at the speech rate, on the 16 kHz grid) is kept: measured on real 16 kHz speech (docs/studies.md,
+"flite's kal16 read at its own rate", thirty-seventh pass).
+
 Measured (docs/studies.md, "Pulse grid"): it reads statistical-parametric voices, not diphone or MBROLA
 voices, whose pulses are recorded glottal closures overlap-added (their residual peaks are no nearer the
 grid at their own rate than a microphone's). It fits nothing: every reference recording kept in the
@@ -41,21 +55,48 @@ UPSAMPLE = 16  # the residual's sub-sample resolution before the parabola
 GRID_RATE = 2 * RATE  # 16 kHz: the grid the intervals are read on
 MIN_INTERVALS = 10
 MIN_KEPT = 100  # kept recordings the fitted tail needs
+NATIVE_ORDER = 10  # LPC order per 8 kHz of a file's own rate (ORDER at the speech rate)
+NATIVE_MAX_ORDER = 24  # and at most: the formants lie below 8 kHz whatever the rate
+NATIVE_UPSAMPLE = 8  # the residual's sub-sample resolution at the file's rate
+NATIVE_MARGIN = 256  # samples of the residual kept either side of a run of cycles, beyond the resampler's reach
 
 
-def lpc_residual(x):
+def lpc_residual(x, order=ORDER, frame=FRAME, hop=HOP):
     """The prediction error of x under an LPC fit per frame (the excitation, its pulses sharp): each Hann-windowed
-    frame's predictor inverse-filters the HOP samples after the frame's first ORDER (an FIR, 1 - sum a_k z^-k)."""
+    frame's predictor inverse-filters the `hop` samples after the frame's first `order` (an FIR, 1 - sum a_k z^-k)."""
     from numpy.lib.stride_tricks import sliding_window_view
 
     out = np.zeros_like(x)
-    starts = np.arange(0, x.size - FRAME - ORDER, HOP)
+    starts = np.arange(0, x.size - frame - order, hop)
     if not starts.size:
         return out
-    coefficients, solved = lpc.predictors(sliding_window_view(x, FRAME)[starts] * np.hanning(FRAME), ORDER)
-    errors = lpc.prediction_errors(sliding_window_view(x, ORDER + HOP)[starts[solved]], coefficients[solved], ORDER)
-    out[(starts[solved, None] + ORDER + np.arange(HOP)).ravel()] = errors.ravel()
+    coefficients, solved = lpc.predictors(sliding_window_view(x, frame)[starts] * np.hanning(frame), order)
+    errors = lpc.prediction_errors(sliding_window_view(x, order + hop)[starts[solved]], coefficients[solved], order)
+    out[(starts[solved, None] + order + np.arange(hop)).ravel()] = errors.ravel()
     return out
+
+
+def cycle_pulses(fine, runs, scale, upsample, offset=0):
+    """The intervals, in samples of the residual's rate, between consecutive pulses of each run of cycles (tracked
+    at RATE; `scale` samples of the residual's rate per sample at RATE): in each cycle the largest magnitude of
+    `fine` (the residual from sample `offset` on, upsampled `upsample` times), located by a parabola through its
+    peak."""
+    intervals = []
+    for run in runs:
+        pulses = []
+        for t, _, period in run:
+            a, b = int(t * scale * upsample) - offset * upsample, int((t + period) * scale * upsample) - offset * upsample
+            magnitude = np.abs(fine[a:b])
+            k = int(np.argmax(magnitude)) if magnitude.size else 0
+            if not 0 < k < magnitude.size - 1:
+                pulses.append(np.nan)
+                continue
+            left, peak, right = magnitude[k - 1:k + 2]
+            curvature = left - 2 * peak + right
+            pulses.append((a + k + (0.5 * (left - right) / curvature if curvature < 0 else 0.0)) / upsample)
+        gaps = np.diff(pulses)
+        intervals.extend(gaps[(gaps >= MIN_LAG * scale) & (gaps <= MAX_LAG * scale)])
+    return np.array(intervals)
 
 
 def pulse_intervals(audio, runs=None):
@@ -65,30 +106,41 @@ def pulse_intervals(audio, runs=None):
 
     x = np.asarray(audio, dtype=np.float64)
     fine = soxr.resample(lpc_residual(x), RATE, RATE * UPSAMPLE, quality="VHQ")
+    return cycle_pulses(fine, cycle_runs(x) if runs is None else runs, 1, UPSAMPLE)
+
+
+def native_pulse_intervals(native, runs):
+    """The intervals in samples of the file's own rate between consecutive pulses, read on its 16-bit samples as
+    written (`native`: a NativeAudio, Batch.native) along the cycles tracked at RATE (`runs`)."""
+    import soxr
+
+    rate, samples = native.rate, native.samples
+    scale = rate / RATE
+    order = min(NATIVE_MAX_ORDER, int(round(NATIVE_ORDER * scale)))
+    x = np.asarray(samples, dtype=np.float64) / 32768.0
+    residual = lpc_residual(x, order, int(round(FRAME * scale)), int(round(HOP * scale)))
     intervals = []
-    for run in cycle_runs(x) if runs is None else runs:
-        pulses = []
-        for t, _, period in run:
-            a, b = t * UPSAMPLE, int((t + period) * UPSAMPLE)
-            magnitude = np.abs(fine[a:b])
-            k = int(np.argmax(magnitude)) if magnitude.size else 0
-            if not 0 < k < magnitude.size - 1:
-                pulses.append(np.nan)
-                continue
-            left, peak, right = magnitude[k - 1:k + 2]
-            curvature = left - 2 * peak + right
-            pulses.append((a + k + (0.5 * (left - right) / curvature if curvature < 0 else 0.0)) / UPSAMPLE)
-        gaps = np.diff(pulses)
-        intervals.extend(gaps[(gaps >= MIN_LAG) & (gaps <= MAX_LAG)])
+    for run in runs:  # each run's stretch upsampled apart: memory bounded by a run, not by the recording (48 kHz x 8)
+        first, last = run[0][0], run[-1][0] + run[-1][2]
+        lo = max(0, int(first * scale) - NATIVE_MARGIN)
+        hi = min(residual.size, int(np.ceil(last * scale)) + NATIVE_MARGIN)
+        fine = soxr.resample(residual[lo:hi], rate, rate * NATIVE_UPSAMPLE, quality="VHQ")
+        intervals.extend(cycle_pulses(fine, [run], scale, NATIVE_UPSAMPLE, lo))
     return np.array(intervals)
 
 
-def grid_z(intervals):
-    """(Rayleigh's z of the intervals' phases on the GRID_RATE grid, R)."""
+def grid_z(intervals, per_sample=GRID_RATE / RATE):
+    """(Rayleigh's z of the intervals' phases on a grid of `per_sample` steps per sample of theirs (GRID_RATE's for
+    intervals at RATE; 1 for intervals in samples of a file's own rate, read on its own grid), R)."""
     if intervals.size == 0:
         return 0.0, 0.0
-    r = abs(np.mean(np.exp(2j * np.pi * intervals * GRID_RATE / RATE)))
+    r = abs(np.mean(np.exp(2j * np.pi * intervals * per_sample)))
     return float(intervals.size * r * r), float(r)
+
+
+def runs_of(audio, runs):
+    """A recording's cycle runs, as cycles.measured keeps them."""
+    return runs
 
 
 def grid_scores(recordings):
@@ -113,18 +165,44 @@ class PulseGrid(RecordingDetector):
         self.method = ("Rayleigh's z of the spacing of consecutive glottal pulses (LPC residual peaks located to a "
                        f"fraction of a sample) on the grid of whole {GRID_RATE // 1000} kHz samples: a vocoder places "
                        "its pulses at whole samples of its rate, a voice anywhere; calibrated on every kept reference "
-                       "recording")
+                       "recording; a 16-bit PCM file written above the speech rate read at its own rate, on its own "
+                       "samples' grid")
+        self._native = None  # (batch, {file: its intervals read at its own rate}) of the last batch scored
+
+    def scores(self, batch):
+        """grid_scores; a file whose samples the batch keeps as written (Batch.native) read at its own rate too,
+        scored by the larger z less ln 2 (the module's docstring), never below 0."""
+        out = grid_scores(batch.recordings())
+        for g, native in enumerate(batch.native):
+            if native is not None and batch.recordings()[g] is not None:
+                intervals = self.native_intervals(batch, g)
+                z = grid_z(intervals, 1.0)[0] if intervals.size >= MIN_INTERVALS else 0.0
+                out[g] = max(0.0, max(out[g], z) - np.log(2))
+        return out
+
+    def native_intervals(self, batch, g):
+        """The intervals of file g read at its own rate (native_pulse_intervals), read once for score and reason."""
+        if self._native is None or self._native[0] is not batch:
+            self._native = (batch, {})
+        found = self._native[1]
+        if g not in found:
+            found[g] = native_pulse_intervals(batch.native[g], measured(batch.recordings(), g, runs_of))
+        return found[g]
 
     def informative(self, samples):
         """A recording that clips says nothing here (engine/data/clipping.py): its flat tops put pulses on samples."""
         return super().informative(samples) and not (samples.meta.get("channel") or {}).get("clipping")
 
     def recording_reason(self, audio, batch, g, score, p):
-        intervals = measured(batch.recordings(), g, pulse_intervals)
-        if intervals.size < MIN_INTERVALS:
-            return (f"pulse-grid: too few pulse intervals to read ({intervals.size} of {MIN_INTERVALS}); "
-                    f"tail probability {p:.2g}")
-        z, r = grid_z(intervals)
-        return (f"pulse-grid: {intervals.size} intervals between consecutive pitch pulses lie on the grid of whole "
-                f"{GRID_RATE // 1000} kHz samples with concentration R = {r:.2f} (Rayleigh z = {z:.1f}; about 1 for "
-                f"pulses placed anywhere, as a voice places them); tail probability {p:.2g}")
+        readings = [(measured(batch.recordings(), g, pulse_intervals), GRID_RATE / RATE,
+                     f"whole {GRID_RATE // 1000} kHz samples")]
+        if batch.native[g] is not None:
+            readings.append((self.native_intervals(batch, g), 1.0,
+                             f"the file's own whole samples at {batch.native[g].rate / 1000:g} kHz, read as written"))
+        said = [f"{intervals.size} intervals between consecutive pitch pulses on the grid of {grid}: "
+                + (f"concentration R = {grid_z(intervals, per)[1]:.2f} (Rayleigh z = {grid_z(intervals, per)[0]:.1f})"
+                   if intervals.size >= MIN_INTERVALS else f"too few to read (of {MIN_INTERVALS})")
+                for intervals, per, grid in readings]
+        both = "; the larger z less ln 2 for the two readings" if len(readings) > 1 else ""
+        return (f"pulse-grid: {'; '.join(said)} (z about 1 for pulses placed anywhere, as a voice places them{both}); "
+                f"tail probability {p:.2g}")

@@ -14,7 +14,7 @@ import numpy as np
 
 from engine.data import channels, codec_edges, limits, opus_dc, representations, sniff, vorbis_quality
 from engine.data.formats import container_audio, mp3_frames, ogg_opus
-from engine.data.sampleset import SampleSet
+from engine.data.sampleset import NativeAudio, SampleSet
 from engine.errors import InputError
 
 FSDD_NAME = re.compile(r"^(\d)_([A-Za-z]+)_(\d+)\.")
@@ -123,10 +123,10 @@ def decode(path, data, kind):
     unclipped = representations.speech_patches(full_map)
     n = unclipped.shape[0]
     clipped = int((unclipped > 1).sum())
+    channel = channels.audio_channel(encoding, rate, mono, kind.label, speech_audio)
     meta = dict(representations.SPEECH_META, format=kind.label, native_sample_rate=int(rate),
                 clipped_values=clipped, clipped_fraction=clipped / unclipped.size,
-                channel={**channels.audio_channel(encoding, rate, mono, kind.label, speech_audio), **details,
-                         **representations.patch_coverage(full_map)})
+                channel={**channel, **details, **representations.patch_coverage(full_map)})
     labels = None
     match = FSDD_NAME.match(os.path.basename(str(path)))
     if match:
@@ -135,5 +135,15 @@ def decode(path, data, kind):
     return SampleSet(
         name=str(path), modality="speech", x=np.minimum(unclipped, 1.0), levels=None,
         items=[f"{path}#patch{k}" for k in range(n)], meta=meta, labels=labels,
-        audio=speech_audio,
+        audio=speech_audio, native_audio=native_samples(mono, rate, encoding, channel),
     )
+
+
+def native_samples(mono, rate, encoding, channel):
+    """A 16-bit PCM recording's samples as written (NativeAudio) where its rate is above the speech rate and no
+    codec was read in its samples (`lossy`); else None. The speech rate's resampler moves every sample and blurs where
+    a pulse falls between them; lpc-lattice and pulse-grid read them."""
+    if encoding != "PCM_16" or rate <= representations.SPEECH_RATE or channel.get("lossy"):
+        return None
+    samples = np.round(np.asarray(mono, dtype=np.float64) * 32768).clip(-32768, 32767).astype(np.int16)
+    return NativeAudio(int(rate), samples, int(channel["bandwidth_hz"]))
