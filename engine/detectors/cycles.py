@@ -94,6 +94,11 @@ def measured(recordings, k, statistic):
     return Recordings.of(recordings).derived(k, _measure, statistic)
 
 
+def tracked_runs(recordings, k):
+    """Recording k's cycle_runs, tracked once per Recordings (the runs `measured` hands its statistics)."""
+    return Recordings.of(recordings).derived(k, _track)
+
+
 def _measure(recordings, k, statistic):
     return statistic(recordings[k], recordings.derived(k, _track))
 

@@ -46,7 +46,7 @@ import numpy as np
 from engine.analysis import lpc
 from engine.detectors import calibration
 from engine.detectors.batch import Recordings
-from engine.detectors.cycles import MAX_LAG, MIN_LAG, RATE, cycle_runs, measured
+from engine.detectors.cycles import MAX_LAG, MIN_LAG, RATE, cycle_runs, measured, tracked_runs
 from engine.detectors.detector import RecordingDetector
 
 ORDER = 10  # LPC order at 8 kHz: the vocal tract's formants below 4 kHz
@@ -138,11 +138,6 @@ def grid_z(intervals, per_sample=GRID_RATE / RATE):
     return float(intervals.size * r * r), float(r)
 
 
-def runs_of(audio, runs):
-    """A recording's cycle runs, as cycles.measured keeps them."""
-    return runs
-
-
 def grid_scores(recordings):
     """(n,) scores: Rayleigh's z; 0 for no waveform or fewer than MIN_INTERVALS intervals."""
     recordings = Recordings.of(recordings)
@@ -186,7 +181,7 @@ class PulseGrid(RecordingDetector):
             self._native = (batch, {})
         found = self._native[1]
         if g not in found:
-            found[g] = native_pulse_intervals(batch.native[g], measured(batch.recordings(), g, runs_of))
+            found[g] = native_pulse_intervals(batch.native[g], tracked_runs(batch.recordings(), g))
         return found[g]
 
     def informative(self, samples):
