@@ -109,7 +109,7 @@ WIDE_ON_LATTICE = 0.975
 # Real 16 kHz speech read so (hits, windows): Speech Commands clips of speakers no evaluation set uses (those of
 # tests/benchmarks/data/pico_real_speakers.tsv's training rows); the case's reference, at 8 kHz, cannot be read at
 # 16 kHz, so this count stands in for it (docs/studies.md, "flite's kal16 read at its own rate", thirty-seventh pass).
-WIDE_NULL = (2, 24000)  # 200 clips of 1 s, 120 windows each
+WIDE_NULL = (2, 24000)  # 200 clips of 1 s, 120 windows each; tests/benchmarks/wide_lattice_null.py measures it again
 
 
 @dataclass(frozen=True)
