@@ -14,6 +14,14 @@ def test_tail_probability_is_conformal_in_the_bulk_and_decreasing_in_the_tail():
     assert p[-1] < 1e-6
 
 
+def test_a_score_far_below_a_narrow_tail_is_in_the_bulk_without_overflow(recwarn):
+    model = calibration.tail_model(np.concatenate([np.zeros(95), 1e-3 * np.arange(1, 6)]))
+    assert 0 < model["tau"] < 1e-2
+    p = calibration.tail_probability(model, [-1e4, 0.0])
+    assert list(p) == [1.0, 1.0]
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
+
+
 def test_tail_probability_gives_about_alpha_false_positives_on_fresh_real_scores():
     rng = np.random.default_rng(1)
     model = calibration.tail_model(rng.chisquare(5, 2000))

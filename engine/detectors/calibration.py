@@ -102,7 +102,7 @@ def tail_probability(model, scores):
     p = (1.0 + at_least) / (n + 1.0)
     if tau > 0:
         p_u = (1.0 + n - np.searchsorted(c, u, side="left")) / (n + 1.0)
-        tail = p_u * np.exp(-(s - u) / tau)
+        tail = p_u * np.exp(-np.maximum(s - u, 0.0) / tau)  # only s > u takes it; far below u it would overflow
         p = np.where(s > u, tail, p)
     return np.clip(p, 1e-15, 1.0)  # the exponential tail is not credible beyond this
 
