@@ -13,6 +13,7 @@ tests/benchmarks/data/replay_excerpt_untouched.md.
     python tests/benchmarks/chorale_excerpts.py jsb valid OUT --bars 8 [--first-bar 0] [--resolution quarter|8th|16th]
         [--mirror DIR]
     python tests/benchmarks/chorale_excerpts.py transpose DIR OUT --semitones 5
+    python tests/benchmarks/chorale_excerpts.py joints DIR train [--mirror DIR]
     python tests/benchmarks/chorale_excerpts.py render 'bach[340:410]'|DIR OUT --factor 1.25
     python tests/benchmarks/chorale_excerpts.py events 'bach[0:328]' OUT --order 4 --bars 12 --seed 3904 --n 40
     python tests/benchmarks/chorale_excerpts.py zoo 'bach[0:328]' OUT --order 4 --seed 3905 --n 40
@@ -144,6 +145,39 @@ def jsb_chain(split, out, bars, mirror, resolution, order, seed, n, events=False
         made += 1
 
 
+def joints(source, split, mirror):
+    """Per MIDI file of `source` (written as the dataset's quarter chords are), the fewest verbatim stretches of one
+    chorale of a JSB split (successive chords, exactly) that cover it, less one: an order-k chain over that split
+    changes chorale at least that often. Greedy longest match from the start (optimal for covering a line)."""
+    import pretty_midi
+
+    pieces = [[tuple(chord) for chord in piece] for piece in jsb_pieces(split, mirror, "quarter")]
+    where = {}
+    for i, piece in enumerate(pieces):
+        for t, chord in enumerate(piece):
+            where.setdefault(chord, []).append((i, t))
+
+    def run(chords, a, i, t):
+        n = 0
+        while a + n < len(chords) and t + n < len(pieces[i]) and pieces[i][t + n] == chords[a + n]:
+            n += 1
+        return n
+
+    found = {}
+    for name in sorted(n for n in os.listdir(source) if n.endswith(".mid")):
+        quarters = representations.piano_roll(pretty_midi.PrettyMIDI(os.path.join(source, name)))[:, ::4] > 0
+        chords = [tuple(np.flatnonzero(quarters[:, t]).tolist()) for t in range(quarters.shape[1])]
+        a, stretches = 0, 0
+        while a < len(chords):
+            a += max([run(chords, a, i, t) for i, t in where.get(chords[a], [])] + [1])
+            stretches += 1
+        found[name] = stretches - 1
+    counts = np.array(list(found.values()))
+    print(f"{source}: joints per file median {np.median(counts):g}; files with 0 / 1 / 2: "
+          f"{np.sum(counts == 0)} / {np.sum(counts == 1)} / {np.sum(counts == 2)} of {counts.size}")
+    return found
+
+
 def transpose(source, out, semitones):
     """Every MIDI file of `source` with each note moved by `semitones`, as a copy in another key."""
     import pretty_midi
@@ -251,11 +285,17 @@ def main():
         chain.add_argument("--n", type=int, default=40)
         if name == "events":
             chain.add_argument("--bars", type=int, default=8)
+    seams = sub.add_parser("joints")
+    seams.add_argument("source"), seams.add_argument("split", choices=("train", "valid", "test"))
+    seams.add_argument("--mirror", default=JSB_MIRROR)
     slower = sub.add_parser("render")
     slower.add_argument("source"), slower.add_argument("out"), slower.add_argument("--factor", type=float, default=1.25)
     moved = sub.add_parser("transpose")
     moved.add_argument("source"), moved.add_argument("out"), moved.add_argument("--semitones", type=int, default=5)
     args = parser.parse_args()
+    if args.command == "joints":
+        joints(args.source, args.split, args.mirror)
+        return
     os.makedirs(args.out, exist_ok=True)
     if args.command == "excerpt":
         excerpt(args.spec, args.out, args.first_bar, args.bars)
