@@ -195,6 +195,17 @@ def test_profiles_made_before_the_quarter_triples_judge_with_their_two_views(cho
         assert p[g] == pytest.approx(min(1.0, 2 * min(view_p)), rel=1e-9)
 
 
+def test_each_detector_takes_one_share_of_the_combination_per_view(chorales, pairs_only_sliced, pairs_profile):
+    """k views, each a test a detector of its own could make, weigh as k one-share detectors would: a view's
+    threshold is alpha * share / total either way, where one share for the detector thinned each view twice (its
+    Bonferroni factor k and the single share)."""
+    detector, sliced, _, _ = chorales
+    older = familiarity.Familiarity(pairs_profile)
+    assert (detector.shares, sliced.shares, pairs_only_sliced.shares, older.shares) == (2, 3, 2, 1)
+    weights = suite.weights([detector, sliced, older], familiarity.calibration.DEFAULT_ALPHA)
+    assert weights == pytest.approx(np.array([2, 3, 1]) / 6)
+
+
 def test_scores_do_not_change_with_transposition_or_velocity(chorales):
     detector, sliced, pieces, held = chorales
     rolls = synthetic_music.file_rolls(*held)[:4] + synthetic_music.chord_chain(pieces, 1, 4) + \

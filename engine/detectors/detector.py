@@ -24,7 +24,8 @@ A detector is a class with
 - optionally `informative(samples)`: False when the file's format alone decides its score
   (weight 0 for that file).
 - `shares`: its shares in the combination (calibration.share_weights), one per statistic its
-  score sums when each is a rule a detector of its own could ask (`voice-leading`, `tonality`);
+  score sums when each is a rule a detector of its own could ask (`voice-leading`, `tonality`),
+  one per view whose smallest tail probability it takes (`familiarity`, `slice-familiarity`);
   1 otherwise.
 Detectors of registered training runs (engine/detectors/learned.py) share the scoring
 half of this (`name`, `method`, `calibration`, `tail`, `scores`, `reason`) and say

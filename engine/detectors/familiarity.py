@@ -115,7 +115,10 @@ def fitted(ref, groups, n_groups, views):
 
 class Views:
     """Several views of the statistic, each calibrated apart: a file's tail probability is the smallest
-    of its views' times their number (Bonferroni inside the detector), its score -log10 of that."""
+    of its views' times their number (Bonferroni inside the detector), its score -log10 of that. Each view is a
+    test a detector of its own could make, so the detector takes one share of the combination per view
+    (calibration.share_weights): k views at k shares weigh as k detectors of one share would, where at one share
+    the Bonferroni factor k and the single share both thinned them (docs/studies.md, thirty-eighth pass)."""
 
     def __init__(self, views, cal, index):
         self.views, self.index = views, index
@@ -171,6 +174,7 @@ class Familiarity(Detector):
         self.version = int(profile.get(version, 1))
         # versions 1 and 2: the pairs' score itself, calibrated as one view
         self.combination = Views(self.views, profile[cal], self.index) if self.version >= VERSION else None
+        self.shares = len(self.views) if self.combination else 1  # one per view (Views)
         self.tail = self.combination.tail if self.combination else calibration.tail_model(profile[cal])
         lacks = "that the reference piece it shares most with (and that piece's duplicates) lacks"
         counted = f"its pairs of successive chord events {lacks}" if self.version >= CLOSEST_SET_ASIDE else \
@@ -227,6 +231,7 @@ class SliceFamiliarity(Detector):
         cal = np.asarray(profile[self.arrays[3]])
         self.views = self.views[:cal.shape[1]]
         self.combination = Views(self.views, cal, tuple(profile[key] for key in self.arrays[:3]))
+        self.shares = len(self.views)  # one per view (Views), as many as the profile holds
         self.tail = self.combination.tail
         triples = ", and triples on successive quarter notes" if len(self.views) > 2 else ""
         self.method = (f"-log10 of {len(self.views)} times the smallest tail probability of {len(self.views)} views "

@@ -10,14 +10,16 @@ whole chorales, restarting from a piece's opening when a context has no continua
 tests/benchmarks/data/replay_excerpt_untouched.md.
 
     python tests/benchmarks/chorale_excerpts.py excerpt 'bach[100:160]' OUT --first-bar 4 --bars 4
-    python tests/benchmarks/chorale_excerpts.py jsb valid OUT --bars 8 [--resolution quarter|8th|16th] [--mirror DIR]
+    python tests/benchmarks/chorale_excerpts.py jsb valid OUT --bars 8 [--first-bar 0] [--resolution quarter|8th|16th]
+        [--mirror DIR]
     python tests/benchmarks/chorale_excerpts.py transpose DIR OUT --semitones 5
+    python tests/benchmarks/chorale_excerpts.py joints DIR train [--mirror DIR]
     python tests/benchmarks/chorale_excerpts.py render 'bach[340:410]'|DIR OUT --factor 1.25
     python tests/benchmarks/chorale_excerpts.py events 'bach[0:328]' OUT --order 4 --bars 12 --seed 3904 --n 40
     python tests/benchmarks/chorale_excerpts.py zoo 'bach[0:328]' OUT --order 4 --seed 3905 --n 40
     python tests/benchmarks/chorale_excerpts.py lstm train OUT --bars 8 --resolution quarter --seed 0 --iterations 2000
         [--cell lstm|gru|transformer]
-    python tests/benchmarks/chorale_excerpts.py chain train OUT --bars 8 --resolution 16th --order 2 --seed 0
+    python tests/benchmarks/chorale_excerpts.py chain train OUT --bars 8 --resolution 16th --order 2 --seed 0 [--events]
 """
 import argparse
 import json
@@ -77,11 +79,16 @@ def jsb_pieces(split, mirror, resolution):
     return json.loads(text)[split]
 
 
-def jsb(split, out, bars, mirror, resolution="quarter"):
-    """Each JSB chorale of a split (its first `bars` bars; 0: whole), at 120 bpm (writers.write_midi's sixteenth)."""
+def jsb(split, out, bars, mirror, resolution="quarter", first_bar=0):
+    """Each JSB chorale of a split (its bars [first_bar, first_bar + bars), 4/4 counted from its first chord; bars 0:
+    to its end), at 120 bpm (writers.write_midi's sixteenth); a chorale too short for an excerpt past its opening is
+    left out (one too short for its opening bars is written whole, as the sets before first_bar were)."""
     steps = JSB_STEPS[resolution]
+    per_bar = 16 // steps
     for k, piece in enumerate(jsb_pieces(split, mirror, resolution)):
-        chords = piece[:bars * 16 // steps] if bars else piece
+        if first_bar and len(piece) < (first_bar + max(bars, 1)) * per_bar:
+            continue
+        chords = piece[first_bar * per_bar:(first_bar + bars) * per_bar] if bars else piece[first_bar * per_bar:]
         writers.write_midi(os.path.join(out, f"jsb_{split}_{k:03d}.mid"), chord_roll(chords, steps))
 
 
@@ -100,25 +107,75 @@ def lstm(split, out, bars, mirror, resolution, seed, n, iterations, cell="lstm")
         writers.write_midi(os.path.join(out, f"{cell}_{resolution}_{seed}_{k:03d}.mid"), chord_roll(chords, steps))
 
 
-def jsb_chain(split, out, bars, mirror, resolution, order, seed, n):
+def held_events(piece):
+    """A JSB chorale's chords as events (chord, frames it is repeated), as a chain over chords with their lengths
+    sees them."""
+    events = []
+    for chord in piece:
+        if events and events[-1][0] == chord:
+            events[-1] = (chord, events[-1][1] + 1)
+        else:
+            events.append((chord, 1))
+    return tuple(events)
+
+
+def jsb_chain(split, out, bars, mirror, resolution, order, seed, n, events=False):
     """Order-`order` chains over a JSB split's chords at `resolution` (one state per chord, as the dataset's
-    frames are), each started from a piece's opening and drawn again when a context has no continuation."""
+    frames are; `events`: one state per chord with the frames it is held, held_events), each started from a
+    piece's opening and drawn again when a context has no continuation."""
     steps = JSB_STEPS[resolution]
     pieces = [tuple(tuple(chord) for chord in piece) for piece in jsb_pieces(split, mirror, resolution)]
+    if events:
+        pieces = [held_events(piece) for piece in pieces]
     table = {}
     for piece in pieces:
         for i in range(len(piece) - order):
             table.setdefault(piece[i:i + order], []).append(piece[i + order])
     rng, length, made = random.Random(seed), bars * 16 // steps, 0
+    frames = (lambda c: sum(held for _, held in c)) if events else len  # a chain's length in the dataset's frames
     while made < n:
         chain = list(rng.choice([p for p in pieces if len(p) > order])[:order])
-        while len(chain) < length and tuple(chain[-order:]) in table:
+        while frames(chain) < length and tuple(chain[-order:]) in table:
             chain.append(rng.choice(table[tuple(chain[-order:])]))
-        if len(chain) < length:
+        if frames(chain) < length:
             continue
-        writers.write_midi(os.path.join(out, f"jsbchain{order}_{resolution}_{seed}_{made:03d}.mid"),
-                           chord_roll(chain, steps))
+        chords = [chord for chord, held in chain for _ in range(held)] if events else chain
+        name = f"jsb{'events' if events else 'chain'}{order}_{resolution}_{seed}_{made:03d}.mid"
+        writers.write_midi(os.path.join(out, name), chord_roll(chords[:length], steps))
         made += 1
+
+
+def joints(source, split, mirror):
+    """Per MIDI file of `source` (written as the dataset's quarter chords are), the fewest verbatim stretches of one
+    chorale of a JSB split (successive chords, exactly) that cover it, less one: an order-k chain over that split
+    changes chorale at least that often. Greedy longest match from the start (optimal for covering a line)."""
+    import pretty_midi
+
+    pieces = [[tuple(chord) for chord in piece] for piece in jsb_pieces(split, mirror, "quarter")]
+    where = {}
+    for i, piece in enumerate(pieces):
+        for t, chord in enumerate(piece):
+            where.setdefault(chord, []).append((i, t))
+
+    def run(chords, a, i, t):
+        n = 0
+        while a + n < len(chords) and t + n < len(pieces[i]) and pieces[i][t + n] == chords[a + n]:
+            n += 1
+        return n
+
+    found = {}
+    for name in sorted(n for n in os.listdir(source) if n.endswith(".mid")):
+        quarters = representations.piano_roll(pretty_midi.PrettyMIDI(os.path.join(source, name)))[:, ::4] > 0
+        chords = [tuple(np.flatnonzero(quarters[:, t]).tolist()) for t in range(quarters.shape[1])]
+        a, stretches = 0, 0
+        while a < len(chords):
+            a += max([run(chords, a, i, t) for i, t in where.get(chords[a], [])] + [1])
+            stretches += 1
+        found[name] = stretches - 1
+    counts = np.array(list(found.values()))
+    print(f"{source}: joints per file median {np.median(counts):g}; files with 0 / 1 / 2: "
+          f"{np.sum(counts == 0)} / {np.sum(counts == 1)} / {np.sum(counts == 2)} of {counts.size}")
+    return found
 
 
 def transpose(source, out, semitones):
@@ -205,6 +262,7 @@ def main():
     edition = sub.add_parser("jsb")
     edition.add_argument("split", choices=("train", "valid", "test")), edition.add_argument("out")
     edition.add_argument("--bars", type=int, default=8, help="the first bars (0: whole pieces)")
+    edition.add_argument("--first-bar", type=int, default=0)
     edition.add_argument("--resolution", choices=tuple(JSB_STEPS), default="quarter")
     edition.add_argument("--mirror", default=JSB_MIRROR)
     for name in ("lstm", "chain"):  # models trained on a JSB split
@@ -219,6 +277,7 @@ def main():
             model.add_argument("--cell", choices=("lstm", "gru", "transformer"), default="lstm")
         else:
             model.add_argument("--order", type=int, default=2)
+            model.add_argument("--events", action="store_true", help="one state per chord and its held length")
     for name in ("events", "zoo"):
         chain = sub.add_parser(name)
         chain.add_argument("spec"), chain.add_argument("out")
@@ -226,21 +285,28 @@ def main():
         chain.add_argument("--n", type=int, default=40)
         if name == "events":
             chain.add_argument("--bars", type=int, default=8)
+    seams = sub.add_parser("joints")
+    seams.add_argument("source"), seams.add_argument("split", choices=("train", "valid", "test"))
+    seams.add_argument("--mirror", default=JSB_MIRROR)
     slower = sub.add_parser("render")
     slower.add_argument("source"), slower.add_argument("out"), slower.add_argument("--factor", type=float, default=1.25)
     moved = sub.add_parser("transpose")
     moved.add_argument("source"), moved.add_argument("out"), moved.add_argument("--semitones", type=int, default=5)
     args = parser.parse_args()
+    if args.command == "joints":
+        joints(args.source, args.split, args.mirror)
+        return
     os.makedirs(args.out, exist_ok=True)
     if args.command == "excerpt":
         excerpt(args.spec, args.out, args.first_bar, args.bars)
     elif args.command == "jsb":
-        jsb(args.split, args.out, args.bars, args.mirror, args.resolution)
+        jsb(args.split, args.out, args.bars, args.mirror, args.resolution, args.first_bar)
     elif args.command == "lstm":
         lstm(args.split, args.out, args.bars, args.mirror, args.resolution, args.seed, args.n, args.iterations,
              args.cell)
     elif args.command == "chain":
-        jsb_chain(args.split, args.out, args.bars, args.mirror, args.resolution, args.order, args.seed, args.n)
+        jsb_chain(args.split, args.out, args.bars, args.mirror, args.resolution, args.order, args.seed, args.n,
+                  args.events)
     elif args.command == "render":
         render(args.source, args.out, args.factor)
     elif args.command == "transpose":
