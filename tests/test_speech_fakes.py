@@ -87,6 +87,14 @@ def test_imitations_of_real_recordings_are_finite_speech_length_audio(make):
         assert 0.25 * (len(audio) + len(other)) < len(out) < 0.75 * (len(audio) + len(other))
 
 
+def test_a_first_part_cut_from_digital_silence_keeps_the_second_parts_sound():
+    """A recording padded with silence before its word (the word in its last quarter): the part before the cut is
+    silent, so the joined recording is the second part at its own level, not scaled to silence."""
+    audio = np.concatenate([np.zeros(3 * RATE), fsdd_audio(3)[:RATE // 2]])
+    out = speech_fakes.concatenative([audio, fsdd_audio(120)], RATE, np.random.default_rng(0))
+    assert np.abs(out).max() > 0.01
+
+
 def test_the_parametric_vocoder_oversmooths_the_spectral_trajectories():
     """Statistical TTS's trait: its mel frames change less from one to the next than the recording's."""
     from engine.data.representations import mel_map

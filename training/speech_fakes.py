@@ -334,7 +334,8 @@ def concatenative(recordings, sr, rng, crossfade_ms=5):
     first, second = (np.asarray(x, dtype=np.float64) for x in recordings[:2])
     a, b = first[:quiet_cut(first, sr, rng)], second[quiet_cut(second, sr, rng):]
     loud = lambda x: np.sqrt(np.mean(np.sort(x ** 2)[-max(1, len(x) // 4):])) if len(x) else 1.0
-    b = b * loud(a) / max(loud(b), 1e-12)
+    if loud(a) > 0 and loud(b) > 0:  # a part cut from a recording's silent lead-in has no level to match
+        b = b * loud(a) / loud(b)
     fade = min(int(crossfade_ms * sr / 1000), len(a), len(b))
     ramp = np.linspace(0, 1, fade)
     joined = np.concatenate([a[:len(a) - fade], a[len(a) - fade:] * (1 - ramp) + b[:fade] * ramp, b[fade:]])
