@@ -35,15 +35,30 @@ class NGramModel:
                 for k in range(min(self.order - 1, i) + 1):
                     table = self.counts[k].setdefault(tuple(seq[i - k:i]), {})
                     table[event] = table.get(event, 0) + 1
+        self._cdfs = [{} for _ in range(self.order)]  # _draw's cumulative distributions, built as contexts occur
         nonzero = rolls[rolls > 0]
         self.velocity = float(np.median(nonzero)) if nonzero.size else 0.8
 
+    def _draw(self, k, context, rng):
+        """The next event after `context` (k events) drawn from its counts, or None for an unseen context. Each
+        context's cumulative distribution is built once (order 1 draws from the whole vocabulary every event) and
+        sampled as rng.choice(p=...) samples it, so a seed draws the same events."""
+        cached = self._cdfs[k].get(context)
+        if cached is None:
+            table = self.counts[k].get(context)
+            if not table:
+                return None
+            events, counts = zip(*table.items())
+            cdf = np.cumsum(np.asarray(counts) / sum(counts))
+            cached = self._cdfs[k][context] = (events, cdf / cdf[-1])
+        events, cdf = cached
+        return events[int(cdf.searchsorted(rng.random(), side="right"))]
+
     def _next(self, history, rng):
         for k in range(min(self.order - 1, len(history)), -1, -1):
-            table = self.counts[k].get(tuple(history[len(history) - k:]))
-            if table:
-                events, counts = zip(*table.items())
-                return events[rng.choice(len(events), p=np.asarray(counts) / sum(counts))]
+            event = self._draw(k, tuple(history[len(history) - k:]), rng)
+            if event is not None:
+                return event
         raise ValueError("the model holds no events")
 
     def sample(self, n, seed=0):
