@@ -52,8 +52,11 @@ Its calibration is the case's, scored by the shipped model (a profile records wh
 scored it, the detector stands aside, saying so, until the case is made anew): every reference recording kept in the profile (at least MIN_KEPT), or
 them through the evidence's codec (engine/detectors/channels.py), as noise-floor's, or brought up to a noisy
 file's floor (joined with the clean calibration: the larger tail probability); for a recording read as
-band-limited it stands aside (channel_limits.BAND_LIMIT_MOVES_VOICE). It needs the waveform: a file
-that reaches the verdict as mel patches has none, and the detector stands aside (weight 0).
+band-limited it stands aside (channel_limits.BAND_LIMIT_MOVES_VOICE). So it does, saying why, for a voice
+pitched above every kept reference recording (`voiced_pitch`, the median period of its voiced frames): the
+calibration holds no such voice, and a higher voice's harmonicity and cepstral dynamics read as synthesis (women's
+and a child's digits against FSDD's men). It needs the waveform: a file that reaches the verdict as mel patches has
+none, and the detector stands aside (weight 0).
 """
 import functools
 
@@ -308,11 +311,11 @@ def reference_pitch_ceiling(profile):
         return None
     import hashlib
 
-    from engine.detectors.profile import reference_audio
-
     key = hashlib.sha256(np.ascontiguousarray(profile["ref_audio"]).tobytes()).hexdigest()
     if key not in _PITCH_CEILINGS:
-        pitches = [voiced_pitch(audio) for _, audio in reference_audio(profile)]
+        # the recordings as engine/detectors/profile.py reference_audio cuts them (importing it would be a cycle)
+        recordings = np.split(profile["ref_audio"], np.asarray(profile["ref_audio_bounds"])[1:-1])
+        pitches = [voiced_pitch(audio) for audio in recordings]
         pitches = [f for f in pitches if f is not None]
         _PITCH_CEILINGS[key] = max(pitches) if pitches else None
     return _PITCH_CEILINGS[key]
