@@ -290,3 +290,48 @@ def test_every_segment_of_a_synthesised_phrase_holds_enough_speech_to_be_judged(
     assert len(found) >= 3
     scores = voice_scores(found)
     assert detector.read_segments(phrase, found, scores) == pytest.approx(scores)
+
+
+
+def sped_up(audio, factor):
+    """A recording played `factor` times faster at the same rate: its pitch and formants `factor` times higher."""
+    return signal.resample_poly(audio, 10, int(round(10 * factor)))
+
+
+def test_voiced_pitch_reads_a_speakers_pitch_twice_as_high_at_twice_the_speed_and_none_where_nothing_is_voiced(fsdd):
+    from engine.detectors.synthetic_voice import voiced_pitch
+
+    takes = fsdd[::50]
+    pitches = np.array([voiced_pitch(take) for take in takes], dtype=float)
+    assert ((pitches > 60) & (pitches < 200)).all()  # the FSDD speakers: men
+    doubled = np.array([voiced_pitch(sped_up(take, 2)) for take in takes], dtype=float)  # None: nan
+    assert np.isfinite(doubled).sum() >= 6 and np.nanmedian(doubled / pitches) == pytest.approx(2, rel=0.05)
+    assert voiced_pitch(np.random.default_rng(1).standard_normal(4000)) is None  # a fricative's noise has no period
+    assert voiced_pitch(np.zeros(4000)) is None and voiced_pitch(None) is None
+
+
+def pitched_reference(recordings):
+    """synthetic-voice's profile arrays over its kept reference `recordings`, with them as the case keeps them."""
+    bounds = np.cumsum([0] + [len(a) for a in recordings])
+    return {"cal_synthetic_voice": voice_scores(recordings), MODEL_KEY: np.array(model_digest()),
+            "ref_audio": np.concatenate(recordings).astype(np.float32), "ref_audio_bounds": bounds,
+            "ref_audio_group": np.arange(len(recordings))}
+
+
+def test_it_stands_aside_saying_why_for_a_voice_pitched_above_every_reference_recording(fsdd):
+    from engine.detectors.synthetic_voice import voiced_pitch
+
+    reference = fsdd[:MIN_KEPT]
+    detector = SyntheticVoice(pitched_reference(reference))
+    assert detector.pitch_ceiling == pytest.approx(max(voiced_pitch(take) for take in reference))
+    take = next(t for t in fsdd[MIN_KEPT:] if 2 * voiced_pitch(t) > detector.pitch_ceiling * 1.1)
+    high = sped_up(take, 2)  # a voice an octave above the take's: a child's, against men's
+    assert detector.informative(types.SimpleNamespace(audio=take))
+    assert not detector.informative(types.SimpleNamespace(audio=high))
+    words = detector.reason(Recordings([high]), 0, 6.0, 1e-4)
+    assert "stands aside, weight 0" in words and "above every reference recording" in words
+    assert "stands aside" not in detector.reason(Recordings([take]), 0, 6.0, 1e-4)
+    # a profile that keeps no recordings has no pitch to compare with: the detector speaks
+    bare = {k: v for k, v in pitched_reference(reference).items() if k not in ("ref_audio", "ref_audio_group")}
+    assert SyntheticVoice(bare).pitch_ceiling is None
+    assert SyntheticVoice(bare).informative(types.SimpleNamespace(audio=high))

@@ -52,8 +52,11 @@ Its calibration is the case's, scored by the shipped model (a profile records wh
 scored it, the detector stands aside, saying so, until the case is made anew): every reference recording kept in the profile (at least MIN_KEPT), or
 them through the evidence's codec (engine/detectors/channels.py), as noise-floor's, or brought up to a noisy
 file's floor (joined with the clean calibration: the larger tail probability); for a recording read as
-band-limited it stands aside (channel_limits.BAND_LIMIT_MOVES_VOICE). It needs the waveform: a file
-that reaches the verdict as mel patches has none, and the detector stands aside (weight 0).
+band-limited it stands aside (channel_limits.BAND_LIMIT_MOVES_VOICE). So it does, saying why, for a voice
+pitched above every kept reference recording (`voiced_pitch`, the median period of its voiced frames): the
+calibration holds no such voice, and a higher voice's harmonicity and cepstral dynamics read as synthesis (women's
+and a child's digits against FSDD's men). It needs the waveform: a file that reaches the verdict as mel patches has
+none, and the detector stands aside (weight 0).
 """
 import functools
 
@@ -96,6 +99,16 @@ MIN_KEPT = 100
 # takes hold 12 at the fewest and 1 % of them fewer than 19; the fragments that read as synthesis on real clips
 # (a word cut at a 1-s clip's middle, the clicks in an 8-bit recorder's silence) held 0-11.
 MIN_SEGMENT_FRAMES = 15
+# A voice pitched above every kept reference recording lies outside what the calibration holds: the network's
+# harmonicity and cepstral-dynamics statistics rise with the pitch (a high voice's harmonics stand further apart), and
+# against a reference of men's digits real women's and a child's takes read as synthesis (4 of the 5 outside digits it
+# labelled generated in the thirty-seventh pass, pitched at 222-308 Hz against the FSDD reference's 178 Hz at most;
+# docs/studies.md, "synthetic-voice above the reference's pitch", thirty-eighth pass). A frame is voiced where its
+# normalised autocorrelation peaks at VOICED_R or more at a lag of PITCH_RANGE_HZ; a recording with fewer than
+# MIN_VOICED_FRAMES voiced frames has no pitch to read (judged as before).
+VOICED_R = 0.6
+PITCH_RANGE_HZ = (60, 400)  # the lags the cepstral peak prominence is read at
+MIN_VOICED_FRAMES = 5
 
 
 def level_normalised(audio):
@@ -257,6 +270,57 @@ def voice_scores(recordings, arrays=None):
     return out
 
 
+def voiced_pitch(audio):
+    """Hz: the median pitch of a recording's voiced speech frames (`features`' frames of the level-normalised
+    recording within SPEECH_DB of its loud ones whose normalised autocorrelation's strongest peak within
+    PITCH_RANGE_HZ reaches VOICED_R; its lag is the period), or None with fewer than MIN_VOICED_FRAMES such frames.
+    Unlike the cepstral peak it takes no fricative's noise for a pitch, and unlike the glottal-cycle tracker's
+    half-period check (engine/detectors/cycles.py, which reads some of espeak-ng's male words at 348 Hz) it reads no
+    voice an octave high: the FSDD reference's 400 takes lie at 71-178 Hz. Its error is the other way, a pulse train
+    at a fractional period read at two or three periods (two of ten espeak-ng words at 220-250 Hz read at 134-136),
+    which leaves the detector speaking."""
+    if audio is None or np.size(audio) == 0 or np.max(np.abs(audio)) < SILENT_PEAK:
+        return None
+    x = level_normalised(audio)
+    if x.size < FRAME:
+        return None
+    frames, power = _spectra(x)
+    frames = frames[_speech(power.sum(axis=1))]
+    frames = frames - frames.mean(axis=1, keepdims=True)
+    lags = np.arange(FRAME)
+    # the unbiased autocorrelation (each lag's sum over its FRAME - lag products), by FFT with zero padding
+    unbiased = np.fft.irfft(np.abs(np.fft.rfft(frames, 2 * FRAME, axis=1)) ** 2, axis=1)[:, :FRAME] / (FRAME - lags)
+    low, high = RATE // PITCH_RANGE_HZ[1], RATE // PITCH_RANGE_HZ[0]
+    within = unbiased[:, low - 1:high + 2] / (unbiased[:, :1] + 1e-30)  # one lag beyond each end, to find peaks
+    # the strongest peak, not an end of the range: a dull frame's autocorrelation merely falls from lag 0 through it
+    peaks = (within[:, 1:-1] > within[:, :-2]) & (within[:, 1:-1] >= within[:, 2:])
+    within = np.where(peaks, within[:, 1:-1], -np.inf)
+    voiced = within.max(axis=1) >= VOICED_R
+    if np.count_nonzero(voiced) < MIN_VOICED_FRAMES:
+        return None
+    return float(np.median(RATE / (low + within[voiced].argmax(axis=1))))
+
+
+_PITCH_CEILINGS = {}
+
+
+def reference_pitch_ceiling(profile):
+    """Hz: the highest voiced_pitch of the reference recordings the profile keeps (None where it keeps none or none
+    has a pitch), computed once per process and reference."""
+    if "ref_audio" not in profile:
+        return None
+    import hashlib
+
+    key = hashlib.sha256(np.ascontiguousarray(profile["ref_audio"]).tobytes()).hexdigest()
+    if key not in _PITCH_CEILINGS:
+        # the recordings as engine/detectors/profile.py reference_audio cuts them (importing it would be a cycle)
+        recordings = np.split(profile["ref_audio"], np.asarray(profile["ref_audio_bounds"])[1:-1])
+        pitches = [voiced_pitch(audio) for audio in recordings]
+        pitches = [f for f in pitches if f is not None]
+        _PITCH_CEILINGS[key] = max(pitches) if pitches else None
+    return _PITCH_CEILINGS[key]
+
+
 def speech_duration(audio):
     """Samples from the first to the last 20 ms frame within SPEECH_DB of the loud ones (the 95th percentile): a
     word's length without the silence a synthesiser pads it with."""
@@ -317,6 +381,7 @@ class SyntheticVoice(RecordingDetector):
         self.tail = calibration.tail_model(profile["cal_synthetic_voice"])
         outside, deepest = outside_part()
         self.deepest_floor = min(deepest, STUDIO_FLOOR_DB)
+        self.pitch_ceiling = reference_pitch_ceiling(profile)
         self.outside_tail = calibration.union_tail_model([profile["cal_synthetic_voice"], outside])
         self.read_scale(profile)
         self.method = ("logit of a small network over a recording's cepstral dynamics, spectral flatness, harmonicity "
@@ -356,13 +421,28 @@ class SyntheticVoice(RecordingDetector):
         cuts = np.cumsum([len(piece) for piece in found[:-1]])
         return np.where(segment_speech_frames(self.heard(audio), cuts) >= MIN_SEGMENT_FRAMES, scores, 0.0)
 
+    def pitched_above(self, audio):
+        """The recording's voiced_pitch (as heard) where it lies above every kept reference recording's
+        (`pitch_ceiling`), else None."""
+        if audio is None or self.pitch_ceiling is None:
+            return None
+        pitch = voiced_pitch(self.heard(audio))
+        return pitch if pitch is not None and pitch > self.pitch_ceiling else None
+
     def informative(self, samples):
-        return not self.stale and super().informative(samples)
+        return (not self.stale and super().informative(samples)
+                and self.pitched_above(getattr(samples, "audio", None)) is None)
 
     def reason(self, batch, g, score, p):
         if self.stale:
             return (f"{self.name}: stands aside, weight 0: this case's reference recordings were scored by an earlier "
                     f"version of its model; make the case anew (case new) to use it")
+        pitch = self.pitched_above(batch.recordings()[g])
+        if pitch is not None:
+            return (f"{self.name}: stands aside, weight 0: the voice's pitch ({pitch:.0f} Hz, the median of its voiced "
+                    f"frames) lies above every reference recording's (at most {self.pitch_ceiling:.0f} Hz), so its "
+                    f"calibration holds no voice like it, and a higher voice's sharper harmonics read as synthesis "
+                    f"(score {score:+.1f}, tail probability {p:.2g} against the reference)")
         return super().reason(batch, g, score, p)
 
     def recording_reason(self, audio, batch, g, score, p):
