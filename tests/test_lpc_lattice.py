@@ -5,7 +5,8 @@ recording reads windows in proportion to its length, up to a cap; reading stops 
 valid; recordings without a readable window (8-bit steps, mu-law samples) stand aside, and so do files written by a
 lossy codec or at another rate unless upsampled from 8 kHz (no content above 4.8 kHz), whose 8 kHz reading still
 hits; the screened reading decides each window as the plain LLL reading does; a 16-bit file written at 16 kHz with
-content above 4.8 kHz is read as written, at order 16, and only a quiet residual on the lattice hits there."""
+content above 4.8 kHz is read as written, at order 16, and only a quiet residual on the lattice hits there, never a
+drift that a real recursion predicts within its rounding."""
 import shutil
 import subprocess
 
@@ -235,6 +236,22 @@ def test_a_wide_band_recording_of_a_continuous_excitation_is_read_at_16_khz_and_
     assert d.informative(SimpleNamespace(audio=audio, native_audio=native, meta={"channel": channel}))
     assert not d.informative(SimpleNamespace(audio=audio, native_audio=native,
                                              meta={"channel": {**channel, "lossy": True}}))
+
+
+def test_a_drift_predicted_within_its_rounding_is_not_searched_at_16_khz():
+    """A slow drift with no speech in it (a 30 Hz swing of 40 about -60, as Speech Commands speaker fa446c16's
+    microphone leaves between words): the integer order-16 fit puts most of its windows on the lattice (the level
+    leaking through as a constant residual), but a real recursion predicts every window to within its rounding, below
+    the wide reading's floor, so none hits; flite kal16's windows lie above it (the kal16 test below)."""
+    t = np.arange(8000) / 16000
+    y = np.round(-60 + 40 * np.sin(2 * np.pi * 30 * t)).astype(np.int64)
+    starts = lpc_lattice.candidate_windows(y, lpc_lattice.WIDE)
+    fits = [window_fit(y, s, lpc_lattice.WIDE_ORDER) for s in starts]
+    on_lattice = [share >= lpc_lattice.WIDE_ON_LATTICE and RMS_MIN <= rms <= lpc_lattice.WIDE_RMS_MAX
+                  for share, rms in fits]
+    assert len(starts) == 60 and sum(on_lattice) >= 10
+    assert max(lpc_lattice.least_squares_rms(y, s, lpc_lattice.WIDE_ORDER) for s in starts) < lpc_lattice.WIDE_FLOOR
+    assert lpc_lattice.wide_hits(y)[0] == 0
 
 
 @pytest.mark.skipif(shutil.which("flite") is None, reason="needs flite")
