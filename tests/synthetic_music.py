@@ -35,8 +35,8 @@ def as_batch(rolls):
     return np.array(patches, dtype=np.float32)[:, None], np.array(groups, dtype=np.int64)
 
 
-def _events(roll):
-    chords = [tuple(np.flatnonzero(roll[:, t])) for t in range(roll.shape[1])]
+def held_chords(chords):
+    """Successive chords as events (chord, frames it is held), as a chain over chords with their lengths sees them."""
     out = []
     for chord in chords:
         if out and out[-1][0] == chord:
@@ -44,6 +44,10 @@ def _events(roll):
         else:
             out.append((chord, 1))
     return out
+
+
+def _events(roll):
+    return held_chords([tuple(np.flatnonzero(roll[:, t])) for t in range(roll.shape[1])])
 
 
 def _render(events, steps):

@@ -31,6 +31,7 @@ import subprocess
 import numpy as np
 
 from engine.data import representations, writers
+from tests.synthetic_music import held_chords
 
 BACH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "resources", "bach")
 JSB_MIRROR = "/work/.mirror/czhuang+JSB-Chorales-dataset/repo"
@@ -110,13 +111,7 @@ def lstm(split, out, bars, mirror, resolution, seed, n, iterations, cell="lstm")
 def held_events(piece):
     """A JSB chorale's chords as events (chord, frames it is repeated), as a chain over chords with their lengths
     sees them."""
-    events = []
-    for chord in piece:
-        if events and events[-1][0] == chord:
-            events[-1] = (chord, events[-1][1] + 1)
-        else:
-            events.append((chord, 1))
-    return tuple(events)
+    return tuple(held_chords(piece))
 
 
 def jsb_chain(split, out, bars, mirror, resolution, order, seed, n, events=False):
