@@ -292,7 +292,6 @@ def test_every_segment_of_a_synthesised_phrase_holds_enough_speech_to_be_judged(
     assert detector.read_segments(phrase, found, scores) == pytest.approx(scores)
 
 
-
 def sped_up(audio, factor):
     """A recording played `factor` times faster at the same rate: its pitch and formants `factor` times higher."""
     return signal.resample_poly(audio, 10, int(round(10 * factor)))

@@ -59,6 +59,7 @@ and a child's digits against FSDD's men). It needs the waveform: a file that rea
 none, and the detector stands aside (weight 0).
 """
 import functools
+import hashlib
 
 import numpy as np
 
@@ -309,8 +310,6 @@ def reference_pitch_ceiling(profile):
     has a pitch), computed once per process and reference."""
     if "ref_audio" not in profile:
         return None
-    import hashlib
-
     key = hashlib.sha256(np.ascontiguousarray(profile["ref_audio"]).tobytes()).hexdigest()
     if key not in _PITCH_CEILINGS:
         # the recordings as engine/detectors/profile.py reference_audio cuts them (importing it would be a cycle)
