@@ -5,8 +5,9 @@ recording reads windows in proportion to its length, up to a cap; reading stops 
 valid; recordings without a readable window (8-bit steps, mu-law samples) stand aside, and so do files written by a
 lossy codec or at another rate unless upsampled from 8 kHz (no content above 4.8 kHz), whose 8 kHz reading still
 hits; the screened reading decides each window as the plain LLL reading does; a 16-bit file written at 16 kHz with
-content above 4.8 kHz is read as written, at order 16, and only a quiet residual on the lattice hits there, never a
-drift that a real recursion predicts within its rounding."""
+content above 4.8 kHz is read as written, at order 16, and only a quiet residual on the lattice hits there; at either
+rate a drift that a real recursion predicts within its rounding never hits (at 8 kHz where the profile's calibration
+was counted so)."""
 import shutil
 import subprocess
 
@@ -64,9 +65,12 @@ def test_the_tail_probability_is_the_binomial_tail_at_the_upper_bound_and_monoto
         assert p[k] >= lpc_lattice.tail(k, 30, q / 2)
 
 
-def detector(hits_per_recording=0, recordings=50, windows=30):
+def detector(hits_per_recording=0, recordings=50, windows=30, floor=lpc_lattice.ROUNDING_FLOOR):
+    """The detector of a profile whose calibration counted `hits_per_recording` of `windows` on each recording, read
+    with `floor` (None: a profile counted before the speech rate's floor, which records none)."""
     counts = np.tile([hits_per_recording, windows], (recordings, 1))
-    return LpcLattice({"cal_lpc_lattice": counts, "modality": np.array("speech")})
+    floor_array = {} if floor is None else {"lpc_lattice_floor": np.array(floor)}
+    return LpcLattice({"cal_lpc_lattice": counts, "modality": np.array("speech"), **floor_array})
 
 
 def test_scores_are_minus_log10_of_the_tail_and_reading_stops_only_below_stop_p(vowels):
@@ -193,9 +197,11 @@ def test_a_channel_at_another_rate_calibrates_the_lattice_on_the_reference_resam
     profile = {"ref_audio": np.concatenate(recordings), "ref_audio_bounds": np.arange(25) * 8000,
                "ref_audio_group": np.arange(24), "n_fit_files": 12, "cal_lpc_lattice": np.zeros((1, 2), np.int64)}
     key = ("audio", None, 16000, None, None)
-    found = channel_calibration([], profile, key)["profile:cal_lpc_lattice"]
+    refit = channel_calibration([], profile, key)
+    found = refit["profile:cal_lpc_lattice"]
     expected = LpcLattice.calibrate([audio_through(a, key) for a in recordings])["cal_lpc_lattice"]
     np.testing.assert_array_equal(found, expected)
+    assert float(refit["profile:lpc_lattice_floor"]) == lpc_lattice.ROUNDING_FLOOR  # counted with today's floor
     assert found[:, 1].sum() >= lpc_lattice.MIN_CALIBRATION_WINDOWS
     for other in (("audio", "ULAW", 16000, None, None), ("audio", None, None, 3000, None)):
         assert "profile:cal_lpc_lattice" not in channel_calibration([], profile, other)
@@ -250,8 +256,24 @@ def test_a_drift_predicted_within_its_rounding_is_not_searched_at_16_khz():
     on_lattice = [share >= lpc_lattice.WIDE_ON_LATTICE and RMS_MIN <= rms <= lpc_lattice.WIDE_RMS_MAX
                   for share, rms in fits]
     assert len(starts) == 60 and sum(on_lattice) >= 10
-    assert max(lpc_lattice.least_squares_rms(y, s, lpc_lattice.WIDE_ORDER) for s in starts) < lpc_lattice.WIDE_FLOOR
+    assert max(lpc_lattice.least_squares_rms(y, s, lpc_lattice.WIDE_ORDER) for s in starts) < lpc_lattice.ROUNDING_FLOOR
     assert lpc_lattice.wide_hits(y)[0] == 0
+
+
+def test_a_drift_predicted_within_its_rounding_is_not_searched_at_8_khz_where_the_calibration_records_the_floor():
+    """The same at the speech rate (Speech Commands speaker d1a4fb3f's drifting pauses, read at 8 kHz): a 15 Hz swing
+    of 80 about -120 puts windows on the lattice without the floor, none with it. A profile records the floor its
+    calibration was counted with and is read with it; one counted before the floor (no `lpc_lattice_floor`) is read as
+    it was counted, every window searched."""
+    t = np.arange(4000) / 8000
+    y = np.round(-120 + 80 * np.sin(2 * np.pi * 15 * t)).astype(np.int64)
+    assert lpc_lattice.sample_hits(y, reading=lpc_lattice.UNFLOORED)[0] >= 5
+    assert lpc_lattice.sample_hits(y)[0] == 0
+    batch = Batch(np.zeros((1, 1)), np.arange(1), audio=[y / 32768.0])
+    assert detector().read(batch)[0][0] == 0 and detector(floor=None).read(batch)[0][0] >= 5
+    assert "as this older calibration was counted" in detector(floor=None).method
+    assert "as this older calibration was counted" not in detector().method
+    assert LpcLattice.present({"cal_lpc_lattice": np.zeros((1, 2)), "modality": np.array("speech")})
 
 
 @pytest.mark.skipif(shutil.which("flite") is None, reason="needs flite")

@@ -59,14 +59,18 @@ on the lattice, with coefficients far from the least-squares fit and a residual 
 stretches, at 9.5-12; kal16's windows hit with 6-10 and 39 or 40 of 40 samples on it. So a wide hit needs a residual
 RMS of at most WIDE_RMS_MAX and WIDE_ON_LATTICE of the samples on the lattice, and a window whose least-squares
 residual exceeds WIDE_RMS_MAX is not searched (no integer fit can leave less: an exact screen, which also makes the
-reading cheap on real speech, whose windows are louder). Nor is a window whose least-squares residual lies below
-WIDE_FLOOR, a step: a real recursion predicts its samples to within their rounding (a slow drift or a DC level between
-words, as one Speech Commands speaker's microphone leaves), so there is no excitation to read, and the integer
-coefficients found leave the window's level leaking through as one constant lattice value (8) at every sample
-(docs/studies.md, "lpc-lattice's wide reading and a microphone's drift", thirty-eighth pass). The case's reference,
+reading cheap on real speech, whose windows are louder). The case's reference,
 at 8 kHz, cannot be read at 16 kHz, so the bound on a wide window's hit rate comes from real 16 kHz speech read so
 (WIDE_NULL: Speech Commands clips of speakers no evaluation set uses), with the same one-sided Clopper-Pearson bound.
 docs/studies.md, "flite's kal16 read at its own rate" (thirty-seventh pass), measured it.
+
+The rounding floor, at either rate: a window whose least-squares residual lies below ROUNDING_FLOOR, a step, is not
+searched. A real recursion predicts its samples to within their rounding (a slow drift or a DC level between words, as
+some Speech Commands speakers' microphones leave), so there is no excitation to read, and the integer coefficients found
+leave the window's level leaking through as one constant lattice value (8) at every sample (docs/studies.md,
+"lpc-lattice's wide reading and a microphone's drift", thirty-eighth pass, and "The rounding floor at 8 kHz",
+thirty-ninth pass). flite's own hits leave 1.2-13.9. The floor the speech rate's calibration was counted with is
+stored with it (`lpc_lattice_floor`; a profile made before holds none and is read with none, as it was counted).
 
 What it cannot see: output that does not reach the verdict with its exact 16-bit values and the fixed-point
 recursion (flite `kal16` resampled from 16 kHz; festival's voices, which synthesise in floats; any lossy codec or
@@ -76,7 +80,7 @@ UPSAMPLED_BANDWIDTH_HZ (or at 16 kHz in other than 16-bit PCM), and reads no win
 samples; under added noise it keeps its clean calibration (noise moves real and flite samples alike off the lattice,
 so hits only become rarer).
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -110,11 +114,12 @@ WIDE_ORDER = 16  # kal16's LPC order at 16 kHz: its hits' residuals lie on the l
 # A window whose least-squares residual exceeds WIDE_RMS_MAX cannot hit: an exact screen.
 WIDE_RMS_MAX = 10.0
 WIDE_ON_LATTICE = 0.975
-# A wide window's least-squares residual RMS at least (one step; rounding alone leaves 0.29): below it a real recursion
+# A window's least-squares residual RMS at least (one step; rounding alone leaves 0.29): below it a real recursion
 # predicts the samples to within their rounding and the lattice fit is the window's level leaking through as one
-# constant residual of +-8. Speech Commands speaker fa446c16's drifting silences hit so (74 hits in 15 clips, their
-# least-squares RMS 0.27-0.64); flite kal16's hits on its ten digits leave 1.2-6.4, their residual on 2 to 6 values.
-WIDE_FLOOR = 1.0
+# constant residual of +-8. Speech Commands speaker fa446c16's drifting silences hit so at 16 kHz (74 hits in 15 clips,
+# their least-squares RMS 0.27-0.64), d1a4fb3f's at 8 kHz (9 hits in one clip, 0.39-0.56); flite kal16's hits on its
+# ten digits leave 1.2-6.4, kal's at 8 kHz 3.5-13.9.
+ROUNDING_FLOOR = 1.0
 # Real 16 kHz speech read so (hits, windows): Speech Commands clips of speakers no evaluation set uses (those of
 # tests/benchmarks/data/pico_real_speakers.tsv's training rows); the case's reference, at 8 kHz, cannot be read at
 # 16 kHz, so this count stands in for it (docs/studies.md, "flite's kal16 read at its own rate", thirty-seventh pass).
@@ -132,10 +137,12 @@ class Reading:
     on_lattice: float  # a hit's share of samples within 1 of the lattice at least
 
 
-NARROW = Reading(ORDER, WINDOWS_SPAN, 0.0, SCREEN_RMS, np.inf, ON_LATTICE)
+NARROW = Reading(ORDER, WINDOWS_SPAN, ROUNDING_FLOOR, SCREEN_RMS, np.inf, ON_LATTICE)
+# How a profile counted before the speech rate's floor (it holds no `lpc_lattice_floor`) read its windows
+UNFLOORED = replace(NARROW, floor=0.0)
 # A quarter second holds WINDOWS windows: at 16 kHz as many samples apart as the speech rate's half second, so that
 # the windows read do not overlap (a digit of kal16 offers some 400 candidates, reads about 80)
-WIDE = Reading(WIDE_ORDER, WIDEBAND_RATE // 4, WIDE_FLOOR, WIDE_RMS_MAX, WIDE_RMS_MAX, WIDE_ON_LATTICE)
+WIDE = Reading(WIDE_ORDER, WIDEBAND_RATE // 4, ROUNDING_FLOOR, WIDE_RMS_MAX, WIDE_RMS_MAX, WIDE_ON_LATTICE)
 
 
 def mulaw_values():
@@ -253,10 +260,10 @@ def q_upper(hit_count, windows):
     return 1.0 if hit_count >= windows else float(beta.ppf(CONFIDENCE, hit_count + 1, windows - hit_count))
 
 
-def hits(audio, q=None):
+def hits(audio, q=None, reading=NARROW):
     """(windows hitting the lattice, windows the recording offers, windows read) of a recording at the speech
     rate (floats in [-1, 1)); with `q`, reading stops once the hits' tail probability is below STOP_P."""
-    return sample_hits(samples_16bit(audio), q)
+    return sample_hits(samples_16bit(audio), q, reading)
 
 
 def wide_hits(native, q=None):
@@ -299,15 +306,21 @@ def calibration_recordings(recordings):
 class LpcLattice(RecordingDetector):
     name = "lpc-lattice"
     min_kept = MIN_KEPT
-    arrays = ("cal_lpc_lattice",)
+    arrays = ("cal_lpc_lattice", "lpc_lattice_floor")
+    added_later = ("lpc_lattice_floor",)  # profiles counted before the speech rate's rounding floor: read without
 
     @classmethod
     def calibrate(cls, audio):
-        """(hits, windows) of each calibration recording; {} when they offer too few windows."""
+        """(hits, windows) of each calibration recording, and the floor they were read with; {} when they offer too
+        few windows."""
         counts = np.array([hits(a)[:2] for a in calibration_recordings(audio)], dtype=np.int64).reshape(-1, 2)
-        return {cls.arrays[0]: counts} if counts[:, 1].sum() >= MIN_CALIBRATION_WINDOWS else {}
+        if counts[:, 1].sum() < MIN_CALIBRATION_WINDOWS:
+            return {}
+        return {"cal_lpc_lattice": counts, "lpc_lattice_floor": np.array(NARROW.floor)}
 
     def __init__(self, profile):
+        # the speech rate is read as its calibration was counted: with the floor it records, or without
+        self.narrow = replace(NARROW, floor=float(profile.get("lpc_lattice_floor", UNFLOORED.floor)))
         counts = np.asarray(profile["cal_lpc_lattice"], dtype=np.int64).reshape(-1, 2)
         self.cal_hits, self.cal_windows = int(counts[:, 0].sum()), int(counts[:, 1].sum())
         self.q = q_upper(self.cal_hits, self.cal_windows)
@@ -321,9 +334,13 @@ class LpcLattice(RecordingDetector):
                        f"{self.cal_windows} windows hit), windows assumed to hit independently; a 16-bit file "
                        f"written at {WIDEBAND_RATE // 1000} kHz with content above {UPSAMPLED_BANDWIDTH_HZ} Hz read "
                        f"as written at order {WIDE_ORDER}, a hit's residual RMS at most {WIDE_RMS_MAX:g} and "
-                       f"{WIDE_ON_LATTICE:.1%} of its samples on the lattice, a window's least-squares residual at least "
-                       f"{WIDE_FLOOR:g} (not mere rounding), against "
-                       f"real {WIDEBAND_RATE // 1000} kHz speech ({WIDE_NULL[0]} of {WIDE_NULL[1]} windows hit)")
+                       f"{WIDE_ON_LATTICE:.1%} of its samples on the lattice, against "
+                       f"real {WIDEBAND_RATE // 1000} kHz speech ({WIDE_NULL[0]} of {WIDE_NULL[1]} windows hit)"
+                       + (f"; no window whose least-squares residual RMS lies below {ROUNDING_FLOOR:g} (mere "
+                          f"rounding) is searched" if self.narrow.floor else
+                          f"; at {WIDEBAND_RATE // 1000} kHz no window whose least-squares residual RMS lies below "
+                          f"{ROUNDING_FLOOR:g} (mere rounding) is searched; at {SPEECH_RATE // 1000} kHz every window, "
+                          f"as this older calibration was counted"))
         self._seen = None  # (batch, [(hits, windows, read, wide)] per recording) of the last batch scored, for reasons
 
     def read(self, batch):
@@ -336,7 +353,7 @@ class LpcLattice(RecordingDetector):
         waveform at the speech rate."""
         if reads_wide(native):
             return wide_hits(native.samples, self.wide_q) + (True,)
-        return (hits(audio, self.q) if audio is not None else (0, 0, 0)) + (False,)
+        return (hits(audio, self.q, self.narrow) if audio is not None else (0, 0, 0)) + (False,)
 
     def scores(self, batch):
         counts = np.array(self.read(batch), dtype=np.int64).reshape(-1, 4)
