@@ -10,7 +10,8 @@ from scipy.signal import lfilter
 
 from engine.data.builtins import corpus_files
 from engine.detectors.channels import StandAside
-from engine.detectors.pulse_grid import GRID_RATE, MIN_INTERVALS, grid_scores, grid_z, pulse_intervals
+from engine.detectors.pulse_grid import (GRID_RATE, LAG_NEAR, MIN_INTERVALS, NATIVE_READINGS, grid_scores, grid_z,
+                                        native_lag_intervals, near_whole_z, pulse_intervals)
 from engine.verdict import judge
 
 RATE = 8000
@@ -126,10 +127,75 @@ def test_a_file_written_above_the_speech_rate_is_read_on_its_own_grid():
     batch = Batch(np.zeros((3, 1)), np.arange(3), audio=audio, native=natives)
     native_z = detector.scores(batch)
     speech_rate_z = grid_scores(audio)
-    own = [grid_z(detector.native_intervals(batch, g), 1.0)[0] for g in range(3)]
+    own = [grid_z(detector.native_intervals(batch, g)[0], 1.0)[0] for g in range(3)]
+    lag = [near_whole_z(detector.native_intervals(batch, g)[1]) for g in range(3)]
     assert own[0] > 8 and speech_rate_z[0] < 2  # the 32 kHz grid: caught only at the file's own rate
     assert own[1] < 2 and own[2] < 5 and native_z[1] < 2 and native_z[2] < 5  # pulses anywhere, either rate
-    np.testing.assert_allclose(native_z, np.maximum(0, np.maximum(own, speech_rate_z) - np.log(2)))
+    np.testing.assert_allclose(native_z, np.maximum(0, np.maximum(np.maximum(own, lag), speech_rate_z)
+                                                    - np.log(NATIVE_READINGS)))
     plain = detector.scores(Batch(np.zeros((3, 1)), np.arange(3), audio=audio))
     np.testing.assert_allclose(plain, speech_rate_z)
     assert "own whole samples at 32 kHz" in detector.recording_reason(audio[0], batch, 0, float(native_z[0]), 1e-9)
+
+
+def dispersed_voice(on_grid, seconds=1.0, seed=0, rate=16000):
+    """16-bit samples at `rate` of pulses at a jittered, gliding F0, each dispersed by a 4 ms chirp (a phase
+    codebook's pulse, as SVOX Pico writes it), through formants: each pulse at a whole sample when `on_grid` (Pico's
+    whole-sample periods), else at its exact time (a band-limited impulse)."""
+    rng = np.random.default_rng(seed)
+    times = [0.01]
+    while times[-1] < seconds - 0.03:
+        times.append(times[-1] + (1 + 0.01 * rng.standard_normal()) / (150.0 - 30.0 * times[-1] / seconds))
+    x = np.zeros(int(seconds * rate))
+    taps = np.arange(64)
+    chirp = np.sin(np.pi * 0.02 * taps ** 2 / 8) * np.hanning(64)
+    for centre in np.array(times) * rate:
+        start, offset = int(np.floor(centre)), 0.0 if on_grid else centre - np.floor(centre)
+        pulse = np.convolve(chirp, np.sinc(np.arange(-16, 17) - offset) * np.hanning(33))
+        x[start:start + pulse.size] += pulse[:max(0, min(pulse.size, x.size - start))]
+    for frequency, bandwidth in FORMANTS:
+        r = np.exp(-np.pi * bandwidth / rate)
+        x = lfilter([1.0 - r], [1.0, -2 * r * np.cos(2 * np.pi * frequency / rate), r * r], x)
+    x = x / np.abs(x).max() + 1e-4 * rng.standard_normal(x.size)
+    return np.round(0.3 * x / np.abs(x).max() * 32767).astype(np.int16)
+
+
+def native_readings(samples, rate):
+    """(The residual peaks' Rayleigh z on the file's own grid, the lags' near_whole_z) of 16-bit samples at `rate`."""
+    from engine.data.representations import to_speech_rate
+    from engine.data.sampleset import NativeAudio
+    from engine.detectors.cycles import cycle_runs
+    from engine.detectors.pulse_grid import native_pulse_intervals
+
+    native = NativeAudio(rate, samples, rate // 2)
+    runs = cycle_runs(to_speech_rate(samples / 32768.0, rate))
+    return grid_z(native_pulse_intervals(native, runs), 1.0)[0], near_whole_z(native_lag_intervals(native, runs))
+
+
+def test_dispersed_pulses_on_whole_samples_are_read_by_their_lags_and_a_voice_is_not():
+    """Dispersed pulses at whole 16 kHz samples (Pico's) hide their grid from the residual's peaks but show it in the
+    lags between neighbours, z far above chance; the same pulses at their exact times, and real takes resampled to
+    16 kHz (a voice places its pulses anywhere, whatever the rate), stay near chance."""
+    import soxr
+
+    on = [native_readings(dispersed_voice(True, seed=seed), 16000) for seed in range(2)]
+    anywhere = [native_readings(dispersed_voice(False, seed=seed), 16000)[1] for seed in range(2)]
+    assert all(peaks < 3 and lags > 6 for peaks, lags in on) and max(anywhere) < 3  # a third of the values vote
+    takes = [soundfile.read(corpus_files("fsdd")[k], dtype="float64")[0] for k in range(300, 330, 6)]
+    real = [native_readings(np.round(np.clip(soxr.resample(t, RATE, 16000), -1, 1) * 32767).astype(np.int16),
+                            16000)[1] for t in takes]
+    assert np.median(real) < 2 and max(real) < 7  # exp(-7): one take in 1,100
+    assert near_whole_z(np.array([100.0] * (MIN_INTERVALS - 1))) == 0.0  # too few lags to read
+    assert near_whole_z(np.arange(MIN_INTERVALS) + 0.5) == 0.0  # none near a whole sample
+
+
+def test_a_steady_voice_whose_period_sits_near_a_whole_sample_counts_once():
+    """A held vowel keeps its period: 60 lags at 100.01 +- 0.005 samples are one whole-sample value visited, one vote,
+    z = -ln(2 LAG_NEAR) (counted one by one they were 60 hits, z in the hundreds); the same lags spread over 30 values
+    each within 0.01 of it (a vocoder's whole-sample periods under a moving pitch) are 30 votes."""
+    rng = np.random.default_rng(0)
+    held = 100.01 + 0.005 * rng.standard_normal(60)
+    assert near_whole_z(held) == pytest.approx(-np.log(2 * LAG_NEAR))
+    gliding = np.repeat(np.arange(100, 130), 2) + 0.01 * rng.uniform(-1, 1, 60)
+    assert near_whole_z(gliding) > 60
+    assert near_whole_z(np.repeat(np.arange(100, 130), 2) + rng.uniform(0, 1, 60)) < 5  # a voice's glide: anywhere

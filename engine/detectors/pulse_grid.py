@@ -31,6 +31,17 @@ ln 2: z's tail under a voice is about exp(-z), and the larger of two readings ex
 calibration (at the speech rate, on the 16 kHz grid) is kept: measured on real 16 kHz speech (docs/studies.md,
 "flite's kal16 read at its own rate", thirty-seventh pass).
 
+A third reading at the file's own rate (thirty-eighth pass): SVOX Pico places its pulses at whole 16 kHz samples
+too (a period rounded to whole samples each 4 ms frame), but its phase codebook disperses each pulse, so the
+residual's peak wanders by fractions of a sample. Neighbouring pulses keep alike shapes, so their distance is read
+by matching one pulse's surroundings with the next's (native_lag_intervals, below 4 kHz, where Pico's phases are not
+drawn anew each frame); a voice's lags fall anywhere, Pico's pile up at whole samples beside a spread of pairs whose
+shapes changed. The test counts one vote per whole-sample lag value the file visits, near where that value's lags lie
+within LAG_NEAR of it (a steady voice holds its period, and its lags at one value are one observation, not many), and
+takes the binomial tail of the votes (near_whole_z, as -ln of it: exp(-z) at most under a voice, like Rayleigh's z);
+the file is scored by the largest of the three z less ln 3 (docs/studies.md, "SVOX Pico's pulses matched by their
+shapes", thirty-eighth pass, and "Pulse lags counted per value", thirty-ninth pass).
+
 Measured (docs/studies.md, "Pulse grid"): it reads statistical-parametric voices, not diphone or MBROLA
 voices, whose pulses are recorded glottal closures overlap-added (their residual peaks are no nearer the
 grid at their own rate than a microphone's). It fits nothing: every reference recording kept in the
@@ -59,6 +70,15 @@ NATIVE_ORDER = 10  # LPC order per 8 kHz of a file's own rate (ORDER at the spee
 NATIVE_MAX_ORDER = 24  # and at most: the formants lie below 8 kHz whatever the rate
 NATIVE_UPSAMPLE = 8  # the residual's sub-sample resolution at the file's rate
 NATIVE_MARGIN = 256  # samples of the residual kept either side of a run of cycles, beyond the resampler's reach
+# The lag reading at the file's own rate (thirty-eighth pass): consecutive pulses matched by their shapes
+LAG_LOWPASS = 4000.0  # Hz: the shapes compared below it (SVOX Pico draws its phases above 4.5 kHz anew each frame)
+LAG_HALF = 0.0015  # seconds of each pulse's neighbourhood compared either side of its peak
+LAG_SEARCH = 3  # the file's samples either side of the peak-to-peak distance searched for the best match
+LAG_UPSAMPLE = 32  # the lag's resolution before the parabola, per sample of the file (no bias toward 1/8 samples)
+LAG_MATCH = 0.5  # the normalised correlation a pair of pulses needs for its lag to count
+LAG_PERIOD = 0.1  # and the lag within this share of the tracked period (not a pulse matched to a later one)
+LAG_NEAR = 0.03  # samples: a lag this near a whole number of samples counts as on the file's grid
+NATIVE_READINGS = 3  # a file read as written: the speech rate's reading, its residual's peaks, its pulses' lags
 
 
 def lpc_residual(x, order=ORDER, frame=FRAME, hop=HOP):
@@ -129,6 +149,74 @@ def native_pulse_intervals(native, runs):
     return np.array(intervals)
 
 
+def native_lag_intervals(native, runs):
+    """The lags in samples of the file's own rate between consecutive pulses, each matched by its shape: the
+    samples as written (`native`, Batch.native) low-passed at LAG_LOWPASS, each run of cycles (tracked at RATE:
+    `runs`) upsampled LAG_UPSAMPLE times, a pulse taken at its cycle's largest magnitude, and the LAG_HALF
+    seconds either side of it matched with the next pulse's surroundings slid LAG_SEARCH samples either way
+    (normalised correlation; the best lag refined by a parabola). A residual's peak is a poor locator where a
+    synthesiser's pulses are dispersed (Pico's phase codebook): a pair's shapes, alike for neighbours, still show
+    their distance. Pairs matching below LAG_MATCH or off the tracked period by LAG_PERIOD are left out."""
+    import soxr
+    from numpy.lib.stride_tricks import sliding_window_view
+    from scipy.signal import butter, sosfiltfilt
+
+    rate, up = native.rate, LAG_UPSAMPLE
+    scale = rate / RATE
+    x = np.asarray(native.samples, dtype=np.float64) / 32768.0
+    if x.size > 60:
+        x = sosfiltfilt(butter(8, min(LAG_LOWPASS, 0.45 * rate), "lowpass", fs=rate, output="sos"), x)
+    half, search = int(round(LAG_HALF * rate)) * up, LAG_SEARCH * up
+    lags = []
+    for run in runs:
+        lo = max(0, int(run[0][0] * scale) - NATIVE_MARGIN)
+        hi = min(x.size, int(np.ceil((run[-1][0] + 2 * run[-1][2]) * scale)) + NATIVE_MARGIN)
+        fine = soxr.resample(x[lo:hi], rate, rate * up, quality="VHQ")
+        peaks = []
+        for t, _, period in run:
+            a, b = int(t * scale * up) - lo * up, int((t + period) * scale * up) - lo * up
+            magnitude = np.abs(fine[max(a, 0):b])
+            peaks.append(max(a, 0) + int(np.argmax(magnitude)) if magnitude.size else -1)
+        for (t, _, period), first, second in zip(run, peaks, peaks[1:]):
+            if first - half < 0 or second - half - search < 0 or second + half + search + 1 > fine.size:
+                continue
+            shape = fine[first - half:first + half:up]
+            later = sliding_window_view(fine[second - half - search:second + half + search], 2 * half)[:, ::up]
+            c = later @ shape / (np.sqrt((later * later).sum(axis=1) * (shape @ shape)) + 1e-30)
+            k = int(np.argmax(c))
+            if c[k] < LAG_MATCH:
+                continue
+            offset = 0.0
+            if 0 < k < c.size - 1 and c[k - 1] - 2 * c[k] + c[k + 1] < 0:
+                offset = 0.5 * (c[k - 1] - c[k + 1]) / (c[k - 1] - 2 * c[k] + c[k + 1])
+            lag = (second - first + k - search + offset) / up
+            if abs(lag - period * scale) <= LAG_PERIOD * period * scale:
+                lags.append(lag)
+    return np.array(lags)
+
+
+def lag_votes(lags):
+    """(Whole-sample lag values the lags visit whose lags lie within LAG_NEAR of it (their median distance), values
+    visited): one vote per value, as near_whole_z counts them."""
+    whole = np.round(lags)
+    values = np.unique(whole)
+    return sum(int(np.median(np.abs(lags[whole == v] - v)) < LAG_NEAR) for v in values), values.size
+
+
+def near_whole_z(lags):
+    """-ln of the binomial tail of lag_votes: a voice's period bears no relation to the file's samples, so a value's
+    vote is near with chance 2 LAG_NEAR; but a steady voice holds its period over many pulses, so its lags at one
+    value move together and count once (counted one by one, a held vowel whose period happened to sit near a whole
+    sample read as a grid). The tail probability is then at most exp(-z), as Rayleigh's z's is; 0 with fewer than
+    MIN_INTERVALS lags."""
+    from scipy.stats import binom
+
+    if lags.size < MIN_INTERVALS:
+        return 0.0
+    near, values = lag_votes(lags)
+    return float(-np.log(max(binom.sf(near - 1, values, 2 * LAG_NEAR), 1e-300))) if near else 0.0
+
+
 def grid_z(intervals, per_sample=GRID_RATE / RATE):
     """(Rayleigh's z of the intervals' phases on a grid of `per_sample` steps per sample of theirs (GRID_RATE's for
     intervals at RATE; 1 for intervals in samples of a file's own rate, read on its own grid), R)."""
@@ -165,23 +253,26 @@ class PulseGrid(RecordingDetector):
         self._native = None  # (batch, {file: its intervals read at its own rate}) of the last batch scored
 
     def scores(self, batch):
-        """grid_scores; a file whose samples the batch keeps as written (Batch.native) read at its own rate too,
-        scored by the larger z less ln 2 (the module's docstring), never below 0."""
+        """grid_scores; a file whose samples the batch keeps as written (Batch.native) read at its own rate too, its
+        residual's peaks and its pulses' lags, scored by the largest z less ln 3 (the module's docstring), never
+        below 0."""
         out = grid_scores(batch.recordings())
         for g, native in enumerate(batch.native):
             if native is not None and batch.recordings()[g] is not None:
-                intervals = self.native_intervals(batch, g)
+                intervals, lags = self.native_intervals(batch, g)
                 z = grid_z(intervals, 1.0)[0] if intervals.size >= MIN_INTERVALS else 0.0
-                out[g] = max(0.0, max(out[g], z) - np.log(2))
+                out[g] = max(0.0, max(out[g], z, near_whole_z(lags)) - np.log(NATIVE_READINGS))
         return out
 
     def native_intervals(self, batch, g):
-        """The intervals of file g read at its own rate (native_pulse_intervals), read once for score and reason."""
+        """(The intervals of file g's residual peaks read at its own rate (native_pulse_intervals), its pulses' lags
+        (native_lag_intervals)), read once for score and reason."""
         if self._native is None or self._native[0] is not batch:
             self._native = (batch, {})
         found = self._native[1]
         if g not in found:
-            found[g] = native_pulse_intervals(batch.native[g], tracked_runs(batch.recordings(), g))
+            runs = tracked_runs(batch.recordings(), g)
+            found[g] = (native_pulse_intervals(batch.native[g], runs), native_lag_intervals(batch.native[g], runs))
         return found[g]
 
     def informative(self, samples):
@@ -191,13 +282,23 @@ class PulseGrid(RecordingDetector):
     def recording_reason(self, audio, batch, g, score, p):
         readings = [(measured(batch.recordings(), g, pulse_intervals), GRID_RATE / RATE,
                      f"whole {GRID_RATE // 1000} kHz samples")]
+        lag_said = ""
         if batch.native[g] is not None:
-            readings.append((self.native_intervals(batch, g), 1.0,
+            intervals, lags = self.native_intervals(batch, g)
+            readings.append((intervals, 1.0,
                              f"the file's own whole samples at {batch.native[g].rate / 1000:g} kHz, read as written"))
+            lag_said = (f"; {lags.size} lags between consecutive pulses matched by their shapes below "
+                        f"{LAG_LOWPASS / 1000:g} kHz, ")
+            if lags.size >= MIN_INTERVALS:
+                near, values = lag_votes(lags)
+                lag_said += (f"at {values} whole-sample values of the file, {near} of them with their lags within "
+                             f"{LAG_NEAR} ({2 * LAG_NEAR:.0%} by chance; z = {near_whole_z(lags):.1f})")
+            else:
+                lag_said += f"too few to read (of {MIN_INTERVALS})"
         said = [f"{intervals.size} intervals between consecutive pitch pulses on the grid of {grid}: "
                 + (f"concentration R = {grid_z(intervals, per)[1]:.2f} (Rayleigh z = {grid_z(intervals, per)[0]:.1f})"
                    if intervals.size >= MIN_INTERVALS else f"too few to read (of {MIN_INTERVALS})")
                 for intervals, per, grid in readings]
-        both = "; the larger z less ln 2 for the two readings" if len(readings) > 1 else ""
-        return (f"pulse-grid: {'; '.join(said)} (z about 1 for pulses placed anywhere, as a voice places them{both}); "
-                f"tail probability {p:.2g}")
+        several = f"; the largest z less ln {NATIVE_READINGS} for the {NATIVE_READINGS} readings" if lag_said else ""
+        return (f"pulse-grid: {'; '.join(said)}{lag_said} (z about 1 for pulses placed anywhere, as a voice places "
+                f"them{several}); tail probability {p:.2g}")
