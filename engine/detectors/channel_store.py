@@ -32,7 +32,7 @@ from engine.npz import load_arrays, save_arrays
 
 # Bump whenever what a channel's calibration computes changes (channels.channelled_reference or
 # channel_calibration, a detector's `calibrate`, a constant they read), so that no case reuses arrays older code made.
-VERSION = 13  # 4: noise-floor reads dithered silence and runs a resampler rings into (thirtieth pass); 5: a fade's
+VERSION = 14  # 4: noise-floor reads dithered silence and runs a resampler rings into (thirtieth pass); 5: a fade's
 # rounded tail into zeros is padding (engine/data/padding.py fade_tail, thirty-first pass); 6: a fade-out's course into
 # zeros is padding (padding.fades_out) and noise-floor reads a floor up to four 16-bit steps at four (thirty-second);
 # 7: a transform codec's residue below half a 16-bit step is read as zeros (formats/audio.residue_as_silence); 8: and
@@ -41,7 +41,9 @@ VERSION = 13  # 4: noise-floor reads dithered silence and runs a resampler rings
 # is read at the codec's first decision level (engine/data/companding.py, thirty-sixth pass); 11: synthetic-voice's
 # model retrained with many more real speakers, its calibrations recording the model (thirty-sixth pass); 12:
 # noise-floor's sub-step bound follows the rate the channel's files are written at (thirty-seventh pass); 13:
-# lpc-lattice's 8 kHz reading searches no window its least-squares fit predicts within rounding (thirty-ninth pass)
+# lpc-lattice's 8 kHz reading searches no window its least-squares fit predicts within rounding (thirty-ninth pass); 14:
+# noise-floor sets aside a coarse recorder's clicks and the zero runs next to them (engine/detectors/recorder_clicks.py,
+# thirty-ninth pass)
 ROLE = "channel calibration"
 FOLDER = "channels"
 LIBRARIES = ("numpy", "scipy", "pillow", "soundfile", "av", "soxr")  # the numerics and codecs a reference passes
