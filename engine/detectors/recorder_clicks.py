@@ -16,8 +16,8 @@ bursts of 16-18 steps between zeros in their lead-in, far below CLICK_LEVEL). So
 gate_release.ZERO_RUN_SECONDS or more (or the recording's edge) whose samples reach CLICK_LEVEL on at most
 CLICK_SECONDS' worth of samples, its other samples no louder than a codec's smear (SMEAR_LEVEL RMS; the start of a
 word, whose level rises through the steps below, is louder: a quiet FSDD take's first 0.25 s cut off by zeros, 30
-steps RMS), is read as the recorder's click, and it and the zero runs next to it are set aside by noise-floor, as a gate's closed stretches are:
-they are the recorder's silence, not a synthesiser's. The level is absolute (half an 8-bit step in 16-bit units), as
+steps RMS), is read as the recorder's click, and it and the zero runs next to it are set aside by noise-floor, as a
+gate's closed stretches are: they are the recorder's silence, not a synthesiser's. The level is absolute (half an 8-bit step in 16-bit units), as
 the 8-bit grid is: a decoder keeps the level. The price: a synthesiser's output with lone clicks of that level put into
 its silence reads as a recorder's, an evasion as added noise is.
 """
