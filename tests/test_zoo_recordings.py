@@ -125,3 +125,23 @@ def test_a_recording_s_cleaned_copy_has_its_noise_floor_gated_on_the_waveform():
     assert np.corrcoef(gated[500:3500], tone[500:3500])[0, 1] > 0.99  # the tone kept
     cleaned, = cleanup.clean_recordings([as_pcm16(noisy)], np.random.default_rng(0))
     assert cleaned.shape == noisy.shape and np.std(cleaned[5000:]) < 0.1 * np.std(noisy[5000:])  # any level of GATE
+
+
+@pytest.mark.parametrize("change", ["rate", "lengths"])
+def test_stored_recordings_that_disagree_with_their_record_are_one_line_and_exit_2(change, tmp_path, capsys):
+    pcm = [as_pcm16(0.1 * np.sin(np.arange(n) / 3.0)) for n in (4000, 5000)]
+    x = np.concatenate([pcm_patches(r) for r in pcm])
+    config = {"family": "griffin-lim", "shape": list(x.shape[1:]), "recording_rate": 3 if change == "rate" else 8000}
+    run = str(tmp_path / "run")
+    job.write_generator_run(run, x, config, {"name": "zoo-griffin-lim", "modality": "speech"},
+                            pcm if change == "rate" else [pcm[0][:-1], pcm[1]])
+    if change == "lengths":  # the samples end to end one short of the lengths recorded
+        from safetensors.numpy import load_file, save_file
+
+        path = os.path.join(run, "checkpoint-00000001.safetensors")
+        tensors = load_file(path)
+        tensors["recording_lengths"] = np.array([4000, 5000], dtype=np.int64)
+        save_file(tensors, path)
+    assert main.main(["generate", run, "--n", "1", "--out", str(tmp_path / "out")]) == 2
+    err = [line for line in capsys.readouterr().err.splitlines() if line.startswith("error:")]
+    assert len(err) == 1 and "stored recordings are not 16-bit samples" in err[0]
