@@ -96,13 +96,14 @@ def read_files(paths, profile):
     return suite.Batch(x, groups, audio=[s.audio for _, s in accepted]), [samples for _, samples in accepted], reasons
 
 
-def judge(batch, samples, detectors, alpha):
+def judge(batch, samples, detectors, alpha, scored=None):
     """(labels of the files, {detector: files it could speak on}), with the detectors a file's format leaves mute
-    at weight 0, as in a verdict."""
+    at weight 0, as in a verdict; `scored`: rates.labels'."""
     if batch is None:
         return [], {d.name: 0 for d in detectors}
     speaks = np.array([suite.informative(detectors, s) for s in samples], dtype=bool).reshape(-1, len(detectors))
-    return rates.labels(detectors, batch, alpha, speaks), {d.name: int(n) for d, n in zip(detectors, speaks.sum(0))}
+    return (rates.labels(detectors, batch, alpha, speaks, scored),
+            {d.name: int(n) for d, n in zip(detectors, speaks.sum(0))})
 
 
 def leave_one_family_out(profile, case_detectors, learned, gan_runs, alpha, state, span=(0.0, 1.0),
@@ -138,8 +139,9 @@ def leave_one_family_out(profile, case_detectors, learned, gan_runs, alpha, stat
         with tempfile.TemporaryDirectory(prefix="case-validate-") as folder:
             paths, formats = generated_files(runs, n, modality, folder)
             batch, samples, refused = read_files(paths, profile)
-        labels, spoke_on = judge(batch, samples, detectors, alpha)
-        registered = judge(batch, samples, case_detectors, alpha)[0].count("generated")
+        scored = {}  # the profile's detectors score the files once for both judgements (the waveform ones are slow)
+        labels, spoke_on = judge(batch, samples, detectors, alpha, scored)
+        registered = judge(batch, samples, case_detectors, alpha, scored)[0].count("generated")
         detected = labels.count("generated")
         out.append({"family": family, "detected": detected, "n": len(labels),
                     "detection_rate": rates.rate(detected, len(labels)),
