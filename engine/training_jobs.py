@@ -171,23 +171,23 @@ def write_samples(out, x, modality):
         write_npy(out, x)
         return [out]
     kind = modality_named(modality)
-    os.makedirs(out, exist_ok=True)
-    width = len(str(len(x) - 1))
-    paths = [os.path.join(out, f"sample_{i:0{width}d}{kind.suffix}") for i in range(len(x))]
-    for path, sample in zip(paths, x):
-        kind.write(path, sample)
-    return paths
+    return write_each(out, x, kind.suffix, kind.write)
 
 
 def write_recordings(out, recordings, rate):
     """16-bit recordings (int16 arrays) at `rate` Hz as a folder of WAV files; returns the paths."""
     from engine.data.writers import write_wav
 
+    return write_each(out, recordings, ".wav", lambda path, pcm: write_wav(path, pcm, rate))
+
+
+def write_each(out, samples, suffix, write):
+    """Each sample as its own file OUT/sample_<i><suffix> (write(path, sample)); returns the paths."""
     os.makedirs(out, exist_ok=True)
-    width = len(str(len(recordings) - 1))
-    paths = [os.path.join(out, f"sample_{i:0{width}d}.wav") for i in range(len(recordings))]
-    for path, pcm in zip(paths, recordings):
-        write_wav(path, pcm, rate)
+    width = len(str(len(samples) - 1))
+    paths = [os.path.join(out, f"sample_{i:0{width}d}{suffix}") for i in range(len(samples))]
+    for path, sample in zip(paths, samples):
+        write(path, sample)
     return paths
 
 
