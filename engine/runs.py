@@ -5,6 +5,11 @@ Generator runs are of two kinds: a GAN ("gan": its generator is sampled) and a z
 when it was trained and stored in its checkpoint as the tensor "samples"; sampling draws
 from that pool without replacement, seeded).
 
+A zoo family kept as recordings (engine/zoo/families.py RecordingPool: the signal-processing and TTS-like fakes
+of speech) also stores them in the checkpoint, as 16-bit samples end to end with each one's length (RECORDINGS)
+and their rate in the config (`recording_rate`): safetensors, so hashed with the checkpoint when the run is
+registered and never unpickled; `generate` and `case validate` write them as WAV files.
+
 Arrays in and out (intensities (n, c, h, w) float32); every unreadable or mismatched run
 raises InputError(run_dir, reason). torch is imported only through training/, lazily.
 """
@@ -79,9 +84,12 @@ def sample_gan(run_dir, n, seed=0):
     return sample_generator(modules["G"], z, sidecar["config"]["activation"]), run
 
 
-def stored_samples(run_dir, n, seed=0):
-    """(up to n samples (n, c, h, w) float32 drawn without replacement from a zoo run's stored
-    pool, seeded; run.json)."""
+RECORDINGS = ("recordings", "recording_lengths")  # int16 samples end to end; int64 samples per recording
+RECORDING_RATES = (4000, 48000)  # Hz: a stored rate outside these is no recording this tool wrote
+
+
+def _zoo_checkpoint(run_dir):
+    """(run.json, the sidecar's config, tensors) of a zoo run's checkpoint."""
     from training.loading import RunUnreadable, load_run
 
     run = read_run_json(run_dir, "generator")
@@ -89,12 +97,43 @@ def stored_samples(run_dir, n, seed=0):
         sidecar, tensors = load_run(run_dir)
     except RunUnreadable as err:
         raise InputError(run_dir, str(err)) from None
-    config = sidecar.get("config") if isinstance(sidecar.get("config"), dict) else {}
+    return run, sidecar.get("config") if isinstance(sidecar.get("config"), dict) else {}, tensors
+
+
+def _pick(count, n, seed):
+    """Up to n of `count` stored items, drawn without replacement (seeded), in their stored order."""
+    return np.sort(np.random.default_rng(int(seed)).permutation(count)[:int(n)])
+
+
+def stored_samples(run_dir, n, seed=0):
+    """(up to n samples (n, c, h, w) float32 drawn without replacement from a zoo run's stored
+    pool, seeded; run.json)."""
+    run, config, tensors = _zoo_checkpoint(run_dir)
     pool = tensors.get("samples")
     if "shape" not in config or pool is None or pool.ndim != 4 or list(pool.shape[1:]) != list(config["shape"]):
         raise InputError(run_dir, "the checkpoint holds no stored samples of the shape its sidecar records")
-    pick = np.sort(np.random.default_rng(int(seed)).permutation(pool.shape[0])[:int(n)])
-    return pool[pick].float().numpy(), run
+    return pool[_pick(pool.shape[0], n, seed)].float().numpy(), run
+
+
+def stored_recordings(run_dir, n, seed=0):
+    """(up to n recordings (int16 arrays) drawn without replacement from a zoo run's stored recordings, seeded;
+    their rate in Hz; run.json), or None for a generator run that stores none: a GAN, a neural zoo family (its
+    output is a mel map), or a zoo run written before recordings were kept (mel patches only)."""
+    if read_run_json(run_dir).get("kind") != "generator":
+        return None
+    run, config, tensors = _zoo_checkpoint(run_dir)
+    if "recording_rate" not in config and not any(name in tensors for name in RECORDINGS):
+        return None
+    samples, lengths = (tensors[name].numpy() if name in tensors else None for name in RECORDINGS)
+    rate = config.get("recording_rate")
+    if samples is None or lengths is None or samples.dtype != np.int16 or samples.ndim != 1 or \
+            lengths.dtype != np.int64 or lengths.ndim != 1 or not lengths.size or (lengths < 1).any() or \
+            int(lengths.sum()) != samples.size or not isinstance(rate, int) or \
+            not RECORDING_RATES[0] <= rate <= RECORDING_RATES[1]:
+        raise InputError(run_dir, "the checkpoint's stored recordings are not 16-bit samples of the lengths and "
+                                  "the rate its sidecar records")
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    return [samples[starts[i]:starts[i] + lengths[i]].copy() for i in _pick(lengths.size, n, seed)], rate, run
 
 
 def sample_run(run_dir, n, seed=0):

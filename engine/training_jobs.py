@@ -171,18 +171,32 @@ def write_samples(out, x, modality):
         write_npy(out, x)
         return [out]
     kind = modality_named(modality)
+    return write_each(out, x, kind.suffix, kind.write)
+
+
+def write_recordings(out, recordings, rate):
+    """16-bit recordings (int16 arrays) at `rate` Hz as a folder of WAV files; returns the paths."""
+    from engine.data.writers import write_wav
+
+    return write_each(out, recordings, ".wav", lambda path, pcm: write_wav(path, pcm, rate))
+
+
+def write_each(out, samples, suffix, write):
+    """Each sample as its own file OUT/sample_<i><suffix> (write(path, sample)); returns the paths."""
     os.makedirs(out, exist_ok=True)
-    width = len(str(len(x) - 1))
-    paths = [os.path.join(out, f"sample_{i:0{width}d}{kind.suffix}") for i in range(len(x))]
-    for path, sample in zip(paths, x):
-        kind.write(path, sample)
+    width = len(str(len(samples) - 1))
+    paths = [os.path.join(out, f"sample_{i:0{width}d}{suffix}") for i in range(len(samples))]
+    for path, sample in zip(paths, samples):
+        write(path, sample)
     return paths
 
 
 def generate_job(params, state):
     """params: GenerateOptions. Returns a summary dict. A GAN samples n fresh latents; a zoo run
     (`case zoo`) holds a stored pool of samples and gives n of them, drawn without replacement
-    (seeded), or refuses when it holds fewer."""
+    (seeded), or refuses when it holds fewer. A zoo run kept as recordings (engine/runs.py RECORDINGS)
+    writes n of them into a folder as WAV files (OUT.npy: their mel patches, as for any run)."""
+    from engine.runs import stored_recordings
     from training.activations import clip_fraction
 
     params = as_options(GenerateOptions, params)
@@ -191,6 +205,16 @@ def generate_job(params, state):
         raise InputError("--n", "must be at least 1")
     check_samples_out(params.out)
     state.progress(0.0, "sampling")
+    recorded = None if params.out.lower().endswith(".npy") else stored_recordings(params.run, n, params.seed)
+    if recorded is not None:
+        recordings, rate, run = recorded
+        if len(recordings) < n:
+            raise InputError(params.run, f"a zoo run holds {len(recordings)} stored recordings, drawn without "
+                                         f"replacement: --n at most {len(recordings)}")
+        paths = write_recordings(params.out, recordings, rate)
+        state.progress(1.0, f"{n} recordings written")
+        return {"run": params.run, "n": n, "out": params.out, "files": len(paths), "clipped_fraction": 0.0,
+                "modality": run.get("modality", "speech"), "format": "wav", "sample_rate": rate}
     x, run = sample_run(params.run, n, params.seed)
     if len(x) < n:
         raise InputError(params.run, f"a zoo run holds {len(x)} stored samples, drawn without replacement: "

@@ -150,7 +150,8 @@ class GenerateOptions:
     run: str | None = option(None, "the GAN run folder, or a zoo run's (runs/zoo/<family> of a case: its stored "
                                    "samples, at most as many as it holds)", positional=True, metavar="RUN_DIR")
     n: int | None = option(None, "how many samples", required=True)
-    out: str | None = option(None, "OUT.npy, or a folder of PNG / MIDI / .npy by modality", required=True,
+    out: str | None = option(None, "OUT.npy, or a folder of PNG / MIDI / .npy by modality (WAV from a zoo run kept as "
+                                   "recordings)", required=True,
                              metavar="OUT")
     seed: int = option(0, "latent seed: the same seed gives the same samples")
 

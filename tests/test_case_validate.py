@@ -98,11 +98,11 @@ def test_a_generated_sample_the_loader_refuses_is_counted_and_the_self_test_goes
     write = families_module.generated_files
 
     def with_an_unreadable_one(runs, n, modality, folder):
-        paths = write(runs, n - 1, modality, folder)
+        paths, formats = write(runs, n - 1, modality, folder)
         broken = os.path.join(folder, "broken.png")
         with open(broken, "wb") as fh:
             fh.write(b"\x89PNG\r\n\x1a\n" + b"\0" * 20)
-        return paths + [broken]
+        return paths + [broken], formats
 
     monkeypatch.setattr(families_module, "generated_files", with_an_unreadable_one)
     case_dir = str(tmp_path / "case")

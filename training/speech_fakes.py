@@ -68,13 +68,15 @@ def lpc_resynthesis(audio, sr, order=12, seed=0):
     return (out[:len(audio)] * (hop * 2 / frame)).astype(np.float32)
 
 
-def _stft(audio, n_fft, hop, window):
+def stft(audio, n_fft, hop, window):
+    """(bins, frames) complex spectrum of centred frames (zero padding of n_fft // 2 at each end)."""
     padded = np.pad(audio, n_fft // 2)
     frames = np.lib.stride_tricks.sliding_window_view(padded, n_fft)[::hop]
     return np.fft.rfft(frames * window, axis=1).T
 
 
-def _istft(spectrum, n_fft, hop, window, length):
+def istft(spectrum, n_fft, hop, window, length):
+    """The waveform (`length` samples) of a `stft` spectrum, by weighted overlap-add."""
     frames = np.fft.irfft(spectrum.T, n=n_fft, axis=1) * window
     out = np.zeros(n_fft + hop * (frames.shape[0] - 1))
     norm = np.zeros_like(out)
@@ -91,10 +93,10 @@ def griffin_lim(magnitude, n_fft, hop, iterations=32, seed=0):
     window = 0.5 - 0.5 * np.cos(2 * np.pi * np.arange(n_fft) / n_fft)
     length = hop * (magnitude.shape[1] - 1)
     phase = np.exp(2j * np.pi * np.random.default_rng(seed).random(magnitude.shape))
-    audio = _istft(magnitude * phase, n_fft, hop, window, length)
+    audio = istft(magnitude * phase, n_fft, hop, window, length)
     for _ in range(iterations):
-        spectrum = _stft(audio, n_fft, hop, window)[:, :magnitude.shape[1]]
-        audio = _istft(magnitude * np.exp(1j * np.angle(spectrum)), n_fft, hop, window, length)
+        spectrum = stft(audio, n_fft, hop, window)[:, :magnitude.shape[1]]
+        audio = istft(magnitude * np.exp(1j * np.angle(spectrum)), n_fft, hop, window, length)
     return audio.astype(np.float32)
 
 

@@ -65,10 +65,12 @@ def write_midi(path, roll, step=0.125):
 
 
 def write_wav(path, audio, sr):
-    """Mono (n,) or (n, channels) float audio in [-1, 1] -> 16-bit PCM WAV at `sr` Hz (clipped)."""
+    """Mono (n,) or (n, channels) float audio in [-1, 1] -> 16-bit PCM WAV at `sr` Hz (clipped); int16 samples are
+    written as they are (a float's conversion would scale them by 32767, not the 32768 they are read back with)."""
     import soundfile
 
     buffer = io.BytesIO()
-    samples = np.clip(np.asarray(audio, dtype=np.float32), -1, 1)
+    audio = np.asarray(audio)
+    samples = audio if audio.dtype == np.int16 else np.clip(audio.astype(np.float32), -1, 1)
     soundfile.write(buffer, samples, int(sr), subtype="PCM_16", format="WAV")
     atomic_write_bytes(path, buffer.getvalue())

@@ -131,6 +131,8 @@ def summary_lines(result):
             files = "file" if f["refused"] == 1 else "files"
             lines.append(f"    and {f['refused']} generated {files} refused as evidence, not judged: "
                          f"{'; '.join(f['refused_reasons'])}")
+        if f.get("written_as_note"):
+            lines.append(f"    judged as {' and '.join(sorted(set(f['written_as'])))}: {f['written_as_note']}")
         for left in f["left_out_detectors"]:
             lines.append(f"    without {left['detector']}: {left['why']}")
     if result.get("channel_limits"):

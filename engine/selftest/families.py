@@ -8,7 +8,9 @@ sample of F. A model trained on F, or on generated files whose generator is not 
 is left out (retraining it without F is a training run, too costly here) and named in the
 result. F's generators then make SAMPLES_PER_FAMILY new samples (a latent seed other than
 the one the logistic regression was fitted on), written as the files `generate` writes
-(PNG, MIDI, .npy mel patches) and read back as evidence, and judged at the case's alpha. A sample the
+(PNG, MIDI, .npy mel patches; WAV for a zoo family kept as recordings, so the detectors that read a waveform
+speak; a run of such a family from before recordings were kept gives .npy patches, which the result says) and
+read back as evidence, and judged at the case's alpha. A sample the
 evidence loader refuses (a generated piano roll with no note is a MIDI file without notes) cannot be
 judged, as an analyst could not submit it: it is counted as `refused`, with the loader's reason, and left
 out of `n`.
@@ -46,16 +48,36 @@ def _trained_on(run, family_dirs):
 
 
 def generated_files(runs, n, modality, folder):
-    """n samples of the family's generators (split over its runs), written as `generate` writes them."""
-    from engine.runs import sample_run
-    from engine.training_jobs import write_samples
+    """(paths, how each run's files were written) of n samples of the family's generators (split over its runs),
+    written as `generate` writes them: a zoo run kept as recordings gives WAV files, any other its maps."""
+    from engine.runs import sample_run, stored_recordings
+    from engine.training_jobs import write_recordings, write_samples
 
-    paths = []
+    paths, formats = [], []
     for k, (run, count) in enumerate(zip(runs, np.diff(np.linspace(0, n, len(runs) + 1).round().astype(int)))):
-        if count:
-            x = sample_run(run["run_dir"], int(count), SEED + k)[0]
-            paths += write_samples(os.path.join(folder, f"run{k}"), np.clip(x, 0, 1), modality)
-    return paths
+        recorded = stored_recordings(run["run_dir"], int(max(count, 1)), SEED + k)
+        formats.append("WAV" if recorded is not None else modality_named(modality).suffix.lstrip(".").upper())
+        if not count:
+            continue
+        out = os.path.join(folder, f"run{k}")
+        if recorded is not None:
+            paths += write_recordings(out, recorded[0], recorded[1])
+        else:
+            paths += write_samples(out, np.clip(sample_run(run["run_dir"], int(count), SEED + k)[0], 0, 1), modality)
+    return paths, formats
+
+
+def patches_only_note(family, formats):
+    """Why the waveform detectors are mute on a family the zoo keeps as recordings whose runs hold only mel
+    patches (written before recordings were kept), or None."""
+    from engine.zoo.families import FAMILIES
+
+    if family not in FAMILIES or not FAMILIES[family].keeps_recordings or "WAV" in formats:
+        return None
+    return ("its zoo runs were written before the zoo kept recordings and hold only mel patches, judged as .npy "
+            "files: the detectors that read a waveform cannot speak, so this rate understates what a verdict on "
+            "the family's WAV files catches (remove the family's runs/zoo folders and run `case zoo` again to "
+            "keep its recordings)")
 
 
 def read_files(paths, profile):
@@ -74,11 +96,14 @@ def read_files(paths, profile):
     return suite.Batch(x, groups, audio=[s.audio for _, s in accepted]), [samples for _, samples in accepted], reasons
 
 
-def judge(batch, samples, detectors, alpha):
-    """Labels of the files, with the detectors a file's format leaves mute at weight 0, as in a verdict."""
+def judge(batch, samples, detectors, alpha, scored=None):
+    """(labels of the files, {detector: files it could speak on}), with the detectors a file's format leaves mute
+    at weight 0, as in a verdict; `scored`: rates.labels'."""
     if batch is None:
-        return []
-    return rates.labels(detectors, batch, alpha, [suite.informative(detectors, s) for s in samples])
+        return [], {d.name: 0 for d in detectors}
+    speaks = np.array([suite.informative(detectors, s) for s in samples], dtype=bool).reshape(-1, len(detectors))
+    return (rates.labels(detectors, batch, alpha, speaks, scored),
+            {d.name: int(n) for d, n in zip(detectors, speaks.sum(0))})
 
 
 def leave_one_family_out(profile, case_detectors, learned, gan_runs, alpha, state, span=(0.0, 1.0),
@@ -112,15 +137,18 @@ def leave_one_family_out(profile, case_detectors, learned, gan_runs, alpha, stat
             else:
                 detectors.append(detector)
         with tempfile.TemporaryDirectory(prefix="case-validate-") as folder:
-            batch, samples, refused = read_files(generated_files(runs, n, modality, folder), profile)
-        labels = judge(batch, samples, detectors, alpha)
-        registered = judge(batch, samples, case_detectors, alpha).count("generated")
+            paths, formats = generated_files(runs, n, modality, folder)
+            batch, samples, refused = read_files(paths, profile)
+        scored = {}  # the profile's detectors score the files once for both judgements (the waveform ones are slow)
+        labels, spoke_on = judge(batch, samples, detectors, alpha, scored)
+        registered = judge(batch, samples, case_detectors, alpha, scored)[0].count("generated")
         detected = labels.count("generated")
         out.append({"family": family, "detected": detected, "n": len(labels),
                     "detection_rate": rates.rate(detected, len(labels)),
                     "interval": rates.clopper_pearson(detected, len(labels)),
                     "inconclusive": labels.count("inconclusive"), "detected_registered": registered,
                     "refused": len(refused), "refused_reasons": sorted(set(refused)),
-                    "runs": [run["name"] for run in runs], "detectors": [d.name for d in detectors],
-                    "left_out_detectors": left_out})
+                    "runs": [run["name"] for run in runs], "written_as": formats,
+                    "written_as_note": patches_only_note(family, formats),
+                    "detectors": [d.name for d in detectors], "spoke_on": spoke_on, "left_out_detectors": left_out})
     return {"families": out, "note": None, "registered_families": list(found)}

@@ -12,10 +12,14 @@ from engine.detectors import calibration, suite
 CONFIDENCE = 0.95
 
 
-def labels(detectors, batch, alpha, informative=None):
+def labels(detectors, batch, alpha, informative=None, scored=None):
     """The label of every file of `batch`; `informative` (files x detectors, bool) marks the
-    detectors that may speak on each file (the others get weight 0, as in a verdict)."""
-    scores = np.stack([d.scores(batch) for d in detectors], 1)
+    detectors that may speak on each file (the others get weight 0, as in a verdict). `scored`, a dict
+    kept over calls on the same batch, holds each detector's scores under its name: a detector of the same
+    name (the profile's, rebuilt from the same profile) is not scored again."""
+    scored = {} if scored is None else scored
+    scores = np.stack([scored[d.name] if d.name in scored else scored.setdefault(d.name, d.scores(batch))
+                       for d in detectors], 1)
     p = np.stack([calibration.tail_probability(d.tail, scores[:, k]) for k, d in enumerate(detectors)], 1)
     mask = np.ones(p.shape, dtype=bool) if informative is None else np.asarray(informative, dtype=bool)
     cache = {}

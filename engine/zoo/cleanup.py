@@ -3,7 +3,9 @@ traces, applied to every zoo family's output so that the learned detectors also 
 
 - images: the faint background set to 0, strokes above a level set to 1, values re-quantised
   to the reference's grid (a PNG's 256 levels);
-- speech (mel patches): the noise floor gated to silence (cells below a gate set to 0);
+- speech (mel patches): the noise floor gated to silence (cells below a gate set to 0); a family kept as
+  recordings (engine/zoo/families.py RecordingPool) gets the same gate as a noise-reduction tool applies it,
+  on the waveform (`gate_recording`), so its cleaned copy is a recording too;
 - music (piano rolls): notes thresholded, onsets and offsets quantised to an eighth-note grid,
   every velocity flattened to the reference's median.
 
@@ -57,6 +59,32 @@ def clean_music(x, velocity):
 def reference_velocity(x):
     nonzero = np.asarray(x)[np.asarray(x) > 0]
     return float(np.median(nonzero)) if nonzero.size else 0.8
+
+
+def gate_recording(audio, gate):
+    """Mono audio at SPEECH_RATE with its noise floor gated in the time-frequency plane: every STFT cell (the mel
+    maps' window, size and hop) of a mel band whose cell lies below `gate` on the maps' scale (log(1 + 1000 M) /
+    MEL_SCALE) set to 0, and the rest resynthesised by overlap-add (a spectral gate, as noise-reduction tools
+    apply it). A bin follows the band that weights it most."""
+    from engine.data import representations as rep
+    from training.speech_fakes import istft, stft
+
+    audio = np.asarray(audio, dtype=np.float64)
+    window = 0.5 - 0.5 * np.cos(2 * np.pi * np.arange(rep.N_FFT) / rep.N_FFT)
+    spectrum = stft(audio, rep.N_FFT, rep.HOP, window)
+    basis = rep.mel_filterbank().astype(np.float64)
+    level = np.log1p(rep.COMPRESSION * (basis @ (spectrum.real ** 2 + spectrum.imag ** 2))) / rep.MEL_SCALE
+    kept = (level >= gate)[np.argmax(basis, axis=0)]  # (bins, frames)
+    return istft(spectrum * kept, rep.N_FFT, rep.HOP, window, audio.size).astype(np.float32)
+
+
+def clean_recordings(recordings, rng):
+    """16-bit recordings at SPEECH_RATE (int16 arrays), each gated at its own level drawn from GATE, as float
+    audio."""
+    from engine.zoo.families import PCM_FULL_SCALE
+
+    return [gate_recording(np.asarray(pcm, dtype=np.float64) / PCM_FULL_SCALE, float(rng.uniform(*GATE)))
+            for pcm in recordings]
 
 
 # engine.modality's `cleanup` of each modality names one of these

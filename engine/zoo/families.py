@@ -55,6 +55,7 @@ class Family:
     share: float = 1.0
     description: str = ""
     default: bool = True  # trained by a zoo that names no families
+    keeps_recordings: bool = False  # its output is recordings (RecordingPool), stored and judged as such
 
 
 def train_for(trainer, seconds, state, message):
@@ -156,36 +157,67 @@ def ngram_family(order):
 # --- signal-processing fakes of speech -----------------------------------------------------
 
 
-def pool_sampler(patches):
-    """sample(n, seed) drawing without replacement from precomputed patches."""
-    patches = np.concatenate(patches).astype(np.float32)
+PCM_FULL_SCALE = 32768  # a 16-bit sample's full scale, as the evidence loader reads it (int16 / 32768)
 
-    def sample(n, seed):
-        return patches[np.sort(np.random.default_rng(int(seed)).permutation(len(patches))[:int(n)])]
-    return sample
+
+def as_pcm16(audio):
+    """Float audio as a 16-bit WAV file holds it (int16); a recording louder than full scale is brought down to it
+    first, as an editor's export would, rather than clipped (a clipped waveform is a trace of its own)."""
+    audio = np.asarray(audio, dtype=np.float64)
+    peak = float(np.max(np.abs(audio))) if audio.size else 0.0
+    gain = min(1.0, (PCM_FULL_SCALE - 1) / (PCM_FULL_SCALE * peak)) if peak > 0 else 1.0
+    return np.round(audio * gain * PCM_FULL_SCALE).astype(np.int16)
+
+
+def pcm_patches(pcm):
+    """The mel patches of a 16-bit recording at SPEECH_RATE, exactly as the evidence loader reads it from a WAV."""
+    return representations.mel_patches(pcm.astype(np.float32) / PCM_FULL_SCALE, representations.SPEECH_RATE)
+
+
+class RecordingPool:
+    """A waveform family's fakes, kept as 16-bit recordings at SPEECH_RATE (`case zoo` stores them, `generate`
+    writes them as WAV files, `case validate` judges those files, so the detectors that read a waveform speak).
+    Called as any family's sampler, (n, seed) -> the mel patches of the recordings `draw` picks."""
+
+    def __init__(self):
+        self.recordings, self.patches = [], []
+
+    def add(self, audio):
+        pcm = as_pcm16(audio)
+        self.recordings.append(pcm)
+        self.patches.append(pcm_patches(pcm))
+
+    def draw(self, n, seed):
+        """Indices (ascending) of recordings drawn without replacement (seeded), as many as give at most n patches
+        (at least one)."""
+        order = np.random.default_rng(int(seed)).permutation(len(self.recordings))
+        held = np.cumsum([len(self.patches[i]) for i in order])
+        return np.sort(order[:max(1, int(np.searchsorted(held, int(n), side="right")))])
+
+    def __call__(self, n, seed):
+        return np.concatenate([self.patches[i] for i in self.draw(n, seed)])[:int(n)].astype(np.float32)
 
 
 def speech_fakes(make, partners=0):
-    """A family of fakes made from each fitting recording by make(audio, rng), as long as time allows,
-    turned into mel patches exactly as evidence is; with `partners`, make([audio, other, ...], rng)
-    gets that many other fitting recordings too (drawn at random), to splice."""
+    """A family of fakes made from each fitting recording by make(audio, rng), as long as time allows, kept as
+    recordings (RecordingPool); with `partners`, make([audio, other, ...], rng) gets that many other fitting
+    recordings too (drawn at random), to splice."""
     def train(fit, seconds, seed, state, pool):
         rng = np.random.default_rng(seed)
         recordings = fit.recordings()
         order = rng.permutation(len(recordings))
-        start, patches = time.monotonic(), []
+        start, made = time.monotonic(), RecordingPool()
         for k, i in enumerate(order):
             state.check()
             if partners:
                 others = rng.choice(np.delete(np.arange(len(recordings)), i), partners) if len(recordings) > 1 else [i]
-                audio = make([recordings[i]] + [recordings[j] for j in others], rng)
+                made.add(make([recordings[i]] + [recordings[j] for j in others], rng))
             else:
-                audio = make(recordings[i], rng)
-            patches.append(representations.mel_patches(audio, representations.SPEECH_RATE))
+                made.add(make(recordings[i], rng))
             if time.monotonic() - start > seconds:
                 break
             state.progress((k + 1) / len(order), f"recording {k + 1} of {len(order)}")
-        return pool_sampler(patches)
+        return made
     return train
 
 
@@ -257,6 +289,11 @@ def _concatenative(recordings, rng):
     return concatenative(recordings, representations.SPEECH_RATE, rng)
 
 
+def recording_family(name, kind, make, share, description, partners=0):
+    """A speech family of fakes made from the fitting recordings (speech_fakes), kept as recordings."""
+    return Family(name, kind, ("speech",), speech_fakes(make, partners), share, description, keeps_recordings=True)
+
+
 ALL = MODALITIES
 CONTINUOUS = CONTINUOUS_MODALITIES
 FAMILIES = {f.name: f for f in [
@@ -276,21 +313,22 @@ FAMILIES = {f.name: f for f in [
            "digits typeset from fonts, then scaled and centred as the reference's figures (no model)", default=False),
     *[Family(f"ngram-{k}", "n-gram", ("music",), ngram_family(k), 0.1, f"Markov chain of order {k} over chord events")
       for k in (1, 2, 3, 4)],
-    Family("lpc-vocoder", "signal processing", ("speech",), speech_fakes(_lpc), 0.7,
-           "LPC analysis-resynthesis of the fitting recordings (pulse train / noise excitation)"),
-    Family("griffin-lim", "signal processing", ("speech",), speech_fakes(_griffin_lim), 0.7,
-           "Griffin-Lim inversion of the recordings' smoothed mel spectrograms"),
-    Family("pitch-shift", "signal processing", ("speech",), speech_fakes(_pitch_shift), 0.4,
-           "recordings resampled up to 3 semitones and stretched back to their duration"),
-    Family("time-stretch", "signal processing", ("speech",), speech_fakes(_time_stretch), 0.4,
-           "recordings stretched 0.8-1.25x by overlap-add"),
-    Family("parametric-vocoder", "TTS imitation", ("speech",), speech_fakes(_parametric), 0.2,
-           "statistical-TTS-like vocoder: LPC envelopes and voicing smoothed over time, glottal pulses at a rule "
-           "F0 (or the smoothed own pitch) mixed with noise"),
-    Family("formant", "TTS imitation", ("speech",), speech_fakes(_formant), 0.4,
-           "cascade formant synthesiser driven by the recordings' smoothed formant tracks, at a rule F0"),
-    Family("concatenative", "TTS imitation", ("speech",), speech_fakes(_concatenative, partners=1), 0.2,
-           "two recordings joined at a low-energy point, re-pitched to a rule F0 by TD-PSOLA (diphone TTS)"),
+    recording_family("lpc-vocoder", "signal processing", _lpc, 0.7,
+                     "LPC analysis-resynthesis of the fitting recordings (pulse train / noise excitation)"),
+    recording_family("griffin-lim", "signal processing", _griffin_lim, 0.7,
+                     "Griffin-Lim inversion of the recordings' smoothed mel spectrograms"),
+    recording_family("pitch-shift", "signal processing", _pitch_shift, 0.4,
+                     "recordings resampled up to 3 semitones and stretched back to their duration"),
+    recording_family("time-stretch", "signal processing", _time_stretch, 0.4,
+                     "recordings stretched 0.8-1.25x by overlap-add"),
+    recording_family("parametric-vocoder", "TTS imitation", _parametric, 0.2,
+                     "statistical-TTS-like vocoder: LPC envelopes and voicing smoothed over time, glottal pulses at a "
+                     "rule F0 (or the smoothed own pitch) mixed with noise"),
+    recording_family("formant", "TTS imitation", _formant, 0.4,
+                     "cascade formant synthesiser driven by the recordings' smoothed formant tracks, at a rule F0"),
+    recording_family("concatenative", "TTS imitation", _concatenative, 0.2,
+                     "two recordings joined at a low-energy point, re-pitched to a rule F0 by TD-PSOLA (diphone TTS)",
+                     partners=1),
 ]}
 
 

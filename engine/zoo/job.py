@@ -37,8 +37,9 @@ def run_finished(run_dir):
     return is_run_folder(run_dir) and read_run_json(run_dir).get("status") == "finished"
 
 
-def write_generator_run(run_dir, samples, config, run_info):
-    """A finished generator run: samples in the checkpoint's "samples" tensor, run.json last."""
+def write_generator_run(run_dir, samples, config, run_info, recordings=None):
+    """A finished generator run: samples in the checkpoint's "samples" tensor and, for a family kept as recordings,
+    those 16-bit recordings (engine/runs.py RECORDINGS), run.json last."""
     import torch
 
     from training.grid import make_grid
@@ -46,36 +47,55 @@ def write_generator_run(run_dir, samples, config, run_info):
 
     if os.path.isdir(run_dir):
         shutil.rmtree(run_dir)  # a half-written run of an interrupted zoo
+    tensors = {"samples": torch.from_numpy(np.ascontiguousarray(samples, dtype=np.float32))}
+    if recordings is not None:  # engine/runs.py RECORDINGS
+        tensors["recordings"] = torch.from_numpy(np.concatenate(recordings).astype(np.int16))
+        tensors["recording_lengths"] = torch.from_numpy(np.array([len(r) for r in recordings], dtype=np.int64))
     folder = RunFolder(run_dir)
-    folder.save_checkpoint(1, {"samples": torch.from_numpy(np.ascontiguousarray(samples, dtype=np.float32))},
-                           {"kind": "generator", "config": config, "architectures": {}})
+    folder.save_checkpoint(1, tensors, {"kind": "generator", "config": config, "architectures": {}})
     folder.save_preview(make_grid(samples[:64]), 1)
     folder.update(kind="generator", config=config, status="finished", **run_info)
+
+
+def family_output(sample, fit, pool, seed):
+    """[(variant, samples, recordings or None)] of a trained family: its pool and the pool's cleaned-up copy. A
+    family kept as recordings (RecordingPool) stores as many as give `pool` patches, cleaned on the waveform."""
+    from engine.zoo.cleanup import clean, clean_recordings
+    from engine.zoo.families import RecordingPool, as_pcm16, pcm_patches
+
+    if not isinstance(sample, RecordingPool):
+        samples = np.clip(sample(pool, SAMPLE_SEED + seed), 0, 1).astype(np.float32)
+        return [("raw", samples, None), ("cleaned", clean(samples, fit.modality, fit.x, fit.levels, seed), None)]
+    raw = [sample.recordings[i] for i in sample.draw(pool, SAMPLE_SEED + seed)]
+    cleaned = [as_pcm16(audio) for audio in clean_recordings(raw, np.random.default_rng(seed))]
+    return [(variant, np.concatenate([pcm_patches(pcm) for pcm in recordings]).astype(np.float32), recordings)
+            for variant, recordings in (("raw", raw), ("cleaned", cleaned))]
 
 
 def train_family(name, fit, data, seconds, seed, pool, folder, state):
     """Trains family `name`, stores its samples and their cleaned-up copy as two finished runs;
     returns (samples per run, training seconds)."""
-    from engine.zoo.cleanup import clean
+    from engine.data.representations import SPEECH_RATE
     from engine.zoo.families import FAMILIES
 
     family = FAMILIES[name]
     start = time.monotonic()
     try:
-        sample = family.train(fit, seconds, seed, state, pool)
-        samples = np.clip(sample(pool, SAMPLE_SEED + seed), 0, 1).astype(np.float32)
+        output = family_output(family.train(fit, seconds, seed, state, pool), fit, pool, seed)
     except ValueError as err:
         raise InputError(data["spec"], f"family {name}: {err}") from None
     train_seconds = round(time.monotonic() - start, 1)
     base = {"family": name, "family_kind": family.kind, "description": family.description, "seed": seed,
             "budget_seconds": round(seconds, 1), "shape": list(fit.x.shape[1:])}
-    for variant, x in (("raw", samples), ("cleaned", clean(samples, fit.modality, fit.x, fit.levels, seed))):
+    for variant, x, recordings in output:
         suffix = "" if variant == "raw" else "-clean"
-        write_generator_run(os.path.join(folder, name + suffix), x, dict(base, variant=variant), {
-            "name": f"zoo-{name}{suffix}", "data": data, "modality": fit.modality,
-            "metrics": {"samples": int(len(x)), "train_seconds": train_seconds,
-                        "mean_intensity": float(x.mean())}})
-    return len(samples), train_seconds
+        config = dict(base, variant=variant, **({} if recordings is None else {"recording_rate": SPEECH_RATE}))
+        metrics = {"samples": int(len(x)), "train_seconds": train_seconds, "mean_intensity": float(x.mean()),
+                   **({} if recordings is None else {"recordings": len(recordings)})}
+        write_generator_run(os.path.join(folder, name + suffix), x, config, {
+            "name": f"zoo-{name}{suffix}", "data": data, "modality": fit.modality, "metrics": metrics},
+            recordings)
+    return len(output[0][1]), train_seconds
 
 
 def load_fit(case, device):
