@@ -2,7 +2,7 @@
 traces, applied to every zoo family's output so that the learned detectors also meet them.
 
 - images: the faint background set to 0, strokes above a level set to 1, values re-quantised
-  to the reference's grid (a PNG's 256 levels);
+  to the reference's grid k/levels (a PNG's k/255);
 - speech (mel patches): the noise floor gated to silence (cells below a gate set to 0);
 - music (piano rolls): notes thresholded, onsets and offsets quantised to an eighth-note grid,
   every velocity flattened to the reference's median.
@@ -28,7 +28,7 @@ def clean_images(x, levels, rng):
     background, stroke = levels_per_sample(len(x), BACKGROUND, rng), levels_per_sample(len(x), STROKE, rng)
     x = np.where(x < background, 0.0, np.where(x > stroke, 1.0, x))
     if levels:
-        x = np.rint(x * (levels - 1)) / (levels - 1)
+        x = np.rint(x * levels) / levels  # levels: the grid's denominator (255 for 8-bit digits)
     return x.astype(np.float32)
 
 

@@ -1,6 +1,7 @@
 """`case zoo` as a job (engine/jobs.py protocol): progress, cancel, resume.
 
-Each family's two runs (raw and cleaned-up samples) are written to the case's
+Each family's two runs (raw samples as an image file holds them, engine/zoo/written.py, and
+cleaned-up samples) are written to the case's
 runs/zoo/<family>/ and runs/zoo/<family>-clean/ folders and marked finished last; a later
 `case zoo` skips finished families, so a cancelled zoo resumes with the families not yet
 done (a family cut off mid-training starts again). Then every zoo run is registered in the
@@ -58,6 +59,7 @@ def train_family(name, fit, data, seconds, seed, pool, folder, state):
     returns (samples per run, training seconds)."""
     from engine.zoo.cleanup import clean
     from engine.zoo.families import FAMILIES
+    from engine.zoo.written import as_written
 
     family = FAMILIES[name]
     start = time.monotonic()
@@ -69,7 +71,8 @@ def train_family(name, fit, data, seconds, seed, pool, folder, state):
     train_seconds = round(time.monotonic() - start, 1)
     base = {"family": name, "family_kind": family.kind, "description": family.description, "seed": seed,
             "budget_seconds": round(seconds, 1), "shape": list(fit.x.shape[1:])}
-    for variant, x in (("raw", samples), ("cleaned", clean(samples, fit.modality, fit.x, fit.levels, seed))):
+    written = as_written(samples, fit.modality, fit.levels, seed)  # the raw samples as a file holds them
+    for variant, x in (("raw", written), ("cleaned", clean(samples, fit.modality, fit.x, fit.levels, seed))):
         suffix = "" if variant == "raw" else "-clean"
         write_generator_run(os.path.join(folder, name + suffix), x, dict(base, variant=variant), {
             "name": f"zoo-{name}{suffix}", "data": data, "modality": fit.modality,

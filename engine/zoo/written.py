@@ -1,0 +1,23 @@
+"""The zoo's image samples as an image file holds them.
+
+A generator's float output reaches a verdict only as a file, and an 8-bit PNG holds each value on the
+case's grid k/levels: rounded (`rint(x * 255)`, as PIL and torchvision's `save_image` write it) or cut down
+by a cast (`(x * 255).astype(uint8)`, a common line in a researcher's script). The zoo's raw runs held its
+generators' floats: three quarters of a zoo DCGAN's pixels lay in (0, 0.5/255), which no PNG holds, so the
+learned detectors trained on them learned a faint haze that evidence never shows (docs/studies.md, "The
+zoo's samples as files hold them", thirty-ninth pass). Each raw image sample is written one way or the
+other, drawn per sample (seeded), so that the detectors meet both.
+"""
+import numpy as np
+
+ROUNDED_SHARE = 0.5  # of the samples rounded; the others truncated
+
+
+def as_written(x, modality_name, levels, seed=0):
+    """Samples x (n, c, h, w) in [0, 1] on the grid k/levels as an image file holds them (other
+    modalities, and images without a grid, unchanged)."""
+    if modality_name != "image" or not levels:
+        return x
+    scaled = np.clip(np.asarray(x, dtype=np.float32), 0, 1) * np.float32(levels)
+    rounded = np.random.default_rng(seed).random((len(scaled),) + (1,) * (scaled.ndim - 1)) < ROUNDED_SHARE
+    return (np.where(rounded, np.rint(scaled), np.floor(scaled)) / levels).astype(np.float32)
