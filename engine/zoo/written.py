@@ -14,9 +14,11 @@ ROUNDED_SHARE = 0.5  # of the samples rounded; the others truncated
 
 
 def as_written(x, modality_name, levels, seed=0):
-    """Samples x (n, c, h, w) in [0, 1] on the grid k/levels as an image file holds them (other
-    modalities, and images without a grid, unchanged)."""
-    if modality_name != "image" or not levels:
+    """Samples x (n, c, h, w) in [0, 1] on the grid k/levels as a PNG file holds them (modalities whose
+    samples are written otherwise, and data without a grid, unchanged)."""
+    from engine.modality import modality
+
+    if modality(modality_name).suffix != ".png" or not levels:
         return x
     scaled = np.clip(np.asarray(x, dtype=np.float32), 0, 1) * np.float32(levels)
     rounded = np.random.default_rng(seed).random((len(scaled),) + (1,) * (scaled.ndim - 1)) < ROUNDED_SHARE
