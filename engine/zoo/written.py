@@ -1,12 +1,12 @@
 """The zoo's image samples as an image file holds them.
 
 A generator's float output reaches a verdict only as a file, and an 8-bit PNG holds each value on the
-case's grid k/levels: rounded (`rint(x * 255)`, as PIL and torchvision's `save_image` write it) or cut down
-by a cast (`(x * 255).astype(uint8)`, a common line in a researcher's script). The zoo's raw runs held its
-generators' floats: three quarters of a zoo DCGAN's pixels lay in (0, 0.5/255), which no PNG holds, so the
-learned detectors trained on them learned a faint haze that evidence never shows (docs/studies.md, "The
-zoo's samples as files hold them", thirty-ninth pass). Each raw image sample is written one way or the
-other, drawn per sample (seeded), so that the detectors meet both.
+case's grid k/levels: rounded (`rint(x * 255)`, as PIL and torchvision's `save_image` write it) or cut
+down by a cast (`(x * 255).astype(uint8)`, a common line in a researcher's script). The zoo's raw runs
+held its generators' floats: three quarters of a zoo DCGAN's pixels lay in (0, 0.5/255), which no PNG
+holds, so the learned detectors were trained on a faint haze that evidence never shows. Each raw image
+sample is written one way or the other, drawn per sample (seeded), so that the detectors meet both
+(docs/studies.md, "Image generators in a zoo case", thirty-ninth pass: it moved no verdict there).
 """
 import numpy as np
 
