@@ -2,7 +2,7 @@
 traces, applied to every zoo family's output so that the learned detectors also meet them.
 
 - images: the faint background set to 0, strokes above a level set to 1, values re-quantised
-  to the reference's grid k/levels (a PNG's k/255);
+  to the reference's grid (a PNG's 256 levels);
 - speech (mel patches): the noise floor gated to silence (cells below a gate set to 0);
 - music (piano rolls): notes thresholded, onsets and offsets quantised to an eighth-note grid,
   every velocity flattened to the reference's median.
