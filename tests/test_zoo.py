@@ -12,6 +12,7 @@ from engine import case as case_store, case_workflows
 from engine.data.specs import load_spec
 from engine.jobs import Cancelled, JobState
 from engine.zoo import cleanup
+from engine.zoo.written import as_written
 from engine.zoo import families
 from engine.zoo.families import FAMILIES, FitData, choose, families_for
 from engine.zoo.job import POOL, zoo_job
@@ -81,10 +82,23 @@ def test_families_are_chosen_per_modality_and_unknown_ones_refused():
 
 def test_image_cleanup_zeroes_the_background_saturates_strokes_and_requantises():
     x = np.tile(np.array([0.01, 0.035, 0.5, 0.96, 0.2], dtype=np.float32).reshape(1, 1, 1, 5), (50, 1, 1, 1))
-    out = cleanup.clean_images(x, 256, np.random.default_rng(0))
+    out = cleanup.clean_images(x, 255, np.random.default_rng(0))
     assert np.all(out[..., :2] == 0) and np.all(out[..., 3] == 1)
     assert np.allclose(out * 255, np.rint(out * 255), atol=1e-4) and np.all(np.abs(out[..., 2] - 0.5) < 1 / 255)
     assert len(np.unique(out[..., 4])) == 2  # each sample its own background level: 0.2 kept or zeroed
+
+
+def test_raw_image_samples_are_written_on_the_case_grid_rounded_or_truncated():
+    x = np.random.default_rng(1).uniform(0, 1, (60, 1, 4, 4)).astype(np.float32)
+    x[:, :, 0, 0] = 0.3 / 255  # a faint value no 8-bit file holds
+    out = as_written(x, "image", 255, seed=3)
+    scaled = out.astype(np.float64) * 255
+    assert np.allclose(scaled, np.rint(scaled), atol=1e-3)  # on k/255
+    rounded = np.all(np.isclose(scaled, np.rint(x * np.float32(255))), axis=(1, 2, 3))
+    truncated = np.all(np.isclose(scaled, np.floor(x * np.float32(255))), axis=(1, 2, 3))
+    assert np.all(rounded | truncated) and 10 < rounded.sum() < 50  # each sample one way, both ways drawn
+    assert np.all(out[:, :, 0, 0] == 0)
+    assert as_written(x, "speech", None) is x  # mel patches are not files of levels
 
 
 def test_music_cleanup_puts_notes_on_an_eighth_grid_at_one_velocity():
@@ -168,6 +182,14 @@ def test_case_zoo_registers_each_family_raw_and_cleaned_and_a_classifier(zoo_cas
     assert all(sets[name]["used"] == sets["gan-standard"]["used"] for name in sets if name != "real")
     vae = next(run for run in runs if run["name"] == "zoo-vae")
     assert vae["config"]["family"] == "vae" and vae["data"]["spec"] == "builtin:digits[0:160]"
+
+
+def test_the_zoo_stores_its_raw_and_cleaned_image_samples_on_the_reference_grid(zoo_case):
+    from engine.runs import sample_run
+
+    for run in ("gan-standard", "gan-standard-clean", "vae", "vae-clean"):
+        x = sample_run(os.path.join(zoo_case, "runs", "zoo", run), 50, 0)[0].astype(np.float64) * 16  # digits: k/16
+        assert np.allclose(x, np.rint(x), atol=1e-4), run
 
 
 def test_the_learned_detectors_know_every_zoo_family(zoo_case):

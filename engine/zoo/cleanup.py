@@ -30,7 +30,7 @@ def clean_images(x, levels, rng):
     background, stroke = levels_per_sample(len(x), BACKGROUND, rng), levels_per_sample(len(x), STROKE, rng)
     x = np.where(x < background, 0.0, np.where(x > stroke, 1.0, x))
     if levels:
-        x = np.rint(x * (levels - 1)) / (levels - 1)
+        x = np.rint(x * levels) / levels  # levels: the grid's denominator (255 for 8-bit digits)
     return x.astype(np.float32)
 
 

@@ -1,6 +1,7 @@
 """`case zoo` as a job (engine/jobs.py protocol): progress, cancel, resume.
 
-Each family's two runs (raw and cleaned-up samples) are written to the case's
+Each family's two runs (raw samples as an image file holds them, engine/zoo/written.py, and
+cleaned-up samples) are written to the case's
 runs/zoo/<family>/ and runs/zoo/<family>-clean/ folders and marked finished last; a later
 `case zoo` skips finished families, so a cancelled zoo resumes with the families not yet
 done (a family cut off mid-training starts again). Then every zoo run is registered in the
@@ -62,10 +63,12 @@ def family_output(sample, fit, pool, seed):
     family kept as recordings (RecordingPool) stores as many as give `pool` patches, cleaned on the waveform."""
     from engine.zoo.cleanup import clean, clean_recordings
     from engine.zoo.families import RecordingPool, as_pcm16, pcm_patches
+    from engine.zoo.written import as_written
 
     if not isinstance(sample, RecordingPool):
         samples = np.clip(sample(pool, SAMPLE_SEED + seed), 0, 1).astype(np.float32)
-        return [("raw", samples, None), ("cleaned", clean(samples, fit.modality, fit.x, fit.levels, seed), None)]
+        written = as_written(samples, fit.modality, fit.levels, seed)  # the raw samples as a file holds them
+        return [("raw", written, None), ("cleaned", clean(samples, fit.modality, fit.x, fit.levels, seed), None)]
     raw = [sample.recordings[i] for i in sample.draw(pool, SAMPLE_SEED + seed)]
     cleaned = [as_pcm16(audio) for audio in clean_recordings(raw, np.random.default_rng(seed))]
     return [(variant, np.concatenate([pcm_patches(pcm) for pcm in recordings]).astype(np.float32), recordings)
