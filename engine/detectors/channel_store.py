@@ -32,7 +32,7 @@ from engine.npz import load_arrays, save_arrays
 
 # Bump whenever what a channel's calibration computes changes (channels.channelled_reference or
 # channel_calibration, a detector's `calibrate`, a constant they read), so that no case reuses arrays older code made.
-VERSION = 14  # 4: noise-floor reads dithered silence and runs a resampler rings into (thirtieth pass); 5: a fade's
+VERSION = 15  # 4: noise-floor reads dithered silence and runs a resampler rings into (thirtieth pass); 5: a fade's
 # rounded tail into zeros is padding (engine/data/padding.py fade_tail, thirty-first pass); 6: a fade-out's course into
 # zeros is padding (padding.fades_out) and noise-floor reads a floor up to four 16-bit steps at four (thirty-second);
 # 7: a transform codec's residue below half a 16-bit step is read as zeros (formats/audio.residue_as_silence); 8: and
@@ -43,7 +43,8 @@ VERSION = 14  # 4: noise-floor reads dithered silence and runs a resampler rings
 # noise-floor's sub-step bound follows the rate the channel's files are written at (thirty-seventh pass); 13:
 # lpc-lattice's 8 kHz reading searches no window its least-squares fit predicts within rounding (thirty-ninth pass); 14:
 # noise-floor sets aside a coarse recorder's clicks and the zero runs next to them (engine/detectors/recorder_clicks.py,
-# thirty-ninth pass)
+# thirty-ninth pass); 15: low-rumble's high-pass takes the digital Butterworth's gain, as scipy's filtfilt applies it
+# (engine/analysis/zero_phase.py; before, the analog prototype's)
 ROLE = "channel calibration"
 FOLDER = "channels"
 LIBRARIES = ("numpy", "scipy", "pillow", "soundfile", "av", "soxr")  # the numerics and codecs a reference passes

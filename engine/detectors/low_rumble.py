@@ -73,22 +73,19 @@ def marked(key, channel, gate):
 
 
 def high_passed(audio, cut_hz):
-    """A recording at the speech rate through the zero-phase high-pass at `cut_hz`: the gain of an ORDER-th order
-    Butterworth high-pass run forward and back (its squared magnitude, 1 / (1 + (cut / f) ** (2 ORDER))), applied to
-    the spectrum of the recording extended at each end by its odd reflection over EDGE_SECONDS (as filtfilt pads; in
-    numpy: the app's bundle leaves scipy.signal out). None stays None, and one too short to filter (TOO_SHORT
-    samples or fewer, which no detector reads) is returned as it is."""
+    """A recording at the speech rate through the zero-phase high-pass at `cut_hz` (an ORDER-th order Butterworth
+    high-pass run forward and back, the recording extended at each end by its odd reflection over EDGE_SECONDS:
+    engine/analysis/zero_phase.py). None stays None, and one too short to filter (TOO_SHORT samples or fewer, which
+    no detector reads) is returned as it is."""
+    from engine.analysis.zero_phase import butterworth_zero_phase
+
     if audio is None:
         return None
     audio = np.asarray(audio, dtype=np.float64)
     if audio.size <= TOO_SHORT:
         return audio
-    edge = min(int(EDGE_SECONDS * representations.SPEECH_RATE), audio.size - 1)
-    extended = np.concatenate([2 * audio[0] - audio[edge:0:-1], audio, 2 * audio[-1] - audio[-2:-edge - 2:-1]])
-    hz = np.fft.rfftfreq(extended.size, 1.0 / representations.SPEECH_RATE)
-    gain = np.zeros_like(hz)
-    gain[1:] = 1.0 / (1.0 + (cut_hz / hz[1:]) ** (2 * ORDER))
-    return np.fft.irfft(np.fft.rfft(extended) * gain, extended.size)[edge:edge + audio.size]
+    return butterworth_zero_phase(audio, representations.SPEECH_RATE, cut_hz, ORDER, highpass=True,
+                                  edge_seconds=EDGE_SECONDS)
 
 
 def calibration(recordings, cut_hz):

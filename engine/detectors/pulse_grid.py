@@ -72,6 +72,7 @@ NATIVE_UPSAMPLE = 8  # the residual's sub-sample resolution at the file's rate
 NATIVE_MARGIN = 256  # samples of the residual kept either side of a run of cycles, beyond the resampler's reach
 # The lag reading at the file's own rate (thirty-eighth pass): consecutive pulses matched by their shapes
 LAG_LOWPASS = 4000.0  # Hz: the shapes compared below it (SVOX Pico draws its phases above 4.5 kHz anew each frame)
+LAG_ORDER = 8  # of the zero-phase Butterworth low-pass there
 LAG_HALF = 0.0015  # seconds of each pulse's neighbourhood compared either side of its peak
 LAG_SEARCH = 3  # the file's samples either side of the peak-to-peak distance searched for the best match
 LAG_UPSAMPLE = 32  # the lag's resolution before the parabola, per sample of the file (no bias toward 1/8 samples)
@@ -159,13 +160,13 @@ def native_lag_intervals(native, runs):
     their distance. Pairs matching below LAG_MATCH or off the tracked period by LAG_PERIOD are left out."""
     import soxr
     from numpy.lib.stride_tricks import sliding_window_view
-    from scipy.signal import butter, sosfiltfilt
+
+    from engine.analysis.zero_phase import butterworth_zero_phase
 
     rate, up = native.rate, LAG_UPSAMPLE
     scale = rate / RATE
     x = np.asarray(native.samples, dtype=np.float64) / 32768.0
-    if x.size > 60:
-        x = sosfiltfilt(butter(8, min(LAG_LOWPASS, 0.45 * rate), "lowpass", fs=rate, output="sos"), x)
+    x = butterworth_zero_phase(x, rate, min(LAG_LOWPASS, 0.45 * rate), LAG_ORDER)
     half, search = int(round(LAG_HALF * rate)) * up, LAG_SEARCH * up
     lags = []
     for run in runs:
