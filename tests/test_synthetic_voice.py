@@ -334,3 +334,27 @@ def test_it_stands_aside_saying_why_for_a_voice_pitched_above_every_reference_re
     bare = {k: v for k, v in pitched_reference(reference).items() if k not in ("ref_audio", "ref_audio_group")}
     assert SyntheticVoice(bare).pitch_ceiling is None
     assert SyntheticVoice(bare).informative(types.SimpleNamespace(audio=high))
+
+
+def test_a_voice_above_the_reference_pitch_written_with_a_synthesisers_floor_is_judged_a_recorded_one_is_not(fsdd):
+    reference = fsdd[:MIN_KEPT]
+    detector = SyntheticVoice(pitched_reference(reference))
+
+    def written(take):
+        """An octave above the take, its quiet 20 ms frames (below a tenth of the loudest's RMS) brought down by
+        80 dB: a synthesiser's near-silence between its sounds instead of the recorder's."""
+        high = sped_up(take, 2)[: len(take) // 2 // 160 * 160]
+        rms = np.sqrt(np.mean(high.reshape(-1, 160) ** 2, axis=1))
+        return high * np.repeat(np.where(rms >= 0.1 * rms.max(), 1.0, 1e-4), 160)
+
+    high = next(w for w in map(written, fsdd[MIN_KEPT:]) if synthetic_voice.voiced_pitch(w) > detector.pitch_ceiling
+                and synthetic_voice.recorded_floor(w) < detector.deepest_floor)
+    recorded = high + np.random.default_rng(0).normal(0, 10 ** (-50 / 20) * np.sqrt(np.mean(high ** 2)), high.size)
+    assert synthetic_voice.voiced_pitch(recorded) > detector.pitch_ceiling
+    assert synthetic_voice.recorded_floor(recorded) >= detector.deepest_floor
+    # written with a synthesiser's floor: judged as a voice below the ceiling is
+    assert detector.informative(types.SimpleNamespace(audio=high))
+    assert "stands aside" not in detector.reason(Recordings([high]), 0, 6.0, 1e-4)
+    # the same voice under a recorder's floor: its calibration holds no such voice, so it stands aside
+    assert not detector.informative(types.SimpleNamespace(audio=recorded))
+    assert "its floor is a recorder's" in detector.reason(Recordings([recorded]), 0, 6.0, 1e-4)

@@ -55,7 +55,8 @@ file's floor (joined with the clean calibration: the larger tail probability); f
 band-limited it stands aside (channel_limits.BAND_LIMIT_MOVES_VOICE). So it does, saying why, for a voice
 pitched above every kept reference recording (`voiced_pitch`, the median period of its voiced frames): the
 calibration holds no such voice, and a higher voice's harmonicity and cepstral dynamics read as synthesis (women's
-and a child's digits against FSDD's men). It needs the waveform: a file that reaches the verdict as mel patches has
+and a child's digits against FSDD's men), unless its floor lies deeper than a studio's and every outside
+recording's: a synthesiser writing to a file (SVOX Pico's voices lie just above FSDD's men) is judged as before. It needs the waveform: a file that reaches the verdict as mel patches has
 none, and the detector stands aside (weight 0).
 """
 import functools
@@ -422,11 +423,18 @@ class SyntheticVoice(RecordingDetector):
 
     def pitched_above(self, audio):
         """The recording's voiced_pitch (as heard) where it lies above every kept reference recording's
-        (`pitch_ceiling`), else None."""
+        (`pitch_ceiling`) and its floor is a recorder's, else None. A floor deeper than `deepest_floor` (a studio's
+        and every outside recording's) is a synthesiser writing to a file, as `widened` reads it: the real voices
+        above the ceiling that read as synthesis were recorded (their floors -68 dB and shallower), while SVOX
+        Pico's voices, pitched just above FSDD's men, write floors of -76 to -120 dB (docs/studies.md, "SVOX Pico
+        above the reference's pitch", fortieth pass); such a file is judged as one below the ceiling."""
         if audio is None or self.pitch_ceiling is None:
             return None
-        pitch = voiced_pitch(self.heard(audio))
-        return pitch if pitch is not None and pitch > self.pitch_ceiling else None
+        heard = self.heard(audio)
+        pitch = voiced_pitch(heard)
+        if pitch is None or pitch <= self.pitch_ceiling:
+            return None
+        return pitch if recorded_floor(heard) >= self.deepest_floor else None
 
     def informative(self, samples):
         return (not self.stale and super().informative(samples)
@@ -439,8 +447,9 @@ class SyntheticVoice(RecordingDetector):
         pitch = self.pitched_above(batch.recordings()[g])
         if pitch is not None:
             return (f"{self.name}: stands aside, weight 0: the voice's pitch ({pitch:.0f} Hz, the median of its voiced "
-                    f"frames) lies above every reference recording's (at most {self.pitch_ceiling:.0f} Hz), so its "
-                    f"calibration holds no voice like it, and a higher voice's sharper harmonics read as synthesis "
+                    f"frames) lies above every reference recording's (at most {self.pitch_ceiling:.0f} Hz) and its floor "
+                    f"is a recorder's, so its calibration holds no voice like it, and a higher voice's sharper "
+                    f"harmonics read as synthesis "
                     f"(score {score:+.1f}, tail probability {p:.2g} against the reference)")
         return super().reason(batch, g, score, p)
 
