@@ -56,8 +56,9 @@ band-limited it stands aside (channel_limits.BAND_LIMIT_MOVES_VOICE). So it does
 pitched above every kept reference recording (`voiced_pitch`, the median period of its voiced frames): the
 calibration holds no such voice, and a higher voice's harmonicity and cepstral dynamics read as synthesis (women's
 and a child's digits against FSDD's men), unless its floor lies deeper than a studio's and every outside
-recording's: a synthesiser writing to a file (SVOX Pico's voices lie just above FSDD's men) is judged as before. It needs the waveform: a file that reaches the verdict as mel patches has
-none, and the detector stands aside (weight 0).
+recording's: a synthesiser writing to a file (SVOX Pico's voices lie just above FSDD's men) is judged as before.
+It needs the waveform: a file that reaches the verdict as mel patches has none, and the detector stands aside
+(weight 0).
 """
 import functools
 import hashlib
@@ -447,10 +448,9 @@ class SyntheticVoice(RecordingDetector):
         pitch = self.pitched_above(batch.recordings()[g])
         if pitch is not None:
             return (f"{self.name}: stands aside, weight 0: the voice's pitch ({pitch:.0f} Hz, the median of its voiced "
-                    f"frames) lies above every reference recording's (at most {self.pitch_ceiling:.0f} Hz) and its floor "
-                    f"is a recorder's, so its calibration holds no voice like it, and a higher voice's sharper "
-                    f"harmonics read as synthesis "
-                    f"(score {score:+.1f}, tail probability {p:.2g} against the reference)")
+                    f"frames) lies above every reference recording's (at most {self.pitch_ceiling:.0f} Hz) and its "
+                    f"floor is a recorder's, so its calibration holds no voice like it, and a higher voice's sharper "
+                    f"harmonics read as synthesis (score {score:+.1f}, tail probability {p:.2g} against the reference)")
         return super().reason(batch, g, score, p)
 
     def recording_reason(self, audio, batch, g, score, p):
