@@ -151,13 +151,9 @@ def test_voices_dropped_one_at_a_time_sound_thinner_than_any_held_out_chorale_on
     assert voice_leading.roll_statistics(drawn)[:, THIN].min() > real.max()
 
 
-def test_thin_texture_is_read_on_the_quarter_grid_only_and_there_each_excess_is_capped(profile):
-    """As written six statistics, uncapped; on the quarter grid seven, one rule broken as no chorale does weighing at
-    most CAP squared."""
-    as_written = voice_leading.VoiceLeading(profile)
-    detector = voice_leading.VoiceLeading.on_quarter_grid(profile)
-    assert len(as_written.centre) == as_written.shares == 6 and "capped" not in as_written.method
-    assert len(detector.centre) == detector.shares == 7 and "fewer than four pitches" in detector.method
+def test_a_profile_holding_every_statistic_caps_each_excess(detector):
+    """One rule broken as no chorale does weighs at most CAP squared; an older profile's sum stays uncapped."""
+    assert len(detector.centre) == detector.shares == 7 and f"capped at {voice_leading.CAP:g}" in detector.method
     stats = np.array(detector.centre)[None].repeat(2, axis=0)
     stats[0, THIN] = detector.centre[THIN] + 100 * detector.spread[THIN]  # one rule, far past the cap
     stats[1, [STRAY, AT_ONCE, THIN]] += 5 * detector.spread[[STRAY, AT_ONCE, THIN]]  # three rules, each within it
@@ -169,7 +165,7 @@ def test_thin_texture_is_read_on_the_quarter_grid_only_and_there_each_excess_is_
     assert six[1] == pytest.approx(50)
 
 
-@pytest.mark.parametrize("held, words", [(4, "four"), (5, "five")])
+@pytest.mark.parametrize("held, words", [(4, "four"), (5, "five"), (6, "six")])
 def test_a_profile_made_before_a_statistic_was_added_is_judged_on_those_it_holds(detector, held, words):
     batch_x = load_spec("builtin:bach[300:306]")
     groups, _ = item_groups(batch_x.items, batch_x.n)
@@ -180,15 +176,16 @@ def test_a_profile_made_before_a_statistic_was_added_is_judged_on_those_it_holds
     stats = voice_leading.file_statistics(batch_x.x, groups)[:, :held]
     expected = (np.maximum((stats - detector.centre[:held]) / detector.spread[:held], 0) ** 2).sum(axis=1)
     assert np.allclose(older.scores(batch), expected)
-    assert f"{words} part-writing statistics" in older.method and "six" in detector.method
+    assert f"{words} part-writing statistics" in older.method and "seven" in detector.method
     reason = older.reason(batch, 0, float(older.scores(batch)[0]), 0.5)
-    assert "three or more" not in older.method + reason
-    assert ("another number of pitches" in reason) == (held == 5)
-    assert older.shares == held and detector.shares == voice_leading.AS_WRITTEN
+    assert ("three or more" in older.method + reason) == (held == 6)
+    assert ("another number of pitches" in reason) == (held >= 5)
+    assert "fewer than four" not in older.method + reason and "capped" not in older.method
+    assert older.shares == held and detector.shares == len(voice_leading.STATISTICS)
 
 
 def test_voice_leading_takes_one_share_per_statistic_in_the_combination(detector):
-    """Six part-writing rules in one score weigh as six detectors would (calibration.share_weights)."""
+    """Seven part-writing rules in one score weigh as seven detectors would (calibration.share_weights)."""
     from engine.detectors.tonality import Tonality
 
     class Other:  # a one-statistic detector with a fitted tail
@@ -197,7 +194,7 @@ def test_voice_leading_takes_one_share_per_statistic_in_the_combination(detector
     tonality = object.__new__(Tonality)
     tonality.tail = detector.tail
     weights = suite.weights([detector, tonality, Other(), Other()], 0.01)
-    assert np.allclose(weights, np.array([6, 3, 1, 1]) / 11)
+    assert np.allclose(weights, np.array([7, 3, 1, 1]) / 12)
 
 
 def test_scores_do_not_change_with_transposition_or_velocity(detector):

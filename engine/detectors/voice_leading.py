@@ -9,8 +9,8 @@ its long notes across the bar. Chains over whole chords keep every chord and tra
 (the chroma, tonality and copying detectors look at those), so these rules speak to the
 families they cannot see.
 
-Seven statistics per file (the seventh only on the quarter grid), read from its whole roll
-(patches end to end, any velocity = on); the voices are the sounding pitches in order (lowest = bass), so no track layout is needed:
+Seven statistics per file, read from its whole roll (patches end to end, any velocity = on);
+the voices are the sounding pitches in order (lowest = bass), so no track layout is needed:
 - `parallels`: parallel fifths and octaves (two voices a fifth or an octave apart, modulo
   octaves, moving in the same direction to the same interval) per transition between
   successive four-note chords;
@@ -42,17 +42,16 @@ Seven statistics per file (the seventh only on the quarter grid), read from its 
   Transformers over JSB's quarter chords 28-72 %). The reference's keyboard prelude (bwv846,
   one pitch at a time) and chorales with an orchestra resting reach it too, so this statistic
   alone is not a test; beside the others it is the one a Transformer that drops voices one at a
-  time breaks most (docs/studies.md, fortieth pass). Per time, so the same at any time scale.
-  Read only against the reference sampled at its quarter beats (below): as written, a chorale
-  whose choir rests under its horns (bwv79.3, 42 % of its time) reads as thin as a Transformer,
-  and the families judged as written are caught by the other rules.
+  time breaks most (docs/studies.md, fortieth pass). Per time, so the same at any time scale,
+  which matters: a file on the quarter grid is judged against the reference sampled so and, read
+  at half its quarters (engine/detectors/time_scale.py), against the reference as written, the
+  larger tail probability applying, so both readings must hold the statistic.
 
 Each is compared with the reference files: centred on their median and divided by the
 distance from the median to their 90th percentile (at least MIN_SPREAD); the score is the sum
 of the squared excesses above the median (only the high side counts: these rules are broken,
-not over-kept), each excess capped at CAP spreads where all seven are read (the reference sampled
-at its quarter beats; as written and in profiles made before, six or fewer, fitted uncapped and
-judged so). The cap is why the seventh statistic can count:
+not over-kept), each excess capped at CAP spreads in a profile holding all seven (profiles made
+before were fitted uncapped and are judged so). The cap is why the seventh statistic can count:
 a reference piece breaking one rule as no chorale does (bwv846's thin texture, 12 spreads; an
 orchestra's voices at once) would otherwise set the calibrated tail alone, while a generator
 breaks several rules together; a capped sum says how many rules a file breaks and by how much,
@@ -82,8 +81,7 @@ STATISTICS = ("parallels", "non-chord beats", "long dissonance", "metric", "stra
 OLDER_STATISTICS = 4  # a profile made before `stray pitches` holds the first four; it is judged on those
 AT_ONCE = 3  # voices entering or leaving together in one step (`voices at once`)
 VOICES = 4  # a chorale's texture (`thin texture`: time sounding fewer pitches)
-AS_WRITTEN = 6  # statistics read against the reference as written (`thin texture` only on the quarter grid)
-CAP = 8.0  # largest scaled excess of one statistic where all are read (fortieth pass: 5-10 alike)
+CAP = 8.0  # largest scaled excess of one statistic in a profile holding all of them (fortieth pass: 5-10 alike)
 BEAT = 4  # steps per quarter note (engine/data/representations.py)
 LONG = 8  # a half note
 METRIC_PERIODS = (8, 12)
@@ -203,7 +201,7 @@ def excesses(stats, centre, spread):
 
 
 def combined(stats, centre, spread):
-    """Sum of the squared excesses, each capped at CAP where the scaling holds every statistic (fitted so)."""
+    """Sum of the squared excesses, each capped at CAP in a profile holding every statistic (one fitted so)."""
     found = excesses(stats, centre, spread)
     if len(centre) == len(STATISTICS):
         found = np.minimum(found, CAP)
@@ -220,12 +218,12 @@ class VoiceLeading(Detector):
 
     @classmethod
     def fit(cls, ref, groups, n_groups, cross_fitted):
-        """Scaling fitted on every reference file, calibration cross-fitted: the first AS_WRITTEN statistics as
-        written, every statistic on the files sampled at their quarter beats."""
+        """Scaling fitted on every reference file, calibration cross-fitted; the same on the files sampled at their
+        quarter beats."""
         rolls = file_rolls(ref.x, groups)
         out = {}
         for names, stats in zip((cls.arrays[:3], cls.arrays[3:]),
-                                (roll_statistics(rolls)[:, :AS_WRITTEN], roll_statistics([sampled(r) for r in rolls]))):
+                                (roll_statistics(rolls), roll_statistics([sampled(r) for r in rolls]))):
             def fold_scores(train, held, stats=stats):
                 train_files, held_files = np.unique(groups[train]), np.unique(groups[held])
                 return combined(stats[held_files], *fit_scaling(stats[train_files]))
