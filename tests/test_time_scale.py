@@ -132,8 +132,8 @@ def test_a_detector_read_both_ways_or_standing_aside_keeps_its_shares_in_the_com
     _, detectors = reference
     both, _ = time_scale.union(detectors, 0.5)
     shares = {d.name: getattr(d, "shares", 1) for d in detectors}
-    assert shares["voice-leading"] == 6 and shares["tonality"] == 3
+    assert shares["voice-leading"] == 7 and shares["tonality"] == 3
     assert {d.name: getattr(d, "shares", 1) for d in both} == shares
     assert {d.name: StandAside(d, "a test").shares for d in detectors} == shares
     weights = dict(zip([d.name for d in both], suite.weights(both, calibration.DEFAULT_ALPHA)))
-    assert weights["voice-leading"] == pytest.approx(6 * weights["chroma"])
+    assert weights["voice-leading"] == pytest.approx(7 * weights["chroma"])

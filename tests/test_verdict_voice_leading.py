@@ -9,12 +9,13 @@ from engine.data.builtins import corpus_files
 from engine.data.specs import load_spec
 from engine.detectors import suite, voice_leading
 from engine.detectors.profile import cross_fitted, item_groups
+from engine.detectors.quarter_grid import sampled
 from tests import synthetic_music, synthetic_voices
 from tests.detector_checks import judged
 from tests.music_invariances import (assert_tempo_and_resolution_change_nothing,
                                      assert_transposition_and_velocity_change_nothing)
 
-PARALLELS, NON_CHORD, LONG_DISSONANCE, METRIC, STRAY, AT_ONCE = range(6)
+PARALLELS, NON_CHORD, LONG_DISSONANCE, METRIC, STRAY, AT_ONCE, THIN = range(7)
 
 
 def roll_of(chords, length=4, steps=None):
@@ -71,10 +72,15 @@ def test_stray_pitches_read_the_same_at_any_time_scale():
 
 
 @pytest.fixture(scope="module")
-def detector():
+def profile():
     ref = load_spec("builtin:bach[0:60]")
     groups, n = item_groups(ref.items, ref.n)
-    return voice_leading.VoiceLeading(voice_leading.VoiceLeading.fit(ref, groups, n, cross_fitted))
+    return voice_leading.VoiceLeading.fit(ref, groups, n, cross_fitted)
+
+
+@pytest.fixture(scope="module")
+def detector(profile):
+    return voice_leading.VoiceLeading(profile)
 
 
 
@@ -122,7 +128,44 @@ def test_voices_leaving_three_at_once_are_counted_and_one_or_two_are_not():
     assert voice_leading.statistics_of(slower)[AT_ONCE] == pytest.approx(0.5)
 
 
-@pytest.mark.parametrize("held, words", [(4, "four"), (5, "five")])
+def test_time_sounding_fewer_than_four_pitches_is_counted_at_any_time_scale():
+    # four voices, two meeting on one pitch (three sound) for a quarter, a rest of everything (not sounding), then a
+    # voice dropped for two quarters: three of the six sounding quarters sound fewer than four
+    roll = roll_of([(48, 55, 64, 72), (48, 60, 72), (), (48, 55, 64, 72), (48, 64, 72), (48, 64, 72), (48, 55, 64, 72)])
+    assert voice_leading.statistics_of(roll)[THIN] == pytest.approx(3 / 6)
+    assert voice_leading.statistics_of(np.repeat(roll, 2, axis=1))[THIN] == pytest.approx(3 / 6)
+    full = roll_of([(48, 55, 64, 72), (43, 55, 62, 71, 74)])  # five pitches (an instrument above) is not thin
+    assert voice_leading.statistics_of(full)[THIN] == 0
+
+
+def test_voices_dropped_one_at_a_time_sound_thinner_than_any_held_out_chorale_on_the_quarter_grid():
+    # a Transformer over JSB's quarter chords drops voices inside the chord, one or two at a time (voices at once
+    # and stray pitches blind to it): each quarter chord of a held-out chorale, sampled, loses each pitch at 20 %
+    held = load_spec("builtin:bach[300:320]")
+    rolls = [sampled(r) for r in synthetic_music.file_rolls(held.x, item_groups(held.items, held.n)[0])]
+    rng = np.random.default_rng(2)
+    drawn = [np.repeat(r[:, ::4] & (rng.random((128, r.shape[1] // 4)) > 0.2), 4, axis=1)[:, :r.shape[1]]
+             for r in rolls]
+    real = voice_leading.roll_statistics(rolls)[:, THIN]
+    assert np.median(real) < 0.2
+    assert voice_leading.roll_statistics(drawn)[:, THIN].min() > real.max()
+
+
+def test_a_profile_holding_every_statistic_caps_each_excess(detector):
+    """One rule broken as no chorale does weighs at most CAP squared; an older profile's sum stays uncapped."""
+    assert len(detector.centre) == detector.shares == 7 and f"capped at {voice_leading.CAP:g}" in detector.method
+    stats = np.array(detector.centre)[None].repeat(2, axis=0)
+    stats[0, THIN] = detector.centre[THIN] + 100 * detector.spread[THIN]  # one rule, far past the cap
+    stats[1, [STRAY, AT_ONCE, THIN]] += 5 * detector.spread[[STRAY, AT_ONCE, THIN]]  # three rules, each within it
+    capped = voice_leading.combined(stats, detector.centre, detector.spread)
+    assert capped == pytest.approx([voice_leading.CAP ** 2, 75])
+    six = voice_leading.combined(stats, detector.centre[:6], detector.spread[:6])
+    stats[0, AT_ONCE] = detector.centre[AT_ONCE] + 100 * detector.spread[AT_ONCE]
+    assert voice_leading.combined(stats, detector.centre[:6], detector.spread[:6])[0] == pytest.approx(1e4)
+    assert six[1] == pytest.approx(50)
+
+
+@pytest.mark.parametrize("held, words", [(4, "four"), (5, "five"), (6, "six")])
 def test_a_profile_made_before_a_statistic_was_added_is_judged_on_those_it_holds(detector, held, words):
     batch_x = load_spec("builtin:bach[300:306]")
     groups, _ = item_groups(batch_x.items, batch_x.n)
@@ -133,15 +176,16 @@ def test_a_profile_made_before_a_statistic_was_added_is_judged_on_those_it_holds
     stats = voice_leading.file_statistics(batch_x.x, groups)[:, :held]
     expected = (np.maximum((stats - detector.centre[:held]) / detector.spread[:held], 0) ** 2).sum(axis=1)
     assert np.allclose(older.scores(batch), expected)
-    assert f"{words} part-writing statistics" in older.method and "six" in detector.method
+    assert f"{words} part-writing statistics" in older.method and "seven" in detector.method
     reason = older.reason(batch, 0, float(older.scores(batch)[0]), 0.5)
-    assert "three or more" not in older.method + reason
-    assert ("another number of pitches" in reason) == (held == 5)
+    assert ("three or more" in older.method + reason) == (held == 6)
+    assert ("another number of pitches" in reason) == (held >= 5)
+    assert "fewer than four" not in older.method + reason and "capped" not in older.method
     assert older.shares == held and detector.shares == len(voice_leading.STATISTICS)
 
 
 def test_voice_leading_takes_one_share_per_statistic_in_the_combination(detector):
-    """Six part-writing rules in one score weigh as six detectors would (calibration.share_weights)."""
+    """Seven part-writing rules in one score weigh as seven detectors would (calibration.share_weights)."""
     from engine.detectors.tonality import Tonality
 
     class Other:  # a one-statistic detector with a fitted tail
@@ -150,7 +194,7 @@ def test_voice_leading_takes_one_share_per_statistic_in_the_combination(detector
     tonality = object.__new__(Tonality)
     tonality.tail = detector.tail
     weights = suite.weights([detector, tonality, Other(), Other()], 0.01)
-    assert np.allclose(weights, np.array([6, 3, 1, 1]) / 11)
+    assert np.allclose(weights, np.array([7, 3, 1, 1]) / 12)
 
 
 def test_scores_do_not_change_with_transposition_or_velocity(detector):
