@@ -13,7 +13,9 @@ words", fortieth pass).
 A microphone's samples never repeat: its own noise differs in every sample, so a copy exact to the last bit is a
 program's. What a program writes without a voice's source is set aside by counting information, as repeated-cycle
 does (MIN_BITS): digital silence, a constant or a square wave repeat at every lag, but their steps from sample to
-sample carry nothing. A stretch of steps holding b bits matches a given one by chance with probability 2^-b, and a file
+sample carry little, and a copy longer than its lag repeats one period's content again, so a copy is credited with the
+information of its first lag's worth of samples at most (a digital tone copied over a second would otherwise pile up
+bits period by period). A stretch of steps holding b bits matches a given one by chance with probability 2^-b, and a file
 offers about (lags x samples) such comparisons (10^7 for a second at 16 kHz, 2^23), so a copy of COPY_BITS bits or
 more is no accident (2^-105 per file and less). It is read on 16-bit PCM files written above the speech rate with no
 codec read in their samples (SampleSet.native_audio: a resampler, a codec or added noise undoes an exact copy), at
@@ -43,8 +45,8 @@ def step_bits(stretch):
 
 def closest_copy(native):
     """(bits, start sample, length in samples, lag in samples) of the most informative stretch of `native`'s samples
-    (a NativeAudio) equal, sample for sample, to the stretch a lag of one period of PITCH_HZ before it; None without
-    a run of MIN_RUN equal samples."""
+    (a NativeAudio) equal, sample for sample, to the stretch a lag of one period of PITCH_HZ before it, its bits those
+    of its first lag's worth of samples; None without a run of MIN_RUN equal samples."""
     x = np.asarray(native.samples, dtype=np.int64)
     best = None
     for lag in range(native.rate // PITCH_HZ[1], min(native.rate // PITCH_HZ[0], x.size - 1) + 1):
@@ -52,7 +54,7 @@ def closest_copy(native):
         edges = np.flatnonzero(np.diff(equal.astype(np.int8)))
         starts, stops = edges[0::2], edges[1::2]
         for a, b in zip(starts[stops - starts >= MIN_RUN], stops[stops - starts >= MIN_RUN]):
-            bits = step_bits(x[a + lag:b + lag])
+            bits = step_bits(x[a + lag:a + lag + min(b - a, lag)])  # a longer copy repeats the same period again
             if best is None or bits > best[0]:
                 best = (bits, int(a + lag), int(b - a), lag)
     return best
