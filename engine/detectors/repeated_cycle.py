@@ -57,6 +57,14 @@ cycle repeat at PLAUSIBLE plus its excess, and 0 below it: like PLAUSIBLE, a bou
 files' tail probabilities are those of the cycles' reading; the profile's calibration (the cycles' closeness) is
 unchanged.
 
+The native copy (engine/detectors/native_copy.py): festival's diphone voices written at 16 kHz (`ked_diphone`,
+`rab_diphone`) repeat a stored 10 ms frame in the pause closing a short word, but for a period or two only, which the
+speech rate's resampler blurs below PLAUSIBLE; in the file's 16-bit samples as written the copy is exact (57-294
+samples, 170-1,400 bits of steps), and a stretch of COPY_BITS or more equal to the one a period before it counts as
+MAX_SCORE. Real 16-bit recordings above 8 kHz reach 69 bits at most (964 of eight sets; docs/studies.md,
+"Diphone and MBROLA voices on short words", fortieth pass); the reference, at the speech rate, is not read so, and
+its calibration is unchanged.
+
 What it cannot see: a synthesiser that never duplicates a frame (statistical and HTS voices;
 most of flite's diphone output); a repeat undone on the way (GSM 06.10's long-term predictor, MP3,
 Vorbis, added noise); a period that is no whole number of 8 kHz samples (not measured). What it
@@ -71,6 +79,7 @@ from engine.detectors.batch import Recordings
 from engine.detectors.cycles import RATE, cycle_runs, measured, next_period_match
 from engine.detectors.detector import RecordingDetector
 from engine.detectors.echo_copy import closest_echo, echo_closeness
+from engine.detectors.native_copy import COPY_BITS, closest_copy, copied
 
 MAX_SCORE = 12.0  # -log10 of 1 - c where rounding, not the waveform, sets the difference
 PLAUSIBLE = 6.0  # -log10 of 1 - c that no recorded voice reaches (module docstring)
@@ -156,18 +165,47 @@ class RepeatedCycle(RecordingDetector):
         closeness = np.asarray(profile["cal_repeated_cycle"], dtype=np.float64)
         self.closest_reference = float(closeness.max())
         self.tail = calibration.tail_model(closeness)
+        self._copies = None  # (batch, {file: closest_copy}) of the last batch scored
         self.method = ("-log10 of the smallest 1 - c over the recording's pitch cycles, c the normalised correlation "
                        "of a cycle with the next (aligned to a fraction of a sample; cycles at any level, pauses "
                        f"included), counted from {PLAUSIBLE:.0f}: no microphone recording repeats a cycle that closely, a "
                        "concatenative synthesiser duplicating a stored frame does; or a quiet stretch's copy of the "
                        f"waveform 50-250 ms before it, unexplained to 1e-{ECHO_PLAUSIBLE:.0f} of its power or less (a "
-                       "digital echo, as espeak-ng's echoing voices add; counted from the same bound on); calibrated "
-                       "on every kept reference recording")
+                       "digital echo, as espeak-ng's echoing voices add; counted from the same bound on); or, in a "
+                       "16-bit file as written above 8 kHz, a stretch equal sample for sample to the one a pitch period "
+                       f"before it ({COPY_BITS:.0f} bits of steps or more: a copy, 1 - c = 0); calibrated on every kept "
+                       "reference recording")
 
     def scores(self, batch):
-        return counted_scores(batch.recordings())
+        """counted_scores; a file whose samples the batch keeps as written (Batch.native) holding an exact copy of a
+        period (engine/detectors/native_copy.py) scores MAX_SCORE, a cycle repeated with 1 - c = 0."""
+        out = counted_scores(batch.recordings())
+        for g in range(len(out)):
+            if copied(self.native_copy(batch, g)):
+                out[g] = MAX_SCORE
+        return out
+
+    def native_copy(self, batch, g):
+        """closest_copy of file g's samples as written (None where the batch keeps none), read once per batch for
+        score and reason."""
+        if batch.native[g] is None:
+            return None
+        if self._copies is None or self._copies[0] is not batch:
+            self._copies = (batch, {})
+        found = self._copies[1]
+        if g not in found:
+            found[g] = closest_copy(batch.native[g])
+        return found[g]
 
     def recording_reason(self, audio, batch, g, score, p):
+        copy = self.native_copy(batch, g)
+        if copied(copy):
+            bits, start, length, lag = copy
+            rate = batch.native[g].rate
+            return (f"repeated-cycle: the {length} samples at {start / rate:.3f} s of the file as written "
+                    f"({rate / 1000:g} kHz) repeat those {lag} samples ({1000 * lag / rate:.1f} ms) before them "
+                    f"exactly, {bits:.0f} bits of steps: a stored frame written again, which no microphone's noise "
+                    f"repeats (a chance copy falls short of {COPY_BITS:.0f} bits); tail probability {p:.2g}")
         echo = batch.recordings().derived(g, echo_of)
         if score > 0 and counted_echo(echo_closeness(echo)) >= score:
             share, delay, start, gain = echo

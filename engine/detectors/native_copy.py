@@ -1,0 +1,65 @@
+"""Native copy: whether a stretch of a file's 16-bit samples as written equals, sample for sample, the stretch one
+pitch period before it; read by repeated-cycle (engine/detectors/repeated_cycle.py) beside its cycle repeats.
+
+festival's diphone voices (UniSyn) write a pause, and the silence before and after a word, by placing pitch marks at
+a fixed period and writing one stored frame at each: in the voices written at 16 kHz (`ked_diphone`, `rab_diphone`)
+the pause closing a short word holds one 10 ms frame (160 samples) written again, 40-60 dB below the speech, for
+only a period or two. At the speech rate the resampler's filter reaches across so short a copy's ends and it no
+longer matches to 1e-6, and the tracker needs a 40 ms stretch that looks voiced to start a cycle, so repeated-cycle
+reads such a word as a recording (`ked_diphone` "three", `rab_diphone` "five": 1 - c of 10^-3.2 to 10^-4.4 at 8 kHz).
+As written, 57-294 samples repeat exactly at a lag of 160 (docs/studies.md, "Diphone and MBROLA voices on short
+words", fortieth pass).
+
+A microphone's samples never repeat: its own noise differs in every sample, so a copy exact to the last bit is a
+program's. What a program writes without a voice's source is set aside by counting information, as repeated-cycle
+does (MIN_BITS): digital silence, a constant or a square wave repeat at every lag, but their steps from sample to
+sample carry little, and a copy longer than its lag repeats one period's content again, so a copy is credited with the
+information of its first lag's worth of samples at most (a digital tone copied over a second would otherwise pile up
+bits period by period). A stretch of steps holding b bits matches a given one by chance with probability 2^-b, and a file
+offers about (lags x samples) such comparisons (10^7 for a second at 16 kHz, 2^23), so a copy of COPY_BITS bits or
+more is no accident (2^-105 per file and less). It is read on 16-bit PCM files written above the speech rate with no
+codec read in their samples (SampleSet.native_audio: a resampler, a codec or added noise undoes an exact copy), at
+lags of one period of 60-400 Hz, the range repeated-cycle's tracker reads. Such a copy is a cycle repeated with
+1 - c = 0 (MAX_SCORE); below COPY_BITS it counts nothing, so a real file's tail probability is that of its cycles
+and the profile's calibration (the reference's recordings at the speech rate, where the reading does not apply) is
+unchanged. What it cannot see: a copy at 8 kHz (festival's `kal_diphone`; repeated-cycle reads it at its own rate)
+or shorter than COPY_BITS, a copy any processing touched, a repeat that is not exact (MBROLA's overlap-add of
+interpolated periods).
+"""
+import numpy as np
+
+COPY_BITS = 128.0  # a copy's information (its steps x the entropy of their values) no chance match reaches
+PITCH_HZ = (60, 400)  # the periods read, as repeated-cycle's tracker reads them
+MIN_RUN = 16  # samples: shorter runs of equal samples hold too few steps to reach COPY_BITS at any entropy
+
+
+def step_bits(stretch):
+    """The information of a stretch's steps from sample to sample, in bits: their number times the entropy of their
+    values (repeated-cycle's cycle_bits)."""
+    steps = np.diff(np.asarray(stretch, dtype=np.int64))
+    if steps.size == 0:
+        return 0.0
+    _, counts = np.unique(steps, return_counts=True)
+    return float(-(counts * np.log2(counts / steps.size)).sum())
+
+
+def closest_copy(native):
+    """(bits, start sample, length in samples, lag in samples) of the most informative stretch of `native`'s samples
+    (a NativeAudio) equal, sample for sample, to the stretch a lag of one period of PITCH_HZ before it, its bits those
+    of its first lag's worth of samples; None without a run of MIN_RUN equal samples."""
+    x = np.asarray(native.samples, dtype=np.int64)
+    best = None
+    for lag in range(native.rate // PITCH_HZ[1], min(native.rate // PITCH_HZ[0], x.size - 1) + 1):
+        equal = np.concatenate([[False], x[lag:] == x[:-lag], [False]])
+        edges = np.flatnonzero(np.diff(equal.astype(np.int8)))
+        starts, stops = edges[0::2], edges[1::2]
+        for a, b in zip(starts[stops - starts >= MIN_RUN], stops[stops - starts >= MIN_RUN]):
+            bits = step_bits(x[a + lag:a + lag + min(b - a, lag)])  # a longer copy repeats the same period again
+            if best is None or bits > best[0]:
+                best = (bits, int(a + lag), int(b - a), lag)
+    return best
+
+
+def copied(found):
+    """Whether closest_copy's finding is a copy no chance match explains (COPY_BITS or more)."""
+    return found is not None and found[0] >= COPY_BITS

@@ -1,0 +1,58 @@
+"""The native copy (engine/detectors/native_copy.py), read by repeated-cycle: a stretch of a 16-bit file's samples as
+written equal, sample for sample, to the one a pitch period before it (festival's 16-kHz diphone voices writing a
+stored frame again in a word's lead-in) is a copy no microphone makes; a room's noise, digital silence and a
+constant are not. A file written at 16 kHz with a lead-in of one frame written two and a half times (too short a
+repeat for the speech rate's reading), the same with fresh noise, and a case on the 400 embedded FSDD recordings."""
+import numpy as np
+import soundfile
+
+from engine.data.sampleset import NativeAudio
+from engine.detectors.native_copy import COPY_BITS, closest_copy, copied, step_bits
+from engine.detectors.repeated_cycle import MAX_SCORE, PLAUSIBLE, repeat_scores
+from engine.verdict import judge
+from tests.test_cycle_jitter import voiced
+
+RATE = 16000
+LAG = 161  # samples: no whole number of 8 kHz samples, so the speech rate's resampler does not keep the copy
+
+
+def with_lead_in(copied_frame, seed=0):
+    """16-bit samples at RATE: 0.1 s of a room's faint noise (or, copied, one LAG-sample frame of it written two and a
+    half times and then fresh noise), 45 dB under a 0.5 s vowel that follows."""
+    rng = np.random.default_rng(seed)
+    vowel = np.repeat(voiced(seconds=0.5, sigma=0.005, seed=seed), 2)  # a vowel at 8 kHz, held to 16 kHz
+    level = np.sqrt(np.mean(vowel ** 2)) * 10 ** (-45 / 20)
+    noise = np.convolve(rng.normal(0, 1, int(0.1 * RATE)), np.ones(3) / 3, "same")
+    if copied_frame:
+        noise[:int(2.5 * LAG)] = np.resize(noise[:LAG], int(2.5 * LAG))
+    lead = noise * level / np.sqrt(np.mean(noise ** 2))
+    return np.round(np.concatenate([lead, vowel, np.zeros(800)]) * 32767).astype(np.int16)
+
+
+def test_a_frame_written_again_is_an_exact_copy_and_a_rooms_noise_is_not():
+    found = closest_copy(NativeAudio(RATE, with_lead_in(True), RATE // 2))
+    bits, start, length, lag = found
+    assert copied(found) and lag == LAG and start == LAG and length >= LAG
+    assert not copied(closest_copy(NativeAudio(RATE, with_lead_in(False), RATE // 2)))
+
+
+def test_silence_a_constant_and_a_square_wave_carry_no_bits_whatever_they_repeat():
+    square = np.tile(np.r_[np.full(40, 3), np.full(40, -3)], 40).astype(np.int16)
+    for samples in (np.zeros(RATE, np.int16), np.full(RATE, 7, np.int16), square):
+        assert not copied(closest_copy(NativeAudio(RATE, samples, RATE // 2)))
+    # copied over 40 periods it is credited with one lag's worth of steps, not forty periods' (past COPY_BITS)
+    assert closest_copy(NativeAudio(RATE, square, RATE // 2))[0] < COPY_BITS < step_bits(square)
+    assert closest_copy(NativeAudio(RATE, np.zeros(10, np.int16), RATE // 2)) is None  # shorter than a period
+
+
+def test_a_copy_the_speech_rate_misses_is_labelled_by_repeated_cycle_as_written(fsdd_case, tmp_path):
+    copy, noisy = tmp_path / "copy.wav", tmp_path / "noisy.wav"
+    soundfile.write(str(copy), with_lead_in(True, seed=3), RATE, subtype="PCM_16")
+    soundfile.write(str(noisy), with_lead_in(False, seed=3), RATE, subtype="PCM_16")
+    at_speech_rate = repeat_scores([soundfile.read(str(copy))[0][::2]])[0]
+    assert at_speech_rate < PLAUSIBLE  # the speech rate's reading alone does not count it
+    generated, genuine = judge(fsdd_case, [str(copy), str(noisy)])["files"]
+    entry = generated["detectors"]["repeated-cycle"]
+    assert entry["score"] == MAX_SCORE and entry["tail_probability"] <= 0.01 * entry["weight"]
+    assert any(r.startswith("repeated-cycle:") and "exactly" in r for r in generated["reasons"])
+    assert genuine["detectors"]["repeated-cycle"]["score"] < PLAUSIBLE
