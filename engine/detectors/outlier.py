@@ -73,7 +73,7 @@ class FeatureOutlier(Detector):
         self.model = {k: profile[f"outlier_{k}"] for k in ("mean", "scale", "precision")}
         self.ranks = profile.get("outlier_ranks")  # set by fit_ranked: features enter as rank normal scores
         self.names = [str(s) for s in profile["feature_names"]]
-        self.tail = resampling.tail(profile["cal_outlier"])
+        self.tail = resampling.tail(profile["cal_outlier"], int(profile.get("recorder_versions", 1)))
         if "parts" in self.tail:
             self.calibration = CROSS_FITTED_AND_RESAMPLED
         self.method = (f"squared Mahalanobis distance of {len(self.names)} per-sample features "
