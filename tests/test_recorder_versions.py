@@ -43,7 +43,11 @@ def test_a_codec_channel_tells_its_detectors_how_many_versions_each_recording_pa
         tail = next(d for d in detectors if d.name == name).tail
         return [part["sorted"].size for part in tail.get("parts", [tail])]
 
+    from engine.detectors.detector import CROSS_FITTED_AND_RESAMPLED
+
     n = 8  # conftest.kept_few: 4 recordings each side of the fit / calibration split
+    features = next(d for d in fsdd_channel(("audio", "ULAW", None, None, None), few=True)[0] if d.name == "features")
+    assert features.calibration != CROSS_FITTED_AND_RESAMPLED  # versions of one recording are no resampled copies
     for name in ("checkerboard", "features"):
         assert parts(("audio", "ULAW", None, None, None), name) == [n] * len(RECORDERS)
         assert parts(("audio", "ALAW", None, None, None, -50), name) == [n] * 2  # a quiet file: as recorded, 8-bit
