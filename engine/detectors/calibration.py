@@ -81,6 +81,20 @@ def union_tail_model(populations):
     return {**tail_model(np.concatenate([part["sorted"] for part in parts])), "parts": parts}
 
 
+def versions_tail_model(calibration_scores, versions=1):
+    """The tail model of calibration scores where each reference file was passed `versions` times (a recording
+    through a codec as recorded, requantised to 8 bits and at a tenth of its level: engine/detectors/channel_media.py
+    RECORDERS; file g's version k at g * versions + k): the union of each version's own tail model over the files
+    (union_tail_model). Pooled, the versions of one recording counted as files of their own, which they are not:
+    three near-equal scores per recording tightened the exponential tail's confidence bound and lowered the
+    conformal floor as if the reference held three times the recordings (docs/studies.md, "Real digits through
+    G.711: a recording counted once", fortieth pass). One version: tail_model."""
+    scores = np.asarray(calibration_scores, dtype=np.float64).ravel()
+    if versions <= 1:
+        return tail_model(scores)
+    return union_tail_model(list(scores.reshape(-1, versions).T))
+
+
 def log_p_model(calibration_p, floor):
     """A tail model for scores that are already -log10 of a tail probability (a detector that
     combines the tail probabilities of two calibrations, engine/detectors/channels.py NoiseUnion):

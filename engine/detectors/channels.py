@@ -74,14 +74,11 @@ def channelled_reference(profile, key, agc=False):
         return None
     maps, groups, is_cal, recordings = [], [], [], []
     n_fit_files = int(profile["n_fit_files"])
-    noise, level = key[4], quiet_level(key)
-    recorders = at_level(level) if level is not None else RECORDERS if key[1] else RECORDERS[:1]
+    noise = key[4]
     for g, audio in noise_floored_reference(profile, noise) if noise else reference_audio(profile):
         if agc:  # a phone's gain control acts on what its microphone hears, the room's noise included
             audio = gain_controlled(audio)
-        versions = [(k, recorder, twin) for k, (_, recorder) in enumerate(recorders)
-                    for twin in CODEC_TWINS.get(key[1], (key[1],))]
-        for k, recorder, twin in versions:
+        for k, recorder, twin in recorder_versions(key):
             channelled = audio_through(recorder(audio), key[:1] + (twin,) + key[2:])
             if k == 0 and twin == key[1]:  # noise-floor: as made (a recorder's silence is its own trait), or at a quiet file's level
                 recordings.append(channelled)
@@ -96,6 +93,16 @@ def channelled_reference(profile, key, agc=False):
     if "level_version" in profile:
         x = representations.normalise_level(x, renumber(groups))
     return x, groups, np.concatenate(is_cal), Recordings(recordings)
+
+
+def recorder_versions(key):
+    """(recorder index, recorder, codec) of each version in which a reference recording passes audio channel `key`,
+    in the order channelled_reference writes them next to each other: under a codec each of RECORDERS (at a quiet
+    file's level: at_level) through the codec and its twin (CODEC_TWINS); else the recording as recorded."""
+    level = quiet_level(key)
+    recorders = at_level(level) if level is not None else RECORDERS if key[1] else RECORDERS[:1]
+    return [(k, recorder, twin) for k, (_, recorder) in enumerate(recorders)
+            for twin in CODEC_TWINS.get(key[1], (key[1],))]
 
 
 # --- the detectors of a channel -----------------------------------------------------
@@ -366,6 +373,8 @@ def channel_calibration(detectors, profile, key, gan_runs=(), agc=False):
         from engine.detectors.synthetic_voice import SyntheticVoice
 
         refit.update(SyntheticVoice.calibrate(recordings))
+    # the versions of one recording (recorder_versions) are one file to the tails (calibration.versions_tail_model)
+    refit["recorder_versions"] = np.array(1 if recordings is None else len(recorder_versions(key)))
     out = {"n_files": np.array(n_files), **{f"profile:{name}": value for name, value in refit.items()}}
     cal_batch = suite.Batch(x[is_cal], renumber(groups[is_cal]))
     out.update({f"tail:{k}": d.scores(cal_batch) for k, d in enumerate(detectors) if recalibrated_tail(d)})
@@ -425,7 +434,8 @@ def channel_set(detectors, profile, key, gan_runs, data):
                                             f"to which {describe(key)} cannot be applied"))
         elif recalibrated_tail(detector):
             recalibrated = copy.copy(detector)
-            recalibrated.tail = calibration.tail_model(data[f"tail:{k}"])
+            recalibrated.tail = calibration.versions_tail_model(data[f"tail:{k}"],
+                                                                int(data.get("profile:recorder_versions", 1)))
             out.append(recalibrated)
         else:
             out.append(detector)

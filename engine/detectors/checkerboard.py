@@ -94,7 +94,8 @@ class Checkerboard(Detector):
 
     def __init__(self, profile):
         self.version = int(profile.get("checkerboard_version", 1))
-        self.tail = calibration.tail_model(profile["cal_checkerboard"])
+        self.tail = calibration.versions_tail_model(profile["cal_checkerboard"],
+                                                    int(profile.get("recorder_versions", 1)))
         self.method = ("log10 of the share of spectral power at the highest frequency of either axis "
                        "(the period-2 checkerboard of upsampling layers)"
                        + ("; of a recording's recorded part, its zero padding mirrored"

@@ -33,7 +33,7 @@ class NearZero(Detector):
                 "zero_share": np.array(zero), "near_zero_share": np.array(near_zero)}
 
     def __init__(self, profile):
-        self.tail = calibration.tail_model(profile["cal_near_zero"])
+        self.tail = calibration.versions_tail_model(profile["cal_near_zero"], int(profile.get("recorder_versions", 1)))
         self.method = (f"share of values in (0, 0.05), just off the reference's point mass at exactly 0 "
                        f"({float(profile['zero_share']):.0%} of its values, {float(profile['near_zero_share']):.1%} "
                        f"in (0, 0.05)), which a generator's smooth output smears (TequilaGAN)")

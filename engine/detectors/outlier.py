@@ -73,8 +73,8 @@ class FeatureOutlier(Detector):
         self.model = {k: profile[f"outlier_{k}"] for k in ("mean", "scale", "precision")}
         self.ranks = profile.get("outlier_ranks")  # set by fit_ranked: features enter as rank normal scores
         self.names = [str(s) for s in profile["feature_names"]]
-        self.tail = resampling.tail(profile["cal_outlier"])
-        if "parts" in self.tail:
+        self.tail = resampling.tail(profile["cal_outlier"], int(profile.get("recorder_versions", 1)))
+        if np.ndim(profile["cal_outlier"]) == 2:  # rows of resampled copies (a channel's recorder versions are not copies)
             self.calibration = CROSS_FITTED_AND_RESAMPLED
         self.method = (f"squared Mahalanobis distance of {len(self.names)} per-sample features "
                        f"({', '.join(sorted({n.split(' ')[0] for n in self.names}))}) to the reference, "

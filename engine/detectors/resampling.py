@@ -107,16 +107,17 @@ def without_ringing(rows):
     return np.asarray(rows)[keep]
 
 
-def tail(calibration_scores):
+def tail(calibration_scores, versions=1):
     """The tail model of a detector's calibration scores: for a (1 + k, n) array from `calibration_rows`, the
     larger of the tail probabilities against the reference's files and against their resampled
     copies (calibration.union_tail_model), so that a real file is judged as extreme only if it is
     so against both, and the rate of false positives holds for clean and resampled real files
     alike (pooling them instead let clean files, a fifth of the pool, past the threshold more
-    often); a 1-D array (a case made before, or a channel's recalibration) as before."""
+    often); a 1-D array (a case made before, or a channel's recalibration) as before, each of its files' `versions`
+    counted once (calibration.versions_tail_model)."""
     from engine.detectors import calibration
 
     scores = np.asarray(calibration_scores, dtype=np.float64)
     if scores.ndim == 1:
-        return calibration.tail_model(scores)
+        return calibration.versions_tail_model(scores, versions)
     return calibration.union_tail_model([scores[0], scores[1:].ravel()])

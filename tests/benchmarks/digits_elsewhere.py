@@ -13,6 +13,7 @@ opus24k; the untouched half, chosen before it was judged, as recorded and throug
 
     python tests/benchmarks/digits_elsewhere.py make OUT_DIR [--half tuning|untouched] [--mirrors /work/.mirror]
     python tests/benchmarks/digits_elsewhere.py select [--mirrors ...]   # rewrites the split from the mirrors
+    python tests/benchmarks/digits_elsewhere.py rest OUT_DIR [--mirrors ...]  # other takes: REST_UNTOUCHED
 """
 import argparse
 import collections
@@ -120,9 +121,60 @@ def select(mirrors):
     print(f"{len(rows)} pieces in {SPLIT}")
 
 
-def make(out, half, mirrors):
+# Other takes of the same repositories, which neither half lists (tests/benchmarks/data/g711_digits_untouched.md): up to
+# REST_PER_REPOSITORY a repository, spread over its speakers with REST_SEED, leaving out wlhjkl's 30 takes that
+# tests/benchmarks/data/eight_bit_codec_untouched.md drew (a fresh numpy.random.default_rng(43) over each speaker's sorted paths).
+REST_PER_REPOSITORY = 5
+REST_SEED = 44
+EIGHT_BIT_REST = ("wlhjkl/spoken-number-recognition", 43, 15)
+
+
+def eight_bit_rest_taken(mirrors):
+    """The paths eight_bit_codec_untouched.md's `wlhjkl-rest` drew: 15 of each speaker's recordings the split does not
+    list, by a fresh numpy.random.default_rng(43).permutation of each speaker's sorted paths."""
+    repository, seed, per_speaker = EIGHT_BIT_REST
+    listed = {r["blob"] for r in split_rows()}
+    by_speaker = collections.defaultdict(list)
+    for sha, path, speaker in recordings(mirrors, repository):
+        if sha not in listed:
+            by_speaker[speaker].append(path)
+    return {str(p) for speaker in sorted(by_speaker)
+            for p in np.random.default_rng(seed).permutation(sorted(by_speaker[speaker]))[:per_speaker]}
+
+
+def split_rows(half=None):
     with open(SPLIT, newline="") as f:
-        rows = [r for r in csv.DictReader(f, delimiter="\t") if half in (None, r["half"])]
+        return [r for r in csv.DictReader(f, delimiter="\t") if half in (None, r["half"])]
+
+
+def rest(out, mirrors):
+    """REST_PER_REPOSITORY decodable recordings of each repository that the split does not list (nor
+    eight_bit_codec_untouched.md's draw), written to `out` under names as the split's."""
+    listed = {r["blob"] for r in split_rows()}
+    taken_before = eight_bit_rest_taken(mirrors)
+    rng = np.random.default_rng(REST_SEED)
+    os.makedirs(out, exist_ok=True)
+    count = 0
+    for repository in SOURCES:
+        found = [item for item in recordings(mirrors, repository)
+                 if item[0] not in listed and item[1] not in taken_before]
+        taken = 0
+        for sha, path, speaker in spread(found, rng):
+            data = blob(mirrors, repository, sha)
+            if taken == REST_PER_REPOSITORY:
+                break
+            if decodable(data) is None:
+                continue
+            taken += 1
+            name = "-".join(path.replace(" ", "_").split("/")[-2:])
+            with open(os.path.join(out, f"{repository.split('/')[0]}__{speaker}__{name}"), "wb") as f:
+                f.write(data)
+        count += taken
+    print(f"{count} recordings in {out}")
+
+
+def make(out, half, mirrors):
+    rows = split_rows(half)
     os.makedirs(out, exist_ok=True)
     for row in rows:
         with open(os.path.join(out, row["piece"]), "wb") as f:
@@ -137,11 +189,15 @@ def main():
     made.add_argument("out")
     made.add_argument("--half", choices=("tuning", "untouched"))
     selected = sub.add_parser("select")
-    for p in (made, selected):
+    rested = sub.add_parser("rest")
+    rested.add_argument("out")
+    for p in (made, selected, rested):
         p.add_argument("--mirrors", default="/work/.mirror")
     args = parser.parse_args()
     if args.command == "make":
         make(args.out, args.half, args.mirrors)
+    elif args.command == "rest":
+        rest(args.out, args.mirrors)
     else:
         select(args.mirrors)
 

@@ -133,6 +133,10 @@ CHANNELS = {
     "babble10": noisy("babble", 10),
     "babble20": noisy("babble", 20),
     "mp3_64k_ulaw8k": chain(lossy(".mp3", "-c:a", "libmp3lame", "-b:a", "64k"), telephone("pcm_mulaw")),
+    # G.711 decoded and re-saved as 16-bit PCM at 8 kHz: its codec history is read from the samples
+    # (engine/data/audio_history.py)
+    "ulaw8k_pcm16": chain(telephone("pcm_mulaw"), resampled(8000)),
+    "alaw8k_pcm16": chain(telephone("pcm_alaw"), resampled(8000)),
 }
 
 
