@@ -5,6 +5,8 @@ that pooled as files of their own tightened the tail as if the reference held th
 import numpy as np
 
 from engine.detectors import calibration
+from engine.detectors.channel_media import RECORDERS
+from engine.detectors.detector import CROSS_FITTED_AND_RESAMPLED
 
 N, VERSIONS = 400, 3
 
@@ -36,14 +38,10 @@ def test_one_version_is_the_plain_tail_model():
 
 
 def test_a_codec_channel_tells_its_detectors_how_many_versions_each_recording_passed_as(fsdd_channel):
-    from engine.detectors.channel_media import RECORDERS
-
     def parts(key, name):
         detectors, _ = fsdd_channel(key, few=True)
         tail = next(d for d in detectors if d.name == name).tail
         return [part["sorted"].size for part in tail.get("parts", [tail])]
-
-    from engine.detectors.detector import CROSS_FITTED_AND_RESAMPLED
 
     n = 8  # conftest.kept_few: 4 recordings each side of the fit / calibration split
     features = next(d for d in fsdd_channel(("audio", "ULAW", None, None, None), few=True)[0] if d.name == "features")
