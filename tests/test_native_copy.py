@@ -7,7 +7,7 @@ import numpy as np
 import soundfile
 
 from engine.data.sampleset import NativeAudio
-from engine.detectors.native_copy import COPY_BITS, closest_copy, copied, step_bits
+from engine.detectors.native_copy import COPY_BITS, exact_copy, step_bits
 from engine.detectors.repeated_cycle import MAX_SCORE, PLAUSIBLE, repeat_scores
 from engine.verdict import judge
 from tests.test_cycle_jitter import voiced
@@ -30,19 +30,18 @@ def with_lead_in(copied_frame, seed=0):
 
 
 def test_a_frame_written_again_is_an_exact_copy_and_a_rooms_noise_is_not():
-    found = closest_copy(NativeAudio(RATE, with_lead_in(True), RATE // 2))
-    bits, start, length, lag = found
-    assert copied(found) and lag == LAG and start == LAG and length >= LAG
-    assert not copied(closest_copy(NativeAudio(RATE, with_lead_in(False), RATE // 2)))
+    bits, start, length, lag = exact_copy(NativeAudio(RATE, with_lead_in(True), RATE // 2))
+    assert bits >= COPY_BITS and lag == LAG and start == LAG and length >= LAG
+    assert exact_copy(NativeAudio(RATE, with_lead_in(False), RATE // 2)) is None
 
 
 def test_silence_a_constant_and_a_square_wave_carry_no_bits_whatever_they_repeat():
     square = np.tile(np.r_[np.full(40, 3), np.full(40, -3)], 40).astype(np.int16)
     for samples in (np.zeros(RATE, np.int16), np.full(RATE, 7, np.int16), square):
-        assert not copied(closest_copy(NativeAudio(RATE, samples, RATE // 2)))
+        assert exact_copy(NativeAudio(RATE, samples, RATE // 2)) is None
     # copied over 40 periods it is credited with one lag's worth of steps, not forty periods' (past COPY_BITS)
-    assert closest_copy(NativeAudio(RATE, square, RATE // 2))[0] < COPY_BITS < step_bits(square)
-    assert closest_copy(NativeAudio(RATE, np.zeros(10, np.int16), RATE // 2)) is None  # shorter than a period
+    assert step_bits(square) > COPY_BITS
+    assert exact_copy(NativeAudio(RATE, np.zeros(10, np.int16), RATE // 2)) is None  # shorter than a period
 
 
 def test_a_copy_the_speech_rate_misses_is_labelled_by_repeated_cycle_as_written(fsdd_case, tmp_path):

@@ -31,6 +31,7 @@ import numpy as np
 COPY_BITS = 128.0  # a copy's information (its steps x the entropy of their values) no chance match reaches
 PITCH_HZ = (60, 400)  # the periods read, as repeated-cycle's tracker reads them
 MIN_RUN = 16  # samples: shorter runs of equal samples hold too few steps to reach COPY_BITS at any entropy
+STRIDE = MIN_RUN // 2  # any MIN_RUN consecutive samples hold two consecutive points of a grid this fine
 
 
 def step_bits(stretch):
@@ -43,23 +44,48 @@ def step_bits(stretch):
     return float(-(counts * np.log2(counts / steps.size)).sum())
 
 
-def closest_copy(native):
+def equal_runs(x, lag):
+    """(starts, stops) of the runs of at least MIN_RUN samples t >= lag with x[t] == x[t - lag]. Such a run holds two
+    consecutive points of a grid of step STRIDE, all equal, and reaches less than STRIDE beyond them, so only the
+    windows about consecutive matching grid points are compared: a lag costs a STRIDE-th of the file where its samples
+    do not repeat (tests/benchmarks/native_copy_speed.py)."""
+    grid = np.arange(lag, x.size, STRIDE)
+    hit = x[grid] == x[grid - lag]
+    pairs = np.flatnonzero(hit[:-1] & hit[1:])
+    if pairs.size == 0:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    low = np.maximum(grid[pairs] - STRIDE + 1, lag)
+    high = np.minimum(grid[pairs + 1] + STRIDE, x.size)
+    first = np.r_[True, low[1:] > high[:-1]]  # windows that touch or overlap are merged (both ends rise with the pair)
+    starts, stops = low[first], high[np.r_[np.flatnonzero(first)[1:] - 1, high.size - 1]]
+    lengths = stops - starts
+    t = np.repeat(starts - np.r_[0, np.cumsum(lengths)[:-1]], lengths) + np.arange(lengths.sum())
+    equal = x[t] == x[t - lag]
+    adjacent = t[1:] == t[:-1] + 1  # within one window
+    joined, continued = np.r_[False, adjacent & equal[:-1]], np.r_[adjacent & equal[1:], False]  # by the sample before / after
+    run_starts, run_stops = t[equal & ~joined], t[equal & ~continued] + 1
+    keep = run_stops - run_starts >= MIN_RUN
+    return run_starts[keep], run_stops[keep]
+
+
+def exact_copy(native):
     """(bits, start sample, length in samples, lag in samples) of the most informative stretch of `native`'s samples
     (a NativeAudio) equal, sample for sample, to the stretch a lag of one period of PITCH_HZ before it, its bits those
-    of its first lag's worth of samples; None without a run of MIN_RUN equal samples."""
+    of its first lag's worth of samples, where they reach COPY_BITS; else None. A run whose steps could not hold
+    COPY_BITS even if each step that changes took a value of its own is not counted (most runs of a plateau, a clipped
+    top or a square wave, which would otherwise be counted one by one at every lag)."""
     x = np.asarray(native.samples, dtype=np.int64)
+    changes = np.r_[0, np.cumsum(np.diff(x) != 0)]  # steps that change, up to each sample
     best = None
     for lag in range(native.rate // PITCH_HZ[1], min(native.rate // PITCH_HZ[0], x.size - 1) + 1):
-        equal = np.concatenate([[False], x[lag:] == x[:-lag], [False]])
-        edges = np.flatnonzero(np.diff(equal.astype(np.int8)))
-        starts, stops = edges[0::2], edges[1::2]
-        for a, b in zip(starts[stops - starts >= MIN_RUN], stops[stops - starts >= MIN_RUN]):
-            bits = step_bits(x[a + lag:a + lag + min(b - a, lag)])  # a longer copy repeats the same period again
-            if best is None or bits > best[0]:
-                best = (bits, int(a + lag), int(b - a), lag)
+        starts, stops = equal_runs(x, lag)
+        ends = starts + np.minimum(stops - starts, lag)  # a longer copy repeats the same period again
+        steps, changed = ends - starts - 1, changes[ends - 1] - changes[starts]
+        still = steps - changed
+        bound = changed * np.log2(np.maximum(steps, 1)) + still * np.log2(steps / np.maximum(still, 1))
+        enough = bound >= COPY_BITS
+        for start, end, stop in zip(starts[enough], ends[enough], stops[enough]):
+            bits = step_bits(x[start:end])
+            if bits >= COPY_BITS and (best is None or bits > best[0]):
+                best = (bits, int(start), int(stop - start), lag)
     return best
-
-
-def copied(found):
-    """Whether closest_copy's finding is a copy no chance match explains (COPY_BITS or more)."""
-    return found is not None and found[0] >= COPY_BITS

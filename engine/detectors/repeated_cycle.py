@@ -79,7 +79,7 @@ from engine.detectors.batch import Recordings
 from engine.detectors.cycles import RATE, cycle_runs, measured, next_period_match
 from engine.detectors.detector import RecordingDetector
 from engine.detectors.echo_copy import closest_echo, echo_closeness
-from engine.detectors.native_copy import COPY_BITS, closest_copy, copied
+from engine.detectors.native_copy import COPY_BITS, exact_copy
 
 MAX_SCORE = 12.0  # -log10 of 1 - c where rounding, not the waveform, sets the difference
 PLAUSIBLE = 6.0  # -log10 of 1 - c that no recorded voice reaches (module docstring)
@@ -165,7 +165,7 @@ class RepeatedCycle(RecordingDetector):
         closeness = np.asarray(profile["cal_repeated_cycle"], dtype=np.float64)
         self.closest_reference = float(closeness.max())
         self.tail = calibration.tail_model(closeness)
-        self._copies = None  # (batch, {file: closest_copy}) of the last batch scored
+        self._copies = None  # (batch, {file: exact_copy}) of the last batch scored
         self.method = ("-log10 of the smallest 1 - c over the recording's pitch cycles, c the normalised correlation "
                        "of a cycle with the next (aligned to a fraction of a sample; cycles at any level, pauses "
                        f"included), counted from {PLAUSIBLE:.0f}: no microphone recording repeats a cycle that closely, a "
@@ -181,12 +181,12 @@ class RepeatedCycle(RecordingDetector):
         period (engine/detectors/native_copy.py) scores MAX_SCORE, a cycle repeated with 1 - c = 0."""
         out = counted_scores(batch.recordings())
         for g in range(len(out)):
-            if copied(self.native_copy(batch, g)):
+            if self.native_copy(batch, g) is not None:
                 out[g] = MAX_SCORE
         return out
 
     def native_copy(self, batch, g):
-        """closest_copy of file g's samples as written (None where the batch keeps none), read once per batch for
+        """exact_copy of file g's samples as written (None where the batch keeps none), read once per batch for
         score and reason."""
         if batch.native[g] is None:
             return None
@@ -194,12 +194,12 @@ class RepeatedCycle(RecordingDetector):
             self._copies = (batch, {})
         found = self._copies[1]
         if g not in found:
-            found[g] = closest_copy(batch.native[g])
+            found[g] = exact_copy(batch.native[g])
         return found[g]
 
     def recording_reason(self, audio, batch, g, score, p):
         copy = self.native_copy(batch, g)
-        if copied(copy):
+        if copy is not None:
             bits, start, length, lag = copy
             rate = batch.native[g].rate
             return (f"repeated-cycle: the {length} samples at {start / rate:.3f} s of the file as written "
