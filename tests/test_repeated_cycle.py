@@ -44,7 +44,9 @@ def test_a_frame_repeated_in_a_pause_scores_high_and_a_noisy_pause_does_not():
 def test_no_waveform_or_no_cycle_scores_zero():
     rng = np.random.default_rng(1)
     assert (repeat_scores([None, rng.normal(0, 0.1, RATE), np.zeros(RATE)]) == 0).all()
-    assert repeat_scores([np.tile(np.sin(np.linspace(0, 2 * np.pi, 80, endpoint=False)), 50)])[0] == MAX_SCORE
+    phase = np.linspace(0, 2 * np.pi, 80, endpoint=False)
+    assert repeat_scores([np.tile(np.sin(phase) + 0.5 * np.sin(2 * phase), 50)])[0] == MAX_SCORE  # a stored cycle
+    assert repeat_scores([np.tile(np.sin(phase), 50)])[0] == 0  # a pure tone is no voice's cycle (cycles.pure_tone)
 
 
 def with_faint_hum(seed=0):

@@ -28,6 +28,8 @@ interpolated periods).
 """
 import numpy as np
 
+from engine.detectors.cycles import pure_tone
+
 COPY_BITS = 128.0  # a copy's information (its steps x the entropy of their values) no chance match reaches
 PITCH_HZ = (60, 400)  # the periods read, as repeated-cycle's tracker reads them
 MIN_RUN = 16  # samples: shorter runs of equal samples hold too few steps to reach COPY_BITS at any entropy
@@ -86,6 +88,6 @@ def exact_copy(native):
         enough = bound >= COPY_BITS
         for start, end, stop in zip(starts[enough], ends[enough], stops[enough]):
             bits = step_bits(x[start:end])
-            if bits >= COPY_BITS and (best is None or bits > best[0]):
+            if bits >= COPY_BITS and (best is None or bits > best[0]) and not pure_tone(x[start:end]):
                 best = (bits, int(start), int(stop - start), lag)
     return best
