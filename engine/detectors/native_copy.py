@@ -50,7 +50,7 @@ def equal_runs(x, lag):
     """(starts, stops) of the runs of at least MIN_RUN samples t >= lag with x[t] == x[t - lag]. Such a run holds two
     consecutive points of a grid of step STRIDE, all equal, and reaches less than STRIDE beyond them, so only the
     windows about consecutive matching grid points are compared: a lag costs a STRIDE-th of the file where its samples
-    do not repeat (tests/benchmarks/native_copy_speed.py)."""
+    do not repeat (tests/benchmarks/test_bench_native_copy_speed.py)."""
     grid = np.arange(lag, x.size, STRIDE)
     hit = x[grid] == x[grid - lag]
     pairs = np.flatnonzero(hit[:-1] & hit[1:])
@@ -64,7 +64,8 @@ def equal_runs(x, lag):
     t = np.repeat(starts - np.r_[0, np.cumsum(lengths)[:-1]], lengths) + np.arange(lengths.sum())
     equal = x[t] == x[t - lag]
     adjacent = t[1:] == t[:-1] + 1  # within one window
-    joined, continued = np.r_[False, adjacent & equal[:-1]], np.r_[adjacent & equal[1:], False]  # by the sample before / after
+    joined = np.r_[False, adjacent & equal[:-1]]  # by the sample before
+    continued = np.r_[adjacent & equal[1:], False]  # by the sample after
     run_starts, run_stops = t[equal & ~joined], t[equal & ~continued] + 1
     keep = run_stops - run_starts >= MIN_RUN
     return run_starts[keep], run_stops[keep]
