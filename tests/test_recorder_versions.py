@@ -3,6 +3,7 @@ recording passes as recorded, at 8 bits and at a tenth of its level (channel_med
 that pooled as files of their own tightened the tail as if the reference held three times the recordings (docs/studies.md,
 "Real digits through G.711: a recording counted once", fortieth pass)."""
 import numpy as np
+import pytest
 
 from engine.detectors import calibration
 from engine.detectors.channel_media import RECORDERS
@@ -50,3 +51,9 @@ def test_a_codec_channel_tells_its_detectors_how_many_versions_each_recording_pa
         assert parts(("audio", "ULAW", None, None, None), name) == [n] * len(RECORDERS)
         assert parts(("audio", "ALAW", None, None, None, -50), name) == [n] * 2  # a quiet file: as recorded, 8-bit
         assert parts(("audio", None, 16000, None, None), name) == [n]  # a resampler: the recordings as made
+
+
+def test_scores_that_are_not_whole_versions_of_each_file_are_refused():
+    scores, _ = versioned_scores(2)
+    with pytest.raises(ValueError, match="versions of each reference file"):
+        calibration.versions_tail_model(scores[:-1], VERSIONS)

@@ -92,6 +92,8 @@ def versions_tail_model(calibration_scores, versions=1):
     scores = np.asarray(calibration_scores, dtype=np.float64).ravel()
     if versions <= 1:
         return tail_model(scores)
+    if scores.size % versions:  # a version missing would pair one recording's versions with another's
+        raise ValueError(f"{scores.size} calibration scores are not {versions} versions of each reference file")
     return union_tail_model(list(scores.reshape(-1, versions).T))
 
 

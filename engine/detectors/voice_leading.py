@@ -84,6 +84,7 @@ VOICES = 4  # a chorale's texture (`thin texture`: time sounding fewer pitches)
 # the largest scaled excess of one statistic in a profile holding all of them (fortieth pass, emulated: at 5 a real JSB
 # chorale was labelled generated, at 10 fewer Transformers were caught)
 CAP = 8.0
+CAPPED_FROM = 7  # profiles holding this many statistics or more were fitted with the cap (those before, uncapped)
 BEAT = 4  # steps per quarter note (engine/data/representations.py)
 LONG = 8  # a half note
 METRIC_PERIODS = (8, 12)
@@ -203,9 +204,10 @@ def excesses(stats, centre, spread):
 
 
 def combined(stats, centre, spread):
-    """Sum of the squared excesses, each capped at CAP in a profile holding every statistic (one fitted so)."""
+    """Sum of the squared excesses, each capped at CAP in a profile holding CAPPED_FROM statistics or more (one
+    fitted so)."""
     found = excesses(stats, centre, spread)
-    if len(centre) == len(STATISTICS):
+    if len(centre) >= CAPPED_FROM:
         found = np.minimum(found, CAP)
     return (found ** 2).sum(axis=1)
 
@@ -249,7 +251,7 @@ class VoiceLeading(Detector):
         self.shares = held  # one per statistic its score sums, as many as the profile holds (calibration.share_weights)
         stray = (", sonorities sounding another number of pitches than the one before and no chord" if held > 4 else "")
         at_once = ", sonorities whose number of pitches changes by three or more at once" if held > 5 else ""
-        thin = f", time sounding fewer than four pitches; each excess capped at {CAP:g}" if held > 6 else ""
+        thin = f", time sounding fewer than four pitches; each excess capped at {CAP:g}" if held >= CAPPED_FROM else ""
         sampled = (", against the reference sampled at its quarter beats (the file's notes all start and end on "
                    "them)") if self.sampled else ""
         self.method = ("sum of the squared excesses over the reference files' medians (in units of their median-to-90th-"
