@@ -1,5 +1,5 @@
-"""Upsampling tones of neural vocoders, read at the file's own rate (docs/studies.md, "Neural vocoders: tones on
-the stride grid", forty-first pass). Not part of the product.
+"""Upsampling tones of neural vocoders, read at the file's own rate (docs/studies.md, "Neural vocoders at the
+file's own rate", forty-first pass). Not part of the product.
 
 A vocoder that upsamples mel frames by transposed convolutions or repeated strides (MelGAN, Parallel WaveGAN,
 HiFi-GAN) can leave tones at k * rate / S for its cumulative strides S (Pons et al., "Upsampling artifacts in neural
@@ -10,6 +10,7 @@ spectrum and in the quietest frames.
     python tests/benchmarks/vocoder_tones.py make OUT                # the untouched sets (data/vocoder_tones_untouched.md)
     python tests/benchmarks/vocoder_tones.py measure OUT.tsv DIR...  # one row per file and grid
     python tests/benchmarks/vocoder_tones.py count OUT.tsv [GRID] [Z]  # files whose long-term z on GRID exceeds Z
+    python tests/benchmarks/vocoder_tones.py pairs OUT.tsv [GRID]      # each copy against the recording it copied
     python -m pytest tests/benchmarks/vocoder_tones.py -o addopts=""
 """
 import glob
@@ -37,6 +38,7 @@ UNTOUCHED = (("V-melgan-seungwonpark", "seungwonpark/melgan", "dc14e2eca661a7ed1
 # the grids: powers of two (strided stacks; 2 and 4 hold fewer than two tones below rate / 2, too few for a comb) and
 # the hops of the demos' vocoders (PWG at 24 kHz: 300)
 GRIDS = (8, 16, 32, 64, 128, 256, 200, 240, 275, 300, 512)
+AUDIO = (".wav", ".flac", ".mp3", ".ogg", ".opus")  # what the sets and the outside speech hold
 WINDOW_S = 0.2  # about 5 Hz resolution: a tone at an exact frequency stands in one bin
 
 
@@ -115,10 +117,9 @@ def measure(out_tsv, dirs):
         for d in dirs:
             name = os.path.basename(os.path.normpath(d))
             for path in sorted(glob.glob(os.path.join(d, "**", "*.*"), recursive=True)):
-                try:
-                    audio, rate = soundfile.read(path, dtype="float64", always_2d=True)
-                except Exception:
+                if not path.lower().endswith(AUDIO):
                     continue
+                audio, rate = soundfile.read(path, dtype="float64", always_2d=True)
                 audio = audio.mean(axis=1)
                 if audio.size < rate * 0.5:
                     continue
@@ -142,6 +143,41 @@ def count(tsv, grid=256, bound=6.0):
         print(f"{name}: {over[name]} of {n[name]} above z {bound} on rate/{grid}")
 
 
+def recording_key(name):
+    """What a demo file copied (its utterance on its page), so that a copy meets its own ground truth; None for a file
+    with no recording beside it (text-to-speech samples)."""
+    rules = ((r"ParallelWaveGAN__wav_([a-z]+)_.*?(LJ\d+-\d+|BASIC5000_\d+|\d{6})\.wav", r"pwg \1 \2"),
+             (r"melgan-neurips.*assets_(ablation|inversion)_.*_(\d+)\.wav", r"melgan \1 \2"),
+             (r"wavenet_vocoder__(.*)_checkpoint_step\d+(_ema)?_(predicted|target)\.wav", r"wavenet \1"),
+             (r"(demos__.*?)_-.*\.wav", r"\1"))
+    for pattern, key in rules:
+        found = re.fullmatch(pattern, name)
+        if found:
+            return found.expand(key)
+    return None
+
+
+def pairs(tsv, grid=256):
+    """Per set of copies, the copies whose long-term comb z on the grid exceeds their own recording's (T-real), and
+    the median difference."""
+    import collections
+    import csv
+
+    z, sets = {}, collections.defaultdict(list)
+    with open(tsv, newline="") as f:
+        for row in csv.DictReader(f, delimiter="\t"):
+            if int(row["grid"]) == grid and recording_key(row["file"]) is not None:
+                if row["set"] == "T-real":
+                    z[recording_key(row["file"])] = float(row["whole_z"])
+                else:
+                    sets[row["set"]].append((recording_key(row["file"]), float(row["whole_z"])))
+    for name, rows in sorted(sets.items()):
+        diff = np.array([value - z[key] for key, value in rows if key in z])
+        if diff.size:
+            print(f"{name}: {int((diff > 0).sum())} of {diff.size} copies above their recording on rate/{grid}, "
+                  f"median difference {np.median(diff):+.2f}, 90th percentile {np.percentile(diff, 90):+.2f}")
+
+
 def test_vocoder_tones_finds_tones_on_the_stride_grid_and_none_in_noise():
     rate, seconds = 22050, 3.0
     rng = np.random.default_rng(1)
@@ -161,5 +197,7 @@ if __name__ == "__main__":
         make(sys.argv[2])
     elif sys.argv[1] == "measure":
         measure(sys.argv[2], sys.argv[3:])
+    elif sys.argv[1] == "pairs":
+        pairs(sys.argv[2], *(int(a) for a in sys.argv[3:4]))
     else:
         count(sys.argv[2], *(int(sys.argv[3]),) if len(sys.argv) > 3 else (), *(float(a) for a in sys.argv[4:5]))
