@@ -9,6 +9,7 @@ spectrum and in the quietest frames.
 
     python tests/benchmarks/vocoder_tones.py make OUT                # the untouched sets (data/vocoder_tones_untouched.md)
     python tests/benchmarks/vocoder_tones.py measure OUT.tsv DIR...  # one row per file and grid
+    python tests/benchmarks/vocoder_tones.py measure-upper OUT.tsv DIR...  # the same, grid points above 4 kHz only
     python tests/benchmarks/vocoder_tones.py count OUT.tsv [GRID] [Z]  # files whose long-term z on GRID exceeds Z
     python tests/benchmarks/vocoder_tones.py pairs OUT.tsv [GRID]      # each copy against the recording it copied
     python -m pytest tests/benchmarks/vocoder_tones.py -o addopts=""
@@ -109,7 +110,7 @@ def grid_scores(audio, rate, low_hz=1000.0):
     return rows
 
 
-def measure(out_tsv, dirs):
+def measure(out_tsv, dirs, low_hz=1000.0):
     import soundfile
 
     with open(out_tsv, "w") as f:
@@ -123,7 +124,7 @@ def measure(out_tsv, dirs):
                 audio = audio.mean(axis=1)
                 if audio.size < rate * 0.5:
                     continue
-                for s, v in grid_scores(audio, rate).items():
+                for s, v in grid_scores(audio, rate, low_hz).items():
                     f.write(f"{name}\t{os.path.basename(path)}\t{rate}\t{s}\t" + "\t".join(f"{x:.2f}" for x in v)
                             + "\n")
 
@@ -197,6 +198,8 @@ if __name__ == "__main__":
         make(sys.argv[2])
     elif sys.argv[1] == "measure":
         measure(sys.argv[2], sys.argv[3:])
+    elif sys.argv[1] == "measure-upper":  # the band no 8 kHz reading holds
+        measure(sys.argv[2], sys.argv[3:], low_hz=4000.0)
     elif sys.argv[1] == "pairs":
         pairs(sys.argv[2], *(int(a) for a in sys.argv[3:4]))
     else:
