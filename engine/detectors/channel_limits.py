@@ -36,12 +36,13 @@ TRAITS_LOST = {
                        "alone and through the resize then the JPEG, so a generator's digits so read are caught less "
                        "often (DCGANs' digits resized then JPEG: 84-225 of 300 caught, a VAE's 49-101; "
                        "docs/studies.md, 'A resize then JPEG', seventeenth pass)"),
-    "framed before": ("a JPEG whose figure fills its frame (an enlargement read approximately through it, or no resize "
-                      "read) is judged also against the reference framed as a small collection frames its figures, "
-                      "enlarged, then through the JPEG, so a generator's digits so framed and saved as JPEG pass as "
-                      "they do as PNG (a DCGAN's cleaned digits framed at 16: 76 -> 0 of 100 caught with bilinear, "
-                      "56 -> 10 of 200 with bicubic; docs/studies.md, 'A small collection's enlarged digits through "
-                      "JPEG', thirty-fifth pass)"),
+    "framed before": ("a JPEG or lossy WebP whose figure fills its frame (an enlargement read approximately through a "
+                      "JPEG, or no resize read) is judged also against the reference framed as a small collection "
+                      "frames its figures, enlarged, then through the codec, so a generator's digits so framed and "
+                      "saved so pass as they do as PNG (a DCGAN's cleaned digits framed at 16: 76 -> 0 of 100 caught "
+                      "with bilinear, 56 -> 10 of 200 with bicubic; docs/studies.md, 'A small collection's enlarged "
+                      "digits through JPEG', thirty-fifth pass; a conv VAE's digits through WebP whose haze reaches "
+                      "the frame: 190 -> 175 of 200 at quality 50, forty-first pass)"),
     "audio": ("the logistic regression stands aside; a codec's quantisation noise and band limits blur the "
               "checkerboard and texture (Griffin-Lim speech from an unregistered GAN: 78-82% caught through "
               "mu-law, A-law, Vorbis or resampling, 62-65% band-limited, 66% through libsndfile's MP3, 38% GSM "
