@@ -93,8 +93,11 @@ def image_channel(image, format_label, data, values=None):
                                   "subsampling": int(subsampling), "tables": tables}, values)
     if format_label == "WebP":
         lossless = data[12:16] == b"VP8L"  # the first chunk: VP8 (lossy), VP8L (lossless) or VP8X
-        if not lossless:
-            return {"codec": "WebP lossy", "lossy": True}
+        if not lossless:  # a figure filling its frame: a small collection's enlarged picture, perhaps (as for JPEG)
+            picture = grey(values) if values is not None else None
+            filling = picture is not None and picture.ndim == 2 and picture.shape[0] == picture.shape[1] and fills_frame(
+                picture)
+            return {"codec": "WebP lossy", "lossy": True} | ({"fills_frame": True} if filling else {})
     return lossless_channel("WebP lossless" if format_label == "WebP" else format_label, values)
 
 

@@ -125,8 +125,9 @@ def _read_key(meta, channel, noise_gate):
         elif channel.get("fills_frame"):  # the figure fills the frame, no resize read: filters and side not read
             key = key + ((FRAMED_BEFORE,) + UNREAD_FRAMING,)
         return key + ((BOX_FRAMED, int(channel["box_framed"])),) if "box_framed" in channel else key
-    if codec == "WebP lossy":
-        return ("WebP lossy",)
+    if codec == "WebP lossy":  # a figure filling its frame: framed as a small collection's, assumed (nothing is read
+        # through WebP's noise): untouched USPS digits enlarged then WebP 50-95 were 90-93 of 100 labelled generated
+        return ("WebP lossy",) + (((FRAMED_BEFORE,) + UNREAD_FRAMING,) if channel.get("fills_frame") else ())
     if "webp_history" in channel:  # the same channel, marked so that the verdict says how it was read
         return ("WebP lossy", "pixels")
     if "resize_history" in channel:
@@ -230,11 +231,17 @@ UNREAD_FRAMING = (("bilinear", "bicubic"), 16)
 
 def jpeg_befores(key):
     """What was read before a JPEG: its key's trailing parts (RESIZED_BEFORE, filters, side), (FRAMED_BEFORE, filters,
-    side) and (BOX_FRAMED, span), in that order; () for any other key."""
-    if not key or key[0] != "JPEG":
+    side) and (BOX_FRAMED, span), in that order; before a lossy WebP, (FRAMED_BEFORE, filters, side); () for any other
+    key."""
+    if not key or key[0] not in ("JPEG", "WebP lossy"):
         return ()
     tags = ((RESIZED_BEFORE,), (FRAMED_BEFORE,), (BOX_FRAMED,))
-    return tuple(p for p in key[3:] if isinstance(p, tuple) and p[:1] in tags)
+    return tuple(p for p in key[3 if key[0] == "JPEG" else 1:] if isinstance(p, tuple) and p[:1] in tags)
+
+
+def lossy_codec(key):
+    """The lossy codec of a key with readings before it, in words."""
+    return "lossy WebP" if key[0] == "WebP lossy" else "JPEG"
 
 
 def _before(key, tag):

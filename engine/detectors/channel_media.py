@@ -147,7 +147,8 @@ def image_through(x, key):
     if jpeg_befores(key):  # one reading before the JPEG (a key with several is judged reading by reading)
         (before,) = jpeg_befores(key)
         prepare = {RESIZED_BEFORE: resampled_images, FRAMED_BEFORE: framed_images, BOX_FRAMED: box_framed_images}
-        return jpeg_images(prepare[before[0]](x, *before[1:]), jpeg_alone(key))
+        prepared = prepare[before[0]](x, *before[1:])
+        return webp_images(prepared) if key[0] == "WebP lossy" else jpeg_images(prepared, jpeg_alone(key))
     if key[0] == "JPEG":
         return jpeg_images(x, key)
     if key[0] == "enlarged":

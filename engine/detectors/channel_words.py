@@ -6,8 +6,8 @@ from engine.data.channels import NOISE_BANDS_HZ
 from engine.data.formats.container_audio import TELEPHONE
 from engine.detectors import aside_marks, low_rumble, quarter_grid, time_scale
 from engine.detectors.channel_keys import (BOX_FRAMED, NOISE_STEP_DB, box_framed_before, codec_from_samples,
-                                           fills_frame, framed, framed_before, jpeg_alone, jpeg_befores, mp3_bitrate,
-                                           opus_inversion, quiet_level, resized_before, vorbis_quality)
+                                           fills_frame, framed, framed_before, jpeg_alone, jpeg_befores, lossy_codec,
+                                           mp3_bitrate, opus_inversion, quiet_level, resized_before, vorbis_quality)
 from engine.detectors.channel_losses import AMR_NB, MP3_INVERSION_MIN, OPUS_INVERSION_MIN, VORBIS_INVERSION_MIN
 from engine.detectors.channel_media import (CODEC_STAND_INS, LOWEST_BITRATE_SUBTYPES, PYAV_CODECS, RESIZE_FACTORS,
                                             WEBP_QUALITIES, history_spread)
@@ -35,8 +35,9 @@ def describe(key):
         if box_framed_before(key):
             found.append(f"of a figure whose box is centred and spans {box_framed_before(key)} pixels of the frame, "
                          f"as EMNIST prepared its digits")
-        return (f"{describe(jpeg_alone(key))}, {' and '.join(found)} (judged against the reference through the JPEG "
-                f"alone and through {'each reading' if len(found) > 1 else 'that preparation'} then the JPEG; each "
+        codec = lossy_codec(key)
+        return (f"{describe(jpeg_alone(key))}, {' and '.join(found)} (judged against the reference through the {codec} "
+                f"alone and through {'each reading' if len(found) > 1 else 'that preparation'} then the {codec}; each "
                 f"detector's largest tail probability applies)")
     if key[0] == "JPEG":
         from engine.data.channels import jpeg_quality

@@ -49,7 +49,7 @@ from engine.detectors import (aside_marks, calibration, eight_bit_floor, far_fie
 from engine.detectors.batch import Recordings
 from engine.detectors.channel_keys import (BOX_FRAMED, FRAMED, FRAMED_BEFORE, RESIZED_BEFORE, box_framed_before,
                                            calibrated_key, fills_frame, framed, inversion_lost, jpeg_alone,
-                                           jpeg_befores, mp3_bitrate, quiet_level)
+                                           jpeg_befores, lossy_codec, mp3_bitrate, quiet_level)
 from engine.detectors.channel_limits import (BAND_LIMIT_MOVES_VOICE, EIGHT_BITS_FLOOR, NOISE_FILLS_SILENCE,
                                              TRAITS_LOST)
 from engine.detectors.channel_losses import (AMR_NB, AS_RECORDED_TOO, FEATURES_LOST, FLOOR_LOST,
@@ -555,16 +555,17 @@ def jpeg_before_union(detectors, profile, key, gan_runs, for_channel=None, store
     as EMNIST's then JPEG 85 and 60, 98 and 94 of 200, by `placement`; at 60 a sixth of them are read as resized
     too), and the note; `for_channel`: as channel_detectors."""
     for_channel = for_channel or (lambda k: channel_detectors(detectors, profile, k, gan_runs, store=store))
-    prepared, lost = [], TRAITS_LOST["JPEG"]
+    codec = lossy_codec(key)
+    prepared, lost = [], TRAITS_LOST["WebP lossy" if key[0] == "WebP lossy" else "JPEG"]
     for before in jpeg_befores(key):  # first, so that the verdict names the readings' calibrations before the JPEG's
         one = jpeg_alone(key) + (before,)
         data = calibration_data(detectors, profile, one, gan_runs, store=store)
-        prepared.append((f"{BEFORE_WORDS[before[0]](*before[1:])}, then through the JPEG",
+        prepared.append((f"{BEFORE_WORDS[before[0]](*before[1:])}, then through the {codec}",
                          channel_set(detectors, profile, one, gan_runs, data)))
         lost += f"; {TRAITS_LOST[before[0]]}"
-    parts = [("through the JPEG alone", for_channel(jpeg_alone(key))[0])] + prepared
+    parts = [(f"through the {codec} alone", for_channel(jpeg_alone(key))[0])] + prepared
     read = " and as ".join(READ_BEFORE[before[0]] for before in jpeg_befores(key))
-    return united(parts, f"for a JPEG read as {read} before it,"), recalibrated_note(key, data, lost)
+    return united(parts, f"for a {codec} read as {read} before it,"), recalibrated_note(key, data, lost)
 
 
 BEFORE_WORDS = {RESIZED_BEFORE: lambda filters, side: f"resized with {' or '.join(filters)} through {side} x {side} "
