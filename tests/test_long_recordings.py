@@ -77,3 +77,17 @@ def test_real_takes_in_a_row_keep_their_label_and_a_repeated_frame_in_every_paus
     entry = synthetic["detectors"]["repeated-cycle"]  # a bound no voice reaches: judged whole, it still decides
     assert synthetic["label"] == "generated" and entry["tail_probability"] <= 0.01 * entry["weight"]
     assert any(r.startswith("repeated-cycle:") and "segments of about" not in r for r in synthetic["reasons"])
+
+
+def test_a_word_padded_with_silence_is_judged_whole_however_long_the_padding_and_continuous_sound_is_cut():
+    rng = np.random.default_rng(5)
+    word = rng.normal(size=LENGTH * 3 // 4)
+    hiss = 1e-3 * rng.normal(size=LENGTH * 2)  # 60 dB below the word: a recorder's floor, not its sound
+    for pad in (np.zeros(LENGTH * 2), hiss):  # a synthesiser's digital silence, a 1-s clip's recorded background
+        padded = np.concatenate([pad[:LENGTH // 2], word, pad[LENGTH // 2:]])  # 2.4 lengths, its sound 0.75
+        assert segments.speech_duration(padded) < segments.WHOLE_BELOW * LENGTH
+        assert segments.cut_points(padded, LENGTH) == [] and len(segments.split(padded, LENGTH)) == 1
+    # sound spanning 1.5 lengths or more is cut by the recording's length, its pauses included
+    sentence = np.concatenate([word, np.zeros(LENGTH // 4), word, np.zeros(LENGTH)])
+    assert segments.speech_duration(sentence) >= segments.WHOLE_BELOW * LENGTH
+    assert len(segments.split(sentence, LENGTH)) == int(round(sentence.size / LENGTH)) == 3

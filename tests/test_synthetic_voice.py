@@ -358,3 +358,16 @@ def test_a_voice_above_the_reference_pitch_written_with_a_synthesisers_floor_is_
     # the same voice under a recorder's floor: its calibration holds no such voice, so it stands aside
     assert not detector.informative(types.SimpleNamespace(audio=recorded))
     assert "its floor is a recorder's" in detector.reason(Recordings([recorded]), 0, 6.0, 1e-4)
+
+
+def test_a_synthesised_word_padded_with_digital_silence_is_judged_whole_not_in_halves(fsdd):
+    detector = reference_detector(fsdd)
+    word = pulse_vowel(120, 135, seconds=0.7 * detector.segment_length / RATE)
+    silence = np.zeros(int(0.8 * detector.segment_length))
+    padded = np.concatenate([silence, word, silence])  # 2.3 reference lengths, as a synthesiser pads a slow word
+    assert round(padded.size / detector.segment_length) == 2
+    batch = Recordings([padded])
+    assert detector.scores(batch)[0] == pytest.approx(voice_scores([padded])[0])  # its score judged whole
+    assert detector.segment_note(batch, 0) == ""
+    phrase = vowels()  # four vowels with pauses: continuous speech, still judged in segments
+    assert detector.scores(Recordings([phrase]))[0] != pytest.approx(voice_scores([phrase])[0])

@@ -26,6 +26,14 @@ Speech, other corpora), and why synthetic_voice.py calibrates such segments on o
 recording's score is the score whose tail probability is p (calibration.score_threshold), so everything after
 the detector (the combination, channels, reports) reads it as any other score.
 
+A recording whose sound spans less than 1.5 L (`speech_duration`: from its first to its last 20 ms frame within
+SPEECH_DB of its loud ones) is one word, however much silence pads it, and is judged whole, as the reference's takes
+(a word with the silence their recorder kept) were calibrated (forty-first pass): cut by its length alone, a word
+padded to 0.7-1 s was judged in two halves, one holding the word cut short or most of it, the other its tail and
+the silence, and Hommel's merge cost the word a factor of three (n H_n for one extreme segment of two) on top of the
+half word's weaker score; synthesisers' digits (espeak-ng, MBROLA, flite's cluster voices, SVOX Pico) lost half their
+misses so (docs/studies.md, "A word judged whole however much silence pads it", forty-first pass).
+
 A recording shorter than 1.5 L is judged whole, as the reference's recordings were calibrated (the
 calibration arrays are unchanged). The few reference recordings longer than that (5 % in case T) were
 calibrated whole and a recording like them is now judged in two: each half is still a real recording of
@@ -38,7 +46,19 @@ import numpy as np
 from engine.detectors import calibration
 
 QUIET_FRAME = 160  # 20 ms at 8 kHz: the frame whose energy places a cut
-WHOLE_BELOW = 1.5  # segment lengths: a shorter recording is judged whole (round(size / length) = 1)
+WHOLE_BELOW = 1.5  # segment lengths: a shorter recording, or one whose sound spans fewer, is judged whole
+SPEECH_DB = 35.0  # a 20 ms frame within this of the loud ones (the 95th percentile) is the recording's sound
+
+
+def speech_duration(audio):
+    """Samples from the first to the last 20 ms frame within SPEECH_DB of the loud ones (the 95th percentile): a
+    word's length without the silence a synthesiser, a recorder or an editor pads it with."""
+    x = np.asarray(audio, dtype=np.float64)
+    if x.size < QUIET_FRAME:
+        return x.size
+    power = (np.lib.stride_tricks.sliding_window_view(x, QUIET_FRAME)[::QUIET_FRAME // 2] ** 2).mean(axis=1)
+    loud = np.flatnonzero(power >= np.quantile(power, 0.95) * 10 ** (-SPEECH_DB / 10))
+    return int((loud[-1] - loud[0]) * (QUIET_FRAME // 2) + QUIET_FRAME) if loud.size else 0
 
 
 def typical_length(profile):
@@ -49,13 +69,14 @@ def typical_length(profile):
 
 
 def cut_points(audio, length):
-    """Sample positions that cut a recording into round(size / length) segments (none when that is 1),
-    each cut at the quietest QUIET_FRAME within length / 4 of its even position."""
+    """Sample positions that cut a recording into round(size / length) segments (none when that is 1, or when its
+    sound spans fewer than WHOLE_BELOW lengths: one word, judged whole), each cut at the quietest QUIET_FRAME within
+    length / 4 of its even position."""
     size = len(audio)
     n = int(round(size / length)) if length else 1
-    if n <= 1:
-        return []
     x = np.asarray(audio, dtype=np.float64)
+    if n <= 1 or speech_duration(x) < WHOLE_BELOW * length:
+        return []
     cuts = []
     for k in range(1, n):
         even = k * size // n

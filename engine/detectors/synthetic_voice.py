@@ -35,7 +35,7 @@ elsewhere", thirty-fourth pass).
 What it reads as synthetic besides synthesis is a clean recording set-up: studio read speech (a low floor, sharp
 harmonics, wide cepstral dynamics) lies in the tail of a reference of noisy 8 kHz digits (LJ Speech, other
 corpora's read sentences: docs/studies.md, "Speech recorded elsewhere", thirteenth to fifteenth pass), and a
-segment cut from continuous speech is not a digit take. So continuous speech (its `speech_duration`, without the
+segment cut from continuous speech is not a digit take. So continuous speech (its `segments.speech_duration`, without the
 silence around it, at least the WHOLE_BELOW segment lengths beyond which a recording is judged in segments) whose
 floor above 1 kHz is a recorder's (`recorded_floor` no deeper than STUDIO_FLOOR_DB or the outside recordings'
 deepest) is judged against the reference's calibration and, apart, against pieces of real continuous speech of outside
@@ -74,7 +74,7 @@ RATE = representations.SPEECH_RATE
 FRAME, HOP = 256, 80
 LEVEL_FRAME = 160  # 20 ms frames for the level, as noise_floor.py's
 LOUD_SHARE = 0.25
-SPEECH_DB = 35.0
+SPEECH_DB = segments.SPEECH_DB  # as segments.py reads a recording's sound
 N_BANDS = 24
 N_CEPS = 16
 LPC_ORDER = 10
@@ -322,17 +322,6 @@ def reference_pitch_ceiling(profile):
     return _PITCH_CEILINGS[key]
 
 
-def speech_duration(audio):
-    """Samples from the first to the last 20 ms frame within SPEECH_DB of the loud ones (the 95th percentile): a
-    word's length without the silence a synthesiser pads it with."""
-    x = np.asarray(audio, dtype=np.float64)
-    if x.size < LEVEL_FRAME:
-        return x.size
-    power = (np.lib.stride_tricks.sliding_window_view(x, LEVEL_FRAME)[::LEVEL_FRAME // 2] ** 2).mean(axis=1)
-    loud = np.flatnonzero(power >= np.quantile(power, 0.95) * 10 ** (-SPEECH_DB / 10))
-    return int((loud[-1] - loud[0]) * (LEVEL_FRAME // 2) + LEVEL_FRAME) if loud.size else 0
-
-
 def recorded_floor(audio):
     """dB of a recording's floor above 1 kHz relative to its speech (the shallower of engine/data/channels.py's
     1-2 and 2-4 kHz bands): where a microphone's hiss and a room's noise stay and a synthesiser writing to a
@@ -407,7 +396,7 @@ class SyntheticVoice(RecordingDetector):
         if audio is None or self.segment_length is None:
             return False
         heard = self.heard(audio)
-        return (speech_duration(heard) >= segments.WHOLE_BELOW * self.segment_length
+        return (segments.speech_duration(heard) >= segments.WHOLE_BELOW * self.segment_length
                 and recorded_floor(heard) >= self.deepest_floor)
 
     def heard(self, audio):
