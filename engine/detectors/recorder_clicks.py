@@ -27,8 +27,10 @@ most RING_SECONDS in all, its samples at CLICK_LEVEL no longer than a click's, i
 samples' level: a word's start cut off by zeros lasts longer, and none of 1,120 synthesised digits (espeak-ng, MBROLA,
 festival, flite, SVOX Pico, as written and through ffmpeg's afftdn, band filter and loudnorm) holds a burst between
 zero runs with so few samples at CLICK_LEVEL, however long (docs/studies.md, "8-bit speech through an editor's
-clean-ups", forty-first pass). The level is absolute (half an 8-bit step in 16-bit units), as
-the 8-bit grid is: a decoder keeps the level. The price: a synthesiser's output with lone clicks of that level put into
+clean-ups", forty-first pass). A noise reducer (ffmpeg's afftdn) keeps the zeros too and scales a click by its floor
+gain, 12 dB by default: a step of 256 becomes 64, below half a step, so CLICK_LEVEL is a quarter step (the same 1,120
+synthesised digits hold no such burst at that level either). The level is absolute (in 16-bit units), as the 8-bit
+grid is: a decoder keeps the level. The price: a synthesiser's output with lone clicks of that level put into
 its silence reads as a recorder's, an evasion as added noise is.
 """
 import numpy as np
@@ -36,7 +38,9 @@ import numpy as np
 from engine.data.padding import SPEECH_RATE, samples
 from engine.detectors.gate_release import zero_runs
 
-CLICK_LEVEL = 128 / 32768  # half an 8-bit step: the least an 8-bit recorder writes off its zero, a codec's smear aside
+# A quarter of an 8-bit step: the least an 8-bit recorder writes off its zero is half a step (a codec's smear aside), a
+# whole step under a noise reducer's floor gain of 12 dB (ffmpeg's afftdn by default) a quarter (forty-first pass)
+CLICK_LEVEL = 64 / 32768
 CLICK_SECONDS = 0.015  # a click's samples at CLICK_LEVEL or above last this long at most (measured: 0.1-12 ms) ...
 SMEAR_LEVEL = 16 / 32768  # ... the burst's other samples at most this RMS (a codec's smear: 2-13 16-bit steps measured)
 RING_SECONDS = 0.04  # ... or the whole burst at most this long (a linear filter's ringing of a click: 5-35 ms measured)
