@@ -88,6 +88,7 @@ def test_a_recorders_click_through_a_band_filter_is_set_aside_with_its_zeros(mon
     assert click_silence(filtered)[start + int(0.1 * RATE)]
     assert floor_depth(filtered)[0] <= PLAUSIBLE_DB
     monkeypatch.setattr(recorder_clicks, "RING_SECONDS", 0.0)  # as read before: its ringing louder than a codec's smear
+    monkeypatch.setattr(recorder_clicks, "CLICK_LEVEL", 128 / 32768)  # ... above the smear below half a step
     assert floor_depth(filtered)[0] > PLAUSIBLE_DB
 
 
@@ -95,3 +96,14 @@ def test_a_reference_take_requantised_to_eight_bits_and_band_filtered_is_read_as
     path = next(f for f in builtins.corpus_files("fsdd") if str(f).endswith("2_lucas_2.wav"))
     take = np.round(np.asarray(load_path(str(path)).audio, dtype=np.float64).ravel() * 128) / 128
     assert floor_depth(band_filtered(take))[0] <= PLAUSIBLE_DB
+
+
+def test_a_recorders_click_under_a_noise_reducers_floor_gain_is_set_aside_with_its_zeros(monkeypatch):
+    from engine.detectors import recorder_clicks
+
+    reduced = recording(np.array([STEP_8, -STEP_8]) / 4)  # a lone step under afftdn's 12 dB floor gain: 64, not 256
+    start = int(0.3 * RATE)
+    assert click_silence(reduced)[start + int(0.1 * RATE)]
+    assert floor_depth(reduced)[0] <= PLAUSIBLE_DB
+    monkeypatch.setattr(recorder_clicks, "CLICK_LEVEL", 128 / 32768)  # as read before: below half a step, no click
+    assert floor_depth(reduced)[0] > PLAUSIBLE_DB
