@@ -136,8 +136,8 @@ ROUNDING_FLOOR = 1.0
 # per grid; flite kal's 124 hits on its ten digits lie at 0.25-0.48 of a step from the nearest grid, the hits of
 # wlhjkl's 8-bit digits through ffmpeg's afftdn (its 12 dB floor gain takes the step of 256 to 64) mostly at 0.02-0.2,
 # a few at 0.2-0.3 (a file of them 6 hits in 223 windows at 0.2, a tail probability of 0.0002). Unrelated coefficients
-# lie within 0.3 of one of the five grids with a chance of 5 x 0.6^10 (3 %): flite's hits read the same (477 of 477
-# on 40 kal digits, 62 of 62 on 10 kal16 digits at order 16, where the chance is 5 x 0.6^16, 1e-3).
+# lie within 0.3 of one of the five grids with a chance of 5 x 0.6^10 (3 %): flite's hits lose that share (464 of 477
+# kept on 40 kal digits; 62 of 62 on 10 kal16 digits at order 16, where the chance is 5 x 0.6^16, 1e-3).
 COEFFICIENT_GRIDS = (32, 16, 8, 4, 2)
 GRID_TOLERANCE = 0.3
 # Real 16 kHz speech read so (hits, windows): Speech Commands clips of speakers no evaluation set uses (those of
