@@ -7,7 +7,7 @@ lossy codec or at another rate unless upsampled from 8 kHz (no content above 4.8
 hits; the screened reading decides each window as the plain LLL reading does; a 16-bit file written at 16 kHz with
 content above 4.8 kHz is read as written, at order 16, and only a quiet residual on the lattice hits there; at either
 rate a drift that a real recursion predicts within its rounding never hits (at 8 kHz where the profile's calibration
-was counted so)."""
+was counted so); coefficients on a coarse grid (a scaled 8-bit grid's) do not hit."""
 import shutil
 import subprocess
 
@@ -295,3 +295,23 @@ def test_flite_kal16_is_read_at_16_khz_and_flagged_and_a_step_of_noise_hides_it(
     assert wide and found >= 3 and p < 1e-4 and "16 kHz" in d.reason(batch, 0, 0.0, float(p))
     dithered = native.samples + np.random.default_rng(0).integers(-1, 2, native.samples.size)
     assert lpc_lattice.wide_hits(dithered)[0] <= 1
+
+
+def test_a_scaled_eight_bit_grid_under_a_smooth_remainder_does_not_hit(monkeypatch):
+    """An 8-bit recorder's quiet stretch (a few steps of 256) under a noise reducer's floor gain of 12 dB (steps of 64)
+    plus a slow remainder, as ffmpeg's afftdn writes it: integer coefficients on the multiples of Q / 8 put nearly
+    every window's residual on the lattice through the grid; such coefficients do not hit, a vocal tract's do."""
+    from scipy import signal
+
+    rng = np.random.default_rng(0)
+    n = np.arange(4000)
+    steps = np.round(signal.lfilter([1.0], [1.0, -0.5], rng.normal(0, 80, n.size)) / 256)
+    remainder = 100 * np.sin(2 * np.pi * 150 * n / 8000 + 1) * np.sin(2 * np.pi * 7 * n / 8000)
+    y = np.round(64 * steps + remainder).astype(np.int64)
+    assert lpc_lattice.sample_hits(y)[0] <= 2
+    assert lpc_lattice.on_coefficient_grid(2048 * np.array([13, -1, -2, -4, 1, -1, 1, 2, 1, -2]) + 300)
+    poles = [0.97 * np.exp(2j * np.pi * f / 8000) for f in (500, 1500, 2500, 3300, 3800)]
+    vocal_tract = np.round(-np.real(np.poly(np.concatenate([poles, np.conj(poles)])))[1:] * Q)
+    assert not lpc_lattice.on_coefficient_grid(vocal_tract)
+    monkeypatch.setattr(lpc_lattice, "COEFFICIENT_GRIDS", ())  # as read before: such a window hits
+    assert lpc_lattice.sample_hits(y)[0] >= 20

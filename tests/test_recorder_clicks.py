@@ -1,6 +1,6 @@
 """A coarse recorder's clicks in its digital silence (engine/detectors/recorder_clicks.py): the clicks and the zero
-runs next to them are set aside by noise-floor, as written and through Opus; a synthesiser's faint lead-in burst and a
-word are no clicks."""
+runs next to them are set aside by noise-floor, as written, through Opus and through a band filter's ringing; a
+synthesiser's faint lead-in burst and a word are no clicks."""
 import io
 
 import numpy as np
@@ -66,3 +66,44 @@ def test_a_reference_take_requantised_to_eight_bits_is_read_as_a_recorder_as_wri
     assert click_silence(take).any()
     assert floor_depth(take)[0] <= PLAUSIBLE_DB
     assert floor_depth(opus(take))[0] <= PLAUSIBLE_DB
+
+
+def band_filtered(audio):
+    """`audio` through an editor's band filter (second-order highpass at 100 Hz, lowpass at 3.4 kHz, as ffmpeg's
+    biquads), written at 16 bits: the zeros stay zeros once the filter's response to a click has rung out."""
+    from scipy import signal
+
+    for kind, cutoff in (("highpass", 100), ("lowpass", 3400)):
+        audio = signal.sosfilt(signal.butter(2, cutoff, kind, fs=RATE, output="sos"), audio)
+    return np.round(audio * 32768) / 32768
+
+
+def test_a_recorders_click_through_a_band_filter_is_set_aside_with_its_zeros(monkeypatch):
+    from engine.detectors import recorder_clicks
+
+    filtered = band_filtered(recording(np.array([STEP_8])))
+    start = int(0.3 * RATE)
+    assert filtered[start] != 0 and filtered[start + int(0.005 * RATE)] != 0  # the click rings ...
+    assert not filtered[start + int(0.05 * RATE):start + int(0.3 * RATE)].any()  # ... out into the recorder's zeros
+    assert click_silence(filtered)[start + int(0.1 * RATE)]
+    assert floor_depth(filtered)[0] <= PLAUSIBLE_DB
+    monkeypatch.setattr(recorder_clicks, "RING_SECONDS", 0.0)  # as read before: its ringing louder than a codec's smear
+    monkeypatch.setattr(recorder_clicks, "CLICK_LEVEL", 128 / 32768)  # ... above the smear below half a step
+    assert floor_depth(filtered)[0] > PLAUSIBLE_DB
+
+
+def test_a_reference_take_requantised_to_eight_bits_and_band_filtered_is_read_as_a_recorder():
+    path = next(f for f in builtins.corpus_files("fsdd") if str(f).endswith("2_lucas_2.wav"))
+    take = np.round(np.asarray(load_path(str(path)).audio, dtype=np.float64).ravel() * 128) / 128
+    assert floor_depth(band_filtered(take))[0] <= PLAUSIBLE_DB
+
+
+def test_a_recorders_click_under_a_noise_reducers_floor_gain_is_set_aside_with_its_zeros(monkeypatch):
+    from engine.detectors import recorder_clicks
+
+    reduced = recording(np.array([STEP_8, -STEP_8]) / 4)  # a lone step under afftdn's 12 dB floor gain: 64, not 256
+    start = int(0.3 * RATE)
+    assert click_silence(reduced)[start + int(0.1 * RATE)]
+    assert floor_depth(reduced)[0] <= PLAUSIBLE_DB
+    monkeypatch.setattr(recorder_clicks, "CLICK_LEVEL", 128 / 32768)  # as read before: below half a step, no click
+    assert floor_depth(reduced)[0] > PLAUSIBLE_DB
