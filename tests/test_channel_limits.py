@@ -42,3 +42,13 @@ def test_opus_and_vorbis_say_from_which_bitrate_and_quality_mel_inversion_is_kep
     channel, lost = _entry("speech", ("mel-inversion kept",))
     assert f"{OPUS_INVERSION_MIN // 1000} kbit/s" in channel and f"quality {VORBIS_INVERSION_MIN}" in channel
     assert "stands aside" in lost and "not read" in lost and "Griffin-Lim" in lost
+
+
+def test_an_editors_clean_ups_name_the_traits_each_synthesiser_loses():
+    for words in (("noise reduction", "afftdn"), ("band filter", "loudnorm")):
+        channel, lost = _entry("speech", words)
+        for voice in ("flite `kal`", "MBROLA", "festival", "espeak-ng", "pico2wave"):
+            assert voice in lost, (words, voice)
+        assert "lpc-lattice" in lost and "Real outside digits" in lost, words  # the trait lost; the real side
+    _, lost = _entry("speech", ("noise reduction",))
+    assert "repeated-cycle" in lost and "noise-floor" in lost

@@ -96,6 +96,27 @@ CHANNEL_LIMITS = {
          "repeated-cycle: a diphone voice's duplicated frames lie in its pauses, 50 dB under its loudest cycle, "
          "beneath such noise (festival kal_diphone with white noise at 30 and 40 dB: 0 of 40 caught, 40 of 40 "
          "clean; espeak-ng 26 and 34 of 40, by synthetic-voice)"),
+        ("an editor's noise reduction, written 16-bit at the file's rate (FFmpeg afftdn at nf -40 or its default; "
+         "sox noisered with a profile from the file's first 0.1 s)",
+         "each synthesiser keeps or loses its one trait (20 digits each, caught at afftdn -40 / afftdn / noisered; "
+         "forty-first pass): lpc-lattice (flite `kal`'s fixed-point lattice) does not survive: 3 / 0 / 1 of 20; "
+         "repeated-cycle (a diphone voice's duplicated frames in its pauses) weakens then goes: festival "
+         "`kal_diphone` 19 / 12 / 0, espeak-ng `en+f3` 4 (10 inconclusive) / 14 / 0; noise-floor (MBROLA's digital "
+         "silence) is filled or gated: MBROLA `us1` 5 / 9 / 0; pulse-grid survives (festival's HTS voice 20 / 20 / "
+         "20, flite `slt` 19 / 18 / 17) and synthetic-voice survives the FFT reducer (espeak-ng `en` 19 / 20, "
+         "pico2wave 16 / 14). noisered's profile holds speech where the word starts within 0.1 s and takes the word "
+         "with it (espeak-ng `en` 3, pico2wave 3 of 20). Real outside digits: 0 of 40 labelled generated through "
+         "either afftdn, 1 through noisered (synthetic-voice; 0 as made)"),
+        ("an editor's band filter (high-pass 100 Hz, low-pass 3400 Hz), loudnorm or acompressor, written 16-bit at "
+         "the file's rate",
+         "the band filter: lpc-lattice lost and synthetic-voice standing aside for a file read as band-limited, "
+         "flite `kal` 1 of 20 caught; a filter's ringing into MBROLA's trailing silence reads as an editor's fade "
+         "and is set aside as padding (noise-floor), MBROLA `us1` 5 of 20; pico2wave 15; espeak-ng, festival, flite "
+         "`slt` 18-20. loudnorm (FFmpeg resamples from its 192 kHz) loses lpc-lattice: flite `kal` 4 of 20; the "
+         "rest 18-20. acompressor keeps every trait (18-20 of 20). Real outside digits: the band filter 3 of 40 "
+         "labelled generated, all quiet 10 kHz takes of one source (3 of its 8) by lpc-lattice (5-6 of 300 windows "
+         "on the lattice, 2 as made), so a 'generated' label from lpc-lattice on a band-filtered recording is weak "
+         "evidence; loudnorm and acompressor 0 of 40"),
         ("automatic gain control over a noisy recording (white noise 20 dB, then AGC)",
          "each detector is also calibrated on the noise-matched reference through a typical AGC (AGC_ATTACK_MS, "
          "AGC_RELEASE_MS, AGC_MAX_GAIN_DB) and gives its largest tail probability: real recordings of the tuning "
