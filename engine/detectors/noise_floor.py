@@ -150,13 +150,14 @@ def codec_floor(audio):
     return 0.0 if level is None else level ** 2
 
 
-def floor_depth(audio, rate=SPEECH_RATE):
+def floor_depth(audio, rate=SPEECH_RATE, judged_as_written=False):
     """(depth in dB, share of the frames read that are exact digital silence, padding samples set aside, samples of
     a gate's release and closed stretches, and of a recorder's clicks and the zero runs next to them, set aside) of one
-    recording written at `rate` Hz (read at SPEECH_RATE);
+    recording written at `rate` Hz (read at SPEECH_RATE; `judged_as_written`: its padding was read on its samples as
+    written, padding.unpadded);
     depth 0 for a recording with no signal at all (nothing to say about its floor)."""
     audio = np.asarray(audio, dtype=np.float64)
-    start, stop = unpadded(audio)
+    start, stop = unpadded(audio, judged_as_written=judged_as_written)
     inner = undithered(audio[start:stop])[0]  # a requantiser's dither on digital silence read as the silence
     power = frame_powers(inner)
     loud = loud_power(power)
@@ -191,6 +192,13 @@ class NoiseFloor(RecordingDetector):
     def score_recordings(self, recordings):
         return depth_scores(depths(recordings, self.rate))
 
+    def scores(self, batch):
+        """score_recordings; a file the batch keeps as written (Batch.native: 16-bit PCM above the speech rate, its
+        padding read on those samples by representations.to_speech_rate) is read with judged_as_written."""
+        recordings = batch.recordings()
+        return depth_scores(np.array([floor_depth(a, self.rate, batch.native[g] is not None)[0] if a is not None
+                                      else 0.0 for g, a in enumerate(recordings)]))
+
     @classmethod
     def calibrate(cls, audio, rate=SPEECH_RATE):
         """The profile arrays of a list of reference recordings (clean, or through a channel whose files are written
@@ -214,7 +222,7 @@ class NoiseFloor(RecordingDetector):
                        f"kept reference recording")
 
     def recording_reason(self, audio, batch, g, score, p):
-        depth, silent, padding, gated = floor_depth(audio, self.rate)
+        depth, silent, padding, gated = floor_depth(audio, self.rate, batch.native[g] is not None)
         if depth <= PLAUSIBLE_DB:
             reading = f"within what a microphone records (up to {PLAUSIBLE_DB:.0f} dB)"
             codec = companding.codec(audio) if silent > 0 else None
