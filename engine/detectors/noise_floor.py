@@ -39,7 +39,11 @@ ends, padding to 1 s as speech-command sets do). A synthesiser's signal decays i
 silence, beyond any microphone's floor, and those runs stay; digital silence inside a recording
 always counts. A synthesiser's abrupt stop into its zeros looks like a trimmed take's, so at
 another rate than 8 kHz only runs of a round length, or equally long at both ends, count as padding, and so do runs
-a fade's tail rounded to a 16-bit step enters, of any length (engine/data/padding.py).
+a fade's tail rounded to a 16-bit step enters, of any length (engine/data/padding.py). A file kept as written
+(16-bit PCM above 8 kHz: Batch.native) has those rules applied to its own samples, where its lengths are exact, and
+the runs they kept are not read again by length at 8 kHz (`judged_as_written`), where one sample is 2.8 of 22.05 kHz:
+espeak-ng's 14,330-sample "five" at 190 words a minute, 2.5 samples off a round 0.65 s as written, had read as padded
+to 0.65 s there (docs/studies.md, "Synthesisers below the goal", forty-second pass).
 The price: a synthesiser's output padded to a round length, or written at 8 kHz with its zeros
 exact, is read without them (espeak-ng `en` padded to 1 s at 22.05 kHz: 26 of 40 by the whole
 verdict, 40 of 40 unpadded).
