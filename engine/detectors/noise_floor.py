@@ -179,6 +179,11 @@ def floor_depth(audio, rate=SPEECH_RATE, judged_as_written=False):
             int(gated.sum()))
 
 
+def kept_as_written(batch, g):
+    """Whether the batch keeps file g's samples as written (Batch.native; a reason asked without a batch: no)."""
+    return batch is not None and batch.native[g] is not None
+
+
 def depths(recordings, rate=SPEECH_RATE):
     """(n,) floor depth of each recording written at `rate` Hz (None -> 0: no waveform, the detector stands aside)."""
     return np.array([floor_depth(a, rate)[0] if a is not None else 0.0 for a in recordings])
@@ -200,7 +205,7 @@ class NoiseFloor(RecordingDetector):
         """score_recordings; a file the batch keeps as written (Batch.native: 16-bit PCM above the speech rate, its
         padding read on those samples by representations.to_speech_rate) is read with judged_as_written."""
         recordings = batch.recordings()
-        return depth_scores(np.array([floor_depth(a, self.rate, batch.native[g] is not None)[0] if a is not None
+        return depth_scores(np.array([floor_depth(a, self.rate, kept_as_written(batch, g))[0] if a is not None
                                       else 0.0 for g, a in enumerate(recordings)]))
 
     @classmethod
@@ -226,7 +231,7 @@ class NoiseFloor(RecordingDetector):
                        f"kept reference recording")
 
     def recording_reason(self, audio, batch, g, score, p):
-        depth, silent, padding, gated = floor_depth(audio, self.rate, batch.native[g] is not None)
+        depth, silent, padding, gated = floor_depth(audio, self.rate, kept_as_written(batch, g))
         if depth <= PLAUSIBLE_DB:
             reading = f"within what a microphone records (up to {PLAUSIBLE_DB:.0f} dB)"
             codec = companding.codec(audio) if silent > 0 else None
