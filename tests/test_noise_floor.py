@@ -267,3 +267,47 @@ def test_a_profile_without_reference_recordings_has_no_noise_floor():
     ref = load_spec("builtin:fsdd[0:10]")
     groups, n_groups = item_groups(ref.items, ref.n)
     assert NoiseFloor.fit(Reference(ref, groups), groups, n_groups, cross_fitted) == {}
+
+
+def klatt_word(trail, rate=22050, total=14330, lead=242, seed=0):
+    """espeak-ng's Klatt voice saying a word at 22.05 kHz: its aspiration noise carries up to an abrupt stop into its
+    silence (the 20 ms before the zeros within a microphone's depth of the loud frames), `lead` zeros before, the rest
+    of `total` samples after (14,330: 2.5 samples off a round 0.65 s, as `five` at 190 words a minute)."""
+    rng = np.random.default_rng(seed)
+    n = total - lead - trail
+    t = np.arange(n) / rate
+    word = 0.3 * np.sin(2 * np.pi * 150 * t) * np.hanning(n) ** 0.2 + rng.normal(0, 0.01, n)
+    return np.concatenate([np.zeros(lead), np.round(word * 32767) / 32767, np.zeros(trail)])
+
+
+def test_a_file_read_as_written_keeps_the_runs_its_own_samples_kept_though_round_at_the_speech_rate():
+    """The padding of a file kept as written is read on its samples (representations.to_speech_rate); its 8 kHz
+    conversion, 5,199 samples long, lies within the one sample round_length allows of 0.65 s there, so read again at
+    8 kHz its silence was taken for a script's padding to a round clip length. Read as judged_as_written (what the
+    detector does for a file the batch keeps as written) it stays; a script's zeros found on the samples as written
+    are still set aside, and a real recording's floor reads the same either way."""
+    from engine.data import representations
+    from engine.data.padding import unpadded
+    from engine.data.sampleset import NativeAudio
+    from engine.detectors import suite
+
+    spoken = klatt_word(trail=5711)
+    assert unpadded(spoken, 22050) == (0, spoken.size)
+    converted = representations.to_speech_rate(spoken, 22050)
+    assert converted.size == 5199
+    assert floor_depth(converted, 22050)[0] < PLAUSIBLE_DB  # on main: read as padded to 0.65 s
+    assert floor_depth(converted, 22050, judged_as_written=True)[0] > PLAUSIBLE_DB
+    # through the detector: a file the batch keeps as written is so read, one it does not keep is read as before
+    detector = NoiseFloor(NoiseFloor.calibrate([fsdd_audio(k) for k in range(3)], 22050))
+    native = NativeAudio(22050, np.round(spoken * 32767).astype(np.int16), 8000)
+    batch = suite.Batch(np.zeros((2, 1)), np.arange(2), audio=[converted, converted], native=[native, None])
+    kept, not_kept = detector.scores(batch)
+    assert kept > 0 and not_kept == 0
+    assert "beyond any microphone recording" in detector.recording_reason(converted, batch, 0, kept, 0.002)
+    # a script's round padding after a recording with a microphone's floor, found as written, is still padding
+    rng = np.random.default_rng(1)
+    take = 0.2 * np.sin(np.linspace(0, 900, 8000)) + rng.normal(0, 1e-3, 8000)
+    script = np.concatenate([take, np.zeros(int(0.25 * 22050))])
+    padded = representations.to_speech_rate(script, 22050)
+    assert floor_depth(padded, 22050, judged_as_written=True)[0] == pytest.approx(floor_depth(padded, 22050)[0])
+    assert floor_depth(padded, 22050, judged_as_written=True)[0] < PLAUSIBLE_DB

@@ -231,7 +231,7 @@ def even_ends(lead, trail, rate):
     return min(lead, trail) >= samples(FRAME_SECONDS, rate) and abs(lead - trail) <= EVEN_SECONDS * rate
 
 
-def unpadded(audio, rate=SPEECH_RATE):
+def unpadded(audio, rate=SPEECH_RATE, judged_as_written=False):
     """(start, stop) of the recording at `rate` without its padding. A run entered through a fade's rounded tail
     (`fade_tail`) is set aside with that tail. Other constant runs touching an end are set aside when the recording
     carries a microphone's floor right up to them (the FRAME_SECONDS next to them lie within PLAUSIBLE_DB of the loud
@@ -241,7 +241,12 @@ def unpadded(audio, rate=SPEECH_RATE):
     resampler's ringing or a float resampler's residue enters at either end (`rings_into`, `residue_into`): they were
     in a source at another rate.
     A synthesiser's signal decays into its silence, beyond any microphone's floor, or stops into a silence timed
-    by its speech, and the runs stay."""
+    by its speech, and the runs stay.
+    `judged_as_written`: `audio` is the engine's own conversion of a file whose padding these rules already read on
+    its samples as written (representations.to_speech_rate, which wrote what it found as exact zeros), so a run the
+    conversion's ringing or residue enters is one that reading kept, and it stays: read again at `rate` its lengths
+    are only as exact as `rate`'s samples (a 22.05 kHz file's 14,330 samples are 2.5 samples off a round 0.65 s there,
+    its 5,199 at 8 kHz within the one sample `round_length` allows)."""
     audio = np.asarray(audio)
     (first, lead), (last, trail) = constant_runs(audio, rate), constant_runs(audio[::-1], rate)
     loud = loud_power(frame_powers(audio, rate))
@@ -263,6 +268,10 @@ def unpadded(audio, rate=SPEECH_RATE):
         start = 0
     if not (faded_out or fell) and (np.var(audio[max(start, stop - frame):stop]) < edge
                           or not (scripted or round_length(last, rate) or round_length(trail, rate))):
+        stop = audio.size
+    if judged_as_written and (residue_in or rings_into(audio, lead)):
+        start = 0
+    if judged_as_written and (residue_out or rings_into(audio[::-1], trail)):
         stop = audio.size
     return start, stop
 

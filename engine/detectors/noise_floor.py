@@ -39,7 +39,11 @@ ends, padding to 1 s as speech-command sets do). A synthesiser's signal decays i
 silence, beyond any microphone's floor, and those runs stay; digital silence inside a recording
 always counts. A synthesiser's abrupt stop into its zeros looks like a trimmed take's, so at
 another rate than 8 kHz only runs of a round length, or equally long at both ends, count as padding, and so do runs
-a fade's tail rounded to a 16-bit step enters, of any length (engine/data/padding.py).
+a fade's tail rounded to a 16-bit step enters, of any length (engine/data/padding.py). A file kept as written
+(16-bit PCM above 8 kHz: Batch.native) has those rules applied to its own samples, where its lengths are exact, and
+the runs they kept are not read again by length at 8 kHz (`judged_as_written`), where one sample is 2.8 of 22.05 kHz:
+espeak-ng's 14,330-sample "five" at 190 words a minute, 2.5 samples off a round 0.65 s as written, had read as padded
+to 0.65 s there (docs/studies.md, "Synthesisers below the goal", forty-second pass).
 The price: a synthesiser's output padded to a round length, or written at 8 kHz with its zeros
 exact, is read without them (espeak-ng `en` padded to 1 s at 22.05 kHz: 26 of 40 by the whole
 verdict, 40 of 40 unpadded).
@@ -150,13 +154,14 @@ def codec_floor(audio):
     return 0.0 if level is None else level ** 2
 
 
-def floor_depth(audio, rate=SPEECH_RATE):
+def floor_depth(audio, rate=SPEECH_RATE, judged_as_written=False):
     """(depth in dB, share of the frames read that are exact digital silence, padding samples set aside, samples of
     a gate's release and closed stretches, and of a recorder's clicks and the zero runs next to them, set aside) of one
-    recording written at `rate` Hz (read at SPEECH_RATE);
+    recording written at `rate` Hz (read at SPEECH_RATE; `judged_as_written`: its padding was read on its samples as
+    written, padding.unpadded);
     depth 0 for a recording with no signal at all (nothing to say about its floor)."""
     audio = np.asarray(audio, dtype=np.float64)
-    start, stop = unpadded(audio)
+    start, stop = unpadded(audio, judged_as_written=judged_as_written)
     inner = undithered(audio[start:stop])[0]  # a requantiser's dither on digital silence read as the silence
     power = frame_powers(inner)
     loud = loud_power(power)
@@ -172,6 +177,11 @@ def floor_depth(audio, rate=SPEECH_RATE):
                 loud * 10 ** (-DEPTH_CAP / 10))
     return (float(10 * np.log10(loud / floor)), float(np.mean(read == 0)), audio.size - (stop - start),
             int(gated.sum()))
+
+
+def kept_as_written(batch, g):
+    """Whether the batch keeps file g's samples as written (Batch.native; a reason asked without a batch: no)."""
+    return batch is not None and batch.native[g] is not None
 
 
 def depths(recordings, rate=SPEECH_RATE):
@@ -190,6 +200,13 @@ class NoiseFloor(RecordingDetector):
 
     def score_recordings(self, recordings):
         return depth_scores(depths(recordings, self.rate))
+
+    def scores(self, batch):
+        """score_recordings; a file the batch keeps as written (Batch.native: 16-bit PCM above the speech rate, its
+        padding read on those samples by representations.to_speech_rate) is read with judged_as_written."""
+        recordings = batch.recordings()
+        return depth_scores(np.array([floor_depth(a, self.rate, kept_as_written(batch, g))[0] if a is not None
+                                      else 0.0 for g, a in enumerate(recordings)]))
 
     @classmethod
     def calibrate(cls, audio, rate=SPEECH_RATE):
@@ -214,7 +231,7 @@ class NoiseFloor(RecordingDetector):
                        f"kept reference recording")
 
     def recording_reason(self, audio, batch, g, score, p):
-        depth, silent, padding, gated = floor_depth(audio, self.rate)
+        depth, silent, padding, gated = floor_depth(audio, self.rate, kept_as_written(batch, g))
         if depth <= PLAUSIBLE_DB:
             reading = f"within what a microphone records (up to {PLAUSIBLE_DB:.0f} dB)"
             codec = companding.codec(audio) if silent > 0 else None
