@@ -146,7 +146,7 @@ EDITOR_CHAINS = {
     "highpass100": edited("highpass=f=100"),
     "band100_3400": edited("highpass=f=100,lowpass=f=3400"),
     "equalizer": edited("equalizer=f=200:t=q:w=1:g=-3,equalizer=f=3000:t=q:w=1:g=3"),
-    "dynaudnorm": edited("dynaudnorm"),
+    "dynaudnorm": edited("dynaudnorm=f=150:g=15"),  # at its defaults FFmpeg 5.1 crashes on some short takes
     "sox_48k_44k1_16k": sox_rates(48000, 44100, 16000),
     "adeclick": edited("adeclick"),
     "trim_fade": edited("atrim=start=0.05,asetpts=PTS-STARTPTS,afade=t=in:d=0.05,areverse,afade=t=in:d=0.05,"
