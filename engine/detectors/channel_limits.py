@@ -114,9 +114,9 @@ CHANNEL_LIMITS = {
          "and is set aside as padding (noise-floor), MBROLA `us1` 5 of 20; pico2wave 15; espeak-ng, festival, flite "
          "`slt` 18-20. loudnorm (FFmpeg resamples from its 192 kHz) loses lpc-lattice: flite `kal` 4 of 20; the "
          "rest 18-20. acompressor keeps every trait (18-20 of 20). Real outside digits: the band filter 3 of 40 "
-         "labelled generated, all quiet 10 kHz takes of one source (3 of its 8) by lpc-lattice (5-6 of 300 windows "
-         "on the lattice, 2 as made), so a 'generated' label from lpc-lattice on a band-filtered recording is weak "
-         "evidence; loudnorm and acompressor 0 of 40"),
+         "labelled generated before the forty-second pass, quiet 10 kHz takes of one source by lpc-lattice (chance "
+         "fits of 5-6 of 300 windows, their residuals louder than flite's excitation); with a hit's residual RMS "
+         "bounded (24), 0 of 40 (1 inconclusive); loudnorm and acompressor 0 of 40"),
         ("automatic gain control over a noisy recording (white noise 20 dB, then AGC)",
          "each detector is also calibrated on the noise-matched reference through a typical AGC (AGC_ATTACK_MS, "
          "AGC_RELEASE_MS, AGC_MAX_GAIN_DB) and gives its largest tail probability: real recordings of the tuning "

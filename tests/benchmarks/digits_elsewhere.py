@@ -14,6 +14,7 @@ opus24k; the untouched half, chosen before it was judged, as recorded and throug
     python tests/benchmarks/digits_elsewhere.py make OUT_DIR [--half tuning|untouched] [--mirrors /work/.mirror]
     python tests/benchmarks/digits_elsewhere.py select [--mirrors ...]   # rewrites the split from the mirrors
     python tests/benchmarks/digits_elsewhere.py rest OUT_DIR [--mirrors ...]  # other takes: REST_UNTOUCHED
+    python tests/benchmarks/digits_elsewhere.py edit-rest OUT_DIR [--mirrors ...]  # yet others: EDIT_REST_*
 """
 import argparse
 import collections
@@ -126,6 +127,9 @@ def select(mirrors):
 # tests/benchmarks/data/eight_bit_codec_untouched.md drew (a fresh numpy.random.default_rng(43) over each speaker's sorted paths).
 REST_PER_REPOSITORY = 5
 REST_SEED = 44
+# A third draw for an editor's everyday clean-ups of real speech (tests/benchmarks/data/editor_chains_untouched.md)
+EDIT_REST_PER_REPOSITORY = 5
+EDIT_REST_SEED = 46
 EIGHT_BIT_REST = ("wlhjkl/spoken-number-recognition", 43, 15)
 
 
@@ -147,30 +151,50 @@ def split_rows(half=None):
         return [r for r in csv.DictReader(f, delimiter="\t") if half in (None, r["half"])]
 
 
-def rest(out, mirrors):
-    """REST_PER_REPOSITORY decodable recordings of each repository that the split does not list (nor
-    eight_bit_codec_untouched.md's draw), written to `out` under names as the split's."""
+def rest_draw(mirrors, per_repository, seed, excluded=frozenset()):
+    """(repository, blob, path, speaker, bytes) of up to `per_repository` decodable recordings of each repository that
+    the split does not list, nor eight_bit_codec_untouched.md's draw, nor the paths `excluded` (an earlier draw's),
+    spread over its speakers with a numpy.random.default_rng(seed) shared by the repositories in SOURCES' order."""
     listed = {r["blob"] for r in split_rows()}
-    taken_before = eight_bit_rest_taken(mirrors)
-    rng = np.random.default_rng(REST_SEED)
-    os.makedirs(out, exist_ok=True)
-    count = 0
+    taken_before = eight_bit_rest_taken(mirrors) | set(excluded)
+    rng = np.random.default_rng(seed)
+    drawn = []
     for repository in SOURCES:
         found = [item for item in recordings(mirrors, repository)
                  if item[0] not in listed and item[1] not in taken_before]
         taken = 0
         for sha, path, speaker in spread(found, rng):
             data = blob(mirrors, repository, sha)
-            if taken == REST_PER_REPOSITORY:
+            if taken == per_repository:
                 break
             if decodable(data) is None:
                 continue
             taken += 1
-            name = "-".join(path.replace(" ", "_").split("/")[-2:])
-            with open(os.path.join(out, f"{repository.split('/')[0]}__{speaker}__{name}"), "wb") as f:
-                f.write(data)
-        count += taken
-    print(f"{count} recordings in {out}")
+            drawn.append((repository, sha, path, speaker, data))
+    return drawn
+
+
+def write_draw(drawn, out):
+    """The drawn recordings' bytes written to `out` under names as the split's."""
+    os.makedirs(out, exist_ok=True)
+    for repository, _, path, speaker, data in drawn:
+        name = "-".join(path.replace(" ", "_").split("/")[-2:])
+        with open(os.path.join(out, f"{repository.split('/')[0]}__{speaker}__{name}"), "wb") as f:
+            f.write(data)
+    print(f"{len(drawn)} recordings in {out}")
+
+
+def rest(out, mirrors):
+    """REST_PER_REPOSITORY decodable recordings of each repository that the split does not list (nor
+    eight_bit_codec_untouched.md's draw), written to `out` under names as the split's."""
+    write_draw(rest_draw(mirrors, REST_PER_REPOSITORY, REST_SEED), out)
+
+
+def edit_rest(out, mirrors):
+    """EDIT_REST_PER_REPOSITORY further recordings of each repository, none that rest() draws
+    (tests/benchmarks/data/editor_chains_untouched.md), written to `out` under names as the split's."""
+    earlier = {path for _, _, path, _, _ in rest_draw(mirrors, REST_PER_REPOSITORY, REST_SEED)}
+    write_draw(rest_draw(mirrors, EDIT_REST_PER_REPOSITORY, EDIT_REST_SEED, earlier), out)
 
 
 def make(out, half, mirrors):
@@ -191,13 +215,17 @@ def main():
     selected = sub.add_parser("select")
     rested = sub.add_parser("rest")
     rested.add_argument("out")
-    for p in (made, selected, rested):
+    edit_rested = sub.add_parser("edit-rest")
+    edit_rested.add_argument("out")
+    for p in (made, selected, rested, edit_rested):
         p.add_argument("--mirrors", default="/work/.mirror")
     args = parser.parse_args()
     if args.command == "make":
         make(args.out, args.half, args.mirrors)
     elif args.command == "rest":
         rest(args.out, args.mirrors)
+    elif args.command == "edit-rest":
+        edit_rest(args.out, args.mirrors)
     else:
         select(args.mirrors)
 

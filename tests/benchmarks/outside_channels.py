@@ -111,6 +111,50 @@ def noisy(kind, snr_db):
     return through
 
 
+def edited(af):
+    """An editor's clean-up: FFmpeg's filter graph `af`, written 16-bit PCM at the file's own rate."""
+    return lambda wav, stem: _ffmpeg_to(wav, stem + ".wav", "-af", af, "-c:a", "pcm_s16le")
+
+
+def eight_bit_then(af):
+    """The recording rounded to an 8-bit recorder's grid (multiples of 256 of 16-bit), then edited(af)."""
+    def through(wav, stem):
+        audio, rate = soundfile.read(wav, dtype="float64", always_2d=True)
+        grid = np.clip(np.round(audio.mean(axis=1) * 128), -128, 127) / 128
+        with tempfile.TemporaryDirectory() as scratch:
+            rounded = os.path.join(scratch, "rounded.wav")
+            soundfile.write(rounded, grid, rate, subtype="PCM_16")
+            return edited(af)(rounded, stem)
+    return through
+
+
+def sox_rates(*rates):
+    """sox's resampler (and its dither, as it writes 16 bits) through each rate in turn: an editor's conversions."""
+    def through(wav, stem):
+        with tempfile.TemporaryDirectory() as scratch:
+            current = wav
+            for k, rate in enumerate(rates):
+                dest = stem + ".wav" if k == len(rates) - 1 else os.path.join(scratch, f"{k}.wav")
+                subprocess.run(["sox", "-V1", current, "-b", "16", "-r", str(rate), dest], check=True)
+                current = dest
+            return current
+    return through
+
+
+# An editor's everyday clean-ups of a recording (tests/benchmarks/data/editor_chains_untouched.md)
+EDITOR_CHAINS = {
+    "highpass100": edited("highpass=f=100"),
+    "band100_3400": edited("highpass=f=100,lowpass=f=3400"),
+    "equalizer": edited("equalizer=f=200:t=q:w=1:g=-3,equalizer=f=3000:t=q:w=1:g=3"),
+    "dynaudnorm": edited("dynaudnorm=f=150:g=15"),  # at its defaults FFmpeg 5.1 crashes on some short takes
+    "sox_48k_44k1_16k": sox_rates(48000, 44100, 16000),
+    "adeclick": edited("adeclick"),
+    "trim_fade": edited("atrim=start=0.05,asetpts=PTS-STARTPTS,afade=t=in:d=0.05,areverse,afade=t=in:d=0.05,"
+                        "areverse"),
+    "eight_bit_band": eight_bit_then("highpass=f=100,lowpass=f=3400"),
+    "eight_bit_afftdn": eight_bit_then("afftdn=nf=-40"),
+}
+
 CHANNELS = {
     "ulaw8k": telephone("pcm_mulaw"),
     "alaw8k": telephone("pcm_alaw"),
@@ -137,6 +181,7 @@ CHANNELS = {
     # (engine/data/audio_history.py)
     "ulaw8k_pcm16": chain(telephone("pcm_mulaw"), resampled(8000)),
     "alaw8k_pcm16": chain(telephone("pcm_alaw"), resampled(8000)),
+    **EDITOR_CHAINS,
 }
 
 

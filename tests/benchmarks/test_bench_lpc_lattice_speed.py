@@ -3,7 +3,8 @@ same recordings: seconds per recording, their ratio, and whether (hits, windows)
 "lpc-lattice's screen (2026-12-03, eighteenth pass)").
 
 The baseline, `baseline_hits`, is the reading before the screen: one LLL per window, every window. The new
-reading skips the LLL of a window whose least-squares residual RMS exceeds SCREEN_RMS.
+reading skips the LLL of a window whose least-squares residual RMS exceeds RMS_MAX (SCREEN_RMS, 100, before the
+forty-second pass).
 
 Default set (made here): flite `kal` digits and two sentences, espeak-ng (resampled from 22.05 kHz), FSDD
 recordings of four speakers, and two of them through mu-law and 8-bit (no window read).
