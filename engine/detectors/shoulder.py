@@ -19,7 +19,10 @@ The score is a binomial z: with n values in [GREY, TOP) and k of them in [SHOULD
 shoulder with room for real digits' spread (a share, not a count, so that a thin or a bold stroke
 scores alike; the z, not the share, so that a figure with a handful of greys cannot score high by
 chance). Values at or above TOP are the plateau (real digits: 250-255 of 255) and are left out, and
-so are the faintest values (below GREY), which are faint-background's and faint-speck's.
+so are the faintest values (below GREY), which are faint-background's and faint-speck's. Levels
+are relative to the figure's brightest value, as stroke-ramp's are: a real digit whose contrast was
+lowered by a tenth puts its plateau (253 of 255 -> 228) in an absolute shoulder (83 % of 400 real
+digits beyond the threshold, none relative to their brightest value).
 
 A figure statistic (engine/detectors/figure_statistic.py): it fits nothing, so every reference file
 calibrates it and, apart, each one's resampled copies (the larger of the two tail probabilities);
@@ -32,7 +35,7 @@ import numpy as np
 from engine.detectors import resampling
 from engine.detectors.figure_statistic import FigureStatistic
 
-GREY = 0.076  # 20 of 255 and up: the anti-aliased edge (19 of 255 is 0.0745)
+GREY = 0.076  # of the brightest value; 20 of 255 and up: the anti-aliased edge (19 of 255 is 0.0745)
 SHOULDER = 0.822  # 210 of 255 and up (209 of 255 is 0.8196) ...
 TOP = 0.978  # ... below 250 of 255 (249 of 255 is 0.9765): MNIST's plateau starts at 250
 SHARE = 0.3  # an even spread holds (TOP - SHOULDER) / (TOP - GREY), 0.17, in the shoulder; real digits a median 0.23
@@ -40,8 +43,10 @@ SHARE = 0.3  # an even spread holds (TOP - SHOULDER) / (TOP - GREY), 0.17, in th
 
 def shoulder_z(x):
     """Per sample (n, [c,] h, w), channels averaged: the binomial z of its greys' share in the shoulder (module
-    docstring); 0 for a figure without greys."""
+    docstring), levels relative to the figure's brightest value; 0 for a figure without greys."""
     images = np.asarray(x, dtype=np.float64).reshape(x.shape[0], -1, x.shape[-2], x.shape[-1]).mean(axis=1)
+    peak = images.max(axis=(1, 2), keepdims=True)
+    images = images / np.where(peak > 0, peak, 1.0)
     grey = ((images >= GREY) & (images < TOP)).sum(axis=(1, 2))
     shoulder = ((images >= SHOULDER) & (images < TOP)).sum(axis=(1, 2))
     return (shoulder - SHARE * grey) / np.sqrt(SHARE * (1 - SHARE) * grey + 1.0)
@@ -51,15 +56,17 @@ class Shoulder(FigureStatistic):
     name = "shoulder"
     arrays = ("cal_shoulder",)
     statistic = staticmethod(shoulder_z)
-    method = (f"binomial z of the share of a figure's greys (values {GREY:.3f}-{TOP:.3f}) that lie in the shoulder "
-              f"just below the strokes' plateau ({SHOULDER:.3f}-{TOP:.3f}) against an even spread's share with "
-              f"room, {SHARE:g}: a generator's saturating output activation squeezes a wide ramp into the last "
-              f"few percent of the scale, where a real figure's anti-aliased edge, and its interpolated copies, "
-              f"spread their greys evenly. Calibrated with the reference's figures also {resampling.describe()}")
+    method = (f"binomial z of the share of a figure's greys (values {GREY:.3f}-{TOP:.3f} of its brightest) that "
+              f"lie in the shoulder just below the strokes' plateau ({SHOULDER:.3f}-{TOP:.3f}) against an even "
+              f"spread's share with room, {SHARE:g}: a generator's saturating output activation squeezes a wide "
+              f"ramp into the last few percent of the scale, where a real figure's anti-aliased edge, and its "
+              f"interpolated copies, spread their greys evenly. Calibrated with the reference's figures also "
+              f"{resampling.describe()}")
 
     def reason(self, batch, g, score, p):
         files, copies = self.calibrations()
         image = batch.x[batch.groups == g].astype(np.float64)
+        image = image / max(float(image.max()), 1e-12)
         grey = int(((image >= GREY) & (image < TOP)).sum())
         held = int(((image >= SHOULDER) & (image < TOP)).sum())
         share = f"{held} of its {grey} greys" if grey else "no greys"
