@@ -41,14 +41,20 @@ TOP = 0.978  # ... below 250 of 255 (249 of 255 is 0.9765): MNIST's plateau star
 SHARE = 0.3  # an even spread holds (TOP - SHOULDER) / (TOP - GREY), 0.17, in the shoulder; real digits a median 0.23
 
 
-def shoulder_z(x):
-    """Per sample (n, [c,] h, w), channels averaged: the binomial z of its greys' share in the shoulder (module
-    docstring), levels relative to the figure's brightest value; 0 for a figure without greys."""
+def grey_counts(x):
+    """Per sample (n, [c,] h, w), channels averaged, levels relative to its brightest value: (its greys, those of
+    them in the shoulder), two (n,) int arrays."""
     images = np.asarray(x, dtype=np.float64).reshape(x.shape[0], -1, x.shape[-2], x.shape[-1]).mean(axis=1)
     peak = images.max(axis=(1, 2), keepdims=True)
     images = images / np.where(peak > 0, peak, 1.0)
-    grey = ((images >= GREY) & (images < TOP)).sum(axis=(1, 2))
-    shoulder = ((images >= SHOULDER) & (images < TOP)).sum(axis=(1, 2))
+    below_plateau = images < TOP
+    return (((images >= GREY) & below_plateau).sum(axis=(1, 2)),
+            ((images >= SHOULDER) & below_plateau).sum(axis=(1, 2)))
+
+
+def shoulder_z(x):
+    """Per sample: the binomial z of its greys' share in the shoulder (module docstring); 0 for one without greys."""
+    grey, shoulder = grey_counts(x)
     return (shoulder - SHARE * grey) / np.sqrt(SHARE * (1 - SHARE) * grey + 1.0)
 
 
@@ -65,10 +71,7 @@ class Shoulder(FigureStatistic):
 
     def reason(self, batch, g, score, p):
         files, copies = self.calibrations()
-        image = batch.x[batch.groups == g].astype(np.float64)
-        image = image / max(float(image.max()), 1e-12)
-        grey = int(((image >= GREY) & (image < TOP)).sum())
-        held = int(((image >= SHOULDER) & (image < TOP)).sum())
+        grey, held = (int(count.sum()) for count in grey_counts(batch.x[batch.groups == g]))
         share = f"{held} of its {grey} greys" if grey else "no greys"
         seen = f"reference files: median {float(np.median(files)):.1f}, max {float(files[-1]):.1f}"
         if copies is not None:
