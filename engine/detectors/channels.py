@@ -348,6 +348,10 @@ def channel_calibration(detectors, profile, key, gan_runs=(), agc=False):
         from engine.detectors.placement import placement_scores
 
         refit["cal_placement"] = rows(lambda x: placement_scores(x, profile["placement_reference"]))
+    if "cal_shoulder" in profile:
+        from engine.detectors.shoulder import shoulder_z
+
+        refit["cal_shoulder"] = rows(shoulder_z)
     if "cal_noise_floor" in profile:
         from engine.detectors.noise_floor import NoiseFloor
 

@@ -29,6 +29,7 @@ from engine.detectors.placement import Placement
 from engine.detectors.pulse_grid import PulseGrid
 from engine.detectors.repeated_cycle import RepeatedCycle
 from engine.detectors.replay import Replay
+from engine.detectors.shoulder import Shoulder
 from engine.detectors.sounding import Sounding
 from engine.detectors.stroke_ramp import StrokeRamp
 from engine.detectors.synthetic_voice import SyntheticVoice
@@ -55,6 +56,7 @@ DETECTORS = (
     Tonality,
     EdgeWidth,
     StrokeRamp,
+    Shoulder,
     CleanUp,
     Copying,
     Replay,

@@ -81,16 +81,17 @@ def threshold(statistic, reference, copies):
     return max(float(np.quantile(statistic(reference), QUANTILE)), float(np.quantile(statistic(copies), QUANTILE)))
 
 
-def separation(sets, reference_spec="builtin:mnist[0:2000]"):
+def separation(sets, reference_spec="builtin:mnist[0:2000]", candidates=None):
     """{candidate: (threshold, {set name: share beyond it})} for sets {name: (n, 1, h, w) array}, the reference's
-    copies made as the profile makes them (resampling.resampled_copies, 8-bit levels)."""
+    copies made as the profile makes them (resampling.resampled_copies, 8-bit levels); `candidates` {name:
+    statistic}, this module's CANDIDATES unless given."""
     from engine.data.specs import load_spec
     from engine.detectors.resampling import resampled_copies
 
     reference = load_spec(reference_spec).x
     copies, _ = resampled_copies(reference, 255)
     out = {}
-    for name, statistic in CANDIDATES.items():
+    for name, statistic in (CANDIDATES if candidates is None else candidates).items():
         limit = threshold(statistic, reference, copies)
         out[name] = (limit, {set_name: float(np.mean(statistic(x) > limit)) for set_name, x in sets.items()})
     return out
