@@ -49,7 +49,8 @@ VERSION = 19  # 4: noise-floor reads dithered silence and runs a resampler rings
 # (calibration.versions_tail_model, fortieth pass); 17: the cycle tracker leaves a pure tone's cycles out
 # (cycles.pure_tone, fortieth pass); 18: noise-floor reads a click at a quarter 8-bit step or ringing through a filter
 # (recorder_clicks), lpc-lattice counts no window whose coefficients lie on a scaled 8-bit grid (forty-first pass); 19:
-# noise-floor reads a resampler's residue below half a 24-bit step as the zeros it was (forty-second pass)
+# a resampled zero run's residue below half a 24-bit step is written as zeros (representations.residue_as_zeros,
+# forty-second pass)
 ROLE = "channel calibration"
 FOLDER = "channels"
 LIBRARIES = ("numpy", "scipy", "pillow", "soundfile", "av", "soxr")  # the numerics and codecs a reference passes

@@ -96,12 +96,10 @@ gated: an evasion, as added noise is. Nor is the faint
 stretch before a recording's first sound read (a gate closed before the first word, its zeros carrying a
 resampler's ringing at rates other than 8 kHz): a synthesiser says what it is by its stop after the speech.
 
-Values below half a 24-bit step (FLOAT_RESIDUE) are read as the digital silence they are: no PCM file of 24 bits
-or fewer holds a value that small but 0, and the resampler that brings a file to SPEECH_RATE leaves them in the
-zero runs of its source (an 8-bit recorder's pauses written at 16 or 44.1 kHz, as WAV or MP3, read 1e-10..4e-8 and
-159-169 dB below the speech, while the runs' exact zeros mark the recorder's silence for the rules above;
-docs/studies.md, "A resampler's residue in an 8-bit recorder's pauses", forty-second pass). A float file's own
-numeric tail is digital silence either way.
+A file written at another rate is read at SPEECH_RATE with the resampler's residue in its zero runs written as
+the zeros they were (`representations.to_speech_rate`): an 8-bit recorder's pauses written at 16 or 44.1 kHz, as WAV
+or MP3, had read 159-169 dB below the speech, their exact zeros, which mark the recorder's silence for the rules
+above, gone (docs/studies.md, "A resampler's residue in an 8-bit recorder's pauses", forty-second pass).
 
 It needs the waveform: a file that reaches the verdict as mel patches (a generator's .npy)
 has none, and the detector stands aside for it (weight 0). What it cannot see: a
@@ -133,7 +131,6 @@ FLOOR_QUANTILE = 0.1  # the floor: the quietest tenth of the frames
 DEPTH_CAP = 300.0  # dB; a frame of exact digital silence counts as this far down
 ROUNDING_STEPS = 4.0  # a floor up to this RMS (in 16-bit steps) is a suppressor's residual rounded to 16 bits ...
 SUB_STEP = 0.05  # ... down to this at 8 kHz: one step in a 20 ms frame of zeros is 0.08; below, a wider file's own floor
-FLOAT_RESIDUE = 2.0 ** -24  # half a 24-bit step: no PCM file holds a value this small but 0 (the module docstring)
 
 
 def sub_step(rate):
@@ -164,7 +161,6 @@ def floor_depth(audio, rate=SPEECH_RATE):
     recording written at `rate` Hz (read at SPEECH_RATE);
     depth 0 for a recording with no signal at all (nothing to say about its floor)."""
     audio = np.asarray(audio, dtype=np.float64)
-    audio = np.where(np.abs(audio) < FLOAT_RESIDUE, 0.0, audio)  # a resampler's residue in zero runs
     start, stop = unpadded(audio)
     inner = undithered(audio[start:stop])[0]  # a requantiser's dither on digital silence read as the silence
     power = frame_powers(inner)
