@@ -15,7 +15,7 @@ import numpy as np
 
 from engine import case as case_store, case_verify
 from engine.case_workflows import open_case
-from engine.data import clipping, colormap, own_grid, performance, picture_size, representations
+from engine.data import clipping, colormap, gate_time, own_grid, performance, picture_size, representations
 from engine.data.channels import unread_parts_reason
 from engine.data.formats.array import adopted, unflattened
 from engine.data.walk import evidence_files
@@ -374,13 +374,13 @@ def _file_verdict(case, path, samples, detectors, weights, batch, g, scores, p, 
 
 
 READERS = (picture_size.size_reason, picture_size.grid_reason, colormap.reason, performance.reason, own_grid.reason,
-           time_scale.reason, unread_parts_reason, clipping.reason)
+           gate_time.reason, time_scale.reason, unread_parts_reason, clipping.reason)
 
 
 def readings(channel):
     """How a file was read where not as it is, one sentence per reader of its channel (READERS) that found
-    something: a size change undone, a colormap, a performance's tempo, a MIDI file's own grid, a part not read,
-    clipping."""
+    something: a size change undone, a colormap, a performance's tempo, a MIDI file's own grid or gate time, a part
+    not read, clipping."""
     return [found for found in (read(channel) for read in READERS) if found]
 
 

@@ -107,3 +107,23 @@ def test_a_recorders_click_under_a_noise_reducers_floor_gain_is_set_aside_with_i
     assert floor_depth(reduced)[0] <= PLAUSIBLE_DB
     monkeypatch.setattr(recorder_clicks, "CLICK_LEVEL", 128 / 32768)  # as read before: below half a step, no click
     assert floor_depth(reduced)[0] > PLAUSIBLE_DB
+
+
+
+def test_a_recorders_take_written_at_16_khz_is_read_as_a_recorder_through_the_resamplers_residue(tmp_path, monkeypatch):
+    # lucas' take on the 8-bit grid, then a pause and a burst of lone steps (as wlhjkl's 8-bit takes end), written at
+    # 16 kHz: read back at the speech rate, soxr leaves values far below a step in the zero runs, which are not the
+    # exact zeros the recorder's rules read unless written as zeros (before: 300 dB down, a synthesiser's silence)
+    import soxr
+
+    path = next(f for f in builtins.corpus_files("fsdd") if str(f).endswith("2_lucas_2.wav"))
+    take = np.round(np.asarray(load_path(str(path)).audio, dtype=np.float64).ravel() * 128) / 128
+    burst = STEP_8 * np.array([-1, 0, 0, 0, -1, -1, 0, 0, 1, 0, 0, 1, 1, 0, 0, -1, -1, 0, -1, 0, 1, 1])
+    audio = np.concatenate([take, np.zeros(int(0.14 * RATE)), burst, np.zeros(RATE)])
+    wide = tmp_path / "take_16k.wav"
+    soundfile.write(wide, soxr.resample(audio, RATE, 16000), 16000, subtype="PCM_16")
+    assert floor_depth(np.asarray(load_path(str(wide)).audio, dtype=np.float64).ravel(), 16000)[0] <= PLAUSIBLE_DB
+    monkeypatch.setattr(representations, "FLOAT_RESIDUE", 0.0)  # the residue kept, as read before
+    read = np.asarray(load_path(str(wide)).audio, dtype=np.float64).ravel()
+    assert np.any((read != 0) & (np.abs(read) < 2.0 ** -24))
+    assert floor_depth(read, 16000)[0] > PLAUSIBLE_DB

@@ -458,8 +458,9 @@ def midi_channel(midi):
     whether its onsets keep a grid of those quarters or it is a performance recorded without a click
     (`onsets`: engine/data/performance.py), and the grid of their own they keep where it is no subdivision of
     the quarters (`own_grid`, only where found: engine/data/own_grid.py; such a file is sequenced, however far
-    off the quarters' grid its onsets lie, so no performance)."""
-    from engine.data import own_grid, performance
+    off the quarters' grid its onsets lie, so no performance), and the gate time a sequenced file holds its notes at
+    (`gate`, only where found: engine/data/gate_time.py)."""
+    from engine.data import gate_time, own_grid, performance
 
     tempi = sorted({round(float(t), 1) for t in midi.get_tempo_changes()[1]})
     velocities = sorted({n.velocity for inst in midi.instruments if not inst.is_drum for n in inst.notes})
@@ -470,6 +471,9 @@ def midi_channel(midi):
     if grid:
         channel["own_grid"] = grid
         channel["onsets"]["performance"] = False
+    gate = None if grid or channel["onsets"]["performance"] else gate_time.read(midi)
+    if gate:
+        channel["gate"] = gate
     return channel
 
 

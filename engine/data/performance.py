@@ -194,16 +194,21 @@ def restruck(starts, releases, pitches):
     return following - releases <= LEGATO, following
 
 
-def articulation(starts, releases, onsets):
-    """The share of its written length the player holds a note: the ARTICULATION_QUANTILE of each note's held
-    length over its length to the first chord onset after its release (less LEGATO). That onset is where the
-    written note ends, or before it (another voice moves while it sounds), so each share reads the player's
-    articulation or more; legato playing gives about 1."""
+def held_shares(starts, releases, onsets):
+    """Each note's held length over its length to the first chord onset after its release (less LEGATO), for the
+    notes some onset follows. That onset is where the written note ends, or before it (another voice moves while
+    it sounds), so each share reads the articulation the note was held at, or more."""
     first = np.searchsorted(onsets, np.maximum(releases - LEGATO, starts), side="right")
     found = (first < onsets.size) & (releases > starts)
-    if not found.any():
+    return (releases[found] - starts[found]) / (onsets[first[found]] - starts[found])
+
+
+def articulation(starts, releases, onsets):
+    """The share of its written length the player holds a note: the ARTICULATION_QUANTILE of the notes'
+    `held_shares`, each of which reads the player's articulation or more; legato playing gives about 1."""
+    shares = held_shares(starts, releases, onsets)
+    if shares.size == 0:
         return 1.0
-    shares = (releases[found] - starts[found]) / (onsets[first[found]] - starts[found])
     return float(np.clip(np.quantile(shares, ARTICULATION_QUANTILE), MIN_ARTICULATION, 1.0))
 
 
@@ -290,8 +295,6 @@ def quantised(midi):
     """(a pretty_midi.PrettyMIDI at 60 bpm whose seconds are the notes' positions in tracked beats, rounded to
     the piano roll's step; {"tracked_beats", "beat_bpm": median tempo of the tracked beats}), or None where
     fewer than 4 beats are tracked or more than the roll may hold."""
-    import pretty_midi
-
     notes = notes_of(midi)
     seconds, event = chord_events([note.start for note in notes])
     weights = np.bincount(event)
@@ -310,21 +313,27 @@ def quantised(midi):
     origin = np.floor(starts.min())
     if ends.max() - origin > MAX_MIDI_QUARTERS:  # more beats than the roll may hold: judged as it is
         return None
+    out = written_at(midi, starts - origin, ends - origin, NOTATED_VELOCITY)
+    return out, {"tracked_beats": int(beats.size), "beat_bpm": round(float(60 / np.median(np.diff(beats))), 1)}
+
+
+def written_at(midi, starts, ends, velocity=None):
+    """A pretty_midi.PrettyMIDI at 60 bpm (its seconds are quarter notes) holding the non-drum notes of `midi`
+    (`notes_of`' order) at `starts` and `ends` in quarters, each at `velocity` (None: its own)."""
+    import pretty_midi
+
     out = pretty_midi.PrettyMIDI(initial_tempo=60.0)
+    k = 0
     for instrument in midi.instruments:
         if instrument.is_drum:
             continue
         copy = pretty_midi.Instrument(program=instrument.program, is_drum=False, name=instrument.name)
-        out.instruments.append(copy)
-    which = [k for k, instrument in enumerate(midi.instruments) if not instrument.is_drum]
-    k = 0
-    for slot, index in enumerate(which):
-        for note in midi.instruments[index].notes:
-            out.instruments[slot].notes.append(pretty_midi.Note(
-                velocity=NOTATED_VELOCITY, pitch=note.pitch, start=float(starts[k] - origin),
-                end=float(max(ends[k], starts[k]) - origin)))
+        for note in instrument.notes:
+            copy.notes.append(pretty_midi.Note(velocity=velocity or note.velocity, pitch=note.pitch,
+                                               start=float(starts[k]), end=float(max(ends[k], starts[k]))))
             k += 1
-    return out, {"tracked_beats": int(beats.size), "beat_bpm": round(float(60 / np.median(np.diff(beats))), 1)}
+        out.instruments.append(copy)
+    return out
 
 
 def reason(channel):

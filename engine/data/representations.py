@@ -31,6 +31,7 @@ import numpy as np
 from engine.data import padding
 
 SPEECH_RATE = padding.SPEECH_RATE  # 8000 Hz
+FLOAT_RESIDUE = 2.0 ** -24  # half a 24-bit step: a resampled zero run's residue lies below it (residue_as_zeros)
 # Content above this (a channel's `bandwidth_hz`, read at the file's own rate) marks a recording made at a wide-band
 # rate; a file at a higher rate without it was upsampled from 8 kHz (engine/detectors/lpc_lattice.py reads it there). A resampler's transition band reaches past 4 kHz
 # (ffmpeg's default: FSDD takes read up to 4.6 kHz); native wide-band speech reads from 5.1 kHz (flite awb at 16 kHz)
@@ -126,11 +127,20 @@ def to_speech_rate(audio, sr):
 
     start, stop = padding.speech_bounds(audio, sr)
     if (start, stop) == (0, audio.size):
-        return soxr.resample(audio, sr, SPEECH_RATE).astype(np.float32)
-    inner = soxr.resample(audio[start:stop], sr, SPEECH_RATE).astype(np.float32)
+        return residue_as_zeros(soxr.resample(audio, sr, SPEECH_RATE), audio, sr)
+    inner = residue_as_zeros(soxr.resample(audio[start:stop], sr, SPEECH_RATE), audio[start:stop], sr)
     lead = int(round(start * SPEECH_RATE / sr))
     trail = max(0, int(round(audio.size * SPEECH_RATE / sr)) - lead - inner.size)
     return np.concatenate([np.zeros(lead, np.float32), inner, np.zeros(trail, np.float32)])
+
+
+def residue_as_zeros(resampled, source, sr):
+    """`resampled` (float32 at SPEECH_RATE) with the values below FLOAT_RESIDUE that fall where `source` (at sr) is
+    exactly 0 written as 0: soxr's long filter leaves 1e-10..1e-7 in a zero run inside a recording (an 8-bit
+    recorder's pauses), which noise-floor would read as a synthesiser's near-silence, not as the zeros they were."""
+    at = np.minimum(np.rint(np.arange(resampled.size) * (sr / SPEECH_RATE)).astype(np.int64), source.size - 1)
+    residue = (source[at] == 0) & (np.abs(resampled) < FLOAT_RESIDUE)
+    return np.where(residue, np.float32(0), resampled).astype(np.float32)
 
 
 def mel_map(audio, sr):

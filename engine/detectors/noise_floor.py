@@ -100,6 +100,11 @@ gated: an evasion, as added noise is. Nor is the faint
 stretch before a recording's first sound read (a gate closed before the first word, its zeros carrying a
 resampler's ringing at rates other than 8 kHz): a synthesiser says what it is by its stop after the speech.
 
+A file written at another rate is read at SPEECH_RATE with the resampler's residue in its zero runs written as
+the zeros they were (`representations.to_speech_rate`): an 8-bit recorder's pauses written at 16 or 44.1 kHz, as WAV
+or MP3, had read 159-169 dB below the speech, their exact zeros, which mark the recorder's silence for the rules
+above, gone (docs/studies.md, "A resampler's residue in an 8-bit recorder's pauses", forty-second pass).
+
 It needs the waveform: a file that reaches the verdict as mel patches (a generator's .npy)
 has none, and the detector stands aside for it (weight 0). What it cannot see: a
 synthesiser whose output carries a noise floor of its own (the LPC diphone voices of flite and

@@ -12,7 +12,7 @@ import warnings
 
 import numpy as np
 
-from engine.data import channels, limits, own_grid, performance, representations
+from engine.data import channels, gate_time, limits, own_grid, performance, representations
 from engine.data.sampleset import SampleSet
 from engine.errors import InputError
 
@@ -208,6 +208,8 @@ def decode(path, data, kind):
         if found is not None:
             midi, tracked = found
             channel["onsets"].update(tracked)
+    elif "gate" in channel:  # a sequencer's gate time: judged with each note held as written
+        midi = gate_time.held_as_written(midi)
     x = representations.piano_roll_patches(midi)
     if x.shape[0] == 0:
         never = f"; its {unended:,} note-ons are never ended by a note-off before the file ends" if unended else ""
