@@ -22,12 +22,21 @@ codec read in their samples (SampleSet.native_audio: a resampler, a codec or add
 lags of one period of 60-400 Hz, the range repeated-cycle's tracker reads. Such a copy is a cycle repeated with
 1 - c = 0 (MAX_SCORE); below COPY_BITS it counts nothing, so a real file's tail probability is that of its cycles
 and the profile's calibration (the reference's recordings at the speech rate, where the reading does not apply) is
-unchanged. What it cannot see: a copy at 8 kHz (festival's `kal_diphone`; repeated-cycle reads it at its own rate)
+unchanged.
+
+A file upsampled from the speech rate (no content above WIDE_BAND_CONTENT_HZ at its own rate: its channel's
+`bandwidth_hz`) is not read: a resampler is linear and time-invariant, so a stretch of its source repeated with
+the samples around it (an 8-bit recorder's lone steps in its silence repeat by chance, a few bits each) comes out
+repeated, its steps spread over many values by the filter: bits the resampler wrote, not the source (an 8-bit
+recorder's takes resampled to 16 kHz: 18 of 40 read as a copy of 127-204 bits). Its source's copies are read where
+they were written, at the speech rate, by repeated-cycle's cycles (docs/studies.md, "An 8-bit recorder upsampled:
+a resampler's copies", forty-second pass). What it cannot see: a copy at 8 kHz (festival's `kal_diphone`; repeated-cycle reads it at its own rate)
 or shorter than COPY_BITS, a copy any processing touched, a repeat that is not exact (MBROLA's overlap-add of
 interpolated periods).
 """
 import numpy as np
 
+from engine.data.representations import WIDE_BAND_CONTENT_HZ
 from engine.detectors.cycles import pure_tone
 
 COPY_BITS = 128.0  # a copy's information (its steps x the entropy of their values) no chance match reaches
@@ -76,7 +85,10 @@ def exact_copy(native):
     (a NativeAudio) equal, sample for sample, to the stretch a lag of one period of PITCH_HZ before it, its bits those
     of its first lag's worth of samples, where they reach COPY_BITS; else None. A run whose steps could not hold
     COPY_BITS even if each step that changes took a value of its own is not counted (most runs of a plateau, a clipped
-    top or a square wave, which would otherwise be counted one by one at every lag)."""
+    top or a square wave, which would otherwise be counted one by one at every lag). None for a file upsampled from
+    the speech rate (the module docstring)."""
+    if native.bandwidth_hz <= WIDE_BAND_CONTENT_HZ:
+        return None
     x = np.asarray(native.samples, dtype=np.int64)
     changes = np.r_[0, np.cumsum(np.diff(x) != 0)]  # steps that change, up to each sample
     best = None
