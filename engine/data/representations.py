@@ -136,10 +136,16 @@ def to_speech_rate(audio, sr):
 
 def residue_as_zeros(resampled, source, sr):
     """`resampled` (float32 at SPEECH_RATE) with the values below FLOAT_RESIDUE that fall where `source` (at sr) is
-    exactly 0 written as 0: soxr's long filter leaves 1e-10..1e-7 in a zero run inside a recording (an 8-bit
-    recorder's pauses), which noise-floor would read as a synthesiser's near-silence, not as the zeros they were."""
+    exactly 0 between its first and last other sample written as 0: soxr's long filter leaves 1e-10..1e-7 in a zero
+    run inside a recording (an 8-bit recorder's pauses), which noise-floor would read as a synthesiser's near-silence,
+    not as the zeros they were. Runs at the ends keep it: there it marks a silence the reading at the file's own rate
+    kept (padding.unpadded, `judged_as_written`)."""
     at = np.minimum(np.rint(np.arange(resampled.size) * (sr / SPEECH_RATE)).astype(np.int64), source.size - 1)
-    residue = (source[at] == 0) & (np.abs(resampled) < FLOAT_RESIDUE)
+    sounding = np.flatnonzero(source)
+    if sounding.size == 0:
+        return np.asarray(resampled, dtype=np.float32)
+    inside = (at > sounding[0]) & (at < sounding[-1])
+    residue = inside & (source[at] == 0) & (np.abs(resampled) < FLOAT_RESIDUE)
     return np.where(residue, np.float32(0), resampled).astype(np.float32)
 
 
