@@ -127,3 +127,27 @@ def test_a_recorders_take_written_at_16_khz_is_read_as_a_recorder_through_the_re
     read = np.asarray(load_path(str(wide)).audio, dtype=np.float64).ravel()
     assert np.any((read != 0) & (np.abs(read) < 2.0 ** -24))
     assert floor_depth(read, 16000)[0] > PLAUSIBLE_DB
+
+
+def interpolated_by_two(source):
+    """`source` (at RATE) upsampled by 2 as an interpolating resampler does: its samples kept at the even positions,
+    a windowed sinc's values between them, rounded to 16 bits."""
+    taps = np.arange(-16, 16) + 0.5
+    between = np.convolve(source, (np.sinc(taps) * np.hanning(taps.size))[::-1], "same")
+    out = np.empty(2 * source.size)
+    out[0::2], out[1::2] = source, np.r_[between[1:], 0.0]
+    return np.round(out * 32768) / 32768
+
+
+def test_an_eight_bit_take_upsampled_by_two_is_read_on_the_phase_that_keeps_it(tmp_path):
+    from engine.data import representations
+
+    path = next(f for f in builtins.corpus_files("fsdd") if str(f).endswith("2_lucas_2.wav"))
+    take = np.round(np.asarray(load_path(str(path)).audio, dtype=np.float64).ravel() * 128) / 128
+    wide = tmp_path / "take_16k.wav"
+    soundfile.write(wide, interpolated_by_two(take), 2 * RATE, subtype="PCM_16")
+    assert np.array_equal(np.asarray(load_path(str(wide)).audio, dtype=np.float64).ravel(), take)
+    sixteen_bit = interpolated_by_two(np.asarray(load_path(str(path)).audio, dtype=np.float64).ravel())
+    assert representations.source_phase(sixteen_bit.astype(np.float32), 2 * RATE) is None  # no phase on the 8-bit grid
+    native_eight_bit = np.round(sixteen_bit * 128) / 128  # an 8-bit recording made at 16 kHz: every phase on the grid
+    assert representations.source_phase(native_eight_bit.astype(np.float32), 2 * RATE) is None

@@ -32,6 +32,7 @@ from engine.data import padding
 
 SPEECH_RATE = padding.SPEECH_RATE  # 8000 Hz
 FLOAT_RESIDUE = 2.0 ** -24  # half a 24-bit step: a resampled zero run's residue lies below it (residue_as_zeros)
+EIGHT_BIT_STEPS = 128  # an 8-bit sample's steps per unit of full scale (source_phase)
 # Content above this (a channel's `bandwidth_hz`, read at the file's own rate) marks a recording made at a wide-band
 # rate; a file at a higher rate without it was upsampled from 8 kHz (engine/detectors/lpc_lattice.py reads it there). A resampler's transition band reaches past 4 kHz
 # (ffmpeg's default: FSDD takes read up to 4.6 kHz); native wide-band speech reads from 5.1 kHz (flite awb at 16 kHz)
@@ -123,6 +124,9 @@ def to_speech_rate(audio, sr):
     audio = np.asarray(audio, dtype=np.float32)
     if sr == SPEECH_RATE:
         return audio
+    kept = source_phase(audio, sr)
+    if kept is not None:
+        return kept
     import soxr
 
     start, stop = padding.speech_bounds(audio, sr)
@@ -132,6 +136,23 @@ def to_speech_rate(audio, sr):
     lead = int(round(start * SPEECH_RATE / sr))
     trail = max(0, int(round(audio.size * SPEECH_RATE / sr)) - lead - inner.size)
     return np.concatenate([np.zeros(lead, np.float32), inner, np.zeros(trail, np.float32)])
+
+
+def source_phase(audio, sr):
+    """The samples of an 8-bit source that `audio` (at sr, a whole multiple of SPEECH_RATE) was upsampled from, where
+    one phase of every (sr / SPEECH_RATE)-th sample lies on the 8-bit grid and another does not; else None. An
+    interpolating resampler (FFmpeg's, by 2) keeps its source's samples at one phase and writes the filter's values
+    between them: read there, an 8-bit recorder's lone steps and exact zeros are its own again, which a resampler
+    back to SPEECH_RATE would smear into what a synthesiser's silence looks like (docs/studies.md, "An 8-bit take
+    upsampled, read on its source's phase", forty-second pass)."""
+    factor = sr // SPEECH_RATE
+    if factor < 2 or factor * SPEECH_RATE != sr or audio.size < 2 * factor * SPEECH_RATE // 100:
+        return None
+    steps = audio.astype(np.float64) * EIGHT_BIT_STEPS
+    on_grid = [bool(np.all(np.abs(steps[p::factor] - np.round(steps[p::factor])) < 1e-6)) for p in range(factor)]
+    if any(on_grid) and not all(on_grid):
+        return np.ascontiguousarray(audio[on_grid.index(True)::factor])
+    return None
 
 
 def residue_as_zeros(resampled, source, sr):
