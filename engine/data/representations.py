@@ -148,8 +148,10 @@ def source_phase(audio, sr):
     factor = sr // SPEECH_RATE
     if factor < 2 or factor * SPEECH_RATE != sr or audio.size < 2 * factor * SPEECH_RATE // 100:
         return None
-    steps = audio.astype(np.float64) * EIGHT_BIT_STEPS
-    on_grid = [bool(np.all(np.abs(steps[p::factor] - np.round(steps[p::factor])) < 1e-6)) for p in range(factor)]
+    on_grid = []
+    for phase in range(factor):  # a 16-bit sample times EIGHT_BIT_STEPS is exact in float32: whole on the 8-bit grid
+        steps = audio[phase::factor] * np.float32(EIGHT_BIT_STEPS)
+        on_grid.append(bool(np.array_equal(steps, np.round(steps))))
     if any(on_grid) and not all(on_grid):
         return np.ascontiguousarray(audio[on_grid.index(True)::factor])
     return None
