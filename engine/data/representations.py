@@ -120,7 +120,8 @@ def to_speech_rate(audio, sr):
     """Mono audio at rate sr -> at SPEECH_RATE, its padding (engine/data/padding.py) found at its own rate and
     written as exact zeros: resampled with the recording, the zeros would carry the resampler's faint ringing,
     which reads as a synthesiser's decay into its silence (noise-floor) and keeps the padding in the map and the
-    noise key."""
+    noise key. The resampler's residue inside the recording's zero runs is written as zeros too (`residue_as_zeros`),
+    and a file upsampled from an 8-bit source whose samples one phase keeps is read on that phase (`source_phase`)."""
     audio = np.asarray(audio, dtype=np.float32)
     if sr == SPEECH_RATE:
         return audio
