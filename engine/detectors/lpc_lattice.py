@@ -33,8 +33,8 @@ hits not read can only lower it, so the p reported is valid and larger than the 
 
 The screen: the LLL is most of the cost (about 0.1 s a window), and a window whose least-squares residual RMS
 exceeds RMS_MAX is not searched. The least-squares residual bounds any integer fit's RMS from below, so such a window
-cannot leave a hit's quiet residual: the screen is exact (it was 100, on measurement, before the bound below; docs/studies.md,
-"lpc-lattice's screen (2026-12-03, eighteenth pass)").
+cannot leave a hit's quiet residual: the screen is exact (it was 100, on measurement, before the bound below;
+docs/studies.md, "lpc-lattice's screen (2026-12-03, eighteenth pass)").
 
 A chance fit's loud residual (forty-second pass): a hit's residual RMS is at most RMS_MAX. flite's recursion leaves
 its excitation, a diphone's quiet mu-law residual (RMS 6-47 on its hits, median 12), while a real window put on the
@@ -374,9 +374,8 @@ class LpcLattice(RecordingDetector):
         self.wide_q = q_upper(*WIDE_NULL)
         self.method = (f"hits of {WINDOWS} windows per {WINDOWS_SPAN / SPEECH_RATE:.1f} s (up to {MAX_WINDOWS}) of "
                        f"{WINDOW} samples whose residual under integer order-{ORDER} LPC coefficients (LLL closest-"
-                       f"vector search) lies within 1 of a mu-law value at {ON_LATTICE:.0%} of samples, its RMS at most "
-                       f"{RMS_MAX:g}, as flite's "
-                       f"fixed-point synthesis writes them; score -log10 of the binomial tail with the hit rate's "
+                       f"vector search) lies within 1 of a mu-law value at {ON_LATTICE:.0%} of samples, its RMS at "
+                       f"most {RMS_MAX:g}, as flite's fixed-point synthesis writes them; score -log10 of the binomial tail with the hit rate's "
                        f"{CONFIDENCE:.0%} upper bound on {len(counts)} reference recordings ({self.cal_hits} of "
                        f"{self.cal_windows} windows hit), windows assumed to hit independently; a 16-bit file "
                        f"written at {WIDEBAND_RATE // 1000} kHz with content above {UPSAMPLED_BANDWIDTH_HZ} Hz read "

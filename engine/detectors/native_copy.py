@@ -31,8 +31,8 @@ repeated, its steps spread over many values by the filter: bits the resampler wr
 recorder's takes resampled to 16 kHz: 18 of 40 read as a copy of 127-204 bits). Its source's copies are read where
 they were written, at the speech rate, by repeated-cycle's cycles (docs/studies.md, "An 8-bit recorder upsampled:
 a resampler's copies", forty-second pass). What it cannot see: a copy at 8 kHz (festival's `kal_diphone`;
-repeated-cycle reads it at its own rate) or shorter than COPY_BITS, a copy any processing touched, a repeat that is not exact (MBROLA's overlap-add of
-interpolated periods).
+repeated-cycle reads it at its own rate) or shorter than COPY_BITS, a copy any processing touched, a repeat that is
+not exact (MBROLA's overlap-add of interpolated periods).
 """
 import numpy as np
 
