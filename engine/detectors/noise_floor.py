@@ -189,9 +189,12 @@ def kept_as_written(batch, g):
     return batch is not None and batch.native[g] is not None
 
 
-def depths(recordings, rate=SPEECH_RATE):
-    """(n,) floor depth of each recording written at `rate` Hz (None -> 0: no waveform, the detector stands aside)."""
-    return np.array([floor_depth(a, rate)[0] if a is not None else 0.0 for a in recordings])
+def depths(recordings, rate=SPEECH_RATE, as_written=None):
+    """(n,) floor depth of each recording written at `rate` Hz (None -> 0: no waveform, the detector stands aside);
+    `as_written`: per recording, whether its padding was read on its samples as written (floor_depth)."""
+    as_written = [False] * len(recordings) if as_written is None else as_written
+    return np.array([floor_depth(a, rate, kept)[0] if a is not None else 0.0
+                     for a, kept in zip(recordings, as_written)])
 
 
 def depth_scores(depth):
@@ -210,8 +213,8 @@ class NoiseFloor(RecordingDetector):
         """score_recordings; a file the batch keeps as written (Batch.native: 16-bit PCM above the speech rate, its
         padding read on those samples by representations.to_speech_rate) is read with judged_as_written."""
         recordings = batch.recordings()
-        return depth_scores(np.array([floor_depth(a, self.rate, kept_as_written(batch, g))[0] if a is not None
-                                      else 0.0 for g, a in enumerate(recordings)]))
+        kept = [kept_as_written(batch, g) for g in range(len(recordings))]
+        return depth_scores(depths(recordings, self.rate, kept))
 
     @classmethod
     def calibrate(cls, audio, rate=SPEECH_RATE):
