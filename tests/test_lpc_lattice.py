@@ -169,7 +169,7 @@ def test_a_recording_upsampled_and_read_back_at_8_khz_still_hits():
 def test_the_screened_reading_decides_as_the_plain_lll_reading_on_kal_and_a_real_recording(tmp_path):
     from engine.data.builtins import corpus_files
     from engine.data.loaders import load_path
-    from tests.benchmarks.test_bench_lpc_lattice_speed import baseline_window_fit
+    from tests.benchmarks.test_bench_lpc_lattice_speed import baseline_hit, baseline_window_fit
 
     path = str(tmp_path / "seven.wav")
     subprocess.run(["flite", "-voice", "kal", "-t", "seven", "-o", path], check=True, capture_output=True)
@@ -179,9 +179,8 @@ def test_the_screened_reading_decides_as_the_plain_lll_reading_on_kal_and_a_real
         starts = lpc_lattice.candidate_windows(y)
         for s in (starts[i] for i in picks):
             plain = baseline_window_fit(y, s)
-            assert window_fit(y, s) == plain  # the same LLL and the same candidates: bit-identical, not close
-            assert lpc_lattice.hit(y, s) == (plain[0] >= lpc_lattice.ON_LATTICE
-                                             and RMS_MIN <= plain[1] <= lpc_lattice.RMS_MAX)
+            assert window_fit(y, s) == plain[:2]  # the same LLL and the same candidates: bit-identical, not close
+            assert lpc_lattice.hit(y, s) == baseline_hit(y, s)
             screened += lpc_lattice.least_squares_rms(y, s) > lpc_lattice.RMS_MAX
             found += lpc_lattice.hit(y, s)
     assert screened >= 3 and found >= 2  # both sides of the screen, and kal's hits, were read
