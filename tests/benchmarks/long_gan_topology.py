@@ -109,6 +109,8 @@ CANDIDATES = {"hole-changes": hole_changes, "skeleton-endpoints": skeleton_endpo
 
 
 if __name__ == "__main__":
+    if not sys.argv[1:] or sys.argv[1].startswith("-"):
+        sys.exit(__doc__)
     from engine.data.specs import load_spec
     from tests.benchmarks import long_gan_traits
 
