@@ -39,6 +39,7 @@ LOSS = os.environ.get("LONG_GAN_LOSS", "gan")
 STEPS = int(os.environ.get("LONG_GAN_STEPS", "2000"))
 ZOO = os.environ.get("LONG_GAN_ZOO") == "1"
 REAL_SEED = 99  # the rotations' and scales' draws
+ALPHA = 0.01  # the case's false-positive rate (case new's default): a detector fires within ALPHA x its weight
 
 
 def write_real_sets(evidence):
@@ -92,8 +93,11 @@ def run(out, gan_run=None):
         files = judge(case_dir, [folder])["files"]
         deciding = collections.Counter(m.group(1) for f in files if f["label"] == "generated"
                                        for m in [re.search(r"decisive: (\S+)", (f.get("reasons") or [""])[0])] if m)
+        firing = collections.Counter(name for f in files for name, d in (f.get("detectors") or {}).items()
+                                     if d.get("weight", 0) > 0 and d["tail_probability"] <= ALPHA * d["weight"])
         table[name] = {"n": len(files), "generated": sum(f["label"] == "generated" for f in files),
-                       "inconclusive": sum(f["label"] == "inconclusive" for f in files), "deciding": dict(deciding)}
+                       "inconclusive": sum(f["label"] == "inconclusive" for f in files), "deciding": dict(deciding),
+                       "firing": dict(firing)}
     return {"gan": gan_run, "sets": table, "minutes": round((time.monotonic() - started) / 60, 1)}
 
 
@@ -101,19 +105,22 @@ def print_table(summary):
     print(f"\nlong-trained GAN {summary['gan']} ({summary['minutes']} min); labelled generated at alpha = 1 %")
     for name, row in summary["sets"].items():
         print(f"  {name:>16}: {row['generated']}/{row['n']} ({row['generated'] / max(1, row['n']):.1%}), "
-              f"inconclusive {row['inconclusive']}; deciding {row['deciding']}")
+              f"inconclusive {row['inconclusive']}; deciding {row['deciding']}; below its share of alpha "
+              f"{row['firing']}")
 
 
 def test_faint_speck_catches_long_trained_gan_files_and_decides_no_real_digit(tmp_path):
     """What faint-speck adds, not the whole goal: the verdict still misses most of a long-trained generator's files
     (eleventh pass: 90 of 500 for seed 13), and stroke-ramp labels about 3 % of the bicubic-rotated real digits
-    generated, which predates faint-speck; the table prints both."""
+    generated, which predates faint-speck; the table prints both. faint-speck is counted where it fires (its tail
+    probability within its share of alpha), not where it decides: shoulder (forty-second pass) decides some of the
+    same files first."""
     summary = run(str(tmp_path))
     print_table(summary)
     sets = summary["sets"]
     for name in ("real", "rotated-bicubic", "scaled-bilinear"):
-        assert sets[name]["deciding"].get("faint-speck", 0) == 0, name
-    assert sets["generated"]["deciding"].get("faint-speck", 0) >= 0.05 * sets["generated"]["n"]
+        assert sets[name]["firing"].get("faint-speck", 0) == 0, name
+    assert sets["generated"]["firing"].get("faint-speck", 0) >= 0.05 * sets["generated"]["n"]
 
 
 def test_candidate_traits_read_what_they_name_and_keep_held_out_real_digits_within_the_calibration():
