@@ -15,7 +15,7 @@ import numpy as np
 
 from engine import case as case_store, case_verify
 from engine.case_workflows import open_case
-from engine.data import clipping, colormap, gate_time, own_grid, performance, picture_size, representations
+from engine.data import clipping, colormap, gate_time, own_grid, performance, picture_size, representations, tone_curve
 from engine.data.channels import unread_parts_reason
 from engine.data.formats.array import adopted, unflattened
 from engine.data.walk import evidence_files
@@ -33,6 +33,8 @@ def load_evidence(paths, profile):
     from engine.data.loaders import load_path
 
     modality, shape = str(profile["modality"]), tuple(int(s) for s in profile["shape"])
+    pictures = modality_of(modality).sizes_read and "cal_x" in profile
+    tone = tone_curve.reference_tone(profile["cal_x"]) if pictures else None  # the reference's black and white
     accepted, rejected = [], []
     for path in paths:
         try:
@@ -53,7 +55,7 @@ def load_evidence(paths, profile):
         if samples.modality == modality and samples.shape != shape and modality_of(modality).sizes_read:
             samples, reason = picture_size.fit_to_reference(samples, shape, background(profile))
             if samples is not None and not nothing:
-                accepted.append((path, samples))
+                accepted.append((path, tone_curve.read(samples, tone)))
                 continue
             reason = reason or nothing
         elif samples.meta.get("modality_recorded") is False and samples.modality != modality:
@@ -68,7 +70,7 @@ def load_evidence(paths, profile):
         elif nothing:
             reason = nothing
         else:
-            accepted.append((path, samples))
+            accepted.append((path, tone_curve.read(samples, tone)))
             continue
         rejected.append({"path": os.path.abspath(path), "reason": reason})
     return accepted, rejected
@@ -373,7 +375,7 @@ def _file_verdict(case, path, samples, detectors, weights, batch, g, scores, p, 
     return verdict
 
 
-READERS = (picture_size.size_reason, picture_size.grid_reason, colormap.reason, performance.reason, own_grid.reason,
+READERS = (picture_size.size_reason, picture_size.grid_reason, colormap.reason, tone_curve.reason, performance.reason, own_grid.reason,
            gate_time.reason, time_scale.reason, unread_parts_reason, clipping.reason)
 
 

@@ -104,10 +104,12 @@ def digits(start, n):
 
 
 def smeared(pixels):
-    """A generator-like digit: blurred, so faint values surround every stroke and fill the background."""
+    """A generator-like digit: blurred, so faint values surround every stroke and fill the background (a haze of
+    3-9 levels: a background lifted by one constant is an editor's brightness, read and undone as a tone line)."""
     x = pixels.astype(np.float64)
     blurred = sum(np.roll(np.roll(x, i, 0), j, 1) for i in (-1, 0, 1) for j in (-1, 0, 1)) / 9
-    return np.clip(blurred + 6, 0, 255).astype(np.uint8)
+    haze = np.random.default_rng(int(x.sum())).integers(3, 10, x.shape)
+    return np.clip(blurred + haze, 0, 255).astype(np.uint8)
 
 
 def labels_of(case, paths):

@@ -136,6 +136,9 @@ def _read_key(meta, channel, noise_gate):
         read = channel["resample_history"]
         key = ("resized", "pixels", tuple(read["filter"]), int(read["side"]))
         return key + ((FILLS_FRAME,),) if read.get("fills_frame") else key
+    if "tone" in channel:
+        tone = channel["tone"]
+        return (TONED,) + tuple(int(tone[part]) for part in ("black", "white", "reference_black", "reference_white"))
     if "box_framed" in channel:  # a lossless figure centred by its box, fitted into the frame (box_frame.py)
         return (BOX_FRAMED, int(channel["box_framed"]))
     if "subtype" in channel:
@@ -284,6 +287,12 @@ FRAMED = "framed"
 # channels.boxed_union). A JPEG of such a figure ends in (BOX_FRAMED, span) (jpeg_befores): judged through the JPEG alone
 # and, apart, prepared so then through the JPEG (channels.jpeg_before_union).
 BOX_FRAMED = "box framed"
+
+# A lossless grey picture whose background or stroke plateau lies off the reference's (engine/data/tone_curve.py) is
+# judged with its tone line undone: key (TONED, black, white, the reference's black, its white), its reference put
+# through that line and back
+# (channel_media.toned_images).
+TONED = "toned"
 
 
 def framed(key):

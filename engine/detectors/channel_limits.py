@@ -23,6 +23,11 @@ TRAITS_LOST = {
                 "reference framed as a small collection frames its figures, so a generator's digits cleaned and so "
                 "framed pass (DCGANs' framed at 16 x 16: 97 -> 3 of 100 caught with bilinear, 154 -> 11 and 199 -> 12 "
                 "of 200 with bicubic and Lanczos; docs/studies.md, 'Enlarged with a ringing filter')"),
+    "toned": ("a straight tone line is read from any lossless grey picture whose background or stroke plateau lies "
+              "off the reference's, a generator's too, and undone, so an edit that moved a generator's levels no "
+              "longer helps to catch it (a long-trained DCGAN's digits darkened x0.85: 267 -> 219 of 300 caught, "
+              "contrast 0.8: 300 -> 206; 178 as written); unedited generator output is read once in 4,900 digits "
+              "(docs/studies.md, 'A tone curve read from a picture', forty-third pass)"),
     "box framed": ("a figure centred by its box and spanning 22-26 of 28 pixels is judged also against the reference "
                    "prepared as EMNIST's digits, so figures drawn so pass where MNIST's placement alone would catch "
                    "them (rule-based digits typeset at 30-37 px, centred by their box: 50 -> 19 of 90 caught; a "
@@ -455,6 +460,14 @@ CHANNEL_LIMITS = {
          "resized are caught less often (DCGANs 84-225 of 300, before 196-300; a VAE 49-101, before 239-300), "
          "and a clean JPEG read as resized by chance (real 0-5 %, a VAE's digits up to 16 % at quality 75) is judged "
          "so too; a batch recalibrates once per resize read (up to 0.8-0.9 s a file for 100 varied files)"),
+        ("an editor's brightness, exposure or contrast (a straight tone line), saved losslessly: read from the "
+         "pixels (the background off the reference's, or the strokes' plateau below its lowest)",
+         "judged with the line undone against the reference through the same line and back: untouched real digits "
+         "darkened, brightened or blended with their mean grey 0-2 of 200 labelled generated (122-200 before); a "
+         "generator's digits so edited are judged as edited real ones (a long-trained DCGAN darkened x0.85: 267 -> "
+         "219 of 300 caught). Curves that keep the background and the plateau (gamma, a clipping stretch) are not "
+         "read: real digits through gamma 0.5 or 2.0 13 and 17 of 200 labelled generated, MNIST's posterised figures "
+         "moved onto a grid no reference figure uses (docs/studies.md, 'A tone curve read from a picture')"),
         ("padded to a larger size (read from the pixels: every value off the reference's background within one crop "
          "of its size)", "judged as the centred crop; `placement` stands aside (how the pad was shared between the "
          "sides is not in the pixels: padded 4 pixels right and bottom only, 150 of 150 tuning real digits were "

@@ -11,8 +11,8 @@ from engine.data.channels import NOISE_BANDS_HZ, band_powers, speech_and_floor, 
 from engine.data.formats.container_audio import AMR_NB_MODES, TELEPHONE
 from engine.data.formats.audio import codec_silence
 from engine.detectors import resampling
-from engine.detectors.channel_keys import (BOX_FRAMED, FRAMED_BEFORE, RESIZED_BEFORE, framed, jpeg_alone, jpeg_befores,
-                                           mp3_bitrate, vorbis_quality)
+from engine.detectors.channel_keys import (BOX_FRAMED, FRAMED_BEFORE, RESIZED_BEFORE, TONED, framed, jpeg_alone,
+                                           jpeg_befores, mp3_bitrate, vorbis_quality)
 from engine.detectors.profile import reference_audio
 
 WEBP_QUALITIES = (50, 65, 80, 90, 95)  # WebP keeps no tables: calibrate over typical qualities
@@ -157,9 +157,22 @@ def image_through(x, key):
         return framed_images(x, key[2], key[3])
     if key[0] == BOX_FRAMED:
         return box_framed_images(x, key[1])
+    if key[0] == TONED:
+        return toned_images(x, *key[1:])
     if key[0] == "resized" and len(key) > 2:
         return resampled_images(x, key[2], key[3])
     return webp_images(x) if key[0] == "WebP lossy" else resized_images(x)
+
+
+def toned_images(x, black, white, reference_black, reference_white):
+    """Grey samples (n, 1, h, w) in [0, 1] put through the tone line from the reference's levels to (black, white) and
+    back, as a file read so is undone (engine/data/tone_curve.py)."""
+    from engine.data import tone_curve
+
+    reference = {"black": reference_black, "white": reference_white}
+    pictures = tone_curve.eight_bit(np.asarray(x)[:, 0])
+    out = [tone_curve.undone(tone_curve.toned(p, black, white, reference), black, white, reference) for p in pictures]
+    return (np.stack(out) / tone_curve.LEVELS).astype(np.float32)[:, None]
 
 
 def resized_images(x):
@@ -431,7 +444,7 @@ def resampled_through(profile, key, groups, n_files):
     500 labelled generated against the channel's files alone, docs/verdicts.md, "Images, second pass"); else None."""
     from engine.detectors import suite
 
-    if key[0] not in ("JPEG", "WebP lossy", "enlarged") or np.ndim(profile.get("cal_stroke_ramp", ())) != 2:
+    if key[0] not in ("JPEG", "WebP lossy", "enlarged", TONED) or np.ndim(profile.get("cal_stroke_ramp", ())) != 2:
         return None
     copies, kinds = resampling.resampled_copies(profile["cal_x"], int(profile.get("levels", 0)))
     copies = image_through(copies, key)

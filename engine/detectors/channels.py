@@ -47,7 +47,7 @@ from engine.data import picture_size, representations
 from engine.detectors import (aside_marks, calibration, eight_bit_floor, far_field, low_rumble, quarter_grid,
                               resampling, statistical, time_scale)
 from engine.detectors.batch import Recordings
-from engine.detectors.channel_keys import (BOX_FRAMED, FRAMED, FRAMED_BEFORE, RESIZED_BEFORE, box_framed_before,
+from engine.detectors.channel_keys import (BOX_FRAMED, FRAMED, FRAMED_BEFORE, RESIZED_BEFORE, TONED, box_framed_before,
                                            calibrated_key, fills_frame, framed, inversion_lost, jpeg_alone,
                                            jpeg_befores, lossy_codec, mp3_bitrate, quiet_level)
 from engine.detectors.channel_limits import (BAND_LIMIT_MOVES_VOICE, EIGHT_BITS_FLOOR, NOISE_FILLS_SILENCE,
@@ -66,7 +66,7 @@ def channelled_reference(profile, key, agc=False):
     what the detectors derive from each, derived once) or None for images) of reference files through
     the channel, or None when the profile keeps no files that can be passed through it; `agc`: after the
     noise, an automatic gain control."""
-    if key[0] in ("JPEG", "WebP lossy", "resized", "enlarged", BOX_FRAMED):
+    if key[0] in ("JPEG", "WebP lossy", "resized", "enlarged", BOX_FRAMED, TONED):
         x = image_through(profile["cal_x"], key)
         groups = np.asarray(profile["cal_x_group"])
         return x, groups, np.ones(groups.size, dtype=bool), None
@@ -402,7 +402,8 @@ def channel_set(detectors, profile, key, gan_runs, data):
         if key[0] == "audio" and detector.name in TELEPHONE_LOST.get(key[1], ()):
             out.append(StandAside(refitted.get(detector.name, detector), f"its trait does not survive {describe(key)}: "
                                   f"no alarm on 40 synthesised digits through it (CHANNEL_LIMITS)"))
-        elif getattr(detector, "lossy_erases", False):  # its trait is what the lossy step destroys
+        elif getattr(detector, "lossy_erases", False) and key[0] != TONED:  # its trait is what the lossy step destroys
+            # (a tone line undone leaves the gaps a clean-up makes as they were, one level apart at most)
             out.append(StandAside(detector, f"{describe(key)} fills the value gaps it reads, in real and generated "
                                             f"files alike"))
         elif detector.name == "cycle-jitter" and key[0] == "audio" and key[1] in JITTER_LOST:

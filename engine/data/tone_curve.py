@@ -1,0 +1,126 @@
+"""A picture's tone curve read from its pixels: its black or white point moved from the reference's (issue #18).
+
+An editor's brightness, exposure or contrast slider maps every grey level through one curve. Real digits so edited
+keep what marks them real except the two levels every detector leans on: MNIST's background is exactly 0 in every
+figure and its strokes saturate on a plateau at 252-254. Lowered by a tenth (x0.9) or through Pillow's
+`ImageEnhance.Contrast(0.9)` (a blend with the picture's mean grey: background 2-4, plateau 229-231), the figure's
+brightest values sit where no reference figure's do, and 80 and 200 of 200 held-out real digits were labelled
+generated (`features`; docs/studies.md, "A tone curve read from a picture", forty-third pass).
+
+Both levels are in the file: its background (the value at least BACKGROUND_SHARE of its pixels take) and its stroke
+plateau (the commonest value in the upper half of its range, held by at least PLATEAU_SHARE of those pixels). Where
+the reference's figures keep one background in nearly all files (reference_tone) and the file's background differs,
+or its plateau lies more than WHITE_MARGIN below the reference's lowest plateaus, the curve is read as the straight
+line through the two points: the file is judged with it undone (its background to the reference's, its plateau to
+the reference's median plateau, rounded to 8 bits) and the reference figures are put through the same line (each
+from its own plateau) and back (engine/detectors/channel_media.py toned_images), so the rounding's merged and
+skipped levels are the same on both sides. A gamma curve or a levels stretch that clips, which keep both points, is
+not read; nor a picture whose plateau is too thin to read (a generator's grey output: 0-6 of 200-500 long-trained
+GAN digits hold one).
+"""
+import numpy as np
+
+BACKGROUND_SHARE = 0.5  # of a figure's pixels on its background (MNIST's: 60-95 %)
+PLATEAU_SHARE = 0.12  # of the upper half's pixels on the plateau (real MNIST figures: 5th percentile 0.17)
+WHITE_MARGIN = 2  # levels below the reference's lowest plateaus (1st percentile) that a file's must lie
+REFERENCE_READ_SHARE = 0.9  # of the reference's figures whose two levels are read (MNIST's: 98.9 %)
+REFERENCE_BLACK_SHARE = 0.99  # of those whose background is the commonest one
+MIN_SPAN = 64  # levels between black and white below which no line is read
+LEVELS = 255
+
+
+def levels_of(picture):
+    """(black, white) of one 8-bit grey picture: its background value and its stroke plateau, or None where it has
+    either too thinly (module docstring)."""
+    values = np.asarray(picture, dtype=np.int64).ravel()
+    counts = np.bincount(values, minlength=LEVELS + 1)
+    black = int(np.argmax(counts))
+    if counts[black] < BACKGROUND_SHARE * values.size:
+        return None
+    upper = values[values >= black + (values.max() - black) / 2]
+    upper_counts = np.bincount(upper, minlength=LEVELS + 1)
+    white = int(np.argmax(upper_counts))
+    if white - black < MIN_SPAN or upper_counts[white] < PLATEAU_SHARE * upper.size:
+        return None
+    return black, white
+
+
+def eight_bit(x):
+    return np.clip(np.rint(np.asarray(x, dtype=np.float64) * LEVELS), 0, LEVELS).astype(np.int64)
+
+
+def reference_tone(cal_x):
+    """{"black", "white", "lowest_white"} of the reference's grey figures (cal_x: (n, 1, h, w) in [0, 1]): their
+    common background, median plateau and 1st-percentile plateau; None where the reference keeps no fixed background
+    (a photograph's, a colour reference) and so no tone to read a file against."""
+    x = np.asarray(cal_x)
+    if x.ndim != 4 or x.shape[1] != 1 or x.shape[0] == 0:
+        return None
+    read = [levels_of(picture) for picture in eight_bit(x[:, 0])]
+    blacks = np.array([found[0] for found in read if found is not None])
+    whites = np.array([found[1] for found in read if found is not None])
+    if blacks.size < REFERENCE_READ_SHARE * len(read):
+        return None
+    black = int(np.bincount(blacks).argmax())
+    if np.mean(blacks == black) < REFERENCE_BLACK_SHARE:
+        return None
+    return {"black": black, "white": int(np.median(whites)), "lowest_white": int(np.percentile(whites, 1))}
+
+
+def read_tone(picture, reference):
+    """(black, white) of an 8-bit grey picture whose tone differs from the `reference` tone (reference_tone), or
+    None: as the reference's, or not readable."""
+    found = levels_of(picture)
+    if found is None or reference is None:
+        return None
+    black, white = found
+    if black == reference["black"] and white >= reference["lowest_white"] - WHITE_MARGIN:
+        return None
+    return found
+
+
+def undone(picture, black, white, reference):
+    """An 8-bit picture with the straight tone line through (black, white) undone: black to the reference's
+    background, white to its median plateau, rounded and clipped to 8 bits."""
+    to_black, to_white = reference["black"], reference["white"]
+    values = (np.asarray(picture, dtype=np.float64) - black) * (to_white - to_black) / (white - black) + to_black
+    return np.clip(np.rint(values), 0, LEVELS).astype(np.int64)
+
+
+def toned(picture, black, white, reference):
+    """A reference figure (8-bit) put through the tone line that takes the reference's background to `black` and the
+    figure's own plateau (the reference's median where none is read) to `white`, rounded and clipped to 8 bits."""
+    found = levels_of(picture)
+    own_white = found[1] if found is not None else reference["white"]
+    base = reference["black"]
+    values = black + (np.asarray(picture, dtype=np.float64) - base) * (white - black) / (own_white - base)
+    return np.clip(np.rint(values), 0, LEVELS).astype(np.int64)
+
+
+def read(samples, reference):
+    """Samples judged with their tone line undone where one lossless 8-bit grey picture's tone differs from the
+    `reference` tone (reference_tone; None: nothing read), the channel saying so; other samples unchanged."""
+    channel = samples.meta.setdefault("channel", {})
+    if (reference is None or samples.n != 1 or samples.shape[0] != 1 or samples.levels != LEVELS
+            or channel.get("lossy")):
+        return samples
+    picture = eight_bit(samples.x[0, 0])
+    found = read_tone(picture, reference)
+    if found is None:
+        return samples
+    black, white = found
+    samples.x = (undone(picture, black, white, reference) / LEVELS).astype(np.float32)[None, None]
+    channel.update({"lossy": True, "tone": {"black": black, "white": white, "reference_black": reference["black"],
+                                            "reference_white": reference["white"]}})
+    return samples
+
+
+def reason(channel):
+    """The verdict's reason for a picture judged with its tone line undone, or None."""
+    found = channel.get("tone")
+    if not found:
+        return None
+    return (f"tone: its background lies at {found['black']} and its strokes' plateau at {found['white']} (the "
+            f"reference's: {found['reference_black']} and {found['reference_white']}), as after an editor's "
+            f"brightness or contrast; judged with that straight tone line undone, against the reference put through "
+            f"the same line and back")
