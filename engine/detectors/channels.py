@@ -18,6 +18,9 @@ only the reference are refitted and calibrated on those files:
   the reference as recorded too (as_recorded_union); `lpc-lattice` at another sample
   rate without a lossy codec, on the reference resampled to that rate and back (it reads a file upsampled from
   8 kHz, engine/detectors/lpc_lattice.py);
+- `clean-up`: calibrated on them under a lossless preparation read from the pixels (a resize, an enlargement,
+  EMNIST's framing); under JPEG and lossy WebP, whose fill erases the gaps it reads, it stands aside (so does
+  `faint-speck` under every channel, having no channel calibration);
 - the CNN and inverse models: calibrated on the channelled held-out files;
 - the pooled logistic regression: for images refitted on the channelled reference files
   against the case's generators' samples passed through the same channel (cross-fitted

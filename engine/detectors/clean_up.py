@@ -31,10 +31,10 @@ detector is calibrated on the reference's files and, apart, their resampled copi
 (engine/detectors/resampling.py). A lossy channel fills every gap, generated or real, so under
 JPEG or lossy WebP it stands aside (engine/detectors/channels.py, `lossy_erases`); under a lossless
 preparation read from the pixels (a resize, an enlargement, a figure centred by its box as EMNIST's)
-it is recalibrated on the reference so prepared, which fills the gaps of real figures only (a
-generator's cleaned digit whose box happens to be centred and span 22-26 pixels kept its gaps and
-was let through when it stood aside there: docs/studies.md, "Cleaned generator output", forty-third
-pass). Values are
+it is recalibrated on the reference so prepared: the preparation's fill is then in the calibration,
+while a cleaned figure that only looks so prepared keeps its gaps (a generator's cleaned digit whose
+box happens to be centred and span 22-26 pixels was let through when it stood aside there:
+docs/studies.md, "Cleaned generator output", forty-third pass). Values are
 read on the 8-bit grid (k / 255). It flags the clean-up, not the generator: a real figure put
 through the same clean-up is flagged too, and the reason says which trace was found.
 """
