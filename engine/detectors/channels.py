@@ -18,6 +18,9 @@ only the reference are refitted and calibrated on those files:
   the reference as recorded too (as_recorded_union); `lpc-lattice` at another sample
   rate without a lossy codec, on the reference resampled to that rate and back (it reads a file upsampled from
   8 kHz, engine/detectors/lpc_lattice.py);
+- `clean-up`: calibrated on them under a lossless preparation read from the pixels (a resize, an enlargement,
+  EMNIST's framing); under JPEG and lossy WebP, whose fill erases the gaps it reads, it stands aside (so does
+  `faint-speck` under every channel, having no channel calibration);
 - the CNN and inverse models: calibrated on the channelled held-out files;
 - the pooled logistic regression: for images refitted on the channelled reference files
   against the case's generators' samples passed through the same channel (cross-fitted
@@ -289,6 +292,17 @@ def recalibrated_tail(detector):
     return getattr(detector, "learned", False) and not hasattr(detector, "generators")
 
 
+def lossy_image(key):
+    """Whether an image channel's key goes through a lossy codec (JPEG, lossy WebP; a preparation read before one
+    included), whose fill erases what the `lossy_erases` detectors read."""
+    return key[0] in ("JPEG", "WebP lossy")
+
+
+def recalibrated_on(detector, data):
+    """Whether a channel's calibration `data` refits every calibration array (cal_*) of `detector`."""
+    return all(f"profile:{name}" in data for name in detector.arrays if name.startswith("cal_"))
+
+
 def channel_calibration(detectors, profile, key, gan_runs=(), agc=False):
     """What a channel's detectors are rebuilt from (channel_set), as plain arrays a case can keep
     (engine/detectors/channel_store.py), or None when the profile keeps no files that pass through it:
@@ -352,6 +366,10 @@ def channel_calibration(detectors, profile, key, gan_runs=(), agc=False):
         from engine.detectors.shoulder import shoulder_z
 
         refit["cal_shoulder"] = rows(shoulder_z)
+    if "cal_clean_up" in profile and not lossy_image(key):  # a lossy codec fills its gaps: it stands aside there
+        from engine.detectors.clean_up import clean_up_scores
+
+        refit["cal_clean_up"] = rows(lambda x: clean_up_scores(x, profile["cleanup_grids"]))
     if "cal_noise_floor" in profile:
         from engine.detectors.noise_floor import NoiseFloor
 
@@ -402,8 +420,8 @@ def channel_set(detectors, profile, key, gan_runs, data):
         if key[0] == "audio" and detector.name in TELEPHONE_LOST.get(key[1], ()):
             out.append(StandAside(refitted.get(detector.name, detector), f"its trait does not survive {describe(key)}: "
                                   f"no alarm on 40 synthesised digits through it (CHANNEL_LIMITS)"))
-        elif getattr(detector, "lossy_erases", False) and key[0] != TONED:  # its trait is what the lossy step destroys
-            # (a tone line undone leaves the gaps a clean-up makes as they were, one level apart at most)
+        elif getattr(detector, "lossy_erases", False) and not recalibrated_on(detector, data):  # a lossy step's
+            # fill destroys its trait; under a lossless preparation it stands aside only if not recalibrated on it
             out.append(StandAside(detector, f"{describe(key)} fills the value gaps it reads, in real and generated "
                                             f"files alike"))
         elif detector.name == "cycle-jitter" and key[0] == "audio" and key[1] in JITTER_LOST:

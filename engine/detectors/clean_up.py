@@ -29,7 +29,12 @@ ratios have 99.8th percentile 4). Interpolation (rotation, rescaling), JPEG and 
 only ever add values, so real figures resampled on the way score lower, not higher; the
 detector is calibrated on the reference's files and, apart, their resampled copies anyway
 (engine/detectors/resampling.py). A lossy channel fills every gap, generated or real, so under
-JPEG or lossy WebP it stands aside (engine/detectors/channels.py, `lossy_erases`). Values are
+JPEG or lossy WebP it stands aside (engine/detectors/channels.py, `lossy_erases`); under a lossless
+preparation read from the pixels (a resize, an enlargement, a figure centred by its box as EMNIST's)
+it is recalibrated on the reference so prepared: the preparation's fill is then in the calibration,
+while a cleaned figure that only looks so prepared keeps its gaps (a generator's cleaned digit whose
+box happens to be centred and span 22-26 pixels was let through when it stood aside there:
+docs/studies.md, "Cleaned generator output", forty-third pass). Values are
 read on the 8-bit grid (k / 255). It flags the clean-up, not the generator: a real figure put
 through the same clean-up is flagged too, and the reason says which trace was found.
 """
@@ -99,6 +104,11 @@ def scores_of(found, grids):
     return np.maximum(found[:, 0] + found[:, 1], step)
 
 
+def clean_up_scores(x, grids):
+    """Per sample (n, 1, h, w): the clean-up score, posterisation counted on grids not in `grids`."""
+    return scores_of(traces(x), grids)
+
+
 def mined_grids(found):
     """The posterisation grids that reference figures use."""
     return np.unique(found[found[:, 2] > 0, 2])
@@ -109,7 +119,7 @@ class CleanUp(Detector):
     modalities = ("image",)
     calibration = CROSS_FITTED_AND_RESAMPLED  # the reference's grids are mined without the file
     arrays = ("cleanup_grids", "cal_clean_up")
-    lossy_erases = True  # JPEG and lossy WebP fill the gaps: stand aside (channels.py)
+    lossy_erases = True  # JPEG and lossy WebP fill the gaps: stand aside (channels.py); recalibrated under a lossless one
 
     @classmethod
     def fit(cls, ref, groups, n_groups, cross_fitted):
@@ -121,7 +131,7 @@ class CleanUp(Detector):
         grids = mined_grids(found)
         copies = ref.resampled()
         return {"cleanup_grids": grids,
-                "cal_clean_up": resampling.calibration_rows(clean, copies.file_mean(scores_of(traces(copies.x), grids)))}
+                "cal_clean_up": resampling.calibration_rows(clean, copies.file_mean(clean_up_scores(copies.x, grids)))}
 
     def __init__(self, profile):
         self.grids = np.asarray(profile["cleanup_grids"], dtype=np.float64)
@@ -132,10 +142,11 @@ class CleanUp(Detector):
                        f"of the spacing of the {LOCAL} used values beside it, or the step of a posterisation grid "
                        f"255k/m (m <= {MAX_GRID}) that no reference figure uses (the reference's: {seen}); the "
                        f"two stretches added, or the grid's step if larger. Interpolation and lossy coding only add values; under JPEG or lossy "
-                       f"WebP it stands aside. Calibrated with the reference's figures also {resampling.describe()}")
+                       f"WebP it stands aside; under a lossless preparation (a resize, EMNIST's framing) it is calibrated on "
+                       f"the reference so prepared. Calibrated with the reference's figures also {resampling.describe()}")
 
     def scores(self, batch):
-        return batch.file_mean(scores_of(traces(batch.x), self.grids))
+        return batch.file_mean(clean_up_scores(batch.x, self.grids))
 
     def reason(self, batch, g, score, p):
         parts = self.tail.get("parts", [self.tail])
