@@ -1,6 +1,6 @@
 """SVOX Pico's near-silence against its own sample grid: the untouched sets of the forty-third pass (named in
-tests/benchmarks/data/pico_untouched.md before any was built; docs/studies.md, "SVOX Pico's floor below its own
-grid", forty-third pass).
+tests/benchmarks/data/pico_untouched.md before any was built), and the real takes edited to screen a reading of it
+(docs/studies.md, "SVOX Pico's floor against its own grid, and its band limit", forty-third pass).
 
     python tests/benchmarks/pico_floor.py build OUT_DIR            # pico-langs-c and sc-16k-f, one folder each
     python main.py verdict OUT_DIR/*/*.wav --case CASE --json OUT.json
