@@ -158,3 +158,18 @@ def test_under_a_rumble_a_segment_of_rumble_alone_is_too_short_to_judge_as_the_h
     scores = np.array([4.0, 1.0])
     assert voice.read_segments(clip, found, scores).tolist() == [0.0, 1.0]
     assert SyntheticVoice(profile).read_segments(clip, found, scores).tolist() == [4.0, 1.0]
+
+
+def test_under_a_rumble_a_band_limit_puts_synthetic_voice_aside_even_for_a_synthesisers_floor():
+    from engine.detectors.channels import VoiceAsideUnlessWritten
+
+    voice = Named("synthetic-voice")
+    detectors = [Named("features"), VoiceAsideUnlessWritten(voice, "band-limited")]
+
+    def for_channel(k):
+        if aside_marks.last(k) == low_rumble.LOW_RUMBLE:
+            return channel_detectors(detectors, {}, k, for_channel=for_channel)
+        return detectors, "channel band-limited to 3000 Hz: ..."
+
+    out, _ = for_channel(key([-14.0, -55.0, -60.0, -60.0]))
+    assert type(out[1]) is StandAside and out[1].detector is voice and out[1].why == "band-limited"

@@ -151,7 +151,7 @@ def test_under_a_codec_or_added_noise_it_is_recalibrated_on_the_channelled_refer
     assert not np.allclose(channelled[0].tail["sorted"], clean.tail["sorted"])
     detectors, _ = fsdd_channel(("audio", None, None, 3400, None), few=True)
     aside = [d for d in detectors if d.name == "synthetic-voice"]
-    assert [type(d) for d in aside] == [StandAside] and "band limit" in aside[0].why
+    assert len(aside) == 1 and isinstance(aside[0], StandAside) and "band limit" in aside[0].why
     # Under added noise: the largest tail probability against the reference without the noise, brought up to the
     # file's floor, and that through an AGC; the two noisy calibrations are the reference's kept recordings with noise.
     enough = kept_few(profile, n=MIN_KEPT // 2 + 5)
@@ -371,3 +371,37 @@ def test_a_synthesised_word_padded_with_digital_silence_is_judged_whole_not_in_h
     assert detector.segment_note(batch, 0) == ""
     phrase = vowels()  # four vowels with pauses: continuous speech, still judged in segments
     assert detector.scores(Recordings([phrase]))[0] != pytest.approx(voice_scores([phrase])[0])
+
+
+def test_a_band_limited_word_written_with_a_synthesisers_floor_is_judged_a_recorded_one_and_a_codecs_stand_aside(
+        fsdd, fsdd_channel):
+    """A band limit puts synthetic-voice aside for a recorder's file (its model reads real band-limited speech otherwise
+    than a low-pass of the reference); a PCM file whose floor above 1 kHz lies deeper than a studio's is a synthesiser
+    writing to a file, whose weak upper band is its voice's (SVOX Pico), and is judged against the reference as
+    calibrated; under a codec, which writes its own floor, it stands aside as before."""
+    from engine.detectors.channel_limits import BAND_LIMIT_MOVES_VOICE
+    from engine.detectors.channels import StandAside, VoiceAsideUnlessWritten
+
+    detector = SyntheticVoice(pitched_reference(fsdd[:MIN_KEPT]))
+    aside = VoiceAsideUnlessWritten(detector, BAND_LIMIT_MOVES_VOICE)
+
+    def written(take):
+        """The take low-passed at 2 kHz, its quiet 20 ms frames (below a tenth of the loudest's RMS) brought down by
+        80 dB: a synthesiser's near-silence between its sounds instead of the recorder's."""
+        low = signal.sosfiltfilt(signal.butter(8, 2000, fs=RATE, output="sos"), take)[: len(take) // 160 * 160]
+        rms = np.sqrt(np.mean(low.reshape(-1, 160) ** 2, axis=1))
+        return low * np.repeat(np.where(rms >= 0.1 * rms.max(), 1.0, 1e-4), 160)
+
+    word = next(w for w in map(written, fsdd[MIN_KEPT:]) if synthetic_voice.recorded_floor(w) < detector.deepest_floor)
+    recorded = word + signal.sosfiltfilt(signal.butter(8, 2000, fs=RATE, output="sos"), np.random.default_rng(0).normal(
+        0, 10 ** (-40 / 20) * np.sqrt(np.mean(word ** 2)), word.size))  # the room's floor, through the same band
+    assert synthetic_voice.recorded_floor(recorded) >= detector.deepest_floor
+    assert aside.informative(types.SimpleNamespace(audio=word))
+    assert "judged as full-band" in aside.reason(Recordings([word]), 0, 6.0, 1e-4)
+    assert not aside.informative(types.SimpleNamespace(audio=recorded))
+    assert "stands aside, weight 0" in aside.reason(Recordings([recorded]), 0, 6.0, 1e-4)
+    assert not aside.informative(types.SimpleNamespace(audio=None))
+    # which the channel gives: a PCM file's band limit this reading, a codec's the plain stand-aside
+    pcm = [d for d in fsdd_channel(("audio", None, None, 3400, None), few=True)[0] if d.name == "synthetic-voice"]
+    coded = [d for d in fsdd_channel(("audio", "ULAW", None, 3400, None), few=True)[0] if d.name == "synthetic-voice"]
+    assert [type(d) for d in pcm] == [VoiceAsideUnlessWritten] and [type(d) for d in coded] == [StandAside]

@@ -52,7 +52,12 @@ Its calibration is the case's, scored by the shipped model (a profile records wh
 scored it, the detector stands aside, saying so, until the case is made anew): every reference recording kept in the profile (at least MIN_KEPT), or
 them through the evidence's codec (engine/detectors/channels.py), as noise-floor's, or brought up to a noisy
 file's floor (joined with the clean calibration: the larger tail probability); for a recording read as
-band-limited it stands aside (channel_limits.BAND_LIMIT_MOVES_VOICE). So it does, saying why, for a voice
+band-limited it stands aside (channel_limits.BAND_LIMIT_MOVES_VOICE), unless the file is PCM with no codec read and
+its floor above 1 kHz lies deeper than a studio's and every outside recording's (`written_to_file`): a synthesiser
+writing to a file, judged against the reference as calibrated (SVOX Pico's weak upper band reads as a band limit at
+1.3-3.6 kHz on short words; no real file of 2,900 seen, nor real takes through an editor's band filters after a noise
+suppressor, read so: docs/studies.md, "SVOX Pico's floor against its own grid, and its band limit", forty-third pass).
+So it does, saying why, for a voice
 pitched above every kept reference recording (`voiced_pitch`, the median period of its voiced frames): the
 calibration holds no such voice, and a higher voice's harmonicity and cepstral dynamics read as synthesis (women's
 and a child's digits against FSDD's men), unless its floor lies deeper than a studio's and every outside
@@ -395,9 +400,8 @@ class SyntheticVoice(RecordingDetector):
         is no deeper than `deepest_floor` (a studio's or the outside recordings' deepest)."""
         if audio is None or self.segment_length is None:
             return False
-        heard = self.heard(audio)
-        return (segments.speech_duration(heard) >= segments.WHOLE_BELOW * self.segment_length
-                and recorded_floor(heard) >= self.deepest_floor)
+        return (segments.speech_duration(self.heard(audio)) >= segments.WHOLE_BELOW * self.segment_length
+                and not self.written_to_file(audio))
 
     def heard(self, audio):
         """The recording as the model reads it (a subclass filters it)."""
@@ -420,11 +424,16 @@ class SyntheticVoice(RecordingDetector):
         above the reference's pitch", fortieth pass); such a file is judged as one below the ceiling."""
         if audio is None or self.pitch_ceiling is None:
             return None
-        heard = self.heard(audio)
-        pitch = voiced_pitch(heard)
+        pitch = voiced_pitch(self.heard(audio))
         if pitch is None or pitch <= self.pitch_ceiling:
             return None
-        return pitch if recorded_floor(heard) >= self.deepest_floor else None
+        return None if self.written_to_file(audio) else pitch
+
+    def written_to_file(self, audio):
+        """Whether the recording's floor above 1 kHz (as heard) lies deeper than `deepest_floor` (a studio's and every
+        outside recording's): a synthesiser writing to a file, not a recorder (`widened`, `pitched_above`, and the
+        band limit's stand-aside, engine/detectors/channels.py VoiceAsideUnlessWritten)."""
+        return recorded_floor(self.heard(audio)) < self.deepest_floor
 
     def informative(self, samples):
         return (not self.stale and super().informative(samples)
