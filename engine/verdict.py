@@ -15,7 +15,8 @@ import numpy as np
 
 from engine import case as case_store, case_verify
 from engine.case_workflows import open_case
-from engine.data import clipping, colormap, gate_time, own_grid, performance, picture_size, representations, tone_curve
+from engine.data import (clipping, colormap, gate_time, image_noise, own_grid, performance, picture_size,
+                         representations, tone_curve)
 from engine.data.channels import unread_parts_reason
 from engine.data.formats.array import adopted, unflattened
 from engine.data.walk import evidence_files
@@ -35,6 +36,7 @@ def load_evidence(paths, profile):
     modality, shape = str(profile["modality"]), tuple(int(s) for s in profile["shape"])
     pictures = modality_of(modality).sizes_read and "cal_x" in profile
     tone = tone_curve.reference_tone(profile["cal_x"]) if pictures else None  # the reference's black and white
+    clean = pictures and image_noise.reference_is_clean(profile["cal_x"])  # its empty background
     accepted, rejected = [], []
     for path in paths:
         try:
@@ -55,7 +57,7 @@ def load_evidence(paths, profile):
         if samples.modality == modality and samples.shape != shape and modality_of(modality).sizes_read:
             samples, reason = picture_size.fit_to_reference(samples, shape, background(profile))
             if samples is not None and not nothing:
-                accepted.append((path, tone_curve.read(samples, tone)))
+                accepted.append((path, read_levels(samples, tone, clean)))
                 continue
             reason = reason or nothing
         elif samples.meta.get("modality_recorded") is False and samples.modality != modality:
@@ -70,10 +72,16 @@ def load_evidence(paths, profile):
         elif nothing:
             reason = nothing
         else:
-            accepted.append((path, tone_curve.read(samples, tone)))
+            accepted.append((path, read_levels(samples, tone, clean)))
             continue
         rejected.append({"path": os.path.abspath(path), "reason": reason})
     return accepted, rejected
+
+
+def read_levels(samples, tone, clean):
+    """A picture's noise on an empty background (engine/data/image_noise.py), else its tone line
+    (engine/data/tone_curve.py), read against the reference's (`tone`: its levels; `clean`: its background empty)."""
+    return tone_curve.read(image_noise.read(samples, clean), tone)
 
 
 def blank(samples):
@@ -375,8 +383,8 @@ def _file_verdict(case, path, samples, detectors, weights, batch, g, scores, p, 
     return verdict
 
 
-READERS = (picture_size.size_reason, picture_size.grid_reason, colormap.reason, tone_curve.reason, performance.reason, own_grid.reason,
-           gate_time.reason, time_scale.reason, unread_parts_reason, clipping.reason)
+READERS = (picture_size.size_reason, picture_size.grid_reason, colormap.reason, tone_curve.reason, image_noise.reason,
+           performance.reason, own_grid.reason, gate_time.reason, time_scale.reason, unread_parts_reason, clipping.reason)
 
 
 def readings(channel):

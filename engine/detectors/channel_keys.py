@@ -136,6 +136,8 @@ def _read_key(meta, channel, noise_gate):
         read = channel["resample_history"]
         key = ("resized", "pixels", tuple(read["filter"]), int(read["side"]))
         return key + ((FILLS_FRAME,),) if read.get("fills_frame") else key
+    if "image_noise" in channel:
+        return (NOISY_PICTURE, float(channel["image_noise"]["sigma"]))
     if "tone" in channel:
         tone = channel["tone"]
         return (TONED,) + tuple(int(tone[part]) for part in ("black", "white", "reference_black", "reference_white"))
@@ -293,6 +295,9 @@ BOX_FRAMED = "box framed"
 # through that line and back
 # (channel_media.toned_images).
 TONED = "toned"
+# A lossless grey picture whose empty background holds noise pixel by pixel (engine/data/image_noise.py): key
+# (NOISY_PICTURE, sigma), its reference with that noise added (channel_media: image_noise.noisy).
+NOISY_PICTURE = "noisy picture"
 
 
 def framed(key):

@@ -11,8 +11,8 @@ from engine.data.channels import NOISE_BANDS_HZ, band_powers, speech_and_floor, 
 from engine.data.formats.container_audio import AMR_NB_MODES, TELEPHONE
 from engine.data.formats.audio import codec_silence
 from engine.detectors import resampling
-from engine.detectors.channel_keys import (BOX_FRAMED, FRAMED_BEFORE, RESIZED_BEFORE, TONED, framed, jpeg_alone,
-                                           jpeg_befores, mp3_bitrate, vorbis_quality)
+from engine.detectors.channel_keys import (BOX_FRAMED, FRAMED_BEFORE, NOISY_PICTURE, RESIZED_BEFORE, TONED, framed,
+                                           jpeg_alone, jpeg_befores, mp3_bitrate, vorbis_quality)
 from engine.detectors.profile import reference_audio
 
 WEBP_QUALITIES = (50, 65, 80, 90, 95)  # WebP keeps no tables: calibrate over typical qualities
@@ -159,6 +159,10 @@ def image_through(x, key):
         return box_framed_images(x, key[1])
     if key[0] == TONED:
         return toned_images(x, *key[1:])
+    if key[0] == NOISY_PICTURE:
+        from engine.data.image_noise import noisy
+
+        return noisy(x, key[1])
     if key[0] == "resized" and len(key) > 2:
         return resampled_images(x, key[2], key[3])
     return webp_images(x) if key[0] == "WebP lossy" else resized_images(x)
@@ -444,7 +448,7 @@ def resampled_through(profile, key, groups, n_files):
     500 labelled generated against the channel's files alone, docs/verdicts.md, "Images, second pass"); else None."""
     from engine.detectors import suite
 
-    if key[0] not in ("JPEG", "WebP lossy", "enlarged", TONED) or np.ndim(profile.get("cal_stroke_ramp", ())) != 2:
+    if key[0] not in ("JPEG", "WebP lossy", "enlarged", TONED, NOISY_PICTURE) or np.ndim(profile.get("cal_stroke_ramp", ())) != 2:
         return None
     copies, kinds = resampling.resampled_copies(profile["cal_x"], int(profile.get("levels", 0)))
     copies = image_through(copies, key)

@@ -50,7 +50,8 @@ from engine.data import picture_size, representations
 from engine.detectors import (aside_marks, calibration, eight_bit_floor, far_field, low_rumble, quarter_grid,
                               resampling, statistical, time_scale)
 from engine.detectors.batch import Recordings
-from engine.detectors.channel_keys import (BOX_FRAMED, FRAMED, FRAMED_BEFORE, RESIZED_BEFORE, TONED, box_framed_before,
+from engine.detectors.channel_keys import (BOX_FRAMED, FRAMED, FRAMED_BEFORE, NOISY_PICTURE, RESIZED_BEFORE, TONED,
+                                           box_framed_before,
                                            calibrated_key, fills_frame, framed, inversion_lost, jpeg_alone,
                                            jpeg_befores, lossy_codec, mp3_bitrate, quiet_level)
 from engine.detectors.channel_limits import (BAND_LIMIT_MOVES_VOICE, EIGHT_BITS_FLOOR, NOISE_FILLS_SILENCE,
@@ -69,7 +70,7 @@ def channelled_reference(profile, key, agc=False):
     what the detectors derive from each, derived once) or None for images) of reference files through
     the channel, or None when the profile keeps no files that can be passed through it; `agc`: after the
     noise, an automatic gain control."""
-    if key[0] in ("JPEG", "WebP lossy", "resized", "enlarged", BOX_FRAMED, TONED):
+    if key[0] in ("JPEG", "WebP lossy", "resized", "enlarged", BOX_FRAMED, TONED, NOISY_PICTURE):
         x = image_through(profile["cal_x"], key)
         groups = np.asarray(profile["cal_x_group"])
         return x, groups, np.ones(groups.size, dtype=bool), None
