@@ -19,6 +19,8 @@ import math
 
 import numpy as np
 
+from engine.data.tone_curve import LEVELS, eight_bit
+
 INK = 64  # a stroke's pixel (of 255)
 FAR = 3  # pixels from the nearest stroke pixel
 MIN_FAR_PIXELS = 60
@@ -28,7 +30,6 @@ SHARE_SLACK = 0.12  # between the nonzero share and the one a Gaussian of the re
 CLEAN_SHARE = 0.01  # the reference's median far-background nonzero share at most this: an empty background
 SIGMAS = (0.5, 0.75, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0, 12.0)  # levels (of 255) read
 NOISE_SEED = 20261206  # the reference's noise is drawn the same way for every case and batch
-LEVELS = 255
 
 
 def far_background(picture):
@@ -86,10 +87,6 @@ def read_noise(picture):
     if np.mean(background > 0) < NOISY_SHARE or neighbour_correlation(picture, far) > MAX_CORRELATION:
         return None
     return noise_level(background)
-
-
-def eight_bit(x):
-    return np.clip(np.rint(np.asarray(x, dtype=np.float64) * LEVELS), 0, LEVELS).astype(np.int64)
 
 
 def reference_is_clean(cal_x):

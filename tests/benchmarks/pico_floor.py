@@ -13,13 +13,12 @@ Speech Commands is read from a bare mirror of github.com/thegtagamer/PICO-tinyML
 """
 import glob
 import os
-import subprocess
 import sys
 
 import numpy as np
 import soundfile
 
-from tests.benchmarks.synth_low import SC_DIR, SC_GIT, SC_WORDS, excluded_speakers, git_show, run
+from tests.benchmarks.synth_low import run, speech_commands_clips
 
 PICO_TEXTS = {
     "en-US": "red blue green yellow horse mouse sheep fish",
@@ -106,13 +105,7 @@ def build(out):
     for lang, texts in PICO_TEXTS.items():
         for k, text in enumerate(texts.split()):
             run("pico2wave", "-l", lang, "-w", f"{pico}/{lang}_{k}.wav", text)
-    excluded = excluded_speakers()
-    for word in SC_WORDS:
-        listed = subprocess.run(["git", "-C", SC_GIT, "ls-tree", "--name-only", "HEAD", f"{SC_DIR}/{word}/"],
-                                check=True, capture_output=True, text=True).stdout.split()
-        kept = [p for p in sorted(listed)[SC_FIRST:] if os.path.basename(p).split("_")[0] not in excluded]
-        for path in kept[:SC_PER_WORD]:
-            git_show(SC_GIT, path, f"{real}/{word}_{os.path.basename(path)}")
+    speech_commands_clips(SC_FIRST, SC_PER_WORD, real)
 
 
 if __name__ == "__main__":

@@ -53,6 +53,18 @@ def excluded_speakers():
         return {line.split("\t")[0] for line in table if not line.startswith("#")} | DRIFT_SPEAKERS
 
 
+def speech_commands_clips(first, per_word, out):
+    """Speech Commands clips of each of SC_WORDS into `out`: per word, from place `first` in name order, the first
+    `per_word` whose speaker no evaluation set uses."""
+    excluded = excluded_speakers()
+    for word in SC_WORDS:
+        listed = subprocess.run(["git", "-C", SC_GIT, "ls-tree", "--name-only", "HEAD", f"{SC_DIR}/{word}/"],
+                                check=True, capture_output=True, text=True).stdout.split()
+        kept = [p for p in sorted(listed)[first:] if os.path.basename(p).split("_")[0] not in excluded]
+        for path in kept[:per_word]:
+            git_show(SC_GIT, path, f"{out}/{word}_{os.path.basename(path)}")
+
+
 def build(out):
     dirs = {name: os.path.join(out, name) for name in
             ("pico-langs-b", "esp-klatt-b", "mbrola-us2-b", "fsdd-later", "sc-16k-e", "dig60")}
@@ -74,13 +86,7 @@ def build(out):
             for take in (47, 48):
                 name = f"{d}_{speaker}_{take}.wav"
                 git_show(FSDD_GIT, f"recordings/{name}", f"{dirs['fsdd-later']}/{name}")
-    excluded = excluded_speakers()
-    for word in SC_WORDS:
-        listed = subprocess.run(["git", "-C", SC_GIT, "ls-tree", "--name-only", "HEAD", f"{SC_DIR}/{word}/"],
-                                check=True, capture_output=True, text=True).stdout.split()
-        kept = [p for p in sorted(listed)[SC_FIRST:] if os.path.basename(p).split("_")[0] not in excluded]
-        for path in kept[:SC_PER_WORD]:
-            git_show(SC_GIT, path, f"{dirs['sc-16k-e']}/{word}_{os.path.basename(path)}")
+    speech_commands_clips(SC_FIRST, SC_PER_WORD, dirs['sc-16k-e'])
     if os.path.isdir(DIG_UNTOUCHED):
         names = sorted(os.listdir(DIG_UNTOUCHED))
         for name in random.Random(46).sample(names, DIG_SAMPLE):
