@@ -8,7 +8,8 @@ reads as a generator's haze: 160 of 160 held-out real digits with noise of 2 lev
 
 The noise is read where the reference's far background is empty (reference_is_clean) and the file's, the pixels
 more than FAR pixels from any stroke (values from INK), holds nonzero values in at least NOISY_SHARE of its pixels that
-do not follow their neighbours (lag-one correlation across and down at most MAX_CORRELATION): noise added pixel by
+do not follow their neighbours (lag-one correlation across and down within CORRELATION_SDS standard errors of 0, the
+standard error of n pairs' correlation being 1 / sqrt(n): 0.2-0.23 for MNIST's 300-400 pairs): noise added pixel by
 pixel, not a generator's haze (long-trained GANs' and VQ-VAEs' far background: nonzero 0-11 %, neighbours correlated
 0.16-0.46 at the median; real digits with noise of 1-4 levels: 28-48 %, -0.06 to 0.07). Its level is the standard
 deviation whose rounded, clipped Gaussian gives the far background's mean (noise_level), on the grid SIGMAS, where
@@ -25,7 +26,7 @@ INK = 64  # a stroke's pixel (of 255)
 FAR = 3  # pixels from the nearest stroke pixel
 MIN_FAR_PIXELS = 60
 NOISY_SHARE = 0.2  # of the far background nonzero
-MAX_CORRELATION = 0.15  # between neighbouring far-background pixels, across and down
+CORRELATION_SDS = 4.0  # standard errors (1 / sqrt(pairs)) of neighbouring far-background pixels' correlation
 SHARE_SLACK = 0.12  # between the nonzero share and the one a Gaussian of the read level gives
 CLEAN_SHARE = 0.01  # the reference's median far-background nonzero share at most this: an empty background
 SIGMAS = (0.5, 0.75, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0, 12.0)  # levels (of 255) read
@@ -46,13 +47,15 @@ def far_share(picture):
 
 
 def neighbour_correlation(picture, far):
-    """The larger magnitude of the lag-one correlations across and down between far-background pixels."""
+    """The larger of the lag-one correlations across and down between far-background pixels, each in standard
+    errors (its magnitude times the square root of its pairs: about N(0, 1) for independent pixels)."""
     values = np.asarray(picture, dtype=np.float64)
     found = []
     for a, b, both in ((values[:, :-1], values[:, 1:], far[:, :-1] & far[:, 1:]),
                        (values[:-1], values[1:], far[:-1] & far[1:])):
         x, y = a[both], b[both]
-        found.append(abs(float(np.corrcoef(x, y)[0, 1])) if x.std() > 0 and y.std() > 0 else 1.0)
+        varies = x.std() > 0 and y.std() > 0
+        found.append(abs(float(np.corrcoef(x, y)[0, 1])) * np.sqrt(x.size) if varies else np.inf)
     return max(found)
 
 
@@ -84,7 +87,7 @@ def read_noise(picture):
     if far.sum() < MIN_FAR_PIXELS:
         return None
     background = picture[far]
-    if np.mean(background > 0) < NOISY_SHARE or neighbour_correlation(picture, far) > MAX_CORRELATION:
+    if np.mean(background > 0) < NOISY_SHARE or neighbour_correlation(picture, far) > CORRELATION_SDS:
         return None
     return noise_level(background)
 

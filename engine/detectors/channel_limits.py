@@ -469,8 +469,9 @@ CHANNEL_LIMITS = {
         ("noise on the empty background (a camera's or a scanner's), saved losslessly: read from the pixels (faint "
          "values far from the strokes, pixel by pixel, as a rounded Gaussian leaves them)",
          "judged against the reference with Gaussian noise of the level read added: untouched real digits with "
-         "Gaussian noise of 1.5, 3 and 5 levels or uniform noise of 3: 3-6 of 200 labelled generated (200 of 200 "
-         "before; the 6 at 1.5 levels, above the goal, half of them not read); a generator's digits with noise are "
+         "Gaussian noise of 1-5 levels or uniform noise of 3: 3-6 of 200 labelled generated (200 of 200 before; 6 "
+         "at 1 and 1.5 levels, above the goal: digits whose own faint strokes lie far from the rest are not read); "
+         "a generator's digits with noise are "
          "judged as noisy real ones (a long-trained DCGAN with noise of 3 levels: 300 -> 145 of 300 caught). Noise "
          "through a JPEG is judged as that JPEG"),
         ("an editor's brightness, exposure or contrast (a straight tone line), saved losslessly: read from the "
