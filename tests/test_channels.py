@@ -644,3 +644,21 @@ def test_a_noise_channels_gain_controlled_calibration_starts_from_the_same_noisy
     other = noise_floored_reference(profile, (-24, -30, -30, -30))
     assert other is not floored and not np.allclose(other[0][1], floored[0][1])
     assert noise_floored_reference(dict(profile), (-24, -30, -30, -30)) is not other  # another case's reference
+
+
+def test_a_darkened_and_a_noisy_real_digit_are_read_from_the_pixels_and_judged_real(mnist_case, tmp_path, monkeypatch):
+    from engine import verdict as verdict_module
+
+    real = digits(9200, 8)
+    rng = np.random.default_rng(3)
+    darker = [save_image(tmp_path / f"dark{k}.png", np.rint(d * 0.8).astype(np.uint8)) for k, d in enumerate(real)]
+    noisy = [save_image(tmp_path / f"noisy{k}.png", np.clip(np.rint(d + rng.normal(0, 2, d.shape)), 0, 255)
+                        .astype(np.uint8)) for k, d in enumerate(real)]
+    result = judge(mnist_case, darker + noisy)
+    channels = [f["channel"] for f in result["files"]]
+    assert all("tone" in c for c in channels[:8]) and all("image_noise" in c for c in channels[8:])
+    assert all(any(r.startswith(("tone:", "noise:")) for r in f["reasons"]) for f in result["files"])
+    assert [f["label"] for f in result["files"]].count("generated") == 0
+    monkeypatch.setattr(verdict_module, "read_levels", lambda samples, tone, clean: samples)  # as written
+    as_written = judge(mnist_case, darker + noisy)
+    assert [f["label"] for f in as_written["files"]].count("generated") >= 8
