@@ -110,3 +110,11 @@ def test_real_digits_darkened_pass_judged_with_the_tone_undone(case):
                          if other == found])[:, None] / 255.0
         p.extend(combined_image_verdicts(channel_detectors(detectors, profile, key)[0], back.astype(np.float32)))
     assert len(p) == len(held) and np.mean(np.array(p) <= 0.01) <= 0.05
+
+
+def test_a_16_bit_file_widened_from_8_bits_is_read_as_its_8_bit_picture(tmp_path, case):
+    profile, _, held = case
+    path = tmp_path / "darker16.png"
+    Image.fromarray(darkened(held[0], 0.8).astype(np.uint16) * 257).save(path)  # Pillow writes mode I;16
+    samples = tone_curve.read(load_path(str(path)), tone_curve.reference_tone(profile["cal_x"]))
+    assert samples.meta["channel"]["tone"]["white"] == tone_curve.levels_of(darkened(held[0], 0.8))[1]

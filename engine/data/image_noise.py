@@ -20,7 +20,7 @@ import math
 
 import numpy as np
 
-from engine.data.tone_curve import LEVELS, eight_bit
+from engine.data.tone_curve import LEVELS, eight_bit, one_eight_bit_grey_picture
 
 INK = 64  # a stroke's pixel (of 255)
 FAR = 3  # pixels from the nearest stroke pixel
@@ -106,13 +106,11 @@ def read(samples, clean_reference):
     """Samples whose one lossless 8-bit grey picture carries noise on its far background, their channel saying
     so (judged as they are, against the reference with the noise added), where the reference's is empty; other
     samples unchanged."""
-    channel = samples.meta.setdefault("channel", {})
-    if (not clean_reference or samples.n != 1 or samples.shape[0] != 1 or samples.levels != LEVELS
-            or channel.get("lossy")):
+    if not clean_reference or not one_eight_bit_grey_picture(samples):
         return samples
     sigma = read_noise(eight_bit(samples.x[0, 0]))
     if sigma is not None:
-        channel.update({"lossy": True, "image_noise": {"sigma": sigma}})
+        samples.meta.setdefault("channel", {}).update({"lossy": True, "image_noise": {"sigma": sigma}})
     return samples
 
 

@@ -51,6 +51,15 @@ def eight_bit(x):
     return np.clip(np.rint(np.asarray(x, dtype=np.float64) * LEVELS), 0, LEVELS).astype(np.int64)
 
 
+def one_eight_bit_grey_picture(samples):
+    """Whether samples are one grey picture whose values all lie on the 8-bit grid (an 8-bit file, or a 16-bit one
+    widened from 8 bits, every value k * 257) and in which nothing lossy was read."""
+    if samples.n != 1 or samples.shape[0] != 1 or (samples.meta.get("channel") or {}).get("lossy"):
+        return False
+    scaled = np.asarray(samples.x, dtype=np.float64) * LEVELS
+    return bool(np.all(np.abs(scaled - np.rint(scaled)) < 1e-3))
+
+
 def reference_tone(cal_x):
     """{"black", "white", "lowest_white"} of the reference's grey figures (cal_x: (n, 1, h, w) in [0, 1]): their
     common background, median plateau and LOW_WHITE percentile plateau; None where the reference keeps no fixed
@@ -102,9 +111,7 @@ def toned(picture, black, white, reference):
 def read(samples, reference):
     """Samples judged with their tone line undone where one lossless 8-bit grey picture's tone differs from the
     `reference` tone (reference_tone; None: nothing read), the channel saying so; other samples unchanged."""
-    channel = samples.meta.setdefault("channel", {})
-    if (reference is None or samples.n != 1 or samples.shape[0] != 1 or samples.levels != LEVELS
-            or channel.get("lossy")):
+    if reference is None or not one_eight_bit_grey_picture(samples):
         return samples
     picture = eight_bit(samples.x[0, 0])
     found = read_tone(picture, reference)
@@ -112,8 +119,9 @@ def read(samples, reference):
         return samples
     black, white = found
     samples.x = (undone(picture, black, white, reference) / LEVELS).astype(np.float32)[None, None]
-    channel.update({"lossy": True, "tone": {"black": black, "white": white, "reference_black": reference["black"],
-                                            "reference_white": reference["white"]}})
+    read = {"black": black, "white": white,
+            "reference_black": reference["black"], "reference_white": reference["white"]}
+    samples.meta.setdefault("channel", {}).update({"lossy": True, "tone": read})
     return samples
 
 

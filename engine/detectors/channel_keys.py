@@ -292,8 +292,7 @@ BOX_FRAMED = "box framed"
 
 # A lossless grey picture whose background or stroke plateau lies off the reference's (engine/data/tone_curve.py) is
 # judged with its tone line undone: key (TONED, black, white, the reference's black, its white), its reference put
-# through that line and back
-# (channel_media.toned_images).
+# through that line and back (channel_media.toned_images).
 TONED = "toned"
 # A lossless grey picture whose empty background holds noise pixel by pixel (engine/data/image_noise.py): key
 # (NOISY_PICTURE, sigma), its reference with that noise added (channel_media: image_noise.noisy).

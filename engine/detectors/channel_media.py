@@ -448,7 +448,8 @@ def resampled_through(profile, key, groups, n_files):
     500 labelled generated against the channel's files alone, docs/verdicts.md, "Images, second pass"); else None."""
     from engine.detectors import suite
 
-    if key[0] not in ("JPEG", "WebP lossy", "enlarged", TONED, NOISY_PICTURE) or np.ndim(profile.get("cal_stroke_ramp", ())) != 2:
+    through = ("JPEG", "WebP lossy", "enlarged", TONED, NOISY_PICTURE)
+    if key[0] not in through or np.ndim(profile.get("cal_stroke_ramp", ())) != 2:
         return None
     copies, kinds = resampling.resampled_copies(profile["cal_x"], int(profile.get("levels", 0)))
     copies = image_through(copies, key)
