@@ -118,3 +118,11 @@ def test_a_16_bit_file_widened_from_8_bits_is_read_as_its_8_bit_picture(tmp_path
     Image.fromarray(darkened(held[0], 0.8).astype(np.uint16) * 257).save(path)  # Pillow writes mode I;16
     samples = tone_curve.read(load_path(str(path)), tone_curve.reference_tone(profile["cal_x"]))
     assert samples.meta["channel"]["tone"]["white"] == tone_curve.levels_of(darkened(held[0], 0.8))[1]
+
+
+def test_one_bright_pixel_on_a_grey_field_is_no_plateau():
+    field = np.full((28, 28), 128, dtype=np.int64)
+    field[14, 14] = 255
+    assert tone_curve.levels_of(field) is None
+    field[14, 10:18] = 255  # a stroke of eight pixels
+    assert tone_curve.levels_of(field) == (128, 255)

@@ -22,6 +22,7 @@ import numpy as np
 
 BACKGROUND_SHARE = 0.5  # of a figure's pixels on its background (MNIST's: 60-95 %)
 PLATEAU_SHARE = 0.12  # of the upper half's pixels on the plateau (real MNIST figures: 5th percentile 0.17)
+PLATEAU_PIXELS = 4  # at least, as clean-up's clamp plateau: one bright pixel on a grey field is no stroke's plateau
 WHITE_MARGIN = 2  # levels below the reference's lowest plateaus that a file's must lie
 LOW_WHITE = 5  # percentile of the reference's plateaus that are its lowest (MNIST: 252; its 1st percentile is a few
 # faint figures', 193 among 200 held-out digits, where no edit would be read)
@@ -42,7 +43,7 @@ def levels_of(picture):
     upper = values[values >= black + (values.max() - black) / 2]
     upper_counts = np.bincount(upper, minlength=LEVELS + 1)
     white = int(np.argmax(upper_counts))
-    if white - black < MIN_SPAN or upper_counts[white] < PLATEAU_SHARE * upper.size:
+    if white - black < MIN_SPAN or upper_counts[white] < max(PLATEAU_SHARE * upper.size, PLATEAU_PIXELS):
         return None
     return black, white
 
