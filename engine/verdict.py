@@ -29,14 +29,21 @@ CHUNK_FILES = 32
 CHUNK_SAMPLES = 1024  # patches scored at once (about 11 one-minute recordings)
 
 
-def load_evidence(paths, profile):
-    """(accepted [(path, SampleSet)], rejected [{"path", "reason"}])."""
+def reference_levels(profile):
+    """(tone, clean) of the reference's pictures, read once per batch: its black and white (tone_curve.reference_tone)
+    and whether its background is empty (image_noise.reference_is_clean); (None, False) for other references."""
+    if not (modality_of(str(profile["modality"])).sizes_read and "cal_x" in profile):
+        return None, False
+    return tone_curve.reference_tone(profile["cal_x"]), image_noise.reference_is_clean(profile["cal_x"])
+
+
+def load_evidence(paths, profile, levels=None):
+    """(accepted [(path, SampleSet)], rejected [{"path", "reason"}]); `levels`: reference_levels(profile), computed
+    here when not given."""
     from engine.data.loaders import load_path
 
     modality, shape = str(profile["modality"]), tuple(int(s) for s in profile["shape"])
-    pictures = modality_of(modality).sizes_read and "cal_x" in profile
-    tone = tone_curve.reference_tone(profile["cal_x"]) if pictures else None  # the reference's black and white
-    clean = pictures and image_noise.reference_is_clean(profile["cal_x"])  # its empty background
+    tone, clean = levels if levels is not None else reference_levels(profile)
     accepted, rejected = [], []
     for path in paths:
         try:
@@ -225,10 +232,11 @@ def evidence_chunks(paths, profile, state=None):
     """(accepted, rejected, files read so far) for consecutive chunks of at most CHUNK_FILES
     accepted files and about CHUNK_SAMPLES patches (a long recording is one chunk by itself)."""
     accepted, rejected, samples = [], [], 0
+    levels = reference_levels(profile)
     for done, path in enumerate(paths, start=1):
         if state is not None:
             state.check()
-        good, bad = load_evidence([path], profile)
+        good, bad = load_evidence([path], profile, levels)
         accepted += good
         rejected += bad
         samples += sum(s.n for _, s in good)
@@ -384,7 +392,8 @@ def _file_verdict(case, path, samples, detectors, weights, batch, g, scores, p, 
 
 
 READERS = (picture_size.size_reason, picture_size.grid_reason, colormap.reason, tone_curve.reason, image_noise.reason,
-           performance.reason, own_grid.reason, gate_time.reason, time_scale.reason, unread_parts_reason, clipping.reason)
+           performance.reason, own_grid.reason, gate_time.reason, time_scale.reason, unread_parts_reason,
+           clipping.reason)
 
 
 def readings(channel):
