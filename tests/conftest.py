@@ -129,3 +129,18 @@ def fsdd_channel(fsdd_case_template):
         return found[key, few]
 
     return through
+
+
+# --- an MNIST profile shared by the image channel tests -------------------------------
+
+
+@pytest.fixture(scope="session")
+def mnist600_profile():
+    """(profile, profile detectors) of `builtin:mnist[0:600]`, built once: the image channel tests read it and
+    never change it (each derives what it needs: channel_detectors, dict(profile, ...))."""
+    from engine.data.specs import load_spec
+    from engine.detectors import suite
+    from engine.detectors.profile import build_profile
+
+    profile = build_profile(load_spec("builtin:mnist[0:600]"))
+    return profile, suite.profile_detectors(profile)

@@ -10,20 +10,17 @@ from engine.data.box_frame import box_fitted, box_framed, nist_scan
 from engine.data.channels import lossless_channel
 from engine.data.loaders import load_path
 from engine.data.specs import load_spec
-from engine.detectors import suite
 from engine.detectors.channel_keys import (BOX_FRAMED, FRAMED, RESIZED_BEFORE, box_framed_before, channel_key, framed,
                                            jpeg_alone, jpeg_befores, resized_before)
 from engine.detectors.channel_media import box_framed_images, image_through
 from engine.detectors.channel_words import describe
 from engine.detectors.channels import NoiseUnion, channel_detectors
-from engine.detectors.profile import build_profile
 from tests.detector_checks import combined_image_verdicts
 
 
 @pytest.fixture(scope="module")
-def case():
-    profile = build_profile(load_spec("builtin:mnist[0:600]"))
-    return profile, suite.profile_detectors(profile), load_spec("builtin:mnist[9000:9060]").x
+def case(mnist600_profile):
+    return (*mnist600_profile, load_spec("builtin:mnist[9000:9060]").x)
 
 
 def eight_bit(sample):

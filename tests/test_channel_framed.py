@@ -11,20 +11,17 @@ from PIL import Image
 from engine.data.channels import lossless_channel
 from engine.data.loaders import load_path
 from engine.data.specs import load_spec
-from engine.detectors import suite
 from engine.detectors.channel_keys import (FILLS_FRAME, FRAMED, FRAMED_BEFORE, RESIZED_BEFORE, UNREAD_FRAMING, channel_key,
                                            fills_frame, framed, framed_before, jpeg_alone, jpeg_befores, resized_before)
 from engine.detectors.channel_media import framed_images, image_through
 from engine.detectors.channel_words import describe
 from engine.detectors.channels import NoiseUnion, channel_detectors
-from engine.detectors.profile import build_profile
 from tests.detector_checks import combined_image_verdicts
 
 
 @pytest.fixture(scope="module")
-def case():
-    profile = build_profile(load_spec("builtin:mnist[0:600]"))
-    return profile, suite.profile_detectors(profile), load_spec("builtin:mnist[9000:9060]").x
+def case(mnist600_profile):
+    return (*mnist600_profile, load_spec("builtin:mnist[9000:9060]").x)
 
 
 def usps_like(x, side=16):

@@ -9,14 +9,12 @@ from engine.data.specs import load_spec
 from engine.detectors import calibration, resampling, suite
 from engine.detectors.channel_keys import channel_key
 from engine.detectors.channels import StandAside, channel_detectors
-from engine.detectors.profile import build_profile
 from tests import synthetic_images
 
 
 @pytest.fixture(scope="module")
-def case():
-    profile = build_profile(load_spec("builtin:mnist[0:600]"))
-    return profile, suite.profile_detectors(profile), load_spec("builtin:mnist[9000:9100]").x
+def case(mnist600_profile):
+    return (*mnist600_profile, load_spec("builtin:mnist[9000:9100]").x)
 
 
 def channelled(case, x):

@@ -8,20 +8,17 @@ from PIL import Image
 from engine.data import image_noise
 from engine.data.loaders import load_path
 from engine.data.specs import load_spec
-from engine.detectors import suite
 from engine.detectors.channel_keys import NOISY_PICTURE, channel_key
 from engine.detectors.channel_media import image_through
 from engine.detectors.channel_words import describe
 from engine.detectors.channels import channel_detectors
-from engine.detectors.profile import build_profile
 from engine.verdict import readings
 from tests.detector_checks import combined_image_verdicts
 
 
 @pytest.fixture(scope="module")
-def case():
-    profile = build_profile(load_spec("builtin:mnist[0:600]"))
-    return profile, suite.profile_detectors(profile), load_spec("builtin:mnist[9000:9080]").x
+def case(mnist600_profile):
+    return (*mnist600_profile, load_spec("builtin:mnist[9000:9080]").x)
 
 
 def eight_bit(sample):

@@ -15,7 +15,6 @@ from engine.detectors.channel_keys import channel_key
 from engine.detectors.channel_media import RESIZE_FACTORS, image_through
 from engine.detectors.channel_words import describe
 from engine.detectors.channels import StandAside, channel_detectors
-from engine.detectors.profile import build_profile
 from tests.test_jpeg_history import decoded, digits, through_jpeg
 
 
@@ -76,9 +75,8 @@ def test_png_after_a_resize_is_judged_through_the_resize_inferred_from_the_pixel
 
 
 @pytest.fixture(scope="module")
-def case():
-    profile = build_profile(load_spec("builtin:mnist[0:600]"))
-    return profile, suite.profile_detectors(profile)
+def case(mnist600_profile):
+    return mnist600_profile
 
 
 def labelled_generated(detectors, pixels):
