@@ -87,8 +87,10 @@ def load_evidence(paths, profile, levels=None):
 
 def read_levels(samples, tone, clean):
     """A picture's noise on an empty background (engine/data/image_noise.py), else its tone line
-    (engine/data/tone_curve.py), read against the reference's (`tone`: its levels; `clean`: its background empty)."""
-    return tone_curve.read(image_noise.read(samples, clean), tone)
+    (engine/data/tone_curve.py), read against the reference's (`tone`: its levels; `clean`: its background empty); of
+    a JPEG, its noise and its tone line before it."""
+    samples = tone_curve.read(image_noise.read(samples, clean), tone)
+    return tone_curve.read_before_jpeg(image_noise.read_before_jpeg(samples, clean), tone)
 
 
 def blank(samples):

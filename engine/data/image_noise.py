@@ -15,6 +15,15 @@ pixel, not a generator's haze (long-trained GANs' and VQ-VAEs' far background: n
 deviation whose rounded, clipped Gaussian gives the far background's mean (noise_level), on the grid SIGMAS, where
 the share of nonzero values is that Gaussian's too; the file is judged as it is, against the reference with that noise
 added (noisy, through engine/detectors/channel_media.py image_through).
+
+Through a JPEG (read_before_jpeg) neighbouring values follow each other (the JPEG drops the finest frequencies), so
+the correlation cannot tell noise from a haze; but a JPEG codes each 8 x 8 block apart, and a block with no stroke in
+it decodes to one flat value unless its values varied: noise reaches those blocks, a generator's haze mostly does not.
+The noise is read from the far pixels of the blocks whose values stay within STROKE_FREE levels of the background,
+where at least NOISY_SHARE of them differ from it; its level from their mean distance from it (the JPEG keeps a
+block's mean), as above (real digits with noise of 1 / 2 / 3 levels then JPEG 90 / 90 / 75: read at a median of 1, 2
+and 3). Such a file is judged as it is, against the reference through the JPEG alone and, apart, with that noise
+added and then the JPEG (engine/detectors/channels.py jpeg_before_union: generated only where both say so).
 """
 import math
 
@@ -31,6 +40,9 @@ SHARE_SLACK = 0.12  # between the nonzero share and the one a Gaussian of the re
 CLEAN_SHARE = 0.01  # the reference's median far-background nonzero share at most this: an empty background
 SIGMAS = (0.5, 0.75, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0, 12.0)  # levels (of 255) read
 NOISE_SEED = 20261206  # the reference's noise is drawn the same way for every case and batch
+JPEG_BLOCK = 8
+STROKE_FREE = 12  # levels above the background a JPEG block's values stay within where it holds no stroke
+MIN_FREE_PIXELS = 40  # far pixels of stroke-free blocks below which no noise is read through a JPEG
 
 
 def far_background(picture):
@@ -123,8 +135,44 @@ def noisy(x, sigma):
     return (np.clip(np.rint(values), 0, LEVELS) / LEVELS).astype(np.float32)
 
 
+def stroke_free_far(picture, black):
+    """The far pixels (far_background) of a decoded JPEG picture's blocks whose values stay within STROKE_FREE levels of
+    its background `black`."""
+    picture = np.asarray(picture, dtype=np.int64)
+    h, w = picture.shape
+    rows, cols = -(-h // JPEG_BLOCK), -(-w // JPEG_BLOCK)
+    padded = np.full((rows * JPEG_BLOCK, cols * JPEG_BLOCK), black)
+    padded[:h, :w] = picture
+    block_top = padded.reshape(rows, JPEG_BLOCK, cols, JPEG_BLOCK).max(axis=(1, 3))
+    free = np.kron(block_top <= black + STROKE_FREE, np.ones((JPEG_BLOCK, JPEG_BLOCK), dtype=bool))[:h, :w]
+    return picture[free & far_background(picture)]
+
+
+def read_before_jpeg(samples, clean_reference):
+    """Samples whose one grey JPEG picture carries noise in its stroke-free blocks (module docstring), their channel
+    saying so ("noise_before"), where the reference's far background is empty; other samples unchanged."""
+    from engine.data.tone_curve import one_grey_jpeg
+
+    if not clean_reference or not one_grey_jpeg(samples):
+        return samples
+    picture = eight_bit(samples.x[0, 0])
+    black = int(np.argmax(np.bincount(picture.ravel())))
+    away = np.abs(stroke_free_far(picture, black) - black)
+    if away.size < MIN_FREE_PIXELS or np.mean(away > 0) < NOISY_SHARE:
+        return samples
+    sigma = min(SIGMAS, key=lambda level: abs(rounded_clipped_mean(level) - float(np.mean(away))))
+    samples.meta["channel"]["noise_before"] = {"sigma": sigma}
+    return samples
+
+
 def reason(channel):
-    """The verdict's reason for a picture read as carrying noise, or None."""
+    """The verdict's reason for a picture read as carrying noise, or noise before its JPEG; or None."""
+    found = channel.get("noise_before")
+    if found:
+        return (f"noise: through its JPEG, the blocks with no stroke in them hold faint values, unlike the "
+                f"reference's empty background (noise of about {found['sigma']:g} levels before the JPEG, as a "
+                f"camera's or a scanner's); judged also against the reference with that noise added and then the "
+                f"same JPEG")
     found = channel.get("image_noise")
     if not found:
         return None

@@ -17,6 +17,17 @@ line (each from its own plateau) and back (engine/detectors/channel_media.py ton
 and skipped levels are the same on both sides. A gamma curve or a levels stretch that clips, which keep both points, is
 not read; nor a picture whose plateau is too thin to read (a generator's grey output: 0-6 of 200-500 long-trained
 GAN digits hold one).
+
+Through a JPEG (read_before_jpeg) the levels are smeared: a grey background's flat blocks decode within a level of it
+and the plateau spreads over a few levels about its own (JPEG 75-90 of real digits darkened x0.85-0.9 or through
+Pillow's contrast 0.8-0.9: the plateau read within 1-3 levels of the edit's). The background is then the commonest
+value with at least JPEG_BACKGROUND_SHARE of the pixels within a level of it, the plateau the centre of the
+JPEG_PLATEAU_WINDOW-wide window of the upper half's values holding the most, at least JPEG_PLATEAU_SHARE of them, rounded
+to JPEG_WHITE_STEP levels (so that one edit of many files makes few channels). Such a file is not undone (its JPEG's
+noise would be stretched with it): it is judged as it is against the reference put through the line and then through
+the JPEG, and, apart, against the reference through the JPEG alone (engine/detectors/channels.py jpeg_before_union:
+generated only where both say so). A generator's grey output whose upper values crowd into a few levels below the
+reference's plateau is read so too (the price, docs/verdicts.md "Limits").
 """
 import numpy as np
 
@@ -30,6 +41,12 @@ REFERENCE_READ_SHARE = 0.9  # of the reference's figures whose two levels are re
 REFERENCE_BLACK_SHARE = 0.99  # of those whose background is the commonest one
 MIN_SPAN = 64  # levels between black and white below which no line is read
 LEVELS = 255
+JPEG_BACKGROUND_SHARE = 0.3  # of the pixels within a level of the background (contrast 0.8 then JPEG 85: 5th pct 0.37)
+JPEG_PLATEAU_WINDOW = 7  # levels of the upper half read together as one smeared plateau
+JPEG_PLATEAU_SHARE = 0.15  # of the upper half's values in that window (darkened x0.85 then JPEG 75: 5th percentile 0.18,
+# 137 of 160 read at 0.2, all at 0.15; a VAE's ramp through JPEG 90: median 0.14, 52 of 200 read, 6 fewer caught)
+JPEG_WHITE_MARGIN = 8  # levels below the reference's lowest plateaus (real digits through JPEG 90: 5th percentile 252)
+JPEG_WHITE_STEP = 4  # levels the plateau read through a JPEG is rounded to
 
 
 def levels_of(picture):
@@ -48,6 +65,22 @@ def levels_of(picture):
     return black, white
 
 
+def jpeg_levels_of(picture):
+    """(black, white) of one decoded 8-bit grey JPEG picture, its levels smeared by the JPEG (module docstring), or
+    None where either is too thin."""
+    values = np.asarray(picture, dtype=np.int64).ravel()
+    counts = np.bincount(values, minlength=LEVELS + 1)
+    black = int(np.argmax(counts))
+    if counts[max(black - 1, 0):black + 2].sum() < JPEG_BACKGROUND_SHARE * values.size:
+        return None
+    upper = values[values >= black + (values.max() - black) / 2]
+    held = np.convolve(np.bincount(upper, minlength=LEVELS + 1), np.ones(JPEG_PLATEAU_WINDOW), "same")
+    white = int(np.argmax(held))
+    if white - black < MIN_SPAN or held[white] < max(JPEG_PLATEAU_SHARE * upper.size, PLATEAU_PIXELS):
+        return None
+    return black, min(int(round(white / JPEG_WHITE_STEP)) * JPEG_WHITE_STEP, LEVELS)
+
+
 def eight_bit(x):
     return np.clip(np.rint(np.asarray(x, dtype=np.float64) * LEVELS), 0, LEVELS).astype(np.int64)
 
@@ -59,6 +92,14 @@ def one_eight_bit_grey_picture(samples):
         return False
     scaled = np.asarray(samples.x, dtype=np.float64) * LEVELS
     return bool(np.all(np.abs(scaled - np.rint(scaled)) < 1e-3))
+
+
+def one_grey_jpeg(samples):
+    """Whether samples are one grey picture decoded from a JPEG (a JPEG file, or a lossless one whose pixels were read
+    as a JPEG's)."""
+    channel = samples.meta.get("channel") or {}
+    jpeg = "tables" in channel and (channel.get("codec") == "JPEG" or "jpeg_history" in channel)
+    return bool(jpeg and samples.n == 1 and samples.shape[0] == 1)
 
 
 def reference_tone(cal_x):
@@ -126,8 +167,31 @@ def read(samples, reference):
     return samples
 
 
+def read_before_jpeg(samples, reference):
+    """Samples whose one grey JPEG picture's smeared levels (jpeg_levels_of) lie off the `reference` tone, their channel
+    saying so ("tone_before": judged as they are, against the reference put through the line, then the JPEG, and
+    through the JPEG alone); other samples unchanged."""
+    if reference is None or not one_grey_jpeg(samples):
+        return samples
+    found = jpeg_levels_of(eight_bit(samples.x[0, 0]))
+    if found is None:
+        return samples
+    black, white = found
+    if black == reference["black"] and white >= reference["lowest_white"] - JPEG_WHITE_MARGIN:
+        return samples
+    samples.meta["channel"]["tone_before"] = {"black": black, "white": white, "reference_black": reference["black"],
+                                              "reference_white": reference["white"]}
+    return samples
+
+
 def reason(channel):
-    """The verdict's reason for a picture judged with its tone line undone, or None."""
+    """The verdict's reason for a picture judged with its tone line undone, or read before its JPEG; or None."""
+    found = channel.get("tone_before")
+    if found:
+        return (f"tone: through its JPEG, its background lies at {found['black']} and its strokes' plateau near "
+                f"{found['white']} (the reference's: {found['reference_black']} and {found['reference_white']}), as "
+                f"after an editor's brightness or contrast; judged also against the reference put through that "
+                f"straight tone line and then the same JPEG")
     found = channel.get("tone")
     if not found:
         return None

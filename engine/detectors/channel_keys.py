@@ -124,7 +124,10 @@ def _read_key(meta, channel, noise_gate):
             key = key + ((RESIZED_BEFORE,) + found,) + (((FRAMED_BEFORE,) + found,) if read.get("fills_frame") else ())
         elif channel.get("fills_frame"):  # the figure fills the frame, no resize read: filters and side not read
             key = key + ((FRAMED_BEFORE,) + UNREAD_FRAMING,)
-        return key + ((BOX_FRAMED, int(channel["box_framed"])),) if "box_framed" in channel else key
+        key = key + ((BOX_FRAMED, int(channel["box_framed"])),) if "box_framed" in channel else key
+        key = key + ((TONED_BEFORE,) + tone_levels(channel["tone_before"]),) if "tone_before" in channel else key
+        # read through the JPEG (engine/data/tone_curve.py, image_noise.py)
+        return key + ((NOISY_BEFORE, float(channel["noise_before"]["sigma"])),) if "noise_before" in channel else key
     if codec == "WebP lossy":  # a figure filling its frame: framed as a small collection's, assumed (nothing is read
         # through WebP's noise): untouched USPS digits enlarged then WebP 50-95 were 90-93 of 100 labelled generated
         return ("WebP lossy",) + (((FRAMED_BEFORE,) + UNREAD_FRAMING,) if channel.get("fills_frame") else ())
@@ -139,8 +142,7 @@ def _read_key(meta, channel, noise_gate):
     if "image_noise" in channel:
         return (NOISY_PICTURE, float(channel["image_noise"]["sigma"]))
     if "tone" in channel:
-        tone = channel["tone"]
-        return (TONED,) + tuple(int(tone[part]) for part in ("black", "white", "reference_black", "reference_white"))
+        return (TONED,) + tone_levels(channel["tone"])
     if "box_framed" in channel:  # a lossless figure centred by its box, fitted into the frame (box_frame.py)
         return (BOX_FRAMED, int(channel["box_framed"]))
     if "subtype" in channel:
@@ -236,11 +238,11 @@ UNREAD_FRAMING = (("bilinear", "bicubic"), 16)
 
 def jpeg_befores(key):
     """What was read before a JPEG: its key's trailing parts (RESIZED_BEFORE, filters, side), (FRAMED_BEFORE, filters,
-    side) and (BOX_FRAMED, span), in that order; before a lossy WebP, (FRAMED_BEFORE, filters, side); () for any other
-    key."""
+    side), (BOX_FRAMED, span), (TONED_BEFORE, black, white, the reference's black, its white) and (NOISY_BEFORE,
+    sigma), in that order; before a lossy WebP, (FRAMED_BEFORE, filters, side); () for any other key."""
     if not key or key[0] not in ("JPEG", "WebP lossy"):
         return ()
-    tags = ((RESIZED_BEFORE,), (FRAMED_BEFORE,), (BOX_FRAMED,))
+    tags = ((RESIZED_BEFORE,), (FRAMED_BEFORE,), (BOX_FRAMED,), (TONED_BEFORE,), (NOISY_BEFORE,))
     return tuple(p for p in key[3 if key[0] == "JPEG" else 1:] if isinstance(p, tuple) and p[:1] in tags)
 
 
@@ -269,6 +271,17 @@ def box_framed_before(key):
     return found[0] if found else None
 
 
+def toned_before(key):
+    """(black, white, the reference's black, its white) of a tone line read through a JPEG, or None."""
+    return _before(key, TONED_BEFORE)
+
+
+def noisy_before(key):
+    """The level of noise read through a JPEG, or None."""
+    found = _before(key, NOISY_BEFORE)
+    return found[0] if found else None
+
+
 def jpeg_alone(key):
     """A JPEG key without what was read before it."""
     return key[:len(key) - len(jpeg_befores(key))]
@@ -294,9 +307,23 @@ BOX_FRAMED = "box framed"
 # judged with its tone line undone: key (TONED, black, white, the reference's black, its white), its reference put
 # through that line and back (channel_media.toned_images).
 TONED = "toned"
+# A grey JPEG whose smeared background or plateau lies off the reference's (tone_curve.read_before_jpeg): its JPEG key
+# ends in (TONED_BEFORE, black, white, the reference's black, its white), judged through the JPEG alone and, apart,
+# against the reference put through the tone line (not back) and then the JPEG (channels.jpeg_before_union).
+TONED_BEFORE = "toned before"
+
+
+def tone_levels(read):
+    """(black, white, the reference's black, its white) of a tone reading, as a key holds them."""
+    return tuple(int(read[part]) for part in ("black", "white", "reference_black", "reference_white"))
+
+
 # A lossless grey picture whose empty background holds noise pixel by pixel (engine/data/image_noise.py): key
-# (NOISY_PICTURE, sigma), its reference with that noise added (channel_media: image_noise.noisy).
+# (NOISY_PICTURE, sigma), its reference with that noise added (channel_media: image_noise.noisy). A grey JPEG whose
+# stroke-free blocks hold noise (image_noise.read_before_jpeg): its JPEG key ends in (NOISY_BEFORE, sigma), judged
+# through the JPEG alone and, apart, against the reference with that noise added and then the JPEG.
 NOISY_PICTURE = "noisy picture"
+NOISY_BEFORE = "noisy before"
 
 
 def framed(key):

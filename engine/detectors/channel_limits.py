@@ -34,6 +34,14 @@ TRAITS_LOST = {
               "longer helps to catch it (a long-trained DCGAN's digits darkened x0.85: 267 -> 219 of 300 caught, "
               "contrast 0.8: 300 -> 206; 178 as written); unedited generator output is read once in 4,900 digits "
               "(docs/studies.md, 'A tone curve read from a picture', forty-third pass)"),
+    "toned before": ("a tone line is read through a JPEG from any grey picture whose background, or the few levels its "
+                     "upper values crowd into, lies off the reference's, a generator's too, and each detector keeps "
+                     "the larger of its tail probabilities against the reference through the JPEG alone and through "
+                     "the line then the JPEG (docs/studies.md, 'A tone line read through a JPEG', forty-fourth pass)"),
+    "noisy before": ("noise is read through a JPEG from any grey picture whose blocks with no stroke hold faint "
+                     "values, a generator's haze too, and each detector keeps the larger of its tail probabilities "
+                     "against the reference through the JPEG alone and with that noise added then the JPEG "
+                     "(docs/studies.md, 'A tone line read through a JPEG', forty-fourth pass)"),
     "box framed": ("a figure centred by its box and spanning 22-26 of 28 pixels is judged also against the reference "
                    "prepared as EMNIST's digits, so figures drawn so pass where MNIST's placement alone would catch "
                    "them (rule-based digits typeset at 30-37 px, centred by their box: 50 -> 19 of 90 caught; a "

@@ -11,7 +11,8 @@ from engine.data.channels import NOISE_BANDS_HZ, band_powers, speech_and_floor, 
 from engine.data.formats.container_audio import AMR_NB_MODES, TELEPHONE
 from engine.data.formats.audio import codec_silence
 from engine.detectors import resampling
-from engine.detectors.channel_keys import (BOX_FRAMED, FRAMED_BEFORE, NOISY_PICTURE, RESIZED_BEFORE, TONED, framed,
+from engine.detectors.channel_keys import (BOX_FRAMED, FRAMED_BEFORE, NOISY_BEFORE, NOISY_PICTURE, RESIZED_BEFORE, TONED,
+                                           TONED_BEFORE, framed,
                                            jpeg_alone, jpeg_befores, mp3_bitrate, vorbis_quality)
 from engine.detectors.profile import reference_audio
 
@@ -146,7 +147,9 @@ def image_through(x, key):
     resize read with its filter and side, or such a resize, a small collection's framing or EMNIST's and then JPEG)."""
     if jpeg_befores(key):  # one reading before the JPEG (a key with several is judged reading by reading)
         (before,) = jpeg_befores(key)
-        prepare = {RESIZED_BEFORE: resampled_images, FRAMED_BEFORE: framed_images, BOX_FRAMED: box_framed_images}
+        prepare = {RESIZED_BEFORE: resampled_images, FRAMED_BEFORE: framed_images, BOX_FRAMED: box_framed_images,
+                   TONED_BEFORE: lambda pictures, *levels: toned_images(pictures, *levels, back=False),
+                   NOISY_BEFORE: noisy_images}
         prepared = prepare[before[0]](x, *before[1:])
         return webp_images(prepared) if key[0] == "WebP lossy" else jpeg_images(prepared, jpeg_alone(key))
     if key[0] == "JPEG":
@@ -160,22 +163,29 @@ def image_through(x, key):
     if key[0] == TONED:
         return toned_images(x, *key[1:])
     if key[0] == NOISY_PICTURE:
-        from engine.data.image_noise import noisy
-
-        return noisy(x, key[1])
+        return noisy_images(x, key[1])
     if key[0] == "resized" and len(key) > 2:
         return resampled_images(x, key[2], key[3])
     return webp_images(x) if key[0] == "WebP lossy" else resized_images(x)
 
 
-def toned_images(x, black, white, reference_black, reference_white):
-    """Grey samples (n, 1, h, w) in [0, 1] put through the tone line from the reference's levels to (black, white) and
-    back, as a file read so is undone (engine/data/tone_curve.py)."""
+def noisy_images(x, sigma):
+    """Samples (n, c, h, w) in [0, 1] with Gaussian noise of `sigma` levels added (engine/data/image_noise.py)."""
+    from engine.data.image_noise import noisy
+
+    return noisy(x, sigma)
+
+
+def toned_images(x, black, white, reference_black, reference_white, back=True):
+    """Grey samples (n, 1, h, w) in [0, 1] put through the tone line from the reference's levels to (black, white) and,
+    where `back`, back, as a lossless file read so is undone (engine/data/tone_curve.py); a JPEG read so is judged as it
+    is."""
     from engine.data import tone_curve
 
     reference = {"black": reference_black, "white": reference_white}
     pictures = tone_curve.eight_bit(np.asarray(x)[:, 0])
-    out = [tone_curve.undone(tone_curve.toned(p, black, white, reference), black, white, reference) for p in pictures]
+    out = [tone_curve.toned(p, black, white, reference) for p in pictures]
+    out = [tone_curve.undone(p, black, white, reference) for p in out] if back else out
     return (np.stack(out) / tone_curve.LEVELS).astype(np.float32)[:, None]
 
 

@@ -8,7 +8,7 @@ from engine.detectors import aside_marks, low_rumble, quarter_grid, time_scale
 from engine.detectors.channel_keys import (BOX_FRAMED, NOISE_STEP_DB, NOISY_PICTURE, TONED, box_framed_before,
                                            codec_from_samples, fills_frame, framed, framed_before, jpeg_alone,
                                            jpeg_befores, lossy_codec, mp3_bitrate, opus_inversion, quiet_level,
-                                           resized_before, vorbis_quality)
+                                           noisy_before, resized_before, toned_before, vorbis_quality)
 from engine.detectors.channel_losses import AMR_NB, MP3_INVERSION_MIN, OPUS_INVERSION_MIN, VORBIS_INVERSION_MIN
 from engine.detectors.channel_media import (CODEC_STAND_INS, LOWEST_BITRATE_SUBTYPES, PYAV_CODECS, RESIZE_FACTORS,
                                             WEBP_QUALITIES, history_spread)
@@ -36,6 +36,13 @@ def describe(key):
         if box_framed_before(key):
             found.append(f"of a figure whose box is centred and spans {box_framed_before(key)} pixels of the frame, "
                          f"as EMNIST prepared its digits")
+        if toned_before(key):
+            black, white = toned_before(key)[:2]
+            found.append(f"after a tone line read from the pixels (background at {black}, strokes' plateau near "
+                         f"{white}), as an editor's brightness or contrast")
+        if noisy_before(key):
+            found.append(f"with noise of about {noisy_before(key):g} levels read from the blocks with no stroke, as a "
+                         f"camera's or a scanner's")
         codec = lossy_codec(key)
         return (f"{describe(jpeg_alone(key))}, {' and '.join(found)} (judged against the reference through the {codec} "
                 f"alone and through {'each reading' if len(found) > 1 else 'that preparation'} then the {codec}; each "

@@ -51,6 +51,7 @@ from engine.detectors import (aside_marks, calibration, eight_bit_floor, far_fie
                               resampling, statistical, time_scale)
 from engine.detectors.batch import Recordings
 from engine.detectors.channel_keys import (BOX_FRAMED, FRAMED, FRAMED_BEFORE, NOISY_PICTURE, RESIZED_BEFORE, TONED,
+                                           NOISY_BEFORE, TONED_BEFORE,
                                            box_framed_before,
                                            calibrated_key, fills_frame, framed, inversion_lost, jpeg_alone,
                                            jpeg_befores, lossy_codec, mp3_bitrate, quiet_level)
@@ -624,9 +625,12 @@ BEFORE_WORDS = {RESIZED_BEFORE: lambda filters, side: f"resized with {' or '.joi
                 FRAMED_BEFORE: lambda filters, side: f"framed as a collection of {side} x {side} pictures frames its "
                                                      f"figures, then enlarged",
                 BOX_FRAMED: lambda span: f"prepared as EMNIST's digits (its figure's box centred, spanning {span} "
-                                         f"pixels)"}
+                                         f"pixels)",
+                TONED_BEFORE: lambda black, white, *_: f"put through the tone line read (background {black}, plateau "
+                                                       f"{white})",
+                NOISY_BEFORE: lambda sigma: f"with Gaussian noise of {sigma:g} levels added"}
 READ_BEFORE = {RESIZED_BEFORE: "resized", FRAMED_BEFORE: "a small collection's enlarged figure",
-               BOX_FRAMED: "framed as EMNIST's digits"}
+               BOX_FRAMED: "framed as EMNIST's digits", TONED_BEFORE: "edited in tone", NOISY_BEFORE: "noisy"}
 
 
 def noise_union(detectors, profile, key, gan_runs, noisy, levelled, for_channel=None):

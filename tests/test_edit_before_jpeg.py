@@ -1,0 +1,117 @@
+"""A tone line or noise read through a JPEG (engine/data/tone_curve.py read_before_jpeg, engine/data/image_noise.py
+read_before_jpeg): the file judged as it is, against the reference through the JPEG alone and, apart, through the
+edit read and then the JPEG (engine/detectors/channels.py jpeg_before_union)."""
+import io
+
+import numpy as np
+import pytest
+from PIL import Image, ImageEnhance
+
+from engine.data import image_noise, tone_curve
+from engine.data.loaders import load_path
+from engine.data.specs import load_spec
+from engine.detectors.channel_keys import NOISY_BEFORE, TONED_BEFORE, channel_key, jpeg_alone, jpeg_befores
+from engine.detectors.channel_media import image_through
+from engine.detectors.channel_words import describe
+from engine.detectors.channels import channel_detectors
+from engine.verdict import read_levels, readings
+from tests.detector_checks import combined_image_verdicts
+
+
+@pytest.fixture(scope="module")
+def case(mnist600_profile):
+    profile, detectors = mnist600_profile
+    levels = tone_curve.reference_tone(profile["cal_x"]), image_noise.reference_is_clean(profile["cal_x"])
+    return profile, detectors, levels, load_spec("builtin:mnist[9000:9060]").x
+
+
+def eight_bit(sample):
+    return np.rint(sample[0] * 255).astype(np.uint8)
+
+
+def darkened(sample, gain=0.85):
+    return np.rint(eight_bit(sample) * gain).astype(np.uint8)
+
+
+def with_noise(sample, sigma, seed):
+    noise = np.random.default_rng(seed).normal(0.0, sigma, sample[0].shape)
+    return np.clip(np.rint(eight_bit(sample) + noise), 0, 255).astype(np.uint8)
+
+
+def as_jpeg(picture, path, quality=90):
+    Image.fromarray(picture, "L").save(path, quality=quality)
+    return load_path(str(path))
+
+
+def decoded(picture, quality=90):
+    buffer = io.BytesIO()
+    Image.fromarray(picture, "L").save(buffer, format="JPEG", quality=quality)
+    return np.asarray(Image.open(buffer), dtype=np.int64)
+
+
+def test_a_darkening_or_a_contrast_blend_is_read_through_the_jpeg_and_unedited_digits_are_not(case):
+    _, _, (tone, _), held = case
+    assert sum(tone_curve.jpeg_levels_of(decoded(eight_bit(s))) != (0, 252) for s in held) <= 3
+    found = [tone_curve.jpeg_levels_of(decoded(darkened(s))) for s in held]
+    assert sum(levels is not None and levels[0] == 0 and abs(levels[1] - 0.85 * 253) <= 6 for levels in found) >= 50
+    blended = [np.asarray(ImageEnhance.Contrast(Image.fromarray(eight_bit(s))).enhance(0.85)) for s in held[:20]]
+    found = [tone_curve.jpeg_levels_of(decoded(picture)) for picture in blended]
+    assert sum(levels is not None and levels[0] > tone["black"] for levels in found) >= 18
+
+
+def test_a_jpeg_read_so_gets_the_key_part_the_words_and_the_reason(tmp_path, case):
+    _, _, levels, held = case
+    samples = read_levels(as_jpeg(darkened(held[0]), tmp_path / "darker.jpg"), *levels)
+    read = samples.meta["channel"]["tone_before"]
+    key = channel_key(samples.meta)
+    assert jpeg_befores(key) == ((TONED_BEFORE, 0, read["white"], 0, read["reference_white"]),)
+    assert jpeg_alone(key)[0] == "JPEG" and "tone line" in describe(key)
+    assert any(found.startswith("tone: through its JPEG") for found in readings(samples.meta["channel"]))
+    plain = read_levels(as_jpeg(eight_bit(held[0]), tmp_path / "plain.jpg"), *levels)
+    assert not {"tone_before", "noise_before"} & set(plain.meta["channel"])
+    png = tmp_path / "darker.png"
+    Image.fromarray(darkened(held[0]), "L").save(png)  # a lossless file is undone instead (tone_curve.read)
+    assert "tone_before" not in read_levels(load_path(str(png)), *levels).meta["channel"]
+
+
+def test_noise_is_read_through_the_jpeg_at_its_level_and_a_haze_by_the_strokes_is_not(tmp_path, case):
+    _, _, levels, held = case
+    sigmas = [read_levels(as_jpeg(with_noise(s, 2.0, k), tmp_path / f"n{k}.jpg"), *levels).meta["channel"].get(
+        "noise_before", {}).get("sigma") for k, s in enumerate(held[:20])]
+    assert sum(sigma in (1.5, 2.0, 2.5) for sigma in sigmas) >= 18
+    hazy = []
+    for k, s in enumerate(held[:20]):  # faint values within two pixels of the strokes only (a generator's halo)
+        from scipy import ndimage
+
+        picture = eight_bit(s).astype(np.int64)
+        near = ndimage.binary_dilation(picture >= 64, iterations=2) & (picture == 0)
+        hazy.append(np.where(near, 6, picture).astype(np.uint8))
+    read = [read_levels(as_jpeg(p, tmp_path / f"h{k}.jpg"), *levels).meta["channel"] for k, p in enumerate(hazy)]
+    assert sum("noise_before" in channel for channel in read) <= 1
+    key = channel_key(read_levels(as_jpeg(with_noise(held[0], 2.0, 0), tmp_path / "n.jpg"), *levels).meta)
+    assert jpeg_befores(key)[-1][0] == NOISY_BEFORE and "noise of about" in describe(key)
+
+
+def test_the_reference_through_the_tone_line_then_the_jpeg_has_the_files_levels(tmp_path, case):
+    _, _, levels, held = case
+    key = channel_key(read_levels(as_jpeg(darkened(held[0]), tmp_path / "darker.jpg"), *levels).meta)
+    white = jpeg_befores(key)[0][2]
+    out = image_through(held[:20], key)
+    assert out.shape == held[:20].shape
+    found = [tone_curve.jpeg_levels_of(np.rint(s[0] * 255).astype(np.int64)) for s in out]
+    assert sum(levels is not None and levels[0] == 0 and abs(levels[1] - white) <= 4 for levels in found) >= 18
+
+
+def test_real_digits_edited_then_saved_as_jpeg_pass_judged_also_against_the_edit(tmp_path, case):
+    profile, detectors, levels, held = case
+    for name, edit in (("darker", lambda s, k: darkened(s)), ("noisy", lambda s, k: with_noise(s, 3.0, k))):
+        files = [read_levels(as_jpeg(edit(s, k), tmp_path / f"{name}{k}.jpg"), *levels) for k, s in enumerate(held)]
+        keys = [channel_key(samples.meta) for samples in files]
+        p_alone, p_read = [], []
+        for key in set(keys):  # a few keys: the plateau's or the noise's level as read
+            x = np.stack([samples.x for samples, other in zip(files, keys) if other == key])[:, 0]
+            p_alone.extend(combined_image_verdicts(channel_detectors(detectors, profile, jpeg_alone(key))[0], x))
+            p_read.extend(combined_image_verdicts(channel_detectors(detectors, profile, key)[0], x))
+        assert len(p_read) == len(held)
+        assert np.mean(np.array(p_alone) <= 0.01) >= 0.25, name  # against the JPEG alone, as before the reading
+        assert np.mean(np.array(p_read) <= 0.01) <= 0.05, name
