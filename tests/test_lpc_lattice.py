@@ -82,7 +82,7 @@ def test_scores_are_minus_log10_of_the_tail_and_reading_stops_only_below_stop_p(
     audio = [coded / 32768.0, plain / 32768.0]
     scores = d.scores(Batch(np.zeros((2, 1)), np.arange(2), audio=audio))
     p = calibration.tail_probability(d.tail, scores)
-    (found, windows, read, wide), plain_read = d.read(Batch(np.zeros((2, 1)), np.arange(2), audio=audio))
+    ((found, windows, read, wide),), (plain_read,) = d.read(Batch(np.zeros((2, 1)), np.arange(2), audio=audio))
     assert found >= 3 and not wide and p[0] < 1e-6 and p[1] > 1e-3 and plain_read[0] <= 2
     assert p[0] == pytest.approx(max(float(lpc_lattice.tail(found, windows, d.q)), lpc_lattice.FLOOR))
     if read < windows:  # stopped: the hits read already give p below STOP_P, more hits only lower it
