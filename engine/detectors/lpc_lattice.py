@@ -407,7 +407,7 @@ class LpcLattice(RecordingDetector):
                           f"; at {WIDEBAND_RATE // 1000} kHz no window whose least-squares residual RMS lies below "
                           f"{ROUNDING_FLOOR:g} (mere rounding) is searched; at {SPEECH_RATE // 1000} kHz every window, "
                           f"as this older calibration was counted"))
-        self._seen = None  # (batch, [(hits, windows, read, wide)] per recording) of the last batch scored, for reasons
+        self._seen = None  # (batch, per recording its readings [(hits, windows, read, wide)]) of the last batch scored
 
     def read(self, batch):
         """Per file, its readings: [(hits, windows, windows read, read WIDE)], one, or two where reads_both."""
@@ -435,8 +435,9 @@ class LpcLattice(RecordingDetector):
 
     def informative(self, samples):
         """Only a recording without a lossy codec (it moves the samples off the lattice), written at the speech rate
-        or upsampled from it (upsampled_from_speech_rate), or a 16-bit one written at WIDEBAND_RATE with content above
-        UPSAMPLED_BANDWIDTH_HZ (reads_wide), that offers a window (not an 8-bit recorder's steps, not mu-law or A-law
+        or upsampled from it (upsampled_from_speech_rate; a 16-bit one at WIDEBAND_RATE so is read both ways,
+        reads_both), or a 16-bit one written at WIDEBAND_RATE with content above UPSAMPLED_BANDWIDTH_HZ (reads_wide),
+        that offers a window (not an 8-bit recorder's steps, not mu-law or A-law
         samples). A band limit below 4 kHz is no reason: flite's own output reads as one at times."""
         audio = getattr(samples, "audio", None)
         channel = (getattr(samples, "meta", None) or {}).get("channel") or {}
