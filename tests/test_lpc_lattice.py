@@ -82,7 +82,7 @@ def test_scores_are_minus_log10_of_the_tail_and_reading_stops_only_below_stop_p(
     audio = [coded / 32768.0, plain / 32768.0]
     scores = d.scores(Batch(np.zeros((2, 1)), np.arange(2), audio=audio))
     p = calibration.tail_probability(d.tail, scores)
-    (found, windows, read, wide), plain_read = d.read(Batch(np.zeros((2, 1)), np.arange(2), audio=audio))
+    ((found, windows, read, wide),), (plain_read,) = d.read(Batch(np.zeros((2, 1)), np.arange(2), audio=audio))
     assert found >= 3 and not wide and p[0] < 1e-6 and p[1] > 1e-3 and plain_read[0] <= 2
     assert p[0] == pytest.approx(max(float(lpc_lattice.tail(found, windows, d.q)), lpc_lattice.FLOOR))
     if read < windows:  # stopped: the hits read already give p below STOP_P, more hits only lower it
@@ -239,7 +239,7 @@ def test_a_wide_band_recording_of_a_continuous_excitation_is_read_at_16_khz_and_
     d = detector()
     audio = soxr.resample(y / 32768.0, 16000, 8000)
     batch = Batch(np.zeros((1, 1)), np.arange(1), audio=[audio], native=[native])
-    assert d.read(batch)[0][3] and calibration.tail_probability(d.tail, d.scores(batch))[0] == 1.0
+    assert d.read(batch)[0][0][3] and calibration.tail_probability(d.tail, d.scores(batch))[0] == 1.0
     channel = {"lossy": False, "native_sample_rate": 16000, "bandwidth_hz": 7000}
     assert d.informative(SimpleNamespace(audio=audio, native_audio=native, meta={"channel": channel}))
     assert not d.informative(SimpleNamespace(audio=audio, native_audio=native,
@@ -272,7 +272,7 @@ def test_a_drift_predicted_within_its_rounding_is_not_searched_at_8_khz_where_th
     assert lpc_lattice.sample_hits(y, reading=lpc_lattice.UNFLOORED)[0] >= 5
     assert lpc_lattice.sample_hits(y)[0] == 0
     batch = Batch(np.zeros((1, 1)), np.arange(1), audio=[y / 32768.0])
-    assert detector().read(batch)[0][0] == 0 and detector(floor=None).read(batch)[0][0] >= 5
+    assert detector().read(batch)[0][0][0] == 0 and detector(floor=None).read(batch)[0][0][0] >= 5
     assert "as this older calibration was counted" in detector(floor=None).method
     assert "as this older calibration was counted" not in detector().method
     assert LpcLattice.present({"cal_lpc_lattice": np.zeros((1, 2)), "modality": np.array("speech")})
@@ -293,7 +293,7 @@ def test_flite_kal16_is_read_at_16_khz_and_flagged_and_a_step_of_noise_hides_it(
     d = detector()
     batch = Batch(np.zeros((1, 1)), np.arange(1), audio=[samples.audio], native=[native])
     p = calibration.tail_probability(d.tail, d.scores(batch))[0]
-    found, windows, _, wide = d.read(batch)[0]
+    (found, windows, _, wide), = d.read(batch)[0]
     assert wide and found >= 3 and p < 1e-4 and "16 kHz" in d.reason(batch, 0, 0.0, float(p))
     dithered = native.samples + np.random.default_rng(0).integers(-1, 2, native.samples.size)
     assert lpc_lattice.wide_hits(dithered)[0] <= 1
@@ -335,3 +335,44 @@ def test_a_chance_fit_in_quiet_band_limited_noise_leaves_a_loud_residual_and_doe
     chance = [rms for share, rms in fits if share >= lpc_lattice.ON_LATTICE and rms >= RMS_MIN]
     assert chance and min(chance) > lpc_lattice.RMS_MAX  # on the lattice by chance (2 of these 20), loudly
     assert not any(lpc_lattice.hit(y, s) for s in starts)
+
+
+@pytest.mark.skipif(shutil.which("flite") is None, reason="needs flite")
+def test_a_16_khz_file_with_nothing_above_4_8_khz_is_read_both_ways_so_kal16s_four_is_flagged_and_a_real_take_not(
+        tmp_path):
+    """flite kal16 saying "four" holds nothing above 4.8 kHz, so its channel reads it as upsampled from 8 kHz, where
+    kal16 leaves no lattice; read both ways (reads_both) its samples as written hit at order 16 and the larger score,
+    less log10(2), flags it, and the reason names both readings. A real 8 kHz take upsampled to 16 kHz is read both
+    ways too and hits neither way. A file with content above 4.8 kHz is read once, WIDE."""
+    import soxr
+
+    import soundfile
+
+    from engine.data.builtins import corpus_files
+    from engine.data.channels import effective_bandwidth
+    from engine.data.loaders import load_path
+    from engine.data.sampleset import NativeAudio
+
+    path = str(tmp_path / "four.wav")
+    subprocess.run(["flite", "-voice", "kal16", "-t", "four", "-o", path], check=True, capture_output=True)
+    samples = load_path(path)
+    native = samples.native_audio
+    assert native is not None and lpc_lattice.reads_both(native) and not lpc_lattice.reads_wide(native)
+    real = soundfile.read(corpus_files("fsdd")[0], dtype="float64")[0]
+    upsampled = np.round(np.clip(soxr.resample(real, 8000, 16000), -1, 1 - 2 ** -15) * 32768).astype(np.int16)
+    upsampled = NativeAudio(16000, upsampled, effective_bandwidth(upsampled / 32768.0, 16000))
+    assert lpc_lattice.reads_both(upsampled)
+    d = detector()
+    batch = Batch(np.zeros((2, 1)), np.arange(2), audio=[samples.audio, real], native=[native, upsampled])
+    readings = d.read(batch)
+    assert [[wide for *_, wide in r] for r in readings] == [[False, True], [False, True]]
+    (narrow, _, _, _), (wide, windows, _, _) = readings[0]
+    assert wide >= 3 and narrow == 0
+    scores = d.scores(batch)
+    np.testing.assert_allclose(scores[0], d.reading_score(wide, windows, True) - np.log10(2), rtol=1e-9)
+    p = calibration.tail_probability(d.tail, scores)
+    assert p[0] < 1e-4 and p[1] == 1.0
+    reason = d.reason(batch, 0, float(scores[0]), float(p[0]))
+    assert "read both ways" in reason and "as written at 16 kHz" in reason and "the reference" in reason
+    wideband = NativeAudio(16000, native.samples, 7000)
+    assert len(d.read_recording(samples.audio, wideband)) == 1 and not lpc_lattice.reads_both(wideband)

@@ -69,6 +69,17 @@ at 8 kHz, cannot be read at 16 kHz, so the bound on a wide window's hit rate com
 (WIDE_NULL: Speech Commands clips of speakers no evaluation set uses), with the same one-sided Clopper-Pearson bound.
 docs/studies.md, "flite's kal16 read at its own rate" (thirty-seventh pass), measured it.
 
+Both ways (forty-fourth pass): a 16-bit PCM file written at WIDEBAND_RATE with no content above
+UPSAMPLED_BANDWIDTH_HZ may be flite `kal` upsampled from 8 kHz, whose lattice lies at 8 kHz, or `kal16` saying a word
+with nothing above 4.8 kHz ("four": 3.2-3.8 kHz), whose lattice lies in its samples as written, which the speech rate's
+resampler moves. Its channel cannot tell them apart, so such a file is read both ways (reads_both): at 8 kHz against
+the reference upsampled (above) and WIDE against WIDE_NULL, and scored by the larger of the two scores less
+log10(READINGS_BOTH), the readings' Bonferroni bound. A real 8 kHz take upsampled to 16 kHz leaves no exact recursion
+either way: FSDD takes 45-48 through SoX (with and without dither), FFmpeg's default and soxr resamplers and SciPy's
+resample_poly, Speech Commands clips low-passed at 3.4-3.8 kHz by an editor, and the seen real 16 kHz files read both
+ways as recorded hit WIDE 3 of 85,099 windows, no file more than once (docs/studies.md, "flite and festival below the
+goal", forty-fourth pass).
+
 The rounding floor, at either rate: a window whose least-squares residual lies below ROUNDING_FLOOR, a step, is not
 searched. A real recursion predicts its samples to within their rounding (a slow drift or a DC level between words, as
 some Speech Commands speakers' microphones leave), so there is no excitation to read, and the integer coefficients found
@@ -155,6 +166,7 @@ GRID_TOLERANCE = 0.3
 # tests/benchmarks/data/pico_real_speakers.tsv's training rows); the case's reference, at 8 kHz, cannot be read at
 # 16 kHz, so this count stands in for it (docs/studies.md, "flite's kal16 read at its own rate", thirty-seventh pass).
 WIDE_NULL = (2, 24000)  # 200 clips of 1 s, 120 windows each; tests/benchmarks/wide_lattice_null.py measures it again
+READINGS_BOTH = 2  # a file read both ways (reads_both): at the speech rate and WIDE
 
 
 @dataclass(frozen=True)
@@ -335,6 +347,13 @@ def reads_wide(native):
     return native is not None and native.rate == WIDEBAND_RATE and native.bandwidth_hz > UPSAMPLED_BANDWIDTH_HZ
 
 
+def reads_both(native):
+    """Whether a file's 16-bit samples as written are read WIDE as well as at the speech rate: written at
+    WIDEBAND_RATE with no content above UPSAMPLED_BANDWIDTH_HZ (upsampled from 8 kHz, or a kal16 word with nothing up
+    there: the module's docstring, "Both ways")."""
+    return native is not None and native.rate == WIDEBAND_RATE and native.bandwidth_hz <= UPSAMPLED_BANDWIDTH_HZ
+
+
 def upsampled_from_speech_rate(channel):
     """Whether a file's channel says it was written at a higher rate than SPEECH_RATE from a recording at it: no
     content above UPSAMPLED_BANDWIDTH_HZ (a file with no `bandwidth_hz` read is not taken for one)."""
@@ -388,29 +407,37 @@ class LpcLattice(RecordingDetector):
                           f"; at {WIDEBAND_RATE // 1000} kHz no window whose least-squares residual RMS lies below "
                           f"{ROUNDING_FLOOR:g} (mere rounding) is searched; at {SPEECH_RATE // 1000} kHz every window, "
                           f"as this older calibration was counted"))
-        self._seen = None  # (batch, [(hits, windows, read, wide)] per recording) of the last batch scored, for reasons
+        self._seen = None  # (batch, per recording its readings [(hits, windows, read, wide)]) of the last batch scored
 
     def read(self, batch):
+        """Per file, its readings: [(hits, windows, windows read, read WIDE)], one, or two where reads_both."""
         if self._seen is None or self._seen[0] is not batch:
             self._seen = (batch, [self.read_recording(a, n) for a, n in zip(batch.recordings(), batch.native)])
         return self._seen[1]
 
     def read_recording(self, audio, native):
-        """(hits, windows, windows read, read WIDE) of one file: its samples as written where reads_wide, else its
-        waveform at the speech rate."""
+        """The readings (hits, windows, windows read, read WIDE) of one file: its samples as written where reads_wide,
+        its waveform at the speech rate and its samples as written where reads_both, else its waveform."""
         if reads_wide(native):
-            return wide_hits(native.samples, self.wide_q) + (True,)
-        return (hits(audio, self.q, self.narrow) if audio is not None else (0, 0, 0)) + (False,)
+            return [wide_hits(native.samples, self.wide_q) + (True,)]
+        narrow = (hits(audio, self.q, self.narrow) if audio is not None else (0, 0, 0)) + (False,)
+        return [narrow, wide_hits(native.samples, self.wide_q) + (True,)] if reads_both(native) else [narrow]
+
+    def reading_score(self, found, windows, wide):
+        """-log10 of a reading's binomial tail at its bound on the hit rate."""
+        return float(-np.log10(max(float(tail(found, windows, self.wide_q if wide else self.q)), FLOOR)))
 
     def scores(self, batch):
-        counts = np.array(self.read(batch), dtype=np.int64).reshape(-1, 4)
-        q = np.where(counts[:, 3] == 1, self.wide_q, self.q)
-        return -np.log10(np.maximum(tail(counts[:, 0], counts[:, 1], q), FLOOR))
+        """Per file, its reading's score, or the larger of its two less log10(READINGS_BOTH) (the Bonferroni bound)."""
+        return np.array([max(self.reading_score(f, w, wide) for f, w, _, wide in readings)
+                         - (np.log10(READINGS_BOTH) if len(readings) > 1 else 0.0)
+                         for readings in self.read(batch)])
 
     def informative(self, samples):
         """Only a recording without a lossy codec (it moves the samples off the lattice), written at the speech rate
-        or upsampled from it (upsampled_from_speech_rate), or a 16-bit one written at WIDEBAND_RATE with content above
-        UPSAMPLED_BANDWIDTH_HZ (reads_wide), that offers a window (not an 8-bit recorder's steps, not mu-law or A-law
+        or upsampled from it (upsampled_from_speech_rate; a 16-bit one at WIDEBAND_RATE so is read both ways,
+        reads_both), or a 16-bit one written at WIDEBAND_RATE with content above UPSAMPLED_BANDWIDTH_HZ (reads_wide),
+        that offers a window (not an 8-bit recorder's steps, not mu-law or A-law
         samples). A band limit below 4 kHz is no reason: flite's own output reads as one at times."""
         audio = getattr(samples, "audio", None)
         channel = (getattr(samples, "meta", None) or {}).get("channel") or {}
@@ -422,23 +449,27 @@ class LpcLattice(RecordingDetector):
             return bool(candidate_windows(np.asarray(native.samples, dtype=np.int64), WIDE))
         if rate != SPEECH_RATE and not upsampled_from_speech_rate(channel):
             return False
-        return bool(candidate_windows(samples_16bit(audio)))
+        return bool(candidate_windows(samples_16bit(audio))) or (
+            reads_both(native) and bool(candidate_windows(np.asarray(native.samples, dtype=np.int64), WIDE)))
 
     def reason(self, batch, g, score, p):
-        found, windows, read, wide = self.read(batch)[g]
-        if wide:
-            stopped = f", reading stopped after {read}" if read < windows else ""
-            return (f"lpc-lattice: {found} of {windows} windows{stopped} of the samples as written at "
-                    f"{WIDEBAND_RATE // 1000} kHz fit integer order-{WIDE_ORDER} LPC coefficients over a mu-law residual "
-                    f"within 1 at {WIDE_ON_LATTICE:.1%} of samples, the residual's RMS at most {WIDE_RMS_MAX:g} (flite "
-                    f"kal16's fixed-point synthesis; real {WIDEBAND_RATE // 1000} kHz speech: {WIDE_NULL[0]} of "
-                    f"{WIDE_NULL[1]} windows, a hit rate of at most {self.wide_q:.2g}); tail probability {p:.2g}")
-        if not windows:
+        readings = self.read(batch)[g]
+        if len(readings) == 1 and not readings[0][3] and not readings[0][1]:
             return ("lpc-lattice: no window to read (no waveform, an 8-bit recorder's steps, or samples on the "
                     "mu-law lattice already), stands aside")
+        told = "; ".join(self.reading_text(*reading) for reading in readings)
+        both = (f" (no content above {UPSAMPLED_BANDWIDTH_HZ} Hz at {WIDEBAND_RATE // 1000} kHz: read both ways, the "
+                f"stronger reading's tail times {READINGS_BOTH})" if len(readings) > 1 else "")
+        return f"lpc-lattice: {told}{both}; tail probability {p:.2g}"
+
+    def reading_text(self, found, windows, read, wide):
         stopped = f", reading stopped after {read}" if read < windows else ""
-        return (f"lpc-lattice: {found} of {windows} windows{stopped} fit integer LPC coefficients over a mu-law "
-                f"residual within 1 at {ON_LATTICE:.0%} of samples, its RMS at most {RMS_MAX:g} (flite's fixed-point "
-                f"synthesis; the reference: "
-                f"{self.cal_hits} of {self.cal_windows} windows, a hit rate of at most {self.q:.2g}); tail "
-                f"probability {p:.2g}")
+        if wide:
+            return (f"{found} of {windows} windows{stopped} of the samples as written at {WIDEBAND_RATE // 1000} kHz "
+                    f"fit integer order-{WIDE_ORDER} LPC coefficients over a mu-law residual within 1 at "
+                    f"{WIDE_ON_LATTICE:.1%} of samples, the residual's RMS at most {WIDE_RMS_MAX:g} (flite kal16's "
+                    f"fixed-point synthesis; real {WIDEBAND_RATE // 1000} kHz speech: {WIDE_NULL[0]} of "
+                    f"{WIDE_NULL[1]} windows, a hit rate of at most {self.wide_q:.2g})")
+        return (f"{found} of {windows} windows{stopped} fit integer LPC coefficients over a mu-law residual within 1 "
+                f"at {ON_LATTICE:.0%} of samples, its RMS at most {RMS_MAX:g} (flite's fixed-point synthesis; the "
+                f"reference: {self.cal_hits} of {self.cal_windows} windows, a hit rate of at most {self.q:.2g})")
