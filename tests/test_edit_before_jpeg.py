@@ -118,3 +118,16 @@ def test_real_digits_edited_then_saved_as_jpeg_pass_judged_also_against_the_edit
         assert len(p_read) == len(held)
         assert np.mean(np.array(p_alone) <= 0.01) >= 0.25, name  # against the JPEG alone, as before the reading
         assert np.mean(np.array(p_read) <= 0.01) <= 0.05, name
+
+
+def test_a_haze_of_faint_values_over_the_whole_picture_is_read_neither_as_a_tone_nor_as_noise(tmp_path, case):
+    _, _, levels, held = case
+    rng = np.random.default_rng(0)
+    hazy = [np.clip(eight_bit(s).astype(int) + rng.integers(3, 10, (28, 28)), 0, 255).astype(np.uint8)
+            for s in held[:20]]  # every pixel lifted by 3-9 levels at random: no flat background, none at 0 (JPEG 75
+    # smooths it into a flat lifted one, read as such)
+    read = [read_levels(as_jpeg(p, tmp_path / f"h{k}.jpg", 90), *levels).meta["channel"] for k, p in enumerate(hazy)]
+    assert sum(bool({"tone_before", "noise_before"} & set(channel)) for channel in read) <= 1
+    lifted = [np.clip(eight_bit(s).astype(int) + 6, 0, 255).astype(np.uint8) for s in held[:20]]  # one level moved
+    read = [read_levels(as_jpeg(p, tmp_path / f"l{k}.jpg", 75), *levels).meta["channel"] for k, p in enumerate(lifted)]
+    assert sum(channel.get("tone_before", {}).get("black") == 6 for channel in read) >= 18

@@ -6,33 +6,32 @@ cling to the figure and vary smoothly). A real digit that picked up a sensor's o
 reads as a generator's haze: 160 of 160 held-out real digits with noise of 2 levels were labelled generated
 (docs/studies.md, "Noise read from a picture's empty background", forty-third pass).
 
-The noise is read where the reference's far background is empty (reference_is_clean) and the file's, the pixels
-more than FAR pixels from any stroke (values from INK), holds nonzero values in at least NOISY_SHARE of its pixels that
-do not follow their neighbours (lag-one correlation across and down within CORRELATION_SDS standard errors of 0, the
-standard error of n pairs' correlation being 1 / sqrt(n): 0.2-0.23 for MNIST's 300-400 pairs): noise added pixel by
-pixel, not a generator's haze (long-trained GANs' and VQ-VAEs' far background: nonzero 0-11 %, neighbours correlated
-0.16-0.46 at the median; real digits with noise of 1-4 levels: 28-48 %, -0.06 to 0.07). Its level is the standard
-deviation whose rounded, clipped Gaussian gives the far background's mean (noise_level), on the grid SIGMAS, where
-the share of nonzero values is that Gaussian's too; the file is judged as it is, against the reference with that noise
-added (noisy, through engine/detectors/channel_media.py image_through).
+The noise is read where the reference's far background is empty (reference_is_clean) and the file's, the pixels more
+than 3 pixels from any stroke (values from 64; engine/data/background.py), holds nonzero values in at least NOISY_SHARE
+of its pixels that do not follow their neighbours (lag-one correlation across and down within CORRELATION_SDS standard
+errors of 0, the standard error of n pairs' correlation being 1 / sqrt(n): 0.2-0.23 for MNIST's 300-400 pairs): noise
+added pixel by pixel, not a generator's haze (long-trained GANs' and VQ-VAEs' far background: nonzero 0-11 %, neighbours
+correlated 0.16-0.46 at the median; real digits with noise of 1-4 levels: 28-48 %, -0.06 to 0.07). Its level is the
+standard deviation whose rounded, clipped Gaussian gives the far background's mean (noise_level), on the grid SIGMAS,
+where the share of nonzero values is that Gaussian's too; the file is judged as it is, against the reference with that
+noise added (noisy, through engine/detectors/channel_media.py image_through).
 
 Through a JPEG (read_before_jpeg) neighbouring values follow each other (the JPEG drops the finest frequencies), so
 the correlation cannot tell noise from a haze; but a JPEG codes each 8 x 8 block apart, and a block with no stroke in
 it decodes to one flat value unless its values varied: noise reaches those blocks, a generator's haze mostly does not.
-The noise is read from the far pixels of the blocks whose values stay within STROKE_FREE levels of the background,
-where at least NOISY_SHARE of them differ from it; its level from their mean distance from it (the JPEG keeps a
-block's mean), as above (real digits with noise of 1 / 2 / 3 levels then JPEG 90 / 90 / 75: read at a median of 1, 2
-and 3). Such a file is judged as it is, against the reference through the JPEG alone and, apart, with that noise
-added and then the JPEG (engine/detectors/channels.py jpeg_before_union: generated only where both say so).
+The noise is read, on a background at the reference's 0, from the far pixels of the blocks whose values stay within 12
+levels of it (background.STROKE_FREE), where at least NOISY_SHARE of them are nonzero; its level from their mean (the
+JPEG keeps a block's mean), as above (real digits with noise of 1 / 2 / 3 levels then JPEG 90 / 90 / 75: read at a
+median of 1, 2 and 3). Such a file is judged as it is, against the reference through the JPEG alone and, apart, with
+that noise added and then the JPEG (engine/detectors/channels.py jpeg_before_union: generated only where both say so).
 """
 import math
 
 import numpy as np
 
-from engine.data.tone_curve import LEVELS, eight_bit, one_eight_bit_grey_picture
+from engine.data.background import MIN_FREE_PIXELS, far_background, stroke_free_far
+from engine.data.tone_curve import LEVELS, eight_bit, one_eight_bit_grey_picture, one_grey_jpeg
 
-INK = 64  # a stroke's pixel (of 255)
-FAR = 3  # pixels from the nearest stroke pixel
 MIN_FAR_PIXELS = 60
 NOISY_SHARE = 0.2  # of the far background nonzero
 CORRELATION_SDS = 4.0  # standard errors (1 / sqrt(pairs)) of neighbouring far-background pixels' correlation
@@ -40,16 +39,6 @@ SHARE_SLACK = 0.12  # between the nonzero share and the one a Gaussian of the re
 CLEAN_SHARE = 0.01  # the reference's median far-background nonzero share at most this: an empty background
 SIGMAS = (0.5, 0.75, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0, 12.0)  # levels (of 255) read
 NOISE_SEED = 20261206  # the reference's noise is drawn the same way for every case and batch
-JPEG_BLOCK = 8
-STROKE_FREE = 12  # levels above the background a JPEG block's values stay within where it holds no stroke
-MIN_FREE_PIXELS = 40  # far pixels of stroke-free blocks below which no noise is read through a JPEG
-
-
-def far_background(picture):
-    """The pixels more than FAR pixels (chessboard distance) from any stroke pixel of an 8-bit picture."""
-    from scipy import ndimage
-
-    return ~ndimage.binary_dilation(np.asarray(picture) >= INK, iterations=FAR)
 
 
 def far_share(picture):
@@ -135,32 +124,23 @@ def noisy(x, sigma):
     return (np.clip(np.rint(values), 0, LEVELS) / LEVELS).astype(np.float32)
 
 
-def stroke_free_far(picture, black):
-    """The far pixels (far_background) of a decoded JPEG picture's blocks whose values stay within STROKE_FREE levels of
-    its background `black`."""
-    picture = np.asarray(picture, dtype=np.int64)
-    h, w = picture.shape
-    rows, cols = -(-h // JPEG_BLOCK), -(-w // JPEG_BLOCK)
-    padded = np.full((rows * JPEG_BLOCK, cols * JPEG_BLOCK), black)
-    padded[:h, :w] = picture
-    block_top = padded.reshape(rows, JPEG_BLOCK, cols, JPEG_BLOCK).max(axis=(1, 3))
-    free = np.kron(block_top <= black + STROKE_FREE, np.ones((JPEG_BLOCK, JPEG_BLOCK), dtype=bool))[:h, :w]
-    return picture[free & far_background(picture)]
-
-
 def read_before_jpeg(samples, clean_reference):
-    """Samples whose one grey JPEG picture carries noise in its stroke-free blocks (module docstring), their channel
-    saying so ("noise_before"), where the reference's far background is empty; other samples unchanged."""
-    from engine.data.tone_curve import one_grey_jpeg
-
+    """Samples whose one grey JPEG picture on the reference's empty background (its commonest value 0 or 1) carries
+    noise in its stroke-free blocks (module docstring), their channel saying so ("noise_before"); other samples
+    unchanged. Not read: a share off 0 more than SHARE_SLACK below what a rounded, clipped Gaussian of the level read
+    leaves (a few bright specks; the JPEG spreads noise, so real noise lies above it: 1-3 levels then JPEG 75-95,
+    medians 0.42-0.79 against 0.31-0.43), nor a background lifted off 0 (a tone line, read as one)."""
     if not clean_reference or not one_grey_jpeg(samples):
         return samples
     picture = eight_bit(samples.x[0, 0])
-    black = int(np.argmax(np.bincount(picture.ravel())))
-    away = np.abs(stroke_free_far(picture, black) - black)
-    if away.size < MIN_FREE_PIXELS or np.mean(away > 0) < NOISY_SHARE:
+    values = stroke_free_far(picture)
+    if np.argmax(np.bincount(picture.ravel())) > 1 or values.size < MIN_FREE_PIXELS:  # noise of 3 levels then JPEG:
+        # its commonest value 1 in a sixth of the pictures
         return samples
-    sigma = min(SIGMAS, key=lambda level: abs(rounded_clipped_mean(level) - float(np.mean(away))))
+    share = float(np.mean(values > 0))
+    sigma = min(SIGMAS, key=lambda level: abs(rounded_clipped_mean(level) - float(np.mean(values))))
+    if share < NOISY_SHARE or share < nonzero_share(sigma) - SHARE_SLACK:
+        return samples
     samples.meta["channel"]["noise_before"] = {"sigma": sigma}
     return samples
 

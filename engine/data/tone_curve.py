@@ -20,16 +20,20 @@ GAN digits hold one).
 
 Through a JPEG (read_before_jpeg) the levels are smeared: a grey background's flat blocks decode within a level of it
 and the plateau spreads over a few levels about its own (JPEG 75-90 of real digits darkened x0.85-0.9 or through
-Pillow's contrast 0.8-0.9: the plateau read within 1-3 levels of the edit's). The background is then the commonest
-value with at least JPEG_BACKGROUND_SHARE of the pixels within a level of it, the plateau the centre of the
-JPEG_PLATEAU_WINDOW-wide window of the upper half's values holding the most, at least JPEG_PLATEAU_SHARE of them, rounded
-to JPEG_WHITE_STEP levels (so that one edit of many files makes few channels). Such a file is not undone (its JPEG's
-noise would be stretched with it): it is judged as it is against the reference put through the line and then through
-the JPEG, and, apart, against the reference through the JPEG alone (engine/detectors/channels.py jpeg_before_union:
-generated only where both say so). A generator's grey output whose upper values crowd into a few levels below the
-reference's plateau is read so too (the price, docs/verdicts.md "Limits").
+Pillow's contrast 0.8-0.9: the plateau read within 1-3 levels of the edit's). The background is then the commonest value
+with at least JPEG_BACKGROUND_SHARE of the pixels within a level of it, the plateau the centre of the
+JPEG_PLATEAU_WINDOW-wide window of the upper half's values holding the most, at least JPEG_PLATEAU_SHARE of them,
+rounded to JPEG_WHITE_STEP levels (so that one edit of many files makes few channels); a background moved off the
+reference's only where it is flat away from the strokes (flat_background: a haze over the whole picture is not). Such a
+file is not undone (its JPEG's noise would be stretched with it): it is judged as it is against the reference put
+through the line and then through the JPEG, and, apart, against the reference through the JPEG alone
+(engine/detectors/channels.py jpeg_before_union: generated only where both say so). A generator's grey output whose
+upper values crowd into a few levels below the reference's plateau is read so too (the price, docs/verdicts.md
+"Limits").
 """
 import numpy as np
+
+from engine.data.background import MIN_FREE_PIXELS, stroke_free_far
 
 BACKGROUND_SHARE = 0.5  # of a figure's pixels on its background (MNIST's: 60-95 %)
 PLATEAU_SHARE = 0.12  # of the upper half's pixels on the plateau (real MNIST figures: 5th percentile 0.17)
@@ -43,10 +47,11 @@ MIN_SPAN = 64  # levels between black and white below which no line is read
 LEVELS = 255
 JPEG_BACKGROUND_SHARE = 0.3  # of the pixels within a level of the background (contrast 0.8 then JPEG 85: 5th pct 0.37)
 JPEG_PLATEAU_WINDOW = 7  # levels of the upper half read together as one smeared plateau
-JPEG_PLATEAU_SHARE = 0.15  # of the upper half's values in that window (darkened x0.85 then JPEG 75: 5th percentile 0.18,
+JPEG_PLATEAU_SHARE = 0.15  # of the upper half's values in that window (x0.85 then JPEG 75: 5th percentile 0.18,
 # 137 of 160 read at 0.2, all at 0.15; a VAE's ramp through JPEG 90: median 0.14, 52 of 200 read, 6 fewer caught)
 JPEG_WHITE_MARGIN = 8  # levels below the reference's lowest plateaus (real digits through JPEG 90: 5th percentile 252)
 JPEG_WHITE_STEP = 4  # levels the plateau read through a JPEG is rounded to
+JPEG_FLAT_SHARE = 0.9  # of a moved background's stroke-free far pixels within a level of it (flat_background)
 
 
 def levels_of(picture):
@@ -169,6 +174,15 @@ def read(samples, reference):
     return samples
 
 
+def flat_background(picture, black):
+    """Whether a decoded JPEG's background at `black` is flat where no stroke reaches: at least JPEG_FLAT_SHARE of the
+    far pixels of its stroke-free blocks (background.stroke_free_far) within a level of it, as a level moved by an
+    editor decodes (real digits lifted or contrast-blended then JPEG 75-95: 1st percentile 0.95), where a haze of
+    varying faint values over the whole picture does not (0.5-0.97)."""
+    values = stroke_free_far(picture, black)
+    return values.size >= MIN_FREE_PIXELS and float(np.mean(np.abs(values - black) <= 1)) >= JPEG_FLAT_SHARE
+
+
 def read_before_jpeg(samples, reference):
     """Samples whose one grey JPEG picture's smeared levels (jpeg_levels_of) lie off the `reference` tone, their channel
     saying so ("tone_before": judged as they are, against the reference put through the line, then the JPEG, and
@@ -180,6 +194,8 @@ def read_before_jpeg(samples, reference):
         return samples
     black, white = found
     if black == reference["black"] and white >= reference["lowest_white"] - JPEG_WHITE_MARGIN:
+        return samples
+    if black != reference["black"] and not flat_background(eight_bit(samples.x[0, 0]), black):
         return samples
     samples.meta["channel"]["tone_before"] = {"black": black, "white": white, "reference_black": reference["black"],
                                               "reference_white": reference["white"]}

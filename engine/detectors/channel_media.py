@@ -11,8 +11,8 @@ from engine.data.channels import NOISE_BANDS_HZ, band_powers, speech_and_floor, 
 from engine.data.formats.container_audio import AMR_NB_MODES, TELEPHONE
 from engine.data.formats.audio import codec_silence
 from engine.detectors import resampling
-from engine.detectors.channel_keys import (BOX_FRAMED, FRAMED_BEFORE, NOISY_BEFORE, NOISY_PICTURE, RESIZED_BEFORE, TONED,
-                                           TONED_BEFORE, framed,
+from engine.detectors.channel_keys import (BOX_FRAMED, FRAMED_BEFORE, NOISY_BEFORE, NOISY_PICTURE, RESIZED_BEFORE,
+                                           TONED, TONED_BEFORE, framed,
                                            jpeg_alone, jpeg_befores, mp3_bitrate, vorbis_quality)
 from engine.detectors.profile import reference_audio
 
