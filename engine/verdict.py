@@ -88,9 +88,9 @@ def load_evidence(paths, profile, levels=None):
 def read_levels(samples, tone, clean):
     """A picture's noise on an empty background (engine/data/image_noise.py), else its tone line
     (engine/data/tone_curve.py), read against the reference's (`tone`: its levels; `clean`: its background empty); of
-    a JPEG, its noise and its tone line before it."""
+    a JPEG, its noise and its tone line before it (of a lossy WebP, its tone line)."""
     samples = tone_curve.read(image_noise.read(samples, clean), tone)
-    return tone_curve.read_before_jpeg(image_noise.read_before_jpeg(samples, clean), tone)
+    return tone_curve.read_before_lossy(image_noise.read_before_jpeg(samples, clean), tone)
 
 
 def blank(samples):

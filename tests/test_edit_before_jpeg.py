@@ -1,6 +1,6 @@
-"""A tone line or noise read through a JPEG (engine/data/tone_curve.py read_before_jpeg, engine/data/image_noise.py
-read_before_jpeg): the file judged as it is, against the reference through the JPEG alone and, apart, through the
-edit read and then the JPEG (engine/detectors/channels.py jpeg_before_union)."""
+"""A tone line or noise read through a JPEG, a tone line through a lossy WebP (engine/data/tone_curve.py
+read_before_lossy, engine/data/image_noise.py read_before_jpeg): the file judged as it is, against the reference through
+the codec alone and, apart, through the edit read and then the codec (engine/detectors/channels.py jpeg_before_union)."""
 import io
 
 import numpy as np
@@ -131,3 +131,25 @@ def test_a_haze_of_faint_values_over_the_whole_picture_is_read_neither_as_a_tone
     lifted = [np.clip(eight_bit(s).astype(int) + 6, 0, 255).astype(np.uint8) for s in held[:20]]  # one level moved
     read = [read_levels(as_jpeg(p, tmp_path / f"l{k}.jpg", 75), *levels).meta["channel"] for k, p in enumerate(lifted)]
     assert sum(channel.get("tone_before", {}).get("black") == 6 for channel in read) >= 18
+
+
+def test_a_darkening_is_read_through_a_lossy_webp_and_a_moved_background_is_not(tmp_path, case):
+    _, _, levels, held = case
+
+    def as_webp(picture, name):
+        path = tmp_path / name
+        Image.fromarray(picture, "L").save(path, quality=80)
+        return read_levels(load_path(str(path)), *levels)
+
+    darker = as_webp(darkened(held[0]), "darker.webp")
+    read = darker.meta["channel"]["tone_before"]
+    key = channel_key(darker.meta)
+    assert key[0] == "WebP lossy" and jpeg_befores(key) == ((TONED_BEFORE, 0, read["white"], 0,
+                                                               read["reference_white"]),)
+    assert "tone line" in describe(key)
+    assert any(found.startswith("tone: through its lossy WebP") for found in readings(darker.meta["channel"]))
+    blended = np.asarray(ImageEnhance.Contrast(Image.fromarray(eight_bit(held[0]))).enhance(0.85))
+    assert "tone_before" not in as_webp(blended, "blended.webp").meta["channel"]  # as flat as a haze through WebP
+    assert "noise_before" not in as_webp(with_noise(held[0], 2.0, 0), "noisy.webp").meta["channel"]
+    out = image_through(held[:10], key)
+    assert out.shape == held[:10].shape

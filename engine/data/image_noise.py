@@ -30,7 +30,7 @@ import math
 import numpy as np
 
 from engine.data.background import MIN_FREE_PIXELS, far_background, stroke_free_far
-from engine.data.tone_curve import LEVELS, eight_bit, one_eight_bit_grey_picture, one_grey_jpeg
+from engine.data.tone_curve import LEVELS, eight_bit, lossy_grey_codec, one_eight_bit_grey_picture
 
 MIN_FAR_PIXELS = 60
 NOISY_SHARE = 0.2  # of the far background nonzero
@@ -130,7 +130,7 @@ def read_before_jpeg(samples, clean_reference):
     unchanged. Not read: a share off 0 more than SHARE_SLACK below what a rounded, clipped Gaussian of the level read
     leaves (a few bright specks; the JPEG spreads noise, so real noise lies above it: 1-3 levels then JPEG 75-95,
     medians 0.42-0.79 against 0.31-0.43), nor a background lifted off 0 (a tone line, read as one)."""
-    if not clean_reference or not one_grey_jpeg(samples):
+    if not clean_reference or lossy_grey_codec(samples) != "JPEG":  # WebP codes no flat blocks apart
         return samples
     picture = eight_bit(samples.x[0, 0])
     values = stroke_free_far(picture)

@@ -18,18 +18,18 @@ and skipped levels are the same on both sides. A gamma curve or a levels stretch
 not read; nor a picture whose plateau is too thin to read (a generator's grey output: 0-6 of 200-500 long-trained
 GAN digits hold one).
 
-Through a JPEG (read_before_jpeg) the levels are smeared: a grey background's flat blocks decode within a level of it
-and the plateau spreads over a few levels about its own (JPEG 75-90 of real digits darkened x0.85-0.9 or through
-Pillow's contrast 0.8-0.9: the plateau read within 1-3 levels of the edit's). The background is then the commonest value
-with at least JPEG_BACKGROUND_SHARE of the pixels within a level of it, the plateau the centre of the
+Through a JPEG or a lossy WebP (read_before_lossy) the levels are smeared: a grey background's flat blocks decode within
+a level of it and the plateau spreads over a few levels about its own (JPEG 75-90 of real digits darkened x0.85-0.9 or
+through Pillow's contrast 0.8-0.9: the plateau read within 1-3 levels of the edit's). The background is then the
+commonest value with at least JPEG_BACKGROUND_SHARE of the pixels within a level of it, the plateau the centre of the
 JPEG_PLATEAU_WINDOW-wide window of the upper half's values holding the most, at least JPEG_PLATEAU_SHARE of them,
 rounded to JPEG_WHITE_STEP levels (so that one edit of many files makes few channels); a background moved off the
-reference's only where it is flat away from the strokes (flat_background: a haze over the whole picture is not). Such a
-file is not undone (its JPEG's noise would be stretched with it): it is judged as it is against the reference put
-through the line and then through the JPEG, and, apart, against the reference through the JPEG alone
-(engine/detectors/channels.py jpeg_before_union: generated only where both say so). A generator's grey output whose
-upper values crowd into a few levels below the reference's plateau is read so too (the price, docs/verdicts.md
-"Limits").
+reference's only where it is flat away from the strokes (flat_background: a haze over the whole picture is not), and
+only through a JPEG (a lossy WebP smooths a haze of random faint values as flat as a lifted background). Such a file is
+not undone (its codec's noise would be stretched with it): it is judged as it is against the reference put through the
+line and then through the codec, and, apart, against the reference through the codec alone (engine/detectors/channels.py
+jpeg_before_union: generated only where both say so). A generator's grey output whose upper values crowd into a few
+levels below the reference's plateau is read so too (the price, docs/verdicts.md "Limits").
 """
 import numpy as np
 
@@ -101,12 +101,15 @@ def one_eight_bit_grey_picture(samples):
     return bool(np.all(np.abs(scaled - np.rint(scaled)) < 1e-3))
 
 
-def one_grey_jpeg(samples):
-    """Whether samples are one grey picture decoded from a JPEG (a JPEG file, or a lossless one whose pixels were read
-    as a JPEG's)."""
+def lossy_grey_codec(samples):
+    """The lossy codec of samples that are one grey picture decoded from one, in words: "JPEG" (a JPEG file, or a
+    lossless one whose pixels were read as a JPEG's) or "lossy WebP"; else None."""
     channel = samples.meta.get("channel") or {}
-    jpeg = "tables" in channel and (channel.get("codec") == "JPEG" or "jpeg_history" in channel)
-    return bool(jpeg and samples.n == 1 and samples.shape[0] == 1)
+    if samples.n != 1 or samples.shape[0] != 1:
+        return None
+    if "tables" in channel and (channel.get("codec") == "JPEG" or "jpeg_history" in channel):
+        return "JPEG"
+    return "lossy WebP" if channel.get("codec") == "WebP lossy" else None
 
 
 def reference_tone(cal_x):
@@ -183,33 +186,36 @@ def flat_background(picture, black):
     return values.size >= MIN_FREE_PIXELS and float(np.mean(np.abs(values - black) <= 1)) >= JPEG_FLAT_SHARE
 
 
-def read_before_jpeg(samples, reference):
-    """Samples whose one grey JPEG picture's smeared levels (jpeg_levels_of) lie off the `reference` tone, their channel
-    saying so ("tone_before": judged as they are, against the reference put through the line, then the JPEG, and
-    through the JPEG alone); other samples unchanged."""
-    if reference is None or not one_grey_jpeg(samples):
+def read_before_lossy(samples, reference):
+    """Samples whose one grey JPEG or lossy WebP picture's smeared levels (jpeg_levels_of) lie off the `reference`
+    tone, their channel saying so ("tone_before": judged as they are, against the reference put through the line, then
+    the codec, and through the codec alone); other samples unchanged."""
+    codec = lossy_grey_codec(samples) if reference is not None else None
+    if codec is None:
         return samples
-    found = jpeg_levels_of(eight_bit(samples.x[0, 0]))
+    picture = eight_bit(samples.x[0, 0])
+    found = jpeg_levels_of(picture)
     if found is None:
         return samples
     black, white = found
     if black == reference["black"] and white >= reference["lowest_white"] - JPEG_WHITE_MARGIN:
         return samples
-    if black != reference["black"] and not flat_background(eight_bit(samples.x[0, 0]), black):
-        return samples
+    if black != reference["black"] and (codec != "JPEG" or not flat_background(picture, black)):
+        return samples  # WebP smooths a haze of random faint values as flat as a lifted background: read no moved one
     samples.meta["channel"]["tone_before"] = {"black": black, "white": white, "reference_black": reference["black"],
-                                              "reference_white": reference["white"]}
+                                              "reference_white": reference["white"], "codec": codec}
     return samples
 
 
 def reason(channel):
-    """The verdict's reason for a picture judged with its tone line undone, or read before its JPEG; or None."""
+    """The verdict's reason for a picture judged with its tone line undone, or read before its lossy codec; or None."""
     found = channel.get("tone_before")
     if found:
-        return (f"tone: through its JPEG, its background lies at {found['black']} and its strokes' plateau near "
+        codec = found.get("codec", "JPEG")
+        return (f"tone: through its {codec}, its background lies at {found['black']} and its strokes' plateau near "
                 f"{found['white']} (the reference's: {found['reference_black']} and {found['reference_white']}), as "
                 f"after an editor's brightness or contrast; judged also against the reference put through that "
-                f"straight tone line and then the same JPEG")
+                f"straight tone line and then the same {codec}")
     found = channel.get("tone")
     if not found:
         return None

@@ -130,7 +130,8 @@ def _read_key(meta, channel, noise_gate):
         return key + ((NOISY_BEFORE, float(channel["noise_before"]["sigma"])),) if "noise_before" in channel else key
     if codec == "WebP lossy":  # a figure filling its frame: framed as a small collection's, assumed (nothing is read
         # through WebP's noise): untouched USPS digits enlarged then WebP 50-95 were 90-93 of 100 labelled generated
-        return ("WebP lossy",) + (((FRAMED_BEFORE,) + UNREAD_FRAMING,) if channel.get("fills_frame") else ())
+        key = ("WebP lossy",) + (((FRAMED_BEFORE,) + UNREAD_FRAMING,) if channel.get("fills_frame") else ())
+        return key + ((TONED_BEFORE,) + tone_levels(channel["tone_before"]),) if "tone_before" in channel else key
     if "webp_history" in channel:  # the same channel, marked so that the verdict says how it was read
         return ("WebP lossy", "pixels")
     if "resize_history" in channel:
@@ -239,7 +240,8 @@ UNREAD_FRAMING = (("bilinear", "bicubic"), 16)
 def jpeg_befores(key):
     """What was read before a JPEG: its key's trailing parts (RESIZED_BEFORE, filters, side), (FRAMED_BEFORE, filters,
     side), (BOX_FRAMED, span), (TONED_BEFORE, black, white, the reference's black, its white) and (NOISY_BEFORE,
-    sigma), in that order; before a lossy WebP, (FRAMED_BEFORE, filters, side); () for any other key."""
+    sigma), in that order; before a lossy WebP, (FRAMED_BEFORE, filters, side) and (TONED_BEFORE, ...); () for any other
+    key."""
     if not key or key[0] not in ("JPEG", "WebP lossy"):
         return ()
     tags = ((RESIZED_BEFORE,), (FRAMED_BEFORE,), (BOX_FRAMED,), (TONED_BEFORE,), (NOISY_BEFORE,))
@@ -307,9 +309,9 @@ BOX_FRAMED = "box framed"
 # judged with its tone line undone: key (TONED, black, white, the reference's black, its white), its reference put
 # through that line and back (channel_media.toned_images).
 TONED = "toned"
-# A grey JPEG whose smeared background or plateau lies off the reference's (tone_curve.read_before_jpeg): its JPEG key
-# ends in (TONED_BEFORE, black, white, the reference's black, its white), judged through the JPEG alone and, apart,
-# against the reference put through the tone line (not back) and then the JPEG (channels.jpeg_before_union).
+# A grey JPEG or lossy WebP whose smeared background or plateau lies off the reference's (tone_curve.read_before_lossy):
+# its key ends in (TONED_BEFORE, black, white, the reference's black, its white), judged through the codec alone and,
+# apart, against the reference put through the tone line (not back) and then the codec (channels.jpeg_before_union).
 TONED_BEFORE = "toned before"
 
 
