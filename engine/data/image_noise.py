@@ -129,7 +129,8 @@ def read_before_jpeg(samples, clean_reference):
     noise in its stroke-free blocks (module docstring), their channel saying so ("noise_before"); other samples
     unchanged. Not read: a share off 0 more than SHARE_SLACK below what a rounded, clipped Gaussian of the level read
     leaves (a few bright specks; the JPEG spreads noise, so real noise lies above it: 1-3 levels then JPEG 75-95,
-    medians 0.42-0.79 against 0.31-0.43), nor a background lifted off 0 (a tone line, read as one)."""
+    medians 0.42-0.79 against 0.31-0.43), nor a background lifted off 0, flat at 1 or above (a tone line, read as
+    one): NOISY_SHARE of the values must also differ from their commonest one."""
     if not clean_reference or lossy_grey_codec(samples) != "JPEG":  # WebP codes no flat blocks apart
         return samples
     picture = eight_bit(samples.x[0, 0])
@@ -138,8 +139,9 @@ def read_before_jpeg(samples, clean_reference):
         # its commonest value 1 in a sixth of the pictures
         return samples
     share = float(np.mean(values > 0))
+    varied = float(np.mean(values != np.argmax(np.bincount(values))))  # a flat background lifted to 1 does not vary
     sigma = min(SIGMAS, key=lambda level: abs(rounded_clipped_mean(level) - float(np.mean(values))))
-    if share < NOISY_SHARE or share < nonzero_share(sigma) - SHARE_SLACK:
+    if min(share, varied) < NOISY_SHARE or share < nonzero_share(sigma) - SHARE_SLACK:
         return samples
     samples.meta["channel"]["noise_before"] = {"sigma": sigma}
     return samples
