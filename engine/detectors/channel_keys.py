@@ -125,8 +125,8 @@ def _read_key(meta, channel, noise_gate):
         elif channel.get("fills_frame"):  # the figure fills the frame, no resize read: filters and side not read
             key = key + ((FRAMED_BEFORE,) + UNREAD_FRAMING,)
         key = key + ((BOX_FRAMED, int(channel["box_framed"])),) if "box_framed" in channel else key
+        # a tone line and noise read through the JPEG (engine/data/tone_curve.py, image_noise.py)
         key = key + ((TONED_BEFORE,) + tone_levels(channel["tone_before"]),) if "tone_before" in channel else key
-        # read through the JPEG (engine/data/tone_curve.py, image_noise.py)
         return key + ((NOISY_BEFORE, float(channel["noise_before"]["sigma"])),) if "noise_before" in channel else key
     if codec == "WebP lossy":  # a figure filling its frame: framed as a small collection's, assumed (nothing is read
         # through WebP's noise): untouched USPS digits enlarged then WebP 50-95 were 90-93 of 100 labelled generated
@@ -274,7 +274,7 @@ def box_framed_before(key):
 
 
 def toned_before(key):
-    """(black, white, the reference's black, its white) of a tone line read through a JPEG, or None."""
+    """(black, white, the reference's black, its white) of a tone line read through a JPEG or a lossy WebP, or None."""
     return _before(key, TONED_BEFORE)
 
 

@@ -178,8 +178,8 @@ def noisy_images(x, sigma):
 
 def toned_images(x, black, white, reference_black, reference_white, back=True):
     """Grey samples (n, 1, h, w) in [0, 1] put through the tone line from the reference's levels to (black, white) and,
-    where `back`, back, as a lossless file read so is undone (engine/data/tone_curve.py); a JPEG read so is judged as it
-    is."""
+    where `back`, back, as a lossless file read so is undone (engine/data/tone_curve.py); a JPEG or lossy WebP read so
+    is judged as it is."""
     from engine.data import tone_curve
 
     reference = {"black": reference_black, "white": reference_white}
