@@ -35,8 +35,8 @@ TRAITS_LOST = {
               "contrast 0.8: 300 -> 206; 178 as written); unedited generator output is read once in 4,900 digits "
               "(docs/studies.md, 'A tone curve read from a picture', forty-third pass)"),
     "toned before": ("a tone line is read through a JPEG or a lossy WebP from any grey picture whose background, or "
-                     "the few levels its upper values crowd into, lies off the reference's, a generator's too, and each "
-                     "detector keeps the larger of its tail probabilities against the reference through the codec "
+                     "the few levels its upper values crowd into, lies off the reference's, a generator's too, and "
+                     "each detector keeps the larger of its tail probabilities against the reference through the codec "
                      "alone and through the line then the codec, so an edit no longer helps to catch a generator (a "
                      "long-trained DCGAN's digits darkened x0.85 then JPEG 85: 249 -> 123 of 300 caught; unedited "
                      "through JPEG 90: 131; docs/studies.md, 'A tone line read through a JPEG', forty-fourth pass)"),
