@@ -136,20 +136,22 @@ def test_a_haze_of_faint_values_over_the_whole_picture_is_read_neither_as_a_tone
 def test_a_darkening_is_read_through_a_lossy_webp_and_a_moved_background_is_not(tmp_path, case):
     _, _, levels, held = case
 
-    def as_webp(picture, name):
+    def as_webp(picture, name, quality=80):
         path = tmp_path / name
-        Image.fromarray(picture, "L").save(path, quality=80)
+        Image.fromarray(picture, "L").save(path, quality=quality)
         return read_levels(load_path(str(path)), *levels)
 
     darker = as_webp(darkened(held[0]), "darker.webp")
     read = darker.meta["channel"]["tone_before"]
     key = channel_key(darker.meta)
-    assert key[0] == "WebP lossy" and jpeg_befores(key) == ((TONED_BEFORE, 0, read["white"], 0,
+    assert key[0] == "WebP lossy" and jpeg_befores(key) == ((TONED_BEFORE, read["black"], read["white"], 0,
                                                                read["reference_white"]),)
     assert "tone line" in describe(key)
     assert any(found.startswith("tone: through its lossy WebP") for found in readings(darker.meta["channel"]))
+    assert image_through(held[:10], key).shape == held[:10].shape
     blended = np.asarray(ImageEnhance.Contrast(Image.fromarray(eight_bit(held[0]))).enhance(0.85))
     assert "tone_before" not in as_webp(blended, "blended.webp").meta["channel"]  # as flat as a haze through WebP
     assert "noise_before" not in as_webp(with_noise(held[0], 2.0, 0), "noisy.webp").meta["channel"]
-    out = image_through(held[:10], key)
-    assert out.shape == held[:10].shape
+    # at quality 60 WebP decodes the background of 0 at 1-2 in some pictures: still read
+    low = [as_webp(darkened(s), f"q60_{k}.webp", 60).meta["channel"] for k, s in enumerate(held[:20])]
+    assert sum("tone_before" in channel for channel in low) >= 18

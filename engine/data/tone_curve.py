@@ -25,11 +25,12 @@ commonest value with at least JPEG_BACKGROUND_SHARE of the pixels within a level
 JPEG_PLATEAU_WINDOW-wide window of the upper half's values holding the most, at least JPEG_PLATEAU_SHARE of them,
 rounded to JPEG_WHITE_STEP levels (so that one edit of many files makes few channels); a background moved off the
 reference's only where it is flat away from the strokes (flat_background: a haze over the whole picture is not), and
-only through a JPEG (a lossy WebP smooths a haze of random faint values as flat as a lifted background). Such a file is
-not undone (its codec's noise would be stretched with it): it is judged as it is against the reference put through the
-line and then through the codec, and, apart, against the reference through the codec alone (engine/detectors/channels.py
-jpeg_before_union: generated only where both say so). A generator's grey output whose upper values crowd into a few
-levels below the reference's plateau is read so too (the price, docs/verdicts.md "Limits").
+only through a JPEG (a lossy WebP smooths a haze of random faint values as flat as a lifted background, and decodes a
+background of 0 at up to WEBP_BLACK_WOBBLE, which is not read as moved). Such a file is not undone (its codec's noise
+would be stretched with it): it is judged as it is against the reference put through the line and then through the
+codec, and, apart, against the reference through the codec alone (engine/detectors/channels.py jpeg_before_union:
+generated only where both say so). A generator's grey output whose upper values crowd into a few levels below the
+reference's plateau is read so too (the price, docs/verdicts.md "Limits").
 """
 import numpy as np
 
@@ -52,6 +53,7 @@ JPEG_PLATEAU_SHARE = 0.15  # of the upper half's values in that window (x0.85 th
 JPEG_WHITE_MARGIN = 8  # levels below the reference's lowest plateaus (real digits through JPEG 90: 5th percentile 252)
 JPEG_WHITE_STEP = 4  # levels the plateau read through a JPEG is rounded to
 JPEG_FLAT_SHARE = 0.9  # of a moved background's stroke-free far pixels within a level of it (flat_background)
+WEBP_BLACK_WOBBLE = 2  # levels a lossy WebP decodes a background of 0 at (x0.85-0.9 then WebP 50-75: 1-3 in 11-36 %)
 
 
 def levels_of(picture):
@@ -198,9 +200,10 @@ def read_before_lossy(samples, reference):
     if found is None:
         return samples
     black, white = found
-    if black == reference["black"] and white >= reference["lowest_white"] - JPEG_WHITE_MARGIN:
+    moved = abs(black - reference["black"]) > (WEBP_BLACK_WOBBLE if codec == "lossy WebP" else 0)
+    if not moved and white >= reference["lowest_white"] - JPEG_WHITE_MARGIN:
         return samples
-    if black != reference["black"] and (codec != "JPEG" or not flat_background(picture, black)):
+    if moved and (codec != "JPEG" or not flat_background(picture, black)):
         return samples  # WebP smooths a haze of random faint values as flat as a lifted background: read no moved one
     samples.meta["channel"]["tone_before"] = {"black": black, "white": white, "reference_black": reference["black"],
                                               "reference_white": reference["white"], "codec": codec}
