@@ -52,13 +52,13 @@ def decoded(picture, quality=90):
 def test_a_darkening_or_a_contrast_blend_is_read_through_the_jpeg_and_unedited_digits_are_not(case):
     _, _, (tone, _), held = case
     # unedited: the plateau's ringing clips at white, read as the reference's background and a plateau clipped there
-    assert sum(tone_curve.jpeg_levels_of(decoded(eight_bit(s))) != (0, 255) for s in held) <= 3
-    found = [tone_curve.jpeg_levels_of(decoded(darkened(s))) for s in held]
+    assert sum(tone_curve.smeared_levels_of(decoded(eight_bit(s))) != (0, 255) for s in held) <= 3
+    found = [tone_curve.smeared_levels_of(decoded(darkened(s))) for s in held]
     assert sum(levels is not None and levels[0] == 0 and abs(levels[1] - 0.85 * 253) <= 6 for levels in found) >= 50
     lifted = [np.clip(eight_bit(s).astype(int) + 10, 0, 255).astype(np.uint8) for s in held[:20]]  # clipped at white
-    assert sum(tone_curve.jpeg_levels_of(decoded(picture, 95)) == (10, 255) for picture in lifted) >= 18
+    assert sum(tone_curve.smeared_levels_of(decoded(picture, 95)) == (10, 255) for picture in lifted) >= 18
     blended = [np.asarray(ImageEnhance.Contrast(Image.fromarray(eight_bit(s))).enhance(0.85)) for s in held[:20]]
-    found = [tone_curve.jpeg_levels_of(decoded(picture)) for picture in blended]
+    found = [tone_curve.smeared_levels_of(decoded(picture)) for picture in blended]
     assert sum(levels is not None and levels[0] > tone["black"] for levels in found) >= 18
 
 
@@ -101,7 +101,7 @@ def test_the_reference_through_the_tone_line_then_the_jpeg_has_the_files_levels(
     white = jpeg_befores(key)[0][2]
     out = image_through(held[:20], key)
     assert out.shape == held[:20].shape
-    found = [tone_curve.jpeg_levels_of(np.rint(s[0] * 255).astype(np.int64)) for s in out]
+    found = [tone_curve.smeared_levels_of(np.rint(s[0] * 255).astype(np.int64)) for s in out]
     assert sum(levels is not None and levels[0] == 0 and abs(levels[1] - white) <= 4 for levels in found) >= 18
 
 

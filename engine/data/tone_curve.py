@@ -72,9 +72,9 @@ def levels_of(picture):
     return black, white
 
 
-def jpeg_levels_of(picture):
-    """(black, white) of one decoded 8-bit grey JPEG picture, its levels smeared by the JPEG (module docstring), or
-    None where either is too thin."""
+def smeared_levels_of(picture):
+    """(black, white) of one decoded 8-bit grey JPEG or lossy WebP picture, its levels smeared by the codec (module
+    docstring), or None where either is too thin."""
     values = np.asarray(picture, dtype=np.int64).ravel()
     counts = np.bincount(values, minlength=LEVELS + 1)
     black = int(np.argmax(counts))
@@ -189,14 +189,14 @@ def flat_background(picture, black):
 
 
 def read_before_lossy(samples, reference):
-    """Samples whose one grey JPEG or lossy WebP picture's smeared levels (jpeg_levels_of) lie off the `reference`
+    """Samples whose one grey JPEG or lossy WebP picture's smeared levels (smeared_levels_of) lie off the `reference`
     tone, their channel saying so ("tone_before": judged as they are, against the reference put through the line, then
     the codec, and through the codec alone); other samples unchanged."""
     codec = lossy_grey_codec(samples) if reference is not None else None
     if codec is None:
         return samples
     picture = eight_bit(samples.x[0, 0])
-    found = jpeg_levels_of(picture)
+    found = smeared_levels_of(picture)
     if found is None:
         return samples
     black, white = found
