@@ -252,7 +252,7 @@ def table(paths):
 
 
 if __name__ == "__main__":
-    command, arguments = sys.argv[1], sys.argv[2:]
+    command, arguments = (sys.argv[1] if len(sys.argv) > 1 else ""), sys.argv[2:]
     if command == "sentences":
         sentences(*arguments)
     elif command == "codecs":
@@ -261,5 +261,7 @@ if __name__ == "__main__":
         controls(*arguments)
     elif command == "read":
         read(arguments[0], arguments[1:])
-    else:
+    elif command == "table":
         table(arguments)
+    else:
+        sys.exit(__doc__)

@@ -2,7 +2,7 @@
 (named in tests/benchmarks/data/synth_flite_untouched.md before any was built; docs/studies.md, "flite and festival
 below the goal", forty-fourth pass).
 
-    python tests/benchmarks/synth_flite.py build OUT_DIR           # one folder per set
+    PYTHONPATH=. python tests/benchmarks/synth_flite.py build OUT_DIR           # one folder per set
     python main.py verdict OUT_DIR/*/*.wav --case CASE --json OUT.json
     python tests/benchmarks/synth_low.py summary OUT.json          # per set: labels, and each miss's nearest detectors
 
