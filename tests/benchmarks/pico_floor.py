@@ -2,14 +2,15 @@
 tests/benchmarks/data/pico_untouched.md before any was built), and the real takes edited to screen a reading of it
 (docs/studies.md, "SVOX Pico's floor against its own grid, and its band limit", forty-third pass).
 
-    PYTHONPATH=. python tests/benchmarks/pico_floor.py build OUT_DIR            # pico-langs-c and sc-16k-f, one folder each
+    python tests/benchmarks/pico_floor.py build OUT_DIR            # pico-langs-c and sc-16k-f, one folder each
     python main.py verdict OUT_DIR/*/*.wav --case CASE --json OUT.json
     python tests/benchmarks/synth_low.py summary OUT.json         # per set: labels, and each miss's nearest detectors
-    PYTHONPATH=. python tests/benchmarks/pico_floor.py edits OUT_DIR 'GLOB'    # real takes edited as the study's screens: see EDITS
-    PYTHONPATH=. python tests/benchmarks/pico_floor.py floors 'GLOB' ...        # per set: files on a coarse grid, and those holding
+    python tests/benchmarks/pico_floor.py edits OUT_DIR 'GLOB'    # real takes edited as the study's screens: see EDITS
+    python tests/benchmarks/pico_floor.py floors 'GLOB' ...        # per set: files on a coarse grid, and those holding
                                                                    # a stretch of 20 ms or more within one grid step
 
 Speech Commands is read from a bare mirror of github.com/thegtagamer/PICO-tinyML-benchmark (synth_low.SC_GIT).
+Run from the repository root with PYTHONPATH=. (it imports tests.benchmarks).
 """
 import glob
 import os
