@@ -86,15 +86,20 @@ def typical_share(tail):
     return 1.0 / (1.0 + np.exp(-np.sign(centre) * np.sqrt(abs(centre))))
 
 
+def share_score(k, n, unseen=PAIRS.unseen):
+    """The signed square of the logit of k found of n, smoothed with `unseen` n-grams not found (module docstring)."""
+    smoothed = (k + 0.5) / (n + 0.5 + unseen)
+    logit = float(np.log(smoothed / (1.0 - smoothed)))
+    return logit * abs(logit)
+
+
 def share_and_score(grams, index, version=VERSION, unseen=PAIRS.unseen):
     """(k n-grams found elsewhere, of n counted, the score: signed square of the smoothed logit of k/n).
     From version 2 the n-grams the closest piece and its duplicates hold are not counted."""
     elsewhere, closest, _ = copying.placed(grams, index)
     counted = ~closest if version >= CLOSEST_SET_ASIDE else np.ones(elsewhere.size, dtype=bool)
     k, n = int(np.count_nonzero(elsewhere & counted)), int(np.count_nonzero(counted))
-    smoothed = (k + 0.5) / (n + 0.5 + unseen)
-    logit = float(np.log(smoothed / (1.0 - smoothed)))
-    return k, n, logit * abs(logit)
+    return k, n, share_score(k, n, unseen)
 
 
 def without(index, f):
