@@ -156,6 +156,16 @@ def test_empty_and_text_files_are_refused(tmp_path):
     assert "unrecognised file format" in rejected_reason(tmp_path / "notes.txt")
 
 
+def test_avif_heic_and_jpeg_2000_are_refused_by_name(tmp_path):
+    # no reference is passed through their lossy coding, so the refusal names the format rather than "unrecognised"
+    # their first bytes as encoders write them (an ISO media `ftyp` box with the image brand; the JP2 signature box)
+    for name, head, label in (("digit.avif", struct.pack(">I", 28) + b"ftypavif", "AVIF"),
+                              ("photo.heic", struct.pack(">I", 24) + b"ftypheic", "HEIC"),
+                              ("digit.jp2", b"\x00\x00\x00\x0cjP  \r\n\x87\n", "JPEG 2000")):
+        (tmp_path / name).write_bytes(head + bytes(40))
+        assert rejected_reason(tmp_path / name).startswith(f"{label} image: not supported")
+
+
 def test_wrong_extension_is_refused_by_content(tmp_path):
     path = tmp_path / "speech.wav"
     Image.fromarray(np.zeros((4, 4), dtype=np.uint8)).save(path, format="PNG")

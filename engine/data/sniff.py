@@ -75,12 +75,23 @@ KNOWN_EXTENSIONS = {ext: kind for kind in KINDS for ext in kind.extensions}
 MP4_BRANDS = (b"M4A ", b"M4B ", b"mp41", b"mp42", b"isom", b"iso2", b"iso4", b"iso5", b"iso6", b"avc1", b"dash",
               b"MSNV", b"qt  ")
 MP4_BRAND_PREFIXES = (b"3gp", b"3g2")
+# Still-image formats recognised so that a refusal names them: no reference is passed through their lossy coding.
+UNSUPPORTED_IMAGES = {b"avif": "AVIF", b"avis": "AVIF", b"heic": "HEIC", b"heix": "HEIC", b"mif1": "HEIF",
+                      b"msf1": "HEIF"}
+JPEG_2000_MAGIC = (b"\x00\x00\x00\x0cjP  \r\n\x87\n", b"\xff\x4f\xff\x51")  # the JP2 box, a bare codestream
 
 
 def is_mp4_audio(data):
     """An ISO media file (`ftyp` box at byte 4) whose major brand is an audio or movie one."""
     brand = data[8:12]
     return data[4:8] == b"ftyp" and (brand in MP4_BRANDS or brand[:3] in MP4_BRAND_PREFIXES)
+
+
+def unsupported_image(data):
+    """The name of a still-image format recognised only to be refused (AVIF, HEIC/HEIF, JPEG 2000), else None."""
+    if data[4:8] == b"ftyp" and data[8:12] in UNSUPPORTED_IMAGES:
+        return UNSUPPORTED_IMAGES[data[8:12]]
+    return "JPEG 2000" if data.startswith(JPEG_2000_MAGIC) else None
 
 
 def frame_sync(data):
@@ -132,6 +143,10 @@ def sniff(path, data):
     if named is CIFAR and found in (None, IDX):
         return CIFAR
     if found is None:
+        unsupported = unsupported_image(data)
+        if unsupported:
+            raise InputError(path, f"{unsupported} image: not supported (the verdict has no reference passed through "
+                                   f"its lossy coding)")
         if data[:1] == b"\x80" and data[1:2] in PICKLE_PROTOCOLS:
             raise InputError(path, "a Python pickle (torch.save's legacy format, pickle.dump): never unpickled, since "
                                    "loading one runs code; save samples with numpy.save")
