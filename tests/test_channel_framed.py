@@ -11,8 +11,9 @@ from PIL import Image
 from engine.data.channels import lossless_channel
 from engine.data.loaders import load_path
 from engine.data.specs import load_spec
-from engine.detectors.channel_keys import (FILLS_FRAME, FRAMED, FRAMED_BEFORE, RESIZED_BEFORE, UNREAD_FRAMING, channel_key,
-                                           fills_frame, framed, framed_before, jpeg_alone, jpeg_befores, resized_before)
+from engine.detectors.channel_keys import (FILLS_FRAME, FRAMED, FRAMED_BEFORE, RESIZED_BEFORE, UNREAD_FRAMING,
+                                           WEBP_QUALITY, channel_key, fills_frame, framed, framed_before, jpeg_alone,
+                                           jpeg_befores, resized_before, webp_quality)
 from engine.detectors.channel_media import framed_images, image_through
 from engine.detectors.channel_words import describe
 from engine.detectors.channels import NoiseUnion, channel_detectors
@@ -170,15 +171,18 @@ def test_real_digits_of_a_16_pixel_collection_through_lossy_webp_are_judged_fram
     x = usps_like(held)
     Image.fromarray(np.rint(x[0, 0] * 255).astype(np.uint8)).save(tmp_path / "u.webp", quality=80)
     key = channel_key(load_path(str(tmp_path / "u.webp")).meta)
-    assert key == ("WebP lossy", (FRAMED_BEFORE,) + UNREAD_FRAMING) and jpeg_alone(key) == ("WebP lossy",)
+    quality = webp_quality(key)  # estimated from the file (engine/data/webp_quality.py)
+    assert abs(quality - 80) <= 10 and key == ("WebP lossy", (WEBP_QUALITY, quality), (FRAMED_BEFORE,) + UNREAD_FRAMING)
+    assert jpeg_alone(key) == ("WebP lossy", (WEBP_QUALITY, quality))
     assert "through the lossy WebP alone" in describe(key)
     Image.fromarray(np.rint(held[0, 0] * 255).astype(np.uint8)).save(tmp_path / "m.webp", quality=80)
-    assert channel_key(load_path(str(tmp_path / "m.webp")).meta) == ("WebP lossy",)  # MNIST's own framing: as before
+    own = channel_key(load_path(str(tmp_path / "m.webp")).meta)
+    assert own[0] == "WebP lossy" and not jpeg_befores(own)  # MNIST's own framing: through the codec alone
     placement = {d.name: d for d in channel_detectors(detectors, profile, key)[0]}["placement"]
     assert [words.split(",")[0] for words, _ in placement.parts_] == [
         "through the lossy WebP alone", "framed as a collection of 16 x 16 pictures frames its figures"]
-    x = webp_images(x)
-    alone = channel_detectors(detectors, profile, ("WebP lossy",))[0]
+    x = webp_images(x, quality)
+    alone = channel_detectors(detectors, profile, jpeg_alone(key))[0]
     framed_too = channel_detectors(detectors, profile, key)[0]
     assert np.mean(combined_image_verdicts(alone, x) <= 0.01) >= 0.5
     assert np.mean(combined_image_verdicts(framed_too, x) <= 0.01) <= 0.05

@@ -7,7 +7,8 @@ the loaders record what the file itself says about its channel:
 
 - JPEG: the quantisation tables (they are the whole lossy step: re-encoding with the same
   tables reproduces it), the chroma subsampling and the IJG quality they correspond to;
-- WebP: lossy (VP8) or lossless (VP8L); an earlier lossy WebP or JPEG of a lossless image, from its pixels;
+- WebP: lossy (VP8, its quality estimated from its header and pixels: webp_quality.py) or lossless (VP8L); an
+  earlier lossy WebP or JPEG of a lossless image, from its pixels;
 - a lossless figure resized with a ringing filter (Lanczos) on the way, from its pixels (resize_history.py), or
   down and back with one that does not ring (nearest, box, bilinear, Hamming), as a fixed point of that resize;
 - audio: the codec (soundfile's subtype: ULAW, ALAW, GSM610, VORBIS, OPUS, MPEG_LAYER_III,
@@ -36,6 +37,7 @@ from engine.data.clipping import clipping
 from engine.data.formats.container_audio import AMR_NB_MODES, TELEPHONE
 from engine.data.box_frame import box_framed
 from engine.data.resize_history import fills_frame, grey, jpeg_resample_history, resample_history, resize_history
+from engine.data import webp_quality
 from engine.data.webp_history import webp_history
 from engine.data.padding import speech_span
 
@@ -97,7 +99,9 @@ def image_channel(image, format_label, data, values=None):
             picture = grey(values) if values is not None else None
             filling = picture is not None and picture.ndim == 2 and picture.shape[0] == picture.shape[1] and fills_frame(
                 picture)
-            return {"codec": "WebP lossy", "lossy": True} | ({"fills_frame": True} if filling else {})
+            quality = webp_quality.estimated_quality(data, values)
+            return {"codec": "WebP lossy", "lossy": True} | ({"fills_frame": True} if filling else {}) | (
+                {"quality": quality} if quality is not None else {})
     return lossless_channel("WebP lossless" if format_label == "WebP" else format_label, values)
 
 

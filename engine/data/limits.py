@@ -15,6 +15,9 @@ MAX_FILE_BYTES = 512 * 2**20  # one evidence file, also the cap on gzip-decompre
 MAX_DECODED_VALUES = 64 * 2**20
 MAX_IMAGE_PIXELS = 16_777_216  # width x height of one image (4096 x 4096), checked from the header
 MAX_IMAGE_FRAMES = 10_000  # frames of a multi-frame image, counted by walking its directory chain
+# A lossy WebP's quality is estimated by encoding its picture again several times (engine/data/webp_quality.py):
+# about 8 encodes: 2 ms for a 28 x 28 digit, about a second for a megapixel picture.
+MAX_WEBP_QUALITY_PIXELS = 1_048_576
 # A picture larger than the case reference is read as an enlargement (engine/data/picture_size.py) up to this many
 # times the reference's side: the reading's matrices grow with the side, and no editor enlarges a digit further.
 MAX_ENLARGEMENT = 8

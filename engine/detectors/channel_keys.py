@@ -130,7 +130,8 @@ def _read_key(meta, channel, noise_gate):
         return key + ((NOISY_BEFORE, float(channel["noise_before"]["sigma"])),) if "noise_before" in channel else key
     if codec == "WebP lossy":  # a figure filling its frame: framed as a small collection's, assumed (nothing is read
         # through WebP's noise): untouched USPS digits enlarged then WebP 50-95 were 90-93 of 100 labelled generated
-        key = ("WebP lossy",) + (((FRAMED_BEFORE,) + UNREAD_FRAMING,) if channel.get("fills_frame") else ())
+        key = ("WebP lossy",) + (((WEBP_QUALITY, int(channel["quality"])),) if "quality" in channel else ())
+        key = key + (((FRAMED_BEFORE,) + UNREAD_FRAMING,) if channel.get("fills_frame") else ())
         return key + ((TONED_BEFORE,) + tone_levels(channel["tone_before"]),) if "tone_before" in channel else key
     if "webp_history" in channel:  # the same channel, marked so that the verdict says how it was read
         return ("WebP lossy", "pixels")
@@ -217,6 +218,18 @@ def last_part(key, tag):
     key records what was read beyond its channel's kind (MP3_BITRATE, VORBIS_QUALITY, SAMPLES, FILLS_FRAME, FRAMED)."""
     last = key[-1] if key else None
     return last[1:] if isinstance(last, tuple) and last[:1] == (tag,) else None
+
+
+# A lossy WebP's quality, estimated from its header and its pixels (engine/data/webp_quality.py): its key's second
+# part (WEBP_QUALITY, q), before any reading before the codec; the reference passes lossy WebP at q instead of over
+# channel_media.WEBP_QUALITIES (real digits through WebP 30 against those: 6 of 200 labelled generated).
+WEBP_QUALITY = "WebP quality"
+
+
+def webp_quality(key):
+    """The quality a lossy WebP key's reference passes the codec at, or None (the typical qualities in turn)."""
+    part = key[1] if len(key) > 1 and key[0] == "WebP lossy" else None
+    return part[1] if isinstance(part, tuple) and part[:1] == (WEBP_QUALITY,) else None
 
 
 def mp3_bitrate(key):

@@ -9,8 +9,9 @@ TRAITS_LOST = {
              "that mark a generator's output (unregistered generators' digits: 3-99% caught at quality 50, "
              "18-100% at 75, 25-100% at 90, 57-100% as PNG), so a 'real' label here is weaker evidence"),
     "WebP lossy": ("lossy WebP erases the faint values and one-pixel texture that mark a generator's output "
-                   "(unregistered generators' digits: 18-100% caught, three DCGANs 18-53%, 57-100% as PNG), so a "
-                   "'real' label here is weak evidence"),
+                   "(unregistered generators' digits: 18-100% caught, three DCGANs 18-53%, 57-100% as PNG; a VAE's "
+                   "through quality 30 67%, judged at the file's estimated quality), so a 'real' label here is weak "
+                   "evidence"),
     "resized": ("a resize with Lanczos is read only where the faint values stay in a band around the strokes and "
                 "the background beyond is empty; a generator whose output has that shape is judged as a resized "
                 "real digit, against which its faint values are no evidence (a DCGAN trained 2,000 steps, resized so: "

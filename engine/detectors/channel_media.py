@@ -13,7 +13,7 @@ from engine.data.formats.audio import codec_silence
 from engine.detectors import resampling
 from engine.detectors.channel_keys import (BOX_FRAMED, FRAMED_BEFORE, NOISY_BEFORE, NOISY_PICTURE, RESIZED_BEFORE,
                                            TONED, TONED_BEFORE, framed,
-                                           jpeg_alone, jpeg_befores, mp3_bitrate, vorbis_quality)
+                                           jpeg_alone, jpeg_befores, mp3_bitrate, vorbis_quality, webp_quality)
 from engine.detectors.profile import reference_audio
 
 WEBP_QUALITIES = (50, 65, 80, 90, 95)  # WebP keeps no tables: calibrate over typical qualities
@@ -151,7 +151,8 @@ def image_through(x, key):
                    TONED_BEFORE: lambda pictures, *levels: toned_images(pictures, *levels, back=False),
                    NOISY_BEFORE: noisy_images}
         prepared = prepare[before[0]](x, *before[1:])
-        return webp_images(prepared) if key[0] == "WebP lossy" else jpeg_images(prepared, jpeg_alone(key))
+        return webp_images(prepared, webp_quality(key)) if key[0] == "WebP lossy" else jpeg_images(
+            prepared, jpeg_alone(key))
     if key[0] == "JPEG":
         return jpeg_images(x, key)
     if key[0] == "enlarged":
@@ -166,7 +167,7 @@ def image_through(x, key):
         return noisy_images(x, key[1])
     if key[0] == "resized" and len(key) > 2:
         return resampled_images(x, key[2], key[3])
-    return webp_images(x) if key[0] == "WebP lossy" else resized_images(x)
+    return webp_images(x, webp_quality(key)) if key[0] == "WebP lossy" else resized_images(x)
 
 
 def noisy_images(x, sigma):
@@ -271,9 +272,11 @@ def box_framed_images(x, span):
     return np.stack([box_fitted(nist_scan(p), side, span) for p in pixels])[:, None].astype(np.float32) / 255
 
 
-def webp_images(x):
+def webp_images(x, quality=None):
+    """Samples through lossy WebP at `quality`, or at WEBP_QUALITIES in turn where the file's was not estimated."""
+    qualities = WEBP_QUALITIES if quality is None else (quality,)
     return _through_pil(x, lambda image, buffer, k: image.save(
-        buffer, format="WEBP", quality=WEBP_QUALITIES[k % len(WEBP_QUALITIES)]))
+        buffer, format="WEBP", quality=qualities[k % len(qualities)]))
 
 
 def grey_pixels(x):

@@ -8,7 +8,7 @@ from engine.detectors import aside_marks, low_rumble, quarter_grid, time_scale
 from engine.detectors.channel_keys import (BOX_FRAMED, NOISE_STEP_DB, NOISY_PICTURE, TONED, box_framed_before,
                                            codec_from_samples, fills_frame, framed, framed_before, jpeg_alone,
                                            jpeg_befores, lossy_codec, mp3_bitrate, opus_inversion, quiet_level,
-                                           noisy_before, resized_before, toned_before, vorbis_quality)
+                                           noisy_before, resized_before, toned_before, vorbis_quality, webp_quality)
 from engine.detectors.channel_losses import AMR_NB, MP3_INVERSION_MIN, OPUS_INVERSION_MIN, VORBIS_INVERSION_MIN
 from engine.detectors.channel_media import (CODEC_STAND_INS, LOWEST_BITRATE_SUBTYPES, PYAV_CODECS, RESIZE_FACTORS,
                                             WEBP_QUALITIES, history_spread)
@@ -68,7 +68,10 @@ def describe(key):
             return (f"lossy WebP inferred from the pixels (a grey picture with none of the levels libwebp's decoder "
                     f"cannot produce; the lossless file keeps no quality: the reference is re-encoded at qualities "
                     f"{qualities})")
-        return f"lossy WebP at qualities {qualities} (WebP records none)"
+        if webp_quality(key) is not None:
+            return (f"lossy WebP at quality {webp_quality(key)}, estimated from its header's base quantiser and its "
+                    f"pixels (WebP records no quality): the reference re-encoded at that quality")
+        return f"lossy WebP at qualities {qualities} (WebP records none, and its quality was not estimated)"
     if key[0] == "enlarged":
         (h, w), kernel = key[1], key[2]
         if kernel is None:

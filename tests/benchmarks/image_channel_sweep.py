@@ -63,6 +63,29 @@ def _rotated_jpeg(picture, path, k):
     picture.rotate(angle, resample=Image.BICUBIC).save(path + ".jpg", quality=85)
 
 
+def _jpeg_options(quality, **options):
+    return lambda picture, path, k: picture.save(path + ".jpg", quality=quality, **options)
+
+
+def _jpeg_then_png(picture, path, k):
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    picture.save(buffer, format="JPEG", quality=75)
+    Image.open(buffer).save(path + ".png")
+
+
+def _mjpeg(picture, path, k):
+    """FFmpeg's MJPEG encoder (its own quantiser scaling, not libjpeg's quality)."""
+    with tempfile.TemporaryDirectory() as scratch:
+        source = os.path.join(scratch, "in.png")
+        picture.save(source)
+        subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-i", source, "-q:v", "3", path + ".jpg"],
+                       check=True)
+
+
 def _png16(picture, path, k):
     from PIL import Image
 
@@ -79,6 +102,16 @@ CHANNELS = {
     "png16": _png16,
     "bmp": lambda picture, path, k: picture.save(path + ".bmp"),
     "rot8_jpeg85": _rotated_jpeg,
+    **{f"jpeg{q}": _jpeg(q) for q in (20, 30, 40)},
+    "jpeg75_progressive": _jpeg_options(75, progressive=True, optimize=True),
+    "rgb444_85": lambda picture, path, k: picture.convert("RGB").save(path + ".jpg", quality=85, subsampling=0),
+    **{f"avif{q}": (lambda q: lambda picture, path, k: picture.save(path + ".avif", quality=q))(q) for q in (50, 80)},
+    "jp2_rate20": lambda picture, path, k: picture.save(path + ".jp2", quality_mode="rates", quality_layers=[20]),
+    "gif": lambda picture, path, k: picture.save(path + ".gif"),
+    "tiff_lzw": lambda picture, path, k: picture.save(path + ".tif", compression="tiff_lzw"),
+    "webp30": _webp(30),
+    "jpeg75_png": _jpeg_then_png,
+    "mjpeg_q3": _mjpeg,
 }
 
 
