@@ -15,7 +15,7 @@ import numpy as np
 
 from engine import case as case_store, case_verify
 from engine.case_workflows import open_case
-from engine.data import (clipping, colormap, gate_time, image_noise, own_grid, performance, picture_size,
+from engine.data import (clipping, colormap, equalisation, gate_time, image_noise, own_grid, performance, picture_size,
                          representations, tone_curve)
 from engine.data.channels import unread_parts_reason
 from engine.data.formats.array import adopted, unflattened
@@ -86,10 +86,11 @@ def load_evidence(paths, profile, levels=None):
 
 
 def read_levels(samples, tone, clean):
-    """A picture's noise on an empty background (engine/data/image_noise.py), else its tone line
-    (engine/data/tone_curve.py), read against the reference's (`tone`: its levels; `clean`: its background empty); of
-    a JPEG, its noise and its tone line before it (of a lossy WebP, its tone line)."""
-    samples = tone_curve.read(image_noise.read(samples, clean), tone)
+    """A picture's histogram equalisation (engine/data/equalisation.py), else its noise on an empty background
+    (engine/data/image_noise.py), else its tone line (engine/data/tone_curve.py), read against the reference's
+    (`tone`: its levels; `clean`: its background empty); of a JPEG, its noise and its tone line before it (of a lossy
+    WebP, its tone line)."""
+    samples = tone_curve.read(image_noise.read(equalisation.read(samples, clean), clean), tone)
     return tone_curve.read_before_lossy(image_noise.read_before_jpeg(samples, clean), tone)
 
 
@@ -394,6 +395,7 @@ def _file_verdict(case, path, samples, detectors, weights, batch, g, scores, p, 
 
 
 READERS = (picture_size.size_reason, picture_size.grid_reason, colormap.reason, tone_curve.reason, image_noise.reason,
+           equalisation.reason,
            performance.reason, own_grid.reason, gate_time.reason, time_scale.reason, unread_parts_reason,
            clipping.reason)
 

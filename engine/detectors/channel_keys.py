@@ -140,6 +140,8 @@ def _read_key(meta, channel, noise_gate):
         read = channel["resample_history"]
         key = ("resized", "pixels", tuple(read["filter"]), int(read["side"]))
         return key + ((FILLS_FRAME,),) if read.get("fills_frame") else key
+    if "equalised" in channel:
+        return (EQUALISED, channel["equalised"]["equaliser"])
     if "image_noise" in channel:
         return (NOISY_PICTURE, float(channel["image_noise"]["sigma"]))
     if "tone" in channel:
@@ -326,6 +328,11 @@ def tone_levels(read):
 # through the JPEG alone and, apart, against the reference with that noise added and then the JPEG.
 NOISY_PICTURE = "noisy picture"
 NOISY_BEFORE = "noisy before"
+
+# A lossless grey picture that is nearly a fixed point of an equaliser (engine/data/equalisation.py): key (EQUALISED,
+# the equaliser's name), judged against the reference equalised so, figure by figure (channel_media: equalisation.
+# equalised), and as it is (channels.channel_detectors: generated only where both say so).
+EQUALISED = "equalised"
 
 
 def framed(key):

@@ -29,6 +29,11 @@ TRAITS_LOST = {
                       "digits with noise of 3 levels 145 of 300 caught (178 without noise); no generator's own "
                       "output of 6,100 digits was read so (docs/studies.md, 'Noise read from a picture's empty "
                       "background', forty-third pass)"),
+    "equalised": ("histogram equalisation is read from any lossless grey picture of 8 or more levels that is nearly "
+                  "a fixed point of OpenCV's or Pillow's equaliser, and each detector keeps the larger of its tail "
+                  "probabilities against the reference as it is and equalised so, which spreads a figure's ramps "
+                  "into the gaps a generator's clean-up leaves; no generator's own output of 4,500 digits was read so "
+                  "(docs/studies.md, 'Everyday edits of real digits', forty-fifth pass)"),
     "toned": ("a straight tone line is read from any lossless grey picture whose background or stroke plateau lies "
               "off the reference's, a generator's too, and undone, so an edit that moved a generator's levels no "
               "longer helps to catch it (a long-trained DCGAN's digits darkened x0.85: 267 -> 219 of 300 caught, "

@@ -50,7 +50,7 @@ from engine.data import picture_size, representations
 from engine.detectors import (aside_marks, calibration, eight_bit_floor, far_field, low_rumble, quarter_grid,
                               resampling, statistical, time_scale)
 from engine.detectors.batch import Recordings
-from engine.detectors.channel_keys import (BOX_FRAMED, FRAMED, FRAMED_BEFORE, NOISY_BEFORE, NOISY_PICTURE,
+from engine.detectors.channel_keys import (BOX_FRAMED, EQUALISED, FRAMED, FRAMED_BEFORE, NOISY_BEFORE, NOISY_PICTURE,
                                            RESIZED_BEFORE, TONED, TONED_BEFORE, box_framed_before,
                                            calibrated_key, fills_frame, framed, inversion_lost, jpeg_alone,
                                            jpeg_befores, lossy_codec, mp3_bitrate, quiet_level)
@@ -70,7 +70,7 @@ def channelled_reference(profile, key, agc=False):
     what the detectors derive from each, derived once) or None for images) of reference files through
     the channel, or None when the profile keeps no files that can be passed through it; `agc`: after the
     noise, an automatic gain control."""
-    if key[0] in ("JPEG", "WebP lossy", "resized", "enlarged", BOX_FRAMED, TONED, NOISY_PICTURE):
+    if key[0] in ("JPEG", "WebP lossy", "resized", "enlarged", BOX_FRAMED, TONED, NOISY_PICTURE, EQUALISED):
         x = image_through(profile["cal_x"], key)
         groups = np.asarray(profile["cal_x_group"])
         return x, groups, np.ones(groups.size, dtype=bool), None
@@ -257,6 +257,8 @@ def channel_detectors(detectors, profile, key, gan_runs=(), for_channel=None, ag
         out = noise_union(detectors, profile, key, gan_runs, out, levelled, for_channel)
     if key[0] == "enlarged" and len(key) == 3:  # a filter read: the reduction gives a real file back nearly as it was
         out = enlarged_read_union(detectors, out)
+    if key[0] == EQUALISED:  # read from the pixels: the reading may only make a verdict more cautious
+        out = paired(detectors, out, ("as it is", "equalised so, figure by figure"), "for a picture read as equalised,")
     lost = TRAITS_LOST[key[0]] + (f"; {TRAITS_LOST['noise']}" if key[0] == "audio" and key[4] else "")
     return out, recalibrated_note(key, data, lost)
 
