@@ -142,6 +142,8 @@ def _read_key(meta, channel, noise_gate):
         return key + ((FILLS_FRAME,),) if read.get("fills_frame") else key
     if "equalised" in channel:
         return (EQUALISED, channel["equalised"]["equaliser"])
+    if "oriented" in channel:
+        return (ORIENTED, channel["oriented"]["edit"])
     if "image_noise" in channel:
         return (NOISY_PICTURE, float(channel["image_noise"]["sigma"]))
     if "tone" in channel:
@@ -333,6 +335,9 @@ NOISY_BEFORE = "noisy before"
 # the equaliser's name), judged against the reference equalised so, figure by figure (channel_media: equalisation.
 # equalised), and as it is (channels.channel_detectors: generated only where both say so).
 EQUALISED = "equalised"
+# A lossless grey figure read as mirrored or turned a quarter (engine/data/orientation.py): key (ORIENTED, the edit),
+# judged as it is and put back, against the case's own calibration (channels.oriented_union).
+ORIENTED = "oriented"
 
 
 def framed(key):
