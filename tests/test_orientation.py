@@ -35,36 +35,41 @@ def test_putting_back_undoes_each_edit(case):
 def test_edited_figures_are_read_with_their_edit_and_most_unedited_ones_are_not(case):
     _, _, held, figures = case
     for edit, made in EDITED.items():
-        read = [orientation.read_edit(np.ascontiguousarray(made(p)), figures) for p in held]
-        assert np.mean([found == edit for found in read]) >= 0.5, edit  # against a 600-digit case's figures
-    assert np.mean([orientation.read_edit(p, figures) is not None for p in held]) <= 0.3
+        read = [orientation.read_edits(np.ascontiguousarray(made(p)), figures) for p in held]
+        assert np.mean([edit in found for found in read]) >= 0.6, edit  # against a 600-digit case's figures
+    assert np.mean([orientation.read_edits(p, figures) == () for p in held]) >= 0.7
 
 
 def test_a_file_read_so_gets_the_key_and_the_reason(tmp_path, case):
     _, _, held, figures = case
-    picture = next(p for p in held if orientation.read_edit(np.ascontiguousarray(p[:, ::-1]), figures) == "mirrored")
+    picture = next(p for p in held if "mirrored" in orientation.read_edits(np.ascontiguousarray(p[:, ::-1]), figures))
     path = tmp_path / "mirrored.png"
     Image.fromarray(np.rint(picture[:, ::-1] * 255).astype(np.uint8), "L").save(path)
     samples = orientation.read(load_path(str(path)), figures)
-    assert samples.meta["channel"]["oriented"] == {"edit": "mirrored"}
-    assert channel_key(samples.meta) == (ORIENTED, "mirrored")
+    edits = samples.meta["channel"]["oriented"]["edits"]
+    assert "mirrored" in edits
+    assert channel_key(samples.meta) == (ORIENTED, *edits)
     assert "mirrored" in describe((ORIENTED, "mirrored"))
     assert any(found.startswith("orientation:") for found in readings(samples.meta["channel"]))
     assert "oriented" not in orientation.read(load_path(str(path)), None).meta["channel"]  # no figures: not read
 
 
-def test_mirrored_and_turned_real_digits_pass_judged_also_put_back(case):
+def test_mirrored_and_turned_real_digits_pass_judged_also_put_back_each_way_read(case):
+    """Each file judged under its own key: every edit read (a quarter turn read as the other way too is put back
+    both ways; put back the wrong way alone, a real figure stays a pixel off)."""
     profile, detectors, held, figures = case
     flagged_before = judged_after = 0
     for edit, made in EDITED.items():
         pictures = [np.ascontiguousarray(made(p)) for p in held]
-        x = np.stack([p for p in pictures if orientation.read_edit(p, figures) == edit])[:, None].astype(np.float32)
-        flagged_before += int(np.sum(combined_image_verdicts(detectors, x) <= 0.01))
-        judging, note = channel_detectors(detectors, profile, (ORIENTED, edit))
-        assert edit in note
-        judged_after += int(np.sum(combined_image_verdicts(judging, x) <= 0.01))
+        read = [orientation.read_edits(p, figures) for p in pictures]
+        for edits in set(found for found in read if edit in found):
+            x = np.stack([p for p, found in zip(pictures, read) if found == edits])[:, None].astype(np.float32)
+            flagged_before += int(np.sum(combined_image_verdicts(detectors, x) <= 0.01))
+            judging, note = channel_detectors(detectors, profile, (ORIENTED, *edits))
+            assert edit in note
+            judged_after += int(np.sum(combined_image_verdicts(judging, x) <= 0.01))
     assert flagged_before >= 20  # MNIST's centring moved a pixel: placement
-    assert judged_after <= 0.2 * flagged_before
+    assert judged_after <= 0.1 * flagged_before
 
 
 def test_an_unedited_figure_put_back_keeps_its_own_alarm(case):

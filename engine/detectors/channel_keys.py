@@ -143,7 +143,7 @@ def _read_key(meta, channel, noise_gate):
     if "equalised" in channel:
         return (EQUALISED, channel["equalised"]["equaliser"])
     if "oriented" in channel:
-        return (ORIENTED, channel["oriented"]["edit"])
+        return (ORIENTED,) + tuple(channel["oriented"]["edits"])
     if "image_noise" in channel:
         return (NOISY_PICTURE, float(channel["image_noise"]["sigma"]))
     if "tone" in channel:
@@ -335,8 +335,8 @@ NOISY_BEFORE = "noisy before"
 # the equaliser's name), judged against the reference equalised so, figure by figure (channel_media: equalisation.
 # equalised), and as it is (channels.channel_detectors: generated only where both say so).
 EQUALISED = "equalised"
-# A lossless grey figure read as mirrored or turned a quarter (engine/data/orientation.py): key (ORIENTED, the edit),
-# judged as it is and put back, against the case's own calibration (channels.oriented_union).
+# A lossless grey figure read as mirrored or turned a quarter (engine/data/orientation.py): key (ORIENTED, the edits
+# read...), judged as it is and put back as each, against the case's own calibration (channels.oriented_union).
 ORIENTED = "oriented"
 
 

@@ -60,8 +60,8 @@ def describe(key):
         return (f"noise of about {key[1]:g} levels read from the pixels of the empty background: the reference with "
                 f"Gaussian noise of that level added, rounded and clipped")
     if key[0] == ORIENTED:
-        return (f"a figure read from its shape as {key[1]} in an editor: judged as it is and put back, against the "
-                f"reference as it is (each detector's larger tail probability applies)")
+        return (f"a figure read from its shape as {' or '.join(key[1:])} in an editor: judged as it is and put back each "
+                f"way, against the reference as it is (each detector's largest tail probability applies)")
     if key[0] == EQUALISED:
         return (f"histogram equalisation read from the pixels ({key[1]}): the reference equalised so, figure by figure "
                 f"(and as it is: each detector's larger tail probability applies)")

@@ -631,11 +631,13 @@ class PutBack:
 
 def oriented_union(detectors, key):
     """The detectors for a figure read as mirrored or turned a quarter (`key`, channel_keys.ORIENTED), each that speaks
-    joined by NoiseUnion with itself judging the figure put back: generated only where both say so (real digits
+    joined by NoiseUnion with itself judging the figure put back as each edit read: generated only where every reading
+    says so (real digits
     mirrored or turned were labelled generated 44 and 50 of 160 by `placement`, MNIST's centring moved a pixel by the
     edit; docs/studies.md, "Everyday edits of real digits", forty-fifth pass), and the note. Nothing is recalibrated."""
-    back = [d if isinstance(d, StandAside) else PutBack(d, key[1]) for d in detectors]
-    out = paired(detectors, back, ("as it is", f"put back as if {key[1]}"), f"for a figure read as {key[1]},")
+    parts = [("as it is", detectors)] + [(f"put back as if {edit}", [
+        d if isinstance(d, StandAside) else PutBack(d, edit) for d in detectors]) for edit in key[1:]]
+    out = united(parts, f"for a figure read as {' or '.join(key[1:])},")
     return out, f"channel {describe(key)}; {TRAITS_LOST[ORIENTED]}"
 
 
