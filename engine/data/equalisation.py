@@ -11,7 +11,8 @@ A picture so made is nearly a fixed point of the same equalisation: its levels a
 so equalising it again moves no pixel far: OpenCV's `equalizeHist` none, Pillow's at most 49 levels (where its first
 pass clipped levels at white). Equalising an unedited digit, real or generated, moves some pixel by 16-254 levels through
 OpenCV's (a level held by few pixels lands where its share puts it) and by 143-254 through Pillow's (which counts the
-background too); 4,500 long-trained GAN and VQ-VAE digits and 3,000 real ones and edits of them, tuning. So a lossless
+background too); 22,400 files of long-trained GANs' and VQ-VAEs' digits, as written and cleaned, and 7,900 real ones
+and edits of them, tuning. So a lossless
 8-bit grey picture is read as equalised by an equaliser (EQUALISERS) when equalising it again moves no pixel by more
 than that equaliser's tolerance and it holds at least MIN_LEVELS grey levels (a two-level picture is a fixed point of both, and of a threshold: `clean-up`
 reads that as it is). Read only where the reference's figures lie on an empty background (image_noise.reference_is_clean:
