@@ -635,7 +635,7 @@ def oriented_union(detectors, key):
     says so (real digits
     mirrored or turned were labelled generated 44 and 50 of 160 by `placement`, MNIST's centring moved a pixel by the
     edit; docs/studies.md, "Everyday edits of real digits", forty-fifth pass), and the note. Nothing is recalibrated."""
-    parts = [("as it is", detectors)] + [(f"put back as if {edit}", [
+    parts = [("as it is", detectors)] + [(f"as it is, with the file put back as if {edit}", [
         d if isinstance(d, StandAside) else PutBack(d, edit) for d in detectors]) for edit in key[1:]]
     out = united(parts, f"for a figure read as {' or '.join(key[1:])},")
     return out, f"channel {describe(key)}; {TRAITS_LOST[ORIENTED]}"
