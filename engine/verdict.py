@@ -15,7 +15,7 @@ import numpy as np
 
 from engine import case as case_store, case_verify
 from engine.case_workflows import open_case
-from engine.data import (clipping, colormap, gate_time, image_noise, own_grid, performance, picture_size,
+from engine.data import (clipping, colormap, equalisation, gate_time, image_noise, orientation, own_grid, performance, picture_size,
                          representations, tone_curve)
 from engine.data.channels import unread_parts_reason
 from engine.data.formats.array import adopted, unflattened
@@ -30,11 +30,15 @@ CHUNK_SAMPLES = 1024  # patches scored at once (about 11 one-minute recordings)
 
 
 def reference_levels(profile):
-    """(tone, clean) of the reference's pictures, read once per batch: its black and white (tone_curve.reference_tone)
-    and whether its background is empty (image_noise.reference_is_clean); (None, False) for other references."""
+    """(tone, clean, figures) of the reference's pictures, read once per batch: its black and white
+    (tone_curve.reference_tone), whether its background is empty (image_noise.reference_is_clean) and, where it is, its
+    figures as the orientation reading compares a file with them (orientation.reference_figures); (None, False, None)
+    for other references."""
     if not (modality_of(str(profile["modality"])).sizes_read and "cal_x" in profile):
-        return None, False
-    return tone_curve.reference_tone(profile["cal_x"]), image_noise.reference_is_clean(profile["cal_x"])
+        return None, False, None
+    clean = image_noise.reference_is_clean(profile["cal_x"])
+    figures = orientation.reference_figures(profile["cal_x"]) if clean else None
+    return tone_curve.reference_tone(profile["cal_x"]), clean, figures
 
 
 def load_evidence(paths, profile, levels=None):
@@ -43,7 +47,7 @@ def load_evidence(paths, profile, levels=None):
     from engine.data.loaders import load_path
 
     modality, shape = str(profile["modality"]), tuple(int(s) for s in profile["shape"])
-    tone, clean = levels if levels is not None else reference_levels(profile)
+    tone, clean, figures = levels if levels is not None else reference_levels(profile)
     accepted, rejected = [], []
     for path in paths:
         try:
@@ -64,7 +68,7 @@ def load_evidence(paths, profile, levels=None):
         if samples.modality == modality and samples.shape != shape and modality_of(modality).sizes_read:
             samples, reason = picture_size.fit_to_reference(samples, shape, background(profile))
             if samples is not None and not nothing:
-                accepted.append((path, read_levels(samples, tone, clean)))
+                accepted.append((path, read_levels(samples, tone, clean, figures)))
                 continue
             reason = reason or nothing
         elif samples.meta.get("modality_recorded") is False and samples.modality != modality:
@@ -79,17 +83,20 @@ def load_evidence(paths, profile, levels=None):
         elif nothing:
             reason = nothing
         else:
-            accepted.append((path, read_levels(samples, tone, clean)))
+            accepted.append((path, read_levels(samples, tone, clean, figures)))
             continue
         rejected.append({"path": os.path.abspath(path), "reason": reason})
     return accepted, rejected
 
 
-def read_levels(samples, tone, clean):
-    """A picture's noise on an empty background (engine/data/image_noise.py), else its tone line
-    (engine/data/tone_curve.py), read against the reference's (`tone`: its levels; `clean`: its background empty); of
-    a JPEG, its noise and its tone line before it (of a lossy WebP, its tone line)."""
-    samples = tone_curve.read(image_noise.read(samples, clean), tone)
+def read_levels(samples, tone, clean, figures=None):
+    """A picture's histogram equalisation (engine/data/equalisation.py), else its noise on an empty background
+    (engine/data/image_noise.py), else its tone line (engine/data/tone_curve.py), else a mirror or a quarter turn
+    (engine/data/orientation.py), read against the reference's (`tone`: its levels; `clean`: its background empty;
+    `figures`: its figures, None: no orientation read); of a JPEG, its noise and its tone line before it (of a lossy
+    WebP, its tone line)."""
+    samples = tone_curve.read(image_noise.read(equalisation.read(samples, clean), clean), tone)
+    samples = orientation.read(samples, figures)
     return tone_curve.read_before_lossy(image_noise.read_before_jpeg(samples, clean), tone)
 
 
@@ -394,6 +401,7 @@ def _file_verdict(case, path, samples, detectors, weights, batch, g, scores, p, 
 
 
 READERS = (picture_size.size_reason, picture_size.grid_reason, colormap.reason, tone_curve.reason, image_noise.reason,
+           equalisation.reason, orientation.reason,
            performance.reason, own_grid.reason, gate_time.reason, time_scale.reason, unread_parts_reason,
            clipping.reason)
 

@@ -141,6 +141,10 @@ def _read_key(meta, channel, noise_gate):
         read = channel["resample_history"]
         key = ("resized", "pixels", tuple(read["filter"]), int(read["side"]))
         return key + ((FILLS_FRAME,),) if read.get("fills_frame") else key
+    if "equalised" in channel:
+        return (EQUALISED, channel["equalised"]["equaliser"])
+    if "oriented" in channel:
+        return (ORIENTED,) + tuple(channel["oriented"]["edits"])
     if "image_noise" in channel:
         return (NOISY_PICTURE, float(channel["image_noise"]["sigma"]))
     if "tone" in channel:
@@ -339,6 +343,14 @@ def tone_levels(read):
 # through the JPEG alone and, apart, against the reference with that noise added and then the JPEG.
 NOISY_PICTURE = "noisy picture"
 NOISY_BEFORE = "noisy before"
+
+# A lossless grey picture that is nearly a fixed point of an equaliser (engine/data/equalisation.py): key (EQUALISED,
+# the equaliser's name), judged against the reference equalised so, figure by figure (channel_media: equalisation.
+# equalised), and as it is (channels.channel_detectors: generated only where both say so).
+EQUALISED = "equalised"
+# A lossless grey figure read as mirrored or turned a quarter (engine/data/orientation.py): key (ORIENTED, the edits
+# read...), judged as it is and put back as each, against the case's own calibration (channels.oriented_union).
+ORIENTED = "oriented"
 
 
 def framed(key):

@@ -11,7 +11,7 @@ from engine.data.channels import NOISE_BANDS_HZ, band_powers, speech_and_floor, 
 from engine.data.formats.container_audio import AMR_NB_MODES, TELEPHONE
 from engine.data.formats.audio import codec_silence
 from engine.detectors import resampling
-from engine.detectors.channel_keys import (BOX_FRAMED, FRAMED_BEFORE, NOISY_BEFORE, NOISY_PICTURE, RESIZED_BEFORE,
+from engine.detectors.channel_keys import (BOX_FRAMED, EQUALISED, FRAMED_BEFORE, NOISY_BEFORE, NOISY_PICTURE, RESIZED_BEFORE,
                                            TONED, TONED_BEFORE, framed,
                                            jpeg_alone, jpeg_befores, mp3_bitrate, vorbis_quality, webp_quality)
 from engine.detectors.profile import reference_audio
@@ -144,7 +144,8 @@ def history_spread(quality):
 
 def image_through(x, key):
     """Samples (n, c, h, w) in [0, 1] through the image channel `key` (JPEG, lossy WebP, a Lanczos resize or a
-    resize read with its filter and side, or such a resize, a small collection's framing or EMNIST's and then JPEG)."""
+    resize read with its filter and side, or such a resize, a small collection's framing or EMNIST's and then JPEG; a
+    tone line, noise or an equaliser read from the pixels)."""
     if jpeg_befores(key):  # one reading before the JPEG (a key with several is judged reading by reading)
         (before,) = jpeg_befores(key)
         prepare = {RESIZED_BEFORE: resampled_images, FRAMED_BEFORE: framed_images, BOX_FRAMED: box_framed_images,
@@ -165,6 +166,10 @@ def image_through(x, key):
         return toned_images(x, *key[1:])
     if key[0] == NOISY_PICTURE:
         return noisy_images(x, key[1])
+    if key[0] == EQUALISED:
+        from engine.data.equalisation import equalised
+
+        return equalised(x, key[1])
     if key[0] == "resized" and len(key) > 2:
         return resampled_images(x, key[2], key[3])
     return webp_images(x, webp_quality(key)) if key[0] == "WebP lossy" else resized_images(x)
@@ -461,7 +466,7 @@ def resampled_through(profile, key, groups, n_files):
     500 labelled generated against the channel's files alone, docs/verdicts.md, "Images, second pass"); else None."""
     from engine.detectors import suite
 
-    through = ("JPEG", "WebP lossy", "enlarged", TONED, NOISY_PICTURE)
+    through = ("JPEG", "WebP lossy", "enlarged", TONED, NOISY_PICTURE, EQUALISED)
     if key[0] not in through or np.ndim(profile.get("cal_stroke_ramp", ())) != 2:
         return None
     copies, kinds = resampling.resampled_copies(profile["cal_x"], int(profile.get("levels", 0)))

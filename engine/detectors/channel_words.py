@@ -5,7 +5,7 @@ from engine.data import picture_size
 from engine.data.channels import NOISE_BANDS_HZ
 from engine.data.formats.container_audio import TELEPHONE
 from engine.detectors import aside_marks, low_rumble, quarter_grid, time_scale
-from engine.detectors.channel_keys import (BOX_FRAMED, NOISE_STEP_DB, NOISY_PICTURE, TONED, box_framed_before,
+from engine.detectors.channel_keys import (BOX_FRAMED, EQUALISED, NOISE_STEP_DB, NOISY_PICTURE, ORIENTED, TONED, box_framed_before,
                                            codec_from_samples, fills_frame, framed, framed_before, jpeg_alone,
                                            jpeg_befores, lossy_codec, mp3_bitrate, opus_inversion, quiet_level,
                                            noisy_before, resized_before, toned_before, vorbis_quality, webp_quality)
@@ -59,6 +59,12 @@ def describe(key):
     if key[0] == NOISY_PICTURE:
         return (f"noise of about {key[1]:g} levels read from the pixels of the empty background: the reference with "
                 f"Gaussian noise of that level added, rounded and clipped")
+    if key[0] == ORIENTED:
+        return (f"a figure read from its shape as {' or '.join(key[1:])} in an editor: judged as it is and put back each "
+                f"way, against the reference as it is (each detector's largest tail probability applies)")
+    if key[0] == EQUALISED:
+        return (f"histogram equalisation read from the pixels ({key[1]}): the reference equalised so, figure by figure "
+                f"(and as it is: each detector's larger tail probability applies)")
     if key[0] == TONED:
         return (f"a tone line read from the pixels (background at {key[1]}, strokes' plateau at {key[2]}): the file "
                 f"judged with it undone, the reference put through the same line and back")
