@@ -15,8 +15,8 @@ import numpy as np
 
 from engine import case as case_store, case_verify
 from engine.case_workflows import open_case
-from engine.data import (clipping, colormap, equalisation, gate_time, image_noise, orientation, own_grid, performance, picture_size,
-                         representations, tone_curve)
+from engine.data import (clipping, colormap, equalisation, gate_time, image_noise, orientation, own_grid, performance,
+                         picture_size, representations, tone_curve)
 from engine.data.channels import unread_parts_reason
 from engine.data.formats.array import adopted, unflattened
 from engine.data.walk import evidence_files

@@ -7,17 +7,17 @@ where MNIST's ramps and a generator's are continuous: 160 of 160 held-out real d
 `ImageOps.equalize` were labelled generated (`clean-up` read its comb; `stroke-ramp`, `shoulder`; docs/studies.md,
 "Everyday edits of real digits", forty-fifth pass).
 
-A picture so made is nearly a fixed point of the same equalisation: its levels already lie where their shares put them,
-so equalising it again moves no pixel far: OpenCV's `equalizeHist` none, Pillow's at most 49 levels (where its first
-pass clipped levels at white). Equalising an unedited digit, real or generated, moves some pixel by 16-254 levels through
-OpenCV's (a level held by few pixels lands where its share puts it) and by 143-254 through Pillow's (which counts the
-background too); 22,400 files of long-trained GANs' and VQ-VAEs' digits, as written and cleaned, and 7,900 real ones
-and edits of them, tuning. So a lossless
-8-bit grey picture is read as equalised by an equaliser (EQUALISERS) when equalising it again moves no pixel by more
-than that equaliser's tolerance and it holds at least MIN_LEVELS grey levels (a two-level picture is a fixed point of both, and of a threshold: `clean-up`
-reads that as it is). Read only where the reference's figures lie on an empty background (image_noise.reference_is_clean:
-where it was measured). The file is judged as it is against the reference equalised the same way, figure by figure,
-and against the reference as it is (engine/detectors/channels.py equalised_union: generated only where both say so).
+A picture so made is nearly a fixed point of the same equalisation: its levels already lie where their shares put
+them, so equalising it again moves no pixel far: OpenCV's `equalizeHist` none, Pillow's at most 49 levels (where its
+first pass clipped levels at white). Equalising an unedited digit, real or generated, moves some pixel by 16-254
+levels through OpenCV's (a level held by few pixels lands where its share puts it) and by 143-254 through Pillow's
+(which counts the background too); 22,400 files of long-trained GANs' and VQ-VAEs' digits, as written and cleaned, and
+7,900 real ones and edits of them, tuning. So a lossless 8-bit grey picture is read as equalised by an equaliser
+(EQUALISERS) when equalising it again moves no pixel by more than that equaliser's tolerance and it holds at least
+MIN_LEVELS grey levels (a two-level picture is a fixed point of both, and of a threshold: `clean-up` reads that as it
+is). Read only where the reference's figures lie on an empty background (image_noise.reference_is_clean: where it was
+measured). The file is judged as it is against the reference equalised the same way, figure by figure, and against the
+reference as it is (engine/detectors/channels.py channel_detectors, `paired`: generated only where both say so).
 """
 import numpy as np
 
@@ -93,5 +93,5 @@ def reason(channel):
     if not found:
         return None
     return (f"equalised: its grey levels lie where histogram equalisation puts them (equalising it again with "
-            f"{found['equaliser']} moves no pixel by more than {EQUALISERS[found['equaliser']][1]} levels), as after an editor's "
-            f"equalize; judged against the reference equalised so, figure by figure, and as it is")
+            f"{found['equaliser']} moves no pixel by more than {EQUALISERS[found['equaliser']][1]} levels), as after "
+            f"an editor's equalize; judged against the reference equalised so, figure by figure, and as it is")

@@ -80,8 +80,8 @@ def read_edits(picture, figures):
 
 def read(samples, figures):
     """Samples whose one lossless 8-bit grey square picture (nothing else read in it) was read as mirrored or turned,
-    their channel saying which edits (judged as they are and put back each way); other samples unchanged. `figures`: reference_figures of a
-    reference on an empty background, else None (nothing read)."""
+    their channel saying which edits (judged as they are and put back each way); other samples unchanged.
+    `figures`: reference_figures of a reference on an empty background, else None (nothing read)."""
     if figures is None or not one_eight_bit_grey_picture(samples) or samples.shape[1] != samples.shape[2]:
         return samples  # (a tone, noise or equalisation read: lossy)
     edits = read_edits(np.asarray(samples.x[0, 0], dtype=np.float64), figures)

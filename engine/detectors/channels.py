@@ -50,8 +50,8 @@ from engine.data import picture_size, representations
 from engine.detectors import (aside_marks, calibration, eight_bit_floor, far_field, low_rumble, quarter_grid,
                               resampling, statistical, time_scale)
 from engine.detectors.batch import Batch, Recordings
-from engine.detectors.channel_keys import (BOX_FRAMED, EQUALISED, FRAMED, FRAMED_BEFORE, NOISY_BEFORE, NOISY_PICTURE, ORIENTED,
-                                           RESIZED_BEFORE, TONED, TONED_BEFORE, box_framed_before,
+from engine.detectors.channel_keys import (BOX_FRAMED, EQUALISED, FRAMED, FRAMED_BEFORE, NOISY_BEFORE, NOISY_PICTURE,
+                                           ORIENTED, RESIZED_BEFORE, TONED, TONED_BEFORE, box_framed_before,
                                            calibrated_key, fills_frame, framed, inversion_lost, jpeg_alone,
                                            jpeg_befores, lossy_codec, mp3_bitrate, quiet_level)
 from engine.detectors.channel_limits import (BAND_LIMIT_MOVES_VOICE, EIGHT_BITS_FLOOR, NOISE_FILLS_SILENCE,
