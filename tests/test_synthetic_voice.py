@@ -405,3 +405,41 @@ def test_a_band_limited_word_written_with_a_synthesisers_floor_is_judged_a_recor
     pcm = [d for d in fsdd_channel(("audio", None, None, 3400, None), few=True)[0] if d.name == "synthetic-voice"]
     coded = [d for d in fsdd_channel(("audio", "ULAW", None, 3400, None), few=True)[0] if d.name == "synthetic-voice"]
     assert [type(d) for d in pcm] == [VoiceAsideUnlessWritten] and [type(d) for d in coded] == [StandAside]
+
+
+def test_a_low_pass_lowers_the_models_reading_of_real_takes(fsdd):
+    """The ground for judging a band-limited PCM file against the full-band reference: real takes low-passed at
+    LOW_PASS_LOWERS_FROM_HZ and at a telephone's 3.4 kHz, saved as 16-bit, score lower than as recorded, not higher."""
+    from engine.detectors.synthetic_voice import LOW_PASS_LOWERS_FROM_HZ
+
+    takes = fsdd[::20]
+    plain = voice_scores(takes)
+    for edge in (LOW_PASS_LOWERS_FROM_HZ, 3400):
+        low = signal.firwin(255, edge, fs=RATE, window=("kaiser", 8.0))
+        lowered = voice_scores([np.round(signal.fftconvolve(take, low, mode="same") * 32768) / 32768
+                                for take in takes]) - plain
+        assert np.median(lowered) < -1.0 and np.mean(lowered < 0) >= 0.8
+
+
+def test_a_band_limit_at_two_and_a_half_khz_or_above_is_judged_against_the_full_band_reference(fsdd, fsdd_channel):
+    """Under a band limit at LOW_PASS_LOWERS_FROM_HZ or above read in a PCM file with no added noise, synthetic-voice
+    speaks, against the reference as calibrated, whatever the file's floor (SVOX Pico resampled to 8 kHz reads as
+    band-limited at 2.9-3.4 kHz over a floor a recorder could leave); below that edge or over added noise a recorder's
+    floor keeps it aside."""
+    from engine.detectors.channel_limits import BAND_LIMIT_MOVES_VOICE
+    from engine.detectors.channels import VoiceAsideUnlessWritten
+
+    detector = SyntheticVoice(pitched_reference(fsdd[:MIN_KEPT]))
+    take = signal.sosfiltfilt(signal.butter(8, 3200, fs=RATE, output="sos"), fsdd[MIN_KEPT])
+    assert synthetic_voice.recorded_floor(take) >= detector.deepest_floor  # a recorder's floor
+    samples = types.SimpleNamespace(audio=take)
+    edge = VoiceAsideUnlessWritten(detector, BAND_LIMIT_MOVES_VOICE, 3200)
+    assert edge.informative(samples)
+    assert "judged against the full-band reference" in edge.reason(Recordings([take]), 0, 6.0, 1e-4)
+    for aside in (VoiceAsideUnlessWritten(detector, BAND_LIMIT_MOVES_VOICE, 1500),
+                  VoiceAsideUnlessWritten(detector, BAND_LIMIT_MOVES_VOICE, 3200, noisy=True)):
+        assert not aside.informative(samples)
+        assert "stands aside, weight 0" in aside.reason(Recordings([take]), 0, 6.0, 1e-4)
+    # which the channel gives: a PCM file's band limit at 3.4 kHz speaks for it
+    pcm = next(d for d in fsdd_channel(("audio", None, None, 3400, None), few=True)[0] if d.name == "synthetic-voice")
+    assert pcm.informative(samples)

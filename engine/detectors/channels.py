@@ -131,23 +131,41 @@ class StandAside:
 
 
 class VoiceAsideUnlessWritten(StandAside):
-    """synthetic-voice under a band limit read in a PCM file with no codec read in it: it stands aside
-    (BAND_LIMIT_MOVES_VOICE) for a file whose floor above 1 kHz is a recorder's, and speaks, against the reference as
-    calibrated, for one whose floor lies deeper than a studio's and every outside recording's
-    (SyntheticVoice.written_to_file): a synthesiser writing to a file, whose weak upper band is its voice's, not a
-    channel's (SVOX Pico's short words read as band-limited at 1.3-3.6 kHz and score +6 to +12 against a reference at
-    most +3.6). The real recordings that read as synthesis under a band limit were recorded, their floors a recorder's;
-    a lossy codec writes its own deep floor, so a file through one keeps the stand-aside (docs/studies.md, "SVOX Pico's
-    floor against its own grid, and its band limit", forty-third pass)."""
+    """synthetic-voice under a band limit read in a PCM file with no codec read in it: it speaks, against the reference
+    as calibrated, for a file whose band edge (`band_hz`, the channel key's) lies at or above
+    synthetic_voice.LOW_PASS_LOWERS_FROM_HZ with no added noise read (`noisy`): a low-pass from there up lowers the
+    model's reading of real speech, so a score above the reference's is not the band limit's doing (SVOX Pico resampled
+    to 8 kHz reads as band-limited at 2.9-3.4 kHz, its weak upper band's; docs/studies.md, "SVOX Pico resampled to 8
+    kHz", forty-fifth pass); below that edge, or over added noise, it speaks for a file whose floor above 1 kHz lies
+    deeper than a studio's and every outside recording's (SyntheticVoice.written_to_file): a synthesiser writing to a
+    file (SVOX Pico's short words read as band-limited at 1.3-1.6 kHz and score +6 to +12 against a reference at most
+    +3.6; "SVOX Pico's floor against its own grid, and its band limit", forty-third pass), and stands aside
+    (BAND_LIMIT_MOVES_VOICE) for one whose floor is a recorder's. A lossy codec writes its own floor and band, so a file
+    through one keeps the stand-aside (channel_detectors gives it StandAside)."""
+
+    def __init__(self, detector, why, band_hz=None, noisy=False):
+        super().__init__(detector, why)
+        from engine.detectors.synthetic_voice import LOW_PASS_LOWERS_FROM_HZ
+
+        self.band_hz = band_hz
+        self.edge_judged = band_hz is not None and band_hz >= LOW_PASS_LOWERS_FROM_HZ and not noisy
+
+    def judged(self, audio):
+        """Whether the detector speaks for this recording (class docstring)."""
+        return audio is not None and (self.edge_judged or self.detector.written_to_file(audio))
 
     def informative(self, samples):
         audio = getattr(samples, "audio", None)
-        return audio is not None and self.detector.informative(samples) and self.detector.written_to_file(audio)
+        return self.judged(audio) and self.detector.informative(samples)
 
     def reason(self, batch, g, score, p):
         audio = batch.recordings()[g]
-        if audio is None or not self.detector.written_to_file(audio):
+        if not self.judged(audio):
             return super().reason(batch, g, score, p)
+        if self.edge_judged:
+            return (f"{self.detector.reason(batch, g, score, p)} [read as band-limited at {self.band_hz} Hz, judged "
+                    f"against the full-band reference: a low-pass at 2.5-3.4 kHz lowers its model's reading of real "
+                    f"speech, so a score above the reference's is not the band limit's doing]")
         return (f"{self.detector.reason(batch, g, score, p)} [read as band-limited, judged as full-band: its floor "
                 f"above 1 kHz lies deeper than a studio's ({self.detector.deepest_floor:.0f} dB), as a synthesiser "
                 f"writing to a file leaves it, so its weak upper band is its voice's, not a channel's]")
@@ -478,8 +496,9 @@ def channel_set(detectors, profile, key, gan_runs, data):
         elif detector.name == "noise-floor" and key[0] == "audio" and key[1] in FLOOR_LOST:
             out.append(StandAside(refitted.get(detector.name, detector), EIGHT_BITS_FLOOR))
         elif detector.name == "synthetic-voice" and voice_aside(key):
-            aside = VoiceAsideUnlessWritten if key[1] is None else StandAside  # a codec writes its own floor
-            out.append(aside(refitted.get(detector.name, detector), BAND_LIMIT_MOVES_VOICE))
+            voice = refitted.get(detector.name, detector)
+            out.append(VoiceAsideUnlessWritten(voice, BAND_LIMIT_MOVES_VOICE, key[3], bool(key[4])) if key[1] is None
+                       else StandAside(voice, BAND_LIMIT_MOVES_VOICE))  # a codec writes its own floor and band
         elif detector.name in refitted and detector.name != "grid":
             out.append(refitted[detector.name])
         elif hasattr(detector, "generators") and key[0] != "audio" and gan_runs:
