@@ -16,6 +16,7 @@ from engine.detectors.channel_words import describe
 from engine.detectors.channels import channel_detectors
 from engine.verdict import read_levels, readings
 from tests.detector_checks import combined_image_verdicts
+from tests.test_channels import smeared
 
 
 @pytest.fixture(scope="module")
@@ -133,13 +134,17 @@ def test_a_haze_of_faint_values_over_the_whole_picture_is_read_neither_as_a_tone
     assert sum(channel.get("tone_before", {}).get("black") == 6 for channel in read) >= 18
 
 
-def test_a_darkening_is_read_through_a_lossy_webp_and_a_moved_background_is_not(tmp_path, case):
+def webp_read(picture, path, levels, quality=80):
+    """A grey picture saved as lossy WebP, loaded and its levels read (verdict.read_levels)."""
+    Image.fromarray(picture, "L").save(path, quality=quality)
+    return read_levels(load_path(str(path)), *levels)
+
+
+def test_a_darkening_is_read_through_a_lossy_webp_and_a_lifted_background_is_not(tmp_path, case):
     _, _, levels, held = case
 
     def as_webp(picture, name, quality=80):
-        path = tmp_path / name
-        Image.fromarray(picture, "L").save(path, quality=quality)
-        return read_levels(load_path(str(path)), *levels)
+        return webp_read(picture, tmp_path / name, levels, quality)
 
     darker = as_webp(darkened(held[0]), "darker.webp")
     read = darker.meta["channel"]["tone_before"]
@@ -149,9 +154,33 @@ def test_a_darkening_is_read_through_a_lossy_webp_and_a_moved_background_is_not(
     assert "tone line" in describe(key)
     assert any(found.startswith("tone: through its lossy WebP") for found in readings(darker.meta["channel"]))
     assert image_through(held[:10], key).shape == held[:10].shape
-    blended = np.asarray(ImageEnhance.Contrast(Image.fromarray(eight_bit(held[0]))).enhance(0.85))
-    assert "tone_before" not in as_webp(blended, "blended.webp").meta["channel"]  # as flat as a haze through WebP
+    lifted = np.clip(eight_bit(held[0]).astype(int) + 6, 0, 255).astype(np.uint8)
+    assert "tone_before" not in as_webp(lifted, "lifted.webp").meta["channel"]  # as flat as a haze through WebP
     assert "noise_before" not in as_webp(with_noise(held[0], 2.0, 0), "noisy.webp").meta["channel"]
     # at quality 60 WebP decodes the background of 0 at 1-2 in some pictures: still read
     low = [as_webp(darkened(s), f"q60_{k}.webp", 60).meta["channel"] for k, s in enumerate(held[:20])]
     assert sum("tone_before" in channel for channel in low) >= 18
+
+
+def test_a_contrast_blend_is_read_through_a_lossy_webp_by_its_tie_to_the_mean_and_a_haze_is_not(tmp_path, case):
+    _, _, levels, held = case
+    tone = levels[0]
+    for factor, quality in ((0.85, 60), (0.9, 80)):
+        blended = [np.asarray(ImageEnhance.Contrast(Image.fromarray(eight_bit(s))).enhance(factor)) for s in held[:20]]
+        files = [webp_read(p, tmp_path / f"c{factor}_{k}.webp", levels, quality) for k, p in enumerate(blended)]
+        moved = [tone_curve.smeared_levels_of(tone_curve.eight_bit(f.x[0, 0]))[0] > tone_curve.WEBP_BLACK_WOBBLE
+                 for f in files]
+        assert sum(moved) >= 12  # the blend lifts the background to 2-8 through WebP
+        read = [f.meta["channel"].get("tone_before", {}).get("black", 0) > tone_curve.WEBP_BLACK_WOBBLE for f in files]
+        assert read == moved, (factor, quality)
+    # a generator-like haze over the whole picture (tests/test_channels.py smeared), lifted as much, whose plateau
+    # is not lowered in step with its mean: not read as a blend
+    hazy = [webp_read(smeared(eight_bit(s)), tmp_path / f"h{q}_{k}.webp", levels, q) for q in (50, 80)
+            for k, s in enumerate(held)]
+    assert sum(f.meta["channel"].get("tone_before", {}).get("black", 0) > tone_curve.WEBP_BLACK_WOBBLE
+               for f in hazy) <= 0.05 * len(hazy)  # 3 of 120 read so
+    picture = tone_curve.eight_bit(files[0].x[0, 0])
+    black, white = tone_curve.smeared_levels_of(picture)
+    assert tone_curve.blend_about_mean(picture, black, white, tone)
+    assert not tone_curve.blend_about_mean(picture, black + 2 * tone_curve.BLEND_TOLERANCE, white, tone)
+    assert not tone_curve.blend_about_mean(picture, black, tone_curve.LEVELS, tone)  # clipped: no blend read

@@ -24,9 +24,11 @@ through Pillow's contrast 0.8-0.9: the plateau read within 1-3 levels of the edi
 commonest value with at least JPEG_BACKGROUND_SHARE of the pixels within a level of it, the plateau the centre of the
 JPEG_PLATEAU_WINDOW-wide window of the upper half's values holding the most, at least JPEG_PLATEAU_SHARE of them,
 rounded to JPEG_WHITE_STEP levels (so that one edit of many files makes few channels); a background moved off the
-reference's only where it is flat away from the strokes (flat_background: a haze over the whole picture is not), and
-only through a JPEG (a lossy WebP smooths a haze of random faint values as flat as a lifted background, and decodes a
-background of 0 at up to WEBP_BLACK_WOBBLE, which is not read as moved). Such a file is not undone (its codec's noise
+reference's through a JPEG only where it is flat away from the strokes (flat_background: a haze over the whole picture
+is not), through a lossy WebP (which smooths a haze of random faint values as flat as a lifted background, and decodes
+a background of 0 at up to WEBP_BLACK_WOBBLE, not read as moved) only where its level is tied to the plateau's and the
+picture's mean grey as a contrast blend's is (blend_about_mean; an offset's lift, its plateau clipped at white, is
+not read there, and judged as it is real digits lifted by 6 pass). Such a file is not undone (its codec's noise
 would be stretched with it): it is judged as it is against the reference put through the line and then through the
 codec, and, apart, against the reference through the codec alone (engine/detectors/channels.py jpeg_before_union:
 generated only where both say so). A generator's grey output whose upper values crowd into a few levels below the
@@ -54,6 +56,9 @@ JPEG_WHITE_MARGIN = 8  # levels below the reference's lowest plateaus (real digi
 JPEG_WHITE_STEP = 4  # levels the plateau read through a JPEG is rounded to
 JPEG_FLAT_SHARE = 0.9  # of a moved background's stroke-free far pixels within a level of it (flat_background)
 WEBP_BLACK_WOBBLE = 2  # levels a lossy WebP decodes a background of 0 at (x0.85-0.9 then WebP 50-75: 1-3 in 11-36 %)
+BLEND_TOLERANCE = 3  # levels a lossy WebP's background may lie from a blend's about the picture's mean grey (Pillow's
+# contrast 0.8-0.92 then WebP 50-90: at most 2.9 off; the suite's blurred stand-in through WebP 50 / 80 with a lowered
+# plateau: 11 of 37 within 3, 11 of 400 read)
 
 
 def levels_of(picture):
@@ -188,6 +193,20 @@ def flat_background(picture, black):
     return values.size >= MIN_FREE_PIXELS and float(np.mean(np.abs(values - black) <= 1)) >= JPEG_FLAT_SHARE
 
 
+def blend_about_mean(picture, black, white, reference):
+    """Whether a decoded lossy WebP's levels are those of a contrast blend with the picture's mean grey (Pillow's
+    `ImageEnhance.Contrast`: every value v to f v + (1 - f) m, m the mean, which the blend keeps): its plateau `white`
+    lowered below 255, and its background `black` within BLEND_TOLERANCE of the reference's background so blended,
+    f from the span between the two levels against the reference's. A haze lifted over the whole picture (a
+    generator's blur) has no such tie between its two levels and its mean, where an editor's flat lifted level is told
+    from it through a JPEG by its flatness (flat_background), which WebP smooths away."""
+    if white >= LEVELS:
+        return False
+    gain = (white - black) / (reference["white"] - reference["black"])
+    blended = gain * reference["black"] + (1 - gain) * float(np.mean(picture))
+    return abs(black - blended) <= BLEND_TOLERANCE
+
+
 def read_before_lossy(samples, reference):
     """Samples whose one grey JPEG or lossy WebP picture's smeared levels (smeared_levels_of) lie off the `reference`
     tone, their channel saying so ("tone_before": judged as they are, against the reference put through the line, then
@@ -203,8 +222,9 @@ def read_before_lossy(samples, reference):
     moved = abs(black - reference["black"]) > (WEBP_BLACK_WOBBLE if codec == "lossy WebP" else 0)
     if not moved and white >= reference["lowest_white"] - JPEG_WHITE_MARGIN:
         return samples
-    if moved and (codec != "JPEG" or not flat_background(picture, black)):
-        return samples  # WebP smooths a haze of random faint values as flat as a lifted background: read no moved one
+    if moved and not (flat_background(picture, black) if codec == "JPEG" else blend_about_mean(picture, black, white,
+                                                                                                 reference)):
+        return samples  # WebP smooths a haze of random faint values as flat as a lifted background: a blend's tie only
     samples.meta["channel"]["tone_before"] = {"black": black, "white": white, "reference_black": reference["black"],
                                               "reference_white": reference["white"], "codec": codec}
     return samples
