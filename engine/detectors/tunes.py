@@ -1,12 +1,14 @@
 """Tunes: which reference pieces set the same melody as a file.
 
-A chorale tune is harmonised many times (the collection holds several settings of most of its melodies), and a real
+A chorale tune is harmonised many times (the collection holds several settings of many of its melodies), and a real
 chorale is familiar to every setting of its tune: the same melody draws the same chords. The tune is read from the
 soprano, the top pitch sounding on each quarter beat, as its successive melodic steps (repeated notes merged, so a
 held note and a re-struck one read alike; steps, so a transposed setting reads alike). Two pieces share a tune when
-they share a stretch of STEPS successive steps: five or fewer recur between unrelated melodies (a scale run, a
-cadence formula), and eight miss settings whose melodies differ in a passing note (docs/studies.md, forty-fifth and
-forty-sixth passes). A stretch is coded exactly (a byte per step), not hashed.
+they share a stretch of STEPS successive steps, the forty-fifth pass's choice (five let more real chorales look
+familiar, eight caught fewer chains). Such a stretch is shared widely, so "its tune" is broad: a whole JSB chorale
+shares one with a median 47 of the 410 embedded chorales, an 8-bar chain with 10 (docs/studies.md, "The quarter-pair
+view's set-aside rule: the piece holding most pairs and its tune's settings"). A stretch is coded exactly (a byte
+per step), not hashed.
 """
 import numpy as np
 
