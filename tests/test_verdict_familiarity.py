@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from engine.data.specs import load_spec
-from engine.detectors import familiarity, suite
+from engine.detectors import familiarity, suite, tunes
 from engine.detectors.profile import cross_fitted, item_groups
 from tests import synthetic_music
 from tests.detector_checks import judged
@@ -31,7 +31,7 @@ def pairs_profile():
     """A profile as `case new` made it before version 3: the chord-event pairs alone, version 2."""
     ref = load_spec("builtin:bach[0:120]")
     groups, n = item_groups(ref.items, ref.n)
-    index, cal = familiarity.fitted(ref, groups, n, (familiarity.PAIRS,))
+    index, cal, _ = familiarity.fitted(ref, groups, n, (familiarity.PAIRS,))
     return {"modality": np.array("music"), "familiarity_hashes": index[0], "familiarity_sources": index[1],
             "familiarity_starts": index[2], "cal_familiarity": cal[:, 0], "familiarity_version": np.array(2)}
 
@@ -152,13 +152,27 @@ def test_each_detector_is_its_number_of_views_times_their_smallest_tail_probabil
             assert p[g] == pytest.approx(min(1.0, len(views.views) * min(view_p)), rel=1e-9)
 
 
+UNTUNED = tuple(v._replace(tune=False) for v in familiarity.SliceFamiliarity.views)  # before the forty-sixth pass
+
+
+def sliced_before(views):
+    """slice-familiarity as a profile made with `views` (untuned) holds it: no tunes' index."""
+    ref = load_spec("builtin:bach[0:120]")
+    groups, n = item_groups(ref.items, ref.n)
+    index, cal, _ = familiarity.fitted(ref, groups, n, views)
+    return familiarity.SliceFamiliarity(dict(zip(familiarity.SliceFamiliarity.arrays, (*index, cal))))
+
+
 @pytest.fixture(scope="module")
 def pairs_only_sliced():
     """slice-familiarity as a profile made before the quarter-note triples holds it: pairs on eighths and quarters."""
-    ref = load_spec("builtin:bach[0:120]")
-    groups, n = item_groups(ref.items, ref.n)
-    index, cal = familiarity.fitted(ref, groups, n, familiarity.SliceFamiliarity.views[:2])
-    return familiarity.SliceFamiliarity(dict(zip(familiarity.SliceFamiliarity.arrays, (*index, cal))))
+    return sliced_before(UNTUNED[:2])
+
+
+@pytest.fixture(scope="module")
+def before_tunes():
+    """slice-familiarity as a profile made before the quarter pairs set the file's tune aside holds it."""
+    return sliced_before(UNTUNED)
 
 
 def test_quarter_note_triples_flag_higher_order_chains_over_quarter_chords_in_a_large_reference():
@@ -184,14 +198,15 @@ def test_quarter_note_triples_flag_higher_order_chains_over_quarter_chords_in_a_
                                                                                         p[worst])
 
 
-def test_profiles_made_before_the_quarter_triples_judge_with_their_two_views(chorales, pairs_only_sliced):
+def test_profiles_made_before_the_quarter_triples_judge_with_their_two_views(chorales, pairs_only_sliced,
+                                                                            before_tunes):
     _, sliced, pieces, held = chorales
     assert len(pairs_only_sliced.views) == 2 and len(sliced.views) == 3
     rolls = synthetic_music.file_rolls(*held)[:3] + synthetic_music.sliced_chain(pieces, 4, 3, seed=9)
     _, _, p = judged(pairs_only_sliced, *synthetic_music.as_batch(rolls))
     for g, roll in enumerate(rolls):
         view_p = [familiarity.calibration.tail_probability(t, [c[2]])[0] for t, c in
-                  zip(sliced.combination.tails[:2], sliced.combination.counts(roll)[:2])]
+                  zip(before_tunes.combination.tails[:2], before_tunes.combination.counts(roll)[:2])]
         assert p[g] == pytest.approx(min(1.0, 2 * min(view_p)), rel=1e-9)
 
 
@@ -204,6 +219,56 @@ def test_each_detector_takes_one_share_of_the_combination_per_view(chorales, pai
     assert (detector.shares, sliced.shares, pairs_only_sliced.shares, older.shares) == (2, 3, 2, 1)
     weights = suite.weights([detector, sliced, older], familiarity.calibration.DEFAULT_ALPHA)
     assert weights == pytest.approx(np.array([2, 3, 1]) / 6)
+
+
+def most_shared_tune(pieces):
+    """(k, j): the two reference pieces sharing most stretches of the soprano's steps (one tune set twice)."""
+    codes = [tunes.stretches(r) for r in pieces]
+    shared = np.array([[np.intersect1d(a, b).size if i != j else 0 for j, b in enumerate(codes)]
+                       for i, a in enumerate(codes)])
+    return np.unravel_index(shared.argmax(), shared.shape)
+
+
+def test_tune_stretches_read_the_sopranos_steps_up_to_transposition_and_repeats():
+    roll = np.zeros((128, 18 * 4), dtype=bool)
+    melody = [60, 62, 64, 64, 65, 67, 65, 64, 62, 60, 59, 60, 62, 64, 62, 60, 60, 60]
+    for t, pitch in enumerate(melody):
+        roll[[pitch, pitch - 9, pitch - 17], 4 * t:4 * t + 4] = True  # the soprano on top of two lower voices
+    codes = tunes.stretches(roll)
+    assert codes.size == 14 - tunes.STEPS + 1  # 17 steps, three repeated notes merged
+    assert np.array_equal(tunes.stretches(np.roll(roll, 5, axis=0)), codes)
+    changed = roll.copy()
+    changed[[67, 58], 20:24], changed[[65, 56], 20:24] = False, True  # one note of the sixth beat lowered
+    assert 0 < np.intersect1d(tunes.stretches(changed), codes).size < codes.size
+    assert tunes.stretches(roll[:, :6 * 4]).size == 0  # fewer than STEPS steps: no stretch
+
+
+def test_the_quarter_pairs_set_aside_a_copied_piece_and_its_tunes_settings_not_a_chains_pieces(chorales,
+                                                                                               before_tunes):
+    """A file copying one reference piece: that piece and the other settings of its tune hold its pairs, all set
+    aside; a first-order chain over quarter chords spreads its pairs over many pieces and keeps most of them."""
+    _, sliced, pieces, _ = chorales
+    views, view = sliced.combination, sliced.views[1]
+    assert view.tune and not before_tunes.views[1].tune
+    k, j = most_shared_tune(pieces)
+    grams, codes = familiarity.grams_of(pieces[k], view), tunes.stretches(pieces[k])
+    settings = tunes.settings(codes, views.tune_index)
+    assert {k, j} <= set(settings.tolist())
+    assert familiarity.share_and_score(grams, views.index, view=view, settings=settings) == (0, 0, 0.0)
+    # another edition of piece k, which the reference lacks: the pairs the other setting j holds are not counted
+    others = familiarity.without(views.index, k)
+    counted = ~familiarity.held_aside(grams[0], others, np.setdiff1d(settings, k))
+    assert not np.isin(grams[0][counted], others[0][others[1] == j]).any()
+    _, n, _ = familiarity.share_and_score(grams, others, view=view, settings=np.setdiff1d(settings, k))
+    _, n_before, _ = familiarity.share_and_score(grams, others, view=UNTUNED[1])
+    assert n < n_before, (n, n_before)
+    for roll in synthetic_music.sliced_chain(pieces, 4, 8, steps=8 * BAR, seed=3):
+        total = familiarity.grams_of(roll, view)[0].size
+        found, n, score = views.counts(roll)[1]
+        assert n >= max(familiarity.LEFT_FLOOR, total // 3) and found >= n - 1, (found, n, total)
+        # the same chain cut to two bars keeps fewer than LEFT_FLOOR pairs: no evidence, however familiar
+        short = roll[:, :2 * BAR]
+        assert views.counts(short)[1][1] < familiarity.LEFT_FLOOR and views.counts(short)[1][2] == 0.0
 
 
 def test_scores_do_not_change_with_transposition_or_velocity(chorales):

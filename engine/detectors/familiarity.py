@@ -27,6 +27,19 @@ pairs that only the closest piece holds diluted (an 8-bar chain: a median 88 %, 
 chorales' 99th percentile to decide at a Bonferroni share); version 2, pairs alone; `case new` gives
 version 3 (pairs and triples) and `slice-familiarity`.
 
+`slice-familiarity`'s quarter pairs set the file's tune aside too (forty-sixth pass; docs/studies.md, "The
+quarter-pair view's set-aside rule: the piece holding most pairs and its tune's settings"). A real chorale is
+familiar pair by pair to its own piece wherever the closest alignment misses it, and to the other settings of its
+tune (engine/detectors/tunes.py: the same melody draws the same chords), which made the view's real tail heavy
+(the reference's own chorales: 99th percentile 6.3, largest 17.7, where a first-order chain over 8 bars has a
+median 3.6). So the pairs that the reference piece holding most of the file's pairs at any shift holds, or any
+piece sharing a stretch of six melodic steps with its soprano, are set aside as well: the 99th percentile falls to
+2.2, while an 8-bar chain keeps a median 18 of its 31 quarter pairs (a real JSB chorale whose piece the reference
+holds, 2). A share of a few pairs is no evidence: two of two found scores 2.6, past that 99th percentile, so a file
+with fewer than LEFT_FLOOR pairs left scores 0, as one with none. Eight, all found, is the fewest whose share
+decides alone with a margin (tail probability 1.8e-4 where the view needs 4.5e-4), and fewer than an 8-bar
+chain's 10th percentile (11).
+
 The score is the signed square l|l| of the logit l of the share smoothed as (k + 1/2) / (n + 1)
 for k of n pairs: the logit gives a bounded share an open tail and a file with few such pairs
 weaker evidence (all n found: l = log(2n + 1)); the square (a monotone map, so it changes no
@@ -57,19 +70,22 @@ from typing import NamedTuple
 
 import numpy as np
 
-from engine.detectors import calibration, copying
+from engine.detectors import calibration, copying, tunes
 from engine.detectors.detector import CROSS_FITTED, Detector, median
 
 VERSION = 3  # the statistic (module docstring); profiles without `familiarity_version` hold version 1
 CLOSEST_SET_ASIDE = 2  # the version from which the n-grams the closest piece holds are set aside
+LEFT_FLOOR = 8  # fewer quarter pairs left outside the file's tune than this: no evidence (module docstring)
 
 
 class View(NamedTuple):
     """A view of the statistic: n-grams of `length` of copying's units `step` (0: chord events;
-    else the chords sounding every `step` steps), smoothed with `unseen` n-grams not found elsewhere."""
+    else the chords sounding every `step` steps), smoothed with `unseen` n-grams not found elsewhere;
+    `tune`: the file's tune is set aside too (`share_and_score`)."""
     step: int
     length: int
     unseen: float = 0.5
+    tune: bool = False
 
 
 PAIRS, TRIPLES = View(0, 2), View(0, 3, 1.0)
@@ -93,13 +109,36 @@ def share_score(k, n, unseen=PAIRS.unseen):
     return logit * abs(logit)
 
 
-def share_and_score(grams, index, version=VERSION, unseen=PAIRS.unseen):
+def held_aside(hashes, index, settings):
+    """Per n-gram, whether the reference piece holding most of the file's n-grams (at any shift) or one of the
+    pieces `settings` holds it."""
+    ref_hashes, ref_sources = index[0], index[1]
+    lo, hi = np.searchsorted(ref_hashes, hashes, "left"), np.searchsorted(ref_hashes, hashes, "right")
+    aside = np.zeros(hashes.size, dtype=bool)
+    if not np.any(hi > lo):
+        return aside
+    position = np.repeat(np.arange(hashes.size), hi - lo)
+    source = ref_sources[np.concatenate([np.arange(a, b) for a, b in zip(lo, hi)])]
+    held = np.unique(np.stack([source, position], axis=1), axis=0)  # each piece counted once per n-gram
+    most = np.bincount(held[:, 0]).argmax()
+    aside[position[np.isin(source, np.append(settings, most))]] = True
+    return aside
+
+
+def share_and_score(grams, index, version=VERSION, view=PAIRS, settings=None):
     """(k n-grams found elsewhere, of n counted, the score: signed square of the smoothed logit of k/n).
-    From version 2 the n-grams the closest piece and its duplicates hold are not counted."""
+    From version 2 the n-grams the closest piece and its duplicates hold are not counted; in a view that sets
+    aside the file's tune, neither are those that the piece holding most of them or a setting of its tune
+    (`settings`: reference piece numbers, tunes.settings) holds, and a file with fewer than LEFT_FLOOR counted
+    scores 0, as one with none (module docstring)."""
     elsewhere, closest, _ = copying.placed(grams, index)
     counted = ~closest if version >= CLOSEST_SET_ASIDE else np.ones(elsewhere.size, dtype=bool)
+    if view.tune:
+        counted &= ~held_aside(grams[0], index, np.zeros(0, np.int64) if settings is None else settings)
     k, n = int(np.count_nonzero(elsewhere & counted)), int(np.count_nonzero(counted))
-    return k, n, share_score(k, n, unseen)
+    if view.tune and n < LEFT_FLOOR:
+        return k, n, 0.0
+    return k, n, share_score(k, n, view.unseen)
 
 
 def without(index, f):
@@ -110,12 +149,19 @@ def without(index, f):
 
 def fitted(ref, groups, n_groups, views):
     """(index of every reference file's n-grams in the given views, (n_groups, views) calibration
-    scores: each file against the others' n-grams)."""
-    grams = [[grams_of(r, view) for view in views] for r in copying.file_rolls(ref.x, groups)]
+    scores: each file against the others' n-grams and the others' tunes, index of their tunes' stretches
+    (tunes.index_of) or None when no view sets the tune aside)."""
+    rolls = copying.file_rolls(ref.x, groups)
+    grams = [[grams_of(r, view) for view in views] for r in rolls]
     index = copying.index_of(grams, np.arange(n_groups))
-    others = [without(index, f) for f in range(n_groups)]
-    return index, np.array([[share_and_score(g, others[f], unseen=view.unseen)[2] for g, view in zip(grams[f], views)]
-                            for f in range(n_groups)])
+    tune_index = tunes.index_of([tunes.stretches(r) for r in rolls]) if any(v.tune for v in views) else None
+    cal = []
+    for f in range(n_groups):
+        others = without(index, f)
+        settings = None if tune_index is None else \
+            np.setdiff1d(tunes.settings(tunes.stretches(rolls[f]), tune_index), f)  # its own stretches found itself
+        cal.append([share_and_score(g, others, view=view, settings=settings)[2] for g, view in zip(grams[f], views)])
+    return index, np.array(cal), tune_index
 
 
 class Views:
@@ -125,8 +171,8 @@ class Views:
     (calibration.share_weights): k views at k shares weigh as k detectors of one share would, where at one share
     the Bonferroni factor k and the single share both thinned them (docs/studies.md, thirty-eighth pass)."""
 
-    def __init__(self, views, cal, index):
-        self.views, self.index = views, index
+    def __init__(self, views, cal, index, tune_index=None):
+        self.views, self.index, self.tune_index = views, index, tune_index
         cal = np.asarray(cal, dtype=np.float64).reshape(-1, len(views))
         self.tails = [calibration.tail_model(cal[:, v]) for v in range(len(views))]
         floor = len(views) * max(calibration.tail_floor(t) for t in self.tails)
@@ -139,7 +185,8 @@ class Views:
 
     def counts(self, roll):
         """(k, n, score) of the file's n-grams in each view."""
-        return [share_and_score(grams_of(roll, view), self.index, unseen=view.unseen) for view in self.views]
+        settings = None if self.tune_index is None else tunes.settings(tunes.stretches(roll), self.tune_index)
+        return [share_and_score(grams_of(roll, view), self.index, view=view, settings=settings) for view in self.views]
 
     def scores(self, rolls):
         view_scores = np.array([[score for _, _, score in self.counts(r)] for r in rolls]).reshape(-1, len(self.views))
@@ -170,7 +217,7 @@ class Familiarity(Detector):
     @classmethod
     def fit(cls, ref, groups, n_groups, cross_fitted):
         """The index of every reference file's pairs and triples; each file calibrates against the others'."""
-        index, cal = fitted(ref, groups, n_groups, cls.views)
+        index, cal, _ = fitted(ref, groups, n_groups, cls.views)
         return dict(zip(cls.arrays, (*index, cal, np.array(VERSION))))
 
     def __init__(self, profile):
@@ -221,32 +268,37 @@ class SliceFamiliarity(Detector):
     # pairs on eighth and on quarter notes, triples on quarter notes, apart; a profile made before the triples
     # (twenty-eighth pass) holds the first two views' calibration and n-grams only. The triples count two not
     # found: a chorale in another edition (JSB) whose closest piece lacks three triples, all found elsewhere, was
-    # inconclusive with one (3 of 305)
-    views = (View(copying.BEAT // 2, 2), View(copying.BEAT, 2), View(copying.BEAT, 3, 2.0))
+    # inconclusive with one (3 of 305). The quarter pairs set the file's tune aside (module docstring); a profile
+    # made before (forty-sixth pass) lacks the tunes' index, and its quarter pairs are read as they were calibrated
+    views = (View(copying.BEAT // 2, 2), View(copying.BEAT, 2, tune=True), View(copying.BEAT, 3, 2.0))
     misreading_only_lowers = True  # judged as written alone where two time scales are read (time_scale.union)
     arrays = ("slice_familiarity_hashes", "slice_familiarity_sources", "slice_familiarity_starts",
-              "cal_slice_familiarity")
+              "cal_slice_familiarity", "slice_familiarity_tunes", "slice_familiarity_tune_sources")
+    added_later = arrays[4:]
 
     @classmethod
     def fit(cls, ref, groups, n_groups, cross_fitted):
-        index, cal = fitted(ref, groups, n_groups, cls.views)
-        return dict(zip(cls.arrays, (*index, cal)))
+        index, cal, tune_index = fitted(ref, groups, n_groups, cls.views)
+        return dict(zip(cls.arrays, (*index, cal, *tune_index)))
 
     def __init__(self, profile):
         cal = np.asarray(profile[self.arrays[3]])
-        self.views = self.views[:cal.shape[1]]
-        self.combination = Views(self.views, cal, tuple(profile[key] for key in self.arrays[:3]))
+        tune_index = tuple(profile[key] for key in self.added_later) if self.added_later[0] in profile else None
+        self.views = tuple(v if tune_index is not None else v._replace(tune=False) for v in self.views[:cal.shape[1]])
+        self.combination = Views(self.views, cal, tuple(profile[key] for key in self.arrays[:3]), tune_index)
         self.shares = len(self.views)  # one per view (Views), as many as the profile holds
         self.tail = self.combination.tail
         triples = ", and triples on successive quarter notes" if len(self.views) > 2 else ""
+        tune = (f"; on quarter pairs also those of the piece holding most of them and of its tune's other settings, "
+                f"at least {LEFT_FLOOR} left" if tune_index is not None else "")
         self.method = (f"-log10 of {len(self.views)} times the smallest tail probability of {len(self.views)} views "
                        f"(pairs of the chords sounding on successive eighth notes, on successive quarter notes"
                        f"{triples}) "
                        "of the share of its n-grams of successive chords that "
                        "the reference piece it shares most with (and that piece's duplicates) lacks (pitch sets up to "
-                       "transposition) found in other reference pieces (a chain over chords sliced at a fixed length "
-                       "makes only steps of its corpus; a real piece half new ones); calibration cross-fitted, each "
-                       "reference file against the others")
+                       f"transposition) found in other reference pieces{tune} (a chain over chords sliced at a fixed "
+                       "length makes only steps of its corpus; a real piece half new ones); calibration cross-fitted, "
+                       "each reference file against the others")
 
     def scores(self, batch):
         return self.combination.scores(copying.file_rolls(batch.x, batch.groups))
@@ -256,7 +308,9 @@ class SliceFamiliarity(Detector):
         v, k, n = self.combination.decisive(roll)
         view = self.views[v]
         beat = {copying.BEAT // 2: "eighth", copying.BEAT: "quarter"}[view.step]
+        lacks = ("that neither its closest reference pieces nor its tune's other settings hold" if view.tune else
+                 "that its closest reference piece lacks")
         return (f"slice-familiarity: {k} of its {n} {UNITS[view.length]} of chords on successive {beat} notes "
-                f"that its closest reference piece lacks occur (up to transposition) in other reference pieces "
+                f"{lacks} occur (up to transposition) in other reference pieces "
                 f"({k / max(n, 1):.0%}; reference calibration files: about "
                 f"{typical_share(self.combination.tails[v]):.0%}); tail probability {p:.2g}")

@@ -369,7 +369,7 @@ def familiarity_as_before(ref, detectors):
     from engine.detectors.profile import item_groups
 
     groups, n_groups = item_groups(ref.items, ref.n)
-    index, cal = familiarity.fitted(ref, groups, n_groups, (familiarity.PAIRS,))
+    index, cal, _ = familiarity.fitted(ref, groups, n_groups, (familiarity.PAIRS,))
     before = familiarity.Familiarity({**dict(zip(familiarity.Familiarity.arrays, (*index, cal[:, 0], np.array(2)))),
                                       "modality": np.array("music")})
     return [before if d.name == "familiarity" else d for d in detectors]
