@@ -42,4 +42,5 @@ def test_quick_demo_builds_cases_verdicts_and_one_report(tmp_path, capsys):
         assert [r["id"] for r in case.runs()] == before and again["id"] in before
     image = json.loads((out / "verdicts-image.json").read_text())
     names = {d["name"].split(":")[0] for d in image["batch"]["detectors"]}
-    assert names == {"features", "grid", "checkerboard", "faint-background", "faint-speck", "placement", "stroke-ramp", "shoulder", "clean-up", "logistic", "cnn", "inverse"}
+    assert names == {"features", "grid", "checkerboard", "faint-background", "faint-speck", "placement", "box-size",
+                     "stroke-ramp", "shoulder", "clean-up", "logistic", "cnn", "inverse"}

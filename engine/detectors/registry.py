@@ -7,6 +7,7 @@ suite.profile_detectors builds every detector whose arrays the profile holds; th
 methods table and each verdict's detector table list it from its `name`, `method` and
 `calibration`. Detectors of registered training runs: learned.RUN_KINDS.
 """
+from engine.detectors.box_size import BoxSize
 from engine.detectors.checkerboard import Checkerboard
 from engine.detectors.chroma import ChromaViolations
 from engine.detectors.clean_up import CleanUp
@@ -51,6 +52,7 @@ DETECTORS = (
     FaintBackground,
     FaintSpeck,
     Placement,
+    BoxSize,
     ChromaViolations,
     DurationDistance,
     Tonality,
