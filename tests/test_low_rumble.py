@@ -6,7 +6,7 @@ import numpy as np
 from engine.detectors import aside_marks, far_field, low_rumble
 from engine.detectors.channel_keys import channel_key
 from engine.detectors.channels import StandAside, channel_detectors
-from engine.detectors.synthetic_voice import voice_scores
+from engine.detectors.synthetic_voice import VOICED_KEY, voice_scores
 from tests.test_far_field import Named
 
 RATE = 8000
@@ -99,7 +99,8 @@ def test_synthetic_voice_judges_high_passed_calibrated_on_the_reference_high_pas
 
     def for_channel(k):  # as the verdict's cache: every key through channel_detectors, the plain channels stubbed
         if aside_marks.last(k) == low_rumble.LOW_RUMBLE:
-            return channel_detectors(detectors, profile_of(reference), k, for_channel=for_channel, store=Store())
+            held = {**profile_of(reference), VOICED_KEY: np.linspace(-3.0, 3.0, 200)}  # a voiced reading's calibration
+            return channel_detectors(detectors, held, k, for_channel=for_channel, store=Store())
         asked.append(k)
         return detectors, None if k is None else "channel added noise: ..."
 
@@ -110,6 +111,7 @@ def test_synthetic_voice_judges_high_passed_calibrated_on_the_reference_high_pas
     assert out[2].name == "synthetic-voice" and out[2].cut_hz == 500
     expected = np.sort(voice_scores([low_rumble.high_passed(r.astype(np.float32), 500) for r in reference]))
     assert np.allclose(out[2].tail["sorted"], expected, atol=1e-6)  # (the profile keeps float32)
+    assert out[2].voiced_tail is None  # the profile's voiced reading, calibrated unfiltered, is not read
     assert note == "under a low rumble: synthetic-voice judges the recording high-passed at 500 Hz"
     word = reference[1] + rumble(reference[1].size, rng)
     assert np.allclose(out[2].score_recordings([word]), voice_scores([low_rumble.high_passed(word, 500)]), atol=1e-9)

@@ -16,8 +16,9 @@ from scipy import signal
 
 from engine.data.builtins import corpus_files, resources_dir
 from engine.detectors import synthetic_voice
-from engine.detectors.synthetic_voice import (MIN_KEPT, MODEL_KEY, MODEL_SHAPES, N_FEATURES, WEIGHTS, SyntheticVoice,
-                                              features, model_digest, read_model, voice_scores)
+from engine.detectors.synthetic_voice import (MIN_KEPT, MODEL_KEY, MODEL_SHAPES, N_FEATURES, VOICED_KEY, WEIGHTS,
+                                              SyntheticVoice, features, model_digest, read_model, voice_scores,
+                                              voiced_scores)
 from engine.errors import InputError
 
 RATE = 8000
@@ -443,3 +444,72 @@ def test_a_band_limit_at_two_and_a_half_khz_or_above_is_judged_against_the_full_
     # which the channel gives: a PCM file's band limit at 3.4 kHz speaks for it
     pcm = next(d for d in fsdd_channel(("audio", None, None, 3400, None), few=True)[0] if d.name == "synthetic-voice")
     assert pcm.informative(samples)
+
+
+def fricative_word():
+    """A vowel between two stretches of hiss near its level (a short fricative-heavy word, as "six" or "seven"), and
+    the vowel alone."""
+    vowel = pulse_vowel(120, 135, seconds=0.25)
+    hiss = np.random.default_rng(0).standard_normal(800) * vowel.std()
+    return np.concatenate([hiss, vowel, hiss]), vowel
+
+
+def test_a_words_voiced_frames_read_alone_score_as_its_vowel_does_where_its_hiss_dilutes_the_whole_word():
+    word, vowel = fricative_word()
+    whole, alone = voice_scores([word, vowel])
+    brief = pulse_vowel(120, 130, seconds=0.1)
+    voiced_word, voiced_vowel, hiss, brief = voiced_scores([word, vowel, word[:800], brief])
+    assert alone > 10 and whole < alone - 8  # the hiss's frames dilute the vowel's
+    assert voiced_word == pytest.approx(alone, abs=2) and voiced_vowel == pytest.approx(alone, abs=1e-9)
+    assert np.isnan(hiss) and np.isnan(brief)  # nothing voiced; fewer than MIN_VOICED_READ voiced frames
+
+
+def voiced_reference_detector(fsdd, n=150, voiced=True):
+    """SyntheticVoice calibrated on n embedded FSDD takes, read whole and (`voiced`) over their voiced frames."""
+    kept = fsdd[:n]
+    profile = {"cal_synthetic_voice": voice_scores(kept), MODEL_KEY: np.array(model_digest()),
+               "ref_audio_bounds": np.cumsum([0] + [len(a) for a in kept])}
+    read = voiced_scores(kept)
+    assert np.isfinite(read).sum() >= MIN_KEPT
+    return SyntheticVoice({**profile, VOICED_KEY: read[np.isfinite(read)]} if voiced else profile)
+
+
+def test_a_word_is_judged_by_the_smaller_of_its_two_readings_tail_probabilities_doubled(fsdd):
+    from engine.detectors.calibration import tail_probability
+
+    detector = voiced_reference_detector(fsdd)
+    word, _ = fricative_word()
+    take = fsdd[-1]
+    batch = Recordings([word, take])
+    scores = detector.scores(batch)
+    for g, audio in enumerate((word, take)):
+        whole = tail_probability(detector.tail, voice_scores([audio]))[0]
+        voiced = tail_probability(detector.voiced_tail, voiced_scores([audio]))[0]
+        assert tail_probability(detector.tail, [scores[g]])[0] == pytest.approx(min(1, 2 * min(whole, voiced)),
+                                                                                rel=1e-6)
+    assert tail_probability(detector.tail, [scores[0]])[0] < whole_p(detector, word) / 100  # its vowel decides
+    assert "voiced frames alone" in detector.reason(batch, 0, scores[0], 1e-4)
+    older = voiced_reference_detector(fsdd, voiced=False)  # a profile made before it: the whole word alone
+    assert older.voiced_tail is None and older.scores(Recordings([word]))[0] == pytest.approx(voice_scores([word])[0])
+
+
+def whole_p(detector, audio):
+    from engine.detectors.calibration import tail_probability
+
+    return tail_probability(detector.tail, voice_scores([audio]))[0]
+
+
+def test_a_phrase_judged_in_segments_is_not_read_over_its_voiced_frames(fsdd):
+    detector = voiced_reference_detector(fsdd)
+    phrase = vowels()
+    batch = Recordings([phrase])
+    older = voiced_reference_detector(fsdd, voiced=False)
+    assert detector.scores(batch)[0] == pytest.approx(older.scores(Recordings([phrase]))[0], abs=1e-9)
+    assert detector.voiced_note(batch, 0) == ""
+
+
+def test_a_calibration_holds_the_voiced_reading_only_where_asked(fsdd):
+    out = SyntheticVoice.calibrate(fsdd[:20])
+    read = voiced_scores(fsdd[:20])
+    assert np.allclose(out[VOICED_KEY], read[np.isfinite(read)], atol=1e-9)
+    assert VOICED_KEY not in SyntheticVoice.calibrate(fsdd[:3], voiced=False)
