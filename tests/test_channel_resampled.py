@@ -34,14 +34,16 @@ def test_jpeg_calibration_has_a_part_for_resampled_copies(case):
         assert sizes == [n_cal, n_cal * kinds], name
 
 
-@pytest.mark.parametrize("resample", [lambda x: synthetic_images.rotate(x, 8),
-                                      lambda x: synthetic_images.rescale(x, 1.1),
-                                      lambda x: synthetic_images.resized_through(x, 34, "lanczos")],
+@pytest.mark.parametrize("resample, box_read", [(lambda x: synthetic_images.rotate(x, 8), False),
+                                                 (lambda x: synthetic_images.rescale(x, 1.1), False),
+                                                 (lambda x: synthetic_images.resized_through(x, 34, "lanczos"), True)],
                          ids=["rotated", "scaled-1.1", "through-34-lanczos"])
-def test_real_digits_resampled_then_saved_as_jpeg_pass(case, resample):
+def test_real_digits_resampled_then_saved_as_jpeg_pass(case, resample, box_read):
+    # box-size is not calibrated on resampled copies: a figure rotated or rescaled within its frame leaves MNIST's
+    # 20-pixel box (its stated limit, engine/detectors/box_size.py), so there the others are judged without it
     _, _, held = case
     x, _ = synthetic_images.through_pil(resample(held), "JPEG", 85)
-    judging = channelled(case, held)
+    judging = [d for d in channelled(case, held) if box_read or d.name != "box-size"]
     batch = suite.Batch(x, np.arange(len(x)))
     p = np.stack([calibration.tail_probability(d.tail, d.scores(batch)) for d in judging], axis=1)
     weights = suite.weights(judging, 0.01, [d.name != "grid" and not isinstance(d, StandAside) for d in judging])

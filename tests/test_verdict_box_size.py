@@ -1,7 +1,7 @@
-"""The box-size detector (engine/detectors/box_size.py): a figure whose box is wider than the reference's fitting
-(MNIST: 20 pixels) is flagged, real digits pass as PNG and through JPEG (where it is recalibrated on the channelled
-reference, reading the values above the codec's ringing), and a rotation with interpolation, which it does not
-forgive, is flagged."""
+"""The box-size detector (engine/detectors/box_size.py): a figure whose ink box is wider than the reference's fitting
+(MNIST: 20 pixels) is flagged, real digits pass as PNG, resized and back, and through JPEG (where it is recalibrated on
+the channelled reference), and a rotation with interpolation, which it does not forgive, is flagged more often than
+its share allows."""
 import numpy as np
 import pytest
 
@@ -19,22 +19,21 @@ def digits():
     return fitted_on_digits(box_size.BoxSize, "builtin:mnist[0:400]", "builtin:mnist[9000:9040]")
 
 
-def widened(x, value=3 / 255):
-    """Each digit with a value (a faint one of 3 steps) two pixels above and left of its box: both sides grow by
-    two."""
+def widened(x):
+    """Each digit with a pixel of ink two pixels above and left of its box: both sides grow by two."""
     out = x.copy()
     for image in out[:, 0]:
         rows, columns = np.flatnonzero(image.any(axis=1)), np.flatnonzero(image.any(axis=0))
-        image[rows[0] - 2, columns[0] - 2] = value
+        image[rows[0] - 2, columns[0] - 2] = 1.0
     return out
 
 
-def test_the_longer_side_counts_every_value_that_rounding_keeps():
+def test_the_longer_side_is_the_ink_box_not_the_faint_values_around_it():
     x = np.zeros((3, 1, 28, 28))
     x[0, 0, 4:24, 10:18] = 1.0  # 20 rows, 8 columns
-    x[1, 0, 10:14, 2:27] = 0.4 / 255  # below half a step: rounds to 0
+    x[1, 0, 2:27, 2:27] = box_size.LEVEL - 0.01  # a haze below the ink's level
     x[1, 0, 12, 5:9] = 1.0
-    x[2, :, 0, 0] = x[2, :, 27, 27] = 1 / 255
+    x[2, :, 0, 0] = x[2, :, 27, 27] = box_size.LEVEL + 0.01
     assert box_size.longer_sides(x).tolist() == [20, 4, 28]
     assert box_size.longer_sides(np.repeat(x, 3, axis=1)).tolist() == [20, 4, 28]  # grey stored as colour
 
@@ -51,23 +50,30 @@ def test_a_wider_figure_is_flagged_and_real_digits_pass(digits):
     assert "0 of 400 reference figures" in reason and "the widest 20" in reason
 
 
+@pytest.mark.parametrize("side, method", [(34, "bicubic"), (56, "bilinear"), (22, "bicubic")])
+def test_real_digits_resized_and_back_keep_the_ink_box(digits, side, method):
+    detector, _, real = digits
+    _, _, p = judged(detector, synthetic_images.resized_through(real, side, method))
+    assert np.mean(p <= 0.01) <= 0.05
+
+
 def test_a_real_digit_rotated_with_interpolation_is_not_forgiven(digits):
     detector, _, real = digits
     _, _, p = judged(detector, synthetic_images.rotate(real, 10))
-    assert np.mean(p <= 0.01) > 0.8  # the limit the detector's docstring states
+    assert np.mean(p <= 0.01) > 0.2  # the limit the detector's docstring states
 
 
 @pytest.mark.parametrize("quality", [75, 90])
-def test_under_jpeg_it_reads_the_values_above_the_ringing_recalibrated_on_the_channelled_reference(quality):
+def test_under_jpeg_it_is_recalibrated_on_the_channelled_reference(quality):
     profile = build_profile(load_spec("builtin:mnist[0:300]"))
     detectors = suite.profile_detectors(profile)
     real = load_spec("builtin:mnist[9000:9040]").x
-    x, channel = synthetic_images.through_pil(np.concatenate([real, widened(real, 1.0)]), "JPEG", quality)
+    x, channel = synthetic_images.through_pil(np.concatenate([real, widened(real)]), "JPEG", quality)
     judging = {d.name: d for d in channel_detectors(detectors, profile, channel_key({"channel": channel}))[0]}
     channelled = judging["box-size"]
-    assert not isinstance(channelled, StandAside) and channelled.level == box_size.LOSSY_LEVEL
+    assert not isinstance(channelled, StandAside)
     clean = next(d for d in detectors if d.name == "box-size")
-    assert not np.array_equal(channelled.tail["sorted"], clean.tail["sorted"])  # the channel's files calibrate it
+    assert channelled.tail["sorted"].size != clean.tail["sorted"].size  # the channel's held-out files calibrate it
     _, _, p = judged(channelled, x)
     floor = 1 / (channelled.tail["sorted"].size + 1)  # beyond every channelled reference figure
     assert np.all(p[:40] > 0.01) and np.mean(p[40:] <= floor + 1e-12) >= 0.9

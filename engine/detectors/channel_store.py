@@ -53,7 +53,8 @@ VERSION = 23  # 4: noise-floor reads dithered silence and runs a resampler rings
 # residue below half a 24-bit step is written as zeros (representations.residue_as_zeros, forty-second pass); 21: an
 # upsampled file one of whose phases keeps an 8-bit source is read on that phase (representations.source_phase); 22:
 # lossless image channels (a resize, EMNIST's framing) recalibrate `clean-up` (engine/detectors/clean_up.py, forty-third)
-# 23: synthetic-voice's calibration holds its voiced reading's too (synthetic_voice.VOICED_KEY, forty-sixth pass)
+# 23: synthetic-voice's calibration holds its voiced reading's too (synthetic_voice.VOICED_KEY, forty-sixth pass), and
+# an image channel's box-size's (engine/detectors/box_size.py)
 ROLE = "channel calibration"
 FOLDER = "channels"
 LIBRARIES = ("numpy", "scipy", "pillow", "soundfile", "av", "soxr")  # the numerics and codecs a reference passes

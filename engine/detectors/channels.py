@@ -412,10 +412,9 @@ def channel_calibration(detectors, profile, key, gan_runs=(), agc=False):
 
         refit["cal_placement"] = rows(lambda x: placement_scores(x, profile["placement_reference"]))
     if "cal_box_size" in profile:  # the channelled files only: the box is not calibrated on resampled copies
-        from engine.detectors.box_size import KEPT, LOSSY_LEVEL, longer_sides
+        from engine.detectors.box_size import longer_sides
 
-        refit["box_size_level"] = np.array(LOSSY_LEVEL if lossy_image(key) else KEPT)
-        refit["cal_box_size"] = batch.file_mean(longer_sides(x, float(refit["box_size_level"])))
+        refit["cal_box_size"] = batch.file_mean(longer_sides(x))
     if "cal_shoulder" in profile:
         from engine.detectors.shoulder import shoulder_z
 
