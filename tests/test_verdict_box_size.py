@@ -47,7 +47,7 @@ def test_a_wider_figure_is_flagged_and_real_digits_pass(digits):
     batch, scores, p = judged(detector, widened(real))
     assert np.all(p <= 1 / 401 + 1e-12)  # beyond every reference figure: the calibration's floor
     reason = detector.reason(batch, 0, scores[0], p[0])
-    assert "0 of 400 reference figures" in reason and "the widest 20" in reason
+    assert "0 of 400 reference figures" in reason and "commonest side 20 px, the widest 20" in reason
 
 
 @pytest.mark.parametrize("side, method", [(34, "bicubic"), (56, "bilinear"), (22, "bicubic")])
@@ -74,6 +74,7 @@ def test_under_jpeg_it_is_recalibrated_on_the_channelled_reference(quality):
     assert not isinstance(channelled, StandAside)
     clean = next(d for d in detectors if d.name == "box-size")
     assert channelled.tail["sorted"].size != clean.tail["sorted"].size  # the channel's held-out files calibrate it
+    assert channelled.tail["sorted"].max() == 20  # and their ink keeps MNIST's box through the JPEG
     _, _, p = judged(channelled, x)
     floor = 1 / (channelled.tail["sorted"].size + 1)  # beyond every channelled reference figure
     assert np.all(p[:40] > 0.01) and np.mean(p[40:] <= floor + 1e-12) >= 0.9

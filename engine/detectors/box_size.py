@@ -76,6 +76,7 @@ class BoxSize(Detector):
     def reason(self, batch, g, score, p):
         reference = self.tail["sorted"]
         wider = int(np.sum(reference >= score))
+        sides, counts = np.unique(reference, return_counts=True)
         return (f"box-size: the figure's ink (values above {LEVEL:g}) spans {score:.0f} px along its longer side; "
                 f"{wider:,} of {reference.size:,} reference figures span as much (their commonest side "
-                f"{np.median(reference):.0f} px, the widest {reference.max():.0f}); tail probability {p:.2g}")
+                f"{sides[np.argmax(counts)]:.0f} px, the widest {reference.max():.0f}); tail probability {p:.2g}")
