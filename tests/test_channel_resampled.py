@@ -35,12 +35,14 @@ def test_jpeg_calibration_has_a_part_for_resampled_copies(case):
 
 
 @pytest.mark.parametrize("resample, box_read", [(lambda x: synthetic_images.rotate(x, 8), False),
-                                                 (lambda x: synthetic_images.rescale(x, 1.1), False),
+                                                 (lambda x: synthetic_images.random_similarity(x, 0, 0.12), False),
                                                  (lambda x: synthetic_images.resized_through(x, 34, "lanczos"), True)],
-                         ids=["rotated", "scaled-1.1", "through-34-lanczos"])
+                         ids=["rotated", "rescaled", "through-34-lanczos"])
 def test_real_digits_resampled_then_saved_as_jpeg_pass(case, resample, box_read):
     # box-size is not calibrated on resampled copies: a figure rotated or rescaled within its frame leaves MNIST's
-    # 20-pixel box (its stated limit, engine/detectors/box_size.py), so there the others are judged without it
+    # 20-pixel box (its stated limit, engine/detectors/box_size.py), so there the others are judged without it.
+    # Rescaled about the picture's centre (synthetic_images.rescale crops its zoom half a pixel off centre: a shift
+    # by a fraction of a pixel, which `placement` reads as MNIST's centring broken, its stated limit)
     _, _, held = case
     x, _ = synthetic_images.through_pil(resample(held), "JPEG", 85)
     judging = [d for d in channelled(case, held) if box_read or d.name != "box-size"]

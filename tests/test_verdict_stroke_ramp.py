@@ -132,17 +132,19 @@ def combined_labels(detectors, x):
 
 @pytest.mark.parametrize("resample, in_frame", [
     (lambda x: synthetic_images.rotate(x, 8), True),
-    (lambda x: synthetic_images.rescale(x, 1.1), True),
+    (lambda x: synthetic_images.random_similarity(x, 0, 0.12), True),  # about the centre (below)
     (lambda x: synthetic_images.resized_through(x, 34, "bicubic"), False),  # an editor's bicubic (Keys)
     (lambda x: synthetic_images.resized_through(x, 56, "box"), False),
     (lambda x: synthetic_images.resized_through(x, 34, "nearest"), False),
-], ids=["rotated-bilinear", "scaled-1.1", "through-34-bicubic", "through-56-box", "through-34-nearest"])
+], ids=["rotated-bilinear", "rescaled", "through-34-bicubic", "through-56-box", "through-34-nearest"])
 def test_the_case_passes_resampled_real_digits(profile_detectors, resample, in_frame):
     """Before 2026-12-01 these were 11-100 % "generated" (docs/verdicts.md, "Images, second pass").
     Interpolation that rings (Lanczos, scipy's cubic spline) is not covered: calibrated on it, `features`
     let most of an unregistered DCGAN's digits pass ("Limits"). A figure rotated or rescaled within its frame
     leaves MNIST's 20-pixel box, which box-size does not forgive (its stated limit): there the detectors
-    calibrated on the resampled copies are judged without it."""
+    calibrated on the resampled copies are judged without it. Rescaled about the picture's centre:
+    synthetic_images.rescale crops its zoom half a pixel off centre, a shift by a fraction of a pixel, which
+    `placement` reads as MNIST's centring broken (its stated limit)."""
     held = load_spec("builtin:mnist[9000:9100]").x
     detectors = [d for d in profile_detectors if not in_frame or d.name != "box-size"]
     labels = combined_labels(detectors, resample(held))

@@ -14,9 +14,15 @@ a figure at the edge of the reference's middle 99 % scores 1 on either side and 
 would tie every figure beyond the reference's range at one floor; this unit grades them, and the
 calibration's exponential tail turns the grade into a tail probability). For a
 reference without such a construction the half-widths are wide and the detector is weak; it fits
-nothing else, so every reference file calibrates it and, apart, their resampled copies (a figure
-statistic, engine/detectors/figure_statistic.py): a real digit shifted by half a pixel keeps its
-rate, at the price of needing a generated one beyond the copies (about 1 px off for MNIST).
+nothing else, so every reference file calibrates it and, apart, their copies rotated or rescaled about
+the centre (a figure statistic, engine/detectors/figure_statistic.py), which keep a centred figure's centre
+of mass where it was. Not the copies shifted by a fraction of a pixel (resampling.without_shifts): MNIST
+placed its figures by whole pixels, and against those copies a generated figure needed to lie about a
+pixel off, so a long-trained DCGAN's digits passed (untouched, 300 digits each: 220 -> 254 and, an LSGAN's,
+243 -> 275 labelled generated without them); the price is a real digit shifted by a fraction of a pixel with
+interpolation, labelled generated more often (untouched, 200 such digits: 42 -> 69, most of them by `box-size`
+already; rotated, rescaled, resized or re-encoded real digits unchanged; docs/studies.md,
+"Placement without the shifted copies", forty-seventh pass).
 
 Kept and dropped, as measured on 500 real digits (docs/studies.md, fourteenth pass):
 - the centre of mass of the values above INK = 0.1 survives JPEG 50-95 and WebP 75 (the digits'
@@ -81,7 +87,8 @@ class Placement(FigureStatistic):
     method = (f"centre of mass (values above {INK}) from the reference's median, per axis in units of the "
               f"half-width that holds the reference's middle {COVERED:.0%} on that side, the larger of row and "
               f"column: a reference built with its figures centred (MNIST) holds them within about half a pixel, "
-              f"where a generator places them freely")
+              f"where a generator places them freely; calibrated on the reference's figures also rotated or "
+              f"rescaled about their centre, not shifted")
 
     @classmethod
     def fit(cls, ref, groups, n_groups, cross_fitted):
@@ -93,8 +100,8 @@ class Placement(FigureStatistic):
             calibration.group_mean(placement_scores(ref.x, reference), groups),
             copies.file_mean(placement_scores(copies.x, reference)))}
 
-    def __init__(self, profile):
-        super().__init__(profile)
+    def __init__(self, profile):  # FigureStatistic's tail, less the shifted copies' rows (module docstring)
+        self.tail = resampling.tail(resampling.without_shifts(profile[self.arrays[0]]))
         self.reference = np.asarray(profile["placement_reference"], dtype=np.float64)
 
     def statistic(self, x):

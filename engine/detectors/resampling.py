@@ -107,6 +107,19 @@ def without_ringing(rows):
     return np.asarray(rows)[keep]
 
 
+def without_shifts(rows):
+    """Calibration rows (`calibration_rows`) less those of the kinds that move the figure by a fraction of a pixel
+    (RESAMPLINGS' largest shift above 0), for `placement`: a rotation or a rescale about the picture's centre keeps a
+    centred figure's centre of mass there, a shift moves it by what MNIST's centring (a translation by whole pixels)
+    never does, and calibrated on the shifted copies `placement` needed a generated figure about a pixel off
+    (docs/studies.md, "Placement without the shifted copies", forty-seventh pass). Rows of another layout (a
+    channel's recalibration without copies: one row) as they are."""
+    rows = np.asarray(rows)
+    if rows.ndim != 2 or rows.shape[0] != 1 + len(RESAMPLINGS):
+        return rows
+    return rows[[0] + [1 + j for j, row in enumerate(RESAMPLINGS) if row[3] == 0]]
+
+
 def tail(calibration_scores, versions=1):
     """The tail model of a detector's calibration scores: for a (1 + k, n) array from `calibration_rows`, the
     larger of the tail probabilities against the reference's files and against their resampled
