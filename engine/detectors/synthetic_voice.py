@@ -131,10 +131,16 @@ MIN_VOICED_FRAMES = 5
 # share needs about 0.00125. The smaller of the two tail probabilities, doubled (Bonferroni), is the word's: 12 of the
 # 38 misses among 360 tuning digits of nine synthesisers labelled generated, no real file moved (docs/studies.md,
 # "Short words read over their voiced frames", forty-sixth pass). Fewer than MIN_VOICED_READ voiced frames give no
-# such reading: real 1-s clips with 6-11 read tails to 0.0001, the misses it reaches hold 15-29, and 347 of FSDD's 400
-# kept takes hold 15 or more.
-MIN_VOICED_READ = 15
+# such reading: 6-8 read wild (real 1-s clips to tails of 0.0001). The forty-sixth pass read from 15; from 10, SVOX
+# Pico's "six", "sit", "fix", "shift" (10-11 voiced frames) reach the detector's share, and of 1,900 real tuning words
+# none reached a doubled tail of 0.00125 (the least 0.0024, a Speech Commands clip of 11 frames; from 8, 0.0016);
+# 370 of FSDD's 400 kept takes hold 10 or more (docs/studies.md, "The rule-based synthesisers' short words",
+# forty-seventh pass). A profile records the count its calibration was read at (VOICED_MIN_KEY); one made before
+# records none and was read at FIRST_VOICED_READ.
+MIN_VOICED_READ = 10
+FIRST_VOICED_READ = 15  # the forty-sixth pass's
 VOICED_KEY = "cal_synthetic_voice_voiced"
+VOICED_MIN_KEY = "synthetic_voice_voiced_min"
 # A low-pass from this edge up lowers the model's reading of real speech saved as 16-bit: 551 real 8 kHz takes
 # (FSDD held-out takes 45-49 of the reference's speakers; Speech Commands, outside digits and clips resampled to 8 kHz)
 # low-passed at 2.5, 2.8, 3, 3.2 and 3.4 kHz or band-passed at 300-3400 Hz scored a median 1.8-2.8 lower than as
@@ -209,12 +215,12 @@ def segment_speech_frames(audio, cuts):
                      for low, high in zip(edges[:-1], edges[1:])], dtype=np.int64)
 
 
-def features(audio, voiced=False):
+def features(audio, voiced=False, min_voiced=MIN_VOICED_READ):
     """(N_FEATURES,) per-recording statistics of one recording at RATE (module docstring); None for a
     recording with fewer than 5 speech frames or none but digital silence, or a decoder's residue of it (a peak below
     SILENT_PEAK, which level_normalised would raise to a word's loudness). `voiced`: the same statistics over its
     voiced speech frames alone (`_voiced`), read in a row as if they were the recording (deltas across the gaps a
-    fricative or a closure leaves), None with fewer than MIN_VOICED_READ of them (`voiced_scores`)."""
+    fricative or a closure leaves), None with fewer than `min_voiced` of them (`voiced_scores`)."""
     if np.size(audio) == 0 or np.max(np.abs(audio)) < SILENT_PEAK:
         return None
     x = level_normalised(audio)
@@ -227,7 +233,7 @@ def features(audio, voiced=False):
         return None
     if voiced:
         speech[speech] = _voiced(frames[speech])[0]
-        if speech.sum() < MIN_VOICED_READ:
+        if speech.sum() < min_voiced:
             return None
     power, frames = power[speech], frames[speech]
     bands = np.log(power @ _filterbank().T + EPS)
@@ -302,21 +308,22 @@ def synthetic_logit(rows, arrays=None):
     return hidden @ arrays["w2"] + float(arrays["b2"][0])
 
 
-def voice_scores(recordings, arrays=None, voiced=False, missing=0.0):
+def voice_scores(recordings, arrays=None, voiced=False, missing=0.0, min_voiced=MIN_VOICED_READ):
     """(n,) score of each recording by the shipped network, or by `arrays` (a candidate's, read_model) (None, or
-    too short to read -> `missing`: 0, the detector stands aside); `voiced`: over its voiced frames (`features`)."""
+    too short to read -> `missing`: 0, the detector stands aside); `voiced`: over its voiced frames, at least
+    `min_voiced` of them (`features`)."""
     out = np.full(len(recordings), missing)
-    rows = [(k, features(a, voiced)) for k, a in enumerate(recordings) if a is not None]
+    rows = [(k, features(a, voiced, min_voiced)) for k, a in enumerate(recordings) if a is not None]
     rows = [(k, f) for k, f in rows if f is not None]
     if rows:
         out[[k for k, _ in rows]] = synthetic_logit(np.array([f for _, f in rows]), arrays)
     return out
 
 
-def voiced_scores(recordings):
+def voiced_scores(recordings, min_voiced=MIN_VOICED_READ):
     """(n,) the shipped network's score of each recording's voiced frames alone (`features(audio, voiced=True)`), NaN
-    for one with fewer than MIN_VOICED_READ of them (no voiced reading)."""
-    return voice_scores(recordings, voiced=True, missing=np.nan)
+    for one with fewer than `min_voiced` of them (no voiced reading)."""
+    return voice_scores(recordings, voiced=True, missing=np.nan, min_voiced=min_voiced)
 
 
 def voiced_pitch(audio):
@@ -405,10 +412,11 @@ class SyntheticVoice(RecordingDetector):
     name = "synthetic-voice"
     min_kept = MIN_KEPT
     score_recordings = staticmethod(voice_scores)
-    arrays = ("cal_synthetic_voice", MODEL_KEY, VOICED_KEY)
+    arrays = ("cal_synthetic_voice", MODEL_KEY, VOICED_KEY, VOICED_MIN_KEY)
     # profiles made before the thirty-sixth pass's model do not record theirs, nor those made before the forty-sixth
-    # the voiced reading's calibration (they are judged on the whole word alone)
-    added_later = (MODEL_KEY, VOICED_KEY)
+    # the voiced reading's calibration (they are judged on the whole word alone), nor those made before the
+    # forty-seventh the count of voiced frames it was read at (FIRST_VOICED_READ)
+    added_later = (MODEL_KEY, VOICED_KEY, VOICED_MIN_KEY)
     segmented = True  # spreads and quantiles over a sentence's many phones are not a digit's (segments.py)
     _voiced_read = (None, {})  # (the batch last scored, per file read also on its voiced frames: (their score, the
     # whole word's score and tail probability))
@@ -421,6 +429,7 @@ class SyntheticVoice(RecordingDetector):
         if voiced:
             read = voiced_scores(audio)
             out[VOICED_KEY] = read[np.isfinite(read)]
+            out[VOICED_MIN_KEY] = np.array(MIN_VOICED_READ)
         return out
 
     def __init__(self, profile):
@@ -435,6 +444,8 @@ class SyntheticVoice(RecordingDetector):
         self.outside_tail = calibration.union_tail_model([profile["cal_synthetic_voice"], outside])
         held = np.asarray(profile.get(VOICED_KEY, ()), dtype=np.float64)
         self.voiced_tail = calibration.tail_model(held) if held.size >= MIN_KEPT else None
+        # a word is read over as few voiced frames as the calibration's takes were
+        self.min_voiced = int(profile.get(VOICED_MIN_KEY, FIRST_VOICED_READ))
         self.read_scale(profile)
         self.method = ("logit of a small network over a recording's cepstral dynamics, spectral flatness, harmonicity "
                        "and LPC-residual peakiness at 8 kHz and one level, trained outside the case on two FSDD "
@@ -455,7 +466,7 @@ class SyntheticVoice(RecordingDetector):
             for g, audio in enumerate(recordings):
                 if audio is None or (judged and judged[g][2] > 1) or self.widened(audio):
                     continue
-                score = float(voiced_scores([self.heard(audio)])[0])
+                score = float(voiced_scores([self.heard(audio)], self.min_voiced)[0])
                 if np.isfinite(score):
                     whole = float(calibration.tail_probability(self.tail, [out[g]])[0])
                     p = min(1.0, 2 * min(whole, float(calibration.tail_probability(self.voiced_tail, [score])[0])))
