@@ -16,8 +16,8 @@ from scipy import signal
 
 from engine.data.builtins import corpus_files, resources_dir
 from engine.detectors import synthetic_voice
-from engine.detectors.synthetic_voice import (FIRST_VOICED_READ, MIN_KEPT, MIN_VOICED_READ, MODEL_KEY, MODEL_SHAPES,
-                                              N_FEATURES, VOICED_KEY, VOICED_MIN_KEY, WEIGHTS, SyntheticVoice,
+from engine.detectors.synthetic_voice import (MIN_KEPT, MIN_SHORT_VOICED_READ, MIN_VOICED_READ, MODEL_KEY, MODEL_SHAPES,
+                                              N_FEATURES, SHORT_VOICED_KEY, VOICED_KEY, WEIGHTS, SyntheticVoice,
                                               features, model_digest, read_model, voice_scores, voiced_scores)
 from engine.errors import InputError
 
@@ -464,16 +464,20 @@ def test_a_words_voiced_frames_read_alone_score_as_its_vowel_does_where_its_hiss
     assert np.isnan(hiss) and np.isnan(brief)  # nothing voiced; fewer than MIN_VOICED_READ voiced frames
 
 
-def voiced_reference_detector(fsdd, n=150, voiced=True, min_voiced=MIN_VOICED_READ):
-    """SyntheticVoice calibrated on n embedded FSDD takes, read whole and (`voiced`) over their voiced frames, at
-    least `min_voiced` of them (a profile made before the count was recorded: FIRST_VOICED_READ, recording none)."""
+def voiced_reference_detector(fsdd, n=150, voiced=True, short=True):
+    """SyntheticVoice calibrated on n embedded FSDD takes, read whole and (`voiced`) over their voiced frames, those of
+    MIN_VOICED_READ or more and (`short`: a profile made since the forty-seventh pass) apart those of
+    MIN_SHORT_VOICED_READ or more."""
     kept = fsdd[:n]
     profile = {"cal_synthetic_voice": voice_scores(kept), MODEL_KEY: np.array(model_digest()),
                "ref_audio_bounds": np.cumsum([0] + [len(a) for a in kept])}
-    read = voiced_scores(kept, min_voiced)
-    assert np.isfinite(read).sum() >= MIN_KEPT
-    recorded = {} if min_voiced == FIRST_VOICED_READ else {VOICED_MIN_KEY: np.array(min_voiced)}
-    return SyntheticVoice({**profile, VOICED_KEY: read[np.isfinite(read)], **recorded} if voiced else profile)
+    if not voiced:
+        return SyntheticVoice(profile)
+    for key, least in ((VOICED_KEY, MIN_VOICED_READ), (SHORT_VOICED_KEY, MIN_SHORT_VOICED_READ))[:2 if short else 1]:
+        read = voiced_scores(kept, least)
+        assert np.isfinite(read).sum() >= MIN_KEPT
+        profile[key] = read[np.isfinite(read)]
+    return SyntheticVoice(profile)
 
 
 def short_fricative_word():
@@ -483,24 +487,26 @@ def short_fricative_word():
     return np.concatenate([hiss, vowel, hiss])
 
 
-def test_a_short_word_is_read_over_as_few_voiced_frames_as_its_profiles_calibration_was(fsdd):
+def test_a_short_words_few_voiced_frames_are_read_against_the_reference_takes_read_from_as_few(fsdd):
     from engine.detectors.calibration import tail_probability
 
     word = short_fricative_word()
-    assert MIN_VOICED_READ <= 11 < FIRST_VOICED_READ
-    assert np.isfinite(voiced_scores([word])[0]) and np.isnan(voiced_scores([word], FIRST_VOICED_READ)[0])
+    assert MIN_SHORT_VOICED_READ <= 11 < MIN_VOICED_READ
+    assert np.isnan(voiced_scores([word])[0]) and np.isfinite(voiced_scores([word], MIN_SHORT_VOICED_READ)[0])
     detector = voiced_reference_detector(fsdd)
-    assert detector.min_voiced == MIN_VOICED_READ
     batch = Recordings([word])
     score = detector.scores(batch)[0]
-    voiced = tail_probability(detector.voiced_tail, voiced_scores([word]))[0]
+    voiced = tail_probability(detector.short_voiced_tail, voiced_scores([word], MIN_SHORT_VOICED_READ))[0]
     assert tail_probability(detector.tail, [score])[0] == pytest.approx(min(1, 2 * min(whole_p(detector, word),
                                                                                       voiced)), rel=1e-6)
     assert tail_probability(detector.tail, [score])[0] < whole_p(detector, word) / 100  # its vowel decides
-    assert "voiced frames alone" in detector.voiced_note(batch, 0)
-    # a profile made before the count was recorded was calibrated from FIRST_VOICED_READ: the whole word alone
-    older = voiced_reference_detector(fsdd, min_voiced=FIRST_VOICED_READ)
-    assert older.min_voiced == FIRST_VOICED_READ and older.voiced_tail is not None
+    assert f"reference recordings holding {MIN_SHORT_VOICED_READ} or more" in detector.voiced_note(batch, 0)
+    # a word of MIN_VOICED_READ or more is read against the other calibration, as before
+    long_word, _ = fricative_word()
+    assert detector.voiced_reading(long_word)[1] is detector.voiced_tail
+    # a profile made before the short words' calibration: the whole word alone
+    older = voiced_reference_detector(fsdd, short=False)
+    assert older.short_voiced_tail is None and older.voiced_reading(word) is None
     assert older.scores(batch)[0] == pytest.approx(voice_scores([word])[0]) and older.voiced_note(batch, 0) == ""
 
 
@@ -542,5 +548,7 @@ def test_a_calibration_holds_the_voiced_reading_only_where_asked(fsdd):
     out = SyntheticVoice.calibrate(fsdd[:20])
     read = voiced_scores(fsdd[:20])
     assert np.allclose(out[VOICED_KEY], read[np.isfinite(read)], atol=1e-9)
-    assert int(out[VOICED_MIN_KEY]) == MIN_VOICED_READ  # the count its takes were read at
-    assert not {VOICED_KEY, VOICED_MIN_KEY} & set(SyntheticVoice.calibrate(fsdd[:3], voiced=False))
+    short = voiced_scores(fsdd[:20], MIN_SHORT_VOICED_READ)
+    assert np.allclose(out[SHORT_VOICED_KEY], short[np.isfinite(short)], atol=1e-9)
+    assert out[SHORT_VOICED_KEY].size >= out[VOICED_KEY].size
+    assert not {VOICED_KEY, SHORT_VOICED_KEY} & set(SyntheticVoice.calibrate(fsdd[:3], voiced=False))

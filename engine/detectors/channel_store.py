@@ -54,8 +54,8 @@ VERSION = 24  # 4: noise-floor reads dithered silence and runs a resampler rings
 # upsampled file one of whose phases keeps an 8-bit source is read on that phase (representations.source_phase); 22:
 # lossless image channels (a resize, EMNIST's framing) recalibrate `clean-up` (engine/detectors/clean_up.py, forty-third)
 # 23: synthetic-voice's calibration holds its voiced reading's too (synthetic_voice.VOICED_KEY, forty-sixth pass), and
-# an image channel's box-size's (engine/detectors/box_size.py); 24: synthetic-voice's voiced reading from 10 voiced
-# frames, the count recorded (synthetic_voice.VOICED_MIN_KEY, forty-seventh pass)
+# an image channel's box-size's (engine/detectors/box_size.py); 24: synthetic-voice's calibration holds the short words'
+# voiced reading's too (synthetic_voice.SHORT_VOICED_KEY, forty-seventh pass)
 ROLE = "channel calibration"
 FOLDER = "channels"
 LIBRARIES = ("numpy", "scipy", "pillow", "soundfile", "av", "soxr")  # the numerics and codecs a reference passes
