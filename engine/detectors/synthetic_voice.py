@@ -36,6 +36,9 @@ A word judged whole (not continuous speech with a recorder's floor) is read also
 (`features(audio, voiced=True)`), calibrated on the kept reference recordings read alike (VOICED_KEY): a short word
 mostly fricative noise dilutes what its voiced frames carry. The smaller of the two tail probabilities, doubled, is
 the word's (`SyntheticVoice.scores`; docs/studies.md, "Short words read over their voiced frames", forty-sixth pass).
+A word of 10-14 voiced frames is read against the kept takes holding 10 or more read alike (SHORT_VOICED_KEY), a
+reading of few frames lying higher than one of many (docs/studies.md, "The rule-based synthesisers' short words",
+forty-seventh pass).
 
 What it reads as synthetic besides synthesis is a clean recording set-up: studio read speech (a low floor, sharp
 harmonics, wide cepstral dynamics) lies in the tail of a reference of noisy 8 kHz digits (LJ Speech, other
