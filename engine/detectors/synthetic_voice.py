@@ -429,15 +429,15 @@ class SyntheticVoice(RecordingDetector):
     # whole word's score and tail probability))
 
     @classmethod
-    def calibrate(cls, audio, voiced=True):
+    def calibrate(cls, audio, voiced=True, short=True):
         """The reference recordings' scores, which model scored them and, with `voiced`, the scores of those with a
-        voiced reading (voiced_scores), of MIN_VOICED_READ frames or more and, apart, of MIN_SHORT_VOICED_READ or
-        more."""
+        voiced reading (voiced_scores) of MIN_VOICED_READ frames or more and, with `short` too, apart of
+        MIN_SHORT_VOICED_READ or more."""
         out = {"cal_synthetic_voice": cls.score_recordings(audio), MODEL_KEY: np.array(model_digest())}
-        if voiced:
-            for key, least in ((VOICED_KEY, MIN_VOICED_READ), (SHORT_VOICED_KEY, MIN_SHORT_VOICED_READ)):
-                read = voiced_scores(audio, least)
-                out[key] = read[np.isfinite(read)]
+        readings = ((VOICED_KEY, MIN_VOICED_READ), (SHORT_VOICED_KEY, MIN_SHORT_VOICED_READ))
+        for key, least in readings[:(1 + short) if voiced else 0]:
+            read = voiced_scores(audio, least)
+            out[key] = read[np.isfinite(read)]
         return out
 
     def __init__(self, profile):
