@@ -16,9 +16,9 @@ from scipy import signal
 
 from engine.data.builtins import corpus_files, resources_dir
 from engine.detectors import synthetic_voice
-from engine.detectors.synthetic_voice import (MIN_KEPT, MODEL_KEY, MODEL_SHAPES, N_FEATURES, VOICED_KEY, WEIGHTS,
-                                              SyntheticVoice, features, model_digest, read_model, voice_scores,
-                                              voiced_scores)
+from engine.detectors.synthetic_voice import (MIN_KEPT, MIN_SHORT_VOICED_READ, MIN_VOICED_READ, MODEL_KEY, MODEL_SHAPES,
+                                              N_FEATURES, SHORT_VOICED_KEY, VOICED_KEY, WEIGHTS, SyntheticVoice,
+                                              features, model_digest, read_model, voice_scores, voiced_scores)
 from engine.errors import InputError
 
 RATE = 8000
@@ -464,14 +464,50 @@ def test_a_words_voiced_frames_read_alone_score_as_its_vowel_does_where_its_hiss
     assert np.isnan(hiss) and np.isnan(brief)  # nothing voiced; fewer than MIN_VOICED_READ voiced frames
 
 
-def voiced_reference_detector(fsdd, n=150, voiced=True):
-    """SyntheticVoice calibrated on n embedded FSDD takes, read whole and (`voiced`) over their voiced frames."""
+def voiced_reference_detector(fsdd, n=150, voiced=True, short=True):
+    """SyntheticVoice calibrated on n embedded FSDD takes, read whole and (`voiced`) over their voiced frames, those of
+    MIN_VOICED_READ or more and (`short`: a profile made since the forty-seventh pass) apart those of
+    MIN_SHORT_VOICED_READ or more."""
     kept = fsdd[:n]
     profile = {"cal_synthetic_voice": voice_scores(kept), MODEL_KEY: np.array(model_digest()),
                "ref_audio_bounds": np.cumsum([0] + [len(a) for a in kept])}
-    read = voiced_scores(kept)
-    assert np.isfinite(read).sum() >= MIN_KEPT
-    return SyntheticVoice({**profile, VOICED_KEY: read[np.isfinite(read)]} if voiced else profile)
+    if not voiced:
+        return SyntheticVoice(profile)
+    for key, least in ((VOICED_KEY, MIN_VOICED_READ), (SHORT_VOICED_KEY, MIN_SHORT_VOICED_READ))[:2 if short else 1]:
+        read = voiced_scores(kept, least)
+        assert np.isfinite(read).sum() >= MIN_KEPT
+        profile[key] = read[np.isfinite(read)]
+    return SyntheticVoice(profile)
+
+
+def short_fricative_word():
+    """A vowel of 0.13 s between two stretches of hiss: 11 voiced frames, as SVOX Pico's "six" holds."""
+    vowel = pulse_vowel(120, 135, seconds=0.13)
+    hiss = np.random.default_rng(0).standard_normal(800) * vowel.std()
+    return np.concatenate([hiss, vowel, hiss])
+
+
+def test_a_short_words_few_voiced_frames_are_read_against_the_reference_takes_read_from_as_few(fsdd):
+    from engine.detectors.calibration import tail_probability
+
+    word = short_fricative_word()
+    assert MIN_SHORT_VOICED_READ <= 11 < MIN_VOICED_READ
+    assert np.isnan(voiced_scores([word])[0]) and np.isfinite(voiced_scores([word], MIN_SHORT_VOICED_READ)[0])
+    detector = voiced_reference_detector(fsdd)
+    batch = Recordings([word])
+    score = detector.scores(batch)[0]
+    voiced = tail_probability(detector.short_voiced_tail, voiced_scores([word], MIN_SHORT_VOICED_READ))[0]
+    assert tail_probability(detector.tail, [score])[0] == pytest.approx(min(1, 2 * min(whole_p(detector, word),
+                                                                                      voiced)), rel=1e-6)
+    assert tail_probability(detector.tail, [score])[0] < whole_p(detector, word) / 100  # its vowel decides
+    assert f"reference recordings holding {MIN_SHORT_VOICED_READ} or more" in detector.voiced_note(batch, 0)
+    # a word of MIN_VOICED_READ or more is read against the other calibration, as before
+    long_word, _ = fricative_word()
+    assert detector.voiced_reading(long_word)[1] is detector.voiced_tail
+    # a profile made before the short words' calibration: the whole word alone
+    older = voiced_reference_detector(fsdd, short=False)
+    assert older.short_voiced_tail is None and older.voiced_reading(word) is None
+    assert older.scores(batch)[0] == pytest.approx(voice_scores([word])[0]) and older.voiced_note(batch, 0) == ""
 
 
 def test_a_word_is_judged_by_the_smaller_of_its_two_readings_tail_probabilities_doubled(fsdd):
@@ -512,4 +548,10 @@ def test_a_calibration_holds_the_voiced_reading_only_where_asked(fsdd):
     out = SyntheticVoice.calibrate(fsdd[:20])
     read = voiced_scores(fsdd[:20])
     assert np.allclose(out[VOICED_KEY], read[np.isfinite(read)], atol=1e-9)
-    assert VOICED_KEY not in SyntheticVoice.calibrate(fsdd[:3], voiced=False)
+    short = voiced_scores(fsdd[:20], MIN_SHORT_VOICED_READ)
+    assert np.allclose(out[SHORT_VOICED_KEY], short[np.isfinite(short)], atol=1e-9)
+    assert out[SHORT_VOICED_KEY].size >= out[VOICED_KEY].size
+    assert not {VOICED_KEY, SHORT_VOICED_KEY} & set(SyntheticVoice.calibrate(fsdd[:3], voiced=False))
+    # a profile made before the short words' calibration gets none through a channel either (channels.py)
+    older = SyntheticVoice.calibrate(fsdd[:3], short=False)
+    assert VOICED_KEY in older and SHORT_VOICED_KEY not in older

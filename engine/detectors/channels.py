@@ -445,10 +445,11 @@ def channel_calibration(detectors, profile, key, gan_runs=(), agc=False):
 
         refit.update(LpcLattice.calibrate(recordings))
     if "cal_synthetic_voice" in profile and not voice_aside(key):  # scored again by the shipped model
-        from engine.detectors.synthetic_voice import VOICED_KEY, SyntheticVoice
+        from engine.detectors.synthetic_voice import SHORT_VOICED_KEY, VOICED_KEY, SyntheticVoice
 
         # a voiced reading only where the case's profile holds one (an older profile's words: the whole word alone)
-        refit.update(SyntheticVoice.calibrate(recordings, voiced=VOICED_KEY in profile))
+        refit.update(SyntheticVoice.calibrate(recordings, voiced=VOICED_KEY in profile,
+                                              short=SHORT_VOICED_KEY in profile))
     # the versions of one recording (recorder_versions) are one file to the tails (calibration.versions_tail_model)
     refit["recorder_versions"] = np.array(1 if recordings is None else len(recorder_versions(key)))
     out = {"n_files": np.array(n_files), **{f"profile:{name}": value for name, value in refit.items()}}

@@ -107,7 +107,8 @@ class HighPassedVoice(SyntheticVoice):
 
     def __init__(self, profile, cut_hz, floor_db):
         super().__init__(profile)
-        self.voiced_tail = None  # the profile's voiced reading was calibrated unfiltered: the whole word alone here
+        # the profile's voiced readings were calibrated unfiltered: the whole word alone here
+        self.voiced_tail = self.short_voiced_tail = None
         self.cut_hz, self.floor_db = cut_hz, floor_db
         self.method = (f"{self.method}; under a low rumble the recording and the reference recordings high-passed at "
                        f"{cut_hz} Hz")

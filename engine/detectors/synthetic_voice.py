@@ -36,6 +36,9 @@ A word judged whole (not continuous speech with a recorder's floor) is read also
 (`features(audio, voiced=True)`), calibrated on the kept reference recordings read alike (VOICED_KEY): a short word
 mostly fricative noise dilutes what its voiced frames carry. The smaller of the two tail probabilities, doubled, is
 the word's (`SyntheticVoice.scores`; docs/studies.md, "Short words read over their voiced frames", forty-sixth pass).
+A word of 10-14 voiced frames is read against the kept takes holding 10 or more read alike (SHORT_VOICED_KEY), a
+reading of few frames lying higher than one of many (docs/studies.md, "The rule-based synthesisers' short words",
+forty-seventh pass).
 
 What it reads as synthetic besides synthesis is a clean recording set-up: studio read speech (a low floor, sharp
 harmonics, wide cepstral dynamics) lies in the tail of a reference of noisy 8 kHz digits (LJ Speech, other
@@ -131,10 +134,20 @@ MIN_VOICED_FRAMES = 5
 # share needs about 0.00125. The smaller of the two tail probabilities, doubled (Bonferroni), is the word's: 12 of the
 # 38 misses among 360 tuning digits of nine synthesisers labelled generated, no real file moved (docs/studies.md,
 # "Short words read over their voiced frames", forty-sixth pass). Fewer than MIN_VOICED_READ voiced frames give no
-# such reading: real 1-s clips with 6-11 read tails to 0.0001, the misses it reaches hold 15-29, and 347 of FSDD's 400
-# kept takes hold 15 or more.
+# such reading against VOICED_KEY: real 1-s clips with 6-11 read tails to 0.0001, and 347 of FSDD's 400 kept takes
+# hold 15 or more.
 MIN_VOICED_READ = 15
 VOICED_KEY = "cal_synthetic_voice_voiced"
+# A word of MIN_SHORT_VOICED_READ to MIN_VOICED_READ - 1 voiced frames (SVOX Pico's "six", "sit", "fix", "shift" hold
+# 10-11) is read over them against its own calibration, SHORT_VOICED_KEY: the kept reference takes holding
+# MIN_SHORT_VOICED_READ or more, read alike (370 of FSDD's 400), since a reading of few frames lies higher than one of
+# many (real words of 10-14 frames reach that calibration's tail 2-5 times as often as it says: 7 of 169 tuning words
+# under 0.01). Joined to VOICED_KEY's calibration, its short takes raised every word's voiced tail and cost 8 tuning
+# words the whole word had caught; apart, the words of 15 or more are read as the forty-sixth pass read them
+# (docs/studies.md, "The rule-based synthesisers' short words", forty-seventh pass). 6-8 frames read wild (real 1-s
+# clips to tails of 0.0001).
+MIN_SHORT_VOICED_READ = 10
+SHORT_VOICED_KEY = "cal_synthetic_voice_voiced_short"
 # A low-pass from this edge up lowers the model's reading of real speech saved as 16-bit: 551 real 8 kHz takes
 # (FSDD held-out takes 45-49 of the reference's speakers; Speech Commands, outside digits and clips resampled to 8 kHz)
 # low-passed at 2.5, 2.8, 3, 3.2 and 3.4 kHz or band-passed at 300-3400 Hz scored a median 1.8-2.8 lower than as
@@ -209,12 +222,12 @@ def segment_speech_frames(audio, cuts):
                      for low, high in zip(edges[:-1], edges[1:])], dtype=np.int64)
 
 
-def features(audio, voiced=False):
+def features(audio, voiced=False, min_voiced=MIN_VOICED_READ):
     """(N_FEATURES,) per-recording statistics of one recording at RATE (module docstring); None for a
     recording with fewer than 5 speech frames or none but digital silence, or a decoder's residue of it (a peak below
     SILENT_PEAK, which level_normalised would raise to a word's loudness). `voiced`: the same statistics over its
     voiced speech frames alone (`_voiced`), read in a row as if they were the recording (deltas across the gaps a
-    fricative or a closure leaves), None with fewer than MIN_VOICED_READ of them (`voiced_scores`)."""
+    fricative or a closure leaves), None with fewer than `min_voiced` of them (`voiced_scores`)."""
     if np.size(audio) == 0 or np.max(np.abs(audio)) < SILENT_PEAK:
         return None
     x = level_normalised(audio)
@@ -227,7 +240,7 @@ def features(audio, voiced=False):
         return None
     if voiced:
         speech[speech] = _voiced(frames[speech])[0]
-        if speech.sum() < MIN_VOICED_READ:
+        if speech.sum() < min_voiced:
             return None
     power, frames = power[speech], frames[speech]
     bands = np.log(power @ _filterbank().T + EPS)
@@ -302,21 +315,22 @@ def synthetic_logit(rows, arrays=None):
     return hidden @ arrays["w2"] + float(arrays["b2"][0])
 
 
-def voice_scores(recordings, arrays=None, voiced=False, missing=0.0):
+def voice_scores(recordings, arrays=None, voiced=False, missing=0.0, min_voiced=MIN_VOICED_READ):
     """(n,) score of each recording by the shipped network, or by `arrays` (a candidate's, read_model) (None, or
-    too short to read -> `missing`: 0, the detector stands aside); `voiced`: over its voiced frames (`features`)."""
+    too short to read -> `missing`: 0, the detector stands aside); `voiced`: over its voiced frames, at least
+    `min_voiced` of them (`features`)."""
     out = np.full(len(recordings), missing)
-    rows = [(k, features(a, voiced)) for k, a in enumerate(recordings) if a is not None]
+    rows = [(k, features(a, voiced, min_voiced)) for k, a in enumerate(recordings) if a is not None]
     rows = [(k, f) for k, f in rows if f is not None]
     if rows:
         out[[k for k, _ in rows]] = synthetic_logit(np.array([f for _, f in rows]), arrays)
     return out
 
 
-def voiced_scores(recordings):
+def voiced_scores(recordings, min_voiced=MIN_VOICED_READ):
     """(n,) the shipped network's score of each recording's voiced frames alone (`features(audio, voiced=True)`), NaN
-    for one with fewer than MIN_VOICED_READ of them (no voiced reading)."""
-    return voice_scores(recordings, voiced=True, missing=np.nan)
+    for one with fewer than `min_voiced` of them (no voiced reading)."""
+    return voice_scores(recordings, voiced=True, missing=np.nan, min_voiced=min_voiced)
 
 
 def voiced_pitch(audio):
@@ -405,22 +419,25 @@ class SyntheticVoice(RecordingDetector):
     name = "synthetic-voice"
     min_kept = MIN_KEPT
     score_recordings = staticmethod(voice_scores)
-    arrays = ("cal_synthetic_voice", MODEL_KEY, VOICED_KEY)
+    arrays = ("cal_synthetic_voice", MODEL_KEY, VOICED_KEY, SHORT_VOICED_KEY)
     # profiles made before the thirty-sixth pass's model do not record theirs, nor those made before the forty-sixth
-    # the voiced reading's calibration (they are judged on the whole word alone)
-    added_later = (MODEL_KEY, VOICED_KEY)
+    # the voiced reading's calibration (they are judged on the whole word alone), nor those made before the
+    # forty-seventh the short words' (a word of fewer than MIN_VOICED_READ voiced frames: the whole word alone)
+    added_later = (MODEL_KEY, VOICED_KEY, SHORT_VOICED_KEY)
     segmented = True  # spreads and quantiles over a sentence's many phones are not a digit's (segments.py)
     _voiced_read = (None, {})  # (the batch last scored, per file read also on its voiced frames: (their score, the
     # whole word's score and tail probability))
 
     @classmethod
-    def calibrate(cls, audio, voiced=True):
+    def calibrate(cls, audio, voiced=True, short=True):
         """The reference recordings' scores, which model scored them and, with `voiced`, the scores of those with a
-        voiced reading (voiced_scores)."""
+        voiced reading (voiced_scores) of MIN_VOICED_READ frames or more and, with `short` too, apart of
+        MIN_SHORT_VOICED_READ or more."""
         out = {"cal_synthetic_voice": cls.score_recordings(audio), MODEL_KEY: np.array(model_digest())}
-        if voiced:
-            read = voiced_scores(audio)
-            out[VOICED_KEY] = read[np.isfinite(read)]
+        readings = ((VOICED_KEY, MIN_VOICED_READ), (SHORT_VOICED_KEY, MIN_SHORT_VOICED_READ))
+        for key, least in readings[:(1 + short) if voiced else 0]:
+            read = voiced_scores(audio, least)
+            out[key] = read[np.isfinite(read)]
         return out
 
     def __init__(self, profile):
@@ -433,8 +450,9 @@ class SyntheticVoice(RecordingDetector):
         self.deepest_floor = min(deepest, STUDIO_FLOOR_DB)
         self.pitch_ceiling = reference_pitch_ceiling(profile)
         self.outside_tail = calibration.union_tail_model([profile["cal_synthetic_voice"], outside])
-        held = np.asarray(profile.get(VOICED_KEY, ()), dtype=np.float64)
-        self.voiced_tail = calibration.tail_model(held) if held.size >= MIN_KEPT else None
+        self.voiced_tail, self.short_voiced_tail = (
+            calibration.tail_model(held) if held.size >= MIN_KEPT else None
+            for held in (np.asarray(profile.get(key, ()), dtype=np.float64) for key in (VOICED_KEY, SHORT_VOICED_KEY)))
         self.read_scale(profile)
         self.method = ("logit of a small network over a recording's cepstral dynamics, spectral flatness, harmonicity "
                        "and LPC-residual peakiness at 8 kHz and one level, trained outside the case on two FSDD "
@@ -443,23 +461,33 @@ class SyntheticVoice(RecordingDetector):
                        "calibrated on every kept reference recording and, for continuous speech with a recorder's "
                        "floor, apart on real speech of outside set-ups")
 
+    def voiced_reading(self, audio):
+        """(score, calibration) of a recording's voiced frames: MIN_VOICED_READ or more against VOICED_KEY's, else
+        MIN_SHORT_VOICED_READ or more against SHORT_VOICED_KEY's (a profile holding it); None with fewer."""
+        for tail, least in ((self.voiced_tail, MIN_VOICED_READ), (self.short_voiced_tail, MIN_SHORT_VOICED_READ)):
+            score = float(voiced_scores([audio], least)[0]) if tail is not None else np.nan
+            if np.isfinite(score):
+                return score, tail
+        return None
+
     def scores(self, batch):
-        """A word judged whole and not `widened` is read also over its voiced frames (VOICED_KEY): its tail
+        """A word judged whole and not `widened` is read also over its voiced frames (`voiced_reading`): its tail
         probability is the smaller of the two readings', doubled (Bonferroni), and its score the one with that tail
         probability."""
         out = super().scores(batch)
         read = {}
-        if self.voiced_tail is not None:
+        if self.voiced_tail is not None or self.short_voiced_tail is not None:
             recordings = batch.recordings()
             judged = self._judged[1] if self._judged[0] is batch else None
             for g, audio in enumerate(recordings):
                 if audio is None or (judged and judged[g][2] > 1) or self.widened(audio):
                     continue
-                score = float(voiced_scores([self.heard(audio)])[0])
-                if np.isfinite(score):
+                reading = self.voiced_reading(self.heard(audio))
+                if reading is not None:
+                    score, tail = reading
                     whole = float(calibration.tail_probability(self.tail, [out[g]])[0])
-                    p = min(1.0, 2 * min(whole, float(calibration.tail_probability(self.voiced_tail, [score])[0])))
-                    read[g] = (score, out[g], whole)
+                    p = min(1.0, 2 * min(whole, float(calibration.tail_probability(tail, [score])[0])))
+                    read[g] = (score, tail, out[g], whole)
                     out[g] = calibration.score_threshold(self.tail, p)
         self._voiced_read = (batch, read)
         return out
@@ -469,12 +497,14 @@ class SyntheticVoice(RecordingDetector):
         seen, read = self._voiced_read
         if seen is not batch or g not in read:
             return ""
-        score, whole_score, whole = read[g]
-        voiced = float(calibration.tail_probability(self.voiced_tail, [score])[0])
+        score, tail, whole_score, whole = read[g]
+        voiced = float(calibration.tail_probability(tail, [score])[0])
+        takes = ("reference recordings' voiced frames" if tail is self.voiced_tail else
+                 f"the voiced frames of reference recordings holding {MIN_SHORT_VOICED_READ} or more")
         return (f" (the score whose tail probability is the smaller of two readings', doubled: the whole word "
-                f"{whole_score:+.1f}, tail probability {whole:.2g}; its voiced frames alone {score:+.1f}, reference "
-                f"recordings' voiced frames typically {median(self.voiced_tail):+.1f}, at most "
-                f"{float(self.voiced_tail['sorted'][-1]):+.1f}, tail probability {voiced:.2g})")
+                f"{whole_score:+.1f}, tail probability {whole:.2g}; its voiced frames alone {score:+.1f}, {takes} "
+                f"typically {median(tail):+.1f}, at most {float(tail['sorted'][-1]):+.1f}, tail probability "
+                f"{voiced:.2g})")
 
     def tail_of(self, audio):
         """Continuous speech with a recorder's floor (`widened`) is judged against the reference's calibration and,
