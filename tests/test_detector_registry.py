@@ -20,7 +20,8 @@ REFERENCES = {"image": ("builtin:digits[0:1700]", "builtin:digits[1700:1710]"),
               "music": ("builtin:bach[0:12]", "builtin:bach[12:15]"),
               "speech": ("builtin:fsdd[0:20]", "builtin:fsdd[40:43]")}
 CALIBRATIONS = (detector.EVERY_FILE, detector.CROSS_FITTED, detector.HELD_OUT, detector.KEPT_RECORDINGS,
-                detector.EVERY_FILE_AND_RESAMPLED, detector.CROSS_FITTED_AND_RESAMPLED, detector.HELD_OUT_AND_RESAMPLED)
+                detector.EVERY_FILE_AND_RESAMPLED, detector.CROSS_FITTED_AND_RESAMPLED, detector.HELD_OUT_AND_RESAMPLED,
+                detector.EVERY_FILE_AND_CENTRED_COPIES)
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ A detector is a class with
 - `modalities`: the modalities it applies to ("image", "speech", "music");
 - `calibration`: how its tail model is calibrated, in words (EVERY_FILE, CROSS_FITTED,
   HELD_OUT, KEPT_RECORDINGS, EVERY_FILE_AND_RESAMPLED, CROSS_FITTED_AND_RESAMPLED,
-  HELD_OUT_AND_RESAMPLED), shown in the report's methods table;
+  HELD_OUT_AND_RESAMPLED, EVERY_FILE_AND_CENTRED_COPIES), shown in the report's methods table;
 - `arrays`: the names of the profile arrays it writes; all of them in a profile means it is
   there, none means the profile was made before it existed (or it could not apply), some
   but not all is an error (`present`), except those of `added_later`: arrays a later version
@@ -44,6 +44,8 @@ KEPT_RECORDINGS = "every reference recording kept in the profile"  # detectors o
 EVERY_FILE_AND_RESAMPLED = "every reference file and, apart, its resampled copies"
 CROSS_FITTED_AND_RESAMPLED = "every reference file and, apart, its resampled copies, cross-fitted"
 HELD_OUT_AND_RESAMPLED = "held-out reference files and, apart, their resampled copies"
+# `placement`: not the copies shifted by a fraction of a pixel (resampling.without_shifts)
+EVERY_FILE_AND_CENTRED_COPIES = "every reference file and, apart, its copies rotated or rescaled about the centre"
 
 
 class Detector:

@@ -38,6 +38,7 @@ Applies to image references of figures on a blank background, like `faint-speck`
 import numpy as np
 
 from engine.detectors import calibration, resampling
+from engine.detectors.detector import EVERY_FILE_AND_CENTRED_COPIES
 from engine.detectors.figure_statistic import FigureStatistic
 from engine.detectors.statistical import blank_background
 
@@ -83,6 +84,7 @@ def placement_scores(x, reference):
 
 class Placement(FigureStatistic):
     name = "placement"
+    calibration = EVERY_FILE_AND_CENTRED_COPIES
     arrays = ("cal_placement", "placement_reference")
     method = (f"centre of mass (values above {INK}) from the reference's median, per axis in units of the "
               f"half-width that holds the reference's middle {COVERED:.0%} on that side, the larger of row and "
