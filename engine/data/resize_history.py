@@ -18,7 +18,7 @@ RESIZE_FIGURE: a real digit's own faint strokes ring too, more weakly). Tuning (
 real digits", fifteenth pass): real digits through Lanczos 20 / 24 / 34 and back read 299-300 of 300; clean
 real digits, a short-trained DCGAN's digits and the same digits resized with Lanczos 0 of 300 (at least 16
 of each generated digit's lit pixels lie beyond the band); bicubic round trips leave no halo that far (real
-digits through 20 x 20: 1 of 300 read) and need none.
+digits through 20 x 20: 1 of 300 read): the fixed point reads them (RINGING_ROUND_TRIP, below).
 """
 from functools import lru_cache
 
