@@ -1,16 +1,17 @@
-"""Real digits resized down and back (or up and back) with PIL's filters, written as PNG folders for
+"""Real digits resized down and back (or up and back) with PIL's filters, written as PNG (or JPEG) folders for
 tests/benchmarks/image_channel_sweep.py `judge`, and the dips a fixed-point reading finds in any folder: the sets and
 measurements of docs/studies.md, "A ringing filter's round trip read from a digit's pixels" (forty-seventh pass;
 tests/benchmarks/data/ringtrip_untouched.md names the untouched sets).
 
-    python tests/benchmarks/ringtrip_sets.py make OUT_DIR --digits 8100:8400 [--trips bicubic14 lanczos14 ...]
+    python tests/benchmarks/ringtrip_sets.py make OUT_DIR --digits 8100:8400 [--trips bicubic14 ...] [--jpeg Q]
     python tests/benchmarks/ringtrip_sets.py dips FOLDER [FOLDER ...] [--n 60]
 
 `make` writes OUT_DIR/<filter><side>/ (each digit of builtin:mnist[START:STOP] to side x side and back to 28 x 28 with
-that filter, tests/synthetic_images.py resized_through). `dips` prints, per folder, the deepest dip (the residual's
-neighbours over it) of (a) a ringing filter's round trip down and back (resize_history.round_trip_residuals, corrected
-RINGING_STEPS times, sides up to RINGING_ROUND_TRIP's share) and (b) bilinear's enlargement to 29-60 pixels and back,
-which the product does not read (the study: it dips at 30, 34 and 45 but not at 40 or 56).
+that filter, tests/synthetic_images.py resized_through; with --jpeg, OUT_DIR/<filter><side>_jpeg<Q>/, then saved as
+JPEG at quality Q). `dips` prints, per folder, the deepest dip (the residual's neighbours over it) of (a) a ringing
+filter's round trip down and back (resize_history.round_trip_residuals, corrected RINGING_STEPS times, sides up to
+RINGING_ROUND_TRIP's share) and (b) bilinear's enlargement to 29-60 pixels and back, which the product does not read
+(the study: it dips at 30, 34 and 45 but not at 40 or 56).
 """
 import argparse
 import glob
@@ -27,11 +28,15 @@ TRIPS = ("bicubic14", "bicubic20", "bicubic22", "lanczos14", "bilinear34", "bili
 ENLARGED_SIDES = range(29, 61)
 
 
-def make(out, digits, trips):
+def make(out, digits, trips, jpeg=None):
     x = load_spec(f"builtin:mnist[{digits}]").x
     for trip in trips:
         method, side = re.fullmatch(r"([a-z]+)(\d+)", trip).groups()
-        write(os.path.join(out, trip), synthetic_images.resized_through(x, int(side), method))
+        y = synthetic_images.resized_through(x, int(side), method)
+        if jpeg:
+            write(os.path.join(out, f"{trip}_jpeg{jpeg}"), y, ".jpg", jpeg)
+        else:
+            write(os.path.join(out, trip), y)
 
 
 def enlarged_residual(values, side, steps=4):
@@ -66,6 +71,7 @@ def deepest(sides, residual):
 
 
 def dips(folders, n):
+    """The deepest dips of each folder's first `n` pictures (PNG or JPEG: a JPEG's decoded pixels), summarised."""
     from PIL import Image
 
     from engine.data.resize_history import RINGING_FILTERS, RINGING_ROUND_TRIP, RINGING_SMALLEST, RINGING_STEPS
@@ -73,7 +79,7 @@ def dips(folders, n):
 
     print("folder\treading\tmodal side\tcontrast q05 / median / max\tresidual median")
     for folder in folders:
-        paths = sorted(glob.glob(os.path.join(folder, "*.png")))[:n]
+        paths = sorted(glob.glob(os.path.join(folder, "*.png")) + glob.glob(os.path.join(folder, "*.jpg")))[:n]
         pictures = [np.asarray(Image.open(p).convert("L")) for p in paths]
         found = {name: [] for name in RINGING_FILTERS + ("bilinear enlarged",)}
         for values in pictures:
@@ -98,12 +104,13 @@ def main():
     made.add_argument("out")
     made.add_argument("--digits", required=True, help="START:STOP of builtin:mnist")
     made.add_argument("--trips", nargs="+", default=list(TRIPS))
+    made.add_argument("--jpeg", type=int, help="save each as JPEG at this quality")
     measured = commands.add_parser("dips")
     measured.add_argument("folders", nargs="+")
     measured.add_argument("--n", type=int, default=60, help="pictures per folder")
     args = parser.parse_args()
     if args.command == "make":
-        make(args.out, args.digits, args.trips)
+        make(args.out, args.digits, args.trips, args.jpeg)
     else:
         dips(args.folders, args.n)
 
