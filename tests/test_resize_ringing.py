@@ -111,3 +111,21 @@ def test_a_bicubic_round_trip_is_judged_against_the_reference_resized_so_and_sta
     resize_detectors, _ = channel_detectors(detectors, profile, keys.pop())
     assert labelled_generated(resize_detectors, files) <= 1
     assert labelled_generated(detectors, files) >= 12  # the clean calibration (17 of 60): the reading matters
+
+
+def test_a_ringing_round_trip_then_jpeg_is_read_through_it_and_a_clean_or_blurred_jpeg_is_not():
+    from scipy import ndimage
+
+    from engine.data.channels import ijg_tables
+    from tests.test_jpeg_history import decoded, through_jpeg
+
+    real = digits(9936, 9946)
+    for name, quality in (("bicubic", 85), ("bicubic", 95), ("lanczos", 95)):
+        found = [jpeg_resample_history(decoded(through_jpeg(through(d, 14, name), quality)), ijg_tables()[quality][0])
+                 for d in real]
+        assert sum(f is not None and f["filter"] == (name,) and f["side"] == 14 for f in found) >= 9, (name, quality)
+    blurred = [np.clip(np.rint(ndimage.gaussian_filter(d / 255.0, 0.8) * 300), 0, 255).astype(np.uint8) for d in real]
+    for quality in (75, 85):
+        found = [jpeg_resample_history(decoded(through_jpeg(p, quality)), ijg_tables()[quality][0])
+                 for p in list(real) + blurred]
+        assert not any(f and set(f["filter"]) & set(RINGING_FILTERS) for f in found), found

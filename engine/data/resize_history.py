@@ -220,14 +220,15 @@ def round_trip_residuals(values, name, smallest=RESAMPLE_SIDES[0], steps=0):
 
 
 def resample_history(values, max_residual=RESAMPLE_MAX_RESIDUAL, contrast=RESAMPLE_CONTRAST, by_contrast=False,
-                     largest=RESAMPLE_SIDES[1], ringing=True):
-    """A resize down and back with a filter that does not ring, or with a ringing one (RINGING_FILTERS, where
-    `ringing`: the enlargement of a figure that fills its frame, any other figure's round trip, RINGING_ROUND_TRIP),
-    read from 8-bit grey pixels ((h, w), or a grey picture stored as RGB; the block comments above and below):
-    {"filter": the filters that explain it as well as the best (box and nearest upsample alike: both read), "side",
-    "residual", "fills_frame"} or None. `max_residual` and `contrast`: the dip's bounds; `by_contrast`: the deepest
-    dip relative to its neighbours taken, not the lowest residual (for a JPEG's pixels: jpeg_resample_history);
-    `largest`: no side above this share of the picture's is read."""
+                     largest=RESAMPLE_SIDES[1], ringing=True, round_trip=RINGING_ROUND_TRIP):
+    """A resize down and back with a filter that does not ring, or with a ringing one (RINGING_FILTERS): the
+    enlargement of a figure that fills its frame (where `ringing`), any other figure's round trip (where `round_trip`,
+    its bounds: the largest side's share, the residual at most, the contrast at least), read from 8-bit grey pixels
+    ((h, w), or a grey picture stored as RGB; the block comments above and below): {"filter": the filters that explain
+    it as well as the best (box and nearest upsample alike: both read), "side", "residual", "fills_frame"} or None.
+    `max_residual` and `contrast`: the dip's bounds; `by_contrast`: the deepest dip relative to its neighbours taken,
+    not the lowest residual (for a JPEG's pixels: jpeg_resample_history); `largest`: no side above this share of the
+    picture's is read."""
     values = grey(np.asarray(values))
     if (values.dtype != np.uint8 or values.ndim != 2 or values.shape[0] != values.shape[1]
             or not 8 <= values.shape[0] <= RESAMPLE_MAX_SIDE or np.ptp(values) == 0):
@@ -235,10 +236,11 @@ def resample_history(values, max_residual=RESAMPLE_MAX_RESIDUAL, contrast=RESAMP
     filling = fills_frame(values)
     filters = [(name, RESAMPLE_SIDES[0], 0, (RESAMPLE_LARGEST_SIDE[name], max_residual, contrast))
                for name in RESAMPLE_FILTERS]
-    if ringing:  # a frame-filling figure's enlargement, or any other figure's round trip with a stricter dip
-        filters += [(name, RINGING_SMALLEST, RINGING_STEPS, (RESAMPLE_LARGEST_SIDE[name], max_residual, contrast)
-                     if filling else (RINGING_ROUND_TRIP[0], min(max_residual, RINGING_ROUND_TRIP[1]),
-                                      max(contrast, RINGING_ROUND_TRIP[2]))) for name in RINGING_FILTERS]
+    if filling and ringing:
+        filters += [(name, RINGING_SMALLEST, RINGING_STEPS, (RESAMPLE_LARGEST_SIDE[name], max_residual, contrast))
+                    for name in RINGING_FILTERS]
+    elif not filling and round_trip:
+        filters += [(name, RINGING_SMALLEST, RINGING_STEPS, round_trip) for name in RINGING_FILTERS]
     found = []
     for name, smallest, steps, (share_at_most, residual_at_most, contrast_at_least) in filters:
         sides, residual = round_trip_residuals(values, name, smallest, steps)
@@ -285,11 +287,19 @@ def fills_frame(values):
 # JPEG 75: the lowest dip at 24): the dip deepest relative to its neighbours is taken.
 JPEG_RESIDUAL = (0.5, 0.1)
 JPEG_CONTRAST = 1.3
+# A ringing filter's round trip (RINGING_ROUND_TRIP) keeps its dip through the JPEG too, shallower: real digits through
+# bicubic 14 then JPEG 75 / 85 / 95 dip 1.8 / 2.5 / 4.6 times below the neighbours (5th percentile), Lanczos 14 1.3 /
+# 1.7 / 2.8; clean real digits, a DCGAN's, a VAE's and blurs through the same JPEGs at most 2.0 / 1.8 / 1.8. So it is
+# read at JPEG_RINGING_CONTRAST (docs/studies.md "A ringing filter's round trip read from a digit's pixels", "Then
+# through a JPEG"; a figure filling its frame is not: the JPEG's noise hides an enlargement's clipped overshoot).
+JPEG_RINGING_CONTRAST = 2.2
 
 
 def jpeg_resample_history(values, luma_table):
     """resample_history of a JPEG's decoded pixels with the residual allowed for the quantisation of its luminance
-    table `luma_table` (64 steps) and JPEG_CONTRAST (the comment above), or None."""
+    table `luma_table` (64 steps) and JPEG_CONTRAST, or JPEG_RINGING_CONTRAST for a ringing round trip (the comments
+    above), or None."""
     tolerance = JPEG_RESIDUAL[0] + JPEG_RESIDUAL[1] * float(np.mean(luma_table))
     return resample_history(values, max_residual=tolerance, contrast=JPEG_CONTRAST, by_contrast=True,
-                            largest=JPEG_LARGEST_SIDE, ringing=False)
+                            largest=JPEG_LARGEST_SIDE, ringing=False,
+                            round_trip=(JPEG_LARGEST_SIDE, tolerance, JPEG_RINGING_CONTRAST))
