@@ -157,7 +157,7 @@ def test_bicubic_and_lanczos_round_trips_are_not_read_as_a_filter_that_does_not_
     real = digits(9960, 9990)
     for method in (Image.BICUBIC, Image.LANCZOS):
         for side in (14, 20, 24):
-            found = [resample_history(resized(d, side, method), ringing=False) for d in real]
+            found = [resample_history(resized(d, side, method), ringing=False, round_trip=None) for d in real]
             assert sum(f is not None for f in found) == 0
 
 

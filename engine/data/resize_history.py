@@ -255,8 +255,11 @@ def resample_history(values, max_residual=RESAMPLE_MAX_RESIDUAL, contrast=RESAMP
                   for k in np.flatnonzero(dips)]
     if not found:
         return None
-    residual, side = min(found, key=lambda f: -f[3] if by_contrast else f[:3])[:2]
-    names = tuple(name for r, s, name, _ in found if s == side and r <= residual + RESAMPLE_TIE)
+    residual, side, best = min(found, key=lambda f: -f[3] if by_contrast else f[:3])[:3]
+    # a tie names filters that upsample alike (box and nearest); a ringing filter that fits a JPEG's noise as well as
+    # one without ringing (a bilinear round trip through JPEG 90) joins none, nor the reverse
+    names = tuple(name for r, s, name, _ in found if s == side and r <= residual + RESAMPLE_TIE
+                  and (name in RINGING_FILTERS) == (best in RINGING_FILTERS))
     return {"filter": names, "side": side, "residual": round(residual, 4), "fills_frame": filling}
 
 
