@@ -293,8 +293,8 @@ JPEG_CONTRAST = 1.3
 # A ringing filter's round trip (RINGING_ROUND_TRIP) keeps its dip through the JPEG too, shallower: real digits through
 # bicubic 14 then JPEG 75 / 85 / 95 dip 1.8 / 2.5 / 4.6 times below the neighbours (5th percentile), Lanczos 14 1.3 /
 # 1.7 / 2.8; clean real digits, a DCGAN's, a VAE's and blurs through the same JPEGs at most 2.0 / 1.8 / 1.8. So it is
-# read at JPEG_RINGING_CONTRAST (docs/studies.md "A ringing filter's round trip read from a digit's pixels", "Then
-# through a JPEG"; a figure filling its frame is not: the JPEG's noise hides an enlargement's clipped overshoot).
+# read at JPEG_RINGING_CONTRAST (docs/studies.md "A ringing filter's round trip read from a digit's pixels"; a figure
+# filling its frame is not: the JPEG's noise hides an enlargement's clipped overshoot).
 JPEG_RINGING_CONTRAST = 2.2
 
 
