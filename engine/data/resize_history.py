@@ -1,7 +1,8 @@
 """A resize read from a lossless figure's pixels: with a ringing filter (Lanczos) from its halo (resize_history),
 with one that does not ring (nearest, box, bilinear, Hamming) as a fixed point of the round trip (resample_history,
-below), and an enlargement with a ringing one (bicubic, Lanczos) whose figure fills its frame as the same fixed point
-corrected for the clipped overshoot (resample_history, RINGING_FILTERS).
+below), and with a ringing one (bicubic, Lanczos) as the same fixed point corrected for the clipped overshoot: an
+enlargement whose figure fills its frame, or any other figure's round trip with a stricter dip (RINGING_FILTERS,
+RINGING_ROUND_TRIP).
 
 A real digit resized by an editor and back (through 20 x 20, 24 x 24, 34 x 34 ...) with PIL's Lanczos filter
 was labelled generated every time (200 of 200 through 20 x 20, docs/verdicts.md "Limits"): the filter's
@@ -17,7 +18,7 @@ RESIZE_FIGURE: a real digit's own faint strokes ring too, more weakly). Tuning (
 real digits", fifteenth pass): real digits through Lanczos 20 / 24 / 34 and back read 299-300 of 300; clean
 real digits, a short-trained DCGAN's digits and the same digits resized with Lanczos 0 of 300 (at least 16
 of each generated digit's lit pixels lie beyond the band); bicubic round trips leave no halo that far (real
-digits through 20 x 20: 1 of 300 read) and need none.
+digits through 20 x 20: 1 of 300 read): the fixed point reads them (RINGING_ROUND_TRIP, below).
 """
 from functools import lru_cache
 
@@ -99,7 +100,8 @@ RESAMPLE_SIDES = (0.40, 1.0)  # the smaller side as a share of the image's: ever
 # through 25 and 26 of 28 leave at most 0.071, at least 11.7 times below: there a dip must reach RESAMPLE_LARGE.
 # A later JPEG's noise is fitted better at large sides, so through one no filter is read beyond 88 %.
 RESAMPLE_LARGEST_SIDE = {"nearest": 0.88, "box": 0.88, "bilinear": 1.0, "hamming": 1.0,
-                         "bicubic": 0.75, "lanczos": 0.75}  # the ringing filters: RINGING_SMALLEST below
+                         "bicubic": 0.75, "lanczos": 0.75}  # the ringing filters: RINGING_SMALLEST below (a
+# figure filling its frame; any other's round trip: RINGING_ROUND_TRIP)
 RESAMPLE_LARGE = (0.88, 0.15, 10.0)  # beyond this share of the side: the residual at most, the contrast at least
 JPEG_LARGEST_SIDE = 0.88
 RESAMPLE_MAX_RESIDUAL = 0.5  # grey levels, mean over the picture
@@ -113,11 +115,18 @@ PIL_PRECISION = 22  # Resample.c: 32 - 8 - 2 bits for an 8-bit pass's weights
 # bicubic: no dip, contrast about 1). The fit is corrected RINGING_STEPS times by the least squares of its residual, as
 # engine/data/picture_size.py reduces an enlargement, and then reproduces such a file to within 0.1-0.3 grey levels at
 # its side against 2-5 at the neighbouring ones (optdigits' 8 x 8 enlarged: 0.1-0.2 against 9-14), the same dip read
-# as above. Only for a picture whose figure fills its frame (fills_frame, below): a digit made at a small side and
-# enlarged whole, which was labelled generated against the clean reference (USPS 84-87 of 100, optdigits 96-100;
-# docs/studies.md "Enlarged with a ringing filter", thirty-fourth pass); a figure of MNIST's size resized through a
-# side and back with these filters is judged as before (the halo reader takes Lanczos) and is not looked at here.
+# as above. First built for a picture whose figure fills its frame (fills_frame, below): a digit made at a small side
+# and enlarged whole, which was labelled generated against the clean reference (USPS 84-87 of 100, optdigits 96-100;
+# docs/studies.md "Enlarged with a ringing filter", thirty-fourth pass).
 RINGING_FILTERS = ("bicubic", "lanczos")
+# Any other figure (MNIST's 20 x 20 box in 28 x 28) resized down and back with them, as PIL's `resize` does by default
+# (bicubic), was labelled generated too (through 14: 78-81 of 100; docs/studies.md "A ringing filter's round trip read
+# from a digit's pixels", forty-seventh pass). Its round trip is read with a stricter dip, RINGING_ROUND_TRIP: the
+# largest side's share, the residual at most and the contrast at least. Real digits through 10-24 of 28 leave at most
+# 0.15 grey levels, 13 or more times below the neighbouring sides; clean real digits, a DCGAN's (cleaned or not), a
+# VAE's, Gaussian blurs and real digits rotated, scaled or shifted within the frame never dip below 1.9 times their
+# neighbours there (at 25-26 of 28 a bilinear round trip dips as bicubic too: 4 of 200 through 26).
+RINGING_ROUND_TRIP = (0.88, 0.25, 8.0)
 # Their sides: from 7 of 28 (optdigits' 8 x 8: 0.29) up to 21 (RESAMPLE_LARGEST_SIDE): near the picture's side the
 # corrected fit explains any smooth picture (optdigits enlarged 8 -> 28 with bilinear, 8 lying below the other
 # filters' sides, read as bicubic 24 of 28: 86 of 100 up to 24).
@@ -211,36 +220,46 @@ def round_trip_residuals(values, name, smallest=RESAMPLE_SIDES[0], steps=0):
 
 
 def resample_history(values, max_residual=RESAMPLE_MAX_RESIDUAL, contrast=RESAMPLE_CONTRAST, by_contrast=False,
-                     largest=RESAMPLE_SIDES[1], ringing=True):
-    """A resize down and back with a filter that does not ring, or an enlargement with a ringing one whose figure
-    fills its frame (RINGING_FILTERS, where `ringing`), read from 8-bit grey pixels ((h, w), or a grey picture stored
-    as RGB; the block comments above and below): {"filter": the filters that explain it as well as the best (box and
-    nearest upsample alike: both read), "side", "residual", "fills_frame"} or None. `max_residual` and `contrast`: the
-    dip's bounds; `by_contrast`: the deepest dip relative to its neighbours taken, not the lowest residual (for a
-    JPEG's pixels: jpeg_resample_history); `largest`: no side above this share of the picture's is read."""
+                     largest=RESAMPLE_SIDES[1], ringing=True, round_trip=RINGING_ROUND_TRIP):
+    """A resize down and back with a filter that does not ring, or with a ringing one (RINGING_FILTERS): the
+    enlargement of a figure that fills its frame (where `ringing`), any other figure's round trip (where `round_trip`,
+    its bounds: the largest side's share, the residual at most, the contrast at least), read from 8-bit grey pixels
+    ((h, w), or a grey picture stored as RGB; the block comments above and below): {"filter": the filters that explain
+    it as well as the best (box and nearest upsample alike: both read), "side", "residual", "fills_frame"} or None.
+    `max_residual` and `contrast`: the dip's bounds; `by_contrast`: the deepest dip relative to its neighbours taken,
+    not the lowest residual (for a JPEG's pixels: jpeg_resample_history); `largest`: no side above this share of the
+    picture's is read."""
     values = grey(np.asarray(values))
     if (values.dtype != np.uint8 or values.ndim != 2 or values.shape[0] != values.shape[1]
             or not 8 <= values.shape[0] <= RESAMPLE_MAX_SIDE or np.ptp(values) == 0):
         return None
     filling = fills_frame(values)
-    filters = [(name, RESAMPLE_SIDES[0], 0) for name in RESAMPLE_FILTERS]
-    filters += [(name, RINGING_SMALLEST, RINGING_STEPS) for name in RINGING_FILTERS] if ringing and filling else []
+    filters = [(name, RESAMPLE_SIDES[0], 0, (RESAMPLE_LARGEST_SIDE[name], max_residual, contrast))
+               for name in RESAMPLE_FILTERS]
+    if filling and ringing:
+        filters += [(name, RINGING_SMALLEST, RINGING_STEPS, (RESAMPLE_LARGEST_SIDE[name], max_residual, contrast))
+                    for name in RINGING_FILTERS]
+    elif not filling and round_trip:
+        filters += [(name, RINGING_SMALLEST, RINGING_STEPS, round_trip) for name in RINGING_FILTERS]
     found = []
-    for name, smallest, steps in filters:
+    for name, smallest, steps, (share_at_most, residual_at_most, contrast_at_least) in filters:
         sides, residual = round_trip_residuals(values, name, smallest, steps)
         neighbours = np.minimum(residual[:-2], residual[2:])
-        top = min(largest, RESAMPLE_LARGEST_SIDE[name]) * values.shape[0]
+        top = min(largest, share_at_most) * values.shape[0]
         share, large_residual, large_contrast = RESAMPLE_LARGE
         deep = (residual[1:-1] <= large_residual) & (neighbours >= large_contrast * residual[1:-1])
-        dips = (residual[1:-1] <= max_residual) & (neighbours >= contrast * residual[1:-1]) & (
+        dips = (residual[1:-1] <= residual_at_most) & (neighbours >= contrast_at_least * residual[1:-1]) & (
             neighbours >= RESAMPLE_MIN_NEIGHBOUR) & (sides[1:-1] <= top) & (
             deep | (sides[1:-1] <= share * values.shape[0]))
         found += [(float(residual[k + 1]), int(sides[k + 1]), name, float(neighbours[k] / max(residual[k + 1], 1e-6)))
                   for k in np.flatnonzero(dips)]
     if not found:
         return None
-    residual, side = min(found, key=lambda f: -f[3] if by_contrast else f[:3])[:2]
-    names = tuple(name for r, s, name, _ in found if s == side and r <= residual + RESAMPLE_TIE)
+    residual, side, best = min(found, key=lambda f: -f[3] if by_contrast else f[:3])[:3]
+    # a tie names filters that upsample alike (box and nearest); a ringing filter that fits a JPEG's noise as well as
+    # one without ringing (a bilinear round trip through JPEG 90) joins none, nor the reverse
+    names = tuple(name for r, s, name, _ in found if s == side and r <= residual + RESAMPLE_TIE
+                  and (name in RINGING_FILTERS) == (best in RINGING_FILTERS))
     return {"filter": names, "side": side, "residual": round(residual, 4), "fills_frame": filling}
 
 
@@ -271,11 +290,19 @@ def fills_frame(values):
 # JPEG 75: the lowest dip at 24): the dip deepest relative to its neighbours is taken.
 JPEG_RESIDUAL = (0.5, 0.1)
 JPEG_CONTRAST = 1.3
+# A ringing filter's round trip (RINGING_ROUND_TRIP) keeps its dip through the JPEG too, shallower: real digits through
+# bicubic 14 then JPEG 75 / 85 / 95 dip 1.8 / 2.5 / 4.6 times below the neighbours (5th percentile), Lanczos 14 1.3 /
+# 1.7 / 2.8; clean real digits, a DCGAN's, a VAE's and blurs through the same JPEGs at most 2.0 / 1.8 / 1.8. So it is
+# read at JPEG_RINGING_CONTRAST (docs/studies.md "A ringing filter's round trip read from a digit's pixels"; a figure
+# filling its frame is not: the JPEG's noise hides an enlargement's clipped overshoot).
+JPEG_RINGING_CONTRAST = 2.2
 
 
 def jpeg_resample_history(values, luma_table):
     """resample_history of a JPEG's decoded pixels with the residual allowed for the quantisation of its luminance
-    table `luma_table` (64 steps) and JPEG_CONTRAST (the comment above), or None."""
+    table `luma_table` (64 steps) and JPEG_CONTRAST, or JPEG_RINGING_CONTRAST for a ringing round trip (the comments
+    above), or None."""
     tolerance = JPEG_RESIDUAL[0] + JPEG_RESIDUAL[1] * float(np.mean(luma_table))
     return resample_history(values, max_residual=tolerance, contrast=JPEG_CONTRAST, by_contrast=True,
-                            largest=JPEG_LARGEST_SIDE, ringing=False)
+                            largest=JPEG_LARGEST_SIDE, ringing=False,
+                            round_trip=(JPEG_LARGEST_SIDE, tolerance, JPEG_RINGING_CONTRAST))
