@@ -117,7 +117,7 @@ def without_shifts(rows):
     rows = np.asarray(rows)
     if rows.ndim != 2 or rows.shape[0] != 1 + len(RESAMPLINGS):
         return rows
-    return rows[[0] + [1 + j for j, row in enumerate(RESAMPLINGS) if row[3] == 0]]
+    return rows[[0] + [1 + j for j, (_, _, _, shift, _) in enumerate(RESAMPLINGS) if shift == 0]]
 
 
 def tail(calibration_scores, versions=1):
