@@ -49,19 +49,21 @@ def pico(out):
             run("pico2wave", "-l", lang, "-w", f"{out}/{lang}_{k}_{word}.wav", word)
 
 
-def flite(out):
-    for v, voice in enumerate(FLITE):
-        for k, word in enumerate(WORDS):
-            s = STRETCHES[(k + v) % len(STRETCHES)]
+def flite(out, voices=FLITE, words=WORDS, stretches=STRETCHES):
+    """Each of `voices` saying `words`, the stretch rotated by the word's place plus the voice's."""
+    for v, voice in enumerate(voices):
+        for k, word in enumerate(words):
+            s = stretches[(k + v) % len(stretches)]
             run("flite", "-voice", voice, "--setf", f"duration_stretch={s}", "-t", word,
                 "-o", f"{out}/{voice}_{k}_{word}_{s}.wav")
 
 
-def festival(out):
+def festival(out, voices=FESTIVAL, words=WORDS, stretches=STRETCHES):
+    """Each of `voices` saying `words`, the stretch rotated by the word's place plus the voice's."""
     with tempfile.TemporaryDirectory() as tmp:
-        for v, voice in enumerate(FESTIVAL):
-            for k, word in enumerate(WORDS):
-                s = STRETCHES[(k + v) % len(STRETCHES)]
+        for v, voice in enumerate(voices):
+            for k, word in enumerate(words):
+                s = stretches[(k + v) % len(stretches)]
                 with open(f"{tmp}/text.txt", "w") as f:
                     f.write(word + "\n")
                 run("text2wave", "-eval", f"(voice_{voice})", "-eval", f"(Parameter.set 'Duration_Stretch {s})",

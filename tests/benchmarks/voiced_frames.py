@@ -34,10 +34,11 @@ PICO_TEXTS = {
 SC_PER_WORD = 6
 
 
-def espeak(out):
-    for v, voice in enumerate(ESPEAK):
-        for d, word in enumerate(DIGITS):
-            speed, pitch = ESPEAK_STYLES[(d + v) % len(ESPEAK_STYLES)]
+def espeak(out, voices=ESPEAK, words=DIGITS, styles=ESPEAK_STYLES):
+    """Each of `voices` saying `words`, the (speed, pitch) rotated by the word's place plus the voice's."""
+    for v, voice in enumerate(voices):
+        for d, word in enumerate(words):
+            speed, pitch = styles[(d + v) % len(styles)]
             run("espeak-ng", "-v", voice, "-s", str(speed), "-p", str(pitch),
                 "-w", f"{out}/{voice}_{d}_{speed}_{pitch}.wav", word)
 
