@@ -27,7 +27,8 @@ from engine.data.specs import load_spec
 from engine.detectors import calibration, copying, familiarity, tunes
 from engine.detectors.familiarity import Familiarity, SliceFamiliarity, share_and_score, share_score
 from engine.detectors.profile import item_groups
-from engine.verdict import load_evidence
+from tests.benchmarks.chain_walk import labelled
+from tests.benchmarks.tune_pairs import folder_rolls
 
 RULES = ("tune", "most", "bridged")
 # the views a rule is tried on: (detector, its view number)
@@ -61,13 +62,14 @@ def scored(kn, floor, unseen):
 def view_p(detector, rolls):
     """(files, views) tail probabilities of the detector's views as the case reads them."""
     scores = np.array([[s for _, _, s in detector.combination.counts(r)] for r in rolls])
-    return np.stack([calibration.tail_probability(t, scores[:, v]) for v, t in enumerate(detector.combination.tails)], 1)
+    tails = detector.combination.tails
+    return np.stack([calibration.tail_probability(t, scores[:, v]) for v, t in enumerate(tails)], 1)
 
 
 def relabel(files, views_p):
     """(generated, inconclusive) with the detectors' view tail probabilities `views_p` {detector: {file: p per view}}
     in place of theirs (each: its views' Bonferroni p over its weight); the other detectors as judged."""
-    generated = inconclusive = 0
+    labels = []
     for entry in files:
         name, ratios = os.path.basename(entry["path"]), []
         for detector, d in entry["detectors"].items():
@@ -77,10 +79,8 @@ def relabel(files, views_p):
             if detector in views_p:
                 p = min(1.0, len(views_p[detector][name]) * min(views_p[detector][name]))
             ratios.append(p / d["weight"])
-        p = min(1.0, min(ratios))
-        generated += p <= calibration.DEFAULT_ALPHA
-        inconclusive += calibration.DEFAULT_ALPHA < p <= calibration.INCONCLUSIVE_FACTOR * calibration.DEFAULT_ALPHA
-    return generated, inconclusive
+        labels.append(min(1.0, min(ratios)))
+    return labelled(labels)
 
 
 def main():
@@ -109,10 +109,7 @@ def main():
         print(line, flush=True)
     for folder in args.sets:
         set_name = os.path.basename(os.path.normpath(folder))
-        paths = sorted(os.path.join(folder, n) for n in os.listdir(folder) if n.endswith(".mid"))
-        accepted, _ = load_evidence(paths, profile)
-        names = [os.path.basename(p) for p, _ in accepted]
-        set_rolls = [copying.file_roll(s.x, np.zeros(len(s.x), int), 0) for _, s in accepted]
+        names, set_rolls = folder_rolls(folder, profile)
         with open(os.path.join(args.verdicts, f"{set_name}.json")) as f:
             verdicts = json.load(f)["files"]
         as_read = {d: view_p(det, set_rolls) for d, det in detectors.items()}
