@@ -152,15 +152,19 @@ def test_each_detector_is_its_number_of_views_times_their_smallest_tail_probabil
             assert p[g] == pytest.approx(min(1.0, len(views.views) * min(view_p)), rel=1e-9)
 
 
-UNTUNED = tuple(v._replace(tune=False) for v in familiarity.SliceFamiliarity.views)  # before the forty-sixth pass
+# before the forty-sixth pass, and before the forty-eighth
+UNTUNED = tuple(v._replace(tune=False, bridged=False) for v in familiarity.SliceFamiliarity.views)
+UNBRIDGED = tuple(v._replace(bridged=False) for v in familiarity.SliceFamiliarity.views)
 
 
 def sliced_before(views):
-    """slice-familiarity as a profile made with `views` (untuned) holds it: no tunes' index."""
+    """slice-familiarity as a profile made with `views` holds it: the tunes' index where a view sets the tune
+    aside, no bridged flag."""
     ref = load_spec("builtin:bach[0:120]")
     groups, n = item_groups(ref.items, ref.n)
-    index, cal, _ = familiarity.fitted(ref, groups, n, views)
-    return familiarity.SliceFamiliarity(dict(zip(familiarity.SliceFamiliarity.arrays, (*index, cal))))
+    index, cal, tune_index = familiarity.fitted(ref, groups, n, views)
+    arrays = (*index, cal) + (tune_index if tune_index is not None else ())
+    return familiarity.SliceFamiliarity(dict(zip(familiarity.SliceFamiliarity.arrays, arrays)))
 
 
 @pytest.fixture(scope="module")
@@ -269,6 +273,32 @@ def test_the_quarter_pairs_set_aside_a_copied_piece_and_its_tunes_settings_not_a
         # the same chain cut to two bars keeps fewer than LEFT_FLOOR pairs: no evidence, however familiar
         short = roll[:, :2 * BAR]
         assert views.counts(short)[1][1] < familiarity.LEFT_FLOOR and views.counts(short)[1][2] == 0.0
+
+
+def test_quarter_triples_found_nowhere_inside_a_stretch_copied_from_one_piece_are_not_counted(chorales):
+    """A chain over another edition's chords copies a stretch of a piece with a chord the reference lacks: the
+    triples through that chord are found nowhere, and counted they would read as a real piece's new ones. Between
+    triples that one piece holds at one shift they are not counted; at a file's end, or between two pieces'
+    stretches (a real piece's new steps, a splice), they are. A profile made before reads its triples as calibrated."""
+    _, sliced, pieces, _ = chorales
+    view, index = sliced.views[2], sliced.combination.index
+    assert view.bridged
+    quarter = familiarity.copying.BEAT
+    copied = pieces[5][:, :16 * quarter].copy()
+    copied[:, 8 * quarter] = False
+    copied[[30, 31, 33, 44], 8 * quarter] = True  # quarter 8: a cluster no chorale sounds
+    grams = familiarity.grams_of(copied, view)
+    assert np.flatnonzero(familiarity.bridged(grams, index)).tolist() == [6, 7, 8]  # the triples through quarter 8
+    _, n, _ = familiarity.share_and_score(grams, index, view=view)
+    _, n_counted, _ = familiarity.share_and_score(grams, index, view=view._replace(bridged=False))
+    assert (n, n_counted) == (0, 3)  # the piece's own triples set aside, the three through the cluster bridged
+    at_end = copied[:, :9 * quarter + 1]  # the cluster's triples run to the file's end
+    assert not familiarity.bridged(familiarity.grams_of(at_end, view), index).any()
+    spliced = np.concatenate([pieces[5][:, :8 * quarter], copied[:, 8 * quarter:9 * quarter],
+                              pieces[9][:, 8 * quarter:16 * quarter]], axis=1)
+    assert not familiarity.bridged(familiarity.grams_of(spliced, view), index).any()
+    before = sliced_before(UNBRIDGED)
+    assert before.views[1].tune and not before.views[2].bridged
 
 
 def test_scores_do_not_change_with_transposition_or_velocity(chorales):

@@ -231,7 +231,7 @@ def relabel(files, views_p, added):
     """(generated, inconclusive) with `slice-familiarity`'s views' tail probabilities `views_p` per file name: 3 as it
     reads them (one in place of another), or 4, `added` one, its weight then 4 shares, every other weight thinned by
     the added share."""
-    generated = inconclusive = 0
+    p = []
     for entry in files:
         p_views, detectors = views_p[os.path.basename(entry["path"])], entry["detectors"]
         own = detectors["slice-familiarity"]
@@ -240,10 +240,15 @@ def relabel(files, views_p, added):
                   if d["weight"] > 0 and name != "slice-familiarity"]
         combined = min(1.0, len(p_views) * min(p_views))
         ratios.append(combined / (own["weight"] * len(p_views) / 3 * thinned))
-        p = min(1.0, min(ratios))
-        generated += p <= calibration.DEFAULT_ALPHA
-        inconclusive += calibration.DEFAULT_ALPHA < p <= calibration.INCONCLUSIVE_FACTOR * calibration.DEFAULT_ALPHA
-    return generated, inconclusive
+        p.append(min(1.0, min(ratios)))
+    return labelled(p)
+
+
+def labelled(p):
+    """(generated, inconclusive) of files whose weighted tail probabilities are `p`."""
+    p = np.asarray(p)
+    alpha = calibration.DEFAULT_ALPHA
+    return int(np.sum(p <= alpha)), int(np.sum((alpha < p) & (p <= calibration.INCONCLUSIVE_FACTOR * alpha)))
 
 
 def main():

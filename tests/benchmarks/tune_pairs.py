@@ -42,6 +42,14 @@ def counted(rolls, index, tune_index, leave_out=False):
     return np.array(found)
 
 
+def folder_rolls(folder, profile):
+    """(file names, rolls) of a set's MIDI files as the case reads them."""
+    paths = sorted(os.path.join(folder, n) for n in os.listdir(folder) if n.endswith(".mid"))
+    accepted, _ = load_evidence(paths, profile)
+    return [os.path.basename(p) for p, _ in accepted], [copying.file_roll(s.x, np.zeros(len(s.x), int), 0)
+                                                        for _, s in accepted]
+
+
 def scored(kn, floor):
     return np.array([share_score(k, n) if n >= floor else 0.0 for k, n in kn])
 
@@ -70,10 +78,7 @@ def main():
                           f"{reference[f][0]}/{reference[f][1]} {values[f]:.2f}" for f in high))
     for folder in args.sets:
         name = os.path.basename(os.path.normpath(folder))
-        paths = sorted(os.path.join(folder, n) for n in os.listdir(folder) if n.endswith(".mid"))
-        accepted, _ = load_evidence(paths, profile)
-        names = [os.path.basename(p) for p, _ in accepted]
-        set_rolls = [copying.file_roll(s.x, np.zeros(len(s.x), int), 0) for _, s in accepted]
+        names, set_rolls = folder_rolls(folder, profile)
         kn = counted(set_rolls, index, tune_index)
         views = np.array([[c[2] for c in before.combination.counts(r)] for r in set_rolls])
         view_p = np.stack([calibration.tail_probability(t, views[:, v])
