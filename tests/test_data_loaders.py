@@ -434,6 +434,14 @@ def test_truncated_flac_is_refused(tmp_path):
     assert "corrupt or unreadable FLAC file" in rejected_reason(path)
 
 
+def test_float_wav_far_beyond_full_scale_is_refused_and_unscaled_16_bit_floats_read(tmp_path):
+    """Floats of 1e30 overflowed the mel map to NaN, which no detector judged: the file read as real."""
+    soundfile.write(tmp_path / "huge.wav", sine(0.5, 8000) * 1e30, 8000, subtype="FLOAT")
+    assert "samples reach 5e+29, beyond the limit of 32,768" in rejected_reason(tmp_path / "huge.wav")
+    soundfile.write(tmp_path / "unscaled.wav", sine(0.5, 8000) * 32767, 8000, subtype="FLOAT")
+    assert np.isfinite(load_path(tmp_path / "unscaled.wav").x).all()
+
+
 # --- MIDI -------------------------------------------------------------------------------
 
 
