@@ -434,6 +434,15 @@ def test_truncated_flac_is_refused(tmp_path):
     assert "corrupt or unreadable FLAC file" in rejected_reason(path)
 
 
+def test_an_mp3_cut_before_its_first_frames_is_refused_as_cut_not_as_missing(tmp_path):
+    """libsndfile calls such bytes a file that "does not exist": the analyst would look for a wrong path."""
+    path = tmp_path / "cut.mp3"
+    soundfile.write(path, sine(0.5, 8000), 8000, format="MP3")
+    path.write_bytes(path.read_bytes()[:300])
+    reason = rejected_reason(path)
+    assert reason == "corrupt or unreadable MP3 file: no audio frame could be decoded (cut short or damaged)"
+
+
 def test_float_wav_far_beyond_full_scale_is_refused_and_unscaled_16_bit_floats_read(tmp_path):
     """Floats of 1e30 overflowed the mel map to NaN, which no detector judged: the file read as real."""
     soundfile.write(tmp_path / "huge.wav", sine(0.5, 8000) * 1e30, 8000, subtype="FLOAT")

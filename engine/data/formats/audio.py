@@ -71,6 +71,24 @@ def read_recording(path, data, details=None):
     return codec_silence(mono, rate, encoding), rate, encoding
 
 
+# libsndfile's words for an MP3 cut before its first frames it can decode (it is handed bytes, not a path): an analyst
+# holding the file would take them for a wrong path.
+SNDFILE_NOT_FOUND = "File does not exist or is not a regular file"
+
+
+def header_info(path, data):
+    """soundfile.info on the file's bytes; a libsndfile error saying the file does not exist is told as what it is."""
+    import soundfile
+
+    try:
+        return soundfile.info(io.BytesIO(data))
+    except soundfile.LibsndfileError as err:
+        if SNDFILE_NOT_FOUND in str(err):
+            raise InputError(path, f"corrupt or unreadable {sniff.kind_by_content(data).label} file: no audio frame "
+                                   f"could be decoded (cut short or damaged)") from None
+        raise
+
+
 def _decoded(path, data, details):
     import soundfile
 
@@ -80,7 +98,7 @@ def _decoded(path, data, details):
     check_complete_header(path, data)
     if container_audio.pyav_codec(data):  # G.722, G.726, G.723.1 in WAV or AU, Speex in OGG: libsndfile lacks them
         return container_audio.read_recording(path, data, details)
-    info = soundfile.info(io.BytesIO(data))
+    info = header_info(path, data)
     if not limits.MIN_SAMPLE_RATE <= info.samplerate <= limits.MAX_SAMPLE_RATE:
         raise InputError(path, f"implausible sample rate {info.samplerate} Hz")
     limits.check_at_most(path, "number of channels", info.channels, limits.MAX_AUDIO_CHANNELS)
