@@ -527,6 +527,19 @@ def test_corrupt_truncated_and_silent_midi_are_refused(tmp_path):
     assert "no (non-drum) notes" in rejected_reason(tmp_path / "nonotes.mid")
 
 
+def test_midi_without_events_or_of_a_format_that_does_not_exist_is_refused_saying_so(tmp_path):
+    """pretty_midi's own error for a file without events was "max() arg is an empty sequence"."""
+    header = lambda fmt, tracks: b"MThd" + struct.pack(">IHHH", 6, fmt, tracks, 96)  # noqa: E731
+    (tmp_path / "none.mid").write_bytes(header(1, 0))
+    assert rejected_reason(tmp_path / "none.mid") == "MIDI file holds no events (tracks: 0)"
+    (tmp_path / "empty.mid").write_bytes(header(1, 1) + b"MTrk" + struct.pack(">I", 0))
+    assert rejected_reason(tmp_path / "empty.mid") == "MIDI file holds no events (tracks: 1)"
+    seven = bytearray(midi_bytes(96, 10))
+    seven[8:10] = struct.pack(">H", 7)
+    (tmp_path / "seven.mid").write_bytes(bytes(seven))
+    assert rejected_reason(tmp_path / "seven.mid") == "MIDI format 7 does not exist (a header says 0, 1 or 2)"
+
+
 def test_notes_no_note_off_ends_are_ended_where_the_file_ends_and_the_verdict_says_so(tmp_path):
     """A sequencer that leaves its last chord sounding: pretty_midi alone would drop the chord."""
     from engine.data.channels import unread_parts_reason
