@@ -307,6 +307,17 @@ def test_truncated_and_absurd_npy_headers_are_refused_before_allocating(tmp_path
     assert "exceeds the limit" in rejected_reason(tmp_path / "huge.npy")
 
 
+def test_an_npy_header_that_is_not_literals_is_refused_in_words_not_python_internals(tmp_path):
+    """numpy's own reason was "malformed node or string on line 1: <ast.Call object at 0x...>"."""
+    header = b"{'descr': __import__('os').getcwd(), 'fortran_order': False, 'shape': (1,)}"
+    header += b" " * (127 - len(header)) + b"\n"
+    (tmp_path / "code.npy").write_bytes(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header)
+    assert rejected_reason(tmp_path / "code.npy") == (
+        "malformed .npy header (not a dictionary of 'descr', 'fortran_order' and 'shape' literals)")
+    (tmp_path / "cut.npy").write_bytes(b"\x93NUMPY\x01\x00\x76")
+    assert rejected_reason(tmp_path / "cut.npy") == "truncated inside the .npy header"
+
+
 def test_npz_with_ambiguous_arrays_is_refused(tmp_path):
     np.savez(tmp_path / "two.npz", a=np.zeros((2, 2)), b=np.zeros((2, 2)))
     assert "name it 'x'" in rejected_reason(tmp_path / "two.npz")
