@@ -454,6 +454,15 @@ def test_an_mp3_cut_before_its_first_frames_is_refused_as_cut_not_as_missing(tmp
     assert reason == "corrupt or unreadable MP3 file: no audio frame could be decoded (cut short or damaged)"
 
 
+def test_a_cut_mp3_is_refused_in_one_line_without_the_decoders_own_lines(tmp_path, capfd):
+    """libmpg123 wrote "Warning: Xing stream size off by more than 1%" to the terminal, naming no file."""
+    path = tmp_path / "cut.mp3"
+    soundfile.write(path, sine(0.5, 16000), 16000, format="MP3")
+    path.write_bytes(path.read_bytes()[:1377])
+    assert rejected_reason(path).startswith("truncated: the header declares 8000 samples")
+    assert capfd.readouterr().err == ""
+
+
 def test_float_wav_far_beyond_full_scale_is_refused_and_unscaled_16_bit_floats_read(tmp_path):
     """Floats of 1e30 overflowed the mel map to NaN, which no detector judged: the file read as real."""
     soundfile.write(tmp_path / "huge.wav", sine(0.5, 8000) * 1e30, 8000, subtype="FLOAT")

@@ -12,7 +12,8 @@ import re
 
 import numpy as np
 
-from engine.data import channels, codec_edges, limits, opus_dc, representations, sniff, vorbis_quality
+from engine.data import (channels, codec_edges, limits, native_stderr, opus_dc, representations, sniff,
+                         vorbis_quality)
 from engine.data.formats import container_audio, mp3_frames, ogg_opus
 from engine.data.sampleset import NativeAudio, SampleSet
 from engine.errors import InputError
@@ -81,7 +82,8 @@ def header_info(path, data):
     import soundfile
 
     try:
-        return soundfile.info(io.BytesIO(data))
+        with native_stderr.silenced():  # libmpg123's lines name no file
+            return soundfile.info(io.BytesIO(data))
     except soundfile.LibsndfileError as err:
         if SNDFILE_NOT_FOUND in str(err):
             raise InputError(path, f"corrupt or unreadable {sniff.kind_by_content(data).label} file: no audio frame "
@@ -106,7 +108,8 @@ def _decoded(path, data, details):
         raise InputError(path, "recording holds no samples")
     limits.check_at_most(path, "duration", round(info.frames / info.samplerate, 1), limits.MAX_AUDIO_SECONDS, " s")
     limits.check_decoded_size(path, info.frames * info.channels, "samples x channels")
-    audio, rate = soundfile.read(io.BytesIO(data), dtype="float32", always_2d=True)
+    with native_stderr.silenced():
+        audio, rate = soundfile.read(io.BytesIO(data), dtype="float32", always_2d=True)
     if audio.shape[0] == 0:
         raise InputError(path, "recording holds no samples")
     if audio.shape[0] < info.frames:
