@@ -26,9 +26,9 @@ MAX_AUDIO_SECONDS = 600.0  # one recording, checked from the header
 # the speech rate) no detector has anything to read; FSDD's shortest spoken digit lasts 0.14 s
 MIN_AUDIO_SECONDS = 0.1
 MIN_SAMPLE_RATE, MAX_SAMPLE_RATE = 1_000, 384_000
-# A float recording's full scale is 1.0; 32,768 is the scale of 16-bit integers, which a script saving integer samples as
-# floats without scaling reaches. Far beyond it the mel map's power overflows float32 (a peak of about 1e19 turns its
-# patches to NaN) and the detectors judge nothing, so such a file read as "real".
+# A float recording's full scale is 1.0; 32,768 is the scale of 16-bit integers, which a script saving integer samples
+# as floats without scaling reaches. Far beyond it the mel map's power overflows float32 (a peak of about 1e19 turns
+# its patches to NaN) and the detectors judge nothing, so such a file read as "real".
 MAX_SAMPLE_PEAK = 32_768.0
 MAX_AUDIO_CHANNELS = 64
 # streams (tracks) of a media container: FFmpeg keeps about 0.8 MB for each one it probes (999 copies of a
