@@ -130,7 +130,7 @@ def test_huge_image_is_refused_from_its_header(tmp_path):
     idat = struct.pack(">I", 8) + b"IDAT" + b"\0" * 12
     for side in (5_000, 50_000):  # above the limit, and above Pillow's own bomb guard (twice the limit)
         path.write_bytes(png_header(side, side) + idat)
-        assert "image size" in rejected_reason(path) and "16,777,216 pixels" in rejected_reason(path)
+        assert rejected_reason(path) == f"image size {side * side:,} pixels exceeds the limit of 16,777,216 pixels"
 
 
 def test_a_png_with_only_a_signature_is_refused_without_python_internals(tmp_path):

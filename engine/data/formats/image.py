@@ -13,6 +13,7 @@ blocks (capped), since PIL's own count decodes every frame. Decoder warnings
 (PIL's, libtiff's) are not shown: a file either loads or is refused in one line.
 """
 import io
+import re
 import struct
 import warnings
 
@@ -132,11 +133,18 @@ def decode(path, data, kind):
         return _decode(path, data, kind, Image)
 
 
+# "Image size (2500000000 pixels) exceeds limit of 33554432 pixels, could be decompression bomb DOS attack."
+BOMB_SIZE = re.compile(r"\((\d+) pixels\)")
+
+
 def _decode(path, data, kind, Image):
     frames = {sniff.TIFF: tiff_frames, sniff.GIF: gif_frames}.get(kind, lambda *_: None)(path, data)
     try:
         image = Image.open(io.BytesIO(data))  # reads the header only
-    except Image.DecompressionBombError:
+    except Image.DecompressionBombError as err:  # Pillow's guard at twice the limit; its message holds the size
+        declared = BOMB_SIZE.search(str(err))
+        if declared:
+            limits.check_at_most(path, "image size", int(declared[1]), limits.MAX_IMAGE_PIXELS, " pixels")
         raise InputError(path, f"image size exceeds twice the limit of {limits.MAX_IMAGE_PIXELS:,} pixels") from None
     width, height = image.size
     limits.check_at_most(path, "image size", width * height, limits.MAX_IMAGE_PIXELS, " pixels")
