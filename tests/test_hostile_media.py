@@ -143,6 +143,22 @@ def test_a_recording_too_short_or_without_sound_is_refused_not_judged_real(tmp_p
 
 
 
+def test_float_samples_far_past_full_scale_in_a_matroska_file_are_refused(tmp_path):
+    """Floats of 5e29 overflowed the mel map to NaN, which no detector judged: the WAV reader refused them, PyAV's path
+    (float PCM in Matroska) did not."""
+    import av
+
+    path = tmp_path / "loud.mka"
+    samples = (0.5 * np.sin(np.arange(8000) * 2 * np.pi * 440 / 8000) * 1e30).astype(np.float32)
+    with av.open(str(path), "w", format="matroska") as out:
+        stream = out.add_stream("pcm_f32le", rate=8000, layout="mono")
+        frame = av.AudioFrame.from_ndarray(samples[None, :], format="flt", layout="mono")
+        frame.sample_rate = 8000
+        for packet in [*stream.encode(frame), *stream.encode(None)]:
+            out.mux(packet)
+    assert refused(path) == "samples reach 5e+29, beyond the limit of 32,768 (a float recording's full scale is 1)"
+
+
 @pytest.mark.parametrize("value", [0, 255])
 def test_a_blank_picture_is_rejected_as_evidence_not_labelled_generated(tmp_path, value):
     """Every detector would find it unusual (labelled generated with strong support) for no trait of a generator."""

@@ -5,6 +5,8 @@ checks headers against these numbers first and raises `InputError` with the reas
 The limits on run folders (JSON size and depth, checkpoint size, model parameters) are in
 training/files.py, since training/ cannot import engine/.
 """
+import numpy as np
+
 from engine.errors import InputError
 
 MAX_FILE_BYTES = 512 * 2**20  # one evidence file, also the cap on gzip-decompressed IDX data
@@ -64,3 +66,13 @@ def check_set_size(source, n, values_per_item):
 def check_decoded_size(source, values, what="decoded size"):
     """Refuses a file whose header announces more than MAX_DECODED_VALUES values, before decoding."""
     check_at_most(source, what, values, MAX_DECODED_VALUES, " values")
+
+
+def check_samples(source, samples):
+    """Refuses decoded audio samples no detector can read: NaN or infinite ones, or a peak past MAX_SAMPLE_PEAK."""
+    if not np.isfinite(samples).all():
+        raise InputError(source, "recording holds NaN or infinite samples")
+    peak = float(np.abs(samples).max(initial=0.0))
+    if peak > MAX_SAMPLE_PEAK:
+        raise InputError(source, f"samples reach {peak:.3g}, beyond the limit of {MAX_SAMPLE_PEAK:,.0f} (a float "
+                                 f"recording's full scale is 1)")

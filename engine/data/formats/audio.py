@@ -114,12 +114,7 @@ def _decoded(path, data, details):
         raise InputError(path, "recording holds no samples")
     if audio.shape[0] < info.frames:
         raise InputError(path, f"truncated: the header declares {info.frames} samples, the file holds {audio.shape[0]}")
-    if not np.isfinite(audio).all():
-        raise InputError(path, "recording holds NaN or infinite samples")
-    peak = float(np.abs(audio).max())
-    if peak > limits.MAX_SAMPLE_PEAK:
-        raise InputError(path, f"samples reach {peak:.3g}, beyond the limit of {limits.MAX_SAMPLE_PEAK:,.0f} (a float "
-                               f"recording's full scale is 1)")
+    limits.check_samples(path, audio)
     if info.subtype == "VORBIS" and details is not None:  # the encoder's quality, which the reference follows
         details["vorbis_quality"] = vorbis_quality.quality(data)
     if info.subtype == "MPEG_LAYER_III" and details is not None:  # libsndfile reports no bitrate: the headers do

@@ -110,8 +110,7 @@ def read_recording(path, data, details=None):
         if mono.size < declared - ENCODERS["aac"][2]:  # the longer frame of the two codecs
             raise InputError(path, f"truncated: the header declares {declared} samples, the file holds {mono.size}")
         mono = mono[:declared]
-    if not np.isfinite(mono).all():
-        raise InputError(path, "recording holds NaN or infinite samples")
+    limits.check_samples(path, mono)
     if codec == "amrnb":
         return mono, rate, amr_nb_encoding(modes)
     if telephone:
