@@ -2,9 +2,12 @@
 `main.py verdict` alone (in a fresh copy of a case of its modality), then each group as one batch.
 
     python tests/benchmarks/hostile_cli_sweep.py OUT_DIR [GROUP ...]
+    python tests/benchmarks/hostile_cli_sweep.py OUT_DIR --damaged N   (after a sweep built OUT_DIR/corpus)
 
 Prints one tab-separated row per file (group/name, exit code, traceback, label, first line naming the file) and one
-per batch (files given, judged, rejected). Cases: builtin:mnist[0:300], builtin:fsdd[0:60], builtin:bach[0:40].
+per batch (files given, judged, rejected). With --damaged, each good file's N damaged copies (tests/hostile_files.py
+damaged_copies) go through load_path in this process: the reasons given are counted, and anything but a one-line
+InputError or a finite map is printed as a finding. Cases: builtin:mnist[0:300], builtin:fsdd[0:60], builtin:bach[0:40].
 docs/studies.md, "Hostile inputs as a checker sends them" (forty-eighth pass).
 """
 import gzip
@@ -218,5 +221,36 @@ def main(out, groups):
               flush=True)
 
 
+def damaged_sweep(out, n):
+    import re
+    import warnings
+
+    sys.path.insert(0, str(ROOT))
+    from engine.data import native_stderr
+    from engine.data.loaders import load_path
+    from engine.errors import InputError
+    from tests.hostile_files import damaged_copies
+
+    warnings.simplefilter("ignore")
+    for source in sorted((pathlib.Path(out) / "corpus").glob("*/good.*")):
+        reasons = {}
+        for k, data in enumerate(damaged_copies(source.read_bytes(), n)):
+            path = pathlib.Path(out) / f"damaged{source.suffix}"
+            path.write_bytes(data)
+            try:
+                with native_stderr.silenced():
+                    reason = "read" if np.isfinite(load_path(str(path)).x).all() else "FINDING: a map not finite"
+            except InputError as err:
+                reason = re.sub(r"\d+", "N", err.reason)
+            except Exception as err:  # noqa: BLE001 (the finding this sweep looks for)
+                reason = f"FINDING: {type(err).__name__}: {err}"
+            reasons[reason] = reasons.get(reason, 0) + 1
+        for reason, count in sorted(reasons.items(), key=lambda item: -item[1]):
+            print(f"{source.parent.name}/{source.name}\t{count}\t{reason}", flush=True)
+
+
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2:] or list(BUILDERS))
+    if sys.argv[2:3] == ["--damaged"]:
+        damaged_sweep(sys.argv[1], int(sys.argv[3]))
+    else:
+        main(sys.argv[1], sys.argv[2:] or list(BUILDERS))
