@@ -73,3 +73,12 @@ def test_bad_input_is_one_line_and_exit_code_2(tmp_path, case):
     assert len(errors) == 1 and (spec in errors[0] or "nosuchset" in errors[0])
     reason = {"mistyped slice": "[start:stop]", "other modality": "must share a modality"}.get(case, "")
     assert reason in errors[0]
+
+
+def test_two_sets_given_one_name_are_refused_before_loading():
+    """Their rows, JSON results and plot legends would not tell the sets apart."""
+    result = run_cli("--reference", "builtin:digits[0:50]", "--compare", "x=builtin:digits[50:60]",
+                     "x=builtin:digits[60:70]")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[-1] == (
+        "error: --compare: the name 'x' is given to more than one set (each needs its own)")

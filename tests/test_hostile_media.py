@@ -143,6 +143,44 @@ def test_a_recording_too_short_or_without_sound_is_refused_not_judged_real(tmp_p
 
 
 
+def written_with_pyav(path, container, codec, gain=1.0, title=None):
+    """A second of a 440 Hz tone at 8 kHz, mono, in `container` through PyAV's `codec`; returns the file's bytes."""
+    import av
+
+    samples = (0.5 * np.sin(np.arange(8000) * 2 * np.pi * 440 / 8000) * gain).astype(np.float32)
+    with av.open(str(path), "w", format=container) as out:
+        if title:
+            out.metadata["title"] = title
+        stream = out.add_stream(codec, rate=8000, layout="mono")
+        frame = av.AudioFrame.from_ndarray(samples[None, :], format="flt" if codec.startswith("pcm") else "fltp",
+                                           layout="mono")
+        frame.sample_rate = 8000
+        for packet in [*stream.encode(frame), *stream.encode(None)]:
+            out.mux(packet)
+    return path.read_bytes()
+
+
+def test_float_samples_far_past_full_scale_in_a_matroska_file_are_refused(tmp_path):
+    """Floats of 5e29 overflowed the mel map to NaN, which no detector judged: the WAV reader refused them, PyAV's path
+    (float PCM in Matroska) did not."""
+    written_with_pyav(tmp_path / "loud.mka", "matroska", "pcm_f32le", gain=1e30)
+    assert refused(tmp_path / "loud.mka") == (
+        "samples reach 5e+29, beyond the limit of 32,768 (a float recording's full scale is 1)")
+
+
+def test_a_tag_that_is_not_utf8_is_read_and_an_m4a_cut_before_its_sample_description_refused_in_words(tmp_path):
+    """PyAV raised UnicodeDecodeError on the tag and gave a stream without a decoder for the cut M4A: the reasons were
+    "'utf-8' codec can't decode byte 0xff" and "'NoneType' object has no attribute 'name'"."""
+    tagged = written_with_pyav(tmp_path / "tagged.mka", "matroska", "pcm_f32le", title="ZZZZZZ")
+    (tmp_path / "tagged.mka").write_bytes(tagged.replace(b"ZZZZZZ", b"\xff\xfe" * 3))
+    mono, rate = load_recording(tmp_path / "tagged.mka")
+    assert rate == 8000 and mono.size == 8000
+    whole = written_with_pyav(tmp_path / "whole.m4a", "mp4", "aac")
+    (tmp_path / "cut.m4a").write_bytes(whole[: whole.find(b"stsd")])
+    assert refused(tmp_path / "cut.m4a") == ("its audio stream has no codec FFmpeg can decode (the sample description "
+                                             "is cut off, damaged or of an unknown codec)")
+
+
 @pytest.mark.parametrize("value", [0, 255])
 def test_a_blank_picture_is_rejected_as_evidence_not_labelled_generated(tmp_path, value):
     """Every detector would find it unusual (labelled generated with strong support) for no trait of a generator."""

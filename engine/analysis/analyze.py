@@ -8,12 +8,17 @@ import numpy as np
 
 from engine.analysis.compare import compare_profiles
 from engine.analysis.profile import profile
+from engine.errors import InputError
 
 
 def analyze_job(params, state):
     from engine.data.specs import load_compared, load_spec
 
     compare = list(params["compare"])
+    names = [name for name, _ in compare]
+    repeated = next((name for name in names if names.count(name) > 1), None)
+    if repeated is not None:  # its rows, JSON results and plot legends would not tell the sets apart
+        raise InputError("--compare", f"the name '{repeated}' is given to more than one set (each needs its own)")
     steps = len(compare) + 1
     state.progress(0.0, f"reference {params['reference']}")
     reference = load_spec(params["reference"])

@@ -5,6 +5,8 @@ checks headers against these numbers first and raises `InputError` with the reas
 The limits on run folders (JSON size and depth, checkpoint size, model parameters) are in
 training/files.py, since training/ cannot import engine/.
 """
+import numpy as np
+
 from engine.errors import InputError
 
 MAX_FILE_BYTES = 512 * 2**20  # one evidence file, also the cap on gzip-decompressed IDX data
@@ -26,6 +28,10 @@ MAX_AUDIO_SECONDS = 600.0  # one recording, checked from the header
 # the speech rate) no detector has anything to read; FSDD's shortest spoken digit lasts 0.14 s
 MIN_AUDIO_SECONDS = 0.1
 MIN_SAMPLE_RATE, MAX_SAMPLE_RATE = 1_000, 384_000
+# A float recording's full scale is 1.0; 32,768 is the scale of 16-bit integers, which a script saving integer samples
+# as floats without scaling reaches. Far beyond it the mel map's power overflows float32 (a peak of about 1e19 turns
+# its patches to NaN) and the detectors judge nothing, so such a file read as "real".
+MAX_SAMPLE_PEAK = 32_768.0
 MAX_AUDIO_CHANNELS = 64
 # streams (tracks) of a media container: FFmpeg keeps about 0.8 MB for each one it probes (999 copies of a
 # track in a 570 KB M4A took 745 MB); a phone recording holds one to three
@@ -60,3 +66,13 @@ def check_set_size(source, n, values_per_item):
 def check_decoded_size(source, values, what="decoded size"):
     """Refuses a file whose header announces more than MAX_DECODED_VALUES values, before decoding."""
     check_at_most(source, what, values, MAX_DECODED_VALUES, " values")
+
+
+def check_samples(source, samples):
+    """Refuses decoded audio samples no detector can read: NaN or infinite ones, or a peak past MAX_SAMPLE_PEAK."""
+    if not np.isfinite(samples).all():
+        raise InputError(source, "recording holds NaN or infinite samples")
+    peak = float(np.abs(samples).max(initial=0.0))
+    if peak > MAX_SAMPLE_PEAK:
+        raise InputError(source, f"samples reach {peak:.3g}, beyond the limit of {MAX_SAMPLE_PEAK:,.0f} (a float "
+                                 f"recording's full scale is 1)")

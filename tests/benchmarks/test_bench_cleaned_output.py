@@ -1,5 +1,5 @@
 """The clean-ups tests/benchmarks/cleaned_output.py writes (docs/studies.md, "Cleaned generator output", forty-third
-pass): each does what its name says to a ramp of float values.
+and forty-eighth passes): each does what its name says to a ramp of float values.
 
     .venv/bin/python -m pytest tests/benchmarks/test_bench_cleaned_output.py -o addopts=""
 """
@@ -18,3 +18,18 @@ def test_each_clean_up_does_what_it_names():
     assert np.unique(out["clip"]).size == 256  # rescaled from floats: every level used, no gap
     assert np.unique(out["levels16"]).size == 16 and np.unique(out["levels8"]).size == 8
     assert set(np.unique(out["binary"])) == {0, 255}
+    halves = np.isclose(np.modf(x.reshape(-1) * 255)[0], 0.5)
+    assert np.array_equal(out["savegrid"][~halves], r[~halves])  # floor(x * 255 + 0.5) is rint but at exact halves
+    assert np.all(out["savegrid"][halves] - r[halves] >= 0)  # which it rounds up, rint to even
+
+
+def test_the_per_image_clean_ups_stretch_each_figure_on_its_own():
+    x = np.stack([np.linspace(0.2, 0.6, 784).reshape(28, 28), np.linspace(0, 1, 784).reshape(28, 28)])
+    out = cleanups(x)
+    for name in ("minmax", "stretch", "autocontrast"):
+        assert out[name][0].min() == 0 and out[name][0].max() == 255, name  # the dim figure spread to full range
+    assert np.array_equal(out["minmax"][1], out["round"][1])  # already spanning [0, 1]: unchanged
+    spike = np.zeros((1, 28, 28))
+    spike[0, 14, 14] = 1.0
+    assert cleanups(spike)["median"].max() == 0  # a lone pixel is removed by the 3 x 3 median
+    assert 0 < cleanups(spike)["gauss"].max() < 255  # and spread by the Gaussian

@@ -82,7 +82,13 @@ def check_npy_header(path, fh, available, member=""):
     where = f"{member}: " if member else ""
     version = np.lib.format.read_magic(fh)
     read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
-    shape, _, dtype = read_header(fh)
+    try:  # numpy reads the header as literals only (ast.literal_eval), never running it
+        shape, _, dtype = read_header(fh)
+    except ValueError as err:  # its reasons name Python's syntax tree ("malformed node or string on line 1: <ast...>")
+        cut = str(err).startswith("EOF")
+        raise InputError(path, f"{where}truncated inside the .npy header" if cut else
+                               f"{where}malformed .npy header (not a dictionary of 'descr', 'fortran_order' and "
+                               f"'shape' literals)") from None
     if dtype.hasobject:
         raise InputError(path, f"{where}array of Python objects (never unpickled)")
     if len(shape) >= 1 and shape[0] > 0:

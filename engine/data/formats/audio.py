@@ -12,7 +12,8 @@ import re
 
 import numpy as np
 
-from engine.data import channels, codec_edges, limits, opus_dc, representations, sniff, vorbis_quality
+from engine.data import (channels, codec_edges, limits, native_stderr, opus_dc, representations, sniff,
+                         vorbis_quality)
 from engine.data.formats import container_audio, mp3_frames, ogg_opus
 from engine.data.sampleset import NativeAudio, SampleSet
 from engine.errors import InputError
@@ -71,6 +72,25 @@ def read_recording(path, data, details=None):
     return codec_silence(mono, rate, encoding), rate, encoding
 
 
+# libsndfile's words for an MP3 cut before its first frames it can decode (it is handed bytes, not a path): an analyst
+# holding the file would take them for a wrong path.
+SNDFILE_NOT_FOUND = "File does not exist or is not a regular file"
+
+
+def header_info(path, data):
+    """soundfile.info on the file's bytes; a libsndfile error saying the file does not exist is told as what it is."""
+    import soundfile
+
+    try:
+        with native_stderr.silenced():  # libmpg123's lines name no file
+            return soundfile.info(io.BytesIO(data))
+    except soundfile.LibsndfileError as err:
+        if SNDFILE_NOT_FOUND in str(err):
+            raise InputError(path, f"corrupt or unreadable {sniff.kind_by_content(data).label} file: no audio frame "
+                                   f"could be decoded (cut short or damaged)") from None
+        raise
+
+
 def _decoded(path, data, details):
     import soundfile
 
@@ -80,7 +100,7 @@ def _decoded(path, data, details):
     check_complete_header(path, data)
     if container_audio.pyav_codec(data):  # G.722, G.726, G.723.1 in WAV or AU, Speex in OGG: libsndfile lacks them
         return container_audio.read_recording(path, data, details)
-    info = soundfile.info(io.BytesIO(data))
+    info = header_info(path, data)
     if not limits.MIN_SAMPLE_RATE <= info.samplerate <= limits.MAX_SAMPLE_RATE:
         raise InputError(path, f"implausible sample rate {info.samplerate} Hz")
     limits.check_at_most(path, "number of channels", info.channels, limits.MAX_AUDIO_CHANNELS)
@@ -88,13 +108,13 @@ def _decoded(path, data, details):
         raise InputError(path, "recording holds no samples")
     limits.check_at_most(path, "duration", round(info.frames / info.samplerate, 1), limits.MAX_AUDIO_SECONDS, " s")
     limits.check_decoded_size(path, info.frames * info.channels, "samples x channels")
-    audio, rate = soundfile.read(io.BytesIO(data), dtype="float32", always_2d=True)
+    with native_stderr.silenced():
+        audio, rate = soundfile.read(io.BytesIO(data), dtype="float32", always_2d=True)
     if audio.shape[0] == 0:
         raise InputError(path, "recording holds no samples")
     if audio.shape[0] < info.frames:
         raise InputError(path, f"truncated: the header declares {info.frames} samples, the file holds {audio.shape[0]}")
-    if not np.isfinite(audio).all():
-        raise InputError(path, "recording holds NaN or infinite samples")
+    limits.check_samples(path, audio)
     if info.subtype == "VORBIS" and details is not None:  # the encoder's quality, which the reference follows
         details["vorbis_quality"] = vorbis_quality.quality(data)
     if info.subtype == "MPEG_LAYER_III" and details is not None:  # libsndfile reports no bitrate: the headers do

@@ -87,6 +87,9 @@ def read_recording(path, data, details=None):
                 raise InputError(path, "holds no audio stream")
             if details is not None and len(container.streams.audio) > 1:
                 details["audio_streams"] = len(container.streams.audio)  # the others are not judged: say so
+            if stream.codec_context is None:  # PyAV's stream without a decoder (an M4A cut before its stsd box)
+                raise InputError(path, "its audio stream has no codec FFmpeg can decode (the sample description is "
+                                       "cut off, damaged or of an unknown codec)")
             codec = stream.codec_context.name
             if codec in REFUSED:
                 raise InputError(path, REFUSED[codec])
@@ -110,8 +113,7 @@ def read_recording(path, data, details=None):
         if mono.size < declared - ENCODERS["aac"][2]:  # the longer frame of the two codecs
             raise InputError(path, f"truncated: the header declares {declared} samples, the file holds {mono.size}")
         mono = mono[:declared]
-    if not np.isfinite(mono).all():
-        raise InputError(path, "recording holds NaN or infinite samples")
+    limits.check_samples(path, mono)
     if codec == "amrnb":
         return mono, rate, amr_nb_encoding(modes)
     if telephone:
@@ -137,10 +139,12 @@ def lossless_encoding(context):
 
 
 def open_media(data):
-    """PyAV's container over `data`, FFmpeg told to refuse more than MAX_MEDIA_STREAMS streams."""
+    """PyAV's container over `data`, FFmpeg told to refuse more than MAX_MEDIA_STREAMS streams; tags that are not UTF-8
+    are read with replacement characters (PyAV's default raised UnicodeDecodeError, reported as the file's reason)."""
     import av
 
-    return av.open(io.BytesIO(data), mode="r", options={"max_streams": str(limits.MAX_MEDIA_STREAMS)})
+    return av.open(io.BytesIO(data), mode="r", options={"max_streams": str(limits.MAX_MEDIA_STREAMS)},
+                   metadata_errors="replace")
 
 
 def ffmpeg_reason(err):

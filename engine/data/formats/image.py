@@ -12,15 +12,14 @@ PIL's own count parses every directory and never ends on a cyclic chain; a GIF's
 blocks (capped), since PIL's own count decodes every frame. Decoder warnings
 (PIL's, libtiff's) are not shown: a file either loads or is refused in one line.
 """
-import contextlib
 import io
-import os
+import re
 import struct
 import warnings
 
 import numpy as np
 
-from engine.data import channels, limits, sniff
+from engine.data import channels, limits, native_stderr, sniff
 from engine.data.formats.array import float_maps
 from engine.data.sampleset import SampleSet
 from engine.errors import InputError
@@ -112,21 +111,6 @@ def gif_frames(path, data):
     return max(frames, 1)
 
 
-@contextlib.contextmanager
-def native_stderr_silenced():
-    """Sends what C libraries (libtiff: "Using code not yet in table.") write to file descriptor 2
-    to /dev/null while decoding: the analyst gets the one-line refusal instead. Python's own
-    sys.stderr is untouched; another thread's native writes in these milliseconds are lost."""
-    saved = os.dup(2)
-    try:
-        with open(os.devnull, "wb") as null:
-            os.dup2(null.fileno(), 2)
-        yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-
-
 def eight_bit_values(values, depth):
     """The 8-bit picture the channel readers read (engine/data/channels.py image_channel), or None: the file's own
     8-bit values, or a 16-bit file's where every value is an 8-bit one times 257 (how Pillow, ImageMagick and
@@ -149,18 +133,25 @@ def decode(path, data, kind):
         return _decode(path, data, kind, Image)
 
 
+# "Image size (2500000000 pixels) exceeds limit of 33554432 pixels, could be decompression bomb DOS attack."
+BOMB_SIZE = re.compile(r"\((\d+) pixels\)")
+
+
 def _decode(path, data, kind, Image):
     frames = {sniff.TIFF: tiff_frames, sniff.GIF: gif_frames}.get(kind, lambda *_: None)(path, data)
     try:
         image = Image.open(io.BytesIO(data))  # reads the header only
-    except Image.DecompressionBombError:
+    except Image.DecompressionBombError as err:  # Pillow's guard at twice the limit; its message holds the size
+        declared = BOMB_SIZE.search(str(err))
+        if declared:
+            limits.check_at_most(path, "image size", int(declared[1]), limits.MAX_IMAGE_PIXELS, " pixels")
         raise InputError(path, f"image size exceeds twice the limit of {limits.MAX_IMAGE_PIXELS:,} pixels") from None
     width, height = image.size
     limits.check_at_most(path, "image size", width * height, limits.MAX_IMAGE_PIXELS, " pixels")
     limits.check_decoded_size(path, width * height * len(image.getbands()))
     if frames is None:
         frames = getattr(image, "n_frames", 1)
-    with native_stderr_silenced():
+    with native_stderr.silenced():
         image.load()
     values, levels, depth, read = pixels(path, image)
     if kind.label == "WebP":

@@ -119,6 +119,10 @@ def check_limits(path, midi):
     absurd: a bad timing header, too many events, ticks, quarter notes or seconds."""
     if midi.type == 2:
         raise InputError(path, "type 2 MIDI (independent sequences) is not supported")
+    if midi.type not in (0, 1):
+        raise InputError(path, f"MIDI format {midi.type} does not exist (a header says 0, 1 or 2)")
+    if not any(midi.tracks):  # pretty_midi takes the latest event of every track and fails on none
+        raise InputError(path, f"MIDI file holds no events (tracks: {len(midi.tracks)})")
     resolution = midi.ticks_per_beat
     if resolution & SMPTE_DIVISION:
         raise InputError(path, "SMPTE time division is not supported (ticks per quarter note expected)")
