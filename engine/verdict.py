@@ -371,7 +371,7 @@ def _attributions(detectors, batch):
 def _file_verdict(case, path, samples, detectors, weights, batch, g, scores, p, attribution, alpha, fingerprint,
                   note=None, calibrations=()):
     p_file, decisive = calibration.combine(p, weights)
-    label = calibration.label_for(p_file, alpha)
+    label = calibration.label_for(p_file, alpha, weights)
     order = np.argsort(calibration.weighted(p, weights), kind="stable")  # the decisive detector first
     reasons = [detectors[k].reason(batch, g, float(scores[k]), float(p[k])) for k in order]
     reasons.insert(0, _summary(label, p_file, alpha, detectors, weights, decisive, samples.n))
@@ -425,6 +425,9 @@ def _channel_json(meta, note, calibrations=()):
 
 def _summary(label, p, alpha, detectors, weights, decisive, patches):
     patch_text = f" ({patches} patches, scores averaged)" if patches > 1 else ""
+    if not np.any(np.asarray(weights) > 0):
+        return (f"{label}: every detector of the case stands aside for this file (below), so nothing was "
+                f"tested{patch_text}")
     rule = (f"weighted Bonferroni over {int(np.count_nonzero(weights))} detectors, "
             f"decisive: {detectors[decisive].name} with weight {weights[decisive]:.2g}")
     return (f"{label}: combined tail probability {p:.2g} ({rule}) "

@@ -98,6 +98,14 @@ def test_labels_follow_alpha_and_inconclusive_band():
     assert calibration.label_for(0.06, 0.01) == "real"
 
 
+def test_a_file_no_detector_could_read_is_inconclusive_not_real():
+    """Every detector at weight 0 (each stood aside for the file): p = 1 tested nothing, so it is no finding of real."""
+    assert calibration.label_for(1.0, 0.01, [0.0, 0.0]) == "inconclusive"
+    assert calibration.label_for(1.0, 0.01, [0.0, 1.0]) == "real"
+    p, _ = calibration.combine([0.5, 0.001], [0.0, 0.0])
+    assert p == 1.0 and calibration.label_for(p, 0.01, [0.0, 0.0]) == "inconclusive"
+
+
 def test_group_mean_averages_patches_per_file():
     groups = np.array([0, 0, 1, 2, 2, 2])
     values = np.array([1.0, 3.0, 5.0, 0.0, 3.0, 6.0])

@@ -199,7 +199,11 @@ def combine(p_values, weights):
     return float(min(1.0, ratio[k])), k
 
 
-def label_for(p, alpha=DEFAULT_ALPHA):
+def label_for(p, alpha=DEFAULT_ALPHA, weights=None):
+    """The label of a combined tail probability p; "inconclusive" where every detector's weight is 0 (each stood
+    aside: a channel that erases every trait the case reads), since then nothing was tested and p = 1 says nothing."""
+    if weights is not None and not np.any(np.asarray(weights) > 0):
+        return "inconclusive"
     if p <= alpha:
         return "generated"
     if p > INCONCLUSIVE_FACTOR * alpha:

@@ -418,7 +418,7 @@ def channel_calibration(detectors, profile, key, gan_runs=(), agc=False):
     if "cal_shoulder" in profile:
         from engine.detectors.shoulder import shoulder_z
 
-        refit["cal_shoulder"] = rows(shoulder_z)
+        refit["cal_shoulder"] = batch.file_mean(shoulder_z(x))  # the channelled files only, as the clean profile
     if "cal_clean_up" in profile and not lossy_image(key):  # a lossy codec fills its gaps: it stands aside there
         from engine.detectors.clean_up import clean_up_scores
 

@@ -120,6 +120,13 @@ def without_shifts(rows):
     return rows[[0] + [1 + j for j, (_, _, _, shift, _) in enumerate(RESAMPLINGS) if shift == 0]]
 
 
+def files_only(rows):
+    """The reference files' row of calibration rows (`calibration_rows`) that a profile made before stored, for a
+    detector calibrated on the files alone since (`shoulder`, engine/detectors/shoulder.py); one row as it is."""
+    rows = np.asarray(rows)
+    return rows[0] if rows.ndim == 2 and rows.shape[0] == 1 + len(RESAMPLINGS) else rows
+
+
 def tail(calibration_scores, versions=1):
     """The tail model of a detector's calibration scores: for a (1 + k, n) array from `calibration_rows`, the
     larger of the tail probabilities against the reference's files and against their resampled

@@ -28,7 +28,7 @@ def labels(detectors, batch, alpha, informative=None, scored=None):
         key = tuple(mask[g])
         if key not in cache:
             cache[key] = suite.weights(detectors, alpha, key)
-        out.append(calibration.label_for(calibration.combine(p[g], cache[key])[0], alpha))
+        out.append(calibration.label_for(calibration.combine(p[g], cache[key])[0], alpha, cache[key]))
     return out
 
 
