@@ -11,7 +11,8 @@ or a channel's recalibration without them, engine/detectors/channels.py) is one 
 Applies to image references of figures on a blank background (statistical.blank_background).
 
 A subclass gives `statistic` ((n, 1, h, w) samples -> n values, a staticmethod), `name`, its one
-profile key in `arrays`, `method` and `reason`.
+profile key in `arrays`, `method` and `reason`; `resampled = False` (and `calibration = EVERY_FILE`)
+for a statistic that the copies only weaken, calibrated on the files alone (`shoulder`).
 """
 from engine.detectors import calibration, resampling
 from engine.detectors.detector import EVERY_FILE_AND_RESAMPLED, Detector
@@ -21,6 +22,7 @@ from engine.detectors.statistical import blank_background
 class FigureStatistic(Detector):
     modalities = ("image",)
     calibration = EVERY_FILE_AND_RESAMPLED  # it fits nothing
+    resampled = True  # calibrated apart on the files' resampled copies too; False: on the files alone
 
     @staticmethod
     def statistic(x):
@@ -30,12 +32,15 @@ class FigureStatistic(Detector):
     def fit(cls, ref, groups, n_groups, cross_fitted):
         if not blank_background(ref.x):
             return {}
+        files = calibration.group_mean(cls.statistic(ref.x), groups)
+        if not cls.resampled:
+            return {cls.arrays[0]: files}
         copies = ref.resampled()
-        return {cls.arrays[0]: resampling.calibration_rows(calibration.group_mean(cls.statistic(ref.x), groups),
-                                                           copies.file_mean(cls.statistic(copies.x)))}
+        return {cls.arrays[0]: resampling.calibration_rows(files, copies.file_mean(cls.statistic(copies.x)))}
 
-    def __init__(self, profile):
-        self.tail = resampling.tail(profile[self.arrays[0]])
+    def __init__(self, profile):  # on the files alone, a profile made when the copies calibrated it on its files' row
+        rows = profile[self.arrays[0]]
+        self.tail = resampling.tail(rows if self.resampled else resampling.files_only(rows))
 
     def scores(self, batch):
         return batch.file_mean(self.statistic(batch.x))

@@ -38,10 +38,8 @@ background, like `faint-background`.
 """
 import numpy as np
 
-from engine.detectors import calibration, resampling
 from engine.detectors.detector import EVERY_FILE
 from engine.detectors.figure_statistic import FigureStatistic
-from engine.detectors.statistical import blank_background
 
 GREY = 0.076  # of the brightest value; 20 of 255 and up: the anti-aliased edge (19 of 255 is 0.0745)
 SHOULDER = 0.822  # 210 of 255 and up (209 of 255 is 0.8196) ...
@@ -68,7 +66,8 @@ def shoulder_z(x):
 
 class Shoulder(FigureStatistic):
     name = "shoulder"
-    calibration = EVERY_FILE  # not the resampled copies (module docstring)
+    calibration = EVERY_FILE
+    resampled = False  # module docstring
     arrays = ("cal_shoulder",)
     statistic = staticmethod(shoulder_z)
     method = (f"binomial z of the share of a figure's greys (values {GREY:.3f}-{TOP:.3f} of its brightest) that "
@@ -76,15 +75,6 @@ class Shoulder(FigureStatistic):
               f"spread's share with room, {SHARE:g}: a generator's saturating output activation squeezes a wide "
               f"ramp into the last few percent of the scale, where a real figure's anti-aliased edge, rotated, "
               f"rescaled or shifted with interpolation or not, spreads its greys evenly")
-
-    @classmethod
-    def fit(cls, ref, groups, n_groups, cross_fitted):
-        if not blank_background(ref.x):
-            return {}
-        return {cls.arrays[0]: calibration.group_mean(shoulder_z(ref.x), groups)}
-
-    def __init__(self, profile):  # the files' row of a profile made before, which holds the copies' too
-        self.tail = resampling.tail(resampling.files_only(profile[self.arrays[0]]))
 
     def reason(self, batch, g, score, p):
         files, copies = self.calibrations()
