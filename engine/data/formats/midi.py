@@ -84,13 +84,15 @@ def track_events(data, position, end):
 
 def check_events(path, data):
     """Refuses, from the bytes, a file with more than MAX_MIDI_EVENTS events (stopping at the limit) and running
-    status after a sysex event: the standard cancels it there, and mido would read the note's bytes as a sysex
-    length and run past the track's end (a meta event keeps running status in mido, as in many writers' files)."""
+    status with no status before it or after a sysex event: the standard cancels it there, and mido would read the
+    note's bytes as a sysex length and run past the track's end (a meta event keeps running status in mido, as in
+    many writers' files)."""
     limit, total = limits.MAX_MIDI_EVENTS, 0
     for start, end in track_chunks(data):
         for status, by_running in track_events(data, start, end):
-            if by_running and status in (0xF0, 0xF7):
-                raise InputError(path, "running status after a sysex event (not allowed by the MIDI standard)")
+            if by_running and status in (0, 0xF0, 0xF7):  # mido's own words for the first: "without last_status"
+                raise InputError(path, "running status after a sysex event (not allowed by the MIDI standard)" if status
+                                 else "running status with no status before it (a data byte where an event must start)")
             total += 1
             if total > limit:
                 raise InputError(path, f"more than {limit:,} MIDI events (the limit)")
