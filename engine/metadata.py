@@ -54,7 +54,8 @@ def file_metadata(path):
         try:
             reader(data, add)
         except Exception as err:  # hostile bytes: one line, and the other readers still run
-            out["problems"].append(f"{reader.__doc__.split('.')[0].strip()}: {one_line(err)}")
+            reason = err.reason if isinstance(err, InputError) else one_line(err)
+            out["problems"].append(f"{reader.__doc__.split('.')[0].strip()}: {reason}")
     return out
 
 
@@ -358,12 +359,9 @@ def _midi(data, add):
 
 def _npy(data, add):
     """NumPy array header."""
-    from numpy.lib import format as npformat
+    from engine.data.formats.array import read_npy_header
 
-    stream = io.BytesIO(data)
-    version = npformat.read_magic(stream)
-    header = (npformat.read_array_header_1_0 if version == (1, 0) else npformat.read_array_header_2_0)(stream)
-    shape, fortran, dtype = header
+    shape, fortran, dtype = read_npy_header("header", io.BytesIO(data))
     add("array", "shape", " × ".join(map(str, shape)) or "scalar")
     add("array", "dtype", dtype)
     add("array", "order", "Fortran" if fortran else "C")

@@ -3,6 +3,8 @@ import pathlib
 import subprocess
 import sys
 
+import pytest
+
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 
@@ -26,7 +28,13 @@ def test_corrupt_reference_file_exits_2_with_one_line(tmp_path):
     assert "Traceback" not in out.stderr and not (tmp_path / "a.json").exists()
 
 
-def test_bad_slice_of_a_builtin_exits_2(tmp_path):
-    out = analyze("--reference", "builtin:digits[5000:]", "--compare", "b=baseline:bernoulli")
+@pytest.mark.parametrize("spec, reason", [
+    ("builtin:digits[5000:]", "the slice selects none of its 1797 images (it starts past the end)"),
+    ("builtin:digits[5:2]", "the slice selects none of its 1797 images (it stops before it starts)"),
+    ("builtin:digits[5]", "malformed slice '[5]': expected [start:stop] with whole numbers (either may be left out; "
+                          "no step)"),
+])
+def test_bad_slice_of_a_builtin_exits_2_naming_the_spec_as_typed(spec, reason):
+    out = analyze("--reference", spec, "--compare", "b=baseline:bernoulli")
     assert out.returncode == 2 and "Traceback" not in out.stderr
-    assert error_lines(out.stderr) == ["error: builtin:digits: the slice selects none of its 1797 images"]
+    assert error_lines(out.stderr) == [f"error: {spec}: {reason}"]

@@ -547,6 +547,22 @@ def test_corrupt_truncated_and_silent_midi_are_refused(tmp_path):
     assert "no (non-drum) notes" in rejected_reason(tmp_path / "nonotes.mid")
 
 
+def test_running_status_after_a_sysex_is_refused_saying_so_and_after_a_meta_event_is_read(tmp_path):
+    """mido read the note's bytes after a sysex as a sysex length and ran past the track: "truncated"."""
+    def one_track(events, note_on=b"\0\x90\x3c\x50"):
+        body = note_on + events + b"\x60\x3c\0\0\xff\x2f\0"  # the note ends in running status
+        return b"MThd" + struct.pack(">IHHH", 6, 0, 1, 96) + b"MTrk" + struct.pack(">I", len(body)) + body
+    for name, event in (("sysex.mid", b"\0\xf0\x01\xf7"), ("escape.mid", b"\0\xf7\x01\x01")):
+        (tmp_path / name).write_bytes(one_track(event))
+        assert rejected_reason(tmp_path / name) == "running status after a sysex event (not allowed by the MIDI " \
+                                                   "standard)"
+    (tmp_path / "meta.mid").write_bytes(one_track(b"\0\xff\x01\x01a"))  # many writers keep it across a meta event
+    assert load_path(tmp_path / "meta.mid").n == 1
+    (tmp_path / "first.mid").write_bytes(one_track(b"\0\x3c\x50", note_on=b"\0\xff\x01\x01a"))
+    assert rejected_reason(tmp_path / "first.mid") == "running status with no status before it (a data byte where an " \
+                                                      "event must start)"
+
+
 def test_midi_without_events_or_of_a_format_that_does_not_exist_is_refused_saying_so(tmp_path):
     """pretty_midi's own error for a file without events was "max() arg is an empty sequence"."""
     header = lambda fmt, tracks: b"MThd" + struct.pack(">IHHH", 6, fmt, tracks, 96)  # noqa: E731

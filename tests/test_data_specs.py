@@ -32,10 +32,24 @@ def test_split_slice(spec, source, select):
     assert split_slice(spec) == (source, select)
 
 
-@pytest.mark.parametrize("spec", ["x[1:2:3]", "builtin:mnist[::2]", "builtin:mnist[0:1e3]", "a.npy[one:two]"])
-def test_a_mistyped_slice_is_refused_naming_the_form(spec):
-    with pytest.raises(InputError, match=r"\[start:stop\] with whole numbers"):
+@pytest.mark.parametrize("spec, typed", [("x[1:2:3]", "[1:2:3]"), ("builtin:mnist[::2]", "[::2]"),
+                                         ("builtin:mnist[0:1e3]", "[0:1e3]"), ("a.npy[one:two]", "[one:two]"),
+                                         ("builtin:mnist[5]", "[5]"), ("builtin:mnist[", "[")])
+def test_a_mistyped_slice_is_refused_naming_the_form(spec, typed):
+    with pytest.raises(InputError) as info:
         split_slice(spec)
+    assert info.value.source == spec
+    assert info.value.reason.startswith(f"malformed slice '{typed}': expected [start:stop] with whole numbers")
+
+
+@pytest.mark.parametrize("spec, why", [("builtin:mnist[5:2]", "it stops before it starts"),
+                                       ("builtin:mnist[-1:-3]", "it stops before it starts"),
+                                       ("builtin:mnist[7:7]", "it stops where it starts"),
+                                       ("builtin:bach[500:]", "it starts past the end")])
+def test_an_empty_slice_names_the_spec_as_typed_and_why(spec, why):
+    with pytest.raises(InputError) as info:
+        load_spec(spec)
+    assert info.value.source == spec and info.value.reason.endswith(f"({why})")
 
 
 def test_a_file_whose_name_looks_like_a_slice_is_read_as_that_file(tmp_path):

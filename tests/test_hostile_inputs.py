@@ -65,7 +65,7 @@ def test_a_truncated_tiff_chain_is_refused_and_a_two_frame_tiff_loads(tmp_path):
 def test_midi_event_count_matches_mido_on_real_chorales():
     import mido
 
-    from engine.data.formats.midi import count_events
+    from engine.data.formats.midi import check_events
 
     for path in sorted(os.listdir("resources/bach"))[:20]:
         if not path.endswith(".mid"):
@@ -75,10 +75,10 @@ def test_midi_event_count_matches_mido_on_real_chorales():
         data = open(full, "rb").read()
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(limits, "MAX_MIDI_EVENTS", events)
-            count_events(full, data)
+            check_events(full, data)
             patch.setattr(limits, "MAX_MIDI_EVENTS", events - 1)
             with pytest.raises(InputError, match="MIDI events"):
-                count_events(full, data)
+                check_events(full, data)
 
 
 # --- names and folders ------------------------------------------------------------------

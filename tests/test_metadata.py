@@ -70,6 +70,14 @@ def test_npy_header_only(tmp_path):
     assert f[("array", "shape")] == "3 × 1 × 4 × 4" and f[("array", "dtype")] == "float32"
 
 
+def test_npy_header_of_code_is_named_as_the_loader_names_it(tmp_path):
+    code = b"{'descr': __import__('os').getcwd(), 'fortran_order': False, 'shape': (1,)}".ljust(127) + b"\n"
+    path = tmp_path / "code.npy"
+    path.write_bytes(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(code)) + code)
+    assert file_metadata(path)["problems"] == ["NumPy array header: malformed .npy header (not a dictionary of "
+                                               "'descr', 'fortran_order' and 'shape' literals)"]
+
+
 @pytest.mark.parametrize("name, data", [
     ("cut.png", b"\x89PNG\r\n\x1a\n" + struct.pack(">I4s", 13, b"IHDR") + b"\0\0"),
     ("huge-chunk.png", b"\x89PNG\r\n\x1a\n" + struct.pack(">I4s", 0xFFFFFFF0, b"tEXt") + b"a\0b"),

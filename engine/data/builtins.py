@@ -21,6 +21,7 @@ import numpy as np
 
 from engine.data import loaders
 from engine.data.sampleset import SampleSet
+from engine.data.selection import selected
 from engine.errors import InputError
 
 NAMES = ("mnist", "digits", "fsdd", "bach")
@@ -72,23 +73,20 @@ def as_builtin(sample_set, source, items):
     return sample_set
 
 
-def load_builtin(name, select=slice(None), set_name=None):
-    """builtin:NAME (or builtin:fsdd/SPEAKER), optionally `select`ed -> SampleSet."""
+def load_builtin(name, select=slice(None), set_name=None, spec=None):
+    """builtin:NAME (or builtin:fsdd/SPEAKER), optionally `select`ed -> SampleSet; an empty selection is
+    refused naming `spec` (the spec as typed, slice included)."""
     source = f"builtin:{name}"
     name, _, speaker = name.partition("/")
     if name not in NAMES or (speaker and name != "fsdd"):
         raise InputError(source, f"unknown built-in dataset (available: {', '.join(NAMES)}, fsdd/SPEAKER)")
     if name in ("mnist", "digits"):
         full = cached_array_set(name)
-        indices = range(full.n)[select]
-        if not indices:
-            raise InputError(source, f"the slice selects none of its {full.n} images")
+        indices = selected(range(full.n), select, spec or source, "images")
         return as_builtin(full.subset(select, name=set_name or source), source, [f"{source}[{i}]" for i in indices])
     files = corpus_files(name, speaker or None)
     if not files:
         raise InputError(source, "no recordings of that speaker (george, jackson, lucas, nicolas)")
-    chosen = files[select]
-    if not chosen:
-        raise InputError(source, f"the slice selects none of its {len(files)} files")
+    chosen = selected(files, select, spec or source, "files")
     merged = loaders.merge_sets(set_name or source, [cached_file(path) for path in chosen])
     return as_builtin(merged, source, [f"{source}/{os.path.basename(item)}" for item in merged.items])

@@ -20,6 +20,7 @@ from engine.data import limits
 from engine.data.formats import array, audio, cifar, idx, image, midi
 from engine.data.hashing import file_record
 from engine.data.sampleset import SampleSet
+from engine.data.selection import selected
 from engine.data.sniff import sniff
 from engine.errors import InputError, is_utf8, shown
 
@@ -159,12 +160,14 @@ def majority(sets):
     return max(counts, key=counts.get)
 
 
-def load_folder(folder, select=slice(None), name=None):
-    """The files of a folder (sorted by name, then `select`ed) -> one SampleSet."""
+def load_folder(folder, select=slice(None), name=None, spec=None):
+    """The files of a folder (sorted by name, then `select`ed) -> one SampleSet; an empty selection is
+    refused naming `spec` (the spec as typed, slice included)."""
     folder = str(folder)
-    entries = folder_entries(folder)[select]
+    entries = folder_entries(folder)
     if not entries:
-        raise InputError(folder, "the folder (or its slice) holds no files")
+        raise InputError(folder, "the folder holds no files")
+    entries = selected(entries, select, spec or folder, "files")
     loaded, rejected = [], []
     for path in entries:
         if not is_utf8(path):

@@ -18,11 +18,12 @@ import numpy as np
 
 from engine.data import baselines, builtins, loaders
 from engine.data.formats.array import adopted
+from engine.data.selection import selected
 from engine.errors import InputError
 from engine.modality import modality as modality_of
 
 SLICE = re.compile(r"^(?P<source>.+)\[(?P<start>-?\d*):(?P<stop>-?\d*)\]$")
-SLICE_LIKE = re.compile(r"\[[^\[\]]*:[^\[\]]*\]$")  # what a mistyped slice looks like: [1e3:], [::2], [a:b]
+SLICE_LIKE = re.compile(r"\[[^\[\]]*\]?$")  # what a mistyped slice looks like: [1e3:], [::2], [a:b], [5], [
 
 
 def named_spec(text):
@@ -39,8 +40,10 @@ def split_slice(spec):
     if os.path.exists(spec):
         return spec, slice(None)
     if not match:
-        if SLICE_LIKE.search(spec):
-            raise InputError(spec, "a slice is [start:stop] with whole numbers (either may be left out; no step)")
+        mistyped = SLICE_LIKE.search(spec)
+        if mistyped:
+            raise InputError(spec, f"malformed slice '{mistyped[0]}': expected [start:stop] with whole numbers "
+                                   "(either may be left out; no step)")
         return spec, slice(None)
     bound = lambda text: int(text) if text else None  # noqa: E731
     return match["source"], slice(bound(match["start"]), bound(match["stop"]))
@@ -50,9 +53,7 @@ def select_samples(spec, sample_set, select, name):
     if select == slice(None):
         sample_set.name = name
         return sample_set
-    indices = np.arange(sample_set.n)[select]
-    if indices.size == 0:
-        raise InputError(spec, f"the slice selects none of its {sample_set.n} samples")
+    indices = selected(np.arange(sample_set.n), select, spec, "samples")
     return sample_set.subset(indices, name=name)
 
 
@@ -87,9 +88,9 @@ def load_spec(spec, name=None, reference=None):
     source, select = split_slice(spec)
     scheme, _, rest = source.partition(":")
     if scheme == "builtin" and not os.path.exists(source):
-        return builtins.load_builtin(rest, select, set_name=name)
+        return builtins.load_builtin(rest, select, set_name=name, spec=spec)
     if scheme == "baseline" and not os.path.exists(source):
         return select_samples(spec, baselines.draw_baseline(rest, reference), select, name)
     if os.path.isdir(source):
-        return adopt_reference_modality(loaders.load_folder(source, select, name=name), reference)
+        return adopt_reference_modality(loaders.load_folder(source, select, name=name, spec=spec), reference)
     return adopt_reference_modality(select_samples(spec, loaders.load_path(source), select, name), reference)

@@ -76,19 +76,26 @@ def as_maps(path, array):
     return x, None, read + ([values] if values else [])
 
 
-def check_npy_header(path, fh, available, member=""):
-    """Reads a .npy header from `fh` (an .npz `member`) and refuses object, absurd or truncated
-    arrays before np.load allocates them."""
+def read_npy_header(path, fh, member=""):
+    """(shape, fortran_order, dtype) of the .npy header in `fh` (an .npz `member`), or InputError
+    saying it is cut or malformed."""
     where = f"{member}: " if member else ""
     version = np.lib.format.read_magic(fh)
     read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
     try:  # numpy reads the header as literals only (ast.literal_eval), never running it
-        shape, _, dtype = read_header(fh)
+        return read_header(fh)
     except ValueError as err:  # its reasons name Python's syntax tree ("malformed node or string on line 1: <ast...>")
         cut = str(err).startswith("EOF")
         raise InputError(path, f"{where}truncated inside the .npy header" if cut else
                                f"{where}malformed .npy header (not a dictionary of 'descr', 'fortran_order' and "
                                f"'shape' literals)") from None
+
+
+def check_npy_header(path, fh, available, member=""):
+    """Reads a .npy header from `fh` (an .npz `member`) and refuses object, absurd or truncated
+    arrays before np.load allocates them."""
+    where = f"{member}: " if member else ""
+    shape, _, dtype = read_npy_header(path, fh, member)
     if dtype.hasobject:
         raise InputError(path, f"{where}array of Python objects (never unpickled)")
     if len(shape) >= 1 and shape[0] > 0:

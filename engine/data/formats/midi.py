@@ -60,31 +60,39 @@ def check_track_count(path, data):
         raise InputError(path, f"truncated: the header declares {declared:,} tracks, the file holds {found:,}")
 
 
-def count_events(path, data):
-    """Refuses a file with more than MAX_MIDI_EVENTS events, counted from the bytes (stopping at
-    the limit). An event takes at least 2 bytes, so small files need no count. Malformed tracks
-    are counted as far as they go (mido reports them)."""
-    limit, chunks = limits.MAX_MIDI_EVENTS, track_chunks(data)
-    if sum(end - start for start, end in chunks) // 2 <= limit:
-        return
-    total = 0
-    for position, end in chunks:
-        running = 0
-        while position < end:
-            position = variable_length(data, position)[1]
-            if position >= end:
-                break
-            status = running
-            if data[position] >= 0x80:
-                status = data[position]
-                position += 1
-                running = running if status == 0xFF else status  # as mido: meta keeps running status
-            if status in (0xFF, 0xF0, 0xF7):
-                position += status == 0xFF  # the meta event's type byte
-                size, position = variable_length(data, position)
-                position += size
-            else:
-                position += DATA_BYTES.get(status >> 4) or SYSTEM_BYTES.get(status, 0)
+def track_events(data, position, end):
+    """(status, whether it came by running status) of each event in one track's bytes, read as mido reads them
+    (a meta event keeps the running status, a sysex takes it); a malformed track is read as far as it goes."""
+    running = 0
+    while position < end:
+        position = variable_length(data, position)[1]
+        if position >= end:
+            return
+        status, by_running = running, data[position] < 0x80
+        if not by_running:
+            status = data[position]
+            position += 1
+            running = running if status == 0xFF else status
+        if status in (0xFF, 0xF0, 0xF7):
+            position += status == 0xFF  # the meta event's type byte
+            size, position = variable_length(data, position)
+            position += size
+        else:
+            position += DATA_BYTES.get(status >> 4) or SYSTEM_BYTES.get(status, 0)
+        yield status, by_running
+
+
+def check_events(path, data):
+    """Refuses, from the bytes, a file with more than MAX_MIDI_EVENTS events (stopping at the limit) and running
+    status with no status before it or after a sysex event: the standard cancels it there, and mido would read the
+    note's bytes as a sysex length and run past the track's end (a meta event keeps running status in mido, as in
+    many writers' files)."""
+    limit, total = limits.MAX_MIDI_EVENTS, 0
+    for start, end in track_chunks(data):
+        for status, by_running in track_events(data, start, end):
+            if by_running and status in (0, 0xF0, 0xF7):  # mido's own words for the first: "without last_status"
+                raise InputError(path, "running status after a sysex event (not allowed by the MIDI standard)" if status
+                                 else "running status with no status before it (a data byte where an event must start)")
             total += 1
             if total > limit:
                 raise InputError(path, f"more than {limit:,} MIDI events (the limit)")
@@ -142,7 +150,7 @@ def checked_mido(path, data):
     """The file parsed by mido once its events are counted and its header and events checked against the limits."""
     import mido
 
-    count_events(path, data)
+    check_events(path, data)
     check_track_count(path, data)
     parsed = mido.MidiFile(file=io.BytesIO(data))
     check_limits(path, parsed)
