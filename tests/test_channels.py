@@ -548,8 +548,8 @@ def three_speaker_case(tmp_path_factory):
     return str(root / "case")
 
 
-def test_real_speech_through_an_agc_over_noise_stays_real_against_a_gain_controlled_reference(three_speaker_case,
-                                                                                               tmp_path):
+def test_speech_through_an_agc_over_noise_read_as_far_field_is_inconclusive_never_generated(three_speaker_case,
+                                                                                              tmp_path):
     from tests.audio_channels import agc
 
     # jackson's and lucas' takes of 7 and 8 (the case holds digits 0 and 1); before the AGC
@@ -564,14 +564,15 @@ def test_real_speech_through_an_agc_over_noise_stays_real_against_a_gain_control
     assert all(any(r.startswith("features") and "through an automatic gain control" in r for r in f["reasons"])
                for f in result["files"])
     found = [f["label"] for f in result["files"]]
-    assert found[:3] == ["real"] * 3
-    # the loss: the buzzes' floor, lifted by the AGC in their pauses, lies above 90 % of the reference recordings'
-    # in every band above 500 Hz, so the mel-map detectors stand aside (engine/detectors/far_field.py) and nothing
-    # else reads a buzz (inconclusive before: the AGC calibration had widened the features' range; docs/studies.md,
-    # "Noisy batches: floors read to 6 dB"; "Far-field speech: the mel map stands aside", thirty-first pass)
-    assert all("far-field speech" in f["channel"]["assumed"] for f in result["files"][3:])
-    assert all(f["detectors"]["features"]["weight"] == 0 for f in result["files"][3:])
-    assert "generated" not in found[3:]
+    # the loss: every file's floor, lifted by the AGC in its pauses, lies above 90 % of this small reference's in
+    # the bands above 500 Hz, so the mel-map detectors stand aside (engine/detectors/far_field.py) and, in a case
+    # of 60 recordings, nothing else reads a file (docs/studies.md, "Noisy batches: floors read to 6 dB";
+    # "Far-field speech: the mel map stands aside", thirty-first pass). Nothing is tested, so each file is
+    # inconclusive: never generated, and not "real" on a tail probability of 1 over no detector (as these real
+    # takes were labelled before the forty-eighth pass)
+    assert all("far-field speech" in f["channel"]["assumed"] for f in result["files"])
+    assert all(not any(d["weight"] for d in f["detectors"].values()) for f in result["files"])
+    assert found == ["inconclusive"] * 5
 
 
 @pytest.mark.parametrize("channel", ["reverberation", "speakerphone", "compressor"])
