@@ -29,8 +29,8 @@ calibrates it; not their resampled copies (engine/detectors/resampling.py). No r
 sub-pixel shift puts a real figure's greys in the shoulder beyond the files' own tail (their copies
 lie past the files' threshold at a detector's share of alpha 0.1-0.4 % of the time, the files 0.1 %),
 but the copies' top thousandth, bold digits enlarged, lengthened the tail until a long-trained DCGAN's
-shoulder stood out in 9 % of its digits instead of 23 % (docs/studies.md, "shoulder against the
-reference's files alone", forty-eighth pass). Profiles made before hold the copies' rows too, and
+shoulder stood out in 9 % of its digits instead of 23 % (docs/studies.md, "`shoulder` against
+the reference's files alone", forty-eighth pass). Profiles made before hold the copies' rows too, and
 are read without them (resampling.files_only). Under JPEG, lossy WebP and a resize read from the
 pixels it is recalibrated on the reference so channelled (engine/detectors/channels.py), whose
 ringing puts values in the shoulder too. Applies to image references of figures on a blank
