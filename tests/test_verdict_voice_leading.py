@@ -208,3 +208,40 @@ def test_scores_do_not_change_with_transposition_or_velocity(detector):
 
 def test_tempo_and_resolution_change_nothing(detector, tmp_path):
     assert_tempo_and_resolution_change_nothing(detector, tmp_path)
+
+
+@pytest.fixture(scope="module")
+def with_copying(profile):
+    """The profile with copying's index of the same reference, as `case new` writes it."""
+    from engine.detectors.copying import Copying
+
+    ref = load_spec("builtin:bach[0:60]")
+    groups, n = item_groups(ref.items, ref.n)
+    return {**profile, **Copying.fit(ref, groups, n, cross_fitted)}, synthetic_music.file_rolls(ref.x, groups)
+
+
+def test_a_verbatim_excerpt_of_a_reference_piece_stands_aside_and_a_model_s_file_does_not(with_copying):
+    from types import SimpleNamespace
+
+    profile, pieces = with_copying
+    detector = voice_leading.VoiceLeading(profile)
+
+    def judged_at_all(d, roll):
+        return d.informative(SimpleNamespace(x=synthetic_music.as_batch([roll])[0], meta={}))
+
+    piece = next(r for r in pieces if r.shape[1] >= 4 * 64)
+    excerpt = piece[:, 64:192]  # eight bars from its fifth: that piece's notes, which the reference holds
+    assert not judged_at_all(detector, excerpt)
+    assert not judged_at_all(voice_leading.VoiceLeading.on_quarter_grid(profile), excerpt)
+    batch, scores, p = judged(detector, *synthetic_music.as_batch([excerpt]))
+    assert detector.reason(batch, 0, scores[0], p[0]).startswith(
+        "voice-leading: stands aside: the file is a verbatim excerpt of reference piece ")
+    held = load_spec("builtin:bach[300:306]")
+    held_rolls = synthetic_music.file_rolls(held.x, item_groups(held.items, held.n)[0])
+    assert all(judged_at_all(detector, r[:, :128]) for r in held_rolls)  # pieces the reference lacks are judged
+    voices = synthetic_voices.read_voices(corpus_files("bach")[:60])
+    chains = synthetic_voices.voice_chain(voices, 2, 5)
+    assert all(judged_at_all(detector, r) for r in chains)
+    # a profile made before the flag judges every file
+    older = {k: v for k, v in profile.items() if k != "voice_leading_excerpts"}
+    assert judged_at_all(voice_leading.VoiceLeading(older), excerpt)

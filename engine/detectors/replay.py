@@ -111,6 +111,11 @@ def verbatim_piece(view_grams, index):
     return piece if held else -1
 
 
+def excerpt_piece(roll, index):
+    """verbatim_piece of one file's boolean (128, steps) roll."""
+    return verbatim_piece(copying.all_grams(roll), index)
+
+
 def view_scores(found):
     return [float(np.log((missing + HALF) / (new + HALF))) for missing, new, _ in found]
 
@@ -162,8 +167,8 @@ class Replay(Detector):
 
     def informative(self, samples):
         """Not for a verbatim excerpt of a reference piece (verbatim_piece)."""
-        roll = copying.file_roll(samples.x, np.zeros(samples.x.shape[0], dtype=np.int64), 0)
-        return verbatim_piece(copying.all_grams(roll), self.index) < 0
+        return excerpt_piece(copying.file_roll(samples.x, np.zeros(samples.x.shape[0], dtype=np.int64), 0),
+                             self.index) < 0
 
     def scores(self, batch):
         return np.array([file_score(copying.all_grams(r), self.index, self.lengths)[0]

@@ -64,6 +64,15 @@ A file on the quarter grid (an edition sampled at the quarter beat, engine/detec
 passing eighths that kept its voices' fifths and octaves apart: it is judged against the reference sampled so, whose
 scaling and calibration `case new` fits beside the others (the `quarter` arrays; profiles made before lack them).
 
+A verbatim excerpt of a reference piece stands aside (`informative`, weight 0), as it does for `replay`
+(engine/detectors/replay.py `verbatim_piece`): its notes are that piece's, which the reference holds, so what its rules
+find there is the reference's own. The calibration is over whole reference pieces, and an excerpt concentrates one
+passage of its piece: horns over a resting choir (bwv79.3), an orchestra's bars (bwv8.6), a run of parallels among
+few transitions, each past the whole pieces' tail though the whole piece is not (in a `builtin:bach` case, 8 bars of
+`bach[300:]` 3 of 98 labelled generated, each by this detector alone). A model's file holds n-grams of chords that no
+piece or another piece holds, and is judged (docs/studies.md, "Real chorale excerpts: voice-leading stands aside
+for a verbatim excerpt", forty-ninth pass). Profiles made before lack `voice_leading_excerpts` and judge every file.
+
 Not read: the spacing of the upper voices (within an octave of each other). It was built and
 caught per-voice chains, but a real chorale with an instrumental descant above the soprano
 (bwv79.3, horns) broke it more than any generator, and the sounding pitches cannot tell a
@@ -75,6 +84,7 @@ from engine.detectors import calibration
 from engine.detectors.copying import file_roll, file_rolls
 from engine.detectors.detector import CROSS_FITTED, Detector, median
 from engine.detectors.quarter_grid import sampled
+from engine.detectors.replay import excerpt_piece
 
 STATISTICS = ("parallels", "non-chord beats", "long dissonance", "metric", "stray pitches", "voices at once",
               "thin texture")
@@ -217,8 +227,11 @@ class VoiceLeading(Detector):
     modalities = ("music",)
     calibration = CROSS_FITTED
     arrays = ("voice_leading_centre", "voice_leading_spread", "cal_voice_leading",
-              "voice_leading_quarter_centre", "voice_leading_quarter_spread", "cal_voice_leading_quarter")
-    added_later = arrays[3:]  # the reference sampled at its quarter beats (quarter_grid.py)
+              "voice_leading_quarter_centre", "voice_leading_quarter_spread", "cal_voice_leading_quarter",
+              "voice_leading_excerpts")
+    # the reference sampled at its quarter beats (quarter_grid.py); the flag: verbatim excerpts stand aside (module
+    # docstring)
+    added_later = arrays[3:]
 
     @classmethod
     def fit(cls, ref, groups, n_groups, cross_fitted):
@@ -226,14 +239,14 @@ class VoiceLeading(Detector):
         quarter beats."""
         rolls = file_rolls(ref.x, groups)
         out = {}
-        for names, stats in zip((cls.arrays[:3], cls.arrays[3:]),
+        for names, stats in zip((cls.arrays[:3], cls.arrays[3:6]),
                                 (roll_statistics(rolls), roll_statistics([sampled(r) for r in rolls]))):
             def fold_scores(train, held, stats=stats):
                 train_files, held_files = np.unique(groups[train]), np.unique(groups[held])
                 return combined(stats[held_files], *fit_scaling(stats[train_files]))
 
             out.update(zip(names, (*fit_scaling(stats), cross_fitted(groups, n_groups, fold_scores))))
-        return out
+        return {**out, cls.arrays[6]: np.array(True)}
 
     @classmethod
     def on_quarter_grid(cls, profile):
@@ -241,12 +254,16 @@ class VoiceLeading(Detector):
         before)."""
         if cls.arrays[3] not in profile:
             return None
-        return cls({**dict(zip(cls.arrays[:3], (profile[k] for k in cls.arrays[3:]))), "sampled": True})
+        return cls({**profile, **dict(zip(cls.arrays[:3], (profile[k] for k in cls.arrays[3:6]))), "sampled": True})
 
     def __init__(self, profile):
         self.centre, self.spread = profile["voice_leading_centre"], profile["voice_leading_spread"]
         self.tail = calibration.tail_model(profile["cal_voice_leading"])
         self.sampled = bool(profile.get("sampled"))
+        # copying's index of the reference, where verbatim excerpts stand aside (a profile made before: None)
+        self.index = (tuple(profile[k] for k in ("copying_hashes", "copying_sources", "copying_starts"))
+                      if self.arrays[6] in profile and "copying_hashes" in profile else None)
+        self.names = [str(n) for n in profile.get("copying_names", ())]
         held = len(self.centre)
         self.shares = held  # one per statistic its score sums, as many as the profile holds (calibration.share_weights)
         stray = (", sonorities sounding another number of pitches than the one before and no chord" if held > 4 else "")
@@ -261,11 +278,20 @@ class VoiceLeading(Detector):
                        "writing voices or pitches on their own, or harmonising with block chords, breaks them); "
                        f"calibration cross-fitted{sampled}")
 
+    def excerpt_of(self, roll):
+        """The reference piece the roll is a verbatim excerpt of, or -1 (also where the profile was made before)."""
+        return -1 if self.index is None else excerpt_piece(roll, self.index)
+
+    def informative(self, samples):
+        """Not for a verbatim excerpt of a reference piece (module docstring)."""
+        return self.excerpt_of(file_roll(samples.x, np.zeros(samples.x.shape[0], dtype=np.int64), 0)) < 0
+
     def scores(self, batch):
         return combined(file_statistics(batch.x, batch.groups), self.centre, self.spread)
 
     def reason(self, batch, g, score, p):
-        stats = statistics_of(file_roll(batch.x, batch.groups, g))
+        roll = file_roll(batch.x, batch.groups, g)
+        stats = statistics_of(roll)
         worst = int(np.argmax(excesses(stats[None], self.centre, self.spread)[0]))
         (parallels, non_chord, dissonance, metric, stray, at_once, thin) = stats
         m_par, m_chord, m_diss, m_metric = self.centre[:4]
@@ -279,8 +305,11 @@ class VoiceLeading(Detector):
         if len(self.centre) > 6:
             counted += f", {thin:.0%} of its sounding time has fewer than four pitches (median {self.centre[6]:.0%})"
         reference = "the reference sampled at its quarter beats" if self.sampled else "the reference"
-        return (f"voice-leading: furthest from {reference} in {STATISTICS[worst]}: {parallels:.2f} parallel fifths or "
-                f"octaves per transition between four-note chords (reference files: median {m_par:.2f}), {non_chord:.0%} "
+        excerpt = self.excerpt_of(roll)
+        aside = (f"stands aside: the file is a verbatim excerpt of reference piece {self.names[excerpt]}, whose notes "
+                 f"the reference holds; " if excerpt >= 0 else "")
+        return (f"voice-leading: {aside}furthest from {reference} in {STATISTICS[worst]}: {parallels:.2f} parallel "
+                f"fifths or octaves per transition between four-note chords (reference files: median {m_par:.2f}), {non_chord:.0%} "
                 f"of its quarter beats sound no triad or seventh chord (median {m_chord:.0%}), {dissonance:.0%} of its "
                 f"time is dissonance held a quarter note or more (median {m_diss:.0%}), {metric:.0%} of its long notes' "
                 f"length starts off their commonest place in the bar (median {m_metric:.0%}){counted}; score {score:.1f} "
