@@ -123,3 +123,19 @@ def test_one_bright_pixel_on_a_grey_field_is_no_plateau():
     assert tone_curve.levels_of(field) is None
     field[14, 10:18] = 255  # a stroke of eight pixels
     assert tone_curve.levels_of(field) == (128, 255)
+
+
+def test_a_commonest_level_well_below_the_brightest_is_no_plateau(case):
+    """A dim figure re-quantised to 16 levels holds its commonest upper level far below its brightest: read as a
+    plateau, undoing the line would clip its top at white and hide the grid `clean-up` reads (BELOW_TOP). A darkened
+    digit's brightest value stays within a few levels of its plateau, and is still read."""
+    profile, _, held = case
+    tone = tone_curve.reference_tone(profile["cal_x"])
+    picture = np.zeros((28, 28), dtype=np.int64)
+    levels = np.arange(1, 13) * 17  # np.round(x * 15) / 15 of strokes that stop at 0.8: up to 204
+    counts = [4, 6, 8, 10, 14, 20, 40, 60, 30, 16, 8, 4]  # a blurred stroke's values, commonest at 136 (8 * 17)
+    picture.ravel()[:sum(counts)] = np.repeat(levels, counts)
+    assert tone_curve.levels_of(picture) == (0, 136)
+    assert tone_curve.read_tone(picture, tone) is None
+    darkened_read = [tone_curve.read_tone(darkened(s, 0.85), tone) for s in held[:20]]
+    assert sum(found is not None for found in darkened_read) >= 18

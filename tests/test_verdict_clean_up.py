@@ -44,18 +44,33 @@ def test_a_clamp_counts_only_with_a_plateau_at_the_brightest_value():
 
 def test_posterisation_grids_are_found_and_only_unseen_ones_count():
     on_eight = ramp(np.rint(np.arange(1, 8) * 255 / 7))
-    assert clean_up.grid_of(np.unique(np.rint(on_eight * 255)[on_eight > 0])) == 7
+    assert clean_up.grid_step(np.unique(np.rint(on_eight * 255)[on_eight > 0])) == pytest.approx(255 / 7)
     found = clean_up.traces(on_eight)
-    assert clean_up.scores_of(found, [7])[0] == pytest.approx(found[0, 0] + found[0, 1])  # the gaps, added
-    assert clean_up.scores_of(found, [4, 9])[0] == pytest.approx(255 / 7)
-    assert clean_up.grid_of(np.arange(1, 40)) == 0  # too many values to be a posterisation
+    assert clean_up.scores_of(found, [255 / 7])[0] == pytest.approx(found[0, 0] + found[0, 1])  # the gaps, added
+    assert clean_up.scores_of(found, [255 / 4, 255 / 9])[0] == pytest.approx(255 / 7)
+    assert clean_up.grid_step(np.arange(1, 40)) == 0  # too many values to be a posterisation
+
+
+def test_a_grid_is_read_up_to_the_figures_brightest_value():
+    """A dim figure re-quantised (np.round(x * 15) / 15 of values below 0.8) and its tone line undone to a plateau of
+    253 lies on no 255 / m grid but on k * 253 / 12: read relative to its brightest value, not in a profile made
+    before, whose grids are 255 / m (grid_reading)."""
+    undone = np.unique(np.rint(np.arange(1, 13) * 17 * 253 / 204))
+    assert clean_up.grid_step(undone) == pytest.approx(253 / 12)
+    assert clean_up.grid_step(undone, relative=False) == 0
+    assert clean_up.grid_step(np.array([63.0, 127.0, 190.0, 253.0])) == pytest.approx(253 / 4)
+    assert clean_up.scores_of(np.array([[0.0, 0.0, 253 / 4]]), [255 / 4])[0] == 0  # MNIST's 255k/4, undone
+    steps, relative = clean_up.grid_reading({"cleanup_grids": np.array([4.0, 9.0])})
+    assert not relative and np.allclose(steps, [255 / 4, 255 / 9])
+    steps, relative = clean_up.grid_reading({"cleanup_grids": np.array([255 / 4]), "cleanup_relative": np.array(True)})
+    assert relative and np.allclose(steps, [255 / 4])
 
 
 def test_the_reference_posterised_grids_are_mined(digits):
     detector, arrays, _ = digits
-    assert set(arrays["cleanup_grids"].tolist()) >= {4.0, 9.0}  # MNIST's NIST scans use 255k/4 and 255k/9
+    assert np.isclose(arrays["cleanup_grids"][:, None], [255 / 4, 255 / 9]).any(axis=0).all()  # NIST's 255k/4, 255k/9
     assert arrays["cal_clean_up"].shape == (1 + len(resampling.RESAMPLINGS), 600)
-    assert "255k/4" in detector.method
+    assert "k * 63.8" in detector.method
 
 
 def test_real_digits_pass_and_cleaned_blurred_ones_are_flagged(digits):
@@ -67,7 +82,7 @@ def test_real_digits_pass_and_cleaned_blurred_ones_are_flagged(digits):
     soft = np.stack([ndimage.gaussian_filter(a[0], 1.2)[None] for a in held])
     soft = soft / soft.max(axis=(1, 2, 3), keepdims=True)
     for cleaned, words in ((synthetic_images.clean_up(soft, 40, 255), "thresholded background"),
-                           (synthetic_images.posterise(soft, 7, 0, 255), "posterisation grid 255k/6")):
+                           (synthetic_images.posterise(soft, 7, 0, 255), "posterisation grid of step 42.5 levels")):
         batch, scores, p = judged(detector, cleaned)
         assert np.mean(p <= 0.01) >= 0.9, (scores, p)
         assert words in detector.reason(batch, 0, scores[0], p[0])
@@ -135,3 +150,23 @@ def calibration_p(detector, x):
     from engine.detectors import calibration
 
     return calibration.tail_probability(detector.tail, detector.scores(suite.Batch(x, np.arange(len(x)))))
+
+
+def test_a_dim_figure_re_quantised_keeps_its_grid_with_its_tone_line_undone(digits):
+    """Strokes that stop at 0.8, their low bits cleared (r & 0xE0: k * 32 up to 192), are read as a tone line and
+    undone to the reference's plateau: k * 253 / 6 lies on no 255 / m grid, but on one up to the figure's brightest
+    value (grid_step), which a profile made before the forty-ninth pass does not read."""
+    from engine.data import tone_curve
+
+    detector, arrays, held = digits
+    dim = np.rint(held[:, 0] * 255 * 0.8).astype(np.int64) & 0xE0
+    read = [tone_curve.levels_of(p) for p in dim]
+    undone = np.stack([tone_curve.undone(p, *found, {"black": 0, "white": 253}) for p, found in zip(dim, read)
+                       if found is not None and found[1] == p.max()])
+    assert len(undone) >= 0.9 * len(dim)
+    batch, scores, p = judged(detector, undone[:, None] / 255.0)
+    assert np.mean(p <= 0.01) >= 0.9, (scores, p)
+    assert "posterisation grid of step 42.2 levels" in detector.reason(batch, 0, scores[0], p[0])
+    before = clean_up.CleanUp({key: value for key, value in arrays.items() if key != "cleanup_relative"} | {
+        "cleanup_grids": np.array([4.0, 9.0])})
+    assert np.mean(judged(before, undone[:, None] / 255.0)[2] <= 0.01) <= 0.5

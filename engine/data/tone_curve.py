@@ -16,7 +16,10 @@ plateau to the reference's median plateau, rounded to 8 bits) and the reference 
 line (each from its own plateau) and back (engine/detectors/channel_media.py toned_images), so the rounding's merged
 and skipped levels are the same on both sides. A gamma curve or a levels stretch that clips, which keep both points, is
 not read; nor a picture whose plateau is too thin to read (a generator's grey output: 0-6 of 200-500 long-trained
-GAN digits hold one).
+GAN digits hold one), nor one of at most FEW_LEVELS values whose brightest lies more than BELOW_TOP above its plateau:
+what was read there is a commonest level among a few, not a stroke's saturated plateau (a dim generator's output
+re-quantised, which undone would be clipped at white and lose the grid `clean-up` reads; a faint real figure, with
+many levels, is still read).
 
 Through a JPEG or a lossy WebP (read_before_lossy) the levels are smeared: a grey background's flat blocks decode within
 a level of it and the plateau spreads over a few levels about its own (JPEG 75-90 of real digits darkened x0.85-0.9 or
@@ -47,6 +50,12 @@ LOW_WHITE = 5  # percentile of the reference's plateaus that are its lowest (MNI
 REFERENCE_READ_SHARE = 0.9  # of the reference's figures whose two levels are read (MNIST's: 98.9 %)
 REFERENCE_BLACK_SHARE = 0.99  # of those whose background is the commonest one
 MIN_SPAN = 64  # levels between black and white below which no line is read
+BELOW_TOP = 8  # levels the brightest value of a re-quantised picture may lie above the plateau read: an edit moves
+# MNIST's plateau and its brightest value (at most 2-3 levels apart) together (real digits x0.6-0.95 or through a
+# contrast blend: 6-10 of 5,000 past 4, all faint figures whose "plateau" is a grey, with many levels); a generator's
+# output re-quantised to a few levels holds its commonest upper level 32-119 below its brightest (docs/studies.md,
+# "Re-quantised output on a grid relative to its brightest value", forty-ninth pass)
+FEW_LEVELS = 17  # distinct values, the background's included, of a picture re-quantised (clean-up's posterisation)
 LEVELS = 255
 JPEG_BACKGROUND_SHARE = 0.3  # of the pixels within a level of the background (contrast 0.8 then JPEG 85: 5th pct 0.37)
 JPEG_PLATEAU_WINDOW = 7  # levels of the upper half read together as one smeared plateau
@@ -139,12 +148,14 @@ def reference_tone(cal_x):
 
 def read_tone(picture, reference):
     """(black, white) of an 8-bit grey picture whose tone differs from the `reference` tone (reference_tone), or
-    None: as the reference's, or not readable."""
+    None: as the reference's, not readable, or re-quantised with values well above its plateau (BELOW_TOP)."""
     found = levels_of(picture)
     if found is None or reference is None:
         return None
     black, white = found
     if black == reference["black"] and white >= reference["lowest_white"] - WHITE_MARGIN:
+        return None
+    if np.max(picture) - white > BELOW_TOP and np.unique(picture).size <= FEW_LEVELS:
         return None
     return found
 

@@ -420,9 +420,10 @@ def channel_calibration(detectors, profile, key, gan_runs=(), agc=False):
 
         refit["cal_shoulder"] = batch.file_mean(shoulder_z(x))  # the channelled files only, as the clean profile
     if "cal_clean_up" in profile and not lossy_image(key):  # a lossy codec fills its gaps: it stands aside there
-        from engine.detectors.clean_up import clean_up_scores
+        from engine.detectors.clean_up import clean_up_scores, grid_reading
 
-        refit["cal_clean_up"] = rows(lambda x: clean_up_scores(x, profile["cleanup_grids"]))
+        steps, relative = grid_reading(profile)
+        refit["cal_clean_up"] = rows(lambda x: clean_up_scores(x, steps, relative))
     if "cal_noise_floor" in profile:
         from engine.detectors.noise_floor import NoiseFloor
 
