@@ -68,6 +68,11 @@ class ShoulderPlacement(Detector):
             return {}
         return {cls.arrays[0]: files_statistic(arrays)}
 
+    @classmethod
+    def present(cls, profile):
+        """Only beside the two it reads (a profile with either left out judges without it)."""
+        return super().present(profile) and Shoulder.present(profile) and Placement.present(profile)
+
     def __init__(self, profile):
         self.shoulder, self.placement = Shoulder(profile), Placement(profile)
         self.placement_tail = placement_tail(profile)
