@@ -4,8 +4,8 @@ A DCGAN or LSGAN trained five or more times longer than the case's leaves two we
 that no detector decides alone: its figure lies a little off the centre MNIST put every centre of mass on
 (`placement`, engine/detectors/placement.py) and its saturating output activation crowds its greys just below the
 strokes' plateau (`shoulder`, engine/detectors/shoulder.py). The verdict's weighted Bonferroni rule needs one
-detector below about alpha / 10, and of a long-trained DCGAN's digits it did not label generated more than half
-held both tail probabilities between 0.001 and 0.05 (docs/studies.md, "Long-trained generators: a shoulder off
+detector below about alpha / 10, and of a long-trained DCGAN's 28 digits it did not label generated 13 held both
+tail probabilities between 0.001 and 0.05 (docs/studies.md, "Long-trained generators: a shoulder off
 the centre", forty-ninth pass).
 
 The score is Fisher's statistic of the two, -ln p_shoulder - ln p_placement: shoulder's tail probability against
