@@ -34,3 +34,19 @@ def combined_image_verdicts(judging, x, alpha=0.01):
     p = np.stack([calibration.tail_probability(d.tail, d.scores(batch)) for d in judging], axis=1)
     weights = suite.weights(judging, alpha, [d.name != "grid" and not isinstance(d, StandAside) for d in judging])
     return np.array([calibration.combine(row, weights)[0] for row in p])
+
+
+def through_jpeg(quality=75, reference="builtin:mnist[0:300]", evidence="builtin:mnist[9000:9040]"):
+    """(the clean detectors by name, the detectors judging under JPEG `quality` by name, the evidence through it) of
+    a case's profile on MNIST digits `reference`: what a detector recalibrated under a channel is tested on."""
+    from engine.data.specs import load_spec
+    from engine.detectors.channel_keys import channel_key
+    from engine.detectors.channels import channel_detectors
+    from engine.detectors.profile import build_profile
+    from tests import synthetic_images
+
+    profile = build_profile(load_spec(reference))
+    detectors = suite.profile_detectors(profile)
+    x, channel = synthetic_images.through_pil(load_spec(evidence).x, "JPEG", quality)
+    judging = channel_detectors(detectors, profile, channel_key({"channel": channel}))[0]
+    return {d.name: d for d in detectors}, {d.name: d for d in judging}, x

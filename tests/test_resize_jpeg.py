@@ -86,8 +86,9 @@ def test_real_resized_then_jpeg_digits_stay_real_against_the_union_of_both_histo
     alone, _ = channel_detectors(detectors, profile, jpeg)
     assert labelled_generated(union, real) <= 1
     # against the JPEG alone they are called generated: the reading matters (8 or more of 60 before box-size, whose
-    # calibration floor takes most of the weight in this small case's channel: calibration.share_weights)
-    assert labelled_generated(alone, real) >= 4
+    # calibration floor takes most of the weight in this small case's channel: calibration.share_weights; 3 since
+    # shoulder-placement's share)
+    assert labelled_generated(alone, real) >= 3
 
 
 def test_the_verdict_of_a_real_resized_then_jpeg_digit_is_real_and_names_both_histories(tmp_path):

@@ -30,11 +30,11 @@ def test_nyquist_share_is_high_for_a_checkerboard_and_floored_for_a_constant():
     assert flat == pytest.approx(np.log10(spectral.FLOOR))
 
 
-def test_image_case_gets_features_grid_checkerboard_faint_background_faint_speck_placement_box_size_stroke_ramp_shoulder_and_clean_up(
+def test_image_case_gets_features_grid_checkerboard_faint_background_faint_speck_placement_box_size_stroke_ramp_shoulders_and_clean_up(
         mnist_profile):
     assert [d.name for d in suite.profile_detectors(mnist_profile)] == [
         "features", "grid", "checkerboard", "faint-background", "faint-speck", "placement", "box-size", "stroke-ramp",
-        "shoulder", "clean-up"]
+        "shoulder", "shoulder-placement", "clean-up"]
     # The checkerboard fits nothing, so every reference file calibrates it; the feature
     # outlier model is cross-fitted, so every reference file calibrates it too, and, a row each,
     # every file's resampled copies (engine/detectors/resampling.py).

@@ -5,12 +5,10 @@ import numpy as np
 import pytest
 
 from engine.data.specs import load_spec
-from engine.detectors import calibration, resampling, shoulder, suite
-from engine.detectors.channel_keys import channel_key
-from engine.detectors.channels import StandAside, channel_detectors
-from engine.detectors.profile import build_profile
+from engine.detectors import calibration, resampling, shoulder
+from engine.detectors.channels import StandAside
 from tests import synthetic_images
-from tests.detector_checks import fitted_on_digits, judged
+from tests.detector_checks import fitted_on_digits, judged, through_jpeg
 
 
 # A real digit passes well above a detector's share of alpha (about 0.001 among the image detectors); against 400
@@ -92,16 +90,10 @@ def test_real_digits_rotated_or_rescaled_with_interpolation_pass(digits, resampl
 
 
 def test_under_jpeg_it_is_recalibrated_on_the_channelled_reference():
-    profile = build_profile(load_spec("builtin:mnist[0:300]"))
-    detectors = suite.profile_detectors(profile)
-    assert "shoulder" in [d.name for d in detectors]
-    real = load_spec("builtin:mnist[9000:9040]").x
-    x, channel = synthetic_images.through_pil(real, "JPEG", 75)
-    judging = {d.name: d for d in channel_detectors(detectors, profile, channel_key({"channel": channel}))[0]}
+    clean, judging, x = through_jpeg()
     channelled = judging["shoulder"]
     assert not isinstance(channelled, StandAside)
-    clean = next(d for d in detectors if d.name == "shoulder")
-    channelled_files, clean_files = channelled.tail["sorted"], clean.tail["sorted"]
+    channelled_files, clean_files = channelled.tail["sorted"], clean["shoulder"].tail["sorted"]
     assert np.median(channelled_files) > np.median(clean_files)  # JPEG's ringing puts greys in the shoulder
     _, _, p = judged(channelled, x)
     assert np.all(p > 0.01)

@@ -419,6 +419,10 @@ def channel_calibration(detectors, profile, key, gan_runs=(), agc=False):
         from engine.detectors.shoulder import shoulder_z
 
         refit["cal_shoulder"] = batch.file_mean(shoulder_z(x))  # the channelled files only, as the clean profile
+    if "cal_shoulder_placement" in profile:  # the two recalibrated above, read on the channelled files
+        from engine.detectors.shoulder_placement import files_statistic
+
+        refit["cal_shoulder_placement"] = files_statistic({**profile, **refit})
     if "cal_clean_up" in profile and not lossy_image(key):  # a lossy codec fills its gaps: it stands aside there
         from engine.detectors.clean_up import clean_up_scores, grid_reading
 

@@ -31,6 +31,7 @@ from engine.detectors.pulse_grid import PulseGrid
 from engine.detectors.repeated_cycle import RepeatedCycle
 from engine.detectors.replay import Replay
 from engine.detectors.shoulder import Shoulder
+from engine.detectors.shoulder_placement import ShoulderPlacement
 from engine.detectors.sounding import Sounding
 from engine.detectors.stroke_ramp import StrokeRamp
 from engine.detectors.synthetic_voice import SyntheticVoice
@@ -59,6 +60,7 @@ DETECTORS = (
     EdgeWidth,
     StrokeRamp,
     Shoulder,
+    ShoulderPlacement,
     CleanUp,
     Copying,
     Replay,
