@@ -2,7 +2,7 @@
 digits at the engine's defaults, kept at the engine's own rate and resampled by sox to 8 kHz 16-bit as FSDD is
 (docs/studies.md, "The synthesisers at their defaults, native and at 8 kHz", forty-ninth pass).
 
-    PYTHONPATH=. python tests/benchmarks/synthsweep.py build OUT_DIR   # the untouched sets (data/synthsweep_untouched.md)
+    PYTHONPATH=. python tests/benchmarks/synthsweep.py build OUT_DIR   # untouched (data/synthsweep_untouched.md)
     PYTHONPATH=. python tests/benchmarks/synthsweep.py tune OUT_DIR    # the tuning sets
     python main.py verdict OUT_DIR/SET --case COPY_OF_CASE --json OUT.json   # one fresh case copy per run
     PYTHONPATH=. python tests/benchmarks/synthsweep.py table OUT.json...     # per voice and way: labels, deciders
