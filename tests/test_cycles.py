@@ -45,7 +45,7 @@ def test_the_shared_cycles_give_each_detector_the_scores_and_reasons_it_gives_al
     shared = batch_of(recordings)
     scores = [d.scores(shared) for d in detectors]  # the second and third read the first one's runs
     alone = [jitter_scores(list(recordings)), counted_closeness(repeat_scores(list(recordings))),
-             grid_scores(list(recordings), fine=True)]  # a profile made now reads both grids
+             grid_scores(list(recordings))]
     for found, expected in zip(scores, alone):
         np.testing.assert_array_equal(found, expected)
     assert scores[0][6] > 0 and scores[1][7] > 0 and scores[2][8] > 20  # each synthetic voice read by its detector

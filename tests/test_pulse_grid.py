@@ -18,9 +18,9 @@ RATE = 8000
 FORMANTS = ((700.0, 90.0), (1200.0, 110.0), (2600.0, 160.0))  # (Hz, bandwidth Hz)
 
 
-def pulse_voice(seconds=1.0, on_grid=False, sigma=0.01, seed=0, f0=(125.0, 95.0), grid=GRID_RATE):
+def pulse_voice(seconds=1.0, on_grid=False, sigma=0.01, seed=0, f0=(125.0, 95.0)):
     """Band-limited pulses at a jittered, gliding F0 (each period times 1 + sigma N(0,1)), rounded to whole
-    `grid` samples (GRID_RATE's unless said) when `on_grid`, through three formant resonators; at RATE."""
+    GRID_RATE samples when `on_grid`, through three formant resonators; at RATE."""
     rng = np.random.default_rng(seed)
     pulses = [0.01]
     while pulses[-1] < seconds - 0.01:
@@ -28,7 +28,7 @@ def pulse_voice(seconds=1.0, on_grid=False, sigma=0.01, seed=0, f0=(125.0, 95.0)
         pulses.append(pulses[-1] + (1 + sigma * rng.standard_normal()) / f)
     pulses = np.array(pulses[:-1])
     if on_grid:
-        pulses = np.round(pulses * grid) / grid
+        pulses = np.round(pulses * GRID_RATE) / GRID_RATE
     n = np.arange(int(seconds * RATE))
     x = np.zeros(n.size)
     for centre in pulses * RATE:
@@ -45,28 +45,6 @@ def test_pulses_on_the_grid_score_high_and_pulses_anywhere_do_not():
     anywhere = grid_scores([pulse_voice(on_grid=False, seed=seed) for seed in range(3)])
     assert (on > 20).all()  # about 100 intervals, nearly all on the grid
     assert (anywhere < 6).all()  # Rayleigh's z of uniform phases: exp(-6) = 0.25 % of recordings above
-
-
-def test_pulses_on_the_32_khz_grid_are_read_at_the_speech_rate_where_the_profile_says_so():
-    """An HTS vocoder's 32 kHz grid, resampled to 8 kHz: the 16 kHz grid misses it (half its intervals at phase pi),
-    the fine reading (the two grids' larger z less ln 2) catches it; pulses anywhere stay near Rayleigh's 1; a
-    profile made before (no flag) reads and calibrates the 16 kHz grid alone."""
-    from engine.detectors.batch import Batch
-    from engine.detectors.pulse_grid import FINE_KEY, PulseGrid
-
-    fine_grid = [pulse_voice(on_grid=True, seed=seed, grid=4 * RATE) for seed in range(3)]
-    anywhere = [pulse_voice(on_grid=False, seed=seed) for seed in range(3)]
-    assert (grid_scores(fine_grid) < 6).all() and (grid_scores(fine_grid, fine=True) > 20).all()
-    assert (grid_scores(anywhere, fine=True) < 6).all()
-    on_16 = pulse_voice(on_grid=True)  # the 16 kHz grid lies on the 32 kHz grid too: at most ln 2 lower
-    assert grid_scores([on_16], fine=True)[0] >= grid_scores([on_16])[0] - np.log(2) - 1e-9
-    batch = Batch(np.zeros((3, 1)), np.arange(3), audio=fine_grid)
-    calibrated = PulseGrid.calibrate(anywhere)
-    assert bool(calibrated[FINE_KEY]) and FINE_KEY not in PulseGrid.calibrate(anywhere, fine=False)
-    np.testing.assert_allclose(PulseGrid(calibrated).scores(batch), grid_scores(fine_grid, fine=True))
-    np.testing.assert_allclose(PulseGrid({"cal_pulse_grid": calibrated["cal_pulse_grid"]}).scores(batch),
-                               grid_scores(fine_grid))
-    assert "whole 32 kHz samples" in PulseGrid(calibrated).recording_reason(fine_grid[0], batch, 0, 30.0, 1e-9)
 
 
 def test_intervals_follow_the_pitch_and_few_or_none_score_zero():

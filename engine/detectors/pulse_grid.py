@@ -42,15 +42,6 @@ takes the binomial tail of the votes (near_whole_z, as -ln of it: exp(-z) at mos
 the file is scored by the largest of the three z less ln 3 (docs/studies.md, "SVOX Pico's pulses matched by their
 shapes", thirty-eighth pass, and "Pulse lags counted per value", thirty-ninth pass).
 
-At the speech rate the intervals are read on the 32 kHz grid too (forty-ninth pass): festival's HTS voice writes its
-pulses at whole 32 kHz samples, which the 16 kHz grid reads at phase 0 or pi as an interval holds an even or odd
-number of them (R near 0); resampled to 8 kHz by SoX (an outside checker matching FSDD) its file is no longer read at
-its own rate, but its pulses' spacing still holds the 32 kHz grid at 8 kHz (tuning words: median z 16, 9 of 11 above
-the largest of 952 real takes, 6.6; the 16 kHz grid at most 3.2). The speech rate's reading is the larger z less
-ln 2 (the same Bonferroni bound), in the reference's calibration too; a profile made before holds no
-`pulse_grid_fine` and reads the 16 kHz grid alone, as it was calibrated (docs/studies.md, "The synthesisers at their
-defaults, native and at 8 kHz").
-
 Measured (docs/studies.md, "Pulse grid"): it reads statistical-parametric voices, not diphone or MBROLA
 voices, whose pulses are recorded glottal closures overlap-added (their residual peaks are no nearer the
 grid at their own rate than a microphone's). It fits nothing: every reference recording kept in the
@@ -73,8 +64,6 @@ ORDER = 10  # LPC order at 8 kHz: the vocal tract's formants below 4 kHz
 FRAME, HOP = RATE * 25 // 1000, RATE * 10 // 1000
 UPSAMPLE = 16  # the residual's sub-sample resolution before the parabola
 GRID_RATE = 2 * RATE  # 16 kHz: the grid the intervals are read on
-FINE_GRID_RATE = 4 * RATE  # 32 kHz: festival's HTS voice's grid, read beside it (module docstring)
-FINE_KEY = "pulse_grid_fine"  # the profile's flag: its calibration read both grids
 MIN_INTERVALS = 10
 MIN_KEPT = 100  # kept recordings the fitted tail needs
 NATIVE_ORDER = 10  # LPC order per 8 kHz of a file's own rate (ORDER at the speech rate)
@@ -238,21 +227,14 @@ def grid_z(intervals, per_sample=GRID_RATE / RATE):
     return float(intervals.size * r * r), float(r)
 
 
-def speech_rate_z(intervals, fine):
-    """Rayleigh's z of intervals at RATE on the 16 kHz grid; `fine`: the larger of it and the 32 kHz grid's less ln 2,
-    never below 0."""
-    z = grid_z(intervals)[0]
-    return max(0.0, max(z, grid_z(intervals, FINE_GRID_RATE / RATE)[0]) - np.log(2)) if fine else z
-
-
-def grid_scores(recordings, fine=False):
-    """(n,) scores: speech_rate_z; 0 for no waveform or fewer than MIN_INTERVALS intervals."""
+def grid_scores(recordings):
+    """(n,) scores: Rayleigh's z; 0 for no waveform or fewer than MIN_INTERVALS intervals."""
     recordings = Recordings.of(recordings)
     out = np.zeros(len(recordings))
     for k, audio in enumerate(recordings):
         if audio is not None:
             intervals = measured(recordings, k, pulse_intervals)
-            out[k] = speech_rate_z(intervals, fine) if intervals.size >= MIN_INTERVALS else 0.0
+            out[k] = grid_z(intervals)[0] if intervals.size >= MIN_INTERVALS else 0.0
     return out
 
 
@@ -260,31 +242,22 @@ class PulseGrid(RecordingDetector):
     name = "pulse-grid"
     min_kept = MIN_KEPT
     score_recordings = staticmethod(grid_scores)
-    arrays = ("cal_pulse_grid", FINE_KEY)
-    added_later = (FINE_KEY,)  # profiles made before the 32 kHz grid: the 16 kHz grid alone
-
-    @classmethod
-    def calibrate(cls, audio, fine=True):
-        """The kept recordings' scores read on both grids (`fine`, with the flag) or, for a profile made before, on
-        the 16 kHz grid alone."""
-        return {"cal_pulse_grid": grid_scores(audio, fine), **({FINE_KEY: np.array(True)} if fine else {})}
+    arrays = ("cal_pulse_grid",)
 
     def __init__(self, profile):
-        self.fine = bool(profile.get(FINE_KEY, False))
         self.tail = calibration.tail_model(profile["cal_pulse_grid"])
         self.method = ("Rayleigh's z of the spacing of consecutive glottal pulses (LPC residual peaks located to a "
-                       f"fraction of a sample) on the grid of whole {GRID_RATE // 1000} kHz samples"
-                       + (f" and of whole {FINE_GRID_RATE // 1000} kHz samples" if self.fine else "")
-                       + ": a vocoder places its pulses at whole samples of its rate, a voice anywhere; calibrated on "
-                       "every kept reference recording; a 16-bit PCM file written above the speech rate read at its "
-                       "own rate, on its own samples' grid")
+                       f"fraction of a sample) on the grid of whole {GRID_RATE // 1000} kHz samples: a vocoder places "
+                       "its pulses at whole samples of its rate, a voice anywhere; calibrated on every kept reference "
+                       "recording; a 16-bit PCM file written above the speech rate read at its own rate, on its own "
+                       "samples' grid")
         self._native = None  # (batch, {file: its intervals read at its own rate}) of the last batch scored
 
     def scores(self, batch):
         """grid_scores; a file whose samples the batch keeps as written (Batch.native) read at its own rate too, its
         residual's peaks and its pulses' lags, scored by the largest z less ln 3 (the module's docstring), never
         below 0."""
-        out = grid_scores(batch.recordings(), self.fine)
+        out = grid_scores(batch.recordings())
         for g, native in enumerate(batch.native):
             if native is not None and batch.recordings()[g] is not None:
                 intervals, lags = self.native_intervals(batch, g)
@@ -308,10 +281,8 @@ class PulseGrid(RecordingDetector):
         return super().informative(samples) and not (samples.meta.get("channel") or {}).get("clipping")
 
     def recording_reason(self, audio, batch, g, score, p):
-        speech = measured(batch.recordings(), g, pulse_intervals)
-        readings = [(speech, GRID_RATE / RATE, f"whole {GRID_RATE // 1000} kHz samples")]
-        if self.fine:
-            readings.append((speech, FINE_GRID_RATE / RATE, f"whole {FINE_GRID_RATE // 1000} kHz samples"))
+        readings = [(measured(batch.recordings(), g, pulse_intervals), GRID_RATE / RATE,
+                     f"whole {GRID_RATE // 1000} kHz samples")]
         lag_said = ""
         if batch.native[g] is not None:
             intervals, lags = self.native_intervals(batch, g)
@@ -330,7 +301,5 @@ class PulseGrid(RecordingDetector):
                    if intervals.size >= MIN_INTERVALS else f"too few to read (of {MIN_INTERVALS})")
                 for intervals, per, grid in readings]
         several = f"; the largest z less ln {NATIVE_READINGS} for the {NATIVE_READINGS} readings" if lag_said else ""
-        if self.fine:
-            several = "; the two grids' larger z less ln 2 at the speech rate" + several
         return (f"pulse-grid: {'; '.join(said)}{lag_said} (z about 1 for pulses placed anywhere, as a voice places "
                 f"them{several}); tail probability {p:.2g}")
