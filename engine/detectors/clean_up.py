@@ -25,7 +25,7 @@ edges) but leaves its own, in the histogram of the figure's values:
   read and undone (engine/data/tone_curve.py), which moves its levels off every 255 / m grid but keeps
   them evenly spaced up to the reference's plateau (docs/studies.md, "Re-quantised output on a grid
   relative to its brightest value", forty-ninth pass). On MNIST both readings find the same grids in
-  every figure (526 of 10,000 on 255k/4 or 255k/9); a profile made before holds the grids m and is
+  every figure (520 of 10,000, all but one on 255k/4 or 255k/9); a profile made before holds the grids m and is
   read on 255 / m, as it was calibrated.
 
 The score is the two gap ratios added (a clean-up usually does both, and a median-filtered
