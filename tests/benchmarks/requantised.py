@@ -50,7 +50,7 @@ def requantised(x):
             "bits3": r & 0xE0}
 
 
-def real_edits(r):
+def real_edits():
     """{name: writer(picture, path)} of the real set's extra channels: JPEG 90, darkened x0.85, contrast 0.8."""
     from PIL import ImageEnhance
 
@@ -69,7 +69,7 @@ def write(out, source):
         for k, image in enumerate(images):
             Image.fromarray(image).save(os.path.join(out, name, f"{k:04d}.png"))
     if source.startswith("mnist:"):
-        for name, save in real_edits(variants["round"]).items():
+        for name, save in real_edits().items():
             os.makedirs(os.path.join(out, name), exist_ok=True)
             for k, image in enumerate(variants["round"]):
                 save(Image.fromarray(image), os.path.join(out, name, f"{k:04d}"))
