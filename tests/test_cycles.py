@@ -11,7 +11,7 @@ from engine.data.builtins import corpus_files
 from engine.detectors import cycles
 from engine.detectors.batch import Batch, Recordings
 from engine.detectors.cycle_jitter import CycleJitter, jitter_scores
-from engine.detectors.pulse_grid import PulseGrid, grid_scores
+from engine.detectors.pulse_grid import PulseGrid, pooled_scores
 from engine.detectors.repeated_cycle import RepeatedCycle, counted_closeness, repeat_scores
 from tests.test_cycle_jitter import voiced
 from tests.test_pulse_grid import pulse_voice
@@ -45,7 +45,7 @@ def test_the_shared_cycles_give_each_detector_the_scores_and_reasons_it_gives_al
     shared = batch_of(recordings)
     scores = [d.scores(shared) for d in detectors]  # the second and third read the first one's runs
     alone = [jitter_scores(list(recordings)), counted_closeness(repeat_scores(list(recordings))),
-             grid_scores(list(recordings))]
+             pooled_scores(list(recordings))]  # a profile made now: the pooled speech-rate reading
     for found, expected in zip(scores, alone):
         np.testing.assert_array_equal(found, expected)
     assert scores[0][6] > 0 and scores[1][7] > 0 and scores[2][8] > 20  # each synthetic voice read by its detector

@@ -10,17 +10,18 @@ from scipy.signal import lfilter
 
 from engine.data.builtins import corpus_files
 from engine.detectors.channels import StandAside
-from engine.detectors.pulse_grid import (GRID_RATE, LAG_NEAR, MIN_INTERVALS, NATIVE_READINGS, grid_scores, grid_z,
-                                        native_lag_intervals, near_whole_z, pulse_intervals)
+from engine.detectors.pulse_grid import (FINE_GRID_RATE, GRID_RATE, LAG_NEAR, MIN_INTERVALS, NATIVE_READINGS,
+                                        POOLED_KEY, PulseGrid, grid_scores, grid_z, lag_values, native_lag_intervals,
+                                        near_whole_z, pooled_scores, pulse_intervals)
 from engine.verdict import judge
 
 RATE = 8000
 FORMANTS = ((700.0, 90.0), (1200.0, 110.0), (2600.0, 160.0))  # (Hz, bandwidth Hz)
 
 
-def pulse_voice(seconds=1.0, on_grid=False, sigma=0.01, seed=0, f0=(125.0, 95.0)):
+def pulse_voice(seconds=1.0, on_grid=False, sigma=0.01, seed=0, f0=(125.0, 95.0), grid=GRID_RATE):
     """Band-limited pulses at a jittered, gliding F0 (each period times 1 + sigma N(0,1)), rounded to whole
-    GRID_RATE samples when `on_grid`, through three formant resonators; at RATE."""
+    `grid` samples when `on_grid`, through three formant resonators; at RATE."""
     rng = np.random.default_rng(seed)
     pulses = [0.01]
     while pulses[-1] < seconds - 0.01:
@@ -28,7 +29,7 @@ def pulse_voice(seconds=1.0, on_grid=False, sigma=0.01, seed=0, f0=(125.0, 95.0)
         pulses.append(pulses[-1] + (1 + sigma * rng.standard_normal()) / f)
     pulses = np.array(pulses[:-1])
     if on_grid:
-        pulses = np.round(pulses * GRID_RATE) / GRID_RATE
+        pulses = np.round(pulses * grid) / grid
     n = np.arange(int(seconds * RATE))
     x = np.zeros(n.size)
     for centre in pulses * RATE:
@@ -132,7 +133,7 @@ def test_a_file_written_above_the_speech_rate_is_read_on_its_own_grid():
     assert own[0] > 8 and speech_rate_z[0] < 2  # the 32 kHz grid: caught only at the file's own rate
     assert own[1] < 2 and own[2] < 5 and native_z[1] < 2 and native_z[2] < 5  # pulses anywhere, either rate
     np.testing.assert_allclose(native_z, np.maximum(0, np.maximum(np.maximum(own, lag), speech_rate_z)
-                                                    - np.log(NATIVE_READINGS)))
+                                                    - np.log(1 + NATIVE_READINGS)))
     plain = detector.scores(Batch(np.zeros((3, 1)), np.arange(3), audio=audio))
     np.testing.assert_allclose(plain, speech_rate_z)
     assert "own whole samples at 32 kHz" in detector.recording_reason(audio[0], batch, 0, float(native_z[0]), 1e-9)
@@ -199,3 +200,51 @@ def test_a_steady_voice_whose_period_sits_near_a_whole_sample_counts_once():
     gliding = np.repeat(np.arange(100, 130), 2) + 0.01 * rng.uniform(-1, 1, 60)
     assert near_whole_z(gliding) > 60
     assert near_whole_z(np.repeat(np.arange(100, 130), 2) + rng.uniform(0, 1, 60)) < 5  # a voice's glide: anywhere
+
+
+def test_the_pooled_reading_sees_the_32_khz_grid_and_a_voice_stays_near_chance():
+    """At the speech rate pulses on whole 32 kHz samples (festival's HTS voice through sox) fall half on the 16 kHz
+    grid's phase 0 and half on pi, which the pooled reading's 32 kHz grid reads; pulses on whole 16 kHz samples lie on
+    it too; pulses anywhere and real takes stay near chance."""
+    fine = [pulse_voice(on_grid=True, seed=seed, grid=FINE_GRID_RATE) for seed in range(3)]
+    anywhere = [pulse_voice(on_grid=False, seed=seed) for seed in range(3)]
+    assert (pooled_scores(fine) > 15).all() and (grid_scores(fine) < 6).all()
+    assert (pooled_scores([pulse_voice(on_grid=True, seed=seed) for seed in range(3)]) > 15).all()
+    assert (pooled_scores(anywhere) < 5).all()
+    files = corpus_files("fsdd")
+    z = pooled_scores([soundfile.read(files[k], dtype="float64")[0] for k in range(300, 360, 3)])
+    assert np.median(z) < 2 and z.max() < 7
+
+
+def test_a_looped_take_is_read_as_the_take_alone():
+    """A real take looped ten times holds its intervals ten times: Rayleigh's z = n R^2 grows with the copies (the
+    16 kHz grid over every run read such loops as grids), the pooled reading counts each repeated run once and stays
+    near chance (a run cut across a copy's end, not found again, may still count twice)."""
+    files = corpus_files("fsdd")
+    takes = [soundfile.read(files[k], dtype="float64")[0] for k in (300, 301, 317)]
+    loops = [np.tile(take, 10) for take in takes]
+    alone, looped = pooled_scores(takes), pooled_scores(loops)
+    assert looped.max() < 4 and np.all(looped < alone + 2.5)  # near chance, as the takes alone
+    assert grid_scores(takes)[1] < 1 and grid_scores(loops)[1] > 6  # every run counted: the loop's lean adds up
+
+
+def test_a_held_period_counts_once_in_the_pool():
+    """Lags held at one whole-sample value are one observation, at their mean phase; values apart are one each."""
+    held = 100.2 + 0.002 * np.random.default_rng(0).standard_normal(60)  # 200.4 samples of the 16 kHz grid
+    assert lag_values(held).size == 1 and lag_values(held)[0] == pytest.approx(0.2, abs=0.01)  # phase 0.4 of a turn
+    assert lag_values(np.arange(100, 130) + 0.01).size == 30
+
+
+def test_an_older_profile_reads_and_calibrates_the_16_khz_grid_alone():
+    voices = [pulse_voice(on_grid=True, seed=0, grid=FINE_GRID_RATE), pulse_voice(seed=1)]
+    from engine.detectors.batch import Batch
+
+    batch = Batch(np.zeros((2, 1)), np.arange(2), audio=voices)
+    older = PulseGrid({"cal_pulse_grid": np.zeros(10)})
+    pooled = PulseGrid({"cal_pulse_grid": np.zeros(10), POOLED_KEY: 2})
+    np.testing.assert_allclose(older.scores(batch), grid_scores(voices))
+    np.testing.assert_allclose(pooled.scores(batch), pooled_scores(voices))
+    assert PulseGrid.calibrate(voices, pooled=False).keys() == {"cal_pulse_grid"}
+    assert set(PulseGrid.calibrate(voices)) == {"cal_pulse_grid", POOLED_KEY}
+    assert "32 kHz grid" in pooled.method and "32 kHz" not in older.method
+    assert "whole 32 kHz samples" in pooled.recording_reason(voices[0], batch, 0, 10.0, 1e-6)

@@ -442,9 +442,9 @@ def channel_calibration(detectors, profile, key, gan_runs=(), agc=False):
 
         refit.update(MelInversion.calibrate(recordings))
     if "cal_pulse_grid" in profile:
-        from engine.detectors.pulse_grid import PulseGrid
+        from engine.detectors.pulse_grid import POOLED_KEY, PulseGrid
 
-        refit.update(PulseGrid.calibrate(recordings))
+        refit.update(PulseGrid.calibrate(recordings, pooled=POOLED_KEY in profile))
     if "cal_lpc_lattice" in profile and key[0] == "audio" and key[2] and not key[1]:  # upsampled: read at 8 kHz
         from engine.detectors.lpc_lattice import LpcLattice
 

@@ -42,6 +42,18 @@ takes the binomial tail of the votes (near_whole_z, as -ln of it: exp(-z) at mos
 the file is scored by the largest of the three z less ln 3 (docs/studies.md, "SVOX Pico's pulses matched by their
 shapes", thirty-eighth pass, and "Pulse lags counted per value", thirty-ninth pass).
 
+The pooled reading at the speech rate (fiftieth pass; a profile made since holds `pulse_grid_pooled`, an older one
+reads and calibrates as above): a synthesiser written above 8 kHz and resampled to it (a telephone path, `sox -r
+8000`) keeps its grid only at the speech rate, where the 16 kHz grid alone missed festival's HTS voice (whole 32 kHz
+samples) and read SVOX Pico's dispersed pulses softly. So the speech rate is read twice: Rayleigh's z of the residual
+peaks' intervals and the pulses' shape lags (native_lag_intervals on the 8 kHz samples; one per whole-sample value,
+lag_values) pooled on the 16 kHz grid, and of the intervals on the 32 kHz grid (FINE_GRID_RATE: a 16 kHz whole sample
+is two 32 kHz ones, so a 16 kHz voice lies on it too, more softly); the larger less ln 2, in the reference's
+calibration too. A file read as written adds its own
+two readings: the largest of the four less ln 4. Every reading counts a run of cycles that repeats an earlier stretch
+of the recording once (engine/detectors/distinct_runs.py): z = n R^2 grows with a loop's copies, and a real take looped
+ten times read as a grid (docs/studies.md, "A loop-robust pooled pulse grid at the speech rate", fiftieth pass).
+
 Measured (docs/studies.md, "Pulse grid"): it reads statistical-parametric voices, not diphone or MBROLA
 voices, whose pulses are recorded glottal closures overlap-added (their residual peaks are no nearer the
 grid at their own rate than a microphone's). It fits nothing: every reference recording kept in the
@@ -55,10 +67,12 @@ native rate (engine/data/clipping.py; a synthesiser's clipped output loses it to
 import numpy as np
 
 from engine.analysis import lpc
+from engine.data.sampleset import NativeAudio
 from engine.detectors import calibration
 from engine.detectors.batch import Recordings
 from engine.detectors.cycles import MAX_LAG, MIN_LAG, RATE, cycle_runs, measured, tracked_runs
 from engine.detectors.detector import RecordingDetector
+from engine.detectors.distinct_runs import distinct_runs
 
 ORDER = 10  # LPC order at 8 kHz: the vocal tract's formants below 4 kHz
 FRAME, HOP = RATE * 25 // 1000, RATE * 10 // 1000
@@ -69,6 +83,7 @@ MIN_KEPT = 100  # kept recordings the fitted tail needs
 NATIVE_ORDER = 10  # LPC order per 8 kHz of a file's own rate (ORDER at the speech rate)
 NATIVE_MAX_ORDER = 24  # and at most: the formants lie below 8 kHz whatever the rate
 NATIVE_UPSAMPLE = 8  # the residual's sub-sample resolution at the file's rate
+NATIVE_READINGS = 2  # a file read as written adds its residual's peaks and its pulses' lags on its own grid
 NATIVE_MARGIN = 256  # samples of the residual kept either side of a run of cycles, beyond the resampler's reach
 # The lag reading at the file's own rate (thirty-eighth pass): consecutive pulses matched by their shapes
 LAG_LOWPASS = 4000.0  # Hz: the shapes compared below it (SVOX Pico draws its phases above 4.5 kHz anew each frame)
@@ -79,7 +94,10 @@ LAG_UPSAMPLE = 32  # the lag's resolution before the parabola, per sample of the
 LAG_MATCH = 0.5  # the normalised correlation a pair of pulses needs for its lag to count
 LAG_PERIOD = 0.1  # and the lag within this share of the tracked period (not a pulse matched to a later one)
 LAG_NEAR = 0.03  # samples: a lag this near a whole number of samples counts as on the file's grid
-NATIVE_READINGS = 3  # a file read as written: the speech rate's reading, its residual's peaks, its pulses' lags
+# The pooled reading at the speech rate (fiftieth pass; profiles holding POOLED_KEY)
+POOLED_KEY = "pulse_grid_pooled"
+FINE_GRID_RATE = 4 * RATE  # 32 kHz: festival's HTS voice's whole samples
+POOLED_READINGS = 2  # the speech rate pooled on the 16 kHz grid and its intervals on the 32 kHz grid
 
 
 def lpc_residual(x, order=ORDER, frame=FRAME, hop=HOP):
@@ -238,32 +256,91 @@ def grid_scores(recordings):
     return out
 
 
+def speech_rate_pulses(audio, runs):
+    """(The residual peaks' intervals, the pulses' shape lags), in samples at RATE, along the runs of `runs` that repeat
+    no earlier stretch of `audio` (distinct_runs): the pooled reading's material."""
+    x = np.asarray(audio, dtype=np.float64)
+    runs = distinct_runs(x, runs)
+    samples = np.round(np.clip(x, -1.0, 32767 / 32768) * 32768).astype(np.int16)
+    return pulse_intervals(x, runs), native_lag_intervals(NativeAudio(RATE, samples, RATE // 2), runs)
+
+
+def lag_values(lags):
+    """One lag per whole 16 kHz sample value the lags (in samples at RATE) visit, at their mean phase on that grid: a
+    steady voice holds its period, and its lags at one value are one observation (near_whole_z's rule), where counted
+    one by one a held vowel whose period sat near a whole sample would read as a grid."""
+    on_grid = lags * (GRID_RATE / RATE)
+    values = np.round(on_grid)
+    phases = [np.angle(np.mean(np.exp(2j * np.pi * on_grid[values == v]))) for v in np.unique(values)]
+    return np.array(phases) / (2 * np.pi) / (GRID_RATE / RATE)
+
+
+def pooled_readings(intervals, lags):
+    """[Rayleigh's z of the intervals pooled with the lags' values (lag_values) on the 16 kHz grid, of the intervals on
+    the 32 kHz grid], each 0 with fewer than MIN_INTERVALS."""
+    pooled = np.concatenate([intervals, lag_values(lags)])
+    return [grid_z(pooled)[0] if pooled.size >= MIN_INTERVALS else 0.0,
+            grid_z(intervals, FINE_GRID_RATE / RATE)[0] if intervals.size >= MIN_INTERVALS else 0.0]
+
+
+def pooled_scores(recordings):
+    """(n,) scores: the larger pooled reading less ln POOLED_READINGS, never below 0; 0 for no waveform."""
+    recordings = Recordings.of(recordings)
+    out = np.zeros(len(recordings))
+    for k, audio in enumerate(recordings):
+        if audio is not None:
+            out[k] = max(0.0, max(pooled_readings(*measured(recordings, k, speech_rate_pulses)))
+                         - np.log(POOLED_READINGS))
+    return out
+
+
 class PulseGrid(RecordingDetector):
     name = "pulse-grid"
     min_kept = MIN_KEPT
     score_recordings = staticmethod(grid_scores)
-    arrays = ("cal_pulse_grid",)
+    arrays = ("cal_pulse_grid", POOLED_KEY)
+    added_later = (POOLED_KEY,)  # profiles made before the pooled reading: the 16 kHz grid alone, every run
+
+    @classmethod
+    def calibrate(cls, audio, pooled=True):
+        """The reference recordings' scores, pooled (and the key saying so) unless an older profile is refitted."""
+        if not pooled:
+            return {"cal_pulse_grid": grid_scores(audio)}
+        return {"cal_pulse_grid": pooled_scores(audio), POOLED_KEY: np.array(POOLED_READINGS)}
 
     def __init__(self, profile):
         self.tail = calibration.tail_model(profile["cal_pulse_grid"])
+        self.pooled = POOLED_KEY in profile
         self.method = ("Rayleigh's z of the spacing of consecutive glottal pulses (LPC residual peaks located to a "
                        f"fraction of a sample) on the grid of whole {GRID_RATE // 1000} kHz samples: a vocoder places "
                        "its pulses at whole samples of its rate, a voice anywhere; calibrated on every kept reference "
                        "recording; a 16-bit PCM file written above the speech rate read at its own rate, on its own "
-                       "samples' grid")
+                       "samples' grid"
+                       + ("; at the speech rate the pulses' shape lags pooled with the intervals, and the intervals on "
+                          f"the {FINE_GRID_RATE // 1000} kHz grid too, a run repeating an earlier stretch counted once"
+                          if self.pooled else ""))
         self._native = None  # (batch, {file: its intervals read at its own rate}) of the last batch scored
 
     def scores(self, batch):
-        """grid_scores; a file whose samples the batch keeps as written (Batch.native) read at its own rate too, its
-        residual's peaks and its pulses' lags, scored by the largest z less ln 3 (the module's docstring), never
-        below 0."""
-        out = grid_scores(batch.recordings())
+        """grid_scores (pooled_scores for a pooled profile); a file whose samples the batch keeps as written
+        (Batch.native) read at its own rate too, its residual's peaks and its pulses' lags, scored by the largest z
+        less ln of the readings' number (the module's docstring), never below 0."""
+        recordings = batch.recordings()
+        out = (pooled_scores if self.pooled else grid_scores)(recordings)
         for g, native in enumerate(batch.native):
-            if native is not None and batch.recordings()[g] is not None:
+            if native is not None and recordings[g] is not None:
                 intervals, lags = self.native_intervals(batch, g)
-                z = grid_z(intervals, 1.0)[0] if intervals.size >= MIN_INTERVALS else 0.0
-                out[g] = max(0.0, max(out[g], z, near_whole_z(lags)) - np.log(NATIVE_READINGS))
+                readings = self.speech_rate_readings(recordings, g) + [
+                    grid_z(intervals, 1.0)[0] if intervals.size >= MIN_INTERVALS else 0.0, near_whole_z(lags)]
+                out[g] = max(0.0, max(readings) - np.log(len(readings)))
         return out
+
+    def speech_rate_readings(self, recordings, g):
+        """Recording g's z at the speech rate: pooled_readings for a pooled profile, else the 16 kHz grid's alone."""
+        if self.pooled:
+            return pooled_readings(*measured(recordings, g, speech_rate_pulses))
+        intervals = measured(recordings, g, pulse_intervals)
+        return [grid_z(intervals)[0] if intervals.size >= MIN_INTERVALS else 0.0]
 
     def native_intervals(self, batch, g):
         """(The intervals of file g's residual peaks read at its own rate (native_pulse_intervals), its pulses' lags
@@ -273,6 +350,7 @@ class PulseGrid(RecordingDetector):
         found = self._native[1]
         if g not in found:
             runs = tracked_runs(batch.recordings(), g)
+            runs = distinct_runs(batch.recordings()[g], runs) if self.pooled else runs
             found[g] = (native_pulse_intervals(batch.native[g], runs), native_lag_intervals(batch.native[g], runs))
         return found[g]
 
@@ -281,13 +359,30 @@ class PulseGrid(RecordingDetector):
         return super().informative(samples) and not (samples.meta.get("channel") or {}).get("clipping")
 
     def recording_reason(self, audio, batch, g, score, p):
-        readings = [(measured(batch.recordings(), g, pulse_intervals), GRID_RATE / RATE,
-                     f"whole {GRID_RATE // 1000} kHz samples")]
+        recordings = batch.recordings()
+        if self.pooled:
+            intervals, lags = measured(recordings, g, speech_rate_pulses)
+            values = lag_values(lags)
+            readings = [(np.concatenate([intervals, values]), GRID_RATE / RATE,
+                         f"whole {GRID_RATE // 1000} kHz samples",
+                         f"{intervals.size} intervals between consecutive pitch pulses and {lags.size} lags of pulses "
+                         f"matched by their shapes (at {values.size} values, one each)"),
+                        (intervals, FINE_GRID_RATE / RATE, f"whole {FINE_GRID_RATE // 1000} kHz samples",
+                         f"{intervals.size} intervals")]
+            repeated = len(tracked_runs(recordings, g)) - len(distinct_runs(audio, tracked_runs(recordings, g)))
+            repeat_said = (f"; {repeated} runs of cycles repeating an earlier stretch of the recording counted once"
+                           if repeated else "")
+        else:
+            intervals = measured(recordings, g, pulse_intervals)
+            readings = [(intervals, GRID_RATE / RATE, f"whole {GRID_RATE // 1000} kHz samples",
+                         f"{intervals.size} intervals between consecutive pitch pulses")]
+            repeat_said = ""
         lag_said = ""
         if batch.native[g] is not None:
             intervals, lags = self.native_intervals(batch, g)
             readings.append((intervals, 1.0,
-                             f"the file's own whole samples at {batch.native[g].rate / 1000:g} kHz, read as written"))
+                             f"the file's own whole samples at {batch.native[g].rate / 1000:g} kHz, read as written",
+                             f"{intervals.size} intervals"))
             lag_said = (f"; {lags.size} lags between consecutive pulses matched by their shapes below "
                         f"{LAG_LOWPASS / 1000:g} kHz, ")
             if lags.size >= MIN_INTERVALS:
@@ -296,10 +391,11 @@ class PulseGrid(RecordingDetector):
                              f"{LAG_NEAR} ({2 * LAG_NEAR:.0%} by chance; z = {near_whole_z(lags):.1f})")
             else:
                 lag_said += f"too few to read (of {MIN_INTERVALS})"
-        said = [f"{intervals.size} intervals between consecutive pitch pulses on the grid of {grid}: "
-                + (f"concentration R = {grid_z(intervals, per)[1]:.2f} (Rayleigh z = {grid_z(intervals, per)[0]:.1f})"
-                   if intervals.size >= MIN_INTERVALS else f"too few to read (of {MIN_INTERVALS})")
-                for intervals, per, grid in readings]
-        several = f"; the largest z less ln {NATIVE_READINGS} for the {NATIVE_READINGS} readings" if lag_said else ""
-        return (f"pulse-grid: {'; '.join(said)}{lag_said} (z about 1 for pulses placed anywhere, as a voice places "
-                f"them{several}); tail probability {p:.2g}")
+        said = [f"{what} on the grid of {grid}: "
+                + (f"concentration R = {grid_z(found, per)[1]:.2f} (Rayleigh z = {grid_z(found, per)[0]:.1f})"
+                   if found.size >= MIN_INTERVALS else f"too few to read (of {MIN_INTERVALS})")
+                for found, per, grid, what in readings]
+        n = len(readings) + bool(lag_said)
+        several = f"; the largest z less ln {n} for the {n} readings" if n > 1 else ""
+        return (f"pulse-grid: {'; '.join(said)}{lag_said}{repeat_said} (z about 1 for pulses placed anywhere, as a "
+                f"voice places them{several}); tail probability {p:.2g}")
