@@ -84,11 +84,12 @@ def test_real_resized_then_jpeg_digits_stay_real_against_the_union_of_both_histo
     assert joined and all([w for w, _ in d.parts_][0] == "through the JPEG alone" for d in joined)
     assert "through the JPEG alone" in note and "resize with bilinear through 20 x 20" in note
     alone, _ = channel_detectors(detectors, profile, jpeg)
-    assert labelled_generated(union, real) <= 1
-    # against the JPEG alone they are called generated: the reading matters (8 or more of 60 before box-size, whose
+    read = labelled_generated(union, real)
+    assert read <= 1
+    # against the JPEG alone more are called generated: the reading matters (8 or more of 60 before box-size, whose
     # calibration floor takes most of the weight in this small case's channel: calibration.share_weights; 3 since
-    # shoulder-placement's share)
-    assert labelled_generated(alone, real) >= 3
+    # shoulder-placement's share, 1 since edge-shoulder's)
+    assert labelled_generated(alone, real) > read
 
 
 def test_the_verdict_of_a_real_resized_then_jpeg_digit_is_real_and_names_both_histories(tmp_path):

@@ -423,6 +423,11 @@ def channel_calibration(detectors, profile, key, gan_runs=(), agc=False):
         from engine.detectors.shoulder_placement import files_statistic
 
         refit["cal_shoulder_placement"] = files_statistic({**profile, **refit})
+    if "cal_edge_shoulder" in profile:  # the edges' reading, then the statistic on the channelled files, as above
+        from engine.detectors import edge_shoulder
+
+        refit["cal_edges"] = rows(edge_shoulder.edges_z)
+        refit["cal_edge_shoulder"] = edge_shoulder.files_statistic({**profile, **refit})
     if "cal_clean_up" in profile and not lossy_image(key):  # a lossy codec fills its gaps: it stands aside there
         from engine.detectors.clean_up import clean_up_scores, grid_reading
 

@@ -14,6 +14,7 @@ from engine.detectors.clean_up import CleanUp
 from engine.detectors.copying import Copying
 from engine.detectors.cycle_jitter import CycleJitter
 from engine.detectors.durations import DurationDistance
+from engine.detectors.edge_shoulder import EdgeShoulder
 from engine.detectors.edge_width import EdgeWidth
 from engine.detectors.faint_background import FaintBackground
 from engine.detectors.faint_speck import FaintSpeck
@@ -61,6 +62,7 @@ DETECTORS = (
     StrokeRamp,
     Shoulder,
     ShoulderPlacement,
+    EdgeShoulder,
     CleanUp,
     Copying,
     Replay,
