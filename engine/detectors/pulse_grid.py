@@ -369,7 +369,8 @@ class PulseGrid(RecordingDetector):
                          f"matched by their shapes (at {values.size} values, one each)"),
                         (intervals, FINE_GRID_RATE / RATE, f"whole {FINE_GRID_RATE // 1000} kHz samples",
                          f"{intervals.size} intervals")]
-            repeated = len(tracked_runs(recordings, g)) - len(distinct_runs(audio, tracked_runs(recordings, g)))
+            runs = tracked_runs(recordings, g)
+            repeated = len(runs) - len(distinct_runs(audio, runs))
             repeat_said = (f"; {repeated} runs of cycles repeating an earlier stretch of the recording counted once"
                            if repeated else "")
         else:
