@@ -11,6 +11,7 @@ from engine.data import channels
 from engine.data.loaders import load_path
 from engine.data.resize_history import jpeg_resample_history
 from engine.data.specs import load_spec
+from engine.detectors import calibration
 from engine.detectors.channel_keys import RESIZED_BEFORE, channel_key, jpeg_alone, resized_before
 from engine.detectors.channel_media import image_through
 from engine.detectors.channel_words import describe
@@ -84,12 +85,14 @@ def test_real_resized_then_jpeg_digits_stay_real_against_the_union_of_both_histo
     assert joined and all([w for w, _ in d.parts_][0] == "through the JPEG alone" for d in joined)
     assert "through the JPEG alone" in note and "resize with bilinear through 20 x 20" in note
     alone, _ = channel_detectors(detectors, profile, jpeg)
-    read = labelled_generated(union, real)
-    assert read <= 1
-    # against the JPEG alone more are called generated: the reading matters (8 or more of 60 before box-size, whose
-    # calibration floor takes most of the weight in this small case's channel: calibration.share_weights; 3 since
-    # shoulder-placement's share, 1 since edge-shoulder's)
-    assert labelled_generated(alone, real) > read
+    not_real = calibration.INCONCLUSIVE_FACTOR * 0.01  # 'real' only above it
+    assert labelled_generated(union, real) <= 1
+    assert labelled_generated(union, real, at=not_real) == 0
+    # against the JPEG alone many are not called real: the reading matters (8 or more of 60 labelled generated before
+    # box-size, whose calibration floor takes most of the weight in this small case's channel:
+    # calibration.share_weights; fewer with each image detector's share since: 1 of 60 generated and 13 of 60 not
+    # real since edge-shoulder's), so count the files outside 'real', which a margin keeps on any CPU
+    assert labelled_generated(alone, real, at=not_real) >= 5
 
 
 def test_the_verdict_of_a_real_resized_then_jpeg_digit_is_real_and_names_both_histories(tmp_path):
