@@ -10,6 +10,7 @@ from PIL import Image, ImageEnhance
 from engine.data import image_noise, tone_curve
 from engine.data.loaders import load_path
 from engine.data.specs import load_spec
+from engine.detectors import calibration
 from engine.detectors.channel_keys import NOISY_BEFORE, TONED_BEFORE, channel_key, jpeg_alone, jpeg_befores
 from engine.detectors.channel_media import image_through
 from engine.detectors.channel_words import describe
@@ -108,11 +109,14 @@ def test_the_reference_through_the_tone_line_then_the_jpeg_has_the_files_levels(
 
 def test_real_digits_edited_then_saved_as_jpeg_pass_judged_also_against_the_edit(tmp_path, case):
     profile, detectors, levels, held = case
-    # against the JPEG alone, as before the reading, each set is labelled generated at least this often; the noisy
-    # set's share fell from a third to 7 % when box-size joined (in this small case its calibration floor takes
-    # most of the weight: calibration.share_weights) and to 3 % (2 of 60) when shoulder-placement joined
-    for name, edit, before in (("darker", lambda s, k: darkened(s), 0.25), ("noisy", lambda s, k: with_noise(s, 3.0, k),
-                                                                             0.03)):
+    # against the JPEG alone, as before the reading, at least this share of each set is not labelled real (combined
+    # tail probability within the inconclusive band's top); the noisy set's share labelled generated fell from a third
+    # to 7 % when box-size joined (in this small case its calibration floor takes most of the weight:
+    # calibration.share_weights) and to 2 of 60 with shoulder-placement and edge-shoulder, so the premise counts the
+    # files not labelled real (darker 38, noisy 15 of 60), a margin that holds on any CPU
+    not_real = calibration.INCONCLUSIVE_FACTOR * 0.01
+    for name, edit, before in (("darker", lambda s, k: darkened(s), 0.4), ("noisy", lambda s, k: with_noise(s, 3.0, k),
+                                                                            0.15)):
         files = [read_levels(as_jpeg(edit(s, k), tmp_path / f"{name}{k}.jpg"), *levels) for k, s in enumerate(held)]
         keys = [channel_key(samples.meta) for samples in files]
         p_alone, p_read = [], []
@@ -121,7 +125,7 @@ def test_real_digits_edited_then_saved_as_jpeg_pass_judged_also_against_the_edit
             p_alone.extend(combined_image_verdicts(channel_detectors(detectors, profile, jpeg_alone(key))[0], x))
             p_read.extend(combined_image_verdicts(channel_detectors(detectors, profile, key)[0], x))
         assert len(p_read) == len(held)
-        assert np.mean(np.array(p_alone) <= 0.01) >= before, name
+        assert np.mean(np.array(p_alone) <= not_real) >= before, name
         assert np.mean(np.array(p_read) <= 0.01) <= 0.05, name
 
 
