@@ -92,3 +92,18 @@ def test_a_case_made_before_has_no_edge_shoulder():
     before = {k: v for k, v in profile.items() if k not in ("cal_edges", "cal_edge_shoulder")}
     names = [d.name for d in suite.profile_detectors(before)]
     assert "shoulder" in names and "edge-shoulder" not in names
+
+
+def test_each_files_reason_reuses_the_batchs_readings(digits, monkeypatch):
+    """The verdict asks every file's reason of the same batch: the batch's readings are made once, not once per file
+    (which made a batch's reasons grow with the square of its files)."""
+    detector, *_, real = digits
+    batch, scores, p = judged(detector, real[:10])
+    calls = []
+    monkeypatch.setattr(edge_shoulder, "edges_z", lambda x, read=edge_shoulder.edges_z: calls.append(1) or read(x))
+    reasons = [detector.reason(batch, g, float(scores[g]), float(p[g])) for g in range(10)]
+    assert len(calls) == 0 and all("edge shoulder" in r for r in reasons)  # judged already read this batch
+    fresh = judged(detector, real[:10])[0]  # a new batch: read once, for its scores and every reason
+    for g in range(10):
+        detector.reason(fresh, g, 1.0, 0.5)
+    assert len(calls) == 1

@@ -94,3 +94,15 @@ def test_a_case_made_before_has_no_shoulder_placement():
     before = {k: v for k, v in profile.items() if k != "cal_shoulder_placement"}
     names = [d.name for d in suite.profile_detectors(before)]
     assert "shoulder" in names and "placement" in names and "shoulder-placement" not in names
+
+
+def test_each_files_reason_reuses_the_batchs_readings(digits, monkeypatch):
+    """The verdict asks every file's reason of the same batch: placement and shoulder read it once, not per file."""
+    detector, *_, real = digits
+    batch, scores, p = judged(detector, real[:10])
+    calls = []
+    read = type(detector.placement).scores
+    monkeypatch.setattr(type(detector.placement), "scores", lambda self, b: calls.append(1) or read(self, b))
+    for g in range(10):
+        assert "shoulder-placement" in detector.reason(batch, g, float(scores[g]), float(p[g]))
+    assert calls == []  # judged already read this batch

@@ -42,6 +42,7 @@ class Batch:
         self.native = list(native) if native is not None else [None] * self.n_files
         self.reading = None  # the same files read otherwise (a Batch; engine/detectors/time_scale.py), or None
         self._recordings = Recordings(audio if audio is not None else [None] * self.n_files)
+        self._once = {}
 
     def recordings(self):
         """Per file, its waveform at the speech rate, or None (no waveform: mel patches from a .npy): the same
@@ -58,6 +59,13 @@ class Batch:
         if version not in self._texture:
             self._texture[version] = statistical.texture_features(self.x, version)
         return self._texture[version]
+
+    def once(self, key, compute):
+        """compute(), kept under `key` (hashable: a detector and what it reads) while this batch lives: what a
+        detector derives from the whole batch, which the verdict asks again for each file's reason."""
+        if key not in self._once:
+            self._once[key] = compute()
+        return self._once[key]
 
     def file_mean(self, per_sample):
         return calibration.group_mean(per_sample, self.groups)

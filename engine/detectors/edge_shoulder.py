@@ -105,9 +105,11 @@ class EdgeShoulder(Detector):
         self.tail = calibration.tail_model(profile["cal_edge_shoulder"])
 
     def readings(self, batch):
-        """(shoulder's, the edges') tail probabilities of the batch's files."""
-        return (calibration.tail_probability(self.shoulder.tail, self.shoulder.scores(batch)),
-                calibration.tail_probability(self.edges_tail, batch.file_mean(edges_z(batch.x))))
+        """(shoulder's, the edges') tail probabilities of the batch's files, read once per batch (each file's reason
+        asks again)."""
+        return batch.once((self, "readings"), lambda: (
+            calibration.tail_probability(self.shoulder.tail, self.shoulder.scores(batch)),
+            calibration.tail_probability(self.edges_tail, batch.file_mean(edges_z(batch.x)))))
 
     def scores(self, batch):
         return fisher(*self.readings(batch))

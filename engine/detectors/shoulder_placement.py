@@ -79,9 +79,11 @@ class ShoulderPlacement(Detector):
         self.tail = calibration.tail_model(profile[self.arrays[0]])
 
     def readings(self, batch):
-        """(shoulder's, placement's against every copy) tail probabilities of the batch's files."""
-        return (calibration.tail_probability(self.shoulder.tail, self.shoulder.scores(batch)),
-                calibration.tail_probability(self.placement_tail, self.placement.scores(batch)))
+        """(shoulder's, placement's against every copy) tail probabilities of the batch's files, read once per batch
+        (each file's reason asks again)."""
+        return batch.once((self, "readings"), lambda: (
+            calibration.tail_probability(self.shoulder.tail, self.shoulder.scores(batch)),
+            calibration.tail_probability(self.placement_tail, self.placement.scores(batch))))
 
     def scores(self, batch):
         return fisher(*self.readings(batch))
