@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageEnhance
 
-from engine.data import image_noise, tone_curve
+from engine.data import background, image_noise, tone_curve
 from engine.data.loaders import load_path
 from engine.data.specs import load_spec
 from engine.detectors import calibration
@@ -140,6 +140,38 @@ def test_a_haze_of_faint_values_over_the_whole_picture_is_read_neither_as_a_tone
     lifted = [np.clip(eight_bit(s).astype(int) + 6, 0, 255).astype(np.uint8) for s in held[:20]]  # one level moved
     read = [read_levels(as_jpeg(p, tmp_path / f"l{k}.jpg", 75), *levels).meta["channel"] for k, p in enumerate(lifted)]
     assert sum(channel.get("tone_before", {}).get("black") == 6 for channel in read) >= 18
+
+
+def test_a_faint_smooth_haze_that_decodes_within_a_level_of_its_level_is_not_read_as_a_lifted_background(tmp_path,
+                                                                                                          case):
+    from scipy import ndimage
+
+    _, _, levels, held = case
+    rng = np.random.default_rng(0)
+    hazy = []
+    for s in held[:20]:  # lifted by 3 with a smooth field of 0.6 levels over it, as a diffusion model's haze
+        field = ndimage.gaussian_filter(rng.normal(0.0, 1.0, (28, 28)), 1.5)
+        hazy.append(np.clip(np.rint(eight_bit(s) + 3 + 0.6 * field / field.std()), 0, 255).astype(np.uint8))
+    decodes = [decoded(p, 95) for p in hazy]
+    # premise: within a level of 3 nearly everywhere, as an editor's lifted level decodes, but varying block by block
+    within = [np.mean(np.abs(background.stroke_free_far(d, 3) - 3) <= 1) for d in decodes]
+    assert sum(share >= tone_curve.JPEG_FLAT_SHARE for share in within) >= 18
+    assert sum(background.varying_free_blocks(d, 3) >= tone_curve.VARYING_BLOCKS for d in decodes) >= 18
+    read = [read_levels(as_jpeg(p, tmp_path / f"h{k}.jpg", 95), *levels).meta["channel"] for k, p in enumerate(hazy)]
+    assert sum("tone_before" in channel for channel in read) <= 2
+    lifted = [decoded(np.clip(eight_bit(s).astype(int) + 3, 0, 255).astype(np.uint8), 95) for s in held[:20]]
+    assert all(background.varying_free_blocks(d, 3) < tone_curve.VARYING_BLOCKS for d in lifted)
+
+
+def test_varying_free_blocks_counts_the_stroke_free_blocks_whose_far_pixels_are_not_one_value():
+    picture = np.full((28, 28), 5, dtype=np.uint8)
+    picture[12:16, 12:16] = 250  # a stroke in the middle blocks
+    assert background.varying_free_blocks(picture, 5) == 0
+    picture[1, 1] = 6  # one far pixel off in the first block
+    picture[1, 25] = 4  # and in the last block of the first row
+    assert background.varying_free_blocks(picture, 5) == 2
+    picture[13, 14] = 240  # within the stroke: not a far pixel, not a stroke-free block
+    assert background.varying_free_blocks(picture, 5) == 2
 
 
 def webp_read(picture, path, levels, quality=80):

@@ -39,7 +39,7 @@ reference's plateau is read so too (the price, docs/verdicts.md "Limits").
 """
 import numpy as np
 
-from engine.data.background import MIN_FREE_PIXELS, stroke_free_far
+from engine.data.background import MIN_FREE_PIXELS, stroke_free_far, varying_free_blocks
 
 BACKGROUND_SHARE = 0.5  # of a figure's pixels on its background (MNIST's: 60-95 %)
 PLATEAU_SHARE = 0.12  # of the upper half's pixels on the plateau (real MNIST figures: 5th percentile 0.17)
@@ -64,6 +64,10 @@ JPEG_PLATEAU_SHARE = 0.15  # of the upper half's values in that window (x0.85 th
 JPEG_WHITE_MARGIN = 8  # levels below the reference's lowest plateaus (real digits through JPEG 90: 5th percentile 252)
 JPEG_WHITE_STEP = 4  # levels the plateau read through a JPEG is rounded to
 JPEG_FLAT_SHARE = 0.9  # of a moved background's stroke-free far pixels within a level of it (flat_background)
+VARYING_BLOCKS = 4  # stroke-free blocks varying, from which a moved background is not flat (13,155 real digits of
+# mnist[5000:10000] lifted by 3 / 6 or contrast-blended 0.9, then JPEG 85 / 95 / 90: at most 3, in 8 of them; a
+# longer-trained DDPM's digits read as lifted through JPEG 75 / 85 / 95: 11 / 34 / 69 % with 4 or more; docs/studies.md,
+# "A diffusion model's haze told from a lifted background through a JPEG")
 WEBP_BLACK_WOBBLE = 2  # levels a lossy WebP decodes a background of 0 at (x0.85-0.9 then WebP 50-75: 1-3 in 11-36 %)
 BLEND_TOLERANCE = 3  # levels a lossy WebP's background may lie from a blend's about the picture's mean grey (Pillow's
 # contrast 0.8-0.92 then WebP 50-90: at most 2.9 off; the suite's blurred stand-in through WebP 50 / 80 with a lowered
@@ -199,9 +203,12 @@ def flat_background(picture, black):
     """Whether a decoded JPEG's background at `black` is flat where no stroke reaches: at least JPEG_FLAT_SHARE of the
     far pixels of its stroke-free blocks (background.stroke_free_far) within a level of it, as a level moved by an
     editor decodes (real digits lifted or contrast-blended then JPEG 75-95: 1st percentile 0.95), where a haze of
-    varying faint values over the whole picture does not (0.5-0.97)."""
+    varying faint values over the whole picture does not (0.5-0.97); and fewer than VARYING_BLOCKS of those blocks
+    varying at all (background.varying_free_blocks), as a flat level decodes flat, where a diffusion model's faint haze
+    decodes within a level but not flat."""
     values = stroke_free_far(picture, black)
-    return values.size >= MIN_FREE_PIXELS and float(np.mean(np.abs(values - black) <= 1)) >= JPEG_FLAT_SHARE
+    return (values.size >= MIN_FREE_PIXELS and float(np.mean(np.abs(values - black) <= 1)) >= JPEG_FLAT_SHARE
+            and varying_free_blocks(picture, black) < VARYING_BLOCKS)
 
 
 def blend_about_mean(picture, black, white, reference):
