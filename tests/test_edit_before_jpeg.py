@@ -163,6 +163,16 @@ def test_a_faint_smooth_haze_that_decodes_within_a_level_of_its_level_is_not_rea
     assert all(background.varying_free_blocks(d, 3) < tone_curve.VARYING_BLOCKS for d in lifted)
 
 
+def test_a_contrast_blend_through_a_low_quality_jpeg_is_read_with_the_wider_smear(tmp_path, case):
+    _, _, levels, held = case
+    blended = [np.asarray(ImageEnhance.Contrast(Image.fromarray(eight_bit(s))).enhance(0.88)) for s in held]
+    # premise: JPEG 55's coarse steps smear the levels past what the reading at other qualities takes (44 of 60 read)
+    first = [tone_curve.smeared_levels_of(decoded(p, 55)) for p in blended]
+    assert sum(found is not None and found[0] > 0 for found in first) <= 50
+    read = [read_levels(as_jpeg(p, tmp_path / f"b{k}.jpg", 55), *levels).meta["channel"] for k, p in enumerate(blended)]
+    assert sum("tone_before" in channel for channel in read) >= 56  # 59
+
+
 def test_varying_free_blocks_counts_the_stroke_free_blocks_whose_far_pixels_are_not_one_value():
     picture = np.full((28, 28), 5, dtype=np.uint8)
     picture[12:16, 12:16] = 250  # a stroke in the middle blocks

@@ -63,6 +63,14 @@ JPEG_PLATEAU_SHARE = 0.15  # of the upper half's values in that window (x0.85 th
 # 137 of 160 read at 0.2, all at 0.15; a VAE's ramp through JPEG 90: median 0.14, 52 of 200 read, 6 fewer caught)
 JPEG_WHITE_MARGIN = 8  # levels below the reference's lowest plateaus (real digits through JPEG 90: 5th percentile 252)
 JPEG_WHITE_STEP = 4  # levels the plateau read through a JPEG is rounded to
+LOW_QUALITY = 70  # IJG quality at or below which a JPEG whose levels are too thin to read so is read again, its
+# coarser steps smearing both further: its plateau over LOW_QUALITY_WINDOW levels, its background from
+# LOW_QUALITY_BACKGROUND_SHARE of the pixels (real digits contrast-blended 0.85-0.92 or lifted by 5, then JPEG 50-60:
+# 173-260 of 300 read before, 236-295 so; darkened x0.85-0.9, then JPEG 50-60: 203-254 before, 295-300; a
+# longer-trained DDPM's digits through JPEG 50 / 60: 5 / 8 of 300 more read; docs/studies.md,
+# "A diffusion model's haze told from a lifted background through a JPEG")
+LOW_QUALITY_WINDOW = 11
+LOW_QUALITY_BACKGROUND_SHARE = 0.2
 JPEG_FLAT_SHARE = 0.9  # of a moved background's stroke-free far pixels within a level of it (flat_background)
 VARYING_BLOCKS = 4  # stroke-free blocks varying, from which a moved background is not flat (13,155 real digits of
 # mnist[5000:10000] lifted by 3 / 6 or contrast-blended 0.9, then JPEG 85 / 95 / 90: at most 3, in 8 of them; a
@@ -90,20 +98,21 @@ def levels_of(picture):
     return black, white
 
 
-def smeared_levels_of(picture):
+def smeared_levels_of(picture, window=JPEG_PLATEAU_WINDOW, background_share=JPEG_BACKGROUND_SHARE):
     """(black, white) of one decoded 8-bit grey JPEG or lossy WebP picture, its levels smeared by the codec (module
-    docstring), or None where either is too thin."""
+    docstring), or None where either is too thin: at least `background_share` of the pixels within a level of the
+    background, the plateau read over a `window` of levels."""
     values = np.asarray(picture, dtype=np.int64).ravel()
     counts = np.bincount(values, minlength=LEVELS + 1)
     black = int(np.argmax(counts))
-    if counts[max(black - 1, 0):black + 2].sum() < JPEG_BACKGROUND_SHARE * values.size:
+    if counts[max(black - 1, 0):black + 2].sum() < background_share * values.size:
         return None
     upper = values[values >= black + (values.max() - black) / 2]
-    held = np.convolve(np.bincount(upper, minlength=LEVELS + 1), np.ones(JPEG_PLATEAU_WINDOW), "same")
+    held = np.convolve(np.bincount(upper, minlength=LEVELS + 1), np.ones(window), "same")
     white = int(np.argmax(held))
     if white - black < MIN_SPAN or held[white] < max(JPEG_PLATEAU_SHARE * upper.size, PLATEAU_PIXELS):
         return None
-    if white + JPEG_PLATEAU_WINDOW // 2 >= LEVELS:  # the window reaches white: a plateau clipped there (lifted by an
+    if white + window // 2 >= LEVELS:  # the window reaches white: a plateau clipped there (lifted by an
         return black, LEVELS  # offset: +8 then JPEG 95 read at 252 kept 114 of 200 real digits "generated")
     return black, min(int(round(white / JPEG_WHITE_STEP)) * JPEG_WHITE_STEP, LEVELS)
 
@@ -234,6 +243,8 @@ def read_before_lossy(samples, reference):
         return samples
     picture = eight_bit(samples.x[0, 0])
     found = smeared_levels_of(picture)
+    if found is None and codec == "JPEG" and samples.meta["channel"].get("quality", LEVELS) <= LOW_QUALITY:
+        found = smeared_levels_of(picture, LOW_QUALITY_WINDOW, LOW_QUALITY_BACKGROUND_SHARE)
     if found is None:
         return samples
     black, white = found
