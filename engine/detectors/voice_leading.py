@@ -15,11 +15,11 @@ the voices are the sounding pitches in order (lowest = bass), so no track layout
   octaves, moving in the same direction to the same interval) per transition between
   successive four-note chords; in a profile holding `voice_leading_phrase_ends`, not across a phrase's end
   (a transition out of a chord held a half note or more, PHRASE_END: a fermata), where a new phrase may start
-  with every voice a step or a leap away, as the chorales do (the reference's transitions after such a chord
-  hold 2.8 % parallel pairs, the others 0.7 %). Across the phrase end the pairs counted once among few
-  transitions had set a real 4-bar excerpt past the whole pieces' tail (bwv353: its voices rise a fourth
-  together after a fermata, three pairs among 13 transitions; docs/studies.md, "Excerpts of chorales the
-  reference lacks", fifty-first pass);
+  with every voice a step or a leap away, as the chorales do (the embedded chorales' transitions out of such a
+  chord hold 2.8 parallel pairs per hundred, the others 0.7). One such transition among the few of a short
+  excerpt had set a real 4-bar excerpt past the whole pieces' tail (bwv353: its voices rise a fourth together
+  after a fermata, three pairs among 13 transitions; docs/studies.md, "Excerpts of chorales the reference
+  lacks", fifty-first pass);
 - `non-chord beats`: share of the sounding quarter beats whose pitch classes fit in no
   major, minor or diminished triad nor any of five seventh chords;
 - `long dissonance`: share of the sounding time taken by such sonorities lasting a quarter
