@@ -628,3 +628,27 @@ def test_a_recording_says_how_much_of_its_end_no_whole_mel_patch_covers(tmp_path
         assert reason is None
     else:
         assert f"{dropped} s of its 1.02 s of sound (" in reason and "were read by the waveform detectors only" in reason
+
+
+def test_a_note_of_no_length_written_end_first_is_not_held_to_the_file_s_end(tmp_path):
+    """pretty_midi writes a tick's note-offs before its note-ons, so a note cut to nothing where an excerpt starts is
+    a note-off that ends nothing and then its note-on, never ended: read as no note, not as a pitch held through the
+    excerpt or to the pitch's next note-off; a repeated note (its note-off, then the next note-on of the pitch, ended
+    later) is read as before."""
+    empty = mido.MidiTrack([mido.Message("note_off", note=73, time=0), mido.Message("note_on", note=73, velocity=90),
+                            mido.Message("note_on", note=60, velocity=90, time=0),
+                            mido.Message("note_off", note=60, time=96 * 4)])
+    repeated = mido.MidiTrack([mido.Message("note_on", note=48, velocity=90, time=0),
+                               mido.Message("note_off", note=48, time=96),
+                               mido.Message("note_on", note=48, velocity=90),
+                               mido.Message("note_off", note=48, time=96 * 3)])
+    ended_later = mido.MidiTrack([mido.Message("note_off", note=65, time=0),
+                                  mido.Message("note_on", note=65, velocity=90),
+                                  mido.Message("note_on", note=65, velocity=90, time=96 * 2),
+                                  mido.Message("note_off", note=65, time=96)])  # its end closes both note-ons
+    mido.MidiFile(ticks_per_beat=96, tracks=[empty, repeated, ended_later]).save(tmp_path / "cut.mid")
+    sample = load_path(tmp_path / "cut.mid")
+    roll = sample.x[0, 0]
+    assert not roll[73].any() and roll[60, :16].all() and roll[48, :16].all()
+    assert roll[65, 8:12].all() and not roll[65, :8].any()
+    assert "notes_unended" not in sample.meta["channel"]

@@ -34,6 +34,24 @@ def test_parallel_fifths_and_octaves_are_counted_and_contrary_motion_is_not():
     assert contrary[PARALLELS] == 0
 
 
+def test_parallels_out_of_a_chord_held_a_half_note_are_not_counted_where_the_profile_says_so(profile):
+    """A new phrase after a fermata may start with every voice a fourth higher (bwv353): not a fault there; the same
+    move out of a quarter-note chord is; a profile made before counts both."""
+    phrase = [(50, 54, 62, 69), (55, 59, 67, 74), (55, 59, 67, 74)]  # D major, then every voice up a fourth
+    fermata = np.concatenate([roll_of(phrase[:1], length=voice_leading.PHRASE_END), roll_of(phrase[1:], length=28)],
+                             axis=1)
+    quarter = roll_of(phrase)
+    assert voice_leading.statistics_of(fermata, phrase_ends=True)[PARALLELS] == 0
+    assert voice_leading.statistics_of(quarter, phrase_ends=True)[PARALLELS] == 3  # three pairs in one transition
+    assert voice_leading.statistics_of(fermata)[PARALLELS] == 3
+    assert voice_leading.VoiceLeading(profile).phrase_ends
+    older = voice_leading.VoiceLeading({k: v for k, v in profile.items() if k != "voice_leading_phrase_ends"})
+    batch = suite.Batch(*synthetic_music.as_batch([fermata]))
+    assert older.scores(batch)[0] > voice_leading.VoiceLeading(profile).scores(batch)[0]
+    assert "a phrase's end" in voice_leading.VoiceLeading(profile).reason(batch, 0, 1.0, 0.5)
+    assert "a phrase's end" not in older.reason(batch, 0, 1.0, 0.5)
+
+
 def test_non_chord_beats_and_long_dissonance():
     wide = voice_leading.statistics_of(roll_of([(48, 55, 60, 79)] * 4))  # a C major chord, however spaced
     assert wide[NON_CHORD] == 0 and wide[LONG_DISSONANCE] == 0

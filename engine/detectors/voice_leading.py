@@ -13,7 +13,13 @@ Seven statistics per file, read from its whole roll (patches end to end, any vel
 the voices are the sounding pitches in order (lowest = bass), so no track layout is needed:
 - `parallels`: parallel fifths and octaves (two voices a fifth or an octave apart, modulo
   octaves, moving in the same direction to the same interval) per transition between
-  successive four-note chords;
+  successive four-note chords; in a profile holding `voice_leading_phrase_ends`, not across a phrase's end
+  (a transition out of a chord held a half note or more, PHRASE_END: a fermata), where a new phrase may start
+  with every voice a step or a leap away, as the chorales do (the embedded chorales' transitions out of such a
+  chord hold 2.8 parallel pairs per hundred, the others 0.7). One such transition among the few of a short
+  excerpt had set a real 4-bar excerpt past the whole pieces' tail (bwv353: its voices rise a fourth together
+  after a fermata, three pairs among 13 transitions; docs/studies.md, "Excerpts of chorales the reference
+  lacks", fifty-first pass);
 - `non-chord beats`: share of the sounding quarter beats whose pitch classes fit in no
   major, minor or diminished triad nor any of five seventh chords;
 - `long dissonance`: share of the sounding time taken by such sonorities lasting a quarter
@@ -89,6 +95,7 @@ from engine.detectors.replay import excerpt_piece
 STATISTICS = ("parallels", "non-chord beats", "long dissonance", "metric", "stray pitches", "voices at once",
               "thin texture")
 OLDER_STATISTICS = 4  # a profile made before `stray pitches` holds the first four; it is judged on those
+PHRASE_END = 8  # a chord held this many steps (a half note) or more ends a phrase (`parallels`)
 AT_ONCE = 3  # voices entering or leaving together in one step (`voices at once`)
 VOICES = 4  # a chorale's texture (`thin texture`: time sounding fewer pitches)
 # the largest scaled excess of one statistic in a profile holding all of them (fortieth pass, emulated: at 5 a real JSB
@@ -133,11 +140,12 @@ def _masks(roll):
     return (1 << np.arange(OCTAVE)) @ pcs.astype(np.int64)
 
 
-def _parallels(chords):
-    """Parallel fifths and octaves between successive four-note chords, and the transitions counted."""
+def _parallels(chords, lengths, phrase_ends):
+    """Parallel fifths and octaves between successive four-note chords, and the transitions counted; with
+    `phrase_ends`, not out of a chord held PHRASE_END steps or more (module docstring)."""
     found, transitions = 0, 0
-    for a, b in zip(chords, chords[1:]):
-        if a.size != 4 or b.size != 4:
+    for a, b, held in zip(chords, chords[1:], lengths):
+        if a.size != 4 or b.size != 4 or (phrase_ends and held >= PHRASE_END):
             continue
         transitions += 1
         move = b - a
@@ -160,10 +168,11 @@ def note_runs(roll):
     return starts[1], ends[1] - starts[1]  # both in (pitch, time) order, so they pair up
 
 
-def statistics_of(roll):
-    """The statistics (STATISTICS order) of one boolean (128, steps) roll."""
+def statistics_of(roll, phrase_ends=False):
+    """The statistics (STATISTICS order) of one boolean (128, steps) roll; `phrase_ends`: parallels not counted
+    across a phrase's end (a profile made before counts them)."""
     onsets, lengths, chords = _events(roll)
-    found, transitions = _parallels(chords)
+    found, transitions = _parallels(chords, lengths, phrase_ends)
     parallels = found / transitions if transitions else 0.0
     masks = _masks(roll)
     beats = masks[::BEAT]
@@ -191,14 +200,14 @@ def statistics_of(roll):
     return np.array([parallels, non_chord, long_dissonance, metric, stray, at_once, thin])
 
 
-def roll_statistics(rolls):
+def roll_statistics(rolls, phrase_ends=False):
     """(n_files, len(STATISTICS)) statistics of boolean (128, steps) rolls."""
-    return np.array([statistics_of(r) for r in rolls]).reshape(len(rolls), len(STATISTICS))
+    return np.array([statistics_of(r, phrase_ends) for r in rolls]).reshape(len(rolls), len(STATISTICS))
 
 
-def file_statistics(x, groups):
+def file_statistics(x, groups, phrase_ends=False):
     """(n_files, len(STATISTICS)) statistics of the files of rolls x."""
-    return roll_statistics(file_rolls(x, groups))
+    return roll_statistics(file_rolls(x, groups), phrase_ends)
 
 
 def fit_scaling(stats):
@@ -228,9 +237,9 @@ class VoiceLeading(Detector):
     calibration = CROSS_FITTED
     arrays = ("voice_leading_centre", "voice_leading_spread", "cal_voice_leading",
               "voice_leading_quarter_centre", "voice_leading_quarter_spread", "cal_voice_leading_quarter",
-              "voice_leading_excerpts")
-    # the reference sampled at its quarter beats (quarter_grid.py); the flag: verbatim excerpts stand aside (module
-    # docstring)
+              "voice_leading_excerpts", "voice_leading_phrase_ends")
+    # the reference sampled at its quarter beats (quarter_grid.py); the flags: verbatim excerpts stand aside,
+    # parallels are not counted across a phrase's end (module docstring)
     added_later = arrays[3:]
 
     @classmethod
@@ -240,13 +249,13 @@ class VoiceLeading(Detector):
         rolls = file_rolls(ref.x, groups)
         out = {}
         for names, stats in zip((cls.arrays[:3], cls.arrays[3:6]),
-                                (roll_statistics(rolls), roll_statistics([sampled(r) for r in rolls]))):
+                                (roll_statistics(rolls, True), roll_statistics([sampled(r) for r in rolls], True))):
             def fold_scores(train, held, stats=stats):
                 train_files, held_files = np.unique(groups[train]), np.unique(groups[held])
                 return combined(stats[held_files], *fit_scaling(stats[train_files]))
 
             out.update(zip(names, (*fit_scaling(stats), cross_fitted(groups, n_groups, fold_scores))))
-        return {**out, cls.arrays[6]: np.array(True)}
+        return {**out, cls.arrays[6]: np.array(True), cls.arrays[7]: np.array(True)}
 
     @classmethod
     def on_quarter_grid(cls, profile):
@@ -260,6 +269,7 @@ class VoiceLeading(Detector):
         self.centre, self.spread = profile["voice_leading_centre"], profile["voice_leading_spread"]
         self.tail = calibration.tail_model(profile["cal_voice_leading"])
         self.sampled = bool(profile.get("sampled"))
+        self.phrase_ends = self.arrays[7] in profile  # a profile made before counts parallels across them
         # copying's index of the reference, where verbatim excerpts stand aside (a profile made before: None)
         self.index = (tuple(profile[k] for k in ("copying_hashes", "copying_sources", "copying_starts"))
                       if self.arrays[6] in profile and "copying_hashes" in profile else None)
@@ -287,11 +297,11 @@ class VoiceLeading(Detector):
         return self.excerpt_of(file_roll(samples.x, np.zeros(samples.x.shape[0], dtype=np.int64), 0)) < 0
 
     def scores(self, batch):
-        return combined(file_statistics(batch.x, batch.groups), self.centre, self.spread)
+        return combined(file_statistics(batch.x, batch.groups, self.phrase_ends), self.centre, self.spread)
 
     def reason(self, batch, g, score, p):
         roll = file_roll(batch.x, batch.groups, g)
-        stats = statistics_of(roll)
+        stats = statistics_of(roll, self.phrase_ends)
         worst = int(np.argmax(excesses(stats[None], self.centre, self.spread)[0]))
         (parallels, non_chord, dissonance, metric, stray, at_once, thin) = stats
         m_par, m_chord, m_diss, m_metric = self.centre[:4]
@@ -305,12 +315,14 @@ class VoiceLeading(Detector):
         if len(self.centre) > 6:
             counted += f", {thin:.0%} of its sounding time has fewer than four pitches (median {self.centre[6]:.0%})"
         reference = "the reference sampled at its quarter beats" if self.sampled else "the reference"
+        across = " (none counted out of a chord held a half note or more: a phrase's end)" if self.phrase_ends else ""
         excerpt = self.excerpt_of(roll)
         aside = (f"stands aside: the file is a verbatim excerpt of reference piece {self.names[excerpt]}, whose notes "
                  f"the reference holds; " if excerpt >= 0 else "")
         return (f"voice-leading: {aside}furthest from {reference} in {STATISTICS[worst]}: {parallels:.2f} parallel "
-                f"fifths or octaves per transition between four-note chords (reference files: median {m_par:.2f}), {non_chord:.0%} "
-                f"of its quarter beats sound no triad or seventh chord (median {m_chord:.0%}), {dissonance:.0%} of its "
+                f"fifths or octaves per transition between four-note chords{across} (reference files: median "
+                f"{m_par:.2f}), {non_chord:.0%} of its quarter beats sound no triad or seventh chord (median "
+                f"{m_chord:.0%}), {dissonance:.0%} of its "
                 f"time is dissonance held a quarter note or more (median {m_diss:.0%}), {metric:.0%} of its long notes' "
                 f"length starts off their commonest place in the bar (median {m_metric:.0%}){counted}; score {score:.1f} "
                 f"(reference calibration files: median {median(self.tail):.1f}); tail probability {p:.2g}")

@@ -20,6 +20,8 @@ tests/benchmarks/data/replay_excerpt_untouched.md.
     python tests/benchmarks/chorale_excerpts.py lstm train OUT --bars 8 --resolution quarter --seed 0 --iterations 2000
         [--cell lstm|gru|transformer]
     python tests/benchmarks/chorale_excerpts.py chain train OUT --bars 8 --resolution 16th --order 2 --seed 0 [--events]
+    python tests/benchmarks/chorale_excerpts.py voices 'bach[150:410]' OUT --kind chain|walk|harmonised --order 2
+        --bars 4 --seed 5518 --n 40
 """
 import argparse
 import json
@@ -248,6 +250,22 @@ def zoo(spec, out, order, seed, n):
         writers.write_midi(os.path.join(out, f"zoo{order}_{seed}_{k:03d}.mid"), roll[0])
 
 
+def voices(spec, out, kind, order, bars, seed, n):
+    """tests/synthetic_voices.py's note-level generators (per-voice chains, random walks, block-chord harmonised
+    melodies) trained on the voices of the chorales of `spec`, `bars` bars of 4/4 each."""
+    from tests import synthetic_voices
+
+    steps = bars * 16
+    if kind == "walk":
+        rolls = synthetic_voices.random_walk(n, steps=steps, seed=seed)
+    else:
+        make = synthetic_voices.voice_chain if kind == "chain" else synthetic_voices.harmonised_melody
+        rolls = make(synthetic_voices.read_voices(chorales(spec)), order, n, steps=steps, seed=seed)
+    for k, roll in enumerate(rolls):
+        writers.write_midi(os.path.join(out, f"{kind}{order}_{bars}_{seed}_{k:03d}.mid"),
+                           roll.astype(np.float32) * VELOCITY / 127)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -280,6 +298,11 @@ def main():
         chain.add_argument("--n", type=int, default=40)
         if name == "events":
             chain.add_argument("--bars", type=int, default=8)
+    notes = sub.add_parser("voices")
+    notes.add_argument("spec"), notes.add_argument("out")
+    notes.add_argument("--kind", choices=("chain", "walk", "harmonised"), default="chain")
+    notes.add_argument("--order", type=int, default=2), notes.add_argument("--bars", type=int, default=4)
+    notes.add_argument("--seed", type=int, default=0), notes.add_argument("--n", type=int, default=40)
     seams = sub.add_parser("joints")
     seams.add_argument("source"), seams.add_argument("split", choices=("train", "valid", "test"))
     seams.add_argument("--mirror", default=JSB_MIRROR)
@@ -306,6 +329,8 @@ def main():
         render(args.source, args.out, args.factor)
     elif args.command == "transpose":
         transpose(args.source, args.out, args.semitones)
+    elif args.command == "voices":
+        voices(args.spec, args.out, args.kind, args.order, args.bars, args.seed, args.n)
     elif args.command == "events":
         events(args.spec, args.out, args.order, args.bars, args.seed, args.n)
     else:

@@ -182,19 +182,40 @@ def parse_counting_unended(path, data):
 def end_unended_notes(parsed):
     """Ends every note-on that no note-off (or note-on of velocity 0) of the same track, channel and pitch ends where
     the file ends, as a player silences what still sounds when the file stops (pretty_midi would leave such notes
-    out, with no end and so no length); returns how many. A note starting where the file ends stays without length."""
+    out, with no end and so no length); returns how many. A note starting where the file ends stays without length.
+
+    A note-on that follows, at the same tick, a note-off of its pitch that ended nothing, and that no note-off ends
+    before the pitch's next note-on or the file's end, is a note of no length whose end was written first
+    (pretty_midi writes a tick's note-offs before its note-ons; a note cut to nothing where an excerpt starts, at a
+    tempo whose bar lines fall between float seconds, is written so): it is ended where it starts, not held to the
+    pitch's next note-off or to the file's end. Held, such notes had read 4-bar chorale excerpts as pitches sounding
+    through them and most quarter beats as off a chord (docs/studies.md, "Excerpts of chorales the reference
+    lacks", fifty-first pass). A writer that sends a note-off before every note-on ends each note, so is read as
+    before."""
     import mido
 
     last_tick = timing(parsed)[0]
     unended = 0
     for track in parsed.tracks:
-        sounding, tick = set(), 0
-        for message in track:
+        # sounding: (channel, pitch) -> (index of its note-on, whether it followed a note-off that ended nothing)
+        sounding, ended_nothing, empty, tick = {}, {}, [], 0
+        for at, message in enumerate(track):
             tick += message.time
+            if message.type not in ("note_on", "note_off"):
+                continue
+            key = (message.channel, message.note)
             if message.type == "note_on" and message.velocity > 0:
-                sounding.add((message.channel, message.note))
-            elif message.type in ("note_on", "note_off"):
-                sounding.discard((message.channel, message.note))  # one end closes every such note, as pretty_midi
+                if key in sounding and sounding[key][1]:
+                    empty.append((sounding[key][0], key))  # sounded again before any end: it had no length
+                sounding[key] = (at, key not in sounding and ended_nothing.get(key) == tick)
+            else:
+                if key not in sounding:
+                    ended_nothing[key] = tick
+                sounding.pop(key, None)  # one end closes every such note, as pretty_midi
+        empty += [(at, key) for key, (at, no_length) in sounding.items() if no_length]
+        for at, (c, n) in sorted(empty, reverse=True):
+            track.insert(at + 1, mido.Message("note_off", channel=c, note=n, time=0))
+        sounding = {key: held for key, held in sounding.items() if not held[1]}
         if not sounding:
             continue
         unended += len(sounding)
