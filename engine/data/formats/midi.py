@@ -213,8 +213,11 @@ def end_unended_notes(parsed):
                     ended_nothing[key] = tick
                 sounding.pop(key, None)  # one end closes every such note, as pretty_midi
         empty += [(at, key) for key, (at, no_length) in sounding.items() if no_length]
-        for at, (c, n) in sorted(empty, reverse=True):
-            track.insert(at + 1, mido.Message("note_off", channel=c, note=n, time=0))
+        if empty:  # each ended right after its note-on, the track rebuilt once (an insert per note grows with its square)
+            ends_after = {}
+            for at, (c, n) in empty:
+                ends_after.setdefault(at, []).append(mido.Message("note_off", channel=c, note=n, time=0))
+            track[:] = [m for at, message in enumerate(track) for m in (message, *ends_after.get(at, ()))]
         sounding = {key: held for key, held in sounding.items() if not held[1]}
         if not sounding:
             continue
