@@ -83,10 +83,12 @@ def read(samples, clean_reference):
     """Samples whose one lossless 8-bit grey square picture, or one grey JPEG file (nothing else read in either), is
     softer than SOFT, their channel saying so and how soft; other samples unchanged. Where the reference's background
     is empty only."""
+    if not clean_reference:
+        return samples
     channel = samples.meta.get("channel") or {}
-    lossless = one_eight_bit_grey_picture(samples) and set(channel) <= UNREAD
-    jpeg = (lossy_grey_codec(samples) == "JPEG" and channel.get("codec") == "JPEG" and set(channel) <= JPEG_FILE)
-    if not clean_reference or not (lossless or jpeg) or samples.shape[1] != samples.shape[2]:
+    lossless = set(channel) <= UNREAD and one_eight_bit_grey_picture(samples)
+    jpeg = set(channel) <= JPEG_FILE and channel.get("codec") == "JPEG" and lossy_grey_codec(samples) == "JPEG"
+    if not (lossless or jpeg) or samples.shape[1] != samples.shape[2]:
         return samples
     picture = samples.x[0, 0]
     if resampled(picture):
