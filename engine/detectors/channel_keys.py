@@ -98,7 +98,8 @@ def channel_key(meta, noise_gate=None):
     `noise_gate`: reference_noise_gate of the case (None: added noise, a low rumble and far-field speech are not
     looked for)."""
     channel = meta.get("channel") or {}
-    key = low_rumble.marked(eight_bit_floor.marked(_read_key(meta, channel, noise_gate), channel), channel, noise_gate)
+    key = in_frame_marked(_read_key(meta, channel, noise_gate), channel)
+    key = low_rumble.marked(eight_bit_floor.marked(key, channel), channel, noise_gate)
     return far_field.marked(key, channel, noise_gate)
 
 
@@ -351,6 +352,30 @@ EQUALISED = "equalised"
 # A lossless grey figure read as mirrored or turned a quarter (engine/data/orientation.py): key (ORIENTED, the edits
 # read...), judged as it is and put back as each, against the case's own calibration (channels.oriented_union).
 ORIENTED = "oriented"
+# A grey figure whose soft edges read as resampled within its frame (engine/data/in_frame.py): key (IN_FRAME,) for a
+# lossless file with nothing else read, else the key of what was read (EMNIST's framing, a mirror or a quarter turn, a
+# JPEG) ended by (IN_FRAME,); that channel's detectors, `box-size` and `placement` judged also against the reference
+# resampled so (and through the JPEG; channels.in_frame_union).
+IN_FRAME = "resampled in frame"
+
+
+def in_frame_marked(key, channel):
+    """`key` ended by (IN_FRAME,) where the channel read a resample within the frame; (IN_FRAME,) for a file with
+    nothing else read."""
+    if "in_frame" not in channel:
+        return key
+    return (IN_FRAME,) if key is None else key + ((IN_FRAME,),)
+
+
+def in_frame_read(key):
+    """Whether an image key is that of a figure read as resampled within its frame (in_frame_marked)."""
+    return key == (IN_FRAME,) or last_part(key, IN_FRAME) is not None
+
+
+def in_frame_base(key):
+    """The key of the channel read besides the resample (in_frame_read): EMNIST's framing, a mirror or a quarter turn,
+    a JPEG; None for a file with nothing else read."""
+    return None if key == (IN_FRAME,) else key[:-1]
 
 
 def framed(key):

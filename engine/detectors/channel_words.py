@@ -5,7 +5,8 @@ from engine.data import picture_size
 from engine.data.channels import NOISE_BANDS_HZ
 from engine.data.formats.container_audio import TELEPHONE
 from engine.detectors import aside_marks, low_rumble, quarter_grid, time_scale
-from engine.detectors.channel_keys import (BOX_FRAMED, EQUALISED, NOISE_STEP_DB, NOISY_PICTURE, ORIENTED, TONED, box_framed_before,
+from engine.detectors.channel_keys import (BOX_FRAMED, EQUALISED, NOISE_STEP_DB, NOISY_PICTURE, ORIENTED, TONED,
+                                           box_framed_before, in_frame_base, in_frame_read,
                                            codec_from_samples, fills_frame, framed, framed_before, jpeg_alone,
                                            jpeg_befores, lossy_codec, mp3_bitrate, opus_inversion, quiet_level,
                                            noisy_before, resized_before, toned_before, vorbis_quality, webp_quality)
@@ -59,6 +60,11 @@ def describe(key):
     if key[0] == NOISY_PICTURE:
         return (f"noise of about {key[1]:g} levels read from the pixels of the empty background: the reference with "
                 f"Gaussian noise of that level added, rounded and clipped")
+    if in_frame_read(key):
+        framing = f"; {describe(in_frame_base(key))}" if in_frame_base(key) is not None else ""
+        return (f"a figure read from its soft edges as rotated, rescaled or shifted by a fraction of a pixel within "
+                f"its frame with interpolation: box-size and placement judged as it is and against the reference so "
+                f"resampled (each one's larger tail probability applies){framing}")
     if key[0] == ORIENTED:
         return (f"a figure read from its shape as {' or '.join(key[1:])} in an editor: judged as it is and put back each "
                 f"way, against the reference as it is (each detector's largest tail probability applies)")

@@ -50,10 +50,11 @@ from engine.data import picture_size, representations
 from engine.detectors import (aside_marks, calibration, eight_bit_floor, far_field, low_rumble, quarter_grid,
                               resampling, statistical, time_scale)
 from engine.detectors.batch import Batch, Recordings
-from engine.detectors.channel_keys import (BOX_FRAMED, EQUALISED, FRAMED, FRAMED_BEFORE, NOISY_BEFORE, NOISY_PICTURE,
-                                           ORIENTED, RESIZED_BEFORE, TONED, TONED_BEFORE, box_framed_before,
-                                           calibrated_key, fills_frame, framed, inversion_lost, jpeg_alone,
-                                           jpeg_befores, lossy_codec, mp3_bitrate, quiet_level)
+from engine.detectors.channel_keys import (BOX_FRAMED, EQUALISED, FRAMED, FRAMED_BEFORE, IN_FRAME, NOISY_BEFORE,
+                                           NOISY_PICTURE, ORIENTED, RESIZED_BEFORE, TONED, TONED_BEFORE,
+                                           box_framed_before, calibrated_key, fills_frame, framed, in_frame_base,
+                                           in_frame_read, inversion_lost, jpeg_alone, jpeg_befores, lossy_codec,
+                                           mp3_bitrate, quiet_level)
 from engine.detectors.channel_limits import (BAND_LIMIT_MOVES_VOICE, EIGHT_BITS_FLOOR, NOISE_FILLS_SILENCE,
                                              TRAITS_LOST)
 from engine.detectors.channel_losses import (AMR_NB, AS_RECORDED_TOO, FEATURES_LOST, FLOOR_LOST,
@@ -246,6 +247,8 @@ def channel_detectors(detectors, profile, key, gan_runs=(), for_channel=None, ag
     the calibration is read or to which it is added once computed (None: computed, not kept)."""
     if aside_marks.last(key) in ASIDE:
         return marked_detectors(detectors, profile, key, gan_runs, for_channel, store)
+    if in_frame_read(key):  # soft edges read as resampled in the frame: the box and the centring also so resampled
+        return in_frame_union(detectors, profile, key, gan_runs, for_channel, store)
     if key[0] == time_scale.KEY:  # as written, on the quarter grid too (key[2:]): that channel's detectors
         written = quarter_grid.detectors(detectors, profile)[0] if key[2:] else None
         return time_scale.union(detectors, key[1], written)
@@ -674,6 +677,46 @@ def oriented_union(detectors, key):
         d if isinstance(d, StandAside) else PutBack(d, edit) for d in detectors]) for edit in key[1:]]
     out = united(parts, f"for a figure read as {' or '.join(key[1:])},")
     return out, f"channel {describe(key)}; {TRAITS_LOST[ORIENTED]}"
+
+
+IN_FRAME_READ = ("box-size", "placement")  # the detectors of MNIST's preparation, which a resample moves
+IN_FRAME_WORDS = "rotated, rescaled or shifted by a fraction of a pixel with bilinear interpolation"
+
+
+def in_frame_union(detectors, profile, key, gan_runs, for_channel=None, store=None):
+    """The detectors for a figure read as resampled within its frame (`key`, channel_keys.in_frame_read; engine/data/
+    in_frame.py): those of the channel read besides (channel_keys.in_frame_base: EMNIST's framing, a mirror or a
+    quarter turn, a JPEG) or the case's own, with `box-size` and `placement` each joined by NoiseUnion with itself
+    calibrated on the reference's figures rotated, rescaled and shifted with bilinear interpolation, then through the
+    file's JPEG where it is one: generated only where both say so; and the note. The other detectors, calibrated on
+    such copies already (a resample's soft edges are a VAE's trait too), are as they are."""
+    base_key = in_frame_base(key)
+    if base_key is None:
+        base, note = detectors, f"channel {describe(key)}"
+    else:
+        for_channel = for_channel or (lambda k: channel_detectors(detectors, profile, k, gan_runs, store=store))
+        base, note = for_channel(base_key)
+    copies = in_frame_copies(profile, base_key)
+
+    def joined(read, own):  # `own`: the case's detector, whose scores the resampled copies calibrate
+        if own.name not in IN_FRAME_READ or isinstance(read, StandAside):
+            return read
+        resampled = copy.copy(own)
+        resampled.tail = calibration.tail_model(own.scores(copies))
+        return NoiseUnion([("as it is", read), (IN_FRAME_WORDS, resampled)],
+                          when="for a figure read as resampled within its frame,")
+
+    return [joined(read, own) for read, own in zip(base, detectors)], f"{note}; {TRAITS_LOST[IN_FRAME]}"
+
+
+def in_frame_copies(profile, base_key):
+    """The profile's held-out figures through resampling.RESAMPLINGS' bilinear rows (one copy each per row), through
+    the JPEG of `base_key` where it is one, as a Batch of one file per copy."""
+    copies, kinds = resampling.resampled_copies(profile["cal_x"], int(profile.get("levels", 0)))
+    copies = copies[np.array([row[-1] == 1 for row in resampling.RESAMPLINGS])[kinds]]
+    if base_key is not None and base_key[0] == "JPEG":
+        copies = image_through(copies, jpeg_alone(base_key))
+    return Batch(copies, np.arange(len(copies)))
 
 
 def jpeg_before_union(detectors, profile, key, gan_runs, for_channel=None, store=None):
