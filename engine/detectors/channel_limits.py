@@ -57,9 +57,10 @@ TRAITS_LOST = {
                      "alone and through the line then the codec, so an edit no longer helps to catch a generator (a "
                      "long-trained DCGAN's digits darkened x0.85 then JPEG 85: 249 -> 123 of 300 caught; unedited "
                      "through JPEG 90: 131; docs/studies.md, 'A tone line read through a JPEG', forty-fourth pass); a "
-                     "diffusion model's faint haze is read as a lifted background (DDPMs' digits through JPEG 85: 536 "
-                     "of 700 read so, 59 % of them caught, 51-69 % of each set; docs/studies.md, "
-                     "'Longer-trained diffusion models and the tone line read through a JPEG', fiftieth pass)"),
+                     "diffusion model's faint haze that decodes nearly flat is read as a lifted background (DDPMs' "
+                     "digits through JPEG 85: 305 of 700 read so, 43-65 % of them caught, 70 % of the sets; "
+                     "docs/studies.md, 'A diffusion model's haze told from a lifted background through a JPEG', "
+                     "fifty-first pass)"),
     "noisy before": ("noise is read through a JPEG from any grey picture whose blocks with no stroke hold faint "
                      "values, a generator's haze too, and each detector keeps the larger of its tail probabilities "
                      "against the reference through the JPEG alone and with that noise added then the JPEG (a "
