@@ -11,8 +11,7 @@ from engine.data import background, image_noise, tone_curve
 from engine.data.loaders import load_path
 from engine.data.specs import load_spec
 from engine.detectors import calibration
-from engine.detectors.channel_keys import (LIFTED, NOISY_BEFORE, TONED_BEFORE, before_chains, channel_key, jpeg_alone,
-                                           jpeg_befores)
+from engine.detectors.channel_keys import NOISY_BEFORE, TONED_BEFORE, channel_key, jpeg_alone, jpeg_befores
 from engine.detectors.channel_media import image_through
 from engine.detectors.channel_words import describe
 from engine.detectors.channels import channel_detectors
@@ -98,49 +97,6 @@ def test_noise_is_read_through_the_jpeg_at_its_level_and_a_haze_by_the_strokes_i
     assert jpeg_befores(key)[-1][0] == NOISY_BEFORE and "noise of about" in describe(key)
 
 
-def lifted_noisy(sample, sigma, lift, seed):
-    noise = np.random.default_rng(seed).normal(0.0, sigma, sample[0].shape)
-    return np.clip(np.rint(eight_bit(sample) + noise + lift), 0, 255).astype(np.uint8)
-
-
-def test_noise_about_a_lifted_background_is_read_through_the_jpeg_and_judged_lifted_then_noisy(tmp_path, case):
-    _, _, levels, held = case
-    read = [read_levels(as_jpeg(lifted_noisy(s, 2.0, 6, k), tmp_path / f"n{k}.jpg", 85), *levels).meta["channel"]
-            for k, s in enumerate(held[:20])]
-    assert sum(c.get("noise_before", {}).get("sigma") in (1.5, 2.0, 2.5) and c["noise_before"].get("black") == 6
-               and c.get("tone_before", {}).get("black") == 6 for c in read) >= 15  # 17
-    key = channel_key(read_levels(as_jpeg(lifted_noisy(held[1], 2.0, 6, 1), tmp_path / "n.jpg", 85), *levels).meta)
-    chains = before_chains(key)
-    assert [[before[0] for before in chain] for chain in chains] == [[TONED_BEFORE, NOISY_BEFORE]]
-    assert chains[0][1][-1] == LIFTED and "noise of about" in describe(key)
-    out = np.rint(image_through(held[:20], key)[:, 0] * 255).astype(np.int64)  # the reference lifted, noisy, JPEG
-    assert sum(abs(int(np.argmax(np.bincount(p.ravel()))) - 6) <= 1 for p in out) >= 18
-    assert sum(image_noise.lifted_noise(p, 6) in (1.5, 2.0, 2.5) for p in out) >= 11  # 13, as the files' 17
-    # noise about 0 (the reference's own background) is read as before, reading by reading
-    plain = channel_key(read_levels(as_jpeg(with_noise(held[1], 2.0, 1), tmp_path / "z.jpg", 85), *levels).meta)
-    assert before_chains(plain) == tuple((before,) for before in jpeg_befores(plain))
-
-
-def test_faint_values_above_a_lifted_level_in_one_place_or_smooth_ones_are_not_read_as_noise_about_it():
-    from scipy import ndimage
-
-    held = load_spec("builtin:mnist[9000:9020]").x
-    rng = np.random.default_rng(0)
-    one_sided = []  # faint values above a lifted floor in one corner (the JPEG turns specks all over into noise
-    for s in held:  # about their mean, which they are)
-        haze = np.zeros((28, 28))
-        haze[:12, :12] = rng.integers(1, 6, (12, 12))
-        one_sided.append(np.clip(eight_bit(s) + 4 + haze, 0, 255).astype(np.uint8))
-    smooth = [np.clip(np.rint(eight_bit(s) + 6 + 2 * ndimage.gaussian_filter(rng.normal(0, 1, (28, 28)), 1.5) /
-                              0.19), 0, 255).astype(np.uint8) for s in held]  # a field following its neighbours
-    for pictures in (one_sided, smooth):
-        decodes = [decoded(p, 85) for p in pictures]
-        assert sum(image_noise.lifted_noise(d, int(np.argmax(np.bincount(d.ravel())))) is not None
-                   for d in decodes) <= 2
-    noisy = [decoded(lifted_noisy(s, 2.0, 6, k), 85) for k, s in enumerate(held)]
-    assert sum(image_noise.lifted_noise(d, 6) is not None for d in noisy) >= 15
-
-
 def test_the_reference_through_the_tone_line_then_the_jpeg_has_the_files_levels(tmp_path, case):
     _, _, levels, held = case
     key = channel_key(read_levels(as_jpeg(darkened(held[0]), tmp_path / "darker.jpg"), *levels).meta)
@@ -173,17 +129,14 @@ def test_real_digits_edited_then_saved_as_jpeg_pass_judged_also_against_the_edit
         assert np.mean(np.array(p_read) <= 0.01) <= 0.05, name
 
 
-def test_a_haze_of_faint_values_over_the_whole_picture_is_read_as_noise_about_a_lifted_level_not_as_flat(tmp_path,
-                                                                                                     case):
+def test_a_haze_of_faint_values_over_the_whole_picture_is_read_neither_as_a_tone_nor_as_noise(tmp_path, case):
     _, _, levels, held = case
     rng = np.random.default_rng(0)
     hazy = [np.clip(eight_bit(s).astype(int) + rng.integers(3, 10, (28, 28)), 0, 255).astype(np.uint8)
-            for s in held[:20]]  # every pixel lifted by 3-9 levels at random: no flat background, none at 0, but
-    # noise pixel by pixel (uniform, 2 levels) about a lifted level 6 (JPEG 75 smooths it flat, read as a lift)
+            for s in held[:20]]  # every pixel lifted by 3-9 levels at random: no flat background, none at 0 (JPEG 75
+    # smooths it into a flat lifted one, read as such)
     read = [read_levels(as_jpeg(p, tmp_path / f"h{k}.jpg", 90), *levels).meta["channel"] for k, p in enumerate(hazy)]
-    assert sum("black" not in channel.get("noise_before", {"black": 0}) for channel in read) <= 1
-    assert sum(channel.get("noise_before", {}).get("black") == channel.get("tone_before", {}).get("black") == 6
-               for channel in read) >= 14
+    assert sum(bool({"tone_before", "noise_before"} & set(channel)) for channel in read) <= 1
     lifted = [np.clip(eight_bit(s).astype(int) + 6, 0, 255).astype(np.uint8) for s in held[:20]]  # one level moved
     read = [read_levels(as_jpeg(p, tmp_path / f"l{k}.jpg", 75), *levels).meta["channel"] for k, p in enumerate(lifted)]
     assert sum(channel.get("tone_before", {}).get("black") == 6 for channel in read) >= 18

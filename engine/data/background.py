@@ -31,19 +31,13 @@ def _stroke_free_blocks(picture, black):
     return _blocks(picture, black).max(axis=(1, 3)) <= black + STROKE_FREE
 
 
-def stroke_free_mask(picture, black=0):
-    """Which pixels are far pixels (far_background) of a decoded JPEG picture's blocks whose values stay within
-    STROKE_FREE levels of its background `black`."""
+def stroke_free_far(picture, black=0):
+    """The far pixels (far_background) of a decoded JPEG picture's blocks whose values stay within STROKE_FREE levels of
+    its background `black`."""
     picture = np.asarray(picture, dtype=np.int64)
     h, w = picture.shape
     free = np.kron(_stroke_free_blocks(picture, black), np.ones((JPEG_BLOCK, JPEG_BLOCK), dtype=bool))[:h, :w]
-    return free & far_background(picture)
-
-
-def stroke_free_far(picture, black=0):
-    """The values of a decoded JPEG picture's stroke-free far pixels (stroke_free_mask)."""
-    picture = np.asarray(picture, dtype=np.int64)
-    return picture[stroke_free_mask(picture, black)]
+    return picture[free & far_background(picture)]
 
 
 def varying_free_blocks(picture, black):

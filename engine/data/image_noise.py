@@ -24,22 +24,13 @@ levels of it (background.STROKE_FREE), where at least NOISY_SHARE of them are no
 JPEG keeps a block's mean), as above (real digits with noise of 1 / 2 / 3 levels then JPEG 90 / 90 / 75: read at a
 median of 1, 2 and 3). Such a file is judged as it is, against the reference through the JPEG alone and, apart, with
 that noise added and then the JPEG (engine/detectors/channels.py jpeg_before_union: generated only where both say so).
-
-On a background lifted off 0 (its commonest value above 1: noise, then an editor's brightness) the noise is read about
-that level (lifted_noise, fifty-first pass): its stroke-free far pixels off it in at least NOISY_SHARE, varying in at
-least VARYING_BLOCKS blocks (a lifted level alone decodes flat), as many below it as above (BALANCE) and differing from
-their neighbours (ROUGHNESS: a smooth haze follows them); its level from their spread about it. The tone line is then
-read without the flatness test, and the file judged against the reference put through the line, then the noise, then
-the JPEG (channel_keys.before_chains). A diffusion model's haze whose faint values are rough and balanced about a
-lifted level is read so too (the price, docs/verdicts.md "Limits").
 """
 import math
 
 import numpy as np
 
-from engine.data.background import (MIN_FREE_PIXELS, far_background, stroke_free_far, stroke_free_mask,
-                                    varying_free_blocks)
-from engine.data.tone_curve import LEVELS, VARYING_BLOCKS, eight_bit, lossy_grey_codec, one_eight_bit_grey_picture
+from engine.data.background import MIN_FREE_PIXELS, far_background, stroke_free_far
+from engine.data.tone_curve import LEVELS, eight_bit, lossy_grey_codec, one_eight_bit_grey_picture
 
 MIN_FAR_PIXELS = 60
 NOISY_SHARE = 0.2  # of the far background nonzero
@@ -48,15 +39,6 @@ SHARE_SLACK = 0.12  # between the nonzero share and the one a Gaussian of the re
 CLEAN_SHARE = 0.01  # the reference's median far-background nonzero share at most this: an empty background
 SIGMAS = (0.5, 0.75, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0, 12.0)  # levels (of 255) read
 NOISE_SEED = 20261206  # the reference's noise is drawn the same way for every case and batch
-BALANCE = 0.3  # the share of a lifted background's stroke-free far pixels below its level, against the share above, at
-# least (real digits with noise of 1-3 levels and lifts of 3-10, then JPEG 75-90: 5th percentile 0.41-0.47 but 0.20 and
-# 0.28 with noise 2 / 3 of JPEG 75 / 85; a DDPM's haze read as a lift with faint values, JPEG 85: median 0.37, 24 of 61
-# below 0.3): noise spreads both ways about the lifted level, a haze mostly above its floor
-ROUGHNESS = 0.3  # neighbouring far pixels' mean squared difference against twice their mean square about a lifted
-# level, at least (1 for independent noise before a JPEG; real digits with noise of 1-3 levels then JPEG 75-90: 5th
-# percentile 0.24-0.39; a smooth field of 0.6 levels over a lift of 3, as a diffusion model's haze, then JPEG 85 / 95:
-# 90th percentile 0.26 / 0.30): noise differs pixel to pixel, a haze follows its neighbours
-JPEG_NOISE_KEPT = 0.7  # of the noise's standard deviation a JPEG 75-90 keeps in stroke-free blocks (tuning: 0.6-0.77)
 
 
 def far_share(picture):
@@ -153,13 +135,8 @@ def read_before_jpeg(samples, clean_reference):
         return samples
     picture = eight_bit(samples.x[0, 0])
     values = stroke_free_far(picture)
-    black = int(np.argmax(np.bincount(picture.ravel())))
-    if black > 1:  # noise of 3 levels then JPEG: its commonest value 1 in a sixth of the pictures
-        sigma = lifted_noise(picture, black)
-        if sigma is not None:
-            samples.meta["channel"]["noise_before"] = {"sigma": sigma, "black": black}
-        return samples
-    if values.size < MIN_FREE_PIXELS:
+    if np.argmax(np.bincount(picture.ravel())) > 1 or values.size < MIN_FREE_PIXELS:  # noise of 3 levels then JPEG:
+        # its commonest value 1 in a sixth of the pictures
         return samples
     share = float(np.mean(values > 0))
     varied = float(np.mean(values != np.argmax(np.bincount(values))))  # a flat background lifted to 1 does not vary
@@ -170,43 +147,14 @@ def read_before_jpeg(samples, clean_reference):
     return samples
 
 
-def lifted_noise(picture, black):
-    """The level of noise on a decoded JPEG's background lifted to `black` (its commonest value), or None: its
-    stroke-free blocks' far pixels (background.stroke_free_far about `black`) off it in at least NOISY_SHARE, varying in
-    at least VARYING_BLOCKS blocks (a lifted level alone decodes flat: tone_curve.flat_background), as many below it as
-    above (BALANCE); the level from their standard deviation about it, which the JPEG lowers (JPEG_NOISE_KEPT)."""
-    values = stroke_free_far(picture, black) - black
-    if values.size < MIN_FREE_PIXELS or np.mean(values != 0) < NOISY_SHARE:
-        return None
-    below, above = float(np.mean(values < 0)), float(np.mean(values > 0))
-    if min(below, above) < BALANCE * max(below, above) or varying_free_blocks(picture, black) < VARYING_BLOCKS:
-        return None
-    square = float(np.mean(values.astype(np.float64) ** 2))
-    if _neighbour_square_difference(picture, black) < ROUGHNESS * 2 * square:
-        return None
-    return min(SIGMAS, key=lambda level: abs(level - np.sqrt(square) / JPEG_NOISE_KEPT))
-
-
-def _neighbour_square_difference(picture, black):
-    """The mean squared difference between neighbours (across and down) both among a decoded JPEG's stroke-free far
-    pixels about `black` (background.stroke_free_far)."""
-    picture = np.asarray(picture, dtype=np.float64)
-    free = stroke_free_mask(picture, black)
-    pairs = ((picture[:, :-1], picture[:, 1:], free[:, :-1] & free[:, 1:]),
-             (picture[:-1], picture[1:], free[:-1] & free[1:]))
-    found = np.concatenate([(a - b)[both] ** 2 for a, b, both in pairs])
-    return float(found.mean()) if found.size else 0.0
-
-
 def reason(channel):
     """The verdict's reason for a picture read as carrying noise, or noise before its JPEG; or None."""
     found = channel.get("noise_before")
     if found:
-        where = (f"about its lifted level {found['black']}" if "black" in found else
-                 "unlike the reference's empty background")
-        return (f"noise: through its JPEG, the blocks with no stroke in them hold faint values {where} (noise of about "
-                f"{found['sigma']:g} levels before the JPEG, as a camera's or a scanner's); judged also against the "
-                f"reference with that noise added and then the same JPEG")
+        return (f"noise: through its JPEG, the blocks with no stroke in them hold faint values, unlike the "
+                f"reference's empty background (noise of about {found['sigma']:g} levels before the JPEG, as a "
+                f"camera's or a scanner's); judged also against the reference with that noise added and then the "
+                f"same JPEG")
     found = channel.get("image_noise")
     if not found:
         return None

@@ -28,8 +28,7 @@ commonest value with at least JPEG_BACKGROUND_SHARE of the pixels within a level
 JPEG_PLATEAU_WINDOW-wide window of the upper half's values holding the most, at least JPEG_PLATEAU_SHARE of them,
 rounded to JPEG_WHITE_STEP levels (so that one edit of many files makes few channels); a background moved off the
 reference's through a JPEG only where it is flat away from the strokes (flat_background: a haze over the whole picture
-is not) or carries noise read about it (image_noise.lifted_noise: then read from LOW_QUALITY_BACKGROUND_SHARE),
-through a lossy WebP (which smooths a haze of random faint values as flat as a lifted background, and decodes
+is not), through a lossy WebP (which smooths a haze of random faint values as flat as a lifted background, and decodes
 a background of 0 at up to WEBP_BLACK_WOBBLE, not read as moved) only where its level is tied to the plateau's and the
 picture's mean grey as a contrast blend's is (blend_about_mean; an offset's lift, its plateau clipped at white, is
 not read there, and judged as it is real digits lifted by 6 pass). Such a file is not undone (its codec's noise
@@ -243,10 +242,7 @@ def read_before_lossy(samples, reference):
     if codec is None:
         return samples
     picture = eight_bit(samples.x[0, 0])
-    noisy = "black" in (samples.meta["channel"].get("noise_before") or {})  # noise read about a lifted level: not
-    # flat, and spread over more than a level either side of it (noise of 2-3 then JPEG 75-85: 8-34 of 200 unread)
-    share = LOW_QUALITY_BACKGROUND_SHARE if noisy else JPEG_BACKGROUND_SHARE
-    found = smeared_levels_of(picture, background_share=share)
+    found = smeared_levels_of(picture)
     if found is None and codec == "JPEG" and samples.meta["channel"].get("quality", LEVELS) <= LOW_QUALITY:
         found = smeared_levels_of(picture, LOW_QUALITY_WINDOW, LOW_QUALITY_BACKGROUND_SHARE)
     if found is None:
@@ -255,8 +251,8 @@ def read_before_lossy(samples, reference):
     moved = abs(black - reference["black"]) > (WEBP_BLACK_WOBBLE if codec == "lossy WebP" else 0)
     if not moved and white >= reference["lowest_white"] - JPEG_WHITE_MARGIN:
         return samples
-    if moved and not noisy and not (flat_background(picture, black) if codec == "JPEG" else blend_about_mean(
-            picture, black, white, reference)):
+    if moved and not (flat_background(picture, black) if codec == "JPEG" else blend_about_mean(picture, black, white,
+                                                                                                 reference)):
         return samples  # WebP smooths a haze of random faint values as flat as a lifted background: a blend's tie only
     samples.meta["channel"]["tone_before"] = {"black": black, "white": white, "reference_black": reference["black"],
                                               "reference_white": reference["white"], "codec": codec}

@@ -128,9 +128,7 @@ def _read_key(meta, channel, noise_gate):
         key = key + ((BOX_FRAMED, int(channel["box_framed"])),) if "box_framed" in channel else key
         # a tone line and noise read through the JPEG (engine/data/tone_curve.py, image_noise.py)
         key = key + ((TONED_BEFORE,) + tone_levels(channel["tone_before"]),) if "tone_before" in channel else key
-        noise = channel.get("noise_before")
-        lifted = (LIFTED,) if noise and "black" in noise else ()
-        return key + ((NOISY_BEFORE, float(noise["sigma"])) + lifted,) if noise else key
+        return key + ((NOISY_BEFORE, float(channel["noise_before"]["sigma"])),) if "noise_before" in channel else key
     if codec == "WebP lossy":  # a figure filling its frame: framed as a small collection's, assumed (nothing is read
         # through WebP's noise): untouched USPS digits enlarged then WebP 50-95 were 90-93 of 100 labelled generated
         key = ("WebP lossy",) + (((WEBP_QUALITY, int(channel["quality"])),) if "quality" in channel else ())
@@ -346,20 +344,6 @@ def tone_levels(read):
 # through the JPEG alone and, apart, against the reference with that noise added and then the JPEG.
 NOISY_PICTURE = "noisy picture"
 NOISY_BEFORE = "noisy before"
-# Noise read about a lifted background (image_noise.lifted_noise): (NOISY_BEFORE, sigma, LIFTED), judged with the tone
-# line read as one chain, the line then the noise then the JPEG (before_chains), not reading by reading.
-LIFTED = "lifted"
-
-
-def before_chains(key):
-    """The readings before a JPEG or lossy WebP judged apart, each a chain of them applied in turn: each reading
-    alone, but a tone line and noise read about its lifted level as one chain (the line, then the noise)."""
-    befores = jpeg_befores(key)
-    noise = next((p for p in befores if p[0] == NOISY_BEFORE and p[-1] == LIFTED), None)
-    line = next((p for p in befores if p[0] == TONED_BEFORE), None)
-    if noise is None or line is None:
-        return tuple((p,) for p in befores)
-    return tuple((p,) for p in befores if p not in (noise, line)) + ((line, noise),)
 
 # A lossless grey picture that is nearly a fixed point of an equaliser (engine/data/equalisation.py): key (EQUALISED,
 # the equaliser's name), judged against the reference equalised so, figure by figure (channel_media: equalisation.

@@ -146,13 +146,12 @@ def image_through(x, key):
     """Samples (n, c, h, w) in [0, 1] through the image channel `key` (JPEG, lossy WebP, a Lanczos resize or a
     resize read with its filter and side, or such a resize, a small collection's framing or EMNIST's and then JPEG; a
     tone line, noise or an equaliser read from the pixels)."""
-    if jpeg_befores(key):  # the readings before the JPEG in turn (channel_keys.before_chains: one chain per key)
+    if jpeg_befores(key):  # one reading before the JPEG (a key with several is judged reading by reading)
+        (before,) = jpeg_befores(key)
         prepare = {RESIZED_BEFORE: resampled_images, FRAMED_BEFORE: framed_images, BOX_FRAMED: box_framed_images,
                    TONED_BEFORE: lambda pictures, *levels: toned_images(pictures, *levels, back=False),
-                   NOISY_BEFORE: lambda pictures, sigma, *_: noisy_images(pictures, sigma)}
-        prepared = x
-        for before in jpeg_befores(key):
-            prepared = prepare[before[0]](prepared, *before[1:])
+                   NOISY_BEFORE: noisy_images}
+        prepared = prepare[before[0]](x, *before[1:])
         return webp_images(prepared, webp_quality(key)) if key[0] == "WebP lossy" else jpeg_images(
             prepared, jpeg_alone(key))
     if key[0] == "JPEG":

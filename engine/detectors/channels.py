@@ -52,9 +52,9 @@ from engine.detectors import (aside_marks, calibration, eight_bit_floor, far_fie
 from engine.detectors.batch import Batch, Recordings
 from engine.detectors.channel_keys import (BOX_FRAMED, EQUALISED, FRAMED, FRAMED_BEFORE, IN_FRAME, NOISY_BEFORE,
                                            NOISY_PICTURE, ORIENTED, RESIZED_BEFORE, TONED, TONED_BEFORE,
-                                           before_chains, box_framed_before, calibrated_key, fills_frame, framed,
-                                           in_frame_base, in_frame_read, inversion_lost, jpeg_alone, jpeg_befores,
-                                           lossy_codec, mp3_bitrate, quiet_level)
+                                           box_framed_before, calibrated_key, fills_frame, framed, in_frame_base,
+                                           in_frame_read, inversion_lost, jpeg_alone, jpeg_befores, lossy_codec,
+                                           mp3_bitrate, quiet_level)
 from engine.detectors.channel_limits import (BAND_LIMIT_MOVES_VOICE, EIGHT_BITS_FLOOR, NOISE_FILLS_SILENCE,
                                              TRAITS_LOST)
 from engine.detectors.channel_losses import (AMR_NB, AS_RECORDED_TOO, FEATURES_LOST, FLOOR_LOST,
@@ -730,12 +730,12 @@ def jpeg_before_union(detectors, profile, key, gan_runs, for_channel=None, store
     for_channel = for_channel or (lambda k: channel_detectors(detectors, profile, k, gan_runs, store=store))
     codec = lossy_codec(key)
     prepared, lost = [], TRAITS_LOST["WebP lossy" if key[0] == "WebP lossy" else "JPEG"]
-    for chain in before_chains(key):  # first, so that the verdict names the readings' calibrations before the JPEG's
-        one = jpeg_alone(key) + chain
+    for before in jpeg_befores(key):  # first, so that the verdict names the readings' calibrations before the JPEG's
+        one = jpeg_alone(key) + (before,)
         data = calibration_data(detectors, profile, one, gan_runs, store=store)
-        words = ", then ".join(BEFORE_WORDS[before[0]](*before[1:]) for before in chain)
-        prepared.append((f"{words}, then through the {codec}", channel_set(detectors, profile, one, gan_runs, data)))
-        lost += "".join(f"; {TRAITS_LOST[before[0]]}" for before in chain)
+        prepared.append((f"{BEFORE_WORDS[before[0]](*before[1:])}, then through the {codec}",
+                         channel_set(detectors, profile, one, gan_runs, data)))
+        lost += f"; {TRAITS_LOST[before[0]]}"
     parts = [(f"through the {codec} alone", for_channel(jpeg_alone(key))[0])] + prepared
     read = " and as ".join(READ_BEFORE[before[0]] for before in jpeg_befores(key))
     return united(parts, f"for a {codec} read as {read} before it,"), recalibrated_note(key, data, lost)
@@ -749,7 +749,7 @@ BEFORE_WORDS = {RESIZED_BEFORE: lambda filters, side: f"resized with {' or '.joi
                                          f"pixels)",
                 TONED_BEFORE: lambda black, white, *_: f"put through the tone line read (background {black}, plateau "
                                                        f"{white})",
-                NOISY_BEFORE: lambda sigma, *_: f"with Gaussian noise of {sigma:g} levels added"}
+                NOISY_BEFORE: lambda sigma: f"with Gaussian noise of {sigma:g} levels added"}
 READ_BEFORE = {RESIZED_BEFORE: "resized", FRAMED_BEFORE: "a small collection's enlarged figure",
                BOX_FRAMED: "framed as EMNIST's digits", TONED_BEFORE: "edited in tone", NOISY_BEFORE: "noisy"}
 
