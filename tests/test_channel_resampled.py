@@ -51,3 +51,14 @@ def test_real_digits_resampled_then_saved_as_jpeg_pass(case, resample, box_read)
     weights = suite.weights(judging, 0.01, [d.name != "grid" and not isinstance(d, StandAside) for d in judging])
     combined = np.array([calibration.combine(row, weights)[0] for row in p])
     assert np.mean(combined <= 0.01) <= 0.03, combined
+
+
+def test_the_bilinear_rows_alone_give_the_same_copies_as_every_row():
+    """in_frame_copies draws only the bilinear rows (the cubic spline costs most of the time): the same angles, scales
+    and shifts, so the same copies, as those rows of the whole set."""
+    x = load_spec("builtin:mnist[0:20]").x
+    every, kinds = resampling.resampled_copies(x, 255)
+    bilinear, bilinear_kinds = resampling.resampled_copies(x, 255, rows=resampling.BILINEAR)
+    assert len(resampling.BILINEAR) == 3 and len(bilinear) == 60
+    np.testing.assert_array_equal(bilinear, every[kinds < len(resampling.BILINEAR)])
+    np.testing.assert_array_equal(bilinear_kinds, kinds[kinds < len(resampling.BILINEAR)])

@@ -712,8 +712,7 @@ def in_frame_union(detectors, profile, key, gan_runs, for_channel=None, store=No
 def in_frame_copies(profile, base_key):
     """The profile's held-out figures through resampling.RESAMPLINGS' bilinear rows (one copy each per row), through
     the JPEG of `base_key` where it is one, as a Batch of one file per copy."""
-    copies, kinds = resampling.resampled_copies(profile["cal_x"], int(profile.get("levels", 0)))
-    copies = copies[np.array([row[-1] == 1 for row in resampling.RESAMPLINGS])[kinds]]
+    copies, _ = resampling.resampled_copies(profile["cal_x"], int(profile.get("levels", 0)), rows=resampling.BILINEAR)
     if base_key is not None and base_key[0] == "JPEG":
         copies = image_through(copies, jpeg_alone(base_key))
     return Batch(copies, np.arange(len(copies)))

@@ -64,16 +64,20 @@ def resample(images, degrees, scale, shift, order, rng):
     return out
 
 
-def resampled_copies(x, levels, seed=SEED):
-    """(copies (k n, 1, h, w), kind per copy): every image of x (n, 1, h, w) through every row of
-    RESAMPLINGS, clipped to [0, 1] and rounded to the reference's grid k / levels (none when 0)."""
+BILINEAR = tuple(row for row in RESAMPLINGS if row[-1] == 1)  # the first rows: drawn as in every row's copies
+
+
+def resampled_copies(x, levels, seed=SEED, rows=RESAMPLINGS):
+    """(copies (k n, 1, h, w), kind per copy): every image of x (n, 1, h, w) through every row of `rows`
+    (RESAMPLINGS or a leading part of it, whose copies are then those of the whole), clipped to [0, 1] and rounded
+    to the reference's grid k / levels (none when 0)."""
     images = np.asarray(x, dtype=np.float64).reshape(len(x), x.shape[-2], x.shape[-1])
     rng = np.random.default_rng(seed)
-    copies = [resample(images, *row[1:], rng) for row in RESAMPLINGS]
+    copies = [resample(images, *row[1:], rng) for row in rows]
     out = np.clip(np.concatenate(copies), 0.0, 1.0)
     if levels:
         out = np.rint(out * levels) / levels
-    kinds = np.repeat(np.arange(len(RESAMPLINGS)), len(images))
+    kinds = np.repeat(np.arange(len(rows)), len(images))
     return out.reshape(-1, 1, x.shape[-2], x.shape[-1]).astype(np.float32), kinds
 
 
