@@ -3,12 +3,14 @@ resampled within their frame, resized and back through other sizes, and some of 
 PNG (or JPEG) folders for tests/benchmarks/image_channel_sweep.py `judge`.
 
     python tests/benchmarks/box_size_sets.py OUT_DIR
+    python tests/benchmarks/box_size_sets.py OUT_DIR --round-trip START STOP --sides 20 22
 
 writes OUT_DIR/in_frame/<set>/ (`mnist[9200:9400]`: rotated by up to 8 degrees with bilinear and with Pillow's
 bicubic, by 2 degrees, scaled by 1.1, shifted by a fraction of a pixel), OUT_DIR/round_trip/<filter><side>/
 (`mnist[9600:9700]` through 14-56 pixels and back with Pillow's bilinear, bicubic, Lanczos and box filters; three of
 them then saved as JPEG 85) and OUT_DIR/other/<set>/ (`mnist[9400:9600]` through 22 pixels with Hamming, and rotated
-and rescaled with scipy's cubic spline).
+and rescaled with scipy's cubic spline). With --round-trip, only OUT_DIR/round_trip/<filter><side>/ of
+`mnist[START:STOP]` through the given sides (tests/benchmarks/data/box_narrow_untouched.md).
 """
 import argparse
 import os
@@ -48,6 +50,12 @@ def write(folder, x, suffix=".png", quality=None):
         image.save(os.path.join(folder, f"d{k:03d}{suffix}"), **({"quality": quality} if quality else {}))
 
 
+def write_round_trips(out, x, sides):
+    for method in FILTERS:
+        for side in sides:
+            write(os.path.join(out, "round_trip", f"{method}{side}"), synthetic_images.resized_through(x, side, method))
+
+
 def make(out):
     from PIL import Image
 
@@ -59,10 +67,7 @@ def make(out):
                 "rot2_pil_bilinear": pil_rotated(x, rng.choice([-2, 2], len(x)), Image.BILINEAR)}
     for name, y in in_frame.items():
         write(os.path.join(out, "in_frame", name), y)
-    x = load_spec("builtin:mnist[9600:9700]").x
-    for method in FILTERS:
-        for side in SIDES:
-            write(os.path.join(out, "round_trip", f"{method}{side}"), synthetic_images.resized_through(x, side, method))
+    write_round_trips(out, load_spec("builtin:mnist[9600:9700]").x, SIDES)
     for method, side in THEN_JPEG:
         write(os.path.join(out, "round_trip", f"{method}{side}_jpeg85"),
               synthetic_images.resized_through(x, side, method), ".jpg", 85)
@@ -74,7 +79,15 @@ def make(out):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("out")
-    make(parser.parse_args().out)
+    parser.add_argument("--round-trip", nargs=2, type=int, metavar=("START", "STOP"),
+                        help="only the round trips of builtin:mnist[START:STOP]")
+    parser.add_argument("--sides", nargs="+", type=int, default=SIDES)
+    args = parser.parse_args()
+    if args.round_trip:
+        start, stop = args.round_trip
+        write_round_trips(args.out, load_spec(f"builtin:mnist[{start}:{stop}]").x, args.sides)
+    else:
+        make(args.out)
 
 
 if __name__ == "__main__":
