@@ -85,7 +85,7 @@ def test_a_loop_inside_one_piece_is_judged_and_flagged_and_a_join_the_piece_lack
     loop = np.concatenate([pieces[f][:, :128], pieces[f][:, :64]], axis=1)
     grams = replay.copying.all_grams(loop)
     _, _, top = replay.copying.placed(grams[0], detector.index[:3])
-    assert replay.off_alignment(grams[0], detector.index, top) >= replay.JUMP_MIN
+    assert replay.off_alignment(grams[0], detector.index, top, 0) >= replay.JUMP_MIN
     assert not stands_aside(detector, loop)
     batch, scores, p = judged(detector, *synthetic_music.as_batch([loop]))
     assert p[0] <= 1e-3, p
@@ -97,10 +97,14 @@ def test_a_loop_inside_one_piece_is_judged_and_flagged_and_a_join_the_piece_lack
     assert stands_aside(detector, again)
     grams = replay.copying.all_grams(again)
     elsewhere, closest, top = replay.copying.placed(grams[0], detector.index[:3])
-    assert replay.off_alignment(grams[0], detector.index, top) >= replay.JUMP_MIN
+    assert replay.off_alignment(grams[0], detector.index, top, 0) >= replay.JUMP_MIN
     assert np.count_nonzero(~(elsewhere | closest)) > replay.JOIN_NEW
+    # a reprise of the first section past the piece's stored bars (its roll drops a piece's last bars) is found only
+    # at the piece's start, which is no jump: the file runs on where the reference cannot follow
+    reprise = np.concatenate([pieces[f], pieces[f][:, :64]], axis=1)
+    assert replay.off_alignment(replay.copying.all_grams(reprise)[0], detector.index, f, 0) == 0
     # a stretch of one alignment, repeats inside it included, is one excerpt
-    assert replay.off_alignment(replay.copying.all_grams(pieces[f][:, 32:160])[0], detector.index, f) == 0
+    assert replay.off_alignment(replay.copying.all_grams(pieces[f][:, 32:160])[0], detector.index, f, 0) == 0
 
 
 def test_counts_of_a_truncated_replay(chorales):
