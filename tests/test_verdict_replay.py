@@ -77,6 +77,36 @@ def test_a_splice_of_two_pieces_is_judged_and_flagged(chorales):
     assert detector.reason(batch, 0, scores[0], p[0]).startswith("replay: its closest reference piece, ")
 
 
+def test_a_loop_inside_one_piece_is_judged_and_flagged_and_a_join_the_piece_lacks_stands_aside(chorales):
+    detector, pieces, _ = chorales
+    # bar form A A B written out: a chain of order 3 or 4 at the end of the second A may go on with A again (the
+    # piece holds that context before the second A), so it writes A A A: the piece's n-grams at two alignments
+    f = next(i for i, r in enumerate(pieces) if r.shape[1] == 192 and np.array_equal(r[:, :64], r[:, 64:128]))
+    loop = np.concatenate([pieces[f][:, :128], pieces[f][:, :64]], axis=1)
+    grams = replay.copying.all_grams(loop)
+    _, _, top = replay.copying.placed(grams[0], detector.index[:3])
+    assert replay.off_alignment(grams[0], detector.index, top, 0) >= replay.JUMP_MIN
+    assert not stands_aside(detector, loop)
+    batch, scores, p = judged(detector, *synthetic_music.as_batch([loop]))
+    assert p[0] <= 1e-3, p
+    assert "only at another place than the rest (it jumps inside it)" in detector.reason(batch, 0, scores[0], p[0])
+    # the piece's first four bars twice where the piece goes on otherwise (an edition that repeats a section the
+    # reference does not): the join is no context of the piece, its n-grams new, and the file a verbatim excerpt
+    g = next(i for i, r in enumerate(pieces) if r.shape[1] >= 192 and not np.array_equal(r[:, :64], r[:, 64:128]))
+    again = np.concatenate([pieces[g][:, :64], pieces[g][:, :64]], axis=1)
+    assert stands_aside(detector, again)
+    grams = replay.copying.all_grams(again)
+    elsewhere, closest, top = replay.copying.placed(grams[0], detector.index[:3])
+    assert replay.off_alignment(grams[0], detector.index, top, 0) >= replay.JUMP_MIN
+    assert np.count_nonzero(~(elsewhere | closest)) > replay.JOIN_NEW
+    # a reprise of the first section past the piece's stored bars (its roll drops a piece's last bars) is found only
+    # at the piece's start, which is no jump: the file runs on where the reference cannot follow
+    reprise = np.concatenate([pieces[f], pieces[f][:, :64]], axis=1)
+    assert replay.off_alignment(replay.copying.all_grams(reprise)[0], detector.index, f, 0) == 0
+    # a stretch of one alignment, repeats inside it included, is one excerpt
+    assert replay.off_alignment(replay.copying.all_grams(pieces[f][:, 32:160])[0], detector.index, f, 0) == 0
+
+
 def test_counts_of_a_truncated_replay(chorales):
     detector, pieces, _ = chorales
     f = next(i for i, r in enumerate(pieces) if r.shape[1] >= 4 * 64)

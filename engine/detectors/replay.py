@@ -41,6 +41,19 @@ lines, were labelled generated 52-54 of 60 times in a `builtin:bach` case (whose
 collection has); a chain that jumps into another piece still holds n-grams off P and is judged (docs/studies.md,
 "Chorale excerpts: replay stands aside for a verbatim excerpt", thirty-fourth pass).
 
+A file that jumps inside P is no excerpt, though every n-gram it has lies in P: a chain of order 3 or 4 at the end of
+a section that P writes out twice (bar form A A B) may go on with the section again, since P holds that context before
+the repeat, and writes A A A; or it leaves P's stretch at a context P holds elsewhere and goes on from there. Then at
+least JUMP_MIN of its n-grams lie in P only off the shift in time at which P holds most of them, where that shift
+places them inside P's stored bars (`off_alignment`; past them, where P's roll was cut, a real file's reprise of an
+earlier section is found only at that section: a JSB train chorale against bwv92.9, an end excerpt of bwv248.23-2),
+and the join leaves at most JOIN_NEW n-grams that no piece holds (N - 4: none where the shared stretch is as long as
+an n-gram). A user's excerpt is one stretch of P: at most one n-gram off its alignment (a coincidence) in the
+fifty-second pass's real sets. Another edition that repeats a section P does not, or skips one, joins where P does
+not: its n-grams across the join are new (three JSB train chorales against bwv253, bwv304, bwv356: 8-14 new), and it
+still stands aside. Such a file is judged (docs/studies.md, "Order-3 and -4 chord chains over the reference's
+chorales: one piece replayed, or a loop inside it", fifty-second pass).
+
 Calibration is cross-fitted with one fold per file, as familiarity's: each reference file against
 every other, so that the collection's duplicate pairs are judged as a held-out duplicate would be.
 """
@@ -52,6 +65,8 @@ from engine.detectors.familiarity import without
 
 VIEWS = copying.VIEWS
 HALF = 0.5  # added to both counts: a file with nothing new is judged by how much P has beyond it
+JUMP_MIN = 5  # n-grams placed in P off its best alignment: a jump, not a coincidence (module docstring)
+JOIN_NEW = 2  # new n-grams a chain's join at a shared context of 3 or more chords leaves (N - 4)
 
 
 def piece_lengths(grams, n_views=len(VIEWS)):
@@ -97,14 +112,51 @@ def counts(view_grams, index, lengths):
     return out
 
 
+def off_alignment(grams, index, top, view):
+    """The number of the file's n-grams of view number `view` that the reference holds only in piece `top`, and
+    there only off the shift in time at which that piece holds most of the file's n-grams, where that shift places
+    them inside the piece's stored n-grams: what a jump inside the piece places elsewhere in it. (Past the piece's
+    last stored n-gram, the bars its roll drops, a real file's reprise of an earlier section is found only there.)"""
+    hashes, starts = grams
+    ref_hashes, ref_sources, ref_starts = index[:3]
+    lo, hi = np.searchsorted(ref_hashes, hashes, "left"), np.searchsorted(ref_hashes, hashes, "right")
+    position = np.repeat(np.arange(hashes.size), hi - lo)
+    match = np.concatenate([np.arange(a, b) for a, b in zip(lo, hi)] + [np.zeros(0, np.int64)])
+    in_top = ref_sources[match] == top
+    only_top = np.bincount(position[~in_top], minlength=hashes.size) == 0
+    shift = ref_starts[match] - starts[position]
+    pairs = np.unique(np.stack([shift[in_top], position[in_top]], axis=1), axis=0)
+    if pairs.size == 0:
+        return 0
+    shifts, covered = np.unique(pairs[:, 0], return_counts=True)
+    best = shifts[np.argmax(covered)]
+    at_best = np.zeros(hashes.size, dtype=bool)
+    at_best[pairs[pairs[:, 0] == best, 1]] = True
+    held = np.zeros(hashes.size, dtype=bool)
+    held[pairs[:, 1]] = True
+    stored = (ref_sources == top) & ((index[3] == view) if len(index) > 3 else True)
+    inside = starts + best <= ref_starts[stored].max()
+    return int(np.count_nonzero(held & only_top & ~at_best & inside))
+
+
+def jumps_inside(grams, index, top, view, new):
+    """Whether the file jumps inside piece `top` where the piece shares the context (module docstring): at least
+    JUMP_MIN of its n-grams of view number `view` lie in that piece off its best alignment, and at most JOIN_NEW of
+    them are new."""
+    return new <= JOIN_NEW and off_alignment(grams, index, top, view) >= JUMP_MIN
+
+
 def verbatim_piece(view_grams, index):
     """The reference piece a file is a verbatim excerpt of (module docstring), or -1: in every view, each of its
-    n-grams that the reference holds lies in the closest piece or its duplicates (copying.placed), and in some view
-    those are at least as many as its n-grams that no piece holds."""
+    n-grams that the reference holds lies in the closest piece or its duplicates (copying.placed), it does not jump
+    inside that piece (jumps_inside), and in some view those are at least as many as its n-grams that no piece
+    holds."""
     piece, held = -1, False
-    for grams in view_grams:
+    for view, grams in enumerate(view_grams):
         elsewhere, closest, top = copying.placed(grams, index[:3])
         if np.any(elsewhere & ~closest):
+            return -1
+        if top >= 0 and jumps_inside(grams, index, top, view, int(np.count_nonzero(~(elsewhere | closest)))):
             return -1
         if top >= 0 and np.count_nonzero(closest) >= np.count_nonzero(~closest):
             piece, held = (top if piece < 0 else piece), True
@@ -187,5 +239,9 @@ class Replay(Detector):
             return (f"replay: stands aside: the file is a verbatim excerpt of reference piece {self.names[excerpt]} "
                     f"(what the reference holds of it lies in that piece alone), and a real excerpt and a model "
                     f"replaying that piece cannot be told apart; {counted}")
+        off = off_alignment(grams[view], self.index, top, view) if top >= 0 else 0
+        if off >= JUMP_MIN:
+            counted += (f"; {off} of its {unit} lie in that piece only at another place than the rest (it jumps "
+                        f"inside it)")
         return (f"replay: {counted}: it replays part of that piece (score {score:.2f}; reference calibration files: "
                 f"median {median(self.tail):.2f}, max {self.tail['sorted'][-1]:.2f}); tail probability {p:.2g}")

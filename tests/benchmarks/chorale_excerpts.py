@@ -9,7 +9,7 @@ whole chorales, restarting from a piece's opening when a context has no continua
 (training/ngram.py) over 4-bar patches. The sets of the pass are named in
 tests/benchmarks/data/replay_excerpt_untouched.md.
 
-    python tests/benchmarks/chorale_excerpts.py excerpt 'bach[100:160]' OUT --first-bar 4 --bars 4
+    python tests/benchmarks/chorale_excerpts.py excerpt 'bach[100:160]' OUT --first-bar 4 --bars 4 [--last]
     python tests/benchmarks/chorale_excerpts.py jsb valid OUT --bars 8 [--first-bar 0] [--resolution quarter|8th|16th]
         [--mirror DIR]
     python tests/benchmarks/chorale_excerpts.py transpose DIR OUT --semitones 5
@@ -46,16 +46,18 @@ def chorales(spec):
     return [os.path.join(BACH, n) for n in sorted(n for n in os.listdir(BACH) if n.endswith(".mid"))[start:stop]]
 
 
-def excerpt(spec, out, first_bar, bars):
-    """Each chorale's bars [first_bar, first_bar + bars), notes cut at the excerpt's ends."""
+def excerpt(spec, out, first_bar, bars, last=False):
+    """Each chorale's bars [first_bar, first_bar + bars), notes cut at the excerpt's ends; `last`: from its last
+    `bars` bar lines to its end (its closing bars, which the reference's rolls partly drop)."""
     import pretty_midi
 
     for path in chorales(spec):
         midi = pretty_midi.PrettyMIDI(path)
         downbeats = midi.get_downbeats()
-        if len(downbeats) <= first_bar + bars:
+        if len(downbeats) <= (bars if last else first_bar + bars):
             continue
-        start, end = downbeats[first_bar], downbeats[first_bar + bars]
+        start, end = ((downbeats[-bars], midi.get_end_time()) if last else
+                      (downbeats[first_bar], downbeats[first_bar + bars]))
         for instrument in midi.instruments:
             instrument.notes = [n for n in instrument.notes if n.start < end and n.end > start]
             for note in instrument.notes:
@@ -272,6 +274,7 @@ def main():
     cut = sub.add_parser("excerpt")
     cut.add_argument("spec"), cut.add_argument("out")
     cut.add_argument("--first-bar", type=int, default=0), cut.add_argument("--bars", type=int, default=8)
+    cut.add_argument("--last", action="store_true", help="the last BARS bars (from a bar line to the end)")
     edition = sub.add_parser("jsb")
     edition.add_argument("split", choices=("train", "valid", "test")), edition.add_argument("out")
     edition.add_argument("--bars", type=int, default=8, help="the first bars (0: whole pieces)")
@@ -316,7 +319,7 @@ def main():
         return
     os.makedirs(args.out, exist_ok=True)
     if args.command == "excerpt":
-        excerpt(args.spec, args.out, args.first_bar, args.bars)
+        excerpt(args.spec, args.out, args.first_bar, args.bars, args.last)
     elif args.command == "jsb":
         jsb(args.split, args.out, args.bars, args.mirror, args.resolution, args.first_bar)
     elif args.command == "lstm":
