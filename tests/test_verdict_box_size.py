@@ -1,12 +1,12 @@
-"""The box-size detector (engine/detectors/box_size.py): a figure whose ink box is wider than the reference's fitting
-(MNIST: 20 pixels) is flagged, real digits pass as PNG, resized and back, and through JPEG (where it is recalibrated on
+"""The box-size detector (engine/detectors/box_size.py): a figure whose ink box is wider or narrower than the
+reference's fitting (MNIST: 20 pixels) is flagged (an older profile reads the wider side only), real digits pass as PNG, resized and back, and through JPEG (where it is recalibrated on
 the channelled reference), and a rotation with interpolation, which it does not forgive, is flagged more often than
 its share allows."""
 import numpy as np
 import pytest
 
 from engine.data.specs import load_spec
-from engine.detectors import box_size, suite
+from engine.detectors import box_size, calibration, suite
 from engine.detectors.channel_keys import channel_key
 from engine.detectors.channels import StandAside, channel_detectors
 from engine.detectors.profile import build_profile
@@ -38,16 +38,59 @@ def test_the_longer_side_is_the_ink_box_not_the_faint_values_around_it():
     assert box_size.longer_sides(np.repeat(x, 3, axis=1)).tolist() == [20, 4, 28]  # grey stored as colour
 
 
+def narrowed(x, side=24):
+    """Each picture reduced to side x side (Pillow's box filter) and put back in the middle of a blank 28 x 28: the
+    figure shrinks by side / 28, its ink box's 20 pixels to about 17."""
+    from PIL import Image
+
+    out = np.zeros_like(x)
+    at = (28 - side) // 2
+    for image, source in zip(out[:, 0], x[:, 0]):
+        image[at:at + side, at:at + side] = np.asarray(Image.fromarray(np.rint(source * 255).astype(np.uint8))
+                                                       .resize((side, side), Image.Resampling.BOX)) / 255
+    return out
+
+
 def test_a_wider_figure_is_flagged_and_real_digits_pass(digits):
     detector, profile, real = digits
-    assert profile["cal_box_size"].shape == (400,)
-    assert np.median(profile["cal_box_size"]) == 20 and profile["cal_box_size"].max() == 20  # MNIST's fitting
+    assert profile["box_sides"].shape == profile["cal_box_size"].shape == (400,)
+    assert np.median(profile["box_sides"]) == 20 and profile["box_sides"].max() == 20  # MNIST's fitting
     _, _, p_real = judged(detector, real)
     assert np.all(p_real > 0.01)
     batch, scores, p = judged(detector, widened(real))
     assert np.all(p <= 1 / 401 + 1e-12)  # beyond every reference figure: the calibration's floor
     reason = detector.reason(batch, 0, scores[0], p[0])
-    assert "0 of 400 reference figures" in reason and "commonest side 20 px, the widest 20" in reason
+    assert "22 px along its longer side; 0 of 400 reference figures" in reason
+    assert "commonest side 20 px, the narrowest 19, the widest 20" in reason
+
+
+def test_a_narrower_figure_is_flagged_as_rarely_as_the_reference_has_its_side(digits):
+    detector, profile, real = digits
+    sides = box_size.longer_sides(narrowed(real))
+    assert np.all(sides <= 18)  # no figure of mnist[0:400] is narrower than 19
+    batch, scores, p = judged(detector, narrowed(real))
+    assert np.all(p <= 1 / 401 + 1e-12)
+    k = 0
+    assert f"spans {sides[k]:.0f} px along its longer side; 0 of 400 reference figures span as many" in (
+        detector.reason(batch, k, scores[k], p[k]))
+    nineteen = int(np.sum(profile["box_sides"] == 19))
+    assert 0 < nineteen < 10
+    one_short = box_size.rarity([19.0], profile["box_sides"])
+    assert calibration.tail_probability(detector.tail, one_short) == pytest.approx((1 + nineteen) / 401)  # its share
+
+
+def test_an_older_profile_reads_the_wider_side_only(digits):
+    _, profile, real = digits
+    older = box_size.BoxSize({"cal_box_size": profile["box_sides"]})
+    _, _, p_narrow = judged(older, narrowed(real))
+    _, _, p_wide = judged(older, widened(real))
+    assert np.all(p_narrow > 0.01) and np.all(p_wide <= 1 / 401 + 1e-12)
+
+
+def test_rarity_leaves_each_reference_figure_out_of_its_own_count():
+    reference = np.array([20.0, 20, 20, 19])
+    assert box_size.rarity(reference, reference, own=True) == pytest.approx(-np.log([3 / 4, 3 / 4, 3 / 4, 1 / 4]))
+    assert box_size.rarity([20, 19, 18, 21], reference) == pytest.approx(-np.log([4 / 5, 2 / 5, 1 / 5, 1 / 5]))
 
 
 @pytest.mark.parametrize("side, method", [(34, "bicubic"), (56, "bilinear"), (22, "bicubic")])
@@ -74,7 +117,8 @@ def test_under_jpeg_it_is_recalibrated_on_the_channelled_reference(quality):
     assert not isinstance(channelled, StandAside)
     clean = next(d for d in detectors if d.name == "box-size")
     assert channelled.tail["sorted"].size != clean.tail["sorted"].size  # the channel's held-out files calibrate it
-    assert channelled.tail["sorted"].max() == 20  # and their ink keeps MNIST's box through the JPEG
+    assert channelled.sides.size == channelled.tail["sorted"].size and channelled.sides.max() == 20  # and their ink
+    # keeps MNIST's box through the JPEG
     _, _, p = judged(channelled, x)
     floor = 1 / (channelled.tail["sorted"].size + 1)  # beyond every channelled reference figure
     assert np.all(p[:40] > 0.01) and np.mean(p[40:] <= floor + 1e-12) >= 0.9

@@ -58,11 +58,16 @@ DEFAULT_ALPHA = 0.01
 INCONCLUSIVE_FACTOR = 5.0
 
 
-def tail_model(calibration_scores):
-    """Summarises calibration scores as the arrays `tail_probability` needs."""
+def sorted_scores(calibration_scores):
     c = np.sort(np.asarray(calibration_scores, dtype=np.float64).ravel())
     if c.size == 0 or not np.all(np.isfinite(c)):
         raise ValueError("calibration needs finite scores")
+    return c
+
+
+def tail_model(calibration_scores):
+    """Summarises calibration scores as the arrays `tail_probability` needs."""
+    c = sorted_scores(calibration_scores)
     from scipy.special import gammaincinv
 
     u = float(np.quantile(c, TAIL_QUANTILE))
@@ -103,6 +108,14 @@ def log_p_model(calibration_p, floor):
     its tail probability is 10^-s, never below `floor` (the smallest the combination can give);
     "sorted" holds the calibration files' scores (for medians, figures, counts)."""
     return {"sorted": np.sort(-np.log10(np.asarray(calibration_p, dtype=np.float64))), "log_p_floor": float(floor)}
+
+
+def empirical_tail(calibration_scores):
+    """A tail model of the calibration scores alone, without the fitted exponential: for a score of a few distinct
+    values (a side's rarity), where the exponential fitted beyond the 0.9 quantile would spread a handful of tied rare
+    values over the whole tail; a score beyond every calibration score gets the floor 1/(n + 1)."""
+    c = sorted_scores(calibration_scores)
+    return {"sorted": c, "threshold": float(c[-1]), "tau": 0.0}
 
 
 def tail_probability(model, scores):

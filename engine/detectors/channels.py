@@ -415,9 +415,9 @@ def channel_calibration(detectors, profile, key, gan_runs=(), agc=False):
 
         refit["cal_placement"] = rows(lambda x: placement_scores(x, profile["placement_reference"]))
     if "cal_box_size" in profile:  # the channelled files only: the box is not calibrated on resampled copies
-        from engine.detectors.box_size import longer_sides
+        from engine.detectors.box_size import calibration_arrays, longer_sides
 
-        refit["cal_box_size"] = batch.file_mean(longer_sides(x))
+        refit.update(calibration_arrays(batch.file_mean(longer_sides(x)), "box_sides" in profile))
     if "cal_shoulder" in profile:
         from engine.detectors.shoulder import shoulder_z
 
