@@ -139,3 +139,20 @@ def test_a_commonest_level_well_below_the_brightest_is_no_plateau(case):
     assert tone_curve.read_tone(picture, tone) is None
     darkened_read = [tone_curve.read_tone(darkened(s, 0.85), tone) for s in held[:20]]
     assert sum(found is not None for found in darkened_read) >= 18
+
+
+def test_a_haze_varying_about_a_lifted_level_is_no_tone_line(case):
+    """A diffusion model's haze (its commonest faint value on half the picture, others about it) is not read as a lift
+    and undone, where an editor's lift, alone or then rotated or rescaled within the frame, is read."""
+    profile, _, held = case
+    tone = tone_curve.reference_tone(profile["cal_x"])
+    rng = np.random.default_rng(5)
+    lifted = [Image.fromarray(np.minimum(eight_bit(s).astype(int) + 3, 255).astype(np.uint8)) for s in held[:30]]
+    edited = lifted + [p.rotate(8, Image.BICUBIC) for p in lifted] + [p.resize((25, 25), Image.BICUBIC) for p in lifted]
+    read = [tone_curve.read_tone(np.asarray(p, dtype=np.int64), tone) for p in edited]
+    assert sum(found is not None and found[0] == 3 for found in read) >= 0.9 * sum(
+        tone_curve.levels_of(np.asarray(p, dtype=np.int64)) is not None for p in edited)
+    haze = [rng.choice([-1, 0, 1, 2], p=[0.08, 0.76, 0.08, 0.08], size=(28, 28)) for _ in lifted]
+    hazy = [np.asarray(p, dtype=np.int64) + h * (np.asarray(p) < 16) for p, h in zip(lifted, haze)]
+    assert sum(tone_curve.levels_of(p) is not None for p in hazy) >= 25  # its levels are read: the flatness decides
+    assert sum(tone_curve.read_tone(p, tone) is not None for p in hazy) == 0

@@ -10,16 +10,18 @@ generated (`features`; docs/studies.md, "A tone curve read from a picture", fort
 Both levels are in the file: its background (the value at least BACKGROUND_SHARE of its pixels take) and its stroke
 plateau (the commonest value in the upper half of its range, held by at least PLATEAU_SHARE of those pixels). Where
 the reference's figures keep one background in nearly all files (reference_tone) and the file's background differs,
-or its plateau lies more than WHITE_MARGIN below the reference's lowest plateaus (LOW_WHITE), the curve is read as the
-straight line through the two points: the file is judged with it undone (its background to the reference's, its
-plateau to the reference's median plateau, rounded to 8 bits) and the reference figures are put through the same
-line (each from its own plateau) and back (engine/detectors/channel_media.py toned_images), so the rounding's merged
-and skipped levels are the same on both sides. A gamma curve or a levels stretch that clips, which keep both points, is
-not read; nor a picture whose plateau is too thin to read (a generator's grey output: 0-6 of 200-500 long-trained
-GAN digits hold one), nor one of at most FEW_LEVELS values whose brightest lies more than BELOW_TOP above its plateau:
-what was read there is a commonest level among a few, not a stroke's saturated plateau (a dim generator's output
-re-quantised, which undone would be clipped at white and lose the grid `clean-up` reads; a faint real figure, with
-many levels, is still read).
+or its plateau lies more than WHITE_MARGIN below the reference's lowest plateaus (LOW_WHITE), the curve is read as
+the straight line through the two points: the file is judged with it undone (its background to the reference's, its
+plateau to the reference's median plateau, rounded to 8 bits) and the reference figures are put through the same line
+(each from its own plateau) and back (engine/detectors/channel_media.py toned_images), so the rounding's merged and
+skipped levels are the same on both sides. A moved background is read only where it is one exact level away from the
+strokes (exactly_flat), as an editor leaves it: a diffusion model's faint haze, its commonest value on half the
+picture and others about it, was read as a lift and undone, and its haze with it. A gamma curve or a levels stretch
+that clips, which keep both points, is not read; nor a picture whose plateau is too thin to read (a generator's grey
+output: 0-6 of 200-500 long-trained GAN digits hold one), nor one of at most FEW_LEVELS values whose brightest lies
+more than BELOW_TOP above its plateau: what was read there is a commonest level among a few, not a stroke's saturated
+plateau (a dim generator's output re-quantised, which undone would be clipped at white and lose the grid `clean-up`
+reads; a faint real figure, with many levels, is still read).
 
 Through a JPEG or a lossy WebP (read_before_lossy) the levels are smeared: a grey background's flat blocks decode within
 a level of it and the plateau spreads over a few levels about its own (JPEG 75-90 of real digits darkened x0.85-0.9 or
@@ -39,7 +41,7 @@ reference's plateau is read so too (the price, docs/verdicts.md "Limits").
 """
 import numpy as np
 
-from engine.data.background import MIN_FREE_PIXELS, stroke_free_far, varying_free_blocks
+from engine.data.background import MIN_FREE_PIXELS, far_background, stroke_free_far, varying_free_blocks
 
 BACKGROUND_SHARE = 0.5  # of a figure's pixels on its background (MNIST's: 60-95 %)
 PLATEAU_SHARE = 0.12  # of the upper half's pixels on the plateau (real MNIST figures: 5th percentile 0.17)
@@ -71,6 +73,7 @@ LOW_QUALITY = 70  # IJG quality at or below which a JPEG whose levels are too th
 # "A diffusion model's haze told from a lifted background through a JPEG")
 LOW_QUALITY_WINDOW = 11
 LOW_QUALITY_BACKGROUND_SHARE = 0.2
+LOSSLESS_FLAT_SHARE = 0.96  # of a lossless picture's far pixels exactly at its moved background (exactly_flat)
 JPEG_FLAT_SHARE = 0.9  # of a moved background's stroke-free far pixels within a level of it (flat_background)
 VARYING_BLOCKS = 4  # stroke-free blocks varying, from which a moved background is not flat (13,155 real digits of
 # mnist[5000:10000] lifted by 3 / 6 or contrast-blended 0.9, then JPEG 85 / 95 / 90: at most 3, in 8 of them; a
@@ -170,7 +173,23 @@ def read_tone(picture, reference):
         return None
     if np.max(picture) - white > BELOW_TOP and np.unique(picture).size <= FEW_LEVELS:
         return None
+    if black != reference["black"] and not exactly_flat(picture, black, reference["black"]):
+        return None
     return found
+
+
+def exactly_flat(picture, black, reference_black):
+    """Whether a lossless picture's background, moved to `black`, is one exact level away from its strokes: at least
+    LOSSLESS_FLAT_SHARE of its far pixels (background.far_background) at `black`, or at the reference's background
+    where a rotation or shift filled the frame's edge. An editor's lift or contrast blend takes every pixel of a flat
+    background to one level (real digits lifted by 1-12 or blended 0.8-0.95: at least 0.991 of them; then rotated,
+    rescaled or shifted within the frame: at least 0.947), where a diffusion model's haze whose commonest faint value
+    holds half the picture varies about it (0.61-1.0, median 0.94), which undone as a tone line reads away
+    (docs/studies.md, "A diffusion model's haze read as a tone line", fifty-second pass). Too few far pixels to tell
+    (MIN_FREE_PIXELS): flat, as before."""
+    values = np.asarray(picture)[far_background(picture)]
+    return values.size < MIN_FREE_PIXELS or float(np.mean((values == black) | (values == reference_black))) >= \
+        LOSSLESS_FLAT_SHARE
 
 
 def undone(picture, black, white, reference):

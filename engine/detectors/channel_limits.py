@@ -46,11 +46,12 @@ TRAITS_LOST = {
                  "keeps only what it shows every way (long-trained GANs' digits: 22-31 % read so, 1-2 points fewer "
                  "caught, untouched DCGAN 182 -> 176 of 300; docs/studies.md, "
                  "'Everyday edits of real digits', forty-fifth pass)"),
-    "toned": ("a straight tone line is read from any lossless grey picture whose background or stroke plateau lies "
-              "off the reference's, a generator's too, and undone, so an edit that moved a generator's levels no "
-              "longer helps to catch it (a long-trained DCGAN's digits darkened x0.85: 267 -> 219 of 300 caught, "
-              "contrast 0.8: 300 -> 206; 178 as written); unedited generator output is read once in 4,900 digits "
-              "(docs/studies.md, 'A tone curve read from a picture', forty-third pass)"),
+    "toned": ("a straight tone line is read from any lossless grey picture whose background (one exact level away "
+              "from the strokes) or stroke plateau lies off the reference's, a generator's too, and undone, so an "
+              "edit that moved a generator's levels no longer helps to catch it (a long-trained DCGAN's digits "
+              "darkened x0.85: 267 -> 219 of 300 caught, contrast 0.8: 300 -> 206; 178 as written); unedited "
+              "generator output is read once in 4,900 digits (docs/studies.md, 'A tone curve read from a picture', "
+              "forty-third pass)"),
     "toned before": ("a tone line is read through a JPEG or a lossy WebP from any grey picture whose background, or "
                      "the few levels its upper values crowd into, lies off the reference's, a generator's too, and "
                      "each detector keeps the larger of its tail probabilities against the reference through the codec "

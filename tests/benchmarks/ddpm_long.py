@@ -6,7 +6,8 @@ training/diffusion.py's DDPM trained on builtin:mnist[0:4000] with one CPU threa
 OUT/NAME-SAMPLER/, ready for `image_channel_sweep.py judge CASE OUT/NAME-SAMPLER`. `real` writes a slice of
 builtin:mnist as PNG and JPEG 85 the same way.
 
-    python tests/benchmarks/ddpm_long.py model OUT NAME SEED STEPS WIDTH SCHEDULE SAMPLER:K[:N] [SAMPLER:K[:N] ...]
+    python tests/benchmarks/ddpm_long.py model OUT NAME SEED STEPS WIDTH SCHEDULE SAMPLER:K[:N[:SEED]] [...]
+    python tests/benchmarks/ddpm_long.py resample OUT NAME EMA.pt WIDTH SCHEDULE SAMPLER:K:N:SEED [...]
     python tests/benchmarks/ddpm_long.py real OUT SPEC          # e.g. 'builtin:mnist[8600:8800]'
 """
 import os
@@ -42,26 +43,49 @@ def eight_bit(x):
     return np.rint(np.clip(np.asarray(x)[:, 0], 0, 1) * 255).astype(np.uint8)
 
 
-def model(out, name, seed, steps, width, schedule, samplers):
-    """Train one DDPM, then draw N (default 300) samples per SAMPLER:K (DDIM over K steps, or ancestral over all)."""
+def trainer_for(seed, width, schedule):
     import torch
 
     from engine.data.specs import load_spec
     from training.diffusion import DiffusionTrainer
 
     torch.set_num_threads(1)
-    trainer = DiffusionTrainer(load_spec("builtin:mnist[0:4000]").x,
-                               dict(seed=seed, width=width, schedule=schedule, timesteps=TIMESTEPS))
+    return DiffusionTrainer(load_spec("builtin:mnist[0:4000]").x,
+                            dict(seed=seed, width=width, schedule=schedule, timesteps=TIMESTEPS))
+
+
+def model(out, name, seed, steps, width, schedule, samplers):
+    """Train one DDPM, keep its EMA weights as OUT/NAME-ema.pt, then draw its samples (see draw)."""
+    import torch
+
+    trainer = trainer_for(seed, width, schedule)
     start = time.time()
     for i in range(steps):
         loss = trainer.step()["loss"]
         if i % 500 == 0:
             print(name, i, round(loss, 4), round(time.time() - start), flush=True)
+    torch.save(trainer.ema.state_dict(), os.path.join(out, f"{name}-ema.pt"))
+    draw(trainer, out, name, samplers, 100 + seed)
+
+
+def draw(trainer, out, name, samplers, default_seed):
+    """N (default 300) samples per SAMPLER:K[:N[:SEED]] (DDIM over K steps, or ancestral over all), sampler seed
+    SEED (default default_seed), written under OUT/NAME-SAMPLER/."""
     for spec in samplers:
-        sampler, k, n = (spec.split(":") + ["300"])[:3]
-        made = trainer.sample(int(n), seed=100 + seed, sampler=sampler, steps=int(k) if sampler == "ddim" else None)
+        sampler, k, *rest = spec.split(":")
+        n, seed = (int(rest[0]) if rest else 300), (int(rest[1]) if len(rest) > 1 else default_seed)
+        made = trainer.sample(n, seed=seed, sampler=sampler, steps=int(k) if sampler == "ddim" else None)
         np.save(os.path.join(out, f"{name}-{sampler}.npy"), made)
         write_ways(os.path.join(out, f"{name}-{sampler}"), eight_bit(made))
+
+
+def resample(out, name, ema_path, width, schedule, samplers):
+    """New samples from a trained model's saved EMA weights (EMA.pt, as model keeps them); SEED must be given."""
+    import torch
+
+    trainer = trainer_for(0, width, schedule)
+    trainer.ema.load_state_dict(torch.load(ema_path))
+    draw(trainer, out, name, samplers, None)
 
 
 def main():
@@ -70,6 +94,9 @@ def main():
         from engine.data.specs import load_spec
 
         write_ways(os.path.join(out, "real"), eight_bit(load_spec(rest[0]).x), ways=("png", "jpeg85"))
+    elif command == "resample":
+        name, ema_path, width, schedule, *samplers = rest
+        resample(out, name, ema_path, int(width), schedule, samplers)
     else:
         name, seed, steps, width, schedule, *samplers = rest
         model(out, name, int(seed), int(steps), int(width), schedule, samplers)
