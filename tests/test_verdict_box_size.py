@@ -122,3 +122,13 @@ def test_under_jpeg_it_is_recalibrated_on_the_channelled_reference(quality):
     _, _, p = judged(channelled, x)
     floor = 1 / (channelled.tail["sorted"].size + 1)  # beyond every channelled reference figure
     assert np.all(p[:40] > 0.01) and np.mean(p[40:] <= floor + 1e-12) >= 0.9
+
+
+def test_a_picture_with_no_ink_is_no_figure_to_read(digits):
+    from types import SimpleNamespace
+
+    detector, profile, real = digits
+    blank, faint = np.zeros((1, 1, 28, 28)), np.full((1, 1, 28, 28), box_size.LEVEL - 0.05)
+    assert not detector.informative(SimpleNamespace(x=blank)) and not detector.informative(SimpleNamespace(x=faint))
+    assert detector.informative(SimpleNamespace(x=real[:1]))
+    assert box_size.BoxSize({"cal_box_size": profile["box_sides"]}).informative(SimpleNamespace(x=blank))  # older

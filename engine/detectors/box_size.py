@@ -98,6 +98,11 @@ class BoxSize(Detector):
         tail = calibration.tail_model if self.sides is None else calibration.empirical_tail  # a rarity: few values
         self.tail = tail(profile["cal_box_size"])
 
+    def informative(self, samples):
+        """Not for a picture with no ink (blank, or all of it fainter than LEVEL): a side of 0 is no figure's box, and
+        its rarity would call an empty picture generated; an older profile read it as the narrowest (p = 1)."""
+        return self.sides is None or bool(np.any(longer_sides(samples.x) > 0))
+
     def scores(self, batch):
         sides = batch.file_mean(longer_sides(batch.x))
         return sides if self.sides is None else rarity(sides, self.sides)
