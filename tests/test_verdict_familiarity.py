@@ -87,7 +87,7 @@ def test_profiles_made_before_version_3_load_and_judge_as_they_did(chorales, pai
         assert "sequences of three" not in old.method + reason and reason.startswith("familiarity: ")
     # version 1 counted every pair, which the pairs only the closest piece holds dilute
     assert np.all(judged(familiarity.Familiarity(v1), x, groups)[1] < judged(familiarity.Familiarity(pairs_profile), x, groups)[1])
-    assert detector.version == familiarity.VERSION == 3
+    assert detector.version == familiarity.VERSION == 4
     assert not familiarity.Familiarity.present({"modality": np.array("music")})
     assert not familiarity.SliceFamiliarity.present(pairs_profile)
 
@@ -314,3 +314,38 @@ def test_tempo_and_resolution_change_nothing(chorales, tmp_path):
     detector, sliced, _, _ = chorales
     for d in (detector, sliced):
         assert_tempo_and_resolution_change_nothing(d, tmp_path)
+
+
+def test_closing_bars_past_the_stored_roll_are_not_counted_from_version_4(chorales):
+    detector, _, pieces, held = chorales
+    # a piece's roll ends at its last whole 4-bar patch: its closing bars run on past what the reference holds, and a
+    # cadence there is found in other pieces (two bars of another piece's opening stand for it here)
+    closing = np.concatenate([pieces[0][:, -128:], pieces[2][:, :2 * BAR]], axis=1)
+    grams = familiarity.grams_of(closing)
+    k_all, n_all, _ = familiarity.share_and_score(grams, detector.index, view=familiarity.PAIRS)
+    k, n, _ = familiarity.share_and_score(grams, detector.index, view=familiarity.PAIRS._replace(past_end=True))
+    assert k_all > k and n_all > n, (k_all, n_all, k, n)
+    assert all(view.past_end for view in detector.views)
+    # inside the piece's stored bars the same chords count (a splice)
+    inside = np.concatenate([pieces[0][:, :128], pieces[2][:, :2 * BAR], pieces[0][:, 128:192]], axis=1)
+    inner = familiarity.grams_of(inside)
+    assert (familiarity.share_and_score(inner, detector.index, view=familiarity.PAIRS._replace(past_end=True))[:2]
+            == familiarity.share_and_score(inner, detector.index, view=familiarity.PAIRS)[:2])
+    # a chorale the reference lacks shares a few formulas with its closest piece, whose alignment says nothing of
+    # where the file stands in it: counted as before
+    for roll in synthetic_music.file_rolls(*held)[:10]:
+        grams = familiarity.grams_of(roll)
+        assert (familiarity.share_and_score(grams, detector.index, view=familiarity.PAIRS._replace(past_end=True))[:2]
+                == familiarity.share_and_score(grams, detector.index, view=familiarity.PAIRS)[:2])
+
+
+def test_a_version_3_profile_counts_what_lies_past_the_stored_bars_as_calibrated(chorales):
+    ref = load_spec("builtin:bach[0:60]")
+    groups, n = item_groups(ref.items, ref.n)
+    index, cal, _ = familiarity.fitted(ref, groups, n, (familiarity.PAIRS, familiarity.TRIPLES))
+    old = familiarity.Familiarity(dict(zip(familiarity.Familiarity.arrays, (*index, cal, np.array(3)))))
+    assert old.combination is not None and not any(view.past_end for view in old.views)
+    held = load_spec("builtin:bach[300:305]")
+    x, g = held.x, item_groups(held.items, held.n)[0]
+    expected = old.combination.scores(synthetic_music.file_rolls(x, g))
+    assert judged(old, x, g)[1] == pytest.approx(expected, rel=1e-12)

@@ -107,6 +107,37 @@ def test_a_loop_inside_one_piece_is_judged_and_flagged_and_a_join_the_piece_lack
     assert replay.off_alignment(replay.copying.all_grams(pieces[f][:, 32:160])[0], detector.index, f, 0) == 0
 
 
+def found_off_piece(roll, detector):
+    """Per view, the n-grams the reference holds off the roll's closest piece, and of them those off_piece counts."""
+    out = []
+    for view, grams in enumerate(replay.copying.all_grams(roll)):
+        elsewhere, closest, top = replay.copying.placed(grams, detector.index[:3])
+        out.append((int(np.count_nonzero(elsewhere & ~closest)),
+                    replay.off_piece(grams, detector.index, view, elsewhere, closest, top)))
+    return out
+
+
+def test_closing_bars_past_the_stored_roll_stand_aside_and_a_replay_run_on_into_another_piece_is_judged(chorales):
+    detector, pieces, _ = chorales
+    # the reference's rolls drop a piece's bars after its last whole 4-bar patch: a user's excerpt of its closing
+    # bars runs on past what the reference holds of it, and a cadence there may be one other pieces hold (a few
+    # n-grams found elsewhere): two bars of another piece's opening stand for that cadence here
+    f = 0
+    cadence = next(np.concatenate([pieces[f][:, -128:], r[:, :2 * BAR]], axis=1) for r in pieces[1:]
+                   if 0 < found_off_piece(np.concatenate([pieces[f][:, -128:], r[:, :2 * BAR]], axis=1), detector)[0][0]
+                   < replay.JUMP_MIN)
+    found = found_off_piece(cadence, detector)
+    assert found[0][0] > 0 and all(counted == 0 for _, counted in found), found  # found elsewhere, not counted
+    assert stands_aside(detector, cadence)
+    # a replay that runs on past the piece's stored end into four bars of another piece is judged, as before
+    run_on = np.concatenate([pieces[f][:, -128:], pieces[2][:, :4 * BAR]], axis=1)
+    assert min(counted for _, counted in found_off_piece(run_on, detector)) >= replay.JUMP_MIN
+    assert not stands_aside(detector, run_on)
+    # the same cadence placed inside the piece's stored bars counts: a splice, judged
+    inside = np.concatenate([pieces[f][:, -128:-2 * BAR], cadence[:, -2 * BAR:], pieces[f][:, -2 * BAR:]], axis=1)
+    assert not stands_aside(detector, inside)
+
+
 def test_counts_of_a_truncated_replay(chorales):
     detector, pieces, _ = chorales
     f = next(i for i, r in enumerate(pieces) if r.shape[1] >= 4 * 64)

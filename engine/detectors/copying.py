@@ -159,6 +159,37 @@ def placed(grams, index):
     return elsewhere, closest, int(alignments[top, 0])
 
 
+def best_alignment(grams, index, top):
+    """(shift, at_best, held, only_top) of a file's n-grams against piece `top`: the shift in time at which that piece
+    holds most of them (None when it holds none), and per n-gram whether the piece holds it at that shift, at any
+    shift, and whether no other piece holds it."""
+    hashes, starts = grams
+    ref_hashes, ref_sources, ref_starts = index[:3]
+    lo, hi = np.searchsorted(ref_hashes, hashes, "left"), np.searchsorted(ref_hashes, hashes, "right")
+    position = np.repeat(np.arange(hashes.size), hi - lo)
+    match = np.concatenate([np.arange(a, b) for a, b in zip(lo, hi)] + [np.zeros(0, np.int64)])
+    in_top = ref_sources[match] == top
+    only_top = np.bincount(position[~in_top], minlength=hashes.size) == 0
+    shift = ref_starts[match] - starts[position]
+    pairs = np.unique(np.stack([shift[in_top], position[in_top]], axis=1), axis=0)
+    at_best, held = np.zeros(hashes.size, dtype=bool), np.zeros(hashes.size, dtype=bool)
+    if pairs.size == 0:
+        return None, at_best, held, only_top
+    shifts, covered = np.unique(pairs[:, 0], return_counts=True)
+    best = shifts[np.argmax(covered)]
+    at_best[pairs[pairs[:, 0] == best, 1]] = True
+    held[pairs[:, 1]] = True
+    return best, at_best, held, only_top
+
+
+def past_stored(grams, index, top, view, shift):
+    """Whether each of the file's n-grams, placed at `shift` in piece `top`, starts past the piece's last stored
+    n-gram (of view number `view` where the index holds each n-gram's view as a fourth array): the bars the piece's
+    roll drops (after its last whole 4-bar patch), of which the reference knows nothing."""
+    stored = (index[1] == top) & ((index[3] == view) if len(index) > 3 else True)
+    return grams[1] + shift > index[2][stored].max()
+
+
 def copied_share(grams, index):
     """(share of the file's n-grams found in the reference off the alignment it shares most
     with and that alignment's duplicates, reference piece of that alignment or -1, share found

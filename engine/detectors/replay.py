@@ -41,6 +41,13 @@ lines, were labelled generated 52-54 of 60 times in a `builtin:bach` case (whose
 collection has); a chain that jumps into another piece still holds n-grams off P and is judged (docs/studies.md,
 "Chorale excerpts: replay stands aside for a verbatim excerpt", thirty-fourth pass).
 
+The reference's rolls end at each piece's last whole 4-bar patch, so a user's excerpt of P's closing bars runs on past
+what the index holds of P, and a cadence there may be one other pieces hold: fewer than JUMP_MIN n-grams found off P
+that P's best alignment places past its stored bars are not counted against a verbatim excerpt (`off_piece`; the
+reference's own last 8 bars: 12 of 283 had been judged for 1-3 such n-grams, 5 labelled generated). A replay that runs
+on past P's end into another piece holds JUMP_MIN or more there (8-21 in the fifty-second pass's chains) and is judged
+(docs/studies.md, "The reference's closing bars and held-out excerpts", fifty-second pass).
+
 A file that jumps inside P is no excerpt, though every n-gram it has lies in P: a chain of order 3 or 4 at the end of
 a section that P writes out twice (bar form A A B) may go on with the section again, since P holds that context before
 the repeat, and writes A A A; or it leaves P's stretch at a context P holds elsewhere and goes on from there. Then at
@@ -117,25 +124,10 @@ def off_alignment(grams, index, top, view):
     there only off the shift in time at which that piece holds most of the file's n-grams, where that shift places
     them inside the piece's stored n-grams: what a jump inside the piece places elsewhere in it. (Past the piece's
     last stored n-gram, the bars its roll drops, a real file's reprise of an earlier section is found only there.)"""
-    hashes, starts = grams
-    ref_hashes, ref_sources, ref_starts = index[:3]
-    lo, hi = np.searchsorted(ref_hashes, hashes, "left"), np.searchsorted(ref_hashes, hashes, "right")
-    position = np.repeat(np.arange(hashes.size), hi - lo)
-    match = np.concatenate([np.arange(a, b) for a, b in zip(lo, hi)] + [np.zeros(0, np.int64)])
-    in_top = ref_sources[match] == top
-    only_top = np.bincount(position[~in_top], minlength=hashes.size) == 0
-    shift = ref_starts[match] - starts[position]
-    pairs = np.unique(np.stack([shift[in_top], position[in_top]], axis=1), axis=0)
-    if pairs.size == 0:
+    best, at_best, held, only_top = copying.best_alignment(grams, index, top)
+    if best is None:
         return 0
-    shifts, covered = np.unique(pairs[:, 0], return_counts=True)
-    best = shifts[np.argmax(covered)]
-    at_best = np.zeros(hashes.size, dtype=bool)
-    at_best[pairs[pairs[:, 0] == best, 1]] = True
-    held = np.zeros(hashes.size, dtype=bool)
-    held[pairs[:, 1]] = True
-    stored = (ref_sources == top) & ((index[3] == view) if len(index) > 3 else True)
-    inside = starts + best <= ref_starts[stored].max()
+    inside = ~copying.past_stored(grams, index, top, view, best)
     return int(np.count_nonzero(held & only_top & ~at_best & inside))
 
 
@@ -146,15 +138,28 @@ def jumps_inside(grams, index, top, view, new):
     return new <= JOIN_NEW and off_alignment(grams, index, top, view) >= JUMP_MIN
 
 
+def off_piece(grams, index, view, elsewhere, closest, top):
+    """The number of the file's n-grams of view number `view` that the reference holds off its closest piece `top` and
+    its duplicates (copying.placed's `elsewhere` and `closest`), fewer than JUMP_MIN of them placed past the piece's
+    stored bars at its best alignment not counted (module docstring: a piece's closing cadence shared with others)."""
+    off = elsewhere & ~closest
+    if top >= 0 and np.any(off):
+        best = copying.best_alignment(grams, index, top)[0]
+        past = off & copying.past_stored(grams, index, top, view, best) if best is not None else np.zeros_like(off)
+        if np.count_nonzero(past) < JUMP_MIN:
+            off &= ~past
+    return int(np.count_nonzero(off))
+
+
 def verbatim_piece(view_grams, index):
     """The reference piece a file is a verbatim excerpt of (module docstring), or -1: in every view, each of its
-    n-grams that the reference holds lies in the closest piece or its duplicates (copying.placed), it does not jump
-    inside that piece (jumps_inside), and in some view those are at least as many as its n-grams that no piece
-    holds."""
+    n-grams that the reference holds lies in the closest piece or its duplicates (copying.placed; off_piece), it does
+    not jump inside that piece (jumps_inside), and in some view those are at least as many as its n-grams that no
+    piece holds."""
     piece, held = -1, False
     for view, grams in enumerate(view_grams):
         elsewhere, closest, top = copying.placed(grams, index[:3])
-        if np.any(elsewhere & ~closest):
+        if off_piece(grams, index, view, elsewhere, closest, top):
             return -1
         if top >= 0 and jumps_inside(grams, index, top, view, int(np.count_nonzero(~(elsewhere | closest)))):
             return -1

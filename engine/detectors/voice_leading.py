@@ -270,8 +270,10 @@ class VoiceLeading(Detector):
         self.tail = calibration.tail_model(profile["cal_voice_leading"])
         self.sampled = bool(profile.get("sampled"))
         self.phrase_ends = self.arrays[7] in profile  # a profile made before counts parallels across them
-        # copying's index of the reference, where verbatim excerpts stand aside (a profile made before: None)
-        self.index = (tuple(profile[k] for k in ("copying_hashes", "copying_sources", "copying_starts"))
+        # copying's index of the reference and replay's views of it, where verbatim excerpts stand aside as replay
+        # reads them (a profile made before: None)
+        self.index = (tuple(profile[k] for k in ("copying_hashes", "copying_sources", "copying_starts", "replay_views")
+                            if k in profile)
                       if self.arrays[6] in profile and "copying_hashes" in profile else None)
         self.names = [str(n) for n in profile.get("copying_names", ())]
         held = len(self.centre)
