@@ -59,6 +59,7 @@ INCONCLUSIVE_FACTOR = 5.0
 
 
 def sorted_scores(calibration_scores):
+    """The calibration scores flattened and sorted; none, or any not finite, is a broken calibration."""
     c = np.sort(np.asarray(calibration_scores, dtype=np.float64).ravel())
     if c.size == 0 or not np.all(np.isfinite(c)):
         raise ValueError("calibration needs finite scores")
