@@ -82,6 +82,24 @@ def test_the_crop_recovers_a_padded_digit_and_the_reduction_an_enlarged_one(tmp_
             assert np.abs(judged.x[0, 0] * 255 - digit).mean() < 0.5  # grey levels: the original, within rounding
 
 
+def test_a_digit_resized_to_32_is_an_enlargement_though_padding_would_hold_it(mnist_case, tmp_path):
+    # Resized by 32 / 28 its figure still fits a 28 x 28 crop, where its 22-pixel box read as generated (box-size).
+    paths, padded = [], []
+    for k, digit in enumerate(digits(9010, 9014)):
+        for kernel in ("bilinear", "bicubic"):
+            method = getattr(Image.Resampling, kernel.upper())
+            paths.append(save(tmp_path, f"{kernel}{k}.png",
+                              np.asarray(Image.fromarray(digit).resize((32, 32), method))))
+        padded.append(save(tmp_path, f"pad{k}.png", np.pad(digit, 2)))
+    files = {f["path"]: f for f in verdict.judge(mnist_case, paths + padded)["files"]}
+    for path in paths:
+        assert files[path]["channel"]["enlarged"]["filter"] in path and "padded" not in files[path]["channel"]
+        assert files[path]["label"] != "generated"
+        assert files[path]["detectors"]["box-size"]["tail_probability"] > 0.05
+    for path in padded:
+        assert files[path]["channel"]["padded"]["crop"] == [2, 2] and "enlarged" not in files[path]["channel"]
+
+
 def test_sizes_not_explained_are_refused_with_what_was_found(mnist_case, tmp_path):
     digit = digits(9010, 9011)[0]
     wide = save(tmp_path, "wide.png", np.asarray(Image.fromarray(digit).resize((40, 28))))
