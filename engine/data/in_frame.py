@@ -24,13 +24,14 @@ and clips the ink's plateau at white (its share of the ink at 253 of 255 and up:
 soft picture is read as resampled where its steep steps are few (FEW_STEEP) or its plateau kept (SATURATED).
 
 A long-trained MLP VAE's soft digits pass those two rules too (two thirds to three quarters of them), but carry a
-halo no resample makes: a resample moves each value at most its kernel's reach (bilinear one pixel, bicubic two) and the
-reference's figures have no value beyond a pixel or two from their ink, so a resampled real figure keeps next to no
-faint value (1-15 of 255) three pixels or more from its ink (`halo`; tuning: more than HALO such values in none of
+halo no resample makes: a resample moves each value at most its kernel's reach (bilinear one pixel, bicubic two) and
+the reference's figures have no value beyond a pixel or two from their ink, so a resampled real figure keeps next to
+no faint value (1-15 of 255) three pixels or more from its ink (`halo`; tuning: more than HALO such values in none of
 about 10,000 real digits rotated, rescaled or shifted with bilinear or bicubic, in 2 % of digits blurred with a
-Gaussian of radius 0.5, in 78-98 % of the VAEs' digits read so). A lossless file with such a halo is not read and is
-judged as written; a JPEG's ringing puts faint values everywhere, so a JPEG file is read as before (docs/studies.md,
-"A VAE's halo inside the in-frame reading", fifty-third pass).
+Gaussian of radius 0.5, in 78-98 % of the VAEs' digits read so; a downscale reaches further: 16 of 800 digits resized
+through 34 pixels and back). A lossless file with such a halo is not read and is judged as written; a JPEG's ringing
+puts faint values everywhere, so a JPEG file is read as before (docs/studies.md, "A VAE's halo inside the in-frame
+reading", fifty-third pass).
 
 A lossless 8-bit grey square picture or a grey JPEG file, with nothing read in it but EMNIST's framing or a mirror or
 a quarter turn (a resampled real figure lies far enough from the reference's figures to read as one in a fifth of
