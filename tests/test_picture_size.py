@@ -101,6 +101,25 @@ def test_a_digit_resized_to_32_is_an_enlargement_though_padding_would_hold_it(mn
         assert files[path]["channel"]["padded"]["crop"] == [2, 2] and "enlarged" not in files[path]["channel"]
 
 
+def test_a_haze_left_in_the_padding_is_padding_and_noise_on_a_padded_digit_no_enlargement(tmp_path):
+    from engine.data.loaders import load_path
+
+    digit = digits(9020, 9021)[0].astype(float)
+    rng = np.random.default_rng(3)
+    # a generator trained on padded digits: its figure inside the crop, a faint haze (at most 20 of 255) all round
+    haze = np.pad(digit, 2) + rng.integers(0, 21, (32, 32)) * (np.pad(digit, 2) < 100)
+    # a real padded digit with noise of 2 levels: nearest would explain it within the interpolating filters' bound
+    noisy = np.pad(digit, 2) + rng.normal(0, 2, (32, 32))
+    for name, picture in (("haze.png", haze), ("noisy.png", noisy)):
+        samples = load_path(save(tmp_path, name, np.clip(np.rint(picture), 0, 255).astype(np.uint8)))
+        judged, reason = picture_size.fit_to_reference(samples, (1, 28, 28), 0.0)
+        assert reason is None and "enlarged" not in judged.meta["channel"]
+        found = judged.meta["channel"]["padded"]
+        assert found["crop"] == [2, 2] and 0 < found["haze"] * 255 <= 20 + 6
+        assert "a haze up to" in picture_size.size_reason(judged.meta["channel"])
+        np.testing.assert_allclose(judged.x[0, 0] * 255, np.clip(np.rint(picture), 0, 255)[2:30, 2:30])
+
+
 def test_sizes_not_explained_are_refused_with_what_was_found(mnist_case, tmp_path):
     digit = digits(9010, 9011)[0]
     wide = save(tmp_path, "wide.png", np.asarray(Image.fromarray(digit).resize((40, 28))))

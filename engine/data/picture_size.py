@@ -10,7 +10,10 @@ channel (meta["channel"]):
   (torchvision's Pad(2), the tutorials') placed the figure, moved only as far as it must to hold all of it. Not the
   crop that centres the figure's centre of mass: that would put every file's figure where the reference's are and
   blind `placement` to a generator that places its figure freely; the centred crop keeps the figure's position
-  statistics as the padding left them.
+  statistics as the padding left them. Where an interpolating filter's upsampling (or nearest's, exactly) explains
+  the picture closely (ENLARGE_OVER_PADDING), it is the enlargement below: a digit resized to 32 x 32 still fits a
+  crop. Where no filter explains it, padding is also read on the values more than HAZE off the background, a
+  generator's faint haze in the padding it learned left out (`"haze"`).
 - enlargement: the reference's aspect ratio, larger by up to limits.MAX_ENLARGEMENT. The enlarging filter is read as
   the one whose upsampling from the reference's size explains the file (the smaller picture found by least squares,
   corrected FIT_STEPS times for the clipping of a ringing filter's lobes, upsampled as Pillow does it: resize_history
@@ -45,6 +48,11 @@ ENLARGE_MAX_RESIDUAL = 0.5  # grey levels, mean over the picture
 # picture exactly, as it does every nearest enlargement and, by chance, 13 of 10,000 padded MNIST digits (thin upright
 # ones, whose rows it drops as copies: their figure comes back two pixels shorter).
 ENLARGE_OVER_PADDING = 0.3
+# A generator trained on padded pictures (torchvision's Pad(2)) leaves a faint haze in the padding it learned (up to
+# 66 of 255 in tuning); where no filter explains a picture, padding is also read on its values more than HAZE off the
+# background, the haze outside the crop left out (judged reduced with the box filter, such a DCGAN's figure came back
+# an eighth smaller and passed 11 of 100 times; as its crop, 0 of 100).
+HAZE = 0.3
 FIT_STEPS = 8  # least-squares corrections of the smaller picture (a ringing filter's lobes clipped at 0 and 255)
 MAX_GRID_BORDER = 8  # pixels between the pictures of a grid (torchvision's make_grid: 2)
 BACKGROUND_SHARE = 0.99  # of the reference's border values on one value: it has a background to pad with
@@ -107,7 +115,16 @@ def fit_to_reference(samples, shape, background):
     if lossy:
         return None, (f"a picture of {size}, an enlargement of the case reference's {h} x {w} through {lossy} "
                       f"afterwards: the reference is not passed through both; not judged")
+    crop = None if read or values is None else padding(hazeless(samples.x, background), (h, w), background)
+    if crop is not None:
+        return padded(samples, (h, w), crop, hazy_background=background), None
     return enlarged(samples, (h, w), read), None
+
+
+def hazeless(x, background):
+    """Samples x with every value within HAZE of `background` set to it: what padding is read on where a generator
+    trained on padded pictures left its faint haze in the padding."""
+    return np.where(np.abs(x - np.float32(background)) > HAZE, x, np.float32(background))
 
 
 def enlargement_over_padding(samples, size):
@@ -123,8 +140,7 @@ def enlargement_over_padding(samples, size):
     read = read_kernel(np.rint(samples.x[:, 0] * 255), size)
     if read is None:
         return None
-    kernel, residual, _ = read
-    return read if residual <= (0 if kernel == "nearest" else ENLARGE_OVER_PADDING) else None
+    return read if read[0] == "nearest" or read[1] <= ENLARGE_OVER_PADDING else None
 
 
 def padding(x, size, background):
@@ -199,10 +215,16 @@ def grid_tiles(samples, layout):
     return samples
 
 
-def padded(samples, size, crops):
-    """The samples cropped to `size` at `crops`, their channel re-read on the crop (one 8-bit picture)."""
+def padded(samples, size, crops, hazy_background=None):
+    """The samples cropped to `size` at `crops`, their channel re-read on the crop (one 8-bit picture);
+    `hazy_background`: the background, where padding was read on hazeless values (the haze left out is recorded)."""
     h, w = size
     big = samples.shape[1:]
+    haze = None
+    if hazy_background is not None:
+        (top, left), outside = crops[0], np.ones(big, dtype=bool)
+        outside[top:top + h, left:left + w] = False
+        haze = float(np.abs(samples.x[0][:, outside] - np.float32(hazy_background)).max())
     samples.x = np.stack([s[:, t:t + h, l:l + w] for s, (t, l) in zip(samples.x, crops)])
     channel = dict(samples.meta.get("channel") or {})
     if channel.get("codec") in LOSSY_CODECS:  # its own channel; a resize read at the padded size is not the crop's
@@ -214,6 +236,8 @@ def padded(samples, size, crops):
     centred = all((t, l) == ((big[0] - h) // 2, (big[1] - w) // 2) for t, l in crops)
     channel["padded"] = {"size": list(big), "crop": [int(top), int(left)],
                          "placement": "centred" if centred else "moved from the centre to hold the figure"}
+    if haze is not None:
+        channel["padded"]["haze"] = round(haze, 4)
     samples.meta["channel"] = channel
     return samples
 
@@ -264,12 +288,17 @@ def box_reduction(values, size):
 
 
 def read_kernel(values, size):
-    """(the filter of ENLARGE_KERNELS whose upsampling from `size` explains 8-bit pictures (n, H, W) best, its
-    largest residual over them, their reductions) when that residual is at most ENLARGE_MAX_RESIDUAL, else None."""
+    """(the filter of ENLARGE_KERNELS whose upsampling from `size` explains 8-bit pictures (n, H, W) best within
+    ENLARGE_MAX_RESIDUAL (nearest: exactly), its largest residual over them, their reductions), else None. Nearest copies pixels, so its enlargement is explained exactly; by a small factor it copies few rows
+    and columns, and a picture with noise on it (a padded digit's: 0.22-0.31 grey levels at 32 x 32) fits it within
+    the others' bound."""
     found = [(float(residual.max()), name, small) for name in ENLARGE_KERNELS
              for small, residual in [least_squares_reduction(values, size, name)]]
-    residual, name, small = min(found, key=lambda f: f[0])
-    return (name, residual, small) if residual <= ENLARGE_MAX_RESIDUAL else None
+    within = [f for f in found if f[0] <= (0 if f[1] == "nearest" else ENLARGE_MAX_RESIDUAL)]
+    if not within:
+        return None
+    residual, name, small = min(within, key=lambda f: f[0])
+    return name, residual, small
 
 
 def reduced(values, size, kernel):
@@ -322,8 +351,12 @@ def size_reason(channel):
     """The verdict's reason for a picture judged at another size than its own, or None."""
     if "padded" in channel:
         found = channel["padded"]
-        return (f"size: padding read from the pixels ({found['size'][0]} x {found['size'][1]}, every value off the "
-                f"reference's background within one crop of the reference's size): judged as the crop at row "
+        within = ("every value off the reference's background within one crop of the reference's size"
+                  if "haze" not in found else
+                  f"every value more than {HAZE:g} off the reference's background within one crop of the reference's "
+                  f"size, a haze up to {found['haze']:g} outside it left out")
+        return (f"size: padding read from the pixels ({found['size'][0]} x {found['size'][1]}, {within}): judged as "
+                f"the crop at row "
                 f"{found['crop'][0]}, column {found['crop'][1]} ({found['placement']}); placement stands aside "
                 f"(weight 0): how the padding was shared between the sides is not in the pixels, so neither is where "
                 f"the figure was placed")
