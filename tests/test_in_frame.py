@@ -68,6 +68,34 @@ def test_a_soft_figure_is_read_as_resampled_by_its_halved_steps_or_its_kept_plat
     assert not any(in_frame.resampled(dimmed(p)) for p in soft)  # its plateau dimmed, its steps steep: not read
 
 
+def haloed(picture):
+    """A picture with a decoder's faint halo: 2 of 255 wherever it is blank four pixels or more from its ink."""
+    far = np.ones_like(picture, dtype=bool)
+    for y, x in zip(*np.nonzero(picture > 0.3)):
+        far[max(y - 3, 0):y + 4, max(x - 3, 0):x + 4] = False
+    return np.where(far & (picture == 0), 2 / 255, picture)
+
+
+def test_a_resample_leaves_no_halo_and_a_haloed_soft_file_is_judged_as_written(tmp_path, held):
+    """A resample moves a value at most its kernel's reach, so resampled real digits keep next to no faint value three
+    pixels from their ink; a soft lossless figure with a VAE's faint halo is judged as written, a JPEG file is read."""
+    rng = np.random.default_rng(5)
+    bicubic = [np.asarray(Image.fromarray(np.rint(p * 255).astype(np.uint8)).rotate(
+        float(rng.uniform(-8, 8)), resample=Image.BICUBIC)) / 255.0 for p in held]
+    for pictures in (pil_edited(held, "rotated"), pil_edited(held, "shifted"), bicubic):
+        assert all(in_frame.halo(p) <= in_frame.HALO for p in pictures)
+    soft = next(p for p in pil_edited(held[:20], "rotated") if in_frame.resampled(p))
+    faint = haloed(soft)
+    assert in_frame.resampled(faint) and in_frame.halo(faint) > in_frame.HALO
+    assert in_frame.halo(soft) <= in_frame.HALO
+    for name, picture, read in (("soft.png", soft, True), ("faint.png", faint, False), ("faint.jpg", faint, True)):
+        path = tmp_path / name
+        Image.fromarray(np.rint(picture * 255).astype(np.uint8), "L").save(path, **(
+            {"quality": 95} if name.endswith("jpg") else {}))
+        samples = in_frame.read(load_path(str(path)), True)
+        assert ("in_frame" in samples.meta["channel"]) == read, name
+
+
 def test_a_file_read_so_gets_the_key_and_the_reason(tmp_path, held):
     pictures = pil_edited(held[:20], "rotated")
     soft = next(p for p in pictures if in_frame.resampled(p))

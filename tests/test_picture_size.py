@@ -82,6 +82,44 @@ def test_the_crop_recovers_a_padded_digit_and_the_reduction_an_enlarged_one(tmp_
             assert np.abs(judged.x[0, 0] * 255 - digit).mean() < 0.5  # grey levels: the original, within rounding
 
 
+def test_a_digit_resized_to_32_is_an_enlargement_though_padding_would_hold_it(mnist_case, tmp_path):
+    # Resized by 32 / 28 its figure still fits a 28 x 28 crop, where its 22-pixel box read as generated (box-size);
+    # nearest explains it exactly, an interpolating filter to within rounding, a padded digit neither.
+    paths, padded = [], []
+    for k, digit in enumerate(digits(9010, 9014)):
+        for kernel in ("nearest", "bilinear", "bicubic"):
+            method = getattr(Image.Resampling, kernel.upper())
+            paths.append(save(tmp_path, f"{kernel}{k}.png",
+                              np.asarray(Image.fromarray(digit).resize((32, 32), method))))
+        padded.append(save(tmp_path, f"pad{k}.png", np.pad(digit, 2)))
+    files = {f["path"]: f for f in verdict.judge(mnist_case, paths + padded)["files"]}
+    for path in paths:
+        assert files[path]["channel"]["enlarged"]["filter"] in path and "padded" not in files[path]["channel"]
+        assert files[path]["label"] != "generated"
+        assert files[path]["detectors"]["box-size"]["tail_probability"] > 0.05
+    for path in padded:
+        assert files[path]["channel"]["padded"]["crop"] == [2, 2] and "enlarged" not in files[path]["channel"]
+
+
+def test_a_haze_left_in_the_padding_is_padding_and_noise_on_a_padded_digit_no_enlargement(tmp_path):
+    from engine.data.loaders import load_path
+
+    digit = digits(9020, 9021)[0].astype(float)
+    rng = np.random.default_rng(3)
+    # a generator trained on padded digits: its figure inside the crop, a faint haze (at most 20 of 255) all round
+    haze = np.pad(digit, 2) + rng.integers(0, 21, (32, 32)) * (np.pad(digit, 2) < 100)
+    # a real padded digit with noise of 2 levels: nearest would explain it within the interpolating filters' bound
+    noisy = np.pad(digit, 2) + rng.normal(0, 2, (32, 32))
+    for name, picture in (("haze.png", haze), ("noisy.png", noisy)):
+        samples = load_path(save(tmp_path, name, np.clip(np.rint(picture), 0, 255).astype(np.uint8)))
+        judged, reason = picture_size.fit_to_reference(samples, (1, 28, 28), 0.0)
+        assert reason is None and "enlarged" not in judged.meta["channel"]
+        found = judged.meta["channel"]["padded"]
+        assert found["crop"] == [2, 2] and 0 < found["haze"] * 255 <= 20 + 6
+        assert "a haze up to" in picture_size.size_reason(judged.meta["channel"])
+        np.testing.assert_allclose(judged.x[0, 0] * 255, np.clip(np.rint(picture), 0, 255)[2:30, 2:30])
+
+
 def test_sizes_not_explained_are_refused_with_what_was_found(mnist_case, tmp_path):
     digit = digits(9010, 9011)[0]
     wide = save(tmp_path, "wide.png", np.asarray(Image.fromarray(digit).resize((40, 28))))

@@ -23,6 +23,16 @@ digits 0-19 % at the 90th percentile, the VQ-VAE's 26-37 %), and Pillow's bicubi
 and clips the ink's plateau at white (its share of the ink at 253 of 255 and up: 38-49 %, the VQ-VAE's 3-25 %). So a
 soft picture is read as resampled where its steep steps are few (FEW_STEEP) or its plateau kept (SATURATED).
 
+A long-trained MLP VAE's soft digits pass those two rules too (two thirds to three quarters of them), but carry a
+halo no resample makes: a resample moves each value at most its kernel's reach (bilinear one pixel, bicubic two) and
+the reference's figures have no value beyond a pixel or two from their ink, so a resampled real figure keeps next to
+no faint value (1-15 of 255) three pixels or more from its ink (`halo`; tuning: more than HALO such values in none of
+about 10,000 real digits rotated, rescaled or shifted with bilinear or bicubic, in 2 % of digits blurred with a
+Gaussian of radius 0.5, in 78-98 % of the VAEs' digits read so; a downscale reaches further: 16 of 800 digits resized
+through 34 pixels and back). A lossless file with such a halo is not read and is judged as written; a JPEG's ringing
+puts faint values everywhere, so a JPEG file is read as before (docs/studies.md, "A VAE's halo inside the in-frame
+reading", fifty-third pass).
+
 A lossless 8-bit grey square picture or a grey JPEG file, with nothing read in it but EMNIST's framing or a mirror or
 a quarter turn (a resampled real figure lies far enough from the reference's figures to read as one in a fifth of
 digits), in a case whose reference background is empty, is read as resampled when its sharpness lies below SOFT; it is
@@ -40,6 +50,9 @@ STEP, STEEP = 0.2, 0.6  # a step between neighbouring pixels: an edge's, and a s
 FEW_STEEP = 0.2  # below this share of steep steps among an edge's: bilinear's averaging (module docstring)
 INK, PLATEAU = 0.5, 0.99  # a figure's ink, and its saturated plateau (253 of 255 and up)
 SATURATED = 0.27  # above this share of the ink on the plateau: a real figure's, which a bicubic resample keeps
+HALO_REACH = 3  # chessboard distance from the ink (above INK) beyond a resampling kernel's reach
+FAINT = 0.06  # a halo's values lie above zero and below this (15 of 255); a faint stroke's crest lies higher
+HALO = 8  # more faint values than this beyond HALO_REACH of the ink: a halo no resample makes (module docstring)
 # what a grey picture's channel may hold for the reading (module docstring): a lossless file's format, or a JPEG
 # file's tables, EMNIST's framing, a mirror or a quarter turn; nothing read before the JPEG (a resize, a tone, noise)
 UNREAD = {"codec", "lossy", "box_framed", "oriented"}
@@ -72,6 +85,17 @@ def saturated_share(picture):
     return float(np.sum(x >= PLATEAU) / max(np.sum(x > INK), 1))
 
 
+def halo(picture):
+    """The number of a grey picture's (h, w) faint values (above zero, below FAINT) at chessboard distance HALO_REACH
+    or more from every value above INK (all of them without ink)."""
+    x = np.asarray(picture, dtype=np.float64)
+    near = np.pad(x > INK, HALO_REACH - 1)
+    h, w = x.shape
+    reach = 2 * HALO_REACH - 1
+    near = np.any([near[i:i + h, j:j + w] for i in range(reach) for j in range(reach)], axis=0)
+    return int(np.sum((x > 0) & (x < FAINT) & ~near))
+
+
 def resampled(picture):
     """Whether a grey picture (h, w) reads as resampled within its frame: soft, and either its edges' steps halved
     (bilinear) or its ink's plateau kept (a bicubic's overshoot, clipped), where a VAE's soft figure keeps steep steps
@@ -80,9 +104,9 @@ def resampled(picture):
 
 
 def read(samples, clean_reference):
-    """Samples whose one lossless 8-bit grey square picture, or one grey JPEG file (nothing else read in either), is
-    softer than SOFT, their channel saying so and how soft; other samples unchanged. Where the reference's background
-    is empty only."""
+    """Samples whose one lossless 8-bit grey square picture without a halo, or one grey JPEG file (nothing else read
+    in either), is read as resampled, their channel saying so and how soft; other samples unchanged. Where the
+    reference's background is empty only."""
     if not clean_reference:
         return samples
     channel = samples.meta.get("channel") or {}
@@ -91,7 +115,7 @@ def read(samples, clean_reference):
     if not (lossless or jpeg) or samples.shape[1] != samples.shape[2]:
         return samples
     picture = samples.x[0, 0]
-    if resampled(picture):
+    if resampled(picture) and (jpeg or halo(picture) <= HALO):
         samples.meta.setdefault("channel", {})["in_frame"] = {
             "sharpness": round(sharpness(picture), 4), "steep": round(steep_share(picture), 3),
             "saturated": round(saturated_share(picture), 3)}

@@ -35,6 +35,16 @@ RESIZE_BAND = 6.0  # pixels from the figure: past Lanczos' lobes (3 source pixel
 # 103 with it).
 RESIZE_MIN_RISING = 4
 RESIZE_RISING_SHARE = 0.04
+# A ring is faint: beyond RESIZE_HALO_FROM Lanczos' lobes leave a few grey levels (real digits through 25-56 and back:
+# the halo's 90th percentile at most 9 in 95 % of them), where a long-trained VAE's blur fades through tens of levels
+# (its digits read: median 24-37). So a halo with more than RESIZE_BRIGHT_SHARE of its pixels above RESIZE_RING_MAX is
+# a blur's, unless a ring rises in at least RESIZE_RINGING_SHARE of it as a Lanczos pass leaves one (a real digit's own
+# faint strokes are bright there too: 5 of 200 tuning digits; VAE digits: median 0.13). Tuning (docs/studies.md, "A
+# VAE's blur told from a Lanczos ring", fifty-third pass): VAE digits read 334 -> 67, real Lanczos round trips through
+# 25-56 1,566 -> 1,564.
+RESIZE_RING_MAX = 12
+RESIZE_BRIGHT_SHARE = 0.1
+RESIZE_RINGING_SHARE = 0.25
 RESIZE_REGION = 256  # pixels a side from the top-left corner: the cost bounded (1.2 s for a 2000 x 2000 scan read whole)
 
 
@@ -54,6 +64,9 @@ def resize_history(values):
     rising = int((halo & _brighter_than_inner_neighbours(values, from_ink)).sum())
     if rising < max(RESIZE_MIN_RISING, RESIZE_RISING_SHARE * halo.sum()):
         return None
+    bright = int((values[halo] > RESIZE_RING_MAX).sum())
+    if bright > RESIZE_BRIGHT_SHARE * halo.sum() and rising < RESIZE_RINGING_SHARE * halo.sum():
+        return None  # a blur's tail, not a ring
     return {"halo": int(halo.sum()), "rising": rising}
 
 

@@ -1,0 +1,79 @@
+"""Generators that write 32 x 32 pictures, and real digits prepared so, for the fifty-third pass's study
+(docs/studies.md, "Generators written at 32 x 32"; tests/benchmarks/data/size32_untouched.md names the sets).
+
+Tutorials train MNIST models at 32 x 32: torchvision's Pad(2) or Resize(32) (bilinear with antialias) before
+ToTensor. `vae` trains the zoo's MLP VAE (training/vae.py) on `builtin:mnist[0:4000]` so prepared, `dcgan` the
+pytorch/examples DCGAN reduced to 32 x 32 (tests/benchmarks/dcgan64.py); each writes N samples as 8-bit grey PNG
+(np.rint) under OUT/NAME/. `real` writes a slice of builtin:mnist padded by 2 and resized to 32 with Pillow's
+bilinear and bicubic, under OUT/pad, OUT/resize-bilinear, OUT/resize-bicubic.
+
+    python tests/benchmarks/size32_sets.py vae OUT NAME pad|resize SEED SAMPLE_SEED N [STEPS]
+    python tests/benchmarks/size32_sets.py dcgan OUT NAME pad|resize SEED SAMPLE_SEED N [STEPS]
+    python tests/benchmarks/size32_sets.py real OUT START STOP
+"""
+import os
+import sys
+import time
+
+import numpy as np
+
+SIZE = 32
+TRAIN = "builtin:mnist[0:4000]"
+VAE_STEPS = 12000  # the zoo VAE's long training of the earlier passes (about 100 s here at 28 x 28)
+DCGAN_STEPS = 3000
+
+
+def write_png(u8, folder):
+    from PIL import Image
+
+    os.makedirs(folder, exist_ok=True)
+    for i, picture in enumerate(u8):
+        Image.fromarray(picture).save(os.path.join(folder, f"{i:04d}.png"))
+
+
+def vae(out, name, way, seed, sample_seed, n, steps=VAE_STEPS):
+    import torch
+
+    from engine.data.specs import load_spec
+    from tests.benchmarks.dcgan64 import prepared
+    from training.vae import VAETrainer
+
+    x = prepared(torch.tensor(load_spec(TRAIN).x), SIZE, way).clamp(0, 1).numpy()
+    trainer = VAETrainer(x, {"seed": seed})
+    start = time.time()
+    for _ in range(steps):
+        trainer.step()
+    print(f"{name}: {steps} steps in {time.time() - start:.0f} s", flush=True)
+    samples = np.clip(trainer.sample(n, seed=sample_seed)[:, 0], 0, 1)
+    write_png(np.rint(samples * 255).astype(np.uint8), os.path.join(out, name))
+
+
+def dcgan(out, name, way, seed, sample_seed, n, steps=DCGAN_STEPS):
+    from tests.benchmarks.dcgan64 import sample, train
+
+    run = os.path.join(out, f"{name}-run")
+    train(run, steps, seed, data=TRAIN, size=SIZE, way=way)
+    write_png(sample(run, n, sample_seed), os.path.join(out, name))
+
+
+def real(out, start, stop):
+    from PIL import Image
+
+    from engine.data.specs import load_spec
+
+    u8 = np.rint(load_spec(f"builtin:mnist[{start}:{stop}]").x[:, 0] * 255).astype(np.uint8)
+    pad = (SIZE - u8.shape[-1]) // 2
+    write_png(np.pad(u8, ((0, 0), (pad, pad), (pad, pad))), os.path.join(out, "pad"))
+    for name, kernel in (("bilinear", Image.BILINEAR), ("bicubic", Image.BICUBIC)):
+        resized = [np.asarray(Image.fromarray(p).resize((SIZE, SIZE), kernel)) for p in u8]
+        write_png(np.stack(resized), os.path.join(out, f"resize-{name}"))
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", ".."))
+    command, args = sys.argv[1], sys.argv[2:]
+    if command == "real":
+        real(args[0], int(args[1]), int(args[2]))
+    else:
+        out, name, way, *numbers = args
+        {"vae": vae, "dcgan": dcgan}[command](out, name, way, *map(int, numbers))
