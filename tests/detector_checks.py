@@ -50,3 +50,14 @@ def through_jpeg(quality=75, reference="builtin:mnist[0:300]", evidence="builtin
     x, channel = synthetic_images.through_pil(load_spec(evidence).x, "JPEG", quality)
     judging = channel_detectors(detectors, profile, channel_key({"channel": channel}))[0]
     return {d.name: d for d in detectors}, {d.name: d for d in judging}, x
+
+
+def recalibrated_through_jpeg(name):
+    """(the clean detector `name`, the one judging under JPEG 75, the tail probabilities it gives real digits through
+    that JPEG) of a case's profile on MNIST digits; the channelled one must speak (not stand aside)."""
+    from engine.detectors.channels import StandAside
+
+    clean, judging, x = through_jpeg()
+    channelled = judging[name]
+    assert not isinstance(channelled, StandAside)
+    return clean[name], channelled, judged(channelled, x)[2]

@@ -43,5 +43,5 @@ def test_quick_demo_builds_cases_verdicts_and_one_report(tmp_path, capsys):
     image = json.loads((out / "verdicts-image.json").read_text())
     names = {d["name"].split(":")[0] for d in image["batch"]["detectors"]}
     assert names == {"features", "grid", "checkerboard", "faint-background", "faint-speck", "placement", "box-size",
-                     "stroke-ramp", "shoulder", "shoulder-placement", "edge-shoulder", "clean-up", "logistic", "cnn",
-                     "inverse"}
+                     "stroke-ramp", "shoulder", "shoulder-placement", "edge-shoulder", "weak-traits", "clean-up",
+                     "logistic", "cnn", "inverse"}

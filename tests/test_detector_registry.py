@@ -81,7 +81,7 @@ def test_every_registered_detector_is_fitted_read_back_and_scored(profiles, monk
     assert seen == {cls.name for cls in registry.DETECTORS} - {"near-zero", "edge-width"}
     assert [d.name for d in suite.profile_detectors(profiles["image"][0])] == [
         "features", "grid", "checkerboard", "faint-background", "faint-speck", "placement", "box-size", "stroke-ramp",
-        "shoulder", "shoulder-placement", "edge-shoulder", "clean-up"]
+        "shoulder", "shoulder-placement", "edge-shoulder", "weak-traits", "clean-up"]
     assert [d.name for d in suite.profile_detectors(profiles["music"][0])] == [
         "grid", "chroma", "durations", "tonality", "copying", "replay", "familiarity", "slice-familiarity", "voice-leading", "meter", "meter-shift", "sounding"]
 

@@ -130,16 +130,17 @@ def test_a_jpeg_read_so_ends_its_jpeg_key_and_is_judged_through_the_jpeg_too(tmp
     judging, note = channel_detectors(detectors, profile, key)
     assert "JPEG" in note and "soft" in note
     assert {d.name for d in judging if isinstance(d, NoiseUnion) and d.parts_[1][0].startswith("rotated")} == {
-        "box-size", "placement"}
+        "box-size", "placement", "weak-traits"}  # weak-traits reads the box and the centring too
 
 
 def test_resampled_real_digits_pass_judged_also_against_the_reference_resampled_so(mnist600_profile, held):
-    """box-size and placement keep their larger tail probability; the others are the case's own."""
+    """box-size, placement and weak-traits (which reads both) keep their larger tail probability; the others are the
+    case's own."""
     profile, detectors = mnist600_profile
     judging, note = channel_detectors(detectors, profile, (IN_FRAME,))
     assert "soft" in note
     for own, joined in zip(detectors, judging):
-        assert isinstance(joined, NoiseUnion) == (own.name in ("box-size", "placement")), own.name
+        assert isinstance(joined, NoiseUnion) == (own.name in ("box-size", "placement", "weak-traits")), own.name
     mirrored, _ = channel_detectors(detectors, profile, (ORIENTED, "mirrored", (IN_FRAME,)))
     assert {d.name for d in mirrored if isinstance(d, NoiseUnion) and isinstance(d.parts_[0][1], NoiseUnion)} >= {
         "box-size", "placement"}  # judged put back too, and against the resampled reference

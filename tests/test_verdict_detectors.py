@@ -34,7 +34,7 @@ def test_image_case_gets_features_grid_checkerboard_faint_background_faint_speck
         mnist_profile):
     assert [d.name for d in suite.profile_detectors(mnist_profile)] == [
         "features", "grid", "checkerboard", "faint-background", "faint-speck", "placement", "box-size", "stroke-ramp",
-        "shoulder", "shoulder-placement", "edge-shoulder", "clean-up"]
+        "shoulder", "shoulder-placement", "edge-shoulder", "weak-traits", "clean-up"]
     # The checkerboard fits nothing, so every reference file calibrates it; the feature
     # outlier model is cross-fitted, so every reference file calibrates it too, and, a row each,
     # every file's resampled copies (engine/detectors/resampling.py).

@@ -8,12 +8,11 @@ import pytest
 from engine.data.specs import load_spec
 from engine.detectors import calibration, edge_shoulder, resampling, suite
 from engine.detectors.batch import Reference
-from engine.detectors.channels import StandAside
 from engine.detectors.profile import build_profile, cross_fitted, item_groups
 from engine.detectors.shoulder import Shoulder
 from engine.detectors.shoulder_placement import fisher
 from tests import synthetic_images
-from tests.detector_checks import judged, through_jpeg
+from tests.detector_checks import judged, recalibrated_through_jpeg
 from tests.test_verdict_shoulder import saturated
 
 SHARE = 0.001  # about one image detector's share of alpha = 1 %
@@ -78,11 +77,8 @@ def test_real_digits_as_written_or_resampled_pass(digits):
 
 
 def test_under_jpeg_it_is_recalibrated_on_the_channelled_reference():
-    clean, judging, x = through_jpeg()
-    channelled = judging["edge-shoulder"]
-    assert not isinstance(channelled, StandAside)
-    assert not np.array_equal(channelled.tail["sorted"], clean["edge-shoulder"].tail["sorted"])
-    _, _, p = judged(channelled, x)
+    clean, channelled, p = recalibrated_through_jpeg("edge-shoulder")
+    assert not np.array_equal(channelled.tail["sorted"], clean.tail["sorted"])
     assert np.all(p > 0.01)
 
 

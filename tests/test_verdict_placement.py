@@ -100,6 +100,6 @@ def test_a_case_made_before_keeps_its_detectors(case_profile):
     before = {k: v for k, v in case_profile.items() if k not in placement.Placement.arrays}
     names = [d.name for d in suite.profile_detectors(before)]
     assert "placement" not in names
-    # shoulder-placement reads placement: a case made before placement has neither
+    # shoulder-placement and weak-traits read placement: a case made before placement has none of them
     assert names == [d.name for d in suite.profile_detectors(case_profile)
-                     if d.name not in ("placement", "shoulder-placement")]
+                     if d.name not in ("placement", "shoulder-placement", "weak-traits")]

@@ -32,7 +32,7 @@ from engine.npz import load_arrays, save_arrays
 
 # Bump whenever what a channel's calibration computes changes (channels.channelled_reference or
 # channel_calibration, a detector's `calibrate`, a constant they read), so that no case reuses arrays older code made.
-VERSION = 26  # 4: noise-floor reads dithered silence and runs a resampler rings into (thirtieth pass); 5: a fade's
+VERSION = 27  # 4: noise-floor reads dithered silence and runs a resampler rings into (thirtieth pass); 5: a fade's
 # rounded tail into zeros is padding (engine/data/padding.py fade_tail, thirty-first pass); 6: a fade-out's course into
 # zeros is padding (padding.fades_out) and noise-floor reads a floor up to four 16-bit steps at four (thirty-second);
 # 7: a transform codec's residue below half a 16-bit step is read as zeros (formats/audio.residue_as_silence); 8: and
@@ -57,7 +57,8 @@ VERSION = 26  # 4: noise-floor reads dithered silence and runs a resampler rings
 # an image channel's box-size's (engine/detectors/box_size.py); 24: synthetic-voice's calibration holds the short words'
 # voiced reading's too (synthetic_voice.SHORT_VOICED_KEY, forty-seventh pass); 25: image channels recalibrate
 # `shoulder-placement` (engine/detectors/shoulder_placement.py, forty-ninth pass); 26: and `edge-shoulder`
-# (engine/detectors/edge_shoulder.py, fiftieth pass)
+# (engine/detectors/edge_shoulder.py, fiftieth pass); 27: and `weak-traits` (engine/detectors/weak_traits.py,
+# fifty-third pass)
 ROLE = "channel calibration"
 FOLDER = "channels"
 LIBRARIES = ("numpy", "scipy", "pillow", "soundfile", "av", "soxr")  # the numerics and codecs a reference passes

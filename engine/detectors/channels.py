@@ -431,6 +431,10 @@ def channel_calibration(detectors, profile, key, gan_runs=(), agc=False):
 
         refit["cal_edges"] = rows(edge_shoulder.edges_z)
         refit["cal_edge_shoulder"] = edge_shoulder.files_statistic({**profile, **refit})
+    if "cal_weak_traits" in profile:  # the four readings recalibrated above, then the statistic, as above
+        from engine.detectors.weak_traits import files_statistic
+
+        refit["cal_weak_traits"] = files_statistic({**profile, **refit})
     if "cal_clean_up" in profile and not lossy_image(key):  # a lossy codec fills its gaps: it stands aside there
         from engine.detectors.clean_up import clean_up_scores, grid_reading
 
@@ -679,17 +683,19 @@ def oriented_union(detectors, key):
     return out, f"channel {describe(key)}; {TRAITS_LOST[ORIENTED]}"
 
 
-IN_FRAME_READ = ("box-size", "placement")  # the detectors of MNIST's preparation, which a resample moves
+# the detectors of MNIST's preparation, which a resample moves, and `weak-traits`, which reads both
+IN_FRAME_READ = ("box-size", "placement", "weak-traits")
 IN_FRAME_WORDS = "rotated, rescaled or shifted by a fraction of a pixel with bilinear interpolation"
 
 
 def in_frame_union(detectors, profile, key, gan_runs, for_channel=None, store=None):
     """The detectors for a figure read as resampled within its frame (`key`, channel_keys.in_frame_read; engine/data/
     in_frame.py): those of the channel read besides (channel_keys.in_frame_base: EMNIST's framing, a mirror or a
-    quarter turn, a JPEG) or the case's own, with `box-size` and `placement` each joined by NoiseUnion with itself
-    calibrated on the reference's figures rotated, rescaled and shifted with bilinear interpolation, then through the
-    file's JPEG where it is one: generated only where both say so; and the note. The other detectors, calibrated on
-    such copies already (a resample's soft edges are a VAE's trait too), are as they are."""
+    quarter turn, a JPEG) or the case's own, with `box-size`, `placement` and `weak-traits` (IN_FRAME_READ) each
+    joined by NoiseUnion with itself calibrated on the reference's figures rotated, rescaled and shifted with bilinear
+    interpolation, then through the file's JPEG where it is one: generated only where both say so; and the note. The
+    other detectors, calibrated on such copies already (a resample's soft edges are a VAE's trait too), are as they
+    are."""
     base_key = in_frame_base(key)
     if base_key is None:
         base, note = detectors, f"channel {describe(key)}"

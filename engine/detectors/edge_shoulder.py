@@ -63,12 +63,18 @@ def edges_z(x):
     return (k - SHARE * n) / np.sqrt(SHARE * (1 - SHARE) * n + ROOM)
 
 
-def files_statistic(arrays):
-    """The reference files' statistic from the profile arrays (clean, or recalibrated through a channel): each file's
-    own two readings against the calibrations that hold them."""
+def files_edges(arrays):
+    """The reference files' edges' tail probabilities from the profile arrays (clean, or recalibrated through a
+    channel): each file's own reading against the files and their copies."""
     edges = np.asarray(arrays["cal_edges"], dtype=np.float64)
+    return calibration.tail_probability(resampling.tail(edges), edges[0] if edges.ndim == 2 else edges)
+
+
+def files_statistic(arrays):
+    """The reference files' statistic from the profile arrays: each file's own two readings against the calibrations
+    that hold them."""
     return fisher(calibration.tail_probability(Shoulder(arrays).tail, resampling.files_only(arrays["cal_shoulder"])),
-                  calibration.tail_probability(resampling.tail(edges), edges[0] if edges.ndim == 2 else edges))
+                  files_edges(arrays))
 
 
 class EdgeShoulder(Detector):

@@ -38,6 +38,7 @@ from engine.detectors.stroke_ramp import StrokeRamp
 from engine.detectors.synthetic_voice import SyntheticVoice
 from engine.detectors.tonality import Tonality
 from engine.detectors.voice_leading import VoiceLeading
+from engine.detectors.weak_traits import WeakTraits
 
 DETECTORS = (
     FeatureOutlier,
@@ -63,6 +64,7 @@ DETECTORS = (
     Shoulder,
     ShoulderPlacement,
     EdgeShoulder,
+    WeakTraits,
     CleanUp,
     Copying,
     Replay,

@@ -29,9 +29,9 @@ from engine.detectors.placement import Placement
 from engine.detectors.shoulder import Shoulder
 
 
-def fisher(p_shoulder, p_placement):
-    """-ln p_shoulder - ln p_placement, per file."""
-    return -np.log(np.asarray(p_shoulder, dtype=np.float64)) - np.log(np.asarray(p_placement, dtype=np.float64))
+def fisher(*p_values):
+    """Fisher's statistic of tail probabilities, -ln p_1 - ln p_2 - ..., per file."""
+    return -sum(np.log(np.asarray(p, dtype=np.float64)) for p in p_values)
 
 
 def placement_tail(arrays):
@@ -40,13 +40,18 @@ def placement_tail(arrays):
     return resampling.tail(arrays["cal_placement"])
 
 
-def files_statistic(arrays):
-    """The reference files' statistic from the two detectors' profile arrays (clean, or recalibrated through a
-    channel): each file's own scores read against the calibrations that hold them."""
+def files_readings(arrays):
+    """The reference files' (shoulder's, placement's) tail probabilities from the two detectors' profile arrays
+    (clean, or recalibrated through a channel): each file's own scores read against the calibrations that hold them."""
     on_placement = np.asarray(arrays["cal_placement"], dtype=np.float64)
     on_placement = on_placement[0] if on_placement.ndim == 2 else on_placement
-    return fisher(calibration.tail_probability(Shoulder(arrays).tail, resampling.files_only(arrays["cal_shoulder"])),
-                  calibration.tail_probability(placement_tail(arrays), on_placement))
+    return (calibration.tail_probability(Shoulder(arrays).tail, resampling.files_only(arrays["cal_shoulder"])),
+            calibration.tail_probability(placement_tail(arrays), on_placement))
+
+
+def files_statistic(arrays):
+    """The reference files' statistic (files_readings' two, summed as Fisher's)."""
+    return fisher(*files_readings(arrays))
 
 
 class ShoulderPlacement(Detector):
