@@ -4,11 +4,13 @@
 Tutorials train MNIST models at 32 x 32: torchvision's Pad(2) or Resize(32) (bilinear with antialias) before
 ToTensor. `vae` trains the zoo's MLP VAE (training/vae.py) on `builtin:mnist[0:4000]` so prepared, `dcgan` the
 pytorch/examples DCGAN reduced to 32 x 32 (tests/benchmarks/dcgan64.py); each writes N samples as 8-bit grey PNG
-(np.rint) under OUT/NAME/. `real` writes a slice of builtin:mnist padded by 2 and resized to 32 with Pillow's
+(np.rint) under OUT/NAME/; `ddpm` trains training/diffusion.py's DDPM (width 16, linear schedule) so and samples by
+DDIM over 50 steps. `real` writes a slice of builtin:mnist padded by 2 and resized to 32 with Pillow's
 bilinear and bicubic, under OUT/pad, OUT/resize-bilinear, OUT/resize-bicubic.
 
     python tests/benchmarks/size32_sets.py vae OUT NAME pad|resize SEED SAMPLE_SEED N [STEPS]
     python tests/benchmarks/size32_sets.py dcgan OUT NAME pad|resize SEED SAMPLE_SEED N [STEPS]
+    python tests/benchmarks/size32_sets.py ddpm OUT NAME pad|resize SEED SAMPLE_SEED N [STEPS]
     python tests/benchmarks/size32_sets.py real OUT START STOP
 """
 import os
@@ -21,6 +23,7 @@ SIZE = 32
 TRAIN = "builtin:mnist[0:4000]"
 VAE_STEPS = 12000  # the zoo VAE's long training of the earlier passes (about 100 s here at 28 x 28)
 DCGAN_STEPS = 3000
+DDPM_STEPS = 2000
 
 
 def write_png(u8, folder):
@@ -31,21 +34,34 @@ def write_png(u8, folder):
         Image.fromarray(picture).save(os.path.join(folder, f"{i:04d}.png"))
 
 
-def vae(out, name, way, seed, sample_seed, n, steps=VAE_STEPS):
+def trained_samples(trainer_class, out, name, way, seed, sample_seed, n, steps):
+    """A trainer of `trainer_class` (training/'s one-step protocol) trained `steps` minibatches on TRAIN prepared at
+    SIZE by `way`; n samples written as PNG under OUT/NAME/."""
     import torch
 
     from engine.data.specs import load_spec
     from tests.benchmarks.dcgan64 import prepared
-    from training.vae import VAETrainer
 
     x = prepared(torch.tensor(load_spec(TRAIN).x), SIZE, way).clamp(0, 1).numpy()
-    trainer = VAETrainer(x, {"seed": seed})
+    trainer = trainer_class(x, {"seed": seed})
     start = time.time()
     for _ in range(steps):
         trainer.step()
     print(f"{name}: {steps} steps in {time.time() - start:.0f} s", flush=True)
     samples = np.clip(trainer.sample(n, seed=sample_seed)[:, 0], 0, 1)
     write_png(np.rint(samples * 255).astype(np.uint8), os.path.join(out, name))
+
+
+def vae(out, name, way, seed, sample_seed, n, steps=VAE_STEPS):
+    from training.vae import VAETrainer
+
+    trained_samples(VAETrainer, out, name, way, seed, sample_seed, n, steps)
+
+
+def ddpm(out, name, way, seed, sample_seed, n, steps=DDPM_STEPS):
+    from training.diffusion import DiffusionTrainer
+
+    trained_samples(DiffusionTrainer, out, name, way, seed, sample_seed, n, steps)
 
 
 def dcgan(out, name, way, seed, sample_seed, n, steps=DCGAN_STEPS):
@@ -76,4 +92,4 @@ if __name__ == "__main__":
         real(args[0], int(args[1]), int(args[2]))
     else:
         out, name, way, *numbers = args
-        {"vae": vae, "dcgan": dcgan}[command](out, name, way, *map(int, numbers))
+        {"vae": vae, "dcgan": dcgan, "ddpm": ddpm}[command](out, name, way, *map(int, numbers))
