@@ -15,8 +15,8 @@ import numpy as np
 
 from engine import case as case_store, case_verify
 from engine.case_workflows import open_case
-from engine.data import (clipping, colormap, equalisation, gate_time, image_noise, in_frame, orientation, own_grid,
-                         performance, picture_size, representations, tone_curve)
+from engine.data import (clipping, colormap, decoder_halo, equalisation, gate_time, image_noise, in_frame,
+                         orientation, own_grid, performance, picture_size, representations, tone_curve)
 from engine.data.channels import unread_parts_reason
 from engine.data.formats.array import adopted, unflattened
 from engine.data.walk import evidence_files
@@ -95,10 +95,11 @@ def read_levels(samples, tone, clean, figures=None):
     (engine/data/orientation.py), read against the reference's (`tone`: its levels; `clean`: its background empty;
     `figures`: its figures, None: no orientation read); of a JPEG, its noise and its tone line before it (of a lossy
     WebP, its tone line); then a resample within the frame (engine/data/in_frame.py), where nothing else but EMNIST's
-    framing, a mirror or a quarter turn was read."""
+    framing, a mirror or a quarter turn was read, and a decoder's halo (engine/data/decoder_halo.py), where nothing
+    else at all was."""
     samples = tone_curve.read(image_noise.read(equalisation.read(samples, clean), clean), tone)
     samples = image_noise.read_before_jpeg(orientation.read(samples, figures), clean)
-    return in_frame.read(tone_curve.read_before_lossy(samples, tone), clean)
+    return decoder_halo.read(in_frame.read(tone_curve.read_before_lossy(samples, tone), clean), clean)
 
 
 def blank(samples):
@@ -402,7 +403,7 @@ def _file_verdict(case, path, samples, detectors, weights, batch, g, scores, p, 
 
 
 READERS = (picture_size.size_reason, picture_size.grid_reason, colormap.reason, tone_curve.reason, image_noise.reason,
-           equalisation.reason, orientation.reason, in_frame.reason,
+           equalisation.reason, orientation.reason, in_frame.reason, decoder_halo.reason,
            performance.reason, own_grid.reason, gate_time.reason, time_scale.reason, unread_parts_reason,
            clipping.reason)
 

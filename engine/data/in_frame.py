@@ -85,14 +85,14 @@ def saturated_share(picture):
     return float(np.sum(x >= PLATEAU) / max(np.sum(x > INK), 1))
 
 
-def halo(picture):
-    """The number of a grey picture's (h, w) faint values (above zero, below FAINT) at chessboard distance HALO_REACH
-    or more from every value above INK (all of them without ink)."""
+def halo(picture, reach=HALO_REACH):
+    """The number of a grey picture's (h, w) faint values (above zero, below FAINT) at chessboard distance `reach` or
+    more from every value above INK (all of them without ink)."""
     x = np.asarray(picture, dtype=np.float64)
-    near = np.pad(x > INK, HALO_REACH - 1)
+    near = np.pad(x > INK, reach - 1)
     h, w = x.shape
-    reach = 2 * HALO_REACH - 1
-    near = np.any([near[i:i + h, j:j + w] for i in range(reach) for j in range(reach)], axis=0)
+    side = 2 * reach - 1
+    near = np.any([near[i:i + h, j:j + w] for i in range(side) for j in range(side)], axis=0)
     return int(np.sum((x > 0) & (x < FAINT) & ~near))
 
 

@@ -5,11 +5,11 @@ from engine.data import picture_size
 from engine.data.channels import NOISE_BANDS_HZ
 from engine.data.formats.container_audio import TELEPHONE
 from engine.detectors import aside_marks, low_rumble, quarter_grid, time_scale
-from engine.detectors.channel_keys import (BOX_FRAMED, EQUALISED, NOISE_STEP_DB, NOISY_PICTURE, ORIENTED, TONED,
-                                           box_framed_before, codec_from_samples, fills_frame, framed, framed_before,
-                                           in_frame_base, in_frame_read, jpeg_alone, jpeg_befores, lossy_codec,
-                                           mp3_bitrate, noisy_before, opus_inversion, quiet_level, resized_before,
-                                           toned_before, vorbis_quality, webp_quality)
+from engine.detectors.channel_keys import (BOX_FRAMED, DECODER_HALO, EQUALISED, NOISE_STEP_DB, NOISY_PICTURE, ORIENTED,
+                                           TONED, box_framed_before, codec_from_samples, fills_frame, framed,
+                                           framed_before, in_frame_base, in_frame_read, jpeg_alone, jpeg_befores,
+                                           lossy_codec, mp3_bitrate, noisy_before, opus_inversion, quiet_level,
+                                           resized_before, toned_before, vorbis_quality, webp_quality)
 from engine.detectors.channel_losses import AMR_NB, MP3_INVERSION_MIN, OPUS_INVERSION_MIN, VORBIS_INVERSION_MIN
 from engine.detectors.channel_media import (CODEC_STAND_INS, LOWEST_BITRATE_SUBTYPES, PYAV_CODECS, RESIZE_FACTORS,
                                             WEBP_QUALITIES, history_spread)
@@ -19,6 +19,8 @@ def describe(key):
     """The channel assumed for the reference, in words."""
     if key is None:
         return "none (the file's format changes nothing the detectors read)"
+    if key == (DECODER_HALO,):
+        return "none read but a decoder's halo: stroke-ramp judged against the reference's files alone"
     if key[0] == time_scale.KEY:
         return time_scale.describe(key[1]) + (f"; as written, {quarter_grid.WORDS}" if key[2:] else "")
     if key[0] == quarter_grid.KEY:

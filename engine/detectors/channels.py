@@ -47,11 +47,11 @@ import functools
 import numpy as np
 
 from engine.data import picture_size, representations
-from engine.detectors import (aside_marks, calibration, eight_bit_floor, far_field, low_rumble, quarter_grid,
-                              resampling, statistical, time_scale)
+from engine.detectors import (aside_marks, calibration, eight_bit_floor, far_field, files_alone, low_rumble,
+                              quarter_grid, resampling, statistical, time_scale)
 from engine.detectors.batch import Batch, Recordings
-from engine.detectors.channel_keys import (BOX_FRAMED, EQUALISED, FRAMED, FRAMED_BEFORE, IN_FRAME, NOISY_BEFORE,
-                                           NOISY_PICTURE, ORIENTED, RESIZED_BEFORE, TONED, TONED_BEFORE,
+from engine.detectors.channel_keys import (BOX_FRAMED, DECODER_HALO, EQUALISED, FRAMED, FRAMED_BEFORE, IN_FRAME,
+                                           NOISY_BEFORE, NOISY_PICTURE, ORIENTED, RESIZED_BEFORE, TONED, TONED_BEFORE,
                                            box_framed_before, calibrated_key, fills_frame, framed, in_frame_base,
                                            in_frame_read, inversion_lost, jpeg_alone, jpeg_befores, lossy_codec,
                                            mp3_bitrate, quiet_level)
@@ -247,6 +247,8 @@ def channel_detectors(detectors, profile, key, gan_runs=(), for_channel=None, ag
     the calibration is read or to which it is added once computed (None: computed, not kept)."""
     if aside_marks.last(key) in ASIDE:
         return marked_detectors(detectors, profile, key, gan_runs, for_channel, store)
+    if key == (DECODER_HALO,):  # a decoder's halo, nothing else read: stroke-ramp on the reference's files alone
+        return files_alone.detectors(detectors)
     if in_frame_read(key):  # soft edges read as resampled in the frame: the box and the centring also so resampled
         return in_frame_union(detectors, profile, key, gan_runs, for_channel, store)
     if key[0] == time_scale.KEY:  # as written, on the quarter grid too (key[2:]): that channel's detectors
