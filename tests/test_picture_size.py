@@ -120,6 +120,17 @@ def test_a_haze_left_in_the_padding_is_padding_and_noise_on_a_padded_digit_no_en
         np.testing.assert_allclose(judged.x[0, 0] * 255, np.clip(np.rint(picture), 0, 255)[2:30, 2:30])
 
 
+def test_a_hazy_padding_framed_at_its_own_size_is_judged_by_its_crop(mnist_case, tmp_path):
+    # Faint marks (40 of 255, within the haze) at two corners make the 32 x 32 picture's figure a centred box of 29
+    # pixels, as EMNIST frames its figures; read at that size and passed on, the reference was framed to 29 of 28.
+    picture = np.pad(digits(9030, 9031)[0], 2)
+    picture[1, 1] = picture[29, 29] = 40
+    path = save(tmp_path, "framed_haze.png", picture)
+    (found,) = verdict.judge(mnist_case, [path])["files"]
+    assert found["channel"]["padded"]["haze"] == pytest.approx(40 / 255, abs=1e-3)
+    assert found["channel"].get("box_framed") != 29
+
+
 def test_sizes_not_explained_are_refused_with_what_was_found(mnist_case, tmp_path):
     digit = digits(9010, 9011)[0]
     wide = save(tmp_path, "wide.png", np.asarray(Image.fromarray(digit).resize((40, 28))))

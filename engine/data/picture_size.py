@@ -59,7 +59,11 @@ BACKGROUND_SHARE = 0.99  # of the reference's border values on one value: it has
 # Keys of a file's channel read from its pixels at the file's own size: re-read on a padded picture's crop, dropped
 # for an enlargement (a resize read at the enlarged size is the enlargement itself).
 PIXEL_READ = ("jpeg_history", "webp_history", "resample_history", "resize_history", "quality", "tables",
-              "subsampling", "table_distance")
+              "subsampling", "table_distance", "box_framed", "fills_frame")
+# Of those, what describes the picture's figure or a resize at the file's size, not the codec's own channel: dropped
+# from a lossy file's crop (a figure framed at 32 x 32 spans more of the frame than the crop holds: 29 pixels read
+# there and passed on made the reference's framing fail).
+SIZE_READ = ("resample_history", "box_framed", "fills_frame")
 LOSSY_READ = ("jpeg_history", "webp_history")
 LOSSY_CODECS = ("JPEG", "WebP lossy")
 
@@ -227,8 +231,8 @@ def padded(samples, size, crops, hazy_background=None):
         haze = float(np.abs(samples.x[0][:, outside] - np.float32(hazy_background)).max())
     samples.x = np.stack([s[:, t:t + h, l:l + w] for s, (t, l) in zip(samples.x, crops)])
     channel = dict(samples.meta.get("channel") or {})
-    if channel.get("codec") in LOSSY_CODECS:  # its own channel; a resize read at the padded size is not the crop's
-        channel.pop("resample_history", None)
+    if channel.get("codec") in LOSSY_CODECS:  # its own channel; what was read at the padded size is not the crop's
+        channel = {k: v for k, v in channel.items() if k not in SIZE_READ}
     else:  # lossless: what the pixels say is read again on the crop, which is judged
         kept = {k: v for k, v in channel.items() if k not in PIXEL_READ + ("lossy",)}
         channel = kept | lossless_channel(channel.get("codec", "array"), eight_bit(samples))
