@@ -101,6 +101,23 @@ def test_a_digit_resized_to_32_is_an_enlargement_though_padding_would_hold_it(mn
         assert files[path]["channel"]["padded"]["crop"] == [2, 2] and "enlarged" not in files[path]["channel"]
 
 
+def test_torch_bicubic_without_antialias_is_read_as_its_own_filter(mnist_case, tmp_path):
+    import torch
+
+    paths = []
+    for k, digit in enumerate(digits(9040, 9044)):
+        for side in (32, 64):
+            big = torch.nn.functional.interpolate(torch.tensor(digit / 255.0)[None, None], size=(side, side),
+                                                  mode="bicubic", align_corners=False)
+            paths.append(save(tmp_path, f"torch{side}_{k}.png",
+                              np.rint(big[0, 0].clamp(0, 1).numpy() * 255).astype(np.uint8)))
+    files = verdict.judge(mnist_case, paths)["files"]
+    for found in files:
+        assert found["channel"]["enlarged"]["filter"] == "torch-bicubic", found["path"]
+        assert found["channel"]["enlarged"]["residual"] < picture_size.ENLARGE_OVER_PADDING
+        assert found["label"] != "generated"
+
+
 def test_a_haze_left_in_the_padding_is_padding_and_noise_on_a_padded_digit_no_enlargement(tmp_path):
     from engine.data.loaders import load_path
 

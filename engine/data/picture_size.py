@@ -40,7 +40,11 @@ from engine.data import limits
 from engine.data.channels import lossless_channel
 from engine.data.resize_history import PIL_PRECISION, pil_pass, resample_matrix
 
-ENLARGE_KERNELS = ("nearest", "bilinear", "bicubic", "lanczos", "hamming")  # Pillow's; box upsamples as nearest
+# Pillow's (box upsamples as nearest) and torch's bicubic without antialias (torch.nn.functional.interpolate's and
+# torchvision's Resize on tensors with antialias off: a = -0.75, both passes in floating point, rounded once), which
+# Pillow's kernels explain no closer than 0.07-0.54 grey levels: resized to 32 x 32, real digits were read as padding.
+ENLARGE_KERNELS = ("nearest", "bilinear", "bicubic", "lanczos", "hamming", "torch-bicubic")
+FLOAT_KERNELS = ("torch-bicubic",)
 COMMON_KERNELS = ("nearest", "bilinear", "bicubic", "lanczos")  # calibrated over where none is read
 ENLARGE_MAX_RESIDUAL = 0.5  # grey levels, mean over the picture
 # Over a picture padding explains too, only a closer fit reads an enlargement: real digits resized to 32-36 with an
@@ -262,9 +266,13 @@ def _upsampling(small, big, name):
 
 
 def upsampled(small, size, name):
-    """8-bit pictures (n, h, w) enlarged to `size` (H, W) as Pillow does it with filter `name` (width, then height)."""
+    """8-bit pictures (n, h, w) enlarged to `size` (H, W) as Pillow does it with filter `name` (width, then height;
+    FLOAT_KERNELS: both passes in floating point, rounded and clipped once, as torch does)."""
     up_h, _ = _upsampling(small.shape[1], size[0], name)
     up_w, _ = _upsampling(small.shape[2], size[1], name)
+    if name in FLOAT_KERNELS:
+        scale = 2.0 ** -PIL_PRECISION
+        return np.clip(np.rint((up_h * scale) @ small @ np.swapaxes(up_w * scale, 1, 2)), 0, 255)
     return pil_pass(up_h, pil_pass(up_w, small, True), False)
 
 

@@ -154,9 +154,17 @@ def _hamming(x):
     return np.where(x < 1, np.sinc(x) * (0.54 + 0.46 * np.cos(np.pi * x)), 0.0)
 
 
-def _bicubic(x):  # Pillow's bicubic_filter, a = -0.5
-    x, a = np.abs(x), -0.5
+def _cubic(x, a):  # Keys' cubic convolution: Pillow's bicubic_filter at a = -0.5, torch's bicubic at a = -0.75
+    x = np.abs(x)
     return np.where(x < 1, ((a + 2) * x - (a + 3)) * x * x + 1, np.where(x < 2, (((x - 5) * x + 8) * x - 4) * a, 0.0))
+
+
+def _bicubic(x):
+    return _cubic(x, -0.5)
+
+
+def _torch_bicubic(x):
+    return _cubic(x, -0.75)
 
 
 def _lanczos(x):
@@ -168,7 +176,8 @@ def _lanczos(x):
 # than the reference's with any of them.
 _KERNELS = {"box": (0.5, lambda x: ((x > -0.5) & (x <= 0.5)).astype(np.float64)),
             "bilinear": (1.0, lambda x: np.maximum(0.0, 1 - np.abs(x))),
-            "hamming": (1.0, _hamming), "bicubic": (2.0, _bicubic), "lanczos": (3.0, _lanczos)}
+            "hamming": (1.0, _hamming), "bicubic": (2.0, _bicubic), "lanczos": (3.0, _lanczos),
+            "torch-bicubic": (2.0, _torch_bicubic)}  # an upsampling (picture_size.py): torch's own taps, unwidened
 
 
 def resample_matrix(size_in, size_out, name):

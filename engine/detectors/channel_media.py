@@ -212,16 +212,20 @@ PIL_FILTERS = {"nearest": "NEAREST", "box": "BOX", "bilinear": "BILINEAR", "hamm
 
 
 def enlarged_images(x, size, kernel, reduced_as):
-    """Grey samples (n, 1, h, w) enlarged to `size` with Pillow's filter `kernel` (8 bits) and reduced back as a file
-    enlarged with `reduced_as` is (engine/data/picture_size.reduced; None: the box filter, for a filter not read)."""
+    """Grey samples (n, 1, h, w) enlarged to `size` with Pillow's filter `kernel` (8 bits; picture_size.FLOAT_KERNELS
+    as picture_size models them) and reduced back as a file enlarged with `reduced_as` is
+    (engine/data/picture_size.reduced; None: the box filter, for a filter not read)."""
     from PIL import Image
 
-    method = getattr(Image.Resampling, kernel.upper())
     pixels = grey_pixels(x)
     out = np.empty(x.shape, dtype=np.float32)
     for first in range(0, len(pixels), ENLARGED_AT_ONCE):  # memory bounded at any size (limits.MAX_ENLARGEMENT)
-        big = np.stack([np.asarray(Image.fromarray(p).resize(size[::-1], method))
-                        for p in pixels[first:first + ENLARGED_AT_ONCE]])
+        chunk = pixels[first:first + ENLARGED_AT_ONCE]
+        if kernel in picture_size.FLOAT_KERNELS:
+            big = picture_size.upsampled(chunk.astype(np.float64), size, kernel)
+        else:
+            method = getattr(Image.Resampling, kernel.upper())
+            big = np.stack([np.asarray(Image.fromarray(p).resize(size[::-1], method)) for p in chunk])
         out[first:first + ENLARGED_AT_ONCE, 0] = picture_size.reduced(big, x.shape[2:], reduced_as) / 255
     return out
 
