@@ -135,6 +135,13 @@ def test_a_haze_left_in_the_padding_is_padding_and_noise_on_a_padded_digit_no_en
         assert found["crop"] == [2, 2] and 0 < found["haze"] * 255 <= 20 + 6
         assert "a haze up to" in picture_size.size_reason(judged.meta["channel"])
         np.testing.assert_allclose(judged.x[0, 0] * 255, np.clip(np.rint(picture), 0, 255)[2:30, 2:30])
+    # an array of pictures: the haze recorded is the largest left out of any of them
+    batch = np.stack([np.pad(digit, 2), np.pad(digit, 2)]).astype(np.uint8)
+    batch[0, 0, 0] = batch[0, 31, 31] = 10  # at opposite corners: no crop holds both
+    batch[1, 0, 31] = batch[1, 31, 0] = 30
+    np.save(tmp_path / "batch.npy", batch)
+    judged, _ = picture_size.fit_to_reference(load_path(str(tmp_path / "batch.npy")), (1, 28, 28), 0.0)
+    assert judged.meta["channel"]["padded"]["haze"] == pytest.approx(30 / 255, abs=1e-4)
 
 
 def test_a_hazy_padding_framed_at_its_own_size_is_judged_by_its_crop(mnist_case, tmp_path):

@@ -229,10 +229,11 @@ def padded(samples, size, crops, hazy_background=None):
     h, w = size
     big = samples.shape[1:]
     haze = None
-    if hazy_background is not None:
-        (top, left), outside = crops[0], np.ones(big, dtype=bool)
-        outside[top:top + h, left:left + w] = False
-        haze = float(np.abs(samples.x[0][:, outside] - np.float32(hazy_background)).max())
+    if hazy_background is not None:  # the largest value off the background outside any sample's crop
+        off = np.abs(samples.x - np.float32(hazy_background))
+        for k, (t, l) in enumerate(crops):
+            off[k, :, t:t + h, l:l + w] = 0
+        haze = float(off.max())
     samples.x = np.stack([s[:, t:t + h, l:l + w] for s, (t, l) in zip(samples.x, crops)])
     channel = dict(samples.meta.get("channel") or {})
     if channel.get("codec") in LOSSY_CODECS:  # its own channel; what was read at the padded size is not the crop's
