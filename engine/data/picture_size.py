@@ -302,9 +302,9 @@ def box_reduction(values, size):
 
 def read_kernel(values, size):
     """(the filter of ENLARGE_KERNELS whose upsampling from `size` explains 8-bit pictures (n, H, W) best within
-    ENLARGE_MAX_RESIDUAL (nearest: exactly), its largest residual over them, their reductions), else None. Nearest copies pixels, so its enlargement is explained exactly; by a small factor it copies few rows
-    and columns, and a picture with noise on it (a padded digit's: 0.22-0.31 grey levels at 32 x 32) fits it within
-    the others' bound."""
+    ENLARGE_MAX_RESIDUAL (nearest: exactly), its largest residual over them, their reductions), else None. Nearest
+    copies pixels, so its enlargement is explained exactly; by a small factor it copies few rows and columns, and a
+    picture with noise on it (a padded digit's: 0.22-0.31 grey levels at 32 x 32) fits it within the others' bound."""
     found = [(float(residual.max()), name, small) for name in ENLARGE_KERNELS
              for small, residual in [least_squares_reduction(values, size, name)]]
     within = [f for f in found if f[0] <= (0 if f[1] == "nearest" else ENLARGE_MAX_RESIDUAL)]

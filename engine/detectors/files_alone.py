@@ -9,8 +9,8 @@ shows pay (docs/studies.md, fifty-second pass). A halo hugging the figure is a d
 figure has no resample to be excused by; the files' own calibration (the first part of the stored union, nothing
 new stored) applies. Tuning (docs/studies.md, "A decoder's halo against the reference's files alone", fifty-third
 pass): zoo VAEs trained 12,000 steps 5-17 more of 300 digits labelled generated (untouched: 5 and 17), real digits as
-written, blurred, resampled in the frame or resized and back none more. A case whose `stroke-ramp` keeps no separate files' calibration
-(made before the resampled copies) judges as before.
+written, blurred, resampled in the frame or resized and back none more. A case whose `stroke-ramp` keeps no separate
+files' calibration (made before the resampled copies) judges as before.
 """
 import copy
 
