@@ -222,7 +222,7 @@ def enlarged_images(x, size, kernel, reduced_as):
     for first in range(0, len(pixels), ENLARGED_AT_ONCE):  # memory bounded at any size (limits.MAX_ENLARGEMENT)
         chunk = pixels[first:first + ENLARGED_AT_ONCE]
         if kernel in picture_size.FLOAT_KERNELS:
-            big = picture_size.upsampled(chunk.astype(np.float64), size, kernel)
+            big = picture_size.upsampled(chunk.astype(np.float64), size, kernel).astype(np.uint8)  # as a file holds it
         else:
             method = getattr(Image.Resampling, kernel.upper())
             big = np.stack([np.asarray(Image.fromarray(p).resize(size[::-1], method)) for p in chunk])
