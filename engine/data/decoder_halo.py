@@ -25,10 +25,11 @@ from engine.data.tone_curve import one_eight_bit_grey_picture
 RING = 6  # at least this many faint values at exactly in_frame.HALO_REACH from the ink: a halo hugging the figure
 
 
-def ring(picture):
+def ring(picture, faint=None):
     """The number of a grey picture's (h, w) faint values at chessboard distance exactly in_frame.HALO_REACH from its
-    ink (in_frame.halo's values there)."""
-    return in_frame.halo(picture) - in_frame.halo(picture, in_frame.HALO_REACH + 1)
+    ink (in_frame.halo's values there; `faint`: in_frame.halo(picture), where already counted)."""
+    faint = in_frame.halo(picture) if faint is None else faint
+    return faint - in_frame.halo(picture, in_frame.HALO_REACH + 1)
 
 
 def read(samples, clean_reference):
@@ -38,7 +39,8 @@ def read(samples, clean_reference):
     if not clean_reference or set(channel) - {"codec", "lossy"} or not one_eight_bit_grey_picture(samples):
         return samples
     picture = samples.x[0, 0]
-    faint, hugging = in_frame.halo(picture), ring(picture)
+    faint = in_frame.halo(picture)
+    hugging = ring(picture, faint)
     if faint > in_frame.HALO and hugging >= RING:
         samples.meta.setdefault("channel", {})["decoder_halo"] = {"faint": faint, "ring": hugging}
     return samples
