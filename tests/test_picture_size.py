@@ -196,9 +196,9 @@ def test_sizes_not_explained_are_refused_with_what_was_found(mnist_case, tmp_pat
     small = save(tmp_path, "small.png", np.asarray(Image.fromarray(digit).resize((20, 20))))
     colour = save(tmp_path, "colour.png", np.stack([np.pad(digit, 18), np.zeros((64, 64), np.uint8),
                                                     np.pad(digit, 18)], axis=-1))
-    big_jpeg = tmp_path / "big.jpg"
-    Image.fromarray(digit).resize((56, 56)).save(big_jpeg, quality=90)
-    accepted, rejected = verdict.load_evidence([wide, small, colour, str(big_jpeg)],
+    big_webp = tmp_path / "big.webp"
+    Image.fromarray(digit).resize((56, 56)).save(big_webp, quality=90)
+    accepted, rejected = verdict.load_evidence([wide, small, colour, str(big_webp)],
                                                {"modality": "image", "shape": (1, 28, 28),
                                                 "cal_x": load_spec("builtin:mnist[0:50]").x})
     assert accepted == []
@@ -207,7 +207,25 @@ def test_sizes_not_explained_are_refused_with_what_was_found(mnist_case, tmp_pat
                                  "(another aspect ratio) nor padding")
     assert reasons[1].startswith("a picture of 20 x 20, smaller than the case reference's 28 x 28")
     assert reasons[2].startswith("a colour picture (64 x 64), the case reference is grey (28 x 28), and not read back")
-    assert reasons[3].startswith("a picture of 56 x 56, an enlargement of the case reference's 28 x 28 through JPEG")
+    assert reasons[3].startswith("a picture of 56 x 56, an enlargement of the case reference's 28 x 28 through WebP "
+                                 "lossy")
+
+
+def test_an_enlargement_saved_as_jpeg_is_judged_against_the_reference_through_both(mnist_case, tmp_path):
+    paths = []
+    for k, digit in enumerate(digits(9070, 9073)):
+        path = tmp_path / f"big{k}.jpg"
+        Image.fromarray(digit).resize((56, 56), Image.Resampling.BILINEAR).save(path, quality=85)
+        paths.append(str(path))
+    result = verdict.judge(mnist_case, paths)
+    assert result["batch"]["rejected"] == []
+    for found in result["files"]:
+        enlarged = found["channel"]["enlarged"]
+        assert enlarged["filter"] is None and enlarged["jpeg_after"]["tables"]
+        key = channel_key(found)
+        assert key[:4] == ("enlarged", (56, 56), None, None) and key[4][0] == "JPEG"
+        assert "then saved as JPEG" in describe(key)
+        assert found["label"] != "generated"
 
 
 def test_a_huge_enlargement_is_refused_and_the_largest_read_within_bounds(tmp_path):

@@ -131,6 +131,9 @@ def fit_to_reference(samples, shape, background):
     # at the enlarged size is then chance (a nearest enlargement's few levels read as WebP's: 1 of 150 real digits).
     lossy = None if read else channel["codec"] if channel.get("codec") in LOSSY_CODECS else next(
         (k.replace("_", " ") for k in LOSSY_READ if k in channel), None)
+    if lossy == "JPEG" and "tables" in channel:  # the file's own tables: the reference can take the same way
+        return enlarged(samples, (h, w), None, jpeg_after={"tables": channel["tables"],
+                                                           "subsampling": channel.get("subsampling", -1)}), None
     if lossy:
         return None, (f"a picture of {size}, an enlargement of the case reference's {h} x {w} through {lossy} "
                       f"afterwards: the reference is not passed through both; not judged")
@@ -352,9 +355,11 @@ def reduced(values, size, kernel):
     return least_squares_reduction(values, size, kernel)[0]
 
 
-def enlarged(samples, size, read):
+def enlarged(samples, size, read, jpeg_after=None):
     """The samples reduced to `size` (`read`: read_kernel's finding, or None), their channel saying how (module
-    docstring)."""
+    docstring); `jpeg_after`: the JPEG file's tables and chroma subsampling, for an enlargement saved as JPEG (no
+    filter is read through its noise: reduced with the box filter, judged against the reference enlarged with each
+    common filter, through those tables at the file's size and reduced so)."""
     big = samples.shape[1:]
     kernel, residual, small = read if read else (None, None, None)
     if small is not None:
@@ -372,6 +377,7 @@ def enlarged(samples, size, read):
     channel.update(enlarged={
         "size": list(big), "factor": round(big[0] / size[0], 4), "filter": kernel, "exact": exact,
         "residual": None if residual is None else round(residual, 3),
+        **({"jpeg_after": jpeg_after} if jpeg_after else {}),
         "reduced": (f"least squares to the {size[0]} x {size[1]} picture whose {kernel} upsampling it is"
                     if kernel else "Pillow's box filter (no filter's upsampling explains it)")})
     samples.meta["channel"] = channel
@@ -408,6 +414,8 @@ def size_reason(channel):
         how = (f"read as {KERNEL_WORDS.get(found['filter'], found['filter'])} from the pixels (residual "
                f"{found['residual']} grey levels)"
                if found["filter"] else f"no filter read: the reference through each of {', '.join(COMMON_KERNELS)}")
-        return (f"size: an enlargement by {found['factor']:g} ({found['size'][0]} x {found['size'][1]}), {how}; "
-                f"reduced by {found['reduced']}")
+        saved = ", saved as JPEG afterwards (the reference passed through its tables at that size)" if found.get(
+            "jpeg_after") else ""
+        return (f"size: an enlargement by {found['factor']:g} ({found['size'][0]} x {found['size'][1]}){saved}, "
+                f"{how}; reduced by {found['reduced']}")
     return None

@@ -111,12 +111,13 @@ def _read_key(meta, channel, noise_gate):
         return time_scale.channel_key(channel) + (on_grid or ())
     if on_grid:
         return on_grid
-    if "enlarged" in channel and not channel["enlarged"]["exact"]:  # (no lossy codec before it: refused)
+    if "enlarged" in channel and not channel["enlarged"]["exact"]:  # (a lossy codec before it is refused)
         found = channel["enlarged"]
-        return ("enlarged", tuple(found["size"]), found["filter"])
+        key = ("enlarged", tuple(found["size"]), found["filter"])
+        after = found.get("jpeg_after")  # saved as JPEG at that size: (reduced with the box filter, the JPEG's key)
+        return key + (None, jpeg_key(after["tables"], after["subsampling"])) if after else key
     if "tables" in channel and (codec == "JPEG" or "jpeg_history" in channel):
-        tables = tuple((k, tuple(v)) for k, v in sorted(channel["tables"].items()))
-        key = ("JPEG", tables, channel.get("subsampling", -1))
+        key = jpeg_key(channel["tables"], channel.get("subsampling", -1))
         # the same channel as a JPEG file with these tables, marked so that the verdict says how it was read
         key = key + ("pixels",) if "jpeg_history" in channel else key
         read = channel.get("resample_history")  # a resize before the JPEG, read approximately: each reading judged
@@ -198,6 +199,16 @@ def opus_key_part(channel):
 def opus_inversion(key):
     """The bitrate an Opus key's file carries at least (opus_key_part), or None."""
     return (last_part(key, OPUS_INVERSION) or (None,))[0]
+
+
+def jpeg_key(tables, subsampling):
+    """A JPEG channel's key from a file's quantisation tables ({slot: 64 values}) and chroma subsampling (-1: grey)."""
+    return ("JPEG", tuple((k, tuple(v)) for k, v in sorted(tables.items())), subsampling)
+
+
+def jpeg_after(key):
+    """The JPEG key of an enlargement saved as JPEG at its own size (its key's fifth part), or None."""
+    return key[4] if key[0] == "enlarged" and len(key) > 4 else None
 
 
 def calibrated_key(key):

@@ -544,8 +544,18 @@ CHANNEL_LIMITS = {
          "probability, and so is a generator's native output (a 64 x 64 DCGAN's: 150 of 150 caught). Real digits "
          "labelled generated 0-1 of 150 per lossy filter and size (tuning; nearest, exact, as clean: 2), 0 of 300 "
          "(untouched); an unregistered GAN trained 2,000 steps 70-72 of 150 caught through the lossy filters against "
-         "79 clean or nearest (faint-speck stands aside under a lossy channel). "
-         "Refused: an enlargement through JPEG or lossy WebP, a smaller picture, another aspect ratio"),
+         "79 clean or nearest (faint-speck stands aside under a lossy channel). SciPy's zoom and torch's "
+         "align_corners=True are read as filters of their own (fifty-fourth pass). "
+         "Refused: an enlargement through lossy WebP, a smaller picture, another aspect ratio"),
+        ("enlarged, then saved as JPEG at that size",
+         "no filter is read through the JPEG's noise: the file is reduced with the box filter and judged against the "
+         "reference enlarged with each common filter, through the file's own tables at its size and reduced so, each "
+         "detector's largest tail probability (before the fifty-fourth pass such files were refused). Real digits "
+         "labelled generated: untouched mnist[6100:6300] bilinear 56 / JPEG 85, bicubic 64 / JPEG 75, Lanczos 42 / "
+         "JPEG 95 0 of 200 each; generated digits so saved are caught less than as PNG (untouched: a long-trained "
+         "DCGAN's enlarged with bilinear then JPEG 85 263 of 300, a long-trained VAE's with bicubic then JPEG 75 139 of "
+         "300, a DCGAN written at 32 x 32 then JPEG 85 198 of 300; "
+         "docs/studies.md, 'Enlarged pictures saved as JPEG')"),
         ("a small collection's picture enlarged whole, its figure filling the frame (USPS, Semeion, optdigits at "
          "16 or 8 pixels brought to 28), saved losslessly or then as JPEG or lossy WebP",
          "judged also against the reference framed as such a collection frames its figures (through the JPEG too; "

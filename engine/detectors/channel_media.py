@@ -12,8 +12,8 @@ from engine.data.formats.container_audio import AMR_NB_MODES, TELEPHONE
 from engine.data.formats.audio import codec_silence
 from engine.detectors import resampling
 from engine.detectors.channel_keys import (BOX_FRAMED, EQUALISED, FRAMED_BEFORE, NOISY_BEFORE, NOISY_PICTURE, RESIZED_BEFORE,
-                                           TONED, TONED_BEFORE, framed,
-                                           jpeg_alone, jpeg_befores, mp3_bitrate, vorbis_quality, webp_quality)
+                                           TONED, TONED_BEFORE, framed, jpeg_after, jpeg_alone, jpeg_befores,
+                                           mp3_bitrate, vorbis_quality, webp_quality)
 from engine.detectors.profile import reference_audio
 
 WEBP_QUALITIES = (50, 65, 80, 90, 95)  # WebP keeps no tables: calibrate over typical qualities
@@ -157,7 +157,7 @@ def image_through(x, key):
     if key[0] == "JPEG":
         return jpeg_images(x, key)
     if key[0] == "enlarged":
-        return enlarged_images(x, key[1], key[2], key[3] if len(key) > 3 else key[2])
+        return enlarged_images(x, key[1], key[2], key[3] if len(key) > 3 else key[2], jpeg_after(key))
     if key[0] == "resized" and framed(key):
         return framed_images(x, key[2], key[3])
     if key[0] == BOX_FRAMED:
@@ -211,10 +211,11 @@ PIL_FILTERS = {"nearest": "NEAREST", "box": "BOX", "bilinear": "BILINEAR", "hamm
                "lanczos": "LANCZOS"}
 
 
-def enlarged_images(x, size, kernel, reduced_as):
+def enlarged_images(x, size, kernel, reduced_as, jpeg=None):
     """Grey samples (n, 1, h, w) enlarged to `size` with Pillow's filter `kernel` (8 bits; picture_size.FLOAT_KERNELS
-    as picture_size models them) and reduced back as a file enlarged with `reduced_as` is
-    (engine/data/picture_size.reduced; None: the box filter, for a filter not read)."""
+    as picture_size models them), through JPEG channel `jpeg` at that size where given (an enlargement saved as JPEG),
+    and reduced back as a file enlarged with `reduced_as` is (engine/data/picture_size.reduced; None: the box filter,
+    for a filter not read)."""
     from PIL import Image
 
     pixels = grey_pixels(x)
@@ -226,6 +227,8 @@ def enlarged_images(x, size, kernel, reduced_as):
         else:
             method = getattr(Image.Resampling, kernel.upper())
             big = np.stack([np.asarray(Image.fromarray(p).resize(size[::-1], method)) for p in chunk])
+        if jpeg is not None:
+            big = grey_pixels(jpeg_images(big[:, None] / 255.0, jpeg))
         out[first:first + ENLARGED_AT_ONCE, 0] = picture_size.reduced(big, x.shape[2:], reduced_as) / 255
     return out
 

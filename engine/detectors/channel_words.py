@@ -7,8 +7,8 @@ from engine.data.formats.container_audio import TELEPHONE
 from engine.detectors import aside_marks, low_rumble, quarter_grid, time_scale
 from engine.detectors.channel_keys import (BOX_FRAMED, DECODER_HALO, EQUALISED, NOISE_STEP_DB, NOISY_PICTURE, ORIENTED,
                                            TONED, box_framed_before, codec_from_samples, fills_frame, framed,
-                                           framed_before, in_frame_base, in_frame_read, jpeg_alone, jpeg_befores,
-                                           lossy_codec, mp3_bitrate, noisy_before, opus_inversion, quiet_level,
+                                           framed_before, in_frame_base, in_frame_read, jpeg_after, jpeg_alone,
+                                           jpeg_befores, lossy_codec, mp3_bitrate, noisy_before, opus_inversion, quiet_level,
                                            resized_before, toned_before, vorbis_quality, webp_quality)
 from engine.detectors.channel_losses import AMR_NB, MP3_INVERSION_MIN, OPUS_INVERSION_MIN, VORBIS_INVERSION_MIN
 from engine.detectors.channel_media import (CODEC_STAND_INS, LOWEST_BITRATE_SUBTYPES, PYAV_CODECS, RESIZE_FACTORS,
@@ -88,10 +88,15 @@ def describe(key):
         return f"lossy WebP at qualities {qualities} (WebP records none, and its quality was not estimated)"
     if key[0] == "enlarged":
         (h, w), kernel = key[1], key[2]
+        saved = f", then saved as {describe(jpeg_after(key))}" if jpeg_after(key) else ""
+        through = f", through that JPEG's tables at {h} x {w}" if jpeg_after(key) else ""
         if kernel is None:
-            return (f"enlarged to {h} x {w} with a filter not read from the pixels: the file reduced with Pillow's box "
-                    f"filter, the reference enlarged with each of {', '.join(picture_size.COMMON_KERNELS)} and reduced "
-                    f"so (each detector's largest tail probability applies)")
+            return (f"enlarged to {h} x {w} with a filter not read from the pixels{saved}: the file reduced with "
+                    f"Pillow's box filter, the reference enlarged with each of "
+                    f"{', '.join(picture_size.COMMON_KERNELS)}{through} and reduced so (each detector's largest tail "
+                    f"probability applies)")
+        if jpeg_after(key):  # one filter's part of the reading above
+            return f"enlarged to {h} x {w} with {kernel}{saved}, reduced with Pillow's box filter"
         return (f"enlarged to {h} x {w} with {picture_size.KERNEL_WORDS.get(kernel, kernel)}, read from the pixels "
                 f"(the file is that filter's upsampling of a picture of the reference's size, to which it is reduced; "
                 f"the reference is enlarged and reduced so)")

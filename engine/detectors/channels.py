@@ -53,8 +53,8 @@ from engine.detectors.batch import Batch, Recordings
 from engine.detectors.channel_keys import (BOX_FRAMED, DECODER_HALO, EQUALISED, FRAMED, FRAMED_BEFORE, IN_FRAME,
                                            NOISY_BEFORE, NOISY_PICTURE, ORIENTED, RESIZED_BEFORE, TONED, TONED_BEFORE,
                                            box_framed_before, calibrated_key, fills_frame, framed, in_frame_base,
-                                           in_frame_read, inversion_lost, jpeg_alone, jpeg_befores, lossy_codec,
-                                           mp3_bitrate, quiet_level)
+                                           in_frame_read, inversion_lost, jpeg_after, jpeg_alone, jpeg_befores,
+                                           lossy_codec, mp3_bitrate, quiet_level)
 from engine.detectors.channel_limits import (BAND_LIMIT_MOVES_VOICE, EIGHT_BITS_FLOOR, NOISE_FILLS_SILENCE,
                                              TRAITS_LOST)
 from engine.detectors.channel_losses import (AMR_NB, AS_RECORDED_TOO, FEATURES_LOST, FLOOR_LOST,
@@ -348,8 +348,8 @@ def recalibrated_tail(detector):
 
 def lossy_image(key):
     """Whether an image channel's key goes through a lossy codec (JPEG, lossy WebP; a preparation read before one
-    included), whose fill erases what the `lossy_erases` detectors read."""
-    return key[0] in ("JPEG", "WebP lossy")
+    included; an enlargement saved as JPEG), whose fill erases what the `lossy_erases` detectors read."""
+    return key[0] in ("JPEG", "WebP lossy") or jpeg_after(key) is not None
 
 
 def recalibrated_on(detector, data):
@@ -545,7 +545,7 @@ def enlarged_union(detectors, profile, key, gan_runs, for_channel=None):
     """The detectors for a file enlarged to key[1] with a filter not read (reduced with the box filter), each joined
     by NoiseUnion over the reference enlarged with each of picture_size.COMMON_KERNELS and reduced so, and the note."""
     for_channel = for_channel or (lambda k: channel_detectors(detectors, profile, k, gan_runs))
-    parts = [(kernel, for_channel(key[:2] + (kernel, None))) for kernel in picture_size.COMMON_KERNELS]
+    parts = [(kernel, for_channel(key[:2] + (kernel, None) + key[4:])) for kernel in picture_size.COMMON_KERNELS]
     def joined(k, first):
         each = [p[0][k] for _, p in parts]
         if any(isinstance(d, StandAside) for d in each) or all(d is first for d in each):
@@ -555,7 +555,8 @@ def enlarged_union(detectors, profile, key, gan_runs, for_channel=None):
 
     out = [joined(k, d) for k, d in enumerate(parts[0][1][0])]
     note = (f"channel {describe(key)}: the reference was passed through each round trip and the detectors "
-            f"recalibrated on {profile['cal_x'].shape[0]} such files per filter; {TRAITS_LOST['enlarged']}")
+            f"recalibrated on {profile['cal_x'].shape[0]} such files per filter; {TRAITS_LOST['enlarged']}"
+            + (f"; {TRAITS_LOST['JPEG']}" if jpeg_after(key) else ""))
     return out, note
 
 
