@@ -118,6 +118,41 @@ def test_torch_bicubic_without_antialias_is_read_as_its_own_filter(mnist_case, t
         assert found["label"] != "generated"
 
 
+@pytest.mark.parametrize("way", ["scipy-spline", "corner-linear", "torch-bicubic-corners"])
+def test_a_corner_aligned_enlargement_is_read_as_its_own_filter(mnist_case, tmp_path, way):
+    import torch
+    from scipy import ndimage
+
+    def enlarge(digit, side):
+        if way == "scipy-spline":
+            return ndimage.zoom(digit, side / 28)  # its defaults: a cubic B-spline, corners kept, rounded to uint8
+        if way == "corner-linear":
+            return ndimage.zoom(digit, side / 28, order=1)
+        big = torch.nn.functional.interpolate(torch.tensor(digit / 255.0)[None, None], size=(side, side),
+                                              mode="bicubic", align_corners=True)
+        return np.rint(big[0, 0].clamp(0, 1).numpy() * 255).astype(np.uint8)
+
+    paths = [save(tmp_path, f"{side}_{k}.png", enlarge(digit, side))
+             for k, digit in enumerate(digits(9060, 9063)) for side in (36, 40)]
+    for found in verdict.judge(mnist_case, paths)["files"]:
+        assert found["channel"]["enlarged"]["filter"] == way, found["path"]
+        assert found["channel"]["enlarged"]["residual"] < picture_size.ENLARGE_OVER_PADDING
+        assert found["label"] != "generated"
+
+
+def test_corner_aligned_matrices_are_the_libraries_own():
+    import torch
+    from scipy import ndimage
+
+    x = np.random.default_rng(5).random((28, 28))
+    torch_made = torch.nn.functional.interpolate(torch.tensor(x)[None, None], size=(36, 36), mode="bicubic",
+                                                 align_corners=True)[0, 0].numpy()
+    for name, made in (("scipy-spline", ndimage.zoom(x, 36 / 28)), ("corner-linear", ndimage.zoom(x, 36 / 28, order=1)),
+                       ("torch-bicubic-corners", torch_made)):
+        up = picture_size.corner_aligned_matrix(28, 36, name) / 2 ** picture_size.PIL_PRECISION
+        assert up @ x @ up.T == pytest.approx(made, abs=1e-9), name
+
+
 def test_a_haze_left_in_the_padding_is_padding_and_noise_on_a_padded_digit_no_enlargement(tmp_path):
     from engine.data.loaders import load_path
 

@@ -19,7 +19,9 @@ channel (meta["channel"]):
   corrected FIT_STEPS times for the clipping of a ringing filter's lobes, upsampled as Pillow does it: resize_history
   .resample_matrix, pil_pass) to within ENLARGE_MAX_RESIDUAL grey levels; real digits enlarged to 45-64 with Pillow's
   nearest, bilinear, bicubic, Lanczos or Hamming, or torch's bilinear with antialias (read as bilinear), leave at
-  most 0.27 against 0.6-10 for the other filters (docs/studies.md, "Pictures of another size"). The file is then
+  most 0.27 against 0.6-10 for the other filters (docs/studies.md, "Pictures of another size"). torch's bicubic and
+  the corner-aligned resamplers (SciPy's zoom, torch's align_corners=True) are modelled in floating point and rounded
+  once, as those libraries compute them (FLOAT_KERNELS). The file is then
   reduced to that smaller picture (for a real digit: the original, to within rounding; with bicubic and Lanczos the
   clipped ringing leaves some zeros faint), and the reference files are passed through the same round trip (enlarged
   with the filter read, reduced the same way: engine/detectors/channels.py).
@@ -38,14 +40,23 @@ import numpy as np
 
 from engine.data import limits
 from engine.data.channels import lossless_channel
-from engine.data.resize_history import PIL_PRECISION, pil_pass, resample_matrix
+from engine.data.resize_history import PIL_PRECISION, TORCH_CUBIC_A, keys_cubic, pil_pass, resample_matrix
 
 # Pillow's (box upsamples as nearest) and torch's bicubic without antialias (torch.nn.functional.interpolate's and
 # torchvision's Resize on tensors with antialias off: a = -0.75, both passes in floating point, rounded once), which
 # Pillow's kernels explain no closer than 0.07-0.54 grey levels: resized to 32 x 32, real digits were read as padding.
-ENLARGE_KERNELS = ("nearest", "bilinear", "bicubic", "lanczos", "hamming", "torch-bicubic")
-FLOAT_KERNELS = ("torch-bicubic",)
+# And the corner-aligned resamplers (the first and last pixels' centres kept: SciPy's ndimage.zoom, whose default is a
+# cubic B-spline and order 1 linear; torch's interpolate with align_corners=True, linear or bicubic), which the
+# centre-aligned kernels explain as another filter or as padding: real digits so resized to 32 x 32 were labelled
+# generated 6-23 of 100 by box-size and shoulder-placement (tuning).
+CORNER_KERNELS = ("scipy-spline", "corner-linear", "torch-bicubic-corners")
+ENLARGE_KERNELS = ("nearest", "bilinear", "bicubic", "lanczos", "hamming", "torch-bicubic") + CORNER_KERNELS
+FLOAT_KERNELS = ("torch-bicubic",) + CORNER_KERNELS
 COMMON_KERNELS = ("nearest", "bilinear", "bicubic", "lanczos")  # calibrated over where none is read
+KERNEL_WORDS = {"torch-bicubic": "torch's bicubic", "scipy-spline": "SciPy's zoom (a cubic B-spline, corners aligned)",
+                "corner-linear": "linear interpolation with the corners aligned (SciPy's zoom at order 1, torch's "
+                                 "align_corners=True)",
+                "torch-bicubic-corners": "torch's bicubic with align_corners=True"}  # the others: Pillow's filters
 ENLARGE_MAX_RESIDUAL = 0.5  # grey levels, mean over the picture
 # Over a picture padding explains too, only a closer fit reads an enlargement: real digits resized to 32-36 with an
 # interpolating filter leave at most 0.21 (Lanczos), padded ones 0.46 and up; nearest only where it explains the
@@ -259,10 +270,29 @@ def eight_bit(samples):
     return values[0] if values.shape[0] == 1 else np.moveaxis(values, 0, -1)
 
 
+def corner_aligned_matrix(small, big, name):
+    """(big, small) weights of a CORNER_KERNELS upsampling (source pixel x (small - 1) / (big - 1)), in PIL's units
+    of 2 ** -PIL_PRECISION, unrounded: SciPy's zoom as SciPy computes it (it is linear and separable), torch's
+    align_corners=True from its taps (bicubic's beyond the edge clamped onto it, as torch does)."""
+    if name == "scipy-spline":
+        from scipy import ndimage
+
+        weights = np.stack([ndimage.zoom(unit, big / small) for unit in np.eye(small)], axis=1)
+    else:
+        source = np.arange(big) * (small - 1) / (big - 1)
+        first, reach, kernel = ((0, 2, lambda d: np.maximum(0.0, 1 - np.abs(d))) if name == "corner-linear"
+                                else (-1, 4, lambda d: keys_cubic(d, TORCH_CUBIC_A)))
+        weights = np.zeros((big, small))
+        taps = np.floor(source).astype(int)[:, None] + np.arange(first, first + reach)
+        np.add.at(weights, (np.arange(big)[:, None], np.clip(taps, 0, small - 1)), kernel(source[:, None] - taps))
+    return weights * 2 ** PIL_PRECISION
+
+
 @lru_cache(maxsize=32)
 def _upsampling(small, big, name):
-    """Pillow's upsampling from `small` to `big` pixels with filter `name` (fixed point) and its pseudo-inverse."""
-    up = resample_matrix(small, big, name)
+    """The upsampling from `small` to `big` pixels with filter `name` (Pillow's fixed point; CORNER_KERNELS in its
+    units) and its pseudo-inverse."""
+    up = corner_aligned_matrix(small, big, name) if name in CORNER_KERNELS else resample_matrix(small, big, name)
     return up[None], np.linalg.pinv(up / 2 ** PIL_PRECISION)
 
 
@@ -375,7 +405,8 @@ def size_reason(channel):
                 f"the figure was placed")
     if "enlarged" in channel:
         found = channel["enlarged"]
-        how = (f"read as {found['filter']} from the pixels (residual {found['residual']} grey levels)"
+        how = (f"read as {KERNEL_WORDS.get(found['filter'], found['filter'])} from the pixels (residual "
+               f"{found['residual']} grey levels)"
                if found["filter"] else f"no filter read: the reference through each of {', '.join(COMMON_KERNELS)}")
         return (f"size: an enlargement by {found['factor']:g} ({found['size'][0]} x {found['size'][1]}), {how}; "
                 f"reduced by {found['reduced']}")

@@ -154,17 +154,20 @@ def _hamming(x):
     return np.where(x < 1, np.sinc(x) * (0.54 + 0.46 * np.cos(np.pi * x)), 0.0)
 
 
-def _cubic(x, a):  # Keys' cubic convolution: Pillow's bicubic_filter at a = -0.5, torch's bicubic at a = -0.75
+TORCH_CUBIC_A = -0.75  # torch's bicubic (Pillow's: -0.5)
+
+
+def keys_cubic(x, a):  # Keys' cubic convolution: Pillow's bicubic_filter at a = -0.5, torch's bicubic at a = -0.75
     x = np.abs(x)
     return np.where(x < 1, ((a + 2) * x - (a + 3)) * x * x + 1, np.where(x < 2, (((x - 5) * x + 8) * x - 4) * a, 0.0))
 
 
 def _bicubic(x):
-    return _cubic(x, -0.5)
+    return keys_cubic(x, -0.5)
 
 
 def _torch_bicubic(x):
-    return _cubic(x, -0.75)
+    return keys_cubic(x, TORCH_CUBIC_A)
 
 
 def _lanczos(x):

@@ -92,8 +92,9 @@ def describe(key):
             return (f"enlarged to {h} x {w} with a filter not read from the pixels: the file reduced with Pillow's box "
                     f"filter, the reference enlarged with each of {', '.join(picture_size.COMMON_KERNELS)} and reduced "
                     f"so (each detector's largest tail probability applies)")
-        return (f"enlarged to {h} x {w} with {kernel}, read from the pixels (the file is that filter's upsampling of a "
-                f"picture of the reference's size, to which it is reduced; the reference is enlarged and reduced so)")
+        return (f"enlarged to {h} x {w} with {picture_size.KERNEL_WORDS.get(kernel, kernel)}, read from the pixels "
+                f"(the file is that filter's upsampling of a picture of the reference's size, to which it is reduced; "
+                f"the reference is enlarged and reduced so)")
     if key[0] == BOX_FRAMED:
         span = key[1]
         if framed(key):

@@ -6,12 +6,15 @@ ToTensor. `vae` trains the zoo's MLP VAE (training/vae.py) on `builtin:mnist[0:4
 pytorch/examples DCGAN reduced to 32 x 32 (tests/benchmarks/dcgan64.py); each writes N samples as 8-bit grey PNG
 (np.rint) under OUT/NAME/; `ddpm` trains training/diffusion.py's DDPM (width 16, linear schedule) so and samples by
 DDIM over 50 steps. `real` writes a slice of builtin:mnist padded by 2 and resized to 32 with Pillow's
-bilinear and bicubic, under OUT/pad, OUT/resize-bilinear, OUT/resize-bicubic.
+bilinear and bicubic, under OUT/pad, OUT/resize-bilinear, OUT/resize-bicubic. `corner` writes a slice enlarged by
+corner-aligned resamplers (SciPy's ndimage.zoom at order 3 and 1, torch's interpolate with align_corners=True; the
+fifty-fourth pass's tests/benchmarks/data/corner_zoom_untouched.md), one folder per way.
 
     python tests/benchmarks/size32_sets.py vae OUT NAME pad|resize SEED SAMPLE_SEED N [STEPS]
     python tests/benchmarks/size32_sets.py dcgan OUT NAME pad|resize SEED SAMPLE_SEED N [STEPS]
     python tests/benchmarks/size32_sets.py ddpm OUT NAME pad|resize SEED SAMPLE_SEED N [STEPS]
     python tests/benchmarks/size32_sets.py real OUT START STOP
+    python tests/benchmarks/size32_sets.py corner OUT START STOP
 """
 import os
 import sys
@@ -85,11 +88,42 @@ def real(out, start, stop):
         write_png(np.stack(resized), os.path.join(out, f"resize-{name}"))
 
 
+def ndimage_zoom(picture, factor, order=3):
+    from scipy import ndimage
+
+    return ndimage.zoom(picture, factor, order=order)  # uint8 in, uint8 out (SciPy rounds)
+
+
+def _torch_resize(u8, side, mode):
+    import torch
+
+    big = torch.nn.functional.interpolate(torch.tensor(u8 / 255.0)[:, None], size=(side, side), mode=mode,
+                                          align_corners=True)
+    return np.rint(big[:, 0].clamp(0, 1).numpy() * 255).astype(np.uint8)
+
+
+CORNER_WAYS = {  # name: 8-bit digits (n, 28, 28) -> enlarged 8-bit digits
+    "zoom3-32": lambda u8: np.stack([ndimage_zoom(p, 32 / 28) for p in u8]),
+    "zoom3-40": lambda u8: np.stack([ndimage_zoom(p, 40 / 28) for p in u8]),
+    "zoom1-32": lambda u8: np.stack([ndimage_zoom(p, 32 / 28, order=1) for p in u8]),
+    "torchlin-ac-32": lambda u8: _torch_resize(u8, 32, "bilinear"),
+    "torchcub-ac-36": lambda u8: _torch_resize(u8, 36, "bicubic"),
+}
+
+
+def corner(out, start, stop):
+    from engine.data.specs import load_spec
+
+    u8 = np.rint(load_spec(f"builtin:mnist[{start}:{stop}]").x[:, 0] * 255).astype(np.uint8)
+    for name, way in CORNER_WAYS.items():
+        write_png(way(u8), os.path.join(out, name))
+
+
 if __name__ == "__main__":
     sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", ".."))
     command, args = sys.argv[1], sys.argv[2:]
-    if command == "real":
-        real(args[0], int(args[1]), int(args[2]))
+    if command in ("real", "corner"):
+        {"real": real, "corner": corner}[command](args[0], int(args[1]), int(args[2]))
     else:
         out, name, way, *numbers = args
         {"vae": vae, "dcgan": dcgan, "ddpm": ddpm}[command](out, name, way, *map(int, numbers))
