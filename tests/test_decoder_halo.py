@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 from scipy import ndimage
 
-from engine.data import decoder_halo, in_frame
+from engine.data import decoder_halo, in_frame, orientation
 from engine.data.loaders import load_path
 from engine.data.specs import load_spec
 from engine.detectors import calibration
@@ -16,7 +16,7 @@ from engine.detectors.batch import Batch
 from engine.detectors.channel_keys import DECODER_HALO, channel_key
 from engine.detectors.channel_words import describe
 from engine.detectors.channels import channel_detectors
-from engine.verdict import readings
+from engine.verdict import read_levels, readings
 
 
 @pytest.fixture(scope="module")
@@ -56,6 +56,23 @@ def test_a_halo_hugging_the_figure_is_read_and_one_further_out_is_not(tmp_path, 
     assert "decoder_halo" not in decoder_halo.read(load_path(saved(tmp_path, "h.png", hugging)), False).meta["channel"]
     marked = {"codec": "PNG", "lossy": False, "oriented": {"edits": ["mirrored"]}, "decoder_halo": {}}
     assert channel_key({"channel": marked}) != (DECODER_HALO,)  # read otherwise: that reading's detectors
+
+
+def test_a_halo_sets_a_mirror_or_a_turn_aside(tmp_path, held):
+    """A figure read as mirrored or turned keeps that reading as written (a real digit so edited), but with a
+    decoder's halo hugging it is judged as written: key (DECODER_HALO,), the set-aside edits in its reason."""
+    figures = orientation.reference_figures(load_spec("builtin:mnist[0:600]").x)
+    edited = [np.ascontiguousarray(np.rot90(p, k)) for p in held for k in (1, 3)] + [p[:, ::-1] for p in held]
+    edited = [p for p in edited if orientation.read_edits(p, figures)]
+    assert len(edited) >= 10
+    for k, picture in enumerate(edited[:10]):
+        for name, shown, halo in ((f"e{k}.png", picture, False), (f"h{k}.png", faint_at(picture, 3, 6), True)):
+            samples = read_levels(load_path(saved(tmp_path, name, shown)), None, True, figures)
+            channel = samples.meta["channel"]
+            assert ("oriented" in channel) != halo and ("decoder_halo" in channel) == halo, name
+            if halo:
+                assert channel_key(samples.meta) == (DECODER_HALO,)
+                assert channel["decoder_halo"]["set_aside"] and "set aside" in decoder_halo.reason(channel)
 
 
 def test_real_digits_resampled_in_the_frame_carry_no_such_halo(held):
