@@ -121,7 +121,7 @@ def select(mirrors):
                 continue
             taken += 1
             owner = repository.split("/")[0]
-            name = "-".join(path.replace(" ", "_").replace(",", "").split("/")[-2:])
+            name = "-".join(path.replace(" ", "_").replace(",", "").split("/")[-3:])  # test/ and train/ share names
             rows.append({"piece": f"{owner}__{speaker}__{name}", "repository": repository, "half": half,
                          "speaker": speaker, "blob": sha, "path": path, "rate": info.samplerate,
                          "format": f"{info.format} {info.subtype} {info.channels}ch"})
