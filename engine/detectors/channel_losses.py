@@ -58,6 +58,14 @@ VORBIS_INVERSION_MIN = 7
 # generated in smaller references (jackson's 4_jackson_9 p < 10^-4 against takes 0-7; 8_jackson_6 and 7 against 60
 # recordings), where AMR-NB cuts a weak 3-4 kHz band 6-8 dB further than it cuts the reference's.
 FEATURES_LOST = AMR_NB
+# checkerboard stands aside under AMR-NB too (fifty-fourth pass): through it an 8 kHz recorder's takes of a quiet
+# floor gain period-2 power along time in their lowest mel bands (0-500 Hz: one take 3.5e-5 -> 1.6e-4 of its patch's
+# power; the codec's 20 ms frames are the maps' mel frames), which FSDD's voices through it do not show. Tuning words
+# recorded elsewhere through a telephone's band then AMR-NB 12.2 kbit/s: 1 labelled generated and 5 inconclusive of
+# 60 by it, none after; synthesised words caught through the same chain 31 -> 41 of 121 and through AMR-NB alone
+# 54 -> 60 (checkerboard had decided 1 each; its weight goes to synthetic-voice) (docs/studies.md, "Real words
+# recorded elsewhere through a telephone's chain").
+CHECKERBOARD_LOST = AMR_NB
 PULSE_LOST = ("GSM610", "MPEG_LAYER_I", "MPEG_LAYER_II", "VORBIS") + AMR_NB
 # Under these codecs these detectors are judged against the reference as recorded as well as through the codec, the
 # larger tail probability applying (channels.as_recorded_union): libopus lowers the period-2 share of the maps of the
