@@ -9,7 +9,7 @@ its long notes across the bar. Chains over whole chords keep every chord and tra
 (the chroma, tonality and copying detectors look at those), so these rules speak to the
 families they cannot see.
 
-Eight statistics per file, read from its whole roll (patches end to end, any velocity = on);
+Seven statistics per file, read from its whole roll (patches end to end, any velocity = on);
 the voices are the sounding pitches in order (lowest = bass), so no track layout is needed:
 - `parallels`: parallel fifths and octaves (two voices a fifth or an octave apart, modulo
   octaves, moving in the same direction to the same interval) per transition between
@@ -52,16 +52,11 @@ the voices are the sounding pitches in order (lowest = bass), so no track layout
   which matters: a file on the quarter grid is judged against the reference sampled so and, read
   at half its quarters (engine/detectors/time_scale.py), against the reference as written, the
   larger tail probability applying, so both readings must hold the statistic.
-- `bar-line leaps`: how much more the voices move together at one place in a bar of 3 or 4 quarters than at the
-  others (engine/detectors/bar_leaps.py). Bars spliced from different chorales keep every chord and step inside a
-  bar, and leap at each join; a chorale moves across its bar lines as on any beat. Since the fifty-fourth pass; a
-  profile made before is judged on the seven it holds (docs/studies.md, "Other non-GAN music models, written their
-  own way").
 
 Each is compared with the reference files: centred on their median and divided by the
 distance from the median to their 90th percentile (at least MIN_SPREAD); the score is the sum
 of the squared excesses above the median (only the high side counts: these rules are broken,
-not over-kept), each excess capped at CAP spreads in a profile holding seven or more (profiles made
+not over-kept), each excess capped at CAP spreads in a profile holding all seven (profiles made
 before were fitted uncapped and are judged so). The cap is why the seventh statistic can count:
 a reference piece breaking one rule as no chorale does (bwv846's thin texture, 12 spreads; an
 orchestra's voices at once) would otherwise set the calibrated tail alone, while a generator
@@ -92,14 +87,13 @@ descant from a voice (docs/verdicts.md, "Music").
 import numpy as np
 
 from engine.detectors import calibration
-from engine.detectors.bar_leaps import bar_line_leaps
 from engine.detectors.copying import file_roll, file_rolls
 from engine.detectors.detector import CROSS_FITTED, Detector, median
 from engine.detectors.quarter_grid import sampled
 from engine.detectors.replay import excerpt_piece
 
 STATISTICS = ("parallels", "non-chord beats", "long dissonance", "metric", "stray pitches", "voices at once",
-              "thin texture", "bar-line leaps")
+              "thin texture")
 OLDER_STATISTICS = 4  # a profile made before `stray pitches` holds the first four; it is judged on those
 PHRASE_END = 8  # a chord held this many steps (a half note) or more ends a phrase (`parallels`)
 AT_ONCE = 3  # voices entering or leaving together in one step (`voices at once`)
@@ -203,7 +197,7 @@ def statistics_of(roll, phrase_ends=False):
         metric = 1.0 - max(np.bincount(at % p, weights=w, minlength=p).max() / w.sum() for p in METRIC_PERIODS)
     else:
         metric = 0.0
-    return np.array([parallels, non_chord, long_dissonance, metric, stray, at_once, thin, bar_line_leaps(roll)])
+    return np.array([parallels, non_chord, long_dissonance, metric, stray, at_once, thin])
 
 
 def roll_statistics(rolls, phrase_ends=False):
@@ -287,13 +281,12 @@ class VoiceLeading(Detector):
         stray = (", sonorities sounding another number of pitches than the one before and no chord" if held > 4 else "")
         at_once = ", sonorities whose number of pitches changes by three or more at once" if held > 5 else ""
         thin = f", time sounding fewer than four pitches; each excess capped at {CAP:g}" if held >= CAPPED_FROM else ""
-        leaps = ", voices leaping together at one place in the bar (bars spliced)" if held > CAPPED_FROM else ""
         sampled = (", against the reference sampled at its quarter beats (the file's notes all start and end on "
                    "them)") if self.sampled else ""
         self.method = ("sum of the squared excesses over the reference files' medians (in units of their median-to-90th-"
-                       f"percentile distance) of {('four', 'five', 'six', 'seven', 'eight')[held - 4]} part-writing statistics: parallel fifths and "
+                       f"percentile distance) of {('four', 'five', 'six', 'seven')[held - 4]} part-writing statistics: parallel fifths and "
                        "octaves, quarter beats whose notes form no triad or seventh chord, dissonant sonorities held a "
-                       f"quarter note or more, long notes off one position in the bar{stray}{at_once}{leaps}{thin} (a model "
+                       f"quarter note or more, long notes off one position in the bar{stray}{at_once}{thin} (a model "
                        "writing voices or pitches on their own, or harmonising with block chords, breaks them); "
                        f"calibration cross-fitted{sampled}")
 
@@ -312,7 +305,7 @@ class VoiceLeading(Detector):
         roll = file_roll(batch.x, batch.groups, g)
         stats = statistics_of(roll, self.phrase_ends)
         worst = int(np.argmax(excesses(stats[None], self.centre, self.spread)[0]))
-        (parallels, non_chord, dissonance, metric, stray, at_once, thin, leaps) = stats
+        (parallels, non_chord, dissonance, metric, stray, at_once, thin) = stats
         m_par, m_chord, m_diss, m_metric = self.centre[:4]
         counted = ""
         if len(self.centre) > OLDER_STATISTICS:
@@ -323,9 +316,6 @@ class VoiceLeading(Detector):
                         f"(median {self.centre[5]:.0%})")
         if len(self.centre) > 6:
             counted += f", {thin:.0%} of its sounding time has fewer than four pitches (median {self.centre[6]:.0%})"
-        if len(self.centre) > CAPPED_FROM:
-            counted += (f", its voices move {leaps:.1f} semitones a transition more at one place in the bar than elsewhere "
-                        f"(median {self.centre[7]:.1f})")
         reference = "the reference sampled at its quarter beats" if self.sampled else "the reference"
         across = " (none counted out of a chord held a half note or more: a phrase's end)" if self.phrase_ends else ""
         excerpt = self.excerpt_of(roll)
