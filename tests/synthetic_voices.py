@@ -189,20 +189,24 @@ def harmonised_melody(chorales, order, n, steps=256, seed=0, rules="primary"):
     return out
 
 
+def scale_walk(low, high, steps, rng, margin=2, lengths=(2, 4, 4, 4, 8)):
+    """One voice stepping at random through C major within [low, high], from a degree `margin` inside it, each note
+    of a length drawn from `lengths` (in steps), until `steps` are filled."""
+    scale = [p for p in range(low, high + 1) if p % 12 in MAJOR]
+    i, t, seq = int(rng.integers(margin, len(scale) - margin)), 0, []
+    while t < steps:
+        length = int(rng.choice(list(lengths)))
+        i = int(np.clip(i + rng.choice([-2, -1, -1, 0, 1, 1, 2]), 0, len(scale) - 1))
+        seq.append((scale[i], length))
+        t += length
+    return seq
+
+
 def random_walk(n, steps=256, seed=0):
     rng = np.random.default_rng(seed)
     out = []
     for _ in range(n):
-        voices = []
-        for low, high in RANGES:
-            scale = [p for p in range(low, high + 1) if p % 12 in MAJOR]
-            i, t, seq = int(rng.integers(2, len(scale) - 2)), 0, []
-            while t < steps:
-                length = int(rng.choice([2, 4, 4, 4, 8]))
-                i = int(np.clip(i + rng.choice([-2, -1, -1, 0, 1, 1, 2]), 0, len(scale) - 1))
-                seq.append((scale[i], length))
-                t += length
-            voices.append(seq)
+        voices = [scale_walk(low, high, steps, rng) for low, high in RANGES]
         out.append(_render(voices, steps, int(rng.integers(-5, 7))))
     return out
 
