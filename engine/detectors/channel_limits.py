@@ -556,8 +556,8 @@ CHANNEL_LIMITS = {
          "detector's largest tail probability (before the fifty-fourth pass such files were refused). Real digits "
          "labelled generated: untouched mnist[6100:6300] bilinear 56 / JPEG 85, bicubic 64 / JPEG 75, Lanczos 42 / "
          "JPEG 95 0 of 200 each; generated digits so saved are caught less than as PNG (untouched: a long-trained "
-         "DCGAN's enlarged with bilinear then JPEG 85 263 of 300, a long-trained VAE's with bicubic then JPEG 75 139 of "
-         "300, a DCGAN written at 32 x 32 then JPEG 85 198 of 300; "
+         "DCGAN's enlarged with bilinear then JPEG 85 263 of 300, a long-trained VAE's with bicubic then JPEG 75 139 "
+         "of 300, a DCGAN written at 32 x 32 then JPEG 85 198 of 300; "
          "docs/studies.md, 'Enlarged pictures saved as JPEG')"),
         ("a small collection's picture enlarged whole, its figure filling the frame (USPS, Semeion, optdigits at "
          "16 or 8 pixels brought to 28), saved losslessly or then as JPEG or lossy WebP",

@@ -8,8 +8,8 @@ from engine.detectors import aside_marks, low_rumble, quarter_grid, time_scale
 from engine.detectors.channel_keys import (BOX_FRAMED, DECODER_HALO, EQUALISED, NOISE_STEP_DB, NOISY_PICTURE, ORIENTED,
                                            TONED, box_framed_before, codec_from_samples, fills_frame, framed,
                                            framed_before, in_frame_base, in_frame_read, jpeg_after, jpeg_alone,
-                                           jpeg_befores, lossy_codec, mp3_bitrate, noisy_before, opus_inversion, quiet_level,
-                                           resized_before, toned_before, vorbis_quality, webp_quality)
+                                           jpeg_befores, lossy_codec, mp3_bitrate, noisy_before, opus_inversion,
+                                           quiet_level, resized_before, toned_before, vorbis_quality, webp_quality)
 from engine.detectors.channel_losses import AMR_NB, MP3_INVERSION_MIN, OPUS_INVERSION_MIN, VORBIS_INVERSION_MIN
 from engine.detectors.channel_media import (CODEC_STAND_INS, LOWEST_BITRATE_SUBTYPES, PYAV_CODECS, RESIZE_FACTORS,
                                             WEBP_QUALITIES, history_spread)
