@@ -232,13 +232,14 @@ def test_real_recordings_through_amr_nb_are_judged_real(takes_0_to_7_case, tmp_p
 def test_under_each_amr_nb_mode_the_measured_detectors_stand_aside(fsdd_channel, mode):
     """mel-inversion, features and repeated-cycle stand aside at every mode (docs/studies.md, twenty-first and
     twenty-second passes), and so do pulse-grid and cycle-jitter: the codec's pitch lags make a steady voice's period
-    repeat and its pulse intervals one value (thirty-sixth pass, "A quiet floor through G.711")."""
+    repeat and its pulse intervals one value (thirty-sixth pass, "A quiet floor through G.711"), and checkerboard: its
+    frames put a period-2 pattern into a quiet recorder's lowest mel bands (fifty-fourth pass)."""
     from engine.detectors.channels import StandAside
 
     detectors, note = fsdd_channel(("audio", f"AMR_NB_{mode}", None, None, None), few=True)
     assert "OpenCORE's AMR-NB encoder" in note
     aside = {d.name for d in detectors if isinstance(d, StandAside)}
-    assert aside == {"repeated-cycle", "mel-inversion", "features", "pulse-grid", "cycle-jitter"}
+    assert aside == {"repeated-cycle", "mel-inversion", "features", "pulse-grid", "cycle-jitter", "checkerboard"}
     why = {d.name: d.why for d in detectors if isinstance(d, StandAside)}
     assert "a steady voice's pulse intervals on one value" in why["pulse-grid"]
     assert "re-synthesises each pitch period" in why["cycle-jitter"]
