@@ -306,6 +306,23 @@ def test_checkerboard_of_a_patch_cut_at_a_word_onset_reads_no_step_and_keeps_a_p
     assert checkerboard_scores(patterned, 3)[0] == pytest.approx(checkerboard_scores(patterned, 2)[0], abs=0.05)
 
 
+def test_checkerboard_reads_a_recorders_dc_offset_as_no_pattern_and_keeps_a_generators():
+    from engine.detectors.checkerboard import checkerboard_scores, version_for
+
+    assert version_for("speech") == 4 and version_for("image") == 1
+    take = fsdd_audio(330) / np.abs(fsdd_audio(330)).max() * 0.9
+    scores = {}
+    for offset in (0.0, 0.05):  # filiph-r/MFCC-DTW's recorder: 5 % of full scale off zero
+        x = representations.mel_patches((take + offset).astype(np.float32), 8000)
+        x = representations.normalise_level(x, np.zeros(len(x), int))
+        scores[offset] = (checkerboard_scores(x, 3).mean(), checkerboard_scores(x, 4).mean())
+    assert scores[0.05][0] > scores[0.0][0] + 0.4  # version 3: the offset's lone band read as a pattern
+    assert scores[0.05][1] == pytest.approx(scores[0.0][1], abs=0.05)  # version 4: as without the offset
+    patterned = 0.5 + 0.05 * np.where(np.indices((64, 32)).sum(axis=0) % 2 == 0, 1.0, -1.0)[None, None]
+    noisy = np.clip(patterned + 0.02 * np.random.default_rng(0).standard_normal((3, 1, 64, 32)), 0, 1)
+    assert checkerboard_scores(noisy, 4) == pytest.approx(checkerboard_scores(noisy, 3), abs=0.05)
+
+
 def test_a_speech_case_without_reference_recordings_keeps_its_clean_calibration(speech_case, tmp_path):
     from engine.detectors.channels import channel_detectors
     from engine.detectors import suite
