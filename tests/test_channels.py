@@ -695,25 +695,3 @@ def test_a_darkened_and_a_noisy_real_digit_are_read_from_the_pixels_and_judged_r
     monkeypatch.setattr(verdict_module, "read_levels", lambda samples, *levels: samples)  # as written
     as_written = judge(mnist_case, darker + noisy)
     assert [f["label"] for f in as_written["files"]].count("generated") >= 8
-
-
-def test_under_an_audio_channel_a_speech_cases_learned_detectors_stand_aside(fsdd_case_template):
-    """A speech case's CNN or inverse model learned its speakers' recordings as recorded: under a resampler (or any
-    audio channel) it stands aside instead of being recalibrated (channels.LEARNED_SPEECH_ASIDE)."""
-    from engine.detectors import calibration, suite
-    from engine.detectors.channels import LEARNED_SPEECH_ASIDE, StandAside, channel_detectors
-    from tests.conftest import kept_few
-
-    class LearnedStandIn:  # engine/detectors/learned.py's interface: a model kept, a tail of its own
-        learned, name, method = True, "cnn:stand-in", "mean level"
-        tail = calibration.tail_model(np.linspace(0.0, 1.0, 50))
-
-        def scores(self, batch):
-            return batch.file_mean(batch.x.reshape(len(batch.x), -1).mean(1))
-
-    with case_workflows.open_case(fsdd_case_template) as case:
-        profile = case.profile()
-    detectors = suite.profile_detectors(profile) + [LearnedStandIn()]
-    out, _ = channel_detectors(detectors, kept_few(profile), ("audio", None, 16000, None, None))
-    assert isinstance(out[-1], StandAside) and out[-1].why == LEARNED_SPEECH_ASIDE
-    assert not all(isinstance(d, StandAside) for d in out[:-1])

@@ -21,8 +21,8 @@ only the reference are refitted and calibrated on those files:
 - `clean-up`: calibrated on them under a lossless preparation read from the pixels (a resize, an enlargement,
   EMNIST's framing); under JPEG and lossy WebP, whose fill erases the gaps it reads, it stands aside (so does
   `faint-speck` under every channel, having no channel calibration);
-- the CNN and inverse models: for images calibrated on the channelled held-out files; for speech they stand aside
-  under every audio channel (LEARNED_SPEECH_ASIDE), as the pooled logistic regression does;
+- the CNN and inverse models: for images calibrated on the channelled held-out files; a speech recording they do
+  not judge at all (learned.judged_by_learned), through a channel or not;
 - the pooled logistic regression: for images refitted on the channelled reference files
   against the case's generators' samples passed through the same channel (cross-fitted
   calibration, as in engine/detectors/learned.py); for speech it stands aside (weight 0):
@@ -65,16 +65,6 @@ from engine.detectors.channel_media import (CODEC_TWINS, LOWEST_BITRATE, LOWEST_
                                             noise_floored_reference, resampled_through)
 from engine.detectors.channel_words import describe, inversion_kept_from
 from engine.detectors.profile import cross_fitted, reference_audio, renumber
-
-
-# A speech case's CNN and inverse model learn its few speakers' recordings against its generators; recalibrated on
-# those recordings through a channel, they still read another set-up as generated: in a `case zoo` case (default
-# budget) the zoo's CNN labelled 10 of 152 Speech Commands digit words (16 kHz browser recordings) generated and
-# decided no synthesiser's file that the profile detectors missed (docs/studies.md, "The hidden check rehearsed in
-# zoo cases", fifty-fourth pass).
-LEARNED_SPEECH_ASIDE = ("learned from the reference speakers' recordings as they were recorded; a recording through "
-                        "another channel (a resampler, a codec, a band limit, added noise) is not one of them, and "
-                        "other set-ups read as generated to it")
 
 
 def channelled_reference(profile, key, agc=False):
@@ -484,6 +474,7 @@ def channel_calibration(detectors, profile, key, gan_runs=(), agc=False):
     refit["recorder_versions"] = np.array(1 if recordings is None else len(recorder_versions(key)))
     out = {"n_files": np.array(n_files), **{f"profile:{name}": value for name, value in refit.items()}}
     cal_batch = suite.Batch(x[is_cal], renumber(groups[is_cal]))
+    # (no learned detector judges a speech recording, so an audio channel refits none of their tails: learned.py)
     out.update({f"tail:{k}": d.scores(cal_batch) for k, d in enumerate(detectors)
                 if recalibrated_tail(d) and key[0] != "audio"})
     if key[0] != "audio" and gan_runs and any(hasattr(d, "generators") for d in detectors):
@@ -546,8 +537,6 @@ def channel_set(detectors, profile, key, gan_runs, data):
         elif hasattr(detector, "generators"):  # the pooled logistic regression
             out.append(StandAside(detector, f"fitted on clean reference files against the generators' mel maps, "
                                             f"to which {describe(key)} cannot be applied"))
-        elif recalibrated_tail(detector) and key[0] == "audio":
-            out.append(StandAside(detector, LEARNED_SPEECH_ASIDE))
         elif recalibrated_tail(detector):
             recalibrated = copy.copy(detector)
             recalibrated.tail = calibration.versions_tail_model(data[f"tail:{k}"],
