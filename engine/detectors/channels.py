@@ -537,7 +537,7 @@ def channel_set(detectors, profile, key, gan_runs, data):
         elif hasattr(detector, "generators"):  # the pooled logistic regression
             out.append(StandAside(detector, f"fitted on clean reference files against the generators' mel maps, "
                                             f"to which {describe(key)} cannot be applied"))
-        elif recalibrated_tail(detector):
+        elif recalibrated_tail(detector) and key[0] != "audio":  # a recording is judged by no learned one
             recalibrated = copy.copy(detector)
             recalibrated.tail = calibration.versions_tail_model(data[f"tail:{k}"],
                                                                 int(data.get("profile:recorder_versions", 1)))
