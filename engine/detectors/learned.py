@@ -10,6 +10,8 @@
   than one generator class it also attributes the file to the most probable generator;
 - an inverse run: score = minus the reconstruction distance ||x - G(E(x))|| to its
   generator (small distance = likely made by that generator).
+In a speech case the classifier and the inverse model judge mel maps only, never a recording
+(judged_by_learned: weight 0 for it, the reason saying why).
 
 Each is calibrated once, at registration: the logistic regression by cross-fitting over
 every reference file, the others on the held-out reference samples stored in the
