@@ -15,7 +15,7 @@ import numpy as np
 
 from engine import case as case_store, case_verify
 from engine.case_workflows import open_case
-from engine.data import (clipping, colormap, decoder_halo, equalisation, gate_time, image_noise, in_frame,
+from engine.data import (clipping, colormap, dc_offset, decoder_halo, equalisation, gate_time, image_noise, in_frame,
                          orientation, own_grid, performance, picture_size, representations, tone_curve)
 from engine.data.channels import unread_parts_reason
 from engine.data.formats.array import adopted, unflattened
@@ -405,13 +405,13 @@ def _file_verdict(case, path, samples, detectors, weights, batch, g, scores, p, 
 READERS = (picture_size.size_reason, picture_size.grid_reason, colormap.reason, tone_curve.reason, image_noise.reason,
            equalisation.reason, orientation.reason, in_frame.reason, decoder_halo.reason,
            performance.reason, own_grid.reason, gate_time.reason, time_scale.reason, unread_parts_reason,
-           clipping.reason)
+           clipping.reason, dc_offset.reason)
 
 
 def readings(channel):
     """How a file was read where not as it is, one sentence per reader of its channel (READERS) that found
     something: a size change undone, a colormap, a performance's tempo, a MIDI file's own grid or gate time, a part
-    not read, clipping."""
+    not read, clipping, a recorder's DC offset removed."""
     return [found for found in (read(channel) for read in READERS) if found]
 
 

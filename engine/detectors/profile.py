@@ -26,7 +26,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from engine.data import representations
+from engine.data import dc_offset, representations
 from engine.detectors import registry, resampling, statistical
 from engine.detectors.batch import Reference
 from engine.detectors.folds import cross_fitted, renumber
@@ -99,7 +99,7 @@ def reference_recordings(items, groups, n_groups):
             mono, rate = load_recording(path)
         except InputError:
             return {}
-        audio.append(representations.to_speech_rate(mono, rate))
+        audio.append(representations.to_speech_rate(dc_offset.removed(mono, rate)[0], rate))  # as its map was read
     bounds = np.concatenate([[0], np.cumsum([a.size for a in audio])]).astype(np.int64)
     return {"ref_audio": np.concatenate(audio).astype(np.float32), "ref_audio_bounds": bounds,
             "ref_audio_group": keep.astype(np.int64)}

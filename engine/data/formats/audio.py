@@ -12,7 +12,7 @@ import re
 
 import numpy as np
 
-from engine.data import (channels, codec_edges, limits, native_stderr, opus_dc, representations, sniff,
+from engine.data import (channels, codec_edges, dc_offset, limits, native_stderr, opus_dc, representations, sniff,
                          vorbis_quality)
 from engine.data.formats import container_audio, mp3_frames, ogg_opus
 from engine.data.sampleset import NativeAudio, SampleSet
@@ -138,12 +138,15 @@ def decode(path, data, kind):
     details = {}
     mono, rate, encoding = read_recording(path, data, details)
     check_judgeable(path, mono, rate)
+    mono, offset = dc_offset.removed(mono, rate)
     speech_audio = representations.to_speech_rate(mono, rate)
     full_map = representations.mel_map(mono, rate)
     unclipped = representations.speech_patches(full_map)
     n = unclipped.shape[0]
     clipped = int((unclipped > 1).sum())
     channel = channels.audio_channel(encoding, rate, mono, kind.label, speech_audio)
+    if offset is not None:
+        channel["dc_offset"] = round(offset, 4)
     meta = dict(representations.SPEECH_META, format=kind.label, native_sample_rate=int(rate),
                 clipped_values=clipped, clipped_fraction=clipped / unclipped.size,
                 channel={**channel, **details, **representations.patch_coverage(full_map)})
