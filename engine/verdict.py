@@ -341,6 +341,7 @@ def _judge_chunk(case, accepted, judging, suspect):
         batch = suite.Batch(representations.normalise_level(x, groups) if judging.normalise else x, groups,
                             audio=[s.audio for _, s in chosen], native=[s.native_audio for _, s in chosen])
         batch.reading = time_scale.other_reading([s for _, s in chosen])
+        batch.choir = [s.choir for _, s in chosen]
         suspect.add(batch.x)  # as the reference profile holds them (level-normalised speech)
         scores = np.stack([detector.scores(batch) for detector in detectors], 1)
         p = np.stack([calibration.tail_probability(d.tail, scores[:, k]) for k, d in enumerate(detectors)], 1)

@@ -263,3 +263,22 @@ def test_a_verbatim_excerpt_of_a_reference_piece_stands_aside_and_a_model_s_file
     # a profile made before the flag judges every file
     older = {k: v for k, v in profile.items() if k != "voice_leading_excerpts"}
     assert judged_at_all(voice_leading.VoiceLeading(older), excerpt)
+
+
+def test_a_chorale_with_instruments_is_judged_on_its_choir_too_where_the_profile_says_so(profile):
+    import os
+
+    from engine.data.loaders import load_path
+
+    samples = load_path(os.path.join(os.path.dirname(__file__), "..", "resources", "bach", "bwv79.3.mid"))
+    batch = suite.Batch(samples.x, np.zeros(samples.n, dtype=np.int64))
+    detector = voice_leading.VoiceLeading(profile)
+    written = detector.scores(batch)[0]  # no choir read apart: all parts
+    batch.choir = [samples.choir]
+    both = detector.scores(batch)[0]
+    assert both < written / 3, (both, written)  # horns over a resting choir read as a fifth voice
+    reason = detector.reason(batch, 0, both, 0.5)
+    assert "its other parts: Horn 1, Horn 2, Timpani, Continuo), the lower score applying: its choir;" in reason
+    older = voice_leading.VoiceLeading({k: v for k, v in profile.items() if k != "voice_leading_choir"})
+    assert older.scores(batch)[0] == written  # a profile made before reads all parts alone
+    assert "choir" not in older.reason(batch, 0, written, 0.5)

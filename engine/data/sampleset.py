@@ -48,6 +48,9 @@ class SampleSet:
     # Other readings of the same file, for a verdict to choose between or join: {time scale: x}, a sequenced MIDI
     # file's notes at other multiples of its quarter notes (engine/detectors/time_scale.py); empty otherwise.
     readings: dict = field(default_factory=dict)
+    # A MIDI file's choir parts read apart from its other parts (engine/data/choir_parts.py: a Choir), where it names
+    # them beside others, at the scale x is read at; None otherwise.
+    choir: "Choir | None" = None
 
     def __post_init__(self):
         if self.modality not in MODALITIES:
@@ -71,5 +74,5 @@ class SampleSet:
             self, name=name or self.name, x=x.copy() if np.may_share_memory(x, self.x) else x,
             items=list(np.asarray(self.items, dtype=object)[index]) if self.items else [],
             labels=None if self.labels is None else self.labels[index].copy(),
-            files=list(self.files), rejected=list(self.rejected), meta=dict(self.meta), readings={},
+            files=list(self.files), rejected=list(self.rejected), meta=dict(self.meta), readings={}, choir=None,
         )

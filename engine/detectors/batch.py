@@ -41,6 +41,7 @@ class Batch:
         # per file, its 16-bit samples as written at its own rate (SampleSet.native_audio: a NativeAudio) or None
         self.native = list(native) if native is not None else [None] * self.n_files
         self.reading = None  # the same files read otherwise (a Batch; engine/detectors/time_scale.py), or None
+        self.choir = [None] * self.n_files  # per file, its choir's parts read apart (engine/data/choir_parts.py) or None
         self._recordings = Recordings(audio if audio is not None else [None] * self.n_files)
         self._once = {}
 

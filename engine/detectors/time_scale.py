@@ -56,7 +56,7 @@ def notated(samples, profile):
              "judged": "so read" if best > 1 else "both ways"}
     samples.meta.setdefault("channel", {})["time_scale"] = found
     if best > 1:
-        samples.x = readings[best]
+        samples.x, samples.choir = readings[best], samples.choir and samples.choir.at(best)
         samples.items = patch_items(samples.name, samples.x)
     else:
         samples.readings = {best: readings[best]}
@@ -97,11 +97,13 @@ def other_reading(samples_list):
     """A Batch of the files' other reading (each file's one kept reading, in order), or None where one lacks it."""
     from engine.detectors.batch import Batch
 
-    found = [next(iter(s.readings.values()), None) for s in samples_list]
-    if not found or any(x is None for x in found):
+    found = [next(iter(s.readings.items()), (None, None)) for s in samples_list]
+    if not found or any(x is None for _, x in found):
         return None
-    groups = np.repeat(np.arange(len(found)), [x.shape[0] for x in found])
-    return Batch(np.concatenate(found).astype(np.float32), groups)
+    groups = np.repeat(np.arange(len(found)), [x.shape[0] for _, x in found])
+    reading = Batch(np.concatenate([x for _, x in found]).astype(np.float32), groups)
+    reading.choir = [s.choir and s.choir.at(scale) for s, (scale, _) in zip(samples_list, found)]  # choir_parts.py
+    return reading
 
 
 def union(detectors, scale, written=None):

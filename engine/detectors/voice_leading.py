@@ -10,7 +10,8 @@ its long notes across the bar. Chains over whole chords keep every chord and tra
 families they cannot see.
 
 Seven statistics per file, read from its whole roll (patches end to end, any velocity = on);
-the voices are the sounding pitches in order (lowest = bass), so no track layout is needed:
+the voices are the sounding pitches in order (lowest = bass), so no track layout is needed (a file naming its
+choir beside other parts is read on its choir too, below):
 - `parallels`: parallel fifths and octaves (two voices a fifth or an octave apart, modulo
   octaves, moving in the same direction to the same interval) per transition between
   successive four-note chords; in a profile holding `voice_leading_phrase_ends`, not across a phrase's end
@@ -78,6 +79,16 @@ few transitions, each past the whole pieces' tail though the whole piece is not 
 `bach[300:]` 3 of 98 labelled generated, each by this detector alone). A model's file holds n-grams of chords that no
 piece or another piece holds, and is judged (docs/studies.md, "Real chorale excerpts: voice-leading stands aside
 for a verbatim excerpt", forty-ninth pass). Profiles made before lack `voice_leading_excerpts` and judge every file.
+
+A file that names its choir's four parts beside other parts (a chorale with horns, trumpets, an orchestra or a
+continuo, each on a part of its own: engine/data/choir_parts.py) is judged on all its parts and on its choir's alone,
+the lower score (the larger tail probability) applying: these rules are the four voices', and a piano roll reads an
+instrument's line as a fifth voice (bwv79.3's horns over a resting choir: all parts 0.0013, its choir 0.10, in a
+`bach[0:300]` case). The reference is read on all its parts, as before, so its instrumental chorales keep the tail
+where it was; the lower score can only lower a file's alarm, and a model writing four voices, or one track, holds no
+other part (docs/studies.md, "Held-out chorales with instruments: voice-leading reads the choir's parts",
+fifty-fifth pass). A file read at another multiple of its quarter notes (engine/detectors/time_scale.py) has its
+choir read so too. Profiles made before lack `voice_leading_choir` and read all parts alone.
 
 Not read: the spacing of the upper voices (within an octave of each other). It was built and
 caught per-voice chains, but a real chorale with an instrumental descant above the soprano
@@ -237,9 +248,9 @@ class VoiceLeading(Detector):
     calibration = CROSS_FITTED
     arrays = ("voice_leading_centre", "voice_leading_spread", "cal_voice_leading",
               "voice_leading_quarter_centre", "voice_leading_quarter_spread", "cal_voice_leading_quarter",
-              "voice_leading_excerpts", "voice_leading_phrase_ends")
+              "voice_leading_excerpts", "voice_leading_phrase_ends", "voice_leading_choir")
     # the reference sampled at its quarter beats (quarter_grid.py); the flags: verbatim excerpts stand aside,
-    # parallels are not counted across a phrase's end (module docstring)
+    # parallels are not counted across a phrase's end, a file's choir parts are read apart too (module docstring)
     added_later = arrays[3:]
 
     @classmethod
@@ -255,7 +266,7 @@ class VoiceLeading(Detector):
                 return combined(stats[held_files], *fit_scaling(stats[train_files]))
 
             out.update(zip(names, (*fit_scaling(stats), cross_fitted(groups, n_groups, fold_scores))))
-        return {**out, cls.arrays[6]: np.array(True), cls.arrays[7]: np.array(True)}
+        return {**out, **{flag: np.array(True) for flag in cls.arrays[6:]}}
 
     @classmethod
     def on_quarter_grid(cls, profile):
@@ -270,6 +281,7 @@ class VoiceLeading(Detector):
         self.tail = calibration.tail_model(profile["cal_voice_leading"])
         self.sampled = bool(profile.get("sampled"))
         self.phrase_ends = self.arrays[7] in profile  # a profile made before counts parallels across them
+        self.choir_read = self.arrays[8] in profile  # a profile made before reads all parts alone
         # copying's index of the reference and replay's views of it, where verbatim excerpts stand aside as replay
         # reads them (a profile made before: None)
         self.index = (tuple(profile[k] for k in ("copying_hashes", "copying_sources", "copying_starts", "replay_views")
@@ -298,11 +310,27 @@ class VoiceLeading(Detector):
         """Not for a verbatim excerpt of a reference piece (module docstring)."""
         return self.excerpt_of(file_roll(samples.x, np.zeros(samples.x.shape[0], dtype=np.int64), 0)) < 0
 
+    def choir_roll(self, batch, g):
+        """File g's choir parts alone as a roll, or None (no choir read apart, or a profile made before)."""
+        choir = batch.choir[g] if self.choir_read else None
+        return None if choir is None else file_roll(choir.x, np.zeros(choir.x.shape[0], dtype=np.int64), 0)
+
+    def roll_score(self, roll):
+        return float(combined(statistics_of(roll, self.phrase_ends)[None], self.centre, self.spread)[0])
+
     def scores(self, batch):
-        return combined(file_statistics(batch.x, batch.groups, self.phrase_ends), self.centre, self.spread)
+        found = combined(file_statistics(batch.x, batch.groups, self.phrase_ends), self.centre, self.spread)
+        for g in range(batch.n_files):
+            choir = self.choir_roll(batch, g)
+            if choir is not None:
+                found[g] = min(found[g], self.roll_score(choir))
+        return found
 
     def reason(self, batch, g, score, p):
-        roll = file_roll(batch.x, batch.groups, g)
+        written = file_roll(batch.x, batch.groups, g)
+        choir = self.choir_roll(batch, g)
+        by_choir = choir is not None and self.roll_score(choir) < self.roll_score(written)
+        roll = choir if by_choir else written
         stats = statistics_of(roll, self.phrase_ends)
         worst = int(np.argmax(excesses(stats[None], self.centre, self.spread)[0]))
         (parallels, non_chord, dissonance, metric, stray, at_once, thin) = stats
@@ -318,9 +346,13 @@ class VoiceLeading(Detector):
             counted += f", {thin:.0%} of its sounding time has fewer than four pitches (median {self.centre[6]:.0%})"
         reference = "the reference sampled at its quarter beats" if self.sampled else "the reference"
         across = " (none counted out of a chord held a half note or more: a phrase's end)" if self.phrase_ends else ""
-        excerpt = self.excerpt_of(roll)
+        excerpt = self.excerpt_of(written)
         aside = (f"stands aside: the file is a verbatim excerpt of reference piece {self.names[excerpt]}, whose notes "
                  f"the reference holds; " if excerpt >= 0 else "")
+        if choir is not None:
+            aside += (f"read on all its parts and on its choir's alone (its other parts: "
+                      f"{', '.join(batch.choir[g].others)}), the lower score applying: "
+                      f"{'its choir' if by_choir else 'all its parts'}; ")
         return (f"voice-leading: {aside}furthest from {reference} in {STATISTICS[worst]}: {parallels:.2f} parallel "
                 f"fifths or octaves per transition between four-note chords{across} (reference files: median "
                 f"{m_par:.2f}), {non_chord:.0%} of its quarter beats sound no triad or seventh chord (median "

@@ -12,7 +12,7 @@ import warnings
 
 import numpy as np
 
-from engine.data import channels, gate_time, limits, own_grid, performance, representations
+from engine.data import channels, choir_parts, gate_time, limits, own_grid, performance, representations
 from engine.data.sampleset import SampleSet
 from engine.errors import InputError
 
@@ -251,11 +251,12 @@ def decode(path, data, kind):
         never = f"; its {unended:,} note-ons are never ended by a note-off before the file ends" if unended else ""
         raise InputError(path, f"MIDI file holds no (non-drum) notes{never}")
     binary = bool(np.isin(x, (0.0, 1.0)).all())
+    readings = {} if channel["onsets"]["performance"] else other_time_scales(midi)
     return SampleSet(
         name=str(path), modality="music", x=x, levels=1 if binary else 127, items=patch_items(path, x),
         meta=dict(representations.MUSIC_META, format=kind.label, resolution=channel["resolution"],
                   channel=channel),
-        readings={} if channel["onsets"]["performance"] else other_time_scales(midi),
+        readings=readings, choir=choir_parts.read(midi, tuple(readings)),
     )
 
 
