@@ -33,6 +33,13 @@ def test_an_offset_is_removed_in_whole_16_bit_steps_and_the_padding_stays_silent
     assert "+0.050 of full scale" in dc_offset.reason({"dc_offset": offset})
 
 
+def test_silence_written_at_the_offset_comes_back_to_zero():
+    audio, rate = take()
+    shifted = np.round((np.concatenate([np.zeros(2000), audio, np.zeros(2000)]) + 0.03) / STEP_16) * STEP_16
+    out, offset = dc_offset.removed(shifted.astype(np.float32), rate)  # the offset under the silence too
+    assert np.all(out[:2000] == 0) and np.all(out[-2000:] == 0)
+
+
 def test_offsets_within_the_references_spread_and_exact_silence_are_left_as_written():
     audio, rate = take()
     for small in (0.0, 0.008, -0.008):  # FSDD's nicolas records every take about 0.008 off zero

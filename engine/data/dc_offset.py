@@ -6,9 +6,12 @@ where `features` and `checkerboard` read it as a generator's texture (docs/studi
 as a checkerboard", fifty-fourth pass, and "A recorder's DC offset read and removed", fifty-fifth pass). So a
 recording whose sound (padding.speech_bounds: a script's padding left out) lies MIN_OFFSET or more off zero on
 average is judged with that mean subtracted, in whole 16-bit steps so that a PCM file's samples stay on their
-lattice (lpc-lattice and pulse-grid read it), its padding left as written. Smaller offsets are part of the real
-recordings' spread as the reference holds it (FSDD's nicolas records every take about 0.008 off zero) and stay.
-A synthesiser writes none (the engines' words: below 1e-4). What a slow drift adds about the offset is left.
+lattice (lpc-lattice and pulse-grid read it), from its first to its last sample off zero: a script's zero padding
+stays as written, while silence the recorder wrote at its offset comes back to zero with the rest. Smaller offsets
+are part of the real recordings' spread as the reference holds it (FSDD's nicolas records every take about 0.008
+off zero) and stay. Where the padding left out holds one value off zero (silence the recorder or a script wrote
+at the offset), that value is the offset, so that the silence comes back to exact zeros. A synthesiser writes
+none (the engines' words: below 1e-4). What a slow drift adds about the offset is left.
 """
 import numpy as np
 
@@ -24,9 +27,13 @@ def removed(mono, rate):
     offset = float(np.mean(mono[start:stop], dtype=np.float64)) if stop > start else 0.0
     if abs(offset) < MIN_OFFSET:
         return mono, None
+    silence = np.unique(np.r_[mono[:start], mono[stop:]])
+    if silence.size == 1 and silence[0] != 0:  # the padding at the offset: the recorder's own zero, to the step
+        offset = float(silence[0])
     offset = round(offset / padding.STEP_16) * padding.STEP_16
+    sounding = np.flatnonzero(mono)  # a script's zeros at the ends stay; a recorder's offset-laden silence does not
     out = np.array(mono, dtype=np.float32)
-    out[start:stop] -= np.float32(offset)
+    out[sounding[0]:sounding[-1] + 1] -= np.float32(offset)
     return out, offset
 
 
