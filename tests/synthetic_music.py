@@ -9,6 +9,7 @@ float (n, 1, 128, 64) patches with file ids, as engine.detectors.suite.Batch tak
   `step` steps, each held `step` steps (another slicing);
 - `transposed(pieces, ...)`: pieces in random keys (augmentation, or a real-file control);
 - `shuffled_bars(pieces, ...)`: real pieces with their 4/4 bars in random order;
+- `recombined_bars(pieces, ...)`: whole 4/4 bars of different pieces, one after another (a musical dice game);
 - `retimed(paths, folder, ...)`: real MIDI files played slower and at another velocity, read back as rolls;
 - `frame_lstm(pieces, ...)`: an LSTM (or a GRU, a small causal Transformer) over multi-hot frames, trained briefly
   (torch).
@@ -135,6 +136,17 @@ def shuffled_bars(pieces, n, seed=0):
         roll = long_enough[i % len(long_enough)]
         bars = roll[:, : roll.shape[1] // BAR * BAR].reshape(128, -1, BAR)
         out.append(bars[:, rng.permutation(bars.shape[1])].reshape(128, -1))
+    return out
+
+
+def recombined_bars(pieces, n, bars=8, seed=0):
+    """Files of `bars` whole 4/4 bars, each from another piece (at a bar line of its roll), one after another."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for _ in range(n):
+        chosen = rng.choice(len(pieces), size=bars, replace=False)
+        starts = [int(rng.integers(pieces[k].shape[1] // BAR)) * BAR for k in chosen]
+        out.append(np.concatenate([pieces[k][:, t:t + BAR] for k, t in zip(chosen, starts)], axis=1))
     return out
 
 

@@ -23,12 +23,18 @@ The score is the squared share, for the reason durations' is a squared distance
 (engine/detectors/durations.py): the share is bounded, and on the share itself the calibration's
 exponential tail let 54 % of a quarter-note chain of order 2 reach the threshold of a Bonferroni
 share of 0.111, on its square 76 %. The profile keeps the shares (`cal_copying`).
+
+Profiles made since the fifty-fifth pass read a second view, calibrated apart: whole bars of different reference
+pieces joined (engine/detectors/bar_joins.py), which a model recombining the reference's bars writes and whose
+n-grams are too short for the share to see. The detector's tail probability is then twice the smaller of the two
+views' (Bonferroni inside it), its score -log10 of that, and it takes a share per view (calibration.share_weights,
+as familiarity's views). Profiles made before hold no bar index and read the share alone, as they were calibrated.
 """
 import hashlib
 
 import numpy as np
 
-from engine.detectors import calibration
+from engine.detectors import bar_joins, calibration
 from engine.detectors.detector import CROSS_FITTED, Detector, median
 
 N = 6  # chord events per n-gram of the events view
@@ -36,6 +42,7 @@ BEAT = 4  # steps per quarter note (engine/data/representations.py)
 BEAT_N = 7  # quarter beats per n-gram of the beats view
 VIEWS = (0, BEAT)  # chord events; the chord on every quarter beat
 DUPLICATE_OVERLAP = 0.8  # an alignment whose matches lie this much inside the top one's duplicates it
+BAR_ARRAYS = ("copying_bar_hashes", "copying_bar_sources")
 
 
 def file_roll(x, groups, g):
@@ -227,41 +234,89 @@ def profile_arrays(x, groups, n_groups, cross_fitted, names):
         return np.array([file_score(grams[f], index)[0] for f in np.unique(groups[held])])
 
     ref_hashes, ref_sources, ref_starts = index_of(grams, np.arange(n_groups))
+    rolls = file_rolls(x, groups)
+    bars = bar_joins.index_of(rolls)
     return {"copying_hashes": ref_hashes, "copying_sources": ref_sources, "copying_starts": ref_starts,
             "copying_names": np.asarray(names),
-            "cal_copying": cross_fitted(groups, n_groups, fold_scores)}
+            "cal_copying": cross_fitted(groups, n_groups, fold_scores),
+            **dict(zip(BAR_ARRAYS, bars)), "cal_copying_bars": bar_joins.calibration_scores(rolls, bars)}
 
 
 class Copying(Detector):
     name = "copying"
     modalities = ("music",)
     calibration = CROSS_FITTED
-    arrays = ("copying_hashes", "copying_sources", "copying_starts", "copying_names", "cal_copying")
+    arrays = ("copying_hashes", "copying_sources", "copying_starts", "copying_names", "cal_copying", *BAR_ARRAYS,
+              "cal_copying_bars")
+    added_later = arrays[5:]  # the bar joins' view (module docstring)
 
     def __init__(self, profile):
         self.index = (profile["copying_hashes"], profile["copying_sources"], profile["copying_starts"])
         self.names = [str(n) for n in profile["copying_names"]]
-        self.tail = calibration.tail_model(np.asarray(profile["cal_copying"]) ** 2)
-        self.method = (f"squared share of the file's sequences of {N} chord events, or of {BEAT_N} chords taken on the quarter "
-                       f"beats (pitch sets up to transposition), that occur verbatim in "
-                       f"reference pieces other than the one it shares most with and that piece's duplicates, in "
-                       f"whichever of these views it copies most (a model that memorises splices several pieces; a "
-                       f"real piece copies at most one); calibration cross-fitted")
+        self.share_tail = calibration.tail_model(np.asarray(profile["cal_copying"]) ** 2)
+        shared = (f"squared share of the file's sequences of {N} chord events, or of {BEAT_N} chords taken on the "
+                  f"quarter beats (pitch sets up to transposition), that occur verbatim in reference pieces other than "
+                  f"the one it shares most with and that piece's duplicates, in whichever of these views it copies most "
+                  f"(a model that memorises splices several pieces; a real piece copies at most one)")
+        self.bars = tuple(profile[key] for key in BAR_ARRAYS) if "cal_copying_bars" in profile else None
+        if self.bars is None:
+            self.tail, self.method = self.share_tail, f"{shared}; calibration cross-fitted"
+            return
+        self.shares = 2  # one per view
+        self.bar_tail = calibration.tail_model(profile["cal_copying_bars"])
+        p = self.views_p(np.asarray(profile["cal_copying"]) ** 2, np.asarray(profile["cal_copying_bars"]))
+        floor = 2 * max(calibration.tail_floor(self.share_tail), calibration.tail_floor(self.bar_tail))
+        self.tail = calibration.log_p_model(np.minimum(1.0, 2 * p.min(axis=1)), floor)
+        self.method = (f"-log10 of twice the smaller tail probability of two views: the {shared}; and the squared "
+                       f"number of joins of two whole 4/4 bars, each found verbatim in the reference (up to "
+                       f"transposition), that no reference piece holds together, pieces holding two bars of the file "
+                       f"set aside (distinct joins at one phase of the bar: a model recombining the "
+                       f"reference's bars); calibration cross-fitted, for the bars each reference file against the "
+                       f"others")
+
+    def views_p(self, share_scores, bar_scores):
+        """(files, 2) tail probabilities of the share's and the bar joins' scores."""
+        return np.stack([calibration.tail_probability(self.share_tail, share_scores),
+                         calibration.tail_probability(self.bar_tail, bar_scores)], axis=1)
+
+    def bar_joins(self, roll):
+        """(joins, phase) of one file's roll (bar_joins.joins)."""
+        return bar_joins.joins(roll, self.bars)
 
     @classmethod
     def fit(cls, ref, groups, n_groups, cross_fitted):
         return profile_arrays(ref.x, groups, n_groups, cross_fitted, piece_names(ref.items, groups, n_groups))
 
     def scores(self, batch):
-        return np.array([file_score(all_grams(r), self.index)[0] for r in file_rolls(batch.x, batch.groups)]) ** 2
+        rolls = file_rolls(batch.x, batch.groups)
+        shares = np.array([file_score(all_grams(r), self.index)[0] for r in rolls]) ** 2
+        if self.bars is None:
+            return shares
+        p = self.views_p(shares, np.array([self.bar_joins(r)[0] for r in rolls], dtype=np.float64) ** 2)
+        return -np.log10(np.minimum(1.0, 2 * p.min(axis=1)))
 
     def reason(self, batch, g, score, p):
         roll = file_roll(batch.x, batch.groups, g)
         share, view, top, anywhere, n = file_score(all_grams(roll), self.index)
+        shared = self.share_reason(share, view, top, anywhere, n)
+        if self.bars is None:
+            return f"copying: {shared}; tail probability {p:.2g}"
+        count, phase = self.bar_joins(roll)
+        p_share, p_bars = self.views_p(np.array([share ** 2]), np.array([float(count) ** 2]))[0]
+        where = f" (at step {phase} of the bar)" if count else ""
+        bars = (f"{count} joins of two whole bars, each found verbatim (up to transposition) in the reference, that no "
+                f"reference piece holds together{where} (reference calibration files: "
+                f"{np.count_nonzero(self.bar_tail['sorted'] > 0)} of {self.bar_tail['sorted'].size} with any, at most "
+                f"{np.sqrt(self.bar_tail['sorted'][-1]):.0f})")
+        first, second = ((bars, p_bars), (shared, p_share)) if p_bars < p_share else ((shared, p_share), (bars, p_bars))
+        return (f"copying: {first[0]}, tail probability {first[1]:.2g}; {second[0]}, tail probability {second[1]:.2g}; "
+                f"the two views together (twice the smaller): tail probability {p:.2g}")
+
+    def share_reason(self, share, view, top, anywhere, n):
+        """The share view's words (without its tail probability)."""
         unit = f"sequences of {N} chords" if view == 0 else f"sequences of {BEAT_N} chords on the quarter beats"
         closest = (f"; {anywhere:.0%} occur somewhere in the reference, its closest piece {self.names[top]} included"
                    if top >= 0 else "")
-        return (f"copying: {share:.0%} of its {n} {unit} occur verbatim (up to transposition) in reference pieces "
+        return (f"{share:.0%} of its {n} {unit} occur verbatim (up to transposition) in reference pieces "
                 f"other than its closest one and that piece's duplicates (reference calibration files: median "
-                f"{np.sqrt(median(self.tail)):.0%}, max {np.sqrt(self.tail['sorted'][-1]):.0%}){closest}; tail "
-                f"probability {p:.2g}")
+                f"{np.sqrt(median(self.share_tail)):.0%}, max {np.sqrt(self.share_tail['sorted'][-1]):.0%}){closest}")
