@@ -18,13 +18,14 @@ chorale 5.) A real piece's shared formula sounds at several neighbouring offsets
 repeats its joins, so the statistic is the number of distinct (left pieces, right pieces) joins at one phase of the
 bar (t mod BAR), the largest over the phases; a recombination's joins all lie at one phase. Reference chorales, each
 against the others: 288 of 300 at 0, none above 1; 3,684 other real files (held-out chorales whole and as excerpts,
-the reference's own excerpts and closing bars, JSB's editions at three resolutions) at most 3; 8-bar recombinations of the reference's bars a median 5 (of 7 joins), 16-bar ones 9 (docs/studies.md,
-"Bars of reference chorales recombined", fifty-fifth pass).
+the reference's own excerpts and closing bars, JSB's editions at three resolutions) at most 3; 8-bar recombinations
+of the reference's bars a median 5 (of 7 joins), 16-bar ones 9 (docs/studies.md, "Bars of reference chorales
+recombined", fifty-fifth pass).
 
 The score is the squared count (a count with a light tail, as copying's share: engine/detectors/copying.py). Only
 4/4 bars are read: at 12 steps (a 3/4 bar) a real chorale's bars recur across the collection too often (reference
-files: 59 of 300 with a join, up to 3). Calibration is cross-fitted with one fold per file, as replay's: each reference file
-against every other. The reference's rolls end at each piece's last whole 4-bar patch, so bars from a piece's
+files: 59 of 300 with a join, up to 3). Calibration is cross-fitted with one fold per file, as replay's: each
+reference file against every other. The reference's rolls end at each piece's last whole 4-bar patch, so bars from a piece's
 closing bars are found nowhere and make no join.
 """
 import collections

@@ -256,8 +256,8 @@ class Copying(Detector):
         self.share_tail = calibration.tail_model(np.asarray(profile["cal_copying"]) ** 2)
         shared = (f"squared share of the file's sequences of {N} chord events, or of {BEAT_N} chords taken on the "
                   f"quarter beats (pitch sets up to transposition), that occur verbatim in reference pieces other than "
-                  f"the one it shares most with and that piece's duplicates, in whichever of these views it copies most "
-                  f"(a model that memorises splices several pieces; a real piece copies at most one)")
+                  f"the one it shares most with and that piece's duplicates, in whichever of these views it copies "
+                  f"most (a model that memorises splices several pieces; a real piece copies at most one)")
         self.bars = tuple(profile[key] for key in BAR_ARRAYS) if "cal_copying_bars" in profile else None
         if self.bars is None:
             self.tail, self.method = self.share_tail, f"{shared}; calibration cross-fitted"
