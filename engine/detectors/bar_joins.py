@@ -25,8 +25,8 @@ recombined", fifty-fifth pass).
 The score is the squared count (a count with a light tail, as copying's share: engine/detectors/copying.py). Only
 4/4 bars are read: at 12 steps (a 3/4 bar) a real chorale's bars recur across the collection too often (reference
 files: 59 of 300 with a join, up to 3). Calibration is cross-fitted with one fold per file, as replay's: each
-reference file against every other. The reference's rolls end at each piece's last whole 4-bar patch, so bars from a piece's
-closing bars are found nowhere and make no join.
+reference file against every other. The reference's rolls end at each piece's last whole 4-bar patch, so bars
+from a piece's closing bars are found nowhere and make no join.
 """
 import collections
 
