@@ -10,8 +10,10 @@ lattice (lpc-lattice and pulse-grid read it), from its first to its last sample 
 stays as written, while silence the recorder wrote at its offset comes back to zero with the rest. Smaller offsets
 are part of the real recordings' spread as the reference holds it (FSDD's nicolas records every take about 0.008
 off zero) and stay. Where the padding left out holds one value off zero (silence the recorder or a script wrote
-at the offset), that value is the offset, so that the silence comes back to exact zeros. A synthesiser writes
-none (the engines' words: below 1e-4). What a slow drift adds about the offset is left.
+at the offset), that value is the offset, so that the silence comes back to exact zeros. The mean, not the median:
+the mel map's lowest band sees the mean (the DC), and a short take's median strays from it by itself (george's take
+0: mean 2 16-bit steps, median -95). Synthesisers' words lie near zero (espeak-ng and flite: within 0.003). What a
+slow drift adds about the offset is left.
 """
 import numpy as np
 
