@@ -382,6 +382,20 @@ class Case:
         finally:
             self._seals = self._notes = None
 
+    @contextmanager
+    def snapshot(self):
+        """Reads that must agree (the audit log and the rows it seals) see one state of the case. Outside a
+        transaction each SELECT sees the latest commit, so a verdict process that wrote a calibration between
+        another's two reads made its row look inserted by hand there (exit 3, verdicts refused)."""
+        if self.conn.in_transaction:
+            yield self.conn
+            return
+        self.conn.execute("BEGIN")  # deferred: the first read fixes the state every later read sees
+        try:
+            yield self.conn
+        finally:
+            self.conn.execute("COMMIT")
+
     def note(self, **params):
         """Inside a transaction: more parameters for its audit row (what it found out while working)."""
         assert self._notes is not None, "note() belongs inside a transaction"

@@ -71,7 +71,13 @@ def verify_audit_chain(case):
 
 
 def verify_rows(case, tables=case_store.SEALED_TABLES):
-    """One-line problems of the sealed tables: rows edited, inserted by hand, or deleted."""
+    """One-line problems of the sealed tables: rows edited, inserted by hand, or deleted (read in one snapshot:
+    another process's transaction may commit meanwhile)."""
+    with case.snapshot():
+        return _verify_rows(case, tables)
+
+
+def _verify_rows(case, tables):
     seals, legacy = {}, {}
     for row in case.audit_log():
         if row["hash"] is None:

@@ -393,6 +393,7 @@ READERS = {
     "TIFF": (_pillow_image,),
     "WebP": (_pillow_image,),
     "GIF": (_pillow_image,),
+    "Netpbm": (_pillow_image,),
     "WAV": (_riff_chunks,),
     "FLAC": (_soundfile,),
     "OGG": (_soundfile,),

@@ -328,6 +328,25 @@ def test_three_concurrent_verdict_processes_on_the_same_files_all_succeed(case_d
     assert problems(case_dir) == []
 
 
+def test_a_row_another_process_commits_between_the_seal_check_reads_is_not_flagged(case_dir):
+    """Two verdict processes on one case: one records a calibration while the other checks the seals. The check
+    reads the audit log, then the tables; a commit between the two reads looked like a row inserted by hand."""
+    with case_store.open_case(str(case_dir)) as case, case_store.open_case(str(case_dir)) as other:
+        read_log = case.audit_log
+
+        def log_then_other_commits():
+            rows = read_log()
+            with other.transaction("calibration_added", {}):
+                case_store.record_artefact(other, "profiles/extra.npz", "test", digest="0" * 64)
+            return rows
+
+        case.audit_log = log_then_other_commits
+        assert case_verify.verify_rows(case, ("artefact",)) == []
+        del case.audit_log
+        assert case_verify.verify_rows(case, ("artefact",)) == []
+        assert not case.conn.in_transaction
+
+
 def test_a_case_locked_by_another_process_says_so_in_one_line(case_dir, evidence, monkeypatch, capsys):
     monkeypatch.setattr(case_store, "BUSY_TIMEOUT_S", 0.05)
     monkeypatch.setattr(case_store, "BUSY_RETRIES", 1)

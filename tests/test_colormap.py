@@ -46,6 +46,19 @@ def test_a_colormap_and_its_reversed_twin_are_told_apart_only_by_the_reference_b
     assert white.meta["channel"]["colormap"]["name"] == "viridis_r"
 
 
+def test_a_hazy_generated_picture_stretched_by_imsave_is_read_by_the_twin_nearest_the_background(tmp_path):
+    """plt.imsave(path, x) stretches from the picture's own darkest pixel: a generator's faint haze leaves its border
+    a few entries above it, on neither twin's background exactly."""
+    picture = np.maximum(0.01, digits(1)[0] / 255 * 0.97)  # a tanh generator's haze, 1-2 entries up once stretched
+    picture[14, 3] = 0.0  # its darkest pixel inside the figure's row, not on the border
+    path = str(tmp_path / "g.png")
+    imsave(path, picture)  # the default colormap, viridis, stretched to [min, max]
+    read = colormap.as_grey(load_path(path), 0.0)[0]
+    assert read is not None and read.meta["channel"]["colormap"]["name"] == "viridis"
+    stretched = (picture - picture.min()) / (picture.max() - picture.min())
+    assert np.abs(read.x[0, 0] - stretched).max() <= 2 / 255
+
+
 def test_a_colour_picture_off_every_colormap_and_a_lossy_one_are_refused(tmp_path):
     digit = digits(1)[0]
     off = np.stack([digit, digit // 2, np.full_like(digit, 7)], axis=-1)

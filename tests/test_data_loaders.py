@@ -107,6 +107,49 @@ def test_rgba_bmp_and_bilevel_tiff(tmp_path):
     np.testing.assert_array_equal(s.x[0, 0], bits.astype(np.float32))
 
 
+def test_netpbm_maps_load_as_their_pictures(tmp_path):
+    """cv2.imwrite('x.pgm') and old toolkits write Netpbm: raw and plain grey, 16-bit grey, colour and bilevel."""
+    pixels = np.array([[0, 128, 255], [7, 200, 64]], dtype=np.uint8)
+    Image.fromarray(pixels).save(tmp_path / "a.pgm")  # raw P5
+    (tmp_path / "b.pgm").write_bytes(b"P2\n# plain\n3 2\n255\n" + " ".join(map(str, pixels.ravel())).encode())
+    for name in ("a.pgm", "b.pgm"):
+        s = load_path(tmp_path / name)
+        assert s.x.shape == (1, 1, 2, 3) and s.levels == 255 and s.meta["format"] == "Netpbm"
+        np.testing.assert_allclose(s.x[0, 0], pixels / 255, atol=1e-6)
+        assert s.meta["channel"]["codec"] == "Netpbm" and not s.meta["channel"]["lossy"]
+    (tmp_path / "c.pgm").write_bytes(b"P5 3 2 65535\n" + (pixels.astype(">u2") * 257).tobytes())
+    deep = load_path(tmp_path / "c.pgm")
+    assert deep.levels == 65535
+    np.testing.assert_allclose(deep.x[0, 0], pixels / 255, atol=1e-6)
+    Image.fromarray(np.repeat(pixels[..., None], 3, axis=-1)).save(tmp_path / "d.ppm")
+    assert load_path(tmp_path / "d.ppm").x.shape == (1, 3, 2, 3)
+    Image.fromarray(pixels > 100).convert("1").save(tmp_path / "e.pbm")
+    assert load_path(tmp_path / "e.pbm").levels == 1
+    Image.fromarray(pixels).save(tmp_path / "f.pgm", format="PNG")
+    assert "extension .pgm says Netpbm" in rejected_reason(tmp_path / "f.pgm")
+
+
+def test_8_bit_pictures_stored_as_halves_are_read_on_the_8_bit_grid(tmp_path):
+    """x.half() cannot hold k/255; a half array each value of which is the nearest half to k/255 (or to a tanh
+    output's 2k/255 - 1) is read as those 8-bit values, a generator's halves are not."""
+    from engine.data.formats.array import HALF_GRID_READ
+
+    pixels = RNG.integers(0, 256, (3, 8, 8)).astype(np.uint8)
+    np.save(tmp_path / "half.npy", (pixels / 255).astype(np.float16))
+    np.save(tmp_path / "tanh.npy", (pixels / 255 * 2 - 1).astype(np.float16))
+    for name in ("half.npy", "tanh.npy"):
+        s = load_path(tmp_path / name)
+        assert s.levels == 255
+        np.testing.assert_array_equal(np.rint(s.x[:, 0] * 255), pixels)
+        assert np.abs(s.x[:, 0] * 255 - pixels).max() < 1e-3
+        assert HALF_GRID_READ in s.meta["channel"]["stored_as"]
+    generated = RNG.uniform(0, 1, (3, 8, 8)).astype(np.float16)
+    np.save(tmp_path / "generated.npy", generated)
+    s = load_path(tmp_path / "generated.npy")
+    assert s.levels is None
+    np.testing.assert_array_equal(s.x[:, 0], generated.astype(np.float32))
+
+
 def test_float_tiff_outside_unit_range_is_refused_and_a_tanh_output_mapped_back(tmp_path):
     path = tmp_path / "f.tiff"
     Image.fromarray(np.full((3, 3), 2.5, dtype=np.float32), "F").save(path)

@@ -38,6 +38,7 @@ AIFF = Kind("AIFF", "audio", (".aif", ".aiff", ".aifc"))
 AU = Kind("AU", "audio", (".au", ".snd"))
 WEBP = Kind("WebP", "image", (".webp",))
 GIF = Kind("GIF", "image", (".gif",))
+NETPBM = Kind("Netpbm", "image", (".pgm", ".ppm", ".pbm", ".pnm"))  # OpenCV's and old toolkits' grey and colour maps
 MP4 = Kind("MP4/M4A", "audio", (".m4a", ".mp4", ".3gp"))
 ADTS = Kind("AAC (ADTS)", "audio", (".aac",))
 MATROSKA = Kind("WebM/Matroska", "audio", (".webm", ".mka", ".mkv"))  # audio read; a video's sound track too
@@ -45,7 +46,7 @@ CAF = Kind("CAF", "audio", (".caf",))
 ASF = Kind("ASF/WMA", "audio", (".wma", ".asf", ".wmv"))  # recognised, so that its codec is what a refusal names
 AMR = Kind("AMR", "audio", (".amr",))  # AMR-NB's `#!AMR\n` and AMR-WB's `#!AMR-WB\n` (the decoder refuses WB)
 MIDI = Kind("MIDI", "midi", (".mid", ".midi"))
-KINDS = (PNG, JPEG, BMP, TIFF, WEBP, GIF, NPY, NPZ, GZIP, IDX, CIFAR, WAV, FLAC, OGG, MP3, MP4, ADTS, AMR, MATROSKA,
+KINDS = (PNG, JPEG, BMP, TIFF, WEBP, GIF, NETPBM, NPY, NPZ, GZIP, IDX, CIFAR, WAV, FLAC, OGG, MP3, MP4, ADTS, AMR, MATROSKA,
          CAF, ASF, AIFF, AU, MIDI)
 MAGIC = (
     (b"\x89PNG\r\n\x1a\n", PNG),
@@ -107,6 +108,12 @@ def is_idx_header(data):
     return len(data) >= 4 and data[:2] == b"\0\0" and data[2] in IDX_TYPES and 1 <= data[3] <= 4
 
 
+def is_netpbm(data):
+    """Netpbm (PBM, PGM, PPM; plain P1-P3 or raw P4-P6): `P`, the type digit, then whitespace before the width."""
+    return len(data) >= 3 and data[:1] == b"P" and data[1:2] in (b"1", b"2", b"3", b"4", b"5", b"6") and (
+        data[2:3] in (b" ", b"\t", b"\r", b"\n"))
+
+
 def kind_by_content(data):
     if data[:4] in (b"RIFF", b"RF64") and data[8:12] == b"WAVE":
         return WAV
@@ -126,6 +133,8 @@ def kind_by_content(data):
             return kind
     if is_idx_header(data):
         return IDX
+    if is_netpbm(data):
+        return NETPBM
     return None
 
 

@@ -1,4 +1,4 @@
-"""PNG, JPEG, BMP, TIFF, WebP and GIF images -> (1, channels, rows, columns) in [0,1].
+"""PNG, JPEG, BMP, TIFF, WebP, GIF and Netpbm (PBM/PGM/PPM) images -> (1, channels, rows, columns) in [0,1].
 
 Grey stays one channel, colour becomes RGB (alpha is dropped, palettes and other colour
 spaces are converted to RGB). 8-bit values are k/255 (levels 255), 16-bit k/65535
