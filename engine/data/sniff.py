@@ -46,8 +46,8 @@ CAF = Kind("CAF", "audio", (".caf",))
 ASF = Kind("ASF/WMA", "audio", (".wma", ".asf", ".wmv"))  # recognised, so that its codec is what a refusal names
 AMR = Kind("AMR", "audio", (".amr",))  # AMR-NB's `#!AMR\n` and AMR-WB's `#!AMR-WB\n` (the decoder refuses WB)
 MIDI = Kind("MIDI", "midi", (".mid", ".midi"))
-KINDS = (PNG, JPEG, BMP, TIFF, WEBP, GIF, NETPBM, NPY, NPZ, GZIP, IDX, CIFAR, WAV, FLAC, OGG, MP3, MP4, ADTS, AMR, MATROSKA,
-         CAF, ASF, AIFF, AU, MIDI)
+KINDS = (PNG, JPEG, BMP, TIFF, WEBP, GIF, NETPBM, NPY, NPZ, GZIP, IDX, CIFAR, WAV, FLAC, OGG, MP3, MP4, ADTS, AMR,
+         MATROSKA, CAF, ASF, AIFF, AU, MIDI)
 MAGIC = (
     (b"\x89PNG\r\n\x1a\n", PNG),
     (b"\xff\xd8\xff", JPEG),
