@@ -153,6 +153,28 @@ def test_corner_aligned_matrices_are_the_libraries_own():
         assert up @ x @ up.T == pytest.approx(made, abs=1e-9), name
 
 
+OPENCV = "tests/data/opencv_resize.npz"  # cv2.resize's own output (OpenCV 4, not a dependency): tests/data/README.md
+
+
+def test_opencv_matrices_are_opencvs_own():
+    made = np.load(OPENCV)
+    for name in ("lanczos4", "area"):
+        for side in (32, 36):  # at 36 an area pixel's edge falls on a source pixel's, where OpenCV's rounding decides
+            up = picture_size.opencv_matrix(28, side, f"opencv-{name}") / 2 ** picture_size.PIL_PRECISION
+            assert up @ made["x"] @ up.T == pytest.approx(made[f"float_{name}_{side}"], abs=1e-5), (name, side)
+
+
+@pytest.mark.parametrize("name", ["lanczos4", "area"])
+def test_an_opencv_enlargement_is_read_as_its_own_filter(mnist_case, tmp_path, name):
+    made = np.load(OPENCV)
+    paths = [save(tmp_path, f"{side}_{k}.png", digit)
+             for side in (32, 40) for k, digit in enumerate(made[f"digits_{name}_{side}"])]
+    for found in verdict.judge(mnist_case, paths)["files"]:
+        assert found["channel"]["enlarged"]["filter"] == f"opencv-{name}", found["path"]
+        assert found["channel"]["enlarged"]["residual"] < picture_size.ENLARGE_OVER_PADDING
+        assert found["label"] != "generated"
+
+
 def test_a_haze_left_in_the_padding_is_padding_and_noise_on_a_padded_digit_no_enlargement(tmp_path):
     from engine.data.loaders import load_path
 

@@ -50,13 +50,21 @@ from engine.data.resize_history import PIL_PRECISION, TORCH_CUBIC_A, keys_cubic,
 # centre-aligned kernels explain as another filter or as padding: real digits so resized to 32 x 32 were labelled
 # generated 6-23 of 100 by box-size and shoulder-placement (tuning).
 CORNER_KERNELS = ("scipy-spline", "corner-linear", "torch-bicubic-corners")
-ENLARGE_KERNELS = ("nearest", "bilinear", "bicubic", "lanczos", "hamming", "torch-bicubic") + CORNER_KERNELS
-FLOAT_KERNELS = ("torch-bicubic",) + CORNER_KERNELS
+# OpenCV's cv2.resize enlarging with INTER_LANCZOS4 (8 taps, a = 4) and INTER_AREA (each pixel the source pixels it
+# overlaps, by their share): real digits resized to 32 x 32 so were read as padding and labelled generated 125 and 51
+# of 200 (docs/studies.md, "Red team: images as a checker prepares them", fifty-fifth pass). Its INTER_LINEAR
+# enlargement is Pillow's bilinear, its INTER_CUBIC torch's bicubic.
+OPENCV_KERNELS = ("opencv-lanczos4", "opencv-area")
+ENLARGE_KERNELS = ("nearest", "bilinear", "bicubic", "lanczos", "hamming", "torch-bicubic") + CORNER_KERNELS + \
+    OPENCV_KERNELS
+FLOAT_KERNELS = ("torch-bicubic",) + CORNER_KERNELS + OPENCV_KERNELS
 COMMON_KERNELS = ("nearest", "bilinear", "bicubic", "lanczos")  # calibrated over where none is read
 KERNEL_WORDS = {"torch-bicubic": "torch's bicubic", "scipy-spline": "SciPy's zoom (a cubic B-spline, corners aligned)",
                 "corner-linear": "linear interpolation with the corners aligned (SciPy's zoom at order 1, torch's "
                                  "align_corners=True)",
-                "torch-bicubic-corners": "torch's bicubic with align_corners=True"}  # the others: Pillow's filters
+                "torch-bicubic-corners": "torch's bicubic with align_corners=True",
+                "opencv-lanczos4": "OpenCV's Lanczos4", "opencv-area": "OpenCV's area interpolation"}
+# the others: Pillow's filters
 ENLARGE_MAX_RESIDUAL = 0.5  # grey levels, mean over the picture
 # Over a picture padding explains too, only a closer fit reads an enlargement: real digits resized to 32-36 with an
 # interpolating filter leave at most 0.21 (Lanczos), padded ones 0.46 and up; nearest only where it explains the
@@ -291,11 +299,43 @@ def corner_aligned_matrix(small, big, name):
     return weights * 2 ** PIL_PRECISION
 
 
+def lanczos4(d):
+    """OpenCV's Lanczos kernel of 4 lobes."""
+    d = np.asarray(d, dtype=np.float64)
+    safe = np.where(d == 0, 1.0, d)
+    return np.where(d == 0, 1.0, np.where(np.abs(d) < 4, 4 * np.sin(np.pi * safe) * np.sin(np.pi * safe / 4)
+                                          / (np.pi * safe) ** 2, 0.0))
+
+
+def opencv_matrix(small, big, name):
+    """(big, small) weights of an OPENCV_KERNELS enlargement as cv2.resize computes them in floating point (source
+    pixel (x + 0.5) small / big - 0.5, taps beyond the edge clamped onto it), in PIL's units, unrounded. Lanczos4's 8
+    taps normalised to sum 1; area's the overlap of the two source pixels a larger pixel spans, with OpenCV's
+    rounding (its scale's inverse in double precision, the share cast to single), which decides where a pixel's edge
+    falls exactly on a source pixel's."""
+    weights = np.zeros((big, small))
+    rows = np.arange(big)
+    if name == "opencv-lanczos4":
+        source = (rows + 0.5) * small / big - 0.5
+        taps = np.floor(source).astype(int)[:, None] + np.arange(-3, 5)
+        taken = lanczos4(source[:, None] - taps)
+        np.add.at(weights, (rows[:, None], np.clip(taps, 0, small - 1)), taken / taken.sum(axis=1, keepdims=True))
+    else:
+        inverse = big / small
+        left = np.floor(rows * (1.0 / inverse)).astype(int)
+        share = ((rows + 1) - (left + 1) * inverse).astype(np.float32).astype(np.float64)
+        share = np.where(share <= 0, 0.0, share - np.floor(share))
+        np.add.at(weights, (rows, np.clip(left, 0, small - 1)), 1 - share)
+        np.add.at(weights, (rows, np.clip(left + 1, 0, small - 1)), share)
+    return weights * 2 ** PIL_PRECISION
+
+
 @lru_cache(maxsize=32)
 def _upsampling(small, big, name):
-    """The upsampling from `small` to `big` pixels with filter `name` (Pillow's fixed point; CORNER_KERNELS in its
-    units) and its pseudo-inverse."""
-    up = corner_aligned_matrix(small, big, name) if name in CORNER_KERNELS else resample_matrix(small, big, name)
+    """The upsampling from `small` to `big` pixels with filter `name` (Pillow's fixed point; CORNER_KERNELS and
+    OPENCV_KERNELS in its units) and its pseudo-inverse."""
+    up = (corner_aligned_matrix(small, big, name) if name in CORNER_KERNELS
+          else opencv_matrix(small, big, name) if name in OPENCV_KERNELS else resample_matrix(small, big, name))
     return up[None], np.linalg.pinv(up / 2 ** PIL_PRECISION)
 
 
