@@ -2,7 +2,7 @@
 clipped; a recording reaching its peak once, or an 8-bit recorder's coarse steps far below full scale, do not."""
 import numpy as np
 
-from engine.data.clipping import MIN_RUNS, clipping, flat_tops, reason
+from engine.data.clipping import MIN_RUNS, clipping, flat_tops, held, on_rails, reason
 
 RATE = 8000
 
@@ -35,6 +35,18 @@ def test_unclipped_and_coarse_recordings_do_not():
     coarse = np.round(voice(1) * 0.25 * 128) / 128  # an 8-bit recorder's steps, peaks repeating far below full scale
     assert clipping(coarse) is None  # its extremes repeat in runs, but far below full scale
     assert flat_tops(np.array([0.0, 0.5, 0.9, 0.5, 0.0, -0.9, 0.0]))[0] == 0  # peaks reached once each
+
+
+def test_the_rails_are_marked_only_where_a_recording_clips_and_a_held_limit_only_at_a_quarter_of_full_scale():
+    clipped = voice(4)
+    rails = on_rails(clipped)
+    assert rails.any() and np.all(np.abs(clipped[rails]) >= 0.99) and not on_rails(voice(1)).any()
+    start_up = np.r_[np.full(400, 32766 / 32768), voice(1)]  # a recorder saturating as it starts
+    for gain in (1.0, 0.1):  # at any gain after it
+        assert held(start_up * gain, 160)[:400].all() and not held(start_up * gain, 160)[400:].any()
+        assert on_rails(clipped * gain).any()
+    offset = np.r_[np.full(400, 0.05), voice(1)]  # a constant far below the speech's peak, and digital silence
+    assert not held(offset, 160).any() and not held(np.zeros(800), 160).any()
 
 
 def test_the_console_says_how_a_clipped_recording_was_read(fsdd_case, tmp_path, capsys):

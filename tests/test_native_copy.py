@@ -35,6 +35,16 @@ def test_a_frame_written_again_is_an_exact_copy_and_a_rooms_noise_is_not():
     assert exact_copy(NativeAudio(RATE, with_lead_in(False), RATE // 2)) is None
 
 
+def test_a_clipped_voices_equal_samples_are_no_copy_but_a_frame_in_its_quiet_lead_in_is():
+    t = np.arange(RATE // 2)
+    wave = sum(np.sin(2 * np.pi * k * t / LAG + k * k) / k for k in range(1, 12))  # a period of LAG samples
+    clipped = np.round(np.clip(3 * wave / np.abs(wave).max(), -1, 1) * 32767).astype(np.int16)  # saturated, noiseless
+    assert exact_copy(NativeAudio(RATE, clipped, RATE // 2)) is None  # its cycles repeat exactly, at the clip
+    copied = with_lead_in(True)
+    copied[-800 - RATE // 4:-800] = np.clip(copied[-800 - RATE // 4:-800].astype(np.int64) * 8, -32768, 32767)
+    assert exact_copy(NativeAudio(RATE, copied, RATE // 2))[3] == LAG  # the lead-in's frame, far below the clip
+
+
 def test_silence_a_constant_and_a_square_wave_carry_no_bits_whatever_they_repeat():
     square = np.tile(np.r_[np.full(40, 3), np.full(40, -3)], 40).astype(np.int16)
     for samples in (np.zeros(RATE, np.int16), np.full(RATE, 7, np.int16), square):

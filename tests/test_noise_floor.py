@@ -69,6 +69,17 @@ def test_digital_silence_inside_and_a_constant_offset_read_as_no_floor_at_all():
     assert floor_depth(np.zeros(800))[:2] == (0.0, 1.0)  # nothing recorded, nothing to say
 
 
+def test_a_converter_held_at_its_limit_is_not_read_as_digital_silence():
+    voice = fsdd_audio(300)
+    held = np.concatenate([voice[:2000], np.full(4000, 32766 / 32768), voice[2000:]])  # a recorder saturating
+    depth, silent, _, aside = floor_depth(held)
+    assert depth == pytest.approx(floor_depth(voice)[0], abs=3) and silent == 0 and aside >= 4000
+    quieter, silent = floor_depth(held * 0.1)[:2]  # at any gain after it (a tenth: the 16-bit step's rounding)
+    assert quieter <= PLAUSIBLE_DB and silent == 0
+    offset = np.concatenate([voice[:2000], np.full(4000, 0.1 * np.abs(voice).max()), voice[2000:]])
+    assert floor_depth(offset)[0] > 250  # a tenth of the peak is no converter's limit: a constant still counts
+
+
 def test_padding_on_a_real_recording_is_set_aside_and_its_own_floor_read():
     for k in HELD_OUT:
         voice = through(fsdd_audio(k))

@@ -20,18 +20,48 @@ MIN_RUNS = 3  # flat tops that make a recording clipped
 MIN_LEVEL = 0.25  # of full scale: the extreme a clipped recording holds (full scale, or it scaled by up to 12 dB)
 
 
-def flat_tops(mono):
-    """(runs, samples in them) of flat tops at the recording's largest and smallest values (module docstring)."""
+def flat_tops(mono, level=MIN_LEVEL):
+    """(runs, samples in them) of flat tops at the recording's largest and smallest values, those of them at `level`
+    of full scale or beyond (module docstring)."""
     mono = np.asarray(mono)
     runs = samples = 0
     for extreme in {float(mono.max()), float(mono.min())} if mono.size else ():
-        if abs(extreme) < MIN_LEVEL:
+        if abs(extreme) < level:
             continue
         at = np.diff(np.concatenate([[0], (mono == extreme).astype(np.int8), [0]]))
         lengths = np.flatnonzero(at == -1) - np.flatnonzero(at == 1)
         runs += int(np.count_nonzero(lengths >= MIN_RUN))
         samples += int(lengths[lengths >= MIN_RUN].sum())
     return runs, samples
+
+
+def on_rails(mono):
+    """Boolean mask of the samples at a clipped recording's extremes, at any level (a recording scaled down after it
+    clipped keeps its flat tops), all False when it holds fewer than MIN_RUNS flat tops: there the converter, not the
+    voice, set the value, so they and what a filter after the clip makes of them carry none of a microphone's noise
+    (engine/detectors/native_copy.py)."""
+    mono = np.asarray(mono)
+    if flat_tops(mono, level=0.0)[0] < MIN_RUNS:
+        return np.zeros(mono.shape, dtype=bool)
+    return np.isin(mono, [mono.max(), mono.min()])
+
+
+def held(mono, length):
+    """Boolean mask of the samples in runs of at least `length` equal samples at MIN_LEVEL of the recording's peak or
+    beyond: a converter held at its limit (a recorder saturating as it starts, for half a second on end), at any gain
+    applied after it, which no synthesiser writes as its silence: read as a frame's power, such a run is as silent as
+    digital silence (engine/detectors/noise_floor.py)."""
+    mono = np.asarray(mono)
+    mask = np.zeros(mono.shape, dtype=bool)
+    if mono.size == 0:
+        return mask
+    starts = np.flatnonzero(np.r_[True, mono[1:] != mono[:-1]])
+    stops = np.r_[starts[1:], mono.size]
+    level = np.abs(mono[starts])
+    long = (stops - starts >= length) & (level >= MIN_LEVEL * level.max()) & (level > 0)
+    for start, stop in zip(starts[long], stops[long]):
+        mask[start:stop] = True
+    return mask
 
 
 def clipping(mono):

@@ -100,6 +100,12 @@ gated: an evasion, as added noise is. Nor is the faint
 stretch before a recording's first sound read (a gate closed before the first word, its zeros carrying a
 resampler's ringing at rates other than 8 kHz): a synthesiser says what it is by its stop after the speech.
 
+A converter held at its limit is set aside too (`clipping.held`): a recorder saturating as it starts writes one
+value at full scale for half a second, whose frames have no power about their mean, as digital silence has none
+(a real set of command words: 2 of 150 labelled generated so, at any gain after it; docs/studies.md, "Red team:
+speech as a checker prepares it", fifty-fifth pass). No synthesiser writes its silence a quarter of its peak or more
+off zero.
+
 A file written at another rate is read at SPEECH_RATE with the resampler's residue in its zero runs written as
 the zeros they were (`representations.to_speech_rate`): an 8-bit recorder's pauses written at 16 or 44.1 kHz, as WAV
 or MP3, had read 159-169 dB below the speech, their exact zeros, which mark the recorder's silence for the rules
@@ -123,6 +129,7 @@ noise-suppressed real speech: the floor under the speech").
 import numpy as np
 
 from engine.data import companding
+from engine.data.clipping import held
 from engine.data.padding import FRAME, HOP, LOUD_SHARE, PLAUSIBLE_DB, STEP_16, frame_powers, loud_power, unpadded
 from engine.data.representations import SPEECH_RATE
 from engine.detectors import calibration
@@ -172,7 +179,8 @@ def floor_depth(audio, rate=SPEECH_RATE, judged_as_written=False):
     loud = loud_power(power)
     if loud <= 0:
         return 0.0, 1.0, audio.size - (stop - start), 0
-    gated = released(inner, loud) | click_silence(inner)  # a gate's, or a coarse recorder's silence by its clicks
+    # a gate's, a coarse recorder's silence by its clicks, or a converter held at its limit (engine/data/clipping.py)
+    gated = released(inner, loud) | click_silence(inner) | held(inner, FRAME)
     touched = np.concatenate([[0], np.cumsum(gated)])  # the frames read touch no sample a gate wrote
     first = np.arange(power.size) * HOP
     read = power[touched[np.minimum(first + FRAME, gated.size)] == touched[first]]
@@ -253,8 +261,8 @@ class NoiseFloor(RecordingDetector):
         else:
             reading = f"beyond what a microphone records ({PLAUSIBLE_DB:.0f} dB), as a synthesiser's near-silence is"
         aside = [f"{padding / SPEECH_RATE:.2f} s of constant padding at its ends"] if padding >= FRAME else []
-        aside += [f"{gated / SPEECH_RATE:.2f} s of a noise gate's releases and closed stretches, or of a coarse "
-                  f"recorder's clicks and the zeros next to them"] if gated else []
+        aside += [f"{gated / SPEECH_RATE:.2f} s of a noise gate's releases and closed stretches, of a coarse "
+                  f"recorder's clicks and the zeros next to them, or of a converter held at its limit"] if gated else []
         padded = f" ({' and '.join(aside)} set aside)" if aside else ""
         return (f"noise-floor: the quietest tenth of the recording{padded} lies {depth:.0f} dB below its loud frames, "
                 f"{reading} (reference recordings: at most {self.deepest:.0f} dB); tail probability {p:.2g}")
