@@ -6,7 +6,7 @@ and its n-grams of six chord events or seven quarter chords hardly fit inside on
 (docs/studies.md, "Other non-GAN music models", fifty-fourth pass). What such a file does and a real chorale does not
 is join two bars, each found verbatim in the reference, that no reference piece holds together.
 
-A bar is BAR successive sixteenth-note steps, the chord sounding on each (copying.gram_hashes over single steps: pitch
+A bar is BAR successive sixteenth-note steps, the chord sounding on each (chord_grams.gram_hashes over single steps: pitch
 sets up to transposition, velocity ignored), read at every offset, so that a pickup, a file that starts mid-bar or a
 bar cut at another phase is read alike. A join at step t: the bar ending at t and the bar starting at t are each
 found in some reference piece, and no piece holds both. A piece that holds two of the file's bars a bar or more apart
@@ -32,7 +32,7 @@ import collections
 
 import numpy as np
 
-from engine.detectors import copying
+from engine.detectors.chord_grams import gram_hashes
 
 BAR = 16  # sixteenth-note steps of a 4/4 bar
 ONE_STEP = 1  # copying's units taken on every step: the chord sounding at each sixteenth
@@ -40,7 +40,7 @@ ONE_STEP = 1  # copying's units taken on every step: the chord sounding at each 
 
 def windows(roll):
     """(int64 hash of the roll's bar starting at each step; that step)."""
-    return copying.gram_hashes(roll, ONE_STEP, BAR)
+    return gram_hashes(roll, ONE_STEP, BAR)
 
 
 def index_of(rolls):

@@ -30,11 +30,10 @@ n-grams are too short for the share to see. The detector's tail probability is t
 views' (Bonferroni inside it), its score -log10 of that, and it takes a share per view (calibration.share_weights,
 as familiarity's views). Profiles made before hold no bar index and read the share alone, as they were calibrated.
 """
-import hashlib
-
 import numpy as np
 
 from engine.detectors import bar_joins, calibration
+from engine.detectors.chord_grams import gram_hashes
 from engine.detectors.detector import CROSS_FITTED, Detector, median
 
 N = 6  # chord events per n-gram of the events view
@@ -56,69 +55,10 @@ def file_rolls(x, groups):
     return [file_roll(x, groups, g) for g in range(n_files)]
 
 
-def chord_events(roll):
-    """[(pitches, steps)]: the roll's successive chords (silence is the empty chord) and how long each lasts."""
-    codes = [np.flatnonzero(roll[:, t]).tobytes() for t in range(roll.shape[1])]
-    events = []
-    for t, code in enumerate(codes):
-        if events and code == codes[t - 1]:
-            events[-1][1] += 1
-        else:
-            events.append([np.flatnonzero(roll[:, t]), 1])
-    return events
-
-
-def units(roll, view):
-    """[(pitches, steps)] of one view of the roll: its chord events (view 0), or the chord
-    sounding every `view` steps, each counted as lasting `view` steps (a model trained on
-    beat-sliced chords copies those, not the events)."""
-    if view == 0:
-        return chord_events(roll)
-    return [[np.flatnonzero(roll[:, t]), view] for t in range(0, roll.shape[1], view)]
-
-
-def _mix(v):
-    """splitmix64's finaliser: scrambles uint64 values (wrapping arithmetic is intended)."""
-    v = (v ^ (v >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-    v = (v ^ (v >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    return v ^ (v >> np.uint64(31))
-
-
-def gram_hashes(roll, view=0, n=None):
-    """(int64 hash of each n-gram of the view's units, transposed so that its first sounding
-    chord's lowest pitch is 0; the step at which each starts). An n-gram is n chord events, or
-    n chords of a sampled view (by default N, or BEAT_N for a sampled view). Each unit is hashed once by its shape (pitches above its
-    lowest, length) and an n-gram combines its units' shapes and lowest pitches."""
-    found = units(roll, view)
-    n = n or (N if view == 0 else BEAT_N)
-    count = max(len(found) - n + 1, 0)
-    starts = np.cumsum([0] + [steps for _, steps in found])[:count].astype(np.int64)
-    if count == 0:
-        return np.zeros(0, np.int64), starts
-    shape = np.array([np.frombuffer(hashlib.blake2b(f"{view}:{(p - p[:1]).tolist()}/{steps}".encode(),
-                                                    digest_size=8).digest(), dtype=np.uint64)[0]
-                      for p, steps in found])
-    low = np.array([int(p[0]) if p.size else -1 for p, _ in found])
-    sounding = np.flatnonzero(low >= 0)
-    # base of the n-gram at i: the lowest pitch of its first sounding chord (0 if all silent)
-    at = np.arange(count)
-    if sounding.size:
-        first = sounding[np.minimum(np.searchsorted(sounding, at), sounding.size - 1)]
-        base = np.where((first >= at) & (first < at + n), low[first], 0)
-    else:
-        base = np.zeros(count, np.int64)
-    with np.errstate(over="ignore"):
-        out = np.zeros(count, np.uint64)
-        for k in range(n):
-            unit = at + k
-            relative = np.where(low[unit] >= 0, low[unit] - base + 256, 0).astype(np.uint64)
-            out = out * np.uint64(0x100000001B3) + _mix(shape[unit] ^ _mix(relative + np.uint64(k)))
-    return out.view(np.int64), starts
-
-
 def all_grams(roll):
-    """gram_hashes of every view, one (hashes, starts) per view in VIEWS order."""
-    return [gram_hashes(roll, view) for view in VIEWS]
+    """gram_hashes of every view (N chord events; BEAT_N quarter beats), one (hashes, starts) per view in VIEWS
+    order."""
+    return [gram_hashes(roll, view, N if view == 0 else BEAT_N) for view in VIEWS]
 
 
 def index_of(grams, files, with_views=False):

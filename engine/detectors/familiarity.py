@@ -91,6 +91,7 @@ from typing import NamedTuple
 import numpy as np
 
 from engine.detectors import calibration, copying, tunes
+from engine.detectors.chord_grams import gram_hashes
 from engine.detectors.detector import CROSS_FITTED, Detector, median
 
 VERSION = 4  # the statistic (module docstring); profiles without `familiarity_version` hold version 1
@@ -119,7 +120,7 @@ UNITS = {2: "pairs", 3: "sequences of three"}
 
 
 def grams_of(roll, view=PAIRS):
-    return copying.gram_hashes(roll, view.step, view.length)
+    return gram_hashes(roll, view.step, view.length)
 
 
 def typical_share(tail):

@@ -82,7 +82,7 @@ def piece_lengths(grams, n_views=len(VIEWS)):
 
 
 def gram_length(view):
-    """n of the n-grams of view number `view` (copying.gram_hashes)."""
+    """n of the n-grams of view number `view` (chord_grams.gram_hashes)."""
     return copying.N if VIEWS[view] == 0 else copying.BEAT_N
 
 
