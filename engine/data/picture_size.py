@@ -40,7 +40,8 @@ import numpy as np
 
 from engine.data import limits
 from engine.data.channels import lossless_channel
-from engine.data.resize_history import PIL_PRECISION, TORCH_CUBIC_A, keys_cubic, pil_pass, resample_matrix
+from engine.data.resize_history import (PIL_PRECISION, TORCH_CUBIC_A, keys_cubic, lanczos, pil_pass,
+                                        resample_matrix)
 
 # Pillow's (box upsamples as nearest) and torch's bicubic without antialias (torch.nn.functional.interpolate's and
 # torchvision's Resize on tensors with antialias off: a = -0.75, both passes in floating point, rounded once), which
@@ -299,14 +300,6 @@ def corner_aligned_matrix(small, big, name):
     return weights * 2 ** PIL_PRECISION
 
 
-def lanczos4(d):
-    """OpenCV's Lanczos kernel of 4 lobes."""
-    d = np.asarray(d, dtype=np.float64)
-    safe = np.where(d == 0, 1.0, d)
-    return np.where(d == 0, 1.0, np.where(np.abs(d) < 4, 4 * np.sin(np.pi * safe) * np.sin(np.pi * safe / 4)
-                                          / (np.pi * safe) ** 2, 0.0))
-
-
 def opencv_matrix(small, big, name):
     """(big, small) weights of an OPENCV_KERNELS enlargement as cv2.resize computes them in floating point (source
     pixel (x + 0.5) small / big - 0.5, taps beyond the edge clamped onto it), in PIL's units, unrounded. Lanczos4's 8
@@ -318,7 +311,7 @@ def opencv_matrix(small, big, name):
     if name == "opencv-lanczos4":
         source = (rows + 0.5) * small / big - 0.5
         taps = np.floor(source).astype(int)[:, None] + np.arange(-3, 5)
-        taken = lanczos4(source[:, None] - taps)
+        taken = lanczos(source[:, None] - taps, lobes=4)
         np.add.at(weights, (rows[:, None], np.clip(taps, 0, small - 1)), taken / taken.sum(axis=1, keepdims=True))
     else:
         inverse = big / small

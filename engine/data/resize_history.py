@@ -170,8 +170,9 @@ def _torch_bicubic(x):
     return keys_cubic(x, TORCH_CUBIC_A)
 
 
-def _lanczos(x):
-    return np.where(np.abs(x) < 3, np.sinc(x) * np.sinc(x / 3), 0.0)
+def lanczos(x, lobes=3):
+    """The Lanczos kernel: Pillow's of 3 lobes; OpenCV's INTER_LANCZOS4 of 4 (engine/data/picture_size.py)."""
+    return np.where(np.abs(x) < lobes, np.sinc(x) * np.sinc(x / lobes), 0.0)
 
 
 # The ringing filters (bicubic, Lanczos) are read here only as an enlargement whose figure fills its frame (the
@@ -179,7 +180,7 @@ def _lanczos(x):
 # than the reference's with any of them.
 _KERNELS = {"box": (0.5, lambda x: ((x > -0.5) & (x <= 0.5)).astype(np.float64)),
             "bilinear": (1.0, lambda x: np.maximum(0.0, 1 - np.abs(x))),
-            "hamming": (1.0, _hamming), "bicubic": (2.0, _bicubic), "lanczos": (3.0, _lanczos),
+            "hamming": (1.0, _hamming), "bicubic": (2.0, _bicubic), "lanczos": (3.0, lanczos),
             "torch-bicubic": (2.0, _torch_bicubic)}  # an upsampling (picture_size.py): torch's own taps, unwidened
 
 
