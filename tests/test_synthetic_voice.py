@@ -555,3 +555,16 @@ def test_a_calibration_holds_the_voiced_reading_only_where_asked(fsdd):
     # a profile made before the short words' calibration gets none through a channel either (channels.py)
     older = SyntheticVoice.calibrate(fsdd[:3], short=False)
     assert VOICED_KEY in older and SHORT_VOICED_KEY not in older
+
+
+def test_the_calibration_reads_the_voiced_frames_once_for_both_least_numbers_as_each_alone(fsdd):
+    from engine.detectors.synthetic_voice import counted_voiced_scores
+
+    kept = fsdd[:40] + [short_fricative_word()]
+    scores, counts = counted_voiced_scores(kept)
+    calibrated = SyntheticVoice.calibrate(kept)
+    for key, least in ((VOICED_KEY, MIN_VOICED_READ), (SHORT_VOICED_KEY, MIN_SHORT_VOICED_READ)):
+        alone = voiced_scores(kept, least)
+        np.testing.assert_array_equal(np.isfinite(alone), counts >= least)
+        np.testing.assert_allclose(calibrated[key], alone[np.isfinite(alone)], rtol=1e-12)
+    assert counts[-1] == 11 and np.isfinite(scores[-1])

@@ -228,20 +228,25 @@ def features(audio, voiced=False, min_voiced=MIN_VOICED_READ):
     SILENT_PEAK, which level_normalised would raise to a word's loudness). `voiced`: the same statistics over its
     voiced speech frames alone (`_voiced`), read in a row as if they were the recording (deltas across the gaps a
     fricative or a closure leaves), None with fewer than `min_voiced` of them (`voiced_scores`)."""
+    return counted_features(audio, voiced, min_voiced)[0]
+
+
+def counted_features(audio, voiced=False, min_voiced=MIN_VOICED_READ):
+    """(`features`, the number of frames it read: 0 where it is None)."""
     if np.size(audio) == 0 or np.max(np.abs(audio)) < SILENT_PEAK:
-        return None
+        return None, 0
     x = level_normalised(audio)
     if x.size < FRAME + 4 * HOP:
-        return None
+        return None, 0
     frames, power = _spectra(x)
     energy = power.sum(axis=1)
     speech = _speech(energy)
     if speech.sum() < 5:
-        return None
+        return None, 0
     if voiced:
         speech[speech] = _voiced(frames[speech])[0]
         if speech.sum() < min_voiced:
-            return None
+            return None, 0
     power, frames = power[speech], frames[speech]
     bands = np.log(power @ _filterbank().T + EPS)
     from scipy.fft import dct
@@ -263,7 +268,7 @@ def features(audio, voiced=False, min_voiced=MIN_VOICED_READ):
         np.quantile(flat, q), np.quantile(flat_high, q), np.quantile(prominence, q),
         np.nanquantile(kurtosis, q) if np.isfinite(kurtosis).any() else np.zeros(3),
         [np.log(np.abs(_deltas(log_energy)).mean() + 1e-6), np.log(np.abs(_deltas(_deltas(log_energy))).mean() + 1e-6)],
-    ])
+    ]), int(speech.sum())
 
 
 N_FEATURES = 3 * N_CEPS + 4 * 3 + 2
@@ -331,6 +336,20 @@ def voiced_scores(recordings, min_voiced=MIN_VOICED_READ):
     """(n,) the shipped network's score of each recording's voiced frames alone (`features(audio, voiced=True)`), NaN
     for one with fewer than `min_voiced` of them (no voiced reading)."""
     return voice_scores(recordings, voiced=True, missing=np.nan, min_voiced=min_voiced)
+
+
+def counted_voiced_scores(recordings, min_voiced=MIN_SHORT_VOICED_READ):
+    """(voiced_scores, the number of voiced frames each read: 0 where NaN), in one reading of each recording, for
+    the callers that apply several least numbers of frames to the same scores."""
+    out, counts = np.full(len(recordings), np.nan), np.zeros(len(recordings), dtype=np.int64)
+    rows = {}
+    for k, audio in enumerate(recordings):
+        row, counts[k] = counted_features(audio, voiced=True, min_voiced=min_voiced)
+        if row is not None:
+            rows[k] = row
+    if rows:
+        out[list(rows)] = synthetic_logit(np.array(list(rows.values())))
+    return out, counts
 
 
 def voiced_pitch(audio):
@@ -434,10 +453,11 @@ class SyntheticVoice(RecordingDetector):
         voiced reading (voiced_scores) of MIN_VOICED_READ frames or more and, with `short` too, apart of
         MIN_SHORT_VOICED_READ or more."""
         out = {"cal_synthetic_voice": cls.score_recordings(audio), MODEL_KEY: np.array(model_digest())}
-        readings = ((VOICED_KEY, MIN_VOICED_READ), (SHORT_VOICED_KEY, MIN_SHORT_VOICED_READ))
-        for key, least in readings[:(1 + short) if voiced else 0]:
-            read = voiced_scores(audio, least)
-            out[key] = read[np.isfinite(read)]
+        readings = ((VOICED_KEY, MIN_VOICED_READ), (SHORT_VOICED_KEY, MIN_SHORT_VOICED_READ))[:(1 + short) if voiced else 0]
+        if readings:
+            read, counts = counted_voiced_scores(audio, min(least for _, least in readings))
+            for key, least in readings:
+                out[key] = read[counts >= least]
         return out
 
     def __init__(self, profile):
@@ -464,11 +484,12 @@ class SyntheticVoice(RecordingDetector):
     def voiced_reading(self, audio):
         """(score, calibration) of a recording's voiced frames: MIN_VOICED_READ or more against VOICED_KEY's, else
         MIN_SHORT_VOICED_READ or more against SHORT_VOICED_KEY's (a profile holding it); None with fewer."""
-        for tail, least in ((self.voiced_tail, MIN_VOICED_READ), (self.short_voiced_tail, MIN_SHORT_VOICED_READ)):
-            score = float(voiced_scores([audio], least)[0]) if tail is not None else np.nan
-            if np.isfinite(score):
-                return score, tail
-        return None
+        readings = [(tail, least) for tail, least in ((self.voiced_tail, MIN_VOICED_READ),
+                                                      (self.short_voiced_tail, MIN_SHORT_VOICED_READ)) if tail is not None]
+        if not readings:
+            return None
+        score, count = (float(v[0]) for v in counted_voiced_scores([audio], min(least for _, least in readings)))
+        return next(((score, tail) for tail, least in readings if count >= least), None)
 
     def scores(self, batch):
         """A word judged whole and not `widened` is read also over its voiced frames (`voiced_reading`): its tail
