@@ -32,7 +32,7 @@ from engine.npz import load_arrays, save_arrays
 
 # Bump whenever what a channel's calibration computes changes (channels.channelled_reference or
 # channel_calibration, a detector's `calibrate`, a constant they read), so that no case reuses arrays older code made.
-VERSION = 27  # 4: noise-floor reads dithered silence and runs a resampler rings into (thirtieth pass); 5: a fade's
+VERSION = 28  # 4: noise-floor reads dithered silence and runs a resampler rings into (thirtieth pass); 5: a fade's
 # rounded tail into zeros is padding (engine/data/padding.py fade_tail, thirty-first pass); 6: a fade-out's course into
 # zeros is padding (padding.fades_out) and noise-floor reads a floor up to four 16-bit steps at four (thirty-second);
 # 7: a transform codec's residue below half a 16-bit step is read as zeros (formats/audio.residue_as_silence); 8: and
@@ -58,7 +58,9 @@ VERSION = 27  # 4: noise-floor reads dithered silence and runs a resampler rings
 # voiced reading's too (synthetic_voice.SHORT_VOICED_KEY, forty-seventh pass); 25: image channels recalibrate
 # `shoulder-placement` (engine/detectors/shoulder_placement.py, forty-ninth pass); 26: and `edge-shoulder`
 # (engine/detectors/edge_shoulder.py, fiftieth pass); 27: and `weak-traits` (engine/detectors/weak_traits.py,
-# fifty-third pass)
+# fifty-third pass); 28: the kept reference recordings are read with a recorder's DC offset removed
+# (engine/data/dc_offset.py), noise-floor sets a converter held at its limit aside (clipping.held) and repeated-cycle a
+# clipped stretch (clipping.on_rails) (fifty-fifth pass; calibrations made before could be reused after it)
 ROLE = "channel calibration"
 FOLDER = "channels"
 LIBRARIES = ("numpy", "scipy", "pillow", "soundfile", "av", "soxr")  # the numerics and codecs a reference passes
