@@ -16,7 +16,7 @@ residual of the picture taken through the round trip as it is (an unresized figu
 round trip that is nearly the identity: reading it would judge a generator's figure against a blurred reference for
 nothing). Chains that are the identity (an enlargement by a whole factor and back with an interpolating reduction)
 say nothing and are not tried. Square grey pictures up to ROUND_TRIP_MAX_SIDE a side; docs/studies.md, "OpenCV's
-round trips through a larger side", fifty-sixth pass.
+nearest enlargement and its round trips through a larger side read from the pixels", fifty-sixth pass.
 """
 from functools import lru_cache
 
@@ -31,6 +31,11 @@ CHAINS = (("cubic", "cubic"), ("cubic", "linear"), ("linear", "linear"))
 ROUND_TRIP_LARGEST = 3  # the larger side, up to this many times the picture's (4: the cost doubled)
 ROUND_TRIP_MAX_SIDE = 32
 ROUND_TRIP_STEPS = 4
+# Tuning (mnist[9000:9100], 100 each): real digits through cubic 64 and back with cubic / linear fit at 64 to 0.013-0.077
+# grey levels (the fit, not OpenCV's 8-bit weights, leaves most of it), 2.7-17 times below the neighbouring sides and
+# 7-45 times below as they are: read at these bounds 87 / 97 of 100 (67 / 73 at 0.05 and 5), linear through 56 and
+# back 100 (as linear 42, whose round trip is alike); no clean real digit, gamma-edited one, nor a short-trained DCGAN's,
+# conv VAE's or DDPM's digit read (100 each; at 0.1 and 3, 6 of the VAE's). About 0.15 s a 28 x 28 picture.
 ROUND_TRIP_RESIDUAL = 0.08
 ROUND_TRIP_CONTRAST = 4.0
 ROUND_TRIP_INFORMATIVE = 6.0
