@@ -158,13 +158,13 @@ OPENCV = "tests/data/opencv_resize.npz"  # cv2.resize's own output (OpenCV 4, no
 
 def test_opencv_matrices_are_opencvs_own():
     made = np.load(OPENCV)
-    for name in ("lanczos4", "area"):
+    for name in ("lanczos4", "area", "nearest"):
         for side in (32, 36):  # at 36 an area pixel's edge falls on a source pixel's, where OpenCV's rounding decides
             up = picture_size.opencv_matrix(28, side, f"opencv-{name}") / 2 ** picture_size.PIL_PRECISION
             assert up @ made["x"] @ up.T == pytest.approx(made[f"float_{name}_{side}"], abs=1e-5), (name, side)
 
 
-@pytest.mark.parametrize("name", ["lanczos4", "area"])
+@pytest.mark.parametrize("name", ["lanczos4", "area", "nearest"])
 def test_an_opencv_enlargement_is_read_as_its_own_filter(mnist_case, tmp_path, name):
     made = np.load(OPENCV)
     paths = [save(tmp_path, f"{side}_{k}.png", digit)

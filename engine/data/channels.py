@@ -36,6 +36,7 @@ from engine.data.eight_bit_silence import written_at_eight_bits
 from engine.data.clipping import clipping
 from engine.data.formats.container_audio import AMR_NB_MODES, TELEPHONE
 from engine.data.box_frame import box_framed
+from engine.data.opencv_round_trip import opencv_round_trip
 from engine.data.resize_history import fills_frame, grey, jpeg_resample_history, resample_history, resize_history
 from engine.data import webp_quality
 from engine.data.webp_history import webp_history
@@ -126,6 +127,11 @@ def lossless_channel(codec, values):
     resized = resize_history(values) if values is not None and history is None else None
     if resized is not None:
         return {"codec": codec, "lossy": True, "resize_history": resized}
+    # OpenCV's enlargement and reduction without antialias (engine/data/opencv_round_trip.py): a round trip that is
+    # nearly the identity, so any reading above, of a history that changes the picture more, comes first.
+    tripped = opencv_round_trip(grey(values)) if values is not None and history is None else None
+    if tripped is not None:
+        return {"codec": codec, "lossy": True, "opencv_round_trip": tripped}
     if history is None:  # nothing lossy; a figure centred by its box and fitted into the frame, as EMNIST's
         span = box_framed(values) if values is not None else None
         return {"codec": codec, "lossy": False} | ({"box_framed": span} if span else {})

@@ -38,9 +38,9 @@ from functools import lru_cache
 
 import numpy as np
 
-from engine.data import limits
+from engine.data import limits, opencv_resize
 from engine.data.channels import lossless_channel
-from engine.data.resize_history import (PIL_PRECISION, TORCH_CUBIC_A, keys_cubic, lanczos, pil_pass,
+from engine.data.resize_history import (PIL_PRECISION, TORCH_CUBIC_A, keys_cubic, pil_pass,
                                         resample_matrix)
 
 # Pillow's (box upsamples as nearest) and torch's bicubic without antialias (torch.nn.functional.interpolate's and
@@ -55,16 +55,21 @@ CORNER_KERNELS = ("scipy-spline", "corner-linear", "torch-bicubic-corners")
 # overlaps, by their share): real digits resized to 32 x 32 so were read as padding and labelled generated 125 and 51
 # of 200 (docs/studies.md, "Red team: images as a checker prepares them", fifty-fifth pass). Its INTER_LINEAR
 # enlargement is Pillow's bilinear, its INTER_CUBIC torch's bicubic.
-OPENCV_KERNELS = ("opencv-lanczos4", "opencv-area")
+# Its INTER_NEAREST takes the source pixel floor(x small / big), not the centre's as Pillow's nearest: real digits
+# enlarged so to 32 / 40 were read as padding or as another filter and labelled generated 182 / 166 of 200 (tuning,
+# fifty-sixth pass); read so, such an enlargement is reduced exactly to the picture enlarged.
+OPENCV_KERNELS = ("opencv-lanczos4", "opencv-area", "opencv-nearest")
 ENLARGE_KERNELS = ("nearest", "bilinear", "bicubic", "lanczos", "hamming", "torch-bicubic") + CORNER_KERNELS + \
     OPENCV_KERNELS
 FLOAT_KERNELS = ("torch-bicubic",) + CORNER_KERNELS + OPENCV_KERNELS
+NEAREST_KERNELS = ("nearest", "opencv-nearest")  # copies of pixels: read only where they explain a picture exactly
 COMMON_KERNELS = ("nearest", "bilinear", "bicubic", "lanczos")  # calibrated over where none is read
 KERNEL_WORDS = {"torch-bicubic": "torch's bicubic", "scipy-spline": "SciPy's zoom (a cubic B-spline, corners aligned)",
                 "corner-linear": "linear interpolation with the corners aligned (SciPy's zoom at order 1, torch's "
                                  "align_corners=True)",
                 "torch-bicubic-corners": "torch's bicubic with align_corners=True",
-                "opencv-lanczos4": "OpenCV's Lanczos4", "opencv-area": "OpenCV's area interpolation"}
+                "opencv-lanczos4": "OpenCV's Lanczos4", "opencv-area": "OpenCV's area interpolation",
+                "opencv-nearest": "OpenCV's nearest"}
 # the others: Pillow's filters
 ENLARGE_MAX_RESIDUAL = 0.5  # grey levels, mean over the picture
 # Over a picture padding explains too, only a closer fit reads an enlargement: real digits resized to 32-36 with an
@@ -82,12 +87,13 @@ MAX_GRID_BORDER = 8  # pixels between the pictures of a grid (torchvision's make
 BACKGROUND_SHARE = 0.99  # of the reference's border values on one value: it has a background to pad with
 # Keys of a file's channel read from its pixels at the file's own size: re-read on a padded picture's crop, dropped
 # for an enlargement (a resize read at the enlarged size is the enlargement itself).
-PIXEL_READ = ("jpeg_history", "webp_history", "resample_history", "resize_history", "quality", "tables",
+PIXEL_READ = ("jpeg_history", "webp_history", "resample_history", "resize_history", "opencv_round_trip", "quality",
+              "tables",
               "subsampling", "table_distance", "box_framed", "fills_frame")
 # Of those, what describes the picture's figure or a resize at the file's size, not the codec's own channel: dropped
 # from a lossy file's crop (a figure framed at 32 x 32 spans more of the frame than the crop holds: 29 pixels read
 # there and passed on made the reference's framing fail).
-SIZE_READ = ("resample_history", "box_framed", "fills_frame")
+SIZE_READ = ("resample_history", "opencv_round_trip", "box_framed", "fills_frame")
 LOSSY_READ = ("jpeg_history", "webp_history")
 LOSSY_CODECS = ("JPEG", "WebP lossy")
 
@@ -171,7 +177,7 @@ def enlargement_over_padding(samples, size):
     read = read_kernel(np.rint(samples.x[:, 0] * 255), size)
     if read is None:
         return None
-    return read if read[0] == "nearest" or read[1] <= ENLARGE_OVER_PADDING else None
+    return read if read[0] in NEAREST_KERNELS or read[1] <= ENLARGE_OVER_PADDING else None
 
 
 def padding(x, size, background):
@@ -301,26 +307,9 @@ def corner_aligned_matrix(small, big, name):
 
 
 def opencv_matrix(small, big, name):
-    """(big, small) weights of an OPENCV_KERNELS enlargement as cv2.resize computes them in floating point (source
-    pixel (x + 0.5) small / big - 0.5, taps beyond the edge clamped onto it), in PIL's units, unrounded. Lanczos4's 8
-    taps normalised to sum 1; area's the overlap of the two source pixels a larger pixel spans, with OpenCV's
-    rounding (its scale's inverse in double precision, the share cast to single), which decides where a pixel's edge
-    falls exactly on a source pixel's."""
-    weights = np.zeros((big, small))
-    rows = np.arange(big)
-    if name == "opencv-lanczos4":
-        source = (rows + 0.5) * small / big - 0.5
-        taps = np.floor(source).astype(int)[:, None] + np.arange(-3, 5)
-        taken = lanczos(source[:, None] - taps, lobes=4)
-        np.add.at(weights, (rows[:, None], np.clip(taps, 0, small - 1)), taken / taken.sum(axis=1, keepdims=True))
-    else:
-        inverse = big / small
-        left = np.floor(rows * (1.0 / inverse)).astype(int)
-        share = ((rows + 1) - (left + 1) * inverse).astype(np.float32).astype(np.float64)
-        share = np.where(share <= 0, 0.0, share - np.floor(share))
-        np.add.at(weights, (rows, np.clip(left, 0, small - 1)), 1 - share)
-        np.add.at(weights, (rows, np.clip(left + 1, 0, small - 1)), share)
-    return weights * 2 ** PIL_PRECISION
+    """(big, small) weights of an OPENCV_KERNELS enlargement as cv2.resize computes them in floating point
+    (engine/data/opencv_resize.py), in PIL's units, unrounded."""
+    return opencv_resize.opencv_matrix(small, big, name.removeprefix("opencv-")) * 2 ** PIL_PRECISION
 
 
 @lru_cache(maxsize=32)
@@ -373,7 +362,7 @@ def read_kernel(values, size):
     picture with noise on it (a padded digit's: 0.22-0.31 grey levels at 32 x 32) fits it within the others' bound."""
     found = [(float(residual.max()), name, small) for name in ENLARGE_KERNELS
              for small, residual in [least_squares_reduction(values, size, name)]]
-    within = [f for f in found if f[0] <= (0 if f[1] == "nearest" else ENLARGE_MAX_RESIDUAL)]
+    within = [f for f in found if f[0] <= (0 if f[1] in NEAREST_KERNELS else ENLARGE_MAX_RESIDUAL)]
     if not within:
         return None
     residual, name, small = min(within, key=lambda f: f[0])

@@ -143,6 +143,9 @@ def _read_key(meta, channel, noise_gate):
         read = channel["resample_history"]
         key = ("resized", "pixels", tuple(read["filter"]), int(read["side"]))
         return key + ((FILLS_FRAME,),) if read.get("fills_frame") else key
+    if "opencv_round_trip" in channel:
+        read = channel["opencv_round_trip"]
+        return (OPENCV_ROUND_TRIP, read["up"], int(read["side"]), read["down"])
     if "equalised" in channel:
         return (EQUALISED, channel["equalised"]["equaliser"])
     if "oriented" in channel:
@@ -360,6 +363,11 @@ NOISY_BEFORE = "noisy before"
 # the equaliser's name), judged against the reference equalised so, figure by figure (channel_media: equalisation.
 # equalised), and as it is (channels.channel_detectors: generated only where both say so).
 EQUALISED = "equalised"
+# A lossless grey picture that is a fixed point of OpenCV's enlargement through a larger side and reduction back
+# (engine/data/opencv_round_trip.py): key (OPENCV_ROUND_TRIP, enlarging, side, reducing), judged against the
+# reference round-tripped so (channel_media: opencv_round_trip.round_tripped_as) and as it is (channels.
+# channel_detectors: generated only where both say so).
+OPENCV_ROUND_TRIP = "OpenCV round trip"
 # A lossless grey figure read as mirrored or turned a quarter (engine/data/orientation.py): key (ORIENTED, the edits
 # read...), judged as it is and put back as each, against the case's own calibration (channels.oriented_union).
 ORIENTED = "oriented"

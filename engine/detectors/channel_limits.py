@@ -30,6 +30,13 @@ TRAITS_LOST = {
                       "digits with noise of 3 levels 145 of 300 caught (178 without noise); no generator's own "
                       "output of 6,100 digits was read so (docs/studies.md, 'Noise read from a picture's empty "
                       "background', forty-third pass)"),
+    "OpenCV round trip": ("OpenCV's enlargement through a larger side and reduction back (linear or cubic) is read "
+                          "from any lossless grey picture that is a fixed point of it at one larger side and not at "
+                          "the neighbouring ones, a generator's too, and each detector keeps the larger of its tail "
+                          "probabilities against the reference as it is and round-tripped so: a conv VAE's digits so "
+                          "prepared 199 -> 176 of 200 caught through linear 56 and back, 191 -> 181 through cubic 64 "
+                          "(docs/studies.md, 'OpenCV's nearest enlargement and its round trips through a larger "
+                          "side read from the pixels', fifty-sixth pass)"),
     "equalised": ("histogram equalisation is read from any lossless grey picture of 8 or more levels that is nearly "
                   "a fixed point of OpenCV's or Pillow's equaliser, and each detector keeps the larger of its tail "
                   "probabilities against the reference as it is and equalised so, which spreads a figure's ramps "

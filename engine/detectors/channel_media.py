@@ -11,7 +11,8 @@ from engine.data.channels import NOISE_BANDS_HZ, band_powers, speech_and_floor, 
 from engine.data.formats.container_audio import AMR_NB_MODES, TELEPHONE
 from engine.data.formats.audio import codec_silence
 from engine.detectors import resampling
-from engine.detectors.channel_keys import (BOX_FRAMED, EQUALISED, FRAMED_BEFORE, NOISY_BEFORE, NOISY_PICTURE, RESIZED_BEFORE,
+from engine.detectors.channel_keys import (BOX_FRAMED, EQUALISED, FRAMED_BEFORE, NOISY_BEFORE, NOISY_PICTURE,
+                                           OPENCV_ROUND_TRIP, RESIZED_BEFORE,
                                            TONED, TONED_BEFORE, framed, jpeg_after, jpeg_alone, jpeg_befores,
                                            mp3_bitrate, vorbis_quality, webp_quality)
 from engine.detectors.profile import reference_audio
@@ -166,6 +167,10 @@ def image_through(x, key):
         return toned_images(x, *key[1:])
     if key[0] == NOISY_PICTURE:
         return noisy_images(x, key[1])
+    if key[0] == OPENCV_ROUND_TRIP:
+        from engine.data.opencv_round_trip import round_tripped_as
+
+        return (round_tripped_as(grey_pixels(x), *key[1:]) / 255).astype(np.float32)[:, None]
     if key[0] == EQUALISED:
         from engine.data.equalisation import equalised
 

@@ -5,7 +5,8 @@ from engine.data import picture_size
 from engine.data.channels import NOISE_BANDS_HZ
 from engine.data.formats.container_audio import TELEPHONE
 from engine.detectors import aside_marks, low_rumble, quarter_grid, time_scale
-from engine.detectors.channel_keys import (BOX_FRAMED, DECODER_HALO, EQUALISED, NOISE_STEP_DB, NOISY_PICTURE, ORIENTED,
+from engine.detectors.channel_keys import (BOX_FRAMED, DECODER_HALO, EQUALISED, NOISE_STEP_DB, NOISY_PICTURE,
+                                           OPENCV_ROUND_TRIP, ORIENTED,
                                            TONED, box_framed_before, codec_from_samples, fills_frame, framed,
                                            framed_before, in_frame_base, in_frame_read, jpeg_after, jpeg_alone,
                                            jpeg_befores, lossy_codec, mp3_bitrate, noisy_before, opus_inversion,
@@ -70,6 +71,10 @@ def describe(key):
     if key[0] == ORIENTED:
         return (f"a figure read from its shape as {' or '.join(key[1:])} in an editor: judged as it is and put back each "
                 f"way, against the reference as it is (each detector's largest tail probability applies)")
+    if key[0] == OPENCV_ROUND_TRIP:
+        return (f"enlarged to {key[2]} x {key[2]} with OpenCV's {key[1]} and reduced back with its {key[3]}, inferred "
+                f"from the pixels (the file is a fixed point of that round trip and of no neighbouring side's): the "
+                f"reference round-tripped so, and as it is (each detector's larger tail probability applies)")
     if key[0] == EQUALISED:
         return (f"histogram equalisation read from the pixels ({key[1]}): the reference equalised so, figure by figure "
                 f"(and as it is: each detector's larger tail probability applies)")

@@ -52,7 +52,8 @@ from engine.detectors import (aside_marks, calibration, eight_bit_floor, far_fie
                               quarter_grid, resampling, statistical, time_scale)
 from engine.detectors.batch import Batch, Recordings
 from engine.detectors.channel_keys import (BOX_FRAMED, DECODER_HALO, EQUALISED, FRAMED, FRAMED_BEFORE, IN_FRAME,
-                                           NOISY_BEFORE, NOISY_PICTURE, ORIENTED, RESIZED_BEFORE, TONED, TONED_BEFORE,
+                                           NOISY_BEFORE, NOISY_PICTURE, OPENCV_ROUND_TRIP, ORIENTED, RESIZED_BEFORE,
+                                           TONED, TONED_BEFORE,
                                            box_framed_before, calibrated_key, fills_frame, framed, in_frame_base,
                                            in_frame_read, inversion_lost, jpeg_after, jpeg_alone, jpeg_befores,
                                            lossy_codec, mp3_bitrate, quiet_level)
@@ -72,7 +73,8 @@ def channelled_reference(profile, key, agc=False):
     what the detectors derive from each, derived once) or None for images) of reference files through
     the channel, or None when the profile keeps no files that can be passed through it; `agc`: after the
     noise, an automatic gain control."""
-    if key[0] in ("JPEG", "WebP lossy", "resized", "enlarged", BOX_FRAMED, TONED, NOISY_PICTURE, EQUALISED):
+    if key[0] in ("JPEG", "WebP lossy", "resized", "enlarged", BOX_FRAMED, TONED, NOISY_PICTURE, EQUALISED,
+                  OPENCV_ROUND_TRIP):
         x = image_through(profile["cal_x"], key)
         groups = np.asarray(profile["cal_x_group"])
         return x, groups, np.ones(groups.size, dtype=bool), None
@@ -285,6 +287,8 @@ def channel_detectors(detectors, profile, key, gan_runs=(), for_channel=None, ag
         out = enlarged_read_union(detectors, out)
     if key[0] == EQUALISED:  # read from the pixels: the reading may only make a verdict more cautious
         out = paired(detectors, out, ("as it is", "equalised so, figure by figure"), "for a picture read as equalised,")
+    if key[0] == OPENCV_ROUND_TRIP:  # so too: a round trip nearly the identity, which a smooth picture may fit
+        out = paired(detectors, out, ("as it is", "round-tripped so"), "for a picture read as OpenCV's round trip,")
     lost = TRAITS_LOST[key[0]] + (f"; {TRAITS_LOST['noise']}" if key[0] == "audio" and key[4] else "")
     return out, recalibrated_note(key, data, lost)
 
