@@ -282,3 +282,38 @@ def test_a_chorale_with_instruments_is_judged_on_its_choir_too_where_the_profile
     older = voice_leading.VoiceLeading({k: v for k, v in profile.items() if k != "voice_leading_choir"})
     assert older.scores(batch)[0] == written  # a profile made before reads all parts alone
     assert "choir" not in older.reason(batch, 0, written, 0.5)
+
+
+def test_a_short_file_s_shares_are_drawn_towards_the_reference_s_rate_by_their_events(profile):
+    """The same parallels per transition in 13 transitions and in 69: the short file's share is drawn further towards
+    the reference's pooled rate; a profile made before reads the shares as they are (fifty-sixth pass)."""
+    a, parallel, b = (48, 55, 64, 72), (50, 57, 65, 74), (53, 57, 65, 69)
+    short = roll_of([a, parallel, a, b, a, b, a, parallel, a, b, a, b, a, b])
+    long = np.concatenate([short] * 5, axis=1)
+    (raw_short, events_short), (raw_long, events_long) = (voice_leading.counted_statistics(r, True)
+                                                          for r in (short, long))
+    assert events_short[PARALLELS] == 13 and events_long[PARALLELS] == 69
+    assert raw_short[PARALLELS] == pytest.approx(raw_long[PARALLELS], abs=0.05)
+    none = np.zeros(len(voice_leading.STATISTICS))
+    drawn_short = voice_leading.shrunk(raw_short, events_short, none)[PARALLELS]
+    drawn_long = voice_leading.shrunk(raw_long, events_long, none)[PARALLELS]
+    assert drawn_short < 0.7 * raw_short[PARALLELS] and drawn_short < drawn_long < raw_long[PARALLELS]
+    assert drawn_long > 0.85 * raw_long[PARALLELS]
+
+    pooled = profile["voice_leading_pooled"]
+    assert pooled.shape == (len(voice_leading.STATISTICS),) and np.all((pooled >= 0) & (pooled <= 1))
+    detector = voice_leading.VoiceLeading(profile)
+    expected = voice_leading.combined(voice_leading.shrunk(raw_short, events_short, pooled)[None], detector.centre,
+                                      detector.spread)[0]
+    assert detector.roll_score(short) == pytest.approx(expected)
+    older = voice_leading.VoiceLeading({k: v for k, v in profile.items()
+                                        if k not in ("voice_leading_pooled", "voice_leading_quarter_pooled")})
+    assert older.pooled is None
+    assert older.roll_score(short) == pytest.approx(
+        voice_leading.combined(raw_short[None], older.centre, older.spread)[0])
+    quarter = voice_leading.VoiceLeading.on_quarter_grid(profile)
+    assert np.array_equal(quarter.pooled, profile["voice_leading_quarter_pooled"])
+    patch = np.zeros((128, 64), dtype=bool)  # one 4-bar patch, the file's last bar silent
+    patch[:, :short.shape[1]] = short
+    batch = suite.Batch(*synthetic_music.as_batch([patch.astype(np.float32)]))
+    assert "over 13 transitions" in detector.reason(batch, 0, 1.0, 0.5)

@@ -58,11 +58,16 @@ def excerpt(spec, out, first_bar, bars, last=False):
             continue
         start, end = ((downbeats[-bars], midi.get_end_time()) if last else
                       (downbeats[first_bar], downbeats[first_bar + bars]))
-        for instrument in midi.instruments:
-            instrument.notes = [n for n in instrument.notes if n.start < end and n.end > start]
-            for note in instrument.notes:
-                note.start, note.end = max(note.start, start) - start, min(note.end, end) - start
-        midi.write(os.path.join(out, os.path.basename(path)))
+        cut(midi, start, end).write(os.path.join(out, os.path.basename(path)))
+
+
+def cut(midi, start, end):
+    """A pretty_midi file's notes between `start` and `end` seconds, cut there and moved to start at 0."""
+    for instrument in midi.instruments:
+        instrument.notes = [n for n in instrument.notes if n.start < end and n.end > start]
+        for note in instrument.notes:
+            note.start, note.end = max(note.start, start) - start, min(note.end, end) - start
+    return midi
 
 
 JSB_STEPS = {"quarter": 4, "8th": 2, "16th": 1}  # sixteenths per chord of each of the dataset's resolutions
