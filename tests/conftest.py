@@ -108,6 +108,20 @@ def kept_few(profile, n=4):
             "ref_audio_bounds": np.r_[0, np.cumsum([p.size for p in parts])]}
 
 
+@pytest.fixture
+def channels_on_few_kept(monkeypatch):
+    """Verdicts (engine.verdict.judge) whose channels are calibrated on `kept_few` of the case's kept recordings, and
+    not stored in the case: for tests of what a verdict refuses or says of a file, not of a channel's calibration (a
+    codec's, through a builtin:fsdd case's 400 recordings, takes one to three minutes on two cores)."""
+    from engine import verdict
+
+    class FewKept(verdict.Judging):
+        def __init__(self, profile, detectors, alpha, fingerprint, gan_runs=(), case=None):
+            super().__init__(kept_few(profile), detectors, alpha, fingerprint, gan_runs)
+
+    monkeypatch.setattr(verdict, "Judging", FewKept)
+
+
 @pytest.fixture(scope="session")
 def fsdd_channel(fsdd_case_template):
     """(key, few=False) -> (detectors, note) of the builtin:fsdd case through channel `key`
@@ -143,4 +157,19 @@ def mnist600_profile():
     from engine.detectors.profile import build_profile
 
     profile = build_profile(load_spec("builtin:mnist[0:600]"))
+    return profile, suite.profile_detectors(profile)
+
+
+# --- a chorale profile shared by the music tests that only read it ---------------------
+
+
+@pytest.fixture(scope="session")
+def bach60_profile():
+    """(profile, profile detectors) of `builtin:bach[0:60]`, built once: tests/test_time_scale.py and
+    tests/test_performance.py read it and never change it."""
+    from engine.data.specs import load_spec
+    from engine.detectors import suite
+    from engine.detectors.profile import build_profile
+
+    profile = build_profile(load_spec("builtin:bach[0:60]"))
     return profile, suite.profile_detectors(profile)

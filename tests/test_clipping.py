@@ -49,7 +49,7 @@ def test_the_rails_are_marked_only_where_a_recording_clips_and_a_held_limit_only
     assert not held(offset, 160).any() and not held(np.zeros(800), 160).any()
 
 
-def test_the_console_says_how_a_clipped_recording_was_read(fsdd_case, tmp_path, capsys):
+def test_the_console_says_how_a_clipped_recording_was_read(fsdd_case, channels_on_few_kept, tmp_path, capsys):
     """The analyst at the command line is told, under the verdict, that pulse-grid stood aside for the clipping."""
     import soundfile
 

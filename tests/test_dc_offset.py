@@ -62,7 +62,7 @@ def test_a_take_off_zero_is_read_as_the_take_itself(tmp_path):
     assert np.abs(off_zero.audio - as_recorded.audio).max() < 0.001
 
 
-def test_the_console_says_the_offset_was_removed(fsdd_case, tmp_path, capsys):
+def test_the_console_says_the_offset_was_removed(fsdd_case, channels_on_few_kept, tmp_path, capsys):
     import main
 
     audio, rate = take()

@@ -100,8 +100,8 @@ def test_m4a_tags_with_control_characters_or_of_75_mb_are_one_escaped_line(tmp_p
     assert len(comment) == MAX_VALUE and comment.endswith("…")
 
 
-def test_a_verdict_batch_of_hostile_recordings_refuses_each_in_one_line_and_judges_the_rest(fsdd_case, tmp_path,
-                                                                                            capsys):
+def test_a_verdict_batch_of_hostile_recordings_refuses_each_in_one_line_and_judges_the_rest(
+        fsdd_case, channels_on_few_kept, tmp_path, capsys):
     import json
     import shutil
 

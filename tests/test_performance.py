@@ -78,12 +78,10 @@ def test_chord_events_group_onsets_within_the_window():
     assert np.allclose(firsts, [0.0, 0.5, 0.62, 2.0]) and event.tolist() == [1, 0, 0, 1, 1, 2, 3]
 
 
-def test_played_chorales_are_not_labelled_generated_against_a_chorale_profile(tmp_path):
-    from engine.data.specs import load_spec
+def test_played_chorales_are_not_labelled_generated_against_a_chorale_profile(tmp_path, bach60_profile):
     from engine.detectors import calibration, suite
-    from engine.detectors.profile import build_profile
 
-    detectors = suite.profile_detectors(build_profile(load_spec("builtin:bach[0:60]")))
+    _, detectors = bach60_profile
     files = []
     for k, source in enumerate(corpus_files("bach")[300:303]):
         with open(source, "rb") as handle:

@@ -24,13 +24,9 @@ def written(tmp_path, name, notes, speed):
 
 
 @pytest.fixture(scope="module")
-def reference():
-    """(profile, its profile detectors) of 60 chorales."""
-    from engine.data.specs import load_spec
-    from engine.detectors.profile import build_profile
-
-    profile = build_profile(load_spec("builtin:bach[0:60]"))
-    return profile, suite.profile_detectors(profile)
+def reference(bach60_profile):
+    """(profile, its profile detectors) of 60 chorales (conftest's, shared with tests/test_performance.py)."""
+    return bach60_profile
 
 
 @pytest.fixture(scope="module")
