@@ -107,12 +107,14 @@ def test_synthetic_voice_judges_high_passed_calibrated_on_the_reference_high_pas
     vehicle = key([-14.0, -55.0, -60.0, -60.0])
     out, note = for_channel(vehicle)
     assert asked == [None] and stored == [(vehicle, False)]
-    assert out[:2] == detectors[:2] and isinstance(out[2], low_rumble.HighPassedVoice)
+    assert type(out[0]) is StandAside and out[0].detector is detectors[0]  # features: the rumble fills the mel map
+    assert out[1] is detectors[1] and isinstance(out[2], low_rumble.HighPassedVoice)
     assert out[2].name == "synthetic-voice" and out[2].cut_hz == 500
     expected = np.sort(voice_scores([low_rumble.high_passed(r.astype(np.float32), 500) for r in reference]))
     assert np.allclose(out[2].tail["sorted"], expected, atol=1e-6)  # (the profile keeps float32)
     assert out[2].voiced_tail is None  # the profile's voiced reading, calibrated unfiltered, is not read
-    assert note == "under a low rumble: synthetic-voice judges the recording high-passed at 500 Hz"
+    assert note == ("under a low rumble: synthetic-voice judges the recording high-passed at 500 Hz; features stands "
+                    "aside")
     word = reference[1] + rumble(reference[1].size, rng)
     assert np.allclose(out[2].score_recordings([word]), voice_scores([low_rumble.high_passed(word, 500)]), atol=1e-9)
     assert "high-passed at 500 Hz" in out[2].method
@@ -127,7 +129,8 @@ def test_where_the_channel_sets_synthetic_voice_aside_it_stays_aside():
         return detectors, "channel band-limited to 3000 Hz: ..."
 
     out, note = for_channel(key([-14.0, -55.0, -60.0, -60.0]))
-    assert out == detectors and note == "channel band-limited to 3000 Hz: ..."
+    assert out[1] is detectors[1] and type(out[0]) is StandAside and out[0].detector is detectors[0]
+    assert note == "channel band-limited to 3000 Hz: ...; under a low rumble: features stands aside"
 
 
 def test_a_padded_word_under_a_rumble_is_not_read_as_continuous_speech():
@@ -175,3 +178,26 @@ def test_under_a_rumble_a_band_limit_puts_synthetic_voice_aside_even_for_a_synth
 
     out, _ = for_channel(key([-14.0, -55.0, -60.0, -60.0]))
     assert type(out[1]) is StandAside and out[1].detector is voice and out[1].why == "band-limited"
+
+
+def test_under_a_rumble_features_stands_aside_and_says_why_where_it_spoke():
+    """A rumble fills the lowest mel bands of every frame with faint cells (an overdriven recorder's command words):
+    features stands aside with the reading's reason; where the channel already set it aside it keeps that reason."""
+    detectors = [Named("features"), Named("checkerboard"), Named("noise-floor")]
+
+    def for_channel(k):
+        if aside_marks.last(k) == low_rumble.LOW_RUMBLE:
+            return channel_detectors(detectors, {}, k, for_channel=for_channel)
+        return detectors, None
+
+    rumbling = key([-15.0, -32.0, -32.0, -36.0])
+    assert aside_marks.last(rumbling) == low_rumble.LOW_RUMBLE
+    out, note = for_channel(rumbling)
+    assert type(out[0]) is StandAside and "rumble fills the lowest mel bands" in out[0].why
+    assert out[1:] == detectors[1:]  # checkerboard and the waveform detectors still judge
+    assert note == "under a low rumble: features stands aside"
+    already = [StandAside(Named("features"), "AMR-NB"), Named("noise-floor")]
+    out, _ = channel_detectors(already, {}, rumbling, for_channel=lambda k: (already, None))
+    assert out[0] is already[0] and out[0].why == "AMR-NB"
+    plain = key([-35.0, -50.0, -55.0, -60.0])  # no wall between the bands: no rumble, features judges
+    assert aside_marks.last(plain) != low_rumble.LOW_RUMBLE

@@ -45,6 +45,24 @@ def test_a_clipped_voices_equal_samples_are_no_copy_but_a_frame_in_its_quiet_lea
     assert exact_copy(NativeAudio(RATE, copied, RATE // 2))[3] == LAG  # the lead-in's frame, far below the clip
 
 
+def test_a_clipped_voice_resampled_after_the_clip_is_no_copy_but_a_quiet_frame_still_is():
+    """loudnorm writes an overdriven recording at 192 kHz: no flat top is left to read, but the resampler writes the
+    clipped cycles' equal runs again as equal samples, near the file's peak; a stored frame in a pause lies far below."""
+    from scipy import signal
+
+    t = np.arange(RATE // 2)
+    wave = sum(np.sin(2 * np.pi * k * t / LAG + k * k) / k for k in range(1, 12))
+    clipped = np.clip(3 * wave / np.abs(wave).max(), -1, 1)
+    rng = np.random.default_rng(3)
+    clipped[::LAG * 7] += 1e-3 * rng.normal(size=clipped[::LAG * 7].size)  # a few cycles differ, as a voice's do
+    upsampled = signal.resample_poly(clipped, 3, 1) * 0.7  # at 48 kHz: the flat tops ring, the copies stay
+    samples = np.round(upsampled * 32767).astype(np.int16)
+    assert exact_copy(NativeAudio(3 * RATE, samples, RATE // 2)) is None
+    copied = with_lead_in(True)
+    copied[-800 - RATE // 4:-800] = np.round(copied[-800 - RATE // 4:-800] * 0.9).astype(np.int16)
+    assert exact_copy(NativeAudio(RATE, copied, RATE // 2))[3] == LAG  # the lead-in's frame, 45 dB under the peak
+
+
 def test_silence_a_constant_and_a_square_wave_carry_no_bits_whatever_they_repeat():
     square = np.tile(np.r_[np.full(40, 3), np.full(40, -3)], 40).astype(np.int16)
     for samples in (np.zeros(RATE, np.int16), np.full(RATE, 7, np.int16), square):
@@ -76,7 +94,8 @@ def test_a_recorders_chance_repeat_upsampled_from_the_speech_rate_is_no_copy(mon
 
     rng = np.random.default_rng(5)
     clicks = np.where(rng.random(80) < 0.05, rng.choice([-1.0, 1.0], 80), 0.0) / 128  # one period of lone 8-bit steps
-    source = np.concatenate([np.zeros(400), np.tile(clicks, 6), np.zeros(400)])
+    word = 0.3 * rng.normal(size=800)  # the recording's sound, far above its silence's steps (native_copy.LOUD)
+    source = np.concatenate([np.zeros(400), np.tile(clicks, 6), np.zeros(400), word])
     assert step_bits(np.round(source[400:480] * 32767)) < COPY_BITS / 2
     upsampled = np.round(interpolated_by_two(source) * 32768).astype(np.int16)
     assert exact_copy(NativeAudio(RATE, upsampled, 4000)) is None  # bandwidth read at 4 kHz: upsampled

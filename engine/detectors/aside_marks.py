@@ -1,8 +1,8 @@
 """Channel-key parts that set mel-map detectors aside for a recording (engine/detectors/far_field.py,
 engine/detectors/low_rumble.py): a part (NAME, value) appended last to the file's channel key. The channel's
 calibration is that of the key without it, so a part costs nothing to compute or store; each reading module names
-its DETECTORS, a NOTE and a `reason(key)` for the verdict. A low rumble (engine/detectors/low_rumble.py) sets none
-aside: synthetic-voice judges through a high-pass, calibrated apart under the whole key."""
+its DETECTORS, a NOTE and a `reason(key)` for the verdict. A low rumble (engine/detectors/low_rumble.py) sets `features`
+aside and has synthetic-voice judge through a high-pass, calibrated apart under the whole key."""
 MEL_MAP_DETECTORS = ("features", "checkerboard")  # the detectors that read the mel map's cells
 PLAIN = ("audio", None, None, None, None)  # a recording with nothing else read about its channel
 

@@ -312,7 +312,8 @@ ASIDE = {far_field.FAR_FIELD: far_field, low_rumble.LOW_RUMBLE: low_rumble,
 def marked_detectors(detectors, profile, key, gan_runs=(), for_channel=None, store=None):
     """The detectors of a recording whose key ends in a reading of ASIDE (far-field speech, a low rumble, an 8-bit
     recorder's silence): those of its channel without that reading, the reading's DETECTORS standing aside
-    (under a low rumble judging through a high-pass, low_rumble.voice); and the note."""
+    (under a low rumble judging through a high-pass, low_rumble.voice, and low_rumble.ASIDE standing aside); and the
+    note."""
     reading = ASIDE[aside_marks.last(key)]
     inner = aside_marks.unmarked(key)
     if for_channel is None:
@@ -327,7 +328,10 @@ def marked_detectors(detectors, profile, key, gan_runs=(), for_channel=None, sto
         voice = functools.partial(low_rumble.voice, profile, key, functools.partial(reference_recordings, profile, inner),
                                   store)
         out = [voice() if speaks else d for d, speaks in zip(out, speaking)]
-        return out, "; ".join(part for part in (note, low_rumble.note(key) if any(speaking) else None) if part)
+        aside = [d.name in low_rumble.ASIDE and not isinstance(d, StandAside) for d in out]
+        out = [StandAside(d, low_rumble.reason(key)) if sets else d for d, sets in zip(out, aside)]
+        rumble = low_rumble.note(key, any(speaking), tuple(d.name for d, sets in zip(out, aside) if sets))
+        return out, "; ".join(part for part in (note, rumble) if part)
     why = reading.reason(key)
     out = [StandAside(d, why) if speaks else d for d, speaks in zip(out, speaking)]
     return out, "; ".join(part for part in (note, reading.NOTE) if part)

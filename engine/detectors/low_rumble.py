@@ -25,6 +25,17 @@ count as speech and make every padded word continuous; such speech is judged aga
 pieces are kept as the network's features of them unfiltered, so that part only raises the tail probability. The
 median, not a high quantile: the model is moved by any such rumble seen, floors of -26 dB re the speech included.
 
+`features` stands aside (weight 0) under a rumble (fifty-sixth pass): the rumble fills the lowest mel bands of every
+frame, pauses included, with faint cells (0.05-0.2 of the map's scale: half the cells of the lowest eight bands of an
+overdriven recorder's command words, a sixth of the reference's), which its intensity histogram and centroid moments
+read as a generator's texture. An outside recorder's 60 words (Hugo734, floor below 500 Hz 14-20 dB above the one at
+500-1000 Hz; 54 of 60 read as a rumble): 4 labelled generated and 5 inconclusive by it, none after; a synthesiser
+writes its silence digital or deep and never reads as a rumble (0 of 160 words of four engines), so the detector is
+lost to a rumble added to synthesised speech (80 such words: 33 -> 35 caught, its weight going to the others) and to
+Griffin-Lim copies of real takes, which keep the take's floor (16 of 40 read so; 40 of 40 caught either way, by
+mel-inversion) (docs/studies.md, "An outside recorder's rumble and the mel map"). `checkerboard` is kept: its reading of the
+period-2 pattern did not move on those words.
+
 The reading is a channel-key part (engine/detectors/aside_marks.py), before the far-field one: (LOW_RUMBLE, the
 reference's median floor below 500 Hz in dB, the cutoff in Hz); its calibration is stored under the whole key.
 """
@@ -41,6 +52,7 @@ ORDER = 8  # 48 dB per octave each way, 96 run forward and back: the steepest tu
 EDGE_SECONDS = 0.05  # the reflection beyond each end: longer than the filter rings (a few ms at 500 Hz)
 TOO_SHORT = 3 * (ORDER + 1)  # samples: scipy's filtfilt pads an ORDER-th order filter's sections by this many
 DETECTORS = ("synthetic-voice",)
+ASIDE = ("features",)  # stand aside under a rumble (module docstring)
 
 
 def threshold(gate):
@@ -95,9 +107,20 @@ def calibration(recordings, cut_hz):
             "profile:cal_synthetic_voice": voice_scores([high_passed(a, cut_hz) for a in recordings])}
 
 
-def note(key):
-    """The channel note's part for a low-rumble key (where synthetic-voice speaks on the channel without it)."""
-    return f"under a low rumble: synthetic-voice judges the recording high-passed at {key[-1][2]} Hz"
+def note(key, voice_speaks=True, aside=()):
+    """The channel note's part for a low-rumble key: synthetic-voice's high-pass where it speaks on the channel without
+    the reading, and the detectors of ASIDE that stand aside (`aside`)."""
+    parts = [f"synthetic-voice judges the recording high-passed at {key[-1][2]} Hz"] if voice_speaks else []
+    parts += [f"{' and '.join(aside)} stands aside"] if aside else []
+    return f"under a low rumble: {'; '.join(parts)}" if parts else None
+
+
+def reason(key):
+    """Why the detectors of ASIDE stand aside, in words, for a low-rumble key."""
+    return (f"the recording's floor below 500 Hz lies above {key[-1][1]:.0f} dB re its speech (the reference "
+            f"recordings' median) and {WALL_DB:.0f} dB or more above its floor at 500-1000 Hz: a rumble fills the "
+            f"lowest mel bands of every frame with faint cells, which the intensity histogram reads as a generator's "
+            f"texture")
 
 
 class HighPassedVoice(SyntheticVoice):

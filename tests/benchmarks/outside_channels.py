@@ -73,6 +73,40 @@ def amr_nb(wav, stem):
     return stem + ".amr"
 
 
+def telephone_band(law):
+    """A telephone's chain: band-passed 300-3400 Hz (Butterworth, order 6), 8 kHz mono, then `law` in WAV."""
+    return lambda wav, stem: _ffmpeg_to(wav, stem + ".wav", "-af", "highpass=f=300:poles=2,highpass=f=300:poles=2,"
+                                        "highpass=f=300:poles=2,lowpass=f=3400:poles=2,lowpass=f=3400:poles=2,"
+                                        "lowpass=f=3400:poles=2", "-ac", "1", "-ar", "8000", "-c:a", law)
+
+
+def decoded(ext, *args):
+    """Encoded at 8 kHz mono by FFmpeg, then decoded to 16-bit PCM WAV: a codec whose container the judge may not
+    read (codec2's .c2) reaches it as the decoded copy a checker would save."""
+    def through(wav, stem):
+        with tempfile.TemporaryDirectory() as scratch:
+            coded = _ffmpeg_to(wav, os.path.join(scratch, "coded" + ext), "-ac", "1", "-ar", "8000", *args)
+            return _ffmpeg_to(coded, stem + ".wav", "-c:a", "pcm_s16le")
+    return through
+
+
+def pink(snr_db):
+    """The recording with pink noise (power falling as 1/f) at `snr_db` below its mean power, as 16-bit PCM."""
+    def through(wav, stem):
+        audio, rate = soundfile.read(wav, dtype="float64", always_2d=True)
+        rng = np.random.default_rng([SEED, len(audio), int(snr_db), 1])
+        spectrum = np.fft.rfft(rng.standard_normal(len(audio)))
+        spectrum[1:] /= np.sqrt(np.arange(1, spectrum.size))  # amplitude 1/sqrt(f)
+        spectrum[0] = 0
+        noise = np.fft.irfft(spectrum, len(audio))
+        noise *= np.sqrt(np.mean(audio ** 2) / np.mean(noise ** 2) / 10 ** (snr_db / 10))
+        mixed = audio + noise[:, None]
+        mixed /= max(1.0, np.abs(mixed).max() / 0.99)
+        soundfile.write(stem + ".wav", mixed, rate, subtype="PCM_16")
+        return stem + ".wav"
+    return through
+
+
 def chain(first, second):
     """`first`'s file decoded, then through `second`."""
     def through(wav, stem):
@@ -182,7 +216,29 @@ CHANNELS = {
     "ulaw8k_pcm16": chain(telephone("pcm_mulaw"), resampled(8000)),
     "alaw8k_pcm16": chain(telephone("pcm_alaw"), resampled(8000)),
     **EDITOR_CHAINS,
+    # the issue's channel matrix (tests/benchmarks/data/speechchan_untouched.md)
+    "tel_ulaw": telephone_band("pcm_mulaw"),
+    "tel_alaw": telephone_band("pcm_alaw"),
+    "gsm_ffmpeg": lossy(".wav", "-ac", "1", "-ar", "8000", "-c:a", "libgsm_ms"),
+    "g726_16k": lossy(".wav", "-ac", "1", "-ar", "8000", "-c:a", "g726", "-b:a", "16k"),
+    "g726_32k": lossy(".wav", "-ac", "1", "-ar", "8000", "-c:a", "g726", "-b:a", "32k"),
+    "codec2_3200": decoded(".c2", "-c:a", "libcodec2", "-mode", "3200"),
+    "codec2_1300": decoded(".c2", "-c:a", "libcodec2", "-mode", "1300"),
+    "opus8k": lossy(".ogg", "-ac", "1", "-c:a", "libopus", "-b:a", "8k"),
+    "mp3_8k16": lossy(".mp3", "-ac", "1", "-ar", "8000", "-c:a", "libmp3lame", "-b:a", "16k"),
+    "mp3_8k32": lossy(".mp3", "-ac", "1", "-ar", "8000", "-c:a", "libmp3lame", "-b:a", "32k"),
+    "rate8k_16k": chain(resampled(8000), resampled(16000)),
+    "rate44k1_16k": chain(resampled(44100), resampled(16000)),
+    "white30": noisy("white", 30),
+    "pink20": pink(20),
+    "pink30": pink(30),
+    "loudnorm": edited("loudnorm"),
 }
+AS_RECORDED = "as_recorded"  # the file itself, copied
+# the issue's matrix in the order its study reports it
+MATRIX = [AS_RECORDED, "tel_ulaw", "tel_alaw", "gsm_ffmpeg", "g726_16k", "g726_32k", "codec2_3200", "codec2_1300",
+          "opus8k", "opus16k", "mp3_8k16", "mp3_8k32", "rate8k_16k", "rate44k1_16k", "white20", "white30", "pink20",
+          "pink30", "loudnorm"]
 
 
 def pick(source, out, per_source):
@@ -206,7 +262,10 @@ def make(source, out, names):
             ffmpeg(os.path.join(source, name), wav, "-c:a", "pcm_f32le")
             for channel in names:
                 os.makedirs(os.path.join(out, channel), exist_ok=True)
-                CHANNELS[channel](wav, os.path.join(out, channel, os.path.splitext(name)[0]))
+                if channel == AS_RECORDED:
+                    shutil.copy(os.path.join(source, name), os.path.join(out, channel))
+                else:
+                    CHANNELS[channel](wav, os.path.join(out, channel, os.path.splitext(name)[0]))
     print(f"{len(os.listdir(source))} recordings through {len(names)} channels in {out}")
 
 
@@ -251,8 +310,11 @@ def main():
     tabled = sub.add_parser("table")
     tabled.add_argument("out")
     for p in (made, judged, tabled):
-        p.add_argument("--channels", default=",".join(CHANNELS), help="comma-separated names of CHANNELS")
+        p.add_argument("--channels", default=",".join(CHANNELS),
+                       help="comma-separated names of CHANNELS (or as_recorded); 'matrix' for the issue's MATRIX")
     args = parser.parse_args()
+    if getattr(args, "channels", None) == "matrix":
+        args.channels = ",".join(MATRIX)
     if args.command == "pick":
         pick(args.source, args.out, args.per_source)
     elif args.command == "make":
