@@ -58,3 +58,13 @@ def test_a_round_tripped_digit_is_judged_against_the_reference_round_tripped(tmp
     for found in verdict.judge(str(case), paths)["files"]:
         assert channel_key({"channel": found["channel"]}) == (OPENCV_ROUND_TRIP, "cubic", 64, "cubic")
         assert found["label"] != "generated"
+
+
+def test_a_picture_of_few_levels_is_not_read_as_a_round_trip():
+    """A flat haze of two levels (an untrained generator's 127 and 128) or a threshold's 0 and 255 is a fixed point of
+    every round trip near the identity: nothing is read from it."""
+    haze = np.full((8, 8), 127, dtype=np.uint8)
+    haze[::3, 1::2] = 128
+    threshold = np.zeros((28, 28), dtype=np.uint8)
+    threshold[6:22, 12:16] = 255
+    assert opencv_round_trip(haze) is None and opencv_round_trip(threshold) is None

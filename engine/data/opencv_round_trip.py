@@ -40,6 +40,10 @@ ROUND_TRIP_RESIDUAL = 0.08
 ROUND_TRIP_CONTRAST = 4.0
 ROUND_TRIP_INFORMATIVE = 6.0
 IDENTITY = 1e-6  # a composite this close to the identity in every row: nothing read
+# distinct grey levels a picture read so holds at least: a picture of two levels (a threshold's, a flat haze's 127 and
+# 128) is a fixed point of any round trip near the identity, as of equalisation (engine/data/equalisation.py), and a
+# real figure through one holds dozens
+MIN_LEVELS = 8
 
 
 @lru_cache(maxsize=8)
@@ -100,7 +104,7 @@ def opencv_round_trip(values):
     "side", "residual"} of the closest reading (module docstring), or None."""
     values = np.asarray(values)
     if (values.dtype != np.uint8 or values.ndim != 2 or values.shape[0] != values.shape[1]
-            or not 8 <= values.shape[0] <= ROUND_TRIP_MAX_SIDE or np.ptp(values) == 0):
+            or not 8 <= values.shape[0] <= ROUND_TRIP_MAX_SIDE or np.unique(values).size < MIN_LEVELS):
         return None
     found = [(residual, up, down, side) for up, down in CHAINS
              for residual, neighbours, as_is, side in round_trip_dips(values, up, down)
