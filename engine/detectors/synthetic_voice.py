@@ -320,12 +320,11 @@ def synthetic_logit(rows, arrays=None):
     return hidden @ arrays["w2"] + float(arrays["b2"][0])
 
 
-def voice_scores(recordings, arrays=None, voiced=False, missing=0.0, min_voiced=MIN_VOICED_READ):
+def voice_scores(recordings, arrays=None, missing=0.0):
     """(n,) score of each recording by the shipped network, or by `arrays` (a candidate's, read_model) (None, or
-    too short to read -> `missing`: 0, the detector stands aside); `voiced`: over its voiced frames, at least
-    `min_voiced` of them (`features`)."""
+    too short to read -> `missing`: 0, the detector stands aside)."""
     out = np.full(len(recordings), missing)
-    rows = [(k, features(a, voiced, min_voiced)) for k, a in enumerate(recordings) if a is not None]
+    rows = [(k, features(a)) for k, a in enumerate(recordings) if a is not None]
     rows = [(k, f) for k, f in rows if f is not None]
     if rows:
         out[[k for k, _ in rows]] = synthetic_logit(np.array([f for _, f in rows]), arrays)
@@ -335,7 +334,7 @@ def voice_scores(recordings, arrays=None, voiced=False, missing=0.0, min_voiced=
 def voiced_scores(recordings, min_voiced=MIN_VOICED_READ):
     """(n,) the shipped network's score of each recording's voiced frames alone (`features(audio, voiced=True)`), NaN
     for one with fewer than `min_voiced` of them (no voiced reading)."""
-    return voice_scores(recordings, voiced=True, missing=np.nan, min_voiced=min_voiced)
+    return counted_voiced_scores(recordings, min_voiced)[0]
 
 
 def counted_voiced_scores(recordings, min_voiced=MIN_SHORT_VOICED_READ):
@@ -344,9 +343,10 @@ def counted_voiced_scores(recordings, min_voiced=MIN_SHORT_VOICED_READ):
     out, counts = np.full(len(recordings), np.nan), np.zeros(len(recordings), dtype=np.int64)
     rows = {}
     for k, audio in enumerate(recordings):
-        row, counts[k] = counted_features(audio, voiced=True, min_voiced=min_voiced)
-        if row is not None:
-            rows[k] = row
+        if audio is not None:
+            row, counts[k] = counted_features(audio, voiced=True, min_voiced=min_voiced)
+            if row is not None:
+                rows[k] = row
     if rows:
         out[list(rows)] = synthetic_logit(np.array(list(rows.values())))
     return out, counts
