@@ -150,7 +150,7 @@ def cmd_verdict(args):
     written, the file marked "modified"); 2 when files were refused or nothing was judged."""
     from engine.verdict import judge
 
-    result = run_in_console(lambda params, state: judge(args.case, args.paths, args.fpr, state), {},
+    result = run_in_console(lambda params, state: judge(args.case, args.paths, args.fpr, state, args.workers), {},
                             label="verdict ")
     print_verdicts(result, args.case)
     if args.json:
@@ -376,6 +376,9 @@ def build_parser():
     p.add_argument("--report", metavar="OUT.pdf", help="then write the case report")
     p.add_argument("--fpr", type=float, default=0.01, help="false-positive rate on real files (default 0.01)")
     p.add_argument("--analyst", help="analyst name on the report (default: the login name)")
+    p.add_argument("--workers", type=positive_int, metavar="N",
+                   help="processes computing channel calibrations side by side (default: one a core, at most "
+                        "4; 1: one after another)")
     p.set_defaults(func=cmd_verdict)
 
     p = sub.add_parser("report", help="the case report as PDF (re-verifies evidence hashes)")
@@ -425,6 +428,17 @@ def build_parser():
     p.set_defaults(func=cmd_reproduce)
 
     return parser
+
+
+def positive_int(text):
+    """argparse's type for a count of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return value
 
 
 OUTPUT_OPTIONS = {"json": "file", "report": "file", "plots": "folder"}  # options that name an output

@@ -10,17 +10,19 @@ and never stop the others.
 import functools
 import json
 import os
+import sys
 
 import numpy as np
 
-from engine import case as case_store, case_verify
+from engine import case as case_store, case_verify, channel_warmup
 from engine.case_workflows import open_case
 from engine.data import (clipping, colormap, dc_offset, decoder_halo, equalisation, gate_time, image_noise, in_frame,
                          orientation, own_grid, performance, picture_size, representations, tone_curve)
 from engine.data.channels import unread_parts_reason
 from engine.data.formats.array import adopted, unflattened
 from engine.data.walk import evidence_files
-from engine.detectors import calibration, channel_keys, channels, quarter_grid, suite, time_scale
+from engine.detectors import aside_marks, calibration, channel_keys, channels, quarter_grid, suite, time_scale
+from engine.detectors.channel_keys import calibrated_key
 from engine.errors import InputError
 from engine.modality import modality as modality_of
 
@@ -189,8 +191,9 @@ def detector_fingerprint(detectors, alpha):
     return digest.hexdigest()
 
 
-def judge(case_dir, paths, alpha=calibration.DEFAULT_ALPHA, state=None):
-    """The verdict JSON for `paths` (DESIGN.md); verdicts are recorded in the case.
+def judge(case_dir, paths, alpha=calibration.DEFAULT_ALPHA, state=None, workers=None):
+    """The verdict JSON for `paths` (DESIGN.md); verdicts are recorded in the case. `workers`: processes that compute
+    a chunk's channel calibrations side by side (engine/channel_warmup.py; None: one a core, 1: none).
 
     A file whose path was taken in with other content is *modified*: it is listed with
     "integrity": "modified" and no label, never judged as new evidence. A byte-identical
@@ -212,6 +215,7 @@ def judge(case_dir, paths, alpha=calibration.DEFAULT_ALPHA, state=None):
         weights = suite.weights(detectors, alpha)
         fingerprint = detector_fingerprint(detectors, alpha)
         judging = Judging(profile, detectors, alpha, fingerprint, generator_runs(case), case)
+        workers = channel_warmup.default_workers() if workers is None else workers
         files, modified, suspect = [], [], BatchDistribution(profile["ks_sample"])
         # Files are read, scored and let go a chunk at a time, so memory does not grow with the
         # batch and a window shows verdicts as they come (state.partial), while the detectors
@@ -221,6 +225,7 @@ def judge(case_dir, paths, alpha=calibration.DEFAULT_ALPHA, state=None):
             accepted, changed = split_modified(case, accepted)
             modified += changed
             if accepted:
+                judging.warm(chunk_keys(accepted, judging), workers, state)
                 try:
                     files += _judge_chunk(case, accepted, judging, suspect)
                 except (OverflowError, FloatingPointError) as err:  # arrays no calibration produces
@@ -323,14 +328,52 @@ class Judging:
             self._building[-1] += self.calibrations[key]
         return self._built[key]
 
+    def unstored(self, keys):
+        """The channel keys among `keys` the batch has not built and whose calibration the case does not hold (read
+        where the key's own one would lie: a union's or a reading's inner calibrations are assumed to follow it)."""
+        return [key for key in dict.fromkeys(keys) if key is not None and key not in self._built
+                and self.store.case.recorded_sha256(self.store.path(calibrated_key(aside_marks.unmarked(key)), False))
+                is None]
+
+    def warm(self, keys, workers, state=None):
+        """The calibrations of the channels of `keys` the case lacks, computed by `workers` processes at once and
+        stored in the case, where worth it (engine/channel_warmup.py); the number of channels handed out."""
+        todo = self.unstored(keys) if self.store is not None else []
+        if not channel_warmup.worth_it(self.profile, workers, len(todo)):
+            return 0
+        channel_warmup.warm(build_channels, self.store.case.dir, self.alpha, todo, workers, state)
+        return len(todo)
+
     def _used(self, line):
         self._building[-1].append(line)
+
+
+def build_channels(case_dir, alpha, keys):
+    """In a warm-up's worker (engine/channel_warmup.py): the channels `keys` of the case built as a batch builds them,
+    their calibrations stored in the case; a failure is left to the batch, which meets it again and reports it."""
+    from engine.detectors.learned import generator_runs
+    from engine.jobs.child import in_a_session_of_its_own
+
+    in_a_session_of_its_own()  # scheduled as the other sessions are, not within the batch's share (engine/jobs/child.py)
+    try:
+        with open_case(case_dir) as case:
+            profile = case.profile()
+            judging = Judging(profile, case_detectors(case, profile), alpha, None, generator_runs(case), case)
+            for key in keys:
+                judging.for_channel(key)
+    except Exception:  # noqa: BLE001 (the batch builds the channel itself and says what went wrong)
+        sys.exit(1)
+
+
+def chunk_keys(accepted, judging):
+    """The channel key of each accepted (path, SampleSet) pair."""
+    return [channel_keys.channel_key(samples.meta, judging.noise_gate) for _, samples in accepted]
 
 
 def _judge_chunk(case, accepted, judging, suspect):
     """Verdicts of some accepted (path, SampleSet) pairs, each file one group of patches,
     scored with the detectors of its channel; the values scored join `suspect` (batch KS/JSD)."""
-    keys = [channel_keys.channel_key(samples.meta, judging.noise_gate) for _, samples in accepted]
+    keys = chunk_keys(accepted, judging)
     out = [None] * len(accepted)
     for key in dict.fromkeys(keys):
         members = [k for k, found in enumerate(keys) if found == key]
