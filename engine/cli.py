@@ -148,9 +148,11 @@ def cmd_case_register(args):
 def cmd_verdict(args):
     """Exit 0 when every file was judged; 3 when a file changed since intake (the JSON is
     written, the file marked "modified"); 2 when files were refused or nothing was judged."""
+    from engine.channel_warmup import default_workers
     from engine.verdict import judge
 
-    result = run_in_console(lambda params, state: judge(args.case, args.paths, args.fpr, state, args.workers), {},
+    workers = args.workers or default_workers()
+    result = run_in_console(lambda params, state: judge(args.case, args.paths, args.fpr, state, workers), {},
                             label="verdict ")
     print_verdicts(result, args.case)
     if args.json:

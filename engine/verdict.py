@@ -191,9 +191,10 @@ def detector_fingerprint(detectors, alpha):
     return digest.hexdigest()
 
 
-def judge(case_dir, paths, alpha=calibration.DEFAULT_ALPHA, state=None, workers=None):
+def judge(case_dir, paths, alpha=calibration.DEFAULT_ALPHA, state=None, workers=1):
     """The verdict JSON for `paths` (DESIGN.md); verdicts are recorded in the case. `workers`: processes that compute
-    a chunk's channel calibrations side by side (engine/channel_warmup.py; None: one a core, 1: none).
+    a chunk's channel calibrations side by side (engine/channel_warmup.py; 1: none, the channels built as they come,
+    in this process, under whatever it has patched; the command line and the window ask for one a core).
 
     A file whose path was taken in with other content is *modified*: it is listed with
     "integrity": "modified" and no label, never judged as new evidence. A byte-identical
@@ -215,7 +216,6 @@ def judge(case_dir, paths, alpha=calibration.DEFAULT_ALPHA, state=None, workers=
         weights = suite.weights(detectors, alpha)
         fingerprint = detector_fingerprint(detectors, alpha)
         judging = Judging(profile, detectors, alpha, fingerprint, generator_runs(case), case)
-        workers = channel_warmup.default_workers() if workers is None else workers
         files, modified, suspect = [], [], BatchDistribution(profile["ks_sample"])
         # Files are read, scored and let go a chunk at a time, so memory does not grow with the
         # batch and a window shows verdicts as they come (state.partial), while the detectors

@@ -118,11 +118,12 @@ def read_evidence_job(params, state):
 
 def verdict_job(params, state):
     """engine.verdict.judge over the files; its partial results carry the verdicts so far."""
+    from engine.channel_warmup import default_workers
     from engine.verdict import judge
     from engine.view_log import return_to_view
 
     return_to_view(params["case_dir"], params["paths"])  # added again after a Remove from view
-    result = judge(params["case_dir"], list(params["paths"]), state=state)
+    result = judge(params["case_dir"], list(params["paths"]), state=state, workers=default_workers())
     # a file changed since intake is refused (red), never shown as a new verdict
     modified = [{"path": f["path"], "reason": f["reasons"][0]} for f in result["files"] if f["integrity"] == "modified"]
     return {"files": [f for f in result["files"] if f["integrity"] != "modified"],
