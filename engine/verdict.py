@@ -338,7 +338,8 @@ class Judging:
     def warm(self, keys, workers, state=None):
         """The calibrations of the channels of `keys` the case lacks, computed by `workers` processes at once and
         stored in the case, where worth it (engine/channel_warmup.py); the number of channels handed out."""
-        todo = self.unstored(keys) if self.store is not None else []
+        writable = self.store is not None and os.access(self.store.case.dir, os.W_OK)  # else stored nowhere
+        todo = self.unstored(keys) if writable else []
         if not channel_warmup.worth_it(self.profile, workers, len(todo)):
             return 0
         channel_warmup.warm(build_channels, self.store.case.dir, self.alpha, todo, workers, state)
