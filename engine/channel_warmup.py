@@ -4,11 +4,12 @@ Why: a file that brings a channel of its own (a noise floor, a codec at its bitr
 one to three calibrations of every detector on the reference passed through that channel (on the builtin:fsdd case's
 400 recordings 6-20 s each on one core), and the batch computes them one after another: outside recordings, most of
 them carrying a floor of their own, took 13-22 s a file. Workers (spawned, as engine/jobs/child.py spawns: the
-window's process holds Qt and threads) each open the case and build one channel exactly as the batch would
+window's process holds Qt and threads) each open the case and build their share of the channels as the batch would
 (engine/verdict.py `build_channels`), which stores its calibrations in the case (engine/detectors/channel_store.py,
 safe for writers at once); the batch then reads them there. So the warm-up changes no number, only when it is
 computed: a worker that fails is ignored, and the batch computes that channel itself and reports what goes wrong as it
-always did.
+always did. The workers run in sessions of their own (scheduled as other sessions are, engine/jobs/child.py) and are
+stopped when the batch is cancelled or interrupted; a batch killed outright leaves them to finish their share.
 """
 import multiprocessing
 import os
@@ -16,7 +17,7 @@ import time
 
 MAX_WORKERS = 4  # each holds the profile and a channelled reference (about 100 MB for builtin:fsdd)
 MIN_RECORDINGS = 100  # kept reference recordings below which a calibration (or a picture's, a MIDI file's) costs
-# less than a worker's start: importing the engine, re-hashing the case's artefacts and reading its profile (3-5 s;
+# less than a worker's start: importing the engine, re-hashing the case's artefacts and reading its profile (2-5 s;
 # a JPEG's calibration on builtin:mnist[0:5000] about 7 s one after another, 13 s with two workers on a busy machine)
 POLL_SECONDS = 0.1  # how often a cancellation is looked for while the workers compute
 
