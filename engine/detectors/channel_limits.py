@@ -468,8 +468,9 @@ CHANNEL_LIMITS = {
         # Speech Commands clips (0 labelled generated as made): docs/studies.md, "Synthesisers through the channel
         # matrix", fifty-seventh pass.
         ("a telephone's chain: band-pass 300-3400 Hz, 8 kHz, G.711 mu-law or A-law",
-         "synthesisers' phrases caught 46 and 44 of 120: the band-pass's ringing fills a synthesiser's digital "
-         "silence (noise-floor lost) and synthetic-voice is weakened, so espeak-ng `en-029+Andy` keeps only "
+         "synthesisers' phrases caught 46 and 44 of 120: noise-floor is lost (through G.711 a floor reads no deeper "
+         "than the codec's first decision level, and the band-pass rings into the pauses) and synthetic-voice is "
+         "weakened, so espeak-ng `en-029+Andy` keeps only "
          "cycle-jitter (6-7 of 20), MBROLA `us1` 1 of 20, Pico `en-GB` 3-5; pulse-grid is lost for festival's HTS "
          "voice (2 and 0 of 20) and kept for flite `awb` (18 and 16 of 20); repeated-cycle keeps festival "
          "`rab_diphone`'s repeats (14 and 17 of 20). Real clips 0 and 1 of 40 labelled generated (pulse-grid). A "
