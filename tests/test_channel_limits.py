@@ -52,3 +52,21 @@ def test_an_editors_clean_ups_name_the_traits_each_synthesiser_loses():
         assert "lpc-lattice" in lost and "Real outside digits" in lost, words  # the trait lost; the real side
     _, lost = _entry("speech", ("noise reduction",))
     assert "repeated-cycle" in lost and "noise-floor" in lost
+
+
+def test_the_channel_matrix_says_which_traits_each_channel_costs_synthesisers_and_real_clips():
+    """The fifty-seventh pass's matrix: each channel names the detectors whose traits it erases, the real side's
+    cost, and how far a label through it is evidence (docs/studies.md, "Synthesisers through the channel matrix")."""
+    said = {("telephone's chain",): ("noise-floor", "pulse-grid", "repeated-cycle", "weak evidence"),
+            ("GSM 06.10 (FFmpeg's libgsm",): ("pulse-grid", "repeated-cycle", "cycle-jitter", "real clips"),
+            ("G.726 at 16 and 32",): ("repeated-cycle", "codec's own exact cycles", "no evidence"),
+            ("codec2",): ("vocoder", "real clips", "neither label is evidence"),
+            ("Opus at 8 and 16",): ("pulse-grid", "repeated-cycle", "real clips"),
+            ("MP3 at 8 kHz",): ("pulse-grid", "weak evidence"),
+            ("8 kHz and back to 16 kHz",): ("every trait survives", "real clips"),
+            ("white or pink noise at 20 or 30 dB",): ("noise-floor", "synthetic-voice", "repeated-cycle", "features"),
+            ("loudnorm at its defaults",): ("pulse-grid", "192 kHz", "real clips")}
+    for words, phrases in said.items():
+        _, lost = _entry("speech", words)
+        for phrase in phrases:
+            assert phrase.lower() in lost.lower(), (words, phrase)

@@ -464,6 +464,59 @@ CHANNEL_LIMITS = {
          "its clean calibration "
          "and the noise hides the lattice (white noise at 20 dB: flite kal 0 of 600 windows, real recordings 0 of "
          "1,200)"),
+        # The issue's channel matrix on six voices' 2-4-word phrases (20 each; 116 of 120 caught as made) and 40
+        # Speech Commands clips (0 labelled generated as made): docs/studies.md, "Synthesisers through the channel
+        # matrix", fifty-seventh pass.
+        ("a telephone's chain: band-pass 300-3400 Hz, 8 kHz, G.711 mu-law or A-law",
+         "synthesisers' phrases caught 46 and 44 of 120: noise-floor is lost (through G.711 a floor reads no deeper "
+         "than the codec's first decision level, and the band-pass rings into the pauses) and synthetic-voice is "
+         "weakened, so espeak-ng `en-029+Andy` keeps only "
+         "cycle-jitter (6-7 of 20), MBROLA `us1` 1 of 20, Pico `en-GB` 3-5; pulse-grid is lost for festival's HTS "
+         "voice (2 and 0 of 20) and kept for flite `awb` (18 and 16 of 20); repeated-cycle keeps festival "
+         "`rab_diphone`'s repeats (14 and 17 of 20). Real clips 0 and 1 of 40 labelled generated (pulse-grid). A "
+         "'real' label through a telephone's chain is weak evidence"),
+        ("GSM 06.10 (FFmpeg's libgsm, 8 kHz)",
+         "pulse-grid is lost as well as repeated-cycle and cycle-jitter (which stand aside): synthesisers' phrases "
+         "caught 6 of 120 (espeak-ng `en-029+Andy` 4 of 20 by synthetic-voice; flite `awb` and festival's HTS voice, "
+         "20 of 20 each by pulse-grid as made, 0 and 1, Pico 1; festival `rab_diphone` and MBROLA `us1` 0); real clips 1 of "
+         "40 labelled generated (noise-floor), 3 inconclusive. Through GSM 06.10 neither label is strong evidence"),
+        ("G.726 at 16 and 32 kbit/s on short phrases and on Speech Commands clips",
+         "at 16 kbit/s repeated-cycle reads the codec's own exact cycles in quiet stretches (1 - c about 5e-15, 58-65 "
+         "dB below the loudest cycle), a real recording's as a synthesiser's: real clips 4 of 40 labelled generated "
+         "(3 by repeated-cycle, 1 by synthetic-voice), synthesisers' phrases 14 of 120 caught, all by it (MBROLA "
+         "`us1` 9, espeak-ng 5): a 'generated' label through G.726 16 kbit/s is no evidence. At 32 kbit/s "
+         "synthesisers' phrases 11 of 120 (pulse-grid 5, synthetic-voice 5; festival `rab_diphone` and flite `awb` 0), "
+         "real clips 0 of 40: a 'real' label there is weak evidence"),
+        ("codec2 decoded and saved as PCM (3200 or 1300 bit/s; not read from the samples: judged as written)",
+         "codec2 is a parametric vocoder: what it returns is a vocoder's speech, a real speaker's too, and no reading "
+         "shows the codec. Real clips labelled generated 13 of 40 at 3200 bit/s and 8 of 40 at 1300 (synthetic-voice "
+         "15, pulse-grid 4, features 2), synthesisers' phrases caught 8 and 1 of 120 (every trait of the six voices "
+         "re-synthesised away): through codec2 neither label is evidence"),
+        ("Opus at 8 and 16 kbit/s (libopus, mono)",
+         "synthesisers' phrases caught 11 and 59 of 120: at 8 kbit/s only espeak-ng's digital silence (noise-floor, "
+         "5 of 20) and synthetic-voice on Pico (4) remain, pulse-grid and repeated-cycle are lost (flite `awb`, "
+         "festival's HTS voice and `rab_diphone` 0 of 20 each); at 16 kbit/s pulse-grid is kept for flite `awb` (17 of "
+         "20) and half of HTS (10), `rab_diphone` stays 0. Real clips 1 and 0 of 40 labelled generated"),
+        ("MP3 at 8 kHz (LAME, 16 and 32 kbit/s)",
+         "synthesisers' phrases caught 3 and 33 of 120: at 16 kbit/s nearly every trait is lost (flite `awb` 2 of 20, "
+         "Pico 1, the rest 0); at 32 kbit/s pulse-grid is kept for flite `awb` (14 of 20) and weakened for HTS and "
+         "Pico (6 of 20 each caught), espeak-ng keeps cycle-jitter (5), festival `rab_diphone` and MBROLA `us1` 1 each. Real clips "
+         "0 of 40 at either. A 'real' label through MP3 at 8 kHz is weak evidence"),
+        ("resampled to 8 kHz and back to 16 kHz (FFmpeg)",
+         "every trait survives: synthesisers' phrases caught 111 of 120 (116 as made; each voice 17-20 of 20); real "
+         "clips 0 of 40 labelled generated"),
+        ("white or pink noise at 20 or 30 dB SNR (below the recording's mean power)",
+         "noise-floor and synthetic-voice are masked and repeated-cycle's repeats in the pauses drown: synthesisers' "
+         "phrases caught 12, 28, 43 and 51 of 120 through white 20, pink 20, white 30 and pink 30 dB, by pulse-grid "
+         "and cycle-jitter alone (festival's HTS voice 2, 18, 19, 20 of 20; flite `awb` 6, 8, 13, 20; espeak-ng "
+         "`en-029+Andy` 2-5 by cycle-jitter; Pico 0-6; MBROLA `us1` 0-2; festival `rab_diphone` 0 each). Real clips "
+         "1-2 of 40 labelled generated (features: a clip whose own floor already reads as added noise, in all four). "
+         "Through added noise a 'real' label is weak evidence"),
+        ("FFmpeg loudnorm at its defaults (written at 192 kHz)",
+         "every trait survives: synthesisers' phrases caught 117 of 120 (116 as made); but pulse-grid, reading "
+         "pulses on the grid of the file's own 192 kHz samples, finds an upsampled 16 kHz recording's pulses on it "
+         "(Rayleigh z 9-11): real clips 2 of 40 labelled generated by it (0 as made), so a 'generated' label by "
+         "pulse-grid on a loudnorm'd file is weak evidence"),
     ),
     "image": (
         ("JPEG quality 50-95, saved once or twice",
