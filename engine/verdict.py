@@ -355,7 +355,7 @@ def build_channels(case_dir, alpha, keys):
     from engine.detectors.learned import generator_runs
     from engine.jobs.child import in_a_session_of_its_own
 
-    in_a_session_of_its_own()  # scheduled as the other sessions are, not within the batch's share (engine/jobs/child.py)
+    in_a_session_of_its_own()  # scheduled as other sessions are, not within the batch's share (engine/jobs/child.py)
     try:
         with open_case(case_dir) as case:
             profile = case.profile()
