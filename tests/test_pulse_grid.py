@@ -248,3 +248,24 @@ def test_an_older_profile_reads_and_calibrates_the_16_khz_grid_alone():
     assert set(PulseGrid.calibrate(voices)) == {"cal_pulse_grid", POOLED_KEY}
     assert "32 kHz grid" in pooled.method and "32 kHz" not in older.method
     assert "whole 32 kHz samples" in pooled.recording_reason(voices[0], batch, 0, 10.0, 1e-6)
+
+
+def test_a_file_above_48_khz_is_read_at_the_speech_rate_alone():
+    """No synthesiser writes above NATIVE_MAX_RATE: pulses on a 96 kHz file's own grid (a resampler's interpolation can
+    lock a voice's residual peaks to it) are not read there, and its reason names no reading as written."""
+    from engine.data.representations import to_speech_rate
+    from engine.detectors.batch import Batch
+    from engine.data.sampleset import NativeAudio
+    from engine.detectors.pulse_grid import NATIVE_MAX_RATE, PulseGrid, read_as_written
+
+    natives = [native_voice(96000, True), native_voice(32000, True)]
+    audio = [to_speech_rate(n.samples / 32768.0, n.rate) for n in natives]
+    detector = PulseGrid({"cal_pulse_grid": np.zeros(10)})
+    batch = Batch(np.zeros((2, 1)), np.arange(2), audio=audio, native=natives)
+    z = detector.scores(batch)
+    speech_rate_z = grid_scores(audio)
+    assert z[0] == pytest.approx(speech_rate_z[0])
+    assert z[1] > speech_rate_z[1] + 3  # 32 kHz: its own grid read as before
+    assert "read as written" not in detector.recording_reason(audio[0], batch, 0, float(z[0]), 0.5)
+    assert read_as_written(NativeAudio(NATIVE_MAX_RATE, natives[0].samples, 6000))
+    assert not read_as_written(NativeAudio(NATIVE_MAX_RATE + 1, natives[0].samples, 6000))

@@ -18,10 +18,10 @@ statistic, on the waveform at the speech rate (engine/data/representations.py):
   0 with fewer than MIN_INTERVALS intervals.
 
 Read at the file's own rate (thirty-seventh pass): a 16-bit PCM file written above the speech rate keeps its
-samples as written (SampleSet.native_audio; not where a codec was read in its samples), and its pulses are read
-there (native_pulse_intervals): the cycles tracked at the speech rate, the LPC residual at the file's rate
-(order NATIVE_ORDER per 8 kHz of rate, at most NATIVE_MAX_ORDER) upsampled NATIVE_UPSAMPLE times, each cycle's peak
-located by the parabola, and the intervals' phases read on the grid of the file's own whole samples. A vocoder
+samples as written (SampleSet.native_audio; not where a codec was read in its samples), and up to NATIVE_MAX_RATE its
+pulses are read there (native_pulse_intervals): the cycles tracked at the speech rate, the LPC residual at the file's
+rate (order NATIVE_ORDER per 8 kHz of rate, at most NATIVE_MAX_ORDER) upsampled NATIVE_UPSAMPLE times, each cycle's
+peak located by the parabola, and the intervals' phases read on the grid of the file's own whole samples. A vocoder
 writing at a rate above 16 kHz (festival's HTS voice at 32 kHz) places its pulses on a grid that half of the 16 kHz
 grid misses, and the speech rate cannot resolve (the 4 kHz and up of each pulse is cut); at the file's rate flite's
 statistical voices lie on it more sharply too. But not every synthesiser's pulses do (Pico's read on the 16 kHz grid
@@ -85,6 +85,11 @@ NATIVE_MAX_ORDER = 24  # and at most: the formants lie below 8 kHz whatever the 
 NATIVE_UPSAMPLE = 8  # the residual's sub-sample resolution at the file's rate
 NATIVE_READINGS = 2  # a file read as written adds its residual's peaks and its pulses' lags on its own grid
 NATIVE_MARGIN = 256  # samples of the residual kept either side of a run of cycles, beyond the resampler's reach
+# No synthesiser writes above 48 kHz: a file above it was resampled there (FFmpeg's loudnorm writes 192 kHz), its own
+# whole samples hold no synthesis grid, and its resampler's interpolation can put a voice's residual peaks on them
+# (Speech Commands clips through loudnorm read as written: z 8.9 and 10.7, 2 of 40 labelled generated; FFmpeg's
+# resampler to 192 kHz alone 6.3; docs/studies.md, "Synthesisers through the channel matrix", fifty-seventh pass).
+NATIVE_MAX_RATE = 48000
 # The lag reading at the file's own rate (thirty-eighth pass): consecutive pulses matched by their shapes
 LAG_LOWPASS = 4000.0  # Hz: the shapes compared below it (SVOX Pico draws its phases above 4.5 kHz anew each frame)
 LAG_ORDER = 8  # of the zero-phase Butterworth low-pass there
@@ -265,6 +270,11 @@ def speech_rate_pulses(audio, runs):
     return pulse_intervals(x, runs), native_lag_intervals(NativeAudio(RATE, samples, RATE // 2), runs)
 
 
+def read_as_written(native):
+    """Whether a file kept as written (a NativeAudio, or None) is read at its own rate too: up to NATIVE_MAX_RATE."""
+    return native is not None and native.rate <= NATIVE_MAX_RATE
+
+
 def lag_values(lags):
     """One lag per whole 16 kHz sample value the lags (in samples at RATE) visit, at their mean phase on that grid: a
     steady voice holds its period, and its lags at one value are one observation (near_whole_z's rule), where counted
@@ -314,8 +324,8 @@ class PulseGrid(RecordingDetector):
         self.method = ("Rayleigh's z of the spacing of consecutive glottal pulses (LPC residual peaks located to a "
                        f"fraction of a sample) on the grid of whole {GRID_RATE // 1000} kHz samples: a vocoder places "
                        "its pulses at whole samples of its rate, a voice anywhere; calibrated on every kept reference "
-                       "recording; a 16-bit PCM file written above the speech rate read at its own rate, on its own "
-                       "samples' grid"
+                       "recording; a 16-bit PCM file written above the speech rate (up to 48 kHz) read at its own "
+                       "rate, on its own samples' grid"
                        + ("; at the speech rate the pulses' shape lags pooled with the intervals, and the intervals on "
                           f"the {FINE_GRID_RATE // 1000} kHz grid too, a run repeating an earlier stretch counted once"
                           if self.pooled else ""))
@@ -328,7 +338,7 @@ class PulseGrid(RecordingDetector):
         recordings = batch.recordings()
         out = (pooled_scores if self.pooled else grid_scores)(recordings)
         for g, native in enumerate(batch.native):
-            if native is not None and recordings[g] is not None:
+            if read_as_written(native) and recordings[g] is not None:
                 intervals, lags = self.native_intervals(batch, g)
                 readings = self.speech_rate_readings(recordings, g) + [
                     grid_z(intervals, 1.0)[0] if intervals.size >= MIN_INTERVALS else 0.0, near_whole_z(lags)]
@@ -379,7 +389,7 @@ class PulseGrid(RecordingDetector):
                          f"{intervals.size} intervals between consecutive pitch pulses")]
             repeat_said = ""
         lag_said = ""
-        if batch.native[g] is not None:
+        if read_as_written(batch.native[g]):
             intervals, lags = self.native_intervals(batch, g)
             readings.append((intervals, 1.0,
                              f"the file's own whole samples at {batch.native[g].rate / 1000:g} kHz, read as written",
