@@ -88,16 +88,45 @@ def test_the_reference_passes_through_the_files_codec(codec, rate, bitrate, name
 @pytest.mark.parametrize("name,rate", [("G726_32000", None), ("G722_64000", 16000), ("G723_1_6300", None)])
 def test_under_each_telephone_codec_the_detectors_whose_trait_is_lost_stand_aside(fsdd_channel, name, rate):
     """TELEPHONE_LOST (decided on the tuning sets: no alarm on 40 synthesised digits through the codec) stand aside,
-    with the reason; the others are recalibrated through the codec (docs/studies.md, twenty-third pass)."""
-    from engine.detectors.channel_losses import TELEPHONE_LOST
+    with the reason; the others are recalibrated through the codec (docs/studies.md, twenty-third pass); under G.726
+    at 24-40 kbit/s features too, which labelled real words recorded elsewhere generated (fifty-seventh pass)."""
+    from engine.detectors.channel_losses import FEATURES_LOST, TELEPHONE_LOST
 
     detectors, note = fsdd_channel(("audio", name, rate, None, None), few=True)
     assert f"FFmpeg's {name.rsplit('_', 1)[0]} encoder at the file's" in note
     aside = {d.name: d.why for d in detectors if isinstance(d, StandAside)}
     present = {d.name for d in detectors}
-    assert set(aside) - {"logistic"} == set(TELEPHONE_LOST[name]) & present
+    features_lost = {"features"} & present if name in FEATURES_LOST else set()
+    assert set(aside) - {"logistic"} == set(TELEPHONE_LOST[name]) & present | features_lost
     assert "synthetic-voice" not in aside and all("does not survive" in aside[n] for n in TELEPHONE_LOST[name]
                                                    if n in aside)
+    assert all("real words recorded elsewhere generated" in aside[n] for n in features_lost)
+    assert ("features" in features_lost) == name.startswith("G726_")
+
+
+def decoded_g726(tmp_path, bitrate, offset=0.0, name="saved.wav"):
+    """FSDD take 0 through FFmpeg's G.726 at `bitrate`, decoded and saved as 16-bit PCM WAV at 8 kHz, `offset` (of
+    full scale, in whole multiples of 4 16-bit steps: the decoder's grid) added as a recorder's DC offset would lie."""
+    path, _ = telephone_file(tmp_path, "g726", 8000, bitrate)
+    pcm = container_audio.read_recording(path, open(path, "rb").read())[0]
+    shift = 4 * round(offset * 32768 / 4) / 32768
+    soundfile.write(str(tmp_path / name), pcm + shift, 8000, subtype="PCM_16")
+    return str(tmp_path / name)
+
+
+@pytest.mark.parametrize("bitrate", [16000, 24000, 32000])
+def test_a_g726_file_decoded_and_saved_as_pcm_is_judged_as_g726_at_its_bitrate(tmp_path, bitrate):
+    """A decoded G.726 stream is its encoder's fixed point at its own bitrate (engine/data/audio_history.py): read
+    from the samples as written, a DC offset the loader removes notwithstanding, and keyed as the G.726 file is."""
+    for offset in (0.0, 0.05):
+        meta = load_path(decoded_g726(tmp_path, bitrate, offset)).meta
+        history = meta["channel"]["codec_history"]
+        assert history["codec"] == "G.726" and history["subtype"] == f"G726_{bitrate}"
+        key = channel_key(meta)
+        assert key[:2] == ("audio", f"G726_{bitrate}") and "inferred from the samples: G.726" in describe(key)
+    source = fsdd_audio()
+    soundfile.write(str(tmp_path / "grid.wav"), np.round(source * 8192) / 8192, 8000, subtype="PCM_16")
+    assert "codec_history" not in load_path(str(tmp_path / "grid.wav")).meta["channel"]  # a 14-bit grid alone is not
 
 
 def test_a_g723_1_file_at_5_3_kbit_s_is_refused_by_name(tmp_path):
