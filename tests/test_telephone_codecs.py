@@ -105,21 +105,22 @@ def test_under_each_telephone_codec_the_detectors_whose_trait_is_lost_stand_asid
 
 
 def decoded_g726(tmp_path, bitrate, offset=0.0, name="saved.wav"):
-    """FSDD take 0 through FFmpeg's G.726 at `bitrate`, decoded and saved as 16-bit PCM WAV at 8 kHz, `offset` (of
-    full scale, in whole multiples of 4 16-bit steps: the decoder's grid) added as a recorder's DC offset would lie."""
-    path, _ = telephone_file(tmp_path, "g726", 8000, bitrate)
-    pcm = container_audio.read_recording(path, open(path, "rb").read())[0]
-    shift = 4 * round(offset * 32768 / 4) / 32768
-    soundfile.write(str(tmp_path / name), pcm + shift, 8000, subtype="PCM_16")
+    """FSDD take 0 with a recorder's DC offset of `offset` (of full scale), through FFmpeg's G.726 at `bitrate`,
+    decoded and saved as 16-bit PCM WAV at 8 kHz, as a checker may save a call."""
+    coded = encoded(fsdd_audio() + offset, 8000, bitrate, "wav", "g726")
+    pcm = container_audio.read_recording("coded", coded)[0]
+    soundfile.write(str(tmp_path / name), pcm, 8000, subtype="PCM_16")
     return str(tmp_path / name)
 
 
 @pytest.mark.parametrize("bitrate", [16000, 24000, 32000])
 def test_a_g726_file_decoded_and_saved_as_pcm_is_judged_as_g726_at_its_bitrate(tmp_path, bitrate):
     """A decoded G.726 stream is its encoder's fixed point at its own bitrate (engine/data/audio_history.py): read
-    from the samples as written, a DC offset the loader removes notwithstanding, and keyed as the G.726 file is."""
+    from the samples as written (a recorder's DC offset, which the loader removes before judging, moves them off the
+    codec's output), and keyed as the G.726 file is."""
     for offset in (0.0, 0.05):
         meta = load_path(decoded_g726(tmp_path, bitrate, offset)).meta
+        assert ("dc_offset" in meta["channel"]) == (offset > 0)
         history = meta["channel"]["codec_history"]
         assert history["codec"] == "G.726" and history["subtype"] == f"G726_{bitrate}"
         key = channel_key(meta)
@@ -210,10 +211,16 @@ def test_an_absurd_fmt_chunk_is_refused_before_ffmpeg_reads_it(tmp_path, offset,
 
 def test_real_recordings_through_g726_and_g722_are_judged_real(speech_case, tmp_path):
     """Two held-out takes (lucas, nicolas: digits the 60-recording case does not hold) through G.726 32 kbit/s and
-    G.722, judged against the reference through the same codec and bitrate."""
+    G.722, judged against the reference through the same codec and bitrate. In this small case every detector that
+    read these takes under G.726 at 32 kbit/s stands aside there once features does (fifty-seventh pass): nothing is
+    tested, which the verdict says, and nothing is labelled generated."""
     from engine.verdict import judge
 
     paths = [telephone_file(tmp_path, codec, rate, bitrate, f"{k}-{codec}.wav", k=k)[0]
              for k in (301, 336) for codec, rate, bitrate, _ in (CODECS[0], CODECS[3])]
     for f in judge(speech_case, paths)["files"]:
-        assert "codec G72" in f["channel"]["assumed"] and f["label"] == "real", f["reasons"]
+        assert "codec G72" in f["channel"]["assumed"], f["reasons"]
+        if "G726" in f["channel"]["assumed"]:
+            assert f["label"] == "inconclusive" and "nothing was tested" in f["reasons"][0], f["reasons"]
+        else:
+            assert f["label"] == "real", f["reasons"]
