@@ -42,6 +42,18 @@ them, and reads the codec when chains of at least ADPCM_MIN_RUN samples explain 
 follow near-silence by chance). A write through float that scaled by 32767 / 32768 is undone where the samples
 as written fail.
 
+G.726 (DECT cordless phones, voice over IP) leaves both: FFmpeg's decoder writes its 14-bit samples shifted left by
+two, so every 16-bit sample is a multiple of G726_STEP, and a decoded stream is a fixed point of the codec at its own
+bitrate: FFmpeg's encoder, started as the decoder was at the file's first sample, finds each sample's own code again,
+so encoding the samples at that bitrate and decoding them gives them back, sample for sample (16, 24, 32 and 40
+kbit/s tried in turn). Read where they come back from the first sample to the last, or at least G726_MIN_RUN nonzero
+samples in a row from the first before the two part: a decoder's output that overflowed near full scale (a loud,
+clipped take) is not its encoder's fixed point there, and at 40 kbit/s the encoder now and then misses one of its own
+codes (a reconstruction level on its decision boundary), after which the two drift apart. A clean recording at 8 kHz
+lies on multiples of 4 a quarter of the time, and an ADPCM of at most 5 bits a sample reproduces no run of arbitrary
+14-bit samples; through the wrong bitrate a decoded file parts within a few samples (docs/studies.md, "G.726 and the
+mel map", fifty-seventh pass).
+
 Not read (the header, if any, is all there is): MP3, Vorbis and Opus (their decoders' output has
 no grid; decoded, real takes were not labelled generated against the clean calibration), and any history
 followed by resampling, mixing or level processing in float that leaves the grid or the chain. Measured in
@@ -60,6 +72,10 @@ HISTORY_UNIFORM_DIVISORS = range(1, 9)
 GSM_STEP = 8
 GSM_MIN_ON_GRID = 0.999  # samples on multiples of 8 (clean 16-bit speech: about 0.125)
 MU = 255
+G726_STEP = 4
+G726_RATE = 8000  # the codec's only sample rate
+G726_BIT_RATES = (16000, 24000, 32000, 40000)
+G726_MIN_RUN = 2000  # nonzero samples, a quarter of a second
 ADPCM_MIN_RUN = 64  # samples a chain must explain to count (a clean recording's: a few)
 ADPCM_MIN_SHARE = 0.9  # of the samples explained (block headers: 2 raw samples in 500 for MS, 1 in 505 for IMA)
 ADPCM_PROBE = 16  # start positions tried in a row before a file is given up
@@ -230,13 +246,33 @@ def adpcm_history(v):
     return None
 
 
-def codec_history(mono):
-    """The codec a 16-bit PCM recording (float samples in [-1, 1]) was decoded from, read from its
-    samples (the module docstring): {"codec": the name in TABLES, "GSM 06.10", "MS ADPCM" or "IMA ADPCM",
+def g726_history(v):
+    """{"codec", "subtype", "reproduced": the share of the samples given back before the first that was not} when the
+    16-bit samples `v` (at G726_RATE) are FFmpeg's G.726 decoder's output at one of G726_BIT_RATES (the module
+    docstring), else None."""
+    if np.any(v % G726_STEP):
+        return None
+    from engine.data.formats.container_audio import encoded, read_recording
+
+    for bit_rate in G726_BIT_RATES:
+        again = read_recording("the samples through G.726", encoded(v / 32767, G726_RATE, bit_rate, "wav", "g726"))[0]
+        parted = np.flatnonzero(np.rint(again[:v.size] * 32768) != v)
+        run = v[:parted[0]] if parted.size else v
+        if not parted.size or np.count_nonzero(run) >= G726_MIN_RUN:
+            return {"codec": "G.726", "subtype": f"G726_{bit_rate}", "reproduced": round(run.size / v.size, 4)}
+    return None
+
+
+def codec_history(mono, rate=None):
+    """The codec a 16-bit PCM recording (float samples in [-1, 1], at `rate` Hz) was decoded from, read from its
+    samples (the module docstring): {"codec": the name in TABLES, "GSM 06.10", "G.726", "MS ADPCM" or "IMA ADPCM",
     "subtype": soundfile's name of the codec, and how it was read} or None."""
     v = integer_samples(mono)
     if v is None or v.size < 4 * HISTORY_MAX_LEVELS:
         return None
+    found = g726_history(v) if rate == G726_RATE else None
+    if found:
+        return found
     levels = np.unique(v)
     if levels.size > HISTORY_MAX_LEVELS:
         on_grid = float(np.mean(np.abs(v - GSM_STEP * np.rint(v / GSM_STEP)) <= 1))

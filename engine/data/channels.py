@@ -415,17 +415,18 @@ def unread_parts_reason(channel):
     return "; ".join(parts) or None
 
 
-def audio_channel(subtype, rate, mono, format_label, speech_audio=None):
+def audio_channel(subtype, rate, mono, format_label, speech_audio=None, written=None):
     """The channel of a recording: codec, native rate, levels, effective bandwidth, the noise
     floor per band (`noise_db`, from `speech_audio`, the recording at the speech rate), flat tops where it
-    clips (`clipping`) and, for PCM, a codec it was decoded from, read from the samples (`codec_history`)."""
+    clips (`clipping`) and, for PCM, a codec it was decoded from, read from the samples as `written` in the file
+    (where `mono` is them with a DC offset removed: the codec's grid lies on the samples as written) (`codec_history`)."""
     levels = int(np.unique(mono[: 1 << 16]).size) if mono.size else 0
     channel = {"codec": f"{format_label} {subtype}", "subtype": subtype, "native_sample_rate": int(rate),
                "bandwidth_hz": effective_bandwidth(mono, rate)}
     channel["few_levels"] = levels <= FEW_LEVELS and mono.size > 4 * FEW_LEVELS
     # Informative only: quiet recordings made with 16 bits can use few levels too (FSDD does).
     channel["lossy"] = subtype in LOSSY_AUDIO_SUBTYPES
-    history = codec_history(mono) if subtype in PCM_AUDIO_SUBTYPES else None
+    history = codec_history(mono if written is None else written, rate) if subtype in PCM_AUDIO_SUBTYPES else None
     if history is not None:  # decoded and re-saved as PCM: the codec read from the samples (audio_history.py)
         channel.update(lossy=True, codec_history=history)
     if subtype in FINER_THAN_EIGHT_BITS and written_at_eight_bits(mono, rate):  # its silence an 8-bit recorder's

@@ -56,8 +56,17 @@ VORBIS_INVERSION_MIN = 7
 # twenty-first pass).
 # features stands aside under AMR-NB: it caught 1 of 50 synthesised digits through it and labelled real FSDD takes
 # generated in smaller references (jackson's 4_jackson_9 p < 10^-4 against takes 0-7; 8_jackson_6 and 7 against 60
-# recordings), where AMR-NB cuts a weak 3-4 kHz band 6-8 dB further than it cuts the reference's.
-FEATURES_LOST = AMR_NB
+# recordings), where AMR-NB cuts a weak 3-4 kHz band 6-8 dB further than it cuts the reference's. Under G.726 at 24,
+# 32 and 40 kbit/s too (16 kbit/s: TELEPHONE_LOST), where it labelled real words recorded elsewhere generated
+# (filiph-r's 44.1 kHz words, a woman's loud and clipped: 9, 9 and 6 of 40) and labelled none of 160 synthesised
+# words generated through 24-40 kbit/s (espeak-ng, flite, Pico, festival; caught with it aside 25 -> 37, 49 -> 55,
+# 59 -> 63; the twenty-third pass's digits: at most 2 alarms of 50 at any rate): the codec's noise fills the pauses
+# with faint mel cells (intensity in (0, 0.05) 2-2.5 reference SDs high on every take), and a loud take's mid
+# intensities and centroid move further, which the reference passed through the codec at the take's own level did
+# not explain (9 -> 7 at 32 kbit/s; docs/studies.md, "G.726 and the mel map", fifty-seventh pass).
+FEATURES_LOST = {**{name: "labelled real takes of a narrow reference generated" for name in AMR_NB},
+                 **{f"G726_{rate}": "labelled real words recorded elsewhere generated, whose pauses the codec's noise "
+                                    "fills" for rate in (24000, 32000, 40000)}}
 # checkerboard stands aside under AMR-NB too (fifty-fourth pass): through it an 8 kHz recorder's takes of a quiet
 # floor gain period-2 power along time in their lowest mel bands (0-500 Hz: one take 3.5e-5 -> 1.6e-4 of its patch's
 # power; the codec's 20 ms frames are the maps' mel frames), which FSDD's voices through it do not show. Tuning words

@@ -520,7 +520,7 @@ def channel_set(detectors, profile, key, gan_runs, data):
                 "voice's pulses on the grid; under Vorbis it caught no more than its weight cost (CHANNEL_LIMITS)")))
         elif detector.name == "features" and key[0] == "audio" and key[1] in FEATURES_LOST:
             out.append(StandAside(refitted.get(detector.name, detector), f"under {describe(key)} it caught almost "
-                                  f"no synthesised speech and labelled real takes of a narrow reference generated"))
+                                  f"no synthesised speech and {FEATURES_LOST[key[1]]} (CHANNEL_LIMITS)"))
         elif detector.name == "checkerboard" and key[0] == "audio" and key[1] in CHECKERBOARD_LOST:
             out.append(StandAside(refitted.get(detector.name, detector), f"{describe(key)} puts a period-2 pattern "
                                   f"along time into a voice's lowest mel bands, one 20 ms frame a mel frame"))

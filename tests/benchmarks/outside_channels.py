@@ -222,6 +222,12 @@ CHANNELS = {
     "gsm_ffmpeg": lossy(".wav", "-ac", "1", "-ar", "8000", "-c:a", "libgsm_ms"),
     "g726_16k": lossy(".wav", "-ac", "1", "-ar", "8000", "-c:a", "g726", "-b:a", "16k"),
     "g726_32k": lossy(".wav", "-ac", "1", "-ar", "8000", "-c:a", "g726", "-b:a", "32k"),
+    # every G.726 rate, and each decoded to 16-bit PCM at 8 kHz as a checker may save it
+    # (tests/benchmarks/data/g726_untouched.md)
+    "g726_24k": lossy(".wav", "-ac", "1", "-ar", "8000", "-c:a", "g726", "-b:a", "24k"),
+    "g726_40k": lossy(".wav", "-ac", "1", "-ar", "8000", "-c:a", "g726", "-b:a", "40k"),
+    **{f"g726_{kbit}k_pcm16": chain(lossy(".wav", "-ac", "1", "-ar", "8000", "-c:a", "g726", "-b:a", f"{kbit}k"),
+                                    resampled(8000)) for kbit in (16, 24, 32, 40)},
     "codec2_3200": decoded(".c2", "-c:a", "libcodec2", "-mode", "3200"),
     "codec2_1300": decoded(".c2", "-c:a", "libcodec2", "-mode", "1300"),
     "opus8k": lossy(".ogg", "-ac", "1", "-c:a", "libopus", "-b:a", "8k"),

@@ -84,8 +84,9 @@ def verdict(folder, case, report, quiet=False):
 
 
 def decisive(entry):
-    """The detector the verdict's first reason names as decisive."""
-    return re.search(r"decisive: ([\w-]+)", entry["reasons"][0]).group(1)
+    """The detector the verdict's first reason names as decisive; "none" where every detector stood aside."""
+    found = re.search(r"decisive: ([\w-]+)", entry["reasons"][0])
+    return found.group(1) if found else "none"
 
 
 def judge(out, case):

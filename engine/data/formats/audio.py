@@ -138,13 +138,13 @@ def decode(path, data, kind):
     details = {}
     mono, rate, encoding = read_recording(path, data, details)
     check_judgeable(path, mono, rate)
-    mono, offset = dc_offset.removed(mono, rate)
+    written, (mono, offset) = mono, dc_offset.removed(mono, rate)
     speech_audio = representations.to_speech_rate(mono, rate)
     full_map = representations.mel_map(mono, rate)
     unclipped = representations.speech_patches(full_map)
     n = unclipped.shape[0]
     clipped = int((unclipped > 1).sum())
-    channel = channels.audio_channel(encoding, rate, mono, kind.label, speech_audio)
+    channel = channels.audio_channel(encoding, rate, mono, kind.label, speech_audio, written)
     if offset is not None:
         channel["dc_offset"] = round(offset, 4)
     meta = dict(representations.SPEECH_META, format=kind.label, native_sample_rate=int(rate),
