@@ -104,6 +104,14 @@ def test_under_each_telephone_codec_the_detectors_whose_trait_is_lost_stand_asid
     assert ("features" in features_lost) == name.startswith("G726_")
 
 
+def test_under_g726_16k_repeated_cycle_stands_aside_for_the_codecs_own_cycles(fsdd_channel):
+    """G.726 at 16 kbit/s writes exact cycles of its own in a recording's quiet stretches, a real voice's too
+    (REPEAT_MADE): repeated-cycle stands aside there and says why (fifty-seventh pass)."""
+    detectors, _ = fsdd_channel(("audio", "G726_16000", None, None, None), few=True)
+    aside = {d.name: d.why for d in detectors if isinstance(d, StandAside)}
+    assert "exact cycles of its own" in aside["repeated-cycle"]
+
+
 def decoded_g726(tmp_path, bitrate, offset=0.0, name="saved.wav"):
     """FSDD take 0 with a recorder's DC offset of `offset` (of full scale), through FFmpeg's G.726 at `bitrate`,
     decoded and saved as 16-bit PCM WAV at 8 kHz, as a checker may save a call."""

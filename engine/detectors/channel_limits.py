@@ -491,10 +491,13 @@ CHANNEL_LIMITS = {
          "20 of 20 each by pulse-grid as made, 0 and 1, Pico 1; festival `rab_diphone` and MBROLA `us1` 0); real clips 1 of "
          "40 labelled generated (noise-floor), 3 inconclusive. Through GSM 06.10 neither label is strong evidence"),
         ("G.726 at 16 and 32 kbit/s on short phrases and on Speech Commands clips",
-         "at 16 kbit/s repeated-cycle reads the codec's own exact cycles in quiet stretches (1 - c about 5e-15, 58-65 "
-         "dB below the loudest cycle), a real recording's as a synthesiser's: real clips 4 of 40 labelled generated "
-         "(3 by repeated-cycle, 1 by synthetic-voice), synthesisers' phrases 14 of 120 caught, all by it (MBROLA "
-         "`us1` 9, espeak-ng 5): a 'generated' label through G.726 16 kbit/s is no evidence. At 32 kbit/s "
+         "at 16 kbit/s the codec writes exact cycles of its own in quiet stretches (1 - c about 5e-15, 58-65 dB "
+         "below the loudest cycle), a real recording's as a synthesiser's, which repeated-cycle read as stored "
+         "frames: real clips 4 of 40 labelled generated (3 by it, 1 by synthetic-voice), synthesisers' phrases 14 of "
+         "120 caught, all by it (MBROLA `us1` 9, espeak-ng 5). It stands aside there since (REPEAT_MADE): real clips "
+         "1 of 40 generated (synthetic-voice), 13 inconclusive; synthesisers' phrases 0 of 120 caught (46 "
+         "inconclusive): nothing read through G.726 16 kbit/s tells a synthesiser, and a 'real' label there is no "
+         "evidence. At 32 kbit/s "
          "synthesisers' phrases 11 of 120 (pulse-grid 5, synthetic-voice 5; festival `rab_diphone` and flite `awb` 0), "
          "real clips 0 of 40: a 'real' label there is weak evidence"),
         ("codec2 decoded and saved as PCM (3200 or 1300 bit/s; not read from the samples: judged as written)",

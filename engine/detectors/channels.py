@@ -60,7 +60,8 @@ from engine.detectors.channel_keys import (BOX_FRAMED, DECODER_HALO, EQUALISED, 
 from engine.detectors.channel_limits import (BAND_LIMIT_MOVES_VOICE, EIGHT_BITS_FLOOR, NOISE_FILLS_SILENCE,
                                              TRAITS_LOST)
 from engine.detectors.channel_losses import (AMR_NB, AS_RECORDED_TOO, CHECKERBOARD_LOST, FEATURES_LOST, FLOOR_LOST,
-                                             JITTER_LOST, PULSE_LOST, REPEAT_LOST, TELEPHONE_LOST)
+                                             JITTER_LOST, PULSE_LOST, REPEAT_LOST, REPEAT_MADE,
+                                             TELEPHONE_LOST)
 from engine.detectors.channel_media import (CODEC_TWINS, LOWEST_BITRATE, LOWEST_BITRATE_SUBTYPES, RECORDERS, at_level,
                                             audio_through, gain_controlled, grey_pixels, image_through,
                                             noise_floored_reference, resampled_through)
@@ -524,6 +525,9 @@ def channel_set(detectors, profile, key, gan_runs, data):
         elif detector.name == "checkerboard" and key[0] == "audio" and key[1] in CHECKERBOARD_LOST:
             out.append(StandAside(refitted.get(detector.name, detector), f"{describe(key)} puts a period-2 pattern "
                                   f"along time into a voice's lowest mel bands, one 20 ms frame a mel frame"))
+        elif detector.name == "repeated-cycle" and key[0] == "audio" and key[1] in REPEAT_MADE:
+            out.append(StandAside(refitted.get(detector.name, detector), f"{describe(key)} writes exact cycles of its "
+                                  f"own in a recording's quiet stretches, a real voice's too (CHANNEL_LIMITS)"))
         elif detector.name == "repeated-cycle" and key[0] == "audio" and key[1] in REPEAT_LOST:
             out.append(StandAside(detector, f"{describe(key)} re-synthesises the waveform, which erases a repeated "
                                             f"cycle"))
