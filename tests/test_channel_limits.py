@@ -59,7 +59,7 @@ def test_the_channel_matrix_says_which_traits_each_channel_costs_synthesisers_an
     cost, and how far a label through it is evidence (docs/studies.md, "Synthesisers through the channel matrix")."""
     said = {("telephone's chain",): ("noise-floor", "pulse-grid", "repeated-cycle", "weak evidence"),
             ("GSM 06.10 (FFmpeg's libgsm",): ("pulse-grid", "repeated-cycle", "cycle-jitter", "real clips"),
-            ("G.726 at 16 and 32",): ("repeated-cycle", "codec's own exact cycles", "no evidence"),
+            ("G.726 at 16 and 32",): ("repeated-cycle", "exact cycles of its own", "no evidence"),
             ("codec2",): ("vocoder", "real clips", "neither label is evidence"),
             ("Opus at 8 and 16",): ("pulse-grid", "repeated-cycle", "real clips"),
             ("MP3 at 8 kHz",): ("pulse-grid", "weak evidence"),
