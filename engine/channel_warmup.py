@@ -1,8 +1,8 @@
 """The channel calibrations a chunk of a batch needs, computed side by side in worker processes before it is judged.
 
-Why: a file that brings a channel of its own (a noise floor, a codec at its bitrate, a picture's JPEG quality) costs
-one to three calibrations of every detector on the reference passed through that channel (on the builtin:fsdd case's
-400 recordings 6-20 s each on one core), and the batch computes them one after another: outside recordings, most of
+Why: a recording that brings a channel of its own (a noise floor, a codec at its bitrate) costs one to three
+calibrations of every detector on the reference passed through that channel (on the builtin:fsdd case's 400
+recordings 6-20 s each on one core), and the batch computes them one after another: outside recordings, most of
 them carrying a floor of their own, took 13-22 s a file. Workers (spawned, as engine/jobs/child.py spawns: the
 window's process holds Qt and threads) each open the case and build their share of the channels as the batch would
 (engine/verdict.py `build_channels`), which stores its calibrations in the case (engine/detectors/channel_store.py,
@@ -28,9 +28,9 @@ def default_workers():
 
 
 def worth_it(profile, workers, todo):
-    """Whether `todo` channels of a case with this profile are worth handing to `workers` processes: two or more of
-    each, and enough kept reference recordings for a calibration to outweigh a worker's start; never from a daemonic
-    process (a pool's worker), which may start none."""
+    """Whether `todo` channels of a case with this profile are worth handing to `workers` processes: two or more
+    workers and two or more channels, and enough kept reference recordings for a calibration to outweigh a worker's
+    start (pictures and MIDI files keep none); never from a daemonic process (a pool's worker), which may start none."""
     return (workers >= 2 and todo >= 2 and len(profile.get("ref_audio_group", ())) >= MIN_RECORDINGS
             and not multiprocessing.current_process().daemon)
 

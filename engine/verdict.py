@@ -225,9 +225,10 @@ def judge(case_dir, paths, alpha=calibration.DEFAULT_ALPHA, state=None, workers=
             accepted, changed = split_modified(case, accepted)
             modified += changed
             if accepted:
-                judging.warm(chunk_keys(accepted, judging), workers, state)
+                keys = chunk_keys(accepted, judging)
+                judging.warm(keys, workers, state)
                 try:
-                    files += _judge_chunk(case, accepted, judging, suspect)
+                    files += _judge_chunk(case, accepted, keys, judging, suspect)
                 except (OverflowError, FloatingPointError) as err:  # arrays no calibration produces
                     raise InputError(case.dir, f"a detector's calibration holds values out of range ({err}); "
                                                f"`case verify` checks its artefacts") from None
@@ -371,10 +372,9 @@ def chunk_keys(accepted, judging):
     return [channel_keys.channel_key(samples.meta, judging.noise_gate) for _, samples in accepted]
 
 
-def _judge_chunk(case, accepted, judging, suspect):
-    """Verdicts of some accepted (path, SampleSet) pairs, each file one group of patches,
-    scored with the detectors of its channel; the values scored join `suspect` (batch KS/JSD)."""
-    keys = chunk_keys(accepted, judging)
+def _judge_chunk(case, accepted, keys, judging, suspect):
+    """Verdicts of some accepted (path, SampleSet) pairs, each file one group of patches, scored with the detectors
+    of its channel (`keys`: chunk_keys); the values scored join `suspect` (batch KS/JSD)."""
     out = [None] * len(accepted)
     for key in dict.fromkeys(keys):
         members = [k for k, found in enumerate(keys) if found == key]
