@@ -138,6 +138,20 @@ def test_a_g726_file_decoded_and_saved_as_pcm_is_judged_as_g726_at_its_bitrate(t
     assert "codec_history" not in load_path(str(tmp_path / "grid.wav")).meta["channel"]  # a 14-bit grid alone is not
 
 
+def test_a_long_recording_is_read_past_the_g726_probe():
+    """Longer than G726_PROBE: a decoded G.726 stream is still read whole, and an 8-bit recorder's multiples of 256
+    (every sample a multiple of G726_STEP too) part within the probe and are not read as G.726."""
+    from engine.data.audio_history import G726_PROBE, g726_history, integer_samples
+
+    speech = np.concatenate([fsdd_audio(k) for k in range(40)])
+    assert speech.size > G726_PROBE
+    decoded = container_audio.read_recording("coded", encoded(speech, 8000, 32000, "wav", "g726"))[0]
+    found = g726_history(integer_samples(decoded))
+    assert found["subtype"] == "G726_32000" and found["reproduced"] > 0.99
+    eight_bit = np.round(speech * 127) * 256 / 32768
+    assert g726_history(integer_samples(eight_bit)) is None
+
+
 def test_a_g723_1_file_at_5_3_kbit_s_is_refused_by_name(tmp_path):
     path, _ = telephone_file(tmp_path, "g723_1", 8000, 6300)
     data = bytearray(open(path, "rb").read())

@@ -76,6 +76,8 @@ G726_STEP = 4
 G726_RATE = 8000  # the codec's only sample rate
 G726_BIT_RATES = (16000, 24000, 32000, 40000)
 G726_MIN_RUN = 2000  # nonzero samples, a quarter of a second
+G726_PROBE = 8 * G726_RATE  # samples tried alone first (g726_history)
+G726_PROBE_MARGIN = 64  # samples short of the probe's end where a parting is its own, not the cut's
 ADPCM_MIN_RUN = 64  # samples a chain must explain to count (a clean recording's: a few)
 ADPCM_MIN_SHARE = 0.9  # of the samples explained (block headers: 2 raw samples in 500 for MS, 1 in 505 for IMA)
 ADPCM_PROBE = 16  # start positions tried in a row before a file is given up
@@ -249,18 +251,31 @@ def adpcm_history(v):
 def g726_history(v):
     """{"codec", "subtype", "reproduced": the share of the samples given back before the first that was not} when the
     16-bit samples `v` (at G726_RATE) are FFmpeg's G.726 decoder's output at one of G726_BIT_RATES (the module
-    docstring), else None."""
+    docstring), else None. The encoder is causal, so the first G726_PROBE samples are tried alone first: a file that
+    parts there with fewer than G726_MIN_RUN nonzero samples given back parts so whole (an hour of an 8-bit
+    recorder's multiples of 256 is not encoded four times)."""
     if np.any(v % G726_STEP):
         return None
+    head = v[:G726_PROBE]
+    for bit_rate in G726_BIT_RATES:
+        if head.size < v.size:
+            probed = _g726_run(head, bit_rate)
+            if probed < head.size - G726_PROBE_MARGIN and np.count_nonzero(head[:probed]) < G726_MIN_RUN:
+                continue
+        end = _g726_run(v, bit_rate)
+        if end == v.size or np.count_nonzero(v[:end]) >= G726_MIN_RUN:
+            return {"codec": "G.726", "subtype": f"G726_{bit_rate}", "reproduced": round(end / v.size, 4)}
+    return None
+
+
+def _g726_run(v, bit_rate):
+    """How many of the 16-bit samples `v` FFmpeg's G.726 encoder at `bit_rate` and its decoder give back, from the
+    first, before the first they do not."""
     from engine.data.formats.container_audio import encoded, read_recording
 
-    for bit_rate in G726_BIT_RATES:
-        again = read_recording("the samples through G.726", encoded(v / 32767, G726_RATE, bit_rate, "wav", "g726"))[0]
-        parted = np.flatnonzero(np.rint(again[:v.size] * 32768) != v)
-        run = v[:parted[0]] if parted.size else v
-        if not parted.size or np.count_nonzero(run) >= G726_MIN_RUN:
-            return {"codec": "G.726", "subtype": f"G726_{bit_rate}", "reproduced": round(run.size / v.size, 4)}
-    return None
+    again = read_recording("the samples through G.726", encoded(v / 32767, G726_RATE, bit_rate, "wav", "g726"))[0]
+    parted = np.flatnonzero(np.rint(again[:v.size] * 32768) != v)
+    return int(parted[0]) if parted.size else v.size
 
 
 def codec_history(mono, rate=None):
