@@ -526,7 +526,8 @@ CHANNEL_LIMITS = {
          "1-2 of 40 labelled generated (features: a clip whose own floor already reads as added noise, in all four). "
          "Through added noise a 'real' label is weak evidence"),
         ("noise in a recording's pauses (its floor above the reference recordings' median in every band above 500 Hz, "
-         "below the gate of speech recorded far from the microphone: white, pink or babble noise 20-30 dB below a clip's mean power)",
+         "below the gate of speech recorded far from the microphone: white, pink or babble noise 20-30 dB below a "
+         "clip's mean power)",
          "features stands aside (engine/detectors/noisy_pauses.py): the noise fills the pauses' cells of the mel map, "
          "which the reference's trimmed takes hardly hold, and its histogram read them as a generator's texture (a "
          "Speech Commands clip 5-14 SD off in its [0.1, 0.2) bin, labelled generated through white and pink noise at "

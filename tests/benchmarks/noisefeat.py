@@ -1,5 +1,5 @@
-"""Real speech and synthesisers under added white, pink and babble noise at 10-30 dB (issue #18, real side; docs/studies.md,
-"Real speech under added noise: `features` against the noise-matched reference", fifty-eighth pass). Not part of the
+"""Real speech and synthesisers under added white, pink and babble noise at 10-30 dB (issue #18, real side;
+docs/studies.md, "Real speech under added noise: features and the pauses' noise", fifty-eighth pass). Not part of the
 product. The sets are named in tests/benchmarks/data/noisefeat_untouched.md; the channels are outside_channels.py's,
 so real and generated files go through the same code.
 
