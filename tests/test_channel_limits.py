@@ -70,3 +70,9 @@ def test_the_channel_matrix_says_which_traits_each_channel_costs_synthesisers_an
         _, lost = _entry("speech", words)
         for phrase in phrases:
             assert phrase.lower() in lost.lower(), (words, phrase)
+
+
+def test_noise_in_the_pauses_names_features_and_what_it_costs():
+    channel, lost = _entry("speech", ("noise in a recording's pauses",))
+    assert "median" in channel and "features stands aside" in lost and "noisy_pauses.py" in lost
+    assert "synthesised phrases" in lost and "labels unchanged" in lost

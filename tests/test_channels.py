@@ -469,7 +469,9 @@ def test_added_noise_is_a_channel_only_where_the_reference_carries_none(speech_c
     assert channel_key({"channel": meta["channel"] | {"noise_db": each_within}}, gate) is not None
     one_band = [float(v) for v in gate[0][:4]]  # the reference's median floor ...
     one_band[3] = float(gate[1][3] - 0.5)  # ... with hiss in one band, below the reference's 99th percentile
-    assert channel_key({"channel": meta["channel"] | {"noise_db": one_band}}, gate) is None
+    one_band_key = channel_key({"channel": meta["channel"] | {"noise_db": one_band}}, gate)
+    # no noise channel (its broadband floor may still set features aside: tests/test_noisy_pauses.py)
+    assert one_band_key is None or one_band_key[4] is None
 
 
 def test_real_speech_with_white_noise_at_10_db_stays_real_and_noise_floor_stands_aside(speech_case, tmp_path):

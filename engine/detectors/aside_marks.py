@@ -1,4 +1,4 @@
-"""Channel-key parts that set mel-map detectors aside for a recording (engine/detectors/far_field.py,
+"""Channel-key parts that set mel-map detectors aside for a recording (engine/detectors/far_field.py, noisy_pauses.py,
 engine/detectors/low_rumble.py): a part (NAME, value) appended last to the file's channel key. The channel's
 calibration is that of the key without it, so a part costs nothing to compute or store; each reading module names
 its DETECTORS, a NOTE and a `reason(key)` for the verdict. A low rumble (engine/detectors/low_rumble.py) sets `features`

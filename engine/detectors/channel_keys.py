@@ -6,7 +6,7 @@ import numpy as np
 
 from engine.data import representations
 from engine.data.channels import noise_levels
-from engine.detectors import eight_bit_floor, far_field, low_rumble, quarter_grid, time_scale
+from engine.detectors import eight_bit_floor, far_field, low_rumble, noisy_pauses, quarter_grid, time_scale
 from engine.detectors.channel_losses import (AMR_NB, INVERSION_LOST, MP3_INVERSION_MIN, OPUS_INVERSION_MIN,
                                              VORBIS_INVERSION_MIN)
 from engine.detectors.profile import reference_audio
@@ -100,7 +100,7 @@ def channel_key(meta, noise_gate=None):
     channel = meta.get("channel") or {}
     key = halo_marked(in_frame_marked(_read_key(meta, channel, noise_gate), channel), channel)
     key = low_rumble.marked(eight_bit_floor.marked(key, channel), channel, noise_gate)
-    return far_field.marked(key, channel, noise_gate)
+    return far_field.marked(noisy_pauses.marked(key, channel, noise_gate), channel, noise_gate)
 
 
 def _read_key(meta, channel, noise_gate):

@@ -49,7 +49,7 @@ import numpy as np
 
 from engine.data import picture_size, representations
 from engine.detectors import (aside_marks, calibration, eight_bit_floor, far_field, files_alone, low_rumble,
-                              quarter_grid, resampling, statistical, time_scale)
+                              noisy_pauses, quarter_grid, resampling, statistical, time_scale)
 from engine.detectors.batch import Batch, Recordings
 from engine.detectors.channel_keys import (BOX_FRAMED, DECODER_HALO, EQUALISED, FRAMED, FRAMED_BEFORE, IN_FRAME,
                                            NOISY_BEFORE, NOISY_PICTURE, OPENCV_ROUND_TRIP, ORIENTED, RESIZED_BEFORE,
@@ -306,8 +306,9 @@ def recalibrated_note(key, data, lost):
             f"recalibrated on {int(data['n_files'])} such files; {lost}")
 
 
+# aside_marks' readings
 ASIDE = {far_field.FAR_FIELD: far_field, low_rumble.LOW_RUMBLE: low_rumble,
-         eight_bit_floor.EIGHT_BIT_SILENCE: eight_bit_floor}  # aside_marks' readings
+         eight_bit_floor.EIGHT_BIT_SILENCE: eight_bit_floor, noisy_pauses.NOISY_PAUSES: noisy_pauses}
 
 
 def marked_detectors(detectors, profile, key, gan_runs=(), for_channel=None, store=None):

@@ -31,8 +31,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import outside_speech  # noqa: E402  (the verdict and its decisive detector)
 
 # the babble's voices: FSDD's theo and yweweler takes (github.com/Jakobovski/free-spoken-digit-dataset, not in
-# builtin:fsdd), where they lay when measured
-BABBLE = "/tmp/s34-lead/fsdd2"
+# builtin:fsdd), where they lay when measured (BABBLE_DIR elsewhere: noisefeat.py writes takes 40-49 there)
+BABBLE = os.environ.get("BABBLE_DIR", "/tmp/s34-lead/fsdd2")
 BABBLE_VOICES = 6
 SEED = 18
 
@@ -238,6 +238,9 @@ CHANNELS = {
     "white30": noisy("white", 30),
     "pink20": pink(20),
     "pink30": pink(30),
+    # the rest of the noise matrix at 10-30 dB (tests/benchmarks/data/noisefeat_untouched.md)
+    "pink10": pink(10),
+    "babble30": noisy("babble", 30),
     "loudnorm": edited("loudnorm"),
 }
 AS_RECORDED = "as_recorded"  # the file itself, copied

@@ -1,0 +1,141 @@
+"""Real speech and synthesisers under added white, pink and babble noise at 10-30 dB (issue #18, real side;
+docs/studies.md, "Real speech under added noise: features and the pauses' noise", fifty-eighth pass). Not part of the
+product. The sets are named in tests/benchmarks/data/noisefeat_untouched.md; the channels are outside_channels.py's,
+so real and generated files go through the same code.
+
+    PYTHONPATH=. python tests/benchmarks/noisefeat.py build OUT_DIR   # OUT_DIR/{tune,untouched}/<channel>/
+    python tests/benchmarks/outside_channels.py judge OUT_DIR/tune CASE --channels white20,...
+    PYTHONPATH=. python tests/benchmarks/noisefeat.py table OUT_DIR/tune   # per channel and source, as Markdown
+    PYTHONPATH=. python tests/benchmarks/noisefeat.py compare BEFORE_DIR AFTER_DIR   # the study's before/after table
+
+Each file is named `<source>__<name>.wav`; `table` counts each source apart (labelled generated, inconclusive) and
+names the detectors deciding the real files' 'generated' labels.
+"""
+import collections
+import json
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import outside_channels  # noqa: E402  (the channels)
+from outside_speech import decisive  # noqa: E402
+from synth_low import FSDD_GIT, SC_DIR, SC_GIT, git_show, run  # noqa: E402
+from synthchan import CLIPS, PHRASES, VOICES, festival  # noqa: E402
+
+CHANNELS = ["white20", "pink20", "babble20", "white30", "pink30", "babble30", "white10", "pink10", "babble10"]
+REAL = {"sc", "fsdd", "negar", "sc2"}
+NEGAR_GIT = "/work/.mirror/Negar7878+Isolated-word-recognition/repo"
+SC2_CLIPS = """yes/9a356ab9_nohash_0 yes/a7216980_nohash_0 no/a4383927_nohash_0 no/aa233654_nohash_0
+up/9d4bab4f_nohash_0 up/aa48c94a_nohash_0 down/964c7c9e_nohash_0 down/b49caed3_nohash_1 left/aef8dcf5_nohash_0
+left/b11a05d2_nohash_0 right/b737ee80_nohash_0 right/b7e9f841_nohash_0 on/c9b5ff26_nohash_0 on/ca4d5368_nohash_0
+off/ca48dc76_nohash_0 off/cd85758f_nohash_0 stop/d1a4fb3f_nohash_0 stop/d5ca80c6_nohash_0 go/d962e5ac_nohash_0
+go/daf230ac_nohash_0""".split()
+PRICE_PHRASES = ["a quiet harbour", "paint the fence", "twelve copper coins", "the kettle is hot",
+                 "bring two ripe plums", "under the bridge"]
+PRICE_VOICES = {
+    "esp-f2": lambda text, path: run("espeak-ng", "-v", "en-us+f2", "-w", path, text),
+    "flite-slt": lambda text, path: run("flite", "-voice", "slt", "-t", text, "-o", path),
+    "fest-kal": festival("(voice_kal_diphone)"),
+    "pico-us": lambda text, path: run("pico2wave", "-l", "en-US", "-w", path, text),
+}
+
+
+def say_all(voices, phrases, made):
+    for voice, say in voices.items():
+        for k, text in enumerate(phrases):
+            say(text, os.path.join(made, f"{voice}__{k:02d}_{text.replace(' ', '_')}.wav"))
+
+
+def build(out):
+    babble = os.path.join(out, "babble_takes")  # theo/yweweler takes 40-49: the babble's voices
+    os.makedirs(babble, exist_ok=True)
+    for speaker in ("theo", "yweweler"):
+        for digit in range(10):
+            for take in range(40, 50):
+                name = f"{digit}_{speaker}_{take}.wav"
+                git_show(FSDD_GIT, f"recordings/{name}", os.path.join(babble, name))
+    outside_channels.BABBLE = babble
+    tune, untouched = os.path.join(out, "made_tune"), os.path.join(out, "made_untouched")
+    for made in (tune, untouched):
+        os.makedirs(made, exist_ok=True)
+    for clip in CLIPS:
+        git_show(SC_GIT, f"{SC_DIR}/{clip}.wav", os.path.join(tune, f"sc__{clip.replace('/', '_')}.wav"))
+    for speaker in ("theo", "yweweler"):
+        for digit in range(10):
+            name = f"{digit}_{speaker}_30.wav"
+            git_show(FSDD_GIT, f"recordings/{name}", os.path.join(tune, f"fsdd__{name}"))
+    say_all(VOICES, PHRASES[:3], tune)
+    listing = subprocess.run(["git", "-C", NEGAR_GIT, "ls-tree", "--name-only", "HEAD", "Recordings/"],
+                             check=True, capture_output=True, text=True).stdout
+    for path in listing.split():
+        if path.endswith(".wav"):
+            git_show(NEGAR_GIT, path, os.path.join(untouched, f"negar__{os.path.basename(path)}"))
+    for clip in SC2_CLIPS:
+        git_show(SC_GIT, f"{SC_DIR}/{clip}.wav", os.path.join(untouched, f"sc2__{clip.replace('/', '_')}.wav"))
+    say_all(PRICE_VOICES, PRICE_PHRASES, untouched)
+    outside_channels.make(tune, os.path.join(out, "tune"), CHANNELS)
+    outside_channels.make(untouched, os.path.join(out, "untouched"), CHANNELS)
+
+
+def table(chan):
+    """Per channel: labelled generated (inconclusive) per source, and the detectors deciding the real files'
+    'generated' labels, from each channel's verdict JSON (channels not judged are left out)."""
+    rows = {channel: verdicts(chan, channel) for channel in CHANNELS if verdicts(chan, channel) is not None}
+    sources = sorted({os.path.basename(f["path"]).split("__")[0] for files in rows.values() for f in files})
+    print("| channel | " + " | ".join(sources) + " | real labelled generated by |")
+    print("|---" * (len(sources) + 2) + "|")
+    for channel, files in rows.items():
+        cells, deciders = [], collections.Counter()
+        for source in sources:
+            mine = [f for f in files if os.path.basename(f["path"]).split("__")[0] == source]
+            labels = collections.Counter(f["label"] for f in mine)
+            cells.append(f"{labels['generated']} ({labels['inconclusive']}) of {len(mine)}")
+            if source in REAL:
+                deciders.update(decisive(f) for f in mine if f["label"] == "generated")
+        print(f"| `{channel}` | " + " | ".join(cells) + " | " + ", ".join(f"{d} {n}" for d, n in deciders.items())
+              + " |")
+
+
+def verdicts(chan, channel):
+    """The file entries of a channel's verdict JSON in `chan`, or None where it was not judged."""
+    path = os.path.join(chan, channel + ".verdict.json")
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        return json.load(f)["files"]
+
+
+def sides(files):
+    """(real labels, generated labels, deciders of the real files labelled generated) of a channel's files."""
+    real, generated, deciders = collections.Counter(), collections.Counter(), collections.Counter()
+    for f in files:
+        is_real = os.path.basename(f["path"]).split("__")[0] in REAL
+        (real if is_real else generated).update([f["label"], "n"])
+        if is_real and f["label"] == "generated":
+            deciders[decisive(f)] += 1
+    return real, generated, deciders
+
+
+def compare(before, after):
+    """Per channel: real files labelled generated (inconclusive) and synthesised files caught, before and after, and
+    the detectors deciding the real files' labels (docs/studies.md's tables)."""
+    print("| channel | real labelled generated (inconclusive), main | after | decided by (main -> after) "
+          "| synthesised caught (inconclusive), main | after |")
+    print("|---|---|---|---|---|---|")
+    for channel in CHANNELS:
+        old, new = verdicts(before, channel), verdicts(after, channel)
+        if old is None or new is None:
+            continue
+        (rb, gb, db), (ra, ga, da) = sides(old), sides(new)
+        named = lambda d: ", ".join(f"{k} {v}" for k, v in d.items()) or "-"  # noqa: E731
+        print(f"| `{channel}` | {rb['generated']} ({rb['inconclusive']}) of {rb['n']} | {ra['generated']} "
+              f"({ra['inconclusive']}) | {named(db)} -> {named(da)} | {gb['generated']} ({gb['inconclusive']}) of "
+              f"{gb['n']} | {ga['generated']} ({ga['inconclusive']}) |")
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "compare":
+        compare(sys.argv[2], sys.argv[3])
+    else:
+        {"build": build, "table": table}[sys.argv[1]](sys.argv[2])
