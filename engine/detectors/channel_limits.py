@@ -509,7 +509,9 @@ CHANNEL_LIMITS = {
          "generated 13 of 40 at 3200 bit/s, 8 at 2400, 11 at 1600, 8 at 1300, 4 at 700C (synthetic-voice most, "
          "pulse-grid, features); real words recorded elsewhere 4-7 of 39 at each mode (pulse-grid most); "
          "synthesisers' phrases caught 8 and 1 of 120 at 3200 and 1300 (every trait of the six voices re-synthesised "
-         "away): through codec2 neither label is evidence"),
+         "away); four other voices' 40 phrases (33 caught as written) 5, 8, 5, 5 and 2 at 3200 to 700C, Pico's by "
+         "synthetic-voice, the detector that labels real clips through codec2 generated: through codec2 neither "
+         "label is evidence"),
         ("Opus at 8 and 16 kbit/s (libopus, mono)",
          "synthesisers' phrases caught 11 and 59 of 120: at 8 kbit/s only espeak-ng's digital silence (noise-floor, "
          "5 of 20) and synthetic-voice on Pico (4) remain, pulse-grid and repeated-cycle are lost (flite `awb`, "
