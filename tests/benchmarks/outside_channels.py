@@ -230,6 +230,10 @@ CHANNELS = {
                                     resampled(8000)) for kbit in (16, 24, 32, 40)},
     "codec2_3200": decoded(".c2", "-c:a", "libcodec2", "-mode", "3200"),
     "codec2_1300": decoded(".c2", "-c:a", "libcodec2", "-mode", "1300"),
+    # codec2's other modes, and two decoded copies resampled to 16 kHz (tests/benchmarks/data/codec2_untouched.md)
+    **{f"codec2_{mode}": decoded(".c2", "-c:a", "libcodec2", "-mode", mode) for mode in ("2400", "1600", "700C")},
+    **{f"codec2_{mode}_16k": chain(decoded(".c2", "-c:a", "libcodec2", "-mode", mode), resampled(16000))
+       for mode in ("3200", "1300")},
     "opus8k": lossy(".ogg", "-ac", "1", "-c:a", "libopus", "-b:a", "8k"),
     "mp3_8k16": lossy(".mp3", "-ac", "1", "-ar", "8000", "-c:a", "libmp3lame", "-b:a", "16k"),
     "mp3_8k32": lossy(".mp3", "-ac", "1", "-ar", "8000", "-c:a", "libmp3lame", "-b:a", "32k"),
