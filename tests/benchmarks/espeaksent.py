@@ -1,7 +1,7 @@
 """Rule-based synthesisers written as their command lines write them by default, and real digit takes through a
 few channels (issue #14, fifty-eighth pass; sets named in tests/benchmarks/data/espeaksent_untouched.md).
 
-    python tests/benchmarks/espeaksent.py build SET OUT_DIR      # SET: tuning or untouched (generated)
+    python tests/benchmarks/espeaksent.py build SET OUT_DIR      # SET: tuning, untouched or untouched2 (generated)
     python tests/benchmarks/espeaksent.py real SET OUT_DIR       # SET: tuning or untouched (real, five channels)
     python tests/benchmarks/espeaksent.py summary VERDICTS.json  # labels per engine / channel, deciders, misses
 """
@@ -54,6 +54,21 @@ PICO_TEXTS = {
         "it-IT": ("Domani andiamo al mare.", "Dove si trova la farmacia?", "chiave", "candela"),
     },
 }
+# The second untouched set (the sets file's addendum): six sentences, every setting saying all of them.
+U2_TEXTS = ("Every morning the baker opens his shop before the sun comes up.",
+            "The old lighthouse keeper wrote a diary about the ships he saw.",
+            "We should paint the kitchen walls before the guests arrive next week.",
+            "Please leave your umbrella by the door.", "The library has a new section for maps.",
+            "His brother repaired the bicycle in an hour.")
+U2_ESPEAK = ((), ("-v", "en-us"), ("-v", "en-gb-scotland"), ("-v", "en-029"), ("-v", "en", "-s", "200"),
+             ("-v", "en-us", "-s", "150"))
+U2_PICO = {
+    "en-US": (U2_TEXTS[0], U2_TEXTS[3]), "en-GB": (U2_TEXTS[1], U2_TEXTS[4]),
+    "de-DE": ("Am Wochenende besuchen wir unsere Großeltern.", "Der Kaffee ist noch sehr heiß."),
+    "fr-FR": ("Le marché ouvre tous les samedis matin.", "Mon voisin joue du piano le soir."),
+    "es-ES": ("Mi hermana trabaja en un hospital grande.", "El museo abre a las diez."),
+    "it-IT": ("La biblioteca chiude alle sei di sera.", "Mio fratello suona la chitarra."),
+}
 FSDD = "/work/.mirror/Jakobovski+free-spoken-digit-dataset/repo"
 REAL_TAKES = {"tuning": (40, 31), "untouched": (47, 34)}  # (take of the reference speakers, of theo / yweweler)
 REFERENCE_SPEAKERS = ("george", "jackson", "lucas", "nicolas")
@@ -72,8 +87,21 @@ def espeak_texts(texts, i):
             texts["word"][i % 4], texts["word"][(i + 2) % 4])
 
 
+def specs_u2():
+    """(file name, command line) for the second untouched set."""
+    out = [(f"esp_{i}_{j}", ["espeak-ng", *setting, "-w", "{out}", text])
+           for i, setting in enumerate(U2_ESPEAK) for j, text in enumerate(U2_TEXTS)]
+    out += [(f"mbr_{voice}_{j}", ["espeak-ng", "-v", voice, "-w", "{out}", text])
+            for voice in ("mb-us1", "mb-us2") for j, text in enumerate(U2_TEXTS)]
+    out += [(f"pico_{lang}_{j}", ["pico2wave", "-l", lang, "-w", "{out}", text])
+            for lang, texts in U2_PICO.items() for j, text in enumerate(texts)]
+    return out
+
+
 def specs(which):
     """(file name, command line) for every generated file of the set."""
+    if which == "untouched2":
+        return specs_u2()
     texts = TEXTS[which]
     out = []
     for i, setting in enumerate(ESPEAK_SETTINGS[which]):
