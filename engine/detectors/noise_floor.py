@@ -150,9 +150,10 @@ FLOOR_QUANTILE = 0.1  # the floor: the quietest tenth of the frames
 DEPTH_CAP = 300.0  # dB; a frame of exact digital silence counts as this far down
 # Frames of exact digital silence that the padding, gate and click rules kept, this many or more, are the floor
 # whatever their share: a microphone's floor is no such frame, but a synthesiser's sentence of 3-4 s holds its
-# 0.3 s of closing zeros in 5-8 % of its frames, under the quietest tenth (module docstring). Real recordings:
-# at most 1 such frame of 3,300 FSDD takes (every take of its six speakers, and one set through five channels).
-MIN_SILENT_FRAMES = 5
+# 0.3 s of closing zeros in 5-8 % of its frames, under the quietest tenth (module docstring). Twice the most that
+# real recordings kept: 4 (two of 4,074 Speech Commands clips), 1 of 3,300 FSDD takes (every take of its six
+# speakers, and one set through five channels); espeak-ng's sentences at 240 words a minute keep 8.
+MIN_SILENT_FRAMES = 8
 ROUNDING_STEPS = 4.0  # a floor up to this RMS (in 16-bit steps) is a suppressor's residual rounded to 16 bits ...
 SUB_STEP = 0.05  # ... down to this at 8 kHz: one step in a 20 ms frame of zeros is 0.08; below, a wider file's own floor
 
