@@ -113,6 +113,31 @@ def test_silence_a_signal_stops_into_is_not_padding():
     assert depth > 250 and padding < 160 and gated == 0
 
 
+def test_a_long_sentences_closing_silence_is_read_though_under_a_tenth_of_its_frames():
+    # 3.5 s of a voiced sound with no floor (its quietest syllable gaps 35 dB down), stopping into a faint tail and
+    # 0.25 s of exact zeros: the zeros are 6 % of the frames, under the quietest tenth, yet no microphone wrote them
+    t = np.arange(28000) / 8000
+    syllables = 10 ** (-35 / 20) + (1 - 10 ** (-35 / 20)) * (0.5 + 0.5 * np.sin(2 * np.pi * 3 * t)) ** 2
+    sentence = 0.3 * syllables * np.sin(2 * np.pi * 150 * t + 3 * np.sin(2 * np.pi * 0.7 * t))
+    tail = 0.3 * np.logspace(-4.5, -7.5, 400) * np.random.default_rng(0).standard_normal(400)
+    depth, silent, padding, gated = floor_depth(np.concatenate([sentence, tail, np.zeros(2000)]))
+    assert depth > 250 and 0 < silent < 0.1 and padding < 160 and gated == 0
+    assert floor_depth(sentence)[0] < PLAUSIBLE_DB  # the sound alone: its quietest tenth
+    detector = NoiseFloor({"cal_noise_floor": np.zeros(200), "noise_floor_depth_max": np.array(60.0)})
+    words = detector.recording_reason(np.concatenate([sentence, tail, np.zeros(2000)]), None, 0, 1.0, 0.005)
+    assert "the digital silence of the recording lies 300 dB" in words
+    # through mu-law the zeros are the codec's (a loud take's floor is written so): read by their share alone
+    assert floor_depth(through(np.concatenate([sentence, tail, np.zeros(2000)]), "ULAW"))[0] < PLAUSIBLE_DB
+
+
+def test_a_dropout_of_a_few_frames_inside_a_take_is_not_its_floor():
+    # 70 ms of exact zeros inside a real take (a dropped packet, an editor's cut): fewer than MIN_SILENT_FRAMES frames
+    voice = np.concatenate([fsdd_audio(k) for k in range(300, 306)])
+    dropped = np.concatenate([voice[:6000], np.zeros(560), voice[6000:]])
+    depth, silent, _, _ = floor_depth(dropped)
+    assert 0 < silent and depth < PLAUSIBLE_DB
+
+
 def test_a_floor_through_a_slow_release_gate_is_not_read_as_digital_silence():
     for floor_db in (50, 65):  # a room's floor; a quiet room's (FSDD's quietest)
         # a hard gate 30 dB below the peak: its gain falls over a 20 ms release, then exact zeros

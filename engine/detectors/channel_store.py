@@ -32,7 +32,7 @@ from engine.npz import load_arrays, save_arrays
 
 # Bump whenever what a channel's calibration computes changes (channels.channelled_reference or
 # channel_calibration, a detector's `calibrate`, a constant they read), so that no case reuses arrays older code made.
-VERSION = 28  # 4: noise-floor reads dithered silence and runs a resampler rings into (thirtieth pass); 5: a fade's
+VERSION = 29  # 4: noise-floor reads dithered silence and runs a resampler rings into (thirtieth pass); 5: a fade's
 # rounded tail into zeros is padding (engine/data/padding.py fade_tail, thirty-first pass); 6: a fade-out's course into
 # zeros is padding (padding.fades_out) and noise-floor reads a floor up to four 16-bit steps at four (thirty-second);
 # 7: a transform codec's residue below half a 16-bit step is read as zeros (formats/audio.residue_as_silence); 8: and
@@ -61,6 +61,8 @@ VERSION = 28  # 4: noise-floor reads dithered silence and runs a resampler rings
 # fifty-third pass); 28: the kept reference recordings are read with a recorder's DC offset removed
 # (engine/data/dc_offset.py), noise-floor sets a converter held at its limit aside (clipping.held) and repeated-cycle a
 # clipped stretch (clipping.on_rails) (fifty-fifth pass; calibrations made before could be reused after it)
+# 29: noise-floor reads MIN_SILENT_FRAMES kept frames of digital silence as the floor (noise_floor.silent_frames,
+# fifty-eighth pass)
 ROLE = "channel calibration"
 FOLDER = "channels"
 LIBRARIES = ("numpy", "scipy", "pillow", "soundfile", "av", "soxr")  # the numerics and codecs a reference passes

@@ -11,7 +11,8 @@ golden"). The statistic, on the waveform at the speech rate (engine/data/represe
 
     depth = 10 log10(mean power of the loudest LOUD_SHARE of 20 ms frames / FLOOR_QUANTILE
             quantile of the frame powers)      [dB; a frame's power about its mean; frames
-            entirely silent count as DEPTH_CAP dB down]
+            entirely silent count as DEPTH_CAP dB down, and MIN_SILENT_FRAMES of them or more
+            are the floor whatever their share]
 
 A ratio of powers, so any gain leaves it unchanged (requantising a quieter copy to 16 bits
 only raises the floor; a floor at the 16-bit step is read as below); noise added on the way (a
@@ -30,6 +31,13 @@ channel the channelled reference recordings do (engine/detectors/channels.py). W
 score 0, a positive score gets the conformal floor 1/(n+1), which the combination's floor
 weights let decide (engine/detectors/calibration.py) when n + 1 >= 1/alpha: a reference of fewer
 than 100 recordings cannot use it at alpha = 1 %.
+
+Digital silence is read by its count as well as its share (`silent_frames`): a sentence of several seconds that a
+synthesiser closes with 0.3 s of zeros (espeak-ng, MBROLA) holds them in fewer than a tenth of its frames, so the
+quietest tenth was its quietest speech, 29-63 dB down (docs/studies.md, "Rule-based synthesisers as written",
+fifty-eighth pass); MIN_SILENT_FRAMES kept frames of exact silence read as the floor. A run set aside below (padding,
+a gate's closed stretches, a coarse recorder's silence) is no such frame, and a G.711 file's zeros are read by their
+share alone, at the codec's first decision level (the codec writes a loud take's quiet floor as zeros).
 
 Padding is set aside (`unpadded`): the constant runs at a recording's ends (exact zeros or a
 constant offset, with an 8-bit recorder's own steady silence next to them) are not read when the
@@ -140,6 +148,12 @@ from engine.detectors.recorder_clicks import click_silence
 
 FLOOR_QUANTILE = 0.1  # the floor: the quietest tenth of the frames
 DEPTH_CAP = 300.0  # dB; a frame of exact digital silence counts as this far down
+# Frames of exact digital silence that the padding, gate and click rules kept, this many or more, are the floor
+# whatever their share: a microphone's floor is no such frame, but a synthesiser's sentence of 3-4 s holds its
+# 0.3 s of closing zeros in 5-8 % of its frames, under the quietest tenth (module docstring). Twice the most that
+# real recordings kept: 4 (two of 4,074 Speech Commands clips), 1 of 3,300 FSDD takes (every take of its six
+# speakers, and one set through five channels); espeak-ng's sentences at 240 words a minute keep 8.
+MIN_SILENT_FRAMES = 8
 ROUNDING_STEPS = 4.0  # a floor up to this RMS (in 16-bit steps) is a suppressor's residual rounded to 16 bits ...
 SUB_STEP = 0.05  # ... down to this at 8 kHz: one step in a 20 ms frame of zeros is 0.08; below, a wider file's own floor
 
@@ -186,10 +200,17 @@ def floor_depth(audio, rate=SPEECH_RATE, judged_as_written=False):
     read = power[touched[np.minimum(first + FRAME, gated.size)] == touched[first]]
     if read.size == 0:
         return 0.0, 0.0, audio.size - (stop - start), int(gated.sum())
-    floor = max(rounded_floor(float(np.quantile(read, FLOOR_QUANTILE)), rate), codec_floor(audio),
-                loud * 10 ** (-DEPTH_CAP / 10))
+    codec = codec_floor(audio)
+    quiet = 0.0 if silent_frames(read) and not codec else float(np.quantile(read, FLOOR_QUANTILE))
+    floor = max(rounded_floor(quiet, rate), codec, loud * 10 ** (-DEPTH_CAP / 10))
     return (float(10 * np.log10(loud / floor)), float(np.mean(read == 0)), audio.size - (stop - start),
             int(gated.sum()))
+
+
+def silent_frames(read):
+    """Whether the frame powers read hold MIN_SILENT_FRAMES or more of exact digital silence (floor_depth reads them
+    as the floor, but for a G.711 file)."""
+    return np.count_nonzero(read == 0) >= MIN_SILENT_FRAMES
 
 
 def kept_as_written(batch, g):
@@ -264,5 +285,8 @@ class NoiseFloor(RecordingDetector):
         aside += [f"{gated / SPEECH_RATE:.2f} s of a noise gate's releases and closed stretches, of a coarse "
                   f"recorder's clicks and the zeros next to them, or of a converter held at its limit"] if gated else []
         padded = f" ({' and '.join(aside)} set aside)" if aside else ""
-        return (f"noise-floor: the quietest tenth of the recording{padded} lies {depth:.0f} dB below its loud frames, "
+        # kept silent frames fewer than a tenth of those read, read as the floor by their count (silent_frames)
+        counted = 0 < silent < FLOOR_QUANTILE and depth >= DEPTH_CAP
+        part = "the digital silence" if counted else "the quietest tenth"
+        return (f"noise-floor: {part} of the recording{padded} lies {depth:.0f} dB below its loud frames, "
                 f"{reading} (reference recordings: at most {self.deepest:.0f} dB); tail probability {p:.2g}")
