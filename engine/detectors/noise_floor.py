@@ -127,10 +127,11 @@ added at 30 dB SNR fills any silence), measured in docs/verdicts.md. What it wro
 synthetic: a real recording from a quiet room whose quiet parts were made digitally silent after
 the microphone where no zero run follows the gate's release (a suppressor whose gain rounds the pauses to
 exact zeros), a recording whose pauses a suppressor or a gate's release took to the 16-bit step while its loud
-frames lie more than 70 dB above four steps, a gate or a muting VAD releasing within 10 ms, or a fade through
+frames lie more than 70 dB above four steps, a gate or a muting VAD releasing within 10 ms, an editor's silence
+cut in straight from the speech (takes joined by zeros, or muted across the join: 12 of 20 each), or a fade through
 louder sound into zeros that leaves the word's level within 25 ms of them (padding.fades_out);
 measured in docs/studies.md ("Padded, faded, gated and noise-suppressed real speech"; "Gated real speech:
-the gate's release set aside"). A quiet room's floor lies below the speech's own spectral valleys, so
+the gate's release set aside"; "Rule-based synthesisers as written"). A quiet room's floor lies below the speech's own spectral valleys, so
 nothing read under the speech tells such a recording from a synthesiser's silence (ibid., "Gated and
 noise-suppressed real speech: the floor under the speech").
 """
