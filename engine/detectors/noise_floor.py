@@ -132,8 +132,8 @@ cut in straight from the speech (takes joined by zeros, or muted across the join
 louder sound into zeros that leaves the word's level within 25 ms of them (padding.fades_out);
 measured in docs/studies.md ("Padded, faded, gated and noise-suppressed real speech"; "Gated real speech:
 the gate's release set aside"; "Rule-based synthesisers as written"). A quiet room's floor lies below the
-speech's own spectral valleys, so nothing read under the speech tells such a recording from a synthesiser's silence (ibid., "Gated and
-noise-suppressed real speech: the floor under the speech").
+speech's own spectral valleys, so nothing read under the speech tells such a recording from a synthesiser's
+silence (ibid., "Gated and noise-suppressed real speech: the floor under the speech").
 """
 import numpy as np
 
