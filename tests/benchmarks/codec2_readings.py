@@ -1,5 +1,5 @@
 """Can a decoded codec2 stream be recognised from its samples? Three readings of each file of a channel folder, printed
-as one row per channel (docs/studies.md, "codec2 read from the samples: three readings that do not separate").
+as one row per channel (docs/studies.md, "codec2 read from the samples").
 Not part of the product: it drives libcodec2 through ctypes (FFmpeg's libcodec2 is installed on the lab machine).
 
 - exact: the share of the file's samples that libcodec2's encoder and decoder at one mode give back within 2 16-bit
